@@ -1,0 +1,1 @@
+"""netdraft: AWS network designs as text."""

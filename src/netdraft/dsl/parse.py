@@ -1,0 +1,409 @@
+"""Parse ``.nd`` text into the syntax tree, with spans, or syntax diagnostics."""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.tree import Meta
+
+from netdraft.dsl import syntax as st
+from netdraft.dsl.diagnostics import Diagnostic, error
+from netdraft.model.values import Span
+
+#: How the parser's terminal names read to a person, for "expected …" messages.
+TERMINAL_WORDS: dict[str, str] = {
+    "NAME": "a name",
+    "DOMAIN": "a domain name",
+    "STRING": 'a "string"',
+    "CIDR4": "an IPv4 CIDR such as 10.0.0.0/16",
+    "CIDR6": "an IPv6 CIDR such as 2001:db8::/56",
+    "IPV4": "an IPv4 address",
+    "IPV6": "an IPv6 address",
+    "VOLUME": "a volume such as 100GB",
+    "AMOUNT": "an amount in USD",
+    "PORT": "a port or range such as 443 or 1024-65535",
+    "INT": "a rule number",
+    "PROTOCOL": "a protocol (tcp, udp, icmp, icmpv6, all)",
+    "ACTION": "allow or deny",
+    "VERDICT": "allow or deny",
+    "ONOFF": "on or off",
+    "CODE": "an explanation code such as SG_INGRESS_MISMATCH",
+    "COST_OP": "=, < or <=",
+    "_EOS": "end of statement",
+    "$END": "end of file",
+}
+
+
+def _span(path: str, meta: Meta | Token) -> Span:
+    return Span(
+        path,
+        meta.line or 0,
+        meta.column or 0,
+        meta.end_line or meta.line or 0,
+        meta.end_column or meta.column or 0,
+    )
+
+
+@functools.cache
+def parser() -> Lark:
+    """The LALR parser for the grammar file, built once per process."""
+    grammar = resources.files("netdraft.grammar").joinpath("netdraft.lark").read_text("utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        lexer_callbacks={"COMMENT": _on_comment},
+    )
+
+
+#: Where the lexer puts the comments it skips during the current parse (for ``fmt``).
+_comment_sink: contextvars.ContextVar[list[Token] | None] = contextvars.ContextVar(
+    "comment_sink", default=None
+)
+
+
+def _on_comment(token: Token) -> Token:
+    sink = _comment_sink.get()
+    if sink is not None:
+        sink.append(token)
+    return token
+
+
+@v_args(meta=True)
+class _ToSyntax(Transformer[Token, Any]):
+    """Reshapes Lark's parse tree into :mod:`netdraft.dsl.syntax` nodes; checks nothing."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(visit_tokens=False)
+        self.path = path
+
+    def _s(self, meta: Meta) -> Span:
+        return _span(self.path, meta)
+
+    def _t(self, token: Token) -> st.Tok:
+        return st.Tok(str(token), _span(self.path, token))
+
+    def _opt(self, keyword: str, meta: Meta, values: list[Any]) -> st.Option:
+        toks = tuple(self._t(v) if isinstance(v, Token) else v for v in values)
+        return st.Option(keyword, toks, self._s(meta))
+
+    # -- leaves -------------------------------------------------------------------------------
+    def ref(self, meta: Meta, c: list[Token]) -> st.Ref:
+        return st.Ref(tuple(self._t(t) for t in c), self._s(meta))
+
+    def cidr(self, meta: Meta, c: list[Token]) -> st.Tok:
+        return self._t(c[0])
+
+    def address(self, meta: Meta, c: list[Token]) -> st.Tok:
+        return self._t(c[0])
+
+    def protocol(self, meta: Meta, c: list[Token]) -> st.ProtoSpec:
+        return st.ProtoSpec(self._t(c[0]), self._t(c[1]) if len(c) > 1 else None, self._s(meta))
+
+    # -- top level ----------------------------------------------------------------------------
+    def start(self, meta: Meta, c: list[Any]) -> list[Any]:
+        return c
+
+    def title(self, meta: Meta, c: list[Token]) -> st.Title:
+        return st.Title(self._t(c[0]), self._s(meta))
+
+    def prices(self, meta: Meta, c: list[Token]) -> st.Prices:
+        return st.Prices(self._t(c[0]), self._s(meta))
+
+    def region(self, meta: Meta, c: list[Any]) -> st.RegionDecl:
+        return st.RegionDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+
+    def vpc(self, meta: Meta, c: list[Any]) -> st.VpcDecl:
+        cidrs = tuple(self._t(x) for x in c[1:] if isinstance(x, Token))
+        items = tuple(x for x in c[1:] if not isinstance(x, Token))
+        return st.VpcDecl(self._t(c[0]), cidrs, items, self._s(meta))
+
+    # -- inside a VPC -------------------------------------------------------------------------
+    def vpc_ipv6(self, meta: Meta, c: list[Token]) -> st.VpcIpv6:
+        return st.VpcIpv6(self._t(c[0]), self._s(meta))
+
+    def internet_gateway(self, meta: Meta, c: list[Token]) -> st.GatewayDecl:
+        return st.GatewayDecl("internet-gateway", self._t(c[0]), self._s(meta))
+
+    def egress_only_gateway(self, meta: Meta, c: list[Token]) -> st.GatewayDecl:
+        return st.GatewayDecl("egress-only-gateway", self._t(c[0]), self._s(meta))
+
+    def vpn_gateway(self, meta: Meta, c: list[Token]) -> st.GatewayDecl:
+        return st.GatewayDecl("vpn-gateway", self._t(c[0]), self._s(meta))
+
+    def dhcp_options(self, meta: Meta, c: list[Token]) -> st.DhcpOptions:
+        return st.DhcpOptions(self._t(c[0]), self._s(meta))
+
+    def subnet(self, meta: Meta, c: list[Any]) -> st.SubnetDecl:
+        return st.SubnetDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), self._s(meta))
+
+    def subnet_ipv6(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("ipv6", meta, c)
+
+    def public_ip_on_launch(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("public-ip-on-launch", meta, c)
+
+    def route_table(self, meta: Meta, c: list[Any]) -> st.RouteTableDecl:
+        main = c[1] if len(c) > 1 and isinstance(c[1], st.Tok) else None
+        items = tuple(x for x in c[1:] if not isinstance(x, st.Tok))
+        return st.RouteTableDecl(self._t(c[0]), main, items, self._s(meta))
+
+    def main_flag(self, meta: Meta, c: list[Token]) -> st.Tok:
+        return st.Tok("main", self._s(meta))
+
+    def route_via(self, meta: Meta, c: list[Any]) -> st.RouteDecl:
+        return st.RouteDecl(c[0], c[1], self._s(meta))
+
+    def route_blackhole(self, meta: Meta, c: list[Any]) -> st.RouteDecl:
+        return st.RouteDecl(c[0], None, self._s(meta))
+
+    def propagate(self, meta: Meta, c: list[st.Ref]) -> st.Propagate:
+        return st.Propagate(tuple(c), self._s(meta))
+
+    def associate(self, meta: Meta, c: list[st.Ref]) -> st.Associate:
+        return st.Associate(tuple(c), self._s(meta))
+
+    def nat_gateway(self, meta: Meta, c: list[Any]) -> st.NatGatewayDecl:
+        return st.NatGatewayDecl(self._t(c[0]), c[1], tuple(c[2:]), self._s(meta))
+
+    def nat_private(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("private", meta, c)
+
+    def nat_eip(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("eip", meta, c)
+
+    def security_group(self, meta: Meta, c: list[Any]) -> st.SecurityGroupDecl:
+        return st.SecurityGroupDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+
+    def ingress(self, meta: Meta, c: list[Any]) -> st.SgRuleDecl:
+        return st.SgRuleDecl("ingress", c[0], c[1], self._s(meta))
+
+    def egress(self, meta: Meta, c: list[Any]) -> st.SgRuleDecl:
+        return st.SgRuleDecl("egress", c[0], c[1], self._s(meta))
+
+    def network_acl(self, meta: Meta, c: list[Any]) -> st.NetworkAclDecl:
+        return st.NetworkAclDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+
+    def inbound(self, meta: Meta, c: list[Any]) -> st.AclRuleDecl:
+        return st.AclRuleDecl("inbound", self._t(c[0]), self._t(c[1]), c[2], c[3], self._s(meta))
+
+    def outbound(self, meta: Meta, c: list[Any]) -> st.AclRuleDecl:
+        return st.AclRuleDecl("outbound", self._t(c[0]), self._t(c[1]), c[2], c[3], self._s(meta))
+
+    def instance(self, meta: Meta, c: list[Any]) -> st.InstanceDecl:
+        return st.InstanceDecl(self._t(c[0]), c[1], tuple(c[2:]), self._s(meta))
+
+    def instance_ip(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("ip", meta, c)
+
+    def instance_ipv6(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("ipv6", meta, c)
+
+    def public_ip(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("public-ip", meta, c)
+
+    def elastic_ip(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("elastic-ip", meta, c)
+
+    def groups(self, meta: Meta, c: list[st.Ref]) -> st.Option:
+        return self._opt("sg", meta, list(c))
+
+    def source_dest_check(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("source-dest-check", meta, c)
+
+    def stopped(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("stopped", meta, c)
+
+    def gateway_endpoint(self, meta: Meta, c: list[Any]) -> st.EndpointDecl:
+        return st.EndpointDecl(
+            self._t(c[0]), "gateway", self._t(c[1]), tuple(c[2:]), (), self._s(meta)
+        )
+
+    def interface_endpoint(self, meta: Meta, c: list[Any]) -> st.EndpointDecl:
+        subnets = tuple(x for x in c[2:] if isinstance(x, st.Ref))
+        groups = next((x.values for x in c[2:] if isinstance(x, st.Option)), ())
+        return st.EndpointDecl(
+            self._t(c[0]),
+            "interface",
+            self._t(c[1]),
+            subnets,
+            tuple(g for g in groups if isinstance(g, st.Ref)),
+            self._s(meta),
+        )
+
+    # -- transit gateways ---------------------------------------------------------------------
+    def transit_gateway(self, meta: Meta, c: list[Any]) -> st.TransitGatewayDecl:
+        return st.TransitGatewayDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+
+    def attach_vpc(self, meta: Meta, c: list[Any]) -> st.AttachDecl:
+        subnets: tuple[st.Ref, ...] = c[1] if len(c) > 1 else ()
+        return st.AttachDecl("vpc", c[0], subnets, self._s(meta))
+
+    def attach_subnets(self, meta: Meta, c: list[st.Ref]) -> tuple[st.Ref, ...]:
+        return tuple(c)
+
+    def attach_vpn(self, meta: Meta, c: list[st.Ref]) -> st.AttachDecl:
+        return st.AttachDecl("vpn", c[0], (), self._s(meta))
+
+    def tgw_route_table(self, meta: Meta, c: list[Any]) -> st.TgwRouteTableDecl:
+        return st.TgwRouteTableDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+
+    def tgw_route_via(self, meta: Meta, c: list[Any]) -> st.TgwRouteDecl:
+        return st.TgwRouteDecl(c[0], c[1], self._s(meta))
+
+    def tgw_route_blackhole(self, meta: Meta, c: list[Any]) -> st.TgwRouteDecl:
+        return st.TgwRouteDecl(c[0], None, self._s(meta))
+
+    # -- connections, sites, flows ------------------------------------------------------------
+    def peering(self, meta: Meta, c: list[Any]) -> st.PeeringDecl:
+        return st.PeeringDecl(self._t(c[0]), c[1], c[2], self._s(meta))
+
+    def site(self, meta: Meta, c: list[Any]) -> st.SiteDecl:
+        cidrs = tuple(self._t(x) for x in c[1:] if isinstance(x, Token))
+        items = tuple(x for x in c[1:] if not isinstance(x, Token))
+        return st.SiteDecl(self._t(c[0]), cidrs, items, self._s(meta))
+
+    def customer_gateway(self, meta: Meta, c: list[Token]) -> st.CustomerGatewayDecl:
+        return st.CustomerGatewayDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
+
+    def host(self, meta: Meta, c: list[Token]) -> st.HostDecl:
+        return st.HostDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
+
+    def vpn_static(self, meta: Meta, c: list[st.Tok]) -> tuple[str, tuple[st.Tok, ...]]:
+        return ("static", tuple(c))
+
+    def vpn_bgp(self, meta: Meta, c: list[Any]) -> tuple[str, tuple[st.Tok, ...]]:
+        return ("bgp", ())
+
+    def vpn(self, meta: Meta, c: list[Any]) -> st.VpnDecl:
+        routing, prefixes = c[3]
+        return st.VpnDecl(self._t(c[0]), c[1], c[2], routing, prefixes, self._s(meta))
+
+    def flow(self, meta: Meta, c: list[Any]) -> st.FlowDecl:
+        ret = c[5] if len(c) > 5 else None
+        return st.FlowDecl(self._t(c[0]), c[1], c[2], c[3], self._t(c[4]), ret, self._s(meta))
+
+    def flow_return(self, meta: Meta, c: list[Token]) -> st.Tok:
+        return self._t(c[0])
+
+    def expect_path(self, meta: Meta, c: list[Any]) -> st.ExpectPathDecl:
+        via = next((x for x in c[4:] if isinstance(x, st.Ref)), None)
+        because = next((x for x in c[4:] if isinstance(x, st.Tok)), None)
+        return st.ExpectPathDecl(c[0], c[1], c[2], self._t(c[3]), via, because, self._s(meta))
+
+    def expect_via(self, meta: Meta, c: list[st.Ref]) -> st.Ref:
+        return c[0]
+
+    def expect_because(self, meta: Meta, c: list[Token]) -> st.Tok:
+        return self._t(c[0])
+
+    def expect_cost(self, meta: Meta, c: list[Token]) -> st.ExpectCostDecl:
+        return st.ExpectCostDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), self._s(meta))
+
+
+def _expected_words(expected: set[str]) -> str:
+    words = sorted({TERMINAL_WORDS.get(t, _literal(t)) for t in expected})
+    if len(words) > 8:
+        words = [*words[:8], "…"]
+    return ", ".join(words)
+
+
+def _literal(terminal: str) -> str:
+    """Lark names anonymous keyword terminals after their text (``VPC``, ``LBRACE``…)."""
+    pattern = parser().get_terminal(terminal).pattern if _has_terminal(terminal) else None
+    if pattern is not None and pattern.type == "str":
+        return f"'{pattern.value}'"
+    return terminal.lower()
+
+
+def _has_terminal(name: str) -> bool:
+    try:
+        parser().get_terminal(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _token_words(token: Token) -> str:
+    if token.type == "_EOS":
+        return "the end of the line" if token.value != ";" else "';'"
+    if token.type == "$END":
+        return "the end of the file"
+    return f"'{token.value}'"
+
+
+def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
+    """Turn Lark's exception into a diagnostic at the first unexpected token."""
+    line, column = exc.line, exc.column
+    if isinstance(exc, UnexpectedToken):
+        token = exc.token
+        expected = _expected_words(exc.expected)
+        if token.type == "_EOS" and token.value != ";":
+            # A statement cut short at the end of its line: point just after its last word.
+            label = f"expected {expected}"
+            message = f"the statement ends too early: expected {expected}"
+        else:
+            label = f"expected {expected}"
+            message = f"unexpected {_token_words(token)}"
+        if token.type == "$END":
+            line, column = _end_position(text)
+        width = max(1, len(str(token.value))) if token.type not in ("_EOS", "$END") else 1
+    elif isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        message = f"unexpected character {char!r}"
+        allowed = getattr(exc, "allowed", None) or set()
+        label = f"expected {_expected_words(set(allowed))}" if allowed else "not part of the language"
+        width = 1
+    elif isinstance(exc, UnexpectedEOF):
+        line, column = _end_position(text)
+        message = "unexpected end of file"
+        label = f"expected {_expected_words(set(exc.expected))}"
+        width = 1
+    else:  # pragma: no cover - Lark raises only the three kinds above
+        message, label, width = str(exc), "", 1
+    if line is None or line < 1:
+        line, column = _end_position(text)
+    span = Span(path, line, column, line, column + width)
+    return error("syntax", message, span, label)
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    lines = text.splitlines() or [""]
+    return len(lines), len(lines[-1]) + 1
+
+
+def parse(text: str, path: str = "<input>") -> tuple[st.SourceFile | None, list[Diagnostic]]:
+    """Parse text into a syntax tree.
+
+    Args:
+        text: the file's contents.
+        path: the name diagnostics give the file.
+
+    Returns:
+        The syntax tree (``None`` when the text does not parse) and the syntax diagnostics.
+    """
+    comments: list[st.Comment] = []
+    try:
+        tree = _parse_collecting(text, comments, path)
+    except UnexpectedInput as exc:
+        return None, [syntax_diagnostic(path, text, exc)]
+    statements = tuple(_ToSyntax(path).transform(tree))
+    return st.SourceFile(path, text, statements, tuple(comments)), []
+
+
+def _parse_collecting(text: str, comments: list[st.Comment], path: str) -> Any:
+    """Parse, gathering the comments the lexer skips."""
+    tokens: list[Token] = []
+    reset = _comment_sink.set(tokens)
+    try:
+        return parser().parse(text)
+    finally:
+        _comment_sink.reset(reset)
+        comments.extend(st.Comment(str(t).rstrip(), _span(path, t)) for t in tokens)

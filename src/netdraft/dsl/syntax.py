@@ -1,0 +1,346 @@
+"""The syntax tree: what the file says, word for word, with a span on every piece.
+
+The parser builds these nodes and nothing else; names are not resolved and
+values are not checked here (that is the compiler's job), so every node keeps
+the text as written for diagnostics and for the canonical printer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netdraft.model.values import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """One word of the source."""
+
+    text: str
+    span: Span
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to a named thing: ``name`` or ``vpc.name``."""
+
+    parts: tuple[Tok, ...]
+    span: Span
+
+    @property
+    def name(self) -> str:
+        return self.parts[-1].text
+
+    @property
+    def scope(self) -> str | None:
+        return self.parts[0].text if len(self.parts) > 1 else None
+
+    def __str__(self) -> str:
+        return ".".join(p.text for p in self.parts)
+
+
+Place = Ref | Tok  # a name, or an IP address literal
+
+
+@dataclass(frozen=True, slots=True)
+class ProtoSpec:
+    protocol: Tok
+    port: Tok | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A keyword option of a statement, e.g. ``ip 10.0.0.5``, ``sg a, b``, ``stopped``."""
+
+    keyword: str
+    values: tuple[Tok | Ref, ...]
+    span: Span
+
+
+# ---- statements ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    text: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    path: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class VpcIpv6:
+    cidr: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayDecl:
+    """``internet-gateway``, ``egress-only-gateway`` or ``vpn-gateway``."""
+
+    keyword: str
+    name: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DhcpOptions:
+    domain: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SubnetDecl:
+    name: Tok
+    cidr: Tok
+    az: Tok
+    options: tuple[Option, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RouteDecl:
+    destination: Tok
+    target: Ref | None  # None: blackhole
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Propagate:
+    refs: tuple[Ref, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Associate:
+    refs: tuple[Ref, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTableDecl:
+    name: Tok
+    main: Tok | None
+    items: tuple[RouteDecl | Propagate | Associate, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NatGatewayDecl:
+    name: Tok
+    subnet: Ref
+    options: tuple[Option, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SgRuleDecl:
+    direction: str  # ingress | egress
+    protocol: ProtoSpec
+    peer: Tok | Ref  # a CIDR literal or a group
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroupDecl:
+    name: Tok
+    rules: tuple[SgRuleDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class AclRuleDecl:
+    direction: str  # inbound | outbound
+    number: Tok
+    action: Tok
+    protocol: ProtoSpec
+    cidr: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkAclDecl:
+    name: Tok
+    items: tuple[AclRuleDecl | Associate, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceDecl:
+    name: Tok
+    subnet: Ref
+    options: tuple[Option, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointDecl:
+    name: Tok
+    kind: str  # gateway | interface
+    service: Tok
+    targets: tuple[Ref, ...]  # route tables (gateway) or subnets (interface)
+    groups: tuple[Ref, ...]
+    span: Span
+
+
+VpcItem = (
+    VpcIpv6
+    | GatewayDecl
+    | DhcpOptions
+    | SubnetDecl
+    | RouteTableDecl
+    | NatGatewayDecl
+    | SecurityGroupDecl
+    | NetworkAclDecl
+    | InstanceDecl
+    | EndpointDecl
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VpcDecl:
+    name: Tok
+    cidrs: tuple[Tok, ...]
+    items: tuple[VpcItem, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class AttachDecl:
+    kind: str  # vpc | vpn
+    target: Ref
+    subnets: tuple[Ref, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TgwRouteDecl:
+    destination: Tok
+    target: Ref | None  # None: blackhole
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TgwRouteTableDecl:
+    name: Tok
+    items: tuple[TgwRouteDecl | Associate | Propagate, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TransitGatewayDecl:
+    name: Tok
+    items: tuple[AttachDecl | TgwRouteTableDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RegionDecl:
+    name: Tok
+    items: tuple[VpcDecl | TransitGatewayDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class PeeringDecl:
+    name: Tok
+    a: Ref
+    b: Ref
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerGatewayDecl:
+    name: Tok
+    ip: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class HostDecl:
+    name: Tok
+    ip: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SiteDecl:
+    name: Tok
+    cidrs: tuple[Tok, ...]
+    items: tuple[CustomerGatewayDecl | HostDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class VpnDecl:
+    name: Tok
+    gateway: Ref
+    customer_gateway: Ref
+    routing: str  # static | bgp
+    prefixes: tuple[Tok, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FlowDecl:
+    name: Tok
+    source: Place
+    destination: Place
+    protocol: ProtoSpec
+    volume: Tok
+    return_volume: Tok | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectPathDecl:
+    source: Place
+    destination: Place
+    protocol: ProtoSpec
+    verdict: Tok
+    via: Ref | None
+    because: Tok | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectCostDecl:
+    subject: Tok
+    operator: Tok
+    amount: Tok
+    span: Span
+
+
+Statement = (
+    Title
+    | Prices
+    | RegionDecl
+    | PeeringDecl
+    | SiteDecl
+    | VpnDecl
+    | FlowDecl
+    | ExpectPathDecl
+    | ExpectCostDecl
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    text: str  # with its leading '#'
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str
+    text: str
+    statements: tuple[Statement, ...]
+    comments: tuple[Comment, ...]

@@ -1,0 +1,475 @@
+"""The network as frozen dataclasses: what a compiled ``.nd`` file means.
+
+Objects refer to each other by name. Names are resolved and checked by the
+compiler, so a name held here always exists: VPC-scoped objects by their
+name within the VPC, file-scoped objects (VPCs, gateways, sites, VPNs,
+peerings, transit gateways) by their file-wide name.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+
+from netdraft.model.values import IPAddress, IPNetwork, PortRange, Protocol, Span, Volume
+
+
+class RouteOrigin(enum.Enum):
+    """Where a route came from; on equal prefixes the first of these wins."""
+
+    LOCAL = "local"
+    STATIC = "static"
+    PROPAGATED = "propagated"
+
+    @property
+    def rank(self) -> int:
+        return _ORIGIN_RANK[self]
+
+
+_ORIGIN_RANK = {RouteOrigin.LOCAL: 0, RouteOrigin.STATIC: 1, RouteOrigin.PROPAGATED: 2}
+
+
+class TargetKind(enum.Enum):
+    """What a VPC route sends traffic to."""
+
+    LOCAL = "local"
+    INTERNET_GATEWAY = "internet-gateway"
+    EGRESS_ONLY_GATEWAY = "egress-only-gateway"
+    NAT_GATEWAY = "nat-gateway"
+    INSTANCE = "instance"
+    PEERING = "peering"
+    TRANSIT_GATEWAY = "transit-gateway"
+    VPN_GATEWAY = "vpn-gateway"
+    ENDPOINT = "endpoint"
+    BLACKHOLE = "blackhole"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTarget:
+    kind: TargetKind
+    name: str = ""  # empty for local and blackhole
+
+    def __str__(self) -> str:
+        return self.name or self.kind.value
+
+
+@dataclass(frozen=True, slots=True)
+class PrefixList:
+    """The AWS-managed address list of a service (``pl-…``), a gateway endpoint's route."""
+
+    service: str
+
+    def __str__(self) -> str:
+        return f"pl-{self.service}"
+
+    @property
+    def version(self) -> int:
+        return 4
+
+
+RouteDestination = IPv4Network | IPv6Network | PrefixList
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    destination: RouteDestination
+    target: RouteTarget
+    origin: RouteOrigin
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTable:
+    name: str
+    routes: tuple[Route, ...]
+    subnets: tuple[str, ...]  # explicit associations
+    propagations: tuple[str, ...]  # VPN gateway names
+    main: bool
+    implicit: bool  # the VPC's default main table, not written in the file
+    span: Span
+
+
+class Direction(enum.Enum):
+    INGRESS = "ingress"
+    EGRESS = "egress"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupPeer:
+    """A security group rule whose peer is another group (its members' addresses)."""
+
+    vpc: str
+    group: str
+
+    def __str__(self) -> str:
+        return self.group
+
+
+SgPeer = IPv4Network | IPv6Network | GroupPeer
+
+
+@dataclass(frozen=True, slots=True)
+class SgRule:
+    direction: Direction
+    protocol: Protocol
+    ports: PortRange | None  # None: every port of the protocol
+    peer: SgPeer
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroup:
+    name: str
+    ingress: tuple[SgRule, ...]
+    egress: tuple[SgRule, ...]
+    default: bool  # the VPC's implicit default group
+    span: Span
+
+
+class Action(enum.Enum):
+    ALLOW = "allow"
+    DENY = "deny"
+
+
+@dataclass(frozen=True, slots=True)
+class AclRule:
+    number: int
+    action: Action
+    protocol: Protocol
+    ports: PortRange | None
+    cidr: IPNetwork
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkAcl:
+    name: str
+    inbound: tuple[AclRule, ...]  # sorted by number
+    outbound: tuple[AclRule, ...]
+    subnets: tuple[str, ...]
+    default: bool  # the VPC's implicit allow-all ACL
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Subnet:
+    name: str
+    cidr: IPv4Network
+    az: str
+    ipv6: IPv6Network | None
+    public_ip_on_launch: bool
+    route_table: str  # effective: explicit association or the main table
+    network_acl: str  # effective: custom ACL or the default one
+    span: Span
+
+    @property
+    def usable(self) -> int:
+        """Addresses left for resources after AWS's five reserved ones."""
+        return int(self.cidr.num_addresses) - 5
+
+
+class PublicIp(enum.Enum):
+    NONE = "none"
+    AUTO = "public-ip"  # an auto-assigned public IPv4 address
+    ELASTIC = "elastic-ip"
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    name: str
+    subnet: str
+    ip: IPv4Address
+    ipv6: IPv6Address | None
+    public: PublicIp
+    public_ip: IPv4Address | None  # the address when the file writes it
+    security_groups: tuple[str, ...]
+    source_dest_check: bool
+    stopped: bool
+    span: Span
+
+    @property
+    def has_public_ip(self) -> bool:
+        return self.public is not PublicIp.NONE
+
+
+@dataclass(frozen=True, slots=True)
+class NatGateway:
+    name: str
+    subnet: str
+    private: bool
+    ip: IPv4Address  # its network interface in the subnet
+    eip: IPv4Address | None  # the Elastic IP when the file writes it
+    span: Span
+
+
+class EndpointKind(enum.Enum):
+    GATEWAY = "gateway"
+    INTERFACE = "interface"
+
+
+@dataclass(frozen=True, slots=True)
+class VpcEndpoint:
+    name: str
+    kind: EndpointKind
+    service: str
+    route_tables: tuple[str, ...]  # gateway endpoints
+    subnets: tuple[str, ...]  # interface endpoints
+    addresses: tuple[IPv4Address, ...]  # one network interface per subnet
+    security_groups: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Gateway:
+    """An internet, egress-only or VPN gateway of a VPC."""
+
+    name: str
+    kind: TargetKind
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Vpc:
+    name: str
+    region: str
+    cidrs: tuple[IPv4Network, ...]
+    ipv6: IPv6Network | None
+    internet_gateway: Gateway | None
+    egress_only_gateway: Gateway | None
+    vpn_gateway: Gateway | None
+    dhcp_domain: str | None
+    subnets: Mapping[str, Subnet]
+    route_tables: Mapping[str, RouteTable]
+    security_groups: Mapping[str, SecurityGroup]
+    network_acls: Mapping[str, NetworkAcl]
+    instances: Mapping[str, Instance]
+    nat_gateways: Mapping[str, NatGateway]
+    endpoints: Mapping[str, VpcEndpoint]
+    main_route_table: str
+    default_network_acl: str
+    default_security_group: str
+    span: Span
+
+    def all_cidrs(self) -> tuple[IPNetwork, ...]:
+        return (*self.cidrs, *((self.ipv6,) if self.ipv6 else ()))
+
+    def holds(self, address: IPAddress) -> bool:
+        return any(address.version == c.version and address in c for c in self.all_cidrs())
+
+
+class AttachmentKind(enum.Enum):
+    VPC = "vpc"
+    VPN = "vpn"
+
+
+@dataclass(frozen=True, slots=True)
+class TgwAttachment:
+    name: str  # the VPC's or the VPN's name
+    kind: AttachmentKind
+    subnets: tuple[str, ...]  # VPC attachments: one subnet per AZ it serves
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TgwRoute:
+    destination: IPNetwork
+    attachment: str | None  # None: blackhole
+    origin: RouteOrigin
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TgwRouteTable:
+    name: str
+    associations: tuple[str, ...]
+    propagations: tuple[str, ...]
+    routes: tuple[TgwRoute, ...]  # static and propagated
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TransitGateway:
+    name: str
+    region: str
+    attachments: Mapping[str, TgwAttachment]
+    route_tables: Mapping[str, TgwRouteTable]
+    span: Span
+
+    def route_table_of(self, attachment: str) -> TgwRouteTable | None:
+        for table in self.route_tables.values():
+            if attachment in table.associations:
+                return table
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Peering:
+    name: str
+    a: str
+    b: str
+    span: Span
+
+    def other(self, vpc: str) -> str:
+        return self.b if vpc == self.a else self.a
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerGateway:
+    name: str
+    ip: IPv4Address
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Host:
+    name: str
+    ip: IPv4Address
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    name: str
+    cidrs: tuple[IPv4Network, ...]
+    customer_gateways: Mapping[str, CustomerGateway]
+    hosts: Mapping[str, Host]
+    span: Span
+
+    def holds(self, address: IPAddress) -> bool:
+        return any(address.version == c.version and address in c for c in self.cidrs)
+
+
+class VpnRouting(enum.Enum):
+    STATIC = "static"
+    BGP = "bgp"
+
+
+@dataclass(frozen=True, slots=True)
+class Vpn:
+    name: str
+    gateway: str  # a VPN gateway (vgw) or a transit gateway
+    gateway_kind: TargetKind  # VPN_GATEWAY or TRANSIT_GATEWAY
+    customer_gateway: str
+    site: str
+    routing: VpnRouting
+    prefixes: tuple[IPv4Network, ...]  # what it carries: the static list, or the site with BGP
+    span: Span
+
+
+# --- endpoints of flows, expectations and queries ------------------------------------------
+
+
+class PlaceKind(enum.Enum):
+    INSTANCE = "instance"
+    HOST = "host"  # a site host, or any address inside a site
+    NAT_GATEWAY = "nat-gateway"
+    VPC_ADDRESS = "vpc-address"  # an address in a VPC that nothing in the file holds
+    INTERNET = "internet"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A resolved endpoint: who sends or receives, and from which address."""
+
+    kind: PlaceKind
+    text: str  # as written
+    name: str = ""  # instance, host, NAT gateway or service name
+    vpc: str = ""
+    site: str = ""
+    address: IPAddress | None = None
+    via_public_ip: bool = False  # addressed by its public IP (reached from the internet)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    name: str
+    source: Place
+    destination: Place
+    protocol: Protocol
+    port: int | None
+    volume: Volume
+    return_volume: Volume | None
+    span: Span
+
+
+class Verdict(enum.Enum):
+    ALLOW = "allow"
+    DENY = "deny"
+
+
+@dataclass(frozen=True, slots=True)
+class PathExpectation:
+    source: Place
+    destination: Place
+    protocol: Protocol
+    port: int | None
+    verdict: Verdict
+    via: str | None
+    because: str | None
+    span: Span
+
+
+class CostOperator(enum.Enum):
+    EQ = "="
+    LT = "<"
+    LE = "<="
+
+    def holds(self, actual: Decimal, bound: Decimal) -> bool:
+        if self is CostOperator.EQ:
+            return actual == bound
+        if self is CostOperator.LT:
+            return actual < bound
+        return actual <= bound
+
+
+@dataclass(frozen=True, slots=True)
+class CostExpectation:
+    subject: str | None  # a flow name, None for the total
+    operator: CostOperator
+    amount: Decimal
+    span: Span
+
+
+Expectation = PathExpectation | CostExpectation
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """A whole compiled ``.nd`` file."""
+
+    file: str
+    title: str | None
+    regions: tuple[str, ...]
+    vpcs: Mapping[str, Vpc]
+    peerings: Mapping[str, Peering]
+    transit_gateways: Mapping[str, TransitGateway]
+    sites: Mapping[str, Site]
+    vpns: Mapping[str, Vpn]
+    flows: Mapping[str, Flow]
+    expectations: tuple[Expectation, ...]
+    price_files: tuple[tuple[str, Span], ...] = field(default=())
+
+    # -- look-ups used by every later stage ---------------------------------------------------
+
+    def vpc_of_gateway(self, name: str) -> Vpc | None:
+        for vpc in self.vpcs.values():
+            for gw in (vpc.internet_gateway, vpc.egress_only_gateway, vpc.vpn_gateway):
+                if gw is not None and gw.name == name:
+                    return vpc
+        return None
+
+    def site_of_customer_gateway(self, name: str) -> Site | None:
+        for site in self.sites.values():
+            if name in site.customer_gateways:
+                return site
+        return None
+
+    def peerings_of(self, vpc: str) -> tuple[Peering, ...]:
+        return tuple(p for p in self.peerings.values() if vpc in (p.a, p.b))
