@@ -1,0 +1,1 @@
+"""The language: parse text into a syntax tree, compile it into the model, validate it."""

@@ -1,0 +1,136 @@
+"""The public entry points, in pipeline order: load → check → path/cost → render/docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from netdraft.dsl.compile import compile_source
+from netdraft.dsl.diagnostics import Diagnostic, NetdraftError
+from netdraft.dsl.parse import parse
+from netdraft.dsl.validate import validate
+from netdraft.model.network import Network
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled file: the network (None when the text does not parse) and every diagnostic."""
+
+    path: str
+    text: str
+    network: Network | None
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.network is not None and not any(d.is_error for d in self.diagnostics)
+
+    def sources(self) -> dict[str, str]:
+        return {self.path: self.text}
+
+
+def compile(text: str, path: str = "<input>") -> Compiled:  # noqa: A001 - mirrors Jinja's compile
+    """Parse, build and validate one file's text.
+
+    Args:
+        text: the ``.nd`` source.
+        path: the name used in diagnostics.
+
+    Returns:
+        The compiled file; problems are in ``diagnostics``, never raised.
+    """
+    tree, diagnostics = parse(text, path)
+    if tree is None:
+        return Compiled(path, text, None, tuple(diagnostics))
+    network, problems = compile_source(tree)
+    problems += validate(network)
+    return Compiled(path, text, network, tuple(problems))
+
+
+def load(path: str | Path) -> Compiled:
+    """Read and compile a file (decoding errors become a diagnostic, not an exception)."""
+    p = Path(path)
+    data = p.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        from netdraft.dsl.diagnostics import error
+        from netdraft.model.values import Span
+
+        line = data[: exc.start].count(b"\n") + 1
+        span = Span(str(path), line, 1, line, 2)
+        return Compiled(str(path), "", None, (error("encoding", f"the file is not UTF-8: {exc.reason}", span),))
+    return compile(text, str(path))
+
+
+def load_network(path: str | Path) -> Network:
+    """Load a file and return its network, raising :class:`NetdraftError` on any error."""
+    compiled = load(path)
+    if not compiled.ok or compiled.network is None:
+        raise NetdraftError(compiled.diagnostics, compiled.sources())
+    return compiled.network
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``netdraft check`` reports for one file."""
+
+    path: str
+    compiled: Compiled
+    diagnostics: tuple[Diagnostic, ...]
+    expectations_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.compiled.network is not None and not any(d.is_error for d in self.diagnostics)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return self.compiled.sources()
+
+    def summary(self) -> str:
+        errors = sum(1 for d in self.diagnostics if d.is_error)
+        warnings = len(self.diagnostics) - errors
+        parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
+        if self.compiled.network is not None and errors == 0:
+            n = self.expectations_checked
+            parts.append(f"{n} expectation{'s' * (n != 1)} hold")
+        return f"{self.path}: {'ok' if self.ok else 'failed'} ({', '.join(parts)})"
+
+
+def check(path: str | Path) -> CheckResult:
+    """Compile a file and, when it compiles cleanly, run its flows and expectations.
+
+    Args:
+        path: the ``.nd`` file.
+
+    Returns:
+        Every diagnostic: the compiler's, then failed expectations and denied flows.
+    """
+    compiled = load(path)
+    diagnostics = list(compiled.diagnostics)
+    checked = 0
+    if compiled.ok and compiled.network is not None:
+        from netdraft.sim.expect import run_expectations
+
+        found, checked = run_expectations(compiled.network)
+        diagnostics.extend(found)
+    return CheckResult(str(path), compiled, tuple(diagnostics), checked)
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write a file so that readers see the old or the new content, never half of it."""
+    import os
+    import tempfile
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,189 @@
+"""Validation rules: what AWS would refuse or warn about in a well-formed network (LANGUAGE.md §6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from ipaddress import IPv4Network, IPv6Network
+
+from netdraft.dsl.diagnostics import Diagnostic, error, warning
+from netdraft.model import network as m
+from netdraft.model.values import subnet_of
+
+#: AWS's limits on VPC and subnet sizes (VPC user guide, "VPC CIDR blocks").
+VPC_PREFIX_RANGE = (16, 28)
+SUBNET_PREFIX_RANGE = (16, 28)
+VPC_IPV6_PREFIX = 56
+SUBNET_IPV6_PREFIX = 64
+#: The default quota of IPv4 CIDR blocks per VPC (primary + secondary).
+VPC_CIDR_QUOTA = 5
+ACL_RULE_RANGE = (1, 32766)
+
+Rule = Callable[[m.Network], Iterator[Diagnostic]]
+
+
+def vpc_cidrs(net: m.Network) -> Iterator[Diagnostic]:
+    low, high = VPC_PREFIX_RANGE
+    for vpc in net.vpcs.values():
+        for cidr in vpc.cidrs:
+            if not low <= cidr.prefixlen <= high:
+                yield error(
+                    "vpc-cidr-size",
+                    f"vpc '{vpc.name}' CIDR {cidr} is a /{cidr.prefixlen}: AWS allows /{low} to /{high}",
+                    _cidr_span(vpc, str(cidr)),
+                    f"a /{cidr.prefixlen} is {'too large' if cidr.prefixlen < low else 'too small'}",
+                )
+        if vpc.ipv6 is not None and vpc.ipv6.prefixlen != VPC_IPV6_PREFIX:
+            yield error(
+                "vpc-cidr-size",
+                f"vpc '{vpc.name}' IPv6 CIDR {vpc.ipv6} is not a /{VPC_IPV6_PREFIX}",
+                vpc.span,
+                f"AWS gives a VPC a /{VPC_IPV6_PREFIX}",
+            )
+        if len(vpc.cidrs) > VPC_CIDR_QUOTA:
+            yield warning(
+                "vpc-cidr-quota",
+                f"vpc '{vpc.name}' has {len(vpc.cidrs)} IPv4 CIDRs; the default quota is {VPC_CIDR_QUOTA}",
+                vpc.span,
+                "ask AWS for a quota increase before deploying",
+            )
+        for i, a in enumerate(vpc.cidrs):
+            for b in vpc.cidrs[i + 1 :]:
+                if a.overlaps(b):
+                    yield error("vpc-cidr-overlap", f"vpc '{vpc.name}' CIDRs {a} and {b} overlap", _cidr_span(vpc, str(b)))
+
+
+def subnets(net: m.Network) -> Iterator[Diagnostic]:
+    low, high = SUBNET_PREFIX_RANGE
+    for vpc in net.vpcs.values():
+        seen: list[m.Subnet] = []
+        for s in vpc.subnets.values():
+            if not low <= s.cidr.prefixlen <= high:
+                yield error(
+                    "subnet-cidr-size",
+                    f"subnet '{s.name}' CIDR {s.cidr} is a /{s.cidr.prefixlen}: AWS allows /{low} to /{high}",
+                    s.span,
+                    f"use a /{high} or larger" if s.cidr.prefixlen > high else f"use a /{low} or smaller",
+                )
+            if vpc.cidrs and not any(s.cidr.subnet_of(c) for c in vpc.cidrs):
+                yield error(
+                    "subnet-outside-vpc",
+                    f"subnet '{s.name}' CIDR {s.cidr} is not inside vpc '{vpc.name}'",
+                    s.span,
+                    "vpc CIDRs: " + ", ".join(map(str, vpc.cidrs)),
+                )
+            if s.ipv6 is not None:
+                if s.ipv6.prefixlen != SUBNET_IPV6_PREFIX:
+                    yield error("subnet-cidr-size", f"subnet '{s.name}' IPv6 CIDR {s.ipv6} is not a /64", s.span, "AWS subnets take a /64")
+                if vpc.ipv6 is None or not s.ipv6.subnet_of(vpc.ipv6):
+                    where = f"vpc '{vpc.name}' IPv6 CIDR {vpc.ipv6}" if vpc.ipv6 else f"vpc '{vpc.name}', which has no IPv6 CIDR"
+                    yield error("subnet-outside-vpc", f"subnet '{s.name}' IPv6 CIDR {s.ipv6} is not inside {where}", s.span)
+            for other in seen:
+                if s.cidr.overlaps(other.cidr) or (s.ipv6 and other.ipv6 and s.ipv6.overlaps(other.ipv6)):
+                    yield error(
+                        "subnet-overlap",
+                        f"subnet '{s.name}' ({s.cidr}) overlaps subnet '{other.name}' ({other.cidr})",
+                        s.span,
+                        f"'{other.name}' is on line {other.span.line}",
+                    )
+                    break
+            seen.append(s)
+            if not s.az.startswith(vpc.region):
+                yield error(
+                    "subnet-az",
+                    f"availability zone '{s.az}' is not in region {vpc.region}",
+                    s.span,
+                    f"e.g. {vpc.region}a",
+                )
+
+
+def routes(net: m.Network) -> Iterator[Diagnostic]:
+    for vpc in net.vpcs.values():
+        own: list[IPv4Network | IPv6Network] = list(vpc.all_cidrs())
+        for table in vpc.route_tables.values():
+            for route in table.routes:
+                if route.origin is not m.RouteOrigin.STATIC or isinstance(route.destination, m.PrefixList):
+                    continue
+                kind = route.target.kind
+                if kind in (m.TargetKind.INSTANCE, m.TargetKind.ENDPOINT):
+                    continue
+                dest = route.destination
+                inside = next((c for c in own if subnet_of(dest, c)), None)
+                if inside is not None:
+                    yield error(
+                        "route-too-specific",
+                        f"route to {dest} is inside vpc '{vpc.name}' CIDR {inside}, which the local route serves",
+                        route.span,
+                        "only an instance or a network interface can take traffic for the VPC's own addresses",
+                    )
+
+
+def nat_gateways(net: m.Network) -> Iterator[Diagnostic]:
+    for vpc in net.vpcs.values():
+        for nat in vpc.nat_gateways.values():
+            if nat.private:
+                continue
+            table = vpc.route_tables[vpc.subnets[nat.subnet].route_table]
+            if not any(r.target.kind is m.TargetKind.INTERNET_GATEWAY for r in table.routes):
+                yield warning(
+                    "nat-no-internet",
+                    f"public NAT gateway '{nat.name}' is in subnet '{nat.subnet}', whose route table '{table.name}' has no route to an internet gateway",
+                    nat.span,
+                    "put it in a public subnet, or make it 'private'",
+                )
+
+
+def peerings(net: m.Network) -> Iterator[Diagnostic]:
+    for p in net.peerings.values():
+        a, b = net.vpcs[p.a], net.vpcs[p.b]
+        for x in a.all_cidrs():
+            clash = next((y for y in b.all_cidrs() if x.version == y.version and x.overlaps(y)), None)  # type: ignore[arg-type]
+            if clash is not None:
+                yield error(
+                    "peering-overlap",
+                    f"peering '{p.name}' joins vpc '{a.name}' ({x}) and vpc '{b.name}' ({clash}), whose CIDRs overlap",
+                    p.span,
+                    "AWS refuses to peer VPCs with overlapping CIDRs",
+                )
+                break
+
+
+def acl_rules(net: m.Network) -> Iterator[Diagnostic]:
+    low, high = ACL_RULE_RANGE
+    for vpc in net.vpcs.values():
+        for acl in vpc.network_acls.values():
+            if acl.default:
+                continue
+            for direction, rules in (("inbound", acl.inbound), ("outbound", acl.outbound)):
+                seen: dict[int, m.AclRule] = {}
+                for rule in sorted(rules, key=lambda r: (r.span.line, r.span.column)):
+                    if not low <= rule.number <= high:
+                        yield error(
+                            "acl-rule-number",
+                            f"rule number {rule.number} is outside {low}..{high}",
+                            rule.span,
+                        )
+                    elif rule.number in seen:
+                        yield error(
+                            "acl-rule-number",
+                            f"{direction} rule {rule.number} of network ACL '{acl.name}' is repeated",
+                            rule.span,
+                            f"first on line {seen[rule.number].span.line}; rule numbers are unique per direction",
+                        )
+                    else:
+                        seen[rule.number] = rule
+
+
+RULES: tuple[Rule, ...] = (vpc_cidrs, subnets, routes, nat_gateways, peerings, acl_rules)
+
+
+def validate(network: m.Network) -> list[Diagnostic]:
+    """Run every rule over a compiled network.
+
+    Returns:
+        The diagnostics, in rule order.
+    """
+    return [d for rule in RULES for d in rule(network)]
+
+
+def _cidr_span(vpc: m.Vpc, text: str) -> m.Span:
+    return vpc.span
