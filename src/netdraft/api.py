@@ -111,7 +111,7 @@ def check(path: str | Path) -> CheckResult:
     diagnostics = list(compiled.diagnostics)
     checked = 0
     if compiled.ok and compiled.network is not None:
-        from netdraft.sim.expect import run_expectations
+        from netdraft.check import run_expectations
 
         found, checked = run_expectations(compiled.network)
         diagnostics.extend(found)

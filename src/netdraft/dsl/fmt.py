@@ -7,7 +7,9 @@ text is consulted only to find blank lines):
   block level. Columns are never aligned, so one edit changes one line of a diff.
 - A block with statements or comments inside opens with ``{`` at the end of its header
   line and closes with ``}`` alone on a line; blocks written on one line with ``;`` are
-  expanded. An empty block prints as ``{ }`` on its header line.
+  expanded. An empty block prints as ``{ }`` on its header line (a comment after its
+  ``{`` or ``}`` follows the ``{ }``; with comments in both places, or on lines of their
+  own inside it, it stays open over several lines).
 - Statements keep their order. The options of a statement are printed in a canonical
   order (instance: ``ip``, ``ipv6``, ``public-ip``/``elastic-ip``, ``sg a, b``,
   ``source-dest-check``, ``stopped``; subnet: ``ipv6``, ``public-ip-on-launch``);
@@ -21,8 +23,8 @@ text is consulted only to find blank lines):
 - Comments are kept word for word and in order:
 
   - a comment after the last word of a statement stays on that statement's line, after one
-    space; a comment after a one-line block goes to the block's last statement, and a
-    comment after a ``}`` stays after the ``}``;
+    space; a comment after a block written on one line goes to the block's last statement
+    (the block is expanded), and a comment after the ``}`` of a longer block stays after it;
   - a comment after a ``{`` stays after the ``{`` (after ``{ }`` for an empty block);
   - a comment on its own line stays on its own line before the statement that follows it,
     at that statement's indentation; comments after the last statement of a block stay
@@ -33,6 +35,7 @@ text is consulted only to find blank lines):
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
@@ -283,8 +286,12 @@ def _place_comments(source: st.SourceFile) -> _Placement:
         ended = max(ends_on.get(line, ()), key=lambda n: n.span.end_column, default=None)
         opened = max(opens_on.get(line, ()), key=lambda n: n.span.column, default=None)
         if ended is not None and (opened is None or ended.span.end_column > opened.span.column):
-            # After a one-line block, the comment goes to the last statement inside it.
-            while (inner := _children(ended)) and inner[-1].span.end_line == line:
+            # A one-line block is expanded: its comment goes to the last statement inside.
+            while (
+                (inner := _children(ended))
+                and ended.span.line == line
+                and inner[-1].span.end_line == line
+            ):
                 ended = inner[-1]
             placement.trailing[id(ended)] = comment
         elif opened is not None:
@@ -297,9 +304,12 @@ def _place_comments(source: st.SourceFile) -> _Placement:
 
 def _container(line: int, nodes: Sequence[Node], key: int | None) -> int | None:
     """The innermost block whose lines strictly enclose ``line`` (``None``: the file)."""
-    for node in nodes:
+    # Statements do not overlap, so only the last one starting before the line can hold it.
+    index = bisect.bisect_left(nodes, line, key=lambda n: n.span.line) - 1
+    if index >= 0:
+        node = nodes[index]
         inner = _children(node)
-        if inner is not None and node.span.line < line < node.span.end_line:
+        if inner is not None and line < node.span.end_line:
             return _container(line, inner, id(node))
     return key
 
@@ -327,13 +337,21 @@ class _Printer:
         """Print the statements of the file or of one block, with their own-line comments."""
         entries: list[Node | st.Comment] = [*nodes, *self.placement.inside.get(key, ())]
         entries.sort(key=lambda e: (e.span.line, e.span.column))
+        # next_statement[i]: the first statement at or after entries[i], past its comments.
+        next_statement: list[Node | None] = [None] * (len(entries) + 1)
+        for index in range(len(entries) - 1, -1, -1):
+            entry = entries[index]
+            if isinstance(entry, st.Comment):
+                next_statement[index] = next_statement[index + 1]
+            else:
+                next_statement[index] = entry
         previous: Node | st.Comment | None = None
         previous_end = 0
         for index, entry in enumerate(entries):
             blank = self.had_blank(previous_end, entry.span.line)
+            following = next_statement[index]
             if depth == 0 and previous is not None and not isinstance(previous, st.Comment):
-                following = [e for e in entries[index:] if not isinstance(e, st.Comment)]
-                blank = blank or (bool(following) and _apart(previous, following[0]))
+                blank = blank or (following is not None and _apart(previous, following))
             if blank and index > 0:
                 self.lines.append("")
             if isinstance(entry, st.Comment):

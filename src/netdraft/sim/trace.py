@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from netdraft.model.codes import DropCode
 from netdraft.model.network import Place, Verdict
-from netdraft.model.values import IPAddress, PortRange, Protocol, Span
+from netdraft.model.values import PortRange, Protocol, Span
 
 
 class HopKind(enum.Enum):
@@ -88,9 +88,9 @@ class Trace:
     code: DropCode | None = None
     leg: Leg | None = None
     reason: str = ""  # one sentence: why it is dropped
-    source_ports: PortRange | None = None  # the source ports that work (tcp/udp)
-    source_address: IPAddress | None = None
-    destination_address: IPAddress | None = None
+    source_ports: tuple[PortRange, ...] = ()  # the source ports that work (tcp/udp)
+    source_address: str = ""  # the addresses the attempt used, as text ("public IP of web")
+    destination_address: str = ""
 
     @property
     def allowed(self) -> bool:

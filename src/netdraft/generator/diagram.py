@@ -1,0 +1,488 @@
+"""Draws a network view with the ``diagrams`` package (AWS icons) on Graphviz: DOT, SVG or PNG.
+
+This is the only module that imports ``diagrams``. It turns a :class:`~netdraft.generator.view.View`
+into a ``diagrams.Diagram`` whose every node and cluster has the view's stable id (``diagrams``
+would otherwise name nodes with random uuids and clusters after their labels), renders it in a
+temporary folder and never opens a viewer.
+
+Choices that make the picture deterministic and portable:
+
+- Icons are written into each node's HTML label (``<IMG>`` in a fixed-size cell), so Graphviz
+  sizes every node to fit its text and the icon never stretches. Their paths are relative to
+  the folder that holds ``diagrams``' ``resources`` folder (``resources/aws/compute/ec2.png``),
+  so the DOT text holds no machine path; rendering copies the icons it needs next to it.
+- ``.dot`` output is the DOT source netdraft emits (before layout), the same text the golden
+  tests compare. To render it yourself run Graphviz from the folder that holds ``resources``
+  (the ``site-packages`` folder where ``diagrams`` is installed).
+- ``.svg`` output is self-contained: each distinct icon is embedded once, as a base64 PNG in a
+  ``<symbol>`` under ``<defs>``, and every use of it is a ``<use>``; no link to a file remains.
+- Security groups are label lines (``sg: web, ssh``) on instances and interface endpoints,
+  see :mod:`netdraft.generator.view`.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import re
+import shutil
+import struct
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import diagrams
+from diagrams.aws import compute, database, general, integration, network, storage
+
+from netdraft.generator.view import Cluster, ClusterKind, Edge, EdgeKind, Mark, Node, NodeKind, View, view_of
+from netdraft.model.network import Network
+from netdraft.sim.trace import Query
+
+#: Output formats, by file extension.
+FORMATS = ("dot", "svg", "png")
+
+FONT = "Helvetica,Arial,sans-serif"
+INK = "#232F3E"  # AWS squid ink, for titles
+MUTED = "#5F6B7A"  # details under a title
+HIGHLIGHT = "#1A73E8"
+DROPPED = "#D93025"
+LINK = "#8D99A6"
+MUTED_FLOW = "#B8C0C8"
+#: Flow colours, by flow order; none of them is the highlight's blue or the drop's red.
+FLOW_COLOURS = ("#E8710A", "#188038", "#9334E6", "#795548", "#129EAF", "#C2185B")
+
+ICON_SIZE = 44  # points, the side of every icon
+WRAP = 4  # nodes per row inside one subnet before a new row starts
+
+_ICONS: dict[NodeKind, type[diagrams.Node]] = {
+    NodeKind.INSTANCE: compute.EC2,
+    NodeKind.NAT_INSTANCE: compute.EC2,
+    NodeKind.NAT_GATEWAY: network.NATGateway,
+    NodeKind.GATEWAY_ENDPOINT: network.Endpoint,
+    NodeKind.INTERFACE_ENDPOINT: network.Endpoint,
+    NodeKind.INTERNET_GATEWAY: network.InternetGateway,
+    NodeKind.EGRESS_ONLY_GATEWAY: network.InternetGateway,
+    NodeKind.VPN_GATEWAY: network.VpnGateway,
+    NodeKind.TGW_ATTACHMENT: network.TransitGatewayAttachment,
+    NodeKind.TRANSIT_GATEWAY: network.TransitGateway,
+    NodeKind.PEERING: network.VPCPeering,
+    NodeKind.VPN: network.SiteToSiteVpn,
+    NodeKind.CUSTOMER_GATEWAY: network.VPCCustomerGateway,
+    NodeKind.HOST: general.TraditionalServer,
+    NodeKind.ADDRESS: general.Client,
+    NodeKind.INTERNET: general.InternetAlt1,
+    NodeKind.SERVICE: general.General,
+}
+
+_SERVICE_ICONS: dict[str, type[diagrams.Node]] = {
+    "s3": storage.SimpleStorageServiceS3,
+    "dynamodb": database.Dynamodb,
+    "sns": integration.SimpleNotificationServiceSns,
+    "sqs": integration.SimpleQueueServiceSqs,
+    "lambda": compute.Lambda,
+    "ec2": compute.EC2,
+    "ecs": compute.ElasticContainerService,
+    "rds": database.RDS,
+}
+
+# (border colour, fill, style) of each kind of box, after the AWS architecture icon guide.
+_CLUSTER_STYLE: dict[ClusterKind, tuple[str, str, str]] = {
+    ClusterKind.REGION: ("#00A4A6", "#FFFFFF", "rounded,dashed"),
+    ClusterKind.VPC: ("#8C4FFF", "#FFFFFF", "rounded"),
+    ClusterKind.AZ: ("#147EBA", "#FFFFFF", "rounded,dashed"),
+    ClusterKind.PUBLIC_SUBNET: ("#7AA116", "#F2F8E9", "rounded"),
+    ClusterKind.PRIVATE_SUBNET: ("#00A4A6", "#E8F6F7", "rounded"),
+    ClusterKind.SITE: ("#7D8998", "#F4F5F6", "rounded"),
+}
+
+_CLUSTER_KIND_LABEL = {
+    ClusterKind.REGION: "",
+    ClusterKind.VPC: "",
+    ClusterKind.AZ: "Availability Zone",
+    ClusterKind.PUBLIC_SUBNET: "",
+    ClusterKind.PRIVATE_SUBNET: "",
+    ClusterKind.SITE: "",
+}
+
+
+def icon_path(kind: NodeKind, service: str = "") -> str:
+    """The icon of a node, relative to the folder that holds ``diagrams``' ``resources``."""
+    cls = _SERVICE_ICONS.get(service, general.General) if kind is NodeKind.SERVICE else _ICONS[kind]
+    return f"{cls._icon_dir}/{cls._icon}"
+
+
+def _resources_root() -> Path:
+    """The folder that holds ``diagrams``' ``resources`` folder (how ``diagrams`` finds its icons)."""
+    return Path(diagrams.__file__).resolve().parent.parent
+
+
+# --- diagrams with stable ids -----------------------------------------------------------------
+
+
+class _Node(diagrams.Node):  # type: ignore[misc]
+    """A node with a given id whose icon lives in its HTML label, not in an ``image`` attribute."""
+
+    _icon = None  # keeps diagrams.Node from adding an absolute ``image`` path
+
+    def __init__(self, node_id: str, label: str, **attrs: str) -> None:
+        super().__init__(label, nodeid=node_id, **attrs)
+
+
+class _Cluster(diagrams.Cluster):  # type: ignore[misc]
+    """A cluster named after its id (``diagrams`` names it after its label, which may repeat)."""
+
+    def __init__(self, cluster_id: str, attrs: dict[str, str]) -> None:
+        super().__init__(label="", graph_attr=attrs)
+        self.name = f"cluster_{cluster_id}"
+        self.dot.name = self.name
+        self.dot.graph_attr.pop("rankdir", None)  # Graphviz ignores it inside clusters
+
+
+@contextlib.contextmanager
+def _active(diagram: diagrams.Diagram) -> Iterator[diagrams.Diagram]:
+    """Make ``diagram`` the one nodes are added to, without rendering on exit."""
+    diagrams.setdiagram(diagram)
+    try:
+        yield diagram
+    finally:
+        diagrams.setdiagram(None)
+
+
+def _text(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _node_label(node: Node) -> str:
+    rows = [
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}">'
+        f'<IMG SRC="{icon_path(node.kind, node.service)}" SCALE="TRUE"/></TD></TR>',
+        f'<TR><TD><B>{_text(node.title)}</B></TD></TR>',
+    ]
+    rows += [f'<TR><TD><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(line)}</FONT></TD></TR>' for line in node.lines]
+    colour = DROPPED if node.mark is Mark.DROPPED else HIGHLIGHT
+    rows += [f'<TR><TD><FONT COLOR="{colour}"><B>{_text(line)}</B></FONT></TD></TR>' for line in node.note.splitlines()]
+    if node.mark is Mark.NONE:
+        frame = 'BORDER="0"'
+    else:
+        frame = f'BORDER="2" STYLE="rounded" COLOR="{colour}"'
+    return f'<<TABLE {frame} CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+
+
+def _cluster_label(cluster: Cluster) -> str:
+    rows = [f'<TR><TD ALIGN="LEFT"><B>{_text(cluster.title)}</B></TD></TR>']
+    lines = [_CLUSTER_KIND_LABEL[cluster.kind], *cluster.lines]
+    rows += [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(line)}</FONT></TD></TR>' for line in lines if line]
+    rows += [f'<TR><TD ALIGN="LEFT"><FONT COLOR="{DROPPED}"><B>{_text(line)}</B></FONT></TD></TR>' for line in cluster.note.splitlines()]
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+
+
+def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
+    colour, fill, style = _CLUSTER_STYLE[cluster.kind]
+    attrs = {
+        "id": cluster.id,
+        "label": _cluster_label(cluster),
+        "labeljust": "l",
+        "style": style,
+        "color": colour,
+        "bgcolor": fill,
+        "penwidth": "1.5" if cluster.kind in (ClusterKind.VPC, ClusterKind.SITE) else "1",
+        "fontname": FONT,
+        "fontsize": "12",
+        "fontcolor": INK,
+        "margin": "12",
+    }
+    if cluster.mark is Mark.DROPPED:
+        attrs.update(color=DROPPED, penwidth="3")
+    return attrs
+
+
+def _node_attrs(node: Node) -> dict[str, str]:
+    if node.kind is NodeKind.SPACER:
+        return {"id": node.id, "shape": "box", "style": "invis", "width": "1", "height": "0.5"}
+    return {"id": node.id, "tooltip": " · ".join((node.title, *node.lines))}
+
+
+def _edge_attrs(edge: Edge, flows: Sequence[str], muted: bool) -> dict[str, str]:
+    attrs = {"id": edge.id}
+    if edge.label:
+        attrs["label"] = edge.label
+    if edge.tail_cluster:
+        attrs["ltail"] = f"cluster_{edge.tail_cluster}"
+    if edge.head_cluster:
+        attrs["lhead"] = f"cluster_{edge.head_cluster}"
+    if edge.kind is EdgeKind.LINK:
+        attrs.update(color=LINK, penwidth="1.2", arrowhead="none", dir="none")
+        return attrs
+    # Paths must not move the boxes: only structure decides the layout.
+    attrs.update(constraint="false", penwidth="2", arrowsize="0.8", dir="forward")
+    if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
+        index = flows.index(edge.group) if edge.group in flows else 0
+        colour = MUTED_FLOW if muted else FLOW_COLOURS[index % len(FLOW_COLOURS)]
+        attrs.update(color=colour, fontcolor=colour)
+        if edge.kind is EdgeKind.FLOW_DENIED:
+            attrs["style"] = "dashed"
+    elif edge.kind is EdgeKind.DROPPED:
+        attrs.update(color=DROPPED, fontcolor=DROPPED, penwidth="3")
+    else:
+        attrs.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="3")
+        if edge.kind is EdgeKind.HIGHLIGHT_RETURN:
+            attrs["style"] = "dashed"
+    return attrs
+
+
+def _layout_edges(view: View) -> list[tuple[str, str, str]]:
+    """Invisible edges that stack boxes the way engineers draw them.
+
+    Gateways above the subnets of their VPC, public subnets above private ones in each
+    availability zone, customer gateways above the hosts of their site, and rows of at most
+    :data:`WRAP` nodes in a subnet. Returns ``(tail, head, weight)``.
+    """
+    out: list[tuple[str, str, str]] = []
+
+    def first(cluster: Cluster) -> str | None:
+        if cluster.nodes:
+            return cluster.nodes[0].id
+        for child in cluster.clusters:
+            found = first(child)
+            if found is not None:
+                return found
+        return None
+
+    for cluster in view.all_clusters():
+        if cluster.kind is ClusterKind.VPC:
+            tops: list[str] = []
+            for az in cluster.clusters:
+                subnets = list(az.clusters)
+                public = [s for s in subnets if s.kind is ClusterKind.PUBLIC_SUBNET]
+                private = [s for s in subnets if s.kind is ClusterKind.PRIVATE_SUBNET]
+                upper = public or private
+                tops += [n for n in (first(s) for s in upper) if n]
+                if public and private:
+                    head = first(public[0])
+                    for lower in private:
+                        tail_of_lower = first(lower)
+                        if head and tail_of_lower:
+                            out.append((head, tail_of_lower, "10"))
+            for node in cluster.nodes:
+                for top in tops:
+                    out.append((node.id, top, "1"))
+        if cluster.kind is ClusterKind.SITE:
+            gateways = [n.id for n in cluster.nodes if n.kind is NodeKind.CUSTOMER_GATEWAY]
+            hosts = [n.id for n in cluster.nodes if n.kind is not NodeKind.CUSTOMER_GATEWAY]
+            out += [(gateways[0], host, "1") for host in hosts[:WRAP]] if gateways else []
+            out += [(hosts[i], hosts[i + WRAP], "1") for i in range(len(hosts) - WRAP)]
+        if cluster.kind in (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET):
+            ids = [n.id for n in cluster.nodes]
+            out += [(ids[i], ids[i + WRAP], "1") for i in range(len(ids) - WRAP)]
+    return out
+
+
+# --- building the diagram ---------------------------------------------------------------------
+
+
+def _graph_attrs(view: View) -> dict[str, str]:
+    attrs = {
+        "rankdir": "TB",
+        "splines": "spline",
+        "compound": "true",  # lets edges stop at a box's border (peering)
+        "newrank": "false",
+        "nodesep": "0.35",
+        "ranksep": "0.55",
+        "pad": "0.3",
+        "fontname": FONT,
+        "fontsize": "18",
+        "fontcolor": INK,
+        "labelloc": "t",
+        "labeljust": "l",
+        "bgcolor": "white",
+    }
+    if view.title:
+        attrs["label"] = view.title
+    return attrs
+
+
+def _build(view: View, filename: str, outformat: str) -> diagrams.Diagram:
+    diagram = diagrams.Diagram(
+        name="netdraft", filename=filename, direction="TB", outformat=outformat, show=False
+    )
+    # Replace diagrams' defaults outright: every attribute in the DOT text is chosen here.
+    diagram.dot.graph_attr.clear()
+    diagram.dot.graph_attr.update(_graph_attrs(view))
+    diagram.dot.node_attr.clear()
+    diagram.dot.node_attr.update(shape="plain", fontname=FONT, fontsize="11", fontcolor=INK)
+    diagram.dot.edge_attr.clear()
+    diagram.dot.edge_attr.update(fontname=FONT, fontsize="10", color=LINK)
+    nodes: dict[str, _Node] = {}
+    muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
+
+    def add(node: Node) -> None:
+        label = "" if node.kind is NodeKind.SPACER else _node_label(node)
+        nodes[node.id] = _Node(node.id, label, **_node_attrs(node))
+
+    def add_cluster(cluster: Cluster) -> None:
+        with _Cluster(cluster.id, _cluster_attrs(cluster)):
+            for node in cluster.nodes:
+                add(node)
+            for child in cluster.clusters:
+                add_cluster(child)
+
+    with _active(diagram):
+        for node in view.nodes:
+            add(node)
+        for cluster in view.clusters:
+            add_cluster(cluster)
+        for tail, head, weight in _layout_edges(view):
+            nodes[tail].connect(nodes[head], diagrams.Edge(style="invis", weight=weight, id=f"layout__{tail}__{head}"))
+        for edge in view.edges:
+            if edge.tail in nodes and edge.head in nodes:
+                nodes[edge.tail].connect(nodes[edge.head], diagrams.Edge(**_edge_attrs(edge, view.flows, muted)))
+    return diagram
+
+
+def dot_source(view: View) -> str:
+    """The DOT text of a view: stable ids, sorted, no machine paths.
+
+    Args:
+        view: what to draw.
+
+    Returns:
+        The Graphviz source, as written to a ``.dot`` output.
+    """
+    return str(_build(view, "diagram", "dot").dot.source)
+
+
+def dot_text(network: Network, highlight: Query | None = None) -> str:
+    """The DOT text of a network's diagram, with its flows and an optional highlighted path.
+
+    Args:
+        network: the compiled network.
+        highlight: a query whose path is drawn in colour.
+
+    Returns:
+        The Graphviz source.
+    """
+    return dot_source(view_of(network, highlight))
+
+
+def render(network: Network, out_path: str | Path, highlight: Query | None = None) -> None:
+    """Draw a network into a ``.svg``, ``.png`` or ``.dot`` file.
+
+    Flows are drawn along their simulated paths, labelled with their monthly cost; a
+    highlighted query's path is drawn in blue, red from where it is dropped.
+
+    Args:
+        network: the compiled network.
+        out_path: the file to write; its extension chooses the format.
+        highlight: a query whose path is drawn in colour.
+
+    Raises:
+        ValueError: the extension is not one of :data:`FORMATS`.
+        OSError: the file cannot be written.
+    """
+    render_view(view_of(network, highlight), out_path)
+
+
+def render_view(view: View, out_path: str | Path) -> None:
+    """Draw a view into a ``.svg``, ``.png`` or ``.dot`` file, replacing it atomically.
+
+    Args:
+        view: what to draw.
+        out_path: the file to write; its extension chooses the format.
+
+    Raises:
+        ValueError: the extension is not one of :data:`FORMATS`.
+        OSError: the file cannot be written.
+    """
+    from netdraft.api import write_atomic
+
+    out = Path(out_path)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"'{out.name}' has no known image extension: use .svg, .png or .dot")
+    if fmt == "dot":
+        write_atomic(out, dot_source(view))
+        return
+    write_atomic(out, _draw(view, fmt))
+
+
+def _draw(view: View, fmt: str) -> bytes:
+    """Run Graphviz through ``diagrams`` in a fresh temporary folder and return the image."""
+    with tempfile.TemporaryDirectory(prefix="netdraft-") as tmp:
+        folder = Path(tmp)
+        root = _resources_root()
+        icons = sorted({icon_path(n.kind, n.service) for n in view.all_nodes() if n.kind is not NodeKind.SPACER})
+        for icon in icons:
+            (folder / icon).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / icon, folder / icon)
+        diagram = _build(view, str(folder / "diagram"), fmt)
+        diagram.render()  # Graphviz runs in ``folder``, so the relative icon paths resolve there
+        data = (folder / f"diagram.{fmt}").read_bytes()
+        if fmt == "svg":
+            data = embed_icons(data.decode("utf-8"), folder).encode("utf-8")
+    return data
+
+
+# --- self-contained SVG -----------------------------------------------------------------------
+
+_IMAGE = re.compile(
+    r'<image xlink:href="(?P<href>[^"]+)" width="(?P<w>[\d.]+)px" height="(?P<h>[\d.]+)px"'
+    r' preserveAspectRatio="(?P<par>[^"]+)" x="(?P<x>[-\d.]+)" y="(?P<y>[-\d.]+)"/>'
+)
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("an icon is not a PNG file")
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+def _icon_id(href: str) -> str:
+    stem = href.removeprefix("resources/").removesuffix(".png")
+    return "icon-" + re.sub(r"[^A-Za-z0-9_-]+", "-", stem)
+
+
+def embed_icons(svg: str, folder: Path) -> str:
+    """Embed every icon an SVG links to once, in ``<defs>``, and refer to it with ``<use>``.
+
+    Args:
+        svg: Graphviz's SVG output, whose ``<image>`` elements link to icon files.
+        folder: where the relative icon paths resolve.
+
+    Returns:
+        The SVG with no link to a file.
+
+    Raises:
+        ValueError: an image is not in the form Graphviz writes, or not a PNG.
+    """
+    hrefs: dict[str, str] = {}
+
+    def use(match: re.Match[str]) -> str:
+        href = match["href"]
+        hrefs[href] = _icon_id(href)
+        return (
+            f'<use xlink:href="#{hrefs[href]}" x="{match["x"]}" y="{match["y"]}"'
+            f' width="{match["w"]}" height="{match["h"]}"/>'
+        )
+
+    body = _IMAGE.sub(use, svg)
+    if "<image" in body:
+        raise ValueError("the SVG holds an image netdraft cannot embed")
+    symbols = []
+    for href in sorted(hrefs):
+        data = (folder / href).read_bytes()
+        width, height = _png_size(data)
+        encoded = base64.b64encode(data).decode("ascii")
+        symbols.append(
+            f'<symbol id="{hrefs[href]}" viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet">'
+            f'<image width="{width}" height="{height}" xlink:href="data:image/png;base64,{encoded}"/></symbol>'
+        )
+    if not symbols:
+        return body
+    opening = _SVG_OPEN.search(body)
+    if opening is None:
+        raise ValueError("not an SVG document")
+    defs = "\n<defs>\n" + "\n".join(symbols) + "\n</defs>"
+    return body[: opening.end()] + defs + body[opening.end() :]

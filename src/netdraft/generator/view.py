@@ -1,0 +1,700 @@
+"""A drawable view of a network: nested clusters, nodes and edges with stable ids, as plain data.
+
+The view says *what* is drawn — which boxes nest in which, what each one is called, which
+paths cross which components — and nothing about *how*: icons, colours and Graphviz layout
+belong to :mod:`netdraft.generator.diagram`, the only module that imports ``diagrams``.
+
+Nesting follows the way engineers draw AWS networks: region ⊃ VPC ⊃ availability zone ⊃
+subnet ⊃ instances, NAT gateways and interface endpoints. Internet, egress-only and VPN
+gateways and gateway endpoints sit on their VPC; transit gateways and same-region peering
+connections in their region; VPN connections, cross-region peerings, sites (on-premises),
+the internet and AWS services at the top level.
+
+Security groups have no icon: an instance (or interface endpoint) lists its groups in its
+label, ``sg: web, ssh``. A group is a set of members that may span subnets and AZs, so
+drawing it as a box would cut across the subnet boxes; a label line keeps the nesting clean.
+
+Ids are derived from names, so they are stable from one run to the next:
+``vpc_demo``, ``vpc_demo__az_us-east-1a``, ``vpc_demo__subnet_public-a``,
+``vpc_demo__instance_app-1``, ``peering_a-b``, ``site_onprem__host_dns1``, ``internet``.
+Every list in the view is sorted, so equal networks give equal views.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from netdraft.model import network as m
+from netdraft.model.values import IPAddress
+from netdraft.sim.trace import Hop, HopKind, Leg, Query, Trace
+
+
+class NodeKind(enum.Enum):
+    """What a node stands for; the renderer picks its icon from this."""
+
+    INSTANCE = "instance"
+    NAT_INSTANCE = "nat-instance"  # an instance with source/destination check off
+    NAT_GATEWAY = "nat-gateway"
+    GATEWAY_ENDPOINT = "gateway-endpoint"
+    INTERFACE_ENDPOINT = "interface-endpoint"  # one network interface per subnet
+    INTERNET_GATEWAY = "internet-gateway"
+    EGRESS_ONLY_GATEWAY = "egress-only-gateway"
+    VPN_GATEWAY = "vpn-gateway"
+    TGW_ATTACHMENT = "tgw-attachment"  # a transit gateway's network interface in a subnet
+    TRANSIT_GATEWAY = "transit-gateway"
+    PEERING = "peering"
+    VPN = "vpn"
+    CUSTOMER_GATEWAY = "customer-gateway"
+    HOST = "host"
+    ADDRESS = "address"  # an address a path names that nothing in the file holds
+    INTERNET = "internet"
+    SERVICE = "service"
+    SPACER = "spacer"  # keeps an empty box visible; drawn invisible
+
+
+class ClusterKind(enum.Enum):
+    REGION = "region"
+    VPC = "vpc"
+    AZ = "az"
+    PUBLIC_SUBNET = "public-subnet"  # its route table sends something to an internet gateway
+    PRIVATE_SUBNET = "private-subnet"
+    SITE = "site"
+
+
+class EdgeKind(enum.Enum):
+    LINK = "link"  # a structural connection: gateway to internet, attachment, VPN, peering
+    FLOW = "flow"  # a hop of a flow's path
+    FLOW_DENIED = "flow-denied"  # a hop of a flow whose path is dropped
+    HIGHLIGHT = "highlight"  # a hop of the highlighted path, request leg
+    HIGHLIGHT_RETURN = "highlight-return"  # a hop of the highlighted path, reply leg
+    DROPPED = "dropped"  # the hop into the component that drops the highlighted path
+
+
+class Mark(enum.Enum):
+    NONE = "none"
+    HIGHLIGHT = "highlight"  # on the highlighted path
+    DROPPED = "dropped"  # drops the highlighted path
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One drawn component."""
+
+    id: str
+    kind: NodeKind
+    title: str
+    lines: tuple[str, ...] = ()  # details under the title: addresses, groups, state
+    service: str = ""  # SERVICE and endpoint nodes: the AWS service name
+    mark: Mark = Mark.NONE
+    note: str = ""  # why the highlighted path is dropped here
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A box that holds nodes and smaller boxes."""
+
+    id: str
+    kind: ClusterKind
+    title: str
+    lines: tuple[str, ...] = ()
+    nodes: tuple[Node, ...] = ()
+    clusters: tuple[Cluster, ...] = ()
+    mark: Mark = Mark.NONE
+    note: str = ""
+
+    def walk(self) -> Iterable[Cluster]:
+        """This cluster and every cluster inside it, parents first."""
+        yield self
+        for child in self.clusters:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A line between two nodes; ``tail_cluster``/``head_cluster`` clip it at a box's border."""
+
+    id: str
+    tail: str
+    head: str
+    kind: EdgeKind
+    label: str = ""
+    group: str = ""  # the flow an edge belongs to, for its colour
+    tail_cluster: str = ""
+    head_cluster: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Everything a diagram shows."""
+
+    title: str
+    clusters: tuple[Cluster, ...]
+    nodes: tuple[Node, ...]  # outside every cluster
+    edges: tuple[Edge, ...]
+    flows: tuple[str, ...] = ()  # flow names in drawing order, for the legend and colours
+
+    def all_clusters(self) -> Iterable[Cluster]:
+        for cluster in self.clusters:
+            yield from cluster.walk()
+
+    def all_nodes(self) -> Iterable[Node]:
+        yield from self.nodes
+        for cluster in self.all_clusters():
+            yield from cluster.nodes
+
+
+@dataclass(frozen=True, slots=True)
+class FlowPath:
+    """A flow with its simulated path and its monthly cost (USD; None when not priced)."""
+
+    name: str
+    trace: Trace
+    cost: Decimal | None = None
+
+
+# --- ids --------------------------------------------------------------------------------------
+
+
+def vpc_id(vpc: str) -> str:
+    return f"vpc_{vpc}"
+
+
+def az_id(vpc: str, az: str) -> str:
+    return f"vpc_{vpc}__az_{az}"
+
+
+def subnet_id(vpc: str, subnet: str) -> str:
+    return f"vpc_{vpc}__subnet_{subnet}"
+
+
+def instance_id(vpc: str, name: str) -> str:
+    return f"vpc_{vpc}__instance_{name}"
+
+
+def nat_id(vpc: str, name: str) -> str:
+    return f"vpc_{vpc}__nat_{name}"
+
+
+def gateway_id(vpc: str, kind: m.TargetKind, name: str) -> str:
+    short = {
+        m.TargetKind.INTERNET_GATEWAY: "igw",
+        m.TargetKind.EGRESS_ONLY_GATEWAY: "eigw",
+        m.TargetKind.VPN_GATEWAY: "vgw",
+    }[kind]
+    return f"vpc_{vpc}__{short}_{name}"
+
+
+def endpoint_id(vpc: str, name: str, subnet: str = "") -> str:
+    """A gateway endpoint, or (with ``subnet``) an interface endpoint's interface in it."""
+    return f"vpc_{vpc}__endpoint_{name}" + (f"__{subnet}" if subnet else "")
+
+
+def attachment_id(vpc: str, tgw: str, subnet: str) -> str:
+    return f"vpc_{vpc}__tgw-attachment_{tgw}__{subnet}"
+
+
+def region_id(region: str) -> str:
+    return f"region_{region}"
+
+
+def site_id(site: str) -> str:
+    return f"site_{site}"
+
+
+#: The one node that stands for every internet host.
+INTERNET = "internet"
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def is_public(vpc: m.Vpc, subnet: m.Subnet) -> bool:
+    """A public subnet is one whose route table has a route to an internet gateway (AWS's definition)."""
+    table = vpc.route_tables.get(subnet.route_table)
+    return table is not None and any(r.target.kind is m.TargetKind.INTERNET_GATEWAY for r in table.routes)
+
+
+def build_view(network: m.Network, flows: Sequence[FlowPath] = (), highlight: Trace | None = None) -> View:
+    """Lay out a network as nested clusters, with flows and one highlighted path.
+
+    Args:
+        network: the compiled network.
+        flows: the flows to draw along their paths, labelled with their cost.
+        highlight: a path to draw in colour, red where it is dropped.
+
+    Returns:
+        The view, with every list sorted and every id derived from names.
+    """
+    return _Builder(network).build(flows, highlight)
+
+
+def view_of(network: m.Network, highlight: Query | None = None) -> View:
+    """Simulate the network's flows (and the highlighted query), price them, and build the view.
+
+    Args:
+        network: the compiled network.
+        highlight: a query whose path is drawn in colour.
+
+    Returns:
+        The view of :func:`build_view`.
+    """
+    flows: list[FlowPath] = []
+    trace: Trace | None = None
+    if network.flows or highlight is not None:
+        from netdraft.sim.path import trace as trace_query
+        from netdraft.sim.path import trace_flow
+
+        if network.flows:
+            from netdraft.sim.cost import estimate
+
+            report = estimate(network)
+            for name in sorted(network.flows):
+                priced = report.flows.get(name)
+                flows.append(FlowPath(name, trace_flow(network, network.flows[name]), priced.total if priced else None))
+        if highlight is not None:
+            trace = trace_query(network, highlight)
+    return build_view(network, flows, trace)
+
+
+def _subnet_key(subnet: m.Subnet, public: bool) -> tuple[int, int, int, str]:
+    return (0 if public else 1, int(subnet.cidr.network_address), subnet.cidr.prefixlen, subnet.name)
+
+
+def _money(amount: Decimal) -> str:
+    return f"${amount.quantize(Decimal('0.01')):,}/mo"
+
+
+def _query_text(query: Query) -> str:
+    proto = query.protocol.value
+    return f"{proto} {query.port}" if query.port is not None else proto
+
+
+@dataclass
+class _Draft:
+    """A cluster being built (mutable until frozen into a :class:`Cluster`)."""
+
+    id: str
+    kind: ClusterKind
+    title: str
+    lines: tuple[str, ...] = ()
+    nodes: list[Node] = field(default_factory=list)
+    clusters: list[_Draft] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, network: m.Network) -> None:
+        self.network = network
+        self.drafts: dict[str, _Draft] = {}
+        self.top_nodes: list[Node] = []
+        self.node_ids: set[str] = set()
+        self.node_cluster: dict[str, str] = {}  # node id -> the innermost cluster holding it
+        self.edges: list[Edge] = []
+        self.node_marks: dict[str, tuple[Mark, str]] = {}
+        self.cluster_marks: dict[str, tuple[Mark, str]] = {}
+        self.top_clusters: list[_Draft] = []
+
+    # -- structure ------------------------------------------------------------------------
+
+    def add_node(self, node: Node, cluster: _Draft | None) -> None:
+        if node.id in self.node_ids:
+            return
+        self.node_ids.add(node.id)
+        if cluster is None:
+            self.top_nodes.append(node)
+        else:
+            cluster.nodes.append(node)
+            self.node_cluster[node.id] = cluster.id
+
+    def new_cluster(self, draft: _Draft, parent: _Draft | None) -> _Draft:
+        self.drafts[draft.id] = draft
+        (parent.clusters if parent is not None else self.top_clusters).append(draft)
+        return draft
+
+    def link(self, tail: str, head: str, *, tail_cluster: str = "", head_cluster: str = "") -> None:
+        self.edges.append(Edge(f"link__{tail}__{head}", tail, head, EdgeKind.LINK, tail_cluster=tail_cluster, head_cluster=head_cluster))
+
+    def build(self, flows: Sequence[FlowPath], highlight: Trace | None) -> View:
+        net = self.network
+        regions = {r: self.new_cluster(_Draft(region_id(r), ClusterKind.REGION, r, ("AWS region",)), None) for r in sorted(set(net.regions) | {v.region for v in net.vpcs.values()})}
+        for name in sorted(net.vpcs):
+            vpc = net.vpcs[name]
+            self.add_vpc(vpc, regions[vpc.region])
+        for name in sorted(net.transit_gateways):
+            self.add_tgw(net.transit_gateways[name], regions.get(net.transit_gateways[name].region))
+        for name in sorted(net.peerings):
+            self.add_peering(net.peerings[name], regions)
+        for name in sorted(net.sites):
+            self.add_site(net.sites[name])
+        for name in sorted(net.vpns):
+            self.add_vpn(net.vpns[name])
+        if any(v.internet_gateway or v.egress_only_gateway for v in net.vpcs.values()):
+            self.internet()
+        for name in sorted(net.vpcs):
+            vpc = net.vpcs[name]
+            for gw in (vpc.internet_gateway, vpc.egress_only_gateway):
+                if gw is not None:
+                    self.link(self.internet(), gateway_id(vpc.name, gw.kind, gw.name))
+            for ep_name in sorted(vpc.endpoints):
+                ep = vpc.endpoints[ep_name]
+                service = self.service(ep.service)
+                if ep.kind is m.EndpointKind.GATEWAY:
+                    self.link(endpoint_id(vpc.name, ep.name), service)
+                else:
+                    for subnet in sorted(ep.subnets):
+                        self.link(endpoint_id(vpc.name, ep.name, subnet), service)
+        drawn: list[str] = []
+        for index, flow in enumerate(flows):
+            self.add_flow(flow, index, muted=highlight is not None)
+            drawn.append(flow.name)
+        if highlight is not None:
+            self.add_highlight(highlight)
+        return View(
+            title=net.title or "",
+            clusters=tuple(self.freeze(d) for d in self.top_clusters),
+            nodes=tuple(self.mark_node(n) for n in sorted(self.top_nodes, key=lambda n: n.id)),
+            edges=tuple(self.edges),
+            flows=tuple(drawn),
+        )
+
+    def add_vpc(self, vpc: m.Vpc, region: _Draft) -> None:
+        lines = tuple(str(c) for c in vpc.cidrs) + ((str(vpc.ipv6),) if vpc.ipv6 else ())
+        if vpc.dhcp_domain:
+            lines += (f"domain {vpc.dhcp_domain}",)
+        box = self.new_cluster(_Draft(vpc_id(vpc.name), ClusterKind.VPC, f"VPC {vpc.name}", (" · ".join(lines),)), region)
+        for gw, title in (
+            (vpc.internet_gateway, "internet gateway"),
+            (vpc.egress_only_gateway, "egress-only gateway"),
+            (vpc.vpn_gateway, "VPN gateway"),
+        ):
+            if gw is not None:
+                kind = {
+                    m.TargetKind.INTERNET_GATEWAY: NodeKind.INTERNET_GATEWAY,
+                    m.TargetKind.EGRESS_ONLY_GATEWAY: NodeKind.EGRESS_ONLY_GATEWAY,
+                    m.TargetKind.VPN_GATEWAY: NodeKind.VPN_GATEWAY,
+                }[gw.kind]
+                self.add_node(Node(gateway_id(vpc.name, gw.kind, gw.name), kind, gw.name, (title,)), box)
+        for name in sorted(vpc.endpoints):
+            ep = vpc.endpoints[name]
+            if ep.kind is m.EndpointKind.GATEWAY:
+                tables = ", ".join(ep.route_tables)
+                lines = (f"gateway endpoint · {ep.service}",) + ((f"route tables: {tables}",) if tables else ())
+                self.add_node(Node(endpoint_id(vpc.name, ep.name), NodeKind.GATEWAY_ENDPOINT, ep.name, lines, service=ep.service), box)
+        publics = {s.name: is_public(vpc, s) for s in vpc.subnets.values()}
+        for az in sorted({s.az for s in vpc.subnets.values()}):
+            az_box = self.new_cluster(_Draft(az_id(vpc.name, az), ClusterKind.AZ, az), box)
+            subnets = sorted((s for s in vpc.subnets.values() if s.az == az), key=lambda s: _subnet_key(s, publics[s.name]))
+            for subnet in subnets:
+                self.add_subnet(vpc, subnet, publics[subnet.name], az_box)
+        if not vpc.subnets and not box.nodes:
+            self.add_node(Node(f"{box.id}__empty", NodeKind.SPACER, ""), box)
+
+    def add_subnet(self, vpc: m.Vpc, subnet: m.Subnet, public: bool, az_box: _Draft) -> None:
+        details = [f"{subnet.cidr} · {'public' if public else 'private'}"]
+        if subnet.ipv6 is not None:
+            details.append(str(subnet.ipv6))
+        tags = [f"route table {subnet.route_table}"]
+        acl = vpc.network_acls.get(subnet.network_acl)
+        if acl is not None and not acl.default:
+            tags.append(f"ACL {acl.name}")
+        details.append(" · ".join(tags))
+        kind = ClusterKind.PUBLIC_SUBNET if public else ClusterKind.PRIVATE_SUBNET
+        box = self.new_cluster(_Draft(subnet_id(vpc.name, subnet.name), kind, subnet.name, tuple(details)), az_box)
+        members: list[Node] = []
+        for inst in vpc.instances.values():
+            if inst.subnet == subnet.name:
+                members.append(self.instance_node(vpc, inst))
+        for nat in vpc.nat_gateways.values():
+            if nat.subnet == subnet.name:
+                lines = ["private NAT gateway" if nat.private else "NAT gateway", str(nat.ip)]
+                if nat.eip is not None:
+                    lines.append(f"Elastic IP {nat.eip}")
+                elif not nat.private:
+                    lines.append("Elastic IP")
+                members.append(Node(nat_id(vpc.name, nat.name), NodeKind.NAT_GATEWAY, nat.name, tuple(lines)))
+        for ep in vpc.endpoints.values():
+            if ep.kind is m.EndpointKind.INTERFACE and subnet.name in ep.subnets:
+                index = ep.subnets.index(subnet.name)
+                lines = [f"interface endpoint · {ep.service}"]
+                if index < len(ep.addresses):
+                    lines.append(str(ep.addresses[index]))
+                if ep.security_groups:
+                    lines.append("sg: " + ", ".join(ep.security_groups))
+                members.append(Node(endpoint_id(vpc.name, ep.name, subnet.name), NodeKind.INTERFACE_ENDPOINT, ep.name, tuple(lines), service=ep.service))
+        for tgw in self.network.transit_gateways.values():
+            att = tgw.attachments.get(vpc.name)
+            if att is not None and att.kind is m.AttachmentKind.VPC and subnet.name in att.subnets:
+                members.append(Node(attachment_id(vpc.name, tgw.name, subnet.name), NodeKind.TGW_ATTACHMENT, f"{tgw.name} attachment", ("transit gateway ENI",)))
+        order = {NodeKind.NAT_GATEWAY: 0, NodeKind.NAT_INSTANCE: 1, NodeKind.INSTANCE: 2, NodeKind.INTERFACE_ENDPOINT: 3, NodeKind.TGW_ATTACHMENT: 4}
+        for node in sorted(members, key=lambda n: (order[n.kind], n.id)):
+            self.add_node(node, box)
+        if not box.nodes:
+            self.add_node(Node(f"{box.id}__empty", NodeKind.SPACER, ""), box)
+
+    def instance_node(self, vpc: m.Vpc, inst: m.Instance) -> Node:
+        lines = [str(inst.ip)]
+        if inst.ipv6 is not None:
+            lines.append(str(inst.ipv6))
+        if inst.public is m.PublicIp.ELASTIC:
+            lines.append(f"Elastic IP {inst.public_ip}" if inst.public_ip else "Elastic IP")
+        elif inst.public is m.PublicIp.AUTO:
+            lines.append(f"public IP {inst.public_ip}" if inst.public_ip else "public IP")
+        else:
+            subnet = vpc.subnets.get(inst.subnet)
+            if subnet is not None and subnet.public_ip_on_launch:
+                lines.append("public IP (on launch)")
+        lines.append("sg: " + ", ".join(inst.security_groups or (vpc.default_security_group,)))
+        nat = not inst.source_dest_check
+        if nat:
+            lines.append("NAT · src/dst check off")
+        if inst.stopped:
+            lines.append("stopped")
+        return Node(instance_id(vpc.name, inst.name), NodeKind.NAT_INSTANCE if nat else NodeKind.INSTANCE, inst.name, tuple(lines))
+
+    def add_tgw(self, tgw: m.TransitGateway, region: _Draft | None) -> None:
+        tables = ", ".join(sorted(tgw.route_tables))
+        lines = ("transit gateway",) + ((f"route tables: {tables}",) if tables else ())
+        node_id = f"tgw_{tgw.name}"
+        self.add_node(Node(node_id, NodeKind.TRANSIT_GATEWAY, tgw.name, lines), region)
+        for name in sorted(tgw.attachments):
+            att = tgw.attachments[name]
+            if att.kind is m.AttachmentKind.VPC:
+                for subnet in sorted(att.subnets):
+                    self.link(node_id, attachment_id(att.name, tgw.name, subnet))
+
+    def add_peering(self, peering: m.Peering, regions: dict[str, _Draft]) -> None:
+        a, b = self.network.vpcs[peering.a], self.network.vpcs[peering.b]
+        same = a.region == b.region
+        lines = ("VPC peering", f"{a.name} ↔ {b.name}") + (() if same else (f"{a.region} ↔ {b.region}",))
+        node_id = f"peering_{peering.name}"
+        self.add_node(Node(node_id, NodeKind.PEERING, peering.name, lines), regions[a.region] if same else None)
+        for vpc in sorted((a.name, b.name)):
+            self.link(self.anchor(vpc_id(vpc)), node_id, tail_cluster=vpc_id(vpc))
+
+    def add_site(self, site: m.Site) -> None:
+        cidrs = " · ".join(str(c) for c in site.cidrs)
+        box = self.new_cluster(_Draft(site_id(site.name), ClusterKind.SITE, site.name, ("on-premises", cidrs)), None)
+        for name in sorted(site.customer_gateways):
+            cgw = site.customer_gateways[name]
+            self.add_node(Node(f"{box.id}__cgw_{cgw.name}", NodeKind.CUSTOMER_GATEWAY, cgw.name, ("customer gateway", str(cgw.ip))), box)
+        for host in sorted(site.hosts.values(), key=lambda h: (int(h.ip), h.name)):
+            self.add_node(Node(f"{box.id}__host_{host.name}", NodeKind.HOST, host.name, (str(host.ip),)), box)
+        if not box.nodes:
+            self.add_node(Node(f"{box.id}__empty", NodeKind.SPACER, ""), box)
+
+    def add_vpn(self, vpn: m.Vpn) -> None:
+        carried = "BGP" if vpn.routing is m.VpnRouting.BGP else "static " + ", ".join(str(p) for p in vpn.prefixes)
+        node_id = f"vpn_{vpn.name}"
+        self.add_node(Node(node_id, NodeKind.VPN, vpn.name, ("Site-to-Site VPN", carried)), None)
+        gateway = self.gateway_node(vpn.gateway, vpn.gateway_kind)
+        if gateway is not None:
+            self.link(gateway, node_id)
+        self.link(node_id, f"{site_id(vpn.site)}__cgw_{vpn.customer_gateway}")
+
+    def gateway_node(self, name: str, kind: m.TargetKind) -> str | None:
+        if kind is m.TargetKind.TRANSIT_GATEWAY:
+            return f"tgw_{name}" if name in self.network.transit_gateways else None
+        vpc = self.network.vpc_of_gateway(name)
+        return gateway_id(vpc.name, kind, name) if vpc is not None else None
+
+    def internet(self) -> str:
+        self.add_node(Node(INTERNET, NodeKind.INTERNET, "Internet"), None)
+        return INTERNET
+
+    def service(self, name: str) -> str:
+        node_id = f"service_{name}"
+        self.add_node(Node(node_id, NodeKind.SERVICE, name, ("AWS service",), service=name), None)
+        return node_id
+
+    def anchor(self, cluster_id: str) -> str:
+        """A node inside a cluster for an edge to start from (clipped at the cluster's border)."""
+        draft = self.drafts[cluster_id]
+        while not draft.nodes and draft.clusters:
+            draft = draft.clusters[0]
+        if draft.nodes:
+            return draft.nodes[0].id
+        spacer = Node(f"{draft.id}__empty", NodeKind.SPACER, "")
+        self.add_node(spacer, draft)
+        return spacer.id
+
+    # -- paths ----------------------------------------------------------------------------
+
+    def hop_target(self, hop: Hop) -> tuple[str | None, str | None]:
+        """The node a hop is drawn at, or else the cluster (a subnet) it happens in."""
+        net = self.network
+        kind = hop.kind
+        if kind in (HopKind.INSTANCE, HopKind.NAT_INSTANCE):
+            vpc = self.vpc_holding(hop.vpc, lambda v: hop.name in v.instances)
+            return (instance_id(vpc, hop.name) if vpc else None), None
+        if kind is HopKind.NAT_GATEWAY:
+            vpc = self.vpc_holding(hop.vpc, lambda v: hop.name in v.nat_gateways)
+            return (nat_id(vpc, hop.name) if vpc else None), None
+        if kind is HopKind.SUBNET:
+            vpc = self.vpc_holding(hop.vpc, lambda v: hop.name in v.subnets)
+            return None, (subnet_id(vpc, hop.name) if vpc else None)
+        if kind in (HopKind.INTERNET_GATEWAY, HopKind.EGRESS_ONLY_GATEWAY, HopKind.VPN_GATEWAY):
+            target = {
+                HopKind.INTERNET_GATEWAY: m.TargetKind.INTERNET_GATEWAY,
+                HopKind.EGRESS_ONLY_GATEWAY: m.TargetKind.EGRESS_ONLY_GATEWAY,
+                HopKind.VPN_GATEWAY: m.TargetKind.VPN_GATEWAY,
+            }[kind]
+            return self.gateway_node(hop.name, target), None
+        if kind is HopKind.ENDPOINT:
+            return self.endpoint_node(hop), None
+        if kind is HopKind.PEERING:
+            return (f"peering_{hop.name}" if hop.name in net.peerings else None), None
+        if kind is HopKind.TRANSIT_GATEWAY:
+            return (f"tgw_{hop.name}" if hop.name in net.transit_gateways else None), None
+        if kind is HopKind.VPN:
+            return (f"vpn_{hop.name}" if hop.name in net.vpns else None), None
+        if kind is HopKind.CUSTOMER_GATEWAY:
+            site = net.sites.get(hop.site) or net.site_of_customer_gateway(hop.name)
+            return (f"{site_id(site.name)}__cgw_{hop.name}" if site else None), None
+        if kind is HopKind.HOST:
+            return self.host_node(hop), None
+        if kind is HopKind.INTERNET:
+            return self.internet(), None
+        if kind is HopKind.SERVICE:
+            return self.service(hop.name), None
+        if kind is HopKind.VPC_ADDRESS:
+            return self.address_node(hop), None
+        return None, None  # pragma: no cover - every kind is handled above
+
+    def vpc_holding(self, hint: str, test: Callable[[m.Vpc], bool]) -> str | None:
+        if hint in self.network.vpcs and test(self.network.vpcs[hint]):
+            return hint
+        for name in sorted(self.network.vpcs):
+            if test(self.network.vpcs[name]):
+                return name
+        return None
+
+    def endpoint_node(self, hop: Hop) -> str | None:
+        vpc = self.vpc_holding(hop.vpc, lambda v: hop.name in v.endpoints)
+        if vpc is None:
+            return None
+        ep = self.network.vpcs[vpc].endpoints[hop.name]
+        if ep.kind is m.EndpointKind.GATEWAY:
+            return endpoint_id(vpc, ep.name)
+        subnets = self.network.vpcs[vpc].subnets
+        in_az = [s for s in ep.subnets if s in subnets and subnets[s].az == hop.az]
+        chosen = (in_az or list(ep.subnets) or [""])[0]
+        return endpoint_id(vpc, ep.name, chosen) if chosen else None
+
+    def host_node(self, hop: Hop) -> str | None:
+        net = self.network
+        sites = [hop.site] if hop.site in net.sites else sorted(net.sites)
+        for name in sites:
+            if hop.name in net.sites[name].hosts:
+                return f"{site_id(name)}__host_{hop.name}"
+        if hop.site in net.sites:
+            node_id = f"{site_id(hop.site)}__address_{hop.name}"
+            self.add_node(Node(node_id, NodeKind.ADDRESS, hop.name, ("address",)), self.drafts[site_id(hop.site)])
+            return node_id
+        return None
+
+    def address_node(self, hop: Hop) -> str | None:
+        vpc = self.network.vpcs.get(hop.vpc)
+        if vpc is None:
+            return None
+        parent = self.drafts[vpc_id(vpc.name)]
+        address = _address(hop.name)
+        if address is not None:
+            for subnet in vpc.subnets.values():
+                if address.version == 4 and address in subnet.cidr:
+                    parent = self.drafts[subnet_id(vpc.name, subnet.name)]
+        node_id = f"{vpc_id(vpc.name)}__address_{hop.name}"
+        self.add_node(Node(node_id, NodeKind.ADDRESS, hop.name, ("address",)), parent)
+        return node_id
+
+    def path(self, hops: Sequence[Hop]) -> list[tuple[str | None, str | None]]:
+        """Where each hop is drawn, with hops that stay on one node merged."""
+        out: list[tuple[str | None, str | None]] = []
+        for hop in hops:
+            node, cluster = self.hop_target(hop)
+            if node is None and cluster is None:
+                continue
+            if out and out[-1] == (node, cluster):
+                continue
+            out.append((node, cluster))
+        return out
+
+    def add_flow(self, flow: FlowPath, index: int, muted: bool) -> None:
+        trace = flow.trace
+        denied = not trace.allowed
+        if denied:
+            label = f"{flow.name} · denied" + (f" ({trace.code})" if trace.code else "")
+        else:
+            label = flow.name + (f" · {_money(flow.cost)}" if flow.cost is not None else "")
+        nodes = [n for n, _ in self.path(trace.forward) if n is not None]
+        nodes = [n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]]
+        kind = EdgeKind.FLOW_DENIED if denied else EdgeKind.FLOW
+        for i, (tail, head) in enumerate(zip(nodes, nodes[1:], strict=False)):
+            self.edges.append(Edge(f"flow_{flow.name}__{i}", tail, head, kind, label if i == 0 else "", group=flow.name))
+
+    def add_highlight(self, trace: Trace) -> None:
+        text = f"{_query_text(trace.query)} · {trace.verdict.value}"
+        drop = trace.drop_hop
+        note = f"✖ {trace.code}" if trace.code else "✖ dropped"
+        if trace.leg is Leg.RETURN:
+            note += " (reply)"
+        labelled = False
+        for leg, hops, kind in ((Leg.FORWARD, trace.forward, EdgeKind.HIGHLIGHT), (Leg.RETURN, trace.reverse, EdgeKind.HIGHLIGHT_RETURN)):
+            if leg is Leg.RETURN and trace.leg is not Leg.RETURN:
+                break  # an allowed reply retraces the request; draw it only when it is dropped
+            steps = self.path(hops)
+            dropped_here = drop is not None and trace.leg is leg
+            previous: str | None = None
+            for i, (node, cluster) in enumerate(steps):
+                last = dropped_here and i == len(steps) - 1
+                if node is not None:
+                    if previous is not None:
+                        edge_kind = EdgeKind.DROPPED if last else kind
+                        self.edges.append(Edge(f"highlight_{leg.value}__{len(self.edges)}", previous, node, edge_kind, "" if labelled else text))
+                        labelled = True
+                    self.node_marks[node] = (Mark.DROPPED, note) if last else (Mark.HIGHLIGHT, "")
+                    previous = node
+                elif cluster is not None and last:
+                    self.cluster_marks[cluster] = (Mark.DROPPED, note)
+                    if previous is not None and self.inside(previous) != cluster:
+                        self.edges.append(Edge(f"highlight_{leg.value}__{len(self.edges)}", previous, self.anchor(cluster), EdgeKind.DROPPED, "" if labelled else text, head_cluster=cluster))
+                        labelled = True
+        if not labelled:
+            # No edge to carry the query (dropped before it left its source): the source does.
+            first = next((n for n, _ in self.path(trace.forward) if n is not None), None)
+            if first is not None:
+                mark, existing = self.node_marks.get(first, (Mark.HIGHLIGHT, ""))
+                self.node_marks[first] = (mark, "\n".join(t for t in (text, existing) if t))
+
+    def inside(self, node: str) -> str:
+        return self.node_cluster.get(node, "")
+
+    # -- freezing -------------------------------------------------------------------------
+
+    def mark_node(self, node: Node) -> Node:
+        mark, note = self.node_marks.get(node.id, (Mark.NONE, ""))
+        if mark is Mark.NONE:
+            return node
+        return Node(node.id, node.kind, node.title, node.lines, node.service, mark, note)
+
+    def freeze(self, draft: _Draft) -> Cluster:
+        mark, note = self.cluster_marks.get(draft.id, (Mark.NONE, ""))
+        return Cluster(
+            draft.id,
+            draft.kind,
+            draft.title,
+            draft.lines,
+            tuple(self.mark_node(n) for n in draft.nodes),
+            tuple(self.freeze(c) for c in draft.clusters),
+            mark,
+            note,
+        )
+
+
+def _address(text: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None

@@ -1,0 +1,164 @@
+"""Look-up tables over a network, built once and shared by every trace of it."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network, IPv6Network
+
+from netdraft.model import network as m
+from netdraft.model.values import IPAddress, IPNetwork
+
+#: Addresses that are never "an internet host": private, shared, loopback, link-local,
+#: multicast and reserved ranges (RFC 1918, 6598, 3927, 5737 is *not* here: documentation
+#: ranges are what people write for internet hosts in examples).
+NOT_INTERNET_V4 = tuple(
+    IPv4Network(n)
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/3",
+    )
+)
+NOT_INTERNET_V6 = tuple(IPv6Network(n) for n in ("::/8", "fc00::/7", "fe80::/10", "ff00::/8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Eni:
+    """A network interface: an instance, a NAT gateway, or an interface endpoint's."""
+
+    kind: str  # instance | nat-gateway | endpoint
+    name: str
+    vpc: str
+    subnet: str
+    groups: tuple[str, ...]
+
+
+@dataclass
+class Index:
+    network: m.Network
+    enis: dict[tuple[str, IPAddress], Eni] = field(default_factory=dict)  # (vpc, address)
+    members: dict[tuple[str, str], set[IPAddress]] = field(default_factory=dict)  # (vpc, group)
+    subnets: dict[str, list[tuple[IPNetwork, m.Subnet]]] = field(default_factory=dict)
+    public_owner: dict[IPv4Address, tuple[str, str]] = field(default_factory=dict)  # (vpc, eni)
+    mentioned: list[IPNetwork] = field(default_factory=list)  # every CIDR the file names
+    vpns_by_gateway: dict[str, list[m.Vpn]] = field(default_factory=dict)
+    vpns_by_site: dict[str, list[m.Vpn]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, network: m.Network) -> Index:
+        ix = cls(network)
+        mentioned: set[IPNetwork] = set()
+        for vpc in network.vpcs.values():
+            mentioned.update(vpc.all_cidrs())
+            ix.subnets[vpc.name] = sorted(
+                ((net, s) for s in vpc.subnets.values() for net in (s.cidr, s.ipv6) if net is not None),
+                key=lambda item: (item[0].version, item[0].prefixlen),
+                reverse=True,
+            )
+            for inst in vpc.instances.values():
+                eni = Eni("instance", inst.name, vpc.name, inst.subnet, inst.security_groups)
+                for address in (inst.ip, inst.ipv6):
+                    if address is not None:
+                        ix.enis[(vpc.name, address)] = eni
+                        for g in inst.security_groups:
+                            ix.members.setdefault((vpc.name, g), set()).add(address)
+                if inst.public_ip is not None:
+                    ix.public_owner[inst.public_ip] = (vpc.name, inst.name)
+            for nat in vpc.nat_gateways.values():
+                ix.enis[(vpc.name, nat.ip)] = Eni("nat-gateway", nat.name, vpc.name, nat.subnet, ())
+                if nat.eip is not None:
+                    ix.public_owner[nat.eip] = (vpc.name, nat.name)
+            for ep in vpc.endpoints.values():
+                for subnet, address in zip(ep.subnets, ep.addresses, strict=True):
+                    ix.enis[(vpc.name, address)] = Eni("endpoint", ep.name, vpc.name, subnet, ep.security_groups)
+                    for g in ep.security_groups:
+                        ix.members.setdefault((vpc.name, g), set()).add(address)
+            for table in vpc.route_tables.values():
+                mentioned.update(r.destination for r in table.routes if not isinstance(r.destination, m.PrefixList))
+            for group in vpc.security_groups.values():
+                mentioned.update(
+                    r.peer for r in (*group.ingress, *group.egress) if not isinstance(r.peer, m.GroupPeer)
+                )
+            for acl in vpc.network_acls.values():
+                mentioned.update(r.cidr for r in (*acl.inbound, *acl.outbound))
+        for site in network.sites.values():
+            mentioned.update(site.cidrs)
+        for vpn in network.vpns.values():
+            ix.vpns_by_gateway.setdefault(vpn.gateway, []).append(vpn)
+            ix.vpns_by_site.setdefault(vpn.site, []).append(vpn)
+        ix.mentioned = sorted(mentioned, key=lambda n: (n.version, n.network_address, n.prefixlen))  # type: ignore[arg-type, return-value]
+        return ix
+
+    def subnet_at(self, vpc: str, address: IPAddress) -> m.Subnet | None:
+        for net, subnet in self.subnets.get(vpc, ()):
+            if net.version == address.version and address in net:
+                return subnet
+        return None
+
+    def is_internet(self, address: IPAddress) -> bool:
+        reserved = NOT_INTERNET_V4 if address.version == 4 else NOT_INTERNET_V6
+        if any(address in n for n in reserved):  # type: ignore[operator]
+            return False
+        if any(v.holds(address) for v in self.network.vpcs.values()):
+            return False
+        return not any(s.holds(address) for s in self.network.sites.values())
+
+    def internet_candidates(self, version: int) -> list[IPAddress]:
+        """Representative internet addresses: one outside every CIDR the file names, then
+        one inside each named public CIDR. Rules only tell apart what they name, so these
+        cover every decision the network can make about an internet host."""
+        nets = [n for n in self.mentioned if n.version == version and n.prefixlen > 0]
+        candidates: list[IPAddress] = []
+        generic = self._outside(version, nets)
+        if generic is not None:
+            candidates.append(generic)
+        for net in nets:
+            address = self._inside(net, nets)
+            if address is not None and address not in candidates:
+                candidates.append(address)
+        return candidates
+
+    def _outside(self, version: int, nets: list[IPNetwork]) -> IPAddress | None:
+        start = int(ipaddress.ip_address("1.0.0.1" if version == 4 else "2001:4860::1"))
+        limit = 2**32 if version == 4 else 2**128
+        blockers = [*nets, *(NOT_INTERNET_V4 if version == 4 else NOT_INTERNET_V6)]
+        n = start
+        for _ in range(10_000):
+            if n >= limit:
+                return None
+            address = ipaddress.ip_address(n)
+            hit = next((b for b in blockers if b.version == version and address in b), None)  # type: ignore[operator]
+            if hit is None:
+                return address
+            n = int(hit.broadcast_address) + 2
+        return None
+
+    def _inside(self, net: IPNetwork, nets: list[IPNetwork]) -> IPAddress | None:
+        """An internet address in ``net`` outside the more specific named CIDRs within it."""
+        inner = [n for n in nets if n != net and n.version == net.version and n.subnet_of(net)]  # type: ignore[arg-type]
+        n = int(net.network_address) + (1 if net.num_addresses > 2 else 0)
+        last = int(net.broadcast_address)
+        for _ in range(1_000):
+            if n > last:
+                return None
+            address = ipaddress.ip_address(n)
+            hit = next((b for b in inner if address in b), None)  # type: ignore[operator]
+            if hit is not None:
+                n = int(hit.broadcast_address) + 1
+                continue
+            if self.is_internet(address):
+                return address
+            blocking = [b for b in (*NOT_INTERNET_V4, *NOT_INTERNET_V6) if b.version == address.version and address in b]  # type: ignore[operator]
+            holders = [c for v in self.network.vpcs.values() for c in v.all_cidrs() if c.version == address.version and address in c]  # type: ignore[operator]
+            holders += [c for s in self.network.sites.values() for c in s.cidrs if c.version == address.version and address in c]
+            skip = [*blocking, *holders]
+            if not skip:
+                return None
+            n = max(int(b.broadcast_address) for b in skip) + 1
+        return None

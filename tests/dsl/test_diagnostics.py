@@ -1,0 +1,292 @@
+"""Diagnostics: every spec error case reports its code on its line, rendered like a compiler's."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from netdraft import api
+from netdraft.dsl.diagnostics import Diagnostic, Severity, render
+
+SPEC = Path(__file__).parents[1] / "spec"
+EXAMPLES = sorted((SPEC / "examples").glob("*.nd"))
+ERRORS = sorted((SPEC / "errors").glob("*.nd"))
+
+#: The first line of every file in ``spec/errors/`` (LANGUAGE.md §6).
+EXPECT_LINE = re.compile(
+    r"^# expect-diagnostic: (?P<kind>error|warning)\[(?P<code>[a-z0-9-]+)\]"
+    r" line (?P<line>\d+)(?: hint (?P<hint>\S+))?\s*$"
+)
+HEADLINE = re.compile(
+    r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+):"
+    r" (?P<kind>error|warning)\[(?P<code>[a-z0-9-]+)\]: \S.*$"
+)
+#: Cases whose code comes from running expectations, which needs the simulator.
+NEEDS_SIMULATOR = {"expect-failed.nd"}
+
+
+@dataclass(frozen=True)
+class Expected:
+    severity: Severity
+    code: str
+    line: int
+    hint: str | None
+
+
+def expected_of(path: Path) -> Expected:
+    first = path.read_text("utf-8").splitlines()[0]
+    match = EXPECT_LINE.match(first)
+    assert match, f"{path.name}: first line is not '# expect-diagnostic: …': {first!r}"
+    return Expected(
+        Severity(match["kind"]), match["code"], int(match["line"]), match["hint"]
+    )
+
+
+def diagnostics_of(path: Path) -> tuple[tuple[Diagnostic, ...], str]:
+    """What ``netdraft check`` would report: compiler diagnostics, plus expectations if needed."""
+    if path.name in NEEDS_SIMULATOR:
+        result = api.check(path)
+        return result.diagnostics, result.compiled.text
+    compiled = api.compile(path.read_text("utf-8"), str(path))
+    return compiled.diagnostics, compiled.text
+
+
+def error_case(path: Path) -> object:
+    marks = []
+    if path.name in NEEDS_SIMULATOR:
+        marks.append(pytest.mark.xfail(reason="simulator pending", strict=False))
+    return pytest.param(path, id=path.stem, marks=marks)
+
+
+def at(found: Iterable[Diagnostic], severity: Severity, code: str, line: int) -> list[Diagnostic]:
+    return [d for d in found if (d.severity, d.code, d.span.line) == (severity, code, line)]
+
+
+def assert_rendered(diagnostic: Diagnostic, source: str) -> None:
+    """Headline ``file:line:col: kind[code]: message``, then `` N | source``, then the caret."""
+    lines = render(diagnostic, source).splitlines()
+    assert len(lines) >= 3, lines
+    head = HEADLINE.match(lines[0])
+    assert head, lines[0]
+    span = diagnostic.span
+    assert (int(head["line"]), int(head["col"])) == (span.line, span.column)
+    assert (head["kind"], head["code"]) == (diagnostic.severity.value, diagnostic.code)
+    number = str(span.line)
+    prefix = f" {number} | "
+    assert lines[1] == prefix + source.splitlines()[span.line - 1], lines[1]
+    gutter = " " * len(number)
+    caret = re.fullmatch(rf" {gutter} \| (?P<pad> *)(?P<carets>\^+)(?: (?P<label>.*))?", lines[2])
+    assert caret, lines[2]
+    assert len(caret["pad"]) == span.column - 1
+    assert (caret["label"] or "") == diagnostic.label
+
+
+# ---- the spec's error cases -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [error_case(p) for p in ERRORS])
+def test_spec_error_is_reported_on_its_line(path: Path) -> None:
+    want = expected_of(path)
+    found, _ = diagnostics_of(path)
+    hits = at(found, want.severity, want.code, want.line)
+    summary = [d.headline() for d in found]
+    assert hits, f"no {want.severity.value}[{want.code}] on line {want.line}; got {summary}"
+    if want.hint is not None:
+        assert any(want.hint in d.label for d in hits), [d.label for d in hits]
+
+
+@pytest.mark.parametrize("path", [error_case(p) for p in ERRORS])
+def test_spec_error_renders_with_source_and_caret(path: Path) -> None:
+    want = expected_of(path)
+    found, source = diagnostics_of(path)
+    hit = next(d for d in found if (d.code, d.span.line) == (want.code, want.line))
+    assert_rendered(hit, source)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_spec_example_compiles_without_errors(path: Path) -> None:
+    compiled = api.compile(path.read_text("utf-8"), str(path))
+    assert compiled.ok, [d.headline() for d in compiled.diagnostics if d.is_error]
+    assert compiled.network is not None
+
+
+# ---- small inline cases ---------------------------------------------------------------------
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+def nd(text: str) -> str:
+    return dedent(text).lstrip("\n")
+
+
+#: (case id, source, severity, code, line, text the label or message must contain)
+INLINE_CASES = [
+    (
+        "unknown-route-target",
+        nd("""
+            region us-east-1 {
+              vpc main 10.0.0.0/16 {
+                internet-gateway igw
+                subnet a 10.0.0.0/24 az us-east-1a
+                route-table rt {
+                  route 0.0.0.0/0 via igww
+                  associate a
+                }
+              }
+            }
+        """),
+        ERROR, "unknown-name", 6, "did you mean 'igw'?",
+    ),
+    (
+        "unknown-security-group",
+        nd("""
+            region us-east-1 {
+              vpc main 10.0.0.0/16 {
+                subnet a 10.0.0.0/24 az us-east-1a
+                security-group web { ingress tcp 443 from 0.0.0.0/0 }
+                instance app in a sg wbe
+              }
+            }
+        """),
+        ERROR, "unknown-name", 5, "did you mean 'web'?",
+    ),
+    (
+        "unknown-instance-subnet",
+        nd("""
+            region us-east-1 {
+              vpc main 10.0.0.0/16 {
+                subnet private-a 10.0.0.0/24 az us-east-1a
+                instance app in privat-a
+              }
+            }
+        """),
+        ERROR, "unknown-name", 4, "did you mean 'private-a'?",
+    ),
+    (
+        "duplicate-vpc",
+        nd("""
+            region us-east-1 {
+              vpc main 10.0.0.0/16 { }
+            }
+            region eu-west-1 {
+              vpc main 10.1.0.0/16 { }
+            }
+        """),
+        ERROR, "duplicate-name", 5, "first declared on line 2",
+    ),
+    (
+        "duplicate-instance",
+        nd("""
+            region us-east-1 {
+              vpc main 10.0.0.0/16 {
+                subnet a 10.0.0.0/24 az us-east-1a
+                instance app in a
+                instance app in a
+              }
+            }
+        """),
+        ERROR, "duplicate-name", 5, "first declared on line 4",
+    ),
+    (
+        "bad-cidr-host-bits",
+        nd("""
+            region us-east-1 {
+              vpc main 10.0.0.0/16 {
+                subnet a 10.0.1.5/24 az us-east-1a
+              }
+            }
+        """),
+        ERROR, "bad-cidr", 3, "'10.0.1.5/24' has host bits set",
+    ),
+    (
+        "ip-outside-subnet",
+        nd("""
+            region us-east-1 {
+              vpc main 10.0.0.0/16 {
+                subnet a 10.0.1.0/24 az us-east-1a
+                instance app in a ip 10.0.2.10
+              }
+            }
+        """),
+        ERROR, "ip-outside-subnet", 4, "10.0.2.10",
+    ),
+    (
+        "route-duplicate",
+        nd("""
+            region us-east-1 {
+              vpc main 10.0.0.0/16 {
+                internet-gateway igw
+                subnet a 10.0.0.0/24 az us-east-1a
+                route-table rt {
+                  route 0.0.0.0/0 via igw
+                  route 0.0.0.0/0 blackhole
+                  associate a
+                }
+              }
+            }
+        """),
+        ERROR, "route-duplicate", 7, "first on line 6",
+    ),
+    (
+        "vpc-cidr-quota",
+        nd("""
+            region us-east-1 {
+              vpc big 10.0.0.0/16 10.1.0.0/16 10.2.0.0/16 10.3.0.0/16 10.4.0.0/16 10.5.0.0/16 {
+              }
+            }
+        """),
+        WARNING, "vpc-cidr-quota", 2, "6 IPv4 CIDRs",
+    ),
+    (
+        "nat-no-internet",
+        nd("""
+            region us-east-1 {
+              vpc main 10.0.0.0/16 {
+                subnet private-a 10.0.1.0/24 az us-east-1a
+                nat-gateway nat in private-a
+              }
+            }
+        """),
+        WARNING, "nat-no-internet", 4, "private-a",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "code", "line", "words"),
+    [pytest.param(*case[1:], id=case[0]) for case in INLINE_CASES],
+)
+def test_inline_case(text: str, severity: Severity, code: str, line: int, words: str) -> None:
+    compiled = api.compile(text, "case.nd")
+    hits = at(compiled.diagnostics, severity, code, line)
+    assert hits, [d.headline() for d in compiled.diagnostics]
+    assert any(words in d.message or words in d.label for d in hits), [
+        (d.message, d.label) for d in hits
+    ]
+    # Warnings never make a file fail; these cases have no other problem.
+    assert compiled.ok is (severity is WARNING)
+    assert_rendered(hits[0], text)
+
+
+THREE_PROBLEMS = nd("""
+    region us-east-1 {
+      vpc main 10.0.0.0/16 {
+        subnet a 10.0.0.0/24 az us-east-1a
+        subnet a 10.0.9.0/24 az us-east-1b
+        subnet far 10.9.0.0/24 az us-east-1a
+        instance app in nowhere
+      }
+    }
+""")
+
+
+def test_every_problem_of_a_file_is_reported_in_one_run() -> None:
+    compiled = api.compile(THREE_PROBLEMS, "three.nd")
+    found = sorted((d.span.line, d.code) for d in compiled.diagnostics if d.is_error)
+    assert found == [(4, "duplicate-name"), (5, "subnet-outside-vpc"), (6, "unknown-name")]
+    assert not compiled.ok

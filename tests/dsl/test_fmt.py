@@ -1,0 +1,394 @@
+"""The canonical printer: idempotent, comment-preserving, meaning-preserving, and readable."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+from netdraft.dsl import syntax as st
+from netdraft.dsl.fmt import format_source, format_text
+from netdraft.dsl.parse import parse
+from netdraft.model.values import Span
+
+SPEC = Path(__file__).parents[1] / "spec"
+GOLDEN = Path(__file__).parent / "golden" / "fmt"
+UPDATE_GOLDEN = os.environ.get("NETDRAFT_UPDATE_GOLDEN") == "1"
+
+SPEC_FILES = sorted((SPEC / "examples").glob("*.nd")) + sorted(
+    p for p in (SPEC / "errors").glob("*.nd") if p.name != "syntax.nd"
+)
+
+
+def parsed(text: str, path: str = "<test>") -> st.SourceFile:
+    source, diagnostics = parse(text, path)
+    assert source is not None, [d.headline() for d in diagnostics]
+    return source
+
+
+def shape(value: object) -> object:
+    """A syntax node as nested tuples without spans, to compare trees modulo layout.
+
+    Options are compared sorted by keyword (a stable sort keeps repeated keywords in
+    order): the printer puts them in a canonical order, which carries no meaning.
+    """
+    if isinstance(value, Span):
+        raise AssertionError("spans are dropped by their parent")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields: list[tuple[str, object]] = []
+        for field in dataclasses.fields(value):
+            item = getattr(value, field.name)
+            if isinstance(item, Span):
+                continue
+            if field.name == "options":
+                item = tuple(sorted(item, key=lambda option: option.keyword))
+            fields.append((field.name, shape(item)))
+        return (type(value).__name__, *fields)
+    if isinstance(value, tuple):
+        return tuple(shape(item) for item in value)
+    return value
+
+
+def fmt(text: str) -> str:
+    formatted, diagnostics = format_text(text, "<test>")
+    assert formatted is not None, [d.headline() for d in diagnostics]
+    return formatted
+
+
+def check_invariants(text: str) -> str:
+    """Format text and check what must hold for any input; return the formatted text."""
+    original = parsed(text)
+    formatted = format_source(original)
+    again = parsed(formatted)
+    assert format_source(again) == formatted, "formatting is not idempotent"
+    assert [c.text for c in again.comments] == [c.text for c in original.comments]
+    assert shape(again.statements) == shape(original.statements)
+    assert formatted == "" or (formatted.endswith("\n") and not formatted.endswith("\n\n"))
+    assert all(line == line.rstrip() for line in formatted.split("\n"))
+    return formatted
+
+
+# ---- every spec file ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SPEC_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_spec_file_formats_idempotently_keeping_comments_and_meaning(path: Path) -> None:
+    check_invariants(path.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", ["01-public-private-nat.nd", "05-site-to-site-vpn.nd"])
+def test_golden(name: str) -> None:
+    formatted = fmt((SPEC / "examples" / name).read_text("utf-8"))
+    golden = GOLDEN / name
+    if UPDATE_GOLDEN:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(formatted, "utf-8")
+    assert formatted == golden.read_text("utf-8"), "rerun with NETDRAFT_UPDATE_GOLDEN=1"
+
+
+def test_syntax_error_gives_the_parser_diagnostics() -> None:
+    path = SPEC / "errors" / "syntax.nd"
+    formatted, diagnostics = format_text(path.read_text("utf-8"), str(path))
+    assert formatted is None
+    assert [(d.code, d.span.line) for d in diagnostics] == [("syntax", 4)]
+
+
+# ---- focused cases: input -> expected output ------------------------------------------------
+
+VPC = "region r {\n  vpc v 10.0.0.0/16 {\n%s  }\n}\n"
+
+
+def in_vpc(body: str) -> str:
+    """Wrap statements (written without indentation) in a region and a VPC."""
+    return VPC % "".join(f"    {line}\n" if line else "\n" for line in dedent(body).splitlines())
+
+
+CASES: list[tuple[str, str, str]] = [
+    (
+        "one-line block is expanded",
+        "region r { vpc v 10.0.0.0/16 { route-table public { route 0.0.0.0/0 via igw;"
+        " associate public } } }",
+        in_vpc(
+            """\
+            route-table public {
+              route 0.0.0.0/0 via igw
+              associate public
+            }"""
+        ),
+    ),
+    (
+        "empty block stays on one line",
+        in_vpc("security-group a {\n}\nsecurity-group b {     }\nsecurity-group c { }"),
+        in_vpc("security-group a { }\nsecurity-group b { }\nsecurity-group c { }"),
+    ),
+    (
+        "spaces are single, columns not aligned",
+        in_vpc(
+            """\
+            subnet public-a  10.0.0.0/24  az us-east-1a
+            network-acl acl {
+                inbound  90  deny  all from 198.51.100.0/24
+              outbound 100 allow tcp   1024-65535 to 0.0.0.0/0   ;associate   public-a
+            }
+            instance app in public-a sg web ,  ssh"""
+        ),
+        in_vpc(
+            """\
+            subnet public-a 10.0.0.0/24 az us-east-1a
+            network-acl acl {
+              inbound 90 deny all from 198.51.100.0/24
+              outbound 100 allow tcp 1024-65535 to 0.0.0.0/0
+              associate public-a
+            }
+            instance app in public-a sg web, ssh"""
+        ),
+    ),
+    (
+        "instance and subnet options in canonical order",
+        in_vpc(
+            """\
+            subnet a 10.0.0.0/24 az x public-ip-on-launch ipv6 2001:db8::/64
+            instance n in a stopped source-dest-check off sg b,c elastic-ip 1.2.3.4 ip 10.0.0.9
+            instance m in a sg s public-ip ipv6 2001:db8::10
+            instance k in a stopped ip 10.0.0.10"""
+        ),
+        in_vpc(
+            """\
+            subnet a 10.0.0.0/24 az x ipv6 2001:db8::/64 public-ip-on-launch
+            instance n in a ip 10.0.0.9 elastic-ip 1.2.3.4 sg b, c source-dest-check off stopped
+            instance m in a ipv6 2001:db8::10 public-ip sg s
+            instance k in a ip 10.0.0.10 stopped"""
+        ),
+    ),
+    (
+        "trailing comments stay on their line, after one space",
+        in_vpc(
+            """\
+            internet-gateway igw      # the only way out
+            security-group web {   # public
+              ingress tcp 443 from 0.0.0.0/0;  ingress tcp 80 from 0.0.0.0/0   # both
+            }    # end of web
+            security-group empty { }  # nothing yet
+            route-table isolated { associate a }        # propagation forgotten"""
+        ),
+        in_vpc(
+            """\
+            internet-gateway igw # the only way out
+            security-group web { # public
+              ingress tcp 443 from 0.0.0.0/0
+              ingress tcp 80 from 0.0.0.0/0 # both
+            } # end of web
+            security-group empty { } # nothing yet
+            route-table isolated {
+              associate a # propagation forgotten
+            }"""
+        ),
+    ),
+    (
+        "a comment after the '}' of a longer block stays after it",
+        "region r {\n  vpc v 10.0.0.0/16 {\n    security-group a {\n"
+        "      ingress all from 10.0.0.0/8 }  # a\n  } }  # b\n",
+        "region r {\n  vpc v 10.0.0.0/16 {\n    security-group a {\n"
+        "      ingress all from 10.0.0.0/8\n    } # a\n  }\n} # b\n",
+    ),
+    (
+        "own-line comments keep their place and take the indentation of what follows",
+        dedent(
+            """\
+            # header
+            region r {
+                      # about the vpc
+              vpc v 10.0.0.0/16 {
+            # about igw
+                internet-gateway igw
+                    # left at the end of the vpc
+              }
+            }
+              # at the end of the file
+            """
+        ),
+        dedent(
+            """\
+            # header
+            region r {
+              # about the vpc
+              vpc v 10.0.0.0/16 {
+                # about igw
+                internet-gateway igw
+                # left at the end of the vpc
+              }
+            }
+            # at the end of the file
+            """
+        ),
+    ),
+    (
+        "a comment in an otherwise empty block keeps the block open",
+        in_vpc("security-group a {\n  # to do\n}\nsecurity-group b { # why\n} # when"),
+        in_vpc("security-group a {\n  # to do\n}\nsecurity-group b { # why\n} # when"),
+    ),
+    (
+        "runs of blank lines collapse; none after '{', before '}' or at the start",
+        "\n\n\nregion r {\n\n\n  vpc v 10.0.0.0/16 {\n\n    subnet a 10.0.0.0/24 az x\n\n\n\n"
+        "    # b\n\n    subnet b 10.0.1.0/24 az x\n\n  }\n\n}\n\n\n",
+        "region r {\n  vpc v 10.0.0.0/16 {\n    subnet a 10.0.0.0/24 az x\n\n    # b\n\n"
+        "    subnet b 10.0.1.0/24 az x\n  }\n}\n",
+    ),
+    (
+        "top level: a blank line between kinds and around blocks, before leading comments",
+        dedent(
+            """\
+            title "t"
+            site s 192.168.0.0/16 { host h 192.168.0.10 }
+            # two peerings
+            peering a-b a <-> b; peering b-c b <-> c
+            flow f: h -> a tcp 443 volume 1GB return 2GB
+            expect h -> a tcp 443 allow via a-b
+            expect h -> b tcp 443 deny because NO_ROUTE_TO_DESTINATION
+
+            expect h -> 2606:4700::1 icmpv6 deny
+            # the total
+            expect cost total <= 12.50
+            """
+        ),
+        dedent(
+            """\
+            title "t"
+
+            site s 192.168.0.0/16 {
+              host h 192.168.0.10
+            }
+
+            # two peerings
+            peering a-b a <-> b
+            peering b-c b <-> c
+
+            flow f: h -> a tcp 443 volume 1GB return 2GB
+
+            expect h -> a tcp 443 allow via a-b
+            expect h -> b tcp 443 deny because NO_ROUTE_TO_DESTINATION
+
+            expect h -> 2606:4700::1 icmpv6 deny
+
+            # the total
+            expect cost total <= 12.50
+            """
+        ),
+    ),
+    (
+        "every statement kind prints in canonical form",
+        dedent(
+            """\
+            prices   "prices.json"
+            region r { vpc v 10.0.0.0/16 10.1.0.0/16 {
+              ipv6 2001:db8:1200::/56; egress-only-gateway eigw; vpn-gateway vgw
+              dhcp-options   domain corp.internal
+              route-table rt   main { route ::/0 via eigw; route 10.9.0.0/16 blackhole
+                propagate vgw; route 10.8.0.0/16 via v.pcx }
+              nat-gateway n1 in a eip 3.3.3.3; nat-gateway n2 in a private; nat-gateway n3 in a
+              endpoint s3 gateway s3 route-tables rt v.rt2
+              endpoint sns interface sns in a b sg x,y
+              endpoint sqs interface sqs in a
+            }
+            transit-gateway tgw { attach v subnets a b; attach vpn vpn1; attach w
+              route-table main { associate v; propagate v w; route 10.0.0.0/8 via v
+                route 10.99.0.0/16 blackhole } } }
+            site dc 192.168.0.0/16 172.16.0.0/12 { customer-gateway cgw 203.0.113.12 }
+            vpn vpn1 vgw <-> cgw static 192.168.0.0/16 172.16.0.0/12; vpn vpn2 tgw <-> cgw bgp
+            """
+        ),
+        dedent(
+            """\
+            prices "prices.json"
+
+            region r {
+              vpc v 10.0.0.0/16 10.1.0.0/16 {
+                ipv6 2001:db8:1200::/56
+                egress-only-gateway eigw
+                vpn-gateway vgw
+                dhcp-options domain corp.internal
+                route-table rt main {
+                  route ::/0 via eigw
+                  route 10.9.0.0/16 blackhole
+                  propagate vgw
+                  route 10.8.0.0/16 via v.pcx
+                }
+                nat-gateway n1 in a eip 3.3.3.3
+                nat-gateway n2 in a private
+                nat-gateway n3 in a
+                endpoint s3 gateway s3 route-tables rt v.rt2
+                endpoint sns interface sns in a b sg x, y
+                endpoint sqs interface sqs in a
+              }
+              transit-gateway tgw {
+                attach v subnets a b
+                attach vpn vpn1
+                attach w
+                route-table main {
+                  associate v
+                  propagate v w
+                  route 10.0.0.0/8 via v
+                  route 10.99.0.0/16 blackhole
+                }
+              }
+            }
+
+            site dc 192.168.0.0/16 172.16.0.0/12 {
+              customer-gateway cgw 203.0.113.12
+            }
+
+            vpn vpn1 vgw <-> cgw static 192.168.0.0/16 172.16.0.0/12
+            vpn vpn2 tgw <-> cgw bgp
+            """
+        ),
+    ),
+    (
+        "windows line endings and a missing final newline",
+        'title "t"\r\n\r\n\r\nexpect a -> b all allow',
+        'title "t"\n\nexpect a -> b all allow\n',
+    ),
+    ("an empty file stays empty", "\n\n  \n", ""),
+    ("a file of comments only", "\n# one\n\n\n# two", "# one\n\n# two\n"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_formats(text: str, expected: str) -> None:
+    assert check_invariants(text) == expected
+
+
+# ---- any layout of the spec files -------------------------------------------------------------
+
+#: What to do to one line: keep it, add a trailing comment, put a comment or a blank line
+#: before it, or join it to the line before with ';'.
+KEEP, TRAILING, COMMENT_BEFORE, BLANK_BEFORE, JOIN = range(5)
+
+
+def relayout(text: str, edits: list[int]) -> str:
+    out: list[str] = []
+    for number, (line, edit) in enumerate(zip(text.split("\n"), edits, strict=False)):
+        if edit == COMMENT_BEFORE:
+            out.append(f"{' ' * (number % 7)}# before {number}")
+        elif edit == BLANK_BEFORE:
+            out.append(" " * (number % 3))
+        elif edit == TRAILING and "#" not in line:
+            line = f"{line}{' ' * (number % 4)}# after {number}"
+        elif edit == JOIN and out and line.strip() and "#" not in out[-1] + line:
+            out[-1] = f"{out[-1]}; {line.strip()}"
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=hs.data())
+def test_any_layout_keeps_comments_and_meaning(data: hs.DataObject) -> None:
+    path = data.draw(hs.sampled_from(SPEC_FILES), label="file")
+    text = path.read_text("utf-8")
+    edits = data.draw(hs.lists(hs.integers(KEEP, JOIN), min_size=text.count("\n") + 1))
+    check_invariants(relayout(text, edits))
