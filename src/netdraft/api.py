@@ -9,7 +9,10 @@ from netdraft.dsl.compile import compile_source
 from netdraft.dsl.diagnostics import Diagnostic, NetdraftError
 from netdraft.dsl.parse import parse
 from netdraft.dsl.validate import validate
+from netdraft.dsl.diagnostics import error
 from netdraft.model.network import Network
+from netdraft.model.values import Span
+from netdraft.sim.prices import PriceTable, bundled, parse_prices
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class CheckResult:
     compiled: Compiled
     diagnostics: tuple[Diagnostic, ...]
     expectations_checked: int = 0
+    all_sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -86,7 +90,7 @@ class CheckResult:
 
     @property
     def sources(self) -> dict[str, str]:
-        return self.compiled.sources()
+        return self.all_sources or self.compiled.sources()
 
     def summary(self) -> str:
         errors = sum(1 for d in self.diagnostics if d.is_error)
@@ -98,24 +102,59 @@ class CheckResult:
         return f"{self.path}: {'ok' if self.ok else 'failed'} ({', '.join(parts)})"
 
 
-def check(path: str | Path) -> CheckResult:
+def check(path: str | Path, prices_file: str | Path | None = None) -> CheckResult:
     """Compile a file and, when it compiles cleanly, run its flows and expectations.
 
     Args:
         path: the ``.nd`` file.
+        prices_file: a price file overriding the bundled prices (after the file's own).
 
     Returns:
         Every diagnostic: the compiler's, then failed expectations and denied flows.
     """
     compiled = load(path)
     diagnostics = list(compiled.diagnostics)
+    sources = dict(compiled.sources())
     checked = 0
     if compiled.ok and compiled.network is not None:
         from netdraft.check import run_expectations
 
-        found, checked = run_expectations(compiled.network)
-        diagnostics.extend(found)
-    return CheckResult(str(path), compiled, tuple(diagnostics), checked)
+        table, problems, price_sources = load_prices(compiled.network, prices_file)
+        diagnostics.extend(problems)
+        sources.update(price_sources)
+        if not any(d.is_error for d in problems):
+            found, checked = run_expectations(compiled.network, table)
+            diagnostics.extend(found)
+    return CheckResult(str(path), compiled, tuple(diagnostics), checked, sources)
+
+
+def load_prices(network: Network, extra: str | Path | None = None) -> tuple[PriceTable, list[Diagnostic], dict[str, str]]:
+    """The bundled prices with the file's ``prices`` statements, then ``extra``, applied.
+
+    Returns:
+        The table, diagnostics about the price files, and their texts (for rendering those).
+    """
+    table = bundled()
+    problems: list[Diagnostic] = []
+    texts: dict[str, str] = {}
+    base = Path(network.file).parent
+    files: list[tuple[Path, Span | None]] = [(base / name, span) for name, span in network.price_files]
+    if extra is not None:
+        files.append((Path(extra), None))
+    for file, span in files:
+        try:
+            text = file.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            where = span or Span(str(file), 1, 1, 1, 1)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            problems.append(error("price-file", f"cannot read price file '{file}': {reason}", where))
+            continue
+        texts[str(file)] = text
+        override, found = parse_prices(text, str(file), known=table.base)
+        problems.extend(found)
+        if override is not None and not found:
+            table = table.with_overrides(override)
+    return table, problems, texts
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from netdraft.dsl.diagnostics import Diagnostic, error, warning
 from netdraft.model import network as m
 from netdraft.generator.explain import explain_lines
+from netdraft.sim.cost import CostReport, cents, estimate
 from netdraft.sim.path import trace, trace_flow
+from netdraft.sim.prices import PriceTable
 from netdraft.sim.trace import Query, Trace
 
 
@@ -23,10 +27,22 @@ def check_path(network: m.Network, exp: m.PathExpectation) -> tuple[bool, Trace,
     return True, t, ""
 
 
-def run_expectations(network: m.Network) -> tuple[list[Diagnostic], int]:
-    """Run every path expectation and every flow of a network.
+def check_cost(report: CostReport, exp: m.CostExpectation) -> tuple[bool, Decimal]:
+    """Whether a cost expectation holds, comparing the amount rounded to the cent."""
+    actual = report.total if exp.subject is None else report.flows[exp.subject].total
+    return exp.operator.holds(cents(actual), exp.amount), actual
 
-    Cost expectations are checked by :mod:`netdraft.sim.cost` (they need the price table).
+
+def _cost_notes(report: CostReport, exp: m.CostExpectation) -> list[str]:
+    charges = report.flows[exp.subject].charges if exp.subject else (
+        *(c for f in report.flows.values() for c in f.charges),
+        *report.hourly,
+    )
+    return [f"{c.what}: {c.quantity} {c.unit} × {c.unit_price} = {cents(c.amount)}" for c in charges] or ["no charges"]
+
+
+def run_expectations(network: m.Network, prices: PriceTable) -> tuple[list[Diagnostic], int]:
+    """Run every expectation (paths and costs) and every flow of a network.
 
     Returns:
         The diagnostics (failed expectations, denied flows) and how many expectations ran.
@@ -48,6 +64,16 @@ def run_expectations(network: m.Network) -> tuple[list[Diagnostic], int]:
                     explain_lines(t),
                 )
             )
+    report = estimate(network, prices)
+    for exp in network.expectations:
+        if not isinstance(exp, m.CostExpectation):
+            continue
+        ran += 1
+        ok, actual = check_cost(report, exp)
+        if not ok:
+            what = f"flow '{exp.subject}'" if exp.subject else "the monthly total"
+            problem = f"{what} costs {cents(actual)} USD a month, expected {exp.operator.value} {exp.amount}"
+            found.append(error("expect-failed", f"expectation does not hold: {problem}", exp.span, problem, _cost_notes(report, exp)))
     for flow in network.flows.values():
         t = trace_flow(network, flow)
         if not t.allowed:

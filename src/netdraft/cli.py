@@ -6,12 +6,14 @@ Exit codes: 0 success, 1 the network has errors or a failed expectation, 2 misus
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from netdraft import api
 from netdraft.dsl.diagnostics import NetdraftError, render_all
+from netdraft.model.network import Network
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -29,8 +31,10 @@ def _existing(path: str) -> Path:
 
 def cmd_check(args: argparse.Namespace) -> int:
     worst = EXIT_OK
+    if args.prices:
+        _existing(args.prices)
     for name in args.files:
-        result = api.check(_existing(name))
+        result = api.check(_existing(name), args.prices)
         if result.diagnostics:
             print(render_all(result.diagnostics, result.sources), file=sys.stderr)
         print(result.summary())
@@ -61,6 +65,54 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _network(path: str) -> tuple[Network, dict[str, str]]:
+    compiled = api.load(_existing(path))
+    if not compiled.ok or compiled.network is None:
+        raise NetdraftError(compiled.diagnostics, compiled.sources())
+    return compiled.network, compiled.sources()
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    from netdraft.generator.explain import explain, trace_json
+    from netdraft.sim.path import trace
+    from netdraft.sim.query import parse_query
+
+    network, _sources = _network(args.file)
+    rest = list(args.proto_port)
+    if len(rest) > 2:
+        raise UsageError("netdraft path: expected SRC DST [PROTO [PORT]]")
+    query = parse_query(network, args.source, args.destination, *rest)
+    if isinstance(query, list):
+        for d in query:
+            hint = f" ({d.label})" if d.label else ""
+            print(f"netdraft path: {d.severity.value}[{d.code}]: {d.message}{hint}", file=sys.stderr)
+        return EXIT_USAGE
+    result = trace(network, query)
+    if args.json:
+        print(json.dumps(trace_json(result), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(explain(result))
+    return EXIT_OK
+
+
+def cmd_cost(args: argparse.Namespace) -> int:
+    from netdraft.generator.costs import cost_json, cost_text
+    from netdraft.sim.cost import estimate
+
+    network, sources = _network(args.file)
+    if args.prices:
+        _existing(args.prices)
+    table, problems, texts = api.load_prices(network, args.prices)
+    if any(d.is_error for d in problems):
+        raise NetdraftError(problems, {**sources, **texts})
+    report = estimate(network, table)
+    if args.json:
+        print(json.dumps(cost_json(report), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(cost_text(report))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netdraft",
@@ -70,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="parse, validate and run every expect; exit 0/1")
     check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled prices")
     check.set_defaults(run=cmd_check)
 
     fmt = sub.add_parser("fmt", help="print the file in canonical form")
@@ -78,6 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true", help="exit 1 if the file is not formatted")
     mode.add_argument("--write", action="store_true", help="rewrite the file in place")
     fmt.set_defaults(run=cmd_fmt)
+
+    path = sub.add_parser("path", help="explain, hop by hop, whether SRC can connect to DST")
+    path.add_argument("file", metavar="FILE")
+    path.add_argument("source", metavar="SRC")
+    path.add_argument("destination", metavar="DST")
+    path.add_argument("proto_port", nargs="*", metavar="PROTO PORT", help="e.g. tcp 443 (default icmp)")
+    path.add_argument("--json", action="store_true", help="print the documented JSON form")
+    path.set_defaults(run=cmd_path)
+
+    cost = sub.add_parser("cost", help="monthly cost per flow, hourly resources and total")
+    cost.add_argument("file", metavar="FILE")
+    cost.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled prices")
+    cost.add_argument("--json", action="store_true", help="print the documented JSON form")
+    cost.set_defaults(run=cmd_cost)
     return parser
 
 

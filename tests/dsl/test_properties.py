@@ -261,7 +261,16 @@ def shaped_network(draw: st.DrawFn) -> str:
     return "\n".join(out) + "\n"
 
 
+#: Found by this test: an IPv6 block at the top of the address space overflowed the allocator.
+IPV6_TOP = (
+    "region us-east-1 {\n  vpc a 10.0.0.0/16 {\n"
+    "    subnet a 10.0.0.0/16 az us-east-1a ipv6 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128\n"
+    "    instance a in a\n  }\n}\n"
+)
+
+
 @settings(max_examples=examples(800), deadline=None)
 @given(shaped_network())
+@example(IPV6_TOP)
 def test_shaped_networks_never_raise(text: str) -> None:
     assert_well_behaved(text)

@@ -907,7 +907,7 @@ class VpcBuilder:
             if wanted > subnet.usable:
                 self.c.err(
                     "subnet-too-small",
-                    f"subnet '{name}' ({subnet.cidr}) has {subnet.usable} usable addresses for {wanted} network interfaces",
+                    f"subnet '{name}' ({subnet.cidr}) has {max(0, subnet.usable)} usable addresses for {wanted} network interfaces",
                     self.scope.subnets[name].cidr.span,
                     f"a /{subnet.cidr.prefixlen} holds {subnet.cidr.num_addresses} addresses, 5 of them reserved",
                 )
@@ -981,9 +981,12 @@ class _Allocator:
         self.cursor[subnet] = n + 1
         return IPv4Address(n)
 
-    def next6(self, subnet: str, net: IPv6Network) -> IPv6Address:
+    def next6(self, subnet: str, net: IPv6Network) -> IPv6Address | None:
         used = self.used6[subnet]
         n = int(net.network_address) + 4 + len(used)
+        if n > int(net.broadcast_address):
+            # Only a block smaller than AWS's /64 runs out; validation reports its size.
+            return None
         used.add(n)
         return IPv6Address(n)
 

@@ -33,6 +33,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import diagrams
+from graphviz import Digraph
 from diagrams.aws import compute, database, general, integration, network, storage
 
 from netdraft.generator.view import Cluster, ClusterKind, Edge, EdgeKind, Mark, Node, NodeKind, View, view_of
@@ -184,7 +185,7 @@ def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
         "label": _cluster_label(cluster),
         "labeljust": "l",
         "style": style,
-        "color": colour,
+        "pencolor": colour,
         "bgcolor": fill,
         "penwidth": "1.5" if cluster.kind in (ClusterKind.VPC, ClusterKind.SITE) else "1",
         "fontname": FONT,
@@ -193,7 +194,7 @@ def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
         "margin": "12",
     }
     if cluster.mark is Mark.DROPPED:
-        attrs.update(color=DROPPED, penwidth="3")
+        attrs.update(pencolor=DROPPED, penwidth="3")
     return attrs
 
 
@@ -231,50 +232,66 @@ def _edge_attrs(edge: Edge, flows: Sequence[str], muted: bool) -> dict[str, str]
     return attrs
 
 
-def _layout_edges(view: View) -> list[tuple[str, str, str]]:
+def _chunks(ids: Sequence[str]) -> list[list[str]]:
+    return [list(ids[i : i + WRAP]) for i in range(0, len(ids), WRAP)]
+
+
+def _rows(cluster: Cluster) -> list[list[str]]:
+    """The rows a cluster's own nodes are drawn in, top to bottom."""
+    if cluster.kind is ClusterKind.SITE:
+        gateways = [n.id for n in cluster.nodes if n.kind is NodeKind.CUSTOMER_GATEWAY]
+        others = [n.id for n in cluster.nodes if n.kind is not NodeKind.CUSTOMER_GATEWAY]
+        return _chunks(gateways) + _chunks(others)
+    return _chunks([n.id for n in cluster.nodes])
+
+
+def _layout_edges(view: View) -> list[tuple[str, str, dict[str, str]]]:
     """Invisible edges that stack boxes the way engineers draw them.
 
-    Gateways above the subnets of their VPC, public subnets above private ones in each
-    availability zone, customer gateways above the hosts of their site, and rows of at most
-    :data:`WRAP` nodes in a subnet. Returns ``(tail, head, weight)``.
+    In a VPC: gateways on top, then public subnets, then private ones, each availability
+    zone a column, left to right by name; in a subnet, rows of at most :data:`WRAP` nodes;
+    in a site, customer gateways above hosts. Returns ``(tail, head, attributes)``.
     """
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[str, str, dict[str, str]]] = []
+    below = {"weight": "10"}
+    beside = {"minlen": "0", "weight": "0"}  # same rank: keeps siblings in left-to-right order
 
-    def first(cluster: Cluster) -> str | None:
-        if cluster.nodes:
-            return cluster.nodes[0].id
-        for child in cluster.clusters:
-            found = first(child)
-            if found is not None:
-                return found
-        return None
+    def stack(upper: Sequence[str], lower: Sequence[str]) -> None:
+        out.extend((tail, head, below) for tail in upper[:1] for head in lower)
+
+    def rows_of(boxes: Sequence[Cluster]) -> list[list[list[str]]]:
+        return [rows for rows in (_rows(b) for b in boxes) if rows]
 
     for cluster in view.all_clusters():
+        for row in _rows(cluster):
+            out.extend((a, b, beside) for a, b in zip(row, row[1:], strict=False))
         if cluster.kind is ClusterKind.VPC:
-            tops: list[str] = []
+            top: list[str] = []
+            leaders: list[str] = []
             for az in cluster.clusters:
-                subnets = list(az.clusters)
-                public = [s for s in subnets if s.kind is ClusterKind.PUBLIC_SUBNET]
-                private = [s for s in subnets if s.kind is ClusterKind.PRIVATE_SUBNET]
-                upper = public or private
-                tops += [n for n in (first(s) for s in upper) if n]
-                if public and private:
-                    head = first(public[0])
-                    for lower in private:
-                        tail_of_lower = first(lower)
-                        if head and tail_of_lower:
-                            out.append((head, tail_of_lower, "10"))
-            for node in cluster.nodes:
-                for top in tops:
-                    out.append((node.id, top, "1"))
-        if cluster.kind is ClusterKind.SITE:
-            gateways = [n.id for n in cluster.nodes if n.kind is NodeKind.CUSTOMER_GATEWAY]
-            hosts = [n.id for n in cluster.nodes if n.kind is not NodeKind.CUSTOMER_GATEWAY]
-            out += [(gateways[0], host, "1") for host in hosts[:WRAP]] if gateways else []
-            out += [(hosts[i], hosts[i + WRAP], "1") for i in range(len(hosts) - WRAP)]
-        if cluster.kind in (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET):
-            ids = [n.id for n in cluster.nodes]
-            out += [(ids[i], ids[i + WRAP], "1") for i in range(len(ids) - WRAP)]
+                tiers = [
+                    rows_of([s for s in az.clusters if s.kind is ClusterKind.PUBLIC_SUBNET]),
+                    rows_of([s for s in az.clusters if s.kind is ClusterKind.PRIVATE_SUBNET]),
+                ]
+                upper: list[list[list[str]]] = []
+                for tier in (t for t in tiers if t):
+                    for rows in tier:
+                        for lower in upper:
+                            stack(lower[-1], rows[0])
+                        for k in range(len(rows) - 1):
+                            stack(rows[k], rows[k + 1])
+                    if not upper:
+                        top += [node for rows in tier for node in rows[0]]
+                        leaders += [rows[0][0] for rows in tier]
+                    upper = tier
+            gateways = [n.id for n in cluster.nodes]
+            for gateway in gateways:
+                out.extend((gateway, node, below) for node in top)
+            out.extend((a, b, beside) for a, b in zip(leaders, leaders[1:], strict=False))
+        elif cluster.kind is ClusterKind.SITE:
+            rows = _rows(cluster)
+            for k in range(len(rows) - 1):
+                stack(rows[k], rows[k + 1])
     return out
 
 
@@ -324,6 +341,13 @@ def _build(view: View, filename: str, outformat: str) -> diagrams.Diagram:
         with _Cluster(cluster.id, _cluster_attrs(cluster)):
             for node in cluster.nodes:
                 add(node)
+            for row in _rows(cluster):
+                if len(row) > 1:
+                    # One rank per row, whatever the edges: a subnet's nodes stay side by side.
+                    same = Digraph(graph_attr={"rank": "same"})
+                    for node_id in row:
+                        same.node(node_id)
+                    diagrams.getcluster().subgraph(same)
             for child in cluster.clusters:
                 add_cluster(child)
 
@@ -332,8 +356,9 @@ def _build(view: View, filename: str, outformat: str) -> diagrams.Diagram:
             add(node)
         for cluster in view.clusters:
             add_cluster(cluster)
-        for tail, head, weight in _layout_edges(view):
-            nodes[tail].connect(nodes[head], diagrams.Edge(style="invis", weight=weight, id=f"layout__{tail}__{head}"))
+        for tail, head, attrs in _layout_edges(view):
+            layout = diagrams.Edge(style="invis", id=f"layout__{tail}__{head}", **attrs)
+            nodes[tail].connect(nodes[head], layout)
         for edge in view.edges:
             if edge.tail in nodes and edge.head in nodes:
                 nodes[edge.tail].connect(nodes[edge.head], diagrams.Edge(**_edge_attrs(edge, view.flows, muted)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from netdraft.sim.trace import Hop, Leg, Trace
+from netdraft.sim.trace import Hop, HopKind, Leg, Trace
 
 #: Version of the JSON document `netdraft path --json` prints; bumped on incompatible change.
 PATH_JSON_VERSION = 1
@@ -18,7 +18,8 @@ def _where(hop: Hop) -> str:
 def summary(trace: Trace) -> str:
     """One line: the components the request crosses, e.g. ``app-1 → private-a → nat-a → igw → internet``."""
     names: list[str] = []
-    for hop in trace.forward:
+    hops = [h for h in trace.forward if h.kind is not HopKind.SUBNET or not h.ok]
+    for hop in hops:
         if not names or names[-1] != hop.name:
             names.append(hop.name)
     text = " → ".join(names)

@@ -27,10 +27,14 @@ import ipaddress
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from netdraft.model import network as m
 from netdraft.model.values import IPAddress
 from netdraft.sim.trace import Hop, HopKind, Leg, Query, Trace
+
+if TYPE_CHECKING:
+    from netdraft.sim.prices import PriceTable
 
 
 class NodeKind(enum.Enum):
@@ -232,31 +236,31 @@ def build_view(network: m.Network, flows: Sequence[FlowPath] = (), highlight: Tr
     return _Builder(network).build(flows, highlight)
 
 
-def view_of(network: m.Network, highlight: Query | None = None) -> View:
-    """Simulate the network's flows (and the highlighted query), price them, and build the view.
+def view_of(network: m.Network, highlight: Query | None = None, prices: PriceTable | None = None) -> View:
+    """Simulate and price the network's flows, trace the highlighted query, and build the view.
 
     Args:
         network: the compiled network.
         highlight: a query whose path is drawn in colour.
+        prices: the price table for flow costs (the bundled one when not given).
 
     Returns:
         The view of :func:`build_view`.
     """
     flows: list[FlowPath] = []
+    if network.flows:
+        from netdraft.sim.cost import estimate
+        from netdraft.sim.prices import bundled
+
+        report = estimate(network, prices if prices is not None else bundled())
+        for name in sorted(report.flows):
+            priced = report.flows[name]
+            flows.append(FlowPath(name, priced.trace, priced.total))
     trace: Trace | None = None
-    if network.flows or highlight is not None:
+    if highlight is not None:
         from netdraft.sim.path import trace as trace_query
-        from netdraft.sim.path import trace_flow
 
-        if network.flows:
-            from netdraft.sim.cost import estimate
-
-            report = estimate(network)
-            for name in sorted(network.flows):
-                priced = report.flows.get(name)
-                flows.append(FlowPath(name, trace_flow(network, network.flows[name]), priced.total if priced else None))
-        if highlight is not None:
-            trace = trace_query(network, highlight)
+        trace = trace_query(network, highlight)
     return build_view(network, flows, trace)
 
 
@@ -403,10 +407,11 @@ class _Builder:
         details.append(" · ".join(tags))
         kind = ClusterKind.PUBLIC_SUBNET if public else ClusterKind.PRIVATE_SUBNET
         box = self.new_cluster(_Draft(subnet_id(vpc.name, subnet.name), kind, subnet.name, tuple(details)), az_box)
-        members: list[Node] = []
+        # NAT gateways first, then instances by address, endpoints, transit gateway interfaces.
+        members: list[tuple[tuple[int, int, str], Node]] = []
         for inst in vpc.instances.values():
             if inst.subnet == subnet.name:
-                members.append(self.instance_node(vpc, inst))
+                members.append(((1, int(inst.ip), inst.name), self.instance_node(vpc, inst)))
         for nat in vpc.nat_gateways.values():
             if nat.subnet == subnet.name:
                 lines = ["private NAT gateway" if nat.private else "NAT gateway", str(nat.ip)]
@@ -414,7 +419,7 @@ class _Builder:
                     lines.append(f"Elastic IP {nat.eip}")
                 elif not nat.private:
                     lines.append("Elastic IP")
-                members.append(Node(nat_id(vpc.name, nat.name), NodeKind.NAT_GATEWAY, nat.name, tuple(lines)))
+                members.append(((0, int(nat.ip), nat.name), Node(nat_id(vpc.name, nat.name), NodeKind.NAT_GATEWAY, nat.name, tuple(lines))))
         for ep in vpc.endpoints.values():
             if ep.kind is m.EndpointKind.INTERFACE and subnet.name in ep.subnets:
                 index = ep.subnets.index(subnet.name)
@@ -423,13 +428,14 @@ class _Builder:
                     lines.append(str(ep.addresses[index]))
                 if ep.security_groups:
                     lines.append("sg: " + ", ".join(ep.security_groups))
-                members.append(Node(endpoint_id(vpc.name, ep.name, subnet.name), NodeKind.INTERFACE_ENDPOINT, ep.name, tuple(lines), service=ep.service))
+                node = Node(endpoint_id(vpc.name, ep.name, subnet.name), NodeKind.INTERFACE_ENDPOINT, ep.name, tuple(lines), service=ep.service)
+                members.append(((2, 0, ep.name), node))
         for tgw in self.network.transit_gateways.values():
             att = tgw.attachments.get(vpc.name)
             if att is not None and att.kind is m.AttachmentKind.VPC and subnet.name in att.subnets:
-                members.append(Node(attachment_id(vpc.name, tgw.name, subnet.name), NodeKind.TGW_ATTACHMENT, f"{tgw.name} attachment", ("transit gateway ENI",)))
-        order = {NodeKind.NAT_GATEWAY: 0, NodeKind.NAT_INSTANCE: 1, NodeKind.INSTANCE: 2, NodeKind.INTERFACE_ENDPOINT: 3, NodeKind.TGW_ATTACHMENT: 4}
-        for node in sorted(members, key=lambda n: (order[n.kind], n.id)):
+                node = Node(attachment_id(vpc.name, tgw.name, subnet.name), NodeKind.TGW_ATTACHMENT, f"{tgw.name} attachment", ("transit gateway ENI",))
+                members.append(((3, 0, tgw.name), node))
+        for _, node in sorted(members, key=lambda m: m[0]):
             self.add_node(node, box)
         if not box.nodes:
             self.add_node(Node(f"{box.id}__empty", NodeKind.SPACER, ""), box)
@@ -463,16 +469,16 @@ class _Builder:
             att = tgw.attachments[name]
             if att.kind is m.AttachmentKind.VPC:
                 for subnet in sorted(att.subnets):
-                    self.link(node_id, attachment_id(att.name, tgw.name, subnet))
+                    self.link(attachment_id(att.name, tgw.name, subnet), node_id)
 
     def add_peering(self, peering: m.Peering, regions: dict[str, _Draft]) -> None:
         a, b = self.network.vpcs[peering.a], self.network.vpcs[peering.b]
         same = a.region == b.region
-        lines = ("VPC peering", f"{a.name} ↔ {b.name}") + (() if same else (f"{a.region} ↔ {b.region}",))
+        lines = ("VPC peering", f"{a.name} <-> {b.name}") + (() if same else (f"{a.region} <-> {b.region}",))
         node_id = f"peering_{peering.name}"
         self.add_node(Node(node_id, NodeKind.PEERING, peering.name, lines), regions[a.region] if same else None)
         for vpc in sorted((a.name, b.name)):
-            self.link(self.anchor(vpc_id(vpc)), node_id, tail_cluster=vpc_id(vpc))
+            self.link(self.anchor(vpc_id(vpc), bottom=True), node_id, tail_cluster=vpc_id(vpc))
 
     def add_site(self, site: m.Site) -> None:
         cidrs = " · ".join(str(c) for c in site.cidrs)
@@ -509,13 +515,19 @@ class _Builder:
         self.add_node(Node(node_id, NodeKind.SERVICE, name, ("AWS service",), service=name), None)
         return node_id
 
-    def anchor(self, cluster_id: str) -> str:
-        """A node inside a cluster for an edge to start from (clipped at the cluster's border)."""
+    def anchor(self, cluster_id: str, bottom: bool = False) -> str:
+        """A node inside a cluster for an edge to start from (clipped at the cluster's border).
+
+        With ``bottom``, the last node drawn in it, so that the edge leaves by the bottom.
+        """
         draft = self.drafts[cluster_id]
+        pick = -1 if bottom else 0
         while not draft.nodes and draft.clusters:
-            draft = draft.clusters[0]
+            draft = draft.clusters[pick]
+        if bottom and draft.clusters:
+            return self.anchor(draft.clusters[-1].id, bottom)
         if draft.nodes:
-            return draft.nodes[0].id
+            return draft.nodes[pick].id
         spacer = Node(f"{draft.id}__empty", NodeKind.SPACER, "")
         self.add_node(spacer, draft)
         return spacer.id
@@ -610,16 +622,41 @@ class _Builder:
         return node_id
 
     def path(self, hops: Sequence[Hop]) -> list[tuple[str | None, str | None]]:
-        """Where each hop is drawn, with hops that stay on one node merged."""
+        """Where each hop is drawn, with hops that stay on one node merged.
+
+        A transit gateway is entered and left through its attachment's network interface in
+        a subnet of the VPC, in the availability zone the traffic is in: the path crosses it.
+        """
         out: list[tuple[str | None, str | None]] = []
-        for hop in hops:
-            node, cluster = self.hop_target(hop)
-            if node is None and cluster is None:
+
+        def put(target: tuple[str | None, str | None]) -> None:
+            if target != (None, None) and (not out or out[-1] != target):
+                out.append(target)
+
+        for i, hop in enumerate(hops):
+            if hop.kind is HopKind.TRANSIT_GATEWAY:
+                before = next((h for h in reversed(hops[:i]) if h.vpc), None)
+                after = next((h for h in hops[i + 1 :] if h.vpc), None)
+                if before is not None:
+                    put((self.attachment_node(hop.name, before.vpc, hop.az or before.az, ""), None))
+                put(self.hop_target(hop))
+                if after is not None:
+                    subnet = after.name if after.kind is HopKind.SUBNET else ""
+                    put((self.attachment_node(hop.name, after.vpc, after.az or hop.az, subnet), None))
                 continue
-            if out and out[-1] == (node, cluster):
-                continue
-            out.append((node, cluster))
+            put(self.hop_target(hop))
         return out
+
+    def attachment_node(self, tgw_name: str, vpc: str, az: str, subnet: str) -> str | None:
+        """The network interface of a transit gateway's attachment to a VPC: in ``subnet``, else in ``az``."""
+        tgw = self.network.transit_gateways.get(tgw_name)
+        att = tgw.attachments.get(vpc) if tgw is not None else None
+        if att is None or att.kind is not m.AttachmentKind.VPC or not att.subnets:
+            return None
+        subnets = self.network.vpcs[vpc].subnets
+        in_az = [s for s in att.subnets if s in subnets and subnets[s].az == az]
+        chosen = subnet if subnet in att.subnets else (in_az or list(att.subnets))[0]
+        return attachment_id(vpc, tgw_name, chosen)
 
     def add_flow(self, flow: FlowPath, index: int, muted: bool) -> None:
         trace = flow.trace

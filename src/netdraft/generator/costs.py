@@ -1,0 +1,88 @@
+"""Cost reports for people and programs: the table of `netdraft cost` and its JSON form."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from netdraft.generator.explain import summary
+from netdraft.sim.cost import Charge, CostReport, cents
+
+#: Version of the JSON document `netdraft cost --json` prints; bumped on incompatible change.
+COST_JSON_VERSION = 1
+
+
+def _money(amount: Decimal) -> str:
+    return f"{cents(amount):,.2f}"
+
+
+def _charge_line(c: Charge) -> str:
+    return f"    {c.what:<58} {c.quantity:>9} {c.unit:<2} × {c.unit_price:<7} = {_money(c.amount):>10}"
+
+
+def cost_text(report: CostReport) -> str:
+    """The report as a table: per flow (path, charges), hourly resources, the monthly total."""
+    lines: list[str] = []
+    for name in report.flows:
+        fc = report.flows[name]
+        flow = fc.flow
+        volume = f"{flow.volume}" + (f" + {flow.return_volume} back" if flow.return_volume else "")
+        lines.append(f"flow {name}: {flow.source} -> {flow.destination} {flow.protocol.value}"
+                     f"{' ' + str(flow.port) if flow.port is not None else ''}, {volume} a month")
+        lines.append(f"  path: {summary(fc.trace)}")
+        if not fc.trace.allowed:
+            lines.append("  denied: costs nothing")
+        for c in fc.charges:
+            lines.append(_charge_line(c))
+        if fc.trace.allowed and not fc.charges:
+            lines.append("    no per-GB charges on this path")
+        lines.append(f"  {'flow total':<89} {_money(fc.total):>10}")
+        lines.append("")
+    lines.append("hourly resources (730 h a month):")
+    for c in report.hourly:
+        lines.append(_charge_line(c))
+    if not report.hourly:
+        lines.append("    none")
+    lines.append(f"  {'hourly total':<89} {_money(report.hourly_total):>10}")
+    lines.append("")
+    lines.append(f"{'monthly total (USD)':<91} {_money(report.total):>10}")
+    origins = sorted({c.price_origin for f in report.flows.values() for c in f.charges} | {c.price_origin for c in report.hourly})
+    source = report.prices.source
+    lines.append(f"prices: {', '.join(origins) or 'bundled'}"
+                 + (f" — bundled: {source}, read {report.prices.read_on}" if source else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _charge_json(c: Charge) -> dict[str, Any]:
+    return {
+        "what": c.what,
+        "quantity": str(c.quantity),
+        "unit": c.unit,
+        "price": {"key": c.price_key, "usd": str(c.unit_price), "from": c.price_origin, "region": c.region or None},
+        "amount": str(cents(c.amount)),
+        "amount_exact": str(c.amount),
+    }
+
+
+def cost_json(report: CostReport) -> dict[str, Any]:
+    """The documented JSON form of a cost report (see docs/json.md). Money is a decimal string."""
+    return {
+        "version": COST_JSON_VERSION,
+        "currency": "USD",
+        "flows": [
+            {
+                "name": name,
+                "verdict": fc.trace.verdict.value,
+                "path": summary(fc.trace),
+                "volume_gb": str(fc.flow.volume.gigabytes),
+                "return_gb": str(fc.flow.return_volume.gigabytes) if fc.flow.return_volume else "0",
+                "charges": [_charge_json(c) for c in fc.charges],
+                "total": str(cents(fc.total)),
+            }
+            for name, fc in report.flows.items()
+        ],
+        "hourly": [_charge_json(c) for c in report.hourly],
+        "hourly_total": str(cents(report.hourly_total)),
+        "total": str(cents(report.total)),
+        "prices": {"source": report.prices.source, "read_on": report.prices.read_on},
+    }

@@ -1,0 +1,201 @@
+"""Costs (LANGUAGE.md §5): each flow priced along its simulated path, plus hourly resources.
+
+Money is exact (``Decimal``); it is rounded to the cent only for display and for
+``expect cost``, which compares what a person would read.
+
+Per-GB charges of one leg (the request carries the flow's volume, the reply its
+``return`` volume), from the hops the simulator walked:
+
+* NAT gateway: every NAT gateway hop (translating out, or back) processes the data;
+* transit gateway: data sent into it, once per transit gateway hop;
+* internet: data leaving AWS for an internet host (not for AWS services, not in);
+* Site-to-Site VPN: data leaving AWS over a VPN towards a site;
+* interface endpoint: data it processes; gateway endpoints are free;
+* between regions: data sent from one region to another, by the sending region;
+* across availability zones in one region: charged on each side, sent and received;
+  not across a transit gateway, whose processing charge covers it;
+* between public IPv4 addresses in one region (out of one internet gateway and into
+  another): charged on each side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from netdraft.model import network as m
+from netdraft.model.values import HOURS_PER_MONTH
+from netdraft.sim.path import trace_flow
+from netdraft.sim.prices import PriceTable
+from netdraft.sim.trace import Hop, HopKind, Trace
+
+CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal) -> Decimal:
+    """An amount rounded to the cent, half up, as invoices round."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """One line of a bill: quantity × unit price = amount."""
+
+    what: str
+    quantity: Decimal
+    unit: str  # GB or h
+    price_key: str
+    unit_price: Decimal
+    price_origin: str
+    region: str
+
+    @property
+    def amount(self) -> Decimal:
+        return self.quantity * self.unit_price
+
+
+@dataclass(frozen=True)
+class FlowCost:
+    flow: m.Flow
+    trace: Trace
+    charges: tuple[Charge, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in self.charges), Decimal(0))
+
+
+@dataclass(frozen=True)
+class CostReport:
+    flows: dict[str, FlowCost]
+    hourly: tuple[Charge, ...]
+    prices: PriceTable = field(repr=False)
+
+    @property
+    def flows_total(self) -> Decimal:
+        return sum((f.total for f in self.flows.values()), Decimal(0))
+
+    @property
+    def hourly_total(self) -> Decimal:
+        return sum((c.amount for c in self.hourly), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return self.flows_total + self.hourly_total
+
+
+def _charge(prices: PriceTable, what: str, quantity: Decimal, unit: str, key: str, region: str) -> Charge:
+    price = prices.price(key, region)
+    return Charge(what, quantity, unit, key, price.value, price.origin, region)
+
+
+def leg_charges(network: m.Network, hops: tuple[Hop, ...], gb: Decimal, prices: PriceTable, leg: str) -> list[Charge]:
+    """The per-GB charges of ``gb`` gigabytes crossing ``hops``."""
+    if gb == 0:
+        return []
+    out: list[Charge] = []
+
+    def add(what: str, key: str, region: str) -> None:
+        out.append(_charge(prices, f"{leg}: {what}", gb, "GB", key, region))
+
+    region, az = "", ""  # where the data is, while it is inside AWS
+    for i, hop in enumerate(hops):
+        nxt = hops[i + 1] if i + 1 < len(hops) else None
+        kind = hop.kind
+        # What the hop itself charges for.
+        if kind is HopKind.NAT_GATEWAY and any(s.action == "translated" for s in hop.steps):
+            add(f"NAT gateway {hop.name} processing", "nat_gateway_per_gb", hop.region)
+        elif kind is HopKind.TRANSIT_GATEWAY:
+            add(f"transit gateway {hop.name} data processing", "tgw_per_gb", hop.region)
+        elif kind is HopKind.ENDPOINT and _is_interface(network, hop):
+            add(f"interface endpoint {hop.name} processing", "interface_endpoint_per_gb", hop.region)
+        elif kind is HopKind.VPN and nxt is not None and nxt.kind is HopKind.CUSTOMER_GATEWAY and region:
+            add(f"data out over VPN {hop.name}", "vpn_out_per_gb", region)
+        elif kind in (HopKind.INTERNET_GATEWAY, HopKind.EGRESS_ONLY_GATEWAY) and nxt is not None:
+            if nxt.kind is HopKind.INTERNET and region:
+                add(f"data out to the internet via {hop.name}", "internet_out_per_gb", hop.region)
+            elif nxt.kind is HopKind.INTERNET_GATEWAY and nxt.region == hop.region:
+                add(f"public IPv4 traffic sent via {hop.name}", "public_ip_per_gb_each_side", hop.region)
+                add(f"public IPv4 traffic received via {nxt.name}", "public_ip_per_gb_each_side", nxt.region)
+        # Moving between places inside AWS.
+        if kind in (HopKind.HOST, HopKind.CUSTOMER_GATEWAY, HopKind.INTERNET, HopKind.SERVICE, HopKind.VPN):
+            region, az = "", ""
+            continue
+        if hop.region and region and hop.region != region:
+            add(f"{region} → {hop.region}", "inter_region_per_gb", region)
+            az = ""
+        elif hop.az and az and hop.az != az:
+            add(f"{az} → {hop.az} sent", "cross_az_per_gb_each_side", hop.region)
+            add(f"{az} → {hop.az} received", "cross_az_per_gb_each_side", hop.region)
+        if hop.region:
+            region = hop.region
+        if kind in (HopKind.TRANSIT_GATEWAY, HopKind.INTERNET_GATEWAY, HopKind.EGRESS_ONLY_GATEWAY):
+            az = ""  # no AZ-to-AZ charge through these; their own charges cover them
+        elif hop.az:
+            az = hop.az
+    return out
+
+
+def _is_interface(network: m.Network, hop: Hop) -> bool:
+    vpc = network.vpcs.get(hop.vpc)
+    ep = vpc.endpoints.get(hop.name) if vpc else None
+    return ep is not None and ep.kind is m.EndpointKind.INTERFACE
+
+
+def flow_cost(network: m.Network, flow: m.Flow, prices: PriceTable) -> FlowCost:
+    """A flow's monthly cost along its simulated path; a denied flow costs nothing."""
+    t = trace_flow(network, flow)
+    if not t.allowed:
+        return FlowCost(flow, t, ())
+    charges = leg_charges(network, t.forward, flow.volume.gigabytes, prices, "request")
+    if flow.return_volume is not None:
+        charges += leg_charges(network, t.reverse, flow.return_volume.gigabytes, prices, "reply")
+    return FlowCost(flow, t, tuple(charges))
+
+
+def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
+    """Resources billed by the hour whether traffic flows or not, 730 hours a month."""
+    hours = Decimal(HOURS_PER_MONTH)
+    out: list[Charge] = []
+    for vpc in network.vpcs.values():
+        r = vpc.region
+        for nat in vpc.nat_gateways.values():
+            out.append(_charge(prices, f"NAT gateway {nat.name}", hours, "h", "nat_gateway_per_hour", r))
+            if not nat.private:
+                out.append(_charge(prices, f"Elastic IP of NAT gateway {nat.name}", hours, "h", "public_ipv4_per_hour", r))
+        for inst in vpc.instances.values():
+            # An Elastic IP is billed while allocated; an auto-assigned one is released when stopped.
+            if inst.public is m.PublicIp.ELASTIC or (inst.public is m.PublicIp.AUTO and not inst.stopped):
+                kind = "Elastic IP" if inst.public is m.PublicIp.ELASTIC else "public IPv4"
+                out.append(_charge(prices, f"{kind} of instance {inst.name}", hours, "h", "public_ipv4_per_hour", r))
+        for ep in vpc.endpoints.values():
+            if ep.kind is m.EndpointKind.INTERFACE and ep.subnets:
+                out.append(_charge(prices, f"interface endpoint {ep.name} × {len(ep.subnets)} subnet(s)", hours * len(ep.subnets), "h", "interface_endpoint_per_subnet_hour", r))
+    for tgw in network.transit_gateways.values():
+        for att in tgw.attachments.values():
+            out.append(_charge(prices, f"transit gateway {tgw.name} attachment {att.name}", hours, "h", "tgw_attachment_per_hour", tgw.region))
+    for vpn in network.vpns.values():
+        region = _vpn_region(network, vpn)
+        out.append(_charge(prices, f"VPN connection {vpn.name}", hours, "h", "vpn_connection_per_hour", region))
+    return out
+
+
+def _vpn_region(network: m.Network, vpn: m.Vpn) -> str:
+    if vpn.gateway_kind is m.TargetKind.TRANSIT_GATEWAY:
+        return network.transit_gateways[vpn.gateway].region
+    vpc = network.vpc_of_gateway(vpn.gateway)
+    return vpc.region if vpc else ""
+
+
+def estimate(network: m.Network, prices: PriceTable) -> CostReport:
+    """Price every flow and every hourly resource of a network.
+
+    Args:
+        network: the compiled network.
+        prices: the price table (bundled, with the user's overrides applied).
+
+    Returns:
+        The report: per-flow charges, hourly charges, totals.
+    """
+    flows = {name: flow_cost(network, flow, prices) for name, flow in network.flows.items()}
+    return CostReport(flows, tuple(hourly_charges(network, prices)), prices)

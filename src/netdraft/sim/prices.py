@@ -1,0 +1,147 @@
+"""Price tables: the bundled one, and users' overrides, read from TOML with line-accurate errors."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from typing import Any
+
+from netdraft.dsl.diagnostics import Diagnostic, did_you_mean, error
+from netdraft.model.values import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    key: str
+    value: Decimal
+    origin: str  # "bundled" or the file that set it
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value} ({self.origin})"
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """Prices for every region: a base table plus per-region overrides."""
+
+    base: Mapping[str, Price]
+    regions: Mapping[str, Mapping[str, Price]] = field(default_factory=dict)
+    source: str = ""
+    read_on: str = ""
+
+    def price(self, key: str, region: str = "") -> Price:
+        return self.regions.get(region, {}).get(key) or self.base[key]
+
+    def with_overrides(self, other: PriceTable) -> PriceTable:
+        base = {**self.base, **other.base}
+        regions = {r: {**self.regions.get(r, {}), **p} for r, p in {**self.regions, **other.regions}.items()}
+        return PriceTable(base, regions, self.source, self.read_on)
+
+
+BUNDLED_NAME = "bundled"
+
+
+def bundled() -> PriceTable:
+    """The price table shipped with netdraft (``sim/prices.toml``)."""
+    text = resources.files("netdraft.sim").joinpath("prices.toml").read_text("utf-8")
+    table, problems = parse_prices(text, BUNDLED_NAME, bundled=True)
+    assert table is not None and not problems, problems  # the shipped file is tested
+    return table
+
+
+def _line_of(text: str, key: str, section: str | None) -> tuple[int, int]:
+    """Where ``key = …`` is written (inside ``[section]`` when given)."""
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = re.match(r"\[\s*([^\]]+?)\s*\]", stripped)
+        if header:
+            current = header.group(1).replace('"', "")
+            continue
+        m = re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line)
+        if m and (section is None or current == section):
+            return number, line.index(key.split(".")[-1]) + 1
+    return 1, 1
+
+
+def parse_prices(text: str, origin: str, bundled: bool = False, known: Mapping[str, Price] | None = None) -> tuple[PriceTable | None, list[Diagnostic]]:
+    """Read a price table from TOML text.
+
+    A user's file may set any bundled key at the top level (every region) or under
+    ``[regions.NAME]`` (one region). Unknown keys and values that are not
+    non-negative numbers are diagnostics at their line.
+
+    Args:
+        text: the file's contents.
+        origin: the file's name, for diagnostics and for "which price was used".
+        bundled: reading the bundled table (a ``[prices]`` table and ``[meta]``).
+        known: the keys a user's file may set (the bundled ones).
+
+    Returns:
+        The table, or None when the text is not TOML, and the diagnostics.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+), column (\d+)", str(exc))
+        line, col = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        return None, [error("price-file", f"not a valid TOML price file: {message}", Span(origin, line, col, line, col + 1))]
+    problems: list[Diagnostic] = []
+    if bundled:
+        meta = data.get("meta", {})
+        values = _values(text, origin, data.get("prices", {}), "prices", None, problems)
+        return PriceTable(values, {}, str(meta.get("source", "")), str(meta.get("read_on", ""))), problems
+    known = known if known is not None else bundled_keys()
+    base_raw = {k: v for k, v in data.items() if k != "regions"}
+    base = _values(text, origin, base_raw, None, known, problems)
+    regions: dict[str, dict[str, Price]] = {}
+    raw_regions = data.get("regions", {})
+    if not isinstance(raw_regions, dict):
+        line, col = _line_of(text, "regions", None)
+        problems.append(error("price-file", "'regions' must be a table of [regions.NAME] sections", Span(origin, line, col, line, col + 7)))
+        raw_regions = {}
+    for region, values in raw_regions.items():
+        if not isinstance(values, dict):
+            line, col = _line_of(text, f"regions.{region}", None)
+            problems.append(error("price-file", f"regions.{region} must be a table", Span(origin, line, col, line, col + 1)))
+            continue
+        regions[region] = _values(text, origin, values, f"regions.{region}", known, problems)
+    return PriceTable(base, regions), problems
+
+
+def _values(text: str, origin: str, raw: Mapping[str, Any], section: str | None, known: Mapping[str, Price] | None, problems: list[Diagnostic]) -> dict[str, Price]:
+    out: dict[str, Price] = {}
+    for key, value in raw.items():
+        line, col = _line_of(text, key, section)
+        span = Span(origin, line, col, line, col + len(key))
+        if known is not None and key not in known:
+            hint = did_you_mean(key, known)
+            problems.append(error("price-file", f"unknown price '{key}'", span, f"did you mean '{hint}'?" if hint else "see the bundled table for the keys"))
+            continue
+        amount = _decimal(value)
+        if amount is None:
+            problems.append(error("price-file", f"price '{key}' must be a non-negative number, not {value!r}", span))
+            continue
+        out[key] = Price(key, amount, origin)
+    return out
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | str):
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return None
+        return amount if amount.is_finite() and amount >= 0 else None
+    return None
+
+
+def bundled_keys() -> Mapping[str, Price]:
+    return bundled().base
