@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netdraft.dsl.compile import compile_source
-from netdraft.dsl.diagnostics import Diagnostic, NetdraftError
+from netdraft.dsl.diagnostics import Diagnostic, NetdraftError, error
 from netdraft.dsl.parse import parse
 from netdraft.dsl.validate import validate
-from netdraft.dsl.diagnostics import error
 from netdraft.model.network import Network
 from netdraft.model.values import Span
 from netdraft.sim.prices import PriceTable, bundled, parse_prices
@@ -32,7 +31,7 @@ class Compiled:
         return {self.path: self.text}
 
 
-def compile(text: str, path: str = "<input>") -> Compiled:  # noqa: A001 - mirrors Jinja's compile
+def compile(text: str, path: str = "<input>") -> Compiled:
     """Parse, build and validate one file's text.
 
     Args:

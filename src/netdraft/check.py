@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from netdraft.dsl.diagnostics import Diagnostic, error, warning
-from netdraft.model import network as m
 from netdraft.generator.explain import explain_lines
+from netdraft.model import network as m
 from netdraft.sim.cost import CostReport, cents, estimate
 from netdraft.sim.path import trace, trace_flow
 from netdraft.sim.prices import PriceTable

@@ -113,6 +113,37 @@ def cmd_cost(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    """``netdraft render FILE -o OUT.svg|OUT.png|OUT.dot [--highlight SRC DST [PROTO PORT]]``."""
+    from netdraft.generator.diagram import FORMATS, render
+    from netdraft.sim.query import parse_query
+    from netdraft.sim.trace import Query
+
+    out = Path(args.output)
+    if out.suffix.lower().lstrip(".") not in FORMATS:
+        raise UsageError(f"netdraft render: unknown format of '{out}': use .svg, .png or .dot")
+    network, sources = _network(args.file)
+    highlight: Query | None = None
+    if args.highlight is not None:
+        if not 2 <= len(args.highlight) <= 4:
+            raise UsageError("netdraft render: --highlight takes SRC DST [PROTO [PORT]]")
+        query = parse_query(network, *args.highlight)
+        if isinstance(query, list):
+            for d in query:
+                hint = f" ({d.label})" if d.label else ""
+                message = f"{d.severity.value}[{d.code}]: {d.message}{hint}"
+                print(f"netdraft render: {message}", file=sys.stderr)
+            return EXIT_USAGE
+        highlight = query
+    if args.prices:
+        _existing(args.prices)
+    table, problems, texts = api.load_prices(network, args.prices)
+    if any(d.is_error for d in problems):
+        raise NetdraftError(problems, {**sources, **texts})
+    render(network, out, highlight=highlight, prices=table)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netdraft",
@@ -145,6 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled prices")
     cost.add_argument("--json", action="store_true", help="print the documented JSON form")
     cost.set_defaults(run=cmd_cost)
+
+    draw = sub.add_parser("render", help="draw the network and its flows as SVG, PNG or DOT")
+    draw.add_argument("file", metavar="FILE")
+    draw.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.svg|.png|.dot")
+    draw.add_argument(
+        "--highlight", nargs="+", metavar="ARG", help="SRC DST [PROTO PORT]: a path drawn in colour"
+    )
+    draw.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled")
+    draw.set_defaults(run=cmd_render)
     return parser
 
 

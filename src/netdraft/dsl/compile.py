@@ -810,7 +810,7 @@ class VpcBuilder:
         alloc = _Allocator(subnets)
         instances: dict[str, m.Instance] = {}
         pending: list[tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option]]] = []
-        for name, decl in s.instances.items():
+        for decl in s.instances.values():
             subnet_name = self.ref(decl.subnet, s.subnets, "subnet")
             opts = {o.keyword: o for o in _unique_options(self.c, decl.options)}
             if subnet_name is None or subnet_name not in subnets:
@@ -1055,8 +1055,8 @@ class PlaceResolver:
             return found[0]
         if name in self.services:
             return m.Place(m.PlaceKind.SERVICE, text, name)
-        candidates = [*self.instances, *self.nats, *self.hosts, *self.services, "internet"]
-        hint = did_you_mean(name, candidates)
+        known = [*self.instances, *self.nats, *self.hosts, *self.services, "internet"]
+        hint = did_you_mean(name, known)
         return error(
             "unknown-name",
             f"no instance, host, NAT gateway or service named '{name}'",

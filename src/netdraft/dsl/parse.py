@@ -356,7 +356,8 @@ def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
             line, column = _end_position(text)
         width = max(1, len(str(token.value))) if token.type not in ("_EOS", "$END") else 1
     elif isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        pos = exc.pos_in_stream
+        char = text[pos] if pos is not None and pos < len(text) else ""
         message = f"unexpected character {char!r}"
         allowed = getattr(exc, "allowed", None) or set()
         label = f"expected {_expected_words(set(allowed))}" if allowed else "not part of the language"

@@ -7,7 +7,7 @@ from ipaddress import IPv4Network, IPv6Network
 
 from netdraft.dsl.diagnostics import Diagnostic, error, warning
 from netdraft.model import network as m
-from netdraft.model.values import subnet_of
+from netdraft.model.values import Span, subnet_of
 
 #: AWS's limits on VPC and subnet sizes (VPC user guide, "VPC CIDR blocks").
 VPC_PREFIX_RANGE = (16, 28)
@@ -136,7 +136,7 @@ def peerings(net: m.Network) -> Iterator[Diagnostic]:
     for p in net.peerings.values():
         a, b = net.vpcs[p.a], net.vpcs[p.b]
         for x in a.all_cidrs():
-            clash = next((y for y in b.all_cidrs() if x.version == y.version and x.overlaps(y)), None)  # type: ignore[arg-type]
+            clash = next((y for y in b.all_cidrs() if x.version == y.version and x.overlaps(y)), None)
             if clash is not None:
                 yield error(
                     "peering-overlap",
@@ -185,5 +185,5 @@ def validate(network: m.Network) -> list[Diagnostic]:
     return [d for rule in RULES for d in rule(network)]
 
 
-def _cidr_span(vpc: m.Vpc, text: str) -> m.Span:
+def _cidr_span(vpc: m.Vpc, text: str) -> Span:
     return vpc.span

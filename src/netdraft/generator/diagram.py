@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import html
+import itertools
 import re
 import shutil
 import struct
@@ -33,11 +34,22 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import diagrams
-from graphviz import Digraph
 from diagrams.aws import compute, database, general, integration, network, storage
+from graphviz import Digraph
 
-from netdraft.generator.view import Cluster, ClusterKind, Edge, EdgeKind, Mark, Node, NodeKind, View, view_of
+from netdraft.generator.view import (
+    Cluster,
+    ClusterKind,
+    Edge,
+    EdgeKind,
+    Mark,
+    Node,
+    NodeKind,
+    View,
+    view_of,
+)
 from netdraft.model.network import Network
+from netdraft.sim.prices import PriceTable
 from netdraft.sim.trace import Query
 
 #: Output formats, by file extension.
@@ -114,7 +126,7 @@ def icon_path(kind: NodeKind, service: str = "") -> str:
 
 
 def _resources_root() -> Path:
-    """The folder that holds ``diagrams``' ``resources`` folder (how ``diagrams`` finds its icons)."""
+    """The folder that holds ``diagrams``' ``resources`` (as ``diagrams`` finds its icons)."""
     return Path(diagrams.__file__).resolve().parent.parent
 
 
@@ -140,6 +152,12 @@ class _Cluster(diagrams.Cluster):  # type: ignore[misc]
         self.dot.graph_attr.pop("rankdir", None)  # Graphviz ignores it inside clusters
 
 
+class _Edge(diagrams.Edge):  # type: ignore[misc]
+    """An edge with only the attributes given (fonts are set once, on the graph)."""
+
+    _default_edge_attrs: dict[str, str] = {}  # noqa: RUF012 - overrides diagrams' class attribute
+
+
 @contextlib.contextmanager
 def _active(diagram: diagrams.Diagram) -> Iterator[diagrams.Diagram]:
     """Make ``diagram`` the one nodes are added to, without rendering on exit."""
@@ -158,24 +176,38 @@ def _node_label(node: Node) -> str:
     rows = [
         f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}">'
         f'<IMG SRC="{icon_path(node.kind, node.service)}" SCALE="TRUE"/></TD></TR>',
-        f'<TR><TD><B>{_text(node.title)}</B></TD></TR>',
+        f"<TR><TD><B>{_text(node.title)}</B></TD></TR>",
     ]
-    rows += [f'<TR><TD><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(line)}</FONT></TD></TR>' for line in node.lines]
+    rows += [
+        f'<TR><TD><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(line)}</FONT></TD></TR>'
+        for line in node.lines
+    ]
     colour = DROPPED if node.mark is Mark.DROPPED else HIGHLIGHT
-    rows += [f'<TR><TD><FONT COLOR="{colour}"><B>{_text(line)}</B></FONT></TD></TR>' for line in node.note.splitlines()]
+    rows += [
+        f'<TR><TD><FONT COLOR="{colour}"><B>{_text(line)}</B></FONT></TD></TR>'
+        for line in node.note.splitlines()
+    ]
     if node.mark is Mark.NONE:
-        frame = 'BORDER="0"'
+        frame = 'BORDER="0" CELLSPACING="0"'
     else:
-        frame = f'BORDER="2" STYLE="rounded" COLOR="{colour}"'
-    return f'<<TABLE {frame} CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+        frame = f'BORDER="2" STYLE="rounded" COLOR="{colour}" CELLSPACING="2"'
+    return f'<<TABLE {frame} CELLBORDER="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 
 
 def _cluster_label(cluster: Cluster) -> str:
     rows = [f'<TR><TD ALIGN="LEFT"><B>{_text(cluster.title)}</B></TD></TR>']
     lines = [_CLUSTER_KIND_LABEL[cluster.kind], *cluster.lines]
-    rows += [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(line)}</FONT></TD></TR>' for line in lines if line]
-    rows += [f'<TR><TD ALIGN="LEFT"><FONT COLOR="{DROPPED}"><B>{_text(line)}</B></FONT></TD></TR>' for line in cluster.note.splitlines()]
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+    rows += [
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(line)}</FONT></TD></TR>'
+        for line in lines
+        if line
+    ]
+    rows += [
+        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{DROPPED}"><B>{_text(line)}</B></FONT></TD></TR>'
+        for line in cluster.note.splitlines()
+    ]
+    table = 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"'
+    return f"<<TABLE {table}>{''.join(rows)}</TABLE>>"
 
 
 def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
@@ -264,7 +296,7 @@ def _layout_edges(view: View) -> list[tuple[str, str, dict[str, str]]]:
 
     for cluster in view.all_clusters():
         for row in _rows(cluster):
-            out.extend((a, b, beside) for a, b in zip(row, row[1:], strict=False))
+            out.extend((a, b, beside) for a, b in itertools.pairwise(row))
         if cluster.kind is ClusterKind.VPC:
             top: list[str] = []
             leaders: list[str] = []
@@ -287,7 +319,7 @@ def _layout_edges(view: View) -> list[tuple[str, str, dict[str, str]]]:
             gateways = [n.id for n in cluster.nodes]
             for gateway in gateways:
                 out.extend((gateway, node, below) for node in top)
-            out.extend((a, b, beside) for a, b in zip(leaders, leaders[1:], strict=False))
+            out.extend((a, b, beside) for a, b in itertools.pairwise(leaders))
         elif cluster.kind is ClusterKind.SITE:
             rows = _rows(cluster)
             for k in range(len(rows) - 1):
@@ -357,11 +389,13 @@ def _build(view: View, filename: str, outformat: str) -> diagrams.Diagram:
         for cluster in view.clusters:
             add_cluster(cluster)
         for tail, head, attrs in _layout_edges(view):
-            layout = diagrams.Edge(style="invis", id=f"layout__{tail}__{head}", **attrs)
+            layout = _Edge(style="invis", id=f"layout__{tail}__{head}", **attrs)
             nodes[tail].connect(nodes[head], layout)
         for edge in view.edges:
             if edge.tail in nodes and edge.head in nodes:
-                nodes[edge.tail].connect(nodes[edge.head], diagrams.Edge(**_edge_attrs(edge, view.flows, muted)))
+                nodes[edge.tail].connect(
+                    nodes[edge.head], _Edge(**_edge_attrs(edge, view.flows, muted))
+                )
     return diagram
 
 
@@ -377,20 +411,28 @@ def dot_source(view: View) -> str:
     return str(_build(view, "diagram", "dot").dot.source)
 
 
-def dot_text(network: Network, highlight: Query | None = None) -> str:
+def dot_text(
+    network: Network, highlight: Query | None = None, prices: PriceTable | None = None
+) -> str:
     """The DOT text of a network's diagram, with its flows and an optional highlighted path.
 
     Args:
         network: the compiled network.
         highlight: a query whose path is drawn in colour.
+        prices: the price table for flow costs (the bundled one when not given).
 
     Returns:
         The Graphviz source.
     """
-    return dot_source(view_of(network, highlight))
+    return dot_source(view_of(network, highlight, prices))
 
 
-def render(network: Network, out_path: str | Path, highlight: Query | None = None) -> None:
+def render(
+    network: Network,
+    out_path: str | Path,
+    highlight: Query | None = None,
+    prices: PriceTable | None = None,
+) -> None:
     """Draw a network into a ``.svg``, ``.png`` or ``.dot`` file.
 
     Flows are drawn along their simulated paths, labelled with their monthly cost; a
@@ -400,12 +442,13 @@ def render(network: Network, out_path: str | Path, highlight: Query | None = Non
         network: the compiled network.
         out_path: the file to write; its extension chooses the format.
         highlight: a query whose path is drawn in colour.
+        prices: the price table for flow costs (the bundled one when not given).
 
     Raises:
         ValueError: the extension is not one of :data:`FORMATS`.
         OSError: the file cannot be written.
     """
-    render_view(view_of(network, highlight), out_path)
+    render_view(view_of(network, highlight, prices), out_path)
 
 
 def render_view(view: View, out_path: str | Path) -> None:
@@ -436,7 +479,13 @@ def _draw(view: View, fmt: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="netdraft-") as tmp:
         folder = Path(tmp)
         root = _resources_root()
-        icons = sorted({icon_path(n.kind, n.service) for n in view.all_nodes() if n.kind is not NodeKind.SPACER})
+        icons = sorted(
+            {
+                icon_path(n.kind, n.service)
+                for n in view.all_nodes()
+                if n.kind is not NodeKind.SPACER
+            }
+        )
         for icon in icons:
             (folder / icon).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / icon, folder / icon)
@@ -501,8 +550,10 @@ def embed_icons(svg: str, folder: Path) -> str:
         width, height = _png_size(data)
         encoded = base64.b64encode(data).decode("ascii")
         symbols.append(
-            f'<symbol id="{hrefs[href]}" viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet">'
-            f'<image width="{width}" height="{height}" xlink:href="data:image/png;base64,{encoded}"/></symbol>'
+            f'<symbol id="{hrefs[href]}" viewBox="0 0 {width} {height}"'
+            ' preserveAspectRatio="xMidYMid meet">'
+            f'<image width="{width}" height="{height}"'
+            f' xlink:href="data:image/png;base64,{encoded}"/></symbol>'
         )
     if not symbols:
         return body

@@ -52,8 +52,8 @@ def explain_lines(trace: Trace) -> list[str]:
         else:
             lines.append("  allowed: the connection is established")
     else:
-        leg = "request" if trace.leg is Leg.FORWARD else "reply"
-        lines.append(f"  denied on the {leg}: {trace.code} — {trace.reason}")
+        where = "request" if trace.leg is Leg.FORWARD else "reply"
+        lines.append(f"  denied on the {where}: {trace.code} — {trace.reason}")
     return lines
 
 

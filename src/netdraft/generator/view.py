@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -217,12 +218,16 @@ INTERNET = "internet"
 
 
 def is_public(vpc: m.Vpc, subnet: m.Subnet) -> bool:
-    """A public subnet is one whose route table has a route to an internet gateway (AWS's definition)."""
+    """Whether a subnet's route table has a route to an internet gateway (AWS's definition)."""
     table = vpc.route_tables.get(subnet.route_table)
-    return table is not None and any(r.target.kind is m.TargetKind.INTERNET_GATEWAY for r in table.routes)
+    return table is not None and any(
+        r.target.kind is m.TargetKind.INTERNET_GATEWAY for r in table.routes
+    )
 
 
-def build_view(network: m.Network, flows: Sequence[FlowPath] = (), highlight: Trace | None = None) -> View:
+def build_view(
+    network: m.Network, flows: Sequence[FlowPath] = (), highlight: Trace | None = None
+) -> View:
     """Lay out a network as nested clusters, with flows and one highlighted path.
 
     Args:
@@ -236,7 +241,9 @@ def build_view(network: m.Network, flows: Sequence[FlowPath] = (), highlight: Tr
     return _Builder(network).build(flows, highlight)
 
 
-def view_of(network: m.Network, highlight: Query | None = None, prices: PriceTable | None = None) -> View:
+def view_of(
+    network: m.Network, highlight: Query | None = None, prices: PriceTable | None = None
+) -> View:
     """Simulate and price the network's flows, trace the highlighted query, and build the view.
 
     Args:
@@ -265,7 +272,12 @@ def view_of(network: m.Network, highlight: Query | None = None, prices: PriceTab
 
 
 def _subnet_key(subnet: m.Subnet, public: bool) -> tuple[int, int, int, str]:
-    return (0 if public else 1, int(subnet.cidr.network_address), subnet.cidr.prefixlen, subnet.name)
+    return (
+        0 if public else 1,
+        int(subnet.cidr.network_address),
+        subnet.cidr.prefixlen,
+        subnet.name,
+    )
 
 
 def _money(amount: Decimal) -> str:
@@ -319,11 +331,23 @@ class _Builder:
         return draft
 
     def link(self, tail: str, head: str, *, tail_cluster: str = "", head_cluster: str = "") -> None:
-        self.edges.append(Edge(f"link__{tail}__{head}", tail, head, EdgeKind.LINK, tail_cluster=tail_cluster, head_cluster=head_cluster))
+        self.edges.append(
+            Edge(
+                f"link__{tail}__{head}",
+                tail,
+                head,
+                EdgeKind.LINK,
+                tail_cluster=tail_cluster,
+                head_cluster=head_cluster,
+            )
+        )
 
     def build(self, flows: Sequence[FlowPath], highlight: Trace | None) -> View:
         net = self.network
-        regions = {r: self.new_cluster(_Draft(region_id(r), ClusterKind.REGION, r, ("AWS region",)), None) for r in sorted(set(net.regions) | {v.region for v in net.vpcs.values()})}
+        regions = {
+            r: self.new_cluster(_Draft(region_id(r), ClusterKind.REGION, r, ("AWS region",)), None)
+            for r in sorted(set(net.regions) | {v.region for v in net.vpcs.values()})
+        }
         for name in sorted(net.vpcs):
             vpc = net.vpcs[name]
             self.add_vpc(vpc, regions[vpc.region])
@@ -368,7 +392,10 @@ class _Builder:
         lines = tuple(str(c) for c in vpc.cidrs) + ((str(vpc.ipv6),) if vpc.ipv6 else ())
         if vpc.dhcp_domain:
             lines += (f"domain {vpc.dhcp_domain}",)
-        box = self.new_cluster(_Draft(vpc_id(vpc.name), ClusterKind.VPC, f"VPC {vpc.name}", (" · ".join(lines),)), region)
+        box = self.new_cluster(
+            _Draft(vpc_id(vpc.name), ClusterKind.VPC, f"VPC {vpc.name}", (" · ".join(lines),)),
+            region,
+        )
         for gw, title in (
             (vpc.internet_gateway, "internet gateway"),
             (vpc.egress_only_gateway, "egress-only gateway"),
@@ -380,17 +407,33 @@ class _Builder:
                     m.TargetKind.EGRESS_ONLY_GATEWAY: NodeKind.EGRESS_ONLY_GATEWAY,
                     m.TargetKind.VPN_GATEWAY: NodeKind.VPN_GATEWAY,
                 }[gw.kind]
-                self.add_node(Node(gateway_id(vpc.name, gw.kind, gw.name), kind, gw.name, (title,)), box)
+                self.add_node(
+                    Node(gateway_id(vpc.name, gw.kind, gw.name), kind, gw.name, (title,)), box
+                )
         for name in sorted(vpc.endpoints):
             ep = vpc.endpoints[name]
             if ep.kind is m.EndpointKind.GATEWAY:
                 tables = ", ".join(ep.route_tables)
-                lines = (f"gateway endpoint · {ep.service}",) + ((f"route tables: {tables}",) if tables else ())
-                self.add_node(Node(endpoint_id(vpc.name, ep.name), NodeKind.GATEWAY_ENDPOINT, ep.name, lines, service=ep.service), box)
+                lines = (f"gateway endpoint · {ep.service}",) + (
+                    (f"route tables: {tables}",) if tables else ()
+                )
+                self.add_node(
+                    Node(
+                        endpoint_id(vpc.name, ep.name),
+                        NodeKind.GATEWAY_ENDPOINT,
+                        ep.name,
+                        lines,
+                        service=ep.service,
+                    ),
+                    box,
+                )
         publics = {s.name: is_public(vpc, s) for s in vpc.subnets.values()}
         for az in sorted({s.az for s in vpc.subnets.values()}):
             az_box = self.new_cluster(_Draft(az_id(vpc.name, az), ClusterKind.AZ, az), box)
-            subnets = sorted((s for s in vpc.subnets.values() if s.az == az), key=lambda s: _subnet_key(s, publics[s.name]))
+            subnets = sorted(
+                (s for s in vpc.subnets.values() if s.az == az),
+                key=lambda s: _subnet_key(s, publics[s.name]),
+            )
             for subnet in subnets:
                 self.add_subnet(vpc, subnet, publics[subnet.name], az_box)
         if not vpc.subnets and not box.nodes:
@@ -406,7 +449,9 @@ class _Builder:
             tags.append(f"ACL {acl.name}")
         details.append(" · ".join(tags))
         kind = ClusterKind.PUBLIC_SUBNET if public else ClusterKind.PRIVATE_SUBNET
-        box = self.new_cluster(_Draft(subnet_id(vpc.name, subnet.name), kind, subnet.name, tuple(details)), az_box)
+        box = self.new_cluster(
+            _Draft(subnet_id(vpc.name, subnet.name), kind, subnet.name, tuple(details)), az_box
+        )
         # NAT gateways first, then instances by address, endpoints, transit gateway interfaces.
         members: list[tuple[tuple[int, int, str], Node]] = []
         for inst in vpc.instances.values():
@@ -419,7 +464,14 @@ class _Builder:
                     lines.append(f"Elastic IP {nat.eip}")
                 elif not nat.private:
                     lines.append("Elastic IP")
-                members.append(((0, int(nat.ip), nat.name), Node(nat_id(vpc.name, nat.name), NodeKind.NAT_GATEWAY, nat.name, tuple(lines))))
+                members.append(
+                    (
+                        (0, int(nat.ip), nat.name),
+                        Node(
+                            nat_id(vpc.name, nat.name), NodeKind.NAT_GATEWAY, nat.name, tuple(lines)
+                        ),
+                    )
+                )
         for ep in vpc.endpoints.values():
             if ep.kind is m.EndpointKind.INTERFACE and subnet.name in ep.subnets:
                 index = ep.subnets.index(subnet.name)
@@ -428,12 +480,23 @@ class _Builder:
                     lines.append(str(ep.addresses[index]))
                 if ep.security_groups:
                     lines.append("sg: " + ", ".join(ep.security_groups))
-                node = Node(endpoint_id(vpc.name, ep.name, subnet.name), NodeKind.INTERFACE_ENDPOINT, ep.name, tuple(lines), service=ep.service)
+                node = Node(
+                    endpoint_id(vpc.name, ep.name, subnet.name),
+                    NodeKind.INTERFACE_ENDPOINT,
+                    ep.name,
+                    tuple(lines),
+                    service=ep.service,
+                )
                 members.append(((2, 0, ep.name), node))
         for tgw in self.network.transit_gateways.values():
             att = tgw.attachments.get(vpc.name)
             if att is not None and att.kind is m.AttachmentKind.VPC and subnet.name in att.subnets:
-                node = Node(attachment_id(vpc.name, tgw.name, subnet.name), NodeKind.TGW_ATTACHMENT, f"{tgw.name} attachment", ("transit gateway ENI",))
+                node = Node(
+                    attachment_id(vpc.name, tgw.name, subnet.name),
+                    NodeKind.TGW_ATTACHMENT,
+                    f"{tgw.name} attachment",
+                    ("transit gateway ENI",),
+                )
                 members.append(((3, 0, tgw.name), node))
         for _, node in sorted(members, key=lambda m: m[0]):
             self.add_node(node, box)
@@ -458,7 +521,12 @@ class _Builder:
             lines.append("NAT · src/dst check off")
         if inst.stopped:
             lines.append("stopped")
-        return Node(instance_id(vpc.name, inst.name), NodeKind.NAT_INSTANCE if nat else NodeKind.INSTANCE, inst.name, tuple(lines))
+        return Node(
+            instance_id(vpc.name, inst.name),
+            NodeKind.NAT_INSTANCE if nat else NodeKind.INSTANCE,
+            inst.name,
+            tuple(lines),
+        )
 
     def add_tgw(self, tgw: m.TransitGateway, region: _Draft | None) -> None:
         tables = ", ".join(sorted(tgw.route_tables))
@@ -474,25 +542,46 @@ class _Builder:
     def add_peering(self, peering: m.Peering, regions: dict[str, _Draft]) -> None:
         a, b = self.network.vpcs[peering.a], self.network.vpcs[peering.b]
         same = a.region == b.region
-        lines = ("VPC peering", f"{a.name} <-> {b.name}") + (() if same else (f"{a.region} <-> {b.region}",))
+        lines = ("VPC peering", f"{a.name} <-> {b.name}") + (
+            () if same else (f"{a.region} <-> {b.region}",)
+        )
         node_id = f"peering_{peering.name}"
-        self.add_node(Node(node_id, NodeKind.PEERING, peering.name, lines), regions[a.region] if same else None)
+        self.add_node(
+            Node(node_id, NodeKind.PEERING, peering.name, lines),
+            regions[a.region] if same else None,
+        )
         for vpc in sorted((a.name, b.name)):
             self.link(self.anchor(vpc_id(vpc), bottom=True), node_id, tail_cluster=vpc_id(vpc))
 
     def add_site(self, site: m.Site) -> None:
         cidrs = " · ".join(str(c) for c in site.cidrs)
-        box = self.new_cluster(_Draft(site_id(site.name), ClusterKind.SITE, site.name, ("on-premises", cidrs)), None)
+        box = self.new_cluster(
+            _Draft(site_id(site.name), ClusterKind.SITE, site.name, ("on-premises", cidrs)), None
+        )
         for name in sorted(site.customer_gateways):
             cgw = site.customer_gateways[name]
-            self.add_node(Node(f"{box.id}__cgw_{cgw.name}", NodeKind.CUSTOMER_GATEWAY, cgw.name, ("customer gateway", str(cgw.ip))), box)
+            self.add_node(
+                Node(
+                    f"{box.id}__cgw_{cgw.name}",
+                    NodeKind.CUSTOMER_GATEWAY,
+                    cgw.name,
+                    ("customer gateway", str(cgw.ip)),
+                ),
+                box,
+            )
         for host in sorted(site.hosts.values(), key=lambda h: (int(h.ip), h.name)):
-            self.add_node(Node(f"{box.id}__host_{host.name}", NodeKind.HOST, host.name, (str(host.ip),)), box)
+            self.add_node(
+                Node(f"{box.id}__host_{host.name}", NodeKind.HOST, host.name, (str(host.ip),)), box
+            )
         if not box.nodes:
             self.add_node(Node(f"{box.id}__empty", NodeKind.SPACER, ""), box)
 
     def add_vpn(self, vpn: m.Vpn) -> None:
-        carried = "BGP" if vpn.routing is m.VpnRouting.BGP else "static " + ", ".join(str(p) for p in vpn.prefixes)
+        carried = (
+            "BGP"
+            if vpn.routing is m.VpnRouting.BGP
+            else "static " + ", ".join(str(p) for p in vpn.prefixes)
+        )
         node_id = f"vpn_{vpn.name}"
         self.add_node(Node(node_id, NodeKind.VPN, vpn.name, ("Site-to-Site VPN", carried)), None)
         gateway = self.gateway_node(vpn.gateway, vpn.gateway_kind)
@@ -603,7 +692,10 @@ class _Builder:
                 return f"{site_id(name)}__host_{hop.name}"
         if hop.site in net.sites:
             node_id = f"{site_id(hop.site)}__address_{hop.name}"
-            self.add_node(Node(node_id, NodeKind.ADDRESS, hop.name, ("address",)), self.drafts[site_id(hop.site)])
+            self.add_node(
+                Node(node_id, NodeKind.ADDRESS, hop.name, ("address",)),
+                self.drafts[site_id(hop.site)],
+            )
             return node_id
         return None
 
@@ -642,13 +734,18 @@ class _Builder:
                 put(self.hop_target(hop))
                 if after is not None:
                     subnet = after.name if after.kind is HopKind.SUBNET else ""
-                    put((self.attachment_node(hop.name, after.vpc, after.az or hop.az, subnet), None))
+                    put(
+                        (
+                            self.attachment_node(hop.name, after.vpc, after.az or hop.az, subnet),
+                            None,
+                        )
+                    )
                 continue
             put(self.hop_target(hop))
         return out
 
     def attachment_node(self, tgw_name: str, vpc: str, az: str, subnet: str) -> str | None:
-        """The network interface of a transit gateway's attachment to a VPC: in ``subnet``, else in ``az``."""
+        """A transit gateway attachment's interface in a VPC: in ``subnet``, else in ``az``."""
         tgw = self.network.transit_gateways.get(tgw_name)
         att = tgw.attachments.get(vpc) if tgw is not None else None
         if att is None or att.kind is not m.AttachmentKind.VPC or not att.subnets:
@@ -668,17 +765,32 @@ class _Builder:
         nodes = [n for n, _ in self.path(trace.forward) if n is not None]
         nodes = [n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]]
         kind = EdgeKind.FLOW_DENIED if denied else EdgeKind.FLOW
-        for i, (tail, head) in enumerate(zip(nodes, nodes[1:], strict=False)):
-            self.edges.append(Edge(f"flow_{flow.name}__{i}", tail, head, kind, label if i == 0 else "", group=flow.name))
+        for i, (tail, head) in enumerate(itertools.pairwise(nodes)):
+            self.edges.append(
+                Edge(
+                    f"flow_{flow.name}__{i}",
+                    tail,
+                    head,
+                    kind,
+                    label if i == 0 else "",
+                    group=flow.name,
+                )
+            )
 
     def add_highlight(self, trace: Trace) -> None:
-        text = f"{_query_text(trace.query)} · {trace.verdict.value}"
+        query = trace.query
+        text = (
+            f"{query.source} → {query.destination} · {_query_text(query)} · {trace.verdict.value}"
+        )
         drop = trace.drop_hop
         note = f"✖ {trace.code}" if trace.code else "✖ dropped"
         if trace.leg is Leg.RETURN:
             note += " (reply)"
         labelled = False
-        for leg, hops, kind in ((Leg.FORWARD, trace.forward, EdgeKind.HIGHLIGHT), (Leg.RETURN, trace.reverse, EdgeKind.HIGHLIGHT_RETURN)):
+        for leg, hops, kind in (
+            (Leg.FORWARD, trace.forward, EdgeKind.HIGHLIGHT),
+            (Leg.RETURN, trace.reverse, EdgeKind.HIGHLIGHT_RETURN),
+        ):
             if leg is Leg.RETURN and trace.leg is not Leg.RETURN:
                 break  # an allowed reply retraces the request; draw it only when it is dropped
             steps = self.path(hops)
@@ -689,14 +801,31 @@ class _Builder:
                 if node is not None:
                     if previous is not None:
                         edge_kind = EdgeKind.DROPPED if last else kind
-                        self.edges.append(Edge(f"highlight_{leg.value}__{len(self.edges)}", previous, node, edge_kind, "" if labelled else text))
+                        self.edges.append(
+                            Edge(
+                                f"highlight_{leg.value}__{len(self.edges)}",
+                                previous,
+                                node,
+                                edge_kind,
+                                "" if labelled else text,
+                            )
+                        )
                         labelled = True
                     self.node_marks[node] = (Mark.DROPPED, note) if last else (Mark.HIGHLIGHT, "")
                     previous = node
                 elif cluster is not None and last:
                     self.cluster_marks[cluster] = (Mark.DROPPED, note)
                     if previous is not None and self.inside(previous) != cluster:
-                        self.edges.append(Edge(f"highlight_{leg.value}__{len(self.edges)}", previous, self.anchor(cluster), EdgeKind.DROPPED, "" if labelled else text, head_cluster=cluster))
+                        self.edges.append(
+                            Edge(
+                                f"highlight_{leg.value}__{len(self.edges)}",
+                                previous,
+                                self.anchor(cluster),
+                                EdgeKind.DROPPED,
+                                "" if labelled else text,
+                                head_cluster=cluster,
+                            )
+                        )
                         labelled = True
         if not labelled:
             # No edge to carry the query (dropped before it left its source): the source does.

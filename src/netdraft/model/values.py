@@ -112,7 +112,7 @@ def network_of(address: IPAddress) -> IPNetwork:
 
 def overlaps(a: IPNetwork, b: IPNetwork) -> bool:
     """Whether two networks of any family share an address."""
-    return a.version == b.version and a.overlaps(b)  # type: ignore[arg-type]
+    return a.version == b.version and a.overlaps(b)
 
 
 def contains(net: IPNetwork, address: IPAddress) -> bool:
@@ -122,4 +122,8 @@ def contains(net: IPNetwork, address: IPAddress) -> bool:
 
 def subnet_of(inner: IPNetwork, outer: IPNetwork) -> bool:
     """Whether ``inner`` lies wholly inside ``outer`` (false across families)."""
-    return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+    if isinstance(inner, IPv4Network) and isinstance(outer, IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, IPv6Network) and isinstance(outer, IPv6Network):
+        return inner.subnet_of(outer)
+    return False

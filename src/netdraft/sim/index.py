@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
 
 from netdraft.model import network as m
-from netdraft.model.values import IPAddress, IPNetwork
+from netdraft.model.values import IPAddress, IPNetwork, contains, subnet_of
 
 #: Addresses that are never "an internet host": private, shared, loopback, link-local,
 #: multicast and reserved ranges (RFC 1918, 6598, 3927, 5737 is *not* here: documentation
@@ -92,7 +92,7 @@ class Index:
         for vpn in network.vpns.values():
             ix.vpns_by_gateway.setdefault(vpn.gateway, []).append(vpn)
             ix.vpns_by_site.setdefault(vpn.site, []).append(vpn)
-        ix.mentioned = sorted(mentioned, key=lambda n: (n.version, n.network_address, n.prefixlen))  # type: ignore[arg-type, return-value]
+        ix.mentioned = sorted(mentioned, key=lambda n: (n.version, n.network_address, n.prefixlen))
         return ix
 
     def subnet_at(self, vpc: str, address: IPAddress) -> m.Subnet | None:
@@ -103,7 +103,7 @@ class Index:
 
     def is_internet(self, address: IPAddress) -> bool:
         reserved = NOT_INTERNET_V4 if address.version == 4 else NOT_INTERNET_V6
-        if any(address in n for n in reserved):  # type: ignore[operator]
+        if any(address in n for n in reserved):
             return False
         if any(v.holds(address) for v in self.network.vpcs.values()):
             return False
@@ -133,7 +133,7 @@ class Index:
             if n >= limit:
                 return None
             address = ipaddress.ip_address(n)
-            hit = next((b for b in blockers if b.version == version and address in b), None)  # type: ignore[operator]
+            hit = next((b for b in blockers if b.version == version and address in b), None)
             if hit is None:
                 return address
             n = int(hit.broadcast_address) + 2
@@ -141,23 +141,23 @@ class Index:
 
     def _inside(self, net: IPNetwork, nets: list[IPNetwork]) -> IPAddress | None:
         """An internet address in ``net`` outside the more specific named CIDRs within it."""
-        inner = [n for n in nets if n != net and n.version == net.version and n.subnet_of(net)]  # type: ignore[arg-type]
+        inner = [n for n in nets if n != net and subnet_of(n, net)]
         n = int(net.network_address) + (1 if net.num_addresses > 2 else 0)
         last = int(net.broadcast_address)
         for _ in range(1_000):
             if n > last:
                 return None
             address = ipaddress.ip_address(n)
-            hit = next((b for b in inner if address in b), None)  # type: ignore[operator]
+            hit = next((b for b in inner if contains(b, address)), None)
             if hit is not None:
                 n = int(hit.broadcast_address) + 1
                 continue
             if self.is_internet(address):
                 return address
-            blocking = [b for b in (*NOT_INTERNET_V4, *NOT_INTERNET_V6) if b.version == address.version and address in b]  # type: ignore[operator]
-            holders = [c for v in self.network.vpcs.values() for c in v.all_cidrs() if c.version == address.version and address in c]  # type: ignore[operator]
-            holders += [c for s in self.network.sites.values() for c in s.cidrs if c.version == address.version and address in c]
-            skip = [*blocking, *holders]
+            reserved: list[IPNetwork] = [*NOT_INTERNET_V4, *NOT_INTERNET_V6]
+            holders: list[IPNetwork] = [c for v in self.network.vpcs.values() for c in v.all_cidrs()]
+            holders += [c for s in self.network.sites.values() for c in s.cidrs]
+            skip = [b for b in (*reserved, *holders) if contains(b, address)]
             if not skip:
                 return None
             n = max(int(b.broadcast_address) for b in skip) + 1

@@ -32,7 +32,7 @@ from ipaddress import IPv4Address, IPv6Address
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
-from netdraft.model.values import IPAddress, IPNetwork, PortRange, Protocol
+from netdraft.model.values import IPAddress, IPNetwork, PortRange, Protocol, Span
 from netdraft.sim.index import Eni, Index
 from netdraft.sim.ports import EPHEMERAL_PORTS, PortSet
 from netdraft.sim.trace import Hop, HopKind, Leg, Query, Step, Trace
@@ -120,10 +120,10 @@ class _Walk:
             self.fail("route table", "the path loops", DropCode.NO_ROUTE_TO_DESTINATION if self.forward else DropCode.NO_RETURN_ROUTE, "the path loops: routes send the packet round in a circle")
         self.current = {"kind": kind, "name": name, "vpc": vpc, "region": region, "az": az, "site": site}
 
-    def step(self, component: str, action: str, detail: str, span: m.Span | None = None) -> None:
+    def step(self, component: str, action: str, detail: str, span: Span | None = None) -> None:
         self.steps.append(Step(component, action, detail, span, True))
 
-    def fail(self, component: str, detail: str, code: DropCode, reason: str, span: m.Span | None = None) -> None:
+    def fail(self, component: str, detail: str, code: DropCode, reason: str, span: Span | None = None) -> None:
         self.steps.append(Step(component, "dropped", detail, span, False))
         self.close()
         raise _Drop(code, reason)

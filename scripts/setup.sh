@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up everything netdraft needs on a fresh Debian/Ubuntu machine: Graphviz and a
+# virtual environment with netdraft and its development tools. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dot >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq graphviz >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo apt-get install -y -qq graphviz >/dev/null
+  else
+    echo "setup: Graphviz ('dot') is missing; install the graphviz package" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[dev]'
