@@ -339,18 +339,93 @@ def _token_words(token: Token) -> str:
     return f"'{token.value}'"
 
 
+_V = "region us-east-1 {\n  vpc v 10.0.0.0/16 {\n    "
+
+#: Known mistakes and what to say about them, matched by the parser state they fail in
+#: (Lark's ``match_examples``). Each example is a whole file that fails at its end.
+SYNTAX_CATALOGUE: dict[str, list[str]] = {
+    "a subnet needs its availability zone, e.g. 'az us-east-1a'": [
+        _V + "subnet a 10.0.1.0/24 az\n",
+        _V + "subnet a 10.0.1.0/24\n",
+    ],
+    "write the target after 'via', e.g. 'route 0.0.0.0/0 via igw'": [
+        _V + "route-table rt {\n      route 0.0.0.0/0 igw\n",
+        _V + "route-table rt {\n      route 0.0.0.0/0\n",
+        _V + "route-table rt { route 0.0.0.0/0 igw }\n",
+    ],
+    "a rule names its peer after 'from' (ingress) or 'to' (egress), e.g. 'ingress tcp 22 from 10.0.0.0/8'": [
+        _V + "security-group g {\n      ingress tcp 22 10.0.0.0/8\n",
+        _V + "security-group g {\n      egress tcp 443 0.0.0.0/0\n",
+    ],
+    "an ACL rule reads: NUMBER allow|deny PROTOCOL [PORTS] from|to CIDR, e.g. 'inbound 100 allow tcp 443 from 0.0.0.0/0'": [
+        _V + "network-acl a {\n      inbound allow tcp 443 from 0.0.0.0/0\n",
+        _V + "network-acl a {\n      inbound 100 tcp 443 from 0.0.0.0/0\n",
+    ],
+    "an expectation ends with allow or deny ('expect app -> db tcp 5432 allow'); a flow with its monthly volume ('volume 100GB')": [
+        "expect a -> b tcp 443\n",
+        "expect a -> b icmp\n",
+        "flow f: a -> b tcp 443\n",
+        "flow f: a -> b tcp 443 volume\n",
+    ],
+    "write '->' between the two endpoints": [
+        "expect a b tcp 443 allow\n",
+        "flow f: a b tcp 443 volume 1GB\n",
+    ],
+    "a volume has a unit: MB, GB or TB, e.g. '100GB'": [
+        "flow f: a -> b tcp 443 volume 100\n",
+    ],
+    "a VPC needs its IPv4 CIDR, e.g. 'vpc main 10.0.0.0/16 {'": [
+        "region us-east-1 {\n  vpc main {\n",
+    ],
+    "the two sides are joined with '<->', e.g. 'peering a-b a <-> b'": [
+        "peering p a b\n",
+        "vpn v vgw cgw static 192.168.0.0/16\n",
+    ],
+}
+
+
+@functools.cache
+def _catalogue() -> dict[tuple[int, str], str]:
+    """The catalogue keyed by (LALR state, unexpected token type) where each example fails.
+
+    Lark's own ``match_examples`` also compares the parser stack's depth, which differs
+    with a statement's position in its block; the state alone is what names the mistake.
+    """
+    index: dict[tuple[int, str], str] = {}
+    for label, examples in SYNTAX_CATALOGUE.items():
+        for example in examples:
+            try:
+                parser().parse(example)
+            except UnexpectedToken as exc:
+                if exc.state is not None:
+                    index.setdefault((exc.state.position, exc.token.type), label)
+                    index.setdefault((exc.state.position, ""), label)
+    return index
+
+
+def _friendly(exc: UnexpectedInput) -> str | None:
+    if not isinstance(exc, UnexpectedToken) or exc.state is None:
+        return None
+    index = _catalogue()
+    position = exc.state.position
+    return index.get((position, exc.token.type)) or index.get((position, ""))
+
+
 def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
     """Turn Lark's exception into a diagnostic at the first unexpected token."""
     line, column = exc.line, exc.column
     if isinstance(exc, UnexpectedToken):
         token = exc.token
-        expected = _expected_words(exc.expected)
+        friendly = _friendly(exc)
+        # ``accepts`` (what the parser really accepts here) is sharper than ``expected``,
+        # which LALR state merging can widen.
+        expected = _expected_words(set(getattr(exc, "accepts", None) or exc.expected))
         if token.type == "_EOS" and token.value != ";":
             # A statement cut short at the end of its line: point just after its last word.
-            label = f"expected {expected}"
+            label = friendly or f"expected {expected}"
             message = f"the statement ends too early: expected {expected}"
         else:
-            label = f"expected {expected}"
+            label = friendly or f"expected {expected}"
             message = f"unexpected {_token_words(token)}"
         if token.type == "$END":
             line, column = _end_position(text)
@@ -394,9 +469,41 @@ def parse(text: str, path: str = "<input>") -> tuple[st.SourceFile | None, list[
     try:
         tree = _parse_collecting(text, comments, path)
     except UnexpectedInput as exc:
-        return None, [syntax_diagnostic(path, text, exc)]
+        return None, _more_syntax_errors(text, path, syntax_diagnostic(path, text, exc))
     statements = tuple(_ToSyntax(path).transform(tree))
     return st.SourceFile(path, text, statements, tuple(comments)), []
+
+
+#: How many syntax errors one run reports at most.
+MAX_SYNTAX_ERRORS = 20
+
+
+def _more_syntax_errors(text: str, path: str, first: Diagnostic) -> list[Diagnostic]:
+    """Find the syntax errors after the first one.
+
+    LALR parsers do not resume well inside a statement, so recovery works on lines:
+    the line with the error is blanked (when it holds no brace, which would change
+    the blocks) and the text parsed again, until it parses or the next error cannot
+    be skipped. Positions are kept, so every error is reported where it is.
+    """
+    found = [first]
+    lines = text.split("\n")
+    while len(found) < MAX_SYNTAX_ERRORS:
+        index = found[-1].span.line - 1
+        if not 0 <= index < len(lines) or "{" in lines[index] or "}" in lines[index] or not lines[index].strip():
+            break
+        lines[index] = " " * len(lines[index])
+        patched = "\n".join(lines)
+        try:
+            _parse_collecting(patched, [], path)
+        except UnexpectedInput as exc:
+            diagnostic = syntax_diagnostic(path, patched, exc)
+            if diagnostic.span.line <= found[-1].span.line:
+                break
+            found.append(diagnostic)
+            continue
+        break
+    return found
 
 
 def _parse_collecting(text: str, comments: list[st.Comment], path: str) -> Any:
