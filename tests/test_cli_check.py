@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -20,14 +19,6 @@ region us-east-1 {
 }
 """
 
-# `check` runs the expectations of a clean file, which imports the simulator (being written).
-needs_simulator = pytest.mark.xfail(
-    importlib.util.find_spec("netdraft.sim.expect") is None,
-    reason="simulator pending",
-    strict=False,
-)
-
-
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     try:
         code = main(argv)
@@ -37,10 +28,20 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     return code, out.out + out.err
 
 
-@needs_simulator
-def test_clean_file_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "clean.nd"
-    path.write_text(CLEAN, "utf-8")
+EXAMPLES = sorted((SPEC / "examples").glob("*.nd"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [None, *(p.name for p in EXAMPLES)],
+    ids=["no-expectations", *(p.stem for p in EXAMPLES)],
+)
+def test_clean_file_exits_0(
+    name: str | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = SPEC / "examples" / name if name else tmp_path / "clean.nd"
+    if name is None:
+        path.write_text(CLEAN, "utf-8")
     code, output = run(["check", str(path)], capsys)
     assert code == 0, output
     assert "ok" in output

@@ -172,3 +172,37 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def docs(
+    path: str | Path,
+    out_dir: str | Path,
+    templates: str | Path | None = None,
+    prices_file: str | Path | None = None,
+) -> list[Path]:
+    """Write a network's Markdown page and the diagram it embeds: ``<stem>.md`` and ``<stem>.svg``.
+
+    Everything is rendered in memory first; each file is then written atomically.
+
+    Args:
+        path: the ``.nd`` file.
+        out_dir: the folder to write into (created when missing).
+        templates: a folder whose templates replace the built-in ones of the same name.
+        prices_file: a price file overriding the bundled prices (after the file's own).
+
+    Returns:
+        The files written: the diagram, then the page.
+
+    Raises:
+        NetdraftError: the file or a price file has errors.
+        TemplateProblem: a template cannot be rendered (nothing is written).
+    """
+    from netdraft.generator.markdown import write_docs
+
+    compiled = load(path)
+    if not compiled.ok or compiled.network is None:
+        raise NetdraftError(compiled.diagnostics, compiled.sources())
+    table, problems, texts = load_prices(compiled.network, prices_file)
+    if any(d.is_error for d in problems):
+        raise NetdraftError(problems, {**compiled.sources(), **texts})
+    return write_docs(compiled.network, table, out_dir, Path(path).stem, templates)

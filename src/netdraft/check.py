@@ -7,7 +7,7 @@ from decimal import Decimal
 from netdraft.dsl.diagnostics import Diagnostic, error, warning
 from netdraft.generator.explain import explain_lines
 from netdraft.model import network as m
-from netdraft.sim.cost import CostReport, cents, estimate
+from netdraft.sim.cost import Charge, CostReport, cents, estimate
 from netdraft.sim.path import trace, trace_flow
 from netdraft.sim.prices import PriceTable
 from netdraft.sim.trace import Query, Trace
@@ -34,11 +34,15 @@ def check_cost(report: CostReport, exp: m.CostExpectation) -> tuple[bool, Decima
 
 
 def _cost_notes(report: CostReport, exp: m.CostExpectation) -> list[str]:
-    charges = report.flows[exp.subject].charges if exp.subject else (
-        *(c for f in report.flows.values() for c in f.charges),
-        *report.hourly,
-    )
-    return [f"{c.what}: {c.quantity} {c.unit} × {c.unit_price} = {cents(c.amount)}" for c in charges] or ["no charges"]
+    def line(c: Charge, flow: str = "") -> str:
+        return f"{flow}{c.what}: {c.quantity} {c.unit} × {c.unit_price} = {cents(c.amount)}"
+
+    if exp.subject:
+        lines = [line(c) for c in report.flows[exp.subject].charges]
+    else:
+        lines = [line(c, f"flow {name}, ") for name, f in report.flows.items() for c in f.charges]
+        lines += [line(c) for c in report.hourly]
+    return lines or ["no charges"]
 
 
 def run_expectations(network: m.Network, prices: PriceTable) -> tuple[list[Diagnostic], int]:

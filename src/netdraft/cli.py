@@ -144,6 +144,30 @@ def cmd_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    """``netdraft docs FILE -o DIR [--templates DIR] [--prices FILE]``: Markdown + diagram."""
+    from netdraft.generator.markdown import TemplateProblem
+
+    path = _existing(args.file)
+    if args.templates is not None and not Path(args.templates).is_dir():
+        raise UsageError(f"netdraft docs: no such templates folder: {args.templates}")
+    if args.prices:
+        _existing(args.prices)
+    try:
+        written = api.docs(path, args.output, args.templates, args.prices)
+    except TemplateProblem as exc:
+        raise UsageError(f"netdraft docs: {exc}") from exc
+    for file in written:
+        print(file)
+    # The page shows failed expectations; the exit code says so too, as `check` does.
+    result = api.check(path, args.prices)
+    problems = [d for d in result.diagnostics if d.is_error]
+    if problems:
+        print(render_all(problems, result.sources), file=sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netdraft",
@@ -185,6 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     draw.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled")
     draw.set_defaults(run=cmd_render)
+
+    docs = sub.add_parser("docs", help="write a Markdown page of the network and its diagram")
+    docs.add_argument("file", metavar="FILE")
+    docs.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write into")
+    docs.add_argument("--templates", metavar="DIR", help="templates replacing the built-in ones")
+    docs.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled")
+    docs.set_defaults(run=cmd_docs)
     return parser
 
 

@@ -56,13 +56,6 @@ def diagnostics_of(path: Path) -> tuple[tuple[Diagnostic, ...], str]:
     return compiled.diagnostics, compiled.text
 
 
-def error_case(path: Path) -> object:
-    marks = []
-    if path.name in NEEDS_SIMULATOR:
-        marks.append(pytest.mark.xfail(reason="simulator pending", strict=False))
-    return pytest.param(path, id=path.stem, marks=marks)
-
-
 def at(found: Iterable[Diagnostic], severity: Severity, code: str, line: int) -> list[Diagnostic]:
     return [d for d in found if (d.severity, d.code, d.span.line) == (severity, code, line)]
 
@@ -89,7 +82,7 @@ def assert_rendered(diagnostic: Diagnostic, source: str) -> None:
 # ---- the spec's error cases -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [error_case(p) for p in ERRORS])
+@pytest.mark.parametrize("path", ERRORS, ids=[p.stem for p in ERRORS])
 def test_spec_error_is_reported_on_its_line(path: Path) -> None:
     want = expected_of(path)
     found, _ = diagnostics_of(path)
@@ -100,7 +93,7 @@ def test_spec_error_is_reported_on_its_line(path: Path) -> None:
         assert any(want.hint in d.label for d in hits), [d.label for d in hits]
 
 
-@pytest.mark.parametrize("path", [error_case(p) for p in ERRORS])
+@pytest.mark.parametrize("path", ERRORS, ids=[p.stem for p in ERRORS])
 def test_spec_error_renders_with_source_and_caret(path: Path) -> None:
     want = expected_of(path)
     found, source = diagnostics_of(path)

@@ -7,6 +7,7 @@ from typing import Any
 
 from netdraft.generator.explain import summary
 from netdraft.sim.cost import Charge, CostReport, cents
+from netdraft.sim.prices import BUNDLED_NAME
 
 #: Version of the JSON document `netdraft cost --json` prints; bumped on incompatible change.
 COST_JSON_VERSION = 1
@@ -17,7 +18,14 @@ def _money(amount: Decimal) -> str:
 
 
 def _charge_line(c: Charge) -> str:
-    return f"    {c.what:<58} {c.quantity:>9} {c.unit:<2} × {c.unit_price:<7} = {_money(c.amount):>10}"
+    line = f"    {c.what:<58} {c.quantity:>9} {c.unit:<2} × {c.unit_price:<7} = {_money(c.amount):>10}"
+    # A price that is not the bundled one says, on its line, which key and file it comes from.
+    return line if c.price_origin == BUNDLED_NAME else f"{line}  ({c.price_key} from {c.price_origin})"
+
+
+def _origins(report: CostReport) -> list[str]:
+    """The price files the report's figures come from (``bundled`` for the shipped table)."""
+    return sorted({c.price_origin for f in report.flows.values() for c in f.charges} | {c.price_origin for c in report.hourly})
 
 
 def cost_text(report: CostReport) -> str:
@@ -46,7 +54,7 @@ def cost_text(report: CostReport) -> str:
     lines.append(f"  {'hourly total':<89} {_money(report.hourly_total):>10}")
     lines.append("")
     lines.append(f"{'monthly total (USD)':<91} {_money(report.total):>10}")
-    origins = sorted({c.price_origin for f in report.flows.values() for c in f.charges} | {c.price_origin for c in report.hourly})
+    origins = _origins(report)
     source = report.prices.source
     lines.append(f"prices: {', '.join(origins) or 'bundled'}"
                  + (f" — bundled: {source}, read {report.prices.read_on}" if source else ""))
@@ -72,7 +80,12 @@ def cost_json(report: CostReport) -> dict[str, Any]:
         "flows": [
             {
                 "name": name,
+                "source": fc.flow.source.text,
+                "destination": fc.flow.destination.text,
+                "protocol": fc.flow.protocol.value,
+                "port": fc.flow.port,
                 "verdict": fc.trace.verdict.value,
+                "code": fc.trace.code.value if fc.trace.code else None,
                 "path": summary(fc.trace),
                 "volume_gb": str(fc.flow.volume.gigabytes),
                 "return_gb": str(fc.flow.return_volume.gigabytes) if fc.flow.return_volume else "0",
@@ -84,5 +97,5 @@ def cost_json(report: CostReport) -> dict[str, Any]:
         "hourly": [_charge_json(c) for c in report.hourly],
         "hourly_total": str(cents(report.hourly_total)),
         "total": str(cents(report.total)),
-        "prices": {"source": report.prices.source, "read_on": report.prices.read_on},
+        "prices": {"source": report.prices.source, "read_on": report.prices.read_on, "used": _origins(report)},
     }

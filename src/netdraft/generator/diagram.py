@@ -26,16 +26,16 @@ import base64
 import contextlib
 import html
 import itertools
+import os
 import re
 import shutil
 import struct
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import diagrams
 from diagrams.aws import compute, database, general, integration, network, storage
-from graphviz import Digraph
 
 from netdraft.generator.view import (
     Cluster,
@@ -61,6 +61,7 @@ MUTED = "#5F6B7A"  # details under a title
 HIGHLIGHT = "#1A73E8"
 DROPPED = "#D93025"
 LINK = "#8D99A6"
+BACKGROUND = "#FFFFFF"
 MUTED_FLOW = "#B8C0C8"
 #: Flow colours, by flow order; none of them is the highlight's blue or the drop's red.
 FLOW_COLOURS = ("#E8710A", "#188038", "#9334E6", "#795548", "#129EAF", "#C2185B")
@@ -101,9 +102,9 @@ _SERVICE_ICONS: dict[str, type[diagrams.Node]] = {
 
 # (border colour, fill, style) of each kind of box, after the AWS architecture icon guide.
 _CLUSTER_STYLE: dict[ClusterKind, tuple[str, str, str]] = {
-    ClusterKind.REGION: ("#00A4A6", "#FFFFFF", "rounded,dashed"),
-    ClusterKind.VPC: ("#8C4FFF", "#FFFFFF", "rounded"),
-    ClusterKind.AZ: ("#147EBA", "#FFFFFF", "rounded,dashed"),
+    ClusterKind.REGION: ("#00A4A6", BACKGROUND, "rounded,dashed"),
+    ClusterKind.VPC: ("#8C4FFF", BACKGROUND, "rounded"),
+    ClusterKind.AZ: ("#147EBA", BACKGROUND, "rounded,dashed"),
     ClusterKind.PUBLIC_SUBNET: ("#7AA116", "#F2F8E9", "rounded"),
     ClusterKind.PRIVATE_SUBNET: ("#00A4A6", "#E8F6F7", "rounded"),
     ClusterKind.SITE: ("#7D8998", "#F4F5F6", "rounded"),
@@ -133,29 +134,103 @@ def _resources_root() -> Path:
 # --- diagrams with stable ids -----------------------------------------------------------------
 
 
-class _Node(diagrams.Node):  # type: ignore[misc]
-    """A node with a given id whose icon lives in its HTML label, not in an ``image`` attribute."""
+_PLAIN_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?(\.[0-9]+|[0-9]+(\.[0-9]*)?)")
+_KEYWORDS = frozenset({"node", "edge", "graph", "digraph", "subgraph", "strict"})
 
-    _icon = None  # keeps diagrams.Node from adding an absolute ``image`` path
+
+def _dot_id(value: str) -> str:
+    """A DOT ID: as is when plain, an HTML label as is, else double-quoted."""
+    if value.startswith("<") and value.endswith(">"):
+        return value
+    if _PLAIN_ID.fullmatch(value) and value.lower() not in _KEYWORDS:
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _attr_list(attrs: dict[str, str]) -> str:
+    return " ".join(f"{key}={_dot_id(attrs[key])}" for key in sorted(attrs))
+
+
+def _indent(cluster: diagrams.Cluster | None) -> str:
+    """The indentation of statements inside ``cluster`` (the top level when None)."""
+    return "\t" * (cluster.depth + 2 if cluster is not None else 1)
+
+
+class _Node(diagrams.Node):  # type: ignore[misc]
+    """A node with a given id whose icon lives in its HTML label, not in an ``image`` attribute.
+
+    It joins the current diagram and cluster as ``diagrams.Node`` does, but writes its DOT
+    statement itself: graphviz's general-purpose quoting would cost more than the whole
+    overhead budget of a 1,000-node diagram (see ``bench/bench_render.py``).
+    """
+
+    _icon = None  # diagrams.Node would add an absolute ``image`` path
 
     def __init__(self, node_id: str, label: str, **attrs: str) -> None:
-        super().__init__(label, nodeid=node_id, **attrs)
+        self._id = node_id
+        self.label = label
+        self._diagram = diagrams.getdiagram()
+        if self._diagram is None:
+            raise OSError("Global diagrams context not set up")
+        self._attrs = attrs
+        self._cluster = diagrams.getcluster()
+        statement = f"{_dot_id(node_id)} [{_attr_list({'label': label, **attrs})}]"
+        self._diagram.dot.body.append(f"{_indent(self._cluster)}{statement}\n")
+
+    def connect(self, node: diagrams.Node, edge: diagrams.Edge) -> diagrams.Node:
+        """Draw ``edge`` to ``node`` (edges belong to the diagram, not to a cluster)."""
+        head = f"{_dot_id(self.nodeid)} -> {_dot_id(node.nodeid)}"
+        self._diagram.dot.body.append(f"\t{head} [{_attr_list(edge.attrs)}]\n")
+        return node
+
+
+def _invisible_edges(
+    edges: Iterable[tuple[str, str]], attrs: dict[str, str], indent: str, rank_same: bool = False
+) -> list[str]:
+    """An anonymous subgraph of invisible layout edges, as DOT lines."""
+    lines = [f"{indent}{{\n"]
+    if rank_same:
+        lines.append(f"{indent}\trank=same\n")
+    lines.append(f"{indent}\tedge [{_attr_list(attrs)}]\n")
+    lines += [f"{indent}\t{_dot_id(tail)} -> {_dot_id(head)}\n" for tail, head in edges]
+    lines.append(f"{indent}}}\n")
+    return lines
 
 
 class _Cluster(diagrams.Cluster):  # type: ignore[misc]
-    """A cluster named after its id (``diagrams`` names it after its label, which may repeat)."""
+    """A cluster named after its id (``diagrams`` names it after its label, which may repeat).
+
+    Its statements are written in place into the diagram's DOT body, as they come, rather
+    than gathered in a subgraph and copied into the parent's at every level of nesting.
+    """
 
     def __init__(self, cluster_id: str, attrs: dict[str, str]) -> None:
-        super().__init__(label="", graph_attr=attrs)
+        super().__init__(label="")
         self.name = f"cluster_{cluster_id}"
         self.dot.name = self.name
-        self.dot.graph_attr.pop("rankdir", None)  # Graphviz ignores it inside clusters
+        self.attrs = attrs
+
+    def __enter__(self) -> _Cluster:
+        indent = _indent(self._parent)
+        body = self._diagram.dot.body
+        body.append(f"{indent}subgraph {_dot_id(self.name)} {{\n")
+        body.append(f"{indent}\tgraph [{_attr_list(self.attrs)}]\n")
+        diagrams.setcluster(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._diagram.dot.body.append(f"{_indent(self._parent)}}}\n")
+        diagrams.setcluster(self._parent)
 
 
 class _Edge(diagrams.Edge):  # type: ignore[misc]
     """An edge with only the attributes given (fonts are set once, on the graph)."""
 
     _default_edge_attrs: dict[str, str] = {}  # noqa: RUF012 - overrides diagrams' class attribute
+
+    @property
+    def attrs(self) -> dict[str, str]:
+        return dict(self._attrs)  # no ``dir=none`` on every edge: each edge says its own
 
 
 @contextlib.contextmanager
@@ -211,19 +286,20 @@ def _cluster_label(cluster: Cluster) -> str:
 
 
 def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
+    """A box's attributes; its font and label place come from the graph.
+
+    Style, colours and pen width are written on every box: a box inherits them from the
+    box around it, not from the graph.
+    """
     colour, fill, style = _CLUSTER_STYLE[cluster.kind]
+    wide = cluster.kind in (ClusterKind.VPC, ClusterKind.SITE)
     attrs = {
         "id": cluster.id,
         "label": _cluster_label(cluster),
-        "labeljust": "l",
-        "style": style,
         "pencolor": colour,
         "bgcolor": fill,
-        "penwidth": "1.5" if cluster.kind in (ClusterKind.VPC, ClusterKind.SITE) else "1",
-        "fontname": FONT,
-        "fontsize": "12",
-        "fontcolor": INK,
-        "margin": "12",
+        "style": style,
+        "penwidth": "1.5" if wide else "1",
     }
     if cluster.mark is Mark.DROPPED:
         attrs.update(pencolor=DROPPED, penwidth="3")
@@ -233,7 +309,7 @@ def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
 def _node_attrs(node: Node) -> dict[str, str]:
     if node.kind is NodeKind.SPACER:
         return {"id": node.id, "shape": "box", "style": "invis", "width": "1", "height": "0.5"}
-    return {"id": node.id, "tooltip": " · ".join((node.title, *node.lines))}
+    return {"id": node.id}
 
 
 def _edge_attrs(edge: Edge, flows: Sequence[str], muted: bool) -> dict[str, str]:
@@ -277,53 +353,33 @@ def _rows(cluster: Cluster) -> list[list[str]]:
     return _chunks([n.id for n in cluster.nodes])
 
 
-def _layout_edges(view: View) -> list[tuple[str, str, dict[str, str]]]:
-    """Invisible edges that stack boxes the way engineers draw them.
+def _stack_edges(view: View) -> list[tuple[str, str]]:
+    """Invisible edges that stack rows of nodes the way engineers draw them.
 
     In a VPC: gateways on top, then public subnets, then private ones, each availability
-    zone a column, left to right by name; in a subnet, rows of at most :data:`WRAP` nodes;
-    in a site, customer gateways above hosts. Returns ``(tail, head, attributes)``.
+    zone a column; in a subnet, rows of at most :data:`WRAP` nodes; in a site, customer
+    gateways above hosts. Every row is one rank (see :func:`_build`), so one edge between
+    the first nodes of two rows stacks them.
     """
-    out: list[tuple[str, str, dict[str, str]]] = []
-    below = {"weight": "10"}
-    beside = {"minlen": "0", "weight": "0"}  # same rank: keeps siblings in left-to-right order
-
-    def stack(upper: Sequence[str], lower: Sequence[str]) -> None:
-        out.extend((tail, head, below) for tail in upper[:1] for head in lower)
-
-    def rows_of(boxes: Sequence[Cluster]) -> list[list[list[str]]]:
-        return [rows for rows in (_rows(b) for b in boxes) if rows]
-
+    out: list[tuple[str, str]] = []
     for cluster in view.all_clusters():
-        for row in _rows(cluster):
-            out.extend((a, b, beside) for a, b in itertools.pairwise(row))
-        if cluster.kind is ClusterKind.VPC:
-            top: list[str] = []
-            leaders: list[str] = []
-            for az in cluster.clusters:
-                tiers = [
-                    rows_of([s for s in az.clusters if s.kind is ClusterKind.PUBLIC_SUBNET]),
-                    rows_of([s for s in az.clusters if s.kind is ClusterKind.PRIVATE_SUBNET]),
-                ]
-                upper: list[list[list[str]]] = []
-                for tier in (t for t in tiers if t):
-                    for rows in tier:
-                        for lower in upper:
-                            stack(lower[-1], rows[0])
-                        for k in range(len(rows) - 1):
-                            stack(rows[k], rows[k + 1])
-                    if not upper:
-                        top += [node for rows in tier for node in rows[0]]
-                        leaders += [rows[0][0] for rows in tier]
-                    upper = tier
-            gateways = [n.id for n in cluster.nodes]
-            for gateway in gateways:
-                out.extend((gateway, node, below) for node in top)
-            out.extend((a, b, beside) for a, b in itertools.pairwise(leaders))
-        elif cluster.kind is ClusterKind.SITE:
-            rows = _rows(cluster)
-            for k in range(len(rows) - 1):
-                stack(rows[k], rows[k + 1])
+        rows = _rows(cluster)
+        out.extend((upper[0], lower[0]) for upper, lower in itertools.pairwise(rows))
+        if cluster.kind is not ClusterKind.VPC:
+            continue
+        leaders: list[str] = []  # the first node of every subnet on top of its zone
+        for az in cluster.clusters:
+            upper: list[list[str]] = []  # the last rows of the tier above
+            for kind in (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET):
+                tier = [r for r in (_rows(s) for s in az.clusters if s.kind is kind) if r]
+                if not tier:
+                    continue
+                out.extend((last[0], r[0][0]) for last in upper for r in tier)
+                if not upper:
+                    leaders += [r[0][0] for r in tier]
+                upper = [r[-1] for r in tier]
+        if rows:
+            out.extend((rows[-1][0], leader) for leader in leaders)
     return out
 
 
@@ -335,20 +391,24 @@ def _graph_attrs(view: View) -> dict[str, str]:
         "rankdir": "TB",
         "splines": "spline",
         "compound": "true",  # lets edges stop at a box's border (peering)
-        "newrank": "false",
         "nodesep": "0.35",
         "ranksep": "0.55",
         "pad": "0.3",
+        # Inherited by every cluster, so that each box only writes what is its own.
         "fontname": FONT,
-        "fontsize": "18",
+        "fontsize": "12",
         "fontcolor": INK,
         "labelloc": "t",
         "labeljust": "l",
-        "bgcolor": "white",
+        "bgcolor": BACKGROUND,
     }
     if view.title:
-        attrs["label"] = view.title
+        attrs["label"] = f'<<FONT POINT-SIZE="18">{_text(view.title)}</FONT>>'
     return attrs
+
+
+_ROW = {"style": "invis", "weight": "1"}
+_STACK = {"style": "invis", "weight": "10"}
 
 
 def _build(view: View, filename: str, outformat: str) -> diagrams.Diagram:
@@ -359,10 +419,11 @@ def _build(view: View, filename: str, outformat: str) -> diagrams.Diagram:
     diagram.dot.graph_attr.clear()
     diagram.dot.graph_attr.update(_graph_attrs(view))
     diagram.dot.node_attr.clear()
-    diagram.dot.node_attr.update(shape="plain", fontname=FONT, fontsize="11", fontcolor=INK)
+    diagram.dot.node_attr.update(shape="plain", fontname=FONT, fontsize="11")
     diagram.dot.edge_attr.clear()
     diagram.dot.edge_attr.update(fontname=FONT, fontsize="10", color=LINK)
     nodes: dict[str, _Node] = {}
+    body: list[str] = diagram.dot.body
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
 
     def add(node: Node) -> None:
@@ -375,11 +436,11 @@ def _build(view: View, filename: str, outformat: str) -> diagrams.Diagram:
                 add(node)
             for row in _rows(cluster):
                 if len(row) > 1:
-                    # One rank per row, whatever the edges: a subnet's nodes stay side by side.
-                    same = Digraph(graph_attr={"rank": "same"})
-                    for node_id in row:
-                        same.node(node_id)
-                    diagrams.getcluster().subgraph(same)
+                    # One rank per row whatever the edges, left to right in the view's order
+                    # (flat edges order a rank; weight 0 would be ignored).
+                    pairs = itertools.pairwise(row)
+                    indent = _indent(diagrams.getcluster())
+                    body.extend(_invisible_edges(pairs, _ROW, indent, rank_same=True))
             for child in cluster.clusters:
                 add_cluster(child)
 
@@ -388,9 +449,7 @@ def _build(view: View, filename: str, outformat: str) -> diagrams.Diagram:
             add(node)
         for cluster in view.clusters:
             add_cluster(cluster)
-        for tail, head, attrs in _layout_edges(view):
-            layout = _Edge(style="invis", id=f"layout__{tail}__{head}", **attrs)
-            nodes[tail].connect(nodes[head], layout)
+        body.extend(_invisible_edges(_stack_edges(view), _STACK, "\t"))
         for edge in view.edges:
             if edge.tail in nodes and edge.head in nodes:
                 nodes[edge.tail].connect(
@@ -476,24 +535,22 @@ def render_view(view: View, out_path: str | Path) -> None:
 
 def _draw(view: View, fmt: str) -> bytes:
     """Run Graphviz through ``diagrams`` in a fresh temporary folder and return the image."""
+    root = _resources_root()
     with tempfile.TemporaryDirectory(prefix="netdraft-") as tmp:
         folder = Path(tmp)
-        root = _resources_root()
-        icons = sorted(
-            {
-                icon_path(n.kind, n.service)
-                for n in view.all_nodes()
-                if n.kind is not NodeKind.SPACER
-            }
-        )
-        for icon in icons:
-            (folder / icon).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / icon, folder / icon)
         diagram = _build(view, str(folder / "diagram"), fmt)
-        diagram.render()  # Graphviz runs in ``folder``, so the relative icon paths resolve there
+        if os.pathsep in str(root):  # cannot be an ``imagepath`` entry: copy the icons instead
+            drawn = (n for n in view.all_nodes() if n.kind is not NodeKind.SPACER)
+            for icon in sorted({icon_path(n.kind, n.service) for n in drawn}):
+                (folder / icon).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(root / icon, folder / icon)
+        else:
+            # Graphviz looks the relative icon paths up there and writes them as they are.
+            diagram.dot.graph_attr["imagepath"] = str(root)
+        diagram.render()  # Graphviz runs in ``folder``: nothing is written anywhere else
         data = (folder / f"diagram.{fmt}").read_bytes()
-        if fmt == "svg":
-            data = embed_icons(data.decode("utf-8"), folder).encode("utf-8")
+    if fmt == "svg":
+        data = embed_icons(data.decode("utf-8"), root).encode("utf-8")
     return data
 
 

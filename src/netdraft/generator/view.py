@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -374,10 +374,8 @@ class _Builder:
                 else:
                     for subnet in sorted(ep.subnets):
                         self.link(endpoint_id(vpc.name, ep.name, subnet), service)
-        drawn: list[str] = []
-        for index, flow in enumerate(flows):
-            self.add_flow(flow, index, muted=highlight is not None)
-            drawn.append(flow.name)
+        for flow in flows:
+            self.add_flow(flow)
         if highlight is not None:
             self.add_highlight(highlight)
         return View(
@@ -385,7 +383,7 @@ class _Builder:
             clusters=tuple(self.freeze(d) for d in self.top_clusters),
             nodes=tuple(self.mark_node(n) for n in sorted(self.top_nodes, key=lambda n: n.id)),
             edges=tuple(self.edges),
-            flows=tuple(drawn),
+            flows=tuple(flow.name for flow in flows),
         )
 
     def add_vpc(self, vpc: m.Vpc, region: _Draft) -> None:
@@ -428,6 +426,11 @@ class _Builder:
                     box,
                 )
         publics = {s.name: is_public(vpc, s) for s in vpc.subnets.values()}
+        residents: dict[str, list[m.Instance | m.NatGateway]] = {}
+        for inst in vpc.instances.values():
+            residents.setdefault(inst.subnet, []).append(inst)
+        for nat in vpc.nat_gateways.values():
+            residents.setdefault(nat.subnet, []).append(nat)
         for az in sorted({s.az for s in vpc.subnets.values()}):
             az_box = self.new_cluster(_Draft(az_id(vpc.name, az), ClusterKind.AZ, az), box)
             subnets = sorted(
@@ -435,11 +438,18 @@ class _Builder:
                 key=lambda s: _subnet_key(s, publics[s.name]),
             )
             for subnet in subnets:
-                self.add_subnet(vpc, subnet, publics[subnet.name], az_box)
+                self.add_subnet(vpc, subnet, publics[subnet.name], az_box, residents)
         if not vpc.subnets and not box.nodes:
             self.add_node(Node(f"{box.id}__empty", NodeKind.SPACER, ""), box)
 
-    def add_subnet(self, vpc: m.Vpc, subnet: m.Subnet, public: bool, az_box: _Draft) -> None:
+    def add_subnet(
+        self,
+        vpc: m.Vpc,
+        subnet: m.Subnet,
+        public: bool,
+        az_box: _Draft,
+        residents: Mapping[str, Sequence[m.Instance | m.NatGateway]],
+    ) -> None:
         details = [f"{subnet.cidr} · {'public' if public else 'private'}"]
         if subnet.ipv6 is not None:
             details.append(str(subnet.ipv6))
@@ -454,11 +464,12 @@ class _Builder:
         )
         # NAT gateways first, then instances by address, endpoints, transit gateway interfaces.
         members: list[tuple[tuple[int, int, str], Node]] = []
-        for inst in vpc.instances.values():
-            if inst.subnet == subnet.name:
+        for resident in residents.get(subnet.name, ()):
+            if isinstance(resident, m.Instance):
+                inst = resident
                 members.append(((1, int(inst.ip), inst.name), self.instance_node(vpc, inst)))
-        for nat in vpc.nat_gateways.values():
-            if nat.subnet == subnet.name:
+            else:
+                nat = resident
                 lines = ["private NAT gateway" if nat.private else "NAT gateway", str(nat.ip)]
                 if nat.eip is not None:
                     lines.append(f"Elastic IP {nat.eip}")
@@ -755,7 +766,7 @@ class _Builder:
         chosen = subnet if subnet in att.subnets else (in_az or list(att.subnets))[0]
         return attachment_id(vpc, tgw_name, chosen)
 
-    def add_flow(self, flow: FlowPath, index: int, muted: bool) -> None:
+    def add_flow(self, flow: FlowPath) -> None:
         trace = flow.trace
         denied = not trace.allowed
         if denied:

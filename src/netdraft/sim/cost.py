@@ -16,6 +16,10 @@ Per-GB charges of one leg (the request carries the flow's volume, the reply its
   not across a transit gateway, whose processing charge covers it;
 * between public IPv4 addresses in one region (out of one internet gateway and into
   another): charged on each side.
+
+Three charges that §5 prices at 0 (same AZ, data in from the internet, gateway
+endpoints) appear only when a price file gives them a price, so that every key of
+the table means something.
 """
 
 from __future__ import annotations
@@ -98,8 +102,15 @@ def leg_charges(network: m.Network, hops: tuple[Hop, ...], gb: Decimal, prices: 
     def add(what: str, key: str, region: str) -> None:
         out.append(_charge(prices, f"{leg}: {what}", gb, "GB", key, region))
 
+    def add_if_priced(what: str, key: str, region: str) -> None:
+        # Charges that §5 prices at 0: listed only when a price file makes them cost something.
+        if prices.price(key, region).value != 0:
+            add(what, key, region)
+
     region, az = "", ""  # where the data is, while it is inside AWS
+    eni_az = ""  # the AZ of the last network interface the data left (same-AZ transfer)
     for i, hop in enumerate(hops):
+        prev = hops[i - 1] if i else None
         nxt = hops[i + 1] if i + 1 < len(hops) else None
         kind = hop.kind
         # What the hop itself charges for.
@@ -109,6 +120,8 @@ def leg_charges(network: m.Network, hops: tuple[Hop, ...], gb: Decimal, prices: 
             add(f"transit gateway {hop.name} data processing", "tgw_per_gb", hop.region)
         elif kind is HopKind.ENDPOINT and _is_interface(network, hop):
             add(f"interface endpoint {hop.name} processing", "interface_endpoint_per_gb", hop.region)
+        elif kind is HopKind.ENDPOINT:
+            add_if_priced(f"gateway endpoint {hop.name}", "gateway_endpoint_per_gb", hop.region)
         elif kind is HopKind.VPN and nxt is not None and nxt.kind is HopKind.CUSTOMER_GATEWAY and region:
             add(f"data out over VPN {hop.name}", "vpn_out_per_gb", region)
         elif kind in (HopKind.INTERNET_GATEWAY, HopKind.EGRESS_ONLY_GATEWAY) and nxt is not None:
@@ -117,23 +130,33 @@ def leg_charges(network: m.Network, hops: tuple[Hop, ...], gb: Decimal, prices: 
             elif nxt.kind is HopKind.INTERNET_GATEWAY and nxt.region == hop.region:
                 add(f"public IPv4 traffic sent via {hop.name}", "public_ip_per_gb_each_side", hop.region)
                 add(f"public IPv4 traffic received via {nxt.name}", "public_ip_per_gb_each_side", nxt.region)
+            elif prev is not None and prev.kind is HopKind.INTERNET:
+                add_if_priced(f"data in from the internet via {hop.name}", "internet_in_per_gb", hop.region)
         # Moving between places inside AWS.
         if kind in (HopKind.HOST, HopKind.CUSTOMER_GATEWAY, HopKind.INTERNET, HopKind.SERVICE, HopKind.VPN):
-            region, az = "", ""
+            region, az, eni_az = "", "", ""
             continue
         if hop.region and region and hop.region != region:
             add(f"{region} → {hop.region}", "inter_region_per_gb", region)
-            az = ""
+            az, eni_az = "", ""
         elif hop.az and az and hop.az != az:
             add(f"{az} → {hop.az} sent", "cross_az_per_gb_each_side", hop.region)
             add(f"{az} → {hop.az} received", "cross_az_per_gb_each_side", hop.region)
+        if kind in _INTERFACES and hop.az:
+            if eni_az == hop.az:
+                add_if_priced(f"same-AZ transfer in {hop.az} to {hop.name}", "same_az_per_gb", hop.region)
+            eni_az = hop.az
         if hop.region:
             region = hop.region
         if kind in (HopKind.TRANSIT_GATEWAY, HopKind.INTERNET_GATEWAY, HopKind.EGRESS_ONLY_GATEWAY):
-            az = ""  # no AZ-to-AZ charge through these; their own charges cover them
+            az, eni_az = "", ""  # no AZ-to-AZ charge through these; their own charges cover them
         elif hop.az:
             az = hop.az
     return out
+
+
+#: Hops that are network interfaces: data moving between two of them in one AZ is same-AZ transfer.
+_INTERFACES = (HopKind.INSTANCE, HopKind.NAT_GATEWAY, HopKind.NAT_INSTANCE, HopKind.ENDPOINT, HopKind.VPC_ADDRESS)
 
 
 def _is_interface(network: m.Network, hop: Hop) -> bool:

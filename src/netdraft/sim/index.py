@@ -134,6 +134,9 @@ class Index:
                 return None
             address = ipaddress.ip_address(n)
             hit = next((b for b in blockers if b.version == version and address in b), None)
+            if hit is None and address in self.public_owner:
+                n += 1  # a public address written in the file is its owner's, not an internet host's
+                continue
             if hit is None:
                 return address
             n = int(hit.broadcast_address) + 2
@@ -151,6 +154,9 @@ class Index:
             hit = next((b for b in inner if contains(b, address)), None)
             if hit is not None:
                 n = int(hit.broadcast_address) + 1
+                continue
+            if address in self.public_owner:
+                n += 1  # a public address written in the file is its owner's, not an internet host's
                 continue
             if self.is_internet(address):
                 return address

@@ -868,7 +868,10 @@ class Simulator:
                 table = tgw.route_table_of(vpn.name)
                 if table is not None and self._tgw_lookup(table, address) is not None:
                     return vpn, None
-        return None
+        # A site sends everything outside its CIDR into its VPNs (§2): with no route for it
+        # there, the transit gateway drops it (TGW_NO_ROUTE), not the site.
+        to_tgw = sorted((v for v in vpns if v.gateway_kind is K.TRANSIT_GATEWAY), key=lambda v: v.name)
+        return (to_tgw[0], None) if to_tgw else None
 
 
 def _acl_decide(rules: tuple[m.AclRule, ...], proto: Protocol, peer: Addr, ports: PortSet | None) -> tuple[PortSet | bool, list[m.AclRule]]:

@@ -54,13 +54,16 @@ def bundled() -> PriceTable:
 
 
 def _line_of(text: str, key: str, section: str | None) -> tuple[int, int]:
-    """Where ``key = …`` is written (inside ``[section]`` when given)."""
+    """Where ``key = …`` is written (inside ``[section]`` when given), or the ``[key]`` table."""
     current: str | None = None
+    table = key if section is None else f"{section}.{key}"
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         header = re.match(r"\[\s*([^\]]+?)\s*\]", stripped)
         if header:
-            current = header.group(1).replace('"', "")
+            current = re.sub(r"\s*\.\s*", ".", header.group(1).replace('"', ""))
+            if current == table or current.startswith(f"{table}."):
+                return number, line.index(key) + 1 if key in line else 1
             continue
         m = re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line)
         if m and (section is None or current == section):
@@ -97,7 +100,13 @@ def parse_prices(text: str, origin: str, bundled: bool = False, known: Mapping[s
         values = _values(text, origin, data.get("prices", {}), "prices", None, problems)
         return PriceTable(values, {}, str(meta.get("source", "")), str(meta.get("read_on", ""))), problems
     known = known if known is not None else bundled_keys()
-    base_raw = {k: v for k, v in data.items() if k != "regions"}
+    # A copy of the bundled file is a valid user file: its [prices] are prices for every
+    # region and its [meta] is not a price.
+    base_raw = {k: v for k, v in data.items() if k not in ("regions", "meta", "prices")}
+    if isinstance(data.get("prices"), dict):
+        base_raw = {**data["prices"], **base_raw}
+    elif "prices" in data:
+        base_raw["prices"] = data["prices"]
     base = _values(text, origin, base_raw, None, known, problems)
     regions: dict[str, dict[str, Price]] = {}
     raw_regions = data.get("regions", {})
@@ -107,8 +116,8 @@ def parse_prices(text: str, origin: str, bundled: bool = False, known: Mapping[s
         raw_regions = {}
     for region, values in raw_regions.items():
         if not isinstance(values, dict):
-            line, col = _line_of(text, f"regions.{region}", None)
-            problems.append(error("price-file", f"regions.{region} must be a table", Span(origin, line, col, line, col + 1)))
+            line, col = _line_of(text, region, "regions")
+            problems.append(error("price-file", f"'regions.{region}' must be a table of prices, [regions.{region}]", Span(origin, line, col, line, col + len(region))))
             continue
         regions[region] = _values(text, origin, values, f"regions.{region}", known, problems)
     return PriceTable(base, regions), problems
@@ -116,6 +125,8 @@ def parse_prices(text: str, origin: str, bundled: bool = False, known: Mapping[s
 
 def _values(text: str, origin: str, raw: Mapping[str, Any], section: str | None, known: Mapping[str, Price] | None, problems: list[Diagnostic]) -> dict[str, Price]:
     out: dict[str, Price] = {}
+    # A report names the file and, for a one-region price, its section.
+    price_origin = origin if section is None or section == "prices" else f"{origin} [{section}]"
     for key, value in raw.items():
         line, col = _line_of(text, key, section)
         span = Span(origin, line, col, line, col + len(key))
@@ -125,10 +136,23 @@ def _values(text: str, origin: str, raw: Mapping[str, Any], section: str | None,
             continue
         amount = _decimal(value)
         if amount is None:
-            problems.append(error("price-file", f"price '{key}' must be a non-negative number, not {value!r}", span))
+            problems.append(error("price-file", f"price '{key}' must be a non-negative number, not {_toml(value)}", span))
             continue
-        out[key] = Price(key, amount, origin)
+        out[key] = Price(key, amount, price_origin)
     return out
+
+
+def _toml(value: Any) -> str:
+    """A value as the file wrote it (``true``, ``"abc"``), for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return str(value)
 
 
 def _decimal(value: Any) -> Decimal | None:

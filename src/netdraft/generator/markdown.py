@@ -1,0 +1,779 @@
+"""Markdown documentation of a network: a plain context rendered through Jinja2 template files."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+
+from netdraft.check import check_cost, check_path
+from netdraft.generator.explain import summary
+from netdraft.model import network as m
+from netdraft.model.values import HOURS_PER_MONTH, PortRange, Protocol
+from netdraft.sim.cost import Charge, CostReport, cents, estimate
+from netdraft.sim.prices import BUNDLED_NAME, PriceTable
+from netdraft.sim.trace import Trace
+
+#: The page template; the others are included from it (see docs/docs-command.md).
+PAGE_TEMPLATE = "network.md.j2"
+
+#: The built-in templates, in ``netdraft/generator/templates/``.
+TEMPLATE_NAMES = (
+    PAGE_TEMPLATE,
+    "vpc.md.j2",
+    "security.md.j2",
+    "connectivity.md.j2",
+    "flows.md.j2",
+    "expectations.md.j2",
+    "costs.md.j2",
+)
+
+#: The extension of the diagram written beside the page.
+IMAGE_FORMAT = "svg"
+
+Context = dict[str, Any]
+
+
+class TemplateProblem(Exception):
+    """A template cannot be read or rendered (a user's template, usually)."""
+
+
+# --- escaping ------------------------------------------------------------------------------------
+
+# Characters that start emphasis, code, links, HTML or table cells wherever they are.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+# A list marker, when the text starts a line: ``1. `` or ``1) ``, ``- `` or ``+ ``.
+_LIST_MARKER = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|(?=[+\-](?:\s|$)))")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def escape_md(value: object) -> str:
+    """Escape text so that Markdown shows it as written, in a paragraph, heading or table cell.
+
+    Backslash-escapes the characters that start emphasis, code spans, links, HTML and
+    strikethrough, ``#``, and the table cell separator ``|`` (GitHub reads ``\\|`` inside
+    tables); a leading list marker (``- ``, ``+ ``, ``1. ``) is escaped too, and line breaks
+    become spaces.
+
+    Args:
+        value: the text (converted with ``str``).
+
+    Returns:
+        The escaped text.
+    """
+    text = " ".join(str(value).splitlines())
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _ENTITY.sub("&amp;", text)
+    marker = _LIST_MARKER.match(text)
+    if marker is not None:
+        text = f"{text[: marker.end()]}\\{text[marker.end() :]}"
+    return text
+
+
+def code_span(value: object) -> str:
+    """Text as a Markdown code span that survives any backticks in it and table cells."""
+    text = " ".join(str(value).splitlines())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.startswith("`") or text.endswith("`"):
+        text = f" {text} "
+    text = text.replace("|", "\\|")  # GitHub splits table cells before it reads code spans
+    return f"{fence}{text}{fence}"
+
+
+# --- the context -----------------------------------------------------------------------------------
+
+
+def money(amount: Decimal) -> str:
+    """An amount in USD as the cost report prints it: rounded to the cent, thousands separated."""
+    return f"{cents(amount):,.2f}"
+
+
+def _ports(protocol: Protocol, ports: PortRange | None) -> str:
+    if protocol is Protocol.ALL:
+        return "all"
+    if not protocol.has_ports:
+        return "—"
+    return "all" if ports is None or (ports.low, ports.high) == (0, 65535) else str(ports)
+
+
+def _traffic(protocol: Protocol, port: int | None) -> str:
+    return protocol.value + (f" {port}" if port is not None else "")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count or 'no'} {word if count == 1 else word + 's'}"
+
+
+def _split_summary(trace: Trace) -> tuple[str, str]:
+    """The path of :func:`summary` without the drop code it ends with, and that code apart."""
+    path = summary(trace).partition("  ✗ ")[0]
+    code = trace.code.value if trace.code is not None and not trace.allowed else ""
+    return path, code
+
+
+def is_public(vpc: m.Vpc, subnet: m.Subnet) -> bool:
+    """Whether a subnet is public: its route table has a route to an internet gateway."""
+    table = vpc.route_tables[subnet.route_table]
+    return any(r.target.kind is m.TargetKind.INTERNET_GATEWAY for r in table.routes)
+
+
+def addresses_used(network: m.Network, vpc: m.Vpc, subnet: m.Subnet) -> int:
+    """Addresses taken in a subnet: instances, NAT gateways, endpoint and TGW attachment interfaces."""
+    used = sum(1 for inst in vpc.instances.values() if inst.subnet == subnet.name)
+    used += sum(1 for nat in vpc.nat_gateways.values() if nat.subnet == subnet.name)
+    used += sum(
+        1
+        for ep in vpc.endpoints.values()
+        if ep.kind is m.EndpointKind.INTERFACE and subnet.name in ep.subnets
+    )
+    for tgw in network.transit_gateways.values():
+        att = tgw.attachments.get(vpc.name)
+        if att is not None and att.kind is m.AttachmentKind.VPC and subnet.name in att.subnets:
+            used += 1  # the attachment's network interface
+    return used
+
+
+def _subnets(network: m.Network, vpc: m.Vpc) -> list[Context]:
+    rows = []
+    for s in vpc.subnets.values():
+        used = addresses_used(network, vpc, s)
+        rows.append(
+            {
+                "name": s.name,
+                "az": s.az,
+                "cidr": str(s.cidr),
+                "ipv6": str(s.ipv6) if s.ipv6 else "",
+                "public": is_public(vpc, s),
+                "access": "public" if is_public(vpc, s) else "private",
+                "public_ip_on_launch": s.public_ip_on_launch,
+                "route_table": s.route_table,
+                "network_acl": s.network_acl,
+                "size": int(s.cidr.num_addresses),
+                "usable": s.usable,
+                "used": used,
+                "free": s.usable - used,
+            }
+        )
+    return rows
+
+
+def _public_address(inst: m.Instance, subnet: m.Subnet) -> str:
+    if inst.public is m.PublicIp.ELASTIC:
+        return f"Elastic IP {inst.public_ip}" if inst.public_ip else "Elastic IP"
+    if inst.public is m.PublicIp.AUTO:
+        if inst.public_ip:
+            return f"public IP {inst.public_ip}"
+        return "auto-assigned on launch" if subnet.public_ip_on_launch else "auto-assigned"
+    return ""
+
+
+def _instances(vpc: m.Vpc) -> list[Context]:
+    rows = []
+    for inst in vpc.instances.values():
+        notes = []
+        if not inst.source_dest_check:
+            notes.append("source/destination check off")
+        if inst.stopped:
+            notes.append("stopped")
+        rows.append(
+            {
+                "name": inst.name,
+                "subnet": inst.subnet,
+                "ip": str(inst.ip),
+                "ipv6": str(inst.ipv6) if inst.ipv6 else "",
+                "public": _public_address(inst, vpc.subnets[inst.subnet]),
+                "security_groups": list(inst.security_groups or (vpc.default_security_group,)),
+                "notes": notes,
+            }
+        )
+    return rows
+
+
+_GATEWAY_KINDS = {
+    m.TargetKind.INTERNET_GATEWAY: "internet gateway",
+    m.TargetKind.EGRESS_ONLY_GATEWAY: "egress-only internet gateway",
+    m.TargetKind.VPN_GATEWAY: "virtual private gateway",
+}
+
+
+def _gateways(network: m.Network, vpc: m.Vpc) -> list[Context]:
+    rows = []
+    for gw in (vpc.internet_gateway, vpc.egress_only_gateway, vpc.vpn_gateway):
+        if gw is None:
+            continue
+        vpns = [v.name for v in network.vpns.values() if v.gateway == gw.name]
+        rows.append({"name": gw.name, "kind": _GATEWAY_KINDS[gw.kind], "vpns": vpns})
+    return rows
+
+
+def _nat_gateways(vpc: m.Vpc) -> list[Context]:
+    return [
+        {
+            "name": nat.name,
+            "subnet": nat.subnet,
+            "type": "private" if nat.private else "public",
+            "ip": str(nat.ip),
+            "public": "" if nat.private else (f"Elastic IP {nat.eip}" if nat.eip else "Elastic IP"),
+        }
+        for nat in vpc.nat_gateways.values()
+    ]
+
+
+def _endpoints(vpc: m.Vpc) -> list[Context]:
+    rows = []
+    for ep in vpc.endpoints.values():
+        interface = ep.kind is m.EndpointKind.INTERFACE
+        rows.append(
+            {
+                "name": ep.name,
+                "type": ep.kind.value,
+                "service": ep.service,
+                "route_tables": list(ep.route_tables),
+                "subnets": list(ep.subnets),
+                "addresses": [str(a) for a in ep.addresses],
+                "security_groups": list(
+                    ep.security_groups or ((vpc.default_security_group,) if interface else ())
+                ),
+            }
+        )
+    return rows
+
+
+def _route_tables(vpc: m.Vpc) -> list[Context]:
+    rows = []
+    for table in vpc.route_tables.values():
+        subnets = [s.name for s in vpc.subnets.values() if s.route_table == table.name]
+        if table.implicit and not subnets:
+            continue  # AWS's default main table, which no subnet uses: nothing to review
+        rows.append(
+            {
+                "name": table.name,
+                "main": table.main,
+                "implicit": table.implicit,
+                "subnets": subnets,
+                "propagations": list(table.propagations),
+                "routes": [
+                    {
+                        "destination": str(r.destination),
+                        "target": str(r.target),
+                        "target_kind": r.target.kind.value,
+                        "origin": r.origin.value,
+                    }
+                    for r in table.routes
+                ],
+            }
+        )
+    return rows
+
+
+def _sg_peer(peer: m.SgPeer) -> str:
+    return f"group {peer.group}" if isinstance(peer, m.GroupPeer) else str(peer)
+
+
+def _security_groups(vpc: m.Vpc) -> list[Context]:
+    users: dict[str, list[str]] = {name: [] for name in vpc.security_groups}
+    for inst in vpc.instances.values():
+        for group in inst.security_groups or (vpc.default_security_group,):
+            users[group].append(f"instance {inst.name}")
+    for ep in vpc.endpoints.values():
+        if ep.kind is m.EndpointKind.INTERFACE:
+            for group in ep.security_groups or (vpc.default_security_group,):
+                users[group].append(f"endpoint {ep.name}")
+    rows = []
+    for sg in vpc.security_groups.values():
+        if sg.default and not users[sg.name]:
+            continue  # the implicit default group, which nothing uses
+        rows.append(
+            {
+                "name": sg.name,
+                "default": sg.default,
+                "used_by": users[sg.name],
+                "rules": [
+                    {
+                        "direction": rule.direction.value,
+                        "protocol": rule.protocol.value,
+                        "ports": _ports(rule.protocol, rule.ports),
+                        "peer": _sg_peer(rule.peer),
+                    }
+                    for rule in (*sg.ingress, *sg.egress)
+                ],
+            }
+        )
+    return rows
+
+
+def _network_acls(vpc: m.Vpc) -> tuple[list[Context], Context | None]:
+    """The custom ACLs with their rules, and the default one when a subnet uses it."""
+    rows = []
+    default: Context | None = None
+    for acl in vpc.network_acls.values():
+        subnets = [s.name for s in vpc.subnets.values() if s.network_acl == acl.name]
+        if acl.default:
+            # Allow-all both ways: a sentence says it better than a table.
+            default = {"name": acl.name, "subnets": subnets} if subnets else None
+            continue
+        rules = []
+        for direction, listed in (("inbound", acl.inbound), ("outbound", acl.outbound)):
+            rules += [
+                {
+                    "direction": direction,
+                    "number": str(r.number),
+                    "action": r.action.value,
+                    "protocol": r.protocol.value,
+                    "ports": _ports(r.protocol, r.ports),
+                    "cidr": str(r.cidr),
+                }
+                for r in listed
+            ]
+            # AWS's final rule: what no numbered rule allows is denied.
+            rules.append(
+                {
+                    "direction": direction,
+                    "number": "*",
+                    "action": "deny",
+                    "protocol": "all",
+                    "ports": "all",
+                    "cidr": "any",
+                }
+            )
+        rows.append({"name": acl.name, "subnets": subnets, "rules": rules})
+    return rows, default
+
+
+def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
+    subnets = _subnets(network, vpc)
+    acls, default_acl = _network_acls(vpc)
+    public = sum(1 for s in subnets if s["public"])
+    return {
+        "first": first,
+        "name": vpc.name,
+        "region": vpc.region,
+        "cidrs": [str(c) for c in vpc.cidrs],
+        "ipv6": str(vpc.ipv6) if vpc.ipv6 else "",
+        "dhcp_domain": vpc.dhcp_domain or "",
+        "gateways": _gateways(network, vpc),
+        "subnets": subnets,
+        "has_ipv6_subnets": any(s["ipv6"] for s in subnets),
+        "azs": sorted({s.az for s in vpc.subnets.values()}),
+        "public_subnets": public,
+        "private_subnets": len(subnets) - public,
+        "usable": sum(s["usable"] for s in subnets),
+        "used": sum(s["used"] for s in subnets),
+        "instances": _instances(vpc),
+        "has_ipv6_instances": any(i.ipv6 for i in vpc.instances.values()),
+        "nat_gateways": _nat_gateways(vpc),
+        "endpoints": _endpoints(vpc),
+        "route_tables": _route_tables(vpc),
+        "security_groups": _security_groups(vpc),
+        "network_acls": acls,
+        "default_network_acl": default_acl,
+        "peerings": [p.name for p in network.peerings_of(vpc.name)],
+    }
+
+
+def _peerings(network: m.Network) -> list[Context]:
+    rows = []
+    for p in network.peerings.values():
+        ra, rb = network.vpcs[p.a].region, network.vpcs[p.b].region
+        rows.append(
+            {
+                "name": p.name,
+                "a": p.a,
+                "b": p.b,
+                "region_a": ra,
+                "region_b": rb,
+                "inter_region": ra != rb,
+            }
+        )
+    return rows
+
+
+def _transit_gateways(network: m.Network) -> list[Context]:
+    rows = []
+    for tgw in network.transit_gateways.values():
+        attachments = []
+        for att in tgw.attachments.values():
+            table = tgw.route_table_of(att.name)
+            azs: list[str] = []
+            if att.kind is m.AttachmentKind.VPC:
+                subnets = network.vpcs[att.name].subnets
+                azs = sorted({subnets[s].az for s in att.subnets if s in subnets})
+            attachments.append(
+                {
+                    "name": att.name,
+                    "type": att.kind.value,
+                    "subnets": list(att.subnets),
+                    "azs": azs,
+                    "route_table": table.name if table else "",
+                }
+            )
+        tables = [
+            {
+                "name": t.name,
+                "associations": list(t.associations),
+                "propagations": list(t.propagations),
+                "routes": [
+                    {
+                        "destination": str(r.destination),
+                        "target": r.attachment or "blackhole",
+                        "blackhole": r.attachment is None,
+                        "origin": r.origin.value,
+                    }
+                    for r in t.routes
+                ],
+            }
+            for t in tgw.route_tables.values()
+        ]
+        rows.append(
+            {
+                "name": tgw.name,
+                "region": tgw.region,
+                "attachments": attachments,
+                "route_tables": tables,
+            }
+        )
+    return rows
+
+
+def _vpns(network: m.Network) -> list[Context]:
+    rows = []
+    for vpn in network.vpns.values():
+        if vpn.gateway_kind is m.TargetKind.TRANSIT_GATEWAY:
+            gateway = f"transit gateway {vpn.gateway}"
+        else:
+            vpc = network.vpc_of_gateway(vpn.gateway)
+            gateway = f"virtual private gateway {vpn.gateway}" + (
+                f" (VPC {vpc.name})" if vpc else ""
+            )
+        rows.append(
+            {
+                "name": vpn.name,
+                "gateway": gateway,
+                "customer_gateway": vpn.customer_gateway,
+                "site": vpn.site,
+                "routing": vpn.routing.value,
+                "prefixes": [str(p) for p in vpn.prefixes],
+            }
+        )
+    return rows
+
+
+def _sites(network: m.Network) -> list[Context]:
+    return [
+        {
+            "name": site.name,
+            "cidrs": [str(c) for c in site.cidrs],
+            "customer_gateways": [
+                {"name": c.name, "ip": str(c.ip)} for c in site.customer_gateways.values()
+            ],
+            "hosts": [{"name": h.name, "ip": str(h.ip)} for h in site.hosts.values()],
+        }
+        for site in network.sites.values()
+    ]
+
+
+def _origin_name(origin: str) -> str:
+    # A price file by its name only: the page must not depend on where it was built.
+    return origin if origin == BUNDLED_NAME else Path(origin).name
+
+
+def _charge(c: Charge, flow: str = "") -> Context:
+    return {
+        "flow": flow,
+        "what": c.what,
+        "quantity": f"{c.quantity} {c.unit}",
+        "unit_price": str(c.unit_price),
+        "price_key": c.price_key,
+        "price_origin": _origin_name(c.price_origin),
+        "overridden": c.price_origin != BUNDLED_NAME,
+        "amount": money(c.amount),
+    }
+
+
+def _flows(report: CostReport) -> list[Context]:
+    rows = []
+    for name, fc in report.flows.items():
+        flow = fc.flow
+        path, code = _split_summary(fc.trace)
+        rows.append(
+            {
+                "name": name,
+                "source": flow.source.text,
+                "destination": flow.destination.text,
+                "traffic": _traffic(flow.protocol, flow.port),
+                "volume": str(flow.volume),
+                "return_volume": str(flow.return_volume) if flow.return_volume else "",
+                "verdict": fc.trace.verdict.value,
+                "allowed": fc.trace.allowed,
+                "code": code,
+                "reason": fc.trace.reason,
+                "path": path,
+                "cost": money(fc.total),
+            }
+        )
+    return rows
+
+
+def _costs(report: CostReport) -> Context:
+    origins = sorted(
+        {c.price_origin for f in report.flows.values() for c in f.charges}
+        | {c.price_origin for c in report.hourly}
+    )
+    prices = report.prices
+    return {
+        "flow_charges": [_charge(c, name) for name, fc in report.flows.items() for c in fc.charges],
+        "hourly": [_charge(c) for c in report.hourly],
+        "hours": HOURS_PER_MONTH,
+        "flows_total": money(report.flows_total),
+        "hourly_total": money(report.hourly_total),
+        "total": money(report.total),
+        "currency": "USD",
+        "price_files": [_origin_name(o) for o in origins if o != BUNDLED_NAME],
+        "bundled_source": prices.source,
+        "bundled_read_on": prices.read_on,
+    }
+
+
+def _expectations(network: m.Network, report: CostReport) -> tuple[list[Context], list[Context]]:
+    paths: list[Context] = []
+    costs: list[Context] = []
+    for exp in network.expectations:
+        if isinstance(exp, m.PathExpectation):
+            holds, trace, problem = check_path(network, exp)
+            path, code = _split_summary(trace)
+            paths.append(
+                {
+                    "line": exp.span.line,
+                    "source": exp.source.text,
+                    "destination": exp.destination.text,
+                    "traffic": _traffic(exp.protocol, exp.port),
+                    "verdict": exp.verdict.value,
+                    "via": exp.via or "",
+                    "because": exp.because or "",
+                    "holds": holds,
+                    "result": "holds" if holds else "fails",
+                    "problem": problem,
+                    "actual": trace.verdict.value,
+                    "code": code,
+                    "path": path,
+                }
+            )
+        else:
+            holds, actual = check_cost(report, exp)
+            costs.append(
+                {
+                    "line": exp.span.line,
+                    "flow": exp.subject or "",
+                    "subject": f"flow {exp.subject}" if exp.subject else "monthly total",
+                    "operator": exp.operator.value,
+                    "amount": f"{exp.amount:,.2f}",
+                    "actual": money(actual),
+                    "holds": holds,
+                    "result": "holds" if holds else "fails",
+                }
+            )
+    return paths, costs
+
+
+def build_context(network: m.Network, report: CostReport, image: str) -> Context:
+    """Everything a template shows, computed here: strings, numbers, booleans, lists and dicts.
+
+    Names and other text from the file are raw; templates escape them with the ``md``
+    filter. The keys are documented in ``docs/docs-command.md``.
+
+    Args:
+        network: the compiled network.
+        report: its cost report (:func:`netdraft.sim.cost.estimate`).
+        image: the diagram's file name, relative to the page.
+
+    Returns:
+        The template context.
+    """
+    source = Path(network.file).name
+    title = network.title or Path(network.file).stem
+    path_exps, cost_exps = _expectations(network, report)
+    results = [e["holds"] for e in (*path_exps, *cost_exps)]
+    vpcs = [_vpc(network, vpc, i == 0) for i, vpc in enumerate(network.vpcs.values())]
+    instances = sum(len(v.instances) for v in network.vpcs.values())
+    subnets = sum(len(v.subnets) for v in network.vpcs.values())
+    return {
+        "title": title,
+        "source": source,
+        "image": image,
+        "image_url": quote(image),
+        "regions": list(network.regions),
+        "vpcs": vpcs,
+        "peerings": _peerings(network),
+        "transit_gateways": _transit_gateways(network),
+        "vpns": _vpns(network),
+        "sites": _sites(network),
+        "flows": _flows(report),
+        "path_expectations": path_exps,
+        "cost_expectations": cost_exps,
+        "expectations": {
+            "total": len(results),
+            "holding": sum(results),
+            "failing": len(results) - sum(results),
+        },
+        "costs": _costs(report),
+        "counts": {
+            "regions": _plural(len(network.regions), "region"),
+            "vpcs": _plural(len(network.vpcs), "VPC"),
+            "subnets": _plural(subnets, "subnet"),
+            "instances": _plural(instances, "instance"),
+            "flows": _plural(len(network.flows), "flow"),
+        },
+    }
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+
+def environment(templates: str | Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: a user's templates first, then the built-in ones.
+
+    Args:
+        templates: a folder whose templates replace the built-in ones of the same name.
+
+    Returns:
+        An environment with ``StrictUndefined``, no HTML autoescaping, and the ``md``
+        (escape Markdown) and ``code`` (code span) filters.
+    """
+    loaders: list[jinja2.BaseLoader] = []
+    if templates is not None:
+        loaders.append(jinja2.FileSystemLoader(str(templates)))
+    loaders.append(jinja2.PackageLoader("netdraft.generator", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = escape_md
+    env.filters["code"] = code_span
+    return env
+
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
+def tidy(text: str) -> str:
+    """Drop trailing spaces, collapse runs of blank lines to one, end with one newline."""
+    text = _TRAILING_SPACE.sub("", text)
+    text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip("\n") + "\n"
+
+
+def render_markdown(context: Context, templates: str | Path | None = None) -> str:
+    """Render the page template with a context from :func:`build_context`.
+
+    Args:
+        context: the template context.
+        templates: a folder of templates overriding the built-in ones.
+
+    Returns:
+        The Markdown text, tidied (see :func:`tidy`).
+
+    Raises:
+        TemplateProblem: a template is missing, malformed, or uses an unknown variable.
+    """
+    env = environment(templates)
+    try:
+        text = env.get_template(PAGE_TEMPLATE).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateProblem(f"{_template_frame(exc)}no template named '{exc.name}'") from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem(f"{_template_frame(exc)}{exc.message or exc}") from exc
+    return tidy(text)
+
+
+def _template_frame(exc: BaseException) -> str:
+    """``file:line: `` of the innermost template frame of an error, from Jinja's traceback."""
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = f"{filename}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return where
+
+
+def diagram_bytes(network: m.Network, prices: PriceTable, fmt: str = IMAGE_FORMAT) -> bytes:
+    """The network's diagram, flows priced with ``prices``, drawn in memory (a temporary folder)."""
+    from netdraft.generator.diagram import render_view
+    from netdraft.generator.view import view_of
+
+    view = view_of(network, None, prices)
+    with tempfile.TemporaryDirectory(prefix="netdraft-docs-") as tmp:
+        out = Path(tmp) / f"diagram.{fmt}"
+        render_view(view, out)
+        return out.read_bytes()
+
+
+def build_docs(
+    network: m.Network, prices: PriceTable, stem: str, templates: str | Path | None = None
+) -> dict[str, bytes]:
+    """The documentation files of a network, in memory: the page and the diagram it embeds.
+
+    Args:
+        network: the compiled network.
+        prices: the price table for costs.
+        stem: the files' name without extension (``<stem>.md``, ``<stem>.svg``).
+        templates: a folder of templates overriding the built-in ones.
+
+    Returns:
+        File name → content, the image first, the page last.
+
+    Raises:
+        TemplateProblem: a template cannot be rendered.
+    """
+    image = f"{stem}.{IMAGE_FORMAT}"
+    report = estimate(network, prices)
+    page = render_markdown(build_context(network, report, image), templates)
+    return {image: diagram_bytes(network, prices), f"{stem}.md": page.encode("utf-8")}
+
+
+def write_docs(
+    network: m.Network,
+    prices: PriceTable,
+    out_dir: str | Path,
+    stem: str,
+    templates: str | Path | None = None,
+) -> list[Path]:
+    """Render the documentation in memory, then write each file atomically into ``out_dir``.
+
+    Args:
+        network: the compiled network.
+        prices: the price table for costs.
+        out_dir: the folder to write into (created when missing).
+        stem: the files' name without extension.
+        templates: a folder of templates overriding the built-in ones.
+
+    Returns:
+        The files written: the diagram, then the page.
+
+    Raises:
+        TemplateProblem: a template cannot be rendered (nothing is written).
+        OSError: a file cannot be written.
+    """
+    from netdraft.api import write_atomic
+
+    files = build_docs(network, prices, stem, templates)
+    written: list[Path] = []
+    for name, data in files.items():
+        target = Path(out_dir) / name
+        write_atomic(target, data)
+        written.append(target)
+    return written
