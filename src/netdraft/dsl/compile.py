@@ -565,7 +565,9 @@ class VpcBuilder:
         route_tables, main_rt, subnet_rt = self.route_tables(cidrs, ipv6, gateways)
         acls, default_acl, subnet_acl = self.acls(ipv6)
         subnets = {
-            n: m.Subnet(n, cidr, d.az.text, v6, pol, subnet_rt.get(n, main_rt), subnet_acl.get(n, default_acl), d.span)
+            n: m.Subnet(
+                n, cidr, d.az.text, v6, pol, subnet_rt.get(n, main_rt), subnet_acl.get(n, default_acl), d.span, d.cidr.span
+            )
             for n, (d, cidr, v6, pol) in subnets_pre.items()
             if cidr is not None
         }
@@ -591,6 +593,7 @@ class VpcBuilder:
             default_network_acl=default_acl,
             default_security_group=default_sg,
             span=s.decl.span,
+            cidr_spans=tuple(t.span for t in s.decl.cidrs),
         )
 
     def subnet_literals(self, d: st.SubnetDecl) -> tuple[st.SubnetDecl, IPv4Network | None, IPv6Network | None, bool]:

@@ -61,14 +61,14 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
                 yield error(
                     "subnet-cidr-size",
                     f"subnet '{s.name}' CIDR {s.cidr} is a /{s.cidr.prefixlen}: AWS allows /{low} to /{high}",
-                    s.span,
+                    _subnet_span(s),
                     f"use a /{high} or larger" if s.cidr.prefixlen > high else f"use a /{low} or smaller",
                 )
             if vpc.cidrs and not any(s.cidr.subnet_of(c) for c in vpc.cidrs):
                 yield error(
                     "subnet-outside-vpc",
                     f"subnet '{s.name}' CIDR {s.cidr} is not inside vpc '{vpc.name}'",
-                    s.span,
+                    _subnet_span(s),
                     "vpc CIDRs: " + ", ".join(map(str, vpc.cidrs)),
                 )
             if s.ipv6 is not None:
@@ -82,7 +82,7 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
                     yield error(
                         "subnet-overlap",
                         f"subnet '{s.name}' ({s.cidr}) overlaps subnet '{other.name}' ({other.cidr})",
-                        s.span,
+                        _subnet_span(s),
                         f"'{other.name}' is on line {other.span.line}",
                     )
                     break
@@ -186,4 +186,12 @@ def validate(network: m.Network) -> list[Diagnostic]:
 
 
 def _cidr_span(vpc: m.Vpc, text: str) -> Span:
+    """Where a VPC's CIDR is written (the VPC statement if it cannot be told)."""
+    for cidr, span in zip(vpc.cidrs, vpc.cidr_spans, strict=False):
+        if str(cidr) == text:
+            return span
     return vpc.span
+
+
+def _subnet_span(subnet: m.Subnet) -> Span:
+    return subnet.cidr_span if subnet.cidr_span.line else subnet.span

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
-from netdraft.model.values import IPAddress, IPNetwork, PortRange, Protocol, Span, Volume
+from netdraft.model.values import NO_SPAN, IPAddress, IPNetwork, PortRange, Protocol, Span, Volume
 
 
 class RouteOrigin(enum.Enum):
@@ -164,6 +164,7 @@ class Subnet:
     route_table: str  # effective: explicit association or the main table
     network_acl: str  # effective: custom ACL or the default one
     span: Span
+    cidr_span: Span = NO_SPAN  # where the IPv4 CIDR is written
 
     @property
     def usable(self) -> int:
@@ -252,6 +253,7 @@ class Vpc:
     default_network_acl: str
     default_security_group: str
     span: Span
+    cidr_spans: tuple[Span, ...] = ()  # where each IPv4 CIDR is written, in order
 
     def all_cidrs(self) -> tuple[IPNetwork, ...]:
         return (*self.cidrs, *((self.ipv6,) if self.ipv6 else ()))
