@@ -64,7 +64,8 @@ class Compiler:
         self.diagnostics: list[Diagnostic] = []
         self.vpcs: dict[str, _VpcScope] = {}
         self.regions: dict[str, st.RegionDecl] = {}
-        self.tgws: dict[str, tuple[st.TransitGatewayDecl, str]] = {}
+        self.tgws: dict[str, tuple[st.TransitGatewayDecl, str]] = {}  # with its region
+        self.tgw_decls: dict[str, st.TransitGatewayDecl] = {}
         self.peerings: dict[str, st.PeeringDecl] = {}
         self.sites: dict[str, st.SiteDecl] = {}
         self.vpns: dict[str, st.VpnDecl] = {}
@@ -191,11 +192,8 @@ class Compiler:
                     if isinstance(item, st.VpcDecl):
                         if self.declare(self.vpcs, item.name, _VpcScope(item, stmt.name.text), "vpc"):
                             self.collect_vpc(self.vpcs[item.name.text])
-                    else:
-                        if item.name.text in self.tgws:
-                            self.declare({item.name.text: self.tgws[item.name.text][0]}, item.name, item, "transit gateway")
-                        else:
-                            self.tgws[item.name.text] = (item, stmt.name.text)
+                    elif self.declare(self.tgw_decls, item.name, item, "transit gateway"):
+                        self.tgws[item.name.text] = (item, stmt.name.text)
             elif isinstance(stmt, st.PeeringDecl):
                 self.declare(self.peerings, stmt.name, stmt, "peering connection")
             elif isinstance(stmt, st.SiteDecl):
@@ -332,13 +330,13 @@ class Compiler:
     def build_vpn(self, decl: st.VpnDecl) -> m.Vpn | None:
         ok = True
         gw = decl.gateway.name
+        vgws = {s.gateways["vpn-gateway"].name.text for s in self.vpcs.values() if "vpn-gateway" in s.gateways}
         if gw in self.tgws:
             kind = m.TargetKind.TRANSIT_GATEWAY
-        elif gw in self.file_gateways and self.vpcs[self.file_gateways[gw]].gateways.get("vpn-gateway") is not None and self.vpcs[self.file_gateways[gw]].gateways["vpn-gateway"].name.text == gw:
+        elif gw in vgws:
             kind = m.TargetKind.VPN_GATEWAY
         else:
-            candidates = [*self.tgws, *(s.gateways["vpn-gateway"].name.text for s in self.vpcs.values() if "vpn-gateway" in s.gateways)]
-            self.unknown("vpn gateway or transit gateway", decl.gateway, candidates)
+            self.unknown("vpn gateway or transit gateway", decl.gateway, [*self.tgws, *vgws])
             kind, ok = m.TargetKind.VPN_GATEWAY, False
         cgw = decl.customer_gateway.name
         site = self.customer_gateways.get(cgw)
