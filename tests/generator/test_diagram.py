@@ -15,6 +15,7 @@ import pytest
 
 from netdraft.api import load_network
 from netdraft.cli import main
+from netdraft.generator import diagram
 from netdraft.generator.diagram import dot_source, dot_text, render, render_view
 from netdraft.generator.view import (
     ClusterKind,
@@ -117,6 +118,17 @@ def test_png_renders(path: Path, tmp_path: Path) -> None:
     out = tmp_path / "net.png"
     render(load_network(path), out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("suffix", ["svg", "png"])
+def test_icons_copied_when_imagepath_cannot_name_them(
+    suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    net = network("06")
+    render(net, tmp_path / f"a.{suffix}")
+    monkeypatch.setattr(diagram, "_imagepath_can_hold", lambda folder: False)
+    render(net, tmp_path / f"b.{suffix}")
+    assert (tmp_path / f"a.{suffix}").read_bytes() == (tmp_path / f"b.{suffix}").read_bytes()
 
 
 def test_dot_output_is_the_source(tmp_path: Path) -> None:

@@ -10,12 +10,15 @@ Choices that make the picture deterministic and portable:
 - Icons are written into each node's HTML label (``<IMG>`` in a fixed-size cell), so Graphviz
   sizes every node to fit its text and the icon never stretches. Their paths are relative to
   the folder that holds ``diagrams``' ``resources`` folder (``resources/aws/compute/ec2.png``),
-  so the DOT text holds no machine path; rendering copies the icons it needs next to it.
+  so the DOT text holds no machine path; rendering points Graphviz's ``imagepath`` there.
 - ``.dot`` output is the DOT source netdraft emits (before layout), the same text the golden
   tests compare. To render it yourself run Graphviz from the folder that holds ``resources``
   (the ``site-packages`` folder where ``diagrams`` is installed).
 - ``.svg`` output is self-contained: each distinct icon is embedded once, as a base64 PNG in a
   ``<symbol>`` under ``<defs>``, and every use of it is a ``<use>``; no link to a file remains.
+- Nodes, clusters and edges are ``diagrams`` objects, but they write their DOT statements
+  themselves, in order: ``graphviz``'s general quoting and its copying of nested subgraphs
+  cost more than netdraft's whole time budget on a 1,000-node network.
 - Security groups are label lines (``sg: web, ssh``) on instances and interface endpoints,
   see :mod:`netdraft.generator.view`.
 """
@@ -144,7 +147,9 @@ def _dot_id(value: str) -> str:
         return value
     if _PLAIN_ID.fullmatch(value) and value.lower() not in _KEYWORDS:
         return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if "\\" in value or '"' in value:
+        value = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{value}"'
 
 
 def _attr_list(attrs: dict[str, str]) -> str:
@@ -205,10 +210,15 @@ class _Cluster(diagrams.Cluster):  # type: ignore[misc]
     """
 
     def __init__(self, cluster_id: str, attrs: dict[str, str]) -> None:
-        super().__init__(label="")
+        # What diagrams.Cluster.__init__ does, less the subgraph object it would fill.
+        self.label = cluster_id
         self.name = f"cluster_{cluster_id}"
-        self.dot.name = self.name
         self.attrs = attrs
+        self._diagram = diagrams.getdiagram()
+        if self._diagram is None:
+            raise OSError("Global diagrams context not set up")
+        self._parent = diagrams.getcluster()
+        self.depth = self._parent.depth + 1 if self._parent is not None else 0
 
     def __enter__(self) -> _Cluster:
         indent = _indent(self._parent)
@@ -243,8 +253,11 @@ def _active(diagram: diagrams.Diagram) -> Iterator[diagrams.Diagram]:
         diagrams.setdiagram(None)
 
 
+_HTML_SPECIAL = re.compile(r"[&<>\"']")
+
+
 def _text(value: str) -> str:
-    return html.escape(value, quote=True)
+    return html.escape(value, quote=True) if _HTML_SPECIAL.search(value) else value
 
 
 def _node_label(node: Node) -> str:
@@ -533,13 +546,18 @@ def render_view(view: View, out_path: str | Path) -> None:
     write_atomic(out, _draw(view, fmt))
 
 
+def _imagepath_can_hold(folder: Path) -> bool:
+    """Whether Graphviz's ``imagepath`` (a list separated by ``os.pathsep``) can name a folder."""
+    return os.pathsep not in str(folder)
+
+
 def _draw(view: View, fmt: str) -> bytes:
     """Run Graphviz through ``diagrams`` in a fresh temporary folder and return the image."""
     root = _resources_root()
     with tempfile.TemporaryDirectory(prefix="netdraft-") as tmp:
         folder = Path(tmp)
         diagram = _build(view, str(folder / "diagram"), fmt)
-        if os.pathsep in str(root):  # cannot be an ``imagepath`` entry: copy the icons instead
+        if not _imagepath_can_hold(root):  # copy the icons next to the DOT file instead
             drawn = (n for n in view.all_nodes() if n.kind is not NodeKind.SPACER)
             for icon in sorted({icon_path(n.kind, n.service) for n in drawn}):
                 (folder / icon).parent.mkdir(parents=True, exist_ok=True)
