@@ -38,8 +38,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import diagrams
+import graphviz
 from diagrams.aws import compute, database, general, integration, network, storage
 
+from netdraft.generator.errors import RenderError
 from netdraft.generator.view import (
     Cluster,
     ClusterKind,
@@ -424,7 +426,7 @@ _ROW = {"style": "invis", "weight": "1"}
 _STACK = {"style": "invis", "weight": "10"}
 
 
-def _build(view: View, filename: str, outformat: str) -> diagrams.Diagram:
+def _build(view: View, filename: str, outformat: str, rows: bool = True) -> diagrams.Diagram:
     diagram = diagrams.Diagram(
         name="netdraft", filename=filename, direction="TB", outformat=outformat, show=False
     )
@@ -453,7 +455,7 @@ def _build(view: View, filename: str, outformat: str) -> diagrams.Diagram:
                     # (flat edges order a rank; weight 0 would be ignored).
                     pairs = itertools.pairwise(row)
                     indent = _indent(diagrams.getcluster())
-                    body.extend(_invisible_edges(pairs, _ROW, indent, rank_same=True))
+                    body.extend(_invisible_edges(pairs, _ROW, indent, rank_same=rows))
             for child in cluster.clusters:
                 add_cluster(child)
 
@@ -552,11 +554,29 @@ def _imagepath_can_hold(folder: Path) -> bool:
 
 
 def _draw(view: View, fmt: str) -> bytes:
+    """Run Graphviz through ``diagrams``; the image, or :class:`RenderError`.
+
+    Graphviz's ranking sometimes fails on a large graph whose rows are pinned to one
+    rank ("trouble in init_rank"); the diagram is then drawn again with the rows only
+    suggested (same edges, no ``rank=same``), which may let a long row wrap.
+    """
+    try:
+        return _draw_once(view, fmt, rows=True)
+    except graphviz.CalledProcessError as first:
+        try:
+            return _draw_once(view, fmt, rows=False)
+        except graphviz.CalledProcessError:
+            stderr = first.stderr.decode("utf-8", "replace") if isinstance(first.stderr, bytes) else str(first.stderr or "")
+            reason = next((line for line in stderr.splitlines() if line.strip()), "Graphviz failed")
+            raise RenderError(f"Graphviz could not lay out the diagram: {reason}") from None
+
+
+def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
     """Run Graphviz through ``diagrams`` in a fresh temporary folder and return the image."""
     root = _resources_root()
     with tempfile.TemporaryDirectory(prefix="netdraft-") as tmp:
         folder = Path(tmp)
-        diagram = _build(view, str(folder / "diagram"), fmt)
+        diagram = _build(view, str(folder / "diagram"), fmt, rows)
         if not _imagepath_can_hold(root):  # copy the icons next to the DOT file instead
             drawn = (n for n in view.all_nodes() if n.kind is not NodeKind.SPACER)
             for icon in sorted({icon_path(n.kind, n.service) for n in drawn}):
