@@ -432,3 +432,30 @@ def test_every_built_in_template_is_in_the_package() -> None:
 )
 def test_code_span(text: str, span: str) -> None:
     assert code_span(text) == span
+
+
+# --- the page as text, for hosts that draw the diagram themselves (the MkDocs plugin) -------------
+
+
+def test_page_markdown_without_image_and_with_headings_demoted() -> None:
+    network = network_of(SPEC / "examples" / "01-public-private-nat.nd")
+    text = markdown.page_markdown(network, bundled(), heading_offset=1)
+    assert "](" not in text.split("\n### ", 1)[0]  # no picture link under the title
+    assert text.startswith("## ") and "\n### VPC demo\n" in text
+    assert not any(line.startswith("# ") for line in text.splitlines())
+    full = markdown.page_markdown(network, bundled(), image="net.svg")
+    assert "](net.svg)" in full and full.startswith("# ")
+
+
+@pytest.mark.parametrize(
+    ("text", "levels", "expected"),
+    [
+        ("# A\n## B\n", 1, "## A\n### B\n"),
+        ("###### F\n", 2, "###### F\n"),
+        ("#hashtag\n", 1, "#hashtag\n"),
+        ("```\n# code\n```\n# T\n", 1, "```\n# code\n```\n## T\n"),
+        ("# A\n", 0, "# A\n"),
+    ],
+)
+def test_shift_headings(text: str, levels: int, expected: str) -> None:
+    assert markdown.shift_headings(text, levels) == expected

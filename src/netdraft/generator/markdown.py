@@ -698,6 +698,71 @@ def render_markdown(context: Context, templates: str | Path | None = None) -> st
     return tidy(text)
 
 
+_HEADING = re.compile(r"^(#{1,6})(?=[ \t]|$)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def shift_headings(text: str, levels: int) -> str:
+    """Demote every ATX heading (``# Title``) of a Markdown text by ``levels``, down to ``######``.
+
+    Lines inside fenced code blocks are left alone.
+
+    Args:
+        text: the Markdown text.
+        levels: how many levels deeper each heading goes (0 leaves the text as it is).
+
+    Returns:
+        The text with its headings demoted.
+    """
+    if levels <= 0:
+        return text
+    out: list[str] = []
+    fence = ""
+    for line in text.splitlines(keepends=True):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+        elif opening:
+            fence = opening.group(1)
+        else:
+            heading = _HEADING.match(line)
+            if heading:
+                hashes = "#" * min(6, len(heading.group(1)) + levels)
+                line = hashes + line[heading.end() :]
+        out.append(line)
+    return "".join(out)
+
+
+def page_markdown(
+    network: m.Network,
+    prices: PriceTable,
+    image: str = "",
+    templates: str | Path | None = None,
+    heading_offset: int = 0,
+) -> str:
+    """The documentation page of a network as Markdown text, in memory (nothing is written).
+
+    Args:
+        network: the compiled network.
+        prices: the price table for costs.
+        image: the diagram's URL relative to the page; empty leaves the picture out (for a
+            host page that shows the diagram itself, as the MkDocs plugin does).
+        templates: a folder of templates overriding the built-in ones.
+        heading_offset: how many levels to demote the page's headings (1 makes the title
+            an ``##`` heading, to sit inside another page).
+
+    Returns:
+        The Markdown text.
+
+    Raises:
+        TemplateProblem: a template cannot be rendered.
+    """
+    report = estimate(network, prices)
+    text = render_markdown(build_context(network, report, image), templates)
+    return shift_headings(text, heading_offset)
+
+
 def _template_frame(exc: BaseException) -> str:
     """``file:line: `` of the innermost template frame of an error, from Jinja's traceback."""
     where = ""

@@ -1,0 +1,163 @@
+"""A Pygments lexer for the netdraft language, so that ``.nd`` code is highlighted anywhere."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pygments.lexer import RegexLexer, default, words
+from pygments.token import (
+    Comment,
+    Keyword,
+    Name,
+    Number,
+    Operator,
+    Punctuation,
+    String,
+    Text,
+    Whitespace,
+)
+
+#: Every keyword of ``grammar/netdraft.lark``, longest first so ``route-table`` beats ``route``.
+KEYWORDS = (
+    "public-ip-on-launch",
+    "egress-only-gateway",
+    "source-dest-check",
+    "customer-gateway",
+    "internet-gateway",
+    "transit-gateway",
+    "security-group",
+    "dhcp-options",
+    "route-tables",
+    "network-acl",
+    "nat-gateway",
+    "route-table",
+    "vpn-gateway",
+    "elastic-ip",
+    "associate",
+    "blackhole",
+    "propagate",
+    "public-ip",
+    "interface",
+    "outbound",
+    "endpoint",
+    "instance",
+    "inbound",
+    "ingress",
+    "gateway",
+    "because",
+    "peering",
+    "private",
+    "stopped",
+    "subnets",
+    "attach",
+    "domain",
+    "egress",
+    "expect",
+    "prices",
+    "region",
+    "return",
+    "static",
+    "subnet",
+    "volume",
+    "title",
+    "route",
+    "flow",
+    "from",
+    "host",
+    "ipv6",
+    "main",
+    "cost",
+    "site",
+    "bgp",
+    "eip",
+    "vpc",
+    "vpn",
+    "via",
+    "az",
+    "in",
+    "ip",
+    "sg",
+    "to",
+)
+
+#: Keywords that declare a thing: the word after them is its name, even ``main`` or ``private``.
+DECLARATIONS = (
+    "egress-only-gateway",
+    "customer-gateway",
+    "internet-gateway",
+    "transit-gateway",
+    "security-group",
+    "network-acl",
+    "nat-gateway",
+    "route-table",
+    "vpn-gateway",
+    "endpoint",
+    "instance",
+    "peering",
+    "region",
+    "subnet",
+    "flow",
+    "host",
+    "site",
+    "vpc",
+    "vpn",
+)
+
+#: Protocol words (``PROTOCOL`` in the grammar).
+PROTOCOLS = ("icmpv6", "icmp", "tcp", "udp", "all")
+
+#: Verdicts and ACL actions, and the ``source-dest-check`` switch.
+CONSTANTS = ("allow", "deny", "on", "off")
+
+#: Endpoint words with a meaning of their own in ``flow``, ``expect`` and ``netdraft path``.
+BUILTINS = ("internet",)
+
+# A word is a whole name: not part of ``route-table`` nor of ``app.route``.
+_BEFORE = r"(?<![\w.-])"
+_AFTER = r"(?![\w-])"
+_OCTETS = r"\d{1,3}(?:\.\d{1,3}){3}"
+# Two colons at least, which tells an IPv6 address from a ``flow name:`` label.
+_IPV6 = r"[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*"
+
+
+class NetdraftLexer(RegexLexer):
+    """Highlights ``.nd`` files: keywords, names, addresses, ports, volumes, verdicts and codes."""
+
+    name = "netdraft"
+    aliases: ClassVar[list[str]] = ["netdraft", "nd"]
+    filenames: ClassVar[list[str]] = ["*.nd"]
+    mimetypes: ClassVar[list[str]] = ["text/x-netdraft"]
+    url = "https://pypi.org/project/netdraft/"
+
+    tokens: ClassVar[dict[str, list[Any]]] = {
+        "root": [
+            (r"\n", Whitespace),
+            (r"[ \t\f\r]+", Whitespace),
+            (r"#.*$", Comment.Single),
+            (r'"(?:[^"\\\n]|\\.)*"', String.Double),
+            (words(DECLARATIONS, prefix=_BEFORE, suffix=_AFTER), Keyword, "declared"),
+            (r"<->|->|<=|<|=", Operator),
+            (_BEFORE + _OCTETS + r"/\d{1,3}" + _AFTER, Number.Other),  # IPv4 CIDR
+            (_BEFORE + _IPV6 + r"/\d{1,3}" + _AFTER, Number.Other),  # IPv6 CIDR
+            (_BEFORE + _OCTETS + _AFTER, Number.Other),  # IPv4 address
+            (_BEFORE + _IPV6 + _AFTER, Number.Other),  # IPv6 address
+            (_BEFORE + r"\d+(?:\.\d+)?(?:MB|GB|TB)" + _AFTER, Number.Integer),  # volume
+            (_BEFORE + r"\d+-\d+" + _AFTER, Number.Integer),  # port range
+            (_BEFORE + r"\d+\.\d+" + _AFTER, Number.Float),  # amount
+            (_BEFORE + r"\d+" + _AFTER, Number.Integer),  # port, rule number, amount
+            (r"[{};:,.]", Punctuation),
+            (words(KEYWORDS, prefix=_BEFORE, suffix=_AFTER), Keyword),
+            (words(PROTOCOLS, prefix=_BEFORE, suffix=_AFTER), Keyword.Type),
+            (words(CONSTANTS, prefix=_BEFORE, suffix=_AFTER), Keyword.Constant),
+            (words(BUILTINS, prefix=_BEFORE, suffix=_AFTER), Name.Builtin),
+            (_BEFORE + r"[A-Z][A-Z0-9_]*" + _AFTER, Name.Exception),  # explanation code
+            (r"[A-Za-z_][A-Za-z0-9_-]*", Name),
+            (r"[0-9A-Za-z-]+", Text),  # a DHCP domain label such as ``1a`` after a dot
+        ],
+        # The name a declaration gives, whatever the word: ``subnet private``, ``route-table main``.
+        "declared": [
+            (r"[ \t]+", Whitespace),
+            (r"[A-Za-z_][A-Za-z0-9_-]*", Name, "#pop"),
+            default("#pop"),
+        ],
+    }

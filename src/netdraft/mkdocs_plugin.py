@@ -1,0 +1,585 @@
+"""The MkDocs plugin: fenced ``netdraft`` blocks in pages become diagrams, each drawn once and cached."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import importlib.metadata
+import json
+import re
+import shlex
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from netdraft import api
+from netdraft.dsl.diagnostics import Diagnostic, error, render, sort_key
+from netdraft.model.network import Network
+from netdraft.model.values import Span
+from netdraft.sim.prices import PriceTable
+from netdraft.sim.trace import Query
+
+log = get_plugin_logger(__name__)
+
+#: How a diagram goes into the page: inline ``<svg>``, or an ``<img>`` of a file in the site.
+EMBEDS = ("inline", "file")
+
+#: Where ``embed: file`` diagrams go in the built site.
+SITE_FOLDER = "assets/netdraft"
+
+#: The options a fence may set (``src`` and ``highlight`` only there, the others in mkdocs.yml too).
+FENCE_OPTIONS = ("src", "embed", "docs", "source", "highlight")
+
+# Visible with any theme; a site's CSS can restyle ``.netdraft-error`` further.
+_ERROR_STYLE = "border-left:4px solid #d93025;padding-left:0.5em"
+
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
+
+
+class NetdraftConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs leaves __init_subclass__ untyped
+    """The plugin's options in ``mkdocs.yml`` (each fence may override ``embed``, ``docs``, ``source``)."""
+
+    embed = c.Choice(EMBEDS, default="inline")
+    docs = c.Type(bool, default=False)
+    source = c.Type(bool, default=False)
+    cache_dir = c.Type(str, default=".cache/netdraft")
+    prices = c.Optional(c.File(exists=True))
+
+
+# --- fences -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Fence:
+    """A fenced ``netdraft`` block of a page.
+
+    ``start`` is the index of the opening line among the page's lines, ``end`` the index
+    after the closing line; ``info`` is what follows ``netdraft`` on the opening line.
+    """
+
+    start: int
+    end: int
+    info: str
+    body: str
+
+
+_OPENING = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_LANGUAGE = re.compile(r"netdraft(?![\w-])")
+
+
+def find_fences(markdown: str) -> list[Fence]:
+    """The top-level fenced ``netdraft`` blocks of a Markdown text, in order.
+
+    A ``netdraft`` fence inside another fenced block (a longer fence showing the syntax,
+    say) is code, not a diagram. An unclosed fence runs to the end of the text, as in
+    CommonMark.
+
+    Args:
+        markdown: the page's Markdown.
+
+    Returns:
+        The blocks found.
+    """
+    lines = markdown.splitlines()
+    fences: list[Fence] = []
+    i = 0
+    while i < len(lines):
+        opening = _OPENING.match(lines[i])
+        if opening is None or (opening["fence"][0] == "`" and "`" in opening["info"]):
+            i += 1
+            continue
+        mark = opening["fence"]
+        closing = re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$")
+        j = i + 1
+        while j < len(lines) and not closing.match(lines[j]):
+            j += 1
+        info = opening["info"].strip()
+        language = _LANGUAGE.match(info)
+        if language is not None:
+            indent = len(opening["indent"])
+            body = [_dedent(line, indent) + "\n" for line in lines[i + 1 : j]]
+            fences.append(
+                Fence(i, min(j + 1, len(lines)), info[language.end() :].strip(), "".join(body))
+            )
+        i = j + 1
+    return fences
+
+
+def _dedent(line: str, width: int) -> str:
+    """A fenced line less the opening fence's indentation (at most that many spaces)."""
+    spaces = len(line) - len(line.lstrip(" "))
+    return line[min(spaces, width) :]
+
+
+@dataclasses.dataclass(frozen=True)
+class BlockOptions:
+    """What one block asks for: the site's defaults with the fence's own options applied."""
+
+    embed: str = "inline"
+    docs: bool = False
+    source: bool = False
+    highlight: tuple[str, ...] = ()
+    src: str = ""
+
+
+def parse_options(info: str, defaults: BlockOptions) -> BlockOptions:
+    """Read a fence's options: ``{src="net.nd" embed=file docs=true highlight="a b tcp 22"}``.
+
+    The braces are optional; values are shell-quoted words; a bare name means ``true``.
+
+    Args:
+        info: what follows ``netdraft`` on the opening line.
+        defaults: the options from ``mkdocs.yml``.
+
+    Returns:
+        The block's options.
+
+    Raises:
+        ValueError: an unknown option or a value it cannot take (the message says which).
+    """
+    text = info.strip()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise ValueError(f"cannot read the fence options '{info}': {exc}") from exc
+    options = defaults
+    for word in words:
+        name, equals, value = word.partition("=")
+        if not equals:
+            value = "true"
+        if name not in FENCE_OPTIONS:
+            known = ", ".join(FENCE_OPTIONS)
+            raise ValueError(f"unknown fence option '{name}' (known: {known})")
+        if name == "embed":
+            if value not in EMBEDS:
+                raise ValueError(f"embed={value!r}: use embed=inline or embed=file")
+            options = dataclasses.replace(options, embed=value)
+        elif name in ("docs", "source"):
+            flag = value.lower()
+            if flag not in _TRUE | _FALSE:
+                raise ValueError(f"{name}={value!r}: use {name}=true or {name}=false")
+            if name == "docs":
+                options = dataclasses.replace(options, docs=flag in _TRUE)
+            else:
+                options = dataclasses.replace(options, source=flag in _TRUE)
+        elif name == "highlight":
+            query = tuple(value.split())
+            if not 2 <= len(query) <= 4:
+                raise ValueError(f'highlight="{value}": give SRC DST [PROTO [PORT]]')
+            options = dataclasses.replace(options, highlight=query)
+        else:
+            options = dataclasses.replace(options, src=value)
+    return options
+
+
+# --- outputs ----------------------------------------------------------------------------------
+
+_PROLOGUE = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.DOTALL)
+_ID = re.compile(r'\bid="([^"]+)"')
+_HREF = re.compile(r'((?:xlink:)?href)="#([^"]+)"')
+_URL = re.compile(r"url\(#([^)]+)\)")
+_SVG_TAG = re.compile(r"<svg\b")
+
+
+def inline_svg(svg: str, prefix: str) -> str:
+    """An SVG document made fit to sit in an HTML page beside others.
+
+    The XML prologue and comments go; every ``id`` (and every reference to one) gets
+    ``prefix``, so that two diagrams on one page never share an id; blank lines go (they
+    would end an HTML block in Markdown); the picture shrinks to the page's width.
+
+    Args:
+        svg: the SVG document.
+        prefix: a prefix unique to this diagram.
+
+    Returns:
+        The ``<svg>`` element's text.
+    """
+    text = _PROLOGUE.sub("", svg)
+    text = _ID.sub(lambda m: f'id="{prefix}{m[1]}"', text)
+    text = _HREF.sub(lambda m: f'{m[1]}="#{prefix}{m[2]}"', text)
+    text = _URL.sub(lambda m: f"url(#{prefix}{m[1]})", text)
+    text = _SVG_TAG.sub('<svg style="max-width:100%;height:auto"', text, count=1)
+    return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def code_fence(text: str, language: str = "nd") -> str:
+    """A Markdown fenced code block holding ``text`` whatever backticks it contains."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    mark = "`" * max(3, longest + 1)
+    return f"{mark}{language}\n{text.rstrip()}\n{mark}"
+
+
+def renderer_fingerprint() -> str:
+    """A digest of everything that draws: netdraft's own files, ``diagrams`` and Graphviz.
+
+    Part of every cache key, so that a new netdraft, a changed template or another
+    Graphviz draws every diagram anew.
+    """
+    digest = hashlib.sha256()
+    for name in ("netdraft", "diagrams", "graphviz"):
+        try:
+            digest.update(f"{name} {importlib.metadata.version(name)}\n".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name} -\n".encode())
+    package = Path(__file__).parent
+    for file in sorted(package.rglob("*")):
+        if file.suffix in (".py", ".lark", ".toml", ".j2") and "__pycache__" not in file.parts:
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes())
+    try:
+        dot = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=False, timeout=30)
+        digest.update((dot.stderr + dot.stdout).encode())
+    except (OSError, subprocess.SubprocessError):
+        digest.update(b"no dot")
+    return digest.hexdigest()
+
+
+def block_key(
+    fingerprint: str, text: str, name: str, options: BlockOptions, prices: dict[str, str]
+) -> str:
+    """The cache key of a block: a SHA-256 of all that its drawing and its page depend on.
+
+    Args:
+        fingerprint: :func:`renderer_fingerprint`.
+        text: the network's source.
+        name: the source's file name (the generated page names it).
+        options: the block's options (only ``highlight`` changes the drawing).
+        prices: price file name → text, for every price file used.
+
+    Returns:
+        A hex digest.
+    """
+    data = {
+        "renderer": fingerprint,
+        "text": text,
+        "name": name,
+        "highlight": list(options.highlight),
+        "prices": sorted((Path(k).name, v) for k, v in prices.items()),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+# --- the plugin -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _PageContext:
+    """A page as the blocks of it need it: its name in messages, folder, text and URL."""
+
+    display: str
+    path: Path
+    source: str
+    line_offset: int  # lines of front matter above the Markdown the plugin is given
+    url: str
+
+
+def _body_offset(source: str, markdown: str) -> int:
+    """How many lines of the page file come before the Markdown body (YAML front matter)."""
+    if markdown and source.endswith(markdown):
+        return source[: len(source) - len(markdown)].count("\n")
+    return 0
+
+
+class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-call]
+    """Turns fenced ``netdraft`` blocks into diagrams (and generated documentation).
+
+    Diagnostics are logged as MkDocs warnings, so ``mkdocs build --strict`` fails on them;
+    without ``--strict`` the page shows them where the diagram would be.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.renders = 0  # diagrams drawn in this build
+        self.reused = 0  # diagrams taken from the cache
+        self.errors = 0  # blocks with errors
+        self._root = Path.cwd()
+        self._docs_dir = Path.cwd()
+        self._cache = Path.cwd()
+        self._fingerprint = ""
+        self._site_files: dict[str, Path] = {}
+        self._watch: set[str] = set()
+
+    # -- events --
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Resolve the cache folder (next to ``mkdocs.yml``, never inside ``docs_dir``)."""
+        self._root = (
+            Path(config.config_file_path).resolve().parent
+            if config.config_file_path
+            else Path.cwd()
+        )
+        self._docs_dir = Path(config.docs_dir).resolve()
+        self._cache = (self._root / self.config.cache_dir).resolve()
+        if self._cache == self._docs_dir or self._docs_dir in self._cache.parents:
+            raise PluginError(
+                f"netdraft: cache_dir '{self.config.cache_dir}' is inside docs_dir: choose a folder outside it"
+            )
+        self._fingerprint = renderer_fingerprint()
+        self.renders = self.reused = self.errors = 0
+        self._site_files.clear()
+        if self.config.prices:
+            self._watch.add(str(self.config.prices))
+        return config
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Replace each ``netdraft`` fence of the page with its diagram (or its diagnostics)."""
+        fences = find_fences(markdown)
+        if not fences:
+            return None
+        lines = markdown.splitlines()
+        context = self._page_context(page, markdown)
+        out: list[str] = []
+        last = 0
+        for fence in fences:
+            out.extend(lines[last : fence.start])
+            out.extend(["", self._block(fence, context), ""])
+            last = fence.end
+        out.extend(lines[last:])
+        return "\n".join(out) + "\n"
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Copy the ``embed: file`` diagrams from the cache into the site."""
+        for name, cached in sorted(self._site_files.items()):
+            target = Path(config.site_dir) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, target)
+        total = self.renders + self.reused
+        if total or self.errors:
+            log.info(
+                f"{total} diagram{'s' * (total != 1)}: {self.renders} drawn, "
+                f"{self.reused} from the cache ({self._display(str(self._cache))})"
+                + (
+                    f"; {self.errors} block{'s' * (self.errors != 1)} with errors"
+                    if self.errors
+                    else ""
+                )
+            )
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer | None:
+        """Watch the ``.nd`` and price files that pages include from outside ``docs_dir``."""
+        for path in sorted(self._watch):
+            server.watch(path)
+        return server
+
+    # -- one block --
+
+    def _page_context(self, page: Page, markdown: str) -> _PageContext:
+        if page.file.abs_src_path:
+            path = Path(page.file.abs_src_path).resolve()
+            try:
+                source = page.file.content_string.replace("\r\n", "\n")
+            except (OSError, UnicodeDecodeError):
+                source = markdown
+        else:
+            path = self._docs_dir / page.file.src_uri
+            source = markdown
+        display = self._display(str(path))
+        return _PageContext(display, path, source, _body_offset(source, markdown), page.url)
+
+    def _display(self, file: str) -> str:
+        """A file's name in messages: relative to the folder of ``mkdocs.yml`` when inside it."""
+        if file.startswith("<"):
+            return file
+        try:
+            return Path(file).resolve().relative_to(self._root).as_posix()
+        except ValueError:
+            return file
+
+    def _defaults(self) -> BlockOptions:
+        return BlockOptions(
+            embed=self.config.embed, docs=self.config.docs, source=self.config.source
+        )
+
+    def _block(self, fence: Fence, page: _PageContext) -> str:
+        """The Markdown/HTML that replaces one fence."""
+        line = fence.start + page.line_offset + 1
+        source_lines = page.source.splitlines()
+        width = len(source_lines[line - 1]) if 0 < line <= len(source_lines) else 1
+        where = Span(page.display, line, 1, line, width + 1)
+        sources = {page.display: page.source}
+        try:
+            options = parse_options(fence.info, self._defaults())
+        except ValueError as exc:
+            return self._report([error("fence-option", str(exc), where)], sources, "", None)
+
+        # The network's text, and how its positions map onto what the reader edits.
+        if options.src:
+            if fence.body.strip():
+                problem = error(
+                    "fence-option", f'a block with src="{options.src}" must be empty', where
+                )
+                return self._report([problem], sources, fence.body, None)
+            path = self._find(options.src, page.path.parent)
+            if path is None:
+                message = (
+                    f"no file '{options.src}' beside the page, in docs_dir or beside mkdocs.yml"
+                )
+                return self._report([error("file-not-found", message, where)], sources, "", None)
+            if self._docs_dir not in path.parents:
+                self._watch.add(str(path))
+            compiled = api.load(path)
+            text = compiled.text
+            shifts = {str(path): (self._display(str(path)), 0)}
+            note = f"in the netdraft block at {page.display}:{line}"
+        else:
+            text = fence.body
+            compiled = api.compile(text, str(page.path))
+            shifts = {str(page.path): (page.display, line)}
+            note = ""
+        sources.update({display: text for display, _ in shifts.values() if display != page.display})
+
+        def relocate(found: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[Diagnostic]:
+            return [self._relocate(d, shifts, note) for d in found]
+
+        diagnostics = relocate(compiled.diagnostics)
+        network = compiled.network
+        if not compiled.ok or network is None:
+            return self._report(diagnostics, sources, text if options.source else "", None)
+
+        table, problems, price_texts = api.load_prices(network, self.config.prices)
+        diagnostics += relocate(problems)
+        sources.update({self._display(k): v for k, v in price_texts.items()})
+        if any(d.is_error for d in problems):
+            return self._report(diagnostics, sources, text if options.source else "", None)
+
+        from netdraft.check import run_expectations
+
+        found, _count = run_expectations(network, table)
+        diagnostics += relocate(found)
+
+        highlight: Query | None = None
+        if options.highlight:
+            from netdraft.sim.query import parse_query
+
+            query = parse_query(network, *options.highlight)
+            if isinstance(query, list):
+                written = " ".join(options.highlight)
+                for d in query:
+                    diagnostics.append(
+                        dataclasses.replace(
+                            d, span=where, notes=(*d.notes, f'in highlight="{written}"')
+                        )
+                    )
+                return self._report(diagnostics, sources, text if options.source else "", None)
+            highlight = query
+
+        key = block_key(self._fingerprint, text, Path(network.file).name, options, price_texts)
+        try:
+            svg = self._drawing(key, network, highlight, table, where)
+            docs = self._page(key, network, table) if options.docs else ""
+        except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as exc:
+            # Graphviz's own errors can run to pages: the first line says enough.
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            reason = reason if len(reason) <= 300 else reason[:300] + "…"
+            raise PluginError(f"netdraft: cannot draw the block at {where}: {reason}") from exc
+        title = network.title or (Path(options.src).stem if options.src else "network diagram")
+        if options.embed == "file":
+            name = f"{SITE_FOLDER}/{key[:24]}.svg"
+            self._site_files[name] = svg
+            src = html.escape(get_relative_url(name, page.url), quote=True)
+            figure = f'<img src="{src}" alt="{html.escape(title, quote=True)}">'
+        else:
+            figure = inline_svg(svg.read_text("utf-8"), f"nd{key[:8]}-")
+        drawing = f'<div class="netdraft-diagram">\n{figure}\n</div>'
+        return self._report(diagnostics, sources, text if options.source else "", drawing, docs)
+
+    def _find(self, src: str, page_dir: Path) -> Path | None:
+        """A ``src=`` file: beside the page, else in ``docs_dir``, else beside ``mkdocs.yml``."""
+        for folder in (page_dir, self._docs_dir, self._root):
+            candidate = (folder / src).resolve()
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def _relocate(self, d: Diagnostic, shifts: dict[str, tuple[str, int]], note: str) -> Diagnostic:
+        """A diagnostic placed where the reader finds it: the page's line, or the included file's."""
+        display, shift = shifts.get(d.span.file, (self._display(d.span.file), 0))
+        s = d.span
+        span = Span(display, s.line + shift, s.column, s.end_line + shift, s.end_column)
+        return dataclasses.replace(d, span=span, notes=(*d.notes, note) if note else d.notes)
+
+    def _drawing(
+        self, key: str, network: Network, highlight: Query | None, table: PriceTable, where: Span
+    ) -> Path:
+        """The block's SVG in the cache, drawn only when no earlier build has drawn it."""
+        target = self._cache / f"{key}.svg"
+        if target.is_file():
+            self.reused += 1
+            log.debug(f"{where}: diagram {key[:12]} from the cache")
+            return target
+        from netdraft.generator.diagram import render  # imports `diagrams`: only when drawing
+
+        render(network, target, highlight=highlight, prices=table)
+        self.renders += 1
+        log.debug(f"{where}: diagram {key[:12]} drawn")
+        return target
+
+    def _page(self, key: str, network: Network, table: PriceTable) -> str:
+        """The block's generated documentation (Markdown), from the cache when there."""
+        from netdraft.generator.markdown import page_markdown
+
+        target = self._cache / f"{key}.md"
+        if target.is_file():
+            return target.read_text("utf-8")
+        text = page_markdown(network, table, heading_offset=1)
+        api.write_atomic(target, text)
+        return text
+
+    def _report(
+        self,
+        diagnostics: list[Diagnostic],
+        sources: dict[str, str],
+        code: str,
+        drawing: str | None,
+        docs: str = "",
+    ) -> str:
+        """Log the diagnostics and assemble the block's replacement.
+
+        Errors are MkDocs warnings (``--strict`` fails the build on them) and are shown on
+        the page above the diagram, or instead of it when there is none; netdraft's own
+        warnings are logged at info level, as they never fail a ``netdraft check``.
+        """
+        ordered = sorted(diagnostics, key=sort_key)
+        errors = [d for d in ordered if d.is_error]
+        for d in ordered:
+            text = render(d, sources.get(d.span.file))
+            if d.is_error:
+                log.warning(text)
+            else:
+                log.info(text)
+        parts: list[str] = []
+        if code:
+            parts.append(code_fence(code))
+        if errors:
+            self.errors += 1
+            shown = "\n".join(render(d, sources.get(d.span.file)) for d in errors)
+            parts.append(
+                f'<div class="netdraft-error" style="{_ERROR_STYLE}">\n'
+                f"<pre>{html.escape(shown, quote=False)}</pre>\n</div>"
+            )
+        if drawing is not None:
+            parts.append(drawing)
+        if docs:
+            parts.append(docs.rstrip("\n"))
+        return "\n\n".join(parts)

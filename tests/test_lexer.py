@@ -1,0 +1,82 @@
+"""The Pygments lexer: found by name and file name, no Error token on any example, tokens by kind."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
+from pygments.token import Comment, Error, Keyword, Name, Number, Operator, String, _TokenType
+
+from netdraft.lexer import CONSTANTS, KEYWORDS, PROTOCOLS, NetdraftLexer
+
+ROOT = Path(__file__).parent.parent
+GRAMMAR = ROOT / "src" / "netdraft" / "grammar" / "netdraft.lark"
+EXAMPLES = sorted((ROOT / "tests" / "spec" / "examples").glob("*.nd")) + sorted(
+    (ROOT / "examples").glob("*.nd")
+)
+
+
+def tokens(text: str) -> list[tuple[_TokenType, str]]:
+    return [(t, v) for t, v in NetdraftLexer().get_tokens(text) if v.strip()]
+
+
+@pytest.mark.parametrize("alias", ["netdraft", "nd"])
+def test_registered_by_name(alias: str) -> None:
+    assert isinstance(get_lexer_by_name(alias), NetdraftLexer)
+
+
+def test_registered_for_nd_files() -> None:
+    assert isinstance(get_lexer_for_filename("corp.nd"), NetdraftLexer)
+
+
+def test_every_grammar_keyword_is_known() -> None:
+    words = set(re.findall(r'"([a-z][a-z0-9-]*)"', GRAMMAR.read_text("utf-8")))
+    assert words <= set(KEYWORDS) | set(PROTOCOLS) | set(CONSTANTS)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_examples_have_no_error_token(path: Path) -> None:
+    text = path.read_text("utf-8")
+    found = list(NetdraftLexer().get_tokens(text))
+    assert [v for t, v in found if t in Error] == []
+    expected = text if text.endswith("\n") else text + "\n"  # Pygments ends the text with one
+    assert "".join(v for _, v in found) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "kind"),
+    [
+        ("vpc corp 10.0.0.0/16 {", "vpc", Keyword),
+        ("vpc corp 10.0.0.0/16 {", "corp", Name),
+        ("vpc corp 10.0.0.0/16 {", "10.0.0.0/16", Number),
+        ("subnet private 10.0.1.0/24 az us-east-1a", "private", Name),  # a name, not the keyword
+        ("subnet private 10.0.1.0/24 az us-east-1a", "us-east-1a", Name),
+        ("route-table public main {", "route-table", Keyword),
+        ("route-table public main {", "main", Keyword),
+        ("route ::/0 via eigw", "::/0", Number),
+        ("ipv6 2001:db8:1200::/56", "2001:db8:1200::/56", Number),
+        ("host dns1 192.168.0.10", "192.168.0.10", Number),
+        ("instance app in public-a ip 10.0.0.10 sg web, ssh", "public-a", Name),
+        ("inbound 110 allow tcp 1024-65535 from 0.0.0.0/0", "1024-65535", Number),
+        ("inbound 110 allow tcp 1024-65535 from 0.0.0.0/0", "110", Number),
+        ("inbound 110 allow tcp 1024-65535 from 0.0.0.0/0", "allow", Keyword.Constant),
+        ("inbound 110 allow tcp 1024-65535 from 0.0.0.0/0", "tcp", Keyword.Type),
+        ("flow backup: db -> s3 tcp 443 volume 500GB return 5GB", "500GB", Number),
+        ("flow backup: db -> s3 tcp 443 volume 500GB return 5GB", "->", Operator),
+        ("flow backup: db -> s3 tcp 443 volume 500GB return 5GB", "backup", Name),
+        ("peering a-b a <-> b", "<->", Operator),
+        ("expect x -> internet tcp 22 deny because NO_PUBLIC_IP", "NO_PUBLIC_IP", Name.Exception),
+        ("expect x -> internet tcp 22 deny because NO_PUBLIC_IP", "internet", Name.Builtin),
+        ("expect cost total <= 250.50", "<=", Operator),
+        ("expect cost total <= 250.50", "250.50", Number),
+        ('title "Corp network"  # shown on top', '"Corp network"', String),
+        ('title "Corp network"  # shown on top', "# shown on top", Comment),
+        ("instance natbox in a source-dest-check off", "off", Keyword.Constant),
+    ],
+)
+def test_token_kinds(text: str, word: str, kind: _TokenType) -> None:
+    found = [t for t, v in tokens(text) if v == word]
+    assert found, f"no token {word!r} in {tokens(text)}"
+    assert found[0] in kind

@@ -1,0 +1,334 @@
+"""The MkDocs plugin: real builds of small sites, strict failures, the cache, and fence parsing."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+
+from netdraft.mkdocs_plugin import (
+    BlockOptions,
+    NetdraftPlugin,
+    find_fences,
+    inline_svg,
+    parse_options,
+)
+
+NETWORK = """\
+title "Tiny"
+region us-east-1 {
+  vpc demo 10.0.0.0/16 {
+    internet-gateway igw
+    subnet web 10.0.0.0/24 az us-east-1a public-ip-on-launch
+    route-table public { route 0.0.0.0/0 via igw; associate web }
+    instance www in web
+  }
+}
+expect internet -> www tcp 22 deny because SG_INGRESS_MISMATCH
+"""
+
+# Line 10 of the page (after 3 lines of front matter) misspells the subnet.
+BROKEN_PAGE = """\
+---
+title: Broken
+---
+# Broken
+
+```netdraft
+region us-east-1 {
+  vpc demo 10.0.0.0/16 {
+    subnet a 10.0.0.0/24 az us-east-1a
+    route-table rt { associate privte-a }
+  }
+}
+```
+"""
+
+
+def make_site(root: Path, pages: dict[str, str], plugin: str = "  - netdraft\n") -> Path:
+    """A site with ``mkdocs.yml`` and the given pages under ``docs/``."""
+    (root / "mkdocs.yml").write_text(f"site_name: test\nplugins:\n{plugin}", "utf-8")
+    for name, text in pages.items():
+        page = root / "docs" / name
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(text, "utf-8")
+    return root
+
+
+def run_build(root: Path, strict: bool = False) -> MkDocsConfig:
+    """Build the site in-process and return its config (its plugin holds the counters)."""
+    config = load_config(str(root / "mkdocs.yml"), strict=strict)
+    build(config)
+    return config
+
+
+def plugin_of(config: MkDocsConfig) -> NetdraftPlugin:
+    plugin = config.plugins["netdraft"]
+    assert isinstance(plugin, NetdraftPlugin)
+    return plugin
+
+
+def listing(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def page_html(root: Path, name: str = "index") -> str:
+    path = root / "site" / ("index.html" if name == "index" else f"{name}/index.html")
+    return path.read_text("utf-8")
+
+
+# --- real builds ----------------------------------------------------------------------------
+
+
+def test_inline_block_becomes_an_svg(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.md": f"# Home\n\n```netdraft\n{NETWORK}```\n\nAfter.\n"})
+    config = run_build(site, strict=True)
+    html = page_html(site)
+    assert '<div class="netdraft-diagram">' in html
+    assert re.search(r"<svg[^>]*max-width:100%", html)
+    assert "```netdraft" not in html and "<p>After.</p>" in html
+    assert 'id="nd' in html  # ids are prefixed per diagram
+    assert plugin_of(config).renders == 1
+
+
+def test_file_embed_links_an_image_copied_into_the_site(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path, {"guide/net.md": f"# Net\n\n```netdraft {{embed=file}}\n{NETWORK}```\n"}
+    )
+    run_build(site, strict=True)
+    html = page_html(site, "guide/net")
+    src = re.search(r'<img src="([^"]+)" alt="Tiny">', html)
+    assert src is not None, html
+    image = (site / "site" / "guide" / "net" / src.group(1)).resolve()
+    assert image.is_file() and image.read_text("utf-8").lstrip().startswith("<?xml")
+    assert image.parent == (site / "site" / "assets" / "netdraft").resolve()
+
+
+def test_src_block_includes_a_file_and_docs_adds_the_generated_page(tmp_path: Path) -> None:
+    pages = {
+        "guide/index.md": '# Guide\n\n```netdraft {src="nets/tiny.nd" docs=true}\n```\n',
+        "guide/nets/tiny.nd": NETWORK,
+    }
+    site = make_site(tmp_path, pages)
+    run_build(site, strict=True)
+    html = page_html(site, "guide")
+    assert "<svg" in html
+    # The generated page follows, its headings one level down; no second picture link.
+    assert re.search(r"<h2[^>]*>Tiny</h2>", html)
+    assert re.search(r"<h3[^>]*>VPC demo</h3>", html)
+    assert "<img" not in html
+
+
+def test_source_option_shows_the_text_above_the_diagram(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.md": f"```netdraft {{source=true}}\n{NETWORK}```\n"})
+    run_build(site)
+    html = page_html(site)
+    assert html.index("internet-gateway igw") < html.index("<svg")
+
+
+def test_highlight_draws_the_path(tmp_path: Path) -> None:
+    fence = '```netdraft {highlight="internet www tcp 22"}'
+    site = make_site(tmp_path, {"index.md": f"{fence}\n{NETWORK}```\n"})
+    run_build(site, strict=True)
+    assert "SG_INGRESS_MISMATCH" in page_html(site)
+
+
+def test_broken_block_fails_strict_naming_page_line_and_code(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.md": "# Home\n", "broken.md": BROKEN_PAGE})
+    env = {**os.environ, "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "docs/broken.md:10:32: error[unknown-name]: no subnet named 'privte-a'" in done.stderr
+    assert " 10 |     route-table rt { associate privte-a }" in done.stderr
+    assert "Aborted with 1 warnings in strict mode!" in done.stdout + done.stderr
+
+
+def test_broken_block_without_strict_is_a_warning_and_the_page_shows_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    site = make_site(tmp_path, {"index.md": "# Home\n", "broken.md": BROKEN_PAGE})
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        config = run_build(site)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("docs/broken.md:10:32: error[unknown-name]" in w for w in warnings)
+    html = page_html(site, "broken")
+    assert '<div class="netdraft-error"' in html
+    assert "docs/broken.md:10:32: error[unknown-name]: no subnet named 'privte-a'" in html
+    assert "<svg" not in html
+    assert plugin_of(config).errors == 1
+
+
+def test_strict_in_process_aborts(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.md": BROKEN_PAGE})
+    with pytest.raises(Abort, match="strict mode"):
+        run_build(site, strict=True)
+
+
+def test_failed_expectation_is_an_error_but_the_diagram_is_drawn(tmp_path: Path) -> None:
+    network = NETWORK.replace("deny because SG_INGRESS_MISMATCH", "allow")
+    site = make_site(tmp_path, {"index.md": f"```netdraft\n{network}```\n"})
+    with pytest.raises(Abort):
+        run_build(site, strict=True)
+    run_build(site)
+    html = page_html(site)
+    assert "error[expect-failed]" in html and "<svg" in html
+    assert "docs/index.md:11:1: error[expect-failed]" in html  # the expect line of the page
+
+
+@pytest.mark.parametrize(
+    ("fence", "code"),
+    [
+        ("```netdraft {colour=red}", "fence-option"),
+        ("```netdraft {embed=popup}", "fence-option"),
+        ('```netdraft {highlight="www"}', "fence-option"),
+        ('```netdraft {highlight="nobody www tcp 22"}', "unknown-name"),
+        ('```netdraft {src="missing.nd"}', "file-not-found"),
+    ],
+)
+def test_fence_mistakes_are_diagnostics(tmp_path: Path, fence: str, code: str) -> None:
+    body = "" if "src=" in fence else NETWORK
+    site = make_site(tmp_path, {"index.md": f"# Home\n\n{fence}\n{body}```\n"})
+    run_build(site)
+    html = page_html(site)
+    assert f"docs/index.md:3:1: error[{code}]" in html, html
+
+
+def test_second_build_draws_nothing_and_docs_dir_is_untouched(tmp_path: Path) -> None:
+    pages = {
+        "index.md": f"```netdraft\n{NETWORK}```\n\n```netdraft {{embed=file docs=true}}\n{NETWORK}```\n",
+        "other.md": '```netdraft {src="net.nd" highlight="internet www tcp 22"}\n```\n',
+        "net.nd": NETWORK,
+    }
+    site = make_site(tmp_path, pages)
+    docs_before = listing(site / "docs")
+    first = plugin_of(run_build(site, strict=True))
+    assert (first.renders, first.reused) == (2, 1)  # the first two blocks share one drawing
+    cache = site / ".cache" / "netdraft"
+    cached = listing(cache)
+    assert len([name for name in cached if name.endswith(".svg")]) == 2
+    second = plugin_of(run_build(site, strict=True))
+    assert (second.renders, second.reused) == (0, 3)
+    assert listing(cache) == cached
+    assert listing(site / "docs") == docs_before
+    assert (site / "site" / "assets" / "netdraft").is_dir()
+
+
+def test_a_changed_block_is_drawn_again(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.md": f"```netdraft\n{NETWORK}```\n"})
+    run_build(site)
+    page = site / "docs" / "index.md"
+    page.write_text(page.read_text("utf-8").replace('"Tiny"', '"Small"'), "utf-8")
+    assert plugin_of(run_build(site)).renders == 1
+
+
+def test_cache_dir_inside_docs_dir_is_refused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    site = make_site(
+        tmp_path,
+        {"index.md": "# Home\n"},
+        plugin="  - netdraft:\n      cache_dir: docs/.cache\n",
+    )
+    with pytest.raises(Abort):  # MkDocs reports the plugin's PluginError and aborts
+        run_build(site)
+    assert "cache_dir 'docs/.cache' is inside docs_dir" in caplog.text
+    assert not (site / "docs" / ".cache").exists()
+
+
+def test_prices_option_reprices_flows(tmp_path: Path) -> None:
+    network = NETWORK + "flow web: www -> internet tcp 443 volume 100GB\n"
+    prices = tmp_path / "prices.toml"
+    prices.write_text("internet_out_per_gb = 0.5\n", "utf-8")
+    site = make_site(
+        tmp_path,
+        {"index.md": f"```netdraft\n{network}```\n"},
+        plugin="  - netdraft:\n      prices: prices.toml\n",
+    )
+    run_build(site, strict=True)
+    assert "$50.00/mo" in page_html(site)
+
+
+# --- fences and options ---------------------------------------------------------------------
+
+
+def test_find_fences_skips_fences_shown_inside_longer_fences() -> None:
+    text = (
+        "intro\n"
+        "````markdown\n```netdraft\nshown, not drawn\n```\n````\n"
+        "~~~netdraft {docs}\nregion r { }\n~~~\n"
+        "```netdraft-like\nnot ours\n```\n"
+        "  ```netdraft\n  title \"x\"\n  ```\n"
+    )
+    fences = find_fences(text)
+    assert [(f.start, f.end, f.info, f.body) for f in fences] == [
+        (6, 9, "{docs}", "region r { }\n"),
+        (12, 15, "", 'title "x"\n'),
+    ]
+
+
+def test_an_unclosed_fence_runs_to_the_end() -> None:
+    [fence] = find_fences("# t\n```netdraft\ntitle \"x\"\n")
+    assert (fence.start, fence.end, fence.body) == (1, 3, 'title "x"\n')
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        ("", BlockOptions()),
+        ("{}", BlockOptions()),
+        ("{embed=file}", BlockOptions(embed="file")),
+        ("embed=file docs", BlockOptions(embed="file", docs=True)),
+        ("{docs=false source=yes}", BlockOptions(source=True)),
+        ('{src="nets/a b.nd"}', BlockOptions(src="nets/a b.nd")),
+        ('{highlight="app-1 internet tcp 443"}', BlockOptions(highlight=("app-1", "internet", "tcp", "443"))),
+    ],
+)
+def test_parse_options(info: str, expected: BlockOptions) -> None:
+    assert parse_options(info, BlockOptions()) == expected
+
+
+@pytest.mark.parametrize(
+    ("info", "message"),
+    [
+        ("{size=big}", "unknown fence option 'size'"),
+        ("{embed=png}", "use embed=inline or embed=file"),
+        ("{docs=maybe}", "use docs=true or docs=false"),
+        ('{highlight="a"}', "give SRC DST [PROTO [PORT]]"),
+        ('{src="open}', "cannot read the fence options"),
+    ],
+)
+def test_parse_options_rejects(info: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_options(info, BlockOptions())
+
+
+def test_inline_svg_prefixes_ids_and_drops_the_prologue() -> None:
+    svg = (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<!-- Generated -->\n'
+        '<svg width="10pt" viewBox="0 0 10 10">\n\n<defs><symbol id="icon-a"/></defs>\n'
+        '<g id="node1"><use xlink:href="#icon-a"/><path fill="url(#grad)"/></g>\n</svg>\n'
+    )
+    out = inline_svg(svg, "p-")
+    assert out.startswith('<svg style="max-width:100%;height:auto" width="10pt"')
+    assert 'id="p-icon-a"' in out and 'id="p-node1"' in out
+    assert 'xlink:href="#p-icon-a"' in out and "url(#p-grad)" in out
+    assert "<?xml" not in out and "<!--" not in out and "\n\n" not in out
