@@ -810,35 +810,31 @@ class VpcBuilder:
         s = self.scope
         alloc = _Allocator(subnets)
         instances: dict[str, m.Instance] = {}
-        pending: list[tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option]]] = []
+        # Written addresses are taken first, so that automatic ones never collide with them.
+        pending: list[tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv4Address | None, IPv6Address | None]] = []
         for decl in s.instances.values():
             subnet_name = self.ref(decl.subnet, s.subnets, "subnet")
             opts = {o.keyword: o for o in _unique_options(self.c, decl.options)}
             if subnet_name is None or subnet_name not in subnets:
                 continue
             subnet = subnets[subnet_name]
+            written4: IPv4Address | None = None
+            written6: IPv6Address | None = None
             if "ip" in opts:
                 tok = _tok(opts["ip"].values[0])
-                ip = self.c.addr4(tok)
-                if ip is not None and self.check_address(ip, subnet, tok, alloc):
-                    alloc.take(subnet.name, ip)
-            pending.append((decl, subnet, opts))
-        for decl, subnet, opts in pending:
-            ip4 = self.c.addr4(_tok(opts["ip"].values[0])) if "ip" in opts else alloc.next(subnet.name)
+                written4 = self.c.addr4(tok)
+                if written4 is not None and self.check_address(written4, subnet, tok, alloc):
+                    alloc.take(subnet.name, written4)
+            if "ipv6" in opts:
+                written6 = self.written_ipv6(_tok(opts["ipv6"].values[0]), subnet, alloc)
+            pending.append((decl, subnet, opts, written4, written6))
+        for decl, subnet, opts, written4, written6 in pending:
+            ip4 = written4 if "ip" in opts else alloc.next(subnet.name)
             if ip4 is None:
                 continue
             ip6: IPv6Address | None = None
             if subnet.ipv6 is not None:
-                if "ipv6" in opts:
-                    v6 = self.c.addr(_tok(opts["ipv6"].values[0]))
-                    if isinstance(v6, IPv6Address):
-                        ip6 = v6
-                        if v6 not in subnet.ipv6:
-                            self.c.err("ip-outside-subnet", f"{v6} is not inside subnet '{subnet.name}' ({subnet.ipv6})", _tok(opts["ipv6"].values[0]).span)
-                else:
-                    ip6 = alloc.next6(subnet.name, subnet.ipv6)
-            elif "ipv6" in opts:
-                self.c.err("ip-outside-subnet", f"subnet '{subnet.name}' has no IPv6 CIDR", opts["ipv6"].span)
+                ip6 = written6 if "ipv6" in opts else alloc.next6(subnet.name, subnet.ipv6)
             public, public_ip = m.PublicIp.NONE, None
             for kw, kind in (("public-ip", m.PublicIp.AUTO), ("elastic-ip", m.PublicIp.ELASTIC)):
                 if kw in opts:
@@ -881,6 +877,25 @@ class VpcBuilder:
             endpoints[name] = self.endpoint(edecl, subnets, groups, alloc)
         self.check_capacity(subnets, alloc)
         return instances, nats, endpoints
+
+    def written_ipv6(self, tok: st.Tok, subnet: m.Subnet, alloc: _Allocator) -> IPv6Address | None:
+        """An instance's written IPv6 address, checked against its subnet and taken."""
+        if subnet.ipv6 is None:
+            self.c.err("ip-outside-subnet", f"subnet '{subnet.name}' has no IPv6 CIDR", tok.span)
+            return None
+        v6 = self.c.addr(tok)
+        if not isinstance(v6, IPv6Address):
+            if v6 is not None:
+                self.c.err("bad-address", f"'{tok.text}' is not an IPv6 address", tok.span)
+            return None
+        if v6 not in subnet.ipv6:
+            self.c.err("ip-outside-subnet", f"{v6} is not inside subnet '{subnet.name}' ({subnet.ipv6})", tok.span)
+            return None
+        if int(v6) in alloc.used6[subnet.name]:
+            self.c.err("duplicate-address", f"{v6} is already used in subnet '{subnet.name}'", tok.span)
+            return None
+        alloc.used6[subnet.name].add(int(v6))
+        return v6
 
     def check_address(self, ip: IPv4Address, subnet: m.Subnet, tok: st.Tok, alloc: _Allocator) -> bool:
         net = subnet.cidr
@@ -962,6 +977,7 @@ class _Allocator:
         self.used: dict[str, set[int]] = {n: set() for n in subnets}
         self.cursor: dict[str, int] = {n: int(s.cidr.network_address) + 4 for n, s in subnets.items()}
         self.used6: dict[str, set[int]] = {n: set() for n in subnets}
+        self.cursor6: dict[str, int] = {}
         self.wanted: dict[str, int] = {}
 
     def taken(self, subnet: str, ip: IPv4Address) -> bool:
@@ -984,11 +1000,14 @@ class _Allocator:
 
     def next6(self, subnet: str, net: IPv6Network) -> IPv6Address | None:
         used = self.used6[subnet]
-        n = int(net.network_address) + 4 + len(used)
+        n = self.cursor6.get(subnet, int(net.network_address) + 4)
+        while n in used:
+            n += 1
         if n > int(net.broadcast_address):
             # Only a block smaller than AWS's /64 runs out; validation reports its size.
             return None
         used.add(n)
+        self.cursor6[subnet] = n + 1
         return IPv6Address(n)
 
 
