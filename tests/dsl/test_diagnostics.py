@@ -247,7 +247,39 @@ INLINE_CASES = [
         """),
         WARNING, "nat-no-internet", 4, "private-a",
     ),
+    (
+        "duplicate-ipv6",
+        nd("""
+            region us-east-1 {
+              vpc v 10.0.0.0/16 {
+                ipv6 2001:db8::/56
+                subnet s 10.0.0.0/24 az us-east-1a ipv6 2001:db8::/64
+                instance a in s ipv6 2001:db8::4
+                instance b in s
+                instance c in s ipv6 2001:db8::4
+              }
+            }
+        """),
+        ERROR, "duplicate-address", 7, "2001:db8::4",
+    ),
 ]
+
+
+def test_automatic_ipv6_addresses_skip_written_ones() -> None:
+    text = nd("""
+        region us-east-1 {
+          vpc v 10.0.0.0/16 {
+            ipv6 2001:db8::/56
+            subnet s 10.0.0.0/24 az us-east-1a ipv6 2001:db8::/64
+            instance a in s ipv6 2001:db8::4
+            instance b in s
+          }
+        }
+    """)
+    network = api.compile(text, "v6.nd").network
+    assert network is not None
+    instances = network.vpcs["v"].instances
+    assert (str(instances["a"].ipv6), str(instances["b"].ipv6)) == ("2001:db8::4", "2001:db8::5")
 
 
 @pytest.mark.parametrize(
