@@ -13,6 +13,7 @@ from pathlib import Path
 
 from netdraft import api
 from netdraft.dsl.diagnostics import NetdraftError, render_all
+from netdraft.generator.errors import RenderError
 from netdraft.model.network import Network
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -168,6 +169,49 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---- netdraft import ---------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``netdraft import aws-json DIR -o FILE.nd`` and ``netdraft import aws --region R -o FILE.nd``."""
+    from netdraft import importer
+
+    out = Path(args.output)
+    try:
+        if args.source == "aws-json":
+            result = importer.from_json_dir(args.directory, str(out), args.region)
+        else:
+            result = importer.from_aws(args.region, args.profile, args.endpoint_url, str(out))
+    except importer.DumpError as exc:
+        raise UsageError(f"netdraft import: {exc}") from exc
+    api.write_atomic(out, result.text)
+    for message in result.warnings:
+        print(f"warning: {message}", file=sys.stderr)
+    compiled = api.compile(result.text, str(out))
+    if not compiled.ok:
+        print(render_all(compiled.diagnostics, compiled.sources()), file=sys.stderr)
+        print(f"{out}: written, but it does not compile", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"{out}: written ({len(result.warnings)} warning{'s' * (len(result.warnings) != 1)})")
+    return EXIT_OK
+
+
+def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    imp = sub.add_parser("import", help="write an .nd file from a real AWS network")
+    sources = imp.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    from_json = sources.add_parser("aws-json", help="from saved 'aws ec2 describe-*' JSON output")
+    from_json.add_argument("directory", metavar="DIR", help="the JSON files, flat or in [account/]region/ folders")
+    from_json.add_argument("-o", "--output", required=True, metavar="FILE.nd")
+    from_json.add_argument("--region", help="the region of files whose folder and content name none")
+    from_json.set_defaults(run=cmd_import)
+    live = sources.add_parser("aws", help="from an AWS account, live, through boto3")
+    live.add_argument("--region", required=True, action="append", help="a region to read (repeatable)")
+    live.add_argument("--profile", help="the AWS profile (default: the environment's credentials)")
+    live.add_argument("--endpoint-url", help=argparse.SUPPRESS)
+    live.add_argument("-o", "--output", required=True, metavar="FILE.nd")
+    live.set_defaults(run=cmd_import)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netdraft",
@@ -207,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     draw.add_argument(
         "--highlight", nargs="+", metavar="ARG", help="SRC DST [PROTO PORT]: a path drawn in colour"
     )
-    draw.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled")
+    draw.add_argument("--prices", metavar="FILE", help="a TOML price file for the flow costs")
     draw.set_defaults(run=cmd_render)
 
     docs = sub.add_parser("docs", help="write a Markdown page of the network and its diagram")
@@ -216,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--templates", metavar="DIR", help="templates replacing the built-in ones")
     docs.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled")
     docs.set_defaults(run=cmd_docs)
+
+    _add_import_parser(sub)
     return parser
 
 
@@ -230,6 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except NetdraftError as exc:
         print(exc.render(), file=sys.stderr)
+        return EXIT_ERRORS
+    except RenderError as exc:
+        print(f"netdraft: {exc}", file=sys.stderr)
         return EXIT_ERRORS
     except OSError as exc:
         print(f"netdraft: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)

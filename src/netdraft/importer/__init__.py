@@ -1,0 +1,55 @@
+"""Import real AWS networks: describe-* JSON or a live account → an inventory → an ``.nd`` file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from netdraft.importer.aws_json import Dump, DumpError, parse, read_dir
+from netdraft.importer.build import Imported, build
+
+__all__ = ["DumpError", "Imported", "from_aws", "from_json_dir"]
+
+
+def from_json_dir(directory: str | Path, output: str = "<import>", default_region: str | None = None) -> Imported:
+    """Import the AWS CLI output saved in a folder.
+
+    Args:
+        directory: the folder of ``aws ec2 describe-*`` JSON files, flat or in
+            ``[account/]region/`` folders.
+        output: the name of the file being written (for the syntax tree's spans).
+        default_region: the region of files whose folder and content name none.
+
+    Returns:
+        The ``.nd`` text and its warnings.
+
+    Raises:
+        DumpError: the folder cannot be read.
+    """
+    return build(read_dir(directory, default_region), output)
+
+
+def from_aws(
+    regions: Sequence[str],
+    profile: str | None = None,
+    endpoint_url: str | None = None,
+    output: str = "<import>",
+) -> Imported:
+    """Import the network of an AWS account, live, through boto3.
+
+    Args:
+        regions: the regions to read, one ``region`` block each.
+        profile: the AWS CLI profile to use (default: the environment's credentials).
+        endpoint_url: another EC2 endpoint (tests use a local moto server).
+        output: the name of the file being written (for the syntax tree's spans).
+
+    Returns:
+        The ``.nd`` text and its warnings.
+
+    Raises:
+        DumpError: boto3 is missing, or AWS cannot be reached or refuses a call.
+    """
+    from netdraft.importer.live import fetch
+
+    dumps = [Dump(region, None, ((f"aws ec2 ({region})", fetch(region, profile, endpoint_url)),)) for region in regions]
+    return build(parse(dumps), output)

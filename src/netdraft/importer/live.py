@@ -1,0 +1,140 @@
+"""Read an AWS account's network live: the describe-* calls through boto3, paginated.
+
+The only module that imports boto3 (lazily, so that netdraft runs without it). It returns
+one dict in the shape ``aws ec2 describe-*`` prints, every response's key merged, with
+each transit gateway route table carrying its ``Routes``, ``Propagations`` and
+``Associations`` (what :mod:`netdraft.importer.aws_json` reads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from netdraft.importer.aws_json import DumpError
+
+#: The EC2 calls, with the key of their output. Without the first seven there is no
+#: network to speak of; the others may be refused (a warning says what may be missing).
+EC2_CALLS: tuple[tuple[str, str], ...] = (
+    ("describe_vpcs", "Vpcs"),
+    ("describe_subnets", "Subnets"),
+    ("describe_route_tables", "RouteTables"),
+    ("describe_internet_gateways", "InternetGateways"),
+    ("describe_security_groups", "SecurityGroups"),
+    ("describe_network_acls", "NetworkAcls"),
+    ("describe_instances", "Reservations"),
+    ("describe_egress_only_internet_gateways", "EgressOnlyInternetGateways"),
+    ("describe_nat_gateways", "NatGateways"),
+    ("describe_network_interfaces", "NetworkInterfaces"),
+    ("describe_addresses", "Addresses"),
+    ("describe_vpc_peering_connections", "VpcPeeringConnections"),
+    ("describe_transit_gateways", "TransitGateways"),
+    ("describe_transit_gateway_attachments", "TransitGatewayAttachments"),
+    ("describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"),
+    ("describe_transit_gateway_route_tables", "TransitGatewayRouteTables"),
+    ("describe_vpn_gateways", "VpnGateways"),
+    ("describe_vpn_connections", "VpnConnections"),
+    ("describe_customer_gateways", "CustomerGateways"),
+    ("describe_vpc_endpoints", "VpcEndpoints"),
+    ("describe_dhcp_options", "DhcpOptions"),
+)
+REQUIRED_CALLS = 7
+
+#: Calls of other services whose resources the language cannot hold (they become warnings).
+OTHER_CALLS: tuple[tuple[str, str, str], ...] = (
+    ("elbv2", "describe_load_balancers", "LoadBalancers"),
+    ("elb", "describe_load_balancers", "LoadBalancerDescriptions"),
+    ("directconnect", "describe_direct_connect_gateways", "directConnectGateways"),
+    ("network-firewall", "list_firewalls", "Firewalls"),
+)
+
+
+def fetch(region: str, profile: str | None = None, endpoint_url: str | None = None) -> dict[str, Any]:
+    """Call every describe-* API of one region.
+
+    Args:
+        region: the AWS region.
+        profile: the profile of the AWS configuration files (default: the environment's).
+        endpoint_url: another endpoint for every service (a local moto server in tests).
+
+    Returns:
+        The responses, merged into one dict keyed as the AWS CLI prints them.
+
+    Raises:
+        DumpError: boto3 is not installed, or a call without which there is no network
+            fails (no credentials, no permission, no network).
+    """
+    try:
+        import boto3
+        from botocore.config import Config
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError as exc:
+        raise DumpError("the live import needs boto3: pip install 'netdraft[aws]'") from exc
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+        ec2 = session.client("ec2", endpoint_url=endpoint_url)
+        out: dict[str, Any] = {}
+        warnings: list[str] = []
+        for call, key in EC2_CALLS[:REQUIRED_CALLS]:
+            out[key] = _all(ec2, call, key)
+    except (BotoCoreError, ClientError) as exc:
+        raise DumpError(f"cannot read the network of {region}: {exc}") from exc
+    try:
+        for call, key in EC2_CALLS[REQUIRED_CALLS:]:
+            try:
+                out[key] = _all(ec2, call, key)
+            except ClientError as exc:
+                warnings.append(f"could not call {call} in {region} ({_reason(exc)}): those resources may be missing from the import")
+        for table in out.get("TransitGatewayRouteTables", []):
+            try:
+                _tgw_table(ec2, table)
+            except ClientError as exc:
+                tid = table.get("TransitGatewayRouteTableId")
+                warnings.append(f"could not read transit gateway route table '{tid}' in {region} ({_reason(exc)}): its routes are missing")
+    except BotoCoreError as exc:
+        raise DumpError(f"cannot read the network of {region}: {exc}") from exc
+    for service, call, key in OTHER_CALLS:
+        try:
+            config = Config(retries={"mode": "standard", "max_attempts": 2})
+            client = session.client(service, endpoint_url=endpoint_url, config=config)
+            out[key] = _all(client, call, key)
+        except Exception as exc:  # a missing permission or an unknown service must not stop the import
+            warnings.append(f"could not list {service} resources in {region} ({_reason(exc)}): they may be missing from the import")
+    if warnings:
+        out["NetdraftWarnings"] = warnings
+    return out
+
+
+def _reason(exc: Exception) -> str:
+    """A ClientError's code (``AccessDenied``…), or the exception's class."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        if code:
+            return str(code)
+    return type(exc).__name__
+
+
+def _all(client: Any, call: str, key: str, **params: Any) -> list[Any]:
+    """Every item of a call's output, following its pages."""
+    items: list[Any] = []
+    if client.can_paginate(call):
+        for page in client.get_paginator(call).paginate(**params):
+            items.extend(page.get(key) or [])
+    else:
+        items.extend(getattr(client, call)(**params).get(key) or [])
+    return items
+
+
+def _tgw_table(ec2: Any, table: dict[str, Any]) -> None:
+    """Add a transit gateway route table's routes, propagations and associations to it."""
+    tid = table["TransitGatewayRouteTableId"]
+    table["Associations"] = _all(ec2, "get_transit_gateway_route_table_associations", "Associations", TransitGatewayRouteTableId=tid)
+    table["Propagations"] = _all(ec2, "get_transit_gateway_route_table_propagations", "TransitGatewayRouteTablePropagations", TransitGatewayRouteTableId=tid)
+    response: Mapping[str, Any] = ec2.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=tid,
+        Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
+    )
+    table["Routes"] = list(response.get("Routes") or [])
+    if response.get("AdditionalRoutesAvailable"):
+        table["NetdraftRoutesTruncated"] = True

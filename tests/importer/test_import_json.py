@@ -1,0 +1,425 @@
+"""Importing saved ``aws ec2 describe-*`` output: golden files, reachability, and the mapping rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netdraft import api, importer
+from netdraft.cli import main
+from netdraft.dsl.fmt import format_text
+from netdraft.importer.aws_json import Dump, DumpError, parse, read_dir
+from netdraft.importer.build import build
+from netdraft.model.network import Network
+from netdraft.sim.path import trace
+from netdraft.sim.query import parse_query
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+UPDATE_GOLDEN = os.environ.get("NETDRAFT_UPDATE_GOLDEN") == "1"
+
+
+def imported(case: str) -> importer.Imported:
+    return importer.from_json_dir(FIXTURES / case, f"{case}.nd")
+
+
+def network_of(text: str) -> Network:
+    result = api.compile(text, "imported.nd")
+    assert result.ok, [d.headline() for d in result.diagnostics]
+    assert result.network is not None
+    return result.network
+
+
+# ---- golden files -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_import_matches_golden_file(case: str) -> None:
+    result = imported(case)
+    golden = FIXTURES / case / "expected.nd"
+    if UPDATE_GOLDEN:
+        golden.write_text(result.text, "utf-8")
+    assert result.text == golden.read_text("utf-8")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_import_compiles_and_is_formatted(case: str) -> None:
+    text = imported(case).text
+    network_of(text)
+    assert format_text(text)[0] == text
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_import_does_not_depend_on_the_order_of_the_input(case: str) -> None:
+    """AWS lists resources in no fixed order: the file is the same whatever the order."""
+
+    def reverse(value: Any) -> Any:
+        if isinstance(value, list):
+            return [reverse(v) for v in reversed(value)]
+        if isinstance(value, dict):
+            return {k: reverse(v) for k, v in reversed(list(value.items()))}
+        return value
+
+    root = FIXTURES / case
+    dumps = []
+    for folder in sorted({p.parent for p in root.rglob("*.json")}, reverse=True):
+        parts = folder.relative_to(root).parts
+        region = next((p for p in parts if "-" in p and p[-1].isdigit()), None)
+        account = next((p for p in parts if p.isdigit()), None)
+        responses = tuple((f.relative_to(root).as_posix(), reverse(json.loads(f.read_text("utf-8")))) for f in sorted(folder.glob("*.json"), reverse=True))
+        dumps.append(Dump(region, account, responses))
+    shuffled = build(parse(dumps), f"{case}.nd")
+    # Only the order of the warnings may differ.
+    body = [line for line in shuffled.text.splitlines() if not line.startswith("# warning")]
+    assert body == [line for line in imported(case).text.splitlines() if not line.startswith("# warning")]
+    assert sorted(shuffled.warnings) == sorted(imported(case).warnings)
+
+
+def _without_one_item() -> list[tuple[str, Path, str, int]]:
+    """Every way of leaving one resource out of the account's dump."""
+    found = []
+    for file in sorted((FIXTURES / "account").rglob("*.json")):
+        for key, items in json.loads(file.read_text("utf-8")).items():
+            if isinstance(items, list):
+                found += [(f"{file.name}:{key}[{i}]", file, key, i) for i in range(len(items))]
+    return found
+
+
+@pytest.mark.parametrize(("label", "file", "key", "index"), _without_one_item(), ids=lambda v: v if isinstance(v, str) else "")
+def test_partial_dumps_still_compile(label: str, file: Path, key: str, index: int) -> None:
+    """A dump that misses any one resource (a call not saved, a resource of another account,
+    a page lost) still imports to a file that compiles."""
+    root = FIXTURES / "account"
+    dumps = []
+    for folder in sorted({p.parent for p in root.rglob("*.json")}):
+        responses = []
+        for path in sorted(folder.glob("*.json")):
+            data = json.loads(path.read_text("utf-8"))
+            if path == file:
+                del data[key][index]
+            responses.append((path.name, data))
+        dumps.append(Dump(folder.name, folder.parent.name, tuple(responses)))
+    network_of(build(parse(dumps), "partial.nd").text)
+
+
+# ---- the imported networks behave as the accounts do --------------------------------------------
+
+# (case, src, dst, proto, port, verdict, the drop code or a component the path crosses)
+PATHS = [
+    ("account", "198.51.100.7", "bastion", "tcp", "22", "allow", None),
+    ("account", "203.0.113.50", "bastion", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
+    ("account", "bastion", "web-1", "tcp", "22", "allow", None),
+    ("account", "bastion", "db-1", "tcp", "5432", "deny", "SG_INGRESS_MISMATCH"),
+    ("account", "app-1", "db-1", "tcp", "5432", "allow", None),
+    ("account", "app-1", "internet", "tcp", "443", "allow", "nat-a"),
+    ("account", "app-1", "internet", "tcp", "80", "deny", "SG_EGRESS_MISMATCH"),
+    ("account", "db-1", "internet", "tcp", "443", "deny", "SG_EGRESS_MISMATCH"),
+    ("account", "monitor", "app-1", "tcp", "8080", "allow", "prod-to-shared"),
+    ("account", "dns-1", "app-1", "tcp", "8080", "deny", "SG_INGRESS_MISMATCH"),
+    ("account", "bastion", "app-2", "tcp", "22", "deny", "INSTANCE_STOPPED"),
+    ("account", "internet", "web-1", "tcp", "80", "deny", "NO_PUBLIC_IP"),
+    ("account", "app-1", "192.168.1.5", "tcp", "443", "allow", "dc1-vpn"),
+    ("account", "app-1", "172.16.5.5", "tcp", "443", "allow", "core-tgw"),
+    ("account", "monitor", "10.99.0.5", "tcp", "443", "deny", "BLACKHOLE_ROUTE"),
+    ("account", "monitor", "internet", "tcp", "443", "allow", "nat-a"),
+    ("account", "app-1", "dr-db", "tcp", "5432", "allow", "prod-to-dr"),
+    ("account", "app-1", "s3", "tcp", "443", "allow", "s3"),
+    ("account", "app-1", "ssm", "tcp", "443", "allow", "ssm"),
+    ("account", "2606:4700::1111", "bastion", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
+    ("account", "web-test", "2606:4700::1111", "tcp", "443", "allow", "prod-igw"),
+    ("flat", "worker", "internet", "tcp", "443", "allow", "nat-box"),
+    ("flat", "worker", "internet", "tcp", "22", "deny", "ACL_INBOUND_DENY"),
+    ("flat", "203.0.113.5", "web", "tcp", "443", "deny", "ACL_RETURN_DENY"),
+    ("flat", "web", "internet", "tcp", "443", "allow", None),
+    ("flat", "198.51.100.1", "web", "tcp", "22", "deny", "ACL_INBOUND_DENY"),
+    ("flat", "web", "worker", "tcp", "22", "deny", "ACL_OUTBOUND_DENY"),
+    ("flat", "worker", "web", "tcp", "443", "allow", None),
+]
+
+
+@pytest.fixture(scope="module")
+def networks() -> dict[str, Network]:
+    return {case: network_of(imported(case).text) for case in CASES}
+
+
+@pytest.mark.parametrize(("case", "src", "dst", "proto", "port", "expected", "detail"), PATHS)
+def test_imported_paths(networks: dict[str, Network], case: str, src: str, dst: str, proto: str, port: str, expected: str, detail: str | None) -> None:
+    network = networks[case]
+    query = parse_query(network, src, dst, proto, port)
+    assert not isinstance(query, list), [d.message for d in query]
+    result = trace(network, query)
+    assert result.verdict.value == expected, result.code
+    if expected == "deny":
+        assert result.code is not None and result.code.value == detail
+    elif detail is not None:
+        assert result.crosses(detail)
+
+
+# ---- warnings: what is not represented is listed, never dropped -----------------------------------
+
+
+def test_unrepresentable_resources_are_listed() -> None:
+    warnings = "\n".join(imported("account").warnings)
+    for expected in (
+        "load balancer 'prod-alb'",
+        "Direct Connect gateway 'corp-dx'",
+        "GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3'",
+        "(a Gateway Load Balancer or firewall endpoint)",
+        "via cagw-0123456789abcdef0",
+        "prefix list 'pl-0fa83cebf909345ca'",
+        "a rule for ESP",
+        "Lambda function 'billing-job-1f2e3d4c'",
+        "RDS database interface",
+        "direct-connect-gateway 'dxgw-0123456789abcdef'",
+        "peering 'pcx-0ab1000000000004'",
+    ):
+        assert expected in warnings
+    # The load balancer is listed once, from its describe call, not again from its interfaces.
+    assert warnings.count("load balancer 'prod-alb'") == 1
+
+
+def test_cli_writes_the_file_and_lists_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "account.nd"
+    assert main(["import", "aws-json", str(FIXTURES / "account"), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    text = out.read_text("utf-8")
+    in_file = [line.removeprefix("# ") for line in text.splitlines() if line.startswith("# warning: ")]
+    on_stderr = [line for line in captured.err.splitlines() if line.startswith("warning: ")]
+    assert in_file and in_file == on_stderr
+    assert f"{out}: written ({len(in_file)} warnings)" in captured.out
+    assert main(["check", str(out)]) == 0
+
+
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "aws-json", str(tmp_path / "missing"), "-o", str(tmp_path / "x.nd")]) == 2
+    (tmp_path / "empty").mkdir()
+    assert main(["import", "aws-json", str(tmp_path / "empty"), "-o", str(tmp_path / "x.nd")]) == 2
+    # AWS would refuse this subnet; the import says so and exits 1, but keeps the file.
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "vpcs.json").write_text(json.dumps({"Vpcs": [vpc("vpc-1", "10.0.0.0/16")]}))
+    (bad / "subnets.json").write_text(json.dumps({"Subnets": [subnet("subnet-1", "vpc-1", "10.9.0.0/24")]}))
+    assert main(["import", "aws-json", str(bad), "-o", str(tmp_path / "bad.nd")]) == 1
+    assert "subnet-outside-vpc" in capsys.readouterr().err
+    assert (tmp_path / "bad.nd").exists()
+
+
+def test_unreadable_dumps_raise(tmp_path: Path) -> None:
+    (tmp_path / "broken.json").write_text("{not json")
+    with pytest.raises(DumpError, match="not valid JSON"):
+        read_dir(tmp_path)
+    (tmp_path / "broken.json").write_text("[1, 2]")
+    with pytest.raises(DumpError, match="expected a JSON object"):
+        read_dir(tmp_path)
+
+
+# ---- the mapping rules, one at a time -----------------------------------------------------------------
+
+
+def vpc(vid: str, cidr: str, name: str | None = None, **extra: Any) -> dict[str, Any]:
+    tags = [{"Key": "Name", "Value": name}] if name else []
+    return {"VpcId": vid, "CidrBlock": cidr, "State": "available", "Tags": tags, **extra}
+
+
+def subnet(sid: str, vid: str, cidr: str, name: str | None = None, az: str = "us-east-1a", **extra: Any) -> dict[str, Any]:
+    tags = [{"Key": "Name", "Value": name}] if name else []
+    return {"SubnetId": sid, "VpcId": vid, "CidrBlock": cidr, "AvailabilityZone": az, "State": "available", "Tags": tags, **extra}
+
+
+def instance(iid: str, sid: str, ip: str, name: str, groups: list[str], **extra: Any) -> dict[str, Any]:
+    return {
+        "InstanceId": iid,
+        "SubnetId": sid,
+        "VpcId": "vpc-1",
+        "PrivateIpAddress": ip,
+        "State": {"Name": "running"},
+        "SecurityGroups": [{"GroupId": g} for g in groups],
+        "Tags": [{"Key": "Name", "Value": name}],
+        **extra,
+    }
+
+
+def group(gid: str, name: str, ingress: list[dict[str, Any]], egress: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    out = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}] if egress is None else egress
+    return {"GroupId": gid, "GroupName": name, "VpcId": "vpc-1", "IpPermissions": ingress, "IpPermissionsEgress": out}
+
+
+def run(**responses: Any) -> importer.Imported:
+    """Import one region's responses, with a VPC vpc-1 (10.0.0.0/16) and its subnet-1 unless given."""
+    responses.setdefault("Vpcs", [vpc("vpc-1", "10.0.0.0/16", "main")])
+    responses.setdefault("Subnets", [subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app")])
+    result = build(parse([Dump("us-east-1", None, (("test.json", responses),))]), "test.nd")
+    network_of(result.text)
+    return result
+
+
+def lines(result: importer.Imported) -> list[str]:
+    return [line.strip() for line in result.text.splitlines()]
+
+
+def test_default_group_with_aws_rules_is_implicit() -> None:
+    default = group("sg-d", "default", [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-d"}]}])
+    result = run(SecurityGroups=[default], Reservations=[{"Instances": [instance("i-1", "subnet-1", "10.0.1.10", "app", ["sg-d"])]}])
+    assert "security-group default" not in result.text
+    assert "instance app in app ip 10.0.1.10 # i-1" in lines(result)
+
+
+def test_changed_default_group_is_written() -> None:
+    default = group("sg-d", "default", [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    result = run(SecurityGroups=[default], Reservations=[{"Instances": [instance("i-1", "subnet-1", "10.0.1.10", "app", ["sg-d"])]}])
+    assert "security-group default { # sg-d" in lines(result)
+    assert "ingress tcp 22 from 0.0.0.0/0" in lines(result)
+    assert "instance app in app ip 10.0.1.10 sg default # i-1" in lines(result)
+
+
+def test_default_group_referenced_by_another_group_is_written() -> None:
+    default = group("sg-d", "default", [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-d"}]}])
+    web = group("sg-w", "web", [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": [{"GroupId": "sg-d"}]}])
+    result = run(SecurityGroups=[default, web])
+    assert "ingress all from default" in lines(result)
+    assert "ingress tcp 80 from default" in lines(result)
+
+
+def test_group_without_egress_rules_allows_no_egress() -> None:
+    result = run(SecurityGroups=[group("sg-x", "closed", [], [])], Reservations=[{"Instances": [instance("i-1", "subnet-1", "10.0.1.10", "box", ["sg-x"])]}])
+    assert "egress tcp 0 to 0.0.0.0/32 # AWS allows no outbound traffic: this rule matches nothing" in lines(result)
+    network = network_of(result.text)
+    query = parse_query(network, "box", "internet", "tcp", "443")
+    assert not isinstance(query, list)
+    assert trace(network, query).code is not None
+
+
+def test_protocols_and_ports_of_group_rules() -> None:
+    ingress = [
+        {"IpProtocol": "tcp", "FromPort": 1024, "ToPort": 65535, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+        {"IpProtocol": "17", "FromPort": 53, "ToPort": 53, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+        {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+        {"IpProtocol": "58", "FromPort": -1, "ToPort": -1, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+        {"IpProtocol": "47", "IpRanges": [{"CidrIp": "192.0.2.1/32"}]},
+    ]
+    result = run(SecurityGroups=[group("sg-x", "mixed", ingress)])
+    body = lines(result)
+    for line in ("ingress tcp 1024-65535 from 10.0.0.0/8", "ingress udp 53 from ::/0", "ingress icmp from 10.0.0.0/8", "ingress icmpv6 from ::/0"):
+        assert line in body
+    assert any("a rule for GRE is not imported" in w for w in result.warnings)
+
+
+def test_default_acl_is_implicit_and_a_changed_one_is_written() -> None:
+    entries = [
+        {"RuleNumber": 100, "Egress": e, "Protocol": "-1", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0"} for e in (False, True)
+    ] + [{"RuleNumber": 32767, "Egress": e, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": "0.0.0.0/0"} for e in (False, True)]
+    acl = {"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": True, "Entries": entries, "Associations": [{"SubnetId": "subnet-1"}]}
+    assert "network-acl" not in run(NetworkAcls=[acl]).text
+    changed = dict(acl, Entries=[*entries, {"RuleNumber": 90, "Egress": False, "Protocol": "6", "RuleAction": "deny", "CidrBlock": "198.51.100.0/24", "PortRange": {"From": 22, "To": 22}}])
+    body = lines(run(NetworkAcls=[changed]))
+    assert "network-acl acl-1 {" in body
+    assert "inbound 90 deny tcp 22 from 198.51.100.0/24" in body
+    assert "associate app" in body
+    assert not any("32767" in line for line in body)
+
+
+def test_route_targets() -> None:
+    routes = [
+        {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
+        {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "Origin": "CreateRoute", "State": "active"},
+        {"DestinationCidrBlock": "10.8.0.0/16", "NetworkInterfaceId": "eni-1", "Origin": "CreateRoute", "State": "active"},
+        {"DestinationCidrBlock": "10.9.0.0/16", "InstanceId": "i-gone", "Origin": "CreateRoute", "State": "blackhole"},
+        {"DestinationCidrBlock": "10.0.1.64/26", "NetworkInterfaceId": "eni-other", "Origin": "CreateRoute", "State": "active"},
+        {"DestinationCidrBlock": "192.168.0.0/16", "GatewayId": "vgw-1", "Origin": "EnableVgwRoutePropagation", "State": "active"},
+    ]
+    table = {
+        "RouteTableId": "rtb-1",
+        "VpcId": "vpc-1",
+        "Routes": routes,
+        "Associations": [{"Main": True}, {"SubnetId": "subnet-1", "Main": False}],
+        "PropagatingVgws": [{"GatewayId": "vgw-1"}],
+        "Tags": [{"Key": "Name", "Value": "main-rt"}],
+    }
+    box = instance("i-1", "subnet-1", "10.0.1.5", "router", [], SourceDestCheck=False, NetworkInterfaces=[{"NetworkInterfaceId": "eni-1", "Attachment": {"DeviceIndex": 0}}])
+    result = run(
+        RouteTables=[table],
+        InternetGateways=[{"InternetGatewayId": "igw-1", "Attachments": [{"VpcId": "vpc-1", "State": "available"}]}],
+        VpnGateways=[{"VpnGatewayId": "vgw-1", "State": "available", "VpcAttachments": [{"VpcId": "vpc-1", "State": "attached"}]}],
+        Reservations=[{"Instances": [box]}],
+    )
+    body = lines(result)
+    assert "route-table main-rt main { # rtb-1" in body
+    for line in ("route 0.0.0.0/0 via igw-1", "route 10.8.0.0/16 via router", "route 10.9.0.0/16 blackhole", "propagate vgw-1", "associate app"):
+        assert line in body
+    assert "instance router in app ip 10.0.1.5 source-dest-check off # i-1" in body
+    assert not any("192.168.0.0/16" in line for line in body)
+    assert any("route 10.0.1.64/26 via network interface 'eni-other'" in w for w in result.warnings)
+
+
+def test_instance_addresses_and_state() -> None:
+    address = {"PublicIp": "3.3.3.3", "AllocationId": "eipalloc-1", "InstanceId": "i-2"}
+    v6 = {"Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2001:db8:1:1::/64", "Ipv6CidrBlockState": {"State": "associated"}}]}
+    vpc6 = vpc("vpc-1", "10.0.0.0/16", "main", Ipv6CidrBlockAssociationSet=[{"Ipv6CidrBlock": "2001:db8:1::/56", "Ipv6CidrBlockState": {"State": "associated"}}])
+    result = run(
+        Vpcs=[vpc6],
+        Subnets=[subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app", MapPublicIpOnLaunch=True, **v6)],
+        Addresses=[address],
+        Reservations=[
+            {
+                "Instances": [
+                    instance("i-1", "subnet-1", "10.0.1.10", "auto", [], PublicIpAddress="54.1.1.1", Ipv6Address="2001:db8:1:1::10"),
+                    instance("i-2", "subnet-1", "10.0.1.11", "fixed", [], PublicIpAddress="3.3.3.3", Ipv6Address="2001:db8:1:1::11"),
+                    dict(instance("i-3", "subnet-1", "10.0.1.12", "off", []), State={"Name": "stopped"}),
+                    dict(instance("i-4", "subnet-1", "10.0.1.13", "gone", []), State={"Name": "terminated"}),
+                ]
+            }
+        ],
+    )
+    body = lines(result)
+    assert "subnet app 10.0.1.0/24 az us-east-1a ipv6 2001:db8:1:1::/64 public-ip-on-launch # subnet-1" in body
+    assert "instance auto in app ip 10.0.1.10 ipv6 2001:db8:1:1::10 public-ip 54.1.1.1 # i-1" in body
+    assert "instance fixed in app ip 10.0.1.11 ipv6 2001:db8:1:1::11 elastic-ip 3.3.3.3 # i-2" in body
+    assert "instance off in app ip 10.0.1.12 stopped # i-3" in body
+    assert "gone" not in result.text
+
+
+def test_private_nat_and_bgp_vpn_learn_their_prefixes() -> None:
+    routes = [{"DestinationCidrBlock": "172.16.0.0/16", "GatewayId": "vgw-1", "Origin": "EnableVgwRoutePropagation", "State": "active"}]
+    result = run(
+        NatGateways=[{"NatGatewayId": "nat-1", "VpcId": "vpc-1", "SubnetId": "subnet-1", "State": "available", "ConnectivityType": "private"}],
+        RouteTables=[{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": routes, "Associations": [{"Main": True}], "PropagatingVgws": [{"GatewayId": "vgw-1"}]}],
+        VpnGateways=[{"VpnGatewayId": "vgw-1", "State": "available", "VpcAttachments": [{"VpcId": "vpc-1", "State": "attached"}]}],
+        CustomerGateways=[{"CustomerGatewayId": "cgw-1", "IpAddress": "203.0.113.1", "State": "available", "Tags": [{"Key": "Name", "Value": "hq"}]}],
+        VpnConnections=[{"VpnConnectionId": "vpn-1", "CustomerGatewayId": "cgw-1", "VpnGatewayId": "vgw-1", "State": "available", "Options": {"StaticRoutesOnly": False}}],
+    )
+    body = lines(result)
+    assert "nat-gateway nat-1 in app private" in body
+    assert "site hq-site 172.16.0.0/16 { # the network behind cgw-1" in body
+    assert "vpn vpn-1 vgw-1 <-> hq bgp" in body
+
+
+def test_a_file_is_known_by_its_keys_not_its_name(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "flat", tmp_path / "flat")
+    (tmp_path / "flat" / "x1.json").rename(tmp_path / "flat" / "Vpcs.json")  # a misleading name
+    assert importer.from_json_dir(tmp_path / "flat", "flat.nd").text == imported("flat").text
+
+
+def test_tgw_table_outputs_need_the_table_id_in_their_name() -> None:
+    inventory = parse([Dump("us-east-1", None, (("routes.json", {"Routes": [], "AdditionalRoutesAvailable": False}),))])
+    assert any("does not hold the table's 'tgw-rtb-…' id" in w for w in inventory.warnings)
+    named = parse([Dump("us-east-1", None, (("tgw-rtb-0abc.json", {"Routes": [{"DestinationCidrBlock": "10.0.0.0/8", "Type": "static", "State": "blackhole"}]}),))])
+    assert [r.destination for r in named.tgw_routes["tgw-rtb-0abc"]] == ["10.0.0.0/8"]
+
+
+def test_region_comes_from_the_folder_then_the_content() -> None:
+    found = read_dir(FIXTURES / "account")
+    assert sorted(found.regions) == ["eu-west-1", "us-east-1"] and found.accounts == ["111122223333"]
+    assert read_dir(FIXTURES / "flat").regions == ["eu-central-1"]
+    unknown = parse([Dump(None, None, (("v.json", {"Vpcs": [vpc("vpc-1", "10.0.0.0/16")]}),))], default_region="ap-south-1")
+    assert unknown.regions == ["ap-south-1"]
+
+
+def test_a_vpc_goes_to_the_region_of_its_subnets() -> None:
+    result = run(Subnets=[subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app", az="eu-west-1b")])
+    assert "region eu-west-1 {" in lines(result)
+    assert any("its subnets are in eu-west-1" in w for w in result.warnings)
