@@ -15,6 +15,8 @@ from netdraft import api
 from netdraft.dsl.diagnostics import NetdraftError, render_all
 from netdraft.generator.errors import RenderError
 from netdraft.model.network import Network
+from netdraft.sim.prices import PriceTable
+from netdraft.sim.trace import Query
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -73,21 +75,36 @@ def _network(path: str) -> tuple[Network, dict[str, str]]:
     return compiled.network, compiled.sources()
 
 
+def _query(network: Network, words: Sequence[str], command: str) -> Query:
+    """``SRC DST [PROTO [PORT]]`` as a query; a wrong one is a usage error naming why."""
+    from netdraft.sim.query import parse_query
+
+    query = parse_query(network, *words)
+    if isinstance(query, list):
+        reasons = [f"{d.severity.value}[{d.code}]: {d.message}" + (f" ({d.label})" if d.label else "") for d in query]
+        raise UsageError("\n".join(f"netdraft {command}: {reason}" for reason in reasons))
+    return query
+
+
+def _prices(network: Network, sources: dict[str, str], extra: str | None) -> PriceTable:
+    """The price table for a network and an optional ``--prices`` file (which must exist)."""
+    if extra:
+        _existing(extra)
+    table, problems, texts = api.load_prices(network, extra)
+    if any(d.is_error for d in problems):
+        raise NetdraftError(problems, {**sources, **texts})
+    return table
+
+
 def cmd_path(args: argparse.Namespace) -> int:
     from netdraft.generator.explain import explain, trace_json
     from netdraft.sim.path import trace
-    from netdraft.sim.query import parse_query
 
     network, _sources = _network(args.file)
     rest = list(args.proto_port)
     if len(rest) > 2:
         raise UsageError("netdraft path: expected SRC DST [PROTO [PORT]]")
-    query = parse_query(network, args.source, args.destination, *rest)
-    if isinstance(query, list):
-        for d in query:
-            hint = f" ({d.label})" if d.label else ""
-            print(f"netdraft path: {d.severity.value}[{d.code}]: {d.message}{hint}", file=sys.stderr)
-        return EXIT_USAGE
+    query = _query(network, [args.source, args.destination, *rest], "path")
     result = trace(network, query)
     if args.json:
         print(json.dumps(trace_json(result), indent=2, ensure_ascii=False))
@@ -101,12 +118,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
     from netdraft.sim.cost import estimate
 
     network, sources = _network(args.file)
-    if args.prices:
-        _existing(args.prices)
-    table, problems, texts = api.load_prices(network, args.prices)
-    if any(d.is_error for d in problems):
-        raise NetdraftError(problems, {**sources, **texts})
-    report = estimate(network, table)
+    report = estimate(network, _prices(network, sources, args.prices))
     if args.json:
         print(json.dumps(cost_json(report), indent=2, ensure_ascii=False))
     else:
@@ -117,9 +129,6 @@ def cmd_cost(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     """``netdraft render FILE -o OUT.svg|OUT.png|OUT.dot [--highlight SRC DST [PROTO PORT]]``."""
     from netdraft.generator.diagram import FORMATS, render
-    from netdraft.sim.query import parse_query
-    from netdraft.sim.trace import Query
-
     out = Path(args.output)
     if out.suffix.lower().lstrip(".") not in FORMATS:
         raise UsageError(f"netdraft render: unknown format of '{out}': use .svg, .png or .dot")
@@ -128,20 +137,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.highlight is not None:
         if not 2 <= len(args.highlight) <= 4:
             raise UsageError("netdraft render: --highlight takes SRC DST [PROTO [PORT]]")
-        query = parse_query(network, *args.highlight)
-        if isinstance(query, list):
-            for d in query:
-                hint = f" ({d.label})" if d.label else ""
-                message = f"{d.severity.value}[{d.code}]: {d.message}{hint}"
-                print(f"netdraft render: {message}", file=sys.stderr)
-            return EXIT_USAGE
-        highlight = query
-    if args.prices:
-        _existing(args.prices)
-    table, problems, texts = api.load_prices(network, args.prices)
-    if any(d.is_error for d in problems):
-        raise NetdraftError(problems, {**sources, **texts})
-    render(network, out, highlight=highlight, prices=table)
+        highlight = _query(network, args.highlight, "render")
+    render(network, out, highlight=highlight, prices=_prices(network, sources, args.prices))
     return EXIT_OK
 
 
