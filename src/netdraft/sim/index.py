@@ -49,6 +49,7 @@ class Index:
     mentioned: list[IPNetwork] = field(default_factory=list)  # every CIDR the file names
     vpns_by_gateway: dict[str, list[m.Vpn]] = field(default_factory=dict)
     vpns_by_site: dict[str, list[m.Vpn]] = field(default_factory=dict)
+    candidates: dict[int, list[IPAddress]] = field(default_factory=dict)  # by IP version
 
     @classmethod
     def build(cls, network: m.Network) -> Index:
@@ -113,6 +114,12 @@ class Index:
         """Representative internet addresses: one outside every CIDR the file names, then
         one inside each named public CIDR. Rules only tell apart what they name, so these
         cover every decision the network can make about an internet host."""
+        # They depend on the network only: computed once, not once per trace.
+        if version not in self.candidates:
+            self.candidates[version] = self._candidates(version)
+        return self.candidates[version]
+
+    def _candidates(self, version: int) -> list[IPAddress]:
         nets = [n for n in self.mentioned if n.version == version and n.prefixlen > 0]
         candidates: list[IPAddress] = []
         generic = self._outside(version, nets)
