@@ -532,22 +532,31 @@ class Simulator:
         return None
 
     def _sg_egress(self, w: _Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet) -> None:
-        for g in groups:
-            rule = self._sg_match(vpc, vpc.security_groups[g].egress, w.protocol, w.port, pkt.dst)
-            if rule is not None:
-                w.step(f"security group {g}", "allowed", _rule_text(rule), rule.span)
-                return
-        names = ", ".join(groups)
-        w.fail(f"security groups {names}", f"no egress rule allows {w.protocol.value}{_port_text(w.port)} to {pkt.dst}", DropCode.SG_EGRESS_MISMATCH, f"no egress rule of security group {names} allows {w.protocol.value}{_port_text(w.port)} to {pkt.dst}", vpc.security_groups[groups[0]].span if groups else None)
+        self._sg_check(w, vpc, groups, m.Direction.EGRESS, pkt.dst, "")
 
     def _sg_ingress(self, w: _Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet, who: str) -> None:
+        self._sg_check(w, vpc, groups, m.Direction.INGRESS, pkt.src, f" of {who}")
+
+    def _sg_check(self, w: _Walk, vpc: m.Vpc, groups: tuple[str, ...], direction: m.Direction, peer: Addr, who: str) -> None:
+        """The first rule of the interface's groups that lets the request through, or the drop."""
+        ingress = direction is m.Direction.INGRESS
         for g in groups:
-            rule = self._sg_match(vpc, vpc.security_groups[g].ingress, w.protocol, w.port, pkt.src)
+            group = vpc.security_groups[g]
+            rule = self._sg_match(vpc, group.ingress if ingress else group.egress, w.protocol, w.port, peer)
             if rule is not None:
                 w.step(f"security group {g}", "allowed", _rule_text(rule), rule.span)
                 return
         names = ", ".join(groups)
-        w.fail(f"security groups {names}", f"no ingress rule allows {w.protocol.value}{_port_text(w.port)} from {pkt.src}", DropCode.SG_INGRESS_MISMATCH, f"no ingress rule of security group {names} of {who} allows {w.protocol.value}{_port_text(w.port)} from {pkt.src}", vpc.security_groups[groups[0]].span if groups else None)
+        wanted = f"{w.protocol.value}{_port_text(w.port)} {'from' if ingress else 'to'} {peer}"
+        code = DropCode.SG_INGRESS_MISMATCH if ingress else DropCode.SG_EGRESS_MISMATCH
+        span = vpc.security_groups[groups[0]].span if groups else None
+        w.fail(
+            f"security groups {names}",
+            f"no {direction.value} rule allows {wanted}",
+            code,
+            f"no {direction.value} rule of security group {names}{who} allows {wanted}",
+            span,
+        )
 
     # ---- NAT --------------------------------------------------------------------------
 
