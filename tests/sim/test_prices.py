@@ -201,8 +201,9 @@ def test_text_report_names_the_file_of_every_price_not_bundled(tmp_path: Path, c
     assert " × 0.085 " in west_internet
     assert " × 0.09 " in east_internet and "from" not in east_internet  # bundled: no note
     assert all(line.endswith(f"(nat_gateway_per_gb from {prices})") for line in lines if "nat-" in line and "processing" in line)
-    assert lines[-1].startswith("prices: ")
-    assert str(prices) in lines[-1] and "bundled" in lines[-1]
+    used = next(line for line in lines if line.startswith("prices used: "))
+    assert str(prices) in used and "bundled" in used
+    assert lines[-1].startswith("bundled prices: ")
 
 
 def test_prices_statement_is_relative_to_the_network_file(

@@ -56,8 +56,9 @@ def cost_text(report: CostReport) -> str:
     lines.append(f"{'monthly total (USD)':<91} {_money(report.total):>10}")
     origins = _origins(report)
     source = report.prices.source
-    lines.append(f"prices: {', '.join(origins) or 'bundled'}"
-                 + (f" — bundled: {source}, read {report.prices.read_on}" if source else ""))
+    lines.append(f"prices used: {', '.join(origins) or 'bundled'}")
+    if source:
+        lines.append(f"bundled prices: {source}; read {report.prices.read_on}")
     return "\n".join(lines) + "\n"
 
 
