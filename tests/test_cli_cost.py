@@ -112,7 +112,8 @@ def test_text_lists_hourly_resources_and_the_monthly_total(capsys: pytest.Captur
     assert re.fullmatch(r"  hourly total\s+76\.65", lines[start + 6])
     total = next(line for line in lines if line.startswith("monthly total"))
     assert re.fullmatch(r"monthly total \(USD\)\s+91\.05", total)
-    assert lines[-1].startswith("prices: bundled — bundled: ") and "read 20" in lines[-1]
+    assert lines[-2] == "prices used: bundled"
+    assert lines[-1].startswith("bundled prices: ") and "read 20" in lines[-1]
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
