@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netdraft.dsl.compile import compile_source
 from netdraft.dsl.diagnostics import Diagnostic, NetdraftError, error
@@ -12,6 +13,10 @@ from netdraft.dsl.validate import validate
 from netdraft.model.network import Network
 from netdraft.model.values import Span
 from netdraft.sim.prices import PriceTable, bundled, parse_prices
+from netdraft.sim.trace import Trace
+
+if TYPE_CHECKING:
+    from netdraft.sim.cost import CostReport
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,54 @@ def load_prices(network: Network, extra: str | Path | None = None) -> tuple[Pric
         if override is not None and not found:
             table = table.with_overrides(override)
     return table, problems, texts
+
+
+def path(
+    network: Network, source: str, destination: str, protocol: str | None = None, port: str | None = None
+) -> Trace:
+    """Trace whether ``source`` can open a connection to ``destination`` (``netdraft path``).
+
+    Raises:
+        NetdraftError: an endpoint names nothing, or the protocol or port is wrong.
+    """
+    from netdraft.sim.path import trace
+    from netdraft.sim.query import parse_query
+
+    query = parse_query(network, source, destination, protocol, port)
+    if isinstance(query, list):
+        raise NetdraftError(query)
+    return trace(network, query)
+
+
+def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:
+    """Price every flow and hourly resource of a network (``netdraft cost``).
+
+    Raises:
+        NetdraftError: a price file cannot be read or has errors.
+    """
+    from netdraft.sim.cost import estimate
+
+    table, problems, texts = load_prices(network, prices_file)
+    if any(d.is_error for d in problems):
+        raise NetdraftError(problems, texts)
+    return estimate(network, table)
+
+
+def render(network: Network, out: str | Path, highlight: Trace | None = None, prices_file: str | Path | None = None) -> None:
+    """Draw a network to ``.svg``, ``.png`` or ``.dot`` (``netdraft render``).
+
+    Args:
+        network: the compiled network.
+        out: the file to write, atomically; its extension chooses the format.
+        highlight: a trace (from :func:`path`) whose connection is drawn in colour.
+        prices_file: a price file for the flows' costs.
+    """
+    from netdraft.generator.diagram import render as draw
+
+    table, problems, texts = load_prices(network, prices_file)
+    if any(d.is_error for d in problems):
+        raise NetdraftError(problems, texts)
+    draw(network, out, highlight=highlight.query if highlight else None, prices=table)
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
