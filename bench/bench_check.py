@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # `generate` is a sibling script
 
 from generate import generate
 from netdraft import api
-from netdraft.check import run_expectations
+from netdraft.expectations import run_expectations
 from netdraft.model.network import PathExpectation
 from netdraft.sim import path as path_sim
 

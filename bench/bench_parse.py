@@ -90,9 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lark_default_s, _ = best_of(args.repeat, bare_lark)
     lark_s, _ = best_of(args.repeat, bare_lark_paused)
-    whole_s, diagnostics = best_of(
-        args.repeat, lambda: api.compile(text, "bench.nd").diagnostics
-    )
+    whole_s, diagnostics = best_of(args.repeat, lambda: api.compile(text, "bench.nd").diagnostics)
     tree_s, (tree, problems) = best_of(args.repeat, lambda: parse(text, "bench.nd"))
     assert tree is not None, problems
     compile_s, (network, problems) = best_of(args.repeat, lambda: compile_source(tree))

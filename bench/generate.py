@@ -189,15 +189,17 @@ def _tgw_lines(name: str, vpcs: list[Vpc], vpn: str | None) -> Iterator[str]:
     names = [v.name for v in vpcs] + ([vpn] if vpn else [])
     yield "    route-table main {"
     for start in range(0, len(names), 16):
-        yield f"      associate {' '.join(names[start:start + 16])}"
+        yield f"      associate {' '.join(names[start : start + 16])}"
     for start in range(0, len(names), 16):
-        yield f"      propagate {' '.join(names[start:start + 16])}"
+        yield f"      propagate {' '.join(names[start : start + 16])}"
     yield "      route 10.255.0.0/16 blackhole"
     yield "    }"
     yield "  }"
 
 
-def generate(vpcs: int, subnets_per_vpc: int, instances_per_subnet: int, expects: int, seed: int) -> str:
+def generate(
+    vpcs: int, subnets_per_vpc: int, instances_per_subnet: int, expects: int, seed: int
+) -> str:
     """A whole organisation's network as ``.nd`` text.
 
     Args:
@@ -257,7 +259,9 @@ def generate(vpcs: int, subnets_per_vpc: int, instances_per_subnet: int, expects
         "",
     ]
 
-    everyone = [(tier, name) for vpc in plan_ for tier, names in vpc.instances.items() for name in names]
+    everyone = [
+        (tier, name) for vpc in plan_ for tier, names in vpc.instances.items() for name in names
+    ]
     if everyone:
         for i in range(min(20, len(everyone))):
             _tier, src = rng.choice(everyone)

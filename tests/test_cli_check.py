@@ -19,6 +19,7 @@ region us-east-1 {
 }
 """
 
+
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     try:
         code = main(argv)
@@ -81,7 +82,7 @@ def test_misuse_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> 
 
 def test_not_utf8_is_a_diagnostic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "latin1.nd"
-    path.write_bytes(b"title \"caf\xe9\"\n")
+    path.write_bytes(b'title "caf\xe9"\n')
     code, output = run(["check", str(path)], capsys)
     assert code == 1, output
     assert "error[encoding]" in output

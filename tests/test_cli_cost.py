@@ -25,7 +25,20 @@ MONEY = re.compile(r"^\d+\.\d\d$")
 
 # Keys of `netdraft cost --json`, as docs/json.md documents them.
 TOP_KEYS = {"version", "currency", "flows", "hourly", "hourly_total", "total", "prices"}
-FLOW_KEYS = {"name", "source", "destination", "protocol", "port", "verdict", "code", "path", "volume_gb", "return_gb", "charges", "total"}
+FLOW_KEYS = {
+    "name",
+    "source",
+    "destination",
+    "protocol",
+    "port",
+    "verdict",
+    "code",
+    "path",
+    "volume_gb",
+    "return_gb",
+    "charges",
+    "total",
+}
 CHARGE_KEYS = {"what", "quantity", "unit", "price", "amount", "amount_exact"}
 PRICE_KEYS = {"key", "usd", "from", "region"}
 
@@ -96,7 +109,9 @@ def test_text_lists_each_flow_with_its_path_and_charges(capsys: pytest.CaptureFi
     assert re.fullmatch(r"  flow total\s+14\.40", lines[5])
 
 
-def test_text_lists_hourly_resources_and_the_monthly_total(capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_lists_hourly_resources_and_the_monthly_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _, out, _ = run(["cost", str(NAT)], capsys)
     lines = out.splitlines()
     start = lines.index("hourly resources (730 h a month):")
@@ -117,27 +132,38 @@ def test_text_lists_hourly_resources_and_the_monthly_total(capsys: pytest.Captur
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_every_charge_line_is_quantity_times_price(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_charge_line_is_quantity_times_price(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(["cost", str(example)], capsys)
     assert code == 0
     for line in out.splitlines():
         if line.startswith("    ") and "×" in line:
             found = CHARGE.match(line)
             assert found, line
-            assert cents(Decimal(found["qty"]) * Decimal(found["price"])) == _money(found["amount"]), line
+            assert cents(Decimal(found["qty"]) * Decimal(found["price"])) == _money(
+                found["amount"]
+            ), line
 
 
-def test_denied_and_free_flows_and_thousands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_denied_and_free_flows_and_thousands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(["cost", str(_write(tmp_path, MIXED))], capsys)
     assert code == 0
     blocks = {b.split(":", 1)[0]: b for b in out.split("\n\n") if b.startswith("flow ")}
     assert "15000 GB × 0.09    =   1,350.00" in blocks["flow big"]
     assert "no per-GB charges on this path" in blocks["flow local"]
-    assert blocks["flow denied"].splitlines()[1:3] == ["  path: web → db  ✗ SG_INGRESS_MISMATCH", "  denied: costs nothing"]
+    assert blocks["flow denied"].splitlines()[1:3] == [
+        "  path: web → db  ✗ SG_INGRESS_MISMATCH",
+        "  denied: costs nothing",
+    ]
     assert re.search(r"monthly total \(USD\)\s+1,353\.65$", out, re.M)  # + web's public IPv4 3.65
 
 
-def test_network_without_hourly_resources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_network_without_hourly_resources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(["cost", str(_write(tmp_path, NO_HOURLY))], capsys)
     assert code == 0
     lines = out.splitlines()
@@ -162,13 +188,19 @@ def _check_charge(c: dict[str, Any]) -> None:
     assert isinstance(c["what"], str) and c["unit"] in ("GB", "h")
     assert isinstance(c["price"]["key"], str) and isinstance(c["price"]["from"], str)
     assert c["price"]["region"] is None or isinstance(c["price"]["region"], str)
-    quantity, usd, exact = Decimal(c["quantity"]), Decimal(c["price"]["usd"]), Decimal(c["amount_exact"])
+    quantity, usd, exact = (
+        Decimal(c["quantity"]),
+        Decimal(c["price"]["usd"]),
+        Decimal(c["amount_exact"]),
+    )
     assert exact == quantity * usd
     assert MONEY.match(c["amount"]) and Decimal(c["amount"]) == cents(exact)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_json_has_the_documented_keys_and_types(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_has_the_documented_keys_and_types(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = _cost_json(example, capsys)
     assert set(doc) == TOP_KEYS
     assert doc["version"] == 1 and doc["currency"] == "USD"
@@ -196,7 +228,9 @@ def test_json_has_the_documented_keys_and_types(example: Path, capsys: pytest.Ca
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_json_agrees_with_the_table_and_with_expect_cost(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_agrees_with_the_table_and_with_expect_cost(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = _cost_json(example, capsys)
     _, text, _ = run(["cost", str(example)], capsys)
     for flow in doc["flows"]:
@@ -210,7 +244,11 @@ def test_json_agrees_with_the_table_and_with_expect_cost(example: Path, capsys: 
         found = re.match(r"expect cost (\S+) = (\S+)", line)
         if found:
             name, amount = found.groups()
-            got = doc["total"] if name == "total" else next(f["total"] for f in doc["flows"] if f["name"] == name)
+            got = (
+                doc["total"]
+                if name == "total"
+                else next(f["total"] for f in doc["flows"] if f["name"] == name)
+            )
             assert Decimal(got) == Decimal(amount), line
 
 
@@ -218,9 +256,18 @@ def test_json_of_a_denied_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str
     doc = _cost_json(_write(tmp_path, MIXED), capsys)
     flows = {f["name"]: f for f in doc["flows"]}
     assert flows["denied"] == {
-        "name": "denied", "source": "web", "destination": "db", "protocol": "tcp", "port": 22,
-        "verdict": "deny", "code": "SG_INGRESS_MISMATCH", "path": "web → db  ✗ SG_INGRESS_MISMATCH",
-        "volume_gb": "10", "return_gb": "0", "charges": [], "total": "0.00",
+        "name": "denied",
+        "source": "web",
+        "destination": "db",
+        "protocol": "tcp",
+        "port": 22,
+        "verdict": "deny",
+        "code": "SG_INGRESS_MISMATCH",
+        "path": "web → db  ✗ SG_INGRESS_MISMATCH",
+        "volume_gb": "10",
+        "return_gb": "0",
+        "charges": [],
+        "total": "0.00",
     }
     assert flows["big"]["total"] == "1350.00"  # no thousands separator in JSON
     assert flows["big"]["volume_gb"] == "15000"
@@ -228,7 +275,9 @@ def test_json_of_a_denied_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 @pytest.mark.parametrize("flag", [[], ["--json"]], ids=["text", "json"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_output_is_deterministic(example: Path, flag: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_is_deterministic(
+    example: Path, flag: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     first = run(["cost", str(example), *flag], capsys)
     second = run(["cost", str(example), *flag], capsys)
     assert first == second
@@ -237,7 +286,9 @@ def test_output_is_deterministic(example: Path, flag: list[str], capsys: pytest.
 # --- errors and expectations ----------------------------------------------------------------
 
 
-def test_cost_of_a_file_with_errors_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cost_of_a_file_with_errors_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _write(tmp_path, NO_HOURLY.replace("one -> two", "one -> thre"))
     code, out, err = run(["cost", str(path)], capsys)
     assert code == 1 and out == ""
@@ -249,13 +300,20 @@ def test_cost_of_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 2 and out == "" and "gone.nd" in err
 
 
-def test_wrong_expect_cost_is_reported_with_the_breakdown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = NAT.read_text("utf-8").replace("expect cost updates = 14.40", "expect cost updates = 14.00")
+def test_wrong_expect_cost_is_reported_with_the_breakdown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = NAT.read_text("utf-8").replace(
+        "expect cost updates = 14.40", "expect cost updates = 14.00"
+    )
     path = _write(tmp_path, text, "nat.nd")
     line = text.splitlines().index("expect cost updates = 14.00") + 1
     code, _, err = run(["check", str(path)], capsys)
     assert code == 1
-    assert f"{path}:{line}:1: error[expect-failed]: expectation does not hold: flow 'updates' costs 14.40 USD a month, expected = 14.00" in err
+    assert (
+        f"{path}:{line}:1: error[expect-failed]: expectation does not hold: flow 'updates' costs 14.40 USD a month, expected = 14.00"
+        in err
+    )
     for note in (
         "= request: NAT gateway nat-a processing: 100 GB × 0.045 = 4.50",
         "= request: data out to the internet via igw: 100 GB × 0.09 = 9.00",
@@ -277,7 +335,9 @@ def test_wrong_expect_cost_is_reported_with_the_breakdown(tmp_path: Path, capsys
         ("expect cost updates < 14.4", False),
     ],
 )
-def test_expect_cost_operators(expect: str, holds: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_expect_cost_operators(
+    expect: str, holds: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _write(tmp_path, NAT.read_text("utf-8") + expect + "\n", "nat.nd")
     code, _, err = run(["check", str(path)], capsys)
     assert code == (0 if holds else 1), err

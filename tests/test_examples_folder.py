@@ -35,5 +35,7 @@ def test_the_committed_diagram_is_current(example: Path, tmp_path: Path) -> None
     drawn = fresh.read_bytes()
     if _graphviz(drawn) != _graphviz(committed):
         # Another Graphviz lays out differently; the DOT goldens still pin netdraft's part.
-        pytest.skip(f"drawn with Graphviz {_graphviz(drawn)}, committed with {_graphviz(committed)}")
+        pytest.skip(
+            f"drawn with Graphviz {_graphviz(drawn)}, committed with {_graphviz(committed)}"
+        )
     assert drawn == committed

@@ -276,7 +276,7 @@ def test_find_fences_skips_fences_shown_inside_longer_fences() -> None:
         "````markdown\n```netdraft\nshown, not drawn\n```\n````\n"
         "~~~netdraft {docs}\nregion r { }\n~~~\n"
         "```netdraft-like\nnot ours\n```\n"
-        "  ```netdraft\n  title \"x\"\n  ```\n"
+        '  ```netdraft\n  title "x"\n  ```\n'
     )
     fences = find_fences(text)
     assert [(f.start, f.end, f.info, f.body) for f in fences] == [
@@ -286,7 +286,7 @@ def test_find_fences_skips_fences_shown_inside_longer_fences() -> None:
 
 
 def test_an_unclosed_fence_runs_to_the_end() -> None:
-    [fence] = find_fences("# t\n```netdraft\ntitle \"x\"\n")
+    [fence] = find_fences('# t\n```netdraft\ntitle "x"\n')
     assert (fence.start, fence.end, fence.body) == (1, 3, 'title "x"\n')
 
 
@@ -299,7 +299,10 @@ def test_an_unclosed_fence_runs_to_the_end() -> None:
         ("embed=file docs", BlockOptions(embed="file", docs=True)),
         ("{docs=false source=yes}", BlockOptions(source=True)),
         ('{src="nets/a b.nd"}', BlockOptions(src="nets/a b.nd")),
-        ('{highlight="app-1 internet tcp 443"}', BlockOptions(highlight=("app-1", "internet", "tcp", "443"))),
+        (
+            '{highlight="app-1 internet tcp 443"}',
+            BlockOptions(highlight=("app-1", "internet", "tcp", "443")),
+        ),
     ],
 )
 def test_parse_options(info: str, expected: BlockOptions) -> None:

@@ -66,7 +66,9 @@ def load(path: str | Path) -> Compiled:
 
         line = data[: exc.start].count(b"\n") + 1
         span = Span(str(path), line, 1, line, 2)
-        return Compiled(str(path), "", None, (error("encoding", f"the file is not UTF-8: {exc.reason}", span),))
+        return Compiled(
+            str(path), "", None, (error("encoding", f"the file is not UTF-8: {exc.reason}", span),)
+        )
     return compile(text, str(path))
 
 
@@ -99,7 +101,10 @@ class CheckResult:
     def summary(self) -> str:
         errors = sum(1 for d in self.diagnostics if d.is_error)
         warnings = len(self.diagnostics) - errors
-        parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
+        parts = [
+            f"{errors} error{'s' * (errors != 1)}",
+            f"{warnings} warning{'s' * (warnings != 1)}",
+        ]
         if self.compiled.network is not None and errors == 0:
             n = self.expectations_checked
             parts.append(f"{n} expectation{'s' * (n != 1)} hold")
@@ -121,7 +126,7 @@ def check(path: str | Path, prices_file: str | Path | None = None) -> CheckResul
     sources = dict(compiled.sources())
     checked = 0
     if compiled.ok and compiled.network is not None:
-        from netdraft.check import run_expectations
+        from netdraft.expectations import run_expectations
 
         table, problems, price_sources = load_prices(compiled.network, prices_file)
         diagnostics.extend(problems)
@@ -132,7 +137,9 @@ def check(path: str | Path, prices_file: str | Path | None = None) -> CheckResul
     return CheckResult(str(path), compiled, tuple(diagnostics), checked, sources)
 
 
-def load_prices(network: Network, extra: str | Path | None = None) -> tuple[PriceTable, list[Diagnostic], dict[str, str]]:
+def load_prices(
+    network: Network, extra: str | Path | None = None
+) -> tuple[PriceTable, list[Diagnostic], dict[str, str]]:
     """The bundled prices with the file's ``prices`` statements, then ``extra``, applied.
 
     Returns:
@@ -142,7 +149,9 @@ def load_prices(network: Network, extra: str | Path | None = None) -> tuple[Pric
     problems: list[Diagnostic] = []
     texts: dict[str, str] = {}
     base = Path(network.file).parent
-    files: list[tuple[Path, Span | None]] = [(base / name, span) for name, span in network.price_files]
+    files: list[tuple[Path, Span | None]] = [
+        (base / name, span) for name, span in network.price_files
+    ]
     if extra is not None:
         files.append((Path(extra), None))
     for file, span in files:
@@ -151,7 +160,9 @@ def load_prices(network: Network, extra: str | Path | None = None) -> tuple[Pric
         except (OSError, UnicodeDecodeError) as exc:
             where = span or Span(str(file), 1, 1, 1, 1)
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            problems.append(error("price-file", f"cannot read price file '{file}': {reason}", where))
+            problems.append(
+                error("price-file", f"cannot read price file '{file}': {reason}", where)
+            )
             continue
         texts[str(file)] = text
         override, found = parse_prices(text, str(file), known=table.base)
@@ -162,7 +173,11 @@ def load_prices(network: Network, extra: str | Path | None = None) -> tuple[Pric
 
 
 def path(
-    network: Network, source: str, destination: str, protocol: str | None = None, port: str | None = None
+    network: Network,
+    source: str,
+    destination: str,
+    protocol: str | None = None,
+    port: str | None = None,
 ) -> Trace:
     """Trace whether ``source`` can open a connection to ``destination`` (``netdraft path``).
 
@@ -192,7 +207,12 @@ def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:
     return estimate(network, table)
 
 
-def render(network: Network, out: str | Path, highlight: Trace | None = None, prices_file: str | Path | None = None) -> None:
+def render(
+    network: Network,
+    out: str | Path,
+    highlight: Trace | None = None,
+    prices_file: str | Path | None = None,
+) -> None:
     """Draw a network to ``.svg``, ``.png`` or ``.dot`` (``netdraft render``).
 
     Args:

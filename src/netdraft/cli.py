@@ -81,7 +81,10 @@ def _query(network: Network, words: Sequence[str], command: str) -> Query:
 
     query = parse_query(network, *words)
     if isinstance(query, list):
-        reasons = [f"{d.severity.value}[{d.code}]: {d.message}" + (f" ({d.label})" if d.label else "") for d in query]
+        reasons = [
+            f"{d.severity.value}[{d.code}]: {d.message}" + (f" ({d.label})" if d.label else "")
+            for d in query
+        ]
         raise UsageError("\n".join(f"netdraft {command}: {reason}" for reason in reasons))
     return query
 
@@ -129,6 +132,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     """``netdraft render FILE -o OUT.svg|OUT.png|OUT.dot [--highlight SRC DST [PROTO PORT]]``."""
     from netdraft.generator.diagram import FORMATS, render
+
     out = Path(args.output)
     if out.suffix.lower().lstrip(".") not in FORMATS:
         raise UsageError(f"netdraft render: unknown format of '{out}': use .svg, .png or .dot")
@@ -197,12 +201,18 @@ def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     imp = sub.add_parser("import", help="write an .nd file from a real AWS network")
     sources = imp.add_subparsers(dest="source", required=True, metavar="SOURCE")
     from_json = sources.add_parser("aws-json", help="from saved 'aws ec2 describe-*' JSON output")
-    from_json.add_argument("directory", metavar="DIR", help="the JSON files, flat or in [account/]region/ folders")
+    from_json.add_argument(
+        "directory", metavar="DIR", help="the JSON files, flat or in [account/]region/ folders"
+    )
     from_json.add_argument("-o", "--output", required=True, metavar="FILE.nd")
-    from_json.add_argument("--region", help="the region of files whose folder and content name none")
+    from_json.add_argument(
+        "--region", help="the region of files whose folder and content name none"
+    )
     from_json.set_defaults(run=cmd_import)
     live = sources.add_parser("aws", help="from an AWS account, live, through boto3")
-    live.add_argument("--region", required=True, action="append", help="a region to read (repeatable)")
+    live.add_argument(
+        "--region", required=True, action="append", help="a region to read (repeatable)"
+    )
     live.add_argument("--profile", help="the AWS profile (default: the environment's credentials)")
     live.add_argument("--endpoint-url", help=argparse.SUPPRESS)
     live.add_argument("-o", "--output", required=True, metavar="FILE.nd")
@@ -218,7 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="parse, validate and run every expect; exit 0/1")
     check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled prices")
+    check.add_argument(
+        "--prices", metavar="FILE", help="a TOML price file overriding the bundled prices"
+    )
     check.set_defaults(run=cmd_check)
 
     fmt = sub.add_parser("fmt", help="print the file in canonical form")
@@ -232,13 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
     path.add_argument("file", metavar="FILE")
     path.add_argument("source", metavar="SRC")
     path.add_argument("destination", metavar="DST")
-    path.add_argument("proto_port", nargs="*", metavar="PROTO PORT", help="e.g. tcp 443 (default icmp)")
+    path.add_argument(
+        "proto_port", nargs="*", metavar="PROTO PORT", help="e.g. tcp 443 (default icmp)"
+    )
     path.add_argument("--json", action="store_true", help="print the documented JSON form")
     path.set_defaults(run=cmd_path)
 
     cost = sub.add_parser("cost", help="monthly cost per flow, hourly resources and total")
     cost.add_argument("file", metavar="FILE")
-    cost.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled prices")
+    cost.add_argument(
+        "--prices", metavar="FILE", help="a TOML price file overriding the bundled prices"
+    )
     cost.add_argument("--json", action="store_true", help="print the documented JSON form")
     cost.set_defaults(run=cmd_cost)
 
@@ -253,7 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = sub.add_parser("docs", help="write a Markdown page of the network and its diagram")
     docs.add_argument("file", metavar="FILE")
-    docs.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write into")
+    docs.add_argument(
+        "-o", "--output", required=True, metavar="DIR", help="the folder to write into"
+    )
     docs.add_argument("--templates", metavar="DIR", help="templates replacing the built-in ones")
     docs.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled")
     docs.set_defaults(run=cmd_docs)
@@ -278,7 +296,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"netdraft: {exc}", file=sys.stderr)
         return EXIT_ERRORS
     except OSError as exc:
-        print(f"netdraft: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(
+            f"netdraft: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return 130

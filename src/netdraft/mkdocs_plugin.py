@@ -463,7 +463,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         if any(d.is_error for d in problems):
             return self._report(diagnostics, sources, text if options.source else "", None)
 
-        from netdraft.check import run_expectations
+        from netdraft.expectations import run_expectations
 
         found, _count = run_expectations(network, table)
         diagnostics += relocate(found)

@@ -42,9 +42,7 @@ def expected_of(path: Path) -> Expected:
     first = path.read_text("utf-8").splitlines()[0]
     match = EXPECT_LINE.match(first)
     assert match, f"{path.name}: first line is not '# expect-diagnostic: …': {first!r}"
-    return Expected(
-        Severity(match["kind"]), match["code"], int(match["line"]), match["hint"]
-    )
+    return Expected(Severity(match["kind"]), match["code"], int(match["line"]), match["hint"])
 
 
 def diagnostics_of(path: Path) -> tuple[tuple[Diagnostic, ...], str]:
@@ -133,7 +131,10 @@ INLINE_CASES = [
               }
             }
         """),
-        ERROR, "unknown-name", 6, "did you mean 'igw'?",
+        ERROR,
+        "unknown-name",
+        6,
+        "did you mean 'igw'?",
     ),
     (
         "unknown-security-group",
@@ -146,7 +147,10 @@ INLINE_CASES = [
               }
             }
         """),
-        ERROR, "unknown-name", 5, "did you mean 'web'?",
+        ERROR,
+        "unknown-name",
+        5,
+        "did you mean 'web'?",
     ),
     (
         "unknown-instance-subnet",
@@ -158,7 +162,10 @@ INLINE_CASES = [
               }
             }
         """),
-        ERROR, "unknown-name", 4, "did you mean 'private-a'?",
+        ERROR,
+        "unknown-name",
+        4,
+        "did you mean 'private-a'?",
     ),
     (
         "duplicate-vpc",
@@ -170,7 +177,10 @@ INLINE_CASES = [
               vpc main 10.1.0.0/16 { }
             }
         """),
-        ERROR, "duplicate-name", 5, "first declared on line 2",
+        ERROR,
+        "duplicate-name",
+        5,
+        "first declared on line 2",
     ),
     (
         "duplicate-instance",
@@ -183,7 +193,10 @@ INLINE_CASES = [
               }
             }
         """),
-        ERROR, "duplicate-name", 5, "first declared on line 4",
+        ERROR,
+        "duplicate-name",
+        5,
+        "first declared on line 4",
     ),
     (
         "bad-cidr-host-bits",
@@ -194,7 +207,10 @@ INLINE_CASES = [
               }
             }
         """),
-        ERROR, "bad-cidr", 3, "'10.0.1.5/24' has host bits set",
+        ERROR,
+        "bad-cidr",
+        3,
+        "'10.0.1.5/24' has host bits set",
     ),
     (
         "ip-outside-subnet",
@@ -206,7 +222,10 @@ INLINE_CASES = [
               }
             }
         """),
-        ERROR, "ip-outside-subnet", 4, "10.0.2.10",
+        ERROR,
+        "ip-outside-subnet",
+        4,
+        "10.0.2.10",
     ),
     (
         "route-duplicate",
@@ -223,7 +242,10 @@ INLINE_CASES = [
               }
             }
         """),
-        ERROR, "route-duplicate", 7, "first on line 6",
+        ERROR,
+        "route-duplicate",
+        7,
+        "first on line 6",
     ),
     (
         "vpc-cidr-quota",
@@ -233,7 +255,10 @@ INLINE_CASES = [
               }
             }
         """),
-        WARNING, "vpc-cidr-quota", 2, "6 IPv4 CIDRs",
+        WARNING,
+        "vpc-cidr-quota",
+        2,
+        "6 IPv4 CIDRs",
     ),
     (
         "nat-no-internet",
@@ -245,7 +270,10 @@ INLINE_CASES = [
               }
             }
         """),
-        WARNING, "nat-no-internet", 4, "private-a",
+        WARNING,
+        "nat-no-internet",
+        4,
+        "private-a",
     ),
     (
         "duplicate-ipv6",
@@ -260,7 +288,10 @@ INLINE_CASES = [
               }
             }
         """),
-        ERROR, "duplicate-address", 7, "2001:db8::4",
+        ERROR,
+        "duplicate-address",
+        7,
+        "2001:db8::4",
     ),
 ]
 

@@ -34,9 +34,7 @@ def examples(n: int) -> int:
 # ---- the language's vocabulary --------------------------------------------------------------
 
 #: Every keyword and punctuation mark the grammar spells out, read from the grammar itself.
-GRAMMAR_WORDS = sorted(
-    str(t.pattern.value) for t in parser().terminals if t.pattern.type == "str"
-)
+GRAMMAR_WORDS = sorted(str(t.pattern.value) for t in parser().terminals if t.pattern.type == "str")
 #: Words that the grammar matches with a pattern rather than a literal.
 PATTERN_WORDS = [
     "tcp", "udp", "icmp", "icmpv6", "all", "allow", "deny", "on", "off", "<=", "<", "=",
@@ -65,9 +63,7 @@ NUMBERS = [
 ]  # fmt: skip
 PUNCTUATION = ["{", "}", ";", "->", "<->", ":", ",", ".", '"Corp"', '"', "#", "\n", "\n"]
 
-VOCABULARY = sorted(
-    {*GRAMMAR_WORDS, *PATTERN_WORDS, *CIDRS, *ADDRESSES, *NUMBERS, *PUNCTUATION}
-)
+VOCABULARY = sorted({*GRAMMAR_WORDS, *PATTERN_WORDS, *CIDRS, *ADDRESSES, *NUMBERS, *PUNCTUATION})
 names = st.sampled_from(SPEC_NAMES) | st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,12}", fullmatch=True)
 words = st.sampled_from(VOCABULARY) | names
 #: A token replaced by one of its own kind keeps the file parsing, so later passes see odd values.
@@ -129,7 +125,7 @@ def mutation(draw: st.DrawFn, text: str) -> str:
     elif kind == "delete-chars":
         return text[:at] + text[at + draw(st.integers(1, 8)) :]
     elif kind == "insert-chars":
-        alphabet = st.sampled_from("{};:,.-<>/#\"\n\t 0123456789abcxyz:_é\x00\r") | st.characters()
+        alphabet = st.sampled_from('{};:,.-<>/#"\n\t 0123456789abcxyz:_é\x00\r') | st.characters()
         return text[:at] + draw(st.text(alphabet, min_size=1, max_size=6)) + text[at:]
     elif kind in ("replace-token", "replace-like"):
         tokens = list(re.finditer(r"[^\s{};,#]+", text))
@@ -189,8 +185,10 @@ def shaped_network(draw: st.DrawFn) -> str:
         return text if draw(st.booleans()) else ""
 
     def proto() -> str:
-        return pick(["tcp", "udp"]) + " " + pick(NUMBERS[:11]) if draw(st.booleans()) else pick(
-            ["icmp", "icmpv6", "all"]
+        return (
+            pick(["tcp", "udp"]) + " " + pick(NUMBERS[:11])
+            if draw(st.booleans())
+            else pick(["icmp", "icmpv6", "all"])
         )
 
     def name() -> str:
@@ -205,44 +203,61 @@ def shaped_network(draw: st.DrawFn) -> str:
     vpc_items = [
         lambda: f"ipv6 {pick(CIDR6)}",
         lambda: f"{pick(['internet-gateway', 'egress-only-gateway', 'vpn-gateway'])} {name()}",
-        lambda: f"subnet {name()} {pick(CIDR4)} az us-east-1{pick(['a', 'b'])}"
-        + maybe(f" ipv6 {pick(CIDR6)}")
-        + maybe(" public-ip-on-launch"),
-        lambda: f"route-table {name()}{maybe(' main')} {{ route {pick(CIDRS)} via {name()};"
-        f" route {pick(CIDRS)} blackhole; propagate {name()}; associate {name()} {name()} }}",
-        lambda: f"nat-gateway {name()} in {name()}"
-        + pick(["", " private", " eip", f" eip {pick(ADDR4)}"]),
-        lambda: f"security-group {name()} {{ ingress {proto()} from {peer()};"
-        f" egress {proto()} to {peer()} }}",
-        lambda: f"network-acl {name()} {{ inbound {pick(NUMBERS[:9])} allow {proto()} from"
-        f" {pick(CIDRS)}; outbound {pick(NUMBERS[:9])} {pick(['allow', 'deny'])} {proto()} to"
-        f" {pick(CIDRS)}; associate {name()} }}",
-        lambda: f"instance {name()} in {name()}"
-        + maybe(f" ip {pick(ADDR4)}")
-        + maybe(f" ipv6 {pick(ADDR6)}")
-        + pick(["", " public-ip", f" public-ip {pick(ADDR4)}", " elastic-ip"])
-        + maybe(f" sg {name()}, {name()}")
-        + maybe(f" source-dest-check {pick(['on', 'off'])}")
-        + maybe(" stopped"),
+        lambda: (
+            f"subnet {name()} {pick(CIDR4)} az us-east-1{pick(['a', 'b'])}"
+            + maybe(f" ipv6 {pick(CIDR6)}")
+            + maybe(" public-ip-on-launch")
+        ),
+        lambda: (
+            f"route-table {name()}{maybe(' main')} {{ route {pick(CIDRS)} via {name()};"
+            f" route {pick(CIDRS)} blackhole; propagate {name()}; associate {name()} {name()} }}"
+        ),
+        lambda: (
+            f"nat-gateway {name()} in {name()}"
+            + pick(["", " private", " eip", f" eip {pick(ADDR4)}"])
+        ),
+        lambda: (
+            f"security-group {name()} {{ ingress {proto()} from {peer()};"
+            f" egress {proto()} to {peer()} }}"
+        ),
+        lambda: (
+            f"network-acl {name()} {{ inbound {pick(NUMBERS[:9])} allow {proto()} from"
+            f" {pick(CIDRS)}; outbound {pick(NUMBERS[:9])} {pick(['allow', 'deny'])} {proto()} to"
+            f" {pick(CIDRS)}; associate {name()} }}"
+        ),
+        lambda: (
+            f"instance {name()} in {name()}"
+            + maybe(f" ip {pick(ADDR4)}")
+            + maybe(f" ipv6 {pick(ADDR6)}")
+            + pick(["", " public-ip", f" public-ip {pick(ADDR4)}", " elastic-ip"])
+            + maybe(f" sg {name()}, {name()}")
+            + maybe(f" source-dest-check {pick(['on', 'off'])}")
+            + maybe(" stopped")
+        ),
         lambda: f"endpoint {name()} gateway {pick(['s3', 'sns'])} route-tables {name()}",
         lambda: f"endpoint {name()} interface sns in {name()} {name()}" + maybe(f" sg {name()}"),
     ]
     tgw_items = [
         lambda: f"attach {name()}" + maybe(f" subnets {name()} {name()}"),
         lambda: f"attach vpn {name()}",
-        lambda: f"route-table {name()} {{ associate {name()}; propagate {name()};"
-        f" route {pick(CIDRS)} via {name()}; route {pick(CIDR4)} blackhole }}",
+        lambda: (
+            f"route-table {name()} {{ associate {name()}; propagate {name()};"
+            f" route {pick(CIDRS)} via {name()}; route {pick(CIDR4)} blackhole }}"
+        ),
     ]
     top_items = [
         lambda: f"peering {name()} {name()} <-> {name()}",
-        lambda: f"site {name()} {pick(CIDR4)} {{ customer-gateway {name()} {pick(ADDR4)};"
-        f" host {name()} {pick(ADDR4)} }}",
-        lambda: f"vpn {name()} {name()} <-> {name()} "
-        + pick([f"static {pick(CIDR4)}", "bgp"]),
+        lambda: (
+            f"site {name()} {pick(CIDR4)} {{ customer-gateway {name()} {pick(ADDR4)};"
+            f" host {name()} {pick(ADDR4)} }}"
+        ),
+        lambda: f"vpn {name()} {name()} <-> {name()} " + pick([f"static {pick(CIDR4)}", "bgp"]),
         lambda: f"flow {name()}: {place()} -> {place()} {proto()} volume {pick(['1GB', '0.5TB'])}",
-        lambda: f"expect {place()} -> {place()} {proto()} {pick(['allow', 'deny'])}"
-        + maybe(f" via {name()}")
-        + maybe(f" because {pick(PATTERN_WORDS[-3:])}"),
+        lambda: (
+            f"expect {place()} -> {place()} {proto()} {pick(['allow', 'deny'])}"
+            + maybe(f" via {name()}")
+            + maybe(f" because {pick(PATTERN_WORDS[-3:])}")
+        ),
         lambda: f"expect cost {pick(['total', *POOL])} {pick(['=', '<', '<='])} 4.50",
     ]
 

@@ -17,7 +17,9 @@ def _failure() -> graphviz.CalledProcessError:
     return graphviz.CalledProcessError(1, ["dot"], stderr=b"Error: trouble in init_rank\n\t%0 3\n")
 
 
-def test_a_failed_layout_is_drawn_again_without_pinned_rows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_failed_layout_is_drawn_again_without_pinned_rows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     calls: list[bool] = []
     real = diagram._draw_once
 

@@ -71,12 +71,17 @@ def test_import_does_not_depend_on_the_order_of_the_input(case: str) -> None:
         parts = folder.relative_to(root).parts
         region = next((p for p in parts if "-" in p and p[-1].isdigit()), None)
         account = next((p for p in parts if p.isdigit()), None)
-        responses = tuple((f.relative_to(root).as_posix(), reverse(json.loads(f.read_text("utf-8")))) for f in sorted(folder.glob("*.json"), reverse=True))
+        responses = tuple(
+            (f.relative_to(root).as_posix(), reverse(json.loads(f.read_text("utf-8"))))
+            for f in sorted(folder.glob("*.json"), reverse=True)
+        )
         dumps.append(Dump(region, account, responses))
     shuffled = build(parse(dumps), f"{case}.nd")
     # Only the order of the warnings may differ.
     body = [line for line in shuffled.text.splitlines() if not line.startswith("# warning")]
-    assert body == [line for line in imported(case).text.splitlines() if not line.startswith("# warning")]
+    assert body == [
+        line for line in imported(case).text.splitlines() if not line.startswith("# warning")
+    ]
     assert sorted(shuffled.warnings) == sorted(imported(case).warnings)
 
 
@@ -90,7 +95,11 @@ def _without_one_item() -> list[tuple[str, Path, str, int]]:
     return found
 
 
-@pytest.mark.parametrize(("label", "file", "key", "index"), _without_one_item(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("label", "file", "key", "index"),
+    _without_one_item(),
+    ids=lambda v: v if isinstance(v, str) else "",
+)
 def test_partial_dumps_still_compile(label: str, file: Path, key: str, index: int) -> None:
     """A dump that misses any one resource (a call not saved, a resource of another account,
     a page lost) still imports to a file that compiles."""
@@ -148,7 +157,16 @@ def networks() -> dict[str, Network]:
 
 
 @pytest.mark.parametrize(("case", "src", "dst", "proto", "port", "expected", "detail"), PATHS)
-def test_imported_paths(networks: dict[str, Network], case: str, src: str, dst: str, proto: str, port: str, expected: str, detail: str | None) -> None:
+def test_imported_paths(
+    networks: dict[str, Network],
+    case: str,
+    src: str,
+    dst: str,
+    proto: str,
+    port: str,
+    expected: str,
+    detail: str | None,
+) -> None:
     network = networks[case]
     query = parse_query(network, src, dst, proto, port)
     assert not isinstance(query, list), [d.message for d in query]
@@ -183,12 +201,16 @@ def test_unrepresentable_resources_are_listed() -> None:
     assert warnings.count("load balancer 'prod-alb'") == 1
 
 
-def test_cli_writes_the_file_and_lists_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_the_file_and_lists_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "account.nd"
     assert main(["import", "aws-json", str(FIXTURES / "account"), "-o", str(out)]) == 0
     captured = capsys.readouterr()
     text = out.read_text("utf-8")
-    in_file = [line.removeprefix("# ") for line in text.splitlines() if line.startswith("# warning: ")]
+    in_file = [
+        line.removeprefix("# ") for line in text.splitlines() if line.startswith("# warning: ")
+    ]
     on_stderr = [line for line in captured.err.splitlines() if line.startswith("warning: ")]
     assert in_file and in_file == on_stderr
     assert f"{out}: written ({len(in_file)} warnings)" in captured.out
@@ -196,14 +218,18 @@ def test_cli_writes_the_file_and_lists_warnings(tmp_path: Path, capsys: pytest.C
 
 
 def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import", "aws-json", str(tmp_path / "missing"), "-o", str(tmp_path / "x.nd")]) == 2
+    assert (
+        main(["import", "aws-json", str(tmp_path / "missing"), "-o", str(tmp_path / "x.nd")]) == 2
+    )
     (tmp_path / "empty").mkdir()
     assert main(["import", "aws-json", str(tmp_path / "empty"), "-o", str(tmp_path / "x.nd")]) == 2
     # AWS would refuse this subnet; the import says so and exits 1, but keeps the file.
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "vpcs.json").write_text(json.dumps({"Vpcs": [vpc("vpc-1", "10.0.0.0/16")]}))
-    (bad / "subnets.json").write_text(json.dumps({"Subnets": [subnet("subnet-1", "vpc-1", "10.9.0.0/24")]}))
+    (bad / "subnets.json").write_text(
+        json.dumps({"Subnets": [subnet("subnet-1", "vpc-1", "10.9.0.0/24")]})
+    )
     assert main(["import", "aws-json", str(bad), "-o", str(tmp_path / "bad.nd")]) == 1
     assert "subnet-outside-vpc" in capsys.readouterr().err
     assert (tmp_path / "bad.nd").exists()
@@ -226,12 +252,24 @@ def vpc(vid: str, cidr: str, name: str | None = None, **extra: Any) -> dict[str,
     return {"VpcId": vid, "CidrBlock": cidr, "State": "available", "Tags": tags, **extra}
 
 
-def subnet(sid: str, vid: str, cidr: str, name: str | None = None, az: str = "us-east-1a", **extra: Any) -> dict[str, Any]:
+def subnet(
+    sid: str, vid: str, cidr: str, name: str | None = None, az: str = "us-east-1a", **extra: Any
+) -> dict[str, Any]:
     tags = [{"Key": "Name", "Value": name}] if name else []
-    return {"SubnetId": sid, "VpcId": vid, "CidrBlock": cidr, "AvailabilityZone": az, "State": "available", "Tags": tags, **extra}
+    return {
+        "SubnetId": sid,
+        "VpcId": vid,
+        "CidrBlock": cidr,
+        "AvailabilityZone": az,
+        "State": "available",
+        "Tags": tags,
+        **extra,
+    }
 
 
-def instance(iid: str, sid: str, ip: str, name: str, groups: list[str], **extra: Any) -> dict[str, Any]:
+def instance(
+    iid: str, sid: str, ip: str, name: str, groups: list[str], **extra: Any
+) -> dict[str, Any]:
     return {
         "InstanceId": iid,
         "SubnetId": sid,
@@ -244,9 +282,19 @@ def instance(iid: str, sid: str, ip: str, name: str, groups: list[str], **extra:
     }
 
 
-def group(gid: str, name: str, ingress: list[dict[str, Any]], egress: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    out = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}] if egress is None else egress
-    return {"GroupId": gid, "GroupName": name, "VpcId": "vpc-1", "IpPermissions": ingress, "IpPermissionsEgress": out}
+def group(
+    gid: str, name: str, ingress: list[dict[str, Any]], egress: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    out = (
+        [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}] if egress is None else egress
+    )
+    return {
+        "GroupId": gid,
+        "GroupName": name,
+        "VpcId": "vpc-1",
+        "IpPermissions": ingress,
+        "IpPermissionsEgress": out,
+    }
 
 
 def run(**responses: Any) -> importer.Imported:
@@ -263,31 +311,69 @@ def lines(result: importer.Imported) -> list[str]:
 
 
 def test_default_group_with_aws_rules_is_implicit() -> None:
-    default = group("sg-d", "default", [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-d"}]}])
-    result = run(SecurityGroups=[default], Reservations=[{"Instances": [instance("i-1", "subnet-1", "10.0.1.10", "app", ["sg-d"])]}])
+    default = group(
+        "sg-d", "default", [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-d"}]}]
+    )
+    result = run(
+        SecurityGroups=[default],
+        Reservations=[{"Instances": [instance("i-1", "subnet-1", "10.0.1.10", "app", ["sg-d"])]}],
+    )
     assert "security-group default" not in result.text
     assert "instance app in app ip 10.0.1.10 # i-1" in lines(result)
 
 
 def test_changed_default_group_is_written() -> None:
-    default = group("sg-d", "default", [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    result = run(SecurityGroups=[default], Reservations=[{"Instances": [instance("i-1", "subnet-1", "10.0.1.10", "app", ["sg-d"])]}])
+    default = group(
+        "sg-d",
+        "default",
+        [
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    result = run(
+        SecurityGroups=[default],
+        Reservations=[{"Instances": [instance("i-1", "subnet-1", "10.0.1.10", "app", ["sg-d"])]}],
+    )
     assert "security-group default { # sg-d" in lines(result)
     assert "ingress tcp 22 from 0.0.0.0/0" in lines(result)
     assert "instance app in app ip 10.0.1.10 sg default # i-1" in lines(result)
 
 
 def test_default_group_referenced_by_another_group_is_written() -> None:
-    default = group("sg-d", "default", [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-d"}]}])
-    web = group("sg-w", "web", [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": [{"GroupId": "sg-d"}]}])
+    default = group(
+        "sg-d", "default", [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-d"}]}]
+    )
+    web = group(
+        "sg-w",
+        "web",
+        [
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 80,
+                "ToPort": 80,
+                "UserIdGroupPairs": [{"GroupId": "sg-d"}],
+            }
+        ],
+    )
     result = run(SecurityGroups=[default, web])
     assert "ingress all from default" in lines(result)
     assert "ingress tcp 80 from default" in lines(result)
 
 
 def test_group_without_egress_rules_allows_no_egress() -> None:
-    result = run(SecurityGroups=[group("sg-x", "closed", [], [])], Reservations=[{"Instances": [instance("i-1", "subnet-1", "10.0.1.10", "box", ["sg-x"])]}])
-    assert "egress tcp 0 to 0.0.0.0/32 # AWS allows no outbound traffic: this rule matches nothing" in lines(result)
+    result = run(
+        SecurityGroups=[group("sg-x", "closed", [], [])],
+        Reservations=[{"Instances": [instance("i-1", "subnet-1", "10.0.1.10", "box", ["sg-x"])]}],
+    )
+    assert (
+        "egress tcp 0 to 0.0.0.0/32 # AWS allows no outbound traffic: this rule matches nothing"
+        in lines(result)
+    )
     network = network_of(result.text)
     query = parse_query(network, "box", "internet", "tcp", "443")
     assert not isinstance(query, list)
@@ -296,26 +382,76 @@ def test_group_without_egress_rules_allows_no_egress() -> None:
 
 def test_protocols_and_ports_of_group_rules() -> None:
     ingress = [
-        {"IpProtocol": "tcp", "FromPort": 1024, "ToPort": 65535, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 1024,
+            "ToPort": 65535,
+            "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+        },
         {"IpProtocol": "17", "FromPort": 53, "ToPort": 53, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
-        {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+        {
+            "IpProtocol": "icmp",
+            "FromPort": -1,
+            "ToPort": -1,
+            "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+        },
         {"IpProtocol": "58", "FromPort": -1, "ToPort": -1, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
         {"IpProtocol": "47", "IpRanges": [{"CidrIp": "192.0.2.1/32"}]},
     ]
     result = run(SecurityGroups=[group("sg-x", "mixed", ingress)])
     body = lines(result)
-    for line in ("ingress tcp 1024-65535 from 10.0.0.0/8", "ingress udp 53 from ::/0", "ingress icmp from 10.0.0.0/8", "ingress icmpv6 from ::/0"):
+    for line in (
+        "ingress tcp 1024-65535 from 10.0.0.0/8",
+        "ingress udp 53 from ::/0",
+        "ingress icmp from 10.0.0.0/8",
+        "ingress icmpv6 from ::/0",
+    ):
         assert line in body
     assert any("a rule for GRE is not imported" in w for w in result.warnings)
 
 
 def test_default_acl_is_implicit_and_a_changed_one_is_written() -> None:
     entries = [
-        {"RuleNumber": 100, "Egress": e, "Protocol": "-1", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0"} for e in (False, True)
-    ] + [{"RuleNumber": 32767, "Egress": e, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": "0.0.0.0/0"} for e in (False, True)]
-    acl = {"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": True, "Entries": entries, "Associations": [{"SubnetId": "subnet-1"}]}
+        {
+            "RuleNumber": 100,
+            "Egress": e,
+            "Protocol": "-1",
+            "RuleAction": "allow",
+            "CidrBlock": "0.0.0.0/0",
+        }
+        for e in (False, True)
+    ] + [
+        {
+            "RuleNumber": 32767,
+            "Egress": e,
+            "Protocol": "-1",
+            "RuleAction": "deny",
+            "CidrBlock": "0.0.0.0/0",
+        }
+        for e in (False, True)
+    ]
+    acl = {
+        "NetworkAclId": "acl-1",
+        "VpcId": "vpc-1",
+        "IsDefault": True,
+        "Entries": entries,
+        "Associations": [{"SubnetId": "subnet-1"}],
+    }
     assert "network-acl" not in run(NetworkAcls=[acl]).text
-    changed = dict(acl, Entries=[*entries, {"RuleNumber": 90, "Egress": False, "Protocol": "6", "RuleAction": "deny", "CidrBlock": "198.51.100.0/24", "PortRange": {"From": 22, "To": 22}}])
+    changed = dict(
+        acl,
+        Entries=[
+            *entries,
+            {
+                "RuleNumber": 90,
+                "Egress": False,
+                "Protocol": "6",
+                "RuleAction": "deny",
+                "CidrBlock": "198.51.100.0/24",
+                "PortRange": {"From": 22, "To": 22},
+            },
+        ],
+    )
     body = lines(run(NetworkAcls=[changed]))
     assert "network-acl acl-1 {" in body
     assert "inbound 90 deny tcp 22 from 198.51.100.0/24" in body
@@ -325,12 +461,42 @@ def test_default_acl_is_implicit_and_a_changed_one_is_written() -> None:
 
 def test_route_targets() -> None:
     routes = [
-        {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
-        {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "Origin": "CreateRoute", "State": "active"},
-        {"DestinationCidrBlock": "10.8.0.0/16", "NetworkInterfaceId": "eni-1", "Origin": "CreateRoute", "State": "active"},
-        {"DestinationCidrBlock": "10.9.0.0/16", "InstanceId": "i-gone", "Origin": "CreateRoute", "State": "blackhole"},
-        {"DestinationCidrBlock": "10.0.1.64/26", "NetworkInterfaceId": "eni-other", "Origin": "CreateRoute", "State": "active"},
-        {"DestinationCidrBlock": "192.168.0.0/16", "GatewayId": "vgw-1", "Origin": "EnableVgwRoutePropagation", "State": "active"},
+        {
+            "DestinationCidrBlock": "10.0.0.0/16",
+            "GatewayId": "local",
+            "Origin": "CreateRouteTable",
+            "State": "active",
+        },
+        {
+            "DestinationCidrBlock": "0.0.0.0/0",
+            "GatewayId": "igw-1",
+            "Origin": "CreateRoute",
+            "State": "active",
+        },
+        {
+            "DestinationCidrBlock": "10.8.0.0/16",
+            "NetworkInterfaceId": "eni-1",
+            "Origin": "CreateRoute",
+            "State": "active",
+        },
+        {
+            "DestinationCidrBlock": "10.9.0.0/16",
+            "InstanceId": "i-gone",
+            "Origin": "CreateRoute",
+            "State": "blackhole",
+        },
+        {
+            "DestinationCidrBlock": "10.0.1.64/26",
+            "NetworkInterfaceId": "eni-other",
+            "Origin": "CreateRoute",
+            "State": "active",
+        },
+        {
+            "DestinationCidrBlock": "192.168.0.0/16",
+            "GatewayId": "vgw-1",
+            "Origin": "EnableVgwRoutePropagation",
+            "State": "active",
+        },
     ]
     table = {
         "RouteTableId": "rtb-1",
@@ -340,16 +506,41 @@ def test_route_targets() -> None:
         "PropagatingVgws": [{"GatewayId": "vgw-1"}],
         "Tags": [{"Key": "Name", "Value": "main-rt"}],
     }
-    box = instance("i-1", "subnet-1", "10.0.1.5", "router", [], SourceDestCheck=False, NetworkInterfaces=[{"NetworkInterfaceId": "eni-1", "Attachment": {"DeviceIndex": 0}}])
+    box = instance(
+        "i-1",
+        "subnet-1",
+        "10.0.1.5",
+        "router",
+        [],
+        SourceDestCheck=False,
+        NetworkInterfaces=[{"NetworkInterfaceId": "eni-1", "Attachment": {"DeviceIndex": 0}}],
+    )
     result = run(
         RouteTables=[table],
-        InternetGateways=[{"InternetGatewayId": "igw-1", "Attachments": [{"VpcId": "vpc-1", "State": "available"}]}],
-        VpnGateways=[{"VpnGatewayId": "vgw-1", "State": "available", "VpcAttachments": [{"VpcId": "vpc-1", "State": "attached"}]}],
+        InternetGateways=[
+            {
+                "InternetGatewayId": "igw-1",
+                "Attachments": [{"VpcId": "vpc-1", "State": "available"}],
+            }
+        ],
+        VpnGateways=[
+            {
+                "VpnGatewayId": "vgw-1",
+                "State": "available",
+                "VpcAttachments": [{"VpcId": "vpc-1", "State": "attached"}],
+            }
+        ],
         Reservations=[{"Instances": [box]}],
     )
     body = lines(result)
     assert "route-table main-rt main { # rtb-1" in body
-    for line in ("route 0.0.0.0/0 via igw-1", "route 10.8.0.0/16 via router", "route 10.9.0.0/16 blackhole", "propagate vgw-1", "associate app"):
+    for line in (
+        "route 0.0.0.0/0 via igw-1",
+        "route 10.8.0.0/16 via router",
+        "route 10.9.0.0/16 blackhole",
+        "propagate vgw-1",
+        "associate app",
+    ):
         assert line in body
     assert "instance router in app ip 10.0.1.5 source-dest-check off # i-1" in body
     assert not any("192.168.0.0/16" in line for line in body)
@@ -358,8 +549,19 @@ def test_route_targets() -> None:
 
 def test_instance_addresses_and_state() -> None:
     address = {"PublicIp": "3.3.3.3", "AllocationId": "eipalloc-1", "InstanceId": "i-2"}
-    v6 = {"Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2001:db8:1:1::/64", "Ipv6CidrBlockState": {"State": "associated"}}]}
-    vpc6 = vpc("vpc-1", "10.0.0.0/16", "main", Ipv6CidrBlockAssociationSet=[{"Ipv6CidrBlock": "2001:db8:1::/56", "Ipv6CidrBlockState": {"State": "associated"}}])
+    v6 = {
+        "Ipv6CidrBlockAssociationSet": [
+            {"Ipv6CidrBlock": "2001:db8:1:1::/64", "Ipv6CidrBlockState": {"State": "associated"}}
+        ]
+    }
+    vpc6 = vpc(
+        "vpc-1",
+        "10.0.0.0/16",
+        "main",
+        Ipv6CidrBlockAssociationSet=[
+            {"Ipv6CidrBlock": "2001:db8:1::/56", "Ipv6CidrBlockState": {"State": "associated"}}
+        ],
+    )
     result = run(
         Vpcs=[vpc6],
         Subnets=[subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app", MapPublicIpOnLaunch=True, **v6)],
@@ -367,30 +569,103 @@ def test_instance_addresses_and_state() -> None:
         Reservations=[
             {
                 "Instances": [
-                    instance("i-1", "subnet-1", "10.0.1.10", "auto", [], PublicIpAddress="54.1.1.1", Ipv6Address="2001:db8:1:1::10"),
-                    instance("i-2", "subnet-1", "10.0.1.11", "fixed", [], PublicIpAddress="3.3.3.3", Ipv6Address="2001:db8:1:1::11"),
-                    dict(instance("i-3", "subnet-1", "10.0.1.12", "off", []), State={"Name": "stopped"}),
-                    dict(instance("i-4", "subnet-1", "10.0.1.13", "gone", []), State={"Name": "terminated"}),
+                    instance(
+                        "i-1",
+                        "subnet-1",
+                        "10.0.1.10",
+                        "auto",
+                        [],
+                        PublicIpAddress="54.1.1.1",
+                        Ipv6Address="2001:db8:1:1::10",
+                    ),
+                    instance(
+                        "i-2",
+                        "subnet-1",
+                        "10.0.1.11",
+                        "fixed",
+                        [],
+                        PublicIpAddress="3.3.3.3",
+                        Ipv6Address="2001:db8:1:1::11",
+                    ),
+                    dict(
+                        instance("i-3", "subnet-1", "10.0.1.12", "off", []),
+                        State={"Name": "stopped"},
+                    ),
+                    dict(
+                        instance("i-4", "subnet-1", "10.0.1.13", "gone", []),
+                        State={"Name": "terminated"},
+                    ),
                 ]
             }
         ],
     )
     body = lines(result)
-    assert "subnet app 10.0.1.0/24 az us-east-1a ipv6 2001:db8:1:1::/64 public-ip-on-launch # subnet-1" in body
-    assert "instance auto in app ip 10.0.1.10 ipv6 2001:db8:1:1::10 public-ip 54.1.1.1 # i-1" in body
-    assert "instance fixed in app ip 10.0.1.11 ipv6 2001:db8:1:1::11 elastic-ip 3.3.3.3 # i-2" in body
+    assert (
+        "subnet app 10.0.1.0/24 az us-east-1a ipv6 2001:db8:1:1::/64 public-ip-on-launch # subnet-1"
+        in body
+    )
+    assert (
+        "instance auto in app ip 10.0.1.10 ipv6 2001:db8:1:1::10 public-ip 54.1.1.1 # i-1" in body
+    )
+    assert (
+        "instance fixed in app ip 10.0.1.11 ipv6 2001:db8:1:1::11 elastic-ip 3.3.3.3 # i-2" in body
+    )
     assert "instance off in app ip 10.0.1.12 stopped # i-3" in body
     assert "gone" not in result.text
 
 
 def test_private_nat_and_bgp_vpn_learn_their_prefixes() -> None:
-    routes = [{"DestinationCidrBlock": "172.16.0.0/16", "GatewayId": "vgw-1", "Origin": "EnableVgwRoutePropagation", "State": "active"}]
+    routes = [
+        {
+            "DestinationCidrBlock": "172.16.0.0/16",
+            "GatewayId": "vgw-1",
+            "Origin": "EnableVgwRoutePropagation",
+            "State": "active",
+        }
+    ]
     result = run(
-        NatGateways=[{"NatGatewayId": "nat-1", "VpcId": "vpc-1", "SubnetId": "subnet-1", "State": "available", "ConnectivityType": "private"}],
-        RouteTables=[{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": routes, "Associations": [{"Main": True}], "PropagatingVgws": [{"GatewayId": "vgw-1"}]}],
-        VpnGateways=[{"VpnGatewayId": "vgw-1", "State": "available", "VpcAttachments": [{"VpcId": "vpc-1", "State": "attached"}]}],
-        CustomerGateways=[{"CustomerGatewayId": "cgw-1", "IpAddress": "203.0.113.1", "State": "available", "Tags": [{"Key": "Name", "Value": "hq"}]}],
-        VpnConnections=[{"VpnConnectionId": "vpn-1", "CustomerGatewayId": "cgw-1", "VpnGatewayId": "vgw-1", "State": "available", "Options": {"StaticRoutesOnly": False}}],
+        NatGateways=[
+            {
+                "NatGatewayId": "nat-1",
+                "VpcId": "vpc-1",
+                "SubnetId": "subnet-1",
+                "State": "available",
+                "ConnectivityType": "private",
+            }
+        ],
+        RouteTables=[
+            {
+                "RouteTableId": "rtb-1",
+                "VpcId": "vpc-1",
+                "Routes": routes,
+                "Associations": [{"Main": True}],
+                "PropagatingVgws": [{"GatewayId": "vgw-1"}],
+            }
+        ],
+        VpnGateways=[
+            {
+                "VpnGatewayId": "vgw-1",
+                "State": "available",
+                "VpcAttachments": [{"VpcId": "vpc-1", "State": "attached"}],
+            }
+        ],
+        CustomerGateways=[
+            {
+                "CustomerGatewayId": "cgw-1",
+                "IpAddress": "203.0.113.1",
+                "State": "available",
+                "Tags": [{"Key": "Name", "Value": "hq"}],
+            }
+        ],
+        VpnConnections=[
+            {
+                "VpnConnectionId": "vpn-1",
+                "CustomerGatewayId": "cgw-1",
+                "VpnGatewayId": "vgw-1",
+                "State": "available",
+                "Options": {"StaticRoutesOnly": False},
+            }
+        ],
     )
     body = lines(result)
     assert "nat-gateway nat-1 in app private" in body
@@ -405,17 +680,51 @@ def test_a_file_is_known_by_its_keys_not_its_name(tmp_path: Path) -> None:
 
 
 def test_tgw_table_outputs_need_the_table_id_in_their_name() -> None:
-    inventory = parse([Dump("us-east-1", None, (("routes.json", {"Routes": [], "AdditionalRoutesAvailable": False}),))])
+    inventory = parse(
+        [
+            Dump(
+                "us-east-1",
+                None,
+                (("routes.json", {"Routes": [], "AdditionalRoutesAvailable": False}),),
+            )
+        ]
+    )
     assert any("does not hold the table's 'tgw-rtb-…' id" in w for w in inventory.warnings)
-    named = parse([Dump("us-east-1", None, (("tgw-rtb-0abc.json", {"Routes": [{"DestinationCidrBlock": "10.0.0.0/8", "Type": "static", "State": "blackhole"}]}),))])
+    named = parse(
+        [
+            Dump(
+                "us-east-1",
+                None,
+                (
+                    (
+                        "tgw-rtb-0abc.json",
+                        {
+                            "Routes": [
+                                {
+                                    "DestinationCidrBlock": "10.0.0.0/8",
+                                    "Type": "static",
+                                    "State": "blackhole",
+                                }
+                            ]
+                        },
+                    ),
+                ),
+            )
+        ]
+    )
     assert [r.destination for r in named.tgw_routes["tgw-rtb-0abc"]] == ["10.0.0.0/8"]
 
 
 def test_region_comes_from_the_folder_then_the_content() -> None:
     found = read_dir(FIXTURES / "account")
-    assert sorted(found.regions) == ["eu-west-1", "us-east-1"] and found.accounts == ["111122223333"]
+    assert sorted(found.regions) == ["eu-west-1", "us-east-1"] and found.accounts == [
+        "111122223333"
+    ]
     assert read_dir(FIXTURES / "flat").regions == ["eu-central-1"]
-    unknown = parse([Dump(None, None, (("v.json", {"Vpcs": [vpc("vpc-1", "10.0.0.0/16")]}),))], default_region="ap-south-1")
+    unknown = parse(
+        [Dump(None, None, (("v.json", {"Vpcs": [vpc("vpc-1", "10.0.0.0/16")]}),))],
+        default_region="ap-south-1",
+    )
     assert unknown.regions == ["ap-south-1"]
 
 

@@ -29,7 +29,9 @@ def named(ec2: Any, resource: str, name: str) -> str:
     return resource
 
 
-def rule(proto: str, port: int | None = None, cidr: str | None = None, group: str | None = None) -> dict[str, Any]:
+def rule(
+    proto: str, port: int | None = None, cidr: str | None = None, group: str | None = None
+) -> dict[str, Any]:
     perm: dict[str, Any] = {"IpProtocol": proto}
     if port is not None:
         perm["FromPort"] = perm["ToPort"] = port
@@ -45,47 +47,125 @@ def build_peered_network(url: str) -> None:
     ec2 = client(url)
     prod = named(ec2, ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"], "prod")
     shared = named(ec2, ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"], "shared")
-    public = named(ec2, ec2.create_subnet(VpcId=prod, CidrBlock="10.0.0.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"], "public-a")
+    public = named(
+        ec2,
+        ec2.create_subnet(VpcId=prod, CidrBlock="10.0.0.0/24", AvailabilityZone="us-east-1a")[
+            "Subnet"
+        ]["SubnetId"],
+        "public-a",
+    )
     ec2.modify_subnet_attribute(SubnetId=public, MapPublicIpOnLaunch={"Value": True})
-    private = named(ec2, ec2.create_subnet(VpcId=prod, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"], "private-a")
-    svc = named(ec2, ec2.create_subnet(VpcId=shared, CidrBlock="10.2.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"], "svc-a")
-    igw = named(ec2, ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"], "prod-igw")
+    private = named(
+        ec2,
+        ec2.create_subnet(VpcId=prod, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")[
+            "Subnet"
+        ]["SubnetId"],
+        "private-a",
+    )
+    svc = named(
+        ec2,
+        ec2.create_subnet(VpcId=shared, CidrBlock="10.2.1.0/24", AvailabilityZone="us-east-1a")[
+            "Subnet"
+        ]["SubnetId"],
+        "svc-a",
+    )
+    igw = named(
+        ec2, ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"], "prod-igw"
+    )
     ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=prod)
     allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
-    nat = named(ec2, ec2.create_nat_gateway(SubnetId=public, AllocationId=allocation)["NatGateway"]["NatGatewayId"], "nat-a")
-    pcx = named(ec2, ec2.create_vpc_peering_connection(VpcId=prod, PeerVpcId=shared)["VpcPeeringConnection"]["VpcPeeringConnectionId"], "prod-shared")
+    nat = named(
+        ec2,
+        ec2.create_nat_gateway(SubnetId=public, AllocationId=allocation)["NatGateway"][
+            "NatGatewayId"
+        ],
+        "nat-a",
+    )
+    pcx = named(
+        ec2,
+        ec2.create_vpc_peering_connection(VpcId=prod, PeerVpcId=shared)["VpcPeeringConnection"][
+            "VpcPeeringConnectionId"
+        ],
+        "prod-shared",
+    )
     ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
     for name, vpc, subnet, routes in (
-        ("public", prod, public, [("0.0.0.0/0", {"GatewayId": igw}), ("10.2.0.0/16", {"VpcPeeringConnectionId": pcx})]),
-        ("private", prod, private, [("0.0.0.0/0", {"NatGatewayId": nat}), ("10.2.0.0/16", {"VpcPeeringConnectionId": pcx})]),
+        (
+            "public",
+            prod,
+            public,
+            [("0.0.0.0/0", {"GatewayId": igw}), ("10.2.0.0/16", {"VpcPeeringConnectionId": pcx})],
+        ),
+        (
+            "private",
+            prod,
+            private,
+            [
+                ("0.0.0.0/0", {"NatGatewayId": nat}),
+                ("10.2.0.0/16", {"VpcPeeringConnectionId": pcx}),
+            ],
+        ),
         ("svc", shared, svc, [("10.0.0.0/16", {"VpcPeeringConnectionId": pcx})]),
     ):
         table = named(ec2, ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"], name)
         for destination, target in routes:
             ec2.create_route(RouteTableId=table, DestinationCidrBlock=destination, **target)
         ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
-    bastion_sg = ec2.create_security_group(GroupName="bastion", Description="ssh from the office", VpcId=prod)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=bastion_sg, IpPermissions=[rule("tcp", 22, "203.0.113.0/24")])
+    bastion_sg = ec2.create_security_group(
+        GroupName="bastion", Description="ssh from the office", VpcId=prod
+    )["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=bastion_sg, IpPermissions=[rule("tcp", 22, "203.0.113.0/24")]
+    )
     app_sg = ec2.create_security_group(GroupName="app", Description="app", VpcId=prod)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=app_sg, IpPermissions=[rule("tcp", 22, group=bastion_sg), rule("tcp", 5432, "10.2.0.0/16")])
+    ec2.authorize_security_group_ingress(
+        GroupId=app_sg,
+        IpPermissions=[rule("tcp", 22, group=bastion_sg), rule("tcp", 5432, "10.2.0.0/16")],
+    )
     db_sg = ec2.create_security_group(GroupName="db", Description="db", VpcId=shared)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=db_sg, IpPermissions=[rule("tcp", 5432, "10.0.1.0/24")])
-    acl = named(ec2, ec2.create_network_acl(VpcId=prod)["NetworkAcl"]["NetworkAclId"], "private-acl")
+    ec2.authorize_security_group_ingress(
+        GroupId=db_sg, IpPermissions=[rule("tcp", 5432, "10.0.1.0/24")]
+    )
+    acl = named(
+        ec2, ec2.create_network_acl(VpcId=prod)["NetworkAcl"]["NetworkAclId"], "private-acl"
+    )
     for number, egress, protocol, cidr, ports in (
         (100, False, "6", "10.0.0.0/16", (22, 22)),
         (110, False, "6", "0.0.0.0/0", (1024, 65535)),
         (120, False, "6", "10.2.0.0/16", (5432, 5432)),
         (100, True, "-1", "0.0.0.0/0", None),
     ):
-        entry: dict[str, Any] = {"NetworkAclId": acl, "RuleNumber": number, "Protocol": protocol, "RuleAction": "allow", "Egress": egress, "CidrBlock": cidr}
+        entry: dict[str, Any] = {
+            "NetworkAclId": acl,
+            "RuleNumber": number,
+            "Protocol": protocol,
+            "RuleAction": "allow",
+            "Egress": egress,
+            "CidrBlock": cidr,
+        }
         if ports:
             entry["PortRange"] = {"From": ports[0], "To": ports[1]}
         ec2.create_network_acl_entry(**entry)
-    found = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [private]}])["NetworkAcls"][0]
+    found = ec2.describe_network_acls(
+        Filters=[{"Name": "association.subnet-id", "Values": [private]}]
+    )["NetworkAcls"][0]
     association = next(a for a in found["Associations"] if a["SubnetId"] == private)
-    ec2.replace_network_acl_association(AssociationId=association["NetworkAclAssociationId"], NetworkAclId=acl)
-    for name, subnet, group, ip in (("bastion", public, bastion_sg, "10.0.0.10"), ("app", private, app_sg, "10.0.1.10"), ("db", svc, db_sg, "10.2.1.10")):
-        instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet, SecurityGroupIds=[group], PrivateIpAddress=ip)
+    ec2.replace_network_acl_association(
+        AssociationId=association["NetworkAclAssociationId"], NetworkAclId=acl
+    )
+    for name, subnet, group, ip in (
+        ("bastion", public, bastion_sg, "10.0.0.10"),
+        ("app", private, app_sg, "10.0.1.10"),
+        ("db", svc, db_sg, "10.2.1.10"),
+    ):
+        instance = ec2.run_instances(
+            ImageId="ami-12c6146b",
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=subnet,
+            SecurityGroupIds=[group],
+            PrivateIpAddress=ip,
+        )
         named(ec2, instance["Instances"][0]["InstanceId"], name)
 
 
@@ -94,35 +174,98 @@ def build_transit_network(url: str) -> None:
     ec2 = client(url)
     x = named(ec2, ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"], "spoke-x")
     y = named(ec2, ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"], "spoke-y")
-    sx = named(ec2, ec2.create_subnet(VpcId=x, CidrBlock="10.10.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"], "x-a")
-    sy = named(ec2, ec2.create_subnet(VpcId=y, CidrBlock="10.20.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"], "y-a")
+    sx = named(
+        ec2,
+        ec2.create_subnet(VpcId=x, CidrBlock="10.10.1.0/24", AvailabilityZone="us-east-1a")[
+            "Subnet"
+        ]["SubnetId"],
+        "x-a",
+    )
+    sy = named(
+        ec2,
+        ec2.create_subnet(VpcId=y, CidrBlock="10.20.1.0/24", AvailabilityZone="us-east-1a")[
+            "Subnet"
+        ]["SubnetId"],
+        "y-a",
+    )
     options = {"DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable"}
-    tgw = named(ec2, ec2.create_transit_gateway(Description="hub", Options=options)["TransitGateway"]["TransitGatewayId"], "hub")
+    tgw = named(
+        ec2,
+        ec2.create_transit_gateway(Description="hub", Options=options)["TransitGateway"][
+            "TransitGatewayId"
+        ],
+        "hub",
+    )
     attachments = [
-        ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+        ec2.create_transit_gateway_vpc_attachment(
+            TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet]
+        )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
         for vpc, subnet in ((x, sx), (y, sy))
     ]
-    table = named(ec2, ec2.create_transit_gateway_route_table(TransitGatewayId=tgw)["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"], "spokes")
+    table = named(
+        ec2,
+        ec2.create_transit_gateway_route_table(TransitGatewayId=tgw)["TransitGatewayRouteTable"][
+            "TransitGatewayRouteTableId"
+        ],
+        "spokes",
+    )
     for attachment in attachments:
-        ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=attachment)
-        ec2.enable_transit_gateway_route_table_propagation(TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=attachment)
-    ec2.create_transit_gateway_route(DestinationCidrBlock="10.99.0.0/16", TransitGatewayRouteTableId=table, Blackhole=True)
-    for vpc, subnet, other, name in ((x, sx, "10.20.0.0/16", "x-rt"), (y, sy, "10.10.0.0/16", "y-rt")):
+        ec2.associate_transit_gateway_route_table(
+            TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=attachment
+        )
+        ec2.enable_transit_gateway_route_table_propagation(
+            TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=attachment
+        )
+    ec2.create_transit_gateway_route(
+        DestinationCidrBlock="10.99.0.0/16", TransitGatewayRouteTableId=table, Blackhole=True
+    )
+    for vpc, subnet, other, name in (
+        (x, sx, "10.20.0.0/16", "x-rt"),
+        (y, sy, "10.10.0.0/16", "y-rt"),
+    ):
         rt = named(ec2, ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"], name)
         for destination in (other, "10.99.0.0/16"):
-            ec2.create_route(RouteTableId=rt, DestinationCidrBlock=destination, TransitGatewayId=tgw)
+            ec2.create_route(
+                RouteTableId=rt, DestinationCidrBlock=destination, TransitGatewayId=tgw
+            )
         ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
     sgx = ec2.create_security_group(GroupName="x-sg", Description="x", VpcId=x)["GroupId"]
     sgy = ec2.create_security_group(GroupName="y-sg", Description="y", VpcId=y)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=sgy, IpPermissions=[rule("tcp", 443, "10.10.0.0/16")])
+    ec2.authorize_security_group_ingress(
+        GroupId=sgy, IpPermissions=[rule("tcp", 443, "10.10.0.0/16")]
+    )
     for name, subnet, group in (("hx", sx, sgx), ("hy", sy, sgy)):
-        instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet, SecurityGroupIds=[group])
+        instance = ec2.run_instances(
+            ImageId="ami-12c6146b",
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=subnet,
+            SecurityGroupIds=[group],
+        )
         named(ec2, instance["Instances"][0]["InstanceId"], name)
     vgw = named(ec2, ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"], "x-vgw")
     ec2.attach_vpn_gateway(VpcId=x, VpnGatewayId=vgw)
-    cgw = named(ec2, ec2.create_customer_gateway(Type="ipsec.1", PublicIp="203.0.113.12", BgpAsn=65000)["CustomerGateway"]["CustomerGatewayId"], "office")
-    named(ec2, ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw, VpnGatewayId=vgw)["VpnConnection"]["VpnConnectionId"], "office-vpn")
-    client(url, "elbv2").create_load_balancer(Name="web-alb", Subnets=[sx, sy], SecurityGroups=[sgx], Scheme="internet-facing", Type="application")
+    cgw = named(
+        ec2,
+        ec2.create_customer_gateway(Type="ipsec.1", PublicIp="203.0.113.12", BgpAsn=65000)[
+            "CustomerGateway"
+        ]["CustomerGatewayId"],
+        "office",
+    )
+    named(
+        ec2,
+        ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw, VpnGatewayId=vgw)[
+            "VpnConnection"
+        ]["VpnConnectionId"],
+        "office-vpn",
+    )
+    client(url, "elbv2").create_load_balancer(
+        Name="web-alb",
+        Subnets=[sx, sy],
+        SecurityGroups=[sgx],
+        Scheme="internet-facing",
+        Type="application",
+    )
 
 
 def compiled(text: str) -> Network:
@@ -152,7 +295,9 @@ TRANSIT = [
 ]
 
 
-def check_paths(network: Network, table: list[tuple[str, str, str, str | None, str, str | None]]) -> None:
+def check_paths(
+    network: Network, table: list[tuple[str, str, str, str | None, str, str | None]]
+) -> None:
     for src, dst, proto, port, expected, detail in table:
         query = parse_query(network, src, dst, proto, port)
         assert not isinstance(query, list), [d.message for d in query]
@@ -187,7 +332,9 @@ def test_transit_network_round_trip(moto: str) -> None:
     assert network.vpns["office-vpn"].gateway == "x-vgw"
 
 
-def test_cli_live_import_lists_what_it_cannot_represent(moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_live_import_lists_what_it_cannot_represent(
+    moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     build_transit_network(moto)
     out = tmp_path / "live.nd"
     code = main(["import", "aws", "--region", REGION, "--endpoint-url", moto, "-o", str(out)])
@@ -200,14 +347,27 @@ def test_cli_live_import_lists_what_it_cannot_represent(moto: str, tmp_path: Pat
     assert api.compile(text, str(out)).ok
 
 
-def test_cli_live_import_without_aws_is_misuse(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_live_import_without_aws_is_misuse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("boto3")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     # Nothing listens on this loopback port: the import reports it and writes nothing.
     out = tmp_path / "none.nd"
-    code = main(["import", "aws", "--region", REGION, "--endpoint-url", "http://127.0.0.1:9", "-o", str(out)])
+    code = main(
+        [
+            "import",
+            "aws",
+            "--region",
+            REGION,
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "-o",
+            str(out),
+        ]
+    )
     assert code == 2
     assert "cannot read the network of us-east-1" in capsys.readouterr().err
     assert not out.exists()

@@ -40,15 +40,23 @@ def test_a_shared_tag_names_none_of_its_resources() -> None:
 
 
 def test_tags_that_sanitise_alike_clash() -> None:
-    assert allocate([("sg-1", "web server"), ("sg-2", "web/server")]) == {"sg-1": "sg-1", "sg-2": "sg-2"}
+    assert allocate([("sg-1", "web server"), ("sg-2", "web/server")]) == {
+        "sg-1": "sg-1",
+        "sg-2": "sg-2",
+    }
 
 
 def test_reserved_taken_and_other_ids_are_not_names() -> None:
-    found = allocate([("s-1", "sg"), ("s-2", "prod"), ("s-3", "s-4"), ("s-4", None)], taken={"prod"})
+    found = allocate(
+        [("s-1", "sg"), ("s-2", "prod"), ("s-3", "s-4"), ("s-4", None)], taken={"prod"}
+    )
     assert found == {"s-1": "s-1", "s-2": "s-2", "s-3": "s-3", "s-4": "s-4"}
     assert "sg" in RESERVED
 
 
 def test_the_second_preference_is_tried_before_the_id() -> None:
-    found = allocate([("sg-1", "legacy", "legacy"), ("sg-2", "legacy", "legacy-copy"), ("sg-3", None, "app")], {"default"})
+    found = allocate(
+        [("sg-1", "legacy", "legacy"), ("sg-2", "legacy", "legacy-copy"), ("sg-3", None, "app")],
+        {"default"},
+    )
     assert found == {"sg-1": "legacy", "sg-2": "legacy-copy", "sg-3": "app"}

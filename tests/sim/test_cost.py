@@ -213,85 +213,211 @@ region us-east-1 {
 flow nat-instance: worker -> internet tcp 443 volume 100GB return 10GB
 """
 
-NETWORKS = {"nat-instance": NAT_INSTANCE, "one-vpc": ONE_VPC, "peered": PEERED, "tgw": TGW, "vpn": VPN, "endpoints": ENDPOINTS, "ipv6": IPV6}
+NETWORKS = {
+    "nat-instance": NAT_INSTANCE,
+    "one-vpc": ONE_VPC,
+    "peered": PEERED,
+    "tgw": TGW,
+    "vpn": VPN,
+    "endpoints": ENDPOINTS,
+    "ipv6": IPV6,
+}
 
 Row = tuple[str, str, str]  # leg, price key, quantity (GB)
 
 FLOWS: list[tuple[str, str, list[Row], str]] = [
     # network, flow, the charges in path order, the exact total
     ("one-vpc", "same-az", [], "0"),  # same AZ, private IP: 0
-    ("one-vpc", "cross-az", [  # 100 × (0.01 + 0.01) + 10 × (0.01 + 0.01) = 2.20
-        ("request", "cross_az_per_gb_each_side", "100"), ("request", "cross_az_per_gb_each_side", "100"),
-        ("reply", "cross_az_per_gb_each_side", "10"), ("reply", "cross_az_per_gb_each_side", "10"),
-    ], "2.20"),
-    ("one-vpc", "nat", [  # NAT (100 + 10) × 0.045 + internet out 100 × 0.09 = 4.95 + 9 = 13.95
-        ("request", "nat_gateway_per_gb", "100"), ("request", "internet_out_per_gb", "100"),
-        ("reply", "nat_gateway_per_gb", "10"),
-    ], "13.95"),
-    ("one-vpc", "nat-x", [  # NAT in the other AZ: 13.95 + cross-AZ (100 + 10) × 0.02 = 16.15
-        ("request", "cross_az_per_gb_each_side", "100"), ("request", "cross_az_per_gb_each_side", "100"),
-        ("request", "nat_gateway_per_gb", "100"), ("request", "internet_out_per_gb", "100"),
-        ("reply", "nat_gateway_per_gb", "10"),
-        ("reply", "cross_az_per_gb_each_side", "10"), ("reply", "cross_az_per_gb_each_side", "10"),
-    ], "16.15"),
-    ("one-vpc", "igw-out", [  # out 100 × 0.09 = 9.00; the 10 GB of replies come in free
-        ("request", "internet_out_per_gb", "100"),
-    ], "9.00"),
-    ("one-vpc", "igw-in", [  # in 1 GB free; the 100 GB of replies go out: 100 × 0.09 = 9.00
-        ("reply", "internet_out_per_gb", "100"),
-    ], "9.00"),
-    ("one-vpc", "public", [  # public IPv4 in-region, each side: 100 × 0.02 + 10 × 0.02 = 2.20
-        ("request", "public_ip_per_gb_each_side", "100"), ("request", "public_ip_per_gb_each_side", "100"),
-        ("reply", "public_ip_per_gb_each_side", "10"), ("reply", "public_ip_per_gb_each_side", "10"),
-    ], "2.20"),
+    (
+        "one-vpc",
+        "cross-az",
+        [  # 100 × (0.01 + 0.01) + 10 × (0.01 + 0.01) = 2.20
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+        ],
+        "2.20",
+    ),
+    (
+        "one-vpc",
+        "nat",
+        [  # NAT (100 + 10) × 0.045 + internet out 100 × 0.09 = 4.95 + 9 = 13.95
+            ("request", "nat_gateway_per_gb", "100"),
+            ("request", "internet_out_per_gb", "100"),
+            ("reply", "nat_gateway_per_gb", "10"),
+        ],
+        "13.95",
+    ),
+    (
+        "one-vpc",
+        "nat-x",
+        [  # NAT in the other AZ: 13.95 + cross-AZ (100 + 10) × 0.02 = 16.15
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("request", "nat_gateway_per_gb", "100"),
+            ("request", "internet_out_per_gb", "100"),
+            ("reply", "nat_gateway_per_gb", "10"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+        ],
+        "16.15",
+    ),
+    (
+        "one-vpc",
+        "igw-out",
+        [  # out 100 × 0.09 = 9.00; the 10 GB of replies come in free
+            ("request", "internet_out_per_gb", "100"),
+        ],
+        "9.00",
+    ),
+    (
+        "one-vpc",
+        "igw-in",
+        [  # in 1 GB free; the 100 GB of replies go out: 100 × 0.09 = 9.00
+            ("reply", "internet_out_per_gb", "100"),
+        ],
+        "9.00",
+    ),
+    (
+        "one-vpc",
+        "public",
+        [  # public IPv4 in-region, each side: 100 × 0.02 + 10 × 0.02 = 2.20
+            ("request", "public_ip_per_gb_each_side", "100"),
+            ("request", "public_ip_per_gb_each_side", "100"),
+            ("reply", "public_ip_per_gb_each_side", "10"),
+            ("reply", "public_ip_per_gb_each_side", "10"),
+        ],
+        "2.20",
+    ),
     ("one-vpc", "denied", [], "0"),  # SG_INGRESS_MISMATCH: a denied flow costs nothing
-    ("one-vpc", "mb", [("request", "internet_out_per_gb", "0.5")], "0.045"),  # 500 MB = 0.5 GB × 0.09
+    (
+        "one-vpc",
+        "mb",
+        [("request", "internet_out_per_gb", "0.5")],
+        "0.045",
+    ),  # 500 MB = 0.5 GB × 0.09
     ("one-vpc", "tb", [("request", "internet_out_per_gb", "2000")], "180"),  # 2 TB = 2000 GB × 0.09
-    ("one-vpc", "tb-half", [("request", "internet_out_per_gb", "1500")], "135"),  # 1500 × 0.09; in is free
+    (
+        "one-vpc",
+        "tb-half",
+        [("request", "internet_out_per_gb", "1500")],
+        "135",
+    ),  # 1500 × 0.09; in is free
     ("peered", "peer-same-az", [], "0"),  # peering inside one AZ: 0
-    ("peered", "peer-cross-az", [  # peering across AZs, as any cross-AZ: (100 + 10) × 0.02 = 2.20
-        ("request", "cross_az_per_gb_each_side", "100"), ("request", "cross_az_per_gb_each_side", "100"),
-        ("reply", "cross_az_per_gb_each_side", "10"), ("reply", "cross_az_per_gb_each_side", "10"),
-    ], "2.20"),
-    ("peered", "peer-region", [  # between regions, by the sender: 100 × 0.02 + 10 × 0.02 = 2.20
-        ("request", "inter_region_per_gb", "100"), ("reply", "inter_region_per_gb", "10"),
-    ], "2.20"),
-    ("tgw", "tgw", [  # sent into the TGW both ways: (100 + 10) × 0.02 = 2.20
-        ("request", "tgw_per_gb", "100"), ("reply", "tgw_per_gb", "10"),
-    ], "2.20"),
-    ("tgw", "tgw-oneway", [("request", "tgw_per_gb", "100")], "2.00"),  # no return volume: 100 × 0.02
-    ("tgw", "tgw-x", [  # into ht2 in the other AZ: the TGW processing charge only, 2.20
-        ("request", "tgw_per_gb", "100"), ("reply", "tgw_per_gb", "10"),
-    ], "2.20"),
-    ("tgw", "pnat", [  # private NAT in the other AZ, then the TGW:
-        # cross-AZ 110 × 0.02 + NAT 110 × 0.045 + TGW 110 × 0.02 = 2.20 + 4.95 + 2.20 = 9.35
-        ("request", "cross_az_per_gb_each_side", "100"), ("request", "cross_az_per_gb_each_side", "100"),
-        ("request", "nat_gateway_per_gb", "100"), ("request", "tgw_per_gb", "100"),
-        ("reply", "tgw_per_gb", "10"), ("reply", "nat_gateway_per_gb", "10"),
-        ("reply", "cross_az_per_gb_each_side", "10"), ("reply", "cross_az_per_gb_each_side", "10"),
-    ], "9.35"),
+    (
+        "peered",
+        "peer-cross-az",
+        [  # peering across AZs, as any cross-AZ: (100 + 10) × 0.02 = 2.20
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+        ],
+        "2.20",
+    ),
+    (
+        "peered",
+        "peer-region",
+        [  # between regions, by the sender: 100 × 0.02 + 10 × 0.02 = 2.20
+            ("request", "inter_region_per_gb", "100"),
+            ("reply", "inter_region_per_gb", "10"),
+        ],
+        "2.20",
+    ),
+    (
+        "tgw",
+        "tgw",
+        [  # sent into the TGW both ways: (100 + 10) × 0.02 = 2.20
+            ("request", "tgw_per_gb", "100"),
+            ("reply", "tgw_per_gb", "10"),
+        ],
+        "2.20",
+    ),
+    (
+        "tgw",
+        "tgw-oneway",
+        [("request", "tgw_per_gb", "100")],
+        "2.00",
+    ),  # no return volume: 100 × 0.02
+    (
+        "tgw",
+        "tgw-x",
+        [  # into ht2 in the other AZ: the TGW processing charge only, 2.20
+            ("request", "tgw_per_gb", "100"),
+            ("reply", "tgw_per_gb", "10"),
+        ],
+        "2.20",
+    ),
+    (
+        "tgw",
+        "pnat",
+        [  # private NAT in the other AZ, then the TGW:
+            # cross-AZ 110 × 0.02 + NAT 110 × 0.045 + TGW 110 × 0.02 = 2.20 + 4.95 + 2.20 = 9.35
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("request", "nat_gateway_per_gb", "100"),
+            ("request", "tgw_per_gb", "100"),
+            ("reply", "tgw_per_gb", "10"),
+            ("reply", "nat_gateway_per_gb", "10"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+        ],
+        "9.35",
+    ),
     ("vpn", "vpn-out", [("request", "vpn_out_per_gb", "100")], "9.00"),  # out 100 × 0.09; in free
-    ("vpn", "vpn-in", [("reply", "vpn_out_per_gb", "10")], "0.90"),  # in free; replies out 10 × 0.09
-    ("vpn", "tgw-vpn", [  # TGW 100 × 0.02 + VPN out 100 × 0.09 + TGW (from the VPN) 10 × 0.02 = 11.20
-        ("request", "tgw_per_gb", "100"), ("request", "vpn_out_per_gb", "100"),
-        ("reply", "tgw_per_gb", "10"),
-    ], "11.20"),
+    (
+        "vpn",
+        "vpn-in",
+        [("reply", "vpn_out_per_gb", "10")],
+        "0.90",
+    ),  # in free; replies out 10 × 0.09
+    (
+        "vpn",
+        "tgw-vpn",
+        [  # TGW 100 × 0.02 + VPN out 100 × 0.09 + TGW (from the VPN) 10 × 0.02 = 11.20
+            ("request", "tgw_per_gb", "100"),
+            ("request", "vpn_out_per_gb", "100"),
+            ("reply", "tgw_per_gb", "10"),
+        ],
+        "11.20",
+    ),
     ("endpoints", "s3", [], "0"),  # gateway endpoint: 0
-    ("endpoints", "sns", [  # interface endpoint in the same AZ, both ways: 110 × 0.01 = 1.10
-        ("request", "interface_endpoint_per_gb", "100"), ("reply", "interface_endpoint_per_gb", "10"),
-    ], "1.10"),
-    ("endpoints", "sqs-x", [  # interface endpoint in the other AZ: 1.10 + cross-AZ 110 × 0.02 = 3.30
-        ("request", "cross_az_per_gb_each_side", "100"), ("request", "cross_az_per_gb_each_side", "100"),
-        ("request", "interface_endpoint_per_gb", "100"),
-        ("reply", "interface_endpoint_per_gb", "10"),
-        ("reply", "cross_az_per_gb_each_side", "10"), ("reply", "cross_az_per_gb_each_side", "10"),
-    ], "3.30"),
-    ("nat-instance", "nat-instance", [  # no processing fee on a NAT instance; cross-AZ both ways:
-        # 100 × (0.01 + 0.01) + out 100 × 0.09 + 10 × (0.01 + 0.01) = 2 + 9 + 0.20 = 11.20
-        ("request", "cross_az_per_gb_each_side", "100"), ("request", "cross_az_per_gb_each_side", "100"),
-        ("request", "internet_out_per_gb", "100"),
-        ("reply", "cross_az_per_gb_each_side", "10"), ("reply", "cross_az_per_gb_each_side", "10"),
-    ], "11.20"),
+    (
+        "endpoints",
+        "sns",
+        [  # interface endpoint in the same AZ, both ways: 110 × 0.01 = 1.10
+            ("request", "interface_endpoint_per_gb", "100"),
+            ("reply", "interface_endpoint_per_gb", "10"),
+        ],
+        "1.10",
+    ),
+    (
+        "endpoints",
+        "sqs-x",
+        [  # interface endpoint in the other AZ: 1.10 + cross-AZ 110 × 0.02 = 3.30
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("request", "interface_endpoint_per_gb", "100"),
+            ("reply", "interface_endpoint_per_gb", "10"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+        ],
+        "3.30",
+    ),
+    (
+        "nat-instance",
+        "nat-instance",
+        [  # no processing fee on a NAT instance; cross-AZ both ways:
+            # 100 × (0.01 + 0.01) + out 100 × 0.09 + 10 × (0.01 + 0.01) = 2 + 9 + 0.20 = 11.20
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("request", "cross_az_per_gb_each_side", "100"),
+            ("request", "internet_out_per_gb", "100"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+            ("reply", "cross_az_per_gb_each_side", "10"),
+        ],
+        "11.20",
+    ),
     ("ipv6", "v6-out", [("request", "internet_out_per_gb", "100")], "9.00"),  # IPv6 out: 100 × 0.09
 ]
 
@@ -311,7 +437,9 @@ def _rows(charges: tuple[Charge, ...]) -> list[Row]:
     return [(c.what.split(":")[0], c.price_key, str(c.quantity.normalize())) for c in charges]
 
 
-@pytest.mark.parametrize(("network", "flow", "charges", "total"), FLOWS, ids=[f"{n}-{f}" for n, f, _, _ in FLOWS])
+@pytest.mark.parametrize(
+    ("network", "flow", "charges", "total"), FLOWS, ids=[f"{n}-{f}" for n, f, _, _ in FLOWS]
+)
 def test_flow_charges(network: str, flow: str, charges: list[Row], total: str) -> None:
     fc = _report(network).flows[flow]
     assert _rows(fc.charges) == [(leg, key, str(Decimal(q).normalize())) for leg, key, q in charges]
@@ -322,7 +450,9 @@ def test_flow_charges(network: str, flow: str, charges: list[Row], total: str) -
         assert c.amount == c.quantity * c.unit_price
 
 
-@pytest.mark.parametrize(("network", "flow"), [(n, f) for n, f, _, _ in FLOWS], ids=[f"{n}-{f}" for n, f, _, _ in FLOWS])
+@pytest.mark.parametrize(
+    ("network", "flow"), [(n, f) for n, f, _, _ in FLOWS], ids=[f"{n}-{f}" for n, f, _, _ in FLOWS]
+)
 def test_money_is_decimal_never_float(network: str, flow: str) -> None:
     report = _report(network)
     fc = report.flows[flow]
@@ -349,7 +479,9 @@ def test_inter_region_charge_is_priced_in_the_sending_region() -> None:
 H = "730"
 HOURLY: list[tuple[str, str, list[tuple[str, str, str]], str]] = [
     # id, network, (price key, hours, what names), the exact hourly total
-    ("public-nat", """
+    (
+        "public-nat",
+        """
 region us-east-1 {
   vpc v 10.0.0.0/16 {
     internet-gateway igw
@@ -357,16 +489,25 @@ region us-east-1 {
     route-table rt { route 0.0.0.0/0 via igw; associate pub }
     nat-gateway nat in pub
   }
-}""", [("nat_gateway_per_hour", H, "nat"), ("public_ipv4_per_hour", H, "nat")],
-     "36.50"),  # NAT 730 × 0.045 = 32.85 + its Elastic IP 730 × 0.005 = 3.65
-    ("private-nat", """
+}""",
+        [("nat_gateway_per_hour", H, "nat"), ("public_ipv4_per_hour", H, "nat")],
+        "36.50",
+    ),  # NAT 730 × 0.045 = 32.85 + its Elastic IP 730 × 0.005 = 3.65
+    (
+        "private-nat",
+        """
 region us-east-1 {
   vpc v 10.0.0.0/16 {
     subnet priv 10.0.0.0/24 az us-east-1a
     nat-gateway pnat in priv private
   }
-}""", [("nat_gateway_per_hour", H, "pnat")], "32.85"),  # 730 × 0.045; a private NAT has no EIP
-    ("instance-addresses", """
+}""",
+        [("nat_gateway_per_hour", H, "pnat")],
+        "32.85",
+    ),  # 730 × 0.045; a private NAT has no EIP
+    (
+        "instance-addresses",
+        """
 region us-east-1 {
   vpc v 10.0.0.0/16 {
     internet-gateway igw
@@ -380,14 +521,19 @@ region us-east-1 {
     instance stopped-auto in pub public-ip stopped
     instance private      in pub
   }
-}""", [
-        ("public_ipv4_per_hour", H, "running-auto"),
-        ("public_ipv4_per_hour", H, "running-eip"),
-        ("public_ipv4_per_hour", H, "on-launch"),
-        ("public_ipv4_per_hour", H, "stopped-eip"),  # an Elastic IP stays allocated, so billed
-        # stopped-auto: an auto-assigned address is released while stopped; private: none
-    ], "14.60"),  # 4 × 730 × 0.005
-    ("interface-endpoint", """
+}""",
+        [
+            ("public_ipv4_per_hour", H, "running-auto"),
+            ("public_ipv4_per_hour", H, "running-eip"),
+            ("public_ipv4_per_hour", H, "on-launch"),
+            ("public_ipv4_per_hour", H, "stopped-eip"),  # an Elastic IP stays allocated, so billed
+            # stopped-auto: an auto-assigned address is released while stopped; private: none
+        ],
+        "14.60",
+    ),  # 4 × 730 × 0.005
+    (
+        "interface-endpoint",
+        """
 region us-east-1 {
   vpc v 10.0.0.0/16 {
     subnet a 10.0.1.0/24 az us-east-1a
@@ -397,9 +543,13 @@ region us-east-1 {
     endpoint sns-if interface sns in a b c
     endpoint s3-gw gateway s3 route-tables rt
   }
-}""", [("interface_endpoint_per_subnet_hour", "2190", "sns-if")],
-     "21.90"),  # 3 subnets × 730 h × 0.01; the gateway endpoint is free
-    ("tgw-and-vpn", """
+}""",
+        [("interface_endpoint_per_subnet_hour", "2190", "sns-if")],
+        "21.90",
+    ),  # 3 subnets × 730 h × 0.01; the gateway endpoint is free
+    (
+        "tgw-and-vpn",
+        """
 region us-east-1 {
   vpc v 10.0.0.0/16 {
     vpn-gateway vgw
@@ -419,16 +569,21 @@ site dc 192.168.0.0/16 {
 }
 vpn v1 vgw <-> cgw static 192.168.0.0/16
 vpn v2 tgw <-> cgw2 bgp
-""", [
-        ("tgw_attachment_per_hour", H, "w"),  # a VPC attachment
-        ("tgw_attachment_per_hour", H, "v2"),  # a VPN attachment
-        ("vpn_connection_per_hour", H, "v1"),
-        ("vpn_connection_per_hour", H, "v2"),
-    ], "146.00"),  # 2 attachments × 730 × 0.05 + 2 VPN connections × 730 × 0.05
+""",
+        [
+            ("tgw_attachment_per_hour", H, "w"),  # a VPC attachment
+            ("tgw_attachment_per_hour", H, "v2"),  # a VPN attachment
+            ("vpn_connection_per_hour", H, "v1"),
+            ("vpn_connection_per_hour", H, "v2"),
+        ],
+        "146.00",
+    ),  # 2 attachments × 730 × 0.05 + 2 VPN connections × 730 × 0.05
 ]
 
 
-@pytest.mark.parametrize(("text", "expected", "total"), [h[1:] for h in HOURLY], ids=[h[0] for h in HOURLY])
+@pytest.mark.parametrize(
+    ("text", "expected", "total"), [h[1:] for h in HOURLY], ids=[h[0] for h in HOURLY]
+)
 def test_hourly_resources(text: str, expected: list[tuple[str, str, str]], total: str) -> None:
     compiled = compile(text, "hourly.nd")
     assert compiled.network is not None and compiled.ok, compiled.diagnostics
@@ -446,8 +601,17 @@ def test_total_adds_flows_and_hourly_exactly() -> None:
     report = _report("one-vpc")
     # Hourly: NAT 32.85 + its EIP 3.65 + web 3.65 + web2 (Elastic IP) 3.65 = 43.80.
     assert report.hourly_total == Decimal("43.80")
-    flows = Decimal("2.20") + Decimal("13.95") + Decimal("16.15") + Decimal("9.00") + Decimal("9.00") \
-        + Decimal("2.20") + Decimal("0.045") + Decimal("180") + Decimal("135")
+    flows = (
+        Decimal("2.20")
+        + Decimal("13.95")
+        + Decimal("16.15")
+        + Decimal("9.00")
+        + Decimal("9.00")
+        + Decimal("2.20")
+        + Decimal("0.045")
+        + Decimal("180")
+        + Decimal("135")
+    )
     assert report.flows_total == flows
     assert report.total == flows + Decimal("43.80")
 
@@ -481,7 +645,7 @@ def test_cents_rounds_half_up(exact: str, shown: str) -> None:
     ],
 )
 def test_expect_cost_compares_the_amount_in_cents(line: str, holds: bool) -> None:
-    from netdraft.check import check_cost
+    from netdraft.expectations import check_cost
 
     compiled = compile(ONE_VPC + line + "\n", "one-vpc.nd")
     assert compiled.network is not None and compiled.ok, compiled.diagnostics
@@ -500,19 +664,34 @@ gateway_endpoint_per_gb = 0.003
 @pytest.mark.parametrize(
     ("network", "flow", "added"),
     [
-        ("one-vpc", "same-az", [("request", "same_az_per_gb", "100"), ("reply", "same_az_per_gb", "10")]),
+        (
+            "one-vpc",
+            "same-az",
+            [("request", "same_az_per_gb", "100"), ("reply", "same_az_per_gb", "10")],
+        ),
         ("one-vpc", "igw-out", [("reply", "internet_in_per_gb", "10")]),
         ("one-vpc", "igw-in", [("request", "internet_in_per_gb", "1")]),
-        ("endpoints", "s3", [("request", "gateway_endpoint_per_gb", "100"), ("reply", "gateway_endpoint_per_gb", "10")]),
+        (
+            "endpoints",
+            "s3",
+            [
+                ("request", "gateway_endpoint_per_gb", "100"),
+                ("reply", "gateway_endpoint_per_gb", "10"),
+            ],
+        ),
         ("one-vpc", "cross-az", []),  # no same-AZ transfer on a path that changes AZ
         ("tgw", "tgw", []),  # nor through a transit gateway
     ],
 )
-def test_prices_that_are_zero_in_the_table_still_apply_when_a_file_sets_them(network: str, flow: str, added: list[Row]) -> None:
+def test_prices_that_are_zero_in_the_table_still_apply_when_a_file_sets_them(
+    network: str, flow: str, added: list[Row]
+) -> None:
     from netdraft.sim.prices import parse_prices
 
     override, problems = parse_prices(ZERO_PRICED, "zero.toml")
     assert override is not None and not problems
     before = _rows(_report(network).flows[flow].charges)
     after = _rows(_report(network, bundled().with_overrides(override)).flows[flow].charges)
-    assert sorted(after) == sorted(before + [(leg, key, str(Decimal(q).normalize())) for leg, key, q in added])
+    assert sorted(after) == sorted(
+        before + [(leg, key, str(Decimal(q).normalize())) for leg, key, q in added]
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from netdraft import api
-from netdraft.check import check_path
+from netdraft.expectations import check_path
 from netdraft.model.network import PathExpectation
 
 EXAMPLES = sorted((Path(__file__).parents[1] / "spec" / "examples").glob("*.nd"))

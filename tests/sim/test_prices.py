@@ -44,7 +44,9 @@ def _keys_used_by_cost_module() -> set[str]:
     return {
         node.value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"[a-z0-9_]+_per_[a-z_]+", node.value)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.fullmatch(r"[a-z0-9_]+_per_[a-z_]+", node.value)
     }
 
 
@@ -156,7 +158,9 @@ def _expected_price(key: str, region: str, origin: str) -> tuple[str, str]:
     if key == "nat_gateway_per_gb":
         return "0.05", origin
     if region == "eu-west-1" and key in ("internet_out_per_gb", "nat_gateway_per_hour"):
-        return {"internet_out_per_gb": "0.085", "nat_gateway_per_hour": "0.048"}[key], f"{origin} [regions.eu-west-1]"
+        return {"internet_out_per_gb": "0.085", "nat_gateway_per_hour": "0.048"}[
+            key
+        ], f"{origin} [regions.eu-west-1]"
     return SECTION_5[key], BUNDLED_NAME
 
 
@@ -164,12 +168,16 @@ def _charges(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [*(c for f in doc["flows"] for c in f["charges"]), *doc["hourly"]]
 
 
-def test_bundled_prices_hold_for_the_two_region_network(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bundled_prices_hold_for_the_two_region_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     net = _write(tmp_path / "net.nd", TWO_REGIONS.format(prices="", expects=BUNDLED_EXPECTS))
     assert _run(["check", str(net)], capsys)[0] == 0
 
 
-def test_override_for_all_regions_and_for_one_region(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_override_for_all_regions_and_for_one_region(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prices = _write(tmp_path / "ours.toml", OVERRIDE)
     net = _write(tmp_path / "net.nd", TWO_REGIONS.format(prices="", expects=OVERRIDE_EXPECTS))
     code, out, err = _run(["check", str(net), "--prices", str(prices)], capsys)
@@ -181,15 +189,24 @@ def test_override_for_all_regions_and_for_one_region(tmp_path: Path, capsys: pyt
     assert code == 0
     doc = json.loads(out)
     charges = _charges(doc)
-    assert {c["price"]["key"] for c in charges} >= {"nat_gateway_per_gb", "internet_out_per_gb", "nat_gateway_per_hour", "public_ipv4_per_hour"}
+    assert {c["price"]["key"] for c in charges} >= {
+        "nat_gateway_per_gb",
+        "internet_out_per_gb",
+        "nat_gateway_per_hour",
+        "public_ipv4_per_hour",
+    }
     for c in charges:
         value, origin = _expected_price(c["price"]["key"], c["price"]["region"], str(prices))
         assert (c["price"]["usd"], c["price"]["from"]) == (value, origin), c
     assert doc["total"] == "102.69"
-    assert doc["prices"]["used"] == sorted({BUNDLED_NAME, str(prices), f"{prices} [regions.eu-west-1]"})
+    assert doc["prices"]["used"] == sorted(
+        {BUNDLED_NAME, str(prices), f"{prices} [regions.eu-west-1]"}
+    )
 
 
-def test_text_report_names_the_file_of_every_price_not_bundled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_report_names_the_file_of_every_price_not_bundled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prices = _write(tmp_path / "ours.toml", OVERRIDE)
     net = _write(tmp_path / "net.nd", TWO_REGIONS.format(prices="", expects=""))
     code, out, _ = _run(["cost", str(net), "--prices", str(prices)], capsys)
@@ -200,7 +217,11 @@ def test_text_report_names_the_file_of_every_price_not_bundled(tmp_path: Path, c
     assert west_internet.endswith(f"(internet_out_per_gb from {prices} [regions.eu-west-1])")
     assert " × 0.085 " in west_internet
     assert " × 0.09 " in east_internet and "from" not in east_internet  # bundled: no note
-    assert all(line.endswith(f"(nat_gateway_per_gb from {prices})") for line in lines if "nat-" in line and "processing" in line)
+    assert all(
+        line.endswith(f"(nat_gateway_per_gb from {prices})")
+        for line in lines
+        if "nat-" in line and "processing" in line
+    )
     used = next(line for line in lines if line.startswith("prices used: "))
     assert str(prices) in used and "bundled" in used
     assert lines[-1].startswith("bundled prices: ")
@@ -210,7 +231,10 @@ def test_prices_statement_is_relative_to_the_network_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _write(tmp_path / "nets" / "prices" / "ours.toml", OVERRIDE)
-    net = _write(tmp_path / "nets" / "net.nd", TWO_REGIONS.format(prices='prices "prices/ours.toml"\n', expects=OVERRIDE_EXPECTS))
+    net = _write(
+        tmp_path / "nets" / "net.nd",
+        TWO_REGIONS.format(prices='prices "prices/ours.toml"\n', expects=OVERRIDE_EXPECTS),
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
@@ -220,25 +244,41 @@ def test_prices_statement_is_relative_to_the_network_file(
     assert code == 0 and json.loads(out)["total"] == "102.69"
 
 
-def test_prices_option_applies_after_the_statement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_prices_option_applies_after_the_statement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write(tmp_path / "first.toml", "internet_out_per_gb = 0.05\n")
     later = _write(tmp_path / "later.toml", "internet_out_per_gb = 0.07\n")
     # Each flow: NAT 100 × 0.045 + out 100 × 0.07 = 11.50.
-    net = _write(tmp_path / "net.nd", TWO_REGIONS.format(prices='prices "first.toml"\n', expects="expect cost east-out = 11.50\n"))
+    net = _write(
+        tmp_path / "net.nd",
+        TWO_REGIONS.format(
+            prices='prices "first.toml"\n', expects="expect cost east-out = 11.50\n"
+        ),
+    )
     assert _run(["check", str(net), "--prices", str(later)], capsys)[0] == 0
 
 
-def test_copy_of_the_bundled_file_is_a_valid_price_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_copy_of_the_bundled_file_is_a_valid_price_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from importlib import resources
 
     text = resources.files("netdraft.sim").joinpath("prices.toml").read_text("utf-8")
-    copy = _write(tmp_path / "copy.toml", text.replace("nat_gateway_per_gb = 0.045", "nat_gateway_per_gb = 0.05"))
-    net = _write(tmp_path / "net.nd", TWO_REGIONS.format(prices="", expects="expect cost east-out = 14.00\n"))
+    copy = _write(
+        tmp_path / "copy.toml",
+        text.replace("nat_gateway_per_gb = 0.045", "nat_gateway_per_gb = 0.05"),
+    )
+    net = _write(
+        tmp_path / "net.nd", TWO_REGIONS.format(prices="", expects="expect cost east-out = 14.00\n")
+    )
     code, _, err = _run(["check", str(net), "--prices", str(copy)], capsys)
     assert code == 0, err
 
 
-def test_empty_price_file_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_empty_price_file_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     empty = _write(tmp_path / "empty.toml", "# nothing to change\n")
     net = _write(tmp_path / "net.nd", TWO_REGIONS.format(prices="", expects=BUNDLED_EXPECTS))
     assert _run(["check", str(net), "--prices", str(empty)], capsys)[0] == 0
@@ -248,26 +288,123 @@ def test_empty_price_file_changes_nothing(tmp_path: Path, capsys: pytest.Capture
 
 BAD_FILES = [
     # id, file text, line, column, message part, hint part
-    ("unknown-key", "nat_gateway_per_gb = 0.05\nnat_gatway_per_hour = 0.05\n", 2, 1, "unknown price 'nat_gatway_per_hour'", "did you mean 'nat_gateway_per_hour'?"),
-    ("unknown-key-in-region", "[regions.eu-west-1]\n\ninternet_out_per_g = 0.1\n", 3, 1, "unknown price 'internet_out_per_g'", "did you mean 'internet_out_per_gb'?"),
-    ("unknown-far-key", "# prices\nbandwidth = 3\n", 2, 1, "unknown price 'bandwidth'", "see the bundled table"),
-    ("unknown-table", "tgw_per_gb = 0.02\n\n[discounts]\nx = 1\n", 3, 2, "unknown price 'discounts'", ""),
-    ("negative", "# prices\ntgw_per_gb = -0.02\n", 2, 1, "price 'tgw_per_gb' must be a non-negative number, not -0.02", ""),
-    ("string", "internet_out_per_gb = \"abc\"\n", 1, 1, "must be a non-negative number, not \"abc\"", ""),
-    ("bool", "[regions.us-east-1]\nvpn_out_per_gb = true\n", 2, 1, "must be a non-negative number, not true", ""),
-    ("array", "\n\nvpn_out_per_gb = [1, 2]\n", 3, 1, "must be a non-negative number, not an array", ""),
+    (
+        "unknown-key",
+        "nat_gateway_per_gb = 0.05\nnat_gatway_per_hour = 0.05\n",
+        2,
+        1,
+        "unknown price 'nat_gatway_per_hour'",
+        "did you mean 'nat_gateway_per_hour'?",
+    ),
+    (
+        "unknown-key-in-region",
+        "[regions.eu-west-1]\n\ninternet_out_per_g = 0.1\n",
+        3,
+        1,
+        "unknown price 'internet_out_per_g'",
+        "did you mean 'internet_out_per_gb'?",
+    ),
+    (
+        "unknown-far-key",
+        "# prices\nbandwidth = 3\n",
+        2,
+        1,
+        "unknown price 'bandwidth'",
+        "see the bundled table",
+    ),
+    (
+        "unknown-table",
+        "tgw_per_gb = 0.02\n\n[discounts]\nx = 1\n",
+        3,
+        2,
+        "unknown price 'discounts'",
+        "",
+    ),
+    (
+        "negative",
+        "# prices\ntgw_per_gb = -0.02\n",
+        2,
+        1,
+        "price 'tgw_per_gb' must be a non-negative number, not -0.02",
+        "",
+    ),
+    (
+        "string",
+        'internet_out_per_gb = "abc"\n',
+        1,
+        1,
+        'must be a non-negative number, not "abc"',
+        "",
+    ),
+    (
+        "bool",
+        "[regions.us-east-1]\nvpn_out_per_gb = true\n",
+        2,
+        1,
+        "must be a non-negative number, not true",
+        "",
+    ),
+    (
+        "array",
+        "\n\nvpn_out_per_gb = [1, 2]\n",
+        3,
+        1,
+        "must be a non-negative number, not an array",
+        "",
+    ),
     ("nan", "vpn_out_per_gb = nan\n", 1, 1, "must be a non-negative number", ""),
-    ("region-not-a-table", "tgw_per_gb = 0.02\n[regions]\neu-west-1 = 3\n", 3, 1, "'regions.eu-west-1' must be a table", ""),
-    ("regions-not-a-table", "tgw_per_gb = 0.02\nregions = 5\n", 2, 1, "'regions' must be a table", ""),
+    (
+        "region-not-a-table",
+        "tgw_per_gb = 0.02\n[regions]\neu-west-1 = 3\n",
+        3,
+        1,
+        "'regions.eu-west-1' must be a table",
+        "",
+    ),
+    (
+        "regions-not-a-table",
+        "tgw_per_gb = 0.02\nregions = 5\n",
+        2,
+        1,
+        "'regions' must be a table",
+        "",
+    ),
     # the column of a TOML syntax error is the TOML reader's
-    ("invalid-toml", "tgw_per_gb = 0.02\nnat_gateway_per_gb = = 1\n", 2, None, "not a valid TOML price file", ""),
-    ("unclosed-table", "tgw_per_gb = 0.02\n\n[regions.eu-west-1\n", 3, None, "not a valid TOML price file", ""),
-    ("duplicate-key", "tgw_per_gb = 0.02\ntgw_per_gb = 0.03\n", 2, None, "not a valid TOML price file", ""),
+    (
+        "invalid-toml",
+        "tgw_per_gb = 0.02\nnat_gateway_per_gb = = 1\n",
+        2,
+        None,
+        "not a valid TOML price file",
+        "",
+    ),
+    (
+        "unclosed-table",
+        "tgw_per_gb = 0.02\n\n[regions.eu-west-1\n",
+        3,
+        None,
+        "not a valid TOML price file",
+        "",
+    ),
+    (
+        "duplicate-key",
+        "tgw_per_gb = 0.02\ntgw_per_gb = 0.03\n",
+        2,
+        None,
+        "not a valid TOML price file",
+        "",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "column", "message", "hint"), [b[1:] for b in BAD_FILES], ids=[b[0] for b in BAD_FILES])
-def test_bad_price_file_is_a_diagnostic_at_its_line(text: str, line: int, column: int | None, message: str, hint: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message", "hint"),
+    [b[1:] for b in BAD_FILES],
+    ids=[b[0] for b in BAD_FILES],
+)
+def test_bad_price_file_is_a_diagnostic_at_its_line(
+    text: str, line: int, column: int | None, message: str, hint: str
+) -> None:
     table, problems = parse_prices(text, "ours.toml")
     assert problems, table
     first = problems[0]
@@ -280,20 +417,34 @@ def test_bad_price_file_is_a_diagnostic_at_its_line(text: str, line: int, column
 
 
 def test_every_problem_in_a_file_is_reported_not_only_the_first() -> None:
-    _, problems = parse_prices("tgw_per_gb = -1\nbogus = 2\n[regions.eu-west-1]\nvpn_out_per_gb = \"x\"\n", "ours.toml")
+    _, problems = parse_prices(
+        'tgw_per_gb = -1\nbogus = 2\n[regions.eu-west-1]\nvpn_out_per_gb = "x"\n', "ours.toml"
+    )
     assert [p.span.line for p in problems] == [1, 2, 4]
 
 
-@pytest.mark.parametrize(("text", "line", "message", "hint"), [(b[1], b[2], b[4], b[5]) for b in BAD_FILES], ids=[b[0] for b in BAD_FILES])
+@pytest.mark.parametrize(
+    ("text", "line", "message", "hint"),
+    [(b[1], b[2], b[4], b[5]) for b in BAD_FILES],
+    ids=[b[0] for b in BAD_FILES],
+)
 @pytest.mark.parametrize("command", ["check", "cost"])
 def test_cli_reports_bad_price_file_with_exit_1(
-    command: str, text: str, line: int, message: str, hint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    command: str,
+    text: str,
+    line: int,
+    message: str,
+    hint: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     prices = _write(tmp_path / "ours.toml", text)
     net = _write(tmp_path / "net.nd", TWO_REGIONS.format(prices="", expects=""))
     code, out, err = _run([command, str(net), "--prices", str(prices)], capsys)
     assert code == 1
-    assert re.search(rf"^{re.escape(str(prices))}:{line}:\d+: error\[price-file\]: ", err, re.M), err
+    assert re.search(rf"^{re.escape(str(prices))}:{line}:\d+: error\[price-file\]: ", err, re.M), (
+        err
+    )
     assert message in err and hint in err
     source_line = text.splitlines()[line - 1]
     assert f" {line} | {source_line}" in err  # the line itself, quoted under the headline
@@ -302,34 +453,49 @@ def test_cli_reports_bad_price_file_with_exit_1(
 
 
 @pytest.mark.parametrize("command", ["check", "cost"])
-def test_bad_file_named_by_the_statement(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_file_named_by_the_statement(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write(tmp_path / "ours.toml", "\nnat_gatway_per_gb = 1\n")
     net = _write(tmp_path / "net.nd", TWO_REGIONS.format(prices='prices "ours.toml"\n', expects=""))
     code, _, err = _run([command, str(net)], capsys)
     assert code == 1
-    assert f"{tmp_path / 'ours.toml'}:2:1: error[price-file]: unknown price 'nat_gatway_per_gb'" in err
+    assert (
+        f"{tmp_path / 'ours.toml'}:2:1: error[price-file]: unknown price 'nat_gatway_per_gb'" in err
+    )
 
 
 @pytest.mark.parametrize("command", ["check", "cost"])
 def test_missing_file_named_by_the_statement_is_reported_at_the_statement(
     command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    net = _write(tmp_path / "net.nd", "# our prices\n" + TWO_REGIONS.format(prices='prices "gone.toml"\n', expects=""))
+    net = _write(
+        tmp_path / "net.nd",
+        "# our prices\n" + TWO_REGIONS.format(prices='prices "gone.toml"\n', expects=""),
+    )
     code, _, err = _run([command, str(net)], capsys)
     assert code == 1
-    assert re.search(rf"^{re.escape(str(net))}:2:1: error\[price-file\]: cannot read price file '.*gone\.toml'", err, re.M), err
+    assert re.search(
+        rf"^{re.escape(str(net))}:2:1: error\[price-file\]: cannot read price file '.*gone\.toml'",
+        err,
+        re.M,
+    ), err
     assert ' 2 | prices "gone.toml"' in err
 
 
 @pytest.mark.parametrize("command", ["check", "cost"])
-def test_prices_option_naming_a_missing_file_is_misuse(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_prices_option_naming_a_missing_file_is_misuse(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     net = _write(tmp_path / "net.nd", TWO_REGIONS.format(prices="", expects=""))
     code, out, err = _run([command, str(net), "--prices", str(tmp_path / "gone.toml")], capsys)
     assert code == 2
     assert "gone.toml" in err and out == ""
 
 
-def test_price_file_not_utf8_is_a_diagnostic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_price_file_not_utf8_is_a_diagnostic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prices = tmp_path / "latin1.toml"
     prices.write_bytes("# prix négociés\ntgw_per_gb = 0.02\n".encode("latin-1"))
     net = _write(tmp_path / "net.nd", TWO_REGIONS.format(prices="", expects=""))

@@ -82,13 +82,17 @@ class Compiler:
     def err(self, code: str, message: str, span: Span, label: str = "") -> None:
         self.diagnostics.append(error(code, message, span, label))
 
-    def unknown(self, kind: str, ref: st.Ref | st.Tok, candidates: Iterable[str], where: str = "") -> None:
+    def unknown(
+        self, kind: str, ref: st.Ref | st.Tok, candidates: Iterable[str], where: str = ""
+    ) -> None:
         name = ref.name if isinstance(ref, st.Ref) else ref.text
         hint = did_you_mean(name, candidates)
         label = f"did you mean '{hint}'?" if hint else f"no {kind} has this name"
         self.err("unknown-name", f"no {kind} named '{name}'{where}", ref.span, label)
 
-    def declare(self, table: dict[str, T], name: st.Tok, decl: T, kind: str, where: str = "") -> bool:
+    def declare(
+        self, table: dict[str, T], name: st.Tok, decl: T, kind: str, where: str = ""
+    ) -> bool:
         """Record a declaration; a second one with the same name is a clash at the later one."""
         if name.text in table:
             first = _span_of(table[name.text])
@@ -165,7 +169,9 @@ class Compiler:
         low_text, _, high_text = spec.port.text.partition("-")
         low, high = int(low_text), int(high_text or low_text)
         if not (0 <= low <= high <= 65535):
-            self.err("bad-port", f"'{spec.port.text}' is not a port or range in 0-65535", spec.port.span)
+            self.err(
+                "bad-port", f"'{spec.port.text}' is not a port or range in 0-65535", spec.port.span
+            )
             return proto, None
         return proto, PortRange(low, high)
 
@@ -179,7 +185,11 @@ class Compiler:
                 f"e.g. '{proto.value} 443'",
             )
         if ports is not None and ports.low != ports.high:
-            self.err("bad-port", "a connection has one destination port, not a range", spec.port.span if spec.port else spec.span)
+            self.err(
+                "bad-port",
+                "a connection has one destination port, not a range",
+                spec.port.span if spec.port else spec.span,
+            )
         return proto, ports.low if ports else None
 
     # ---- pass 1: declarations ------------------------------------------------------------
@@ -190,7 +200,9 @@ class Compiler:
                 self.declare(self.regions, stmt.name, stmt, "region")
                 for item in stmt.items:
                     if isinstance(item, st.VpcDecl):
-                        if self.declare(self.vpcs, item.name, _VpcScope(item, stmt.name.text), "vpc"):
+                        if self.declare(
+                            self.vpcs, item.name, _VpcScope(item, stmt.name.text), "vpc"
+                        ):
                             self.collect_vpc(self.vpcs[item.name.text])
                     elif self.declare(self.tgw_decls, item.name, item, "transit gateway"):
                         self.tgws[item.name.text] = (item, stmt.name.text)
@@ -255,7 +267,11 @@ class Compiler:
         for item in site.items:
             if isinstance(item, st.CustomerGatewayDecl):
                 if item.name.text in self.customer_gateways:
-                    self.err("duplicate-name", f"customer gateway '{item.name.text}' is declared twice", item.name.span)
+                    self.err(
+                        "duplicate-name",
+                        f"customer gateway '{item.name.text}' is declared twice",
+                        item.name.span,
+                    )
                 else:
                     self.customer_gateways[item.name.text] = site.name.text
             elif self.declare(hosts, item.name, item, "host", f" in site '{site.name.text}'"):
@@ -287,7 +303,9 @@ class Compiler:
             flows={},
             expectations=(),
             price_files=tuple(
-                (s.path.text[1:-1], s.span) for s in self.source.statements if isinstance(s, st.Prices)
+                (s.path.text[1:-1], s.span)
+                for s in self.source.statements
+                if isinstance(s, st.Prices)
             ),
         )
         places = PlaceResolver(network)
@@ -330,7 +348,11 @@ class Compiler:
     def build_vpn(self, decl: st.VpnDecl) -> m.Vpn | None:
         ok = True
         gw = decl.gateway.name
-        vgws = {s.gateways["vpn-gateway"].name.text for s in self.vpcs.values() if "vpn-gateway" in s.gateways}
+        vgws = {
+            s.gateways["vpn-gateway"].name.text
+            for s in self.vpcs.values()
+            if "vpn-gateway" in s.gateways
+        }
         if gw in self.tgws:
             kind = m.TargetKind.TRANSIT_GATEWAY
         elif gw in vgws:
@@ -365,7 +387,11 @@ class Compiler:
         if a is None or b is None:
             return None
         if a == b:
-            self.err("peering-self", f"peering '{decl.name.text}' connects vpc '{a}' to itself", decl.span)
+            self.err(
+                "peering-self",
+                f"peering '{decl.name.text}' connects vpc '{a}' to itself",
+                decl.span,
+            )
             return None
         return m.Peering(decl.name.text, a, b, decl.span)
 
@@ -384,14 +410,22 @@ class Compiler:
                 if att is None:
                     continue
                 if att.name in attachments:
-                    self.err("duplicate-name", f"'{att.name}' is attached twice to '{decl.name.text}'", item.span)
+                    self.err(
+                        "duplicate-name",
+                        f"'{att.name}' is attached twice to '{decl.name.text}'",
+                        item.span,
+                    )
                     continue
                 attachments[att.name] = att
         associated: dict[str, str] = {}
         for item in decl.items:
             if isinstance(item, st.TgwRouteTableDecl):
                 if item.name.text in tables:
-                    self.err("duplicate-name", f"route table '{item.name.text}' is declared twice in '{decl.name.text}'", item.name.span)
+                    self.err(
+                        "duplicate-name",
+                        f"route table '{item.name.text}' is declared twice in '{decl.name.text}'",
+                        item.name.span,
+                    )
                     continue
                 tables[item.name.text] = self.build_tgw_table(item, attachments, associated)
         return m.TransitGateway(decl.name.text, region, attachments, tables, decl.span)
@@ -407,7 +441,11 @@ class Compiler:
             return None
         scope = self.vpcs[vpc]
         if scope.region != region:
-            self.err("tgw-region", f"vpc '{vpc}' is in {scope.region}, not in the transit gateway's region {region}", item.target.span)
+            self.err(
+                "tgw-region",
+                f"vpc '{vpc}' is in {scope.region}, not in the transit gateway's region {region}",
+                item.target.span,
+            )
         subnets: list[str] = []
         azs: dict[str, str] = {}
         for ref in item.subnets:
@@ -417,7 +455,11 @@ class Compiler:
                 continue
             az = subnet.az.text
             if az in azs:
-                self.err("tgw-attachment-az", f"the attachment already has subnet '{azs[az]}' in {az}: one subnet per availability zone", ref.span)
+                self.err(
+                    "tgw-attachment-az",
+                    f"the attachment already has subnet '{azs[az]}' in {az}: one subnet per availability zone",
+                    ref.span,
+                )
                 continue
             azs[az] = ref.name
             subnets.append(ref.name)
@@ -428,7 +470,12 @@ class Compiler:
             subnets = list(azs.values())
         return m.TgwAttachment(vpc, m.AttachmentKind.VPC, tuple(subnets), item.span)
 
-    def build_tgw_table(self, decl: st.TgwRouteTableDecl, attachments: Mapping[str, m.TgwAttachment], associated: dict[str, str]) -> m.TgwRouteTable:
+    def build_tgw_table(
+        self,
+        decl: st.TgwRouteTableDecl,
+        attachments: Mapping[str, m.TgwAttachment],
+        associated: dict[str, str],
+    ) -> m.TgwRouteTable:
         assoc: list[str] = []
         props: list[str] = []
         routes: list[m.TgwRoute] = []
@@ -441,7 +488,12 @@ class Compiler:
                         continue
                     if isinstance(item, st.Associate):
                         if ref.name in associated:
-                            self.err("duplicate-association", f"attachment '{ref.name}' is already associated with route table '{associated[ref.name]}'", ref.span, "an attachment has one route table")
+                            self.err(
+                                "duplicate-association",
+                                f"attachment '{ref.name}' is already associated with route table '{associated[ref.name]}'",
+                                ref.span,
+                                "an attachment has one route table",
+                            )
                             continue
                         associated[ref.name] = decl.name.text
                         assoc.append(ref.name)
@@ -452,7 +504,12 @@ class Compiler:
                 if dest is None:
                     continue
                 if dest in seen:
-                    self.err("route-duplicate", f"route table '{decl.name.text}' already has a route to {dest}", item.destination.span, f"first on line {seen[dest].span.line}")
+                    self.err(
+                        "route-duplicate",
+                        f"route table '{decl.name.text}' already has a route to {dest}",
+                        item.destination.span,
+                        f"first on line {seen[dest].span.line}",
+                    )
                     continue
                 seen[dest] = item
                 target = None
@@ -496,11 +553,16 @@ class Compiler:
     def volume(self, tok: st.Tok) -> Volume | None:
         try:
             return parse_volume(tok.text)
-        except (InvalidOperation, KeyError):  # pragma: no cover - the grammar admits only valid ones
+        except (
+            InvalidOperation,
+            KeyError,
+        ):  # pragma: no cover - the grammar admits only valid ones
             self.err("bad-volume", f"'{tok.text}' is not a volume", tok.span)
             return None
 
-    def build_expectation(self, decl: st.ExpectPathDecl | st.ExpectCostDecl, places: PlaceResolver, network: m.Network) -> m.Expectation | None:
+    def build_expectation(
+        self, decl: st.ExpectPathDecl | st.ExpectCostDecl, places: PlaceResolver, network: m.Network
+    ) -> m.Expectation | None:
         if isinstance(decl, st.ExpectCostDecl):
             subject = decl.subject.text
             if subject != "total" and subject not in self.flows:
@@ -519,7 +581,12 @@ class Compiler:
             codes = [c.value for c in DropCode]
             if decl.because.text not in codes:
                 hint = did_you_mean(decl.because.text, codes)
-                self.err("unknown-code", f"'{decl.because.text}' is not an explanation code", decl.because.span, f"did you mean '{hint}'?" if hint else "see LANGUAGE.md §4 for the codes")
+                self.err(
+                    "unknown-code",
+                    f"'{decl.because.text}' is not an explanation code",
+                    decl.because.span,
+                    f"did you mean '{hint}'?" if hint else "see LANGUAGE.md §4 for the codes",
+                )
             because = decl.because.text
         via = None
         if decl.via is not None:
@@ -529,7 +596,11 @@ class Compiler:
             via = decl.via.name
         verdict = m.Verdict(decl.verdict.text)
         if verdict is m.Verdict.ALLOW and because is not None:
-            self.err("bad-expect", "'because' names why a path is denied; this one expects allow", decl.because.span if decl.because else decl.span)
+            self.err(
+                "bad-expect",
+                "'because' names why a path is denied; this one expects allow",
+                decl.because.span if decl.because else decl.span,
+            )
         if src is None or dst is None:
             return None
         return m.PathExpectation(src, dst, proto, port, verdict, via, because, decl.span)
@@ -545,7 +616,11 @@ class VpcBuilder:
 
     def ref(self, ref: st.Ref, table: Mapping[str, T], kind: str) -> str | None:
         if ref.scope is not None and ref.scope != self.scope.name:
-            self.c.err("unknown-name", f"'{ref}' is not in vpc '{self.scope.name}': {kind}s are referenced within their own VPC", ref.span)
+            self.c.err(
+                "unknown-name",
+                f"'{ref}' is not in vpc '{self.scope.name}': {kind}s are referenced within their own VPC",
+                ref.span,
+            )
             return None
         if ref.name in table:
             return ref.name
@@ -564,7 +639,15 @@ class VpcBuilder:
         acls, default_acl, subnet_acl = self.acls(ipv6)
         subnets = {
             n: m.Subnet(
-                n, cidr, d.az.text, v6, pol, subnet_rt.get(n, main_rt), subnet_acl.get(n, default_acl), d.span, d.cidr.span
+                n,
+                cidr,
+                d.az.text,
+                v6,
+                pol,
+                subnet_rt.get(n, main_rt),
+                subnet_acl.get(n, default_acl),
+                d.span,
+                d.cidr.span,
             )
             for n, (d, cidr, v6, pol) in subnets_pre.items()
             if cidr is not None
@@ -594,7 +677,9 @@ class VpcBuilder:
             cidr_spans=tuple(t.span for t in s.decl.cidrs),
         )
 
-    def subnet_literals(self, d: st.SubnetDecl) -> tuple[st.SubnetDecl, IPv4Network | None, IPv6Network | None, bool]:
+    def subnet_literals(
+        self, d: st.SubnetDecl
+    ) -> tuple[st.SubnetDecl, IPv4Network | None, IPv6Network | None, bool]:
         cidr = self.c.net4(d.cidr)
         v6 = None
         pol = False
@@ -607,7 +692,12 @@ class VpcBuilder:
 
     # -- route tables --------------------------------------------------------------------
 
-    def route_tables(self, cidrs: tuple[IPv4Network, ...], ipv6: IPv6Network | None, gateways: Mapping[str, m.Gateway]) -> tuple[dict[str, m.RouteTable], str, dict[str, str]]:
+    def route_tables(
+        self,
+        cidrs: tuple[IPv4Network, ...],
+        ipv6: IPv6Network | None,
+        gateways: Mapping[str, m.Gateway],
+    ) -> tuple[dict[str, m.RouteTable], str, dict[str, str]]:
         s = self.scope
         local = tuple(
             m.Route(c, m.RouteTarget(m.TargetKind.LOCAL), m.RouteOrigin.LOCAL, s.decl.span)
@@ -622,7 +712,9 @@ class VpcBuilder:
                 if rt is not None:
                     target = m.RouteTarget(m.TargetKind.ENDPOINT, ep.name.text)
                     gateway_routes.setdefault(rt, []).append(
-                        m.Route(m.PrefixList(ep.service.text), target, m.RouteOrigin.STATIC, ep.span)
+                        m.Route(
+                            m.PrefixList(ep.service.text), target, m.RouteOrigin.STATIC, ep.span
+                        )
                     )
         tables: dict[str, m.RouteTable] = {}
         main: str | None = None
@@ -630,7 +722,11 @@ class VpcBuilder:
         for name, decl in s.route_tables.items():
             if decl.main is not None:
                 if main is not None:
-                    self.c.err("duplicate-main", f"vpc '{s.name}' already has main route table '{main}'", decl.main.span)
+                    self.c.err(
+                        "duplicate-main",
+                        f"vpc '{s.name}' already has main route table '{main}'",
+                        decl.main.span,
+                    )
                 else:
                     main = name
             tables[name] = self.route_table(decl, local, gateway_routes.get(name, []), associated)
@@ -639,7 +735,13 @@ class VpcBuilder:
             tables[main] = m.RouteTable(main, local, (), (), True, True, s.decl.span)
         return tables, main, associated
 
-    def route_table(self, decl: st.RouteTableDecl, local: tuple[m.Route, ...], endpoint_routes: list[m.Route], associated: dict[str, str]) -> m.RouteTable:
+    def route_table(
+        self,
+        decl: st.RouteTableDecl,
+        local: tuple[m.Route, ...],
+        endpoint_routes: list[m.Route],
+        associated: dict[str, str],
+    ) -> m.RouteTable:
         static: list[m.Route] = []
         subnets: list[str] = []
         props: list[str] = []
@@ -647,11 +749,20 @@ class VpcBuilder:
         for item in decl.items:
             if isinstance(item, st.RouteDecl):
                 dest = self.c.net(item.destination)
-                target = self.route_target(item.target) if item.target else m.RouteTarget(m.TargetKind.BLACKHOLE)
+                target = (
+                    self.route_target(item.target)
+                    if item.target
+                    else m.RouteTarget(m.TargetKind.BLACKHOLE)
+                )
                 if dest is None or target is None:
                     continue
                 if dest in seen:
-                    self.c.err("route-duplicate", f"route table '{decl.name.text}' already has a route to {dest}", item.destination.span, f"first on line {seen[dest].span.line}")
+                    self.c.err(
+                        "route-duplicate",
+                        f"route table '{decl.name.text}' already has a route to {dest}",
+                        item.destination.span,
+                        f"first on line {seen[dest].span.line}",
+                    )
                     continue
                 seen[dest] = item
                 static.append(m.Route(dest, target, m.RouteOrigin.STATIC, item.span))
@@ -661,7 +772,12 @@ class VpcBuilder:
                     if subnet is None:
                         continue
                     if subnet in associated:
-                        self.c.err("duplicate-association", f"subnet '{subnet}' is already associated with route table '{associated[subnet]}'", ref.span, "a subnet has one route table")
+                        self.c.err(
+                            "duplicate-association",
+                            f"subnet '{subnet}' is already associated with route table '{associated[subnet]}'",
+                            ref.span,
+                            "a subnet has one route table",
+                        )
                         continue
                     associated[subnet] = decl.name.text
                     subnets.append(subnet)
@@ -669,18 +785,33 @@ class VpcBuilder:
                 for ref in item.refs:
                     vgw = self.scope.gateways.get("vpn-gateway")
                     if vgw is None or ref.name != vgw.name.text:
-                        self.c.unknown("vpn gateway", ref, [vgw.name.text] if vgw else [], self.where)
+                        self.c.unknown(
+                            "vpn gateway", ref, [vgw.name.text] if vgw else [], self.where
+                        )
                         continue
                     props.append(ref.name)
         propagated = [
-            m.Route(prefix, m.RouteTarget(m.TargetKind.VPN_GATEWAY, gw), m.RouteOrigin.PROPAGATED, vpn.span)
+            m.Route(
+                prefix,
+                m.RouteTarget(m.TargetKind.VPN_GATEWAY, gw),
+                m.RouteOrigin.PROPAGATED,
+                vpn.span,
+            )
             for gw in props
             for vpn in self.c.built_vpns.values()
             if vpn.gateway == gw
             for prefix in vpn.prefixes
         ]
         routes = (*local, *static, *endpoint_routes, *propagated)
-        return m.RouteTable(decl.name.text, routes, tuple(subnets), tuple(props), decl.main is not None, False, decl.span)
+        return m.RouteTable(
+            decl.name.text,
+            routes,
+            tuple(subnets),
+            tuple(props),
+            decl.main is not None,
+            False,
+            decl.span,
+        )
 
     def route_target(self, ref: st.Ref) -> m.RouteTarget | None:
         s = self.scope
@@ -699,21 +830,45 @@ class VpcBuilder:
         if name in self.c.peerings:
             p = self.c.peerings[name]
             if s.name not in (p.a.name, p.b.name):
-                self.c.err("route-target", f"peering '{name}' does not connect vpc '{s.name}'", ref.span, f"it connects '{p.a}' and '{p.b}'")
+                self.c.err(
+                    "route-target",
+                    f"peering '{name}' does not connect vpc '{s.name}'",
+                    ref.span,
+                    f"it connects '{p.a}' and '{p.b}'",
+                )
                 return None
             found.append(m.RouteTarget(K.PEERING, name))
         if name in self.c.tgws:
             tgw, _region = self.c.tgws[name]
-            attached = any(isinstance(i, st.AttachDecl) and i.kind == "vpc" and i.target.name == s.name for i in tgw.items)
+            attached = any(
+                isinstance(i, st.AttachDecl) and i.kind == "vpc" and i.target.name == s.name
+                for i in tgw.items
+            )
             if not attached:
-                self.c.err("route-target", f"transit gateway '{name}' has no attachment for vpc '{s.name}'", ref.span, f"add 'attach {s.name}' to '{name}'")
+                self.c.err(
+                    "route-target",
+                    f"transit gateway '{name}' has no attachment for vpc '{s.name}'",
+                    ref.span,
+                    f"add 'attach {s.name}' to '{name}'",
+                )
                 return None
             found.append(m.RouteTarget(K.TRANSIT_GATEWAY, name))
         if not found:
             if name in self.c.file_gateways:
-                self.c.err("route-target", f"gateway '{name}' belongs to vpc '{self.c.file_gateways[name]}', not '{s.name}'", ref.span)
+                self.c.err(
+                    "route-target",
+                    f"gateway '{name}' belongs to vpc '{self.c.file_gateways[name]}', not '{s.name}'",
+                    ref.span,
+                )
                 return None
-            candidates = [*(g.name.text for g in s.gateways.values()), *s.nats, *s.instances, *s.endpoints, *self.c.peerings, *self.c.tgws]
+            candidates = [
+                *(g.name.text for g in s.gateways.values()),
+                *s.nats,
+                *s.instances,
+                *s.endpoints,
+                *self.c.peerings,
+                *self.c.tgws,
+            ]
             self.c.unknown("route target", ref, candidates, self.where)
             return None
         return found[0]
@@ -734,7 +889,12 @@ class VpcBuilder:
                         if subnet is None:
                             continue
                         if subnet in associated:
-                            self.c.err("duplicate-association", f"subnet '{subnet}' is already associated with network ACL '{associated[subnet]}'", ref.span, "a subnet has one network ACL")
+                            self.c.err(
+                                "duplicate-association",
+                                f"subnet '{subnet}' is already associated with network ACL '{associated[subnet]}'",
+                                ref.span,
+                                "a subnet has one network ACL",
+                            )
                             continue
                         associated[subnet] = name
                         subnets.append(subnet)
@@ -743,7 +903,9 @@ class VpcBuilder:
                 cidr = self.c.net(item.cidr)
                 if cidr is None:
                     continue
-                rule = m.AclRule(int(item.number.text), m.Action(item.action.text), proto, ports, cidr, item.span)
+                rule = m.AclRule(
+                    int(item.number.text), m.Action(item.action.text), proto, ports, cidr, item.span
+                )
                 rules[item.direction].append(rule)
             acls[name] = m.NetworkAcl(
                 name,
@@ -779,13 +941,27 @@ class VpcBuilder:
                     egress.append(m.SgRule(m.Direction.EGRESS, proto, ports, peer, rule.span))
             if not any(r.direction == "egress" for r in decl.rules):
                 # AWS gives a new group one rule allowing all outbound traffic.
-                egress = [m.SgRule(m.Direction.EGRESS, Protocol.ALL, None, net, decl.span) for net in (ALL4, ALL6)]
+                egress = [
+                    m.SgRule(m.Direction.EGRESS, Protocol.ALL, None, net, decl.span)
+                    for net in (ALL4, ALL6)
+                ]
             groups[name] = m.SecurityGroup(name, tuple(ingress), tuple(egress), False, decl.span)
         default = "default" if "default" not in groups else f"{s.name}-default"
         groups[default] = m.SecurityGroup(
             default,
-            (m.SgRule(m.Direction.INGRESS, Protocol.ALL, None, m.GroupPeer(s.name, default), s.decl.span),),
-            tuple(m.SgRule(m.Direction.EGRESS, Protocol.ALL, None, net, s.decl.span) for net in (ALL4, ALL6)),
+            (
+                m.SgRule(
+                    m.Direction.INGRESS,
+                    Protocol.ALL,
+                    None,
+                    m.GroupPeer(s.name, default),
+                    s.decl.span,
+                ),
+            ),
+            tuple(
+                m.SgRule(m.Direction.EGRESS, Protocol.ALL, None, net, s.decl.span)
+                for net in (ALL4, ALL6)
+            ),
             True,
             s.decl.span,
         )
@@ -806,12 +982,25 @@ class VpcBuilder:
 
     # -- things with addresses -----------------------------------------------------------
 
-    def addressed(self, subnets: Mapping[str, m.Subnet], groups: Mapping[str, m.SecurityGroup], default_sg: str) -> tuple[dict[str, m.Instance], dict[str, m.NatGateway], dict[str, m.VpcEndpoint]]:
+    def addressed(
+        self,
+        subnets: Mapping[str, m.Subnet],
+        groups: Mapping[str, m.SecurityGroup],
+        default_sg: str,
+    ) -> tuple[dict[str, m.Instance], dict[str, m.NatGateway], dict[str, m.VpcEndpoint]]:
         s = self.scope
         alloc = _Allocator(subnets)
         instances: dict[str, m.Instance] = {}
         # Written addresses are taken first, so that automatic ones never collide with them.
-        pending: list[tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv4Address | None, IPv6Address | None]] = []
+        pending: list[
+            tuple[
+                st.InstanceDecl,
+                m.Subnet,
+                dict[str, st.Option],
+                IPv4Address | None,
+                IPv6Address | None,
+            ]
+        ] = []
         for decl in s.instances.values():
             subnet_name = self.ref(decl.subnet, s.subnets, "subnet")
             opts = {o.keyword: o for o in _unique_options(self.c, decl.options)}
@@ -839,7 +1028,11 @@ class VpcBuilder:
             for kw, kind in (("public-ip", m.PublicIp.AUTO), ("elastic-ip", m.PublicIp.ELASTIC)):
                 if kw in opts:
                     if public is not m.PublicIp.NONE:
-                        self.c.err("bad-option", "an instance has a public IP or an Elastic IP, not both", opts[kw].span)
+                        self.c.err(
+                            "bad-option",
+                            "an instance has a public IP or an Elastic IP, not both",
+                            opts[kw].span,
+                        )
                     public = kind
                     if opts[kw].values:
                         public_ip = self.c.addr4(_tok(opts[kw].values[0]))
@@ -858,7 +1051,18 @@ class VpcBuilder:
             if "source-dest-check" in opts:
                 sdc = _tok(opts["source-dest-check"].values[0]).text == "on"
             name = decl.name.text
-            instances[name] = m.Instance(name, subnet.name, ip4, ip6, public, public_ip, tuple(sgs), sdc, "stopped" in opts, decl.span)
+            instances[name] = m.Instance(
+                name,
+                subnet.name,
+                ip4,
+                ip6,
+                public,
+                public_ip,
+                tuple(sgs),
+                sdc,
+                "stopped" in opts,
+                decl.span,
+            )
         nats: dict[str, m.NatGateway] = {}
         for name, ndecl in s.nats.items():
             subnet_name = self.ref(ndecl.subnet, s.subnets, "subnet")
@@ -889,22 +1093,37 @@ class VpcBuilder:
                 self.c.err("bad-address", f"'{tok.text}' is not an IPv6 address", tok.span)
             return None
         if v6 not in subnet.ipv6:
-            self.c.err("ip-outside-subnet", f"{v6} is not inside subnet '{subnet.name}' ({subnet.ipv6})", tok.span)
+            self.c.err(
+                "ip-outside-subnet",
+                f"{v6} is not inside subnet '{subnet.name}' ({subnet.ipv6})",
+                tok.span,
+            )
             return None
         if int(v6) in alloc.used6[subnet.name]:
-            self.c.err("duplicate-address", f"{v6} is already used in subnet '{subnet.name}'", tok.span)
+            self.c.err(
+                "duplicate-address", f"{v6} is already used in subnet '{subnet.name}'", tok.span
+            )
             return None
         alloc.used6[subnet.name].add(int(v6))
         return v6
 
-    def check_address(self, ip: IPv4Address, subnet: m.Subnet, tok: st.Tok, alloc: _Allocator) -> bool:
+    def check_address(
+        self, ip: IPv4Address, subnet: m.Subnet, tok: st.Tok, alloc: _Allocator
+    ) -> bool:
         net = subnet.cidr
         if ip not in net:
-            self.c.err("ip-outside-subnet", f"{ip} is not inside subnet '{subnet.name}' ({net})", tok.span)
+            self.c.err(
+                "ip-outside-subnet", f"{ip} is not inside subnet '{subnet.name}' ({net})", tok.span
+            )
             return False
         offset = int(ip) - int(net.network_address)
         if offset <= 3 or ip == net.broadcast_address:
-            what = {0: "network address", 1: "VPC router", 2: "DNS server", 3: "reserved for future use"}.get(offset, "broadcast address")
+            what = {
+                0: "network address",
+                1: "VPC router",
+                2: "DNS server",
+                3: "reserved for future use",
+            }.get(offset, "broadcast address")
             self.c.err(
                 "reserved-address",
                 f"{ip} is reserved in subnet '{subnet.name}' ({net}): the {what}",
@@ -913,7 +1132,9 @@ class VpcBuilder:
             )
             return False
         if alloc.taken(subnet.name, ip):
-            self.c.err("duplicate-address", f"{ip} is already used in subnet '{subnet.name}'", tok.span)
+            self.c.err(
+                "duplicate-address", f"{ip} is already used in subnet '{subnet.name}'", tok.span
+            )
             return False
         return True
 
@@ -928,12 +1149,23 @@ class VpcBuilder:
                     f"a /{subnet.cidr.prefixlen} holds {subnet.cidr.num_addresses} addresses, 5 of them reserved",
                 )
 
-    def endpoint(self, decl: st.EndpointDecl, subnets: Mapping[str, m.Subnet], groups: Mapping[str, m.SecurityGroup], alloc: _Allocator) -> m.VpcEndpoint:
+    def endpoint(
+        self,
+        decl: st.EndpointDecl,
+        subnets: Mapping[str, m.Subnet],
+        groups: Mapping[str, m.SecurityGroup],
+        alloc: _Allocator,
+    ) -> m.VpcEndpoint:
         service = decl.service.text
         kind = m.EndpointKind(decl.kind)
         if kind is m.EndpointKind.GATEWAY:
             if service not in GATEWAY_ENDPOINT_SERVICES:
-                self.c.err("endpoint-service", f"'{service}' has no gateway endpoint", decl.service.span, "gateway endpoints exist for s3 and dynamodb; use an interface endpoint")
+                self.c.err(
+                    "endpoint-service",
+                    f"'{service}' has no gateway endpoint",
+                    decl.service.span,
+                    "gateway endpoints exist for s3 and dynamodb; use an interface endpoint",
+                )
             tables = tuple(r.name for r in decl.targets if r.name in self.scope.route_tables)
             return m.VpcEndpoint(decl.name.text, kind, service, tables, (), (), (), decl.span)
         names: list[str] = []
@@ -945,7 +1177,11 @@ class VpcBuilder:
                 continue
             az = subnets[sn].az
             if az in azs:
-                self.c.err("endpoint-az", f"endpoint '{decl.name.text}' already has subnet '{azs[az]}' in {az}: one subnet per availability zone", ref.span)
+                self.c.err(
+                    "endpoint-az",
+                    f"endpoint '{decl.name.text}' already has subnet '{azs[az]}' in {az}: one subnet per availability zone",
+                    ref.span,
+                )
                 continue
             azs[az] = sn
             ip = alloc.next(sn)
@@ -955,7 +1191,9 @@ class VpcBuilder:
         sgs = [g for ref in decl.groups if (g := self.ref(ref, groups, "security group"))]
         if not decl.groups:
             sgs = [self.scope_default_sg(groups)]
-        return m.VpcEndpoint(decl.name.text, kind, service, (), tuple(names), tuple(addresses), tuple(sgs), decl.span)
+        return m.VpcEndpoint(
+            decl.name.text, kind, service, (), tuple(names), tuple(addresses), tuple(sgs), decl.span
+        )
 
     @staticmethod
     def scope_default_sg(groups: Mapping[str, m.SecurityGroup]) -> str:
@@ -975,7 +1213,9 @@ class _Allocator:
     def __init__(self, subnets: Mapping[str, m.Subnet]) -> None:
         self.subnets = subnets
         self.used: dict[str, set[int]] = {n: set() for n in subnets}
-        self.cursor: dict[str, int] = {n: int(s.cidr.network_address) + 4 for n, s in subnets.items()}
+        self.cursor: dict[str, int] = {
+            n: int(s.cidr.network_address) + 4 for n, s in subnets.items()
+        }
         self.used6: dict[str, set[int]] = {n: set() for n in subnets}
         self.cursor6: dict[str, int] = {}
         self.wanted: dict[str, int] = {}
@@ -1022,25 +1262,35 @@ class PlaceResolver:
         self.services = set(AWS_SERVICES)
         for vpc in network.vpcs.values():
             for inst in vpc.instances.values():
-                place = m.Place(m.PlaceKind.INSTANCE, inst.name, inst.name, vpc=vpc.name, address=inst.ip)
+                place = m.Place(
+                    m.PlaceKind.INSTANCE, inst.name, inst.name, vpc=vpc.name, address=inst.ip
+                )
                 self.instances.setdefault(inst.name, []).append(place)
                 self.by_address.setdefault(inst.ip, place)
                 if inst.ipv6 is not None:
                     self.by_address.setdefault(inst.ipv6, _replace(place, address=inst.ipv6))
                 if inst.public_ip is not None:
-                    self.by_address.setdefault(inst.public_ip, _replace(place, address=inst.public_ip, via_public_ip=True))
+                    self.by_address.setdefault(
+                        inst.public_ip, _replace(place, address=inst.public_ip, via_public_ip=True)
+                    )
             for nat in vpc.nat_gateways.values():
-                place = m.Place(m.PlaceKind.NAT_GATEWAY, nat.name, nat.name, vpc=vpc.name, address=nat.ip)
+                place = m.Place(
+                    m.PlaceKind.NAT_GATEWAY, nat.name, nat.name, vpc=vpc.name, address=nat.ip
+                )
                 self.nats.setdefault(nat.name, []).append(place)
                 self.by_address.setdefault(nat.ip, place)
                 if nat.eip is not None:
-                    self.by_address.setdefault(nat.eip, _replace(place, address=nat.eip, via_public_ip=True))
+                    self.by_address.setdefault(
+                        nat.eip, _replace(place, address=nat.eip, via_public_ip=True)
+                    )
             for ep in vpc.endpoints.values():
                 self.services.add(ep.service)
         self.hosts: dict[str, list[m.Place]] = {}
         for site in network.sites.values():
             for host in site.hosts.values():
-                place = m.Place(m.PlaceKind.HOST, host.name, host.name, site=site.name, address=host.ip)
+                place = m.Place(
+                    m.PlaceKind.HOST, host.name, host.name, site=site.name, address=host.ip
+                )
                 self.hosts.setdefault(host.name, []).append(place)
                 self.by_address.setdefault(host.ip, place)
 
@@ -1061,16 +1311,30 @@ class PlaceResolver:
             found = [p for p in candidates if place.scope in (p.vpc, p.site)]
             if found:
                 return _replace(found[0], text=text)
-            names = [f"{p.vpc or p.site}.{p.name}" for ps in (*self.instances.values(), *self.hosts.values()) for p in ps]
+            names = [
+                f"{p.vpc or p.site}.{p.name}"
+                for ps in (*self.instances.values(), *self.hosts.values())
+                for p in ps
+            ]
             hint = did_you_mean(text, names)
-            return error("unknown-name", f"nothing named '{text}'", place.span, f"did you mean '{hint}'?" if hint else "")
+            return error(
+                "unknown-name",
+                f"nothing named '{text}'",
+                place.span,
+                f"did you mean '{hint}'?" if hint else "",
+            )
         name = place.name
         if name == "internet":
             return m.Place(m.PlaceKind.INTERNET, text)
         found = [*self.instances.get(name, []), *self.nats.get(name, []), *self.hosts.get(name, [])]
         if len(found) > 1:
             where = ", ".join(sorted(f"{p.vpc or p.site}.{name}" for p in found))
-            return error("ambiguous-name", f"'{name}' names more than one thing", place.span, f"write one of: {where}")
+            return error(
+                "ambiguous-name",
+                f"'{name}' names more than one thing",
+                place.span,
+                f"write one of: {where}",
+            )
         if found:
             return found[0]
         if name in self.services:
@@ -1081,7 +1345,9 @@ class PlaceResolver:
             "unknown-name",
             f"no instance, host, NAT gateway or service named '{name}'",
             place.span,
-            f"did you mean '{hint}'?" if hint else "an endpoint is an instance, a site host, an IP address, 'internet' or a service",
+            f"did you mean '{hint}'?"
+            if hint
+            else "an endpoint is an instance, a site host, an IP address, 'internet' or a service",
         )
 
     def at_address(self, address: IPAddress, text: str) -> m.Place:
@@ -1126,7 +1392,9 @@ def _replace(place: m.Place, **changes: object) -> m.Place:
     return dataclasses.replace(place, **changes)  # type: ignore[arg-type]
 
 
-def _replace_network(network: m.Network, flows: dict[str, m.Flow], expectations: tuple[m.Expectation, ...]) -> m.Network:
+def _replace_network(
+    network: m.Network, flows: dict[str, m.Flow], expectations: tuple[m.Expectation, ...]
+) -> m.Network:
     import dataclasses
 
     return dataclasses.replace(network, flows=flows, expectations=expectations)
@@ -1136,7 +1404,12 @@ def _unique_options(c: Compiler, options: Iterable[st.Option]) -> list[st.Option
     seen: dict[str, st.Option] = {}
     for opt in options:
         if opt.keyword in seen:
-            c.err("bad-option", f"'{opt.keyword}' is given twice", opt.span, f"first on column {seen[opt.keyword].span.column}")
+            c.err(
+                "bad-option",
+                f"'{opt.keyword}' is given twice",
+                opt.span,
+                f"first on column {seen[opt.keyword].span.column}",
+            )
             continue
         seen[opt.keyword] = opt
     return list(seen.values())

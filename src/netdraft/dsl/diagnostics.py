@@ -38,7 +38,9 @@ class Diagnostic:
         return f"{self.span}: {self.severity.value}[{self.code}]: {self.message}"
 
 
-def error(code: str, message: str, span: Span, label: str = "", notes: Sequence[str] = ()) -> Diagnostic:
+def error(
+    code: str, message: str, span: Span, label: str = "", notes: Sequence[str] = ()
+) -> Diagnostic:
     return Diagnostic(Severity.ERROR, code, message, span, label, tuple(notes))
 
 

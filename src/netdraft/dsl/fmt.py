@@ -188,8 +188,9 @@ def _head(node: Node) -> str:
             return _words("subnet", name, cidr, "az", az, _options(options, SUBNET_OPTION_ORDER))
         case st.RouteTableDecl(name=name, main=main):
             return _words("route-table", name, main)
-        case st.RouteDecl(destination=dest, target=target) | st.TgwRouteDecl(
-            destination=dest, target=target
+        case (
+            st.RouteDecl(destination=dest, target=target)
+            | st.TgwRouteDecl(destination=dest, target=target)
         ):
             return _words("route", dest, "blackhole" if target is None else f"via {target}")
         case st.Propagate(refs=refs):

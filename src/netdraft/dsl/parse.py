@@ -143,7 +143,9 @@ class _ToSyntax(Transformer[Token, Any]):
         return st.DhcpOptions(self._t(c[0]), self._s(meta))
 
     def subnet(self, meta: Meta, c: list[Any]) -> st.SubnetDecl:
-        return st.SubnetDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), self._s(meta))
+        return st.SubnetDecl(
+            self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), self._s(meta)
+        )
 
     def subnet_ipv6(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("ipv6", meta, c)
@@ -436,7 +438,9 @@ def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
         char = text[pos] if pos is not None and pos < len(text) else ""
         message = f"unexpected character {char!r}"
         allowed = getattr(exc, "allowed", None) or set()
-        label = f"expected {_expected_words(set(allowed))}" if allowed else "not part of the language"
+        label = (
+            f"expected {_expected_words(set(allowed))}" if allowed else "not part of the language"
+        )
         width = 1
     elif isinstance(exc, UnexpectedEOF):
         line, column = _end_position(text)
@@ -506,7 +510,12 @@ def _more_syntax_errors(text: str, path: str, first: Diagnostic) -> list[Diagnos
     while len(found) < MAX_SYNTAX_ERRORS and budget >= len(lines):
         budget -= len(lines)
         index = found[-1].span.line - 1
-        if not 0 <= index < len(lines) or "{" in lines[index] or "}" in lines[index] or not lines[index].strip():
+        if (
+            not 0 <= index < len(lines)
+            or "{" in lines[index]
+            or "}" in lines[index]
+            or not lines[index].strip()
+        ):
             break
         lines[index] = " " * len(lines[index])
         patched = "\n".join(lines)

@@ -49,7 +49,11 @@ def vpc_cidrs(net: m.Network) -> Iterator[Diagnostic]:
         for i, a in enumerate(vpc.cidrs):
             for b in vpc.cidrs[i + 1 :]:
                 if a.overlaps(b):
-                    yield error("vpc-cidr-overlap", f"vpc '{vpc.name}' CIDRs {a} and {b} overlap", _cidr_span(vpc, str(b)))
+                    yield error(
+                        "vpc-cidr-overlap",
+                        f"vpc '{vpc.name}' CIDRs {a} and {b} overlap",
+                        _cidr_span(vpc, str(b)),
+                    )
 
 
 def subnets(net: m.Network) -> Iterator[Diagnostic]:
@@ -62,7 +66,9 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
                     "subnet-cidr-size",
                     f"subnet '{s.name}' CIDR {s.cidr} is a /{s.cidr.prefixlen}: AWS allows /{low} to /{high}",
                     _subnet_span(s),
-                    f"use a /{high} or larger" if s.cidr.prefixlen > high else f"use a /{low} or smaller",
+                    f"use a /{high} or larger"
+                    if s.cidr.prefixlen > high
+                    else f"use a /{low} or smaller",
                 )
             if vpc.cidrs and not any(s.cidr.subnet_of(c) for c in vpc.cidrs):
                 yield error(
@@ -73,12 +79,27 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
                 )
             if s.ipv6 is not None:
                 if s.ipv6.prefixlen != SUBNET_IPV6_PREFIX:
-                    yield error("subnet-cidr-size", f"subnet '{s.name}' IPv6 CIDR {s.ipv6} is not a /64", s.span, "AWS subnets take a /64")
+                    yield error(
+                        "subnet-cidr-size",
+                        f"subnet '{s.name}' IPv6 CIDR {s.ipv6} is not a /64",
+                        s.span,
+                        "AWS subnets take a /64",
+                    )
                 if vpc.ipv6 is None or not s.ipv6.subnet_of(vpc.ipv6):
-                    where = f"vpc '{vpc.name}' IPv6 CIDR {vpc.ipv6}" if vpc.ipv6 else f"vpc '{vpc.name}', which has no IPv6 CIDR"
-                    yield error("subnet-outside-vpc", f"subnet '{s.name}' IPv6 CIDR {s.ipv6} is not inside {where}", s.span)
+                    where = (
+                        f"vpc '{vpc.name}' IPv6 CIDR {vpc.ipv6}"
+                        if vpc.ipv6
+                        else f"vpc '{vpc.name}', which has no IPv6 CIDR"
+                    )
+                    yield error(
+                        "subnet-outside-vpc",
+                        f"subnet '{s.name}' IPv6 CIDR {s.ipv6} is not inside {where}",
+                        s.span,
+                    )
             for other in seen:
-                if s.cidr.overlaps(other.cidr) or (s.ipv6 and other.ipv6 and s.ipv6.overlaps(other.ipv6)):
+                if s.cidr.overlaps(other.cidr) or (
+                    s.ipv6 and other.ipv6 and s.ipv6.overlaps(other.ipv6)
+                ):
                     yield error(
                         "subnet-overlap",
                         f"subnet '{s.name}' ({s.cidr}) overlaps subnet '{other.name}' ({other.cidr})",
@@ -101,7 +122,9 @@ def routes(net: m.Network) -> Iterator[Diagnostic]:
         own: list[IPv4Network | IPv6Network] = list(vpc.all_cidrs())
         for table in vpc.route_tables.values():
             for route in table.routes:
-                if route.origin is not m.RouteOrigin.STATIC or isinstance(route.destination, m.PrefixList):
+                if route.origin is not m.RouteOrigin.STATIC or isinstance(
+                    route.destination, m.PrefixList
+                ):
                     continue
                 kind = route.target.kind
                 if kind in (m.TargetKind.INSTANCE, m.TargetKind.ENDPOINT):
@@ -136,7 +159,9 @@ def peerings(net: m.Network) -> Iterator[Diagnostic]:
     for p in net.peerings.values():
         a, b = net.vpcs[p.a], net.vpcs[p.b]
         for x in a.all_cidrs():
-            clash = next((y for y in b.all_cidrs() if x.version == y.version and x.overlaps(y)), None)
+            clash = next(
+                (y for y in b.all_cidrs() if x.version == y.version and x.overlaps(y)), None
+            )
             if clash is not None:
                 yield error(
                     "peering-overlap",

@@ -18,14 +18,21 @@ def _money(amount: Decimal) -> str:
 
 
 def _charge_line(c: Charge) -> str:
-    line = f"    {c.what:<58} {c.quantity:>9} {c.unit:<2} × {c.unit_price:<7} = {_money(c.amount):>10}"
+    line = (
+        f"    {c.what:<58} {c.quantity:>9} {c.unit:<2} × {c.unit_price:<7} = {_money(c.amount):>10}"
+    )
     # A price that is not the bundled one says, on its line, which key and file it comes from.
-    return line if c.price_origin == BUNDLED_NAME else f"{line}  ({c.price_key} from {c.price_origin})"
+    return (
+        line if c.price_origin == BUNDLED_NAME else f"{line}  ({c.price_key} from {c.price_origin})"
+    )
 
 
 def _origins(report: CostReport) -> list[str]:
     """The price files the report's figures come from (``bundled`` for the shipped table)."""
-    return sorted({c.price_origin for f in report.flows.values() for c in f.charges} | {c.price_origin for c in report.hourly})
+    return sorted(
+        {c.price_origin for f in report.flows.values() for c in f.charges}
+        | {c.price_origin for c in report.hourly}
+    )
 
 
 def cost_text(report: CostReport) -> str:
@@ -35,8 +42,10 @@ def cost_text(report: CostReport) -> str:
         fc = report.flows[name]
         flow = fc.flow
         volume = f"{flow.volume}" + (f" + {flow.return_volume} back" if flow.return_volume else "")
-        lines.append(f"flow {name}: {flow.source} -> {flow.destination} {flow.protocol.value}"
-                     f"{' ' + str(flow.port) if flow.port is not None else ''}, {volume} a month")
+        lines.append(
+            f"flow {name}: {flow.source} -> {flow.destination} {flow.protocol.value}"
+            f"{' ' + str(flow.port) if flow.port is not None else ''}, {volume} a month"
+        )
         lines.append(f"  path: {summary(fc.trace)}")
         if not fc.trace.allowed:
             lines.append("  denied: costs nothing")
@@ -67,7 +76,12 @@ def _charge_json(c: Charge) -> dict[str, Any]:
         "what": c.what,
         "quantity": str(c.quantity),
         "unit": c.unit,
-        "price": {"key": c.price_key, "usd": str(c.unit_price), "from": c.price_origin, "region": c.region or None},
+        "price": {
+            "key": c.price_key,
+            "usd": str(c.unit_price),
+            "from": c.price_origin,
+            "region": c.region or None,
+        },
         "amount": str(cents(c.amount)),
         "amount_exact": str(c.amount),
     }
@@ -98,5 +112,9 @@ def cost_json(report: CostReport) -> dict[str, Any]:
         "hourly": [_charge_json(c) for c in report.hourly],
         "hourly_total": str(cents(report.hourly_total)),
         "total": str(cents(report.total)),
-        "prices": {"source": report.prices.source, "read_on": report.prices.read_on, "used": _origins(report)},
+        "prices": {
+            "source": report.prices.source,
+            "read_on": report.prices.read_on,
+            "used": _origins(report),
+        },
     }

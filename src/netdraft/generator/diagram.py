@@ -566,7 +566,11 @@ def _draw(view: View, fmt: str) -> bytes:
         try:
             return _draw_once(view, fmt, rows=False)
         except graphviz.CalledProcessError:
-            stderr = first.stderr.decode("utf-8", "replace") if isinstance(first.stderr, bytes) else str(first.stderr or "")
+            stderr = (
+                first.stderr.decode("utf-8", "replace")
+                if isinstance(first.stderr, bytes)
+                else str(first.stderr or "")
+            )
             reason = next((line for line in stderr.splitlines() if line.strip()), "Graphviz failed")
             raise RenderError(f"Graphviz could not lay out the diagram: {reason}") from None
 

@@ -11,7 +11,9 @@ PATH_JSON_VERSION = 1
 
 
 def _where(hop: Hop) -> str:
-    parts = [p for p in (hop.vpc and f"vpc {hop.vpc}", hop.site and f"site {hop.site}", hop.az) if p]
+    parts = [
+        p for p in (hop.vpc and f"vpc {hop.vpc}", hop.site and f"site {hop.site}", hop.az) if p
+    ]
     return f" ({', '.join(parts)})" if parts else ""
 
 
@@ -32,9 +34,13 @@ def explain_lines(trace: Trace) -> list[str]:
     """The trace as lines a reviewer reads: each hop, its decisions, and the verdict."""
     q = trace.query
     port = f" {q.port}" if q.port is not None else ""
-    lines = [f"{q.source} -> {q.destination} {q.protocol.value}{port}: {trace.verdict.value.upper()}"]
+    lines = [
+        f"{q.source} -> {q.destination} {q.protocol.value}{port}: {trace.verdict.value.upper()}"
+    ]
     if trace.source_address is not None or trace.destination_address is not None:
-        lines.append(f"  addresses: {trace.source_address or '?'} -> {trace.destination_address or '?'}")
+        lines.append(
+            f"  addresses: {trace.source_address or '?'} -> {trace.destination_address or '?'}"
+        )
     for leg, hops in ((Leg.FORWARD, trace.forward), (Leg.RETURN, trace.reverse)):
         if not hops:
             continue
@@ -43,7 +49,9 @@ def explain_lines(trace: Trace) -> list[str]:
             lines.append(f"    {i}. {hop.kind.value} {hop.name}{_where(hop)}")
             for step in hop.steps:
                 mark = "✓" if step.ok else "✗"
-                at = f"  [line {step.span.line}]" if step.span is not None and step.span.line else ""
+                at = (
+                    f"  [line {step.span.line}]" if step.span is not None and step.span.line else ""
+                )
                 lines.append(f"       {mark} {step.component}: {step.action} — {step.detail}{at}")
     if trace.allowed:
         if trace.source_ports:
@@ -98,7 +106,9 @@ def trace_json(trace: Trace) -> dict[str, Any]:
         "leg": trace.leg.value if trace.leg else None,
         "reason": trace.reason or None,
         "source_address": str(trace.source_address) if trace.source_address else None,
-        "destination_address": str(trace.destination_address) if trace.destination_address else None,
+        "destination_address": str(trace.destination_address)
+        if trace.destination_address
+        else None,
         "source_ports": [str(r) for r in trace.source_ports],
         "forward": [_hop_json(h) for h in trace.forward],
         "return": [_hop_json(h) for h in trace.reverse],

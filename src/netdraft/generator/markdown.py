@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from netdraft.check import check_cost, check_path
+from netdraft.expectations import check_cost, check_path
 from netdraft.generator.explain import summary
 from netdraft.model import network as m
 from netdraft.model.values import HOURS_PER_MONTH, PortRange, Protocol

@@ -11,7 +11,9 @@ from netdraft.importer.build import Imported, build
 __all__ = ["DumpError", "Imported", "from_aws", "from_json_dir"]
 
 
-def from_json_dir(directory: str | Path, output: str = "<import>", default_region: str | None = None) -> Imported:
+def from_json_dir(
+    directory: str | Path, output: str = "<import>", default_region: str | None = None
+) -> Imported:
     """Import the AWS CLI output saved in a folder.
 
     Args:
@@ -51,5 +53,8 @@ def from_aws(
     """
     from netdraft.importer.live import fetch
 
-    dumps = [Dump(region, None, ((f"aws ec2 ({region})", fetch(region, profile, endpoint_url)),)) for region in regions]
+    dumps = [
+        Dump(region, None, ((f"aws ec2 ({region})", fetch(region, profile, endpoint_url)),))
+        for region in regions
+    ]
     return build(parse(dumps), output)

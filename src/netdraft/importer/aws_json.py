@@ -353,7 +353,9 @@ def read_dir(path: str | Path, default_region: str | None = None) -> Inventory:
             raise DumpError(f"{file}: not valid JSON: {exc}") from exc
         if not isinstance(data, dict):
             raise DumpError(f"{file}: expected a JSON object, as 'aws ec2 describe-…' prints")
-        folders.setdefault(file.parent.relative_to(root), []).append((file.relative_to(root).as_posix(), data))
+        folders.setdefault(file.parent.relative_to(root), []).append(
+            (file.relative_to(root).as_posix(), data)
+        )
     if not folders:
         raise DumpError(f"no .json files in {path}")
     dumps = []
@@ -383,7 +385,9 @@ def parse(dumps: Iterable[Dump], default_region: str | None = None) -> Inventory
         if region is None:
             region = "us-east-1"
             where = ", ".join(src for src, _ in dump.responses[:3])
-            reader.warn(f"the region of {where} is unknown (no region folder, no subnet zones or ARNs): assumed {region}")
+            reader.warn(
+                f"the region of {where} is unknown (no region folder, no subnet zones or ARNs): assumed {region}"
+            )
         reader.dump(region, dump.account, dump.responses)
     return reader.inventory
 
@@ -407,7 +411,11 @@ def _items(data: Json, key: str) -> list[Json]:
 def _name(item: Json) -> str | None:
     for key in ("Tags", "TagSet"):
         for tag in _items(item, key):
-            if tag.get("Key") == "Name" and isinstance(tag.get("Value"), str) and tag["Value"].strip():
+            if (
+                tag.get("Key") == "Name"
+                and isinstance(tag.get("Value"), str)
+                and tag["Value"].strip()
+            ):
                 return str(tag["Value"])
     return None
 
@@ -448,15 +456,27 @@ def _state(item: Json, key: str = "State") -> str:
 UNREPRESENTABLE: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "LoadBalancers": ("load balancer", ("LoadBalancerName", "LoadBalancerArn")),
     "LoadBalancerDescriptions": ("classic load balancer", ("LoadBalancerName",)),
-    "directConnectGateways": ("Direct Connect gateway", ("directConnectGatewayName", "directConnectGatewayId")),
+    "directConnectGateways": (
+        "Direct Connect gateway",
+        ("directConnectGatewayName", "directConnectGatewayId"),
+    ),
     "connections": ("Direct Connect connection", ("connectionName", "connectionId")),
-    "virtualInterfaces": ("Direct Connect virtual interface", ("virtualInterfaceName", "virtualInterfaceId")),
+    "virtualInterfaces": (
+        "Direct Connect virtual interface",
+        ("virtualInterfaceName", "virtualInterfaceId"),
+    ),
     "DirectConnectGatewayAssociations": ("Direct Connect gateway association", ("AssociationId",)),
     "Firewalls": ("network firewall", ("FirewallName", "FirewallArn")),
     "CarrierGateways": ("carrier gateway", ("CarrierGatewayId",)),
     "LocalGatewayRouteTables": ("local gateway route table", ("LocalGatewayRouteTableId",)),
-    "TransitGatewayPeeringAttachments": ("transit gateway peering attachment", ("TransitGatewayAttachmentId",)),
-    "TransitGatewayConnects": ("transit gateway connect attachment", ("TransitGatewayAttachmentId",)),
+    "TransitGatewayPeeringAttachments": (
+        "transit gateway peering attachment",
+        ("TransitGatewayAttachmentId",),
+    ),
+    "TransitGatewayConnects": (
+        "transit gateway connect attachment",
+        ("TransitGatewayAttachmentId",),
+    ),
     "ManagedPrefixLists": ("managed prefix list", ("PrefixListName", "PrefixListId")),
     "ServiceNetworks": ("VPC Lattice service network", ("name", "id")),
     "ClientVpnEndpoints": ("Client VPN endpoint", ("ClientVpnEndpointId",)),
@@ -464,7 +484,16 @@ UNREPRESENTABLE: Mapping[str, tuple[str, tuple[str, ...]]] = {
 }
 
 #: Keys that carry no resources (pagination, request metadata).
-_IGNORED_KEYS = frozenset({"NextToken", "ResponseMetadata", "AdditionalRoutesAvailable", "nextToken", "NextMarker", "Marker"})
+_IGNORED_KEYS = frozenset(
+    {
+        "NextToken",
+        "ResponseMetadata",
+        "AdditionalRoutesAvailable",
+        "nextToken",
+        "NextMarker",
+        "Marker",
+    }
+)
 
 
 class _Reader:
@@ -533,10 +562,16 @@ class _Reader:
                 for item in value:
                     if isinstance(item, dict):
                         self.handlers[key](item)
-            elif key in ("Routes", "TransitGatewayRouteTablePropagations", "Associations") and isinstance(value, list):
+            elif key in (
+                "Routes",
+                "TransitGatewayRouteTablePropagations",
+                "Associations",
+            ) and isinstance(value, list):
                 known = True
                 if table is None:
-                    self.warn(f"{source}: '{key}' of a transit gateway route table, but the file name does not hold the table's 'tgw-rtb-…' id: not imported")
+                    self.warn(
+                        f"{source}: '{key}' of a transit gateway route table, but the file name does not hold the table's 'tgw-rtb-…' id: not imported"
+                    )
                     continue
                 self.table_list(table.group(0), key, [v for v in value if isinstance(v, dict)])
             elif key in UNREPRESENTABLE and isinstance(value, list):
@@ -548,7 +583,9 @@ class _Reader:
                         self.warn(f"{kind} '{label}' is not imported: the language has no {kind}s")
         if not known:
             keys = ", ".join(sorted(data)) or "none"
-            self.warn(f"{source}: not a response the importer knows (top-level keys: {keys}): not imported")
+            self.warn(
+                f"{source}: not a response the importer knows (top-level keys: {keys}): not imported"
+            )
 
     # -- one handler per response key ---------------------------------------------------
 
@@ -568,11 +605,21 @@ class _Reader:
         ipv6 = tuple(
             c
             for assoc in _items(item, "Ipv6CidrBlockAssociationSet")
-            if (c := _str(assoc, "Ipv6CidrBlock")) and _state(assoc, "Ipv6CidrBlockState") in ("associated", "associating", "")
+            if (c := _str(assoc, "Ipv6CidrBlock"))
+            and _state(assoc, "Ipv6CidrBlockState") in ("associated", "associating", "")
         )
         dhcp = _str(item, "DhcpOptionsId")
         self.inventory.vpcs.setdefault(
-            vid, Vpc(vid, self.region, _name(item), tuple(cidrs), ipv6, dhcp if dhcp != "default" else None, _str(item, "OwnerId") or self.account)
+            vid,
+            Vpc(
+                vid,
+                self.region,
+                _name(item),
+                tuple(cidrs),
+                ipv6,
+                dhcp if dhcp != "default" else None,
+                _str(item, "OwnerId") or self.account,
+            ),
         )
 
     def subnet(self, item: Json) -> None:
@@ -582,9 +629,18 @@ class _Reader:
         ipv6 = tuple(
             c
             for assoc in _items(item, "Ipv6CidrBlockAssociationSet")
-            if (c := _str(assoc, "Ipv6CidrBlock")) and _state(assoc, "Ipv6CidrBlockState") in ("associated", "associating", "")
+            if (c := _str(assoc, "Ipv6CidrBlock"))
+            and _state(assoc, "Ipv6CidrBlockState") in ("associated", "associating", "")
         )
-        subnet = Subnet(sid, vpc, _name(item), _str(item, "CidrBlock"), _str(item, "AvailabilityZone") or "", ipv6, item.get("MapPublicIpOnLaunch") is True)
+        subnet = Subnet(
+            sid,
+            vpc,
+            _name(item),
+            _str(item, "CidrBlock"),
+            _str(item, "AvailabilityZone") or "",
+            ipv6,
+            item.get("MapPublicIpOnLaunch") is True,
+        )
         self.inventory.subnets.setdefault(sid, subnet)
 
     def route_table(self, item: Json) -> None:
@@ -611,7 +667,15 @@ class _Reader:
                 if (v := _str(r, k))
             }
             dest = _str(r, "DestinationCidrBlock") or _str(r, "DestinationIpv6CidrBlock")
-            routes.append(Route(dest, _str(r, "DestinationPrefixListId"), targets, _str(r, "State") or "active", _str(r, "Origin") or "CreateRoute"))
+            routes.append(
+                Route(
+                    dest,
+                    _str(r, "DestinationPrefixListId"),
+                    targets,
+                    _str(r, "State") or "active",
+                    _str(r, "Origin") or "CreateRoute",
+                )
+            )
         subnets: list[str] = []
         edges: list[str] = []
         main = False
@@ -625,31 +689,40 @@ class _Reader:
             elif (gw := _str(assoc, "GatewayId")) is not None:
                 edges.append(gw)
         vgws = _strs(_items(item, "PropagatingVgws"), "GatewayId")
-        table = RouteTable(rid, vpc, _name(item), tuple(routes), tuple(subnets), main, tuple(edges), vgws)
+        table = RouteTable(
+            rid, vpc, _name(item), tuple(routes), tuple(subnets), main, tuple(edges), vgws
+        )
         self.inventory.route_tables.setdefault(rid, table)
 
     def _attachments(self, item: Json, key: str = "Attachments") -> tuple[str, ...]:
         return tuple(
             vpc
             for att in _items(item, key)
-            if (vpc := _str(att, "VpcId")) and _state(att) in ("available", "attached", "attaching", "")
+            if (vpc := _str(att, "VpcId"))
+            and _state(att) in ("available", "attached", "attaching", "")
         )
 
     def internet_gateway(self, item: Json) -> None:
         gid = _str(item, "InternetGatewayId")
         if gid is not None:
-            self.inventory.internet_gateways.setdefault(gid, Gateway(gid, _name(item), self._attachments(item)))
+            self.inventory.internet_gateways.setdefault(
+                gid, Gateway(gid, _name(item), self._attachments(item))
+            )
 
     def egress_only_gateway(self, item: Json) -> None:
         gid = _str(item, "EgressOnlyInternetGatewayId")
         if gid is not None:
-            self.inventory.egress_only_gateways.setdefault(gid, Gateway(gid, _name(item), self._attachments(item)))
+            self.inventory.egress_only_gateways.setdefault(
+                gid, Gateway(gid, _name(item), self._attachments(item))
+            )
 
     def vpn_gateway(self, item: Json) -> None:
         gid = _str(item, "VpnGatewayId")
         if gid is None or _state(item) in ("deleted", "deleting"):
             return
-        self.inventory.vpn_gateways.setdefault(gid, Gateway(gid, _name(item), self._attachments(item, "VpcAttachments"), _state(item)))
+        self.inventory.vpn_gateways.setdefault(
+            gid, Gateway(gid, _name(item), self._attachments(item, "VpcAttachments"), _state(item))
+        )
         self.inventory.region_of.setdefault(gid, self.region)
 
     def nat_gateway(self, item: Json) -> None:
@@ -657,7 +730,10 @@ class _Reader:
         if nid is None or vpc is None or subnet is None:
             return
         # The primary address first (AWS lists them in any order).
-        addresses = sorted(_items(item, "NatGatewayAddresses"), key=lambda a: (a.get("IsPrimary") is False, str(a.get("PublicIp", ""))))
+        addresses = sorted(
+            _items(item, "NatGatewayAddresses"),
+            key=lambda a: (a.get("IsPrimary") is False, str(a.get("PublicIp", ""))),
+        )
         nat = NatGateway(
             nid,
             vpc,
@@ -711,7 +787,9 @@ class _Reader:
                 )
             )
         subnets = _strs(_items(item, "Associations"), "SubnetId")
-        acl = NetworkAcl(aid, vpc, _name(item), item.get("IsDefault") is True, tuple(entries), subnets)
+        acl = NetworkAcl(
+            aid, vpc, _name(item), item.get("IsDefault") is True, tuple(entries), subnets
+        )
         self.inventory.network_acls.setdefault(aid, acl)
 
     def reservation(self, item: Json) -> None:
@@ -722,11 +800,18 @@ class _Reader:
         iid = _str(item, "InstanceId")
         if iid is None:
             return
-        enis = sorted(_items(item, "NetworkInterfaces"), key=lambda n: _int(_obj(n, "Attachment"), "DeviceIndex") or 0)
+        enis = sorted(
+            _items(item, "NetworkInterfaces"),
+            key=lambda n: _int(_obj(n, "Attachment"), "DeviceIndex") or 0,
+        )
         primary: Json = enis[0] if enis else {}
-        ipv6 = _strs(_items(primary, "Ipv6Addresses"), "Ipv6Address") or tuple(filter(None, [_str(item, "Ipv6Address")]))
+        ipv6 = _strs(_items(primary, "Ipv6Addresses"), "Ipv6Address") or tuple(
+            filter(None, [_str(item, "Ipv6Address")])
+        )
         private = [p for p in _items(primary, "PrivateIpAddresses") if p.get("Primary") is not True]
-        groups = _strs(_items(primary, "Groups"), "GroupId") or _strs(_items(item, "SecurityGroups"), "GroupId")
+        groups = _strs(_items(primary, "Groups"), "GroupId") or _strs(
+            _items(item, "SecurityGroups"), "GroupId"
+        )
         instance = Instance(
             iid,
             _str(item, "VpcId"),
@@ -765,7 +850,12 @@ class _Reader:
     def address(self, item: Json) -> None:
         ip = _str(item, "PublicIp")
         if ip is not None:
-            address = Address(ip, _str(item, "AllocationId"), _str(item, "InstanceId"), _str(item, "NetworkInterfaceId"))
+            address = Address(
+                ip,
+                _str(item, "AllocationId"),
+                _str(item, "InstanceId"),
+                _str(item, "NetworkInterfaceId"),
+            )
             self.inventory.addresses.setdefault(ip, address)
 
     def peering(self, item: Json) -> None:
@@ -776,15 +866,25 @@ class _Reader:
         if pid is None or a is None or b is None:
             return
         status = _obj(item, "Status")
-        self.inventory.peerings.setdefault(pid, Peering(pid, _name(item), a, b, _str(status, "Code") or "active"))
+        self.inventory.peerings.setdefault(
+            pid, Peering(pid, _name(item), a, b, _str(status, "Code") or "active")
+        )
 
     def transit_gateway(self, item: Json) -> None:
         tid = _str(item, "TransitGatewayId")
         if tid is None:
             return
         options = _obj(item, "Options")
-        assoc = _str(options, "AssociationDefaultRouteTableId") if options.get("DefaultRouteTableAssociation") == "enable" else None
-        prop = _str(options, "PropagationDefaultRouteTableId") if options.get("DefaultRouteTablePropagation") == "enable" else None
+        assoc = (
+            _str(options, "AssociationDefaultRouteTableId")
+            if options.get("DefaultRouteTableAssociation") == "enable"
+            else None
+        )
+        prop = (
+            _str(options, "PropagationDefaultRouteTableId")
+            if options.get("DefaultRouteTablePropagation") == "enable"
+            else None
+        )
         region = self.region
         arn = _str(item, "TransitGatewayArn")
         if arn and len(arn.split(":")) > 3 and REGION.fullmatch(arn.split(":")[3]):
@@ -797,8 +897,20 @@ class _Reader:
         if aid is None or tgw is None:
             return
         association = _obj(item, "Association")
-        table = _str(association, "TransitGatewayRouteTableId") if _state(association) in ("associated", "associating", "") else None
-        att = TgwAttachment(aid, tgw, _name(item), _str(item, "ResourceType") or "vpc", _str(item, "ResourceId") or "", _state(item), table)
+        table = (
+            _str(association, "TransitGatewayRouteTableId")
+            if _state(association) in ("associated", "associating", "")
+            else None
+        )
+        att = TgwAttachment(
+            aid,
+            tgw,
+            _name(item),
+            _str(item, "ResourceType") or "vpc",
+            _str(item, "ResourceId") or "",
+            _state(item),
+            table,
+        )
         if aid not in self.described_attachments:
             # This call's entry wins over one of describe-transit-gateway-vpc-attachments,
             # which has no association.
@@ -806,22 +918,34 @@ class _Reader:
             self.inventory.tgw_attachments[aid] = att
 
     def tgw_vpc_attachment(self, item: Json) -> None:
-        aid, tgw, vpc = _str(item, "TransitGatewayAttachmentId"), _str(item, "TransitGatewayId"), _str(item, "VpcId")
+        aid, tgw, vpc = (
+            _str(item, "TransitGatewayAttachmentId"),
+            _str(item, "TransitGatewayId"),
+            _str(item, "VpcId"),
+        )
         if aid is None or tgw is None:
             return
         if vpc is not None:
             # Moto lists a VPN attachment here too; only VPC attachments carry a VpcId.
-            self.inventory.tgw_attachment_subnets.setdefault(aid, tuple(item.get("SubnetIds") or ()))
-            self.inventory.tgw_attachments.setdefault(aid, TgwAttachment(aid, tgw, _name(item), "vpc", vpc, _state(item), None))
+            self.inventory.tgw_attachment_subnets.setdefault(
+                aid, tuple(item.get("SubnetIds") or ())
+            )
+            self.inventory.tgw_attachments.setdefault(
+                aid, TgwAttachment(aid, tgw, _name(item), "vpc", vpc, _state(item), None)
+            )
 
     def tgw_route_table(self, item: Json) -> None:
         tid, tgw = _str(item, "TransitGatewayRouteTableId"), _str(item, "TransitGatewayId")
         if tid is None or tgw is None or _state(item) in ("deleted", "deleting"):
             return
-        table = TgwRouteTable(tid, tgw, _name(item), item.get("DefaultAssociationRouteTable") is True)
+        table = TgwRouteTable(
+            tid, tgw, _name(item), item.get("DefaultAssociationRouteTable") is True
+        )
         self.inventory.tgw_route_tables.setdefault(tid, table)
         if item.get("NetdraftRoutesTruncated") is True:
-            self.warn(f"transit gateway route table '{tid}' has more than 1000 routes: only the first 1000 are imported")
+            self.warn(
+                f"transit gateway route table '{tid}' has more than 1000 routes: only the first 1000 are imported"
+            )
         for key in ("Routes", "Propagations", "Associations"):
             if isinstance(item.get(key), list):
                 self.table_list(tid, key, _items(item, key))
@@ -839,10 +963,14 @@ class _Reader:
                 dest = _str(r, "DestinationCidrBlock")
                 if dest is None:
                     if _str(r, "PrefixListId"):
-                        self.warn(f"transit gateway route table '{table}' routes prefix list '{r['PrefixListId']}': prefix list references are not imported")
+                        self.warn(
+                            f"transit gateway route table '{table}' routes prefix list '{r['PrefixListId']}': prefix list references are not imported"
+                        )
                     continue
                 atts = _strs(_items(r, "TransitGatewayAttachments"), "TransitGatewayAttachmentId")
-                route = TgwRoute(table, dest, _str(r, "Type") or "static", _str(r, "State") or "active", atts)
+                route = TgwRoute(
+                    table, dest, _str(r, "Type") or "static", _str(r, "State") or "active", atts
+                )
                 if all(x.destination != dest for x in routes):
                     routes.append(route)
         else:
@@ -850,7 +978,11 @@ class _Reader:
             found = target.setdefault(table, [])
             for p in items:
                 att = _str(p, "TransitGatewayAttachmentId")
-                if att and att not in found and _state(p) in ("enabled", "associated", "enabling", "associating", ""):
+                if (
+                    att
+                    and att not in found
+                    and _state(p) in ("enabled", "associated", "enabling", "associating", "")
+                ):
                     found.append(att)
 
     def vpn_connection(self, item: Json) -> None:

@@ -34,13 +34,25 @@ GONE = frozenset({"terminated", "shutting-down"})
 STOPPED = frozenset({"stopped", "stopping"})
 LIVE_NAT = frozenset({"available", "pending", ""})
 LIVE_ENDPOINT = frozenset({"available", "pending", "pendingacceptance", ""})
-LIVE_ATTACHMENT = frozenset({"available", "pending", "modifying", "pendingacceptance", "initiating", ""})
+LIVE_ATTACHMENT = frozenset(
+    {"available", "pending", "modifying", "pendingacceptance", "initiating", ""}
+)
 
 #: Domains AWS's default DHCP option sets hand out; not written.
 _DEFAULT_DOMAIN = re.compile(r"ec2\.internal|[a-z0-9-]+\.compute\.internal")
 _DOMAIN = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
 
-_SG_PROTOCOLS = {"-1": "all", "tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp", "icmp": "icmp", "1": "icmp", "icmpv6": "icmpv6", "58": "icmpv6"}
+_SG_PROTOCOLS = {
+    "-1": "all",
+    "tcp": "tcp",
+    "6": "tcp",
+    "udp": "udp",
+    "17": "udp",
+    "icmp": "icmp",
+    "1": "icmp",
+    "icmpv6": "icmpv6",
+    "58": "icmpv6",
+}
 _IP_PROTOCOL_NAMES = {"4": "IP-in-IP", "47": "GRE", "50": "ESP", "51": "AH", "132": "SCTP"}
 
 
@@ -171,7 +183,7 @@ def _ports(low: int | None, high: int | None) -> str | None:
 def _service(name: str, region: str) -> str:
     """A service's short name: ``com.amazonaws.us-east-1.s3`` -> ``s3``, dots as dashes."""
     parts = name.split(".")
-    parts = parts[parts.index(region) + 1:] if region in parts else parts[-1:]
+    parts = parts[parts.index(region) + 1 :] if region in parts else parts[-1:]
     return re.sub(r"[^A-Za-z0-9_-]+", "-", ".".join(parts).replace(".", "-")) or "service"
 
 
@@ -211,7 +223,9 @@ class _Builder:
         self.inv = inventory
         self.warnings: list[str] = list(inventory.warnings)
         self.vpcs: dict[str, _Vpc] = {}
-        self.names: dict[str, str] = {}  # file-wide: VPCs, gateways, TGWs, peerings, VPNs, CGWs, sites
+        self.names: dict[
+            str, str
+        ] = {}  # file-wide: VPCs, gateways, TGWs, peerings, VPNs, CGWs, sites
         self.peerings: list[aws.Peering] = []
         self.tgws: list[aws.TransitGateway] = []
         self.tgw_attachments: dict[str, list[aws.TgwAttachment]] = {}
@@ -226,7 +240,9 @@ class _Builder:
             self.warnings.append(message)
 
     def header(self) -> list[str]:
-        lines = ["# Imported from AWS by 'netdraft import'; the comment after each statement is its AWS id."]
+        lines = [
+            "# Imported from AWS by 'netdraft import'; the comment after each statement is its AWS id."
+        ]
         lines.extend(f"# warning: {w}" for w in self.warnings)
         return lines
 
@@ -254,7 +270,9 @@ class _Builder:
                 orphans.setdefault(subnet.vpc, []).append(subnet.id)
                 continue
             if _net(subnet.cidr) is None:
-                self.warn(f"subnet '{subnet.id}' has no IPv4 CIDR (IPv6-only subnets are not in the language): not imported")
+                self.warn(
+                    f"subnet '{subnet.id}' has no IPv4 CIDR (IPv6-only subnets are not in the language): not imported"
+                )
                 continue
             self.vpcs[subnet.vpc].subnets.append(subnet)
         subnet_vpc = {s.id: v for v in self.vpcs.values() for s in v.subnets}
@@ -262,9 +280,15 @@ class _Builder:
             zones = {m.group(0) for s in v.subnets if (m := aws.REGION.match(s.az))}
             if len(zones) == 1 and v.vpc.region not in zones:
                 region = zones.pop()
-                self.warn(f"vpc '{v.vpc.id}' was read as a resource of {v.vpc.region}, but its subnets are in {region}: it is placed in {region}")
+                self.warn(
+                    f"vpc '{v.vpc.id}' was read as a resource of {v.vpc.region}, but its subnets are in {region}: it is placed in {region}"
+                )
                 v.vpc = dataclasses.replace(v.vpc, region=region)
-        for attr, gateways in (("igw", inv.internet_gateways), ("eigw", inv.egress_only_gateways), ("vgw", inv.vpn_gateways)):
+        for attr, gateways in (
+            ("igw", inv.internet_gateways),
+            ("eigw", inv.egress_only_gateways),
+            ("vgw", inv.vpn_gateways),
+        ):
             for gw in sorted(gateways.values(), key=lambda g: g.id):
                 for vid in gw.vpcs:
                     if vid not in self.vpcs:
@@ -273,7 +297,9 @@ class _Builder:
                     if first is None:
                         setattr(self.vpcs[vid], attr, gw)
                     elif first.id != gw.id:
-                        self.warn(f"vpc '{vid}' has a second gateway '{gw.id}' besides '{first.id}': only the first is imported, as the language holds one of each kind")
+                        self.warn(
+                            f"vpc '{vid}' has a second gateway '{gw.id}' besides '{first.id}': only the first is imported, as the language holds one of each kind"
+                        )
         for table in sorted(inv.route_tables.values(), key=lambda t: t.id):
             if table.vpc in self.vpcs:
                 self.vpcs[table.vpc].tables.append(table)
@@ -295,7 +321,9 @@ class _Builder:
             if nat.subnet in subnet_vpc:
                 subnet_vpc[nat.subnet].nats.append(nat)
             elif nat.vpc in self.vpcs:
-                self.warn(f"NAT gateway '{nat.id}' is in subnet '{nat.subnet}', which is not in the dump: not imported")
+                self.warn(
+                    f"NAT gateway '{nat.id}' is in subnet '{nat.subnet}', which is not in the dump: not imported"
+                )
             else:
                 orphans.setdefault(nat.vpc, []).append(nat.id)
         for inst in sorted(inv.instances.values(), key=lambda i: i.id):
@@ -306,7 +334,9 @@ class _Builder:
                 continue
             if inst.subnet not in subnet_vpc:
                 if inst.vpc in self.vpcs:
-                    self.warn(f"instance '{inst.id}' is in subnet '{inst.subnet}', which is not in the dump: not imported")
+                    self.warn(
+                        f"instance '{inst.id}' is in subnet '{inst.subnet}', which is not in the dump: not imported"
+                    )
                 else:
                     orphans.setdefault(inst.vpc or "?", []).append(inst.id)
                 continue
@@ -328,13 +358,17 @@ class _Builder:
             self.vpcs[ep.vpc].endpoints.append(ep)
         for vid, ids in sorted(orphans.items()):
             shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
-            self.warn(f"vpc '{vid}' is not in the dump (describe-vpcs): neither it nor what is in it is imported ({shown})")
+            self.warn(
+                f"vpc '{vid}' is not in the dump (describe-vpcs): neither it nor what is in it is imported ({shown})"
+            )
         for pcx in sorted(inv.peerings.values(), key=lambda p: p.id):
             if pcx.status != "active":
                 continue
             missing = [v for v in (pcx.requester, pcx.accepter) if v not in self.vpcs]
             if missing:
-                self.warn(f"peering '{pcx.id}' joins vpc '{missing[0]}', which is not in the dump (another account or region?): not imported")
+                self.warn(
+                    f"peering '{pcx.id}' joins vpc '{missing[0]}', which is not in the dump (another account or region?): not imported"
+                )
                 continue
             self.peerings.append(pcx)
         self.select_transit()
@@ -346,17 +380,27 @@ class _Builder:
                 continue
             self.tgws.append(tgw)
             self.tgw_attachments[tgw.id] = []
-        for cgw_id, vpn in sorted(((v.customer_gateway, v) for v in inv.vpn_connections.values()), key=lambda x: x[1].id):
+        for cgw_id, vpn in sorted(
+            ((v.customer_gateway, v) for v in inv.vpn_connections.values()), key=lambda x: x[1].id
+        ):
             cgw = inv.customer_gateways.get(cgw_id)
             if cgw is None or cgw.ip is None or not isinstance(_net(cgw.ip), IPv4Network):
-                self.warn(f"vpn '{vpn.id}' uses customer gateway '{cgw_id}', whose IPv4 address is not in the dump: not imported")
+                self.warn(
+                    f"vpn '{vpn.id}' uses customer gateway '{cgw_id}', whose IPv4 address is not in the dump: not imported"
+                )
                 continue
             if vpn.transit_gateway is not None:
                 if vpn.transit_gateway not in self.tgw_attachments:
-                    self.warn(f"vpn '{vpn.id}' ends at transit gateway '{vpn.transit_gateway}', which is not in the dump: not imported")
+                    self.warn(
+                        f"vpn '{vpn.id}' ends at transit gateway '{vpn.transit_gateway}', which is not in the dump: not imported"
+                    )
                     continue
-            elif vpn.vpn_gateway is None or not any(v.vgw is not None and v.vgw.id == vpn.vpn_gateway for v in self.vpcs.values()):
-                self.warn(f"vpn '{vpn.id}' ends at vpn gateway '{vpn.vpn_gateway}', which is attached to no VPC in the dump: not imported")
+            elif vpn.vpn_gateway is None or not any(
+                v.vgw is not None and v.vgw.id == vpn.vpn_gateway for v in self.vpcs.values()
+            ):
+                self.warn(
+                    f"vpn '{vpn.id}' ends at vpn gateway '{vpn.vpn_gateway}', which is attached to no VPC in the dump: not imported"
+                )
                 continue
             self.vpns.append(vpn)
             if cgw not in self.cgws:
@@ -372,17 +416,25 @@ class _Builder:
                 vpc = self.vpcs.get(att.resource)
                 tgw = inv.transit_gateways[att.tgw]
                 if vpc is None:
-                    self.warn(f"transit gateway attachment '{att.id}' joins vpc '{att.resource}', which is not in the dump: not imported")
+                    self.warn(
+                        f"transit gateway attachment '{att.id}' joins vpc '{att.resource}', which is not in the dump: not imported"
+                    )
                     continue
                 if vpc.vpc.region != tgw.region:
-                    self.warn(f"transit gateway attachment '{att.id}' joins vpc '{att.resource}' of another region: not imported")
+                    self.warn(
+                        f"transit gateway attachment '{att.id}' joins vpc '{att.resource}' of another region: not imported"
+                    )
                     continue
             elif att.kind == "vpn":
                 if att.resource not in vpn_ids:
-                    self.warn(f"transit gateway attachment '{att.id}' is for vpn '{att.resource}', which is not imported")
+                    self.warn(
+                        f"transit gateway attachment '{att.id}' is for vpn '{att.resource}', which is not imported"
+                    )
                     continue
             else:
-                self.warn(f"transit gateway attachment '{att.id}' ({att.kind} '{att.resource}') is not imported: the language attaches VPCs and VPNs only")
+                self.warn(
+                    f"transit gateway attachment '{att.id}' ({att.kind} '{att.resource}') is not imported: the language attaches VPCs and VPNs only"
+                )
                 continue
             if (att.tgw, att.resource) in seen:
                 continue
@@ -391,7 +443,9 @@ class _Builder:
         for vpn in self.vpns:
             if vpn.transit_gateway is not None and (vpn.transit_gateway, vpn.id) not in seen:
                 # The attachment of a VPN to its transit gateway always exists in AWS.
-                att = aws.TgwAttachment(vpn.id, vpn.transit_gateway, None, "vpn", vpn.id, "available", None)
+                att = aws.TgwAttachment(
+                    vpn.id, vpn.transit_gateway, None, "vpn", vpn.id, "available", None
+                )
                 self.tgw_attachments[vpn.transit_gateway].append(att)
 
     # ---- names ---------------------------------------------------------------------------------
@@ -431,11 +485,17 @@ class _Builder:
             others = [g for g in v.groups if g.id != v.default_group]
             n.update(allocate(((g.id, g.name, g.group_name) for g in others), {"default"}))
             # Instances and NAT gateways are path endpoints: no service name; endpoints may be.
-            places = allocate([*((i.id, i.name) for i in v.instances), *((x.id, x.name) for x in v.nats)], taken, RESERVED | SERVICE_NAMES)
+            places = allocate(
+                [*((i.id, i.name) for i in v.instances), *((x.id, x.name) for x in v.nats)],
+                taken,
+                RESERVED | SERVICE_NAMES,
+            )
             n.update(places)
             n.update(allocate(((e.id, e.name) for e in v.endpoints), taken | set(places.values())))
         for tgw in self.tgws:
-            tables = sorted((t for t in inv.tgw_route_tables.values() if t.tgw == tgw.id), key=lambda t: t.id)
+            tables = sorted(
+                (t for t in inv.tgw_route_tables.values() if t.tgw == tgw.id), key=lambda t: t.id
+            )
             self.names.update(allocate((t.id, t.name) for t in tables))
 
     # ---- statements ----------------------------------------------------------------------------
@@ -454,17 +514,29 @@ class _Builder:
         for v in self.vpcs.values():
             self.decide_default_group(v)
         for ep in self.skipped_endpoints:
-            self.warn(f"{ep.kind} endpoint '{ep.id}' ({ep.service}) of vpc '{self.vpcs[ep.vpc].name}' is not imported: the language has gateway and interface endpoints only")
+            self.warn(
+                f"{ep.kind} endpoint '{ep.id}' ({ep.service}) of vpc '{self.vpcs[ep.vpc].name}' is not imported: the language has gateway and interface endpoints only"
+            )
         sites, vpns = self.sites_and_vpns()
         lines: list[_Line] = [_Line(st.Title(_tok(self.title()), NO_SPAN))]
         regions = sorted({v.vpc.region for v in self.vpcs.values()} | {t.region for t in self.tgws})
         for region in regions:
-            items = [self.vpc(v) for v in sorted(self.vpcs.values(), key=lambda v: v.name) if v.vpc.region == region]
-            items += [self.tgw(t) for t in sorted(self.tgws, key=lambda t: self.names[t.id]) if t.region == region]
+            items = [
+                self.vpc(v)
+                for v in sorted(self.vpcs.values(), key=lambda v: v.name)
+                if v.vpc.region == region
+            ]
+            items += [
+                self.tgw(t)
+                for t in sorted(self.tgws, key=lambda t: self.names[t.id])
+                if t.region == region
+            ]
             lines.append(_Line(st.RegionDecl(_tok(region), (), NO_SPAN), None, items))
         for pcx in sorted(self.peerings, key=lambda p: self.names[p.id]):
             a, b = self.vpcs[pcx.requester].name, self.vpcs[pcx.accepter].name
-            lines.append(_Line(st.PeeringDecl(_tok(self.names[pcx.id]), _ref(a), _ref(b), NO_SPAN), pcx.id))
+            lines.append(
+                _Line(st.PeeringDecl(_tok(self.names[pcx.id]), _ref(a), _ref(b), NO_SPAN), pcx.id)
+            )
         lines += sites
         lines += vpns
         self.unrepresented_interfaces()
@@ -475,8 +547,14 @@ class _Builder:
         for v in self.vpcs.values():
             if v.vpc.owner and v.vpc.owner not in accounts:
                 accounts.append(v.vpc.owner)
-        regions = ", ".join(sorted({v.vpc.region for v in self.vpcs.values()} | set(self.inv.regions)))
-        who = f"AWS account{'s' * (len(accounts) > 1)} {', '.join(sorted(accounts))}" if accounts else "AWS"
+        regions = ", ".join(
+            sorted({v.vpc.region for v in self.vpcs.values()} | set(self.inv.regions))
+        )
+        who = (
+            f"AWS account{'s' * (len(accounts) > 1)} {', '.join(sorted(accounts))}"
+            if accounts
+            else "AWS"
+        )
         return f'"{who} ({regions})"' if regions else f'"{who}"'
 
     # -- a VPC -----------------------------------------------------------------------------
@@ -485,23 +563,44 @@ class _Builder:
         items: list[_Line] = []
         if v.ipv6 is not None:
             items.append(_Line(st.VpcIpv6(_tok(str(v.ipv6)), NO_SPAN)))
-        for keyword, gw in (("internet-gateway", v.igw), ("egress-only-gateway", v.eigw), ("vpn-gateway", v.vgw)):
+        for keyword, gw in (
+            ("internet-gateway", v.igw),
+            ("egress-only-gateway", v.eigw),
+            ("vpn-gateway", v.vgw),
+        ):
             if gw is not None:
-                items.append(_Line(st.GatewayDecl(keyword, _tok(self.names[gw.id]), NO_SPAN), gw.id))
+                items.append(
+                    _Line(st.GatewayDecl(keyword, _tok(self.names[gw.id]), NO_SPAN), gw.id)
+                )
         dhcp = self.inv.dhcp_options.get(v.vpc.dhcp_options or "")
         if dhcp is not None and dhcp.domain and not _DEFAULT_DOMAIN.fullmatch(dhcp.domain):
             if _DOMAIN.fullmatch(dhcp.domain):
                 items.append(_Line(st.DhcpOptions(_tok(dhcp.domain), NO_SPAN), dhcp.id))
             else:
-                self.warn(f"vpc '{v.name}' DHCP domain '{dhcp.domain}' is not a plain domain name: not imported")
+                self.warn(
+                    f"vpc '{v.name}' DHCP domain '{dhcp.domain}' is not a plain domain name: not imported"
+                )
         groups: list[list[_Line]] = [
-            [self.subnet(v, s) for s in sorted(v.subnets, key=lambda s: _net_key(_net(s.cidr) or IPv4Network("0.0.0.0/0")))],
+            [
+                self.subnet(v, s)
+                for s in sorted(
+                    v.subnets, key=lambda s: _net_key(_net(s.cidr) or IPv4Network("0.0.0.0/0"))
+                )
+            ],
             self.route_tables(v),
             [self.nat(v, n) for n in sorted(v.nats, key=lambda n: v.names[n.id])],
             self.security_groups(v),
             self.network_acls(v),
-            [line for i in sorted(v.instances, key=lambda i: v.names[i.id]) if (line := self.instance(v, i))],
-            [line for e in sorted(v.endpoints, key=lambda e: v.names[e.id]) if (line := self.endpoint(v, e))],
+            [
+                line
+                for i in sorted(v.instances, key=lambda i: v.names[i.id])
+                if (line := self.instance(v, i))
+            ],
+            [
+                line
+                for e in sorted(v.endpoints, key=lambda e: v.names[e.id])
+                if (line := self.endpoint(v, e))
+            ],
         ]
         for group in groups:
             if group:
@@ -516,16 +615,27 @@ class _Builder:
         if v6 is not None:
             options.append(_opt("ipv6", _tok(str(v6))))
         elif s.ipv6:
-            self.warn(f"subnet '{v.names[s.id]}' of vpc '{v.name}' IPv6 CIDR {s.ipv6[0]} is not in the VPC's imported IPv6 CIDR: left out")
+            self.warn(
+                f"subnet '{v.names[s.id]}' of vpc '{v.name}' IPv6 CIDR {s.ipv6[0]} is not in the VPC's imported IPv6 CIDR: left out"
+            )
         if s.public_ip_on_launch:
-            private = [i for i in v.instances if i.subnet == s.id and i.public_ip is None and i.state not in STOPPED]
+            private = [
+                i
+                for i in v.instances
+                if i.subnet == s.id and i.public_ip is None and i.state not in STOPPED
+            ]
             if private:
                 names = ", ".join(f"'{v.names[i.id]}'" for i in private)
-                self.warn(f"subnet '{v.names[s.id]}' of vpc '{v.name}' gives new instances public IPs, but {names} has none: 'public-ip-on-launch' is left out so that it stays private")
+                self.warn(
+                    f"subnet '{v.names[s.id]}' of vpc '{v.name}' gives new instances public IPs, but {names} has none: 'public-ip-on-launch' is left out so that it stays private"
+                )
             else:
                 options.append(_opt("public-ip-on-launch"))
         cidr = str(_net(s.cidr))
-        return _Line(st.SubnetDecl(_tok(v.names[s.id]), _tok(cidr), _tok(s.az), tuple(options), NO_SPAN), s.id)
+        return _Line(
+            st.SubnetDecl(_tok(v.names[s.id]), _tok(cidr), _tok(s.az), tuple(options), NO_SPAN),
+            s.id,
+        )
 
     # -- route tables ------------------------------------------------------------------------
 
@@ -542,7 +652,9 @@ class _Builder:
             if vgws:
                 items.append(_Line(st.Propagate(tuple(_ref(self.names[g]) for g in vgws), NO_SPAN)))
             for gw in table.edge_gateways:
-                self.warn(f"route table '{name}' of vpc '{v.name}' is associated with gateway '{gw}' (ingress routing): the association is not imported")
+                self.warn(
+                    f"route table '{name}' of vpc '{v.name}' is associated with gateway '{gw}' (ingress routing): the association is not imported"
+                )
             assoc = sorted(v.names[s] for s in table.subnets if s in subnets)
             if assoc:
                 items.append(_Line(st.Associate(tuple(_ref(s) for s in assoc), NO_SPAN)))
@@ -563,7 +675,9 @@ class _Builder:
             if route.prefix_list is not None:
                 gateway = route.targets.get("GatewayId", "")
                 if not gateway.startswith("vpce-"):
-                    self.warn(f"{where}: route to prefix list '{route.prefix_list}' via {_target_text(route)} is not imported: prefix list references are not in the language")
+                    self.warn(
+                        f"{where}: route to prefix list '{route.prefix_list}' via {_target_text(route)} is not imported: prefix list references are not in the language"
+                    )
                 continue  # a gateway endpoint's route: its 'endpoint' statement brings it
             dest = _net(route.destination)
             if dest is None:
@@ -573,12 +687,16 @@ class _Builder:
                 continue
             kind, ref = target
             if v.own(dest) and kind != "instance":
-                self.warn(f"{where}: route {dest} via {_target_text(route)} is inside the VPC's own CIDRs (middlebox routing): not imported")
+                self.warn(
+                    f"{where}: route {dest} via {_target_text(route)} is inside the VPC's own CIDRs (middlebox routing): not imported"
+                )
                 continue
             found.setdefault(dest, ref)
         return sorted(found.items(), key=lambda kv: _net_key(kv[0]))
 
-    def route_target(self, v: _Vpc, route: aws.Route, what: str) -> tuple[str, st.Ref | None] | None:
+    def route_target(
+        self, v: _Vpc, route: aws.Route, what: str
+    ) -> tuple[str, st.Ref | None] | None:
         """The route's target: its kind and name (no name: a blackhole), or ``None`` to leave it out."""
         t = route.targets
         if route.state == "blackhole":
@@ -587,10 +705,14 @@ class _Builder:
         if instance is not None:
             if instance in v.names:
                 return "instance", _ref(v.names[instance])
-            self.warn(f"{what} via instance '{instance}', which is not in this VPC's dump: not imported")
+            self.warn(
+                f"{what} via instance '{instance}', which is not in this VPC's dump: not imported"
+            )
             return None
         if "NetworkInterfaceId" in t:
-            self.warn(f"{what} via network interface '{t['NetworkInterfaceId']}', which belongs to no instance: not imported")
+            self.warn(
+                f"{what} via network interface '{t['NetworkInterfaceId']}', which belongs to no instance: not imported"
+            )
             return None
         if (nat := t.get("NatGatewayId")) is not None:
             if nat in v.names:
@@ -603,10 +725,15 @@ class _Builder:
             self.warn(f"{what} via peering '{pcx}', which is not imported: not imported")
             return None
         if (tgw := t.get("TransitGatewayId")) is not None:
-            attached = any(a.kind == "vpc" and a.resource == v.vpc.id for a in self.tgw_attachments.get(tgw, ()))
+            attached = any(
+                a.kind == "vpc" and a.resource == v.vpc.id
+                for a in self.tgw_attachments.get(tgw, ())
+            )
             if attached:
                 return "transit-gateway", _ref(self.names[tgw])
-            self.warn(f"{what} via transit gateway '{tgw}', which has no imported attachment for this VPC: not imported")
+            self.warn(
+                f"{what} via transit gateway '{tgw}', which has no imported attachment for this VPC: not imported"
+            )
             return None
         gateway = t.get("EgressOnlyInternetGatewayId") or t.get("GatewayId")
         if gateway is not None:
@@ -614,11 +741,17 @@ class _Builder:
                 if gw is not None and gw.id == gateway:
                     return "gateway", _ref(self.names[gw.id])
             if gateway.startswith(("igw-", "eigw-", "vgw-")):
-                self.warn(f"{what} via gateway '{gateway}', which is not attached to this VPC: not imported")
+                self.warn(
+                    f"{what} via gateway '{gateway}', which is not attached to this VPC: not imported"
+                )
             else:
-                self.warn(f"{what} via '{gateway}' (a Gateway Load Balancer or firewall endpoint) is not imported")
+                self.warn(
+                    f"{what} via '{gateway}' (a Gateway Load Balancer or firewall endpoint) is not imported"
+                )
             return None
-        self.warn(f"{what} via {_target_text(route)} is not imported: the language has no such route target")
+        self.warn(
+            f"{what} via {_target_text(route)} is not imported: the language has no such route target"
+        )
         return None
 
     # -- NAT gateways, security groups, ACLs -----------------------------------------------------
@@ -630,8 +763,12 @@ class _Builder:
         elif nat.public_ips:
             options.append(_opt("eip", _tok(nat.public_ips[0])))
         if len(nat.public_ips) > 1:
-            self.warn(f"NAT gateway '{v.names[nat.id]}' of vpc '{v.name}' has {len(nat.public_ips)} public IPs: only its primary {nat.public_ips[0]} is imported")
-        decl = st.NatGatewayDecl(_tok(v.names[nat.id]), _ref(v.names[nat.subnet]), tuple(options), NO_SPAN)
+            self.warn(
+                f"NAT gateway '{v.names[nat.id]}' of vpc '{v.name}' has {len(nat.public_ips)} public IPs: only its primary {nat.public_ips[0]} is imported"
+            )
+        decl = st.NatGatewayDecl(
+            _tok(v.names[nat.id]), _ref(v.names[nat.subnet]), tuple(options), NO_SPAN
+        )
         return _Line(decl, nat.id)
 
     def decide_default_group(self, v: _Vpc) -> None:
@@ -648,7 +785,9 @@ class _Builder:
             and v.default_group not in self.referenced_groups
         )
 
-    def permission_rules(self, v: _Vpc, sg: aws.SecurityGroup, perm: aws.Permission, quiet: bool = False) -> list[tuple[str, str | None, str, str]]:
+    def permission_rules(
+        self, v: _Vpc, sg: aws.SecurityGroup, perm: aws.Permission, quiet: bool = False
+    ) -> list[tuple[str, str | None, str, str]]:
         """The lines of one AWS permission: ``(protocol, port, peer, scope)``."""
         name = v.names[sg.id]
 
@@ -659,7 +798,9 @@ class _Builder:
         protocol = _SG_PROTOCOLS.get(perm.protocol)
         if protocol is None:
             label = _IP_PROTOCOL_NAMES.get(perm.protocol, f"protocol {perm.protocol}")
-            warn(f"a rule for {label} is not imported: the language has tcp, udp, icmp, icmpv6 and all")
+            warn(
+                f"a rule for {label} is not imported: the language has tcp, udp, icmp, icmpv6 and all"
+            )
             return []
         port: str | None = None
         if protocol in ("tcp", "udp"):
@@ -675,15 +816,21 @@ class _Builder:
             peer = self.inv.security_groups.get(ref.group)
             if peer is None or peer.vpc not in self.vpcs:
                 owner = f" of account {ref.account}" if ref.account else ""
-                warn(f"a rule refers to group '{ref.group}'{owner}, which is not in the dump: not imported")
+                warn(
+                    f"a rule refers to group '{ref.group}'{owner}, which is not in the dump: not imported"
+                )
                 continue
             if ref.peering_status not in (None, "active"):
-                warn(f"a rule refers to group '{ref.group}' over a peering that is {ref.peering_status}: not imported")
+                warn(
+                    f"a rule refers to group '{ref.group}' over a peering that is {ref.peering_status}: not imported"
+                )
                 continue
             scope = "" if peer.vpc == v.vpc.id else self.vpcs[peer.vpc].name
             rules.append((protocol, port, self.vpcs[peer.vpc].names[peer.id], scope))
         for pl in perm.prefix_lists:
-            warn(f"a rule for prefix list '{pl}' is not imported: prefix list references are not in the language")
+            warn(
+                f"a rule for prefix list '{pl}' is not imported: prefix list references are not in the language"
+            )
         return rules
 
     def security_groups(self, v: _Vpc) -> list[_Line]:
@@ -698,13 +845,21 @@ class _Builder:
                 if direction == "egress" and self.default_egress(v, rules):
                     continue
                 for protocol, port, peer, scope in sorted(rules, key=_rule_key):
-                    target: st.Tok | st.Ref = _tok(peer) if _net(peer) is not None else _ref(peer, scope or None)
-                    items.append(_Line(st.SgRuleDecl(direction, _proto(protocol, port), target, NO_SPAN)))
+                    target: st.Tok | st.Ref = (
+                        _tok(peer) if _net(peer) is not None else _ref(peer, scope or None)
+                    )
+                    items.append(
+                        _Line(st.SgRuleDecl(direction, _proto(protocol, port), target, NO_SPAN))
+                    )
                 if direction == "egress" and not rules:
                     # No egress line means "all egress" in the language; AWS's empty list allows none.
                     rule = st.SgRuleDecl("egress", _proto("tcp", "0"), _tok("0.0.0.0/32"), NO_SPAN)
-                    items.append(_Line(rule, "AWS allows no outbound traffic: this rule matches nothing"))
-            lines.append(_Line(st.SecurityGroupDecl(_tok(v.names[sg.id]), (), NO_SPAN), sg.id, items))
+                    items.append(
+                        _Line(rule, "AWS allows no outbound traffic: this rule matches nothing")
+                    )
+            lines.append(
+                _Line(st.SecurityGroupDecl(_tok(v.names[sg.id]), (), NO_SPAN), sg.id, items)
+            )
         return lines
 
     def default_egress(self, v: _Vpc, rules: set[tuple[str, str | None, str, str]]) -> bool:
@@ -727,7 +882,16 @@ class _Builder:
             if acl.default and self.default_acl(v, rules):
                 continue
             items = [
-                _Line(st.AclRuleDecl("outbound" if egress else "inbound", _tok(str(number)), _tok(action), _proto(protocol, port), _tok(cidr), NO_SPAN))
+                _Line(
+                    st.AclRuleDecl(
+                        "outbound" if egress else "inbound",
+                        _tok(str(number)),
+                        _tok(action),
+                        _proto(protocol, port),
+                        _tok(cidr),
+                        NO_SPAN,
+                    )
+                )
                 for egress, number, action, protocol, port, cidr in rules
             ]
             assoc = sorted(v.names[s] for s in acl.subnets if s in subnets)
@@ -736,7 +900,9 @@ class _Builder:
             lines.append(_Line(st.NetworkAclDecl(_tok(name), (), NO_SPAN), acl.id, items))
         return lines
 
-    def acl_rule(self, v: _Vpc, name: str, e: aws.AclEntry) -> tuple[bool, int, str, str, str | None, str] | None:
+    def acl_rule(
+        self, v: _Vpc, name: str, e: aws.AclEntry
+    ) -> tuple[bool, int, str, str, str | None, str] | None:
         where = f"network ACL '{name}' of vpc '{v.name}' {'outbound' if e.egress else 'inbound'} rule {e.number}"
         protocol = _SG_PROTOCOLS.get(e.protocol.lower())
         net = _net(e.cidr)
@@ -750,9 +916,18 @@ class _Builder:
         port = _ports(e.port_from, e.port_to) if protocol in ("tcp", "udp") else None
         if protocol in ("icmp", "icmpv6") and e.icmp_type not in (None, -1):
             self.warn(f"{where} is for {protocol} type {e.icmp_type}: imported as all {protocol}")
-        return (e.egress, e.number, e.action if e.action in ("allow", "deny") else "deny", protocol, port, str(net))
+        return (
+            e.egress,
+            e.number,
+            e.action if e.action in ("allow", "deny") else "deny",
+            protocol,
+            port,
+            str(net),
+        )
 
-    def default_acl(self, v: _Vpc, rules: list[tuple[bool, int, str, str, str | None, str]]) -> bool:
+    def default_acl(
+        self, v: _Vpc, rules: list[tuple[bool, int, str, str, str | None, str]]
+    ) -> bool:
         """Whether a default ACL's rules are the allow-all ones the language gives every VPC."""
         expected = {(egress, 100, "allow", "all", None, "0.0.0.0/0") for egress in (False, True)}
         if v.ipv6 is not None:
@@ -766,20 +941,30 @@ class _Builder:
         subnet = next(s for s in v.subnets if s.id == inst.subnet)
         options = [_opt("ip", _tok(str(inst.ip)))]
         subnet_v6 = self.subnet_ipv6(v, subnet)
-        inside = sorted(a for x in inst.ipv6 if subnet_v6 is not None and (a := ipaddress.ip_address(x)) in subnet_v6)
+        inside = sorted(
+            a
+            for x in inst.ipv6
+            if subnet_v6 is not None and (a := ipaddress.ip_address(x)) in subnet_v6
+        )
         if inside:
             options.append(_opt("ipv6", _tok(str(inside[0]))))
         elif subnet_v6 is not None and inst.state not in STOPPED:
-            self.warn(f"instance '{name}' of vpc '{v.name}' has no IPv6 address, but the language gives one to every instance of an IPv6 subnet")
+            self.warn(
+                f"instance '{name}' of vpc '{v.name}' has no IPv6 address, but the language gives one to every instance of an IPv6 subnet"
+            )
         if len(inst.ipv6) > 1:
-            self.warn(f"instance '{name}' of vpc '{v.name}' has {len(inst.ipv6)} IPv6 addresses: only the first is imported")
+            self.warn(
+                f"instance '{name}' of vpc '{v.name}' has {len(inst.ipv6)} IPv6 addresses: only the first is imported"
+            )
         if inst.public_ip is not None:
             elastic = self.is_elastic(inst)
             options.append(_opt("elastic-ip" if elastic else "public-ip", _tok(inst.public_ip)))
         groups = sorted((g for g in inst.groups if g in v.names), key=lambda g: v.names[g])
         for g in inst.groups:
             if g not in v.names:
-                self.warn(f"instance '{name}' of vpc '{v.name}' is in security group '{g}', which is not in the dump: left out")
+                self.warn(
+                    f"instance '{name}' of vpc '{v.name}' is in security group '{g}', which is not in the dump: left out"
+                )
         if groups and not (groups == [v.default_group] and v.default_group_implicit):
             options.append(_opt("sg", *(_ref(v.names[g]) for g in groups)))
         if not inst.source_dest_check:
@@ -788,34 +973,53 @@ class _Builder:
             options.append(_opt("stopped"))
         if inst.secondary_ips or inst.secondary_enis:
             extra = len(inst.secondary_ips) + len(inst.secondary_enis)
-            what = "private address or network interface" if extra == 1 else "private addresses or network interfaces"
-            self.warn(f"instance '{name}' of vpc '{v.name}' has {extra} more {what}: only its primary address {inst.ip} is imported")
+            what = (
+                "private address or network interface"
+                if extra == 1
+                else "private addresses or network interfaces"
+            )
+            self.warn(
+                f"instance '{name}' of vpc '{v.name}' has {extra} more {what}: only its primary address {inst.ip} is imported"
+            )
         decl = st.InstanceDecl(_tok(name), _ref(v.names[subnet.id]), tuple(options), NO_SPAN)
         return _Line(decl, inst.id)
 
     def subnet_ipv6(self, v: _Vpc, s: aws.Subnet) -> IPv6Network | None:
         """The IPv6 CIDR a subnet is written with: its first one inside the VPC's."""
-        v6 = sorted(n for c in s.ipv6 if isinstance(n := _net(c), IPv6Network) and v.ipv6 is not None and n.subnet_of(v.ipv6))
+        v6 = sorted(
+            n
+            for c in s.ipv6
+            if isinstance(n := _net(c), IPv6Network) and v.ipv6 is not None and n.subnet_of(v.ipv6)
+        )
         return v6[0] if v6 else None
 
     def is_elastic(self, inst: aws.Instance) -> bool:
         address = self.inv.addresses.get(inst.public_ip or "")
         if address is not None and address.allocation is not None:
             return True
-        return any((eni := self.inv.interfaces.get(e)) is not None and eni.public_allocation is not None for e in inst.enis[:1])
+        return any(
+            (eni := self.inv.interfaces.get(e)) is not None and eni.public_allocation is not None
+            for e in inst.enis[:1]
+        )
 
     def endpoint(self, v: _Vpc, ep: aws.Endpoint) -> _Line | None:
         name = v.names[ep.id]
         service = _service(ep.service, v.vpc.region)
         if ep.kind == "Gateway":
             if service not in GATEWAY_ENDPOINT_SERVICES:
-                self.warn(f"gateway endpoint '{name}' of vpc '{v.name}' is for '{ep.service}', which the language has no gateway endpoint for: not imported")
+                self.warn(
+                    f"gateway endpoint '{name}' of vpc '{v.name}' is for '{ep.service}', which the language has no gateway endpoint for: not imported"
+                )
                 return None
             tables = sorted(v.names[t] for t in ep.route_tables if t in v.names)
             if not tables:
-                self.warn(f"gateway endpoint '{name}' of vpc '{v.name}' is in no imported route table: not imported")
+                self.warn(
+                    f"gateway endpoint '{name}' of vpc '{v.name}' is in no imported route table: not imported"
+                )
                 return None
-            decl = st.EndpointDecl(_tok(name), "gateway", _tok(service), tuple(_ref(t) for t in tables), (), NO_SPAN)
+            decl = st.EndpointDecl(
+                _tok(name), "gateway", _tok(service), tuple(_ref(t) for t in tables), (), NO_SPAN
+            )
             return _Line(decl, ep.service if name == ep.id else f"{ep.id} {ep.service}")
         subnets: list[str] = []
         azs: set[str] = set()
@@ -824,15 +1028,26 @@ class _Builder:
                 azs.add(s.az)
                 subnets.append(s.id)
         if not subnets:
-            self.warn(f"interface endpoint '{name}' of vpc '{v.name}' is in no imported subnet: not imported")
+            self.warn(
+                f"interface endpoint '{name}' of vpc '{v.name}' is in no imported subnet: not imported"
+            )
             return None
         if not ep.private_dns:
-            self.warn(f"interface endpoint '{name}' of vpc '{v.name}' has private DNS off; the language assumes it on, so subnets reach '{service}' through it")
+            self.warn(
+                f"interface endpoint '{name}' of vpc '{v.name}' has private DNS off; the language assumes it on, so subnets reach '{service}' through it"
+            )
         groups = sorted((g for g in ep.groups if g in v.names), key=lambda g: v.names[g])
         if groups == [v.default_group] and v.default_group_implicit:
             groups = []
         refs = tuple(_ref(v.names[s]) for s in sorted(subnets, key=lambda s: v.names[s]))
-        decl = st.EndpointDecl(_tok(name), "interface", _tok(service), refs, tuple(_ref(v.names[g]) for g in groups), NO_SPAN)
+        decl = st.EndpointDecl(
+            _tok(name),
+            "interface",
+            _tok(service),
+            refs,
+            tuple(_ref(v.names[g]) for g in groups),
+            NO_SPAN,
+        )
         return _Line(decl, ep.service if name == ep.id else f"{ep.id} {ep.service}")
 
     # -- transit gateways --------------------------------------------------------------------------
@@ -844,7 +1059,9 @@ class _Builder:
 
     def tgw(self, tgw: aws.TransitGateway) -> _Line:
         inv = self.inv
-        attachments = sorted(self.tgw_attachments[tgw.id], key=lambda a: (a.kind, self.attachment_name(a)))
+        attachments = sorted(
+            self.tgw_attachments[tgw.id], key=lambda a: (a.kind, self.attachment_name(a))
+        )
         by_id = {a.id: a for a in attachments}
         items: list[_Line] = []
         for att in attachments:
@@ -856,7 +1073,9 @@ class _Builder:
             subnets: list[str] = []
             known = inv.tgw_attachment_subnets.get(att.id)
             if known is None:
-                self.warn(f"the subnets of transit gateway attachment '{att.id}' (vpc '{v.name}') are not in the dump (describe-transit-gateway-vpc-attachments): the language then takes the first subnet of each zone")
+                self.warn(
+                    f"the subnets of transit gateway attachment '{att.id}' (vpc '{v.name}') are not in the dump (describe-transit-gateway-vpc-attachments): the language then takes the first subnet of each zone"
+                )
             else:
                 azs: set[str] = set()
                 for s in sorted(v.subnets, key=lambda s: v.names[s.id]):
@@ -865,7 +1084,10 @@ class _Builder:
                         subnets.append(v.names[s.id])
             decl = st.AttachDecl("vpc", _ref(v.name), tuple(_ref(s) for s in subnets), NO_SPAN)
             items.append(_Line(decl, att.id))
-        tables = sorted((t for t in inv.tgw_route_tables.values() if t.tgw == tgw.id), key=lambda t: self.names[t.id])
+        tables = sorted(
+            (t for t in inv.tgw_route_tables.values() if t.tgw == tgw.id),
+            key=lambda t: self.names[t.id],
+        )
         associated = self.tgw_associations(tgw, tables, by_id)
         for i, table in enumerate(tables):
             line = self.tgw_table(tgw, table, by_id, associated)
@@ -873,7 +1095,12 @@ class _Builder:
             items.append(line)
         return _Line(st.TransitGatewayDecl(_tok(self.names[tgw.id]), (), NO_SPAN), tgw.id, items)
 
-    def tgw_associations(self, tgw: aws.TransitGateway, tables: Sequence[aws.TgwRouteTable], by_id: dict[str, aws.TgwAttachment]) -> dict[str, str]:
+    def tgw_associations(
+        self,
+        tgw: aws.TransitGateway,
+        tables: Sequence[aws.TgwRouteTable],
+        by_id: dict[str, aws.TgwAttachment],
+    ) -> dict[str, str]:
         """The route table of each attachment: per-table lists first, then the attachments' own.
 
         AWS associates an attachment with one table. Should the dump list it in several,
@@ -882,7 +1109,11 @@ class _Builder:
         candidates: dict[str, list[str]] = {}
         for table in tables:
             listed = self.inv.tgw_associations.get(table.id)
-            for att_id in listed if listed is not None else [a.id for a in by_id.values() if a.association == table.id]:
+            for att_id in (
+                listed
+                if listed is not None
+                else [a.id for a in by_id.values() if a.association == table.id]
+            ):
                 if att_id in by_id:
                     candidates.setdefault(att_id, []).append(table.id)
         for att in by_id.values():
@@ -893,18 +1124,34 @@ class _Builder:
         for att_id, found in candidates.items():
             att = by_id[att_id]
             explicit = [t for t in found if t not in defaults]
-            pick = explicit[0] if explicit else att.association if att.association in found else found[0]
+            pick = (
+                explicit[0]
+                if explicit
+                else att.association
+                if att.association in found
+                else found[0]
+            )
             if len(found) > 1:
-                self.warn(f"transit gateway attachment '{att_id}' is listed as associated with {len(found)} route tables: '{self.names[pick]}' is used")
+                self.warn(
+                    f"transit gateway attachment '{att_id}' is listed as associated with {len(found)} route tables: '{self.names[pick]}' is used"
+                )
             chosen[att_id] = pick
         return chosen
 
-    def tgw_table(self, tgw: aws.TransitGateway, table: aws.TgwRouteTable, by_id: dict[str, aws.TgwAttachment], associated: dict[str, str]) -> _Line:
+    def tgw_table(
+        self,
+        tgw: aws.TransitGateway,
+        table: aws.TgwRouteTable,
+        by_id: dict[str, aws.TgwAttachment],
+        associated: dict[str, str],
+    ) -> _Line:
         inv = self.inv
         name = self.names[table.id]
         where = f"transit gateway '{self.names[tgw.id]}' route table '{name}'"
         items: list[_Line] = []
-        assoc = sorted(self.attachment_name(by_id[a]) for a, t in associated.items() if t == table.id)
+        assoc = sorted(
+            self.attachment_name(by_id[a]) for a, t in associated.items() if t == table.id
+        )
         if assoc:
             items.append(_Line(st.Associate(tuple(_ref(a) for a in assoc), NO_SPAN)))
         routes = inv.tgw_routes.get(table.id)
@@ -912,13 +1159,17 @@ class _Builder:
         if props is None and routes is not None:
             props = [a for r in routes if r.kind == "propagated" for a in r.attachments]
         if props is None:
-            self.warn(f"{where}: its propagations are not in the dump (get-transit-gateway-route-table-propagations): none are imported")
+            self.warn(
+                f"{where}: its propagations are not in the dump (get-transit-gateway-route-table-propagations): none are imported"
+            )
             props = []
         names = sorted({self.attachment_name(by_id[a]) for a in props if a in by_id})
         if names:
             items.append(_Line(st.Propagate(tuple(_ref(n) for n in names), NO_SPAN)))
         if routes is None:
-            self.warn(f"{where}: its static routes are not in the dump (search-transit-gateway-routes): none are imported")
+            self.warn(
+                f"{where}: its static routes are not in the dump (search-transit-gateway-routes): none are imported"
+            )
             routes = []
         static: dict[IPNet, st.Ref | None] = {}
         for route in routes:
@@ -931,7 +1182,9 @@ class _Builder:
             attachment = next((by_id[a] for a in route.attachments if a in by_id), None)
             if attachment is None:
                 via = ", ".join(route.attachments) or "no attachment"
-                self.warn(f"{where}: static route {dest} via {via} is not imported: its attachment is not imported")
+                self.warn(
+                    f"{where}: static route {dest} via {via} is not imported: its attachment is not imported"
+                )
                 continue
             static.setdefault(dest, _ref(self.attachment_name(attachment)))
         for dest, target in sorted(static.items(), key=lambda kv: _net_key(kv[0])):
@@ -948,13 +1201,26 @@ class _Builder:
                 for table in v.tables:
                     for r in table.routes:
                         net = _net(r.destination)
-                        if r.origin == "EnableVgwRoutePropagation" and r.targets.get("GatewayId") == vpn.vpn_gateway and isinstance(net, IPv4Network):
+                        if (
+                            r.origin == "EnableVgwRoutePropagation"
+                            and r.targets.get("GatewayId") == vpn.vpn_gateway
+                            and isinstance(net, IPv4Network)
+                        ):
                             found.append(net)
-        attachments = {a.id for atts in self.tgw_attachments.values() for a in atts if a.kind == "vpn" and a.resource == vpn.id}
+        attachments = {
+            a.id
+            for atts in self.tgw_attachments.values()
+            for a in atts
+            if a.kind == "vpn" and a.resource == vpn.id
+        }
         for tgw_routes in self.inv.tgw_routes.values():
             for tr in tgw_routes:
                 net = _net(tr.destination)
-                if tr.kind == "propagated" and attachments & set(tr.attachments) and isinstance(net, IPv4Network):
+                if (
+                    tr.kind == "propagated"
+                    and attachments & set(tr.attachments)
+                    and isinstance(net, IPv4Network)
+                ):
                     found.append(net)
         return found
 
@@ -977,11 +1243,15 @@ class _Builder:
                 own = [n for r in vpn.routes if isinstance(n := _net(r), IPv4Network)]
                 for r in vpn.routes:
                     if isinstance(_net(r), IPv6Network):
-                        self.warn(f"vpn '{self.names[vpn.id]}' static route {r} is IPv6: sites are IPv4, not imported")
+                        self.warn(
+                            f"vpn '{self.names[vpn.id]}' static route {r} is IPv6: sites are IPv4, not imported"
+                        )
                 if vpn.static:
                     if not own:
                         own = [self.placeholder()]
-                        self.warn(f"vpn '{self.names[vpn.id]}' is static but has no routes: it is given the placeholder prefix {own[0]}, which it carries to nobody")
+                        self.warn(
+                            f"vpn '{self.names[vpn.id]}' is static but has no routes: it is given the placeholder prefix {own[0]}, which it carries to nobody"
+                        )
                     static_prefixes[vpn.id] = own
                     prefixes += own
                 else:
@@ -990,14 +1260,38 @@ class _Builder:
             site = self.names[f"{cgw.id}-site"]
             if not cidrs:
                 cidrs = [self.placeholder()]
-                self.warn(f"site '{site}' (behind customer gateway '{self.names[cgw.id]}') learns its prefixes over BGP and none are in the dump: it is given the placeholder prefix {cidrs[0]}; write its real prefixes")
-            items = [_Line(st.CustomerGatewayDecl(_tok(self.names[cgw.id]), _tok(str(cgw.ip)), NO_SPAN), cgw.id)]
-            sites.append(_Line(st.SiteDecl(_tok(site), tuple(_tok(str(c)) for c in cidrs), (), NO_SPAN), f"the network behind {cgw.id}", items))
+                self.warn(
+                    f"site '{site}' (behind customer gateway '{self.names[cgw.id]}') learns its prefixes over BGP and none are in the dump: it is given the placeholder prefix {cidrs[0]}; write its real prefixes"
+                )
+            items = [
+                _Line(
+                    st.CustomerGatewayDecl(_tok(self.names[cgw.id]), _tok(str(cgw.ip)), NO_SPAN),
+                    cgw.id,
+                )
+            ]
+            sites.append(
+                _Line(
+                    st.SiteDecl(_tok(site), tuple(_tok(str(c)) for c in cidrs), (), NO_SPAN),
+                    f"the network behind {cgw.id}",
+                    items,
+                )
+            )
         for vpn in sorted(self.vpns, key=lambda v: self.names[v.id]):
-            gateway = self.names[vpn.transit_gateway] if vpn.transit_gateway else self.names[vpn.vpn_gateway or ""]
+            gateway = (
+                self.names[vpn.transit_gateway]
+                if vpn.transit_gateway
+                else self.names[vpn.vpn_gateway or ""]
+            )
             routing = "static" if vpn.static else "bgp"
             carried = tuple(_tok(str(p)) for p in static_prefixes.get(vpn.id, ()))
-            decl = st.VpnDecl(_tok(self.names[vpn.id]), _ref(gateway), _ref(self.names[vpn.customer_gateway]), routing, carried, NO_SPAN)
+            decl = st.VpnDecl(
+                _tok(self.names[vpn.id]),
+                _ref(gateway),
+                _ref(self.names[vpn.customer_gateway]),
+                routing,
+                carried,
+                NO_SPAN,
+            )
             vpn_lines.append(_Line(decl, vpn.id))
         return sites, vpn_lines
 
@@ -1005,7 +1299,14 @@ class _Builder:
 
     def unrepresented_interfaces(self) -> None:
         """Warn about network interfaces of things the language has no statement for."""
-        handled = {e for v in self.vpcs.values() for e in (*(x for n in v.nats for x in n.enis), *(x for p in v.endpoints for x in p.enis))}
+        handled = {
+            e
+            for v in self.vpcs.values()
+            for e in (
+                *(x for n in v.nats for x in n.enis),
+                *(x for p in v.endpoints for x in p.enis),
+            )
+        }
         skipped_endpoints = {e for ep in self.inv.endpoints.values() for e in ep.enis}
         groups: dict[tuple[str, str], list[aws.NetworkInterface]] = {}
         for eni in sorted(self.inv.interfaces.values(), key=lambda e: e.id):
@@ -1013,7 +1314,12 @@ class _Builder:
                 continue
             if eni.instance is not None or eni.id in self.eni_owner:
                 continue
-            if eni.kind in ("nat_gateway", "vpc_endpoint", "transit_gateway", "gateway_load_balancer_endpoint"):
+            if eni.kind in (
+                "nat_gateway",
+                "vpc_endpoint",
+                "transit_gateway",
+                "gateway_load_balancer_endpoint",
+            ):
                 continue
             groups.setdefault(_interface_kind(eni), []).append(eni)
         for (kind, label), enis in groups.items():
@@ -1021,7 +1327,9 @@ class _Builder:
                 continue  # already listed from its own describe call
             v = self.vpcs[enis[0].vpc or ""]
             count = f"{len(enis)} network interface{'s' * (len(enis) > 1)}"
-            self.warn(f"{kind} '{label}' ({count} in vpc '{v.name}') is not imported: the language has no {kind}s")
+            self.warn(
+                f"{kind} '{label}' ({count} in vpc '{v.name}') is not imported: the language has no {kind}s"
+            )
 
 
 def _interface_kind(eni: aws.NetworkInterface) -> tuple[str, str]:
@@ -1036,7 +1344,9 @@ def _interface_kind(eni: aws.NetworkInterface) -> tuple[str, str]:
     if eni.requester == "amazon-rds" or desc == "RDSNetworkInterface":
         return "RDS database interface", eni.id
     if eni.kind == "efs" or desc.startswith("EFS mount target"):
-        return "EFS mount target", desc.removeprefix("EFS mount target for ").split(" ")[0] or eni.id
+        return "EFS mount target", desc.removeprefix("EFS mount target for ").split(" ")[
+            0
+        ] or eni.id
     return "network interface", f"{eni.id}{f' ({desc})' if desc else ''}"
 
 
@@ -1044,7 +1354,9 @@ def _target_text(route: aws.Route) -> str:
     return ", ".join(f"{v}" for v in route.targets.values()) or "no target"
 
 
-def _rule_key(rule: tuple[str, str | None, str, str]) -> tuple[int, str, tuple[int, int, int], str, int, int, int]:
+def _rule_key(
+    rule: tuple[str, str | None, str, str],
+) -> tuple[int, str, tuple[int, int, int], str, int, int, int]:
     protocol, port, peer, scope = rule
     net = _net(peer)
     low, _, high = (port or "0").partition("-")

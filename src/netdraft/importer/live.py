@@ -49,7 +49,9 @@ OTHER_CALLS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def fetch(region: str, profile: str | None = None, endpoint_url: str | None = None) -> dict[str, Any]:
+def fetch(
+    region: str, profile: str | None = None, endpoint_url: str | None = None
+) -> dict[str, Any]:
     """Call every describe-* API of one region.
 
     Args:
@@ -84,13 +86,17 @@ def fetch(region: str, profile: str | None = None, endpoint_url: str | None = No
             try:
                 out[key] = _all(ec2, call, key)
             except ClientError as exc:
-                warnings.append(f"could not call {call} in {region} ({_reason(exc)}): those resources may be missing from the import")
+                warnings.append(
+                    f"could not call {call} in {region} ({_reason(exc)}): those resources may be missing from the import"
+                )
         for table in out.get("TransitGatewayRouteTables", []):
             try:
                 _tgw_table(ec2, table)
             except ClientError as exc:
                 tid = table.get("TransitGatewayRouteTableId")
-                warnings.append(f"could not read transit gateway route table '{tid}' in {region} ({_reason(exc)}): its routes are missing")
+                warnings.append(
+                    f"could not read transit gateway route table '{tid}' in {region} ({_reason(exc)}): its routes are missing"
+                )
     except BotoCoreError as exc:
         raise DumpError(f"cannot read the network of {region}: {exc}") from exc
     for service, call, key in OTHER_CALLS:
@@ -98,8 +104,12 @@ def fetch(region: str, profile: str | None = None, endpoint_url: str | None = No
             config = Config(retries={"mode": "standard", "max_attempts": 2})
             client = session.client(service, endpoint_url=endpoint_url, config=config)
             out[key] = _all(client, call, key)
-        except Exception as exc:  # a missing permission or an unknown service must not stop the import
-            warnings.append(f"could not list {service} resources in {region} ({_reason(exc)}): they may be missing from the import")
+        except (
+            Exception
+        ) as exc:  # a missing permission or an unknown service must not stop the import
+            warnings.append(
+                f"could not list {service} resources in {region} ({_reason(exc)}): they may be missing from the import"
+            )
     if warnings:
         out["NetdraftWarnings"] = warnings
     return out
@@ -129,8 +139,18 @@ def _all(client: Any, call: str, key: str, **params: Any) -> list[Any]:
 def _tgw_table(ec2: Any, table: dict[str, Any]) -> None:
     """Add a transit gateway route table's routes, propagations and associations to it."""
     tid = table["TransitGatewayRouteTableId"]
-    table["Associations"] = _all(ec2, "get_transit_gateway_route_table_associations", "Associations", TransitGatewayRouteTableId=tid)
-    table["Propagations"] = _all(ec2, "get_transit_gateway_route_table_propagations", "TransitGatewayRouteTablePropagations", TransitGatewayRouteTableId=tid)
+    table["Associations"] = _all(
+        ec2,
+        "get_transit_gateway_route_table_associations",
+        "Associations",
+        TransitGatewayRouteTableId=tid,
+    )
+    table["Propagations"] = _all(
+        ec2,
+        "get_transit_gateway_route_table_propagations",
+        "TransitGatewayRouteTablePropagations",
+        TransitGatewayRouteTableId=tid,
+    )
     response: Mapping[str, Any] = ec2.search_transit_gateway_routes(
         TransitGatewayRouteTableId=tid,
         Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],

@@ -71,7 +71,9 @@ def allocate(
     used = set(taken)
     names: dict[str, str] = {}
     for level in range(max((len(p) for _rid, p in items), default=0)):
-        open_ = [(rid, prefs[level]) for rid, prefs in items if rid not in names and level < len(prefs)]
+        open_ = [
+            (rid, prefs[level]) for rid, prefs in items if rid not in names and level < len(prefs)
+        ]
         counts = Counter(pref for _rid, pref in open_ if pref is not None)
         for rid, pref in open_:
             if (

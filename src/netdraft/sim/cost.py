@@ -88,12 +88,16 @@ class CostReport:
         return self.flows_total + self.hourly_total
 
 
-def _charge(prices: PriceTable, what: str, quantity: Decimal, unit: str, key: str, region: str) -> Charge:
+def _charge(
+    prices: PriceTable, what: str, quantity: Decimal, unit: str, key: str, region: str
+) -> Charge:
     price = prices.price(key, region)
     return Charge(what, quantity, unit, key, price.value, price.origin, region)
 
 
-def leg_charges(network: m.Network, hops: tuple[Hop, ...], gb: Decimal, prices: PriceTable, leg: str) -> list[Charge]:
+def leg_charges(
+    network: m.Network, hops: tuple[Hop, ...], gb: Decimal, prices: PriceTable, leg: str
+) -> list[Charge]:
     """The per-GB charges of ``gb`` gigabytes crossing ``hops``."""
     if gb == 0:
         return []
@@ -119,21 +123,44 @@ def leg_charges(network: m.Network, hops: tuple[Hop, ...], gb: Decimal, prices: 
         elif kind is HopKind.TRANSIT_GATEWAY:
             add(f"transit gateway {hop.name} data processing", "tgw_per_gb", hop.region)
         elif kind is HopKind.ENDPOINT and _is_interface(network, hop):
-            add(f"interface endpoint {hop.name} processing", "interface_endpoint_per_gb", hop.region)
+            add(
+                f"interface endpoint {hop.name} processing", "interface_endpoint_per_gb", hop.region
+            )
         elif kind is HopKind.ENDPOINT:
             add_if_priced(f"gateway endpoint {hop.name}", "gateway_endpoint_per_gb", hop.region)
-        elif kind is HopKind.VPN and nxt is not None and nxt.kind is HopKind.CUSTOMER_GATEWAY and region:
+        elif (
+            kind is HopKind.VPN
+            and nxt is not None
+            and nxt.kind is HopKind.CUSTOMER_GATEWAY
+            and region
+        ):
             add(f"data out over VPN {hop.name}", "vpn_out_per_gb", region)
         elif kind in (HopKind.INTERNET_GATEWAY, HopKind.EGRESS_ONLY_GATEWAY) and nxt is not None:
             if nxt.kind is HopKind.INTERNET and region:
                 add(f"data out to the internet via {hop.name}", "internet_out_per_gb", hop.region)
             elif nxt.kind is HopKind.INTERNET_GATEWAY and nxt.region == hop.region:
-                add(f"public IPv4 traffic sent via {hop.name}", "public_ip_per_gb_each_side", hop.region)
-                add(f"public IPv4 traffic received via {nxt.name}", "public_ip_per_gb_each_side", nxt.region)
+                add(
+                    f"public IPv4 traffic sent via {hop.name}",
+                    "public_ip_per_gb_each_side",
+                    hop.region,
+                )
+                add(
+                    f"public IPv4 traffic received via {nxt.name}",
+                    "public_ip_per_gb_each_side",
+                    nxt.region,
+                )
             elif prev is not None and prev.kind is HopKind.INTERNET:
-                add_if_priced(f"data in from the internet via {hop.name}", "internet_in_per_gb", hop.region)
+                add_if_priced(
+                    f"data in from the internet via {hop.name}", "internet_in_per_gb", hop.region
+                )
         # Moving between places inside AWS.
-        if kind in (HopKind.HOST, HopKind.CUSTOMER_GATEWAY, HopKind.INTERNET, HopKind.SERVICE, HopKind.VPN):
+        if kind in (
+            HopKind.HOST,
+            HopKind.CUSTOMER_GATEWAY,
+            HopKind.INTERNET,
+            HopKind.SERVICE,
+            HopKind.VPN,
+        ):
             region, az, eni_az = "", "", ""
             continue
         if hop.region and region and hop.region != region:
@@ -144,7 +171,9 @@ def leg_charges(network: m.Network, hops: tuple[Hop, ...], gb: Decimal, prices: 
             add(f"{az} → {hop.az} received", "cross_az_per_gb_each_side", hop.region)
         if kind in _INTERFACES and hop.az:
             if eni_az == hop.az:
-                add_if_priced(f"same-AZ transfer in {hop.az} to {hop.name}", "same_az_per_gb", hop.region)
+                add_if_priced(
+                    f"same-AZ transfer in {hop.az} to {hop.name}", "same_az_per_gb", hop.region
+                )
             eni_az = hop.az
         if hop.region:
             region = hop.region
@@ -156,7 +185,13 @@ def leg_charges(network: m.Network, hops: tuple[Hop, ...], gb: Decimal, prices: 
 
 
 #: Hops that are network interfaces: data moving between two of them in one AZ is same-AZ transfer.
-_INTERFACES = (HopKind.INSTANCE, HopKind.NAT_GATEWAY, HopKind.NAT_INSTANCE, HopKind.ENDPOINT, HopKind.VPC_ADDRESS)
+_INTERFACES = (
+    HopKind.INSTANCE,
+    HopKind.NAT_GATEWAY,
+    HopKind.NAT_INSTANCE,
+    HopKind.ENDPOINT,
+    HopKind.VPC_ADDRESS,
+)
 
 
 def _is_interface(network: m.Network, hop: Hop) -> bool:
@@ -183,23 +218,67 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
     for vpc in network.vpcs.values():
         r = vpc.region
         for nat in vpc.nat_gateways.values():
-            out.append(_charge(prices, f"NAT gateway {nat.name}", hours, "h", "nat_gateway_per_hour", r))
+            out.append(
+                _charge(prices, f"NAT gateway {nat.name}", hours, "h", "nat_gateway_per_hour", r)
+            )
             if not nat.private:
-                out.append(_charge(prices, f"Elastic IP of NAT gateway {nat.name}", hours, "h", "public_ipv4_per_hour", r))
+                out.append(
+                    _charge(
+                        prices,
+                        f"Elastic IP of NAT gateway {nat.name}",
+                        hours,
+                        "h",
+                        "public_ipv4_per_hour",
+                        r,
+                    )
+                )
         for inst in vpc.instances.values():
             # An Elastic IP is billed while allocated; an auto-assigned one is released when stopped.
-            if inst.public is m.PublicIp.ELASTIC or (inst.public is m.PublicIp.AUTO and not inst.stopped):
+            if inst.public is m.PublicIp.ELASTIC or (
+                inst.public is m.PublicIp.AUTO and not inst.stopped
+            ):
                 kind = "Elastic IP" if inst.public is m.PublicIp.ELASTIC else "public IPv4"
-                out.append(_charge(prices, f"{kind} of instance {inst.name}", hours, "h", "public_ipv4_per_hour", r))
+                out.append(
+                    _charge(
+                        prices,
+                        f"{kind} of instance {inst.name}",
+                        hours,
+                        "h",
+                        "public_ipv4_per_hour",
+                        r,
+                    )
+                )
         for ep in vpc.endpoints.values():
             if ep.kind is m.EndpointKind.INTERFACE and ep.subnets:
-                out.append(_charge(prices, f"interface endpoint {ep.name} × {len(ep.subnets)} subnet(s)", hours * len(ep.subnets), "h", "interface_endpoint_per_subnet_hour", r))
+                out.append(
+                    _charge(
+                        prices,
+                        f"interface endpoint {ep.name} × {len(ep.subnets)} subnet(s)",
+                        hours * len(ep.subnets),
+                        "h",
+                        "interface_endpoint_per_subnet_hour",
+                        r,
+                    )
+                )
     for tgw in network.transit_gateways.values():
         for att in tgw.attachments.values():
-            out.append(_charge(prices, f"transit gateway {tgw.name} attachment {att.name}", hours, "h", "tgw_attachment_per_hour", tgw.region))
+            out.append(
+                _charge(
+                    prices,
+                    f"transit gateway {tgw.name} attachment {att.name}",
+                    hours,
+                    "h",
+                    "tgw_attachment_per_hour",
+                    tgw.region,
+                )
+            )
     for vpn in network.vpns.values():
         region = _vpn_region(network, vpn)
-        out.append(_charge(prices, f"VPN connection {vpn.name}", hours, "h", "vpn_connection_per_hour", region))
+        out.append(
+            _charge(
+                prices, f"VPN connection {vpn.name}", hours, "h", "vpn_connection_per_hour", region
+            )
+        )
     return out
 
 

@@ -58,7 +58,12 @@ class Index:
         for vpc in network.vpcs.values():
             mentioned.update(vpc.all_cidrs())
             ix.subnets[vpc.name] = sorted(
-                ((net, s) for s in vpc.subnets.values() for net in (s.cidr, s.ipv6) if net is not None),
+                (
+                    (net, s)
+                    for s in vpc.subnets.values()
+                    for net in (s.cidr, s.ipv6)
+                    if net is not None
+                ),
                 key=lambda item: (item[0].version, item[0].prefixlen),
                 reverse=True,
             )
@@ -77,14 +82,22 @@ class Index:
                     ix.public_owner[nat.eip] = (vpc.name, nat.name)
             for ep in vpc.endpoints.values():
                 for subnet, address in zip(ep.subnets, ep.addresses, strict=True):
-                    ix.enis[(vpc.name, address)] = Eni("endpoint", ep.name, vpc.name, subnet, ep.security_groups)
+                    ix.enis[(vpc.name, address)] = Eni(
+                        "endpoint", ep.name, vpc.name, subnet, ep.security_groups
+                    )
                     for g in ep.security_groups:
                         ix.members.setdefault((vpc.name, g), set()).add(address)
             for table in vpc.route_tables.values():
-                mentioned.update(r.destination for r in table.routes if not isinstance(r.destination, m.PrefixList))
+                mentioned.update(
+                    r.destination
+                    for r in table.routes
+                    if not isinstance(r.destination, m.PrefixList)
+                )
             for group in vpc.security_groups.values():
                 mentioned.update(
-                    r.peer for r in (*group.ingress, *group.egress) if not isinstance(r.peer, m.GroupPeer)
+                    r.peer
+                    for r in (*group.ingress, *group.egress)
+                    if not isinstance(r.peer, m.GroupPeer)
                 )
             for acl in vpc.network_acls.values():
                 mentioned.update(r.cidr for r in (*acl.inbound, *acl.outbound))
@@ -142,7 +155,9 @@ class Index:
             address = ipaddress.ip_address(n)
             hit = next((b for b in blockers if b.version == version and address in b), None)
             if hit is None and address in self.public_owner:
-                n += 1  # a public address written in the file is its owner's, not an internet host's
+                n += (
+                    1  # a public address written in the file is its owner's, not an internet host's
+                )
                 continue
             if hit is None:
                 return address
@@ -163,12 +178,16 @@ class Index:
                 n = int(hit.broadcast_address) + 1
                 continue
             if address in self.public_owner:
-                n += 1  # a public address written in the file is its owner's, not an internet host's
+                n += (
+                    1  # a public address written in the file is its owner's, not an internet host's
+                )
                 continue
             if self.is_internet(address):
                 return address
             reserved: list[IPNetwork] = [*NOT_INTERNET_V4, *NOT_INTERNET_V6]
-            holders: list[IPNetwork] = [c for v in self.network.vpcs.values() for c in v.all_cidrs()]
+            holders: list[IPNetwork] = [
+                c for v in self.network.vpcs.values() for c in v.all_cidrs()
+            ]
             holders += [c for s in self.network.sites.values() for c in s.cidrs]
             skip = [b for b in (*reserved, *holders) if contains(b, address)]
             if not skip:

@@ -113,17 +113,46 @@ class _Walk:
     def forward(self) -> bool:
         return self.leg is Leg.FORWARD
 
-    def hop(self, kind: HopKind, name: str, vpc: str = "", region: str = "", az: str = "", site: str = "") -> None:
+    def hop(
+        self,
+        kind: HopKind,
+        name: str,
+        vpc: str = "",
+        region: str = "",
+        az: str = "",
+        site: str = "",
+    ) -> None:
         self.close()
         if len(self.hops) >= MAX_HOPS:
-            self.current = {"kind": kind, "name": name, "vpc": vpc, "region": region, "az": az, "site": site}
-            self.fail("route table", "the path loops", DropCode.NO_ROUTE_TO_DESTINATION if self.forward else DropCode.NO_RETURN_ROUTE, "the path loops: routes send the packet round in a circle")
-        self.current = {"kind": kind, "name": name, "vpc": vpc, "region": region, "az": az, "site": site}
+            self.current = {
+                "kind": kind,
+                "name": name,
+                "vpc": vpc,
+                "region": region,
+                "az": az,
+                "site": site,
+            }
+            self.fail(
+                "route table",
+                "the path loops",
+                DropCode.NO_ROUTE_TO_DESTINATION if self.forward else DropCode.NO_RETURN_ROUTE,
+                "the path loops: routes send the packet round in a circle",
+            )
+        self.current = {
+            "kind": kind,
+            "name": name,
+            "vpc": vpc,
+            "region": region,
+            "az": az,
+            "site": site,
+        }
 
     def step(self, component: str, action: str, detail: str, span: Span | None = None) -> None:
         self.steps.append(Step(component, action, detail, span, True))
 
-    def fail(self, component: str, detail: str, code: DropCode, reason: str, span: Span | None = None) -> None:
+    def fail(
+        self, component: str, detail: str, code: DropCode, reason: str, span: Span | None = None
+    ) -> None:
         self.steps.append(Step(component, "dropped", detail, span, False))
         self.close()
         raise _Drop(code, reason)
@@ -197,13 +226,20 @@ class Simulator:
 
     def _versions(self, q: Query) -> list[int]:
         for place in (q.destination, q.source):
-            if place.address is not None and place.kind in (m.PlaceKind.INTERNET, m.PlaceKind.HOST, m.PlaceKind.VPC_ADDRESS):
+            if place.address is not None and place.kind in (
+                m.PlaceKind.INTERNET,
+                m.PlaceKind.HOST,
+                m.PlaceKind.VPC_ADDRESS,
+            ):
                 return [place.address.version]
             if place.address is not None and place.address.version == 6:
                 return [6]
         versions = [4]
         # 'internet' or a service with an IPv6-capable instance on the other side: try IPv6 too.
-        if any(p.kind in (m.PlaceKind.INTERNET, m.PlaceKind.SERVICE) and p.address is None for p in (q.source, q.destination)):
+        if any(
+            p.kind in (m.PlaceKind.INTERNET, m.PlaceKind.SERVICE) and p.address is None
+            for p in (q.source, q.destination)
+        ):
             others = [p for p in (q.source, q.destination) if p.kind is m.PlaceKind.INSTANCE]
             if others and all(self._instance(p).ipv6 is not None for p in others):
                 versions.append(6)
@@ -214,7 +250,12 @@ class Simulator:
 
     def _via_interface_endpoint(self, src: _End | _Drop, dst: _End | _Drop) -> _End | _Drop:
         """From inside a VPC, a service with an interface endpoint there resolves to it (private DNS)."""
-        if not isinstance(src, _End) or not isinstance(dst, _End) or dst.kind is not HopKind.SERVICE or not src.vpc:
+        if (
+            not isinstance(src, _End)
+            or not isinstance(dst, _End)
+            or dst.kind is not HopKind.SERVICE
+            or not src.vpc
+        ):
             return dst
         vpc = self.net.vpcs[src.vpc]
         for ep in vpc.endpoints.values():
@@ -224,16 +265,29 @@ class Simulator:
                 address = ep.addresses[pick] if dst.address.version == 4 else None
                 if address is None:
                     continue
-                return _End(HopKind.ENDPOINT, ep.name, address, vpc.name, ep.subnets[pick], service=ep.service)
+                return _End(
+                    HopKind.ENDPOINT,
+                    ep.name,
+                    address,
+                    vpc.name,
+                    ep.subnets[pick],
+                    service=ep.service,
+                )
         return dst
 
-    def _ends(self, place: m.Place, version: int, other: m.Place, is_dst: bool) -> list[_End | _Drop]:
+    def _ends(
+        self, place: m.Place, version: int, other: m.Place, is_dst: bool
+    ) -> list[_End | _Drop]:
         kind = place.kind
         if kind is m.PlaceKind.INSTANCE:
             inst = self._instance(place)
             vpc = self.net.vpcs[place.vpc]
             address: Addr | None
-            if is_dst and version == 4 and (place.via_public_ip or other.kind is m.PlaceKind.INTERNET):
+            if (
+                is_dst
+                and version == 4
+                and (place.via_public_ip or other.kind is m.PlaceKind.INTERNET)
+            ):
                 # Reached from the internet: by its public address (NO_PUBLIC_IP at the gateway if none).
                 address = PublicAddr(vpc.name, inst.name, inst.public_ip)
             elif version == 6:
@@ -241,20 +295,41 @@ class Simulator:
             else:
                 address = inst.ip
             if address is None:
-                return [_Drop(DropCode.NO_ROUTE_TO_DESTINATION, f"instance '{inst.name}' has no IPv6 address")]
-            return [_End(HopKind.INSTANCE, inst.name, address, vpc.name, inst.subnet, instance=inst)]
+                return [
+                    _Drop(
+                        DropCode.NO_ROUTE_TO_DESTINATION,
+                        f"instance '{inst.name}' has no IPv6 address",
+                    )
+                ]
+            return [
+                _End(HopKind.INSTANCE, inst.name, address, vpc.name, inst.subnet, instance=inst)
+            ]
         if kind is m.PlaceKind.NAT_GATEWAY:
             nat = self.net.vpcs[place.vpc].nat_gateways[place.name]
             return [_End(HopKind.NAT_GATEWAY, nat.name, nat.ip, place.vpc, nat.subnet)]
         if kind is m.PlaceKind.HOST:
             assert place.address is not None
             if place.address.version != version:
-                return [_Drop(DropCode.NO_ROUTE_TO_DESTINATION, f"'{place}' has no IPv{version} address")]
-            return [_End(HopKind.HOST, place.name or str(place.address), place.address, site=place.site)]
+                return [
+                    _Drop(
+                        DropCode.NO_ROUTE_TO_DESTINATION, f"'{place}' has no IPv{version} address"
+                    )
+                ]
+            return [
+                _End(HopKind.HOST, place.name or str(place.address), place.address, site=place.site)
+            ]
         if kind is m.PlaceKind.VPC_ADDRESS:
             assert place.address is not None
             subnet = self.ix.subnet_at(place.vpc, place.address)
-            return [_End(HopKind.VPC_ADDRESS, str(place.address), place.address, place.vpc, subnet.name if subnet else "")]
+            return [
+                _End(
+                    HopKind.VPC_ADDRESS,
+                    str(place.address),
+                    place.address,
+                    place.vpc,
+                    subnet.name if subnet else "",
+                )
+            ]
         if kind is m.PlaceKind.SERVICE:
             return [
                 _End(HopKind.SERVICE, place.name, a, service=place.name)
@@ -272,7 +347,12 @@ class Simulator:
         src_address = src.address if isinstance(src, _End) else None
         dst_address = dst.address if isinstance(dst, _End) else None
 
-        def done(verdict: m.Verdict, code: DropCode | None = None, leg: Leg | None = None, reason: str = "") -> Trace:
+        def done(
+            verdict: m.Verdict,
+            code: DropCode | None = None,
+            leg: Leg | None = None,
+            reason: str = "",
+        ) -> Trace:
             fwd.close()
             rev.close()
             return Trace(
@@ -316,7 +396,13 @@ class Simulator:
             vpc = self.net.vpcs[src.vpc]
             w.hop(HopKind.INSTANCE, inst.name, vpc.name, vpc.region, vpc.subnets[inst.subnet].az)
             if inst.stopped:
-                w.fail("instance", f"instance '{inst.name}' is stopped", DropCode.INSTANCE_STOPPED, f"instance '{inst.name}' is stopped", inst.span)
+                w.fail(
+                    "instance",
+                    f"instance '{inst.name}' is stopped",
+                    DropCode.INSTANCE_STOPPED,
+                    f"instance '{inst.name}' is stopped",
+                    inst.span,
+                )
             if w.forward:
                 self._sg_egress(w, vpc, inst.security_groups, pkt)
             else:
@@ -329,7 +415,12 @@ class Simulator:
             subnet = vpc.subnets.get(src.subnet)
             w.hop(src.kind, src.name, vpc.name, vpc.region, subnet.az if subnet else "")
             if subnet is None:
-                w.fail("vpc", f"{src.address} is in no subnet of vpc '{vpc.name}'", self._no_route(w), f"{src.address} is in no subnet")
+                w.fail(
+                    "vpc",
+                    f"{src.address} is in no subnet of vpc '{vpc.name}'",
+                    self._no_route(w),
+                    f"{src.address} is in no subnet",
+                )
             assert subnet is not None
             w.step("address", "sent", f"{src.address} in subnet '{subnet.name}'")
             return self._leave_subnet(w, vpc, subnet, pkt, dst, via="")
@@ -344,12 +435,18 @@ class Simulator:
 
     # ---- subnets and route tables -----------------------------------------------------
 
-    def _leave_subnet(self, w: _Walk, vpc: m.Vpc, subnet: m.Subnet, pkt: Packet, dst: _End, via: str) -> Packet:
+    def _leave_subnet(
+        self, w: _Walk, vpc: m.Vpc, subnet: m.Subnet, pkt: Packet, dst: _End, via: str
+    ) -> Packet:
         """A packet leaves an interface in ``subnet``: route table, ACL, then the target."""
         w.hop(HopKind.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
         local_dst = self._local_subnet(vpc, pkt.dst)
         if local_dst is not None and local_dst.name == subnet.name and pkt.service is None:
-            w.step("subnet", "delivered", f"{pkt.dst} is in the same subnet: no route table or ACL between them")
+            w.step(
+                "subnet",
+                "delivered",
+                f"{pkt.dst} is in the same subnet: no route table or ACL between them",
+            )
             return self._arrive(w, vpc, subnet, pkt, dst, from_subnet=subnet)
         self._acl(w, vpc, subnet, outbound=True, pkt=pkt)
         table = vpc.route_tables[subnet.route_table]
@@ -365,12 +462,34 @@ class Simulator:
         assert route is not None
         target = route.target
         if target.kind is K.INSTANCE and vpc.instances[target.name].stopped:
-            w.fail(f"route table {table.name}", f"route {route.destination} via {target}: instance '{target.name}' is stopped", DropCode.BLACKHOLE_ROUTE, f"route {route.destination} points to stopped instance '{target.name}': a blackhole", route.span)
+            w.fail(
+                f"route table {table.name}",
+                f"route {route.destination} via {target}: instance '{target.name}' is stopped",
+                DropCode.BLACKHOLE_ROUTE,
+                f"route {route.destination} points to stopped instance '{target.name}': a blackhole",
+                route.span,
+            )
         if target.kind is K.BLACKHOLE:
-            w.fail(f"route table {table.name}", f"route {route.destination} blackhole", DropCode.BLACKHOLE_ROUTE, f"route {route.destination} in '{table.name}' is a blackhole", route.span)
-        w.step(f"route table {table.name}", "routed", f"{route.destination} via {target} ({route.origin.value})", route.span)
+            w.fail(
+                f"route table {table.name}",
+                f"route {route.destination} blackhole",
+                DropCode.BLACKHOLE_ROUTE,
+                f"route {route.destination} in '{table.name}' is a blackhole",
+                route.span,
+            )
+        w.step(
+            f"route table {table.name}",
+            "routed",
+            f"{route.destination} via {target} ({route.origin.value})",
+            route.span,
+        )
         if via in ("peering", "vpn") and target.kind is not K.LOCAL:
-            w.fail(f"route table {table.name}", f"traffic from a {via} cannot leave vpc '{vpc.name}' again", DropCode.PEERING_NOT_TRANSITIVE, f"traffic that entered vpc '{vpc.name}' over a {via} is delivered only to its own addresses")
+            w.fail(
+                f"route table {table.name}",
+                f"traffic from a {via} cannot leave vpc '{vpc.name}' again",
+                DropCode.PEERING_NOT_TRANSITIVE,
+                f"traffic that entered vpc '{vpc.name}' over a {via} is delivered only to its own addresses",
+            )
         return self._to_target(w, vpc, subnet, target, pkt, dst, via)
 
     def _lookup(self, table: m.RouteTable, pkt: Packet) -> m.Route | None:
@@ -399,12 +518,26 @@ class Simulator:
             return None
         return self.ix.subnet_at(vpc.name, address)
 
-    def _to_target(self, w: _Walk, vpc: m.Vpc, subnet: m.Subnet, target: m.RouteTarget, pkt: Packet, dst: _End, via: str) -> Packet:
+    def _to_target(
+        self,
+        w: _Walk,
+        vpc: m.Vpc,
+        subnet: m.Subnet,
+        target: m.RouteTarget,
+        pkt: Packet,
+        dst: _End,
+        via: str,
+    ) -> Packet:
         kind = target.kind
         if kind is K.LOCAL:
             into = self._local_subnet(vpc, pkt.dst)
             if into is None:
-                w.fail("vpc", f"{pkt.dst} is in no subnet of vpc '{vpc.name}'", self._no_route(w), f"{pkt.dst} is inside vpc '{vpc.name}' but in none of its subnets")
+                w.fail(
+                    "vpc",
+                    f"{pkt.dst} is in no subnet of vpc '{vpc.name}'",
+                    self._no_route(w),
+                    f"{pkt.dst} is inside vpc '{vpc.name}' but in none of its subnets",
+                )
             assert into is not None
             return self._enter_subnet(w, vpc, into, pkt, dst, from_subnet=subnet)
         if kind is K.INTERNET_GATEWAY:
@@ -418,7 +551,9 @@ class Simulator:
         if kind is K.PEERING:
             return self._peering(w, vpc, self.net.peerings[target.name], pkt, dst, via)
         if kind is K.TRANSIT_GATEWAY:
-            return self._tgw(w, self.net.transit_gateways[target.name], vpc.name, subnet.az, pkt, dst)
+            return self._tgw(
+                w, self.net.transit_gateways[target.name], vpc.name, subnet.az, pkt, dst
+            )
         if kind is K.VPN_GATEWAY:
             return self._vgw_out(w, vpc, target.name, pkt, dst, via)
         if kind is K.ENDPOINT:
@@ -431,9 +566,16 @@ class Simulator:
                 return self._reach_service(w, pkt, dst)
             into = self._local_subnet(vpc, ep.addresses[0]) if ep.addresses else None
             if into is None:
-                w.fail(f"endpoint {ep.name}", "the endpoint has no network interface", self._no_route(w), f"endpoint '{ep.name}' has no subnet")
+                w.fail(
+                    f"endpoint {ep.name}",
+                    "the endpoint has no network interface",
+                    self._no_route(w),
+                    f"endpoint '{ep.name}' has no subnet",
+                )
             assert into is not None
-            return self._enter_subnet(w, vpc, into, Packet(pkt.src, ep.addresses[0], pkt.service), dst, from_subnet=subnet)
+            return self._enter_subnet(
+                w, vpc, into, Packet(pkt.src, ep.addresses[0], pkt.service), dst, from_subnet=subnet
+            )
         raise AssertionError(kind)  # pragma: no cover - every kind is handled above
 
     def _acl(self, w: _Walk, vpc: m.Vpc, subnet: m.Subnet, outbound: bool, pkt: Packet) -> None:
@@ -452,29 +594,75 @@ class Simulator:
         if w.forward:
             if not allowed:
                 rule = decided[0] if decided else None
-                detail = f"{word} rule {_acl_rule_text(rule)}" if rule else f"{word}: no rule matches (the implicit deny)"
+                detail = (
+                    f"{word} rule {_acl_rule_text(rule)}"
+                    if rule
+                    else f"{word}: no rule matches (the implicit deny)"
+                )
                 code = DropCode.ACL_OUTBOUND_DENY if outbound else DropCode.ACL_INBOUND_DENY
-                w.fail(name, detail, code, f"network ACL '{acl.name}' of subnet '{subnet.name}' denies {word} {proto.value}{_port_text(w.port)} {'to' if outbound else 'from'} {peer}", rule.span if rule else acl.span)
+                w.fail(
+                    name,
+                    detail,
+                    code,
+                    f"network ACL '{acl.name}' of subnet '{subnet.name}' denies {word} {proto.value}{_port_text(w.port)} {'to' if outbound else 'from'} {peer}",
+                    rule.span if rule else acl.span,
+                )
             rule = decided[-1] if decided else None
-            w.step(name, "allowed", f"{word} rule {_acl_rule_text(rule)}" if rule else word, rule.span if rule else acl.span)
+            w.step(
+                name,
+                "allowed",
+                f"{word} rule {_acl_rule_text(rule)}" if rule else word,
+                rule.span if rule else acl.span,
+            )
             return
         if not allowed:
             rule = decided[0] if decided else None
-            detail = f"{word} rule {_acl_rule_text(rule)}" if rule else f"{word}: no rule matches the reply (the implicit deny)"
+            detail = (
+                f"{word} rule {_acl_rule_text(rule)}"
+                if rule
+                else f"{word}: no rule matches the reply (the implicit deny)"
+            )
             ports_text = f" to ports {w.ports}" if proto.has_ports else ""
-            w.fail(name, detail, DropCode.ACL_RETURN_DENY, f"network ACL '{acl.name}' of subnet '{subnet.name}' denies the reply {word}{ports_text} ({'to' if outbound else 'from'} {peer}): ACLs are stateless", rule.span if rule else acl.span)
+            w.fail(
+                name,
+                detail,
+                DropCode.ACL_RETURN_DENY,
+                f"network ACL '{acl.name}' of subnet '{subnet.name}' denies the reply {word}{ports_text} ({'to' if outbound else 'from'} {peer}): ACLs are stateless",
+                rule.span if rule else acl.span,
+            )
         if isinstance(allowed, PortSet):
             w.ports = allowed
         rule = decided[-1] if decided else None
-        w.step(name, "allowed", f"{word} rule {_acl_rule_text(rule)} (reply)" if rule else word, rule.span if rule else acl.span)
+        w.step(
+            name,
+            "allowed",
+            f"{word} rule {_acl_rule_text(rule)} (reply)" if rule else word,
+            rule.span if rule else acl.span,
+        )
 
-    def _enter_subnet(self, w: _Walk, vpc: m.Vpc, subnet: m.Subnet, pkt: Packet, dst: _End, from_subnet: m.Subnet | None) -> Packet:
+    def _enter_subnet(
+        self,
+        w: _Walk,
+        vpc: m.Vpc,
+        subnet: m.Subnet,
+        pkt: Packet,
+        dst: _End,
+        from_subnet: m.Subnet | None,
+    ) -> Packet:
         w.hop(HopKind.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
         if from_subnet is None or from_subnet.name != subnet.name:
             self._acl(w, vpc, subnet, outbound=False, pkt=pkt)
         return self._arrive(w, vpc, subnet, pkt, dst, from_subnet)
 
-    def _arrive(self, w: _Walk, vpc: m.Vpc, subnet: m.Subnet, pkt: Packet, dst: _End, from_subnet: m.Subnet | None) -> Packet:
+    def _arrive(
+        self,
+        w: _Walk,
+        vpc: m.Vpc,
+        subnet: m.Subnet,
+        pkt: Packet,
+        dst: _End,
+        from_subnet: m.Subnet | None,
+    ) -> Packet:
         """The packet reaches the interface holding its destination address."""
         address = pkt.dst
         assert not isinstance(address, PublicAddr)
@@ -487,9 +675,18 @@ class Simulator:
         if eni is None:
             if dst.kind is HopKind.VPC_ADDRESS and dst.address == address:
                 w.hop(HopKind.VPC_ADDRESS, str(address), vpc.name, vpc.region, subnet.az)
-                w.step("address", "delivered", f"{address}: nothing in the file holds it, so nothing filters it")
+                w.step(
+                    "address",
+                    "delivered",
+                    f"{address}: nothing in the file holds it, so nothing filters it",
+                )
                 return pkt
-            w.fail("subnet", f"nothing holds {address}", self._no_route(w), f"nothing in subnet '{subnet.name}' holds {address}")
+            w.fail(
+                "subnet",
+                f"nothing holds {address}",
+                self._no_route(w),
+                f"nothing in subnet '{subnet.name}' holds {address}",
+            )
         assert eni is not None
         if eni.kind == "endpoint":
             ep = vpc.endpoints[eni.name]
@@ -505,18 +702,31 @@ class Simulator:
         inst = vpc.instances[eni.name]
         w.hop(HopKind.INSTANCE, inst.name, vpc.name, vpc.region, subnet.az)
         if inst.stopped:
-            w.fail("instance", f"instance '{inst.name}' is stopped", DropCode.INSTANCE_STOPPED, f"instance '{inst.name}' is stopped", inst.span)
+            w.fail(
+                "instance",
+                f"instance '{inst.name}' is stopped",
+                DropCode.INSTANCE_STOPPED,
+                f"instance '{inst.name}' is stopped",
+                inst.span,
+            )
         if w.forward:
             self._sg_ingress(w, vpc, inst.security_groups, pkt, f"instance '{inst.name}'")
             if dst.kind is HopKind.INSTANCE and dst.name == inst.name and dst.vpc == vpc.name:
                 return pkt
-            w.fail("instance", f"{address} is '{inst.name}', not the destination", DropCode.NO_ROUTE_TO_DESTINATION, f"the packet reached '{inst.name}' instead of {dst.name}")
+            w.fail(
+                "instance",
+                f"{address} is '{inst.name}', not the destination",
+                DropCode.NO_ROUTE_TO_DESTINATION,
+                f"the packet reached '{inst.name}' instead of {dst.name}",
+            )
         w.step("security groups", "allowed", "reply to an allowed connection (stateful)")
         return pkt
 
     # ---- security groups --------------------------------------------------------------
 
-    def _sg_match(self, vpc: m.Vpc, rules: tuple[m.SgRule, ...], proto: Protocol, port: int | None, peer: Addr) -> m.SgRule | None:
+    def _sg_match(
+        self, vpc: m.Vpc, rules: tuple[m.SgRule, ...], proto: Protocol, port: int | None, peer: Addr
+    ) -> m.SgRule | None:
         for rule in rules:
             if not rule.protocol.covers(proto):
                 continue
@@ -534,15 +744,27 @@ class Simulator:
     def _sg_egress(self, w: _Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet) -> None:
         self._sg_check(w, vpc, groups, m.Direction.EGRESS, pkt.dst, "")
 
-    def _sg_ingress(self, w: _Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet, who: str) -> None:
+    def _sg_ingress(
+        self, w: _Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet, who: str
+    ) -> None:
         self._sg_check(w, vpc, groups, m.Direction.INGRESS, pkt.src, f" of {who}")
 
-    def _sg_check(self, w: _Walk, vpc: m.Vpc, groups: tuple[str, ...], direction: m.Direction, peer: Addr, who: str) -> None:
+    def _sg_check(
+        self,
+        w: _Walk,
+        vpc: m.Vpc,
+        groups: tuple[str, ...],
+        direction: m.Direction,
+        peer: Addr,
+        who: str,
+    ) -> None:
         """The first rule of the interface's groups that lets the request through, or the drop."""
         ingress = direction is m.Direction.INGRESS
         for g in groups:
             group = vpc.security_groups[g]
-            rule = self._sg_match(vpc, group.ingress if ingress else group.egress, w.protocol, w.port, peer)
+            rule = self._sg_match(
+                vpc, group.ingress if ingress else group.egress, w.protocol, w.port, peer
+            )
             if rule is not None:
                 w.step(f"security group {g}", "allowed", _rule_text(rule), rule.span)
                 return
@@ -566,46 +788,98 @@ class Simulator:
                 return nat
         return None
 
-    def _untranslate(self, w: _Walk, vpc: m.Vpc, eni: Eni, nat: _Nat, pkt: Packet, dst: _End) -> Packet:
+    def _untranslate(
+        self, w: _Walk, vpc: m.Vpc, eni: Eni, nat: _Nat, pkt: Packet, dst: _End
+    ) -> Packet:
         subnet = vpc.subnets[eni.subnet]
         w.hop(nat.kind, nat.device, vpc.name, vpc.region, subnet.az)
-        w.step(f"{nat.kind.value} {nat.device}", "translated", f"reply to {nat.outside} goes back to {nat.inside}")
+        w.step(
+            f"{nat.kind.value} {nat.device}",
+            "translated",
+            f"reply to {nat.outside} goes back to {nat.inside}",
+        )
         w.nats = [n for n in w.nats if n is not nat]
         w.ports = EPHEMERAL_PORTS  # the NAT chose its own source port towards the far side
         return self._leave_subnet(w, vpc, subnet, Packet(pkt.src, nat.inside, None), dst, via="")
 
-    def _nat_gateway(self, w: _Walk, vpc: m.Vpc, from_subnet: m.Subnet, nat: m.NatGateway, pkt: Packet, dst: _End, via: str) -> Packet:
+    def _nat_gateway(
+        self,
+        w: _Walk,
+        vpc: m.Vpc,
+        from_subnet: m.Subnet,
+        nat: m.NatGateway,
+        pkt: Packet,
+        dst: _End,
+        via: str,
+    ) -> Packet:
         subnet = vpc.subnets[nat.subnet]
         if from_subnet.name != subnet.name:
             w.hop(HopKind.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
             self._acl(w, vpc, subnet, outbound=False, pkt=pkt)
         w.hop(HopKind.NAT_GATEWAY, nat.name, vpc.name, vpc.region, subnet.az)
         if via == "vpn":
-            w.fail(f"nat gateway {nat.name}", "a NAT gateway does not serve traffic from a VPN", self._no_route(w), f"NAT gateway '{nat.name}' does not serve traffic that came over a VPN")
+            w.fail(
+                f"nat gateway {nat.name}",
+                "a NAT gateway does not serve traffic from a VPN",
+                self._no_route(w),
+                f"NAT gateway '{nat.name}' does not serve traffic that came over a VPN",
+            )
         if not w.forward:
             # A reply routed to a NAT that did not make the connection does not reach the source.
-            w.fail(f"nat gateway {nat.name}", f"the reply to {pkt.dst} is routed to '{nat.name}', which has no connection for it", DropCode.NO_RETURN_ROUTE, f"the reply is routed to NAT gateway '{nat.name}' instead of back the way the request came")
+            w.fail(
+                f"nat gateway {nat.name}",
+                f"the reply to {pkt.dst} is routed to '{nat.name}', which has no connection for it",
+                DropCode.NO_RETURN_ROUTE,
+                f"the reply is routed to NAT gateway '{nat.name}' instead of back the way the request came",
+            )
         outside: Addr = nat.ip if nat.private else PublicAddr(vpc.name, nat.name, nat.eip)
         w.step(f"nat gateway {nat.name}", "translated", f"source {pkt.src} → {outside}", nat.span)
         w.nats.append(_Nat(nat.name, HopKind.NAT_GATEWAY, vpc.name, pkt.src, outside))
         out = Packet(outside, pkt.dst, pkt.service)
         return self._leave_subnet(w, vpc, subnet, out, dst, via="")
 
-    def _nat_instance(self, w: _Walk, vpc: m.Vpc, from_subnet: m.Subnet, inst: m.Instance, pkt: Packet, dst: _End, via: str) -> Packet:
+    def _nat_instance(
+        self,
+        w: _Walk,
+        vpc: m.Vpc,
+        from_subnet: m.Subnet,
+        inst: m.Instance,
+        pkt: Packet,
+        dst: _End,
+        via: str,
+    ) -> Packet:
         subnet = vpc.subnets[inst.subnet]
         if from_subnet.name != subnet.name:
             w.hop(HopKind.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
             self._acl(w, vpc, subnet, outbound=False, pkt=pkt)
         w.hop(HopKind.NAT_INSTANCE, inst.name, vpc.name, vpc.region, subnet.az)
         if not w.forward:
-            w.fail(f"instance {inst.name}", f"the reply to {pkt.dst} is routed to '{inst.name}', which has no connection for it", DropCode.NO_RETURN_ROUTE, f"the reply is routed to instance '{inst.name}' instead of back the way the request came")
+            w.fail(
+                f"instance {inst.name}",
+                f"the reply to {pkt.dst} is routed to '{inst.name}', which has no connection for it",
+                DropCode.NO_RETURN_ROUTE,
+                f"the reply is routed to instance '{inst.name}' instead of back the way the request came",
+            )
         self._sg_ingress(w, vpc, inst.security_groups, pkt, f"instance '{inst.name}'")
         if inst.source_dest_check:
-            w.fail(f"instance {inst.name}", "source/destination check is on", DropCode.SOURCE_DEST_CHECK, f"instance '{inst.name}' drops traffic not addressed to it: turn 'source-dest-check off'", inst.span)
-        w.step(f"instance {inst.name}", "translated", f"source {pkt.src} → {inst.ip} (source/destination check off)", inst.span)
+            w.fail(
+                f"instance {inst.name}",
+                "source/destination check is on",
+                DropCode.SOURCE_DEST_CHECK,
+                f"instance '{inst.name}' drops traffic not addressed to it: turn 'source-dest-check off'",
+                inst.span,
+            )
+        w.step(
+            f"instance {inst.name}",
+            "translated",
+            f"source {pkt.src} → {inst.ip} (source/destination check off)",
+            inst.span,
+        )
         self._sg_egress(w, vpc, inst.security_groups, pkt)
         w.nats.append(_Nat(inst.name, HopKind.NAT_INSTANCE, vpc.name, pkt.src, inst.ip))
-        return self._leave_subnet(w, vpc, subnet, Packet(inst.ip, pkt.dst, pkt.service), dst, via="")
+        return self._leave_subnet(
+            w, vpc, subnet, Packet(inst.ip, pkt.dst, pkt.service), dst, via=""
+        )
 
     # ---- gateways to the internet -----------------------------------------------------
 
@@ -616,20 +890,41 @@ class Simulator:
         src = pkt.src
         if isinstance(src, IPv4Address):
             eni = self.ix.enis.get((vpc.name, src))
-            inst = vpc.instances.get(eni.name) if eni is not None and eni.kind == "instance" else None
+            inst = (
+                vpc.instances.get(eni.name) if eni is not None and eni.kind == "instance" else None
+            )
             if inst is None or not inst.has_public_ip:
                 who = f"instance '{inst.name}'" if inst else str(src)
-                w.fail(f"internet gateway {igw.name}", f"{who} has no public IPv4 address", DropCode.NO_PUBLIC_IP, f"{who} has no public IPv4 address, so internet gateway '{igw.name}' cannot carry its traffic", igw.span)
+                w.fail(
+                    f"internet gateway {igw.name}",
+                    f"{who} has no public IPv4 address",
+                    DropCode.NO_PUBLIC_IP,
+                    f"{who} has no public IPv4 address, so internet gateway '{igw.name}' cannot carry its traffic",
+                    igw.span,
+                )
             assert inst is not None
             public = PublicAddr(vpc.name, inst.name, inst.public_ip)
-            w.step(f"internet gateway {igw.name}", "translated", f"source {src} → {public}", igw.span)
+            w.step(
+                f"internet gateway {igw.name}", "translated", f"source {src} → {public}", igw.span
+            )
             if w.forward:
                 w.nats.append(_Nat(igw.name, HopKind.INTERNET_GATEWAY, vpc.name, src, public))
             src = public
         else:
             w.step(f"internet gateway {igw.name}", "forwarded", f"from {src}", igw.span)
-        if w.forward and not isinstance(pkt.dst, PublicAddr) and pkt.service is None and not self.ix.is_internet(pkt.dst) and pkt.dst.version == 4:
-            w.fail(f"internet gateway {igw.name}", f"{pkt.dst} is a private address", self._no_route(w), f"{pkt.dst} is a private address: the internet cannot reach it")
+        if (
+            w.forward
+            and not isinstance(pkt.dst, PublicAddr)
+            and pkt.service is None
+            and not self.ix.is_internet(pkt.dst)
+            and pkt.dst.version == 4
+        ):
+            w.fail(
+                f"internet gateway {igw.name}",
+                f"{pkt.dst} is a private address",
+                self._no_route(w),
+                f"{pkt.dst} is a private address: the internet cannot reach it",
+            )
         return self._internet(w, Packet(src, pkt.dst, pkt.service), dst)
 
     def _eigw_out(self, w: _Walk, vpc: m.Vpc, pkt: Packet, dst: _End) -> Packet:
@@ -637,7 +932,12 @@ class Simulator:
         assert eigw is not None
         w.hop(HopKind.EGRESS_ONLY_GATEWAY, eigw.name, vpc.name, vpc.region)
         if not w.forward and not w.via_eigw:
-            w.fail(f"egress-only gateway {eigw.name}", "the connection was opened from outside", DropCode.EGRESS_ONLY, f"egress-only gateway '{eigw.name}' passes only connections opened from inside the VPC; the reply is dropped")
+            w.fail(
+                f"egress-only gateway {eigw.name}",
+                "the connection was opened from outside",
+                DropCode.EGRESS_ONLY,
+                f"egress-only gateway '{eigw.name}' passes only connections opened from inside the VPC; the reply is dropped",
+            )
         w.step(f"egress-only gateway {eigw.name}", "forwarded", f"IPv6 from {pkt.src}", eigw.span)
         if w.forward:
             w.via_eigw = True
@@ -652,7 +952,9 @@ class Simulator:
             return self._into_vpc_from_internet(w, pkt, dst)
         if target.version == 4 and target in self.ix.public_owner:
             vpc_name, owner = self.ix.public_owner[target]
-            return self._into_vpc_from_internet(w, Packet(pkt.src, PublicAddr(vpc_name, owner, target), None), dst)
+            return self._into_vpc_from_internet(
+                w, Packet(pkt.src, PublicAddr(vpc_name, owner, target), None), dst
+            )
         if self.ix.is_internet(target):
             w.hop(HopKind.INTERNET, str(dst.name if dst.kind is HopKind.INTERNET else target))
             w.step("internet", "delivered", f"to {target}")
@@ -662,7 +964,12 @@ class Simulator:
                 if vpc.holds(target):
                     return self._into_vpc_from_internet(w, pkt, dst)
         w.hop(HopKind.INTERNET, "internet")
-        w.fail("internet", f"{target} is a private address", self._no_route(w), f"{target} is a private address: the internet cannot reach it")
+        w.fail(
+            "internet",
+            f"{target} is a private address",
+            self._no_route(w),
+            f"{target} is a private address: the internet cannot reach it",
+        )
         raise AssertionError  # pragma: no cover
 
     def _reach_service(self, w: _Walk, pkt: Packet, dst: _End) -> Packet:
@@ -680,33 +987,79 @@ class Simulator:
             vpc = self.net.vpcs[target.vpc]
         else:
             vpc = next(v for v in self.net.vpcs.values() if v.holds(target))
-        if isinstance(target, IPv6Address) and not w.forward and w.via_eigw and vpc.egress_only_gateway is not None:
+        if (
+            isinstance(target, IPv6Address)
+            and not w.forward
+            and w.via_eigw
+            and vpc.egress_only_gateway is not None
+        ):
             gw = vpc.egress_only_gateway
             w.hop(HopKind.EGRESS_ONLY_GATEWAY, gw.name, vpc.name, vpc.region)
-            w.step(f"egress-only gateway {gw.name}", "forwarded", "reply to a connection opened from inside", gw.span)
+            w.step(
+                f"egress-only gateway {gw.name}",
+                "forwarded",
+                "reply to a connection opened from inside",
+                gw.span,
+            )
             private: Addr = target
         else:
             igw = vpc.internet_gateway
             if igw is None:
                 w.hop(HopKind.INTERNET, "internet")
-                if isinstance(target, PublicAddr) and target.owner in vpc.instances and not vpc.instances[target.owner].has_public_ip:
-                    w.fail("internet", f"instance '{target.owner}' has no public IPv4 address", DropCode.NO_PUBLIC_IP, f"instance '{target.owner}' has no public IPv4 address: the internet cannot reach it")
-                w.fail("internet", f"vpc '{vpc.name}' has no internet gateway", self._no_route(w), f"vpc '{vpc.name}' has no internet gateway: the internet cannot reach {target}")
+                if (
+                    isinstance(target, PublicAddr)
+                    and target.owner in vpc.instances
+                    and not vpc.instances[target.owner].has_public_ip
+                ):
+                    w.fail(
+                        "internet",
+                        f"instance '{target.owner}' has no public IPv4 address",
+                        DropCode.NO_PUBLIC_IP,
+                        f"instance '{target.owner}' has no public IPv4 address: the internet cannot reach it",
+                    )
+                w.fail(
+                    "internet",
+                    f"vpc '{vpc.name}' has no internet gateway",
+                    self._no_route(w),
+                    f"vpc '{vpc.name}' has no internet gateway: the internet cannot reach {target}",
+                )
             assert igw is not None
             w.hop(HopKind.INTERNET_GATEWAY, igw.name, vpc.name, vpc.region)
-            if isinstance(target, PublicAddr) and target.owner in vpc.instances and not vpc.instances[target.owner].has_public_ip:
-                w.fail(f"internet gateway {igw.name}", f"instance '{target.owner}' has no public IPv4 address", DropCode.NO_PUBLIC_IP, f"instance '{target.owner}' has no public IPv4 address: the internet cannot reach it", igw.span)
+            if (
+                isinstance(target, PublicAddr)
+                and target.owner in vpc.instances
+                and not vpc.instances[target.owner].has_public_ip
+            ):
+                w.fail(
+                    f"internet gateway {igw.name}",
+                    f"instance '{target.owner}' has no public IPv4 address",
+                    DropCode.NO_PUBLIC_IP,
+                    f"instance '{target.owner}' has no public IPv4 address: the internet cannot reach it",
+                    igw.span,
+                )
             if isinstance(target, PublicAddr):
                 private = self._private_of(vpc, target)
-                w.step(f"internet gateway {igw.name}", "translated", f"destination {target} → {private}", igw.span)
+                w.step(
+                    f"internet gateway {igw.name}",
+                    "translated",
+                    f"destination {target} → {private}",
+                    igw.span,
+                )
             else:
                 private = target
                 w.step(f"internet gateway {igw.name}", "forwarded", f"IPv6 to {target}", igw.span)
         into = self._local_subnet(vpc, private)
         if into is None:
-            w.fail("vpc", f"{private} is in no subnet", self._no_route(w), f"{private} is in no subnet of vpc '{vpc.name}'")
+            w.fail(
+                "vpc",
+                f"{private} is in no subnet",
+                self._no_route(w),
+                f"{private} is in no subnet of vpc '{vpc.name}'",
+            )
         assert into is not None
-        return self._enter_subnet(w, vpc, into, Packet(pkt.src, private, None), dst, from_subnet=None)
+        return self._enter_subnet(
+            w, vpc, into, Packet(pkt.src, private, None), dst, from_subnet=None
+        )
 
     def _private_of(self, vpc: m.Vpc, public: PublicAddr) -> Addr:
         if public.owner in vpc.instances:
@@ -725,65 +1078,140 @@ class Simulator:
 
     # ---- peering ----------------------------------------------------------------------
 
-    def _peering(self, w: _Walk, vpc: m.Vpc, peering: m.Peering, pkt: Packet, dst: _End, via: str) -> Packet:
+    def _peering(
+        self, w: _Walk, vpc: m.Vpc, peering: m.Peering, pkt: Packet, dst: _End, via: str
+    ) -> Packet:
         other = self.net.vpcs[peering.other(vpc.name)]
         w.hop(HopKind.PEERING, peering.name, vpc.name, vpc.region)
         if via in ("tgw",):
-            w.fail(f"peering {peering.name}", "traffic from a transit gateway cannot continue over a peering", DropCode.PEERING_NOT_TRANSITIVE, f"peering '{peering.name}' carries only traffic of vpc '{vpc.name}' itself")
+            w.fail(
+                f"peering {peering.name}",
+                "traffic from a transit gateway cannot continue over a peering",
+                DropCode.PEERING_NOT_TRANSITIVE,
+                f"peering '{peering.name}' carries only traffic of vpc '{vpc.name}' itself",
+            )
         address = pkt.dst
         if isinstance(address, PublicAddr) or not other.holds(address):
-            w.fail(f"peering {peering.name}", f"{address} is not in vpc '{other.name}'", DropCode.PEERING_NOT_TRANSITIVE, f"{address} is not in vpc '{other.name}': peering '{peering.name}' does not carry traffic onward (peering is not transitive)")
-        w.step(f"peering {peering.name}", "forwarded", f"vpc '{vpc.name}' → vpc '{other.name}'", peering.span)
+            w.fail(
+                f"peering {peering.name}",
+                f"{address} is not in vpc '{other.name}'",
+                DropCode.PEERING_NOT_TRANSITIVE,
+                f"{address} is not in vpc '{other.name}': peering '{peering.name}' does not carry traffic onward (peering is not transitive)",
+            )
+        w.step(
+            f"peering {peering.name}",
+            "forwarded",
+            f"vpc '{vpc.name}' → vpc '{other.name}'",
+            peering.span,
+        )
         into = self._local_subnet(other, address)
         if into is None:
-            w.fail("vpc", f"{address} is in no subnet of vpc '{other.name}'", self._no_route(w), f"{address} is in no subnet of vpc '{other.name}'")
+            w.fail(
+                "vpc",
+                f"{address} is in no subnet of vpc '{other.name}'",
+                self._no_route(w),
+                f"{address} is in no subnet of vpc '{other.name}'",
+            )
         assert into is not None
         # Peering traffic is delivered by the local route only (§4): never onward.
         return self._enter_subnet(w, other, into, pkt, dst, from_subnet=None)
 
     # ---- transit gateways -------------------------------------------------------------
 
-    def _tgw(self, w: _Walk, tgw: m.TransitGateway, attachment: str, az: str, pkt: Packet, dst: _End) -> Packet:
+    def _tgw(
+        self, w: _Walk, tgw: m.TransitGateway, attachment: str, az: str, pkt: Packet, dst: _End
+    ) -> Packet:
         w.hop(HopKind.TRANSIT_GATEWAY, tgw.name, region=tgw.region, az=az)
         att = tgw.attachments.get(attachment)
         if att is None:
-            w.fail(f"transit gateway {tgw.name}", f"'{attachment}' is not attached", DropCode.TGW_NO_ROUTE, f"'{attachment}' is not attached to transit gateway '{tgw.name}'", tgw.span)
+            w.fail(
+                f"transit gateway {tgw.name}",
+                f"'{attachment}' is not attached",
+                DropCode.TGW_NO_ROUTE,
+                f"'{attachment}' is not attached to transit gateway '{tgw.name}'",
+                tgw.span,
+            )
         assert att is not None
         if att.kind is m.AttachmentKind.VPC:
             vpc = self.net.vpcs[att.name]
             azs = {vpc.subnets[s].az for s in att.subnets}
             if az not in azs:
-                w.fail(f"attachment {att.name}", f"no attachment subnet in {az}", DropCode.TGW_AZ_RESTRICTION, f"the attachment of vpc '{att.name}' to '{tgw.name}' has no subnet in {az}, so traffic from {az} cannot enter it", att.span)
+                w.fail(
+                    f"attachment {att.name}",
+                    f"no attachment subnet in {az}",
+                    DropCode.TGW_AZ_RESTRICTION,
+                    f"the attachment of vpc '{att.name}' to '{tgw.name}' has no subnet in {az}, so traffic from {az} cannot enter it",
+                    att.span,
+                )
         table = tgw.route_table_of(attachment)
         if table is None:
-            w.fail(f"transit gateway {tgw.name}", f"attachment '{attachment}' has no route table", DropCode.TGW_NO_ROUTE, f"attachment '{attachment}' is associated with no route table of '{tgw.name}'", att.span)
+            w.fail(
+                f"transit gateway {tgw.name}",
+                f"attachment '{attachment}' has no route table",
+                DropCode.TGW_NO_ROUTE,
+                f"attachment '{attachment}' is associated with no route table of '{tgw.name}'",
+                att.span,
+            )
         assert table is not None
         route = self._tgw_lookup(table, pkt.dst)
         if route is None:
-            w.fail(f"tgw route table {table.name}", f"no route to {pkt.dst}", DropCode.TGW_NO_ROUTE, f"route table '{table.name}' of transit gateway '{tgw.name}' has no route to {pkt.dst}", table.span)
+            w.fail(
+                f"tgw route table {table.name}",
+                f"no route to {pkt.dst}",
+                DropCode.TGW_NO_ROUTE,
+                f"route table '{table.name}' of transit gateway '{tgw.name}' has no route to {pkt.dst}",
+                table.span,
+            )
         assert route is not None
         if route.attachment is None:
-            w.fail(f"tgw route table {table.name}", f"route {route.destination} blackhole", DropCode.BLACKHOLE_ROUTE, f"route {route.destination} in '{table.name}' of '{tgw.name}' is a blackhole", route.span)
+            w.fail(
+                f"tgw route table {table.name}",
+                f"route {route.destination} blackhole",
+                DropCode.BLACKHOLE_ROUTE,
+                f"route {route.destination} in '{table.name}' of '{tgw.name}' is a blackhole",
+                route.span,
+            )
         assert route.attachment is not None
-        w.step(f"tgw route table {table.name}", "routed", f"{route.destination} via {route.attachment} ({route.origin.value})", route.span)
+        w.step(
+            f"tgw route table {table.name}",
+            "routed",
+            f"{route.destination} via {route.attachment} ({route.origin.value})",
+            route.span,
+        )
         out = tgw.attachments[route.attachment]
         if out.kind is m.AttachmentKind.VPN:
             return self._vpn_out(w, self.net.vpns[out.name], pkt, dst)
         vpc = self.net.vpcs[out.name]
         subnets = [vpc.subnets[s] for s in out.subnets]
         if not subnets:
-            w.fail(f"attachment {out.name}", "the attachment has no subnet", DropCode.TGW_AZ_RESTRICTION, f"the attachment of vpc '{out.name}' has no subnet")
+            w.fail(
+                f"attachment {out.name}",
+                "the attachment has no subnet",
+                DropCode.TGW_AZ_RESTRICTION,
+                f"the attachment of vpc '{out.name}' has no subnet",
+            )
         same_az = [s for s in subnets if s.az == az]
         entry = (same_az or subnets)[0]
         if isinstance(pkt.dst, PublicAddr):
-            w.fail(f"attachment {out.name}", f"{pkt.dst} is a public address", self._no_route(w), f"{pkt.dst} is not reachable through vpc '{out.name}'")
+            w.fail(
+                f"attachment {out.name}",
+                f"{pkt.dst} is a public address",
+                self._no_route(w),
+                f"{pkt.dst} is not reachable through vpc '{out.name}'",
+            )
         return self._from_tgw_subnet(w, vpc, entry, pkt, dst)
 
-    def _from_tgw_subnet(self, w: _Walk, vpc: m.Vpc, subnet: m.Subnet, pkt: Packet, dst: _End) -> Packet:
+    def _from_tgw_subnet(
+        self, w: _Walk, vpc: m.Vpc, subnet: m.Subnet, pkt: Packet, dst: _End
+    ) -> Packet:
         """Traffic a transit gateway delivers into a VPC is routed by the attachment subnet's table."""
         into = self._local_subnet(vpc, pkt.dst)
         if into is not None:
-            w.step("attachment", "delivered", f"into vpc '{vpc.name}' at subnet '{subnet.name}' (local route)")
+            w.step(
+                "attachment",
+                "delivered",
+                f"into vpc '{vpc.name}' at subnet '{subnet.name}' (local route)",
+            )
             return self._enter_subnet(w, vpc, into, pkt, dst, from_subnet=None)
         return self._leave_subnet(w, vpc, subnet, pkt, dst, via="tgw")
 
@@ -803,13 +1231,26 @@ class Simulator:
         gw = vpc.vpn_gateway
         w.hop(HopKind.VPN_GATEWAY, vgw, vpc.name, vpc.region)
         if via == "tgw":
-            w.fail(f"vpn gateway {vgw}", "traffic from a transit gateway cannot continue over a VPN gateway", self._no_route(w), f"vpn gateway '{vgw}' carries only traffic of vpc '{vpc.name}' itself")
+            w.fail(
+                f"vpn gateway {vgw}",
+                "traffic from a transit gateway cannot continue over a VPN gateway",
+                self._no_route(w),
+                f"vpn gateway '{vgw}' carries only traffic of vpc '{vpc.name}' itself",
+            )
         vpns = self.ix.vpns_by_gateway.get(vgw, [])
         w.step(f"vpn gateway {vgw}", "forwarded", f"to {pkt.dst}", gw.span if gw else None)
         vpn = next((v for v in vpns if any(_in(p, pkt.dst) for p in v.prefixes)), None)
         if vpn is None:
-            carried = "; ".join(f"{v.name}: {', '.join(map(str, v.prefixes)) or 'nothing'}" for v in vpns) or "no VPN connection"
-            w.fail(f"vpn gateway {vgw}", f"no VPN carries {pkt.dst} ({carried})", DropCode.VPN_PREFIX_NOT_CARRIED, f"no VPN connection of '{vgw}' carries a prefix holding {pkt.dst}")
+            carried = (
+                "; ".join(f"{v.name}: {', '.join(map(str, v.prefixes)) or 'nothing'}" for v in vpns)
+                or "no VPN connection"
+            )
+            w.fail(
+                f"vpn gateway {vgw}",
+                f"no VPN carries {pkt.dst} ({carried})",
+                DropCode.VPN_PREFIX_NOT_CARRIED,
+                f"no VPN connection of '{vgw}' carries a prefix holding {pkt.dst}",
+            )
         assert vpn is not None
         return self._vpn_out(w, vpn, pkt, dst)
 
@@ -817,7 +1258,13 @@ class Simulator:
         w.hop(HopKind.VPN, vpn.name)
         prefix = next((p for p in vpn.prefixes if _in(p, pkt.dst)), None)
         if prefix is None:
-            w.fail(f"vpn {vpn.name}", f"{pkt.dst} is not in the prefixes it carries ({', '.join(map(str, vpn.prefixes)) or 'none'})", DropCode.VPN_PREFIX_NOT_CARRIED, f"vpn '{vpn.name}' does not carry a prefix holding {pkt.dst}", vpn.span)
+            w.fail(
+                f"vpn {vpn.name}",
+                f"{pkt.dst} is not in the prefixes it carries ({', '.join(map(str, vpn.prefixes)) or 'none'})",
+                DropCode.VPN_PREFIX_NOT_CARRIED,
+                f"vpn '{vpn.name}' does not carry a prefix holding {pkt.dst}",
+                vpn.span,
+            )
         w.step(f"vpn {vpn.name}", "forwarded", f"{prefix} ({vpn.routing.value})", vpn.span)
         site = self.net.sites[vpn.site]
         cgw = site.customer_gateways[vpn.customer_gateway]
@@ -825,7 +1272,12 @@ class Simulator:
         w.step(f"customer gateway {cgw.name}", "forwarded", f"into site '{site.name}'", cgw.span)
         address = pkt.dst
         if isinstance(address, PublicAddr) or not site.holds(address):
-            w.fail(f"site {site.name}", f"{address} is not in site '{site.name}'", self._no_route(w), f"{address} is not in site '{site.name}'")
+            w.fail(
+                f"site {site.name}",
+                f"{address} is not in site '{site.name}'",
+                self._no_route(w),
+                f"{address} is not in site '{site.name}'",
+            )
         host = next((h for h in site.hosts.values() if h.ip == address), None)
         w.hop(HopKind.HOST, host.name if host else str(address), site=site.name)
         w.step("host", "delivered", f"{address} (site hosts do no filtering)")
@@ -844,7 +1296,12 @@ class Simulator:
         vpns = self.ix.vpns_by_site.get(site.name, [])
         chosen = self._site_vpn(vpns, address)
         if chosen is None:
-            w.fail(f"site {site.name}", f"no VPN of site '{site.name}' leads to {address}", self._no_route(w), f"site '{site.name}' has no VPN connection that leads to {address}")
+            w.fail(
+                f"site {site.name}",
+                f"no VPN of site '{site.name}' leads to {address}",
+                self._no_route(w),
+                f"site '{site.name}' has no VPN connection that leads to {address}",
+            )
         assert chosen is not None
         vpn, target_vpc = chosen
         cgw = site.customer_gateways[vpn.customer_gateway]
@@ -860,7 +1317,12 @@ class Simulator:
         assert not isinstance(address, PublicAddr)
         into = self._local_subnet(vpc, address)
         if into is None:
-            w.fail(f"vpn gateway {vpn.gateway}", f"{address} is not in vpc '{vpc.name}'", self._no_route(w), f"vpn gateway '{vpn.gateway}' delivers only to vpc '{vpc.name}'")
+            w.fail(
+                f"vpn gateway {vpn.gateway}",
+                f"{address} is not in vpc '{vpc.name}'",
+                self._no_route(w),
+                f"vpn gateway '{vpn.gateway}' delivers only to vpc '{vpc.name}'",
+            )
         assert into is not None
         w.step(f"vpn gateway {vpn.gateway}", "forwarded", f"into vpc '{vpc.name}'")
         return self._enter_subnet(w, vpc, into, pkt, dst, from_subnet=None)
@@ -879,11 +1341,15 @@ class Simulator:
                     return vpn, None
         # A site sends everything outside its CIDR into its VPNs (§2): with no route for it
         # there, the transit gateway drops it (TGW_NO_ROUTE), not the site.
-        to_tgw = sorted((v for v in vpns if v.gateway_kind is K.TRANSIT_GATEWAY), key=lambda v: v.name)
+        to_tgw = sorted(
+            (v for v in vpns if v.gateway_kind is K.TRANSIT_GATEWAY), key=lambda v: v.name
+        )
         return (to_tgw[0], None) if to_tgw else None
 
 
-def _acl_decide(rules: tuple[m.AclRule, ...], proto: Protocol, peer: Addr, ports: PortSet | None) -> tuple[PortSet | bool, list[m.AclRule]]:
+def _acl_decide(
+    rules: tuple[m.AclRule, ...], proto: Protocol, peer: Addr, ports: PortSet | None
+) -> tuple[PortSet | bool, list[m.AclRule]]:
     """Evaluate ACL rules lowest number first; the first match decides.
 
     With ``ports`` (tcp/udp), returns the ports allowed and the rules that decided; else

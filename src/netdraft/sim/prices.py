@@ -38,7 +38,10 @@ class PriceTable:
 
     def with_overrides(self, other: PriceTable) -> PriceTable:
         base = {**self.base, **other.base}
-        regions = {r: {**self.regions.get(r, {}), **p} for r, p in {**self.regions, **other.regions}.items()}
+        regions = {
+            r: {**self.regions.get(r, {}), **p}
+            for r, p in {**self.regions, **other.regions}.items()
+        }
         return PriceTable(base, regions, self.source, self.read_on)
 
 
@@ -71,7 +74,9 @@ def _line_of(text: str, key: str, section: str | None) -> tuple[int, int]:
     return 1, 1
 
 
-def parse_prices(text: str, origin: str, bundled: bool = False, known: Mapping[str, Price] | None = None) -> tuple[PriceTable | None, list[Diagnostic]]:
+def parse_prices(
+    text: str, origin: str, bundled: bool = False, known: Mapping[str, Price] | None = None
+) -> tuple[PriceTable | None, list[Diagnostic]]:
     """Read a price table from TOML text.
 
     A user's file may set any bundled key at the top level (every region) or under
@@ -93,12 +98,20 @@ def parse_prices(text: str, origin: str, bundled: bool = False, known: Mapping[s
         found = re.search(r"line (\d+), column (\d+)", str(exc))
         line, col = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        return None, [error("price-file", f"not a valid TOML price file: {message}", Span(origin, line, col, line, col + 1))]
+        return None, [
+            error(
+                "price-file",
+                f"not a valid TOML price file: {message}",
+                Span(origin, line, col, line, col + 1),
+            )
+        ]
     problems: list[Diagnostic] = []
     if bundled:
         meta = data.get("meta", {})
         values = _values(text, origin, data.get("prices", {}), "prices", None, problems)
-        return PriceTable(values, {}, str(meta.get("source", "")), str(meta.get("read_on", ""))), problems
+        return PriceTable(
+            values, {}, str(meta.get("source", "")), str(meta.get("read_on", ""))
+        ), problems
     known = known if known is not None else bundled_keys()
     # A copy of the bundled file is a valid user file: its [prices] are prices for every
     # region and its [meta] is not a price.
@@ -112,18 +125,37 @@ def parse_prices(text: str, origin: str, bundled: bool = False, known: Mapping[s
     raw_regions = data.get("regions", {})
     if not isinstance(raw_regions, dict):
         line, col = _line_of(text, "regions", None)
-        problems.append(error("price-file", "'regions' must be a table of [regions.NAME] sections", Span(origin, line, col, line, col + 7)))
+        problems.append(
+            error(
+                "price-file",
+                "'regions' must be a table of [regions.NAME] sections",
+                Span(origin, line, col, line, col + 7),
+            )
+        )
         raw_regions = {}
     for region, values in raw_regions.items():
         if not isinstance(values, dict):
             line, col = _line_of(text, region, "regions")
-            problems.append(error("price-file", f"'regions.{region}' must be a table of prices, [regions.{region}]", Span(origin, line, col, line, col + len(region))))
+            problems.append(
+                error(
+                    "price-file",
+                    f"'regions.{region}' must be a table of prices, [regions.{region}]",
+                    Span(origin, line, col, line, col + len(region)),
+                )
+            )
             continue
         regions[region] = _values(text, origin, values, f"regions.{region}", known, problems)
     return PriceTable(base, regions), problems
 
 
-def _values(text: str, origin: str, raw: Mapping[str, Any], section: str | None, known: Mapping[str, Price] | None, problems: list[Diagnostic]) -> dict[str, Price]:
+def _values(
+    text: str,
+    origin: str,
+    raw: Mapping[str, Any],
+    section: str | None,
+    known: Mapping[str, Price] | None,
+    problems: list[Diagnostic],
+) -> dict[str, Price]:
     out: dict[str, Price] = {}
     # A report names the file and, for a one-region price, its section.
     price_origin = origin if section is None or section == "prices" else f"{origin} [{section}]"
@@ -132,11 +164,24 @@ def _values(text: str, origin: str, raw: Mapping[str, Any], section: str | None,
         span = Span(origin, line, col, line, col + len(key))
         if known is not None and key not in known:
             hint = did_you_mean(key, known)
-            problems.append(error("price-file", f"unknown price '{key}'", span, f"did you mean '{hint}'?" if hint else "see the bundled table for the keys"))
+            problems.append(
+                error(
+                    "price-file",
+                    f"unknown price '{key}'",
+                    span,
+                    f"did you mean '{hint}'?" if hint else "see the bundled table for the keys",
+                )
+            )
             continue
         amount = _decimal(value)
         if amount is None:
-            problems.append(error("price-file", f"price '{key}' must be a non-negative number, not {_toml(value)}", span))
+            problems.append(
+                error(
+                    "price-file",
+                    f"price '{key}' must be a non-negative number, not {_toml(value)}",
+                    span,
+                )
+            )
             continue
         out[key] = Price(key, amount, price_origin)
     return out

@@ -12,7 +12,11 @@ from netdraft.sim.trace import Query
 
 
 def parse_query(
-    network: Network, source: str, destination: str, protocol: str | None = None, port: str | None = None
+    network: Network,
+    source: str,
+    destination: str,
+    protocol: str | None = None,
+    port: str | None = None,
 ) -> Query | list[Diagnostic]:
     """Read a query the way an ``expect`` line reads it.
 
@@ -29,7 +33,11 @@ def parse_query(
     proto = protocol or "icmp"
     text = f"expect {source} -> {destination} {proto}{' ' + port if port else ''} allow\n"
     tree, problems = parse(text, "<query>")
-    if tree is None or len(tree.statements) != 1 or not isinstance(tree.statements[0], ExpectPathDecl):
+    if (
+        tree is None
+        or len(tree.statements) != 1
+        or not isinstance(tree.statements[0], ExpectPathDecl)
+    ):
         where = Span("<query>", 1, 1, 1, 1)
         return problems or [error("bad-query", f"cannot read the query '{text.strip()}'", where)]
     decl = tree.statements[0]
@@ -47,11 +55,23 @@ def parse_query(
     if decl.protocol.port is not None:
         low, _, high = decl.protocol.port.text.partition("-")
         if high or not protocol_value.has_ports or not 0 <= int(low) <= 65535:
-            found.append(error("bad-port", f"'{decl.protocol.port.text}' is not one destination port for {protocol_value.value}", decl.protocol.port.span))
+            found.append(
+                error(
+                    "bad-port",
+                    f"'{decl.protocol.port.text}' is not one destination port for {protocol_value.value}",
+                    decl.protocol.port.span,
+                )
+            )
         else:
             port_value = int(low)
     elif protocol_value.has_ports:
-        found.append(error("bad-port", f"a {protocol_value.value} query needs a destination port", decl.protocol.span))
+        found.append(
+            error(
+                "bad-port",
+                f"a {protocol_value.value} query needs a destination port",
+                decl.protocol.span,
+            )
+        )
     if found:
         return found
     return Query(places[0], places[1], protocol_value, port_value)

@@ -1,4 +1,4 @@
-"""The check stage: run `expect` lines and `flow`s against the simulator, as diagnostics."""
+"""Expectations: run `expect` lines and `flow`s against the simulator, as diagnostics."""
 
 from __future__ import annotations
 
@@ -77,7 +77,15 @@ def run_expectations(network: m.Network, prices: PriceTable) -> tuple[list[Diagn
         if not ok:
             what = f"flow '{exp.subject}'" if exp.subject else "the monthly total"
             problem = f"{what} costs {cents(actual)} USD a month, expected {exp.operator.value} {exp.amount}"
-            found.append(error("expect-failed", f"expectation does not hold: {problem}", exp.span, problem, _cost_notes(report, exp)))
+            found.append(
+                error(
+                    "expect-failed",
+                    f"expectation does not hold: {problem}",
+                    exp.span,
+                    problem,
+                    _cost_notes(report, exp),
+                )
+            )
     for flow in network.flows.values():
         t = trace_flow(network, flow)
         if not t.allowed:
