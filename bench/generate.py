@@ -132,7 +132,9 @@ def _vpc_lines(vpc: Vpc, tgw: str, instances_per_subnet: int, rng: random.Random
     yield "      ingress tcp 22 from bastion"
     yield f"      ingress icmp from {vpc.cidr}"
     for _peering, peer in vpc.peerings:
-        yield f"      ingress tcp 8080 from {peer.name}.app"
+        # AWS references a peer's group only within one region; across regions, its CIDR.
+        source = f"{peer.name}.app" if peer.region == vpc.region else peer.cidr
+        yield f"      ingress tcp 8080 from {source}"
     yield "      egress all to 0.0.0.0/0"
     yield "    }"
     yield "    security-group db {"

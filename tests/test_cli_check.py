@@ -80,10 +80,30 @@ def test_misuse_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> 
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_not_utf8_is_a_diagnostic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["fmt"], ["fmt", "--check"], ["cost"], ["path", "{}", "a", "b"]],
+    ids=["check", "fmt", "fmt-check", "cost", "path"],
+)
+def test_not_utf8_is_a_diagnostic(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "latin1.nd"
     path.write_bytes(b'title "caf\xe9"\n')
-    code, output = run(["check", str(path)], capsys)
+    argv = [command[0], str(path), *command[1:]] if "{}" not in command else command
+    argv = [str(path) if word == "{}" else word for word in argv]
+    code, output = run(argv, capsys)
     assert code == 1, output
-    assert "error[encoding]" in output
+    assert f"{path}:1:1: error[encoding]" in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("command", [["check"], ["fmt", "--check"]], ids=["check", "fmt"])
+def test_a_utf8_byte_order_mark_is_not_text(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bom.nd"
+    path.write_bytes(b"\xef\xbb\xbf" + CLEAN.encode("utf-8"))
+    code, output = run([command[0], str(path), *command[1:]], capsys)
+    assert code == 0, output
+    assert "error[" not in output

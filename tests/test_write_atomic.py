@@ -43,3 +43,12 @@ def test_failure_leaves_the_old_file_and_no_temporary(
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["c.md"]
+
+
+def test_a_folder_in_the_way_is_named_not_the_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "out.svg"
+    target.mkdir()
+    with pytest.raises(IsADirectoryError) as info:
+        write_atomic(target, "x")
+    assert info.value.filename == str(target)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.svg"]

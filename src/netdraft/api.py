@@ -54,21 +54,27 @@ def compile(text: str, path: str = "<input>") -> Compiled:
     return Compiled(path, text, network, tuple(problems))
 
 
-def load(path: str | Path) -> Compiled:
-    """Read and compile a file (decoding errors become a diagnostic, not an exception)."""
-    p = Path(path)
-    data = p.read_bytes()
+def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
+    """A ``.nd`` file's text, or the ``encoding`` diagnostic when it is not UTF-8.
+
+    A leading byte order mark (as some editors write UTF-8) is not part of the text.
+    """
+    data = Path(path).read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        from netdraft.dsl.diagnostics import error
-        from netdraft.model.values import Span
-
         line = data[: exc.start].count(b"\n") + 1
         span = Span(str(path), line, 1, line, 2)
-        return Compiled(
-            str(path), "", None, (error("encoding", f"the file is not UTF-8: {exc.reason}", span),)
-        )
+        return None, error("encoding", f"the file is not UTF-8: {exc.reason}", span)
+    return text.removeprefix("\ufeff"), None
+
+
+def load(path: str | Path) -> Compiled:
+    """Read and compile a file (decoding errors become a diagnostic, not an exception)."""
+    text, problem = read_source(path)
+    if text is None:
+        assert problem is not None
+        return Compiled(str(path), "", None, (problem,))
     return compile(text, str(path))
 
 
@@ -231,10 +237,13 @@ def render(
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write a file so that readers see the old or the new content, never half of it."""
+    import errno
     import os
     import tempfile
 
     target = Path(path)
+    if target.is_dir():  # else the error would name the temporary file
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

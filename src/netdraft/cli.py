@@ -50,7 +50,11 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     from netdraft.dsl.fmt import format_text
 
     path = _existing(args.file)
-    text = path.read_text("utf-8")
+    text, problem = api.read_source(path)
+    if text is None:
+        assert problem is not None
+        print(render_all([problem], {str(path): ""}), file=sys.stderr)
+        return EXIT_ERRORS
     formatted, diagnostics = format_text(text, str(path))
     if formatted is None:
         print(render_all(diagnostics, {str(path): text}), file=sys.stderr)

@@ -293,6 +293,101 @@ INLINE_CASES = [
         7,
         "2001:db8::4",
     ),
+    (
+        "sg-reference-other-region",
+        nd("""
+            region us-east-1 {
+              vpc a 10.1.0.0/16 {
+                security-group app { ingress tcp 443 from b.web }
+              }
+            }
+            region us-west-2 {
+              vpc b 10.2.0.0/16 { security-group web { } }
+            }
+            peering ab a <-> b
+        """),
+        ERROR,
+        "sg-reference",
+        3,
+        "in another region",
+    ),
+    (
+        "sg-reference-not-joined",
+        nd("""
+            region us-east-1 {
+              vpc a 10.1.0.0/16 {
+                security-group app { egress tcp 443 to b.web }
+              }
+              vpc b 10.2.0.0/16 { security-group web { } }
+            }
+        """),
+        ERROR,
+        "sg-reference",
+        3,
+        "no peering or transit gateway joins",
+    ),
+    (
+        "ipv4-route-to-egress-only-gateway",
+        nd("""
+            region us-east-1 {
+              vpc v 10.0.0.0/16 {
+                ipv6 2001:db8::/56
+                egress-only-gateway eigw
+                subnet s 10.0.0.0/24 az us-east-1a ipv6 2001:db8::/64
+                route-table rt { route ::/0 via eigw; route 0.0.0.0/0 via eigw; associate s }
+              }
+            }
+        """),
+        ERROR,
+        "route-target",
+        6,
+        "carries IPv6 only, not 0.0.0.0/0",
+    ),
+    (
+        "subnet-too-small-with-tgw-attachment",
+        nd("""
+            region us-east-1 {
+              vpc v 10.0.0.0/16 {
+                subnet s 10.0.0.0/29 az us-east-1a
+                instance a in s
+                instance b in s
+                instance c in s
+              }
+              transit-gateway tgw { attach v subnets s }
+            }
+        """),
+        ERROR,
+        "subnet-too-small",
+        3,
+        "3 usable addresses for 4 network interfaces",
+    ),
+    (
+        "reserved-address-future-use",
+        nd("""
+            region us-east-1 {
+              vpc main 10.0.0.0/16 {
+                subnet a 10.0.1.0/24 az us-east-1a
+                instance app in a ip 10.0.1.3
+              }
+            }
+        """),
+        ERROR,
+        "reserved-address",
+        4,
+        "10.0.1.3 is reserved in subnet 'a' (10.0.1.0/24): the address AWS reserves for future use",
+    ),
+    (
+        "unclosed-block",  # '}' is named first, not cut off after eight other words
+        nd("""
+            region us-east-1 {
+              vpc v 10.0.0.0/16 {
+                subnet a 10.0.0.0/24 az us-east-1a
+        """),
+        ERROR,
+        "syntax",
+        3,
+        "the file ends inside a block: expected '}'",
+    ),
 ]
 
 
@@ -346,3 +441,20 @@ def test_every_problem_of_a_file_is_reported_in_one_run() -> None:
     found = sorted((d.span.line, d.code) for d in compiled.diagnostics if d.is_error)
     assert found == [(4, "duplicate-name"), (5, "subnet-outside-vpc"), (6, "unknown-name")]
     assert not compiled.ok
+
+
+def test_attachment_of_a_subnet_whose_cidr_is_wrong_does_not_crash() -> None:
+    # Found by the property test: the default attachment subnet had no model to point to.
+    text = nd("""
+        region us-east-1 {
+          vpc b 10.0.0.0/16 {
+            subnet a 10.0.0.0/33 az us-east-1a
+          }
+          transit-gateway t {
+            attach b
+          }
+        }
+    """)
+    compiled = api.compile(text, "tgw.nd")
+    assert not compiled.ok
+    assert [d.code for d in compiled.diagnostics if d.is_error] == ["bad-cidr"]

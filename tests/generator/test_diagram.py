@@ -230,6 +230,16 @@ def test_flow_is_drawn_along_its_path_with_its_cost() -> None:
     assert 'label="updates · $14.40/mo"' in dot
 
 
+@pytest.mark.parametrize(
+    ("cost", "label"),
+    [("0.225", "updates · $0.23/mo"), ("9E+30", "updates · $" + "9" + ",000" * 10 + ".00/mo")],
+    ids=["half-up-as-netdraft-cost", "huge"],
+)
+def test_flow_cost_label_is_rounded_like_the_cost_report(cost: str, label: str) -> None:
+    view = build_view(network("01"), [FlowPath("updates", flow_trace(), Decimal(cost))])
+    assert next(e.label for e in view.edges if e.kind is EdgeKind.FLOW) == label
+
+
 def test_denied_flow_is_dashed_and_says_why() -> None:
     hops = (
         Hop(HopKind.INSTANCE, "app-1", vpc="demo"),

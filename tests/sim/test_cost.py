@@ -625,6 +625,9 @@ def test_total_adds_flows_and_hourly_exactly() -> None:
         ("14.4", "14.40"),
         ("0", "0.00"),
         ("1234.5650", "1234.57"),
+        # more digits than the decimal context holds (a huge volume): no InvalidOperation
+        ("9E+45", "9" + "0" * 45 + ".00"),
+        ("123456789012345678901234567890.125", "123456789012345678901234567890.13"),
     ],
 )
 def test_cents_rounds_half_up(exact: str, shown: str) -> None:

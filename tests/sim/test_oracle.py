@@ -262,7 +262,17 @@ def networks(draw: st.DrawFn) -> Net:
     cidrs = ["0.0.0.0/0", "10.0.0.0/8", *PUBLIC_CIDRS]
     cidrs += [c for _v, c, _i, subnets, _g in shapes for c in (c, *(s.cidr for s in subnets))]
     cidrs += [f"{i.ip}/32" for i in every] + [f"{i.public}/32" for i in every if i.public]
-    group_refs = [f"{vpc}.{g}" for vpc, _c, _i, _s, groups in shapes for g in groups]
+    # A rule may name a group of its own VPC or of a peered one (AWS refuses any other).
+    joined = {frozenset((p.a, p.b)) for p in peerings}
+    group_refs = {
+        vpc: [
+            f"{other}.{g}"
+            for other, _c, _i, _s, groups in shapes
+            if other == vpc or frozenset((vpc, other)) in joined
+            for g in groups
+        ]
+        for vpc, _c, _i, _s, _g in shapes
+    }
 
     # Half of the draws are broad, so that paths get far enough to meet the next check.
     some_cidr = st.sampled_from(["0.0.0.0/0", "10.0.0.0/8"]) | st.sampled_from(cidrs)
@@ -271,9 +281,9 @@ def networks(draw: st.DrawFn) -> Net:
     def ports_for(protocol: str) -> Ports:
         return draw(some_ports) if protocol in ("tcp", "udp") else None
 
-    def sg_rule(own: list[str]) -> SgRule:
+    def sg_rule(own: list[str], vpc: str) -> SgRule:
         protocol = draw(st.sampled_from(PROTOCOLS))
-        peer = draw(some_cidr | st.sampled_from(own) | st.sampled_from(group_refs))
+        peer = draw(some_cidr | st.sampled_from(own) | st.sampled_from(group_refs[vpc]))
         if peer in own:
             peer = f"{peer[: peer.index('-')]}.{peer}"
         return SgRule(protocol, ports_for(protocol), peer)
@@ -295,10 +305,10 @@ def networks(draw: st.DrawFn) -> Net:
         security_groups = tuple(
             Group(
                 g,
-                tuple(sg_rule(groups) for _ in range(draw(st.integers(0, 3)))),
+                tuple(sg_rule(groups, vpc) for _ in range(draw(st.integers(0, 3)))),
                 None
                 if draw(st.booleans())
-                else tuple(sg_rule(groups) for _ in range(draw(st.integers(1, 2)))),
+                else tuple(sg_rule(groups, vpc) for _ in range(draw(st.integers(1, 2)))),
             )
             for g in groups
         )

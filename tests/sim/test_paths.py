@@ -277,25 +277,34 @@ region us-east-1 {
     subnet app-b 10.20.2.0/24 az us-east-1b
     subnet nat-a 10.20.3.0/24 az us-east-1a
     subnet hub-priv 10.20.4.0/24 az us-east-1a
+    subnet nat-pub 10.20.5.0/24 az us-east-1a
+    subnet hub-q 10.20.6.0/24 az us-east-1a
+    internet-gateway igw
     nat-gateway pnat in nat-a private
+    nat-gateway pubnat in nat-pub
     route-table rt {
       route 10.0.0.0/8 via tgw
       route 192.168.0.0/16 via tgw
       associate tgw-a app-a app-b nat-a
     }
     route-table via-pnat { route 10.21.0.0/16 via pnat; route 10.0.0.0/8 via tgw; associate hub-priv }
+    route-table nat-pub { route 0.0.0.0/0 via igw; route 10.0.0.0/8 via tgw; associate nat-pub }
+    route-table via-pubnat { route 10.21.0.0/16 via pubnat; associate hub-q }
     security-group open { ingress all from 0.0.0.0/0 }
     instance hub-a in app-a sg open
     instance hub-b in app-b sg open
     instance hub-p in hub-priv sg open
+    instance hub-q in hub-q sg open
   }
   vpc spoke1 10.21.0.0/16 {
     subnet s1 10.21.1.0/24 az us-east-1a
     route-table rt { route 0.0.0.0/0 via tgw; associate s1 }
     security-group open { ingress all from 10.0.0.0/8; ingress all from 192.168.0.0/16 }
     security-group from-pnat { ingress tcp 443 from 10.20.3.0/24 }
+    security-group from-pubnat { ingress tcp 443 from 10.20.5.0/24 }
     instance sp1 in s1 sg open
     instance sp1-pnat in s1 sg from-pnat
+    instance sp1-pubnat in s1 sg from-pubnat
   }
   vpc spoke2 10.22.0.0/16 {
     subnet s1 10.22.1.0/24 az us-east-1a
@@ -332,6 +341,40 @@ site dc 192.168.0.0/16 {
   host dc-host 192.168.5.5
 }
 vpn dc-vpn tgw <-> cgw bgp
+"""
+
+# A gateway endpoint serves only its own VPC: not a spoke behind a transit gateway, nor a
+# peer (AWS: "endpoint connections cannot be extended out of a VPC").
+NETWORKS["tgw-endpoint"] = """
+region us-east-1 {
+  vpc hub 10.40.0.0/16 {
+    subnet tgw-a 10.40.255.0/28 az us-east-1a
+    subnet app 10.40.1.0/24 az us-east-1a
+    route-table tgw-rt { route 10.41.0.0/16 via tgw; associate tgw-a app }
+    endpoint s3gw gateway s3 route-tables tgw-rt
+    security-group open { }
+    instance h in app sg open
+  }
+  vpc spoke 10.41.0.0/16 {
+    subnet s 10.41.1.0/24 az us-east-1a
+    route-table rt { route 0.0.0.0/0 via tgw; associate s }
+    security-group open { }
+    instance sp in s sg open
+  }
+  vpc peer 10.42.0.0/16 {
+    subnet s 10.42.1.0/24 az us-east-1a
+    route-table rt { route 0.0.0.0/0 via hp; associate s }
+    security-group open { }
+    instance pp in s sg open
+  }
+  transit-gateway tgw {
+    attach hub subnets tgw-a
+    attach spoke subnets s
+    route-table spokes { associate spoke; route 0.0.0.0/0 via hub }
+    route-table hub-rt { associate hub; propagate spoke }
+  }
+}
+peering hp hub <-> peer
 """
 
 # A VPN with static prefixes that miss a host, and a subnet that forgot propagation.
@@ -533,6 +576,14 @@ CASES: list[Case] = [
     ("tgw", "hub-p", "sp1-pnat", "tcp", 443, ALLOW, None, "pnat"),  # seen from the NAT's subnet
     ("tgw", "hub-p", "sp1", "tcp", 443, ALLOW, None, "pnat"),
     ("tgw", "hub-a", "sp1-pnat", "tcp", 443, DENY, "SG_INGRESS_MISMATCH", None),
+    # A public NAT gateway routed to a transit gateway sends from its private address;
+    # only the internet gateway maps it to the Elastic IP.
+    ("tgw", "hub-q", "sp1-pubnat", "tcp", 443, ALLOW, None, "pubnat"),
+    ("tgw", "hub-q", "sp1-pnat", "tcp", 443, DENY, "SG_INGRESS_MISMATCH", None),
+    # -- a gateway endpoint is not reachable from outside its VPC
+    ("tgw-endpoint", "h", "s3", "tcp", 443, ALLOW, None, "s3gw"),
+    ("tgw-endpoint", "sp", "s3", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    ("tgw-endpoint", "pp", "s3", "tcp", 443, DENY, "PEERING_NOT_TRANSITIVE", None),
     # -- site-to-site VPN with static prefixes
     ("vpn", "app", "carried", "tcp", 22, ALLOW, None, "office-vpn"),
     ("vpn", "carried", "app", "tcp", 22, ALLOW, None, "vgw"),
@@ -551,6 +602,10 @@ CASES: list[Case] = [
     ("ipv6", "job", "1.1.1.1", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
     ("ipv6", "job", "site", "tcp", 443, DENY, "SG_INGRESS_MISMATCH", None),  # by name: IPv4
     ("ipv6", "job", "2600:1f18:aa00:2::4", "tcp", 443, ALLOW, None, None),  # site's IPv6
+    # the protocol chooses the address family: ICMP is IPv4's, ICMPv6 IPv6's
+    ("ipv6", "job", "2606:4700::1111", "icmpv6", None, ALLOW, None, "eigw"),
+    ("ipv6", "job", "2606:4700::1111", "icmp", None, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    ("public", "client", "internet", "icmpv6", None, DENY, "NO_ROUTE_TO_DESTINATION", None),
     # -- public and Elastic IPs
     ("public", "198.51.100.1", "54.20.0.1", "tcp", 443, DENY, "SG_INGRESS_MISMATCH", None),
     ("public", "client", "54.20.0.1", "tcp", 443, ALLOW, None, "igw-b"),  # SG sees 54.10.0.1

@@ -468,6 +468,9 @@ class Compiler:
             for name, subnet in scope.subnets.items():
                 azs.setdefault(subnet.az.text, name)
             subnets = list(azs.values())
+        # A subnet whose CIDR did not compile is not in the model (its error is reported).
+        built = self.built_vpcs[vpc].subnets if vpc in self.built_vpcs else {}
+        subnets = [name for name in subnets if name in built]
         return m.TgwAttachment(vpc, m.AttachmentKind.VPC, tuple(subnets), item.span)
 
     def build_tgw_table(
@@ -755,6 +758,14 @@ class VpcBuilder:
                     else m.RouteTarget(m.TargetKind.BLACKHOLE)
                 )
                 if dest is None or target is None:
+                    continue
+                if target.kind is m.TargetKind.EGRESS_ONLY_GATEWAY and dest.version == 4:
+                    self.c.err(
+                        "route-target",
+                        f"egress-only gateway '{target.name}' carries IPv6 only, not {dest}",
+                        item.span,
+                        "route IPv4 to an internet gateway or a NAT gateway",
+                    )
                     continue
                 if dest in seen:
                     self.c.err(
@@ -1122,7 +1133,7 @@ class VpcBuilder:
                 0: "network address",
                 1: "VPC router",
                 2: "DNS server",
-                3: "reserved for future use",
+                3: "address AWS reserves for future use",
             }.get(offset, "broadcast address")
             self.c.err(
                 "reserved-address",

@@ -338,7 +338,7 @@ def _token_words(token: Token) -> str:
     if token.type == "_EOS":
         return "the end of the line" if token.value != ";" else "';'"
     if token.type == "$END":
-        return "the end of the file"
+        return "end of file"
     return f"'{token.value}'"
 
 
@@ -422,11 +422,16 @@ def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
         friendly = _friendly(exc)
         # ``accepts`` (what the parser really accepts here) is sharper than ``expected``,
         # which LALR state merging can widen.
-        expected = _expected_words(set(getattr(exc, "accepts", None) or exc.expected))
+        accepted = set(getattr(exc, "accepts", None) or exc.expected)
+        expected = _expected_words(accepted - {"RBRACE"} if token.type == "$END" else accepted)
         if token.type == "_EOS" and token.value != ";":
             # A statement cut short at the end of its line: point just after its last word.
             label = friendly or f"expected {expected}"
             message = f"the statement ends too early: expected {expected}"
+        elif token.type == "$END" and "RBRACE" in accepted:
+            # Most often a block left open: say so, whatever else would also fit here.
+            label = friendly or f"expected '}}' or {expected}"
+            message = "the file ends inside a block: expected '}'"
         else:
             label = friendly or f"expected {expected}"
             message = f"unexpected {_token_words(token)}"

@@ -117,6 +117,34 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
                 )
 
 
+def attachment_capacity(net: m.Network) -> Iterator[Diagnostic]:
+    """``subnet-too-small`` counting transit gateway attachments too: each takes an address
+    in every subnet it is attached with (the compiler counts the other interfaces)."""
+    attached: dict[tuple[str, str], int] = {}
+    for tgw in net.transit_gateways.values():
+        for att in tgw.attachments.values():
+            if att.kind is m.AttachmentKind.VPC:
+                for name in att.subnets:
+                    attached[(att.name, name)] = attached.get((att.name, name), 0) + 1
+    for (vpc_name, name), tgws in attached.items():
+        vpc = net.vpcs[vpc_name]
+        s = vpc.subnets[name]
+        others = sum(1 for i in vpc.instances.values() if i.subnet == name)
+        others += sum(1 for n in vpc.nat_gateways.values() if n.subnet == name)
+        others += sum(
+            1
+            for e in vpc.endpoints.values()
+            if e.kind is m.EndpointKind.INTERFACE and name in e.subnets
+        )
+        if others <= s.usable < others + tgws:  # else already reported, or room enough
+            yield error(
+                "subnet-too-small",
+                f"subnet '{name}' ({s.cidr}) has {max(0, s.usable)} usable addresses for {others + tgws} network interfaces, {tgws} of them for transit gateway attachments",
+                _subnet_span(s),
+                "a transit gateway attachment takes one address in each of its subnets",
+            )
+
+
 def routes(net: m.Network) -> Iterator[Diagnostic]:
     for vpc in net.vpcs.values():
         own: list[IPv4Network | IPv6Network] = list(vpc.all_cidrs())
@@ -172,6 +200,39 @@ def peerings(net: m.Network) -> Iterator[Diagnostic]:
                 break
 
 
+def group_references(net: m.Network) -> Iterator[Diagnostic]:
+    """A rule may name another VPC's group only across a peering (or a transit gateway)
+    in the same region, as AWS allows (VPC peering guide, "reference peer security groups")."""
+    peered = {frozenset((p.a, p.b)) for p in net.peerings.values()}
+    attached = [
+        {a.name for a in t.attachments.values() if a.kind is m.AttachmentKind.VPC}
+        for t in net.transit_gateways.values()
+    ]
+    for vpc in net.vpcs.values():
+        for group in vpc.security_groups.values():
+            for rule in (*group.ingress, *group.egress):
+                peer = rule.peer
+                if not isinstance(peer, m.GroupPeer) or peer.vpc == vpc.name:
+                    continue
+                other = net.vpcs[peer.vpc]
+                if other.region != vpc.region:
+                    yield error(
+                        "sg-reference",
+                        f"security group '{group.name}' of vpc '{vpc.name}' ({vpc.region}) names group '{peer.vpc}.{peer.group}' of a VPC in {other.region}",
+                        rule.span,
+                        f"AWS cannot reference a group in another region: use the CIDR of vpc '{peer.vpc}'",
+                    )
+                elif frozenset((vpc.name, peer.vpc)) not in peered and not any(
+                    {vpc.name, peer.vpc} <= names for names in attached
+                ):
+                    yield error(
+                        "sg-reference",
+                        f"security group '{group.name}' of vpc '{vpc.name}' names group '{peer.vpc}.{peer.group}', but no peering or transit gateway joins the two VPCs",
+                        rule.span,
+                        f"peer vpc '{vpc.name}' with vpc '{peer.vpc}', or use a CIDR",
+                    )
+
+
 def acl_rules(net: m.Network) -> Iterator[Diagnostic]:
     low, high = ACL_RULE_RANGE
     for vpc in net.vpcs.values():
@@ -198,7 +259,16 @@ def acl_rules(net: m.Network) -> Iterator[Diagnostic]:
                         seen[rule.number] = rule
 
 
-RULES: tuple[Rule, ...] = (vpc_cidrs, subnets, routes, nat_gateways, peerings, acl_rules)
+RULES: tuple[Rule, ...] = (
+    vpc_cidrs,
+    subnets,
+    attachment_capacity,
+    routes,
+    nat_gateways,
+    peerings,
+    group_references,
+    acl_rules,
+)
 
 
 def validate(network: m.Network) -> list[Diagnostic]:

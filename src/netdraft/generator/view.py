@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from netdraft.model import network as m
 from netdraft.model.values import IPAddress
+from netdraft.sim.cost import cents
 from netdraft.sim.trace import Hop, HopKind, Leg, Query, Trace
 
 if TYPE_CHECKING:
@@ -281,7 +282,8 @@ def _subnet_key(subnet: m.Subnet, public: bool) -> tuple[int, int, int, str]:
 
 
 def _money(amount: Decimal) -> str:
-    return f"${amount.quantize(Decimal('0.01')):,}/mo"
+    # Rounded as every other figure (half up), so the diagram agrees with `netdraft cost`.
+    return f"${cents(amount):,}/mo"
 
 
 def _query_text(query: Query) -> str:

@@ -25,7 +25,7 @@ the table means something.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from netdraft.model import network as m
 from netdraft.model.values import HOURS_PER_MONTH
@@ -37,8 +37,10 @@ CENT = Decimal("0.01")
 
 
 def cents(amount: Decimal) -> Decimal:
-    """An amount rounded to the cent, half up, as invoices round."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    """An amount rounded to the cent, half up, as invoices round (however large it is)."""
+    with localcontext() as context:
+        context.prec = max(context.prec, amount.adjusted() + 3)
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from netdraft.sim.ports import EPHEMERAL_PORTS, PortSet
 from netdraft.sim.trace import Hop, HopKind, Leg, Query, Step, Trace
 
 K = m.TargetKind
+_ICMP_FAMILY = {Protocol.ICMP: 4, Protocol.ICMPV6: 6}
 MAX_HOPS = 64  # a routing loop is cut off here
 
 
@@ -88,10 +89,22 @@ class _Nat:
 
 
 class _Drop(Exception):
-    def __init__(self, code: DropCode, reason: str) -> None:
+    def __init__(self, code: DropCode, reason: str, place: m.Place | None = None) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.place = place  # an endpoint that cannot take part, when known
+
+
+#: The hop an endpoint of a query is, when it drops the connection before any other.
+_PLACE_HOPS = {
+    m.PlaceKind.INSTANCE: HopKind.INSTANCE,
+    m.PlaceKind.HOST: HopKind.HOST,
+    m.PlaceKind.NAT_GATEWAY: HopKind.NAT_GATEWAY,
+    m.PlaceKind.VPC_ADDRESS: HopKind.VPC_ADDRESS,
+    m.PlaceKind.INTERNET: HopKind.INTERNET,
+    m.PlaceKind.SERVICE: HopKind.SERVICE,
+}
 
 
 @dataclass
@@ -218,7 +231,21 @@ class Simulator:
     # ---- endpoints --------------------------------------------------------------------
 
     def _attempts(self, q: Query) -> Iterator[tuple[_End | _Drop, _End | _Drop]]:
-        versions = self._versions(q)
+        # ICMP is IPv4's and ICMPv6 IPv6's: the protocol chooses the address family.
+        family = _ICMP_FAMILY.get(q.protocol)
+        if family is not None:
+            for place in (q.source, q.destination):
+                written = parse_address(place.text)
+                if written is not None and written.version != family:
+                    other = "icmpv6" if family == 4 else "icmp"
+                    drop = _Drop(
+                        DropCode.NO_ROUTE_TO_DESTINATION,
+                        f"{q.protocol.value} is an IPv{family} protocol and {written} an IPv{written.version} address: use {other}",
+                        place,
+                    )
+                    yield drop, drop
+                    return
+        versions = [family] if family is not None else self._versions(q)
         for version in versions:
             for src in self._ends(q.source, version, q.destination, False):
                 for dst in self._ends(q.destination, version, q.source, True):
@@ -368,8 +395,23 @@ class Simulator:
                 destination_address=str(dst_address) if dst_address is not None else "",
             )
 
-        for end in (src, dst):
+        for end, place in ((src, q.source), (dst, q.destination)):
             if isinstance(end, _Drop):
+                # The endpoint itself is the first hop, and the one that drops.
+                at = end.place or place
+                vpc = self.net.vpcs.get(at.vpc)
+                inst = (
+                    vpc.instances.get(at.name) if vpc and at.kind is m.PlaceKind.INSTANCE else None
+                )
+                fwd.hop(
+                    _PLACE_HOPS[at.kind],
+                    at.name or at.text,
+                    at.vpc,
+                    vpc.region if vpc else "",
+                    vpc.subnets[inst.subnet].az if vpc and inst else "",
+                    at.site,
+                )
+                fwd.steps.append(Step("endpoint", "dropped", end.reason, None, False))
                 return done(m.Verdict.DENY, end.code, Leg.FORWARD, end.reason)
         assert isinstance(src, _End) and isinstance(dst, _End)
         try:
@@ -560,6 +602,15 @@ class Simulator:
             ep = vpc.endpoints[target.name]
             if ep.kind is m.EndpointKind.GATEWAY:
                 w.hop(HopKind.ENDPOINT, ep.name, vpc.name, vpc.region)
+                if via:
+                    # AWS: endpoint connections cannot be extended out of a VPC.
+                    w.fail(
+                        f"gateway endpoint {ep.name}",
+                        f"traffic from a {'transit gateway' if via == 'tgw' else via} cannot use it",
+                        self._no_route(w),
+                        f"gateway endpoint '{ep.name}' serves only traffic from inside vpc '{vpc.name}', not traffic that came over a {'transit gateway' if via == 'tgw' else via}",
+                        ep.span,
+                    )
                 w.step(f"gateway endpoint {ep.name}", "forwarded", f"to {ep.service}", ep.span)
                 if w.forward:
                     w.crossed_endpoint = ep.name
@@ -832,7 +883,10 @@ class Simulator:
                 DropCode.NO_RETURN_ROUTE,
                 f"the reply is routed to NAT gateway '{nat.name}' instead of back the way the request came",
             )
-        outside: Addr = nat.ip if nat.private else PublicAddr(vpc.name, nat.name, nat.eip)
+        # Public or private, a NAT gateway sends from its private address: towards the
+        # internet the internet gateway maps it to the Elastic IP; towards a transit gateway
+        # or a VPN it stays private (a public NAT gateway may route there too).
+        outside: Addr = nat.ip
         w.step(f"nat gateway {nat.name}", "translated", f"source {pkt.src} → {outside}", nat.span)
         w.nats.append(_Nat(nat.name, HopKind.NAT_GATEWAY, vpc.name, pkt.src, outside))
         out = Packet(outside, pkt.dst, pkt.service)
@@ -893,8 +947,26 @@ class Simulator:
             inst = (
                 vpc.instances.get(eni.name) if eni is not None and eni.kind == "instance" else None
             )
-            if inst is None or not inst.has_public_ip:
-                who = f"instance '{inst.name}'" if inst else str(src)
+            # A public NAT gateway translates to its private address; the internet gateway
+            # maps that to its Elastic IP, as it does an instance's.
+            nat = (
+                vpc.nat_gateways.get(eni.name)
+                if eni is not None and eni.kind == "nat-gateway"
+                else None
+            )
+            public: PublicAddr | None = None
+            if inst is not None and inst.has_public_ip:
+                public = PublicAddr(vpc.name, inst.name, inst.public_ip)
+            elif nat is not None and not nat.private:
+                public = PublicAddr(vpc.name, nat.name, nat.eip)
+            if public is None:
+                who = (
+                    f"instance '{inst.name}'"
+                    if inst
+                    else f"private NAT gateway '{nat.name}'"
+                    if nat
+                    else str(src)
+                )
                 w.fail(
                     f"internet gateway {igw.name}",
                     f"{who} has no public IPv4 address",
@@ -902,8 +974,7 @@ class Simulator:
                     f"{who} has no public IPv4 address, so internet gateway '{igw.name}' cannot carry its traffic",
                     igw.span,
                 )
-            assert inst is not None
-            public = PublicAddr(vpc.name, inst.name, inst.public_ip)
+            assert public is not None
             w.step(
                 f"internet gateway {igw.name}", "translated", f"source {src} → {public}", igw.span
             )
