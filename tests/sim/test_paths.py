@@ -343,6 +343,44 @@ site dc 192.168.0.0/16 {
 vpn dc-vpn tgw <-> cgw bgp
 """
 
+# The attachment subnet's ACL (AWS, "Network ACLs for transit gateways"): its inbound rules
+# see traffic from the VPC into the transit gateway, its outbound rules traffic from the
+# transit gateway to the VPC; neither applies to instances in the attachment subnet itself.
+NETWORKS["tgw-acl"] = """
+region us-east-1 {
+  vpc hub 10.50.0.0/16 {
+    subnet att 10.50.0.0/28 az us-east-1a
+    subnet app 10.50.1.0/24 az us-east-1a
+    subnet db  10.50.2.0/24 az us-east-1a
+    subnet web 10.50.3.0/24 az us-east-1a
+    route-table rt { route 10.60.0.0/16 via tgw; associate att app db web }
+    network-acl att-acl {
+      inbound  100 deny  all from 10.50.3.0/24
+      inbound  110 allow all from 0.0.0.0/0
+      outbound 100 deny  all to 10.50.2.0/24
+      outbound 110 allow all to 0.0.0.0/0
+      associate att
+    }
+    security-group open { ingress all from 10.0.0.0/8 }
+    instance att1 in att sg open
+    instance app1 in app sg open
+    instance db1 in db sg open
+    instance web1 in web sg open
+  }
+  vpc s1 10.60.0.0/16 {
+    subnet a 10.60.1.0/24 az us-east-1a
+    route-table rt { route 10.50.0.0/16 via tgw; associate a }
+    security-group open { ingress all from 10.0.0.0/8 }
+    instance s1a in a sg open
+  }
+  transit-gateway tgw {
+    attach hub subnets att
+    attach s1 subnets a
+    route-table main { associate hub s1; propagate hub s1 }
+  }
+}
+"""
+
 # A gateway endpoint serves only its own VPC: not a spoke behind a transit gateway, nor a
 # peer (AWS: "endpoint connections cannot be extended out of a VPC").
 NETWORKS["tgw-endpoint"] = """
@@ -563,6 +601,14 @@ CASES: list[Case] = [
     ("peering", "ha", "hd2", "tcp", 443, DENY, "NO_RETURN_ROUTE", None),
     ("peering", "hd2", "ha", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
     # -- transit gateway
+    # -- the transit gateway attachment subnet's network ACL
+    ("tgw-acl", "s1a", "app1", "tcp", 443, ALLOW, None, "tgw"),
+    ("tgw-acl", "s1a", "db1", "tcp", 443, DENY, "ACL_OUTBOUND_DENY", None),  # att outbound
+    ("tgw-acl", "db1", "s1a", "tcp", 443, DENY, "ACL_RETURN_DENY", None),  # the reply, same rule
+    ("tgw-acl", "web1", "s1a", "tcp", 443, DENY, "ACL_INBOUND_DENY", None),  # att inbound
+    ("tgw-acl", "s1a", "web1", "tcp", 443, DENY, "ACL_RETURN_DENY", None),
+    ("tgw-acl", "att1", "s1a", "tcp", 443, ALLOW, None, "tgw"),  # the attachment's own subnet
+    ("tgw-acl", "s1a", "att1", "tcp", 443, ALLOW, None, "tgw"),
     ("tgw", "sp1", "hub-a", "tcp", 443, ALLOW, None, "tgw"),
     ("tgw", "hub-a", "sp1", "tcp", 443, ALLOW, None, "tgw"),
     ("tgw", "sp1", "sp2", "tcp", 443, DENY, "BLACKHOLE_ROUTE", None),  # in the TGW route table

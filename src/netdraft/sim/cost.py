@@ -114,6 +114,7 @@ def leg_charges(
             add(what, key, region)
 
     region, az = "", ""  # where the data is, while it is inside AWS
+    past_tgw = False  # between a transit gateway and the next network interface
     eni_az = ""  # the AZ of the last network interface the data left (same-AZ transfer)
     for i, hop in enumerate(hops):
         prev = hops[i - 1] if i else None
@@ -181,8 +182,12 @@ def leg_charges(
             region = hop.region
         if kind in (HopKind.TRANSIT_GATEWAY, HopKind.INTERNET_GATEWAY, HopKind.EGRESS_ONLY_GATEWAY):
             az, eni_az = "", ""  # no AZ-to-AZ charge through these; their own charges cover them
+            past_tgw = kind is HopKind.TRANSIT_GATEWAY
+        elif past_tgw and kind is HopKind.SUBNET:
+            pass  # the transit gateway's own interfaces, up to the next network interface
         elif hop.az:
             az = hop.az
+            past_tgw = False
     return out
 
 

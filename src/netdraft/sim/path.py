@@ -1192,8 +1192,16 @@ class Simulator:
     def _tgw(
         self, w: _Walk, tgw: m.TransitGateway, attachment: str, az: str, pkt: Packet, dst: _End
     ) -> Packet:
-        w.hop(HopKind.TRANSIT_GATEWAY, tgw.name, region=tgw.region, az=az)
         att = tgw.attachments.get(attachment)
+        if att is not None and att.kind is m.AttachmentKind.VPC:
+            # AWS evaluates the attachment subnet's inbound rules on traffic into the
+            # transit gateway (its outbound rules on traffic out of it, below).
+            vpc = self.net.vpcs[att.name]
+            entry = next((vpc.subnets[s] for s in att.subnets if vpc.subnets[s].az == az), None)
+            if entry is not None:
+                w.hop(HopKind.SUBNET, entry.name, vpc.name, vpc.region, entry.az)
+                self._acl(w, vpc, entry, outbound=False, pkt=pkt)
+        w.hop(HopKind.TRANSIT_GATEWAY, tgw.name, region=tgw.region, az=az)
         if att is None:
             w.fail(
                 f"transit gateway {tgw.name}",
@@ -1283,6 +1291,11 @@ class Simulator:
                 "delivered",
                 f"into vpc '{vpc.name}' at subnet '{subnet.name}' (local route)",
             )
+            if into.name == subnet.name:
+                # Same subnet as the attachment: AWS evaluates neither of its ACL's rule sets.
+                return self._enter_subnet(w, vpc, into, pkt, dst, from_subnet=subnet)
+            w.hop(HopKind.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
+            self._acl(w, vpc, subnet, outbound=True, pkt=pkt)
             return self._enter_subnet(w, vpc, into, pkt, dst, from_subnet=None)
         return self._leave_subnet(w, vpc, subnet, pkt, dst, via="tgw")
 
