@@ -391,6 +391,23 @@ INLINE_CASES = [
 ]
 
 
+def test_via_a_rule_set_says_what_via_takes() -> None:
+    text = nd("""
+        region us-east-1 {
+          vpc v 10.0.0.0/16 {
+            subnet s 10.0.1.0/24 az us-east-1a
+            network-acl app-acl { associate s }
+            instance a in s
+            instance b in s
+          }
+        }
+        expect a -> b icmp allow via app-acl
+    """)
+    (d,) = [d for d in api.compile(text, "via.nd").diagnostics if d.is_error]
+    assert (d.code, d.span.line) == ("unknown-name", 9)
+    assert "'app-acl' is a network ACL" in d.message
+
+
 def test_automatic_ipv6_addresses_skip_written_ones() -> None:
     text = nd("""
         region us-east-1 {

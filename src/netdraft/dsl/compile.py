@@ -594,7 +594,15 @@ class Compiler:
         via = None
         if decl.via is not None:
             names = component_names(network)
-            if decl.via.name not in names:
+            kind = _not_crossed(network, decl.via.name)
+            if decl.via.name not in names and kind:
+                self.err(
+                    "unknown-name",
+                    f"'{decl.via.name}' is a {kind}: 'via' names something a packet passes through",
+                    decl.via.span,
+                    "a gateway, NAT, peering, transit gateway, VPN, endpoint, instance or subnet",
+                )
+            elif decl.via.name not in names:
                 self.unknown("component", decl.via, names)
             via = decl.via.name
         verdict = m.Verdict(decl.verdict.text)
@@ -1387,6 +1395,18 @@ def component_names(network: m.Network) -> set[str]:
     for site in network.sites.values():
         names.update(site.customer_gateways, site.hosts)
     return names
+
+
+def _not_crossed(network: m.Network, name: str) -> str:
+    """What a name is when it is a rule set rather than a place on a path ('' if neither)."""
+    for vpc in network.vpcs.values():
+        if name in vpc.network_acls:
+            return "network ACL"
+        if name in vpc.route_tables:
+            return "route table"
+        if name in vpc.security_groups:
+            return "security group"
+    return ""
 
 
 def _is_address(text: str) -> bool:
