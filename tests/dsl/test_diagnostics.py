@@ -391,6 +391,22 @@ INLINE_CASES = [
 ]
 
 
+def test_ipv6_route_to_a_nat_gateway_is_refused() -> None:
+    text = nd("""
+        region us-east-1 {
+          vpc v 10.0.0.0/16 {
+            ipv6 2001:db8::/56
+            subnet p 10.0.0.0/24 az us-east-1a
+            subnet s 10.0.1.0/24 az us-east-1a
+            nat-gateway nat in p private
+            route-table rt { route ::/0 via nat; associate s }
+          }
+        }
+    """)
+    (d,) = [d for d in api.compile(text, "n64.nd").diagnostics if d.is_error]
+    assert (d.code, d.span.line) == ("route-target", 7)
+
+
 def test_via_a_rule_set_says_what_via_takes() -> None:
     text = nd("""
         region us-east-1 {

@@ -775,6 +775,16 @@ class VpcBuilder:
                         "route IPv4 to an internet gateway or a NAT gateway",
                     )
                     continue
+                if target.kind is m.TargetKind.NAT_GATEWAY and dest.version == 6:
+                    # AWS NAT gateways translate IPv6 only as NAT64 (64:ff9b::/96), which the
+                    # simulator does not model: refuse rather than simulate it wrongly.
+                    self.c.err(
+                        "route-target",
+                        f"NAT gateway '{target.name}' translates IPv4; the route to {dest} cannot use it",
+                        item.span,
+                        "route IPv6 to an egress-only gateway (private) or an internet gateway",
+                    )
+                    continue
                 if dest in seen:
                     self.c.err(
                         "route-duplicate",
