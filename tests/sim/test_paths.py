@@ -590,6 +590,9 @@ CASES: list[Case] = [
     ("nat", "w-good", "internet", "tcp", 443, ALLOW, None, "good-nat"),
     ("nat", "w-priv", "internet", "tcp", 443, DENY, "NO_PUBLIC_IP", None),  # a private NAT GW
     ("nat", "internet", "w-good", "tcp", 443, DENY, "NO_PUBLIC_IP", None),
+    # A NAT gateway answers nothing, neither at its Elastic IP nor at its private address.
+    ("nat", "internet", "good-nat", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    ("nat", "w-good", "good-nat", "icmp", None, DENY, "NO_ROUTE_TO_DESTINATION", None),
     # -- peering
     ("peering", "ha", "hb", "tcp", 443, ALLOW, None, "ab"),
     ("peering", "ha", "hc", "tcp", 443, DENY, "PEERING_NOT_TRANSITIVE", None),

@@ -333,7 +333,11 @@ class Simulator:
             ]
         if kind is m.PlaceKind.NAT_GATEWAY:
             nat = self.net.vpcs[place.vpc].nat_gateways[place.name]
-            return [_End(HopKind.NAT_GATEWAY, nat.name, nat.ip, place.vpc, nat.subnet)]
+            nat_address: Addr = nat.ip
+            reached_from_internet = place.via_public_ip or other.kind is m.PlaceKind.INTERNET
+            if is_dst and version == 4 and reached_from_internet and not nat.private:
+                nat_address = PublicAddr(place.vpc, nat.name, nat.eip)  # its Elastic IP
+            return [_End(HopKind.NAT_GATEWAY, nat.name, nat_address, place.vpc, nat.subnet)]
         if kind is m.PlaceKind.HOST:
             assert place.address is not None
             if place.address.version != version:
@@ -748,6 +752,15 @@ class Simulator:
             return pkt
         if eni.kind == "nat-gateway":
             w.hop(HopKind.NAT_GATEWAY, eni.name, vpc.name, vpc.region, subnet.az)
+            if w.forward:
+                # A NAT gateway only translates traffic routed through it; it answers nothing.
+                w.fail(
+                    f"nat gateway {eni.name}",
+                    "a NAT gateway accepts no connections",
+                    DropCode.NO_ROUTE_TO_DESTINATION,
+                    f"NAT gateway '{eni.name}' accepts no connections: it only translates "
+                    "traffic that routes send through it",
+                )
             w.step("nat gateway", "delivered", f"{address}")
             return pkt
         inst = vpc.instances[eni.name]
