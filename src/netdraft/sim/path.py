@@ -440,15 +440,7 @@ class Simulator:
             inst = src.instance
             assert inst is not None
             vpc = self.net.vpcs[src.vpc]
-            w.hop(HopKind.INSTANCE, inst.name, vpc.name, vpc.region, vpc.subnets[inst.subnet].az)
-            if inst.stopped:
-                w.fail(
-                    "instance",
-                    f"instance '{inst.name}' is stopped",
-                    DropCode.INSTANCE_STOPPED,
-                    f"instance '{inst.name}' is stopped",
-                    inst.span,
-                )
+            self._instance_hop(w, vpc, inst)
             if w.forward:
                 self._sg_egress(w, vpc, inst.security_groups, pkt)
             else:
@@ -764,15 +756,7 @@ class Simulator:
             w.step("nat gateway", "delivered", f"{address}")
             return pkt
         inst = vpc.instances[eni.name]
-        w.hop(HopKind.INSTANCE, inst.name, vpc.name, vpc.region, subnet.az)
-        if inst.stopped:
-            w.fail(
-                "instance",
-                f"instance '{inst.name}' is stopped",
-                DropCode.INSTANCE_STOPPED,
-                f"instance '{inst.name}' is stopped",
-                inst.span,
-            )
+        self._instance_hop(w, vpc, inst)
         if w.forward:
             self._sg_ingress(w, vpc, inst.security_groups, pkt, f"instance '{inst.name}'")
             if dst.kind is HopKind.INSTANCE and dst.name == inst.name and dst.vpc == vpc.name:
@@ -787,6 +771,13 @@ class Simulator:
         return pkt
 
     # ---- security groups --------------------------------------------------------------
+
+    def _instance_hop(self, w: _Walk, vpc: m.Vpc, inst: m.Instance) -> None:
+        """The hop of an instance at either end of the connection: a stopped one drops it."""
+        w.hop(HopKind.INSTANCE, inst.name, vpc.name, vpc.region, vpc.subnets[inst.subnet].az)
+        if inst.stopped:
+            reason = f"instance '{inst.name}' is stopped"
+            w.fail("instance", reason, DropCode.INSTANCE_STOPPED, reason, inst.span)
 
     def _sg_match(
         self, vpc: m.Vpc, rules: tuple[m.SgRule, ...], proto: Protocol, port: int | None, peer: Addr
