@@ -29,6 +29,11 @@ def named(ec2: Any, resource: str, name: str) -> str:
     return resource
 
 
+def make_subnet(ec2: Any, vpc: str, cidr: str, name: str, az: str = "us-east-1a") -> str:
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
+    return named(ec2, subnet, name)
+
+
 def rule(
     proto: str, port: int | None = None, cidr: str | None = None, group: str | None = None
 ) -> dict[str, Any]:
@@ -47,28 +52,10 @@ def build_peered_network(url: str) -> None:
     ec2 = client(url)
     prod = named(ec2, ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"], "prod")
     shared = named(ec2, ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"], "shared")
-    public = named(
-        ec2,
-        ec2.create_subnet(VpcId=prod, CidrBlock="10.0.0.0/24", AvailabilityZone="us-east-1a")[
-            "Subnet"
-        ]["SubnetId"],
-        "public-a",
-    )
+    public = make_subnet(ec2, prod, "10.0.0.0/24", "public-a", "us-east-1a")
     ec2.modify_subnet_attribute(SubnetId=public, MapPublicIpOnLaunch={"Value": True})
-    private = named(
-        ec2,
-        ec2.create_subnet(VpcId=prod, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")[
-            "Subnet"
-        ]["SubnetId"],
-        "private-a",
-    )
-    svc = named(
-        ec2,
-        ec2.create_subnet(VpcId=shared, CidrBlock="10.2.1.0/24", AvailabilityZone="us-east-1a")[
-            "Subnet"
-        ]["SubnetId"],
-        "svc-a",
-    )
+    private = make_subnet(ec2, prod, "10.0.1.0/24", "private-a", "us-east-1a")
+    svc = make_subnet(ec2, shared, "10.2.1.0/24", "svc-a", "us-east-1a")
     igw = named(
         ec2, ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"], "prod-igw"
     )
@@ -174,20 +161,8 @@ def build_transit_network(url: str) -> None:
     ec2 = client(url)
     x = named(ec2, ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"], "spoke-x")
     y = named(ec2, ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"], "spoke-y")
-    sx = named(
-        ec2,
-        ec2.create_subnet(VpcId=x, CidrBlock="10.10.1.0/24", AvailabilityZone="us-east-1a")[
-            "Subnet"
-        ]["SubnetId"],
-        "x-a",
-    )
-    sy = named(
-        ec2,
-        ec2.create_subnet(VpcId=y, CidrBlock="10.20.1.0/24", AvailabilityZone="us-east-1a")[
-            "Subnet"
-        ]["SubnetId"],
-        "y-a",
-    )
+    sx = make_subnet(ec2, x, "10.10.1.0/24", "x-a", "us-east-1a")
+    sy = make_subnet(ec2, y, "10.20.1.0/24", "y-a", "us-east-1a")
     options = {"DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable"}
     tgw = named(
         ec2,
