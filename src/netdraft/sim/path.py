@@ -857,6 +857,34 @@ class Simulator:
         w.ports = EPHEMERAL_PORTS  # the NAT chose its own source port towards the far side
         return self._leave_subnet(w, vpc, subnet, Packet(pkt.src, nat.inside, None), dst, via="")
 
+    def _enter_nat_device(
+        self,
+        w: _Walk,
+        vpc: m.Vpc,
+        from_subnet: m.Subnet,
+        subnet: m.Subnet,
+        kind: HopKind,
+        name: str,
+        pkt: Packet,
+    ) -> None:
+        """A packet routed to a NAT gateway or NAT instance: its subnet's ACL, then the device.
+
+        Only requests are translated there: a reply routed to a NAT device that did not
+        make the connection never reaches the source.
+        """
+        if from_subnet.name != subnet.name:
+            w.hop(HopKind.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
+            self._acl(w, vpc, subnet, outbound=False, pkt=pkt)
+        w.hop(kind, name, vpc.name, vpc.region, subnet.az)
+        if not w.forward:
+            what = "NAT gateway" if kind is HopKind.NAT_GATEWAY else "instance"
+            w.fail(
+                f"{what.lower()} {name}",
+                f"the reply to {pkt.dst} is routed to '{name}', which has no connection for it",
+                DropCode.NO_RETURN_ROUTE,
+                f"the reply is routed to {what} '{name}' instead of back the way the request came",
+            )
+
     def _nat_gateway(
         self,
         w: _Walk,
@@ -868,24 +896,13 @@ class Simulator:
         via: str,
     ) -> Packet:
         subnet = vpc.subnets[nat.subnet]
-        if from_subnet.name != subnet.name:
-            w.hop(HopKind.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
-            self._acl(w, vpc, subnet, outbound=False, pkt=pkt)
-        w.hop(HopKind.NAT_GATEWAY, nat.name, vpc.name, vpc.region, subnet.az)
+        self._enter_nat_device(w, vpc, from_subnet, subnet, HopKind.NAT_GATEWAY, nat.name, pkt)
         if via == "vpn":
             w.fail(
                 f"nat gateway {nat.name}",
                 "a NAT gateway does not serve traffic from a VPN",
                 self._no_route(w),
                 f"NAT gateway '{nat.name}' does not serve traffic that came over a VPN",
-            )
-        if not w.forward:
-            # A reply routed to a NAT that did not make the connection does not reach the source.
-            w.fail(
-                f"nat gateway {nat.name}",
-                f"the reply to {pkt.dst} is routed to '{nat.name}', which has no connection for it",
-                DropCode.NO_RETURN_ROUTE,
-                f"the reply is routed to NAT gateway '{nat.name}' instead of back the way the request came",
             )
         # Public or private, a NAT gateway sends from its private address: towards the
         # internet the internet gateway maps it to the Elastic IP; towards a transit gateway
@@ -907,17 +924,7 @@ class Simulator:
         via: str,
     ) -> Packet:
         subnet = vpc.subnets[inst.subnet]
-        if from_subnet.name != subnet.name:
-            w.hop(HopKind.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
-            self._acl(w, vpc, subnet, outbound=False, pkt=pkt)
-        w.hop(HopKind.NAT_INSTANCE, inst.name, vpc.name, vpc.region, subnet.az)
-        if not w.forward:
-            w.fail(
-                f"instance {inst.name}",
-                f"the reply to {pkt.dst} is routed to '{inst.name}', which has no connection for it",
-                DropCode.NO_RETURN_ROUTE,
-                f"the reply is routed to instance '{inst.name}' instead of back the way the request came",
-            )
+        self._enter_nat_device(w, vpc, from_subnet, subnet, HopKind.NAT_INSTANCE, inst.name, pkt)
         self._sg_ingress(w, vpc, inst.security_groups, pkt, f"instance '{inst.name}'")
         if inst.source_dest_check:
             w.fail(
