@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from netdraft.api import write_atomic
+from netdraft.files import write_atomic
 
 
 def test_new_file_gets_the_umask_mode(tmp_path: Path) -> None:
@@ -52,3 +52,59 @@ def test_a_folder_in_the_way_is_named_not_the_temporary(tmp_path: Path) -> None:
         write_atomic(target, "x")
     assert info.value.filename == str(target)
     assert [p.name for p in tmp_path.iterdir()] == ["out.svg"]
+
+
+def test_a_symbolic_link_is_written_through(tmp_path: Path) -> None:
+    real = tmp_path / "real.nd"
+    real.write_text("old")
+    link = tmp_path / "link.nd"
+    link.symlink_to(real.name)
+    write_atomic(link, "new")
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+
+
+def test_hard_links_keep_sharing_the_content(tmp_path: Path) -> None:
+    first = tmp_path / "a.nd"
+    first.write_text("old old old")
+    second = tmp_path / "b.nd"
+    os.link(first, second)
+    write_atomic(first, "new")
+    assert second.read_text() == "new"
+    assert first.stat().st_ino == second.stat().st_ino
+
+
+def test_special_permission_bits_are_not_copied(tmp_path: Path) -> None:
+    target = tmp_path / "x.svg"
+    target.write_text("old")
+    target.chmod(0o4755)
+    write_atomic(target, "new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_is_named_not_the_temporary(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(PermissionError) as info:
+            write_atomic(folder / "out.md", "x")
+    finally:
+        folder.chmod(0o755)
+    assert info.value.filename == str(folder / "out.md")
+
+
+def test_any_write_error_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    target = tmp_path / "out.md"
+    with pytest.raises(OSError) as info:
+        write_atomic(target, "x")
+    assert info.value.filename == str(target)
+    assert info.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []

@@ -10,6 +10,7 @@ from netdraft.dsl.compile import compile_source
 from netdraft.dsl.diagnostics import Diagnostic, NetdraftError, error
 from netdraft.dsl.parse import parse
 from netdraft.dsl.validate import validate
+from netdraft.files import MAX_SOURCE_BYTES, read_bytes
 from netdraft.model.network import Network
 from netdraft.model.values import Span
 from netdraft.sim.prices import PriceTable, bundled, parse_prices
@@ -59,7 +60,7 @@ def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
 
     A leading byte order mark (as some editors write UTF-8) is not part of the text.
     """
-    data = Path(path).read_bytes()
+    data = read_bytes(path, MAX_SOURCE_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -233,36 +234,6 @@ def render(
     if any(d.is_error for d in problems):
         raise NetdraftError(problems, texts)
     draw(network, out, highlight=highlight.query if highlight else None, prices=table)
-
-
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
-    import errno
-    import os
-    import tempfile
-
-    target = Path(path)
-    if target.is_dir():  # else the error would name the temporary file
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        # mkstemp makes the file private (0600); give it the mode a plain write would:
-        # the existing file's, else 0666 less the umask.
-        try:
-            mode = target.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def docs(

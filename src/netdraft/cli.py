@@ -13,6 +13,7 @@ from pathlib import Path
 
 from netdraft import api
 from netdraft.dsl.diagnostics import NetdraftError, render_all
+from netdraft.files import write_atomic
 from netdraft.generator.errors import RenderError
 from netdraft.model.network import Network
 from netdraft.sim.prices import PriceTable
@@ -66,7 +67,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.write:
         if formatted != text:
-            api.write_atomic(path, formatted)
+            write_atomic(path, formatted)
         return EXIT_OK
     sys.stdout.write(formatted)
     return EXIT_OK
@@ -189,7 +190,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             result = importer.from_aws(args.region, args.profile, args.endpoint_url, str(out))
     except importer.DumpError as exc:
         raise UsageError(f"netdraft import: {exc}") from exc
-    api.write_atomic(out, result.text)
+    write_atomic(out, result.text)
     for message in result.warnings:
         print(f"warning: {message}", file=sys.stderr)
     compiled = api.compile(result.text, str(out))

@@ -27,6 +27,7 @@ from mkdocs.utils import get_relative_url
 
 from netdraft import api
 from netdraft.dsl.diagnostics import Diagnostic, error, render, sort_key
+from netdraft.files import write_atomic
 from netdraft.model.network import Network
 from netdraft.model.values import Span
 from netdraft.sim.prices import PriceTable
@@ -543,7 +544,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         if target.is_file():
             return target.read_text("utf-8")
         text = page_markdown(network, table, heading_offset=1)
-        api.write_atomic(target, text)
+        write_atomic(target, text)
         return text
 
     def _report(

@@ -536,7 +536,7 @@ def render_view(view: View, out_path: str | Path) -> None:
         ValueError: the extension is not one of :data:`FORMATS`.
         OSError: the file cannot be written.
     """
-    from netdraft.api import write_atomic
+    from netdraft.files import write_atomic
 
     out = Path(out_path)
     fmt = out.suffix.lower().lstrip(".")

@@ -833,7 +833,7 @@ def write_docs(
         TemplateProblem: a template cannot be rendered (nothing is written).
         OSError: a file cannot be written.
     """
-    from netdraft.api import write_atomic
+    from netdraft.files import write_atomic
 
     files = build_docs(network, prices, stem, templates)
     written: list[Path] = []

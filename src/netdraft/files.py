@@ -1,0 +1,190 @@
+"""Files as netdraft reads and writes them: regular files only, bounded, confined, atomic.
+
+netdraft runs in CI on files from pull requests and in documentation builds on pages
+anyone can edit, so every file it opens because an input named it (a ``prices``
+statement, an ``include``, a fence's ``src=``, an import folder's JSON) goes through
+:func:`read_bytes`: it never blocks on a FIFO or a device, never reads more than a
+bound, and :func:`confine` keeps a name inside the folder tree it was written for.
+Every file netdraft writes goes through :func:`write_atomic`.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+#: The largest ``.nd`` file read (a 100,000-line network is about 4 MB).
+MAX_SOURCE_BYTES = 32 * 1024 * 1024
+#: The largest price file read (the bundled one is about 2 KB).
+MAX_PRICE_BYTES = 1024 * 1024
+#: The largest JSON file of an import folder (a large account's describe output).
+MAX_JSON_BYTES = 512 * 1024 * 1024
+#: The largest template read by ``netdraft docs --templates``.
+MAX_TEMPLATE_BYTES = 1024 * 1024
+
+
+class FileProblem(OSError):
+    """A file that netdraft refuses to read: not a regular file, too large, or outside its tree.
+
+    It is an :class:`OSError` whose ``strerror`` says why and whose ``filename`` names the
+    file, so that callers that report unreadable files report these the same way.
+    """
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        super().__init__(errno.EPERM, reason, str(path))
+
+
+def _size_text(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+def read_bytes(path: str | Path, limit: int) -> bytes:
+    """The content of a regular file of at most ``limit`` bytes.
+
+    The file is opened without blocking, so a FIFO or a device named where a file is
+    expected is refused at once instead of hanging (``/dev/stdin``) or filling memory
+    (``/dev/zero``). A symbolic link to a regular file is followed.
+
+    Args:
+        path: the file.
+        limit: the most bytes accepted.
+
+    Returns:
+        The bytes.
+
+    Raises:
+        FileProblem: not a regular file, or larger than ``limit``.
+        OSError: the file cannot be opened or read (missing, permissions…).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem(path, "not a regular file")
+        if info.st_size > limit:
+            raise FileProblem(path, f"larger than {_size_text(limit)}")
+        chunks: list[bytes] = []
+        total = 0
+        while True:  # the size may change while reading: never read past the bound
+            chunk = os.read(fd, min(1024 * 1024, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise FileProblem(path, f"larger than {_size_text(limit)}")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def is_regular(path: str | Path) -> bool:
+    """Whether ``path`` is (or links to) a regular file, without opening it."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def confine(path: str | Path, roots: Iterable[str | Path]) -> Path | None:
+    """``path`` with its links resolved, when that lies inside one of ``roots``; else None.
+
+    ``../`` and symbolic links are resolved before the comparison, so neither leads out
+    of the tree: ``prices "../../etc/shadow"`` and a link to ``/proc/self/environ`` are
+    both outside.
+    """
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return None
+    for root in roots:
+        try:
+            base = Path(os.path.realpath(root))
+        except (OSError, ValueError):
+            continue
+        if real == base or base in real.parents:
+            return real
+    return None
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write a file so that readers see the old or the new content, never half of it.
+
+    The content goes to a temporary file beside the real one, is flushed to disk, and
+    replaces it by a rename. A symbolic link is written through: the file it points at
+    gets the new content and the link stays. A file with several hard links is
+    rewritten in place instead (a rename would cut it off from its other names).
+    The new file has the mode a plain write would give it: the old file's permission
+    bits (never set-user-id, set-group-id or sticky), else 0666 less the umask.
+
+    Raises:
+        OSError: the file cannot be written; its ``filename`` is ``path``, never the
+            temporary file.
+    """
+    shown = str(path)
+    target = Path(os.path.realpath(path))
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if target.is_dir():  # else the error would name the temporary file
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), shown)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            info: os.stat_result | None = target.stat()
+        except FileNotFoundError:
+            info = None
+        if info is not None and stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+            _rewrite_in_place(target, raw)
+            return
+        _replace(target, raw, info)
+    except OSError as exc:
+        if exc.filename == shown:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), shown) from exc
+
+
+def _replace(target: Path, raw: bytes, info: os.stat_result | None) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if info is not None:
+            mode = info.st_mode & 0o777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)  # mkstemp makes the file private (0600)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _sync_folder(target.parent)
+
+
+def _rewrite_in_place(target: Path, raw: bytes) -> None:
+    with open(target, "r+b") as fh:
+        fh.write(raw)
+        fh.truncate()
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries, so that a rename survives a crash (where the OS allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
