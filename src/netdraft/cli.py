@@ -1,6 +1,8 @@
 """The ``netdraft`` command: parse flags, call one library function, print its result.
 
-Exit codes: 0 success, 1 the network has errors or a failed expectation, 2 misuse.
+Exit codes: 0 success, 1 the network has errors or a failed expectation, 2 misuse (or a
+file or tool that cannot be used), 101 an internal error: a defect in netdraft itself, which
+never passes for "errors found" (as ``ty`` and rustc reserve 101).
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from netdraft.model.network import Network
 from netdraft.sim.prices import PriceTable
 from netdraft.sim.trace import Query
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
+
+#: Set (to anything) to print the traceback of an internal error.
+TRACEBACK_VARIABLE = "NETDRAFT_TRACEBACK"
 
 
 class UsageError(Exception):
@@ -301,12 +306,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"netdraft: {exc}", file=sys.stderr)
         return EXIT_ERRORS
     except OSError as exc:
-        print(
-            f"netdraft: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr
-        )
+        if isinstance(exc, BrokenPipeError):  # `netdraft … | head`: the reader has gone
+            _silence_stdout()
+            return EXIT_OK
+        print(_os_message(exc), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return 130
+    except Exception as exc:  # a defect in netdraft (RecursionError and MemoryError included)
+        return _internal_error(exc)
+
+
+def _os_message(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"netdraft: {_printable(reason)}: {_printable(str(exc.filename or ''))}".rstrip(": ")
+
+
+def _printable(text: str, limit: int = 300) -> str:
+    """``text`` on one line with control characters escaped, cut to ``limit`` characters."""
+    shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text[: limit + 1])
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+def _internal_error(exc: BaseException) -> int:
+    """Report a defect in netdraft as such: one line, exit 101, the traceback on request."""
+    import os
+
+    if os.environ.get(TRACEBACK_VARIABLE):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    print(
+        f"netdraft: internal error: {type(exc).__name__}: {_printable(str(exc))}\n"
+        f"  this is a defect in netdraft, not in your files; set {TRACEBACK_VARIABLE}=1 "
+        "for the traceback and please report it with the input that caused it",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at nothing, so that flushing it at exit raises no second BrokenPipeError."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
