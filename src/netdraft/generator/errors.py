@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+#: What to tell a user whose machine has no Graphviz.
+GRAPHVIZ_MISSING = (
+    "Graphviz's 'dot' program was not found on PATH: install Graphviz"
+    " (https://graphviz.org/download/, e.g. 'apt install graphviz' or 'brew install graphviz')"
+    " to draw SVG or PNG diagrams; '.dot' output needs no Graphviz"
+)
+
 
 class RenderError(Exception):
     """Graphviz could not draw the diagram (its own message is kept)."""
+
+
+class GraphvizMissing(RenderError):
+    """Graphviz's ``dot`` program is not installed (or not on ``PATH``): nothing can be drawn."""

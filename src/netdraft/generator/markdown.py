@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -776,15 +775,16 @@ def _template_frame(exc: BaseException) -> str:
 
 
 def diagram_bytes(network: m.Network, prices: PriceTable, fmt: str = IMAGE_FORMAT) -> bytes:
-    """The network's diagram, flows priced with ``prices``, drawn in memory (a temporary folder)."""
-    from netdraft.generator.diagram import render_view
+    """The network's diagram, flows priced with ``prices``, drawn in memory (nothing is written).
+
+    Raises:
+        GraphvizMissing: Graphviz's ``dot`` is not installed.
+        RenderError: Graphviz could not lay the diagram out.
+    """
+    from netdraft.generator.diagram import image_bytes
     from netdraft.generator.view import view_of
 
-    view = view_of(network, None, prices)
-    with tempfile.TemporaryDirectory(prefix="netdraft-docs-") as tmp:
-        out = Path(tmp) / f"diagram.{fmt}"
-        render_view(view, out)
-        return out.read_bytes()
+    return image_bytes(view_of(network, None, prices), fmt)
 
 
 def build_docs(
