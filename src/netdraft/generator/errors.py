@@ -16,3 +16,19 @@ class RenderError(Exception):
 
 class GraphvizMissing(RenderError):
     """Graphviz's ``dot`` program is not installed (or not on ``PATH``): nothing can be drawn."""
+
+
+class TemplateProblem(Exception):
+    """A template cannot be read or rendered (a user's template, usually).
+
+    The message names the template and, where Jinja knows it, the line
+    (``costs.md.j2:3: division by zero``).
+    """
+
+
+class TemplateUnsafe(TemplateProblem):
+    """The sandbox refused what a template asked for (a private attribute, a huge value…)."""
+
+
+class TemplateTooLarge(TemplateProblem):
+    """A template file, or the page the templates write, is larger than netdraft accepts."""
