@@ -48,20 +48,34 @@ Context = dict[str, Any]
 
 # --- escaping ------------------------------------------------------------------------------------
 
-# Characters that start emphasis, code, links, HTML or table cells wherever they are.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+# Characters that start emphasis, code, links or headings wherever they are. Each is one
+# that Python-Markdown (MkDocs) unescapes (its ``Markdown.ESCAPED_CHARS``) as CommonMark
+# (GitHub) does, so the backslash disappears in both.
+_BACKSLASHED = "\\`*_[]#"
+# ``&``, ``<``, ``|`` and ``~``, which Python-Markdown does not unescape (a backslash would
+# stay on the page: ``\<``), and ``>`` with them, become character references instead:
+# both read them, and neither takes them for HTML, a table cell separator or strikethrough.
+_REFERENCES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;"}
+_SPECIAL = re.compile("[" + re.escape(_BACKSLASHED + "".join(_REFERENCES)) + "]")
 # A list marker, when the text starts a line: ``1. `` or ``1) ``, ``- `` or ``+ ``.
 _LIST_MARKER = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|(?=[+\-](?:\s|$)))")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _REFERENCES.get(char) or "\\" + char
 
 
 def escape_md(value: object) -> str:
     """Escape text so that Markdown shows it as written, in a paragraph, heading or table cell.
 
-    Backslash-escapes the characters that start emphasis, code spans, links, HTML and
-    strikethrough, ``#``, and the table cell separator ``|`` (GitHub reads ``\\|`` inside
-    tables); a leading list marker (``- ``, ``+ ``, ``1. ``) is escaped too, and line breaks
-    become spaces.
+    The page must read the same in MkDocs (Python-Markdown) and on GitHub (CommonMark), and
+    no HTML written in a ``.nd`` file may reach it. So the characters that start emphasis,
+    code spans, links and headings (``\\ ` * _ [ ] #``), which both unescape, get a
+    backslash; ``&``, ``<``, ``>``, the table cell separator ``|`` and ``~``
+    (strikethrough), which Python-Markdown would show with their backslash, become
+    character references (``&amp;``, ``&lt;``, ``&gt;``, ``&#124;``, ``&#126;``). A leading
+    list marker (``- ``, ``+ ``, ``1. ``) is escaped too, and line breaks become spaces.
 
     Args:
         value: the text (converted with ``str``).
@@ -70,8 +84,7 @@ def escape_md(value: object) -> str:
         The escaped text.
     """
     text = " ".join(str(value).splitlines())
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    text = _ENTITY.sub("&amp;", text)
+    text = _SPECIAL.sub(_escape_char, text)
     marker = _LIST_MARKER.match(text)
     if marker is not None:
         text = f"{text[: marker.end()]}\\{text[marker.end() :]}"
