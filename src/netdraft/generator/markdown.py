@@ -994,7 +994,14 @@ def write_docs(
     stem: str,
     templates: str | Path | None = None,
 ) -> list[Path]:
-    """Render the documentation in memory, then write each file atomically into ``out_dir``.
+    """Render the documentation in memory, then write its files into ``out_dir`` together.
+
+    Both files are complete, and flushed to disk as temporary files beside their targets,
+    before either target changes; then they are renamed into place back to back, the
+    diagram first and the page last (see :func:`netdraft.generator.write.write_together`).
+    So a killed run leaves either the old files, or, for the time of one rename, the new
+    diagram beside the old page, which links to the same file name; never a page without
+    its picture.
 
     Args:
         network: the compiled network.
@@ -1008,14 +1015,11 @@ def write_docs(
 
     Raises:
         TemplateProblem: a template cannot be rendered (nothing is written).
+        GraphvizMissing: Graphviz's ``dot`` is not installed (nothing is written).
+        RenderError: Graphviz could not lay the diagram out (nothing is written).
         OSError: a file cannot be written.
     """
-    from netdraft.files import write_atomic
+    from netdraft.generator.write import write_together
 
     files = build_docs(network, prices, stem, templates)
-    written: list[Path] = []
-    for name, data in files.items():
-        target = Path(out_dir) / name
-        write_atomic(target, data)
-        written.append(target)
-    return written
+    return write_together([(Path(out_dir) / name, data) for name, data in files.items()])
