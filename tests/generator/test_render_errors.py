@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import graphviz
 import pytest
 
+import netdraft
 from netdraft import api, cli
 from netdraft.generator import diagram
 from netdraft.generator.errors import GraphvizMissing, RenderError
@@ -141,3 +145,40 @@ def test_drawing_creates_no_temporary_file_or_folder(
 def test_image_bytes_refuses_an_unknown_format() -> None:
     with pytest.raises(ValueError, match="svg, png or dot"):
         diagram.image_bytes(diagram.view_of(api.load_network(EXAMPLE)), "gif")
+
+
+def test_the_mkdocs_plugin_without_graphviz_says_to_install_it(
+    no_graphviz: None, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - netdraft\n", "utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(
+        f"```netdraft\n{EXAMPLE.read_text('utf-8')}```\n", "utf-8"
+    )
+    with pytest.raises(Abort):  # MkDocs reports the plugin's PluginError and aborts
+        build(load_config(str(tmp_path / "mkdocs.yml")))
+    assert "cannot draw the block" in caplog.text and "install Graphviz" in caplog.text
+
+
+def test_a_render_in_another_process_leaves_its_temporary_folder_empty(tmp_path: Path) -> None:
+    """Graphviz included: nothing goes to ``TMPDIR``, so a ``kill -9`` can leave nothing there."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    src = str(Path(netdraft.__file__).parents[1])
+    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": src}
+    out = tmp_path / "out"
+    for argv in (
+        ["render", str(EXAMPLE), "-o", str(out / "a.svg")],
+        ["render", str(EXAMPLE), "-o", str(out / "a.png")],
+        ["docs", str(EXAMPLE), "-o", str(out / "site")],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "netdraft.cli", *argv], env=env, capture_output=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+    assert list(scratch.iterdir()) == []
+    assert sorted(p.name for p in out.iterdir()) == ["a.png", "a.svg", "site"]

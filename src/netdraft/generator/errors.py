@@ -10,8 +10,12 @@ GRAPHVIZ_MISSING = (
 )
 
 
-class RenderError(Exception):
-    """Graphviz could not draw the diagram (its own message is kept)."""
+class RenderError(RuntimeError):
+    """Graphviz could not draw the diagram (its own message is kept).
+
+    A :class:`RuntimeError`, as ``graphviz``'s own errors are, so that callers that
+    report those (the MkDocs plugin) report these too.
+    """
 
 
 class GraphvizMissing(RenderError):
