@@ -121,9 +121,10 @@ def test_png_renders(path: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", ["svg", "png"])
-def test_icons_copied_when_imagepath_cannot_name_them(
+def test_icons_found_when_imagepath_cannot_name_them(
     suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Graphviz runs in the icons' folder, so it finds them without ``imagepath`` too."""
     net = network("06")
     render(net, tmp_path / f"a.{suffix}")
     monkeypatch.setattr(diagram, "_imagepath_can_hold", lambda folder: False)

@@ -257,15 +257,20 @@ def test_a_failing_template_writes_nothing(tmp_path: Path) -> None:
     [
         ("public-a", "public-a"),
         ("db_1", "db\\_1"),
-        ("a *b* | c_d", "a \\*b\\* \\| c\\_d"),
+        ("a *b* | c_d", "a \\*b\\* &#124; c\\_d"),
         ("[link](x)", "\\[link\\](x)"),
-        ("<b>`x`</b>", "\\<b\\>\\`x\\`\\</b\\>"),
+        ("<b>`x`</b>", "&lt;b&gt;\\`x\\`&lt;/b&gt;"),
         ("C# net", "C\\# net"),
         ("back\\slash", "back\\\\slash"),
         ("10.0.0.0/16", "10.0.0.0/16"),
         ("1. first", "1\\. first"),
+        ("2) second", "2\\) second"),
         ("- item", "\\- item"),
-        ("&copy; R&D", "&amp;copy; R&D"),
+        ("+ item", "\\+ item"),
+        ("> quote", "&gt; quote"),
+        ("~~gone~~", "&#126;&#126;gone&#126;&#126;"),
+        ("&copy; R&D", "&amp;copy; R&amp;D"),
+        ("&lt;", "&amp;lt;"),
         ("two\nlines", "two lines"),
     ],
 )
@@ -278,8 +283,8 @@ def test_special_characters_in_the_title_are_escaped(tmp_path: Path) -> None:
     source.write_text(SMALL.format(title="Prod *core* | v2_final"), "utf-8")
     api.docs(source, tmp_path / "out")
     text = (tmp_path / "out" / "odd.md").read_text("utf-8")
-    assert text.startswith("# Prod \\*core\\* \\| v2\\_final\n")
-    assert "![Prod \\*core\\* \\| v2\\_final](odd.svg)" in text
+    assert text.startswith("# Prod \\*core\\* &#124; v2\\_final\n")
+    assert "![Prod \\*core\\* &#124; v2\\_final](odd.svg)" in text
 
 
 def test_names_with_underscores_are_escaped_in_tables(tmp_path: Path) -> None:

@@ -2,8 +2,9 @@
 
 This is the only module that imports ``diagrams``. It turns a :class:`~netdraft.generator.view.View`
 into a ``diagrams.Diagram`` whose every node and cluster has the view's stable id (``diagrams``
-would otherwise name nodes with random uuids and clusters after their labels), renders it in a
-temporary folder and never opens a viewer.
+would otherwise name nodes with random uuids and clusters after their labels), renders it in
+memory (Graphviz reads the DOT text on its standard input and writes the image on its standard
+output: no file or folder is created) and never opens a viewer.
 
 Choices that make the picture deterministic and portable:
 
@@ -33,15 +34,14 @@ import os
 import re
 import shutil
 import struct
-import tempfile
+import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import diagrams
-import graphviz
 from diagrams.aws import compute, database, general, integration, network, storage
 
-from netdraft.generator.errors import RenderError
+from netdraft.generator.errors import GRAPHVIZ_MISSING, GraphvizMissing, RenderError
 from netdraft.generator.view import (
     Cluster,
     ClusterKind,
@@ -520,6 +520,8 @@ def render(
 
     Raises:
         ValueError: the extension is not one of :data:`FORMATS`.
+        GraphvizMissing: Graphviz's ``dot`` is not installed (SVG and PNG only).
+        RenderError: Graphviz could not lay the diagram out.
         OSError: the file cannot be written.
     """
     render_view(view_of(network, highlight, prices), out_path)
@@ -534,6 +536,8 @@ def render_view(view: View, out_path: str | Path) -> None:
 
     Raises:
         ValueError: the extension is not one of :data:`FORMATS`.
+        GraphvizMissing: Graphviz's ``dot`` is not installed (SVG and PNG only).
+        RenderError: Graphviz could not lay the diagram out.
         OSError: the file cannot be written.
     """
     from netdraft.files import write_atomic
@@ -542,10 +546,33 @@ def render_view(view: View, out_path: str | Path) -> None:
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"'{out.name}' has no known image extension: use .svg, .png or .dot")
+    write_atomic(out, image_bytes(view, fmt))
+
+
+def image_bytes(view: View, fmt: str) -> bytes:
+    """A view drawn in memory, as the content of a ``.svg``, ``.png`` or ``.dot`` file.
+
+    Nothing is written to disk: the DOT text goes to Graphviz on its standard input and the
+    image comes back on its standard output, so a process killed while drawing leaves no
+    temporary file or folder behind.
+
+    Args:
+        view: what to draw.
+        fmt: one of :data:`FORMATS`.
+
+    Returns:
+        The file's bytes (the DOT text in UTF-8 for ``dot``).
+
+    Raises:
+        ValueError: ``fmt`` is not one of :data:`FORMATS`.
+        GraphvizMissing: Graphviz's ``dot`` is not installed (SVG and PNG only).
+        RenderError: Graphviz could not lay the diagram out.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown image format '{fmt}': use svg, png or dot")
     if fmt == "dot":
-        write_atomic(out, dot_source(view))
-        return
-    write_atomic(out, _draw(view, fmt))
+        return dot_source(view).encode("utf-8")
+    return _draw(view, fmt)
 
 
 def _imagepath_can_hold(folder: Path) -> bool:
@@ -554,7 +581,7 @@ def _imagepath_can_hold(folder: Path) -> bool:
 
 
 def _draw(view: View, fmt: str) -> bytes:
-    """Run Graphviz through ``diagrams``; the image, or :class:`RenderError`.
+    """Run Graphviz; the image, or :class:`RenderError`.
 
     Graphviz's ranking sometimes fails on a large graph whose rows are pinned to one
     rank ("trouble in init_rank"); the diagram is then drawn again with the rows only
@@ -562,10 +589,10 @@ def _draw(view: View, fmt: str) -> bytes:
     """
     try:
         return _draw_once(view, fmt, rows=True)
-    except graphviz.CalledProcessError as first:
+    except subprocess.CalledProcessError as first:
         try:
             return _draw_once(view, fmt, rows=False)
-        except graphviz.CalledProcessError:
+        except subprocess.CalledProcessError:
             stderr = (
                 first.stderr.decode("utf-8", "replace")
                 if isinstance(first.stderr, bytes)
@@ -575,22 +602,41 @@ def _draw(view: View, fmt: str) -> bytes:
             raise RenderError(f"Graphviz could not lay out the diagram: {reason}") from None
 
 
+def _dot_program() -> str:
+    """The path of Graphviz's ``dot``, or :class:`GraphvizMissing`."""
+    program = shutil.which("dot")
+    if program is None:
+        raise GraphvizMissing(GRAPHVIZ_MISSING)
+    return program
+
+
 def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
-    """Run Graphviz through ``diagrams`` in a fresh temporary folder and return the image."""
+    """Pipe the DOT text through Graphviz's ``dot`` and return the image it writes out.
+
+    Graphviz runs in the folder that holds ``diagrams``' ``resources``, where the relative
+    icon paths of the labels resolve, and ``imagepath`` names that folder too when it can.
+    Nothing is written anywhere: the source is Graphviz's standard input, the image its
+    standard output.
+
+    Raises:
+        GraphvizMissing: ``dot`` is not on ``PATH`` (or cannot be run).
+        subprocess.CalledProcessError: Graphviz failed; its ``stderr`` says why.
+    """
     root = _resources_root()
-    with tempfile.TemporaryDirectory(prefix="netdraft-") as tmp:
-        folder = Path(tmp)
-        diagram = _build(view, str(folder / "diagram"), fmt, rows)
-        if not _imagepath_can_hold(root):  # copy the icons next to the DOT file instead
-            drawn = (n for n in view.all_nodes() if n.kind is not NodeKind.SPACER)
-            for icon in sorted({icon_path(n.kind, n.service) for n in drawn}):
-                (folder / icon).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(root / icon, folder / icon)
-        else:
-            # Graphviz looks the relative icon paths up there and writes them as they are.
-            diagram.dot.graph_attr["imagepath"] = str(root)
-        diagram.render()  # Graphviz runs in ``folder``: nothing is written anywhere else
-        data = (folder / f"diagram.{fmt}").read_bytes()
+    diagram = _build(view, "diagram", fmt, rows)
+    if _imagepath_can_hold(root):
+        # Graphviz looks the relative icon paths up there and writes them as they are.
+        diagram.dot.graph_attr["imagepath"] = str(root)
+    source = str(diagram.dot.source).encode("utf-8")
+    program = _dot_program()
+    command = [program, "-Kdot", f"-T{fmt}"]
+    try:
+        done = subprocess.run(command, input=source, capture_output=True, cwd=root, check=False)
+    except OSError as exc:  # removed since, not executable, not a program…
+        raise GraphvizMissing(f"{GRAPHVIZ_MISSING} ({program}: {exc.strerror})") from None
+    if done.returncode != 0:
+        raise subprocess.CalledProcessError(done.returncode, command, done.stdout, done.stderr)
+    data = done.stdout
     if fmt == "svg":
         data = embed_icons(data.decode("utf-8"), root).encode("utf-8")
     return data

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
-import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from netdraft.expectations import check_cost, check_path
+from netdraft.files import MAX_TEMPLATE_BYTES, confine, read_bytes
+from netdraft.generator.errors import TemplateProblem as TemplateProblem  # its home before errors
+from netdraft.generator.errors import TemplateTooLarge, TemplateUnsafe
 from netdraft.generator.explain import summary
 from netdraft.model import network as m
 from netdraft.model.values import HOURS_PER_MONTH, PortRange, Protocol
@@ -39,26 +46,36 @@ IMAGE_FORMAT = "svg"
 Context = dict[str, Any]
 
 
-class TemplateProblem(Exception):
-    """A template cannot be read or rendered (a user's template, usually)."""
-
-
 # --- escaping ------------------------------------------------------------------------------------
 
-# Characters that start emphasis, code, links, HTML or table cells wherever they are.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+# Characters that start emphasis, code, links or headings wherever they are. Each is one
+# that Python-Markdown (MkDocs) unescapes (its ``Markdown.ESCAPED_CHARS``) as CommonMark
+# (GitHub) does, so the backslash disappears in both.
+_BACKSLASHED = "\\`*_[]#"
+# ``&``, ``<``, ``|`` and ``~``, which Python-Markdown does not unescape (a backslash would
+# stay on the page: ``\<``), and ``>`` with them, become character references instead:
+# both read them, and neither takes them for HTML, a table cell separator or strikethrough.
+_REFERENCES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;"}
+_SPECIAL = re.compile("[" + re.escape(_BACKSLASHED + "".join(_REFERENCES)) + "]")
 # A list marker, when the text starts a line: ``1. `` or ``1) ``, ``- `` or ``+ ``.
 _LIST_MARKER = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|(?=[+\-](?:\s|$)))")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _REFERENCES.get(char) or "\\" + char
 
 
 def escape_md(value: object) -> str:
     """Escape text so that Markdown shows it as written, in a paragraph, heading or table cell.
 
-    Backslash-escapes the characters that start emphasis, code spans, links, HTML and
-    strikethrough, ``#``, and the table cell separator ``|`` (GitHub reads ``\\|`` inside
-    tables); a leading list marker (``- ``, ``+ ``, ``1. ``) is escaped too, and line breaks
-    become spaces.
+    The page must read the same in MkDocs (Python-Markdown) and on GitHub (CommonMark), and
+    no HTML written in a ``.nd`` file may reach it. So the characters that start emphasis,
+    code spans, links and headings (``\\ ` * _ [ ] #``), which both unescape, get a
+    backslash; ``&``, ``<``, ``>``, the table cell separator ``|`` and ``~``
+    (strikethrough), which Python-Markdown would show with their backslash, become
+    character references (``&amp;``, ``&lt;``, ``&gt;``, ``&#124;``, ``&#126;``). A leading
+    list marker (``- ``, ``+ ``, ``1. ``) is escaped too, and line breaks become spaces.
 
     Args:
         value: the text (converted with ``str``).
@@ -67,8 +84,7 @@ def escape_md(value: object) -> str:
         The escaped text.
     """
     text = " ".join(str(value).splitlines())
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    text = _ENTITY.sub("&amp;", text)
+    text = _SPECIAL.sub(_escape_char, text)
     marker = _LIST_MARKER.match(text)
     if marker is not None:
         text = f"{text[: marker.end()]}\\{text[marker.end() :]}"
@@ -635,22 +651,133 @@ def build_context(network: m.Network, report: CostReport, image: str) -> Context
 # --- rendering -------------------------------------------------------------------------------------
 
 
-def environment(templates: str | Path | None = None) -> jinja2.Environment:
-    """The Jinja2 environment: a user's templates first, then the built-in ones.
+#: The folder of the built-in templates.
+BUILT_IN_TEMPLATES = Path(__file__).parent / "templates"
+
+#: The longest page the templates may write, in characters (a 1,000-instance network's
+#: page is well under 1 Mi characters); rendering stops past it.
+MAX_PAGE_CHARS = 16 * 1024 * 1024
+
+#: The largest power a template may compute, in bits (``2 ** 10 ** 9`` would take minutes).
+MAX_POWER_BITS = 64 * 1024
+
+
+class TemplateLoader(jinja2.BaseLoader):
+    """Templates from folders, first found first, read the way netdraft reads any input.
+
+    Each file goes through :func:`netdraft.files.read_bytes`: a FIFO, a device or a file
+    larger than :data:`~netdraft.files.MAX_TEMPLATE_BYTES` is refused instead of blocking or
+    filling memory, and a template must be UTF-8. A name may not climb out of its folder
+    (``../``) and a symbolic link must stay inside it, so an ``{% include %}`` cannot copy a
+    file from elsewhere on the machine (``/proc/self/environ``) into the page.
+    """
+
+    def __init__(self, folders: Sequence[str | Path]) -> None:
+        self.folders = [Path(folder) for folder in folders]
+        #: The file names of the templates read so far, to find them in a traceback.
+        self.loaded: set[str] = set()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """The text of a template, its file name, and an always-true "up to date" check.
+
+        Raises:
+            jinja2.TemplateNotFound: no folder has it.
+            TemplateProblem: it exists but cannot be used (see the class).
+        """
+        pieces = split_template_path(template)  # refuses ".." with TemplateNotFound
+        for folder in self.folders:
+            candidate = folder.joinpath(*pieces)
+            if not os.path.lexists(candidate):
+                continue
+            if confine(candidate, [folder]) is None:
+                raise TemplateProblem(f"{candidate}: the template links outside {folder}")
+            try:
+                data = read_bytes(candidate, MAX_TEMPLATE_BYTES)
+            except OSError as exc:
+                if isinstance(exc.strerror, str) and exc.strerror.startswith("larger than"):
+                    raise TemplateTooLarge(f"{candidate}: the template is {exc.strerror}") from None
+                raise TemplateProblem(
+                    f"{candidate}: cannot read the template: {exc.strerror or exc}"
+                ) from None
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                raise TemplateProblem(
+                    f"{candidate}:{line}: the template is not UTF-8: {exc.reason}"
+                ) from None
+            filename = str(candidate)
+            self.loaded.add(filename)
+            # The environment lives for one page: what was read stays valid for it.
+            return text.removeprefix("\ufeff"), filename, lambda: True
+        raise jinja2.TemplateNotFound(template)
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, which also refuses to build huge values with ``*`` and ``**``.
+
+    The sandbox lets a template read the context and call the filters and tests, but not
+    reach Python's internals (``__class__``, ``__globals__``…), call methods that change a
+    list or a dict, or make a ``range`` of more than 100,000 numbers. Repeating a string or
+    a list past :data:`MAX_PAGE_CHARS` items, or a power of more than :data:`MAX_POWER_BITS`
+    bits, is refused too: both would stall the build before any output could be bounded.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        """``left operator right``, once it is known to stay small."""
+        problem = _too_large(operator, left, right)
+        if problem:
+            raise SecurityError(problem)
+        return super().call_binop(context, operator, left, right)
+
+
+def _too_large(operator: str, left: Any, right: Any) -> str:
+    """Why ``left operator right`` would be too large to compute, or ``""``."""
+    if operator == "*":
+        for sequence, times in ((left, right), (right, left)):
+            if (
+                isinstance(sequence, str | bytes | list | tuple)
+                and isinstance(times, int)
+                and len(sequence) * times > MAX_PAGE_CHARS
+            ):
+                return (
+                    f"repeating a value of {len(sequence)} items {times} times would make more than"
+                    f" {MAX_PAGE_CHARS:,} items"
+                )
+    elif (
+        operator == "**"
+        and isinstance(left, int)
+        and isinstance(right, int)
+        and abs(left) > 1
+        and (abs(left).bit_length() - 1) * right > MAX_POWER_BITS
+    ):
+        return f"{left} ** {right} would have more than {MAX_POWER_BITS:,} bits"
+    return ""
+
+
+def environment(templates: str | Path | None = None) -> Sandbox:
+    """The Jinja2 environment: a user's templates first, then the built-in ones, in a sandbox.
+
+    Every template, built-in or not, runs in :class:`Sandbox` and is read by
+    :class:`TemplateLoader`.
 
     Args:
         templates: a folder whose templates replace the built-in ones of the same name.
 
     Returns:
-        An environment with ``StrictUndefined``, no HTML autoescaping, and the ``md``
-        (escape Markdown) and ``code`` (code span) filters.
+        An environment with ``StrictUndefined``, no HTML autoescaping, the ``md``
+        (escape Markdown) and ``code`` (code span) filters, and neither ``lipsum`` nor
+        ``random`` (the output is deterministic).
     """
-    loaders: list[jinja2.BaseLoader] = []
-    if templates is not None:
-        loaders.append(jinja2.FileSystemLoader(str(templates)))
-    loaders.append(jinja2.PackageLoader("netdraft.generator", "templates"))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+    folders = [Path(templates)] if templates is not None else []
+    env = Sandbox(
+        loader=TemplateLoader([*folders, BUILT_IN_TEMPLATES]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -659,6 +786,9 @@ def environment(templates: str | Path | None = None) -> jinja2.Environment:
     )
     env.filters["md"] = escape_md
     env.filters["code"] = code_span
+    # Random text would make two runs differ: the same input must give the same page.
+    del env.globals["lipsum"]
+    del env.filters["random"]
     return env
 
 
@@ -684,18 +814,60 @@ def render_markdown(context: Context, templates: str | Path | None = None) -> st
         The Markdown text, tidied (see :func:`tidy`).
 
     Raises:
-        TemplateProblem: a template is missing, malformed, or uses an unknown variable.
+        TemplateProblem: a template is missing, unreadable, malformed, uses an unknown
+            variable, or fails while rendering (division by zero, a type error, endless
+            recursion…); the message names the template and line where Jinja knows them.
+        TemplateUnsafe: the sandbox refused what a template asked for.
+        TemplateTooLarge: a template file or the page is larger than netdraft accepts.
     """
     env = environment(templates)
+    loader = env.loader
+    assert isinstance(loader, TemplateLoader)
     try:
-        text = env.get_template(PAGE_TEMPLATE).render(context)
+        text = _bounded(env.get_template(PAGE_TEMPLATE).generate(context))
+    except TemplateProblem:
+        raise
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
+        raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateProblem(f"{_template_frame(exc)}no template named '{exc.name}'") from exc
+        where = _template_frame(exc, loader.loaded)
+        raise TemplateProblem(f"{where}no template named '{exc.name}'") from None
+    except SecurityError as exc:
+        where = _template_frame(exc, loader.loaded)
+        raise TemplateUnsafe(f"{where}refused by the sandbox: {exc.message or exc}") from None
     except jinja2.TemplateError as exc:
-        raise TemplateProblem(f"{_template_frame(exc)}{exc.message or exc}") from exc
+        raise TemplateProblem(
+            f"{_template_frame(exc, loader.loaded)}{exc.message or exc}"
+        ) from None
+    except RecursionError as exc:
+        where = _template_frame(exc, loader.loaded)
+        raise TemplateProblem(
+            f"{where}the templates include or call themselves without end (recursion too deep)"
+        ) from None
+    except Exception as exc:  # anything a template's expression raises: 1/0, a type error…
+        where = _template_frame(exc, loader.loaded)
+        raise TemplateProblem(f"{where}{exc} ({type(exc).__name__})") from None
     return tidy(text)
+
+
+def _bounded(chunks: Iterator[str]) -> str:
+    """The text of a template's output stream, or :class:`TemplateTooLarge` past the bound."""
+    out: list[str] = []
+    size = 0
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_PAGE_CHARS:
+                raise TemplateTooLarge(
+                    f"{PAGE_TEMPLATE}: the page would be longer than {MAX_PAGE_CHARS:,}"
+                    " characters; rendering stopped there"
+                )
+            out.append(chunk)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    return "".join(out)
 
 
 _HEADING = re.compile(r"^(#{1,6})(?=[ \t]|$)")
@@ -763,28 +935,33 @@ def page_markdown(
     return shift_headings(text, heading_offset)
 
 
-def _template_frame(exc: BaseException) -> str:
-    """``file:line: `` of the innermost template frame of an error, from Jinja's traceback."""
+def _template_frame(exc: BaseException, templates: set[str]) -> str:
+    """``file:line: `` of the innermost template frame of an error, from Jinja's traceback.
+
+    Jinja rewrites the traceback of an error raised while rendering so that each template's
+    frames carry the template's file name and line (``templates`` are those file names).
+    """
     where = ""
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2"):
+        if filename in templates:
             where = f"{filename}:{tb.tb_lineno}: "
         tb = tb.tb_next
     return where
 
 
 def diagram_bytes(network: m.Network, prices: PriceTable, fmt: str = IMAGE_FORMAT) -> bytes:
-    """The network's diagram, flows priced with ``prices``, drawn in memory (a temporary folder)."""
-    from netdraft.generator.diagram import render_view
+    """The network's diagram, flows priced with ``prices``, drawn in memory (nothing is written).
+
+    Raises:
+        GraphvizMissing: Graphviz's ``dot`` is not installed.
+        RenderError: Graphviz could not lay the diagram out.
+    """
+    from netdraft.generator.diagram import image_bytes
     from netdraft.generator.view import view_of
 
-    view = view_of(network, None, prices)
-    with tempfile.TemporaryDirectory(prefix="netdraft-docs-") as tmp:
-        out = Path(tmp) / f"diagram.{fmt}"
-        render_view(view, out)
-        return out.read_bytes()
+    return image_bytes(view_of(network, None, prices), fmt)
 
 
 def build_docs(
@@ -817,7 +994,14 @@ def write_docs(
     stem: str,
     templates: str | Path | None = None,
 ) -> list[Path]:
-    """Render the documentation in memory, then write each file atomically into ``out_dir``.
+    """Render the documentation in memory, then write its files into ``out_dir`` together.
+
+    Both files are complete, and flushed to disk as temporary files beside their targets,
+    before either target changes; then they are renamed into place back to back, the
+    diagram first and the page last (see :func:`netdraft.generator.write.write_together`).
+    So a killed run leaves either the old files, or, for the time of one rename, the new
+    diagram beside the old page, which links to the same file name; never a page without
+    its picture.
 
     Args:
         network: the compiled network.
@@ -831,14 +1015,11 @@ def write_docs(
 
     Raises:
         TemplateProblem: a template cannot be rendered (nothing is written).
+        GraphvizMissing: Graphviz's ``dot`` is not installed (nothing is written).
+        RenderError: Graphviz could not lay the diagram out (nothing is written).
         OSError: a file cannot be written.
     """
-    from netdraft.files import write_atomic
+    from netdraft.generator.write import write_together
 
     files = build_docs(network, prices, stem, templates)
-    written: list[Path] = []
-    for name, data in files.items():
-        target = Path(out_dir) / name
-        write_atomic(target, data)
-        written.append(target)
-    return written
+    return write_together([(Path(out_dir) / name, data) for name, data in files.items()])
