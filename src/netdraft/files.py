@@ -5,7 +5,8 @@ anyone can edit, so every file it opens because an input named it (a ``prices``
 statement, an ``include``, a fence's ``src=``, an import folder's JSON) goes through
 :func:`read_bytes`: it never blocks on a FIFO or a device, never reads more than a
 bound, and :func:`confine` keeps a name inside the folder tree it was written for.
-Every file netdraft writes goes through :func:`write_atomic`.
+Every file netdraft writes goes through :func:`write_atomic`, or :func:`write_together`
+for files that belong together (a page and its diagram).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 #: The largest ``.nd`` file read (a 100,000-line network is about 4 MB).
@@ -126,54 +128,127 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         OSError: the file cannot be written; its ``filename`` is ``path``, never the
             temporary file.
     """
-    shown = str(path)
-    target = Path(os.path.realpath(path))
+    write_together([(path, data)])
+
+
+@dataclass
+class _Pending:
+    shown: str  # the name the caller gave, for error messages
+    target: Path  # the file written, links resolved
+    data: bytes
+    temporary: Path | None = None  # the prepared content, beside the target
+    in_place: bool = False  # a file with several hard links, rewritten where it is
+
+
+def write_together(files: Sequence[tuple[str | Path, str | bytes]]) -> list[Path]:
+    """Write several files so that they change together, as nearly as a file system allows.
+
+    A file system cannot rename two files at once, so the work is split in two phases and
+    everything slow happens in the first:
+
+    1. **Prepare.** Each content goes to a temporary file in its target's folder (so that
+       the rename is atomic), with the mode the target will have, and is flushed to disk
+       (``fsync``). No target changes. When anything fails, every temporary file is
+       removed and every target is as it was.
+    2. **Commit.** The temporary files are renamed over their targets back to back, in the
+       order given, with nothing in between; then the folders are flushed, so that the
+       renames survive a crash.
+
+    A process killed during the first phase leaves the old files (and at most one
+    ``.<name>.*.tmp`` file per target beside it); killed during the second, the files
+    before the rename in progress are new and the others old, for the time of one
+    ``rename``. Order the files so that this state is the least harmful: ``netdraft docs``
+    puts the diagram first and the page last, so a page is never newer than its picture
+    and never links to an image that is not there yet.
+
+    As with :func:`write_atomic`, a symbolic link is written through, the
+    new file keeps the old one's permission bits (else 0666 less the umask), and a file
+    with several hard links is rewritten in place, in its turn in the second phase.
+
+    Args:
+        files: (path, content) pairs, in the order to commit them; ``str`` content is
+            written in UTF-8.
+
+    Returns:
+        The paths, as given.
+
+    Raises:
+        OSError: a file cannot be written; its ``filename`` is the path as given, never a
+            temporary file.
+    """
+    pending = [_pending(path, data) for path, data in files]
+    try:
+        for item in pending:
+            _guarded(item, _prepare)
+        for item in pending:
+            _guarded(item, _commit)
+    finally:
+        for item in pending:
+            if item.temporary is not None:
+                item.temporary.unlink(missing_ok=True)
+    for folder in sorted({item.target.parent for item in pending}):
+        _sync_folder(folder)
+    return [Path(path) for path, _ in files]
+
+
+def _pending(path: str | Path, data: str | bytes) -> _Pending:
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    return _Pending(str(path), Path(os.path.realpath(path)), raw)
+
+
+def _guarded(item: _Pending, step: Callable[[_Pending], None]) -> None:
+    """Run one phase's step for a file; an error names the file as the caller gave it."""
     try:
-        if target.is_dir():  # else the error would name the temporary file
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), shown)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            info: os.stat_result | None = target.stat()
-        except FileNotFoundError:
-            info = None
-        if info is not None and stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
-            _rewrite_in_place(target, raw)
-            return
-        _replace(target, raw, info)
+        step(item)
     except OSError as exc:
-        if exc.filename == shown:
+        if exc.filename == item.shown:
             raise
-        raise OSError(exc.errno, exc.strerror or str(exc), shown) from exc
+        raise OSError(exc.errno, exc.strerror or str(exc), item.shown) from exc
 
 
-def _replace(target: Path, raw: bytes, info: os.stat_result | None) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+def _prepare(item: _Pending) -> None:
+    """Write the content to a temporary file beside the target and flush it to disk."""
+    target = item.target
+    if target.is_dir():  # else the error would name the temporary file
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), item.shown)
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if info is not None:
-            mode = info.st_mode & 0o777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)  # mkstemp makes the file private (0600)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _sync_folder(target.parent)
-
-
-def _rewrite_in_place(target: Path, raw: bytes) -> None:
-    with open(target, "r+b") as fh:
-        fh.write(raw)
-        fh.truncate()
+        info: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+        item.in_place = True  # a rename would cut it off from its other names
+        return
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    item.temporary = Path(name)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(item.data)
         fh.flush()
         os.fsync(fh.fileno())
+    os.chmod(name, _mode(info))  # mkstemp makes the file private (0600)
+
+
+def _commit(item: _Pending) -> None:
+    """Put the prepared content in place: a rename, or a rewrite for a hard-linked file."""
+    if item.in_place:
+        with open(item.target, "r+b") as fh:
+            fh.write(item.data)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+        return
+    assert item.temporary is not None
+    os.replace(item.temporary, item.target)
+    item.temporary = None
+
+
+def _mode(info: os.stat_result | None) -> int:
+    """The permission bits of the new file: the old file's, else what a plain write gives."""
+    if info is not None:
+        return info.st_mode & 0o777  # never set-user-id, set-group-id or sticky
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _sync_folder(folder: Path) -> None:

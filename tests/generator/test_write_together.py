@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from netdraft import api
-from netdraft.generator import write
-from netdraft.generator.write import write_together
+from netdraft import files as write
+from netdraft.files import write_together
 
 EXAMPLE = Path(__file__).parents[1] / "spec" / "examples" / "01-public-private-nat.nd"
 

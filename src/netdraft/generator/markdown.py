@@ -998,7 +998,7 @@ def write_docs(
 
     Both files are complete, and flushed to disk as temporary files beside their targets,
     before either target changes; then they are renamed into place back to back, the
-    diagram first and the page last (see :func:`netdraft.generator.write.write_together`).
+    diagram first and the page last (see :func:`netdraft.files.write_together`).
     So a killed run leaves either the old files, or, for the time of one rename, the new
     diagram beside the old page, which links to the same file name; never a page without
     its picture.
@@ -1019,7 +1019,7 @@ def write_docs(
         RenderError: Graphviz could not lay the diagram out (nothing is written).
         OSError: a file cannot be written.
     """
-    from netdraft.generator.write import write_together
+    from netdraft.files import write_together
 
     files = build_docs(network, prices, stem, templates)
     return write_together([(Path(out_dir) / name, data) for name, data in files.items()])
