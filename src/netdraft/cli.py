@@ -16,7 +16,7 @@ from pathlib import Path
 from netdraft import api
 from netdraft.dsl.diagnostics import NetdraftError, render_all
 from netdraft.files import write_atomic
-from netdraft.generator.errors import RenderError
+from netdraft.generator.errors import GraphvizMissing, RenderError
 from netdraft.model.network import Network
 from netdraft.sim.prices import PriceTable
 from netdraft.sim.trace import Query
@@ -302,6 +302,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NetdraftError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_ERRORS
+    except GraphvizMissing as exc:  # the machine lacks a tool: nothing wrong with the network
+        print(f"netdraft: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except RenderError as exc:
         print(f"netdraft: {exc}", file=sys.stderr)
         return EXIT_ERRORS
