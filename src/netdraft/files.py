@@ -14,7 +14,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 #: The largest ``.nd`` file read (a 100,000-line network is about 4 MB).
@@ -110,6 +110,54 @@ def confine(path: str | Path, roots: Iterable[str | Path]) -> Path | None:
         if real == base or base in real.parents:
             return real
     return None
+
+
+class OutsideTree(FileProblem):
+    """A file an input names that lies outside the folder tree the input may name files in."""
+
+    def __init__(self, path: str | Path, tree: str) -> None:
+        super().__init__(path, f"outside {tree}")
+        self.tree = tree
+
+
+def read_named(
+    name: str | Path,
+    folder: str | Path,
+    roots: Sequence[str | Path],
+    limit: int,
+    *,
+    suffix: str = "",
+    tree: str = "the folder tree",
+) -> tuple[Path, bytes]:
+    """Read a file that an input names (``prices "…"``, ``include "…"``, a fence's ``src=``).
+
+    ``name`` is relative to ``folder`` (the folder of the file that holds the statement);
+    once ``..`` and links are resolved it must lie inside one of ``roots``, else nothing is
+    opened. The real path is what is read, through :func:`read_bytes`.
+
+    Args:
+        name: the name as the input wrote it.
+        folder: the folder a relative name starts from.
+        roots: the folders the named file must be inside.
+        limit: the most bytes accepted.
+        suffix: when given (``".toml"``), the real file's name must end with it, so that
+            a link named ``prices.toml`` cannot lead to, say, a repository's ``.git/config``.
+        tree: how messages name ``roots`` ("docs_dir and the folder of mkdocs.yml").
+
+    Returns:
+        The real path and the bytes.
+
+    Raises:
+        OutsideTree: the file is outside every root (it is never opened).
+        FileProblem: the real file's name lacks ``suffix``; not a regular file; too large.
+        OSError: the file cannot be opened or read.
+    """
+    real = confine(Path(folder) / name, roots)
+    if real is None:
+        raise OutsideTree(name, tree)
+    if suffix and not real.name.lower().endswith(suffix.lower()):
+        raise FileProblem(name, f"not a {suffix} file")
+    return real, read_bytes(real, limit)
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
