@@ -6,6 +6,28 @@ statement, an ``include``, a fence's ``src=``, an import folder's JSON) goes thr
 :func:`read_bytes`: it never blocks on a FIFO or a device, never reads more than a
 bound, and :func:`confine` keeps a name inside the folder tree it was written for.
 Every file netdraft writes goes through :func:`write_atomic`.
+
+Which names lead where (the decisions; :func:`read_named` applies them):
+
+- ``prices "FILE"`` in a ``.nd`` file (and, later, ``include``) is relative to the file
+  that holds the statement and must stay, once ``..`` and links are resolved, inside
+  the folder of the top-level ``.nd`` file given to the command (that folder and
+  below); in a MkDocs page, inside ``docs_dir`` or the folder of ``mkdocs.yml``. The real
+  file's name must end in ``.toml`` (``.nd`` for includes), so that a link named like a
+  price file cannot lead to, say, ``.git/config``. A name outside is refused before
+  anything is opened.
+- A fence's ``src="FILE"`` is looked up beside the page, in ``docs_dir``, then beside
+  ``mkdocs.yml``, and must resolve inside ``docs_dir`` or the folder of ``mkdocs.yml``
+  to a regular file whose name ends in ``.nd``.
+- ``--prices FILE`` and the plugin's ``prices:`` option are the user's own choice (the
+  command line, ``mkdocs.yml``): not confined, but still read through
+  :func:`read_bytes`, so a regular file within :data:`MAX_PRICE_BYTES`.
+- Bounds: :data:`MAX_SOURCE_BYTES` for ``.nd`` files, :data:`MAX_PRICE_BYTES` for
+  price files, :data:`MAX_JSON_BYTES` for import folders, :data:`MAX_TEMPLATE_BYTES`
+  for templates.
+- A price file's text is never shown as a source line: diagnostics quote at most a
+  key, a value or the characters before a TOML syntax error, escaped and short
+  (:func:`netdraft.sim.prices.shown`).
 """
 
 from __future__ import annotations
