@@ -349,6 +349,20 @@ def test_a_bad_price_file_in_the_site_is_quoted_only_in_a_snippet(tmp_path: Path
     assert SECRET not in html
 
 
+def test_a_broken_src_file_in_the_site_gets_its_usual_diagnostics(tmp_path: Path) -> None:
+    """The author's own .nd files are quoted as sources; only files outside are refused."""
+    pages = {
+        "index.md": '```netdraft {src="bad.nd"}\n```\n\n```netdraft {src="latin.nd"}\n```\n',
+        "bad.nd": "region us-east-1 {\n  vpc demo 10.0.0.0/16 {\n    subnet\n",
+    }
+    site = make_site(tmp_path, pages)
+    (site / "docs" / "latin.nd").write_bytes("# réseau\n".encode("latin-1"))
+    run_build(site)
+    html = page_html(site)
+    assert "docs/bad.nd:" in html and " 3 |     subnet" in html, html
+    assert "docs/latin.nd:1:1: error[encoding]" in html
+
+
 # --- fences and options ---------------------------------------------------------------------
 
 
