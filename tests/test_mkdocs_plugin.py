@@ -18,6 +18,7 @@ from mkdocs.exceptions import Abort
 from netdraft.mkdocs_plugin import (
     BlockOptions,
     NetdraftPlugin,
+    block_key,
     find_fences,
     inline_svg,
     parse_options,
@@ -265,6 +266,101 @@ def test_prices_option_reprices_flows(tmp_path: Path) -> None:
     )
     run_build(site, strict=True)
     assert "$50.00/mo" in page_html(site)
+
+
+def test_price_files_that_swap_contents_are_drawn_again(tmp_path: Path) -> None:
+    """Two files of one name: the later one wins, so swapping their texts changes the price."""
+    prices = 'prices "one/p.toml"\nprices "two/p.toml"\n'
+    network = prices + NETWORK + "flow web: www -> internet tcp 443 volume 100GB\n"
+    site = make_site(tmp_path, {"index.md": f"```netdraft\n{network}```\n"})
+    one, two = site / "docs" / "one" / "p.toml", site / "docs" / "two" / "p.toml"
+    one.parent.mkdir()
+    two.parent.mkdir()
+    one.write_text("internet_out_per_gb = 0.5\n", "utf-8")
+    two.write_text("internet_out_per_gb = 0.25\n", "utf-8")
+    run_build(site, strict=True)
+    assert "$25.00/mo" in page_html(site)
+    one.write_text("internet_out_per_gb = 0.25\n", "utf-8")
+    two.write_text("internet_out_per_gb = 0.5\n", "utf-8")
+    assert plugin_of(run_build(site, strict=True)).renders == 1
+    assert "$50.00/mo" in page_html(site)
+
+
+def test_block_key_follows_the_order_the_price_files_apply() -> None:
+    options = BlockOptions()
+    first = block_key("r", "t", "n.nd", options, [("a/p.toml", "x = 1"), ("b/p.toml", "x = 2")])
+    swapped = block_key("r", "t", "n.nd", options, [("a/p.toml", "x = 2"), ("b/p.toml", "x = 1")])
+    reordered = block_key("r", "t", "n.nd", options, [("b/p.toml", "x = 2"), ("a/p.toml", "x = 1")])
+    assert len({first, swapped, reordered}) == 3
+
+
+SECRET = "NETDRAFT-SECRET-7f3a"
+
+
+@pytest.mark.parametrize(
+    ("fence", "code"),
+    [
+        ('```netdraft {src="/etc/passwd"}', "fence-option"),
+        ('```netdraft {src="../../../../etc/hostname"}', "fence-option"),
+        ('```netdraft {src="../../secret.nd"}', "fence-option"),
+        ('```netdraft {src="/proc/self/environ"}', "fence-option"),
+        ('```netdraft {src="link.nd"}', "fence-option"),
+        ('```netdraft {src="config.nd"}', "fence-option"),
+    ],
+)
+def test_src_names_only_nd_files_inside_the_site(tmp_path: Path, fence: str, code: str) -> None:
+    (tmp_path / "site").mkdir()
+    site = make_site(tmp_path / "site", {"index.md": f"# Home\n\n{fence}\n```\n"})
+    (tmp_path / "secret.nd").write_text(f"{SECRET}\n", "utf-8")
+    (site / "docs" / "link.nd").symlink_to(tmp_path / "secret.nd")
+    (site / ".git").mkdir()
+    (site / ".git" / "config").write_text(f"token = {SECRET}\n", "utf-8")
+    (site / "docs" / "config.nd").symlink_to(site / ".git" / "config")
+    with pytest.raises(Abort):
+        run_build(site, strict=True)
+    run_build(site)
+    html = page_html(site)
+    assert f"docs/index.md:3:1: error[{code}]" in html, html
+    assert SECRET not in html and "root:" not in html
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../../secret.toml", "link.toml"])
+def test_prices_in_a_block_name_only_files_inside_the_site(tmp_path: Path, name: str) -> None:
+    page = f'```netdraft\nprices "{name}"\n{NETWORK}```\n'
+    (tmp_path / "site").mkdir()
+    site = make_site(tmp_path / "site", {"index.md": page})
+    (tmp_path / "secret.toml").write_text(f"{SECRET} = 1\n", "utf-8")
+    (site / "docs" / "link.toml").symlink_to(tmp_path / "secret.toml")
+    run_build(site)
+    html = page_html(site)
+    assert "docs/index.md:2:1: error[price-file]" in html, html
+    assert "is outside docs_dir and the folder of mkdocs.yml" in html
+    assert SECRET not in html and "root:" not in html
+
+
+def test_a_bad_price_file_in_the_site_is_quoted_only_in_a_snippet(tmp_path: Path) -> None:
+    page = f'```netdraft\nprices "p.toml"\n{NETWORK}```\n'
+    site = make_site(tmp_path, {"index.md": page})
+    (site / "docs" / "p.toml").write_text(f"a = = {SECRET}\nb = {SECRET}\n", "utf-8")
+    run_build(site)
+    html = page_html(site)
+    assert "docs/p.toml:1:5: error[price-file]: not a valid TOML price file" in html, html
+    assert "at the end of &quot;a = =&quot;" in html or 'at the end of "a = ="' in html
+    assert SECRET not in html
+
+
+def test_a_broken_src_file_in_the_site_gets_its_usual_diagnostics(tmp_path: Path) -> None:
+    """The author's own .nd files are quoted as sources; only files outside are refused."""
+    pages = {
+        "index.md": '```netdraft {src="bad.nd"}\n```\n\n```netdraft {src="latin.nd"}\n```\n',
+        "bad.nd": "region us-east-1 {\n  vpc demo 10.0.0.0/16 {\n    subnet\n",
+    }
+    site = make_site(tmp_path, pages)
+    (site / "docs" / "latin.nd").write_bytes("# réseau\n".encode("latin-1"))
+    run_build(site)
+    html = page_html(site)
+    assert "docs/bad.nd:" in html and " 3 |     subnet" in html, html
+    assert "docs/latin.nd:1:1: error[encoding]" in html
 
 
 # --- fences and options ---------------------------------------------------------------------

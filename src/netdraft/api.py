@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,10 +11,10 @@ from netdraft.dsl.compile import compile_source
 from netdraft.dsl.diagnostics import Diagnostic, NetdraftError, error
 from netdraft.dsl.parse import parse
 from netdraft.dsl.validate import validate
-from netdraft.files import MAX_SOURCE_BYTES, read_bytes
+from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
 from netdraft.model.network import Network
 from netdraft.model.values import Span
-from netdraft.sim.prices import PriceTable, bundled, parse_prices
+from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
 from netdraft.sim.trace import Trace
 
 if TYPE_CHECKING:
@@ -144,39 +145,107 @@ def check(path: str | Path, prices_file: str | Path | None = None) -> CheckResul
     return CheckResult(str(path), compiled, tuple(diagnostics), checked, sources)
 
 
-def load_prices(
-    network: Network, extra: str | Path | None = None
-) -> tuple[PriceTable, list[Diagnostic], dict[str, str]]:
+@dataclass(frozen=True)
+class PriceFiles:
+    """The prices a network is costed with, the diagnostics about its price files, and the files.
+
+    ``applied`` lists the files whose prices were applied, in the order they were applied
+    (a later one overrides an earlier one): each file's real path and its text. It is
+    what a cache of drawings keys on; it is never a source for rendering diagnostics.
+    """
+
+    table: PriceTable
+    diagnostics: tuple[Diagnostic, ...] = ()
+    applied: tuple[tuple[Path, str], ...] = ()
+
+
+def read_prices(
+    network: Network,
+    extra: str | Path | None = None,
+    roots: Sequence[str | Path] | None = None,
+    tree: str | None = None,
+) -> PriceFiles:
     """The bundled prices with the file's ``prices`` statements, then ``extra``, applied.
 
+    A ``prices "NAME"`` statement names a file relative to the network's file; with its
+    ``..`` and links resolved, that file must be inside ``roots`` (by default the folder of
+    the network's file, and below) and its real name must end in ``.toml``, else it is an
+    ``error[price-file]`` and the file is never opened. ``extra`` (``--prices``, the
+    plugin's ``prices:`` option) is the user's own choice and is not confined. Every file
+    is read through :func:`netdraft.files.read_bytes`: a regular file of at most
+    :data:`~netdraft.files.MAX_PRICE_BYTES`, never a FIFO or a device.
+
+    Args:
+        network: the compiled network.
+        extra: a price file applied after the network's own.
+        roots: the folders that ``prices`` statements may name files in.
+        tree: how messages name ``roots``.
+
     Returns:
-        The table, diagnostics about the price files, and their texts (for rendering those).
+        The table, the diagnostics and the files applied.
     """
+    folder = Path(network.file).parent
+    if roots is None:
+        roots = (folder,)
+        tree = tree or f"the folder tree of '{shown(Path(network.file).name, 400)}'"
+    tree = tree or "the folder tree"
     table = bundled()
     problems: list[Diagnostic] = []
-    texts: dict[str, str] = {}
-    base = Path(network.file).parent
-    files: list[tuple[Path, Span | None]] = [
-        (base / name, span) for name, span in network.price_files
-    ]
+    applied: list[tuple[Path, str]] = []
+    files: list[tuple[str, Span | None]] = [(name, span) for name, span in network.price_files]
     if extra is not None:
-        files.append((Path(extra), None))
-    for file, span in files:
+        files.append((str(extra), None))
+    for name, span in files:
+        shown_name = folder / name if span is not None else Path(name)
+        where = span or Span(str(shown_name), 1, 1, 1, 1)
         try:
-            text = file.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            where = span or Span(str(file), 1, 1, 1, 1)
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            if span is None:
+                real, data = Path(name).resolve(), read_bytes(name, MAX_PRICE_BYTES)
+            else:
+                real, data = read_named(
+                    name, folder, roots, MAX_PRICE_BYTES, suffix=".toml", tree=tree
+                )
+            text = data.decode("utf-8")
+        except OutsideTree:
             problems.append(
-                error("price-file", f"cannot read price file '{file}': {reason}", where)
+                error(
+                    "price-file",
+                    f"price file '{shown(name, 400)}' is outside {tree}",
+                    where,
+                    "a prices statement names only files inside it (the user's --prices may be anywhere)",
+                )
             )
             continue
-        texts[str(file)] = text
-        override, found = parse_prices(text, str(file), known=table.base)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            problems.append(
+                error(
+                    "price-file",
+                    f"cannot read price file '{shown(str(shown_name), 400)}': {reason}",
+                    where,
+                )
+            )
+            continue
+        override, found = parse_prices(text, str(shown_name), known=table.base)
         problems.extend(found)
         if override is not None and not found:
             table = table.with_overrides(override)
-    return table, problems, texts
+            applied.append((real, text))
+    return PriceFiles(table, tuple(problems), tuple(applied))
+
+
+def load_prices(
+    network: Network, extra: str | Path | None = None
+) -> tuple[PriceTable, list[Diagnostic], dict[str, str]]:
+    """The bundled prices with the file's ``prices`` statements, then ``extra``: :func:`read_prices`.
+
+    Returns:
+        The table, diagnostics about the price files, and the sources to render those
+        with: always empty, since a price file's text is never shown as a source line
+        (each diagnostic quotes what it needs, escaped and short).
+    """
+    found = read_prices(network, extra)
+    return found.table, list(found.diagnostics), {}
 
 
 def path(

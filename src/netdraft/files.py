@@ -7,6 +7,28 @@ statement, an ``include``, a fence's ``src=``, an import folder's JSON) goes thr
 bound, and :func:`confine` keeps a name inside the folder tree it was written for.
 Every file netdraft writes goes through :func:`write_atomic`, or :func:`write_together`
 for files that belong together (a page and its diagram).
+
+Which names lead where (the decisions; :func:`read_named` applies them):
+
+- ``prices "FILE"`` in a ``.nd`` file (and, later, ``include``) is relative to the file
+  that holds the statement and must stay, once ``..`` and links are resolved, inside
+  the folder of the top-level ``.nd`` file given to the command (that folder and
+  below); in a MkDocs page, inside ``docs_dir`` or the folder of ``mkdocs.yml``. The real
+  file's name must end in ``.toml`` (``.nd`` for includes), so that a link named like a
+  price file cannot lead to, say, ``.git/config``. A name outside is refused before
+  anything is opened.
+- A fence's ``src="FILE"`` is looked up beside the page, in ``docs_dir``, then beside
+  ``mkdocs.yml``, and must resolve inside ``docs_dir`` or the folder of ``mkdocs.yml``
+  to a regular file whose name ends in ``.nd``.
+- ``--prices FILE`` and the plugin's ``prices:`` option are the user's own choice (the
+  command line, ``mkdocs.yml``): not confined, but still read through
+  :func:`read_bytes`, so a regular file within :data:`MAX_PRICE_BYTES`.
+- Bounds: :data:`MAX_SOURCE_BYTES` for ``.nd`` files, :data:`MAX_PRICE_BYTES` for
+  price files, :data:`MAX_JSON_BYTES` for import folders, :data:`MAX_TEMPLATE_BYTES`
+  for templates.
+- A price file's text is never shown as a source line: diagnostics quote at most a
+  key, a value or the characters before a TOML syntax error, escaped and short
+  (:func:`netdraft.sim.prices.shown`).
 """
 
 from __future__ import annotations
@@ -112,6 +134,54 @@ def confine(path: str | Path, roots: Iterable[str | Path]) -> Path | None:
         if real == base or base in real.parents:
             return real
     return None
+
+
+class OutsideTree(FileProblem):
+    """A file an input names that lies outside the folder tree the input may name files in."""
+
+    def __init__(self, path: str | Path, tree: str) -> None:
+        super().__init__(path, f"outside {tree}")
+        self.tree = tree
+
+
+def read_named(
+    name: str | Path,
+    folder: str | Path,
+    roots: Sequence[str | Path],
+    limit: int,
+    *,
+    suffix: str = "",
+    tree: str = "the folder tree",
+) -> tuple[Path, bytes]:
+    """Read a file that an input names (``prices "…"``, ``include "…"``, a fence's ``src=``).
+
+    ``name`` is relative to ``folder`` (the folder of the file that holds the statement);
+    once ``..`` and links are resolved it must lie inside one of ``roots``, else nothing is
+    opened. The real path is what is read, through :func:`read_bytes`.
+
+    Args:
+        name: the name as the input wrote it.
+        folder: the folder a relative name starts from.
+        roots: the folders the named file must be inside.
+        limit: the most bytes accepted.
+        suffix: when given (``".toml"``), the real file's name must end with it, so that
+            a link named ``prices.toml`` cannot lead to, say, a repository's ``.git/config``.
+        tree: how messages name ``roots`` ("docs_dir and the folder of mkdocs.yml").
+
+    Returns:
+        The real path and the bytes.
+
+    Raises:
+        OutsideTree: the file is outside every root (it is never opened).
+        FileProblem: the real file's name lacks ``suffix``; not a regular file; too large.
+        OSError: the file cannot be opened or read.
+    """
+    real = confine(Path(folder) / name, roots)
+    if real is None:
+        raise OutsideTree(name, tree)
+    if suffix and not real.name.lower().endswith(suffix.lower()):
+        raise FileProblem(name, f"not a {suffix} file")
+    return real, read_bytes(real, limit)
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:

@@ -7,11 +7,12 @@ import hashlib
 import html
 import importlib.metadata
 import json
+import os
 import re
 import shlex
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,10 @@ from mkdocs.utils import get_relative_url
 
 from netdraft import api
 from netdraft.dsl.diagnostics import Diagnostic, error, render, sort_key
-from netdraft.files import write_atomic
+from netdraft.files import confine, is_regular, write_atomic
 from netdraft.model.network import Network
 from netdraft.model.values import Span
-from netdraft.sim.prices import PriceTable
+from netdraft.sim.prices import PriceTable, shown
 from netdraft.sim.trace import Query
 
 log = get_plugin_logger(__name__)
@@ -46,6 +47,9 @@ FENCE_OPTIONS = ("src", "embed", "docs", "source", "highlight")
 
 # Visible with any theme; a site's CSS can restyle ``.netdraft-error`` further.
 _ERROR_STYLE = "border-left:4px solid #d93025;padding-left:0.5em"
+
+#: The folders that a block's ``src=`` and ``prices`` statements may name files in.
+_TREE = "docs_dir and the folder of mkdocs.yml"
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
@@ -253,7 +257,11 @@ def renderer_fingerprint() -> str:
 
 
 def block_key(
-    fingerprint: str, text: str, name: str, options: BlockOptions, prices: dict[str, str]
+    fingerprint: str,
+    text: str,
+    name: str,
+    options: BlockOptions,
+    prices: Sequence[tuple[str, str]],
 ) -> str:
     """The cache key of a block: a SHA-256 of all that its drawing and its page depend on.
 
@@ -262,7 +270,9 @@ def block_key(
         text: the network's source.
         name: the source's file name (the generated page names it).
         options: the block's options (only ``highlight`` changes the drawing).
-        prices: price file name → text, for every price file used.
+        prices: the price files applied, in the order applied (a later one overrides an
+            earlier one): each file's path (relative to ``mkdocs.yml`` when inside its
+            folder, else resolved) and its text.
 
     Returns:
         A hex digest.
@@ -272,7 +282,7 @@ def block_key(
         "text": text,
         "name": name,
         "highlight": list(options.highlight),
-        "prices": sorted((Path(k).name, v) for k, v in prices.items()),
+        "prices": [[file, content] for file, content in prices],
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -428,18 +438,22 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         if options.src:
             if fence.body.strip():
                 problem = error(
-                    "fence-option", f'a block with src="{options.src}" must be empty', where
+                    "fence-option",
+                    f'a block with src="{shown(options.src, 400)}" must be empty',
+                    where,
                 )
                 return self._report([problem], sources, fence.body, None)
-            path = self._find(options.src, page.path.parent)
-            if path is None:
-                message = (
-                    f"no file '{options.src}' beside the page, in docs_dir or beside mkdocs.yml"
-                )
-                return self._report([error("file-not-found", message, where)], sources, "", None)
+            located = self._find(options.src, page.path.parent, where)
+            if isinstance(located, Diagnostic):
+                return self._report([located], sources, "", None)
+            path = located
             if self._docs_dir not in path.parents:
                 self._watch.add(str(path))
-            compiled = api.load(path)
+            try:
+                compiled = api.load(path)
+            except OSError as exc:
+                message = f"cannot read '{shown(options.src, 400)}': {exc.strerror or exc}"
+                return self._report([error("file-not-found", message, where)], sources, "", None)
             text = compiled.text
             shifts = {str(path): (self._display(str(path)), 0)}
             note = f"in the netdraft block at {page.display}:{line}"
@@ -458,9 +472,10 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         if not compiled.ok or network is None:
             return self._report(diagnostics, sources, text if options.source else "", None)
 
-        table, problems, price_texts = api.load_prices(network, self.config.prices)
+        # A price file's text is never a source to render: its diagnostics quote enough.
+        prices = api.read_prices(network, self.config.prices, (self._docs_dir, self._root), _TREE)
+        table, problems = prices.table, prices.diagnostics
         diagnostics += relocate(problems)
-        sources.update({self._display(k): v for k, v in price_texts.items()})
         if any(d.is_error for d in problems):
             return self._report(diagnostics, sources, text if options.source else "", None)
 
@@ -485,7 +500,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
                 return self._report(diagnostics, sources, text if options.source else "", None)
             highlight = query
 
-        key = block_key(self._fingerprint, text, Path(network.file).name, options, price_texts)
+        applied = [(self._display(str(file)), content) for file, content in prices.applied]
+        key = block_key(self._fingerprint, text, Path(network.file).name, options, applied)
         try:
             svg = self._drawing(key, network, highlight, table, where)
             docs = self._page(key, network, table) if options.docs else ""
@@ -505,13 +521,42 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         drawing = f'<div class="netdraft-diagram">\n{figure}\n</div>'
         return self._report(diagnostics, sources, text if options.source else "", drawing, docs)
 
-    def _find(self, src: str, page_dir: Path) -> Path | None:
-        """A ``src=`` file: beside the page, else in ``docs_dir``, else beside ``mkdocs.yml``."""
+    def _find(self, src: str, page_dir: Path, where: Span) -> Path | Diagnostic:
+        """A ``src=`` file: beside the page, else in ``docs_dir``, else beside ``mkdocs.yml``.
+
+        Only a regular ``.nd`` file inside ``docs_dir`` or the folder of ``mkdocs.yml``
+        (with ``..`` and links resolved) is taken; anything else is a diagnostic that
+        quotes nothing of the file.
+        """
+        written = shown(src, 400)
+        if not src.lower().endswith(".nd"):
+            return error("fence-option", f'src="{written}" must name a .nd file', where)
+        roots = (self._docs_dir, self._root)
+        inside = False
+        leads_out = False  # a name that is there, but leads out of the site (a link, say)
         for folder in (page_dir, self._docs_dir, self._root):
-            candidate = (folder / src).resolve()
-            if candidate.is_file():
-                return candidate
-        return None
+            real = confine(folder / src, roots)
+            if real is None:
+                leads_out = leads_out or os.path.lexists(folder / src)
+                continue
+            inside = True
+            if not real.name.lower().endswith(".nd"):
+                return error(
+                    "fence-option", f'src="{written}" leads to a file that is not a .nd file', where
+                )
+            if is_regular(real):
+                return real
+            if real.exists():
+                return error("file-not-found", f"'{written}' is not a regular file", where)
+        if leads_out or not inside:
+            return error(
+                "fence-option",
+                f'src="{written}" is outside {_TREE}',
+                where,
+                "a block names only files inside them",
+            )
+        message = f"no file '{written}' beside the page, in docs_dir or beside mkdocs.yml"
+        return error("file-not-found", message, where)
 
     def _relocate(self, d: Diagnostic, shifts: dict[str, tuple[str, int]], note: str) -> Diagnostic:
         """A diagnostic placed where the reader finds it: the page's line, or the included file's."""

@@ -446,8 +446,8 @@ def test_cli_reports_bad_price_file_with_exit_1(
         err
     )
     assert message in err and hint in err
-    source_line = text.splitlines()[line - 1]
-    assert f" {line} | {source_line}" in err  # the line itself, quoted under the headline
+    # A price file may be anything its name leads to: its lines are never quoted whole.
+    assert " | " not in err
     if command == "cost":
         assert out == ""  # no report from wrong prices
 
@@ -511,7 +511,59 @@ def test_load_prices_returns_problems_and_keeps_the_bundled_table(tmp_path: Path
     table, problems, texts = api.load_prices(network, prices)
     assert [p.code for p in problems] == ["price-file"]
     assert table.price("tgw_per_gb").value == Decimal("0.02")  # the bad file is not applied
-    assert texts == {str(prices): "tgw_per_gb = -1\n"}
+    assert texts == {}  # nothing to render a price file's text with
+
+
+def test_read_prices_lists_the_files_applied_in_order(tmp_path: Path) -> None:
+    first = _write(tmp_path / "first.toml", "internet_out_per_gb = 0.05\n")
+    later = _write(tmp_path / "later.toml", "internet_out_per_gb = 0.07\n")
+    net = _write(
+        tmp_path / "net.nd", TWO_REGIONS.format(prices='prices "first.toml"\n', expects="")
+    )
+    found = api.read_prices(api.load_network(net), later)
+    assert found.diagnostics == ()
+    assert found.applied == (
+        (first.resolve(), "internet_out_per_gb = 0.05\n"),
+        (later.resolve(), "internet_out_per_gb = 0.07\n"),
+    )
+    assert found.table.price("internet_out_per_gb").value == Decimal("0.07")
+
+
+# --- what a diagnostic quotes of a price file ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("tgw_per_gb = 0.02\nnat_gateway_per_gb = = 1\n", 'at the end of "nat_gateway_per_gb = ="'),
+        ("x" * 200 + " = = 1\n", 'at the end of "…' + "x" * 55 + ' = ="'),
+        ("a = 1\n\u200bq = 2\n", 'at the end of "\\u200b"'),
+    ],
+    ids=["short", "long-line", "invisible"],
+)
+def test_syntax_error_quotes_at_most_a_short_escaped_snippet(text: str, label: str) -> None:
+    _, problems = parse_prices(text, "ours.toml")
+    assert [p.label for p in problems] == [label]
+    assert len(label) <= len('at the end of ""') + 60
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\x08"])
+def test_control_characters_are_refused_quoting_nothing(char: str) -> None:
+    secret = "SECRET=hunter2"
+    _, problems = parse_prices(f"# ok\n{secret}{char}{secret}\n", "ours.toml")
+    (problem,) = problems
+    assert (problem.span.line, problem.span.column) == (2, len(secret) + 1)
+    assert f"U+{ord(char):04X}" in problem.message
+    assert "hunter2" not in problem.message + problem.label + "".join(problem.notes)
+
+
+def test_values_and_keys_are_quoted_short_and_escaped() -> None:
+    _, problems = parse_prices(
+        f'internet_out_per_gb = "{"v" * 100}"\n"k\\u001b[2J{"k" * 100}" = 1\n', "ours.toml"
+    )
+    assert [len(p.message) < 120 for p in problems] == [True, True]
+    assert "\x1b" not in "".join(p.message for p in problems)
+    assert "\\x1b[2J" in problems[1].message
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,12 @@
-"""Price tables: the bundled one, and users' overrides, read from TOML with line-accurate errors."""
+"""Price tables: the bundled one, and users' overrides, read from TOML with line-accurate errors.
+
+A price file may be anything its name leads to, so its text is never shown whole: the
+diagnostics quote at most a key, a value or the few characters before a TOML syntax
+error, each through :func:`shown` (control characters escaped, length bounded), and a
+file holding control characters is refused before it is parsed (TOML never allows them;
+``/proc/self/environ`` and binary files are full of them). Callers render these
+diagnostics without the file's text as a source line.
+"""
 
 from __future__ import annotations
 
@@ -74,6 +82,64 @@ def _line_of(text: str, key: str, section: str | None) -> tuple[int, int]:
     return 1, 1
 
 
+#: The most characters of a price file that one diagnostic quotes.
+SNIPPET_CHARS = 60
+
+# Characters TOML allows nowhere, not even in comments or strings (tab, LF and CR aside).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def shown(text: str, limit: int = SNIPPET_CHARS, *, tail: bool = False) -> str:
+    """Text read from a file as a message may quote it: escaped and at most ``limit`` long.
+
+    Characters that are not printable (controls, line breaks, format characters) are
+    written as Python escapes (``\\x1b``, ``\\n``, ``\\u200b``), so that quoted text cannot
+    move the cursor of a terminal or hide what follows. A longer text is cut, with ``…``
+    where it was cut: at its end, or at its start when ``tail`` (to keep the end).
+    """
+    escaped = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+    if len(escaped) <= limit:
+        return escaped
+    return "…" + escaped[-(limit - 1) :] if tail else escaped[: limit - 1] + "…"
+
+
+def _syntax_problem(text: str, origin: str, exc: tomllib.TOMLDecodeError) -> Diagnostic:
+    """A TOML syntax error, quoting only the characters just before it on its line."""
+    found = re.search(r"line (\d+), column (\d+)", str(exc))
+    line, col = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    lines = text.splitlines()
+    label = ""
+    if 1 <= line <= len(lines):
+        # Up to and with the character the reader stopped at: what is wrong, and no more.
+        before = lines[line - 1][:col]
+        if before.strip():
+            label = f'at the end of "{shown(before, SNIPPET_CHARS, tail=True)}"'
+    return error(
+        "price-file",
+        f"not a valid TOML price file: {shown(message, 120)}",
+        Span(origin, line, col, line, col + 1),
+        label,
+    )
+
+
+def _control_problem(text: str, origin: str) -> Diagnostic | None:
+    """The first character TOML never allows, as a diagnostic that quotes nothing of the file."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return error(
+        "price-file",
+        f"not a valid TOML price file: it holds the control character U+{ord(found[0]):04X}"
+        " (a TOML file is text and never does)",
+        Span(origin, line, col, line, col + 1),
+    )
+
+
 def parse_prices(
     text: str, origin: str, bundled: bool = False, known: Mapping[str, Price] | None = None
 ) -> tuple[PriceTable | None, list[Diagnostic]]:
@@ -92,19 +158,13 @@ def parse_prices(
     Returns:
         The table, or None when the text is not TOML, and the diagnostics.
     """
+    control = _control_problem(text, origin)
+    if control is not None:
+        return None, [control]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, col = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        return None, [
-            error(
-                "price-file",
-                f"not a valid TOML price file: {message}",
-                Span(origin, line, col, line, col + 1),
-            )
-        ]
+        return None, [_syntax_problem(text, origin, exc)]
     problems: list[Diagnostic] = []
     if bundled:
         meta = data.get("meta", {})
@@ -139,7 +199,8 @@ def parse_prices(
             problems.append(
                 error(
                     "price-file",
-                    f"'regions.{region}' must be a table of prices, [regions.{region}]",
+                    f"'regions.{shown(region, 40)}' must be a table of prices,"
+                    f" [regions.{shown(region, 40)}]",
                     Span(origin, line, col, line, col + len(region)),
                 )
             )
@@ -158,7 +219,9 @@ def _values(
 ) -> dict[str, Price]:
     out: dict[str, Price] = {}
     # A report names the file and, for a one-region price, its section.
-    price_origin = origin if section is None or section == "prices" else f"{origin} [{section}]"
+    price_origin = (
+        origin if section is None or section == "prices" else f"{origin} [{shown(section, 80)}]"
+    )
     for key, value in raw.items():
         line, col = _line_of(text, key, section)
         span = Span(origin, line, col, line, col + len(key))
@@ -167,7 +230,7 @@ def _values(
             problems.append(
                 error(
                     "price-file",
-                    f"unknown price '{key}'",
+                    f"unknown price '{shown(key, 40)}'",
                     span,
                     f"did you mean '{hint}'?" if hint else "see the bundled table for the keys",
                 )
@@ -192,7 +255,7 @@ def _toml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
+        return f'"{shown(value, 20)}"'
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
