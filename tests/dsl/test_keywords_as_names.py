@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 from netdraft import api
 from netdraft.dsl import syntax as st
-from netdraft.dsl.fmt import format_text
+from netdraft.dsl.fmt import format_source, format_text
 from netdraft.dsl.parse import parse, parser
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -157,3 +158,23 @@ def test_interface_endpoint_keeps_its_group_list() -> None:
     source, _ = parse(VPC.format(body=body, region=""), "x.nd")
     assert source is not None
     assert names_of(source) == [["a", "b"], ["g"]]
+
+
+def test_a_subnet_named_sg_is_printed_so_that_it_reads_back() -> None:
+    # The importer prints syntax trees it builds: [a, sg] cannot be written 'in a sg'.
+    source, _ = parse(VPC.format(body="    endpoint e interface ssm in a main.sg", region=""))
+    assert source is not None
+    region = source.statements[0]
+    assert isinstance(region, st.RegionDecl) and isinstance(region.items[0], st.VpcDecl)
+    endpoint = region.items[0].items[0]
+    assert isinstance(endpoint, st.EndpointDecl)
+    bare = st.Ref(endpoint.targets[1].parts[1:], endpoint.targets[1].span)
+    vpc = dataclasses.replace(
+        region.items[0], items=(dataclasses.replace(endpoint, targets=(endpoint.targets[0], bare)),)
+    )
+    tree = dataclasses.replace(source, statements=(dataclasses.replace(region, items=(vpc,)),))
+    text = format_source(tree)
+    assert "in a main.sg\n" in text
+    again, problems = parse(text)
+    assert again is not None, [d.headline() for d in problems]
+    assert names_of(again) == [["a", "main.sg"]]
