@@ -206,6 +206,12 @@ def test_hints_stop_when_their_budget_is_spent() -> None:
     assert hints("privte", ["private"]) is None
 
 
+def test_no_hint_is_looked_for_a_huge_word() -> None:
+    word = "privat" + "e" * 10_000
+    assert Hints()(word, ["private", word[:-1]]) is None
+    assert Hints()("privte", ["private" + "x" * 10_000, "private"]) == "private"
+
+
 def test_hint_candidates_are_read_only_as_far_as_the_budget() -> None:
     read: list[int] = []
 

@@ -76,6 +76,8 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 
 #: How many candidate names "did you mean" hints may compare in one compilation, in all.
 HINT_BUDGET = 200_000
+#: The longest word a hint is looked for, or offered.
+HINT_LENGTH = 128
 
 
 class Hints:
@@ -92,13 +94,15 @@ class Hints:
         self.budget = budget
 
     def __call__(self, word: str, candidates: Iterable[str]) -> str | None:
-        if self.budget <= 0:
+        # Comparing two words takes up to the product of their lengths: none is longer
+        # than HINT_LENGTH (names in practice are far shorter).
+        if self.budget <= 0 or len(word) > HINT_LENGTH:
             return None
         pool = list(itertools.islice(candidates, self.budget + 1))
         self.budget -= len(pool)
         if self.budget < 0:
             return None
-        return did_you_mean(word, pool)
+        return did_you_mean(word, (c for c in pool if len(c) <= HINT_LENGTH))
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
