@@ -183,7 +183,7 @@ def end_position(text: str) -> tuple[int, int]:
     return body.count("\n") + 1, length + 1
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=2)
 def _lines_of(text: str) -> SourceLines:
     # ``render`` called once per diagnostic with the same text finds its lines once.
     return SourceLines(text)
