@@ -107,3 +107,29 @@ def test_a_utf8_byte_order_mark_is_not_text(
     code, output = run([command[0], str(path), *command[1:]], capsys)
     assert code == 0, output
     assert "error[" not in output
+
+
+def test_many_errors_print_a_bounded_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "many.nd"
+    refs = " ".join(["x"] * 10_000)
+    path.write_text(
+        CLEAN.replace("    instance app in a\n", f"    route-table rt {{ associate {refs} }}\n")
+    )
+    code, output = run(["check", str(path)], capsys)
+    assert code == 1
+    assert len(output) < 60_000, len(output)
+    assert f"and 9900 more errors in {path}\n" in output
+    assert "(10000 errors, 0 warnings)" in output
+
+
+def test_a_syntax_error_on_a_long_line_prints_a_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "long.nd"
+    path.write_text("title " + "x" * 1_000_000 + "\n")
+    code, output = run(["check", str(path)], capsys)
+    assert code == 1
+    assert len(output) < 3_000, len(output)
+    assert "…" in output

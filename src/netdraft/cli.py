@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from netdraft import api
-from netdraft.dsl.diagnostics import NetdraftError, render_all
+from netdraft.dsl.diagnostics import NetdraftError, write_diagnostics
 from netdraft.files import write_atomic
 from netdraft.generator.errors import GraphvizMissing, RenderError
 from netdraft.model.network import Network
@@ -45,7 +45,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for name in args.files:
         result = api.check(_existing(name), args.prices)
         if result.diagnostics:
-            print(render_all(result.diagnostics, result.sources), file=sys.stderr)
+            write_diagnostics(result.diagnostics, result.sources, sys.stderr)
         print(result.summary())
         if not result.ok:
             worst = EXIT_ERRORS
@@ -59,11 +59,11 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     text, problem = api.read_source(path)
     if text is None:
         assert problem is not None
-        print(render_all([problem], {str(path): ""}), file=sys.stderr)
+        write_diagnostics([problem], {str(path): ""}, sys.stderr)
         return EXIT_ERRORS
     formatted, diagnostics = format_text(text, str(path))
     if formatted is None:
-        print(render_all(diagnostics, {str(path): text}), file=sys.stderr)
+        write_diagnostics(diagnostics, {str(path): text}, sys.stderr)
         return EXIT_ERRORS
     if args.check:
         if formatted != text:
@@ -175,7 +175,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     result = api.check(path, args.prices)
     problems = [d for d in result.diagnostics if d.is_error]
     if problems:
-        print(render_all(problems, result.sources), file=sys.stderr)
+        write_diagnostics(problems, result.sources, sys.stderr)
         return EXIT_ERRORS
     return EXIT_OK
 
@@ -200,7 +200,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"warning: {message}", file=sys.stderr)
     compiled = api.compile(result.text, str(out))
     if not compiled.ok:
-        print(render_all(compiled.diagnostics, compiled.sources()), file=sys.stderr)
+        write_diagnostics(compiled.diagnostics, compiled.sources(), sys.stderr)
         print(f"{out}: written, but it does not compile", file=sys.stderr)
         return EXIT_ERRORS
     print(f"{out}: written ({len(result.warnings)} warning{'s' * (len(result.warnings) != 1)})")
@@ -300,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     except NetdraftError as exc:
-        print(exc.render(), file=sys.stderr)
+        write_diagnostics(exc.diagnostics, exc.sources, sys.stderr)
         return EXIT_ERRORS
     except GraphvizMissing as exc:  # the machine lacks a tool: nothing wrong with the network
         print(f"netdraft: {exc}", file=sys.stderr)

@@ -115,7 +115,7 @@ BUILTINS = ("internet",)
 # A word is a whole name: not part of ``route-table`` nor of ``app.route``.
 _BEFORE = r"(?<![\w.-])"
 _AFTER = r"(?![\w-])"
-_OCTETS = r"\d{1,3}(?:\.\d{1,3}){3}"
+_OCTETS = r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}"
 # Two colons at least, which tells an IPv6 address from a ``flow name:`` label.
 _IPV6 = r"[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*"
 
@@ -134,17 +134,17 @@ class NetdraftLexer(RegexLexer):
             (r"\n", Whitespace),
             (r"[ \t\f\r]+", Whitespace),
             (r"#.*$", Comment.Single),
-            (r'"(?:[^"\\\n]|\\.)*"', String.Double),
+            (r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"', String.Double),
             (words(DECLARATIONS, prefix=_BEFORE, suffix=_AFTER), Keyword, "declared"),
             (r"<->|->|<=|<|=", Operator),
-            (_BEFORE + _OCTETS + r"/\d{1,3}" + _AFTER, Number.Other),  # IPv4 CIDR
-            (_BEFORE + _IPV6 + r"/\d{1,3}" + _AFTER, Number.Other),  # IPv6 CIDR
+            (_BEFORE + _OCTETS + r"/[0-9]{1,3}" + _AFTER, Number.Other),  # IPv4 CIDR
+            (_BEFORE + _IPV6 + r"/[0-9]{1,3}" + _AFTER, Number.Other),  # IPv6 CIDR
             (_BEFORE + _OCTETS + _AFTER, Number.Other),  # IPv4 address
             (_BEFORE + _IPV6 + _AFTER, Number.Other),  # IPv6 address
-            (_BEFORE + r"\d+(?:\.\d+)?(?:MB|GB|TB)" + _AFTER, Number.Integer),  # volume
-            (_BEFORE + r"\d+-\d+" + _AFTER, Number.Integer),  # port range
-            (_BEFORE + r"\d+\.\d+" + _AFTER, Number.Float),  # amount
-            (_BEFORE + r"\d+" + _AFTER, Number.Integer),  # port, rule number, amount
+            (_BEFORE + r"[0-9]+(?:\.[0-9]+)?(?:MB|GB|TB)" + _AFTER, Number.Integer),  # volume
+            (_BEFORE + r"[0-9]+-[0-9]+" + _AFTER, Number.Integer),  # port range
+            (_BEFORE + r"[0-9]+\.[0-9]+" + _AFTER, Number.Float),  # amount
+            (_BEFORE + r"[0-9]+" + _AFTER, Number.Integer),  # port, rule number, amount
             (r"[{};:,.]", Punctuation),
             (words(KEYWORDS, prefix=_BEFORE, suffix=_AFTER), Keyword),
             (words(PROTOCOLS, prefix=_BEFORE, suffix=_AFTER), Keyword.Type),

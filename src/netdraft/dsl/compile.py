@@ -8,6 +8,7 @@ become diagnostics; the rules about the network's shape live in
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,7 +16,8 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from typing import TypeVar
 
 from netdraft.dsl import syntax as st
-from netdraft.dsl.diagnostics import Diagnostic, did_you_mean, error
+from netdraft.dsl.diagnostics import Diagnostic, Hints, clip, did_you_mean, error
+from netdraft.dsl.validate import ACL_RULE_RANGE
 from netdraft.model import network as m
 from netdraft.model.codes import AWS_SERVICES, GATEWAY_ENDPOINT_SERVICES, DropCode
 from netdraft.model.values import (
@@ -76,6 +78,8 @@ class Compiler:
         self.built_vpcs: dict[str, m.Vpc] = {}
         self.built_sites: dict[str, m.Site] = {}
         self.built_vpns: dict[str, m.Vpn] = {}
+        self.hints = Hints()
+        self.components: set[str] | None = None  # what 'via' may name, found once
 
     # ---- reporting -----------------------------------------------------------------------
 
@@ -86,7 +90,7 @@ class Compiler:
         self, kind: str, ref: st.Ref | st.Tok, candidates: Iterable[str], where: str = ""
     ) -> None:
         name = ref.name if isinstance(ref, st.Ref) else ref.text
-        hint = did_you_mean(name, candidates)
+        hint = self.hints(name, candidates)
         label = f"did you mean '{hint}'?" if hint else f"no {kind} has this name"
         self.err("unknown-name", f"no {kind} named '{name}'{where}", ref.span, label)
 
@@ -167,10 +171,12 @@ class Compiler:
             )
             return proto, None
         low_text, _, high_text = spec.port.text.partition("-")
-        low, high = int(low_text), int(high_text or low_text)
-        if not (0 <= low <= high <= 65535):
+        low, high = number_value(low_text), number_value(high_text or low_text)
+        if low is None or high is None or not (0 <= low <= high <= 65535):
             self.err(
-                "bad-port", f"'{spec.port.text}' is not a port or range in 0-65535", spec.port.span
+                "bad-port",
+                f"'{clip(spec.port.text, 24)}' is not a port or range in 0-65535",
+                spec.port.span,
             )
             return proto, None
         return proto, PortRange(low, high)
@@ -358,7 +364,9 @@ class Compiler:
         elif gw in vgws:
             kind = m.TargetKind.VPN_GATEWAY
         else:
-            self.unknown("vpn gateway or transit gateway", decl.gateway, [*self.tgws, *vgws])
+            self.unknown(
+                "vpn gateway or transit gateway", decl.gateway, itertools.chain(self.tgws, vgws)
+            )
             kind, ok = m.TargetKind.VPN_GATEWAY, False
         cgw = decl.customer_gateway.name
         site = self.customer_gateways.get(cgw)
@@ -569,7 +577,7 @@ class Compiler:
         if isinstance(decl, st.ExpectCostDecl):
             subject = decl.subject.text
             if subject != "total" and subject not in self.flows:
-                self.unknown("flow", decl.subject, [*self.flows, "total"])
+                self.unknown("flow", decl.subject, itertools.chain(self.flows, ["total"]))
                 return None
             return m.CostExpectation(
                 None if subject == "total" else subject,
@@ -593,7 +601,9 @@ class Compiler:
             because = decl.because.text
         via = None
         if decl.via is not None:
-            names = component_names(network)
+            if self.components is None:
+                self.components = component_names(network)
+            names = self.components
             kind = _not_crossed(network, decl.via.name)
             if decl.via.name not in names and kind:
                 self.err(
@@ -890,14 +900,14 @@ class VpcBuilder:
                     ref.span,
                 )
                 return None
-            candidates = [
-                *(g.name.text for g in s.gateways.values()),
-                *s.nats,
-                *s.instances,
-                *s.endpoints,
-                *self.c.peerings,
-                *self.c.tgws,
-            ]
+            candidates = itertools.chain(
+                (g.name.text for g in s.gateways.values()),
+                s.nats,
+                s.instances,
+                s.endpoints,
+                self.c.peerings,
+                self.c.tgws,
+            )
             self.c.unknown("route target", ref, candidates, self.where)
             return None
         return found[0]
@@ -932,9 +942,16 @@ class VpcBuilder:
                 cidr = self.c.net(item.cidr)
                 if cidr is None:
                     continue
-                rule = m.AclRule(
-                    int(item.number.text), m.Action(item.action.text), proto, ports, cidr, item.span
-                )
+                number = number_value(item.number.text)
+                if number is None:
+                    low, high = ACL_RULE_RANGE
+                    self.c.err(
+                        "acl-rule-number",
+                        f"rule number {clip(item.number.text, 24)} is outside {low}..{high}",
+                        item.span,
+                    )
+                    continue
+                rule = m.AclRule(number, m.Action(item.action.text), proto, ports, cidr, item.span)
                 rules[item.direction].append(rule)
             acls[name] = m.NetworkAcl(
                 name,
@@ -1285,6 +1302,7 @@ class PlaceResolver:
 
     def __init__(self, network: m.Network) -> None:
         self.network = network
+        self.hints = Hints()
         self.by_address: dict[IPAddress, m.Place] = {}
         self.instances: dict[str, list[m.Place]] = {}
         self.nats: dict[str, list[m.Place]] = {}
@@ -1340,12 +1358,12 @@ class PlaceResolver:
             found = [p for p in candidates if place.scope in (p.vpc, p.site)]
             if found:
                 return _replace(found[0], text=text)
-            names = [
+            names = (
                 f"{p.vpc or p.site}.{p.name}"
-                for ps in (*self.instances.values(), *self.hosts.values())
+                for ps in itertools.chain(self.instances.values(), self.hosts.values())
                 for p in ps
-            ]
-            hint = did_you_mean(text, names)
+            )
+            hint = self.hints(text, names)
             return error(
                 "unknown-name",
                 f"nothing named '{text}'",
@@ -1368,8 +1386,8 @@ class PlaceResolver:
             return found[0]
         if name in self.services:
             return m.Place(m.PlaceKind.SERVICE, text, name)
-        known = [*self.instances, *self.nats, *self.hosts, *self.services, "internet"]
-        hint = did_you_mean(name, known)
+        known = itertools.chain(self.instances, self.nats, self.hosts, self.services, ["internet"])
+        hint = self.hints(name, known)
         return error(
             "unknown-name",
             f"no instance, host, NAT gateway or service named '{name}'",
@@ -1417,6 +1435,21 @@ def _not_crossed(network: m.Network, name: str) -> str:
         if name in vpc.security_groups:
             return "security group"
     return ""
+
+
+#: The most digits a number is read with: the language's numbers (ports, ACL rule numbers)
+#: have at most five, and ``int`` refuses more than 4,300 (CPython's digit limit).
+MAX_DIGITS = 9
+
+
+def number_value(text: str) -> int | None:
+    """A number as the grammar writes it (ASCII digits), or ``None`` when it has more than
+    :data:`MAX_DIGITS` significant digits: too large for any value the language takes, and
+    never converted, however long."""
+    digits = text.lstrip("0") or "0"
+    if len(digits) > MAX_DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    return int(digits)
 
 
 def _is_address(text: str) -> bool:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import difflib
 import enum
-from collections.abc import Iterable, Sequence
+import functools
+import heapq
+import itertools
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from netdraft.model.values import Span
 
@@ -35,7 +40,7 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def headline(self) -> str:
-        return f"{self.span}: {self.severity.value}[{self.code}]: {self.message}"
+        return f"{self.span}: {self.severity.value}[{self.code}]: {clip(self.message)}"
 
 
 def error(
@@ -69,11 +74,130 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+#: How many candidate names "did you mean" hints may compare in one compilation, in all.
+HINT_BUDGET = 200_000
+#: The longest word a hint is looked for, or offered.
+HINT_LENGTH = 128
+
+
+class Hints:
+    """``did you mean`` hints within a bounded amount of work for a whole compilation.
+
+    Each hint compares the misspelt word with every candidate; a file with 100,000 unknown
+    names among 100,000 declared ones would make that quadratic. Once ``budget``
+    candidates have been compared, no more hints are given (deterministically: the same
+    file gets the same hints). Candidates may be a lazy iterable: it is read only as far
+    as the budget allows.
+    """
+
+    def __init__(self, budget: int = HINT_BUDGET) -> None:
+        self.budget = budget
+
+    def __call__(self, word: str, candidates: Iterable[str]) -> str | None:
+        # Comparing two words takes up to the product of their lengths: none is longer
+        # than HINT_LENGTH (names in practice are far shorter).
+        if self.budget <= 0 or len(word) > HINT_LENGTH:
+            return None
+        pool = list(itertools.islice(candidates, self.budget + 1))
+        self.budget -= len(pool)
+        if self.budget < 0:
+            return None
+        return did_you_mean(word, (c for c in pool if len(c) <= HINT_LENGTH))
+
+
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.span.file, d.span.line, d.span.column, d.code)
 
 
-def render(diagnostic: Diagnostic, source: str | None) -> str:
+#: How many diagnostics of one file are shown; the others are counted in one last line.
+MAX_SHOWN = 100
+#: How many columns of a source line are shown; a longer line is cut around the caret.
+WINDOW = 120
+#: How many characters of a message, label or note are shown.
+MAX_MESSAGE = 1000
+
+#: Characters that end a line or move the cursor on a terminal: shown as a space (whitespace)
+#: or as U+FFFD, so that the caret stays under its column and the source cannot drive the
+#: terminal.
+_DISPLAY = str.maketrans(
+    {
+        **{c: "\ufffd" for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]},
+        **{ord(c): " " for c in "\t\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"},
+    }
+)
+
+
+class SourceLines:
+    """A text's lines as the parser numbers them: split at ``\n`` only.
+
+    Lark counts lines by ``\n`` alone, whereas ``str.splitlines`` also breaks at ``\r``,
+    ``\v``, ``\f``, U+0085, U+2028 and others, which would put the caret on the wrong
+    line. Line starts are found once, lazily and only as far as asked, and kept.
+    """
+
+    __slots__ = ("_scanned", "_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts = array("q", [0])
+        self._scanned = False  # every line start is known
+
+    def _reach(self, number: int) -> bool:
+        """Find line starts up to line ``number``; whether that line exists."""
+        starts, text = self._starts, self.text
+        while len(starts) < number and not self._scanned:
+            found = text.find("\n", starts[-1])
+            if found < 0:
+                self._scanned = True
+            else:
+                starts.append(found + 1)
+        if len(starts) < number:
+            return False
+        # A final newline ends the last line; it does not start one (as ``splitlines``).
+        return bool(text) and not (number > 1 and starts[number - 1] == len(text))
+
+    def bounds(self, number: int) -> tuple[int, int] | None:
+        """Where line ``number`` (1-based) starts and ends, without its ``\r\n`` or ``\n``."""
+        if number < 1 or not self._reach(number):
+            return None
+        start = self._starts[number - 1]
+        end = self.text.find("\n", start)
+        if end < 0:
+            end = len(self.text)
+        elif end > start and self.text[end - 1] == "\r":
+            end -= 1
+        return start, end
+
+    def line(self, number: int) -> str | None:
+        where = self.bounds(number)
+        return None if where is None else self.text[where[0] : where[1]]
+
+
+def end_position(text: str) -> tuple[int, int]:
+    """The line and column just after the last character of the last line (as the parser counts)."""
+    body = text[:-1] if text.endswith("\n") else text
+    start = body.rfind("\n") + 1
+    length = len(body) - start
+    if text.endswith("\n") and body.endswith("\r") and length > 0:
+        length -= 1
+    return body.count("\n") + 1, length + 1
+
+
+@functools.lru_cache(maxsize=2)
+def _lines_of(text: str) -> SourceLines:
+    # ``render`` called once per diagnostic with the same text finds its lines once.
+    return SourceLines(text)
+
+
+def clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text``, or its start and end around a ``…`` when it is longer than ``limit``."""
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    return f"{text[:head]}…{text[len(text) - (limit - head - 1) :]}"
+
+
+def render(diagnostic: Diagnostic, source: str | SourceLines | None) -> str:
     """A diagnostic as a headline, the source line with a caret under the span, and notes.
 
     ::
@@ -81,24 +205,85 @@ def render(diagnostic: Diagnostic, source: str | None) -> str:
         net.nd:12:19: error[unknown-name]: no subnet named 'privte-a' in vpc 'main'
            12 |   route 0.0.0.0/0 via privte-a
               |                       ^^^^^^^^ did you mean 'private-a'?
+
+    A line longer than :data:`WINDOW` columns is shown around the caret, cut with ``…``.
     """
-    lines = [diagnostic.headline()]
     span = diagnostic.span
-    text_lines = source.splitlines() if source is not None else []
-    if 1 <= span.line <= len(text_lines):
-        line = text_lines[span.line - 1].replace("\t", " ")
+    lines = [diagnostic.headline()]
+    label = clip(diagnostic.label)
+    table = _lines_of(source) if isinstance(source, str) else source
+    where = table.bounds(span.line) if table is not None else None
+    if table is not None and where is not None:
+        start, end = where
+        length = end - start
+        width = (span.end_column - span.column) if span.end_line == span.line else length
+        width = max(1, min(width, max(1, length - span.column + 1)))
+        offset = max(0, span.column - 1)
+        first, last = 0, length
+        if length > WINDOW:
+            first = max(0, min(offset - WINDOW // 3, length - WINDOW))
+            last = first + WINDOW
+            width = max(1, min(width, last - offset))
+        shown = table.text[start + first : start + last].translate(_DISPLAY)
+        before = "…" if first > 0 else ""
+        after = "…" if last < length else ""
+        caret = " " * (len(before) + offset - first) + "^" * width
         number = str(span.line)
         gutter = " " * len(number)
-        width = (span.end_column - span.column) if span.end_line == span.line else len(line)
-        width = max(1, min(width, max(1, len(line) - span.column + 1)))
-        caret = " " * (span.column - 1) + "^" * width
-        lines.append(f" {number} | {line}")
-        lines.append(f" {gutter} | {caret}" + (f" {diagnostic.label}" if diagnostic.label else ""))
-    elif diagnostic.label:
-        lines.append(f"  = {diagnostic.label}")
-    lines.extend(f"  = {note}" for note in diagnostic.notes)
+        lines.append(f" {number} | {before}{shown}{after}")
+        lines.append(f" {gutter} | {caret}" + (f" {label}" if label else ""))
+    elif label:
+        lines.append(f"  = {label}")
+    lines.extend(f"  = {clip(note)}" for note in diagnostic.notes)
     return "\n".join(lines)
 
 
-def render_all(diagnostics: Iterable[Diagnostic], sources: dict[str, str]) -> str:
-    return "\n".join(render(d, sources.get(d.span.file)) for d in sorted(diagnostics, key=sort_key))
+def iter_rendered(
+    diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], limit: int = MAX_SHOWN
+) -> Iterator[str]:
+    """Each diagnostic rendered, file by file in source order, at most ``limit`` per file.
+
+    After a file's first ``limit`` diagnostics comes one line counting the others
+    (``and 9900 more errors in net.nd``). Each file's lines are found once, and only
+    the diagnostics shown are rendered, so the work is bounded by what is printed.
+    """
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        by_file.setdefault(d.span.file, []).append(d)
+    for file in sorted(by_file):
+        found = by_file[file]
+        if len(found) > limit:
+            shown = heapq.nsmallest(limit, found, key=sort_key)
+        else:
+            shown = sorted(found, key=sort_key)
+        text = sources.get(file)
+        table = SourceLines(text) if text is not None else None
+        for d in shown:
+            yield render(d, table)
+        if len(found) > len(shown):
+            errors = sum(d.is_error for d in found) - sum(d.is_error for d in shown)
+            warnings = len(found) - len(shown) - errors
+            counts = [
+                f"{n} more {word}{'s' * (n != 1)}"
+                for n, word in ((errors, "error"), (warnings, "warning"))
+                if n
+            ]
+            yield f"and {' and '.join(counts)} in {file}"
+
+
+def write_diagnostics(
+    diagnostics: Iterable[Diagnostic],
+    sources: Mapping[str, str],
+    stream: TextIO,
+    limit: int = MAX_SHOWN,
+) -> None:
+    """Write the diagnostics as :func:`iter_rendered` gives them, one line each, to a stream."""
+    for text in iter_rendered(diagnostics, sources, limit):
+        stream.write(text + "\n")
+
+
+def render_all(
+    diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], limit: int = MAX_SHOWN
+) -> str:
+    """The diagnostics as one text (:func:`iter_rendered`, joined); prefer :func:`write_diagnostics`."""
+    return "\n".join(iter_rendered(diagnostics, sources, limit))

@@ -167,8 +167,12 @@ def _option(option: st.Option) -> str:
     return _words(option.keyword, *option.values)
 
 
-def _head(node: Node) -> str:
-    """A statement's canonical text: the whole line, or a block's header without ``{``."""
+def _head(node: Node, vpc: str | None = None) -> str:
+    """A statement's canonical text: the whole line, or a block's header without ``{``.
+
+    ``vpc`` is the VPC the statement is in, if any (to qualify a name that would read
+    as a keyword).
+    """
     match node:
         case st.Title(text=text):
             return _words("title", text)
@@ -215,7 +219,8 @@ def _head(node: Node) -> str:
             return _words("endpoint", name, "gateway", service, "route-tables", _refs(targets))
         case st.EndpointDecl(name=name, service=service, targets=targets, groups=groups):
             sg = f"sg {', '.join(str(g) for g in groups)}" if groups else None
-            return _words("endpoint", name, "interface", service, "in", _refs(targets), sg)
+            subnets = _interface_subnets(targets, vpc)
+            return _words("endpoint", name, "interface", service, "in", subnets, sg)
         case st.TransitGatewayDecl(name=name):
             return _words("transit-gateway", name)
         case st.AttachDecl(kind="vpn", target=target):
@@ -246,6 +251,16 @@ def _head(node: Node) -> str:
             return _words("expect cost", subject, operator, amount)
         case _:
             assert_never(node)
+
+
+def _interface_subnets(targets: Sequence[st.Ref], vpc: str | None) -> str:
+    """An interface endpoint's subnets. After the first, a subnet named ``sg`` would read as
+    the start of the group list, so it is written qualified (``main.sg``), which reads the same."""
+    words = [str(r) for r in targets]
+    for index, ref in enumerate(targets):
+        if index and ref.scope is None and ref.name == "sg" and vpc is not None:
+            words[index] = f"{vpc}.sg"
+    return " ".join(words)
 
 
 # ---- comments: which statement each one belongs to ------------------------------------------
@@ -324,6 +339,7 @@ class _Printer:
     def __init__(self, source: st.SourceFile, placement: _Placement) -> None:
         self.lines: list[str] = []
         self.placement = placement
+        self.vpc: str | None = None  # the VPC being printed
         # blanks_upto[n]: how many of the source's lines 1..n are blank.
         self.blanks_upto = [0]
         for text in source.text.split("\n"):
@@ -368,7 +384,7 @@ class _Printer:
         after = f" {trailing.text}" if trailing is not None else ""
         inner = _children(node)
         if inner is None:
-            self.lines.append(f"{pad}{_head(node)}{after}")
+            self.lines.append(f"{pad}{_head(node, self.vpc)}{after}")
             return
         header = self.placement.header.get(id(node))
         if not inner and id(node) not in self.placement.inside and not (header and trailing):
@@ -376,7 +392,11 @@ class _Printer:
             self.lines.append(f"{pad}{_head(node)} {{ }}" + (f" {comment.text}" if comment else ""))
             return
         self.lines.append(f"{pad}{_head(node)} {{" + (f" {header.text}" if header else ""))
+        outer = self.vpc
+        if isinstance(node, st.VpcDecl):
+            self.vpc = node.name.text
         self.container(inner, id(node), depth + 1)
+        self.vpc = outer
         self.lines.append(f"{pad}}}{after}")
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import contextvars
 import functools
 import gc
+import re
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
 from netdraft.dsl import syntax as st
-from netdraft.dsl.diagnostics import Diagnostic, error
+from netdraft.dsl.diagnostics import Diagnostic, clip, end_position, error
 from netdraft.model.values import Span
 
 #: How the parser's terminal names read to a person, for "expected …" messages.
@@ -339,7 +342,7 @@ def _token_words(token: Token) -> str:
         return "the end of the line" if token.value != ";" else "';'"
     if token.type == "$END":
         return "end of file"
-    return f"'{token.value}'"
+    return f"'{clip(str(token.value), 40)}'"
 
 
 _V = "region us-east-1 {\n  vpc v 10.0.0.0/16 {\n    "
@@ -461,8 +464,7 @@ def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
 
 
 def _end_position(text: str) -> tuple[int, int]:
-    lines = text.splitlines() or [""]
-    return len(lines), len(lines[-1]) + 1
+    return end_position(text)
 
 
 def parse(text: str, path: str = "<input>") -> tuple[st.SourceFile | None, list[Diagnostic]]:
@@ -482,10 +484,9 @@ def parse(text: str, path: str = "<input>") -> tuple[st.SourceFile | None, list[
     gc.disable()
     try:
         comments: list[st.Comment] = []
-        try:
-            tree = _parse_collecting(text, comments, path)
-        except UnexpectedInput as exc:
-            return None, _more_syntax_errors(text, path, syntax_diagnostic(path, text, exc))
+        tree, problems = _parse_collecting(text, comments, path)
+        if problems:
+            return None, problems
         statements = tuple(_ToSyntax(path).transform(tree))
         return st.SourceFile(path, text, statements, tuple(comments)), []
     finally:
@@ -495,53 +496,163 @@ def parse(text: str, path: str = "<input>") -> tuple[st.SourceFile | None, list[
 
 #: How many syntax errors one run reports at most.
 MAX_SYNTAX_ERRORS = 20
-#: How many lines error recovery may parse again in all (20 parses of a 10,000-line file).
-RECOVERY_LINES = 200_000
+
+#: What recovery reads when it skips text: strings and comments (whose braces do not
+#: count), braces and newlines.
+_SKIP = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|#[^\n]*|[{}\n]')
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+#: Terminals other than NAME that can match a word a name could also be.
+_WORD_PATTERNS = ("PROTOCOL", "ACTION", "VERDICT", "ONOFF", "CODE", "DOMAIN")
 
 
-def _more_syntax_errors(text: str, path: str, first: Diagnostic) -> list[Diagnostic]:
-    """Find the syntax errors after the first one.
+@functools.cache
+def _word_terminals() -> frozenset[str]:
+    """Keywords (``associate``, ``private``…) and word-like terminals (``tcp``, ``on``…)."""
+    words = {
+        t.name
+        for t in parser().terminals
+        if t.pattern.type == "str" and _NAME.fullmatch(t.pattern.value)
+    }
+    return frozenset(words | set(_WORD_PATTERNS))
 
-    LALR parsers do not resume well inside a statement, so recovery works on lines:
-    the line with the error is blanked (when it holds no brace, which would change
-    the blocks) and the text parsed again, until it parses or the next error cannot
-    be skipped. Positions are kept, so every error is reported where it is.
+
+def _shifts(
+    states: Mapping[Any, Mapping[str, tuple[Any, Any]]], stack: list[Any], terminal: str
+) -> bool:
+    """Whether the LALR tables, from this stack, shift ``terminal`` after any reductions.
+
+    Works on a copy of the state stack and builds no tree. An LALR parser never shifts a
+    token that cannot continue a valid file, so a shift means the word fits here.
     """
-    found = [first]
-    lines = text.split("\n")
-    # Each step parses the file again: stop after reading RECOVERY_LINES lines in all, so
-    # a huge file costs a few parses, not twenty (deterministically: same file, same errors).
-    budget = RECOVERY_LINES
-    while len(found) < MAX_SYNTAX_ERRORS and budget >= len(lines):
-        budget -= len(lines)
-        index = found[-1].span.line - 1
-        if (
-            not 0 <= index < len(lines)
-            or "{" in lines[index]
-            or "}" in lines[index]
-            or not lines[index].strip()
-        ):
-            break
-        lines[index] = " " * len(lines[index])
-        patched = "\n".join(lines)
-        try:
-            _parse_collecting(patched, [], path)
-        except UnexpectedInput as exc:
-            diagnostic = syntax_diagnostic(path, patched, exc)
-            if diagnostic.span.line <= found[-1].span.line:
-                break
-            found.append(diagnostic)
-            continue
-        break
-    return found
+    stack = list(stack)
+    while True:
+        action = states[stack[-1]].get(terminal)
+        if action is None:
+            return False
+        kind, rule = action
+        if kind is Shift:
+            return True
+        size = len(rule.expansion)
+        if size:
+            del stack[-size:]
+        stack.append(states[stack[-1]][rule.origin.name][1])
 
 
-def _parse_collecting(text: str, comments: list[st.Comment], path: str) -> Any:
-    """Parse, gathering the comments the lexer skips."""
+def _resume_point(text: str, start: int, error: int) -> tuple[int, int] | None:
+    """Where parsing resumes after an error, skipping the statement it is in.
+
+    The text from ``start`` (where the statement began) to the end of the error's line is
+    dropped; a block opened there is dropped up to its ``}``. Returns the position of the
+    newline to resume at and how many blocks the dropped text closed, or ``None`` when the
+    file ends first.
+    """
+    line_end = text.find("\n", error)
+    if line_end < 0:
+        line_end = len(text)
+    depth = closes = 0
+    for match in _SKIP.finditer(text, start):
+        word = match.group()
+        if word == "{":
+            depth += 1
+        elif word == "}":
+            if depth:
+                depth -= 1
+            else:
+                closes += 1
+        elif word == "\n" and depth == 0 and match.start() >= line_end:
+            return match.start(), closes
+    return (len(text), closes) if depth == 0 else None
+
+
+def _parse_collecting(
+    text: str, comments: list[st.Comment], path: str
+) -> tuple[Any, list[Diagnostic]]:
+    """Parse, gathering the comments the lexer skips; the tree, or the syntax errors."""
     tokens: list[Token] = []
     reset = _comment_sink.set(tokens)
     try:
-        return parser().parse(text)
+        return _parse_recovering(text, path)
     finally:
         _comment_sink.reset(reset)
         comments.extend(st.Comment(str(t).rstrip(), _span(path, t)) for t in tokens)
+
+
+def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
+    """One pass of Lark's interactive parser that reads keywords as names where only a
+    name fits, and after a syntax error resumes at the next statement.
+
+    Words such as ``private`` are keywords in one place and names in another. The
+    contextual lexer offers the terminals of the parser's state, but LALR merges states,
+    so after ``associate public`` it may still offer ``private`` (a NAT gateway option):
+    a keyword the parser cannot take where it can take a name is read as the name. A
+    file that parsed before reads the same, since no keyword it contains was refused.
+
+    Recovery: at each statement boundary (a newline or ``;`` taken) the parser's stacks
+    are saved; at an error they are restored, the text up to the end of the error's line
+    (and any block opened there) is skipped, braces closed in it are fed again, and
+    lexing goes on from that newline. The work is one parse of the file, whatever the
+    number of errors (at most :data:`MAX_SYNTAX_ERRORS` are reported).
+    """
+    interactive = parser().parse_interactive(text)
+    state = interactive.parser_state
+    states = state.parse_conf.states
+    lexer_state = interactive.lexer_thread.state
+    assert lexer_state is not None  # a thread made from a text has its state
+    line_counter = lexer_state.line_ctr
+    words = _word_terminals()
+    saved: tuple[list[Any], list[Any], int] = (list(state.state_stack), [], 0)
+    found: list[Diagnostic] = []
+    last: Token | None = None
+    while True:
+        try:
+            # ``iter_parse`` yields each token just before feeding it to the parser.
+            for token in interactive.iter_parse():
+                if last is not None and last.type == "_EOS":
+                    saved = (list(state.state_stack), list(state.value_stack), last.end_pos or 0)
+                if (
+                    token.type in words
+                    and not _shifts(states, state.state_stack, token.type)
+                    and _NAME.fullmatch(token.value)
+                    and _shifts(states, state.state_stack, "NAME")
+                ):
+                    token.type = "NAME"
+                last = token
+            tree = interactive.feed_eof(last)  # type: ignore[no-untyped-call]
+        except UnexpectedInput as exc:
+            if isinstance(exc, UnexpectedToken) and exc.interactive_parser is None:
+                exc.interactive_parser = interactive  # what ``accepts`` reads, before restoring
+            diagnostic = syntax_diagnostic(path, text, exc)
+            if found and diagnostic.span.line <= found[-1].span.line:
+                return None, found
+            found.append(diagnostic)
+            at = _error_position(exc)
+            resume = None if at is None else _resume_point(text, saved[2], at)
+            if len(found) >= MAX_SYNTAX_ERRORS or resume is None:
+                return None, found
+            position, closes = resume
+            state.state_stack[:] = saved[0]
+            state.value_stack[:] = saved[1]
+            line = text.count("\n", 0, position) + 1
+            line_start = text.rfind("\n", 0, position) + 1
+            for _ in range(closes):
+                if not _shifts(states, state.state_stack, "RBRACE"):
+                    break
+                brace = Token("RBRACE", "}", position, line, position - line_start + 1)
+                brace.end_line, brace.end_column, brace.end_pos = line, brace.column, position
+                state.feed_token(brace)
+            line_counter.char_pos = position
+            line_counter.line = line
+            line_counter.line_start_pos = line_start
+            line_counter.column = position - line_start + 1
+            last = None
+            continue
+        return (tree, []) if not found else (None, found)
+
+
+def _error_position(exc: UnexpectedInput) -> int | None:
+    """Where in the text an error is (``None`` at the end of the file: nothing to resume)."""
+    if isinstance(exc, UnexpectedToken):
+        token: Token = exc.token
+        return None if token.type == "$END" else token.start_pos
+    position: int | None = exc.pos_in_stream
+    return position

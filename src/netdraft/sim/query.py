@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from netdraft.dsl.compile import PlaceResolver
-from netdraft.dsl.diagnostics import Diagnostic, error
+from netdraft.dsl.compile import PlaceResolver, number_value
+from netdraft.dsl.diagnostics import Diagnostic, clip, error
 from netdraft.dsl.parse import parse
 from netdraft.dsl.syntax import ExpectPathDecl
 from netdraft.model.network import Network
@@ -39,7 +39,9 @@ def parse_query(
         or not isinstance(tree.statements[0], ExpectPathDecl)
     ):
         where = Span("<query>", 1, 1, 1, 1)
-        return problems or [error("bad-query", f"cannot read the query '{text.strip()}'", where)]
+        return problems or [
+            error("bad-query", f"cannot read the query '{clip(text.strip(), 200)}'", where)
+        ]
     decl = tree.statements[0]
     resolver = PlaceResolver(network)
     found: list[Diagnostic] = []
@@ -54,16 +56,18 @@ def parse_query(
     port_value: int | None = None
     if decl.protocol.port is not None:
         low, _, high = decl.protocol.port.text.partition("-")
-        if high or not protocol_value.has_ports or not 0 <= int(low) <= 65535:
+        # An over-long number is never converted (``int`` refuses more than 4,300 digits).
+        value = number_value(low)
+        if high or not protocol_value.has_ports or value is None or not 0 <= value <= 65535:
             found.append(
                 error(
                     "bad-port",
-                    f"'{decl.protocol.port.text}' is not one destination port for {protocol_value.value}",
+                    f"'{clip(decl.protocol.port.text, 24)}' is not one destination port for {protocol_value.value}",
                     decl.protocol.port.span,
                 )
             )
         else:
-            port_value = int(low)
+            port_value = value
     elif protocol_value.has_ports:
         found.append(
             error(
