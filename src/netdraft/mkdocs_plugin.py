@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from netdraft import api
-from netdraft.dsl.diagnostics import Diagnostic, error, render, sort_key
+from netdraft.dsl.diagnostics import Diagnostic, error, iter_rendered
 from netdraft.files import confine, is_regular, write_atomic
 from netdraft.model.network import Network
 from netdraft.model.values import Span
@@ -99,7 +99,7 @@ def find_fences(markdown: str) -> list[Fence]:
     Returns:
         The blocks found.
     """
-    lines = markdown.splitlines()
+    lines = page_lines(markdown)
     fences: list[Fence] = []
     i = 0
     while i < len(lines):
@@ -122,6 +122,19 @@ def find_fences(markdown: str) -> list[Fence]:
             )
         i = j + 1
     return fences
+
+
+def page_lines(text: str) -> list[str]:
+    """A page's lines as Python-Markdown and netdraft's diagnostics count them: split at ``\n``.
+
+    MkDocs reads pages with universal newlines (``\r\n`` and ``\r`` are already ``\n``);
+    ``str.splitlines`` would also break at U+2028, U+0085, ``\v`` or ``\f`` and shift every
+    line number after them.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # a final newline ends the last line; it starts none
+    return lines
 
 
 def _dedent(line: str, width: int) -> str:
@@ -356,7 +369,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         fences = find_fences(markdown)
         if not fences:
             return None
-        lines = markdown.splitlines()
+        lines = page_lines(markdown)
         context = self._page_context(page, markdown)
         out: list[str] = []
         last = 0
@@ -425,7 +438,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
     def _block(self, fence: Fence, page: _PageContext) -> str:
         """The Markdown/HTML that replaces one fence."""
         line = fence.start + page.line_offset + 1
-        source_lines = page.source.splitlines()
+        source_lines = page_lines(page.source)
         width = len(source_lines[line - 1]) if 0 < line <= len(source_lines) else 1
         where = Span(page.display, line, 1, line, width + 1)
         sources = {page.display: page.source}
@@ -606,20 +619,19 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         the page above the diagram, or instead of it when there is none; netdraft's own
         warnings are logged at info level, as they never fail a ``netdraft check``.
         """
-        ordered = sorted(diagnostics, key=sort_key)
-        errors = [d for d in ordered if d.is_error]
-        for d in ordered:
-            text = render(d, sources.get(d.span.file))
-            if d.is_error:
-                log.warning(text)
-            else:
-                log.info(text)
+        errors = [d for d in diagnostics if d.is_error]
+        others = [d for d in diagnostics if not d.is_error]
+        # At most MAX_SHOWN of each per file, then a line counting the rest (as the CLI).
+        for text in iter_rendered(errors, sources):
+            log.warning(text)
+        for text in iter_rendered(others, sources):
+            log.info(text)
         parts: list[str] = []
         if code:
             parts.append(code_fence(code))
         if errors:
             self.errors += 1
-            shown = "\n".join(render(d, sources.get(d.span.file)) for d in errors)
+            shown = "\n".join(iter_rendered(errors, sources))
             parts.append(
                 f'<div class="netdraft-error" style="{_ERROR_STYLE}">\n'
                 f"<pre>{html.escape(shown, quote=False)}</pre>\n</div>"

@@ -68,7 +68,7 @@ def _line_of(text: str, key: str, section: str | None) -> tuple[int, int]:
     """Where ``key = …`` is written (inside ``[section]`` when given), or the ``[key]`` table."""
     current: str | None = None
     table = key if section is None else f"{section}.{key}"
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # as TOML counts lines
         stripped = line.strip()
         header = re.match(r"\[\s*([^\]]+?)\s*\]", stripped)
         if header:
@@ -110,7 +110,7 @@ def _syntax_problem(text: str, origin: str, exc: tomllib.TOMLDecodeError) -> Dia
     found = re.search(r"line (\d+), column (\d+)", str(exc))
     line, col = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-    lines = text.splitlines()
+    lines = text.split("\n")  # as TOML counts lines
     label = ""
     if 1 <= line <= len(lines):
         # Up to and with the character the reader stopped at: what is wrong, and no more.

@@ -1,0 +1,28 @@
+"""The overlap index finds the same first overlapping subnet as comparing every pair."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network, ip_network
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netdraft.dsl.validate import _Overlaps
+
+cidrs = st.builds(
+    lambda address, prefix: ip_network(f"10.0.{address}.0/{prefix}", strict=False),
+    st.integers(0, 255),
+    st.integers(16, 28),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(cidrs, max_size=30))
+def test_first_overlap_is_the_pairwise_answer(networks: list[IPv4Network]) -> None:
+    index = _Overlaps()
+    for position, cidr in enumerate(networks):
+        expected = next(
+            (i for i, old in enumerate(networks[:position]) if old.overlaps(cidr)), None
+        )
+        assert index.first(cidr) == expected
+        index.add(cidr, position)
