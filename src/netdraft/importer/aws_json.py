@@ -595,7 +595,14 @@ class _Reader:
 
     def items(self, source: str, key: str, value: list[Any]) -> list[Obj]:
         """The objects of a response's list (other items are reported and skipped)."""
-        return Obj({key: value}, source, self.problem).objs(key)
+        found = []
+        for i, item in enumerate(value):
+            where = f"{source} {key}[{i}]"
+            if isinstance(item, dict):
+                found.append(Obj(item, where, self.problem))
+            else:
+                self.problem(f"{where} is {kind_of(item)}, not an object: ignored")
+        return found
 
     def response(self, source: str, data: Json) -> None:
         table = TGW_ROUTE_TABLE_ID.search(Path(source).name)
