@@ -12,7 +12,7 @@ from test_import_json import group, instance, subnet, vpc
 
 from netdraft.dsl import syntax as st
 from netdraft.dsl.parse import parse as parse_nd
-from netdraft.importer import Imported, from_json_dir
+from netdraft.importer import Imported, from_aws, from_json_dir
 from netdraft.importer.aws_json import Dump, DumpError, parse, read_dir
 from netdraft.importer.build import build
 
@@ -34,7 +34,7 @@ def assert_safe(result: Imported) -> None:
     assert tree is not None, [d.headline() for d in diagnostics]
     assert not any(isinstance(s, st.Prices) for s in tree.statements)
     assert len(tree.statements) == len(result.source.statements)
-    assert len(tree.comments) == len(result.source.comments)
+    assert [c.text for c in tree.comments] == [c.text for c in result.source.comments]
     for message in result.warnings:
         assert message.isprintable() and len(message) <= 500, message
 
@@ -73,6 +73,21 @@ def test_a_message_holding_a_statement_stays_one_comment() -> None:
     assert '\\nprices "/etc/passwd"\\r\\n\\u2028\\u202e#' in text
     assert 'boom\\nprices "/etc/passwd"' in text
     assert any(w.endswith("…") for w in result.warnings)
+
+
+def test_comments_end_without_blanks() -> None:
+    # The printer drops a comment's trailing blanks: the tree the importer built says the same.
+    endpoint = {
+        "VpcEndpointId": "vpce-1",
+        "VpcId": "vpc-1",
+        "VpcEndpointType": "Interface",
+        "ServiceName": "com.amazonaws.us-east-1.s3\u00a0 ",
+        "SubnetIds": ["subnet-1"],
+        "State": "available",
+    }
+    result = run(VpcEndpoints=[endpoint], NetdraftWarnings=["trailing \t"])
+    assert "trailing \\t" in result.warnings
+    assert result.source.comments[-1].text == "# com.amazonaws.us-east-1.s3"
 
 
 @pytest.mark.parametrize(
@@ -379,3 +394,9 @@ def test_a_file_name_with_a_newline_stays_in_its_warning(tmp_path: Path) -> None
     result = from_json_dir(tmp_path)
     assert_safe(result)
     assert 'x\\nprices "y"\\n.json: not a response the importer knows' in warnings_of(result)
+
+
+def test_a_live_import_refuses_a_region_that_is_no_name() -> None:
+    # Refused before any call: nothing listens on that port.
+    with pytest.raises(DumpError, match="not an AWS region name"):
+        from_aws(['us-east-1\nprices "x"'], endpoint_url="http://127.0.0.1:9")

@@ -25,7 +25,16 @@ from netdraft.files import MAX_JSON_BYTES, read_bytes
 from netdraft.importer.shape import Obj, each_ident, each_string, kind_of
 from netdraft.importer.terminals import ACCOUNT, REGION, one_line, quoted
 
-__all__ = ["ACCOUNT", "REGION", "Dump", "DumpError", "Inventory", "parse", "read_dir"]
+__all__ = [
+    "ACCOUNT",
+    "REGION",
+    "Dump",
+    "DumpError",
+    "Inventory",
+    "check_region",
+    "parse",
+    "read_dir",
+]
 
 TGW_ROUTE_TABLE_ID = re.compile(r"tgw-rtb-[0-9a-f]+")
 
@@ -349,7 +358,7 @@ def read_dir(path: str | Path, default_region: str | None = None) -> Inventory:
     root = Path(path)
     if not root.is_dir():
         raise DumpError(f"no such folder: {quoted(path)}")
-    _check_region(default_region)
+    check_region(default_region)
     folders: dict[Path, list[tuple[str, Json]]] = {}
     try:
         files = sorted(root.rglob("*.json"))
@@ -395,7 +404,12 @@ def _read_json(file: Path) -> Json:
     return data
 
 
-def _check_region(region: str | None) -> None:
+def check_region(region: str | None) -> None:
+    """Refuse a region that is not a region name (it is printed as one).
+
+    Raises:
+        DumpError: ``region`` is given and is not of the form ``us-east-1``.
+    """
     if region is not None and not REGION.fullmatch(region):
         raise DumpError(f"{quoted(region)} is not an AWS region name (such as us-east-1)")
 
@@ -417,10 +431,10 @@ def parse(dumps: Iterable[Dump], default_region: str | None = None) -> Inventory
     Raises:
         DumpError: a region given is not a region name.
     """
-    _check_region(default_region)
+    check_region(default_region)
     reader = _Reader(Inventory())
     for dump in dumps:
-        _check_region(dump.region)
+        check_region(dump.region)
         region = dump.region or _infer_region(dump.responses) or default_region
         if region is None:
             region = "us-east-1"
@@ -567,7 +581,7 @@ class _Reader:
         self.shape_problems = 0
 
     def warn(self, message: str) -> None:
-        message = one_line(message)
+        message = one_line(message).rstrip()  # a comment's trailing blanks are not kept
         if message not in self.inventory.warnings:
             self.inventory.warnings.append(message)
 

@@ -136,7 +136,7 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
     blank: set[int] = set()
     line = 0
     for text in header:
-        text = one_line(text, MAX_COMMENT + 20)
+        text = one_line(text, MAX_COMMENT + 20).rstrip()  # as fmt prints it
         line += 1
         comments.append(st.Comment(text, Span(path, line, 1, line, 1 + len(text))))
     if header:
@@ -153,7 +153,7 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
             line += 1
             start = line
             if entry.comment and entry.comment != _declared_name(entry.node):
-                text = "# " + one_line(entry.comment)
+                text = "# " + one_line(entry.comment).rstrip()
                 comments.append(st.Comment(text, Span(path, start, 3, start, 3 + len(text))))
             if entry.children is None:
                 nodes.append(dataclasses.replace(entry.node, span=Span(path, start, 1, start, 2)))
@@ -251,7 +251,7 @@ class _Builder:
         self.skipped_endpoints: list[aws.Endpoint] = []
 
     def warn(self, message: str) -> None:
-        message = one_line(message)
+        message = one_line(message).rstrip()
         if message not in self.warnings:
             self.warnings.append(message)
 
