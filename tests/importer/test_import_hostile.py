@@ -420,3 +420,15 @@ def test_a_subnet_named_for_a_keyword_can_follow_another_in_a_list() -> None:
         ],
         RouteTables=[table],
     )
+
+
+def test_only_rules_32767_and_32768_are_the_implicit_denies() -> None:
+    entry = {"Protocol": "-1", "RuleAction": "allow", "Egress": False, "CidrBlock": "0.0.0.0/0"}
+    acl = {
+        "NetworkAclId": "acl-1",
+        "VpcId": "vpc-1",
+        "Entries": [{**entry, "RuleNumber": n} for n in (32767, 32768, 40000)],
+    }
+    text = warnings_of(run(NetworkAcls=[acl]))
+    assert "inbound rule 40000: the rule number is outside 1..32766: not imported" in text
+    assert "rule 32767" not in text and "rule 32768" not in text

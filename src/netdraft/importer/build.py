@@ -946,8 +946,8 @@ class _Builder:
             name = v.names[acl.id]
             rules: list[tuple[bool, int, str, str, str | None, str]] = []
             for e in sorted(acl.entries, key=lambda e: (e.egress, e.number)):
-                if e.number >= 32767:
-                    continue  # the implicit final '*' deny
+                if e.number in (32767, 32768):
+                    continue  # the implicit final '*' denies, IPv4 and IPv6 (others are checked)
                 rule = self.acl_rule(v, name, e)
                 if rule is not None:
                     rules.append(rule)
