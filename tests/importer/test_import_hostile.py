@@ -67,12 +67,13 @@ def test_a_message_holding_a_statement_stays_one_comment() -> None:
                 "Description": 'x\nprices "/etc/passwd"\r\n\u2028\u202e#',
             }
         ],
-        NetdraftWarnings=['boom\nprices "/etc/passwd"', "x" * 5000],
+        NetdraftWarnings=['boom\nprices "/etc/passwd"', "x" * 5000, "no-break\u00a0space"],
     )
     text = warnings_of(result)
     assert '\\nprices "/etc/passwd"\\r\\n\\u2028\\u202e#' in text
     assert 'boom\\nprices "/etc/passwd"' in text
     assert any(w.endswith("…") for w in result.warnings)
+    assert "no-break\\xa0space" in result.warnings
 
 
 def test_comments_end_without_blanks() -> None:
@@ -87,7 +88,7 @@ def test_comments_end_without_blanks() -> None:
     }
     result = run(VpcEndpoints=[endpoint], NetdraftWarnings=["trailing \t"])
     assert "trailing \\t" in result.warnings
-    assert result.source.comments[-1].text == "# com.amazonaws.us-east-1.s3"
+    assert result.source.comments[-1].text == "# com.amazonaws.us-east-1.s3\\xa0"
 
 
 @pytest.mark.parametrize(

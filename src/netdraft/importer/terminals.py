@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import unicodedata
 from functools import cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
@@ -51,20 +50,22 @@ def _escape_char(char: str) -> str:
 
 
 def _unprintable(char: str) -> bool:
-    # Control, format (bidirectional overrides), surrogate, private-use and unassigned
-    # characters, and the line and paragraph separators that str.splitlines breaks at.
-    return unicodedata.category(char)[0] == "C" or unicodedata.category(char) in ("Zl", "Zp")
+    # What str.isprintable refuses: control, format (bidirectional overrides), surrogate,
+    # private-use and unassigned characters, and every separator but the space (among
+    # them the line and paragraph separators that str.splitlines breaks at).
+    return not char.isprintable()
 
 
 def one_line(text: str, limit: int = MAX_COMMENT) -> str:
-    """Text for a comment or a message: control characters escaped, at most ``limit`` long.
+    """Text for a comment or a message: what is not printable escaped, at most ``limit`` long.
 
     Args:
         text: any text, from the dump or not.
         limit: the most characters returned.
 
     Returns:
-        The text with each control character written as ``\\n``, ``\\x07``, ``\\u2028``…
+        The text with each character that ``str.isprintable`` refuses written as ``\\n``,
+        ``\\xa0``, ``\\u2028``…
         (as ``repr`` writes them), cut at ``limit`` with a final ``…``.
     """
     if text.isprintable() and len(text) <= limit:
