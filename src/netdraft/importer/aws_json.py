@@ -42,7 +42,8 @@ Json = Mapping[str, Any]
 
 
 class DumpError(Exception):
-    """The folder cannot be read as AWS CLI output (no folder, no JSON files, invalid JSON)."""
+    """The dump cannot be read: no folder, no JSON files, a file that is not a regular file,
+    too large, not UTF-8 or not a JSON object, or a region that is no region name."""
 
 
 # ---- the inventory ----------------------------------------------------------------------------
