@@ -381,9 +381,26 @@ def test_a_fifo_or_a_device_is_refused_without_waiting(tmp_path: Path) -> None:
         (tmp_path / "x.json").unlink()
     if Path("/dev/zero").exists():
         (tmp_path / "zero.json").symlink_to("/dev/zero")
-        with pytest.raises(DumpError, match="not a regular file"):
+        with pytest.raises(DumpError, match="a link to a file outside"):
             read_dir(tmp_path)
         (tmp_path / "zero.json").unlink()
+    # Nor is a link to a file outside the folder read, JSON or not.
+    outside = write(tmp_path.parent / "outside", "secret.json", json.dumps({"Secret": []}))
+    (tmp_path / "secret.json").symlink_to(outside)
+    with pytest.raises(DumpError, match="a link to a file outside"):
+        read_dir(tmp_path)
+    (tmp_path / "secret.json").unlink()
+    # A link inside the folder is followed.
+    (tmp_path / "again.json").symlink_to(tmp_path / "vpcs.json")
+    assert "vpc vpc-1" in from_json_dir(tmp_path).text
+    (tmp_path / "again.json").unlink()
+    # A device inside the folder is refused as not a file, at once.
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe")
+        (tmp_path / "pipe.json").symlink_to(tmp_path / "pipe")
+        with pytest.raises(DumpError, match="not a regular file"):
+            read_dir(tmp_path)
+        (tmp_path / "pipe.json").unlink()
     # A folder whose name ends in .json is a folder, not a file.
     write(tmp_path / "more.json", "subnets.json", json.dumps({"Subnets": []}))
     assert "vpc vpc-1" in from_json_dir(tmp_path).text

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netdraft.files import MAX_JSON_BYTES, read_bytes
+from netdraft.files import MAX_JSON_BYTES, confine, read_bytes
 from netdraft.importer.shape import Obj, each_ident, each_string, kind_of
 from netdraft.importer.terminals import ACCOUNT, REGION, one_line, quoted
 
@@ -354,7 +354,8 @@ def read_dir(path: str | Path, default_region: str | None = None) -> Inventory:
 
     Raises:
         DumpError: the folder does not exist or holds no JSON file, or a file cannot be
-            read (not a regular file, too large, unreadable) or is not a JSON object.
+            read (a link out of the folder, not a regular file, too large, unreadable) or
+            is not a JSON object.
     """
     root = Path(path)
     if not root.is_dir():
@@ -368,6 +369,11 @@ def read_dir(path: str | Path, default_region: str | None = None) -> Inventory:
     for file in files:
         if file.is_dir():
             continue  # a folder named like a file: rglob looks inside it anyway
+        if confine(file, [root]) is None:
+            # A dump from a pull request must not make the import read the machine's files.
+            raise DumpError(
+                f"{quoted(file, 300)}: a link to a file outside {quoted(path)}: not read"
+            )
         folders.setdefault(file.parent.relative_to(root), []).append(
             (file.relative_to(root).as_posix(), _read_json(file))
         )
