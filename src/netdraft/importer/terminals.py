@@ -64,9 +64,9 @@ def one_line(text: str, limit: int = MAX_COMMENT) -> str:
         limit: the most characters returned.
 
     Returns:
-        The text with each character that ``str.isprintable`` refuses written as ``\\n``,
-        ``\\xa0``, ``\\u2028``…
-        (as ``repr`` writes them), cut at ``limit`` with a final ``…``.
+        The text with each character that ``str.isprintable`` refuses written as
+        ``repr`` writes it (``\\n``, ``\\xa0``, ``\\u2028``…), cut at ``limit`` with a final
+        ``…``.
     """
     if text.isprintable() and len(text) <= limit:
         return text
