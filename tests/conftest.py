@@ -12,4 +12,9 @@ settings.register_profile(
     "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", deadline=None)
+# `fuzz` is a long local run of the tests that read their example count from the profile
+# (tests/importer/test_import_fuzz.py): HYPOTHESIS_PROFILE=fuzz pytest tests/importer.
+settings.register_profile(
+    "fuzz", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

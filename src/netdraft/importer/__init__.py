@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from netdraft.importer.aws_json import Dump, DumpError, parse, read_dir
+from netdraft.importer.aws_json import Dump, DumpError, check_region, parse, read_dir
 from netdraft.importer.build import Imported, build
 
 __all__ = ["DumpError", "Imported", "from_aws", "from_json_dir"]
@@ -49,10 +49,13 @@ def from_aws(
         The ``.nd`` text and its warnings.
 
     Raises:
-        DumpError: boto3 is missing, or AWS cannot be reached or refuses a call.
+        DumpError: a region is not a region name, boto3 is missing, or AWS cannot be
+            reached or refuses a call.
     """
     from netdraft.importer.live import fetch
 
+    for region in regions:
+        check_region(region)  # before any call: it is printed as a name
     dumps = [
         Dump(region, None, ((f"aws ec2 ({region})", fetch(region, profile, endpoint_url)),))
         for region in regions

@@ -21,16 +21,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: A region name such as ``us-east-1``, ``eu-central-2`` or ``us-gov-west-1``.
-REGION = re.compile(r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+")
-ACCOUNT = re.compile(r"\d{12}")
+from netdraft.files import MAX_JSON_BYTES, confine, read_bytes
+from netdraft.importer.shape import Obj, each_ident, each_string, kind_of
+from netdraft.importer.terminals import ACCOUNT, REGION, one_line, quoted
+
+__all__ = [
+    "ACCOUNT",
+    "REGION",
+    "Dump",
+    "DumpError",
+    "Inventory",
+    "check_region",
+    "parse",
+    "read_dir",
+]
+
 TGW_ROUTE_TABLE_ID = re.compile(r"tgw-rtb-[0-9a-f]+")
 
 Json = Mapping[str, Any]
 
 
 class DumpError(Exception):
-    """The folder cannot be read as AWS CLI output (no folder, no JSON files, invalid JSON)."""
+    """The dump cannot be read: no folder, no JSON files, a file that is not a regular file,
+    too large, not UTF-8 or not a JSON object, or a region that is no region name."""
 
 
 # ---- the inventory ----------------------------------------------------------------------------
@@ -340,30 +353,72 @@ def read_dir(path: str | Path, default_region: str | None = None) -> Inventory:
         The inventory of everything in the files.
 
     Raises:
-        DumpError: the folder does not exist, holds no JSON file, or a file is not JSON.
+        DumpError: the folder does not exist or holds no JSON file, or a file cannot be
+            read (a link out of the folder, not a regular file, too large, unreadable) or
+            is not a JSON object.
     """
     root = Path(path)
     if not root.is_dir():
-        raise DumpError(f"no such folder: {path}")
+        raise DumpError(f"no such folder: {quoted(path)}")
+    check_region(default_region)
     folders: dict[Path, list[tuple[str, Json]]] = {}
-    for file in sorted(root.rglob("*.json")):
-        try:
-            data = json.loads(file.read_text("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DumpError(f"{file}: not valid JSON: {exc}") from exc
-        if not isinstance(data, dict):
-            raise DumpError(f"{file}: expected a JSON object, as 'aws ec2 describe-…' prints")
+    try:
+        files = sorted(root.rglob("*.json"))
+    except OSError as exc:
+        raise DumpError(f"cannot list {quoted(path)}: {exc.strerror or exc}") from exc
+    for file in files:
+        if file.is_dir():
+            continue  # a folder named like a file: rglob looks inside it anyway
+        if confine(file, [root]) is None:
+            # A dump from a pull request must not make the import read the machine's files.
+            raise DumpError(
+                f"{quoted(file, 300)}: a link to a file outside {quoted(path)}: not read"
+            )
         folders.setdefault(file.parent.relative_to(root), []).append(
-            (file.relative_to(root).as_posix(), data)
+            (file.relative_to(root).as_posix(), _read_json(file))
         )
     if not folders:
-        raise DumpError(f"no .json files in {path}")
+        raise DumpError(f"no .json files in {quoted(path)}")
     dumps = []
     for folder, responses in sorted(folders.items()):
         region = next((p for p in reversed(folder.parts) if REGION.fullmatch(p)), None)
         account = next((p for p in folder.parts if ACCOUNT.fullmatch(p)), None)
         dumps.append(Dump(region, account, tuple(responses)))
     return parse(dumps, default_region)
+
+
+def _read_json(file: Path) -> Json:
+    """One file's JSON object; every way it can fail is a :class:`DumpError` naming the file."""
+    shown = quoted(file, 300)
+    try:
+        raw = read_bytes(file, MAX_JSON_BYTES)
+    except OSError as exc:  # FileProblem too: a FIFO, a device, a file over the bound
+        raise DumpError(f"{shown}: cannot be read: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DumpError(
+            f"{shown}: not valid JSON: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from exc
+    try:
+        data = json.loads(text)
+    except RecursionError as exc:
+        raise DumpError(f"{shown}: not valid JSON: nested too deeply") from exc
+    except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
+        raise DumpError(f"{shown}: not valid JSON: {one_line(str(exc), 200)}") from exc
+    if not isinstance(data, dict):
+        raise DumpError(f"{shown}: expected a JSON object, as 'aws ec2 describe-…' prints")
+    return data
+
+
+def check_region(region: str | None) -> None:
+    """Refuse a region that is not a region name (it is printed as one).
+
+    Raises:
+        DumpError: ``region`` is given and is not of the form ``us-east-1``.
+    """
+    if region is not None and not REGION.fullmatch(region):
+        raise DumpError(f"{quoted(region)} is not an AWS region name (such as us-east-1)")
 
 
 # ---- parsing ---------------------------------------------------------------------------------------
@@ -377,79 +432,62 @@ def parse(dumps: Iterable[Dump], default_region: str | None = None) -> Inventory
         default_region: the region of a dump that names none and whose content tells none.
 
     Returns:
-        The inventory; responses it does not know are listed in its ``warnings``.
+        The inventory; responses it does not know, and values of the wrong shape, are
+        listed in its ``warnings``.
+
+    Raises:
+        DumpError: a region given is not a region name.
     """
+    check_region(default_region)
     reader = _Reader(Inventory())
     for dump in dumps:
+        check_region(dump.region)
         region = dump.region or _infer_region(dump.responses) or default_region
         if region is None:
             region = "us-east-1"
-            where = ", ".join(src for src, _ in dump.responses[:3])
+            where = ", ".join(one_line(src, 200) for src, _ in dump.responses[:3])
             reader.warn(
                 f"the region of {where} is unknown (no region folder, no subnet zones or ARNs): assumed {region}"
             )
-        reader.dump(region, dump.account, dump.responses)
+        account = dump.account if dump.account and ACCOUNT.fullmatch(dump.account) else None
+        reader.dump(region, account, dump.responses)
+    reader.finish()
     return reader.inventory
 
 
 def _infer_region(responses: Sequence[tuple[str, Json]]) -> str | None:
-    """The region the content names: an availability zone or an ARN."""
-    text = json.dumps([data for _src, data in responses])
-    for pattern in (r'"AvailabilityZone": "([^"]+)"', r'"arn:aws[a-z-]*:ec2:([^:]+):'):
-        for found in re.finditer(pattern, text):
-            match = REGION.match(found.group(1))
-            if match:
-                return match.group(0)
-    return None
+    """The region the content names: an availability zone, else an ARN.
+
+    The JSON is walked with a stack of its own, not by recursion, so that no nesting depth
+    makes it fail.
+    """
+    zones: list[str] = []
+    arns: list[str] = []
+    stack: list[object] = [data for _src, data in reversed(responses)]
+    while stack and not zones:
+        value = stack.pop()
+        if isinstance(value, dict):
+            zone = value.get("AvailabilityZone")
+            if isinstance(zone, str) and (match := REGION.match(zone)):
+                zones.append(match.group(0))
+            stack.extend(reversed(list(value.values())))
+        elif isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, str) and value.startswith("arn:aws") and not arns:
+            parts = value.split(":")
+            if len(parts) > 3 and parts[2] == "ec2" and (match := REGION.match(parts[3])):
+                arns.append(match.group(0))
+    found = zones or arns
+    return found[0] if found else None
 
 
-def _items(data: Json, key: str) -> list[Json]:
-    value = data.get(key)
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _name(item: Json) -> str | None:
+def _name(item: Obj) -> str | None:
     for key in ("Tags", "TagSet"):
-        for tag in _items(item, key):
-            if (
-                tag.get("Key") == "Name"
-                and isinstance(tag.get("Value"), str)
-                and tag["Value"].strip()
-            ):
-                return str(tag["Value"])
+        for tag in item.objs(key):
+            value = tag.string("Value")
+            if tag.string("Key") == "Name" and value is not None and value.strip():
+                return value
     return None
-
-
-def _obj(item: Json, key: str) -> Json:
-    value = item.get(key)
-    return value if isinstance(value, dict) else {}
-
-
-def _str(item: Json, key: str) -> str | None:
-    value = item.get(key)
-    return value if isinstance(value, str) and value else None
-
-
-def _int(item: Json, key: str) -> int | None:
-    value = item.get(key)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
-        return int(value)
-    return None
-
-
-def _strs(values: Iterable[Json], key: str) -> tuple[str, ...]:
-    return tuple(v for item in values if (v := _str(item, key)))
-
-
-def _state(item: Json, key: str = "State") -> str:
-    value = item.get(key)
-    if isinstance(value, dict):
-        value = value.get("Name") or value.get("Code") or value.get("State")
-    return value if isinstance(value, str) else ""
 
 
 #: Output keys of calls whose resources the language cannot hold: listed as warnings.
@@ -495,13 +533,30 @@ _IGNORED_KEYS = frozenset(
     }
 )
 
+#: How many warnings about the shape of values one import lists; the rest are counted.
+MAX_SHAPE_WARNINGS = 100
+
+_ROUTE_TARGETS = (
+    "GatewayId",
+    "NatGatewayId",
+    "InstanceId",
+    "NetworkInterfaceId",
+    "VpcPeeringConnectionId",
+    "TransitGatewayId",
+    "EgressOnlyInternetGatewayId",
+    "CarrierGatewayId",
+    "LocalGatewayId",
+    "CoreNetworkArn",
+    "VpcEndpointId",
+)
+
 
 class _Reader:
     """Adds one response after another to the inventory."""
 
     def __init__(self, inventory: Inventory) -> None:
         self.inventory = inventory
-        self.handlers: dict[str, Callable[[Json], None]] = {
+        self.handlers: dict[str, Callable[[Obj], None]] = {
             "Vpcs": self.vpc,
             "Subnets": self.subnet,
             "RouteTables": self.route_table,
@@ -530,10 +585,23 @@ class _Reader:
         self.account: str | None = None
         self.described_attachments: set[str] = set()
         self.source = ""
+        self.shape_problems = 0
 
     def warn(self, message: str) -> None:
+        message = one_line(message).rstrip()  # a comment's trailing blanks are not kept
         if message not in self.inventory.warnings:
             self.inventory.warnings.append(message)
+
+    def problem(self, message: str) -> None:
+        """A value of the wrong shape (the first ones are listed, the others counted)."""
+        self.shape_problems += 1
+        if self.shape_problems <= MAX_SHAPE_WARNINGS:
+            self.warn(message)
+
+    def finish(self) -> None:
+        extra = self.shape_problems - MAX_SHAPE_WARNINGS
+        if extra > 0:
+            self.warn(f"and {extra} more values of the wrong shape in the dump: ignored")
 
     def dump(self, region: str, account: str | None, responses: Iterable[tuple[str, Json]]) -> None:
         inv = self.inventory
@@ -546,8 +614,20 @@ class _Reader:
             self.source = source
             self.response(source, data)
 
+    def items(self, source: str, key: str, value: list[Any]) -> list[Obj]:
+        """The objects of a response's list (other items are reported and skipped)."""
+        found = []
+        for i, item in enumerate(value):
+            where = f"{source} {key}[{i}]"
+            if isinstance(item, dict):
+                found.append(Obj(item, where, self.problem))
+            else:
+                self.problem(f"{where} is {kind_of(item)}, not an object: ignored")
+        return found
+
     def response(self, source: str, data: Json) -> None:
         table = TGW_ROUTE_TABLE_ID.search(Path(source).name)
+        shown = one_line(source, 200)
         known = False
         for key, value in data.items():
             if key in _IGNORED_KEYS:
@@ -557,58 +637,64 @@ class _Reader:
                 for message in value:
                     self.warn(str(message))
                 continue
-            if key in self.handlers and isinstance(value, list):
+            if not isinstance(value, list):
+                if key in self.handlers or key in UNREPRESENTABLE or key in _TGW_TABLE_LISTS:
+                    known = True
+                    self.problem(f"{shown}: '{key}' is {kind_of(value)}, not a list: ignored")
+                continue
+            if key in self.handlers:
                 known = True
-                for item in value:
-                    if isinstance(item, dict):
-                        self.handlers[key](item)
-            elif key in (
-                "Routes",
-                "TransitGatewayRouteTablePropagations",
-                "Associations",
-            ) and isinstance(value, list):
+                for item in self.items(shown, key, value):
+                    self.handlers[key](item)
+            elif key in _TGW_TABLE_LISTS:
                 known = True
                 if table is None:
                     self.warn(
-                        f"{source}: '{key}' of a transit gateway route table, but the file name does not hold the table's 'tgw-rtb-…' id: not imported"
+                        f"{shown}: '{key}' of a transit gateway route table, but the file name does not hold the table's 'tgw-rtb-…' id: not imported"
                     )
                     continue
-                self.table_list(table.group(0), key, [v for v in value if isinstance(v, dict)])
-            elif key in UNREPRESENTABLE and isinstance(value, list):
+                self.table_list(table.group(0), key, self.items(shown, key, value))
+            elif key in UNREPRESENTABLE:
                 known = True
                 kind, name_keys = UNREPRESENTABLE[key]
-                for item in value:
-                    if isinstance(item, dict):
-                        label = next((str(item[k]) for k in name_keys if item.get(k)), "?")
-                        self.warn(f"{kind} '{label}' is not imported: the language has no {kind}s")
+                for item in self.items(shown, key, value):
+                    label = next((n for k in name_keys if (n := item.text(k))), "?")
+                    self.warn(
+                        f"{kind} {quoted(label)} is not imported: the language has no {kind}s"
+                    )
         if not known:
-            keys = ", ".join(sorted(data)) or "none"
+            keys = ", ".join(one_line(k, 40) for k in sorted(data)[:10]) or "none"
+            more = f" and {len(data) - 10} more" if len(data) > 10 else ""
             self.warn(
-                f"{source}: not a response the importer knows (top-level keys: {keys}): not imported"
+                f"{shown}: not a response the importer knows (top-level keys: {keys}{more}): not imported"
             )
 
     # -- one handler per response key ---------------------------------------------------
 
-    def vpc(self, item: Json) -> None:
-        vid = _str(item, "VpcId")
-        if vid is None or _state(item) not in ("available", "pending", ""):
+    def vpc(self, item: Obj) -> None:
+        vid = item.need_ident("VpcId")
+        if vid is None or item.state() not in ("available", "pending", ""):
             return
         cidrs: list[str] = []
-        primary = _str(item, "CidrBlock")
+        primary = item.string("CidrBlock")
         if primary:
             cidrs.append(primary)
-        for assoc in _items(item, "CidrBlockAssociationSet"):
-            cidr = _str(assoc, "CidrBlock")
-            state = _state(assoc, "CidrBlockState")
+        for assoc in item.objs("CidrBlockAssociationSet"):
+            cidr = assoc.string("CidrBlock")
+            state = assoc.state("CidrBlockState")
             if cidr and cidr not in cidrs and state in ("associated", "associating", ""):
                 cidrs.append(cidr)
         ipv6 = tuple(
             c
-            for assoc in _items(item, "Ipv6CidrBlockAssociationSet")
-            if (c := _str(assoc, "Ipv6CidrBlock"))
-            and _state(assoc, "Ipv6CidrBlockState") in ("associated", "associating", "")
+            for assoc in item.objs("Ipv6CidrBlockAssociationSet")
+            if (c := assoc.string("Ipv6CidrBlock"))
+            and assoc.state("Ipv6CidrBlockState") in ("associated", "associating", "")
         )
-        dhcp = _str(item, "DhcpOptionsId")
+        dhcp = item.ident("DhcpOptionsId")
+        owner = item.string("OwnerId")
+        if owner is not None and not ACCOUNT.fullmatch(owner):
+            self.problem(f"{item.where}: 'OwnerId' {quoted(owner)} is not an account id: ignored")
+            owner = None
         self.inventory.vpcs.setdefault(
             vid,
             Vpc(
@@ -618,136 +704,121 @@ class _Reader:
                 tuple(cidrs),
                 ipv6,
                 dhcp if dhcp != "default" else None,
-                _str(item, "OwnerId") or self.account,
+                owner or self.account,
             ),
         )
 
-    def subnet(self, item: Json) -> None:
-        sid, vpc = _str(item, "SubnetId"), _str(item, "VpcId")
+    def subnet(self, item: Obj) -> None:
+        sid, vpc = item.need_ident("SubnetId"), item.need_ident("VpcId")
         if sid is None or vpc is None:
             return
         ipv6 = tuple(
             c
-            for assoc in _items(item, "Ipv6CidrBlockAssociationSet")
-            if (c := _str(assoc, "Ipv6CidrBlock"))
-            and _state(assoc, "Ipv6CidrBlockState") in ("associated", "associating", "")
+            for assoc in item.objs("Ipv6CidrBlockAssociationSet")
+            if (c := assoc.string("Ipv6CidrBlock"))
+            and assoc.state("Ipv6CidrBlockState") in ("associated", "associating", "")
         )
         subnet = Subnet(
             sid,
             vpc,
             _name(item),
-            _str(item, "CidrBlock"),
-            _str(item, "AvailabilityZone") or "",
+            item.string("CidrBlock"),
+            item.string("AvailabilityZone") or "",
             ipv6,
-            item.get("MapPublicIpOnLaunch") is True,
+            item.flag("MapPublicIpOnLaunch") is True,
         )
         self.inventory.subnets.setdefault(sid, subnet)
 
-    def route_table(self, item: Json) -> None:
-        rid, vpc = _str(item, "RouteTableId"), _str(item, "VpcId")
+    def route_table(self, item: Obj) -> None:
+        rid, vpc = item.need_ident("RouteTableId"), item.need_ident("VpcId")
         if rid is None or vpc is None:
             return
         routes = []
-        for r in _items(item, "Routes"):
-            targets = {
-                k: v
-                for k in (
-                    "GatewayId",
-                    "NatGatewayId",
-                    "InstanceId",
-                    "NetworkInterfaceId",
-                    "VpcPeeringConnectionId",
-                    "TransitGatewayId",
-                    "EgressOnlyInternetGatewayId",
-                    "CarrierGatewayId",
-                    "LocalGatewayId",
-                    "CoreNetworkArn",
-                    "VpcEndpointId",
-                )
-                if (v := _str(r, k))
-            }
-            dest = _str(r, "DestinationCidrBlock") or _str(r, "DestinationIpv6CidrBlock")
+        for r in item.objs("Routes"):
+            targets = {k: v for k in _ROUTE_TARGETS if (v := r.string(k))}
+            dest = r.string("DestinationCidrBlock") or r.string("DestinationIpv6CidrBlock")
             routes.append(
                 Route(
                     dest,
-                    _str(r, "DestinationPrefixListId"),
+                    r.string("DestinationPrefixListId"),
                     targets,
-                    _str(r, "State") or "active",
-                    _str(r, "Origin") or "CreateRoute",
+                    r.string("State") or "active",
+                    r.string("Origin") or "CreateRoute",
                 )
             )
         subnets: list[str] = []
         edges: list[str] = []
         main = False
-        for assoc in _items(item, "Associations"):
-            if _state(assoc, "AssociationState") not in ("associated", "associating", ""):
+        for assoc in item.objs("Associations"):
+            if assoc.state("AssociationState") not in ("associated", "associating", ""):
                 continue
-            if assoc.get("Main") is True:
+            if assoc.flag("Main") is True:
                 main = True
-            if (sn := _str(assoc, "SubnetId")) is not None:
+            if (sn := assoc.ident("SubnetId")) is not None:
                 subnets.append(sn)
-            elif (gw := _str(assoc, "GatewayId")) is not None:
+            elif (gw := assoc.string("GatewayId")) is not None:
                 edges.append(gw)
-        vgws = _strs(_items(item, "PropagatingVgws"), "GatewayId")
+        vgws = each_ident(item.objs("PropagatingVgws"), "GatewayId")
         table = RouteTable(
             rid, vpc, _name(item), tuple(routes), tuple(subnets), main, tuple(edges), vgws
         )
         self.inventory.route_tables.setdefault(rid, table)
 
-    def _attachments(self, item: Json, key: str = "Attachments") -> tuple[str, ...]:
+    def _attachments(self, item: Obj, key: str = "Attachments") -> tuple[str, ...]:
         return tuple(
             vpc
-            for att in _items(item, key)
-            if (vpc := _str(att, "VpcId"))
-            and _state(att) in ("available", "attached", "attaching", "")
+            for att in item.objs(key)
+            if (vpc := att.ident("VpcId"))
+            and att.state() in ("available", "attached", "attaching", "")
         )
 
-    def internet_gateway(self, item: Json) -> None:
-        gid = _str(item, "InternetGatewayId")
+    def internet_gateway(self, item: Obj) -> None:
+        gid = item.need_ident("InternetGatewayId")
         if gid is not None:
             self.inventory.internet_gateways.setdefault(
                 gid, Gateway(gid, _name(item), self._attachments(item))
             )
 
-    def egress_only_gateway(self, item: Json) -> None:
-        gid = _str(item, "EgressOnlyInternetGatewayId")
+    def egress_only_gateway(self, item: Obj) -> None:
+        gid = item.need_ident("EgressOnlyInternetGatewayId")
         if gid is not None:
             self.inventory.egress_only_gateways.setdefault(
                 gid, Gateway(gid, _name(item), self._attachments(item))
             )
 
-    def vpn_gateway(self, item: Json) -> None:
-        gid = _str(item, "VpnGatewayId")
-        if gid is None or _state(item) in ("deleted", "deleting"):
+    def vpn_gateway(self, item: Obj) -> None:
+        gid = item.need_ident("VpnGatewayId")
+        if gid is None or item.state() in ("deleted", "deleting"):
             return
         self.inventory.vpn_gateways.setdefault(
-            gid, Gateway(gid, _name(item), self._attachments(item, "VpcAttachments"), _state(item))
+            gid, Gateway(gid, _name(item), self._attachments(item, "VpcAttachments"), item.state())
         )
         self.inventory.region_of.setdefault(gid, self.region)
 
-    def nat_gateway(self, item: Json) -> None:
-        nid, vpc, subnet = _str(item, "NatGatewayId"), _str(item, "VpcId"), _str(item, "SubnetId")
+    def nat_gateway(self, item: Obj) -> None:
+        nid = item.need_ident("NatGatewayId")
+        vpc, subnet = item.need_ident("VpcId"), item.need_ident("SubnetId")
         if nid is None or vpc is None or subnet is None:
             return
         # The primary address first (AWS lists them in any order).
         addresses = sorted(
-            _items(item, "NatGatewayAddresses"),
-            key=lambda a: (a.get("IsPrimary") is False, str(a.get("PublicIp", ""))),
+            item.objs("NatGatewayAddresses"),
+            key=lambda a: (a.flag("IsPrimary") is False, a.string("PublicIp") or ""),
         )
         nat = NatGateway(
             nid,
             vpc,
             subnet,
             _name(item),
-            _state(item),
-            _str(item, "ConnectivityType") == "private",
-            _strs(addresses, "PublicIp"),
-            _strs(addresses, "NetworkInterfaceId"),
+            item.state(),
+            item.string("ConnectivityType") == "private",
+            each_string(addresses, "PublicIp"),
+            each_ident(addresses, "NetworkInterfaceId"),
         )
         self.inventory.nat_gateways.setdefault(nid, nat)
 
-    def security_group(self, item: Json) -> None:
-        gid, vpc = _str(item, "GroupId"), _str(item, "VpcId")
+    def security_group(self, item: Obj) -> None:
+        gid, vpc = item.need_ident("GroupId"), item.ident("VpcId")
         if gid is None:
             return
         if vpc is None:
@@ -757,158 +828,155 @@ class _Reader:
             gid,
             vpc,
             _name(item),
-            _str(item, "GroupName") or gid,
-            tuple(_permission(p) for p in _items(item, "IpPermissions")),
-            tuple(_permission(p) for p in _items(item, "IpPermissionsEgress")),
+            item.string("GroupName") or gid,
+            tuple(_permission(p) for p in item.objs("IpPermissions")),
+            tuple(_permission(p) for p in item.objs("IpPermissionsEgress")),
         )
         self.inventory.security_groups.setdefault(gid, group)
 
-    def network_acl(self, item: Json) -> None:
-        aid, vpc = _str(item, "NetworkAclId"), _str(item, "VpcId")
+    def network_acl(self, item: Obj) -> None:
+        aid, vpc = item.need_ident("NetworkAclId"), item.need_ident("VpcId")
         if aid is None or vpc is None:
             return
         entries = []
-        for e in _items(item, "Entries"):
-            number = _int(e, "RuleNumber")
+        for e in item.objs("Entries"):
+            number = e.integer("RuleNumber")
             if number is None:
+                self.problem(f"{e.where}: no whole-number 'RuleNumber': not imported")
                 continue
-            ports = _obj(e, "PortRange")
-            icmp = _obj(e, "IcmpTypeCode")
+            ports = e.obj("PortRange")
+            icmp = e.obj("IcmpTypeCode")
             entries.append(
                 AclEntry(
                     number,
-                    e.get("Egress") is True,
-                    _str(e, "RuleAction") or "deny",
-                    str(e.get("Protocol", "-1")),
-                    _str(e, "CidrBlock") or _str(e, "Ipv6CidrBlock"),
-                    _int(ports, "From"),
-                    _int(ports, "To"),
-                    _int(icmp, "Type"),
+                    e.flag("Egress") is True,
+                    e.string("RuleAction") or "deny",
+                    e.text("Protocol") or "-1",
+                    e.string("CidrBlock") or e.string("Ipv6CidrBlock"),
+                    ports.integer("From"),
+                    ports.integer("To"),
+                    icmp.integer("Type"),
                 )
             )
-        subnets = _strs(_items(item, "Associations"), "SubnetId")
+        subnets = each_ident(item.objs("Associations"), "SubnetId")
         acl = NetworkAcl(
-            aid, vpc, _name(item), item.get("IsDefault") is True, tuple(entries), subnets
+            aid, vpc, _name(item), item.flag("IsDefault") is True, tuple(entries), subnets
         )
         self.inventory.network_acls.setdefault(aid, acl)
 
-    def reservation(self, item: Json) -> None:
-        for inst in _items(item, "Instances"):
+    def reservation(self, item: Obj) -> None:
+        for inst in item.objs("Instances"):
             self.instance(inst)
 
-    def instance(self, item: Json) -> None:
-        iid = _str(item, "InstanceId")
+    def instance(self, item: Obj) -> None:
+        iid = item.need_ident("InstanceId")
         if iid is None:
             return
         enis = sorted(
-            _items(item, "NetworkInterfaces"),
-            key=lambda n: _int(_obj(n, "Attachment"), "DeviceIndex") or 0,
+            item.objs("NetworkInterfaces"),
+            key=lambda n: n.obj("Attachment").integer("DeviceIndex") or 0,
         )
-        primary: Json = enis[0] if enis else {}
-        ipv6 = _strs(_items(primary, "Ipv6Addresses"), "Ipv6Address") or tuple(
-            filter(None, [_str(item, "Ipv6Address")])
+        primary = enis[0] if enis else Obj({}, item.where, self.problem)
+        ipv6 = each_string(primary.objs("Ipv6Addresses"), "Ipv6Address") or tuple(
+            filter(None, [item.string("Ipv6Address")])
         )
-        private = [p for p in _items(primary, "PrivateIpAddresses") if p.get("Primary") is not True]
-        groups = _strs(_items(primary, "Groups"), "GroupId") or _strs(
-            _items(item, "SecurityGroups"), "GroupId"
+        private = [p for p in primary.objs("PrivateIpAddresses") if p.flag("Primary") is not True]
+        groups = each_ident(primary.objs("Groups"), "GroupId") or each_ident(
+            item.objs("SecurityGroups"), "GroupId"
         )
         instance = Instance(
             iid,
-            _str(item, "VpcId"),
-            _str(item, "SubnetId"),
+            item.ident("VpcId"),
+            item.ident("SubnetId"),
             _name(item),
-            _state(item),
-            _str(item, "PrivateIpAddress"),
+            item.state(),
+            item.string("PrivateIpAddress"),
             ipv6,
-            _str(item, "PublicIpAddress"),
+            item.string("PublicIpAddress"),
             groups,
-            item.get("SourceDestCheck") is not False,
-            _strs(private, "PrivateIpAddress"),
-            _strs(enis[1:], "NetworkInterfaceId"),
-            _strs(enis, "NetworkInterfaceId"),
+            item.flag("SourceDestCheck") is not False,
+            each_string(private, "PrivateIpAddress"),
+            each_ident(enis[1:], "NetworkInterfaceId"),
+            each_ident(enis, "NetworkInterfaceId"),
         )
         self.inventory.instances.setdefault(iid, instance)
 
-    def interface(self, item: Json) -> None:
-        eid = _str(item, "NetworkInterfaceId")
+    def interface(self, item: Obj) -> None:
+        eid = item.need_ident("NetworkInterfaceId")
         if eid is None:
             return
-        attachment = _obj(item, "Attachment")
-        association = _obj(item, "Association")
         eni = NetworkInterface(
             eid,
-            _str(item, "VpcId"),
-            _str(item, "SubnetId"),
-            _str(item, "InterfaceType") or "interface",
-            _str(item, "Description") or "",
-            _str(item, "RequesterId"),
-            _str(attachment, "InstanceId"),
-            _str(association, "AllocationId"),
+            item.ident("VpcId"),
+            item.ident("SubnetId"),
+            item.string("InterfaceType") or "interface",
+            item.string("Description") or "",
+            item.string("RequesterId"),
+            item.obj("Attachment").ident("InstanceId"),
+            item.obj("Association").ident("AllocationId"),
         )
         self.inventory.interfaces.setdefault(eid, eni)
 
-    def address(self, item: Json) -> None:
-        ip = _str(item, "PublicIp")
+    def address(self, item: Obj) -> None:
+        ip = item.string("PublicIp")
         if ip is not None:
             address = Address(
                 ip,
-                _str(item, "AllocationId"),
-                _str(item, "InstanceId"),
-                _str(item, "NetworkInterfaceId"),
+                item.ident("AllocationId"),
+                item.ident("InstanceId"),
+                item.ident("NetworkInterfaceId"),
             )
             self.inventory.addresses.setdefault(ip, address)
 
-    def peering(self, item: Json) -> None:
-        pid = _str(item, "VpcPeeringConnectionId")
-        requester = _obj(item, "RequesterVpcInfo")
-        accepter = _obj(item, "AccepterVpcInfo")
-        a, b = _str(requester, "VpcId"), _str(accepter, "VpcId")
+    def peering(self, item: Obj) -> None:
+        pid = item.need_ident("VpcPeeringConnectionId")
+        a = item.obj("RequesterVpcInfo").ident("VpcId")
+        b = item.obj("AccepterVpcInfo").ident("VpcId")
         if pid is None or a is None or b is None:
             return
-        status = _obj(item, "Status")
-        self.inventory.peerings.setdefault(
-            pid, Peering(pid, _name(item), a, b, _str(status, "Code") or "active")
-        )
+        status = item.obj("Status").string("Code") or "active"
+        self.inventory.peerings.setdefault(pid, Peering(pid, _name(item), a, b, status))
 
-    def transit_gateway(self, item: Json) -> None:
-        tid = _str(item, "TransitGatewayId")
+    def transit_gateway(self, item: Obj) -> None:
+        tid = item.need_ident("TransitGatewayId")
         if tid is None:
             return
-        options = _obj(item, "Options")
+        options = item.obj("Options")
         assoc = (
-            _str(options, "AssociationDefaultRouteTableId")
-            if options.get("DefaultRouteTableAssociation") == "enable"
+            options.ident("AssociationDefaultRouteTableId")
+            if options.string("DefaultRouteTableAssociation") == "enable"
             else None
         )
         prop = (
-            _str(options, "PropagationDefaultRouteTableId")
-            if options.get("DefaultRouteTablePropagation") == "enable"
+            options.ident("PropagationDefaultRouteTableId")
+            if options.string("DefaultRouteTablePropagation") == "enable"
             else None
         )
         region = self.region
-        arn = _str(item, "TransitGatewayArn")
+        arn = item.string("TransitGatewayArn")
         if arn and len(arn.split(":")) > 3 and REGION.fullmatch(arn.split(":")[3]):
             region = arn.split(":")[3]
-        tgw = TransitGateway(tid, region, _name(item), _state(item), assoc, prop)
+        tgw = TransitGateway(tid, region, _name(item), item.state(), assoc, prop)
         self.inventory.transit_gateways.setdefault(tid, tgw)
 
-    def tgw_attachment(self, item: Json) -> None:
-        aid, tgw = _str(item, "TransitGatewayAttachmentId"), _str(item, "TransitGatewayId")
+    def tgw_attachment(self, item: Obj) -> None:
+        aid = item.need_ident("TransitGatewayAttachmentId")
+        tgw = item.need_ident("TransitGatewayId")
         if aid is None or tgw is None:
             return
-        association = _obj(item, "Association")
+        association = item.obj("Association")
         table = (
-            _str(association, "TransitGatewayRouteTableId")
-            if _state(association) in ("associated", "associating", "")
+            association.ident("TransitGatewayRouteTableId")
+            if association.state() in ("associated", "associating", "")
             else None
         )
         att = TgwAttachment(
             aid,
             tgw,
             _name(item),
-            _str(item, "ResourceType") or "vpc",
-            _str(item, "ResourceId") or "",
-            _state(item),
+            item.string("ResourceType") or "vpc",
+            item.string("ResourceId") or "",
+            item.state(),
             table,
         )
         if aid not in self.described_attachments:
@@ -917,59 +985,56 @@ class _Reader:
             self.described_attachments.add(aid)
             self.inventory.tgw_attachments[aid] = att
 
-    def tgw_vpc_attachment(self, item: Json) -> None:
-        aid, tgw, vpc = (
-            _str(item, "TransitGatewayAttachmentId"),
-            _str(item, "TransitGatewayId"),
-            _str(item, "VpcId"),
-        )
+    def tgw_vpc_attachment(self, item: Obj) -> None:
+        aid = item.need_ident("TransitGatewayAttachmentId")
+        tgw = item.need_ident("TransitGatewayId")
+        vpc = item.ident("VpcId")
         if aid is None or tgw is None:
             return
         if vpc is not None:
             # Moto lists a VPN attachment here too; only VPC attachments carry a VpcId.
-            self.inventory.tgw_attachment_subnets.setdefault(
-                aid, tuple(item.get("SubnetIds") or ())
-            )
+            self.inventory.tgw_attachment_subnets.setdefault(aid, item.strings("SubnetIds"))
             self.inventory.tgw_attachments.setdefault(
-                aid, TgwAttachment(aid, tgw, _name(item), "vpc", vpc, _state(item), None)
+                aid, TgwAttachment(aid, tgw, _name(item), "vpc", vpc, item.state(), None)
             )
 
-    def tgw_route_table(self, item: Json) -> None:
-        tid, tgw = _str(item, "TransitGatewayRouteTableId"), _str(item, "TransitGatewayId")
-        if tid is None or tgw is None or _state(item) in ("deleted", "deleting"):
+    def tgw_route_table(self, item: Obj) -> None:
+        tid = item.need_ident("TransitGatewayRouteTableId")
+        tgw = item.need_ident("TransitGatewayId")
+        if tid is None or tgw is None or item.state() in ("deleted", "deleting"):
             return
         table = TgwRouteTable(
-            tid, tgw, _name(item), item.get("DefaultAssociationRouteTable") is True
+            tid, tgw, _name(item), item.flag("DefaultAssociationRouteTable") is True
         )
         self.inventory.tgw_route_tables.setdefault(tid, table)
-        if item.get("NetdraftRoutesTruncated") is True:
+        if item.flag("NetdraftRoutesTruncated") is True:
             self.warn(
                 f"transit gateway route table '{tid}' has more than 1000 routes: only the first 1000 are imported"
             )
         for key in ("Routes", "Propagations", "Associations"):
-            if isinstance(item.get(key), list):
-                self.table_list(tid, key, _items(item, key))
+            if item.has(key):
+                self.table_list(tid, key, item.objs(key))
 
-    def tgw_routes_entry(self, item: Json) -> None:
-        table = _str(item, "TransitGatewayRouteTableId")
+    def tgw_routes_entry(self, item: Obj) -> None:
+        table = item.need_ident("TransitGatewayRouteTableId")
         if table is not None:
-            self.table_list(table, "Routes", _items(item, "Routes"))
+            self.table_list(table, "Routes", item.objs("Routes"))
 
-    def table_list(self, table: str, key: str, items: list[Json]) -> None:
+    def table_list(self, table: str, key: str, items: list[Obj]) -> None:
         inv = self.inventory
         if key == "Routes":
             routes = inv.tgw_routes.setdefault(table, [])
             for r in items:
-                dest = _str(r, "DestinationCidrBlock")
+                dest = r.string("DestinationCidrBlock")
                 if dest is None:
-                    if _str(r, "PrefixListId"):
+                    if prefix_list := r.string("PrefixListId"):
                         self.warn(
-                            f"transit gateway route table '{table}' routes prefix list '{r['PrefixListId']}': prefix list references are not imported"
+                            f"transit gateway route table '{table}' routes prefix list {quoted(prefix_list)}: prefix list references are not imported"
                         )
                     continue
-                atts = _strs(_items(r, "TransitGatewayAttachments"), "TransitGatewayAttachmentId")
+                atts = each_ident(r.objs("TransitGatewayAttachments"), "TransitGatewayAttachmentId")
                 route = TgwRoute(
-                    table, dest, _str(r, "Type") or "static", _str(r, "State") or "active", atts
+                    table, dest, r.string("Type") or "static", r.string("State") or "active", atts
                 )
                 if all(x.destination != dest for x in routes):
                     routes.append(route)
@@ -977,90 +1042,93 @@ class _Reader:
             target = inv.tgw_propagations if key != "Associations" else inv.tgw_associations
             found = target.setdefault(table, [])
             for p in items:
-                att = _str(p, "TransitGatewayAttachmentId")
+                att = p.ident("TransitGatewayAttachmentId")
                 if (
                     att
                     and att not in found
-                    and _state(p) in ("enabled", "associated", "enabling", "associating", "")
+                    and p.state() in ("enabled", "associated", "enabling", "associating", "")
                 ):
                     found.append(att)
 
-    def vpn_connection(self, item: Json) -> None:
-        vid, cgw = _str(item, "VpnConnectionId"), _str(item, "CustomerGatewayId")
-        if vid is None or cgw is None or _state(item) in ("deleted", "deleting"):
+    def vpn_connection(self, item: Obj) -> None:
+        vid, cgw = item.need_ident("VpnConnectionId"), item.need_ident("CustomerGatewayId")
+        if vid is None or cgw is None or item.state() in ("deleted", "deleting"):
             return
-        options = _obj(item, "Options")
         routes = tuple(
             c
-            for r in _items(item, "Routes")
-            if (c := _str(r, "DestinationCidrBlock")) and _state(r) in ("available", "pending", "")
+            for r in item.objs("Routes")
+            if (c := r.string("DestinationCidrBlock")) and r.state() in ("available", "pending", "")
         )
-        telemetry = _items(item, "VgwTelemetry")
-        up = sum(1 for t in telemetry if _str(t, "Status") == "UP") if telemetry else None
+        telemetry = item.objs("VgwTelemetry")
+        up = sum(1 for t in telemetry if t.string("Status") == "UP") if telemetry else None
         vpn = VpnConnection(
             vid,
             _name(item),
-            _state(item),
+            item.state(),
             cgw,
-            _str(item, "VpnGatewayId"),
-            _str(item, "TransitGatewayId"),
-            options.get("StaticRoutesOnly") is True,
+            item.ident("VpnGatewayId"),
+            item.ident("TransitGatewayId"),
+            item.obj("Options").flag("StaticRoutesOnly") is True,
             routes,
             up,
         )
         self.inventory.vpn_connections.setdefault(vid, vpn)
         self.inventory.region_of.setdefault(vid, self.region)
 
-    def customer_gateway(self, item: Json) -> None:
-        cid = _str(item, "CustomerGatewayId")
+    def customer_gateway(self, item: Obj) -> None:
+        cid = item.need_ident("CustomerGatewayId")
         if cid is None:
             return
-        cgw = CustomerGateway(cid, _name(item), _str(item, "IpAddress"), _state(item))
+        cgw = CustomerGateway(cid, _name(item), item.string("IpAddress"), item.state())
         self.inventory.customer_gateways.setdefault(cid, cgw)
 
-    def endpoint(self, item: Json) -> None:
-        eid, vpc = _str(item, "VpcEndpointId"), _str(item, "VpcId")
+    def endpoint(self, item: Obj) -> None:
+        eid, vpc = item.need_ident("VpcEndpointId"), item.need_ident("VpcId")
         if eid is None or vpc is None:
             return
         endpoint = Endpoint(
             eid,
             vpc,
             _name(item),
-            _str(item, "VpcEndpointType") or "Interface",
-            _str(item, "ServiceName") or "",
-            _state(item).lower(),
-            tuple(item.get("RouteTableIds") or ()),
-            tuple(item.get("SubnetIds") or ()),
-            _strs(_items(item, "Groups"), "GroupId"),
-            item.get("PrivateDnsEnabled") is not False,
-            tuple(item.get("NetworkInterfaceIds") or ()),
+            item.string("VpcEndpointType") or "Interface",
+            item.string("ServiceName") or "",
+            item.state().lower(),
+            item.strings("RouteTableIds"),
+            item.strings("SubnetIds"),
+            each_ident(item.objs("Groups"), "GroupId"),
+            item.flag("PrivateDnsEnabled") is not False,
+            item.strings("NetworkInterfaceIds"),
         )
         self.inventory.endpoints.setdefault(eid, endpoint)
 
-    def dhcp_options(self, item: Json) -> None:
-        did = _str(item, "DhcpOptionsId")
+    def dhcp_options(self, item: Obj) -> None:
+        did = item.need_ident("DhcpOptionsId")
         if did is None:
             return
         domain = None
-        for conf in _items(item, "DhcpConfigurations"):
-            if conf.get("Key") == "domain-name":
-                values = _strs(_items(conf, "Values"), "Value")
+        for conf in item.objs("DhcpConfigurations"):
+            if conf.string("Key") == "domain-name":
+                values = each_string(conf.objs("Values"), "Value")
                 domain = values[0].split()[0] if values and values[0].split() else None
         self.inventory.dhcp_options.setdefault(did, DhcpOptions(did, domain))
 
 
-def _permission(item: Json) -> Permission:
+#: The lists of a per-route-table transit gateway output (its file name names the table).
+_TGW_TABLE_LISTS = frozenset({"Routes", "TransitGatewayRouteTablePropagations", "Associations"})
+
+
+def _permission(item: Obj) -> Permission:
     groups = tuple(
-        GroupRef(g, _str(pair, "VpcId"), _str(pair, "UserId"), _str(pair, "PeeringStatus"))
-        for pair in _items(item, "UserIdGroupPairs")
-        if (g := _str(pair, "GroupId"))
+        GroupRef(g, pair.ident("VpcId"), pair.string("UserId"), pair.string("PeeringStatus"))
+        for pair in item.objs("UserIdGroupPairs")
+        if (g := pair.ident("GroupId"))
     )
     return Permission(
-        str(item.get("IpProtocol", "-1")).lower(),
-        _int(item, "FromPort"),
-        _int(item, "ToPort"),
-        _strs(_items(item, "IpRanges"), "CidrIp"),
-        _strs(_items(item, "Ipv6Ranges"), "CidrIpv6"),
+        (item.text("IpProtocol") or "-1").lower(),
+        item.integer("FromPort"),
+        item.integer("ToPort"),
+        each_string(item.objs("IpRanges"), "CidrIp"),
+        each_string(item.objs("Ipv6Ranges"), "CidrIpv6"),
         groups,
-        _strs(_items(item, "PrefixListIds"), "PrefixListId"),
+        each_string(item.objs("PrefixListIds"), "PrefixListId"),
     )

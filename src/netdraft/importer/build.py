@@ -20,6 +20,19 @@ from netdraft.dsl import syntax as st
 from netdraft.dsl.fmt import format_source
 from netdraft.importer import aws_json as aws
 from netdraft.importer.names import RESERVED, SERVICE_NAMES, allocate
+from netdraft.importer.terminals import (
+    MAX_COMMENT,
+    NAME,
+    UnsafeValue,
+    address,
+    address4,
+    checked,
+    network,
+    one_line,
+    quoted,
+    string,
+    zone,
+)
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES
 from netdraft.model.values import NO_SPAN, Span
 
@@ -76,7 +89,12 @@ def build(inventory: aws.Inventory, path: str = "<import>") -> Imported:
         The canonical text, its warnings (also written at its top) and its syntax tree.
     """
     builder = _Builder(inventory)
-    lines = builder.statements()
+    try:
+        lines = builder.statements()
+    except UnsafeValue as exc:  # a bug: some value was not checked before it was printed
+        raise aws.DumpError(
+            f"internal error: the import would write an invalid word ({exc}); please report it"
+        ) from exc
     source = _layout(path, builder.header(), lines)
     return Imported(format_source(source), tuple(builder.warnings), source)
 
@@ -84,8 +102,9 @@ def build(inventory: aws.Inventory, path: str = "<import>") -> Imported:
 # ---- syntax nodes -------------------------------------------------------------------------------
 
 
-def _tok(text: str) -> st.Tok:
-    return st.Tok(text, NO_SPAN)
+def _tok(text: str, terminal: str = "NAME") -> st.Tok:
+    """A word of the file, matched against its terminal in the grammar (a name by default)."""
+    return st.Tok(checked(text, terminal), NO_SPAN)
 
 
 def _ref(name: str, scope: str | None = None) -> st.Ref:
@@ -98,7 +117,7 @@ def _opt(keyword: str, *values: st.Tok | st.Ref) -> st.Option:
 
 
 def _proto(protocol: str, port: str | None = None) -> st.ProtoSpec:
-    return st.ProtoSpec(_tok(protocol), _tok(port) if port else None, NO_SPAN)
+    return st.ProtoSpec(_tok(protocol, "PROTOCOL"), _tok(port, "PORT") if port else None, NO_SPAN)
 
 
 @dataclass
@@ -117,6 +136,7 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
     blank: set[int] = set()
     line = 0
     for text in header:
+        text = one_line(text, MAX_COMMENT + 20).rstrip()  # as fmt prints it
         line += 1
         comments.append(st.Comment(text, Span(path, line, 1, line, 1 + len(text))))
     if header:
@@ -133,7 +153,7 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
             line += 1
             start = line
             if entry.comment and entry.comment != _declared_name(entry.node):
-                text = "# " + entry.comment
+                text = "# " + one_line(entry.comment).rstrip()
                 comments.append(st.Comment(text, Span(path, start, 3, start, 3 + len(text))))
             if entry.children is None:
                 nodes.append(dataclasses.replace(entry.node, span=Span(path, start, 1, start, 2)))
@@ -162,12 +182,7 @@ def _declared_name(node: Any) -> str | None:
 
 
 def _net(text: str | None) -> IPNet | None:
-    if text is None:
-        return None
-    try:
-        return ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        return None
+    return network(text)
 
 
 def _net_key(net: IPNet) -> tuple[int, int, int]:
@@ -236,6 +251,7 @@ class _Builder:
         self.skipped_endpoints: list[aws.Endpoint] = []
 
     def warn(self, message: str) -> None:
+        message = one_line(message).rstrip()
         if message not in self.warnings:
             self.warnings.append(message)
 
@@ -269,9 +285,14 @@ class _Builder:
             if subnet.vpc not in self.vpcs:
                 orphans.setdefault(subnet.vpc, []).append(subnet.id)
                 continue
-            if _net(subnet.cidr) is None:
+            if not isinstance(_net(subnet.cidr), IPv4Network):
                 self.warn(
                     f"subnet '{subnet.id}' has no IPv4 CIDR (IPv6-only subnets are not in the language): not imported"
+                )
+                continue
+            if zone(subnet.az) is None:
+                self.warn(
+                    f"subnet '{subnet.id}' availability zone {quoted(subnet.az)} is not a zone name: not imported"
                 )
                 continue
             self.vpcs[subnet.vpc].subnets.append(subnet)
@@ -319,7 +340,7 @@ class _Builder:
             if nat.state.lower() not in LIVE_NAT:
                 continue
             if nat.subnet in subnet_vpc:
-                subnet_vpc[nat.subnet].nats.append(nat)
+                subnet_vpc[nat.subnet].nats.append(self.checked_nat(nat))
             elif nat.vpc in self.vpcs:
                 self.warn(
                     f"NAT gateway '{nat.id}' is in subnet '{nat.subnet}', which is not in the dump: not imported"
@@ -331,6 +352,9 @@ class _Builder:
                 continue
             if inst.subnet is None or inst.ip is None:
                 self.warn(f"instance '{inst.id}' is in no VPC subnet (EC2-Classic): not imported")
+                continue
+            inst = self.checked_instance(inst)
+            if inst.ip is None:
                 continue
             if inst.subnet not in subnet_vpc:
                 if inst.vpc in self.vpcs:
@@ -373,6 +397,43 @@ class _Builder:
             self.peerings.append(pcx)
         self.select_transit()
 
+    def checked_instance(self, inst: aws.Instance) -> aws.Instance:
+        """The instance with its addresses parsed (no private address: it is not imported)."""
+        ip = address4(inst.ip)
+        if ip is None:
+            self.warn(
+                f"instance '{inst.id}' private address {quoted(inst.ip)} is not an IPv4 address: not imported"
+            )
+            return dataclasses.replace(inst, ip=None)
+        public = address4(inst.public_ip)
+        if inst.public_ip is not None and public is None:
+            self.warn(
+                f"instance '{inst.id}' public address {quoted(inst.public_ip)} is not an IPv4 address: left out"
+            )
+        ipv6 = []
+        for text in inst.ipv6:
+            if isinstance(found := address(text), ipaddress.IPv6Address):
+                ipv6.append(str(found))
+            else:
+                self.warn(
+                    f"instance '{inst.id}' IPv6 address {quoted(text)} is not an IPv6 address: left out"
+                )
+        return dataclasses.replace(
+            inst, ip=str(ip), public_ip=str(public) if public else None, ipv6=tuple(ipv6)
+        )
+
+    def checked_nat(self, nat: aws.NatGateway) -> aws.NatGateway:
+        """The NAT gateway with its public addresses parsed."""
+        public = []
+        for text in nat.public_ips:
+            if (found := address4(text)) is not None:
+                public.append(str(found))
+            else:
+                self.warn(
+                    f"NAT gateway '{nat.id}' public address {quoted(text)} is not an IPv4 address: left out"
+                )
+        return dataclasses.replace(nat, public_ips=tuple(public))
+
     def select_transit(self) -> None:
         inv = self.inv
         for tgw in sorted(inv.transit_gateways.values(), key=lambda t: t.id):
@@ -384,11 +445,13 @@ class _Builder:
             ((v.customer_gateway, v) for v in inv.vpn_connections.values()), key=lambda x: x[1].id
         ):
             cgw = inv.customer_gateways.get(cgw_id)
-            if cgw is None or cgw.ip is None or not isinstance(_net(cgw.ip), IPv4Network):
+            cgw_ip = address4(cgw.ip) if cgw is not None else None
+            if cgw is None or cgw_ip is None:
                 self.warn(
                     f"vpn '{vpn.id}' uses customer gateway '{cgw_id}', whose IPv4 address is not in the dump: not imported"
                 )
                 continue
+            cgw = dataclasses.replace(cgw, ip=str(cgw_ip))
             if vpn.transit_gateway is not None:
                 if vpn.transit_gateway not in self.tgw_attachments:
                     self.warn(
@@ -403,7 +466,7 @@ class _Builder:
                 )
                 continue
             self.vpns.append(vpn)
-            if cgw not in self.cgws:
+            if all(c.id != cgw.id for c in self.cgws):
                 self.cgws.append(cgw)
             if vpn.tunnels_up == 0:
                 self.warn(f"vpn '{vpn.id}' has both tunnels down; the file treats it as up")
@@ -518,7 +581,7 @@ class _Builder:
                 f"{ep.kind} endpoint '{ep.id}' ({ep.service}) of vpc '{self.vpcs[ep.vpc].name}' is not imported: the language has gateway and interface endpoints only"
             )
         sites, vpns = self.sites_and_vpns()
-        lines: list[_Line] = [_Line(st.Title(_tok(self.title()), NO_SPAN))]
+        lines: list[_Line] = [_Line(st.Title(_tok(string(self.title()), "STRING"), NO_SPAN))]
         regions = sorted({v.vpc.region for v in self.vpcs.values()} | {t.region for t in self.tgws})
         for region in regions:
             items = [
@@ -555,14 +618,14 @@ class _Builder:
             if accounts
             else "AWS"
         )
-        return f'"{who} ({regions})"' if regions else f'"{who}"'
+        return f"{who} ({regions})" if regions else who
 
     # -- a VPC -----------------------------------------------------------------------------
 
     def vpc(self, v: _Vpc) -> _Line:
         items: list[_Line] = []
         if v.ipv6 is not None:
-            items.append(_Line(st.VpcIpv6(_tok(str(v.ipv6)), NO_SPAN)))
+            items.append(_Line(st.VpcIpv6(_tok(str(v.ipv6), "CIDR6"), NO_SPAN)))
         for keyword, gw in (
             ("internet-gateway", v.igw),
             ("egress-only-gateway", v.eigw),
@@ -575,7 +638,7 @@ class _Builder:
         dhcp = self.inv.dhcp_options.get(v.vpc.dhcp_options or "")
         if dhcp is not None and dhcp.domain and not _DEFAULT_DOMAIN.fullmatch(dhcp.domain):
             if _DOMAIN.fullmatch(dhcp.domain):
-                items.append(_Line(st.DhcpOptions(_tok(dhcp.domain), NO_SPAN), dhcp.id))
+                items.append(_Line(st.DhcpOptions(_tok(dhcp.domain, "DOMAIN"), NO_SPAN), dhcp.id))
             else:
                 self.warn(
                     f"vpc '{v.name}' DHCP domain '{dhcp.domain}' is not a plain domain name: not imported"
@@ -606,14 +669,14 @@ class _Builder:
             if group:
                 group[0].gap = bool(items)
                 items.extend(group)
-        cidrs = tuple(_tok(str(c)) for c in v.cidrs)
+        cidrs = tuple(_tok(str(c), "CIDR4") for c in v.cidrs)
         return _Line(st.VpcDecl(_tok(v.name), cidrs, (), NO_SPAN), v.vpc.id, items)
 
     def subnet(self, v: _Vpc, s: aws.Subnet) -> _Line:
         options = []
         v6 = self.subnet_ipv6(v, s)
         if v6 is not None:
-            options.append(_opt("ipv6", _tok(str(v6))))
+            options.append(_opt("ipv6", _tok(str(v6), "CIDR6")))
         elif s.ipv6:
             self.warn(
                 f"subnet '{v.names[s.id]}' of vpc '{v.name}' IPv6 CIDR {s.ipv6[0]} is not in the VPC's imported IPv6 CIDR: left out"
@@ -633,7 +696,9 @@ class _Builder:
                 options.append(_opt("public-ip-on-launch"))
         cidr = str(_net(s.cidr))
         return _Line(
-            st.SubnetDecl(_tok(v.names[s.id]), _tok(cidr), _tok(s.az), tuple(options), NO_SPAN),
+            st.SubnetDecl(
+                _tok(v.names[s.id]), _tok(cidr, "CIDR4"), _tok(s.az), tuple(options), NO_SPAN
+            ),
             s.id,
         )
 
@@ -647,7 +712,7 @@ class _Builder:
             name = v.names[table.id]
             items: list[_Line] = []
             for dest, target in self.routes(v, table):
-                items.append(_Line(st.RouteDecl(_tok(str(dest)), target, NO_SPAN)))
+                items.append(_Line(st.RouteDecl(_tok(str(dest), "CIDR"), target, NO_SPAN)))
             vgws = [g for g in table.propagating_vgws if v.vgw is not None and g == v.vgw.id]
             if vgws:
                 items.append(_Line(st.Propagate(tuple(_ref(self.names[g]) for g in vgws), NO_SPAN)))
@@ -761,7 +826,7 @@ class _Builder:
         if nat.private:
             options.append(_opt("private"))
         elif nat.public_ips:
-            options.append(_opt("eip", _tok(nat.public_ips[0])))
+            options.append(_opt("eip", _tok(nat.public_ips[0], "IPV4")))
         if len(nat.public_ips) > 1:
             self.warn(
                 f"NAT gateway '{v.names[nat.id]}' of vpc '{v.name}' has {len(nat.public_ips)} public IPs: only its primary {nat.public_ips[0]} is imported"
@@ -805,6 +870,11 @@ class _Builder:
         port: str | None = None
         if protocol in ("tcp", "udp"):
             port = _ports(perm.from_port, perm.to_port)
+            if port is None:
+                warn(
+                    f"a rule for {protocol} ports {perm.from_port}-{perm.to_port} is not imported: not a port range"
+                )
+                return []
         elif protocol in ("icmp", "icmpv6") and perm.from_port not in (None, -1):
             warn(f"a rule for {protocol} type {perm.from_port} is imported as all {protocol}")
         rules: list[tuple[str, str | None, str, str]] = []
@@ -846,14 +916,16 @@ class _Builder:
                     continue
                 for protocol, port, peer, scope in sorted(rules, key=_rule_key):
                     target: st.Tok | st.Ref = (
-                        _tok(peer) if _net(peer) is not None else _ref(peer, scope or None)
+                        _tok(peer, "CIDR") if _net(peer) is not None else _ref(peer, scope or None)
                     )
                     items.append(
                         _Line(st.SgRuleDecl(direction, _proto(protocol, port), target, NO_SPAN))
                     )
                 if direction == "egress" and not rules:
                     # No egress line means "all egress" in the language; AWS's empty list allows none.
-                    rule = st.SgRuleDecl("egress", _proto("tcp", "0"), _tok("0.0.0.0/32"), NO_SPAN)
+                    rule = st.SgRuleDecl(
+                        "egress", _proto("tcp", "0"), _tok("0.0.0.0/32", "CIDR4"), NO_SPAN
+                    )
                     items.append(
                         _Line(rule, "AWS allows no outbound traffic: this rule matches nothing")
                     )
@@ -874,8 +946,8 @@ class _Builder:
             name = v.names[acl.id]
             rules: list[tuple[bool, int, str, str, str | None, str]] = []
             for e in sorted(acl.entries, key=lambda e: (e.egress, e.number)):
-                if e.number >= 32767:
-                    continue  # the implicit final '*' deny
+                if e.number in (32767, 32768):
+                    continue  # the implicit final '*' denies, IPv4 and IPv6 (others are checked)
                 rule = self.acl_rule(v, name, e)
                 if rule is not None:
                     rules.append(rule)
@@ -885,10 +957,10 @@ class _Builder:
                 _Line(
                     st.AclRuleDecl(
                         "outbound" if egress else "inbound",
-                        _tok(str(number)),
-                        _tok(action),
+                        _tok(str(number), "INT"),
+                        _tok(action, "ACTION"),
                         _proto(protocol, port),
-                        _tok(cidr),
+                        _tok(cidr, "CIDR"),
                         NO_SPAN,
                     )
                 )
@@ -913,7 +985,15 @@ class _Builder:
         if net is None:
             self.warn(f"{where} has no CIDR: not imported")
             return None
+        if not 1 <= e.number <= 32766:
+            self.warn(f"{where}: the rule number is outside 1..32766: not imported")
+            return None
         port = _ports(e.port_from, e.port_to) if protocol in ("tcp", "udp") else None
+        if protocol in ("tcp", "udp") and port is None:
+            self.warn(
+                f"{where} is for {protocol} ports {e.port_from}-{e.port_to}, not a port range: not imported"
+            )
+            return None
         if protocol in ("icmp", "icmpv6") and e.icmp_type not in (None, -1):
             self.warn(f"{where} is for {protocol} type {e.icmp_type}: imported as all {protocol}")
         return (
@@ -939,15 +1019,15 @@ class _Builder:
     def instance(self, v: _Vpc, inst: aws.Instance) -> _Line | None:
         name = v.names[inst.id]
         subnet = next(s for s in v.subnets if s.id == inst.subnet)
-        options = [_opt("ip", _tok(str(inst.ip)))]
+        options = [_opt("ip", _tok(str(inst.ip), "IPV4"))]
         subnet_v6 = self.subnet_ipv6(v, subnet)
         inside = sorted(
             a
             for x in inst.ipv6
-            if subnet_v6 is not None and (a := ipaddress.ip_address(x)) in subnet_v6
+            if subnet_v6 is not None and (a := ipaddress.IPv6Address(x)) in subnet_v6
         )
         if inside:
-            options.append(_opt("ipv6", _tok(str(inside[0]))))
+            options.append(_opt("ipv6", _tok(str(inside[0]), "IPV6")))
         elif subnet_v6 is not None and inst.state not in STOPPED:
             self.warn(
                 f"instance '{name}' of vpc '{v.name}' has no IPv6 address, but the language gives one to every instance of an IPv6 subnet"
@@ -958,7 +1038,9 @@ class _Builder:
             )
         if inst.public_ip is not None:
             elastic = self.is_elastic(inst)
-            options.append(_opt("elastic-ip" if elastic else "public-ip", _tok(inst.public_ip)))
+            options.append(
+                _opt("elastic-ip" if elastic else "public-ip", _tok(inst.public_ip, "IPV4"))
+            )
         groups = sorted((g for g in inst.groups if g in v.names), key=lambda g: v.names[g])
         for g in inst.groups:
             if g not in v.names:
@@ -968,7 +1050,7 @@ class _Builder:
         if groups and not (groups == [v.default_group] and v.default_group_implicit):
             options.append(_opt("sg", *(_ref(v.names[g]) for g in groups)))
         if not inst.source_dest_check:
-            options.append(_opt("source-dest-check", _tok("off")))
+            options.append(_opt("source-dest-check", _tok("off", "ONOFF")))
         if inst.state in STOPPED:
             options.append(_opt("stopped"))
         if inst.secondary_ips or inst.secondary_enis:
@@ -1005,6 +1087,11 @@ class _Builder:
     def endpoint(self, v: _Vpc, ep: aws.Endpoint) -> _Line | None:
         name = v.names[ep.id]
         service = _service(ep.service, v.vpc.region)
+        if not NAME.fullmatch(service):
+            self.warn(
+                f"endpoint '{name}' of vpc '{v.name}' is for {quoted(ep.service)}, which is not a service name: not imported"
+            )
+            return None
         if ep.kind == "Gateway":
             if service not in GATEWAY_ENDPOINT_SERVICES:
                 self.warn(
@@ -1188,7 +1275,7 @@ class _Builder:
                 continue
             static.setdefault(dest, _ref(self.attachment_name(attachment)))
         for dest, target in sorted(static.items(), key=lambda kv: _net_key(kv[0])):
-            items.append(_Line(st.TgwRouteDecl(_tok(str(dest)), target, NO_SPAN)))
+            items.append(_Line(st.TgwRouteDecl(_tok(str(dest), "CIDR"), target, NO_SPAN)))
         return _Line(st.TgwRouteTableDecl(_tok(name), (), NO_SPAN), table.id, items)
 
     # -- VPNs and the sites behind them ------------------------------------------------------------
@@ -1265,13 +1352,17 @@ class _Builder:
                 )
             items = [
                 _Line(
-                    st.CustomerGatewayDecl(_tok(self.names[cgw.id]), _tok(str(cgw.ip)), NO_SPAN),
+                    st.CustomerGatewayDecl(
+                        _tok(self.names[cgw.id]), _tok(str(cgw.ip), "IPV4"), NO_SPAN
+                    ),
                     cgw.id,
                 )
             ]
             sites.append(
                 _Line(
-                    st.SiteDecl(_tok(site), tuple(_tok(str(c)) for c in cidrs), (), NO_SPAN),
+                    st.SiteDecl(
+                        _tok(site), tuple(_tok(str(c), "CIDR4") for c in cidrs), (), NO_SPAN
+                    ),
                     f"the network behind {cgw.id}",
                     items,
                 )
@@ -1283,7 +1374,7 @@ class _Builder:
                 else self.names[vpn.vpn_gateway or ""]
             )
             routing = "static" if vpn.static else "bgp"
-            carried = tuple(_tok(str(p)) for p in static_prefixes.get(vpn.id, ()))
+            carried = tuple(_tok(str(p), "CIDR4") for p in static_prefixes.get(vpn.id, ()))
             decl = st.VpnDecl(
                 _tok(self.names[vpn.id]),
                 _ref(gateway),

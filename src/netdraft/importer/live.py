@@ -90,6 +90,10 @@ def fetch(
                     f"could not call {call} in {region} ({_reason(exc)}): those resources may be missing from the import"
                 )
         for table in out.get("TransitGatewayRouteTables", []):
+            if not isinstance(table, dict) or not isinstance(
+                table.get("TransitGatewayRouteTableId"), str
+            ):
+                continue  # the reader reports it
             try:
                 _tgw_table(ec2, table)
             except ClientError as exc:
