@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from test_import_json import group, instance, subnet, vpc
 
+from netdraft import api
 from netdraft.dsl import syntax as st
 from netdraft.dsl.parse import parse as parse_nd
 from netdraft.importer import Imported, from_aws, from_json_dir
@@ -420,24 +421,22 @@ def test_a_live_import_refuses_a_region_that_is_no_name() -> None:
         from_aws(['us-east-1\nprices "x"'], endpoint_url="http://127.0.0.1:9")
 
 
-@pytest.mark.xfail(
-    reason="grammar: a keyword as a later reference of a list ('associate a private') is read "
-    "as the keyword; fixed in the grammar, not worked around here",
-    strict=False,
-)
 def test_a_subnet_named_for_a_keyword_can_follow_another_in_a_list() -> None:
     table = {
         "RouteTableId": "rtb-1",
         "VpcId": "vpc-1",
         "Associations": [{"SubnetId": "subnet-1"}, {"SubnetId": "subnet-2"}],
     }
-    run(
+    result = run(
         Subnets=[
             subnet("subnet-1", "vpc-1", "10.0.1.0/24", "a"),
             subnet("subnet-2", "vpc-1", "10.0.2.0/24", "private"),
         ],
         RouteTables=[table],
     )
+    compiled = api.compile(result.text, "test.nd")
+    assert compiled.ok, [d.headline() for d in compiled.diagnostics]
+    assert "associate a private" in result.text
 
 
 def test_only_rules_32767_and_32768_are_the_implicit_denies() -> None:
