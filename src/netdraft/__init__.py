@@ -24,7 +24,7 @@ from netdraft.api import (
     path,
     render,
 )
-from netdraft.dsl.diagnostics import Diagnostic, NetdraftError
+from netdraft.diagnostics import Diagnostic, NetdraftError
 
 __all__ = [
     "CheckResult",

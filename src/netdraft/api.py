@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netdraft.diagnostics import Diagnostic, NetdraftError, error
 from netdraft.dsl.compile import compile_source
-from netdraft.dsl.diagnostics import Diagnostic, NetdraftError, error
 from netdraft.dsl.parse import parse
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
@@ -260,8 +260,8 @@ def path(
     Raises:
         NetdraftError: an endpoint names nothing, or the protocol or port is wrong.
     """
+    from netdraft.dsl.query import parse_query
     from netdraft.sim.path import trace
-    from netdraft.sim.query import parse_query
 
     query = parse_query(network, source, destination, protocol, port)
     if isinstance(query, list):

@@ -14,12 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from netdraft import api
-from netdraft.dsl.diagnostics import NetdraftError, write_diagnostics
+from netdraft.diagnostics import NetdraftError, write_diagnostics
 from netdraft.files import write_atomic
 from netdraft.generator.errors import GraphvizMissing, RenderError
-from netdraft.model.network import Network
+from netdraft.model.network import Network, Query
 from netdraft.sim.prices import PriceTable
-from netdraft.sim.trace import Query
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
 
@@ -87,7 +86,7 @@ def _network(path: str) -> tuple[Network, dict[str, str]]:
 
 def _query(network: Network, words: Sequence[str], command: str) -> Query:
     """``SRC DST [PROTO [PORT]]`` as a query; a wrong one is a usage error naming why."""
-    from netdraft.sim.query import parse_query
+    from netdraft.dsl.query import parse_query
 
     query = parse_query(network, *words)
     if isinstance(query, list):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from netdraft.dsl.diagnostics import Diagnostic, error, warning
+from netdraft.diagnostics import Diagnostic, error, warning
 from netdraft.generator.explain import explain_lines
 from netdraft.model import network as m
+from netdraft.model.network import Query
 from netdraft.sim.cost import Charge, CostReport, cents, estimate
 from netdraft.sim.path import trace, trace_flow
 from netdraft.sim.prices import PriceTable
-from netdraft.sim.trace import Query, Trace
+from netdraft.sim.trace import Trace
 
 
 def check_path(network: m.Network, exp: m.PathExpectation) -> tuple[bool, Trace, str]:

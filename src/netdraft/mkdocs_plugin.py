@@ -27,12 +27,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from netdraft import api
-from netdraft.dsl.diagnostics import Diagnostic, error, iter_rendered
+from netdraft.diagnostics import Diagnostic, error, iter_rendered
 from netdraft.files import confine, is_regular, write_atomic
-from netdraft.model.network import Network
+from netdraft.model.network import Network, Query
 from netdraft.model.values import Span
 from netdraft.sim.prices import PriceTable, shown
-from netdraft.sim.trace import Query
 
 log = get_plugin_logger(__name__)
 
@@ -499,7 +498,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
 
         highlight: Query | None = None
         if options.highlight:
-            from netdraft.sim.query import parse_query
+            from netdraft.dsl.query import parse_query
 
             query = parse_query(network, *options.highlight)
             if isinstance(query, list):

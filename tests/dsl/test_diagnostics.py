@@ -11,7 +11,7 @@ from textwrap import dedent
 import pytest
 
 from netdraft import api
-from netdraft.dsl.diagnostics import Diagnostic, Severity, render
+from netdraft.diagnostics import Diagnostic, Severity, render
 
 SPEC = Path(__file__).parents[1] / "spec"
 EXAMPLES = sorted((SPEC / "examples").glob("*.nd"))

@@ -9,8 +9,8 @@ from pygments.token import Number
 
 from netdraft import api
 from netdraft.dsl.parse import parse
+from netdraft.dsl.query import parse_query
 from netdraft.lexer import NetdraftLexer
-from netdraft.sim.query import parse_query
 
 VPC = """\
 region us-east-1 {{

@@ -17,7 +17,7 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from netdraft import api
-from netdraft.dsl.diagnostics import render_all
+from netdraft.diagnostics import render_all
 from netdraft.dsl.parse import parser
 
 SPEC = Path(__file__).parents[1] / "spec"

@@ -7,8 +7,8 @@ import io
 import pytest
 
 from netdraft import api
-from netdraft.dsl import diagnostics as dg
-from netdraft.dsl.diagnostics import (
+from netdraft import diagnostics as dg
+from netdraft.diagnostics import (
     MAX_SHOWN,
     WINDOW,
     Diagnostic,

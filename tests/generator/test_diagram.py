@@ -15,6 +15,7 @@ import pytest
 
 from netdraft.api import load_network
 from netdraft.cli import main
+from netdraft.dsl.query import parse_query
 from netdraft.generator import diagram
 from netdraft.generator.diagram import dot_source, dot_text, render, render_view
 from netdraft.generator.view import (
@@ -27,10 +28,9 @@ from netdraft.generator.view import (
     build_view,
 )
 from netdraft.model.codes import DropCode
-from netdraft.model.network import Network, Place, PlaceKind, Verdict
+from netdraft.model.network import Network, Place, PlaceKind, Query, Verdict
 from netdraft.model.values import Protocol
-from netdraft.sim.query import parse_query
-from netdraft.sim.trace import Hop, HopKind, Leg, Query, Trace
+from netdraft.sim.trace import Hop, HopKind, Leg, Trace
 
 EXAMPLES = sorted((Path(__file__).parents[1] / "spec" / "examples").glob("*.nd"))
 GOLDEN = Path(__file__).parent / "golden"

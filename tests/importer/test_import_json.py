@@ -13,11 +13,11 @@ import pytest
 from netdraft import api, importer
 from netdraft.cli import main
 from netdraft.dsl.fmt import format_text
+from netdraft.dsl.query import parse_query
 from netdraft.importer.aws_json import Dump, DumpError, parse, read_dir
 from netdraft.importer.build import build
 from netdraft.model.network import Network
 from netdraft.sim.path import trace
-from netdraft.sim.query import parse_query
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())

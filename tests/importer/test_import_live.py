@@ -11,9 +11,9 @@ import pytest
 from netdraft import api, importer
 from netdraft.cli import main
 from netdraft.dsl.fmt import format_text
+from netdraft.dsl.query import parse_query
 from netdraft.model.network import Network
 from netdraft.sim.path import trace
-from netdraft.sim.query import parse_query
 
 REGION = "us-east-1"
 

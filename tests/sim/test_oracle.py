@@ -29,9 +29,9 @@ from hypothesis import event, given, note, settings
 from hypothesis import strategies as st
 
 from netdraft import api
+from netdraft.dsl.query import parse_query
 from netdraft.model.network import Network
 from netdraft.sim.path import trace
-from netdraft.sim.query import parse_query
 
 EXAMPLES = int(os.environ.get("NETDRAFT_ORACLE_EXAMPLES", "300"))
 QUERIES_PER_NETWORK = 12

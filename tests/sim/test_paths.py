@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from netdraft import api
+from netdraft.dsl.query import parse_query
 from netdraft.model.network import Network
 from netdraft.sim.path import trace
-from netdraft.sim.query import parse_query
 from netdraft.sim.trace import Leg, Trace
 
 NETWORKS: dict[str, str] = {}

@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from typing import TypeVar
 
+from netdraft.diagnostics import Diagnostic, Hints, clip, did_you_mean, error
 from netdraft.dsl import syntax as st
-from netdraft.dsl.diagnostics import Diagnostic, Hints, clip, did_you_mean, error
 from netdraft.dsl.validate import ACL_RULE_RANGE
 from netdraft.model import network as m
 from netdraft.model.codes import AWS_SERVICES, GATEWAY_ENDPOINT_SERVICES, DropCode

@@ -40,8 +40,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
+from netdraft.diagnostics import Diagnostic
 from netdraft.dsl import syntax as st
-from netdraft.dsl.diagnostics import Diagnostic
 from netdraft.dsl.parse import parse
 
 INDENT = "  "

@@ -15,8 +15,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
+from netdraft.diagnostics import Diagnostic, clip, end_position, error
 from netdraft.dsl import syntax as st
-from netdraft.dsl.diagnostics import Diagnostic, clip, end_position, error
 from netdraft.model.values import Span
 
 #: How the parser's terminal names read to a person, for "expected …" messages.

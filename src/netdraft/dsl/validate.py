@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Callable, Iterator
 from ipaddress import IPv4Network, IPv6Network
 
-from netdraft.dsl.diagnostics import Diagnostic, error, warning
+from netdraft.diagnostics import Diagnostic, error, warning
 from netdraft.model import network as m
 from netdraft.model.values import Span, subnet_of
 

@@ -53,9 +53,8 @@ from netdraft.generator.view import (
     View,
     view_of,
 )
-from netdraft.model.network import Network
+from netdraft.model.network import Network, Query
 from netdraft.sim.prices import PriceTable
-from netdraft.sim.trace import Query
 
 #: Output formats, by file extension.
 FORMATS = ("dot", "svg", "png")

@@ -31,9 +31,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from netdraft.model import network as m
+from netdraft.model.network import Query
 from netdraft.model.values import IPAddress
 from netdraft.sim.cost import cents
-from netdraft.sim.trace import Hop, HopKind, Leg, Query, Trace
+from netdraft.sim.trace import Hop, HopKind, Leg, Trace
 
 if TYPE_CHECKING:
     from netdraft.sim.prices import PriceTable

@@ -390,6 +390,16 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class Query:
+    """A question to the simulator: can ``source`` open a connection to ``destination``?"""
+
+    source: Place
+    destination: Place
+    protocol: Protocol
+    port: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
     name: str
     source: Place

@@ -32,10 +32,11 @@ from ipaddress import IPv4Address, IPv6Address
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
+from netdraft.model.network import Query
 from netdraft.model.values import IPAddress, IPNetwork, PortRange, Protocol, Span
 from netdraft.sim.index import Eni, Index
 from netdraft.sim.ports import EPHEMERAL_PORTS, PortSet
-from netdraft.sim.trace import Hop, HopKind, Leg, Query, Step, Trace
+from netdraft.sim.trace import Hop, HopKind, Leg, Step, Trace
 
 K = m.TargetKind
 _ICMP_FAMILY = {Protocol.ICMP: 4, Protocol.ICMPV6: 6}

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any
 
-from netdraft.dsl.diagnostics import Diagnostic, did_you_mean, error
+from netdraft.diagnostics import Diagnostic, did_you_mean, error
 from netdraft.model.values import Span
 
 

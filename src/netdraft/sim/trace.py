@@ -6,8 +6,8 @@ import enum
 from dataclasses import dataclass, field
 
 from netdraft.model.codes import DropCode
-from netdraft.model.network import Place, Verdict
-from netdraft.model.values import PortRange, Protocol, Span
+from netdraft.model.network import Query, Verdict
+from netdraft.model.values import PortRange, Span
 
 
 class HopKind(enum.Enum):
@@ -62,14 +62,6 @@ class Hop:
     @property
     def ok(self) -> bool:
         return all(s.ok for s in self.steps)
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    source: Place
-    destination: Place
-    protocol: Protocol
-    port: int | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from netdraft.diagnostics import Diagnostic, clip, error
 from netdraft.dsl.compile import PlaceResolver, number_value
-from netdraft.dsl.diagnostics import Diagnostic, clip, error
 from netdraft.dsl.parse import parse
 from netdraft.dsl.syntax import ExpectPathDecl
-from netdraft.model.network import Network
+from netdraft.model.network import Network, Query
 from netdraft.model.values import Protocol, Span
-from netdraft.sim.trace import Query
 
 
 def parse_query(
