@@ -32,9 +32,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # `generate` is a sibling script
 
 from generate import generate
 from netdraft import api
-from netdraft.expectations import run_expectations
 from netdraft.model.network import PathExpectation
-from netdraft.sim import path as path_sim
+from netdraft.sim.analysis import NetworkAnalysis
 
 T = TypeVar("T")
 
@@ -76,10 +75,10 @@ class Halves:
             raise SystemExit(f"the generated network has errors: {errors[:1]}")
 
         def expectations() -> tuple[int, int]:
-            path_sim._last.clear()  # each run builds the simulator's indexes, as a check does
             table, _problems, _texts = api.load_prices(network)
-            found, ran = run_expectations(network, table)
-            return ran, sum(1 for d in found if d.is_error)
+            analysis = NetworkAnalysis(network, table)  # builds the simulator, as a check does
+            found = api.outcome_diagnostics(analysis)
+            return analysis.outcomes.ran, sum(1 for d in found if d.is_error)
 
         self.expect_s, (self.ran, self.failed) = best_of(repeat, expectations)
         paths = sum(1 for e in network.expectations if isinstance(e, PathExpectation))
@@ -105,7 +104,7 @@ def hotspots(path: Path, limit: int = 15) -> str:
     table, _problems, _texts = api.load_prices(network)
     profile = cProfile.Profile()
     profile.enable()
-    run_expectations(network, table)
+    api.outcome_diagnostics(NetworkAnalysis(network, table))
     profile.disable()
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(r"netdraft[/\\]", limit)

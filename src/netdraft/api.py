@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from netdraft.diagnostics import Diagnostic, NetdraftError, error
+from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
 from netdraft.dsl.compile import compile_source
 from netdraft.dsl.parse import parse
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
 from netdraft.model.network import Network
 from netdraft.model.values import Span
+from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
 from netdraft.sim.trace import Trace
 
@@ -88,15 +90,56 @@ def load_network(path: str | Path) -> Network:
     return compiled.network
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    """What ``netdraft check`` reports for one file."""
+class Analysis:
+    """Everything netdraft knows about one file, each part computed once, when first asked for.
 
-    path: str
-    compiled: Compiled
-    diagnostics: tuple[Diagnostic, ...]
-    expectations_checked: int = 0
-    all_sources: dict[str, str] = field(default_factory=dict)
+    The compiled file is read at once; the prices, the simulation, the costs and the
+    expectations' outcomes only when a command needs them (``netdraft path`` never prices
+    the network). Every command and the MkDocs plugin render an analysis.
+    """
+
+    def __init__(
+        self,
+        compiled: Compiled,
+        prices_file: str | Path | None = None,
+        roots: Sequence[str | Path] | None = None,
+        tree: str | None = None,
+    ) -> None:
+        self.path = compiled.path
+        self.compiled = compiled
+        self._prices_file = prices_file
+        self._roots = roots
+        self._tree = tree
+
+    @property
+    def network(self) -> Network | None:
+        """The network, when the file compiles without errors."""
+        return self.compiled.network if self.compiled.ok else None
+
+    @cached_property
+    def price_files(self) -> PriceFiles | None:
+        """The prices (None while the file has errors)."""
+        if self.network is None:
+            return None
+        return read_prices(self.network, self._prices_file, self._roots, self._tree)
+
+    @cached_property
+    def analysis(self) -> NetworkAnalysis | None:
+        """The simulation, costs and outcomes (None while the file or a price file has errors)."""
+        found = self.price_files
+        if self.network is None or found is None or any(d.is_error for d in found.diagnostics):
+            return None
+        return NetworkAnalysis(self.network, found.table)
+
+    @cached_property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every problem: the compiler's, the price files', failed expectations, denied flows."""
+        found = list(self.compiled.diagnostics)
+        if self.price_files is not None:
+            found += self.price_files.diagnostics
+        if self.analysis is not None:
+            found += outcome_diagnostics(self.analysis)
+        return tuple(found)
 
     @property
     def ok(self) -> bool:
@@ -104,7 +147,26 @@ class CheckResult:
 
     @property
     def sources(self) -> dict[str, str]:
-        return self.all_sources or self.compiled.sources()
+        """The texts diagnostics quote (a price file's never is: see :func:`read_prices`)."""
+        return self.compiled.sources()
+
+    @property
+    def expectations_checked(self) -> int:
+        return self.analysis.outcomes.ran if self.analysis is not None else 0
+
+    def require_network(self) -> Network:
+        """The network, or :class:`NetdraftError` with the file's diagnostics."""
+        if self.network is None:
+            raise NetdraftError(self.compiled.diagnostics, self.sources)
+        return self.network
+
+    def require_analysis(self) -> NetworkAnalysis:
+        """The analysis, or :class:`NetdraftError` with the file's and the price files' problems."""
+        self.require_network()
+        if self.analysis is None:
+            assert self.price_files is not None
+            raise NetdraftError(self.price_files.diagnostics, self.sources)
+        return self.analysis
 
     def summary(self) -> str:
         errors = sum(1 for d in self.diagnostics if d.is_error)
@@ -119,7 +181,36 @@ class CheckResult:
         return f"{self.path}: {'ok' if self.ok else 'failed'} ({', '.join(parts)})"
 
 
-def check(path: str | Path, prices_file: str | Path | None = None) -> CheckResult:
+#: What ``netdraft check`` returns: an analysis, read for its diagnostics and summary.
+CheckResult = Analysis
+
+
+def analyse(
+    source: str | Path,
+    prices: str | Path | None = None,
+    *,
+    text: str | None = None,
+    roots: Sequence[str | Path] | None = None,
+    tree: str | None = None,
+) -> Analysis:
+    """Read and compile a file once, ready for every output; nothing else is computed yet.
+
+    Args:
+        source: the ``.nd`` file (its name in diagnostics, and the folder its ``prices``
+            statements are relative to).
+        prices: a price file applied after the file's own (``--prices``).
+        text: the file's text, when it is not read from ``source`` (a MkDocs block).
+        roots: the folders ``prices`` statements may name files in (default: the file's).
+        tree: how messages name ``roots``.
+
+    Returns:
+        The analysis; problems are in its ``diagnostics``, never raised.
+    """
+    compiled = load(source) if text is None else compile(text, str(source))
+    return Analysis(compiled, prices, roots, tree)
+
+
+def check(path: str | Path, prices_file: str | Path | None = None) -> Analysis:
     """Compile a file and, when it compiles cleanly, run its flows and expectations.
 
     Args:
@@ -127,22 +218,56 @@ def check(path: str | Path, prices_file: str | Path | None = None) -> CheckResul
         prices_file: a price file overriding the bundled prices (after the file's own).
 
     Returns:
-        Every diagnostic: the compiler's, then failed expectations and denied flows.
+        The analysis: every diagnostic (the compiler's, then the price files', failed
+        expectations and denied flows), ``ok`` and ``summary()``.
     """
-    compiled = load(path)
-    diagnostics = list(compiled.diagnostics)
-    sources = dict(compiled.sources())
-    checked = 0
-    if compiled.ok and compiled.network is not None:
-        from netdraft.expectations import run_expectations
+    return analyse(path, prices_file)
 
-        table, problems, price_sources = load_prices(compiled.network, prices_file)
-        diagnostics.extend(problems)
-        sources.update(price_sources)
-        if not any(d.is_error for d in problems):
-            found, checked = run_expectations(compiled.network, table)
-            diagnostics.extend(found)
-    return CheckResult(str(path), compiled, tuple(diagnostics), checked, sources)
+
+def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
+    """Failed expectations (``expect-failed``) and denied flows (``flow-denied``) as diagnostics."""
+    from netdraft.generator.explain import explain_lines
+    from netdraft.generator.outcomes import cost_notes, cost_problem, path_problem
+
+    found: list[Diagnostic] = []
+    outcomes = analysis.outcomes
+    for path_outcome in outcomes.paths:
+        if not path_outcome.holds:
+            problem = path_problem(path_outcome)
+            found.append(
+                error(
+                    "expect-failed",
+                    f"expectation does not hold: {problem}",
+                    path_outcome.expectation.span,
+                    problem,
+                    explain_lines(path_outcome.trace),
+                )
+            )
+    for cost_outcome in outcomes.costs:
+        if not cost_outcome.holds:
+            problem = cost_problem(cost_outcome)
+            found.append(
+                error(
+                    "expect-failed",
+                    f"expectation does not hold: {problem}",
+                    cost_outcome.expectation.span,
+                    problem,
+                    cost_notes(analysis.report, cost_outcome),
+                )
+            )
+    for flow in outcomes.flows:
+        if not flow.allowed:
+            t = flow.trace
+            found.append(
+                warning(
+                    "flow-denied",
+                    f"flow '{flow.flow.name}' is denied: {t.code}: {t.reason}",
+                    flow.flow.span,
+                    "a denied flow costs nothing",
+                    explain_lines(t),
+                )
+            )
+    return found
 
 
 @dataclass(frozen=True)
@@ -313,7 +438,7 @@ def docs(
 ) -> list[Path]:
     """Write a network's Markdown page and the diagram it embeds: ``<stem>.md`` and ``<stem>.svg``.
 
-    Everything is rendered in memory first; each file is then written atomically.
+    Everything is rendered in memory first; the files are then written together.
 
     Args:
         path: the ``.nd`` file.
@@ -327,13 +452,22 @@ def docs(
     Raises:
         NetdraftError: the file or a price file has errors.
         TemplateProblem: a template cannot be rendered (nothing is written).
+        GraphvizMissing: Graphviz is not installed (nothing is written).
+        RenderError: Graphviz could not lay the diagram out (nothing is written).
     """
-    from netdraft.generator.markdown import write_docs
+    return write_docs(analyse(path, prices_file), out_dir, templates)
 
-    compiled = load(path)
-    if not compiled.ok or compiled.network is None:
-        raise NetdraftError(compiled.diagnostics, compiled.sources())
-    table, problems, texts = load_prices(compiled.network, prices_file)
-    if any(d.is_error for d in problems):
-        raise NetdraftError(problems, {**compiled.sources(), **texts})
-    return write_docs(compiled.network, table, out_dir, Path(path).stem, templates)
+
+def write_docs(
+    analysis: Analysis, out_dir: str | Path, templates: str | Path | None = None
+) -> list[Path]:
+    """Write the page and diagram of an analysis (``netdraft docs``), named after its file.
+
+    Raises:
+        NetdraftError: the file or a price file has errors.
+        TemplateProblem: a template cannot be rendered (nothing is written).
+    """
+    from netdraft.generator.markdown import write_docs as write
+
+    computed = analysis.require_analysis()
+    return write(computed.network, computed.prices, out_dir, Path(analysis.path).stem, templates)

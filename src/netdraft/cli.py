@@ -18,7 +18,6 @@ from netdraft.diagnostics import NetdraftError, write_diagnostics
 from netdraft.files import write_atomic
 from netdraft.generator.errors import GraphvizMissing, RenderError
 from netdraft.model.network import Network, Query
-from netdraft.sim.prices import PriceTable
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
 
@@ -77,11 +76,11 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _network(path: str) -> tuple[Network, dict[str, str]]:
-    compiled = api.load(_existing(path))
-    if not compiled.ok or compiled.network is None:
-        raise NetdraftError(compiled.diagnostics, compiled.sources())
-    return compiled.network, compiled.sources()
+def _analysis(path: str, prices: str | None = None) -> api.Analysis:
+    """The analysis of a file that must exist, with a ``--prices`` file that must exist too."""
+    if prices:
+        _existing(prices)
+    return api.analyse(_existing(path), prices)
 
 
 def _query(network: Network, words: Sequence[str], command: str) -> Query:
@@ -98,26 +97,16 @@ def _query(network: Network, words: Sequence[str], command: str) -> Query:
     return query
 
 
-def _prices(network: Network, sources: dict[str, str], extra: str | None) -> PriceTable:
-    """The price table for a network and an optional ``--prices`` file (which must exist)."""
-    if extra:
-        _existing(extra)
-    table, problems, texts = api.load_prices(network, extra)
-    if any(d.is_error for d in problems):
-        raise NetdraftError(problems, {**sources, **texts})
-    return table
-
-
 def cmd_path(args: argparse.Namespace) -> int:
     from netdraft.generator.explain import explain, trace_json
-    from netdraft.sim.path import trace
+    from netdraft.sim.path import Simulator
 
-    network, _sources = _network(args.file)
+    network = _analysis(args.file).require_network()
     rest = list(args.proto_port)
     if len(rest) > 2:
         raise UsageError("netdraft path: expected SRC DST [PROTO [PORT]]")
     query = _query(network, [args.source, args.destination, *rest], "path")
-    result = trace(network, query)
+    result = Simulator(network).trace(query)
     if args.json:
         print(json.dumps(trace_json(result), indent=2, ensure_ascii=False))
     else:
@@ -127,10 +116,8 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 def cmd_cost(args: argparse.Namespace) -> int:
     from netdraft.generator.costs import cost_json, cost_text
-    from netdraft.sim.cost import estimate
 
-    network, sources = _network(args.file)
-    report = estimate(network, _prices(network, sources, args.prices))
+    report = _analysis(args.file, args.prices).require_analysis().report
     if args.json:
         print(json.dumps(cost_json(report), indent=2, ensure_ascii=False))
     else:
@@ -145,13 +132,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower().lstrip(".") not in FORMATS:
         raise UsageError(f"netdraft render: unknown format of '{out}': use .svg, .png or .dot")
-    network, sources = _network(args.file)
+    analysis = _analysis(args.file, args.prices)
+    network = analysis.require_network()
     highlight: Query | None = None
     if args.highlight is not None:
         if not 2 <= len(args.highlight) <= 4:
             raise UsageError("netdraft render: --highlight takes SRC DST [PROTO [PORT]]")
         highlight = _query(network, args.highlight, "render")
-    render(network, out, highlight=highlight, prices=_prices(network, sources, args.prices))
+    prices = analysis.require_analysis().prices
+    render(network, out, highlight=highlight, prices=prices)
     return EXIT_OK
 
 
@@ -159,22 +148,20 @@ def cmd_docs(args: argparse.Namespace) -> int:
     """``netdraft docs FILE -o DIR [--templates DIR] [--prices FILE]``: Markdown + diagram."""
     from netdraft.generator.markdown import TemplateProblem
 
-    path = _existing(args.file)
     if args.templates is not None and not Path(args.templates).is_dir():
+        _existing(args.file)
         raise UsageError(f"netdraft docs: no such templates folder: {args.templates}")
-    if args.prices:
-        _existing(args.prices)
+    analysis = _analysis(args.file, args.prices)
     try:
-        written = api.docs(path, args.output, args.templates, args.prices)
+        written = api.write_docs(analysis, args.output, args.templates)
     except TemplateProblem as exc:
         raise UsageError(f"netdraft docs: {exc}") from exc
     for file in written:
         print(file)
     # The page shows failed expectations; the exit code says so too, as `check` does.
-    result = api.check(path, args.prices)
-    problems = [d for d in result.diagnostics if d.is_error]
+    problems = [d for d in analysis.diagnostics if d.is_error]
     if problems:
-        write_diagnostics(problems, result.sources, sys.stderr)
+        write_diagnostics(problems, analysis.sources, sys.stderr)
         return EXIT_ERRORS
     return EXIT_OK
 

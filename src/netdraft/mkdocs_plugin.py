@@ -446,7 +446,9 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         except ValueError as exc:
             return self._report([error("fence-option", str(exc), where)], sources, "", None)
 
-        # The network's text, and how its positions map onto what the reader edits.
+        # The network's text, and how its positions map onto what the reader edits. Price
+        # files named in blocks are confined to the site (docs_dir and mkdocs.yml's folder).
+        roots = (self._docs_dir, self._root)
         if options.src:
             if fence.body.strip():
                 problem = error(
@@ -462,16 +464,18 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             if self._docs_dir not in path.parents:
                 self._watch.add(str(path))
             try:
-                compiled = api.load(path)
+                analysis = api.analyse(path, self.config.prices, roots=roots, tree=_TREE)
             except OSError as exc:
                 message = f"cannot read '{shown(options.src, 400)}': {exc.strerror or exc}"
                 return self._report([error("file-not-found", message, where)], sources, "", None)
-            text = compiled.text
+            text = analysis.compiled.text
             shifts = {str(path): (self._display(str(path)), 0)}
             note = f"in the netdraft block at {page.display}:{line}"
         else:
             text = fence.body
-            compiled = api.compile(text, str(page.path))
+            analysis = api.analyse(
+                page.path, self.config.prices, text=text, roots=roots, tree=_TREE
+            )
             shifts = {str(page.path): (page.display, line)}
             note = ""
         sources.update({display: text for display, _ in shifts.values() if display != page.display})
@@ -479,22 +483,13 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         def relocate(found: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[Diagnostic]:
             return [self._relocate(d, shifts, note) for d in found]
 
-        diagnostics = relocate(compiled.diagnostics)
-        network = compiled.network
-        if not compiled.ok or network is None:
+        # Compiler, price files, failed expectations and denied flows: each computed once. A
+        # price file's text is never a source to render: its diagnostics quote enough.
+        diagnostics = relocate(analysis.diagnostics)
+        network, computed = analysis.network, analysis.analysis
+        if network is None or computed is None or analysis.price_files is None:
             return self._report(diagnostics, sources, text if options.source else "", None)
-
-        # A price file's text is never a source to render: its diagnostics quote enough.
-        prices = api.read_prices(network, self.config.prices, (self._docs_dir, self._root), _TREE)
-        table, problems = prices.table, prices.diagnostics
-        diagnostics += relocate(problems)
-        if any(d.is_error for d in problems):
-            return self._report(diagnostics, sources, text if options.source else "", None)
-
-        from netdraft.expectations import run_expectations
-
-        found, _count = run_expectations(network, table)
-        diagnostics += relocate(found)
+        table = computed.prices
 
         highlight: Query | None = None
         if options.highlight:
@@ -512,7 +507,9 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
                 return self._report(diagnostics, sources, text if options.source else "", None)
             highlight = query
 
-        applied = [(self._display(str(file)), content) for file, content in prices.applied]
+        applied = [
+            (self._display(str(file)), content) for file, content in analysis.price_files.applied
+        ]
         key = block_key(self._fingerprint, text, Path(network.file).name, options, applied)
         try:
             svg = self._drawing(key, network, highlight, table, where)

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from netdraft import api
-from netdraft.expectations import check_path
+from netdraft.generator.outcomes import path_problem
 from netdraft.model.network import PathExpectation
+from netdraft.sim.expectations import PathOutcome, check_path, path_query
+from netdraft.sim.path import trace
 
 EXAMPLES = sorted((Path(__file__).parents[1] / "spec" / "examples").glob("*.nd"))
 
@@ -67,8 +69,9 @@ def test_expectation_holds(item: tuple[Path, int]) -> None:
     network = api.load_network(path)
     [exp] = [e for e in network.expectations if e.span.line == line]
     assert isinstance(exp, PathExpectation)
-    ok, t, problem = check_path(network, exp)
-    assert ok, problem
+    t = trace(network, path_query(exp))
+    mismatch = check_path(t, exp)
+    assert mismatch is None, path_problem(PathOutcome(exp, t, mismatch))
     assert t.verdict is exp.verdict
     if exp.because is not None:
         assert t.code is not None and t.code.value == exp.because

@@ -15,14 +15,16 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from netdraft.expectations import check_cost, check_path
 from netdraft.files import MAX_TEMPLATE_BYTES, confine, read_bytes
 from netdraft.generator.errors import TemplateProblem as TemplateProblem  # its home before errors
 from netdraft.generator.errors import TemplateTooLarge, TemplateUnsafe
 from netdraft.generator.explain import summary
+from netdraft.generator.outcomes import path_problem
 from netdraft.model import network as m
 from netdraft.model.values import HOURS_PER_MONTH, PortRange, Protocol
 from netdraft.sim.cost import Charge, CostReport, cents, estimate
+from netdraft.sim.expectations import PathOutcome, check_cost, check_path, path_query
+from netdraft.sim.path import trace as trace_query
 from netdraft.sim.prices import BUNDLED_NAME, PriceTable
 from netdraft.sim.trace import Trace
 
@@ -561,7 +563,9 @@ def _expectations(network: m.Network, report: CostReport) -> tuple[list[Context]
     costs: list[Context] = []
     for exp in network.expectations:
         if isinstance(exp, m.PathExpectation):
-            holds, trace, problem = check_path(network, exp)
+            trace = trace_query(network, path_query(exp))
+            mismatch = check_path(trace, exp)
+            holds, problem = mismatch is None, path_problem(PathOutcome(exp, trace, mismatch))
             path, code = _split_summary(trace)
             paths.append(
                 {
@@ -581,7 +585,8 @@ def _expectations(network: m.Network, report: CostReport) -> tuple[list[Context]
                 }
             )
         else:
-            holds, actual = check_cost(report, exp)
+            mismatch, actual = check_cost(report, exp)
+            holds = mismatch is None
             costs.append(
                 {
                     "line": exp.span.line,

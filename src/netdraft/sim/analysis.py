@@ -1,0 +1,50 @@
+"""One analysis of a compiled network: one simulator, each path traced once, costs, outcomes.
+
+Every output (``check``, ``cost``, ``render``, ``docs``, a MkDocs block) reads the same
+:class:`NetworkAnalysis`, so one command computes each thing once: the simulator's
+indexes, the trace of each query (memoised by query), the cost estimate and the
+expectations' outcomes. Nothing is computed before it is asked for: ``netdraft path``
+traces one query and never prices the network.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from netdraft.model import network as m
+from netdraft.model.network import Query
+from netdraft.sim.cost import CostReport, estimate
+from netdraft.sim.expectations import Outcomes, evaluate
+from netdraft.sim.path import Simulator
+from netdraft.sim.prices import PriceTable
+from netdraft.sim.trace import Trace
+
+
+class NetworkAnalysis:
+    """A network with its prices, and what netdraft computes of them, each computed once."""
+
+    def __init__(self, network: m.Network, prices: PriceTable) -> None:
+        self.network = network
+        self.prices = prices
+        self._traces: dict[Query, Trace] = {}
+
+    @cached_property
+    def simulator(self) -> Simulator:
+        return Simulator(self.network)
+
+    def trace(self, query: Query) -> Trace:
+        """The trace of a query, simulated the first time it is asked for."""
+        found = self._traces.get(query)
+        if found is None:
+            found = self._traces[query] = self.simulator.trace(query)
+        return found
+
+    @cached_property
+    def report(self) -> CostReport:
+        """The cost of every flow and hourly resource."""
+        return estimate(self.network, self.prices)
+
+    @cached_property
+    def outcomes(self) -> Outcomes:
+        """Every expectation and flow, checked."""
+        return evaluate(self.network, self.trace, self.report)

@@ -1,0 +1,141 @@
+"""Expectations as an analysis: each ``expect`` line and ``flow`` checked, as data.
+
+An ``expect`` path line holds when the simulated verdict is the expected one, the drop
+code is the one named by ``because`` and the path crosses what ``via`` names; an
+``expect cost`` line holds when the amount, rounded to the cent, compares as written; a
+``flow`` should be allowed (a denied flow costs nothing). The outcomes say which part
+differed; turning them into sentences and diagnostics is the renderers' and the API's
+business.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from netdraft.model import network as m
+from netdraft.model.network import Query
+from netdraft.sim.cost import CostReport, cents
+from netdraft.sim.trace import Trace
+
+#: How the analysis asks for a trace (a simulator's ``trace``, or a memo of it).
+Tracer = Callable[[Query], Trace]
+
+
+class Mismatch(enum.Enum):
+    """What part of an expectation the network contradicts."""
+
+    VERDICT = "verdict"  # allowed where deny was expected, or the reverse
+    BECAUSE = "because"  # denied, but with another drop code
+    VIA = "via"  # the path does not cross the component named
+    AMOUNT = "amount"  # the cost does not compare as written
+
+
+@dataclass(frozen=True, slots=True)
+class PathOutcome:
+    """An ``expect SRC -> DST …`` line, its trace and what differs (None when it holds)."""
+
+    expectation: m.PathExpectation
+    trace: Trace
+    mismatch: Mismatch | None
+
+    @property
+    def holds(self) -> bool:
+        return self.mismatch is None
+
+
+@dataclass(frozen=True, slots=True)
+class CostOutcome:
+    """An ``expect cost …`` line and the exact amount it was compared with."""
+
+    expectation: m.CostExpectation
+    actual: Decimal
+    mismatch: Mismatch | None
+
+    @property
+    def holds(self) -> bool:
+        return self.mismatch is None
+
+
+@dataclass(frozen=True, slots=True)
+class FlowOutcome:
+    """A ``flow`` and the trace of its connection."""
+
+    flow: m.Flow
+    trace: Trace
+
+    @property
+    def allowed(self) -> bool:
+        return self.trace.allowed
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """Every expectation and flow of a network, in file order."""
+
+    paths: tuple[PathOutcome, ...]
+    costs: tuple[CostOutcome, ...]
+    flows: tuple[FlowOutcome, ...]
+
+    @property
+    def ran(self) -> int:
+        """How many expectations were checked (paths and costs; flows are not expectations)."""
+        return len(self.paths) + len(self.costs)
+
+    @property
+    def failed(self) -> tuple[PathOutcome | CostOutcome, ...]:
+        found: list[PathOutcome | CostOutcome] = [o for o in self.paths if not o.holds]
+        found += [o for o in self.costs if not o.holds]
+        return tuple(found)
+
+
+def check_path(trace: Trace, exp: m.PathExpectation) -> Mismatch | None:
+    """What part of a path expectation its trace contradicts, if any."""
+    if trace.verdict is not exp.verdict:
+        return Mismatch.VERDICT
+    if exp.because is not None and (trace.code is None or trace.code.value != exp.because):
+        return Mismatch.BECAUSE
+    if exp.via is not None and not trace.crosses(exp.via):
+        return Mismatch.VIA
+    return None
+
+
+def check_cost(report: CostReport, exp: m.CostExpectation) -> tuple[Mismatch | None, Decimal]:
+    """Whether a cost expectation holds (the amount rounded to the cent), and the amount."""
+    actual = report.total if exp.subject is None else report.flows[exp.subject].total
+    holds = exp.operator.holds(cents(actual), exp.amount)
+    return (None if holds else Mismatch.AMOUNT), actual
+
+
+def path_query(exp: m.PathExpectation) -> Query:
+    return Query(exp.source, exp.destination, exp.protocol, exp.port)
+
+
+def flow_query(flow: m.Flow) -> Query:
+    return Query(flow.source, flow.destination, flow.protocol, flow.port)
+
+
+def evaluate(network: m.Network, trace: Tracer, report: CostReport) -> Outcomes:
+    """Check every expectation and flow of a network.
+
+    Args:
+        network: the compiled network.
+        trace: how to trace a query (one simulator for the whole analysis).
+        report: the network's cost estimate, for ``expect cost`` lines.
+
+    Returns:
+        The outcomes, in file order.
+    """
+    paths: list[PathOutcome] = []
+    costs: list[CostOutcome] = []
+    for exp in network.expectations:
+        if isinstance(exp, m.PathExpectation):
+            t = trace(path_query(exp))
+            paths.append(PathOutcome(exp, t, check_path(t, exp)))
+        else:
+            mismatch, actual = check_cost(report, exp)
+            costs.append(CostOutcome(exp, actual, mismatch))
+    flows = tuple(FlowOutcome(f, trace(flow_query(f))) for f in network.flows.values())
+    return Outcomes(tuple(paths), tuple(costs), flows)
