@@ -229,32 +229,20 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
     from netdraft.generator.explain import explain_lines
     from netdraft.generator.outcomes import cost_notes, cost_problem, path_problem
 
-    found: list[Diagnostic] = []
+    def failed(problem: str, span: Span, notes: Sequence[str]) -> Diagnostic:
+        return error("expect-failed", f"expectation does not hold: {problem}", span, problem, notes)
+
     outcomes = analysis.outcomes
-    for path_outcome in outcomes.paths:
-        if not path_outcome.holds:
-            problem = path_problem(path_outcome)
-            found.append(
-                error(
-                    "expect-failed",
-                    f"expectation does not hold: {problem}",
-                    path_outcome.expectation.span,
-                    problem,
-                    explain_lines(path_outcome.trace),
-                )
-            )
-    for cost_outcome in outcomes.costs:
-        if not cost_outcome.holds:
-            problem = cost_problem(cost_outcome)
-            found.append(
-                error(
-                    "expect-failed",
-                    f"expectation does not hold: {problem}",
-                    cost_outcome.expectation.span,
-                    problem,
-                    cost_notes(analysis.report, cost_outcome),
-                )
-            )
+    found = [
+        failed(path_problem(o), o.expectation.span, explain_lines(o.trace))
+        for o in outcomes.paths
+        if not o.holds
+    ]
+    found += [
+        failed(cost_problem(o), o.expectation.span, cost_notes(analysis.report, o))
+        for o in outcomes.costs
+        if not o.holds
+    ]
     for flow in outcomes.flows:
         if not flow.allowed:
             t = flow.trace
