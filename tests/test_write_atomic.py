@@ -108,3 +108,13 @@ def test_any_write_error_names_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     assert info.value.filename == str(target)
     assert info.value.errno == errno.ENOSPC
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_hard_linked_file_loses_special_permission_bits_too(tmp_path: Path) -> None:
+    first = tmp_path / "a.nd"
+    first.write_text("old")
+    os.link(first, tmp_path / "b.nd")
+    first.chmod(0o4755)
+    write_atomic(first, "new")
+    assert stat.S_IMODE(first.stat().st_mode) == 0o755
+    assert (tmp_path / "b.nd").read_text() == "new"

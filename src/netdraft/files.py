@@ -302,6 +302,9 @@ def _commit(item: _Pending) -> None:
     """Put the prepared content in place: a rename, or a rewrite for a hard-linked file."""
     if item.in_place:
         with open(item.target, "r+b") as fh:
+            # Like a new file, never set-user-id, set-group-id or sticky (a write by root
+            # does not clear them by itself).
+            os.fchmod(fh.fileno(), stat.S_IMODE(os.fstat(fh.fileno()).st_mode) & 0o777)
             fh.write(item.data)
             fh.truncate()
             fh.flush()

@@ -581,3 +581,13 @@ def test_prices_are_read_as_exact_decimals(text: str, value: str) -> None:
     assert table is not None and not problems
     assert table.base["tgw_per_gb"].value == Decimal(value)
     assert type(table.base["tgw_per_gb"].value) is Decimal
+
+
+def test_a_price_file_of_many_keys_is_indexed_once() -> None:
+    # Every key of a 20,000-key file at its own line (each key used to rescan the file).
+    text = "".join(f"k{i} = 1\n" for i in range(20_000)) + "[regions.eu-west-1]\nk5 = 2\n"
+    _table, problems = parse_prices(text, "many.toml")
+    lines = {d.message: d.span.line for d in problems if "regions" not in d.message}
+    assert lines["unknown price 'k0'"] == 1
+    assert lines["unknown price 'k19999'"] == 20_000
+    assert [d.span.line for d in problems][-1] == 20_002  # k5 inside [regions.eu-west-1]

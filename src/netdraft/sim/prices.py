@@ -10,6 +10,7 @@ diagnostics without the file's text as a source line.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -65,21 +66,56 @@ def bundled() -> PriceTable:
 
 
 def _line_of(text: str, key: str, section: str | None) -> tuple[int, int]:
-    """Where ``key = …`` is written (inside ``[section]`` when given), or the ``[key]`` table."""
-    current: str | None = None
-    table = key if section is None else f"{section}.{key}"
-    for number, line in enumerate(text.split("\n"), 1):  # as TOML counts lines
-        stripped = line.strip()
-        header = re.match(r"\[\s*([^\]]+?)\s*\]", stripped)
-        if header:
-            current = re.sub(r"\s*\.\s*", ".", header.group(1).replace('"', ""))
-            if current == table or current.startswith(f"{table}."):
-                return number, line.index(key) + 1 if key in line else 1
-            continue
-        m = re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line)
-        if m and (section is None or current == section):
+    """Where ``key = …`` is written (inside ``[section]`` when given), or the ``[key]`` table.
+
+    The file is indexed once (:func:`_positions`), so that a file of many keys is not
+    scanned once per key.
+    """
+    return _positions(text).find(key, section)
+
+
+_HEADER = re.compile(r"\[\s*([^\]]+?)\s*\]")
+_KEY = re.compile(r'\s*"?([^=]*?)"?\s*=')
+
+
+class _Positions:
+    """The first line of each key (overall and per section) and of each table header."""
+
+    def __init__(self, text: str) -> None:
+        self.keys: dict[str, tuple[int, str]] = {}  # key -> first (line number, line)
+        self.in_section: dict[tuple[str | None, str], tuple[int, str]] = {}
+        self.tables: dict[str, tuple[int, str]] = {}  # a table or a prefix of one -> header
+        current: str | None = None
+        for number, line in enumerate(text.split("\n"), 1):  # as TOML counts lines
+            header = _HEADER.match(line.strip())
+            if header:
+                current = re.sub(r"\s*\.\s*", ".", header.group(1).replace('"', ""))
+                parts = current.split(".")
+                for n in range(1, len(parts) + 1):
+                    self.tables.setdefault(".".join(parts[:n]), (number, line))
+                continue
+            found = _KEY.match(line)
+            if found:
+                key = found.group(1)
+                self.keys.setdefault(key, (number, line))
+                self.in_section.setdefault((current, key), (number, line))
+
+    def find(self, key: str, section: str | None) -> tuple[int, int]:
+        table = key if section is None else f"{section}.{key}"
+        written = self.keys.get(key) if section is None else self.in_section.get((section, key))
+        header = self.tables.get(table)
+        if header is not None and (written is None or header[0] < written[0]):
+            number, line = header
+            return number, line.index(key) + 1 if key in line else 1
+        if written is not None:
+            number, line = written
             return number, line.index(key.split(".")[-1]) + 1
-    return 1, 1
+        return 1, 1
+
+
+@functools.lru_cache(maxsize=4)
+def _positions(text: str) -> _Positions:
+    return _Positions(text)
 
 
 #: The most characters of a price file that one diagnostic quotes.
