@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -431,3 +432,58 @@ def test_inline_svg_prefixes_ids_and_drops_the_prologue() -> None:
     assert 'id="p-icon-a"' in out and 'id="p-node1"' in out
     assert 'xlink:href="#p-icon-a"' in out and "url(#p-grad)" in out
     assert "<?xml" not in out and "<!--" not in out and "\n\n" not in out
+
+
+# --- the cache cannot be planted -------------------------------------------------------------
+
+
+def _planted_site(tmp_path: Path) -> tuple[Path, Path]:
+    site = make_site(
+        tmp_path,
+        {"index.md": f"```netdraft\n{NETWORK}```\n\n```netdraft {{embed=file}}\n{NETWORK}```\n"},
+    )
+    run_build(site)
+    return site, site / ".cache" / "netdraft"
+
+
+def _built_text(site: Path) -> str:
+    return "\n".join(
+        p.read_text("utf-8", errors="replace") for p in (site / "site").rglob("*") if p.is_file()
+    )
+
+
+def test_a_link_in_the_cache_is_not_followed(tmp_path: Path) -> None:
+    site, cache = _planted_site(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET_TOKEN=hunter2\n")
+    for entry in cache.glob("*.svg"):
+        entry.unlink()
+        entry.symlink_to(secret)
+    plugin = plugin_of(run_build(site))
+    assert plugin.renders == 1 and plugin.reused == 1  # drawn anew, then shared by both blocks
+    assert "hunter2" not in _built_text(site)
+    assert secret.read_text() == "SECRET_TOKEN=hunter2\n"  # nothing written through the link
+
+
+def test_a_changed_cache_entry_is_not_used(tmp_path: Path) -> None:
+    # Someone who can write the repository (and so a committed cache) cannot forge the MAC.
+    site, cache = _planted_site(tmp_path)
+    for entry in cache.glob("*.svg"):
+        entry.write_text('<svg><script>alert("planted")</script></svg>')
+    (cache / "0123.svg").write_text('<svg><script>alert("planted")</script></svg>')
+    assert plugin_of(run_build(site)).renders == 1
+    assert "planted" not in _built_text(site)
+
+
+def test_the_cache_secret_is_private_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netdraft.mkdocs_plugin import SECRET_NAME, cache_secret
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = cache_secret()
+    assert len(first) == 32 and cache_secret() == first
+    path = tmp_path / SECRET_NAME
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o666)  # another user could have written it: not trusted, not used
+    assert cache_secret() != first

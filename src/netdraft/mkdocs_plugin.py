@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import html
 import importlib.metadata
 import json
 import os
 import re
+import secrets
 import shlex
-import shutil
+import stat
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,7 +30,7 @@ from mkdocs.utils import get_relative_url
 
 from netdraft import api
 from netdraft.diagnostics import Diagnostic, error, iter_rendered
-from netdraft.files import confine, is_regular, write_atomic
+from netdraft.files import MAX_SOURCE_BYTES, confine, is_regular, read_bytes, write_atomic
 from netdraft.model.network import Network, Query
 from netdraft.model.values import Span
 from netdraft.sim.prices import PriceTable, shown
@@ -268,6 +270,46 @@ def renderer_fingerprint() -> str:
     return digest.hexdigest()
 
 
+#: Where the cache secret is kept: the user's cache folder, outside any repository.
+SECRET_NAME = "netdraft/cache-key"
+
+
+def cache_secret() -> bytes:
+    """This machine's secret for naming cache entries, made on first use (mode 0600).
+
+    It lives in the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``), never
+    in the repository. A secret that cannot be read or kept (no home folder, one
+    another user could change) is replaced by one for this build only: diagrams are then
+    drawn anew, never taken from a cache someone else could write.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / SECRET_NAME
+    try:
+        info = path.lstat()
+        trusted = (
+            stat.S_ISREG(info.st_mode)
+            and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        )
+        if trusted:
+            data = read_bytes(path, 4096)
+            if len(data) >= 32:
+                return data
+    except FileNotFoundError:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = secrets.token_bytes(32)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            return data
+        except OSError:
+            pass
+    except OSError:
+        pass
+    return secrets.token_bytes(32)
+
+
 def block_key(
     fingerprint: str,
     text: str,
@@ -336,7 +378,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         self._docs_dir = Path.cwd()
         self._cache = Path.cwd()
         self._fingerprint = ""
-        self._site_files: dict[str, Path] = {}
+        self._site_files: dict[str, bytes] = {}
+        self._secret = b""
         self._watch: set[str] = set()
 
     # -- events --
@@ -355,6 +398,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
                 f"netdraft: cache_dir '{self.config.cache_dir}' is inside docs_dir: choose a folder outside it"
             )
         self._fingerprint = renderer_fingerprint()
+        self._secret = cache_secret()
         self.renders = self.reused = self.errors = 0
         self._site_files.clear()
         if self.config.prices:
@@ -381,10 +425,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Copy the ``embed: file`` diagrams from the cache into the site."""
-        for name, cached in sorted(self._site_files.items()):
-            target = Path(config.site_dir) / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, target)
+        for name, data in sorted(self._site_files.items()):
+            write_atomic(Path(config.site_dir) / name, data)
         total = self.renders + self.reused
         if total or self.errors:
             log.info(
@@ -522,11 +564,11 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         title = network.title or (Path(options.src).stem if options.src else "network diagram")
         if options.embed == "file":
             name = f"{SITE_FOLDER}/{key[:24]}.svg"
-            self._site_files[name] = svg
+            self._site_files[name] = svg.encode("utf-8")
             src = html.escape(get_relative_url(name, page.url), quote=True)
             figure = f'<img src="{src}" alt="{html.escape(title, quote=True)}">'
         else:
-            figure = inline_svg(svg.read_text("utf-8"), f"nd{key[:8]}-")
+            figure = inline_svg(svg, f"nd{key[:8]}-")
         drawing = f'<div class="netdraft-diagram">\n{figure}\n</div>'
         return self._report(diagnostics, sources, text if options.source else "", drawing, docs)
 
@@ -574,32 +616,78 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         span = Span(display, s.line + shift, s.column, s.end_line + shift, s.end_column)
         return dataclasses.replace(d, span=span, notes=(*d.notes, note) if note else d.notes)
 
+    def _entry(self, key: str, suffix: str) -> Path:
+        """Where a block's render is cached: a name only this machine's secret can compute.
+
+        The cache folder usually sits in the repository, so a pull request can put files in
+        it; the block key is a digest of public things. Entries are named by an HMAC of the
+        key, and their content is checked against an HMAC kept beside them, both with a
+        secret kept outside the repository (:func:`cache_secret`): no one else can place or
+        change a file that netdraft will take from the cache.
+        """
+        name = hmac.new(self._secret, key.encode("ascii"), hashlib.sha256).hexdigest()
+        return self._cache / f"{name}{suffix}"
+
+    def _mac(self, data: bytes) -> str:
+        return hmac.new(self._secret, data, hashlib.sha256).hexdigest()
+
+    def _cached(self, entry: Path) -> str | None:
+        """A cache entry's text, when netdraft wrote it: a regular file (never a link) whose
+        content matches the MAC kept beside it (``NAME.mac``); else None."""
+        mac = entry.with_name(entry.name + ".mac")
+        if entry.is_symlink() or mac.is_symlink() or not entry.is_file() or not mac.is_file():
+            return None
+        try:
+            data = read_bytes(entry, MAX_SOURCE_BYTES)
+            expected = read_bytes(mac, 256).decode("ascii").strip()
+            if not hmac.compare_digest(self._mac(data), expected):
+                return None
+            return data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _seal(self, entry: Path) -> str:
+        """Write the MAC of a cache entry netdraft has just written; its text."""
+        data = read_bytes(entry, MAX_SOURCE_BYTES)
+        write_atomic(entry.with_name(entry.name + ".mac"), self._mac(data) + "\n")
+        return data.decode("utf-8")
+
     def _drawing(
         self, key: str, network: Network, highlight: Query | None, table: PriceTable, where: Span
-    ) -> Path:
-        """The block's SVG in the cache, drawn only when no earlier build has drawn it."""
-        target = self._cache / f"{key}.svg"
-        if target.is_file():
+    ) -> str:
+        """The block's SVG, from the cache when an earlier build drew it, else drawn now."""
+        entry = self._entry(key, ".svg")
+        cached = self._cached(entry)
+        if cached is not None:
             self.reused += 1
             log.debug(f"{where}: diagram {key[:12]} from the cache")
-            return target
+            return cached
         from netdraft.generator.diagram import render  # imports `diagrams`: only when drawing
 
-        render(network, target, highlight=highlight, prices=table)
+        self._clear(entry)
+        render(network, entry, highlight=highlight, prices=table)
         self.renders += 1
         log.debug(f"{where}: diagram {key[:12]} drawn")
-        return target
+        return self._seal(entry)
 
     def _page(self, key: str, network: Network, table: PriceTable) -> str:
         """The block's generated documentation (Markdown), from the cache when there."""
         from netdraft.generator.markdown import page_markdown
 
-        target = self._cache / f"{key}.md"
-        if target.is_file():
-            return target.read_text("utf-8")
-        text = page_markdown(network, table, heading_offset=1)
-        write_atomic(target, text)
-        return text
+        entry = self._entry(key, ".md")
+        cached = self._cached(entry)
+        if cached is not None:
+            return cached
+        self._clear(entry)
+        write_atomic(entry, page_markdown(network, table, heading_offset=1))
+        return self._seal(entry)
+
+    @staticmethod
+    def _clear(entry: Path) -> None:
+        """Remove links where a cache entry goes: writing would go through them (anywhere)."""
+        for path in (entry, entry.with_name(entry.name + ".mac")):
+            if path.is_symlink():
+                path.unlink()
 
     def _report(
         self,

@@ -97,3 +97,20 @@ def test_a_title_with_html_reaches_the_page_as_text(tmp_path: Path) -> None:
     assert shown(heading) == title
     (alt,) = re.findall(r'<img alt="([^"]*)"', rendered)
     assert html.unescape(alt) == title
+
+
+@pytest.mark.parametrize(
+    "text", ["hello {: onmouseover=alert(document.domain) }", "x { #id .cls }", "{: .a }"]
+)
+def test_attribute_lists_in_names_set_no_attribute(text: str) -> None:
+    # attr_list (common in MkDocs sites) reads `{: …}` at the end of a heading or paragraph.
+    for block in (f"# {escape_md(text)}\n", f"{escape_md(text)}\n"):
+        page = python_markdown.markdown(block, extensions=["attr_list"])
+        assert not re.search(r"<(h1|p) [^>]*=", page), page
+        assert "{" in html.unescape(page)
+
+
+def test_control_characters_are_shown_as_escapes() -> None:
+    page = mkdocs_html(escape_md("a\x01b\x1b[31mc"))
+    assert "\x01" not in page and "\x1b" not in page
+    assert "a\\x01b\\x1b[31mc" in page

@@ -57,7 +57,14 @@ _BACKSLASHED = "\\`*_[]#"
 # ``&``, ``<``, ``|`` and ``~``, which Python-Markdown does not unescape (a backslash would
 # stay on the page: ``\<``), and ``>`` with them, become character references instead:
 # both read them, and neither takes them for HTML, a table cell separator or strikethrough.
-_REFERENCES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;"}
+# ``{`` and ``}`` too: with Python-Markdown's ``attr_list``, a title ending in
+# ``{: onmouseover=…}`` would set attributes of its heading.
+_REFERENCES = {
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;",
+    "{": "&#123;", "}": "&#125;",
+}  # fmt: skip
+# Control characters (a title may hold them) are shown as escapes, never written raw.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPECIAL = re.compile("[" + re.escape(_BACKSLASHED + "".join(_REFERENCES)) + "]")
 # A list marker, when the text starts a line: ``1. `` or ``1) ``, ``- `` or ``+ ``.
 _LIST_MARKER = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|(?=[+\-](?:\s|$)))")
@@ -75,8 +82,10 @@ def escape_md(value: object) -> str:
     no HTML written in a ``.nd`` file may reach it. So the characters that start emphasis,
     code spans, links and headings (``\\ ` * _ [ ] #``), which both unescape, get a
     backslash; ``&``, ``<``, ``>``, the table cell separator ``|`` and ``~``
-    (strikethrough), which Python-Markdown would show with their backslash, become
-    character references (``&amp;``, ``&lt;``, ``&gt;``, ``&#124;``, ``&#126;``). A leading
+    (strikethrough), which Python-Markdown would show with their backslash, and ``{ }``
+    (``attr_list``), become character references (``&amp;``, ``&lt;``, ``&gt;``,
+    ``&#124;``, ``&#126;``, ``&#123;``, ``&#125;``); a control character is shown as
+    ``\\xNN``. A leading
     list marker (``- ``, ``+ ``, ``1. ``) is escaped too, and line breaks become spaces.
 
     Args:
@@ -87,6 +96,7 @@ def escape_md(value: object) -> str:
     """
     text = " ".join(str(value).splitlines())
     text = _SPECIAL.sub(_escape_char, text)
+    text = _CONTROL.sub(lambda m: f"\\\\x{ord(m.group()):02x}", text)
     marker = _LIST_MARKER.match(text)
     if marker is not None:
         text = f"{text[: marker.end()]}\\{text[marker.end() :]}"
