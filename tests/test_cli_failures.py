@@ -183,3 +183,17 @@ def test_python_dash_m_runs_the_command(network: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "ok" in done.stdout
+
+
+def test_control_characters_in_file_names_are_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "x\x1b]0;pwned\x07y"
+    folder.mkdir()
+    (folder / "p\x1b[31m.toml").write_text("foo = 1\n")
+    file = folder / "n\x1b[2J.nd"
+    file.write_text('prices "p\x1b[31m.toml"\n' + NETWORK)
+    for argv in (["check", str(file)], ["fmt", "--check", str(file)], ["check", str(file) + "x"]):
+        _code, output = run(argv, capsys)
+        assert "\x1b" not in output and "\x07" not in output, output
+        assert "\\x1b" in output

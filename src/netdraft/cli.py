@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from netdraft import api
-from netdraft.diagnostics import NetdraftError, write_diagnostics
+from netdraft.diagnostics import NetdraftError, printable, write_diagnostics
 from netdraft.files import write_atomic
 from netdraft.generator.errors import GraphvizMissing, RenderError
 from netdraft.model.network import Network, Query
@@ -44,7 +44,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = api.check(_existing(name), args.prices)
         if result.diagnostics:
             write_diagnostics(result.diagnostics, result.sources, sys.stderr)
-        print(result.summary())
+        print(printable(result.summary()))
         if not result.ok:
             worst = EXIT_ERRORS
     return worst
@@ -65,7 +65,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     if args.check:
         if formatted != text:
-            print(f"{path}: not formatted (run 'netdraft fmt --write {path}')", file=sys.stderr)
+            shown = printable(str(path))
+            print(f"{shown}: not formatted (run 'netdraft fmt --write {shown}')", file=sys.stderr)
             return EXIT_ERRORS
         return EXIT_OK
     if args.write:
@@ -157,7 +158,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     except TemplateProblem as exc:
         raise UsageError(f"netdraft docs: {exc}") from exc
     for file in written:
-        print(file)
+        print(printable(str(file)))
     # The page shows failed expectations; the exit code says so too, as `check` does.
     problems = [d for d in analysis.diagnostics if d.is_error]
     if problems:
@@ -187,9 +188,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     compiled = api.compile(result.text, str(out))
     if not compiled.ok:
         write_diagnostics(compiled.diagnostics, compiled.sources(), sys.stderr)
-        print(f"{out}: written, but it does not compile", file=sys.stderr)
+        print(f"{printable(str(out))}: written, but it does not compile", file=sys.stderr)
         return EXIT_ERRORS
-    print(f"{out}: written ({len(result.warnings)} warning{'s' * (len(result.warnings) != 1)})")
+    print(
+        f"{printable(str(out))}: written ({len(result.warnings)} warning{'s' * (len(result.warnings) != 1)})"
+    )
     return EXIT_OK
 
 
@@ -283,16 +286,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except UsageError as exc:
-        print(exc, file=sys.stderr)
+        # One line per line of the message, each escaped: file names come from pull requests.
+        print("\n".join(printable(line) for line in str(exc).split("\n")), file=sys.stderr)
         return EXIT_USAGE
     except NetdraftError as exc:
         write_diagnostics(exc.diagnostics, exc.sources, sys.stderr)
         return EXIT_ERRORS
     except GraphvizMissing as exc:  # the machine lacks a tool: nothing wrong with the network
-        print(f"netdraft: {exc}", file=sys.stderr)
+        print(f"netdraft: {_printable(str(exc), 2000)}", file=sys.stderr)
         return EXIT_USAGE
     except RenderError as exc:
-        print(f"netdraft: {exc}", file=sys.stderr)
+        print(f"netdraft: {_printable(str(exc), 2000)}", file=sys.stderr)
         return EXIT_ERRORS
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):  # `netdraft … | head`: the reader has gone
@@ -313,7 +317,7 @@ def _os_message(exc: OSError) -> str:
 
 def _printable(text: str, limit: int = 300) -> str:
     """``text`` on one line with control characters escaped, cut to ``limit`` characters."""
-    shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text[: limit + 1])
+    shown = printable(text[: limit + 1])
     return shown if len(shown) <= limit else shown[:limit] + "…"
 
 

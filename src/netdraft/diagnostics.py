@@ -40,7 +40,8 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def headline(self) -> str:
-        return f"{self.span}: {self.severity.value}[{self.code}]: {clip(self.message)}"
+        where = printable(str(self.span))  # a file name may hold anything (ESC, BEL, …)
+        return f"{where}: {self.severity.value}[{self.code}]: {clip(printable(self.message))}"
 
 
 def error(
@@ -189,6 +190,20 @@ def _lines_of(text: str) -> SourceLines:
     return SourceLines(text)
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable written as a Python escape.
+
+    Controls, line breaks and format characters (``\\x1b``, ``\\n``, ``\\u202e``) are what
+    lets a quoted name move a terminal's cursor, recolour it or hide what follows; every
+    message, label, note and file name goes through here before it is shown.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
 def clip(text: str, limit: int = MAX_MESSAGE) -> str:
     """``text``, or its start and end around a ``…`` when it is longer than ``limit``."""
     if len(text) <= limit:
@@ -210,7 +225,7 @@ def render(diagnostic: Diagnostic, source: str | SourceLines | None) -> str:
     """
     span = diagnostic.span
     lines = [diagnostic.headline()]
-    label = clip(diagnostic.label)
+    label = clip(printable(diagnostic.label))
     table = _lines_of(source) if isinstance(source, str) else source
     where = table.bounds(span.line) if table is not None else None
     if table is not None and where is not None:
@@ -234,7 +249,7 @@ def render(diagnostic: Diagnostic, source: str | SourceLines | None) -> str:
         lines.append(f" {gutter} | {caret}" + (f" {label}" if label else ""))
     elif label:
         lines.append(f"  = {label}")
-    lines.extend(f"  = {clip(note)}" for note in diagnostic.notes)
+    lines.extend(f"  = {clip(printable(note))}" for note in diagnostic.notes)
     return "\n".join(lines)
 
 

@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from netdraft import api
-from netdraft.diagnostics import Diagnostic, error, iter_rendered
+from netdraft.diagnostics import Diagnostic, error, iter_rendered, printable
 from netdraft.files import MAX_SOURCE_BYTES, confine, is_regular, read_bytes, write_atomic
 from netdraft.model.network import Network, Query
 from netdraft.model.values import Span
@@ -558,7 +558,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             docs = self._page(key, network, table) if options.docs else ""
         except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as exc:
             # Graphviz's own errors can run to pages: the first line says enough.
-            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            reason = printable((str(exc).splitlines() or [type(exc).__name__])[0])
             reason = reason if len(reason) <= 300 else reason[:300] + "…"
             raise PluginError(f"netdraft: cannot draw the block at {where}: {reason}") from exc
         title = network.title or (Path(options.src).stem if options.src else "network diagram")

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any
 
-from netdraft.diagnostics import Diagnostic, did_you_mean, error
+from netdraft.diagnostics import Diagnostic, did_you_mean, error, printable
 from netdraft.model.values import Span
 
 
@@ -133,9 +133,7 @@ def shown(text: str, limit: int = SNIPPET_CHARS, *, tail: bool = False) -> str:
     move the cursor of a terminal or hide what follows. A longer text is cut, with ``…``
     where it was cut: at its end, or at its start when ``tail`` (to keep the end).
     """
-    escaped = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
+    escaped = printable(text)
     if len(escaped) <= limit:
         return escaped
     return "…" + escaped[-(limit - 1) :] if tail else escaped[: limit - 1] + "…"
