@@ -189,3 +189,38 @@ def test_what_a_template_may_do(tmp_path: Path) -> None:
 )
 def test_a_template_has_no_randomness(text: str, message: str, tmp_path: Path) -> None:
     assert message in str(problem(templates(tmp_path, {"network.md.j2": text})))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        '{{ ("x"|center(1500000000))|length }}',
+        '{{ "{:>1500000000}".format(1) }}',
+        '{{ "{0:>1500000000}".format_map({}) }}',
+        "{{ title.zfill(1500000000) }}",
+        "{{ title.ljust(10**9) }}",
+        "{{ title|indent(10**9) }}",
+        '{{ "%.2000000000f" % 1 }}',
+        "{% set n = namespace(x=9**20000) %}{% for i in range(14) %}"
+        "{% set n.x = n.x * n.x %}{% endfor %}{{ n.x|string|length }}",
+        "{{ (9**20000 * 9**20000)|string|length }}",
+    ],
+)
+def test_huge_widths_products_and_formats_are_refused(tmp_path: Path, template: str) -> None:
+    assert isinstance(problem(templates(tmp_path, {"network.md.j2": template})), TemplateUnsafe)
+
+
+def test_slow_templates_are_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(markdown, "MAX_SECONDS", 0.5)
+    folder = templates(tmp_path, {"network.md.j2": '{{ ("a" * 16000000)|wordwrap(1)|length }}'})
+    assert "ran for more than 0.5 s" in str(problem(folder))
+
+
+def test_ordinary_numbers_and_widths_still_work(tmp_path: Path) -> None:
+    folder = templates(
+        tmp_path,
+        {"network.md.j2": '{{ "%d"|format(1000000) }} {{ title|center(20) }} {{ 10**20 }}\n'},
+    )
+    assert (
+        render_markdown(CONTEXT, folder) == "1000000 " + "T".center(20) + " " + str(10**20) + "\n"
+    )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -730,17 +734,36 @@ class TemplateLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
 
+#: The widest a template may pad, wrap or format a value (a page line is far shorter).
+MAX_WIDTH = 100_000
+
+#: How long the templates may run, in seconds (the built-in ones take milliseconds).
+MAX_SECONDS = 60
+
+#: The methods and filters whose numbers are widths or counts of what they build.
+_WIDTH_CALLS = frozenset(
+    {"center", "ljust", "rjust", "zfill", "expandtabs", "indent", "wordwrap", "truncate", "batch"}
+)
+
+#: ``%`` and ``format`` specifications: a width or precision of many digits.
+_FORMAT_WIDTH = re.compile(r"[0-9]{6,}")
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, which also refuses to build huge values with ``*`` and ``**``.
+    """Jinja's immutable sandbox, which also refuses to build huge values.
 
     The sandbox lets a template read the context and call the filters and tests, but not
     reach Python's internals (``__class__``, ``__globals__``…), call methods that change a
-    list or a dict, or make a ``range`` of more than 100,000 numbers. Repeating a string or
-    a list past :data:`MAX_PAGE_CHARS` items, or a power of more than :data:`MAX_POWER_BITS`
-    bits, is refused too: both would stall the build before any output could be bounded.
+    list or a dict, or make a ``range`` of more than 100,000 numbers. Past that, this one
+    refuses what would stall the build before any output could be bounded: repeating a
+    string or a list past :data:`MAX_PAGE_CHARS` items, a power or a product of more than
+    :data:`MAX_POWER_BITS` bits, and a width of more than :data:`MAX_WIDTH` given to a
+    method (``center``, ``ljust``, ``zfill``…), a filter (``center``, ``wordwrap``,
+    ``indent``…) or a format (``%``, ``format``). What is left (slow work within these
+    bounds) is stopped after :data:`MAX_SECONDS` seconds.
     """
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
@@ -750,6 +773,61 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if problem:
             raise SecurityError(problem)
         return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``s.format`` and ``s.format_map``, refused when ``s`` asks for a huge width."""
+        owner = getattr(value, "__self__", None)
+        name = getattr(value, "__name__", "")
+        wide = isinstance(owner, str) and _FORMAT_WIDTH.search(owner) is not None
+        if name in ("format", "format_map") and wide:
+            problem = f"a format of {shown_format(str(owner))}: widths and precisions stop at"
+            raise SecurityError(f"{problem} {MAX_WIDTH:,}")
+        return super().wrap_str_format(value)
+
+    def call(
+        __self,
+        __context: jinja2.runtime.Context,
+        __obj: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        """A call from a template, once its widths and format specifications are small."""
+        problem = _too_wide(getattr(__obj, "__name__", "the call"), args, kwargs)
+        if problem:
+            raise SecurityError(problem)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _too_wide(name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
+    """Why a call would build a huge value (a width, or a format's width), or ``""``."""
+    if name not in _WIDTH_CALLS:
+        return ""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and value > MAX_WIDTH:
+            return f"{name}() with a number over {MAX_WIDTH:,} (widths and counts stop there)"
+    return ""
+
+
+def shown_format(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:39] + "…")
+
+
+def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that refuses widths past :data:`MAX_WIDTH` (``center``, ``wordwrap``…)."""
+
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        # A filter's first argument is the value filtered (or the context/environment).
+        problem = _too_wide(name, args[1:], kwargs)
+        if not problem and name == "format" and len(args) > 0:
+            value = next((a for a in args if isinstance(a, str)), "")
+            if _FORMAT_WIDTH.search(value):
+                problem = f"a format of {shown_format(value)}: widths stop at {MAX_WIDTH:,}"
+        if problem:
+            raise SecurityError(problem)
+        return function(*args, **kwargs)
+
+    return bounded
 
 
 def _too_large(operator: str, left: Any, right: Any) -> str:
@@ -765,6 +843,12 @@ def _too_large(operator: str, left: Any, right: Any) -> str:
                     f"repeating a value of {len(sequence)} items {times} times would make more than"
                     f" {MAX_PAGE_CHARS:,} items"
                 )
+        if (
+            isinstance(left, int)
+            and isinstance(right, int)
+            and abs(left).bit_length() + abs(right).bit_length() > MAX_POWER_BITS
+        ):
+            return f"a product of more than {MAX_POWER_BITS:,} bits"
     elif (
         operator == "**"
         and isinstance(left, int)
@@ -773,6 +857,8 @@ def _too_large(operator: str, left: Any, right: Any) -> str:
         and (abs(left).bit_length() - 1) * right > MAX_POWER_BITS
     ):
         return f"{left} ** {right} would have more than {MAX_POWER_BITS:,} bits"
+    elif operator == "%" and isinstance(left, str) and _FORMAT_WIDTH.search(left):
+        return f"a format of {shown_format(left)}: widths and precisions stop at {MAX_WIDTH:,}"
     return ""
 
 
@@ -799,6 +885,8 @@ def environment(templates: str | Path | None = None) -> Sandbox:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    for name, function in list(env.filters.items()):
+        env.filters[name] = _bounded_filter(name, function)
     env.filters["md"] = escape_md
     env.filters["code"] = code_span
     # Random text would make two runs differ: the same input must give the same page.
@@ -839,7 +927,8 @@ def render_markdown(context: Context, templates: str | Path | None = None) -> st
     loader = env.loader
     assert isinstance(loader, TemplateLoader)
     try:
-        text = _bounded(env.get_template(PAGE_TEMPLATE).generate(context))
+        with _deadline(MAX_SECONDS):
+            text = _bounded(env.get_template(PAGE_TEMPLATE).generate(context))
     except TemplateProblem:
         raise
     except jinja2.TemplateSyntaxError as exc:
@@ -859,10 +948,37 @@ def render_markdown(context: Context, templates: str | Path | None = None) -> st
         raise TemplateProblem(
             f"{where}the templates include or call themselves without end (recursion too deep)"
         ) from None
+    except MemoryError:
+        raise TemplateProblem("the templates ran out of memory") from None
     except Exception as exc:  # anything a template's expression raises: 1/0, a type error…
         where = _template_frame(exc, loader.loaded)
         raise TemplateProblem(f"{where}{exc} ({type(exc).__name__})") from None
     return tidy(text)
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Stop the templates after ``seconds`` (a :class:`TemplateProblem`), where a timer can.
+
+    A timer signal reaches only the main thread; elsewhere (a server's worker thread) the
+    templates run without this bound, and with the others.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def expired(_signum: int, _frame: object) -> None:
+        raise TemplateProblem(f"the templates ran for more than {seconds:g} s: stopped")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _bounded(chunks: Iterator[str]) -> str:
