@@ -487,3 +487,25 @@ def test_the_cache_secret_is_private_and_kept(
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     path.chmod(0o666)  # another user could have written it: not trusted, not used
     assert cache_secret() != first
+
+
+def test_a_page_of_many_broken_blocks_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each block used to split the page and find its lines anew: quadratic in the page.
+    from netdraft import diagnostics
+
+    made: list[int] = []
+    original = diagnostics.SourceLines.__init__
+
+    def counting(self: diagnostics.SourceLines, text: str) -> None:
+        made.append(len(text))
+        original(self, text)
+
+    monkeypatch.setattr(diagnostics.SourceLines, "__init__", counting)
+    site = make_site(tmp_path, {"index.md": "# t\n\n" + "```netdraft {bad}\n```\n\n" * 200})
+    run_build(site)
+    html = page_html(site)
+    assert html.count("error[fence-option]") == 200
+    assert "docs/index.md:600:1: error[fence-option]" in html  # the 200th block's line
+    assert len(made) <= 2

@@ -184,7 +184,7 @@ def end_position(text: str) -> tuple[int, int]:
     return body.count("\n") + 1, length + 1
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=8)
 def _lines_of(text: str) -> SourceLines:
     # ``render`` called once per diagnostic with the same text finds its lines once.
     return SourceLines(text)
@@ -272,7 +272,7 @@ def iter_rendered(
         else:
             shown = sorted(found, key=sort_key)
         text = sources.get(file)
-        table = SourceLines(text) if text is not None else None
+        table = _lines_of(text) if text is not None else None  # one table per text
         for d in shown:
             yield render(d, table)
         if len(found) > len(shown):

@@ -353,6 +353,7 @@ class _PageContext:
     source: str
     line_offset: int  # lines of front matter above the Markdown the plugin is given
     url: str
+    lines: tuple[str, ...] = ()  # the source's lines, found once for all its blocks
 
 
 def _body_offset(source: str, markdown: str) -> int:
@@ -460,7 +461,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             path = self._docs_dir / page.file.src_uri
             source = markdown
         display = self._display(str(path))
-        return _PageContext(display, path, source, _body_offset(source, markdown), page.url)
+        offset = _body_offset(source, markdown)
+        return _PageContext(display, path, source, offset, page.url, tuple(page_lines(source)))
 
     def _display(self, file: str) -> str:
         """A file's name in messages: relative to the folder of ``mkdocs.yml`` when inside it."""
@@ -479,7 +481,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
     def _block(self, fence: Fence, page: _PageContext) -> str:
         """The Markdown/HTML that replaces one fence."""
         line = fence.start + page.line_offset + 1
-        source_lines = page_lines(page.source)
+        source_lines = page.lines
         width = len(source_lines[line - 1]) if 0 < line <= len(source_lines) else 1
         where = Span(page.display, line, 1, line, width + 1)
         sources = {page.display: page.source}
