@@ -262,20 +262,21 @@ def view_of(
     Returns:
         The view of :func:`build_view`.
     """
+    if not network.flows and highlight is None:
+        return build_view(network)
+    from netdraft.sim.path import Simulator
+
+    sim = Simulator(network)  # one index of the network for the flows and the highlight
     flows: list[FlowPath] = []
     if network.flows:
         from netdraft.sim.cost import estimate
         from netdraft.sim.prices import bundled
 
-        report = estimate(network, prices if prices is not None else bundled())
+        report = estimate(network, prices if prices is not None else bundled(), sim)
         for name in sorted(report.flows):
             priced = report.flows[name]
             flows.append(FlowPath(name, priced.trace, priced.total))
-    trace: Trace | None = None
-    if highlight is not None:
-        from netdraft.sim.path import trace as trace_query
-
-        trace = trace_query(network, highlight)
+    trace = sim.trace(highlight) if highlight is not None else None
     return build_view(network, flows, trace)
 
 

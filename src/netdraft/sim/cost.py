@@ -312,16 +312,17 @@ def _vpn_region(network: m.Network, vpn: m.Vpn) -> str:
     return vpc.region if vpc else ""
 
 
-def estimate(network: m.Network, prices: PriceTable) -> CostReport:
+def estimate(network: m.Network, prices: PriceTable, sim: Simulator | None = None) -> CostReport:
     """Price every flow and every hourly resource of a network.
 
     Args:
         network: the compiled network.
         prices: the price table (bundled, with the user's overrides applied).
+        sim: the network's simulator, when the caller has one (else one is built).
 
     Returns:
         The report: per-flow charges, hourly charges, totals.
     """
-    sim = Simulator(network)
+    sim = sim or Simulator(network)
     flows = {name: flow_cost(network, f, prices, sim) for name, f in network.flows.items()}
     return CostReport(flows, tuple(hourly_charges(network, prices)), prices)
