@@ -35,7 +35,7 @@ from netdraft.sim.trace import (
 )
 
 #: Version of the JSON document `netdraft path --json` prints; bumped on incompatible change.
-PATH_JSON_VERSION = 1
+PATH_JSON_VERSION = 2
 
 C = ComponentKind
 
