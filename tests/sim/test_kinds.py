@@ -7,7 +7,7 @@ import pytest
 from netdraft.generator import explain, view
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
-from netdraft.sim.path import ROUTE_TARGETS
+from netdraft.sim.path import ROUTE_TARGETS, ends
 from netdraft.sim.trace import (
     PLACE_KINDS,
     TARGET_KINDS,
@@ -29,8 +29,9 @@ def test_every_route_target_but_local_names_a_component() -> None:
     assert set(TARGET_KINDS) == set(m.TargetKind) - {m.TargetKind.LOCAL, m.TargetKind.BLACKHOLE}
 
 
-def test_every_place_is_a_component() -> None:
+def test_every_place_is_a_component_with_its_ends() -> None:
     assert set(PLACE_KINDS) == set(m.PlaceKind)
+    assert set(ends._ENDS) == set(m.PlaceKind)
 
 
 def test_every_component_but_a_subnet_is_drawn_at_a_node() -> None:

@@ -9,7 +9,7 @@ chooses the address family; otherwise IPv6 is tried too where both ends have it.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
@@ -98,45 +98,81 @@ def _via_interface_endpoint(sim: Context, src: End | Drop, dst: End | Drop) -> E
 def _ends(
     sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
 ) -> list[End | Drop]:
-    kind = place.kind
-    if kind is P.INSTANCE:
-        inst = _instance(sim, place)
-        vpc = sim.net.vpcs[place.vpc]
-        address: Addr | None
-        if is_dst and version == 4 and (place.via_public_ip or other.kind is P.INTERNET):
-            # Reached from the internet: by its public address (NO_PUBLIC_IP at the gateway if none).
-            address = PublicAddr(vpc.name, inst.name, inst.public_ip)
-        elif version == 6:
-            address = inst.ipv6
-        else:
-            address = inst.ip
-        if address is None:
-            reason = f"instance '{inst.name}' has no IPv6 address"
-            return [Drop(DropCode.NO_ROUTE_TO_DESTINATION, reason)]
-        return [End(C.INSTANCE, inst.name, address, vpc.name, inst.subnet, instance=inst)]
-    if kind is P.NAT_GATEWAY:
-        nat = sim.net.vpcs[place.vpc].nat_gateways[place.name]
-        nat_address: Addr = nat.ip
-        reached_from_internet = place.via_public_ip or other.kind is P.INTERNET
-        if is_dst and version == 4 and reached_from_internet and not nat.private:
-            nat_address = PublicAddr(place.vpc, nat.name, nat.eip)  # its Elastic IP
-        return [End(C.NAT_GATEWAY, nat.name, nat_address, place.vpc, nat.subnet)]
-    if kind is P.HOST:
-        assert place.address is not None
-        if place.address.version != version:
-            reason = f"'{place}' has no IPv{version} address"
-            return [Drop(DropCode.NO_ROUTE_TO_DESTINATION, reason)]
-        return [End(C.HOST, place.name or str(place.address), place.address, site=place.site)]
-    if kind is P.VPC_ADDRESS:
-        assert place.address is not None
-        subnet = sim.ix.subnet_at(place.vpc, place.address)
-        name = subnet.name if subnet else ""
-        return [End(C.VPC_ADDRESS, str(place.address), place.address, place.vpc, name)]
-    if kind is P.SERVICE:
-        return [
-            End(C.SERVICE, place.name, a, service=place.name)
-            for a in sim.ix.internet_candidates(version)[:1]
-        ]
+    """The concrete ends ``place`` is tried as, in IP ``version``, facing ``other``."""
+    return _ENDS[place.kind](sim, place, version, other, is_dst)
+
+
+def _instance_end(
+    sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
+) -> list[End | Drop]:
+    inst = _instance(sim, place)
+    address: Addr | None
+    if is_dst and version == 4 and (place.via_public_ip or other.kind is P.INTERNET):
+        # Reached from the internet: by its public address (NO_PUBLIC_IP at the gateway if none).
+        address = PublicAddr(place.vpc, inst.name, inst.public_ip)
+    elif version == 6:
+        address = inst.ipv6
+    else:
+        address = inst.ip
+    if address is None:
+        reason = f"instance '{inst.name}' has no IPv6 address"
+        return [Drop(DropCode.NO_ROUTE_TO_DESTINATION, reason)]
+    return [End(C.INSTANCE, inst.name, address, place.vpc, inst.subnet, instance=inst)]
+
+
+def _nat_gateway_end(
+    sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
+) -> list[End | Drop]:
+    nat = sim.net.vpcs[place.vpc].nat_gateways[place.name]
+    address: Addr = nat.ip
+    reached_from_internet = place.via_public_ip or other.kind is P.INTERNET
+    if is_dst and version == 4 and reached_from_internet and not nat.private:
+        address = PublicAddr(place.vpc, nat.name, nat.eip)  # its Elastic IP
+    return [End(C.NAT_GATEWAY, nat.name, address, place.vpc, nat.subnet)]
+
+
+def _host_end(
+    sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
+) -> list[End | Drop]:
+    assert place.address is not None
+    if place.address.version != version:
+        reason = f"'{place}' has no IPv{version} address"
+        return [Drop(DropCode.NO_ROUTE_TO_DESTINATION, reason)]
+    return [End(C.HOST, place.name or str(place.address), place.address, site=place.site)]
+
+
+def _vpc_address_end(
+    sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
+) -> list[End | Drop]:
+    assert place.address is not None
+    subnet = sim.ix.subnet_at(place.vpc, place.address)
+    name = subnet.name if subnet else ""
+    return [End(C.VPC_ADDRESS, str(place.address), place.address, place.vpc, name)]
+
+
+def _service_end(
+    sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
+) -> list[End | Drop]:
+    return [
+        End(C.SERVICE, place.name, a, service=place.name)
+        for a in sim.ix.internet_candidates(version)[:1]
+    ]
+
+
+def _internet_end(
+    sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
+) -> list[End | Drop]:
     if place.address is not None:
         return [End(C.INTERNET, str(place.address), place.address)]
     return [End(C.INTERNET, "internet", a) for a in sim.ix.internet_candidates(version)]
+
+
+#: The ends an endpoint of each kind is tried as.
+_ENDS: dict[m.PlaceKind, Callable[[Context, m.Place, int, m.Place, bool], list[End | Drop]]] = {
+    P.INSTANCE: _instance_end,
+    P.NAT_GATEWAY: _nat_gateway_end,
+    P.HOST: _host_end,
+    P.VPC_ADDRESS: _vpc_address_end,
+    P.SERVICE: _service_end,
+    P.INTERNET: _internet_end,
+}
