@@ -85,7 +85,7 @@ def test_json(row: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0, err
     doc = json.loads(out)
     assert list(doc) == JSON_KEYS
-    assert doc["version"] == 1
+    assert doc["version"] == 2
     assert doc["query"] == {"source": src, "destination": dst, "protocol": proto, "port": int(port)}
     assert (doc["verdict"], doc["code"], doc["leg"]) == (verdict, code, leg)
     assert (doc["reason"] is None) == (verdict == "allow")

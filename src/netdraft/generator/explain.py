@@ -1,13 +1,270 @@
-"""Traces for people and programs: the hop-by-hop text of `netdraft path` and its JSON form."""
+"""Traces for people and programs: the hop-by-hop text of `netdraft path` and its JSON form.
+
+Every sentence about a trace is written here: the simulator returns step details as
+data (:mod:`netdraft.sim.trace`) and :func:`step_text` says each in words.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from netdraft.sim.trace import Hop, HopKind, Leg, Trace
+from netdraft.model import network as m
+from netdraft.model.codes import DropCode
+from netdraft.model.values import Protocol
+from netdraft.sim.trace import (
+    AclStep,
+    Arrival,
+    ComponentId,
+    ComponentKind,
+    Delivered,
+    Dropped,
+    Forwarded,
+    Hop,
+    Leg,
+    Obstacle,
+    Passage,
+    Rewrite,
+    RouteProblem,
+    RouteStep,
+    Sent,
+    SgStep,
+    Step,
+    StepDetail,
+    Trace,
+    TranslationStep,
+)
 
 #: Version of the JSON document `netdraft path --json` prints; bumped on incompatible change.
-PATH_JSON_VERSION = 1
+PATH_JSON_VERSION = 2
+
+C = ComponentKind
+
+#: How a step names a component of each kind ("nat gateway nat-a", "vpn vpn-1").
+_WORDS = {
+    C.INTERNET_GATEWAY: "internet gateway",
+    C.EGRESS_ONLY_GATEWAY: "egress-only gateway",
+    C.NAT_GATEWAY: "nat gateway",
+    C.NAT_INSTANCE: "instance",
+    C.INSTANCE: "instance",
+    C.PEERING: "peering",
+    C.TRANSIT_GATEWAY: "transit gateway",
+    C.VPN_GATEWAY: "vpn gateway",
+    C.VPN: "vpn",
+    C.CUSTOMER_GATEWAY: "customer gateway",
+    C.ENDPOINT: "endpoint",
+    C.INTERNET: "internet",
+}
+
+#: A drop no route, rule or group decided: (the component, what is wrong), as templates
+#: over the fields of :class:`Dropped` and ``word``, the kind's word.
+_OBSTACLES: dict[Obstacle, tuple[str, str]] = {
+    Obstacle.ENDPOINT: ("endpoint", "{text}"),
+    Obstacle.UNHELD_ADDRESS: ("subnet", "nothing holds {address}"),
+    Obstacle.ENDPOINT_FROM_OUTSIDE: (
+        "gateway endpoint {name}",
+        "traffic from a {via} cannot use it",
+    ),
+    Obstacle.ENDPOINT_NO_INTERFACE: ("endpoint {name}", "the endpoint has no network interface"),
+    Obstacle.NAT_ACCEPTS_NOTHING: ("nat gateway {name}", "a NAT gateway accepts no connections"),
+    Obstacle.WRONG_INSTANCE: ("instance", "{address} is '{name}', not the destination"),
+    Obstacle.STOPPED: ("instance", "instance '{name}' is stopped"),
+    Obstacle.NO_CONNECTION: (
+        "{word} {name}",
+        "the reply to {address} is routed to '{name}', which has no connection for it",
+    ),
+    Obstacle.NAT_FROM_VPN: (
+        "nat gateway {name}",
+        "a NAT gateway does not serve traffic from a VPN",
+    ),
+    Obstacle.SOURCE_DEST_CHECK: ("instance {name}", "source/destination check is on"),
+    Obstacle.NO_PUBLIC_IP: ("{component}", "{address} has no public IPv4 address"),
+    Obstacle.PRIVATE_ADDRESS: ("{component}", "{address} is a private address"),
+    Obstacle.OPENED_FROM_OUTSIDE: (
+        "egress-only gateway {name}",
+        "the connection was opened from outside",
+    ),
+    Obstacle.NO_INTERNET_GATEWAY: ("internet", "vpc '{place}' has no internet gateway"),
+    Obstacle.FROM_TRANSIT: (
+        "{word} {name}",
+        "traffic from a transit gateway cannot continue over a {over}",
+    ),
+    Obstacle.NOT_IN_VPC: ("{word} {name}", "{address} is not in vpc '{place}'"),
+    Obstacle.NOT_ATTACHED: ("transit gateway {name}", "'{address}' is not attached"),
+    Obstacle.NO_ATTACHMENT_SUBNET_IN_AZ: ("attachment {name}", "no attachment subnet in {place}"),
+    Obstacle.NO_TGW_ROUTE_TABLE: (
+        "transit gateway {name}",
+        "attachment '{place}' has no route table",
+    ),
+    Obstacle.NO_ATTACHMENT_SUBNET: ("attachment {name}", "the attachment has no subnet"),
+    Obstacle.PUBLIC_ADDRESS: ("attachment {name}", "{address} is a public address"),
+    Obstacle.NO_VPN_CARRIES: ("vpn gateway {name}", "no VPN carries {address} ({text})"),
+    Obstacle.NOT_CARRIED: ("vpn {name}", "{address} is not in the prefixes it carries ({text})"),
+    Obstacle.NOT_IN_SITE: ("site {name}", "{address} is not in site '{place}'"),
+    Obstacle.NO_SITE_VPN: ("site {name}", "no VPN of site '{place}' leads to {address}"),
+}
+
+#: Where a packet is delivered: (the component, the sentence), over :class:`Delivered`.
+_ARRIVALS: dict[Arrival, tuple[str, str]] = {
+    Arrival.SAME_SUBNET: (
+        "subnet",
+        "{address} is in the same subnet: no route table or ACL between them",
+    ),
+    Arrival.UNHELD_ADDRESS: (
+        "address",
+        "{address}: nothing in the file holds it, so nothing filters it",
+    ),
+    Arrival.NAT_GATEWAY: ("nat gateway", "{address}"),
+    Arrival.INTERNET: ("internet", "to {address}"),
+    Arrival.SERVICE: ("service", "{place} accepts the connection"),
+    Arrival.ATTACHMENT: ("attachment", "into vpc '{place}' at subnet '{subnet}' (local route)"),
+    Arrival.SITE_HOST: ("host", "{address} (site hosts do no filtering)"),
+    Arrival.IN_SITE: ("site", "{address} is inside site '{place}'"),
+    Arrival.HOST: ("host", "{address}"),
+}
+
+
+def _ports(protocol: Protocol, ports: object) -> str:
+    return protocol.value + (f" {ports}" if ports else "")
+
+
+def _acl_rule(rule: m.AclRule) -> str:
+    return f"{rule.number} {rule.action.value} {_ports(rule.protocol, rule.ports)} {rule.cidr}"
+
+
+def _sg_rule(rule: m.SgRule) -> str:
+    word = "from" if rule.direction is m.Direction.INGRESS else "to"
+    return f"{rule.direction.value} {_ports(rule.protocol, rule.ports)} {word} {rule.peer}"
+
+
+def _route(d: RouteStep) -> tuple[str, str, str]:
+    component = f"tgw route table {d.table}" if d.transit else f"route table {d.table}"
+    route = d.route
+    if d.problem is RouteProblem.LOOP:
+        return "route table", "dropped", "the path loops"
+    if d.problem is RouteProblem.NO_ROUTE or route is None:
+        return component, "dropped", f"no route to {d.destination}"
+    target = route.attachment if isinstance(route, m.TgwRoute) else route.target
+    if d.problem is RouteProblem.BLACKHOLE:
+        return component, "dropped", f"route {route.destination} blackhole"
+    if d.problem is RouteProblem.STOPPED_INSTANCE:
+        assert isinstance(route, m.Route)
+        why = f"instance '{route.target.name}' is stopped"
+        return component, "dropped", f"route {route.destination} via {target}: {why}"
+    if d.problem is RouteProblem.NOT_TRANSITIVE:
+        return component, "dropped", f"traffic from a {d.via} cannot leave vpc '{d.vpc}' again"
+    return component, "routed", f"{route.destination} via {target} ({route.origin.value})"
+
+
+def _acl(d: AclStep) -> tuple[str, str, str]:
+    word = "outbound" if d.outbound else "inbound"
+    rule = f"{word} rule {_acl_rule(d.rule)}" if d.rule is not None else ""
+    if d.allowed:
+        text = (rule + (" (reply)" if d.reply else "")) if rule else word
+        return f"network ACL {d.acl}", "allowed", text
+    none = "no rule matches the reply" if d.reply else "no rule matches"
+    return f"network ACL {d.acl}", "dropped", rule or f"{word}: {none} (the implicit deny)"
+
+
+def _sg(d: SgStep) -> tuple[str, str, str]:
+    if d.stateful_reply:
+        return "security groups", "allowed", "reply to an allowed connection (stateful)"
+    if d.rule is not None:
+        return f"security group {', '.join(d.groups)}", "allowed", _sg_rule(d.rule)
+    assert d.protocol is not None
+    port = f" {d.port}" if d.port is not None else ""
+    word = "from" if d.direction is m.Direction.INGRESS else "to"
+    wanted = f"{d.protocol.value}{port} {word} {d.peer}"
+    return (
+        f"security groups {', '.join(d.groups)}",
+        "dropped",
+        f"no {d.direction.value} rule allows {wanted}",
+    )
+
+
+def _translation(d: TranslationStep) -> tuple[str, str, str]:
+    if d.rewrite is Rewrite.REPLY:
+        text = f"reply to {d.outside} goes back to {d.inside}"
+        return f"{d.device.value} {d.name}", "translated", text
+    if d.rewrite is Rewrite.DESTINATION:
+        text = f"destination {d.outside} → {d.inside}"
+    else:
+        text = f"source {d.inside} → {d.outside}"
+        if d.device is C.NAT_INSTANCE:
+            text += " (source/destination check off)"
+    return f"{_WORDS[d.device]} {d.name}", "translated", text
+
+
+def _forwarded(d: Forwarded) -> tuple[str, str, str]:
+    word = _WORDS[d.by]
+    if d.by is C.ENDPOINT:
+        word = "interface endpoint" if d.interface else "gateway endpoint"
+    p = d.passage
+    ipv6 = "IPv6 " if d.ipv6 else ""
+    if p is Passage.TO_SERVICE:
+        text = f"to {d.to}"
+    elif p is Passage.FROM_SERVICE:
+        text = f"reply from {d.to}"
+    elif p is Passage.REPLY_IN:
+        text = "reply to a connection opened from inside"
+    elif p is Passage.ACROSS:
+        text = f"vpc '{d.source}' → vpc '{d.to}'"
+    elif p is Passage.INTO_SITE:
+        text = f"into site '{d.to}'"
+    elif p is Passage.INTO_VPN:
+        text = f"into vpn '{d.to}'"
+    elif p is Passage.OUT and d.by is C.VPN:
+        text = f"{d.to} ({d.routing})"
+    elif p is Passage.OUT and d.source:
+        text = f"{ipv6}from {d.source}"
+    elif p is Passage.IN and d.by is C.VPN_GATEWAY:
+        text = f"into vpc '{d.to}'"
+    else:
+        text = f"{ipv6}to {d.to}"
+    return f"{word} {d.name}", "forwarded", text
+
+
+def _dropped(d: Dropped) -> tuple[str, str, str]:
+    if d.obstacle is Obstacle.NOT_IN_SUBNET:
+        where = f" of vpc '{d.place}'" if d.place else ""
+        return "vpc", "dropped", f"{d.address} is in no subnet{where}"
+    component, text = _OBSTACLES[d.obstacle]
+    word = _WORDS.get(d.by, "") if d.by is not None else ""
+    fields = {
+        "name": d.name,
+        "address": d.address,
+        "place": d.place,
+        "text": d.text,
+        "via": d.via,
+        "word": word,
+        "over": "VPN gateway" if d.by is C.VPN_GATEWAY else word,
+        "component": "internet" if d.by is C.INTERNET else f"{word} {d.name}",
+    }
+    return component.format(**fields), "dropped", text.format(**fields)
+
+
+def step_text(detail: StepDetail) -> tuple[str, str, str]:
+    """A step in words: the component that decided, what it did, and by which rule or why."""
+    if isinstance(detail, RouteStep):
+        return _route(detail)
+    if isinstance(detail, AclStep):
+        return _acl(detail)
+    if isinstance(detail, SgStep):
+        return _sg(detail)
+    if isinstance(detail, TranslationStep):
+        return _translation(detail)
+    if isinstance(detail, Forwarded):
+        return _forwarded(detail)
+    if isinstance(detail, Delivered):
+        component, text = _ARRIVALS[detail.arrival]
+        fields = {"address": detail.address, "place": detail.place, "subnet": detail.subnet}
+        return component, "delivered", text.format(**fields)
+    if isinstance(detail, Sent):
+        if detail.site:
+            return f"site {detail.site}", "sent", f"to {detail.to} through its VPN connections"
+        if detail.subnet:
+            return "address", "sent", f"{detail.source} in subnet '{detail.subnet}'"
+        return "internet", "sent", f"from {detail.source}"
+    return _dropped(detail)
 
 
 def _where(hop: Hop) -> str:
@@ -17,17 +274,24 @@ def _where(hop: Hop) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
+def path_text(components: list[ComponentId]) -> str:
+    """Components as a path: ``app-1 → nat-a → igw → internet``."""
+    return " → ".join(c.name for c in components)
+
+
 def summary(trace: Trace) -> str:
     """One line: the components the request crosses, e.g. ``app-1 → private-a → nat-a → igw → internet``."""
-    names: list[str] = []
-    hops = [h for h in trace.forward if h.kind is not HopKind.SUBNET or not h.ok]
-    for hop in hops:
-        if not names or names[-1] != hop.name:
-            names.append(hop.name)
-    text = " → ".join(names)
+    text = path_text(trace.components())
     if not trace.allowed:
         text += f"  ✗ {trace.code}"
     return text
+
+
+def _line(step: Step) -> str:
+    component, action, detail = step_text(step.detail)
+    mark = "✓" if step.ok else "✗"
+    at = f"  [line {step.span.line}]" if step.span is not None and step.span.line else ""
+    return f"       {mark} {component}: {action} — {detail}{at}"
 
 
 def explain_lines(trace: Trace) -> list[str]:
@@ -47,12 +311,7 @@ def explain_lines(trace: Trace) -> list[str]:
         lines.append(f"  {'request' if leg is Leg.FORWARD else 'reply'}:")
         for i, hop in enumerate(hops, 1):
             lines.append(f"    {i}. {hop.kind.value} {hop.name}{_where(hop)}")
-            for step in hop.steps:
-                mark = "✓" if step.ok else "✗"
-                at = (
-                    f"  [line {step.span.line}]" if step.span is not None and step.span.line else ""
-                )
-                lines.append(f"       {mark} {step.component}: {step.action} — {step.detail}{at}")
+            lines.extend(_line(step) for step in hop.steps)
     if trace.allowed:
         if trace.source_ports:
             ports = ", ".join(map(str, trace.source_ports))
@@ -69,6 +328,17 @@ def explain(trace: Trace) -> str:
     return "\n".join(explain_lines(trace)) + "\n"
 
 
+def _step_json(step: Step) -> dict[str, Any]:
+    component, action, detail = step_text(step.detail)
+    return {
+        "component": component,
+        "action": action,
+        "detail": detail,
+        "ok": step.ok,
+        "line": step.span.line if step.span is not None and step.span.line else None,
+    }
+
+
 def _hop_json(hop: Hop) -> dict[str, Any]:
     return {
         "kind": hop.kind.value,
@@ -77,22 +347,14 @@ def _hop_json(hop: Hop) -> dict[str, Any]:
         "region": hop.region or None,
         "az": hop.az or None,
         "site": hop.site or None,
-        "steps": [
-            {
-                "component": s.component,
-                "action": s.action,
-                "detail": s.detail,
-                "ok": s.ok,
-                "line": s.span.line if s.span is not None and s.span.line else None,
-            }
-            for s in hop.steps
-        ],
+        "steps": [_step_json(s) for s in hop.steps],
     }
 
 
 def trace_json(trace: Trace) -> dict[str, Any]:
     """The documented JSON form of a trace (see docs/json.md)."""
     q = trace.query
+    code: DropCode | None = trace.code
     return {
         "version": PATH_JSON_VERSION,
         "query": {
@@ -102,7 +364,7 @@ def trace_json(trace: Trace) -> dict[str, Any]:
             "port": q.port,
         },
         "verdict": trace.verdict.value,
-        "code": trace.code.value if trace.code else None,
+        "code": code.value if code else None,
         "leg": trace.leg.value if trace.leg else None,
         "reason": trace.reason or None,
         "source_address": str(trace.source_address) if trace.source_address else None,

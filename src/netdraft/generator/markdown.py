@@ -22,13 +22,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from netdraft.files import MAX_TEMPLATE_BYTES, confine, read_bytes
 from netdraft.generator.errors import TemplateProblem as TemplateProblem  # its home before errors
 from netdraft.generator.errors import TemplateTooLarge, TemplateUnsafe
-from netdraft.generator.explain import summary
+from netdraft.generator.explain import path_text
 from netdraft.generator.outcomes import path_problem
 from netdraft.model import network as m
 from netdraft.model.values import HOURS_PER_MONTH, PortRange, Protocol
 from netdraft.sim.cost import Charge, CostReport, cents, estimate
 from netdraft.sim.expectations import PathOutcome, check_cost, check_path, path_query
-from netdraft.sim.path import trace as trace_query
+from netdraft.sim.path import Simulator
 from netdraft.sim.prices import BUNDLED_NAME, PriceTable
 from netdraft.sim.trace import Trace
 
@@ -142,11 +142,10 @@ def _plural(count: int, word: str) -> str:
     return f"{count or 'no'} {word if count == 1 else word + 's'}"
 
 
-def _split_summary(trace: Trace) -> tuple[str, str]:
-    """The path of :func:`summary` without the drop code it ends with, and that code apart."""
-    path = summary(trace).partition("  ✗ ")[0]
+def _path_and_code(trace: Trace) -> tuple[str, str]:
+    """The components the request crosses, as a path, and the drop code when denied."""
     code = trace.code.value if trace.code is not None and not trace.allowed else ""
-    return path, code
+    return path_text(trace.components()), code
 
 
 def is_public(vpc: m.Vpc, subnet: m.Subnet) -> bool:
@@ -532,7 +531,7 @@ def _flows(report: CostReport) -> list[Context]:
     rows = []
     for name, fc in report.flows.items():
         flow = fc.flow
-        path, code = _split_summary(fc.trace)
+        path, code = _path_and_code(fc.trace)
         rows.append(
             {
                 "name": name,
@@ -575,12 +574,13 @@ def _costs(report: CostReport) -> Context:
 def _expectations(network: m.Network, report: CostReport) -> tuple[list[Context], list[Context]]:
     paths: list[Context] = []
     costs: list[Context] = []
+    sim = Simulator(network)  # indexes the network once for every path expectation
     for exp in network.expectations:
         if isinstance(exp, m.PathExpectation):
-            trace = trace_query(network, path_query(exp))
+            trace = sim.trace(path_query(exp))
             mismatch = check_path(trace, exp)
             holds, problem = mismatch is None, path_problem(PathOutcome(exp, trace, mismatch))
-            path, code = _split_summary(trace)
+            path, code = _path_and_code(trace)
             paths.append(
                 {
                     "line": exp.span.line,

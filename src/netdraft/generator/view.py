@@ -34,10 +34,12 @@ from netdraft.model import network as m
 from netdraft.model.network import Query
 from netdraft.model.values import IPAddress
 from netdraft.sim.cost import cents
-from netdraft.sim.trace import Hop, HopKind, Leg, Trace
+from netdraft.sim.trace import TARGET_KINDS, ComponentId, ComponentKind, Hop, Leg, Trace
 
 if TYPE_CHECKING:
     from netdraft.sim.prices import PriceTable
+
+C = ComponentKind
 
 
 class NodeKind(enum.Enum):
@@ -186,13 +188,17 @@ def nat_id(vpc: str, name: str) -> str:
     return f"vpc_{vpc}__nat_{name}"
 
 
+#: A VPC's gateways by the route target kind that names them: the short word of their
+#: node id, and the kind of node drawn.
+_GATEWAYS: dict[m.TargetKind, tuple[str, NodeKind]] = {
+    m.TargetKind.INTERNET_GATEWAY: ("igw", NodeKind.INTERNET_GATEWAY),
+    m.TargetKind.EGRESS_ONLY_GATEWAY: ("eigw", NodeKind.EGRESS_ONLY_GATEWAY),
+    m.TargetKind.VPN_GATEWAY: ("vgw", NodeKind.VPN_GATEWAY),
+}
+
+
 def gateway_id(vpc: str, kind: m.TargetKind, name: str) -> str:
-    short = {
-        m.TargetKind.INTERNET_GATEWAY: "igw",
-        m.TargetKind.EGRESS_ONLY_GATEWAY: "eigw",
-        m.TargetKind.VPN_GATEWAY: "vgw",
-    }[kind]
-    return f"vpc_{vpc}__{short}_{name}"
+    return f"vpc_{vpc}__{_GATEWAYS[kind][0]}_{name}"
 
 
 def endpoint_id(vpc: str, name: str, subnet: str = "") -> str:
@@ -256,20 +262,21 @@ def view_of(
     Returns:
         The view of :func:`build_view`.
     """
+    if not network.flows and highlight is None:
+        return build_view(network)
+    from netdraft.sim.path import Simulator
+
+    sim = Simulator(network)  # one index of the network for the flows and the highlight
     flows: list[FlowPath] = []
     if network.flows:
         from netdraft.sim.cost import estimate
         from netdraft.sim.prices import bundled
 
-        report = estimate(network, prices if prices is not None else bundled())
+        report = estimate(network, prices if prices is not None else bundled(), sim)
         for name in sorted(report.flows):
             priced = report.flows[name]
             flows.append(FlowPath(name, priced.trace, priced.total))
-    trace: Trace | None = None
-    if highlight is not None:
-        from netdraft.sim.path import trace as trace_query
-
-        trace = trace_query(network, highlight)
+    trace = sim.trace(highlight) if highlight is not None else None
     return build_view(network, flows, trace)
 
 
@@ -403,11 +410,7 @@ class _Builder:
             (vpc.vpn_gateway, "VPN gateway"),
         ):
             if gw is not None:
-                kind = {
-                    m.TargetKind.INTERNET_GATEWAY: NodeKind.INTERNET_GATEWAY,
-                    m.TargetKind.EGRESS_ONLY_GATEWAY: NodeKind.EGRESS_ONLY_GATEWAY,
-                    m.TargetKind.VPN_GATEWAY: NodeKind.VPN_GATEWAY,
-                }[gw.kind]
+                kind = _GATEWAYS[gw.kind][1]
                 self.add_node(
                     Node(gateway_id(vpc.name, gw.kind, gw.name), kind, gw.name, (title,)), box
                 )
@@ -639,92 +642,59 @@ class _Builder:
 
     def hop_target(self, hop: Hop) -> tuple[str | None, str | None]:
         """The node a hop is drawn at, or else the cluster (a subnet) it happens in."""
-        net = self.network
-        kind = hop.kind
-        if kind in (HopKind.INSTANCE, HopKind.NAT_INSTANCE):
-            vpc = self.vpc_holding(hop.vpc, lambda v: hop.name in v.instances)
-            return (instance_id(vpc, hop.name) if vpc else None), None
-        if kind is HopKind.NAT_GATEWAY:
-            vpc = self.vpc_holding(hop.vpc, lambda v: hop.name in v.nat_gateways)
-            return (nat_id(vpc, hop.name) if vpc else None), None
-        if kind is HopKind.SUBNET:
-            vpc = self.vpc_holding(hop.vpc, lambda v: hop.name in v.subnets)
-            return None, (subnet_id(vpc, hop.name) if vpc else None)
-        if kind in (HopKind.INTERNET_GATEWAY, HopKind.EGRESS_ONLY_GATEWAY, HopKind.VPN_GATEWAY):
-            target = {
-                HopKind.INTERNET_GATEWAY: m.TargetKind.INTERNET_GATEWAY,
-                HopKind.EGRESS_ONLY_GATEWAY: m.TargetKind.EGRESS_ONLY_GATEWAY,
-                HopKind.VPN_GATEWAY: m.TargetKind.VPN_GATEWAY,
-            }[kind]
-            return self.gateway_node(hop.name, target), None
-        if kind is HopKind.ENDPOINT:
-            return self.endpoint_node(hop), None
-        if kind is HopKind.PEERING:
-            return (f"peering_{hop.name}" if hop.name in net.peerings else None), None
-        if kind is HopKind.TRANSIT_GATEWAY:
-            return (f"tgw_{hop.name}" if hop.name in net.transit_gateways else None), None
-        if kind is HopKind.VPN:
-            return (f"vpn_{hop.name}" if hop.name in net.vpns else None), None
-        if kind is HopKind.CUSTOMER_GATEWAY:
-            site = net.sites.get(hop.site) or net.site_of_customer_gateway(hop.name)
-            return (f"{site_id(site.name)}__cgw_{hop.name}" if site else None), None
-        if kind is HopKind.HOST:
-            return self.host_node(hop), None
-        if kind is HopKind.INTERNET:
-            return self.internet(), None
-        if kind is HopKind.SERVICE:
-            return self.service(hop.name), None
-        if kind is HopKind.VPC_ADDRESS:
-            return self.address_node(hop), None
-        return None, None  # pragma: no cover - every kind is handled above
+        c = hop.component
+        if c.kind is C.SUBNET:
+            vpc = self.network.vpcs.get(c.vpc)
+            return None, (subnet_id(c.vpc, c.name) if vpc and c.name in vpc.subnets else None)
+        return _NODES[c.kind](self, c), None
 
-    def vpc_holding(self, hint: str, test: Callable[[m.Vpc], bool]) -> str | None:
-        if hint in self.network.vpcs and test(self.network.vpcs[hint]):
-            return hint
-        for name in sorted(self.network.vpcs):
-            if test(self.network.vpcs[name]):
-                return name
-        return None
+    def held(self, c: ComponentId, what: Callable[[m.Vpc], Mapping[str, object]]) -> bool:
+        vpc = self.network.vpcs.get(c.vpc)
+        return vpc is not None and c.name in what(vpc)
 
-    def endpoint_node(self, hop: Hop) -> str | None:
-        vpc = self.vpc_holding(hop.vpc, lambda v: hop.name in v.endpoints)
-        if vpc is None:
+    def endpoint_node(self, c: ComponentId) -> str | None:
+        vpc = self.network.vpcs.get(c.vpc)
+        if vpc is None or c.name not in vpc.endpoints:
             return None
-        ep = self.network.vpcs[vpc].endpoints[hop.name]
+        ep = vpc.endpoints[c.name]
         if ep.kind is m.EndpointKind.GATEWAY:
-            return endpoint_id(vpc, ep.name)
-        subnets = self.network.vpcs[vpc].subnets
-        in_az = [s for s in ep.subnets if s in subnets and subnets[s].az == hop.az]
+            return endpoint_id(vpc.name, ep.name)
+        in_az = [s for s in ep.subnets if s in vpc.subnets and vpc.subnets[s].az == c.az]
         chosen = (in_az or list(ep.subnets) or [""])[0]
-        return endpoint_id(vpc, ep.name, chosen) if chosen else None
+        return endpoint_id(vpc.name, ep.name, chosen) if chosen else None
 
-    def host_node(self, hop: Hop) -> str | None:
+    def host_node(self, c: ComponentId) -> str | None:
         net = self.network
-        sites = [hop.site] if hop.site in net.sites else sorted(net.sites)
+        sites = [c.site] if c.site in net.sites else sorted(net.sites)
         for name in sites:
-            if hop.name in net.sites[name].hosts:
-                return f"{site_id(name)}__host_{hop.name}"
-        if hop.site in net.sites:
-            node_id = f"{site_id(hop.site)}__address_{hop.name}"
+            if c.name in net.sites[name].hosts:
+                return f"{site_id(name)}__host_{c.name}"
+        if c.site in net.sites:
+            node_id = f"{site_id(c.site)}__address_{c.name}"
             self.add_node(
-                Node(node_id, NodeKind.ADDRESS, hop.name, ("address",)),
-                self.drafts[site_id(hop.site)],
+                Node(node_id, NodeKind.ADDRESS, c.name, ("address",)),
+                self.drafts[site_id(c.site)],
             )
             return node_id
         return None
 
-    def address_node(self, hop: Hop) -> str | None:
-        vpc = self.network.vpcs.get(hop.vpc)
+    def customer_gateway_node(self, c: ComponentId) -> str | None:
+        net = self.network
+        site = net.sites.get(c.site) or net.site_of_customer_gateway(c.name)
+        return f"{site_id(site.name)}__cgw_{c.name}" if site else None
+
+    def address_node(self, c: ComponentId) -> str | None:
+        vpc = self.network.vpcs.get(c.vpc)
         if vpc is None:
             return None
         parent = self.drafts[vpc_id(vpc.name)]
-        address = _address(hop.name)
+        address = _address(c.name)
         if address is not None:
             for subnet in vpc.subnets.values():
                 if address.version == 4 and address in subnet.cidr:
                     parent = self.drafts[subnet_id(vpc.name, subnet.name)]
-        node_id = f"{vpc_id(vpc.name)}__address_{hop.name}"
-        self.add_node(Node(node_id, NodeKind.ADDRESS, hop.name, ("address",)), parent)
+        node_id = f"{vpc_id(vpc.name)}__address_{c.name}"
+        self.add_node(Node(node_id, NodeKind.ADDRESS, c.name, ("address",)), parent)
         return node_id
 
     def path(self, hops: Sequence[Hop]) -> list[tuple[str | None, str | None]]:
@@ -740,14 +710,14 @@ class _Builder:
                 out.append(target)
 
         for i, hop in enumerate(hops):
-            if hop.kind is HopKind.TRANSIT_GATEWAY:
+            if hop.kind is C.TRANSIT_GATEWAY:
                 before = next((h for h in reversed(hops[:i]) if h.vpc), None)
                 after = next((h for h in hops[i + 1 :] if h.vpc), None)
                 if before is not None:
                     put((self.attachment_node(hop.name, before.vpc, hop.az or before.az, ""), None))
                 put(self.hop_target(hop))
                 if after is not None:
-                    subnet = after.name if after.kind is HopKind.SUBNET else ""
+                    subnet = after.name if after.kind is C.SUBNET else ""
                     put(
                         (
                             self.attachment_node(hop.name, after.vpc, after.az or hop.az, subnet),
@@ -878,3 +848,40 @@ def _address(text: str) -> IPAddress | None:
         return ipaddress.ip_address(text)
     except ValueError:
         return None
+
+
+#: A gateway's kind as a route target names it (gateway ids are made from that).
+_TARGET_OF = {component: target for target, component in TARGET_KINDS.items()}
+
+
+def _gateway(b: _Builder, c: ComponentId) -> str | None:
+    return b.gateway_node(c.name, _TARGET_OF[c.kind])
+
+
+#: Where each kind of component is drawn: its node id (None when the file has no such one).
+#: A subnet is a cluster, not a node (see :meth:`_Builder.hop_target`).
+_NODES: dict[ComponentKind, Callable[[_Builder, ComponentId], str | None]] = {
+    C.INSTANCE: lambda b, c: (
+        instance_id(c.vpc, c.name) if b.held(c, lambda v: v.instances) else None
+    ),
+    C.NAT_INSTANCE: lambda b, c: (
+        instance_id(c.vpc, c.name) if b.held(c, lambda v: v.instances) else None
+    ),
+    C.NAT_GATEWAY: lambda b, c: (
+        nat_id(c.vpc, c.name) if b.held(c, lambda v: v.nat_gateways) else None
+    ),
+    C.INTERNET_GATEWAY: _gateway,
+    C.EGRESS_ONLY_GATEWAY: _gateway,
+    C.VPN_GATEWAY: _gateway,
+    C.ENDPOINT: _Builder.endpoint_node,
+    C.PEERING: lambda b, c: f"peering_{c.name}" if c.name in b.network.peerings else None,
+    C.TRANSIT_GATEWAY: lambda b, c: (
+        f"tgw_{c.name}" if c.name in b.network.transit_gateways else None
+    ),
+    C.VPN: lambda b, c: f"vpn_{c.name}" if c.name in b.network.vpns else None,
+    C.CUSTOMER_GATEWAY: _Builder.customer_gateway_node,
+    C.HOST: _Builder.host_node,
+    C.INTERNET: lambda b, c: b.internet(),
+    C.SERVICE: lambda b, c: b.service(c.name),
+    C.VPC_ADDRESS: _Builder.address_node,
+}

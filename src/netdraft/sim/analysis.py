@@ -42,7 +42,7 @@ class NetworkAnalysis:
     @cached_property
     def report(self) -> CostReport:
         """The cost of every flow and hourly resource."""
-        return estimate(self.network, self.prices)
+        return estimate(self.network, self.prices, self.simulator)
 
     @cached_property
     def outcomes(self) -> Outcomes:

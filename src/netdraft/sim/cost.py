@@ -29,9 +29,9 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from netdraft.model import network as m
 from netdraft.model.values import HOURS_PER_MONTH
-from netdraft.sim.path import trace_flow
+from netdraft.sim.path import Simulator
 from netdraft.sim.prices import PriceTable
-from netdraft.sim.trace import Hop, HopKind, Trace
+from netdraft.sim.trace import ComponentKind, Hop, Trace
 
 CENT = Decimal("0.01")
 
@@ -121,27 +121,30 @@ def leg_charges(
         nxt = hops[i + 1] if i + 1 < len(hops) else None
         kind = hop.kind
         # What the hop itself charges for.
-        if kind is HopKind.NAT_GATEWAY and any(s.action == "translated" for s in hop.steps):
+        if kind is ComponentKind.NAT_GATEWAY and hop.translates:
             add(f"NAT gateway {hop.name} processing", "nat_gateway_per_gb", hop.region)
-        elif kind is HopKind.TRANSIT_GATEWAY:
+        elif kind is ComponentKind.TRANSIT_GATEWAY:
             add(f"transit gateway {hop.name} data processing", "tgw_per_gb", hop.region)
-        elif kind is HopKind.ENDPOINT and _is_interface(network, hop):
+        elif kind is ComponentKind.ENDPOINT and _is_interface(network, hop):
             add(
                 f"interface endpoint {hop.name} processing", "interface_endpoint_per_gb", hop.region
             )
-        elif kind is HopKind.ENDPOINT:
+        elif kind is ComponentKind.ENDPOINT:
             add_if_priced(f"gateway endpoint {hop.name}", "gateway_endpoint_per_gb", hop.region)
         elif (
-            kind is HopKind.VPN
+            kind is ComponentKind.VPN
             and nxt is not None
-            and nxt.kind is HopKind.CUSTOMER_GATEWAY
+            and nxt.kind is ComponentKind.CUSTOMER_GATEWAY
             and region
         ):
             add(f"data out over VPN {hop.name}", "vpn_out_per_gb", region)
-        elif kind in (HopKind.INTERNET_GATEWAY, HopKind.EGRESS_ONLY_GATEWAY) and nxt is not None:
-            if nxt.kind is HopKind.INTERNET and region:
+        elif (
+            kind in (ComponentKind.INTERNET_GATEWAY, ComponentKind.EGRESS_ONLY_GATEWAY)
+            and nxt is not None
+        ):
+            if nxt.kind is ComponentKind.INTERNET and region:
                 add(f"data out to the internet via {hop.name}", "internet_out_per_gb", hop.region)
-            elif nxt.kind is HopKind.INTERNET_GATEWAY and nxt.region == hop.region:
+            elif nxt.kind is ComponentKind.INTERNET_GATEWAY and nxt.region == hop.region:
                 add(
                     f"public IPv4 traffic sent via {hop.name}",
                     "public_ip_per_gb_each_side",
@@ -152,17 +155,17 @@ def leg_charges(
                     "public_ip_per_gb_each_side",
                     nxt.region,
                 )
-            elif prev is not None and prev.kind is HopKind.INTERNET:
+            elif prev is not None and prev.kind is ComponentKind.INTERNET:
                 add_if_priced(
                     f"data in from the internet via {hop.name}", "internet_in_per_gb", hop.region
                 )
         # Moving between places inside AWS.
         if kind in (
-            HopKind.HOST,
-            HopKind.CUSTOMER_GATEWAY,
-            HopKind.INTERNET,
-            HopKind.SERVICE,
-            HopKind.VPN,
+            ComponentKind.HOST,
+            ComponentKind.CUSTOMER_GATEWAY,
+            ComponentKind.INTERNET,
+            ComponentKind.SERVICE,
+            ComponentKind.VPN,
         ):
             region, az, eni_az = "", "", ""
             continue
@@ -180,10 +183,14 @@ def leg_charges(
             eni_az = hop.az
         if hop.region:
             region = hop.region
-        if kind in (HopKind.TRANSIT_GATEWAY, HopKind.INTERNET_GATEWAY, HopKind.EGRESS_ONLY_GATEWAY):
+        if kind in (
+            ComponentKind.TRANSIT_GATEWAY,
+            ComponentKind.INTERNET_GATEWAY,
+            ComponentKind.EGRESS_ONLY_GATEWAY,
+        ):
             az, eni_az = "", ""  # no AZ-to-AZ charge through these; their own charges cover them
-            past_tgw = kind is HopKind.TRANSIT_GATEWAY
-        elif past_tgw and kind is HopKind.SUBNET:
+            past_tgw = kind is ComponentKind.TRANSIT_GATEWAY
+        elif past_tgw and kind is ComponentKind.SUBNET:
             pass  # the transit gateway's own interfaces, up to the next network interface
         elif hop.az:
             az = hop.az
@@ -193,11 +200,11 @@ def leg_charges(
 
 #: Hops that are network interfaces: data moving between two of them in one AZ is same-AZ transfer.
 _INTERFACES = (
-    HopKind.INSTANCE,
-    HopKind.NAT_GATEWAY,
-    HopKind.NAT_INSTANCE,
-    HopKind.ENDPOINT,
-    HopKind.VPC_ADDRESS,
+    ComponentKind.INSTANCE,
+    ComponentKind.NAT_GATEWAY,
+    ComponentKind.NAT_INSTANCE,
+    ComponentKind.ENDPOINT,
+    ComponentKind.VPC_ADDRESS,
 )
 
 
@@ -207,9 +214,18 @@ def _is_interface(network: m.Network, hop: Hop) -> bool:
     return ep is not None and ep.kind is m.EndpointKind.INTERFACE
 
 
-def flow_cost(network: m.Network, flow: m.Flow, prices: PriceTable) -> FlowCost:
-    """A flow's monthly cost along its simulated path; a denied flow costs nothing."""
-    t = trace_flow(network, flow)
+def flow_cost(
+    network: m.Network, flow: m.Flow, prices: PriceTable, sim: Simulator | None = None
+) -> FlowCost:
+    """A flow's monthly cost along its simulated path; a denied flow costs nothing.
+
+    Args:
+        network: the compiled network.
+        flow: one of its flows.
+        prices: the price table.
+        sim: the network's simulator, when the caller has one (else one is built).
+    """
+    t = (sim or Simulator(network)).trace_flow(flow)
     if not t.allowed:
         return FlowCost(flow, t, ())
     charges = leg_charges(network, t.forward, flow.volume.gigabytes, prices, "request")
@@ -296,15 +312,17 @@ def _vpn_region(network: m.Network, vpn: m.Vpn) -> str:
     return vpc.region if vpc else ""
 
 
-def estimate(network: m.Network, prices: PriceTable) -> CostReport:
+def estimate(network: m.Network, prices: PriceTable, sim: Simulator | None = None) -> CostReport:
     """Price every flow and every hourly resource of a network.
 
     Args:
         network: the compiled network.
         prices: the price table (bundled, with the user's overrides applied).
+        sim: the network's simulator, when the caller has one (else one is built).
 
     Returns:
         The report: per-flow charges, hourly charges, totals.
     """
-    flows = {name: flow_cost(network, flow, prices) for name, flow in network.flows.items()}
+    sim = sim or Simulator(network)
+    flows = {name: flow_cost(network, f, prices, sim) for name, f in network.flows.items()}
     return CostReport(flows, tuple(hourly_charges(network, prices)), prices)

@@ -8,6 +8,7 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Network
 
 from netdraft.model import network as m
 from netdraft.model.values import IPAddress, IPNetwork, contains, subnet_of
+from netdraft.sim.trace import ComponentKind
 
 #: Addresses that are never "an internet host": private, shared, loopback, link-local,
 #: multicast and reserved ranges (RFC 1918, 6598, 3927, 5737 is *not* here: documentation
@@ -32,7 +33,7 @@ NOT_INTERNET_V6 = tuple(IPv6Network(n) for n in ("::/8", "fc00::/7", "fe80::/10"
 class Eni:
     """A network interface: an instance, a NAT gateway, or an interface endpoint's."""
 
-    kind: str  # instance | nat-gateway | endpoint
+    kind: ComponentKind  # INSTANCE, NAT_GATEWAY or ENDPOINT
     name: str
     vpc: str
     subnet: str
@@ -68,7 +69,9 @@ class Index:
                 reverse=True,
             )
             for inst in vpc.instances.values():
-                eni = Eni("instance", inst.name, vpc.name, inst.subnet, inst.security_groups)
+                eni = Eni(
+                    ComponentKind.INSTANCE, inst.name, vpc.name, inst.subnet, inst.security_groups
+                )
                 for address in (inst.ip, inst.ipv6):
                     if address is not None:
                         ix.enis[(vpc.name, address)] = eni
@@ -77,13 +80,15 @@ class Index:
                 if inst.public_ip is not None:
                     ix.public_owner[inst.public_ip] = (vpc.name, inst.name)
             for nat in vpc.nat_gateways.values():
-                ix.enis[(vpc.name, nat.ip)] = Eni("nat-gateway", nat.name, vpc.name, nat.subnet, ())
+                ix.enis[(vpc.name, nat.ip)] = Eni(
+                    ComponentKind.NAT_GATEWAY, nat.name, vpc.name, nat.subnet, ()
+                )
                 if nat.eip is not None:
                     ix.public_owner[nat.eip] = (vpc.name, nat.name)
             for ep in vpc.endpoints.values():
                 for subnet, address in zip(ep.subnets, ep.addresses, strict=True):
                     ix.enis[(vpc.name, address)] = Eni(
-                        "endpoint", ep.name, vpc.name, subnet, ep.security_groups
+                        ComponentKind.ENDPOINT, ep.name, vpc.name, subnet, ep.security_groups
                     )
                     for g in ep.security_groups:
                         ix.members.setdefault((vpc.name, g), set()).add(address)

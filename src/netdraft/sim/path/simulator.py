@@ -1,0 +1,170 @@
+"""The simulator: one attempt is the request walked forward, then the reply walked back.
+
+A route's target kind picks the mechanism that carries the packet on, from one table
+(:data:`ROUTE_TARGETS`); each mechanism is a module of this package.
+"""
+
+from __future__ import annotations
+
+from netdraft.model import network as m
+from netdraft.model.network import Query
+from netdraft.sim.index import Index
+from netdraft.sim.path import edge, ends, nat, transit, vpc, vpn
+from netdraft.sim.path.walk import (
+    AttachmentHandler,
+    Context,
+    Drop,
+    End,
+    Packet,
+    PublicAddr,
+    TargetHandler,
+    Via,
+    Walk,
+)
+from netdraft.sim.trace import (
+    PLACE_KINDS,
+    ComponentKind,
+    Dropped,
+    Leg,
+    Obstacle,
+    Sent,
+    SgStep,
+    Step,
+    Trace,
+)
+
+C = ComponentKind
+K = m.TargetKind
+
+
+#: The mechanism behind each kind of route target (``blackhole`` drops in the route table).
+ROUTE_TARGETS: dict[m.TargetKind, TargetHandler] = {
+    K.LOCAL: vpc.to_local,
+    K.INTERNET_GATEWAY: edge.internet_gateway,
+    K.EGRESS_ONLY_GATEWAY: edge.egress_only_gateway,
+    K.ENDPOINT: edge.endpoint,
+    K.NAT_GATEWAY: nat.nat_gateway,
+    K.INSTANCE: nat.nat_instance,
+    K.PEERING: transit.peering,
+    K.TRANSIT_GATEWAY: transit.transit_gateway,
+    K.VPN_GATEWAY: vpn.vpn_gateway,
+}
+
+
+#: Where a transit gateway sends a packet, by the kind of the attachment its route names.
+TGW_ATTACHMENTS: dict[m.AttachmentKind, AttachmentHandler] = {
+    m.AttachmentKind.VPC: transit.into_vpc,
+    m.AttachmentKind.VPN: vpn.from_tgw,
+}
+
+
+class Simulator(Context):
+    """Answers reachability queries about one network (its look-up tables built once)."""
+
+    def __init__(self, network: m.Network) -> None:
+        super().__init__(
+            network, Index.build(network), ROUTE_TARGETS, TGW_ATTACHMENTS, nat.untranslate
+        )
+
+    def trace(self, query: Query) -> Trace:
+        """Trace a connection; when an endpoint stands for many addresses, the first that works."""
+        first: Trace | None = None
+        for src, dst in ends.attempts(self, query):
+            result = self._attempt(query, src, dst)
+            if result.allowed:
+                return result
+            first = first or result
+        assert first is not None
+        return first
+
+    def trace_flow(self, flow: m.Flow) -> Trace:
+        """The trace of a flow's connection."""
+        return self.trace(Query(flow.source, flow.destination, flow.protocol, flow.port))
+
+    def _attempt(self, q: Query, src: End | Drop, dst: End | Drop) -> Trace:
+        fwd = Walk(Leg.FORWARD, q.protocol, q.port)
+        rev = Walk(Leg.RETURN, q.protocol, q.port)
+        src_address = src.address if isinstance(src, End) else None
+        dst_address = dst.address if isinstance(dst, End) else None
+
+        def done(verdict: m.Verdict, drop: Drop | None = None, leg: Leg | None = None) -> Trace:
+            fwd.close()
+            rev.close()
+            return Trace(
+                query=q,
+                verdict=verdict,
+                forward=tuple(fwd.hops),
+                reverse=tuple(rev.hops),
+                code=drop.code if drop else None,
+                leg=leg,
+                reason=drop.reason if drop else "",
+                source_ports=fwd.ports.ranges if q.protocol.has_ports else (),
+                source_address=str(src_address) if src_address is not None else "",
+                destination_address=str(dst_address) if dst_address is not None else "",
+            )
+
+        for end, place in ((src, q.source), (dst, q.destination)):
+            if isinstance(end, Drop):
+                # The endpoint itself is the first hop, and the one that drops.
+                at = end.place or place
+                net = self.net.vpcs.get(at.vpc)
+                inst = (
+                    net.instances.get(at.name) if net and at.kind is m.PlaceKind.INSTANCE else None
+                )
+                fwd.hop(
+                    PLACE_KINDS[at.kind],
+                    at.name or at.text,
+                    at.vpc,
+                    net.region if net else "",
+                    net.subnets[inst.subnet].az if net and inst else "",
+                    at.site,
+                )
+                fwd.steps.append(Step(Dropped(end.code, Obstacle.ENDPOINT, text=end.reason)))
+                return done(m.Verdict.DENY, end, Leg.FORWARD)
+        assert isinstance(src, End) and isinstance(dst, End)
+        try:
+            seen_dst = self._send(fwd, src, dst, Packet(src.address, dst.address, dst.service))
+        except Drop as drop:
+            return done(m.Verdict.DENY, drop, Leg.FORWARD)
+        rev.nats = fwd.nats
+        rev.crossed_endpoint = fwd.crossed_endpoint
+        rev.via_eigw = fwd.via_eigw
+        rev.ports = fwd.ports
+        try:
+            self._send(rev, dst, src, Packet(seen_dst.dst, seen_dst.src, None))
+        except Drop as drop:
+            fwd.ports = rev.ports
+            return done(m.Verdict.DENY, drop, Leg.RETURN)
+        fwd.ports = rev.ports
+        return done(m.Verdict.ALLOW)
+
+    def _send(self, w: Walk, src: End, dst: End, pkt: Packet) -> Packet:
+        """Walk a packet from ``src`` to ``dst``; returns the packet as it arrives."""
+        if src.kind is C.INSTANCE:
+            inst = src.instance
+            assert inst is not None
+            net = self.net.vpcs[src.vpc]
+            vpc.instance_hop(w, net, inst)
+            if w.forward:
+                vpc.sg_egress(self, w, net, inst.security_groups, pkt)
+            else:
+                w.step(SgStep(inst.security_groups, m.Direction.EGRESS, stateful_reply=True))
+            if isinstance(pkt.src, PublicAddr):
+                pkt = Packet(inst.ip if pkt.dst.version == 4 else pkt.src, pkt.dst, pkt.service)
+            return vpc.leave_subnet(self, w, net, net.subnets[inst.subnet], pkt, dst, Via.NONE)
+        if src.kind in (C.VPC_ADDRESS, C.NAT_GATEWAY, C.ENDPOINT):
+            net = self.net.vpcs[src.vpc]
+            subnet = net.subnets.get(src.subnet)
+            w.hop(src.kind, src.name, net.name, net.region, subnet.az if subnet else "")
+            if subnet is None:
+                vpc.not_in_subnet(w, net.name, src.address, f"{src.address} is in no subnet")
+            w.step(Sent(str(src.address), subnet.name))
+            return vpc.leave_subnet(self, w, net, subnet, pkt, dst, Via.NONE)
+        if src.kind is C.HOST:
+            return vpn.from_site(self, w, self.net.sites[src.site], src, pkt, dst)
+        # the internet or a service
+        w.hop(src.kind, src.name)
+        w.step(Sent(str(src.address)))
+        if not w.forward and w.crossed_endpoint:
+            return edge.into_vpc_from_endpoint(self, w, pkt, dst)
+        return edge.internet(self, w, pkt, dst)

@@ -1,0 +1,225 @@
+"""Transit between VPCs: peering connections and transit gateways.
+
+A packet that entered a VPC over a peering connection is only delivered to that VPC's
+own addresses (peering is not transitive). One that a transit gateway delivers is
+routed by the route table of the attachment's subnet; the attachment subnet's ACL is
+evaluated on traffic into the transit gateway and out of it.
+"""
+
+from __future__ import annotations
+
+from netdraft.model import network as m
+from netdraft.model.codes import DropCode
+from netdraft.sim.path import vpc as vpcs
+from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk, within
+from netdraft.sim.trace import (
+    Arrival,
+    ComponentKind,
+    Delivered,
+    Dropped,
+    Forwarded,
+    Obstacle,
+    Passage,
+    RouteProblem,
+    RouteStep,
+)
+
+C = ComponentKind
+
+
+def peering(
+    sim: Context,
+    w: Walk,
+    vpc: m.Vpc,
+    subnet: m.Subnet,
+    target: m.RouteTarget,
+    pkt: Packet,
+    dst: End,
+    via: Via,
+) -> Packet:
+    """A route to a peering connection: into the other VPC, to its own addresses only."""
+    link = sim.net.peerings[target.name]
+    other = sim.net.vpcs[link.other(vpc.name)]
+    w.hop(C.PEERING, link.name, vpc.name, vpc.region)
+    if via is Via.TRANSIT_GATEWAY:
+        w.fail(
+            Dropped(DropCode.PEERING_NOT_TRANSITIVE, Obstacle.FROM_TRANSIT, C.PEERING, link.name),
+            DropCode.PEERING_NOT_TRANSITIVE,
+            f"peering '{link.name}' carries only traffic of vpc '{vpc.name}' itself",
+        )
+    address = pkt.dst
+    if isinstance(address, PublicAddr) or not other.holds(address):
+        w.fail(
+            Dropped(
+                DropCode.PEERING_NOT_TRANSITIVE,
+                Obstacle.NOT_IN_VPC,
+                C.PEERING,
+                link.name,
+                str(address),
+                other.name,
+            ),
+            DropCode.PEERING_NOT_TRANSITIVE,
+            f"{address} is not in vpc '{other.name}': peering '{link.name}' does not carry traffic onward (peering is not transitive)",
+        )
+    w.step(Forwarded(C.PEERING, link.name, Passage.ACROSS, other.name, source=vpc.name), link.span)
+    into = vpcs.local_subnet(sim, other, address)
+    if into is None:
+        reason = f"{address} is in no subnet of vpc '{other.name}'"
+        vpcs.not_in_subnet(w, other.name, address, reason)
+    # Peering traffic is delivered by the local route only (§4): never onward.
+    return vpcs.enter_subnet(sim, w, other, into, pkt, dst, from_subnet=None)
+
+
+def transit_gateway(
+    sim: Context,
+    w: Walk,
+    vpc: m.Vpc,
+    subnet: m.Subnet,
+    target: m.RouteTarget,
+    pkt: Packet,
+    dst: End,
+    via: Via,
+) -> Packet:
+    """A route to a transit gateway: through the VPC's attachment in the subnet's AZ."""
+    return tgw(sim, w, sim.net.transit_gateways[target.name], vpc.name, subnet.az, pkt, dst)
+
+
+def tgw(
+    sim: Context,
+    w: Walk,
+    gw: m.TransitGateway,
+    attachment: str,
+    az: str,
+    pkt: Packet,
+    dst: End,
+) -> Packet:
+    """A packet enters a transit gateway from ``attachment`` (a VPC or a VPN) in ``az``."""
+    att = _enter(sim, w, gw, attachment, az, pkt)
+    table = gw.route_table_of(attachment)
+    if table is None:
+        w.fail(
+            Dropped(
+                DropCode.TGW_NO_ROUTE,
+                Obstacle.NO_TGW_ROUTE_TABLE,
+                C.TRANSIT_GATEWAY,
+                gw.name,
+                place=attachment,
+            ),
+            DropCode.TGW_NO_ROUTE,
+            f"attachment '{attachment}' is associated with no route table of '{gw.name}'",
+            att.span,
+        )
+    route = tgw_lookup(table, pkt.dst)
+    wanted = str(pkt.dst)
+    if route is None:
+        w.fail(
+            RouteStep(table.name, wanted, transit=True, problem=RouteProblem.NO_ROUTE),
+            DropCode.TGW_NO_ROUTE,
+            f"route table '{table.name}' of transit gateway '{gw.name}' has no route to {pkt.dst}",
+            table.span,
+        )
+    if route.attachment is None:
+        w.fail(
+            RouteStep(table.name, wanted, route, transit=True, problem=RouteProblem.BLACKHOLE),
+            DropCode.BLACKHOLE_ROUTE,
+            f"route {route.destination} in '{table.name}' of '{gw.name}' is a blackhole",
+            route.span,
+        )
+    w.step(RouteStep(table.name, wanted, route, transit=True), route.span)
+    out = gw.attachments[route.attachment]
+    return sim.attachments[out.kind](sim, w, out, az, pkt, dst)
+
+
+def into_vpc(sim: Context, w: Walk, out: m.TgwAttachment, az: str, pkt: Packet, dst: End) -> Packet:
+    """Out of a transit gateway into an attached VPC, at its attachment subnet in ``az``."""
+    vpc = sim.net.vpcs[out.name]
+    subnets = [vpc.subnets[s] for s in out.subnets]
+    if not subnets:
+        w.fail(
+            Dropped(
+                DropCode.TGW_AZ_RESTRICTION,
+                Obstacle.NO_ATTACHMENT_SUBNET,
+                C.TRANSIT_GATEWAY,
+                out.name,
+            ),
+            DropCode.TGW_AZ_RESTRICTION,
+            f"the attachment of vpc '{out.name}' has no subnet",
+        )
+    same_az = [s for s in subnets if s.az == az]
+    entry = (same_az or subnets)[0]
+    if isinstance(pkt.dst, PublicAddr):
+        w.fail(
+            Dropped(w.no_route, Obstacle.PUBLIC_ADDRESS, C.TRANSIT_GATEWAY, out.name, str(pkt.dst)),
+            w.no_route,
+            f"{pkt.dst} is not reachable through vpc '{out.name}'",
+        )
+    return _from_tgw_subnet(sim, w, vpc, entry, pkt, dst)
+
+
+def _enter(
+    sim: Context, w: Walk, gw: m.TransitGateway, attachment: str, az: str, pkt: Packet
+) -> m.TgwAttachment:
+    """Into the transit gateway: the attachment subnet's inbound ACL, the attachment's AZs."""
+    att = gw.attachments.get(attachment)
+    if att is not None and att.kind is m.AttachmentKind.VPC:
+        # AWS evaluates the attachment subnet's inbound rules on traffic into the
+        # transit gateway (its outbound rules on traffic out of it, below).
+        vpc = sim.net.vpcs[att.name]
+        entry = next((vpc.subnets[s] for s in att.subnets if vpc.subnets[s].az == az), None)
+        if entry is not None:
+            w.hop(C.SUBNET, entry.name, vpc.name, vpc.region, entry.az)
+            vpcs.acl(w, vpc, entry, outbound=False, pkt=pkt)
+    w.hop(C.TRANSIT_GATEWAY, gw.name, region=gw.region, az=az)
+    if att is None:
+        w.fail(
+            Dropped(
+                DropCode.TGW_NO_ROUTE, Obstacle.NOT_ATTACHED, C.TRANSIT_GATEWAY, gw.name, attachment
+            ),
+            DropCode.TGW_NO_ROUTE,
+            f"'{attachment}' is not attached to transit gateway '{gw.name}'",
+            gw.span,
+        )
+    if att.kind is m.AttachmentKind.VPC:
+        vpc = sim.net.vpcs[att.name]
+        if az not in {vpc.subnets[s].az for s in att.subnets}:
+            w.fail(
+                Dropped(
+                    DropCode.TGW_AZ_RESTRICTION,
+                    Obstacle.NO_ATTACHMENT_SUBNET_IN_AZ,
+                    C.TRANSIT_GATEWAY,
+                    att.name,
+                    place=az,
+                ),
+                DropCode.TGW_AZ_RESTRICTION,
+                f"the attachment of vpc '{att.name}' to '{gw.name}' has no subnet in {az}, so traffic from {az} cannot enter it",
+                att.span,
+            )
+    return att
+
+
+def _from_tgw_subnet(
+    sim: Context, w: Walk, vpc: m.Vpc, subnet: m.Subnet, pkt: Packet, dst: End
+) -> Packet:
+    """Traffic a transit gateway delivers into a VPC is routed by the attachment subnet's table."""
+    into = vpcs.local_subnet(sim, vpc, pkt.dst)
+    if into is not None:
+        w.step(Delivered(Arrival.ATTACHMENT, place=vpc.name, subnet=subnet.name))
+        if into.name == subnet.name:
+            # Same subnet as the attachment: AWS evaluates neither of its ACL's rule sets.
+            return vpcs.enter_subnet(sim, w, vpc, into, pkt, dst, from_subnet=subnet)
+        w.hop(C.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
+        vpcs.acl(w, vpc, subnet, outbound=True, pkt=pkt)
+        return vpcs.enter_subnet(sim, w, vpc, into, pkt, dst, from_subnet=None)
+    return vpcs.leave_subnet(sim, w, vpc, subnet, pkt, dst, Via.TRANSIT_GATEWAY)
+
+
+def tgw_lookup(table: m.TgwRouteTable, address: Addr) -> m.TgwRoute | None:
+    """The transit gateway route for ``address``: the longest prefix, then the origin."""
+    best: m.TgwRoute | None = None
+    key: tuple[int, int] = (-1, 0)
+    for route in table.routes:
+        if within(route.destination, address):
+            k = (route.destination.prefixlen, -route.origin.rank)
+            if k > key:
+                best, key = route, k
+    return best

@@ -1,0 +1,396 @@
+"""Inside a VPC: leaving and entering subnets, route tables, network ACLs, security groups.
+
+* security groups are stateful: checked on the request only (source egress,
+  destination ingress, and a NAT instance's own groups);
+* network ACLs are stateless: checked where a packet leaves or enters a subnet, on
+  the request and on the reply; the reply's destination port is the request's
+  source port, so the reply leg narrows the set of source ports (1024-65535) that work;
+* a route table picks the longest prefix; on equal prefixes local, then static,
+  then propagated; a gateway endpoint's prefix list counts as more specific than
+  any route but a /32.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from netdraft.model import network as m
+from netdraft.model.codes import DropCode
+from netdraft.model.values import PortRange, Protocol
+from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk, within
+from netdraft.sim.ports import PortSet
+from netdraft.sim.trace import (
+    AclStep,
+    Arrival,
+    ComponentKind,
+    Delivered,
+    Dropped,
+    Forwarded,
+    Obstacle,
+    Passage,
+    RouteProblem,
+    RouteStep,
+    SgStep,
+)
+
+K = m.TargetKind
+
+#: The network interfaces that translate: a reply reaching one goes back through it.
+TRANSLATING = (ComponentKind.NAT_GATEWAY, ComponentKind.INSTANCE)
+
+
+def local_subnet(sim: Context, vpc: m.Vpc, address: Addr) -> m.Subnet | None:
+    """The subnet of ``vpc`` that holds ``address`` (a public address is in none)."""
+    if isinstance(address, PublicAddr):
+        return None
+    return sim.ix.subnet_at(vpc.name, address)
+
+
+def not_in_subnet(w: Walk, vpc: str, address: Addr, reason: str) -> NoReturn:
+    """Drop a packet for an address of a VPC that no subnet holds (``vpc`` may go unsaid)."""
+    w.fail(
+        Dropped(w.no_route, Obstacle.NOT_IN_SUBNET, address=str(address), place=vpc),
+        w.no_route,
+        reason,
+    )
+
+
+def leave_subnet(
+    sim: Context, w: Walk, vpc: m.Vpc, subnet: m.Subnet, pkt: Packet, dst: End, via: Via
+) -> Packet:
+    """A packet leaves an interface in ``subnet``: route table, ACL, then the target."""
+    w.hop(ComponentKind.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
+    local_dst = local_subnet(sim, vpc, pkt.dst)
+    if local_dst is not None and local_dst.name == subnet.name and pkt.service is None:
+        w.step(Delivered(Arrival.SAME_SUBNET, str(pkt.dst)))
+        return arrive(sim, w, vpc, subnet, pkt, dst, from_subnet=subnet)
+    acl(w, vpc, subnet, outbound=True, pkt=pkt)
+    table = vpc.route_tables[subnet.route_table]
+    wanted = str(pkt.service or pkt.dst)
+    route = lookup(table, pkt)
+    if route is None:
+        w.fail(
+            RouteStep(table.name, wanted, problem=RouteProblem.NO_ROUTE),
+            w.no_route,
+            f"route table '{table.name}' of subnet '{subnet.name}' has no route to {wanted}",
+            table.span,
+        )
+    target = route.target
+    if target.kind is K.INSTANCE and vpc.instances[target.name].stopped:
+        w.fail(
+            RouteStep(table.name, wanted, route, problem=RouteProblem.STOPPED_INSTANCE),
+            DropCode.BLACKHOLE_ROUTE,
+            f"route {route.destination} points to stopped instance '{target.name}': a blackhole",
+            route.span,
+        )
+    if target.kind is K.BLACKHOLE:
+        w.fail(
+            RouteStep(table.name, wanted, route, problem=RouteProblem.BLACKHOLE),
+            DropCode.BLACKHOLE_ROUTE,
+            f"route {route.destination} in '{table.name}' is a blackhole",
+            route.span,
+        )
+    w.step(RouteStep(table.name, wanted, route), route.span)
+    if via in (Via.PEERING, Via.VPN) and target.kind is not K.LOCAL:
+        w.fail(
+            RouteStep(
+                table.name,
+                wanted,
+                route,
+                problem=RouteProblem.NOT_TRANSITIVE,
+                via=via.value,
+                vpc=vpc.name,
+            ),
+            DropCode.PEERING_NOT_TRANSITIVE,
+            f"traffic that entered vpc '{vpc.name}' over a {via.value} is delivered only to its own addresses",
+        )
+    return sim.targets[target.kind](sim, w, vpc, subnet, target, pkt, dst, via)
+
+
+def lookup(table: m.RouteTable, pkt: Packet) -> m.Route | None:
+    """The route a packet takes: the longest prefix, then the origin's rank."""
+    best: m.Route | None = None
+    best_key: tuple[float, int] = (-1.0, 0)
+    for route in table.routes:
+        dest = route.destination
+        if isinstance(dest, m.PrefixList):
+            if pkt.service != dest.service:
+                continue
+            length = 31.5
+        else:
+            if not within(dest, pkt.dst):
+                continue
+            length = float(dest.prefixlen)
+        key = (length, -route.origin.rank)
+        if key > best_key:
+            best, best_key = route, key
+    return best
+
+
+def to_local(
+    sim: Context,
+    w: Walk,
+    vpc: m.Vpc,
+    subnet: m.Subnet,
+    target: m.RouteTarget,
+    pkt: Packet,
+    dst: End,
+    via: Via,
+) -> Packet:
+    """The local route: into the subnet of the VPC that holds the destination."""
+    into = local_subnet(sim, vpc, pkt.dst)
+    if into is None:
+        not_in_subnet(
+            w, vpc.name, pkt.dst, f"{pkt.dst} is inside vpc '{vpc.name}' but in none of its subnets"
+        )
+    return enter_subnet(sim, w, vpc, into, pkt, dst, from_subnet=subnet)
+
+
+def acl(w: Walk, vpc: m.Vpc, subnet: m.Subnet, outbound: bool, pkt: Packet) -> None:
+    """A subnet's network ACL on a packet leaving (``outbound``) or entering it."""
+    nacl = vpc.network_acls[subnet.network_acl]
+    rules = nacl.outbound if outbound else nacl.inbound
+    peer = pkt.dst if outbound else pkt.src
+    word = "outbound" if outbound else "inbound"
+    proto = w.protocol
+    # On the request the destination port is fixed; on the reply it is the set of source ports.
+    if w.forward:
+        ports = PortSet.of(PortRange(w.port, w.port)) if w.port is not None else None
+    else:
+        ports = w.ports if proto.has_ports else None
+    allowed, decided = acl_decide(rules, proto, peer, ports)
+    reply = not w.forward
+    if not allowed:
+        rule = decided[0] if decided else None
+        span = rule.span if rule else nacl.span
+        step = AclStep(nacl.name, outbound, rule, False, reply)
+        to = "to" if outbound else "from"
+        if w.forward:
+            code = DropCode.ACL_OUTBOUND_DENY if outbound else DropCode.ACL_INBOUND_DENY
+            w.fail(
+                step,
+                code,
+                f"network ACL '{nacl.name}' of subnet '{subnet.name}' denies {word} {proto.value}{port_text(w.port)} {to} {peer}",
+                span,
+            )
+        ports_text = f" to ports {w.ports}" if proto.has_ports else ""
+        w.fail(
+            step,
+            DropCode.ACL_RETURN_DENY,
+            f"network ACL '{nacl.name}' of subnet '{subnet.name}' denies the reply {word}{ports_text} ({to} {peer}): ACLs are stateless",
+            span,
+        )
+    if reply and isinstance(allowed, PortSet):
+        w.ports = allowed
+    rule = decided[-1] if decided else None
+    w.step(
+        AclStep(nacl.name, outbound, rule, True, reply, w.ports if reply else None),
+        rule.span if rule else nacl.span,
+    )
+
+
+def acl_decide(
+    rules: tuple[m.AclRule, ...], proto: Protocol, peer: Addr, ports: PortSet | None
+) -> tuple[PortSet | bool, list[m.AclRule]]:
+    """Evaluate ACL rules lowest number first; the first match decides.
+
+    With ``ports`` (tcp/udp), returns the ports allowed and the rules that decided; else
+    whether the packet is allowed and the rule that decided.
+    """
+    decided: list[m.AclRule] = []
+    if ports is None:
+        for rule in rules:
+            if rule.protocol.covers(proto) and within(rule.cidr, peer):
+                return rule.action is m.Action.ALLOW, [rule]
+        return False, []
+    remaining = ports
+    allowed = PortSet(())
+    for rule in rules:
+        if remaining.empty:
+            break
+        if not rule.protocol.covers(proto) or not within(rule.cidr, peer):
+            continue
+        span = rule.ports or PortRange(0, 65535)
+        hit = remaining.intersect(span)
+        if hit.empty:
+            continue
+        decided.append(rule)
+        if rule.action is m.Action.ALLOW:
+            allowed = allowed.union(list(hit.ranges))
+        remaining = remaining.subtract(span)
+    if allowed.empty:
+        denying = [r for r in decided if r.action is m.Action.DENY]
+        return False, denying
+    return allowed, [r for r in decided if r.action is m.Action.ALLOW]
+
+
+def port_text(port: int | None) -> str:
+    return f" {port}" if port is not None else ""
+
+
+def enter_subnet(
+    sim: Context,
+    w: Walk,
+    vpc: m.Vpc,
+    subnet: m.Subnet,
+    pkt: Packet,
+    dst: End,
+    from_subnet: m.Subnet | None,
+) -> Packet:
+    """A packet enters ``subnet`` (its ACL, unless it comes from the subnet itself)."""
+    w.hop(ComponentKind.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
+    if from_subnet is None or from_subnet.name != subnet.name:
+        acl(w, vpc, subnet, outbound=False, pkt=pkt)
+    return arrive(sim, w, vpc, subnet, pkt, dst, from_subnet)
+
+
+def arrive(
+    sim: Context,
+    w: Walk,
+    vpc: m.Vpc,
+    subnet: m.Subnet,
+    pkt: Packet,
+    dst: End,
+    from_subnet: m.Subnet | None,
+) -> Packet:
+    """The packet reaches the interface holding its destination address."""
+    address = pkt.dst
+    assert not isinstance(address, PublicAddr)
+    eni = sim.ix.enis.get((vpc.name, address))
+    # The reply reaching a NAT device goes back through the translation it made.
+    if not w.forward and eni is not None and eni.kind in TRANSLATING:
+        made = w.translation(vpc.name, eni.name)
+        if made is not None:
+            return sim.untranslate(sim, w, vpc, eni, made, pkt, dst)
+    if eni is None:
+        if dst.kind is ComponentKind.VPC_ADDRESS and dst.address == address:
+            w.hop(ComponentKind.VPC_ADDRESS, str(address), vpc.name, vpc.region, subnet.az)
+            w.step(Delivered(Arrival.UNHELD_ADDRESS, str(address)))
+            return pkt
+        w.fail(
+            Dropped(w.no_route, Obstacle.UNHELD_ADDRESS, address=str(address)),
+            w.no_route,
+            f"nothing in subnet '{subnet.name}' holds {address}",
+        )
+    if eni.kind is ComponentKind.ENDPOINT:
+        ep = vpc.endpoints[eni.name]
+        w.hop(ComponentKind.ENDPOINT, ep.name, vpc.name, vpc.region, subnet.az)
+        if w.forward:
+            sg_ingress(sim, w, vpc, ep.security_groups, pkt, f"endpoint '{ep.name}'")
+        w.step(
+            Forwarded(
+                ComponentKind.ENDPOINT, ep.name, Passage.TO_SERVICE, ep.service, interface=True
+            ),
+            ep.span,
+        )
+        return pkt
+    if eni.kind is ComponentKind.NAT_GATEWAY:
+        w.hop(ComponentKind.NAT_GATEWAY, eni.name, vpc.name, vpc.region, subnet.az)
+        if w.forward:
+            # A NAT gateway only translates traffic routed through it; it answers nothing.
+            w.fail(
+                Dropped(
+                    DropCode.NO_ROUTE_TO_DESTINATION,
+                    Obstacle.NAT_ACCEPTS_NOTHING,
+                    ComponentKind.NAT_GATEWAY,
+                    eni.name,
+                ),
+                DropCode.NO_ROUTE_TO_DESTINATION,
+                f"NAT gateway '{eni.name}' accepts no connections: it only translates "
+                "traffic that routes send through it",
+            )
+        w.step(Delivered(Arrival.NAT_GATEWAY, str(address)))
+        return pkt
+    inst = vpc.instances[eni.name]
+    instance_hop(w, vpc, inst)
+    if w.forward:
+        sg_ingress(sim, w, vpc, inst.security_groups, pkt, f"instance '{inst.name}'")
+        if dst.kind is ComponentKind.INSTANCE and dst.name == inst.name and dst.vpc == vpc.name:
+            return pkt
+        w.fail(
+            Dropped(
+                DropCode.NO_ROUTE_TO_DESTINATION,
+                Obstacle.WRONG_INSTANCE,
+                ComponentKind.INSTANCE,
+                inst.name,
+                str(address),
+            ),
+            DropCode.NO_ROUTE_TO_DESTINATION,
+            f"the packet reached '{inst.name}' instead of {dst.name}",
+        )
+    w.step(SgStep(inst.security_groups, m.Direction.INGRESS, stateful_reply=True))
+    return pkt
+
+
+# ---- security groups --------------------------------------------------------------------
+
+
+def instance_hop(w: Walk, vpc: m.Vpc, inst: m.Instance) -> None:
+    """The hop of an instance at either end of the connection: a stopped one drops it."""
+    w.hop(ComponentKind.INSTANCE, inst.name, vpc.name, vpc.region, vpc.subnets[inst.subnet].az)
+    if inst.stopped:
+        reason = f"instance '{inst.name}' is stopped"
+        w.fail(
+            Dropped(DropCode.INSTANCE_STOPPED, Obstacle.STOPPED, ComponentKind.INSTANCE, inst.name),
+            DropCode.INSTANCE_STOPPED,
+            reason,
+            inst.span,
+        )
+
+
+def sg_match(
+    sim: Context, rules: tuple[m.SgRule, ...], proto: Protocol, port: int | None, peer: Addr
+) -> m.SgRule | None:
+    """The first rule that lets ``peer`` through on ``proto`` and ``port``."""
+    for rule in rules:
+        if not rule.protocol.covers(proto):
+            continue
+        if rule.ports is not None and (port is None or not rule.ports.contains(port)):
+            continue
+        if isinstance(rule.peer, m.GroupPeer):
+            members = sim.ix.members.get((rule.peer.vpc, rule.peer.group), set())
+            if isinstance(peer, PublicAddr) or peer not in members:
+                continue
+        elif not within(rule.peer, peer):
+            continue
+        return rule
+    return None
+
+
+def sg_egress(sim: Context, w: Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet) -> None:
+    sg_check(sim, w, vpc, groups, m.Direction.EGRESS, pkt.dst, "")
+
+
+def sg_ingress(
+    sim: Context, w: Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet, who: str
+) -> None:
+    sg_check(sim, w, vpc, groups, m.Direction.INGRESS, pkt.src, f" of {who}")
+
+
+def sg_check(
+    sim: Context,
+    w: Walk,
+    vpc: m.Vpc,
+    groups: tuple[str, ...],
+    direction: m.Direction,
+    peer: Addr,
+    who: str,
+) -> None:
+    """The first rule of the interface's groups that lets the request through, or the drop."""
+    ingress = direction is m.Direction.INGRESS
+    for g in groups:
+        group = vpc.security_groups[g]
+        rule = sg_match(sim, group.ingress if ingress else group.egress, w.protocol, w.port, peer)
+        if rule is not None:
+            w.step(SgStep((g,), direction, rule), rule.span)
+            return
+    names = ", ".join(groups)
+    wanted = f"{w.protocol.value}{port_text(w.port)} {'from' if ingress else 'to'} {peer}"
+    code = DropCode.SG_INGRESS_MISMATCH if ingress else DropCode.SG_EGRESS_MISMATCH
+    span = vpc.security_groups[groups[0]].span if groups else None
+    w.fail(
+        SgStep(groups, direction, protocol=w.protocol, port=w.port, peer=str(peer)),
+        code,
+        f"no {direction.value} rule of security group {names}{who} allows {wanted}",
+        span,
+    )

@@ -1,0 +1,176 @@
+"""VPN: virtual private gateways, Site-to-Site VPN connections, customer gateways, sites.
+
+A VPN carries the prefixes written on it; a site sends everything outside its own CIDRs
+into its VPN connections. A packet that entered a VPC over a VPN is only delivered to
+that VPC's own addresses.
+"""
+
+from __future__ import annotations
+
+from netdraft.model import network as m
+from netdraft.model.codes import DropCode
+from netdraft.sim.path import transit
+from netdraft.sim.path import vpc as vpcs
+from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk, within
+from netdraft.sim.trace import (
+    Arrival,
+    ComponentKind,
+    Delivered,
+    Dropped,
+    Forwarded,
+    Obstacle,
+    Passage,
+    Sent,
+)
+
+C = ComponentKind
+K = m.TargetKind
+
+
+def vpn_gateway(
+    sim: Context,
+    w: Walk,
+    vpc: m.Vpc,
+    subnet: m.Subnet,
+    target: m.RouteTarget,
+    pkt: Packet,
+    dst: End,
+    via: Via,
+) -> Packet:
+    """A route to the VPC's VPN gateway: into the VPN that carries the destination."""
+    vgw = target.name
+    gw = vpc.vpn_gateway
+    w.hop(C.VPN_GATEWAY, vgw, vpc.name, vpc.region)
+    if via is Via.TRANSIT_GATEWAY:
+        w.fail(
+            Dropped(w.no_route, Obstacle.FROM_TRANSIT, C.VPN_GATEWAY, vgw),
+            w.no_route,
+            f"vpn gateway '{vgw}' carries only traffic of vpc '{vpc.name}' itself",
+        )
+    vpns = sim.ix.vpns_by_gateway.get(vgw, [])
+    w.step(Forwarded(C.VPN_GATEWAY, vgw, Passage.OUT, str(pkt.dst)), gw.span if gw else None)
+    vpn = next((v for v in vpns if any(within(p, pkt.dst) for p in v.prefixes)), None)
+    if vpn is None:
+        carried = (
+            "; ".join(f"{v.name}: {', '.join(map(str, v.prefixes)) or 'nothing'}" for v in vpns)
+            or "no VPN connection"
+        )
+        w.fail(
+            Dropped(
+                DropCode.VPN_PREFIX_NOT_CARRIED,
+                Obstacle.NO_VPN_CARRIES,
+                C.VPN_GATEWAY,
+                vgw,
+                str(pkt.dst),
+                text=carried,
+            ),
+            DropCode.VPN_PREFIX_NOT_CARRIED,
+            f"no VPN connection of '{vgw}' carries a prefix holding {pkt.dst}",
+        )
+    return vpn_out(sim, w, vpn, pkt, dst)
+
+
+def from_tgw(sim: Context, w: Walk, out: m.TgwAttachment, az: str, pkt: Packet, dst: End) -> Packet:
+    """Out of a transit gateway into an attached VPN connection."""
+    return vpn_out(sim, w, sim.net.vpns[out.name], pkt, dst)
+
+
+def vpn_out(sim: Context, w: Walk, vpn: m.Vpn, pkt: Packet, dst: End) -> Packet:
+    """Over a VPN connection into its site, to the host holding the destination."""
+    w.hop(C.VPN, vpn.name)
+    prefix = next((p for p in vpn.prefixes if within(p, pkt.dst)), None)
+    if prefix is None:
+        w.fail(
+            Dropped(
+                DropCode.VPN_PREFIX_NOT_CARRIED,
+                Obstacle.NOT_CARRIED,
+                C.VPN,
+                vpn.name,
+                str(pkt.dst),
+                text=", ".join(map(str, vpn.prefixes)) or "none",
+            ),
+            DropCode.VPN_PREFIX_NOT_CARRIED,
+            f"vpn '{vpn.name}' does not carry a prefix holding {pkt.dst}",
+            vpn.span,
+        )
+    w.step(
+        Forwarded(C.VPN, vpn.name, Passage.OUT, str(prefix), routing=vpn.routing.value), vpn.span
+    )
+    site = sim.net.sites[vpn.site]
+    cgw = site.customer_gateways[vpn.customer_gateway]
+    w.hop(C.CUSTOMER_GATEWAY, cgw.name, site=site.name)
+    w.step(Forwarded(C.CUSTOMER_GATEWAY, cgw.name, Passage.INTO_SITE, site.name), cgw.span)
+    address = pkt.dst
+    if isinstance(address, PublicAddr) or not site.holds(address):
+        w.fail(
+            Dropped(w.no_route, Obstacle.NOT_IN_SITE, None, site.name, str(address), site.name),
+            w.no_route,
+            f"{address} is not in site '{site.name}'",
+        )
+    host = next((h for h in site.hosts.values() if h.ip == address), None)
+    w.hop(C.HOST, host.name if host else str(address), site=site.name)
+    w.step(Delivered(Arrival.SITE_HOST, str(address)))
+    return pkt
+
+
+def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: End) -> Packet:
+    """A site host sends: inside the site, or through the VPN that leads to the destination."""
+    w.hop(C.HOST, src.name, site=site.name)
+    address = pkt.dst
+    if not isinstance(address, PublicAddr) and site.holds(address):
+        w.step(Delivered(Arrival.IN_SITE, str(address), site.name))
+        host = next((h for h in site.hosts.values() if h.ip == address), None)
+        w.hop(C.HOST, host.name if host else str(address), site=site.name)
+        w.step(Delivered(Arrival.HOST, str(address)))
+        return pkt
+    w.step(Sent(site=site.name, to=str(address)))
+    chosen = _site_vpn(sim, sim.ix.vpns_by_site.get(site.name, []), address)
+    if chosen is None:
+        w.fail(
+            Dropped(w.no_route, Obstacle.NO_SITE_VPN, None, site.name, str(address), site.name),
+            w.no_route,
+            f"site '{site.name}' has no VPN connection that leads to {address}",
+        )
+    vpn, target_vpc = chosen
+    cgw = site.customer_gateways[vpn.customer_gateway]
+    w.hop(C.CUSTOMER_GATEWAY, cgw.name, site=site.name)
+    w.step(Forwarded(C.CUSTOMER_GATEWAY, cgw.name, Passage.INTO_VPN, vpn.name), cgw.span)
+    w.hop(C.VPN, vpn.name)
+    w.step(Forwarded(C.VPN, vpn.name, Passage.IN, vpn.gateway), vpn.span)
+    if vpn.gateway_kind is K.TRANSIT_GATEWAY:
+        gw = sim.net.transit_gateways[vpn.gateway]
+        return transit.tgw(sim, w, gw, vpn.name, "", pkt, dst)
+    assert target_vpc is not None
+    vpc = target_vpc
+    w.hop(C.VPN_GATEWAY, vpn.gateway, vpc.name, vpc.region)
+    assert not isinstance(address, PublicAddr)
+    into = vpcs.local_subnet(sim, vpc, address)
+    if into is None:
+        w.fail(
+            Dropped(
+                w.no_route, Obstacle.NOT_IN_VPC, C.VPN_GATEWAY, vpn.gateway, str(address), vpc.name
+            ),
+            w.no_route,
+            f"vpn gateway '{vpn.gateway}' delivers only to vpc '{vpc.name}'",
+        )
+    w.step(Forwarded(C.VPN_GATEWAY, vpn.gateway, Passage.IN, vpc.name))
+    return vpcs.enter_subnet(sim, w, vpc, into, pkt, dst, from_subnet=None)
+
+
+def _site_vpn(sim: Context, vpns: list[m.Vpn], address: Addr) -> tuple[m.Vpn, m.Vpc | None] | None:
+    """The VPN a site sends ``address`` into: one to a VPC holding it, else to a transit gateway."""
+    for vpn in sorted(vpns, key=lambda v: v.name):
+        if vpn.gateway_kind is K.VPN_GATEWAY:
+            vpc = sim.net.vpc_of_gateway(vpn.gateway)
+            if vpc is not None and not isinstance(address, PublicAddr) and vpc.holds(address):
+                return vpn, vpc
+    for vpn in sorted(vpns, key=lambda v: v.name):
+        if vpn.gateway_kind is K.TRANSIT_GATEWAY:
+            gw = sim.net.transit_gateways[vpn.gateway]
+            table = gw.route_table_of(vpn.name)
+            if table is not None and transit.tgw_lookup(table, address) is not None:
+                return vpn, None
+    # A site sends everything outside its CIDR into its VPNs (§2): with no route for it
+    # there, the transit gateway drops it (TGW_NO_ROUTE), not the site.
+    to_tgw = sorted((v for v in vpns if v.gateway_kind is K.TRANSIT_GATEWAY), key=lambda v: v.name)
+    return (to_tgw[0], None) if to_tgw else None
