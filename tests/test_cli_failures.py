@@ -197,3 +197,29 @@ def test_control_characters_in_file_names_are_escaped(
         _code, output = run(argv, capsys)
         assert "\x1b" not in output and "\x07" not in output, output
         assert "\\x1b" in output
+
+
+def test_a_control_character_in_a_title_is_drawn_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "t.nd"
+    file.write_text('title "a\x01b\x1bc"\n' + NETWORK)
+    assert run(["render", str(file), "-o", str(tmp_path / "t.svg")], capsys)[0] == cli.EXIT_OK
+    svg = (tmp_path / "t.svg").read_text("utf-8")
+    assert "\x01" not in svg and "a\\x01b\\x1bc" in svg
+    assert run(["docs", str(file), "-o", str(tmp_path / "d")], capsys)[0] == cli.EXIT_OK
+    assert "\x01" not in (tmp_path / "d" / "t.md").read_text("utf-8")
+
+
+def test_cost_text_escapes_price_file_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "p\x1b[31m.toml").write_text("nat_gateway_per_hour = 0.05\n")
+    file = tmp_path / "c.nd"
+    file.write_text(
+        'prices "p\x1b[31m.toml"\n'
+        + NETWORK.replace("instance db in a", "instance db in a\n    nat-gateway n in a")
+    )
+    code, output = run(["cost", str(file)], capsys)
+    assert code == cli.EXIT_OK, output
+    assert "\x1b" not in output and "p\\x1b[31m.toml" in output

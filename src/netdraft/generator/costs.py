@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from netdraft.diagnostics import printable
 from netdraft.generator.explain import summary
 from netdraft.sim.cost import Charge, CostReport, cents
 from netdraft.sim.prices import BUNDLED_NAME
@@ -68,7 +69,8 @@ def cost_text(report: CostReport) -> str:
     lines.append(f"prices used: {', '.join(origins) or 'bundled'}")
     if source:
         lines.append(f"bundled prices: {source}; read {report.prices.read_on}")
-    return "\n".join(lines) + "\n"
+    # Price files' names come from the network file: never a control character raw.
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _charge_json(c: Charge) -> dict[str, Any]:

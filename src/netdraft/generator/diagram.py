@@ -41,6 +41,7 @@ from pathlib import Path
 import diagrams
 from diagrams.aws import compute, database, general, integration, network, storage
 
+from netdraft.diagnostics import printable
 from netdraft.generator.errors import GRAPHVIZ_MISSING, GraphvizMissing, RenderError
 from netdraft.generator.view import (
     Cluster,
@@ -148,6 +149,7 @@ def _dot_id(value: str) -> str:
         return value
     if _PLAIN_ID.fullmatch(value) and value.lower() not in _KEYWORDS:
         return value
+    value = printable(value)  # the SVG is XML, which allows no control character
     if "\\" in value or '"' in value:
         value = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{value}"'
@@ -258,6 +260,8 @@ _HTML_SPECIAL = re.compile(r"[&<>\"']")
 
 
 def _text(value: str) -> str:
+    """Text for an HTML label: control characters as escapes (XML allows none), then escaped."""
+    value = printable(value)
     return html.escape(value, quote=True) if _HTML_SPECIAL.search(value) else value
 
 
