@@ -11,8 +11,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from netdraft.codes import Code, lookup
+from netdraft.codes import Code as Code  # re-exported: error() and warning() take it
 from netdraft.codes import Severity as Severity  # re-exported: it was defined here
+from netdraft.codes import lookup
 from netdraft.model.values import Span
 
 
