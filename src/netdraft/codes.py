@@ -98,7 +98,7 @@ DUPLICATE_NAME = Code(
 AMBIGUOUS_NAME = Code(
     "ambiguous-name",
     E,
-    "a bare name that several VPCs or sites use; write `vpc.name`",
+    "a bare name that several VPCs or sites use; write `vpc.name` or `site.name`",
     _S.COMPILE,
 )
 UNKNOWN_CODE = Code(
