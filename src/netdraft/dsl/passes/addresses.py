@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from netdraft import codes
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
-from netdraft.dsl.passes.resolve import Kind, resolve
+from netdraft.dsl.passes.resolve import RESOLVERS, Kind
 from netdraft.dsl.passes.scope import VpcScope
 from netdraft.dsl.validate import subnet_too_small
 from netdraft.model import network as m
@@ -99,12 +99,14 @@ def allocate(
 ) -> tuple[dict[str, m.Instance], dict[str, m.NatGateway], dict[str, m.VpcEndpoint]]:
     """The VPC's instances, NAT gateways and endpoints, with their addresses."""
     s = vpc
+    # The resolvers, found once: a VPC may hold a hundred thousand instances.
+    subnet_of, group_of = RESOLVERS[Kind.SUBNET], RESOLVERS[Kind.SECURITY_GROUP]
     alloc = Allocator(subnets)
     instances: dict[str, m.Instance] = {}
     # Written addresses are taken first, so that automatic ones never collide with them.
     pending: list[Pending] = []
     for decl in s.instances.values():
-        subnet_name = resolve(c, Kind.SUBNET, decl.subnet, vpc)
+        subnet_name = subnet_of(c, decl.subnet, vpc)
         opts = {o.keyword: o for o in literals.unique_options(c, decl.options)}
         if subnet_name is None or subnet_name not in subnets:
             continue
@@ -144,7 +146,7 @@ def allocate(
         if "sg" in opts:
             for ref in opts["sg"].values:
                 if isinstance(ref, st.Ref):
-                    g = resolve(c, Kind.SECURITY_GROUP, ref, vpc)
+                    g = group_of(c, ref, vpc)
                     if g is not None:
                         sgs.append(g)
         else:
@@ -167,7 +169,7 @@ def allocate(
         )
     nats: dict[str, m.NatGateway] = {}
     for name, ndecl in s.nats.items():
-        subnet_name = resolve(c, Kind.SUBNET, ndecl.subnet, vpc)
+        subnet_name = subnet_of(c, ndecl.subnet, vpc)
         if subnet_name is None or subnet_name not in subnets:
             continue
         nopts = {o.keyword: o for o in literals.unique_options(c, ndecl.options)}
@@ -268,7 +270,7 @@ def _endpoint(
     addresses: list[IPv4Address] = []
     azs: dict[str, str] = {}
     for ref in decl.targets:
-        sn = resolve(c, Kind.SUBNET, ref, vpc)
+        sn = RESOLVERS[Kind.SUBNET](c, ref, vpc)
         if sn is None or sn not in subnets:
             continue
         az = subnets[sn].az
@@ -284,7 +286,7 @@ def _endpoint(
         if ip is not None:
             names.append(sn)
             addresses.append(ip)
-    sgs = [g for ref in decl.groups if (g := resolve(c, Kind.SECURITY_GROUP, ref, vpc))]
+    sgs = [g for ref in decl.groups if (g := RESOLVERS[Kind.SECURITY_GROUP](c, ref, vpc))]
     if not decl.groups:
         sgs = [next(n for n, g in groups.items() if g.default)]
     return m.VpcEndpoint(
