@@ -146,7 +146,7 @@ def volume(c: Context, tok: st.Tok) -> Volume | None:
     except (
         InvalidOperation,
         KeyError,
-    ):  # pragma: no cover - the grammar admits only valid ones
+    ):  # the grammar admits only valid ones (tests/dsl/test_codes.py reads one directly)
         c.err(codes.BAD_VOLUME, f"'{tok.text}' is not a volume", tok.span)
         return None
 
