@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import enum
 import functools
 import heapq
 import itertools
@@ -12,12 +11,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from netdraft.codes import Code as Code  # re-exported: error() and warning() take it
+from netdraft.codes import Severity as Severity  # re-exported: it was defined here
+from netdraft.codes import lookup
 from netdraft.model.values import Span
-
-
-class Severity(enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +41,38 @@ class Diagnostic:
         return f"{where}: {self.severity.value}[{self.code}]: {clip(printable(self.message))}"
 
 
+def _checked(code: Code | str, severity: Severity) -> str:
+    """The name of a registered code of this severity; anything else is a bug, raised loudly.
+
+    A string is accepted while call sites move to the constants of :mod:`netdraft.codes`.
+    """
+    found = lookup(code) if isinstance(code, str) else code
+    if found.severity is not severity:
+        raise ValueError(f"diagnostic code {found.name!r} is a {found.severity.value}")
+    return found.name
+
+
 def error(
-    code: str, message: str, span: Span, label: str = "", notes: Sequence[str] = ()
+    code: Code | str, message: str, span: Span, label: str = "", notes: Sequence[str] = ()
 ) -> Diagnostic:
-    return Diagnostic(Severity.ERROR, code, message, span, label, tuple(notes))
+    """An error with a registered code (:mod:`netdraft.codes`).
+
+    Raises:
+        UnregisteredCode: ``code`` is a string that names no registered code.
+        ValueError: ``code`` is a warning's.
+    """
+    return Diagnostic(
+        Severity.ERROR, _checked(code, Severity.ERROR), message, span, label, tuple(notes)
+    )
 
 
 def warning(
-    code: str, message: str, span: Span, label: str = "", notes: Sequence[str] = ()
+    code: Code | str, message: str, span: Span, label: str = "", notes: Sequence[str] = ()
 ) -> Diagnostic:
-    return Diagnostic(Severity.WARNING, code, message, span, label, tuple(notes))
+    """A warning with a registered code (:mod:`netdraft.codes`); raises as :func:`error`."""
+    return Diagnostic(
+        Severity.WARNING, _checked(code, Severity.WARNING), message, span, label, tuple(notes)
+    )
 
 
 class NetdraftError(Exception):

@@ -63,7 +63,7 @@ def test_caret_is_under_the_parser_line(char: str) -> None:
 def test_a_character_that_moves_the_cursor_is_shown_as_one_column() -> None:
     text = "# \x1b[2J\x07 comment\nregion us-east-1 {\n  vpc main 10.0.0.0/16 { associate }\n}\n"
     span = Span("x.nd", 1, 3, 1, 4)
-    shown = render(error("x", "m", span), text).split("\n")[1]
+    shown = render(error("syntax", "m", span), text).split("\n")[1]
     assert "\x1b" not in shown and "\x07" not in shown
     assert len(shown) == len(" 1 | ") + len(text.split("\n")[0])
 
@@ -111,7 +111,7 @@ def test_a_syntax_error_on_a_10_mb_line_prints_little() -> None:
 
 def test_a_short_line_is_shown_whole() -> None:
     text = "x" * WINDOW + "\n"
-    out = render(error("c", "m", Span("x.nd", 1, 5, 1, 8)), text).split("\n")
+    out = render(error("syntax", "m", Span("x.nd", 1, 5, 1, 8)), text).split("\n")
     assert out[1] == " 1 | " + "x" * WINDOW
     assert out[2] == "   |     ^^^"
 
@@ -138,15 +138,15 @@ def test_diagnostics_of_a_file_are_capped_and_the_rest_counted() -> None:
 
 def test_warnings_are_counted_too() -> None:
     span = Span("x.nd", 1, 1, 1, 2)
-    found = [error("e", "m", span)] * 3 + [warning("w", "m", span)] * 2
+    found = [error("syntax", "m", span)] * 3 + [warning("vpc-cidr-quota", "m", span)] * 2
     out = list(iter_rendered(found, {}, limit=1))
     assert out[-1] == "and 2 more errors and 2 more warnings in x.nd"
-    one = list(iter_rendered([warning("w", "m", span)] * 2, {}, limit=1))
+    one = list(iter_rendered([warning("vpc-cidr-quota", "m", span)] * 2, {}, limit=1))
     assert one[-1] == "and 1 more warning in x.nd"
 
 
 def test_each_file_has_its_own_cap() -> None:
-    found = [error("e", "m", Span(f, 1, 1, 1, 2)) for f in ("b.nd", "a.nd") for _ in range(3)]
+    found = [error("syntax", "m", Span(f, 1, 1, 1, 2)) for f in ("b.nd", "a.nd") for _ in range(3)]
     out = list(iter_rendered(found, {}, limit=2))
     heads = [line.split(":")[0] for line in out]
     assert heads == [

@@ -15,6 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
+from netdraft import codes
 from netdraft.diagnostics import Diagnostic, clip, end_position, error
 from netdraft.dsl import syntax as st
 from netdraft.model.values import Span
@@ -460,7 +461,7 @@ def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
     if line is None or line < 1:
         line, column = _end_position(text)
     span = Span(path, line, column, line, column + width)
-    return error("syntax", message, span, label)
+    return error(codes.SYNTAX, message, span, label)
 
 
 def _end_position(text: str) -> tuple[int, int]:

@@ -6,6 +6,7 @@ import bisect
 from collections.abc import Callable, Iterator
 from ipaddress import IPv4Network, IPv6Network
 
+from netdraft import codes
 from netdraft.diagnostics import Diagnostic, error, warning
 from netdraft.model import network as m
 from netdraft.model.values import Span, subnet_of
@@ -28,21 +29,21 @@ def vpc_cidrs(net: m.Network) -> Iterator[Diagnostic]:
         for cidr in vpc.cidrs:
             if not low <= cidr.prefixlen <= high:
                 yield error(
-                    "vpc-cidr-size",
+                    codes.VPC_CIDR_SIZE,
                     f"vpc '{vpc.name}' CIDR {cidr} is a /{cidr.prefixlen}: AWS allows /{low} to /{high}",
                     _cidr_span(vpc, str(cidr)),
                     f"a /{cidr.prefixlen} is {'too large' if cidr.prefixlen < low else 'too small'}",
                 )
         if vpc.ipv6 is not None and vpc.ipv6.prefixlen != VPC_IPV6_PREFIX:
             yield error(
-                "vpc-cidr-size",
+                codes.VPC_CIDR_SIZE,
                 f"vpc '{vpc.name}' IPv6 CIDR {vpc.ipv6} is not a /{VPC_IPV6_PREFIX}",
                 vpc.span,
                 f"AWS gives a VPC a /{VPC_IPV6_PREFIX}",
             )
         if len(vpc.cidrs) > VPC_CIDR_QUOTA:
             yield warning(
-                "vpc-cidr-quota",
+                codes.VPC_CIDR_QUOTA,
                 f"vpc '{vpc.name}' has {len(vpc.cidrs)} IPv4 CIDRs; the default quota is {VPC_CIDR_QUOTA}",
                 vpc.span,
                 "ask AWS for a quota increase before deploying",
@@ -51,7 +52,7 @@ def vpc_cidrs(net: m.Network) -> Iterator[Diagnostic]:
             for b in vpc.cidrs[i + 1 :]:
                 if a.overlaps(b):
                     yield error(
-                        "vpc-cidr-overlap",
+                        codes.VPC_CIDR_OVERLAP,
                         f"vpc '{vpc.name}' CIDRs {a} and {b} overlap",
                         _cidr_span(vpc, str(b)),
                     )
@@ -65,7 +66,7 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
         for s in vpc.subnets.values():
             if not low <= s.cidr.prefixlen <= high:
                 yield error(
-                    "subnet-cidr-size",
+                    codes.SUBNET_CIDR_SIZE,
                     f"subnet '{s.name}' CIDR {s.cidr} is a /{s.cidr.prefixlen}: AWS allows /{low} to /{high}",
                     _subnet_span(s),
                     f"use a /{high} or larger"
@@ -74,7 +75,7 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
                 )
             if vpc.cidrs and not any(s.cidr.subnet_of(c) for c in vpc.cidrs):
                 yield error(
-                    "subnet-outside-vpc",
+                    codes.SUBNET_OUTSIDE_VPC,
                     f"subnet '{s.name}' CIDR {s.cidr} is not inside vpc '{vpc.name}'",
                     _subnet_span(s),
                     "vpc CIDRs: " + ", ".join(map(str, vpc.cidrs)),
@@ -82,7 +83,7 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
             if s.ipv6 is not None:
                 if s.ipv6.prefixlen != SUBNET_IPV6_PREFIX:
                     yield error(
-                        "subnet-cidr-size",
+                        codes.SUBNET_CIDR_SIZE,
                         f"subnet '{s.name}' IPv6 CIDR {s.ipv6} is not a /64",
                         s.span,
                         "AWS subnets take a /64",
@@ -94,7 +95,7 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
                         else f"vpc '{vpc.name}', which has no IPv6 CIDR"
                     )
                     yield error(
-                        "subnet-outside-vpc",
+                        codes.SUBNET_OUTSIDE_VPC,
                         f"subnet '{s.name}' IPv6 CIDR {s.ipv6} is not inside {where}",
                         s.span,
                     )
@@ -105,7 +106,7 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
             if found is not None:
                 other = seen[found]
                 yield error(
-                    "subnet-overlap",
+                    codes.SUBNET_OVERLAP,
                     f"subnet '{s.name}' ({s.cidr}) overlaps subnet '{other.name}' ({other.cidr})",
                     _subnet_span(s),
                     f"'{other.name}' is on line {other.span.line}",
@@ -116,7 +117,7 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
             seen.append(s)
             if not s.az.startswith(vpc.region):
                 yield error(
-                    "subnet-az",
+                    codes.SUBNET_AZ,
                     f"availability zone '{s.az}' is not in region {vpc.region}",
                     s.span,
                     f"e.g. {vpc.region}a",
@@ -153,9 +154,35 @@ class _Overlaps:
         return min(found, default=None)
 
 
-def attachment_capacity(net: m.Network) -> Iterator[Diagnostic]:
-    """``subnet-too-small`` counting transit gateway attachments too: each takes an address
-    in every subnet it is attached with (the compiler counts the other interfaces)."""
+def subnet_too_small(subnet: m.Subnet, interfaces: int, attachments: int = 0) -> Diagnostic:
+    """The ``subnet-too-small`` diagnostic: ``interfaces`` network interfaces (``attachments``
+    of them for transit gateway attachments) in a subnet with fewer usable addresses."""
+    usable = max(0, subnet.usable)
+    message = f"subnet '{subnet.name}' ({subnet.cidr}) has {usable} usable addresses for {interfaces} network interfaces"
+    if attachments:
+        return error(
+            codes.SUBNET_TOO_SMALL,
+            f"{message}, {attachments} of them for transit gateway attachments",
+            _subnet_span(subnet),
+            "a transit gateway attachment takes one address in each of its subnets",
+        )
+    return error(
+        codes.SUBNET_TOO_SMALL,
+        message,
+        _subnet_span(subnet),
+        f"a /{subnet.cidr.prefixlen} holds {subnet.cidr.num_addresses} addresses, 5 of them reserved",
+    )
+
+
+def subnet_capacity(net: m.Network) -> Iterator[Diagnostic]:
+    """``subnet-too-small`` counting every network interface of the model: instances, NAT
+    gateways, interface endpoints and transit gateway attachments (one in each of their
+    subnets).
+
+    An interface the address allocator found no room for is not in the model: the
+    compiler reports that subnet with :func:`subnet_too_small` as it runs out; this rule
+    reports the subnets that the attachments, which take no address in the model, fill.
+    """
     attached: dict[tuple[str, str], int] = {}
     for tgw in net.transit_gateways.values():
         for att in tgw.attachments.values():
@@ -173,12 +200,7 @@ def attachment_capacity(net: m.Network) -> Iterator[Diagnostic]:
             if e.kind is m.EndpointKind.INTERFACE and name in e.subnets
         )
         if others <= s.usable < others + tgws:  # else already reported, or room enough
-            yield error(
-                "subnet-too-small",
-                f"subnet '{name}' ({s.cidr}) has {max(0, s.usable)} usable addresses for {others + tgws} network interfaces, {tgws} of them for transit gateway attachments",
-                _subnet_span(s),
-                "a transit gateway attachment takes one address in each of its subnets",
-            )
+            yield subnet_too_small(s, others + tgws, tgws)
 
 
 def routes(net: m.Network) -> Iterator[Diagnostic]:
@@ -197,7 +219,7 @@ def routes(net: m.Network) -> Iterator[Diagnostic]:
                 inside = next((c for c in own if subnet_of(dest, c)), None)
                 if inside is not None:
                     yield error(
-                        "route-too-specific",
+                        codes.ROUTE_TOO_SPECIFIC,
                         f"route to {dest} is inside vpc '{vpc.name}' CIDR {inside}, which the local route serves",
                         route.span,
                         "only an instance or a network interface can take traffic for the VPC's own addresses",
@@ -212,7 +234,7 @@ def nat_gateways(net: m.Network) -> Iterator[Diagnostic]:
             table = vpc.route_tables[vpc.subnets[nat.subnet].route_table]
             if not any(r.target.kind is m.TargetKind.INTERNET_GATEWAY for r in table.routes):
                 yield warning(
-                    "nat-no-internet",
+                    codes.NAT_NO_INTERNET,
                     f"public NAT gateway '{nat.name}' is in subnet '{nat.subnet}', whose route table '{table.name}' has no route to an internet gateway",
                     nat.span,
                     "put it in a public subnet, or make it 'private'",
@@ -228,7 +250,7 @@ def peerings(net: m.Network) -> Iterator[Diagnostic]:
             )
             if clash is not None:
                 yield error(
-                    "peering-overlap",
+                    codes.PEERING_OVERLAP,
                     f"peering '{p.name}' joins vpc '{a.name}' ({x}) and vpc '{b.name}' ({clash}), whose CIDRs overlap",
                     p.span,
                     "AWS refuses to peer VPCs with overlapping CIDRs",
@@ -253,7 +275,7 @@ def group_references(net: m.Network) -> Iterator[Diagnostic]:
                 other = net.vpcs[peer.vpc]
                 if other.region != vpc.region:
                     yield error(
-                        "sg-reference",
+                        codes.SG_REFERENCE,
                         f"security group '{group.name}' of vpc '{vpc.name}' ({vpc.region}) names group '{peer.vpc}.{peer.group}' of a VPC in {other.region}",
                         rule.span,
                         f"AWS cannot reference a group in another region: use the CIDR of vpc '{peer.vpc}'",
@@ -262,7 +284,7 @@ def group_references(net: m.Network) -> Iterator[Diagnostic]:
                     {vpc.name, peer.vpc} <= names for names in attached
                 ):
                     yield error(
-                        "sg-reference",
+                        codes.SG_REFERENCE,
                         f"security group '{group.name}' of vpc '{vpc.name}' names group '{peer.vpc}.{peer.group}', but no peering or transit gateway joins the two VPCs",
                         rule.span,
                         f"peer vpc '{vpc.name}' with vpc '{peer.vpc}', or use a CIDR",
@@ -280,13 +302,13 @@ def acl_rules(net: m.Network) -> Iterator[Diagnostic]:
                 for rule in sorted(rules, key=lambda r: (r.span.line, r.span.column)):
                     if not low <= rule.number <= high:
                         yield error(
-                            "acl-rule-number",
+                            codes.ACL_RULE_NUMBER,
                             f"rule number {rule.number} is outside {low}..{high}",
                             rule.span,
                         )
                     elif rule.number in seen:
                         yield error(
-                            "acl-rule-number",
+                            codes.ACL_RULE_NUMBER,
                             f"{direction} rule {rule.number} of network ACL '{acl.name}' is repeated",
                             rule.span,
                             f"first on line {seen[rule.number].span.line}; rule numbers are unique per direction",
@@ -298,7 +320,7 @@ def acl_rules(net: m.Network) -> Iterator[Diagnostic]:
 RULES: tuple[Rule, ...] = (
     vpc_cidrs,
     subnets,
-    attachment_capacity,
+    subnet_capacity,
     routes,
     nat_gateways,
     peerings,

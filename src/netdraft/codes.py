@@ -1,0 +1,270 @@
+"""Every diagnostic code netdraft reports, with its severity and what it means (LANGUAGE.md §6).
+
+One registry, as mypy's ``errorcodes.py``: a code is declared once here, as a constant,
+and used by that constant (``error(codes.UNKNOWN_NAME, ...)``). The table of codes in
+``docs/language.md`` is generated from :data:`REGISTRY` (``scripts/gen-codes-table.py``),
+and a test makes sure that every code has a case that triggers it.
+
+These are the codes of *diagnostics* (problems in a file); the explanation codes of a
+verdict (``sg-ingress-deny`` and the others) are :class:`netdraft.model.codes.DropCode`.
+
+This module is a leaf: it imports nothing of netdraft's, so that every layer may use it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Stage(enum.Enum):
+    """Which step of netdraft finds the problem (the column "found by" of the docs table)."""
+
+    PARSE = "parse"
+    COMPILE = "compile"
+    VALIDATE = "validate"
+    CHECK = "check"  # running the flows and expectations (`netdraft check`)
+    PRICES = "prices"  # reading price files
+    QUERY = "query"  # reading a query of `netdraft path`
+    READ = "read"  # reading a file
+    PLUGIN = "plugin"  # the MkDocs plugin's fences
+
+
+#: Every code, by name, in declaration order (the order of the docs table).
+REGISTRY: dict[str, Code] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One diagnostic code: its stable name, its severity and a one-line description.
+
+    Creating a code registers it; a name is registered once.
+    """
+
+    name: str
+    severity: Severity
+    description: str
+    stage: Stage
+
+    def __post_init__(self) -> None:
+        if self.name in REGISTRY:
+            raise ValueError(f"diagnostic code {self.name!r} is registered twice")
+        REGISTRY[self.name] = self
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnregisteredCode(LookupError):
+    """A diagnostic was made with a code that is not in :data:`REGISTRY` (a bug in netdraft)."""
+
+
+def lookup(name: str) -> Code:
+    """The registered code of that name.
+
+    Raises:
+        UnregisteredCode: no code has that name.
+    """
+    code = REGISTRY.get(name)
+    if code is None:
+        raise UnregisteredCode(f"diagnostic code {name!r} is not registered in netdraft.codes")
+    return code
+
+
+E, W = Severity.ERROR, Severity.WARNING
+_S = Stage
+
+# ---- reading the text ------------------------------------------------------------------------
+
+ENCODING = Code("encoding", E, "a file is not UTF-8", _S.READ)
+SYNTAX = Code("syntax", E, "the text does not parse; the message says what was expected", _S.PARSE)
+
+# ---- names -----------------------------------------------------------------------------------
+
+UNKNOWN_NAME = Code(
+    "unknown-name", E, "a name refers to nothing; the closest name is suggested", _S.COMPILE
+)
+DUPLICATE_NAME = Code(
+    "duplicate-name",
+    E,
+    "two things of one kind share a name in one scope (reported at the second)",
+    _S.COMPILE,
+)
+AMBIGUOUS_NAME = Code(
+    "ambiguous-name",
+    E,
+    "a bare name that several VPCs or sites use; write `vpc.name` or `site.name`",
+    _S.COMPILE,
+)
+UNKNOWN_CODE = Code(
+    "unknown-code", E, "`because` names no explanation code of a verdict", _S.COMPILE
+)
+
+# ---- literals --------------------------------------------------------------------------------
+
+BAD_CIDR = Code(
+    "bad-cidr", E, "a CIDR is malformed, has host bits set, or is of the wrong family", _S.COMPILE
+)
+BAD_ADDRESS = Code(
+    "bad-address", E, "an IP address is malformed or of the wrong family", _S.COMPILE
+)
+BAD_PORT = Code(
+    "bad-port",
+    E,
+    "a port outside 0-65535, a port on a protocol without ports, or a missing or ranged"
+    " destination port",
+    _S.COMPILE,
+)
+BAD_VOLUME = Code("bad-volume", E, "a flow's volume cannot be read", _S.COMPILE)
+BAD_OPTION = Code(
+    "bad-option",
+    E,
+    "an option is given twice, or an instance has both a public IP and an Elastic IP",
+    _S.COMPILE,
+)
+BAD_EXPECT = Code(
+    "bad-expect", E, "an `expect … allow` line gives a `because` (a reason for a deny)", _S.COMPILE
+)
+BAD_QUERY = Code("bad-query", E, "the endpoints of `netdraft path` cannot be read", _S.QUERY)
+
+# ---- one of a kind ---------------------------------------------------------------------------
+
+SECOND_IGW = Code("second-igw", E, "a VPC has more than one internet gateway", _S.COMPILE)
+SECOND_GATEWAY = Code(
+    "second-gateway",
+    E,
+    "a VPC has more than one egress-only gateway or VPN gateway",
+    _S.COMPILE,
+)
+DUPLICATE_MAIN = Code("duplicate-main", E, "a VPC has two main route tables", _S.COMPILE)
+DUPLICATE_ASSOCIATION = Code(
+    "duplicate-association",
+    E,
+    "a subnet or attachment is associated with a second route table or network ACL",
+    _S.COMPILE,
+)
+
+# ---- addresses -------------------------------------------------------------------------------
+
+DUPLICATE_ADDRESS = Code(
+    "duplicate-address", E, "two network interfaces of one subnet are given one address", _S.COMPILE
+)
+IP_OUTSIDE_SUBNET = Code(
+    "ip-outside-subnet",
+    E,
+    "an address is not in its subnet (or a host's not in its site)",
+    _S.COMPILE,
+)
+RESERVED_ADDRESS = Code(
+    "reserved-address", E, "an instance address is one of the five AWS reserves", _S.COMPILE
+)
+SUBNET_TOO_SMALL = Code(
+    "subnet-too-small",
+    E,
+    "a subnet has more network interfaces than usable addresses",
+    _S.VALIDATE,
+)
+
+# ---- routes ----------------------------------------------------------------------------------
+
+ROUTE_DUPLICATE = Code(
+    "route-duplicate", E, "two written routes with one destination in one table", _S.COMPILE
+)
+ROUTE_TARGET = Code(
+    "route-target",
+    E,
+    "a route's target cannot take it (another VPC's gateway, an unattached transit gateway,"
+    " the wrong address family)",
+    _S.COMPILE,
+)
+ROUTE_TOO_SPECIFIC = Code(
+    "route-too-specific",
+    E,
+    "a route inside the VPC's own CIDRs targets neither an instance nor an interface",
+    _S.VALIDATE,
+)
+
+# ---- connections -----------------------------------------------------------------------------
+
+PEERING_SELF = Code("peering-self", E, "a peering connects a VPC to itself", _S.COMPILE)
+PEERING_OVERLAP = Code("peering-overlap", E, "peered VPCs have overlapping CIDRs", _S.VALIDATE)
+TGW_REGION = Code("tgw-region", E, "a transit gateway attaches a VPC of another region", _S.COMPILE)
+TGW_ATTACHMENT_AZ = Code(
+    "tgw-attachment-az",
+    E,
+    "a transit gateway attachment has two subnets in one availability zone",
+    _S.COMPILE,
+)
+ENDPOINT_SERVICE = Code(
+    "endpoint-service", E, "a gateway endpoint for a service that has none", _S.COMPILE
+)
+ENDPOINT_AZ = Code(
+    "endpoint-az", E, "an interface endpoint has two subnets in one availability zone", _S.COMPILE
+)
+
+# ---- the network's shape ---------------------------------------------------------------------
+
+VPC_CIDR_SIZE = Code(
+    "vpc-cidr-size", E, "a VPC CIDR is not between /16 and /28 (or its IPv6 not a /56)", _S.VALIDATE
+)
+VPC_CIDR_QUOTA = Code("vpc-cidr-quota", W, "a VPC has more than five IPv4 CIDRs", _S.VALIDATE)
+VPC_CIDR_OVERLAP = Code("vpc-cidr-overlap", E, "two CIDRs of one VPC overlap", _S.VALIDATE)
+SUBNET_CIDR_SIZE = Code(
+    "subnet-cidr-size",
+    E,
+    "a subnet CIDR is not /16 to /28, or its IPv6 CIDR not a /64",
+    _S.VALIDATE,
+)
+SUBNET_OUTSIDE_VPC = Code(
+    "subnet-outside-vpc", E, "a subnet CIDR is not inside its VPC's CIDRs", _S.VALIDATE
+)
+SUBNET_OVERLAP = Code("subnet-overlap", E, "two subnets of one VPC overlap", _S.VALIDATE)
+SUBNET_AZ = Code(
+    "subnet-az", E, "a subnet's availability zone is not in its VPC's region", _S.VALIDATE
+)
+NAT_NO_INTERNET = Code(
+    "nat-no-internet",
+    W,
+    "a public NAT gateway's subnet does not route to an internet gateway",
+    _S.VALIDATE,
+)
+SG_REFERENCE = Code(
+    "sg-reference",
+    E,
+    "a security group rule names a group of a VPC in another region, or of one neither"
+    " peered nor on a shared transit gateway",
+    _S.VALIDATE,
+)
+ACL_RULE_NUMBER = Code(
+    "acl-rule-number",
+    E,
+    "an ACL rule number is outside 1..32766 or repeated in one direction",
+    _S.VALIDATE,
+)
+
+# ---- running the file ------------------------------------------------------------------------
+
+EXPECT_FAILED = Code("expect-failed", E, "an `expect` line does not hold", _S.CHECK)
+FLOW_DENIED = Code("flow-denied", W, "a flow's path is denied", _S.CHECK)
+PRICE_FILE = Code(
+    "price-file",
+    E,
+    "a price file cannot be read or has a mistake ([Costs](costs.md))",
+    _S.PRICES,
+)
+
+# ---- the MkDocs plugin -----------------------------------------------------------------------
+
+FENCE_OPTION = Code(
+    "fence-option", E, "a `netdraft` fence has an unknown or wrong option", _S.PLUGIN
+)
+FILE_NOT_FOUND = Code(
+    "file-not-found", E, "a fence's `src` file does not exist or is not a file", _S.PLUGIN
+)
+
+del E, W, _S

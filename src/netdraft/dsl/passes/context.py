@@ -1,0 +1,45 @@
+"""What one compilation shares between its passes: the symbol tables, the diagnostics, the hints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from netdraft import codes
+from netdraft.diagnostics import Code, Diagnostic, Hints, error
+from netdraft.dsl import syntax as st
+from netdraft.dsl.passes.scope import FileScope
+from netdraft.model import network as m
+from netdraft.model.values import Span
+
+
+@dataclass
+class Context:
+    """One compilation of one file; every pass reports into it instead of stopping."""
+
+    source: st.SourceFile
+    scope: FileScope = field(default_factory=FileScope)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    hints: Hints = field(default_factory=Hints)
+    #: The parts built so far, which later parts refer to.
+    built_vpcs: dict[str, m.Vpc] = field(default_factory=dict)
+    built_sites: dict[str, m.Site] = field(default_factory=dict)
+    built_vpns: dict[str, m.Vpn] = field(default_factory=dict)
+    #: Each VPC's security group names as references see them (found once, by the resolver).
+    group_names: dict[str, dict[str, object]] = field(default_factory=dict)
+    #: The network, once its parts are built.
+    network: m.Network | None = None
+    #: What an expectation's ``via`` may name, found once.
+    components: set[str] | None = None
+
+    def err(self, code: Code, message: str, span: Span, label: str = "") -> None:
+        self.diagnostics.append(error(code, message, span, label))
+
+    def unknown(
+        self, kind: str, ref: st.Ref | st.Tok, candidates: Iterable[str], where: str = ""
+    ) -> None:
+        """``unknown-name``, with the closest candidate as the hint."""
+        name = ref.name if isinstance(ref, st.Ref) else ref.text
+        hint = self.hints(name, candidates)
+        label = f"did you mean '{hint}'?" if hint else f"no {kind} has this name"
+        self.err(codes.UNKNOWN_NAME, f"no {kind} named '{name}'{where}", ref.span, label)

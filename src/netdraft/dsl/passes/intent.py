@@ -1,0 +1,100 @@
+"""What the file means the network to do: flows, and expectations of paths and costs.
+
+They name places of the built network (instances, hosts, addresses, services), so they
+are resolved last, against the model, by :class:`~.resolve.PlaceResolver`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from netdraft import codes
+from netdraft.diagnostics import Diagnostic, did_you_mean
+from netdraft.dsl import syntax as st
+from netdraft.dsl.passes import literals
+from netdraft.dsl.passes.resolve import PlaceResolver, component_names, not_crossed
+from netdraft.model import network as m
+from netdraft.model.codes import DropCode
+
+if TYPE_CHECKING:
+    from netdraft.dsl.passes.context import Context
+
+
+def place(c: Context, written: st.Place, places: PlaceResolver) -> m.Place | None:
+    result = places.resolve(written)
+    if isinstance(result, Diagnostic):
+        c.diagnostics.append(result)
+        return None
+    return result
+
+
+def build_flow(c: Context, decl: st.FlowDecl, places: PlaceResolver) -> m.Flow | None:
+    src, dst = place(c, decl.source, places), place(c, decl.destination, places)
+    proto, port = literals.single_port(c, decl.protocol)
+    volume = literals.volume(c, decl.volume)
+    ret = literals.volume(c, decl.return_volume) if decl.return_volume else None
+    if src is None or dst is None or volume is None:
+        return None
+    return m.Flow(decl.name.text, src, dst, proto, port, volume, ret, decl.span)
+
+
+def build_expectation(
+    c: Context,
+    decl: st.ExpectPathDecl | st.ExpectCostDecl,
+    places: PlaceResolver,
+    network: m.Network,
+) -> m.Expectation | None:
+    if isinstance(decl, st.ExpectCostDecl):
+        subject = decl.subject.text
+        flows = c.scope.flows
+        if subject != "total" and subject not in flows:
+            c.unknown("flow", decl.subject, itertools.chain(flows, ["total"]))
+            return None
+        return m.CostExpectation(
+            None if subject == "total" else subject,
+            m.CostOperator(decl.operator.text),
+            Decimal(decl.amount.text),
+            decl.span,
+        )
+    src, dst = place(c, decl.source, places), place(c, decl.destination, places)
+    proto, port = literals.single_port(c, decl.protocol)
+    because = None
+    if decl.because is not None:
+        known = [code.value for code in DropCode]
+        if decl.because.text not in known:
+            hint = did_you_mean(decl.because.text, known)
+            c.err(
+                codes.UNKNOWN_CODE,
+                f"'{decl.because.text}' is not an explanation code",
+                decl.because.span,
+                f"did you mean '{hint}'?" if hint else "see LANGUAGE.md §4 for the codes",
+            )
+        because = decl.because.text
+    via = None
+    if decl.via is not None:
+        if c.components is None:
+            c.components = component_names(network)
+        names = c.components
+        kind = not_crossed(network, decl.via.name)
+        if decl.via.name not in names and kind:
+            c.err(
+                codes.UNKNOWN_NAME,
+                f"'{decl.via.name}' is a {kind}: 'via' names something a packet passes through",
+                decl.via.span,
+                "a gateway, NAT, peering, transit gateway, VPN, endpoint, instance or subnet",
+            )
+        elif decl.via.name not in names:
+            c.unknown("component", decl.via, names)
+        via = decl.via.name
+    verdict = m.Verdict(decl.verdict.text)
+    if verdict is m.Verdict.ALLOW and because is not None:
+        c.err(
+            codes.BAD_EXPECT,
+            "'because' names why a path is denied; this one expects allow",
+            decl.because.span if decl.because else decl.span,
+        )
+    if src is None or dst is None:
+        return None
+    return m.PathExpectation(src, dst, proto, port, verdict, via, because, decl.span)

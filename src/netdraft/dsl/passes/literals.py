@@ -1,0 +1,176 @@
+"""Reading literals: CIDRs, addresses, protocols and ports, volumes and numbers.
+
+Each reader returns the value, or ``None`` after reporting why the text is not one
+(``bad-cidr``, ``bad-address``, ``bad-port``, ``bad-volume``), quoting the input and
+the rule it breaks as :mod:`ipaddress` does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from decimal import InvalidOperation
+from ipaddress import IPv4Address, IPv4Network, IPv6Network
+from typing import TYPE_CHECKING
+
+from netdraft import codes
+from netdraft.diagnostics import clip
+from netdraft.dsl import syntax as st
+from netdraft.model.values import IPAddress, IPNetwork, PortRange, Protocol, Volume, parse_volume
+
+if TYPE_CHECKING:
+    from netdraft.dsl.passes.context import Context
+
+#: The most digits a number is read with: the language's numbers (ports, ACL rule numbers)
+#: have at most five, and ``int`` refuses more than 4,300 (CPython's digit limit).
+MAX_DIGITS = 9
+
+
+def number_value(text: str) -> int | None:
+    """A number as the grammar writes it (ASCII digits), or ``None`` when it has more than
+    :data:`MAX_DIGITS` significant digits: too large for any value the language takes, and
+    never converted, however long."""
+    digits = text.lstrip("0") or "0"
+    if len(digits) > MAX_DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    return int(digits)
+
+
+def net(c: Context, tok: st.Tok) -> IPNetwork | None:
+    """A CIDR of either family, without host bits."""
+    try:
+        return ipaddress.ip_network(tok.text, strict=True)
+    except ValueError as exc:
+        try:
+            ipaddress.ip_network(tok.text, strict=False)
+        except ValueError:
+            c.err(codes.BAD_CIDR, f"'{tok.text}' is not a valid CIDR: {exc}", tok.span)
+        else:
+            fixed = ipaddress.ip_network(tok.text, strict=False)
+            c.err(
+                codes.BAD_CIDR,
+                f"'{tok.text}' has host bits set",
+                tok.span,
+                f"did you mean '{fixed}'?",
+            )
+        return None
+
+
+def net4(c: Context, tok: st.Tok) -> IPv4Network | None:
+    found = net(c, tok)
+    if found is not None and not isinstance(found, IPv4Network):
+        c.err(codes.BAD_CIDR, f"'{tok.text}' is an IPv6 CIDR where IPv4 is needed", tok.span)
+        return None
+    return found
+
+
+def net6(c: Context, tok: st.Tok) -> IPv6Network | None:
+    found = net(c, tok)
+    if found is not None and not isinstance(found, IPv6Network):
+        c.err(codes.BAD_CIDR, f"'{tok.text}' is an IPv4 CIDR where IPv6 is needed", tok.span)
+        return None
+    return found
+
+
+def addr(c: Context, tok: st.Tok) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(tok.text)
+    except ValueError:
+        c.err(codes.BAD_ADDRESS, f"'{tok.text}' is not a valid IP address", tok.span)
+        return None
+
+
+def addr4(c: Context, tok: st.Tok) -> IPv4Address | None:
+    address = addr(c, tok)
+    if address is not None and not isinstance(address, IPv4Address):
+        c.err(codes.BAD_ADDRESS, f"'{tok.text}' is not an IPv4 address", tok.span)
+        return None
+    return address
+
+
+def is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def protocol(c: Context, spec: st.ProtoSpec) -> tuple[Protocol, PortRange | None]:
+    """A protocol and its ports (``None``: every port, or a protocol without ports)."""
+    proto = Protocol(spec.protocol.text)
+    if spec.port is None:
+        return proto, None
+    if not proto.has_ports:
+        c.err(
+            codes.BAD_PORT,
+            f"{proto.value} has no ports",
+            spec.port.span,
+            "write ports only with tcp or udp",
+        )
+        return proto, None
+    low_text, _, high_text = spec.port.text.partition("-")
+    low, high = number_value(low_text), number_value(high_text or low_text)
+    if low is None or high is None or not (0 <= low <= high <= 65535):
+        c.err(
+            codes.BAD_PORT,
+            f"'{clip(spec.port.text, 24)}' is not a port or range in 0-65535",
+            spec.port.span,
+        )
+        return proto, None
+    return proto, PortRange(low, high)
+
+
+def single_port(c: Context, spec: st.ProtoSpec) -> tuple[Protocol, int | None]:
+    """A connection's protocol and its one destination port."""
+    proto, ports = protocol(c, spec)
+    if proto.has_ports and spec.port is None:
+        c.err(
+            codes.BAD_PORT,
+            f"a {proto.value} connection needs a destination port",
+            spec.span,
+            f"e.g. '{proto.value} 443'",
+        )
+    if ports is not None and ports.low != ports.high:
+        c.err(
+            codes.BAD_PORT,
+            "a connection has one destination port, not a range",
+            spec.port.span if spec.port else spec.span,
+        )
+    return proto, ports.low if ports else None
+
+
+def volume(c: Context, tok: st.Tok) -> Volume | None:
+    try:
+        return parse_volume(tok.text)
+    except (
+        InvalidOperation,
+        KeyError,
+    ):  # the grammar admits only valid ones (tests/dsl/test_codes.py reads one directly)
+        c.err(codes.BAD_VOLUME, f"'{tok.text}' is not a volume", tok.span)
+        return None
+
+
+def unique_options(c: Context, options: Iterable[st.Option]) -> list[st.Option]:
+    """The options of a statement, each once: a repeated one is a ``bad-option``."""
+    seen: dict[str, st.Option] = {}
+    for opt in options:
+        if opt.keyword in seen:
+            c.err(
+                codes.BAD_OPTION,
+                f"'{opt.keyword}' is given twice",
+                opt.span,
+                f"first on column {seen[opt.keyword].span.column}",
+            )
+            continue
+        seen[opt.keyword] = opt
+    return list(seen.values())
+
+
+def tok(value: st.Tok | st.Ref) -> st.Tok:
+    """An option's value as one word."""
+    return value if isinstance(value, st.Tok) else value.parts[-1]
+
+
+def unquote(text: str) -> str:
+    return text[1:-1].replace('\\"', '"').replace("\\\\", "\\")

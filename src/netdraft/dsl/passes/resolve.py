@@ -1,0 +1,367 @@
+"""Name resolution: one resolver per kind of reference, in a table (textX's scope providers).
+
+A reference names a declaration of one kind, looked for in one scope:
+
+========================  ==========================================  ======================
+reference                 names                                       looked for in
+========================  ==========================================  ======================
+``peering a <-> b``,      a VPC                                       the file
+``attach VPC``
+``in SUBNET``,            a subnet                                    the reference's VPC
+``associate``, ``subnets``
+``endpoint ... via RT``   a route table                               the reference's VPC
+``sg GROUP``              a security group (the default one too)      the reference's VPC
+``attach vpn NAME``       a VPN                                       the file
+``vpn ... to CGW``        a customer gateway                          every site
+``propagate VGW``         the VPN gateway                             the reference's VPC
+``route ... via NAME``    a route target: :func:`route_target`        the VPC and the file
+``from/to VPC.GROUP``     a security group peer: :func:`sg_peer`      any VPC
+``flow``, ``expect``      a place: :class:`PlaceResolver`             the built network
+``via NAME``              a component: :func:`component_names`        the built network
+========================  ==========================================  ======================
+
+Each resolver returns the name it found, or ``None`` after reporting ``unknown-name``
+with the closest candidate as the hint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import ipaddress
+import itertools
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from netdraft import codes
+from netdraft.diagnostics import Diagnostic, Hints, error
+from netdraft.dsl import syntax as st
+from netdraft.dsl.passes import defaults, literals
+from netdraft.dsl.passes.scope import VpcScope
+from netdraft.model import network as m
+from netdraft.model.codes import AWS_SERVICES
+from netdraft.model.values import IPAddress
+
+if TYPE_CHECKING:
+    from netdraft.dsl.passes.context import Context
+
+
+class Kind(enum.Enum):
+    """A kind of name a reference may take; the value is how messages call it."""
+
+    VPC = "vpc"
+    SUBNET = "subnet"
+    ROUTE_TABLE = "route table"
+    SECURITY_GROUP = "security group"
+    VPN = "vpn"
+    CUSTOMER_GATEWAY = "customer gateway"
+    VPN_GATEWAY = "vpn gateway"
+
+
+Resolver = Callable[["Context", st.Ref, "VpcScope | None"], "str | None"]
+
+
+def resolve(c: Context, kind: Kind, ref: st.Ref, vpc: VpcScope | None = None) -> str | None:
+    """The name ``ref`` takes as a ``kind``, looked for where that kind is declared
+    (``vpc``: the VPC the reference is written in)."""
+    return RESOLVERS[kind](c, ref, vpc)
+
+
+def _in_file(names: Callable[[Context], Mapping[str, object]], kind: Kind) -> Resolver:
+    def resolver(c: Context, ref: st.Ref, vpc: VpcScope | None) -> str | None:
+        table = names(c)
+        if ref.name in table:
+            return ref.name
+        c.unknown(kind.value, ref, table)
+        return None
+
+    return resolver
+
+
+def _in_vpc(names: Callable[[Context, VpcScope], Mapping[str, object]], kind: Kind) -> Resolver:
+    """A name declared in the VPC the reference is written in (``vpc.name`` or ``name``)."""
+
+    def resolver(c: Context, ref: st.Ref, vpc: VpcScope | None) -> str | None:
+        assert vpc is not None, f"a {kind.value} is looked for in a VPC"
+        if ref.scope is not None and ref.scope != vpc.name:
+            c.err(
+                codes.UNKNOWN_NAME,
+                f"'{ref}' is not in vpc '{vpc.name}': {kind.value}s are referenced within their own VPC",
+                ref.span,
+            )
+            return None
+        table = names(c, vpc)
+        if ref.name in table:
+            return ref.name
+        c.unknown(kind.value, ref, table, vpc.where)
+        return None
+
+    return resolver
+
+
+def _vpc(c: Context, ref: st.Ref, vpc: VpcScope | None) -> str | None:
+    if ref.scope is None and ref.name in c.scope.vpcs:
+        return ref.name
+    c.unknown(Kind.VPC.value, ref, c.scope.vpcs)
+    return None
+
+
+def security_groups(c: Context, vpc: VpcScope) -> Mapping[str, object]:
+    """A VPC's security groups as references see them: the written ones and the default."""
+    found = c.group_names.get(vpc.name)
+    if found is None:
+        implicit = defaults.implicit_name(defaults.DEFAULT, vpc.name, vpc.groups)
+        found = c.group_names[vpc.name] = {**vpc.groups, implicit: None}
+    return found
+
+
+def _vpn_gateway(c: Context, ref: st.Ref, vpc: VpcScope | None) -> str | None:
+    assert vpc is not None, "a VPN gateway is looked for in a VPC"
+    vgw = vpc.gateways.get("vpn-gateway")
+    if vgw is None or ref.name != vgw.name.text:
+        c.unknown(Kind.VPN_GATEWAY.value, ref, [vgw.name.text] if vgw else [], vpc.where)
+        return None
+    return ref.name
+
+
+#: How each kind of name is resolved (textX's ``register_scope_providers``).
+RESOLVERS: Mapping[Kind, Resolver] = {
+    Kind.VPC: _vpc,
+    Kind.SUBNET: _in_vpc(lambda c, vpc: vpc.subnets, Kind.SUBNET),
+    Kind.ROUTE_TABLE: _in_vpc(lambda c, vpc: vpc.route_tables, Kind.ROUTE_TABLE),
+    Kind.SECURITY_GROUP: _in_vpc(security_groups, Kind.SECURITY_GROUP),
+    Kind.VPN: _in_file(lambda c: c.scope.vpns, Kind.VPN),
+    Kind.CUSTOMER_GATEWAY: _in_file(lambda c: c.scope.customer_gateways, Kind.CUSTOMER_GATEWAY),
+    Kind.VPN_GATEWAY: _vpn_gateway,
+}
+
+#: The kind of route target each gateway keyword makes.
+GATEWAY_KINDS = {
+    "internet-gateway": m.TargetKind.INTERNET_GATEWAY,
+    "egress-only-gateway": m.TargetKind.EGRESS_ONLY_GATEWAY,
+    "vpn-gateway": m.TargetKind.VPN_GATEWAY,
+}
+
+
+def route_target(c: Context, vpc: VpcScope, ref: st.Ref) -> m.RouteTarget | None:
+    """What ``route ... via NAME`` sends to: a gateway, NAT gateway, instance or interface
+    endpoint of the VPC, or a peering or transit gateway that joins it."""
+    s, table = vpc, c.scope
+    name = ref.name
+    K = m.TargetKind
+    found: list[m.RouteTarget] = []
+    for kw, gw in s.gateways.items():
+        if gw.name.text == name:
+            found.append(m.RouteTarget(GATEWAY_KINDS[kw], name))
+    if name in s.nats:
+        found.append(m.RouteTarget(K.NAT_GATEWAY, name))
+    if name in s.instances:
+        found.append(m.RouteTarget(K.INSTANCE, name))
+    if name in s.endpoints and s.endpoints[name].kind == "interface":
+        found.append(m.RouteTarget(K.ENDPOINT, name))
+    if name in table.peerings:
+        p = table.peerings[name]
+        if s.name not in (p.a.name, p.b.name):
+            c.err(
+                codes.ROUTE_TARGET,
+                f"peering '{name}' does not connect vpc '{s.name}'",
+                ref.span,
+                f"it connects '{p.a}' and '{p.b}'",
+            )
+            return None
+        found.append(m.RouteTarget(K.PEERING, name))
+    if name in table.tgws:
+        tgw, _region = table.tgws[name]
+        attached = any(
+            isinstance(i, st.AttachDecl) and i.kind == "vpc" and i.target.name == s.name
+            for i in tgw.items
+        )
+        if not attached:
+            c.err(
+                codes.ROUTE_TARGET,
+                f"transit gateway '{name}' has no attachment for vpc '{s.name}'",
+                ref.span,
+                f"add 'attach {s.name}' to '{name}'",
+            )
+            return None
+        found.append(m.RouteTarget(K.TRANSIT_GATEWAY, name))
+    if not found:
+        if name in table.file_gateways:
+            c.err(
+                codes.ROUTE_TARGET,
+                f"gateway '{name}' belongs to vpc '{table.file_gateways[name]}', not '{s.name}'",
+                ref.span,
+            )
+            return None
+        candidates = itertools.chain(
+            (g.name.text for g in s.gateways.values()),
+            s.nats,
+            s.instances,
+            s.endpoints,
+            table.peerings,
+            table.tgws,
+        )
+        c.unknown("route target", ref, candidates, vpc.where)
+        return None
+    return found[0]
+
+
+def sg_peer(c: Context, vpc: VpcScope, peer: st.Tok | st.Ref) -> m.SgPeer | None:
+    """A security group rule's peer: a CIDR, or a group of this VPC or (``vpc.group``) another."""
+    if isinstance(peer, st.Tok):
+        return literals.net(c, peer)
+    name = peer.scope or vpc.name
+    other = c.scope.vpcs.get(name)
+    if other is None:
+        c.unknown("vpc", peer.parts[0], c.scope.vpcs)
+        return None
+    if peer.name not in other.groups:
+        c.unknown("security group", peer, other.groups, f" in vpc '{name}'")
+        return None
+    return m.GroupPeer(name, peer.name)
+
+
+class PlaceResolver:
+    """Turns what a flow, an expectation or a query names into a :class:`~netdraft.model.network.Place`."""
+
+    def __init__(self, network: m.Network) -> None:
+        self.network = network
+        self.hints = Hints()
+        self.by_address: dict[IPAddress, m.Place] = {}
+        self.instances: dict[str, list[m.Place]] = {}
+        self.nats: dict[str, list[m.Place]] = {}
+        self.services = set(AWS_SERVICES)
+        for vpc in network.vpcs.values():
+            for inst in vpc.instances.values():
+                place = m.Place(
+                    m.PlaceKind.INSTANCE, inst.name, inst.name, vpc=vpc.name, address=inst.ip
+                )
+                self.instances.setdefault(inst.name, []).append(place)
+                self.by_address.setdefault(inst.ip, place)
+                if inst.ipv6 is not None:
+                    self.by_address.setdefault(inst.ipv6, _replace(place, address=inst.ipv6))
+                if inst.public_ip is not None:
+                    self.by_address.setdefault(
+                        inst.public_ip, _replace(place, address=inst.public_ip, via_public_ip=True)
+                    )
+            for nat in vpc.nat_gateways.values():
+                place = m.Place(
+                    m.PlaceKind.NAT_GATEWAY, nat.name, nat.name, vpc=vpc.name, address=nat.ip
+                )
+                self.nats.setdefault(nat.name, []).append(place)
+                self.by_address.setdefault(nat.ip, place)
+                if nat.eip is not None:
+                    self.by_address.setdefault(
+                        nat.eip, _replace(place, address=nat.eip, via_public_ip=True)
+                    )
+            for ep in vpc.endpoints.values():
+                self.services.add(ep.service)
+        self.hosts: dict[str, list[m.Place]] = {}
+        for site in network.sites.values():
+            for host in site.hosts.values():
+                place = m.Place(
+                    m.PlaceKind.HOST, host.name, host.name, site=site.name, address=host.ip
+                )
+                self.hosts.setdefault(host.name, []).append(place)
+                self.by_address.setdefault(host.ip, place)
+
+    def resolve(self, place: st.Place) -> m.Place | Diagnostic:
+        """Resolve a written endpoint, or explain why it names nothing."""
+        if isinstance(place, st.Tok):
+            address = ipaddress.ip_address(place.text) if literals.is_address(place.text) else None
+            if address is None:
+                return error(
+                    codes.BAD_ADDRESS, f"'{place.text}' is not a valid IP address", place.span
+                )
+            return self.at_address(address, place.text)
+        text = str(place)
+        if place.scope is not None:
+            candidates = [
+                *self.instances.get(place.name, []),
+                *self.nats.get(place.name, []),
+                *self.hosts.get(place.name, []),
+            ]
+            found = [p for p in candidates if place.scope in (p.vpc, p.site)]
+            if found:
+                return _replace(found[0], text=text)
+            names = (
+                f"{p.vpc or p.site}.{p.name}"
+                for ps in itertools.chain(self.instances.values(), self.hosts.values())
+                for p in ps
+            )
+            hint = self.hints(text, names)
+            return error(
+                codes.UNKNOWN_NAME,
+                f"nothing named '{text}'",
+                place.span,
+                f"did you mean '{hint}'?" if hint else "",
+            )
+        name = place.name
+        if name == "internet":
+            return m.Place(m.PlaceKind.INTERNET, text)
+        found = [*self.instances.get(name, []), *self.nats.get(name, []), *self.hosts.get(name, [])]
+        if len(found) > 1:
+            where = ", ".join(sorted(f"{p.vpc or p.site}.{name}" for p in found))
+            return error(
+                codes.AMBIGUOUS_NAME,
+                f"'{name}' names more than one thing",
+                place.span,
+                f"write one of: {where}",
+            )
+        if found:
+            return found[0]
+        if name in self.services:
+            return m.Place(m.PlaceKind.SERVICE, text, name)
+        known = itertools.chain(self.instances, self.nats, self.hosts, self.services, ["internet"])
+        hint = self.hints(name, known)
+        return error(
+            codes.UNKNOWN_NAME,
+            f"no instance, host, NAT gateway or service named '{name}'",
+            place.span,
+            f"did you mean '{hint}'?"
+            if hint
+            else "an endpoint is an instance, a site host, an IP address, 'internet' or a service",
+        )
+
+    def at_address(self, address: IPAddress, text: str) -> m.Place:
+        owner = self.by_address.get(address)
+        if owner is not None:
+            return _replace(owner, text=text)
+        for vpc in self.network.vpcs.values():
+            if vpc.holds(address):
+                return m.Place(m.PlaceKind.VPC_ADDRESS, text, vpc=vpc.name, address=address)
+        for site in self.network.sites.values():
+            if site.holds(address):
+                return m.Place(m.PlaceKind.HOST, text, site=site.name, address=address)
+        return m.Place(m.PlaceKind.INTERNET, text, address=address)
+
+
+def component_names(network: m.Network) -> set[str]:
+    """Every name an expectation's ``via`` may cross."""
+    names: set[str] = set()
+    names.update(network.peerings, network.transit_gateways, network.vpns, network.sites)
+    for vpc in network.vpcs.values():
+        names.add(vpc.name)
+        for gw in (vpc.internet_gateway, vpc.egress_only_gateway, vpc.vpn_gateway):
+            if gw is not None:
+                names.add(gw.name)
+        names.update(vpc.nat_gateways, vpc.instances, vpc.endpoints, vpc.subnets)
+    for site in network.sites.values():
+        names.update(site.customer_gateways, site.hosts)
+    return names
+
+
+def not_crossed(network: m.Network, name: str) -> str:
+    """What a name is when it is a rule set rather than a place on a path ('' if neither)."""
+    for vpc in network.vpcs.values():
+        if name in vpc.network_acls:
+            return "network ACL"
+        if name in vpc.route_tables:
+            return "route table"
+        if name in vpc.security_groups:
+            return "security group"
+    return ""
+
+
+def _replace(place: m.Place, **changes: object) -> m.Place:
+    return dataclasses.replace(place, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,179 @@
+"""Pass 1, the symbol tables: every declaration of the file, by kind and by scope.
+
+A file has one name space per kind (regions, VPCs, transit gateways, peerings, sites,
+VPNs, flows); a VPC has one per kind of what it holds; gateways share one file-wide
+name space. A second declaration of a name is a ``duplicate-name`` (or, for a VPC's
+second gateway of one kind, ``second-igw`` and ``second-gateway``) at the later one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from netdraft import codes
+from netdraft.dsl import syntax as st
+from netdraft.model.values import Span
+
+if TYPE_CHECKING:
+    from netdraft.dsl.passes.context import Context
+
+T = TypeVar("T")
+
+
+@dataclass
+class VpcScope:
+    """The declarations of one VPC, by kind, before they are built."""
+
+    decl: st.VpcDecl
+    region: str
+    subnets: dict[str, st.SubnetDecl] = field(default_factory=dict)
+    route_tables: dict[str, st.RouteTableDecl] = field(default_factory=dict)
+    groups: dict[str, st.SecurityGroupDecl] = field(default_factory=dict)
+    acls: dict[str, st.NetworkAclDecl] = field(default_factory=dict)
+    instances: dict[str, st.InstanceDecl] = field(default_factory=dict)
+    nats: dict[str, st.NatGatewayDecl] = field(default_factory=dict)
+    endpoints: dict[str, st.EndpointDecl] = field(default_factory=dict)
+    gateways: dict[str, st.GatewayDecl] = field(default_factory=dict)  # by keyword
+    ipv6: st.VpcIpv6 | None = None
+    dhcp: st.DhcpOptions | None = None
+
+    @property
+    def name(self) -> str:
+        return self.decl.name.text
+
+    @property
+    def where(self) -> str:
+        """How a message says that a name is looked for in this VPC."""
+        return f" in vpc '{self.name}'"
+
+
+@dataclass
+class FileScope:
+    """The file's declarations, by kind."""
+
+    vpcs: dict[str, VpcScope] = field(default_factory=dict)
+    regions: dict[str, st.RegionDecl] = field(default_factory=dict)
+    tgws: dict[str, tuple[st.TransitGatewayDecl, str]] = field(default_factory=dict)  # + region
+    tgw_decls: dict[str, st.TransitGatewayDecl] = field(default_factory=dict)
+    peerings: dict[str, st.PeeringDecl] = field(default_factory=dict)
+    sites: dict[str, st.SiteDecl] = field(default_factory=dict)
+    vpns: dict[str, st.VpnDecl] = field(default_factory=dict)
+    flows: dict[str, st.FlowDecl] = field(default_factory=dict)
+    file_gateways: dict[str, str] = field(default_factory=dict)  # gateway -> vpc (igw, eigw, vgw)
+    customer_gateways: dict[str, str] = field(default_factory=dict)  # cgw name -> site
+    hosts: dict[str, list[str]] = field(default_factory=dict)  # host name -> sites
+
+
+def collect(c: Context) -> None:
+    """Fill ``c.scope`` with every declaration of the file."""
+    scope = c.scope
+    for stmt in c.source.statements:
+        if isinstance(stmt, st.RegionDecl):
+            declare(c, scope.regions, stmt.name, stmt, "region")
+            for item in stmt.items:
+                if isinstance(item, st.VpcDecl):
+                    if declare(c, scope.vpcs, item.name, VpcScope(item, stmt.name.text), "vpc"):
+                        _collect_vpc(c, scope.vpcs[item.name.text])
+                elif declare(c, scope.tgw_decls, item.name, item, "transit gateway"):
+                    scope.tgws[item.name.text] = (item, stmt.name.text)
+        elif isinstance(stmt, st.PeeringDecl):
+            declare(c, scope.peerings, stmt.name, stmt, "peering connection")
+        elif isinstance(stmt, st.SiteDecl):
+            if declare(c, scope.sites, stmt.name, stmt, "site"):
+                _collect_site(c, stmt)
+        elif isinstance(stmt, st.VpnDecl):
+            declare(c, scope.vpns, stmt.name, stmt, "vpn")
+        elif isinstance(stmt, st.FlowDecl):
+            declare(c, scope.flows, stmt.name, stmt, "flow")
+    # Gateways share one file-wide name space: a name may be a gateway of one VPC only.
+    gateway_decls: dict[str, object] = {}
+    for vpc in scope.vpcs.values():
+        for gw in vpc.gateways.values():
+            if declare(c, gateway_decls, gw.name, gw, "gateway"):
+                scope.file_gateways[gw.name.text] = vpc.name
+    for name, (tgw, _region) in scope.tgws.items():
+        if name in gateway_decls:
+            declare(c, gateway_decls, tgw.name, tgw, "gateway")
+
+
+def declare(
+    c: Context, table: dict[str, T], name: st.Tok, decl: T, kind: str, where: str = ""
+) -> bool:
+    """Record a declaration; a second one with the same name is a clash at the later one."""
+    if name.text in table:
+        first = _span_of(table[name.text])
+        c.err(
+            codes.DUPLICATE_NAME,
+            f"{kind} '{name.text}' is declared twice{where}",
+            name.span,
+            f"first declared on line {first.line}",
+        )
+        return False
+    table[name.text] = decl
+    return True
+
+
+def _collect_vpc(c: Context, scope: VpcScope) -> None:
+    where = scope.where
+    for item in scope.decl.items:
+        if isinstance(item, st.SubnetDecl):
+            declare(c, scope.subnets, item.name, item, "subnet", where)
+        elif isinstance(item, st.RouteTableDecl):
+            declare(c, scope.route_tables, item.name, item, "route table", where)
+        elif isinstance(item, st.SecurityGroupDecl):
+            declare(c, scope.groups, item.name, item, "security group", where)
+        elif isinstance(item, st.NetworkAclDecl):
+            declare(c, scope.acls, item.name, item, "network ACL", where)
+        elif isinstance(item, st.InstanceDecl):
+            declare(c, scope.instances, item.name, item, "instance", where)
+        elif isinstance(item, st.NatGatewayDecl):
+            declare(c, scope.nats, item.name, item, "NAT gateway", where)
+        elif isinstance(item, st.EndpointDecl):
+            declare(c, scope.endpoints, item.name, item, "endpoint", where)
+        elif isinstance(item, st.GatewayDecl):
+            if item.keyword in scope.gateways:
+                first = scope.gateways[item.keyword]
+                code = (
+                    codes.SECOND_IGW if item.keyword == "internet-gateway" else codes.SECOND_GATEWAY
+                )
+                c.err(
+                    code,
+                    f"vpc '{scope.name}' already has an {item.keyword} ('{first.name.text}'):"
+                    " a VPC has at most one",
+                    item.span,
+                    f"the first is on line {first.span.line}",
+                )
+            else:
+                scope.gateways[item.keyword] = item
+        elif isinstance(item, st.VpcIpv6):
+            if scope.ipv6 is not None:
+                c.err(codes.DUPLICATE_NAME, f"vpc '{scope.name}' has two ipv6 blocks", item.span)
+            scope.ipv6 = item
+        elif isinstance(item, st.DhcpOptions):
+            scope.dhcp = item
+
+
+def _collect_site(c: Context, site: st.SiteDecl) -> None:
+    hosts: dict[str, st.HostDecl] = {}
+    table = c.scope
+    for item in site.items:
+        if isinstance(item, st.CustomerGatewayDecl):
+            if item.name.text in table.customer_gateways:
+                c.err(
+                    codes.DUPLICATE_NAME,
+                    f"customer gateway '{item.name.text}' is declared twice",
+                    item.name.span,
+                )
+            else:
+                table.customer_gateways[item.name.text] = site.name.text
+        elif declare(c, hosts, item.name, item, "host", f" in site '{site.name.text}'"):
+            table.hosts.setdefault(item.name.text, []).append(site.name.text)
+
+
+def _span_of(decl: object) -> Span:
+    span = getattr(decl, "span", None)
+    if isinstance(span, Span):
+        return span
+    inner = getattr(decl, "decl", None)
+    return _span_of(inner) if inner is not None else Span("", 0, 0, 0, 0)
