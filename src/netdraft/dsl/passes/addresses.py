@@ -18,7 +18,7 @@ from netdraft import codes
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
 from netdraft.dsl.passes.resolve import RESOLVERS, Kind
-from netdraft.dsl.passes.scope import VpcScope
+from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.dsl.validate import subnet_too_small
 from netdraft.model import network as m
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES

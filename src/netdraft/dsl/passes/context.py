@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from netdraft import codes
 from netdraft.diagnostics import Code, Diagnostic, Hints, error
 from netdraft.dsl import syntax as st
-from netdraft.dsl.passes.scope import FileScope
+from netdraft.dsl.passes.symbols import FileScope
 from netdraft.model import network as m
 from netdraft.model.values import Span
 

@@ -37,7 +37,7 @@ from netdraft import codes
 from netdraft.diagnostics import Diagnostic, Hints, error
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import defaults, literals
-from netdraft.dsl.passes.scope import VpcScope
+from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.model import network as m
 from netdraft.model.codes import AWS_SERVICES
 from netdraft.model.values import IPAddress

@@ -15,7 +15,7 @@ from netdraft.diagnostics import clip
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import addresses, defaults, literals
 from netdraft.dsl.passes.resolve import GATEWAY_KINDS, Kind, resolve, route_target, sg_peer
-from netdraft.dsl.passes.scope import VpcScope
+from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.dsl.validate import ACL_RULE_RANGE
 from netdraft.model import network as m
 from netdraft.model.values import IPNetwork
