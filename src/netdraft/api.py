@@ -457,5 +457,4 @@ def write_docs(
     """
     from netdraft.generator.markdown import write_docs as write
 
-    computed = analysis.require_analysis()
-    return write(computed.network, computed.prices, out_dir, Path(analysis.path).stem, templates)
+    return write(analysis.require_analysis(), out_dir, Path(analysis.path).stem, templates)

@@ -140,8 +140,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         if not 2 <= len(args.highlight) <= 4:
             raise UsageError("netdraft render: --highlight takes SRC DST [PROTO [PORT]]")
         highlight = _query(network, args.highlight, "render")
-    prices = analysis.require_analysis().prices
-    render(network, out, highlight=highlight, prices=prices)
+    computed = analysis.require_analysis()
+    render(network, out, highlight=highlight, prices=computed.prices, analysis=computed)
     return EXIT_OK
 
 

@@ -31,9 +31,10 @@ from mkdocs.utils import get_relative_url
 from netdraft import api
 from netdraft.diagnostics import Diagnostic, error, iter_rendered, printable
 from netdraft.files import MAX_SOURCE_BYTES, confine, is_regular, read_bytes, write_atomic
-from netdraft.model.network import Network, Query
+from netdraft.model.network import Query
 from netdraft.model.values import Span
-from netdraft.sim.prices import PriceTable, shown
+from netdraft.sim.analysis import NetworkAnalysis
+from netdraft.sim.prices import shown
 
 log = get_plugin_logger(__name__)
 
@@ -533,7 +534,6 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         network, computed = analysis.network, analysis.analysis
         if network is None or computed is None or analysis.price_files is None:
             return self._report(diagnostics, sources, text if options.source else "", None)
-        table = computed.prices
 
         highlight: Query | None = None
         if options.highlight:
@@ -556,8 +556,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         ]
         key = block_key(self._fingerprint, text, Path(network.file).name, options, applied)
         try:
-            svg = self._drawing(key, network, highlight, table, where)
-            docs = self._page(key, network, table) if options.docs else ""
+            svg = self._drawing(key, computed, highlight, where)
+            docs = self._page(key, computed) if options.docs else ""
         except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as exc:
             # Graphviz's own errors can run to pages: the first line says enough.
             reason = printable((str(exc).splitlines() or [type(exc).__name__])[0])
@@ -655,7 +655,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         return data.decode("utf-8")
 
     def _drawing(
-        self, key: str, network: Network, highlight: Query | None, table: PriceTable, where: Span
+        self, key: str, analysis: NetworkAnalysis, highlight: Query | None, where: Span
     ) -> str:
         """The block's SVG, from the cache when an earlier build drew it, else drawn now."""
         entry = self._entry(key, ".svg")
@@ -667,12 +667,12 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         from netdraft.generator.diagram import render  # imports `diagrams`: only when drawing
 
         self._clear(entry)
-        render(network, entry, highlight=highlight, prices=table)
+        render(analysis.network, entry, highlight=highlight, analysis=analysis)
         self.renders += 1
         log.debug(f"{where}: diagram {key[:12]} drawn")
         return self._seal(entry)
 
-    def _page(self, key: str, network: Network, table: PriceTable) -> str:
+    def _page(self, key: str, analysis: NetworkAnalysis) -> str:
         """The block's generated documentation (Markdown), from the cache when there."""
         from netdraft.generator.markdown import page_markdown
 
@@ -681,7 +681,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         if cached is not None:
             return cached
         self._clear(entry)
-        write_atomic(entry, page_markdown(network, table, heading_offset=1))
+        write_atomic(entry, page_markdown(analysis, heading_offset=1))
         return self._seal(entry)
 
     @staticmethod

@@ -18,6 +18,7 @@ from netdraft.generator.markdown import (
     render_markdown,
 )
 from netdraft.model import network as m
+from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import cents, estimate
 from netdraft.sim.prices import bundled
 
@@ -180,7 +181,7 @@ def test_custom_acls_are_rule_tables_and_the_default_one_a_sentence(pages: dict[
 
 def test_used_addresses_count_instances_nat_gateways_and_interfaces() -> None:
     network = network_of(SPEC / "examples" / "04-transit-gateway.nd")
-    context = build_context(network, estimate(network, bundled()), "x.svg")
+    context = build_context(NetworkAnalysis(network, bundled()), "x.svg")
     shared = {s["name"]: s for s in context["vpcs"][0]["subnets"]}
     assert (shared["public-a"]["usable"], shared["public-a"]["used"]) == (251, 1)  # NAT gateway
     assert (shared["tgw-a"]["usable"], shared["tgw-a"]["used"], shared["tgw-a"]["free"]) == (
@@ -189,7 +190,7 @@ def test_used_addresses_count_instances_nat_gateways_and_interfaces() -> None:
         10,
     )
     endpoints = network_of(SPEC / "examples" / "06-endpoints.nd")
-    context = build_context(endpoints, estimate(endpoints, bundled()), "x.svg")
+    context = build_context(NetworkAnalysis(endpoints, bundled()), "x.svg")
     data = {s["name"]: s for s in context["vpcs"][0]["subnets"]}
     assert data["private-a"]["used"] == 2  # worker-a and the SNS endpoint's interface
     assert data["private-a"]["access"] == "private"
@@ -197,7 +198,7 @@ def test_used_addresses_count_instances_nat_gateways_and_interfaces() -> None:
 
 def test_public_means_a_route_to_an_internet_gateway() -> None:
     network = network_of(SPEC / "examples" / "07-ipv6-egress-only.nd")
-    context = build_context(network, estimate(network, bundled()), "x.svg")
+    context = build_context(NetworkAnalysis(network, bundled()), "x.svg")
     access = {s["name"]: s["access"] for s in context["vpcs"][0]["subnets"]}
     assert access == {"public": "public", "private": "private"}  # ::/0 via eigw is not public
 
@@ -324,7 +325,7 @@ def test_a_user_partial_replaces_only_that_part(tmp_path: Path) -> None:
 
 def test_the_built_in_templates_need_no_user_folder() -> None:
     network = network_of(SPEC / "examples" / "02-nat-instance.nd")
-    text = render_markdown(build_context(network, estimate(network, bundled()), "p.svg"))
+    text = render_markdown(build_context(NetworkAnalysis(network, bundled()), "p.svg"))
     assert text.startswith("# NAT instances\n")
     assert text.endswith("\n") and not text.endswith("\n\n")
     assert "\n\n\n" not in text
@@ -444,11 +445,11 @@ def test_code_span(text: str, span: str) -> None:
 
 def test_page_markdown_without_image_and_with_headings_demoted() -> None:
     network = network_of(SPEC / "examples" / "01-public-private-nat.nd")
-    text = markdown.page_markdown(network, bundled(), heading_offset=1)
+    text = markdown.page_markdown(NetworkAnalysis(network, bundled()), heading_offset=1)
     assert "](" not in text.split("\n### ", 1)[0]  # no picture link under the title
     assert text.startswith("## ") and "\n### VPC demo\n" in text
     assert not any(line.startswith("# ") for line in text.splitlines())
-    full = markdown.page_markdown(network, bundled(), image="net.svg")
+    full = markdown.page_markdown(NetworkAnalysis(network, bundled()), image="net.svg")
     assert "](net.svg)" in full and full.startswith("# ")
 
 

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from netdraft import api
 from netdraft.generator.errors import TemplateProblem
 from netdraft.generator.markdown import MAX_PAGE_CHARS, build_context, render_markdown
-from netdraft.sim.cost import estimate
+from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import bundled
 
 SCALE = float(os.environ.get("NETDRAFT_PROPERTY_SCALE", "1"))
 EXAMPLE = Path(__file__).parents[1] / "spec" / "examples" / "01-public-private-nat.nd"
 NETWORK = api.load_network(EXAMPLE)
-CONTEXT = build_context(NETWORK, estimate(NETWORK, bundled()), "net.svg")
+CONTEXT = build_context(NetworkAnalysis(NETWORK, bundled()), "net.svg")
 
 PIECES = [
     "{{ title }}", "{{ costs.total }}", "{% for r in regions %}{{ r }}{% endfor %}",

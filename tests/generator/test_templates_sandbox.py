@@ -13,6 +13,7 @@ from netdraft.files import MAX_TEMPLATE_BYTES
 from netdraft.generator import markdown
 from netdraft.generator.errors import TemplateProblem, TemplateTooLarge, TemplateUnsafe
 from netdraft.generator.markdown import render_markdown
+from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import bundled
 
 EXAMPLE = Path(__file__).parents[1] / "spec" / "examples" / "03-peering.nd"
@@ -119,7 +120,7 @@ def test_the_built_in_templates_run_in_the_sandbox() -> None:
     env = markdown.environment()
     assert isinstance(env, markdown.Sandbox) and env.sandboxed
     network = api.load_network(EXAMPLE)
-    assert markdown.page_markdown(network, bundled()).startswith("# ")
+    assert markdown.page_markdown(NetworkAnalysis(network, bundled())).startswith("# ")
 
 
 def test_a_template_that_is_not_utf8_is_named_with_its_line(tmp_path: Path) -> None:

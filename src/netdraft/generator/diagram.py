@@ -55,6 +55,7 @@ from netdraft.generator.view import (
     view_of,
 )
 from netdraft.model.network import Network, Query
+from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import PriceTable
 
 #: Output formats, by file extension.
@@ -509,6 +510,7 @@ def render(
     out_path: str | Path,
     highlight: Query | None = None,
     prices: PriceTable | None = None,
+    analysis: NetworkAnalysis | None = None,
 ) -> None:
     """Draw a network into a ``.svg``, ``.png`` or ``.dot`` file.
 
@@ -520,6 +522,7 @@ def render(
         out_path: the file to write; its extension chooses the format.
         highlight: a query whose path is drawn in colour.
         prices: the price table for flow costs (the bundled one when not given).
+        analysis: the network's analysis, whose costs and traces are used when given.
 
     Raises:
         ValueError: the extension is not one of :data:`FORMATS`.
@@ -527,7 +530,7 @@ def render(
         RenderError: Graphviz could not lay the diagram out.
         OSError: the file cannot be written.
     """
-    render_view(view_of(network, highlight, prices), out_path)
+    render_view(view_of(network, highlight, prices, analysis), out_path)
 
 
 def render_view(view: View, out_path: str | Path) -> None:

@@ -26,10 +26,9 @@ from netdraft.generator.explain import path_text
 from netdraft.generator.outcomes import path_problem
 from netdraft.model import network as m
 from netdraft.model.values import HOURS_PER_MONTH, PortRange, Protocol
-from netdraft.sim.cost import Charge, CostReport, cents, estimate
-from netdraft.sim.expectations import PathOutcome, check_cost, check_path, path_query
-from netdraft.sim.path import Simulator
-from netdraft.sim.prices import BUNDLED_NAME, PriceTable
+from netdraft.sim.analysis import NetworkAnalysis
+from netdraft.sim.cost import Charge, CostReport, cents
+from netdraft.sim.prices import BUNDLED_NAME
 from netdraft.sim.trace import Trace
 
 #: The page template; the others are included from it (see docs/docs-command.md).
@@ -571,68 +570,64 @@ def _costs(report: CostReport) -> Context:
     }
 
 
-def _expectations(network: m.Network, report: CostReport) -> tuple[list[Context], list[Context]]:
+def _expectations(analysis: NetworkAnalysis) -> tuple[list[Context], list[Context]]:
+    """The expectations' rows, from the analysis's outcomes (each path traced once)."""
     paths: list[Context] = []
+    for outcome in analysis.outcomes.paths:
+        exp, trace = outcome.expectation, outcome.trace
+        path, code = _path_and_code(trace)
+        paths.append(
+            {
+                "line": exp.span.line,
+                "source": exp.source.text,
+                "destination": exp.destination.text,
+                "traffic": _traffic(exp.protocol, exp.port),
+                "verdict": exp.verdict.value,
+                "via": exp.via or "",
+                "because": exp.because or "",
+                "holds": outcome.holds,
+                "result": "holds" if outcome.holds else "fails",
+                "problem": path_problem(outcome),
+                "actual": trace.verdict.value,
+                "code": code,
+                "path": path,
+            }
+        )
     costs: list[Context] = []
-    sim = Simulator(network)  # indexes the network once for every path expectation
-    for exp in network.expectations:
-        if isinstance(exp, m.PathExpectation):
-            trace = sim.trace(path_query(exp))
-            mismatch = check_path(trace, exp)
-            holds, problem = mismatch is None, path_problem(PathOutcome(exp, trace, mismatch))
-            path, code = _path_and_code(trace)
-            paths.append(
-                {
-                    "line": exp.span.line,
-                    "source": exp.source.text,
-                    "destination": exp.destination.text,
-                    "traffic": _traffic(exp.protocol, exp.port),
-                    "verdict": exp.verdict.value,
-                    "via": exp.via or "",
-                    "because": exp.because or "",
-                    "holds": holds,
-                    "result": "holds" if holds else "fails",
-                    "problem": problem,
-                    "actual": trace.verdict.value,
-                    "code": code,
-                    "path": path,
-                }
-            )
-        else:
-            mismatch, actual = check_cost(report, exp)
-            holds = mismatch is None
-            costs.append(
-                {
-                    "line": exp.span.line,
-                    "flow": exp.subject or "",
-                    "subject": f"flow {exp.subject}" if exp.subject else "monthly total",
-                    "operator": exp.operator.value,
-                    "amount": f"{exp.amount:,.2f}",
-                    "actual": money(actual),
-                    "holds": holds,
-                    "result": "holds" if holds else "fails",
-                }
-            )
+    for cost in analysis.outcomes.costs:
+        spent = cost.expectation
+        costs.append(
+            {
+                "line": spent.span.line,
+                "flow": spent.subject or "",
+                "subject": f"flow {spent.subject}" if spent.subject else "monthly total",
+                "operator": spent.operator.value,
+                "amount": f"{spent.amount:,.2f}",
+                "actual": money(cost.actual),
+                "holds": cost.holds,
+                "result": "holds" if cost.holds else "fails",
+            }
+        )
     return paths, costs
 
 
-def build_context(network: m.Network, report: CostReport, image: str) -> Context:
+def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     """Everything a template shows, computed here: strings, numbers, booleans, lists and dicts.
 
     Names and other text from the file are raw; templates escape them with the ``md``
     filter. The keys are documented in ``docs/docs-command.md``.
 
     Args:
-        network: the compiled network.
-        report: its cost report (:func:`netdraft.sim.cost.estimate`).
+        analysis: the network's analysis (its costs and expectations' outcomes).
         image: the diagram's file name, relative to the page.
 
     Returns:
         The template context.
     """
+    network, report = analysis.network, analysis.report
     source = Path(network.file).name
     title = network.title or Path(network.file).stem
-    path_exps, cost_exps = _expectations(network, report)
+    path_exps, cost_exps = _expectations(analysis)
     results = [e["holds"] for e in (*path_exps, *cost_exps)]
     vpcs = [_vpc(network, vpc, i == 0) for i, vpc in enumerate(network.vpcs.values())]
     instances = sum(len(v.instances) for v in network.vpcs.values())
@@ -1038,8 +1033,7 @@ def shift_headings(text: str, levels: int) -> str:
 
 
 def page_markdown(
-    network: m.Network,
-    prices: PriceTable,
+    analysis: NetworkAnalysis,
     image: str = "",
     templates: str | Path | None = None,
     heading_offset: int = 0,
@@ -1047,8 +1041,7 @@ def page_markdown(
     """The documentation page of a network as Markdown text, in memory (nothing is written).
 
     Args:
-        network: the compiled network.
-        prices: the price table for costs.
+        analysis: the network's analysis (costs, expectations' outcomes).
         image: the diagram's URL relative to the page; empty leaves the picture out (for a
             host page that shows the diagram itself, as the MkDocs plugin does).
         templates: a folder of templates overriding the built-in ones.
@@ -1061,8 +1054,7 @@ def page_markdown(
     Raises:
         TemplateProblem: a template cannot be rendered.
     """
-    report = estimate(network, prices)
-    text = render_markdown(build_context(network, report, image), templates)
+    text = render_markdown(build_context(analysis, image), templates)
     return shift_headings(text, heading_offset)
 
 
@@ -1082,8 +1074,8 @@ def _template_frame(exc: BaseException, templates: set[str]) -> str:
     return where
 
 
-def diagram_bytes(network: m.Network, prices: PriceTable, fmt: str = IMAGE_FORMAT) -> bytes:
-    """The network's diagram, flows priced with ``prices``, drawn in memory (nothing is written).
+def diagram_bytes(analysis: NetworkAnalysis, fmt: str = IMAGE_FORMAT) -> bytes:
+    """The network's diagram, its flows priced, drawn in memory (nothing is written).
 
     Raises:
         GraphvizMissing: Graphviz's ``dot`` is not installed.
@@ -1092,17 +1084,17 @@ def diagram_bytes(network: m.Network, prices: PriceTable, fmt: str = IMAGE_FORMA
     from netdraft.generator.diagram import image_bytes
     from netdraft.generator.view import view_of
 
-    return image_bytes(view_of(network, None, prices), fmt)
+    return image_bytes(view_of(analysis.network, analysis=analysis), fmt)
 
 
 def build_docs(
-    network: m.Network, prices: PriceTable, stem: str, templates: str | Path | None = None
+    analysis: NetworkAnalysis, stem: str, templates: str | Path | None = None
 ) -> dict[str, bytes]:
     """The documentation files of a network, in memory: the page and the diagram it embeds.
 
     Args:
-        network: the compiled network.
-        prices: the price table for costs.
+        analysis: the network's analysis: the page and the diagram read the same traces
+            and costs, computed once.
         stem: the files' name without extension (``<stem>.md``, ``<stem>.svg``).
         templates: a folder of templates overriding the built-in ones.
 
@@ -1113,14 +1105,12 @@ def build_docs(
         TemplateProblem: a template cannot be rendered.
     """
     image = f"{stem}.{IMAGE_FORMAT}"
-    report = estimate(network, prices)
-    page = render_markdown(build_context(network, report, image), templates)
-    return {image: diagram_bytes(network, prices), f"{stem}.md": page.encode("utf-8")}
+    page = render_markdown(build_context(analysis, image), templates)
+    return {image: diagram_bytes(analysis), f"{stem}.md": page.encode("utf-8")}
 
 
 def write_docs(
-    network: m.Network,
-    prices: PriceTable,
+    analysis: NetworkAnalysis,
     out_dir: str | Path,
     stem: str,
     templates: str | Path | None = None,
@@ -1135,8 +1125,7 @@ def write_docs(
     its picture.
 
     Args:
-        network: the compiled network.
-        prices: the price table for costs.
+        analysis: the network's analysis.
         out_dir: the folder to write into (created when missing).
         stem: the files' name without extension.
         templates: a folder of templates overriding the built-in ones.
@@ -1152,5 +1141,5 @@ def write_docs(
     """
     from netdraft.files import write_together
 
-    files = build_docs(network, prices, stem, templates)
+    files = build_docs(analysis, stem, templates)
     return write_together([(Path(out_dir) / name, data) for name, data in files.items()])

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from netdraft.model import network as m
 from netdraft.model.network import Query
 from netdraft.model.values import IPAddress
+from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import cents
 from netdraft.sim.trace import TARGET_KINDS, ComponentId, ComponentKind, Hop, Leg, Trace
 
@@ -250,7 +251,10 @@ def build_view(
 
 
 def view_of(
-    network: m.Network, highlight: Query | None = None, prices: PriceTable | None = None
+    network: m.Network,
+    highlight: Query | None = None,
+    prices: PriceTable | None = None,
+    analysis: NetworkAnalysis | None = None,
 ) -> View:
     """Simulate and price the network's flows, trace the highlighted query, and build the view.
 
@@ -258,25 +262,25 @@ def view_of(
         network: the compiled network.
         highlight: a query whose path is drawn in colour.
         prices: the price table for flow costs (the bundled one when not given).
+        analysis: the network's analysis, when the caller has one: its costs and traces
+            are used (each computed once for every output), and ``prices`` is ignored.
 
     Returns:
         The view of :func:`build_view`.
     """
     if not network.flows and highlight is None:
         return build_view(network)
-    from netdraft.sim.path import Simulator
-
-    sim = Simulator(network)  # one index of the network for the flows and the highlight
-    flows: list[FlowPath] = []
-    if network.flows:
-        from netdraft.sim.cost import estimate
+    if analysis is None:
         from netdraft.sim.prices import bundled
 
-        report = estimate(network, prices if prices is not None else bundled(), sim)
+        analysis = NetworkAnalysis(network, prices if prices is not None else bundled())
+    flows: list[FlowPath] = []
+    if network.flows:
+        report = analysis.report
         for name in sorted(report.flows):
             priced = report.flows[name]
             flows.append(FlowPath(name, priced.trace, priced.total))
-    trace = sim.trace(highlight) if highlight is not None else None
+    trace = analysis.trace(highlight) if highlight is not None else None
     return build_view(network, flows, trace)
 
 

@@ -20,24 +20,35 @@ from netdraft.sim.prices import PriceTable
 from netdraft.sim.trace import Trace
 
 
+class MemoSimulator(Simulator):
+    """A simulator that traces each query once and answers it again from memory."""
+
+    def __init__(self, network: m.Network) -> None:
+        super().__init__(network)
+        self._traces: dict[Query, Trace] = {}
+
+    def trace(self, query: Query) -> Trace:
+        found = self._traces.get(query)
+        if found is None:
+            found = self._traces[query] = super().trace(query)
+        return found
+
+
 class NetworkAnalysis:
     """A network with its prices, and what netdraft computes of them, each computed once."""
 
     def __init__(self, network: m.Network, prices: PriceTable) -> None:
         self.network = network
         self.prices = prices
-        self._traces: dict[Query, Trace] = {}
 
     @cached_property
-    def simulator(self) -> Simulator:
-        return Simulator(self.network)
+    def simulator(self) -> MemoSimulator:
+        """The network's simulator: its indexes built once, each query traced once."""
+        return MemoSimulator(self.network)
 
     def trace(self, query: Query) -> Trace:
         """The trace of a query, simulated the first time it is asked for."""
-        found = self._traces.get(query)
-        if found is None:
-            found = self._traces[query] = self.simulator.trace(query)
-        return found
+        return self.simulator.trace(query)
 
     @cached_property
     def report(self) -> CostReport:
