@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netdraft import codes
 from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
 from netdraft.dsl.compile import compile_source
 from netdraft.dsl.parse import parse
@@ -69,7 +70,7 @@ def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         span = Span(str(path), line, 1, line, 2)
-        return None, error("encoding", f"the file is not UTF-8: {exc.reason}", span)
+        return None, error(codes.ENCODING, f"the file is not UTF-8: {exc.reason}", span)
     return text.removeprefix("\ufeff"), None
 
 
@@ -230,7 +231,9 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
     from netdraft.generator.outcomes import cost_notes, cost_problem, path_problem
 
     def failed(problem: str, span: Span, notes: Sequence[str]) -> Diagnostic:
-        return error("expect-failed", f"expectation does not hold: {problem}", span, problem, notes)
+        return error(
+            codes.EXPECT_FAILED, f"expectation does not hold: {problem}", span, problem, notes
+        )
 
     outcomes = analysis.outcomes
     found = [
@@ -248,7 +251,7 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
             t = flow.trace
             found.append(
                 warning(
-                    "flow-denied",
+                    codes.FLOW_DENIED,
                     f"flow '{flow.flow.name}' is denied: {t.code}: {t.reason}",
                     flow.flow.span,
                     "a denied flow costs nothing",
@@ -322,7 +325,7 @@ def read_prices(
         except OutsideTree:
             problems.append(
                 error(
-                    "price-file",
+                    codes.PRICE_FILE,
                     f"price file '{shown(name, 400)}' is outside {tree}",
                     where,
                     "a prices statement names only files inside it (the user's --prices may be anywhere)",
@@ -333,7 +336,7 @@ def read_prices(
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             problems.append(
                 error(
-                    "price-file",
+                    codes.PRICE_FILE,
                     f"cannot read price file '{shown(str(shown_name), 400)}': {reason}",
                     where,
                 )

@@ -53,7 +53,7 @@ def _checked(code: Code | str, severity: Severity) -> str:
 
 
 def error(
-    code: Code | str, message: str, span: Span, label: str = "", notes: Sequence[str] = ()
+    code: Code, message: str, span: Span, label: str = "", notes: Sequence[str] = ()
 ) -> Diagnostic:
     """An error with a registered code (:mod:`netdraft.codes`).
 
@@ -67,7 +67,7 @@ def error(
 
 
 def warning(
-    code: Code | str, message: str, span: Span, label: str = "", notes: Sequence[str] = ()
+    code: Code, message: str, span: Span, label: str = "", notes: Sequence[str] = ()
 ) -> Diagnostic:
     """A warning with a registered code (:mod:`netdraft.codes`); raises as :func:`error`."""
     return Diagnostic(

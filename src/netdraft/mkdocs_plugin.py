@@ -28,7 +28,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from netdraft import api
+from netdraft import api, codes
 from netdraft.diagnostics import Diagnostic, error, iter_rendered, printable
 from netdraft.files import MAX_SOURCE_BYTES, confine, is_regular, read_bytes, write_atomic
 from netdraft.model.network import Query
@@ -489,7 +489,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         try:
             options = parse_options(fence.info, self._defaults())
         except ValueError as exc:
-            return self._report([error("fence-option", str(exc), where)], sources, "", None)
+            return self._report([error(codes.FENCE_OPTION, str(exc), where)], sources, "", None)
 
         # The network's text, and how its positions map onto what the reader edits. Price
         # files named in blocks are confined to the site (docs_dir and mkdocs.yml's folder).
@@ -497,7 +497,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         if options.src:
             if fence.body.strip():
                 problem = error(
-                    "fence-option",
+                    codes.FENCE_OPTION,
                     f'a block with src="{shown(options.src, 400)}" must be empty',
                     where,
                 )
@@ -512,7 +512,9 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
                 analysis = api.analyse(path, self.config.prices, roots=roots, tree=_TREE)
             except OSError as exc:
                 message = f"cannot read '{shown(options.src, 400)}': {exc.strerror or exc}"
-                return self._report([error("file-not-found", message, where)], sources, "", None)
+                return self._report(
+                    [error(codes.FILE_NOT_FOUND, message, where)], sources, "", None
+                )
             text = analysis.compiled.text
             shifts = {str(path): (self._display(str(path)), 0)}
             note = f"in the netdraft block at {page.display}:{line}"
@@ -583,7 +585,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         """
         written = shown(src, 400)
         if not src.lower().endswith(".nd"):
-            return error("fence-option", f'src="{written}" must name a .nd file', where)
+            return error(codes.FENCE_OPTION, f'src="{written}" must name a .nd file', where)
         roots = (self._docs_dir, self._root)
         inside = False
         leads_out = False  # a name that is there, but leads out of the site (a link, say)
@@ -595,21 +597,23 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             inside = True
             if not real.name.lower().endswith(".nd"):
                 return error(
-                    "fence-option", f'src="{written}" leads to a file that is not a .nd file', where
+                    codes.FENCE_OPTION,
+                    f'src="{written}" leads to a file that is not a .nd file',
+                    where,
                 )
             if is_regular(real):
                 return real
             if real.exists():
-                return error("file-not-found", f"'{written}' is not a regular file", where)
+                return error(codes.FILE_NOT_FOUND, f"'{written}' is not a regular file", where)
         if leads_out or not inside:
             return error(
-                "fence-option",
+                codes.FENCE_OPTION,
                 f'src="{written}" is outside {_TREE}',
                 where,
                 "a block names only files inside them",
             )
         message = f"no file '{written}' beside the page, in docs_dir or beside mkdocs.yml"
-        return error("file-not-found", message, where)
+        return error(codes.FILE_NOT_FOUND, message, where)
 
     def _relocate(self, d: Diagnostic, shifts: dict[str, tuple[str, int]], note: str) -> Diagnostic:
         """A diagnostic placed where the reader finds it: the page's line, or the included file's."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from netdraft import codes
 from netdraft.diagnostics import Diagnostic, clip, error
 from netdraft.dsl.compile import PlaceResolver, number_value
 from netdraft.dsl.parse import parse
@@ -39,7 +40,7 @@ def parse_query(
     ):
         where = Span("<query>", 1, 1, 1, 1)
         return problems or [
-            error("bad-query", f"cannot read the query '{clip(text.strip(), 200)}'", where)
+            error(codes.BAD_QUERY, f"cannot read the query '{clip(text.strip(), 200)}'", where)
         ]
     decl = tree.statements[0]
     resolver = PlaceResolver(network)
@@ -60,7 +61,7 @@ def parse_query(
         if high or not protocol_value.has_ports or value is None or not 0 <= value <= 65535:
             found.append(
                 error(
-                    "bad-port",
+                    codes.BAD_PORT,
                     f"'{clip(decl.protocol.port.text, 24)}' is not one destination port for {protocol_value.value}",
                     decl.protocol.port.span,
                 )
@@ -70,7 +71,7 @@ def parse_query(
     elif protocol_value.has_ports:
         found.append(
             error(
-                "bad-port",
+                codes.BAD_PORT,
                 f"a {protocol_value.value} query needs a destination port",
                 decl.protocol.span,
             )

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any
 
+from netdraft import codes
 from netdraft.diagnostics import Diagnostic, did_you_mean, error, printable
 from netdraft.model.values import Span
 
@@ -152,7 +153,7 @@ def _syntax_problem(text: str, origin: str, exc: tomllib.TOMLDecodeError) -> Dia
         if before.strip():
             label = f'at the end of "{shown(before, SNIPPET_CHARS, tail=True)}"'
     return error(
-        "price-file",
+        codes.PRICE_FILE,
         f"not a valid TOML price file: {shown(message, 120)}",
         Span(origin, line, col, line, col + 1),
         label,
@@ -167,7 +168,7 @@ def _control_problem(text: str, origin: str) -> Diagnostic | None:
     line = text.count("\n", 0, found.start()) + 1
     col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
     return error(
-        "price-file",
+        codes.PRICE_FILE,
         f"not a valid TOML price file: it holds the control character U+{ord(found[0]):04X}"
         " (a TOML file is text and never does)",
         Span(origin, line, col, line, col + 1),
@@ -221,7 +222,7 @@ def parse_prices(
         line, col = _line_of(text, "regions", None)
         problems.append(
             error(
-                "price-file",
+                codes.PRICE_FILE,
                 "'regions' must be a table of [regions.NAME] sections",
                 Span(origin, line, col, line, col + 7),
             )
@@ -232,7 +233,7 @@ def parse_prices(
             line, col = _line_of(text, region, "regions")
             problems.append(
                 error(
-                    "price-file",
+                    codes.PRICE_FILE,
                     f"'regions.{shown(region, 40)}' must be a table of prices,"
                     f" [regions.{shown(region, 40)}]",
                     Span(origin, line, col, line, col + len(region)),
@@ -263,7 +264,7 @@ def _values(
             hint = did_you_mean(key, known)
             problems.append(
                 error(
-                    "price-file",
+                    codes.PRICE_FILE,
                     f"unknown price '{shown(key, 40)}'",
                     span,
                     f"did you mean '{hint}'?" if hint else "see the bundled table for the keys",
@@ -274,7 +275,7 @@ def _values(
         if amount is None:
             problems.append(
                 error(
-                    "price-file",
+                    codes.PRICE_FILE,
                     f"price '{key}' must be a non-negative number, not {_toml(value)}",
                     span,
                 )
