@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from ipaddress import IPv4Network, IPv6Network
 
 from netdraft import codes
@@ -48,21 +48,26 @@ def vpc_cidrs(net: m.Network) -> Iterator[Diagnostic]:
                 vpc.span,
                 "ask AWS for a quota increase before deploying",
             )
-        for i, a in enumerate(vpc.cidrs):
-            for b in vpc.cidrs[i + 1 :]:
-                if a.overlaps(b):
-                    yield error(
-                        codes.VPC_CIDR_OVERLAP,
-                        f"vpc '{vpc.name}' CIDRs {a} and {b} overlap",
-                        _cidr_span(vpc, str(b)),
-                    )
+        # Each CIDR that overlaps an earlier one, named with the first of those (pairwise,
+        # 3,000 copies of one CIDR were 4.5 million errors and 40 s).
+        index = _Overlaps(vpc.cidrs)
+        for position, b in enumerate(vpc.cidrs):
+            first = index.first(b)
+            if first is not None:
+                yield error(
+                    codes.VPC_CIDR_OVERLAP,
+                    f"vpc '{vpc.name}' CIDRs {vpc.cidrs[first]} and {b} overlap",
+                    _cidr_span(vpc, str(b)),
+                )
+            index.add(b, position)
 
 
 def subnets(net: m.Network) -> Iterator[Diagnostic]:
     low, high = SUBNET_PREFIX_RANGE
     for vpc in net.vpcs.values():
         seen: list[m.Subnet] = []
-        index4, index6 = _Overlaps(), _Overlaps()
+        index4 = _Overlaps([s.cidr for s in vpc.subnets.values()])
+        index6 = _Overlaps([s.ipv6 for s in vpc.subnets.values() if s.ipv6])
         for s in vpc.subnets.values():
             if not low <= s.cidr.prefixlen <= high:
                 yield error(
@@ -127,18 +132,28 @@ def subnets(net: m.Network) -> Iterator[Diagnostic]:
 class _Overlaps:
     """CIDRs added in order, and which is the first of them to overlap a given one.
 
-    Two CIDRs overlap when one contains the other: the earlier ones that contain a CIDR
-    are found by looking up each of its (at most 128) supernets, those it contains by
-    bisecting the sorted network addresses.
+    Two CIDRs overlap when one contains the other. The earlier ones that contain a CIDR
+    are found by looking up each of its (at most 128) supernets; the first of those it
+    contains is the smallest position among the CIDRs whose network address lies inside
+    it, kept in a segment tree over every network address the caller will add (a range
+    minimum in logarithmic time). So n CIDRs are checked in O(n log n), duplicates and
+    nesting included.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cidrs: Sequence[IPv4Network | IPv6Network]) -> None:
         self._first: dict[IPv4Network | IPv6Network, int] = {}
-        self._starts: list[tuple[int, int]] = []  # (network address, position), sorted
+        self._starts = sorted({int(c.network_address) for c in cidrs})
+        self._size = max(1, len(self._starts))
+        self._tree = [_NONE] * (2 * self._size)
 
     def add(self, cidr: IPv4Network | IPv6Network, position: int) -> None:
         self._first.setdefault(cidr, position)
-        bisect.insort(self._starts, (int(cidr.network_address), position))
+        at = bisect.bisect_left(self._starts, int(cidr.network_address)) + self._size
+        self._tree[at] = min(self._tree[at], position)
+        at //= 2
+        while at:
+            self._tree[at] = min(self._tree[2 * at], self._tree[2 * at + 1])
+            at //= 2
 
     def first(self, cidr: IPv4Network | IPv6Network) -> int | None:
         found = [
@@ -146,12 +161,25 @@ class _Overlaps:
             for prefix in range(cidr.prefixlen + 1)
             if (net := cidr.supernet(new_prefix=prefix)) in self._first
         ]
-        low, high = int(cidr.network_address), int(cidr.broadcast_address)
-        at = bisect.bisect_left(self._starts, (low, -1))
-        while at < len(self._starts) and self._starts[at][0] <= high:
-            found.append(self._starts[at][1])
-            at += 1
-        return min(found, default=None)
+        low = bisect.bisect_left(self._starts, int(cidr.network_address)) + self._size
+        high = bisect.bisect_right(self._starts, int(cidr.broadcast_address)) + self._size
+        best = _NONE
+        while low < high:  # the minimum over [low, high) of the tree's leaves
+            if low & 1:
+                best = min(best, self._tree[low])
+                low += 1
+            if high & 1:
+                high -= 1
+                best = min(best, self._tree[high])
+            low //= 2
+            high //= 2
+        found.append(best)
+        result = min(found)
+        return None if result == _NONE else result
+
+
+#: A position no CIDR has (the segment tree's empty leaves).
+_NONE = 1 << 62
 
 
 def subnet_too_small(subnet: m.Subnet, interfaces: int, attachments: int = 0) -> Diagnostic:
