@@ -14,13 +14,15 @@ from netdraft.sim.prices import BUNDLED_NAME
 COST_JSON_VERSION = 1
 
 
-def _money(amount: Decimal) -> str:
+def money(amount: Decimal) -> str:
+    """An amount in USD as every output prints it: rounded half up to the cent, thousands
+    separated (``1,234.50``)."""
     return f"{cents(amount):,.2f}"
 
 
 def _charge_line(c: Charge) -> str:
     line = (
-        f"    {c.what:<58} {c.quantity:>9} {c.unit:<2} × {c.unit_price:<7} = {_money(c.amount):>10}"
+        f"    {c.what:<58} {c.quantity:>9} {c.unit:<2} × {c.unit_price:<7} = {money(c.amount):>10}"
     )
     # A price that is not the bundled one says, on its line, which key and file it comes from.
     return (
@@ -54,16 +56,16 @@ def cost_text(report: CostReport) -> str:
             lines.append(_charge_line(c))
         if fc.trace.allowed and not fc.charges:
             lines.append("    no per-GB charges on this path")
-        lines.append(f"  {'flow total':<89} {_money(fc.total):>10}")
+        lines.append(f"  {'flow total':<89} {money(fc.total):>10}")
         lines.append("")
     lines.append("hourly resources (730 h a month):")
     for c in report.hourly:
         lines.append(_charge_line(c))
     if not report.hourly:
         lines.append("    none")
-    lines.append(f"  {'hourly total':<89} {_money(report.hourly_total):>10}")
+    lines.append(f"  {'hourly total':<89} {money(report.hourly_total):>10}")
     lines.append("")
-    lines.append(f"{'monthly total (USD)':<91} {_money(report.total):>10}")
+    lines.append(f"{'monthly total (USD)':<91} {money(report.total):>10}")
     origins = _origins(report)
     source = report.prices.source
     lines.append(f"prices used: {', '.join(origins) or 'bundled'}")

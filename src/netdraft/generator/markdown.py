@@ -9,7 +9,6 @@ import re
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from netdraft.files import MAX_TEMPLATE_BYTES, confine, read_bytes
+from netdraft.generator.costs import money
 from netdraft.generator.errors import TemplateProblem as TemplateProblem  # its home before errors
 from netdraft.generator.errors import TemplateTooLarge, TemplateUnsafe
 from netdraft.generator.explain import path_text
@@ -27,7 +27,7 @@ from netdraft.generator.outcomes import path_problem
 from netdraft.model import network as m
 from netdraft.model.values import HOURS_PER_MONTH, PortRange, Protocol
 from netdraft.sim.analysis import NetworkAnalysis
-from netdraft.sim.cost import Charge, CostReport, cents
+from netdraft.sim.cost import Charge, CostReport
 from netdraft.sim.prices import BUNDLED_NAME
 from netdraft.sim.trace import Trace
 
@@ -120,11 +120,6 @@ def code_span(value: object) -> str:
 # --- the context -----------------------------------------------------------------------------------
 
 
-def money(amount: Decimal) -> str:
-    """An amount in USD as the cost report prints it: rounded to the cent, thousands separated."""
-    return f"{cents(amount):,.2f}"
-
-
 def _ports(protocol: Protocol, ports: PortRange | None) -> str:
     if protocol is Protocol.ALL:
         return "all"
@@ -145,12 +140,6 @@ def _path_and_code(trace: Trace) -> tuple[str, str]:
     """The components the request crosses, as a path, and the drop code when denied."""
     code = trace.code.value if trace.code is not None and not trace.allowed else ""
     return path_text(trace.components()), code
-
-
-def is_public(vpc: m.Vpc, subnet: m.Subnet) -> bool:
-    """Whether a subnet is public: its route table has a route to an internet gateway."""
-    table = vpc.route_tables[subnet.route_table]
-    return any(r.target.kind is m.TargetKind.INTERNET_GATEWAY for r in table.routes)
 
 
 def addresses_used(network: m.Network, vpc: m.Vpc, subnet: m.Subnet) -> int:
@@ -179,8 +168,8 @@ def _subnets(network: m.Network, vpc: m.Vpc) -> list[Context]:
                 "az": s.az,
                 "cidr": str(s.cidr),
                 "ipv6": str(s.ipv6) if s.ipv6 else "",
-                "public": is_public(vpc, s),
-                "access": "public" if is_public(vpc, s) else "private",
+                "public": vpc.is_public(s),
+                "access": "public" if vpc.is_public(s) else "private",
                 "public_ip_on_launch": s.public_ip_on_launch,
                 "route_table": s.route_table,
                 "network_acl": s.network_acl,

@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from netdraft.generator.costs import money
 from netdraft.model import network as m
 from netdraft.model.network import Query
 from netdraft.model.values import IPAddress
 from netdraft.sim.analysis import NetworkAnalysis
-from netdraft.sim.cost import cents
 from netdraft.sim.trace import TARGET_KINDS, ComponentId, ComponentKind, Hop, Leg, Trace
 
 if TYPE_CHECKING:
@@ -226,14 +226,6 @@ INTERNET = "internet"
 # --- building ---------------------------------------------------------------------------------
 
 
-def is_public(vpc: m.Vpc, subnet: m.Subnet) -> bool:
-    """Whether a subnet's route table has a route to an internet gateway (AWS's definition)."""
-    table = vpc.route_tables.get(subnet.route_table)
-    return table is not None and any(
-        r.target.kind is m.TargetKind.INTERNET_GATEWAY for r in table.routes
-    )
-
-
 def build_view(
     network: m.Network, flows: Sequence[FlowPath] = (), highlight: Trace | None = None
 ) -> View:
@@ -295,7 +287,7 @@ def _subnet_key(subnet: m.Subnet, public: bool) -> tuple[int, int, int, str]:
 
 def _money(amount: Decimal) -> str:
     # Rounded as every other figure (half up), so the diagram agrees with `netdraft cost`.
-    return f"${cents(amount):,}/mo"
+    return f"${money(amount)}/mo"
 
 
 def _query_text(query: Query) -> str:
@@ -435,7 +427,7 @@ class _Builder:
                     ),
                     box,
                 )
-        publics = {s.name: is_public(vpc, s) for s in vpc.subnets.values()}
+        publics = {s.name: vpc.is_public(s) for s in vpc.subnets.values()}
         residents: dict[str, list[m.Instance | m.NatGateway]] = {}
         for inst in vpc.instances.values():
             residents.setdefault(inst.subnet, []).append(inst)

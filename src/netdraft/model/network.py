@@ -261,6 +261,14 @@ class Vpc:
     def holds(self, address: IPAddress) -> bool:
         return any(address.version == c.version and address in c for c in self.all_cidrs())
 
+    def is_public(self, subnet: Subnet) -> bool:
+        """Whether a subnet is public: its route table routes to an internet gateway (AWS's
+        definition, "Subnet types" in the VPC user guide)."""
+        table = self.route_tables.get(subnet.route_table)
+        return table is not None and any(
+            r.target.kind is TargetKind.INTERNET_GATEWAY for r in table.routes
+        )
+
 
 class AttachmentKind(enum.Enum):
     VPC = "vpc"
