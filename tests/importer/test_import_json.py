@@ -732,3 +732,46 @@ def test_a_vpc_goes_to_the_region_of_its_subnets() -> None:
     result = run(Subnets=[subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app", az="eu-west-1b")])
     assert "region eu-west-1 {" in lines(result)
     assert any("its subnets are in eu-west-1" in w for w in result.warnings)
+
+
+def test_a_route_to_a_gateway_says_why_it_is_left_out() -> None:
+    """Absent from the dump, attached elsewhere, or attached here: three different messages."""
+    routes = [
+        {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-absent", "State": "active"},
+        {"DestinationCidrBlock": "192.0.2.0/24", "GatewayId": "igw-other", "State": "active"},
+        {"DestinationCidrBlock": "198.51.100.0/24", "GatewayId": "igw-1", "State": "active"},
+    ]
+    table = {
+        "RouteTableId": "rtb-1",
+        "VpcId": "vpc-1",
+        "Routes": routes,
+        "Associations": [{"SubnetId": "subnet-1", "Main": False}],
+    }
+    result = run(
+        Vpcs=[vpc("vpc-1", "10.0.0.0/16", "main"), vpc("vpc-2", "10.1.0.0/16", "other")],
+        RouteTables=[table],
+        InternetGateways=[
+            {"InternetGatewayId": "igw-1", "Attachments": [{"VpcId": "vpc-1"}]},
+            {"InternetGatewayId": "igw-other", "Attachments": [{"VpcId": "vpc-2"}]},
+        ],
+    )
+    warnings = "\n".join(result.warnings)
+    assert "via gateway 'igw-absent', which is not in the dump: not imported" in warnings
+    assert "via gateway 'igw-other', which is not attached to this VPC: not imported" in warnings
+    assert "igw-absent', which is not attached" not in warnings
+    # The attached gateway's route is kept (the allowed case beside the two denied ones).
+    assert "route 198.51.100.0/24 via igw-1" in lines(result)
+
+
+@pytest.mark.parametrize(
+    ("file", "table"),
+    [
+        ("tgw-rtb-dx01-routes.json", "tgw-rtb-dx01"),
+        ("routes-tgw-rtb-0a5000000000000f.json", "tgw-rtb-0a5000000000000f"),
+        ("search-transit-gateway-routes-tgw-rtb-Iso01.json", "tgw-rtb-Iso01"),
+    ],
+)
+def test_a_tgw_route_table_id_in_a_file_name_is_matched_whole(file: str, table: str) -> None:
+    routes = {"Routes": [{"DestinationCidrBlock": "10.0.0.0/8", "State": "blackhole"}]}
+    inventory = parse([Dump("us-east-1", None, ((file, routes),))])
+    assert list(inventory.tgw_routes) == [table]

@@ -36,7 +36,9 @@ __all__ = [
     "read_dir",
 ]
 
-TGW_ROUTE_TABLE_ID = re.compile(r"tgw-rtb-[0-9a-f]+")
+#: A transit gateway route table id in a file name, matched whole: ``tgw-rtb-dx01`` is
+#: ``tgw-rtb-dx01`` (Batfish's test snapshots use such ids), never ``tgw-rtb-d``.
+TGW_ROUTE_TABLE_ID = re.compile(r"(?<![A-Za-z0-9])tgw-rtb-[A-Za-z0-9]+(?![A-Za-z0-9])")
 
 Json = Mapping[str, Any]
 

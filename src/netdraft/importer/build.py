@@ -806,9 +806,18 @@ class _Builder:
                 if gw is not None and gw.id == gateway:
                     return "gateway", _ref(self.names[gw.id])
             if gateway.startswith(("igw-", "eigw-", "vgw-")):
-                self.warn(
-                    f"{what} via gateway '{gateway}', which is not attached to this VPC: not imported"
+                known = (
+                    self.inv.internet_gateways.get(gateway)
+                    or self.inv.egress_only_gateways.get(gateway)
+                    or self.inv.vpn_gateways.get(gateway)
                 )
+                if known is None:
+                    why = "is not in the dump"
+                elif v.vpc.id in known.vpcs:
+                    why = "is the VPC's second gateway of its kind (only the first is imported)"
+                else:
+                    why = "is not attached to this VPC"
+                self.warn(f"{what} via gateway '{gateway}', which {why}: not imported")
             else:
                 self.warn(
                     f"{what} via '{gateway}' (a Gateway Load Balancer or firewall endpoint) is not imported"
