@@ -184,21 +184,79 @@ def test_imported_paths(
 def test_unrepresentable_resources_are_listed() -> None:
     warnings = "\n".join(imported("account").warnings)
     for expected in (
-        "load balancer 'prod-alb'",
-        "Direct Connect gateway 'corp-dx'",
+        "1 load balancer (elbv2 describe-load-balancers) is not imported yet: 'prod-alb'",
+        "1 Direct Connect gateway (directconnect describe-direct-connect-gateways) is not imported yet: 'corp-dx'",
         "GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3'",
         "(a Gateway Load Balancer or firewall endpoint)",
         "via cagw-0123456789abcdef0",
         "prefix list 'pl-0fa83cebf909345ca'",
         "a rule for ESP",
-        "Lambda function 'billing-job-1f2e3d4c'",
-        "RDS database interface",
+        "1 Lambda function (ec2 describe-network-interfaces) is not imported yet: 'billing-job-1f2e3d4c' in vpc 'prod'",
+        "1 RDS database interface (ec2 describe-network-interfaces)",
         "direct-connect-gateway 'dxgw-0123456789abcdef'",
         "peering 'pcx-0ab1000000000004'",
     ):
         assert expected in warnings
-    # The load balancer is listed once, from its describe call, not again from its interfaces.
-    assert warnings.count("load balancer 'prod-alb'") == 1
+    # The load balancer is counted once, from its describe call, not again from its interfaces.
+    assert warnings.count("'prod-alb'") == 1
+
+
+def test_unrepresentable_kinds_are_counted_once_each_in_name_order() -> None:
+    balancers = [
+        {
+            "LoadBalancerName": name,
+            "LoadBalancerArn": f"arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/{name}/{i:016x}",
+            "State": {"Code": "active"},
+        }
+        for i, name in enumerate(["web", "api", "admin"])
+    ]
+    gone = {"LoadBalancerName": "old", "LoadBalancerArn": "arn:x", "State": {"Code": "deleted"}}
+    zones = {"HostedZones": [{"Id": "/hostedzone/Z1", "Name": "corp.example."}]}
+    interfaces = {
+        "NetworkInterfaces": [
+            # The interface of a balancer listed above: not counted again.
+            {
+                "NetworkInterfaceId": "eni-1",
+                "VpcId": "vpc-1",
+                "SubnetId": "subnet-1",
+                "InterfaceType": "interface",
+                "Description": "ELB app/web/0000000000000000",
+            },
+            # One only its interface shows: counted with the others.
+            {
+                "NetworkInterfaceId": "eni-2",
+                "VpcId": "vpc-1",
+                "SubnetId": "subnet-1",
+                "InterfaceType": "interface",
+                "Description": "ELB app/batch/00000000000000ff",
+            },
+        ]
+    }
+    base = {
+        "Vpcs": [vpc("vpc-1", "10.0.0.0/16", "main")],
+        "Subnets": [subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app")],
+    }
+    dump = Dump(
+        "us-east-1",
+        None,
+        (
+            ("base.json", base),
+            ("lb.json", {"LoadBalancers": [*balancers, gone]}),
+            ("zones.json", zones),
+            ("enis.json", interfaces),
+        ),
+    )
+    result = build(parse([dump]), "test.nd")
+    network_of(result.text)
+    counted = [w for w in result.warnings if "not imported yet" in w]
+    assert counted == [
+        "4 load balancers (ec2 describe-network-interfaces, elbv2 describe-load-balancers) are not imported yet: 'admin', 'api', 'batch' in vpc 'main', 'web'",
+        "1 Route 53 hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example.'",
+    ]
+    # The same in the file's header, and the same whatever the order of the files.
+    assert all(f"# warning: {w}" in result.text for w in counted)
+    again = build(parse([Dump("us-east-1", None, tuple(reversed(dump.responses)))]), "test.nd")
+    assert again.text == result.text
 
 
 def test_cli_writes_the_file_and_lists_warnings(

@@ -316,7 +316,7 @@ def test_cli_live_import_lists_what_it_cannot_represent(
     captured = capsys.readouterr()
     assert code == 0, captured.err
     text = out.read_text("utf-8")
-    message = "load balancer 'web-alb' is not imported: the language has no load balancers"
+    message = "1 load balancer (elbv2 describe-load-balancers) is not imported yet: 'web-alb'"
     assert f"# warning: {message}" in text
     assert f"warning: {message}" in captured.err.splitlines()
     assert api.compile(text, str(out)).ok

@@ -14,6 +14,7 @@ that finds the files of a folder, one region per ``[account/]region/`` folder.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -295,6 +296,40 @@ class DhcpOptions:
     domain: str | None
 
 
+#: How many labels one count warning lists; the others are counted.
+MAX_LISTED = 10
+
+
+@dataclass
+class Unimported:
+    """The resources of one kind the language cannot hold yet: one warning lists them all."""
+
+    singular: str
+    plural: str
+    calls: set[str] = field(default_factory=set)
+    labels: dict[str, str] = field(default_factory=dict)  # what tells them apart -> label
+
+    def message(self) -> str:
+        """``3 load balancers (elbv2 describe-load-balancers) are not imported yet: 'a', …``."""
+        count = len(self.labels)
+        names = sorted(set(self.labels.values()))
+        shown = ", ".join(names[:MAX_LISTED])
+        more = f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else ""
+        what, verb = (self.singular, "is") if count == 1 else (self.plural, "are")
+        calls = ", ".join(sorted(self.calls))
+        return f"{count} {what} ({calls}) {verb} not imported yet: {shown}{more}"
+
+
+def note_unimported(
+    table: dict[str, Unimported], singular: str, plural: str, call: str, key: str, label: str
+) -> None:
+    """Add one resource the language cannot hold to the count of its kind (once per ``key``)."""
+    entry = table.setdefault(singular, Unimported(singular, plural))
+    if key not in entry.labels:
+        entry.calls.add(call)
+        entry.labels[key] = label
+
+
 @dataclass
 class Inventory:
     """Everything read from the dumps, by id, plus what could not be read."""
@@ -329,6 +364,8 @@ class Inventory:
     #: The region of every regional resource that needs one (VPCs carry their own).
     region_of: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: What the language cannot hold yet, by kind (its singular name): one warning per kind.
+    unimported: dict[str, Unimported] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,36 +529,170 @@ def _name(item: Obj) -> str | None:
     return None
 
 
-#: Output keys of calls whose resources the language cannot hold: listed as warnings.
-UNREPRESENTABLE: Mapping[str, tuple[str, tuple[str, ...]]] = {
-    "LoadBalancers": ("load balancer", ("LoadBalancerName", "LoadBalancerArn")),
-    "LoadBalancerDescriptions": ("classic load balancer", ("LoadBalancerName",)),
-    "directConnectGateways": (
-        "Direct Connect gateway",
-        ("directConnectGatewayName", "directConnectGatewayId"),
+@dataclass(frozen=True, slots=True)
+class Unrepresentable:
+    """A kind of resource the language cannot hold yet, as its count warning names it."""
+
+    singular: str
+    plural: str
+    call: str  # the call that lists them (``elbv2 describe-load-balancers``)
+    name_keys: tuple[str, ...]  # the keys of its label, the first present wins
+    id_keys: tuple[str, ...] = ()  # the keys that tell two of them apart (else the label)
+
+
+def _kind(
+    singular: str, call: str, names: tuple[str, ...], ids: tuple[str, ...] = (), plural: str = ""
+) -> Unrepresentable:
+    return Unrepresentable(singular, plural or f"{singular}s", call, names, ids)
+
+
+_DX_GATEWAY = _kind(
+    "Direct Connect gateway",
+    "directconnect describe-direct-connect-gateways",
+    ("directConnectGatewayName", "DirectConnectGatewayName"),
+    ("directConnectGatewayId", "DirectConnectGatewayId"),
+)
+_DX_CONNECTION = _kind(
+    "Direct Connect connection",
+    "directconnect describe-connections",
+    ("connectionName", "ConnectionName"),
+    ("connectionId", "ConnectionId"),
+)
+_DX_VIF = _kind(
+    "Direct Connect virtual interface",
+    "directconnect describe-virtual-interfaces",
+    ("virtualInterfaceName", "VirtualInterfaceName"),
+    ("virtualInterfaceId", "VirtualInterfaceId"),
+)
+_DX_ASSOCIATION = _kind(
+    "Direct Connect gateway association",
+    "directconnect describe-direct-connect-gateway-associations",
+    ("associationId", "AssociationId"),
+)
+
+#: Output keys of calls whose resources the language cannot hold yet: each kind is listed in
+#: one warning with its count. Both spellings of the Direct Connect keys are read: the AWS
+#: CLI prints ``directConnectGateways``, Batfish's snapshots hold ``DirectConnectGateways``.
+UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
+    "LoadBalancers": _kind(
+        "load balancer",
+        "elbv2 describe-load-balancers",
+        ("LoadBalancerName",),
+        ("LoadBalancerArn",),
     ),
-    "connections": ("Direct Connect connection", ("connectionName", "connectionId")),
-    "virtualInterfaces": (
-        "Direct Connect virtual interface",
-        ("virtualInterfaceName", "virtualInterfaceId"),
+    "LoadBalancerDescriptions": _kind(
+        "classic load balancer", "elb describe-load-balancers", ("LoadBalancerName",)
     ),
-    "DirectConnectGatewayAssociations": ("Direct Connect gateway association", ("AssociationId",)),
-    "Firewalls": ("network firewall", ("FirewallName", "FirewallArn")),
-    "CarrierGateways": ("carrier gateway", ("CarrierGatewayId",)),
-    "LocalGatewayRouteTables": ("local gateway route table", ("LocalGatewayRouteTableId",)),
-    "TransitGatewayPeeringAttachments": (
+    "TargetGroups": _kind(
+        "target group", "elbv2 describe-target-groups", ("TargetGroupName",), ("TargetGroupArn",)
+    ),
+    "LoadBalancerListeners": _kind(
+        "load balancer listener", "elbv2 describe-listeners", ("ListenerArn",)
+    ),
+    "Listeners": _kind("load balancer listener", "elbv2 describe-listeners", ("ListenerArn",)),
+    "directConnectGateways": _DX_GATEWAY,
+    "DirectConnectGateways": _DX_GATEWAY,
+    "connections": _DX_CONNECTION,
+    "Connections": _DX_CONNECTION,
+    "virtualInterfaces": _DX_VIF,
+    "VirtualInterfaces": _DX_VIF,
+    "directConnectGatewayAssociations": _DX_ASSOCIATION,
+    "DirectConnectGatewayAssociations": _DX_ASSOCIATION,
+    "directConnectGatewayAttachments": _kind(
+        "Direct Connect gateway attachment",
+        "directconnect describe-direct-connect-gateway-attachments",
+        ("virtualInterfaceId",),
+    ),
+    "lags": _kind("Direct Connect LAG", "directconnect describe-lags", ("lagName", "lagId")),
+    "Firewalls": _kind(
+        "network firewall", "network-firewall list-firewalls", ("FirewallName", "FirewallArn")
+    ),
+    "CarrierGateways": _kind(
+        "carrier gateway", "ec2 describe-carrier-gateways", ("CarrierGatewayId",)
+    ),
+    "LocalGatewayRouteTables": _kind(
+        "local gateway route table",
+        "ec2 describe-local-gateway-route-tables",
+        ("LocalGatewayRouteTableId",),
+    ),
+    "TransitGatewayPeeringAttachments": _kind(
         "transit gateway peering attachment",
+        "ec2 describe-transit-gateway-peering-attachments",
         ("TransitGatewayAttachmentId",),
     ),
-    "TransitGatewayConnects": (
-        "transit gateway connect attachment",
+    "TransitGatewayConnects": _kind(
+        "transit gateway Connect attachment",
+        "ec2 describe-transit-gateway-connects",
         ("TransitGatewayAttachmentId",),
     ),
-    "ManagedPrefixLists": ("managed prefix list", ("PrefixListName", "PrefixListId")),
-    "ServiceNetworks": ("VPC Lattice service network", ("name", "id")),
-    "ClientVpnEndpoints": ("Client VPN endpoint", ("ClientVpnEndpointId",)),
-    "TrafficMirrorSessions": ("traffic mirror session", ("TrafficMirrorSessionId",)),
+    "TransitGatewayMulticastDomains": _kind(
+        "transit gateway multicast domain",
+        "ec2 describe-transit-gateway-multicast-domains",
+        ("TransitGatewayMulticastDomainId",),
+    ),
+    "ManagedPrefixLists": _kind(
+        "managed prefix list",
+        "ec2 describe-managed-prefix-lists",
+        ("PrefixListName", "PrefixListId"),
+        ("PrefixListId",),
+    ),
+    "PrefixLists": _kind(
+        "AWS-managed prefix list",
+        "ec2 describe-prefix-lists",
+        ("PrefixListName", "PrefixListId"),
+        ("PrefixListId",),
+    ),
+    "FlowLogs": _kind("flow log", "ec2 describe-flow-logs", ("FlowLogId",)),
+    "TrafficMirrorSessions": _kind(
+        "traffic mirror session",
+        "ec2 describe-traffic-mirror-sessions",
+        ("TrafficMirrorSessionId",),
+    ),
+    "ClientVpnEndpoints": _kind(
+        "Client VPN endpoint", "ec2 describe-client-vpn-endpoints", ("ClientVpnEndpointId",)
+    ),
+    "VpcEndpointServiceConfigurations": _kind(
+        "endpoint service",
+        "ec2 describe-vpc-endpoint-service-configurations",
+        ("ServiceName", "ServiceId"),
+    ),
+    "Ipams": _kind("IPAM", "ec2 describe-ipams", ("IpamId",)),
+    "HostedZones": _kind(
+        "Route 53 hosted zone", "route53 list-hosted-zones", ("Name", "Id"), ("Id",)
+    ),
+    "ResolverEndpoints": _kind(
+        "Route 53 Resolver endpoint",
+        "route53resolver list-resolver-endpoints",
+        ("Name", "Id"),
+        ("Id",),
+    ),
+    "ResolverRules": _kind(
+        "Route 53 Resolver rule", "route53resolver list-resolver-rules", ("Name", "Id"), ("Id",)
+    ),
+    "DBInstances": _kind("RDS database", "rds describe-db-instances", ("DBInstanceIdentifier",)),
+    "DomainStatusList": _kind(
+        "OpenSearch domain",
+        "es describe-elasticsearch-domains",
+        ("DomainName",),
+        ("DomainId", "ARN"),
+    ),
+    "ServiceNetworks": _kind(
+        "VPC Lattice service network", "vpc-lattice list-service-networks", ("name", "id")
+    ),
+    "CoreNetworks": _kind(
+        "Cloud WAN core network", "networkmanager list-core-networks", ("CoreNetworkId",)
+    ),
+    "Accelerators": _kind(
+        "Global Accelerator accelerator",
+        "globalaccelerator list-accelerators",
+        ("Name", "AcceleratorArn"),
+        ("AcceleratorArn",),
+    ),
 }
+
+#: Keys that hold details of resources listed above (Batfish's snapshots carry them): read
+#: as known, dropped with the resources they describe, with no warning of their own.
+_DETAIL_KEYS = frozenset({"LoadBalancerAttributes", "LoadBalancerTargetHealth"})
 
 #: Keys that carry no resources (pagination, request metadata).
 _IGNORED_KEYS = frozenset(
@@ -576,7 +747,10 @@ class _Reader:
             "TransitGatewayAttachments": self.tgw_attachment,
             "TransitGatewayVpcAttachments": self.tgw_vpc_attachment,
             "TransitGatewayRouteTables": self.tgw_route_table,
-            "TransitGatewayRoutes": self.tgw_routes_entry,
+            "TransitGatewayRoutes": self.tgw_table_entry,
+            # Batfish's snapshots: one entry per table, the table's id beside its list.
+            "TransitGatewayStaticRoutes": self.tgw_table_entry,
+            "TransitGatewayPropagations": self.tgw_table_entry,
             "VpnGateways": self.vpn_gateway,
             "VpnConnections": self.vpn_connection,
             "CustomerGateways": self.customer_gateway,
@@ -656,20 +830,40 @@ class _Reader:
                     )
                     continue
                 self.table_list(table.group(0), key, self.items(shown, key, value))
+                if key == "Routes" and data.get("AdditionalRoutesAvailable") is True:
+                    self.truncated(table.group(0))
             elif key in UNREPRESENTABLE:
                 known = True
-                kind, name_keys = UNREPRESENTABLE[key]
                 for item in self.items(shown, key, value):
-                    label = next((n for k in name_keys if (n := item.text(k))), "?")
-                    self.warn(
-                        f"{kind} {quoted(label)} is not imported: the language has no {kind}s"
-                    )
+                    self.unrepresentable(key, item)
+            elif key in _DETAIL_KEYS:
+                known = True
         if not known:
             keys = ", ".join(one_line(k, 40) for k in sorted(data)[:10]) or "none"
             more = f" and {len(data) - 10} more" if len(data) > 10 else ""
             self.warn(
                 f"{shown}: not a response the importer knows (top-level keys: {keys}{more}): not imported"
             )
+
+    def unrepresentable(self, key: str, item: Obj) -> None:
+        """Count one resource of a kind the language cannot hold yet."""
+        if any(item.state(k) in ("deleted", "deleting") for k in _STATE_KEYS if item.has(k)):
+            return  # gone: not part of the network
+        kind = UNREPRESENTABLE[key]
+        if key == "ManagedPrefixLists" and item.string("OwnerId") == "AWS":
+            kind = dataclasses.replace(UNREPRESENTABLE["PrefixLists"], call=kind.call)
+        label = next((n for k in kind.name_keys if (n := item.text(k))), None) or "?"
+        ident = next((n for k in kind.id_keys if (n := item.text(k))), label)
+        if ":loadbalancer/" in ident:  # an ARN: its app/NAME/ID part, as an interface names it
+            ident = ident.split(":loadbalancer/", 1)[1]
+        note_unimported(
+            self.inventory.unimported, kind.singular, kind.plural, kind.call, ident, quoted(label)
+        )
+
+    def truncated(self, table: str) -> None:
+        self.warn(
+            f"transit gateway route table '{table}' has more routes than its dump holds: only those are imported"
+        )
 
     # -- one handler per response key ---------------------------------------------------
 
@@ -1013,14 +1207,21 @@ class _Reader:
             self.warn(
                 f"transit gateway route table '{tid}' has more than 1000 routes: only the first 1000 are imported"
             )
-        for key in ("Routes", "Propagations", "Associations"):
+        for key in _TGW_ENTRY_LISTS:
             if item.has(key):
                 self.table_list(tid, key, item.objs(key))
 
-    def tgw_routes_entry(self, item: Obj) -> None:
+    def tgw_table_entry(self, item: Obj) -> None:
+        """A table's id beside its routes, propagations or associations (a wrapper of ours, or
+        Batfish's ``TransitGatewayStaticRoutes`` and ``TransitGatewayPropagations``)."""
         table = item.need_ident("TransitGatewayRouteTableId")
-        if table is not None:
-            self.table_list(table, "Routes", item.objs("Routes"))
+        if table is None:
+            return
+        for key in _TGW_ENTRY_LISTS:
+            if item.has(key):
+                self.table_list(table, key, item.objs(key))
+        if item.flag("AdditionalRoutesAvailable") is True:
+            self.truncated(table)
 
     def table_list(self, table: str, key: str, items: list[Obj]) -> None:
         inv = self.inventory
@@ -1117,6 +1318,26 @@ class _Reader:
 
 #: The lists of a per-route-table transit gateway output (its file name names the table).
 _TGW_TABLE_LISTS = frozenset({"Routes", "TransitGatewayRouteTablePropagations", "Associations"})
+#: The same lists beside the table's id (``Propagations`` is the live importer's name).
+_TGW_ENTRY_LISTS = (
+    "Routes",
+    "Propagations",
+    "TransitGatewayRouteTablePropagations",
+    "Associations",
+)
+#: Where a resource of another service says it is gone.
+_STATE_KEYS = (
+    "State",
+    "state",
+    "directConnectGatewayState",
+    "DirectConnectGatewayState",
+    "connectionState",
+    "virtualInterfaceState",
+    "VirtualInterfaceState",
+    "associationState",
+    "AssociationState",
+    "DBInstanceStatus",
+)
 
 
 def _permission(item: Obj) -> Permission:

@@ -249,6 +249,10 @@ class _Builder:
         self.eni_owner: dict[str, str] = {}  # network interface -> the instance it belongs to
         self.placeholders = iter(PLACEHOLDER_POOL.subnets(new_prefix=24))
         self.skipped_endpoints: list[aws.Endpoint] = []
+        self.unimported = {
+            kind: dataclasses.replace(e, calls=set(e.calls), labels=dict(e.labels))
+            for kind, e in inventory.unimported.items()
+        }
 
     def warn(self, message: str) -> None:
         message = one_line(message).rstrip()
@@ -603,6 +607,7 @@ class _Builder:
         lines += sites
         lines += vpns
         self.unrepresented_interfaces()
+        self.unimported_warnings()
         return lines
 
     def title(self) -> str:
@@ -1408,7 +1413,6 @@ class _Builder:
             )
         }
         skipped_endpoints = {e for ep in self.inv.endpoints.values() for e in ep.enis}
-        groups: dict[tuple[str, str], list[aws.NetworkInterface]] = {}
         for eni in sorted(self.inv.interfaces.values(), key=lambda e: e.id):
             if eni.vpc not in self.vpcs or eni.id in handled or eni.id in skipped_endpoints:
                 continue
@@ -1421,33 +1425,40 @@ class _Builder:
                 "gateway_load_balancer_endpoint",
             ):
                 continue
-            groups.setdefault(_interface_kind(eni), []).append(eni)
-        for (kind, label), enis in groups.items():
-            if any(w.startswith(f"{kind} '{label}' is not imported") for w in self.warnings):
-                continue  # already listed from its own describe call
-            v = self.vpcs[enis[0].vpc or ""]
-            count = f"{len(enis)} network interface{'s' * (len(enis) > 1)}"
-            self.warn(
-                f"{kind} '{label}' ({count} in vpc '{v.name}') is not imported: the language has no {kind}s"
+            kind, key, label = _interface_kind(eni)
+            where = f"{quoted(label)} in vpc '{self.vpcs[eni.vpc or ''].name}'"
+            # A load balancer listed by its describe call keeps that entry (its key is the
+            # same app/NAME/ID part of its ARN).
+            aws.note_unimported(
+                self.unimported, kind, f"{kind}s", "ec2 describe-network-interfaces", key, where
             )
 
+    def unimported_warnings(self) -> None:
+        """One warning per kind of resource the language cannot hold yet, in name order."""
+        for entry in sorted(self.unimported.values(), key=lambda e: e.plural.lower()):
+            self.warn(entry.message())
 
-def _interface_kind(eni: aws.NetworkInterface) -> tuple[str, str]:
+
+def _interface_kind(eni: aws.NetworkInterface) -> tuple[str, str, str]:
+    """The kind of what owns an interface, what tells it apart, and its label."""
     desc = eni.description
     if desc.startswith("ELB "):
         parts = desc[4:].split("/")  # app/NAME/ID or net/NAME/ID; a classic one: NAME
-        return "load balancer", parts[1] if len(parts) == 3 else desc[4:]
+        if len(parts) == 3:
+            return "load balancer", desc[4:], parts[1]
+        return "classic load balancer", desc[4:], desc[4:]
     if eni.kind in ("network_load_balancer", "gateway_load_balancer"):
-        return "load balancer", desc or eni.id
+        return "load balancer", eni.id, desc or eni.id
     if eni.kind == "lambda" or desc.startswith("AWS Lambda VPC ENI"):
-        return "Lambda function", desc.removeprefix("AWS Lambda VPC ENI-").strip() or eni.id
+        name = desc.removeprefix("AWS Lambda VPC ENI-").strip() or eni.id
+        return "Lambda function", name, name
     if eni.requester == "amazon-rds" or desc == "RDSNetworkInterface":
-        return "RDS database interface", eni.id
+        return "RDS database interface", eni.id, eni.id
     if eni.kind == "efs" or desc.startswith("EFS mount target"):
-        return "EFS mount target", desc.removeprefix("EFS mount target for ").split(" ")[
-            0
-        ] or eni.id
-    return "network interface", f"{eni.id}{f' ({desc})' if desc else ''}"
+        name = desc.removeprefix("EFS mount target for ").split(" ")[0] or eni.id
+        return "EFS mount target", name, name
+    label = f"{eni.id}{f' ({desc})' if desc else ''}"
+    return "network interface", eni.id, label
 
 
 def _target_text(route: aws.Route) -> str:
