@@ -148,6 +148,25 @@ PATHS = [
     ("flat", "198.51.100.1", "web", "tcp", "22", "deny", "ACL_INBOUND_DENY"),
     ("flat", "web", "worker", "tcp", "22", "deny", "ACL_OUTBOUND_DENY"),
     ("flat", "worker", "web", "tcp", "443", "allow", None),
+    # A Batfish snapshot (aws_configs/accounts/ACCOUNT/REGION/Key.json).
+    ("batfish", "203.0.113.9", "web-1", "tcp", "443", "allow", "hub-igw"),
+    ("batfish", "203.0.113.9", "web-1", "tcp", "22", "deny", "ACL_INBOUND_DENY"),
+    ("batfish", "198.51.100.7", "web-1", "tcp", "22", "allow", "hub-igw"),
+    ("batfish", "203.0.113.9", "web-2", "tcp", "443", "allow", "hub-igw"),
+    ("batfish", "internet", "app-1", "tcp", "8080", "deny", "NO_PUBLIC_IP"),
+    ("batfish", "web-1", "app-1", "tcp", "8080", "allow", None),
+    ("batfish", "spoke-1", "app-1", "tcp", "8080", "allow", "core-tgw"),
+    ("batfish", "spoke-1", "web-1", "tcp", "8080", "deny", "SG_INGRESS_MISMATCH"),
+    ("batfish", "app-1", "internet", "tcp", "443", "allow", "hub-nat"),
+    ("batfish", "spoke-1", "internet", "tcp", "443", "allow", "hub-nat"),
+    ("batfish", "app-1", "spoke-1", "tcp", "22", "allow", "core-tgw"),
+    ("batfish", "spoke-1", "10.99.0.5", "tcp", "443", "deny", "BLACKHOLE_ROUTE"),
+    ("batfish", "app-1", "192.168.10.5", "tcp", "443", "allow", "office-vpn"),
+    ("batfish", "192.168.10.5", "app-1", "tcp", "8080", "allow", "office-vpn"),
+    ("batfish", "192.168.10.5", "spoke-1", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
+    ("batfish", "app-1", "db-1", "tcp", "5432", "allow", "hub-to-shared"),
+    ("batfish", "web-1", "db-1", "tcp", "5432", "deny", "NO_ROUTE_TO_DESTINATION"),
+    ("batfish", "app-1", "s3", "tcp", "443", "allow", "hub-s3"),
 ]
 
 
@@ -833,3 +852,134 @@ def test_a_tgw_route_table_id_in_a_file_name_is_matched_whole(file: str, table: 
     routes = {"Routes": [{"DestinationCidrBlock": "10.0.0.0/8", "State": "blackhole"}]}
     inventory = parse([Dump("us-east-1", None, ((file, routes),))])
     assert list(inventory.tgw_routes) == [table]
+
+
+def test_a_batfish_snapshot_is_read_whole() -> None:
+    """Batfish's own keys (TransitGatewayPropagations, TransitGatewayStaticRoutes, PrefixLists,
+    the load balancer and Direct Connect files…) are read; its account folders name the title."""
+    result = imported("batfish")
+    body = lines(result)
+    # Propagations and static routes come from the tables' entries, not from file names.
+    for line in (
+        "propagate hub office-vpn spoke",
+        "route 0.0.0.0/0 via hub",
+        "route 10.99.0.0/16 blackhole",
+        "route 192.168.10.0/24 via office-vpn",
+        "route-table core-rt { # tgw-rtb-core01",
+    ):
+        assert line in body
+    # Public addresses are kept: an Elastic IP, a plain public IP, the NAT gateway's EIP.
+    assert any(
+        line.startswith("instance web-2 ") and "elastic-ip 34.210.0.11" in line for line in body
+    )
+    assert any(
+        line.startswith("instance web-1 ") and "public-ip 54.200.1.10" in line for line in body
+    )
+    assert any(line.startswith("instance app-1 ") and "public-ip" not in line for line in body)
+    assert "nat-gateway hub-nat in hub-public-a eip 52.10.0.10 # nat-0e10000000000d001" in body
+    assert 'title "AWS account 123456789012 (us-west-2)"' in body
+    warnings = result.warnings
+    assert not any("not a response the importer knows" in w for w in warnings)
+    counted = [w.split(" (")[0] for w in warnings if "not imported yet" in w]
+    assert counted == [
+        "2 AWS-managed prefix lists",
+        "1 Direct Connect gateway association",
+        "1 Direct Connect gateway",
+        "1 Direct Connect virtual interface",
+        "1 Lambda function",
+        "1 load balancer listener",
+        "2 load balancers",
+        "1 OpenSearch domain",
+        "1 RDS database interface",
+        "1 RDS database",
+        "1 target group",
+    ]
+    assert (
+        "1 load balancer listener (elbv2 describe-listeners) is not imported yet: 'hub-web-alb port 443'"
+        in warnings
+    )
+    assert (
+        "route table 'spoke-main' of vpc 'spoke': route 198.51.100.0/24 via gateway 'igw-0d1000000000dead1', which is not in the dump: not imported"
+        in warnings
+    )
+
+
+def test_cli_outputs_of_one_transit_gateway_route_table() -> None:
+    """The CLI's per-table outputs name no table: the file name does, matched whole."""
+    att = "tgw-attach-0a1"
+    propagations = {
+        "TransitGatewayRouteTablePropagations": [
+            {"TransitGatewayAttachmentId": att, "ResourceType": "vpc", "State": "enabled"},
+            {"TransitGatewayAttachmentId": "tgw-attach-off", "State": "disabled"},
+        ]
+    }
+    routes = {
+        "Routes": [{"DestinationCidrBlock": "10.9.0.0/16", "State": "blackhole", "Type": "static"}],
+        "AdditionalRoutesAvailable": True,
+    }
+    inventory = parse(
+        [
+            Dump(
+                "us-east-1",
+                None,
+                (
+                    (
+                        "get-transit-gateway-route-table-propagations-tgw-rtb-dx01.json",
+                        propagations,
+                    ),
+                    ("search-transit-gateway-routes-tgw-rtb-dx01.json", routes),
+                ),
+            )
+        ]
+    )
+    assert inventory.tgw_propagations == {"tgw-rtb-dx01": [att]}
+    assert [r.destination for r in inventory.tgw_routes["tgw-rtb-dx01"]] == ["10.9.0.0/16"]
+    assert any(
+        "'tgw-rtb-dx01' has more routes than its dump holds" in w for w in inventory.warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "item", "expected"),
+    [
+        (
+            "directConnectGateways",
+            {
+                "directConnectGatewayId": "dx-1",
+                "directConnectGatewayName": "corp",
+                "directConnectGatewayState": "available",
+            },
+            "1 Direct Connect gateway (directconnect describe-direct-connect-gateways) is not imported yet: 'corp'",
+        ),
+        (
+            "virtualInterfaces",
+            {
+                "virtualInterfaceId": "dxvif-1",
+                "virtualInterfaceName": "vif-a",
+                "virtualInterfaceState": "available",
+            },
+            "1 Direct Connect virtual interface (directconnect describe-virtual-interfaces) is not imported yet: 'vif-a'",
+        ),
+        (
+            "connections",
+            {
+                "connectionId": "dxcon-1",
+                "connectionName": "dc1-10g",
+                "connectionState": "available",
+            },
+            "1 Direct Connect connection (directconnect describe-connections) is not imported yet: 'dc1-10g'",
+        ),
+        (
+            "FlowLogs",
+            {"FlowLogId": "fl-0a1", "ResourceId": "vpc-1"},
+            "1 flow log (ec2 describe-flow-logs) is not imported yet: 'fl-0a1'",
+        ),
+    ],
+)
+def test_each_unrepresentable_kind_is_counted_and_gone_ones_are_not(
+    key: str, item: dict[str, Any], expected: str
+) -> None:
+    assert expected in run(**{key: [item]}).warnings
+    state = next((k for k in item if k.endswith("State")), "State")
+    gone = run(**{key: [{**item, state: "deleted"}]}).warnings
+    assert not any("not imported yet" in w for w in gone)

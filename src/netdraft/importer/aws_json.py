@@ -587,9 +587,11 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         "target group", "elbv2 describe-target-groups", ("TargetGroupName",), ("TargetGroupArn",)
     ),
     "LoadBalancerListeners": _kind(
-        "load balancer listener", "elbv2 describe-listeners", ("ListenerArn",)
+        "load balancer listener", "elbv2 describe-listeners", ("ListenerArn",), ("ListenerArn",)
     ),
-    "Listeners": _kind("load balancer listener", "elbv2 describe-listeners", ("ListenerArn",)),
+    "Listeners": _kind(
+        "load balancer listener", "elbv2 describe-listeners", ("ListenerArn",), ("ListenerArn",)
+    ),
     "directConnectGateways": _DX_GATEWAY,
     "DirectConnectGateways": _DX_GATEWAY,
     "connections": _DX_CONNECTION,
@@ -853,6 +855,10 @@ class _Reader:
         if key == "ManagedPrefixLists" and item.string("OwnerId") == "AWS":
             kind = dataclasses.replace(UNREPRESENTABLE["PrefixLists"], call=kind.call)
         label = next((n for k in kind.name_keys if (n := item.text(k))), None) or "?"
+        if ":listener/" in label:  # listener/app/NAME/ID/LID: its balancer's name and port
+            parts = label.split(":listener/", 1)[1].split("/")
+            port = item.text("Port")
+            label = f"{parts[1] if len(parts) > 1 else label}{f' port {port}' if port else ''}"
         ident = next((n for k in kind.id_keys if (n := item.text(k))), label)
         if ":loadbalancer/" in ident:  # an ARN: its app/NAME/ID part, as an interface names it
             ident = ident.split(":loadbalancer/", 1)[1]
