@@ -970,6 +970,20 @@ def test_cli_outputs_of_one_transit_gateway_route_table() -> None:
             "1 Direct Connect connection (directconnect describe-connections) is not imported yet: 'dc1-10g'",
         ),
         (
+            "PrefixLists",
+            {"PrefixListId": "pl-0a1", "PrefixListName": "offices", "OwnerId": "111122223333"},
+            "1 managed prefix list (ec2 describe-managed-prefix-lists) is not imported yet: 'offices'",
+        ),
+        (
+            "PrefixLists",
+            {
+                "PrefixListId": "pl-63a5400a",
+                "PrefixListName": "com.amazonaws.us-east-1.s3",
+                "OwnerId": "AWS",
+            },
+            "1 AWS-managed prefix list (ec2 describe-managed-prefix-lists) is not imported yet: 'com.amazonaws.us-east-1.s3'",
+        ),
+        (
             "FlowLogs",
             {"FlowLogId": "fl-0a1", "ResourceId": "vpc-1"},
             "1 flow log (ec2 describe-flow-logs) is not imported yet: 'fl-0a1'",

@@ -243,6 +243,35 @@ def build_transit_network(url: str) -> None:
     )
 
 
+def add_unrepresentable(url: str) -> None:
+    """Resources of other kinds beside the transit network: a flow log, a target group, a
+    hosted zone and a prefix list of the account's own."""
+    ec2 = client(url)
+    x = next(
+        v["VpcId"]
+        for v in ec2.describe_vpcs()["Vpcs"]
+        if {"Key": "Name", "Value": "spoke-x"} in v.get("Tags", [])
+    )
+    ec2.create_flow_logs(
+        ResourceIds=[x],
+        ResourceType="VPC",
+        TrafficType="ALL",
+        LogDestinationType="cloud-watch-logs",
+        LogGroupName="netdraft-test-flow-logs",
+        DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs",
+    )
+    ec2.create_managed_prefix_list(
+        PrefixListName="offices",
+        MaxEntries=5,
+        AddressFamily="IPv4",
+        Entries=[{"Cidr": "192.0.2.0/24"}],
+    )
+    client(url, "elbv2").create_target_group(
+        Name="web-targets", Protocol="HTTP", Port=80, VpcId=x, TargetType="instance"
+    )
+    client(url, "route53").create_hosted_zone(Name="corp.example.", CallerReference="netdraft-1")
+
+
 def compiled(text: str) -> Network:
     result = api.compile(text, "imported.nd")
     assert result.ok, [d.headline() for d in result.diagnostics]
@@ -320,6 +349,24 @@ def test_cli_live_import_lists_what_it_cannot_represent(
     assert f"# warning: {message}" in text
     assert f"warning: {message}" in captured.err.splitlines()
     assert api.compile(text, str(out)).ok
+
+
+def test_live_import_counts_each_kind_it_cannot_represent(moto: str) -> None:
+    build_transit_network(moto)
+    add_unrepresentable(moto)
+    result = importer.from_aws([REGION], endpoint_url=moto, output="imported.nd")
+    compiled(result.text)
+    counted = [w for w in result.warnings if "not imported yet" in w]
+    for expected in (
+        "1 load balancer (elbv2 describe-load-balancers) is not imported yet: 'web-alb'",
+        "1 target group (elbv2 describe-target-groups) is not imported yet: 'web-targets'",
+        "1 Route 53 hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example.'",
+        "1 managed prefix list (ec2 describe-managed-prefix-lists) is not imported yet: 'offices'",
+    ):
+        assert expected in counted, counted
+    assert any(w.startswith("1 flow log (ec2 describe-flow-logs)") for w in counted), counted
+    # The lists AWS owns (s3, dynamodb…) are in every account: not listed.
+    assert not any("AWS-managed prefix list" in w for w in result.warnings)
 
 
 def test_cli_live_import_without_aws_is_misuse(

@@ -632,12 +632,8 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         "ec2 describe-transit-gateway-multicast-domains",
         ("TransitGatewayMulticastDomainId",),
     ),
-    "ManagedPrefixLists": _kind(
-        "managed prefix list",
-        "ec2 describe-managed-prefix-lists",
-        ("PrefixListName", "PrefixListId"),
-        ("PrefixListId",),
-    ),
+    # describe-prefix-lists (AWS's lists, with their CIDRs) and describe-managed-prefix-lists
+    # (the account's and AWS's, with an OwnerId) both print ``PrefixLists``.
     "PrefixLists": _kind(
         "AWS-managed prefix list",
         "ec2 describe-prefix-lists",
@@ -691,6 +687,18 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         ("AcceleratorArn",),
     ),
 }
+
+#: The owner of the prefix lists AWS manages (``com.amazonaws.REGION.s3``…).
+AWS_OWNER = "AWS"
+_MANAGED_PREFIX_LIST = _kind(
+    "managed prefix list",
+    "ec2 describe-managed-prefix-lists",
+    ("PrefixListName", "PrefixListId"),
+    ("PrefixListId",),
+)
+_AWS_MANAGED_PREFIX_LIST = dataclasses.replace(
+    UNREPRESENTABLE["PrefixLists"], call=_MANAGED_PREFIX_LIST.call
+)
 
 #: Keys that hold details of resources listed above (Batfish's snapshots carry them): read
 #: as known, dropped with the resources they describe, with no warning of their own.
@@ -849,11 +857,11 @@ class _Reader:
 
     def unrepresentable(self, key: str, item: Obj) -> None:
         """Count one resource of a kind the language cannot hold yet."""
-        if any(item.state(k) in ("deleted", "deleting") for k in _STATE_KEYS if item.has(k)):
+        if any(item.state(k) in _GONE_STATES for k in _STATE_KEYS if item.has(k)):
             return  # gone: not part of the network
         kind = UNREPRESENTABLE[key]
-        if key == "ManagedPrefixLists" and item.string("OwnerId") == "AWS":
-            kind = dataclasses.replace(UNREPRESENTABLE["PrefixLists"], call=kind.call)
+        if key == "PrefixLists" and (owner := item.string("OwnerId")) is not None:
+            kind = _MANAGED_PREFIX_LIST if owner != AWS_OWNER else _AWS_MANAGED_PREFIX_LIST
         label = next((n for k in kind.name_keys if (n := item.text(k))), None) or "?"
         if ":listener/" in label:  # listener/app/NAME/ID/LID: its balancer's name and port
             parts = label.split(":listener/", 1)[1].split("/")
@@ -1331,6 +1339,8 @@ _TGW_ENTRY_LISTS = (
     "TransitGatewayRouteTablePropagations",
     "Associations",
 )
+#: What a resource of another service says when it is gone.
+_GONE_STATES = frozenset({"deleted", "deleting", "delete-complete", "delete-in-progress"})
 #: Where a resource of another service says it is gone.
 _STATE_KEYS = (
     "State",

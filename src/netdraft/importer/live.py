@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from netdraft.importer.aws_json import DumpError
+from netdraft.importer.aws_json import AWS_OWNER, DumpError
 
 #: The EC2 calls, with the key of their output. Without the first seven there is no
 #: network to speak of; the others may be refused (a warning says what may be missing).
@@ -37,16 +37,27 @@ EC2_CALLS: tuple[tuple[str, str], ...] = (
     ("describe_customer_gateways", "CustomerGateways"),
     ("describe_vpc_endpoints", "VpcEndpoints"),
     ("describe_dhcp_options", "DhcpOptions"),
+    # Resources the language cannot hold yet: listed as warnings, one per kind.
+    ("describe_flow_logs", "FlowLogs"),
+    ("describe_managed_prefix_lists", "PrefixLists"),
 )
 REQUIRED_CALLS = 7
 
 #: Calls of other services whose resources the language cannot hold (they become warnings).
 OTHER_CALLS: tuple[tuple[str, str, str], ...] = (
     ("elbv2", "describe_load_balancers", "LoadBalancers"),
+    ("elbv2", "describe_target_groups", "TargetGroups"),
     ("elb", "describe_load_balancers", "LoadBalancerDescriptions"),
     ("directconnect", "describe_direct_connect_gateways", "directConnectGateways"),
+    ("directconnect", "describe_connections", "connections"),
+    ("directconnect", "describe_virtual_interfaces", "virtualInterfaces"),
     ("network-firewall", "list_firewalls", "Firewalls"),
+    ("route53", "list_hosted_zones", "HostedZones"),
+    ("route53resolver", "list_resolver_endpoints", "ResolverEndpoints"),
+    ("rds", "describe_db_instances", "DBInstances"),
 )
+#: The prefix lists AWS owns (:data:`AWS_OWNER`) are the same in every account (``s3``,
+#: ``dynamodb``…): the live import leaves them out, and lists the account's own.
 
 
 def fetch(
@@ -114,6 +125,11 @@ def fetch(
             warnings.append(
                 f"could not list {service} resources in {region} ({_reason(exc)}): they may be missing from the import"
             )
+    out["PrefixLists"] = [
+        p
+        for p in out.get("PrefixLists", [])
+        if not (isinstance(p, dict) and p.get("OwnerId") == AWS_OWNER)
+    ]
     if warnings:
         out["NetdraftWarnings"] = warnings
     return out
