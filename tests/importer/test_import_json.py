@@ -86,12 +86,15 @@ def test_import_does_not_depend_on_the_order_of_the_input(case: str) -> None:
 
 
 def _without_one_item() -> list[tuple[str, Path, str, int]]:
-    """Every way of leaving one resource out of the account's dump."""
+    """Every way of leaving one resource out of the account's dump and the Batfish snapshot."""
     found = []
-    for file in sorted((FIXTURES / "account").rglob("*.json")):
-        for key, items in json.loads(file.read_text("utf-8")).items():
-            if isinstance(items, list):
-                found += [(f"{file.name}:{key}[{i}]", file, key, i) for i in range(len(items))]
+    for case in ("account", "batfish"):
+        for file in sorted((FIXTURES / case).rglob("*.json")):
+            for key, items in json.loads(file.read_text("utf-8")).items():
+                if isinstance(items, list):
+                    found += [
+                        (f"{case}/{file.name}:{key}[{i}]", file, key, i) for i in range(len(items))
+                    ]
     return found
 
 
@@ -103,7 +106,7 @@ def _without_one_item() -> list[tuple[str, Path, str, int]]:
 def test_partial_dumps_still_compile(label: str, file: Path, key: str, index: int) -> None:
     """A dump that misses any one resource (a call not saved, a resource of another account,
     a page lost) still imports to a file that compiles."""
-    root = FIXTURES / "account"
+    root = FIXTURES / label.split("/")[0]
     dumps = []
     for folder in sorted({p.parent for p in root.rglob("*.json")}):
         responses = []
