@@ -7,10 +7,11 @@ import functools
 import gc
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
@@ -418,8 +419,25 @@ def _friendly(exc: UnexpectedInput) -> str | None:
     return index.get((position, exc.token.type)) or index.get((position, ""))
 
 
-def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
-    """Turn Lark's exception into a diagnostic at the first unexpected token."""
+def _unclosed_before(exc: UnexpectedToken) -> list[OpenBlock]:
+    """The innermost blocks that a ``}`` missing before the unexpected token leaves open."""
+    if exc.state is None:
+        return []
+    blocks = open_blocks(exc.state.value_stack)
+    states = exc.state.parse_conf.states
+    count = _closes_before(states, list(exc.state.state_stack), exc.token, len(blocks))
+    return blocks[len(blocks) - count :] if count else []
+
+
+def syntax_diagnostic(
+    path: str, text: str, exc: UnexpectedInput, misaligned: str | None = None
+) -> Diagnostic:
+    """Turn Lark's exception into a diagnostic at the first unexpected token.
+
+    ``misaligned`` says which ``}`` read so far is indented unlike the block it closes:
+    a note when the file ends inside a block.
+    """
+    notes: list[str] = []
     line, column = exc.line, exc.column
     if isinstance(exc, UnexpectedToken):
         token = exc.token
@@ -433,9 +451,35 @@ def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
             label = friendly or f"expected {expected}"
             message = f"the statement ends too early: expected {expected}"
         elif token.type == "$END" and "RBRACE" in accepted:
-            # Most often a block left open: say so, whatever else would also fit here.
-            label = friendly or f"expected '}}' or {expected}"
-            message = "the file ends inside a block: expected '}'"
+            # Most often a block left open: say which, whatever else would also fit here.
+            blocks = open_blocks(exc.state.value_stack) if exc.state is not None else []
+            if blocks:
+                inner = blocks[-1]
+                outer = "".join(
+                    f" (inside '{b.header}', line {b.brace.line})" for b in blocks[-2::-1]
+                )
+                message = f"the file ends inside {inner}{outer}; {_missing_braces(blocks)}"
+                label = f"add '}}' to close '{inner.header}' (line {inner.brace.line})"
+                notes.extend([misaligned] if misaligned else [])
+            else:
+                message = "the file ends inside a block: expected '}'"
+                label = friendly or f"expected '}}' or {expected}"
+        elif closing := _unclosed_before(exc):
+            names = " and ".join(
+                f"'{b.header}' (opened at line {b.brace.line})" for b in closing[::-1]
+            )
+            message = (
+                f"{_token_words(token)} cannot be written inside {names}; "
+                f"{_missing_braces(closing)} before it"
+            )
+            label = f"close '{closing[-1].header}' with '}}' before this line"
+        elif (
+            token.type == "RBRACE"
+            and exc.state is not None
+            and not open_blocks(exc.state.value_stack)
+        ):
+            message = "unexpected '}': every block above is already closed"
+            label = "remove this '}', or add the '{' it was meant to close"
         else:
             label = friendly or f"expected {expected}"
             message = f"unexpected {_token_words(token)}"
@@ -461,7 +505,7 @@ def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
     if line is None or line < 1:
         line, column = _end_position(text)
     span = Span(path, line, column, line, column + width)
-    return error(codes.SYNTAX, message, span, label)
+    return error(codes.SYNTAX, message, span, label, notes)
 
 
 def _end_position(text: str) -> tuple[int, int]:
@@ -539,6 +583,109 @@ def _shifts(
         stack.append(states[stack[-1]][rule.origin.name][1])
 
 
+def _advance(
+    states: Mapping[Any, Mapping[str, tuple[Any, Any]]], stack: list[Any], terminal: str
+) -> list[Any] | None:
+    """The state stack after the LALR tables shift ``terminal`` from ``stack`` (after any
+    reductions), or ``None`` when they do not take it. Builds no tree."""
+    stack = list(stack)
+    while True:
+        action = states[stack[-1]].get(terminal)
+        if action is None:
+            return None
+        kind, rule = action
+        if kind is Shift:
+            stack.append(rule)
+            return stack
+        size = len(rule.expansion)
+        if size:
+            del stack[-size:]
+        stack.append(states[stack[-1]][rule.origin.name][1])
+
+
+@dataclass(frozen=True, slots=True)
+class OpenBlock:
+    """A block the parser is inside: its header's first words and its ``{``."""
+
+    header: str
+    brace: Token
+
+    def __str__(self) -> str:
+        return f"'{self.header}' opened at line {self.brace.line}"
+
+
+def open_blocks(values: list[Any]) -> list[OpenBlock]:
+    """The blocks a parser's value stack is inside, outermost first.
+
+    A block's ``{`` stays on the stack until its ``}`` is read; the words before it, back
+    to the end of the previous statement, are its header (``vpc app``).
+    """
+    found: list[OpenBlock] = []
+    for i, value in enumerate(values):
+        if not (isinstance(value, Token) and value.type == "LBRACE"):
+            continue
+        start = i
+        while start > 0 and _in_header(values[start - 1]):
+            start -= 1
+        words = [str(v) for v in values[start:i] if isinstance(v, Token)][:2]
+        found.append(OpenBlock(" ".join(words) or "a block", value))
+    return found
+
+
+def _in_header(value: Any) -> bool:
+    if isinstance(value, Token):
+        return value.type not in ("LBRACE", "RBRACE", "_EOS")
+    return isinstance(value, Tree) and str(value.data).startswith("__")
+
+
+def _misaligned(text: str, values: list[Any], brace: Token) -> str | None:
+    """A note when a ``}`` alone on its line is indented unlike the line of the ``{`` it
+    closes: the ``}`` missing in the file is most likely that block's."""
+    for i in range(len(values) - 1, -1, -1):
+        value = values[i]
+        if isinstance(value, Token) and value.type == "LBRACE":
+            opened = open_blocks(values[: i + 1])[-1]
+            break
+    else:
+        return None
+    start = text.rfind("\n", 0, brace.start_pos or 0) + 1
+    if text[start : brace.start_pos].strip(" \t"):
+        return None
+    opener = text.rfind("\n", 0, opened.brace.start_pos or 0) + 1
+    indent = len(text[opener:]) - len(text[opener:].lstrip(" \t"))
+    if (brace.column or 1) - 1 >= indent:
+        return None
+    return (
+        f"the '}}' on line {brace.line} closes '{opened.header}' (line {opened.brace.line}) but is"
+        f" indented like an outer block: the '}}' of '{opened.header}' may be the one missing"
+    )
+
+
+def _closes_before(
+    states: Mapping[Any, Mapping[str, tuple[Any, Any]]], stack: list[Any], token: Token, most: int
+) -> int:
+    """How many ``}`` written before ``token`` would let the parser take it (0: none do).
+
+    A statement the parser refuses inside a block but takes after it (``vpc`` inside a
+    ``vpc``, ``instance`` inside a ``security-group``) most often means a ``}`` is missing.
+    """
+    if token.type in ("RBRACE", "_EOS", "$END", "NAME"):
+        return 0
+    for count in range(1, most + 1):
+        closed = _advance(states, stack, "RBRACE")
+        if closed is None:
+            return 0
+        stack = closed
+        after = _advance(states, stack, "_EOS")
+        if after is not None and _shifts(states, after, token.type):
+            return count
+    return 0
+
+
+def _missing_braces(blocks: list[OpenBlock]) -> str:
+    return "a '}' is missing" if len(blocks) == 1 else f"{len(blocks)} '}}' are missing"
+
+
 def _resume_point(text: str, start: int, error: int) -> tuple[int, int] | None:
     """Where parsing resumes after an error, skipping the statement it is in.
 
@@ -604,6 +751,7 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     saved: tuple[list[Any], list[Any], int] = (list(state.state_stack), [], 0)
     found: list[Diagnostic] = []
     last: Token | None = None
+    misaligned: str | None = None
     while True:
         try:
             # ``iter_parse`` yields each token just before feeding it to the parser.
@@ -617,15 +765,31 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     and _shifts(states, state.state_stack, "NAME")
                 ):
                     token.type = "NAME"
+                if token.type == "RBRACE" and misaligned is None:
+                    misaligned = _misaligned(text, state.value_stack, token)
                 last = token
             tree = interactive.feed_eof(last)  # type: ignore[no-untyped-call]
         except UnexpectedInput as exc:
             if isinstance(exc, UnexpectedToken) and exc.interactive_parser is None:
                 exc.interactive_parser = interactive  # what ``accepts`` reads, before restoring
-            diagnostic = syntax_diagnostic(path, text, exc)
+            diagnostic = syntax_diagnostic(path, text, exc, misaligned)
             if found and diagnostic.span.line <= found[-1].span.line:
                 return None, found
             found.append(diagnostic)
+            closing = _unclosed_before(exc) if isinstance(exc, UnexpectedToken) else []
+            if closing and isinstance(exc, UnexpectedToken) and len(found) < MAX_SYNTAX_ERRORS:
+                # A '}' missing before a statement: read the file as if it were there.
+                token = exc.token
+                for _ in closing:
+                    state.feed_token(_virtual("RBRACE", "}", token))
+                state.feed_token(_virtual("_EOS", "\n", token))
+                saved = (list(state.state_stack), list(state.value_stack), token.start_pos or 0)
+                line_counter.char_pos = token.start_pos or 0
+                line_counter.line = token.line or 1
+                line_counter.column = token.column or 1
+                line_counter.line_start_pos = (token.start_pos or 0) - (token.column or 1) + 1
+                last = None
+                continue
             at = _error_position(exc)
             resume = None if at is None else _resume_point(text, saved[2], at)
             if len(found) >= MAX_SYNTAX_ERRORS or resume is None:
@@ -648,6 +812,13 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
             last = None
             continue
         return (tree, []) if not found else (None, found)
+
+
+def _virtual(kind: str, value: str, at: Token) -> Token:
+    """A token recovery supplies where the text lacks it, placed at ``at``."""
+    token = Token(kind, value, at.start_pos, at.line, at.column)
+    token.end_line, token.end_column, token.end_pos = at.line, at.column, at.start_pos
+    return token
 
 
 def _error_position(exc: UnexpectedInput) -> int | None:
