@@ -17,7 +17,8 @@ from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
 from netdraft import codes
-from netdraft.diagnostics import Diagnostic, clip, end_position, error
+from netdraft.diagnostics import Diagnostic, clip, did_you_mean, end_position, error
+from netdraft.dsl import messages
 from netdraft.dsl import syntax as st
 from netdraft.model.values import Span
 
@@ -369,11 +370,37 @@ SYNTAX_CATALOGUE: dict[str, list[str]] = {
         _V + "network-acl a {\n      inbound allow tcp 443 from 0.0.0.0/0\n",
         _V + "network-acl a {\n      inbound 100 tcp 443 from 0.0.0.0/0\n",
     ],
-    "an expectation ends with allow or deny ('expect app -> db tcp 5432 allow'); a flow with its monthly volume ('volume 100GB')": [
+    "an expectation ends with allow or deny, e.g. 'expect app -> db tcp 5432 allow'": [
         "expect a -> b tcp 443\n",
         "expect a -> b icmp\n",
+    ],
+    "a flow ends with its monthly volume, e.g. 'flow f: app -> db tcp 5432 volume 100GB'": [
         "flow f: a -> b tcp 443\n",
         "flow f: a -> b tcp 443 volume\n",
+        "flow f: a -> b tcp 443 100GB\n",
+        "flow f: a -> b icmp 100GB\n",
+    ],
+    "a protocol and its port follow the endpoints, e.g. 'tcp 22', 'udp 53', 'icmp' or 'all'": [
+        "expect a -> b ssh allow\n",
+        "expect a -> b allow\n",
+        "expect a -> b\n",
+        "flow f: a -> b https volume 1GB\n",
+        "flow f: a -> b volume 1GB\n",
+    ],
+    "a rule's protocol is tcp, udp, icmp, icmpv6 or all, then its port, e.g. 'ingress tcp 443 from 0.0.0.0/0'": [
+        _V + "security-group g {\n      ingress https 443 from 0.0.0.0/0\n",
+        _V + "security-group g {\n      ingress from 0.0.0.0/0\n",
+        _V + "security-group g {\n      egress to 0.0.0.0/0\n",
+    ],
+    "an instance names its subnet after 'in', then its options, e.g. 'instance web in public-a sg web-sg'": [
+        _V + "instance web public-a\n",
+        _V + "instance web sg web-sg in public-a\n",
+        _V + "instance web ip 10.0.1.10 in public-a\n",
+        _V + "instance web\n",
+    ],
+    "a NAT gateway names its subnet after 'in', e.g. 'nat-gateway nat-a in public-a'": [
+        _V + "nat-gateway nat-a public-a\n",
+        _V + "nat-gateway nat-a\n",
     ],
     "write '->' between the two endpoints": [
         "expect a b tcp 443 allow\n",
@@ -406,17 +433,64 @@ def _catalogue() -> dict[tuple[int, str], str]:
                 parser().parse(example)
             except UnexpectedToken as exc:
                 if exc.state is not None:
-                    index.setdefault((exc.state.position, exc.token.type), label)
-                    index.setdefault((exc.state.position, ""), label)
+                    position = _error_state(exc.state.parse_conf.states, exc.state.state_stack)
+                    index.setdefault((position, exc.token.type), label)
+                    index.setdefault((position, ""), label)
     return index
+
+
+def _error_state(states: Mapping[Any, Mapping[str, tuple[Any, Any]]], stack: list[Any]) -> Any:
+    """The state that names a mistake: the error's state after the reductions it would make
+    whatever comes next.
+
+    LALR shares the state after a word among every rule that ends with it (``tcp 443`` in
+    a flow, an expectation and a security group rule): reducing while the state reduces by
+    one rule only reaches the state of the statement the word is in.
+    """
+    stack = list(stack)
+    while True:
+        rules = {rule for kind, rule in states[stack[-1]].values() if kind is not Shift}
+        if len(rules) != 1:
+            return stack[-1]
+        (rule,) = rules
+        size = len(rule.expansion)
+        if size >= len(stack):
+            return stack[-1]
+        if size:
+            del stack[-size:]
+        goto = states[stack[-1]].get(rule.origin.name)
+        if goto is None:
+            return stack[-1]
+        stack.append(goto[1])
 
 
 def _friendly(exc: UnexpectedInput) -> str | None:
     if not isinstance(exc, UnexpectedToken) or exc.state is None:
         return None
     index = _catalogue()
-    position = exc.state.position
+    position = _error_state(exc.state.parse_conf.states, exc.state.state_stack)
     return index.get((position, exc.token.type)) or index.get((position, ""))
+
+
+def _better_label(token: Token, accepted: set[str]) -> str | None:
+    """A hint for a misspelt keyword (``secuirty-group``) or an address written where a
+    CIDR goes."""
+    value = str(token.value)
+    if token.type in ("IPV4", "IPV6") and accepted & {"CIDR4", "CIDR6"}:
+        whole = "0" if value in ("0.0.0.0", "::") else "32" if token.type == "IPV4" else "128"
+        which = "every address" if whole == "0" else "this one address"
+        return f"a CIDR has a prefix length: '{value}/{whole}' is {which}"
+    if not _NAME.fullmatch(value):
+        return None
+    keywords = [
+        word[1:-1]
+        for word in (_literal(t) for t in accepted)
+        if word.startswith("'") and _NAME.fullmatch(word[1:-1])
+    ]
+    if "PROTOCOL" in accepted:
+        keywords += ["tcp", "udp", "icmp", "icmpv6", "all"]
+    hint = did_you_mean(value, keywords)
+    return f"did you mean '{hint}'?" if hint and hint != value else None
 
 
 def _unclosed_before(exc: UnexpectedToken) -> list[OpenBlock]:
@@ -438,9 +512,11 @@ def syntax_diagnostic(
     a note when the file ends inside a block.
     """
     notes: list[str] = []
+    code = codes.SYNTAX
     line, column = exc.line, exc.column
     if isinstance(exc, UnexpectedToken):
         token = exc.token
+        width = 0
         friendly = _friendly(exc)
         # ``accepts`` (what the parser really accepts here) is sharper than ``expected``,
         # which LALR state merging can widen.
@@ -450,6 +526,8 @@ def syntax_diagnostic(
             # A statement cut short at the end of its line: point just after its last word.
             label = friendly or f"expected {expected}"
             message = f"the statement ends too early: expected {expected}"
+            if "CODE" in accepted:
+                notes.extend(messages.unknown_code("")[2])
         elif token.type == "$END" and "RBRACE" in accepted:
             # Most often a block left open: say which, whatever else would also fit here.
             blocks = open_blocks(exc.state.value_stack) if exc.state is not None else []
@@ -473,6 +551,12 @@ def syntax_diagnostic(
                 f"{_missing_braces(closing)} before it"
             )
             label = f"close '{closing[-1].header}' with '}}' before this line"
+        elif "CODE" in accepted and (word := _NAME.match(text, token.start_pos or 0)):
+            # ``because no_route``: the lexer reads no code in it; say what the codes are.
+            message, label, more = messages.unknown_code(word.group())
+            notes.extend(more)
+            code = codes.UNKNOWN_CODE
+            width = len(word.group())
         elif (
             token.type == "RBRACE"
             and exc.state is not None
@@ -481,11 +565,14 @@ def syntax_diagnostic(
             message = "unexpected '}': every block above is already closed"
             label = "remove this '}', or add the '{' it was meant to close"
         else:
-            label = friendly or f"expected {expected}"
+            label = friendly or _better_label(token, accepted) or f"expected {expected}"
             message = f"unexpected {_token_words(token)}"
+            if "…" not in expected and not label.startswith("expected"):
+                message += f": expected {expected}"
         if token.type == "$END":
             line, column = _end_position(text)
-        width = max(1, len(str(token.value))) if token.type not in ("_EOS", "$END") else 1
+        if width == 0:
+            width = max(1, len(str(token.value))) if token.type not in ("_EOS", "$END") else 1
     elif isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream
         char = text[pos] if pos is not None and pos < len(text) else ""
@@ -505,7 +592,7 @@ def syntax_diagnostic(
     if line is None or line < 1:
         line, column = _end_position(text)
     span = Span(path, line, column, line, column + width)
-    return error(codes.SYNTAX, message, span, label, notes)
+    return error(code, message, span, label, notes)
 
 
 def _end_position(text: str) -> tuple[int, int]:
