@@ -20,8 +20,9 @@ def drop_codes() -> list[str]:
 def closest_codes(word: str) -> list[str]:
     """The explanation codes a misspelt one most likely meant (at most two), best first.
 
-    Case is ignored; a code that starts with the word (``NO_ROUTE``) comes first, then codes
-    that share its first part (``SG_DENY``: the two ``SG_`` codes), then close spellings.
+    Case is ignored. A near spelling (``SG_INGRES_MISMATCH``) wins; then the codes that
+    start with the word (``NO_ROUTE``), then those that share its first part (``SG_DENY``:
+    the two ``SG_`` codes), then a looser spelling.
     """
     upper = word.upper()
     known = drop_codes()
@@ -32,6 +33,9 @@ def closest_codes(word: str) -> list[str]:
     def ratio(code: str) -> float:
         return difflib.SequenceMatcher(None, upper, code).ratio()
 
+    near = difflib.get_close_matches(upper, known, n=1, cutoff=0.85)
+    if near:
+        return near
     for group in (
         [c for c in known if c.startswith(upper) and upper],
         [c for c in known if head and c.split("_", 1)[0] == head],
