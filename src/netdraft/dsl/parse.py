@@ -725,26 +725,31 @@ def _in_header(value: Any) -> bool:
     return isinstance(value, Tree) and str(value.data).startswith("__")
 
 
-def _misaligned(text: str, values: list[Any], brace: Token) -> str | None:
-    """A note when a ``}`` alone on its line is indented unlike the line of the ``{`` it
-    closes: the ``}`` missing in the file is most likely that block's."""
-    for i in range(len(values) - 1, -1, -1):
-        value = values[i]
-        if isinstance(value, Token) and value.type == "LBRACE":
-            opened = open_blocks(values[: i + 1])[-1]
-            break
-    else:
-        return None
-    start = text.rfind("\n", 0, brace.start_pos or 0) + 1
-    if text[start : brace.start_pos].strip(" \t"):
-        return None
-    opener = text.rfind("\n", 0, opened.brace.start_pos or 0) + 1
-    indent = len(text[opener:]) - len(text[opener:].lstrip(" \t"))
-    if (brace.column or 1) - 1 >= indent:
-        return None
+def _braces(values: list[Any]) -> list[Token]:
+    return [v for v in values if isinstance(v, Token) and v.type == "LBRACE"]
+
+
+def _indent(text: str, position: int) -> tuple[int, bool]:
+    """The indentation of the line holding ``position``, and whether only blanks precede it."""
+    start = text.rfind("\n", 0, position) + 1
+    end = start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return end - start, end >= position
+
+
+def _misaligned(text: str, opened: Token, brace: Token) -> bool:
+    """Whether a ``}`` alone at the start of its line is indented less than the line of the
+    ``{`` it closes: the ``}`` missing in the file is then most likely that block's."""
+    depth, alone = _indent(text, brace.start_pos or 0)
+    return alone and depth < _indent(text, opened.start_pos or 0)[0]
+
+
+def _misaligned_note(values: list[Any], opened: Token, brace: Token) -> str:
+    header = next((b.header for b in open_blocks(values) if b.brace is opened), "a block")
     return (
-        f"the '}}' on line {brace.line} closes '{opened.header}' (line {opened.brace.line}) but is"
-        f" indented like an outer block: the '}}' of '{opened.header}' may be the one missing"
+        f"the '}}' on line {brace.line} closes '{header}' (line {opened.line}) but is"
+        f" indented like an outer block: the '}}' of '{header}' may be the one missing"
     )
 
 
@@ -839,6 +844,7 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     found: list[Diagnostic] = []
     last: Token | None = None
     misaligned: str | None = None
+    braces: list[Token] = []  # the '{' of the blocks open, as the parser has them
     while True:
         try:
             # ``iter_parse`` yields each token just before feeding it to the parser.
@@ -852,8 +858,12 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     and _shifts(states, state.state_stack, "NAME")
                 ):
                     token.type = "NAME"
-                if token.type == "RBRACE" and misaligned is None:
-                    misaligned = _misaligned(text, state.value_stack, token)
+                if token.type == "LBRACE":
+                    braces.append(token)
+                elif token.type == "RBRACE" and braces:
+                    opened = braces.pop()
+                    if misaligned is None and _misaligned(text, opened, token):
+                        misaligned = _misaligned_note(state.value_stack, opened, token)
                 last = token
             tree = interactive.feed_eof(last)  # type: ignore[no-untyped-call]
         except UnexpectedInput as exc:
@@ -875,6 +885,7 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                 line_counter.line = token.line or 1
                 line_counter.column = token.column or 1
                 line_counter.line_start_pos = (token.start_pos or 0) - (token.column or 1) + 1
+                braces = _braces(state.value_stack)
                 last = None
                 continue
             at = _error_position(exc)
@@ -896,6 +907,7 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
             line_counter.line = line
             line_counter.line_start_pos = line_start
             line_counter.column = position - line_start + 1
+            braces = _braces(state.value_stack)
             last = None
             continue
         return (tree, []) if not found else (None, found)
