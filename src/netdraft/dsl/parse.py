@@ -412,6 +412,15 @@ SYNTAX_CATALOGUE: dict[str, list[str]] = {
     "a VPC needs its IPv4 CIDR, e.g. 'vpc main 10.0.0.0/16 {'": [
         "region us-east-1 {\n  vpc main {\n",
     ],
+    "a VPC's contents go in a block after its CIDRs, e.g. 'vpc main 10.0.0.0/16 { … }' ('{ }' when empty)": [
+        "region us-east-1 {\n  vpc main 10.0.0.0/16\n",
+    ],
+    "a block's contents go between '{' and '}', e.g. 'security-group web { … }'": [
+        _V + "security-group web\n",
+        _V + "route-table rt\n",
+        _V + "route-table rt main\n",
+        _V + "network-acl acl\n",
+    ],
     "the two sides are joined with '<->', e.g. 'peering a-b a <-> b'": [
         "peering p a b\n",
         "vpn v vgw cgw static 192.168.0.0/16\n",
