@@ -147,3 +147,35 @@ def test_an_unknown_code_in_a_file(code: str, kind: str, label: str) -> None:
     # The same line with a code that exists has no such problem.
     right = text.replace(code, "SG_INGRESS_MISMATCH")
     assert not [d for d in api.compile(right, "x.nd").diagnostics if d.code == kind]
+
+
+def test_another_vpcs_gateways_are_named_with_the_rule() -> None:
+    text = """\
+region us-east-1 {
+  vpc hub 10.1.0.0/16 {
+    internet-gateway igw
+    vpn-gateway vgw
+  }
+  vpc app 10.0.0.0/16 {
+    route-table rt {
+      route 0.0.0.0/0 via igw
+      propagate vgw
+    }
+  }
+}
+"""
+    found = api.compile(text, "x.nd").diagnostics
+    assert [(d.code, d.span.line) for d in found] == [("route-target", 8), ("unknown-name", 9)]
+    route, propagate = found
+    assert "a route cannot target another VPC's NAT gateway, gateway" in route.label
+    assert propagate.message == (
+        "no vpn gateway named 'vgw' in vpc 'app'; 'vgw' is a VPN gateway of vpc 'hub'"
+    )
+    assert propagate.label == "a route table propagates from the VPN gateway of its own VPC"
+    # Declared in the VPC that uses them, the same lines compile.
+    mine = text.replace(
+        "  vpc app 10.0.0.0/16 {\n",
+        "  vpc app 10.0.0.0/16 {\n    internet-gateway gw\n    vpn-gateway vg\n",
+    )
+    mine = mine.replace("via igw", "via gw").replace("propagate vgw", "propagate vg")
+    assert not [d.headline() for d in api.compile(mine, "x.nd").diagnostics if d.is_error]

@@ -127,10 +127,12 @@ CROSS_VPC_RULES = {
     Kind.SUBNET.value: "an instance, NAT gateway, endpoint or association takes a subnet"
     " of its own VPC",
     Kind.ROUTE_TABLE.value: "an endpoint takes the route tables of its own VPC",
+    GATEWAY_WORDS["vpn-gateway"]: "a route table propagates from the VPN gateway of its own VPC",
     Kind.SECURITY_GROUP.value: "an instance or endpoint takes security groups of its own VPC"
     " (a rule may name a peered VPC's group as '{vpc}.{name}')",
     "route target": "a route cannot target another VPC's NAT gateway, gateway, instance or"
-    " endpoint: route to a peering or transit gateway that reaches vpc '{vpc}'",
+    " endpoint, and a peering carries no traffic on through them; a NAT gateway of vpc '{vpc}'"
+    " can be shared through a transit gateway",
 }
 
 
@@ -198,7 +200,8 @@ def _vpn_gateway(c: Context, ref: st.Ref, vpc: VpcScope | None) -> str | None:
     assert vpc is not None, "a VPN gateway is looked for in a VPC"
     vgw = vpc.gateways.get("vpn-gateway")
     if vgw is None or ref.name != vgw.name.text:
-        c.unknown(Kind.VPN_GATEWAY.value, ref, [vgw.name.text] if vgw else [], vpc.where)
+        elsewhere = where_else(c, ref.name, GATEWAY_WORDS["vpn-gateway"], vpc)
+        c.unknown(Kind.VPN_GATEWAY.value, ref, [vgw.name.text] if vgw else [], vpc.where, elsewhere)
         return None
     return ref.name
 
@@ -266,10 +269,12 @@ def route_target(c: Context, vpc: VpcScope, ref: st.Ref) -> m.RouteTarget | None
         found.append(m.RouteTarget(K.TRANSIT_GATEWAY, name))
     if not found:
         if name in table.file_gateways:
+            owner = table.file_gateways[name]
             c.err(
                 codes.ROUTE_TARGET,
-                f"gateway '{name}' belongs to vpc '{table.file_gateways[name]}', not '{s.name}'",
+                f"gateway '{name}' belongs to vpc '{owner}', not '{s.name}'",
                 ref.span,
+                CROSS_VPC_RULES["route target"].format(name=name, vpc=owner),
             )
             return None
         candidates = itertools.chain(
