@@ -168,3 +168,47 @@ def test_output_does_not_depend_on_hash_seed() -> None:
             done = subprocess.run([*argv, *extra], capture_output=True, env=env, check=True)
             outs.append(done.stdout)
     assert outs[0] == outs[2] and outs[1] == outs[3]
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (["ssh"], "'ssh' is not a protocol: expected a protocol and a port, e.g. 'tcp 22', 'udp 53', 'icmp', 'all'"),
+        (["22"], "'22' is not a protocol: expected a protocol and a port"),
+        (["tcp", "ssh"], "'tcp ssh' is not a protocol and port: expected a protocol and a port"),
+        (["tcp", "22", "allow"], "too many words after SRC DST ('tcp 22 allow'): expected a protocol and a port"),
+    ],
+    ids=["service-name", "port-alone", "port-name", "verdict"],
+)  # fmt: skip
+def test_a_wrong_proto_port_says_what_it_must_look_like(
+    words: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(["path", NAT, "app-1", "app-2", *words], capsys)
+    assert (status, out) == (2, "")
+    assert message in err
+    # The query is not an `expect` line: its message says nothing of arrows or verdicts.
+    assert "->" not in err and "allow or deny" not in err
+    right = run(["path", NAT, "app-1", "app-2", "tcp", "22"], capsys)
+    assert right[0] == 0
+
+
+def test_a_wrong_endpoint_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(["path", NAT, "app-1->app-2", "internet", "tcp", "443"], capsys)
+    assert status == 2
+    assert "'app-1->app-2' is not an endpoint: expected an instance" in err
+
+
+@pytest.mark.parametrize(
+    ("words", "missing"),
+    [(["app-1"], "DST is missing"), ([], "SRC and DST are missing")],
+    ids=["dst", "src-and-dst"],
+)
+def test_a_missing_end_is_named_alone(
+    words: list[str], missing: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(["path", NAT, *words], capsys)
+    assert (status, out) == (2, "")
+    usage, reason = err.strip().split("\n")
+    assert usage == "usage: netdraft path [-h] [--json] FILE SRC DST [PROTO [PORT]]"
+    assert reason.startswith(f"netdraft path: error: {missing}")
+    assert "PROTO" not in reason

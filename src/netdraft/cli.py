@@ -99,13 +99,22 @@ def _query(network: Network, words: Sequence[str], command: str) -> Query:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
+    from netdraft.dsl.query import EXPECTED as EXPECTED_PROTO_PORT
     from netdraft.generator.explain import explain, trace_json
     from netdraft.sim.path import Simulator
 
+    if args.destination is None:
+        missing = "SRC and DST are" if args.source is None else "DST is"
+        args.parser.error(
+            f"{missing} missing: path takes a source and a destination, e.g. 'app db tcp 5432'"
+        )
     network = _analysis(args.file).require_network()
     rest = list(args.proto_port)
     if len(rest) > 2:
-        raise UsageError("netdraft path: expected SRC DST [PROTO [PORT]]")
+        raise UsageError(
+            f"netdraft path: too many words after SRC DST ('{' '.join(rest)[:80]}'):"
+            f" {EXPECTED_PROTO_PORT}"
+        )
     query = _query(network, [args.source, args.destination, *rest], "path")
     result = Simulator(network).trace(query)
     if args.json:
@@ -239,15 +248,20 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--write", action="store_true", help="rewrite the file in place")
     fmt.set_defaults(run=cmd_fmt)
 
-    path = sub.add_parser("path", help="explain, hop by hop, whether SRC can connect to DST")
+    path = sub.add_parser(
+        "path",
+        help="explain, hop by hop, whether SRC can connect to DST",
+        usage="netdraft path [-h] [--json] FILE SRC DST [PROTO [PORT]]",
+    )
     path.add_argument("file", metavar="FILE")
-    path.add_argument("source", metavar="SRC")
-    path.add_argument("destination", metavar="DST")
+    # Optional for argparse, so that a missing one is named alone (cmd_path says which).
+    path.add_argument("source", metavar="SRC", nargs="?")
+    path.add_argument("destination", metavar="DST", nargs="?")
     path.add_argument(
         "proto_port", nargs="*", metavar="PROTO PORT", help="e.g. tcp 443 (default icmp)"
     )
     path.add_argument("--json", action="store_true", help="print the documented JSON form")
-    path.set_defaults(run=cmd_path)
+    path.set_defaults(run=cmd_path, parser=path)
 
     cost = sub.add_parser("cost", help="monthly cost per flow, hourly resources and total")
     cost.add_argument("file", metavar="FILE")

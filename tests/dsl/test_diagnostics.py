@@ -377,7 +377,7 @@ INLINE_CASES = [
         "10.0.1.3 is reserved in subnet 'a' (10.0.1.0/24): the address AWS reserves for future use",
     ),
     (
-        "unclosed-block",  # '}' is named first, not cut off after eight other words
+        "unclosed-block",  # the block left open is named, with its line
         nd("""
             region us-east-1 {
               vpc v 10.0.0.0/16 {
@@ -386,7 +386,8 @@ INLINE_CASES = [
         ERROR,
         "syntax",
         3,
-        "the file ends inside a block: expected '}'",
+        "the file ends inside 'vpc v' opened at line 2 (inside 'region us-east-1', line 1);"
+        " 2 '}' are missing",
     ),
 ]
 

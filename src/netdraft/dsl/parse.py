@@ -7,16 +7,18 @@ import functools
 import gc
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
 from netdraft import codes
-from netdraft.diagnostics import Diagnostic, clip, end_position, error
+from netdraft.diagnostics import Diagnostic, clip, did_you_mean, end_position, error
+from netdraft.dsl import messages
 from netdraft.dsl import syntax as st
 from netdraft.model.values import Span
 
@@ -368,11 +370,37 @@ SYNTAX_CATALOGUE: dict[str, list[str]] = {
         _V + "network-acl a {\n      inbound allow tcp 443 from 0.0.0.0/0\n",
         _V + "network-acl a {\n      inbound 100 tcp 443 from 0.0.0.0/0\n",
     ],
-    "an expectation ends with allow or deny ('expect app -> db tcp 5432 allow'); a flow with its monthly volume ('volume 100GB')": [
+    "an expectation ends with allow or deny, e.g. 'expect app -> db tcp 5432 allow'": [
         "expect a -> b tcp 443\n",
         "expect a -> b icmp\n",
+    ],
+    "a flow ends with its monthly volume, e.g. 'flow f: app -> db tcp 5432 volume 100GB'": [
         "flow f: a -> b tcp 443\n",
         "flow f: a -> b tcp 443 volume\n",
+        "flow f: a -> b tcp 443 100GB\n",
+        "flow f: a -> b icmp 100GB\n",
+    ],
+    "a protocol and its port follow the endpoints, e.g. 'tcp 22', 'udp 53', 'icmp' or 'all'": [
+        "expect a -> b ssh allow\n",
+        "expect a -> b allow\n",
+        "expect a -> b\n",
+        "flow f: a -> b https volume 1GB\n",
+        "flow f: a -> b volume 1GB\n",
+    ],
+    "a rule's protocol is tcp, udp, icmp, icmpv6 or all, then its port, e.g. 'ingress tcp 443 from 0.0.0.0/0'": [
+        _V + "security-group g {\n      ingress https 443 from 0.0.0.0/0\n",
+        _V + "security-group g {\n      ingress from 0.0.0.0/0\n",
+        _V + "security-group g {\n      egress to 0.0.0.0/0\n",
+    ],
+    "an instance names its subnet after 'in', then its options, e.g. 'instance web in public-a sg web-sg'": [
+        _V + "instance web public-a\n",
+        _V + "instance web sg web-sg in public-a\n",
+        _V + "instance web ip 10.0.1.10 in public-a\n",
+        _V + "instance web\n",
+    ],
+    "a NAT gateway names its subnet after 'in', e.g. 'nat-gateway nat-a in public-a'": [
+        _V + "nat-gateway nat-a public-a\n",
+        _V + "nat-gateway nat-a\n",
     ],
     "write '->' between the two endpoints": [
         "expect a b tcp 443 allow\n",
@@ -383,6 +411,15 @@ SYNTAX_CATALOGUE: dict[str, list[str]] = {
     ],
     "a VPC needs its IPv4 CIDR, e.g. 'vpc main 10.0.0.0/16 {'": [
         "region us-east-1 {\n  vpc main {\n",
+    ],
+    "a VPC's contents go in a block after its CIDRs, e.g. 'vpc main 10.0.0.0/16 { … }' ('{ }' when empty)": [
+        "region us-east-1 {\n  vpc main 10.0.0.0/16\n",
+    ],
+    "a block's contents go between '{' and '}', e.g. 'security-group web { … }'": [
+        _V + "security-group web\n",
+        _V + "route-table rt\n",
+        _V + "route-table rt main\n",
+        _V + "network-acl acl\n",
     ],
     "the two sides are joined with '<->', e.g. 'peering a-b a <-> b'": [
         "peering p a b\n",
@@ -405,24 +442,90 @@ def _catalogue() -> dict[tuple[int, str], str]:
                 parser().parse(example)
             except UnexpectedToken as exc:
                 if exc.state is not None:
-                    index.setdefault((exc.state.position, exc.token.type), label)
-                    index.setdefault((exc.state.position, ""), label)
+                    position = _error_state(exc.state.parse_conf.states, exc.state.state_stack)
+                    index.setdefault((position, exc.token.type), label)
+                    index.setdefault((position, ""), label)
     return index
+
+
+def _error_state(states: Mapping[Any, Mapping[str, tuple[Any, Any]]], stack: list[Any]) -> Any:
+    """The state that names a mistake: the error's state after the reductions it would make
+    whatever comes next.
+
+    LALR shares the state after a word among every rule that ends with it (``tcp 443`` in
+    a flow, an expectation and a security group rule): reducing while the state reduces by
+    one rule only reaches the state of the statement the word is in.
+    """
+    stack = list(stack)
+    while True:
+        rules = {rule for kind, rule in states[stack[-1]].values() if kind is not Shift}
+        if len(rules) != 1:
+            return stack[-1]
+        (rule,) = rules
+        size = len(rule.expansion)
+        if size >= len(stack):
+            return stack[-1]
+        if size:
+            del stack[-size:]
+        goto = states[stack[-1]].get(rule.origin.name)
+        if goto is None:
+            return stack[-1]
+        stack.append(goto[1])
 
 
 def _friendly(exc: UnexpectedInput) -> str | None:
     if not isinstance(exc, UnexpectedToken) or exc.state is None:
         return None
     index = _catalogue()
-    position = exc.state.position
+    position = _error_state(exc.state.parse_conf.states, exc.state.state_stack)
     return index.get((position, exc.token.type)) or index.get((position, ""))
 
 
-def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
-    """Turn Lark's exception into a diagnostic at the first unexpected token."""
+def _better_label(token: Token, accepted: set[str]) -> str | None:
+    """A hint for a misspelt keyword (``secuirty-group``) or an address written where a
+    CIDR goes."""
+    value = str(token.value)
+    if token.type in ("IPV4", "IPV6") and accepted & {"CIDR4", "CIDR6"}:
+        whole = "0" if value in ("0.0.0.0", "::") else "32" if token.type == "IPV4" else "128"
+        which = "every address" if whole == "0" else "this one address"
+        return f"a CIDR has a prefix length: '{value}/{whole}' is {which}"
+    if not _NAME.fullmatch(value):
+        return None
+    keywords = [
+        word[1:-1]
+        for word in (_literal(t) for t in accepted)
+        if word.startswith("'") and _NAME.fullmatch(word[1:-1])
+    ]
+    if "PROTOCOL" in accepted:
+        keywords += ["tcp", "udp", "icmp", "icmpv6", "all"]
+    hint = did_you_mean(value, keywords)
+    return f"did you mean '{hint}'?" if hint and hint != value else None
+
+
+def _unclosed_before(exc: UnexpectedToken) -> list[OpenBlock]:
+    """The innermost blocks that a ``}`` missing before the unexpected token leaves open."""
+    if exc.state is None:
+        return []
+    blocks = open_blocks(exc.state.value_stack)
+    states = exc.state.parse_conf.states
+    count = _closes_before(states, list(exc.state.state_stack), exc.token, len(blocks))
+    return blocks[len(blocks) - count :] if count else []
+
+
+def syntax_diagnostic(
+    path: str, text: str, exc: UnexpectedInput, misaligned: str | None = None
+) -> Diagnostic:
+    """Turn Lark's exception into a diagnostic at the first unexpected token.
+
+    ``misaligned`` says which ``}`` read so far is indented unlike the block it closes:
+    a note when the file ends inside a block.
+    """
+    notes: list[str] = []
+    code = codes.SYNTAX
     line, column = exc.line, exc.column
     if isinstance(exc, UnexpectedToken):
         token = exc.token
+        width = 0
         friendly = _friendly(exc)
         # ``accepts`` (what the parser really accepts here) is sharper than ``expected``,
         # which LALR state merging can widen.
@@ -432,16 +535,53 @@ def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
             # A statement cut short at the end of its line: point just after its last word.
             label = friendly or f"expected {expected}"
             message = f"the statement ends too early: expected {expected}"
+            if "CODE" in accepted:
+                notes.extend(messages.unknown_code("")[2])
         elif token.type == "$END" and "RBRACE" in accepted:
-            # Most often a block left open: say so, whatever else would also fit here.
-            label = friendly or f"expected '}}' or {expected}"
-            message = "the file ends inside a block: expected '}'"
+            # Most often a block left open: say which, whatever else would also fit here.
+            blocks = open_blocks(exc.state.value_stack) if exc.state is not None else []
+            if blocks:
+                inner = blocks[-1]
+                outer = "".join(
+                    f" (inside '{b.header}', line {b.brace.line})" for b in blocks[-2::-1]
+                )
+                message = f"the file ends inside {inner}{outer}; {_missing_braces(blocks)}"
+                label = f"add '}}' to close '{inner.header}' (line {inner.brace.line})"
+                notes.extend([misaligned] if misaligned else [])
+            else:
+                message = "the file ends inside a block: expected '}'"
+                label = friendly or f"expected '}}' or {expected}"
+        elif closing := _unclosed_before(exc):
+            names = " and ".join(
+                f"'{b.header}' (opened at line {b.brace.line})" for b in closing[::-1]
+            )
+            message = (
+                f"{_token_words(token)} cannot be written inside {names}; "
+                f"{_missing_braces(closing)} before it"
+            )
+            label = f"close '{closing[-1].header}' with '}}' before this line"
+        elif "CODE" in accepted and (word := _NAME.match(text, token.start_pos or 0)):
+            # ``because no_route``: the lexer reads no code in it; say what the codes are.
+            message, label, more = messages.unknown_code(word.group())
+            notes.extend(more)
+            code = codes.UNKNOWN_CODE
+            width = len(word.group())
+        elif (
+            token.type == "RBRACE"
+            and exc.state is not None
+            and not open_blocks(exc.state.value_stack)
+        ):
+            message = "unexpected '}': every block above is already closed"
+            label = "remove this '}', or add the '{' it was meant to close"
         else:
-            label = friendly or f"expected {expected}"
+            label = friendly or _better_label(token, accepted) or f"expected {expected}"
             message = f"unexpected {_token_words(token)}"
+            if "…" not in expected and not label.startswith("expected"):
+                message += f": expected {expected}"
         if token.type == "$END":
             line, column = _end_position(text)
-        width = max(1, len(str(token.value))) if token.type not in ("_EOS", "$END") else 1
+        if width == 0:
+            width = max(1, len(str(token.value))) if token.type not in ("_EOS", "$END") else 1
     elif isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream
         char = text[pos] if pos is not None and pos < len(text) else ""
@@ -461,7 +601,7 @@ def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
     if line is None or line < 1:
         line, column = _end_position(text)
     span = Span(path, line, column, line, column + width)
-    return error(codes.SYNTAX, message, span, label)
+    return error(code, message, span, label, notes)
 
 
 def _end_position(text: str) -> tuple[int, int]:
@@ -539,6 +679,114 @@ def _shifts(
         stack.append(states[stack[-1]][rule.origin.name][1])
 
 
+def _advance(
+    states: Mapping[Any, Mapping[str, tuple[Any, Any]]], stack: list[Any], terminal: str
+) -> list[Any] | None:
+    """The state stack after the LALR tables shift ``terminal`` from ``stack`` (after any
+    reductions), or ``None`` when they do not take it. Builds no tree."""
+    stack = list(stack)
+    while True:
+        action = states[stack[-1]].get(terminal)
+        if action is None:
+            return None
+        kind, rule = action
+        if kind is Shift:
+            stack.append(rule)
+            return stack
+        size = len(rule.expansion)
+        if size:
+            del stack[-size:]
+        stack.append(states[stack[-1]][rule.origin.name][1])
+
+
+@dataclass(frozen=True, slots=True)
+class OpenBlock:
+    """A block the parser is inside: its header's first words and its ``{``."""
+
+    header: str
+    brace: Token
+
+    def __str__(self) -> str:
+        return f"'{self.header}' opened at line {self.brace.line}"
+
+
+def open_blocks(values: list[Any]) -> list[OpenBlock]:
+    """The blocks a parser's value stack is inside, outermost first.
+
+    A block's ``{`` stays on the stack until its ``}`` is read; the words before it, back
+    to the end of the previous statement, are its header (``vpc app``).
+    """
+    found: list[OpenBlock] = []
+    for i, value in enumerate(values):
+        if not (isinstance(value, Token) and value.type == "LBRACE"):
+            continue
+        start = i
+        while start > 0 and _in_header(values[start - 1]):
+            start -= 1
+        words = [str(v) for v in values[start:i] if isinstance(v, Token)][:2]
+        found.append(OpenBlock(" ".join(words) or "a block", value))
+    return found
+
+
+def _in_header(value: Any) -> bool:
+    if isinstance(value, Token):
+        return value.type not in ("LBRACE", "RBRACE", "_EOS")
+    return isinstance(value, Tree) and str(value.data).startswith("__")
+
+
+def _braces(values: list[Any]) -> list[Token]:
+    return [v for v in values if isinstance(v, Token) and v.type == "LBRACE"]
+
+
+def _indent(text: str, position: int) -> tuple[int, bool]:
+    """The indentation of the line holding ``position``, and whether only blanks precede it."""
+    start = text.rfind("\n", 0, position) + 1
+    end = start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return end - start, end >= position
+
+
+def _misaligned(text: str, opened: Token, brace: Token) -> bool:
+    """Whether a ``}`` alone at the start of its line is indented less than the line of the
+    ``{`` it closes: the ``}`` missing in the file is then most likely that block's."""
+    depth, alone = _indent(text, brace.start_pos or 0)
+    return alone and depth < _indent(text, opened.start_pos or 0)[0]
+
+
+def _misaligned_note(values: list[Any], opened: Token, brace: Token) -> str:
+    header = next((b.header for b in open_blocks(values) if b.brace is opened), "a block")
+    return (
+        f"the '}}' on line {brace.line} closes '{header}' (line {opened.line}) but is"
+        f" indented like an outer block: the '}}' of '{header}' may be the one missing"
+    )
+
+
+def _closes_before(
+    states: Mapping[Any, Mapping[str, tuple[Any, Any]]], stack: list[Any], token: Token, most: int
+) -> int:
+    """How many ``}`` written before ``token`` would let the parser take it (0: none do).
+
+    A statement the parser refuses inside a block but takes after it (``vpc`` inside a
+    ``vpc``, ``instance`` inside a ``security-group``) most often means a ``}`` is missing.
+    """
+    if token.type in ("RBRACE", "_EOS", "$END", "NAME"):
+        return 0
+    for count in range(1, most + 1):
+        closed = _advance(states, stack, "RBRACE")
+        if closed is None:
+            return 0
+        stack = closed
+        after = _advance(states, stack, "_EOS")
+        if after is not None and _shifts(states, after, token.type):
+            return count
+    return 0
+
+
+def _missing_braces(blocks: list[OpenBlock]) -> str:
+    return "a '}' is missing" if len(blocks) == 1 else f"{len(blocks)} '}}' are missing"
+
+
 def _resume_point(text: str, start: int, error: int) -> tuple[int, int] | None:
     """Where parsing resumes after an error, skipping the statement it is in.
 
@@ -604,6 +852,8 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     saved: tuple[list[Any], list[Any], int] = (list(state.state_stack), [], 0)
     found: list[Diagnostic] = []
     last: Token | None = None
+    misaligned: str | None = None
+    braces: list[Token] = []  # the '{' of the blocks open, as the parser has them
     while True:
         try:
             # ``iter_parse`` yields each token just before feeding it to the parser.
@@ -617,15 +867,36 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     and _shifts(states, state.state_stack, "NAME")
                 ):
                     token.type = "NAME"
+                if token.type == "LBRACE":
+                    braces.append(token)
+                elif token.type == "RBRACE" and braces:
+                    opened = braces.pop()
+                    if misaligned is None and _misaligned(text, opened, token):
+                        misaligned = _misaligned_note(state.value_stack, opened, token)
                 last = token
             tree = interactive.feed_eof(last)  # type: ignore[no-untyped-call]
         except UnexpectedInput as exc:
             if isinstance(exc, UnexpectedToken) and exc.interactive_parser is None:
                 exc.interactive_parser = interactive  # what ``accepts`` reads, before restoring
-            diagnostic = syntax_diagnostic(path, text, exc)
+            diagnostic = syntax_diagnostic(path, text, exc, misaligned)
             if found and diagnostic.span.line <= found[-1].span.line:
                 return None, found
             found.append(diagnostic)
+            closing = _unclosed_before(exc) if isinstance(exc, UnexpectedToken) else []
+            if closing and isinstance(exc, UnexpectedToken) and len(found) < MAX_SYNTAX_ERRORS:
+                # A '}' missing before a statement: read the file as if it were there.
+                token = exc.token
+                for _ in closing:
+                    state.feed_token(_virtual("RBRACE", "}", token))
+                state.feed_token(_virtual("_EOS", "\n", token))
+                saved = (list(state.state_stack), list(state.value_stack), token.start_pos or 0)
+                line_counter.char_pos = token.start_pos or 0
+                line_counter.line = token.line or 1
+                line_counter.column = token.column or 1
+                line_counter.line_start_pos = (token.start_pos or 0) - (token.column or 1) + 1
+                braces = _braces(state.value_stack)
+                last = None
+                continue
             at = _error_position(exc)
             resume = None if at is None else _resume_point(text, saved[2], at)
             if len(found) >= MAX_SYNTAX_ERRORS or resume is None:
@@ -645,9 +916,17 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
             line_counter.line = line
             line_counter.line_start_pos = line_start
             line_counter.column = position - line_start + 1
+            braces = _braces(state.value_stack)
             last = None
             continue
         return (tree, []) if not found else (None, found)
+
+
+def _virtual(kind: str, value: str, at: Token) -> Token:
+    """A token recovery supplies where the text lacks it, placed at ``at``."""
+    token = Token(kind, value, at.start_pos, at.line, at.column)
+    token.end_line, token.end_column, token.end_pos = at.line, at.column, at.start_pos
+    return token
 
 
 def _error_position(exc: UnexpectedInput) -> int | None:

@@ -10,6 +10,16 @@ from netdraft.dsl.syntax import ExpectPathDecl
 from netdraft.model.network import Network, Query
 from netdraft.model.values import Protocol, Span
 
+#: The protocols a query may name (``tcp``, ``udp``, ``icmp``…).
+PROTOCOLS = frozenset(p.value for p in Protocol)
+#: What a query's PROTO PORT must look like.
+EXPECTED = "expected a protocol and a port, e.g. 'tcp 22', 'udp 53', 'icmp', 'all'"
+#: What a query's SRC and DST may be.
+ENDPOINTS = (
+    "expected an instance, a host, a NAT gateway, an IP address, 'internet' or a service,"
+    " written 'name' or 'vpc.name'"
+)
+
 
 def parse_query(
     network: Network,
@@ -31,17 +41,31 @@ def parse_query(
         The query, or the diagnostics explaining what is wrong with it.
     """
     proto = protocol or "icmp"
-    text = f"expect {source} -> {destination} {proto}{' ' + port if port else ''} allow\n"
+    where = Span("<query>", 1, 1, 1, 1)
+    if proto not in PROTOCOLS:
+        return [error(codes.BAD_QUERY, f"'{clip(proto, 40)}' is not a protocol: {EXPECTED}", where)]
+    head = f"expect {source} -> {destination} "
+    text = f"{head}{proto}{' ' + port if port else ''} allow\n"
     tree, problems = parse(text, "<query>")
     if (
         tree is None
         or len(tree.statements) != 1
         or not isinstance(tree.statements[0], ExpectPathDecl)
     ):
-        where = Span("<query>", 1, 1, 1, 1)
-        return problems or [
-            error(codes.BAD_QUERY, f"cannot read the query '{clip(text.strip(), 200)}'", where)
-        ]
+        # The words were read as an ``expect`` line: say what is wrong in the query's terms.
+        ends = len("expect ") + len(source), len(head) - 1
+        reasons: list[Diagnostic] = []
+        for problem in problems or [error(codes.BAD_QUERY, "", where)]:
+            column = problem.span.column - 1
+            if column >= ends[1] or not problems:
+                written = f"{proto} {port}" if port else proto
+                message = f"'{clip(written, 60)}' is not a protocol and port: {EXPECTED}"
+            else:
+                word = source if column <= ends[0] else destination
+                message = f"'{clip(word, 60)}' is not an endpoint: {ENDPOINTS}"
+            if all(d.message != message for d in reasons):
+                reasons.append(error(codes.BAD_QUERY, message, where))
+        return reasons
     decl = tree.statements[0]
     resolver = PlaceResolver(network)
     found: list[Diagnostic] = []

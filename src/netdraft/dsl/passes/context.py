@@ -31,15 +31,28 @@ class Context:
     network: m.Network | None = None
     #: What an expectation's ``via`` may name, found once.
     components: set[str] | None = None
+    #: Every name declared in a VPC, with its kinds and VPCs (for unknown names; found once).
+    vpc_names: dict[str, list[tuple[str, str]]] | None = None
 
     def err(self, code: Code, message: str, span: Span, label: str = "") -> None:
         self.diagnostics.append(error(code, message, span, label))
 
     def unknown(
-        self, kind: str, ref: st.Ref | st.Tok, candidates: Iterable[str], where: str = ""
+        self,
+        kind: str,
+        ref: st.Ref | st.Tok,
+        candidates: Iterable[str],
+        where: str = "",
+        elsewhere: tuple[str, str] | None = None,
     ) -> None:
-        """``unknown-name``, with the closest candidate as the hint."""
+        """``unknown-name``, with the closest candidate as the hint; ``elsewhere`` is what the
+        name is instead (another kind, or another VPC's) and the rule that forbids it."""
         name = ref.name if isinstance(ref, st.Ref) else ref.text
+        message = f"no {kind} named '{name}'{where}"
         hint = self.hints(name, candidates)
         label = f"did you mean '{hint}'?" if hint else f"no {kind} has this name"
-        self.err(codes.UNKNOWN_NAME, f"no {kind} named '{name}'{where}", ref.span, label)
+        if elsewhere is not None:
+            fact, rule = elsewhere
+            message += f"; {fact}"
+            label = f"{rule}; did you mean '{hint}'?" if hint and rule else rule or label
+        self.err(codes.UNKNOWN_NAME, message, ref.span, label)

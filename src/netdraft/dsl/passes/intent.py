@@ -11,12 +11,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from netdraft import codes
-from netdraft.diagnostics import Diagnostic, did_you_mean
+from netdraft.diagnostics import Diagnostic, error
 from netdraft.dsl import syntax as st
+from netdraft.dsl.messages import drop_codes, unknown_code
 from netdraft.dsl.passes import literals
 from netdraft.dsl.passes.resolve import PlaceResolver, component_names, not_crossed
 from netdraft.model import network as m
-from netdraft.model.codes import DropCode
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -62,14 +62,10 @@ def build_expectation(
     proto, port = literals.single_port(c, decl.protocol)
     because = None
     if decl.because is not None:
-        known = [code.value for code in DropCode]
-        if decl.because.text not in known:
-            hint = did_you_mean(decl.because.text, known)
-            c.err(
-                codes.UNKNOWN_CODE,
-                f"'{decl.because.text}' is not an explanation code",
-                decl.because.span,
-                f"did you mean '{hint}'?" if hint else "see LANGUAGE.md §4 for the codes",
+        if decl.because.text not in drop_codes():
+            message, label, notes = unknown_code(decl.because.text)
+            c.diagnostics.append(
+                error(codes.UNKNOWN_CODE, message, decl.because.span, label, notes)
             )
         because = decl.because.text
     via = None

@@ -40,11 +40,15 @@ def net(c: Context, tok: st.Tok) -> IPNetwork | None:
     """A CIDR of either family, without host bits."""
     try:
         return ipaddress.ip_network(tok.text, strict=True)
-    except ValueError as exc:
+    except ValueError:
         try:
             ipaddress.ip_network(tok.text, strict=False)
         except ValueError:
-            c.err(codes.BAD_CIDR, f"'{tok.text}' is not a valid CIDR: {exc}", tok.span)
+            c.err(
+                codes.BAD_CIDR,
+                f"'{clip(tok.text, 60)}' is not a valid CIDR: {cidr_problem(tok.text)}",
+                tok.span,
+            )
         else:
             fixed = ipaddress.ip_network(tok.text, strict=False)
             c.err(
@@ -54,6 +58,24 @@ def net(c: Context, tok: st.Tok) -> IPNetwork | None:
                 f"did you mean '{fixed}'?",
             )
         return None
+
+
+def cidr_problem(text: str) -> str:
+    """Why a CIDR the grammar took is not one, in the words of the part that is wrong."""
+    address, _, length = text.partition("/")
+    v6 = ":" in address
+    most = 128 if v6 else 32
+    try:
+        ipaddress.IPv6Address(address) if v6 else ipaddress.IPv4Address(address)
+    except ValueError as exc:
+        reason = clip(str(exc), 100)
+        return reason[:1].lower() + reason[1:]
+    value = number_value(length)
+    if value is None or value > most:
+        return (
+            f"the prefix length is /0 to /{most} for IPv{6 if v6 else 4}, not /{clip(length, 10)}"
+        )
+    return "not an address and a prefix length"
 
 
 def net4(c: Context, tok: st.Tok) -> IPv4Network | None:

@@ -30,7 +30,7 @@ import dataclasses
 import enum
 import ipaddress
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from netdraft import codes
@@ -93,10 +93,91 @@ def _in_vpc(names: Callable[[Context, VpcScope], Mapping[str, object]], kind: Ki
         table = names(c, vpc)
         if ref.name in table:
             return ref.name
-        c.unknown(kind.value, ref, table, vpc.where)
+        c.unknown(kind.value, ref, table, vpc.where, where_else(c, ref.name, kind.value, vpc))
         return None
 
     return resolver
+
+
+#: How messages call each gateway keyword's kind.
+GATEWAY_WORDS = {
+    "internet-gateway": "internet gateway",
+    "egress-only-gateway": "egress-only internet gateway",
+    "vpn-gateway": "VPN gateway",
+}
+
+#: Every kind of name a VPC holds, as messages call it, with the VPC's names of that kind.
+VPC_KINDS: tuple[tuple[str, Callable[[VpcScope], Iterable[str]]], ...] = (
+    (Kind.SUBNET.value, lambda s: s.subnets),
+    (Kind.ROUTE_TABLE.value, lambda s: s.route_tables),
+    (Kind.SECURITY_GROUP.value, lambda s: s.groups),
+    ("network ACL", lambda s: s.acls),
+    ("instance", lambda s: s.instances),
+    ("NAT gateway", lambda s: s.nats),
+    ("endpoint", lambda s: s.endpoints),
+    *(
+        (word, lambda s, kw=kw: [g.name.text for k, g in s.gateways.items() if k == kw])
+        for kw, word in GATEWAY_WORDS.items()
+    ),
+)
+
+#: Why a name of another VPC cannot be used where a kind is looked for in a VPC
+#: (``{name}``: the name, ``{vpc}``: the VPC that has it).
+CROSS_VPC_RULES = {
+    Kind.SUBNET.value: "an instance, NAT gateway, endpoint or association takes a subnet"
+    " of its own VPC",
+    Kind.ROUTE_TABLE.value: "an endpoint takes the route tables of its own VPC",
+    GATEWAY_WORDS["vpn-gateway"]: "a route table propagates from the VPN gateway of its own VPC",
+    Kind.SECURITY_GROUP.value: "an instance or endpoint takes security groups of its own VPC"
+    " (a rule may name a peered VPC's group as '{vpc}.{name}')",
+    "route target": "a route cannot target another VPC's NAT gateway, gateway, instance or"
+    " endpoint, and a peering carries no traffic on through them; a NAT gateway of vpc '{vpc}'"
+    " can be shared through a transit gateway",
+}
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def where_else(c: Context, name: str, kind: str, vpc: VpcScope) -> tuple[str, str] | None:
+    """What ``name`` is when it is no ``kind`` of ``vpc``: another kind of this VPC, or a
+    name of another VPC. The fact for the message and the rule for the hint."""
+    here = [word for word, names in VPC_KINDS if word != kind and name in names(vpc)]
+    if here:
+        return f"'{name}' is {_article(here[0])} {here[0]}, not {_article(kind)} {kind}", ""
+    if c.vpc_names is None:
+        c.vpc_names = _vpc_names(c)
+    others = [(word, v) for word, v in c.vpc_names.get(name, ()) if v != vpc.name]
+    if not others:
+        return None
+    same = [v for word, v in others if word == kind]
+    word, where = (
+        (kind, same) if same else (others[0][0], [v for w, v in others if w == others[0][0]])
+    )
+    vpcs = " and ".join(f"'{v}'" for v in where[:NAMED_VPCS])
+    fact = f"'{name}' is {_article(word)} {word} of vpc{'s' if len(where) > 1 else ''} {vpcs}"
+    rule = CROSS_VPC_RULES.get(kind, "{kind}s are referenced within their own VPC")
+    return fact, rule.format(name=name, vpc=where[0], kind=kind)
+
+
+#: How many VPCs a message names as holding one name of one kind (and the index keeps).
+NAMED_VPCS = 3
+
+
+def _vpc_names(c: Context) -> dict[str, list[tuple[str, str]]]:
+    """Every name declared in a VPC: its kinds and VPCs, at most :data:`NAMED_VPCS` + 1 VPCs
+    per kind (built once, on the first unknown name, in the time of one pass)."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    count: dict[tuple[str, str], int] = {}
+    for scope in c.scope.vpcs.values():
+        for word, names in VPC_KINDS:
+            for name in names(scope):
+                seen = count.get((name, word), 0)
+                if seen <= NAMED_VPCS:
+                    count[(name, word)] = seen + 1
+                    index.setdefault(name, []).append((word, scope.name))
+    return index
 
 
 def _vpc(c: Context, ref: st.Ref, vpc: VpcScope | None) -> str | None:
@@ -119,7 +200,8 @@ def _vpn_gateway(c: Context, ref: st.Ref, vpc: VpcScope | None) -> str | None:
     assert vpc is not None, "a VPN gateway is looked for in a VPC"
     vgw = vpc.gateways.get("vpn-gateway")
     if vgw is None or ref.name != vgw.name.text:
-        c.unknown(Kind.VPN_GATEWAY.value, ref, [vgw.name.text] if vgw else [], vpc.where)
+        elsewhere = where_else(c, ref.name, GATEWAY_WORDS["vpn-gateway"], vpc)
+        c.unknown(Kind.VPN_GATEWAY.value, ref, [vgw.name.text] if vgw else [], vpc.where, elsewhere)
         return None
     return ref.name
 
@@ -187,10 +269,12 @@ def route_target(c: Context, vpc: VpcScope, ref: st.Ref) -> m.RouteTarget | None
         found.append(m.RouteTarget(K.TRANSIT_GATEWAY, name))
     if not found:
         if name in table.file_gateways:
+            owner = table.file_gateways[name]
             c.err(
                 codes.ROUTE_TARGET,
-                f"gateway '{name}' belongs to vpc '{table.file_gateways[name]}', not '{s.name}'",
+                f"gateway '{name}' belongs to vpc '{owner}', not '{s.name}'",
                 ref.span,
+                CROSS_VPC_RULES["route target"].format(name=name, vpc=owner),
             )
             return None
         candidates = itertools.chain(
@@ -201,7 +285,9 @@ def route_target(c: Context, vpc: VpcScope, ref: st.Ref) -> m.RouteTarget | None
             table.peerings,
             table.tgws,
         )
-        c.unknown("route target", ref, candidates, vpc.where)
+        c.unknown(
+            "route target", ref, candidates, vpc.where, where_else(c, name, "route target", vpc)
+        )
         return None
     return found[0]
 
@@ -216,7 +302,15 @@ def sg_peer(c: Context, vpc: VpcScope, peer: st.Tok | st.Ref) -> m.SgPeer | None
         c.unknown("vpc", peer.parts[0], c.scope.vpcs)
         return None
     if peer.name not in other.groups:
-        c.unknown("security group", peer, other.groups, f" in vpc '{name}'")
+        elsewhere = where_else(c, peer.name, Kind.SECURITY_GROUP.value, other)
+        if elsewhere is not None and peer.scope is None:
+            holders = [v.name for v in c.scope.vpcs.values() if peer.name in v.groups]
+            if holders:
+                elsewhere = (
+                    elsewhere[0],
+                    f"write '{holders[0]}.{peer.name}' for a group of a peered VPC",
+                )
+        c.unknown("security group", peer, other.groups, f" in vpc '{name}'", elsewhere)
         return None
     return m.GroupPeer(name, peer.name)
 
