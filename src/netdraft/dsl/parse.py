@@ -122,6 +122,9 @@ class _ToSyntax(Transformer[Token, Any]):
     def prices(self, meta: Meta, c: list[Token]) -> st.Prices:
         return st.Prices(self._t(c[0]), self._s(meta))
 
+    def include(self, meta: Meta, c: list[Token]) -> st.Include:
+        return st.Include(self._t(c[0]), self._s(meta))
+
     def region(self, meta: Meta, c: list[Any]) -> st.RegionDecl:
         return st.RegionDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
 
@@ -436,6 +439,10 @@ def syntax_diagnostic(path: str, text: str, exc: UnexpectedInput) -> Diagnostic:
             # Most often a block left open: say so, whatever else would also fit here.
             label = friendly or f"expected '}}' or {expected}"
             message = "the file ends inside a block: expected '}'"
+        elif str(token.value) == "include" and "RBRACE" in accepted:
+            # LANGUAGE.md §8: a file is included at the top level, never inside a block.
+            label = "include is a top-level statement: write it outside every block"
+            message = "unexpected 'include' inside a block"
         else:
             label = friendly or f"expected {expected}"
             message = f"unexpected {_token_words(token)}"
