@@ -101,7 +101,7 @@ def test_render_and_docs_draw_the_composed_network(
     assert code == 0, err
     text = dot.read_text("utf-8")
     assert "Legacy-VPC-2019" in text and "office" in text
-    code, out, err = run(["docs", str(project / "net.nd"), "-o", str(project / "out")], capsys)
+    code, _, err = run(["docs", str(project / "net.nd"), "-o", str(project / "out")], capsys)
     assert code == 0, err
     page = (project / "out" / "net.md").read_text("utf-8")
     assert "laptop" in page and "worker" in page
