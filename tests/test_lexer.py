@@ -74,6 +74,8 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ('title "Corp network"  # shown on top', '"Corp network"', String),
         ('title "Corp network"  # shown on top', "# shown on top", Comment),
         ("instance natbox in a source-dest-check off", "off", Keyword.Constant),
+        ('include "aws.nd"', "include", Keyword),
+        ('include "aws.nd"', '"aws.nd"', String),
     ],
 )
 def test_token_kinds(text: str, word: str, kind: _TokenType) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from netdraft import codes
 from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
 from netdraft.dsl.compile import compile_source
+from netdraft.dsl.compose import compose, decode_source
 from netdraft.dsl.parse import parse
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
@@ -32,31 +33,51 @@ class Compiled:
     text: str
     network: Network | None
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    #: The files its ``include`` statements read (LANGUAGE.md §8), in the order first read:
+    #: each one's name in diagnostics and its text.
+    included: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def ok(self) -> bool:
         return self.network is not None and not any(d.is_error for d in self.diagnostics)
 
     def sources(self) -> dict[str, str]:
-        return {self.path: self.text}
+        """Every text a diagnostic may point into, by the file name its spans give."""
+        found = dict(self.included)
+        found[self.path] = self.text
+        return found
 
 
-def compile(text: str, path: str = "<input>") -> Compiled:
-    """Parse, build and validate one file's text.
+def compile(
+    text: str,
+    path: str = "<input>",
+    *,
+    roots: Sequence[str | Path] | None = None,
+    tree: str | None = None,
+) -> Compiled:
+    """Parse, build and validate one file's text, with the files it includes.
 
     Args:
         text: the ``.nd`` source.
-        path: the name used in diagnostics.
+        path: the name used in diagnostics; ``include`` statements are relative to its
+            folder.
+        roots: the folders included files must be inside (default: the folder of
+            ``path``, and below; see :mod:`netdraft.dsl.compose`).
+        tree: how messages name ``roots``.
 
     Returns:
         The compiled file; problems are in ``diagnostics``, never raised.
     """
-    tree, diagnostics = parse(text, path)
-    if tree is None:
+    syntax, diagnostics = parse(text, path)
+    if syntax is None:
         return Compiled(path, text, None, tuple(diagnostics))
-    network, problems = compile_source(tree)
+    composed = compose(syntax, roots, tree)
+    found = list(composed.diagnostics)
+    if composed.source is None:
+        return Compiled(path, text, None, tuple(found), composed.files)
+    network, problems = compile_source(composed.source)
     problems += validate(network)
-    return Compiled(path, text, network, tuple(problems))
+    return Compiled(path, text, network, (*found, *problems), composed.files)
 
 
 def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
@@ -64,23 +85,22 @@ def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
 
     A leading byte order mark (as some editors write UTF-8) is not part of the text.
     """
-    data = read_bytes(path, MAX_SOURCE_BYTES)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        span = Span(str(path), line, 1, line, 2)
-        return None, error(codes.ENCODING, f"the file is not UTF-8: {exc.reason}", span)
-    return text.removeprefix("\ufeff"), None
+    return decode_source(read_bytes(path, MAX_SOURCE_BYTES), str(path))
 
 
-def load(path: str | Path) -> Compiled:
-    """Read and compile a file (decoding errors become a diagnostic, not an exception)."""
+def load(
+    path: str | Path,
+    *,
+    roots: Sequence[str | Path] | None = None,
+    tree: str | None = None,
+) -> Compiled:
+    """Read and compile a file and the files it includes (decoding errors become a
+    diagnostic, not an exception); ``roots`` and ``tree`` as for :func:`compile`."""
     text, problem = read_source(path)
     if text is None:
         assert problem is not None
         return Compiled(str(path), "", None, (problem,))
-    return compile(text, str(path))
+    return compile(text, str(path), roots=roots, tree=tree)
 
 
 def load_network(path: str | Path) -> Network:
@@ -201,13 +221,18 @@ def analyse(
             statements are relative to).
         prices: a price file applied after the file's own (``--prices``).
         text: the file's text, when it is not read from ``source`` (a MkDocs block).
-        roots: the folders ``prices`` statements may name files in (default: the file's).
+        roots: the folders ``prices`` and ``include`` statements may name files in
+            (default: the file's folder, and below).
         tree: how messages name ``roots``.
 
     Returns:
         The analysis; problems are in its ``diagnostics``, never raised.
     """
-    compiled = load(source) if text is None else compile(text, str(source))
+    compiled = (
+        load(source, roots=roots, tree=tree)
+        if text is None
+        else compile(text, str(source), roots=roots, tree=tree)
+    )
     return Analysis(compiled, prices, roots, tree)
 
 
@@ -283,7 +308,8 @@ def read_prices(
 ) -> PriceFiles:
     """The bundled prices with the file's ``prices`` statements, then ``extra``, applied.
 
-    A ``prices "NAME"`` statement names a file relative to the network's file; with its
+    A ``prices "NAME"`` statement names a file relative to the file that holds it (the
+    network's file or one it includes); with its
     ``..`` and links resolved, that file must be inside ``roots`` (by default the folder of
     the network's file, and below) and its real name must end in ``.toml``, else it is an
     ``error[price-file]`` and the file is never opened. ``extra`` (``--prices``, the
@@ -312,14 +338,16 @@ def read_prices(
     if extra is not None:
         files.append((str(extra), None))
     for name, span in files:
-        shown_name = folder / name if span is not None else Path(name)
+        # A statement's file is relative to the file that holds it (an included one, say).
+        here = Path(span.file).parent if span is not None else folder
+        shown_name = here / name if span is not None else Path(name)
         where = span or Span(str(shown_name), 1, 1, 1, 1)
         try:
             if span is None:
                 real, data = Path(name).resolve(), read_bytes(name, MAX_PRICE_BYTES)
             else:
                 real, data = read_named(
-                    name, folder, roots, MAX_PRICE_BYTES, suffix=".toml", tree=tree
+                    name, here, roots, MAX_PRICE_BYTES, suffix=".toml", tree=tree
                 )
             text = data.decode("utf-8")
         except OutsideTree:

@@ -84,6 +84,25 @@ _S = Stage
 ENCODING = Code("encoding", E, "a file is not UTF-8", _S.READ)
 SYNTAX = Code("syntax", E, "the text does not parse; the message says what was expected", _S.PARSE)
 
+# ---- composition (LANGUAGE.md §8) ------------------------------------------------------------
+
+INCLUDE_MISSING = Code(
+    "include-missing",
+    E,
+    "an `include` names a file that does not exist, cannot be read, is not a `.nd` file or"
+    " lies outside the folder tree",
+    _S.READ,
+)
+INCLUDE_CYCLE = Code(
+    "include-cycle", E, "an `include` closes a cycle of files (the chain is named)", _S.READ
+)
+INCLUDE_LIMIT = Code(
+    "include-limit",
+    E,
+    "the included files are too many, nested too deep or too large together",
+    _S.READ,
+)
+
 # ---- names -----------------------------------------------------------------------------------
 
 UNKNOWN_NAME = Code(

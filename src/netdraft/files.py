@@ -10,8 +10,8 @@ for files that belong together (a page and its diagram).
 
 Which names lead where (the decisions; :func:`read_named` applies them):
 
-- ``prices "FILE"`` in a ``.nd`` file (and, later, ``include``) is relative to the file
-  that holds the statement and must stay, once ``..`` and links are resolved, inside
+- ``prices "FILE"`` and ``include "FILE"`` in a ``.nd`` file are relative to the file
+  that holds the statement (an included file's are relative to it) and must stay, once ``..`` and links are resolved, inside
   the folder of the top-level ``.nd`` file given to the command (that folder and
   below); in a MkDocs page, inside ``docs_dir`` or the folder of ``mkdocs.yml``. The real
   file's name must end in ``.toml`` (``.nd`` for includes), so that a link named like a

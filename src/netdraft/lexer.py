@@ -49,6 +49,7 @@ KEYWORDS = (
     "private",
     "stopped",
     "subnets",
+    "include",
     "attach",
     "domain",
     "egress",

@@ -317,6 +317,7 @@ def block_key(
     name: str,
     options: BlockOptions,
     prices: Sequence[tuple[str, str]],
+    included: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The cache key of a block: a SHA-256 of all that its drawing and its page depend on.
 
@@ -328,6 +329,8 @@ def block_key(
         prices: the price files applied, in the order applied (a later one overrides an
             earlier one): each file's path (relative to ``mkdocs.yml`` when inside its
             folder, else resolved) and its text.
+        included: the files the network includes, in the order first read: each one's
+            path (as for ``prices``) and its text.
 
     Returns:
         A hex digest.
@@ -339,6 +342,8 @@ def block_key(
         "highlight": list(options.highlight),
         "prices": [[file, content] for file, content in prices],
     }
+    if included:  # absent otherwise, so that the keys of other blocks stay as they were
+        data["included"] = [[file, content] for file, content in included]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -526,6 +531,14 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             shifts = {str(page.path): (page.display, line)}
             note = ""
         sources.update({display: text for display, _ in shifts.values() if display != page.display})
+        # Included files (LANGUAGE.md §8): their diagnostics point into them, and a change
+        # to one is a change to the block (its cache key, and `mkdocs serve` watches it).
+        included = [(self._display(f), t) for f, t in analysis.compiled.included]
+        sources.update(included)
+        for file, _ in analysis.compiled.included:
+            real = Path(file).resolve()
+            if self._docs_dir not in real.parents:
+                self._watch.add(str(real))
 
         def relocate(found: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[Diagnostic]:
             return [self._relocate(d, shifts, note) for d in found]
@@ -556,7 +569,9 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         applied = [
             (self._display(str(file)), content) for file, content in analysis.price_files.applied
         ]
-        key = block_key(self._fingerprint, text, Path(network.file).name, options, applied)
+        key = block_key(
+            self._fingerprint, text, Path(network.file).name, options, applied, included
+        )
         try:
             svg = self._drawing(key, computed, highlight, where)
             docs = self._page(key, computed) if options.docs else ""

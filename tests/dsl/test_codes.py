@@ -43,6 +43,7 @@ TESTED_ELSEWHERE = {
     "bad-volume": "tests/dsl/test_codes.py",  # the grammar admits only readable volumes
     "fence-option": "tests/test_mkdocs_plugin.py",  # a Markdown page's fence
     "file-not-found": "tests/test_mkdocs_plugin.py",
+    "include-limit": "tests/dsl/test_include.py",  # needs dozens of files
 }
 
 

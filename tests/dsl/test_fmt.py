@@ -281,6 +281,23 @@ CASES: list[tuple[str, str, str]] = [
         ),
     ),
     (
+        "include statements are kept, not inlined, one per line",
+        dedent(
+            """\
+            include   "aws.nd"  # the imported network
+            include "sub/sites.nd"; title "corp"
+            """
+        ),
+        dedent(
+            """\
+            include "aws.nd" # the imported network
+            include "sub/sites.nd"
+
+            title "corp"
+            """
+        ),
+    ),
+    (
         "every statement kind prints in canonical form",
         dedent(
             """\

@@ -113,5 +113,6 @@ def compile_source(source: st.SourceFile) -> tuple[m.Network, list[Diagnostic]]:
 def _title(c: Context) -> str | None:
     titles = [s for s in c.source.statements if isinstance(s, st.Title)]
     for extra in titles[1:]:
-        c.err(codes.DUPLICATE_NAME, "the file has two titles", extra.span)
+        label = scope.first_declared(titles[0].span, extra.span)
+        c.err(codes.DUPLICATE_NAME, "the file has two titles", extra.span, label)
     return literals.unquote(titles[0].text.text) if titles else None

@@ -178,6 +178,8 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("title", text)
         case st.Prices(path=path):
             return _words("prices", path)
+        case st.Include(path=path):
+            return _words("include", path)
         case st.RegionDecl(name=name):
             return _words("region", name)
         case st.VpcDecl(name=name, cidrs=cidrs):

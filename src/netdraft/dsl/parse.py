@@ -124,6 +124,9 @@ class _ToSyntax(Transformer[Token, Any]):
     def prices(self, meta: Meta, c: list[Token]) -> st.Prices:
         return st.Prices(self._t(c[0]), self._s(meta))
 
+    def include(self, meta: Meta, c: list[Token]) -> st.Include:
+        return st.Include(self._t(c[0]), self._s(meta))
+
     def region(self, meta: Meta, c: list[Any]) -> st.RegionDecl:
         return st.RegionDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
 
@@ -551,6 +554,10 @@ def syntax_diagnostic(
             else:
                 message = "the file ends inside a block: expected '}'"
                 label = friendly or f"expected '}}' or {expected}"
+        elif str(token.value) == "include" and "RBRACE" in accepted:
+            # LANGUAGE.md §8: a file is included at the top level, never inside a block.
+            label = "include is a top-level statement: write it outside every block"
+            message = "unexpected 'include' inside a block"
         elif closing := _unclosed_before(exc):
             names = " and ".join(
                 f"'{b.header}' (opened at line {b.brace.line})" for b in closing[::-1]

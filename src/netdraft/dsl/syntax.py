@@ -77,6 +77,14 @@ class Prices:
 
 
 @dataclass(frozen=True, slots=True)
+class Include:
+    """``include "FILE"``: the statements of another file, in this statement's place."""
+
+    path: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class VpcIpv6:
     cidr: Tok
     span: Span
@@ -329,6 +337,7 @@ Statement = (
     | FlowDecl
     | ExpectPathDecl
     | ExpectCostDecl
+    | Include
 )
 
 
