@@ -889,7 +889,11 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
             if found and diagnostic.span.line <= found[-1].span.line:
                 return None, found
             found.append(diagnostic)
-            closing = _unclosed_before(exc) if isinstance(exc, UnexpectedToken) else []
+            closing = (
+                _unclosed_before(exc)
+                if isinstance(exc, UnexpectedToken) and str(exc.token.value) != "include"
+                else []
+            )
             if closing and isinstance(exc, UnexpectedToken) and len(found) < MAX_SYNTAX_ERRORS:
                 # A '}' missing before a statement: read the file as if it were there.
                 token = exc.token
