@@ -68,6 +68,7 @@ KEYWORDS = (
     "main",
     "cost",
     "site",
+    "ips",
     "bgp",
     "eip",
     "vpc",
