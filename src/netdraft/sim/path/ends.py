@@ -132,7 +132,15 @@ def _interface_ends(
             pairs = pairs[:1]  # private DNS answers with the interface of the source's AZ
         for subnet, address in pairs:
             found.append(
-                End(C.ENDPOINT, ep.name, address, vpc.name, subnet, service=ep.service, remote=remote)
+                End(
+                    C.ENDPOINT,
+                    ep.name,
+                    address,
+                    vpc.name,
+                    subnet,
+                    service=ep.service,
+                    remote=remote,
+                )
             )
     return found
 
@@ -191,9 +199,7 @@ def _vpc_address_end(
     if eni is not None and eni.kind is C.ENDPOINT:
         # An interface endpoint's address: the endpoint itself, as when named by its service.
         ep = sim.net.vpcs[place.vpc].endpoints[eni.name]
-        return [
-            End(C.ENDPOINT, ep.name, place.address, place.vpc, eni.subnet, service=ep.service)
-        ]
+        return [End(C.ENDPOINT, ep.name, place.address, place.vpc, eni.subnet, service=ep.service)]
     subnet = sim.ix.subnet_at(place.vpc, place.address)
     name = subnet.name if subnet else ""
     return [End(C.VPC_ADDRESS, str(place.address), place.address, place.vpc, name)]
