@@ -1,11 +1,15 @@
 """Addresses: the private IPv4 and IPv6 address of every network interface, and public ones.
 
 Addresses are given out per subnet from the lowest free one after the four AWS reserves
-at the bottom (docs/language.md, "Instances"): first the addresses the file writes, then
-instances in the order of the file, then NAT gateways, then interface endpoints (one
-interface in each of their subnets), so that adding a NAT gateway never moves an
-instance. An instance in a subnet with an IPv6 CIDR gets the lowest free IPv6 address
-too. A subnet that runs out is ``subnet-too-small`` (:func:`netdraft.dsl.validate.subnet_too_small`).
+at the bottom (docs/language.md, "Instances"): first the addresses the file writes
+(instances' ``ip``, NAT gateways' ``ip``, interface endpoints' ``ips``), in the order of
+the file, then instances in the order of the file, then NAT gateways, then interface
+endpoints (one interface in each of their subnets), so that adding a NAT gateway never
+moves an instance. An address written twice is ``duplicate-address`` at the later one,
+naming the first; :func:`check_held` finds the clashes that cross subnets (public
+addresses, site hosts). An instance in a subnet with an IPv6 CIDR gets the lowest free
+IPv6 address too. A subnet that runs out, counting its written and its automatic addresses, is
+``subnet-too-small`` (:func:`netdraft.dsl.validate.subnet_too_small`).
 """
 
 from __future__ import annotations
@@ -147,23 +151,23 @@ def allocate(
     # Written addresses are taken first, in the order of the file, so that automatic ones
     # never collide with them and a clash is reported at the later of the two.
     granted: dict[tuple[str, str, int], IPv4Address] = {}
-    for tok, subnet, ip, holder, key in sorted(
+    for tok, subnet, written, holder, key in sorted(
         claims, key=lambda cl: (cl[0].span.line, cl[0].span.column)
     ):
-        first = alloc.holder(subnet.name, ip)
+        first = alloc.holder(subnet.name, written)
         if first is not None:
-            c.err(codes.DUPLICATE_ADDRESS, f"{ip} is already held by {first}", tok.span)
+            c.err(codes.DUPLICATE_ADDRESS, f"{written} is already held by {first}", tok.span)
             continue
-        alloc.take(subnet.name, ip, holder)
-        granted[key] = ip
-        c.held.append(Held(ip, f"vpc:{vpc_name}", holder))
+        alloc.take(subnet.name, written, holder)
+        granted[key] = written
+        c.held.append(Held(written, f"vpc:{vpc_name}", holder))
     for decl, subnet, opts, written6 in pending:
         name = decl.name.text
         who = Holder(f"instance '{name}'", decl.span)
         ip4: IPv4Address | None
         if "ip" in opts:
             # A written address that clashes keeps the instance (the clash is reported).
-            ip4 = granted.get(("instance", name, 0)) or _written(c, opts["ip"])
+            ip4 = granted.get(("instance", name, 0)) or _written(opts["ip"])
         else:
             ip4 = alloc.next(subnet.name, who)
             if ip4 is not None:
@@ -237,16 +241,16 @@ def allocate(
                 c.held.append(
                     Held(eip, "public", Holder(f"the Elastic IP of {who.who}", etok.span))
                 )
-        ip: IPv4Address | None
+        nat_ip: IPv4Address | None
         if "ip" in nopts:
-            ip = granted.get(("nat", name, 0)) or _written(c, nopts["ip"])
+            nat_ip = granted.get(("nat", name, 0)) or _written(nopts["ip"])
         else:
-            ip = alloc.next(subnet_name, who)
-            if ip is not None:
-                c.held.append(Held(ip, f"vpc:{vpc_name}", who))
-        if ip is None:
+            nat_ip = alloc.next(subnet_name, who)
+            if nat_ip is not None:
+                c.held.append(Held(nat_ip, f"vpc:{vpc_name}", who))
+        if nat_ip is None:
             continue
-        nats[name] = m.NatGateway(name, subnet_name, private, ip, eip, ndecl.span)
+        nats[name] = m.NatGateway(name, subnet_name, private, nat_ip, eip, ndecl.span)
     endpoints: dict[str, m.VpcEndpoint] = {}
     for name, edecl in s.endpoints.items():
         endpoints[name] = _endpoint(
@@ -259,7 +263,7 @@ def allocate(
     return instances, nats, endpoints
 
 
-def _written(c: Context, option: st.Option) -> IPv4Address | None:
+def _written(option: st.Option) -> IPv4Address | None:
     """A written address that was not taken (reported already): read again, quietly."""
     text = literals.tok(option.values[0]).text
     try:
