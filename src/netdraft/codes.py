@@ -143,7 +143,8 @@ BAD_VOLUME = Code("bad-volume", E, "a flow's volume cannot be read", _S.COMPILE)
 BAD_OPTION = Code(
     "bad-option",
     E,
-    "an option is given twice, or an instance has both a public IP and an Elastic IP",
+    "an option is given twice, an instance has both a public IP and an Elastic IP, a private"
+    " NAT gateway an Elastic IP, or an interface endpoint not one `ips` address per subnet",
     _S.COMPILE,
 )
 BAD_EXPECT = Code(
@@ -171,7 +172,12 @@ DUPLICATE_ASSOCIATION = Code(
 # ---- addresses -------------------------------------------------------------------------------
 
 DUPLICATE_ADDRESS = Code(
-    "duplicate-address", E, "two network interfaces of one subnet are given one address", _S.COMPILE
+    "duplicate-address",
+    E,
+    "an address is held twice: two interfaces of one subnet, a public or Elastic IP written"
+    " twice, two site hosts, or a site host at an address a VPC holds (reported at the later"
+    " one, naming the first)",
+    _S.COMPILE,
 )
 IP_OUTSIDE_SUBNET = Code(
     "ip-outside-subnet",
@@ -180,7 +186,7 @@ IP_OUTSIDE_SUBNET = Code(
     _S.COMPILE,
 )
 RESERVED_ADDRESS = Code(
-    "reserved-address", E, "an instance address is one of the five AWS reserves", _S.COMPILE
+    "reserved-address", E, "a written address is one of the five AWS reserves", _S.COMPILE
 )
 SUBNET_TOO_SMALL = Code(
     "subnet-too-small",

@@ -69,6 +69,7 @@ KEYWORDS = (
     "main",
     "cost",
     "site",
+    "ips",
     "bgp",
     "eip",
     "vpc",

@@ -22,11 +22,226 @@ def test_automatic_addresses_alone_that_do_not_fit_are_reported() -> None:
     assert "11 usable addresses for 12 network interfaces" in compiled.diagnostics[0].message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the allocator counts only automatic addresses, so an instance that finds"
-    " no room after written ones is left out of the model without a diagnostic",
-)
 def test_written_and_automatic_addresses_that_do_not_fit_are_reported() -> None:
+    # 10 written + 2 automatic in 11 usable addresses: the written ones count too.
     compiled = api.compile(subnet_of(10, 2), "full.nd")
     assert [d.code for d in compiled.diagnostics] == ["subnet-too-small"]
+    assert "11 usable addresses for 12 network interfaces" in compiled.diagnostics[0].message
+
+
+def test_written_and_automatic_addresses_that_fit_are_all_given() -> None:
+    # 10 written + 1 automatic fill the 11 usable addresses exactly: no instance is lost.
+    compiled = api.compile(subnet_of(10, 1), "full.nd")
+    assert list(compiled.diagnostics) == []
+    assert compiled.network is not None
+    vpc = compiled.network.vpcs["v"]
+    assert len(vpc.instances) == 11
+    assert str(vpc.instances["a0"].ip) == "10.0.0.14"  # the one address left
+
+
+# ---- written addresses and addresses held twice -------------------------------------------
+
+VPC = """region us-east-1 {{
+  vpc v 10.0.0.0/16 {{
+    internet-gateway igw
+    route-table rt {{ route 0.0.0.0/0 via igw; associate a b }}
+    subnet a 10.0.1.0/24 az us-east-1a
+    subnet b 10.0.2.0/24 az us-east-1b
+{body}
+  }}
+  vpc w 10.0.0.0/16 {{
+    subnet a 10.0.1.0/24 az us-east-1a
+{other}
+  }}
+}}
+site dc 192.168.0.0/16 10.0.1.0/24 {{
+  customer-gateway cgw 203.0.113.12
+{hosts}
+}}
+site dc2 172.16.0.0/12 192.168.0.0/24 {{
+  customer-gateway cgw2 203.0.113.13
+{hosts2}
+}}
+"""
+
+
+def net(body: str = "", other: str = "", hosts: str = "", hosts2: str = "") -> str:
+    return VPC.format(body=body, other=other, hosts=hosts, hosts2=hosts2)
+
+
+#: (case, text, the line of the duplicate-address or None, the holder it names). Each
+#: clash is paired with a text that does not clash.
+HELD: list[tuple[str, str, int | None, str]] = [
+    (
+        "two instances",
+        net("    instance i in a ip 10.0.1.10\n    instance j in a ip 10.0.1.10"),
+        8,
+        "instance 'i' (t.nd:7)",
+    ),
+    (
+        "two instances apart",
+        net("    instance i in a ip 10.0.1.10\n    instance j in a ip 10.0.1.11"),
+        None,
+        "",
+    ),
+    (
+        "an instance after a NAT gateway",
+        net("    nat-gateway n in a ip 10.0.1.10\n    instance i in a ip 10.0.1.10"),
+        8,
+        "NAT gateway 'n' (t.nd:7)",
+    ),
+    (
+        "a NAT gateway after an instance",
+        net("    instance i in a ip 10.0.1.10\n    nat-gateway n in a ip 10.0.1.10"),
+        8,
+        "instance 'i' (t.nd:7)",
+    ),
+    (
+        "a NAT gateway apart",
+        net("    instance i in a ip 10.0.1.10\n    nat-gateway n in a ip 10.0.1.9"),
+        None,
+        "",
+    ),
+    (
+        "an endpoint interface",
+        net(
+            "    instance i in b ip 10.0.2.7\n    endpoint e interface sns in a b ips 10.0.1.7 10.0.2.7"
+        ),
+        8,
+        "instance 'i' (t.nd:7)",
+    ),
+    (
+        "an endpoint interface apart",
+        net(
+            "    instance i in b ip 10.0.2.7\n    endpoint e interface sns in a b ips 10.0.1.7 10.0.2.8"
+        ),
+        None,
+        "",
+    ),
+    (
+        "an Elastic IP twice",
+        net("    instance i in a elastic-ip 54.0.0.1\n    instance j in a public-ip 54.0.0.1"),
+        8,
+        "the Elastic IP of instance 'i' (t.nd:7)",
+    ),
+    (
+        "an Elastic IP of a NAT gateway",
+        net("    nat-gateway n in a eip 54.0.0.1", "    instance k in a elastic-ip 54.0.0.1"),
+        11,
+        "the Elastic IP of NAT gateway 'n' (t.nd:7)",
+    ),
+    (
+        "Elastic IPs apart",
+        net("    nat-gateway n in a eip 54.0.0.1", "    instance k in a elastic-ip 54.0.0.2"),
+        None,
+        "",
+    ),
+    (
+        "a site host at an instance's address",
+        net("    instance i in a", hosts="  host h 10.0.1.4"),
+        16,
+        "instance 'i' (t.nd:7)",
+    ),
+    ("a site host apart", net("    instance i in a", hosts="  host h 192.168.0.4"), None, ""),
+    (
+        "two site hosts",
+        net(hosts="  host h 192.168.0.4\n  host h2 192.168.0.5", hosts2="  host h3 192.168.0.4"),
+        21,
+        "host 'h' of site 'dc' (t.nd:16)",
+    ),
+    # Two VPCs that are not connected may use one private address.
+    (
+        "one address in two VPCs",
+        net("    instance i in a ip 10.0.1.10", "    instance k in a ip 10.0.1.10"),
+        None,
+        "",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "line", "first"), HELD, ids=[c[0] for c in HELD])
+def test_an_address_held_twice(case: str, text: str, line: int | None, first: str) -> None:
+    compiled = api.compile(text, "t.nd")
+    found = [d for d in compiled.diagnostics if d.code == "duplicate-address"]
+    errors = [d for d in compiled.diagnostics if d.is_error]
+    if line is None:
+        assert errors == []
+        return
+    assert [d.span.line for d in found] == [line]
+    assert found[0].message.endswith(f"is already held by {first}")
+    assert errors == found
+
+
+def test_written_addresses_are_taken_before_any_allocation() -> None:
+    text = net(
+        "    instance auto in a\n"
+        "    nat-gateway n in a\n"
+        "    endpoint e interface sns in a b\n"
+        "    instance late in a ip 10.0.1.4\n"
+        "    nat-gateway m in b ip 10.0.2.4\n"
+        "    endpoint f interface sqs in a b ips 10.0.1.5 10.0.2.9"
+    )
+    compiled = api.compile(text, "t.nd")
+    assert [d for d in compiled.diagnostics if d.is_error] == []
+    assert compiled.network is not None
+    v = compiled.network.vpcs["v"]
+    assert str(v.instances["late"].ip) == "10.0.1.4"
+    assert str(v.nat_gateways["m"].ip) == "10.0.2.4"
+    assert [str(a) for a in v.endpoints["f"].addresses] == ["10.0.1.5", "10.0.2.9"]
+    assert v.endpoints["f"].subnets == ("a", "b")
+    # the automatic ones take what is left, in the documented order
+    assert str(v.instances["auto"].ip) == "10.0.1.6"
+    assert str(v.nat_gateways["n"].ip) == "10.0.1.7"
+    assert [str(a) for a in v.endpoints["e"].addresses] == ["10.0.1.8", "10.0.2.5"]
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "words"),
+    [
+        (
+            "endpoint e interface sns in a b ips 10.0.1.7",
+            "bad-option",
+            "2 subnet(s) and 1 address(es)",
+        ),
+        ("endpoint e interface sns in a ips 10.0.1.7 10.0.1.8", "bad-option", "1 subnet(s) and 2"),
+        (
+            "endpoint e interface sns in a b ips 10.0.2.7 10.0.2.8",
+            "ip-outside-subnet",
+            "10.0.2.7 is not inside subnet 'a'",
+        ),
+        ("endpoint e interface sns in a ips 10.0.1.3", "reserved-address", "10.0.1.3 is reserved"),
+        (
+            "nat-gateway n in a ip 10.0.2.9",
+            "ip-outside-subnet",
+            "10.0.2.9 is not inside subnet 'a'",
+        ),
+        ("nat-gateway n in a ip 10.0.1.255", "reserved-address", "broadcast address"),
+        (
+            "nat-gateway n in a private eip 54.0.0.1",
+            "bad-option",
+            "a private NAT gateway has no Elastic IP",
+        ),
+        ("nat-gateway n in a ip 10.0.1.9 ip 10.0.1.8", "bad-option", "'ip' is given twice"),
+    ],
+)
+def test_written_addresses_that_are_wrong(line: str, code: str, words: str) -> None:
+    compiled = api.compile(net(f"    {line}"), "t.nd")
+    errors = [d for d in compiled.diagnostics if d.is_error]
+    assert [d.code for d in errors] == [code]
+    assert words in errors[0].message
+    assert errors[0].span.line == 7
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "endpoint e interface sns in a b ips 10.0.1.7 10.0.2.7",
+        "endpoint e interface sns in a ips 10.0.1.254",
+        "nat-gateway n in a ip 10.0.1.9",
+        "nat-gateway n in a private ip 10.0.1.9",
+        "nat-gateway n in a ip 10.0.1.9 eip 54.0.0.1",
+    ],
+)
+def test_written_addresses_that_are_right(line: str) -> None:
+    compiled = api.compile(net(f"    {line}"), "t.nd")
+    assert [d for d in compiled.diagnostics if d.is_error] == []

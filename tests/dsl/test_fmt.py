@@ -365,6 +365,32 @@ CASES: list[tuple[str, str, str]] = [
         ),
     ),
     (
+        "written addresses: NAT options in the order private, ip, eip; ips after the subnets",
+        dedent(
+            """\
+            region r { vpc v 10.0.0.0/16 {
+              nat-gateway n1 in a eip 3.3.3.3   ip 10.0.1.9; nat-gateway n2 in a ip 10.0.1.8 private
+              endpoint sns interface sns in a b   ips 10.0.1.20   10.0.2.20 sg x,y
+              endpoint sqs interface sqs in a ips 10.0.1.21
+              endpoint ssm interface ssm in ips  b ips 10.0.1.22 10.0.2.22
+            } }
+            """
+        ),
+        dedent(
+            """\
+            region r {
+              vpc v 10.0.0.0/16 {
+                nat-gateway n1 in a ip 10.0.1.9 eip 3.3.3.3
+                nat-gateway n2 in a private ip 10.0.1.8
+                endpoint sns interface sns in a b ips 10.0.1.20 10.0.2.20 sg x, y
+                endpoint sqs interface sqs in a ips 10.0.1.21
+                endpoint ssm interface ssm in ips b ips 10.0.1.22 10.0.2.22
+              }
+            }
+            """
+        ),
+    ),
+    (
         "windows line endings and a missing final newline",
         'title "t"\r\n\r\n\r\nexpect a -> b all allow',
         'title "t"\n\nexpect a -> b all allow\n',

@@ -56,7 +56,8 @@ LISTS = {
 
 #: ``endpoint … in a sg g`` is both readings at once: after the first subnet, ``sg``
 #: starts the group list (the meaning it always had); a subnet named ``sg`` goes first.
-AMBIGUOUS = {("interface endpoint in", "sg")}
+#: ``ips`` (the endpoint's addresses) likewise.
+AMBIGUOUS = {("interface endpoint in", "sg"), ("interface endpoint in", "ips")}
 
 CASES = [
     pytest.param(case, keyword, position, id=f"{case}-{keyword}-{position}")

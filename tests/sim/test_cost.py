@@ -15,6 +15,7 @@ Amounts are exact decimals; nothing here is a float.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -213,7 +214,12 @@ region us-east-1 {
 flow nat-instance: worker -> internet tcp 443 volume 100GB return 10GB
 """
 
+# Both endpoint kinds for S3 in one VPC, reached from a site, a peered VPC and across a
+# transit gateway (tests/sim/networks/endpoint-reach.nd).
+ENDPOINT_REACH = (Path(__file__).parent / "networks" / "endpoint-reach.nd").read_text("utf-8")
+
 NETWORKS = {
+    "endpoint-reach": ENDPOINT_REACH,
     "nat-instance": NAT_INSTANCE,
     "one-vpc": ONE_VPC,
     "peered": PEERED,
@@ -405,6 +411,85 @@ FLOWS: list[tuple[str, str, list[Row], str]] = [
         ],
         "3.30",
     ),
+    # §9: from a subnet whose route table has the gateway endpoint: free, even with an
+    # interface endpoint in the VPC (it was 100 × 0.01 + 10 × 0.01 = 1.10 when they mixed)
+    ("endpoint-reach", "f-gw", [], "0"),
+    # the other subnet, through the interface endpoint: 100 × 0.01 + 10 × 0.01 = 1.10
+    (
+        "endpoint-reach",
+        "f-ep",
+        [
+            ("request", "interface_endpoint_per_gb", "100"),
+            ("reply", "interface_endpoint_per_gb", "10"),
+        ],
+        "1.10",
+    ),
+    # from the site over the VPN: endpoint 110 × 0.01 = 1.10 + the reply out over the VPN
+    # 10 × 0.09 = 0.90 (data into AWS is free): 2.00, by service and by address alike
+    (
+        "endpoint-reach",
+        "f-site",
+        [
+            ("request", "interface_endpoint_per_gb", "100"),
+            ("reply", "interface_endpoint_per_gb", "10"),
+            ("reply", "vpn_out_per_gb", "10"),
+        ],
+        "2.00",
+    ),
+    (
+        "endpoint-reach",
+        "f-site-addr",
+        [
+            ("request", "interface_endpoint_per_gb", "100"),
+            ("reply", "interface_endpoint_per_gb", "10"),
+            ("reply", "vpn_out_per_gb", "10"),
+        ],
+        "2.00",
+    ),
+    # from the peered VPC (same AZ, so no transfer charge): 1.10, both ways
+    (
+        "endpoint-reach",
+        "f-peer",
+        [
+            ("request", "interface_endpoint_per_gb", "100"),
+            ("reply", "interface_endpoint_per_gb", "10"),
+        ],
+        "1.10",
+    ),
+    (
+        "endpoint-reach",
+        "f-peer-addr",
+        [
+            ("request", "interface_endpoint_per_gb", "100"),
+            ("reply", "interface_endpoint_per_gb", "10"),
+        ],
+        "1.10",
+    ),
+    # across the transit gateway: TGW 110 × 0.02 = 2.20 + endpoint 1.10 = 3.30, both ways
+    (
+        "endpoint-reach",
+        "f-tgw",
+        [
+            ("request", "tgw_per_gb", "100"),
+            ("request", "interface_endpoint_per_gb", "100"),
+            ("reply", "interface_endpoint_per_gb", "10"),
+            ("reply", "tgw_per_gb", "10"),
+        ],
+        "3.30",
+    ),
+    (
+        "endpoint-reach",
+        "f-tgw-addr",
+        [
+            ("request", "tgw_per_gb", "100"),
+            ("request", "interface_endpoint_per_gb", "100"),
+            ("reply", "interface_endpoint_per_gb", "10"),
+            ("reply", "tgw_per_gb", "10"),
+        ],
+        "3.30",
+    ),
+    # lone cannot route to hub: out through its internet gateway to S3, no per-GB charge
+    ("endpoint-reach", "f-lone", [], "0"),
     (
         "nat-instance",
         "nat-instance",

@@ -506,6 +506,12 @@ region us-east-1 {
 }
 """
 
+# Both endpoint kinds for S3 in one VPC, and an interface endpoint reached from a site,
+# a peered VPC and a VPC across a transit gateway (LANGUAGE.md §9, "Endpoints").
+NETWORKS["endpoint-reach"] = (Path(__file__).parent / "networks" / "endpoint-reach.nd").read_text(
+    "utf-8"
+)
+
 # `internet` means some internet host: allowed if one address works, and addresses in
 # a VPC that nothing in the file holds.
 NETWORKS["addresses"] = """
@@ -675,6 +681,24 @@ CASES: list[Case] = [
     ("endpoints", "wc", "sqs", "tcp", 443, ALLOW, None, "sqs-if"),
     ("endpoints", "wa", "internet", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
     ("endpoints", "wa", "s3", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),  # no s3 endpoint
+    # -- §9: the subnet's route table picks the gateway endpoint; the others use the
+    # interface endpoint; from outside the VPC, the interface endpoint before the internet
+    ("endpoint-reach", "in-gw", "s3", "tcp", 443, ALLOW, None, "s3-gw"),
+    ("endpoint-reach", "in-ep", "s3", "tcp", 443, ALLOW, None, "s3-if"),
+    ("endpoint-reach", "in-gw", "10.80.3.50", "tcp", 443, ALLOW, None, "s3-if"),  # by address
+    ("endpoint-reach", "h1", "s3", "tcp", 443, ALLOW, None, "s3-if"),  # over the VPN
+    ("endpoint-reach", "h2", "s3", "tcp", 443, DENY, "SG_INGRESS_MISMATCH", None),
+    ("endpoint-reach", "h3", "s3", "tcp", 443, DENY, "ACL_INBOUND_DENY", None),
+    ("endpoint-reach", "h1", "10.80.3.50", "tcp", 443, ALLOW, None, "s3-if"),
+    ("endpoint-reach", "h2", "10.80.3.50", "tcp", 443, DENY, "SG_INGRESS_MISMATCH", None),
+    ("endpoint-reach", "h1", "sqs", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    ("endpoint-reach", "sp", "s3", "tcp", 443, ALLOW, None, "hub-spoke"),  # over the peering
+    ("endpoint-reach", "sp", "s3", "tcp", 443, ALLOW, None, "s3-if"),
+    ("endpoint-reach", "sp", "sqs", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    ("endpoint-reach", "tgi", "s3", "tcp", 443, ALLOW, None, "s3-if"),  # across the TGW
+    ("endpoint-reach", "tgi", "s3", "tcp", 80, DENY, "SG_INGRESS_MISMATCH", None),
+    ("endpoint-reach", "lo", "s3", "tcp", 443, ALLOW, None, "igw"),  # no route to hub
+    ("endpoint-reach", "lo", "10.80.3.50", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
     # -- 'internet' as "some internet host", and VPC addresses nothing holds
     ("addresses", "resolver", "internet", "tcp", 53, ALLOW, None, "igw"),  # 8.8.8.0/24 works
     ("addresses", "resolver", "9.9.9.9", "tcp", 53, DENY, "SG_EGRESS_MISMATCH", None),

@@ -11,6 +11,7 @@ The pipeline (sqlglot's ``optimizer.RULES``): each step reads and fills the one
 2. sites and VPNs, which route tables propagate from;
 3. each VPC: its literals, its references (:mod:`~.passes.resolve`), AWS's implicit
    objects (:mod:`~.passes.defaults`) and its addresses (:mod:`~.passes.addresses`);
+   then the addresses held twice across the file (``duplicate-address``);
 4. peerings and transit gateways, which join the VPCs: the network;
 5. flows and expectations, which name places of that network.
 """
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from netdraft import codes
 from netdraft.diagnostics import Diagnostic
 from netdraft.dsl import syntax as st
-from netdraft.dsl.passes import connections, intent, literals, scope, vpcs
+from netdraft.dsl.passes import addresses, connections, intent, literals, scope, vpcs
 from netdraft.dsl.passes.context import Context
 from netdraft.dsl.passes.literals import MAX_DIGITS, number_value
 from netdraft.dsl.passes.resolve import PlaceResolver, component_names
@@ -51,6 +52,10 @@ def build_sites_and_vpns(c: Context) -> None:
 def build_vpcs(c: Context) -> None:
     for name, vpc in c.scope.vpcs.items():
         c.built_vpcs[name] = vpcs.build_vpc(c, vpc)
+
+
+def check_addresses(c: Context) -> None:
+    addresses.check_held(c)
 
 
 def build_network(c: Context) -> None:
@@ -92,6 +97,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     scope.collect,
     build_sites_and_vpns,
     build_vpcs,
+    check_addresses,
     build_network,
     build_intent,
 )

@@ -12,7 +12,8 @@ text is consulted only to find blank lines):
   own inside it, it stays open over several lines).
 - Statements keep their order. The options of a statement are printed in a canonical
   order (instance: ``ip``, ``ipv6``, ``public-ip``/``elastic-ip``, ``sg a, b``,
-  ``source-dest-check``, ``stopped``; subnet: ``ipv6``, ``public-ip-on-launch``);
+  ``source-dest-check``, ``stopped``; subnet: ``ipv6``, ``public-ip-on-launch``; NAT
+  gateway: ``private``, ``ip``, ``eip``; interface endpoint: subnets, ``ips``, ``sg``);
   options of equal rank keep their order.
 - Blank lines: never more than one in a row, none at the start of the file, after a
   ``{`` or before a ``}``. One blank line wherever the source had one or more between two
@@ -57,7 +58,7 @@ INSTANCE_OPTION_ORDER: Mapping[str, int] = {
     "stopped": 5,
 }
 SUBNET_OPTION_ORDER: Mapping[str, int] = {"ipv6": 0, "public-ip-on-launch": 1}
-NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "eip": 0}
+NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "ip": 1, "eip": 2}
 
 Block = (
     st.RegionDecl
@@ -222,7 +223,8 @@ def _head(node: Node, vpc: str | None = None) -> str:
         case st.EndpointDecl(name=name, service=service, targets=targets, groups=groups):
             sg = f"sg {', '.join(str(g) for g in groups)}" if groups else None
             subnets = _interface_subnets(targets, vpc)
-            return _words("endpoint", name, "interface", service, "in", subnets, sg)
+            ips = _option(node.ips) if node.ips is not None else None
+            return _words("endpoint", name, "interface", service, "in", subnets, ips, sg)
         case st.TransitGatewayDecl(name=name):
             return _words("transit-gateway", name)
         case st.AttachDecl(kind="vpn", target=target):
@@ -256,11 +258,12 @@ def _head(node: Node, vpc: str | None = None) -> str:
 
 
 def _interface_subnets(targets: Sequence[st.Ref], vpc: str | None) -> str:
-    """An interface endpoint's subnets. After the first, a subnet named ``sg`` would read as
-    the start of the group list, so it is written qualified (``main.sg``), which reads the same."""
+    """An interface endpoint's subnets. After the first, a subnet named ``sg`` or ``ips`` would
+    read as the start of the group or address list, so it is written qualified (``main.sg``),
+    which reads the same."""
     words = [str(r) for r in targets]
     for index, ref in enumerate(targets):
-        if index and ref.scope is None and ref.name == "sg" and vpc is not None:
+        if index and ref.scope is None and ref.name in ("sg", "ips") and vpc is not None:
             words[index] = f"{vpc}.sg"
     return " ".join(words)
 

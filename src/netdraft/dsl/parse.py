@@ -188,6 +188,9 @@ class _ToSyntax(Transformer[Token, Any]):
     def nat_private(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("private", meta, c)
 
+    def nat_ip(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("ip", meta, c)
+
     def nat_eip(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("eip", meta, c)
 
@@ -240,7 +243,9 @@ class _ToSyntax(Transformer[Token, Any]):
 
     def interface_endpoint(self, meta: Meta, c: list[Any]) -> st.EndpointDecl:
         subnets = tuple(x for x in c[2:] if isinstance(x, st.Ref))
-        groups = next((x.values for x in c[2:] if isinstance(x, st.Option)), ())
+        options = [x for x in c[2:] if isinstance(x, st.Option)]
+        groups = next((x.values for x in options if x.keyword == "sg"), ())
+        ips = next((x for x in options if x.keyword == "ips"), None)
         return st.EndpointDecl(
             self._t(c[0]),
             "interface",
@@ -248,7 +253,11 @@ class _ToSyntax(Transformer[Token, Any]):
             subnets,
             tuple(g for g in groups if isinstance(g, st.Ref)),
             self._s(meta),
+            ips,
         )
+
+    def endpoint_ips(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("ips", meta, c)
 
     # -- transit gateways ---------------------------------------------------------------------
     def transit_gateway(self, meta: Meta, c: list[Any]) -> st.TransitGatewayDecl:

@@ -197,6 +197,7 @@ class EndpointDecl:
     targets: tuple[Ref, ...]  # route tables (gateway) or subnets (interface)
     groups: tuple[Ref, ...]
     span: Span
+    ips: Option | None = None  # interface endpoints: ``ips ADDR…``, one per subnet in order
 
 
 VpcItem = (

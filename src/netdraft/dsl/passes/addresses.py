@@ -1,11 +1,15 @@
 """Addresses: the private IPv4 and IPv6 address of every network interface, and public ones.
 
 Addresses are given out per subnet from the lowest free one after the four AWS reserves
-at the bottom (docs/language.md, "Instances"): first the addresses the file writes, then
-instances in the order of the file, then NAT gateways, then interface endpoints (one
-interface in each of their subnets), so that adding a NAT gateway never moves an
-instance. An instance in a subnet with an IPv6 CIDR gets the lowest free IPv6 address
-too. A subnet that runs out is ``subnet-too-small`` (:func:`netdraft.dsl.validate.subnet_too_small`).
+at the bottom (docs/language.md, "Instances"): first the addresses the file writes
+(instances' ``ip``, NAT gateways' ``ip``, interface endpoints' ``ips``), in the order of
+the file, then instances in the order of the file, then NAT gateways, then interface
+endpoints (one interface in each of their subnets), so that adding a NAT gateway never
+moves an instance. An address written twice is ``duplicate-address`` at the later one,
+naming the first; :func:`check_held` finds the clashes that cross subnets (public
+addresses, site hosts). An instance in a subnet with an IPv6 CIDR gets the lowest free
+IPv6 address too. A subnet that runs out, counting its written and its automatic addresses, is
+``subnet-too-small`` (:func:`netdraft.dsl.validate.subnet_too_small`).
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ from typing import TYPE_CHECKING
 from netdraft import codes
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
+from netdraft.dsl.passes.context import Held, Holder
 from netdraft.dsl.passes.resolve import RESOLVERS, Kind
 from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.dsl.validate import subnet_too_small
 from netdraft.model import network as m
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES
+from netdraft.model.values import IPAddress
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -42,25 +48,30 @@ FIRST_FREE = len(RESERVED_AT_BOTTOM)
 
 
 class Allocator:
-    """Hands out the lowest free address of a subnet, after the four reserved at its bottom."""
+    """Hands out the lowest free address of a subnet, after the four reserved at its bottom.
+
+    Every interface that asks for an address is counted in :attr:`wanted` (written and
+    automatic alike), so that a subnet that runs out is reported with all it must hold.
+    """
 
     def __init__(self, subnets: Mapping[str, m.Subnet]) -> None:
         self.subnets = subnets
-        self.used: dict[str, set[int]] = {n: set() for n in subnets}
+        self.used: dict[str, dict[int, Holder]] = {n: {} for n in subnets}
         self.cursor: dict[str, int] = {
             n: int(s.cidr.network_address) + FIRST_FREE for n, s in subnets.items()
         }
-        self.used6: dict[str, set[int]] = {n: set() for n in subnets}
+        self.used6: dict[str, dict[int, Holder]] = {n: {} for n in subnets}
         self.cursor6: dict[str, int] = {}
         self.wanted: dict[str, int] = {}
 
-    def taken(self, subnet: str, ip: IPv4Address) -> bool:
-        return int(ip) in self.used[subnet]
+    def holder(self, subnet: str, ip: IPv4Address) -> Holder | None:
+        return self.used[subnet].get(int(ip))
 
-    def take(self, subnet: str, ip: IPv4Address) -> None:
-        self.used[subnet].add(int(ip))
+    def take(self, subnet: str, ip: IPv4Address, holder: Holder) -> None:
+        self.wanted[subnet] = self.wanted.get(subnet, 0) + 1
+        self.used[subnet][int(ip)] = holder
 
-    def next(self, subnet: str) -> IPv4Address | None:
+    def next(self, subnet: str, holder: Holder) -> IPv4Address | None:
         self.wanted[subnet] = self.wanted.get(subnet, 0) + 1
         last = int(self.subnets[subnet].cidr.broadcast_address) - 1
         n = self.cursor[subnet]
@@ -68,11 +79,11 @@ class Allocator:
             n += 1
         if n > last:
             return None
-        self.used[subnet].add(n)
+        self.used[subnet][n] = holder
         self.cursor[subnet] = n + 1
         return IPv4Address(n)
 
-    def next6(self, subnet: str, net: IPv6Network) -> IPv6Address | None:
+    def next6(self, subnet: str, net: IPv6Network, holder: Holder) -> IPv6Address | None:
         used = self.used6[subnet]
         n = self.cursor6.get(subnet, int(net.network_address) + FIRST_FREE)
         while n in used:
@@ -80,14 +91,16 @@ class Allocator:
         if n > int(net.broadcast_address):
             # Only a block smaller than AWS's /64 runs out; validation reports its size.
             return None
-        used.add(n)
+        used[n] = holder
         self.cursor6[subnet] = n + 1
         return IPv6Address(n)
 
 
-Pending = tuple[
-    st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv4Address | None, IPv6Address | None
-]
+#: A written IPv4 address waiting to be taken: the word, its subnet, the address, who
+#: writes it, and the key its owner finds it by.
+Claim = tuple[st.Tok, m.Subnet, IPv4Address, Holder, tuple[str, str, int]]
+
+Pending = tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | None]
 
 
 def allocate(
@@ -99,11 +112,12 @@ def allocate(
 ) -> tuple[dict[str, m.Instance], dict[str, m.NatGateway], dict[str, m.VpcEndpoint]]:
     """The VPC's instances, NAT gateways and endpoints, with their addresses."""
     s = vpc
+    vpc_name = s.decl.name.text
     # The resolvers, found once: a VPC may hold a hundred thousand instances.
     subnet_of, group_of = RESOLVERS[Kind.SUBNET], RESOLVERS[Kind.SECURITY_GROUP]
     alloc = Allocator(subnets)
+    claims: list[Claim] = []
     instances: dict[str, m.Instance] = {}
-    # Written addresses are taken first, so that automatic ones never collide with them.
     pending: list[Pending] = []
     for decl in s.instances.values():
         subnet_name = subnet_of(c, decl.subnet, vpc)
@@ -111,23 +125,58 @@ def allocate(
         if subnet_name is None or subnet_name not in subnets:
             continue
         subnet = subnets[subnet_name]
-        written4: IPv4Address | None = None
-        written6: IPv6Address | None = None
+        who = Holder(f"instance '{decl.name.text}'", decl.span)
         if "ip" in opts:
-            tok = literals.tok(opts["ip"].values[0])
-            written4 = literals.addr4(c, tok)
-            if written4 is not None and _check_address(c, written4, subnet, tok, alloc):
-                alloc.take(subnet.name, written4)
+            _claim(c, claims, opts["ip"], subnet, who, ("instance", decl.name.text, 0))
+        written6: IPv6Address | None = None
         if "ipv6" in opts:
-            written6 = _written_ipv6(c, literals.tok(opts["ipv6"].values[0]), subnet, alloc)
-        pending.append((decl, subnet, opts, written4, written6))
-    for decl, subnet, opts, written4, written6 in pending:
-        ip4 = written4 if "ip" in opts else alloc.next(subnet.name)
+            tok6 = literals.tok(opts["ipv6"].values[0])
+            written6 = _written_ipv6(c, tok6, subnet, alloc, Holder(who.who, tok6.span))
+        pending.append((decl, subnet, opts, written6))
+    nat_pending: list[tuple[st.NatGatewayDecl, str, dict[str, st.Option]]] = []
+    for ndecl in s.nats.values():
+        subnet_name = subnet_of(c, ndecl.subnet, vpc)
+        if subnet_name is None or subnet_name not in subnets:
+            continue
+        nopts = {o.keyword: o for o in literals.unique_options(c, ndecl.options)}
+        who = Holder(f"NAT gateway '{ndecl.name.text}'", ndecl.span)
+        if "ip" in nopts:
+            _claim(c, claims, nopts["ip"], subnets[subnet_name], who, ("nat", ndecl.name.text, 0))
+        nat_pending.append((ndecl, subnet_name, nopts))
+    resolved: dict[str, list[str | None]] = {}
+    for ename, edecl in s.endpoints.items():
+        if edecl.kind == "interface":
+            resolved[ename] = [subnet_of(c, ref, vpc) for ref in edecl.targets]
+            _claim_endpoint(c, edecl, resolved[ename], subnets, claims)
+    # Written addresses are taken first, in the order of the file, so that automatic ones
+    # never collide with them and a clash is reported at the later of the two.
+    granted: dict[tuple[str, str, int], IPv4Address] = {}
+    for tok, subnet, written, holder, key in sorted(
+        claims, key=lambda cl: (cl[0].span.line, cl[0].span.column)
+    ):
+        first = alloc.holder(subnet.name, written)
+        if first is not None:
+            c.err(codes.DUPLICATE_ADDRESS, f"{written} is already held by {first}", tok.span)
+            continue
+        alloc.take(subnet.name, written, holder)
+        granted[key] = written
+        c.held.append(Held(written, f"vpc:{vpc_name}", holder))
+    for decl, subnet, opts, written6 in pending:
+        name = decl.name.text
+        who = Holder(f"instance '{name}'", decl.span)
+        ip4: IPv4Address | None
+        if "ip" in opts:
+            # A written address that clashes keeps the instance (the clash is reported).
+            ip4 = granted.get(("instance", name, 0)) or _written(opts["ip"])
+        else:
+            ip4 = alloc.next(subnet.name, who)
+            if ip4 is not None:
+                c.held.append(Held(ip4, f"vpc:{vpc_name}", who))
         if ip4 is None:
             continue
         ip6: IPv6Address | None = None
         if subnet.ipv6 is not None:
-            ip6 = written6 if "ipv6" in opts else alloc.next6(subnet.name, subnet.ipv6)
+            ip6 = written6 if "ipv6" in opts else alloc.next6(subnet.name, subnet.ipv6, who)
         public, public_ip = m.PublicIp.NONE, None
         for kw, kind in (("public-ip", m.PublicIp.AUTO), ("elastic-ip", m.PublicIp.ELASTIC)):
             if kw in opts:
@@ -139,7 +188,13 @@ def allocate(
                     )
                 public = kind
                 if opts[kw].values:
-                    public_ip = literals.addr4(c, literals.tok(opts[kw].values[0]))
+                    ptok = literals.tok(opts[kw].values[0])
+                    public_ip = literals.addr4(c, ptok)
+                    if public_ip is not None:
+                        what = "Elastic IP" if kind is m.PublicIp.ELASTIC else "public IP"
+                        c.held.append(
+                            Held(public_ip, "public", Holder(f"the {what} of {who.who}", ptok.span))
+                        )
         if public is m.PublicIp.NONE and subnet.public_ip_on_launch:
             public = m.PublicIp.AUTO
         sgs: list[str] = []
@@ -154,7 +209,6 @@ def allocate(
         sdc = True
         if "source-dest-check" in opts:
             sdc = literals.tok(opts["source-dest-check"].values[0]).text == "on"
-        name = decl.name.text
         instances[name] = m.Instance(
             name,
             subnet.name,
@@ -168,21 +222,40 @@ def allocate(
             decl.span,
         )
     nats: dict[str, m.NatGateway] = {}
-    for name, ndecl in s.nats.items():
-        subnet_name = subnet_of(c, ndecl.subnet, vpc)
-        if subnet_name is None or subnet_name not in subnets:
-            continue
-        nopts = {o.keyword: o for o in literals.unique_options(c, ndecl.options)}
+    for ndecl, subnet_name, nopts in nat_pending:
+        name = ndecl.name.text
+        who = Holder(f"NAT gateway '{name}'", ndecl.span)
+        private = "private" in nopts
         eip = None
-        if "eip" in nopts and nopts["eip"].values:
-            eip = literals.addr4(c, literals.tok(nopts["eip"].values[0]))
-        ip = alloc.next(subnet_name)
-        if ip is None:
+        if "eip" in nopts and private:
+            c.err(
+                codes.BAD_OPTION,
+                f"NAT gateway '{name}' is private: a private NAT gateway has no Elastic IP",
+                nopts["eip"].span,
+                "remove `eip`, or `private` for a public NAT gateway",
+            )
+        elif "eip" in nopts and nopts["eip"].values:
+            etok = literals.tok(nopts["eip"].values[0])
+            eip = literals.addr4(c, etok)
+            if eip is not None:
+                c.held.append(
+                    Held(eip, "public", Holder(f"the Elastic IP of {who.who}", etok.span))
+                )
+        nat_ip: IPv4Address | None
+        if "ip" in nopts:
+            nat_ip = granted.get(("nat", name, 0)) or _written(nopts["ip"])
+        else:
+            nat_ip = alloc.next(subnet_name, who)
+            if nat_ip is not None:
+                c.held.append(Held(nat_ip, f"vpc:{vpc_name}", who))
+        if nat_ip is None:
             continue
-        nats[name] = m.NatGateway(name, subnet_name, "private" in nopts, ip, eip, ndecl.span)
+        nats[name] = m.NatGateway(name, subnet_name, private, nat_ip, eip, ndecl.span)
     endpoints: dict[str, m.VpcEndpoint] = {}
     for name, edecl in s.endpoints.items():
-        endpoints[name] = _endpoint(c, vpc, edecl, subnets, groups, alloc)
+        endpoints[name] = _endpoint(
+            c, vpc, edecl, resolved.get(name, []), subnets, groups, alloc, granted
+        )
     for name, subnet in subnets.items():
         wanted = alloc.wanted.get(name, 0)
         if wanted > subnet.usable:
@@ -190,8 +263,67 @@ def allocate(
     return instances, nats, endpoints
 
 
+def _written(option: st.Option) -> IPv4Address | None:
+    """A written address that was not taken (reported already): read again, quietly."""
+    text = literals.tok(option.values[0]).text
+    try:
+        return IPv4Address(text)
+    except ValueError:
+        return None
+
+
+def _claim(
+    c: Context,
+    claims: list[Claim],
+    option: st.Option,
+    subnet: m.Subnet,
+    who: Holder,
+    key: tuple[str, str, int],
+) -> None:
+    """A written ``ip ADDR``: checked against its subnet, then queued to be taken."""
+    tok = literals.tok(option.values[0])
+    ip = literals.addr4(c, tok)
+    if ip is not None and _check_address(c, ip, subnet, tok):
+        claims.append((tok, subnet, ip, Holder(who.who, tok.span), key))
+
+
+def _claim_endpoint(
+    c: Context,
+    decl: st.EndpointDecl,
+    resolved: list[str | None],
+    subnets: Mapping[str, m.Subnet],
+    claims: list[Claim],
+) -> None:
+    """An interface endpoint's ``ips``: one address per subnet, in the order of the subnets."""
+    if decl.ips is None:
+        return
+    toks = [literals.tok(v) for v in decl.ips.values]
+    name = decl.name.text
+    if len(toks) != len(decl.targets):
+        c.err(
+            codes.BAD_OPTION,
+            f"endpoint '{name}' has {len(decl.targets)} subnet(s) and {len(toks)} address(es)",
+            decl.ips.span,
+            "write one address per subnet, in the order of the subnets",
+        )
+    for index, (sn, tok) in enumerate(zip(resolved, toks, strict=False)):
+        ip = literals.addr4(c, tok)
+        if sn is None or sn not in subnets or ip is None:
+            continue
+        if _check_address(c, ip, subnets[sn], tok):
+            claims.append(
+                (
+                    tok,
+                    subnets[sn],
+                    ip,
+                    Holder(f"endpoint '{name}'", tok.span),
+                    ("endpoint", name, index),
+                )
+            )
+
+
 def _written_ipv6(
-    c: Context, tok: st.Tok, subnet: m.Subnet, alloc: Allocator
+    c: Context, tok: st.Tok, subnet: m.Subnet, alloc: Allocator, holder: Holder
 ) -> IPv6Address | None:
     """An instance's written IPv6 address, checked against its subnet and taken."""
     if subnet.ipv6 is None:
@@ -209,17 +341,16 @@ def _written_ipv6(
             tok.span,
         )
         return None
-    if int(v6) in alloc.used6[subnet.name]:
-        c.err(codes.DUPLICATE_ADDRESS, f"{v6} is already used in subnet '{subnet.name}'", tok.span)
+    first = alloc.used6[subnet.name].get(int(v6))
+    if first is not None:
+        c.err(codes.DUPLICATE_ADDRESS, f"{v6} is already held by {first}", tok.span)
         return None
-    alloc.used6[subnet.name].add(int(v6))
+    alloc.used6[subnet.name][int(v6)] = holder
     return v6
 
 
-def _check_address(
-    c: Context, ip: IPv4Address, subnet: m.Subnet, tok: st.Tok, alloc: Allocator
-) -> bool:
-    """Whether a written IPv4 address may be taken: inside its subnet, not reserved, free."""
+def _check_address(c: Context, ip: IPv4Address, subnet: m.Subnet, tok: st.Tok) -> bool:
+    """Whether a written IPv4 address may be taken: inside its subnet and not reserved."""
     net = subnet.cidr
     if ip not in net:
         c.err(
@@ -238,9 +369,6 @@ def _check_address(
             f"AWS reserves the first four addresses and the last; the first free one is {net.network_address + FIRST_FREE}",
         )
         return False
-    if alloc.taken(subnet.name, ip):
-        c.err(codes.DUPLICATE_ADDRESS, f"{ip} is already used in subnet '{subnet.name}'", tok.span)
-        return False
     return True
 
 
@@ -248,12 +376,14 @@ def _endpoint(
     c: Context,
     vpc: VpcScope,
     decl: st.EndpointDecl,
+    resolved: list[str | None],
     subnets: Mapping[str, m.Subnet],
     groups: Mapping[str, m.SecurityGroup],
     alloc: Allocator,
+    granted: Mapping[tuple[str, str, int], IPv4Address],
 ) -> m.VpcEndpoint:
     """An endpoint: a gateway one names route tables; an interface one takes an address in
-    each of its subnets, one per availability zone."""
+    each of its subnets, one per availability zone (written with ``ips``, or the lowest free)."""
     service = decl.service.text
     kind = m.EndpointKind(decl.kind)
     if kind is m.EndpointKind.GATEWAY:
@@ -266,23 +396,31 @@ def _endpoint(
             )
         tables = tuple(r.name for r in decl.targets if r.name in vpc.route_tables)
         return m.VpcEndpoint(decl.name.text, kind, service, tables, (), (), (), decl.span)
+    name = decl.name.text
+    who = Holder(f"endpoint '{name}'", decl.span)
+    written = decl.ips is not None
     names: list[str] = []
     addresses: list[IPv4Address] = []
     azs: dict[str, str] = {}
-    for ref in decl.targets:
-        sn = RESOLVERS[Kind.SUBNET](c, ref, vpc)
+    for index, (ref, sn) in enumerate(zip(decl.targets, resolved, strict=True)):
         if sn is None or sn not in subnets:
             continue
         az = subnets[sn].az
         if az in azs:
             c.err(
                 codes.ENDPOINT_AZ,
-                f"endpoint '{decl.name.text}' already has subnet '{azs[az]}' in {az}: one subnet per availability zone",
+                f"endpoint '{name}' already has subnet '{azs[az]}' in {az}: one subnet per availability zone",
                 ref.span,
             )
             continue
         azs[az] = sn
-        ip = alloc.next(sn)
+        ip: IPv4Address | None
+        if written:
+            ip = granted.get(("endpoint", name, index))
+        else:
+            ip = alloc.next(sn, who)
+            if ip is not None:
+                c.held.append(Held(ip, f"vpc:{vpc.decl.name.text}", who))
         if ip is not None:
             names.append(sn)
             addresses.append(ip)
@@ -290,5 +428,37 @@ def _endpoint(
     if not decl.groups:
         sgs = [next(n for n, g in groups.items() if g.default)]
     return m.VpcEndpoint(
-        decl.name.text, kind, service, (), tuple(names), tuple(addresses), tuple(sgs), decl.span
+        name, kind, service, (), tuple(names), tuple(addresses), tuple(sgs), decl.span
     )
+
+
+def check_held(c: Context) -> None:
+    """``duplicate-address`` across the file, at the later of two holders, naming the first.
+
+    One subnet's clashes are found as its addresses are taken; this finds the others: a
+    public IPv4 address written twice (instances' public and Elastic IPs, NAT gateways'
+    Elastic IPs), two site hosts at one address, and a site host at an address that an
+    interface of a VPC holds. Two VPCs may hold one private address (they are not
+    connected, or their overlap is reported as such).
+    """
+    groups: dict[tuple[bool, IPAddress], list[Held]] = {}
+    for held in c.held:
+        groups.setdefault((held.scope == "public", held.address), []).append(held)
+    for entries in groups.values():
+        if len(entries) < 2:
+            continue
+        entries.sort(key=lambda h: (h.holder.span.line, h.holder.span.column))
+        for index, later in enumerate(entries):
+            first = next((e for e in entries[:index] if _clash(e, later)), None)
+            if first is not None:
+                c.err(
+                    codes.DUPLICATE_ADDRESS,
+                    f"{later.address} is already held by {first.holder}",
+                    later.holder.span,
+                )
+
+
+def _clash(a: Held, b: Held) -> bool:
+    """Whether two holders of one address clash (the private ones of VPCs are checked per
+    subnet as they are taken)."""
+    return not (a.scope.startswith("vpc:") and b.scope.startswith("vpc:"))

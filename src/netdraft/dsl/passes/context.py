@@ -10,7 +10,32 @@ from netdraft.diagnostics import Code, Diagnostic, Hints, error
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes.symbols import FileScope
 from netdraft.model import network as m
-from netdraft.model.values import Span
+from netdraft.model.values import IPAddress, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who holds an address, as ``duplicate-address`` names it: what it is and where."""
+
+    who: str  # e.g. "instance 'web'"
+    span: Span
+
+    def __str__(self) -> str:
+        return f"{self.who} ({self.span.file}:{self.span.line})"
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """An address the file gives to something, for the file-wide ``duplicate-address`` check.
+
+    ``scope`` is ``public`` for public IPv4 addresses (one address space for the whole
+    file), ``vpc:NAME`` for the private addresses of a VPC and ``site:NAME`` for a site
+    host.
+    """
+
+    address: IPAddress
+    scope: str
+    holder: Holder
 
 
 @dataclass
@@ -33,6 +58,9 @@ class Context:
     components: set[str] | None = None
     #: Every name declared in a VPC, with its kinds and VPCs (for unknown names; found once).
     vpc_names: dict[str, list[tuple[str, str]]] | None = None
+    #: Every address the file gives out, for the file-wide ``duplicate-address`` check
+    #: (:func:`netdraft.dsl.passes.addresses.check_held`).
+    held: list[Held] = field(default_factory=list)
 
     def err(self, code: Code, message: str, span: Span, label: str = "") -> None:
         self.diagnostics.append(error(code, message, span, label))

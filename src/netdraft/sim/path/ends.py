@@ -50,7 +50,8 @@ def attempts(sim: Context, q: Query) -> Iterator[tuple[End | Drop, End | Drop]]:
     for version in versions:
         for src in _ends(sim, q.source, version, q.destination, False):
             for dst in _ends(sim, q.destination, version, q.source, True):
-                yield src, _via_interface_endpoint(sim, src, dst)
+                for end in _service_ends(sim, src, dst):
+                    yield src, end
 
 
 def _versions(sim: Context, q: Query) -> list[int]:
@@ -74,25 +75,74 @@ def _instance(sim: Context, place: m.Place) -> m.Instance:
     return sim.net.vpcs[place.vpc].instances[place.name]
 
 
-def _via_interface_endpoint(sim: Context, src: End | Drop, dst: End | Drop) -> End | Drop:
-    """From inside a VPC, a service with an interface endpoint there resolves to it (private DNS)."""
-    if (
-        not isinstance(src, End)
-        or not isinstance(dst, End)
-        or dst.kind is not C.SERVICE
-        or not src.vpc
-    ):
-        return dst
-    vpc = sim.net.vpcs[src.vpc]
+def _service_ends(sim: Context, src: End | Drop, dst: End | Drop) -> list[End | Drop]:
+    """Where a connection to a service goes, in the order it is tried (LANGUAGE.md §9).
+
+    From a subnet whose route table has the service's gateway endpoint (its prefix-list
+    route), the service itself, through that endpoint. Else, from a VPC with an interface
+    endpoint for it, that endpoint (private DNS resolves the service's name to it inside
+    the VPC). Else, from a VPC or a site, the interface endpoints of the other VPCs
+    (their endpoint-specific DNS names), then the service as on the internet.
+    """
+    if not isinstance(src, End) or not isinstance(dst, End) or dst.kind is not C.SERVICE:
+        return [dst]
+    if dst.address.version != 4:
+        return [dst]
+    if src.vpc:
+        vpc = sim.net.vpcs[src.vpc]
+        subnet = vpc.subnets.get(src.subnet)
+        if subnet is not None and _has_gateway_endpoint(vpc, subnet, dst.service):
+            return [dst]
+        own = _interface_ends(sim, vpc, dst.service, subnet.az if subnet else "", False)
+        if own:
+            return own[:1]
+    elif src.kind is not C.HOST:
+        return [dst]
+    az = sim.net.vpcs[src.vpc].subnets[src.subnet].az if src.vpc and src.subnet else ""
+    remote: list[End | Drop] = []
+    for vpc in sim.net.vpcs.values():
+        if vpc.name != src.vpc:
+            remote += _interface_ends(sim, vpc, dst.service, az, True)
+    return [*remote, dst]
+
+
+def _has_gateway_endpoint(vpc: m.Vpc, subnet: m.Subnet, service: str | None) -> bool:
+    """Whether the subnet's route table routes the service's prefix list to a gateway endpoint."""
+    table = vpc.route_tables.get(subnet.route_table)
+    return table is not None and any(
+        isinstance(r.destination, m.PrefixList)
+        and r.destination.service == service
+        and r.target.kind is m.TargetKind.ENDPOINT
+        for r in table.routes
+    )
+
+
+def _interface_ends(
+    sim: Context, vpc: m.Vpc, service: str | None, az: str, remote: bool
+) -> list[End | Drop]:
+    """The network interfaces of the VPC's interface endpoints for ``service``: the one in
+    ``az`` first, then the others in the order of their subnets."""
+    found: list[End | Drop] = []
     for ep in vpc.endpoints.values():
-        if ep.kind is m.EndpointKind.INTERFACE and ep.service == dst.service and ep.addresses:
-            az = vpc.subnets[src.subnet].az if src.subnet in vpc.subnets else ""
-            pick = next((i for i, s in enumerate(ep.subnets) if vpc.subnets[s].az == az), 0)
-            address = ep.addresses[pick] if dst.address.version == 4 else None
-            if address is None:
-                continue
-            return End(C.ENDPOINT, ep.name, address, vpc.name, ep.subnets[pick], service=ep.service)
-    return dst
+        if ep.kind is not m.EndpointKind.INTERFACE or ep.service != service:
+            continue
+        pairs = list(zip(ep.subnets, ep.addresses, strict=True))
+        pairs.sort(key=lambda p: vpc.subnets[p[0]].az != az)
+        if not remote:
+            pairs = pairs[:1]  # private DNS answers with the interface of the source's AZ
+        for subnet, address in pairs:
+            found.append(
+                End(
+                    C.ENDPOINT,
+                    ep.name,
+                    address,
+                    vpc.name,
+                    subnet,
+                    service=ep.service,
+                    remote=remote,
+                )
+            )
+    return found
 
 
 def _ends(
@@ -145,6 +195,11 @@ def _vpc_address_end(
     sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
 ) -> list[End | Drop]:
     assert place.address is not None
+    eni = sim.ix.enis.get((place.vpc, place.address))
+    if eni is not None and eni.kind is C.ENDPOINT:
+        # An interface endpoint's address: the endpoint itself, as when named by its service.
+        ep = sim.net.vpcs[place.vpc].endpoints[eni.name]
+        return [End(C.ENDPOINT, ep.name, place.address, place.vpc, eni.subnet, service=ep.service)]
     subnet = sim.ix.subnet_at(place.vpc, place.address)
     name = subnet.name if subnet else ""
     return [End(C.VPC_ADDRESS, str(place.address), place.address, place.vpc, name)]

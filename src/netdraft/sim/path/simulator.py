@@ -69,13 +69,18 @@ class Simulator(Context):
     def trace(self, query: Query) -> Trace:
         """Trace a connection; when an endpoint stands for many addresses, the first that works."""
         first: Trace | None = None
+        unreached: Trace | None = None  # an endpoint of another VPC the source cannot route to
         for src, dst in ends.attempts(self, query):
             result = self._attempt(query, src, dst)
             if result.allowed:
                 return result
+            if isinstance(dst, End) and dst.remote and not _reaches(result, dst.vpc):
+                unreached = unreached or result
+                continue
             first = first or result
-        assert first is not None
-        return first
+        found = first or unreached
+        assert found is not None
+        return found
 
     def trace_flow(self, flow: m.Flow) -> Trace:
         """The trace of a flow's connection."""
@@ -123,7 +128,10 @@ class Simulator(Context):
                 return done(m.Verdict.DENY, end, Leg.FORWARD)
         assert isinstance(src, End) and isinstance(dst, End)
         try:
-            seen_dst = self._send(fwd, src, dst, Packet(src.address, dst.address, dst.service))
+            # An interface endpoint is reached at its address, whether it is named by its
+            # service or by that address: the packet is the same both ways.
+            service = None if dst.kind is C.ENDPOINT else dst.service
+            seen_dst = self._send(fwd, src, dst, Packet(src.address, dst.address, service))
         except Drop as drop:
             return done(m.Verdict.DENY, drop, Leg.FORWARD)
         rev.nats = fwd.nats
@@ -168,3 +176,8 @@ class Simulator(Context):
         if not w.forward and w.crossed_endpoint:
             return edge.into_vpc_from_endpoint(self, w, pkt, dst)
         return edge.internet(self, w, pkt, dst)
+
+
+def _reaches(trace: Trace, vpc: str) -> bool:
+    """Whether the request got into ``vpc`` (the source can route to it)."""
+    return any(hop.vpc == vpc for hop in trace.forward)

@@ -96,6 +96,9 @@ class End:
     site: str = ""
     service: str | None = None
     instance: m.Instance | None = None
+    #: An interface endpoint of another VPC, tried before the internet: a failure that never
+    #: reaches its VPC is not the one reported (the source cannot route to it).
+    remote: bool = False
 
 
 @dataclass(slots=True)
