@@ -31,6 +31,8 @@ class Context:
     network: m.Network | None = None
     #: What an expectation's ``via`` may name, found once.
     components: set[str] | None = None
+    #: The customer-managed prefix lists, by (region or '', name), once built.
+    prefix_lists: dict[tuple[str, str], m.PrefixList] = field(default_factory=dict)
 
     def err(self, code: Code, message: str, span: Span, label: str = "") -> None:
         self.diagnostics.append(error(code, message, span, label))
