@@ -32,7 +32,7 @@ OUT = Path(__file__).resolve().parent.parent / "src" / "netdraft" / "model" / "a
 def read(source: str) -> dict[str, Any]:
     """The ip-ranges document at a path or an https URL."""
     if source.startswith("https://"):
-        with urllib.request.urlopen(source, timeout=60) as response:  # noqa: S310 - https only
+        with urllib.request.urlopen(source, timeout=60) as response:
             data: dict[str, Any] = json.load(response)
         return data
     with open(source, encoding="utf-8") as f:

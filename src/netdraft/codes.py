@@ -210,7 +210,10 @@ PREFIX_LIST_SIZE = Code(
     _S.COMPILE,
 )
 PREFIX_LIST_EMPTY = Code(
-    "prefix-list-empty", W, "a prefix list has no entries: what names it matches nothing", _S.COMPILE
+    "prefix-list-empty",
+    W,
+    "a prefix list has no entries: what names it matches nothing",
+    _S.COMPILE,
 )
 PREFIX_LIST_ROUTE = Code(
     "prefix-list-route",

@@ -89,9 +89,7 @@ class PrefixList:
 
     def longest(self, address: IPAddress) -> int | None:
         """The prefix length of the most specific entry holding ``address`` (None: none)."""
-        lengths = [
-            c.prefixlen for c in self.cidrs if address.version == c.version and address in c
-        ]
+        lengths = [c.prefixlen for c in self.cidrs if address.version == c.version and address in c]
         return max(lengths) if lengths else None
 
 

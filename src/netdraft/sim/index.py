@@ -45,9 +45,7 @@ def _customer_entries(items: object) -> set[IPNetwork]:
     """The CIDRs of the customer-managed prefix lists among ``items`` (an AWS-managed
     list's are the service's, never an internet host's)."""
     assert isinstance(items, Iterable)
-    return {
-        c for x in items if isinstance(x, m.PrefixList) and not x.managed for c in x.cidrs
-    }
+    return {c for x in items if isinstance(x, m.PrefixList) and not x.managed for c in x.cidrs}
 
 
 @dataclass

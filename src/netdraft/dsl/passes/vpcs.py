@@ -18,7 +18,6 @@ from netdraft.dsl.passes.resolve import GATEWAY_KINDS, Kind, resolve, route_targ
 from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.dsl.validate import ACL_RULE_RANGE
 from netdraft.model import network as m
-from netdraft.model.values import IPNetwork
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -239,7 +238,6 @@ def _acl_names_a_list(c: Context, s: VpcScope, item: st.AclRuleDecl) -> None:
         item.cidr.span,
         f"write one rule per CIDR of the list{example}, or filter with a security group rule",
     )
-
 
 
 def _network_acls(

@@ -12,8 +12,8 @@ import ipaddress
 from collections.abc import Callable, Iterator
 
 from netdraft.model import network as m
-from netdraft.model.codes import DropCode
 from netdraft.model.aws_ranges import snapshot
+from netdraft.model.codes import DropCode
 from netdraft.model.network import Query
 from netdraft.model.values import IPAddress, Protocol
 from netdraft.sim.path.walk import Addr, Context, Drop, End, PublicAddr
@@ -164,7 +164,9 @@ def _service_end(
     internet address."""
     if place.address is not None:
         if place.address.version != version:
-            return [Drop(DropCode.NO_ROUTE_TO_DESTINATION, f"'{place}' has no IPv{version} address")]
+            return [
+                Drop(DropCode.NO_ROUTE_TO_DESTINATION, f"'{place}' has no IPv{version} address")
+            ]
         return [End(C.SERVICE, place.name, place.address, service=place.name)]
     region = sim.net.vpcs[other.vpc].region if other.vpc in sim.net.vpcs else ""
     published = [n for n in snapshot().cidrs(place.name, region) if n.version == version]
