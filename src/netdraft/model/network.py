@@ -284,6 +284,21 @@ class Vpc:
     def holds(self, address: IPAddress) -> bool:
         return any(address.version == c.version and address in c for c in self.all_cidrs())
 
+    def prefix_lists_used(self) -> tuple[PrefixList, ...]:
+        """The prefix lists the VPC's security group rules and written routes name, in
+        order of first use (a gateway endpoint's own route is not counted)."""
+        found: dict[PrefixList, None] = {}
+        for group in self.security_groups.values():
+            for rule in (*group.ingress, *group.egress):
+                if isinstance(rule.peer, PrefixList):
+                    found.setdefault(rule.peer, None)
+        for table in self.route_tables.values():
+            for route in table.routes:
+                dest = route.destination
+                if isinstance(dest, PrefixList) and route.target.kind is not TargetKind.ENDPOINT:
+                    found.setdefault(dest, None)
+        return tuple(found)
+
     def is_public(self, subnet: Subnet) -> bool:
         """Whether a subnet is public: its route table routes to an internet gateway (AWS's
         definition, "Subnet types" in the VPC user guide)."""
