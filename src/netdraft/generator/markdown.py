@@ -316,13 +316,20 @@ def _prefix_lists(network: m.Network) -> list[Context]:
         for table in vpc.route_tables.values():
             for route in table.routes:
                 dest = route.destination
-                if isinstance(dest, m.PrefixList) and route.target.kind is not m.TargetKind.ENDPOINT:
+                if (
+                    isinstance(dest, m.PrefixList)
+                    and route.target.kind is not m.TargetKind.ENDPOINT
+                ):
                     uses.setdefault(dest, []).append(f"route table {vpc.name}.{table.name}")
     for tgw in network.transit_gateways.values():
         for t in tgw.route_tables.values():
             named = {r.prefix_list for r in t.routes if r.prefix_list}
             for listed in uses:
-                if not listed.managed and listed.name in named and listed.region in ("", tgw.region):
+                if (
+                    not listed.managed
+                    and listed.name in named
+                    and listed.region in ("", tgw.region)
+                ):
                     uses[listed].append(f"transit gateway route table {tgw.name}.{t.name}")
     rows = []
     for listed, used in uses.items():
