@@ -17,6 +17,7 @@ from netdraft.dsl.query import parse_query
 from netdraft.model import network as m
 from netdraft.model.values import NO_SPAN
 from netdraft.sim.path import trace
+from netdraft.sim.path.transit import tgw_lookup
 from netdraft.sim.path.vpc import lookup
 from netdraft.sim.path.walk import Packet
 from netdraft.sim.trace import Trace
@@ -153,3 +154,32 @@ def test_route_priority_of_a_prefix_list(address: str, winner: str) -> None:
     )
     found = lookup(table, Packet(ip_address("10.1.0.5"), ip_address(address)))
     assert found is not None and found.target.name == winner
+
+
+@pytest.mark.parametrize(
+    ("address", "winner"),
+    [
+        ("10.9.1.1", "list"),  # the list's entry ties a propagated route: the list wins
+        ("10.9.2.1", "static"),  # the list's entry ties a static route: static wins
+        ("10.9.3.1", "list"),  # only the list's entry holds it
+    ],
+)
+def test_transit_gateway_priority_of_a_prefix_list_reference(address: str, winner: str) -> None:
+    def route(cidr: str, to: str, origin: m.RouteOrigin, listed: str = "") -> m.TgwRoute:
+        return m.TgwRoute(ip_network(cidr), to, origin, NO_SPAN, listed)
+
+    table = m.TgwRouteTable(
+        "rt",
+        (),
+        (),
+        (
+            route("10.9.1.0/24", "propagated", m.RouteOrigin.PROPAGATED),
+            route("10.9.1.0/24", "list", m.RouteOrigin.STATIC, "pl"),
+            route("10.9.2.0/24", "list", m.RouteOrigin.STATIC, "pl"),
+            route("10.9.2.0/24", "static", m.RouteOrigin.STATIC),
+            route("10.9.3.0/24", "list", m.RouteOrigin.STATIC, "pl"),
+        ),
+        NO_SPAN,
+    )
+    found = tgw_lookup(table, ip_address(address))
+    assert found is not None and found.attachment == winner
