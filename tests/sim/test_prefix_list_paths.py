@@ -16,10 +16,12 @@ from netdraft import api
 from netdraft.dsl.query import parse_query
 from netdraft.model import network as m
 from netdraft.model.values import NO_SPAN
+from netdraft.sim.cost import estimate
 from netdraft.sim.path import trace
 from netdraft.sim.path.transit import tgw_lookup
 from netdraft.sim.path.vpc import lookup
 from netdraft.sim.path.walk import Packet
+from netdraft.sim.prices import bundled
 from netdraft.sim.trace import Trace
 
 NETWORK = """
@@ -183,3 +185,34 @@ def test_transit_gateway_priority_of_a_prefix_list_reference(address: str, winne
     )
     found = tgw_lookup(table, ip_address(address))
     assert found is not None and found.attachment == winner
+
+
+COSTS = """
+region us-east-1 {
+  vpc v 10.1.0.0/16 {
+    internet-gateway igw
+    subnet pub  10.1.0.0/24 az us-east-1a
+    subnet priv 10.1.1.0/24 az us-east-1a
+    subnet ep   10.1.2.0/24 az us-east-1a
+    nat-gateway nat in pub
+    route-table public  { route 0.0.0.0/0 via igw; associate pub }
+    route-table private { route 0.0.0.0/0 via nat; associate priv }
+    route-table with-ep { route 0.0.0.0/0 via nat; associate ep }
+    endpoint s3e gateway s3 route-tables with-ep
+    instance a in priv
+    instance b in ep
+  }
+}
+flow name-nat:    a -> s3 tcp 443 volume 100GB
+flow address-nat: a -> 52.216.237.77 tcp 443 volume 100GB
+flow name-ep:     b -> s3 tcp 443 volume 100GB
+flow address-ep:  b -> 52.216.237.77 tcp 443 volume 100GB
+"""
+
+
+def test_an_s3_address_is_priced_as_s3() -> None:
+    compiled = api.compile(COSTS, "<costs>")
+    assert compiled.network is not None and not [d for d in compiled.diagnostics if d.is_error]
+    flows = estimate(compiled.network, bundled()).flows
+    assert flows["address-nat"].total == flows["name-nat"].total > 0  # NAT processing
+    assert flows["address-ep"].total == flows["name-ep"].total == 0  # the gateway endpoint
