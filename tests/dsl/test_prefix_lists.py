@@ -116,6 +116,14 @@ def test_a_group_and_a_list_of_one_name_are_ambiguous_unless_qualified() -> None
     assert group_rule(text).peer == m.GroupPeer("v", "web")
 
 
+def test_a_group_named_s3_keeps_its_meaning() -> None:
+    text = vpc_file("", "egress tcp 443 to s3", groups="security-group s3 { }")
+    assert errors(text) == []
+    assert group_rule(text).peer == m.GroupPeer("v", "s3")
+    peer = group_rule(vpc_file("", "egress tcp 443 to s3")).peer
+    assert isinstance(peer, m.PrefixList) and peer.managed
+
+
 def test_s3_in_a_rule_is_the_managed_list_of_the_vpc_region() -> None:
     peer = group_rule(vpc_file("", "egress tcp 443 to s3")).peer
     assert isinstance(peer, m.PrefixList) and peer.managed and peer.region == "us-east-1"

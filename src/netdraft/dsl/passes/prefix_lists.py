@@ -118,7 +118,7 @@ def route_destination(c: Context, region: str, tok: st.Tok) -> m.RouteDestinatio
     if listed.managed:
         c.err(
             codes.PREFIX_LIST_ROUTE,
-            f"'{tok.text}' is the AWS-managed prefix list of the service: a route to it is not written",
+            f"no route is written to '{tok.text}', the AWS-managed prefix list of the service",
             tok.span,
             f"add 'endpoint NAME gateway {tok.text} route-tables TABLE': AWS adds the route itself",
         )

@@ -211,12 +211,16 @@ def sg_peer(c: Context, vpc: VpcScope, peer: st.Tok | st.Ref) -> m.SgPeer | None
     """A security group rule's peer: a CIDR, a group of this VPC or (``vpc.group``) another,
     or a prefix list the VPC's region sees (``s3`` and ``dynamodb`` are AWS's).
 
-    A bare name that is both a group of the VPC and a prefix list is ``ambiguous-name``:
-    ``vpc.group`` always names the group."""
+    A bare name that is both a group of the VPC and a prefix list of the file is
+    ``ambiguous-name`` (``vpc.group`` always names the group); a group named ``s3`` or
+    ``dynamodb`` wins over AWS's list, so that files written before prefix lists keep
+    their meaning."""
     if isinstance(peer, st.Tok):
         return literals.net(c, peer)
     if peer.scope is None:
         listed = prefix_lists.find(c, vpc.region, peer.name)
+        if listed is not None and listed.managed and peer.name in vpc.groups:
+            listed = None  # a group named `s3` keeps its meaning (files of Part I)
         if listed is not None:
             if peer.name in vpc.groups:
                 c.err(
