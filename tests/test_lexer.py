@@ -79,6 +79,10 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ("instance natbox in a source-dest-check off", "off", Keyword.Constant),
         ('include "aws.nd"', "include", Keyword),
         ('include "aws.nd"', '"aws.nd"', String),
+        ("prefix-list pl-78a54011 { 10.0.0.0/8 }", "prefix-list", Keyword),
+        ("prefix-list pl-78a54011 { 10.0.0.0/8 }", "pl-78a54011", Name),
+        ("prefix-list private { 10.0.0.0/8 }", "private", Name),  # declared: a name
+        ("egress tcp 443 to s3", "s3", Name),
     ],
 )
 def test_token_kinds(text: str, word: str, kind: _TokenType) -> None:

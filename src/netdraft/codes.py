@@ -214,6 +214,39 @@ ROUTE_TOO_SPECIFIC = Code(
     _S.VALIDATE,
 )
 
+# ---- prefix lists ----------------------------------------------------------------------------
+
+ACL_PREFIX_LIST = Code(
+    "acl-prefix-list",
+    E,
+    "a network ACL rule names a prefix list: ACL rules take CIDRs only, as in AWS",
+    _S.COMPILE,
+)
+PREFIX_LIST_FAMILY = Code(
+    "prefix-list-family",
+    E,
+    "a prefix list mixes IPv4 and IPv6 CIDRs (AWS: one address family per list)",
+    _S.COMPILE,
+)
+PREFIX_LIST_SIZE = Code(
+    "prefix-list-size",
+    E,
+    "a prefix list has more than 1,000 entries (AWS's maximum), or one CIDR twice",
+    _S.COMPILE,
+)
+PREFIX_LIST_EMPTY = Code(
+    "prefix-list-empty",
+    W,
+    "a prefix list has no entries: what names it matches nothing",
+    _S.COMPILE,
+)
+PREFIX_LIST_ROUTE = Code(
+    "prefix-list-route",
+    E,
+    "a route written to an AWS-managed list (`s3`, `dynamodb`): a gateway endpoint adds that route",
+    _S.COMPILE,
+)
+
 # ---- connections -----------------------------------------------------------------------------
 
 PEERING_SELF = Code("peering-self", E, "a peering connects a VPC to itself", _S.COMPILE)

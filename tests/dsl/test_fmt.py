@@ -395,6 +395,33 @@ CASES: list[tuple[str, str, str]] = [
         'title "t"\r\n\r\n\r\nexpect a -> b all allow',
         'title "t"\n\nexpect a -> b all allow\n',
     ),
+    (
+        "prefix lists: one entry a line, comments kept, names where CIDRs are",
+        "prefix-list corp { 10.0.0.0/8; 192.168.0.0/16 } # offices\n"
+        "region us-east-1 { prefix-list none { }\n"
+        " vpc v 10.1.0.0/16 { route-table rt { route corp via tgw };"
+        " security-group g { egress tcp 443 to s3 } } }",
+        dedent(
+            """\
+            prefix-list corp {
+              10.0.0.0/8
+              192.168.0.0/16 # offices
+            }
+
+            region us-east-1 {
+              prefix-list none { }
+              vpc v 10.1.0.0/16 {
+                route-table rt {
+                  route corp via tgw
+                }
+                security-group g {
+                  egress tcp 443 to s3
+                }
+              }
+            }
+            """
+        ),
+    ),
     ("an empty file stays empty", "\n\n  \n", ""),
     ("a file of comments only", "\n# one\n\n\n# two", "# one\n\n# two\n"),
 ]

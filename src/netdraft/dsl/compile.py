@@ -24,7 +24,15 @@ from collections.abc import Callable
 from netdraft import codes
 from netdraft.diagnostics import Diagnostic
 from netdraft.dsl import syntax as st
-from netdraft.dsl.passes import addresses, connections, intent, literals, scope, vpcs
+from netdraft.dsl.passes import (
+    addresses,
+    connections,
+    intent,
+    literals,
+    prefix_lists,
+    scope,
+    vpcs,
+)
 from netdraft.dsl.passes.context import Context
 from netdraft.dsl.passes.literals import MAX_DIGITS, number_value
 from netdraft.dsl.passes.resolve import PlaceResolver, component_names
@@ -75,6 +83,7 @@ def build_network(c: Context) -> None:
         price_files=tuple(
             (s.path.text[1:-1], s.span) for s in c.source.statements if isinstance(s, st.Prices)
         ),
+        prefix_lists=tuple(c.prefix_lists.values()),
     )
 
 
@@ -95,6 +104,7 @@ def build_intent(c: Context) -> None:
 #: The compiler, in order.
 STEPS: tuple[Callable[[Context], None], ...] = (
     scope.collect,
+    prefix_lists.build,
     build_sites_and_vpns,
     build_vpcs,
     check_addresses,

@@ -69,6 +69,7 @@ Block = (
     | st.TransitGatewayDecl
     | st.TgwRouteTableDecl
     | st.SiteDecl
+    | st.PrefixListDecl
 )
 
 #: Any statement, at any depth.
@@ -87,6 +88,7 @@ Node = (
     | st.TgwRouteTableDecl
     | st.CustomerGatewayDecl
     | st.HostDecl
+    | st.Tok  # an entry of a prefix list, one a line
 )
 
 _BLOCKS = (
@@ -98,6 +100,7 @@ _BLOCKS = (
     st.TransitGatewayDecl,
     st.TgwRouteTableDecl,
     st.SiteDecl,
+    st.PrefixListDecl,
 )
 
 
@@ -140,6 +143,8 @@ def _children(node: Node) -> tuple[Node, ...] | None:
     """The statements inside a block, or ``None`` for a statement that is not a block."""
     if isinstance(node, st.SecurityGroupDecl):
         return node.rules
+    if isinstance(node, st.PrefixListDecl):
+        return node.cidrs
     if isinstance(node, _BLOCKS):
         return node.items
     return None
@@ -253,6 +258,10 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("expect", src, "->", dst, _proto(proto), verdict, via, because)
         case st.ExpectCostDecl(subject=subject, operator=operator, amount=amount):
             return _words("expect cost", subject, operator, amount)
+        case st.PrefixListDecl(name=name):
+            return _words("prefix-list", name)
+        case st.Tok(text=text):
+            return text
         case _:
             assert_never(node)
 

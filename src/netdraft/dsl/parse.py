@@ -111,6 +111,12 @@ class _ToSyntax(Transformer[Token, Any]):
     def address(self, meta: Meta, c: list[Token]) -> st.Tok:
         return self._t(c[0])
 
+    def list_name(self, meta: Meta, c: list[Token]) -> st.Tok:
+        return self._t(c[0])
+
+    def prefix_list(self, meta: Meta, c: list[Any]) -> st.PrefixListDecl:
+        return st.PrefixListDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+
     def protocol(self, meta: Meta, c: list[Token]) -> st.ProtoSpec:
         return st.ProtoSpec(self._t(c[0]), self._t(c[1]) if len(c) > 1 else None, self._s(meta))
 

@@ -116,7 +116,7 @@ class SubnetDecl:
 
 @dataclass(frozen=True, slots=True)
 class RouteDecl:
-    destination: Tok
+    destination: Tok  # a CIDR, or a prefix list's name
     target: Ref | None  # None: blackhole
     span: Span
 
@@ -153,7 +153,7 @@ class NatGatewayDecl:
 class SgRuleDecl:
     direction: str  # ingress | egress
     protocol: ProtoSpec
-    peer: Tok | Ref  # a CIDR literal or a group
+    peer: Tok | Ref  # a CIDR literal, a group or a prefix list
     span: Span
 
 
@@ -170,7 +170,7 @@ class AclRuleDecl:
     number: Tok
     action: Tok
     protocol: ProtoSpec
-    cidr: Tok
+    cidr: Tok  # a CIDR (a name here is refused: ACLs take no prefix lists)
     span: Span
 
 
@@ -232,7 +232,7 @@ class AttachDecl:
 
 @dataclass(frozen=True, slots=True)
 class TgwRouteDecl:
-    destination: Tok
+    destination: Tok  # a CIDR, or a prefix list's name
     target: Ref | None  # None: blackhole
     span: Span
 
@@ -252,9 +252,18 @@ class TransitGatewayDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class PrefixListDecl:
+    """``prefix-list NAME { CIDR; … }``, at the top level or in a region."""
+
+    name: Tok
+    cidrs: tuple[Tok, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class RegionDecl:
     name: Tok
-    items: tuple[VpcDecl | TransitGatewayDecl, ...]
+    items: tuple[VpcDecl | TransitGatewayDecl | PrefixListDecl, ...]
     span: Span
 
 
@@ -339,6 +348,7 @@ Statement = (
     | ExpectPathDecl
     | ExpectCostDecl
     | Include
+    | PrefixListDecl
 )
 
 

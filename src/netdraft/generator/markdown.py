@@ -25,6 +25,7 @@ from netdraft.generator.errors import TemplateTooLarge, TemplateUnsafe
 from netdraft.generator.explain import path_text
 from netdraft.generator.outcomes import path_problem
 from netdraft.model import network as m
+from netdraft.model.aws_ranges import snapshot
 from netdraft.model.values import HOURS_PER_MONTH, PortRange, Protocol
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import Charge, CostReport
@@ -40,6 +41,7 @@ TEMPLATE_NAMES = (
     "vpc.md.j2",
     "security.md.j2",
     "connectivity.md.j2",
+    "prefix-lists.md.j2",
     "flows.md.j2",
     "expectations.md.j2",
     "costs.md.j2",
@@ -292,7 +294,57 @@ def _route_tables(vpc: m.Vpc) -> list[Context]:
 
 
 def _sg_peer(peer: m.SgPeer) -> str:
-    return f"group {peer.group}" if isinstance(peer, m.GroupPeer) else str(peer)
+    if isinstance(peer, m.GroupPeer):
+        return f"group {peer.group}"
+    if isinstance(peer, m.PrefixList):
+        return f"prefix list {peer}"
+    return str(peer)
+
+
+def _prefix_lists(network: m.Network) -> list[Context]:
+    """The customer-managed lists, then the AWS-managed ones the rules name, with their
+    entries and where they are used."""
+    uses: dict[m.PrefixList, list[str]] = {p: [] for p in network.prefix_lists}
+    for vpc in network.vpcs.values():
+        for group in vpc.security_groups.values():
+            for rule in (*group.ingress, *group.egress):
+                if isinstance(rule.peer, m.PrefixList):
+                    where = f"security group {vpc.name}.{group.name}"
+                    found = uses.setdefault(rule.peer, [])
+                    if where not in found:
+                        found.append(where)
+        for table in vpc.route_tables.values():
+            for route in table.routes:
+                dest = route.destination
+                if (
+                    isinstance(dest, m.PrefixList)
+                    and route.target.kind is not m.TargetKind.ENDPOINT
+                ):
+                    uses.setdefault(dest, []).append(f"route table {vpc.name}.{table.name}")
+    for tgw in network.transit_gateways.values():
+        for t in tgw.route_tables.values():
+            named = {r.prefix_list for r in t.routes if r.prefix_list}
+            for listed in uses:
+                if (
+                    not listed.managed
+                    and listed.name in named
+                    and listed.region in ("", tgw.region)
+                ):
+                    uses[listed].append(f"transit gateway route table {tgw.name}.{t.name}")
+    rows = []
+    for listed, used in uses.items():
+        families = sorted({f"IPv{c.version}" for c in listed.cidrs})
+        rows.append(
+            {
+                "name": str(listed),
+                "managed": listed.managed,
+                "region": listed.region or "every region",
+                "family": " and ".join(families) or "—",
+                "entries": [str(c) for c in listed.cidrs],
+                "used_by": used,
+            }
+        )
+    return rows
 
 
 def _security_groups(vpc: m.Vpc) -> list[Context]:
@@ -413,6 +465,17 @@ def _peerings(network: m.Network) -> list[Context]:
     return rows
 
 
+def _ranges() -> Context:
+    """Where the AWS-managed lists' entries come from: the bundled snapshot's header."""
+    data = snapshot()
+    return {
+        "source": data.source,
+        "create_date": data.create_date,
+        "sync_token": data.sync_token,
+        "snapshot_date": data.snapshot_date,
+    }
+
+
 def _transit_gateways(network: m.Network) -> list[Context]:
     rows = []
     for tgw in network.transit_gateways.values():
@@ -439,7 +502,9 @@ def _transit_gateways(network: m.Network) -> list[Context]:
                 "propagations": list(t.propagations),
                 "routes": [
                     {
-                        "destination": str(r.destination),
+                        "destination": f"{r.destination} ({r.prefix_list})"
+                        if r.prefix_list
+                        else str(r.destination),
                         "target": r.attachment or "blackhole",
                         "blackhole": r.attachment is None,
                         "origin": r.origin.value,
@@ -630,6 +695,8 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
         "vpcs": vpcs,
         "peerings": _peerings(network),
         "transit_gateways": _transit_gateways(network),
+        "prefix_lists": _prefix_lists(network),
+        "ranges": _ranges(),
         "vpns": _vpns(network),
         "sites": _sites(network),
         "flows": _flows(report),

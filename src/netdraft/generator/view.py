@@ -396,6 +396,9 @@ class _Builder:
         lines = tuple(str(c) for c in vpc.cidrs) + ((str(vpc.ipv6),) if vpc.ipv6 else ())
         if vpc.dhcp_domain:
             lines += (f"domain {vpc.dhcp_domain}",)
+        used = vpc.prefix_lists_used()
+        if used:
+            lines += ("prefix lists " + ", ".join(str(p) for p in used),)
         box = self.new_cluster(
             _Draft(vpc_id(vpc.name), ClusterKind.VPC, f"VPC {vpc.name}", (" · ".join(lines),)),
             region,

@@ -58,16 +58,39 @@ class RouteTarget:
 
 @dataclass(frozen=True, slots=True)
 class PrefixList:
-    """The AWS-managed address list of a service (``pl-…``), a gateway endpoint's route."""
+    """A named set of CIDRs of one address family, used where a CIDR is (routes and
+    security group rules; never network ACLs).
 
-    service: str
+    An AWS-managed list has a ``service`` (``s3``, ``dynamodb``) and the region's CIDRs
+    from the bundled snapshot of AWS's IP ranges; it is a gateway endpoint's route and
+    the peer of ``egress … to s3``. A customer-managed list (``prefix-list NAME { … }``)
+    has a name and the CIDRs written; ``region`` is empty for a top-level one.
+    """
+
+    service: str = ""  # the AWS service of a managed list; empty for a customer list
+    name: str = ""
+    cidrs: tuple[IPNetwork, ...] = ()
+    region: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
 
     def __str__(self) -> str:
-        return f"pl-{self.service}"
+        return self.name or f"pl-{self.service}"
+
+    @property
+    def managed(self) -> bool:
+        return bool(self.service)
 
     @property
     def version(self) -> int:
-        return 4
+        return self.cidrs[0].version if self.cidrs else 4
+
+    def holds(self, address: IPAddress) -> bool:
+        return any(address.version == c.version and address in c for c in self.cidrs)
+
+    def longest(self, address: IPAddress) -> int | None:
+        """The prefix length of the most specific entry holding ``address`` (None: none)."""
+        lengths = [c.prefixlen for c in self.cidrs if address.version == c.version and address in c]
+        return max(lengths) if lengths else None
 
 
 RouteDestination = IPv4Network | IPv6Network | PrefixList
@@ -108,7 +131,7 @@ class GroupPeer:
         return self.group
 
 
-SgPeer = IPv4Network | IPv6Network | GroupPeer
+SgPeer = IPv4Network | IPv6Network | GroupPeer | PrefixList
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +284,21 @@ class Vpc:
     def holds(self, address: IPAddress) -> bool:
         return any(address.version == c.version and address in c for c in self.all_cidrs())
 
+    def prefix_lists_used(self) -> tuple[PrefixList, ...]:
+        """The prefix lists the VPC's security group rules and written routes name, in
+        order of first use (a gateway endpoint's own route is not counted)."""
+        found: dict[PrefixList, None] = {}
+        for group in self.security_groups.values():
+            for rule in (*group.ingress, *group.egress):
+                if isinstance(rule.peer, PrefixList):
+                    found.setdefault(rule.peer, None)
+        for table in self.route_tables.values():
+            for route in table.routes:
+                dest = route.destination
+                if isinstance(dest, PrefixList) and route.target.kind is not TargetKind.ENDPOINT:
+                    found.setdefault(dest, None)
+        return tuple(found)
+
     def is_public(self, subnet: Subnet) -> bool:
         """Whether a subnet is public: its route table routes to an internet gateway (AWS's
         definition, "Subnet types" in the VPC user guide)."""
@@ -289,6 +327,7 @@ class TgwRoute:
     attachment: str | None  # None: blackhole
     origin: RouteOrigin
     span: Span
+    prefix_list: str = ""  # the prefix list this route is an entry of (a reference)
 
 
 @dataclass(frozen=True, slots=True)
@@ -475,6 +514,7 @@ class Network:
     flows: Mapping[str, Flow]
     expectations: tuple[Expectation, ...]
     price_files: tuple[tuple[str, Span], ...] = field(default=())
+    prefix_lists: tuple[PrefixList, ...] = field(default=())  # the customer-managed lists
 
     # -- look-ups used by every later stage ---------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
 
@@ -38,6 +39,13 @@ class Eni:
     vpc: str
     subnet: str
     groups: tuple[str, ...]
+
+
+def _customer_entries(items: object) -> set[IPNetwork]:
+    """The CIDRs of the customer-managed prefix lists among ``items`` (an AWS-managed
+    list's are the service's, never an internet host's)."""
+    assert isinstance(items, Iterable)
+    return {c for x in items if isinstance(x, m.PrefixList) and not x.managed for c in x.cidrs}
 
 
 @dataclass
@@ -98,12 +106,14 @@ class Index:
                     for r in table.routes
                     if not isinstance(r.destination, m.PrefixList)
                 )
+                mentioned.update(_customer_entries(r.destination for r in table.routes))
             for group in vpc.security_groups.values():
                 mentioned.update(
                     r.peer
                     for r in (*group.ingress, *group.egress)
-                    if not isinstance(r.peer, m.GroupPeer)
+                    if not isinstance(r.peer, m.GroupPeer | m.PrefixList)
                 )
+                mentioned.update(_customer_entries(r.peer for r in (*group.ingress, *group.egress)))
             for acl in vpc.network_acls.values():
                 mentioned.update(r.cidr for r in (*acl.inbound, *acl.outbound))
         for site in network.sites.values():

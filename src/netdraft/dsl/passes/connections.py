@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from netdraft import codes
 from netdraft.dsl import syntax as st
-from netdraft.dsl.passes import literals
+from netdraft.dsl.passes import literals, prefix_lists
 from netdraft.dsl.passes.context import Held, Holder
 from netdraft.dsl.passes.resolve import Kind, resolve
 from netdraft.model import network as m
@@ -120,7 +120,7 @@ def build_tgw(c: Context, decl: st.TransitGatewayDecl, region: str) -> m.Transit
                     item.name.span,
                 )
                 continue
-            tables[item.name.text] = _tgw_table(c, item, attachments, associated)
+            tables[item.name.text] = _tgw_table(c, item, attachments, associated, region)
     return m.TransitGateway(decl.name.text, region, attachments, tables, decl.span)
 
 
@@ -172,11 +172,12 @@ def _tgw_table(
     decl: st.TgwRouteTableDecl,
     attachments: Mapping[str, m.TgwAttachment],
     associated: dict[str, str],
+    region: str = "",
 ) -> m.TgwRouteTable:
     assoc: list[str] = []
     props: list[str] = []
     routes: list[m.TgwRoute] = []
-    seen: dict[IPNetwork, st.TgwRouteDecl] = {}
+    seen: dict[m.RouteDestination, st.TgwRouteDecl] = {}
     for item in decl.items:
         if isinstance(item, st.Associate | st.Propagate):
             for ref in item.refs:
@@ -197,7 +198,7 @@ def _tgw_table(
                 else:
                     props.append(ref.name)
         else:
-            dest = literals.net(c, item.destination)
+            dest = prefix_lists.route_destination(c, region, item.destination)
             if dest is None:
                 continue
             if dest in seen:
@@ -215,7 +216,14 @@ def _tgw_table(
                     c.unknown("attachment", item.target, attachments)
                     continue
                 target = item.target.name
-            routes.append(m.TgwRoute(dest, target, m.RouteOrigin.STATIC, item.span))
+            if isinstance(dest, m.PrefixList):
+                # A prefix list reference: one route per entry, as AWS lists them.
+                routes.extend(
+                    m.TgwRoute(cidr, target, m.RouteOrigin.STATIC, item.span, dest.name)
+                    for cidr in dest.cidrs
+                )
+            else:
+                routes.append(m.TgwRoute(dest, target, m.RouteOrigin.STATIC, item.span))
     for name in props:
         att = attachments[name]
         for prefix in _attachment_prefixes(c, att):

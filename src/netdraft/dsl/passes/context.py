@@ -61,6 +61,8 @@ class Context:
     #: Every address the file gives out, for the file-wide ``duplicate-address`` check
     #: (:func:`netdraft.dsl.passes.addresses.check_held`).
     held: list[Held] = field(default_factory=list)
+    #: The customer-managed prefix lists, by (region or '', name), once built.
+    prefix_lists: dict[tuple[str, str], m.PrefixList] = field(default_factory=dict)
 
     def err(self, code: Code, message: str, span: Span, label: str = "") -> None:
         self.diagnostics.append(error(code, message, span, label))

@@ -36,9 +36,10 @@ from typing import TYPE_CHECKING
 from netdraft import codes
 from netdraft.diagnostics import Diagnostic, Hints, error
 from netdraft.dsl import syntax as st
-from netdraft.dsl.passes import defaults, literals
+from netdraft.dsl.passes import defaults, literals, prefix_lists
 from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.model import network as m
+from netdraft.model.aws_ranges import snapshot
 from netdraft.model.codes import AWS_SERVICES
 from netdraft.model.values import IPAddress
 
@@ -293,9 +294,29 @@ def route_target(c: Context, vpc: VpcScope, ref: st.Ref) -> m.RouteTarget | None
 
 
 def sg_peer(c: Context, vpc: VpcScope, peer: st.Tok | st.Ref) -> m.SgPeer | None:
-    """A security group rule's peer: a CIDR, or a group of this VPC or (``vpc.group``) another."""
+    """A security group rule's peer: a CIDR, a group of this VPC or (``vpc.group``) another,
+    or a prefix list the VPC's region sees (``s3`` and ``dynamodb`` are AWS's).
+
+    A bare name that is both a group of the VPC and a prefix list of the file is
+    ``ambiguous-name`` (``vpc.group`` always names the group); a group named ``s3`` or
+    ``dynamodb`` wins over AWS's list, so that files written before prefix lists keep
+    their meaning."""
     if isinstance(peer, st.Tok):
         return literals.net(c, peer)
+    if peer.scope is None:
+        listed = prefix_lists.find(c, vpc.region, peer.name)
+        if listed is not None and listed.managed and peer.name in vpc.groups:
+            listed = None  # a group named `s3` keeps its meaning (files of Part I)
+        if listed is not None:
+            if peer.name in vpc.groups:
+                c.err(
+                    codes.AMBIGUOUS_NAME,
+                    f"'{peer.name}' is both a security group of vpc '{vpc.name}' and a prefix list",
+                    peer.span,
+                    f"write '{vpc.name}.{peer.name}' for the group, or rename the list",
+                )
+                return None
+            return listed
     name = peer.scope or vpc.name
     other = c.scope.vpcs.get(name)
     if other is None:
@@ -310,7 +331,11 @@ def sg_peer(c: Context, vpc: VpcScope, peer: st.Tok | st.Ref) -> m.SgPeer | None
                     elsewhere[0],
                     f"write '{holders[0]}.{peer.name}' for a group of a peered VPC",
                 )
-        c.unknown("security group", peer, other.groups, f" in vpc '{name}'", elsewhere)
+        if peer.scope is None:
+            known = [*other.groups, *prefix_lists.names(c, vpc.region)]
+            c.unknown("security group or prefix list", peer, known, f" in vpc '{name}'", elsewhere)
+        else:
+            c.unknown("security group", peer, other.groups, f" in vpc '{name}'", elsewhere)
         return None
     return m.GroupPeer(name, peer.name)
 
@@ -427,6 +452,10 @@ class PlaceResolver:
         for site in self.network.sites.values():
             if site.holds(address):
                 return m.Place(m.PlaceKind.HOST, text, site=site.name, address=address)
+        # Inside AWS's published ranges of S3 or DynamoDB (the bundled snapshot): the service.
+        service = snapshot().service_at(address)
+        if service is not None:
+            return m.Place(m.PlaceKind.SERVICE, text, service[0], address=address)
         return m.Place(m.PlaceKind.INTERNET, text, address=address)
 
 

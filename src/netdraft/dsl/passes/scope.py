@@ -15,6 +15,7 @@ from netdraft.diagnostics import printable
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes.context import Context
 from netdraft.dsl.passes.symbols import VpcScope
+from netdraft.model.aws_ranges import MANAGED_SERVICES
 from netdraft.model.values import Span
 
 T = TypeVar("T")
@@ -23,6 +24,7 @@ T = TypeVar("T")
 def collect(c: Context) -> None:
     """Fill ``c.scope`` with every declaration of the file."""
     scope = c.scope
+    prefix_lists: list[tuple[str, st.PrefixListDecl]] = []
     for stmt in c.source.statements:
         if isinstance(stmt, st.RegionDecl):
             declare(c, scope.regions, stmt.name, stmt, "region")
@@ -30,6 +32,8 @@ def collect(c: Context) -> None:
                 if isinstance(item, st.VpcDecl):
                     if declare(c, scope.vpcs, item.name, VpcScope(item, stmt.name.text), "vpc"):
                         _collect_vpc(c, scope.vpcs[item.name.text])
+                elif isinstance(item, st.PrefixListDecl):
+                    prefix_lists.append((stmt.name.text, item))
                 elif declare(c, scope.tgw_decls, item.name, item, "transit gateway"):
                     scope.tgws[item.name.text] = (item, stmt.name.text)
         elif isinstance(stmt, st.PeeringDecl):
@@ -41,6 +45,9 @@ def collect(c: Context) -> None:
             declare(c, scope.vpns, stmt.name, stmt, "vpn")
         elif isinstance(stmt, st.FlowDecl):
             declare(c, scope.flows, stmt.name, stmt, "flow")
+        elif isinstance(stmt, st.PrefixListDecl):
+            prefix_lists.append(("", stmt))
+    _collect_prefix_lists(c, prefix_lists)
     # Gateways share one file-wide name space: a name may be a gateway of one VPC only.
     gateway_decls: dict[str, object] = {}
     for vpc in scope.vpcs.values():
@@ -115,6 +122,27 @@ def _collect_vpc(c: Context, scope: VpcScope) -> None:
             scope.ipv6 = item
         elif isinstance(item, st.DhcpOptions):
             scope.dhcp = item
+
+
+def _collect_prefix_lists(c: Context, found: list[tuple[str, st.PrefixListDecl]]) -> None:
+    """Prefix lists: top-level ones first (they are seen from every region), then each
+    region's. A name is one list where it is seen, and never ``s3`` or ``dynamodb``."""
+    tables = c.scope.prefix_lists
+    top = tables.setdefault("", {})
+    for region, decl in sorted(found, key=lambda f: f[0] != ""):
+        name = decl.name
+        if name.text in MANAGED_SERVICES:
+            c.err(
+                codes.DUPLICATE_NAME,
+                f"'{name.text}' is the AWS-managed prefix list of the service",
+                name.span,
+                "give your list another name",
+            )
+            continue
+        if region and name.text in top:
+            declare(c, top, name, decl, "prefix list", " (at the top level and in a region)")
+            continue
+        declare(c, tables.setdefault(region, {}), name, decl, "prefix list")
 
 
 def _collect_site(c: Context, site: st.SiteDecl) -> None:

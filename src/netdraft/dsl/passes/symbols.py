@@ -52,3 +52,5 @@ class FileScope:
     file_gateways: dict[str, str] = field(default_factory=dict)  # gateway -> vpc (igw, eigw, vgw)
     customer_gateways: dict[str, str] = field(default_factory=dict)  # cgw name -> site
     hosts: dict[str, list[str]] = field(default_factory=dict)  # host name -> sites
+    #: Prefix lists by region ('' for the top level's), then by name.
+    prefix_lists: dict[str, dict[str, st.PrefixListDecl]] = field(default_factory=dict)

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 from netdraft import codes
 from netdraft.diagnostics import clip
 from netdraft.dsl import syntax as st
-from netdraft.dsl.passes import addresses, defaults, literals
+from netdraft.dsl.passes import addresses, defaults, literals, prefix_lists
 from netdraft.dsl.passes.resolve import GATEWAY_KINDS, Kind, resolve, route_target, sg_peer
 from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.dsl.validate import ACL_RULE_RANGE
 from netdraft.model import network as m
-from netdraft.model.values import IPNetwork
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -106,8 +105,9 @@ def _route_tables(
             rt = resolve(c, Kind.ROUTE_TABLE, ref, s)
             if rt is not None:
                 target = m.RouteTarget(m.TargetKind.ENDPOINT, ep.name.text)
+                listed = prefix_lists.managed(ep.service.text, s.region)
                 gateway_routes.setdefault(rt, []).append(
-                    m.Route(m.PrefixList(ep.service.text), target, m.RouteOrigin.STATIC, ep.span)
+                    m.Route(listed, target, m.RouteOrigin.STATIC, ep.span)
                 )
     tables: dict[str, m.RouteTable] = {}
     main: str | None = None
@@ -140,10 +140,10 @@ def _route_table(
     static: list[m.Route] = []
     subnets: list[str] = []
     props: list[str] = []
-    seen: dict[IPNetwork, st.RouteDecl] = {}
+    seen: dict[m.RouteDestination, st.RouteDecl] = {}
     for item in decl.items:
         if isinstance(item, st.RouteDecl):
-            dest = literals.net(c, item.destination)
+            dest = prefix_lists.route_destination(c, s.region, item.destination)
             target = (
                 route_target(c, s, item.target)
                 if item.target
@@ -226,6 +226,20 @@ def _route_table(
 # ---- network ACLs ----------------------------------------------------------------------------
 
 
+def _acl_names_a_list(c: Context, s: VpcScope, item: st.AclRuleDecl) -> None:
+    """An ACL rule written with a name: ACLs take no prefix lists (AWS), nor anything else."""
+    name = item.cidr.text
+    listed = prefix_lists.find(c, s.region, name)
+    what = f"prefix list '{name}'" if listed is not None else f"'{name}', which is not a CIDR"
+    example = f": {', '.join(map(str, listed.cidrs[:3]))}" if listed and listed.cidrs else ""
+    c.err(
+        codes.ACL_PREFIX_LIST,
+        f"a network ACL rule takes a CIDR, not {what}",
+        item.cidr.span,
+        f"write one rule per CIDR of the list{example}, or filter with a security group rule",
+    )
+
+
 def _network_acls(
     c: Context, s: VpcScope, ipv6: IPv6Network | None
 ) -> tuple[dict[str, m.NetworkAcl], str, dict[str, str]]:
@@ -253,6 +267,9 @@ def _network_acls(
                     subnets.append(subnet)
                 continue
             proto, ports = literals.protocol(c, item.protocol)
+            if prefix_lists.is_name(item.cidr):
+                _acl_names_a_list(c, s, item)
+                continue
             cidr = literals.net(c, item.cidr)
             if cidr is None:
                 continue

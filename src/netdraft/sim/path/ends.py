@@ -12,6 +12,7 @@ import ipaddress
 from collections.abc import Callable, Iterator
 
 from netdraft.model import network as m
+from netdraft.model.aws_ranges import snapshot
 from netdraft.model.codes import DropCode
 from netdraft.model.network import Query
 from netdraft.model.values import IPAddress, Protocol
@@ -56,7 +57,12 @@ def attempts(sim: Context, q: Query) -> Iterator[tuple[End | Drop, End | Drop]]:
 
 def _versions(sim: Context, q: Query) -> list[int]:
     for place in (q.destination, q.source):
-        if place.address is not None and place.kind in (P.INTERNET, P.HOST, P.VPC_ADDRESS):
+        if place.address is not None and place.kind in (
+            P.INTERNET,
+            P.HOST,
+            P.VPC_ADDRESS,
+            P.SERVICE,
+        ):
             return [place.address.version]
         if place.address is not None and place.address.version == 6:
             return [6]
@@ -208,6 +214,21 @@ def _vpc_address_end(
 def _service_end(
     sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
 ) -> list[End | Drop]:
+    """A service at the address written, else at the first address of its published
+    ranges in the other end's region (the bundled snapshot), else at a representative
+    internet address."""
+    if place.address is not None:
+        if place.address.version != version:
+            return [
+                Drop(DropCode.NO_ROUTE_TO_DESTINATION, f"'{place}' has no IPv{version} address")
+            ]
+        return [End(C.SERVICE, place.name, place.address, service=place.name)]
+    region = sim.net.vpcs[other.vpc].region if other.vpc in sim.net.vpcs else ""
+    published = [n for n in snapshot().cidrs(place.name, region) if n.version == version]
+    if published:
+        first = published[0]
+        address = first[1] if first.num_addresses > 1 else first.network_address
+        return [End(C.SERVICE, place.name, address, service=place.name)]
     return [
         End(C.SERVICE, place.name, a, service=place.name)
         for a in sim.ix.internet_candidates(version)[:1]

@@ -214,12 +214,15 @@ def _from_tgw_subnet(
 
 
 def tgw_lookup(table: m.TgwRouteTable, address: Addr) -> m.TgwRoute | None:
-    """The transit gateway route for ``address``: the longest prefix, then the origin."""
+    """The transit gateway route for ``address``: the longest prefix, then the origin:
+    static, then a prefix list reference's entry, then propagated ("Route evaluation
+    order", Transit Gateway guide)."""
     best: m.TgwRoute | None = None
-    key: tuple[int, int] = (-1, 0)
+    key: tuple[int, float] = (-1, 0.0)
     for route in table.routes:
         if within(route.destination, address):
-            k = (route.destination.prefixlen, -route.origin.rank)
+            rank = vpcs.PREFIX_LIST_RANK if route.prefix_list else route.origin.rank
+            k = (route.destination.prefixlen, -rank)
             if k > key:
                 best, key = route, k
     return best

@@ -107,24 +107,47 @@ def leave_subnet(
     return sim.targets[target.kind](sim, w, vpc, subnet, target, pkt, dst, via)
 
 
+#: On equal prefixes a route to a customer-managed prefix list ranks after the static
+#: routes and before the propagated ones ("How route priority works", VPC user guide).
+PREFIX_LIST_RANK = 1.5
+
+
 def lookup(table: m.RouteTable, pkt: Packet) -> m.Route | None:
-    """The route a packet takes: the longest prefix, then the origin's rank."""
+    """The route a packet takes: the longest prefix, then the origin's rank (local, static,
+    prefix list, propagated). A prefix list route's prefix is its longest entry that holds
+    the destination."""
     best: m.Route | None = None
-    best_key: tuple[float, int] = (-1.0, 0)
+    best_key: tuple[float, float] = (-1.0, 0.0)
     for route in table.routes:
         dest = route.destination
-        if isinstance(dest, m.PrefixList):
-            if pkt.service != dest.service:
+        rank: float = route.origin.rank
+        if isinstance(dest, m.PrefixList) and dest.managed:
+            # A gateway endpoint's route: the service's traffic in the list's region.
+            if pkt.service != dest.service or not _in_managed(dest, pkt.dst):
                 continue
             length = 31.5
+        elif isinstance(dest, m.PrefixList):
+            address = pkt.dst.ip if isinstance(pkt.dst, PublicAddr) else pkt.dst
+            entry = dest.longest(address) if address is not None else None
+            if entry is None:
+                continue
+            length, rank = float(entry), PREFIX_LIST_RANK
         else:
             if not within(dest, pkt.dst):
                 continue
             length = float(dest.prefixlen)
-        key = (length, -route.origin.rank)
+        key = (length, -rank)
         if key > best_key:
             best, best_key = route, key
     return best
+
+
+def _in_managed(listed: m.PrefixList, address: Addr) -> bool:
+    """Whether a service's address is in a managed list (a list without entries in the
+    snapshot holds every address of its service)."""
+    if not listed.cidrs:
+        return True
+    return not isinstance(address, PublicAddr) and listed.holds(address)
 
 
 def to_local(
@@ -339,9 +362,15 @@ def instance_hop(w: Walk, vpc: m.Vpc, inst: m.Instance) -> None:
 
 
 def sg_match(
-    sim: Context, rules: tuple[m.SgRule, ...], proto: Protocol, port: int | None, peer: Addr
+    sim: Context,
+    rules: tuple[m.SgRule, ...],
+    proto: Protocol,
+    port: int | None,
+    peer: Addr,
+    service: str | None = None,
 ) -> m.SgRule | None:
-    """The first rule that lets ``peer`` through on ``proto`` and ``port``."""
+    """The first rule that lets ``peer`` (an address of ``service``, if any) through on
+    ``proto`` and ``port``."""
     for rule in rules:
         if not rule.protocol.covers(proto):
             continue
@@ -351,14 +380,26 @@ def sg_match(
             members = sim.ix.members.get((rule.peer.vpc, rule.peer.group), set())
             if isinstance(peer, PublicAddr) or peer not in members:
                 continue
+        elif isinstance(rule.peer, m.PrefixList):
+            if not _in_list(rule.peer, peer, service):
+                continue
         elif not within(rule.peer, peer):
             continue
         return rule
     return None
 
 
+def _in_list(listed: m.PrefixList, peer: Addr, service: str | None) -> bool:
+    """Whether a security group rule's prefix list holds ``peer``: an entry holds it, or,
+    for an AWS-managed list, the peer is its service in the list's region."""
+    if listed.managed and service == listed.service:
+        return _in_managed(listed, peer)
+    address = peer.ip if isinstance(peer, PublicAddr) else peer
+    return address is not None and listed.holds(address)
+
+
 def sg_egress(sim: Context, w: Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet) -> None:
-    sg_check(sim, w, vpc, groups, m.Direction.EGRESS, pkt.dst, "")
+    sg_check(sim, w, vpc, groups, m.Direction.EGRESS, pkt.dst, "", pkt.service)
 
 
 def sg_ingress(
@@ -375,12 +416,14 @@ def sg_check(
     direction: m.Direction,
     peer: Addr,
     who: str,
+    service: str | None = None,
 ) -> None:
     """The first rule of the interface's groups that lets the request through, or the drop."""
     ingress = direction is m.Direction.INGRESS
     for g in groups:
         group = vpc.security_groups[g]
-        rule = sg_match(sim, group.ingress if ingress else group.egress, w.protocol, w.port, peer)
+        rules = group.ingress if ingress else group.egress
+        rule = sg_match(sim, rules, w.protocol, w.port, peer, service)
         if rule is not None:
             w.step(SgStep((g,), direction, rule), rule.span)
             return

@@ -1,0 +1,73 @@
+"""AWS's published IP ranges of S3 and DynamoDB, per region: a bundled, dated snapshot.
+
+The data (``aws-ranges.json``, made by ``scripts/update-aws-ranges.py`` from AWS's
+``ip-ranges.json``) is what the AWS-managed prefix lists ``s3`` and ``dynamodb`` hold in
+each region, and how an address written in a file is known to be a service's. It is
+read once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+from netdraft.model.values import IPAddress, IPNetwork
+
+#: The services whose ranges the snapshot holds, by the name the language gives them.
+MANAGED_SERVICES: Mapping[str, str] = {"s3": "S3", "dynamodb": "DYNAMODB"}
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A dated copy of AWS's published ranges for the managed services."""
+
+    source: str
+    sync_token: str
+    create_date: str
+    snapshot_date: str
+    note: str
+    ranges: Mapping[str, Mapping[str, tuple[IPNetwork, ...]]]  # region -> service -> CIDRs
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return tuple(self.ranges)
+
+    def cidrs(self, service: str, region: str) -> tuple[IPNetwork, ...]:
+        """The CIDRs of a managed service (``s3``, ``dynamodb``) in a region (may be none)."""
+        key = MANAGED_SERVICES.get(service, service)
+        return self.ranges.get(region, {}).get(key, ())
+
+    def service_at(self, address: IPAddress) -> tuple[str, str] | None:
+        """The managed service and region whose ranges hold ``address``, if any."""
+        for region, services in self.ranges.items():
+            for name, key in MANAGED_SERVICES.items():
+                for net in services.get(key, ()):
+                    if net.version == address.version and address in net:
+                        return name, region
+        return None
+
+
+@functools.cache
+def snapshot() -> Snapshot:
+    """The bundled snapshot, read once."""
+    text = resources.files("netdraft.model").joinpath("aws-ranges.json").read_text("utf-8")
+    data = json.loads(text)
+    ranges = {
+        region: {
+            service: tuple(ipaddress.ip_network(c) for c in cidrs)
+            for service, cidrs in by_service.items()
+        }
+        for region, by_service in data["regions"].items()
+    }
+    return Snapshot(
+        source=data["source"],
+        sync_token=data["syncToken"],
+        create_date=data["createDate"],
+        snapshot_date=data["snapshotDate"],
+        note=data.get("note", ""),
+        ranges=ranges,
+    )
