@@ -55,7 +55,7 @@ CASES = [
     ),
     (
         "    security-group ssh { ingress tcp 22 from admin }",
-        "no security group named 'admin' in vpc 'app'; 'admin' is a security group of vpc 'hub'",
+        "no security group or prefix list named 'admin' in vpc 'app'; 'admin' is a security group of vpc 'hub'",
         "write 'hub.admin' for a group of a peered VPC",
         "    security-group ssh { ingress tcp 22 from hub.admin }",
     ),
