@@ -74,6 +74,13 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ('title "Corp network"  # shown on top', '"Corp network"', String),
         ('title "Corp network"  # shown on top', "# shown on top", Comment),
         ("instance natbox in a source-dest-check off", "off", Keyword.Constant),
+        ("ingress icmp type 8 code 0 from 0.0.0.0/0", "type", Keyword),
+        ("ingress icmp type 8 code 0 from 0.0.0.0/0", "code", Keyword),
+        ("ingress icmp type 8 code 0 from 0.0.0.0/0", "8", Number),
+        ("expect a -> b tcp any allow", "any", Keyword.Constant),
+        ("expect a -> b tcp 1-1024 deny", "1-1024", Number),
+        ("instance app in a ephemeral 32768-60999", "ephemeral", Keyword),
+        ("instance app in a ephemeral 32768-60999", "32768-60999", Number),
     ],
 )
 def test_token_kinds(text: str, word: str, kind: _TokenType) -> None:

@@ -11,7 +11,7 @@ from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
 from netdraft.dsl.passes.resolve import Kind, resolve
 from netdraft.model import network as m
-from netdraft.model.values import IPNetwork
+from netdraft.model.values import IPNetwork, PortRange
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -21,7 +21,18 @@ def build_site(c: Context, decl: st.SiteDecl) -> m.Site:
     cidrs = tuple(n for t in decl.cidrs if (n := literals.net4(c, t)) is not None)
     cgws: dict[str, m.CustomerGateway] = {}
     hosts: dict[str, m.Host] = {}
+    ephemeral: PortRange | None = None
     for item in decl.items:
+        if isinstance(item, st.SiteEphemeral):
+            if ephemeral is not None:
+                c.err(
+                    codes.BAD_OPTION,
+                    f"site '{decl.name.text}' declares 'ephemeral' twice",
+                    item.span,
+                )
+            else:
+                ephemeral = literals.port_range(c, item.ports)
+            continue
         ip = literals.addr4(c, item.ip)
         if ip is None:
             continue
@@ -36,7 +47,7 @@ def build_site(c: Context, decl: st.SiteDecl) -> m.Site:
                     "site CIDRs: " + ", ".join(map(str, cidrs)),
                 )
             hosts[item.name.text] = m.Host(item.name.text, ip, item.span)
-    return m.Site(decl.name.text, cidrs, cgws, hosts, decl.span)
+    return m.Site(decl.name.text, cidrs, cgws, hosts, decl.span, ephemeral)
 
 
 def build_vpn(c: Context, decl: st.VpnDecl) -> m.Vpn | None:
