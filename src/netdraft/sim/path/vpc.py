@@ -173,7 +173,8 @@ def acl(w: Walk, vpc: m.Vpc, subnet: m.Subnet, outbound: bool, pkt: Packet) -> N
                 f"network ACL '{nacl.name}' of subnet '{subnet.name}' denies {word} {w.traffic} {to} {peer}",
                 span,
             )
-        ports_text = f" to ports {w.ports}" if proto.has_ports else ""
+        one = len(w.ports.ranges) == 1 and w.ports.ranges[0].low == w.ports.ranges[0].high
+        ports_text = f" to port{'' if one else 's'} {w.ports}" if proto.has_ports else ""
         if w.icmp_shown is not None:
             ports_text = f" {proto.value} {w.icmp_shown}"
         w.fail(
