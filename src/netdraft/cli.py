@@ -248,7 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     path.add_argument("source", metavar="SRC")
     path.add_argument("destination", metavar="DST")
     path.add_argument(
-        "proto_port", nargs="*", metavar="PROTO PORT", help="e.g. tcp 443, tcp 1-1024 (every port), icmp type 8 (default icmp)"
+        "proto_port",
+        nargs="*",
+        metavar="PROTO PORT",
+        help="e.g. tcp 443, tcp 1-1024 (every port), icmp type 8 (default icmp)",
     )
     path.add_argument("--json", action="store_true", help="print the documented JSON form")
     path.set_defaults(run=cmd_path)
