@@ -435,3 +435,46 @@ def test_query_parsing(
 def test_bad_queries(words: tuple[str, ...], code: str) -> None:
     found = parse_query(network("ephemeral"), "any-os", "wide", *words)
     assert isinstance(found, list) and [d.code for d in found] == [code]
+
+
+# ---- behind a NAT gateway: the far side sees the NAT's ports, the client's side its own ------
+
+NAT = """
+region us-east-1 {
+  vpc v 10.0.0.0/16 {
+    internet-gateway igw
+    subnet public 10.0.0.0/24 az us-east-1a
+    subnet private 10.0.1.0/24 az us-east-1a
+    route-table pub { route 0.0.0.0/0 via igw; associate public }
+    route-table priv { route 0.0.0.0/0 via nat; associate private }
+    nat-gateway nat in public
+    network-acl public-acl {
+      inbound 100 allow tcp 1024-2000 from 0.0.0.0/0
+      inbound 110 allow all from 10.0.0.0/16
+      outbound 100 allow all to 0.0.0.0/0
+      associate public
+    }
+    network-acl private-acl {
+      inbound 100 allow tcp PRIVATE from 0.0.0.0/0
+      outbound 100 allow all to 0.0.0.0/0
+      associate private
+    }
+    instance box in private ephemeral 32768-60999
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("private", "verdict", "first"),
+    [("32768-65535", Verdict.ALLOW, None), ("1024-40000", Verdict.DENY, "port 40001")],
+)
+def test_client_ports_behind_a_nat(private: str, verdict: Verdict, first: str | None) -> None:
+    compiled = api.compile(NAT.replace("PRIVATE", private), "<nat>")
+    assert compiled.network is not None, [d.message for d in compiled.diagnostics]
+    query = parse_query(compiled.network, "box", "internet", "tcp", "443")
+    assert not isinstance(query, list)
+    t = trace(compiled.network, query)
+    assert t.verdict is verdict, t.reason
+    if first is not None:
+        assert t.code is not None and t.code.value == "ACL_RETURN_DENY" and first in t.reason

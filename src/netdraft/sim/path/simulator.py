@@ -37,7 +37,7 @@ from netdraft.sim.path.walk import (
     Via,
     Walk,
 )
-from netdraft.sim.ports import PortSet, declared_client_ports, pieces, rule_cuts
+from netdraft.sim.ports import EPHEMERAL_PORTS, PortSet, declared_client_ports, pieces, rule_cuts
 from netdraft.sim.trace import (
     PLACE_KINDS,
     ComponentKind,
@@ -209,7 +209,10 @@ class Simulator(Context):
         rev.nats = fwd.nats
         rev.crossed_endpoint = fwd.crossed_endpoint
         rev.via_eigw = fwd.via_eigw
-        rev.ports = fwd.ports
+        # Beyond a NAT the reply goes to the port the NAT chose (NAT gateways use 1024-65535),
+        # and back to the client's own port once it is translated back.
+        nat_ports = any(n.kind in (C.NAT_GATEWAY, C.NAT_INSTANCE) for n in fwd.nats)
+        rev.ports = EPHEMERAL_PORTS if nat_ports else fwd.ports
         try:
             self._send(rev, dst, src, Packet(seen_dst.dst, seen_dst.src, None))
         except Drop as drop:
