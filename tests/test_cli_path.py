@@ -27,6 +27,7 @@ JSON_KEYS = [
     "source_address",
     "destination_address",
     "source_ports",
+    "port_runs",
     "forward",
     "return",
 ]
@@ -86,7 +87,14 @@ def test_json(row: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
     doc = json.loads(out)
     assert list(doc) == JSON_KEYS
     assert doc["version"] == 2
-    assert doc["query"] == {"source": src, "destination": dst, "protocol": proto, "port": int(port)}
+    assert doc["query"] == {
+        "source": src,
+        "destination": dst,
+        "protocol": proto,
+        "port": int(port),
+        "icmp": None,
+    }
+    assert doc["port_runs"] == []
     assert (doc["verdict"], doc["code"], doc["leg"]) == (verdict, code, leg)
     assert (doc["reason"] is None) == (verdict == "allow")
     assert isinstance(doc["source_address"], str) and isinstance(doc["destination_address"], str)
@@ -119,14 +127,18 @@ def test_json_icmp_has_no_port_and_no_source_ports(capsys: pytest.CaptureFixture
         (["path", NAT, "app-1", "nowhere", "tcp", "443"], "nowhere"),
         (["path", NAT, "demo.app-9", "internet", "tcp", "443"], "demo.app-9"),
         (["path", NAT, "app-1", "internet", "tcp"], "port"),
-        (["path", NAT, "app-1", "internet", "tcp", "1-2"], "1-2"),
-        (["path", NAT, "app-1", "internet", "tcp", "443", "extra"], "SRC DST"),
+        (["path", NAT, "app-1", "internet", "tcp", "1-70000"], "1-70000"),
+        (["path", NAT, "app-1", "internet", "tcp", "443", "a", "b", "c", "d"], "SRC DST"),
+        (["path", NAT, "app-1", "internet", "tcp", "443", "extra"], "extra"),
+        (["path", NAT, "app-1", "internet", "tcp", "443", "type", "8"], "bad-icmp"),
+        (["path", NAT, "app-1", "internet", "icmp", "type", "256"], "256"),
         (["path", "does-not-exist.nd", "app-1", "internet", "tcp", "443"], "does-not-exist.nd"),
         (["path", str(SPEC), "app-1", "internet", "tcp", "443"], str(SPEC)),  # a folder
         (["path", NAT, "app-1", "internet", "tcp", "443", "--jsn"], "--jsn"),
     ],
     ids=["unknown-src", "unknown-dst", "unknown-qualified", "no-port", "port-range",
-         "extra-arg", "missing-file", "folder", "bad-flag"],
+         "extra-args", "extra-word", "type-on-tcp", "type-too-big", "missing-file", "folder",
+         "bad-flag"],
 )  # fmt: skip
 def test_misuse_exits_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(argv, capsys)

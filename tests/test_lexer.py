@@ -83,6 +83,13 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ("prefix-list pl-78a54011 { 10.0.0.0/8 }", "pl-78a54011", Name),
         ("prefix-list private { 10.0.0.0/8 }", "private", Name),  # declared: a name
         ("egress tcp 443 to s3", "s3", Name),
+        ("ingress icmp type 8 code 0 from 0.0.0.0/0", "type", Keyword),
+        ("ingress icmp type 8 code 0 from 0.0.0.0/0", "code", Keyword),
+        ("ingress icmp type 8 code 0 from 0.0.0.0/0", "8", Number),
+        ("expect a -> b tcp any allow", "any", Keyword.Constant),
+        ("expect a -> b tcp 1-1024 deny", "1-1024", Number),
+        ("instance app in a ephemeral 32768-60999", "ephemeral", Keyword),
+        ("instance app in a ephemeral 32768-60999", "32768-60999", Number),
     ],
 )
 def test_token_kinds(text: str, word: str, kind: _TokenType) -> None:

@@ -253,7 +253,13 @@ def check(path: str | Path, prices_file: str | Path | None = None) -> Analysis:
 def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
     """Failed expectations (``expect-failed``) and denied flows (``flow-denied``) as diagnostics."""
     from netdraft.generator.explain import explain_lines
-    from netdraft.generator.outcomes import cost_notes, cost_problem, path_problem
+    from netdraft.generator.outcomes import (
+        cost_notes,
+        cost_problem,
+        partial_ephemeral,
+        path_problem,
+    )
+    from netdraft.sim.ports import PortSet, partial_client_ports
 
     def failed(problem: str, span: Span, notes: Sequence[str]) -> Diagnostic:
         return error(
@@ -271,6 +277,22 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
         for o in outcomes.costs
         if not o.holds
     ]
+    network = analysis.network
+    partial: list[tuple[Trace, Span]] = [
+        (o.trace, o.expectation.span) for o in outcomes.paths if o.holds and o.trace.allowed
+    ]
+    partial += [(f.trace, f.flow.span) for f in outcomes.flows if f.allowed]
+    for t, span in partial:
+        if partial_client_ports(network, t.query, PortSet(t.source_ports)):
+            found.append(
+                warning(
+                    codes.PARTIAL_EPHEMERAL,
+                    partial_ephemeral(t),
+                    span,
+                    "declare the client's ports ('ephemeral 32768-60999') to check all of them",
+                    explain_lines(t),
+                )
+            )
     for flow in outcomes.flows:
         if not flow.allowed:
             t = flow.trace

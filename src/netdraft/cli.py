@@ -110,7 +110,7 @@ def cmd_path(args: argparse.Namespace) -> int:
         )
     network = _analysis(args.file).require_network()
     rest = list(args.proto_port)
-    if len(rest) > 2:
+    if len(rest) > 5:
         raise UsageError(
             f"netdraft path: too many words after SRC DST ('{' '.join(rest)[:80]}'):"
             f" {EXPECTED_PROTO_PORT}"
@@ -146,8 +146,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     network = analysis.require_network()
     highlight: Query | None = None
     if args.highlight is not None:
-        if not 2 <= len(args.highlight) <= 4:
-            raise UsageError("netdraft render: --highlight takes SRC DST [PROTO [PORT]]")
+        if not 2 <= len(args.highlight) <= 7:
+            raise UsageError(
+                "netdraft render: --highlight takes SRC DST [PROTO [PORT | type N [code M]]]"
+            )
         highlight = _query(network, args.highlight, "render")
     computed = analysis.require_analysis()
     render(network, out, highlight=highlight, prices=computed.prices, analysis=computed)
@@ -258,7 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     path.add_argument("source", metavar="SRC", nargs="?")
     path.add_argument("destination", metavar="DST", nargs="?")
     path.add_argument(
-        "proto_port", nargs="*", metavar="PROTO PORT", help="e.g. tcp 443 (default icmp)"
+        "proto_port",
+        nargs="*",
+        metavar="PROTO PORT",
+        help="e.g. tcp 443, tcp 1-1024 (every port), icmp type 8 (default icmp)",
     )
     path.add_argument("--json", action="store_true", help="print the documented JSON form")
     path.set_defaults(run=cmd_path, parser=path)

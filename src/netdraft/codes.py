@@ -139,6 +139,12 @@ BAD_PORT = Code(
     " destination port",
     _S.COMPILE,
 )
+BAD_ICMP = Code(
+    "bad-icmp",
+    E,
+    "an ICMP type or code outside 0-255, or a type on a protocol other than icmp and icmpv6",
+    _S.COMPILE,
+)
 BAD_VOLUME = Code("bad-volume", E, "a flow's volume cannot be read", _S.COMPILE)
 BAD_OPTION = Code(
     "bad-option",
@@ -309,6 +315,12 @@ ACL_RULE_NUMBER = Code(
 
 EXPECT_FAILED = Code("expect-failed", E, "an `expect` line does not hold", _S.CHECK)
 FLOW_DENIED = Code("flow-denied", W, "a flow's path is denied", _S.CHECK)
+PARTIAL_EPHEMERAL = Code(
+    "partial-ephemeral",
+    W,
+    "replies reach a client that declares no `ephemeral` range on only some of its ports",
+    _S.CHECK,
+)
 PRICE_FILE = Code(
     "price-file",
     E,

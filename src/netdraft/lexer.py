@@ -34,6 +34,7 @@ KEYWORDS = (
     "route-table",
     "vpn-gateway",
     "elastic-ip",
+    "ephemeral",
     "associate",
     "blackhole",
     "propagate",
@@ -63,6 +64,8 @@ KEYWORDS = (
     "volume",
     "title",
     "route",
+    "code",
+    "type",
     "flow",
     "from",
     "host",
@@ -110,8 +113,8 @@ DECLARATIONS = (
 #: Protocol words (``PROTOCOL`` in the grammar).
 PROTOCOLS = ("icmpv6", "icmp", "tcp", "udp", "all")
 
-#: Verdicts and ACL actions, and the ``source-dest-check`` switch.
-CONSTANTS = ("allow", "deny", "on", "off")
+#: Verdicts and ACL actions, the ``source-dest-check`` switch, and ``any`` (every port).
+CONSTANTS = ("allow", "deny", "on", "off", "any")
 
 #: Endpoint words with a meaning of their own in ``flow``, ``expect`` and ``netdraft path``.
 BUILTINS = ("internet",)

@@ -200,7 +200,7 @@ def parse_options(info: str, defaults: BlockOptions) -> BlockOptions:
                 options = dataclasses.replace(options, source=flag in _TRUE)
         elif name == "highlight":
             query = tuple(value.split())
-            if not 2 <= len(query) <= 4:
+            if not 2 <= len(query) <= 7:
                 raise ValueError(f'highlight="{value}": give SRC DST [PROTO [PORT]]')
             options = dataclasses.replace(options, highlight=query)
         else:

@@ -421,6 +421,33 @@ CASES: list[tuple[str, str, str]] = [
             }
             """
         ),
+        "icmp types and codes, port sets and client ports",
+        in_vpc(
+            """\
+            security-group g { ingress  icmp   type 8   code 0 from 0.0.0.0/0; ingress icmpv6 type 128 from ::/0; ingress tcp  any from 10.0.0.0/8 }
+            network-acl n { outbound 100 allow icmp type 0 to 10.0.0.0/16 }
+            instance a in s ephemeral   32768-60999 sg g
+            instance b in s stopped ephemeral 49152-65535"""
+        )
+        + "site dc 192.168.0.0/16 { ephemeral 49152-65535; host h 192.168.0.5 }\n"
+        + "expect a ->  b icmp type 3   code 4 allow\nexpect a -> b tcp 1-1024 deny\n"
+        + "expect a -> b udp any deny\nflow f: a -> b icmp type 8 volume 1GB\n",
+        in_vpc(
+            """\
+            security-group g {
+              ingress icmp type 8 code 0 from 0.0.0.0/0
+              ingress icmpv6 type 128 from ::/0
+              ingress tcp any from 10.0.0.0/8
+            }
+            network-acl n {
+              outbound 100 allow icmp type 0 to 10.0.0.0/16
+            }
+            instance a in s sg g ephemeral 32768-60999
+            instance b in s stopped ephemeral 49152-65535"""
+        )
+        + "\nsite dc 192.168.0.0/16 {\n  ephemeral 49152-65535\n  host h 192.168.0.5\n}\n"
+        + "\nexpect a -> b icmp type 3 code 4 allow\nexpect a -> b tcp 1-1024 deny\n"
+        + "expect a -> b udp any deny\n\nflow f: a -> b icmp type 8 volume 1GB\n",
     ),
     ("an empty file stays empty", "\n\n  \n", ""),
     ("a file of comments only", "\n# one\n\n\n# two", "# one\n\n# two\n"),

@@ -56,6 +56,7 @@ INSTANCE_OPTION_ORDER: Mapping[str, int] = {
     "sg": 3,
     "source-dest-check": 4,
     "stopped": 5,
+    "ephemeral": 6,
 }
 SUBNET_OPTION_ORDER: Mapping[str, int] = {"ipv6": 0, "public-ip-on-launch": 1}
 NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "ip": 1, "eip": 2}
@@ -89,6 +90,7 @@ Node = (
     | st.CustomerGatewayDecl
     | st.HostDecl
     | st.Tok  # an entry of a prefix list, one a line
+    | st.SiteEphemeral
 )
 
 _BLOCKS = (
@@ -159,7 +161,9 @@ def _refs(refs: Sequence[st.Ref]) -> str:
 
 
 def _proto(spec: st.ProtoSpec) -> str:
-    return _words(spec.protocol, spec.port)
+    icmp_type = ("type", spec.icmp_type) if spec.icmp_type is not None else ()
+    icmp_code = ("code", spec.icmp_code) if spec.icmp_code is not None else ()
+    return _words(spec.protocol, spec.port, *icmp_type, *icmp_code)
 
 
 def _options(options: Sequence[st.Option], order: Mapping[str, int]) -> str:
@@ -246,6 +250,8 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("customer-gateway", name, ip)
         case st.HostDecl(name=name, ip=ip):
             return _words("host", name, ip)
+        case st.SiteEphemeral(ports=ports):
+            return _words("ephemeral", ports)
         case st.VpnDecl(name=name, gateway=gw, customer_gateway=cgw, routing=routing):
             return _words("vpn", name, gw, "<->", cgw, routing, *node.prefixes)
         case st.FlowDecl(name=name, source=src, destination=dst, protocol=proto):

@@ -34,7 +34,8 @@ TERMINAL_WORDS: dict[str, str] = {
     "VOLUME": "a volume such as 100GB",
     "AMOUNT": "an amount in USD",
     "PORT": "a port or range such as 443 or 1024-65535",
-    "INT": "a rule number",
+    "INT": "a number (a rule number, an ICMP type or code)",
+    "ANY": "any (every port)",
     "PROTOCOL": "a protocol (tcp, udp, icmp, icmpv6, all)",
     "ACTION": "allow or deny",
     "VERDICT": "allow or deny",
@@ -117,8 +118,19 @@ class _ToSyntax(Transformer[Token, Any]):
     def prefix_list(self, meta: Meta, c: list[Any]) -> st.PrefixListDecl:
         return st.PrefixListDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
 
-    def protocol(self, meta: Meta, c: list[Token]) -> st.ProtoSpec:
-        return st.ProtoSpec(self._t(c[0]), self._t(c[1]) if len(c) > 1 else None, self._s(meta))
+    def protocol(self, meta: Meta, c: list[Any]) -> st.ProtoSpec:
+        port = self._t(c[1]) if len(c) > 1 and isinstance(c[1], Token) else None
+        icmp: list[st.Tok] = c[-1] if isinstance(c[-1], list) else []
+        return st.ProtoSpec(
+            self._t(c[0]),
+            port,
+            self._s(meta),
+            icmp[0] if icmp else None,
+            icmp[1] if len(icmp) > 1 else None,
+        )
+
+    def icmp_type(self, meta: Meta, c: list[Token]) -> list[st.Tok]:
+        return [self._t(t) for t in c]
 
     # -- top level ----------------------------------------------------------------------------
     def start(self, meta: Meta, c: list[Any]) -> list[Any]:
@@ -242,6 +254,9 @@ class _ToSyntax(Transformer[Token, Any]):
     def stopped(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("stopped", meta, c)
 
+    def ephemeral(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("ephemeral", meta, c)
+
     def gateway_endpoint(self, meta: Meta, c: list[Any]) -> st.EndpointDecl:
         return st.EndpointDecl(
             self._t(c[0]), "gateway", self._t(c[1]), tuple(c[2:]), (), self._s(meta)
@@ -302,6 +317,9 @@ class _ToSyntax(Transformer[Token, Any]):
 
     def host(self, meta: Meta, c: list[Token]) -> st.HostDecl:
         return st.HostDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
+
+    def site_ephemeral(self, meta: Meta, c: list[Token]) -> st.SiteEphemeral:
+        return st.SiteEphemeral(self._t(c[0]), self._s(meta))
 
     def vpn_static(self, meta: Meta, c: list[st.Tok]) -> tuple[str, tuple[st.Tok, ...]]:
         return ("static", tuple(c))

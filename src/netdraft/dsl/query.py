@@ -1,11 +1,14 @@
-"""Queries from the command line: ``SRC DST [PROTO PORT]`` resolved against a network."""
+"""Queries from the command line: ``SRC DST [PROTO [PORT | PORTS | type N [code M]]]``
+resolved against a network, read exactly as an ``expect`` line reads them."""
 
 from __future__ import annotations
 
 from netdraft import codes
 from netdraft.diagnostics import Diagnostic, clip, error
-from netdraft.dsl.compile import PlaceResolver, number_value
+from netdraft.dsl.compile import PlaceResolver
 from netdraft.dsl.parse import parse
+from netdraft.dsl.passes import literals
+from netdraft.dsl.passes.context import Context
 from netdraft.dsl.syntax import ExpectPathDecl
 from netdraft.model.network import Network, Query
 from netdraft.model.values import Protocol, Span
@@ -26,7 +29,7 @@ def parse_query(
     source: str,
     destination: str,
     protocol: str | None = None,
-    port: str | None = None,
+    *rest: str | None,
 ) -> Query | list[Diagnostic]:
     """Read a query the way an ``expect`` line reads it.
 
@@ -35,7 +38,9 @@ def parse_query(
         source: an instance, host, address, ``internet`` or service.
         destination: likewise.
         protocol: tcp, udp, icmp, icmpv6 or all (default: icmp when no port is given).
-        port: the destination port (tcp and udp).
+        rest: what follows the protocol: a destination port (``443``), a set of them
+            (``1-1024``, ``any``: allowed when every port is), or ``type N [code M]``
+            for icmp and icmpv6 (``None`` words are skipped).
 
     Returns:
         The query, or the diagnostics explaining what is wrong with it.
@@ -44,8 +49,9 @@ def parse_query(
     where = Span("<query>", 1, 1, 1, 1)
     if proto not in PROTOCOLS:
         return [error(codes.BAD_QUERY, f"'{clip(proto, 40)}' is not a protocol: {EXPECTED}", where)]
+    words = " ".join(w for w in rest if w)
     head = f"expect {source} -> {destination} "
-    text = f"{head}{proto}{' ' + port if port else ''} allow\n"
+    text = f"{head}{proto}{' ' + words if words else ''} allow\n"
     tree, problems = parse(text, "<query>")
     if (
         tree is None
@@ -58,7 +64,7 @@ def parse_query(
         for problem in problems or [error(codes.BAD_QUERY, "", where)]:
             column = problem.span.column - 1
             if column >= ends[1] or not problems:
-                written = f"{proto} {port}" if port else proto
+                written = f"{proto} {words}" if words else proto
                 message = f"'{clip(written, 60)}' is not a protocol and port: {EXPECTED}"
             else:
                 word = source if column <= ends[0] else destination
@@ -76,30 +82,10 @@ def parse_query(
             found.append(resolved)
         else:
             places.append(resolved)
-    protocol_value = Protocol(decl.protocol.protocol.text)
-    port_value: int | None = None
-    if decl.protocol.port is not None:
-        low, _, high = decl.protocol.port.text.partition("-")
-        # An over-long number is never converted (``int`` refuses more than 4,300 digits).
-        value = number_value(low)
-        if high or not protocol_value.has_ports or value is None or not 0 <= value <= 65535:
-            found.append(
-                error(
-                    codes.BAD_PORT,
-                    f"'{clip(decl.protocol.port.text, 24)}' is not one destination port for {protocol_value.value}",
-                    decl.protocol.port.span,
-                )
-            )
-        else:
-            port_value = value
-    elif protocol_value.has_ports:
-        found.append(
-            error(
-                codes.BAD_PORT,
-                f"a {protocol_value.value} query needs a destination port",
-                decl.protocol.span,
-            )
-        )
+    c = Context(tree)
+    protocol_, port, ports = literals.port_set(c, decl.protocol)
+    icmp = literals.icmp(c, decl.protocol)
+    found += c.diagnostics
     if found:
         return found
-    return Query(places[0], places[1], protocol_value, port_value)
+    return Query(places[0], places[1], protocol_, port, icmp, ports)

@@ -48,8 +48,10 @@ Place = Ref | Tok  # a name, or an IP address literal
 @dataclass(frozen=True, slots=True)
 class ProtoSpec:
     protocol: Tok
-    port: Tok | None
+    port: Tok | None  # a port, a range, or ``any``
     span: Span
+    icmp_type: Tok | None = None  # ``type N`` of icmp and icmpv6
+    icmp_code: Tok | None = None  # ``code M`` after the type
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,10 +292,18 @@ class HostDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteEphemeral:
+    """``ephemeral LOW-HIGH`` in a site: the client ports its hosts and addresses open from."""
+
+    ports: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class SiteDecl:
     name: Tok
     cidrs: tuple[Tok, ...]
-    items: tuple[CustomerGatewayDecl | HostDecl, ...]
+    items: tuple[CustomerGatewayDecl | HostDecl | SiteEphemeral, ...]
     span: Span
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from netdraft.diagnostics import printable
 from netdraft.generator.explain import summary
+from netdraft.model.values import traffic_text
 from netdraft.sim.cost import Charge, CostReport, cents
 from netdraft.sim.prices import BUNDLED_NAME
 
@@ -46,8 +47,8 @@ def cost_text(report: CostReport) -> str:
         flow = fc.flow
         volume = f"{flow.volume}" + (f" + {flow.return_volume} back" if flow.return_volume else "")
         lines.append(
-            f"flow {name}: {flow.source} -> {flow.destination} {flow.protocol.value}"
-            f"{' ' + str(flow.port) if flow.port is not None else ''}, {volume} a month"
+            f"flow {name}: {flow.source} -> {flow.destination} "
+            f"{traffic_text(flow.protocol, flow.port, flow.icmp)}, {volume} a month"
         )
         lines.append(f"  path: {summary(fc.trace)}")
         if not fc.trace.allowed:

@@ -10,7 +10,7 @@ from typing import Any
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
-from netdraft.model.values import Protocol
+from netdraft.model.values import traffic_text
 from netdraft.sim.trace import (
     AclStep,
     Arrival,
@@ -23,6 +23,7 @@ from netdraft.sim.trace import (
     Leg,
     Obstacle,
     Passage,
+    PortRun,
     Rewrite,
     RouteProblem,
     RouteStep,
@@ -123,17 +124,15 @@ _ARRIVALS: dict[Arrival, tuple[str, str]] = {
 }
 
 
-def _ports(protocol: Protocol, ports: object) -> str:
-    return protocol.value + (f" {ports}" if ports else "")
-
-
 def _acl_rule(rule: m.AclRule) -> str:
-    return f"{rule.number} {rule.action.value} {_ports(rule.protocol, rule.ports)} {rule.cidr}"
+    what = traffic_text(rule.protocol, rule.ports, rule.icmp)
+    return f"{rule.number} {rule.action.value} {what} {rule.cidr}"
 
 
 def _sg_rule(rule: m.SgRule) -> str:
     word = "from" if rule.direction is m.Direction.INGRESS else "to"
-    return f"{rule.direction.value} {_ports(rule.protocol, rule.ports)} {word} {rule.peer}"
+    what = traffic_text(rule.protocol, rule.ports, rule.icmp)
+    return f"{rule.direction.value} {what} {word} {rule.peer}"
 
 
 def _route(d: RouteStep) -> tuple[str, str, str]:
@@ -171,9 +170,8 @@ def _sg(d: SgStep) -> tuple[str, str, str]:
     if d.rule is not None:
         return f"security group {', '.join(d.groups)}", "allowed", _sg_rule(d.rule)
     assert d.protocol is not None
-    port = f" {d.port}" if d.port is not None else ""
     word = "from" if d.direction is m.Direction.INGRESS else "to"
-    wanted = f"{d.protocol.value}{port} {word} {d.peer}"
+    wanted = f"{traffic_text(d.protocol, d.port, d.icmp)} {word} {d.peer}"
     return (
         f"security groups {', '.join(d.groups)}",
         "dropped",
@@ -297,10 +295,10 @@ def _line(step: Step) -> str:
 def explain_lines(trace: Trace) -> list[str]:
     """The trace as lines a reviewer reads: each hop, its decisions, and the verdict."""
     q = trace.query
-    port = f" {q.port}" if q.port is not None else ""
-    lines = [
-        f"{q.source} -> {q.destination} {q.protocol.value}{port}: {trace.verdict.value.upper()}"
-    ]
+    what = traffic_text(q.protocol, q.port, q.icmp)
+    lines = [f"{q.source} -> {q.destination} {what}: {trace.verdict.value.upper()}"]
+    if trace.port_runs:
+        lines.append("  ports: " + ", ".join(map(_port_run, trace.port_runs)))
     if trace.source_address is not None or trace.destination_address is not None:
         lines.append(
             f"  addresses: {trace.source_address or '?'} -> {trace.destination_address or '?'}"
@@ -322,6 +320,11 @@ def explain_lines(trace: Trace) -> list[str]:
         where = "request" if trace.leg is Leg.FORWARD else "reply"
         lines.append(f"  denied on the {where}: {trace.code} — {trace.reason}")
     return lines
+
+
+def _port_run(run: PortRun) -> str:
+    code = f" ({run.code})" if run.code is not None else ""
+    return f"{run.ports} {'allowed' if run.verdict is m.Verdict.ALLOW else 'denied'}{code}"
 
 
 def explain(trace: Trace) -> str:
@@ -362,6 +365,7 @@ def trace_json(trace: Trace) -> dict[str, Any]:
             "destination": q.destination.text,
             "protocol": q.protocol.value,
             "port": q.port,
+            "icmp": {"type": q.icmp.type, "code": q.icmp.code} if q.icmp is not None else None,
         },
         "verdict": trace.verdict.value,
         "code": code.value if code else None,
@@ -372,6 +376,14 @@ def trace_json(trace: Trace) -> dict[str, Any]:
         if trace.destination_address
         else None,
         "source_ports": [str(r) for r in trace.source_ports],
+        "port_runs": [
+            {
+                "ports": str(r.ports),
+                "verdict": r.verdict.value,
+                "code": r.code.value if r.code else None,
+            }
+            for r in trace.port_runs
+        ],
         "forward": [_hop_json(h) for h in trace.forward],
         "return": [_hop_json(h) for h in trace.reverse],
     }

@@ -26,7 +26,7 @@ from netdraft.generator.explain import path_text
 from netdraft.generator.outcomes import path_problem
 from netdraft.model import network as m
 from netdraft.model.aws_ranges import snapshot
-from netdraft.model.values import HOURS_PER_MONTH, PortRange, Protocol
+from netdraft.model.values import HOURS_PER_MONTH, IcmpType, PortRange, Protocol, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import Charge, CostReport
 from netdraft.sim.prices import BUNDLED_NAME
@@ -122,16 +122,18 @@ def code_span(value: object) -> str:
 # --- the context -----------------------------------------------------------------------------------
 
 
-def _ports(protocol: Protocol, ports: PortRange | None) -> str:
+def _ports(protocol: Protocol, ports: PortRange | None, icmp: IcmpType | None = None) -> str:
     if protocol is Protocol.ALL:
         return "all"
+    if icmp is not None:
+        return str(icmp)  # the column of an ICMP rule names its type: "type 8"
     if not protocol.has_ports:
         return "—"
     return "all" if ports is None or (ports.low, ports.high) == (0, 65535) else str(ports)
 
 
-def _traffic(protocol: Protocol, port: int | None) -> str:
-    return protocol.value + (f" {port}" if port is not None else "")
+def _traffic(protocol: Protocol, port: object, icmp: IcmpType | None = None) -> str:
+    return traffic_text(protocol, port, icmp)
 
 
 def _plural(count: int, word: str) -> str:
@@ -369,7 +371,7 @@ def _security_groups(vpc: m.Vpc) -> list[Context]:
                     {
                         "direction": rule.direction.value,
                         "protocol": rule.protocol.value,
-                        "ports": _ports(rule.protocol, rule.ports),
+                        "ports": _ports(rule.protocol, rule.ports, rule.icmp),
                         "peer": _sg_peer(rule.peer),
                     }
                     for rule in (*sg.ingress, *sg.egress)
@@ -397,7 +399,7 @@ def _network_acls(vpc: m.Vpc) -> tuple[list[Context], Context | None]:
                     "number": str(r.number),
                     "action": r.action.value,
                     "protocol": r.protocol.value,
-                    "ports": _ports(r.protocol, r.ports),
+                    "ports": _ports(r.protocol, r.ports, r.icmp),
                     "cidr": str(r.cidr),
                 }
                 for r in listed
@@ -590,7 +592,7 @@ def _flows(report: CostReport) -> list[Context]:
                 "name": name,
                 "source": flow.source.text,
                 "destination": flow.destination.text,
-                "traffic": _traffic(flow.protocol, flow.port),
+                "traffic": _traffic(flow.protocol, flow.port, flow.icmp),
                 "volume": str(flow.volume),
                 "return_volume": str(flow.return_volume) if flow.return_volume else "",
                 "verdict": fc.trace.verdict.value,
@@ -635,7 +637,7 @@ def _expectations(analysis: NetworkAnalysis) -> tuple[list[Context], list[Contex
                 "line": exp.span.line,
                 "source": exp.source.text,
                 "destination": exp.destination.text,
-                "traffic": _traffic(exp.protocol, exp.port),
+                "traffic": _traffic(exp.protocol, exp.ports or exp.port, exp.icmp),
                 "verdict": exp.verdict.value,
                 "via": exp.via or "",
                 "because": exp.because or "",

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from netdraft.model.values import (
+    ALL_PORTS,
+    LINUX_EPHEMERAL,
+    WINDOWS_EPHEMERAL,
+    PortRange,
+    traffic_text,
+)
 from netdraft.sim.cost import Charge, CostReport, cents
 from netdraft.sim.expectations import CostOutcome, Mismatch, PathOutcome
+from netdraft.sim.ports import PortSet
+from netdraft.sim.trace import Trace
 
 
 def path_problem(outcome: PathOutcome) -> str:
     """What a failed path expectation got instead (empty when it holds)."""
     t, exp = outcome.trace, outcome.expectation
+    if exp.ports is not None:
+        return _port_set_problem(outcome)
     if outcome.mismatch is Mismatch.VERDICT:
         why = f" ({t.code}: {t.reason})" if t.code else ""
         got = "allowed" if t.allowed else "denied"
@@ -18,6 +29,47 @@ def path_problem(outcome: PathOutcome) -> str:
     if outcome.mismatch is Mismatch.VIA:
         return f"the path does not cross '{exp.via}'"
     return ""
+
+
+def _port_set_problem(outcome: PathOutcome) -> str:
+    """A claim about every port of a set, and the first port that breaks it."""
+    t, exp = outcome.trace, outcome.expectation
+    claimed = (
+        f"every {exp.protocol.value} port"
+        if exp.ports == ALL_PORTS
+        else f"every port of {traffic_text(exp.protocol, exp.ports)}"
+    )
+    port = traffic_text(t.query.protocol, t.query.port)
+    if outcome.mismatch is Mismatch.VERDICT and t.allowed:
+        return f"{port} is allowed, expected {claimed} denied"
+    if outcome.mismatch is Mismatch.VERDICT:
+        return f"{port} is denied ({t.code}: {t.reason}), expected {claimed} allowed"
+    if outcome.mismatch is Mismatch.BECAUSE:
+        return f"{port} is denied because {t.code}, expected because {exp.because} ({t.reason})"
+    if outcome.mismatch is Mismatch.VIA:
+        return f"the path does not cross '{exp.via}'"
+    return ""
+
+
+def partial_ephemeral(trace: Trace) -> str:
+    """Why a connection from a client of unknown system may fail: replies reach it on only
+    some of 1024-65535 (``warning[partial-ephemeral]``)."""
+    working = PortSet(trace.source_ports)
+    ranges = ", ".join(map(str, working.ranges))
+    systems = (("Linux", LINUX_EPHEMERAL), ("Windows", WINDOWS_EPHEMERAL))
+
+    def served(r: PortRange) -> str:
+        hit = working.intersect(r)
+        return "all" if hit.ranges == (r,) else "some" if not hit.empty else "none"
+
+    found = {name: (r, served(r)) for name, r in systems}
+    head = f"replies reach the client only on ports {ranges}"
+    if all(how == "none" for _, how in found.values()):
+        both = ", ".join(f"{name} {r}" for name, (r, _) in found.items())
+        return f"{head}; no Linux or Windows client picks those ({both})"
+    what = {"all": "all", "some": "only some", "none": "none"}
+    parts = [f"{name} clients ({r}) on {what[how]} of theirs" for name, (r, how) in found.items()]
+    return f"{head}; " + ", ".join(parts)
 
 
 def cost_problem(outcome: CostOutcome) -> str:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from netdraft.generator.costs import money
 from netdraft.model import network as m
 from netdraft.model.network import Query
-from netdraft.model.values import IPAddress
+from netdraft.model.values import IPAddress, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.trace import TARGET_KINDS, ComponentId, ComponentKind, Hop, Leg, Trace
 
@@ -291,8 +291,7 @@ def _money(amount: Decimal) -> str:
 
 
 def _query_text(query: Query) -> str:
-    proto = query.protocol.value
-    return f"{proto} {query.port}" if query.port is not None else proto
+    return traffic_text(query.protocol, query.ports or query.port, query.icmp)
 
 
 @dataclass

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
-from netdraft.model.values import NO_SPAN, IPAddress, IPNetwork, PortRange, Protocol, Span, Volume
+from netdraft.model.values import (
+    NO_SPAN,
+    IcmpType,
+    IPAddress,
+    IPNetwork,
+    PortRange,
+    Protocol,
+    Span,
+    Volume,
+)
 
 
 class RouteOrigin(enum.Enum):
@@ -141,6 +150,7 @@ class SgRule:
     ports: PortRange | None  # None: every port of the protocol
     peer: SgPeer
     span: Span
+    icmp: IcmpType | None = None  # icmp/icmpv6 only; None: every type
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +175,7 @@ class AclRule:
     ports: PortRange | None
     cidr: IPNetwork
     span: Span
+    icmp: IcmpType | None = None  # icmp/icmpv6 only; None: every type
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +224,7 @@ class Instance:
     source_dest_check: bool
     stopped: bool
     span: Span
+    ephemeral: PortRange | None = None  # the client ports it opens from, when declared
 
     @property
     def has_public_ip(self) -> bool:
@@ -386,6 +398,7 @@ class Site:
     customer_gateways: Mapping[str, CustomerGateway]
     hosts: Mapping[str, Host]
     span: Span
+    ephemeral: PortRange | None = None  # the client ports its hosts open from, when declared
 
     def holds(self, address: IPAddress) -> bool:
         return any(address.version == c.version and address in c for c in self.cidrs)
@@ -444,6 +457,10 @@ class Query:
     destination: Place
     protocol: Protocol
     port: int | None
+    icmp: IcmpType | None = None  # icmp/icmpv6: the type sent; None: an echo request
+    #: A set of destination ports (``tcp 1-1024``, ``tcp any``): allowed when every port of
+    #: it is; ``port`` is then its lowest port.
+    ports: PortRange | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,6 +473,7 @@ class Flow:
     volume: Volume
     return_volume: Volume | None
     span: Span
+    icmp: IcmpType | None = None
 
 
 class Verdict(enum.Enum):
@@ -473,6 +491,8 @@ class PathExpectation:
     via: str | None
     because: str | None
     span: Span
+    icmp: IcmpType | None = None
+    ports: PortRange | None = None  # a set of destination ports (``tcp 1-1024``, ``tcp any``)
 
 
 class CostOperator(enum.Enum):

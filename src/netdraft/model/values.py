@@ -77,6 +77,59 @@ class PortRange:
 ALL_PORTS = PortRange(0, 65535)
 EPHEMERAL = PortRange(EPHEMERAL_LOW, EPHEMERAL_HIGH)
 
+#: The client port ranges of the common systems ("Ephemeral ports", Amazon VPC user guide;
+#: Linux's own default is 32768-60999, ``net.ipv4.ip_local_port_range``).
+LINUX_EPHEMERAL = PortRange(32768, 60999)
+WINDOWS_EPHEMERAL = PortRange(49152, 65535)
+
+#: ICMP types and codes are one byte each (RFC 792, RFC 4443).
+ICMP_MAX = 255
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class IcmpType:
+    """An ICMP or ICMPv6 type, and optionally one code of it.
+
+    In a rule, ``code`` ``None`` matches every code of the type (a rule with no
+    :class:`IcmpType` at all matches every type, AWS's ``-1``); in a query, the packet
+    sent carries code ``code or 0``.
+    """
+
+    type: int
+    code: int | None = None
+
+    def __str__(self) -> str:
+        return f"type {self.type}" + (f" code {self.code}" if self.code is not None else "")
+
+    def matches(self, packet: IcmpType) -> bool:
+        """Whether a rule for this type (and code) matches the packet ``packet``."""
+        return self.type == packet.type and (self.code is None or self.code == (packet.code or 0))
+
+
+#: The ICMP messages a request opens and the reply it is answered with: what a
+#: security group tracks as one connection, and what a network ACL must let back.
+ICMP_REPLIES: dict[Protocol, dict[int, int]] = {
+    # echo 8 → echo reply 0, timestamp 13 → 14, information 15 → 16, address mask 17 → 18
+    Protocol.ICMP: {8: 0, 13: 14, 15: 16, 17: 18},
+    # echo request 128 → echo reply 129
+    Protocol.ICMPV6: {128: 129},
+}
+
+#: What a query for ``icmp`` or ``icmpv6`` without a type sends: an echo request (ping).
+ICMP_ECHO: dict[Protocol, IcmpType] = {
+    Protocol.ICMP: IcmpType(8, 0),
+    Protocol.ICMPV6: IcmpType(128, 0),
+}
+
+
+def traffic_text(protocol: Protocol, port: object = None, icmp: IcmpType | None = None) -> str:
+    """What a rule or a query names, as the language writes it: ``tcp 443``, ``icmp type 8``,
+    ``tcp 1-1024``, ``tcp any`` (every port)."""
+    rest = icmp if icmp is not None else port
+    if rest == ALL_PORTS:
+        rest = "any"
+    return protocol.value + (f" {rest}" if rest is not None and str(rest) != "" else "")
+
 
 @dataclass(frozen=True, slots=True)
 class Volume:

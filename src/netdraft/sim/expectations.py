@@ -10,6 +10,7 @@ business.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,12 +110,34 @@ def check_cost(report: CostReport, exp: m.CostExpectation) -> tuple[Mismatch | N
     return (None if holds else Mismatch.AMOUNT), actual
 
 
+def port_set_trace(trace: Tracer, exp: m.PathExpectation) -> Trace:
+    """The trace that decides an expectation about a set of ports.
+
+    ``allow`` holds when every port is allowed: the trace of a set is the lowest denied
+    port's. ``deny`` holds when none is: the lowest allowed port's trace contradicts it, and
+    else the lowest port denied with another code than ``because`` names.
+    """
+    query = path_query(exp)
+    whole = trace(query)
+    if exp.verdict is m.Verdict.ALLOW:
+        return whole
+    against = next((r for r in whole.port_runs if r.verdict is m.Verdict.ALLOW), None)
+    if against is None and exp.because is not None:
+        against = next(
+            (r for r in whole.port_runs if r.code is None or r.code.value != exp.because), None
+        )
+    if against is None:
+        return whole
+    single = trace(dataclasses.replace(query, port=against.ports.low, ports=None))
+    return dataclasses.replace(single, port_runs=whole.port_runs)
+
+
 def path_query(exp: m.PathExpectation) -> Query:
-    return Query(exp.source, exp.destination, exp.protocol, exp.port)
+    return Query(exp.source, exp.destination, exp.protocol, exp.port, exp.icmp, exp.ports)
 
 
 def flow_query(flow: m.Flow) -> Query:
-    return Query(flow.source, flow.destination, flow.protocol, flow.port)
+    return Query(flow.source, flow.destination, flow.protocol, flow.port, flow.icmp)
 
 
 def evaluate(network: m.Network, trace: Tracer, report: CostReport) -> Outcomes:
@@ -132,7 +155,7 @@ def evaluate(network: m.Network, trace: Tracer, report: CostReport) -> Outcomes:
     costs: list[CostOutcome] = []
     for exp in network.expectations:
         if isinstance(exp, m.PathExpectation):
-            t = trace(path_query(exp))
+            t = port_set_trace(trace, exp) if exp.ports is not None else trace(path_query(exp))
             paths.append(PathOutcome(exp, t, check_path(t, exp)))
         else:
             mismatch, actual = check_cost(report, exp)

@@ -1,10 +1,12 @@
-"""Sets of ports as sorted, disjoint ranges: what source ports still work after each ACL."""
+"""Sets of ports as sorted, disjoint ranges: what source ports still work after each ACL;
+and a set of destination ports cut into the pieces that every rule treats alike."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netdraft.model.values import EPHEMERAL, PortRange
+from netdraft.model import network as m
+from netdraft.model.values import EPHEMERAL, PortRange, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +51,48 @@ class PortSet:
 
 
 EPHEMERAL_PORTS = PortSet((EPHEMERAL,))
+
+
+def declared_client_ports(network: m.Network, place: m.Place) -> PortRange | None:
+    """The ``ephemeral`` ports a client declares: an instance's, or its site's for a site
+    host or address (``None``: not declared, any of 1024-65535 may do)."""
+    if place.kind is m.PlaceKind.INSTANCE:
+        vpc = network.vpcs.get(place.vpc)
+        inst = vpc.instances.get(place.name) if vpc is not None else None
+        return inst.ephemeral if inst is not None else None
+    if place.kind is m.PlaceKind.HOST and place.site in network.sites:
+        return network.sites[place.site].ephemeral
+    return None
+
+
+def partial_client_ports(network: m.Network, query: m.Query, working: PortSet) -> bool:
+    """Whether an allowed connection from a client that declares no ``ephemeral`` range works
+    from only part of 1024-65535 (``warning[partial-ephemeral]``)."""
+    if not query.protocol.has_ports or declared_client_ports(network, query.source):
+        return False
+    return not working.empty and working != EPHEMERAL_PORTS
+
+
+def rule_cuts(network: m.Network, protocol: Protocol) -> set[int]:
+    """Where a port range that a rule for ``protocol`` names starts or ends (+1): the only
+    ports at which a security group's or a network ACL's decision on the destination port
+    can change."""
+    cuts: set[int] = set()
+    for vpc in network.vpcs.values():
+        rules: list[m.SgRule | m.AclRule] = []
+        for group in vpc.security_groups.values():
+            rules += (*group.ingress, *group.egress)
+        for acl in vpc.network_acls.values():
+            rules += (*acl.inbound, *acl.outbound)
+        for rule in rules:
+            if rule.ports is not None and rule.protocol.covers(protocol):
+                cuts.update((rule.ports.low, rule.ports.high + 1))
+    return cuts
+
+
+def pieces(cuts: set[int], ports: PortRange) -> tuple[PortRange, ...]:
+    """``ports`` split at ``cuts``: every port of a piece meets the same rules, so one
+    representative (its lowest port) answers for all of it."""
+    starts = sorted({ports.low, *(c for c in cuts if ports.low < c <= ports.high)})
+    ends = [s - 1 for s in starts[1:]] + [ports.high]
+    return tuple(PortRange(a, b) for a, b in zip(starts, ends, strict=True))

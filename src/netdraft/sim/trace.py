@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
 from netdraft.model.network import Query, Verdict
-from netdraft.model.values import PortRange, Protocol, Span
+from netdraft.model.values import IcmpType, PortRange, Protocol, Span
 from netdraft.sim.ports import PortSet
 
 
@@ -115,6 +115,7 @@ class AclStep:
     allowed: bool
     reply: bool = False  # evaluated on the reply, whose destination ports are the source ports
     ports: PortSet | None = None  # on the reply: the source ports still working after it
+    icmp: IcmpType | None = None  # the ICMP message decided on, when the query names a type
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,7 @@ class SgStep:
     protocol: Protocol | None = None  # what no rule allows, when none does
     port: int | None = None
     peer: str = ""
+    icmp: IcmpType | None = None  # the ICMP type no rule allows, when the query names one
 
 
 class Rewrite(enum.Enum):
@@ -304,6 +306,15 @@ class Hop:
 
 
 @dataclass(frozen=True, slots=True)
+class PortRun:
+    """A run of destination ports of a port set that share a verdict and a drop code."""
+
+    ports: PortRange
+    verdict: Verdict
+    code: DropCode | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Trace:
     """The answer to "can ``source`` open a connection to ``destination``?".
 
@@ -322,6 +333,9 @@ class Trace:
     source_ports: tuple[PortRange, ...] = ()  # the source ports that work (tcp/udp)
     source_address: str = ""  # the addresses the attempt used, as text ("public IP of web")
     destination_address: str = ""
+    #: For a set of destination ports: each run of ports and its verdict, in port order
+    #: (this trace is then the one of the lowest denied port, or of the lowest port).
+    port_runs: tuple[PortRun, ...] = ()
 
     @property
     def allowed(self) -> bool:

@@ -209,6 +209,10 @@ def allocate(
         sdc = True
         if "source-dest-check" in opts:
             sdc = literals.tok(opts["source-dest-check"].values[0]).text == "on"
+        ephemeral = None
+        if "ephemeral" in opts:
+            ephemeral = literals.port_range(c, literals.tok(opts["ephemeral"].values[0]))
+        name = decl.name.text
         instances[name] = m.Instance(
             name,
             subnet.name,
@@ -220,6 +224,7 @@ def allocate(
             sdc,
             "stopped" in opts,
             decl.span,
+            ephemeral,
         )
     nats: dict[str, m.NatGateway] = {}
     for ndecl, subnet_name, nopts in nat_pending:

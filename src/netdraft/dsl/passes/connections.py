@@ -12,7 +12,7 @@ from netdraft.dsl.passes import literals, prefix_lists
 from netdraft.dsl.passes.context import Held, Holder
 from netdraft.dsl.passes.resolve import Kind, resolve
 from netdraft.model import network as m
-from netdraft.model.values import IPNetwork
+from netdraft.model.values import IPNetwork, PortRange
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -22,7 +22,18 @@ def build_site(c: Context, decl: st.SiteDecl) -> m.Site:
     cidrs = tuple(n for t in decl.cidrs if (n := literals.net4(c, t)) is not None)
     cgws: dict[str, m.CustomerGateway] = {}
     hosts: dict[str, m.Host] = {}
+    ephemeral: PortRange | None = None
     for item in decl.items:
+        if isinstance(item, st.SiteEphemeral):
+            if ephemeral is not None:
+                c.err(
+                    codes.BAD_OPTION,
+                    f"site '{decl.name.text}' declares 'ephemeral' twice",
+                    item.span,
+                )
+            else:
+                ephemeral = literals.port_range(c, item.ports)
+            continue
         ip = literals.addr4(c, item.ip)
         if ip is None:
             continue
@@ -39,7 +50,7 @@ def build_site(c: Context, decl: st.SiteDecl) -> m.Site:
             hosts[item.name.text] = m.Host(item.name.text, ip, item.span)
             who = f"host '{item.name.text}' of site '{decl.name.text}'"
             c.held.append(Held(ip, f"site:{decl.name.text}", Holder(who, item.ip.span)))
-    return m.Site(decl.name.text, cidrs, cgws, hosts, decl.span)
+    return m.Site(decl.name.text, cidrs, cgws, hosts, decl.span, ephemeral)
 
 
 def build_vpn(c: Context, decl: st.VpnDecl) -> m.Vpn | None:

@@ -33,11 +33,12 @@ def place(c: Context, written: st.Place, places: PlaceResolver) -> m.Place | Non
 def build_flow(c: Context, decl: st.FlowDecl, places: PlaceResolver) -> m.Flow | None:
     src, dst = place(c, decl.source, places), place(c, decl.destination, places)
     proto, port = literals.single_port(c, decl.protocol)
+    icmp = literals.icmp(c, decl.protocol)
     volume = literals.volume(c, decl.volume)
     ret = literals.volume(c, decl.return_volume) if decl.return_volume else None
     if src is None or dst is None or volume is None:
         return None
-    return m.Flow(decl.name.text, src, dst, proto, port, volume, ret, decl.span)
+    return m.Flow(decl.name.text, src, dst, proto, port, volume, ret, decl.span, icmp)
 
 
 def build_expectation(
@@ -59,7 +60,8 @@ def build_expectation(
             decl.span,
         )
     src, dst = place(c, decl.source, places), place(c, decl.destination, places)
-    proto, port = literals.single_port(c, decl.protocol)
+    proto, port, ports = literals.port_set(c, decl.protocol)
+    icmp = literals.icmp(c, decl.protocol)
     because = None
     if decl.because is not None:
         if decl.because.text not in drop_codes():
@@ -93,4 +95,4 @@ def build_expectation(
         )
     if src is None or dst is None:
         return None
-    return m.PathExpectation(src, dst, proto, port, verdict, via, because, decl.span)
+    return m.PathExpectation(src, dst, proto, port, verdict, via, because, decl.span, icmp, ports)

@@ -1,7 +1,7 @@
 """Reading literals: CIDRs, addresses, protocols and ports, volumes and numbers.
 
 Each reader returns the value, or ``None`` after reporting why the text is not one
-(``bad-cidr``, ``bad-address``, ``bad-port``, ``bad-volume``), quoting the input and
+(``bad-cidr``, ``bad-address``, ``bad-port``, ``bad-icmp``, ``bad-volume``), quoting the input and
 the rule it breaks as :mod:`ipaddress` does.
 """
 
@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 from netdraft import codes
 from netdraft.diagnostics import clip
 from netdraft.dsl import syntax as st
-from netdraft.model.values import IPAddress, IPNetwork, PortRange, Protocol, Volume, parse_volume
+from netdraft.model.values import (
+    ALL_PORTS,
+    ICMP_MAX,
+    IcmpType,
+    IPAddress,
+    IPNetwork,
+    PortRange,
+    Protocol,
+    Volume,
+    parse_volume,
+)
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -131,16 +141,58 @@ def protocol(c: Context, spec: st.ProtoSpec) -> tuple[Protocol, PortRange | None
             "write ports only with tcp or udp",
         )
         return proto, None
-    low_text, _, high_text = spec.port.text.partition("-")
+    if spec.port.text == "any":
+        return proto, ALL_PORTS
+    found = port_range(c, spec.port)
+    return proto, found
+
+
+def port_range(c: Context, tok: st.Tok) -> PortRange | None:
+    """A port ``443`` or a range ``1024-65535`` in 0-65535."""
+    low_text, _, high_text = tok.text.partition("-")
     low, high = number_value(low_text), number_value(high_text or low_text)
     if low is None or high is None or not (0 <= low <= high <= 65535):
         c.err(
             codes.BAD_PORT,
-            f"'{clip(spec.port.text, 24)}' is not a port or range in 0-65535",
-            spec.port.span,
+            f"'{clip(tok.text, 24)}' is not a port or range in 0-65535",
+            tok.span,
         )
-        return proto, None
-    return proto, PortRange(low, high)
+        return None
+    return PortRange(low, high)
+
+
+ICMP_PROTOCOLS = (Protocol.ICMP, Protocol.ICMPV6)
+
+
+def icmp(c: Context, spec: st.ProtoSpec) -> IcmpType | None:
+    """The ``type N [code M]`` of an icmp or icmpv6 rule or query (``None``: every type)."""
+    if spec.icmp_type is None:
+        return None
+    proto = Protocol(spec.protocol.text)
+    if proto not in ICMP_PROTOCOLS:
+        c.err(
+            codes.BAD_ICMP,
+            f"{proto.value} has no ICMP type",
+            spec.icmp_type.span,
+            "write 'type' only with icmp or icmpv6",
+        )
+        return None
+    values: list[int | None] = []
+    for word, tok in (("type", spec.icmp_type), ("code", spec.icmp_code)):
+        if tok is None:
+            values.append(None)
+            continue
+        value = number_value(tok.text)
+        if value is None or value > ICMP_MAX:
+            c.err(
+                codes.BAD_ICMP,
+                f"'{clip(tok.text, 24)}' is not an ICMP {word} in 0-{ICMP_MAX}",
+                tok.span,
+            )
+            return None
+        values.append(value)
+    assert values[0] is not None
+    return IcmpType(values[0], values[1])
 
 
 def single_port(c: Context, spec: st.ProtoSpec) -> tuple[Protocol, int | None]:
@@ -160,6 +212,27 @@ def single_port(c: Context, spec: st.ProtoSpec) -> tuple[Protocol, int | None]:
             spec.port.span if spec.port else spec.span,
         )
     return proto, ports.low if ports else None
+
+
+def port_set(c: Context, spec: st.ProtoSpec) -> tuple[Protocol, int | None, PortRange | None]:
+    """An expectation's protocol, its destination port, and the set of ports it claims for.
+
+    One port gives ``(proto, port, None)``; a range or ``any`` gives the set, with its lowest
+    port as the port.
+    """
+    proto, ports = protocol(c, spec)
+    if proto.has_ports and spec.port is None:
+        c.err(
+            codes.BAD_PORT,
+            f"a {proto.value} connection needs a destination port",
+            spec.span,
+            f"e.g. '{proto.value} 443', '{proto.value} 1-1024' or '{proto.value} any'",
+        )
+    if ports is None:
+        return proto, None, None
+    if ports.low == ports.high and spec.port is not None and spec.port.text != "any":
+        return proto, ports.low, None
+    return proto, ports.low, ports
 
 
 def volume(c: Context, tok: st.Tok) -> Volume | None:

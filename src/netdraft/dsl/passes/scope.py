@@ -158,7 +158,9 @@ def _collect_site(c: Context, site: st.SiteDecl) -> None:
                 )
             else:
                 table.customer_gateways[item.name.text] = site.name.text
-        elif declare(c, hosts, item.name, item, "host", f" in site '{site.name.text}'"):
+        elif isinstance(item, st.HostDecl) and declare(
+            c, hosts, item.name, item, "host", f" in site '{site.name.text}'"
+        ):
             table.hosts.setdefault(item.name.text, []).append(site.name.text)
 
 

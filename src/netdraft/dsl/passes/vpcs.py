@@ -270,6 +270,7 @@ def _network_acls(
             if prefix_lists.is_name(item.cidr):
                 _acl_names_a_list(c, s, item)
                 continue
+            icmp = literals.icmp(c, item.protocol)
             cidr = literals.net(c, item.cidr)
             if cidr is None:
                 continue
@@ -282,7 +283,8 @@ def _network_acls(
                     item.span,
                 )
                 continue
-            rule = m.AclRule(number, m.Action(item.action.text), proto, ports, cidr, item.span)
+            action = m.Action(item.action.text)
+            rule = m.AclRule(number, action, proto, ports, cidr, item.span, icmp)
             rules[item.direction].append(rule)
         acls[name] = m.NetworkAcl(
             name,
@@ -308,13 +310,14 @@ def _security_groups(c: Context, s: VpcScope) -> tuple[dict[str, m.SecurityGroup
         egress: list[m.SgRule] = []
         for rule in decl.rules:
             proto, ports = literals.protocol(c, rule.protocol)
+            icmp = literals.icmp(c, rule.protocol)
             peer = sg_peer(c, s, rule.peer)
             if peer is None:
                 continue
             if rule.direction == "ingress":
-                ingress.append(m.SgRule(m.Direction.INGRESS, proto, ports, peer, rule.span))
+                ingress.append(m.SgRule(m.Direction.INGRESS, proto, ports, peer, rule.span, icmp))
             else:
-                egress.append(m.SgRule(m.Direction.EGRESS, proto, ports, peer, rule.span))
+                egress.append(m.SgRule(m.Direction.EGRESS, proto, ports, peer, rule.span, icmp))
         if not any(r.direction == "egress" for r in decl.rules):
             egress = list(defaults.allow_all_out(decl.span))
         groups[name] = m.SecurityGroup(name, tuple(ingress), tuple(egress), False, decl.span)

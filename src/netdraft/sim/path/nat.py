@@ -12,7 +12,6 @@ from netdraft.model.codes import DropCode
 from netdraft.sim.index import Eni
 from netdraft.sim.path import vpc as vpcs
 from netdraft.sim.path.walk import Addr, Context, End, Packet, Translation, Via, Walk
-from netdraft.sim.ports import EPHEMERAL_PORTS
 from netdraft.sim.trace import ComponentKind, Dropped, Obstacle, Rewrite, TranslationStep
 
 
@@ -26,7 +25,8 @@ def untranslate(
         TranslationStep(made.kind, made.device, Rewrite.REPLY, str(made.inside), str(made.outside))
     )
     w.nats = [n for n in w.nats if n is not made]
-    w.ports = EPHEMERAL_PORTS  # the NAT chose its own source port towards the far side
+    # The NAT chose its own source port towards the far side; past it, the client's ports.
+    w.ports = w.client_ports
     out = Packet(pkt.src, made.inside, None)
     return vpcs.leave_subnet(sim, w, vpc, subnet, out, dst, Via.NONE)
 

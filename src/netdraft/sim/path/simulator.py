@@ -2,12 +2,28 @@
 
 A route's target kind picks the mechanism that carries the packet on, from one table
 (:data:`ROUTE_TARGETS`); each mechanism is a module of this package.
+
+The reply of an ICMP request is the message it asks for (echo 8 → echo reply 0, ICMPv6
+128 → 129, :data:`~netdraft.model.values.ICMP_REPLIES`); an ICMP message that asks for
+no reply (destination unreachable, time exceeded, …) is delivered when the request is.
+A client that declares its ``ephemeral`` ports needs every one of them to work: the
+attempt is denied at the lowest port whose reply is dropped.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from netdraft.model import network as m
 from netdraft.model.network import Query
+from netdraft.model.values import (
+    EPHEMERAL,
+    ICMP_ECHO,
+    ICMP_REPLIES,
+    IcmpType,
+    PortRange,
+    Protocol,
+)
 from netdraft.sim.index import Index
 from netdraft.sim.path import edge, ends, nat, transit, vpc, vpn
 from netdraft.sim.path.walk import (
@@ -21,12 +37,14 @@ from netdraft.sim.path.walk import (
     Via,
     Walk,
 )
+from netdraft.sim.ports import EPHEMERAL_PORTS, PortSet, declared_client_ports, pieces, rule_cuts
 from netdraft.sim.trace import (
     PLACE_KINDS,
     ComponentKind,
     Dropped,
     Leg,
     Obstacle,
+    PortRun,
     Sent,
     SgStep,
     Step,
@@ -65,9 +83,16 @@ class Simulator(Context):
         super().__init__(
             network, Index.build(network), ROUTE_TARGETS, TGW_ATTACHMENTS, nat.untranslate
         )
+        self._cuts: dict[Protocol, set[int]] = {}
 
     def trace(self, query: Query) -> Trace:
-        """Trace a connection; when an endpoint stands for many addresses, the first that works."""
+        """Trace a connection; when an endpoint stands for many addresses, the first that works.
+
+        A query for a set of ports is allowed when every port of it is; its trace is the
+        lowest denied port's (or the lowest port's), with the verdict of every run of ports.
+        """
+        if query.ports is not None:
+            return self._trace_set(query)
         first: Trace | None = None
         unreached: Trace | None = None  # an endpoint of another VPC the source cannot route to
         for src, dst in ends.attempts(self, query):
@@ -82,13 +107,66 @@ class Simulator(Context):
         assert found is not None
         return found
 
+    def sweep(self, query: Query) -> tuple[tuple[PortRange, Trace], ...]:
+        """Each piece of a query's set of ports that the rules treat alike, and its trace
+        (of its lowest port): a handful of traces, never one per port."""
+        assert query.ports is not None
+        cuts = self._cuts.get(query.protocol)
+        if cuts is None:
+            cuts = self._cuts[query.protocol] = rule_cuts(self.net, query.protocol)
+        return tuple(
+            (piece, self.trace(dataclasses.replace(query, port=piece.low, ports=None)))
+            for piece in pieces(cuts, query.ports)
+        )
+
+    def _trace_set(self, query: Query) -> Trace:
+        swept = self.sweep(query)
+        runs: list[PortRun] = []
+        for piece, t in swept:
+            last = runs[-1] if runs else None
+            if last is not None and (last.verdict, last.code) == (t.verdict, t.code):
+                runs[-1] = PortRun(PortRange(last.ports.low, piece.high), t.verdict, t.code)
+            else:
+                runs.append(PortRun(piece, t.verdict, t.code))
+        deciding = next((t for _, t in swept if not t.allowed), swept[0][1])
+        return dataclasses.replace(deciding, port_runs=tuple(runs))
+
     def trace_flow(self, flow: m.Flow) -> Trace:
         """The trace of a flow's connection."""
-        return self.trace(Query(flow.source, flow.destination, flow.protocol, flow.port))
+        return self.trace(Query(flow.source, flow.destination, flow.protocol, flow.port, flow.icmp))
 
     def _attempt(self, q: Query, src: End | Drop, dst: End | Drop) -> Trace:
+        declared = declared_client_ports(self.net, q.source) if q.protocol.has_ports else None
+        client = PortSet.of(declared or EPHEMERAL)
+        result = self._walk(q, src, dst, client)
+        if declared is None or not result.allowed:
+            return result
+        missing = client
+        for r in result.source_ports:
+            missing = missing.subtract(r)
+        if missing.empty:
+            return result
+        # A client may pick any of its ports: the first one whose reply is dropped denies it.
+        first = missing.ranges[0].low
+        failed = self._walk(q, src, dst, PortSet.of(PortRange(first, first)))
+        if failed.allowed:  # the port works alone: nothing narrows it (cannot happen)
+            return result
+        why = f"{failed.reason}; the client opens connections from any port of {declared}"
+        return dataclasses.replace(failed, reason=why)
+
+    def _walk(self, q: Query, src: End | Drop, dst: End | Drop, client: PortSet) -> Trace:
         fwd = Walk(Leg.FORWARD, q.protocol, q.port)
         rev = Walk(Leg.RETURN, q.protocol, q.port)
+        fwd.ports = fwd.client_ports = rev.client_ports = client
+        reply_type: int | None = None
+        if q.protocol in ICMP_ECHO:
+            sent = q.icmp or ICMP_ECHO[q.protocol]
+            fwd.icmp = IcmpType(sent.type, sent.code or 0)
+            reply_type = ICMP_REPLIES[q.protocol].get(sent.type)
+            rev.icmp = IcmpType(reply_type, 0) if reply_type is not None else None
+            if q.icmp is not None:  # sentences name the type only when the query does
+                fwd.icmp_shown = q.icmp
+                rev.icmp_shown = IcmpType(reply_type) if reply_type is not None else None
         src_address = src.address if isinstance(src, End) else None
         dst_address = dst.address if isinstance(dst, End) else None
 
@@ -134,10 +212,15 @@ class Simulator(Context):
             seen_dst = self._send(fwd, src, dst, Packet(src.address, dst.address, service))
         except Drop as drop:
             return done(m.Verdict.DENY, drop, Leg.FORWARD)
+        if q.protocol in ICMP_ECHO and reply_type is None:
+            return done(m.Verdict.ALLOW)  # an ICMP message that asks for no reply
         rev.nats = fwd.nats
         rev.crossed_endpoint = fwd.crossed_endpoint
         rev.via_eigw = fwd.via_eigw
-        rev.ports = fwd.ports
+        # Beyond a NAT the reply goes to the port the NAT chose (NAT gateways use 1024-65535),
+        # and back to the client's own port once it is translated back.
+        nat_ports = any(n.kind in (C.NAT_GATEWAY, C.NAT_INSTANCE) for n in fwd.nats)
+        rev.ports = EPHEMERAL_PORTS if nat_ports else fwd.ports
         try:
             self._send(rev, dst, src, Packet(seen_dst.dst, seen_dst.src, None))
         except Drop as drop:

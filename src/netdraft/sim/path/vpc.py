@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
-from netdraft.model.values import PortRange, Protocol
+from netdraft.model.values import IcmpType, PortRange, Protocol
 from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk, within
 from netdraft.sim.ports import PortSet
 from netdraft.sim.trace import (
@@ -181,22 +181,25 @@ def acl(w: Walk, vpc: m.Vpc, subnet: m.Subnet, outbound: bool, pkt: Packet) -> N
         ports = PortSet.of(PortRange(w.port, w.port)) if w.port is not None else None
     else:
         ports = w.ports if proto.has_ports else None
-    allowed, decided = acl_decide(rules, proto, peer, ports)
+    allowed, decided = acl_decide(rules, proto, peer, ports, w.icmp)
     reply = not w.forward
     if not allowed:
         rule = decided[0] if decided else None
         span = rule.span if rule else nacl.span
-        step = AclStep(nacl.name, outbound, rule, False, reply)
+        step = AclStep(nacl.name, outbound, rule, False, reply, icmp=w.icmp_shown)
         to = "to" if outbound else "from"
         if w.forward:
             code = DropCode.ACL_OUTBOUND_DENY if outbound else DropCode.ACL_INBOUND_DENY
             w.fail(
                 step,
                 code,
-                f"network ACL '{nacl.name}' of subnet '{subnet.name}' denies {word} {proto.value}{port_text(w.port)} {to} {peer}",
+                f"network ACL '{nacl.name}' of subnet '{subnet.name}' denies {word} {w.traffic} {to} {peer}",
                 span,
             )
-        ports_text = f" to ports {w.ports}" if proto.has_ports else ""
+        one = len(w.ports.ranges) == 1 and w.ports.ranges[0].low == w.ports.ranges[0].high
+        ports_text = f" to port{'' if one else 's'} {w.ports}" if proto.has_ports else ""
+        if w.icmp_shown is not None:
+            ports_text = f" {proto.value} {w.icmp_shown}"
         w.fail(
             step,
             DropCode.ACL_RETURN_DENY,
@@ -207,23 +210,37 @@ def acl(w: Walk, vpc: m.Vpc, subnet: m.Subnet, outbound: bool, pkt: Packet) -> N
         w.ports = allowed
     rule = decided[-1] if decided else None
     w.step(
-        AclStep(nacl.name, outbound, rule, True, reply, w.ports if reply else None),
+        AclStep(nacl.name, outbound, rule, True, reply, w.ports if reply else None, w.icmp_shown),
         rule.span if rule else nacl.span,
     )
 
 
+def icmp_matches(rule: IcmpType | None, packet: IcmpType | None) -> bool:
+    """Whether a rule's ICMP type (``None``: every type) matches a packet's message."""
+    return rule is None or (packet is not None and rule.matches(packet))
+
+
 def acl_decide(
-    rules: tuple[m.AclRule, ...], proto: Protocol, peer: Addr, ports: PortSet | None
+    rules: tuple[m.AclRule, ...],
+    proto: Protocol,
+    peer: Addr,
+    ports: PortSet | None,
+    icmp: IcmpType | None = None,
 ) -> tuple[PortSet | bool, list[m.AclRule]]:
     """Evaluate ACL rules lowest number first; the first match decides.
 
     With ``ports`` (tcp/udp), returns the ports allowed and the rules that decided; else
-    whether the packet is allowed and the rule that decided.
+    whether the packet (of ICMP message ``icmp``, for icmp and icmpv6) is allowed and the
+    rule that decided.
     """
     decided: list[m.AclRule] = []
     if ports is None:
         for rule in rules:
-            if rule.protocol.covers(proto) and within(rule.cidr, peer):
+            if (
+                rule.protocol.covers(proto)
+                and icmp_matches(rule.icmp, icmp)
+                and within(rule.cidr, peer)
+            ):
                 return rule.action is m.Action.ALLOW, [rule]
         return False, []
     remaining = ports
@@ -368,11 +385,12 @@ def sg_match(
     port: int | None,
     peer: Addr,
     service: str | None = None,
+    icmp: IcmpType | None = None,
 ) -> m.SgRule | None:
     """The first rule that lets ``peer`` (an address of ``service``, if any) through on
-    ``proto`` and ``port``."""
+    ``proto`` and ``port`` (or ICMP ``icmp``)."""
     for rule in rules:
-        if not rule.protocol.covers(proto):
+        if not rule.protocol.covers(proto) or not icmp_matches(rule.icmp, icmp):
             continue
         if rule.ports is not None and (port is None or not rule.ports.contains(port)):
             continue
@@ -423,16 +441,23 @@ def sg_check(
     for g in groups:
         group = vpc.security_groups[g]
         rules = group.ingress if ingress else group.egress
-        rule = sg_match(sim, rules, w.protocol, w.port, peer, service)
+        rule = sg_match(sim, rules, w.protocol, w.port, peer, service, w.icmp)
         if rule is not None:
             w.step(SgStep((g,), direction, rule), rule.span)
             return
     names = ", ".join(groups)
-    wanted = f"{w.protocol.value}{port_text(w.port)} {'from' if ingress else 'to'} {peer}"
+    wanted = f"{w.traffic} {'from' if ingress else 'to'} {peer}"
     code = DropCode.SG_INGRESS_MISMATCH if ingress else DropCode.SG_EGRESS_MISMATCH
     span = vpc.security_groups[groups[0]].span if groups else None
     w.fail(
-        SgStep(groups, direction, protocol=w.protocol, port=w.port, peer=str(peer)),
+        SgStep(
+            groups,
+            direction,
+            protocol=w.protocol,
+            port=w.port,
+            peer=str(peer),
+            icmp=w.icmp_shown,
+        ),
         code,
         f"no {direction.value} rule of security group {names}{who} allows {wanted}",
         span,

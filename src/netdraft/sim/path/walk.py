@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
-from netdraft.model.values import IPNetwork, Protocol, Span
+from netdraft.model.values import IcmpType, IPNetwork, Protocol, Span, traffic_text
 from netdraft.sim.index import Eni, Index
 from netdraft.sim.ports import EPHEMERAL_PORTS, PortSet
 from netdraft.sim.trace import ComponentKind, Hop, Leg, RouteProblem, RouteStep, Step, StepDetail
@@ -122,13 +122,21 @@ class Walk:
     current: _Open | None = None
     steps: list[Step] = field(default_factory=list)
     ports: PortSet = EPHEMERAL_PORTS  # source ports of the request that still work
+    client_ports: PortSet = EPHEMERAL_PORTS  # the ports the client opens connections from
     nats: list[Translation] = field(default_factory=list)
     crossed_endpoint: str = ""  # the gateway endpoint the request used
     via_eigw: bool = False
+    icmp: IcmpType | None = None  # icmp/icmpv6: the message of this leg (request or reply)
+    icmp_shown: IcmpType | None = None  # how sentences name it: only when the query names one
 
     @property
     def forward(self) -> bool:
         return self.leg is Leg.FORWARD
+
+    @property
+    def traffic(self) -> str:
+        """The request as the language writes it: ``tcp 443``, ``icmp type 8``."""
+        return traffic_text(self.protocol, self.port, self.icmp_shown)
 
     @property
     def no_route(self) -> DropCode:
