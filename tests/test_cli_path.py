@@ -188,9 +188,10 @@ def test_output_does_not_depend_on_hash_seed() -> None:
         (["ssh"], "'ssh' is not a protocol: expected a protocol and a port, e.g. 'tcp 22', 'udp 53', 'icmp', 'all'"),
         (["22"], "'22' is not a protocol: expected a protocol and a port"),
         (["tcp", "ssh"], "'tcp ssh' is not a protocol and port: expected a protocol and a port"),
-        (["tcp", "22", "allow"], "too many words after SRC DST ('tcp 22 allow'): expected a protocol and a port"),
+        (["tcp", "22", "allow"], "'tcp 22 allow' is not a protocol and port: expected a protocol and a port"),
+        (["tcp", "22", "a", "b", "c", "d"], "too many words after SRC DST ('tcp 22 a b c d'): expected a protocol and a port"),
     ],
-    ids=["service-name", "port-alone", "port-name", "verdict"],
+    ids=["service-name", "port-alone", "port-name", "verdict", "too-many"],
 )  # fmt: skip
 def test_a_wrong_proto_port_says_what_it_must_look_like(
     words: list[str], message: str, capsys: pytest.CaptureFixture[str]

@@ -421,6 +421,8 @@ CASES: list[tuple[str, str, str]] = [
             }
             """
         ),
+    ),
+    (
         "icmp types and codes, port sets and client ports",
         in_vpc(
             """\

@@ -96,7 +96,7 @@ SURVEY = [
         "flow-without-volume",
         "flow f: internet -> s3 tcp 443\n",
         "flow f: internet -> s3 tcp 443 volume 1GB\n",
-        1, 31, "syntax", "expected 'volume'", "a flow ends with its monthly volume",
+        1, 31, "syntax", "'volume'", "a flow ends with its monthly volume",
     ),
     (
         "flow-volume-without-keyword",
