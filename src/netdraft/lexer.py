@@ -63,6 +63,7 @@ KEYWORDS = (
     "route",
     "flow",
     "from",
+    "down",
     "host",
     "ipv6",
     "main",

@@ -682,10 +682,12 @@ CASES: list[Case] = [
     ("addresses", "acl-host", "internet", "tcp", 53, ALLOW, None, "igw"),  # 1.1.1.0/24 works
     ("addresses", "acl-host", "8.8.8.8", "tcp", 53, DENY, "ACL_OUTBOUND_DENY", None),
     ("addresses", "resolver", "10.70.1.200", "tcp", 53, DENY, "SG_EGRESS_MISMATCH", None),
-    ("addresses", "plain", "10.70.1.200", "tcp", 443, ALLOW, None, None),
-    ("addresses", "10.70.1.200", "plain", "tcp", 443, ALLOW, None, None),
-    ("addresses", "plain", "10.70.9.9", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
-    ("addresses", "10.70.9.9", "plain", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    # nothing answers at an address no network interface holds, nor sends from it (§9)
+    ("addresses", "plain", "10.70.1.200", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("addresses", "10.70.1.200", "plain", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("addresses", "plain", "10.70.9.9", "tcp", 443, DENY, "NO_INTERFACE", None),  # no subnet
+    ("addresses", "10.70.9.9", "plain", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("addresses", "nothing", "plain", "tcp", 53, ALLOW, None, None),  # an address held
     ("addresses", "acl-host", "10.70.1.200", "tcp", 443, DENY, "ACL_OUTBOUND_DENY", None),
     ("addresses", "plain", "10.70.2.200", "tcp", 53, DENY, "ACL_INBOUND_DENY", None),
 ]
@@ -698,6 +700,8 @@ FORWARD_ONLY = {
     "ACL_OUTBOUND_DENY",
     "ACL_INBOUND_DENY",
     "INSTANCE_STOPPED",
+    "NO_INTERFACE",
+    "RESOLVER_OUTSIDE_VPC",
 }
 RETURN_ONLY = {"NO_RETURN_ROUTE", "ACL_RETURN_DENY", "EGRESS_ONLY"}
 

@@ -12,7 +12,7 @@ text is consulted only to find blank lines):
   own inside it, it stays open over several lines).
 - Statements keep their order. The options of a statement are printed in a canonical
   order (instance: ``ip``, ``ipv6``, ``public-ip``/``elastic-ip``, ``sg a, b``,
-  ``source-dest-check``, ``stopped``; subnet: ``ipv6``, ``public-ip-on-launch``);
+  ``source-dest-check``, ``stopped``, ``down``; ``down`` last on a NAT gateway and a VPN; subnet: ``ipv6``, ``public-ip-on-launch``);
   options of equal rank keep their order.
 - Blank lines: never more than one in a row, none at the start of the file, after a
   ``{`` or before a ``}``. One blank line wherever the source had one or more between two
@@ -55,9 +55,11 @@ INSTANCE_OPTION_ORDER: Mapping[str, int] = {
     "sg": 3,
     "source-dest-check": 4,
     "stopped": 5,
+    "down": 6,
 }
 SUBNET_OPTION_ORDER: Mapping[str, int] = {"ipv6": 0, "public-ip-on-launch": 1}
-NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "eip": 0}
+NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "eip": 0, "down": 9}
+VPN_OPTION_ORDER: Mapping[str, int] = {"down": 9}
 
 Block = (
     st.RegionDecl
@@ -238,7 +240,8 @@ def _head(node: Node, vpc: str | None = None) -> str:
         case st.HostDecl(name=name, ip=ip):
             return _words("host", name, ip)
         case st.VpnDecl(name=name, gateway=gw, customer_gateway=cgw, routing=routing):
-            return _words("vpn", name, gw, "<->", cgw, routing, *node.prefixes)
+            down = _options(node.options, VPN_OPTION_ORDER)
+            return _words("vpn", name, gw, "<->", cgw, routing, *node.prefixes, down)
         case st.FlowDecl(name=name, source=src, destination=dst, protocol=proto):
             ret = f"return {node.return_volume}" if node.return_volume is not None else None
             volume = f"volume {node.volume}"

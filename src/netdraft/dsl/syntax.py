@@ -287,6 +287,7 @@ class VpnDecl:
     routing: str  # static | bgp
     prefixes: tuple[Tok, ...]
     span: Span
+    options: tuple[Option, ...] = ()  # ``down``
 
 
 @dataclass(frozen=True, slots=True)

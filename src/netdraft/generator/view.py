@@ -477,6 +477,8 @@ class _Builder:
                     lines.append(f"Elastic IP {nat.eip}")
                 elif not nat.private:
                     lines.append("Elastic IP")
+                if nat.down:
+                    lines.append("down")
                 members.append(
                     (
                         (0, int(nat.ip), nat.name),
@@ -534,6 +536,8 @@ class _Builder:
             lines.append("NAT · src/dst check off")
         if inst.stopped:
             lines.append("stopped")
+        if inst.down:
+            lines.append("down")
         return Node(
             instance_id(vpc.name, inst.name),
             NodeKind.NAT_INSTANCE if nat else NodeKind.INSTANCE,
@@ -596,7 +600,8 @@ class _Builder:
             else "static " + ", ".join(str(p) for p in vpn.prefixes)
         )
         node_id = f"vpn_{vpn.name}"
-        self.add_node(Node(node_id, NodeKind.VPN, vpn.name, ("Site-to-Site VPN", carried)), None)
+        lines = ("Site-to-Site VPN", carried, *(("down",) if vpn.down else ()))
+        self.add_node(Node(node_id, NodeKind.VPN, vpn.name, lines), None)
         gateway = self.gateway_node(vpn.gateway, vpn.gateway_kind)
         if gateway is not None:
             self.link(gateway, node_id)

@@ -166,6 +166,7 @@ def allocate(
             sdc,
             "stopped" in opts,
             decl.span,
+            down="down" in opts,
         )
     nats: dict[str, m.NatGateway] = {}
     for name, ndecl in s.nats.items():
@@ -179,7 +180,9 @@ def allocate(
         ip = alloc.next(subnet_name)
         if ip is None:
             continue
-        nats[name] = m.NatGateway(name, subnet_name, "private" in nopts, ip, eip, ndecl.span)
+        nats[name] = m.NatGateway(
+            name, subnet_name, "private" in nopts, ip, eip, ndecl.span, down="down" in nopts
+        )
     endpoints: dict[str, m.VpcEndpoint] = {}
     for name, edecl in s.endpoints.items():
         endpoints[name] = _endpoint(c, vpc, edecl, subnets, groups, alloc)
