@@ -74,6 +74,10 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ('title "Corp network"  # shown on top', '"Corp network"', String),
         ('title "Corp network"  # shown on top', "# shown on top", Comment),
         ("instance natbox in a source-dest-check off", "off", Keyword.Constant),
+        ("vpn tun vgw <-> cgw static 192.168.0.0/16 down", "down", Keyword),
+        ("nat-gateway nat-a in public-a down", "down", Keyword),
+        ("expect a -> 10.0.1.99 tcp 81 deny because NO_INTERFACE", "NO_INTERFACE", Name.Exception),
+        ("expect a -> b tcp 80 deny because ROUTING_LOOP", "ROUTING_LOOP", Name.Exception),
     ],
 )
 def test_token_kinds(text: str, word: str, kind: _TokenType) -> None:
