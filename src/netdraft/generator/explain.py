@@ -257,7 +257,9 @@ def _dropped(d: Dropped) -> tuple[str, str, str]:
         "via": d.via,
         "word": word,
         "over": "VPN gateway" if d.by is C.VPN_GATEWAY else word,
-        "component": "internet" if d.by is C.INTERNET else f"{word} {d.name}",
+        "component": "internet"
+        if d.by is C.INTERNET
+        else (f"{word} {d.name}" if word else f"site {d.name}"),
     }
     return component.format(**fields), "dropped", text.format(**fields)
 

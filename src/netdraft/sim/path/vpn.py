@@ -136,6 +136,12 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
     w.step(Sent(site=site.name, to=str(address)))
     vpns = sim.ix.vpns_by_site.get(site.name, [])
     chosen = _site_vpn(sim, [v for v in vpns if not v.down], address)
+    if chosen is None and linklocal.is_link_local(address):
+        w.fail(
+            Dropped(w.no_route, Obstacle.LINK_LOCAL, None, site.name, str(address), site.name),
+            w.no_route,
+            f"{address} is a link-local address: only an instance reaches it, on its own host",
+        )
     if chosen is None:
         lost = _site_vpn(sim, vpns, address)
         if lost is not None:
