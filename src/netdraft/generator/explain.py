@@ -121,10 +121,6 @@ _ARRIVALS: dict[Arrival, tuple[str, str]] = {
         "subnet",
         "{address} is in the same subnet: no route table or ACL between them",
     ),
-    Arrival.UNHELD_ADDRESS: (
-        "address",
-        "{address}: nothing in the file holds it, so nothing filters it",
-    ),
     Arrival.NAT_GATEWAY: ("nat gateway", "{address}"),
     Arrival.INTERNET: ("internet", "to {address}"),
     Arrival.SERVICE: ("service", "{place} accepts the connection"),

@@ -179,7 +179,6 @@ class Arrival(enum.Enum):
     """Where and why a packet is delivered (each has its sentence in the renderer)."""
 
     SAME_SUBNET = "same-subnet"  # no route table or ACL between two interfaces of a subnet
-    UNHELD_ADDRESS = "unheld-address"  # nothing in the file holds it, so nothing filters it
     NAT_GATEWAY = "nat-gateway"  # the reply reaches the NAT gateway that is the source
     INTERNET = "internet"
     SERVICE = "service"
@@ -217,7 +216,7 @@ class Obstacle(enum.Enum):
 
     ENDPOINT = "endpoint"  # an endpoint of the query cannot take part (with ``text``)
     NOT_IN_SUBNET = "not-in-subnet"  # an address in a VPC but in none of its subnets
-    UNHELD_ADDRESS = "unheld-address"  # nothing in the subnet holds the address
+    UNHELD_ADDRESS = "unheld-address"  # a reply for an address nothing in the subnet holds
     ENDPOINT_FROM_OUTSIDE = "endpoint-from-outside"  # a gateway endpoint, traffic from outside
     ENDPOINT_NO_INTERFACE = "endpoint-no-interface"
     NAT_ACCEPTS_NOTHING = "nat-accepts-nothing"

@@ -2,9 +2,9 @@
 
 An instance reaches them on its own host (the Nitro system answers them): no route
 table, security group or network ACL is consulted on the way, in either direction (AWS,
-"Network ACL basics" and "Security group rules" in the VPC user guide: neither filters
-traffic to or from Amazon DNS, the instance metadata service or the Amazon Time Sync
-Service). The addresses are AWS's:
+"Network ACL basics" and "Control traffic to your AWS resources using security groups"
+in the VPC user guide: neither filters traffic to or from Amazon DNS, the instance
+metadata service or the Amazon Time Sync Service). The addresses are AWS's:
 
 * the Amazon DNS resolver at 169.254.169.253 and at the base of the VPC's primary IPv4
   CIDR plus two (AWS, "Amazon DNS server" and "Subnet CIDR blocks"), UDP and TCP 53;
