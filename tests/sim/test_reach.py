@@ -14,7 +14,7 @@ import pytest
 from test_paths import NETWORKS, network, run
 
 from netdraft import api
-from netdraft.generator.diagram import dot_source
+from netdraft.generator.diagram import MUTED, dot_source
 from netdraft.generator.explain import explain, trace_json
 from netdraft.generator.view import build_view
 from netdraft.sim.cost import hourly_charges
@@ -113,9 +113,19 @@ def test_the_diagram_draws_these_paths(net: str, src: str, dst: str, proto: str,
     assert dot.startswith("digraph") or "digraph" in dot
 
 
-def test_a_down_part_is_labelled_on_the_diagram() -> None:
+def test_a_down_part_is_labelled_and_greyed_on_the_diagram() -> None:
     dot = dot_source(build_view(network("down")))
-    assert dot.count(">down<") >= 3  # the NAT gateway, the instance and the VPNs
+    assert dot.count(">down<") == 5  # the NAT gateway, the instance and three VPNs
+    for name in ("nat", "c", "tun", "tv", "tv2"):
+        assert f'<FONT COLOR="{MUTED}"><B>{name}</B></FONT>' in dot, name
+    for name in ("nat2", "b", "tun2", "tv3"):
+        assert f"<TD><B>{name}</B></TD>" in dot, name
+
+
+def test_a_service_on_the_host_is_drawn_as_one() -> None:
+    t = run("local", "locked", "169.254.169.254", "tcp", 80)
+    dot = dot_source(build_view(network("local"), highlight=t))
+    assert "service_instance-metadata" in dot and "on the instance&#x27;s host" in dot
 
 
 def test_down_parts_still_bill_their_hours() -> None:

@@ -62,6 +62,9 @@ AMAZON_DNS = LocalService(
 METADATA = LocalService("instance-metadata", "the instance metadata service", ((Protocol.TCP, 80),))
 TIME_SYNC = LocalService("time-sync", "Amazon Time Sync", ((Protocol.UDP, 123),))
 
+#: The names of the services on the host, as hops and diagram nodes name them.
+ON_HOST = frozenset(s.name for s in (AMAZON_DNS, METADATA, TIME_SYNC))
+
 #: The link-local addresses AWS answers on every instance's host.
 LINK_LOCAL_SERVICES: dict[IPv4Address, LocalService] = {
     IPv4Address("169.254.169.253"): AMAZON_DNS,
