@@ -156,3 +156,18 @@ def test_expect_names_the_new_codes(tmp_path: Path) -> None:
     assert analysis.expectations_checked == 3
     docs = api.write_docs(analysis, tmp_path / "out")
     assert docs and all(p.exists() for p in docs)
+
+
+def test_down_compiles_into_the_model_and_withdraws_propagated_routes() -> None:
+    net = network("down")
+    v = net.vpcs["v"]
+    assert v.nat_gateways["nat"].down and not v.nat_gateways["nat2"].down
+    assert v.instances["c"].down and not v.instances["c"].stopped
+    assert net.vpns["tun"].down and not net.vpns["tun2"].down
+    propagated = [r for r in v.route_tables["p"].routes if r.origin.value == "propagated"]
+    assert propagated == []  # tun, the only VPN of vgw carrying a prefix there, is down
+    tgw = net.transit_gateways["tgw"].route_tables["main"]
+    by_attachment = {(str(r.destination), r.attachment, r.origin.value) for r in tgw.routes}
+    assert ("172.29.0.0/16", "tv3", "propagated") in by_attachment
+    assert not any(a == "tv" for _d, a, _o in by_attachment)  # withdrawn
+    assert ("172.31.0.0/16", "tv2", "static") in by_attachment  # kept: a blackhole when used
