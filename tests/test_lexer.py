@@ -90,6 +90,10 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ("expect a -> b tcp 1-1024 deny", "1-1024", Number),
         ("instance app in a ephemeral 32768-60999", "ephemeral", Keyword),
         ("instance app in a ephemeral 32768-60999", "32768-60999", Number),
+        ("vpn tun vgw <-> cgw static 192.168.0.0/16 down", "down", Keyword),
+        ("nat-gateway nat-a in public-a down", "down", Keyword),
+        ("expect a -> 10.0.1.99 tcp 81 deny because NO_INTERFACE", "NO_INTERFACE", Name.Exception),
+        ("expect a -> b tcp 80 deny because ROUTING_LOOP", "ROUTING_LOOP", Name.Exception),
     ],
 )
 def test_token_kinds(text: str, word: str, kind: _TokenType) -> None:

@@ -68,6 +68,7 @@ KEYWORDS = (
     "type",
     "flow",
     "from",
+    "down",
     "host",
     "ipv6",
     "main",

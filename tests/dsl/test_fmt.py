@@ -423,6 +423,36 @@ CASES: list[tuple[str, str, str]] = [
         ),
     ),
     (
+        "down goes last on an instance, a NAT gateway and a VPN",
+        dedent(
+            """\
+            region r {
+              vpc v 10.0.0.0/16 {
+                nat-gateway n1 in a down
+                nat-gateway n2 in a private  down
+                instance i in a down sg x stopped ip 10.0.0.9
+              }
+            }
+            vpn vpn1 vgw <-> cgw static 192.168.0.0/16   down
+            vpn vpn2 tgw <-> cgw bgp down
+            """
+        ),
+        dedent(
+            """\
+            region r {
+              vpc v 10.0.0.0/16 {
+                nat-gateway n1 in a down
+                nat-gateway n2 in a private down
+                instance i in a ip 10.0.0.9 sg x stopped down
+              }
+            }
+
+            vpn vpn1 vgw <-> cgw static 192.168.0.0/16 down
+            vpn vpn2 tgw <-> cgw bgp down
+            """
+        ),
+    ),
+    (
         "icmp types and codes, port sets and client ports",
         in_vpc(
             """\

@@ -102,6 +102,7 @@ class Instance:
     public: str | None  # its public IPv4 address, always written in the file
     groups: tuple[str, ...] | None  # None: the VPC's default group
     stopped: bool
+    down: bool = False  # §9 State: out of every path, as a stopped one
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,8 @@ def render(net: Net) -> str:
                 words.append("sg " + ", ".join(i.groups))
             if i.stopped:
                 words.append("stopped")
+            if i.down:
+                words.append("down")
             out.append(" ".join(words))
         out.append("  }")
     out.append("}")
@@ -255,8 +258,11 @@ def networks(draw: st.DrawFn) -> Net:
                 )
                 ip = s.cidr.replace(".0/24", f".{10 + k}")
                 stopped = draw(st.integers(0, 19)) == 0
+                down = draw(st.integers(0, 19)) == 0
                 instances[vpc].append(
-                    Instance(f"i{n}", vpc, s.name, ip, public, tuple(sgs) if sgs else None, stopped)
+                    Instance(
+                        f"i{n}", vpc, s.name, ip, public, tuple(sgs) if sgs else None, stopped, down
+                    )
                 )
     every = [i for group in instances.values() for i in group]
     cidrs = ["0.0.0.0/0", "10.0.0.0/8", *PUBLIC_CIDRS]
@@ -454,6 +460,35 @@ def holder(net: Net, address: IPv4Address) -> Vpc | None:
     return next((v for v in net.vpcs if address in NET(v.cidr)), None)
 
 
+# §9: services an instance reaches on its own host, without a route, a group or an ACL.
+LINK_LOCAL = NET("169.254.0.0/16")
+DNS, METADATA = ADDR("169.254.169.253"), ADDR("169.254.169.254")
+
+
+def resolver(vpc: Vpc) -> IPv4Address:
+    """The Amazon DNS resolver of a VPC: the base of its CIDR plus two."""
+    return NET(vpc.cidr).network_address + 2
+
+
+def on_host(net: Net, inst: Instance, address: IPv4Address) -> bool:
+    return address in LINK_LOCAL or address == resolver(net.vpc(inst.vpc))
+
+
+def host_answers(net: Net, inst: Instance, address: IPv4Address, port: int) -> bool:
+    """Whether a service answers there on tcp ``port`` (DNS 53, metadata 80; time sync is udp)."""
+    if address in (DNS, resolver(net.vpc(inst.vpc))):
+        return port == 53
+    return address == METADATA and port == 80
+
+
+def unheld(net: Net, vpc: Vpc, address: IPv4Address, source: IPv4Address, port: int) -> Drop:
+    """A request routed into ``vpc`` for an address no instance holds (§9: NO_INTERFACE)."""
+    subnet = next((s for s in vpc.subnets if address in NET(s.cidr)), None)
+    if subnet is not None and not acl_allows(net, vpc.name, subnet.name, True, port, source):
+        return Drop("ACL_INBOUND_DENY", 2)
+    return Drop("RESOLVER_OUTSIDE_VPC" if address == resolver(vpc) else "NO_INTERFACE", 2)
+
+
 class Drop(Exception):
     def __init__(self, code: str, at: int = 0) -> None:
         super().__init__(code)
@@ -525,10 +560,13 @@ def request(net: Net, src: End, dst: End, port: int) -> tuple[IPv4Address, IPv4A
     a, b = src.instance, dst.instance
     source = src.address
     if a is not None:
-        if a.stopped:
+        if a.stopped or a.down:
             raise Drop("INSTANCE_STOPPED")
         if not sg_egress(net, a, port, dst.address):
             raise Drop("SG_EGRESS_MISMATCH")
+        own = next(s for s in net.vpc(a.vpc).subnets if s.name == a.subnet)
+        if b is None and dst.address in NET(own.cidr):
+            raise Drop("NO_INTERFACE")  # in its own subnet: no ACL, no route, nobody
         inside = b if b is not None and not dst.public else None
         how = leave(net, a, dst.address, port, inside, reply=False)
         if how == "internet":
@@ -540,7 +578,9 @@ def request(net: Net, src: End, dst: End, port: int) -> tuple[IPv4Address, IPv4A
     else:
         how = "internet"
     if b is None:
-        if how != "internet":
+        if how.startswith("vpc:"):
+            raise unheld(net, net.vpc(how[4:]), dst.address, source, port)
+        if how != "internet" or dst.address in PRIVATE or dst.address in LINK_LOCAL:
             raise Drop("NO_ROUTE_TO_DESTINATION")
         return source, dst.address
     if how == "internet":
@@ -549,7 +589,7 @@ def request(net: Net, src: End, dst: End, port: int) -> tuple[IPv4Address, IPv4A
         if not dst.public:
             raise Drop("NO_ROUTE_TO_DESTINATION")
     enter(net, b, source, port, how, reply=False)
-    if b.stopped:
+    if b.stopped or b.down:
         raise Drop("INSTANCE_STOPPED")
     if not sg_ingress(net, b, port, source):
         raise Drop("SG_INGRESS_MISMATCH")
@@ -593,6 +633,13 @@ def port_classes(net: Net) -> list[tuple[int, int]]:
 
 
 def decide(net: Net, src: End, dst: End, port: int, classes: list[tuple[int, int]]) -> Outcome:
+    a = src.instance
+    if a is None and holder(net, src.address) is not None:
+        return Outcome(False, "NO_INTERFACE", ())  # nothing holds it, so nothing sends
+    if a is not None and not (a.stopped or a.down) and on_host(net, a, dst.address):
+        if host_answers(net, a, dst.address, port):
+            return Outcome(True, None, ((1024, 65535),))  # no ACL narrows the reply
+        return Outcome(False, "NO_INTERFACE", ())
     try:
         seen_source, _ = request(net, src, dst, port)
     except Drop as drop:
@@ -643,7 +690,19 @@ def queries(net: Net) -> list[Query]:
         if i.public and i.name != s
         for p in (22, 443)
     ]
+    # §9: addresses nothing holds (in a subnet, in none, the VPC+2 resolver) and the
+    # link-local services, from instances, to instances and from the internet.
+    unused = [a for v in net.vpcs for a in (_at(v, "1.200"), _at(v, "9.9"), _at(v, "0.2"))]
+    services = ["169.254.169.254", "169.254.169.253", "169.254.169.123", "169.254.7.7"]
+    found += [Query(s, d, p) for s in names for d in (*unused, *services) for p in (53, 80, 443)]
+    found += [Query(a, d, 443) for a in unused for d in names[:2]]
+    found += [Query(INTERNET_HOSTS[0], d, p) for d in (*unused, *services) for p in (53, 80)]
     return found
+
+
+def _at(vpc: Vpc, tail: str) -> str:
+    """An address of ``vpc`` from its last two bytes ("1.200")."""
+    return vpc.cidr.rsplit(".", 2)[0] + "." + tail
 
 
 def ends(net: Net, text: str, other: str, is_destination: bool) -> Iterator[End]:
@@ -786,6 +845,16 @@ ORACLE_CASES = [
     (Query("i2", "54.0.1.10", 443), Outcome(False, "NO_ROUTE_TO_DESTINATION", ())),
     # i3's public address is i3's, not an internet host's: 'internet' cannot borrow it.
     (Query("internet", "i1", 32768), Outcome(False, "SG_INGRESS_MISMATCH", ())),
+    # §9: nothing answers at an unused address; services on the host need no route.
+    (Query("i1", "10.1.1.200", 443), Outcome(False, "NO_INTERFACE", ())),  # its own subnet
+    (Query("i1", "10.1.2.200", 443), Outcome(False, "NO_INTERFACE", ())),  # by the local route
+    (Query("i1", "10.1.9.9", 443), Outcome(False, "NO_INTERFACE", ())),  # in no subnet
+    (Query("10.1.1.200", "i1", 443), Outcome(False, "NO_INTERFACE", ())),
+    (Query("i1", "169.254.169.254", 80), Outcome(True, None, ((1024, 65535),))),
+    (Query("i1", "169.254.169.254", 443), Outcome(False, "NO_INTERFACE", ())),
+    (Query("i1", "10.1.0.2", 53), Outcome(True, None, ((1024, 65535),))),
+    (Query("i1", "10.2.0.2", 53), Outcome(False, "RESOLVER_OUTSIDE_VPC", ())),  # over p12
+    (Query("8.8.8.8", "169.254.169.254", 80), Outcome(False, "NO_ROUTE_TO_DESTINATION", ())),
 ]
 
 

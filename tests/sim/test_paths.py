@@ -538,6 +538,139 @@ region us-east-1 {
 }
 """
 
+# Services that need no route (§9): Amazon DNS at VPC+2 and 169.254.169.253, instance
+# metadata, Amazon Time Sync. 'locked' has a deny-all ACL and a group with no egress: they
+# filter its other traffic, not these. The VPC+2 resolver answers only its own VPC.
+NETWORKS["local"] = """
+region us-east-1 {
+  vpc a 10.90.0.0/16 {
+    vpn-gateway vgw
+    subnet s0 10.90.0.0/24 az us-east-1a
+    subnet s1 10.90.1.0/24 az us-east-1a
+    subnet s2 10.90.2.0/24 az us-east-1a
+    route-table rt { route 10.91.0.0/16 via ab; propagate vgw; associate s0 s1 s2 }
+    network-acl closed { associate s1 }
+    security-group none { egress tcp 9 to 192.0.2.9/32 }
+    security-group open { ingress all from 0.0.0.0/0; egress all to 0.0.0.0/0 }
+    instance open in s0 sg open
+    instance locked in s1 sg none
+    instance off in s0 sg open stopped
+  }
+  vpc b 10.91.0.0/16 {
+    subnet s 10.91.0.0/24 az us-east-1a
+    route-table rt { route 10.90.0.0/16 via ab; associate s }
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance peer in s sg open
+  }
+}
+peering ab a <-> b
+site dc 192.168.0.0/16 {
+  customer-gateway cgw 198.51.100.1
+  host h 192.168.1.10
+}
+vpn tun vgw <-> cgw static 192.168.0.0/16
+"""
+
+# Loops (§9): a NAT instance whose own subnet routes back to it, and two NAT instances
+# that route to each other. A packet back at a hop it crossed is dropped at once.
+NETWORKS["loops"] = """
+region us-east-1 {
+  vpc v 10.80.0.0/16 {
+    internet-gateway igw
+    subnet pub 10.80.1.0/24 az us-east-1a public-ip-on-launch
+    subnet priv 10.80.2.0/24 az us-east-1a
+    subnet a 10.80.3.0/24 az us-east-1a
+    subnet b 10.80.4.0/24 az us-east-1a
+    subnet ok 10.80.5.0/24 az us-east-1a
+    subnet out 10.80.6.0/24 az us-east-1a public-ip-on-launch
+    route-table rt { route 0.0.0.0/0 via natx; associate pub }
+    route-table p { route 0.0.0.0/0 via natx; associate priv }
+    route-table ra { route 0.0.0.0/0 via nb; associate a }
+    route-table rb { route 0.0.0.0/0 via na; associate b }
+    route-table rok { route 0.0.0.0/0 via naty; associate ok }
+    route-table rout { route 0.0.0.0/0 via igw; associate out }
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance natx in pub sg open source-dest-check off public-ip
+    instance naty in out sg open source-dest-check off public-ip
+    instance app in priv sg open
+    instance app2 in ok sg open
+    instance na in a sg open source-dest-check off
+    instance nb in b sg open source-dest-check off
+  }
+}
+"""
+
+# Down (§9 State, §14 Down): a down NAT gateway, instance and VPN leave every path; a
+# down VPN withdraws what it propagates, into VPC and transit gateway route tables.
+NETWORKS["down"] = """
+region us-east-1 {
+  vpc v 10.70.0.0/16 {
+    internet-gateway igw
+    vpn-gateway vgw
+    subnet pub 10.70.1.0/24 az us-east-1a public-ip-on-launch
+    subnet priv 10.70.2.0/24 az us-east-1a
+    subnet priv2 10.70.3.0/24 az us-east-1a
+    route-table rt { route 0.0.0.0/0 via igw; associate pub }
+    route-table p { route 0.0.0.0/0 via nat; propagate vgw; associate priv }
+    route-table p2 {
+      route 0.0.0.0/0 via nat2
+      route 192.168.0.0/16 via vgw
+      route 172.20.0.0/16 via vgw
+      route 10.99.0.0/16 via c
+      associate priv2
+    }
+    nat-gateway nat in pub down
+    nat-gateway nat2 in pub
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance a in priv sg open
+    instance b in priv2 sg open
+    instance c in priv2 sg open source-dest-check off down
+  }
+  vpc w 10.71.0.0/16 {
+    subnet s 10.71.1.0/24 az us-east-1a
+    route-table rt { route 0.0.0.0/0 via tgw; associate s }
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance t in s sg open
+  }
+  transit-gateway tgw {
+    attach w subnets s
+    attach vpn tv
+    attach vpn tv2
+    attach vpn tv3
+    route-table main {
+      associate w tv tv2 tv3
+      propagate w tv tv3
+      route 172.31.0.0/16 via tv2
+    }
+  }
+}
+site dc 192.168.0.0/16 {
+  customer-gateway cgw 198.51.100.1
+  host h 192.168.1.10
+}
+site dc2 172.20.0.0/16 {
+  customer-gateway cgw2 198.51.100.2
+  host h2 172.20.1.10
+}
+site dc3 172.30.0.0/16 {
+  customer-gateway cgw3 198.51.100.3
+  host h3 172.30.1.10
+}
+site dc4 172.31.0.0/16 {
+  customer-gateway cgw4 198.51.100.4
+  host h4 172.31.1.10
+}
+site dc5 172.29.0.0/16 {
+  customer-gateway cgw5 198.51.100.5
+  host h5 172.29.1.10
+}
+vpn tun vgw <-> cgw static 192.168.0.0/16 down
+vpn tun2 vgw <-> cgw2 static 172.20.0.0/16
+vpn tv tgw <-> cgw3 static 172.30.0.0/16 down
+vpn tv2 tgw <-> cgw4 static 172.31.0.0/16 down
+vpn tv3 tgw <-> cgw5 static 172.29.0.0/16
+"""
+
 ALLOW, DENY = "allow", "deny"
 
 Case = tuple[str, str, str, str, int | None, str, str | None, str | None]
@@ -706,12 +839,60 @@ CASES: list[Case] = [
     ("addresses", "acl-host", "internet", "tcp", 53, ALLOW, None, "igw"),  # 1.1.1.0/24 works
     ("addresses", "acl-host", "8.8.8.8", "tcp", 53, DENY, "ACL_OUTBOUND_DENY", None),
     ("addresses", "resolver", "10.70.1.200", "tcp", 53, DENY, "SG_EGRESS_MISMATCH", None),
-    ("addresses", "plain", "10.70.1.200", "tcp", 443, ALLOW, None, None),
-    ("addresses", "10.70.1.200", "plain", "tcp", 443, ALLOW, None, None),
-    ("addresses", "plain", "10.70.9.9", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
-    ("addresses", "10.70.9.9", "plain", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    # nothing answers at an address no network interface holds, nor sends from it (§9)
+    ("addresses", "plain", "10.70.1.200", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("addresses", "10.70.1.200", "plain", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("addresses", "plain", "10.70.9.9", "tcp", 443, DENY, "NO_INTERFACE", None),  # no subnet
+    ("addresses", "10.70.9.9", "plain", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("addresses", "nothing", "plain", "tcp", 53, ALLOW, None, None),  # an address held
     ("addresses", "acl-host", "10.70.1.200", "tcp", 443, DENY, "ACL_OUTBOUND_DENY", None),
     ("addresses", "plain", "10.70.2.200", "tcp", 53, DENY, "ACL_INBOUND_DENY", None),
+    # -- services that need no route (§9), not filtered by groups or ACLs
+    ("local", "locked", "169.254.169.253", "udp", 53, ALLOW, None, "amazon-dns"),
+    ("local", "locked", "10.90.0.2", "udp", 53, ALLOW, None, "amazon-dns"),  # VPC+2
+    ("local", "locked", "10.90.0.2", "tcp", 53, ALLOW, None, "amazon-dns"),
+    ("local", "locked", "10.90.0.2", "tcp", 80, DENY, "NO_INTERFACE", None),  # only 53
+    ("local", "locked", "10.90.1.2", "udp", 53, DENY, "SG_EGRESS_MISMATCH", None),  # subnet+2
+    ("local", "open", "10.90.1.2", "udp", 53, DENY, "ACL_INBOUND_DENY", None),  # ACL first
+    ("local", "open", "10.90.2.2", "udp", 53, DENY, "NO_INTERFACE", None),  # is no resolver
+    ("local", "locked", "169.254.169.254", "tcp", 80, ALLOW, None, "instance-metadata"),
+    ("local", "locked", "169.254.169.254", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("local", "locked", "169.254.169.123", "udp", 123, ALLOW, None, "time-sync"),
+    ("local", "locked", "169.254.169.123", "tcp", 123, DENY, "NO_INTERFACE", None),
+    ("local", "locked", "169.254.1.1", "tcp", 80, DENY, "NO_INTERFACE", None),  # nothing there
+    ("local", "locked", "open", "tcp", 22, DENY, "SG_EGRESS_MISMATCH", None),  # groups do filter
+    ("local", "open", "locked", "tcp", 22, DENY, "ACL_INBOUND_DENY", None),  # and ACLs do
+    ("local", "off", "169.254.169.254", "tcp", 80, DENY, "INSTANCE_STOPPED", None),
+    ("local", "peer", "10.91.0.2", "udp", 53, ALLOW, None, "amazon-dns"),  # its own VPC+2
+    ("local", "peer", "10.90.0.2", "udp", 53, DENY, "RESOLVER_OUTSIDE_VPC", "ab"),  # peered
+    ("local", "peer", "open", "udp", 53, ALLOW, None, "ab"),  # the peering carries it
+    ("local", "h", "10.90.0.2", "udp", 53, DENY, "RESOLVER_OUTSIDE_VPC", "tun"),  # a site
+    ("local", "h", "open", "udp", 53, ALLOW, None, "tun"),
+    ("local", "h", "169.254.169.254", "tcp", 80, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    ("local", "internet", "169.254.169.254", "tcp", 80, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    ("local", "10.90.0.2", "open", "udp", 53, DENY, "NO_INTERFACE", None),  # sends nothing
+    # -- loops (§9): dropped at the first hop crossed twice
+    ("loops", "app", "internet", "tcp", 443, DENY, "ROUTING_LOOP", None),
+    ("loops", "na", "internet", "tcp", 443, DENY, "ROUTING_LOOP", None),
+    ("loops", "app2", "internet", "tcp", 443, ALLOW, None, "naty"),  # the same shape, no loop
+    ("loops", "app", "natx", "tcp", 22, ALLOW, None, None),  # the local route
+    # -- down (§9 State): out of every path; routes to it are blackholes
+    ("down", "a", "internet", "tcp", 443, DENY, "BLACKHOLE_ROUTE", None),  # NAT gateway down
+    ("down", "b", "internet", "tcp", 443, ALLOW, None, "nat2"),
+    ("down", "a", "h", "tcp", 22, DENY, "BLACKHOLE_ROUTE", None),  # propagation withdrawn
+    ("down", "b", "h", "tcp", 22, DENY, "BLACKHOLE_ROUTE", "vgw"),  # static route, VPN down
+    ("down", "b", "h2", "tcp", 22, ALLOW, None, "tun2"),
+    ("down", "h", "b", "tcp", 22, DENY, "NO_ROUTE_TO_DESTINATION", "tun"),
+    ("down", "h2", "b", "tcp", 22, ALLOW, None, "tun2"),
+    ("down", "b", "c", "tcp", 22, DENY, "INSTANCE_STOPPED", None),  # instance down
+    ("down", "c", "b", "tcp", 22, DENY, "INSTANCE_STOPPED", None),
+    ("down", "a", "b", "tcp", 22, ALLOW, None, None),
+    ("down", "b", "10.99.0.1", "tcp", 22, DENY, "BLACKHOLE_ROUTE", None),  # via the instance
+    ("down", "nat", "internet", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("down", "nat2", "internet", "tcp", 443, ALLOW, None, None),
+    ("down", "t", "h3", "tcp", 22, DENY, "TGW_NO_ROUTE", None),  # propagation withdrawn
+    ("down", "t", "h4", "tcp", 22, DENY, "BLACKHOLE_ROUTE", None),  # static route, VPN down
+    ("down", "t", "h5", "tcp", 22, ALLOW, None, "tv3"),
 ]
 
 #: The codes that can only be the first drop of one leg (the others can be on either).
@@ -722,6 +903,8 @@ FORWARD_ONLY = {
     "ACL_OUTBOUND_DENY",
     "ACL_INBOUND_DENY",
     "INSTANCE_STOPPED",
+    "NO_INTERFACE",
+    "RESOLVER_OUTSIDE_VPC",
 }
 RETURN_ONLY = {"NO_RETURN_ROUTE", "ACL_RETURN_DENY", "EGRESS_ONLY"}
 
@@ -806,7 +989,10 @@ def test_internet_address_that_works(net: str, src: str, dst: str, port: int, wi
 
 
 #: Endpoints every network is asked about, besides its own instances, NAT gateways and hosts.
-EVERYWHERE = ["internet", "s3", "dynamodb", "sns", "198.51.100.9", "2606:4700::1"]
+EVERYWHERE = [
+    *("internet", "s3", "dynamodb", "sns", "198.51.100.9", "2606:4700::1"),
+    *("169.254.169.253", "169.254.169.254", "169.254.169.123", "169.254.9.9"),
+]
 SPEC_EXAMPLES = sorted((Path(__file__).parents[1] / "spec" / "examples").glob("*.nd"))
 EVERY_TEXT = {**NETWORKS, **{p.stem: p.read_text("utf-8") for p in SPEC_EXAMPLES}}
 
@@ -819,6 +1005,7 @@ def endpoints(net: Network) -> list[str]:
         found += [str(i.ipv6) for i in vpc.instances.values() if i.ipv6]
         first = next(iter(vpc.subnets.values()))
         found.append(str(first.cidr.network_address + 200))  # held by nothing
+        found.append(str(vpc.cidrs[0].network_address + 2))  # the VPC+2 resolver
     for site in net.sites.values():
         found += list(site.hosts)
     return list(dict.fromkeys(found))

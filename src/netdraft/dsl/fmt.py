@@ -12,8 +12,9 @@ text is consulted only to find blank lines):
   own inside it, it stays open over several lines).
 - Statements keep their order. The options of a statement are printed in a canonical
   order (instance: ``ip``, ``ipv6``, ``public-ip``/``elastic-ip``, ``sg a, b``,
-  ``source-dest-check``, ``stopped``; subnet: ``ipv6``, ``public-ip-on-launch``; NAT
-  gateway: ``private``, ``ip``, ``eip``; interface endpoint: subnets, ``ips``, ``sg``);
+  ``source-dest-check``, ``stopped``, ``down``; subnet: ``ipv6``, ``public-ip-on-launch``; NAT
+  gateway: ``private``, ``ip``, ``eip``, ``down``; interface endpoint: subnets, ``ips``, ``sg``;
+  ``down`` last on a VPN);
   options of equal rank keep their order.
 - Blank lines: never more than one in a row, none at the start of the file, after a
   ``{`` or before a ``}``. One blank line wherever the source had one or more between two
@@ -57,9 +58,11 @@ INSTANCE_OPTION_ORDER: Mapping[str, int] = {
     "source-dest-check": 4,
     "stopped": 5,
     "ephemeral": 6,
+    "down": 7,
 }
 SUBNET_OPTION_ORDER: Mapping[str, int] = {"ipv6": 0, "public-ip-on-launch": 1}
-NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "ip": 1, "eip": 2}
+NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "ip": 1, "eip": 2, "down": 9}
+VPN_OPTION_ORDER: Mapping[str, int] = {"down": 9}
 
 Block = (
     st.RegionDecl
@@ -253,7 +256,8 @@ def _head(node: Node, vpc: str | None = None) -> str:
         case st.SiteEphemeral(ports=ports):
             return _words("ephemeral", ports)
         case st.VpnDecl(name=name, gateway=gw, customer_gateway=cgw, routing=routing):
-            return _words("vpn", name, gw, "<->", cgw, routing, *node.prefixes)
+            down = _options(node.options, VPN_OPTION_ORDER)
+            return _words("vpn", name, gw, "<->", cgw, routing, *node.prefixes, down)
         case st.FlowDecl(name=name, source=src, destination=dst, protocol=proto):
             ret = f"return {node.return_volume}" if node.return_volume is not None else None
             volume = f"volume {node.volume}"

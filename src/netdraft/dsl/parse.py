@@ -257,6 +257,9 @@ class _ToSyntax(Transformer[Token, Any]):
     def ephemeral(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("ephemeral", meta, c)
 
+    def down(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("down", meta, c)
+
     def gateway_endpoint(self, meta: Meta, c: list[Any]) -> st.EndpointDecl:
         return st.EndpointDecl(
             self._t(c[0]), "gateway", self._t(c[1]), tuple(c[2:]), (), self._s(meta)
@@ -329,7 +332,8 @@ class _ToSyntax(Transformer[Token, Any]):
 
     def vpn(self, meta: Meta, c: list[Any]) -> st.VpnDecl:
         routing, prefixes = c[3]
-        return st.VpnDecl(self._t(c[0]), c[1], c[2], routing, prefixes, self._s(meta))
+        options = tuple(x for x in c[4:] if isinstance(x, st.Option))
+        return st.VpnDecl(self._t(c[0]), c[1], c[2], routing, prefixes, self._s(meta), options)
 
     def flow(self, meta: Meta, c: list[Any]) -> st.FlowDecl:
         ret = c[5] if len(c) > 5 else None

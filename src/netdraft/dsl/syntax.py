@@ -315,6 +315,7 @@ class VpnDecl:
     routing: str  # static | bgp
     prefixes: tuple[Tok, ...]
     span: Span
+    options: tuple[Option, ...] = ()  # ``down``
 
 
 @dataclass(frozen=True, slots=True)

@@ -270,7 +270,9 @@ def _node_label(node: Node) -> str:
     rows = [
         f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}">'
         f'<IMG SRC="{icon_path(node.kind, node.service)}" SCALE="TRUE"/></TD></TR>',
-        f"<TR><TD><B>{_text(node.title)}</B></TD></TR>",
+        f'<TR><TD><FONT COLOR="{MUTED}"><B>{_text(node.title)}</B></FONT></TD></TR>'
+        if node.down
+        else f"<TR><TD><B>{_text(node.title)}</B></TD></TR>",
     ]
     rows += [
         f'<TR><TD><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(line)}</FONT></TD></TR>'

@@ -54,6 +54,8 @@ _WORDS = {
     C.CUSTOMER_GATEWAY: "customer gateway",
     C.ENDPOINT: "endpoint",
     C.INTERNET: "internet",
+    C.SUBNET: "subnet",
+    C.SERVICE: "service",
 }
 
 #: A drop no route, rule or group decided: (the component, what is wrong), as templates
@@ -102,6 +104,16 @@ _OBSTACLES: dict[Obstacle, tuple[str, str]] = {
     Obstacle.NOT_CARRIED: ("vpn {name}", "{address} is not in the prefixes it carries ({text})"),
     Obstacle.NOT_IN_SITE: ("site {name}", "{address} is not in site '{place}'"),
     Obstacle.NO_SITE_VPN: ("site {name}", "no VPN of site '{place}' leads to {address}"),
+    Obstacle.NO_INTERFACE: ("subnet {place}", "no network interface holds {address}"),
+    Obstacle.LINK_LOCAL_NOTHING: ("instance host", "nothing answers at {name}"),
+    Obstacle.SERVICE_PORT_CLOSED: ("{name}", "{address} answers only {text}"),
+    Obstacle.RESOLVER_OUTSIDE_VPC: (
+        "{name} {address}",
+        "it answers only instances of vpc '{place}'",
+    ),
+    Obstacle.LINK_LOCAL: ("{component}", "{address} is a link-local address"),
+    Obstacle.LOOP: ("{word} {name}", "the packet comes back: {text}"),
+    Obstacle.DOWN: ("{word} {name}", "'{name}' is down"),
 }
 
 #: Where a packet is delivered: (the component, the sentence), over :class:`Delivered`.
@@ -110,10 +122,6 @@ _ARRIVALS: dict[Arrival, tuple[str, str]] = {
         "subnet",
         "{address} is in the same subnet: no route table or ACL between them",
     ),
-    Arrival.UNHELD_ADDRESS: (
-        "address",
-        "{address}: nothing in the file holds it, so nothing filters it",
-    ),
     Arrival.NAT_GATEWAY: ("nat gateway", "{address}"),
     Arrival.INTERNET: ("internet", "to {address}"),
     Arrival.SERVICE: ("service", "{place} accepts the connection"),
@@ -121,6 +129,11 @@ _ARRIVALS: dict[Arrival, tuple[str, str]] = {
     Arrival.SITE_HOST: ("host", "{address} (site hosts do no filtering)"),
     Arrival.IN_SITE: ("site", "{address} is inside site '{place}'"),
     Arrival.HOST: ("host", "{address}"),
+    Arrival.ON_HOST: (
+        "instance host",
+        "{place} at {address} answers: no route, security group or network ACL applies",
+    ),
+    Arrival.FROM_HOST: ("instance", "the reply of {place} to {address}"),
 }
 
 
@@ -149,6 +162,8 @@ def _route(d: RouteStep) -> tuple[str, str, str]:
         assert isinstance(route, m.Route)
         why = f"instance '{route.target.name}' is stopped"
         return component, "dropped", f"route {route.destination} via {target}: {why}"
+    if d.problem is RouteProblem.DOWN:
+        return component, "dropped", f"route {route.destination} via {target}: '{target}' is down"
     if d.problem is RouteProblem.NOT_TRANSITIVE:
         return component, "dropped", f"traffic from a {d.via} cannot leave vpc '{d.vpc}' again"
     return component, "routed", f"{route.destination} via {target} ({route.origin.value})"
@@ -222,9 +237,10 @@ def _forwarded(d: Forwarded) -> tuple[str, str, str]:
 
 
 def _dropped(d: Dropped) -> tuple[str, str, str]:
-    if d.obstacle is Obstacle.NOT_IN_SUBNET:
+    if d.obstacle in (Obstacle.NOT_IN_SUBNET, Obstacle.NO_INTERFACE_NO_SUBNET):
         where = f" of vpc '{d.place}'" if d.place else ""
-        return "vpc", "dropped", f"{d.address} is in no subnet{where}"
+        unheld = "" if d.obstacle is Obstacle.NOT_IN_SUBNET else "no network interface holds it: "
+        return "vpc", "dropped", f"{unheld}{d.address} is in no subnet{where}"
     component, text = _OBSTACLES[d.obstacle]
     word = _WORDS.get(d.by, "") if d.by is not None else ""
     fields = {
@@ -235,7 +251,9 @@ def _dropped(d: Dropped) -> tuple[str, str, str]:
         "via": d.via,
         "word": word,
         "over": "VPN gateway" if d.by is C.VPN_GATEWAY else word,
-        "component": "internet" if d.by is C.INTERNET else f"{word} {d.name}",
+        "component": "internet"
+        if d.by is C.INTERNET
+        else (f"{word} {d.name}" if word else f"site {d.name}"),
     }
     return component.format(**fields), "dropped", text.format(**fields)
 
@@ -259,6 +277,8 @@ def step_text(detail: StepDetail) -> tuple[str, str, str]:
     if isinstance(detail, Sent):
         if detail.site:
             return f"site {detail.site}", "sent", f"to {detail.to} through its VPN connections"
+        if detail.host:
+            return "instance host", "sent", f"the reply from {detail.source}"
         if detail.subnet:
             return "address", "sent", f"{detail.source} in subnet '{detail.subnet}'"
         return "internet", "sent", f"from {detail.source}"

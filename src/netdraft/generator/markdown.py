@@ -204,6 +204,8 @@ def _instances(vpc: m.Vpc) -> list[Context]:
             notes.append("source/destination check off")
         if inst.stopped:
             notes.append("stopped")
+        if inst.down:
+            notes.append("down")
         rows.append(
             {
                 "name": inst.name,

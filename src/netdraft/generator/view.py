@@ -35,6 +35,7 @@ from netdraft.model import network as m
 from netdraft.model.network import Query
 from netdraft.model.values import IPAddress, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
+from netdraft.sim.path.linklocal import ON_HOST
 from netdraft.sim.trace import TARGET_KINDS, ComponentId, ComponentKind, Hop, Leg, Trace
 
 if TYPE_CHECKING:
@@ -101,6 +102,7 @@ class Node:
     service: str = ""  # SERVICE and endpoint nodes: the AWS service name
     mark: Mark = Mark.NONE
     note: str = ""  # why the highlighted path is dropped here
+    down: bool = False  # a part marked down: drawn greyed
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,11 +481,17 @@ class _Builder:
                     lines.append(f"Elastic IP {nat.eip}")
                 elif not nat.private:
                     lines.append("Elastic IP")
+                if nat.down:
+                    lines.append("down")
                 members.append(
                     (
                         (0, int(nat.ip), nat.name),
                         Node(
-                            nat_id(vpc.name, nat.name), NodeKind.NAT_GATEWAY, nat.name, tuple(lines)
+                            nat_id(vpc.name, nat.name),
+                            NodeKind.NAT_GATEWAY,
+                            nat.name,
+                            tuple(lines),
+                            down=nat.down,
                         ),
                     )
                 )
@@ -536,11 +544,14 @@ class _Builder:
             lines.append("NAT · src/dst check off")
         if inst.stopped:
             lines.append("stopped")
+        if inst.down:
+            lines.append("down")
         return Node(
             instance_id(vpc.name, inst.name),
             NodeKind.NAT_INSTANCE if nat else NodeKind.INSTANCE,
             inst.name,
             tuple(lines),
+            down=inst.down,
         )
 
     def add_tgw(self, tgw: m.TransitGateway, region: _Draft | None) -> None:
@@ -598,7 +609,8 @@ class _Builder:
             else "static " + ", ".join(str(p) for p in vpn.prefixes)
         )
         node_id = f"vpn_{vpn.name}"
-        self.add_node(Node(node_id, NodeKind.VPN, vpn.name, ("Site-to-Site VPN", carried)), None)
+        lines = ("Site-to-Site VPN", carried, *(("down",) if vpn.down else ()))
+        self.add_node(Node(node_id, NodeKind.VPN, vpn.name, lines, down=vpn.down), None)
         gateway = self.gateway_node(vpn.gateway, vpn.gateway_kind)
         if gateway is not None:
             self.link(gateway, node_id)
@@ -616,7 +628,8 @@ class _Builder:
 
     def service(self, name: str) -> str:
         node_id = f"service_{name}"
-        self.add_node(Node(node_id, NodeKind.SERVICE, name, ("AWS service",), service=name), None)
+        what = "on the instance's host" if name in ON_HOST else "AWS service"
+        self.add_node(Node(node_id, NodeKind.SERVICE, name, (what,), service=name), None)
         return node_id
 
     def anchor(self, cluster_id: str, bottom: bool = False) -> str:
@@ -825,7 +838,7 @@ class _Builder:
         mark, note = self.node_marks.get(node.id, (Mark.NONE, ""))
         if mark is Mark.NONE:
             return node
-        return Node(node.id, node.kind, node.title, node.lines, node.service, mark, note)
+        return Node(node.id, node.kind, node.title, node.lines, node.service, mark, note, node.down)
 
     def freeze(self, draft: _Draft) -> Cluster:
         mark, note = self.cluster_marks.get(draft.id, (Mark.NONE, ""))

@@ -24,6 +24,9 @@ class DropCode(enum.Enum):
     INSTANCE_STOPPED = "INSTANCE_STOPPED"
     VPN_PREFIX_NOT_CARRIED = "VPN_PREFIX_NOT_CARRIED"
     EGRESS_ONLY = "EGRESS_ONLY"
+    NO_INTERFACE = "NO_INTERFACE"
+    ROUTING_LOOP = "ROUTING_LOOP"
+    RESOLVER_OUTSIDE_VPC = "RESOLVER_OUTSIDE_VPC"
 
     def __str__(self) -> str:
         return self.value

@@ -225,6 +225,12 @@ class Instance:
     stopped: bool
     span: Span
     ephemeral: PortRange | None = None  # the client ports it opens from, when declared
+    down: bool = False  # taken out of every path (LANGUAGE.md §9 State)
+
+    @property
+    def out_of_service(self) -> bool:
+        """Stopped or down: no traffic reaches it or leaves it."""
+        return self.stopped or self.down
 
     @property
     def has_public_ip(self) -> bool:
@@ -239,6 +245,7 @@ class NatGateway:
     ip: IPv4Address  # its network interface in the subnet
     eip: IPv4Address | None  # the Elastic IP when the file writes it
     span: Span
+    down: bool = False  # taken out of every path; it still bills its hours
 
 
 class EndpointKind(enum.Enum):
@@ -419,6 +426,7 @@ class Vpn:
     routing: VpnRouting
     prefixes: tuple[IPv4Network, ...]  # what it carries: the static list, or the site with BGP
     span: Span
+    down: bool = False  # its tunnels are down: it carries nothing and propagates no route
 
 
 # --- endpoints of flows, expectations and queries ------------------------------------------

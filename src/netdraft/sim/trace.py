@@ -103,6 +103,7 @@ class RouteProblem(enum.Enum):
     STOPPED_INSTANCE = "stopped-instance"  # the target is a stopped instance
     NOT_TRANSITIVE = "not-transitive"  # a packet from a peering or VPN may not leave again
     LOOP = "loop"
+    DOWN = "down"  # the target (a NAT gateway, an instance, a VPN) is down
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,6 @@ class Arrival(enum.Enum):
     """Where and why a packet is delivered (each has its sentence in the renderer)."""
 
     SAME_SUBNET = "same-subnet"  # no route table or ACL between two interfaces of a subnet
-    UNHELD_ADDRESS = "unheld-address"  # nothing in the file holds it, so nothing filters it
     NAT_GATEWAY = "nat-gateway"  # the reply reaches the NAT gateway that is the source
     INTERNET = "internet"
     SERVICE = "service"
@@ -188,6 +188,8 @@ class Arrival(enum.Enum):
     SITE_HOST = "site-host"  # over a VPN into a site: site hosts do no filtering
     IN_SITE = "in-site"  # the destination is in the source's own site
     HOST = "host"
+    ON_HOST = "on-host"  # a service on the instance's host (DNS, metadata, time sync)
+    FROM_HOST = "from-host"  # its reply, straight back to the instance
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,7 @@ class Sent:
     subnet: str = ""  # from inside a VPC: the subnet holding it; none from the internet
     site: str = ""  # from a site: the site, sending ``to`` through its VPN connections
     to: str = ""
+    host: bool = False  # a service on the instance's host, answering it
 
 
 class Obstacle(enum.Enum):
@@ -215,7 +218,7 @@ class Obstacle(enum.Enum):
 
     ENDPOINT = "endpoint"  # an endpoint of the query cannot take part (with ``text``)
     NOT_IN_SUBNET = "not-in-subnet"  # an address in a VPC but in none of its subnets
-    UNHELD_ADDRESS = "unheld-address"  # nothing in the subnet holds the address
+    UNHELD_ADDRESS = "unheld-address"  # a reply for an address nothing in the subnet holds
     ENDPOINT_FROM_OUTSIDE = "endpoint-from-outside"  # a gateway endpoint, traffic from outside
     ENDPOINT_NO_INTERFACE = "endpoint-no-interface"
     NAT_ACCEPTS_NOTHING = "nat-accepts-nothing"
@@ -239,6 +242,14 @@ class Obstacle(enum.Enum):
     NOT_CARRIED = "not-carried"  # a VPN does not carry the prefix
     NOT_IN_SITE = "not-in-site"
     NO_SITE_VPN = "no-site-vpn"
+    NO_INTERFACE = "no-interface"  # nothing holds the address in its subnet
+    NO_INTERFACE_NO_SUBNET = "no-interface-no-subnet"  # in the VPC, in none of its subnets
+    LINK_LOCAL_NOTHING = "link-local-nothing"  # nothing answers at a link-local address
+    SERVICE_PORT_CLOSED = "service-port-closed"  # a service on the host, another port
+    RESOLVER_OUTSIDE_VPC = "resolver-outside-vpc"  # the VPC+2 resolver, from outside its VPC
+    LINK_LOCAL = "link-local"  # a link-local address, reached from outside an instance
+    LOOP = "loop"  # the packet comes back to a hop it already crossed (``text``: the loop)
+    DOWN = "down"  # a part that is down (``by``, ``name``)
 
 
 @dataclass(frozen=True, slots=True)

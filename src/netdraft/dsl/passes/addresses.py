@@ -225,6 +225,7 @@ def allocate(
             "stopped" in opts,
             decl.span,
             ephemeral,
+            down="down" in opts,
         )
     nats: dict[str, m.NatGateway] = {}
     for ndecl, subnet_name, nopts in nat_pending:
@@ -255,7 +256,9 @@ def allocate(
                 c.held.append(Held(nat_ip, f"vpc:{vpc_name}", who))
         if nat_ip is None:
             continue
-        nats[name] = m.NatGateway(name, subnet_name, private, nat_ip, eip, ndecl.span)
+        nats[name] = m.NatGateway(
+            name, subnet_name, private, nat_ip, eip, ndecl.span, down="down" in nopts
+        )
     endpoints: dict[str, m.VpcEndpoint] = {}
     for name, edecl in s.endpoints.items():
         endpoints[name] = _endpoint(

@@ -88,6 +88,7 @@ def build_vpn(c: Context, decl: st.VpnDecl) -> m.Vpn | None:
         m.VpnRouting(decl.routing),
         prefixes,
         decl.span,
+        down=any(o.keyword == "down" for o in decl.options),
     )
 
 
@@ -245,6 +246,7 @@ def _tgw_table(
 def _attachment_prefixes(c: Context, att: m.TgwAttachment) -> tuple[IPNetwork, ...]:
     if att.kind is m.AttachmentKind.VPN:
         vpn = c.built_vpns.get(att.name)
-        return vpn.prefixes if vpn else ()
+        # A down VPN withdraws the routes it propagates (LANGUAGE.md §14 Down).
+        return vpn.prefixes if vpn and not vpn.down else ()
     vpc = c.built_vpcs.get(att.name)
     return vpc.all_cidrs() if vpc else ()

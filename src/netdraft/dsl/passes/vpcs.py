@@ -208,7 +208,7 @@ def _route_table(
         )
         for gw in props
         for vpn in c.built_vpns.values()
-        if vpn.gateway == gw
+        if vpn.gateway == gw and not vpn.down  # a down VPN withdraws the routes it propagates
         for prefix in vpn.prefixes
     ]
     routes = (*local, *static, *endpoint_routes, *propagated)

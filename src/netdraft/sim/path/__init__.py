@@ -10,11 +10,14 @@ Pure functions of the model, one module per mechanism:
   services, endpoints;
 * :mod:`~netdraft.sim.path.transit` — peering connections and transit gateways;
 * :mod:`~netdraft.sim.path.vpn` — VPN gateways, VPN connections, sites;
+* :mod:`~netdraft.sim.path.linklocal` — the services an instance reaches without a route
+  (Amazon DNS, instance metadata, Amazon Time Sync);
 * :mod:`~netdraft.sim.path.simulator` — the attempt (request, then reply) and the table
   from route-target kind to the module that carries the packet on.
 
 The reply is a packet of its own, routed from the destination's subnet; it must find its
-way back to the source through the same translations.
+way back to the source through the same translations. A packet that comes back to a
+routing decision it already took is dropped at once (``ROUTING_LOOP``).
 
 Build one :class:`Simulator` per network and ask it every query: it indexes the network
 once. :func:`trace` is the one-off convenience.

@@ -15,6 +15,7 @@ from typing import NoReturn
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
 from netdraft.model.values import Span
+from netdraft.sim.path import linklocal
 from netdraft.sim.path import vpc as vpcs
 from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Translation, Via, Walk
 from netdraft.sim.trace import (
@@ -94,13 +95,7 @@ def internet_gateway(
         and not sim.ix.is_internet(pkt.dst)
         and pkt.dst.version == 4
     ):
-        w.fail(
-            Dropped(
-                w.no_route, Obstacle.PRIVATE_ADDRESS, C.INTERNET_GATEWAY, igw.name, str(pkt.dst)
-            ),
-            w.no_route,
-            f"{pkt.dst} is a private address: the internet cannot reach it",
-        )
+        _unreachable(w, C.INTERNET_GATEWAY, igw.name, pkt.dst)
     return internet(sim, w, Packet(src, pkt.dst, pkt.service), dst)
 
 
@@ -198,8 +193,19 @@ def internet(sim: Context, w: Walk, pkt: Packet, dst: End) -> Packet:
             if vpc.holds(target):
                 return into_vpc_from_internet(sim, w, pkt, dst)
     w.hop(C.INTERNET, "internet")
+    _unreachable(w, C.INTERNET, "internet", target)
+
+
+def _unreachable(w: Walk, by: ComponentKind, name: str, target: Addr) -> NoReturn:
+    """A private or link-local address: the internet cannot reach it."""
+    if linklocal.is_link_local(target):
+        w.fail(
+            Dropped(w.no_route, Obstacle.LINK_LOCAL, by, name, str(target)),
+            w.no_route,
+            f"{target} is a link-local address: only an instance reaches it, on its own host",
+        )
     w.fail(
-        Dropped(w.no_route, Obstacle.PRIVATE_ADDRESS, C.INTERNET, "internet", str(target)),
+        Dropped(w.no_route, Obstacle.PRIVATE_ADDRESS, by, name, str(target)),
         w.no_route,
         f"{target} is a private address: the internet cannot reach it",
     )

@@ -180,6 +180,9 @@ def _nat_gateway_end(
     sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
 ) -> list[End | Drop]:
     nat = sim.net.vpcs[place.vpc].nat_gateways[place.name]
+    if nat.down:
+        reason = f"NAT gateway '{nat.name}' is down: no network interface answers for it"
+        return [Drop(DropCode.NO_INTERFACE, reason)]
     address: Addr = nat.ip
     reached_from_internet = place.via_public_ip or other.kind is P.INTERNET
     if is_dst and version == 4 and reached_from_internet and not nat.private:
@@ -206,6 +209,10 @@ def _vpc_address_end(
         # An interface endpoint's address: the endpoint itself, as when named by its service.
         ep = sim.net.vpcs[place.vpc].endpoints[eni.name]
         return [End(C.ENDPOINT, ep.name, place.address, place.vpc, eni.subnet, service=ep.service)]
+    if not is_dst:
+        # Nothing holds the address, so nothing sends from it (LANGUAGE.md §9).
+        reason = f"no network interface holds {place.address}: nothing sends from it"
+        return [Drop(DropCode.NO_INTERFACE, reason)]
     subnet = sim.ix.subnet_at(place.vpc, place.address)
     name = subnet.name if subnet else ""
     return [End(C.VPC_ADDRESS, str(place.address), place.address, place.vpc, name)]

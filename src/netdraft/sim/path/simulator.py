@@ -25,7 +25,7 @@ from netdraft.model.values import (
     Protocol,
 )
 from netdraft.sim.index import Index
-from netdraft.sim.path import edge, ends, nat, transit, vpc, vpn
+from netdraft.sim.path import edge, ends, linklocal, nat, transit, vpc, vpn
 from netdraft.sim.path.walk import (
     AttachmentHandler,
     Context,
@@ -231,11 +231,18 @@ class Simulator(Context):
 
     def _send(self, w: Walk, src: End, dst: End, pkt: Packet) -> Packet:
         """Walk a packet from ``src`` to ``dst``; returns the packet as it arrives."""
+        if not w.forward and dst.kind is C.INSTANCE and dst.vpc:
+            home = self.net.vpcs[dst.vpc]
+            if linklocal.takes_no_route(home, pkt.src):
+                return linklocal.reply_from_host(self, w, home, src, dst, pkt)
         if src.kind is C.INSTANCE:
             inst = src.instance
             assert inst is not None
             net = self.net.vpcs[src.vpc]
             vpc.instance_hop(w, net, inst)
+            if w.forward and linklocal.takes_no_route(net, pkt.dst):
+                # DNS, metadata, time sync: answered on the host, no route, group or ACL.
+                return linklocal.on_host(self, w, net, pkt)
             if w.forward:
                 vpc.sg_egress(self, w, net, inst.security_groups, pkt)
             else:

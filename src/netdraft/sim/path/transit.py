@@ -65,7 +65,7 @@ def peering(
     into = vpcs.local_subnet(sim, other, address)
     if into is None:
         reason = f"{address} is in no subnet of vpc '{other.name}'"
-        vpcs.not_in_subnet(w, other.name, address, reason)
+        vpcs.not_in_subnet(w, other.name, address, reason, other)
     # Peering traffic is delivered by the local route only (§4): never onward.
     return vpcs.enter_subnet(sim, w, other, into, pkt, dst, from_subnet=None)
 
@@ -95,6 +95,7 @@ def tgw(
 ) -> Packet:
     """A packet enters a transit gateway from ``attachment`` (a VPC or a VPN) in ``az``."""
     att = _enter(sim, w, gw, attachment, az, pkt)
+    w.revisit(C.TRANSIT_GATEWAY, gw.name, attachment, az, pkt.src, pkt.dst, pkt.service)
     table = gw.route_table_of(attachment)
     if table is None:
         w.fail(
@@ -123,6 +124,14 @@ def tgw(
             RouteStep(table.name, wanted, route, transit=True, problem=RouteProblem.BLACKHOLE),
             DropCode.BLACKHOLE_ROUTE,
             f"route {route.destination} in '{table.name}' of '{gw.name}' is a blackhole",
+            route.span,
+        )
+    if sim.net.vpns.get(route.attachment) is not None and sim.net.vpns[route.attachment].down:
+        w.fail(
+            RouteStep(table.name, wanted, route, transit=True, problem=RouteProblem.DOWN),
+            DropCode.BLACKHOLE_ROUTE,
+            f"route {route.destination} in '{table.name}' of '{gw.name}' points to vpn "
+            f"'{route.attachment}', which is down: a blackhole",
             route.span,
         )
     w.step(RouteStep(table.name, wanted, route, transit=True), route.span)

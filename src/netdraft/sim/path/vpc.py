@@ -17,6 +17,7 @@ from typing import NoReturn
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
 from netdraft.model.values import IcmpType, PortRange, Protocol
+from netdraft.sim.path import linklocal
 from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk, within
 from netdraft.sim.ports import PortSet
 from netdraft.sim.trace import (
@@ -46,13 +47,22 @@ def local_subnet(sim: Context, vpc: m.Vpc, address: Addr) -> m.Subnet | None:
     return sim.ix.subnet_at(vpc.name, address)
 
 
-def not_in_subnet(w: Walk, vpc: str, address: Addr, reason: str) -> NoReturn:
-    """Drop a packet for an address of a VPC that no subnet holds (``vpc`` may go unsaid)."""
-    w.fail(
-        Dropped(w.no_route, Obstacle.NOT_IN_SUBNET, address=str(address), place=vpc),
-        w.no_route,
-        reason,
-    )
+def not_in_subnet(
+    w: Walk, vpc: str, address: Addr, reason: str, within: m.Vpc | None = None
+) -> NoReturn:
+    """Drop a packet for an address of a VPC that no subnet holds (``vpc`` may go unsaid).
+
+    The local route carries a request there, but no network interface can hold an address
+    outside every subnet: ``NO_INTERFACE`` (the VPC+2 resolver of ``within`` answers only
+    its own instances). A reply with nowhere to go has no return route.
+    """
+    if w.forward and within is not None:
+        linklocal.outside_vpc(w, within, address)
+    code = DropCode.NO_INTERFACE if w.forward else w.no_route
+    obstacle = Obstacle.NO_INTERFACE_NO_SUBNET if w.forward else Obstacle.NOT_IN_SUBNET
+    if w.forward:
+        reason = f"no network interface holds {address}: {reason}"
+    w.fail(Dropped(code, obstacle, address=str(address), place=vpc), code, reason)
 
 
 def leave_subnet(
@@ -64,6 +74,7 @@ def leave_subnet(
     if local_dst is not None and local_dst.name == subnet.name and pkt.service is None:
         w.step(Delivered(Arrival.SAME_SUBNET, str(pkt.dst)))
         return arrive(sim, w, vpc, subnet, pkt, dst, from_subnet=subnet)
+    w.revisit(ComponentKind.SUBNET, vpc.name, subnet.name, pkt.src, pkt.dst, pkt.service, via)
     acl(w, vpc, subnet, outbound=True, pkt=pkt)
     table = vpc.route_tables[subnet.route_table]
     wanted = str(pkt.service or pkt.dst)
@@ -76,6 +87,14 @@ def leave_subnet(
             table.span,
         )
     target = route.target
+    down = _down_target(vpc, target)
+    if down:
+        w.fail(
+            RouteStep(table.name, wanted, route, problem=RouteProblem.DOWN),
+            DropCode.BLACKHOLE_ROUTE,
+            f"route {route.destination} points to {down}, which is down: a blackhole",
+            route.span,
+        )
     if target.kind is K.INSTANCE and vpc.instances[target.name].stopped:
         w.fail(
             RouteStep(table.name, wanted, route, problem=RouteProblem.STOPPED_INSTANCE),
@@ -110,6 +129,15 @@ def leave_subnet(
 #: On equal prefixes a route to a customer-managed prefix list ranks after the static
 #: routes and before the propagated ones ("How route priority works", VPC user guide).
 PREFIX_LIST_RANK = 1.5
+
+
+def _down_target(vpc: m.Vpc, target: m.RouteTarget) -> str:
+    """The route's target when it is down (a route to it is a blackhole), else ''."""
+    if target.kind is K.NAT_GATEWAY and vpc.nat_gateways[target.name].down:
+        return f"NAT gateway '{target.name}'"
+    if target.kind is K.INSTANCE and vpc.instances[target.name].down:
+        return f"instance '{target.name}'"
+    return ""
 
 
 def lookup(table: m.RouteTable, pkt: Packet) -> m.Route | None:
@@ -164,7 +192,11 @@ def to_local(
     into = local_subnet(sim, vpc, pkt.dst)
     if into is None:
         not_in_subnet(
-            w, vpc.name, pkt.dst, f"{pkt.dst} is inside vpc '{vpc.name}' but in none of its subnets"
+            w,
+            vpc.name,
+            pkt.dst,
+            f"{pkt.dst} is inside vpc '{vpc.name}' but in none of its subnets",
+            vpc,
         )
     return enter_subnet(sim, w, vpc, into, pkt, dst, from_subnet=subnet)
 
@@ -303,10 +335,19 @@ def arrive(
         if made is not None:
             return sim.untranslate(sim, w, vpc, eni, made, pkt, dst)
     if eni is None:
-        if dst.kind is ComponentKind.VPC_ADDRESS and dst.address == address:
-            w.hop(ComponentKind.VPC_ADDRESS, str(address), vpc.name, vpc.region, subnet.az)
-            w.step(Delivered(Arrival.UNHELD_ADDRESS, str(address)))
-            return pkt
+        if w.forward:
+            # Nothing answers at an address no network interface holds (LANGUAGE.md §9).
+            linklocal.outside_vpc(w, vpc, address)
+            w.fail(
+                Dropped(
+                    DropCode.NO_INTERFACE,
+                    Obstacle.NO_INTERFACE,
+                    address=str(address),
+                    place=subnet.name,
+                ),
+                DropCode.NO_INTERFACE,
+                f"no network interface holds {address} (subnet '{subnet.name}')",
+            )
         w.fail(
             Dropped(w.no_route, Obstacle.UNHELD_ADDRESS, address=str(address)),
             w.no_route,
@@ -368,10 +409,12 @@ def arrive(
 def instance_hop(w: Walk, vpc: m.Vpc, inst: m.Instance) -> None:
     """The hop of an instance at either end of the connection: a stopped one drops it."""
     w.hop(ComponentKind.INSTANCE, inst.name, vpc.name, vpc.region, vpc.subnets[inst.subnet].az)
-    if inst.stopped:
-        reason = f"instance '{inst.name}' is stopped"
+    if inst.out_of_service:
+        state = "stopped" if inst.stopped else "down"
+        reason = f"instance '{inst.name}' is {state}"
+        obstacle = Obstacle.STOPPED if inst.stopped else Obstacle.DOWN
         w.fail(
-            Dropped(DropCode.INSTANCE_STOPPED, Obstacle.STOPPED, ComponentKind.INSTANCE, inst.name),
+            Dropped(DropCode.INSTANCE_STOPPED, obstacle, ComponentKind.INSTANCE, inst.name),
             DropCode.INSTANCE_STOPPED,
             reason,
             inst.span,

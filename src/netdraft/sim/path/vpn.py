@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
-from netdraft.sim.path import transit
+from netdraft.sim.path import linklocal, transit
 from netdraft.sim.path import vpc as vpcs
 from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk, within
 from netdraft.sim.trace import (
@@ -49,7 +49,17 @@ def vpn_gateway(
         )
     vpns = sim.ix.vpns_by_gateway.get(vgw, [])
     w.step(Forwarded(C.VPN_GATEWAY, vgw, Passage.OUT, str(pkt.dst)), gw.span if gw else None)
-    vpn = next((v for v in vpns if any(within(p, pkt.dst) for p in v.prefixes)), None)
+    carrying = [v for v in vpns if any(within(p, pkt.dst) for p in v.prefixes)]
+    vpn = next((v for v in carrying if not v.down), None)
+    if vpn is None and carrying:
+        # Its only VPNs for the prefix are down: the route to the gateway leads nowhere.
+        names = ", ".join(f"'{v.name}'" for v in carrying)
+        w.fail(
+            Dropped(DropCode.BLACKHOLE_ROUTE, Obstacle.DOWN, C.VPN, carrying[0].name),
+            DropCode.BLACKHOLE_ROUTE,
+            f"vpn {names} of '{vgw}' carrying {pkt.dst} is down: the route to '{vgw}' is a blackhole",
+            carrying[0].span,
+        )
     if vpn is None:
         carried = (
             "; ".join(f"{v.name}: {', '.join(map(str, v.prefixes)) or 'nothing'}" for v in vpns)
@@ -124,8 +134,25 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
         w.step(Delivered(Arrival.HOST, str(address)))
         return pkt
     w.step(Sent(site=site.name, to=str(address)))
-    chosen = _site_vpn(sim, sim.ix.vpns_by_site.get(site.name, []), address)
+    vpns = sim.ix.vpns_by_site.get(site.name, [])
+    chosen = _site_vpn(sim, [v for v in vpns if not v.down], address)
+    if chosen is None and linklocal.is_link_local(address):
+        w.fail(
+            Dropped(w.no_route, Obstacle.LINK_LOCAL, None, site.name, str(address), site.name),
+            w.no_route,
+            f"{address} is a link-local address: only an instance reaches it, on its own host",
+        )
     if chosen is None:
+        lost = _site_vpn(sim, vpns, address)
+        if lost is not None:
+            vpn = lost[0]
+            w.hop(C.VPN, vpn.name)
+            w.fail(
+                Dropped(w.no_route, Obstacle.DOWN, C.VPN, vpn.name),
+                w.no_route,
+                f"vpn '{vpn.name}', the way from site '{site.name}' to {address}, is down",
+                vpn.span,
+            )
         w.fail(
             Dropped(w.no_route, Obstacle.NO_SITE_VPN, None, site.name, str(address), site.name),
             w.no_route,
@@ -146,6 +173,7 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
     assert not isinstance(address, PublicAddr)
     into = vpcs.local_subnet(sim, vpc, address)
     if into is None:
+        linklocal.outside_vpc(w, vpc, address)
         w.fail(
             Dropped(
                 w.no_route, Obstacle.NOT_IN_VPC, C.VPN_GATEWAY, vpn.gateway, str(address), vpc.name

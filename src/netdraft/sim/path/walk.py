@@ -13,9 +13,7 @@ from netdraft.model.codes import DropCode
 from netdraft.model.values import IcmpType, IPNetwork, Protocol, Span, traffic_text
 from netdraft.sim.index import Eni, Index
 from netdraft.sim.ports import EPHEMERAL_PORTS, PortSet
-from netdraft.sim.trace import ComponentKind, Hop, Leg, RouteProblem, RouteStep, Step, StepDetail
-
-MAX_HOPS = 64  # a routing loop is cut off here
+from netdraft.sim.trace import ComponentKind, Dropped, Hop, Leg, Obstacle, Step, StepDetail
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +126,7 @@ class Walk:
     via_eigw: bool = False
     icmp: IcmpType | None = None  # icmp/icmpv6: the message of this leg (request or reply)
     icmp_shown: IcmpType | None = None  # how sentences name it: only when the query names one
+    seen: dict[tuple[object, ...], int] = field(default_factory=dict)  # state → its hop
 
     @property
     def forward(self) -> bool:
@@ -155,12 +154,39 @@ class Walk:
         """Close the hop being walked and open the next one."""
         self.close()
         self.current = _Open(kind, name, vpc, region, az, site)
-        if len(self.hops) >= MAX_HOPS:
-            self.fail(
-                RouteStep("", "", problem=RouteProblem.LOOP),
-                self.no_route,
-                "the path loops: routes send the packet round in a circle",
-            )
+
+    def revisit(self, *state: object) -> None:
+        """Note the state a routing decision is taken in; coming back to it is a loop.
+
+        The walk is deterministic, so a packet that reaches the same decision again (the
+        same hop, the same addresses, the same way in) would go round for ever: it is
+        dropped at once, ``ROUTING_LOOP``, naming the hops of the loop. A leg is walked
+        alone, so the reply crossing the request's gateways is no loop.
+        """
+        first = self.seen.get(state)
+        if first is None:
+            self.seen[state] = len(self.hops)
+            return
+        assert self.current is not None
+        names: list[str] = []
+        for kind, name in [(h.kind, h.name) for h in self.hops[first:]] + [
+            (self.current.kind, self.current.name)
+        ]:
+            text = f"{kind.value} '{name}'"
+            if not names or names[-1] != text:
+                names.append(text)
+        loop = " → ".join(names)
+        self.fail(
+            Dropped(
+                DropCode.ROUTING_LOOP,
+                Obstacle.LOOP,
+                self.current.kind,
+                self.current.name,
+                text=loop,
+            ),
+            DropCode.ROUTING_LOOP,
+            f"the path loops: {loop}; routes send the packet back to a hop it already crossed",
+        )
 
     def step(self, detail: StepDetail, span: Span | None = None) -> None:
         self.steps.append(Step(detail, span))

@@ -1,0 +1,164 @@
+"""Services that need no route: the Amazon DNS resolver, instance metadata, Amazon Time Sync.
+
+An instance reaches them on its own host (the Nitro system answers them): no route
+table, security group or network ACL is consulted on the way, in either direction (AWS,
+"Network ACL basics" and "Control traffic to your AWS resources using security groups"
+in the VPC user guide: neither filters traffic to or from Amazon DNS, the instance
+metadata service or the Amazon Time Sync Service). The addresses are AWS's:
+
+* the Amazon DNS resolver at 169.254.169.253 and at the base of the VPC's primary IPv4
+  CIDR plus two (AWS, "Amazon DNS server" and "Subnet CIDR blocks"), UDP and TCP 53;
+* the instance metadata service at 169.254.169.254, TCP 80 (AWS, "Access instance
+  metadata for an EC2 instance");
+* Amazon Time Sync at 169.254.169.123, UDP 123 (AWS, "Set the time for your EC2
+  instance").
+
+Any other port of them, and any other link-local address, has nothing listening:
+``NO_INTERFACE``. Link-local addresses are never routed, so nothing outside the instance
+reaches them; the VPC+2 resolver is an address of the VPC, routed like one, and answers
+only instances of its own VPC (``RESOLVER_OUTSIDE_VPC`` for a peered VPC, a transit
+gateway, a VPN or a site; AWS offers Route 53 Resolver inbound endpoints for those).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+
+from netdraft.model import network as m
+from netdraft.model.codes import DropCode
+from netdraft.model.values import Protocol
+from netdraft.sim.path.walk import Addr, Context, End, Packet, Walk
+from netdraft.sim.trace import Arrival, ComponentKind, Delivered, Dropped, Obstacle, Sent
+
+C = ComponentKind
+
+#: IPv4 link-local addresses (RFC 3927): never routed, answered on the instance's host.
+LINK_LOCAL = IPv4Network("169.254.0.0/16")
+
+
+@dataclass(frozen=True, slots=True)
+class LocalService:
+    """A service an instance reaches without a route: its name, what it is, what it answers."""
+
+    name: str  # the hop's name ("amazon-dns")
+    title: str  # in sentences ("the Amazon DNS resolver")
+    ports: tuple[tuple[Protocol, int], ...]  # the protocol and port it answers on
+
+    def answers(self, protocol: Protocol, port: int | None) -> bool:
+        return (protocol, port) in self.ports
+
+    @property
+    def ports_text(self) -> str:
+        by_port: dict[int, list[str]] = {}
+        for protocol, port in self.ports:
+            by_port.setdefault(port, []).append(protocol.value)
+        return ", ".join(f"{'/'.join(sorted(p))} {port}" for port, p in sorted(by_port.items()))
+
+
+AMAZON_DNS = LocalService(
+    "amazon-dns", "the Amazon DNS resolver", ((Protocol.UDP, 53), (Protocol.TCP, 53))
+)
+METADATA = LocalService("instance-metadata", "the instance metadata service", ((Protocol.TCP, 80),))
+TIME_SYNC = LocalService("time-sync", "Amazon Time Sync", ((Protocol.UDP, 123),))
+
+#: The names of the services on the host, as hops and diagram nodes name them.
+ON_HOST = frozenset(s.name for s in (AMAZON_DNS, METADATA, TIME_SYNC))
+
+#: The link-local addresses AWS answers on every instance's host.
+LINK_LOCAL_SERVICES: dict[IPv4Address, LocalService] = {
+    IPv4Address("169.254.169.253"): AMAZON_DNS,
+    IPv4Address("169.254.169.254"): METADATA,
+    IPv4Address("169.254.169.123"): TIME_SYNC,
+}
+
+
+def resolver_address(vpc: m.Vpc) -> IPv4Address | None:
+    """The VPC+2 resolver: the base of the VPC's primary IPv4 CIDR plus two."""
+    if not vpc.cidrs:
+        return None
+    return vpc.cidrs[0].network_address + 2
+
+
+def is_resolver(vpc: m.Vpc, address: Addr) -> bool:
+    return isinstance(address, IPv4Address) and address == resolver_address(vpc)
+
+
+def is_link_local(address: Addr) -> bool:
+    return isinstance(address, IPv4Address) and address in LINK_LOCAL
+
+
+def local_service(vpc: m.Vpc, address: Addr) -> LocalService | None:
+    """The service an instance of ``vpc`` reaches at ``address`` without a route, if any."""
+    if not isinstance(address, IPv4Address):
+        return None
+    if is_resolver(vpc, address):
+        return AMAZON_DNS
+    return LINK_LOCAL_SERVICES.get(address)
+
+
+def takes_no_route(vpc: m.Vpc, address: Addr) -> bool:
+    """Whether an instance of ``vpc`` sending to ``address`` stays on its own host."""
+    return is_link_local(address) or is_resolver(vpc, address)
+
+
+def on_host(sim: Context, w: Walk, vpc: m.Vpc, pkt: Packet) -> Packet:
+    """The request reaches a service on the instance's host, or nothing answers it."""
+    address = pkt.dst
+    service = local_service(vpc, address)
+    if service is None:
+        w.hop(C.SERVICE, str(address), vpc.name, vpc.region)
+        w.fail(
+            Dropped(DropCode.NO_INTERFACE, Obstacle.LINK_LOCAL_NOTHING, C.SERVICE, str(address)),
+            DropCode.NO_INTERFACE,
+            f"no network interface holds {address}: nothing answers at this link-local address",
+        )
+    w.hop(C.SERVICE, service.name, vpc.name, vpc.region)
+    if not service.answers(w.protocol, w.port):
+        port = f" {w.port}" if w.port is not None else ""
+        w.fail(
+            Dropped(
+                DropCode.NO_INTERFACE,
+                Obstacle.SERVICE_PORT_CLOSED,
+                C.SERVICE,
+                service.name,
+                str(address),
+                text=service.ports_text,
+            ),
+            DropCode.NO_INTERFACE,
+            f"{service.title} at {address} answers only {service.ports_text}, "
+            f"not {w.protocol.value}{port}",
+        )
+    w.step(Delivered(Arrival.ON_HOST, str(address), service.title))
+    return pkt
+
+
+def reply_from_host(sim: Context, w: Walk, vpc: m.Vpc, src: End, dst: End, pkt: Packet) -> Packet:
+    """The service's reply, straight back to the instance that asked."""
+    service = local_service(vpc, pkt.src)
+    assert service is not None and dst.instance is not None
+    w.hop(C.SERVICE, service.name, vpc.name, vpc.region)
+    w.step(Sent(str(pkt.src), host=True))
+    inst = dst.instance
+    w.hop(C.INSTANCE, inst.name, vpc.name, vpc.region, vpc.subnets[inst.subnet].az)
+    w.step(Delivered(Arrival.FROM_HOST, str(pkt.dst), service.title))
+    return pkt
+
+
+def outside_vpc(w: Walk, vpc: m.Vpc, address: Addr) -> None:
+    """The VPC+2 resolver reached from outside the VPC (or not by an instance): it does not answer."""
+    if not w.forward or not is_resolver(vpc, address):
+        return
+    w.fail(
+        Dropped(
+            DropCode.RESOLVER_OUTSIDE_VPC,
+            Obstacle.RESOLVER_OUTSIDE_VPC,
+            C.SERVICE,
+            AMAZON_DNS.name,
+            str(address),
+            vpc.name,
+        ),
+        DropCode.RESOLVER_OUTSIDE_VPC,
+        f"{AMAZON_DNS.title} at {address} answers only instances of vpc '{vpc.name}' "
+        "(from elsewhere, use a Route 53 Resolver inbound endpoint)",
+    )
