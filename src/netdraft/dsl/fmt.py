@@ -430,11 +430,12 @@ class _Printer:
             self.vpc = outer
             return
         self.lines.append(_Line(indent, [*_split(_head(node)), "{"]))
-        self.attach(self.lines[-1], header)
+        self.attach(self.lines[-1], header, self.begins(node.span.line, node.span.column))
         self.container(inner, id(node), depth + 1)
         self.vpc = outer
         self.lines.append(_Line(indent, ["}"]))
-        self.attach(self.lines[-1], trailing)
+        closing = self.begins(node.span.end_line, node.span.end_column - 1)
+        self.attach(self.lines[-1], trailing, closing)
 
     def one_line(self, node: Node, inner: Sequence[Node], indent: int) -> list[str] | None:
         """A block's words on one line, if it was written on one line and stays there."""
@@ -456,22 +457,31 @@ class _Printer:
     def emit(self, node: Node, indent: int, words: list[str], comment: st.Comment | None) -> None:
         """Add a statement's line, noting where its author aligned it."""
         line = _Line(indent, words, type(node), self.padded(node.span, words))
-        self.attach(line, comment)
+        self.attach(line, comment, self.begins(node.span.line, node.span.column))
         self.lines.append(line)
 
-    def attach(self, line: _Line, comment: st.Comment | None) -> None:
+    def begins(self, line: int, column: int) -> bool:
+        """Whether the source's text at a line and column is the first on its line."""
+        if not 1 <= line <= len(self.source_lines):
+            return False
+        text = self.source_lines[line - 1]
+        return column - 1 == len(text) - len(text.lstrip())
+
+    def attach(self, line: _Line, comment: st.Comment | None, same_line: bool) -> None:
         """Put a trailing comment on a line, remembering the column it was written at.
 
-        The column is counted from the indentation of its source line, so that indenting a
-        line differently moves its comment with it.
+        The column is kept only when the printed line begins the comment's source line
+        (``same_line``); it is counted from that line's indentation, so that indenting a
+        line differently moves its comment with it. A comment that moves to another line
+        asks for no column: it follows its line after one blank.
         """
         if comment is None:
             return
         line.comment = comment.text
-        offset = comment.span.column - 1
-        if 1 <= comment.span.line <= len(self.source_lines):
-            text = self.source_lines[comment.span.line - 1]
-            offset -= len(text) - len(text.lstrip())
+        if not same_line or comment.span.line > len(self.source_lines):
+            return
+        text = self.source_lines[comment.span.line - 1]
+        offset = comment.span.column - 1 - (len(text) - len(text.lstrip()))
         line.comment_at = line.indent + max(offset, 0)
 
     def padded(self, span: Span, words: Sequence[str]) -> frozenset[int]:
