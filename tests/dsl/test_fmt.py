@@ -161,6 +161,102 @@ CASES: list[tuple[str, str, str]] = [
         ),
     ),
     (
+        "an edit realigns a padded column: a longer name widens it; the unpadded CIDRs stay",
+        in_vpc(
+            """\
+            subnet a    10.0.0.0/24 az x
+            subnet bb   10.0.1.0/24 az x
+            subnet longer-name 10.0.100.0/24 az x public-ip-on-launch"""
+        ),
+        in_vpc(
+            """\
+            subnet a           10.0.0.0/24 az x
+            subnet bb          10.0.1.0/24 az x
+            subnet longer-name 10.0.100.0/24 az x public-ip-on-launch"""
+        ),
+    ),
+    (
+        "a run is never aligned when the author padded none of it",
+        in_vpc("instance bastion in public-a sg b\ninstance app-1 in private-a sg a"),
+        in_vpc("instance bastion in public-a sg b\ninstance app-1 in private-a sg a"),
+    ),
+    (
+        "a blank line, an own-line comment or another kind of statement ends a run",
+        in_vpc(
+            """\
+            subnet a  10.0.0.0/24 az x
+            subnet bbbb 10.0.1.0/24 az x
+
+            subnet cccccc 10.0.2.0/24 az x
+            # d
+            subnet dd 10.0.3.0/24 az x
+            internet-gateway igw
+            subnet eeeeeeee 10.0.4.0/24 az x"""
+        ),
+        in_vpc(
+            """\
+            subnet a    10.0.0.0/24 az x
+            subnet bbbb 10.0.1.0/24 az x
+
+            subnet cccccc 10.0.2.0/24 az x
+            # d
+            subnet dd 10.0.3.0/24 az x
+            internet-gateway igw
+            subnet eeeeeeee 10.0.4.0/24 az x"""
+        ),
+    ),
+    (
+        "inbound and outbound rules are one run; a column is aligned over the lines that go on",
+        in_vpc(
+            """\
+            network-acl n {
+              inbound  90  deny  all
+              outbound 100 allow tcp 1024-65535 to 0.0.0.0/0
+              inbound 110 allow all from 10.0.0.0/8
+            }"""
+        ).replace("deny  all", "deny  all from 1.2.3.0/24"),
+        in_vpc(
+            """\
+            network-acl n {
+              inbound  90  deny  all from 1.2.3.0/24
+              outbound 100 allow tcp 1024-65535 to 0.0.0.0/0
+              inbound  110 allow all from 10.0.0.0/8
+            }"""
+        ),
+    ),
+    (
+        "one-line blocks of a run align their statements where the author padded them",
+        in_vpc(
+            """\
+            route-table public { route 0.0.0.0/0 via igw;  associate public }
+            route-table via-nat   { route 0.0.0.0/0 via nat-box; associate private }
+            security-group s { }"""
+        ),
+        in_vpc(
+            """\
+            route-table public  { route 0.0.0.0/0 via igw;     associate public }
+            route-table via-nat { route 0.0.0.0/0 via nat-box; associate private }
+            security-group s { }"""
+        ),
+    ),
+    (
+        "a lone trailing comment keeps its column, or follows its line after one space",
+        in_vpc(
+            """\
+            internet-gateway igw          # kept
+            subnet a 10.0.0.0/24 az x    # pushed
+            egress-only-gateway e # one space"""
+        ).replace("az x    # pushed", "az x  # pushed").replace("subnet a", "subnet aaaaaa")
+        .replace("igw          # kept", "igw          # kept\n"),
+        in_vpc(
+            """\
+            internet-gateway igw          # kept
+
+            subnet aaaaaa 10.0.0.0/24 az x  # pushed
+            egress-only-gateway e           # one space"""
+        ),
+    ),
+    (
         "instance and subnet options in canonical order",
         in_vpc(
             """\
