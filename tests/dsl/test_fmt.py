@@ -118,8 +118,10 @@ CASES: list[tuple[str, str, str]] = [
     ),
     (
         "a one-line block wider than 100 columns is expanded",
-        in_vpc("route-table public { route 0.0.0.0/0 via igw; associate aaaaaaaaaaaaaaa"
-               " bbbbbbbbbbbbbbbbbbbb cccccccccccccc }"),
+        in_vpc(
+            "route-table public { route 0.0.0.0/0 via igw; associate aaaaaaaaaaaaaaa"
+            " bbbbbbbbbbbbbbbbbbbb cccccccccccccc }"
+        ),
         in_vpc(
             """\
             route-table public {
@@ -246,7 +248,9 @@ CASES: list[tuple[str, str, str]] = [
             internet-gateway igw          # kept
             subnet a 10.0.0.0/24 az x    # pushed
             egress-only-gateway e # one space"""
-        ).replace("az x    # pushed", "az x  # pushed").replace("subnet a", "subnet aaaaaa")
+        )
+        .replace("az x    # pushed", "az x  # pushed")
+        .replace("subnet a", "subnet aaaaaa")
         .replace("igw          # kept", "igw          # kept\n"),
         in_vpc(
             """\
@@ -337,7 +341,9 @@ CASES: list[tuple[str, str, str]] = [
     (
         "a comment in an otherwise empty block keeps the block open",
         in_vpc("security-group a {\n  # to do\n}\nsecurity-group b { # why\n} # when"),
-        in_vpc("security-group a {\n  # to do\n}\nsecurity-group b { # why\n}                  # when"),
+        in_vpc(
+            "security-group a {\n  # to do\n}\nsecurity-group b { # why\n}                  # when"
+        ),
     ),
     (
         "runs of blank lines collapse; none after '{', before '}' or at the start",
