@@ -10,13 +10,13 @@ from textwrap import dedent
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
+from test_properties import mutated_spec, shaped_network
 
 from netdraft import api
 from netdraft.dsl import syntax as st
 from netdraft.dsl.fmt import format_source, format_text
 from netdraft.dsl.parse import parse
 from netdraft.model.values import Span
-from test_properties import mutated_spec, shaped_network
 
 SPEC = Path(__file__).parents[1] / "spec"
 
