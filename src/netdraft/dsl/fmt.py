@@ -338,6 +338,10 @@ def _container(line: int, nodes: Sequence[Node], key: int | None) -> int | None:
 #: included and any trailing comment left out, is at most this wide.
 ONE_LINE_WIDTH = 100
 
+#: A line wider than this (its comment left out) has its trailing comment to itself: it
+#: neither joins the comments of the lines around it nor pushes them to its right.
+COMMENT_GROUP_WIDTH = 80
+
 #: A word as ``fmt`` and the alignment pass see it: a run of non-blank characters, where a
 #: quoted string (spaces and all) counts as part of the word it is in.
 _WORD = re.compile(r'(?:"(?:[^"\\\n]|\\.)*"?|[^\s"])+')
@@ -553,7 +557,8 @@ def _align_comments(lines: Sequence[_Line], texts: list[str]) -> list[str]:
 
     Each comment asks for the column it was written at, and for at least one blank after
     its line's text; a group of consecutive lines with comments takes the rightmost column
-    any of them asks for.
+    any of them asks for. A line wider than :data:`COMMENT_GROUP_WIDTH` is a group of its
+    own.
     """
     out = list(texts)
     index = 0
@@ -561,8 +566,13 @@ def _align_comments(lines: Sequence[_Line], texts: list[str]) -> list[str]:
         if lines[index].comment is None:
             index += 1
             continue
-        end = index
-        while end < len(lines) and lines[end].comment is not None:
+        end = index + 1
+        while (
+            end < len(lines)
+            and lines[end].comment is not None
+            and len(texts[end - 1]) <= COMMENT_GROUP_WIDTH
+            and len(texts[end]) <= COMMENT_GROUP_WIDTH
+        ):
             end += 1
         column = max(max(len(texts[j]) + 1, lines[j].comment_at) for j in range(index, end))
         for j in range(index, end):
