@@ -141,9 +141,24 @@ def test_a_folder_does_not_follow_links_out_of_it(
     (inside / "local-link.nd").symlink_to(inside / "near.nd")
     code, out, _ = run(["fmt", "--check", str(inside)], capsys)
     assert code == 1
-    assert [line.split(":")[0] for line in out.splitlines()] == [
-        str(inside / "local-link.nd"),
-        str(inside / "near.nd"),
+    # the link inside the folder and its file are one file, done once (by its first name)
+    assert [line.split(":")[0] for line in out.splitlines()] == [str(inside / "local-link.nd")]
+    assert run(["fmt", "--write", str(inside)], capsys)[0] == 0
+    assert (inside / "local-link.nd").is_symlink()  # written through
+    assert (inside / "near.nd").read_text() == CLEAN
+    assert (outside / "far.nd").read_text() == MESSY
+
+
+def test_a_file_named_twice_is_done_once(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    messy = tree / "b" / "messy.nd"
+    code, out, _ = run(
+        ["fmt", "--check", str(messy), str(tree / "b"), str(tree / "b/../b/messy.nd")], capsys
+    )
+    assert code == 1
+    assert out.splitlines() == [
+        f"{messy}: not formatted (run 'netdraft fmt --write {messy}')",
+        f"{tree / 'b' / 'deep' / 'also-messy.nd'}: not formatted"
+        f" (run 'netdraft fmt --write {tree / 'b' / 'deep' / 'also-messy.nd'}')",
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -69,8 +70,9 @@ def _fmt_files(names: Sequence[str]) -> list[Path]:
     seen: set[str] = set()
     unique = []
     for path in found:
-        if str(path) not in seen:
-            seen.add(str(path))
+        real = os.path.realpath(path)  # a file named twice, or through a link, is done once
+        if real not in seen:
+            seen.add(real)
             unique.append(path)
     return unique
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 from pathlib import Path
 from textwrap import dedent
 
@@ -90,6 +91,28 @@ def test_examples_are_fmt_clean(path: Path) -> None:
     """The contract's examples are laid out as engineers write them: fmt keeps them as they are."""
     text = path.read_text("utf-8")
     assert fmt(text) == text
+
+
+ROOT = Path(__file__).parents[2]
+FENCE = re.compile(r"^```nd\n(.*?)^```", re.S | re.M)
+#: The whole files shown in the README and the docs (fragments that do not parse alone,
+#: like the statements of one VPC, are left out).
+DOC_BLOCKS = [
+    (f"{path.relative_to(ROOT)}:{text[: m.start()].count(chr(10)) + 1}", m.group(1))
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for text in [path.read_text("utf-8")]
+    for m in FENCE.finditer(text)
+    if parse(m.group(1), "<doc>")[0] is not None
+]
+
+
+def test_the_docs_show_whole_files() -> None:
+    assert len(DOC_BLOCKS) >= 3
+
+
+@pytest.mark.parametrize(("where", "text"), DOC_BLOCKS, ids=[w for w, _ in DOC_BLOCKS])
+def test_doc_examples_are_fmt_clean(where: str, text: str) -> None:
+    assert fmt(text) == text, where
 
 
 def test_syntax_error_gives_the_parser_diagnostics() -> None:

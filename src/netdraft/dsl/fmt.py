@@ -1,36 +1,62 @@
-"""The canonical printer: a syntax tree back to ``.nd`` text in the one layout ``fmt`` writes.
+"""The canonical printer: a syntax tree back to ``.nd`` text in the layout ``fmt`` writes.
 
-Layout rules (every one is decided from the syntax tree and the comment spans; the source
-text is consulted only to find blank lines):
+The printer works in two layers. The per-statement functions (``_head``) give each
+statement its canonical words; the printer turns statements, blocks and comments into
+lines of words (:class:`_Line`), and a layout pass (:func:`_render`) joins the words,
+aligning columns and trailing comments. A new statement gets alignment by printing its
+words: nothing in the layout pass knows one statement from another, except by its type.
 
-- One statement per line, single spaces between words, two spaces of indentation per
-  block level. Columns are never aligned, so one edit changes one line of a diff.
-- A block with statements or comments inside opens with ``{`` at the end of its header
-  line and closes with ``}`` alone on a line; blocks written on one line with ``;`` are
-  expanded. An empty block prints as ``{ }`` on its header line (a comment after its
-  ``{`` or ``}`` follows the ``{ }``; with comments in both places, or on lines of their
-  own inside it, it stays open over several lines).
+fmt keeps four layout choices of the author's and decides everything else:
+
+1. **Blank lines**: one wherever the source had one or more between two statements or
+   comments, at any depth (and, at the top level, always one between statements of
+   different kinds or around a block). Never more than one in a row, none at the start of
+   the file, after a ``{`` or before a ``}``.
+2. **Short blocks on one line**: a block written on one line whose statements are all
+   simple (no block inside) stays on one line, ``{ a; b }``, when that line, single-spaced
+   and indented, is at most :data:`ONE_LINE_WIDTH` columns wide (its trailing comment left
+   out). Any other block opens with ``{`` at the end of its header line and closes with
+   ``}`` alone on a line. An empty block prints as ``{ }`` on its header line (a comment
+   after its ``{`` or ``}`` follows the ``{ }``; with comments in both places, or on lines
+   of their own inside it, it stays open over several lines).
+3. **Aligned columns**: a *run* is a series of consecutive lines of one block, each the
+   whole of one statement of the same type (``subnet`` lines; ``inbound`` and ``outbound``
+   rules; route tables on one line), with no blank line, own-line comment or other
+   statement between them. Every word is a field. Where the author left more than one
+   blank after field ``k`` on any line of a run (the source's words up to there being the
+   ones printed), field ``k + 1`` of every line of the run that has one starts in one
+   column, one blank after the longest text before it; everywhere else words are
+   separated by one blank. So a run the author aligned stays aligned (and is realigned
+   when a line is edited or added), and a run nobody padded is never padded.
+4. **Trailing comments** keep the column they were written at, counted from their line's
+   indentation, when the line they end stays the line they were written on; otherwise,
+   or when the line's text now reaches that column, they follow it after one blank.
+   Trailing comments on consecutive lines start in one column, the rightmost any of them
+   asks for; a line wider than :data:`COMMENT_GROUP_WIDTH` keeps its comment to itself.
+
+And, whatever the source:
+
+- One statement per line (except in a block kept on one line), two spaces of indentation
+  per block level, words as the canonical printer writes them (``sg a, b``).
 - Statements keep their order. The options of a statement are printed in a canonical
-  order (instance: ``ip``, ``ipv6``, ``public-ip``/``elastic-ip``, ``sg a, b``,
-  ``source-dest-check``, ``stopped``; subnet: ``ipv6``, ``public-ip-on-launch``);
-  options of equal rank keep their order.
-- Blank lines: never more than one in a row, none at the start of the file, after a
-  ``{`` or before a ``}``. One blank line wherever the source had one or more between two
-  statements or comments, at any depth. In addition, two consecutive top-level statements
-  are always separated by one blank line when they are of different kinds (``title``,
-  ``flow``, ``expect … ->``, ``expect cost``…) or either of them is a block (``region``,
-  ``site``); that blank line goes before the comments that lead the second statement.
-- Comments are kept word for word and in order:
+  order (instance: ``public-ip``/``elastic-ip``, ``sg a, b``, ``ip``, ``ipv6``,
+  ``source-dest-check``, ``stopped``; subnet: ``ipv6``, ``public-ip-on-launch``); options
+  of equal rank keep their order.
+- Comments are kept word for word and in order: a comment after the last word of a
+  statement stays on that statement's line; a comment after a block kept on one line
+  stays after its ``}``, and one after an expanded block written on one line goes to the
+  block's last statement; a comment after the ``}`` of a longer block stays after it; a
+  comment after a ``{`` stays after the ``{`` (after ``{ }`` for an empty block); a
+  comment on its own line stays on its own line before the statement that follows it, at
+  that statement's indentation; comments after the last statement of a block stay inside
+  the block, before its ``}``; comments after the last statement of the file stay at its
+  end.
+- No line ends in blanks; the text ends with exactly one newline (an empty file stays
+  empty).
 
-  - a comment after the last word of a statement stays on that statement's line, after one
-    space; a comment after a block written on one line goes to the block's last statement
-    (the block is expanded), and a comment after the ``}`` of a longer block stays after it;
-  - a comment after a ``{`` stays after the ``{`` (after ``{ }`` for an empty block);
-  - a comment on its own line stays on its own line before the statement that follows it,
-    at that statement's indentation; comments after the last statement of a block stay
-    inside the block, before its ``}``; comments after the last statement of the file
-    stay at its end.
-- The text ends with exactly one newline (an empty file stays empty).
+The output depends on the source's whitespace only through these four choices: two files
+that differ in indentation, in blanks at the ends of lines or in how many blank lines
+separate two statements format the same. Formatting is idempotent.
 """
 
 from __future__ import annotations
