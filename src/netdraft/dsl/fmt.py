@@ -443,8 +443,7 @@ class _Printer:
         trailing = self.placement.trailing.get(id(node))
         inner = _children(node)
         if inner is None:
-            words = _split(_head(node, self.vpc))
-            self.emit(node, indent, words, trailing)
+            self.emit(node, indent, _split(_head(node, self.vpc)), trailing)
             return
         header = self.placement.header.get(id(node))
         if not inner and id(node) not in self.placement.inside and not (header and trailing):
@@ -453,10 +452,11 @@ class _Printer:
         outer = self.vpc
         if isinstance(node, st.VpcDecl):
             self.vpc = node.name.text
-        words = self.one_line(node, inner, indent)
-        if words is not None:
+        one_line = self.one_line(node, inner, indent)
+        if one_line is not None:
             # The last statement holds the comment written after the block's '}'.
-            self.emit(node, indent, words, trailing or self.placement.trailing.get(id(inner[-1])))
+            comment = trailing or self.placement.trailing.get(id(inner[-1]))
+            self.emit(node, indent, one_line, comment)
             self.vpc = outer
             return
         self.lines.append(_Line(indent, [*_split(_head(node)), "{"]))
