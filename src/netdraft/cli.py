@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -50,31 +51,82 @@ def cmd_check(args: argparse.Namespace) -> int:
     return worst
 
 
+def _fmt_files(names: Sequence[str]) -> list[Path]:
+    """The files ``fmt`` works on: each FILE, and the ``.nd`` files of each DIR, once each."""
+    from netdraft.files import nd_files
+
+    found: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            inside = nd_files(path)
+            if not inside:
+                raise UsageError(f"netdraft fmt: no .nd files in the folder {printable(name)}")
+            found.extend(inside)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"netdraft fmt: no such file or folder: {printable(name)}")
+    seen: set[str] = set()
+    unique = []
+    for path in found:
+        real = os.path.realpath(path)  # a file named twice, or through a link, is done once
+        if real not in seen:
+            seen.add(real)
+            unique.append(path)
+    return unique
+
+
+def _unified_diff(path: Path, before: str, after: str) -> str:
+    """The change ``fmt`` makes to a file, as a unified diff (``patch -p0`` applies it)."""
+    import difflib
+
+    shown = printable(str(path))
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), shown, shown
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
 def cmd_fmt(args: argparse.Namespace) -> int:
+    """Format files; with several, the worst outcome decides: 2 unreadable, 1 would change."""
     from netdraft.dsl.fmt import format_text
 
-    path = _existing(args.file)
-    text, problem = api.read_source(path)
-    if text is None:
-        assert problem is not None
-        write_diagnostics([problem], {str(path): ""}, sys.stderr)
-        return EXIT_ERRORS
-    formatted, diagnostics = format_text(text, str(path))
-    if formatted is None:
-        write_diagnostics(diagnostics, {str(path): text}, sys.stderr)
-        return EXIT_ERRORS
-    if args.check:
-        if formatted != text:
-            shown = printable(str(path))
-            print(f"{shown}: not formatted (run 'netdraft fmt --write {shown}')", file=sys.stderr)
-            return EXIT_ERRORS
-        return EXIT_OK
-    if args.write:
-        if formatted != text:
+    files = _fmt_files(args.paths)
+    printing = not (args.check or args.write or args.diff)
+    if printing and (len(args.paths) != 1 or len(files) != 1 or Path(args.paths[0]).is_dir()):
+        raise UsageError(
+            "netdraft fmt: printing takes one FILE; use --check, --write or --diff for several"
+        )
+    worst = EXIT_OK
+    for path in files:
+        text, problem = api.read_source(path)
+        if text is None:
+            assert problem is not None
+            write_diagnostics([problem], {str(path): ""}, sys.stderr)
+            worst = EXIT_USAGE
+            continue
+        formatted, diagnostics = format_text(text, str(path))
+        if formatted is None:
+            write_diagnostics(diagnostics, {str(path): text}, sys.stderr)
+            worst = EXIT_USAGE
+            continue
+        if printing:
+            sys.stdout.write(formatted)
+        elif formatted == text:
+            continue
+        elif args.write:
             write_atomic(path, formatted)
-        return EXIT_OK
-    sys.stdout.write(formatted)
-    return EXIT_OK
+        else:
+            if args.check:
+                shown = printable(str(path))
+                print(f"{shown}: not formatted (run 'netdraft fmt --write {shown}')")
+            else:
+                sys.stdout.write(_unified_diff(path, text, formatted))
+            worst = max(worst, EXIT_ERRORS)
+    return worst
 
 
 def _analysis(path: str, prices: str | None = None) -> api.Analysis:
@@ -243,11 +295,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=cmd_check)
 
-    fmt = sub.add_parser("fmt", help="print the file in canonical form")
-    fmt.add_argument("file", metavar="FILE")
+    fmt = sub.add_parser(
+        "fmt",
+        help="print a file in canonical form, or check, rewrite or diff files and folders",
+    )
+    fmt.add_argument(
+        "paths", nargs="+", metavar="FILE|DIR", help="files, and folders of .nd files (recursive)"
+    )
     mode = fmt.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true", help="exit 1 if the file is not formatted")
-    mode.add_argument("--write", action="store_true", help="rewrite the file in place")
+    mode.add_argument(
+        "--check", action="store_true", help="list the files fmt would change; exit 1 if any"
+    )
+    mode.add_argument("--write", action="store_true", help="rewrite the files that change")
+    mode.add_argument(
+        "--diff", action="store_true", help="print what fmt would change; exit 1 if anything"
+    )
     fmt.set_defaults(run=cmd_fmt)
 
     path = sub.add_parser(

@@ -136,6 +136,24 @@ def confine(path: str | Path, roots: Iterable[str | Path]) -> Path | None:
     return None
 
 
+def nd_files(folder: str | Path) -> list[Path]:
+    """The ``.nd`` files under a folder, at any depth, sorted by their path in it.
+
+    Links are not followed out of the folder: a linked folder is not entered, and a linked
+    file counts only when it is a regular file inside the folder's tree; files whose
+    names end in ``.nd`` but that are not regular files (a FIFO, a device) are left out.
+    """
+    root = Path(folder)
+    found: list[Path] = []
+    for here, folders, names in os.walk(root, followlinks=False):
+        folders.sort()
+        for name in names:
+            path = Path(here) / name
+            if name.endswith(".nd") and is_regular(path) and confine(path, [root]) is not None:
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).parts)
+
+
 class OutsideTree(FileProblem):
     """A file an input names that lies outside the folder tree the input may name files in."""
 

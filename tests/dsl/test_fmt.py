@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-import os
+import random
+import re
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
+from test_properties import mutated_spec, shaped_network
 
+from netdraft import api
 from netdraft.dsl import syntax as st
 from netdraft.dsl.fmt import format_source, format_text
 from netdraft.dsl.parse import parse
 from netdraft.model.values import Span
 
 SPEC = Path(__file__).parents[1] / "spec"
-GOLDEN = Path(__file__).parent / "golden" / "fmt"
-UPDATE_GOLDEN = os.environ.get("NETDRAFT_UPDATE_GOLDEN") == "1"
 
 SPEC_FILES = sorted((SPEC / "examples").glob("*.nd")) + sorted(
     p for p in (SPEC / "errors").glob("*.nd") if p.name != "syntax.nd"
@@ -81,14 +82,37 @@ def test_spec_file_formats_idempotently_keeping_comments_and_meaning(path: Path)
     check_invariants(path.read_text("utf-8"))
 
 
-@pytest.mark.parametrize("name", ["01-public-private-nat.nd", "05-site-to-site-vpn.nd"])
-def test_golden(name: str) -> None:
-    formatted = fmt((SPEC / "examples" / name).read_text("utf-8"))
-    golden = GOLDEN / name
-    if UPDATE_GOLDEN:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(formatted, "utf-8")
-    assert formatted == golden.read_text("utf-8"), "rerun with NETDRAFT_UPDATE_GOLDEN=1"
+EXAMPLES = Path(__file__).parents[2] / "examples"
+CLEAN_FILES = sorted((SPEC / "examples").glob("*.nd")) + sorted(EXAMPLES.glob("*.nd"))
+
+
+@pytest.mark.parametrize("path", CLEAN_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_examples_are_fmt_clean(path: Path) -> None:
+    """The contract's examples are laid out as engineers write them: fmt keeps them as they are."""
+    text = path.read_text("utf-8")
+    assert fmt(text) == text
+
+
+ROOT = Path(__file__).parents[2]
+FENCE = re.compile(r"^```nd\n(.*?)^```", re.S | re.M)
+#: The whole files shown in the README and the docs (fragments that do not parse alone,
+#: like the statements of one VPC, are left out).
+DOC_BLOCKS = [
+    (f"{path.relative_to(ROOT)}:{text[: m.start()].count(chr(10)) + 1}", m.group(1))
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for text in [path.read_text("utf-8")]
+    for m in FENCE.finditer(text)
+    if parse(m.group(1), "<doc>")[0] is not None
+]
+
+
+def test_the_docs_show_whole_files() -> None:
+    assert len(DOC_BLOCKS) >= 3
+
+
+@pytest.mark.parametrize(("where", "text"), DOC_BLOCKS, ids=[w for w, _ in DOC_BLOCKS])
+def test_doc_examples_are_fmt_clean(where: str, text: str) -> None:
+    assert fmt(text) == text, where
 
 
 def test_syntax_error_gives_the_parser_diagnostics() -> None:
@@ -110,16 +134,29 @@ def in_vpc(body: str) -> str:
 
 CASES: list[tuple[str, str, str]] = [
     (
-        "one-line block is expanded",
-        "region r { vpc v 10.0.0.0/16 { route-table public { route 0.0.0.0/0 via igw;"
+        "a one-line block of simple statements stays on one line; one holding a block does not",
+        "region r { vpc v 10.0.0.0/16 { route-table public { route 0.0.0.0/0  via igw ;"
         " associate public } } }",
+        in_vpc("route-table public { route 0.0.0.0/0 via igw; associate public }"),
+    ),
+    (
+        "a one-line block wider than 100 columns is expanded",
+        in_vpc(
+            "route-table public { route 0.0.0.0/0 via igw; associate aaaaaaaaaaaaaaa"
+            " bbbbbbbbbbbbbbbbbbbb cccccccccccccc }"
+        ),
         in_vpc(
             """\
             route-table public {
               route 0.0.0.0/0 via igw
-              associate public
+              associate aaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbb cccccccccccccc
             }"""
         ),
+    ),
+    (
+        "a block written over several lines stays over several lines",
+        in_vpc("route-table public {\n  associate public }"),
+        in_vpc("route-table public {\n  associate public\n}"),
     ),
     (
         "empty block stays on one line",
@@ -127,7 +164,7 @@ CASES: list[tuple[str, str, str]] = [
         in_vpc("security-group a { }\nsecurity-group b { }\nsecurity-group c { }"),
     ),
     (
-        "spaces are single, columns not aligned",
+        "columns the author padded are aligned over the run; other spaces are single",
         in_vpc(
             """\
             subnet public-a  10.0.0.0/24  az us-east-1a
@@ -141,11 +178,109 @@ CASES: list[tuple[str, str, str]] = [
             """\
             subnet public-a 10.0.0.0/24 az us-east-1a
             network-acl acl {
-              inbound 90 deny all from 198.51.100.0/24
+              inbound  90  deny  all from 198.51.100.0/24
               outbound 100 allow tcp 1024-65535 to 0.0.0.0/0
               associate public-a
             }
             instance app in public-a sg web, ssh"""
+        ),
+    ),
+    (
+        "an edit realigns a padded column: a longer name widens it; the unpadded CIDRs stay",
+        in_vpc(
+            """\
+            subnet a    10.0.0.0/24 az x
+            subnet bb   10.0.1.0/24 az x
+            subnet longer-name 10.0.100.0/24 az x public-ip-on-launch"""
+        ),
+        in_vpc(
+            """\
+            subnet a           10.0.0.0/24 az x
+            subnet bb          10.0.1.0/24 az x
+            subnet longer-name 10.0.100.0/24 az x public-ip-on-launch"""
+        ),
+    ),
+    (
+        "a run is never aligned when the author padded none of it",
+        in_vpc("instance bastion in public-a sg b\ninstance app-1 in private-a sg a"),
+        in_vpc("instance bastion in public-a sg b\ninstance app-1 in private-a sg a"),
+    ),
+    (
+        "a blank line, an own-line comment or another kind of statement ends a run",
+        in_vpc(
+            """\
+            subnet a  10.0.0.0/24 az x
+            subnet bbbb 10.0.1.0/24 az x
+
+            subnet cccccc 10.0.2.0/24 az x
+            # d
+            subnet dd 10.0.3.0/24 az x
+            internet-gateway igw
+            subnet eeeeeeee 10.0.4.0/24 az x"""
+        ),
+        in_vpc(
+            """\
+            subnet a    10.0.0.0/24 az x
+            subnet bbbb 10.0.1.0/24 az x
+
+            subnet cccccc 10.0.2.0/24 az x
+            # d
+            subnet dd 10.0.3.0/24 az x
+            internet-gateway igw
+            subnet eeeeeeee 10.0.4.0/24 az x"""
+        ),
+    ),
+    (
+        "inbound and outbound rules are one run; a column is aligned over the lines that go on",
+        in_vpc(
+            """\
+            network-acl n {
+              inbound  90  deny  all
+              outbound 100 allow tcp 1024-65535 to 0.0.0.0/0
+              inbound 110 allow all from 10.0.0.0/8
+            }"""
+        ).replace("deny  all", "deny  all from 1.2.3.0/24"),
+        in_vpc(
+            """\
+            network-acl n {
+              inbound  90  deny  all from 1.2.3.0/24
+              outbound 100 allow tcp 1024-65535 to 0.0.0.0/0
+              inbound  110 allow all from 10.0.0.0/8
+            }"""
+        ),
+    ),
+    (
+        "one-line blocks of a run align their statements where the author padded them",
+        in_vpc(
+            """\
+            route-table public { route 0.0.0.0/0 via igw;  associate public }
+            route-table via-nat   { route 0.0.0.0/0 via nat-box; associate private }
+            security-group s { }"""
+        ),
+        in_vpc(
+            """\
+            route-table public  { route 0.0.0.0/0 via igw;     associate public }
+            route-table via-nat { route 0.0.0.0/0 via nat-box; associate private }
+            security-group s { }"""
+        ),
+    ),
+    (
+        "a lone trailing comment keeps its column, or follows its line after one space",
+        in_vpc(
+            """\
+            internet-gateway igw          # kept
+            subnet a 10.0.0.0/24 az x    # pushed
+            egress-only-gateway e # one space"""
+        )
+        .replace("az x    # pushed", "az x  # pushed")
+        .replace("subnet a", "subnet aaaaaa")
+        .replace("igw          # kept", "igw          # kept\n"),
+        in_vpc(
+            """\
+            internet-gateway igw          # kept
+
+            subnet aaaaaa 10.0.0.0/24 az x  # pushed
+            egress-only-gateway e           # one space"""
         ),
     ),
     (
@@ -160,13 +295,14 @@ CASES: list[tuple[str, str, str]] = [
         in_vpc(
             """\
             subnet a 10.0.0.0/24 az x ipv6 2001:db8::/64 public-ip-on-launch
-            instance n in a ip 10.0.0.9 elastic-ip 1.2.3.4 sg b, c source-dest-check off stopped
-            instance m in a ipv6 2001:db8::10 public-ip sg s
+            instance n in a elastic-ip 1.2.3.4 sg b, c ip 10.0.0.9 source-dest-check off stopped
+            instance m in a public-ip sg s ipv6 2001:db8::10
             instance k in a ip 10.0.0.10 stopped"""
         ),
     ),
     (
-        "trailing comments stay on their line, after one space",
+        "trailing comments keep their column (at least one space after the line); consecutive"
+        " ones share the rightmost; one moved to another line asks for no column",
         in_vpc(
             """\
             internet-gateway igw      # the only way out
@@ -178,15 +314,13 @@ CASES: list[tuple[str, str, str]] = [
         ),
         in_vpc(
             """\
-            internet-gateway igw # the only way out
-            security-group web { # public
+            internet-gateway igw      # the only way out
+            security-group web {      # public
               ingress tcp 443 from 0.0.0.0/0
-              ingress tcp 80 from 0.0.0.0/0 # both
-            } # end of web
-            security-group empty { } # nothing yet
-            route-table isolated {
-              associate a # propagation forgotten
-            }"""
+              ingress tcp 80 from 0.0.0.0/0             # both
+            }                                           # end of web
+            security-group empty { }                    # nothing yet
+            route-table isolated { associate a }        # propagation forgotten"""
         ),
     ),
     (
@@ -230,7 +364,9 @@ CASES: list[tuple[str, str, str]] = [
     (
         "a comment in an otherwise empty block keeps the block open",
         in_vpc("security-group a {\n  # to do\n}\nsecurity-group b { # why\n} # when"),
-        in_vpc("security-group a {\n  # to do\n}\nsecurity-group b { # why\n} # when"),
+        in_vpc(
+            "security-group a {\n  # to do\n}\nsecurity-group b { # why\n}                  # when"
+        ),
     ),
     (
         "runs of blank lines collapse; none after '{', before '}' or at the start",
@@ -260,9 +396,7 @@ CASES: list[tuple[str, str, str]] = [
             """\
             title "t"
 
-            site s 192.168.0.0/16 {
-              host h 192.168.0.10
-            }
+            site s 192.168.0.0/16 { host h 192.168.0.10 }
 
             # two peerings
             peering a-b a <-> b
@@ -355,9 +489,7 @@ CASES: list[tuple[str, str, str]] = [
               }
             }
 
-            site dc 192.168.0.0/16 172.16.0.0/12 {
-              customer-gateway cgw 203.0.113.12
-            }
+            site dc 192.168.0.0/16 172.16.0.0/12 { customer-gateway cgw 203.0.113.12 }
 
             vpn vpn1 vgw <-> cgw static 192.168.0.0/16 172.16.0.0/12
             vpn vpn2 tgw <-> cgw bgp
@@ -521,3 +653,83 @@ def test_any_layout_keeps_comments_and_meaning(data: hs.DataObject) -> None:
     text = path.read_text("utf-8")
     edits = data.draw(hs.lists(hs.integers(KEEP, JOIN), min_size=text.count("\n") + 1))
     check_invariants(relayout(text, edits))
+
+
+# ---- canonical: the same layout choices give the same text, whatever the other whitespace ------
+
+
+def respace(text: str, rnd: random.Random) -> str:
+    """The same text with other whitespace where ``fmt`` keeps no layout choice.
+
+    Lines are indented anew (spaces or tabs), blank lines are repeated and may hold
+    blanks, a line without a comment or a string may end in blanks, and blank lines come
+    before the first line. Runs of blanks inside a line (the author's alignment) and the
+    distance from a line's indentation to its trailing comment are left as they are.
+    """
+    out = [" " * rnd.randint(0, 3) for _ in range(rnd.randint(0, 2))]
+    for line in text.split("\n"):
+        body = line.lstrip(" \t")
+        if not body:
+            out += [rnd.choice(["", " ", "\t", "   "]) for _ in range(rnd.randint(1, 3))]
+            continue
+        indent = "".join(rnd.choice([" ", "\t"]) for _ in range(rnd.randint(0, 8)))
+        if "#" not in body and '"' not in body and rnd.random() < 0.3:
+            body += rnd.choice([" ", "\t", "   "])
+        out.append(indent + body)
+    return "\n".join(out)
+
+
+def meaning(value: object) -> object:
+    """A compiled network (or any model value) as nested tuples, without spans."""
+    if isinstance(value, Span):
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__name__, *((f.name, meaning(getattr(value, f.name))) for f in fields))
+    if isinstance(value, dict):
+        return tuple((meaning(k), meaning(v)) for k, v in value.items())
+    if isinstance(value, tuple | list):
+        return tuple(meaning(item) for item in value)
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(repr(meaning(item)) for item in value))
+    return value
+
+
+def compiled(text: str) -> tuple[object, list[tuple[str, str]]]:
+    result = api.compile(text, "x.nd")
+    return meaning(result.network), sorted((d.code, d.message) for d in result.diagnostics)
+
+
+def assert_canonical(text: str, rnd: random.Random) -> None:
+    """fmt is idempotent, keeps the meaning, and ignores whitespace it keeps no choice of."""
+    formatted, _ = format_text(text, "<test>")
+    if formatted is None:
+        return
+    assert fmt(formatted) == formatted, "formatting is not idempotent"
+    assert shape(parsed(formatted).statements) == shape(parsed(text).statements)
+    assert compiled(formatted) == compiled(text), "the formatted file compiles differently"
+    assert fmt(respace(text, rnd)) == formatted, "the output depends on ignored whitespace"
+    assert fmt(respace(formatted, rnd)) == formatted
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=hs.data(), rnd=hs.randoms(use_true_random=False))
+def test_any_layout_formats_the_same_under_any_indentation(
+    data: hs.DataObject, rnd: random.Random
+) -> None:
+    path = data.draw(hs.sampled_from(SPEC_FILES), label="file")
+    text = path.read_text("utf-8")
+    edits = data.draw(hs.lists(hs.integers(KEEP, JOIN), min_size=text.count("\n") + 1))
+    assert_canonical(relayout(text, edits), rnd)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=shaped_network(), rnd=hs.randoms(use_true_random=False))
+def test_generated_networks_format_canonically(text: str, rnd: random.Random) -> None:
+    assert_canonical(text, rnd)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=mutated_spec(), rnd=hs.randoms(use_true_random=False))
+def test_mutated_spec_files_format_canonically(text: str, rnd: random.Random) -> None:
+    assert_canonical(text, rnd)

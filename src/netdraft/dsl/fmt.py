@@ -1,43 +1,70 @@
-"""The canonical printer: a syntax tree back to ``.nd`` text in the one layout ``fmt`` writes.
+"""The canonical printer: a syntax tree back to ``.nd`` text in the layout ``fmt`` writes.
 
-Layout rules (every one is decided from the syntax tree and the comment spans; the source
-text is consulted only to find blank lines):
+The printer works in two layers. The per-statement functions (``_head``) give each
+statement its canonical words; the printer turns statements, blocks and comments into
+lines of words (:class:`_Line`), and a layout pass (:func:`_render`) joins the words,
+aligning columns and trailing comments. A new statement gets alignment by printing its
+words: nothing in the layout pass knows one statement from another, except by its type.
 
-- One statement per line, single spaces between words, two spaces of indentation per
-  block level. Columns are never aligned, so one edit changes one line of a diff.
-- A block with statements or comments inside opens with ``{`` at the end of its header
-  line and closes with ``}`` alone on a line; blocks written on one line with ``;`` are
-  expanded. An empty block prints as ``{ }`` on its header line (a comment after its
-  ``{`` or ``}`` follows the ``{ }``; with comments in both places, or on lines of their
-  own inside it, it stays open over several lines).
+fmt keeps four layout choices of the author's and decides everything else:
+
+1. **Blank lines**: one wherever the source had one or more between two statements or
+   comments, at any depth (and, at the top level, always one between statements of
+   different kinds or around a block). Never more than one in a row, none at the start of
+   the file, after a ``{`` or before a ``}``.
+2. **Short blocks on one line**: a block written on one line whose statements are all
+   simple (no block inside) stays on one line, ``{ a; b }``, when that line, single-spaced
+   and indented, is at most :data:`ONE_LINE_WIDTH` columns wide (its trailing comment left
+   out). Any other block opens with ``{`` at the end of its header line and closes with
+   ``}`` alone on a line. An empty block prints as ``{ }`` on its header line (a comment
+   after its ``{`` or ``}`` follows the ``{ }``; with comments in both places, or on lines
+   of their own inside it, it stays open over several lines).
+3. **Aligned columns**: a *run* is a series of consecutive lines of one block, each the
+   whole of one statement of the same type (``subnet`` lines; ``inbound`` and ``outbound``
+   rules; route tables on one line), with no blank line, own-line comment or other
+   statement between them. Every word is a field. Where the author left more than one
+   blank after field ``k`` on any line of a run (the source's words up to there being the
+   ones printed), field ``k + 1`` of every line of the run that has one starts in one
+   column, one blank after the longest text before it; everywhere else words are
+   separated by one blank. So a run the author aligned stays aligned (and is realigned
+   when a line is edited or added), and a run nobody padded is never padded.
+4. **Trailing comments** keep the column they were written at, counted from their line's
+   indentation, when the line they end stays the line they were written on; otherwise,
+   or when the line's text now reaches that column, they follow it after one blank.
+   Trailing comments on consecutive lines start in one column, the rightmost any of them
+   asks for; a line wider than :data:`COMMENT_GROUP_WIDTH` keeps its comment to itself.
+
+And, whatever the source:
+
+- One statement per line (except in a block kept on one line), two spaces of indentation
+  per block level, words as the canonical printer writes them (``sg a, b``).
 - Statements keep their order. The options of a statement are printed in a canonical
-  order (instance: ``ip``, ``ipv6``, ``public-ip``/``elastic-ip``, ``sg a, b``,
-  ``source-dest-check``, ``stopped``, ``down``; subnet: ``ipv6``, ``public-ip-on-launch``; NAT
-  gateway: ``private``, ``ip``, ``eip``, ``down``; interface endpoint: subnets, ``ips``, ``sg``;
-  ``down`` last on a VPN);
-  options of equal rank keep their order.
-- Blank lines: never more than one in a row, none at the start of the file, after a
-  ``{`` or before a ``}``. One blank line wherever the source had one or more between two
-  statements or comments, at any depth. In addition, two consecutive top-level statements
-  are always separated by one blank line when they are of different kinds (``title``,
-  ``flow``, ``expect … ->``, ``expect cost``…) or either of them is a block (``region``,
-  ``site``); that blank line goes before the comments that lead the second statement.
-- Comments are kept word for word and in order:
+  order (instance: ``public-ip``/``elastic-ip``, ``sg a, b``, ``ip``, ``ipv6``,
+  ``source-dest-check``, ``stopped``, ``ephemeral``, ``down``; subnet: ``ipv6``,
+  ``public-ip-on-launch``; NAT gateway: ``private``, ``ip``, ``eip``, ``down``; interface
+  endpoint: subnets, ``ips``, ``sg``; ``down`` last on a VPN); options of equal rank keep
+  their order.
+- Comments are kept word for word and in order: a comment after the last word of a
+  statement stays on that statement's line; a comment after a block kept on one line
+  stays after its ``}``, and one after an expanded block written on one line goes to the
+  block's last statement; a comment after the ``}`` of a longer block stays after it; a
+  comment after a ``{`` stays after the ``{`` (after ``{ }`` for an empty block); a
+  comment on its own line stays on its own line before the statement that follows it, at
+  that statement's indentation; comments after the last statement of a block stay inside
+  the block, before its ``}``; comments after the last statement of the file stay at its
+  end.
+- No line ends in blanks; the text ends with exactly one newline (an empty file stays
+  empty).
 
-  - a comment after the last word of a statement stays on that statement's line, after one
-    space; a comment after a block written on one line goes to the block's last statement
-    (the block is expanded), and a comment after the ``}`` of a longer block stays after it;
-  - a comment after a ``{`` stays after the ``{`` (after ``{ }`` for an empty block);
-  - a comment on its own line stays on its own line before the statement that follows it,
-    at that statement's indentation; comments after the last statement of a block stay
-    inside the block, before its ``}``; comments after the last statement of the file
-    stay at its end.
-- The text ends with exactly one newline (an empty file stays empty).
+The output depends on the source's whitespace only through these four choices: two files
+that differ in indentation, in blanks at the ends of lines or in how many blank lines
+separate two statements format the same. Formatting is idempotent.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
@@ -45,16 +72,17 @@ from typing import assert_never
 from netdraft.diagnostics import Diagnostic
 from netdraft.dsl import syntax as st
 from netdraft.dsl.parse import parse
+from netdraft.model.values import Span
 
 INDENT = "  "
 
 #: Canonical rank of each option keyword; options of equal rank keep their source order.
 INSTANCE_OPTION_ORDER: Mapping[str, int] = {
-    "ip": 0,
-    "ipv6": 1,
-    "public-ip": 2,
-    "elastic-ip": 2,
-    "sg": 3,
+    "public-ip": 0,
+    "elastic-ip": 0,
+    "sg": 1,
+    "ip": 2,
+    "ipv6": 3,
     "source-dest-check": 4,
     "stopped": 5,
     "ephemeral": 6,
@@ -121,7 +149,7 @@ def format_source(source: st.SourceFile) -> str:
     """
     printer = _Printer(source, _place_comments(source))
     printer.container(source.statements, None, 0)
-    return "".join(line + "\n" for line in printer.lines)
+    return "".join(line + "\n" for line in _render(printer.lines))
 
 
 def format_text(text: str, path: str = "<input>") -> tuple[str | None, list[Diagnostic]]:
@@ -356,17 +384,49 @@ def _container(line: int, nodes: Sequence[Node], key: int | None) -> int | None:
 
 # ---- printing ---------------------------------------------------------------------------------
 
+#: A block written on one line stays on one line when its single-spaced text, indentation
+#: included and any trailing comment left out, is at most this wide.
+ONE_LINE_WIDTH = 100
+
+#: A line wider than this (its comment left out) has its trailing comment to itself: it
+#: neither joins the comments of the lines around it nor pushes them to its right.
+COMMENT_GROUP_WIDTH = 80
+
+#: A word as ``fmt`` and the alignment pass see it: a run of non-blank characters, where a
+#: quoted string (spaces and all) counts as part of the word it is in.
+_WORD = re.compile(r'(?:"(?:[^"\\\n]|\\.)*"?|[^\s"])+')
+
+
+@dataclass(slots=True)
+class _Line:
+    """One output line before the layout pass: its words and what aligns it.
+
+    ``kind`` is the type of the statement a line prints; consecutive lines of one kind at
+    one depth form a run, and ``None`` (blank lines, own-line comments, the header and the
+    ``}`` of a block printed over several lines) never joins one. ``padded`` holds the
+    word boundaries (``k``: between word ``k`` and word ``k + 1``) after which the author
+    left more than one blank. ``comment_at`` is the column the trailing comment asks for.
+    """
+
+    indent: int
+    words: list[str]
+    kind: type | None = None
+    padded: frozenset[int] = frozenset()
+    comment: str | None = None
+    comment_at: int = 0
+
 
 class _Printer:
     """Writes statements and comments line by line into ``lines``."""
 
     def __init__(self, source: st.SourceFile, placement: _Placement) -> None:
-        self.lines: list[str] = []
+        self.lines: list[_Line] = []
         self.placement = placement
         self.vpc: str | None = None  # the VPC being printed
+        self.source_lines = source.text.split("\n")
         # blanks_upto[n]: how many of the source's lines 1..n are blank.
         self.blanks_upto = [0]
-        for text in source.text.split("\n"):
+        for text in self.source_lines:
             self.blanks_upto.append(self.blanks_upto[-1] + (text.strip() == ""))
 
     def had_blank(self, after: int, before: int) -> bool:
@@ -394,34 +454,181 @@ class _Printer:
             if depth == 0 and previous is not None and not isinstance(previous, st.Comment):
                 blank = blank or (following is not None and _apart(previous, following))
             if blank and index > 0:
-                self.lines.append("")
+                self.lines.append(_Line(0, []))
             if isinstance(entry, st.Comment):
-                self.lines.append(INDENT * depth + entry.text)
+                self.lines.append(_Line(len(INDENT) * depth, [entry.text]))
             else:
                 self.statement(entry, depth)
             previous, previous_end = entry, entry.span.end_line
 
     def statement(self, node: Node, depth: int) -> None:
         """Print one statement, and a block's contents."""
-        pad = INDENT * depth
+        indent = len(INDENT) * depth
         trailing = self.placement.trailing.get(id(node))
-        after = f" {trailing.text}" if trailing is not None else ""
         inner = _children(node)
         if inner is None:
-            self.lines.append(f"{pad}{_head(node, self.vpc)}{after}")
+            self.emit(node, indent, _split(_head(node, self.vpc)), trailing)
             return
         header = self.placement.header.get(id(node))
         if not inner and id(node) not in self.placement.inside and not (header and trailing):
-            comment = header or trailing
-            self.lines.append(f"{pad}{_head(node)} {{ }}" + (f" {comment.text}" if comment else ""))
+            self.emit(node, indent, [*_split(_head(node)), "{", "}"], header or trailing)
             return
-        self.lines.append(f"{pad}{_head(node)} {{" + (f" {header.text}" if header else ""))
         outer = self.vpc
         if isinstance(node, st.VpcDecl):
             self.vpc = node.name.text
+        one_line = self.one_line(node, inner, indent)
+        if one_line is not None:
+            # The last statement holds the comment written after the block's '}'.
+            comment = trailing or self.placement.trailing.get(id(inner[-1]))
+            self.emit(node, indent, one_line, comment)
+            self.vpc = outer
+            return
+        self.lines.append(_Line(indent, [*_split(_head(node)), "{"]))
+        self.attach(self.lines[-1], header, self.begins(node.span.line, node.span.column))
         self.container(inner, id(node), depth + 1)
         self.vpc = outer
-        self.lines.append(f"{pad}}}{after}")
+        self.lines.append(_Line(indent, ["}"]))
+        closing = self.begins(node.span.end_line, node.span.end_column - 1)
+        self.attach(self.lines[-1], trailing, closing)
+
+    def one_line(self, node: Node, inner: Sequence[Node], indent: int) -> list[str] | None:
+        """A block's words on one line, if it was written on one line and stays there."""
+        if node.span.line != node.span.end_line or id(node) in self.placement.inside:
+            return None
+        if any(_children(child) is not None for child in inner):
+            return None
+        words = [*_split(_head(node)), "{"]
+        for index, child in enumerate(inner):
+            child_words = _split(_head(child, self.vpc))
+            if index < len(inner) - 1:
+                child_words[-1] += ";"
+            words.extend(child_words)
+        words.append("}")
+        if indent + len(" ".join(words)) > ONE_LINE_WIDTH:
+            return None
+        return words
+
+    def emit(self, node: Node, indent: int, words: list[str], comment: st.Comment | None) -> None:
+        """Add a statement's line, noting where its author aligned it."""
+        line = _Line(indent, words, type(node), self.padded(node.span, words))
+        self.attach(line, comment, self.begins(node.span.line, node.span.column))
+        self.lines.append(line)
+
+    def begins(self, line: int, column: int) -> bool:
+        """Whether the source's text at a line and column is the first on its line."""
+        if not 1 <= line <= len(self.source_lines):
+            return False
+        text = self.source_lines[line - 1]
+        return column - 1 == len(text) - len(text.lstrip())
+
+    def attach(self, line: _Line, comment: st.Comment | None, same_line: bool) -> None:
+        """Put a trailing comment on a line, remembering the column it was written at.
+
+        The column is kept only when the printed line begins the comment's source line
+        (``same_line``); it is counted from that line's indentation, so that indenting a
+        line differently moves its comment with it. A comment that moves to another line
+        asks for no column: it follows its line after one blank.
+        """
+        if comment is None:
+            return
+        line.comment = comment.text
+        if not same_line or comment.span.line > len(self.source_lines):
+            return
+        text = self.source_lines[comment.span.line - 1]
+        offset = comment.span.column - 1 - (len(text) - len(text.lstrip()))
+        line.comment_at = line.indent + max(offset, 0)
+
+    def padded(self, span: Span, words: Sequence[str]) -> frozenset[int]:
+        """The word boundaries after which the source has more than one blank.
+
+        The source's words are compared with the printed ones from the left; only
+        boundaries between words that are the same on both sides count (an option moved by
+        the canonical order, or a list respaced, ends the comparison).
+        """
+        if span.line != span.end_line or not 1 <= span.line <= len(self.source_lines):
+            return frozenset()
+        text = self.source_lines[span.line - 1][span.column - 1 : span.end_column - 1]
+        found = list(_WORD.finditer(text))
+        padded: set[int] = set()
+        for k in range(min(len(found), len(words)) - 1):
+            if found[k].group() != words[k] or found[k + 1].group() != words[k + 1]:
+                break
+            if found[k + 1].start() - found[k].end() > 1:
+                padded.add(k)
+        return frozenset(padded)
+
+
+def _split(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+# ---- layout: alignment of runs and of trailing comments ----------------------------------------
+
+
+def _render(lines: Sequence[_Line]) -> list[str]:
+    """Join each line's words, aligning the columns of runs and the trailing comments."""
+    texts: list[str] = []
+    start = 0
+    while start < len(lines):
+        end = start + 1
+        first = lines[start]
+        if first.kind is not None:
+            while (
+                end < len(lines)
+                and lines[end].kind is first.kind
+                and lines[end].indent == first.indent
+            ):
+                end += 1
+        texts.extend(_align(lines[start:end]))
+        start = end
+    return _align_comments(lines, texts)
+
+
+def _align(run: Sequence[_Line]) -> list[str]:
+    """A run's lines, each boundary some author padded aligned over the lines that go on.
+
+    A boundary ``k`` that is aligned starts word ``k + 1`` of every line that has one in
+    one column: one blank after the longest text before it.
+    """
+    aligned = frozenset().union(*(line.padded for line in run))
+    texts = [" " * line.indent + (line.words[0] if line.words else "") for line in run]
+    longest = max(len(line.words) for line in run)
+    for k in range(1, longest):
+        going_on = [j for j, line in enumerate(run) if len(line.words) > k]
+        column = max(len(texts[j]) for j in going_on) + 1
+        for j in going_on:
+            pad = column - len(texts[j]) if k - 1 in aligned else 1
+            texts[j] += " " * pad + run[j].words[k]
+    return texts
+
+
+def _align_comments(lines: Sequence[_Line], texts: list[str]) -> list[str]:
+    """Start the trailing comments of consecutive lines in one column.
+
+    Each comment asks for the column it was written at, and for at least one blank after
+    its line's text; a group of consecutive lines with comments takes the rightmost column
+    any of them asks for. A line wider than :data:`COMMENT_GROUP_WIDTH` is a group of its
+    own.
+    """
+    out = list(texts)
+    index = 0
+    while index < len(lines):
+        if lines[index].comment is None:
+            index += 1
+            continue
+        end = index + 1
+        while (
+            end < len(lines)
+            and lines[end].comment is not None
+            and len(texts[end - 1]) <= COMMENT_GROUP_WIDTH
+            and len(texts[end]) <= COMMENT_GROUP_WIDTH
+        ):
+            end += 1
+        column = max(max(len(texts[j]) + 1, lines[j].comment_at) for j in range(index, end))
+        for j in range(index, end):
+            out[j] = texts[j].ljust(column) + str(lines[j].comment)
+        index = end
+    return out
 
 
 def _apart(a: Node, b: Node) -> bool:
