@@ -168,7 +168,11 @@ def test_an_address_held_twice(case: str, text: str, line: int | None, first: st
         assert errors == []
         return
     assert [d.span.line for d in found] == [line]
-    assert found[0].message.endswith(f"is already held by {first}")
+    who, where = first.rsplit(" (", 1)
+    assert found[0].message.endswith(f"is already held by {who}")
+    # Where the first holder is written is in the label: the message stays the same when
+    # the file is laid out again.
+    assert found[0].label == f"{who} holds it at {where[:-1]}"
     assert errors == found
 
 

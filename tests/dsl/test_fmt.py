@@ -418,7 +418,7 @@ CASES: list[tuple[str, str, str]] = [
         "include statements are kept, not inlined, one per line",
         dedent(
             """\
-            include   "aws.nd"  # the imported network
+            include "aws.nd" # the imported network
             include "sub/sites.nd"; title "corp"
             """
         ),
@@ -501,10 +501,10 @@ CASES: list[tuple[str, str, str]] = [
         dedent(
             """\
             region r { vpc v 10.0.0.0/16 {
-              nat-gateway n1 in a eip 3.3.3.3   ip 10.0.1.9; nat-gateway n2 in a ip 10.0.1.8 private
-              endpoint sns interface sns in a b   ips 10.0.1.20   10.0.2.20 sg x,y
+              nat-gateway n1 in a eip 3.3.3.3 ip 10.0.1.9; nat-gateway n2 in a ip 10.0.1.8 private
+              endpoint sns interface sns in a b ips 10.0.1.20 10.0.2.20 sg x,y
               endpoint sqs interface sqs in a ips 10.0.1.21
-              endpoint ssm interface ssm in ips  b ips 10.0.1.22 10.0.2.22
+              endpoint ssm interface ssm in ips b ips 10.0.1.22 10.0.2.22
             } }
             """
         ),
@@ -529,26 +529,20 @@ CASES: list[tuple[str, str, str]] = [
     ),
     (
         "prefix lists: one entry a line, comments kept, names where CIDRs are",
-        "prefix-list corp { 10.0.0.0/8; 192.168.0.0/16 } # offices\n"
-        "region us-east-1 { prefix-list none { }\n"
-        " vpc v 10.1.0.0/16 { route-table rt { route corp via tgw };"
-        " security-group g { egress tcp 443 to s3 } } }",
+        (
+            "prefix-list corp { 10.0.0.0/8; 192.168.0.0/16 } # offices\n"
+            "region us-east-1 { prefix-list none { }\n"
+            " vpc v 10.1.0.0/16 { route-table rt { route corp via tgw }; security-group g { egress tcp 443 to s3 } } }"
+        ),
         dedent(
             """\
-            prefix-list corp {
-              10.0.0.0/8
-              192.168.0.0/16 # offices
-            }
+            prefix-list corp { 10.0.0.0/8; 192.168.0.0/16 } # offices
 
             region us-east-1 {
               prefix-list none { }
               vpc v 10.1.0.0/16 {
-                route-table rt {
-                  route corp via tgw
-                }
-                security-group g {
-                  egress tcp 443 to s3
-                }
+                route-table rt { route corp via tgw }
+                security-group g { egress tcp 443 to s3 }
               }
             }
             """
@@ -556,18 +550,16 @@ CASES: list[tuple[str, str, str]] = [
     ),
     (
         "down goes last on an instance, a NAT gateway and a VPN",
-        dedent(
-            """\
-            region r {
-              vpc v 10.0.0.0/16 {
-                nat-gateway n1 in a down
-                nat-gateway n2 in a private  down
-                instance i in a down sg x stopped ip 10.0.0.9
-              }
-            }
-            vpn vpn1 vgw <-> cgw static 192.168.0.0/16   down
-            vpn vpn2 tgw <-> cgw bgp down
-            """
+        (
+            "region r {\n"
+            "  vpc v 10.0.0.0/16 {\n"
+            "    nat-gateway n1 in a down\n"
+            "    nat-gateway n2 in a private  down\n"
+            "    instance i in a down sg x stopped ip 10.0.0.9\n"
+            "  }\n"
+            "}\n"
+            "vpn vpn1 vgw <-> cgw static 192.168.0.0/16   down\n"
+            "vpn vpn2 tgw <-> cgw bgp down\n"
         ),
         dedent(
             """\
@@ -575,7 +567,7 @@ CASES: list[tuple[str, str, str]] = [
               vpc v 10.0.0.0/16 {
                 nat-gateway n1 in a down
                 nat-gateway n2 in a private down
-                instance i in a ip 10.0.0.9 sg x stopped down
+                instance i in a sg x ip 10.0.0.9 stopped down
               }
             }
 
@@ -586,32 +578,46 @@ CASES: list[tuple[str, str, str]] = [
     ),
     (
         "icmp types and codes, port sets and client ports",
-        in_vpc(
+        (
+            "region r {\n"
+            "  vpc v 10.0.0.0/16 {\n"
+            "    security-group g {\n"
+            "      ingress icmp type 8 code 0 from 0.0.0.0/0; ingress icmpv6 type 128 from ::/0; ingress tcp any from 10.0.0.0/8 }\n"
+            "    network-acl n { outbound 100 allow icmp type 0 to 10.0.0.0/16 }\n"
+            "    instance a in s ephemeral 32768-60999 sg g\n"
+            "    instance b in s stopped ephemeral 49152-65535\n"
+            "  }\n"
+            "}\n"
+            "site dc 192.168.0.0/16 { ephemeral 49152-65535; host h 192.168.0.5 }\n"
+            "expect a ->  b icmp type 3   code 4 allow\n"
+            "expect a -> b tcp 1-1024 deny\n"
+            "expect a -> b udp any deny\n"
+            "flow f: a -> b icmp type 8 volume 1GB\n"
+        ),
+        dedent(
             """\
-            security-group g { ingress  icmp   type 8   code 0 from 0.0.0.0/0; ingress icmpv6 type 128 from ::/0; ingress tcp  any from 10.0.0.0/8 }
-            network-acl n { outbound 100 allow icmp type 0 to 10.0.0.0/16 }
-            instance a in s ephemeral   32768-60999 sg g
-            instance b in s stopped ephemeral 49152-65535"""
-        )
-        + "site dc 192.168.0.0/16 { ephemeral 49152-65535; host h 192.168.0.5 }\n"
-        + "expect a ->  b icmp type 3   code 4 allow\nexpect a -> b tcp 1-1024 deny\n"
-        + "expect a -> b udp any deny\nflow f: a -> b icmp type 8 volume 1GB\n",
-        in_vpc(
-            """\
-            security-group g {
-              ingress icmp type 8 code 0 from 0.0.0.0/0
-              ingress icmpv6 type 128 from ::/0
-              ingress tcp any from 10.0.0.0/8
+            region r {
+              vpc v 10.0.0.0/16 {
+                security-group g {
+                  ingress icmp type 8 code 0 from 0.0.0.0/0
+                  ingress icmpv6 type 128 from ::/0
+                  ingress tcp any from 10.0.0.0/8
+                }
+                network-acl n { outbound 100 allow icmp type 0 to 10.0.0.0/16 }
+                instance a in s sg g ephemeral 32768-60999
+                instance b in s stopped ephemeral 49152-65535
+              }
             }
-            network-acl n {
-              outbound 100 allow icmp type 0 to 10.0.0.0/16
-            }
-            instance a in s sg g ephemeral 32768-60999
-            instance b in s stopped ephemeral 49152-65535"""
-        )
-        + "\nsite dc 192.168.0.0/16 {\n  ephemeral 49152-65535\n  host h 192.168.0.5\n}\n"
-        + "\nexpect a -> b icmp type 3 code 4 allow\nexpect a -> b tcp 1-1024 deny\n"
-        + "expect a -> b udp any deny\n\nflow f: a -> b icmp type 8 volume 1GB\n",
+
+            site dc 192.168.0.0/16 { ephemeral 49152-65535; host h 192.168.0.5 }
+
+            expect a -> b icmp type 3 code 4 allow
+            expect a -> b tcp 1-1024 deny
+            expect a -> b udp any deny
+
+            flow f: a -> b icmp type 8 volume 1GB
+            """
+        ),
     ),
     ("an empty file stays empty", "\n\n  \n", ""),
     ("a file of comments only", "\n# one\n\n\n# two", "# one\n\n# two\n"),

@@ -156,7 +156,12 @@ def allocate(
     ):
         first = alloc.holder(subnet.name, written)
         if first is not None:
-            c.err(codes.DUPLICATE_ADDRESS, f"{written} is already held by {first}", tok.span)
+            c.err(
+                codes.DUPLICATE_ADDRESS,
+                f"{written} is already held by {first}",
+                tok.span,
+                _where(first),
+            )
             continue
         alloc.take(subnet.name, written, holder)
         granted[key] = written
@@ -351,7 +356,7 @@ def _written_ipv6(
         return None
     first = alloc.used6[subnet.name].get(int(v6))
     if first is not None:
-        c.err(codes.DUPLICATE_ADDRESS, f"{v6} is already held by {first}", tok.span)
+        c.err(codes.DUPLICATE_ADDRESS, f"{v6} is already held by {first}", tok.span, _where(first))
         return None
     alloc.used6[subnet.name][int(v6)] = holder
     return v6
@@ -463,6 +468,7 @@ def check_held(c: Context) -> None:
                     codes.DUPLICATE_ADDRESS,
                     f"{later.address} is already held by {first.holder}",
                     later.holder.span,
+                    first.holder.where,
                 )
 
 
@@ -470,3 +476,8 @@ def _clash(a: Held, b: Held) -> bool:
     """Whether two holders of one address clash (the private ones of VPCs are checked per
     subnet as they are taken)."""
     return not (a.scope.startswith("vpc:") and b.scope.startswith("vpc:"))
+
+
+def _where(first: object) -> str:
+    """The label of a ``duplicate-address``: where the first holder is written."""
+    return first.where if isinstance(first, Holder) else ""

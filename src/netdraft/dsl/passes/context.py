@@ -21,7 +21,13 @@ class Holder:
     span: Span
 
     def __str__(self) -> str:
-        return f"{self.who} ({self.span.file}:{self.span.line})"
+        return self.who
+
+    @property
+    def where(self) -> str:
+        """Where the first holder is written, for the label (not the message, which stays
+        the same when the file is laid out again)."""
+        return f"{self.who} holds it at {self.span.file}:{self.span.line}"
 
 
 @dataclass(frozen=True, slots=True)
