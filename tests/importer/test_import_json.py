@@ -1001,3 +1001,40 @@ def test_each_unrepresentable_kind_is_counted_and_gone_ones_are_not(
     state = next((k for k in item if k.endswith("State")), "State")
     gone = run(**{key: [{**item, state: "deleted"}]}).warnings
     assert not any("not imported yet" in w for w in gone)
+
+
+# ---- transit gateway propagations that a Batfish snapshot leaves out ---------------------------
+
+BATFISH_REGION = Path("aws_configs/accounts/123456789012/us-west-2")
+
+
+def _batfish_copy(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / "batfish", tmp_path / "bf")
+    (tmp_path / "bf" / "expected.nd").unlink()
+    return tmp_path / "bf" / BATFISH_REGION
+
+
+def test_propagations_left_out_are_a_warning_not_silently_none(tmp_path: Path) -> None:
+    # Batfish's TransitGatewayStaticRoutes holds static routes only: it cannot tell what
+    # propagates, so without TransitGatewayPropagations the import says so.
+    region = _batfish_copy(tmp_path)
+    whole = importer.from_json_dir(tmp_path / "bf", "bf.nd")
+    assert "propagate hub office-vpn spoke" in whole.text
+    assert not any("propagations are not in the dump" in w for w in whole.warnings)
+    (region / "TransitGatewayPropagations.json").unlink()
+    result = importer.from_json_dir(tmp_path / "bf", "bf.nd")
+    assert "propagate hub" not in result.text
+    assert any("its propagations are not in the dump" in w for w in result.warnings)
+
+
+def test_entries_of_a_table_not_in_the_dump_are_a_warning(tmp_path: Path) -> None:
+    region = _batfish_copy(tmp_path)
+    path = region / "TransitGatewayPropagations.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["TransitGatewayPropagations"][0]["TransitGatewayRouteTableId"] = "tgw-rtb-ghost"
+    path.write_text(json.dumps(data), "utf-8")
+    result = importer.from_json_dir(tmp_path / "bf", "bf.nd")
+    assert any(
+        "transit gateway route table 'tgw-rtb-ghost' are in the dump, but the table is not" in w
+        for w in result.warnings
+    )

@@ -445,6 +445,15 @@ class _Builder:
                 continue
             self.tgws.append(tgw)
             self.tgw_attachments[tgw.id] = []
+        for kind, entries in (
+            ("routes", inv.tgw_routes),
+            ("propagations", inv.tgw_propagations),
+        ):
+            for table_id in sorted(set(entries) - set(inv.tgw_route_tables)):
+                self.warn(
+                    f"the {kind} of transit gateway route table '{table_id}' are in the dump,"
+                    " but the table is not (describe-transit-gateway-route-tables): not imported"
+                )
         for cgw_id, vpn in sorted(
             ((v.customer_gateway, v) for v in inv.vpn_connections.values()), key=lambda x: x[1].id
         ):
@@ -1257,7 +1266,9 @@ class _Builder:
             items.append(_Line(st.Associate(tuple(_ref(a) for a in assoc), NO_SPAN)))
         routes = inv.tgw_routes.get(table.id)
         props = inv.tgw_propagations.get(table.id)
-        if props is None and routes is not None:
+        if props is None and routes is not None and any(r.kind == "propagated" for r in routes):
+            # search-transit-gateway-routes lists propagated routes with their attachments;
+            # a list of static routes only (Batfish's TransitGatewayStaticRoutes) tells nothing.
             props = [a for r in routes if r.kind == "propagated" for a in r.attachments]
         if props is None:
             self.warn(
