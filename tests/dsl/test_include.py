@@ -407,3 +407,15 @@ def test_a_prices_statement_in_an_included_file_is_confined_to_the_top_file_s_tr
     found = api.check(top).diagnostics
     assert [d.code for d in found] == ["price-file"]
     assert "outside the folder tree of 'net.nd'" in found[0].message
+
+
+def test_the_top_level_file_counts_in_the_bytes_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compose, "MAX_COMPOSED_BYTES", 100)
+    padding = "#" + "x" * 60 + "\n"
+    top = write(tmp_path, {"net.nd": padding + 'include "a.nd"\n', "a.nd": padding})
+    found = api.check(top).diagnostics
+    assert [(d.code, d.span.line) for d in found] == [("include-limit", 2)]
+    (tmp_path / "a.nd").write_text("# short\n", "utf-8")
+    assert api.check(top).ok

@@ -215,6 +215,7 @@ def compose(
         roots = (top.parent,)
         tree = tree or f"the folder tree of '{_shown(top.name)}'"
     reader = _Reader(roots, tree or "the folder tree")
+    reader.size = len(source.text.encode("utf-8"))  # the top-level file counts too
     real_top = os.path.realpath(top)
     reader.read.add(real_top)
     reader.chain.append((real_top, source.path))
