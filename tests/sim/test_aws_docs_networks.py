@@ -1,0 +1,42 @@
+"""Networks written from AWS's documentation, with what AWS says must hold.
+
+Each file states its verdicts as ``expect`` lines (checked by the simulator, never stored
+answers); the test also pins how many there are and the warnings, so that an expectation
+dropped by mistake fails here. ``hybrid/net.nd`` includes ``hybrid/aws.nd``: the
+imported-account-plus-hand-written-file pattern.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netdraft import api
+
+NETWORKS = Path(__file__).parent / "networks" / "aws-docs"
+
+CASES = [
+    # file, expectations, warning codes
+    ("private-subnets-nat.nd", 15, []),
+    ("hybrid/net.nd", 9, ["partial-ephemeral"]),
+]
+
+
+@pytest.mark.parametrize(("name", "count", "warnings"), CASES)
+def test_every_expectation_of_the_aws_docs_networks_holds(
+    name: str, count: int, warnings: list[str]
+) -> None:
+    result = api.check(NETWORKS / name)
+    assert [d.code for d in result.diagnostics if d.is_error] == []
+    assert sorted(d.code for d in result.diagnostics if not d.is_error) == warnings
+    network = result.require_network()
+    assert len(network.expectations) == count
+    assert result.ok
+
+
+def test_an_address_in_s3s_published_ranges_takes_the_gateway_endpoint() -> None:
+    analysis = api.check(NETWORKS / "private-subnets-nat.nd")
+    trace = api.path(analysis.require_network(), "server-a", "52.216.237.77", "tcp", "443")
+    assert trace.allowed
+    assert "s3-gw" in [c.name for c in trace.components()]
