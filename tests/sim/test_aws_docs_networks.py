@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from netdraft import api
+from netdraft.model.network import Verdict
 
 NETWORKS = Path(__file__).parent / "networks" / "aws-docs"
 
@@ -40,3 +41,19 @@ def test_an_address_in_s3s_published_ranges_takes_the_gateway_endpoint() -> None
     trace = api.path(analysis.require_network(), "server-a", "52.216.237.77", "tcp", "443")
     assert trace.allowed
     assert "s3-gw" in [c.name for c in trace.components()]
+
+
+@pytest.mark.parametrize(
+    ("destination", "protocol", "allowed"),
+    [("10.0.0.2", "udp", 53), ("169.254.169.123", "udp", 123), ("169.254.169.254", "tcp", 80)],
+)
+def test_a_port_set_to_a_service_on_the_host_finds_its_port(
+    destination: str, protocol: str, allowed: int
+) -> None:
+    # No rule names these ports: the set is cut at the services' own ports too.
+    network = api.check(NETWORKS / "private-subnets-nat.nd").require_network()
+    trace = api.path(network, "server-b", destination, protocol, "any")
+    assert not trace.allowed  # not every port answers
+    runs = [(r.ports.low, r.ports.high, r.verdict is Verdict.ALLOW) for r in trace.port_runs]
+    assert (allowed, allowed, True) in runs
+    assert all(not ok for low, high, ok in runs if (low, high) != (allowed, allowed))

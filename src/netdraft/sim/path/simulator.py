@@ -113,7 +113,13 @@ class Simulator(Context):
         assert query.ports is not None
         cuts = self._cuts.get(query.protocol)
         if cuts is None:
-            cuts = self._cuts[query.protocol] = rule_cuts(self.net, query.protocol)
+            cuts = rule_cuts(self.net, query.protocol)
+            # The services on every instance's host answer on their own ports, rules or not.
+            for service in linklocal.LINK_LOCAL_SERVICES.values():
+                for protocol, port in service.ports:
+                    if protocol is query.protocol:
+                        cuts.update((port, port + 1))
+            self._cuts[query.protocol] = cuts
         return tuple(
             (piece, self.trace(dataclasses.replace(query, port=piece.low, ports=None)))
             for piece in pieces(cuts, query.ports)
