@@ -249,3 +249,23 @@ def test_written_addresses_that_are_wrong(line: str, code: str, words: str) -> N
 def test_written_addresses_that_are_right(line: str) -> None:
     compiled = api.compile(net(f"    {line}"), "t.nd")
     assert [d for d in compiled.diagnostics if d.is_error] == []
+
+
+@pytest.mark.parametrize(
+    ("option", "address", "what"),
+    [
+        ("    nat-gateway n in a eip {}", "10.0.1.50", "an Elastic IP"),
+        ("    instance i in a elastic-ip {}", "172.16.0.9", "an Elastic IP"),
+        ("    instance i in a public-ip {}", "100.64.0.1", "a public IP"),
+        ("    instance i in a public-ip {}", "169.254.10.10", "a public IP"),
+    ],
+)
+def test_a_written_public_address_must_be_public(option: str, address: str, what: str) -> None:
+    # AWS gives public and Elastic IPs from public space: a private one would shadow an
+    # address of the VPC and be "reached from the internet".
+    bad = api.compile(net(option.format(address)), "t.nd")
+    assert [(d.code, d.message) for d in bad.diagnostics if d.is_error] == [
+        ("bad-address", f"{address} is not a public IPv4 address, as {what} must be")
+    ]
+    good = api.compile(net(option.format("198.51.100.9")), "t.nd")
+    assert [d for d in good.diagnostics if d.is_error] == []

@@ -18,6 +18,7 @@ from typing import Any
 
 from netdraft.dsl import syntax as st
 from netdraft.dsl.fmt import format_source
+from netdraft.dsl.passes.addresses import NOT_PUBLIC
 from netdraft.importer import aws_json as aws
 from netdraft.importer.names import RESERVED, SERVICE_NAMES, allocate
 from netdraft.importer.terminals import (
@@ -844,12 +845,22 @@ class _Builder:
 
     # -- NAT gateways, security groups, ACLs -----------------------------------------------------
 
+    def public_address(self, address: str, who: str) -> str | None:
+        """A public or Elastic IP as the file may write it, or ``None`` (with a warning)
+        when it is no public address (a test double's, say): the file keeps the option."""
+        ip = address4(address)
+        if ip is not None and not any(ip in net for net in NOT_PUBLIC):
+            return address
+        self.warn(f"the public IP {address} of {who} is not a public IPv4 address: not imported")
+        return None
+
     def nat(self, v: _Vpc, nat: aws.NatGateway) -> _Line:
         options = []
         if nat.private:
             options.append(_opt("private"))
         elif nat.public_ips:
-            options.append(_opt("eip", _tok(nat.public_ips[0], "IPV4")))
+            eip = self.public_address(nat.public_ips[0], f"NAT gateway '{v.names[nat.id]}'")
+            options.append(_opt("eip", _tok(eip, "IPV4")) if eip else _opt("eip"))
         if len(nat.public_ips) > 1:
             self.warn(
                 f"NAT gateway '{v.names[nat.id]}' of vpc '{v.name}' has {len(nat.public_ips)} public IPs: only its primary {nat.public_ips[0]} is imported"
@@ -1060,10 +1071,9 @@ class _Builder:
                 f"instance '{name}' of vpc '{v.name}' has {len(inst.ipv6)} IPv6 addresses: only the first is imported"
             )
         if inst.public_ip is not None:
-            elastic = self.is_elastic(inst)
-            options.append(
-                _opt("elastic-ip" if elastic else "public-ip", _tok(inst.public_ip, "IPV4"))
-            )
+            kind = "elastic-ip" if self.is_elastic(inst) else "public-ip"
+            public = self.public_address(inst.public_ip, f"instance '{name}'")
+            options.append(_opt(kind, _tok(public, "IPV4")) if public else _opt(kind))
         groups = sorted((g for g in inst.groups if g in v.names), key=lambda g: v.names[g])
         for g in inst.groups:
             if g not in v.names:

@@ -15,7 +15,7 @@ IPv6 address too. A subnet that runs out, counting its written and its automatic
 from __future__ import annotations
 
 from collections.abc import Mapping
-from ipaddress import IPv4Address, IPv6Address, IPv6Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from typing import TYPE_CHECKING
 
 from netdraft import codes
@@ -194,7 +194,8 @@ def allocate(
                 public = kind
                 if opts[kw].values:
                     ptok = literals.tok(opts[kw].values[0])
-                    public_ip = literals.addr4(c, ptok)
+                    what = "Elastic IP" if kind is m.PublicIp.ELASTIC else "public IP"
+                    public_ip = _public_address(c, literals.addr4(c, ptok), ptok, what)
                     if public_ip is not None:
                         what = "Elastic IP" if kind is m.PublicIp.ELASTIC else "public IP"
                         c.held.append(
@@ -247,7 +248,7 @@ def allocate(
             )
         elif "eip" in nopts and nopts["eip"].values:
             etok = literals.tok(nopts["eip"].values[0])
-            eip = literals.addr4(c, etok)
+            eip = _public_address(c, literals.addr4(c, etok), etok, "Elastic IP")
             if eip is not None:
                 c.held.append(
                     Held(eip, "public", Holder(f"the Elastic IP of {who.who}", etok.span))
@@ -481,3 +482,42 @@ def _clash(a: Held, b: Held) -> bool:
 def _where(first: object) -> str:
     """The label of a ``duplicate-address``: where the first holder is written."""
     return first.where if isinstance(first, Holder) else ""
+
+
+#: The IPv4 ranges no public IP or Elastic IP is taken from (RFC 6890). The documentation
+#: ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24) are allowed: examples use them.
+NOT_PUBLIC = tuple(
+    IPv4Network(n)
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+)
+
+
+def _public_address(
+    c: Context, ip: IPv4Address | None, tok: st.Tok, what: str
+) -> IPv4Address | None:
+    """A written public IP or Elastic IP, refused when it is no public address: AWS gives
+    them from its public IPv4 space (or a customer's own public range), never from the
+    private, shared, link-local or reserved ranges."""
+    if ip is None or not any(ip in net for net in NOT_PUBLIC):
+        return ip
+    c.err(
+        codes.BAD_ADDRESS,
+        f"{ip} is not a public IPv4 address, as {_article(what)} {what} must be",
+        tok.span,
+        "write the public address AWS gave it, or leave the address out",
+    )
+    return None
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "AEIOU" else "a"
