@@ -880,7 +880,10 @@ def test_a_batfish_snapshot_is_read_whole() -> None:
         line.startswith("instance web-1 ") and "public-ip 54.200.1.10" in line for line in body
     )
     assert any(line.startswith("instance app-1 ") and "public-ip" not in line for line in body)
-    assert "nat-gateway hub-nat in hub-public-a eip 52.10.0.10 # nat-0e10000000000d001" in body
+    assert (
+        "nat-gateway hub-nat in hub-public-a ip 10.10.0.100 eip 52.10.0.10 # nat-0e10000000000d001"
+        in body
+    )
     assert 'title "AWS account 123456789012 (us-west-2)"' in body
     warnings = result.warnings
     assert not any("not a response the importer knows" in w for w in warnings)
@@ -1038,3 +1041,68 @@ def test_entries_of_a_table_not_in_the_dump_are_a_warning(tmp_path: Path) -> Non
         "transit gateway route table 'tgw-rtb-ghost' are in the dump, but the table is not" in w
         for w in result.warnings
     )
+
+
+# ---- phase 2: what the language gained ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "address", "nat"),
+    [("batfish", "10.10.0.100", "hub-nat"), ("account", "10.0.0.200", "nat-a")],
+)
+def test_a_nat_gateway_keeps_its_private_address(
+    networks: dict[str, Network], case: str, address: str, nat: str
+) -> None:
+    network = networks[case]
+    query = parse_query(network, network_instances(network)[0], address, "tcp", "443")
+    assert not isinstance(query, list), [d.message for d in query]
+    assert query.destination.kind.value == "nat-gateway"
+    assert query.destination.name == nat
+
+
+def test_a_nat_address_outside_its_subnet_is_left_out() -> None:
+    dumps = [
+        Dump(
+            "us-east-1",
+            "1",
+            (
+                ("vpcs.json", {"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}),
+                (
+                    "subnets.json",
+                    {
+                        "Subnets": [
+                            {
+                                "SubnetId": "subnet-1",
+                                "VpcId": "vpc-1",
+                                "CidrBlock": "10.0.0.0/24",
+                                "AvailabilityZone": "us-east-1a",
+                            }
+                        ]
+                    },
+                ),
+                (
+                    "nat.json",
+                    {
+                        "NatGateways": [
+                            {
+                                "NatGatewayId": "nat-1",
+                                "VpcId": "vpc-1",
+                                "SubnetId": "subnet-1",
+                                "State": "available",
+                                "ConnectivityType": "private",
+                                "NatGatewayAddresses": [{"PrivateIp": "10.0.9.9"}],
+                            }
+                        ]
+                    },
+                ),
+            ),
+        )
+    ]
+    result = build(parse(dumps), "nat.nd")
+    network_of(result.text)
+    assert any("private address '10.0.9.9' is not a usable address" in w for w in result.warnings)
+    assert " ip 10.0.9.9" not in result.text
+
+
+def network_instances(network: Network) -> list[str]:
+    return sorted(i for v in network.vpcs.values() for i in v.instances)

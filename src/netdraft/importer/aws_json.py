@@ -175,6 +175,7 @@ class NatGateway:
     private: bool
     public_ips: tuple[str, ...]
     enis: tuple[str, ...]
+    private_ip: str | None = None  # the primary address's PrivateIp
 
 
 @dataclass(frozen=True, slots=True)
@@ -1024,6 +1025,7 @@ class _Reader:
             item.string("ConnectivityType") == "private",
             each_string(addresses, "PublicIp"),
             each_ident(addresses, "NetworkInterfaceId"),
+            addresses[0].string("PrivateIp") if addresses else None,
         )
         self.inventory.nat_gateways.setdefault(nid, nat)
 

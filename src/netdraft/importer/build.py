@@ -223,6 +223,7 @@ class _Vpc:
     names: dict[str, str] = field(default_factory=dict)  # AWS id -> name, within the VPC
     default_group: str | None = None  # its id
     default_group_implicit: bool = False
+    held: set[str] = field(default_factory=set)  # addresses written for NATs and endpoints
 
     def own(self, net: IPNet) -> bool:
         """Whether a prefix lies inside the VPC's own CIDRs (the local routes serve it)."""
@@ -436,7 +437,15 @@ class _Builder:
                 self.warn(
                     f"NAT gateway '{nat.id}' public address {quoted(text)} is not an IPv4 address: left out"
                 )
-        return dataclasses.replace(nat, public_ips=tuple(public))
+        private_ip = None
+        if nat.private_ip is not None:
+            if (ip := address4(nat.private_ip)) is not None:
+                private_ip = str(ip)
+            else:
+                self.warn(
+                    f"NAT gateway '{nat.id}' private address {quoted(nat.private_ip)} is not an IPv4 address: left out"
+                )
+        return dataclasses.replace(nat, public_ips=tuple(public), private_ip=private_ip)
 
     def select_transit(self) -> None:
         inv = self.inv
@@ -848,7 +857,13 @@ class _Builder:
         options = []
         if nat.private:
             options.append(_opt("private"))
-        elif nat.public_ips:
+        if (ip := self.subnet_address(v, nat.subnet, nat.private_ip)) is not None:
+            options.append(_opt("ip", _tok(ip, "IPV4")))
+        elif nat.private_ip is not None:
+            self.warn(
+                f"NAT gateway '{v.names[nat.id]}' of vpc '{v.name}' private address {quoted(nat.private_ip)} is not a usable address of its subnet: left out"
+            )
+        if not nat.private and nat.public_ips:
             options.append(_opt("eip", _tok(nat.public_ips[0], "IPV4")))
         if len(nat.public_ips) > 1:
             self.warn(
@@ -858,6 +873,22 @@ class _Builder:
             _tok(v.names[nat.id]), _ref(v.names[nat.subnet]), tuple(options), NO_SPAN
         )
         return _Line(decl, nat.id)
+
+    def subnet_address(self, v: _Vpc, subnet_id: str, text: str | None) -> str | None:
+        """An address a NAT gateway or an endpoint is written with: one AWS could give in its
+        subnet (not one of the five it reserves) and no instance of the VPC holds."""
+        subnet = next((s for s in v.subnets if s.id == subnet_id), None)
+        ip = address4(text)
+        net = _net(subnet.cidr) if subnet is not None and subnet.cidr else None
+        if ip is None or not isinstance(net, IPv4Network) or ip not in net:
+            return None
+        offset = int(ip) - int(net.network_address)
+        if offset < 4 or ip == net.broadcast_address:
+            return None
+        if str(ip) in v.held or any(i.ip == str(ip) for i in v.instances):
+            return None
+        v.held.add(str(ip))
+        return str(ip)
 
     def decide_default_group(self, v: _Vpc) -> None:
         if v.default_group is None:
