@@ -1106,3 +1106,33 @@ def test_a_nat_address_outside_its_subnet_is_left_out() -> None:
 
 def network_instances(network: Network) -> list[str]:
     return sorted(i for v in network.vpcs.values() for i in v.instances)
+
+
+def test_an_interface_endpoint_keeps_its_addresses(networks: dict[str, Network]) -> None:
+    network = networks["account"]
+    endpoint = network.vpcs["prod"].endpoints["ssm"]
+    assert [str(a) for a in endpoint.addresses] == ["10.0.16.100", "10.0.32.100"]
+    query = parse_query(network, "web-test", "10.0.32.100", "tcp", "443")
+    assert not isinstance(query, list), [d.message for d in query]
+    result = trace(network, query)
+    assert result.verdict.value == "allow"
+    assert result.crosses("ssm")
+
+
+def test_an_endpoint_whose_interface_is_missing_has_no_addresses(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "account", tmp_path / "account")
+    file = tmp_path / "account/111122223333/us-east-1/describe-network-interfaces.json"
+    data = json.loads(file.read_text("utf-8"))
+    data["NetworkInterfaces"] = [
+        e for e in data["NetworkInterfaces"] if e["NetworkInterfaceId"] != "eni-0000000002e000015"
+    ]
+    file.write_text(json.dumps(data), "utf-8")
+    result = importer.from_json_dir(tmp_path / "account", "account.nd")
+    network_of(result.text)
+    line = next(x for x in result.text.splitlines() if "endpoint ssm interface" in x)
+    assert " ips " not in line
+    assert any(
+        "interface endpoint 'ssm' of vpc 'prod': its network interface in subnet 'app-b' is not in the dump"
+        in w
+        for w in result.warnings
+    )

@@ -289,6 +289,7 @@ class NetworkInterface:
     requester: str | None
     instance: str | None
     public_allocation: str | None  # the Elastic IP allocation of its public address
+    ip: str | None = None  # its primary private address
 
 
 @dataclass(frozen=True, slots=True)
@@ -1126,6 +1127,7 @@ class _Reader:
             item.string("RequesterId"),
             item.obj("Attachment").ident("InstanceId"),
             item.obj("Association").ident("AllocationId"),
+            item.string("PrivateIpAddress"),
         )
         self.inventory.interfaces.setdefault(eid, eni)
 

@@ -1180,7 +1180,8 @@ class _Builder:
         groups = sorted((g for g in ep.groups if g in v.names), key=lambda g: v.names[g])
         if groups == [v.default_group] and v.default_group_implicit:
             groups = []
-        refs = tuple(_ref(v.names[s]) for s in sorted(subnets, key=lambda s: v.names[s]))
+        ordered = sorted(subnets, key=lambda s: v.names[s])
+        refs = tuple(_ref(v.names[s]) for s in ordered)
         decl = st.EndpointDecl(
             _tok(name),
             "interface",
@@ -1188,8 +1189,33 @@ class _Builder:
             refs,
             tuple(_ref(v.names[g]) for g in groups),
             NO_SPAN,
+            self.endpoint_ips(v, name, ep, ordered),
         )
         return _Line(decl, ep.service if name == ep.id else f"{ep.id} {ep.service}")
+
+    def endpoint_ips(
+        self, v: _Vpc, name: str, ep: aws.Endpoint, subnets: list[str]
+    ) -> st.Option | None:
+        """``ips ADDR…`` of an interface endpoint: the address of its interface in each subnet,
+        from ``describe-network-interfaces``; left out (with a warning) if one is missing."""
+        enis = [e for x in ep.enis if (e := self.inv.interfaces.get(x)) is not None]
+        found: list[str] = []
+        for s in subnets:
+            eni = next((e for e in enis if e.subnet == s and e.ip is not None), None)
+            ip = self.subnet_address(v, s, eni.ip) if eni is not None else None
+            if ip is None:
+                v.held.difference_update(found)
+                what = (
+                    "is not in the dump"
+                    if eni is None
+                    else f"has the address {quoted(eni.ip)}, not a usable one of the subnet"
+                )
+                self.warn(
+                    f"interface endpoint '{name}' of vpc '{v.name}': its network interface in subnet '{v.names[s]}' {what}: its addresses are left out (the language allocates them)"
+                )
+                return None
+            found.append(ip)
+        return _opt("ips", *(_tok(ip, "IPV4") for ip in found))
 
     # -- transit gateways --------------------------------------------------------------------------
 
