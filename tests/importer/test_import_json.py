@@ -1136,3 +1136,69 @@ def test_an_endpoint_whose_interface_is_missing_has_no_addresses(tmp_path: Path)
         in w
         for w in result.warnings
     )
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "words", "expected", "code"),
+    [
+        # The bastion's group lets pings (type 8) in from the office, nothing else of icmp.
+        ("198.51.100.7", "bastion", ("type", "8"), "allow", None),
+        ("198.51.100.7", "bastion", ("type", "13"), "deny", "SG_INGRESS_MISMATCH"),
+        # db-nacl denies timestamp requests (type 13 code 0) and address-mask requests (17).
+        ("bastion", "db-1", ("type", "13", "code", "0"), "deny", "ACL_INBOUND_DENY"),
+        ("bastion", "db-1", ("type", "13", "code", "1"), "deny", "SG_INGRESS_MISMATCH"),
+        ("bastion", "db-1", ("type", "17", "code", "3"), "deny", "ACL_INBOUND_DENY"),
+        ("bastion", "db-1", ("type", "8"), "deny", "SG_INGRESS_MISMATCH"),
+    ],
+)
+def test_icmp_types_are_imported(
+    networks: dict[str, Network],
+    src: str,
+    dst: str,
+    words: tuple[str, ...],
+    expected: str,
+    code: str | None,
+) -> None:
+    network = networks["account"]
+    query = parse_query(network, src, dst, "icmp", *words)
+    assert not isinstance(query, list), [d.message for d in query]
+    result = trace(network, query)
+    assert result.verdict.value == expected
+    assert (result.code.value if result.code is not None else None) == code
+
+
+def test_an_icmp_type_out_of_range_is_not_imported() -> None:
+    group = {
+        "GroupId": "sg-1",
+        "GroupName": "g",
+        "VpcId": "vpc-1",
+        "IpPermissions": [
+            {
+                "IpProtocol": "icmp",
+                "FromPort": 300,
+                "ToPort": -1,
+                "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+            },
+            {
+                "IpProtocol": "icmpv6",
+                "FromPort": 128,
+                "ToPort": -1,
+                "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+            },
+        ],
+        "IpPermissionsEgress": [],
+    }
+    dumps = [
+        Dump(
+            "us-east-1",
+            "1",
+            (
+                ("vpcs.json", {"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}),
+                ("sg.json", {"SecurityGroups": [group]}),
+            ),
+        )
+    ]
+    result = build(parse(dumps), "icmp.nd")
+    network_of(result.text)
+    assert "ingress icmpv6 type 128 from ::/0" in result.text
+    assert any("icmp type 300 code -1 is not imported" in w for w in result.warnings)

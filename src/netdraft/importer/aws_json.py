@@ -136,6 +136,7 @@ class AclEntry:
     port_from: int | None
     port_to: int | None
     icmp_type: int | None
+    icmp_code: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1069,6 +1070,7 @@ class _Reader:
                     ports.integer("From"),
                     ports.integer("To"),
                     icmp.integer("Type"),
+                    icmp.integer("Code"),
                 )
             )
         subnets = each_ident(item.objs("Associations"), "SubnetId")

@@ -34,7 +34,7 @@ from netdraft.importer.terminals import (
     zone,
 )
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES
-from netdraft.model.values import NO_SPAN, Span
+from netdraft.model.values import ICMP_MAX, NO_SPAN, Span
 
 IPNet = IPv4Network | IPv6Network
 
@@ -117,7 +117,27 @@ def _opt(keyword: str, *values: st.Tok | st.Ref) -> st.Option:
 
 
 def _proto(protocol: str, port: str | None = None) -> st.ProtoSpec:
+    """A protocol; ``port`` is a port or range, or for icmp and icmpv6 ``TYPE`` or ``TYPE/CODE``."""
+    if protocol in ("icmp", "icmpv6"):
+        kind, _, code = (port or "").partition("/")
+        return st.ProtoSpec(
+            _tok(protocol, "PROTOCOL"),
+            None,
+            NO_SPAN,
+            _tok(kind, "INT") if kind else None,
+            _tok(code, "INT") if code else None,
+        )
     return st.ProtoSpec(_tok(protocol, "PROTOCOL"), _tok(port, "PORT") if port else None, NO_SPAN)
+
+
+def _icmp(kind: int | None, code: int | None) -> tuple[bool, str | None]:
+    """Whether AWS's ICMP type and code (-1 or none: every one) are ones the language has,
+    and their ``TYPE[/CODE]`` (``None``: every type)."""
+    if kind is None or kind == -1:
+        return True, None
+    if not 0 <= kind <= ICMP_MAX or (code is not None and not -1 <= code <= ICMP_MAX):
+        return False, None
+    return True, str(kind) if code is None or code == -1 else f"{kind}/{code}"
 
 
 @dataclass
@@ -929,8 +949,13 @@ class _Builder:
                     f"a rule for {protocol} ports {perm.from_port}-{perm.to_port} is not imported: not a port range"
                 )
                 return []
-        elif protocol in ("icmp", "icmpv6") and perm.from_port not in (None, -1):
-            warn(f"a rule for {protocol} type {perm.from_port} is imported as all {protocol}")
+        elif protocol in ("icmp", "icmpv6"):
+            ok, port = _icmp(perm.from_port, perm.to_port)
+            if not ok:
+                warn(
+                    f"a rule for {protocol} type {perm.from_port} code {perm.to_port} is not imported: not an ICMP type and code"
+                )
+                return []
         rules: list[tuple[str, str | None, str, str]] = []
         for cidr in (*perm.cidrs, *perm.ipv6):
             net = _net(cidr)
@@ -1048,8 +1073,13 @@ class _Builder:
                 f"{where} is for {protocol} ports {e.port_from}-{e.port_to}, not a port range: not imported"
             )
             return None
-        if protocol in ("icmp", "icmpv6") and e.icmp_type not in (None, -1):
-            self.warn(f"{where} is for {protocol} type {e.icmp_type}: imported as all {protocol}")
+        if protocol in ("icmp", "icmpv6"):
+            ok, port = _icmp(e.icmp_type, e.icmp_code)
+            if not ok:
+                self.warn(
+                    f"{where} is for {protocol} type {e.icmp_type} code {e.icmp_code}, not an ICMP type and code: not imported"
+                )
+                return None
         return (
             e.egress,
             e.number,
@@ -1538,7 +1568,7 @@ def _rule_key(
 ) -> tuple[int, str, tuple[int, int, int], str, int, int, int]:
     protocol, port, peer, scope = rule
     net = _net(peer)
-    low, _, high = (port or "0").partition("-")
+    low, _, high = (port or "0").replace("/", "-").partition("-")
     order = ("tcp", "udp", "icmp", "icmpv6", "all").index(protocol)
     where = _net_key(net) if net is not None else (0, 0, 0)
     return (net is None, scope, where, peer, order, int(low), int(high or low))
