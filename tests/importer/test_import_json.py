@@ -136,7 +136,8 @@ PATHS = [
     ("account", "bastion", "app-2", "tcp", "22", "deny", "INSTANCE_STOPPED"),
     ("account", "internet", "web-1", "tcp", "80", "deny", "NO_PUBLIC_IP"),
     ("account", "app-1", "192.168.1.5", "tcp", "443", "allow", "dc1-vpn"),
-    ("account", "app-1", "172.16.5.5", "tcp", "443", "allow", "core-tgw"),
+    # dc2-vpn has both tunnels down: imported down, the routes it propagates are gone.
+    ("account", "app-1", "172.16.5.5", "tcp", "443", "deny", "TGW_NO_ROUTE"),
     ("account", "monitor", "10.99.0.5", "tcp", "443", "deny", "BLACKHOLE_ROUTE"),
     ("account", "monitor", "internet", "tcp", "443", "allow", "nat-a"),
     ("account", "app-1", "dr-db", "tcp", "5432", "allow", "prod-to-dr"),
@@ -1202,3 +1203,17 @@ def test_an_icmp_type_out_of_range_is_not_imported() -> None:
     network_of(result.text)
     assert "ingress icmpv6 type 128 from ::/0" in result.text
     assert any("icmp type 300 code -1 is not imported" in w for w in result.warnings)
+
+
+def test_a_vpn_with_both_tunnels_down_is_imported_down(networks: dict[str, Network]) -> None:
+    result = imported("account")
+    assert any(
+        line.startswith("vpn dc2-vpn core-tgw <-> dc2-router bgp down ")
+        for line in result.text.splitlines()
+    )
+    assert "vpn 'vpn-0b70000000000002': both tunnels are down: imported down" in result.warnings
+    # One tunnel up of two is up.
+    assert "down" not in next(
+        x for x in imported("batfish").text.splitlines() if x.startswith("vpn office-vpn ")
+    )
+    assert networks["account"].vpns["dc2-vpn"].down

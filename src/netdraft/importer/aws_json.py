@@ -208,6 +208,7 @@ class VpnConnection:
     static: bool
     routes: tuple[str, ...]
     tunnels_up: int | None  # None: no telemetry in the dump
+    all_down: bool = False  # its telemetry shows every tunnel DOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -1294,6 +1295,7 @@ class _Reader:
             item.obj("Options").flag("StaticRoutesOnly") is True,
             routes,
             up,
+            bool(telemetry) and all(t.string("Status") == "DOWN" for t in telemetry),
         )
         self.inventory.vpn_connections.setdefault(vid, vpn)
         self.inventory.region_of.setdefault(vid, self.region)

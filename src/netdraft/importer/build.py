@@ -510,8 +510,10 @@ class _Builder:
             self.vpns.append(vpn)
             if all(c.id != cgw.id for c in self.cgws):
                 self.cgws.append(cgw)
-            if vpn.tunnels_up == 0:
-                self.warn(f"vpn '{vpn.id}' has both tunnels down; the file treats it as up")
+            if vpn.all_down:
+                self.warn(f"vpn '{vpn.id}': both tunnels are down: imported down")
+            elif vpn.tunnels_up == 0:
+                self.warn(f"vpn '{vpn.id}' has no tunnel up; the file treats it as up")
         vpn_ids = {v.id for v in self.vpns}
         seen: set[tuple[str, str]] = set()
         for att in sorted(inv.tgw_attachments.values(), key=lambda a: a.id):
@@ -1494,6 +1496,7 @@ class _Builder:
                 routing,
                 carried,
                 NO_SPAN,
+                (_opt("down"),) if vpn.all_down else (),
             )
             vpn_lines.append(_Line(decl, vpn.id))
         return sites, vpn_lines
