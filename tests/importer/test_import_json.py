@@ -136,7 +136,8 @@ PATHS = [
     ("account", "bastion", "app-2", "tcp", "22", "deny", "INSTANCE_STOPPED"),
     ("account", "internet", "web-1", "tcp", "80", "deny", "NO_PUBLIC_IP"),
     ("account", "app-1", "192.168.1.5", "tcp", "443", "allow", "dc1-vpn"),
-    ("account", "app-1", "172.16.5.5", "tcp", "443", "allow", "core-tgw"),
+    # dc2-vpn has both tunnels down: imported down, the routes it propagates are gone.
+    ("account", "app-1", "172.16.5.5", "tcp", "443", "deny", "TGW_NO_ROUTE"),
     ("account", "monitor", "10.99.0.5", "tcp", "443", "deny", "BLACKHOLE_ROUTE"),
     ("account", "monitor", "internet", "tcp", "443", "allow", "nat-a"),
     ("account", "app-1", "dr-db", "tcp", "5432", "allow", "prod-to-dr"),
@@ -880,7 +881,10 @@ def test_a_batfish_snapshot_is_read_whole() -> None:
         line.startswith("instance web-1 ") and "public-ip 54.200.1.10" in line for line in body
     )
     assert any(line.startswith("instance app-1 ") and "public-ip" not in line for line in body)
-    assert "nat-gateway hub-nat in hub-public-a eip 52.10.0.10 # nat-0e10000000000d001" in body
+    assert (
+        "nat-gateway hub-nat in hub-public-a ip 10.10.0.100 eip 52.10.0.10 # nat-0e10000000000d001"
+        in body
+    )
     assert 'title "AWS account 123456789012 (us-west-2)"' in body
     warnings = result.warnings
     assert not any("not a response the importer knows" in w for w in warnings)
@@ -1038,3 +1042,178 @@ def test_entries_of_a_table_not_in_the_dump_are_a_warning(tmp_path: Path) -> Non
         "transit gateway route table 'tgw-rtb-ghost' are in the dump, but the table is not" in w
         for w in result.warnings
     )
+
+
+# ---- phase 2: what the language gained ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "address", "nat"),
+    [("batfish", "10.10.0.100", "hub-nat"), ("account", "10.0.0.200", "nat-a")],
+)
+def test_a_nat_gateway_keeps_its_private_address(
+    networks: dict[str, Network], case: str, address: str, nat: str
+) -> None:
+    network = networks[case]
+    query = parse_query(network, network_instances(network)[0], address, "tcp", "443")
+    assert not isinstance(query, list), [d.message for d in query]
+    assert query.destination.kind.value == "nat-gateway"
+    assert query.destination.name == nat
+
+
+def test_a_nat_address_outside_its_subnet_is_left_out() -> None:
+    dumps = [
+        Dump(
+            "us-east-1",
+            "1",
+            (
+                ("vpcs.json", {"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}),
+                (
+                    "subnets.json",
+                    {
+                        "Subnets": [
+                            {
+                                "SubnetId": "subnet-1",
+                                "VpcId": "vpc-1",
+                                "CidrBlock": "10.0.0.0/24",
+                                "AvailabilityZone": "us-east-1a",
+                            }
+                        ]
+                    },
+                ),
+                (
+                    "nat.json",
+                    {
+                        "NatGateways": [
+                            {
+                                "NatGatewayId": "nat-1",
+                                "VpcId": "vpc-1",
+                                "SubnetId": "subnet-1",
+                                "State": "available",
+                                "ConnectivityType": "private",
+                                "NatGatewayAddresses": [{"PrivateIp": "10.0.9.9"}],
+                            }
+                        ]
+                    },
+                ),
+            ),
+        )
+    ]
+    result = build(parse(dumps), "nat.nd")
+    network_of(result.text)
+    assert any("private address '10.0.9.9' is not a usable address" in w for w in result.warnings)
+    assert " ip 10.0.9.9" not in result.text
+
+
+def network_instances(network: Network) -> list[str]:
+    return sorted(i for v in network.vpcs.values() for i in v.instances)
+
+
+def test_an_interface_endpoint_keeps_its_addresses(networks: dict[str, Network]) -> None:
+    network = networks["account"]
+    endpoint = network.vpcs["prod"].endpoints["ssm"]
+    assert [str(a) for a in endpoint.addresses] == ["10.0.16.100", "10.0.32.100"]
+    query = parse_query(network, "web-test", "10.0.32.100", "tcp", "443")
+    assert not isinstance(query, list), [d.message for d in query]
+    result = trace(network, query)
+    assert result.verdict.value == "allow"
+    assert result.crosses("ssm")
+
+
+def test_an_endpoint_whose_interface_is_missing_has_no_addresses(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "account", tmp_path / "account")
+    file = tmp_path / "account/111122223333/us-east-1/describe-network-interfaces.json"
+    data = json.loads(file.read_text("utf-8"))
+    data["NetworkInterfaces"] = [
+        e for e in data["NetworkInterfaces"] if e["NetworkInterfaceId"] != "eni-0000000002e000015"
+    ]
+    file.write_text(json.dumps(data), "utf-8")
+    result = importer.from_json_dir(tmp_path / "account", "account.nd")
+    network_of(result.text)
+    line = next(x for x in result.text.splitlines() if "endpoint ssm interface" in x)
+    assert " ips " not in line
+    assert any(
+        "interface endpoint 'ssm' of vpc 'prod': its network interface in subnet 'app-b' is not in the dump"
+        in w
+        for w in result.warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "words", "expected", "code"),
+    [
+        # The bastion's group lets pings (type 8) in from the office, nothing else of icmp.
+        ("198.51.100.7", "bastion", ("type", "8"), "allow", None),
+        ("198.51.100.7", "bastion", ("type", "13"), "deny", "SG_INGRESS_MISMATCH"),
+        # db-nacl denies timestamp requests (type 13 code 0) and address-mask requests (17).
+        ("bastion", "db-1", ("type", "13", "code", "0"), "deny", "ACL_INBOUND_DENY"),
+        ("bastion", "db-1", ("type", "13", "code", "1"), "deny", "SG_INGRESS_MISMATCH"),
+        ("bastion", "db-1", ("type", "17", "code", "3"), "deny", "ACL_INBOUND_DENY"),
+        ("bastion", "db-1", ("type", "8"), "deny", "SG_INGRESS_MISMATCH"),
+    ],
+)
+def test_icmp_types_are_imported(
+    networks: dict[str, Network],
+    src: str,
+    dst: str,
+    words: tuple[str, ...],
+    expected: str,
+    code: str | None,
+) -> None:
+    network = networks["account"]
+    query = parse_query(network, src, dst, "icmp", *words)
+    assert not isinstance(query, list), [d.message for d in query]
+    result = trace(network, query)
+    assert result.verdict.value == expected
+    assert (result.code.value if result.code is not None else None) == code
+
+
+def test_an_icmp_type_out_of_range_is_not_imported() -> None:
+    group = {
+        "GroupId": "sg-1",
+        "GroupName": "g",
+        "VpcId": "vpc-1",
+        "IpPermissions": [
+            {
+                "IpProtocol": "icmp",
+                "FromPort": 300,
+                "ToPort": -1,
+                "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+            },
+            {
+                "IpProtocol": "icmpv6",
+                "FromPort": 128,
+                "ToPort": -1,
+                "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+            },
+        ],
+        "IpPermissionsEgress": [],
+    }
+    dumps = [
+        Dump(
+            "us-east-1",
+            "1",
+            (
+                ("vpcs.json", {"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}),
+                ("sg.json", {"SecurityGroups": [group]}),
+            ),
+        )
+    ]
+    result = build(parse(dumps), "icmp.nd")
+    network_of(result.text)
+    assert "ingress icmpv6 type 128 from ::/0" in result.text
+    assert any("icmp type 300 code -1 is not imported" in w for w in result.warnings)
+
+
+def test_a_vpn_with_both_tunnels_down_is_imported_down(networks: dict[str, Network]) -> None:
+    result = imported("account")
+    assert any(
+        line.startswith("vpn dc2-vpn core-tgw <-> dc2-router bgp down ")
+        for line in result.text.splitlines()
+    )
+    assert "vpn 'vpn-0b70000000000002': both tunnels are down: imported down" in result.warnings
+    # One tunnel up of two is up.
+    assert "down" not in next(
+        x for x in imported("batfish").text.splitlines() if x.startswith("vpn office-vpn ")
+    )
+    assert networks["account"].vpns["dc2-vpn"].down

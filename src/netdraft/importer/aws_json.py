@@ -136,6 +136,7 @@ class AclEntry:
     port_from: int | None
     port_to: int | None
     icmp_type: int | None
+    icmp_code: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,7 @@ class NatGateway:
     private: bool
     public_ips: tuple[str, ...]
     enis: tuple[str, ...]
+    private_ip: str | None = None  # the primary address's PrivateIp
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +208,7 @@ class VpnConnection:
     static: bool
     routes: tuple[str, ...]
     tunnels_up: int | None  # None: no telemetry in the dump
+    all_down: bool = False  # its telemetry shows every tunnel DOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +291,7 @@ class NetworkInterface:
     requester: str | None
     instance: str | None
     public_allocation: str | None  # the Elastic IP allocation of its public address
+    ip: str | None = None  # its primary private address
 
 
 @dataclass(frozen=True, slots=True)
@@ -1024,6 +1028,7 @@ class _Reader:
             item.string("ConnectivityType") == "private",
             each_string(addresses, "PublicIp"),
             each_ident(addresses, "NetworkInterfaceId"),
+            addresses[0].string("PrivateIp") if addresses else None,
         )
         self.inventory.nat_gateways.setdefault(nid, nat)
 
@@ -1066,6 +1071,7 @@ class _Reader:
                     ports.integer("From"),
                     ports.integer("To"),
                     icmp.integer("Type"),
+                    icmp.integer("Code"),
                 )
             )
         subnets = each_ident(item.objs("Associations"), "SubnetId")
@@ -1124,6 +1130,7 @@ class _Reader:
             item.string("RequesterId"),
             item.obj("Attachment").ident("InstanceId"),
             item.obj("Association").ident("AllocationId"),
+            item.string("PrivateIpAddress"),
         )
         self.inventory.interfaces.setdefault(eid, eni)
 
@@ -1288,6 +1295,7 @@ class _Reader:
             item.obj("Options").flag("StaticRoutesOnly") is True,
             routes,
             up,
+            bool(telemetry) and all(t.string("Status") == "DOWN" for t in telemetry),
         )
         self.inventory.vpn_connections.setdefault(vid, vpn)
         self.inventory.region_of.setdefault(vid, self.region)

@@ -35,7 +35,7 @@ from netdraft.importer.terminals import (
     zone,
 )
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES
-from netdraft.model.values import NO_SPAN, Span
+from netdraft.model.values import ICMP_MAX, NO_SPAN, Span
 
 IPNet = IPv4Network | IPv6Network
 
@@ -118,7 +118,27 @@ def _opt(keyword: str, *values: st.Tok | st.Ref) -> st.Option:
 
 
 def _proto(protocol: str, port: str | None = None) -> st.ProtoSpec:
+    """A protocol; ``port`` is a port or range, or for icmp and icmpv6 ``TYPE`` or ``TYPE/CODE``."""
+    if protocol in ("icmp", "icmpv6"):
+        kind, _, code = (port or "").partition("/")
+        return st.ProtoSpec(
+            _tok(protocol, "PROTOCOL"),
+            None,
+            NO_SPAN,
+            _tok(kind, "INT") if kind else None,
+            _tok(code, "INT") if code else None,
+        )
     return st.ProtoSpec(_tok(protocol, "PROTOCOL"), _tok(port, "PORT") if port else None, NO_SPAN)
+
+
+def _icmp(kind: int | None, code: int | None) -> tuple[bool, str | None]:
+    """Whether AWS's ICMP type and code (-1 or none: every one) are ones the language has,
+    and their ``TYPE[/CODE]`` (``None``: every type)."""
+    if kind is None or kind == -1:
+        return True, None
+    if not 0 <= kind <= ICMP_MAX or (code is not None and not -1 <= code <= ICMP_MAX):
+        return False, None
+    return True, str(kind) if code is None or code == -1 else f"{kind}/{code}"
 
 
 @dataclass
@@ -224,6 +244,7 @@ class _Vpc:
     names: dict[str, str] = field(default_factory=dict)  # AWS id -> name, within the VPC
     default_group: str | None = None  # its id
     default_group_implicit: bool = False
+    held: set[str] = field(default_factory=set)  # addresses written for NATs and endpoints
 
     def own(self, net: IPNet) -> bool:
         """Whether a prefix lies inside the VPC's own CIDRs (the local routes serve it)."""
@@ -437,7 +458,15 @@ class _Builder:
                 self.warn(
                     f"NAT gateway '{nat.id}' public address {quoted(text)} is not an IPv4 address: left out"
                 )
-        return dataclasses.replace(nat, public_ips=tuple(public))
+        private_ip = None
+        if nat.private_ip is not None:
+            if (ip := address4(nat.private_ip)) is not None:
+                private_ip = str(ip)
+            else:
+                self.warn(
+                    f"NAT gateway '{nat.id}' private address {quoted(nat.private_ip)} is not an IPv4 address: left out"
+                )
+        return dataclasses.replace(nat, public_ips=tuple(public), private_ip=private_ip)
 
     def select_transit(self) -> None:
         inv = self.inv
@@ -482,8 +511,10 @@ class _Builder:
             self.vpns.append(vpn)
             if all(c.id != cgw.id for c in self.cgws):
                 self.cgws.append(cgw)
-            if vpn.tunnels_up == 0:
-                self.warn(f"vpn '{vpn.id}' has both tunnels down; the file treats it as up")
+            if vpn.all_down:
+                self.warn(f"vpn '{vpn.id}': both tunnels are down: imported down")
+            elif vpn.tunnels_up == 0:
+                self.warn(f"vpn '{vpn.id}' has no tunnel up; the file treats it as up")
         vpn_ids = {v.id for v in self.vpns}
         seen: set[tuple[str, str]] = set()
         for att in sorted(inv.tgw_attachments.values(), key=lambda a: a.id):
@@ -858,7 +889,13 @@ class _Builder:
         options = []
         if nat.private:
             options.append(_opt("private"))
-        elif nat.public_ips:
+        if (ip := self.subnet_address(v, nat.subnet, nat.private_ip)) is not None:
+            options.append(_opt("ip", _tok(ip, "IPV4")))
+        elif nat.private_ip is not None:
+            self.warn(
+                f"NAT gateway '{v.names[nat.id]}' of vpc '{v.name}' private address {quoted(nat.private_ip)} is not a usable address of its subnet: left out"
+            )
+        if not nat.private and nat.public_ips:
             eip = self.public_address(nat.public_ips[0], f"NAT gateway '{v.names[nat.id]}'")
             options.append(_opt("eip", _tok(eip, "IPV4")) if eip else _opt("eip"))
         if len(nat.public_ips) > 1:
@@ -869,6 +906,22 @@ class _Builder:
             _tok(v.names[nat.id]), _ref(v.names[nat.subnet]), tuple(options), NO_SPAN
         )
         return _Line(decl, nat.id)
+
+    def subnet_address(self, v: _Vpc, subnet_id: str, text: str | None) -> str | None:
+        """An address a NAT gateway or an endpoint is written with: one AWS could give in its
+        subnet (not one of the five it reserves) and no instance of the VPC holds."""
+        subnet = next((s for s in v.subnets if s.id == subnet_id), None)
+        ip = address4(text)
+        net = _net(subnet.cidr) if subnet is not None and subnet.cidr else None
+        if ip is None or not isinstance(net, IPv4Network) or ip not in net:
+            return None
+        offset = int(ip) - int(net.network_address)
+        if offset < 4 or ip == net.broadcast_address:
+            return None
+        if str(ip) in v.held or any(i.ip == str(ip) for i in v.instances):
+            return None
+        v.held.add(str(ip))
+        return str(ip)
 
     def decide_default_group(self, v: _Vpc) -> None:
         if v.default_group is None:
@@ -909,8 +962,13 @@ class _Builder:
                     f"a rule for {protocol} ports {perm.from_port}-{perm.to_port} is not imported: not a port range"
                 )
                 return []
-        elif protocol in ("icmp", "icmpv6") and perm.from_port not in (None, -1):
-            warn(f"a rule for {protocol} type {perm.from_port} is imported as all {protocol}")
+        elif protocol in ("icmp", "icmpv6"):
+            ok, port = _icmp(perm.from_port, perm.to_port)
+            if not ok:
+                warn(
+                    f"a rule for {protocol} type {perm.from_port} code {perm.to_port} is not imported: not an ICMP type and code"
+                )
+                return []
         rules: list[tuple[str, str | None, str, str]] = []
         for cidr in (*perm.cidrs, *perm.ipv6):
             net = _net(cidr)
@@ -1028,8 +1086,13 @@ class _Builder:
                 f"{where} is for {protocol} ports {e.port_from}-{e.port_to}, not a port range: not imported"
             )
             return None
-        if protocol in ("icmp", "icmpv6") and e.icmp_type not in (None, -1):
-            self.warn(f"{where} is for {protocol} type {e.icmp_type}: imported as all {protocol}")
+        if protocol in ("icmp", "icmpv6"):
+            ok, port = _icmp(e.icmp_type, e.icmp_code)
+            if not ok:
+                self.warn(
+                    f"{where} is for {protocol} type {e.icmp_type} code {e.icmp_code}, not an ICMP type and code: not imported"
+                )
+                return None
         return (
             e.egress,
             e.number,
@@ -1159,7 +1222,8 @@ class _Builder:
         groups = sorted((g for g in ep.groups if g in v.names), key=lambda g: v.names[g])
         if groups == [v.default_group] and v.default_group_implicit:
             groups = []
-        refs = tuple(_ref(v.names[s]) for s in sorted(subnets, key=lambda s: v.names[s]))
+        ordered = sorted(subnets, key=lambda s: v.names[s])
+        refs = tuple(_ref(v.names[s]) for s in ordered)
         decl = st.EndpointDecl(
             _tok(name),
             "interface",
@@ -1167,8 +1231,33 @@ class _Builder:
             refs,
             tuple(_ref(v.names[g]) for g in groups),
             NO_SPAN,
+            self.endpoint_ips(v, name, ep, ordered),
         )
         return _Line(decl, ep.service if name == ep.id else f"{ep.id} {ep.service}")
+
+    def endpoint_ips(
+        self, v: _Vpc, name: str, ep: aws.Endpoint, subnets: list[str]
+    ) -> st.Option | None:
+        """``ips ADDR…`` of an interface endpoint: the address of its interface in each subnet,
+        from ``describe-network-interfaces``; left out (with a warning) if one is missing."""
+        enis = [e for x in ep.enis if (e := self.inv.interfaces.get(x)) is not None]
+        found: list[str] = []
+        for s in subnets:
+            eni = next((e for e in enis if e.subnet == s and e.ip is not None), None)
+            ip = self.subnet_address(v, s, eni.ip) if eni is not None else None
+            if ip is None:
+                v.held.difference_update(found)
+                what = (
+                    "is not in the dump"
+                    if eni is None
+                    else f"has the address {quoted(eni.ip)}, not a usable one of the subnet"
+                )
+                self.warn(
+                    f"interface endpoint '{name}' of vpc '{v.name}': its network interface in subnet '{v.names[s]}' {what}: its addresses are left out (the language allocates them)"
+                )
+                return None
+            found.append(ip)
+        return _opt("ips", *(_tok(ip, "IPV4") for ip in found))
 
     # -- transit gateways --------------------------------------------------------------------------
 
@@ -1417,6 +1506,7 @@ class _Builder:
                 routing,
                 carried,
                 NO_SPAN,
+                (_opt("down"),) if vpn.all_down else (),
             )
             vpn_lines.append(_Line(decl, vpn.id))
         return sites, vpn_lines
@@ -1491,7 +1581,7 @@ def _rule_key(
 ) -> tuple[int, str, tuple[int, int, int], str, int, int, int]:
     protocol, port, peer, scope = rule
     net = _net(peer)
-    low, _, high = (port or "0").partition("-")
+    low, _, high = (port or "0").replace("/", "-").partition("-")
     order = ("tcp", "udp", "icmp", "icmpv6", "all").index(protocol)
     where = _net_key(net) if net is not None else (0, 0, 0)
     return (net is None, scope, where, peer, order, int(low), int(high or low))
