@@ -21,6 +21,25 @@ RESERVED_PER_SUBNET = 5
 HOURS_PER_MONTH = 730
 
 
+#: IPv4 addresses that are never public ("an internet host", a public IP or an Elastic IP):
+#: private, shared, loopback, link-local, multicast and reserved ranges (RFC 1918, 6598,
+#: 3927, 5771, 1112). The documentation ranges of RFC 5737 are *not* here: they are what
+#: people write for internet hosts and public addresses in examples.
+NOT_PUBLIC_V4 = tuple(
+    IPv4Network(n)
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/3",
+    )
+)
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     """Where a piece of source text is: 1-based line and column, end exclusive."""

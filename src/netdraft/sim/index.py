@@ -5,28 +5,14 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Network, IPv6Network
+from ipaddress import IPv4Address, IPv6Network
 
 from netdraft.model import network as m
-from netdraft.model.values import IPAddress, IPNetwork, contains, subnet_of
+from netdraft.model.values import NOT_PUBLIC_V4, IPAddress, IPNetwork, contains, subnet_of
 from netdraft.sim.trace import ComponentKind
 
-#: Addresses that are never "an internet host": private, shared, loopback, link-local,
-#: multicast and reserved ranges (RFC 1918, 6598, 3927, 5737 is *not* here: documentation
-#: ranges are what people write for internet hosts in examples).
-NOT_INTERNET_V4 = tuple(
-    IPv4Network(n)
-    for n in (
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "224.0.0.0/3",
-    )
-)
+#: Addresses that are never "an internet host" (the documentation ranges are).
+NOT_INTERNET_V4 = NOT_PUBLIC_V4
 NOT_INTERNET_V6 = tuple(IPv6Network(n) for n in ("::/8", "fc00::/7", "fe80::/10", "ff00::/8"))
 
 

@@ -15,7 +15,7 @@ IPv6 address too. A subnet that runs out, counting its written and its automatic
 from __future__ import annotations
 
 from collections.abc import Mapping
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+from ipaddress import IPv4Address, IPv6Address, IPv6Network
 from typing import TYPE_CHECKING
 
 from netdraft import codes
@@ -27,7 +27,7 @@ from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.dsl.validate import subnet_too_small
 from netdraft.model import network as m
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES
-from netdraft.model.values import IPAddress
+from netdraft.model.values import NOT_PUBLIC_V4, IPAddress
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -484,22 +484,8 @@ def _where(first: object) -> str:
     return first.where if isinstance(first, Holder) else ""
 
 
-#: The IPv4 ranges no public IP or Elastic IP is taken from (RFC 6890). The documentation
-#: ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24) are allowed: examples use them.
-NOT_PUBLIC = tuple(
-    IPv4Network(n)
-    for n in (
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "224.0.0.0/4",
-        "240.0.0.0/4",
-    )
-)
+#: The IPv4 ranges no public IP or Elastic IP is taken from.
+NOT_PUBLIC = NOT_PUBLIC_V4
 
 
 def _public_address(
