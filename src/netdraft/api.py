@@ -268,7 +268,7 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
 
     outcomes = analysis.outcomes
     found = [
-        failed(path_problem(o), o.expectation.span, explain_lines(o.trace))
+        failed(path_problem(o), o.expectation.span, explain_lines(o.trace, analysis.network.file))
         for o in outcomes.paths
         if not o.holds
     ]
@@ -290,7 +290,7 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
                     partial_ephemeral(t),
                     span,
                     "declare the client's ports ('ephemeral 32768-60999') to check all of them",
-                    explain_lines(t),
+                    explain_lines(t, network.file),
                 )
             )
     for flow in outcomes.flows:
@@ -302,7 +302,7 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
                     f"flow '{flow.flow.name}' is denied: {t.code}: {t.reason}",
                     flow.flow.span,
                     "a denied flow costs nothing",
-                    explain_lines(t),
+                    explain_lines(t, network.file),
                 )
             )
     return found

@@ -172,7 +172,7 @@ def cmd_path(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(trace_json(result), indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(explain(result))
+        sys.stdout.write(explain(result, network.file))
     return EXIT_OK
 
 

@@ -57,3 +57,15 @@ def test_a_port_set_to_a_service_on_the_host_finds_its_port(
     runs = [(r.ports.low, r.ports.high, r.verdict is Verdict.ALLOW) for r in trace.port_runs]
     assert (allowed, allowed, True) in runs
     assert all(not ok for low, high, ok in runs if (low, high) != (allowed, allowed))
+
+
+def test_a_trace_names_the_file_of_a_decision_written_in_an_included_file() -> None:
+    from netdraft.generator.explain import explain
+
+    top = NETWORKS / "hybrid" / "net.nd"
+    network = api.check(top).require_network()
+    text = explain(api.path(network, "laptop", "app", "tcp", "22"), network.file)
+    # The VPN is written in net.nd (its line alone); the ACL rule in aws.nd (file and line).
+    assert "vpn office-vpn: forwarded — to vgw  [line " in text
+    assert "inbound rule 100 allow tcp 22 192.168.0.0/16  [" in text
+    assert f"{NETWORKS / 'hybrid' / 'aws.nd'}:15]" in text

@@ -305,15 +305,22 @@ def summary(trace: Trace) -> str:
     return text
 
 
-def _line(step: Step) -> str:
+def _line(step: Step, main: str | None = None) -> str:
     component, action, detail = step_text(step.detail)
     mark = "✓" if step.ok else "✗"
-    at = f"  [line {step.span.line}]" if step.span is not None and step.span.line else ""
+    at = ""
+    if step.span is not None and step.span.line:
+        # A network of several files (``include``): a line of another file names it.
+        other = main is not None and step.span.file != main
+        at = f"  [{step.span.file}:{step.span.line}]" if other else f"  [line {step.span.line}]"
     return f"       {mark} {component}: {action} — {detail}{at}"
 
 
-def explain_lines(trace: Trace) -> list[str]:
-    """The trace as lines a reviewer reads: each hop, its decisions, and the verdict."""
+def explain_lines(trace: Trace, main: str | None = None) -> list[str]:
+    """The trace as lines a reviewer reads: each hop, its decisions, and the verdict.
+
+    ``main`` is the file the network was read from: a decision written in another (an
+    included file) is marked with its file, not only its line."""
     q = trace.query
     what = traffic_text(q.protocol, q.port, q.icmp)
     lines = [f"{q.source} -> {q.destination} {what}: {trace.verdict.value.upper()}"]
@@ -329,7 +336,7 @@ def explain_lines(trace: Trace) -> list[str]:
         lines.append(f"  {'request' if leg is Leg.FORWARD else 'reply'}:")
         for i, hop in enumerate(hops, 1):
             lines.append(f"    {i}. {hop.kind.value} {hop.name}{_where(hop)}")
-            lines.extend(_line(step) for step in hop.steps)
+            lines.extend(_line(step, main) for step in hop.steps)
     if trace.allowed:
         if trace.source_ports:
             ports = ", ".join(map(str, trace.source_ports))
@@ -347,8 +354,8 @@ def _port_run(run: PortRun) -> str:
     return f"{run.ports} {'allowed' if run.verdict is m.Verdict.ALLOW else 'denied'}{code}"
 
 
-def explain(trace: Trace) -> str:
-    return "\n".join(explain_lines(trace)) + "\n"
+def explain(trace: Trace, main: str | None = None) -> str:
+    return "\n".join(explain_lines(trace, main)) + "\n"
 
 
 def _step_json(step: Step) -> dict[str, Any]:
