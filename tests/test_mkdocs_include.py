@@ -13,20 +13,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
 from netdraft.mkdocs_plugin import BlockOptions, NetdraftPlugin, block_key
-
-AWS = """\
-title "Tiny"
-region us-east-1 {
-  vpc demo 10.0.0.0/16 {
-    internet-gateway igw
-    subnet web 10.0.0.0/24 az us-east-1a public-ip-on-launch
-    route-table public { route 0.0.0.0/0 via igw; associate web }
-    instance www in web
-  }
-}
-"""
+from test_mkdocs_plugin import NETWORK
 
 EXPECT = "expect internet -> www tcp 22 deny because SG_INGRESS_MISMATCH\n"
+#: The plugin tests' one-VPC network without its expectation: the file a page includes.
+AWS = NETWORK.removesuffix(EXPECT)
+assert AWS != NETWORK
 
 
 def make_site(root: Path, pages: dict[str, str]) -> Path:
