@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from netdraft import api
+from netdraft import api, config
 from netdraft.diagnostics import NetdraftError, printable, write_diagnostics
 from netdraft.files import write_atomic
 from netdraft.generator.errors import GraphvizMissing, RenderError
@@ -30,6 +30,22 @@ class UsageError(Exception):
     """The command was used wrongly (exit 2)."""
 
 
+class ConfigProblem(Exception):
+    """The configuration that applies to a file has mistakes (exit 2, with its diagnostics)."""
+
+    def __init__(self, loaded: config.Loaded) -> None:
+        super().__init__(loaded.problems[0].headline())
+        self.loaded = loaded
+
+
+def _config(path: Path) -> config.Config:
+    """The configuration that applies to a file (:mod:`netdraft.config`), or ConfigProblem."""
+    loaded = config.discover(path.parent)
+    if loaded.problems:
+        raise ConfigProblem(loaded)
+    return loaded.config
+
+
 def _existing(path: str) -> Path:
     p = Path(path)
     if not p.is_file():
@@ -42,7 +58,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.prices:
         _existing(args.prices)
     for name in args.files:
-        result = api.check(_existing(name), args.prices)
+        path = _existing(name)
+        settings = _config(path)
+        prices = config.chosen(args.prices, config.PRICES_VARIABLE, settings.prices)
+        result = api.check(path, prices, settings)
         if result.diagnostics:
             write_diagnostics(result.diagnostics, result.sources, sys.stderr)
         print(printable(result.summary()))
@@ -133,7 +152,10 @@ def _analysis(path: str, prices: str | None = None) -> api.Analysis:
     """The analysis of a file that must exist, with a ``--prices`` file that must exist too."""
     if prices:
         _existing(prices)
-    return api.analyse(_existing(path), prices)
+    file = _existing(path)
+    settings = _config(file)
+    chosen = config.chosen(prices, config.PRICES_VARIABLE, settings.prices)
+    return api.analyse(file, chosen, config=settings)
 
 
 def _query(network: Network, words: Sequence[str], command: str) -> Query:
@@ -216,8 +238,11 @@ def cmd_docs(args: argparse.Namespace) -> int:
         _existing(args.file)
         raise UsageError(f"netdraft docs: no such templates folder: {args.templates}")
     analysis = _analysis(args.file, args.prices)
+    templates = config.chosen(args.templates, config.TEMPLATES_VARIABLE, analysis.config.templates)
+    if templates is not None and not Path(templates).is_dir():
+        raise UsageError(f"netdraft docs: no such templates folder: {templates}")
     try:
-        written = api.write_docs(analysis, args.output, args.templates)
+        written = api.write_docs(analysis, args.output, templates)
     except TemplateProblem as exc:
         raise UsageError(f"netdraft docs: {exc}") from exc
     for file in written:
@@ -373,6 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NetdraftError as exc:
         write_diagnostics(exc.diagnostics, exc.sources, sys.stderr)
         return EXIT_ERRORS
+    except ConfigProblem as exc:
+        write_diagnostics(exc.loaded.problems, exc.loaded.sources(), sys.stderr)
+        return EXIT_USAGE
     except GraphvizMissing as exc:  # the machine lacks a tool: nothing wrong with the network
         print(f"netdraft: {_printable(str(exc), 2000)}", file=sys.stderr)
         return EXIT_USAGE
