@@ -29,7 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netdraft import codes
-from netdraft.diagnostics import Diagnostic, Severity, did_you_mean, error, warning
+from netdraft.diagnostics import (
+    Diagnostic,
+    Severity,
+    did_you_mean,
+    end_position,
+    error,
+    warning,
+)
 from netdraft.files import confine, is_regular, read_bytes
 from netdraft.model.values import Span
 
@@ -127,7 +134,7 @@ def load(path: str | Path) -> Loaded:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         place = _TOML_PLACE.search(str(exc))
-        line, column = (int(place[1]), int(place[2])) if place else (1, 1)
+        line, column = (int(place[1]), int(place[2])) if place else end_position(text)
         message = _TOML_PLACE.sub("", str(exc)).strip()
         return Loaded(Config(path), (_problem(shown, line, message, column),), text)
     pyproject = path.name == "pyproject.toml"
