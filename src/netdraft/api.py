@@ -14,6 +14,7 @@ from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
 from netdraft.dsl.compile import compile_source
 from netdraft.dsl.compose import compose, decode_source
 from netdraft.dsl.parse import parse
+from netdraft.dsl.review import review
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
 from netdraft.model.network import Network
@@ -80,6 +81,8 @@ def compile(
         return Compiled(path, text, None, tuple(found), composed.files)
     network, problems = compile_source(composed.source)
     problems += validate(network)
+    if not any(d.is_error for d in (*found, *problems)):  # a reviewer reads a sound network
+        problems += review(network)
     pragmas = find_pragmas({**dict(composed.files), path: text})
     kept = (*pragmas.silence([*found, *problems]), *pragmas.problems)
     return Compiled(path, text, network, kept, composed.files, pragmas)

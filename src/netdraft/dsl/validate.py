@@ -8,7 +8,6 @@ from ipaddress import IPv4Network, IPv6Network
 
 from netdraft import codes
 from netdraft.diagnostics import Diagnostic, error, warning
-from netdraft.dsl import review
 from netdraft.model import network as m
 from netdraft.model.values import Span, subnet_of
 
@@ -355,7 +354,6 @@ RULES: tuple[Rule, ...] = (
     peerings,
     group_references,
     acl_rules,
-    *review.RULES,
 )
 
 
