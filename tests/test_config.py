@@ -247,3 +247,39 @@ def test_an_unreadable_config_is_a_diagnostic(repo: Path) -> None:
     (repo / "netdraft.toml").write_bytes(b"ignore = ['\xff']\n")
     [problem] = config.discover(repo / "net").problems
     assert problem.code == "bad-config" and "not UTF-8" in problem.message
+
+
+def test_fmt_keeps_a_pragma_on_its_line() -> None:
+    from netdraft.dsl.fmt import format_text
+
+    text = NETWORK % (
+        "   # netdraft: ignore[unused-route-table]",
+        "  # netdraft: ignore[open-admin-port]",
+    )
+    formatted, problems = format_text(
+        text.replace("    route-table spare", "      route-table  spare"), "net.nd"
+    )
+    assert formatted is not None and not problems
+    assert codes_of(formatted) == []
+
+
+def test_templates_flag_then_environment_then_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(config.TEMPLATES_VARIABLE, raising=False)
+    assert config.chosen(None, config.TEMPLATES_VARIABLE, Path("file")) == Path("file")
+    monkeypatch.setenv(config.TEMPLATES_VARIABLE, "env")
+    assert config.chosen(None, config.TEMPLATES_VARIABLE, Path("file")) == "env"
+    assert config.chosen("flag", config.TEMPLATES_VARIABLE, Path("file")) == "flag"
+    monkeypatch.setenv(config.TEMPLATES_VARIABLE, "")  # empty: not set
+    assert config.chosen(None, config.TEMPLATES_VARIABLE, None) is None
+
+
+def test_docs_takes_the_templates_of_the_configuration(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(config.TEMPLATES_VARIABLE, raising=False)
+    (repo / "tpl").mkdir()
+    (repo / "tpl" / "network.md.j2").write_text("custom page for {{ title }}\n", "utf-8")
+    (repo / "netdraft.toml").write_text('templates = "tpl"\n', "utf-8")
+    code, _, err = run(["docs", str(repo / "net" / "a.nd"), "-o", str(repo / "out")], capsys)
+    assert code == 0, err
+    assert (repo / "out" / "a.md").read_text("utf-8").startswith("custom page for")
