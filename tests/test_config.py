@@ -283,3 +283,10 @@ def test_docs_takes_the_templates_of_the_configuration(
     code, _, err = run(["docs", str(repo / "net" / "a.nd"), "-o", str(repo / "out")], capsys)
     assert code == 0, err
     assert (repo / "out" / "a.md").read_text("utf-8").startswith("custom page for")
+
+
+@pytest.mark.parametrize("text", ["tool = 3\n", "[tool]\nnetdraft = 3\n"])
+def test_a_pyproject_whose_tool_table_is_not_a_table(repo: Path, text: str) -> None:
+    (repo / "pyproject.toml").write_text(text, "utf-8")
+    problems = config.load(repo / "pyproject.toml").problems
+    assert [p.code for p in problems] == (["bad-config"] if "netdraft" in text else [])

@@ -138,9 +138,15 @@ def load(path: str | Path) -> Loaded:
         message = _TOML_PLACE.sub("", str(exc)).strip()
         return Loaded(Config(path), (_problem(shown, line, message, column),), text)
     pyproject = path.name == "pyproject.toml"
-    table = data.get("tool", {}).get("netdraft", {}) if pyproject else data
     reader = _Reader(path, text, "tool.netdraft." if pyproject else "")
-    config = reader.read(table if isinstance(table, dict) else {})
+    table: object = data
+    if pyproject:
+        tool = data.get("tool")
+        table = tool.get("netdraft", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        reader.problems.append(_problem(shown, reader._start + 1, "tool.netdraft: must be a table"))
+        table = {}
+    config = reader.read(table)
     return Loaded(config, tuple(reader.problems), text)
 
 
