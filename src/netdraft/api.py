@@ -22,6 +22,7 @@ from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
 from netdraft.sim.trace import Trace
 
 if TYPE_CHECKING:
+    from netdraft.generator.ci import CheckedFile
     from netdraft.sim.cost import CostReport
 
 
@@ -248,6 +249,42 @@ def check(path: str | Path, prices_file: str | Path | None = None) -> Analysis:
         expectations and denied flows), ``ok`` and ``summary()``.
     """
     return analyse(path, prices_file)
+
+
+def version() -> str:
+    """netdraft's version, from the installed package's metadata (``netdraft --version``)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("netdraft")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
+
+def checked_file(analysis: Analysis) -> CheckedFile:
+    """A checked file as the CI formats read it: its diagnostics and one case per ``expect``.
+
+    Each case is the expectation's text as written (its span's text, on its first line)
+    with its ``expect-failed`` diagnostic, if any; cases are in file order.
+    """
+    from netdraft.generator.ci import Case, CheckedFile
+
+    diagnostics = analysis.diagnostics
+    failures = {d.span: d for d in diagnostics if d.code == codes.EXPECT_FAILED.name}
+    cases: list[Case] = []
+    if analysis.analysis is not None:
+        lines = {name: text.splitlines() for name, text in analysis.sources.items()}
+        for exp in analysis.analysis.network.expectations:
+            span = exp.span
+            found = lines.get(span.file, [])
+            line = found[span.line - 1] if 0 < span.line <= len(found) else ""
+            end = span.end_column - 1 if span.end_line == span.line else len(line)
+            text = line[span.column - 1 : end].strip() or line.strip()
+            cases.append(Case(text, span, failures.get(span)))
+    return CheckedFile(
+        analysis.path, diagnostics, tuple(cases), analysis.analysis is not None, analysis.summary()
+    )
 
 
 def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:

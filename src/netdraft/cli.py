@@ -37,10 +37,19 @@ def _existing(path: str) -> Path:
     return p
 
 
+#: The formats of ``netdraft check --format`` (docs/ci.md).
+CHECK_FORMATS = ("text", "json", "sarif", "junit", "github")
+
+#: The file GitHub Actions reads a step's Markdown summary from.
+STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     if args.prices:
         _existing(args.prices)
+    if args.format != "text":
+        return _check_report(args)
     for name in args.files:
         result = api.check(_existing(name), args.prices)
         if result.diagnostics:
@@ -49,6 +58,41 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not result.ok:
             worst = EXIT_ERRORS
     return worst
+
+
+def _check_report(args: argparse.Namespace) -> int:
+    """``check --format json|sarif|junit|github``: every file checked, then one report printed.
+
+    Every file must exist before any is checked, so that a misspelt name gives exit 2 and no
+    report at all, rather than a report of the files before it.
+    """
+    from netdraft.generator import ci, github, junit, sarif
+
+    paths = [_existing(name) for name in args.files]
+    files = [api.checked_file(api.check(path, args.prices)) for path in paths]
+    if args.format == "json":
+        sys.stdout.write(ci.check_json(files))
+    elif args.format == "sarif":
+        sys.stdout.write(sarif.sarif_text([d for f in files for d in f.diagnostics], api.version()))
+    elif args.format == "junit":
+        sys.stdout.write(junit.junit_xml(files))
+    else:
+        sys.stdout.write(github.workflow_log(files))
+        summary = os.environ.get(STEP_SUMMARY_VARIABLE)
+        if summary:
+            _append(Path(summary), github.step_summary(files))
+    return EXIT_OK if all(f.ok for f in files) else EXIT_ERRORS
+
+
+def _append(path: Path, text: str) -> None:
+    """Add ``text`` to the end of a file, atomically: readers see all of it or none of it.
+
+    GitHub gives each step its own summary file; the steps of an action may each add to it.
+    """
+    before = path.read_text("utf-8", errors="replace") if path.is_file() else ""
+    if before and not before.endswith("\n"):
+        before += "\n"
+    write_atomic(path, before + text)
 
 
 def _fmt_files(names: Sequence[str]) -> list[Path]:
@@ -286,12 +330,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="netdraft",
         description="AWS network designs as text: checked, simulated, priced and drawn.",
     )
+    parser.add_argument("--version", action="version", version=f"netdraft {api.version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="parse, validate and run every expect; exit 0/1")
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument(
         "--prices", metavar="FILE", help="a TOML price file overriding the bundled prices"
+    )
+    check.add_argument(
+        "--format",
+        choices=CHECK_FORMATS,
+        default="text",
+        help="text (default), json, sarif (code scanning), junit (test reports), github"
+        " (annotations and $GITHUB_STEP_SUMMARY)",
     )
     check.set_defaults(run=cmd_check)
 
