@@ -31,6 +31,7 @@ ACTION = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
 CLEAN = EXAMPLES[0].read_text("utf-8")
 FAILING = CLEAN.replace("expect cost total = 91.05", "expect cost total = 91.00")
+CONDITION = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*(==|!=)\s*'([^']*)'\s*\}\}")
 INSTALLING = {"Install Graphviz", "Install netdraft"}
 EXPRESSION = re.compile(r"\$\{\{\s*(inputs|steps)\.([\w-]+)(?:\.outputs\.(\w+))?\s*\}\}")
 
@@ -40,9 +41,7 @@ def on_path(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """An environment whose ``netdraft`` runs this checkout's sources."""
     bin_dir = tmp_path_factory.mktemp("bin")
     script = bin_dir / "netdraft"
-    script.write_text(
-        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m netdraft "$@"\n', "utf-8"
-    )
+    script.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m netdraft "$@"\n', "utf-8")
     script.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
@@ -72,10 +71,15 @@ def run_action(
 
         condition = step.get("if")
         if condition is not None:
-            wanted = EXPRESSION.sub(lambda m: repr(value(m)), condition.strip("${} "))
-            if not eval(wanted.replace("!=", " != ").replace("==", " == ")):
+            found = CONDITION.fullmatch(condition)
+            assert found, f"a condition this test cannot read: {condition}"
+            name, operator, literal = found.groups()
+            if (given[name] == literal) != (operator == "=="):
                 continue
-        step_env = {**env, **{k: EXPRESSION.sub(value, str(v)) for k, v in step.get("env", {}).items()}}
+        step_env = {
+            **env,
+            **{k: EXPRESSION.sub(value, str(v)) for k, v in step.get("env", {}).items()},
+        }
         output_file = workdir.parent / f"output-{step.get('id', 'step')}"
         output_file.write_text("", "utf-8")
         step_env["GITHUB_OUTPUT"] = str(output_file)
@@ -111,9 +115,7 @@ def test_action_declares_its_inputs_and_runs_check_with_github_format() -> None:
     assert "${{" not in scripts
 
 
-def test_action_checks_the_bundled_examples(
-    tmp_path: Path, on_path: dict[str, str]
-) -> None:
+def test_action_checks_the_bundled_examples(tmp_path: Path, on_path: dict[str, str]) -> None:
     work = tmp_path / "repo"
     shutil.copytree(ROOT / "examples", work / "examples")
     code, log, outputs = run_action(work, on_path, {"files": "examples/**/*.nd"})
@@ -177,9 +179,12 @@ def test_action_diffs_the_changed_files(tmp_path: Path, on_path: dict[str, str])
     (work / "net.nd").write_text(CLEAN.replace("tcp 443 allow via nat-a", "tcp 443 allow"), "utf-8")
     code, log, _ = run_action(work, on_path, {"files": "net.nd", "diff-base": "HEAD"})
     assert code == 0, log
-    has_diff = subprocess.run(
-        ["netdraft", "diff", "--help"], env=on_path, capture_output=True, check=False
-    ).returncode == 0
+    has_diff = (
+        subprocess.run(
+            ["netdraft", "diff", "--help"], env=on_path, capture_output=True, check=False
+        ).returncode
+        == 0
+    )
     if has_diff:  # the change summary follows the check's
         summary = (tmp_path / "summary.md").read_text("utf-8")
         assert summary.index("## netdraft check") == 0 and len(summary.splitlines()) > 6
@@ -248,7 +253,9 @@ def test_pre_commit_try_repo_runs_the_hooks(tmp_path: Path) -> None:
 
     def try_repo(name: str, *files: str) -> subprocess.CompletedProcess[str]:
         command = [pre_commit() or "", "try-repo", str(ROOT), name, "--files", *files]
-        return subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, check=False)
+        return subprocess.run(
+            command, cwd=work, env=env, capture_output=True, text=True, check=False
+        )
 
     passed = try_repo("netdraft-check", "good.nd")
     if "CalledProcessError" in passed.stdout and "install" in passed.stdout:
