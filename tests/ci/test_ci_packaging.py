@@ -5,7 +5,8 @@ inputs in environment variables, a fake ``$GITHUB_STEP_SUMMARY`` and ``$GITHUB_O
 on the bundled examples, with ``netdraft`` on ``PATH`` running this checkout's sources;
 the steps that install Graphviz and netdraft are skipped. Each hook's ``entry`` is run
 with the file names pre-commit would pass; ``pre-commit try-repo`` runs them for real
-when pre-commit is installed and this is a git checkout.
+when pre-commit is installed, this is a git checkout and ``NETDRAFT_TRY_REPO`` is set
+(``.ci/run`` sets it).
 """
 
 from __future__ import annotations
@@ -238,6 +239,12 @@ def pre_commit() -> str | None:
     return str(found) if found.exists() else shutil.which("pre-commit")
 
 
+#: Set to run ``pre-commit try-repo`` (minutes: it installs netdraft into a new environment);
+#: ``.ci/run`` sets it.
+TRY_REPO_VARIABLE = "NETDRAFT_TRY_REPO"
+
+
+@pytest.mark.skipif(not os.environ.get(TRY_REPO_VARIABLE), reason=f"set {TRY_REPO_VARIABLE}=1")
 @pytest.mark.skipif(pre_commit() is None, reason="pre-commit is not installed")
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="try-repo needs a git checkout")
 def test_pre_commit_try_repo_runs_the_hooks(tmp_path: Path) -> None:
