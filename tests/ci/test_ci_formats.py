@@ -330,3 +330,36 @@ def test_python_dash_m_netdraft_runs_the_command() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ok"] is True
+
+
+def test_hostile_file_names_stay_inside_their_fields(
+    files: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name from a pull request cannot end a property, a table cell or an XML attribute."""
+    name = "a,b:c|<x>\x1b.nd"
+    (tmp_path / name).write_text(BROKEN, "utf-8")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    _, out, _ = run(["check", "--format", "github", name], capsys)
+    assert out.startswith("::error file=a%2Cb%3Ac|<x>\\x1b.nd,line=2,")
+    assert "| a,b:c&#124;&lt;x&gt;\\\\x1b.nd | **failed** |" in summary.read_text("utf-8")
+    _, root = junit([name], capsys)
+    assert root.find("testsuite").get("name") == "a,b:c|<x>\\x1b.nd"  # type: ignore[union-attr]
+
+
+def test_expectations_of_included_files_are_cases_of_their_file(
+    files: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body, expects = FAILING.split("\nexpect ", 1)
+    (tmp_path / "expects.nd").write_text("expect " + expects, "utf-8")
+    (tmp_path / "top.nd").write_text(body + '\ninclude "expects.nd"\n', "utf-8")
+    code, root = junit(["top.nd"], capsys)
+    assert code == 1
+    (suite,) = root.findall("testsuite")
+    assert suite.get("name") == "top.nd" and suite.get("failures") == "2"
+    cases = suite.findall("testcase")
+    assert {c.get("classname") for c in cases} == {"expects.nd"}
+    assert cases[0].get("name") == "expect 203.0.113.10 -> bastion tcp 22 allow"

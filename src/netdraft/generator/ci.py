@@ -78,6 +78,11 @@ def relative(file: str, base: str | Path | None = None) -> str:
     return PurePath(found).as_posix()
 
 
+def place(span: Span, base: str | Path | None = None) -> str:
+    """``FILE:LINE:COLUMN`` of a span, the file relative to ``base``, escaped for display."""
+    return f"{printable(relative(span.file, base))}:{span.line}:{span.column}"
+
+
 def full_message(diagnostic: Diagnostic) -> str:
     """A diagnostic's message with its label and notes, one per line, escaped for display."""
     lines = [diagnostic.message]

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from netdraft.diagnostics import Diagnostic, printable
-from netdraft.generator.ci import CheckedFile, counts, full_message, relative
+from netdraft.generator.ci import CheckedFile, counts, full_message, place, relative
+from netdraft.generator.markdown import escape_md
 
 #: Annotations of one kind (error, warning) GitHub shows for a step.
 ANNOTATIONS_PER_STEP = 10
@@ -54,9 +55,7 @@ def annotation(d: Diagnostic, base: str | Path | None = None) -> str:
 
 def plain(d: Diagnostic, base: str | Path | None = None) -> str:
     """A diagnostic as one log line that GitHub does not turn into an annotation."""
-    span = d.span
-    where = f"{printable(relative(span.file, base))}:{span.line}:{span.column}"
-    return f"{where}: {d.severity.value}[{d.code}]: {printable(d.message)}"
+    return f"{place(d.span, base)}: {d.severity.value}[{d.code}]: {printable(d.message)}"
 
 
 def workflow_log(files: Sequence[CheckedFile], base: str | Path | None = None) -> str:
@@ -86,11 +85,8 @@ def workflow_log(files: Sequence[CheckedFile], base: str | Path | None = None) -
 
 
 def markdown_text(text: str) -> str:
-    """Text that Markdown shows as written: escaped, with no HTML and no table breaks."""
-    shown = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "\\`*_[]|#":
-        shown = shown.replace(ch, "\\" + ch)
-    return shown
+    """Text that Markdown shows as written (:func:`~netdraft.generator.markdown.escape_md`)."""
+    return escape_md(printable(text))
 
 
 def step_summary(files: Sequence[CheckedFile], base: str | Path | None = None) -> str:
@@ -115,7 +111,7 @@ def step_summary(files: Sequence[CheckedFile], base: str | Path | None = None) -
             continue
         section = ["", f"### {markdown_text(relative(f.path, base))}", ""]
         for d in f.diagnostics:
-            where = f"{relative(d.span.file, base)}:{d.span.line}:{d.span.column}"
+            where = place(d.span, base)
             section.append(
                 f"- {markdown_text(where)} {d.severity.value}\\[{markdown_text(d.code)}\\]:"
                 f" {markdown_text(d.message)}"

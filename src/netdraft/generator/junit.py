@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from netdraft.diagnostics import Diagnostic, printable
-from netdraft.generator.ci import CheckedFile, full_message, relative
+from netdraft.generator.ci import CheckedFile, full_message, place, relative
 
 
 def _counted(element: ET.Element, tests: int, failures: int, errors: int) -> None:
@@ -56,7 +56,7 @@ def _suite(checked: CheckedFile, base: str | Path | None) -> tuple[ET.Element, i
         test = ET.SubElement(
             suite,
             "testcase",
-            name=f"{d.severity.value}[{d.code}] at {printable(relative(d.span.file, base))}:{d.span.line}:{d.span.column}",
+            name=f"{d.severity.value}[{d.code}] at {place(d.span, base)}",
             classname=printable(relative(d.span.file, base)),
         )
         problem = ET.SubElement(test, "error", message=printable(d.message), type=d.code)
@@ -67,9 +67,7 @@ def _suite(checked: CheckedFile, base: str | Path | None) -> tuple[ET.Element, i
     if warnings:
         out = ET.SubElement(suite, "system-out")
         out.text = "\n".join(
-            f"{printable(relative(d.span.file, base))}:{d.span.line}:{d.span.column}:"
-            f" warning[{d.code}]: {full_message(d)}"
-            for d in warnings
+            f"{place(d.span, base)}: warning[{d.code}]: {full_message(d)}" for d in warnings
         )
     return suite, tests, failures, errors
 
