@@ -442,3 +442,44 @@ def test_output_folder_holds_the_report_and_the_diagram(tmp_path: Path) -> None:
     page = (out / "diff.md").read_text(encoding="utf-8")
     assert "](diff.svg)" in page
     assert (out / "diff.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_render_diff_marks_added_removed_and_changed(tmp_path: Path) -> None:
+    new = _edit(
+        ("    instance db in priv sg db-sg\n", ""),
+        (
+            "instance web in pub sg web-sg",
+            "instance web in pub sg web-sg\n    instance api in pub sg db-sg",
+        ),
+        (
+            "{ ingress tcp 443 from 0.0.0.0/0 }",
+            "{ ingress tcp 443 from 0.0.0.0/0; ingress tcp 80 from 0.0.0.0/0 }",
+        ),
+    )
+    old, changed = _write(tmp_path, "old.nd", BASE), _write(tmp_path, "new.nd", new)
+    out = tmp_path / "change.dot"
+    assert main(["render", "--diff", old, changed, "-o", str(out)]) == 0
+    dot = out.read_text(encoding="utf-8")
+    again = tmp_path / "again.dot"
+    assert main(["render", "--diff", old, changed, "-o", str(again)]) == 0
+    assert again.read_text(encoding="utf-8") == dot  # deterministic
+
+    def node(name: str) -> str:
+        start = dot.index(f"vpc_a__instance_{name} [")
+        return dot[start : dot.index("\n", start)]
+
+    assert "#1D8102" in node("api")  # added
+    assert "#D86613" in node("web")  # its group's rules changed
+    assert 'STYLE="dashed"' in node("db")  # removed, drawn where it was
+    assert "#1D8102" not in node("web") and "#D86613" not in node("api")
+    # The removed instance is back in its subnet.
+    subnet = dot[dot.index("cluster_vpc_a__subnet_priv") :]
+    assert subnet.index("vpc_a__instance_db") < subnet.index("}")
+
+
+def test_render_diff_takes_no_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = _write(tmp_path, "old.nd", BASE)
+    assert main(["render", old, "--diff", old, old, "-o", str(tmp_path / "x.dot")]) == 2
+    assert "takes no FILE" in capsys.readouterr().err
+    assert main(["render", "-o", str(tmp_path / "x.dot")]) == 2
+    assert "FILE is missing" in capsys.readouterr().err

@@ -25,6 +25,7 @@ from netdraft.generator.view import (
     Cluster,
     Mark,
     Node,
+    NodeKind,
     View,
     instance_id,
     nat_id,
@@ -135,9 +136,11 @@ def marked_view(old: View, new: View, changed: Iterable[str] = ()) -> View:
 
     def cluster(c: Cluster) -> Cluster:
         nodes, clusters = back(c.id)
+        # A box that only holds what was removed needs no spacer to stay visible.
+        kept = [n for n in c.nodes if not (nodes or clusters) or n.kind is not NodeKind.SPACER]
         return dataclasses.replace(
             c,
-            nodes=(*(node(n) for n in c.nodes), *nodes),
+            nodes=(*(node(n) for n in kept), *nodes),
             clusters=(*(cluster(x) for x in c.clusters), *clusters),
             mark=mark(c.id, _label(c)),
         )
