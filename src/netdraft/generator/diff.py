@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from netdraft.generator.costs import money
 from netdraft.generator.explain import _acl_rule, _sg_rule
 from netdraft.generator.markdown import code_span, escape_md
 from netdraft.model import network as m
-from netdraft.model.values import Span, Volume, traffic_text
+from netdraft.model.values import Volume, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import CostReport, cents
 from netdraft.sim.reach_diff import ReachChange, reachability_changes
@@ -148,12 +149,23 @@ def _text(value: object) -> str:
 
 def _fields(obj: object) -> Iterator[tuple[str, object]]:
     """The attributes compared: not positions, not the parts reported on their own."""
-    assert dataclasses.is_dataclass(obj)
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        if "span" in f.name or isinstance(value, Span | Mapping | m.Gateway):
-            continue
-        yield f.name, value
+    for name in _field_names(type(obj)):
+        yield name, getattr(obj, name)
+
+
+#: The declared types of fields that are not compared: positions, and parts (a VPC's
+#: subnets, its gateways, a site's hosts…) that are components of their own.
+_NOT_COMPARED = ("Span", "Mapping", "Gateway")
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    assert dataclasses.is_dataclass(cls)
+    return tuple(
+        f.name
+        for f in dataclasses.fields(cls)
+        if not any(word in str(f.type) for word in _NOT_COMPARED)
+    )
 
 
 def _is_list(value: object) -> bool:
@@ -166,6 +178,8 @@ def _attribute_changes(old: object, new: object) -> tuple[str, ...]:
     after = dict(_fields(new))
     for name, before in _fields(old):
         now = after.get(name)
+        if before == now:  # the quick answer; unequal may still be only positions
+            continue
         word = name.replace("_", "-")
         if _is_list(before) or _is_list(now):
             was = Counter(_text(v) for v in before or ())  # type: ignore[attr-defined]
