@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -158,14 +157,19 @@ def _fields(obj: object) -> Iterator[tuple[str, object]]:
 _NOT_COMPARED = ("Span", "Mapping", "Gateway")
 
 
-@functools.cache
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    assert dataclasses.is_dataclass(cls)
-    return tuple(
-        f.name
-        for f in dataclasses.fields(cls)
-        if not any(word in str(f.type) for word in _NOT_COMPARED)
-    )
+    found = _FIELD_NAMES.get(cls)
+    if found is None:
+        assert dataclasses.is_dataclass(cls)
+        found = _FIELD_NAMES[cls] = tuple(
+            f.name
+            for f in dataclasses.fields(cls)
+            if not any(word in str(f.type) for word in _NOT_COMPARED)
+        )
+    return found
 
 
 def _is_list(value: object) -> bool:
