@@ -447,6 +447,10 @@ def _details(summary: str, lines: list[str]) -> list[str]:
     return ["<details>", f"<summary>{summary}</summary>", "", *lines, "", "</details>", ""]
 
 
+#: How many verdict changes the summary lists before the details.
+SUMMARY_CHANGES = 10
+
+
 def diff_markdown(report: DiffReport, image: str | None = None) -> str:
     """The diff as a pull-request comment: the summary first, every detail folded away.
 
@@ -473,6 +477,26 @@ def diff_markdown(report: DiffReport, image: str | None = None) -> str:
         lines += [
             f"- {_cell(r.destination)} {_cell(f'{r.protocol} {r.ports}'.strip())}" for r in exposed
         ]
+        lines.append("")
+    if report.expectations:
+        lines += ["Expectations whose verdict changed:", ""]
+        lines += [
+            f"- line {e.line}: {code_span(e.text)} {e.before} → **{e.after}**"
+            f" (expected {e.expected})"
+            for e in report.expectations
+        ]
+        lines.append("")
+    if report.reachability:
+        shown = report.reachability[:SUMMARY_CHANGES]
+        lines += ["Verdict changes:", ""]
+        lines += [
+            f"- {_cell(r.source)} → {_cell(r.destination)} "
+            f"{_cell(f'{r.protocol} {r.ports}'.strip())}: {r.before} → **{r.after}**"
+            + (f" ({code_span(r.drop.value)})" if r.drop else "")
+            for r in shown
+        ]
+        more = len(report.reachability) - len(shown)
+        lines += [f"- … and {more} more (below)"] if more else []
         lines.append("")
     if image:
         lines += [
