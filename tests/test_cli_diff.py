@@ -444,6 +444,32 @@ def test_output_folder_holds_the_report_and_the_diagram(tmp_path: Path) -> None:
     assert (out / "diff.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
+def test_a_new_instance_open_to_the_internet_is_an_exposure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = _edit(
+        (
+            "instance web in pub sg web-sg",
+            "instance web in pub sg web-sg\n    instance web2 in pub sg web-sg",
+        )
+    )
+    old, changed = _write(tmp_path, "old.nd", BASE), _write(tmp_path, "new.nd", new)
+    assert main(["diff", old, changed, "--format", "json", "--fail-on", "exposure"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["new_exposed"] == [{"to": "web2", "protocol": "tcp", "ports": "443"}]
+    assert {"kind": "instance", "name": "a.web2"} in doc["components"]["added"]
+    # A new instance the internet cannot reach (no public address) exposes nothing.
+    private = _edit(
+        (
+            "instance db in priv sg db-sg",
+            "instance db in priv sg db-sg\n    instance db2 in priv sg web-sg",
+        )
+    )
+    assert (
+        main(["diff", old, _write(tmp_path, "private.nd", private), "--fail-on", "exposure"]) == 0
+    )
+
+
 def test_render_diff_marks_added_removed_and_changed(tmp_path: Path) -> None:
     new = _edit(
         ("    instance db in priv sg db-sg\n", ""),

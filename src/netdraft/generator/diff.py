@@ -30,9 +30,10 @@ from netdraft.generator.costs import money
 from netdraft.generator.explain import _acl_rule, _sg_rule
 from netdraft.generator.markdown import code_span, escape_md
 from netdraft.model import network as m
-from netdraft.model.values import Volume, traffic_text
+from netdraft.model.values import ALL_PORTS, PortRange, Protocol, Volume, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import CostReport, cents
+from netdraft.sim.ports import pieces, rule_cuts
 from netdraft.sim.reach_diff import ReachChange, reachability_changes
 
 #: Version of the JSON document ``netdraft diff --format json`` prints.
@@ -297,6 +298,8 @@ class DiffReport:
     costs: tuple[CostLine, ...]
     cost_before: Decimal
     cost_after: Decimal
+    #: What the internet can open on instances that only the new version has.
+    new_exposed: tuple[ReachChange, ...] = ()
 
     @property
     def cost_delta(self) -> Decimal:
@@ -304,12 +307,62 @@ class DiffReport:
 
     @property
     def exposures(self) -> tuple[ReachChange, ...]:
-        """Reachability that the internet gains."""
-        return tuple(
-            r
-            for r in self.reachability
-            if r.source == "internet" and r.before == "deny" and r.after == "allow"
+        """Reachability that the internet gains: on endpoints of both versions, then on
+        the new version's new instances."""
+        return (
+            *(
+                r
+                for r in self.reachability
+                if r.source == "internet" and r.before == "deny" and r.after == "allow"
+            ),
+            *self.new_exposed,
         )
+
+
+def new_exposures(old: NetworkAnalysis, new: NetworkAnalysis) -> list[ReachChange]:
+    """The ports (maximal ranges, per protocol) that some internet address can open on an
+    instance that the old version does not have: a new instance is compared with nothing,
+    so it is no reachability change, but it is newly exposed."""
+    internet = m.Place(m.PlaceKind.INTERNET, "internet")
+    ranges = {
+        p: pieces(rule_cuts(new.network, p), ALL_PORTS) if p.has_ports else (None,)
+        for p in (Protocol.TCP, Protocol.UDP, Protocol.ICMP)
+    }
+    names = Counter(i for vpc in new.network.vpcs.values() for i in vpc.instances)
+    out: list[ReachChange] = []
+    for vpc in new.network.vpcs.values():
+        was = old.network.vpcs.get(vpc.name)
+        for inst in vpc.instances.values():
+            if was is not None and inst.name in was.instances:
+                continue
+            place = m.Place(
+                m.PlaceKind.INSTANCE, inst.name, inst.name, vpc=vpc.name, address=inst.ip
+            )
+            for protocol, cut in ranges.items():
+                open_: list[PortRange | None] = []
+                for piece in cut:
+                    port = piece.low if piece is not None else None
+                    if not new.trace(m.Query(internet, place, protocol, port)).allowed:
+                        continue
+                    last = open_[-1] if open_ else None
+                    if last is not None and piece is not None and last.high + 1 == piece.low:
+                        open_[-1] = PortRange(last.low, piece.high)
+                    else:
+                        open_.append(piece)
+                out += [
+                    ReachChange(
+                        "internet",
+                        inst.name if names[inst.name] == 1 else f"{vpc.name}.{inst.name}",
+                        protocol.value,
+                        str(piece) if piece is not None else "",
+                        "deny",
+                        "allow",
+                        None,
+                        None,
+                    )
+                    for piece in open_
+                ]
+    return out
 
 
 def diff_report(
@@ -325,6 +378,7 @@ def diff_report(
         tuple(cost_lines(old.report, new.report)),
         old.report.total,
         new.report.total,
+        tuple(new_exposures(old, new)),
     )
 
 
@@ -383,6 +437,10 @@ def diff_json(report: DiffReport) -> dict[str, Any]:
                 "before_drop": r.before_drop.value if r.before_drop else None,
             }
             for r in report.reachability
+        ],
+        "new_exposed": [
+            {"to": r.destination, "protocol": r.protocol, "ports": r.ports}
+            for r in report.new_exposed
         ],
         "expectations": [
             {
@@ -475,7 +533,9 @@ def diff_markdown(report: DiffReport, image: str | None = None) -> str:
     if exposed:
         lines += ["Newly reachable from the internet:", ""]
         lines += [
-            f"- {_cell(r.destination)} {_cell(f'{r.protocol} {r.ports}'.strip())}" for r in exposed
+            f"- {_cell(r.destination)} {_cell(f'{r.protocol} {r.ports}'.strip())}"
+            + (" (a new instance)" if r in report.new_exposed else "")
+            for r in exposed
         ]
         lines.append("")
     if report.expectations:
