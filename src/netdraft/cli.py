@@ -238,6 +238,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower().lstrip(".") not in FORMATS:
         raise UsageError(f"netdraft render: unknown format of '{out}': use .svg, .png or .dot")
+    if args.diff is not None:
+        return _render_diff(args, out)
+    if args.file is None:
+        raise UsageError("netdraft render: FILE is missing (or draw a change: --diff OLD NEW)")
     analysis = _analysis(args.file, args.prices)
     network = analysis.require_network()
     highlight: Query | None = None
@@ -249,6 +253,21 @@ def cmd_render(args: argparse.Namespace) -> int:
         highlight = _query(network, args.highlight, "render")
     computed = analysis.require_analysis()
     render(network, out, highlight=highlight, prices=computed.prices, analysis=computed)
+    return EXIT_OK
+
+
+def _render_diff(args: argparse.Namespace, out: Path) -> int:
+    """``netdraft render --diff OLD NEW -o OUT``: the new layout with the change marked."""
+    from netdraft.generator.diagram import render_view
+
+    if args.file is not None or args.highlight is not None:
+        raise UsageError("netdraft render: --diff OLD NEW takes no FILE and no --highlight")
+    args.old, args.new = args.diff
+    result = _diff(args, draw=True)
+    if result is None:
+        return EXIT_USAGE
+    assert result.view is not None
+    render_view(result.view, out)
     return EXIT_OK
 
 
@@ -272,6 +291,85 @@ def cmd_docs(args: argparse.Namespace) -> int:
         write_diagnostics(problems, analysis.sources, sys.stderr)
         return EXIT_ERRORS
     return EXIT_OK
+
+
+# ---- netdraft diff -----------------------------------------------------------------------
+
+
+def _fail_on(text: str) -> str:
+    """A ``--fail-on`` condition: ``exposure``, ``verdict`` or ``cost>N`` (N USD a month)."""
+    from decimal import Decimal, InvalidOperation
+
+    if text in ("exposure", "verdict"):
+        return text
+    if text.startswith("cost>"):
+        try:
+            bound = Decimal(text.removeprefix("cost>"))
+        except InvalidOperation:
+            bound = Decimal("NaN")
+        if bound.is_finite() and bound >= 0:
+            return text
+    raise argparse.ArgumentTypeError(
+        f"'{_printable(text, 60)}' is not a condition: use exposure, verdict or cost>N (USD)"
+    )
+
+
+def _diff(args: argparse.Namespace, draw: bool) -> api.DiffResult | None:
+    """The diff of ``args.old`` and ``args.new``; None when a version cannot be read or has
+    errors (reported: the input is wrong, exit 2, whatever ``--fail-on`` says)."""
+    if args.prices:
+        _existing(args.prices)
+    try:
+        return api.diff(args.old, args.new, args.prices, draw=draw)
+    except NetdraftError as exc:
+        write_diagnostics(exc.diagnostics, exc.sources, sys.stderr)
+        return None
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """``netdraft diff OLD NEW [--format md|json] [-o DIR] [--fail-on …]``."""
+    from netdraft.generator.diff import diff_json, diff_markdown, failures
+
+    result = _diff(args, draw=args.output is not None)
+    if result is None:
+        return EXIT_USAGE
+    markdown = args.format == "md"
+    if args.output is not None:
+        for file in api.write_diff(result, args.output, markdown):
+            print(printable(str(file)))
+    elif markdown:
+        sys.stdout.write(diff_markdown(result.report))
+    else:
+        print(json.dumps(diff_json(result.report), indent=2, ensure_ascii=False))
+    failed = failures(result.report, args.fail_on or [])
+    for reason in failed:
+        print(f"netdraft diff: failing on {printable(reason)}", file=sys.stderr)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _add_diff_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    diff = sub.add_parser(
+        "diff", help="what changes between two versions: components, reachability, costs"
+    )
+    diff.add_argument("old", metavar="OLD", help="a file, or REV:PATH in git (main:net.nd)")
+    diff.add_argument("new", metavar="NEW", help="a file, or REV:PATH in git")
+    diff.add_argument("--format", choices=("md", "json"), default="md", help="default: md")
+    diff.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="write diff.md (or diff.json) and the diagram of the change, diff.svg, here",
+    )
+    diff.add_argument(
+        "--fail-on",
+        action="append",
+        type=_fail_on,
+        metavar="COND",
+        help="exit 1 when: exposure (newly reachable from the internet), verdict (any verdict"
+        " changed), cost>N (the monthly total grows by more than N USD); repeatable",
+    )
+    diff.add_argument("--prices", metavar="FILE", help="a TOML price file for both versions")
+    diff.set_defaults(run=cmd_diff)
 
 
 # ---- netdraft import ---------------------------------------------------------------------
@@ -391,8 +489,14 @@ def build_parser() -> argparse.ArgumentParser:
     cost.set_defaults(run=cmd_cost)
 
     draw = sub.add_parser("render", help="draw the network and its flows as SVG, PNG or DOT")
-    draw.add_argument("file", metavar="FILE")
+    draw.add_argument("file", metavar="FILE", nargs="?")
     draw.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.svg|.png|.dot")
+    draw.add_argument(
+        "--diff",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        help="draw the change between two versions (files or REV:PATH) instead of FILE",
+    )
     draw.add_argument(
         "--highlight", nargs="+", metavar="ARG", help="SRC DST [PROTO PORT]: a path drawn in colour"
     )
@@ -409,6 +513,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs.set_defaults(run=cmd_docs)
 
     _add_import_parser(sub)
+    _add_diff_parser(sub)
     return parser
 
 
