@@ -171,6 +171,20 @@ PATHS = [
     ("batfish", "app-1", "db-1", "tcp", "5432", "allow", "hub-to-shared"),
     ("batfish", "web-1", "db-1", "tcp", "5432", "deny", "NO_ROUTE_TO_DESTINATION"),
     ("batfish", "app-1", "s3", "tcp", "443", "allow", "hub-s3"),
+    # Batfish's own test snapshot test-direct-connect-private-vif (see its README.md).
+    ("batfish-private-vif", "internet", "priv-instance", "tcp", "22", "deny", "NO_PUBLIC_IP"),
+    ("batfish-private-vif", "priv-instance", "10.50.0.2", "udp", "53", "allow", None),
+    ("batfish-private-vif", "priv-instance", "10.50.1.99", "tcp", "22", "deny", "NO_INTERFACE"),
+    # 0.0.0.0/0 goes to the VPN gateway; its Direct Connect interfaces are not imported yet.
+    (
+        "batfish-private-vif",
+        "priv-instance",
+        "192.168.1.5",
+        "tcp",
+        "22",
+        "deny",
+        "VPN_PREFIX_NOT_CARRIED",
+    ),
 ]
 
 
