@@ -145,6 +145,12 @@ PATHS = [
     ("account", "app-1", "ssm", "tcp", "443", "allow", "ssm"),
     ("account", "2606:4700::1111", "bastion", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
     ("account", "web-test", "2606:4700::1111", "tcp", "443", "allow", "prod-igw"),
+    # app's rule for the account's prefix list corp-admin (192.168.1.0/24, 198.51.100.0/24).
+    ("account", "192.168.1.5", "app-1", "tcp", "8443", "allow", "dc1-vpn"),
+    ("account", "192.168.1.5", "app-1", "tcp", "8444", "deny", "SG_INGRESS_MISMATCH"),
+    # private-a routes the list partners to the transit gateway; its hub table blackholes it.
+    ("account", "app-1", "100.64.10.5", "tcp", "443", "deny", "BLACKHOLE_ROUTE"),
+    ("account", "app-1", "100.64.11.5", "tcp", "443", "deny", "NO_ROUTE_TO_DESTINATION"),
     ("flat", "worker", "internet", "tcp", "443", "allow", "nat-box"),
     ("flat", "worker", "internet", "tcp", "22", "deny", "ACL_INBOUND_DENY"),
     ("flat", "203.0.113.5", "web", "tcp", "443", "deny", "ACL_RETURN_DENY"),
@@ -175,16 +181,6 @@ PATHS = [
     ("batfish-private-vif", "internet", "priv-instance", "tcp", "22", "deny", "NO_PUBLIC_IP"),
     ("batfish-private-vif", "priv-instance", "10.50.0.2", "udp", "53", "allow", None),
     ("batfish-private-vif", "priv-instance", "10.50.1.99", "tcp", "22", "deny", "NO_INTERFACE"),
-    # 0.0.0.0/0 goes to the VPN gateway; its Direct Connect interfaces are not imported yet.
-    (
-        "batfish-private-vif",
-        "priv-instance",
-        "192.168.1.5",
-        "tcp",
-        "22",
-        "deny",
-        "VPN_PREFIX_NOT_CARRIED",
-    ),
 ]
 
 
@@ -226,7 +222,7 @@ def test_unrepresentable_resources_are_listed() -> None:
         "GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3'",
         "(a Gateway Load Balancer or firewall endpoint)",
         "via cagw-0123456789abcdef0",
-        "prefix list 'pl-0fa83cebf909345ca'",
+        "a rule for prefix list 'pl-0aa0000000000bad' is not imported: the list is not in the dump",
         "a rule for ESP",
         "1 Lambda function (ec2 describe-network-interfaces) is not imported yet: 'billing-job-1f2e3d4c' in vpc 'prod'",
         "1 RDS database interface (ec2 describe-network-interfaces)",
@@ -904,7 +900,6 @@ def test_a_batfish_snapshot_is_read_whole() -> None:
     assert not any("not a response the importer knows" in w for w in warnings)
     counted = [w.split(" (")[0] for w in warnings if "not imported yet" in w]
     assert counted == [
-        "2 AWS-managed prefix lists",
         "1 Direct Connect gateway association",
         "1 Direct Connect gateway",
         "1 Direct Connect virtual interface",
@@ -990,20 +985,6 @@ def test_cli_outputs_of_one_transit_gateway_route_table() -> None:
                 "connectionState": "available",
             },
             "1 Direct Connect connection (directconnect describe-connections) is not imported yet: 'dc1-10g'",
-        ),
-        (
-            "PrefixLists",
-            {"PrefixListId": "pl-0a1", "PrefixListName": "offices", "OwnerId": "111122223333"},
-            "1 managed prefix list (ec2 describe-managed-prefix-lists) is not imported yet: 'offices'",
-        ),
-        (
-            "PrefixLists",
-            {
-                "PrefixListId": "pl-63a5400a",
-                "PrefixListName": "com.amazonaws.us-east-1.s3",
-                "OwnerId": "AWS",
-            },
-            "1 AWS-managed prefix list (ec2 describe-managed-prefix-lists) is not imported yet: 'com.amazonaws.us-east-1.s3'",
         ),
         (
             "FlowLogs",
