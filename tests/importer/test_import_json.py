@@ -220,7 +220,7 @@ def test_unrepresentable_resources_are_listed() -> None:
         "1 load balancer (elbv2 describe-load-balancers) is not imported yet: 'prod-alb'",
         "1 Direct Connect gateway (directconnect describe-direct-connect-gateways) is not imported yet: 'corp-dx'",
         "GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3'",
-        "(a Gateway Load Balancer or firewall endpoint)",
+        "via GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3', which the language cannot route to",
         "via cagw-0123456789abcdef0",
         "a rule for prefix list 'pl-0aa0000000000bad' is not imported: the list is not in the dump",
         "a rule for ESP",
@@ -824,6 +824,134 @@ def test_a_vpc_goes_to_the_region_of_its_subnets() -> None:
     result = run(Subnets=[subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app", az="eu-west-1b")])
     assert "region eu-west-1 {" in lines(result)
     assert any("its subnets are in eu-west-1" in w for w in result.warnings)
+
+
+ABSENT_TARGETS = [
+    ("GatewayId", "igw-absent", "gateway"),
+    ("GatewayId", "vgw-absent", "gateway"),
+    ("EgressOnlyInternetGatewayId", "eigw-absent", "gateway"),
+    ("NatGatewayId", "nat-absent", "NAT gateway"),
+    ("NetworkInterfaceId", "eni-absent", "network interface"),
+    ("TransitGatewayId", "tgw-absent", "transit gateway"),
+    ("GatewayId", "vpce-absent", "endpoint"),
+    ("VpcEndpointId", "vpce-absent", "endpoint"),
+    ("VpcPeeringConnectionId", "pcx-absent", "peering"),
+    ("InstanceId", "i-absent", "instance"),
+]
+
+
+def _routed(target: dict[str, str], **responses: Any) -> importer.Imported:
+    table = {
+        "RouteTableId": "rtb-1",
+        "VpcId": "vpc-1",
+        "Routes": [{"DestinationCidrBlock": "192.0.2.0/24", "State": "active", **target}],
+        "Associations": [{"SubnetId": "subnet-1", "Main": False}],
+    }
+    return run(
+        Vpcs=[vpc("vpc-1", "10.0.0.0/16", "main"), vpc("vpc-2", "10.1.0.0/16", "other")],
+        Subnets=[
+            subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app"),
+            subnet("subnet-2", "vpc-2", "10.1.1.0/24", "far"),
+        ],
+        RouteTables=[table],
+        **responses,
+    )
+
+
+@pytest.mark.parametrize(("key", "ident", "kind"), ABSENT_TARGETS)
+def test_a_route_to_a_target_absent_from_the_dump_says_so(key: str, ident: str, kind: str) -> None:
+    result = _routed({key: ident})
+    message = f"route 192.0.2.0/24 via {kind} '{ident}', which is not in the dump"
+    assert any(message in w for w in result.warnings), result.warnings
+    assert not any(line.startswith("route 192.0.2.0/24") for line in lines(result))
+
+
+def _far_instance() -> dict[str, Any]:
+    return {**instance("i-far", "subnet-2", "10.1.1.10", "far-box", []), "VpcId": "vpc-2"}
+
+
+PRESENT_ELSEWHERE = [
+    (
+        {"NatGatewayId": "nat-far"},
+        {
+            "NatGateways": [
+                {
+                    "NatGatewayId": "nat-far",
+                    "VpcId": "vpc-2",
+                    "SubnetId": "subnet-2",
+                    "State": "available",
+                }
+            ]
+        },
+        "NAT gateway 'nat-far', which is in vpc 'vpc-2', not in this one",
+    ),
+    (
+        {"InstanceId": "i-far"},
+        {"Reservations": [{"Instances": [_far_instance()]}]},
+        "instance 'i-far', which is in vpc 'vpc-2', not in this one",
+    ),
+    (
+        {"NetworkInterfaceId": "eni-lambda"},
+        {
+            "NetworkInterfaces": [
+                {"NetworkInterfaceId": "eni-lambda", "VpcId": "vpc-1", "InterfaceType": "lambda"}
+            ]
+        },
+        "network interface 'eni-lambda', which belongs to no instance (lambda)",
+    ),
+    (
+        {"VpcPeeringConnectionId": "pcx-gone"},
+        {
+            "VpcPeeringConnections": [
+                {
+                    "VpcPeeringConnectionId": "pcx-gone",
+                    "RequesterVpcInfo": {"VpcId": "vpc-1"},
+                    "AccepterVpcInfo": {"VpcId": "vpc-2"},
+                    "Status": {"Code": "rejected"},
+                }
+            ]
+        },
+        "peering 'pcx-gone', which is rejected",
+    ),
+    (
+        {"TransitGatewayId": "tgw-1"},
+        {"TransitGateways": [{"TransitGatewayId": "tgw-1", "State": "available"}]},
+        "transit gateway 'tgw-1', which has no imported attachment for this VPC",
+    ),
+    (
+        {"GatewayId": "igw-far"},
+        {
+            "InternetGateways": [
+                {"InternetGatewayId": "igw-far", "Attachments": [{"VpcId": "vpc-2"}]}
+            ]
+        },
+        "gateway 'igw-far', which is not attached to this VPC",
+    ),
+    (
+        {"GatewayId": "vpce-glb"},
+        {
+            "VpcEndpoints": [
+                {
+                    "VpcEndpointId": "vpce-glb",
+                    "VpcId": "vpc-1",
+                    "VpcEndpointType": "GatewayLoadBalancer",
+                    "ServiceName": "com.amazonaws.vpce.us-east-1.vpce-svc-1",
+                    "State": "available",
+                }
+            ]
+        },
+        "GatewayLoadBalancer endpoint 'vpce-glb', which the language cannot route to",
+    ),
+]
+
+
+@pytest.mark.parametrize(("target", "responses", "message"), PRESENT_ELSEWHERE)
+def test_a_route_to_a_target_of_the_dump_that_is_not_this_vpcs_says_why(
+    target: dict[str, str], responses: dict[str, Any], message: str
+) -> None:
+    warnings = _routed(target, **responses).warnings
+    assert any(f"route 192.0.2.0/24 via {message}: not imported" in w for w in warnings), warnings
+    assert not any("not in the dump" in w and "192.0.2.0/24" in w for w in warnings)
 
 
 def test_a_route_to_a_gateway_says_why_it_is_left_out() -> None:

@@ -895,66 +895,114 @@ class _Builder:
     def route_target(
         self, v: _Vpc, route: aws.Route, what: str
     ) -> tuple[str, st.Ref | None] | None:
-        """The route's target: its kind and name (no name: a blackhole), or ``None`` to leave it out."""
+        """The route's target: its kind and name (no name: a blackhole), or ``None`` to leave it
+        out, with a warning that says whether the target is not in the dump or why it is not
+        this VPC's (``via NAT gateway 'nat-1', which is not in the dump``)."""
         t = route.targets
+        inv = self.inv
         if route.state == "blackhole":
             return "blackhole", None
+
+        def skip(kind: str, ident: str, why: str = "is not in the dump") -> None:
+            self.warn(f"{what} via {kind} '{ident}', which {why}: not imported")
+
         instance = t.get("InstanceId") or self.eni_owner.get(t.get("NetworkInterfaceId", ""))
         if instance is not None:
             if instance in v.names:
                 return "instance", _ref(v.names[instance])
-            self.warn(
-                f"{what} via instance '{instance}', which is not in this VPC's dump: not imported"
+            inst = inv.instances.get(instance)
+            if inst is None:
+                skip("instance", instance)
+            else:
+                skip("instance", instance, _elsewhere(inst.vpc, v) or "is not imported")
+            return None
+        if (eni_id := t.get("NetworkInterfaceId")) is not None:
+            eni = inv.interfaces.get(eni_id)
+            if eni is None:
+                skip("network interface", eni_id)
+            elif eni.instance is not None:
+                skip(
+                    "network interface",
+                    eni_id,
+                    f"is of instance '{eni.instance}', which is not in the dump",
+                )
+            else:
+                skip("network interface", eni_id, f"belongs to no instance ({eni.kind})")
+            return None
+        if (nat_id := t.get("NatGatewayId")) is not None:
+            if nat_id in v.names:
+                return "nat", _ref(v.names[nat_id])
+            nat = inv.nat_gateways.get(nat_id)
+            why = (
+                None
+                if nat is None
+                else _elsewhere(nat.vpc, v)
+                or f"is not imported ({nat.state or 'its subnet is not in the dump'})"
             )
+            skip("NAT gateway", nat_id, *([why] if why else []))
             return None
-        if "NetworkInterfaceId" in t:
-            self.warn(
-                f"{what} via network interface '{t['NetworkInterfaceId']}', which belongs to no instance: not imported"
-            )
+        if (pcx_id := t.get("VpcPeeringConnectionId")) is not None:
+            if any(p.id == pcx_id and v.vpc.id in (p.requester, p.accepter) for p in self.peerings):
+                return "peering", _ref(self.names[pcx_id])
+            pcx = inv.peerings.get(pcx_id)
+            if pcx is None:
+                skip("peering", pcx_id)
+            elif pcx.status != "active":
+                skip("peering", pcx_id, f"is {pcx.status}")
+            elif v.vpc.id not in (pcx.requester, pcx.accepter):
+                skip("peering", pcx_id, "does not join this VPC")
+            else:
+                skip("peering", pcx_id, "joins a VPC that is not in the dump")
             return None
-        if (nat := t.get("NatGatewayId")) is not None:
-            if nat in v.names:
-                return "nat", _ref(v.names[nat])
-            self.warn(f"{what} via NAT gateway '{nat}', which is not in the dump: not imported")
-            return None
-        if (pcx := t.get("VpcPeeringConnectionId")) is not None:
-            if any(p.id == pcx and v.vpc.id in (p.requester, p.accepter) for p in self.peerings):
-                return "peering", _ref(self.names[pcx])
-            self.warn(f"{what} via peering '{pcx}', which is not imported: not imported")
-            return None
-        if (tgw := t.get("TransitGatewayId")) is not None:
+        if (tgw_id := t.get("TransitGatewayId")) is not None:
             attached = any(
                 a.kind == "vpc" and a.resource == v.vpc.id
-                for a in self.tgw_attachments.get(tgw, ())
+                for a in self.tgw_attachments.get(tgw_id, ())
             )
             if attached:
-                return "transit-gateway", _ref(self.names[tgw])
-            self.warn(
-                f"{what} via transit gateway '{tgw}', which has no imported attachment for this VPC: not imported"
-            )
+                return "transit-gateway", _ref(self.names[tgw_id])
+            tgw = inv.transit_gateways.get(tgw_id)
+            if tgw is None:
+                skip("transit gateway", tgw_id)
+            elif tgw_id not in self.tgw_attachments:
+                skip("transit gateway", tgw_id, f"is {tgw.state}")
+            else:
+                skip("transit gateway", tgw_id, "has no imported attachment for this VPC")
+            return None
+        endpoint_id = t.get("VpcEndpointId") or (
+            g if (g := t.get("GatewayId", "")).startswith("vpce-") else None
+        )
+        if endpoint_id is not None:
+            ep = inv.endpoints.get(endpoint_id)
+            if ep is None:
+                skip(
+                    "endpoint",
+                    endpoint_id,
+                    "is not in the dump (a firewall endpoint is not listed there)",
+                )
+            else:
+                skip(f"{ep.kind} endpoint", endpoint_id, "the language cannot route to")
             return None
         gateway = t.get("EgressOnlyInternetGatewayId") or t.get("GatewayId")
         if gateway is not None:
             for gw in (v.igw, v.eigw, v.vgw):
                 if gw is not None and gw.id == gateway:
                     return "gateway", _ref(self.names[gw.id])
-            if gateway.startswith(("igw-", "eigw-", "vgw-")):
-                known = (
-                    self.inv.internet_gateways.get(gateway)
-                    or self.inv.egress_only_gateways.get(gateway)
-                    or self.inv.vpn_gateways.get(gateway)
+            known = (
+                inv.internet_gateways.get(gateway)
+                or inv.egress_only_gateways.get(gateway)
+                or inv.vpn_gateways.get(gateway)
+            )
+            if known is None:
+                skip("gateway", gateway)
+            elif v.vpc.id in known.vpcs:
+                skip(
+                    "gateway",
+                    gateway,
+                    "is the VPC's second gateway of its kind (only the first is imported)",
                 )
-                if known is None:
-                    why = "is not in the dump"
-                elif v.vpc.id in known.vpcs:
-                    why = "is the VPC's second gateway of its kind (only the first is imported)"
-                else:
-                    why = "is not attached to this VPC"
-                self.warn(f"{what} via gateway '{gateway}', which {why}: not imported")
             else:
-                self.warn(
-                    f"{what} via '{gateway}' (a Gateway Load Balancer or firewall endpoint) is not imported"
-                )
+                skip("gateway", gateway, "is not attached to this VPC")
             return None
         self.warn(
             f"{what} via {_target_text(route)} is not imported: the language has no such route target"
@@ -1680,6 +1728,13 @@ def _interface_kind(eni: aws.NetworkInterface) -> tuple[str, str, str]:
         return "EFS mount target", name, name
     label = f"{eni.id}{f' ({desc})' if desc else ''}"
     return "network interface", eni.id, label
+
+
+def _elsewhere(vpc: str | None, v: _Vpc) -> str | None:
+    """Why a target of the dump is not one of this VPC's: it is in another VPC (or none)."""
+    if vpc is None or vpc == v.vpc.id:
+        return None
+    return f"is in vpc '{vpc}', not in this one"
 
 
 def _target_text(route: aws.Route) -> str:
