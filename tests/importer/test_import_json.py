@@ -181,6 +181,11 @@ PATHS = [
     ("batfish-private-vif", "internet", "priv-instance", "tcp", "22", "deny", "NO_PUBLIC_IP"),
     ("batfish-private-vif", "priv-instance", "10.50.0.2", "udp", "53", "allow", None),
     ("batfish-private-vif", "priv-instance", "10.50.1.99", "tcp", "22", "deny", "NO_INTERFACE"),
+    # Batfish's test snapshot test-direct-connect-gateway (see its README.md).
+    ("batfish-dx-gateway", "dx-test-instance", "10.200.0.5", "tcp", "443", "deny", "TGW_NO_ROUTE"),
+    ("batfish-dx-gateway", "dx-test-instance", "internet", "tcp", "443", "deny", "TGW_NO_ROUTE"),
+    ("batfish-dx-gateway", "internet", "dx-test-instance", "tcp", "22", "deny", "NO_PUBLIC_IP"),
+    ("batfish-dx-gateway", "dx-test-instance", "10.100.0.2", "udp", "53", "allow", None),
 ]
 
 
@@ -1340,3 +1345,17 @@ def test_a_vpn_with_both_tunnels_down_is_imported_down(networks: dict[str, Netwo
         x for x in imported("batfish").text.splitlines() if x.startswith("vpn office-vpn ")
     )
     assert networks["account"].vpns["dc2-vpn"].down
+
+
+def test_a_real_batfish_snapshot_says_what_its_files_leave_out() -> None:
+    """Batfish's test-direct-connect-gateway names a subnet, an attachment's association and a
+    VPN attachment that none of its files describes: each is a warning, and it compiles."""
+    warnings = imported("batfish-dx-gateway").warnings
+    for expected in (
+        "transit gateway attachment 'tgw-attach-iso01' (vpc 'isolated-vpc') is in subnet 'subnet-iso01', which is not in the dump",
+        "transit gateway attachment 'tgw-attach-iso01': which route table it is associated with is not in the dump",
+        "its propagation from transit gateway attachment 'tgw-attach-vpn-dx-test', which is not in the dump, is not imported",
+    ):
+        assert any(expected in w for w in warnings), warnings
+    # The VPC attachment that describe-transit-gateway-attachments lists is not warned about.
+    assert not any("'tgw-attach-vpc01'" in w for w in warnings)

@@ -388,6 +388,9 @@ class Inventory:
     prefix_lists: dict[str, PrefixList] = field(default_factory=dict)
     #: Per prefix list, when the dump has them: its entries' CIDRs, in the order read.
     prefix_list_entries: dict[str, list[str]] = field(default_factory=dict)
+    #: The transit gateway attachments describe-transit-gateway-attachments lists (it alone
+    #: says which route table an attachment is associated with).
+    described_attachments: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -780,7 +783,6 @@ class _Reader:
         }
         self.region = ""
         self.account: str | None = None
-        self.described_attachments: set[str] = set()
         self.source = ""
         self.origin: dict[tuple[str, str], str] = {}  # (kind, id) -> the file it came from
         self.shape_problems = 0
@@ -1229,10 +1231,10 @@ class _Reader:
             item.state(),
             table,
         )
-        if aid not in self.described_attachments:
+        if aid not in self.inventory.described_attachments:
             # This call's entry wins over one of describe-transit-gateway-vpc-attachments,
             # which has no association.
-            self.described_attachments.add(aid)
+            self.inventory.described_attachments.add(aid)
             self.inventory.tgw_attachments[aid] = att
 
     def tgw_vpc_attachment(self, item: Obj) -> None:

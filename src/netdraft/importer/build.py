@@ -1428,6 +1428,17 @@ class _Builder:
                     if s.id in known and s.az not in azs:
                         azs.add(s.az)
                         subnets.append(v.names[s.id])
+                absent = sorted(set(known) - {s.id for s in v.subnets})
+                if absent:
+                    shown = ", ".join(f"'{a}'" for a in absent)
+                    outcome = (
+                        "left out"
+                        if subnets
+                        else "the language then takes the first subnet of each zone"
+                    )
+                    self.warn(
+                        f"transit gateway attachment '{att.id}' (vpc '{v.name}') is in subnet {shown}, which is not in the dump: {outcome}"
+                    )
             decl = st.AttachDecl("vpc", _ref(v.name), tuple(_ref(s) for s in subnets), NO_SPAN)
             items.append(_Line(decl, att.id))
         tables = sorted(
@@ -1435,6 +1446,11 @@ class _Builder:
             key=lambda t: self.names[t.id],
         )
         associated = self.tgw_associations(tgw, tables, by_id)
+        for att in attachments:
+            if att.id not in associated and att.id not in inv.described_attachments:
+                self.warn(
+                    f"transit gateway attachment '{att.id}': which route table it is associated with is not in the dump (describe-transit-gateway-attachments): it is imported associated with none"
+                )
         for i, table in enumerate(tables):
             line = self.tgw_table(tgw, table, by_id, associated)
             line.gap = i == 0 and bool(items)
@@ -1511,6 +1527,10 @@ class _Builder:
                 f"{where}: its propagations are not in the dump (get-transit-gateway-route-table-propagations): none are imported"
             )
             props = []
+        for att_id in sorted(set(props) - set(inv.tgw_attachments)):
+            self.warn(
+                f"{where}: its propagation from transit gateway attachment '{att_id}', which is not in the dump, is not imported"
+            )
         names = sorted({self.attachment_name(by_id[a]) for a in props if a in by_id})
         if names:
             items.append(_Line(st.Propagate(tuple(_ref(n) for n in names), NO_SPAN)))
