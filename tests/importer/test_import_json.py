@@ -1359,3 +1359,20 @@ def test_a_real_batfish_snapshot_says_what_its_files_leave_out() -> None:
         assert any(expected in w for w in warnings), warnings
     # The VPC attachment that describe-transit-gateway-attachments lists is not warned about.
     assert not any("'tgw-attach-vpc01'" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("state", "subnet_id", "why"),
+    [
+        ("deleted", "subnet-1", "is deleted"),
+        ("available", "subnet-9", "is in a subnet that is not in the dump"),
+    ],
+)
+def test_a_route_to_a_nat_gateway_of_this_vpc_that_is_not_imported_says_why(
+    state: str, subnet_id: str, why: str
+) -> None:
+    nat = {"NatGatewayId": "nat-1", "VpcId": "vpc-1", "SubnetId": subnet_id, "State": state}
+    warnings = _routed({"NatGatewayId": "nat-1"}, NatGateways=[nat]).warnings
+    assert any(f"via NAT gateway 'nat-1', which {why}: not imported" in w for w in warnings), (
+        warnings
+    )

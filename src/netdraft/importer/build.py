@@ -937,7 +937,11 @@ class _Builder:
                 None
                 if nat is None
                 else _elsewhere(nat.vpc, v)
-                or f"is not imported ({nat.state or 'its subnet is not in the dump'})"
+                or (
+                    "is in a subnet that is not in the dump"
+                    if nat.state.lower() in LIVE_NAT
+                    else f"is {nat.state}"
+                )
             )
             skip("NAT gateway", nat_id, *([why] if why else []))
             return None
