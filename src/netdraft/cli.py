@@ -241,6 +241,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         if args.source == "aws-json":
             result = importer.from_json_dir(args.directory, str(out), args.region)
+        elif args.source == "terraform":
+            result = importer.from_terraform(args.path, str(out), args.region)
         else:
             result = importer.from_aws(args.region, args.profile, args.endpoint_url, str(out))
     except importer.DumpError as exc:
@@ -271,6 +273,13 @@ def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         "--region", help="the region of files whose folder and content name none"
     )
     from_json.set_defaults(run=cmd_import)
+    terraform = sources.add_parser(
+        "terraform", help="from a Terraform plan ('terraform show -json') or state file"
+    )
+    terraform.add_argument("path", metavar="FILE|DIR", help="a plan or state file, or a folder")
+    terraform.add_argument("-o", "--output", required=True, metavar="FILE.nd")
+    terraform.add_argument("--region", help="the region when the provider and zones name none")
+    terraform.set_defaults(run=cmd_import)
     live = sources.add_parser("aws", help="from an AWS account, live, through boto3")
     live.add_argument(
         "--region", required=True, action="append", help="a region to read (repeatable)"

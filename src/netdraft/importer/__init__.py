@@ -8,7 +8,7 @@ from pathlib import Path
 from netdraft.importer.aws_json import Dump, DumpError, check_region, parse, read_dir
 from netdraft.importer.build import Imported, build
 
-__all__ = ["DumpError", "Imported", "from_aws", "from_json_dir"]
+__all__ = ["DumpError", "Imported", "from_aws", "from_json_dir", "from_terraform"]
 
 
 def from_json_dir(
@@ -61,3 +61,24 @@ def from_aws(
         for region in regions
     ]
     return build(parse(dumps), output)
+
+
+def from_terraform(
+    path: str | Path, output: str = "<import>", default_region: str | None = None
+) -> Imported:
+    """Import a Terraform plan (``terraform show -json``) or state file, or a folder of them.
+
+    Args:
+        path: the file or folder.
+        output: the name of the file being written (for the syntax tree's spans).
+        default_region: the region of resources whose provider and zones name none.
+
+    Returns:
+        The ``.nd`` text and its warnings.
+
+    Raises:
+        DumpError: the input cannot be read.
+    """
+    from netdraft.importer.terraform import read
+
+    return build(read(path, default_region), output)

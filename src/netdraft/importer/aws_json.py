@@ -370,6 +370,12 @@ class Inventory:
     warnings: list[str] = field(default_factory=list)
     #: What the language cannot hold yet, by kind (its singular name): one warning per kind.
     unimported: dict[str, Unimported] = field(default_factory=dict)
+    #: What each resource's comment says instead of its id (an IaC import: its address).
+    origins: dict[str, str] = field(default_factory=dict)
+    #: The file's title, when the source names it (an IaC import); else the accounts'.
+    title: str | None = None
+    #: Instances AWS gives a public address only at apply (an IaC import): ``public-ip``.
+    public_at_apply: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)

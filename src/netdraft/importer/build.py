@@ -96,6 +96,8 @@ def build(inventory: aws.Inventory, path: str = "<import>") -> Imported:
         raise aws.DumpError(
             f"internal error: the import would write an invalid word ({exc}); please report it"
         ) from exc
+    if inventory.origins:
+        _comment_origins(lines, inventory.origins)
     source = _layout(path, builder.header(), lines)
     return Imported(format_source(source), tuple(builder.warnings), source)
 
@@ -193,6 +195,14 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
     return st.SourceFile(path, text, statements, tuple(comments))
 
 
+def _comment_origins(lines: Sequence[_Line], origins: dict[str, str]) -> None:
+    """Replace each id comment by what the source calls the resource (its IaC address)."""
+    for entry in lines:
+        if entry.comment is not None and entry.comment in origins:
+            entry.comment = origins[entry.comment]
+        _comment_origins(entry.children or (), origins)
+
+
 def _declared_name(node: Any) -> str | None:
     """The name a statement declares; an id comment that only repeats it is left out."""
     name = getattr(node, "name", None)
@@ -284,6 +294,8 @@ class _Builder:
     def header(self) -> list[str]:
         lines = [
             "# Imported from AWS by 'netdraft import'; the comment after each statement is its AWS id."
+            if not self.inv.origins
+            else "# Imported by 'netdraft import'; the comment after each statement is its address in the source."
         ]
         lines.extend(f"# warning: {w}" for w in self.warnings)
         return lines
@@ -652,6 +664,8 @@ class _Builder:
         return lines
 
     def title(self) -> str:
+        if self.inv.title is not None:
+            return self.inv.title
         accounts = list(self.inv.accounts)
         for v in self.vpcs.values():
             if v.vpc.owner and v.vpc.owner not in accounts:
@@ -731,7 +745,10 @@ class _Builder:
             private = [
                 i
                 for i in v.instances
-                if i.subnet == s.id and i.public_ip is None and i.state not in STOPPED
+                if i.subnet == s.id
+                and i.public_ip is None
+                and i.state not in STOPPED
+                and i.id not in self.inv.public_at_apply
             ]
             if private:
                 names = ", ".join(f"'{v.names[i.id]}'" for i in private)
@@ -1137,6 +1154,8 @@ class _Builder:
             kind = "elastic-ip" if self.is_elastic(inst) else "public-ip"
             public = self.public_address(inst.public_ip, f"instance '{name}'")
             options.append(_opt(kind, _tok(public, "IPV4")) if public else _opt(kind))
+        elif inst.id in self.inv.public_at_apply:
+            options.append(_opt("public-ip"))
         groups = sorted((g for g in inst.groups if g in v.names), key=lambda g: v.names[g])
         for g in inst.groups:
             if g not in v.names:
