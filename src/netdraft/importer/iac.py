@@ -131,7 +131,7 @@ def assign_keys(resources: Sequence[Resource]) -> dict[str, str]:
             return tag
         if r.name in CONVENTIONAL and r.module:
             return r.module.rsplit(".", 1)[-1]
-        return r.name
+        return r.name.removeprefix("tfer--")  # Terraformer's prefix
 
     def kind(r: Resource) -> str:
         return KIND_WORDS.get(r.type, r.type.removeprefix("aws_").replace("_", "-"))
@@ -397,16 +397,41 @@ class Converter:
         table["Routes"].append(found)
 
     def route(self, r: Resource) -> None:
-        table = self.entry(self.ref(r, "route_table_id"), "aws_")
-        if table is None or "RouteTableId" not in table:
+        table = self.table(r)
+        if table is not None:
+            self.add_route(r, table, r.values, "")
+
+    def table(self, r: Resource) -> Json | None:
+        """The route table a route or an association names; a VPC's main table when it is
+        no resource of its own (``aws_vpc.x.main_route_table_id``, or its id in a state)."""
+        key = self.ref(r, "route_table_id")
+        table = self.entry(key, "aws_")
+        if table is not None and "RouteTableId" in table:
+            return table
+        raw = r.values.get("route_table_id")
+        vpc = key if key is not None and self.kind_of_key.get(key) == "aws_vpc" else None
+        for other in self.resources:
+            if other.type == "aws_vpc" and raw and raw in (
+                other.values.get("main_route_table_id"),
+                other.values.get("default_route_table_id"),
+            ):
+                vpc = self.key(other)
+        if vpc is None:
             self.warn(f"{r.address}: its route table is not in the input: not imported")
-            return
-        self.add_route(r, table, r.values, "")
+            return None
+        main = f"{vpc}-main"
+        if main not in self.entries:
+            entry: Json = {"RouteTableId": main, "VpcId": vpc, "Routes": [], "Associations": [{"Main": True}]}
+            region = self.region_of.get(vpc, self.default_region)
+            self.out.setdefault(region, {}).setdefault("RouteTables", []).append(entry)
+            self.entries[main] = entry
+            self.kind_of_key[main] = "aws_route_table"
+            self.origins[main] = f"the main route table of {self.origins.get(vpc, vpc)}"
+        return self.entries[main]
 
     def table_association(self, r: Resource) -> None:
-        table = self.entry(self.ref(r, "route_table_id"), "aws_")
-        if table is None or "RouteTableId" not in table:
-            self.warn(f"{r.address}: its route table is not in the input: not imported")
+        table = self.table(r)
+        if table is None:
             return
         if r.type == "aws_main_route_table_association":
             table["Associations"].append({"Main": True})
@@ -416,9 +441,9 @@ class Converter:
             table["Associations"].append({"GatewayId": gateway})
 
     def propagation(self, r: Resource) -> None:
-        table = self.entry(self.ref(r, "route_table_id"), "aws_")
+        table = self.table(r)
         vgw = self.ref(r, "vpn_gateway_id")
-        if table is not None and "RouteTableId" in table and vgw is not None:
+        if table is not None and vgw is not None:
             table.setdefault("PropagatingVgws", []).append({"GatewayId": vgw})
 
     # ---- gateways ------------------------------------------------------------------------
