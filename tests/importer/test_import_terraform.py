@@ -144,7 +144,9 @@ _ORIGINALS = {
 _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, "vpc-1", [None]])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     which=hs.sampled_from(sorted(_ORIGINALS)),
     picks=hs.lists(hs.tuples(hs.integers(0, 10**6), hs.booleans(), _BROKEN), max_size=6),

@@ -15,7 +15,6 @@ reader's :class:`Resolver` finds the resource from the configuration's reference
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
@@ -165,10 +164,10 @@ def assign_keys(resources: Sequence[Resource]) -> dict[str, str]:
                 keys[r.address] = k
                 pending.remove(r)
     for r in pending:
-        base = _key(f"{r.name}-{KIND_WORDS.get(r.type, 'x')}")
-        k, n = base, 2
+        stem = _key(f"{r.name}-{KIND_WORDS.get(r.type, 'x')}")
+        k, n = stem, 2
         while k in keys.values():
-            k, n = f"{base}-{n}", n + 1
+            k, n = f"{stem}-{n}", n + 1
         keys[r.address] = k
     return keys
 
@@ -274,8 +273,12 @@ class Converter:
                 elif handler is None and rank == 0:
                     self.skipped.setdefault(r.type, []).append(r.address)
         for rtype, addresses in sorted(self.skipped.items()):
-            listed = ", ".join(addresses[:5]) + (f" and {len(addresses) - 5} more" if len(addresses) > 5 else "")
-            self.warn(f"{len(addresses)} {rtype} resource{'s' * (len(addresses) > 1)} not read (not a network resource the importer knows): {listed}")
+            listed = ", ".join(addresses[:5]) + (
+                f" and {len(addresses) - 5} more" if len(addresses) > 5 else ""
+            )
+            self.warn(
+                f"{len(addresses)} {rtype} resource{'s' * (len(addresses) > 1)} not read (not a network resource the importer knows): {listed}"
+            )
         return self.out
 
     # ---- VPCs and subnets ----------------------------------------------------------------
@@ -382,7 +385,11 @@ class Converter:
             if attr == "gateway_id":
                 kind = self.kind_of_key.get(target, "")
                 field_ = _GATEWAY_KIND.get(kind) or next(
-                    (f for p, f in _GATEWAY_KIND.items() if p.endswith("-") and target.startswith(p)),
+                    (
+                        f
+                        for p, f in _GATEWAY_KIND.items()
+                        if p.endswith("-") and target.startswith(p)
+                    ),
                     field_,
                 )
                 if target == "local":
@@ -411,9 +418,14 @@ class Converter:
         raw = r.values.get("route_table_id")
         vpc = key if key is not None and self.kind_of_key.get(key) == "aws_vpc" else None
         for other in self.resources:
-            if other.type == "aws_vpc" and raw and raw in (
-                other.values.get("main_route_table_id"),
-                other.values.get("default_route_table_id"),
+            if (
+                other.type == "aws_vpc"
+                and raw
+                and raw
+                in (
+                    other.values.get("main_route_table_id"),
+                    other.values.get("default_route_table_id"),
+                )
             ):
                 vpc = self.key(other)
         if vpc is None:
@@ -421,7 +433,12 @@ class Converter:
             return None
         main = f"{vpc}-main"
         if main not in self.entries:
-            entry: Json = {"RouteTableId": main, "VpcId": vpc, "Routes": [], "Associations": [{"Main": True}]}
+            entry: Json = {
+                "RouteTableId": main,
+                "VpcId": vpc,
+                "Routes": [],
+                "Associations": [{"Main": True}],
+            }
             region = self.region_of.get(vpc, self.default_region)
             self.out.setdefault(region, {}).setdefault("RouteTables", []).append(entry)
             self.entries[main] = entry
@@ -451,12 +468,15 @@ class Converter:
     def gateway(self, r: Resource) -> None:
         key, id_field = {
             "aws_internet_gateway": ("InternetGateways", "InternetGatewayId"),
-            "aws_egress_only_internet_gateway": ("EgressOnlyInternetGateways", "EgressOnlyInternetGatewayId"),
+            "aws_egress_only_internet_gateway": (
+                "EgressOnlyInternetGateways",
+                "EgressOnlyInternetGatewayId",
+            ),
             "aws_vpn_gateway": ("VpnGateways", "VpnGatewayId"),
         }[r.type]
         vpc = self.ref(r, "vpc_id")
         attachments = [{"VpcId": vpc, "State": "attached"}] if vpc else []
-        entry = {id_field: self.key(r), "State": "available"}
+        entry: Json = {id_field: self.key(r), "State": "available"}
         entry["VpcAttachments" if r.type == "aws_vpn_gateway" else "Attachments"] = attachments
         self.emit(r, key, entry, self.region_of.get(vpc or ""))
 
@@ -541,14 +561,15 @@ class Converter:
         """An inline rule or an ``aws_security_group_rule`` as an ``IpPermissions`` entry."""
         protocol = str(rule.get("protocol") or rule.get("ip_protocol") or "-1").lower()
         protocol = "-1" if protocol in ("all", "-1") else protocol
-        groups = [
-            self.by_real_id.get(g, g)
-            for g in _strings(rule.get("security_groups"))
-        ]
+        groups = [self.by_real_id.get(g, g) for g in _strings(rule.get("security_groups"))]
         for attr in ("source_security_group_id", "referenced_security_group_id"):
             if attr in rule or self.resolver is not None:
                 sub = Resource(r.address, r.type, r.name, r.module, r.index, rule, r.real_id)
-                groups += self.refs(sub, attr) if rule.get(attr) is not None or r.type != "aws_security_group" else []
+                groups += (
+                    self.refs(sub, attr)
+                    if rule.get(attr) is not None or r.type != "aws_security_group"
+                    else []
+                )
         if rule.get("self") is True:
             groups.append(self.ref(r, "security_group_id") or self.key(r))
         cidrs = _strings(rule.get("cidr_blocks")) + _strings([rule.get("cidr_ipv4")])
@@ -564,7 +585,9 @@ class Converter:
         if protocol != "-1":
             entry["FromPort"], entry["ToPort"] = rule.get("from_port"), rule.get("to_port")
         if not (cidrs or cidrs6 or groups or lists):
-            self.warn(f"{r.address} {where} rule: its source or destination is not known before apply: not imported")
+            self.warn(
+                f"{r.address} {where} rule: its source or destination is not known before apply: not imported"
+            )
         return entry
 
     def group_rule(self, r: Resource) -> None:
@@ -581,7 +604,11 @@ class Converter:
     def network_acl(self, r: Resource) -> None:
         v = r.values
         default = r.type == "aws_default_network_acl"
-        vpc = self.owner_vpc(r, "default_network_acl_id", "default_network_acl_id") if default else self.ref(r, "vpc_id")
+        vpc = (
+            self.owner_vpc(r, "default_network_acl_id", "default_network_acl_id")
+            if default
+            else self.ref(r, "vpc_id")
+        )
         entry: Json = {
             "NetworkAclId": self.key(r),
             "VpcId": vpc,
@@ -617,7 +644,11 @@ class Converter:
         v = r.values
         subnet = self.ref(r, "subnet_id")
         vpc, region = self.in_vpc(r, subnet)
-        ip = v.get("private_ip") if isinstance(v.get("private_ip"), str) and v["private_ip"] else None
+        ip = (
+            v.get("private_ip")
+            if isinstance(v.get("private_ip"), str) and v["private_ip"]
+            else None
+        )
         if ip is None:
             ip = self.allocate(subnet)
             if ip is not None:
@@ -673,7 +704,8 @@ class Converter:
             "SubnetId": subnet,
             "InterfaceType": "interface",
             "Description": v.get("description") or "",
-            "PrivateIpAddress": v.get("private_ip") or next(iter(_strings(v.get("private_ips"))), None),
+            "PrivateIpAddress": v.get("private_ip")
+            or next(iter(_strings(v.get("private_ips"))), None),
         }
         if instance:
             entry["Attachment"] = {"InstanceId": instance}
@@ -702,18 +734,34 @@ class Converter:
     def transit_gateway(self, r: Resource) -> None:
         v = r.values
         options: Json = {}
-        for what, attr, id_attr in (
-            ("Association", "default_route_table_association", "association_default_route_table_id"),
-            ("Propagation", "default_route_table_propagation", "propagation_default_route_table_id"),
+        for what, attr, _id_attr in (
+            (
+                "Association",
+                "default_route_table_association",
+                "association_default_route_table_id",
+            ),
+            (
+                "Propagation",
+                "default_route_table_propagation",
+                "propagation_default_route_table_id",
+            ),
         ):
             on = v.get(attr) != "disable"
             options[f"DefaultRouteTable{what}"] = "enable" if on else "disable"
             if on:
                 options[f"{what}DefaultRouteTableId"] = f"{self.key(r)}-default"
-        self.emit(r, "TransitGateways", {"TransitGatewayId": self.key(r), "State": "available", "Options": options})
-        if "AssociationDefaultRouteTableId" in options or "PropagationDefaultRouteTableId" in options:
-            table = {
-                "TransitGatewayRouteTableId": f"{self.key(r)}-default",
+        self.emit(
+            r,
+            "TransitGateways",
+            {"TransitGatewayId": self.key(r), "State": "available", "Options": options},
+        )
+        if (
+            "AssociationDefaultRouteTableId" in options
+            or "PropagationDefaultRouteTableId" in options
+        ):
+            table_id = f"{self.key(r)}-default"
+            table: Json = {
+                "TransitGatewayRouteTableId": table_id,
                 "TransitGatewayId": self.key(r),
                 "DefaultAssociationRouteTable": "AssociationDefaultRouteTableId" in options,
                 "Routes": [],
@@ -721,9 +769,11 @@ class Converter:
                 "Associations": [],
                 "Tags": [{"Key": "Name", "Value": "default"}],
             }
-            self.out.setdefault(r.region or self.default_region, {}).setdefault("TransitGatewayRouteTables", []).append(table)
-            self.entries[table["TransitGatewayRouteTableId"]] = table
-            self.kind_of_key[table["TransitGatewayRouteTableId"]] = "aws_ec2_transit_gateway_route_table"
+            self.out.setdefault(r.region or self.default_region, {}).setdefault(
+                "TransitGatewayRouteTables", []
+            ).append(table)
+            self.entries[table_id] = table
+            self.kind_of_key[table_id] = "aws_ec2_transit_gateway_route_table"
 
     def tgw_attachment(self, r: Resource) -> None:
         v = r.values
@@ -740,15 +790,20 @@ class Converter:
         self.emit(r, "TransitGatewayVpcAttachments", entry, self.region_of.get(tgw or ""))
         default = self.entries.get(f"{tgw}-default")
         if default is not None:
-            if v.get("transit_gateway_default_route_table_association") is not False and default["DefaultAssociationRouteTable"]:
+            if (
+                v.get("transit_gateway_default_route_table_association") is not False
+                and default["DefaultAssociationRouteTable"]
+            ):
                 default["Associations"].append({"TransitGatewayAttachmentId": key})
             tgw_entry = self.entries.get(tgw or "") or {}
-            if v.get("transit_gateway_default_route_table_propagation") is not False and "PropagationDefaultRouteTableId" in tgw_entry.get("Options", {}):
+            if v.get(
+                "transit_gateway_default_route_table_propagation"
+            ) is not False and "PropagationDefaultRouteTableId" in tgw_entry.get("Options", {}):
                 default["Propagations"].append({"TransitGatewayAttachmentId": key})
 
     def tgw_route_table(self, r: Resource) -> None:
         tgw = self.ref(r, "transit_gateway_id")
-        entry = {
+        entry: Json = {
             "TransitGatewayRouteTableId": self.key(r),
             "TransitGatewayId": tgw,
             "Routes": [],
@@ -758,10 +813,14 @@ class Converter:
         self.emit(r, "TransitGatewayRouteTables", entry, self.region_of.get(tgw or ""))
 
     def tgw_table_item(self, r: Resource) -> None:
-        table = self.entry(self.ref(r, "transit_gateway_route_table_id"), "aws_ec2_transit_gateway_route_table")
+        table = self.entry(
+            self.ref(r, "transit_gateway_route_table_id"), "aws_ec2_transit_gateway_route_table"
+        )
         attachment = self.ref(r, "transit_gateway_attachment_id")
         if table is None:
-            self.warn(f"{r.address}: its transit gateway route table is not in the input: not imported")
+            self.warn(
+                f"{r.address}: its transit gateway route table is not in the input: not imported"
+            )
             return
         if r.type == "aws_ec2_transit_gateway_route":
             blackhole = r.values.get("blackhole") is True
@@ -770,7 +829,9 @@ class Converter:
                     "DestinationCidrBlock": r.values.get("destination_cidr_block"),
                     "Type": "static",
                     "State": "blackhole" if blackhole else "active",
-                    "TransitGatewayAttachments": [] if blackhole or attachment is None else [{"TransitGatewayAttachmentId": attachment}],
+                    "TransitGatewayAttachments": []
+                    if blackhole or attachment is None
+                    else [{"TransitGatewayAttachmentId": attachment}],
                 }
             )
             return
@@ -781,24 +842,38 @@ class Converter:
         table[key].append({"TransitGatewayAttachmentId": attachment})
         if key == "Associations":  # an attachment has one association: not the default table's
             for other in self.entries.values():
-                if other is not table and isinstance(other.get("Associations"), list) and "TransitGatewayRouteTableId" in other:
-                    other["Associations"] = [a for a in other["Associations"] if a.get("TransitGatewayAttachmentId") != attachment]
+                if (
+                    other is not table
+                    and isinstance(other.get("Associations"), list)
+                    and "TransitGatewayRouteTableId" in other
+                ):
+                    other["Associations"] = [
+                        a
+                        for a in other["Associations"]
+                        if a.get("TransitGatewayAttachmentId") != attachment
+                    ]
 
     def customer_gateway(self, r: Resource) -> None:
-        entry = {"CustomerGatewayId": self.key(r), "IpAddress": r.values.get("ip_address"), "State": "available"}
+        entry = {
+            "CustomerGatewayId": self.key(r),
+            "IpAddress": r.values.get("ip_address"),
+            "State": "available",
+        }
         self.emit(r, "CustomerGateways", entry)
 
     def vpn_connection(self, r: Resource) -> None:
-        entry = {
+        gateway = self.ref(r, "vpn_gateway_id")
+        tgw = self.ref(r, "transit_gateway_id")
+        entry: Json = {
             "VpnConnectionId": self.key(r),
             "CustomerGatewayId": self.ref(r, "customer_gateway_id"),
-            "VpnGatewayId": self.ref(r, "vpn_gateway_id"),
-            "TransitGatewayId": self.ref(r, "transit_gateway_id"),
+            "VpnGatewayId": gateway,
+            "TransitGatewayId": tgw,
             "State": "available",
             "Options": {"StaticRoutesOnly": r.values.get("static_routes_only") is True},
             "Routes": [],
         }
-        region = self.region_of.get(entry["VpnGatewayId"] or entry["TransitGatewayId"] or "")
+        region = self.region_of.get(gateway or tgw or "")
         self.emit(r, "VpnConnections", entry, region)
         # A transit gateway names the VPN's attachment, which the builder calls by the VPN's id.
         self.by_real_id.setdefault(str(r.values.get("transit_gateway_attachment_id")), self.key(r))
@@ -806,12 +881,19 @@ class Converter:
     def vpn_route(self, r: Resource) -> None:
         vpn = self.entry(self.ref(r, "vpn_connection_id"), "aws_vpn_connection")
         if vpn is not None:
-            vpn["Routes"].append({"DestinationCidrBlock": r.values.get("destination_cidr_block"), "State": "available"})
+            vpn["Routes"].append(
+                {
+                    "DestinationCidrBlock": r.values.get("destination_cidr_block"),
+                    "State": "available",
+                }
+            )
 
     def endpoint(self, r: Resource) -> None:
         v = r.values
         vpc = self.ref(r, "vpc_id")
-        kind = v.get("vpc_endpoint_type") if isinstance(v.get("vpc_endpoint_type"), str) else "Gateway"
+        kind = (
+            v.get("vpc_endpoint_type") if isinstance(v.get("vpc_endpoint_type"), str) else "Gateway"
+        )
         entry = {
             "VpcEndpointId": self.key(r),
             "VpcId": vpc,
@@ -838,7 +920,11 @@ class Converter:
             ep["Groups"].append({"GroupId": group})
 
     def prefix_list(self, r: Resource) -> None:
-        entry = {"PrefixListId": self.key(r), "PrefixListName": r.values.get("name") or r.name, "OwnerId": "self"}
+        entry = {
+            "PrefixListId": self.key(r),
+            "PrefixListName": r.values.get("name") or r.name,
+            "OwnerId": "self",
+        }
         self.emit(r, "PrefixLists", entry)
 
 
@@ -923,10 +1009,7 @@ def to_inventory(
     """The inventory of what the resources create, with their addresses for the comments."""
     conv = Converter(resources, resolver, default_region)
     out = conv.run()
-    dumps = [
-        aws.Dump(region, None, ((source, out[region]),))
-        for region in sorted(out)
-    ]
+    dumps = [aws.Dump(region, None, ((source, out[region]),)) for region in sorted(out)]
     inventory = aws.parse(dumps, default_region)
     inventory.warnings[:0] = [w for w in conv.warnings if w not in inventory.warnings]
     inventory.origins.update(conv.origins)

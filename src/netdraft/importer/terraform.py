@@ -118,7 +118,7 @@ class _Reader:
         elif data.get("version") == 3 or "modules" in data:
             self.state3(name, data)
         elif "values" in data:  # terraform show -json of a state
-            self.module(_obj(_obj(data.get("values")).get("root_module")), {})
+            self.module(_obj(_obj(data.get("values")).get("root_module")))
         else:
             self.warnings.append(f"{name}: not a Terraform plan or state file: not read")
 
@@ -133,33 +133,41 @@ class _Reader:
         self.plans += 1
         config = _obj(data.get("configuration"))
         region = (
-            _obj(_obj(_obj(_obj(config.get("provider_config")).get("aws")).get("expressions")).get("region"))
+            _obj(
+                _obj(_obj(_obj(config.get("provider_config")).get("aws")).get("expressions")).get(
+                    "region"
+                )
+            )
         ).get("constant_value")
         if isinstance(region, str) and REGION.fullmatch(region):
             self.region = self.region or region
         self.configuration(_obj(config.get("root_module")), "")
         changes = {
-            c.get("address"): c
-            for c in _list(data.get("resource_changes"))
-            if isinstance(c, dict)
+            c.get("address"): c for c in _list(data.get("resource_changes")) if isinstance(c, dict)
         }
-        deleted = {a for a, c in changes.items() if _obj(c.get("change")).get("actions") == ["delete"]}
+        deleted = {
+            str(a) for a, c in changes.items() if _obj(c.get("change")).get("actions") == ["delete"]
+        }
         planned = _obj(data.get("planned_values"))
-        self.module(_obj(planned.get("root_module")), {}, deleted)
+        self.module(_obj(planned.get("root_module")), deleted)
 
     def configuration(self, module: Json, path: str) -> None:
         for res in _list(module.get("resources")):
             if isinstance(res, dict) and res.get("mode", "managed") == "managed":
-                self.config[(path, f"{res.get('type')}.{res.get('name')}")] = _obj(res.get("expressions"))
+                self.config[(path, f"{res.get('type')}.{res.get('name')}")] = _obj(
+                    res.get("expressions")
+                )
         for call, body in _obj(module.get("module_calls")).items():
             child = f"{path}.module.{call}" if path else f"module.{call}"
             self.calls[child] = (path, _obj(_obj(body).get("expressions")))
             outputs = _obj(_obj(_obj(body).get("module")).get("outputs"))
             for output, spec in outputs.items():
-                self.outputs[(child, output)] = _list(_obj(_obj(spec).get("expression")).get("references"))
+                self.outputs[(child, output)] = _list(
+                    _obj(_obj(spec).get("expression")).get("references")
+                )
             self.configuration(_obj(_obj(body).get("module")), child)
 
-    def module(self, module: Json, _unused: Json, deleted: set[str] | None = None) -> None:
+    def module(self, module: Json, deleted: set[str] | None = None) -> None:
         for res in _list(module.get("resources")):
             if not isinstance(res, dict) or res.get("mode", "managed") != "managed":
                 continue
@@ -171,10 +179,19 @@ class _Reader:
             values = _obj(res.get("values"))
             ident = values.get("id") if isinstance(values.get("id"), str) else None
             self.add(
-                Resource(address, rtype, rname, mod, _index_text(res.get("index")), values, ident, _region(values))
+                Resource(
+                    address,
+                    rtype,
+                    rname,
+                    mod,
+                    _index_text(res.get("index")),
+                    values,
+                    ident,
+                    _region(values),
+                )
             )
         for child in _list(module.get("child_modules")):
-            self.module(_obj(child), {}, deleted)
+            self.module(_obj(child), deleted)
 
     # ---- state files ---------------------------------------------------------------------
 
@@ -188,7 +205,9 @@ class _Reader:
                 inst = _obj(inst)
                 values = _obj(inst.get("attributes"))
                 index = _index_text(inst.get("index_key"))
-                suffix = "" if index is None else f"[{index}]" if index.isdigit() else f'["{index}"]'
+                suffix = (
+                    "" if index is None else f"[{index}]" if index.isdigit() else f'["{index}"]'
+                )
                 address = f"{mod + '.' if mod else ''}{rtype}.{rname}{suffix}"
                 ident = values.get("id") if isinstance(values.get("id"), str) else None
                 region = _region(values) or _region(_obj(inst.get("identity")))
@@ -211,7 +230,9 @@ class _Reader:
                 ident = primary.get("id") if isinstance(primary.get("id"), str) else None
                 suffix = f"[{index}]" if index is not None else ""
                 address = f"{mod + '.' if mod else ''}{rtype}.{rname}{suffix}"
-                self.add(Resource(address, rtype, rname, mod, index, values, ident, _region(values)))
+                self.add(
+                    Resource(address, rtype, rname, mod, index, values, ident, _region(values))
+                )
 
     # ---- references ----------------------------------------------------------------------
 
@@ -223,11 +244,15 @@ class _Reader:
         if found or attr != "vpc_id":
             return found
         # A module reads its VPC through a local (not in the plan): its only VPC is meant.
-        vpcs = [x for x in self.resources if x.type == "aws_vpc" and _strip_indexes(x.module) == module]
+        vpcs = [
+            x for x in self.resources if x.type == "aws_vpc" and _strip_indexes(x.module) == module
+        ]
         vpcs = vpcs or [x for x in self.resources if x.type == "aws_vpc"]
         return vpcs if len(vpcs) == 1 else []
 
-    def follow(self, module: str, references: list[Any], index: str | None, depth: int) -> list[Resource]:
+    def follow(
+        self, module: str, references: list[Any], index: str | None, depth: int
+    ) -> list[Resource]:
         for ref in references:
             if not isinstance(ref, str) or depth > 20:
                 continue
@@ -236,7 +261,9 @@ class _Reader:
                 if caller is None:
                     continue
                 expression = _obj(caller[1].get(ref.split(".")[1]))
-                found = self.follow(caller[0], _list(expression.get("references")), index, depth + 1)
+                found = self.follow(
+                    caller[0], _list(expression.get("references")), index, depth + 1
+                )
                 if found:
                     return found
                 continue
@@ -284,7 +311,7 @@ def unflatten(flat: Json) -> dict[str, Any]:
 
 
 def _object(flat: Json, prefix: str) -> dict[str, Any]:
-    names = sorted({k[len(prefix):].split(".", 1)[0] for k in flat if k.startswith(prefix)})
+    names = sorted({k[len(prefix) :].split(".", 1)[0] for k in flat if k.startswith(prefix)})
     return {n: _value(flat, f"{prefix}{n}") for n in names if n not in ("#", "%")}
 
 
@@ -292,13 +319,18 @@ def _value(flat: Json, key: str) -> Any:
     if f"{key}.#" in flat:
         prefix = f"{key}."
         seen = sorted(
-            {k[len(prefix):].split(".", 1)[0] for k in flat if k.startswith(prefix)} - {"#"},
+            {k[len(prefix) :].split(".", 1)[0] for k in flat if k.startswith(prefix)} - {"#"},
             key=lambda s: (not s.isdigit(), int(s) if s.isdigit() else 0, s),
         )
-        return [flat[f"{prefix}{s}"] if f"{prefix}{s}" in flat else _object(flat, f"{prefix}{s}.") for s in seen]
+        return [
+            flat[f"{prefix}{s}"] if f"{prefix}{s}" in flat else _object(flat, f"{prefix}{s}.")
+            for s in seen
+        ]
     if f"{key}.%" in flat:
         prefix = f"{key}."
-        return {k[len(prefix):]: v for k, v in flat.items() if k.startswith(prefix) and k != f"{key}.%"}
+        return {
+            k[len(prefix) :]: v for k, v in flat.items() if k.startswith(prefix) and k != f"{key}.%"
+        }
     value = flat.get(key)
     if value is None and any(k.startswith(f"{key}.") for k in flat):
         return _object(flat, f"{key}.")
