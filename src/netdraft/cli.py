@@ -243,6 +243,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             result = importer.from_json_dir(args.directory, str(out), args.region)
         elif args.source == "terraform":
             result = importer.from_terraform(args.path, str(out), args.region)
+        elif args.source == "cloudformation":
+            params = dict(_parameter(p) for p in args.parameter)
+            result = importer.from_cloudformation(args.template, params, args.region, str(out))
         else:
             result = importer.from_aws(args.region, args.profile, args.endpoint_url, str(out))
     except importer.DumpError as exc:
@@ -259,6 +262,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{printable(str(out))}: written ({len(result.warnings)} warning{'s' * (len(result.warnings) != 1)})"
     )
     return EXIT_OK
+
+
+def _parameter(text: str) -> tuple[str, str]:
+    """``K=V`` of ``--parameter``."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise UsageError(f"netdraft import: --parameter {text!r} is not KEY=VALUE")
+    return key, value
 
 
 def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -280,6 +291,14 @@ def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     terraform.add_argument("-o", "--output", required=True, metavar="FILE.nd")
     terraform.add_argument("--region", help="the region when the provider and zones name none")
     terraform.set_defaults(run=cmd_import)
+    cfn = sources.add_parser("cloudformation", help="from a CloudFormation (or CDK) template")
+    cfn.add_argument("template", metavar="TEMPLATE", help="the template, JSON or YAML")
+    cfn.add_argument(
+        "--parameter", action="append", default=[], metavar="K=V", help="a parameter's value"
+    )
+    cfn.add_argument("--region", help="the stack's region (default us-east-1)")
+    cfn.add_argument("-o", "--output", required=True, metavar="FILE.nd")
+    cfn.set_defaults(run=cmd_import)
     live = sources.add_parser("aws", help="from an AWS account, live, through boto3")
     live.add_argument(
         "--region", required=True, action="append", help="a region to read (repeatable)"

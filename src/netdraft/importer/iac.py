@@ -250,7 +250,7 @@ class Converter:
         tags = r.values.get("tags")
         if isinstance(tags, Mapping):
             entry["Tags"] = [{"Key": str(k), "Value": v} for k, v in tags.items()]
-        origin = r.address if r.real_id is None else f"{r.address} ({r.real_id})"
+        origin = r.address if r.real_id in (None, r.address) else f"{r.address} ({r.real_id})"
         note = self.notes.get(self.key(r))
         self.origins[self.key(r)] = f"{origin}: {note}" if note else origin
         return entry
