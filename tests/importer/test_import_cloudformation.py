@@ -170,7 +170,7 @@ def test_broken_templates_give_warnings_never_a_crash(
         if remove and isinstance(parent, dict):
             del parent[path[-1]]
         else:
-            parent[path[-1]] = value
+            parent[path[-1]] = copy.deepcopy(value)
     file = write(tmp_path, data)
     try:
         result = importer.from_cloudformation(file, {"Env": "dev"})

@@ -166,7 +166,7 @@ def test_broken_real_files_give_warnings_never_a_crash(
         if remove and isinstance(parent, dict):
             del parent[path[-1]]
         else:
-            parent[path[-1]] = value
+            parent[path[-1]] = copy.deepcopy(value)
     file = tmp_path / "broken.json"
     file.write_text(json.dumps(data), "utf-8")
     try:
