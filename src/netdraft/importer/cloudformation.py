@@ -537,7 +537,8 @@ def _gateway_attachment(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]
 
 def _instance(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     p = _known(props)
-    enis = [e for e in p.get("NetworkInterfaces") or [] if isinstance(e, dict)]
+    listed = p.get("NetworkInterfaces")
+    enis = [e for e in listed if isinstance(e, dict)] if isinstance(listed, list) else []
     primary = next(
         (e for e in enis if str(e.get("DeviceIndex", "0")) == "0"), enis[0] if enis else {}
     )
