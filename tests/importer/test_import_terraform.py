@@ -122,17 +122,6 @@ def test_the_command_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["import", "terraform", str(tmp_path / "none.json"), "-o", str(out)]) == 2
 
 
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for k, v in value.items():
-            found += _paths(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            found += _paths(v, (*path, i))
-    return found
-
-
 _ORIGINALS = {
     name: json.loads(p.read_text("utf-8"))
     for name, p in (
@@ -152,21 +141,10 @@ _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, "v
     picks=hs.lists(hs.tuples(hs.integers(0, 10**6), hs.booleans(), _BROKEN), max_size=6),
 )
 def test_broken_real_files_give_warnings_never_a_crash(
-    tmp_path: Path, which: str, picks: list[tuple[int, bool, Any]]
+    tmp_path: Path, break_json: Any, which: str, picks: list[tuple[int, bool, Any]]
 ) -> None:
     data = copy.deepcopy(_ORIGINALS[which])
-    for n, remove, value in picks:
-        paths = [p for p in _paths(data) if p]
-        if not paths:
-            break
-        path = paths[n % len(paths)]
-        parent: Any = data
-        for step in path[:-1]:
-            parent = parent[step]
-        if remove and isinstance(parent, dict):
-            del parent[path[-1]]
-        else:
-            parent[path[-1]] = copy.deepcopy(value)
+    break_json(data, picks)
     file = tmp_path / "broken.json"
     file.write_text(json.dumps(data), "utf-8")
     try:
@@ -174,3 +152,4 @@ def test_broken_real_files_give_warnings_never_a_crash(
     except DumpError:
         return
     api.compile(result.text, "broken.nd")  # it may not compile; it must not raise
+    assert format_text(result.text)[0] == result.text  # it parses, in the canonical layout
