@@ -198,8 +198,11 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
 def _comment_origins(lines: Sequence[_Line], origins: dict[str, str]) -> None:
     """Replace each id comment by what the source calls the resource (its IaC address)."""
     for entry in lines:
+        head, _, rest = (entry.comment or "").partition(" ")
         if entry.comment is not None and entry.comment in origins:
             entry.comment = origins[entry.comment]
+        elif rest and head in origins:  # an endpoint's id and service
+            entry.comment = f"{origins[head]} {rest}"
         _comment_origins(entry.children or (), origins)
 
 
@@ -1222,7 +1225,7 @@ class _Builder:
             decl = st.EndpointDecl(
                 _tok(name), "gateway", _tok(service), tuple(_ref(t) for t in tables), (), NO_SPAN
             )
-            return _Line(decl, ep.service if name == ep.id else f"{ep.id} {ep.service}")
+            return _Line(decl, self.endpoint_comment(name, ep))
         subnets: list[str] = []
         azs: set[str] = set()
         for s in v.subnets:
@@ -1252,7 +1255,13 @@ class _Builder:
             NO_SPAN,
             self.endpoint_ips(v, name, ep, ordered),
         )
-        return _Line(decl, ep.service if name == ep.id else f"{ep.id} {ep.service}")
+        return _Line(decl, self.endpoint_comment(name, ep))
+
+    def endpoint_comment(self, name: str, ep: aws.Endpoint) -> str:
+        """The endpoint's id (left out when it is its name) and its full service name."""
+        if name == ep.id and ep.id not in self.inv.origins:
+            return ep.service
+        return f"{ep.id} {ep.service}"
 
     def endpoint_ips(
         self, v: _Vpc, name: str, ep: aws.Endpoint, subnets: list[str]

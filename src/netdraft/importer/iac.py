@@ -774,6 +774,7 @@ class Converter:
             ).append(table)
             self.entries[table_id] = table
             self.kind_of_key[table_id] = "aws_ec2_transit_gateway_route_table"
+            self.origins[table_id] = f"the default route table of {r.address}"
 
     def tgw_attachment(self, r: Resource) -> None:
         v = r.values
