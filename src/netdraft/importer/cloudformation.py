@@ -87,7 +87,7 @@ def _load(file: Path) -> Json:
         raise DumpError(f"{quoted(str(file))}: cannot be read ({exc})") from exc
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         import yaml
 
         try:
@@ -113,9 +113,12 @@ def read(
     file = Path(path)
     if not file.is_file():
         raise DumpError(f"{quoted(str(file))}: no such file")
-    template = _load(file)
-    stack = _Stack(template, dict(parameters or {}), region or "us-east-1", file.name)
-    resources = stack.resources()
+    try:
+        template = _load(file)
+        stack = _Stack(template, dict(parameters or {}), region or "us-east-1", file.name)
+        resources = stack.resources()
+    except RecursionError as exc:
+        raise DumpError(f"{quoted(str(file))}: nested too deeply") from exc
     title = f"CloudFormation template {file.name}"
     inventory = to_inventory(resources, None, stack.region, file.name, title)
     inventory.warnings[:0] = stack.warnings

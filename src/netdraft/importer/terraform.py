@@ -49,7 +49,11 @@ def read(path: str | Path, default_region: str | None = None) -> Inventory:
         raise DumpError(f"{quoted(str(root))}: no such file or folder")
     reader = _Reader()
     for file in files:
-        reader.file(file.relative_to(root).as_posix() if root.is_dir() else file.name, _load(file))
+        name = file.relative_to(root).as_posix() if root.is_dir() else file.name
+        try:
+            reader.file(name, _load(file))
+        except RecursionError as exc:
+            raise DumpError(f"{quoted(name)}: nested too deeply") from exc
     region = default_region or reader.region or _zone_region(reader.resources) or "us-east-1"
     what = "plan" if reader.plans else "state"
     title = f"Terraform {what} {root.name}"
@@ -60,8 +64,8 @@ def read(path: str | Path, default_region: str | None = None) -> Inventory:
 
 def _load(file: Path) -> Json:
     try:
-        data = json.loads(read_bytes(file, MAX_JSON_BYTES).decode("utf-8"))
-    except (OSError, ValueError) as exc:
+        data = json.loads(read_bytes(file, MAX_JSON_BYTES).decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError) as exc:
         raise DumpError(f"{quoted(str(file))}: not a JSON file ({exc})") from exc
     if not isinstance(data, dict):
         raise DumpError(f"{quoted(str(file))}: not a JSON object")
