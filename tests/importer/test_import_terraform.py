@@ -153,3 +153,44 @@ def test_broken_real_files_give_warnings_never_a_crash(
         return
     api.compile(result.text, "broken.nd")  # it may not compile; it must not raise
     assert format_text(result.text)[0] == result.text  # it parses, in the canonical layout
+
+
+def test_an_elastic_ip_known_only_after_apply_makes_the_instance_elastic(tmp_path: Path) -> None:
+    def res(rtype: str, name: str, values: dict[str, Any]) -> dict[str, Any]:
+        return {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
+                "values": values}  # fmt: skip
+
+    def conf(rtype: str, name: str, refs: dict[str, str]) -> dict[str, Any]:
+        expressions = {k: {"references": [f"{v}.id", v]} for k, v in refs.items()}
+        return {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
+                "expressions": expressions}  # fmt: skip
+
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    res("aws_vpc", "v", {"cidr_block": "10.8.0.0/16"}),
+                    res(
+                        "aws_subnet",
+                        "s",
+                        {"cidr_block": "10.8.1.0/24", "availability_zone": "us-east-1a"},
+                    ),  # fmt: skip
+                    res("aws_instance", "i", {"private_ip": "10.8.1.9"}),
+                    res("aws_eip", "e", {"domain": "vpc"}),
+                ]
+            }
+        },
+        "configuration": {
+            "root_module": {
+                "resources": [
+                    conf("aws_subnet", "s", {"vpc_id": "aws_vpc.v"}),
+                    conf("aws_instance", "i", {"subnet_id": "aws_subnet.s"}),
+                    conf("aws_eip", "e", {"instance": "aws_instance.i"}),
+                ]
+            }
+        },
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan), "utf-8")
+    text = importer.from_terraform(tmp_path / "plan.json").text
+    assert "instance i in s elastic-ip ip 10.8.1.9" in text

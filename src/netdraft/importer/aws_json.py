@@ -374,8 +374,9 @@ class Inventory:
     origins: dict[str, str] = field(default_factory=dict)
     #: The file's title, when the source names it (an IaC import); else the accounts'.
     title: str | None = None
-    #: Instances AWS gives a public address only at apply (an IaC import): ``public-ip``.
-    public_at_apply: set[str] = field(default_factory=set)
+    #: Instances AWS gives a public address only at apply (an IaC import), and its kind:
+    #: ``public-ip`` or ``elastic-ip``, written without an address.
+    public_at_apply: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

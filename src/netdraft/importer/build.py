@@ -1158,7 +1158,7 @@ class _Builder:
             public = self.public_address(inst.public_ip, f"instance '{name}'")
             options.append(_opt(kind, _tok(public, "IPV4")) if public else _opt(kind))
         elif inst.id in self.inv.public_at_apply:
-            options.append(_opt("public-ip"))
+            options.append(_opt(self.inv.public_at_apply[inst.id]))
         groups = sorted((g for g in inst.groups if g in v.names), key=lambda g: v.names[g])
         for g in inst.groups:
             if g not in v.names:

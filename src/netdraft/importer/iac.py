@@ -204,7 +204,7 @@ class Converter:
         self.subnet_cidr: dict[str, str] = {}
         self.held: dict[str, set[str]] = {}
         self.skipped: dict[str, list[str]] = {}
-        self.public_at_apply: set[str] = set()
+        self.public_at_apply: dict[str, str] = {}
         self.known_ips = {
             ip for r in self.resources if isinstance(ip := r.values.get("private_ip"), str)
         }
@@ -526,13 +526,17 @@ class Converter:
         if "PublicIp" in entry:
             self.emit(r, "Addresses", entry)
         else:
-            self.entries[self.key(r)] = entry  # a NAT gateway may name it
+            self.entries[self.key(r)] = entry  # a NAT gateway or an association may name it
+            if inst is not None:
+                self.public_at_apply[inst] = "elastic-ip"
 
     def eip_association(self, r: Resource) -> None:
         eip = self.entry(self.ref(r, "allocation_id"), "aws_eip")
         if eip is not None:
             if (inst := self.ref(r, "instance_id")) is not None:
                 eip["InstanceId"] = inst
+                if "PublicIp" not in eip:
+                    self.public_at_apply[inst] = "elastic-ip"
             if (eni := self.ref(r, "network_interface_id")) is not None:
                 eip["NetworkInterfaceId"] = eni
 
@@ -670,7 +674,7 @@ class Converter:
             on_launch = (self.entries.get(subnet or "") or {}).get("MapPublicIpOnLaunch") is True
             asked = v.get("associate_public_ip_address")
             if asked is True or (asked is None and on_launch):
-                self.public_at_apply.add(self.key(r))
+                self.public_at_apply.setdefault(self.key(r), "public-ip")
         if isinstance(v.get("ipv6_addresses"), list) and v["ipv6_addresses"]:
             entry["Ipv6Address"] = v["ipv6_addresses"][0]
         self.emit(r, "Instances", entry, region)
@@ -1015,5 +1019,5 @@ def to_inventory(
     inventory.warnings[:0] = [w for w in conv.warnings if w not in inventory.warnings]
     inventory.origins.update(conv.origins)
     inventory.title = title
-    inventory.public_at_apply |= conv.public_at_apply
+    inventory.public_at_apply.update(conv.public_at_apply)
     return inventory
