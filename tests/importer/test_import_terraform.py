@@ -175,7 +175,7 @@ def test_an_elastic_ip_known_only_after_apply_makes_the_instance_elastic(tmp_pat
                         "aws_subnet",
                         "s",
                         {"cidr_block": "10.8.1.0/24", "availability_zone": "us-east-1a"},
-                    ),  # fmt: skip
+                    ),
                     res("aws_instance", "i", {"private_ip": "10.8.1.9"}),
                     res("aws_eip", "e", {"domain": "vpc"}),
                 ]
