@@ -29,3 +29,8 @@ def test_path_with_an_unknown_endpoint_raises_a_diagnostic() -> None:
     with pytest.raises(netdraft.NetdraftError) as info:
         netdraft.path(network, "app-1", "nowhere", "tcp", "443")
     assert info.value.diagnostics[0].code == "unknown-name"
+
+
+def test_diff_of_a_file_with_itself_is_empty() -> None:
+    report = netdraft.diff(str(EXAMPLE), str(EXAMPLE)).report
+    assert report.components.empty and not report.reachability and report.cost_delta == 0

@@ -8,6 +8,7 @@ The public API reads as the pipeline::
     report = netdraft.cost(network)
     netdraft.render(network, "net.svg", highlight=trace)
     netdraft.docs("net.nd", "site/")
+    change = netdraft.diff("main:net.nd", "net.nd").report   # what a change does
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from netdraft.api import (
     check,
     compile,
     cost,
+    diff,
     docs,
     load,
     load_network,
@@ -34,6 +36,7 @@ __all__ = [
     "check",
     "compile",
     "cost",
+    "diff",
     "docs",
     "load",
     "load_network",

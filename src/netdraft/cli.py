@@ -37,10 +37,19 @@ def _existing(path: str) -> Path:
     return p
 
 
+#: The formats of ``netdraft check --format`` (docs/ci.md).
+CHECK_FORMATS = ("text", "json", "sarif", "junit", "github")
+
+#: The file GitHub Actions reads a step's Markdown summary from.
+STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     if args.prices:
         _existing(args.prices)
+    if args.format != "text":
+        return _check_report(args)
     for name in args.files:
         result = api.check(_existing(name), args.prices)
         if result.diagnostics:
@@ -49,6 +58,41 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not result.ok:
             worst = EXIT_ERRORS
     return worst
+
+
+def _check_report(args: argparse.Namespace) -> int:
+    """``check --format json|sarif|junit|github``: every file checked, then one report printed.
+
+    Every file must exist before any is checked, so that a misspelt name gives exit 2 and no
+    report at all, rather than a report of the files before it.
+    """
+    from netdraft.generator import ci, github, junit, sarif
+
+    paths = [_existing(name) for name in args.files]
+    files = [api.checked_file(api.check(path, args.prices)) for path in paths]
+    if args.format == "json":
+        sys.stdout.write(ci.check_json(files))
+    elif args.format == "sarif":
+        sys.stdout.write(sarif.sarif_text([d for f in files for d in f.diagnostics], api.version()))
+    elif args.format == "junit":
+        sys.stdout.write(junit.junit_xml(files))
+    else:
+        sys.stdout.write(github.workflow_log(files))
+        summary = os.environ.get(STEP_SUMMARY_VARIABLE)
+        if summary:
+            _append(Path(summary), github.step_summary(files))
+    return EXIT_OK if all(f.ok for f in files) else EXIT_ERRORS
+
+
+def _append(path: Path, text: str) -> None:
+    """Add ``text`` to the end of a file, atomically: readers see all of it or none of it.
+
+    GitHub gives each step its own summary file; the steps of an action may each add to it.
+    """
+    before = path.read_text("utf-8", errors="replace") if path.is_file() else ""
+    if before and not before.endswith("\n"):
+        before += "\n"
+    write_atomic(path, before + text)
 
 
 def _fmt_files(names: Sequence[str]) -> list[Path]:
@@ -194,6 +238,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower().lstrip(".") not in FORMATS:
         raise UsageError(f"netdraft render: unknown format of '{out}': use .svg, .png or .dot")
+    if args.diff is not None:
+        return _render_diff(args, out)
+    if args.file is None:
+        raise UsageError("netdraft render: FILE is missing (or draw a change: --diff OLD NEW)")
     analysis = _analysis(args.file, args.prices)
     network = analysis.require_network()
     highlight: Query | None = None
@@ -205,6 +253,21 @@ def cmd_render(args: argparse.Namespace) -> int:
         highlight = _query(network, args.highlight, "render")
     computed = analysis.require_analysis()
     render(network, out, highlight=highlight, prices=computed.prices, analysis=computed)
+    return EXIT_OK
+
+
+def _render_diff(args: argparse.Namespace, out: Path) -> int:
+    """``netdraft render --diff OLD NEW -o OUT``: the new layout with the change marked."""
+    from netdraft.generator.diagram import render_view
+
+    if args.file is not None or args.highlight is not None:
+        raise UsageError("netdraft render: --diff OLD NEW takes no FILE and no --highlight")
+    args.old, args.new = args.diff
+    result = _diff(args, draw=True)
+    if result is None:
+        return EXIT_USAGE
+    assert result.view is not None
+    render_view(result.view, out)
     return EXIT_OK
 
 
@@ -228,6 +291,85 @@ def cmd_docs(args: argparse.Namespace) -> int:
         write_diagnostics(problems, analysis.sources, sys.stderr)
         return EXIT_ERRORS
     return EXIT_OK
+
+
+# ---- netdraft diff -----------------------------------------------------------------------
+
+
+def _fail_on(text: str) -> str:
+    """A ``--fail-on`` condition: ``exposure``, ``verdict`` or ``cost>N`` (N USD a month)."""
+    from decimal import Decimal, InvalidOperation
+
+    if text in ("exposure", "verdict"):
+        return text
+    if text.startswith("cost>"):
+        try:
+            bound = Decimal(text.removeprefix("cost>"))
+        except InvalidOperation:
+            bound = Decimal("NaN")
+        if bound.is_finite() and bound >= 0:
+            return text
+    raise argparse.ArgumentTypeError(
+        f"'{_printable(text, 60)}' is not a condition: use exposure, verdict or cost>N (USD)"
+    )
+
+
+def _diff(args: argparse.Namespace, draw: bool) -> api.DiffResult | None:
+    """The diff of ``args.old`` and ``args.new``; None when a version cannot be read or has
+    errors (reported: the input is wrong, exit 2, whatever ``--fail-on`` says)."""
+    if args.prices:
+        _existing(args.prices)
+    try:
+        return api.diff(args.old, args.new, args.prices, draw=draw)
+    except NetdraftError as exc:
+        write_diagnostics(exc.diagnostics, exc.sources, sys.stderr)
+        return None
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """``netdraft diff OLD NEW [--format md|json] [-o DIR] [--fail-on …]``."""
+    from netdraft.generator.diff import diff_json, diff_markdown, failures
+
+    result = _diff(args, draw=args.output is not None)
+    if result is None:
+        return EXIT_USAGE
+    markdown = args.format == "md"
+    if args.output is not None:
+        for file in api.write_diff(result, args.output, markdown):
+            print(printable(str(file)))
+    elif markdown:
+        sys.stdout.write(diff_markdown(result.report))
+    else:
+        print(json.dumps(diff_json(result.report), indent=2, ensure_ascii=False))
+    failed = failures(result.report, args.fail_on or [])
+    for reason in failed:
+        print(f"netdraft diff: failing on {printable(reason)}", file=sys.stderr)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _add_diff_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    diff = sub.add_parser(
+        "diff", help="what changes between two versions: components, reachability, costs"
+    )
+    diff.add_argument("old", metavar="OLD", help="a file, or REV:PATH in git (main:net.nd)")
+    diff.add_argument("new", metavar="NEW", help="a file, or REV:PATH in git")
+    diff.add_argument("--format", choices=("md", "json"), default="md", help="default: md")
+    diff.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="write diff.md (or diff.json) and the diagram of the change, diff.svg, here",
+    )
+    diff.add_argument(
+        "--fail-on",
+        action="append",
+        type=_fail_on,
+        metavar="COND",
+        help="exit 1 when: exposure (newly reachable from the internet), verdict (any verdict"
+        " changed), cost>N (the monthly total grows by more than N USD); repeatable",
+    )
+    diff.add_argument("--prices", metavar="FILE", help="a TOML price file for both versions")
+    diff.set_defaults(run=cmd_diff)
 
 
 # ---- netdraft import ---------------------------------------------------------------------
@@ -314,12 +456,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="netdraft",
         description="AWS network designs as text: checked, simulated, priced and drawn.",
     )
+    parser.add_argument("--version", action="version", version=f"netdraft {api.version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="parse, validate and run every expect; exit 0/1")
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument(
         "--prices", metavar="FILE", help="a TOML price file overriding the bundled prices"
+    )
+    check.add_argument(
+        "--format",
+        choices=CHECK_FORMATS,
+        default="text",
+        help="text (default), json, sarif (code scanning), junit (test reports), github"
+        " (annotations and $GITHUB_STEP_SUMMARY)",
     )
     check.set_defaults(run=cmd_check)
 
@@ -367,8 +517,14 @@ def build_parser() -> argparse.ArgumentParser:
     cost.set_defaults(run=cmd_cost)
 
     draw = sub.add_parser("render", help="draw the network and its flows as SVG, PNG or DOT")
-    draw.add_argument("file", metavar="FILE")
+    draw.add_argument("file", metavar="FILE", nargs="?")
     draw.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.svg|.png|.dot")
+    draw.add_argument(
+        "--diff",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        help="draw the change between two versions (files or REV:PATH) instead of FILE",
+    )
     draw.add_argument(
         "--highlight", nargs="+", metavar="ARG", help="SRC DST [PROTO PORT]: a path drawn in colour"
     )
@@ -385,6 +541,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs.set_defaults(run=cmd_docs)
 
     _add_import_parser(sub)
+    _add_diff_parser(sub)
     return parser
 
 

@@ -337,4 +337,13 @@ FILE_NOT_FOUND = Code(
     "file-not-found", E, "a fence's `src` file does not exist or is not a file", _S.PLUGIN
 )
 
+# ---- netdraft diff ---------------------------------------------------------------------------
+
+BAD_REVISION = Code(
+    "bad-revision",
+    E,
+    "`netdraft diff` cannot read a version: no such file, git revision or file in it",
+    _S.READ,
+)
+
 del E, W, _S

@@ -68,6 +68,14 @@ HIGHLIGHT = "#1A73E8"
 DROPPED = "#D93025"
 LINK = "#8D99A6"
 BACKGROUND = "#FFFFFF"
+#: The colour of each mark: a highlighted path, and what a change did (`render --diff`).
+MARK_COLOURS = {
+    Mark.HIGHLIGHT: HIGHLIGHT,
+    Mark.DROPPED: DROPPED,
+    Mark.ADDED: "#1D8102",
+    Mark.CHANGED: "#D86613",
+    Mark.REMOVED: "#5F6B7A",
+}
 MUTED_FLOW = "#B8C0C8"
 #: Flow colours, by flow order; none of them is the highlight's blue or the drop's red.
 FLOW_COLOURS = ("#E8710A", "#188038", "#9334E6", "#795548", "#129EAF", "#C2185B")
@@ -278,7 +286,7 @@ def _node_label(node: Node) -> str:
         f'<TR><TD><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(line)}</FONT></TD></TR>'
         for line in node.lines
     ]
-    colour = DROPPED if node.mark is Mark.DROPPED else HIGHLIGHT
+    colour = MARK_COLOURS.get(node.mark, HIGHLIGHT)
     rows += [
         f'<TR><TD><FONT COLOR="{colour}"><B>{_text(line)}</B></FONT></TD></TR>'
         for line in node.note.splitlines()
@@ -286,7 +294,8 @@ def _node_label(node: Node) -> str:
     if node.mark is Mark.NONE:
         frame = 'BORDER="0" CELLSPACING="0"'
     else:
-        frame = f'BORDER="2" STYLE="rounded" COLOR="{colour}" CELLSPACING="2"'
+        style = "dashed" if node.mark is Mark.REMOVED else "rounded"
+        frame = f'BORDER="2" STYLE="{style}" COLOR="{colour}" CELLSPACING="2"'
     return f'<<TABLE {frame} CELLBORDER="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 
 
@@ -324,6 +333,10 @@ def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
     }
     if cluster.mark is Mark.DROPPED:
         attrs.update(pencolor=DROPPED, penwidth="3")
+    elif cluster.mark in (Mark.ADDED, Mark.CHANGED, Mark.REMOVED):
+        attrs.update(pencolor=MARK_COLOURS[cluster.mark], penwidth="3")
+        if cluster.mark is Mark.REMOVED:
+            attrs["style"] = "rounded,dashed"
     return attrs
 
 
