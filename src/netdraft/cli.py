@@ -383,6 +383,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         if args.source == "aws-json":
             result = importer.from_json_dir(args.directory, str(out), args.region)
+        elif args.source == "terraform":
+            result = importer.from_terraform(args.path, str(out), args.region)
+        elif args.source == "cloudformation":
+            params = dict(_parameter(p) for p in args.parameter)
+            result = importer.from_cloudformation(args.template, params, args.region, str(out))
         else:
             result = importer.from_aws(args.region, args.profile, args.endpoint_url, str(out))
     except importer.DumpError as exc:
@@ -401,6 +406,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _parameter(text: str) -> tuple[str, str]:
+    """``K=V`` of ``--parameter``."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise UsageError(f"netdraft import: --parameter {text!r} is not KEY=VALUE")
+    return key, value
+
+
 def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp = sub.add_parser("import", help="write an .nd file from a real AWS network")
     sources = imp.add_subparsers(dest="source", required=True, metavar="SOURCE")
@@ -413,6 +426,21 @@ def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         "--region", help="the region of files whose folder and content name none"
     )
     from_json.set_defaults(run=cmd_import)
+    terraform = sources.add_parser(
+        "terraform", help="from a Terraform plan ('terraform show -json') or state file"
+    )
+    terraform.add_argument("path", metavar="FILE|DIR", help="a plan or state file, or a folder")
+    terraform.add_argument("-o", "--output", required=True, metavar="FILE.nd")
+    terraform.add_argument("--region", help="the region when the provider and zones name none")
+    terraform.set_defaults(run=cmd_import)
+    cfn = sources.add_parser("cloudformation", help="from a CloudFormation (or CDK) template")
+    cfn.add_argument("template", metavar="TEMPLATE", help="the template, JSON or YAML")
+    cfn.add_argument(
+        "--parameter", action="append", default=[], metavar="K=V", help="a parameter's value"
+    )
+    cfn.add_argument("--region", help="the stack's region (default us-east-1)")
+    cfn.add_argument("-o", "--output", required=True, metavar="FILE.nd")
+    cfn.set_defaults(run=cmd_import)
     live = sources.add_parser("aws", help="from an AWS account, live, through boto3")
     live.add_argument(
         "--region", required=True, action="append", help="a region to read (repeatable)"

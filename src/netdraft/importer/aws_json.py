@@ -391,6 +391,13 @@ class Inventory:
     #: The transit gateway attachments describe-transit-gateway-attachments lists (it alone
     #: says which route table an attachment is associated with).
     described_attachments: set[str] = field(default_factory=set)
+    #: What each resource's comment says instead of its id (an IaC import: its address).
+    origins: dict[str, str] = field(default_factory=dict)
+    #: The file's title, when the source names it (an IaC import); else the accounts'.
+    title: str | None = None
+    #: Instances AWS gives a public address only at apply (an IaC import), and its kind:
+    #: ``public-ip`` or ``elastic-ip``, written without an address.
+    public_at_apply: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

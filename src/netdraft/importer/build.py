@@ -98,6 +98,8 @@ def build(inventory: aws.Inventory, path: str = "<import>") -> Imported:
         raise aws.DumpError(
             f"internal error: the import would write an invalid word ({exc}); please report it"
         ) from exc
+    if inventory.origins:
+        _comment_origins(lines, inventory.origins)
     source = _layout(path, builder.header(), lines)
     return Imported(format_source(source), tuple(builder.warnings), source)
 
@@ -195,6 +197,17 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
     return st.SourceFile(path, text, statements, tuple(comments))
 
 
+def _comment_origins(lines: Sequence[_Line], origins: dict[str, str]) -> None:
+    """Replace each id comment by what the source calls the resource (its IaC address)."""
+    for entry in lines:
+        head, _, rest = (entry.comment or "").partition(" ")
+        if entry.comment is not None and entry.comment in origins:
+            entry.comment = origins[entry.comment]
+        elif rest and head in origins:  # an endpoint's id and service
+            entry.comment = f"{origins[head]} {rest}"
+        _comment_origins(entry.children or (), origins)
+
+
 def _declared_name(node: Any) -> str | None:
     """The name a statement declares; an id comment that only repeats it is left out."""
     name = getattr(node, "name", None)
@@ -288,6 +301,8 @@ class _Builder:
     def header(self) -> list[str]:
         lines = [
             "# Imported from AWS by 'netdraft import'; the comment after each statement is its AWS id."
+            if not self.inv.origins
+            else "# Imported by 'netdraft import'; the comment after each statement is its address in the source."
         ]
         lines.extend(f"# warning: {w}" for w in self.warnings)
         return lines
@@ -727,6 +742,8 @@ class _Builder:
         return lines
 
     def title(self) -> str:
+        if self.inv.title is not None:
+            return self.inv.title
         accounts = list(self.inv.accounts)
         for v in self.vpcs.values():
             if v.vpc.owner and v.vpc.owner not in accounts:
@@ -806,7 +823,10 @@ class _Builder:
             private = [
                 i
                 for i in v.instances
-                if i.subnet == s.id and i.public_ip is None and i.state not in STOPPED
+                if i.subnet == s.id
+                and i.public_ip is None
+                and i.state not in STOPPED
+                and i.id not in self.inv.public_at_apply
             ]
             if private:
                 names = ", ".join(f"'{v.names[i.id]}'" for i in private)
@@ -1278,6 +1298,8 @@ class _Builder:
             kind = "elastic-ip" if self.is_elastic(inst) else "public-ip"
             public = self.public_address(inst.public_ip, f"instance '{name}'")
             options.append(_opt(kind, _tok(public, "IPV4")) if public else _opt(kind))
+        elif inst.id in self.inv.public_at_apply:
+            options.append(_opt(self.inv.public_at_apply[inst.id]))
         groups = sorted((g for g in inst.groups if g in v.names), key=lambda g: v.names[g])
         for g in inst.groups:
             if g not in v.names:
@@ -1344,7 +1366,7 @@ class _Builder:
             decl = st.EndpointDecl(
                 _tok(name), "gateway", _tok(service), tuple(_ref(t) for t in tables), (), NO_SPAN
             )
-            return _Line(decl, ep.service if name == ep.id else f"{ep.id} {ep.service}")
+            return _Line(decl, self.endpoint_comment(name, ep))
         subnets: list[str] = []
         azs: set[str] = set()
         for s in v.subnets:
@@ -1374,7 +1396,13 @@ class _Builder:
             NO_SPAN,
             self.endpoint_ips(v, name, ep, ordered),
         )
-        return _Line(decl, ep.service if name == ep.id else f"{ep.id} {ep.service}")
+        return _Line(decl, self.endpoint_comment(name, ep))
+
+    def endpoint_comment(self, name: str, ep: aws.Endpoint) -> str:
+        """The endpoint's id (left out when it is its name) and its full service name."""
+        if name == ep.id and ep.id not in self.inv.origins:
+            return ep.service
+        return f"{ep.id} {ep.service}"
 
     def endpoint_ips(
         self, v: _Vpc, name: str, ep: aws.Endpoint, subnets: list[str]
