@@ -512,6 +512,22 @@ NETWORKS["endpoint-reach"] = (Path(__file__).parent / "networks" / "endpoint-rea
     "utf-8"
 )
 
+# An interface endpoint's network interface answers its service's HTTPS and HTTP only, and
+# opens no connections; its group ('ep') lets everything in, so the port alone decides.
+NETWORKS["endpoint-ports"] = """
+region us-east-1 {
+  vpc v 10.60.0.0/16 {
+    subnet s 10.60.1.0/24 az us-east-1a
+    security-group ep { ingress all from 10.60.0.0/16 }
+    security-group web { ingress tcp 443 from 10.60.0.0/16 }
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance c in s sg open
+    endpoint sqs-if interface sqs in s ips 10.60.1.50 sg ep
+    endpoint sns-if interface sns in s ips 10.60.1.60 sg web
+  }
+}
+"""
+
 # `internet` means some internet host: allowed if one address works, and addresses in
 # a VPC that nothing in the file holds.
 NETWORKS["addresses"] = """
@@ -832,6 +848,26 @@ CASES: list[Case] = [
     ("endpoint-reach", "tgi", "s3", "tcp", 80, DENY, "SG_INGRESS_MISMATCH", None),
     ("endpoint-reach", "lo", "s3", "tcp", 443, ALLOW, None, "igw"),  # no route to hub
     ("endpoint-reach", "lo", "10.80.3.50", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    # -- an interface endpoint answers TCP 443 and 80 only, and opens nothing
+    ("endpoint-ports", "c", "10.60.1.50", "tcp", 443, ALLOW, None, "sqs-if"),
+    ("endpoint-ports", "c", "10.60.1.50", "tcp", 80, ALLOW, None, "sqs-if"),
+    ("endpoint-ports", "c", "10.60.1.50", "tcp", 22, DENY, "NO_INTERFACE", None),
+    ("endpoint-ports", "c", "10.60.1.50", "udp", 443, DENY, "NO_INTERFACE", None),
+    ("endpoint-ports", "c", "10.60.1.50", "icmp", None, DENY, "NO_INTERFACE", None),
+    ("endpoint-ports", "c", "sqs", "tcp", 22, DENY, "NO_INTERFACE", None),  # by its service
+    ("endpoint-ports", "c", "sqs", "tcp", 443, ALLOW, None, "sqs-if"),
+    (
+        "endpoint-ports",
+        "c",
+        "10.60.1.60",
+        "tcp",
+        22,
+        DENY,
+        "SG_INGRESS_MISMATCH",
+        None,
+    ),  # group first
+    ("endpoint-ports", "10.60.1.50", "c", "tcp", 22, DENY, "NO_INTERFACE", None),  # opens nothing
+    ("endpoint-ports", "10.60.1.50", "c", "tcp", 443, DENY, "NO_INTERFACE", None),
     # -- 'internet' as "some internet host", and VPC addresses nothing holds
     ("addresses", "resolver", "internet", "tcp", 53, ALLOW, None, "igw"),  # 8.8.8.0/24 works
     ("addresses", "resolver", "9.9.9.9", "tcp", 53, DENY, "SG_EGRESS_MISMATCH", None),
