@@ -431,6 +431,13 @@ region us-west-2 {
     instance app2 in prop sg open
     instance lost in forgot sg open
   }
+  vpc bare 10.31.0.0/16 {
+    vpn-gateway vgw2
+    subnet s 10.31.1.0/24 az us-west-2a
+    route-table rt { route 172.16.0.0/16 via vgw2; associate s }
+    security-group open { ingress all from 172.16.0.0/12 }
+    instance alone in s sg open
+  }
 }
 site office 172.16.0.0/16 {
   customer-gateway cgw 198.18.0.2
@@ -793,6 +800,8 @@ CASES: list[Case] = [
     ("vpn", "carried", "app", "tcp", 22, ALLOW, None, "vgw"),
     ("vpn", "app", "missed", "tcp", 22, DENY, "VPN_PREFIX_NOT_CARRIED", None),  # static /16 to vgw
     ("vpn", "missed", "app", "tcp", 22, DENY, "VPN_PREFIX_NOT_CARRIED", None),  # on the reply
+    ("vpn", "alone", "carried", "tcp", 22, DENY, "GATEWAY_NO_ROUTE", "vgw2"),  # vgw2 has no VPN
+    ("vpn", "carried", "alone", "tcp", 22, DENY, "NO_ROUTE_TO_DESTINATION", None),  # nor a route in
     ("vpn", "app2", "carried", "tcp", 22, ALLOW, None, "office-vpn"),
     ("vpn", "app2", "missed", "tcp", 22, DENY, "NO_ROUTE_TO_DESTINATION", None),  # not propagated
     ("vpn", "missed", "app2", "tcp", 22, DENY, "NO_RETURN_ROUTE", None),
@@ -916,7 +925,7 @@ CASES: list[Case] = [
     ("down", "a", "internet", "tcp", 443, DENY, "BLACKHOLE_ROUTE", None),  # NAT gateway down
     ("down", "b", "internet", "tcp", 443, ALLOW, None, "nat2"),
     ("down", "a", "h", "tcp", 22, DENY, "BLACKHOLE_ROUTE", None),  # propagation withdrawn
-    ("down", "b", "h", "tcp", 22, DENY, "BLACKHOLE_ROUTE", "vgw"),  # static route, VPN down
+    ("down", "b", "h", "tcp", 22, DENY, "GATEWAY_NO_ROUTE", "vgw"),  # static route, VPN down
     ("down", "b", "h2", "tcp", 22, ALLOW, None, "tun2"),
     ("down", "h", "b", "tcp", 22, DENY, "NO_ROUTE_TO_DESTINATION", "tun"),
     ("down", "h2", "b", "tcp", 22, ALLOW, None, "tun2"),
