@@ -145,7 +145,7 @@ def test_two_titles_in_two_files_clash_and_one_is_allowed(tmp_path: Path) -> Non
     )
     found = api.check(top).diagnostics
     assert [(d.code, d.span.file) for d in found] == [("duplicate-name", str(top))]
-    assert "aws.nd:1" in found[0].label
+    assert found[0].message == f"a title is already set at {tmp_path / 'aws.nd'}:1"
     (tmp_path / "net.nd").write_text('include "aws.nd"\n', "utf-8")
     analysis = api.check(top)
     assert analysis.ok
@@ -419,3 +419,12 @@ def test_the_top_level_file_counts_in_the_bytes_bound(
     assert [(d.code, d.span.line) for d in found] == [("include-limit", 2)]
     (tmp_path / "a.nd").write_text("# short\n", "utf-8")
     assert api.check(top).ok
+
+
+def test_a_second_title_in_one_file_names_the_line_of_the_first(tmp_path: Path) -> None:
+    one = write(tmp_path, {"net.nd": 'title "One"\ntitle "Two"\n'})
+    (found,) = api.check(one).diagnostics
+    assert (found.message, found.label) == (
+        "a title is already set on line 1",
+        "a network has one title: remove this one",
+    )
