@@ -535,6 +535,34 @@ region us-east-1 {
 }
 """
 
+# A transit gateway loop: its static route sends 10.9.0.0/16 to vpc b, whose table sends it
+# back to the transit gateway; 10.2.0.0/16 (propagated) reaches b itself.
+NETWORKS["tgw-loop"] = """
+region us-east-1 {
+  vpc a 10.1.0.0/16 {
+    subnet s 10.1.1.0/24 az us-east-1a
+    route-table rt { route 10.9.0.0/16 via tgw; route 10.2.0.0/16 via tgw; associate s }
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance x in s sg open
+  }
+  vpc b 10.2.0.0/16 {
+    subnet s 10.2.1.0/24 az us-east-1a
+    route-table rt { route 10.9.0.0/16 via tgw; route 10.1.0.0/16 via tgw; associate s }
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance y in s sg open
+  }
+  transit-gateway tgw {
+    attach a subnets s
+    attach b subnets s
+    route-table main {
+      associate a b
+      propagate a b
+      route 10.9.0.0/16 via b
+    }
+  }
+}
+"""
+
 # `internet` means some internet host: allowed if one address works, and addresses in
 # a VPC that nothing in the file holds.
 NETWORKS["addresses"] = """
@@ -921,6 +949,8 @@ CASES: list[Case] = [
     ("loops", "na", "internet", "tcp", 443, DENY, "ROUTING_LOOP", None),
     ("loops", "app2", "internet", "tcp", 443, ALLOW, None, "naty"),  # the same shape, no loop
     ("loops", "app", "natx", "tcp", 22, ALLOW, None, None),  # the local route
+    ("tgw-loop", "x", "10.9.0.1", "tcp", 22, DENY, "ROUTING_LOOP", None),  # b sends it back
+    ("tgw-loop", "x", "y", "tcp", 22, ALLOW, None, "tgw"),
     # -- down (§9 State): out of every path; routes to it are blackholes
     ("down", "a", "internet", "tcp", 443, DENY, "BLACKHOLE_ROUTE", None),  # NAT gateway down
     ("down", "b", "internet", "tcp", 443, ALLOW, None, "nat2"),

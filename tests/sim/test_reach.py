@@ -34,6 +34,17 @@ SENTENCES = [
     ("local", "internet", "169.254.169.254", "tcp", 80, ["link-local"]),
     ("loops", "app", "internet", "tcp", 443, ["subnet 'pub' → nat-instance 'natx' → subnet 'pub'"]),
     ("loops", "na", "internet", "tcp", 443, ["nat-instance 'nb'", "nat-instance 'na'"]),
+    (
+        "tgw-loop",
+        "x",
+        "10.9.0.1",
+        "tcp",
+        22,
+        [
+            "subnet 's' of vpc 'b' → transit-gateway 'tgw' (to attachment 'b') → subnet 's' of"
+            " vpc 'b'"
+        ],
+    ),
     ("down", "a", "internet", "tcp", 443, ["NAT gateway 'nat', which is down"]),
     ("down", "b", "h", "tcp", 22, ["vpn 'tun'", "is down"]),
     ("down", "h", "b", "tcp", 22, ["vpn 'tun'", "is down"]),
