@@ -428,3 +428,28 @@ def test_a_second_title_in_one_file_names_the_line_of_the_first(tmp_path: Path) 
         "a title is already set on line 1",
         "a network has one title: remove this one",
     )
+
+
+@pytest.mark.parametrize("written", ['"c\\\\d.nd"', '"c\\d.nd"'])
+def test_a_backslash_in_an_included_name_is_refused_with_the_slash_to_write(
+    tmp_path: Path, written: str
+) -> None:
+    # The string's escapes are read as in every other string (\\ is one backslash); a
+    # backslash left in the name is no folder separator on every system: refused, unread.
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "d.nd").write_text("site dc 10.9.0.0/16 { }\n", "utf-8")
+    top = write(tmp_path, {"net.nd": f"include {written}\n"})
+    (found,) = api.check(top).diagnostics
+    assert (found.code, found.message) == (
+        "include-missing",
+        "cannot include 'c\\d.nd': a file name has no backslash",
+    )
+    assert found.label == "write '/' between folders: 'c/d.nd'"
+    top.write_text('include "c/d.nd"\n', "utf-8")
+    assert not api.check(top).diagnostics
+
+
+def test_an_escaped_quote_in_an_included_name_is_a_quote(tmp_path: Path) -> None:
+    (tmp_path / 'a"b.nd').write_text("site dc 10.9.0.0/16 { }\n", "utf-8")
+    top = write(tmp_path, {"net.nd": 'include "a\\"b.nd"\n'})
+    assert not api.check(top).diagnostics

@@ -81,7 +81,9 @@ def build_network(c: Context) -> None:
         flows={},
         expectations=(),
         price_files=tuple(
-            (s.path.text[1:-1], s.span) for s in c.source.statements if isinstance(s, st.Prices)
+            (literals.unquote(s.path.text), s.span)
+            for s in c.source.statements
+            if isinstance(s, st.Prices)
         ),
         prefix_lists=tuple(c.prefix_lists.values()),
     )
