@@ -740,7 +740,9 @@ def _glued(text: str, token: Token, state: Any, interactive: Any) -> None:
     whole.end_line, whole.end_pos = token.line, word.end()
     whole.end_column = (token.column or 1) + len(word.group())
     expected = set(state.parse_conf.states[state.state_stack[-1]])
-    raise UnexpectedToken(whole, expected, state=state, interactive_parser=interactive)
+    raise UnexpectedToken(  # type: ignore[no-untyped-call]
+        whole, expected, state=state, interactive_parser=interactive
+    )
 
 
 @functools.cache

@@ -107,11 +107,12 @@ Pending = tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | N
 def allocate(
     c: Context,
     vpc: VpcScope,
-    subnets: Mapping[str, m.Subnet],
+    subnets: dict[str, m.Subnet],
     groups: Mapping[str, m.SecurityGroup],
     default_sg: str,
 ) -> tuple[dict[str, m.Instance], dict[str, m.NatGateway], dict[str, m.VpcEndpoint]]:
-    """The VPC's instances, NAT gateways and endpoints, with their addresses."""
+    """The VPC's instances, NAT gateways and endpoints, with their addresses; each of
+    ``subnets`` is given the count of interfaces that asked it for one."""
     s = vpc
     vpc_name = s.decl.name.text
     # The resolvers, found once: a VPC may hold a hundred thousand instances.
