@@ -748,12 +748,7 @@ def _glued(text: str, token: Token, state: Any, interactive: Any) -> None:
 @functools.cache
 def _word_terminals() -> frozenset[str]:
     """Keywords (``associate``, ``private``…) and word-like terminals (``tcp``, ``on``…)."""
-    words = {
-        t.name
-        for t in parser().terminals
-        if t.pattern.type == "str" and _NAME.fullmatch(t.pattern.value)
-    }
-    return frozenset(words | set(_WORD_PATTERNS))
+    return _keywords() | frozenset(_WORD_PATTERNS)
 
 
 def _shifts(
