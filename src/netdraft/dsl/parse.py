@@ -521,6 +521,20 @@ def _friendly(exc: UnexpectedInput) -> str | None:
     return index.get((position, exc.token.type)) or index.get((position, ""))
 
 
+def _glued_label(value: str, accepted: set[str]) -> str | None:
+    """A hint for a keyword glued to the word after it (``azus-east-1a``, ``sgweb``)."""
+    glued = [
+        word[1:-1]
+        for word in map(_literal, accepted)
+        if word.startswith("'") and value.startswith(word[1:-1])
+        if _NAME.fullmatch(word[1:-1]) and _GLUED.match(value, len(word) - 2)
+    ]
+    if not glued or not _GLUED_WORD.fullmatch(value):
+        return None
+    keyword = max(glued, key=len)
+    return f"a space goes after the keyword: '{keyword} {value[len(keyword) :]}'"
+
+
 def _better_label(token: Token, accepted: set[str]) -> str | None:
     """A hint for a misspelt keyword (``secuirty-group``) or an address written where a
     CIDR goes."""
@@ -617,6 +631,12 @@ def syntax_diagnostic(
         ):
             message = "unexpected '}': every block above is already closed"
             label = "remove this '}', or add the '{' it was meant to close"
+        elif (
+            (word := _GLUED_WORD.match(text, token.start_pos or 0))
+            and token.type not in ("_EOS", "$END")
+            and (glued := _glued_label(word.group(), accepted))
+        ):
+            message, label, width = f"unexpected '{word.group()}'", glued, len(word.group())
         else:
             label = friendly or _better_label(token, accepted) or f"expected {expected}"
             message = f"unexpected {_token_words(token)}"
@@ -691,14 +711,44 @@ _WORD_PATTERNS = ("PROTOCOL", "ACTION", "VERDICT", "ONOFF", "CODE", "DOMAIN")
 
 
 @functools.cache
-def _word_terminals() -> frozenset[str]:
-    """Keywords (``associate``, ``private``…) and word-like terminals (``tcp``, ``on``…)."""
-    words = {
+def _keywords() -> frozenset[str]:
+    """The keyword terminals (``az``, ``in``, ``sg``…): literal words, which Lark's lexer
+    matches without a word boundary (``azus-east-1a`` would read as ``az us-east-1a``)."""
+    return frozenset(
         t.name
         for t in parser().terminals
         if t.pattern.type == "str" and _NAME.fullmatch(t.pattern.value)
-    }
-    return frozenset(words | set(_WORD_PATTERNS))
+    )
+
+
+#: What continues a word: a name character, or ``-`` before one (``->`` ends a word).
+_GLUED = re.compile(r"[A-Za-z0-9_]|-[A-Za-z0-9_]")
+#: A keyword and what is glued to it, as the message quotes it: a name, ``vpc.name``, an
+#: address or a CIDR (``ip10.0.1.9``).
+_GLUED_WORD = re.compile(r"[A-Za-z_](?:[A-Za-z0-9_.:/]|-(?!>))*")
+
+
+def _glued(text: str, token: Token, state: Any, interactive: Any) -> None:
+    """Refuse a keyword the next word is glued to (``azus-east-1a``): the whole word is the
+    unexpected token, so the message says what was meant."""
+    end = token.end_pos or 0
+    if not _GLUED.match(text, end):
+        return
+    word = _GLUED_WORD.match(text, token.start_pos or 0)
+    assert word is not None  # a keyword is a word's first characters
+    whole = Token("NAME", word.group(), token.start_pos, token.line, token.column)
+    whole.end_line, whole.end_pos = token.line, word.end()
+    whole.end_column = (token.column or 1) + len(word.group())
+    expected = set(state.parse_conf.states[state.state_stack[-1]])
+    raise UnexpectedToken(  # type: ignore[no-untyped-call]
+        whole, expected, state=state, interactive_parser=interactive
+    )
+
+
+@functools.cache
+def _word_terminals() -> frozenset[str]:
+    """Keywords (``associate``, ``private``…) and word-like terminals (``tcp``, ``on``…)."""
+    return _keywords() | frozenset(_WORD_PATTERNS)
 
 
 def _shifts(
@@ -893,6 +943,7 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     assert lexer_state is not None  # a thread made from a text has its state
     line_counter = lexer_state.line_ctr
     words = _word_terminals()
+    keywords = _keywords()
     saved: tuple[list[Any], list[Any], int] = (list(state.state_stack), [], 0)
     found: list[Diagnostic] = []
     last: Token | None = None
@@ -911,6 +962,8 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     and _shifts(states, state.state_stack, "NAME")
                 ):
                     token.type = "NAME"
+                if token.type in keywords:
+                    _glued(text, token, state, interactive)
                 if token.type == "LBRACE":
                     braces.append(token)
                 elif token.type == "RBRACE" and braces:

@@ -3,6 +3,8 @@ resolved against a network, read exactly as an ``expect`` line reads them."""
 
 from __future__ import annotations
 
+import re
+
 from netdraft import codes
 from netdraft.diagnostics import Diagnostic, clip, error
 from netdraft.dsl.compile import PlaceResolver
@@ -22,6 +24,9 @@ ENDPOINTS = (
     "expected an instance, a host, a NAT gateway, an IP address, 'internet' or a service,"
     " written 'name' or 'vpc.name'"
 )
+
+#: The characters an endpoint is written with: names, ``vpc.name``, IPv4 and IPv6 addresses.
+_ENDPOINT_WORD = re.compile(r"[A-Za-z0-9_.:-]+")
 
 
 def parse_query(
@@ -47,6 +52,11 @@ def parse_query(
     """
     proto = protocol or "icmp"
     where = Span("<query>", 1, 1, 1, 1)
+    for side, word in (("source", source), ("destination", destination)):
+        if not _ENDPOINT_WORD.fullmatch(word):
+            # '#' or ';' would end the line the query is read as, and blame what follows.
+            message = f"the {side} '{clip(word, 60)}' is not an endpoint: {ENDPOINTS}"
+            return [error(codes.BAD_QUERY, message, where)]
     if proto not in PROTOCOLS:
         return [error(codes.BAD_QUERY, f"'{clip(proto, 40)}' is not a protocol: {EXPECTED}", where)]
     words = " ".join(w for w in rest if w)
