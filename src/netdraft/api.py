@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -423,16 +424,53 @@ def path(
 ) -> Trace:
     """Trace whether ``source`` can open a connection to ``destination`` (``netdraft path``).
 
+    Calls on the same network object reuse its place resolver and simulator, so asking
+    many queries of one network costs about a trace each.
+
     Raises:
         NetdraftError: an endpoint names nothing, or the protocol or port is wrong.
     """
     from netdraft.dsl.query import parse_query
-    from netdraft.sim.path import trace
 
-    query = parse_query(network, source, destination, protocol, port)
+    session = _session(network)
+    query = parse_query(network, source, destination, protocol, port, places=session.places)
     if isinstance(query, list):
         raise NetdraftError(query)
-    return trace(network, query)
+    return session.simulator.trace(query)
+
+
+class _Session:
+    """What :func:`path` keeps of one network between calls: its place resolver and its
+    simulator (with its look-up tables), each built once instead of once per call."""
+
+    def __init__(self, network: Network) -> None:
+        from netdraft.dsl.passes.resolve import PlaceResolver
+        from netdraft.sim.path import Simulator
+
+        self.network = network
+        self.places = PlaceResolver(network)
+        self.simulator = Simulator(network)
+
+
+#: How many networks :func:`path` keeps a session for (the most recently used). They hold
+#: their network: a bound, so that a program going through many networks keeps few alive.
+SESSIONS = 2
+_sessions: list[_Session] = []
+_sessions_lock = threading.Lock()
+
+
+def _session(network: Network) -> _Session:
+    """The session of ``network`` (the object itself: a network is immutable), made
+    when it is first asked for; the least recently used beyond :data:`SESSIONS` is dropped."""
+    with _sessions_lock:
+        found = next((s for s in _sessions if s.network is network), None)
+        if found is None:
+            found = _Session(network)
+        else:
+            _sessions.remove(found)
+        _sessions.insert(0, found)
+        del _sessions[SESSIONS:]
+        return found
 
 
 def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:
