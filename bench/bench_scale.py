@@ -30,6 +30,7 @@ after each stage (``ru_maxrss``); on a shared machine, run it twice and compare 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import resource
@@ -67,6 +68,7 @@ def run_stages(path: Path) -> dict[str, Any]:
     """Every stage of a check of ``path``, timed in this process: seconds and peak MiB."""
     from netdraft import api
     from netdraft.diagnostics import render_all
+    from netdraft.dsl import parse as parsing
     from netdraft.dsl.compile import compile_source
     from netdraft.dsl.compose import compose
     from netdraft.dsl.parse import parse, parser
@@ -83,10 +85,12 @@ def run_stages(path: Path) -> dict[str, Any]:
         state[name] = run()
         out[name] = (time.perf_counter() - start, peak_mib())
 
-    stage("parse", lambda: parse(text, str(path))[0])
-    stage("compile", lambda: compile_source(compose(state["parse"]).source))
-    network, problems = state["compile"]
-    stage("validate", lambda: [*problems, *validate(network)])
+    # As ``api.compile`` runs them: with the collector paused, where netdraft pauses it.
+    with getattr(parsing, "collector_paused", contextlib.nullcontext)():
+        stage("parse", lambda: parse(text, str(path))[0])
+        stage("compile", lambda: compile_source(compose(state["parse"]).source))
+        network, problems = state["compile"]
+        stage("validate", lambda: [*problems, *validate(network)])
     table, _problems, _texts = api.load_prices(network)
     analysis = NetworkAnalysis(network, table)
 
@@ -150,9 +154,7 @@ def table(rows: list[dict[str, Any]]) -> None:
         total = sum(r[s][0] for s in STAGES)
         peak = r[STAGES[-1]][1]
         per = (peak - r["base_mib"]) * 1024 / max(1, r["instances"])
-        print(
-            f"{r['instances']:>10,}{r['lines']:>9,}{cells}{total:>9.2f}{peak:>10.0f}{per:>9.1f}"
-        )
+        print(f"{r['instances']:>10,}{r['lines']:>9,}{cells}{total:>9.2f}{peak:>10.0f}{per:>9.1f}")
 
 
 def exponent(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], float]) -> float:
@@ -164,7 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1000,10000,50000", help="instances, comma-separated")
     parser.add_argument("--big", action="store_true", help="add 100,000 instances")
-    parser.add_argument("--expects", type=int, default=20_000, help="the expect-heavy case (0: skip)")
+    parser.add_argument(
+        "--expects", type=int, default=20_000, help="the expect-heavy case (0: skip)"
+    )
     parser.add_argument("--api", type=int, default=200, help="calls of the API loop (0: skip)")
     parser.add_argument("--api-size", type=int, default=10_000, help="instances of the API loop")
     parser.add_argument("--stages", help=argparse.SUPPRESS)  # the child process: one file
@@ -195,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
             table([heavy])
             print(f"{heavy['diagnostics']:,} diagnostics")
         if args.api:
-            print(f"\nAPI loop: netdraft.path internet -> instance tcp 22, {args.api_size:,} instances")
+            print(
+                f"\nAPI loop: netdraft.path internet -> instance tcp 22, {args.api_size:,} instances"
+            )
             path = write(folder, args.api_size, 0)
             found = child(["--api-file", str(path), "--api", str(args.api)])
             ratio = found["api_s"] / found["bare_s"]

@@ -13,7 +13,7 @@ from netdraft import codes
 from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
 from netdraft.dsl.compile import compile_source
 from netdraft.dsl.compose import compose, decode_source
-from netdraft.dsl.parse import parse
+from netdraft.dsl.parse import collector_paused, parse
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
 from netdraft.model.network import Network
@@ -69,16 +69,17 @@ def compile(
     Returns:
         The compiled file; problems are in ``diagnostics``, never raised.
     """
-    syntax, diagnostics = parse(text, path)
-    if syntax is None:
-        return Compiled(path, text, None, tuple(diagnostics))
-    composed = compose(syntax, roots, tree)
-    found = list(composed.diagnostics)
-    if composed.source is None:
-        return Compiled(path, text, None, tuple(found), composed.files)
-    network, problems = compile_source(composed.source)
-    problems += validate(network)
-    return Compiled(path, text, network, (*found, *problems), composed.files)
+    with collector_paused():  # the front end frees little until it is done
+        syntax, diagnostics = parse(text, path)
+        if syntax is None:
+            return Compiled(path, text, None, tuple(diagnostics))
+        composed = compose(syntax, roots, tree)
+        found = list(composed.diagnostics)
+        if composed.source is None:
+            return Compiled(path, text, None, tuple(found), composed.files)
+        network, problems = compile_source(composed.source)
+        problems += validate(network)
+        return Compiled(path, text, network, (*found, *problems), composed.files)
 
 
 def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
@@ -433,7 +434,7 @@ def path(
     from netdraft.dsl.query import parse_query
 
     session = _session(network)
-    query = parse_query(network, source, destination, protocol, port, places=session.places)
+    query = parse_query(network, source, destination, protocol, port, place_resolver=session.places)
     if isinstance(query, list):
         raise NetdraftError(query)
     return session.simulator.trace(query)

@@ -30,7 +30,7 @@ def parse_query(
     destination: str,
     protocol: str | None = None,
     *rest: str | None,
-    places: PlaceResolver | None = None,
+    place_resolver: PlaceResolver | None = None,
 ) -> Query | list[Diagnostic]:
     """Read a query the way an ``expect`` line reads it.
 
@@ -42,7 +42,7 @@ def parse_query(
         rest: what follows the protocol: a destination port (``443``), a set of them
             (``1-1024``, ``any``: allowed when every port is), or ``type N [code M]``
             for icmp and icmpv6 (``None`` words are skipped).
-        places: the network's place resolver, when the caller keeps one for many
+        place_resolver: the network's place resolver, when the caller keeps one for many
             queries (building it reads every instance of the network).
 
     Returns:
@@ -76,7 +76,7 @@ def parse_query(
                 reasons.append(error(codes.BAD_QUERY, message, where))
         return reasons
     decl = tree.statements[0]
-    resolver = places or PlaceResolver(network)
+    resolver = place_resolver or PlaceResolver(network)
     resolver.hints = Hints()  # each query has its own budget of hints, as when built anew
     found: list[Diagnostic] = []
     places = []

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Network
+from typing import Generic, TypeVar
 
 from netdraft.model import network as m
 from netdraft.model.values import NOT_PUBLIC_V4, IPAddress, IPNetwork
@@ -47,6 +48,9 @@ class Index:
     vpns_by_site: dict[str, list[m.Vpn]] = field(default_factory=dict)
     candidates: dict[int, list[IPAddress]] = field(default_factory=dict)  # by IP version
     held: dict[int, Cover] = field(default_factory=dict)  # by IP version: never internet
+    tgw_tables: dict[int, tuple[m.TgwRouteTable, Prefixes[m.TgwRoute]]] = field(
+        default_factory=dict
+    )  # by id(table)
 
     @classmethod
     def build(cls, network: m.Network) -> Index:
@@ -111,6 +115,17 @@ class Index:
             ix.vpns_by_site.setdefault(vpn.site, []).append(vpn)
         ix.mentioned = sorted(mentioned, key=lambda n: (n.version, n.network_address, n.prefixlen))
         return ix
+
+    def tgw_routes(
+        self, table: m.TgwRouteTable, rank: Callable[[m.TgwRoute], float]
+    ) -> Prefixes[m.TgwRoute]:
+        """A transit gateway route table's routes by prefix (built on first use; the
+        network's tables live as long as it does, so their ``id`` names them)."""
+        found = self.tgw_tables.get(id(table))
+        if found is None or found[0] is not table:
+            routes = ((r.destination, rank(r), r) for r in table.routes)
+            found = self.tgw_tables[id(table)] = (table, Prefixes(routes))
+        return found[1]
 
     def subnet_at(self, vpc: str, address: IPAddress) -> m.Subnet | None:
         for net, subnet in self.subnets.get(vpc, ()):
@@ -229,3 +244,39 @@ class Cover:
         if i >= 0 and address <= int(self._nets[i].broadcast_address):
             return self._nets[i]
         return None
+
+
+R = TypeVar("R")
+
+
+class Prefixes(Generic[R]):
+    """Routes by destination prefix: the longest prefix holding an address, then the lowest
+    rank, then the first written, with one dictionary look-up per prefix length in use
+    instead of reading every route."""
+
+    __slots__ = ("_lengths", "_routes")
+
+    def __init__(self, routes: Iterable[tuple[IPNetwork, float, R]]) -> None:
+        self._routes: dict[tuple[int, int, int], tuple[float, R]] = {}
+        lengths: dict[int, set[int]] = {4: set(), 6: set()}
+        for net, rank, route in routes:
+            key = (net.version, net.prefixlen, int(net.network_address))
+            held = self._routes.get(key)
+            if held is None or rank < held[0]:
+                self._routes[key] = (rank, route)
+            lengths[net.version].add(net.prefixlen)
+        self._lengths = {v: sorted(found, reverse=True) for v, found in lengths.items()}
+
+    def lookup(self, address: IPAddress) -> R | None:
+        """The route for ``address``, if any holds it."""
+        version, n, bits = address.version, int(address), address.max_prefixlen
+        for length in self._lengths[version]:
+            found = self._routes.get((version, length, n >> (bits - length) << (bits - length)))
+            if found is not None:
+                return found[1]
+        return None
+
+    def default(self) -> R | None:
+        """The IPv4 route of ``0.0.0.0/0``, if any (the only one an unknown address takes)."""
+        found = self._routes.get((4, 0, 0))
+        return None if found is None else found[1]
