@@ -13,12 +13,28 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from netdraft import api
 from netdraft.diagnostics import NetdraftError, printable, write_diagnostics
 from netdraft.files import write_atomic
 from netdraft.generator.errors import GraphvizMissing, RenderError
-from netdraft.model.network import Network, Query
+
+if TYPE_CHECKING:
+    from netdraft import api
+    from netdraft.model.network import Network, Query
+else:  # loaded when a command first uses it: ``netdraft --help`` needs none of it
+    import importlib.util
+
+    def _lazy(name: str) -> object:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.loader is not None
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+
+    api = sys.modules.get("netdraft.api") or _lazy("netdraft.api")
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
 

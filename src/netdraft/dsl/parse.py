@@ -6,12 +6,18 @@ import contextlib
 import contextvars
 import functools
 import gc
+import hashlib
+import os
 import re
+import sys
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+import lark
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
@@ -60,16 +66,66 @@ def _span(path: str, meta: Meta | Token) -> Span:
 
 @functools.cache
 def parser() -> Lark:
-    """The LALR parser for the grammar file, built once per process."""
+    """The LALR parser for the grammar file, built once per process.
+
+    Building its tables takes longer than most files take to parse, so they are kept in
+    a file of the user's cache folder (:func:`table_cache`), named by the grammar, Lark's
+    version and Python's: a changed grammar gets new tables, never stale ones. Each
+    process writes its own file and renames it into place, so that a reader never sees
+    half a file; a cache that cannot be written costs only the time to build the tables.
+    """
     grammar = resources.files("netdraft.grammar").joinpath("netdraft.lark").read_text("utf-8")
-    return Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
-        lexer_callbacks={"COMMENT": _on_comment},
-    )
+    options: dict[str, Any] = {
+        "parser": "lalr",
+        "lexer": "contextual",
+        "propagate_positions": True,
+        "maybe_placeholders": False,
+        "lexer_callbacks": {"COMMENT": _on_comment},
+    }
+    folder = table_cache()
+    if folder is None:
+        return Lark(grammar, **options)
+    settings = sorted((k, v) for k, v in options.items() if k != "lexer_callbacks")
+    key = hashlib.sha256(f"{grammar}{settings}{lark.__version__}{sys.version}".encode()).hexdigest()
+    path = folder / f"lark-{key[:32]}.tables"
+    try:
+        with path.open("rb") as f:
+            return Lark.load(f)
+    except Exception:  # none yet, or damaged: build the tables (and keep them)
+        pass
+    built = Lark(grammar, **options)
+    written = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with written.open("wb") as f:
+            built.save(f)  # the comment callback is a module's function: kept by its name
+        os.replace(written, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            written.unlink(missing_ok=True)
+    return built
+
+
+#: Set to a folder to keep the parser's tables there, or to an empty value to keep none.
+CACHE_VARIABLE = "NETDRAFT_CACHE_DIR"
+
+
+def table_cache() -> Path | None:
+    """The folder for the parser's tables: ``$NETDRAFT_CACHE_DIR``, else ``netdraft`` in
+    the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``); None when it cannot
+    be made (or ``NETDRAFT_CACHE_DIR`` is set empty)."""
+    chosen = os.environ.get(CACHE_VARIABLE)
+    if chosen is not None:
+        folder = Path(chosen) if chosen else None
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = Path(base) / "netdraft"
+    if folder is None or not folder.is_absolute():
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 #: Where the lexer puts the comments it skips during the current parse (for ``fmt``).
