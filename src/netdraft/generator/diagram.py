@@ -344,7 +344,12 @@ def _edge_attrs(edge: Edge, flows: Sequence[str], muted: bool) -> dict[str, str]
     if edge.kind is EdgeKind.LINK:
         attrs.update(color=LINK, penwidth="1.2", arrowhead="none", dir="none")
         return attrs
-    # Paths must not move the boxes: only structure decides the layout.
+    # Paths must not move the boxes: only structure decides the layout. Their labels are
+    # ``xlabel``s, placed once the layout is done: a ``label`` would be a node in the
+    # ranking, and Graphviz's ranking of such a node on an unconstrained edge between
+    # clusters fails ("trouble in init_rank") on many networks.
+    if "label" in attrs:
+        attrs["xlabel"] = attrs.pop("label")
     attrs.update(constraint="false", penwidth="2", arrowsize="0.8", dir="forward")
     if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
         index = flows.index(edge.group) if edge.group in flows else 0
