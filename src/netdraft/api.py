@@ -23,6 +23,7 @@ from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
 from netdraft.sim.trace import Trace
 
 if TYPE_CHECKING:
+    from netdraft.dsl.syntax import SourceFile
     from netdraft.sim.cost import CostReport
 
 
@@ -73,13 +74,28 @@ def compile(
         syntax, diagnostics = parse(text, path)
         if syntax is None:
             return Compiled(path, text, None, tuple(diagnostics))
-        composed = compose(syntax, roots, tree)
-        found = list(composed.diagnostics)
-        if composed.source is None:
-            return Compiled(path, text, None, tuple(found), composed.files)
-        network, problems = compile_source(composed.source)
-        problems += validate(network)
-        return Compiled(path, text, network, (*found, *problems), composed.files)
+        return _build(syntax, roots, tree)
+
+
+def compile_syntax(syntax: SourceFile) -> Compiled:
+    """Build and validate a syntax tree held in memory, without parsing its text again
+    (the importer's, which it also prints): as :func:`compile` of the printed text.
+
+    Its spans are the tree's own, which may be rougher than a parse's: to show
+    diagnostics, compile the text.
+    """
+    with collector_paused():
+        return _build(syntax, None, None)
+
+
+def _build(syntax: SourceFile, roots: Sequence[str | Path] | None, tree: str | None) -> Compiled:
+    composed = compose(syntax, roots, tree)
+    found = list(composed.diagnostics)
+    if composed.source is None:
+        return Compiled(syntax.path, syntax.text, None, tuple(found), composed.files)
+    network, problems = compile_source(composed.source)
+    problems += validate(network)
+    return Compiled(syntax.path, syntax.text, network, (*found, *problems), composed.files)
 
 
 def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:

@@ -264,7 +264,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     write_atomic(out, result.text)
     for message in result.warnings:
         print(f"warning: {message}", file=sys.stderr)
-    compiled = api.compile(result.text, str(out))
+    compiled = api.compile_syntax(result.source)  # the tree it printed: no second parse
+    if not compiled.ok:
+        compiled = api.compile(result.text, str(out))  # the text's spans, for the messages
     if not compiled.ok:
         write_diagnostics(compiled.diagnostics, compiled.sources(), sys.stderr)
         print(f"{printable(str(out))}: written, but it does not compile", file=sys.stderr)

@@ -1217,3 +1217,16 @@ def test_a_vpn_with_both_tunnels_down_is_imported_down(networks: dict[str, Netwo
         x for x in imported("batfish").text.splitlines() if x.startswith("vpn office-vpn ")
     )
     assert networks["account"].vpns["dc2-vpn"].down
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_tree_the_importer_holds_compiles_as_its_printed_text(case: str) -> None:
+    """``netdraft import`` checks the tree it printed instead of parsing the file again."""
+    from netdraft.generator.diagram import dot_source
+    from netdraft.generator.view import view_of
+
+    result = imported(case)
+    held = api.compile_syntax(result.source)
+    assert held.ok and held.network is not None
+    printed = network_of(result.text)
+    assert dot_source(view_of(held.network)) == dot_source(view_of(printed))
