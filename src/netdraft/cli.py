@@ -8,6 +8,7 @@ never passes for "errors found" (as ``ty`` and rustc reserve 101).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -32,6 +33,8 @@ else:  # loaded when a command first uses it: ``netdraft --help`` needs none of 
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, module)  # as an import does
         return module
 
     api = sys.modules.get("netdraft.api") or _lazy("netdraft.api")
@@ -383,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return run(args)
+        return _without_collector(run, args)
     except UsageError as exc:
         # One line per line of the message, each escaped: file names come from pull requests.
         print("\n".join(printable(line) for line in str(exc).split("\n")), file=sys.stderr)
@@ -407,6 +410,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a defect in netdraft (RecursionError and MemoryError included)
         return _internal_error(exc)
+
+
+def _without_collector(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command with the cyclic garbage collector paused (and restored after).
+
+    A command builds one network and its analysis and keeps them to the end; the
+    collector's passes over them free nothing (a fifth of a large check's CPU time).
+    Memory is freed as ever by reference counting.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return run(args)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _os_message(exc: OSError) -> str:
