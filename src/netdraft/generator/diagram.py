@@ -596,9 +596,10 @@ def _imagepath_can_hold(folder: Path) -> bool:
 def _draw(view: View, fmt: str) -> bytes:
     """Run Graphviz; the image, or :class:`RenderError`.
 
-    Graphviz's ranking sometimes fails on a large graph whose rows are pinned to one
-    rank ("trouble in init_rank"); the diagram is then drawn again with the rows only
-    suggested (same edges, no ``rank=same``), which may let a long row wrap.
+    Graphviz's ranking failed ("trouble in init_rank") on many networks while path
+    labels were ``label``s (see :func:`_edge_attrs`); should it fail still, the diagram
+    is drawn again with the rows only suggested (same edges, no ``rank=same``), which may
+    let a long row wrap.
     """
     try:
         return _draw_once(view, fmt, rows=True)
