@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import gc
+import hashlib
+import os
 import re
-from collections.abc import Mapping
+import sys
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+import lark
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
@@ -59,16 +66,66 @@ def _span(path: str, meta: Meta | Token) -> Span:
 
 @functools.cache
 def parser() -> Lark:
-    """The LALR parser for the grammar file, built once per process."""
+    """The LALR parser for the grammar file, built once per process.
+
+    Building its tables takes longer than most files take to parse, so they are kept in
+    a file of the user's cache folder (:func:`table_cache`), named by the grammar, Lark's
+    version and Python's: a changed grammar gets new tables, never stale ones. Each
+    process writes its own file and renames it into place, so that a reader never sees
+    half a file; a cache that cannot be written costs only the time to build the tables.
+    """
     grammar = resources.files("netdraft.grammar").joinpath("netdraft.lark").read_text("utf-8")
-    return Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
-        lexer_callbacks={"COMMENT": _on_comment},
-    )
+    options: dict[str, Any] = {
+        "parser": "lalr",
+        "lexer": "contextual",
+        "propagate_positions": True,
+        "maybe_placeholders": False,
+        "lexer_callbacks": {"COMMENT": _on_comment},
+    }
+    folder = table_cache()
+    if folder is None:
+        return Lark(grammar, **options)
+    settings = sorted((k, v) for k, v in options.items() if k != "lexer_callbacks")
+    key = hashlib.sha256(f"{grammar}{settings}{lark.__version__}{sys.version}".encode()).hexdigest()
+    path = folder / f"lark-{key[:32]}.tables"
+    try:
+        with path.open("rb") as f:
+            return Lark.load(f)
+    except Exception:  # none yet, or damaged: build the tables (and keep them)
+        pass
+    built = Lark(grammar, **options)
+    written = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with written.open("wb") as f:
+            built.save(f)  # the comment callback is a module's function: kept by its name
+        os.replace(written, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            written.unlink(missing_ok=True)
+    return built
+
+
+#: Set to a folder to keep the parser's tables there, or to an empty value to keep none.
+CACHE_VARIABLE = "NETDRAFT_CACHE_DIR"
+
+
+def table_cache() -> Path | None:
+    """The folder for the parser's tables: ``$NETDRAFT_CACHE_DIR``, else ``netdraft`` in
+    the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``); None when it cannot
+    be made (or ``NETDRAFT_CACHE_DIR`` is set empty)."""
+    chosen = os.environ.get(CACHE_VARIABLE)
+    if chosen is not None:
+        folder = Path(chosen) if chosen else None
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = Path(base) / "netdraft"
+    if folder is None or not folder.is_absolute():
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 #: Where the lexer puts the comments it skips during the current parse (for ``fmt``).
@@ -682,18 +739,27 @@ def parse(text: str, path: str = "<input>") -> tuple[st.SourceFile | None, list[
     Returns:
         The syntax tree (``None`` when the text does not parse) and the syntax diagnostics.
     """
-    # Parsing allocates a great many small objects and frees none until the end: the
-    # cyclic garbage collector's passes over them are pure cost (about half the time on a
-    # 100,000-line file), so it is paused here and restored after.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         comments: list[st.Comment] = []
         tree, problems = _parse_collecting(text, comments, path)
         if problems:
             return None, problems
         statements = tuple(_ToSyntax(path).transform(tree))
         return st.SourceFile(path, text, statements, tuple(comments)), []
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused, and restored as it was after.
+
+    Parsing and compiling allocate a great many small objects and free few until the end:
+    the collector's passes over them find nothing and are pure cost (about half of a parse
+    of a 100,000-line file, four fifths of its compile), so the front end runs without it.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()

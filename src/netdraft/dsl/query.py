@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from netdraft import codes
-from netdraft.diagnostics import Diagnostic, clip, error
+from netdraft.diagnostics import Diagnostic, Hints, clip, error
 from netdraft.dsl.compile import PlaceResolver
 from netdraft.dsl.parse import parse
 from netdraft.dsl.passes import literals
@@ -35,6 +35,7 @@ def parse_query(
     destination: str,
     protocol: str | None = None,
     *rest: str | None,
+    place_resolver: PlaceResolver | None = None,
 ) -> Query | list[Diagnostic]:
     """Read a query the way an ``expect`` line reads it.
 
@@ -46,6 +47,8 @@ def parse_query(
         rest: what follows the protocol: a destination port (``443``), a set of them
             (``1-1024``, ``any``: allowed when every port is), or ``type N [code M]``
             for icmp and icmpv6 (``None`` words are skipped).
+        place_resolver: the network's place resolver, when the caller keeps one for many
+            queries (building it reads every instance of the network).
 
     Returns:
         The query, or the diagnostics explaining what is wrong with it.
@@ -83,7 +86,8 @@ def parse_query(
                 reasons.append(error(codes.BAD_QUERY, message, where))
         return reasons
     decl = tree.statements[0]
-    resolver = PlaceResolver(network)
+    resolver = place_resolver or PlaceResolver(network)
+    resolver.hints = Hints()  # each query has its own budget of hints, as when built anew
     found: list[Diagnostic] = []
     places = []
     for place in (decl.source, decl.destination):

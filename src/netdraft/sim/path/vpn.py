@@ -218,7 +218,7 @@ def _site_vpn(sim: Context, vpns: list[m.Vpn], address: Addr) -> tuple[m.Vpn, m.
         if vpn.gateway_kind is K.TRANSIT_GATEWAY:
             gw = sim.net.transit_gateways[vpn.gateway]
             table = gw.route_table_of(vpn.name)
-            if table is not None and transit.tgw_lookup(table, address) is not None:
+            if table is not None and transit.tgw_lookup(table, address, sim.ix) is not None:
                 return vpn, None
     # A site sends everything outside its CIDR into its VPNs (§2): with no route for it
     # there, the transit gateway drops it (TGW_NO_ROUTE), not the site.
