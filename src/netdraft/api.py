@@ -26,10 +26,10 @@ from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
 from netdraft.sim.trace import Trace
 
 if TYPE_CHECKING:
+    from netdraft.dsl.syntax import SourceFile
     from netdraft.generator.ci import CheckedFile
     from netdraft.generator.diff import DiffReport
     from netdraft.generator.view import View
-    from netdraft.dsl.syntax import SourceFile
     from netdraft.sim.cost import CostReport
 
 
