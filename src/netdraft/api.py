@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import threading
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -13,7 +17,7 @@ from netdraft.config import NO_CONFIG, NO_PRAGMAS, Config, Pragmas, find_pragmas
 from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
 from netdraft.dsl.compile import compile_source
 from netdraft.dsl.compose import compose, decode_source
-from netdraft.dsl.parse import parse
+from netdraft.dsl.parse import collector_paused, parse
 from netdraft.dsl.review import review
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
@@ -24,6 +28,10 @@ from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
 from netdraft.sim.trace import Trace
 
 if TYPE_CHECKING:
+    from netdraft.dsl.syntax import SourceFile
+    from netdraft.generator.ci import CheckedFile
+    from netdraft.generator.diff import DiffReport
+    from netdraft.generator.view import View
     from netdraft.sim.cost import CostReport
 
 
@@ -72,20 +80,36 @@ def compile(
     Returns:
         The compiled file; problems are in ``diagnostics``, never raised.
     """
-    syntax, diagnostics = parse(text, path)
-    if syntax is None:
-        return Compiled(path, text, None, tuple(diagnostics))
+    with collector_paused():  # the front end frees little until it is done
+        syntax, diagnostics = parse(text, path)
+        if syntax is None:
+            return Compiled(path, text, None, tuple(diagnostics))
+        return _build(syntax, roots, tree)
+
+
+def compile_syntax(syntax: SourceFile) -> Compiled:
+    """Build and validate a syntax tree held in memory, without parsing its text again
+    (the importer's, which it also prints): as :func:`compile` of the printed text.
+
+    Its spans are the tree's own, which may be rougher than a parse's: to show
+    diagnostics, compile the text.
+    """
+    with collector_paused():
+        return _build(syntax, None, None)
+
+
+def _build(syntax: SourceFile, roots: Sequence[str | Path] | None, tree: str | None) -> Compiled:
     composed = compose(syntax, roots, tree)
     found = list(composed.diagnostics)
     if composed.source is None:
-        return Compiled(path, text, None, tuple(found), composed.files)
+        return Compiled(syntax.path, syntax.text, None, tuple(found), composed.files)
     network, problems = compile_source(composed.source)
     problems += validate(network)
     if not any(d.is_error for d in (*found, *problems)):  # a reviewer reads a sound network
         problems += review(network)
-    pragmas = find_pragmas({**dict(composed.files), path: text})
+    pragmas = find_pragmas({**dict(composed.files), syntax.path: syntax.text})
     kept = (*pragmas.silence([*found, *problems]), *pragmas.problems)
-    return Compiled(path, text, network, kept, composed.files, pragmas)
+    return Compiled(syntax.path, syntax.text, network, kept, composed.files, pragmas)
 
 
 def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
@@ -268,6 +292,42 @@ def check(
     return analyse(path, prices_file, config=config)
 
 
+def version() -> str:
+    """netdraft's version, from the installed package's metadata (``netdraft --version``)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("netdraft")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
+
+def checked_file(analysis: Analysis) -> CheckedFile:
+    """A checked file as the CI formats read it: its diagnostics and one case per ``expect``.
+
+    Each case is the expectation's text as written (its span's text, on its first line)
+    with its ``expect-failed`` diagnostic, if any; cases are in file order.
+    """
+    from netdraft.generator.ci import Case, CheckedFile
+
+    diagnostics = analysis.diagnostics
+    failures = {d.span: d for d in diagnostics if d.code == codes.EXPECT_FAILED.name}
+    cases: list[Case] = []
+    if analysis.analysis is not None:
+        lines = {name: text.splitlines() for name, text in analysis.sources.items()}
+        for exp in analysis.analysis.network.expectations:
+            span = exp.span
+            found = lines.get(span.file, [])
+            line = found[span.line - 1] if 0 < span.line <= len(found) else ""
+            end = span.end_column - 1 if span.end_line == span.line else len(line)
+            text = line[span.column - 1 : end].strip() or line.strip()
+            cases.append(Case(text, span, failures.get(span)))
+    return CheckedFile(
+        analysis.path, diagnostics, tuple(cases), analysis.analysis is not None, analysis.summary()
+    )
+
+
 def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
     """Failed expectations (``expect-failed``) and denied flows (``flow-denied``) as diagnostics."""
     from netdraft.generator.explain import explain_lines
@@ -441,16 +501,53 @@ def path(
 ) -> Trace:
     """Trace whether ``source`` can open a connection to ``destination`` (``netdraft path``).
 
+    Calls on the same network object reuse its place resolver and simulator, so asking
+    many queries of one network costs about a trace each.
+
     Raises:
         NetdraftError: an endpoint names nothing, or the protocol or port is wrong.
     """
     from netdraft.dsl.query import parse_query
-    from netdraft.sim.path import trace
 
-    query = parse_query(network, source, destination, protocol, port)
+    session = _session(network)
+    query = parse_query(network, source, destination, protocol, port, place_resolver=session.places)
     if isinstance(query, list):
         raise NetdraftError(query)
-    return trace(network, query)
+    return session.simulator.trace(query)
+
+
+class _Session:
+    """What :func:`path` keeps of one network between calls: its place resolver and its
+    simulator (with its look-up tables), each built once instead of once per call."""
+
+    def __init__(self, network: Network) -> None:
+        from netdraft.dsl.passes.resolve import PlaceResolver
+        from netdraft.sim.path import Simulator
+
+        self.network = network
+        self.places = PlaceResolver(network)
+        self.simulator = Simulator(network)
+
+
+#: How many networks :func:`path` keeps a session for (the most recently used). They hold
+#: their network: a bound, so that a program going through many networks keeps few alive.
+SESSIONS = 2
+_sessions: list[_Session] = []
+_sessions_lock = threading.Lock()
+
+
+def _session(network: Network) -> _Session:
+    """The session of ``network`` (the object itself: a network is immutable), made
+    when it is first asked for; the least recently used beyond :data:`SESSIONS` is dropped."""
+    with _sessions_lock:
+        found = next((s for s in _sessions if s.network is network), None)
+        if found is None:
+            found = _Session(network)
+        else:
+            _sessions.remove(found)
+        _sessions.insert(0, found)
+        del _sessions[SESSIONS:]
+        return found
 
 
 def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:
@@ -529,3 +626,110 @@ def write_docs(
     from netdraft.generator.markdown import write_docs as write
 
     return write(analysis.require_analysis(), out_dir, Path(analysis.path).stem, templates)
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """What ``netdraft diff`` computed: the report, and the view of the change when asked."""
+
+    report: DiffReport
+    view: View | None = None
+
+
+def _relabelled(exc: NetdraftError, copy: Path, spec: str) -> NetdraftError:
+    """A revision's diagnostics naming the file as ``REV:PATH``, not its temporary copy."""
+    rev, _, name = spec.partition(":")
+    folder = str(copy.parent)
+
+    def label(file: str) -> str:
+        if file == str(copy):
+            return spec
+        if file.startswith(folder + os.sep):
+            return f"{rev}:{Path(name).parent / file[len(folder) + 1 :]}"
+        return file
+
+    found = [
+        dataclasses.replace(d, span=dataclasses.replace(d.span, file=label(d.span.file)))
+        for d in exc.diagnostics
+    ]
+    return NetdraftError(found, {label(k): v for k, v in exc.sources.items()})
+
+
+def _version(spec: str, prices_file: str | Path | None, stack: ExitStack) -> NetworkAnalysis:
+    """One version of a network for ``diff``: a file, or ``REV:PATH`` read through git."""
+    from netdraft.revisions import RevisionProblem, checkout, is_revision
+
+    where = Span(spec, 1, 1, 1, 1)
+    if not is_revision(spec):
+        if not Path(spec).is_file():
+            message = f"no such file: '{spec}' (a git revision is written REV:PATH)"
+            raise NetdraftError([error(codes.BAD_REVISION, message, where)], {})
+        return analyse(spec, prices_file).require_analysis()
+    try:
+        copy = stack.enter_context(checkout(spec))
+    except RevisionProblem as exc:
+        raise NetdraftError([error(codes.BAD_REVISION, str(exc), where)], {}) from exc
+    try:
+        found = analyse(copy, prices_file).require_analysis()
+        found.report  # noqa: B018 - priced while the revision's price files exist
+    except NetdraftError as exc:
+        raise _relabelled(exc, copy, spec) from exc
+    return found
+
+
+def diff(
+    old: str, new: str, prices_file: str | Path | None = None, *, draw: bool = False
+) -> DiffResult:
+    """Compare two versions of a network (``netdraft diff``): components, reachability, costs.
+
+    Args:
+        old: the old version: a file, or ``REV:PATH`` (a file in a git revision).
+        new: the new version, likewise.
+        prices_file: a price file applied to both versions (after their own).
+        draw: also build the view of the change (the new layout, with what was added,
+            removed and changed marked).
+
+    Raises:
+        NetdraftError: a version cannot be read (``bad-revision``) or has errors.
+    """
+    from netdraft.generator.diff import diff_report
+    from netdraft.generator.diff_view import diff_view
+
+    with ExitStack() as stack:
+        before = _version(old, prices_file, stack)
+        after = _version(new, prices_file, stack)
+        report = diff_report(before, after, old, new)
+        view = diff_view(before, after, report.components) if draw else None
+    return DiffResult(report, view)
+
+
+def write_diff(result: DiffResult, out_dir: str | Path, markdown: bool) -> list[Path]:
+    """Write a diff's report (``diff.md`` or ``diff.json``) and, when it has a view, the
+    diagram it links (``diff.svg``) into ``out_dir``, together.
+
+    Raises:
+        GraphvizMissing: Graphviz is not installed (nothing is written).
+        RenderError: Graphviz could not lay the diagram out (nothing is written).
+    """
+    import json
+
+    from netdraft.files import write_together
+    from netdraft.generator.diagram import image_bytes
+    from netdraft.generator.diff import diff_json, diff_markdown
+
+    folder = Path(out_dir)
+    files: list[tuple[str | Path, str | bytes]] = []
+    if result.view is not None:
+        files.append((folder / DIFF_IMAGE, image_bytes(result.view, "svg")))
+    if markdown:
+        image = DIFF_IMAGE if result.view is not None else None
+        files.append((folder / "diff.md", diff_markdown(result.report, image)))
+    else:
+        text = json.dumps(diff_json(result.report), indent=2, ensure_ascii=False) + "\n"
+        files.append((folder / "diff.json", text))
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_together(files)
+
+
+#: The diagram of the change that ``netdraft diff -o DIR`` writes and its report links.
+DIFF_IMAGE = "diff.svg"

@@ -8,17 +8,37 @@ never passes for "errors found" (as ``ty`` and rustc reserve 101).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from netdraft import api, config
+from netdraft import config
 from netdraft.diagnostics import NetdraftError, printable, write_diagnostics
 from netdraft.files import write_atomic
 from netdraft.generator.errors import GraphvizMissing, RenderError
-from netdraft.model.network import Network, Query
+
+if TYPE_CHECKING:
+    from netdraft import api
+    from netdraft.model.network import Network, Query
+else:  # loaded when a command first uses it: ``netdraft --help`` needs none of it
+    import importlib.util
+
+    def _lazy(name: str) -> object:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.loader is not None
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, module)  # as an import does
+        return module
+
+    api = sys.modules.get("netdraft.api") or _lazy("netdraft.api")
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
 
@@ -53,21 +73,69 @@ def _existing(path: str) -> Path:
     return p
 
 
+#: The formats of ``netdraft check --format`` (docs/ci.md).
+CHECK_FORMATS = ("text", "json", "sarif", "junit", "github")
+
+#: The file GitHub Actions reads a step's Markdown summary from.
+STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     if args.prices:
         _existing(args.prices)
+    if args.format != "text":
+        return _check_report(args)
     for name in args.files:
-        path = _existing(name)
-        settings = _config(path)
-        prices = config.chosen(args.prices, config.PRICES_VARIABLE, settings.prices)
-        result = api.check(path, prices, settings)
+        result = _checked(_existing(name), args.prices)
         if result.diagnostics:
             write_diagnostics(result.diagnostics, result.sources, sys.stderr)
         print(printable(result.summary()))
         if not result.ok:
             worst = EXIT_ERRORS
     return worst
+
+
+def _checked(path: Path, prices: str | None) -> api.Analysis:
+    """``api.check`` with the file's configuration, and its price file after the flag's and
+    the environment's (:mod:`netdraft.config`)."""
+    settings = _config(path)
+    return api.check(path, config.chosen(prices, config.PRICES_VARIABLE, settings.prices), settings)
+
+
+def _check_report(args: argparse.Namespace) -> int:
+    """``check --format json|sarif|junit|github``: every file checked, then one report printed.
+
+    Every file must exist before any is checked, so that a misspelt name gives exit 2 and no
+    report at all, rather than a report of the files before it.
+    """
+    from netdraft.generator import ci, github, junit, sarif
+
+    paths = [_existing(name) for name in args.files]
+    files = [api.checked_file(_checked(path, args.prices)) for path in paths]
+    if args.format == "json":
+        sys.stdout.write(ci.check_json(files))
+    elif args.format == "sarif":
+        sys.stdout.write(sarif.sarif_text([d for f in files for d in f.diagnostics], api.version()))
+    elif args.format == "junit":
+        sys.stdout.write(junit.junit_xml(files))
+    else:
+        sys.stdout.write(github.workflow_log(files))
+        summary = os.environ.get(STEP_SUMMARY_VARIABLE)
+        if summary:
+            _append(Path(summary), github.step_summary(files))
+    return EXIT_OK if all(f.ok for f in files) else EXIT_ERRORS
+
+
+def _append(path: Path, text: str) -> None:
+    """Add ``text`` to the end of a file, atomically: readers see all of it or none of it.
+
+    GitHub gives each step its own summary file; the steps of an action may each add to it.
+    """
+    before = path.read_text("utf-8", errors="replace") if path.is_file() else ""
+    if before and not before.endswith("\n"):
+        before += "\n"
+    write_atomic(path, before + text)
 
 
 def _fmt_files(names: Sequence[str]) -> list[Path]:
@@ -216,6 +284,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower().lstrip(".") not in FORMATS:
         raise UsageError(f"netdraft render: unknown format of '{out}': use .svg, .png or .dot")
+    if args.diff is not None:
+        return _render_diff(args, out)
+    if args.file is None:
+        raise UsageError("netdraft render: FILE is missing (or draw a change: --diff OLD NEW)")
     analysis = _analysis(args.file, args.prices)
     network = analysis.require_network()
     highlight: Query | None = None
@@ -227,6 +299,21 @@ def cmd_render(args: argparse.Namespace) -> int:
         highlight = _query(network, args.highlight, "render")
     computed = analysis.require_analysis()
     render(network, out, highlight=highlight, prices=computed.prices, analysis=computed)
+    return EXIT_OK
+
+
+def _render_diff(args: argparse.Namespace, out: Path) -> int:
+    """``netdraft render --diff OLD NEW -o OUT``: the new layout with the change marked."""
+    from netdraft.generator.diagram import render_view
+
+    if args.file is not None or args.highlight is not None:
+        raise UsageError("netdraft render: --diff OLD NEW takes no FILE and no --highlight")
+    args.old, args.new = args.diff
+    result = _diff(args, draw=True)
+    if result is None:
+        return EXIT_USAGE
+    assert result.view is not None
+    render_view(result.view, out)
     return EXIT_OK
 
 
@@ -255,6 +342,85 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---- netdraft diff -----------------------------------------------------------------------
+
+
+def _fail_on(text: str) -> str:
+    """A ``--fail-on`` condition: ``exposure``, ``verdict`` or ``cost>N`` (N USD a month)."""
+    from decimal import Decimal, InvalidOperation
+
+    if text in ("exposure", "verdict"):
+        return text
+    if text.startswith("cost>"):
+        try:
+            bound = Decimal(text.removeprefix("cost>"))
+        except InvalidOperation:
+            bound = Decimal("NaN")
+        if bound.is_finite() and bound >= 0:
+            return text
+    raise argparse.ArgumentTypeError(
+        f"'{_printable(text, 60)}' is not a condition: use exposure, verdict or cost>N (USD)"
+    )
+
+
+def _diff(args: argparse.Namespace, draw: bool) -> api.DiffResult | None:
+    """The diff of ``args.old`` and ``args.new``; None when a version cannot be read or has
+    errors (reported: the input is wrong, exit 2, whatever ``--fail-on`` says)."""
+    if args.prices:
+        _existing(args.prices)
+    try:
+        return api.diff(args.old, args.new, args.prices, draw=draw)
+    except NetdraftError as exc:
+        write_diagnostics(exc.diagnostics, exc.sources, sys.stderr)
+        return None
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """``netdraft diff OLD NEW [--format md|json] [-o DIR] [--fail-on …]``."""
+    from netdraft.generator.diff import diff_json, diff_markdown, failures
+
+    result = _diff(args, draw=args.output is not None)
+    if result is None:
+        return EXIT_USAGE
+    markdown = args.format == "md"
+    if args.output is not None:
+        for file in api.write_diff(result, args.output, markdown):
+            print(printable(str(file)))
+    elif markdown:
+        sys.stdout.write(diff_markdown(result.report))
+    else:
+        print(json.dumps(diff_json(result.report), indent=2, ensure_ascii=False))
+    failed = failures(result.report, args.fail_on or [])
+    for reason in failed:
+        print(f"netdraft diff: failing on {printable(reason)}", file=sys.stderr)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _add_diff_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    diff = sub.add_parser(
+        "diff", help="what changes between two versions: components, reachability, costs"
+    )
+    diff.add_argument("old", metavar="OLD", help="a file, or REV:PATH in git (main:net.nd)")
+    diff.add_argument("new", metavar="NEW", help="a file, or REV:PATH in git")
+    diff.add_argument("--format", choices=("md", "json"), default="md", help="default: md")
+    diff.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="write diff.md (or diff.json) and the diagram of the change, diff.svg, here",
+    )
+    diff.add_argument(
+        "--fail-on",
+        action="append",
+        type=_fail_on,
+        metavar="COND",
+        help="exit 1 when: exposure (newly reachable from the internet), verdict (any verdict"
+        " changed), cost>N (the monthly total grows by more than N USD); repeatable",
+    )
+    diff.add_argument("--prices", metavar="FILE", help="a TOML price file for both versions")
+    diff.set_defaults(run=cmd_diff)
+
+
 # ---- netdraft import ---------------------------------------------------------------------
 
 
@@ -266,6 +432,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         if args.source == "aws-json":
             result = importer.from_json_dir(args.directory, str(out), args.region)
+        elif args.source == "terraform":
+            result = importer.from_terraform(args.path, str(out), args.region)
+        elif args.source == "cloudformation":
+            params = dict(_parameter(p) for p in args.parameter)
+            result = importer.from_cloudformation(args.template, params, args.region, str(out))
         else:
             result = importer.from_aws(args.region, args.profile, args.endpoint_url, str(out))
     except importer.DumpError as exc:
@@ -273,7 +444,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     write_atomic(out, result.text)
     for message in result.warnings:
         print(f"warning: {message}", file=sys.stderr)
-    compiled = api.compile(result.text, str(out))
+    compiled = api.compile_syntax(result.source)  # the tree it printed: no second parse
+    if not compiled.ok:
+        compiled = api.compile(result.text, str(out))  # the text's spans, for the messages
     if not compiled.ok:
         write_diagnostics(compiled.diagnostics, compiled.sources(), sys.stderr)
         print(f"{printable(str(out))}: written, but it does not compile", file=sys.stderr)
@@ -282,6 +455,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{printable(str(out))}: written ({len(result.warnings)} warning{'s' * (len(result.warnings) != 1)})"
     )
     return EXIT_OK
+
+
+def _parameter(text: str) -> tuple[str, str]:
+    """``K=V`` of ``--parameter``."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise UsageError(f"netdraft import: --parameter {text!r} is not KEY=VALUE")
+    return key, value
 
 
 def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -296,6 +477,21 @@ def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         "--region", help="the region of files whose folder and content name none"
     )
     from_json.set_defaults(run=cmd_import)
+    terraform = sources.add_parser(
+        "terraform", help="from a Terraform plan ('terraform show -json') or state file"
+    )
+    terraform.add_argument("path", metavar="FILE|DIR", help="a plan or state file, or a folder")
+    terraform.add_argument("-o", "--output", required=True, metavar="FILE.nd")
+    terraform.add_argument("--region", help="the region when the provider and zones name none")
+    terraform.set_defaults(run=cmd_import)
+    cfn = sources.add_parser("cloudformation", help="from a CloudFormation (or CDK) template")
+    cfn.add_argument("template", metavar="TEMPLATE", help="the template, JSON or YAML")
+    cfn.add_argument(
+        "--parameter", action="append", default=[], metavar="K=V", help="a parameter's value"
+    )
+    cfn.add_argument("--region", help="the stack's region (default us-east-1)")
+    cfn.add_argument("-o", "--output", required=True, metavar="FILE.nd")
+    cfn.set_defaults(run=cmd_import)
     live = sources.add_parser("aws", help="from an AWS account, live, through boto3")
     live.add_argument(
         "--region", required=True, action="append", help="a region to read (repeatable)"
@@ -311,12 +507,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="netdraft",
         description="AWS network designs as text: checked, simulated, priced and drawn.",
     )
+    parser.add_argument("--version", action="version", version=f"netdraft {api.version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="parse, validate and run every expect; exit 0/1")
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument(
         "--prices", metavar="FILE", help="a TOML price file overriding the bundled prices"
+    )
+    check.add_argument(
+        "--format",
+        choices=CHECK_FORMATS,
+        default="text",
+        help="text (default), json, sarif (code scanning), junit (test reports), github"
+        " (annotations and $GITHUB_STEP_SUMMARY)",
     )
     check.set_defaults(run=cmd_check)
 
@@ -364,8 +568,14 @@ def build_parser() -> argparse.ArgumentParser:
     cost.set_defaults(run=cmd_cost)
 
     draw = sub.add_parser("render", help="draw the network and its flows as SVG, PNG or DOT")
-    draw.add_argument("file", metavar="FILE")
+    draw.add_argument("file", metavar="FILE", nargs="?")
     draw.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.svg|.png|.dot")
+    draw.add_argument(
+        "--diff",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        help="draw the change between two versions (files or REV:PATH) instead of FILE",
+    )
     draw.add_argument(
         "--highlight", nargs="+", metavar="ARG", help="SRC DST [PROTO PORT]: a path drawn in colour"
     )
@@ -382,6 +592,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs.set_defaults(run=cmd_docs)
 
     _add_import_parser(sub)
+    _add_diff_parser(sub)
     return parser
 
 
@@ -390,7 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return run(args)
+        return _without_collector(run, args)
     except UsageError as exc:
         # One line per line of the message, each escaped: file names come from pull requests.
         print("\n".join(printable(line) for line in str(exc).split("\n")), file=sys.stderr)
@@ -417,6 +628,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a defect in netdraft (RecursionError and MemoryError included)
         return _internal_error(exc)
+
+
+def _without_collector(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command with the cyclic garbage collector paused (and restored after).
+
+    A command builds one network and its analysis and keeps them to the end; the
+    collector's passes over them free nothing (a fifth of a large check's CPU time).
+    Memory is freed as ever by reference counting.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return run(args)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _os_message(exc: OSError) -> str:

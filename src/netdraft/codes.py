@@ -211,7 +211,7 @@ ROUTE_TARGET = Code(
     "route-target",
     E,
     "a route's target cannot take it (another VPC's gateway, an unattached transit gateway,"
-    " the wrong address family)",
+    " the wrong address family, an endpoint)",
     _S.COMPILE,
 )
 ROUTE_TOO_SPECIFIC = Code(
@@ -394,6 +394,15 @@ FENCE_OPTION = Code(
 )
 FILE_NOT_FOUND = Code(
     "file-not-found", E, "a fence's `src` file does not exist or is not a file", _S.PLUGIN
+)
+
+# ---- netdraft diff ---------------------------------------------------------------------------
+
+BAD_REVISION = Code(
+    "bad-revision",
+    E,
+    "`netdraft diff` cannot read a version: no such file, git revision or file in it",
+    _S.READ,
 )
 
 del E, W, _S

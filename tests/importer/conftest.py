@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import socket
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -52,3 +53,42 @@ def moto(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     with urllib.request.urlopen(request, timeout=10):
         pass
     return moto_server
+
+
+def _value_paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _value_paths(child, (*path, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            found += _value_paths(child, (*path, i))
+    return found
+
+
+def break_values(data: object, picks: list[tuple[int, bool, object]]) -> None:
+    """Drop keys of, or plant values in, a JSON document, in place (the IaC fuzzers).
+
+    Each pick names a value by number (modulo the count), whether to drop it (when its
+    parent is an object) and what to put there otherwise (copied: never one object twice).
+    """
+    import copy
+
+    for n, remove, value in picks:
+        paths = [p for p in _value_paths(data) if p]
+        if not paths:
+            return
+        path = paths[n % len(paths)]
+        parent: Any = data
+        for step in path[:-1]:
+            parent = parent[step]
+        if remove and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = copy.deepcopy(value)
+
+
+@pytest.fixture(scope="session")
+def break_json() -> Callable[[object, list[tuple[int, bool, object]]], None]:
+    """:func:`break_values`, for the tests of the importers."""
+    return break_values

@@ -145,6 +145,12 @@ PATHS = [
     ("account", "app-1", "ssm", "tcp", "443", "allow", "ssm"),
     ("account", "2606:4700::1111", "bastion", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
     ("account", "web-test", "2606:4700::1111", "tcp", "443", "allow", "prod-igw"),
+    # app's rule for the account's prefix list corp-admin (192.168.1.0/24, 198.51.100.0/24).
+    ("account", "192.168.1.5", "app-1", "tcp", "8443", "allow", "dc1-vpn"),
+    ("account", "192.168.1.5", "app-1", "tcp", "8444", "deny", "SG_INGRESS_MISMATCH"),
+    # private-a routes the list partners to the transit gateway; its hub table blackholes it.
+    ("account", "app-1", "100.64.10.5", "tcp", "443", "deny", "BLACKHOLE_ROUTE"),
+    ("account", "app-1", "100.64.11.5", "tcp", "443", "deny", "NO_ROUTE_TO_DESTINATION"),
     ("flat", "worker", "internet", "tcp", "443", "allow", "nat-box"),
     ("flat", "worker", "internet", "tcp", "22", "deny", "ACL_INBOUND_DENY"),
     ("flat", "203.0.113.5", "web", "tcp", "443", "deny", "ACL_RETURN_DENY"),
@@ -171,6 +177,15 @@ PATHS = [
     ("batfish", "app-1", "db-1", "tcp", "5432", "allow", "hub-to-shared"),
     ("batfish", "web-1", "db-1", "tcp", "5432", "deny", "NO_ROUTE_TO_DESTINATION"),
     ("batfish", "app-1", "s3", "tcp", "443", "allow", "hub-s3"),
+    # Batfish's own test snapshot test-direct-connect-private-vif (see its README.md).
+    ("batfish-private-vif", "internet", "priv-instance", "tcp", "22", "deny", "NO_PUBLIC_IP"),
+    ("batfish-private-vif", "priv-instance", "10.50.0.2", "udp", "53", "allow", None),
+    ("batfish-private-vif", "priv-instance", "10.50.1.99", "tcp", "22", "deny", "NO_INTERFACE"),
+    # Batfish's test snapshot test-direct-connect-gateway (see its README.md).
+    ("batfish-dx-gateway", "dx-test-instance", "10.200.0.5", "tcp", "443", "deny", "TGW_NO_ROUTE"),
+    ("batfish-dx-gateway", "dx-test-instance", "internet", "tcp", "443", "deny", "TGW_NO_ROUTE"),
+    ("batfish-dx-gateway", "internet", "dx-test-instance", "tcp", "22", "deny", "NO_PUBLIC_IP"),
+    ("batfish-dx-gateway", "dx-test-instance", "10.100.0.2", "udp", "53", "allow", None),
 ]
 
 
@@ -210,9 +225,9 @@ def test_unrepresentable_resources_are_listed() -> None:
         "1 load balancer (elbv2 describe-load-balancers) is not imported yet: 'prod-alb'",
         "1 Direct Connect gateway (directconnect describe-direct-connect-gateways) is not imported yet: 'corp-dx'",
         "GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3'",
-        "(a Gateway Load Balancer or firewall endpoint)",
+        "via GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3', which the language cannot route to",
         "via cagw-0123456789abcdef0",
-        "prefix list 'pl-0fa83cebf909345ca'",
+        "a rule for prefix list 'pl-0aa0000000000bad' is not imported: the list is not in the dump",
         "a rule for ESP",
         "1 Lambda function (ec2 describe-network-interfaces) is not imported yet: 'billing-job-1f2e3d4c' in vpc 'prod'",
         "1 RDS database interface (ec2 describe-network-interfaces)",
@@ -816,6 +831,134 @@ def test_a_vpc_goes_to_the_region_of_its_subnets() -> None:
     assert any("its subnets are in eu-west-1" in w for w in result.warnings)
 
 
+ABSENT_TARGETS = [
+    ("GatewayId", "igw-absent", "gateway"),
+    ("GatewayId", "vgw-absent", "gateway"),
+    ("EgressOnlyInternetGatewayId", "eigw-absent", "gateway"),
+    ("NatGatewayId", "nat-absent", "NAT gateway"),
+    ("NetworkInterfaceId", "eni-absent", "network interface"),
+    ("TransitGatewayId", "tgw-absent", "transit gateway"),
+    ("GatewayId", "vpce-absent", "endpoint"),
+    ("VpcEndpointId", "vpce-absent", "endpoint"),
+    ("VpcPeeringConnectionId", "pcx-absent", "peering"),
+    ("InstanceId", "i-absent", "instance"),
+]
+
+
+def _routed(target: dict[str, str], **responses: Any) -> importer.Imported:
+    table = {
+        "RouteTableId": "rtb-1",
+        "VpcId": "vpc-1",
+        "Routes": [{"DestinationCidrBlock": "192.0.2.0/24", "State": "active", **target}],
+        "Associations": [{"SubnetId": "subnet-1", "Main": False}],
+    }
+    return run(
+        Vpcs=[vpc("vpc-1", "10.0.0.0/16", "main"), vpc("vpc-2", "10.1.0.0/16", "other")],
+        Subnets=[
+            subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app"),
+            subnet("subnet-2", "vpc-2", "10.1.1.0/24", "far"),
+        ],
+        RouteTables=[table],
+        **responses,
+    )
+
+
+@pytest.mark.parametrize(("key", "ident", "kind"), ABSENT_TARGETS)
+def test_a_route_to_a_target_absent_from_the_dump_says_so(key: str, ident: str, kind: str) -> None:
+    result = _routed({key: ident})
+    message = f"route 192.0.2.0/24 via {kind} '{ident}', which is not in the dump"
+    assert any(message in w for w in result.warnings), result.warnings
+    assert not any(line.startswith("route 192.0.2.0/24") for line in lines(result))
+
+
+def _far_instance() -> dict[str, Any]:
+    return {**instance("i-far", "subnet-2", "10.1.1.10", "far-box", []), "VpcId": "vpc-2"}
+
+
+PRESENT_ELSEWHERE = [
+    (
+        {"NatGatewayId": "nat-far"},
+        {
+            "NatGateways": [
+                {
+                    "NatGatewayId": "nat-far",
+                    "VpcId": "vpc-2",
+                    "SubnetId": "subnet-2",
+                    "State": "available",
+                }
+            ]
+        },
+        "NAT gateway 'nat-far', which is in vpc 'vpc-2', not in this one",
+    ),
+    (
+        {"InstanceId": "i-far"},
+        {"Reservations": [{"Instances": [_far_instance()]}]},
+        "instance 'i-far', which is in vpc 'vpc-2', not in this one",
+    ),
+    (
+        {"NetworkInterfaceId": "eni-lambda"},
+        {
+            "NetworkInterfaces": [
+                {"NetworkInterfaceId": "eni-lambda", "VpcId": "vpc-1", "InterfaceType": "lambda"}
+            ]
+        },
+        "network interface 'eni-lambda', which belongs to no instance (lambda)",
+    ),
+    (
+        {"VpcPeeringConnectionId": "pcx-gone"},
+        {
+            "VpcPeeringConnections": [
+                {
+                    "VpcPeeringConnectionId": "pcx-gone",
+                    "RequesterVpcInfo": {"VpcId": "vpc-1"},
+                    "AccepterVpcInfo": {"VpcId": "vpc-2"},
+                    "Status": {"Code": "rejected"},
+                }
+            ]
+        },
+        "peering 'pcx-gone', which is rejected",
+    ),
+    (
+        {"TransitGatewayId": "tgw-1"},
+        {"TransitGateways": [{"TransitGatewayId": "tgw-1", "State": "available"}]},
+        "transit gateway 'tgw-1', which has no imported attachment for this VPC",
+    ),
+    (
+        {"GatewayId": "igw-far"},
+        {
+            "InternetGateways": [
+                {"InternetGatewayId": "igw-far", "Attachments": [{"VpcId": "vpc-2"}]}
+            ]
+        },
+        "gateway 'igw-far', which is not attached to this VPC",
+    ),
+    (
+        {"GatewayId": "vpce-glb"},
+        {
+            "VpcEndpoints": [
+                {
+                    "VpcEndpointId": "vpce-glb",
+                    "VpcId": "vpc-1",
+                    "VpcEndpointType": "GatewayLoadBalancer",
+                    "ServiceName": "com.amazonaws.vpce.us-east-1.vpce-svc-1",
+                    "State": "available",
+                }
+            ]
+        },
+        "GatewayLoadBalancer endpoint 'vpce-glb', which the language cannot route to",
+    ),
+]
+
+
+@pytest.mark.parametrize(("target", "responses", "message"), PRESENT_ELSEWHERE)
+def test_a_route_to_a_target_of_the_dump_that_is_not_this_vpcs_says_why(
+    target: dict[str, str], responses: dict[str, Any], message: str
+) -> None:
+    warnings = _routed(target, **responses).warnings
+    assert any(f"route 192.0.2.0/24 via {message}: not imported" in w for w in warnings), warnings
+    assert not any("not in the dump" in w and "192.0.2.0/24" in w for w in warnings)
+
+
 def test_a_route_to_a_gateway_says_why_it_is_left_out() -> None:
     """Absent from the dump, attached elsewhere, or attached here: three different messages."""
     routes = [
@@ -890,7 +1033,6 @@ def test_a_batfish_snapshot_is_read_whole() -> None:
     assert not any("not a response the importer knows" in w for w in warnings)
     counted = [w.split(" (")[0] for w in warnings if "not imported yet" in w]
     assert counted == [
-        "2 AWS-managed prefix lists",
         "1 Direct Connect gateway association",
         "1 Direct Connect gateway",
         "1 Direct Connect virtual interface",
@@ -976,20 +1118,6 @@ def test_cli_outputs_of_one_transit_gateway_route_table() -> None:
                 "connectionState": "available",
             },
             "1 Direct Connect connection (directconnect describe-connections) is not imported yet: 'dc1-10g'",
-        ),
-        (
-            "PrefixLists",
-            {"PrefixListId": "pl-0a1", "PrefixListName": "offices", "OwnerId": "111122223333"},
-            "1 managed prefix list (ec2 describe-managed-prefix-lists) is not imported yet: 'offices'",
-        ),
-        (
-            "PrefixLists",
-            {
-                "PrefixListId": "pl-63a5400a",
-                "PrefixListName": "com.amazonaws.us-east-1.s3",
-                "OwnerId": "AWS",
-            },
-            "1 AWS-managed prefix list (ec2 describe-managed-prefix-lists) is not imported yet: 'com.amazonaws.us-east-1.s3'",
         ),
         (
             "FlowLogs",
@@ -1217,3 +1345,47 @@ def test_a_vpn_with_both_tunnels_down_is_imported_down(networks: dict[str, Netwo
         x for x in imported("batfish").text.splitlines() if x.startswith("vpn office-vpn ")
     )
     assert networks["account"].vpns["dc2-vpn"].down
+
+
+def test_a_real_batfish_snapshot_says_what_its_files_leave_out() -> None:
+    """Batfish's test-direct-connect-gateway names a subnet, an attachment's association and a
+    VPN attachment that none of its files describes: each is a warning, and it compiles."""
+    warnings = imported("batfish-dx-gateway").warnings
+    for expected in (
+        "transit gateway attachment 'tgw-attach-iso01' (vpc 'isolated-vpc') is in subnet 'subnet-iso01', which is not in the dump",
+        "transit gateway attachment 'tgw-attach-iso01': which route table it is associated with is not in the dump",
+        "its propagation from transit gateway attachment 'tgw-attach-vpn-dx-test', which is not in the dump, is not imported",
+    ):
+        assert any(expected in w for w in warnings), warnings
+    # The VPC attachment that describe-transit-gateway-attachments lists is not warned about.
+    assert not any("'tgw-attach-vpc01'" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("state", "subnet_id", "why"),
+    [
+        ("deleted", "subnet-1", "is deleted"),
+        ("available", "subnet-9", "is in a subnet that is not in the dump"),
+    ],
+)
+def test_a_route_to_a_nat_gateway_of_this_vpc_that_is_not_imported_says_why(
+    state: str, subnet_id: str, why: str
+) -> None:
+    nat = {"NatGatewayId": "nat-1", "VpcId": "vpc-1", "SubnetId": subnet_id, "State": state}
+    warnings = _routed({"NatGatewayId": "nat-1"}, NatGateways=[nat]).warnings
+    assert any(f"via NAT gateway 'nat-1', which {why}: not imported" in w for w in warnings), (
+        warnings
+    )
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_tree_the_importer_holds_compiles_as_its_printed_text(case: str) -> None:
+    """``netdraft import`` checks the tree it printed instead of parsing the file again."""
+    from netdraft.generator.diagram import dot_source
+    from netdraft.generator.view import view_of
+
+    result = imported(case)
+    held = api.compile_syntax(result.source)
+    assert held.ok and held.network is not None
+    printed = network_of(result.text)
+    assert dot_source(view_of(held.network)) == dot_source(view_of(printed))

@@ -361,12 +361,11 @@ def test_live_import_counts_each_kind_it_cannot_represent(moto: str) -> None:
         "1 load balancer (elbv2 describe-load-balancers) is not imported yet: 'web-alb'",
         "1 target group (elbv2 describe-target-groups) is not imported yet: 'web-targets'",
         "1 Route 53 hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example.'",
-        "1 managed prefix list (ec2 describe-managed-prefix-lists) is not imported yet: 'offices'",
     ):
         assert expected in counted, counted
     assert any(w.startswith("1 flow log (ec2 describe-flow-logs)") for w in counted), counted
-    # The lists AWS owns (s3, dynamodb…) are in every account: not listed.
-    assert not any("AWS-managed prefix list" in w for w in result.warnings)
+    # Prefix lists are in the language: none is counted.
+    assert not any("prefix list" in w for w in counted), counted
 
 
 def test_cli_live_import_without_aws_is_misuse(
@@ -393,3 +392,63 @@ def test_cli_live_import_without_aws_is_misuse(
     assert code == 2
     assert "cannot read the network of us-east-1" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_live_import_keeps_prefix_lists(moto: str) -> None:
+    """The account's lists become prefix-list statements with their entries (from
+    get-managed-prefix-list-entries), AWS's S3 list the name s3; rules refer to them."""
+    build_peered_network(moto)
+    ec2 = client(moto)
+    from botocore.exceptions import ClientError
+
+    try:
+        office = ec2.create_managed_prefix_list(
+            PrefixListName="office",
+            MaxEntries=5,
+            AddressFamily="IPv4",
+            Entries=[{"Cidr": "198.51.100.0/24"}, {"Cidr": "192.0.2.0/25"}],
+        )["PrefixList"]["PrefixListId"]
+    except ClientError as exc:  # an older moto without managed prefix lists
+        pytest.skip(f"moto has no managed prefix lists: {exc}")
+    lists = ec2.describe_managed_prefix_lists()["PrefixLists"]
+    s3 = next(
+        p["PrefixListId"] for p in lists if p["PrefixListName"] == f"com.amazonaws.{REGION}.s3"
+    )
+    bastion = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["bastion"]}])[
+        "SecurityGroups"
+    ][0]["GroupId"]
+    for perm, call in (
+        (
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "PrefixListIds": [{"PrefixListId": office}],
+            },
+            ec2.authorize_security_group_ingress,
+        ),
+        (
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "PrefixListIds": [{"PrefixListId": s3}],
+            },
+            ec2.authorize_security_group_egress,
+        ),
+    ):
+        call(GroupId=bastion, IpPermissions=[perm])
+    result = importer.from_aws([REGION], endpoint_url=moto, output="imported.nd")
+    network = compiled(result.text)
+    body = [line.split("#")[0].strip() for line in result.text.splitlines()]
+    assert f"prefix-list {office} {{ 192.0.2.0/25; 198.51.100.0/24 }}" in body
+    assert f"ingress tcp 22 from {office}" in body
+    assert "egress tcp 443 to s3" in body
+    assert not any("prefix list" in w for w in result.warnings), result.warnings
+    check_paths(
+        network,
+        [
+            ("198.51.100.7", "bastion", "tcp", "22", "allow", None),
+            ("198.51.101.7", "bastion", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
+        ],
+    )

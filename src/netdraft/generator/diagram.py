@@ -68,6 +68,14 @@ HIGHLIGHT = "#1A73E8"
 DROPPED = "#D93025"
 LINK = "#8D99A6"
 BACKGROUND = "#FFFFFF"
+#: The colour of each mark: a highlighted path, and what a change did (`render --diff`).
+MARK_COLOURS = {
+    Mark.HIGHLIGHT: HIGHLIGHT,
+    Mark.DROPPED: DROPPED,
+    Mark.ADDED: "#1D8102",
+    Mark.CHANGED: "#D86613",
+    Mark.REMOVED: "#5F6B7A",
+}
 MUTED_FLOW = "#B8C0C8"
 #: Flow colours, by flow order; none of them is the highlight's blue or the drop's red.
 FLOW_COLOURS = ("#E8710A", "#188038", "#9334E6", "#795548", "#129EAF", "#C2185B")
@@ -278,7 +286,7 @@ def _node_label(node: Node) -> str:
         f'<TR><TD><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(line)}</FONT></TD></TR>'
         for line in node.lines
     ]
-    colour = DROPPED if node.mark is Mark.DROPPED else HIGHLIGHT
+    colour = MARK_COLOURS.get(node.mark, HIGHLIGHT)
     rows += [
         f'<TR><TD><FONT COLOR="{colour}"><B>{_text(line)}</B></FONT></TD></TR>'
         for line in node.note.splitlines()
@@ -286,7 +294,8 @@ def _node_label(node: Node) -> str:
     if node.mark is Mark.NONE:
         frame = 'BORDER="0" CELLSPACING="0"'
     else:
-        frame = f'BORDER="2" STYLE="rounded" COLOR="{colour}" CELLSPACING="2"'
+        style = "dashed" if node.mark is Mark.REMOVED else "rounded"
+        frame = f'BORDER="2" STYLE="{style}" COLOR="{colour}" CELLSPACING="2"'
     return f'<<TABLE {frame} CELLBORDER="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 
 
@@ -324,6 +333,10 @@ def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
     }
     if cluster.mark is Mark.DROPPED:
         attrs.update(pencolor=DROPPED, penwidth="3")
+    elif cluster.mark in (Mark.ADDED, Mark.CHANGED, Mark.REMOVED):
+        attrs.update(pencolor=MARK_COLOURS[cluster.mark], penwidth="3")
+        if cluster.mark is Mark.REMOVED:
+            attrs["style"] = "rounded,dashed"
     return attrs
 
 
@@ -344,7 +357,12 @@ def _edge_attrs(edge: Edge, flows: Sequence[str], muted: bool) -> dict[str, str]
     if edge.kind is EdgeKind.LINK:
         attrs.update(color=LINK, penwidth="1.2", arrowhead="none", dir="none")
         return attrs
-    # Paths must not move the boxes: only structure decides the layout.
+    # Paths must not move the boxes: only structure decides the layout. Their labels are
+    # ``xlabel``s, placed once the layout is done: a ``label`` would be a node in the
+    # ranking, and Graphviz's ranking of such a node on an unconstrained edge between
+    # clusters fails ("trouble in init_rank") on many networks.
+    if "label" in attrs:
+        attrs["xlabel"] = attrs.pop("label")
     attrs.update(constraint="false", penwidth="2", arrowsize="0.8", dir="forward")
     if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
         index = flows.index(edge.group) if edge.group in flows else 0
@@ -591,9 +609,10 @@ def _imagepath_can_hold(folder: Path) -> bool:
 def _draw(view: View, fmt: str) -> bytes:
     """Run Graphviz; the image, or :class:`RenderError`.
 
-    Graphviz's ranking sometimes fails on a large graph whose rows are pinned to one
-    rank ("trouble in init_rank"); the diagram is then drawn again with the rows only
-    suggested (same edges, no ``rank=same``), which may let a long row wrap.
+    Graphviz's ranking failed ("trouble in init_rank") on many networks while path
+    labels were ``label``s (see :func:`_edge_attrs`); should it fail still, the diagram
+    is drawn again with the rows only suggested (same edges, no ``rank=same``), which may
+    let a long row wrap.
     """
     try:
         return _draw_once(view, fmt, rows=True)

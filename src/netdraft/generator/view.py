@@ -89,6 +89,9 @@ class Mark(enum.Enum):
     NONE = "none"
     HIGHLIGHT = "highlight"  # on the highlighted path
     DROPPED = "dropped"  # drops the highlighted path
+    ADDED = "added"  # in the new version only (`render --diff`)
+    REMOVED = "removed"  # in the old version only: put back and drawn dashed
+    CHANGED = "changed"  # in both, changed
 
 
 @dataclass(frozen=True, slots=True)

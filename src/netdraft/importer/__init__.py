@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from netdraft.importer.aws_json import Dump, DumpError, check_region, parse, read_dir
 from netdraft.importer.build import Imported, build
 
-__all__ = ["DumpError", "Imported", "from_aws", "from_json_dir"]
+__all__ = [
+    "DumpError",
+    "Imported",
+    "from_aws",
+    "from_cloudformation",
+    "from_json_dir",
+    "from_terraform",
+]
 
 
 def from_json_dir(
@@ -61,3 +68,49 @@ def from_aws(
         for region in regions
     ]
     return build(parse(dumps), output)
+
+
+def from_terraform(
+    path: str | Path, output: str = "<import>", default_region: str | None = None
+) -> Imported:
+    """Import a Terraform plan (``terraform show -json``) or state file, or a folder of them.
+
+    Args:
+        path: the file or folder.
+        output: the name of the file being written (for the syntax tree's spans).
+        default_region: the region of resources whose provider and zones name none.
+
+    Returns:
+        The ``.nd`` text and its warnings.
+
+    Raises:
+        DumpError: the input cannot be read.
+    """
+    from netdraft.importer.terraform import read
+
+    return build(read(path, default_region), output)
+
+
+def from_cloudformation(
+    template: str | Path,
+    parameters: Mapping[str, str] | None = None,
+    region: str | None = None,
+    output: str = "<import>",
+) -> Imported:
+    """Import a CloudFormation template (JSON or YAML; ``cdk synth`` output too).
+
+    Args:
+        template: the template file.
+        parameters: values of the template's parameters (the others take their default).
+        region: the stack's region (``AWS::Region``; default us-east-1).
+        output: the name of the file being written (for the syntax tree's spans).
+
+    Returns:
+        The ``.nd`` text and its warnings.
+
+    Raises:
+        DumpError: the template cannot be read, or a parameter has no value and no default.
+    """
+    from netdraft.importer.cloudformation import read
+
+    return build(read(template, parameters, region), output)

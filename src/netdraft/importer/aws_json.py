@@ -14,7 +14,6 @@ that finds the files of a folder, one region per ``[account/]region/`` folder.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,6 +39,9 @@ __all__ = [
 #: A transit gateway route table id in a file name, matched whole: ``tgw-rtb-dx01`` is
 #: ``tgw-rtb-dx01`` (Batfish's test snapshots use such ids), never ``tgw-rtb-d``.
 TGW_ROUTE_TABLE_ID = re.compile(r"(?<![A-Za-z0-9])tgw-rtb-[A-Za-z0-9]+(?![A-Za-z0-9])")
+#: A prefix list id in a file name (``get-managed-prefix-list-entries`` does not say which
+#: list it describes), matched whole as the table ids are.
+PREFIX_LIST_ID = re.compile(r"(?<![A-Za-z0-9])pl-[A-Za-z0-9]+(?![A-Za-z0-9])")
 
 Json = Mapping[str, Any]
 
@@ -252,10 +254,11 @@ class TgwRouteTable:
 @dataclass(frozen=True, slots=True)
 class TgwRoute:
     table: str
-    destination: str
+    destination: str  # empty for a prefix list reference
     kind: str  # static | propagated
     state: str  # active | blackhole
     attachments: tuple[str, ...]
+    prefix_list: str | None = None  # a prefix list reference: the list's id
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +295,18 @@ class NetworkInterface:
     instance: str | None
     public_allocation: str | None  # the Elastic IP allocation of its public address
     ip: str | None = None  # its primary private address
+
+
+@dataclass(frozen=True, slots=True)
+class PrefixList:
+    """A managed prefix list (``describe-managed-prefix-lists``, or Batfish's and
+    ``describe-prefix-lists``' ``PrefixLists``); its entries are in
+    :attr:`Inventory.prefix_list_entries` when the dump has them."""
+
+    id: str
+    region: str
+    name: str  # PrefixListName (com.amazonaws.REGION.s3 for AWS's)
+    aws: bool  # AWS-managed: owned by AWS, or listed with no owner under AWS's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +385,19 @@ class Inventory:
     warnings: list[str] = field(default_factory=list)
     #: What the language cannot hold yet, by kind (its singular name): one warning per kind.
     unimported: dict[str, Unimported] = field(default_factory=dict)
+    prefix_lists: dict[str, PrefixList] = field(default_factory=dict)
+    #: Per prefix list, when the dump has them: its entries' CIDRs, in the order read.
+    prefix_list_entries: dict[str, list[str]] = field(default_factory=dict)
+    #: The transit gateway attachments describe-transit-gateway-attachments lists (it alone
+    #: says which route table an attachment is associated with).
+    described_attachments: set[str] = field(default_factory=set)
+    #: What each resource's comment says instead of its id (an IaC import: its address).
+    origins: dict[str, str] = field(default_factory=dict)
+    #: The file's title, when the source names it (an IaC import); else the accounts'.
+    title: str | None = None
+    #: Instances AWS gives a public address only at apply (an IaC import), and its kind:
+    #: ``public-ip`` or ``elastic-ip``, written without an address.
+    public_at_apply: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -636,14 +664,6 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         "ec2 describe-transit-gateway-multicast-domains",
         ("TransitGatewayMulticastDomainId",),
     ),
-    # describe-prefix-lists (AWS's lists, with their CIDRs) and describe-managed-prefix-lists
-    # (the account's and AWS's, with an OwnerId) both print ``PrefixLists``.
-    "PrefixLists": _kind(
-        "AWS-managed prefix list",
-        "ec2 describe-prefix-lists",
-        ("PrefixListName", "PrefixListId"),
-        ("PrefixListId",),
-    ),
     "FlowLogs": _kind("flow log", "ec2 describe-flow-logs", ("FlowLogId",)),
     "TrafficMirrorSessions": _kind(
         "traffic mirror session",
@@ -694,15 +714,10 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
 
 #: The owner of the prefix lists AWS manages (``com.amazonaws.REGION.s3``…).
 AWS_OWNER = "AWS"
-_MANAGED_PREFIX_LIST = _kind(
-    "managed prefix list",
-    "ec2 describe-managed-prefix-lists",
-    ("PrefixListName", "PrefixListId"),
-    ("PrefixListId",),
-)
-_AWS_MANAGED_PREFIX_LIST = dataclasses.replace(
-    UNREPRESENTABLE["PrefixLists"], call=_MANAGED_PREFIX_LIST.call
-)
+#: The name AWS gives its own lists (``describe-prefix-lists`` prints no owner).
+AWS_LIST_NAME = "com.amazonaws."
+#: States of a prefix list that is gone, or was never made.
+_GONE_LIST_STATES = frozenset({"delete-complete", "delete-in-progress", "create-failed"})
 
 #: Keys that hold details of resources listed above (Batfish's snapshots carry them): read
 #: as known, dropped with the resources they describe, with no warning of their own.
@@ -770,17 +785,37 @@ class _Reader:
             "CustomerGateways": self.customer_gateway,
             "VpcEndpoints": self.endpoint,
             "DhcpOptions": self.dhcp_options,
+            "PrefixLists": self.prefix_list,
+            "TransitGatewayPrefixListReferences": self.tgw_prefix_list_reference,
         }
         self.region = ""
         self.account: str | None = None
-        self.described_attachments: set[str] = set()
         self.source = ""
+        self.origin: dict[tuple[str, str], str] = {}  # (kind, id) -> the file it came from
         self.shape_problems = 0
 
     def warn(self, message: str) -> None:
         message = one_line(message).rstrip()  # a comment's trailing blanks are not kept
         if message not in self.inventory.warnings:
             self.inventory.warnings.append(message)
+
+    def keep(self, table: dict[str, Any], key: str, value: object, what: str) -> None:
+        """Add a resource of the current file. An identical copy of one read before (the same
+        call saved twice) is read once; the same id with other content in another file is a
+        warning naming both files, and the first one read is kept (files are read in name
+        order, so the choice does not depend on the order AWS listed them in)."""
+        first = table.get(key)
+        if first is None:
+            table[key] = value
+            self.origin[(what, key)] = self.source
+        elif first != value:
+            where = self.origin.get((what, key), "")
+            files = (
+                f"twice in {quoted(where, 200)}"
+                if where == self.source
+                else f"in {quoted(where, 200)} and in {quoted(self.source, 200)}"
+            )
+            self.warn(f"{what} '{key}' is {files} with different content: the first is imported")
 
     def problem(self, message: str) -> None:
         """A value of the wrong shape (the first ones are listed, the others counted)."""
@@ -828,7 +863,12 @@ class _Reader:
                     self.warn(str(message))
                 continue
             if not isinstance(value, list):
-                if key in self.handlers or key in UNREPRESENTABLE or key in _TGW_TABLE_LISTS:
+                if (
+                    key in self.handlers
+                    or key in UNREPRESENTABLE
+                    or key in _TGW_TABLE_LISTS
+                    or key == "Entries"
+                ):
                     known = True
                     self.problem(f"{shown}: '{key}' is {kind_of(value)}, not a list: ignored")
                 continue
@@ -846,6 +886,15 @@ class _Reader:
                 self.table_list(table.group(0), key, self.items(shown, key, value))
                 if key == "Routes" and data.get("AdditionalRoutesAvailable") is True:
                     self.truncated(table.group(0))
+            elif key == "Entries":
+                known = True
+                pl = PREFIX_LIST_ID.search(Path(source).name)
+                if pl is None:
+                    self.warn(
+                        f"{shown}: 'Entries' of a prefix list (get-managed-prefix-list-entries), but the file name does not hold the list's 'pl-…' id: not imported"
+                    )
+                    continue
+                self.list_entries(pl.group(0), self.items(shown, key, value))
             elif key in UNREPRESENTABLE:
                 known = True
                 for item in self.items(shown, key, value):
@@ -864,8 +913,6 @@ class _Reader:
         if any(item.state(k) in _GONE_STATES for k in _STATE_KEYS if item.has(k)):
             return  # gone: not part of the network
         kind = UNREPRESENTABLE[key]
-        if key == "PrefixLists" and (owner := item.string("OwnerId")) is not None:
-            kind = _MANAGED_PREFIX_LIST if owner != AWS_OWNER else _AWS_MANAGED_PREFIX_LIST
         label = next((n for k in kind.name_keys if (n := item.text(k))), None) or "?"
         if ":listener/" in label:  # listener/app/NAME/ID/LID: its balancer's name and port
             parts = label.split(":listener/", 1)[1].split("/")
@@ -909,18 +956,16 @@ class _Reader:
         if owner is not None and not ACCOUNT.fullmatch(owner):
             self.problem(f"{item.where}: 'OwnerId' {quoted(owner)} is not an account id: ignored")
             owner = None
-        self.inventory.vpcs.setdefault(
+        vpc = Vpc(
             vid,
-            Vpc(
-                vid,
-                self.region,
-                _name(item),
-                tuple(cidrs),
-                ipv6,
-                dhcp if dhcp != "default" else None,
-                owner or self.account,
-            ),
+            self.region,
+            _name(item),
+            tuple(cidrs),
+            ipv6,
+            dhcp if dhcp != "default" else None,
+            owner or self.account,
         )
+        self.keep(self.inventory.vpcs, vid, vpc, "vpc")
 
     def subnet(self, item: Obj) -> None:
         sid, vpc = item.need_ident("SubnetId"), item.need_ident("VpcId")
@@ -941,7 +986,7 @@ class _Reader:
             ipv6,
             item.flag("MapPublicIpOnLaunch") is True,
         )
-        self.inventory.subnets.setdefault(sid, subnet)
+        self.keep(self.inventory.subnets, sid, subnet, "subnet")
 
     def route_table(self, item: Obj) -> None:
         rid, vpc = item.need_ident("RouteTableId"), item.need_ident("VpcId")
@@ -976,7 +1021,7 @@ class _Reader:
         table = RouteTable(
             rid, vpc, _name(item), tuple(routes), tuple(subnets), main, tuple(edges), vgws
         )
-        self.inventory.route_tables.setdefault(rid, table)
+        self.keep(self.inventory.route_tables, rid, table, "route table")
 
     def _attachments(self, item: Obj, key: str = "Attachments") -> tuple[str, ...]:
         return tuple(
@@ -989,24 +1034,21 @@ class _Reader:
     def internet_gateway(self, item: Obj) -> None:
         gid = item.need_ident("InternetGatewayId")
         if gid is not None:
-            self.inventory.internet_gateways.setdefault(
-                gid, Gateway(gid, _name(item), self._attachments(item))
-            )
+            gateway = Gateway(gid, _name(item), self._attachments(item))
+            self.keep(self.inventory.internet_gateways, gid, gateway, "internet gateway")
 
     def egress_only_gateway(self, item: Obj) -> None:
         gid = item.need_ident("EgressOnlyInternetGatewayId")
         if gid is not None:
-            self.inventory.egress_only_gateways.setdefault(
-                gid, Gateway(gid, _name(item), self._attachments(item))
-            )
+            gateway = Gateway(gid, _name(item), self._attachments(item))
+            self.keep(self.inventory.egress_only_gateways, gid, gateway, "egress-only gateway")
 
     def vpn_gateway(self, item: Obj) -> None:
         gid = item.need_ident("VpnGatewayId")
         if gid is None or item.state() in ("deleted", "deleting"):
             return
-        self.inventory.vpn_gateways.setdefault(
-            gid, Gateway(gid, _name(item), self._attachments(item, "VpcAttachments"), item.state())
-        )
+        gateway = Gateway(gid, _name(item), self._attachments(item, "VpcAttachments"), item.state())
+        self.keep(self.inventory.vpn_gateways, gid, gateway, "vpn gateway")
         self.inventory.region_of.setdefault(gid, self.region)
 
     def nat_gateway(self, item: Obj) -> None:
@@ -1030,7 +1072,7 @@ class _Reader:
             each_ident(addresses, "NetworkInterfaceId"),
             addresses[0].string("PrivateIp") if addresses else None,
         )
-        self.inventory.nat_gateways.setdefault(nid, nat)
+        self.keep(self.inventory.nat_gateways, nid, nat, "NAT gateway")
 
     def security_group(self, item: Obj) -> None:
         gid, vpc = item.need_ident("GroupId"), item.ident("VpcId")
@@ -1047,7 +1089,7 @@ class _Reader:
             tuple(_permission(p) for p in item.objs("IpPermissions")),
             tuple(_permission(p) for p in item.objs("IpPermissionsEgress")),
         )
-        self.inventory.security_groups.setdefault(gid, group)
+        self.keep(self.inventory.security_groups, gid, group, "security group")
 
     def network_acl(self, item: Obj) -> None:
         aid, vpc = item.need_ident("NetworkAclId"), item.need_ident("VpcId")
@@ -1078,7 +1120,7 @@ class _Reader:
         acl = NetworkAcl(
             aid, vpc, _name(item), item.flag("IsDefault") is True, tuple(entries), subnets
         )
-        self.inventory.network_acls.setdefault(aid, acl)
+        self.keep(self.inventory.network_acls, aid, acl, "network ACL")
 
     def reservation(self, item: Obj) -> None:
         for inst in item.objs("Instances"):
@@ -1115,7 +1157,7 @@ class _Reader:
             each_ident(enis[1:], "NetworkInterfaceId"),
             each_ident(enis, "NetworkInterfaceId"),
         )
-        self.inventory.instances.setdefault(iid, instance)
+        self.keep(self.inventory.instances, iid, instance, "instance")
 
     def interface(self, item: Obj) -> None:
         eid = item.need_ident("NetworkInterfaceId")
@@ -1132,7 +1174,7 @@ class _Reader:
             item.obj("Association").ident("AllocationId"),
             item.string("PrivateIpAddress"),
         )
-        self.inventory.interfaces.setdefault(eid, eni)
+        self.keep(self.inventory.interfaces, eid, eni, "network interface")
 
     def address(self, item: Obj) -> None:
         ip = item.string("PublicIp")
@@ -1143,7 +1185,7 @@ class _Reader:
                 item.ident("InstanceId"),
                 item.ident("NetworkInterfaceId"),
             )
-            self.inventory.addresses.setdefault(ip, address)
+            self.keep(self.inventory.addresses, ip, address, "Elastic IP")
 
     def peering(self, item: Obj) -> None:
         pid = item.need_ident("VpcPeeringConnectionId")
@@ -1152,7 +1194,7 @@ class _Reader:
         if pid is None or a is None or b is None:
             return
         status = item.obj("Status").string("Code") or "active"
-        self.inventory.peerings.setdefault(pid, Peering(pid, _name(item), a, b, status))
+        self.keep(self.inventory.peerings, pid, Peering(pid, _name(item), a, b, status), "peering")
 
     def transit_gateway(self, item: Obj) -> None:
         tid = item.need_ident("TransitGatewayId")
@@ -1174,7 +1216,7 @@ class _Reader:
         if arn and len(arn.split(":")) > 3 and REGION.fullmatch(arn.split(":")[3]):
             region = arn.split(":")[3]
         tgw = TransitGateway(tid, region, _name(item), item.state(), assoc, prop)
-        self.inventory.transit_gateways.setdefault(tid, tgw)
+        self.keep(self.inventory.transit_gateways, tid, tgw, "transit gateway")
 
     def tgw_attachment(self, item: Obj) -> None:
         aid = item.need_ident("TransitGatewayAttachmentId")
@@ -1196,10 +1238,10 @@ class _Reader:
             item.state(),
             table,
         )
-        if aid not in self.described_attachments:
+        if aid not in self.inventory.described_attachments:
             # This call's entry wins over one of describe-transit-gateway-vpc-attachments,
             # which has no association.
-            self.described_attachments.add(aid)
+            self.inventory.described_attachments.add(aid)
             self.inventory.tgw_attachments[aid] = att
 
     def tgw_vpc_attachment(self, item: Obj) -> None:
@@ -1223,7 +1265,7 @@ class _Reader:
         table = TgwRouteTable(
             tid, tgw, _name(item), item.flag("DefaultAssociationRouteTable") is True
         )
-        self.inventory.tgw_route_tables.setdefault(tid, table)
+        self.keep(self.inventory.tgw_route_tables, tid, table, "transit gateway route table")
         if item.flag("NetdraftRoutesTruncated") is True:
             self.warn(
                 f"transit gateway route table '{tid}' has more than 1000 routes: only the first 1000 are imported"
@@ -1247,21 +1289,17 @@ class _Reader:
     def table_list(self, table: str, key: str, items: list[Obj]) -> None:
         inv = self.inventory
         if key == "Routes":
-            routes = inv.tgw_routes.setdefault(table, [])
+            inv.tgw_routes.setdefault(table, [])  # known, even when empty
             for r in items:
-                dest = r.string("DestinationCidrBlock")
+                # A route of a prefix list reference is listed with the list's id (and, in
+                # some outputs, one of its CIDRs): it is the reference, once.
+                pl = r.ident("PrefixListId")
+                dest = "" if pl is not None else r.string("DestinationCidrBlock")
                 if dest is None:
-                    if prefix_list := r.string("PrefixListId"):
-                        self.warn(
-                            f"transit gateway route table '{table}' routes prefix list {quoted(prefix_list)}: prefix list references are not imported"
-                        )
                     continue
                 atts = each_ident(r.objs("TransitGatewayAttachments"), "TransitGatewayAttachmentId")
-                route = TgwRoute(
-                    table, dest, r.string("Type") or "static", r.string("State") or "active", atts
-                )
-                if all(x.destination != dest for x in routes):
-                    routes.append(route)
+                kind, state = r.string("Type") or "static", r.string("State") or "active"
+                self.tgw_route(TgwRoute(table, dest, kind, state, atts, pl))
         else:
             target = inv.tgw_propagations if key != "Associations" else inv.tgw_associations
             found = target.setdefault(table, [])
@@ -1273,6 +1311,51 @@ class _Reader:
                     and p.state() in ("enabled", "associated", "enabling", "associating", "")
                 ):
                     found.append(att)
+
+    def tgw_route(self, route: TgwRoute) -> None:
+        """Add a route to its table's (the first of one destination or prefix list wins)."""
+        routes = self.inventory.tgw_routes.setdefault(route.table, [])
+        if all(
+            (x.destination, x.prefix_list) != (route.destination, route.prefix_list) for x in routes
+        ):
+            routes.append(route)
+
+    def tgw_prefix_list_reference(self, item: Obj) -> None:
+        """One entry of ``get-transit-gateway-prefix-list-references``: a static route (or a
+        blackhole) of a table to every entry of a prefix list."""
+        table, pl = item.need_ident("TransitGatewayRouteTableId"), item.need_ident("PrefixListId")
+        if table is None or pl is None or item.state() in ("deleting", "deleted"):
+            return
+        att = item.obj("TransitGatewayAttachment").ident("TransitGatewayAttachmentId")
+        state = "blackhole" if item.flag("Blackhole") is True else "active"
+        self.tgw_route(TgwRoute(table, "", "static", state, (att,) if att else (), pl))
+
+    def prefix_list(self, item: Obj) -> None:
+        """A managed prefix list, with its entries when the output carries them: ``Cidrs``
+        (``describe-prefix-lists``, Batfish's snapshots) or ``Entries`` (the live import)."""
+        pid = item.need_ident("PrefixListId")
+        if pid is None or item.state() in _GONE_LIST_STATES:
+            return
+        name = item.string("PrefixListName") or pid
+        owner = item.string("OwnerId")
+        aws = owner == AWS_OWNER or (owner is None and name.startswith(AWS_LIST_NAME))
+        self.keep(
+            self.inventory.prefix_lists,
+            pid,
+            PrefixList(pid, self.region, name, aws),
+            "prefix list",
+        )
+        if item.has("Cidrs"):
+            self.add_entries(pid, item.strings("Cidrs"))
+        if item.has("Entries"):
+            self.list_entries(pid, item.objs("Entries"))
+
+    def list_entries(self, pid: str, entries: list[Obj]) -> None:
+        self.add_entries(pid, tuple(c for e in entries if (c := e.string("Cidr"))))
+
+    def add_entries(self, pid: str, cidrs: Iterable[str]) -> None:
+        found = self.inventory.prefix_list_entries.setdefault(pid, [])
+        found.extend(c for c in cidrs if c not in found)
 
     def vpn_connection(self, item: Obj) -> None:
         vid, cgw = item.need_ident("VpnConnectionId"), item.need_ident("CustomerGatewayId")
@@ -1297,7 +1380,7 @@ class _Reader:
             up,
             bool(telemetry) and all(t.string("Status") == "DOWN" for t in telemetry),
         )
-        self.inventory.vpn_connections.setdefault(vid, vpn)
+        self.keep(self.inventory.vpn_connections, vid, vpn, "vpn")
         self.inventory.region_of.setdefault(vid, self.region)
 
     def customer_gateway(self, item: Obj) -> None:
@@ -1305,7 +1388,7 @@ class _Reader:
         if cid is None:
             return
         cgw = CustomerGateway(cid, _name(item), item.string("IpAddress"), item.state())
-        self.inventory.customer_gateways.setdefault(cid, cgw)
+        self.keep(self.inventory.customer_gateways, cid, cgw, "customer gateway")
 
     def endpoint(self, item: Obj) -> None:
         eid, vpc = item.need_ident("VpcEndpointId"), item.need_ident("VpcId")
@@ -1324,7 +1407,7 @@ class _Reader:
             item.flag("PrivateDnsEnabled") is not False,
             item.strings("NetworkInterfaceIds"),
         )
-        self.inventory.endpoints.setdefault(eid, endpoint)
+        self.keep(self.inventory.endpoints, eid, endpoint, "endpoint")
 
     def dhcp_options(self, item: Obj) -> None:
         did = item.need_ident("DhcpOptionsId")
@@ -1335,7 +1418,7 @@ class _Reader:
             if conf.string("Key") == "domain-name":
                 values = each_string(conf.objs("Values"), "Value")
                 domain = values[0].split()[0] if values and values[0].split() else None
-        self.inventory.dhcp_options.setdefault(did, DhcpOptions(did, domain))
+        self.keep(self.inventory.dhcp_options, did, DhcpOptions(did, domain), "DHCP option set")
 
 
 #: The lists of a per-route-table transit gateway output (its file name names the table).

@@ -67,6 +67,8 @@ _SG_PROTOCOLS = {
     "icmpv6": "icmpv6",
     "58": "icmpv6",
 }
+#: AWS's managed prefix lists the language names: ``com.amazonaws.REGION[.ipv6].SERVICE``.
+_AWS_LIST = re.compile(r"com\.amazonaws\.([a-z0-9-]+)\.(?:ipv6\.)?(s3|dynamodb)")
 _IP_PROTOCOL_NAMES = {"4": "IP-in-IP", "47": "GRE", "50": "ESP", "51": "AH", "132": "SCTP"}
 
 
@@ -96,6 +98,8 @@ def build(inventory: aws.Inventory, path: str = "<import>") -> Imported:
         raise aws.DumpError(
             f"internal error: the import would write an invalid word ({exc}); please report it"
         ) from exc
+    if inventory.origins:
+        _comment_origins(lines, inventory.origins)
     source = _layout(path, builder.header(), lines)
     return Imported(format_source(source), tuple(builder.warnings), source)
 
@@ -193,6 +197,17 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
     return st.SourceFile(path, text, statements, tuple(comments))
 
 
+def _comment_origins(lines: Sequence[_Line], origins: dict[str, str]) -> None:
+    """Replace each id comment by what the source calls the resource (its IaC address)."""
+    for entry in lines:
+        head, _, rest = (entry.comment or "").partition(" ")
+        if entry.comment is not None and entry.comment in origins:
+            entry.comment = origins[entry.comment]
+        elif rest and head in origins:  # an endpoint's id and service
+            entry.comment = f"{origins[head]} {rest}"
+        _comment_origins(entry.children or (), origins)
+
+
 def _declared_name(node: Any) -> str | None:
     """The name a statement declares; an id comment that only repeats it is left out."""
     name = getattr(node, "name", None)
@@ -271,6 +286,8 @@ class _Builder:
         self.eni_owner: dict[str, str] = {}  # network interface -> the instance it belongs to
         self.placeholders = iter(PLACEHOLDER_POOL.subnets(new_prefix=24))
         self.skipped_endpoints: list[aws.Endpoint] = []
+        #: The customer-managed prefix lists written, by id: their region and CIDRs.
+        self.lists: dict[str, tuple[str, list[str]]] = {}
         self.unimported = {
             kind: dataclasses.replace(e, calls=set(e.calls), labels=dict(e.labels))
             for kind, e in inventory.unimported.items()
@@ -284,6 +301,8 @@ class _Builder:
     def header(self) -> list[str]:
         lines = [
             "# Imported from AWS by 'netdraft import'; the comment after each statement is its AWS id."
+            if not self.inv.origins
+            else "# Imported by 'netdraft import'; the comment after each statement is its address in the source."
         ]
         lines.extend(f"# warning: {w}" for w in self.warnings)
         return lines
@@ -422,6 +441,62 @@ class _Builder:
                 continue
             self.peerings.append(pcx)
         self.select_transit()
+        self.select_prefix_lists()
+
+    def select_prefix_lists(self) -> None:
+        """The account's prefix lists whose entries the dump holds (AWS's are names)."""
+        inv = self.inv
+        for pid in sorted(set(inv.prefix_list_entries) - set(inv.prefix_lists)):
+            self.warn(
+                f"the entries of prefix list '{pid}' are in the dump, but the list is not (describe-managed-prefix-lists): not imported"
+            )
+        for pl in sorted(inv.prefix_lists.values(), key=lambda p: p.id):
+            if pl.aws:
+                continue
+            entries = inv.prefix_list_entries.get(pl.id)
+            if entries is None:
+                continue  # said where a rule or a route names it
+            cidrs: list[IPNet] = []
+            for text in entries:
+                if (net := _net(text)) is None:
+                    self.warn(f"prefix list '{pl.id}' entry {quoted(text)} is not a CIDR: left out")
+                elif net not in cidrs:
+                    cidrs.append(net)
+            if len({n.version for n in cidrs}) > 1:
+                self.warn(
+                    f"prefix list '{pl.id}' mixes IPv4 and IPv6 entries, which AWS does not allow: not imported"
+                )
+                continue
+            if NAME.fullmatch(pl.id) is None:
+                self.warn(f"prefix list id {quoted(pl.id)} is not a name: not imported")
+                continue
+            self.lists[pl.id] = (pl.region, [str(n) for n in sorted(cidrs, key=_net_key)])
+
+    def list_name(self, pid: str, region: str, v: _Vpc | None = None) -> tuple[str | None, str]:
+        """The name a rule or a route of ``region`` writes for a prefix list, or ``None`` and why
+        not: ``s3``/``dynamodb`` for AWS's lists of those services, the id for the account's."""
+        pl = self.inv.prefix_lists.get(pid)
+        if pl is None:
+            return None, "is not in the dump (describe-managed-prefix-lists)"
+        if pl.aws:
+            match = _AWS_LIST.fullmatch(pl.name)
+            if match is None or match.group(1) != region:
+                return None, (
+                    f"is AWS's {quoted(pl.name)}: the language has AWS's s3 and dynamodb lists"
+                    " of the VPC's region only"
+                )
+            name = match.group(2)
+        elif pid not in self.lists:
+            if pid not in self.inv.prefix_list_entries:
+                return None, "has no entries in the dump (get-managed-prefix-list-entries)"
+            return None, "is not imported"
+        elif self.lists[pid][0] != region:
+            return None, f"is a list of {self.lists[pid][0]}, not of {region}"
+        else:
+            name = pid
+        if v is not None and any(v.names[g.id] == name for g in v.groups):
+            return None, f"has the name '{name}' of a security group of vpc '{v.name}'"
+        return name, ""
 
     def checked_instance(self, inst: aws.Instance) -> aws.Instance:
         """The instance with its addresses parsed (no private address: it is not imported)."""
@@ -627,9 +702,22 @@ class _Builder:
             )
         sites, vpns = self.sites_and_vpns()
         lines: list[_Line] = [_Line(st.Title(_tok(string(self.title()), "STRING"), NO_SPAN))]
-        regions = sorted({v.vpc.region for v in self.vpcs.values()} | {t.region for t in self.tgws})
+        regions = sorted(
+            {v.vpc.region for v in self.vpcs.values()}
+            | {t.region for t in self.tgws}
+            | {r for r, _cidrs in self.lists.values()}
+        )
         for region in regions:
             items = [
+                _Line(
+                    st.PrefixListDecl(_tok(pid), tuple(_tok(c, "CIDR") for c in cidrs), NO_SPAN),
+                    self.inv.prefix_lists[pid].name,
+                )
+                for pid, (r, cidrs) in sorted(self.lists.items())
+                if r == region
+            ]
+            lists = len(items)
+            items += [
                 self.vpc(v)
                 for v in sorted(self.vpcs.values(), key=lambda v: v.name)
                 if v.vpc.region == region
@@ -639,6 +727,8 @@ class _Builder:
                 for t in sorted(self.tgws, key=lambda t: self.names[t.id])
                 if t.region == region
             ]
+            if 0 < lists < len(items):
+                items[lists].gap = True  # the lists' comments are not aligned with the VPC's
             lines.append(_Line(st.RegionDecl(_tok(region), (), NO_SPAN), None, items))
         for pcx in sorted(self.peerings, key=lambda p: self.names[p.id]):
             a, b = self.vpcs[pcx.requester].name, self.vpcs[pcx.accepter].name
@@ -652,6 +742,8 @@ class _Builder:
         return lines
 
     def title(self) -> str:
+        if self.inv.title is not None:
+            return self.inv.title
         accounts = list(self.inv.accounts)
         for v in self.vpcs.values():
             if v.vpc.owner and v.vpc.owner not in accounts:
@@ -731,7 +823,10 @@ class _Builder:
             private = [
                 i
                 for i in v.instances
-                if i.subnet == s.id and i.public_ip is None and i.state not in STOPPED
+                if i.subnet == s.id
+                and i.public_ip is None
+                and i.state not in STOPPED
+                and i.id not in self.inv.public_at_apply
             ]
             if private:
                 names = ", ".join(f"'{v.names[i.id]}'" for i in private)
@@ -758,7 +853,7 @@ class _Builder:
             name = v.names[table.id]
             items: list[_Line] = []
             for dest, target in self.routes(v, table):
-                items.append(_Line(st.RouteDecl(_tok(str(dest), "CIDR"), target, NO_SPAN)))
+                items.append(_Line(st.RouteDecl(dest, target, NO_SPAN)))
             vgws = [g for g in table.propagating_vgws if v.vgw is not None and g == v.vgw.id]
             if vgws:
                 items.append(_Line(st.Propagate(tuple(_ref(self.names[g]) for g in vgws), NO_SPAN)))
@@ -775,8 +870,10 @@ class _Builder:
             lines.append(_Line(st.RouteTableDecl(_tok(name), main, (), NO_SPAN), table.id, items))
         return lines
 
-    def routes(self, v: _Vpc, table: aws.RouteTable) -> list[tuple[IPNet, st.Ref | None]]:
+    def routes(self, v: _Vpc, table: aws.RouteTable) -> list[tuple[st.Tok, st.Ref | None]]:
+        """The table's routes: to CIDRs in address order, then to prefix lists by name."""
         found: dict[IPNet, st.Ref | None] = {}
+        lists: dict[str, st.Ref | None] = {}
         where = f"route table '{v.names[table.id]}' of vpc '{v.name}'"
         for route in table.routes:
             if route.targets.get("GatewayId") == "local" or route.origin == "CreateRouteTable":
@@ -784,12 +881,18 @@ class _Builder:
             if route.origin == "EnableVgwRoutePropagation":
                 continue  # 'propagate' brings these routes
             if route.prefix_list is not None:
-                gateway = route.targets.get("GatewayId", "")
-                if not gateway.startswith("vpce-"):
-                    self.warn(
-                        f"{where}: route to prefix list '{route.prefix_list}' via {_target_text(route)} is not imported: prefix list references are not in the language"
-                    )
-                continue  # a gateway endpoint's route: its 'endpoint' statement brings it
+                if route.targets.get("GatewayId", "").startswith("vpce-"):
+                    continue  # a gateway endpoint's route: its 'endpoint' statement brings it
+                what = f"{where}: route to prefix list '{route.prefix_list}'"
+                name, why = self.list_name(route.prefix_list, v.vpc.region)
+                if name in GATEWAY_ENDPOINT_SERVICES:
+                    why = "is AWS's list of the service: the language routes it through gateway endpoints only"
+                if name is None or why:
+                    self.warn(f"{what} via {_target_text(route)} is not imported: the list {why}")
+                    continue
+                if (target := self.route_target(v, route, what)) is not None:
+                    lists.setdefault(name, target[1])
+                continue
             dest = _net(route.destination)
             if dest is None:
                 continue
@@ -803,71 +906,127 @@ class _Builder:
                 )
                 continue
             found.setdefault(dest, ref)
-        return sorted(found.items(), key=lambda kv: _net_key(kv[0]))
+        ordered = [
+            (_tok(str(d), "CIDR"), r)
+            for d, r in sorted(found.items(), key=lambda kv: _net_key(kv[0]))
+        ]
+        return ordered + [(_tok(n), r) for n, r in sorted(lists.items())]
 
     def route_target(
         self, v: _Vpc, route: aws.Route, what: str
     ) -> tuple[str, st.Ref | None] | None:
-        """The route's target: its kind and name (no name: a blackhole), or ``None`` to leave it out."""
+        """The route's target: its kind and name (no name: a blackhole), or ``None`` to leave it
+        out, with a warning that says whether the target is not in the dump or why it is not
+        this VPC's (``via NAT gateway 'nat-1', which is not in the dump``)."""
         t = route.targets
+        inv = self.inv
         if route.state == "blackhole":
             return "blackhole", None
+
+        def skip(kind: str, ident: str, why: str = "is not in the dump") -> None:
+            self.warn(f"{what} via {kind} '{ident}', which {why}: not imported")
+
         instance = t.get("InstanceId") or self.eni_owner.get(t.get("NetworkInterfaceId", ""))
         if instance is not None:
             if instance in v.names:
                 return "instance", _ref(v.names[instance])
-            self.warn(
-                f"{what} via instance '{instance}', which is not in this VPC's dump: not imported"
+            inst = inv.instances.get(instance)
+            if inst is None:
+                skip("instance", instance)
+            else:
+                skip("instance", instance, _elsewhere(inst.vpc, v) or "is not imported")
+            return None
+        if (eni_id := t.get("NetworkInterfaceId")) is not None:
+            eni = inv.interfaces.get(eni_id)
+            if eni is None:
+                skip("network interface", eni_id)
+            elif eni.instance is not None:
+                skip(
+                    "network interface",
+                    eni_id,
+                    f"is of instance '{eni.instance}', which is not in the dump",
+                )
+            else:
+                skip("network interface", eni_id, f"belongs to no instance ({eni.kind})")
+            return None
+        if (nat_id := t.get("NatGatewayId")) is not None:
+            if nat_id in v.names:
+                return "nat", _ref(v.names[nat_id])
+            nat = inv.nat_gateways.get(nat_id)
+            why = (
+                None
+                if nat is None
+                else _elsewhere(nat.vpc, v)
+                or (
+                    "is in a subnet that is not in the dump"
+                    if nat.state.lower() in LIVE_NAT
+                    else f"is {nat.state}"
+                )
             )
+            skip("NAT gateway", nat_id, *([why] if why else []))
             return None
-        if "NetworkInterfaceId" in t:
-            self.warn(
-                f"{what} via network interface '{t['NetworkInterfaceId']}', which belongs to no instance: not imported"
-            )
+        if (pcx_id := t.get("VpcPeeringConnectionId")) is not None:
+            if any(p.id == pcx_id and v.vpc.id in (p.requester, p.accepter) for p in self.peerings):
+                return "peering", _ref(self.names[pcx_id])
+            pcx = inv.peerings.get(pcx_id)
+            if pcx is None:
+                skip("peering", pcx_id)
+            elif pcx.status != "active":
+                skip("peering", pcx_id, f"is {pcx.status}")
+            elif v.vpc.id not in (pcx.requester, pcx.accepter):
+                skip("peering", pcx_id, "does not join this VPC")
+            else:
+                skip("peering", pcx_id, "joins a VPC that is not in the dump")
             return None
-        if (nat := t.get("NatGatewayId")) is not None:
-            if nat in v.names:
-                return "nat", _ref(v.names[nat])
-            self.warn(f"{what} via NAT gateway '{nat}', which is not in the dump: not imported")
-            return None
-        if (pcx := t.get("VpcPeeringConnectionId")) is not None:
-            if any(p.id == pcx and v.vpc.id in (p.requester, p.accepter) for p in self.peerings):
-                return "peering", _ref(self.names[pcx])
-            self.warn(f"{what} via peering '{pcx}', which is not imported: not imported")
-            return None
-        if (tgw := t.get("TransitGatewayId")) is not None:
+        if (tgw_id := t.get("TransitGatewayId")) is not None:
             attached = any(
                 a.kind == "vpc" and a.resource == v.vpc.id
-                for a in self.tgw_attachments.get(tgw, ())
+                for a in self.tgw_attachments.get(tgw_id, ())
             )
             if attached:
-                return "transit-gateway", _ref(self.names[tgw])
-            self.warn(
-                f"{what} via transit gateway '{tgw}', which has no imported attachment for this VPC: not imported"
-            )
+                return "transit-gateway", _ref(self.names[tgw_id])
+            tgw = inv.transit_gateways.get(tgw_id)
+            if tgw is None:
+                skip("transit gateway", tgw_id)
+            elif tgw_id not in self.tgw_attachments:
+                skip("transit gateway", tgw_id, f"is {tgw.state}")
+            else:
+                skip("transit gateway", tgw_id, "has no imported attachment for this VPC")
+            return None
+        endpoint_id = t.get("VpcEndpointId") or (
+            g if (g := t.get("GatewayId", "")).startswith("vpce-") else None
+        )
+        if endpoint_id is not None:
+            ep = inv.endpoints.get(endpoint_id)
+            if ep is None:
+                skip(
+                    "endpoint",
+                    endpoint_id,
+                    "is not in the dump (a firewall endpoint is not listed there)",
+                )
+            else:
+                skip(f"{ep.kind} endpoint", endpoint_id, "the language cannot route to")
             return None
         gateway = t.get("EgressOnlyInternetGatewayId") or t.get("GatewayId")
         if gateway is not None:
             for gw in (v.igw, v.eigw, v.vgw):
                 if gw is not None and gw.id == gateway:
                     return "gateway", _ref(self.names[gw.id])
-            if gateway.startswith(("igw-", "eigw-", "vgw-")):
-                known = (
-                    self.inv.internet_gateways.get(gateway)
-                    or self.inv.egress_only_gateways.get(gateway)
-                    or self.inv.vpn_gateways.get(gateway)
+            known = (
+                inv.internet_gateways.get(gateway)
+                or inv.egress_only_gateways.get(gateway)
+                or inv.vpn_gateways.get(gateway)
+            )
+            if known is None:
+                skip("gateway", gateway)
+            elif v.vpc.id in known.vpcs:
+                skip(
+                    "gateway",
+                    gateway,
+                    "is the VPC's second gateway of its kind (only the first is imported)",
                 )
-                if known is None:
-                    why = "is not in the dump"
-                elif v.vpc.id in known.vpcs:
-                    why = "is the VPC's second gateway of its kind (only the first is imported)"
-                else:
-                    why = "is not attached to this VPC"
-                self.warn(f"{what} via gateway '{gateway}', which {why}: not imported")
             else:
-                self.warn(
-                    f"{what} via '{gateway}' (a Gateway Load Balancer or firewall endpoint) is not imported"
-                )
+                skip("gateway", gateway, "is not attached to this VPC")
             return None
         self.warn(
             f"{what} via {_target_text(route)} is not imported: the language has no such route target"
@@ -990,9 +1149,11 @@ class _Builder:
             scope = "" if peer.vpc == v.vpc.id else self.vpcs[peer.vpc].name
             rules.append((protocol, port, self.vpcs[peer.vpc].names[peer.id], scope))
         for pl in perm.prefix_lists:
-            warn(
-                f"a rule for prefix list '{pl}' is not imported: prefix list references are not in the language"
-            )
+            listed, why = self.list_name(pl, v.vpc.region, v)
+            if listed is None:
+                warn(f"a rule for prefix list '{pl}' is not imported: the list {why}")
+            else:
+                rules.append((protocol, port, listed, ""))
         return rules
 
     def security_groups(self, v: _Vpc) -> list[_Line]:
@@ -1137,6 +1298,8 @@ class _Builder:
             kind = "elastic-ip" if self.is_elastic(inst) else "public-ip"
             public = self.public_address(inst.public_ip, f"instance '{name}'")
             options.append(_opt(kind, _tok(public, "IPV4")) if public else _opt(kind))
+        elif inst.id in self.inv.public_at_apply:
+            options.append(_opt(self.inv.public_at_apply[inst.id]))
         groups = sorted((g for g in inst.groups if g in v.names), key=lambda g: v.names[g])
         for g in inst.groups:
             if g not in v.names:
@@ -1203,7 +1366,7 @@ class _Builder:
             decl = st.EndpointDecl(
                 _tok(name), "gateway", _tok(service), tuple(_ref(t) for t in tables), (), NO_SPAN
             )
-            return _Line(decl, ep.service if name == ep.id else f"{ep.id} {ep.service}")
+            return _Line(decl, self.endpoint_comment(name, ep))
         subnets: list[str] = []
         azs: set[str] = set()
         for s in v.subnets:
@@ -1233,7 +1396,13 @@ class _Builder:
             NO_SPAN,
             self.endpoint_ips(v, name, ep, ordered),
         )
-        return _Line(decl, ep.service if name == ep.id else f"{ep.id} {ep.service}")
+        return _Line(decl, self.endpoint_comment(name, ep))
+
+    def endpoint_comment(self, name: str, ep: aws.Endpoint) -> str:
+        """The endpoint's id (left out when it is its name) and its full service name."""
+        if name == ep.id and ep.id not in self.inv.origins:
+            return ep.service
+        return f"{ep.id} {ep.service}"
 
     def endpoint_ips(
         self, v: _Vpc, name: str, ep: aws.Endpoint, subnets: list[str]
@@ -1291,6 +1460,17 @@ class _Builder:
                     if s.id in known and s.az not in azs:
                         azs.add(s.az)
                         subnets.append(v.names[s.id])
+                absent = sorted(set(known) - {s.id for s in v.subnets})
+                if absent:
+                    shown = ", ".join(f"'{a}'" for a in absent)
+                    outcome = (
+                        "left out"
+                        if subnets
+                        else "the language then takes the first subnet of each zone"
+                    )
+                    self.warn(
+                        f"transit gateway attachment '{att.id}' (vpc '{v.name}') is in subnet {shown}, which is not in the dump: {outcome}"
+                    )
             decl = st.AttachDecl("vpc", _ref(v.name), tuple(_ref(s) for s in subnets), NO_SPAN)
             items.append(_Line(decl, att.id))
         tables = sorted(
@@ -1298,6 +1478,11 @@ class _Builder:
             key=lambda t: self.names[t.id],
         )
         associated = self.tgw_associations(tgw, tables, by_id)
+        for att in attachments:
+            if att.id not in associated and att.id not in inv.described_attachments:
+                self.warn(
+                    f"transit gateway attachment '{att.id}': which route table it is associated with is not in the dump (describe-transit-gateway-attachments): it is imported associated with none"
+                )
         for i, table in enumerate(tables):
             line = self.tgw_table(tgw, table, by_id, associated)
             line.gap = i == 0 and bool(items)
@@ -1374,6 +1559,10 @@ class _Builder:
                 f"{where}: its propagations are not in the dump (get-transit-gateway-route-table-propagations): none are imported"
             )
             props = []
+        for att_id in sorted(set(props) - set(inv.tgw_attachments)):
+            self.warn(
+                f"{where}: its propagation from transit gateway attachment '{att_id}', which is not in the dump, is not imported"
+            )
         names = sorted({self.attachment_name(by_id[a]) for a in props if a in by_id})
         if names:
             items.append(_Line(st.Propagate(tuple(_ref(n) for n in names), NO_SPAN)))
@@ -1383,7 +1572,26 @@ class _Builder:
             )
             routes = []
         static: dict[IPNet, st.Ref | None] = {}
+        lists: dict[str, st.Ref | None] = {}
         for route in routes:
+            if route.kind == "static" and route.prefix_list is not None:
+                listed, why = self.list_name(route.prefix_list, tgw.region)
+                if listed is None or listed in GATEWAY_ENDPOINT_SERVICES:
+                    why = why or "is AWS's: a transit gateway references the account's lists only"
+                    self.warn(
+                        f"{where}: route to prefix list '{route.prefix_list}' is not imported: the list {why}"
+                    )
+                elif route.state == "blackhole":
+                    lists.setdefault(listed, None)
+                elif (
+                    att := next((by_id[a] for a in route.attachments if a in by_id), None)
+                ) is None:
+                    self.warn(
+                        f"{where}: route to prefix list '{route.prefix_list}' is not imported: its attachment is not imported"
+                    )
+                else:
+                    lists.setdefault(listed, _ref(self.attachment_name(att)))
+                continue
             dest = _net(route.destination)
             if route.kind != "static" or dest is None:
                 continue
@@ -1400,6 +1608,8 @@ class _Builder:
             static.setdefault(dest, _ref(self.attachment_name(attachment)))
         for dest, target in sorted(static.items(), key=lambda kv: _net_key(kv[0])):
             items.append(_Line(st.TgwRouteDecl(_tok(str(dest), "CIDR"), target, NO_SPAN)))
+        for list_name, target in sorted(lists.items()):
+            items.append(_Line(st.TgwRouteDecl(_tok(list_name), target, NO_SPAN)))
         return _Line(st.TgwRouteTableDecl(_tok(name), (), NO_SPAN), table.id, items)
 
     # -- VPNs and the sites behind them ------------------------------------------------------------
@@ -1570,6 +1780,13 @@ def _interface_kind(eni: aws.NetworkInterface) -> tuple[str, str, str]:
         return "EFS mount target", name, name
     label = f"{eni.id}{f' ({desc})' if desc else ''}"
     return "network interface", eni.id, label
+
+
+def _elsewhere(vpc: str | None, v: _Vpc) -> str | None:
+    """Why a target of the dump is not one of this VPC's: it is in another VPC (or none)."""
+    if vpc is None or vpc == v.vpc.id:
+        return None
+    return f"is in vpc '{vpc}', not in this one"
 
 
 def _target_text(route: aws.Route) -> str:

@@ -3,7 +3,8 @@
 The only module that imports boto3 (lazily, so that netdraft runs without it). It returns
 one dict in the shape ``aws ec2 describe-*`` prints, every response's key merged, with
 each transit gateway route table carrying its ``Routes``, ``Propagations`` and
-``Associations`` (what :mod:`netdraft.importer.aws_json` reads).
+``Associations``, and each of the account's prefix lists its ``Entries`` (what
+:mod:`netdraft.importer.aws_json` reads).
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ EC2_CALLS: tuple[tuple[str, str], ...] = (
     ("describe_customer_gateways", "CustomerGateways"),
     ("describe_vpc_endpoints", "VpcEndpoints"),
     ("describe_dhcp_options", "DhcpOptions"),
+    ("describe_managed_prefix_lists", "PrefixLists"),
     # Resources the language cannot hold yet: listed as warnings, one per kind.
     ("describe_flow_logs", "FlowLogs"),
-    ("describe_managed_prefix_lists", "PrefixLists"),
 )
 REQUIRED_CALLS = 7
 
@@ -56,8 +57,8 @@ OTHER_CALLS: tuple[tuple[str, str, str], ...] = (
     ("route53resolver", "list_resolver_endpoints", "ResolverEndpoints"),
     ("rds", "describe_db_instances", "DBInstances"),
 )
-#: The prefix lists AWS owns (:data:`AWS_OWNER`) are the same in every account (``s3``,
-#: ``dynamodb``…): the live import leaves them out, and lists the account's own.
+#: The prefix lists AWS owns (:data:`AWS_OWNER`) are kept without their entries: rules and
+#: routes name them by id, and the file writes ``s3`` and ``dynamodb`` for two of them.
 
 
 def fetch(
@@ -112,6 +113,20 @@ def fetch(
                 warnings.append(
                     f"could not read transit gateway route table '{tid}' in {region} ({_reason(exc)}): its routes are missing"
                 )
+        for listed in out.get("PrefixLists", []):
+            if not isinstance(listed, dict) or listed.get("OwnerId") == AWS_OWNER:
+                continue
+            pid = listed.get("PrefixListId")
+            if not isinstance(pid, str):
+                continue  # the reader reports it
+            try:
+                listed["Entries"] = _all(
+                    ec2, "get_managed_prefix_list_entries", "Entries", PrefixListId=pid
+                )
+            except ClientError as exc:
+                warnings.append(
+                    f"could not read the entries of prefix list '{pid}' in {region} ({_reason(exc)}): rules and routes naming it are not imported"
+                )
     except BotoCoreError as exc:
         raise DumpError(f"cannot read the network of {region}: {exc}") from exc
     for service, call, key in OTHER_CALLS:
@@ -125,11 +140,6 @@ def fetch(
             warnings.append(
                 f"could not list {service} resources in {region} ({_reason(exc)}): they may be missing from the import"
             )
-    out["PrefixLists"] = [
-        p
-        for p in out.get("PrefixLists", [])
-        if not (isinstance(p, dict) and p.get("OwnerId") == AWS_OWNER)
-    ]
     if warnings:
         out["NetdraftWarnings"] = warnings
     return out

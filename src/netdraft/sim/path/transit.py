@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
+from netdraft.sim.index import Index, Prefixes
 from netdraft.sim.path import vpc as vpcs
-from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk, within
+from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk
 from netdraft.sim.trace import (
     Arrival,
     ComponentKind,
@@ -110,7 +111,7 @@ def tgw(
             f"attachment '{attachment}' is associated with no route table of '{gw.name}'",
             att.span,
         )
-    route = tgw_lookup(table, pkt.dst)
+    route = tgw_lookup(table, pkt.dst, sim.ix)
     wanted = str(pkt.dst)
     if route is None:
         w.fail(
@@ -222,16 +223,21 @@ def _from_tgw_subnet(
     return vpcs.leave_subnet(sim, w, vpc, subnet, pkt, dst, Via.TRANSIT_GATEWAY)
 
 
-def tgw_lookup(table: m.TgwRouteTable, address: Addr) -> m.TgwRoute | None:
+def tgw_lookup(table: m.TgwRouteTable, address: Addr, ix: Index | None = None) -> m.TgwRoute | None:
     """The transit gateway route for ``address``: the longest prefix, then the origin:
     static, then a prefix list reference's entry, then propagated ("Route evaluation
-    order", Transit Gateway guide)."""
-    best: m.TgwRoute | None = None
-    key: tuple[int, float] = (-1, 0.0)
-    for route in table.routes:
-        if within(route.destination, address):
-            rank = vpcs.PREFIX_LIST_RANK if route.prefix_list else route.origin.rank
-            k = (route.destination.prefixlen, -rank)
-            if k > key:
-                best, key = route, k
-    return best
+    order", Transit Gateway guide). ``ix`` keeps the table's routes by prefix."""
+    routes = (
+        ix.tgw_routes(table, _rank)
+        if ix is not None
+        else Prefixes((r.destination, _rank(r), r) for r in table.routes)
+    )
+    if isinstance(address, PublicAddr):
+        if address.ip is None:
+            return routes.default()  # an address we do not know matches only 0.0.0.0/0
+        address = address.ip
+    return routes.lookup(address)
+
+
+def _rank(route: m.TgwRoute) -> float:
+    return vpcs.PREFIX_LIST_RANK if route.prefix_list else route.origin.rank

@@ -1,0 +1,1023 @@
+"""Infrastructure as code → the responses ``aws ec2 describe-*`` would print once it is applied.
+
+Terraform and CloudFormation describe a network as resources that name each other; the
+aws-json importer already knows what AWS makes of the network those resources create (the
+main route table, the default security group and ACL, which route goes where). So the IaC
+readers turn each resource into the describe-* entry it will become, with a key of the
+importer's choosing for an id (its fallback name), and hand the responses to
+:func:`netdraft.importer.aws_json.parse`; :func:`netdraft.importer.build.build` writes the file.
+
+Resources arrive in Terraform's shape (``aws_subnet`` with ``vpc_id``, ``cidr_block``…): the
+CloudFormation reader renames its properties to it. A value that names another resource is
+either a literal id (a state file, a CloudFormation ``Ref``) or unknown (a plan): then the
+reader's :class:`Resolver` finds the resource from the configuration's references.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+from typing import Any
+
+from netdraft.importer import aws_json as aws
+from netdraft.importer.names import sanitize
+from netdraft.importer.terminals import network, one_line
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Resource:
+    """One resource instance, in Terraform's attribute names."""
+
+    address: str  # module.vpc.aws_subnet.private[0], or a CloudFormation logical id
+    type: str  # aws_subnet
+    name: str  # private
+    module: str = ""  # module.vpc (no index)
+    index: str | None = None  # 0, "a" (a for_each key)
+    values: Mapping[str, Any] = field(default_factory=dict)
+    real_id: str | None = None  # the AWS id, in a state file
+    region: str | None = None
+
+
+#: Finds the resources an attribute refers to when its value is not known.
+Resolver = Callable[[Resource, str], list[Resource]]
+
+#: Short words that tell two resources of different kinds with the same name apart.
+KIND_WORDS = {
+    "aws_vpc": "vpc",
+    "aws_subnet": "subnet",
+    "aws_route_table": "rt",
+    "aws_default_route_table": "rt",
+    "aws_internet_gateway": "igw",
+    "aws_egress_only_internet_gateway": "eigw",
+    "aws_nat_gateway": "nat",
+    "aws_security_group": "sg",
+    "aws_default_security_group": "sg",
+    "aws_network_acl": "acl",
+    "aws_default_network_acl": "acl",
+    "aws_instance": "instance",
+    "aws_network_interface": "eni",
+    "aws_vpc_peering_connection": "pcx",
+    "aws_ec2_transit_gateway": "tgw",
+    "aws_ec2_transit_gateway_vpc_attachment": "attachment",
+    "aws_ec2_transit_gateway_route_table": "tgw-rt",
+    "aws_vpn_gateway": "vgw",
+    "aws_customer_gateway": "cgw",
+    "aws_vpn_connection": "vpn",
+    "aws_vpc_endpoint": "endpoint",
+    "aws_eip": "eip",
+    "aws_ec2_managed_prefix_list": "pl",
+}
+
+#: Modules' conventional resource names, which say nothing: the Name tag replaces them.
+CONVENTIONAL = frozenset({"this", "main", "default", "self"})
+
+#: Terraform's route target attributes → the field describe-route-tables uses.
+ROUTE_TARGETS = {
+    "gateway_id": "GatewayId",
+    "nat_gateway_id": "NatGatewayId",
+    "instance_id": "InstanceId",
+    "network_interface_id": "NetworkInterfaceId",
+    "vpc_peering_connection_id": "VpcPeeringConnectionId",
+    "transit_gateway_id": "TransitGatewayId",
+    "egress_only_gateway_id": "EgressOnlyInternetGatewayId",
+    "vpc_endpoint_id": "VpcEndpointId",
+    "carrier_gateway_id": "CarrierGatewayId",
+    "local_gateway_id": "LocalGatewayId",
+    "core_network_arn": "CoreNetworkArn",
+}
+
+#: What a ``gateway_id`` (which takes any gateway) really names, by resource type or id prefix.
+_GATEWAY_KIND = {
+    "aws_nat_gateway": "NatGatewayId",
+    "nat-": "NatGatewayId",
+    "aws_egress_only_internet_gateway": "EgressOnlyInternetGatewayId",
+    "eigw-": "EgressOnlyInternetGatewayId",
+    "aws_ec2_transit_gateway": "TransitGatewayId",
+    "tgw-": "TransitGatewayId",
+    "aws_vpc_peering_connection": "VpcPeeringConnectionId",
+    "pcx-": "VpcPeeringConnectionId",
+    "aws_instance": "InstanceId",
+    "i-": "InstanceId",
+    "aws_network_interface": "NetworkInterfaceId",
+    "eni-": "NetworkInterfaceId",
+}
+
+_PROTOCOL_NUMBERS = {"all": "-1", "tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58"}
+
+
+def tag_name(values: Mapping[str, Any]) -> str | None:
+    """The ``Name`` tag of a resource's values."""
+    for key in ("tags", "tags_all"):
+        tags = values.get(key)
+        if isinstance(tags, Mapping) and isinstance(tags.get("Name"), str) and tags["Name"].strip():
+            return str(tags["Name"])
+    return None
+
+
+def assign_keys(resources: Sequence[Resource]) -> dict[str, str]:
+    """A distinct key for each resource: its fallback name and its id in the responses.
+
+    The Terraform resource name (a CloudFormation logical id), the ``Name`` tag in place of
+    ``this``/``main``; then the index, the module path and a word for the kind are added
+    only where two resources would share it.
+    """
+
+    def base(r: Resource) -> str:
+        if r.name in CONVENTIONAL and (tag := sanitize(tag_name(r.values))):
+            return tag
+        if r.name in CONVENTIONAL and r.module:
+            return r.module.rsplit(".", 1)[-1]
+        return r.name.removeprefix("tfer--")  # Terraformer's prefix
+
+    def kind(r: Resource) -> str:
+        return KIND_WORDS.get(r.type, r.type.removeprefix("aws_").replace("_", "-"))
+
+    def index(r: Resource) -> list[str]:
+        return [] if r.index is None else [r.index]
+
+    def module(r: Resource) -> list[str]:
+        return [m for m in _strip_module(r.module).split(".") if m and m != "module"]
+
+    levels: list[Callable[[Resource], list[str]]] = [
+        lambda r: [base(r)],
+        lambda r: [base(r), *index(r)],
+        lambda r: [base(r), kind(r)],
+        lambda r: [base(r), *index(r), kind(r)],
+        lambda r: [*module(r), base(r), *index(r), kind(r)],
+    ]
+    own = {r.address: sanitize(tag_name(r.values)) for r in resources}
+    tags = set(own.values())  # a key must not take another resource's Name tag
+    keys: dict[str, str] = {}
+    pending = list(resources)
+    for level in levels:
+        proposals = {r.address: _key("-".join(level(r))) for r in pending}
+        counts: dict[str, int] = {}
+        for k in proposals.values():
+            counts[k] = counts.get(k, 0) + 1
+        taken = set(keys.values())
+        for r in list(pending):
+            k = proposals[r.address]
+            if counts[k] == 1 and k not in taken and (k not in tags or k == own.get(r.address)):
+                keys[r.address] = k
+                pending.remove(r)
+    for r in pending:
+        stem = _key(f"{r.name}-{KIND_WORDS.get(r.type, 'x')}")
+        k, n = stem, 2
+        while k in keys.values():
+            k, n = f"{stem}-{n}", n + 1
+        keys[r.address] = k
+    return keys
+
+
+def _strip_module(module: str) -> str:
+    """A module path without its indexes' brackets (``module.a[0]`` → ``module.a.0``)."""
+    return module.replace('["', ".").replace('"]', "").replace("[", ".").replace("]", "")
+
+
+def _key(text: str) -> str:
+    return sanitize(text) or "_"
+
+
+class Converter:
+    """Turns resources into describe-* responses, one set per region."""
+
+    def __init__(
+        self, resources: Sequence[Resource], resolver: Resolver | None, default_region: str
+    ) -> None:
+        self.resources = sorted(resources, key=lambda r: r.address)
+        self.resolver = resolver
+        self.default_region = default_region
+        self.keys = assign_keys(self.resources)
+        self.by_address = {r.address: r for r in self.resources}
+        self.by_real_id = {r.real_id: self.keys[r.address] for r in self.resources if r.real_id}
+        self.kind_of_key = {self.keys[r.address]: r.type for r in self.resources}
+        self.index_of = {self.keys[r.address]: r.index for r in self.resources}
+        self.warnings: list[str] = []
+        self.origins: dict[str, str] = {}
+        self.out: dict[str, dict[str, list[Json]]] = {}
+        self.entries: dict[str, Json] = {}  # key -> its describe entry (to add to later)
+        self.region_of: dict[str, str] = {}
+        self.subnet_vpc: dict[str, str] = {}
+        self.subnet_cidr: dict[str, str] = {}
+        self.held: dict[str, set[str]] = {}
+        self.skipped: dict[str, list[str]] = {}
+        self.public_at_apply: dict[str, str] = {}
+        self.known_ips = {
+            ip for r in self.resources if isinstance(ip := r.values.get("private_ip"), str)
+        }
+        self.notes: dict[str, str] = {}  # key -> what the comment adds (an allocated address)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(one_line(message))
+
+    # ---- values --------------------------------------------------------------------------
+
+    def key(self, r: Resource) -> str:
+        return self.keys[r.address]
+
+    def ref(self, r: Resource, attr: str) -> str | None:
+        """The key (or the AWS id) of the resource an attribute names."""
+        found = self.refs(r, attr)
+        if len(found) > 1 and r.index is not None:
+            # element(list, count.index): the one of the referrer's index
+            same = [k for k in found if self.index_of.get(k) == r.index]
+            if same:
+                return same[0]
+            if r.index.isdigit():
+                return found[int(r.index) % len(found)]
+        return found[0] if found else None
+
+    def refs(self, r: Resource, attr: str) -> list[str]:
+        """The keys (or AWS ids) of the resources an attribute (a string or a list) names."""
+        value = r.values.get(attr)
+        items = value if isinstance(value, list) else [value]
+        known = [self.by_real_id.get(v, v) for v in items if isinstance(v, str) and v]
+        if known or (isinstance(value, list) and value and None not in value):
+            return known
+        if self.resolver is None:
+            return []
+        return [self.keys[x.address] for x in self.resolver(r, attr) if x.address in self.keys]
+
+    def emit(self, r: Resource, key: str, entry: Json, region: str | None = None) -> Json:
+        region = region or r.region or self.default_region
+        self.out.setdefault(region, {}).setdefault(key, []).append(entry)
+        self.region_of[self.key(r)] = region
+        self.entries[self.key(r)] = entry
+        tags = r.values.get("tags")
+        if isinstance(tags, Mapping):
+            entry["Tags"] = [{"Key": str(k), "Value": v} for k, v in tags.items()]
+        origin = r.address if r.real_id in (None, r.address) else f"{r.address} ({r.real_id})"
+        note = self.notes.get(self.key(r))
+        self.origins[self.key(r)] = f"{origin}: {note}" if note else origin
+        return entry
+
+    def entry(self, key: str | None, wanted: str) -> Json | None:
+        """The entry of an earlier resource of one of the given types (for a rule or route)."""
+        if key is None or key not in self.entries:
+            return None
+        return self.entries[key] if self.kind_of_key.get(key, "").startswith(wanted) else None
+
+    # ---- the run -------------------------------------------------------------------------
+
+    def run(self) -> dict[str, dict[str, list[Json]]]:
+        # Containers first, then what attaches to them.
+        for rank in range(4):
+            for r in self.resources:
+                handler = _HANDLERS.get(r.type)
+                if handler is not None and handler[0] == rank:
+                    handler[1](self, r)
+                elif handler is None and rank == 0:
+                    self.skipped.setdefault(r.type, []).append(r.address)
+        for rtype, addresses in sorted(self.skipped.items()):
+            listed = ", ".join(addresses[:5]) + (
+                f" and {len(addresses) - 5} more" if len(addresses) > 5 else ""
+            )
+            self.warn(
+                f"{len(addresses)} {rtype} resource{'s' * (len(addresses) > 1)} not read (not a network resource the importer knows): {listed}"
+            )
+        return self.out
+
+    # ---- VPCs and subnets ----------------------------------------------------------------
+
+    def vpc(self, r: Resource) -> None:
+        v = r.values
+        entry: Json = {"VpcId": self.key(r), "CidrBlock": v.get("cidr_block"), "State": "available"}
+        if isinstance(v.get("ipv6_cidr_block"), str) and v["ipv6_cidr_block"]:
+            entry["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": v["ipv6_cidr_block"]}]
+        elif v.get("assign_generated_ipv6_cidr_block") is True:
+            self.warn(f"{r.address}: its IPv6 CIDR is given by AWS at apply time: not imported")
+        if v.get("cidr_block") is None:
+            self.warn(f"{r.address}: its IPv4 CIDR is not known before apply (IPAM?): not imported")
+        self.emit(r, "Vpcs", entry)
+
+    def cidr_association(self, r: Resource) -> None:
+        vpc = self.entry(self.ref(r, "vpc_id"), "aws_vpc")
+        cidr = r.values.get("cidr_block")
+        if vpc is None or not isinstance(cidr, str):
+            self.warn(f"{r.address}: its VPC or CIDR is unknown: not imported")
+            return
+        vpc.setdefault("CidrBlockAssociationSet", []).append({"CidrBlock": cidr})
+
+    def subnet(self, r: Resource) -> None:
+        v = r.values
+        vpc = self.ref(r, "vpc_id")
+        cidr = v.get("cidr_block")
+        az = v.get("availability_zone")
+        region = r.region or self.region_of.get(vpc or "") or self.default_region
+        if not isinstance(az, str) or not az:
+            az = f"{region}a"
+            self.warn(f"{r.address}: its availability zone is not known before apply: {az} assumed")
+        entry = {
+            "SubnetId": self.key(r),
+            "VpcId": vpc,
+            "CidrBlock": cidr,
+            "AvailabilityZone": az,
+            "MapPublicIpOnLaunch": v.get("map_public_ip_on_launch") is True,
+        }
+        if isinstance(v.get("ipv6_cidr_block"), str) and v["ipv6_cidr_block"]:
+            entry["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": v["ipv6_cidr_block"]}]
+        if vpc is not None:
+            self.subnet_vpc[self.key(r)] = vpc
+        if isinstance(cidr, str):
+            self.subnet_cidr[self.key(r)] = cidr
+        self.emit(r, "Subnets", entry, self.region_of.get(vpc or ""))
+
+    def in_vpc(self, r: Resource, subnet: str | None) -> tuple[str | None, str | None]:
+        """A resource's VPC, from its subnet (Terraform names only the subnet)."""
+        vpc = self.subnet_vpc.get(subnet or "")
+        return vpc, self.region_of.get(vpc or "")
+
+    # ---- route tables --------------------------------------------------------------------
+
+    def route_table(self, r: Resource) -> None:
+        vpc = self.ref(r, "vpc_id")
+        if r.type == "aws_default_route_table":
+            vpc = self.owner_vpc(r, "default_route_table_id", "main_route_table_id") or vpc
+        entry: Json = {"RouteTableId": self.key(r), "VpcId": vpc, "Routes": [], "Associations": []}
+        if r.type == "aws_default_route_table":
+            entry["Associations"].append({"Main": True})
+        routes = r.values.get("route")
+        for i, route in enumerate(routes if isinstance(routes, list) else []):
+            if isinstance(route, Mapping):
+                self.add_route(r, entry, route, f"route[{i}]")
+        entry["PropagatingVgws"] = [{"GatewayId": g} for g in self.refs(r, "propagating_vgws")]
+        self.emit(r, "RouteTables", entry, self.region_of.get(vpc or ""))
+
+    def owner_vpc(self, r: Resource, attr: str, vpc_attr: str) -> str | None:
+        """The VPC a default route table, ACL or group belongs to."""
+        key = self.ref(r, attr)
+        if key is not None and self.kind_of_key.get(key) == "aws_vpc":
+            return key
+        for other in self.resources:
+            if other.type == "aws_vpc" and other.values.get(vpc_attr) == r.values.get(attr):
+                return self.key(other)
+        return self.ref(r, "vpc_id")
+
+    def add_route(self, r: Resource, table: Json, route: Mapping[str, Any], where: str) -> None:
+        dest = route.get("cidr_block") or route.get("destination_cidr_block")
+        dest6 = route.get("ipv6_cidr_block") or route.get("destination_ipv6_cidr_block")
+        plist = route.get("destination_prefix_list_id")
+        found: Json = {"State": "active", "Origin": "CreateRoute"}
+        if dest:
+            found["DestinationCidrBlock"] = dest
+        elif dest6:
+            found["DestinationIpv6CidrBlock"] = dest6
+        elif plist:
+            found["DestinationPrefixListId"] = plist
+        else:
+            self.warn(f"{r.address} {where}: no destination known before apply: not imported")
+            return
+        sub = Resource(r.address, r.type, r.name, r.module, r.index, route, r.real_id, r.region)
+        for attr, field_ in ROUTE_TARGETS.items():
+            target = route.get(attr)
+            if isinstance(target, str) and target:
+                target = self.by_real_id.get(target, target)
+            elif where.startswith("route[") or route.get(attr) is not None:
+                continue
+            else:
+                target = self.ref(sub, attr) if self.resolver is not None else None
+                if target is None:
+                    continue
+            if attr == "gateway_id":
+                kind = self.kind_of_key.get(target, "")
+                field_ = _GATEWAY_KIND.get(kind) or next(
+                    (
+                        f
+                        for p, f in _GATEWAY_KIND.items()
+                        if p.endswith("-") and target.startswith(p)
+                    ),
+                    field_,
+                )
+                if target == "local":
+                    return
+            found[field_] = target
+        if len(found) == 3:
+            what = dest or dest6 or plist
+            self.warn(
+                f"{r.address} {where} {what}: its target is not known before apply (Terraform's plan gives inline routes no references): written as a blackhole; write the route as an aws_route resource, or import the state after apply"
+            )
+            found["State"] = "blackhole"
+        table["Routes"].append(found)
+
+    def route(self, r: Resource) -> None:
+        table = self.table(r)
+        if table is not None:
+            self.add_route(r, table, r.values, "")
+
+    def table(self, r: Resource) -> Json | None:
+        """The route table a route or an association names; a VPC's main table when it is
+        no resource of its own (``aws_vpc.x.main_route_table_id``, or its id in a state)."""
+        key = self.ref(r, "route_table_id")
+        table = self.entry(key, "aws_")
+        if table is not None and "RouteTableId" in table:
+            return table
+        raw = r.values.get("route_table_id")
+        vpc = key if key is not None and self.kind_of_key.get(key) == "aws_vpc" else None
+        for other in self.resources:
+            if (
+                other.type == "aws_vpc"
+                and raw
+                and raw
+                in (
+                    other.values.get("main_route_table_id"),
+                    other.values.get("default_route_table_id"),
+                )
+            ):
+                vpc = self.key(other)
+        if vpc is None:
+            self.warn(f"{r.address}: its route table is not in the input: not imported")
+            return None
+        main = f"{vpc}-main"
+        if main not in self.entries:
+            entry: Json = {
+                "RouteTableId": main,
+                "VpcId": vpc,
+                "Routes": [],
+                "Associations": [{"Main": True}],
+            }
+            region = self.region_of.get(vpc, self.default_region)
+            self.out.setdefault(region, {}).setdefault("RouteTables", []).append(entry)
+            self.entries[main] = entry
+            self.kind_of_key[main] = "aws_route_table"
+            self.origins[main] = f"the main route table of {self.origins.get(vpc, vpc)}"
+        return self.entries[main]
+
+    def table_association(self, r: Resource) -> None:
+        table = self.table(r)
+        if table is None:
+            return
+        if r.type == "aws_main_route_table_association":
+            table["Associations"].append({"Main": True})
+        elif (subnet := self.ref(r, "subnet_id")) is not None:
+            table["Associations"].append({"SubnetId": subnet})
+        elif (gateway := self.ref(r, "gateway_id")) is not None:
+            table["Associations"].append({"GatewayId": gateway})
+
+    def propagation(self, r: Resource) -> None:
+        table = self.table(r)
+        vgw = self.ref(r, "vpn_gateway_id")
+        if table is not None and vgw is not None:
+            table.setdefault("PropagatingVgws", []).append({"GatewayId": vgw})
+
+    # ---- gateways ------------------------------------------------------------------------
+
+    def gateway(self, r: Resource) -> None:
+        key, id_field = {
+            "aws_internet_gateway": ("InternetGateways", "InternetGatewayId"),
+            "aws_egress_only_internet_gateway": (
+                "EgressOnlyInternetGateways",
+                "EgressOnlyInternetGatewayId",
+            ),
+            "aws_vpn_gateway": ("VpnGateways", "VpnGatewayId"),
+        }[r.type]
+        vpc = self.ref(r, "vpc_id")
+        attachments = [{"VpcId": vpc, "State": "attached"}] if vpc else []
+        entry: Json = {id_field: self.key(r), "State": "available"}
+        entry["VpcAttachments" if r.type == "aws_vpn_gateway" else "Attachments"] = attachments
+        self.emit(r, key, entry, self.region_of.get(vpc or ""))
+
+    def gateway_attachment(self, r: Resource) -> None:
+        attr = "vpn_gateway_id" if r.type == "aws_vpn_gateway_attachment" else "internet_gateway_id"
+        gateway = self.entry(self.ref(r, attr), "aws_")
+        vpc = self.ref(r, "vpc_id")
+        if gateway is None or vpc is None:
+            self.warn(f"{r.address}: its gateway or VPC is not in the input: not imported")
+            return
+        key = "VpcAttachments" if "VpnGatewayId" in gateway else "Attachments"
+        gateway.setdefault(key, []).append({"VpcId": vpc, "State": "attached"})
+
+    def nat_gateway(self, r: Resource) -> None:
+        v = r.values
+        subnet = self.ref(r, "subnet_id")
+        vpc, region = self.in_vpc(r, subnet)
+        private = v.get("connectivity_type") == "private"
+        address: Json = {"IsPrimary": True}
+        if isinstance(v.get("private_ip"), str) and v["private_ip"]:
+            address["PrivateIp"] = v["private_ip"]
+        public = v.get("public_ip")
+        if not private:
+            eip = self.entry(self.ref(r, "allocation_id"), "aws_eip")
+            public = public or (eip or {}).get("PublicIp")
+        if isinstance(public, str) and public:
+            address["PublicIp"] = public
+        entry = {
+            "NatGatewayId": self.key(r),
+            "VpcId": vpc,
+            "SubnetId": subnet,
+            "State": "available",
+            "ConnectivityType": "private" if private else "public",
+            "NatGatewayAddresses": [address],
+        }
+        self.emit(r, "NatGateways", entry, region)
+
+    def eip(self, r: Resource) -> None:
+        v = r.values
+        entry: Json = {"AllocationId": self.key(r)}
+        if isinstance(v.get("public_ip"), str) and v["public_ip"]:
+            entry["PublicIp"] = v["public_ip"]
+        if (inst := self.ref(r, "instance")) is not None:
+            entry["InstanceId"] = inst
+        if (eni := self.ref(r, "network_interface")) is not None:
+            entry["NetworkInterfaceId"] = eni
+        if "PublicIp" in entry:
+            self.emit(r, "Addresses", entry)
+        else:
+            self.entries[self.key(r)] = entry  # a NAT gateway or an association may name it
+            if inst is not None:
+                self.public_at_apply[inst] = "elastic-ip"
+
+    def eip_association(self, r: Resource) -> None:
+        eip = self.entry(self.ref(r, "allocation_id"), "aws_eip")
+        if eip is not None:
+            if (inst := self.ref(r, "instance_id")) is not None:
+                eip["InstanceId"] = inst
+                if "PublicIp" not in eip:
+                    self.public_at_apply[inst] = "elastic-ip"
+            if (eni := self.ref(r, "network_interface_id")) is not None:
+                eip["NetworkInterfaceId"] = eni
+
+    # ---- security groups and ACLs --------------------------------------------------------
+
+    def security_group(self, r: Resource) -> None:
+        v = r.values
+        default = r.type == "aws_default_security_group"
+        vpc = self.ref(r, "vpc_id")
+        name = "default" if default else v.get("name") or r.name
+        entry: Json = {
+            "GroupId": self.key(r),
+            "VpcId": vpc,
+            "GroupName": name,
+            "IpPermissions": [],
+            "IpPermissionsEgress": [],
+        }
+        for attr, key in (("ingress", "IpPermissions"), ("egress", "IpPermissionsEgress")):
+            rules = v.get(attr)
+            for rule in rules if isinstance(rules, list) else []:
+                if isinstance(rule, Mapping):
+                    entry[key].append(self.permission(r, rule, attr))
+        self.emit(r, "SecurityGroups", entry, self.region_of.get(vpc or ""))
+
+    def permission(self, r: Resource, rule: Mapping[str, Any], where: str) -> Json:
+        """An inline rule or an ``aws_security_group_rule`` as an ``IpPermissions`` entry."""
+        protocol = str(rule.get("protocol") or rule.get("ip_protocol") or "-1").lower()
+        protocol = "-1" if protocol in ("all", "-1") else protocol
+        groups = [self.by_real_id.get(g, g) for g in _strings(rule.get("security_groups"))]
+        for attr in ("source_security_group_id", "referenced_security_group_id"):
+            if attr in rule or self.resolver is not None:
+                sub = Resource(r.address, r.type, r.name, r.module, r.index, rule, r.real_id)
+                groups += (
+                    self.refs(sub, attr)
+                    if rule.get(attr) is not None or r.type != "aws_security_group"
+                    else []
+                )
+        if rule.get("self") is True:
+            groups.append(self.ref(r, "security_group_id") or self.key(r))
+        cidrs = _strings(rule.get("cidr_blocks")) + _strings([rule.get("cidr_ipv4")])
+        cidrs6 = _strings(rule.get("ipv6_cidr_blocks")) + _strings([rule.get("cidr_ipv6")])
+        lists = _strings(rule.get("prefix_list_ids")) + _strings([rule.get("prefix_list_id")])
+        entry: Json = {
+            "IpProtocol": protocol,
+            "IpRanges": [{"CidrIp": c} for c in cidrs],
+            "Ipv6Ranges": [{"CidrIpv6": c} for c in cidrs6],
+            "UserIdGroupPairs": [{"GroupId": g} for g in dict.fromkeys(groups)],
+            "PrefixListIds": [{"PrefixListId": p} for p in lists],
+        }
+        if protocol != "-1":
+            entry["FromPort"], entry["ToPort"] = rule.get("from_port"), rule.get("to_port")
+        if not (cidrs or cidrs6 or groups or lists):
+            self.warn(
+                f"{r.address} {where} rule: its source or destination is not known before apply: not imported"
+            )
+        return entry
+
+    def group_rule(self, r: Resource) -> None:
+        group = self.entry(self.ref(r, "security_group_id"), "aws_")
+        if group is None or "GroupId" not in group:
+            self.warn(f"{r.address}: its security group is not in the input: not imported")
+            return
+        direction = r.values.get("type") or (
+            "egress" if r.type.endswith("egress_rule") else "ingress"
+        )
+        key = "IpPermissionsEgress" if direction == "egress" else "IpPermissions"
+        group[key].append(self.permission(r, r.values, str(direction)))
+
+    def network_acl(self, r: Resource) -> None:
+        v = r.values
+        default = r.type == "aws_default_network_acl"
+        vpc = (
+            self.owner_vpc(r, "default_network_acl_id", "default_network_acl_id")
+            if default
+            else self.ref(r, "vpc_id")
+        )
+        entry: Json = {
+            "NetworkAclId": self.key(r),
+            "VpcId": vpc,
+            "IsDefault": default,
+            "Entries": [],
+            "Associations": [{"SubnetId": s} for s in self.refs(r, "subnet_ids")],
+        }
+        for attr in ("ingress", "egress"):
+            rules = v.get(attr)
+            for rule in rules if isinstance(rules, list) else []:
+                if isinstance(rule, Mapping):
+                    entry["Entries"].append(_acl_entry(rule, attr == "egress"))
+        self.emit(r, "NetworkAcls", entry, self.region_of.get(vpc or ""))
+
+    def acl_rule(self, r: Resource) -> None:
+        acl = self.entry(self.ref(r, "network_acl_id"), "aws_")
+        if acl is None or "NetworkAclId" not in acl:
+            self.warn(f"{r.address}: its network ACL is not in the input: not imported")
+            return
+        acl["Entries"].append(_acl_entry(r.values, r.values.get("egress") is True))
+
+    def acl_association(self, r: Resource) -> None:
+        acl = self.entry(self.ref(r, "network_acl_id"), "aws_")
+        subnet = self.ref(r, "subnet_id")
+        if acl is None or "NetworkAclId" not in acl or subnet is None:
+            self.warn(f"{r.address}: its network ACL or subnet is not in the input: not imported")
+            return
+        acl["Associations"].append({"SubnetId": subnet})
+
+    # ---- instances and interfaces --------------------------------------------------------
+
+    def instance(self, r: Resource) -> None:
+        v = r.values
+        subnet = self.ref(r, "subnet_id")
+        vpc, region = self.in_vpc(r, subnet)
+        ip = (
+            v.get("private_ip")
+            if isinstance(v.get("private_ip"), str) and v["private_ip"]
+            else None
+        )
+        if ip is None:
+            ip = self.allocate(subnet)
+            if ip is not None:
+                self.notes[self.key(r)] = f"address {ip} given by netdraft: AWS picks it at apply"
+        groups = self.refs(r, "vpc_security_group_ids") or self.refs(r, "security_groups")
+        state = v.get("instance_state") if isinstance(v.get("instance_state"), str) else "running"
+        entry: Json = {
+            "InstanceId": self.key(r),
+            "VpcId": vpc,
+            "SubnetId": subnet,
+            "PrivateIpAddress": ip,
+            "State": {"Name": state},
+            "SecurityGroups": [{"GroupId": g} for g in groups],
+            "SourceDestCheck": v.get("source_dest_check") is not False,
+        }
+        if isinstance(v.get("public_ip"), str) and v["public_ip"]:
+            entry["PublicIpAddress"] = v["public_ip"]
+        elif "public_ip" not in v or v["public_ip"] is None:
+            on_launch = (self.entries.get(subnet or "") or {}).get("MapPublicIpOnLaunch") is True
+            asked = v.get("associate_public_ip_address")
+            if asked is True or (asked is None and on_launch):
+                self.public_at_apply.setdefault(self.key(r), "public-ip")
+        if isinstance(v.get("ipv6_addresses"), list) and v["ipv6_addresses"]:
+            entry["Ipv6Address"] = v["ipv6_addresses"][0]
+        self.emit(r, "Instances", entry, region)
+
+    def allocate(self, subnet: str | None) -> str | None:
+        """The lowest address of a subnet no resource holds, after AWS's four reserved ones."""
+        net = network(self.subnet_cidr.get(subnet or ""))
+        if not isinstance(net, IPv4Network) or subnet is None:
+            return None
+        held = self.held.setdefault(subnet, set()) | self.known_ips
+        held = self.held[subnet] = held
+        for offset in range(4, min(net.num_addresses - 1, 1 << 16)):
+            ip = str(net.network_address + offset)
+            if ip not in held:
+                held.add(ip)
+                return ip
+        return None
+
+    def interface(self, r: Resource) -> None:
+        v = r.values
+        subnet = self.ref(r, "subnet_id")
+        vpc, region = self.in_vpc(r, subnet)
+        attachments = v.get("attachment")
+        instance = None
+        for att in attachments if isinstance(attachments, list) else []:
+            if isinstance(att, Mapping) and isinstance(att.get("instance"), str):
+                instance = self.by_real_id.get(att["instance"], att["instance"])
+        entry: Json = {
+            "NetworkInterfaceId": self.key(r),
+            "VpcId": vpc,
+            "SubnetId": subnet,
+            "InterfaceType": "interface",
+            "Description": v.get("description") or "",
+            "PrivateIpAddress": v.get("private_ip")
+            or next(iter(_strings(v.get("private_ips"))), None),
+        }
+        if instance:
+            entry["Attachment"] = {"InstanceId": instance}
+        self.emit(r, "NetworkInterfaces", entry, region)
+
+    # ---- connections ---------------------------------------------------------------------
+
+    def peering(self, r: Resource) -> None:
+        v = r.values
+        status = v.get("accept_status") if isinstance(v.get("accept_status"), str) else None
+        if status is None:
+            status = "active" if v.get("auto_accept") is True else "pending-acceptance"
+        entry = {
+            "VpcPeeringConnectionId": self.key(r),
+            "RequesterVpcInfo": {"VpcId": self.ref(r, "vpc_id")},
+            "AccepterVpcInfo": {"VpcId": self.ref(r, "peer_vpc_id")},
+            "Status": {"Code": status},
+        }
+        self.emit(r, "VpcPeeringConnections", entry)
+
+    def peering_accepter(self, r: Resource) -> None:
+        pcx = self.entry(self.ref(r, "vpc_peering_connection_id"), "aws_vpc_peering")
+        if pcx is not None and r.values.get("auto_accept") is not False:
+            pcx["Status"] = {"Code": "active"}
+
+    def transit_gateway(self, r: Resource) -> None:
+        v = r.values
+        options: Json = {}
+        for what, attr, _id_attr in (
+            (
+                "Association",
+                "default_route_table_association",
+                "association_default_route_table_id",
+            ),
+            (
+                "Propagation",
+                "default_route_table_propagation",
+                "propagation_default_route_table_id",
+            ),
+        ):
+            on = v.get(attr) != "disable"
+            options[f"DefaultRouteTable{what}"] = "enable" if on else "disable"
+            if on:
+                options[f"{what}DefaultRouteTableId"] = f"{self.key(r)}-default"
+        self.emit(
+            r,
+            "TransitGateways",
+            {"TransitGatewayId": self.key(r), "State": "available", "Options": options},
+        )
+        if (
+            "AssociationDefaultRouteTableId" in options
+            or "PropagationDefaultRouteTableId" in options
+        ):
+            table_id = f"{self.key(r)}-default"
+            table: Json = {
+                "TransitGatewayRouteTableId": table_id,
+                "TransitGatewayId": self.key(r),
+                "DefaultAssociationRouteTable": "AssociationDefaultRouteTableId" in options,
+                "Routes": [],
+                "Propagations": [],
+                "Associations": [],
+                "Tags": [{"Key": "Name", "Value": "default"}],
+            }
+            self.out.setdefault(r.region or self.default_region, {}).setdefault(
+                "TransitGatewayRouteTables", []
+            ).append(table)
+            self.entries[table_id] = table
+            self.kind_of_key[table_id] = "aws_ec2_transit_gateway_route_table"
+            self.origins[table_id] = f"the default route table of {r.address}"
+
+    def tgw_attachment(self, r: Resource) -> None:
+        v = r.values
+        tgw = self.ref(r, "transit_gateway_id")
+        vpc = self.ref(r, "vpc_id")
+        key = self.key(r)
+        entry = {
+            "TransitGatewayAttachmentId": key,
+            "TransitGatewayId": tgw,
+            "VpcId": vpc,
+            "SubnetIds": self.refs(r, "subnet_ids"),
+            "State": "available",
+        }
+        self.emit(r, "TransitGatewayVpcAttachments", entry, self.region_of.get(tgw or ""))
+        default = self.entries.get(f"{tgw}-default")
+        if default is not None:
+            if (
+                v.get("transit_gateway_default_route_table_association") is not False
+                and default["DefaultAssociationRouteTable"]
+            ):
+                default["Associations"].append({"TransitGatewayAttachmentId": key})
+            tgw_entry = self.entries.get(tgw or "") or {}
+            if v.get(
+                "transit_gateway_default_route_table_propagation"
+            ) is not False and "PropagationDefaultRouteTableId" in tgw_entry.get("Options", {}):
+                default["Propagations"].append({"TransitGatewayAttachmentId": key})
+
+    def tgw_route_table(self, r: Resource) -> None:
+        tgw = self.ref(r, "transit_gateway_id")
+        entry: Json = {
+            "TransitGatewayRouteTableId": self.key(r),
+            "TransitGatewayId": tgw,
+            "Routes": [],
+            "Propagations": [],
+            "Associations": [],
+        }
+        self.emit(r, "TransitGatewayRouteTables", entry, self.region_of.get(tgw or ""))
+
+    def tgw_table_item(self, r: Resource) -> None:
+        table = self.entry(
+            self.ref(r, "transit_gateway_route_table_id"), "aws_ec2_transit_gateway_route_table"
+        )
+        attachment = self.ref(r, "transit_gateway_attachment_id")
+        if table is None:
+            self.warn(
+                f"{r.address}: its transit gateway route table is not in the input: not imported"
+            )
+            return
+        if r.type == "aws_ec2_transit_gateway_route":
+            blackhole = r.values.get("blackhole") is True
+            table["Routes"].append(
+                {
+                    "DestinationCidrBlock": r.values.get("destination_cidr_block"),
+                    "Type": "static",
+                    "State": "blackhole" if blackhole else "active",
+                    "TransitGatewayAttachments": []
+                    if blackhole or attachment is None
+                    else [{"TransitGatewayAttachmentId": attachment}],
+                }
+            )
+            return
+        if attachment is None:
+            self.warn(f"{r.address}: its attachment is not in the input: not imported")
+            return
+        key = "Associations" if r.type.endswith("association") else "Propagations"
+        table[key].append({"TransitGatewayAttachmentId": attachment})
+        if key == "Associations":  # an attachment has one association: not the default table's
+            for other in self.entries.values():
+                if (
+                    other is not table
+                    and isinstance(other.get("Associations"), list)
+                    and "TransitGatewayRouteTableId" in other
+                ):
+                    other["Associations"] = [
+                        a
+                        for a in other["Associations"]
+                        if a.get("TransitGatewayAttachmentId") != attachment
+                    ]
+
+    def customer_gateway(self, r: Resource) -> None:
+        entry = {
+            "CustomerGatewayId": self.key(r),
+            "IpAddress": r.values.get("ip_address"),
+            "State": "available",
+        }
+        self.emit(r, "CustomerGateways", entry)
+
+    def vpn_connection(self, r: Resource) -> None:
+        gateway = self.ref(r, "vpn_gateway_id")
+        tgw = self.ref(r, "transit_gateway_id")
+        entry: Json = {
+            "VpnConnectionId": self.key(r),
+            "CustomerGatewayId": self.ref(r, "customer_gateway_id"),
+            "VpnGatewayId": gateway,
+            "TransitGatewayId": tgw,
+            "State": "available",
+            "Options": {"StaticRoutesOnly": r.values.get("static_routes_only") is True},
+            "Routes": [],
+        }
+        region = self.region_of.get(gateway or tgw or "")
+        self.emit(r, "VpnConnections", entry, region)
+        # A transit gateway names the VPN's attachment, which the builder calls by the VPN's id.
+        self.by_real_id.setdefault(str(r.values.get("transit_gateway_attachment_id")), self.key(r))
+
+    def vpn_route(self, r: Resource) -> None:
+        vpn = self.entry(self.ref(r, "vpn_connection_id"), "aws_vpn_connection")
+        if vpn is not None:
+            vpn["Routes"].append(
+                {
+                    "DestinationCidrBlock": r.values.get("destination_cidr_block"),
+                    "State": "available",
+                }
+            )
+
+    def endpoint(self, r: Resource) -> None:
+        v = r.values
+        vpc = self.ref(r, "vpc_id")
+        kind = (
+            v.get("vpc_endpoint_type") if isinstance(v.get("vpc_endpoint_type"), str) else "Gateway"
+        )
+        entry = {
+            "VpcEndpointId": self.key(r),
+            "VpcId": vpc,
+            "VpcEndpointType": kind,
+            "ServiceName": v.get("service_name") or "",
+            "State": "available",
+            "RouteTableIds": self.refs(r, "route_table_ids"),
+            "SubnetIds": self.refs(r, "subnet_ids"),
+            "Groups": [{"GroupId": g} for g in self.refs(r, "security_group_ids")],
+            "PrivateDnsEnabled": v.get("private_dns_enabled") is True,
+        }
+        self.emit(r, "VpcEndpoints", entry, self.region_of.get(vpc or ""))
+
+    def endpoint_association(self, r: Resource) -> None:
+        ep = self.entry(self.ref(r, "vpc_endpoint_id"), "aws_vpc_endpoint")
+        if ep is None:
+            self.warn(f"{r.address}: its endpoint is not in the input: not imported")
+            return
+        if (table := self.ref(r, "route_table_id")) is not None:
+            ep["RouteTableIds"].append(table)
+        if (subnet := self.ref(r, "subnet_id")) is not None:
+            ep["SubnetIds"].append(subnet)
+        if (group := self.ref(r, "security_group_id")) is not None:
+            ep["Groups"].append({"GroupId": group})
+
+    def prefix_list(self, r: Resource) -> None:
+        entry = {
+            "PrefixListId": self.key(r),
+            "PrefixListName": r.values.get("name") or r.name,
+            "OwnerId": "self",
+        }
+        self.emit(r, "PrefixLists", entry)
+
+
+def _strings(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str) and v] if isinstance(value, list) else []
+
+
+def _acl_entry(rule: Mapping[str, Any], egress: bool) -> Json:
+    protocol = str(rule.get("protocol") if rule.get("protocol") is not None else "-1").lower()
+    entry: Json = {
+        "RuleNumber": rule.get("rule_no", rule.get("rule_number")),
+        "Egress": egress,
+        "RuleAction": str(rule.get("action") or rule.get("rule_action") or "deny").lower(),
+        "Protocol": _PROTOCOL_NUMBERS.get(protocol, protocol),
+        "PortRange": {"From": rule.get("from_port"), "To": rule.get("to_port")},
+        "IcmpTypeCode": {"Type": rule.get("icmp_type"), "Code": rule.get("icmp_code")},
+    }
+    if rule.get("cidr_block"):
+        entry["CidrBlock"] = rule["cidr_block"]
+    elif rule.get("ipv6_cidr_block"):
+        entry["Ipv6CidrBlock"] = rule["ipv6_cidr_block"]
+    return entry
+
+
+_C = Converter
+#: Each resource type's handler and its rank: containers (0), then what refers to them.
+_HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
+    "aws_vpc": (0, _C.vpc),
+    "aws_ec2_transit_gateway": (0, _C.transit_gateway),
+    "aws_customer_gateway": (0, _C.customer_gateway),
+    "aws_eip": (0, _C.eip),
+    "aws_ec2_managed_prefix_list": (0, _C.prefix_list),
+    "aws_vpc_ipv4_cidr_block_association": (1, _C.cidr_association),
+    "aws_subnet": (1, _C.subnet),
+    "aws_route_table": (1, _C.route_table),
+    "aws_default_route_table": (1, _C.route_table),
+    "aws_internet_gateway": (1, _C.gateway),
+    "aws_egress_only_internet_gateway": (1, _C.gateway),
+    "aws_vpn_gateway": (1, _C.gateway),
+    "aws_security_group": (1, _C.security_group),
+    "aws_default_security_group": (1, _C.security_group),
+    "aws_network_acl": (1, _C.network_acl),
+    "aws_default_network_acl": (1, _C.network_acl),
+    "aws_vpc_peering_connection": (1, _C.peering),
+    "aws_ec2_transit_gateway_route_table": (1, _C.tgw_route_table),
+    "aws_eip_association": (1, _C.eip_association),
+    "aws_nat_gateway": (2, _C.nat_gateway),
+    "aws_instance": (2, _C.instance),
+    "aws_network_interface": (2, _C.interface),
+    "aws_route": (2, _C.route),
+    "aws_route_table_association": (2, _C.table_association),
+    "aws_main_route_table_association": (2, _C.table_association),
+    "aws_vpn_gateway_route_propagation": (2, _C.propagation),
+    "aws_internet_gateway_attachment": (2, _C.gateway_attachment),
+    "aws_vpn_gateway_attachment": (2, _C.gateway_attachment),
+    "aws_security_group_rule": (2, _C.group_rule),
+    "aws_vpc_security_group_ingress_rule": (2, _C.group_rule),
+    "aws_vpc_security_group_egress_rule": (2, _C.group_rule),
+    "aws_network_acl_rule": (2, _C.acl_rule),
+    "aws_network_acl_association": (2, _C.acl_association),
+    "aws_vpc_peering_connection_accepter": (2, _C.peering_accepter),
+    "aws_ec2_transit_gateway_vpc_attachment": (2, _C.tgw_attachment),
+    "aws_vpn_connection": (2, _C.vpn_connection),
+    "aws_vpc_endpoint": (2, _C.endpoint),
+    "aws_vpc_endpoint_route_table_association": (2, _C.endpoint_association),
+    "aws_vpc_endpoint_subnet_association": (2, _C.endpoint_association),
+    "aws_vpc_endpoint_security_group_association": (2, _C.endpoint_association),
+    "aws_vpn_connection_route": (3, _C.vpn_route),
+    "aws_ec2_transit_gateway_route": (3, _C.tgw_table_item),
+    "aws_ec2_transit_gateway_route_table_association": (3, _C.tgw_table_item),
+    "aws_ec2_transit_gateway_route_table_propagation": (3, _C.tgw_table_item),
+}
+
+
+def to_inventory(
+    resources: Sequence[Resource],
+    resolver: Resolver | None,
+    default_region: str,
+    source: str,
+    title: str,
+) -> aws.Inventory:
+    """The inventory of what the resources create, with their addresses for the comments."""
+    conv = Converter(resources, resolver, default_region)
+    out = conv.run()
+    dumps = [aws.Dump(region, None, ((source, out[region]),)) for region in sorted(out)]
+    inventory = aws.parse(dumps, default_region)
+    inventory.warnings[:0] = [w for w in conv.warnings if w not in inventory.warnings]
+    inventory.origins.update(conv.origins)
+    inventory.title = title
+    inventory.public_at_apply.update(conv.public_at_apply)
+    return inventory

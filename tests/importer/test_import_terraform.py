@@ -1,0 +1,196 @@
+"""Importing Terraform plans and state files: golden files, hand-derived reachability, no crash."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+
+from netdraft import api, importer
+from netdraft.cli import main
+from netdraft.dsl.fmt import format_text
+from netdraft.importer.aws_json import DumpError
+from netdraft.importer.terraform import unflatten
+
+FIXTURES = Path(__file__).parent / "terraform"
+CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+UPDATE_GOLDEN = os.environ.get("NETDRAFT_UPDATE_GOLDEN") == "1"
+
+
+def source(case: str) -> Path:
+    folder = FIXTURES / case
+    inputs = [p for p in folder.iterdir() if p.suffix in (".json", ".tfstate")]
+    return inputs[0] if len(inputs) == 1 else folder
+
+
+def imported(case: str) -> importer.Imported:
+    return importer.from_terraform(source(case), "expected.nd")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_import_matches_golden_file(case: str) -> None:
+    result = imported(case)
+    golden = FIXTURES / case / "expected.nd"
+    if UPDATE_GOLDEN:
+        golden.write_text(result.text, "utf-8")
+    assert result.text == golden.read_text("utf-8")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_import_compiles_is_formatted_and_passes_its_checks(case: str) -> None:
+    text = imported(case).text
+    assert api.compile(text, "expected.nd").ok
+    assert format_text(text)[0] == text
+    assert main(["check", str(FIXTURES / case / "checks.nd")]) == 0
+
+
+def test_the_output_does_not_depend_on_the_order_of_the_resources(tmp_path: Path) -> None:
+    data = json.loads((FIXTURES / "state-v4" / "terraform.tfstate").read_text("utf-8"))
+    data["resources"].reverse()
+    (tmp_path / "terraform.tfstate").write_text(json.dumps(data), "utf-8")
+    shuffled = importer.from_terraform(tmp_path / "terraform.tfstate", "expected.nd").text
+    assert shuffled == imported("state-v4").text
+
+
+def test_a_plan_links_unknown_ids_through_references_and_modules() -> None:
+    text = imported("plan-module").text
+    assert "route 0.0.0.0/0 via demo-igw" in text  # aws_route's gateway_id reference
+    assert "instance web-1 in demo-public-eu-west-1a public-ip sg web" in text  # module output
+    assert "ip 10.0.1.4 " in text and "given by netdraft" in text  # allocated, marked
+
+
+def test_an_inline_route_without_a_known_target_is_a_blackhole_with_a_warning() -> None:
+    result = imported("plan-module")
+    assert "route 0.0.0.0/0 blackhole" in result.text
+    assert any("route[0] 0.0.0.0/0: its target is not known" in w for w in result.warnings)
+
+
+def test_a_route_on_the_main_table_of_a_vpc_makes_that_table() -> None:
+    text = imported("state-v4").text
+    assert "route-table shared-vpc-main main {" in text
+    assert "route 15.0.0.0/16 via app_shared" in text
+
+
+def test_gateway_id_naming_a_nat_gateway_is_a_nat_route() -> None:
+    assert "route 0.0.0.0/0 via nat-nat" in imported("state-v4").text
+
+
+def test_public_space_as_a_vpc_cidr_is_a_vpc() -> None:
+    assert "vpc app 15.0.0.0/16 {" in imported("state-v4").text
+
+
+def test_unflatten_reads_terraform_0_11_attributes() -> None:
+    flat = {
+        "tags.%": "1",
+        "tags.Name": "x",
+        "route.#": "1",
+        "route.17.cidr_block": "0.0.0.0/0",
+        "ids.#": "2",
+        "ids.0": "a",
+        "ids.1": "b",
+        "on": "true",
+    }
+    assert unflatten(flat) == {
+        "tags": {"Name": "x"},
+        "route": [{"cidr_block": "0.0.0.0/0"}],
+        "ids": ["a", "b"],
+        "on": True,
+    }
+
+
+def test_unreadable_input_is_a_dump_error(tmp_path: Path) -> None:
+    with pytest.raises(DumpError):
+        importer.from_terraform(tmp_path / "missing.json")
+    (tmp_path / "bad.json").write_text("{", "utf-8")
+    with pytest.raises(DumpError):
+        importer.from_terraform(tmp_path / "bad.json")
+    (tmp_path / "list.json").write_text("[]", "utf-8")
+    with pytest.raises(DumpError):
+        importer.from_terraform(tmp_path / "list.json")
+
+
+def test_the_command_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "aws.nd"
+    assert main(["import", "terraform", str(source("state-v4")), "-o", str(out)]) == 0
+    assert "vpc app 15.0.0.0/16" in out.read_text("utf-8")
+    assert main(["import", "terraform", str(tmp_path / "none.json"), "-o", str(out)]) == 2
+
+
+_ORIGINALS = {
+    name: json.loads(p.read_text("utf-8"))
+    for name, p in (
+        ("plan", FIXTURES / "plan-module" / "plan.json"),
+        ("state", FIXTURES / "state-v4" / "terraform.tfstate"),
+        ("v3", FIXTURES / "state-v3" / "vpc" / "terraform.tfstate"),
+    )
+}
+_BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, "vpc-1", [None]])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    which=hs.sampled_from(sorted(_ORIGINALS)),
+    picks=hs.lists(hs.tuples(hs.integers(0, 10**6), hs.booleans(), _BROKEN), max_size=6),
+)
+def test_broken_real_files_give_warnings_never_a_crash(
+    tmp_path: Path, break_json: Any, which: str, picks: list[tuple[int, bool, Any]]
+) -> None:
+    data = copy.deepcopy(_ORIGINALS[which])
+    break_json(data, picks)
+    file = tmp_path / "broken.json"
+    file.write_text(json.dumps(data), "utf-8")
+    try:
+        result = importer.from_terraform(file, "broken.nd")
+    except DumpError:
+        return
+    api.compile(result.text, "broken.nd")  # it may not compile; it must not raise
+    assert format_text(result.text)[0] == result.text  # it parses, in the canonical layout
+
+
+def test_an_elastic_ip_known_only_after_apply_makes_the_instance_elastic(tmp_path: Path) -> None:
+    def res(rtype: str, name: str, values: dict[str, Any]) -> dict[str, Any]:
+        return {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
+                "values": values}  # fmt: skip
+
+    def conf(rtype: str, name: str, refs: dict[str, str]) -> dict[str, Any]:
+        expressions = {k: {"references": [f"{v}.id", v]} for k, v in refs.items()}
+        return {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
+                "expressions": expressions}  # fmt: skip
+
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    res("aws_vpc", "v", {"cidr_block": "10.8.0.0/16"}),
+                    res(
+                        "aws_subnet",
+                        "s",
+                        {"cidr_block": "10.8.1.0/24", "availability_zone": "us-east-1a"},
+                    ),
+                    res("aws_instance", "i", {"private_ip": "10.8.1.9"}),
+                    res("aws_eip", "e", {"domain": "vpc"}),
+                ]
+            }
+        },
+        "configuration": {
+            "root_module": {
+                "resources": [
+                    conf("aws_subnet", "s", {"vpc_id": "aws_vpc.v"}),
+                    conf("aws_instance", "i", {"subnet_id": "aws_subnet.s"}),
+                    conf("aws_eip", "e", {"instance": "aws_instance.i"}),
+                ]
+            }
+        },
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan), "utf-8")
+    text = importer.from_terraform(tmp_path / "plan.json").text
+    assert "instance i in s elastic-ip ip 10.8.1.9" in text
