@@ -22,6 +22,7 @@ its representative's verdict.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 
@@ -74,14 +75,14 @@ def vpc_list(network: m.Network) -> list[m.Vpc]:
 def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
     """Every endpoint §14 compares (instances, site hosts, NAT gateways, ``internet``),
     by the text a user writes for it, with its class key."""
-    bare = [i.name for v in vpc_list(network) for i in v.instances.values()]
+    bare = Counter(i.name for v in vpc_list(network) for i in v.instances.values())
     targets = _route_targets(network)
     out: dict[str, Endpoint] = {}
     for vpc in vpc_list(network):
         for inst in vpc.instances.values():
-            text = inst.name if bare.count(inst.name) == 1 else f"{vpc.name}.{inst.name}"
+            text = inst.name if bare[inst.name] == 1 else f"{vpc.name}.{inst.name}"
             alone = (vpc.name, inst.name) in targets  # its own class: a route names it
-            key = (
+            key: Hashable = (
                 P.INSTANCE.value,
                 vpc.name,
                 inst.subnet,

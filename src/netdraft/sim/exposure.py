@@ -10,6 +10,7 @@ are written by ``generator/exposure.py``.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from netdraft.model import network as m
@@ -59,11 +60,11 @@ class Exposure:
 
 def interfaces(network: m.Network) -> list[Interface]:
     """Every network interface of the network, in file order."""
-    bare = [i.name for v in network.vpcs.values() for i in v.instances.values()]
+    bare = Counter(i.name for v in network.vpcs.values() for i in v.instances.values())
     out: list[Interface] = []
     for vpc in network.vpcs.values():
         for inst in vpc.instances.values():
-            text = inst.name if bare.count(inst.name) == 1 else f"{vpc.name}.{inst.name}"
+            text = inst.name if bare[inst.name] == 1 else f"{vpc.name}.{inst.name}"
             place = m.Place(P.INSTANCE, text, inst.name, vpc.name)
             out.append(Interface(text, "instance", vpc.name, inst.subnet, place))
         for nat in vpc.nat_gateways.values():
@@ -91,9 +92,12 @@ def _admitting(trace: Trace) -> set[Span]:
             d = step.detail
             if isinstance(d, SgStep | AclStep) and d.rule is not None:
                 spans.add(d.rule.span)
-            elif isinstance(d, RouteStep) and isinstance(d.route, m.Route):
-                if d.route.target.kind in _GATEWAYS:
-                    spans.add(d.route.span)
+            elif (
+                isinstance(d, RouteStep)
+                and isinstance(d.route, m.Route)
+                and d.route.target.kind in _GATEWAYS
+            ):
+                spans.add(d.route.span)
     return spans
 
 
@@ -105,9 +109,7 @@ def exposure(network: m.Network, sim: Simulator | None = None) -> Exposure:
     enis = interfaces(network)
     keys = endpoints(network, sim.ix)
     by_text = {e.text: e for e in enis}
-    key_of = {
-        e.text: keys[e.text].key if e.kind == "instance" else (e.kind, e.text) for e in enis
-    }
+    key_of = {e.text: keys[e.text].key if e.kind == "instance" else (e.kind, e.text) for e in enis}
     classes = partition(key_of)
     traces = 0
     found: list[Exposed] = []
@@ -138,9 +140,7 @@ def _exposed_runs(
 ) -> tuple[list[tuple[str, frozenset[Span]]], int]:
     """The maximal port ranges of ``protocol`` that some internet address of ``version``
     opens on ``dst``, each with the rule lines admitting it; and the traces run."""
-    sources = [
-        m.Place(P.INTERNET, str(a), address=a) for a in sim.ix.internet_candidates(version)
-    ]
+    sources = [m.Place(P.INTERNET, str(a), address=a) for a in sim.ix.internet_candidates(version)]
     if dst.kind is P.VPC_ADDRESS and dst.address is not None and dst.address.version != version:
         return [], 0
     count = 0
