@@ -47,14 +47,31 @@ class Endpoint:
     key: Hashable
 
 
-def _roles(ix: Index, *addresses: IPAddress | None) -> tuple[frozenset[IPNetwork] | None, ...]:
-    """For each address, the CIDRs the file names that hold it (``None``: no address)."""
-    return tuple(
-        None
-        if a is None
-        else frozenset(n for n in ix.mentioned if n.version == a.version and a in n)
-        for a in addresses
-    )
+class Roles:
+    """The CIDRs the file names that hold an address (what a rule can tell of it), found
+    by one look-up per prefix length rather than a scan of every CIDR."""
+
+    def __init__(self, ix: Index) -> None:
+        self.nets: dict[tuple[int, int, int], IPNetwork] = {
+            (n.version, n.prefixlen, int(n.network_address)): n for n in ix.mentioned
+        }
+        self.lengths = sorted({(n.version, n.prefixlen) for n in ix.mentioned})
+
+    def of(self, *addresses: IPAddress | None) -> tuple[frozenset[IPNetwork] | None, ...]:
+        """For each address, the named CIDRs holding it (``None``: no address)."""
+        return tuple(None if a is None else self._holding(a) for a in addresses)
+
+    def _holding(self, address: IPAddress) -> frozenset[IPNetwork]:
+        bits = 32 if address.version == 4 else 128
+        value = int(address)
+        found = set()
+        for version, length in self.lengths:
+            if version == address.version:
+                start = value >> (bits - length) << (bits - length) if length else 0
+                net = self.nets.get((version, length, start))
+                if net is not None:
+                    found.add(net)
+        return frozenset(found)
 
 
 def _route_targets(network: m.Network) -> set[tuple[str, str]]:
@@ -77,6 +94,7 @@ def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
     by the text a user writes for it, with its class key."""
     bare = Counter(i.name for v in vpc_list(network) for i in v.instances.values())
     targets = _route_targets(network)
+    roles = Roles(ix)
     out: dict[str, Endpoint] = {}
     for vpc in vpc_list(network):
         for inst in vpc.instances.values():
@@ -88,7 +106,7 @@ def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
                 inst.subnet,
                 tuple(sorted(inst.security_groups)),
                 inst.public.value,
-                _roles(ix, inst.ip, inst.ipv6, inst.public_ip),
+                roles.of(inst.ip, inst.ipv6, inst.public_ip),
                 inst.source_dest_check,
                 inst.stopped,
                 inst.down,
@@ -104,7 +122,7 @@ def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
         for host in site.hosts.values():
             text = f"{site.name}.{host.name}"
             place = m.Place(P.HOST, text, host.name, site=site.name, address=host.ip)
-            key = (P.HOST.value, site.name, site.ephemeral, _roles(ix, host.ip))
+            key = (P.HOST.value, site.name, site.ephemeral, roles.of(host.ip))
             out[text] = Endpoint(text, place, key)
     out["internet"] = Endpoint("internet", m.Place(P.INTERNET, "internet"), (P.INTERNET.value,))
     return out

@@ -129,13 +129,13 @@ def _rules_impact(
     differ name (a rule that is in one version only, or in another place of the order)."""
     a, b = [shape(r) for r in old], [shape(r) for r in new]
     if a == b:
-        return Impact(frozenset())
+        return Impact(frozenset(), protocols=frozenset(), ports=PortSet(()))
     changed = [r for r in (*old, *new) if a.count(shape(r)) != b.count(shape(r))]
     if sorted(map(repr, a)) == sorted(map(repr, b)) or not changed:
         changed = [*old, *new]  # the order changed: any of them may decide otherwise
     protocols = frozenset(p for r in changed for p in PROTOCOLS if r.protocol.covers(p))
     ranges = [r.ports or ALL_PORTS for r in changed]
-    return Impact(ends, protocols, PortSet.of(*ranges))
+    return Impact(ends, protocols=protocols, ports=PortSet.of(*ranges))
 
 
 class _Changes:
@@ -248,10 +248,9 @@ class _Changes:
         if ta is None or tb is None or shape(_without_routes(ta)) != shape(_without_routes(tb)):
             self._add_scope(a.name)
             return
-        if any(isinstance(r.destination, m.PrefixList) for r in (*ta.routes, *tb.routes)):
-            self._add_scope(a.name)  # a service's route: decided on the service, not an address
-            return
 
+        # The packets of the questions compared are addressed to addresses, never to a
+        # service (no endpoint compared is one): a gateway endpoint's route never takes them.
         memo: dict[IPAddress, bool] = {}
 
         def rerouted(address: IPAddress) -> bool:
