@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import logging
+from functools import partial
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -37,7 +38,7 @@ from netdraft.sim.classes import PROTOCOLS, Cuts, Endpoint, endpoints, partition
 from netdraft.sim.path.vpc import lookup
 from netdraft.sim.path.walk import Packet
 from netdraft.sim.ports import PortSet
-from netdraft.sim.trace import Trace
+from netdraft.sim.trace import AclStep, RouteStep, SgStep, Trace
 
 log = logging.getLogger(__name__)
 P = m.PlaceKind
@@ -117,6 +118,8 @@ class Impact:
     side: str = "either"  # 'source' | 'destination': only that end of a pair reads it
     ports: PortSet | None = None
     addresses: Callable[[IPAddress], bool] | None = None
+    #: Whether an old trace read the changed component (``None``: it may have, unseen).
+    reads: Callable[[Trace], bool] | None = None
 
 
 EVERYTHING = Impact(None)
@@ -222,7 +225,8 @@ class _Changes:
         ):
             impact = _rules_impact(members, was, now)
             if impact.ends:
-                self.impacts.append(dataclasses.replace(impact, side=side))
+                reads = _reads(a.name, partial(_checks_group, name))
+                self.impacts.append(dataclasses.replace(impact, side=side, reads=reads))
 
     def _acl(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
         xa, xb = a.network_acls.get(name), b.network_acls.get(name)
@@ -239,7 +243,8 @@ class _Changes:
             # The replies are checked on the client's port: any destination port may change.
             impact = dataclasses.replace(impact, ports=None)
         # Traffic of other subnets crosses it too (NAT gateways, transit gateway attachments).
-        self._add_scope(a.name, impact)
+        reads = _reads(a.name, lambda d: isinstance(d, AclStep) and d.acl == name)
+        self._add_scope(a.name, dataclasses.replace(impact, reads=reads))
 
     def _table(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
         ta, tb = a.route_tables.get(name), b.route_tables.get(name)
@@ -271,7 +276,25 @@ class _Changes:
         if any(rerouted(x) for x in translators):
             self._add_scope(a.name)  # a NAT gateway's replies are routed otherwise
             return
-        self._add_scope(a.name, Impact(frozenset(), addresses=rerouted))
+        reads = _reads(a.name, lambda d: isinstance(d, RouteStep) and d.table == name)
+        self._add_scope(a.name, Impact(frozenset(), addresses=rerouted, reads=reads))
+
+
+def _checks_group(group: str, detail: object) -> bool:
+    return isinstance(detail, SgStep) and group in detail.groups
+
+
+def _reads(vpc: str, step: Callable[[object], bool]) -> Callable[[Trace], bool]:
+    """A test of whether a trace has a step of ``vpc`` that ``step`` recognises."""
+
+    def test(trace: Trace) -> bool:
+        return any(
+            hop.vpc == vpc and step(s.detail)
+            for hop in (*trace.forward, *trace.reverse)
+            for s in hop.steps
+        )
+
+    return test
 
 
 def _without_routes(table: m.RouteTable) -> m.RouteTable:
@@ -349,8 +372,14 @@ class _Side:
         return [m.Place(P.INTERNET, str(a), address=a) for a in found]
 
     def pieces(
-        self, src: str, dst: str, protocol: Protocol, span: PortRange
+        self,
+        src: str,
+        dst: str,
+        protocol: Protocol,
+        span: PortRange,
+        seen: list[Trace] | None = None,
     ) -> list[tuple[PortRange | None, Verdict]]:
+        """The pieces of ``span`` and their verdicts (the traces run are added to ``seen``)."""
         sources = self.places(self.ends[src].place)
         destinations = self.places(self.ends[dst].place)
         sim = self.analysis.simulator
@@ -362,6 +391,8 @@ class _Side:
 
         result: list[tuple[PortRange | None, Verdict]] = []
         for piece, traces in sweep(self.cuts, trace, protocol, span):
+            if seen is not None:
+                seen += traces
             allowed = any(t.allowed for t in traces)
             result.append((piece, (allowed, None if allowed else traces[0].code)))
         return result
@@ -446,9 +477,13 @@ def reach_diff(old: NetworkAnalysis, new: NetworkAnalysis) -> ReachDiff:
                 *(r for i in matching for r in (i.ports or PortSet.of(ALL_PORTS)).ranges)
             )
             for span in ports.ranges if protocol.has_ports else (ALL_PORTS,):
-                runs = _overlay(
-                    before.pieces(src, dst, protocol, span), after.pieces(src, dst, protocol, span)
-                )
+                seen: list[Trace] = []
+                was = before.pieces(src, dst, protocol, span, seen)
+                if all(i.reads is not None for i in matching) and not any(
+                    i.reads(t) for i in matching if i.reads is not None for t in seen
+                ):
+                    continue  # the old traces read nothing that changed: the new are the same
+                runs = _overlay(was, after.pieces(src, dst, protocol, span))
                 changes += _changed(src_class, dst_class, protocol, runs)
     singletons = sum(1 for c in classes if len(c) == 1)
     questions = (len(classes) ** 2 - singletons) * len(protocols)
