@@ -26,9 +26,9 @@ from __future__ import annotations
 import dataclasses
 import enum
 import logging
-from functools import partial
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
