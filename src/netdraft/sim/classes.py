@@ -89,16 +89,27 @@ def vpc_list(network: m.Network) -> list[m.Vpc]:
     return list(network.vpcs.values())
 
 
+def instance_names(network: m.Network) -> dict[tuple[str, str], str]:
+    """How a user writes each instance (vpc, name): its name, or ``vpc.name`` when
+    another VPC has an instance of that name."""
+    bare = Counter(i.name for v in vpc_list(network) for i in v.instances.values())
+    return {
+        (v.name, i.name): i.name if bare[i.name] == 1 else f"{v.name}.{i.name}"
+        for v in vpc_list(network)
+        for i in v.instances.values()
+    }
+
+
 def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
     """Every endpoint §14 compares (instances, site hosts, NAT gateways, ``internet``),
     by the text a user writes for it, with its class key."""
-    bare = Counter(i.name for v in vpc_list(network) for i in v.instances.values())
+    names = instance_names(network)
     targets = _route_targets(network)
     roles = Roles(ix)
     out: dict[str, Endpoint] = {}
     for vpc in vpc_list(network):
         for inst in vpc.instances.values():
-            text = inst.name if bare[inst.name] == 1 else f"{vpc.name}.{inst.name}"
+            text = names[(vpc.name, inst.name)]
             alone = (vpc.name, inst.name) in targets  # its own class: a route names it
             key: Hashable = (
                 P.INSTANCE.value,

@@ -10,12 +10,11 @@ are written by ``generator/exposure.py``.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from netdraft.model import network as m
 from netdraft.model.values import ALL_PORTS, PortRange, Protocol, Span
-from netdraft.sim.classes import PROTOCOLS, Cuts, endpoints, partition, sweep
+from netdraft.sim.classes import PROTOCOLS, Cuts, endpoints, instance_names, partition, sweep
 from netdraft.sim.path import Simulator
 from netdraft.sim.trace import AclStep, RouteStep, SgStep, Trace
 
@@ -60,11 +59,11 @@ class Exposure:
 
 def interfaces(network: m.Network) -> list[Interface]:
     """Every network interface of the network, in file order."""
-    bare = Counter(i.name for v in network.vpcs.values() for i in v.instances.values())
+    names = instance_names(network)
     out: list[Interface] = []
     for vpc in network.vpcs.values():
         for inst in vpc.instances.values():
-            text = inst.name if bare[inst.name] == 1 else f"{vpc.name}.{inst.name}"
+            text = names[(vpc.name, inst.name)]
             place = m.Place(P.INSTANCE, text, inst.name, vpc.name)
             out.append(Interface(text, "instance", vpc.name, inst.subnet, place))
         for nat in vpc.nat_gateways.values():
