@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from netdraft.generator.diff import DiffReport
     from netdraft.generator.view import View
     from netdraft.sim.cost import CostReport
+    from netdraft.sim.exposure import Exposure
 
 
 @dataclass(frozen=True)
@@ -562,6 +563,16 @@ def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:
     if any(d.is_error for d in problems):
         raise NetdraftError(problems, texts)
     return estimate(network, table)
+
+
+def exposure(analysis: Analysis) -> Exposure:
+    """Every network interface and port range some internet address can open a connection
+    to, with the rule lines that admit it (``netdraft exposure``).
+
+    Raises:
+        NetdraftError: the file has errors.
+    """
+    return analysis.require_analysis().exposure
 
 
 def render(

@@ -421,6 +421,18 @@ def _add_diff_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     diff.set_defaults(run=cmd_diff)
 
 
+def cmd_exposure(args: argparse.Namespace) -> int:
+    """``netdraft exposure FILE [--format text|json]``: what the internet can reach; exit 0."""
+    from netdraft.generator.exposure import exposure_json, exposure_text
+
+    found = api.exposure(_analysis(args.file))
+    if args.format == "json":
+        print(json.dumps(exposure_json(found), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(exposure_text(found))
+    return EXIT_OK
+
+
 # ---- netdraft import ---------------------------------------------------------------------
 
 
@@ -593,6 +605,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_import_parser(sub)
     _add_diff_parser(sub)
+
+    exposed = sub.add_parser(
+        "exposure", help="every interface and port range the internet can open; exit 0"
+    )
+    exposed.add_argument("file", metavar="FILE")
+    exposed.add_argument("--format", choices=("text", "json"), default="text")
+    exposed.set_defaults(run=cmd_exposure)
     return parser
 
 
