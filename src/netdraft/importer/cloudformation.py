@@ -656,6 +656,6 @@ _MAPPING: dict[str, Any] = {
     "AWS::EC2::VPNGatewayRoutePropagation": _propagation,
     "AWS::EC2::VPCEndpoint": _renamed({"_type": "aws_vpc_endpoint"}),
     "AWS::EC2::PrefixList": _renamed(
-        {"_type": "aws_ec2_managed_prefix_list", "PrefixListName": "name"}
+        {"_type": "aws_ec2_managed_prefix_list", "PrefixListName": "name", "Entries": "entry"}
     ),
 }

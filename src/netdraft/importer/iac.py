@@ -360,7 +360,8 @@ class Converter:
     def add_route(self, r: Resource, table: Json, route: Mapping[str, Any], where: str) -> None:
         dest = route.get("cidr_block") or route.get("destination_cidr_block")
         dest6 = route.get("ipv6_cidr_block") or route.get("destination_ipv6_cidr_block")
-        plist = route.get("destination_prefix_list_id")
+        sub = Resource(r.address, r.type, r.name, r.module, r.index, route, r.real_id, r.region)
+        plist = self.ref(sub, "destination_prefix_list_id")
         found: Json = {"State": "active", "Origin": "CreateRoute"}
         if dest:
             found["DestinationCidrBlock"] = dest
@@ -371,7 +372,6 @@ class Converter:
         else:
             self.warn(f"{r.address} {where}: no destination known before apply: not imported")
             return
-        sub = Resource(r.address, r.type, r.name, r.module, r.index, route, r.real_id, r.region)
         for attr, field_ in ROUTE_TARGETS.items():
             target = route.get(attr)
             if isinstance(target, str) and target:
@@ -578,7 +578,14 @@ class Converter:
             groups.append(self.ref(r, "security_group_id") or self.key(r))
         cidrs = _strings(rule.get("cidr_blocks")) + _strings([rule.get("cidr_ipv4")])
         cidrs6 = _strings(rule.get("ipv6_cidr_blocks")) + _strings([rule.get("cidr_ipv6")])
-        lists = _strings(rule.get("prefix_list_ids")) + _strings([rule.get("prefix_list_id")])
+        sub = Resource(r.address, r.type, r.name, r.module, r.index, rule, r.real_id)
+        inline = r.type in ("aws_security_group", "aws_default_security_group")
+        lists = [
+            p
+            for attr in ("prefix_list_ids", "prefix_list_id")
+            if not inline or rule.get(attr) is not None
+            for p in self.refs(sub, attr)
+        ]
         entry: Json = {
             "IpProtocol": protocol,
             "IpRanges": [{"CidrIp": c} for c in cidrs],
@@ -910,7 +917,35 @@ class Converter:
             "Groups": [{"GroupId": g} for g in self.refs(r, "security_group_ids")],
             "PrivateDnsEnabled": v.get("private_dns_enabled") is True,
         }
+        if kind == "Interface":
+            entry["NetworkInterfaceIds"] = self.endpoint_interfaces(r, entry)
         self.emit(r, "VpcEndpoints", entry, self.region_of.get(vpc or ""))
+
+    def endpoint_interfaces(self, r: Resource, entry: Json) -> list[str]:
+        """An interface endpoint's network interface in each subnet, at the address AWS would
+        give it (the lowest free one): neither a plan nor a state says which, so it is marked."""
+        ids: list[str] = []
+        ips: list[str] = []
+        region = self.region_of.get(entry["VpcId"] or "", self.default_region)
+        for subnet in entry["SubnetIds"]:
+            ip = self.allocate(subnet)
+            if ip is None:
+                continue
+            eni = f"{self.key(r)}-eni-{len(ids)}"
+            ids.append(eni)
+            ips.append(ip)
+            self.out.setdefault(region, {}).setdefault("NetworkInterfaces", []).append(
+                {
+                    "NetworkInterfaceId": eni,
+                    "VpcId": entry["VpcId"],
+                    "SubnetId": subnet,
+                    "InterfaceType": "vpc_endpoint",
+                    "PrivateIpAddress": ip,
+                }
+            )
+        if ips:
+            self.notes[self.key(r)] = f"addresses {' '.join(ips)} given by netdraft: AWS picks them"
+        return ids
 
     def endpoint_association(self, r: Resource) -> None:
         ep = self.entry(self.ref(r, "vpc_endpoint_id"), "aws_vpc_endpoint")
@@ -925,12 +960,28 @@ class Converter:
             ep["Groups"].append({"GroupId": group})
 
     def prefix_list(self, r: Resource) -> None:
-        entry = {
+        """A managed prefix list with its inline ``entry`` blocks (``Entries`` in a template)."""
+        entries = r.values.get("entry")
+        entry: Json = {
             "PrefixListId": self.key(r),
             "PrefixListName": r.values.get("name") or r.name,
             "OwnerId": "self",
         }
+        if isinstance(entries, list):
+            entry["Entries"] = [_list_entry(e) for e in entries if isinstance(e, Mapping)]
         self.emit(r, "PrefixLists", entry)
+
+    def prefix_list_entry(self, r: Resource) -> None:
+        """An ``aws_ec2_managed_prefix_list_entry``: one more CIDR of a list."""
+        plist = self.entry(self.ref(r, "prefix_list_id"), "aws_ec2_managed_prefix_list")
+        if plist is None or not isinstance(r.values.get("cidr"), str):
+            self.warn(f"{r.address}: its prefix list or CIDR is not in the input: not imported")
+            return
+        plist.setdefault("Entries", []).append(_list_entry(r.values))
+
+
+def _list_entry(entry: Mapping[str, Any]) -> Json:
+    return {"Cidr": entry.get("cidr", entry.get("Cidr"))}
 
 
 def _strings(value: object) -> list[str]:
@@ -963,6 +1014,7 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_eip": (0, _C.eip),
     "aws_ec2_managed_prefix_list": (0, _C.prefix_list),
     "aws_vpc_ipv4_cidr_block_association": (1, _C.cidr_association),
+    "aws_ec2_managed_prefix_list_entry": (1, _C.prefix_list_entry),
     "aws_subnet": (1, _C.subnet),
     "aws_route_table": (1, _C.route_table),
     "aws_default_route_table": (1, _C.route_table),
