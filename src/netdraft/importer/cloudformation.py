@@ -80,7 +80,7 @@ def _loader() -> Any:
     return Loader
 
 
-def _load(file: Path) -> Json:
+def load(file: Path) -> Json:
     try:
         text = read_bytes(file, MAX_JSON_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -114,7 +114,7 @@ def read(
     if not file.is_file():
         raise DumpError(f"{quoted(str(file))}: no such file")
     try:
-        template = _load(file)
+        template = load(file)
         stack = _Stack(template, dict(parameters or {}), region or "us-east-1", file.name)
         resources = stack.resources()
     except RecursionError as exc:
