@@ -217,3 +217,42 @@ def test_an_interface_endpoints_addresses_are_allocated_and_marked(tmp_path: Pat
     assert "endpoint sqs interface sqs in s ips 10.8.1.5 #" in text
     assert "addresses 10.8.1.5 given by netdraft: AWS picks them" in text
     assert "is not in the dump" not in text
+
+
+def test_a_dhcp_option_sets_domain_reaches_its_vpc(tmp_path: Path) -> None:
+    template = {
+        "Resources": {
+            "V": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
+            "Opts": {
+                "Type": "AWS::EC2::DHCPOptions",
+                "Properties": {
+                    "DomainName": "corp.example",
+                    "DomainNameServers": ["AmazonProvidedDNS"],
+                },
+            },
+            "Assoc": {
+                "Type": "AWS::EC2::VPCDHCPOptionsAssociation",
+                "Properties": {"VpcId": {"Ref": "V"}, "DhcpOptionsId": {"Ref": "Opts"}},
+            },
+        }
+    }
+    (tmp_path / "t.json").write_text(json.dumps(template), "utf-8")
+    result = importer.from_cloudformation(tmp_path / "t.json")
+    assert "dhcp-options domain corp.example # Opts" in result.text
+    assert not result.warnings
+    text = plan(
+        tmp_path,
+        [
+            res("aws_vpc", "v", {"cidr_block": "10.8.0.0/16"}),
+            res("aws_vpc_dhcp_options", "o", {"domain_name": "ec2.internal"}),
+            res("aws_vpc_dhcp_options_association", "a", {}),
+        ],
+        [
+            conf(
+                "aws_vpc_dhcp_options_association",
+                "a",
+                {"vpc_id": "aws_vpc.v", "dhcp_options_id": "aws_vpc_dhcp_options.o"},
+            )
+        ],
+    )
+    assert "dhcp-options" not in text and "not read" not in text  # AWS's default domain

@@ -655,6 +655,8 @@ _MAPPING: dict[str, Any] = {
     "AWS::EC2::VPNConnectionRoute": _renamed({"_type": "aws_vpn_connection_route"}),
     "AWS::EC2::VPNGatewayRoutePropagation": _propagation,
     "AWS::EC2::VPCEndpoint": _renamed({"_type": "aws_vpc_endpoint"}),
+    "AWS::EC2::DHCPOptions": _renamed({"_type": "aws_vpc_dhcp_options"}),
+    "AWS::EC2::VPCDHCPOptionsAssociation": _renamed({"_type": "aws_vpc_dhcp_options_association"}),
     "AWS::EC2::PrefixList": _renamed(
         {"_type": "aws_ec2_managed_prefix_list", "PrefixListName": "name", "Entries": "entry"}
     ),

@@ -69,6 +69,7 @@ KIND_WORDS = {
     "aws_vpc_endpoint": "endpoint",
     "aws_eip": "eip",
     "aws_ec2_managed_prefix_list": "pl",
+    "aws_vpc_dhcp_options": "dhcp",
 }
 
 #: Modules' conventional resource names, which say nothing: the Name tag replaces them.
@@ -292,6 +293,8 @@ class Converter:
             self.warn(f"{r.address}: its IPv6 CIDR is given by AWS at apply time: not imported")
         if v.get("cidr_block") is None:
             self.warn(f"{r.address}: its IPv4 CIDR is not known before apply (IPAM?): not imported")
+        if isinstance(v.get("dhcp_options_id"), str) and v["dhcp_options_id"]:
+            entry["DhcpOptionsId"] = self.by_real_id.get(v["dhcp_options_id"])
         self.emit(r, "Vpcs", entry)
 
     def cidr_association(self, r: Resource) -> None:
@@ -959,6 +962,25 @@ class Converter:
         if (group := self.ref(r, "security_group_id")) is not None:
             ep["Groups"].append({"GroupId": group})
 
+    def dhcp_options(self, r: Resource) -> None:
+        """A DHCP option set: only its domain name matters to the language."""
+        domain = r.values.get("domain_name")
+        configurations = (
+            [{"Key": "domain-name", "Values": [{"Value": domain}]}]
+            if isinstance(domain, str) and domain
+            else []
+        )
+        entry = {"DhcpOptionsId": self.key(r), "DhcpConfigurations": configurations}
+        self.emit(r, "DhcpOptions", entry)
+
+    def dhcp_association(self, r: Resource) -> None:
+        vpc = self.entry(self.ref(r, "vpc_id"), "aws_vpc")
+        options = self.ref(r, "dhcp_options_id")
+        if vpc is None or options is None:
+            self.warn(f"{r.address}: its VPC or DHCP option set is not in the input: not imported")
+            return
+        vpc["DhcpOptionsId"] = options
+
     def prefix_list(self, r: Resource) -> None:
         """A managed prefix list with its inline ``entry`` blocks (``Entries`` in a template)."""
         entries = r.values.get("entry")
@@ -1013,8 +1035,10 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_customer_gateway": (0, _C.customer_gateway),
     "aws_eip": (0, _C.eip),
     "aws_ec2_managed_prefix_list": (0, _C.prefix_list),
+    "aws_vpc_dhcp_options": (0, _C.dhcp_options),
     "aws_vpc_ipv4_cidr_block_association": (1, _C.cidr_association),
     "aws_ec2_managed_prefix_list_entry": (1, _C.prefix_list_entry),
+    "aws_vpc_dhcp_options_association": (1, _C.dhcp_association),
     "aws_subnet": (1, _C.subnet),
     "aws_route_table": (1, _C.route_table),
     "aws_default_route_table": (1, _C.route_table),
