@@ -1,6 +1,7 @@
 """Prefix lists and interface endpoints from Terraform and CloudFormation: a list's entries
 (inline or as resources) are written, rules and routes that name it refer to it; an
-endpoint's addresses, which AWS picks at apply, are allocated and marked."""
+endpoint's addresses, which AWS picks at apply, are allocated and marked; a DHCP option
+set's domain reaches its VPC."""
 
 from __future__ import annotations
 
