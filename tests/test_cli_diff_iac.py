@@ -6,6 +6,8 @@ diagnostic that names it."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,31 @@ def test_a_template_that_cannot_be_imported_is_a_diagnostic_naming_it(
     broken.write_text('{"format_version": "1.2", "planned_values": {"root_module": 7}', "utf-8")
     assert main(["diff", str(broken), str(case)]) == 2  # not JSON: read as a .nd file
     assert str(broken) in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_template_in_a_git_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+        )
+
+    net = template(tmp_path, "stack.yaml", "dev")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "one")
+    net.write_text(
+        net.read_text("utf-8").replace("Default: 203.0.113.0/24", "Default: 0.0.0.0/0"), "utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", "HEAD:stack.yaml", "stack.yaml", "--fail-on", "verdict"]) == 1
+    assert "web tcp 22: deny → **allow**" in capsys.readouterr().out
+    net.write_text(TEMPLATE, "utf-8")  # Env has no default: the diagnostic names the file
+    git("commit", "-qam", "two")
+    assert main(["diff", "HEAD:stack.yaml", "HEAD~1:stack.yaml"]) == 2
+    assert "HEAD:stack.yaml:1:1: error[bad-revision]" in capsys.readouterr().err

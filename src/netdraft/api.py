@@ -611,7 +611,7 @@ def _version(spec: str, prices_file: str | Path | None, stack: ExitStack) -> Net
     except RevisionProblem as exc:
         raise NetdraftError([error(codes.BAD_REVISION, str(exc), where)], {}) from exc
     try:
-        found = analyse(copy, prices_file).require_analysis()
+        found = _file_version(str(copy), prices_file)
         found.report  # noqa: B018 - priced while the revision's price files exist
     except NetdraftError as exc:
         raise _relabelled(exc, copy, spec) from exc
