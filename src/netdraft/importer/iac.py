@@ -106,6 +106,19 @@ _GATEWAY_KIND = {
     "eni-": "NetworkInterfaceId",
 }
 
+#: The route target attribute that names a resource of each type (for inline routes).
+_TARGET_ATTR = {
+    "aws_internet_gateway": "gateway_id",
+    "aws_vpn_gateway": "gateway_id",
+    "aws_nat_gateway": "nat_gateway_id",
+    "aws_egress_only_internet_gateway": "egress_only_gateway_id",
+    "aws_ec2_transit_gateway": "transit_gateway_id",
+    "aws_vpc_peering_connection": "vpc_peering_connection_id",
+    "aws_network_interface": "network_interface_id",
+    "aws_instance": "instance_id",
+    "aws_vpc_endpoint": "vpc_endpoint_id",
+}
+
 _PROTOCOL_NUMBERS = {"all": "-1", "tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58"}
 
 
@@ -343,12 +356,36 @@ class Converter:
         entry: Json = {"RouteTableId": self.key(r), "VpcId": vpc, "Routes": [], "Associations": []}
         if r.type == "aws_default_route_table":
             entry["Associations"].append({"Main": True})
-        routes = r.values.get("route")
-        for i, route in enumerate(routes if isinstance(routes, list) else []):
-            if isinstance(route, Mapping):
-                self.add_route(r, entry, route, f"route[{i}]")
+        routes = [x for x in _list(r.values.get("route")) if isinstance(x, Mapping)]
+        routes = self.fill_unknown(r, "route", routes, _target_unknown, _TARGET_ATTR)
+        for i, route in enumerate(routes):
+            self.add_route(r, entry, route, f"route[{i}]")
         entry["PropagatingVgws"] = [{"GatewayId": g} for g in self.refs(r, "propagating_vgws")]
         self.emit(r, "RouteTables", entry, self.region_of.get(vpc or ""))
+
+    def fill_unknown(
+        self,
+        r: Resource,
+        block: str,
+        items: list[Mapping[str, Any]],
+        unknown: Callable[[Mapping[str, Any]], bool],
+        attrs: Mapping[str, str],
+    ) -> list[Mapping[str, Any]]:
+        """Inline blocks (``route {}``, ``ingress {}``) with the one whose reference is not
+        known before apply completed from the block's references in the configuration: a
+        plan gives them for the whole block, not per item, so only a single unknown item
+        can take them (with several, each stays unknown and is warned about)."""
+        gaps = [i for i, item in enumerate(items) if unknown(item)]
+        if self.resolver is None or len(gaps) != 1:
+            return items
+        found = [x for x in self.resolver(r, block) if x.type in attrs and x.address in self.keys]
+        if len({attrs[x.type] for x in found}) != 1:
+            return items
+        attr = attrs[found[0].type]
+        keys = [self.keys[x.address] for x in found]
+        filled = dict(items[gaps[0]])
+        filled[attr] = keys if attr == "security_groups" else keys[0]
+        return [filled if i == gaps[0] else item for i, item in enumerate(items)]
 
     def owner_vpc(self, r: Resource, attr: str, vpc_attr: str) -> str | None:
         """The VPC a default route table, ACL or group belongs to."""
@@ -558,10 +595,10 @@ class Converter:
             "IpPermissionsEgress": [],
         }
         for attr, key in (("ingress", "IpPermissions"), ("egress", "IpPermissionsEgress")):
-            rules = v.get(attr)
-            for rule in rules if isinstance(rules, list) else []:
-                if isinstance(rule, Mapping):
-                    entry[key].append(self.permission(r, rule, attr))
+            rules = [x for x in _list(v.get(attr)) if isinstance(x, Mapping)]
+            peers = {"aws_security_group": "security_groups"}
+            for rule in self.fill_unknown(r, attr, rules, _peers_unknown, peers):
+                entry[key].append(self.permission(r, rule, attr))
         self.emit(r, "SecurityGroups", entry, self.region_of.get(vpc or ""))
 
     def permission(self, r: Resource, rule: Mapping[str, Any], where: str) -> Json:
@@ -1000,6 +1037,20 @@ class Converter:
             self.warn(f"{r.address}: its prefix list or CIDR is not in the input: not imported")
             return
         plist.setdefault("Entries", []).append(_list_entry(r.values))
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _target_unknown(route: Mapping[str, Any]) -> bool:
+    """Whether an inline route's target is not known before apply (its attribute is left
+    out of the plan's values)."""
+    return not any(isinstance(route.get(a), str) and route.get(a) for a in ROUTE_TARGETS)
+
+
+def _peers_unknown(rule: Mapping[str, Any]) -> bool:
+    return "security_groups" not in rule
 
 
 def _list_entry(entry: Mapping[str, Any]) -> Json:
