@@ -666,6 +666,20 @@ def _relabelled(exc: NetdraftError, copy: Path, spec: str) -> NetdraftError:
     return NetdraftError(found, {label(k): v for k, v in exc.sources.items()})
 
 
+def _file_version(spec: str, prices_file: str | Path | None) -> NetworkAnalysis:
+    """A ``.nd`` file, or a Terraform plan or state or CloudFormation template imported in
+    memory (nothing is written; its diagnostics name the original file)."""
+    from netdraft import importer
+
+    try:
+        imported = importer.from_iac(spec, spec)
+    except importer.DumpError as exc:
+        where = Span(spec, 1, 1, 1, 1)
+        raise NetdraftError([error(codes.BAD_REVISION, str(exc), where)], {}) from exc
+    text = None if imported is None else imported.text
+    return analyse(spec, prices_file, text=text).require_analysis()
+
+
 def _version(spec: str, prices_file: str | Path | None, stack: ExitStack) -> NetworkAnalysis:
     """One version of a network for ``diff``: a file, or ``REV:PATH`` read through git."""
     from netdraft.revisions import RevisionProblem, checkout, is_revision
@@ -675,13 +689,13 @@ def _version(spec: str, prices_file: str | Path | None, stack: ExitStack) -> Net
         if not Path(spec).is_file():
             message = f"no such file: '{spec}' (a git revision is written REV:PATH)"
             raise NetdraftError([error(codes.BAD_REVISION, message, where)], {})
-        return analyse(spec, prices_file).require_analysis()
+        return _file_version(spec, prices_file)
     try:
         copy = stack.enter_context(checkout(spec))
     except RevisionProblem as exc:
         raise NetdraftError([error(codes.BAD_REVISION, str(exc), where)], {}) from exc
     try:
-        found = analyse(copy, prices_file).require_analysis()
+        found = _file_version(str(copy), prices_file)
         found.report  # noqa: B018 - priced while the revision's price files exist
     except NetdraftError as exc:
         raise _relabelled(exc, copy, spec) from exc
@@ -694,7 +708,8 @@ def diff(
     """Compare two versions of a network (``netdraft diff``): components, reachability, costs.
 
     Args:
-        old: the old version: a file, or ``REV:PATH`` (a file in a git revision).
+        old: the old version: a file, or ``REV:PATH`` (a file in a git revision); a
+            Terraform plan or state or a CloudFormation template is imported first.
         new: the new version, likewise.
         prices_file: a price file applied to both versions (after their own).
         draw: also build the view of the change (the new layout, with what was added,
