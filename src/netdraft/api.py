@@ -18,7 +18,7 @@ from netdraft.dsl.compose import compose, decode_source
 from netdraft.dsl.parse import parse
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
-from netdraft.model.network import Network
+from netdraft.model.network import Network, Scenario
 from netdraft.model.values import Span
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
@@ -166,6 +166,8 @@ class Analysis:
             found += self.price_files.diagnostics
         if self.analysis is not None:
             found += outcome_diagnostics(self.analysis)
+            for scenario, analysis in self.analysis.scenarios:
+                found += scenario_diagnostics(scenario, analysis)
         return tuple(found)
 
     @property
@@ -179,7 +181,10 @@ class Analysis:
 
     @property
     def expectations_checked(self) -> int:
-        return self.analysis.outcomes.ran if self.analysis is not None else 0
+        """The expectations checked: the file's, and every scenario's."""
+        if self.analysis is None:
+            return 0
+        return self.analysis.outcomes.ran + sum(a.outcomes.ran for _, a in self.analysis.scenarios)
 
     def require_network(self) -> Network:
         """The network, or :class:`NetdraftError` with the file's diagnostics."""
@@ -348,6 +353,17 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
                 )
             )
     return found
+
+
+def scenario_diagnostics(scenario: Scenario, analysis: NetworkAnalysis) -> list[Diagnostic]:
+    """A scenario's failed expectations and denied flows, under its name (the file's own
+    flows, denied with the scenario's parts down, are the scenario's verdicts, not problems)."""
+    own = {f.span for f in scenario.flows.values()} | {e.span for e in scenario.expectations}
+    return [
+        dataclasses.replace(d, message=f"in scenario '{scenario.name}': {d.message}")
+        for d in outcome_diagnostics(analysis)
+        if d.span in own
+    ]
 
 
 @dataclass(frozen=True)
