@@ -276,7 +276,8 @@ def checked_file(analysis: Analysis) -> CheckedFile:
     """A checked file as the CI formats read it: its diagnostics and one case per ``expect``.
 
     Each case is the expectation's text as written (its span's text, on its first line)
-    with its ``expect-failed`` diagnostic, if any; cases are in file order.
+    with its ``expect-failed`` diagnostic, if any; cases are in file order, the file's
+    first, then each scenario's (named ``scenario 'NAME': expect …``).
     """
     from netdraft.generator.ci import Case, CheckedFile
 
@@ -285,13 +286,16 @@ def checked_file(analysis: Analysis) -> CheckedFile:
     cases: list[Case] = []
     if analysis.analysis is not None:
         lines = {name: text.splitlines() for name, text in analysis.sources.items()}
-        for exp in analysis.analysis.network.expectations:
+        network = analysis.analysis.network
+        named = [("", e) for e in network.expectations]
+        named += [(f"scenario '{s.name}': ", e) for s in network.scenarios for e in s.expectations]
+        for where, exp in named:
             span = exp.span
             found = lines.get(span.file, [])
             line = found[span.line - 1] if 0 < span.line <= len(found) else ""
             end = span.end_column - 1 if span.end_line == span.line else len(line)
             text = line[span.column - 1 : end].strip() or line.strip()
-            cases.append(Case(text, span, failures.get(span)))
+            cases.append(Case(where + text, span, failures.get(span)))
     return CheckedFile(
         analysis.path, diagnostics, tuple(cases), analysis.analysis is not None, analysis.summary()
     )
