@@ -45,6 +45,7 @@ TEMPLATE_NAMES = (
     "prefix-lists.md.j2",
     "flows.md.j2",
     "expectations.md.j2",
+    "scenarios.md.j2",
     "costs.md.j2",
 )
 

@@ -55,10 +55,9 @@ def take_down(network: m.Network, parts: Iterable[m.DownPart]) -> m.Network:
         if vpc.vpn_gateway is not None and vpc.vpn_gateway.name in gateways:
             tables = {n: _repropagate(t, vpns.values()) for n, t in vpc.route_tables.items()}
             vpcs[name] = dataclasses.replace(vpc, route_tables=tables)
-    tgws = {
-        name: _withdraw(tgw, withdrawn) if name in gateways else tgw
-        for name, tgw in network.transit_gateways.items()
-    }
+    tgws = network.transit_gateways
+    if gateways & tgws.keys():
+        tgws = {n: _withdraw(t, withdrawn) if n in gateways else t for n, t in tgws.items()}
     return dataclasses.replace(network, vpcs=vpcs, vpns=vpns, transit_gateways=tgws)
 
 
