@@ -52,7 +52,7 @@ def test_a_scenario_expectation_fails_in_the_whole_network(
     failover: api.Analysis, scenario: str, ending: str
 ) -> None:
     base = failover.require_analysis()
-    found, within = _scenario(failover, scenario)
+    _, within = _scenario(failover, scenario)
     lines = FAILOVER.read_text("utf-8").splitlines()
     exps = [
         o
@@ -182,7 +182,11 @@ def test_a_file_flow_denied_in_a_scenario_is_a_verdict_not_a_warning() -> None:
 @pytest.mark.parametrize(
     ("text", "code", "message"),
     [
-        ('scenario "x" { down vpn9 }', "unknown-name", "no VPN, instance or NAT gateway named 'vpn9'"),
+        (
+            'scenario "x" { down vpn9 }',
+            "unknown-name",
+            "no VPN, instance or NAT gateway named 'vpn9'",
+        ),
         ('scenario "x" { down c.app }', "unknown-name", "named 'app' in vpc 'c'"),
         ('scenario "x" { down app }', "ambiguous-name", "'app' names more than one part"),
         ('scenario "x" { down s }', "unknown-name", "no VPN, instance or NAT gateway named 's'"),

@@ -10,6 +10,7 @@ the file and the scenario; ``expect cost`` in a scenario may name either.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from netdraft import codes
@@ -21,10 +22,19 @@ from netdraft.model import network as m
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
 
+
+def _instances(vpc: m.Vpc) -> Mapping[str, object]:
+    return vpc.instances
+
+
+def _nat_gateways(vpc: m.Vpc) -> Mapping[str, object]:
+    return vpc.nat_gateways
+
+
 #: The parts inside a VPC that can go down, and where each VPC holds them.
-_IN_VPC = (
-    (m.PartKind.INSTANCE, lambda v: v.instances),
-    (m.PartKind.NAT_GATEWAY, lambda v: v.nat_gateways),
+_IN_VPC: tuple[tuple[m.PartKind, Callable[[m.Vpc], Mapping[str, object]]], ...] = (
+    (m.PartKind.INSTANCE, _instances),
+    (m.PartKind.NAT_GATEWAY, _nat_gateways),
 )
 
 
