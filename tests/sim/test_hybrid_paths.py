@@ -7,6 +7,7 @@ beside each denied one (and each preferred VPN beside the one it is preferred ov
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 
 import pytest
@@ -231,3 +232,13 @@ def test_cloudhub_says_why_a_static_site_is_left_out() -> None:
     assert "VPN CloudHub joins sites over BGP VPNs only" in t.reason
     hop_text = "\n".join(explain_lines(run("cloudhub", "h-east", "h-west", "tcp", 22)))
     assert "vpn 'v-east' → vpn 'v-west' (VPN CloudHub)" in hop_text
+
+
+def test_cloudhub_traffic_pays_data_out_over_the_vpn_it_leaves_by() -> None:
+    text = NETWORKS["cloudhub"] + "flow f: h-east -> h-west tcp 22 volume 100GB return 10GB\n"
+    analysis = api.Analysis(api.compile(text, "hub.nd")).require_analysis()
+    charges = [(c.what, c.amount) for c in analysis.report.flows["f"].charges]
+    assert charges == [
+        ("request: data out over VPN v-west", Decimal("9.00")),
+        ("reply: data out over VPN v-east", Decimal("0.90")),
+    ]
