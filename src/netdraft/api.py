@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from netdraft import codes
 from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
 from netdraft.dsl.compile import compile_source
 from netdraft.dsl.compose import compose, decode_source
-from netdraft.dsl.parse import parse
+from netdraft.dsl.parse import collector_paused, parse
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
 from netdraft.model.network import Network, Scenario
@@ -25,6 +26,7 @@ from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
 from netdraft.sim.trace import Trace
 
 if TYPE_CHECKING:
+    from netdraft.dsl.syntax import SourceFile
     from netdraft.generator.ci import CheckedFile
     from netdraft.generator.diff import DiffReport
     from netdraft.generator.view import View
@@ -74,16 +76,32 @@ def compile(
     Returns:
         The compiled file; problems are in ``diagnostics``, never raised.
     """
-    syntax, diagnostics = parse(text, path)
-    if syntax is None:
-        return Compiled(path, text, None, tuple(diagnostics))
+    with collector_paused():  # the front end frees little until it is done
+        syntax, diagnostics = parse(text, path)
+        if syntax is None:
+            return Compiled(path, text, None, tuple(diagnostics))
+        return _build(syntax, roots, tree)
+
+
+def compile_syntax(syntax: SourceFile) -> Compiled:
+    """Build and validate a syntax tree held in memory, without parsing its text again
+    (the importer's, which it also prints): as :func:`compile` of the printed text.
+
+    Its spans are the tree's own, which may be rougher than a parse's: to show
+    diagnostics, compile the text.
+    """
+    with collector_paused():
+        return _build(syntax, None, None)
+
+
+def _build(syntax: SourceFile, roots: Sequence[str | Path] | None, tree: str | None) -> Compiled:
     composed = compose(syntax, roots, tree)
     found = list(composed.diagnostics)
     if composed.source is None:
-        return Compiled(path, text, None, tuple(found), composed.files)
+        return Compiled(syntax.path, syntax.text, None, tuple(found), composed.files)
     network, problems = compile_source(composed.source)
     problems += validate(network)
-    return Compiled(path, text, network, (*found, *problems), composed.files)
+    return Compiled(syntax.path, syntax.text, network, (*found, *problems), composed.files)
 
 
 def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
@@ -485,16 +503,53 @@ def path(
 ) -> Trace:
     """Trace whether ``source`` can open a connection to ``destination`` (``netdraft path``).
 
+    Calls on the same network object reuse its place resolver and simulator, so asking
+    many queries of one network costs about a trace each.
+
     Raises:
         NetdraftError: an endpoint names nothing, or the protocol or port is wrong.
     """
     from netdraft.dsl.query import parse_query
-    from netdraft.sim.path import trace
 
-    query = parse_query(network, source, destination, protocol, port)
+    session = _session(network)
+    query = parse_query(network, source, destination, protocol, port, place_resolver=session.places)
     if isinstance(query, list):
         raise NetdraftError(query)
-    return trace(network, query)
+    return session.simulator.trace(query)
+
+
+class _Session:
+    """What :func:`path` keeps of one network between calls: its place resolver and its
+    simulator (with its look-up tables), each built once instead of once per call."""
+
+    def __init__(self, network: Network) -> None:
+        from netdraft.dsl.passes.resolve import PlaceResolver
+        from netdraft.sim.path import Simulator
+
+        self.network = network
+        self.places = PlaceResolver(network)
+        self.simulator = Simulator(network)
+
+
+#: How many networks :func:`path` keeps a session for (the most recently used). They hold
+#: their network: a bound, so that a program going through many networks keeps few alive.
+SESSIONS = 2
+_sessions: list[_Session] = []
+_sessions_lock = threading.Lock()
+
+
+def _session(network: Network) -> _Session:
+    """The session of ``network`` (the object itself: a network is immutable), made
+    when it is first asked for; the least recently used beyond :data:`SESSIONS` is dropped."""
+    with _sessions_lock:
+        found = next((s for s in _sessions if s.network is network), None)
+        if found is None:
+            found = _Session(network)
+        else:
+            _sessions.remove(found)
+        _sessions.insert(0, found)
+        del _sessions[SESSIONS:]
+        return found
 
 
 def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:

@@ -210,7 +210,7 @@ ROUTE_TARGET = Code(
     "route-target",
     E,
     "a route's target cannot take it (another VPC's gateway, an unattached transit gateway,"
-    " the wrong address family)",
+    " the wrong address family, an endpoint)",
     _S.COMPILE,
 )
 ROUTE_TOO_SPECIFIC = Code(

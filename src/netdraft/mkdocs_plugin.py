@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from netdraft import api, codes
-from netdraft.diagnostics import Diagnostic, error, iter_rendered, printable
+from netdraft.diagnostics import Diagnostic, error, iter_rendered, moved, printable
 from netdraft.files import MAX_SOURCE_BYTES, confine, is_regular, read_bytes, write_atomic
 from netdraft.model.network import Query
 from netdraft.model.values import Span
@@ -632,10 +632,14 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
 
     def _relocate(self, d: Diagnostic, shifts: dict[str, tuple[str, int]], note: str) -> Diagnostic:
         """A diagnostic placed where the reader finds it: the page's line, or the included file's."""
-        display, shift = shifts.get(d.span.file, (self._display(d.span.file), 0))
-        s = d.span
-        span = Span(display, s.line + shift, s.column, s.end_line + shift, s.end_column)
-        return dataclasses.replace(d, span=span, notes=(*d.notes, note) if note else d.notes)
+
+        def place(s: Span) -> Span:
+            display, shift = shifts.get(s.file, (self._display(s.file), 0))
+            return Span(display, s.line + shift, s.column, s.end_line + shift, s.end_column)
+
+        # The place the message names (a first declaration) moves the same way.
+        d = moved(d, place(d.span), place(d.first) if d.first else None)
+        return dataclasses.replace(d, notes=(*d.notes, note) if note else d.notes)
 
     def _entry(self, key: str, suffix: str) -> Path:
         """Where a block's render is cached: a name only this machine's secret can compute.

@@ -23,7 +23,7 @@ import dataclasses
 from collections.abc import Callable
 
 from netdraft import codes
-from netdraft.diagnostics import Diagnostic
+from netdraft.diagnostics import Diagnostic, where_first
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import (
     addresses,
@@ -83,7 +83,9 @@ def build_network(c: Context) -> None:
         flows={},
         expectations=(),
         price_files=tuple(
-            (s.path.text[1:-1], s.span) for s in c.source.statements if isinstance(s, st.Prices)
+            (literals.unquote(s.path.text), s.span)
+            for s in c.source.statements
+            if isinstance(s, st.Prices)
         ),
         prefix_lists=tuple(c.prefix_lists.values()),
     )
@@ -136,6 +138,12 @@ def compile_source(source: st.SourceFile) -> tuple[m.Network, list[Diagnostic]]:
 def _title(c: Context) -> str | None:
     titles = [s for s in c.source.statements if isinstance(s, st.Title)]
     for extra in titles[1:]:
-        label = scope.first_declared(titles[0].span, extra.span)
-        c.err(codes.DUPLICATE_NAME, "the file has two titles", extra.span, label)
+        first = titles[0].span
+        c.err(
+            codes.DUPLICATE_NAME,
+            f"a title is already set {where_first(first, extra.span)}",
+            extra.span,
+            "a network has one title: remove this one",
+            first,
+        )
     return literals.unquote(titles[0].text.text) if titles else None

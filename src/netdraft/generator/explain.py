@@ -67,7 +67,10 @@ _OBSTACLES: dict[Obstacle, tuple[str, str]] = {
         "gateway endpoint {name}",
         "traffic from a {via} cannot use it",
     ),
-    Obstacle.ENDPOINT_NO_INTERFACE: ("endpoint {name}", "the endpoint has no network interface"),
+    Obstacle.ENDPOINT_NO_LISTENER: (
+        "endpoint {name}",
+        "an interface endpoint answers only TCP 443 and 80 (its service's HTTPS and HTTP)",
+    ),
     Obstacle.NAT_ACCEPTS_NOTHING: ("nat gateway {name}", "a NAT gateway accepts no connections"),
     Obstacle.WRONG_INSTANCE: ("instance", "{address} is '{name}', not the destination"),
     Obstacle.STOPPED: ("instance", "instance '{name}' is stopped"),

@@ -27,6 +27,7 @@ class DropCode(enum.Enum):
     NO_INTERFACE = "NO_INTERFACE"
     ROUTING_LOOP = "ROUTING_LOOP"
     RESOLVER_OUTSIDE_VPC = "RESOLVER_OUTSIDE_VPC"
+    GATEWAY_NO_ROUTE = "GATEWAY_NO_ROUTE"
 
     def __str__(self) -> str:
         return self.value

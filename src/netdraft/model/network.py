@@ -199,6 +199,9 @@ class Subnet:
     network_acl: str  # effective: custom ACL or the default one
     span: Span
     cidr_span: Span = NO_SPAN  # where the IPv4 CIDR is written
+    #: The network interfaces that asked the subnet for an address (instances, NAT
+    #: gateways, interface endpoints), those it had no room for included.
+    interfaces: int = 0
 
     @property
     def usable(self) -> int:

@@ -224,7 +224,7 @@ class Obstacle(enum.Enum):
     NOT_IN_SUBNET = "not-in-subnet"  # an address in a VPC but in none of its subnets
     UNHELD_ADDRESS = "unheld-address"  # a reply for an address nothing in the subnet holds
     ENDPOINT_FROM_OUTSIDE = "endpoint-from-outside"  # a gateway endpoint, traffic from outside
-    ENDPOINT_NO_INTERFACE = "endpoint-no-interface"
+    ENDPOINT_NO_LISTENER = "endpoint-no-listener"  # an interface endpoint, another port
     NAT_ACCEPTS_NOTHING = "nat-accepts-nothing"
     WRONG_INSTANCE = "wrong-instance"  # the packet reached another instance
     STOPPED = "stopped"

@@ -358,6 +358,18 @@ def arrive(
         w.hop(ComponentKind.ENDPOINT, ep.name, vpc.name, vpc.region, subnet.az)
         if w.forward:
             sg_ingress(sim, w, vpc, ep.security_groups, pkt, f"endpoint '{ep.name}'")
+            if not endpoint_listens(w.protocol, w.port):
+                w.fail(
+                    Dropped(
+                        DropCode.NO_INTERFACE,
+                        Obstacle.ENDPOINT_NO_LISTENER,
+                        ComponentKind.ENDPOINT,
+                        ep.name,
+                    ),
+                    DropCode.NO_INTERFACE,
+                    f"interface endpoint '{ep.name}' answers only TCP 443 and 80 (its service's"
+                    f" HTTPS and HTTP), not {w.traffic}",
+                )
         w.step(
             Forwarded(
                 ComponentKind.ENDPOINT, ep.name, Passage.TO_SERVICE, ep.service, interface=True
@@ -401,6 +413,17 @@ def arrive(
         )
     w.step(SgStep(inst.security_groups, m.Direction.INGRESS, stateful_reply=True))
     return pkt
+
+
+#: The ports an interface endpoint of an AWS service answers on: its service's HTTPS and
+#: HTTP (AWS PrivateLink carries TCP only; AWS services listen on 443, some on 80 too).
+ENDPOINT_PORTS = frozenset({443, 80})
+
+
+def endpoint_listens(protocol: Protocol, port: int | None) -> bool:
+    """Whether an interface endpoint's network interface answers a connection (``all``:
+    its TCP 443 part does)."""
+    return protocol is Protocol.ALL or (protocol is Protocol.TCP and port in ENDPOINT_PORTS)
 
 
 # ---- security groups --------------------------------------------------------------------

@@ -52,19 +52,30 @@ def vpn_gateway(
     carrying = [v for v in vpns if any(within(p, pkt.dst) for p in v.prefixes)]
     vpn = preferred([v for v in carrying if not v.down], pkt.dst)
     if vpn is None and carrying:
-        # Its only VPNs for the prefix are down: the route to the gateway leads nowhere.
+        # Its only VPNs for the prefix are down: the gateway itself has no route for it
+        # (LANGUAGE.md §14 "Down"); the VPC's route to the gateway is no blackhole.
         names = ", ".join(f"'{v.name}'" for v in carrying)
         w.fail(
-            Dropped(DropCode.BLACKHOLE_ROUTE, Obstacle.DOWN, C.VPN, carrying[0].name),
-            DropCode.BLACKHOLE_ROUTE,
-            f"vpn {names} of '{vgw}' carrying {pkt.dst} is down: the route to '{vgw}' is a blackhole",
+            Dropped(DropCode.GATEWAY_NO_ROUTE, Obstacle.DOWN, C.VPN, carrying[0].name),
+            DropCode.GATEWAY_NO_ROUTE,
+            f"vpn {names} of '{vgw}' carrying {pkt.dst} is down: '{vgw}' has no route for it",
             carrying[0].span,
         )
-    if vpn is None:
-        carried = (
-            "; ".join(f"{v.name}: {', '.join(map(str, v.prefixes)) or 'nothing'}" for v in vpns)
-            or "no VPN connection"
+    if vpn is None and all(v.down for v in vpns):
+        # No VPN connection of the gateway is up (or it has none): nothing to route over.
+        w.fail(
+            Dropped(
+                DropCode.GATEWAY_NO_ROUTE,
+                Obstacle.NO_VPN_CARRIES,
+                C.VPN_GATEWAY,
+                vgw,
+                str(pkt.dst),
+                text=_carried(vpns),
+            ),
+            DropCode.GATEWAY_NO_ROUTE,
+            f"vpn gateway '{vgw}' has no VPN connection up: no route for {pkt.dst}",
         )
+    if vpn is None:
         w.fail(
             Dropped(
                 DropCode.VPN_PREFIX_NOT_CARRIED,
@@ -72,7 +83,7 @@ def vpn_gateway(
                 C.VPN_GATEWAY,
                 vgw,
                 str(pkt.dst),
-                text=carried,
+                text=_carried(vpns),
             ),
             DropCode.VPN_PREFIX_NOT_CARRIED,
             f"no VPN connection of '{vgw}' carries a prefix holding {pkt.dst}",
@@ -95,6 +106,17 @@ def preferred(vpns: list[m.Vpn], address: Addr) -> m.Vpn | None:
         return (-longest, ROUTING_RANK[vpn.routing])
 
     return min(vpns, key=key, default=None)
+
+
+def _carried(vpns: list[m.Vpn]) -> str:
+    """What each VPN connection of a gateway carries, for the explanation."""
+    return (
+        "; ".join(
+            f"{v.name}{' (down)' if v.down else ''}: {', '.join(map(str, v.prefixes)) or 'nothing'}"
+            for v in vpns
+        )
+        or "no VPN connection"
+    )
 
 
 def from_tgw(sim: Context, w: Walk, out: m.TgwAttachment, az: str, pkt: Packet, dst: End) -> Packet:
@@ -228,7 +250,7 @@ def _site_vpn(sim: Context, vpns: list[m.Vpn], address: Addr) -> tuple[m.Vpn, m.
         if vpn.gateway_kind is K.TRANSIT_GATEWAY:
             gw = sim.net.transit_gateways[vpn.gateway]
             table = gw.route_table_of(vpn.name)
-            if table is not None and transit.tgw_lookup(table, address, sim.net) is not None:
+            if table is not None and transit.tgw_lookup(table, address, sim.ix) is not None:
                 return vpn, None
     # A site sends everything outside its CIDR into its VPNs (§2): with no route for it
     # there, the transit gateway drops it (TGW_NO_ROUTE), not the site.
