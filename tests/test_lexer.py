@@ -98,6 +98,12 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ("nat-gateway nat-a in public-a down", "down", Keyword),
         ("expect a -> 10.0.1.99 tcp 81 deny because NO_INTERFACE", "NO_INTERFACE", Name.Exception),
         ("expect a -> b tcp 80 deny because ROUTING_LOOP", "ROUTING_LOOP", Name.Exception),
+        (
+            "route-table spare { }  # netdraft: ignore[unused-route-table]",
+            "# netdraft: ignore[unused-route-table]",
+            Comment.Special,
+        ),
+        ("route-table spare { }  # netdraft: see below", "# netdraft: see below", Comment.Single),
     ],
 )
 def test_token_kinds(text: str, word: str, kind: _TokenType) -> None:

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netdraft import codes
+from netdraft.config import NO_CONFIG, NO_PRAGMAS, Config, Pragmas, find_pragmas
 from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
 from netdraft.dsl.compile import compile_source
 from netdraft.dsl.compose import compose, decode_source
 from netdraft.dsl.parse import collector_paused, parse
+from netdraft.dsl.review import review
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
 from netdraft.model.network import Network, Scenario
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from netdraft.generator.diff import DiffReport
     from netdraft.generator.view import View
     from netdraft.sim.cost import CostReport
+    from netdraft.sim.exposure import Exposure
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Compiled:
     #: The files its ``include`` statements read (LANGUAGE.md §8), in the order first read:
     #: each one's name in diagnostics and its text.
     included: tuple[tuple[str, str], ...] = field(default=())
+    #: The ``# netdraft: ignore[…]`` comments of its texts (already applied to ``diagnostics``).
+    pragmas: Pragmas = field(default=NO_PRAGMAS)
 
     @property
     def ok(self) -> bool:
@@ -101,7 +106,11 @@ def _build(syntax: SourceFile, roots: Sequence[str | Path] | None, tree: str | N
         return Compiled(syntax.path, syntax.text, None, tuple(found), composed.files)
     network, problems = compile_source(composed.source)
     problems += validate(network)
-    return Compiled(syntax.path, syntax.text, network, (*found, *problems), composed.files)
+    if not any(d.is_error for d in (*found, *problems)):  # a reviewer reads a sound network
+        problems += review(network)
+    pragmas = find_pragmas({**dict(composed.files), syntax.path: syntax.text})
+    kept = (*pragmas.silence([*found, *problems]), *pragmas.problems)
+    return Compiled(syntax.path, syntax.text, network, kept, composed.files, pragmas)
 
 
 def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
@@ -149,9 +158,11 @@ class Analysis:
         prices_file: str | Path | None = None,
         roots: Sequence[str | Path] | None = None,
         tree: str | None = None,
+        config: Config = NO_CONFIG,
     ) -> None:
         self.path = compiled.path
         self.compiled = compiled
+        self.config = config
         self._prices_file = prices_file
         self._roots = roots
         self._tree = tree
@@ -178,15 +189,17 @@ class Analysis:
 
     @cached_property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        """Every problem: the compiler's, the price files', failed expectations, denied flows."""
-        found = list(self.compiled.diagnostics)
+        """Every problem: the compiler's, the price files', failed expectations, denied flows;
+        the file's ``# netdraft: ignore[…]`` comments and the configuration applied."""
+        later: list[Diagnostic] = []
         if self.price_files is not None:
-            found += self.price_files.diagnostics
+            later += self.price_files.diagnostics
         if self.analysis is not None:
-            found += outcome_diagnostics(self.analysis)
+            later += outcome_diagnostics(self.analysis)
             for scenario, analysis in self.analysis.scenarios:
-                found += scenario_diagnostics(scenario, analysis)
-        return tuple(found)
+                later += scenario_diagnostics(scenario, analysis)
+        found = [*self.compiled.diagnostics, *self.compiled.pragmas.silence(later)]
+        return self.config.apply(found)
 
     @property
     def ok(self) -> bool:
@@ -242,6 +255,7 @@ def analyse(
     text: str | None = None,
     roots: Sequence[str | Path] | None = None,
     tree: str | None = None,
+    config: Config = NO_CONFIG,
 ) -> Analysis:
     """Read and compile a file once, ready for every output; nothing else is computed yet.
 
@@ -253,6 +267,8 @@ def analyse(
         roots: the folders ``prices`` and ``include`` statements may name files in
             (default: the file's folder, and below).
         tree: how messages name ``roots``.
+        config: the configuration whose ``ignore`` and ``severity`` apply to the
+            diagnostics (:mod:`netdraft.config`; its ``prices`` is the caller's to pass).
 
     Returns:
         The analysis; problems are in its ``diagnostics``, never raised.
@@ -262,21 +278,24 @@ def analyse(
         if text is None
         else compile(text, str(source), roots=roots, tree=tree)
     )
-    return Analysis(compiled, prices, roots, tree)
+    return Analysis(compiled, prices, roots, tree, config)
 
 
-def check(path: str | Path, prices_file: str | Path | None = None) -> Analysis:
+def check(
+    path: str | Path, prices_file: str | Path | None = None, config: Config = NO_CONFIG
+) -> Analysis:
     """Compile a file and, when it compiles cleanly, run its flows and expectations.
 
     Args:
         path: the ``.nd`` file.
         prices_file: a price file overriding the bundled prices (after the file's own).
+        config: the configuration whose ``ignore`` and ``severity`` apply.
 
     Returns:
         The analysis: every diagnostic (the compiler's, then the price files', failed
         expectations and denied flows), ``ok`` and ``summary()``.
     """
-    return analyse(path, prices_file)
+    return analyse(path, prices_file, config=config)
 
 
 def version() -> str:
@@ -564,6 +583,16 @@ def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:
     if any(d.is_error for d in problems):
         raise NetdraftError(problems, texts)
     return estimate(network, table)
+
+
+def exposure(analysis: Analysis) -> Exposure:
+    """Every network interface and port range some internet address can open a connection
+    to, with the rule lines that admit it (``netdraft exposure``).
+
+    Raises:
+        NetdraftError: the file has errors.
+    """
+    return analysis.require_analysis().exposure
 
 
 def render(

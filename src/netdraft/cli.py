@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netdraft import config
 from netdraft.diagnostics import NetdraftError, printable, write_diagnostics
 from netdraft.files import write_atomic
 from netdraft.generator.errors import GraphvizMissing, RenderError
@@ -49,6 +50,22 @@ class UsageError(Exception):
     """The command was used wrongly (exit 2)."""
 
 
+class ConfigProblem(Exception):
+    """The configuration that applies to a file has mistakes (exit 2, with its diagnostics)."""
+
+    def __init__(self, loaded: config.Loaded) -> None:
+        super().__init__(loaded.problems[0].headline())
+        self.loaded = loaded
+
+
+def _config(path: Path) -> config.Config:
+    """The configuration that applies to a file (:mod:`netdraft.config`), or ConfigProblem."""
+    loaded = config.discover(path.parent)
+    if loaded.problems:
+        raise ConfigProblem(loaded)
+    return loaded.config
+
+
 def _existing(path: str) -> Path:
     p = Path(path)
     if not p.is_file():
@@ -70,13 +87,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format != "text":
         return _check_report(args)
     for name in args.files:
-        result = api.check(_existing(name), args.prices)
+        result = _checked(_existing(name), args.prices)
         if result.diagnostics:
             write_diagnostics(result.diagnostics, result.sources, sys.stderr)
         print(printable(result.summary()))
         if not result.ok:
             worst = EXIT_ERRORS
     return worst
+
+
+def _checked(path: Path, prices: str | None) -> api.Analysis:
+    """``api.check`` with the file's configuration, and its price file after the flag's and
+    the environment's (:mod:`netdraft.config`)."""
+    settings = _config(path)
+    return api.check(path, config.chosen(prices, config.PRICES_VARIABLE, settings.prices), settings)
 
 
 def _check_report(args: argparse.Namespace) -> int:
@@ -88,7 +112,7 @@ def _check_report(args: argparse.Namespace) -> int:
     from netdraft.generator import ci, github, junit, sarif
 
     paths = [_existing(name) for name in args.files]
-    files = [api.checked_file(api.check(path, args.prices)) for path in paths]
+    files = [api.checked_file(_checked(path, args.prices)) for path in paths]
     if args.format == "json":
         sys.stdout.write(ci.check_json(files))
     elif args.format == "sarif":
@@ -196,7 +220,10 @@ def _analysis(path: str, prices: str | None = None) -> api.Analysis:
     """The analysis of a file that must exist, with a ``--prices`` file that must exist too."""
     if prices:
         _existing(prices)
-    return api.analyse(_existing(path), prices)
+    file = _existing(path)
+    settings = _config(file)
+    chosen = config.chosen(prices, config.PRICES_VARIABLE, settings.prices)
+    return api.analyse(file, chosen, config=settings)
 
 
 def _query(network: Network, words: Sequence[str], command: str) -> Query:
@@ -298,8 +325,11 @@ def cmd_docs(args: argparse.Namespace) -> int:
         _existing(args.file)
         raise UsageError(f"netdraft docs: no such templates folder: {args.templates}")
     analysis = _analysis(args.file, args.prices)
+    templates = config.chosen(args.templates, config.TEMPLATES_VARIABLE, analysis.config.templates)
+    if templates is not None and not Path(templates).is_dir():
+        raise UsageError(f"netdraft docs: no such templates folder: {templates}")
     try:
-        written = api.write_docs(analysis, args.output, args.templates)
+        written = api.write_docs(analysis, args.output, templates)
     except TemplateProblem as exc:
         raise UsageError(f"netdraft docs: {exc}") from exc
     for file in written:
@@ -389,6 +419,18 @@ def _add_diff_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     diff.add_argument("--prices", metavar="FILE", help="a TOML price file for both versions")
     diff.set_defaults(run=cmd_diff)
+
+
+def cmd_exposure(args: argparse.Namespace) -> int:
+    """``netdraft exposure FILE [--format text|json]``: what the internet can reach; exit 0."""
+    from netdraft.generator.exposure import exposure_json, exposure_text
+
+    found = api.exposure(_analysis(args.file))
+    if args.format == "json":
+        print(json.dumps(exposure_json(found), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(exposure_text(found))
+    return EXIT_OK
 
 
 # ---- netdraft import ---------------------------------------------------------------------
@@ -563,6 +605,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_import_parser(sub)
     _add_diff_parser(sub)
+
+    exposed = sub.add_parser(
+        "exposure", help="every interface and port range the internet can open; exit 0"
+    )
+    exposed.add_argument("file", metavar="FILE")
+    exposed.add_argument("--format", choices=("text", "json"), default="text")
+    exposed.set_defaults(run=cmd_exposure)
     return parser
 
 
@@ -579,6 +628,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NetdraftError as exc:
         write_diagnostics(exc.diagnostics, exc.sources, sys.stderr)
         return EXIT_ERRORS
+    except ConfigProblem as exc:
+        write_diagnostics(exc.loaded.problems, exc.loaded.sources(), sys.stderr)
+        return EXIT_USAGE
     except GraphvizMissing as exc:  # the machine lacks a tool: nothing wrong with the network
         print(f"netdraft: {_printable(str(exc), 2000)}", file=sys.stderr)
         return EXIT_USAGE

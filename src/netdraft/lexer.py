@@ -142,6 +142,7 @@ class NetdraftLexer(RegexLexer):
         "root": [
             (r"\n", Whitespace),
             (r"[ \t\f\r]+", Whitespace),
+            (r"#\s*netdraft:\s*ignore\[[^\]\n]*\].*$", Comment.Special),  # a pragma
             (r"#.*$", Comment.Single),
             (r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"', String.Double),
             (words(DECLARATIONS, prefix=_BEFORE, suffix=_AFTER), Keyword, "declared"),

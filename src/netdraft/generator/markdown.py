@@ -47,6 +47,7 @@ TEMPLATE_NAMES = (
     "expectations.md.j2",
     "scenarios.md.j2",
     "costs.md.j2",
+    "exposure.md.j2",
 )
 
 #: The extension of the diagram written beside the page.
@@ -755,6 +756,7 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
             "failing": len(results) - sum(results),
         },
         "costs": _costs(report),
+        "exposure": _exposure(analysis),
         "counts": {
             "regions": _plural(len(network.regions), "region"),
             "vpcs": _plural(len(network.vpcs), "VPC"),
@@ -762,6 +764,26 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
             "instances": _plural(instances, "instance"),
             "flows": _plural(len(network.flows), "flow"),
         },
+    }
+
+
+def _exposure(analysis: NetworkAnalysis) -> Context:
+    """What the internet can open (``netdraft exposure``), for the "Exposure" section."""
+    found = analysis.exposure
+    return {
+        "exposed": [
+            {
+                "interface": e.interface,
+                "version": e.version,
+                "protocol": e.protocol,
+                "ports": e.ports,
+                "traffic": f"{e.protocol} {e.ports}".strip(),
+                "lines": ", ".join(str(s.line) for s in e.rules),
+            }
+            for e in found.exposed
+        ],
+        "interfaces": found.interfaces,
+        "reachable": len({e.interface for e in found.exposed}),
     }
 
 

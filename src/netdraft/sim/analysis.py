@@ -15,6 +15,7 @@ from netdraft.model import network as m
 from netdraft.model.network import Query
 from netdraft.sim.cost import CostReport, estimate
 from netdraft.sim.expectations import Outcomes, evaluate
+from netdraft.sim.exposure import Exposure, exposure
 from netdraft.sim.path import Simulator
 from netdraft.sim.prices import PriceTable
 from netdraft.sim.scenario import scenario_network
@@ -60,6 +61,11 @@ class NetworkAnalysis:
     def outcomes(self) -> Outcomes:
         """Every expectation and flow, checked."""
         return evaluate(self.network, self.trace, self.report)
+
+    @cached_property
+    def exposure(self) -> Exposure:
+        """Every network interface and port range the internet can open (``exposure``)."""
+        return exposure(self.network, self.simulator)
 
     @cached_property
     def scenarios(self) -> tuple[tuple[m.Scenario, NetworkAnalysis], ...]:
