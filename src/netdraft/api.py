@@ -21,7 +21,7 @@ from netdraft.dsl.parse import collector_paused, parse
 from netdraft.dsl.review import review
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
-from netdraft.model.network import Network
+from netdraft.model.network import Network, Scenario
 from netdraft.model.values import Span
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
@@ -196,6 +196,8 @@ class Analysis:
             later += self.price_files.diagnostics
         if self.analysis is not None:
             later += outcome_diagnostics(self.analysis)
+            for scenario, analysis in self.analysis.scenarios:
+                later += scenario_diagnostics(scenario, analysis)
         found = [*self.compiled.diagnostics, *self.compiled.pragmas.silence(later)]
         return self.config.apply(found)
 
@@ -210,7 +212,10 @@ class Analysis:
 
     @property
     def expectations_checked(self) -> int:
-        return self.analysis.outcomes.ran if self.analysis is not None else 0
+        """The expectations checked: the file's, and every scenario's."""
+        if self.analysis is None:
+            return 0
+        return self.analysis.outcomes.ran + sum(a.outcomes.ran for _, a in self.analysis.scenarios)
 
     def require_network(self) -> Network:
         """The network, or :class:`NetdraftError` with the file's diagnostics."""
@@ -308,7 +313,8 @@ def checked_file(analysis: Analysis) -> CheckedFile:
     """A checked file as the CI formats read it: its diagnostics and one case per ``expect``.
 
     Each case is the expectation's text as written (its span's text, on its first line)
-    with its ``expect-failed`` diagnostic, if any; cases are in file order.
+    with its ``expect-failed`` diagnostic, if any; cases are in file order, the file's
+    first, then each scenario's (named ``scenario 'NAME': expect …``).
     """
     from netdraft.generator.ci import Case, CheckedFile
 
@@ -317,13 +323,16 @@ def checked_file(analysis: Analysis) -> CheckedFile:
     cases: list[Case] = []
     if analysis.analysis is not None:
         lines = {name: text.splitlines() for name, text in analysis.sources.items()}
-        for exp in analysis.analysis.network.expectations:
+        network = analysis.analysis.network
+        named = [("", e) for e in network.expectations]
+        named += [(f"scenario '{s.name}': ", e) for s in network.scenarios for e in s.expectations]
+        for where, exp in named:
             span = exp.span
             found = lines.get(span.file, [])
             line = found[span.line - 1] if 0 < span.line <= len(found) else ""
             end = span.end_column - 1 if span.end_line == span.line else len(line)
             text = line[span.column - 1 : end].strip() or line.strip()
-            cases.append(Case(text, span, failures.get(span)))
+            cases.append(Case(where + text, span, failures.get(span)))
     return CheckedFile(
         analysis.path, diagnostics, tuple(cases), analysis.analysis is not None, analysis.summary()
     )
@@ -385,6 +394,17 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
                 )
             )
     return found
+
+
+def scenario_diagnostics(scenario: Scenario, analysis: NetworkAnalysis) -> list[Diagnostic]:
+    """A scenario's failed expectations and denied flows, under its name (the file's own
+    flows, denied with the scenario's parts down, are the scenario's verdicts, not problems)."""
+    own = {f.span for f in scenario.flows.values()} | {e.span for e in scenario.expectations}
+    return [
+        dataclasses.replace(d, message=f"in scenario '{scenario.name}': {d.message}")
+        for d in outcome_diagnostics(analysis)
+        if d.span in own
+    ]
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ KEYWORDS = (
     "outbound",
     "endpoint",
     "instance",
+    "scenario",
     "inbound",
     "ingress",
     "gateway",

@@ -13,7 +13,8 @@ The pipeline (sqlglot's ``optimizer.RULES``): each step reads and fills the one
    objects (:mod:`~.passes.defaults`) and its addresses (:mod:`~.passes.addresses`);
    then the addresses held twice across the file (``duplicate-address``);
 4. peerings and transit gateways, which join the VPCs: the network;
-5. flows and expectations, which name places of that network.
+5. flows and expectations, which name places of that network, and the scenarios that
+   re-check it with some parts down (:mod:`~.passes.scenarios`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from netdraft.dsl.passes import (
     intent,
     literals,
     prefix_lists,
+    scenarios,
     scope,
     vpcs,
 )
@@ -100,7 +102,12 @@ def build_intent(c: Context) -> None:
         if isinstance(s, st.ExpectPathDecl | st.ExpectCostDecl)
         if (e := intent.build_expectation(c, s, places, built)) is not None
     )
-    c.network = dataclasses.replace(built, flows=flows, expectations=expectations)
+    c.network = dataclasses.replace(
+        built,
+        flows=flows,
+        expectations=expectations,
+        scenarios=scenarios.build(c, built, places),
+    )
 
 
 #: The compiler, in order.

@@ -102,6 +102,7 @@ Block = (
     | st.TgwRouteTableDecl
     | st.SiteDecl
     | st.PrefixListDecl
+    | st.ScenarioDecl
 )
 
 #: Any statement, at any depth.
@@ -122,6 +123,7 @@ Node = (
     | st.HostDecl
     | st.Tok  # an entry of a prefix list, one a line
     | st.SiteEphemeral
+    | st.DownDecl
 )
 
 _BLOCKS = (
@@ -134,6 +136,7 @@ _BLOCKS = (
     st.TgwRouteTableDecl,
     st.SiteDecl,
     st.PrefixListDecl,
+    st.ScenarioDecl,
 )
 
 
@@ -298,6 +301,10 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("expect cost", subject, operator, amount)
         case st.PrefixListDecl(name=name):
             return _words("prefix-list", name)
+        case st.ScenarioDecl(name=name):
+            return _words("scenario", name)
+        case st.DownDecl(refs=refs):
+            return _words("down", _refs(refs))
         case st.Tok(text=text):
             return text
         case _:

@@ -413,6 +413,12 @@ class _ToSyntax(Transformer[Token, Any]):
     def expect_cost(self, meta: Meta, c: list[Token]) -> st.ExpectCostDecl:
         return st.ExpectCostDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), self._s(meta))
 
+    def scenario(self, meta: Meta, c: list[Any]) -> st.ScenarioDecl:
+        return st.ScenarioDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+
+    def scenario_down(self, meta: Meta, c: list[st.Ref]) -> st.DownDecl:
+        return st.DownDecl(tuple(c), self._s(meta))
+
 
 def _expected_words(expected: set[str]) -> str:
     words = sorted({TERMINAL_WORDS.get(t, _literal(t)) for t in expected})

@@ -18,6 +18,7 @@ from netdraft.sim.expectations import Outcomes, evaluate
 from netdraft.sim.exposure import Exposure, exposure
 from netdraft.sim.path import Simulator
 from netdraft.sim.prices import PriceTable
+from netdraft.sim.scenario import scenario_network
 from netdraft.sim.trace import Trace
 
 
@@ -65,3 +66,12 @@ class NetworkAnalysis:
     def exposure(self) -> Exposure:
         """Every network interface and port range the internet can open (``exposure``)."""
         return exposure(self.network, self.simulator)
+
+    @cached_property
+    def scenarios(self) -> tuple[tuple[m.Scenario, NetworkAnalysis], ...]:
+        """Each scenario with the analysis of its network (its parts down, a simulator of
+        its own), in file order."""
+        return tuple(
+            (s, NetworkAnalysis(scenario_network(self.network, s), self.prices))
+            for s in self.network.scenarios
+        )

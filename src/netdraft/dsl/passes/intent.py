@@ -7,6 +7,7 @@ are resolved last, against the model, by :class:`~.resolve.PlaceResolver`.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -60,10 +61,12 @@ def build_expectation(
     decl: st.ExpectPathDecl | st.ExpectCostDecl,
     places: PlaceResolver,
     network: m.Network,
+    more_flows: Collection[str] = (),
 ) -> m.Expectation | None:
+    """An expectation; ``more_flows`` are the flows a scenario adds to the file's."""
     if isinstance(decl, st.ExpectCostDecl):
         subject = decl.subject.text
-        flows = c.scope.flows
+        flows = [*c.scope.flows, *more_flows]
         if subject != "total" and subject not in flows:
             c.unknown("flow", decl.subject, itertools.chain(flows, ["total"]))
             return None

@@ -135,7 +135,8 @@ def tgw(
             f"'{route.attachment}', which is down: a blackhole",
             route.span,
         )
-    w.step(RouteStep(table.name, wanted, route, transit=True), route.span)
+    equal = ecmp_vpns(sim.net, table, route)
+    w.step(RouteStep(table.name, wanted, route, transit=True, ecmp=equal), route.span)
     out = gw.attachments[route.attachment]
     return sim.attachments[out.kind](sim, w, out, az, pkt, dst)
 
@@ -223,14 +224,46 @@ def _from_tgw_subnet(
     return vpcs.leave_subnet(sim, w, vpc, subnet, pkt, dst, Via.TRANSIT_GATEWAY)
 
 
+def ecmp_vpns(net: m.Network, table: m.TgwRouteTable, route: m.TgwRoute) -> tuple[str, ...]:
+    """The other VPNs a transit gateway spreads traffic over with ``route`` (ECMP): routes
+    propagated from BGP VPN attachments for the same prefix ("Transit gateway routing",
+    VPN ECMP support). Static routes and routes of VPC attachments are never shared."""
+
+    def bgp(attachment: str | None) -> bool:
+        vpn = net.vpns.get(attachment or "")
+        return vpn is not None and vpn.routing is m.VpnRouting.BGP and not vpn.down
+
+    if route.origin is not m.RouteOrigin.PROPAGATED or not bgp(route.attachment):
+        return ()
+    return tuple(
+        r.attachment
+        for r in table.routes
+        if r is not route and r.attachment is not None and r.attachment != route.attachment
+        if r.origin is m.RouteOrigin.PROPAGATED and r.destination == route.destination
+        if bgp(r.attachment)
+    )
+
+
+#: On equal prefixes, a route a BGP VPN propagates ranks after one a VPC attachment
+#: propagates ("Route evaluation order", Transit Gateway guide).
+VPN_PROPAGATED_RANK = 2.5
+
+
 def tgw_lookup(table: m.TgwRouteTable, address: Addr, ix: Index | None = None) -> m.TgwRoute | None:
     """The transit gateway route for ``address``: the longest prefix, then the origin:
-    static, then a prefix list reference's entry, then propagated ("Route evaluation
-    order", Transit Gateway guide). ``ix`` keeps the table's routes by prefix."""
+    static (a static VPN's prefixes among them), then a prefix list reference's entry, then
+    propagated by a VPC, then by a BGP VPN ("Route evaluation order", Transit Gateway
+    guide). ``ix`` keeps the table's routes by prefix; without it, every propagated route
+    ranks alike."""
+    net = ix.network if ix is not None else None
+
+    def rank(route: m.TgwRoute) -> float:
+        return _rank(route, net)
+
     routes = (
-        ix.tgw_routes(table, _rank)
+        ix.tgw_routes(table, rank)
         if ix is not None
-        else Prefixes((r.destination, _rank(r), r) for r in table.routes)
+        else Prefixes((r.destination, rank(r), r) for r in table.routes)
     )
     if isinstance(address, PublicAddr):
         if address.ip is None:
@@ -239,5 +272,11 @@ def tgw_lookup(table: m.TgwRouteTable, address: Addr, ix: Index | None = None) -
     return routes.lookup(address)
 
 
-def _rank(route: m.TgwRoute) -> float:
-    return vpcs.PREFIX_LIST_RANK if route.prefix_list else route.origin.rank
+def _rank(route: m.TgwRoute, net: m.Network | None = None) -> float:
+    if route.prefix_list:
+        return vpcs.PREFIX_LIST_RANK
+    vpn = net.vpns.get(route.attachment or "") if net is not None else None
+    if vpn is not None and route.origin is m.RouteOrigin.PROPAGATED:
+        static = vpn.routing is m.VpnRouting.STATIC
+        return m.RouteOrigin.STATIC.rank if static else VPN_PROPAGATED_RANK
+    return route.origin.rank
