@@ -227,6 +227,7 @@ def subnet_capacity(net: m.Network) -> Iterator[Diagnostic]:
             for e in vpc.endpoints.values()
             if e.kind is m.EndpointKind.INTERFACE and name in e.subnets
         )
+        others += sum(1 for b in vpc.load_balancers.values() for n in b.nodes if n.subnet == name)
         if others <= s.usable < others + tgws:  # else already reported, or room enough
             yield subnet_too_small(s, others + tgws, tgws)
 
@@ -267,6 +268,24 @@ def nat_gateways(net: m.Network) -> Iterator[Diagnostic]:
                     nat.span,
                     "put it in a public subnet, or make it 'private'",
                 )
+
+
+def load_balancers(net: m.Network) -> Iterator[Diagnostic]:
+    """An internet-facing load balancer's nodes must be in public subnets: the internet
+    reaches a node only through the internet gateway its subnet routes to."""
+    for vpc in net.vpcs.values():
+        for lb in vpc.load_balancers.values():
+            if not lb.internet_facing:
+                continue
+            for node in lb.nodes:
+                subnet = vpc.subnets[node.subnet]
+                if not vpc.is_public(subnet):
+                    yield warning(
+                        codes.LB_NO_INTERNET,
+                        f"internet-facing load balancer '{lb.name}' has a node in subnet '{subnet.name}', whose route table '{subnet.route_table}' has no route to an internet gateway",
+                        lb.span,
+                        "put its nodes in public subnets, or make it 'internal'",
+                    )
 
 
 def peerings(net: m.Network) -> Iterator[Diagnostic]:
@@ -354,6 +373,7 @@ RULES: tuple[Rule, ...] = (
     peerings,
     group_references,
     acl_rules,
+    load_balancers,
 )
 
 
