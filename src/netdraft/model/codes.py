@@ -27,6 +27,8 @@ class DropCode(enum.Enum):
     NO_INTERFACE = "NO_INTERFACE"
     ROUTING_LOOP = "ROUTING_LOOP"
     RESOLVER_OUTSIDE_VPC = "RESOLVER_OUTSIDE_VPC"
+    NO_LISTENER = "NO_LISTENER"
+    NO_HEALTHY_TARGET = "NO_HEALTHY_TARGET"
 
     def __str__(self) -> str:
         return self.value
