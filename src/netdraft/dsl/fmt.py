@@ -91,6 +91,7 @@ INSTANCE_OPTION_ORDER: Mapping[str, int] = {
 SUBNET_OPTION_ORDER: Mapping[str, int] = {"ipv6": 0, "public-ip-on-launch": 1}
 NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "ip": 1, "eip": 2, "down": 9}
 VPN_OPTION_ORDER: Mapping[str, int] = {"down": 9}
+LB_OPTION_ORDER: Mapping[str, int] = {"ips": 0, "sg": 1, "eips": 2, "cross-zone": 3}
 
 Block = (
     st.RegionDecl
@@ -102,6 +103,7 @@ Block = (
     | st.TgwRouteTableDecl
     | st.SiteDecl
     | st.PrefixListDecl
+    | st.LoadBalancerDecl
 )
 
 #: Any statement, at any depth.
@@ -122,6 +124,7 @@ Node = (
     | st.HostDecl
     | st.Tok  # an entry of a prefix list, one a line
     | st.SiteEphemeral
+    | st.ListenerDecl
 )
 
 _BLOCKS = (
@@ -134,6 +137,7 @@ _BLOCKS = (
     st.TgwRouteTableDecl,
     st.SiteDecl,
     st.PrefixListDecl,
+    st.LoadBalancerDecl,
 )
 
 
@@ -178,6 +182,8 @@ def _children(node: Node) -> tuple[Node, ...] | None:
         return node.rules
     if isinstance(node, st.PrefixListDecl):
         return node.cidrs
+    if isinstance(node, st.LoadBalancerDecl):
+        return node.listeners
     if isinstance(node, _BLOCKS):
         return node.items
     return None
@@ -265,6 +271,13 @@ def _head(node: Node, vpc: str | None = None) -> str:
             subnets = _interface_subnets(targets, vpc)
             ips = _option(node.ips) if node.ips is not None else None
             return _words("endpoint", name, "interface", service, "in", subnets, ips, sg)
+        case st.LoadBalancerDecl(name=name, kind=kind, scheme=scheme, subnets=subnets):
+            opts = _options(node.options, LB_OPTION_ORDER)
+            return _words("load-balancer", name, kind, scheme, "in", _refs(subnets), opts)
+        case st.ListenerDecl(protocol=proto, port=port, target_group=tg):
+            return _words("listener", proto, port, "->", tg)
+        case st.TargetGroupDecl(name=name, protocol=proto, port=port, targets=targets):
+            return _words("target-group", name, proto, port, "targets", *targets)
         case st.TransitGatewayDecl(name=name):
             return _words("transit-gateway", name)
         case st.AttachDecl(kind="vpn", target=target):
