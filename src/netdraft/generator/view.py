@@ -684,7 +684,9 @@ class _Builder:
         if vpc is None:
             return None
         for lb in vpc.load_balancers.values():
-            names = {lb.name} if c.kind is C.LOAD_BALANCER else {x.target_group for x in lb.listeners}
+            names = (
+                {lb.name} if c.kind is C.LOAD_BALANCER else {x.target_group for x in lb.listeners}
+            )
             if c.name in names:
                 chosen = [n for n in lb.nodes if n.az == c.az] or list(lb.nodes)
                 return lb_id(vpc.name, lb.name, chosen[0].subnet) if chosen else None

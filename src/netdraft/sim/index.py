@@ -102,7 +102,11 @@ class Index:
             for lb in vpc.load_balancers.values():
                 for node in lb.nodes:
                     ix.enis[(vpc.name, node.ip)] = Eni(
-                        ComponentKind.LOAD_BALANCER, lb.name, vpc.name, node.subnet, lb.security_groups
+                        ComponentKind.LOAD_BALANCER,
+                        lb.name,
+                        vpc.name,
+                        node.subnet,
+                        lb.security_groups,
                     )
                     for g in lb.security_groups:
                         ix.members.setdefault((vpc.name, g), set()).add(node.ip)

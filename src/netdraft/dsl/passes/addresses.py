@@ -152,14 +152,14 @@ def allocate(
     for ename, edecl in s.endpoints.items():
         if edecl.kind == "interface":
             resolved[ename] = [subnet_of(c, ref, vpc) for ref in edecl.targets]
-            who = f"endpoint '{ename}'"
-            _claim_nodes(c, who, edecl.ips, edecl.targets, resolved[ename], subnets, claims)
+            label = f"endpoint '{ename}'"
+            _claim_nodes(c, label, edecl.ips, edecl.targets, resolved[ename], subnets, claims)
     lb_subnets: dict[str, list[str | None]] = {}
     for lname, ldecl in s.load_balancers.items():
         lb_subnets[lname] = [subnet_of(c, ref, vpc) for ref in ldecl.subnets]
         lopts = {o.keyword: o for o in literals.unique_options(c, ldecl.options)}
-        who = f"load balancer '{lname}'"
-        _claim_nodes(c, who, lopts.get("ips"), ldecl.subnets, lb_subnets[lname], subnets, claims)
+        label = f"load balancer '{lname}'"
+        _claim_nodes(c, label, lopts.get("ips"), ldecl.subnets, lb_subnets[lname], subnets, claims)
     # Written addresses are taken first, in the order of the file, so that automatic ones
     # never collide with them and a clash is reported at the later of the two.
     granted: dict[tuple[str, str, int], IPv4Address] = {}
@@ -489,7 +489,9 @@ def load_balancer(
                 eip = _public_address(c, literals.addr4(c, etok), etok, "Elastic IP")
                 eips.append(eip)
                 if eip is not None:
-                    c.held.append(Held(eip, "public", Holder(f"an Elastic IP of {who.who}", etok.span)))
+                    c.held.append(
+                        Held(eip, "public", Holder(f"an Elastic IP of {who.who}", etok.span))
+                    )
             if len(eips) != len(decl.subnets):
                 c.err(
                     codes.BAD_OPTION,
@@ -558,7 +560,9 @@ def load_balancer(
             continue
         listeners.append(m.Listener(lst.protocol.text, port, tg, lst.span))
     cross = kind is m.LbKind.APPLICATION or "cross-zone" in opts
-    return m.LoadBalancer(name, kind, public, tuple(nodes), tuple(sgs), cross, tuple(listeners), decl.span)
+    return m.LoadBalancer(
+        name, kind, public, tuple(nodes), tuple(sgs), cross, tuple(listeners), decl.span
+    )
 
 
 #: The listener protocols of each kind of load balancer (ELB user guides).

@@ -53,7 +53,9 @@ def build_vpc(c: Context, s: VpcScope) -> m.Vpc:
     }
     groups, default_sg = _security_groups(c, s)
     instances, nats, endpoints, balancers = addresses.allocate(c, s, subnets, groups, default_sg)
-    target_groups = {n: _target_group(c, s, d, instances, balancers) for n, d in s.target_groups.items()}
+    target_groups = {
+        n: _target_group(c, s, d, instances, balancers) for n, d in s.target_groups.items()
+    }
     return m.Vpc(
         name=s.name,
         region=s.region,

@@ -299,7 +299,9 @@ def _node_public(vpc: m.Vpc, lb_name: str, src: IPv4Address) -> PublicAddr | Non
     """The public address of a load balancer's node (an internal one has none)."""
     lb = vpc.load_balancers[lb_name]
     node = next(n for n in lb.nodes if n.ip == src)
-    return PublicAddr(vpc.name, node_owner(lb, node), node.public_ip) if lb.internet_facing else None
+    return (
+        PublicAddr(vpc.name, node_owner(lb, node), node.public_ip) if lb.internet_facing else None
+    )
 
 
 def _node_in_public_subnet(

@@ -89,7 +89,9 @@ def proxy(sim: Context, fwd: Walk, rev: Walk, node: End, pkt: Packet) -> None:
     for target, end in healthy:
         keep = lb.kind is m.LbKind.NETWORK and target.kind is m.LbTargetKind.INSTANCE
         source = pkt.src if keep else node_ip
-        there, back, drop = _connect(sim, fwd, tg, node, node_ip, end, source, fwd if keep else None)
+        there, back, drop = _connect(
+            sim, fwd, tg, node, node_ip, end, source, fwd if keep else None
+        )
         if drop is None or first is None:
             first = (end, source, there, back, drop)
         if drop is None:

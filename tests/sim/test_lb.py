@@ -1,0 +1,136 @@
+"""Load balancers (LANGUAGE.md §10, §14): each rule as an allowed path and its denied twin,
+and the hand-computed monthly cost of a load-balanced flow."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from netdraft import api
+
+BASE = """
+region us-east-1 {
+  vpc web 10.0.0.0/16 {
+    internet-gateway igw
+    subnet public-a 10.0.0.0/24 az us-east-1a
+    subnet public-b 10.0.1.0/24 az us-east-1b
+    subnet private-a 10.0.2.0/24 az us-east-1a
+    subnet private-b 10.0.3.0/24 az us-east-1b
+    route-table public {
+      route 0.0.0.0/0 via igw
+      associate public-a public-b
+    }
+    security-group alb-sg {
+      ingress tcp 443 from 0.0.0.0/0
+      ingress tcp 8443 from 0.0.0.0/0
+    }
+    security-group app-sg {
+      ingress tcp 8080 from %(app_peer)s
+      ingress tcp 8443 from 10.0.0.0/16
+    }
+    security-group kept-sg {
+      ingress tcp 9000 from %(kept_peer)s
+    }
+    load-balancer front application %(scheme)s in %(alb_subnets)s sg alb-sg {
+      listener https 443 -> app-tg
+    }
+    load-balancer inner network internal in private-a private-b %(cross)s {
+      listener tcp 9000 -> kept-tg
+      listener tcp 443 -> front-tg
+    }
+    target-group app-tg http 8080 targets app-1
+    target-group kept-tg tcp 9000 targets kept-b
+    target-group front-tg tcp 443 targets front
+    instance app-1 in private-a sg app-sg %(app_state)s
+    instance kept-b in private-b sg kept-sg
+    instance client in private-a
+  }
+}
+"""
+
+DEFAULTS = {
+    "app_peer": "alb-sg",
+    "kept_peer": "10.0.0.0/16",
+    "scheme": "internet-facing",
+    "alb_subnets": "public-a public-b",
+    "cross": "cross-zone",
+    "app_state": "",
+}
+
+
+def trace(query: str, **changes: str) -> tuple[str, str | None, tuple[str, ...]]:
+    text = BASE % {**DEFAULTS, **changes}
+    compiled = api.compile(text, "lb.nd")
+    assert compiled.ok, compiled.diagnostics
+    assert compiled.network is not None
+    src, dst, proto, port = query.replace(" -> ", " ").split()
+    t = api.path(compiled.network, src, dst, proto, port)
+    names = tuple(h.name for h in (*t.forward, *t.reverse))
+    return t.verdict.value, t.code.value if t.code else None, names
+
+
+ROWS = [
+    # ALB: the node's group filters the client (allowed / SG_INGRESS_MISMATCH)
+    ("internet -> front tcp 443", {}, "allow", None),
+    ("internet -> front tcp 80", {}, "deny", "SG_INGRESS_MISMATCH"),
+    ("internet -> front tcp 443", {"scheme": "internal"}, "deny", "NO_PUBLIC_IP"),
+    # a port without a listener
+    ("internet -> front tcp 8443", {}, "deny", "NO_LISTENER"),
+    # the target's group must admit the ALB (its group), else no healthy target
+    ("internet -> front tcp 443", {"app_peer": "10.9.0.0/16"}, "deny", "NO_HEALTHY_TARGET"),
+    ("internet -> front tcp 443", {"app_state": "stopped"}, "deny", "NO_HEALTHY_TARGET"),
+    # an internet-facing node in a subnet without an internet gateway route
+    (
+        "internet -> front tcp 443",
+        {"alb_subnets": "private-a private-b"},
+        "deny",
+        "NO_ROUTE_TO_DESTINATION",
+    ),
+    # NLB keeps the client's address for instance targets: the target's group must admit it
+    ("client -> inner tcp 9000", {}, "allow", None),
+    (
+        "client -> inner tcp 9000",
+        {"kept_peer": "10.0.2.6/31"},
+        "deny",
+        "SG_INGRESS_MISMATCH",
+    ),  # 1a node only
+    # NLB cross-zone off: the node in private-a reaches no target (kept-b is in 1b) ...
+    ("client -> inner tcp 9000", {"cross": ""}, "allow", None),  # ... but the 1b node does
+    # NLB in front of an ALB
+    ("client -> inner tcp 443", {}, "allow", None),
+    ("client -> inner tcp 443", {"app_state": "stopped"}, "deny", "NO_HEALTHY_TARGET"),
+]
+
+
+@pytest.mark.parametrize(("query", "changes", "verdict", "code"), ROWS)
+def test_load_balancer_paths(
+    query: str, changes: dict[str, str], verdict: str, code: str | None
+) -> None:
+    got, got_code, _ = trace(query, **changes)
+    assert (got, got_code) == (verdict, code)
+
+
+def test_both_legs_are_in_the_trace_and_via_names_the_target_group() -> None:
+    _, _, names = trace("client -> inner tcp 443")
+    assert names.count("front") >= 2 and "front-tg" in names and "app-tg" in names
+    assert names.index("inner") < names.index("front") < names.index("app-1")
+
+
+def test_cross_zone_off_keeps_a_node_to_its_own_az() -> None:
+    text = BASE % {**DEFAULTS, "cross": ""}
+    compiled = api.compile(text, "lb.nd")
+    assert compiled.network is not None
+    lb = compiled.network.vpcs["web"].load_balancers["inner"]
+    assert not lb.cross_zone
+    assert [n.az for n in lb.nodes] == ["us-east-1a", "us-east-1b"]
+
+
+def test_hand_computed_cost() -> None:
+    # 2 load balancers × 730 h × 0.0225 = 32.85; 2 ALB node addresses × 730 h × 0.005 = 7.30;
+    # the flow: ALB LCU (100 + 400 GB) × 0.008 = 4.00; data out to the internet 400 × 0.09 = 36.
+    text = BASE % DEFAULTS + "flow web: internet -> front tcp 443 volume 100GB return 400GB\n"
+    compiled = api.compile(text, "lb.nd")
+    assert compiled.network is not None
+    bill = api.cost(compiled.network)
+    assert bill.total == Decimal("80.15")
