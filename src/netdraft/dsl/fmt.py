@@ -277,7 +277,8 @@ def _head(node: Node, vpc: str | None = None) -> str:
         case st.ListenerDecl(protocol=proto, port=port, target_group=tg):
             return _words("listener", proto, port, "->", tg)
         case st.TargetGroupDecl(name=name, protocol=proto, port=port, targets=targets):
-            return _words("target-group", name, proto, port, "targets", *targets)
+            listed = ("targets", *targets) if targets else ()
+            return _words("target-group", name, proto, port, *listed)
         case st.TransitGatewayDecl(name=name):
             return _words("transit-gateway", name)
         case st.AttachDecl(kind="vpn", target=target):
