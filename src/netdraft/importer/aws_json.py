@@ -431,6 +431,7 @@ class Inventory:
     #: A target group's targets, by its ARN (embedded in the group, as the live import
     #: saves them) or by the name of the file of a describe-target-health response.
     targets: dict[str, list[Target]] = field(default_factory=dict)
+    cross_zone: set[str] = field(default_factory=set)  # the ARNs of NLBs with it on
     dhcp_options: dict[str, DhcpOptions] = field(default_factory=dict)
     #: The region of every regional resource that needs one (VPCs carry their own).
     region_of: dict[str, str] = field(default_factory=dict)
@@ -673,9 +674,6 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
     "LoadBalancerDescriptions": _kind(
         "classic load balancer", "elb describe-load-balancers", ("LoadBalancerName",)
     ),
-    "LoadBalancerListeners": _kind(
-        "load balancer listener", "elbv2 describe-listeners", ("ListenerArn",), ("ListenerArn",)
-    ),
     "directConnectGateways": _DX_GATEWAY,
     "DirectConnectGateways": _DX_GATEWAY,
     "connections": _DX_CONNECTION,
@@ -773,7 +771,7 @@ _GONE_LIST_STATES = frozenset({"delete-complete", "delete-in-progress", "create-
 
 #: Keys that hold details of resources listed above (Batfish's snapshots carry them): read
 #: as known, dropped with the resources they describe, with no warning of their own.
-_DETAIL_KEYS = frozenset({"LoadBalancerAttributes", "LoadBalancerTargetHealth"})
+_DETAIL_KEYS: frozenset[str] = frozenset()
 
 #: Keys that carry no resources (pagination, request metadata).
 _IGNORED_KEYS = frozenset(
@@ -840,6 +838,10 @@ class _Reader:
             "Listeners": self.listener,
             "TargetGroups": self.target_group,
             "TargetHealthDescriptions": self.target_health,
+            # Batfish's snapshots: listeners, target health and attributes by ARN.
+            "LoadBalancerListeners": self.listener,
+            "LoadBalancerTargetHealth": self.group_health,
+            "LoadBalancerAttributes": self.lb_attributes,
             "DhcpOptions": self.dhcp_options,
             "PrefixLists": self.prefix_list,
             "TransitGatewayPrefixListReferences": self.tgw_prefix_list_reference,
@@ -1466,6 +1468,8 @@ class _Reader:
         self.keep(self.inventory.endpoints, eid, endpoint, "endpoint")
 
     def load_balancer(self, item: Obj) -> None:
+        if item.state().lower() in ("deleted", "failed"):
+            return  # gone: not part of the network
         arn, name, vpc = (
             item.string("LoadBalancerArn"),
             item.string("LoadBalancerName"),
@@ -1534,6 +1538,20 @@ class _Reader:
         self.keep(self.inventory.target_groups, arn, group, "target group")
         if item.has("TargetHealthDescriptions"):  # embedded by the live import
             self.inventory.targets[arn] = _targets(item.objs("TargetHealthDescriptions"))
+
+    def group_health(self, item: Obj) -> None:
+        """A target group's ARN beside its describe-target-health descriptions."""
+        arn = item.string("TargetGroupArn")
+        if arn is not None:
+            self.inventory.targets[arn] = _targets(item.objs("TargetHealthDescriptions"))
+
+    def lb_attributes(self, item: Obj) -> None:
+        """describe-load-balancer-attributes: whether cross-zone load balancing is on."""
+        arn = item.string("LoadBalancerArn")
+        for attr in item.objs("Attributes"):
+            if arn and attr.string("Key") == "load_balancing.cross_zone.enabled":
+                if attr.string("Value") == "true":
+                    self.inventory.cross_zone.add(arn)
 
     def target_health(self, item: Obj) -> None:
         """One target of a describe-target-health response: its group is the one whose

@@ -718,7 +718,7 @@ class _Builder:
                         *((b.arn, b.name) for b in v.load_balancers),
                         *((t.arn, t.name) for t in v.target_groups),
                     ],
-                    taken | set(n.values()),
+                    taken | set(places.values()),
                     RESERVED | SERVICE_NAMES,
                 )
             )
@@ -850,8 +850,9 @@ class _Builder:
                 if (line := self.endpoint(v, e))
             ],
             [
-                self.load_balancer(v, b)
+                line
                 for b in sorted(v.load_balancers, key=lambda b: v.names[b.arn])
+                if (line := self.load_balancer(v, b))
             ],
             [
                 self.target_group(v, t)
@@ -1485,7 +1486,7 @@ class _Builder:
 
     # -- load balancers ------------------------------------------------------------------------
 
-    def load_balancer(self, v: _Vpc, lb: aws.LoadBalancer) -> _Line:
+    def load_balancer(self, v: _Vpc, lb: aws.LoadBalancer) -> _Line | None:
         """``load-balancer``: its subnets (one per AZ), its nodes' addresses when
         describe-network-interfaces has every one (``ELB app/NAME/ID``), an NLB's Elastic
         IPs, its groups, and each listener that forwards to an imported target group."""
@@ -1497,6 +1498,12 @@ class _Builder:
             if s is not None and s.az not in azs:
                 azs.add(s.az)
                 subnets.append(sid)
+        if not subnets:
+            self.warn(
+                f"load balancer '{name}' of vpc '{v.name}' is in no imported subnet: not imported"
+            )
+            return None
+        subnets.sort(key=lambda s: v.names[s])
         options: list[st.Option] = []
         key = "ELB " + lb.arn.partition(":loadbalancer/")[2]
         enis = [e for e in self.inv.interfaces.values() if e.description == key]
@@ -1514,6 +1521,8 @@ class _Builder:
         pinned = dict(lb.eips)
         if lb.kind == "network" and subnets and all(s in pinned for s in subnets):
             options.append(_opt("eips", *(_tok(pinned[s], "IPV4") for s in subnets)))
+        if lb.kind == "network" and lb.arn in self.inv.cross_zone:
+            options.append(_opt("cross-zone"))
         listeners: list[st.ListenerDecl] = []
         for lst in sorted(self.inv.listeners.values(), key=lambda x: (x.port or 0, x.arn)):
             if lst.load_balancer != lb.arn:
