@@ -186,6 +186,12 @@ PATHS = [
     ("batfish-dx-gateway", "dx-test-instance", "internet", "tcp", "443", "deny", "TGW_NO_ROUTE"),
     ("batfish-dx-gateway", "internet", "dx-test-instance", "tcp", "22", "deny", "NO_PUBLIC_IP"),
     ("batfish-dx-gateway", "dx-test-instance", "10.100.0.2", "udp", "53", "allow", None),
+    # An internet-facing NLB (Elastic IPs) in front of an internal ALB, as imported.
+    ("load-balancers", "internet", "shop-edge", "tcp", "443", "allow", "app-tg"),
+    ("load-balancers", "internet", "198.51.100.21", "tcp", "443", "allow", "shop-alb"),
+    ("load-balancers", "internet", "shop-edge", "tcp", "80", "deny", "NO_LISTENER"),
+    ("load-balancers", "app-1", "shop-alb", "tcp", "443", "allow", "app-tg"),
+    ("load-balancers", "internet", "shop-alb", "tcp", "443", "deny", "NO_PUBLIC_IP"),
 ]
 
 

@@ -1535,7 +1535,7 @@ class _Builder:
                 or lst.protocol not in LISTENER_PROTOCOLS
             ):
                 self.warn(
-                    f"listener {lst.protocol or '?'} {lst.port or '?'} of load balancer '{name}' does not forward to an imported target group: not imported"
+                    f"listener {lst.protocol or '?'} {lst.port or '?'} of load balancer '{name}' forwards to no imported target group (its default action is not a forward, or its group is not in the dump): not imported"
                 )
                 continue
             listeners.append(

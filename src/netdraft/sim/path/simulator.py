@@ -267,7 +267,9 @@ class Simulator(Context):
             w.hop(src.kind, src.name, net.name, net.region, subnet.az if subnet else "")
             if subnet is None:
                 vpc.not_in_subnet(w, net.name, src.address, f"{src.address} is in no subnet")
-            w.step(Sent(str(src.address), subnet.name))
+            # A load balancer's node answers from its private address (the gateway maps it).
+            sent = pkt.src if src.kind is C.LOAD_BALANCER else src.address
+            w.step(Sent(str(sent), subnet.name))
             if src.kind is C.LOAD_BALANCER:
                 vpc.lb_egress(self, w, net, src.name, pkt)
             return vpc.leave_subnet(self, w, net, subnet, pkt, dst, Via.NONE)
