@@ -1549,9 +1549,9 @@ class _Reader:
         """describe-load-balancer-attributes: whether cross-zone load balancing is on."""
         arn = item.string("LoadBalancerArn")
         for attr in item.objs("Attributes"):
-            if arn and attr.string("Key") == "load_balancing.cross_zone.enabled":
-                if attr.string("Value") == "true":
-                    self.inventory.cross_zone.add(arn)
+            on = attr.string("Value") == "true"
+            if arn and attr.string("Key") == "load_balancing.cross_zone.enabled" and on:
+                self.inventory.cross_zone.add(arn)
 
     def target_health(self, item: Obj) -> None:
         """One target of a describe-target-health response: its group is the one whose

@@ -1566,21 +1566,21 @@ class _Builder:
         listed = self.inv.targets.get(tg.arn) or (
             self.inv.targets[max(stems, key=len)] if stems else []
         )
-        targets: list[st.Ref | st.Tok] = []
-        health: list[str] = []
+        found: dict[str, tuple[st.Ref | st.Tok, str]] = {}  # by the text written, sorted
         for t in listed:
-            if tg.target_type == "instance" and t.id in v.names:
-                targets.append(_ref(v.names[t.id]))
+            target: st.Ref | st.Tok
+            if tg.target_type in ("instance", "alb") and t.id in v.names:
+                target = _ref(v.names[t.id])
             elif tg.target_type == "ip" and _net(t.id) is not None and "/" not in t.id:
-                targets.append(_tok(t.id, "IPV4"))
-            elif tg.target_type == "alb" and t.id in v.names:
-                targets.append(_ref(v.names[t.id]))
+                target = _tok(t.id, "IPV4")
             else:
                 self.warn(
                     f"target {quoted(t.id)} of target group '{name}' is not in the import: left out"
                 )
                 continue
-            health.append(f"{targets[-1]} {t.health or 'unknown'}")
+            found.setdefault(str(target), (target, t.health or "unknown"))
+        targets = [found[k][0] for k in sorted(found)]
+        health = [f"{k} {found[k][1]}" for k in sorted(found)]
         protocol = tg.protocol if tg.protocol in LISTENER_PROTOCOLS else "tcp"
         decl = st.TargetGroupDecl(
             _tok(name), _tok(protocol), _tok(str(tg.port or 1), "PORT"), tuple(targets), NO_SPAN
