@@ -391,6 +391,8 @@ class _Builder:
                 else:
                     for subnet in sorted(ep.subnets):
                         self.link(endpoint_id(vpc.name, ep.name, subnet), service)
+            for lb_name in sorted(vpc.load_balancers):
+                self.add_lb_links(vpc, vpc.load_balancers[lb_name])
         for flow in flows:
             self.add_flow(flow)
         if highlight is not None:
@@ -676,6 +678,29 @@ class _Builder:
     def held(self, c: ComponentId, what: Callable[[m.Vpc], Mapping[str, object]]) -> bool:
         vpc = self.network.vpcs.get(c.vpc)
         return vpc is not None and c.name in what(vpc)
+
+    def add_lb_links(self, vpc: m.Vpc, lb: m.LoadBalancer) -> None:
+        """A line from each node of a load balancer to each target of its listeners' groups
+        (an instance, or each node of an ALB behind an NLB), labelled with the group."""
+        groups = sorted({x.target_group for x in lb.listeners})
+        for tg_name in groups:
+            tg = vpc.target_groups[tg_name]
+            heads: list[str] = []
+            for t in tg.targets:
+                inst = t.name if t.kind is m.LbTargetKind.INSTANCE else ""
+                if t.kind is m.LbTargetKind.IP and t.ip is not None:
+                    inst = next((i.name for i in vpc.instances.values() if i.ip == t.ip), "")
+                if inst:
+                    heads.append(instance_id(vpc.name, inst))
+                elif t.kind is m.LbTargetKind.LOAD_BALANCER:
+                    alb = vpc.load_balancers[t.name]
+                    heads += [lb_id(vpc.name, alb.name, n.subnet) for n in alb.nodes]
+            for node in lb.nodes:
+                tail = lb_id(vpc.name, lb.name, node.subnet)
+                for head in sorted(set(heads)):
+                    self.edges.append(
+                        Edge(f"link__{tail}__{head}", tail, head, EdgeKind.LINK, label=tg.name)
+                    )
 
     def lb_node(self, c: ComponentId) -> str | None:
         """A load balancer's node in the hop's AZ; a target group's, of the load balancer

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
+from netdraft.model.values import Protocol
 from netdraft.sim.path.walk import Addr, Context, Drop, End, Packet, Walk
 from netdraft.sim.ports import EPHEMERAL_PORTS
 from netdraft.sim.trace import ComponentKind, Dropped, Forwarded, Hop, Leg, Obstacle, Passage
@@ -152,6 +153,27 @@ def _connect(
     if client is not None:
         client.ports = back.ports
     return there.hops, back.hops, None
+
+
+def healthy_targets(sim: Context, vpc: m.Vpc, lb: m.LoadBalancer, tg: m.TargetGroup) -> set[str]:
+    """The targets of ``tg`` that some node of ``lb`` finds healthy (a connection from the
+    node on the group's port works both ways; without cross-zone, from a node of its AZ),
+    as the documentation page shows them."""
+    found: set[str] = set()
+    for node in lb.nodes:
+        start = End(C.LOAD_BALANCER, lb.name, node.ip, vpc.name, node.subnet)
+        probe = Walk(Leg.FORWARD, _transport(tg), tg.port)
+        for target in tg.targets:
+            for end in _target_ends(sim, vpc, target):
+                if target.name in found or not (lb.cross_zone or _az_of(sim, end) in ("", node.az)):
+                    continue
+                if _connect(sim, probe, tg, start, node.ip, end, node.ip, None)[2] is None:
+                    found.add(target.name)
+    return found
+
+
+def _transport(tg: m.TargetGroup) -> Protocol:
+    return m.LISTENER_PROTOCOLS.get(tg.protocol, (Protocol.TCP,))[0]
 
 
 def _target_ends(sim: Context, vpc: m.Vpc, target: m.LbTarget) -> list[End]:
