@@ -3,11 +3,13 @@ and the hand-computed monthly cost of a load-balanced flow."""
 
 from __future__ import annotations
 
+import ipaddress
 from decimal import Decimal
 
 import pytest
 
 from netdraft import api
+from netdraft.dsl.fmt import format_text
 
 BASE = """
 region us-east-1 {
@@ -134,3 +136,71 @@ def test_hand_computed_cost() -> None:
     assert compiled.network is not None
     bill = api.cost(compiled.network)
     assert bill.total == Decimal("80.15")
+
+
+def test_no_cross_az_charge_between_an_alb_and_its_targets_but_an_nlb_pays_it() -> None:
+    # app-1 is in us-east-1a: the ALB's node in 1b sends to it free of transfer charges;
+    # the NLB's node in 1a (cross-zone) pays 1a → 1b to reach kept-b.
+    text = BASE % DEFAULTS + (
+        "flow via-alb: internet -> 10.0.1.4 tcp 443 volume 10GB\n"
+        "flow via-nlb: client -> 10.0.2.6 tcp 9000 volume 10GB\n"
+    )
+    compiled = api.compile(text, "lb.nd")
+    assert compiled.network is not None
+    web = compiled.network.vpcs["web"]
+    assert web.load_balancers["front"].nodes[1].ip == ipaddress.ip_address("10.0.1.4")
+    assert web.load_balancers["inner"].nodes[0].ip == ipaddress.ip_address("10.0.2.6")
+    bill = api.cost(compiled.network)
+    alb = [c.what for c in bill.flows["via-alb"].charges]
+    nlb = [c.what for c in bill.flows["via-nlb"].charges]
+    assert not any("→" in w and "us-east-1" in w for w in alb), alb
+    assert any("us-east-1a → us-east-1b" in w for w in nlb), nlb
+
+
+def test_fmt_round_trip_keeps_load_balancers() -> None:
+    text = BASE % {**DEFAULTS, "cross": "cross-zone ips 10.0.2.100 10.0.3.100"}
+    once, problems = format_text(text)
+    assert once is not None and not problems
+    assert format_text(once)[0] == once
+    before, after = api.compile(text, "a.nd").network, api.compile(once, "a.nd").network
+    assert before is not None and after is not None
+    assert (
+        before.vpcs["web"].load_balancers["inner"].nodes
+        == after.vpcs["web"].load_balancers["inner"].nodes
+    )
+    assert (
+        "load-balancer inner network internal in private-a private-b ips 10.0.2.100 10.0.3.100 cross-zone {"
+        in once
+    )
+
+
+def codes_of(text: str) -> list[str]:
+    return [str(d.code) for d in api.compile(text, "n.nd").diagnostics]
+
+
+SMALL = """
+region us-east-1 {
+  vpc v 10.0.0.0/16 {
+    subnet s 10.0.0.0/28 az us-east-1a
+%s
+    load-balancer lb network internal in s %s {
+      listener tcp 80 -> tg
+    }
+    target-group tg tcp 80 targets i0
+  }
+}
+"""
+
+
+def test_nodes_count_in_subnet_too_small_and_written_ones_in_duplicate_address() -> None:
+    # A /28 holds 11 interfaces: 10 instances and the node fit, 11 and the node do not.
+    ten = "\n".join(f"    instance i{n} in s" for n in range(10))
+    eleven = ten + "\n    instance i10 in s"
+    assert "subnet-too-small" not in codes_of(SMALL % (ten, ""))
+    assert "subnet-too-small" in codes_of(SMALL % (eleven, ""))
+    assert "duplicate-address" in codes_of(
+        SMALL % ("    instance i0 in s ip 10.0.0.9", "ips 10.0.0.9")
+    )
+    assert "duplicate-address" not in codes_of(
+        SMALL % ("    instance i0 in s ip 10.0.0.9", "ips 10.0.0.10")
+    )

@@ -176,7 +176,7 @@ def leg_charges(
         if hop.region and region and hop.region != region:
             add(f"{region} → {hop.region}", "inter_region_per_gb", region)
             az, eni_az = "", ""
-        elif hop.az and az and hop.az != az:
+        elif hop.az and az and hop.az != az and not _alb_side(network, hops, i):
             add(f"{az} → {hop.az} sent", "cross_az_per_gb_each_side", hop.region)
             add(f"{az} → {hop.az} received", "cross_az_per_gb_each_side", hop.region)
         if kind in _INTERFACES and hop.az:
@@ -215,6 +215,19 @@ _INTERFACES = (
 
 #: LANGUAGE.md §10: processed data counted as 1 LCU-hour (NLB: NLCU-hour) per GB.
 _LCU_KEYS = {m.LbKind.APPLICATION: "alb_lcu_per_gb", m.LbKind.NETWORK: "nlb_lcu_per_gb"}
+
+
+def _alb_side(network: m.Network, hops: tuple[Hop, ...], i: int) -> bool:
+    """Whether hop ``i`` is between an application load balancer's node and a target:
+    AWS charges no data transfer between AZs there ("Elastic Load Balancing pricing")."""
+    before = next((h for h in reversed(hops[:i]) if h.kind in _INTERFACES), None)
+    after = next((h for h in hops[i:] if h.kind in _INTERFACES), None)
+    return any(
+        h is not None
+        and h.kind is ComponentKind.LOAD_BALANCER
+        and network.vpcs[h.vpc].load_balancers[h.name].kind is m.LbKind.APPLICATION
+        for h in (before, after)
+    )
 
 
 def _takes(hop: Hop) -> bool:

@@ -268,8 +268,10 @@ def _load_balancer_end(
     if from_internet and not lb.internet_facing:
         reason = f"load balancer '{lb.name}' is internal: it has no public address"
         return [Drop(DropCode.NO_PUBLIC_IP, reason)]
+    # Written by one node's address: that node; by name: every node, in order.
+    nodes = [n for n in lb.nodes if place.address in (n.ip, n.public_ip)] or list(lb.nodes)
     found: list[End | Drop] = []
-    for node in lb.nodes:
+    for node in nodes:
         address: Addr = node.ip
         if from_internet:
             address = PublicAddr(place.vpc, node_owner(lb, node), node.public_ip)
