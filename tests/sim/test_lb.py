@@ -204,3 +204,31 @@ def test_nodes_count_in_subnet_too_small_and_written_ones_in_duplicate_address()
     assert "duplicate-address" not in codes_of(
         SMALL % ("    instance i0 in s ip 10.0.0.9", "ips 10.0.0.10")
     )
+
+
+def test_a_port_set_is_split_at_the_listeners_ports() -> None:
+    text = BASE % DEFAULTS
+    compiled = api.compile(text, "lb.nd")
+    assert compiled.network is not None
+    t = api.path(compiled.network, "internet", "front", "tcp", "440-450")
+    runs = [(str(r.ports), r.verdict.value, r.code.value if r.code else None) for r in t.port_runs]
+    assert runs == [
+        ("440-442", "deny", "SG_INGRESS_MISMATCH"),
+        ("443", "allow", None),
+        ("444-450", "deny", "SG_INGRESS_MISMATCH"),
+    ]
+    # A group that admits a whole range: only the listener's port tells the pieces apart.
+    wide = text.replace("ingress tcp 8443 from 0.0.0.0/0", "ingress tcp 8000-9000 from 0.0.0.0/0")
+    wide = wide.replace(
+        "listener https 443 -> app-tg",
+        "listener https 443 -> app-tg\n      listener https 8500 -> app-tg",
+    )
+    net = api.compile(wide, "lb.nd").network
+    assert net is not None
+    t = api.path(net, "internet", "front", "tcp", "8000-9000")
+    runs = [(str(r.ports), r.verdict.value, r.code.value if r.code else None) for r in t.port_runs]
+    assert runs == [
+        ("8000-8499", "deny", "NO_LISTENER"),
+        ("8500", "allow", None),
+        ("8501-9000", "deny", "NO_LISTENER"),
+    ]

@@ -50,6 +50,10 @@ def _places(network: m.Network) -> dict[str, m.Place]:
             found[f"{vpc.name}.{nat.name}"] = m.Place(
                 m.PlaceKind.NAT_GATEWAY, nat.name, nat.name, vpc=vpc.name, address=nat.ip
             )
+        for lb in vpc.load_balancers.values():  # LANGUAGE.md §14: a destination of diff
+            found[f"{vpc.name}.{lb.name}"] = m.Place(
+                m.PlaceKind.LOAD_BALANCER, lb.name, lb.name, vpc=vpc.name
+            )
     for site in network.sites.values():
         for host in site.hosts.values():
             found[f"{site.name}.{host.name}"] = m.Place(
