@@ -37,7 +37,7 @@ region us-east-1 {
     load-balancer front application %(scheme)s in %(alb_subnets)s sg alb-sg {
       listener https 443 -> app-tg
     }
-    load-balancer inner network internal in private-a private-b %(cross)s {
+    load-balancer inner network internal in %(nlb_subnets)s %(cross)s {
       listener tcp 9000 -> kept-tg
       listener tcp 443 -> front-tg
     }
@@ -58,6 +58,7 @@ DEFAULTS = {
     "alb_subnets": "public-a public-b",
     "cross": "cross-zone",
     "app_state": "",
+    "nlb_subnets": "private-a private-b",
 }
 
 
@@ -99,6 +100,14 @@ ROWS = [
     ),  # 1a node only
     # NLB cross-zone off: the node in private-a reaches no target (kept-b is in 1b) ...
     ("client -> inner tcp 9000", {"cross": ""}, "allow", None),  # ... but the 1b node does
+    # a node only in 1a: cross-zone reaches kept-b in 1b, without it there is no target
+    ("client -> inner tcp 9000", {"nlb_subnets": "private-a"}, "allow", None),
+    (
+        "client -> inner tcp 9000",
+        {"nlb_subnets": "private-a", "cross": ""},
+        "deny",
+        "NO_HEALTHY_TARGET",
+    ),
     # NLB in front of an ALB
     ("client -> inner tcp 443", {}, "allow", None),
     ("client -> inner tcp 443", {"app_state": "stopped"}, "deny", "NO_HEALTHY_TARGET"),
@@ -232,3 +241,22 @@ def test_a_port_set_is_split_at_the_listeners_ports() -> None:
         ("8500", "allow", None),
         ("8501-9000", "deny", "NO_LISTENER"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (("sg alb-sg {", "sg alb-sg eips 198.51.100.1 198.51.100.2 {"), "bad-option"),
+        (("sg alb-sg {", "sg alb-sg cross-zone {"), "bad-option"),
+        (("listener https 443 -> app-tg", "listener tcp 443 -> app-tg"), "bad-option"),
+        (("listener https 443 -> app-tg", "listener https 443 -> nowhere"), "unknown-name"),
+        (("targets app-1", "targets app-9"), "unknown-name"),
+        (("targets front", "targets inner"), "bad-option"),  # an NLB is no target
+        (("in public-a public-b sg", "in public-a public-a sg"), "endpoint-az"),
+    ],
+)
+def test_mistakes_are_diagnostics(change: tuple[str, str], code: str) -> None:
+    text = BASE % DEFAULTS
+    assert change[0] in text
+    assert code in codes_of(text.replace(*change, 1))
+    assert code not in codes_of(text)
