@@ -405,4 +405,13 @@ BAD_REVISION = Code(
     _S.READ,
 )
 
+# ---- load balancers (LANGUAGE.md §10) --------------------------------------------------------
+
+LB_NO_INTERNET = Code(
+    "lb-no-internet",
+    W,
+    "an internet-facing load balancer is in a subnet with no route to an internet gateway",
+    _S.VALIDATE,
+)
+
 del E, W, _S

@@ -186,6 +186,12 @@ PATHS = [
     ("batfish-dx-gateway", "dx-test-instance", "internet", "tcp", "443", "deny", "TGW_NO_ROUTE"),
     ("batfish-dx-gateway", "internet", "dx-test-instance", "tcp", "22", "deny", "NO_PUBLIC_IP"),
     ("batfish-dx-gateway", "dx-test-instance", "10.100.0.2", "udp", "53", "allow", None),
+    # An internet-facing NLB (Elastic IPs) in front of an internal ALB, as imported.
+    ("load-balancers", "internet", "shop-edge", "tcp", "443", "allow", "app-tg"),
+    ("load-balancers", "internet", "198.51.100.21", "tcp", "443", "allow", "shop-alb"),
+    ("load-balancers", "internet", "shop-edge", "tcp", "80", "deny", "NO_LISTENER"),
+    ("load-balancers", "app-1", "shop-alb", "tcp", "443", "allow", "app-tg"),
+    ("load-balancers", "internet", "shop-alb", "tcp", "443", "deny", "NO_PUBLIC_IP"),
 ]
 
 
@@ -222,7 +228,6 @@ def test_imported_paths(
 def test_unrepresentable_resources_are_listed() -> None:
     warnings = "\n".join(imported("account").warnings)
     for expected in (
-        "1 load balancer (elbv2 describe-load-balancers) is not imported yet: 'prod-alb'",
         "1 Direct Connect gateway (directconnect describe-direct-connect-gateways) is not imported yet: 'corp-dx'",
         "GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3'",
         "via GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3', which the language cannot route to",
@@ -235,8 +240,9 @@ def test_unrepresentable_resources_are_listed() -> None:
         "peering 'pcx-0ab1000000000004'",
     ):
         assert expected in warnings
-    # The load balancer is counted once, from its describe call, not again from its interfaces.
-    assert warnings.count("'prod-alb'") == 1
+    # The load balancer is imported, and its interfaces are its nodes, not counted apart.
+    assert "'prod-alb'" not in warnings
+    assert "load-balancer prod-alb application internet-facing" in imported("account").text
 
 
 def test_unrepresentable_kinds_are_counted_once_each_in_name_order() -> None:
@@ -245,6 +251,8 @@ def test_unrepresentable_kinds_are_counted_once_each_in_name_order() -> None:
             "LoadBalancerName": name,
             "LoadBalancerArn": f"arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/{name}/{i:016x}",
             "State": {"Code": "active"},
+            "VpcId": "vpc-1",
+            "AvailabilityZones": [{"SubnetId": "subnet-1", "ZoneName": "us-east-1a"}],
         }
         for i, name in enumerate(["web", "api", "admin"])
     ]
@@ -288,7 +296,7 @@ def test_unrepresentable_kinds_are_counted_once_each_in_name_order() -> None:
     network_of(result.text)
     counted = [w for w in result.warnings if "not imported yet" in w]
     assert counted == [
-        "4 load balancers (ec2 describe-network-interfaces, elbv2 describe-load-balancers) are not imported yet: 'admin', 'api', 'batch' in vpc 'main', 'web'",
+        "1 load balancer (ec2 describe-network-interfaces) is not imported yet: 'batch' in vpc 'main'",
         "1 Route 53 hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example.'",
     ]
     # The same in the file's header, and the same whatever the order of the files.
@@ -1037,17 +1045,15 @@ def test_a_batfish_snapshot_is_read_whole() -> None:
         "1 Direct Connect gateway",
         "1 Direct Connect virtual interface",
         "1 Lambda function",
-        "1 load balancer listener",
-        "2 load balancers",
         "1 OpenSearch domain",
         "1 RDS database interface",
         "1 RDS database",
-        "1 target group",
     ]
-    assert (
-        "1 load balancer listener (elbv2 describe-listeners) is not imported yet: 'hub-web-alb port 443'"
-        in warnings
-    )
+    # Load balancers, their listeners and target groups (with health) are imported.
+    text = result.text
+    assert "load-balancer hub-web-alb application internet-facing in hub-public-a" in text
+    assert "listener https 443 -> web-targets" in text
+    assert "target-group web-targets http 80 targets web-1" in text
     assert (
         "route table 'spoke-main' of vpc 'spoke': route 198.51.100.0/24 via gateway 'igw-0d1000000000dead1', which is not in the dump: not imported"
         in warnings

@@ -345,9 +345,11 @@ def test_cli_live_import_lists_what_it_cannot_represent(
     captured = capsys.readouterr()
     assert code == 0, captured.err
     text = out.read_text("utf-8")
-    message = "1 load balancer (elbv2 describe-load-balancers) is not imported yet: 'web-alb'"
-    assert f"# warning: {message}" in text
-    assert f"warning: {message}" in captured.err.splitlines()
+    assert "load-balancer web-alb application internet-facing" in text
+    warned = [
+        x.removeprefix("# warning: ") for x in text.splitlines() if x.startswith("# warning: ")
+    ]
+    assert warned and all(f"warning: {w}" in captured.err.splitlines() for w in warned)
     assert api.compile(text, str(out)).ok
 
 
@@ -358,14 +360,96 @@ def test_live_import_counts_each_kind_it_cannot_represent(moto: str) -> None:
     compiled(result.text)
     counted = [w for w in result.warnings if "not imported yet" in w]
     for expected in (
-        "1 load balancer (elbv2 describe-load-balancers) is not imported yet: 'web-alb'",
-        "1 target group (elbv2 describe-target-groups) is not imported yet: 'web-targets'",
         "1 Route 53 hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example.'",
     ):
         assert expected in counted, counted
     assert any(w.startswith("1 flow log (ec2 describe-flow-logs)") for w in counted), counted
     # Prefix lists are in the language: none is counted.
     assert not any("prefix list" in w for w in counted), counted
+
+
+def build_load_balanced_network(url: str) -> None:
+    """A public ALB in two AZs forwarding 80 to an instance on 8080, and an internal NLB
+    forwarding 443 to the same instance, which sees the client's own address."""
+    ec2 = client(url)
+    vpc = named(ec2, ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"], "web")
+    a = make_subnet(ec2, vpc, "10.5.0.0/24", "pub-a", "us-east-1a")
+    b = make_subnet(ec2, vpc, "10.5.1.0/24", "pub-b", "us-east-1b")
+    igw = named(ec2, ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"], "igw")
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    rt = named(ec2, ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"], "public")
+    ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    for subnet in (a, b):
+        ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
+    alb_sg = ec2.create_security_group(GroupName="alb", Description="alb", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=alb_sg, IpPermissions=[rule("tcp", 80, "0.0.0.0/0")]
+    )
+    app_sg = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=app_sg,
+        IpPermissions=[rule("tcp", 8080, group=alb_sg), rule("tcp", 443, "10.5.0.0/16")],
+    )
+    instance = ec2.run_instances(
+        ImageId="ami-12c6146b",
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=a,
+        SecurityGroupIds=[app_sg],
+        PrivateIpAddress="10.5.0.10",
+    )["Instances"][0]["InstanceId"]
+    named(ec2, instance, "app")
+    elb = client(url, "elbv2")
+    alb = elb.create_load_balancer(
+        Name="front",
+        Subnets=[a, b],
+        SecurityGroups=[alb_sg],
+        Scheme="internet-facing",
+        Type="application",
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    tg = elb.create_target_group(
+        Name="app-tg", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="instance"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": instance, "Port": 8080}])
+    elb.create_listener(
+        LoadBalancerArn=alb,
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+    )
+    nlb = elb.create_load_balancer(Name="inner", Subnets=[a], Scheme="internal", Type="network")[
+        "LoadBalancers"
+    ][0]["LoadBalancerArn"]
+    ip_tg = elb.create_target_group(
+        Name="kept-tg", Protocol="TCP", Port=443, VpcId=vpc, TargetType="instance"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    elb.register_targets(TargetGroupArn=ip_tg, Targets=[{"Id": instance, "Port": 443}])
+    elb.create_listener(
+        LoadBalancerArn=nlb,
+        Protocol="TCP",
+        Port=443,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": ip_tg}],
+    )
+
+
+LOAD_BALANCED = [
+    ("internet", "front", "tcp", "80", "allow", "app-tg"),
+    ("internet", "front", "tcp", "443", "deny", "SG_INGRESS_MISMATCH"),
+    ("app", "inner", "tcp", "443", "allow", "kept-tg"),
+    ("app", "inner", "tcp", "22", "deny", "NO_LISTENER"),
+]
+
+
+def test_load_balanced_network_round_trip(moto: str) -> None:
+    build_load_balanced_network(moto)
+    result = importer.from_aws([REGION], endpoint_url=moto, output="imported.nd")
+    network = compiled(result.text)
+    assert format_text(result.text)[0] == result.text
+    vpc = network.vpcs["web"]
+    assert set(vpc.load_balancers) == {"front", "inner"}
+    assert vpc.load_balancers["front"].security_groups == ("alb",)
+    assert [t.name for t in vpc.target_groups["app-tg"].targets] == ["app"]
+    check_paths(network, LOAD_BALANCED)
 
 
 def test_cli_live_import_without_aws_is_misuse(

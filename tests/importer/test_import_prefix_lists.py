@@ -217,17 +217,10 @@ def test_a_resource_in_two_files_with_other_content_is_a_warning_naming_both() -
 
 
 def test_counts_of_what_is_not_imported_count_distinct_resources() -> None:
-    balancers = {
-        "LoadBalancers": [
-            {
-                "LoadBalancerName": "web",
-                "LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/web/1",
-            }
-        ]
-    }
+    balancers = {"LoadBalancerDescriptions": [{"LoadBalancerName": "web"}]}
     inventory = parse([Dump("us-east-1", None, (("a.json", balancers), ("b.json", balancers)))])
     result = build(inventory, "t.nd")
-    assert any(w.startswith("1 load balancer (") for w in result.warnings), result.warnings
+    assert any(w.startswith("1 classic load balancer (") for w in result.warnings), result.warnings
 
 
 def test_cli_prints_the_prefix_list_and_duplicate_warnings(

@@ -35,6 +35,10 @@ SECTION_5 = {
     "interface_endpoint_per_gb": "0.01",
     "gateway_endpoint_per_gb": "0",
     "public_ipv4_per_hour": "0.005",
+    # LANGUAGE.md §10: Elastic Load Balancing
+    "load_balancer_per_hour": "0.0225",
+    "alb_lcu_per_gb": "0.008",
+    "nlb_lcu_per_gb": "0.006",
 }
 
 

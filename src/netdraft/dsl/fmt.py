@@ -91,6 +91,7 @@ INSTANCE_OPTION_ORDER: Mapping[str, int] = {
 SUBNET_OPTION_ORDER: Mapping[str, int] = {"ipv6": 0, "public-ip-on-launch": 1}
 NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "ip": 1, "eip": 2, "down": 9}
 VPN_OPTION_ORDER: Mapping[str, int] = {"down": 9}
+LB_OPTION_ORDER: Mapping[str, int] = {"ips": 0, "sg": 1, "eips": 2, "cross-zone": 3}
 
 Block = (
     st.RegionDecl
@@ -103,6 +104,7 @@ Block = (
     | st.SiteDecl
     | st.PrefixListDecl
     | st.ScenarioDecl
+    | st.LoadBalancerDecl
 )
 
 #: Any statement, at any depth.
@@ -124,6 +126,7 @@ Node = (
     | st.Tok  # an entry of a prefix list, one a line
     | st.SiteEphemeral
     | st.DownDecl
+    | st.ListenerDecl
 )
 
 _BLOCKS = (
@@ -137,6 +140,7 @@ _BLOCKS = (
     st.SiteDecl,
     st.PrefixListDecl,
     st.ScenarioDecl,
+    st.LoadBalancerDecl,
 )
 
 
@@ -181,6 +185,8 @@ def _children(node: Node) -> tuple[Node, ...] | None:
         return node.rules
     if isinstance(node, st.PrefixListDecl):
         return node.cidrs
+    if isinstance(node, st.LoadBalancerDecl):
+        return node.listeners
     if isinstance(node, _BLOCKS):
         return node.items
     return None
@@ -268,6 +274,14 @@ def _head(node: Node, vpc: str | None = None) -> str:
             subnets = _interface_subnets(targets, vpc)
             ips = _option(node.ips) if node.ips is not None else None
             return _words("endpoint", name, "interface", service, "in", subnets, ips, sg)
+        case st.LoadBalancerDecl(name=name, kind=kind, scheme=scheme, subnets=subnets):
+            opts = _options(node.options, LB_OPTION_ORDER)
+            return _words("load-balancer", name, kind, scheme, "in", _refs(subnets), opts)
+        case st.ListenerDecl(protocol=proto, port=port, target_group=tg):
+            return _words("listener", proto, port, "->", tg)
+        case st.TargetGroupDecl(name=name, protocol=proto, port=port, targets=targets):
+            listed = ("targets", *targets) if targets else ()
+            return _words("target-group", name, proto, port, *listed)
         case st.TransitGatewayDecl(name=name):
             return _words("transit-gateway", name)
         case st.AttachDecl(kind="vpn", target=target):

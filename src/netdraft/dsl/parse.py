@@ -340,6 +340,28 @@ class _ToSyntax(Transformer[Token, Any]):
     def endpoint_ips(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("ips", meta, c)
 
+    def load_balancer(self, meta: Meta, c: list[Any]) -> st.LoadBalancerDecl:
+        subnets = tuple(x for x in c[3:] if isinstance(x, st.Ref))
+        options = tuple(x for x in c[3:] if isinstance(x, st.Option))
+        listeners = tuple(x for x in c[3:] if isinstance(x, st.ListenerDecl))
+        return st.LoadBalancerDecl(
+            self._t(c[0]), self._t(c[1]), self._t(c[2]), subnets, options, listeners, self._s(meta)
+        )
+
+    def lb_eips(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("eips", meta, c)
+
+    def cross_zone(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("cross-zone", meta, c)
+
+    def listener(self, meta: Meta, c: list[Any]) -> st.ListenerDecl:
+        return st.ListenerDecl(self._t(c[0]), self._t(c[1]), c[2], self._s(meta))
+
+    def target_group(self, meta: Meta, c: list[Any]) -> st.TargetGroupDecl:
+        return st.TargetGroupDecl(
+            self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), self._s(meta)
+        )
+
     # -- transit gateways ---------------------------------------------------------------------
     def transit_gateway(self, meta: Meta, c: list[Any]) -> st.TransitGatewayDecl:
         return st.TransitGatewayDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))

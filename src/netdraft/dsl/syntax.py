@@ -202,6 +202,40 @@ class EndpointDecl:
     ips: Option | None = None  # interface endpoints: ``ips ADDR…``, one per subnet in order
 
 
+@dataclass(frozen=True, slots=True)
+class ListenerDecl:
+    """``listener PROTO PORT -> TARGET-GROUP`` inside a load balancer's block."""
+
+    protocol: Tok
+    port: Tok
+    target_group: Ref
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LoadBalancerDecl:
+    """``load-balancer NAME application|network internet-facing|internal in SUBNETS …``."""
+
+    name: Tok
+    kind: Tok  # application | network
+    scheme: Tok  # internet-facing | internal
+    subnets: tuple[Ref, ...]
+    options: tuple[Option, ...]  # ips, sg, eips, cross-zone
+    listeners: tuple[ListenerDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TargetGroupDecl:
+    """``target-group NAME PROTO PORT targets …``: instances, IP addresses or a load balancer."""
+
+    name: Tok
+    protocol: Tok
+    port: Tok
+    targets: tuple[Ref | Tok, ...]
+    span: Span
+
+
 VpcItem = (
     VpcIpv6
     | GatewayDecl
@@ -213,6 +247,8 @@ VpcItem = (
     | NetworkAclDecl
     | InstanceDecl
     | EndpointDecl
+    | LoadBalancerDecl
+    | TargetGroupDecl
 )
 
 

@@ -258,6 +258,24 @@ def nat_gateways(net: m.Network) -> Iterator[Diagnostic]:
                 )
 
 
+def load_balancers(net: m.Network) -> Iterator[Diagnostic]:
+    """An internet-facing load balancer's nodes must be in public subnets: the internet
+    reaches a node only through the internet gateway its subnet routes to."""
+    for vpc in net.vpcs.values():
+        for lb in vpc.load_balancers.values():
+            if not lb.internet_facing:
+                continue
+            for node in lb.nodes:
+                subnet = vpc.subnets[node.subnet]
+                if not vpc.is_public(subnet):
+                    yield warning(
+                        codes.LB_NO_INTERNET,
+                        f"internet-facing load balancer '{lb.name}' has a node in subnet '{subnet.name}', whose route table '{subnet.route_table}' has no route to an internet gateway",
+                        lb.span,
+                        "put its nodes in public subnets, or make it 'internal'",
+                    )
+
+
 def peerings(net: m.Network) -> Iterator[Diagnostic]:
     for p in net.peerings.values():
         a, b = net.vpcs[p.a], net.vpcs[p.b]
@@ -343,6 +361,7 @@ RULES: tuple[Rule, ...] = (
     peerings,
     group_references,
     acl_rules,
+    load_balancers,
 )
 
 

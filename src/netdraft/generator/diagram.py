@@ -87,6 +87,8 @@ _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.INSTANCE: compute.EC2,
     NodeKind.NAT_INSTANCE: compute.EC2,
     NodeKind.NAT_GATEWAY: network.NATGateway,
+    NodeKind.APPLICATION_LOAD_BALANCER: network.ALB,
+    NodeKind.NETWORK_LOAD_BALANCER: network.NLB,
     NodeKind.GATEWAY_ENDPOINT: network.Endpoint,
     NodeKind.INTERFACE_ENDPOINT: network.Endpoint,
     NodeKind.INTERNET_GATEWAY: network.InternetGateway,

@@ -56,6 +56,8 @@ _WORDS = {
     C.INTERNET: "internet",
     C.SUBNET: "subnet",
     C.SERVICE: "service",
+    C.LOAD_BALANCER: "load balancer",
+    C.TARGET_GROUP: "target group",
 }
 
 #: A drop no route, rule or group decided: (the component, what is wrong), as templates
@@ -122,6 +124,12 @@ _OBSTACLES: dict[Obstacle, tuple[str, str]] = {
         "vpn '{text}' is static: VPN CloudHub joins sites over BGP VPNs only, so no route to"
         " {address} is advertised to site '{place}'",
     ),
+    Obstacle.NO_LISTENER: ("load balancer {name}", "no listener for {text}"),
+    Obstacle.NO_HEALTHY_TARGET: ("target group {name}", "no healthy target: {text}"),
+    Obstacle.LB_NOT_PUBLIC: (
+        "internet gateway {name}",
+        "the node at {address} is in subnet '{place}', which has no route to it",
+    ),
 }
 
 #: Where a packet is delivered: (the component, the sentence), over :class:`Delivered`.
@@ -142,6 +150,7 @@ _ARRIVALS: dict[Arrival, tuple[str, str]] = {
         "{place} at {address} answers: no route, security group or network ACL applies",
     ),
     Arrival.FROM_HOST: ("instance", "the reply of {place} to {address}"),
+    Arrival.LOAD_BALANCER: ("load balancer", "its node {address} in subnet '{subnet}'"),
 }
 
 
@@ -245,6 +254,10 @@ def _forwarded(d: Forwarded) -> tuple[str, str, str]:
         text = f"{ipv6}from {d.source}"
     elif p is Passage.IN and d.by is C.VPN_GATEWAY:
         text = f"into vpc '{d.to}'"
+    elif p is Passage.TO_TARGET_GROUP:
+        text = f"listener to target group '{d.to}'"
+    elif p is Passage.TO_TARGET:
+        text = f"to target {d.to} from {d.source}"
     else:
         text = f"{ipv6}to {d.to}"
     return f"{word} {d.name}", "forwarded", text

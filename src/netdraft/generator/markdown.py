@@ -9,6 +9,7 @@ import re
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -30,6 +31,7 @@ from netdraft.model.values import HOURS_PER_MONTH, IcmpType, PortRange, Protocol
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import Charge, CostReport
 from netdraft.sim.expectations import expectation_trace
+from netdraft.sim.path.lb import healthy_targets
 from netdraft.sim.prices import BUNDLED_NAME
 from netdraft.sim.trace import Trace
 
@@ -158,6 +160,7 @@ def addresses_used(network: m.Network, vpc: m.Vpc, subnet: m.Subnet) -> int:
         for ep in vpc.endpoints.values()
         if ep.kind is m.EndpointKind.INTERFACE and subnet.name in ep.subnets
     )
+    used += sum(1 for b in vpc.load_balancers.values() for n in b.nodes if n.subnet == subnet.name)
     for tgw in network.transit_gateways.values():
         att = tgw.attachments.get(vpc.name)
         if att is not None and att.kind is m.AttachmentKind.VPC and subnet.name in att.subnets:
@@ -424,6 +427,62 @@ def _network_acls(vpc: m.Vpc) -> tuple[list[Context], Context | None]:
     return rows, default
 
 
+def _load_balancers(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
+    """A row per load balancer: its nodes, groups, listeners and monthly cost (hours and
+    node addresses; processed data is in the flows' costs)."""
+    rows = []
+    for name, lb in sorted(vpc.load_balancers.items()):
+        mine = (f"{lb.kind.value} load balancer {name}", f"public IPv4 of load balancer {name} ×")
+        cost = sum(
+            (c.amount for c in analysis.report.hourly if c.what.startswith(mine)),
+            start=Decimal(0),
+        )
+        rows.append(
+            {
+                "name": name,
+                "type": lb.kind.value,
+                "scheme": "internet-facing" if lb.internet_facing else "internal",
+                "nodes": [
+                    f"{n.subnet} {n.ip}" + (f" (Elastic IP {n.public_ip})" if n.public_ip else "")
+                    for n in lb.nodes
+                ],
+                "security_groups": list(lb.security_groups),
+                "cross_zone": lb.cross_zone,
+                "listeners": [f"{x.protocol} {x.port} → {x.target_group}" for x in lb.listeners],
+                "monthly": money(cost),
+            }
+        )
+    return rows
+
+
+def _target_groups(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
+    """A row per target group: its port, its targets and their health as simulated from
+    the nodes of the load balancers that use it."""
+    rows = []
+    for name, tg in sorted(vpc.target_groups.items()):
+        users = [
+            b
+            for b in vpc.load_balancers.values()
+            if any(x.target_group == name for x in b.listeners)
+        ]
+        healthy: set[str] = set()
+        for lb in users:
+            healthy |= healthy_targets(analysis.simulator, vpc, lb, tg)
+        rows.append(
+            {
+                "name": name,
+                "protocol": tg.protocol,
+                "port": tg.port,
+                "load_balancers": [b.name for b in users],
+                "targets": [
+                    {"name": t.name, "kind": t.kind.value, "healthy": t.name in healthy}
+                    for t in tg.targets
+                ],
+            }
+        )
+    return rows
+
+
 def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
     subnets = _subnets(network, vpc)
     acls, default_acl = _network_acls(vpc)
@@ -447,6 +506,8 @@ def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
         "has_ipv6_instances": any(i.ipv6 for i in vpc.instances.values()),
         "nat_gateways": _nat_gateways(vpc),
         "endpoints": _endpoints(vpc),
+        "load_balancers": [],
+        "target_groups": [],
         "route_tables": _route_tables(vpc),
         "security_groups": _security_groups(vpc),
         "network_acls": acls,
@@ -731,6 +792,9 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     scenarios = _scenarios(analysis)
     results = [e["holds"] for e in (*path_exps, *cost_exps)]
     vpcs = [_vpc(network, vpc, i == 0) for i, vpc in enumerate(network.vpcs.values())]
+    for row, vpc in zip(vpcs, network.vpcs.values(), strict=True):
+        row["load_balancers"] = _load_balancers(analysis, vpc)
+        row["target_groups"] = _target_groups(analysis, vpc)
     instances = sum(len(v.instances) for v in network.vpcs.values())
     subnets = sum(len(v.subnets) for v in network.vpcs.values())
     return {

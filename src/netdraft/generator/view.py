@@ -65,6 +65,8 @@ class NodeKind(enum.Enum):
     INTERNET = "internet"
     SERVICE = "service"
     SPACER = "spacer"  # keeps an empty box visible; drawn invisible
+    APPLICATION_LOAD_BALANCER = "application-load-balancer"  # one node per subnet
+    NETWORK_LOAD_BALANCER = "network-load-balancer"
 
 
 class ClusterKind(enum.Enum):
@@ -205,6 +207,11 @@ _GATEWAYS: dict[m.TargetKind, tuple[str, NodeKind]] = {
 
 def gateway_id(vpc: str, kind: m.TargetKind, name: str) -> str:
     return f"vpc_{vpc}__{_GATEWAYS[kind][0]}_{name}"
+
+
+def lb_id(vpc: str, name: str, subnet: str) -> str:
+    """A load balancer's node in one of its subnets (the load balancer spans them)."""
+    return f"vpc_{vpc}__lb_{name}__{subnet}"
 
 
 def endpoint_id(vpc: str, name: str, subnet: str = "") -> str:
@@ -384,6 +391,8 @@ class _Builder:
                 else:
                     for subnet in sorted(ep.subnets):
                         self.link(endpoint_id(vpc.name, ep.name, subnet), service)
+            for lb_name in sorted(vpc.load_balancers):
+                self.add_lb_links(vpc, vpc.load_balancers[lb_name])
         for flow in flows:
             self.add_flow(flow)
         if highlight is not None:
@@ -514,6 +523,10 @@ class _Builder:
                     service=ep.service,
                 )
                 members.append(((2, 0, ep.name), node))
+        for lb in vpc.load_balancers.values():
+            for node_ in lb.nodes:
+                if node_.subnet == subnet.name:
+                    members.append(((2, int(node_.ip), lb.name), _lb_node(vpc, lb, node_)))
         for tgw in self.network.transit_gateways.values():
             att = tgw.attachments.get(vpc.name)
             if att is not None and att.kind is m.AttachmentKind.VPC and subnet.name in att.subnets:
@@ -665,6 +678,44 @@ class _Builder:
     def held(self, c: ComponentId, what: Callable[[m.Vpc], Mapping[str, object]]) -> bool:
         vpc = self.network.vpcs.get(c.vpc)
         return vpc is not None and c.name in what(vpc)
+
+    def add_lb_links(self, vpc: m.Vpc, lb: m.LoadBalancer) -> None:
+        """A line from each node of a load balancer to each target of its listeners' groups
+        (an instance, or each node of an ALB behind an NLB), labelled with the group."""
+        groups = sorted({x.target_group for x in lb.listeners})
+        for tg_name in groups:
+            tg = vpc.target_groups[tg_name]
+            heads: list[str] = []
+            for t in tg.targets:
+                inst = t.name if t.kind is m.LbTargetKind.INSTANCE else ""
+                if t.kind is m.LbTargetKind.IP and t.ip is not None:
+                    inst = next((i.name for i in vpc.instances.values() if i.ip == t.ip), "")
+                if inst:
+                    heads.append(instance_id(vpc.name, inst))
+                elif t.kind is m.LbTargetKind.LOAD_BALANCER:
+                    alb = vpc.load_balancers[t.name]
+                    heads += [lb_id(vpc.name, alb.name, n.subnet) for n in alb.nodes]
+            for node in lb.nodes:
+                tail = lb_id(vpc.name, lb.name, node.subnet)
+                for head in sorted(set(heads)):
+                    self.edges.append(
+                        Edge(f"link__{tail}__{head}", tail, head, EdgeKind.LINK, label=tg.name)
+                    )
+
+    def lb_node(self, c: ComponentId) -> str | None:
+        """A load balancer's node in the hop's AZ; a target group's, of the load balancer
+        whose listener names it."""
+        vpc = self.network.vpcs.get(c.vpc)
+        if vpc is None:
+            return None
+        for lb in vpc.load_balancers.values():
+            names = (
+                {lb.name} if c.kind is C.LOAD_BALANCER else {x.target_group for x in lb.listeners}
+            )
+            if c.name in names:
+                chosen = [n for n in lb.nodes if n.az == c.az] or list(lb.nodes)
+                return lb_id(vpc.name, lb.name, chosen[0].subnet) if chosen else None
+        return None
 
     def endpoint_node(self, c: ComponentId) -> str | None:
         vpc = self.network.vpcs.get(c.vpc)
@@ -898,4 +949,21 @@ _NODES: dict[ComponentKind, Callable[[_Builder, ComponentId], str | None]] = {
     C.INTERNET: lambda b, c: b.internet(),
     C.SERVICE: lambda b, c: b.service(c.name),
     C.VPC_ADDRESS: _Builder.address_node,
+    C.LOAD_BALANCER: _Builder.lb_node,
+    C.TARGET_GROUP: _Builder.lb_node,
 }
+
+
+def _lb_node(vpc: m.Vpc, lb: m.LoadBalancer, node: m.LbNode) -> Node:
+    """A load balancer's node: its kind, scheme, address and listeners."""
+    scheme = "internet-facing" if lb.internet_facing else "internal"
+    lines = [f"{lb.kind.value} load balancer · {scheme}", str(node.ip)]
+    if node.public_ip is not None:
+        lines.append(f"Elastic IP {node.public_ip}")
+    lines += [f"{x.protocol} {x.port} → {x.target_group}" for x in lb.listeners]
+    kind = (
+        NodeKind.APPLICATION_LOAD_BALANCER
+        if lb.kind is m.LbKind.APPLICATION
+        else NodeKind.NETWORK_LOAD_BALANCER
+    )
+    return Node(lb_id(vpc.name, lb.name, node.subnet), kind, lb.name, tuple(lines))

@@ -277,6 +277,52 @@ class Endpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class LoadBalancer:
+    """An application or network load balancer (elbv2 describe-load-balancers)."""
+
+    arn: str
+    name: str
+    vpc: str
+    kind: str  # application | network | gateway
+    scheme: str  # internet-facing | internal
+    subnets: tuple[str, ...]  # one per AZ, in the order listed
+    eips: tuple[tuple[str, str], ...]  # (subnet, Elastic IP) of an NLB's pinned addresses
+    groups: tuple[str, ...]
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class Listener:
+    """A listener (elbv2 describe-listeners) and the target group it forwards to."""
+
+    arn: str
+    load_balancer: str  # its ARN
+    protocol: str
+    port: int | None
+    target_group: str | None  # the ARN of the forward action's group (None: another action)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetGroup:
+    """A target group (elbv2 describe-target-groups) and, when the dump has it, its targets
+    (describe-target-health: ids, addresses or an ALB's ARN, with their health)."""
+
+    arn: str
+    name: str
+    vpc: str | None
+    protocol: str
+    port: int | None
+    target_type: str  # instance | ip | alb | lambda
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    id: str  # an instance id, an IP address, or an ALB's ARN
+    port: int | None
+    health: str  # healthy | unhealthy | unused | draining | …
+
+
+@dataclass(frozen=True, slots=True)
 class Address:
     public_ip: str
     allocation: str | None
@@ -379,6 +425,13 @@ class Inventory:
     customer_gateways: dict[str, CustomerGateway] = field(default_factory=dict)
     vpn_connections: dict[str, VpnConnection] = field(default_factory=dict)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    load_balancers: dict[str, LoadBalancer] = field(default_factory=dict)  # by ARN
+    listeners: dict[str, Listener] = field(default_factory=dict)  # by ARN
+    target_groups: dict[str, TargetGroup] = field(default_factory=dict)  # by ARN
+    #: A target group's targets, by its ARN (embedded in the group, as the live import
+    #: saves them) or by the name of the file of a describe-target-health response.
+    targets: dict[str, list[Target]] = field(default_factory=dict)
+    cross_zone: set[str] = field(default_factory=set)  # the ARNs of NLBs with it on
     dhcp_options: dict[str, DhcpOptions] = field(default_factory=dict)
     #: The region of every regional resource that needs one (VPCs carry their own).
     region_of: dict[str, str] = field(default_factory=dict)
@@ -552,6 +605,18 @@ def _infer_region(responses: Sequence[tuple[str, Json]]) -> str | None:
     return found[0] if found else None
 
 
+def _targets(items: list[Obj]) -> list[Target]:
+    """The targets of describe-target-health's descriptions."""
+    found: list[Target] = []
+    for d in items:
+        target = d.obj("Target")
+        tid = target.string("Id")
+        if tid is not None:
+            health = d.obj("TargetHealth").string("State") or ""
+            found.append(Target(tid, target.integer("Port"), health))
+    return found
+
+
 def _name(item: Obj) -> str | None:
     for key in ("Tags", "TagSet"):
         for tag in item.objs(key):
@@ -606,23 +671,8 @@ _DX_ASSOCIATION = _kind(
 #: one warning with its count. Both spellings of the Direct Connect keys are read: the AWS
 #: CLI prints ``directConnectGateways``, Batfish's snapshots hold ``DirectConnectGateways``.
 UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
-    "LoadBalancers": _kind(
-        "load balancer",
-        "elbv2 describe-load-balancers",
-        ("LoadBalancerName",),
-        ("LoadBalancerArn",),
-    ),
     "LoadBalancerDescriptions": _kind(
         "classic load balancer", "elb describe-load-balancers", ("LoadBalancerName",)
-    ),
-    "TargetGroups": _kind(
-        "target group", "elbv2 describe-target-groups", ("TargetGroupName",), ("TargetGroupArn",)
-    ),
-    "LoadBalancerListeners": _kind(
-        "load balancer listener", "elbv2 describe-listeners", ("ListenerArn",), ("ListenerArn",)
-    ),
-    "Listeners": _kind(
-        "load balancer listener", "elbv2 describe-listeners", ("ListenerArn",), ("ListenerArn",)
     ),
     "directConnectGateways": _DX_GATEWAY,
     "DirectConnectGateways": _DX_GATEWAY,
@@ -721,7 +771,7 @@ _GONE_LIST_STATES = frozenset({"delete-complete", "delete-in-progress", "create-
 
 #: Keys that hold details of resources listed above (Batfish's snapshots carry them): read
 #: as known, dropped with the resources they describe, with no warning of their own.
-_DETAIL_KEYS = frozenset({"LoadBalancerAttributes", "LoadBalancerTargetHealth"})
+_DETAIL_KEYS: frozenset[str] = frozenset()
 
 #: Keys that carry no resources (pagination, request metadata).
 _IGNORED_KEYS = frozenset(
@@ -784,6 +834,14 @@ class _Reader:
             "VpnConnections": self.vpn_connection,
             "CustomerGateways": self.customer_gateway,
             "VpcEndpoints": self.endpoint,
+            "LoadBalancers": self.load_balancer,
+            "Listeners": self.listener,
+            "TargetGroups": self.target_group,
+            "TargetHealthDescriptions": self.target_health,
+            # Batfish's snapshots: listeners, target health and attributes by ARN.
+            "LoadBalancerListeners": self.listener,
+            "LoadBalancerTargetHealth": self.group_health,
+            "LoadBalancerAttributes": self.lb_attributes,
             "DhcpOptions": self.dhcp_options,
             "PrefixLists": self.prefix_list,
             "TransitGatewayPrefixListReferences": self.tgw_prefix_list_reference,
@@ -1408,6 +1466,97 @@ class _Reader:
             item.strings("NetworkInterfaceIds"),
         )
         self.keep(self.inventory.endpoints, eid, endpoint, "endpoint")
+
+    def load_balancer(self, item: Obj) -> None:
+        if item.state().lower() in ("deleted", "failed"):
+            return  # gone: not part of the network
+        arn, name, vpc = (
+            item.string("LoadBalancerArn"),
+            item.string("LoadBalancerName"),
+            item.ident("VpcId"),
+        )
+        if arn is None or name is None or vpc is None:
+            self.problem(
+                f"{item.where}: a load balancer without its ARN, name or VPC: not imported"
+            )
+            return
+        zones = item.objs("AvailabilityZones")
+        eips = tuple(
+            (subnet, ip)
+            for z in zones
+            if (subnet := z.ident("SubnetId"))
+            for x in z.objs("LoadBalancerAddresses")
+            if x.string("AllocationId") and (ip := x.string("IpAddress"))
+        )
+        lb = LoadBalancer(
+            arn,
+            name,
+            vpc,
+            item.string("Type") or "application",
+            item.string("Scheme") or "internet-facing",
+            each_ident(zones, "SubnetId"),
+            eips,
+            item.strings("SecurityGroups"),
+            item.state().lower(),
+        )
+        self.keep(self.inventory.load_balancers, arn, lb, "load balancer")
+        for listener in item.objs("Listeners"):  # embedded by the live import
+            self.listener(listener)
+
+    def listener(self, item: Obj) -> None:
+        arn, lb = item.string("ListenerArn"), item.string("LoadBalancerArn")
+        if arn is None or lb is None:
+            self.problem(
+                f"{item.where}: a listener without its ARN or its load balancer's: not imported"
+            )
+            return
+        forward = next(
+            (a for a in item.objs("DefaultActions") if (a.string("Type") or "") == "forward"), None
+        )
+        group = forward.string("TargetGroupArn") if forward is not None else None
+        if forward is not None and group is None:
+            groups = forward.obj("ForwardConfig").objs("TargetGroups")
+            group = groups[0].string("TargetGroupArn") if groups else None
+        listener = Listener(
+            arn, lb, (item.string("Protocol") or "").lower(), item.integer("Port"), group
+        )
+        self.keep(self.inventory.listeners, arn, listener, "load balancer listener")
+
+    def target_group(self, item: Obj) -> None:
+        arn, name = item.string("TargetGroupArn"), item.string("TargetGroupName")
+        if arn is None or name is None:
+            self.problem(f"{item.where}: a target group without its ARN or name: not imported")
+            return
+        group = TargetGroup(
+            arn,
+            name,
+            item.ident("VpcId"),
+            (item.string("Protocol") or "").lower(),
+            item.integer("Port"),
+            item.string("TargetType") or "instance",
+        )
+        self.keep(self.inventory.target_groups, arn, group, "target group")
+        if item.has("TargetHealthDescriptions"):  # embedded by the live import
+            self.inventory.targets[arn] = _targets(item.objs("TargetHealthDescriptions"))
+
+    def group_health(self, item: Obj) -> None:
+        """A target group's ARN beside its describe-target-health descriptions."""
+        arn = item.string("TargetGroupArn")
+        if arn is not None:
+            self.inventory.targets[arn] = _targets(item.objs("TargetHealthDescriptions"))
+
+    def lb_attributes(self, item: Obj) -> None:
+        """describe-load-balancer-attributes: whether cross-zone load balancing is on."""
+        arn = item.string("LoadBalancerArn")
+        for attr in item.objs("Attributes"):
+            on = attr.string("Value") == "true"
+            if arn and attr.string("Key") == "load_balancing.cross_zone.enabled" and on:
+                self.inventory.cross_zone.add(arn)
+
+    def target_health(self, item: Obj) -> None:
+        """One target of a describe-target-health response: its group is the one whose
+        name the file's name holds (the response does not name it)."""
+        self.inventory.targets.setdefault(Path(self.source).stem, []).extend(_targets([item]))
 
     def dhcp_options(self, item: Obj) -> None:
         did = item.need_ident("DhcpOptionsId")

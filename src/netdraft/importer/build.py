@@ -35,6 +35,7 @@ from netdraft.importer.terminals import (
     zone,
 )
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES
+from netdraft.model.network import LISTENER_PROTOCOLS
 from netdraft.model.values import ICMP_MAX, NO_SPAN, Span
 
 IPNet = IPv4Network | IPv6Network
@@ -48,6 +49,8 @@ GONE = frozenset({"terminated", "shutting-down"})
 STOPPED = frozenset({"stopped", "stopping"})
 LIVE_NAT = frozenset({"available", "pending", ""})
 LIVE_ENDPOINT = frozenset({"available", "pending", "pendingacceptance", ""})
+#: The kinds of elbv2 load balancer the language holds (a gateway one is not imported).
+LB_KINDS = frozenset({"application", "network"})
 LIVE_ATTACHMENT = frozenset(
     {"available", "pending", "modifying", "pendingacceptance", "initiating", ""}
 )
@@ -186,7 +189,13 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
             inner = lay(entry.children)
             if entry.children:
                 line += 1
-            key = "rules" if isinstance(entry.node, st.SecurityGroupDecl) else "items"
+            key = (
+                "rules"
+                if isinstance(entry.node, st.SecurityGroupDecl)
+                else "listeners"
+                if isinstance(entry.node, st.LoadBalancerDecl)
+                else "items"
+            )
             span = Span(path, start, 1, line, 2)
             nodes.append(dataclasses.replace(entry.node, span=span, **{key: inner}))
         return tuple(nodes)
@@ -254,6 +263,8 @@ class _Vpc:
     instances: list[aws.Instance] = field(default_factory=list)
     nats: list[aws.NatGateway] = field(default_factory=list)
     endpoints: list[aws.Endpoint] = field(default_factory=list)
+    load_balancers: list[aws.LoadBalancer] = field(default_factory=list)
+    target_groups: list[aws.TargetGroup] = field(default_factory=list)
     igw: aws.Gateway | None = None
     eigw: aws.Gateway | None = None
     vgw: aws.Gateway | None = None
@@ -426,6 +437,7 @@ class _Builder:
                 self.skipped_endpoints.append(ep)
                 continue
             self.vpcs[ep.vpc].endpoints.append(ep)
+        self.select_load_balancers(orphans)
         for vid, ids in sorted(orphans.items()):
             shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
             self.warn(
@@ -443,6 +455,31 @@ class _Builder:
             self.peerings.append(pcx)
         self.select_transit()
         self.select_prefix_lists()
+
+    def select_load_balancers(self, orphans: dict[str, list[str]]) -> None:
+        """Application and network load balancers and their target groups, in their VPCs
+        (a gateway load balancer is counted as not imported)."""
+        inv = self.inv
+        for lb in sorted(inv.load_balancers.values(), key=lambda b: b.arn):
+            if lb.state in ("failed", "deleted"):
+                continue
+            if lb.vpc not in self.vpcs:
+                orphans.setdefault(lb.vpc, []).append(lb.name)
+                continue
+            if lb.kind not in LB_KINDS:
+                aws.note_unimported(
+                    self.unimported,
+                    f"{lb.kind} load balancer",
+                    f"{lb.kind} load balancers",
+                    "elbv2 describe-load-balancers",
+                    lb.arn,
+                    f"'{lb.name}'",
+                )
+                continue
+            self.vpcs[lb.vpc].load_balancers.append(lb)
+        for tg in sorted(inv.target_groups.values(), key=lambda t: t.arn):
+            if tg.vpc in self.vpcs:
+                self.vpcs[tg.vpc].target_groups.append(tg)
 
     def select_prefix_lists(self) -> None:
         """The account's prefix lists whose entries the dump holds (AWS's are names)."""
@@ -676,6 +713,16 @@ class _Builder:
             )
             n.update(places)
             n.update(allocate(((e.id, e.name) for e in v.endpoints), taken | set(places.values())))
+            n.update(
+                allocate(
+                    [
+                        *((b.arn, b.name) for b in v.load_balancers),
+                        *((t.arn, t.name) for t in v.target_groups),
+                    ],
+                    taken | set(places.values()),
+                    RESERVED | SERVICE_NAMES,
+                )
+            )
         for tgw in self.tgws:
             tables = sorted(
                 (t for t in inv.tgw_route_tables.values() if t.tgw == tgw.id), key=lambda t: t.id
@@ -802,6 +849,15 @@ class _Builder:
                 line
                 for e in sorted(v.endpoints, key=lambda e: v.names[e.id])
                 if (line := self.endpoint(v, e))
+            ],
+            [
+                line
+                for b in sorted(v.load_balancers, key=lambda b: v.names[b.arn])
+                if (line := self.load_balancer(v, b))
+            ],
+            [
+                self.target_group(v, t)
+                for t in sorted(v.target_groups, key=lambda t: v.names[t.arn])
             ],
         ]
         for group in groups:
@@ -1429,6 +1485,110 @@ class _Builder:
             found.append(ip)
         return _opt("ips", *(_tok(ip, "IPV4") for ip in found))
 
+    # -- load balancers ------------------------------------------------------------------------
+
+    def load_balancer(self, v: _Vpc, lb: aws.LoadBalancer) -> _Line | None:
+        """``load-balancer``: its subnets (one per AZ), its nodes' addresses when
+        describe-network-interfaces has every one (``ELB app/NAME/ID``), an NLB's Elastic
+        IPs, its groups, and each listener that forwards to an imported target group."""
+        name = v.names[lb.arn]
+        subnets: list[str] = []
+        azs: set[str] = set()
+        for sid in lb.subnets:
+            s = next((x for x in v.subnets if x.id == sid), None)
+            if s is not None and s.az not in azs:
+                azs.add(s.az)
+                subnets.append(sid)
+        if not subnets:
+            self.warn(
+                f"load balancer '{name}' of vpc '{v.name}' is in no imported subnet: not imported"
+            )
+            return None
+        subnets.sort(key=lambda s: v.names[s])
+        options: list[st.Option] = []
+        key = "ELB " + lb.arn.partition(":loadbalancer/")[2]
+        enis = [e for e in self.inv.interfaces.values() if e.description == key]
+        ips = [
+            ip
+            for s in subnets
+            if (eni := next((e for e in enis if e.subnet == s), None)) is not None
+            and (ip := self.subnet_address(v, s, eni.ip)) is not None
+        ]
+        if subnets and len(ips) == len(subnets):
+            options.append(_opt("ips", *(_tok(ip, "IPV4") for ip in ips)))
+        groups = [v.names[g] for g in lb.groups if g in v.names]
+        if groups:
+            options.append(_opt("sg", *(_ref(g) for g in groups)))
+        pinned = dict(lb.eips)
+        if lb.kind == "network" and subnets and all(s in pinned for s in subnets):
+            options.append(_opt("eips", *(_tok(pinned[s], "IPV4") for s in subnets)))
+        if lb.kind == "network" and lb.arn in self.inv.cross_zone:
+            options.append(_opt("cross-zone"))
+        listeners: list[st.ListenerDecl] = []
+        for lst in sorted(self.inv.listeners.values(), key=lambda x: (x.port or 0, x.arn)):
+            if lst.load_balancer != lb.arn:
+                continue
+            group = self.inv.target_groups.get(lst.target_group or "")
+            if (
+                group is None
+                or group.arn not in v.names
+                or lst.port is None
+                or lst.protocol not in LISTENER_PROTOCOLS
+            ):
+                self.warn(
+                    f"listener {lst.protocol or '?'} {lst.port or '?'} of load balancer '{name}' forwards to no imported target group (its default action is not a forward, or its group is not in the dump): not imported"
+                )
+                continue
+            listeners.append(
+                st.ListenerDecl(
+                    _tok(lst.protocol),
+                    _tok(str(lst.port), "PORT"),
+                    _ref(v.names[group.arn]),
+                    NO_SPAN,
+                )
+            )
+        decl = st.LoadBalancerDecl(
+            _tok(name),
+            _tok(lb.kind, "LB_KIND"),
+            _tok(lb.scheme, "LB_SCHEME"),
+            tuple(_ref(v.names[s]) for s in subnets),
+            tuple(options),
+            (),
+            NO_SPAN,
+        )
+        return _Line(decl, lb.arn, [_Line(x) for x in listeners])
+
+    def target_group(self, v: _Vpc, tg: aws.TargetGroup) -> _Line:
+        """``target-group``: its protocol and port, and the targets describe-target-health
+        lists (instances by name, addresses, an ALB by name); their health is a comment,
+        the simulator decides reachability itself."""
+        name = v.names[tg.arn]
+        stems = [k for k in self.inv.targets if k != tg.arn and tg.name in k]
+        listed = self.inv.targets.get(tg.arn) or (
+            self.inv.targets[max(stems, key=len)] if stems else []
+        )
+        found: dict[str, tuple[st.Ref | st.Tok, str]] = {}  # by the text written, sorted
+        for t in listed:
+            target: st.Ref | st.Tok
+            if tg.target_type in ("instance", "alb") and t.id in v.names:
+                target = _ref(v.names[t.id])
+            elif tg.target_type == "ip" and _net(t.id) is not None and "/" not in t.id:
+                target = _tok(t.id, "IPV4")
+            else:
+                self.warn(
+                    f"target {quoted(t.id)} of target group '{name}' is not in the import: left out"
+                )
+                continue
+            found.setdefault(str(target), (target, t.health or "unknown"))
+        targets = [found[k][0] for k in sorted(found)]
+        health = [f"{k} {found[k][1]}" for k in sorted(found)]
+        protocol = tg.protocol if tg.protocol in LISTENER_PROTOCOLS else "tcp"
+        decl = st.TargetGroupDecl(
+            _tok(name), _tok(protocol), _tok(str(tg.port or 1), "PORT"), tuple(targets), NO_SPAN
+        )
+        comment = tg.arn + (f" (health: {', '.join(health)})" if health else "")
+        return _Line(decl, comment)
+
     # -- transit gateways --------------------------------------------------------------------------
 
     def attachment_name(self, att: aws.TgwAttachment) -> str:
@@ -1735,10 +1895,16 @@ class _Builder:
             )
         }
         skipped_endpoints = {e for ep in self.inv.endpoints.values() for e in ep.enis}
+        # The nodes of an imported load balancer (``ELB app/NAME/ID``) are its statement's.
+        balancers = {
+            "ELB " + b.arn.partition(":loadbalancer/")[2]
+            for v in self.vpcs.values()
+            for b in v.load_balancers
+        }
         for eni in sorted(self.inv.interfaces.values(), key=lambda e: e.id):
             if eni.vpc not in self.vpcs or eni.id in handled or eni.id in skipped_endpoints:
                 continue
-            if eni.instance is not None or eni.id in self.eni_owner:
+            if eni.instance is not None or eni.id in self.eni_owner or eni.description in balancers:
                 continue
             if eni.kind in (
                 "nat_gateway",

@@ -44,7 +44,8 @@ EC2_CALLS: tuple[tuple[str, str], ...] = (
 )
 REQUIRED_CALLS = 7
 
-#: Calls of other services whose resources the language cannot hold (they become warnings).
+#: Calls of other services: load balancers (their listeners and targets are read after
+#: them, :func:`_elbv2_details`), and resources the language cannot hold (warnings).
 OTHER_CALLS: tuple[tuple[str, str, str], ...] = (
     ("elbv2", "describe_load_balancers", "LoadBalancers"),
     ("elbv2", "describe_target_groups", "TargetGroups"),
@@ -134,6 +135,8 @@ def fetch(
             config = Config(retries={"mode": "standard", "max_attempts": 2})
             client = session.client(service, endpoint_url=endpoint_url, config=config)
             out[key] = _all(client, call, key)
+            if service == "elbv2":
+                _elbv2_details(client, out.get(key) or [], call, warnings, region)
         except (
             Exception
         ) as exc:  # a missing permission or an unknown service must not stop the import
@@ -143,6 +146,33 @@ def fetch(
     if warnings:
         out["NetdraftWarnings"] = warnings
     return out
+
+
+def _elbv2_details(
+    client: Any, items: list[Any], call: str, warnings: list[str], region: str
+) -> None:
+    """Each load balancer's listeners, each target group's targets and their health, kept
+    in the item they belong to (the reader takes them from there)."""
+    for item in items:
+        if not isinstance(item, dict):
+            continue  # the reader reports it
+        arn = item.get("LoadBalancerArn" if call == "describe_load_balancers" else "TargetGroupArn")
+        if not isinstance(arn, str):
+            continue
+        try:
+            if call == "describe_load_balancers":
+                item["Listeners"] = _all(
+                    client, "describe_listeners", "Listeners", LoadBalancerArn=arn
+                )
+            elif call == "describe_target_groups":
+                response = client.describe_target_health(TargetGroupArn=arn)
+                item["TargetHealthDescriptions"] = list(
+                    response.get("TargetHealthDescriptions") or []
+                )
+        except Exception as exc:  # one resource's details must not stop the import
+            warnings.append(
+                f"could not read the details of '{arn}' in {region} ({_reason(exc)}): its listeners or targets are missing"
+            )
 
 
 def _reason(exc: Exception) -> str:

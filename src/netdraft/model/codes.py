@@ -28,6 +28,8 @@ class DropCode(enum.Enum):
     ROUTING_LOOP = "ROUTING_LOOP"
     RESOLVER_OUTSIDE_VPC = "RESOLVER_OUTSIDE_VPC"
     GATEWAY_NO_ROUTE = "GATEWAY_NO_ROUTE"
+    NO_LISTENER = "NO_LISTENER"
+    NO_HEALTHY_TARGET = "NO_HEALTHY_TARGET"
 
     def __str__(self) -> str:
         return self.value

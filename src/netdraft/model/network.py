@@ -268,6 +268,88 @@ class VpcEndpoint:
     span: Span
 
 
+class LbKind(enum.Enum):
+    APPLICATION = "application"
+    NETWORK = "network"
+
+
+@dataclass(frozen=True, slots=True)
+class LbNode:
+    """A load balancer's network interface in one of its subnets (one per AZ)."""
+
+    subnet: str
+    az: str
+    ip: IPv4Address
+    public_ip: IPv4Address | None = None  # an NLB's written Elastic IP (``eips``)
+
+
+@dataclass(frozen=True, slots=True)
+class Listener:
+    protocol: str  # http, https (ALB); tcp, udp, tls, tcp_udp (NLB)
+    port: int
+    target_group: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LoadBalancer:
+    """An application or network load balancer (LANGUAGE.md §10)."""
+
+    name: str
+    kind: LbKind
+    internet_facing: bool
+    nodes: tuple[LbNode, ...]
+    security_groups: tuple[str, ...]  # an NLB has none unless written
+    cross_zone: bool  # always on for an ALB
+    listeners: tuple[Listener, ...]
+    span: Span
+
+    @property
+    def owner(self) -> str:
+        return f"load balancer '{self.name}'"
+
+    def listener(self, protocol: Protocol, port: int | None) -> Listener | None:
+        """The listener that takes a connection of ``protocol`` on ``port``."""
+        for lst in self.listeners:
+            carried = LISTENER_PROTOCOLS.get(lst.protocol, ())
+            if lst.port == port and protocol in carried:
+                return lst
+        return None
+
+
+#: The transport each listener or target group protocol runs on.
+LISTENER_PROTOCOLS: Mapping[str, tuple[Protocol, ...]] = {
+    "http": (Protocol.TCP,),
+    "https": (Protocol.TCP,),
+    "tcp": (Protocol.TCP,),
+    "tls": (Protocol.TCP,),
+    "udp": (Protocol.UDP,),
+    "tcp_udp": (Protocol.TCP, Protocol.UDP),
+}
+
+
+class LbTargetKind(enum.Enum):
+    INSTANCE = "instance"
+    IP = "ip"
+    LOAD_BALANCER = "alb"  # an application load balancer behind a network one
+
+
+@dataclass(frozen=True, slots=True)
+class LbTarget:
+    kind: LbTargetKind
+    name: str  # the instance, the address as written, or the load balancer
+    ip: IPv4Address | None = None  # IP targets
+
+
+@dataclass(frozen=True, slots=True)
+class TargetGroup:
+    name: str
+    protocol: str
+    port: int
+    targets: tuple[LbTarget, ...]
+    span: Span
+
+
 @dataclass(frozen=True, slots=True)
 class Gateway:
     """An internet, egress-only or VPN gateway of a VPC."""
@@ -299,6 +381,8 @@ class Vpc:
     default_security_group: str
     span: Span
     cidr_spans: tuple[Span, ...] = ()  # where each IPv4 CIDR is written, in order
+    load_balancers: Mapping[str, LoadBalancer] = field(default_factory=dict)
+    target_groups: Mapping[str, TargetGroup] = field(default_factory=dict)
 
     def all_cidrs(self) -> tuple[IPNetwork, ...]:
         return (*self.cidrs, *((self.ipv6,) if self.ipv6 else ()))
@@ -455,6 +539,7 @@ class PlaceKind(enum.Enum):
     VPC_ADDRESS = "vpc-address"  # an address in a VPC that nothing in the file holds
     INTERNET = "internet"
     SERVICE = "service"
+    LOAD_BALANCER = "load-balancer"
 
 
 @dataclass(frozen=True, slots=True)

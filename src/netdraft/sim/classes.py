@@ -101,8 +101,8 @@ def instance_names(network: m.Network) -> dict[tuple[str, str], str]:
 
 
 def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
-    """Every endpoint §14 compares (instances, site hosts, NAT gateways, ``internet``),
-    by the text a user writes for it, with its class key."""
+    """Every endpoint §14 compares (instances, site hosts, NAT gateways, load balancers,
+    ``internet``), by the text a user writes for it, with its class key."""
     names = instance_names(network)
     targets = _route_targets(network)
     roles = Roles(ix)
@@ -129,6 +129,10 @@ def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
             text = f"{vpc.name}.{nat.name}"
             place = m.Place(P.NAT_GATEWAY, text, nat.name, vpc.name)
             out[text] = Endpoint(text, place, (P.NAT_GATEWAY.value, vpc.name, nat.name))
+        for lb in vpc.load_balancers.values():  # §14: a destination of diff, its own class
+            text = f"{vpc.name}.{lb.name}"
+            place = m.Place(P.LOAD_BALANCER, text, lb.name, vpc.name)
+            out[text] = Endpoint(text, place, (P.LOAD_BALANCER.value, vpc.name, lb.name))
     for site in network.sites.values():
         for host in site.hosts.values():
             text = f"{site.name}.{host.name}"

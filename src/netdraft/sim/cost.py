@@ -31,7 +31,7 @@ from netdraft.model import network as m
 from netdraft.model.values import HOURS_PER_MONTH
 from netdraft.sim.path import Simulator
 from netdraft.sim.prices import PriceTable
-from netdraft.sim.trace import ComponentKind, Hop, Trace
+from netdraft.sim.trace import Arrival, ComponentKind, Delivered, Hop, Trace
 
 CENT = Decimal("0.01")
 
@@ -129,6 +129,10 @@ def leg_charges(
             add(
                 f"interface endpoint {hop.name} processing", "interface_endpoint_per_gb", hop.region
             )
+        elif kind is ComponentKind.LOAD_BALANCER and _takes(hop):
+            lb = network.vpcs[hop.vpc].load_balancers[hop.name]
+            word = "LCU" if lb.kind is m.LbKind.APPLICATION else "NLCU"
+            add(f"load balancer {hop.name} processed data ({word})", _LCU_KEYS[lb.kind], hop.region)
         elif kind is ComponentKind.ENDPOINT:
             add_if_priced(f"gateway endpoint {hop.name}", "gateway_endpoint_per_gb", hop.region)
         elif (
@@ -172,7 +176,7 @@ def leg_charges(
         if hop.region and region and hop.region != region:
             add(f"{region} → {hop.region}", "inter_region_per_gb", region)
             az, eni_az = "", ""
-        elif hop.az and az and hop.az != az:
+        elif hop.az and az and hop.az != az and not _alb_side(network, hops, i):
             add(f"{az} → {hop.az} sent", "cross_az_per_gb_each_side", hop.region)
             add(f"{az} → {hop.az} received", "cross_az_per_gb_each_side", hop.region)
         if kind in _INTERFACES and hop.az:
@@ -205,7 +209,34 @@ _INTERFACES = (
     ComponentKind.NAT_INSTANCE,
     ComponentKind.ENDPOINT,
     ComponentKind.VPC_ADDRESS,
+    ComponentKind.LOAD_BALANCER,
 )
+
+
+#: LANGUAGE.md §10: processed data counted as 1 LCU-hour (NLB: NLCU-hour) per GB.
+_LCU_KEYS = {m.LbKind.APPLICATION: "alb_lcu_per_gb", m.LbKind.NETWORK: "nlb_lcu_per_gb"}
+
+
+def _alb_side(network: m.Network, hops: tuple[Hop, ...], i: int) -> bool:
+    """Whether hop ``i`` is between an application load balancer's node and a target:
+    AWS charges no data transfer between AZs there ("Elastic Load Balancing pricing")."""
+    before = next((h for h in reversed(hops[:i]) if h.kind in _INTERFACES), None)
+    after = next((h for h in hops[i:] if h.kind in _INTERFACES), None)
+    return any(
+        h is not None
+        and h.kind is ComponentKind.LOAD_BALANCER
+        and network.vpcs[h.vpc].load_balancers[h.name].kind is m.LbKind.APPLICATION
+        for h in (before, after)
+    )
+
+
+def _takes(hop: Hop) -> bool:
+    """Whether a load balancer's hop is a node taking the data in (once a leg per load
+    balancer, on the request and on the reply: processed bytes count both ways)."""
+    return any(
+        isinstance(s.detail, Delivered) and s.detail.arrival is Arrival.LOAD_BALANCER
+        for s in hop.steps
+    )
 
 
 def _is_interface(network: m.Network, hop: Hop) -> bool:
@@ -266,6 +297,21 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
                         prices,
                         f"{kind} of instance {inst.name}",
                         hours,
+                        "h",
+                        "public_ipv4_per_hour",
+                        r,
+                    )
+                )
+        for lb in vpc.load_balancers.values():
+            what = f"{lb.kind.value} load balancer {lb.name}"
+            out.append(_charge(prices, what, hours, "h", "load_balancer_per_hour", r))
+            if lb.internet_facing and lb.nodes:
+                # §14: every public IPv4 address AWS bills, a node's included.
+                out.append(
+                    _charge(
+                        prices,
+                        f"public IPv4 of load balancer {lb.name} × {len(lb.nodes)} node(s)",
+                        hours * len(lb.nodes),
                         "h",
                         "public_ipv4_per_hour",
                         r,

@@ -22,11 +22,24 @@ NOT_INTERNET_V6 = tuple(IPv6Network(n) for n in ("::/8", "fc00::/7", "fe80::/10"
 class Eni:
     """A network interface: an instance, a NAT gateway, or an interface endpoint's."""
 
-    kind: ComponentKind  # INSTANCE, NAT_GATEWAY or ENDPOINT
+    kind: ComponentKind  # INSTANCE, NAT_GATEWAY, ENDPOINT or LOAD_BALANCER
     name: str
     vpc: str
     subnet: str
     groups: tuple[str, ...]
+
+
+def node_owner(lb: m.LoadBalancer, node: m.LbNode) -> str:
+    """How a load balancer's node owns its public address: ``LB/SUBNET``."""
+    return f"{lb.name}/{node.subnet}"
+
+
+def lb_node(vpc: m.Vpc, owner: str) -> tuple[m.LoadBalancer, m.LbNode] | None:
+    """The load balancer node that owns a public address (None: another owner)."""
+    name, _, subnet = owner.partition("/")
+    lb = vpc.load_balancers.get(name)
+    node = next((n for n in lb.nodes if n.subnet == subnet), None) if lb and subnet else None
+    return (lb, node) if lb is not None and node is not None else None
 
 
 def _customer_entries(items: object) -> set[IPNetwork]:
@@ -92,6 +105,19 @@ class Index:
                     )
                     for g in ep.security_groups:
                         ix.members.setdefault((vpc.name, g), set()).add(address)
+            for lb in vpc.load_balancers.values():
+                for node in lb.nodes:
+                    ix.enis[(vpc.name, node.ip)] = Eni(
+                        ComponentKind.LOAD_BALANCER,
+                        lb.name,
+                        vpc.name,
+                        node.subnet,
+                        lb.security_groups,
+                    )
+                    for g in lb.security_groups:
+                        ix.members.setdefault((vpc.name, g), set()).add(node.ip)
+                    if node.public_ip is not None:
+                        ix.public_owner[node.public_ip] = (vpc.name, node_owner(lb, node))
             for table in vpc.route_tables.values():
                 mentioned.update(
                     r.destination

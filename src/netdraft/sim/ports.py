@@ -75,8 +75,8 @@ def partial_client_ports(network: m.Network, query: m.Query, working: PortSet) -
 
 def rule_cuts(network: m.Network, protocol: Protocol) -> set[int]:
     """Where a port range that a rule for ``protocol`` names starts or ends (+1): the only
-    ports at which a security group's or a network ACL's decision on the destination port
-    can change."""
+    ports at which a security group's, a network ACL's or a listener's decision on the
+    destination port can change."""
     cuts: set[int] = set()
     for vpc in network.vpcs.values():
         rules: list[m.SgRule | m.AclRule] = []
@@ -87,6 +87,11 @@ def rule_cuts(network: m.Network, protocol: Protocol) -> set[int]:
         for rule in rules:
             if rule.ports is not None and rule.protocol.covers(protocol):
                 cuts.update((rule.ports.low, rule.ports.high + 1))
+        # A load balancer answers on its listeners' ports only (NO_LISTENER elsewhere).
+        for lb in vpc.load_balancers.values():
+            for lst in lb.listeners:
+                if protocol in m.LISTENER_PROTOCOLS.get(lst.protocol, ()):
+                    cuts.update((lst.port, lst.port + 1))
     return cuts
 
 

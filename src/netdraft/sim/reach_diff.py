@@ -193,7 +193,14 @@ class _Changes:
 
     def _vpc(self, a: m.Vpc, b: m.Vpc) -> bool:
         """Record the impacts of a VPC's changes; False when the change reaches every pair."""
-        plain = ("subnets", "instances", "nat_gateways", "endpoints")
+        plain = (
+            "subnets",
+            "instances",
+            "nat_gateways",
+            "endpoints",
+            "load_balancers",
+            "target_groups",
+        )
         parts = ("security_groups", "network_acls", "route_tables", *plain)
         outer = [f.name for f in dataclasses.fields(a) if f.name not in parts and _kept(f.name)]
         if shape(tuple(getattr(a, f) for f in outer)) != shape(tuple(getattr(b, f) for f in outer)):
@@ -347,6 +354,9 @@ def _addresses(network: m.Network, analysis: NetworkAnalysis, place: m.Place) ->
         return [a for a in (nat.ip, nat.eip) if a is not None]
     if place.kind is P.HOST:
         return [place.address] if place.address is not None else []
+    if place.kind is P.LOAD_BALANCER:
+        lb = network.vpcs[place.vpc].load_balancers[place.name]
+        return [a for n in lb.nodes for a in (n.ip, n.public_ip) if a is not None]
     ix = analysis.simulator.ix
     return [*ix.internet_candidates(4), *ix.internet_candidates(6)]
 

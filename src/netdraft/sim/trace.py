@@ -36,6 +36,8 @@ class ComponentKind(enum.Enum):
     VPN = "vpn"
     CUSTOMER_GATEWAY = "customer-gateway"
     ENDPOINT = "endpoint"
+    LOAD_BALANCER = "load-balancer"  # a node of an application or network load balancer
+    TARGET_GROUP = "target-group"  # a load balancer's target group, choosing a target
 
 
 #: The name hops used for the kinds before they were every reader's vocabulary.
@@ -49,6 +51,7 @@ PLACE_KINDS: dict[m.PlaceKind, ComponentKind] = {
     m.PlaceKind.VPC_ADDRESS: ComponentKind.VPC_ADDRESS,
     m.PlaceKind.INTERNET: ComponentKind.INTERNET,
     m.PlaceKind.SERVICE: ComponentKind.SERVICE,
+    m.PlaceKind.LOAD_BALANCER: ComponentKind.LOAD_BALANCER,
 }
 
 #: The component a route target names (``local`` and ``blackhole`` name none). An
@@ -165,6 +168,8 @@ class Passage(enum.Enum):
     INTO_SITE = "into-site"  # a customer gateway, into its site
     INTO_VPN = "into-vpn"  # a customer gateway, into a VPN
     CLOUDHUB = "cloudhub"  # a VPN gateway, from one site's VPN into another's (VPN CloudHub)
+    TO_TARGET_GROUP = "to-target-group"  # a load balancer's listener, to its target group
+    TO_TARGET = "to-target"  # a target group, a new (ALB) or passed-on (NLB) connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +199,7 @@ class Arrival(enum.Enum):
     HOST = "host"
     ON_HOST = "on-host"  # a service on the instance's host (DNS, metadata, time sync)
     FROM_HOST = "from-host"  # its reply, straight back to the instance
+    LOAD_BALANCER = "load-balancer"  # a load balancer's node takes the connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +261,9 @@ class Obstacle(enum.Enum):
     LOOP = "loop"  # the packet comes back to a hop it already crossed (``text``: the loop)
     DOWN = "down"  # a part that is down (``by``, ``name``)
     STATIC_CLOUDHUB = "static-cloudhub"  # VPN CloudHub between sites needs BGP (``text``: the VPN)
+    NO_LISTENER = "no-listener"  # a load balancer has no listener for the port (``text``)
+    NO_HEALTHY_TARGET = "no-healthy-target"  # a target group has no healthy target (``text``)
+    LB_NOT_PUBLIC = "lb-not-public"  # an internet-facing node in a subnet with no IGW route
 
 
 @dataclass(frozen=True, slots=True)

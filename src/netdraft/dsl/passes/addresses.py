@@ -110,9 +110,14 @@ def allocate(
     subnets: dict[str, m.Subnet],
     groups: Mapping[str, m.SecurityGroup],
     default_sg: str,
-) -> tuple[dict[str, m.Instance], dict[str, m.NatGateway], dict[str, m.VpcEndpoint]]:
-    """The VPC's instances, NAT gateways and endpoints, with their addresses; each of
-    ``subnets`` is given the count of interfaces that asked it for one."""
+) -> tuple[
+    dict[str, m.Instance],
+    dict[str, m.NatGateway],
+    dict[str, m.VpcEndpoint],
+    dict[str, m.LoadBalancer],
+]:
+    """The VPC's instances, NAT gateways, endpoints and load balancers, with their addresses;
+    each of ``subnets`` is given the count of interfaces that asked it for one."""
     s = vpc
     vpc_name = s.decl.name.text
     # The resolvers, found once: a VPC may hold a hundred thousand instances.
@@ -149,7 +154,14 @@ def allocate(
     for ename, edecl in s.endpoints.items():
         if edecl.kind == "interface":
             resolved[ename] = [subnet_of(c, ref, vpc) for ref in edecl.targets]
-            _claim_endpoint(c, edecl, resolved[ename], subnets, claims)
+            label = f"endpoint '{ename}'"
+            _claim_nodes(c, label, edecl.ips, edecl.targets, resolved[ename], subnets, claims)
+    lb_subnets: dict[str, list[str | None]] = {}
+    for lname, ldecl in s.load_balancers.items():
+        lb_subnets[lname] = [subnet_of(c, ref, vpc) for ref in ldecl.subnets]
+        lopts = {o.keyword: o for o in literals.unique_options(c, ldecl.options)}
+        label = f"load balancer '{lname}'"
+        _claim_nodes(c, label, lopts.get("ips"), ldecl.subnets, lb_subnets[lname], subnets, claims)
     # Written addresses are taken first, in the order of the file, so that automatic ones
     # never collide with them and a clash is reported at the later of the two.
     granted: dict[tuple[str, str, int], IPv4Address] = {}
@@ -272,10 +284,14 @@ def allocate(
         endpoints[name] = _endpoint(
             c, vpc, edecl, resolved.get(name, []), subnets, groups, alloc, granted
         )
+    balancers = {
+        name: load_balancer(c, vpc, decl, lb_subnets[name], subnets, groups, alloc, granted)
+        for name, decl in s.load_balancers.items()
+    }
     for name, subnet in subnets.items():
         # Counted for the one rule that reports a full subnet (`subnet-too-small`).
         subnets[name] = dataclasses.replace(subnet, interfaces=alloc.wanted.get(name, 0))
-    return instances, nats, endpoints
+    return instances, nats, endpoints, balancers
 
 
 def _written(option: st.Option) -> IPv4Address | None:
@@ -302,23 +318,25 @@ def _claim(
         claims.append((tok, subnet, ip, Holder(who.who, tok.span), key))
 
 
-def _claim_endpoint(
+def _claim_nodes(
     c: Context,
-    decl: st.EndpointDecl,
+    who: str,
+    ips: st.Option | None,
+    refs: tuple[st.Ref, ...],
     resolved: list[str | None],
     subnets: Mapping[str, m.Subnet],
     claims: list[Claim],
 ) -> None:
-    """An interface endpoint's ``ips``: one address per subnet, in the order of the subnets."""
-    if decl.ips is None:
+    """``ips`` of an interface endpoint or a load balancer (``who``): one address per
+    subnet, in the order of the subnets."""
+    if ips is None:
         return
-    toks = [literals.tok(v) for v in decl.ips.values]
-    name = decl.name.text
-    if len(toks) != len(decl.targets):
+    toks = [literals.tok(v) for v in ips.values]
+    if len(toks) != len(refs):
         c.err(
             codes.BAD_OPTION,
-            f"endpoint '{name}' has {len(decl.targets)} subnet(s) and {len(toks)} address(es)",
-            decl.ips.span,
+            f"{who} has {len(refs)} subnet(s) and {len(toks)} address(es)",
+            ips.span,
             "write one address per subnet, in the order of the subnets",
         )
     for index, (sn, tok) in enumerate(zip(resolved, toks, strict=False)):
@@ -326,15 +344,7 @@ def _claim_endpoint(
         if sn is None or sn not in subnets or ip is None:
             continue
         if _check_address(c, ip, subnets[sn], tok):
-            claims.append(
-                (
-                    tok,
-                    subnets[sn],
-                    ip,
-                    Holder(f"endpoint '{name}'", tok.span),
-                    ("endpoint", name, index),
-                )
-            )
+            claims.append((tok, subnets[sn], ip, Holder(who, tok.span), (who, "", index)))
 
 
 def _written_ipv6(
@@ -431,7 +441,7 @@ def _endpoint(
         azs[az] = sn
         ip: IPv4Address | None
         if written:
-            ip = granted.get(("endpoint", name, index))
+            ip = granted.get((who.who, "", index))
         else:
             ip = alloc.next(sn, who)
             if ip is not None:
@@ -445,6 +455,122 @@ def _endpoint(
     return m.VpcEndpoint(
         name, kind, service, (), tuple(names), tuple(addresses), tuple(sgs), decl.span
     )
+
+
+def load_balancer(
+    c: Context,
+    vpc: VpcScope,
+    decl: st.LoadBalancerDecl,
+    resolved: list[str | None],
+    subnets: Mapping[str, m.Subnet],
+    groups: Mapping[str, m.SecurityGroup],
+    alloc: Allocator,
+    granted: Mapping[tuple[str, str, int], IPv4Address],
+) -> m.LoadBalancer:
+    """A load balancer: a node (a network interface) in each of its subnets, one per AZ,
+    at the address ``ips`` writes or the lowest free one after every other interface's;
+    an NLB's ``eips`` are its nodes' public addresses, in the order of the subnets."""
+    name = decl.name.text
+    who = Holder(f"load balancer '{name}'", decl.span)
+    opts = {o.keyword: o for o in literals.unique_options(c, decl.options)}
+    kind = m.LbKind(decl.kind.text)
+    public = decl.scheme.text == "internet-facing"
+    eips: list[IPv4Address | None] = []
+    if "eips" in opts:
+        if kind is m.LbKind.APPLICATION or not public:
+            c.err(
+                codes.BAD_OPTION,
+                f"load balancer '{name}' cannot take Elastic IPs: only an internet-facing network load balancer does",
+                opts["eips"].span,
+                "remove `eips`; AWS gives an ALB's nodes their public addresses",
+            )
+        else:
+            for v in opts["eips"].values:
+                etok = literals.tok(v)
+                eip = _public_address(c, literals.addr4(c, etok), etok, "Elastic IP")
+                eips.append(eip)
+                if eip is not None:
+                    c.held.append(
+                        Held(eip, "public", Holder(f"an Elastic IP of {who.who}", etok.span))
+                    )
+            if len(eips) != len(decl.subnets):
+                c.err(
+                    codes.BAD_OPTION,
+                    f"load balancer '{name}' has {len(decl.subnets)} subnet(s) and {len(eips)} Elastic IP(s)",
+                    opts["eips"].span,
+                    "write one Elastic IP per subnet, in the order of the subnets",
+                )
+    if "cross-zone" in opts and kind is m.LbKind.APPLICATION:
+        c.err(
+            codes.BAD_OPTION,
+            f"application load balancer '{name}' is always cross-zone",
+            opts["cross-zone"].span,
+            "remove `cross-zone`; it is for network load balancers",
+        )
+    nodes: list[m.LbNode] = []
+    azs: dict[str, str] = {}
+    for index, (ref, sn) in enumerate(zip(decl.subnets, resolved, strict=True)):
+        if sn is None or sn not in subnets:
+            continue
+        az = subnets[sn].az
+        if az in azs:
+            c.err(
+                codes.ENDPOINT_AZ,
+                f"load balancer '{name}' already has subnet '{azs[az]}' in {az}: one subnet per availability zone",
+                ref.span,
+            )
+            continue
+        azs[az] = sn
+        ip: IPv4Address | None
+        if "ips" in opts:
+            ip = granted.get((who.who, "", index))
+        else:
+            ip = alloc.next(sn, who)
+            if ip is not None:
+                c.held.append(Held(ip, f"vpc:{vpc.decl.name.text}", who))
+        if ip is not None:
+            eip = eips[index] if index < len(eips) else None
+            nodes.append(m.LbNode(sn, az, ip, eip))
+    sgs: list[str] = []
+    if "sg" in opts:
+        sgs = [
+            g
+            for ref in opts["sg"].values
+            if isinstance(ref, st.Ref) and (g := RESOLVERS[Kind.SECURITY_GROUP](c, ref, vpc))
+        ]
+    elif kind is m.LbKind.APPLICATION:
+        # An ALB created without groups gets the VPC's default one (ELB user guide).
+        sgs = [next(n for n, g in groups.items() if g.default)]
+    listeners: list[m.Listener] = []
+    for lst in decl.listeners:
+        port = literals.number_value(lst.port.text)
+        allowed = LB_PROTOCOLS[kind]
+        if lst.protocol.text not in allowed:
+            c.err(
+                codes.BAD_OPTION,
+                f"a listener of {kind.value} load balancer '{name}' takes {', '.join(allowed)}, not '{lst.protocol.text}'",
+                lst.protocol.span,
+            )
+            continue
+        if port is None or not 1 <= port <= 65535:
+            c.err(codes.BAD_PORT, f"port {lst.port.text} is outside 1..65535", lst.port.span)
+            continue
+        tg = lst.target_group.name
+        if tg not in vpc.target_groups:
+            c.unknown("target group", lst.target_group, vpc.target_groups, vpc.where)
+            continue
+        listeners.append(m.Listener(lst.protocol.text, port, tg, lst.span))
+    cross = kind is m.LbKind.APPLICATION or "cross-zone" in opts
+    return m.LoadBalancer(
+        name, kind, public, tuple(nodes), tuple(sgs), cross, tuple(listeners), decl.span
+    )
+
+
+#: The listener protocols of each kind of load balancer (ELB user guides).
+LB_PROTOCOLS: Mapping[m.LbKind, tuple[str, ...]] = {
+    m.LbKind.APPLICATION: ("http", "https"),
+    m.LbKind.NETWORK: ("tcp", "udp", "tls", "tcp_udp"),
+}
 
 
 def check_held(c: Context) -> None:

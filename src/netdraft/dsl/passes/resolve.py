@@ -407,6 +407,17 @@ class PlaceResolver:
                     )
             for ep in vpc.endpoints.values():
                 self.services.add(ep.service)
+            for lb in vpc.load_balancers.values():
+                # Named like a NAT gateway: a place of one VPC, reached at its addresses.
+                place = m.Place(m.PlaceKind.LOAD_BALANCER, lb.name, lb.name, vpc=vpc.name)
+                self.nats.setdefault(lb.name, []).append(place)
+                for node in lb.nodes:
+                    self.by_address.setdefault(node.ip, _replace(place, address=node.ip))
+                    if node.public_ip is not None:
+                        self.by_address.setdefault(
+                            node.public_ip,
+                            _replace(place, address=node.public_ip, via_public_ip=True),
+                        )
         self.hosts: dict[str, list[m.Place]] = {}
         for site in network.sites.values():
             for host in site.hosts.values():
@@ -523,6 +534,7 @@ def component_names(network: m.Network) -> set[str]:
             if gw is not None:
                 names.add(gw.name)
         names.update(vpc.nat_gateways, vpc.instances, vpc.endpoints, vpc.subnets)
+        names.update(vpc.load_balancers, vpc.target_groups)
     for site in network.sites.values():
         names.update(site.customer_gateways, site.hosts)
     return names

@@ -100,6 +100,10 @@ def _collect_vpc(c: Context, scope: VpcScope) -> None:
             declare(c, scope.nats, item.name, item, "NAT gateway", where)
         elif isinstance(item, st.EndpointDecl):
             declare(c, scope.endpoints, item.name, item, "endpoint", where)
+        elif isinstance(item, st.LoadBalancerDecl):
+            declare(c, scope.load_balancers, item.name, item, "load balancer", where)
+        elif isinstance(item, st.TargetGroupDecl):
+            declare(c, scope.target_groups, item.name, item, "target group", where)
         elif isinstance(item, st.GatewayDecl):
             if item.keyword in scope.gateways:
                 first = scope.gateways[item.keyword]

@@ -24,6 +24,8 @@ class VpcScope:
     nats: dict[str, st.NatGatewayDecl] = field(default_factory=dict)
     endpoints: dict[str, st.EndpointDecl] = field(default_factory=dict)
     gateways: dict[str, st.GatewayDecl] = field(default_factory=dict)  # by keyword
+    load_balancers: dict[str, st.LoadBalancerDecl] = field(default_factory=dict)
+    target_groups: dict[str, st.TargetGroupDecl] = field(default_factory=dict)
     ipv6: st.VpcIpv6 | None = None
     dhcp: st.DhcpOptions | None = None
 

@@ -52,7 +52,10 @@ def build_vpc(c: Context, s: VpcScope) -> m.Vpc:
         if cidr is not None
     }
     groups, default_sg = _security_groups(c, s)
-    instances, nats, endpoints = addresses.allocate(c, s, subnets, groups, default_sg)
+    instances, nats, endpoints, balancers = addresses.allocate(c, s, subnets, groups, default_sg)
+    target_groups = {
+        n: _target_group(c, s, d, instances, balancers) for n, d in s.target_groups.items()
+    }
     return m.Vpc(
         name=s.name,
         region=s.region,
@@ -74,7 +77,58 @@ def build_vpc(c: Context, s: VpcScope) -> m.Vpc:
         default_security_group=default_sg,
         span=s.decl.span,
         cidr_spans=tuple(t.span for t in s.decl.cidrs),
+        load_balancers=balancers,
+        target_groups=target_groups,
     )
+
+
+#: The protocols a target group takes (ELB user guides): HTTP(S) for an ALB's, the
+#: transport ones for an NLB's.
+TARGET_GROUP_PROTOCOLS = ("http", "https", "tcp", "udp", "tls", "tcp_udp")
+
+
+def _target_group(
+    c: Context,
+    s: VpcScope,
+    decl: st.TargetGroupDecl,
+    instances: dict[str, m.Instance],
+    balancers: dict[str, m.LoadBalancer],
+) -> m.TargetGroup:
+    """A target group: its protocol and port, and its targets (instances of the VPC, IP
+    addresses, or an application load balancer of the VPC behind a network one)."""
+    name = decl.name.text
+    protocol = decl.protocol.text
+    if protocol not in TARGET_GROUP_PROTOCOLS:
+        c.err(
+            codes.BAD_OPTION,
+            f"target group '{name}' takes {', '.join(TARGET_GROUP_PROTOCOLS)}, not '{protocol}'",
+            decl.protocol.span,
+        )
+    port = literals.number_value(decl.port.text)
+    if port is None or not 1 <= port <= 65535:
+        c.err(codes.BAD_PORT, f"port {decl.port.text} is outside 1..65535", decl.port.span)
+        port = 0
+    targets: list[m.LbTarget] = []
+    for t in decl.targets:
+        if isinstance(t, st.Tok):
+            ip = literals.addr4(c, t)
+            if ip is not None:
+                targets.append(m.LbTarget(m.LbTargetKind.IP, t.text, ip))
+        elif t.name in instances and t.scope in (None, s.name):
+            targets.append(m.LbTarget(m.LbTargetKind.INSTANCE, t.name))
+        elif t.name in balancers and t.scope in (None, s.name):
+            if balancers[t.name].kind is not m.LbKind.APPLICATION or protocol != "tcp":
+                c.err(
+                    codes.BAD_OPTION,
+                    f"load balancer '{t.name}' cannot be a target of '{name}'",
+                    t.span,
+                    "only an application load balancer is a target, of a tcp target group of a network load balancer",
+                )
+                continue
+            targets.append(m.LbTarget(m.LbTargetKind.LOAD_BALANCER, t.name))
+        else:
+            c.unknown("instance or load balancer", t, [*instances, *balancers], s.where)
+    return m.TargetGroup(name, protocol, port, tuple(targets), decl.span)
 
 
 def _subnet_literals(c: Context, d: st.SubnetDecl) -> SubnetLiterals:

@@ -15,6 +15,7 @@ from typing import NoReturn
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
 from netdraft.model.values import Span
+from netdraft.sim.index import lb_node, node_owner
 from netdraft.sim.path import linklocal
 from netdraft.sim.path import vpc as vpcs
 from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Translation, Via, Walk
@@ -63,12 +64,16 @@ def internet_gateway(
             public = PublicAddr(vpc.name, inst.name, inst.public_ip)
         elif nat is not None and not nat.private:
             public = PublicAddr(vpc.name, nat.name, nat.eip)
+        elif eni is not None and eni.kind is C.LOAD_BALANCER:
+            public = _node_public(vpc, eni.name, src)
         if public is None:
             who = (
                 f"instance '{inst.name}'"
                 if inst
                 else f"private NAT gateway '{nat.name}'"
                 if nat
+                else f"internal load balancer '{eni.name}'"
+                if eni is not None and eni.kind is C.LOAD_BALANCER
                 else str(src)
             )
             w.fail(
@@ -253,6 +258,7 @@ def into_vpc_from_internet(sim: Context, w: Walk, pkt: Packet, dst: End) -> Pack
             _no_public_ip(w, C.INTERNET_GATEWAY, igw.name, target.owner, igw.span)
         if isinstance(target, PublicAddr):
             private = _private_of(vpc, target)
+            _node_in_public_subnet(w, vpc, igw, target, private)
             w.step(
                 TranslationStep(
                     C.INTERNET_GATEWAY, igw.name, Rewrite.DESTINATION, str(private), str(target)
@@ -280,9 +286,45 @@ def _no_public_ip(w: Walk, by: ComponentKind, name: str, owner: str, span: Span 
     )
 
 
+def _node_public(vpc: m.Vpc, lb_name: str, src: IPv4Address) -> PublicAddr | None:
+    """The public address of a load balancer's node (an internal one has none)."""
+    lb = vpc.load_balancers[lb_name]
+    node = next(n for n in lb.nodes if n.ip == src)
+    return (
+        PublicAddr(vpc.name, node_owner(lb, node), node.public_ip) if lb.internet_facing else None
+    )
+
+
+def _node_in_public_subnet(
+    w: Walk, vpc: m.Vpc, igw: m.Gateway, target: PublicAddr, private: Addr
+) -> None:
+    """An internet-facing load balancer's node in a subnet with no route to the internet
+    gateway cannot be reached from the internet (``warning[lb-no-internet]``)."""
+    found = lb_node(vpc, target.owner)
+    if found is None or vpc.is_public(vpc.subnets[found[1].subnet]):
+        return
+    lb, node = found
+    w.fail(
+        Dropped(
+            w.no_route,
+            Obstacle.LB_NOT_PUBLIC,
+            C.INTERNET_GATEWAY,
+            igw.name,
+            str(private),
+            node.subnet,
+        ),
+        w.no_route,
+        f"load balancer '{lb.name}' has its node {private} in subnet '{node.subnet}', which has no route to internet gateway '{igw.name}'",
+        lb.span,
+    )
+
+
 def _private_of(vpc: m.Vpc, public: PublicAddr) -> Addr:
     if public.owner in vpc.instances:
         return vpc.instances[public.owner].ip
+    found = lb_node(vpc, public.owner)
+    if found is not None:
+        return found[1].ip
     return vpc.nat_gateways[public.owner].ip
 
 

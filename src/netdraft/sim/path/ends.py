@@ -16,6 +16,7 @@ from netdraft.model.aws_ranges import snapshot
 from netdraft.model.codes import DropCode
 from netdraft.model.network import Query
 from netdraft.model.values import IPAddress, Protocol
+from netdraft.sim.index import node_owner
 from netdraft.sim.path.walk import Addr, Context, Drop, End, PublicAddr
 from netdraft.sim.trace import ComponentKind
 
@@ -254,6 +255,34 @@ def _internet_end(
     return [End(C.INTERNET, "internet", a) for a in sim.ix.internet_candidates(version)]
 
 
+def _load_balancer_end(
+    sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
+) -> list[End | Drop]:
+    """A load balancer is each of its nodes, in the order of its subnets (LANGUAGE.md §14:
+    ``allow`` when some node works); from the internet, at the node's public address."""
+    lb = sim.net.vpcs[place.vpc].load_balancers[place.name]
+    if not is_dst:
+        reason = f"load balancer '{lb.name}' opens no connections of its own: it answers them"
+        return [Drop(DropCode.NO_ROUTE_TO_DESTINATION, reason)]
+    if version != 4:
+        return [Drop(DropCode.NO_ROUTE_TO_DESTINATION, f"'{place}' has no IPv6 address")]
+    if not lb.nodes:
+        return [Drop(DropCode.NO_INTERFACE, f"load balancer '{lb.name}' has no node")]
+    from_internet = place.via_public_ip or other.kind is P.INTERNET
+    if from_internet and not lb.internet_facing:
+        reason = f"load balancer '{lb.name}' is internal: it has no public address"
+        return [Drop(DropCode.NO_PUBLIC_IP, reason)]
+    # Written by one node's address: that node; by name: every node, in order.
+    nodes = [n for n in lb.nodes if place.address in (n.ip, n.public_ip)] or list(lb.nodes)
+    found: list[End | Drop] = []
+    for node in nodes:
+        address: Addr = node.ip
+        if from_internet:
+            address = PublicAddr(place.vpc, node_owner(lb, node), node.public_ip)
+        found.append(End(C.LOAD_BALANCER, lb.name, address, place.vpc, node.subnet))
+    return found
+
+
 #: The ends an endpoint of each kind is tried as.
 _ENDS: dict[m.PlaceKind, Callable[[Context, m.Place, int, m.Place, bool], list[End | Drop]]] = {
     P.INSTANCE: _instance_end,
@@ -262,4 +291,5 @@ _ENDS: dict[m.PlaceKind, Callable[[Context, m.Place, int, m.Place, bool], list[E
     P.VPC_ADDRESS: _vpc_address_end,
     P.SERVICE: _service_end,
     P.INTERNET: _internet_end,
+    P.LOAD_BALANCER: _load_balancer_end,
 }

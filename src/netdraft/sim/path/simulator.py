@@ -25,7 +25,7 @@ from netdraft.model.values import (
     Protocol,
 )
 from netdraft.sim.index import Index
-from netdraft.sim.path import edge, ends, linklocal, nat, transit, vpc, vpn
+from netdraft.sim.path import edge, ends, lb, linklocal, nat, transit, vpc, vpn
 from netdraft.sim.path.walk import (
     AttachmentHandler,
     Context,
@@ -84,6 +84,7 @@ class Simulator(Context):
             network, Index.build(network), ROUTE_TARGETS, TGW_ATTACHMENTS, nat.untranslate
         )
         self._cuts: dict[Protocol, set[int]] = {}
+        self.send = self._send
 
     def trace(self, query: Query) -> Trace:
         """Trace a connection; when an endpoint stands for many addresses, the first that works.
@@ -216,6 +217,10 @@ class Simulator(Context):
             # service or by that address: the packet is the same both ways.
             service = None if dst.kind is C.ENDPOINT else dst.service
             seen_dst = self._send(fwd, src, dst, Packet(src.address, dst.address, service))
+            if dst.kind is C.LOAD_BALANCER:
+                lb.proxy(self, fwd, rev, dst, seen_dst)
+        except lb.ReplyDrop as drop:
+            return done(m.Verdict.DENY, drop, Leg.RETURN)
         except Drop as drop:
             return done(m.Verdict.DENY, drop, Leg.FORWARD)
         if q.protocol in ICMP_ECHO and reply_type is None:
@@ -256,13 +261,17 @@ class Simulator(Context):
             if isinstance(pkt.src, PublicAddr):
                 pkt = Packet(inst.ip if pkt.dst.version == 4 else pkt.src, pkt.dst, pkt.service)
             return vpc.leave_subnet(self, w, net, net.subnets[inst.subnet], pkt, dst, Via.NONE)
-        if src.kind in (C.VPC_ADDRESS, C.NAT_GATEWAY, C.ENDPOINT):
+        if src.kind in (C.VPC_ADDRESS, C.NAT_GATEWAY, C.ENDPOINT, C.LOAD_BALANCER):
             net = self.net.vpcs[src.vpc]
             subnet = net.subnets.get(src.subnet)
             w.hop(src.kind, src.name, net.name, net.region, subnet.az if subnet else "")
             if subnet is None:
                 vpc.not_in_subnet(w, net.name, src.address, f"{src.address} is in no subnet")
-            w.step(Sent(str(src.address), subnet.name))
+            # A load balancer's node answers from its private address (the gateway maps it).
+            sent = pkt.src if src.kind is C.LOAD_BALANCER else src.address
+            w.step(Sent(str(sent), subnet.name))
+            if src.kind is C.LOAD_BALANCER:
+                vpc.lb_egress(self, w, net, src.name, pkt)
             return vpc.leave_subnet(self, w, net, subnet, pkt, dst, Via.NONE)
         if src.kind is C.HOST:
             return vpn.from_site(self, w, self.net.sites[src.site], src, pkt, dst)

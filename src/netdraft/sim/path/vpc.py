@@ -377,6 +377,16 @@ def arrive(
             ep.span,
         )
         return pkt
+    if eni.kind is ComponentKind.LOAD_BALANCER:
+        # A node of a load balancer: its groups (if any) filter the connection; what
+        # happens next is the load balancer's (sim/path/lb.py).
+        w.hop(ComponentKind.LOAD_BALANCER, eni.name, vpc.name, vpc.region, subnet.az)
+        if w.forward and eni.groups:
+            sg_ingress(sim, w, vpc, eni.groups, pkt, f"load balancer '{eni.name}'")
+        elif eni.groups:
+            w.step(SgStep(eni.groups, m.Direction.INGRESS, stateful_reply=True))
+        w.step(Delivered(Arrival.LOAD_BALANCER, str(address), subnet=subnet.name))
+        return pkt
     if eni.kind is ComponentKind.NAT_GATEWAY:
         w.hop(ComponentKind.NAT_GATEWAY, eni.name, vpc.name, vpc.region, subnet.az)
         if w.forward:
@@ -480,6 +490,16 @@ def _in_list(listed: m.PrefixList, peer: Addr, service: str | None) -> bool:
         return _in_managed(listed, peer)
     address = peer.ip if isinstance(peer, PublicAddr) else peer
     return address is not None and listed.holds(address)
+
+
+def lb_egress(sim: Context, w: Walk, vpc: m.Vpc, name: str, pkt: Packet) -> None:
+    """A load balancer node's groups on what it sends: its new connection to a target
+    (egress rules), or its reply (stateful); an NLB without groups has none."""
+    groups = vpc.load_balancers[name].security_groups
+    if groups and w.forward:
+        sg_egress(sim, w, vpc, groups, pkt)
+    elif groups:
+        w.step(SgStep(groups, m.Direction.EGRESS, stateful_reply=True))
 
 
 def sg_egress(sim: Context, w: Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet) -> None:

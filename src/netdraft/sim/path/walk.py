@@ -251,6 +251,9 @@ TargetHandler = Callable[
 #: az, packet, destination)``, ``az`` the one the packet entered the transit gateway in.
 AttachmentHandler = Callable[["Context", Walk, m.TgwAttachment, str, Packet, End], Packet]
 
+#: Walks a packet from an end to another: ``(walk, source, destination, packet)``.
+SendHandler = Callable[[Walk, End, End, Packet], Packet]
+
 #: Carries a reply that reaches the NAT device that translated its request.
 ReplyHandler = Callable[["Context", Walk, m.Vpc, Eni, Translation, Packet, End], Packet]
 
@@ -269,3 +272,6 @@ class Context:
     targets: Mapping[m.TargetKind, TargetHandler]  # by the kind of a route's target
     attachments: Mapping[m.AttachmentKind, AttachmentHandler]  # by a tgw attachment's kind
     untranslate: ReplyHandler  # a reply reaching a NAT device that translated the request
+    #: Walks a packet from one end to another (``Simulator._send``): a load balancer's
+    #: second connection, and its reply, start at either end.
+    send: SendHandler | None = None
