@@ -14,9 +14,11 @@ import pytest
 
 from netdraft import api
 from netdraft.cli import main
+from netdraft.dsl.query import parse_query
 from netdraft.generator.exposure import exposure_json, exposure_text
 from netdraft.model.network import Network
 from netdraft.sim.exposure import exposure
+from netdraft.sim.path import Simulator
 
 BASE = """\
 region us-east-1 {
@@ -193,3 +195,44 @@ def test_command(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     path.write_text("vpc {\n", encoding="utf-8")
     assert main(["exposure", str(path)]) == 1
     assert "error[" in capsys.readouterr().err
+
+
+LB_NET = """\
+region us-east-1 {
+  vpc v 10.0.0.0/16 {
+    internet-gateway igw
+    subnet a 10.0.1.0/24 az us-east-1a
+    subnet b 10.0.2.0/24 az us-east-1b
+    route-table r { route 0.0.0.0/0 via igw; associate a b }
+    security-group open { ingress tcp 0-65535 from 0.0.0.0/0 }
+    instance web in a sg open
+    load-balancer front network internet-facing in a b {
+      listener tcp 8443 -> tg
+    }
+    target-group tg tcp 8443 targets web
+  }
+}
+"""
+
+
+def test_a_load_balancer_is_exposed_on_its_listener_ports_only() -> None:
+    """An NLB with no group answers only on its listeners: its exposure is their ports,
+    though no rule names 8443 on the way (the cut comes from the listener)."""
+    rows = {(e.interface, e.protocol, e.ports) for e in exposure(compiled(LB_NET)).exposed}
+    assert ("v.front", "tcp", "8443") in rows
+    assert not any(i == "v.front" and p != "8443" for i, _, p in rows)
+
+
+def test_an_interface_endpoint_answers_on_its_service_ports_in_a_port_set() -> None:
+    """A rule for every port must not hide that an interface endpoint answers on 443 and
+    80 only: the simulator cuts its sweep there too."""
+    network = compiled(
+        LB_NET.replace(
+            "    instance web in a sg open\n",
+            "    instance web in a sg open\n    endpoint sqs interface sqs in a sg open\n",
+        )
+    )
+    query = parse_query(network, "web", "sqs", "tcp", "any")
+    assert not isinstance(query, list)
+    allowed = [str(piece) for piece, t in Simulator(network).sweep(query) if t.allowed]
+    assert allowed == ["80", "443"]

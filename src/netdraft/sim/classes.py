@@ -156,9 +156,15 @@ class Cuts:
     """Where the rules of each security group and network ACL start or end, per protocol:
     the only ports at which their decision on a destination port can change."""
 
-    def __init__(self, network: m.Network) -> None:
+    def __init__(
+        self, network: m.Network, everywhere: Callable[[Protocol], set[int]] | None = None
+    ) -> None:
         self.network = network
         self._memo: dict[tuple[str, str, str, Protocol], list[int]] = {}
+        #: Cuts that hold on every path, rules or not: listeners, services answering on
+        #: their own ports (:meth:`Simulator.port_cuts`).
+        self._everywhere = everywhere
+        self._fixed: dict[Protocol, list[int]] = {}
 
     def of(self, kind: str, vpc: str, name: str, protocol: Protocol) -> list[int]:
         memo_key = (kind, vpc, name, protocol)
@@ -185,6 +191,13 @@ class Cuts:
         """The first port above ``port`` at which a rule the trace read could decide
         otherwise (65536: none)."""
         best = ALL_PORTS.high + 1
+        if self._everywhere is not None:
+            fixed = self._fixed.get(protocol)
+            if fixed is None:
+                fixed = self._fixed[protocol] = sorted(self._everywhere(protocol))
+            i = bisect_right(fixed, port)
+            if i < len(fixed):
+                best = fixed[i]
         for hop in (*trace.forward, *trace.reverse):
             for step in hop.steps:
                 detail = step.detail

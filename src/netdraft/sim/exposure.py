@@ -24,10 +24,10 @@ P = m.PlaceKind
 @dataclass(frozen=True, slots=True)
 class Interface:
     """A network interface that can accept a connection: an instance, a NAT gateway, an
-    interface endpoint's interface in one subnet."""
+    interface endpoint's interface in one subnet, a load balancer's nodes."""
 
     text: str  # how to name it: 'web', 'hub.nat-a', 'hub.ssm@10.0.1.10'
-    kind: str  # 'instance' | 'nat-gateway' | 'endpoint'
+    kind: str  # 'instance' | 'nat-gateway' | 'endpoint' | 'load-balancer'
     vpc: str
     subnet: str
     place: m.Place
@@ -75,6 +75,11 @@ def interfaces(network: m.Network) -> list[Interface]:
                 text = f"{vpc.name}.{ep.name}@{address}"
                 place = m.Place(P.VPC_ADDRESS, text, vpc=vpc.name, address=address)
                 out.append(Interface(text, "endpoint", vpc.name, subnet, place))
+        for lb in vpc.load_balancers.values():  # its nodes: some node works (§14)
+            text = f"{vpc.name}.{lb.name}"
+            place = m.Place(P.LOAD_BALANCER, text, lb.name, vpc.name)
+            subnets = ", ".join(node.subnet for node in lb.nodes)
+            out.append(Interface(text, "load-balancer", vpc.name, subnets, place))
     return out
 
 
@@ -104,7 +109,7 @@ def exposure(network: m.Network, sim: Simulator | None = None) -> Exposure:
     """Every interface and maximal port range some internet address can open a connection
     to, per IP version and protocol."""
     sim = sim or Simulator(network)
-    cuts = Cuts(network)
+    cuts = Cuts(network, sim.port_cuts)
     enis = interfaces(network)
     keys = endpoints(network, sim.ix)
     by_text = {e.text: e for e in enis}

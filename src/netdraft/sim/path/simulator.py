@@ -108,19 +108,29 @@ class Simulator(Context):
         assert found is not None
         return found
 
+    def port_cuts(self, protocol: Protocol) -> set[int]:
+        """Where a decision on the destination port of ``protocol`` can change anywhere in
+        the network: the rules' and listeners' ranges (:func:`rule_cuts`), and the ports of
+        the services that answer without a rule (those on every instance's host, and
+        interface endpoints, which answer only :data:`vpc.ENDPOINT_PORTS`)."""
+        cuts = self._cuts.get(protocol)
+        if cuts is None:
+            cuts = rule_cuts(self.net, protocol)
+            for service in linklocal.LINK_LOCAL_SERVICES.values():
+                for proto, port in service.ports:
+                    if proto is protocol:
+                        cuts.update((port, port + 1))
+            if protocol is Protocol.TCP:
+                for port in vpc.ENDPOINT_PORTS:
+                    cuts.update((port, port + 1))
+            self._cuts[protocol] = cuts
+        return cuts
+
     def sweep(self, query: Query) -> tuple[tuple[PortRange, Trace], ...]:
         """Each piece of a query's set of ports that the rules treat alike, and its trace
         (of its lowest port): a handful of traces, never one per port."""
         assert query.ports is not None
-        cuts = self._cuts.get(query.protocol)
-        if cuts is None:
-            cuts = rule_cuts(self.net, query.protocol)
-            # The services on every instance's host answer on their own ports, rules or not.
-            for service in linklocal.LINK_LOCAL_SERVICES.values():
-                for protocol, port in service.ports:
-                    if protocol is query.protocol:
-                        cuts.update((port, port + 1))
-            self._cuts[query.protocol] = cuts
+        cuts = self.port_cuts(query.protocol)
         return tuple(
             (piece, self.trace(dataclasses.replace(query, port=piece.low, ports=None)))
             for piece in pieces(cuts, query.ports)
