@@ -294,12 +294,13 @@ def checked_file(analysis: Analysis) -> CheckedFile:
 
 def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
     """Failed expectations (``expect-failed``) and denied flows (``flow-denied``) as diagnostics."""
-    from netdraft.generator.explain import explain_lines
+    from netdraft.generator.explain import explain_lines, resolution_lines
     from netdraft.generator.outcomes import (
         cost_notes,
         cost_problem,
         partial_ephemeral,
         path_problem,
+        resolve_problem,
     )
     from netdraft.sim.ports import PortSet, partial_client_ports
 
@@ -317,6 +318,11 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
     found += [
         failed(cost_problem(o), o.expectation.span, cost_notes(analysis.report, o))
         for o in outcomes.costs
+        if not o.holds
+    ]
+    found += [
+        failed(resolve_problem(o), o.expectation.span, resolution_lines(o.resolution, analysis.network.file))
+        for o in outcomes.resolves
         if not o.holds
     ]
     network = analysis.network

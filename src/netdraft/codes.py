@@ -311,6 +311,13 @@ ACL_RULE_NUMBER = Code(
     _S.VALIDATE,
 )
 
+DNS_RECORD = Code(
+    "dns-record",
+    E,
+    "a zone's record cannot answer: an ALIAS to something that is not an interface endpoint",
+    _S.COMPILE,
+)
+
 # ---- running the file ------------------------------------------------------------------------
 
 EXPECT_FAILED = Code("expect-failed", E, "an `expect` line does not hold", _S.CHECK)

@@ -27,6 +27,7 @@ from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import (
     addresses,
     connections,
+    dns,
     intent,
     literals,
     prefix_lists,
@@ -84,6 +85,7 @@ def build_network(c: Context) -> None:
             (s.path.text[1:-1], s.span) for s in c.source.statements if isinstance(s, st.Prices)
         ),
         prefix_lists=tuple(c.prefix_lists.values()),
+        zones=dns.build_zones(c),
     )
 
 
@@ -95,7 +97,7 @@ def build_intent(c: Context) -> None:
     expectations = tuple(
         e
         for s in c.source.statements
-        if isinstance(s, st.ExpectPathDecl | st.ExpectCostDecl)
+        if isinstance(s, st.ExpectPathDecl | st.ExpectCostDecl | st.ExpectResolvesDecl)
         if (e := intent.build_expectation(c, s, places, built)) is not None
     )
     c.network = dataclasses.replace(built, flows=flows, expectations=expectations)

@@ -166,8 +166,59 @@ class _ToSyntax(Transformer[Token, Any]):
     def vpn_gateway(self, meta: Meta, c: list[Token]) -> st.GatewayDecl:
         return st.GatewayDecl("vpn-gateway", self._t(c[0]), self._s(meta))
 
-    def dhcp_options(self, meta: Meta, c: list[Token]) -> st.DhcpOptions:
-        return st.DhcpOptions(self._t(c[0]), self._s(meta))
+    def dhcp_options(self, meta: Meta, c: list[Any]) -> st.DhcpOptions:
+        servers: tuple[st.Tok, ...] = c[1] if len(c) > 1 else ()
+        return st.DhcpOptions(self._t(c[0]), self._s(meta), servers)
+
+    def dhcp_amazon(self, meta: Meta, c: list[Token]) -> tuple[st.Tok, ...]:
+        return (st.Tok("amazon", self._s(meta)),)
+
+    def dhcp_addresses(self, meta: Meta, c: list[Token]) -> tuple[st.Tok, ...]:
+        return tuple(self._t(t) for t in c)
+
+    def dns_support(self, meta: Meta, c: list[Token]) -> st.DnsFlag:
+        return st.DnsFlag("dns-support", self._t(c[0]), self._s(meta))
+
+    def dns_hostnames(self, meta: Meta, c: list[Token]) -> st.DnsFlag:
+        return st.DnsFlag("dns-hostnames", self._t(c[0]), self._s(meta))
+
+    # -- DNS ----------------------------------------------------------------------------------
+    def zone(self, meta: Meta, c: list[Any]) -> st.ZoneDecl:
+        refs = tuple(x for x in c[1:] if isinstance(x, st.Ref))
+        records = tuple(x for x in c[1:] if isinstance(x, st.RecordDecl))
+        return st.ZoneDecl(self._t(c[0]), refs, records, self._s(meta))
+
+    def _record(self, kind: str, meta: Meta, c: list[Any]) -> st.RecordDecl:
+        values = tuple(self._t(v) if isinstance(v, Token) else v for v in c[1:])
+        return st.RecordDecl(self._t(c[0]), kind, values, self._s(meta))
+
+    def record_a(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
+        return self._record("A", meta, c)
+
+    def record_cname(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
+        return self._record("CNAME", meta, c)
+
+    def record_alias(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
+        return self._record("ALIAS", meta, c)
+
+    def dns_place(self, meta: Meta, c: list[Token]) -> st.DnsPlace:
+        return st.DnsPlace(self._t(c[0]), self._s(meta))
+
+    def expect_resolves(self, meta: Meta, c: list[Any]) -> st.ExpectResolvesDecl:
+        kind, values = c[2]
+        addresses = tuple(values) if kind == "=" else ()
+        via = values[0] if kind == "via" else None
+        because = values[0] if kind == "because" else None
+        return st.ExpectResolvesDecl(c[0], self._t(c[1]), addresses, via, because, self._s(meta))
+
+    def resolves_to(self, meta: Meta, c: list[Token]) -> tuple[str, list[st.Tok]]:
+        return "=", [self._t(t) for t in c]
+
+    def resolves_via(self, meta: Meta, c: list[st.Ref]) -> tuple[str, list[st.Ref]]:
+        return "via", list(c)
+
+    def resolves_because(self, meta: Meta, c: list[Token]) -> tuple[str, list[st.Tok]]:
+        return "because", [self._t(c[0])]
 
     def subnet(self, meta: Meta, c: list[Any]) -> st.SubnetDecl:
         return st.SubnetDecl(

@@ -42,7 +42,15 @@ class Ref:
         return ".".join(p.text for p in self.parts)
 
 
-Place = Ref | Tok  # a name, or an IP address literal
+@dataclass(frozen=True, slots=True)
+class DnsPlace:
+    """A DNS name written as an endpoint (``db.corp.internal``): resolved by the source."""
+
+    name: Tok
+    span: Span
+
+
+Place = Ref | Tok | DnsPlace  # a name, an IP address literal, or a DNS name
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +112,17 @@ class GatewayDecl:
 @dataclass(frozen=True, slots=True)
 class DhcpOptions:
     domain: Tok
+    span: Span
+    #: ``servers amazon`` (one word ``amazon``) or ``servers ADDR…``; empty: not written.
+    servers: tuple[Tok, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DnsFlag:
+    """``dns-support on|off`` or ``dns-hostnames on|off`` of a VPC."""
+
+    keyword: str
+    value: Tok
     span: Span
 
 
@@ -203,7 +222,8 @@ class EndpointDecl:
 
 
 VpcItem = (
-    VpcIpv6
+    DnsFlag
+    | VpcIpv6
     | GatewayDecl
     | DhcpOptions
     | SubnetDecl
@@ -348,8 +368,42 @@ class ExpectCostDecl:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class RecordDecl:
+    """``record NAME A ADDR…|INSTANCE…``, ``record NAME CNAME DNSNAME``, ``record NAME ALIAS ENDPOINT``."""
+
+    name: Tok  # relative to the zone
+    kind: str  # A | CNAME | ALIAS
+    values: tuple[Tok | Ref, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneDecl:
+    """``zone NAME private vpcs VPC… { record … }``: a Route 53 private hosted zone."""
+
+    name: Tok
+    vpcs: tuple[Ref, ...]
+    records: tuple[RecordDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectResolvesDecl:
+    """``expect CLIENT resolves NAME = ADDR…|via ENDPOINT|because CODE``."""
+
+    source: Place
+    name: Tok
+    addresses: tuple[Tok, ...]
+    via: Ref | None
+    because: Tok | None
+    span: Span
+
+
 Statement = (
-    Title
+    ZoneDecl
+    | ExpectResolvesDecl
+    | Title
     | Prices
     | RegionDecl
     | PeeringDecl

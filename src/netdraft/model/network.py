@@ -296,6 +296,10 @@ class Vpc:
     default_security_group: str
     span: Span
     cidr_spans: tuple[Span, ...] = ()  # where each IPv4 CIDR is written, in order
+    #: The DHCP option set's name servers (LANGUAGE.md §11); empty: the Amazon resolver.
+    dns_servers: tuple[IPv4Address, ...] = ()
+    dns_support: bool = True  # enableDnsSupport: the Amazon resolver answers
+    dns_hostnames: bool = True  # enableDnsHostnames: needed for private hosted zones
 
     def all_cidrs(self) -> tuple[IPNetwork, ...]:
         return (*self.cidrs, *((self.ipv6,) if self.ipv6 else ()))
@@ -432,6 +436,43 @@ class Vpn:
 # --- endpoints of flows, expectations and queries ------------------------------------------
 
 
+class RecordKind(enum.Enum):
+    A = "A"
+    CNAME = "CNAME"
+    ALIAS = "ALIAS"
+
+
+@dataclass(frozen=True, slots=True)
+class DnsRecord:
+    """A record of a private hosted zone, its name fully qualified (lower case, no final dot).
+
+    ``A``: the addresses (an instance named is its private address). ``CNAME``: the name it
+    points to. ``ALIAS``: an interface endpoint (``vpc``, ``target``), answered with the
+    addresses of its network interfaces, as Route 53 does for an alias to a VPC endpoint.
+    """
+
+    name: str
+    kind: RecordKind
+    addresses: tuple[IPv4Address, ...] = ()
+    target: str = ""  # CNAME: a DNS name; ALIAS: an endpoint's name
+    vpc: str = ""  # ALIAS: the endpoint's VPC
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A Route 53 private hosted zone and the VPCs it is associated with."""
+
+    name: str  # lower case, no final dot
+    vpcs: tuple[str, ...]
+    records: tuple[DnsRecord, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def holds(self, name: str) -> bool:
+        """Whether ``name`` is the zone's name or below it."""
+        return name == self.name or name.endswith("." + self.name)
+
+
 class PlaceKind(enum.Enum):
     INSTANCE = "instance"
     HOST = "host"  # a site host, or any address inside a site
@@ -439,6 +480,7 @@ class PlaceKind(enum.Enum):
     VPC_ADDRESS = "vpc-address"  # an address in a VPC that nothing in the file holds
     INTERNET = "internet"
     SERVICE = "service"
+    DNS_NAME = "dns-name"  # a name the source resolves first (``name`` is the name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,7 +566,20 @@ class CostExpectation:
     span: Span
 
 
-Expectation = PathExpectation | CostExpectation
+@dataclass(frozen=True, slots=True)
+class ResolveExpectation:
+    """``expect CLIENT resolves NAME = ADDR…`` (the answer), ``via ENDPOINT`` (a leg crosses
+    it) or ``because CODE`` (the resolution fails so)."""
+
+    source: Place
+    name: str  # as written
+    addresses: tuple[IPv4Address, ...]
+    via: str | None
+    because: str | None
+    span: Span
+
+
+Expectation = PathExpectation | CostExpectation | ResolveExpectation
 
 
 @dataclass(frozen=True, slots=True)
@@ -543,6 +598,7 @@ class Network:
     expectations: tuple[Expectation, ...]
     price_files: tuple[tuple[str, Span], ...] = field(default=())
     prefix_lists: tuple[PrefixList, ...] = field(default=())  # the customer-managed lists
+    zones: tuple[Zone, ...] = field(default=())  # private hosted zones (LANGUAGE.md §11)
 
     # -- look-ups used by every later stage ---------------------------------------------------
 

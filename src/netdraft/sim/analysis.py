@@ -58,4 +58,4 @@ class NetworkAnalysis:
     @cached_property
     def outcomes(self) -> Outcomes:
         """Every expectation and flow, checked."""
-        return evaluate(self.network, self.trace, self.report)
+        return evaluate(self.network, self.trace, self.report, self.simulator.resolve)

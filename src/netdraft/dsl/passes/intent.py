@@ -41,12 +41,39 @@ def build_flow(c: Context, decl: st.FlowDecl, places: PlaceResolver) -> m.Flow |
     return m.Flow(decl.name.text, src, dst, proto, port, volume, ret, decl.span, icmp)
 
 
+def build_resolves(
+    c: Context, decl: st.ExpectResolvesDecl, places: PlaceResolver
+) -> m.ResolveExpectation | None:
+    """``expect CLIENT resolves NAME …``: the client is an instance or a site host."""
+    src = place(c, decl.source, places)
+    if src is not None and src.kind not in (m.PlaceKind.INSTANCE, m.PlaceKind.HOST):
+        c.err(
+            codes.BAD_EXPECT,
+            f"'{src}' does not resolve names: a client is an instance or a site host",
+            decl.source.span,
+        )
+        return None
+    addresses = tuple(a for t in decl.addresses if (a := literals.addr4(c, t)) is not None)
+    because = None
+    if decl.because is not None:
+        because = decl.because.text
+        if because not in drop_codes():
+            message, label, notes = unknown_code(because)
+            c.diagnostics.append(error(codes.UNKNOWN_CODE, message, decl.because.span, label, notes))
+    via = decl.via.name if decl.via is not None else None
+    if src is None or len(addresses) != len(decl.addresses):
+        return None
+    return m.ResolveExpectation(src, decl.name.text, addresses, via, because, decl.span)
+
+
 def build_expectation(
     c: Context,
-    decl: st.ExpectPathDecl | st.ExpectCostDecl,
+    decl: st.ExpectPathDecl | st.ExpectCostDecl | st.ExpectResolvesDecl,
     places: PlaceResolver,
     network: m.Network,
 ) -> m.Expectation | None:
+    if isinstance(decl, st.ExpectResolvesDecl):
+        return build_resolves(c, decl, places)
     if isinstance(decl, st.ExpectCostDecl):
         subject = decl.subject.text
         flows = c.scope.flows

@@ -250,6 +250,20 @@ def _internet_end(
     return [End(C.INTERNET, "internet", a) for a in sim.ix.internet_candidates(version)]
 
 
+def _dns_end(
+    sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
+) -> list[End | Drop]:
+    """A DNS name: the ends of the addresses the other end's resolver answers with."""
+    if not is_dst or sim.names is None:
+        reason = f"'{place}' is a DNS name: a connection goes to a name, never from one"
+        return [Drop(DropCode.NO_INTERFACE, reason)]
+    try:
+        found = sim.names(other, place)
+    except Drop as drop:
+        return [drop]
+    return [end for p in found for end in _ends(sim, p, version, other, is_dst)]
+
+
 #: The ends an endpoint of each kind is tried as.
 _ENDS: dict[m.PlaceKind, Callable[[Context, m.Place, int, m.Place, bool], list[End | Drop]]] = {
     P.INSTANCE: _instance_end,
@@ -258,4 +272,5 @@ _ENDS: dict[m.PlaceKind, Callable[[Context, m.Place, int, m.Place, bool], list[E
     P.VPC_ADDRESS: _vpc_address_end,
     P.SERVICE: _service_end,
     P.INTERNET: _internet_end,
+    P.DNS_NAME: _dns_end,
 }

@@ -224,6 +224,10 @@ TargetHandler = Callable[
 #: az, packet, destination)``, ``az`` the one the packet entered the transit gateway in.
 AttachmentHandler = Callable[["Context", Walk, m.TgwAttachment, str, Packet, End], Packet]
 
+#: Resolves a destination written as a DNS name for a source: ``(source, name place) ->
+#: the places of its answers`` (raises :class:`Drop` when it does not resolve).
+NameHandler = Callable[[m.Place, m.Place], "tuple[m.Place, ...]"]
+
 #: Carries a reply that reaches the NAT device that translated its request.
 ReplyHandler = Callable[["Context", Walk, m.Vpc, Eni, Translation, Packet, End], Packet]
 
@@ -242,3 +246,5 @@ class Context:
     targets: Mapping[m.TargetKind, TargetHandler]  # by the kind of a route's target
     attachments: Mapping[m.AttachmentKind, AttachmentHandler]  # by a tgw attachment's kind
     untranslate: ReplyHandler  # a reply reaching a NAT device that translated the request
+    #: A destination written as a DNS name: the places the source resolves it to, or why not.
+    names: NameHandler | None = None

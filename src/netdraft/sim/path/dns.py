@@ -1,0 +1,296 @@
+"""Name resolution (LANGUAGE.md §11): what a client's resolver answers for a name, and how.
+
+A resolution is a few DNS queries, each a UDP 53 connection of its own traced by the
+simulator like any other (security groups, network ACLs, routes, VPNs, transit
+gateways): the client to its server, a DNS server on an instance to its VPC's Amazon
+resolver. It lists those legs; the first that is denied makes it ``DNS_UNREACHABLE``.
+
+The modelling rules, from AWS's documentation:
+
+* The client's server is the DHCP option set's first server that its query reaches
+  (clients fail over in order); by default (``servers amazon``) the Amazon resolver at
+  the VPC's base plus two, answered on the instance's host ("Amazon DNS server" in the
+  VPC user guide).
+* The Amazon resolver answers only when the VPC's ``dns-support`` is on
+  (``DNS_DISABLED``), and from private hosted zones only when ``dns-hostnames`` is on too
+  ("DNS attributes for your VPC": both must be true to use private hosted zones).
+* Of the private zones associated with the VPC, the most specific one that holds the
+  name answers, and it answers alone: a name it has no record for is ``NXDOMAIN``, with no
+  fall-through to public DNS ("Working with private hosted zones": "considerations").
+* The EC2 private host names (``ip-10-0-1-5.ec2.internal`` in us-east-1,
+  ``ip-10-0-1-5.REGION.compute.internal`` elsewhere) resolve to the instance of that
+  VPC holding the address.
+* A CNAME is followed at the same resolver; one that comes back to a name already asked
+  is ``DNS_LOOP``. An ALIAS to an interface endpoint answers with its addresses.
+* A DNS server on an instance (a DHCP ``servers`` address an instance holds) forwards
+  what it is asked to the Amazon resolver of its own VPC (the usual BIND or Unbound set
+  up with the VPC resolver as forwarder). Public names are not modelled: ``NXDOMAIN``.
+* A name without a dot is completed with the DHCP option set's ``domain`` (its search
+  list), as the client's stub resolver does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+
+from netdraft.model import network as m
+from netdraft.model.codes import DropCode
+from netdraft.model.network import Query
+from netdraft.model.values import Protocol
+from netdraft.sim.path.linklocal import resolver_address
+from netdraft.sim.trace import Trace
+
+P = m.PlaceKind
+Tracer = Callable[[Query], Trace]
+
+#: At most this many names in a chain of CNAMEs (Route 53 follows a chain; a loop stops).
+MAX_CHAIN = 16
+
+_EC2_NAME = re.compile(r"ip-(\d+)-(\d+)-(\d+)-(\d+)\.(?:ec2|([a-z0-9-]+)\.compute)\.internal")
+
+
+@dataclass(frozen=True, slots=True)
+class DnsLeg:
+    """One DNS query of a resolution: who asks which server, and its UDP 53 trace."""
+
+    asker: str  # the client or the DNS server that asks
+    server: str  # what it asks: an address, or "amazon-dns" of a VPC
+    trace: Trace
+
+    @property
+    def ok(self) -> bool:
+        return self.trace.allowed
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The answer to "what does ``client`` get for ``name``?", and the way to it.
+
+    ``answers`` is empty when it fails; ``code`` and ``reason`` then say why, and a denied
+    leg is the last of ``legs``. ``chain`` is the names asked in turn (CNAMEs followed),
+    ``zone`` the private zone that answered the last of them ('' for none), ``resolver``
+    the VPC whose Amazon resolver looked the name up.
+    """
+
+    client: m.Place
+    name: str
+    answers: tuple[IPv4Address, ...]
+    legs: tuple[DnsLeg, ...]
+    code: DropCode | None = None
+    reason: str = ""
+    chain: tuple[str, ...] = ()
+    zone: str = ""
+    resolver: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+    def crosses(self, name: str) -> bool:
+        """Whether a leg of the resolution passes through a component of this name."""
+        return any(leg.trace.crosses(name) for leg in self.legs)
+
+
+class _Failed(Exception):
+    def __init__(self, code: DropCode, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass
+class _Run:
+    """One resolution being worked out: the legs so far, the names asked."""
+
+    net: m.Network
+    trace: Tracer
+    legs: list[DnsLeg]
+    chain: list[str]
+    zone: str = ""
+    resolver: str = ""
+
+    def leg(self, asker: m.Place, server: m.Place, shown: str) -> DnsLeg:
+        leg = DnsLeg(asker.name or asker.text, shown, self.trace(Query(asker, server, Protocol.UDP, 53)))
+        self.legs.append(leg)
+        return leg
+
+
+def qualified(net: m.Network, client: m.Place, name: str) -> str:
+    """The name the client asks for: lower case, no final dot, completed with its VPC's
+    DHCP domain when it has no dot."""
+    full = name.lower().rstrip(".")
+    vpc = net.vpcs.get(client.vpc)
+    if "." not in full and vpc is not None and vpc.dhcp_domain:
+        full = f"{full}.{vpc.dhcp_domain.lower()}"
+    return full
+
+
+def resolve(net: m.Network, trace: Tracer, client: m.Place, name: str) -> Resolution:
+    """What ``client``'s resolver answers for ``name``, with the queries it takes.
+
+    Args:
+        net: the compiled network.
+        trace: how to trace a query (the simulator's).
+        client: an instance or a site host.
+        name: the name as written (relative names take the DHCP domain).
+
+    Returns:
+        The resolution: the addresses, or the code and reason it fails with.
+    """
+    full = qualified(net, client, name)
+    run = _Run(net, trace, [], [])
+    try:
+        answers = _from_client(run, client, full)
+    except _Failed as failed:
+        return Resolution(
+            client, full, (), tuple(run.legs), failed.code, failed.reason, tuple(run.chain),
+            run.zone, run.resolver,
+        )
+    return Resolution(
+        client, full, answers, tuple(run.legs), None, "", tuple(run.chain), run.zone, run.resolver
+    )
+
+
+def _from_client(run: _Run, client: m.Place, name: str) -> tuple[IPv4Address, ...]:
+    vpc = run.net.vpcs.get(client.vpc)
+    if client.kind is not P.INSTANCE or vpc is None:
+        raise _Failed(
+            DropCode.DNS_UNREACHABLE, f"'{client}' has no DNS server: it is not in a VPC"
+        )
+    if not vpc.dns_servers:
+        return _amazon(run, client, vpc, name)
+    first: DnsLeg | None = None
+    for address in vpc.dns_servers:
+        server = place_at(run.net, address, str(address), vpc.name)
+        leg = run.leg(client, server, str(address))
+        if leg.ok:
+            return _server(run, server, name)
+        first = first or leg
+    assert first is not None
+    t = first.trace
+    raise _Failed(
+        DropCode.DNS_UNREACHABLE,
+        f"the query from '{client}' to DNS server {first.server} is denied: {t.code}: {t.reason}",
+    )
+
+
+def _server(run: _Run, server: m.Place, name: str) -> tuple[IPv4Address, ...]:
+    """A DNS server at a DHCP ``servers`` address: an instance forwards to its VPC's
+    Amazon resolver; anything else does not answer DNS."""
+    vpc = run.net.vpcs.get(server.vpc)
+    if server.kind is not P.INSTANCE or vpc is None:
+        raise _Failed(
+            DropCode.DNS_UNREACHABLE, f"nothing at {server.text} serves DNS: no instance holds it"
+        )
+    return _amazon(run, server, vpc, name)
+
+
+def _amazon(run: _Run, asker: m.Place, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
+    """The Amazon resolver of ``vpc``, asked by an instance of it."""
+    address = resolver_address(vpc)
+    assert address is not None
+    resolver = m.Place(P.VPC_ADDRESS, str(address), vpc=vpc.name, address=address)
+    leg = run.leg(asker, resolver, f"amazon-dns ({address})")
+    run.resolver = vpc.name
+    if not leg.ok:
+        t = leg.trace
+        raise _Failed(
+            DropCode.DNS_UNREACHABLE,
+            f"the query from '{asker}' to the Amazon resolver of vpc '{vpc.name}' is denied:"
+            f" {t.code}: {t.reason}",
+        )
+    if not vpc.dns_support:
+        raise _Failed(
+            DropCode.DNS_DISABLED,
+            f"vpc '{vpc.name}' has dns-support off: its Amazon resolver does not answer",
+        )
+    return _lookup(run, vpc, name)
+
+
+def _lookup(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
+    """The Amazon resolver of ``vpc`` looks ``name`` up, following CNAMEs."""
+    if name in run.chain:
+        raise _Failed(
+            DropCode.DNS_LOOP, f"the CNAMEs of '{run.chain[0]}' lead back to '{name}'"
+        )
+    if len(run.chain) >= MAX_CHAIN:
+        raise _Failed(DropCode.DNS_LOOP, f"more than {MAX_CHAIN} CNAMEs from '{run.chain[0]}'")
+    run.chain.append(name)
+    zone = _zone_for(run.net, vpc, name)
+    if zone is None:
+        found = _ec2_name(vpc, name)
+        if found is not None:
+            run.zone = ""
+            return (found,)
+        raise _Failed(DropCode.NXDOMAIN, _no_zone(vpc, name))
+    run.zone = zone.name
+    record = next((r for r in zone.records if r.name == name), None)
+    if record is None:
+        raise _Failed(
+            DropCode.NXDOMAIN,
+            f"private zone '{zone.name}' has no record '{name}' (it answers alone for its names)",
+        )
+    if record.kind is m.RecordKind.A:
+        return record.addresses
+    if record.kind is m.RecordKind.CNAME:
+        return _lookup(run, vpc, record.target)
+    ep = run.net.vpcs[record.vpc].endpoints[record.target]
+    return ep.addresses
+
+
+def _zone_for(net: m.Network, vpc: m.Vpc, name: str) -> m.Zone | None:
+    """The most specific private zone associated with ``vpc`` that holds ``name``."""
+    if not vpc.dns_hostnames:
+        return None
+    held = [z for z in net.zones if vpc.name in z.vpcs and z.holds(name)]
+    return max(held, key=lambda z: len(z.name), default=None)
+
+
+def _no_zone(vpc: m.Vpc, name: str) -> str:
+    why = (
+        f"vpc '{vpc.name}' has dns-hostnames off, so its private zones are not used"
+        if not vpc.dns_hostnames
+        else f"no private zone associated with vpc '{vpc.name}' holds '{name}'"
+    )
+    return f"{why}; public DNS is not modelled"
+
+
+def _ec2_name(vpc: m.Vpc, name: str) -> IPv4Address | None:
+    """The instance of ``vpc`` an EC2 private host name stands for (its region's form)."""
+    found = _EC2_NAME.fullmatch(name)
+    if found is None:
+        return None
+    region = found.group(5)
+    if (region or "us-east-1") != vpc.region:
+        return None
+    address = IPv4Address(".".join(found.group(i) for i in range(1, 5)))
+    if any(inst.ip == address for inst in vpc.instances.values()):
+        return address
+    return None
+
+
+def place_at(net: m.Network, address: IPv4Address, text: str, near: str = "") -> m.Place:
+    """The endpoint at ``address``, as a flow would name it: an instance or NAT gateway
+    holding it (in ``near``, the asker's VPC, first), an address of a VPC or a site, or an
+    internet host."""
+    vpcs = sorted(net.vpcs.values(), key=lambda v: v.name != near)
+    for vpc in vpcs:
+        for inst in vpc.instances.values():
+            if inst.ip == address:
+                return m.Place(P.INSTANCE, text, inst.name, vpc=vpc.name, address=address)
+        for nat in vpc.nat_gateways.values():
+            if nat.ip == address:
+                return m.Place(P.NAT_GATEWAY, text, nat.name, vpc=vpc.name, address=address)
+    for vpc in vpcs:
+        if vpc.holds(address):
+            return m.Place(P.VPC_ADDRESS, text, vpc=vpc.name, address=address)
+    for site in net.sites.values():
+        for host in site.hosts.values():
+            if host.ip == address:
+                return m.Place(P.HOST, text, host.name, site=site.name, address=address)
+        if site.holds(address):
+            return m.Place(P.HOST, text, site=site.name, address=address)
+    return m.Place(P.INTERNET, text, address=address)
