@@ -94,6 +94,17 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ("nat-gateway nat-a in public-a down", "down", Keyword),
         ("expect a -> 10.0.1.99 tcp 81 deny because NO_INTERFACE", "NO_INTERFACE", Name.Exception),
         ("expect a -> b tcp 80 deny because ROUTING_LOOP", "ROUTING_LOOP", Name.Exception),
+        ("dhcp-options domain corp.internal servers amazon", "servers", Keyword),
+        ("dhcp-options domain corp.internal servers amazon", "amazon", Keyword),
+        ("dns-support off", "dns-support", Keyword),
+        ("dns-hostnames on", "dns-hostnames", Keyword),
+        ("zone corp.internal private vpcs corp {", "zone", Keyword),
+        ("zone corp.internal private vpcs corp {", "vpcs", Keyword),
+        ("record db A 10.0.1.5", "A", Keyword.Type),
+        ("record www CNAME app.corp.internal", "CNAME", Keyword.Type),
+        ("record api ALIAS sns-if", "ALIAS", Keyword.Type),
+        ("expect app resolves db = 10.0.1.5", "resolves", Keyword),
+        ("expect app resolves nope because NXDOMAIN", "NXDOMAIN", Name.Exception),
     ],
 )
 def test_token_kinds(text: str, word: str, kind: _TokenType) -> None:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from netdraft.generator.diff import DiffReport
     from netdraft.generator.view import View
     from netdraft.sim.cost import CostReport
+    from netdraft.sim.path.dns import Resolution
 
 
 @dataclass(frozen=True)
@@ -481,6 +482,31 @@ def path(
     if isinstance(query, list):
         raise NetdraftError(query)
     return trace(network, query)
+
+
+def resolve(network: Network, client: str, name: str) -> Resolution:
+    """What ``client``'s resolver answers for ``name``, with its query legs (``netdraft
+    resolve``).
+
+    Raises:
+        NetdraftError: the client names no instance or site host, or the name is not one.
+    """
+    import re
+
+    from netdraft.dsl.query import parse_query
+    from netdraft.model.network import PlaceKind
+    from netdraft.sim.path import Simulator
+
+    where = Span("<query>", 1, 1, 1, 1)
+    if not re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?", name):
+        raise NetdraftError([error(codes.BAD_QUERY, f"'{name[:60]}' is not a DNS name", where)])
+    query = parse_query(network, client, "internet", "udp", "53")
+    if isinstance(query, list):
+        raise NetdraftError(query)
+    if query.source.kind not in (PlaceKind.INSTANCE, PlaceKind.HOST):
+        message = f"'{client[:60]}' does not resolve names: a client is an instance or a site host"
+        raise NetdraftError([error(codes.BAD_QUERY, message, where)])
+    return Simulator(network).resolve(query.source, name)
 
 
 def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:

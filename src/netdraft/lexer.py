@@ -26,6 +26,7 @@ KEYWORDS = (
     "internet-gateway",
     "transit-gateway",
     "security-group",
+    "dns-hostnames",
     "dhcp-options",
     "route-tables",
     "prefix-list",
@@ -33,6 +34,7 @@ KEYWORDS = (
     "nat-gateway",
     "route-table",
     "vpn-gateway",
+    "dns-support",
     "elastic-ip",
     "ephemeral",
     "associate",
@@ -43,6 +45,7 @@ KEYWORDS = (
     "outbound",
     "endpoint",
     "instance",
+    "resolves",
     "inbound",
     "ingress",
     "gateway",
@@ -52,6 +55,7 @@ KEYWORDS = (
     "stopped",
     "subnets",
     "include",
+    "servers",
     "attach",
     "domain",
     "egress",
@@ -62,6 +66,8 @@ KEYWORDS = (
     "static",
     "subnet",
     "volume",
+    "record",
+    "amazon",
     "title",
     "route",
     "code",
@@ -74,6 +80,8 @@ KEYWORDS = (
     "main",
     "cost",
     "site",
+    "zone",
+    "vpcs",
     "ips",
     "bgp",
     "eip",
@@ -117,6 +125,9 @@ PROTOCOLS = ("icmpv6", "icmp", "tcp", "udp", "all")
 #: Verdicts and ACL actions, the ``source-dest-check`` switch, and ``any`` (every port).
 CONSTANTS = ("allow", "deny", "on", "off", "any")
 
+#: The record types of a zone's ``record`` lines (before codes: ``A`` is not one).
+RECORD_TYPES = ("CNAME", "ALIAS", "A")
+
 #: Endpoint words with a meaning of their own in ``flow``, ``expect`` and ``netdraft path``.
 BUILTINS = ("internet",)
 
@@ -158,6 +169,7 @@ class NetdraftLexer(RegexLexer):
             (words(PROTOCOLS, prefix=_BEFORE, suffix=_AFTER), Keyword.Type),
             (words(CONSTANTS, prefix=_BEFORE, suffix=_AFTER), Keyword.Constant),
             (words(BUILTINS, prefix=_BEFORE, suffix=_AFTER), Name.Builtin),
+            (words(RECORD_TYPES, prefix=_BEFORE, suffix=_AFTER), Keyword.Type),
             (_BEFORE + r"[A-Z][A-Z0-9_]*" + _AFTER, Name.Exception),  # explanation code
             (r"[A-Za-z_][A-Za-z0-9_-]*", Name),
             (r"[0-9A-Za-z-]+", Text),  # a DHCP domain label such as ``1a`` after a dot

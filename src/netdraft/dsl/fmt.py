@@ -102,6 +102,7 @@ Block = (
     | st.TgwRouteTableDecl
     | st.SiteDecl
     | st.PrefixListDecl
+    | st.ZoneDecl
 )
 
 #: Any statement, at any depth.
@@ -122,6 +123,7 @@ Node = (
     | st.HostDecl
     | st.Tok  # an entry of a prefix list, one a line
     | st.SiteEphemeral
+    | st.RecordDecl
 )
 
 _BLOCKS = (
@@ -178,6 +180,8 @@ def _children(node: Node) -> tuple[Node, ...] | None:
         return node.rules
     if isinstance(node, st.PrefixListDecl):
         return node.cidrs
+    if isinstance(node, st.ZoneDecl):
+        return node.records
     if isinstance(node, _BLOCKS):
         return node.items
     return None
@@ -229,8 +233,22 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("ipv6", cidr)
         case st.GatewayDecl(keyword=keyword, name=name):
             return _words(keyword, name)
-        case st.DhcpOptions(domain=domain):
-            return _words("dhcp-options domain", domain)
+        case st.DhcpOptions(domain=domain, servers=servers):
+            return _words("dhcp-options domain", domain, "servers" if servers else None, *servers)
+        case st.DnsFlag(keyword=keyword, value=value):
+            return _words(keyword, value)
+        case st.ZoneDecl(name=name, vpcs=vpcs):
+            return _words("zone", name, "private vpcs", _refs(vpcs))
+        case st.RecordDecl(name=name, kind=kind, values=values):
+            return _words("record", name, kind, *values)
+        case st.ExpectResolvesDecl(source=src, name=name):
+            if node.via is not None:
+                answer = f"via {node.via}"
+            elif node.because is not None:
+                answer = f"because {node.because}"
+            else:
+                answer = _words("=", *node.addresses)
+            return _words("expect", src, "resolves", name, answer)
         case st.SubnetDecl(name=name, cidr=cidr, az=az, options=options):
             return _words("subnet", name, cidr, "az", az, _options(options, SUBNET_OPTION_ORDER))
         case st.RouteTableDecl(name=name, main=main):

@@ -49,6 +49,9 @@ class DnsPlace:
     name: Tok
     span: Span
 
+    def __str__(self) -> str:
+        return self.name.text
+
 
 Place = Ref | Tok | DnsPlace  # a name, an IP address literal, or a DNS name
 
