@@ -322,7 +322,11 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
         if not o.holds
     ]
     found += [
-        failed(resolve_problem(o), o.expectation.span, resolution_lines(o.resolution, analysis.network.file))
+        failed(
+            resolve_problem(o),
+            o.expectation.span,
+            resolution_lines(o.resolution, analysis.network.file),
+        )
         for o in outcomes.resolves
         if not o.holds
     ]

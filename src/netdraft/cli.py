@@ -531,7 +531,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     names.add_argument("file", metavar="FILE")
     names.add_argument("client", metavar="CLIENT", help="an instance or a site host")
-    names.add_argument("name", metavar="NAME", help="a DNS name (a bare name takes the DHCP domain)")
+    names.add_argument(
+        "name", metavar="NAME", help="a DNS name (a bare name takes the DHCP domain)"
+    )
     names.add_argument("--json", action="store_true", help="print the documented JSON form")
     names.set_defaults(run=cmd_resolve)
 

@@ -131,4 +131,3 @@ def _find(c: Context, ref: st.Ref, table: _Table) -> tuple[str, str] | None:
 
 def _names(c: Context, table: _Table) -> list[str]:
     return [n for v in c.built_vpcs.values() for n in table(v)]
-

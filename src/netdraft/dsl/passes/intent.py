@@ -59,7 +59,9 @@ def build_resolves(
         because = decl.because.text
         if because not in drop_codes():
             message, label, notes = unknown_code(because)
-            c.diagnostics.append(error(codes.UNKNOWN_CODE, message, decl.because.span, label, notes))
+            c.diagnostics.append(
+                error(codes.UNKNOWN_CODE, message, decl.because.span, label, notes)
+            )
     via = decl.via.name if decl.via is not None else None
     if src is None or len(addresses) != len(decl.addresses):
         return None

@@ -48,8 +48,8 @@ def collect(c: Context) -> None:
         elif isinstance(stmt, st.PrefixListDecl):
             prefix_lists.append(("", stmt))
         elif isinstance(stmt, st.ZoneDecl):
-            name = st.Tok(stmt.name.text.lower().rstrip("."), stmt.name.span)
-            declare(c, scope.zones, name, stmt, "zone")
+            zone = st.Tok(stmt.name.text.lower().rstrip("."), stmt.name.span)
+            declare(c, scope.zones, zone, stmt, "zone")
     _collect_prefix_lists(c, prefix_lists)
     # Gateways share one file-wide name space: a name may be a gateway of one VPC only.
     gateway_decls: dict[str, object] = {}

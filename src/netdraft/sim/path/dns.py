@@ -113,9 +113,15 @@ class _Run:
     resolver: str = ""
 
     def leg(self, asker: m.Place, server: m.Place, shown: str) -> DnsLeg:
-        leg = DnsLeg(asker.name or asker.text, shown, self.trace(Query(asker, server, Protocol.UDP, 53)))
+        """Trace one query; a DNS server asking is named by its name, a client as written."""
+        who = asker.name if asker.name and _is_address(asker.text) else asker.text
+        leg = DnsLeg(who, shown, self.trace(Query(asker, server, Protocol.UDP, 53)))
         self.legs.append(leg)
         return leg
+
+
+def _is_address(text: str) -> bool:
+    return text[:1].isdigit() and text.replace(".", "").isdigit()
 
 
 def qualified(net: m.Network, client: m.Place, name: str) -> str:
@@ -146,8 +152,15 @@ def resolve(net: m.Network, trace: Tracer, client: m.Place, name: str) -> Resolu
         answers = _from_client(run, client, full)
     except _Failed as failed:
         return Resolution(
-            client, full, (), tuple(run.legs), failed.code, failed.reason, tuple(run.chain),
-            run.zone, run.resolver,
+            client,
+            full,
+            (),
+            tuple(run.legs),
+            failed.code,
+            failed.reason,
+            tuple(run.chain),
+            run.zone,
+            run.resolver,
         )
     return Resolution(
         client, full, answers, tuple(run.legs), None, "", tuple(run.chain), run.zone, run.resolver
@@ -157,9 +170,7 @@ def resolve(net: m.Network, trace: Tracer, client: m.Place, name: str) -> Resolu
 def _from_client(run: _Run, client: m.Place, name: str) -> tuple[IPv4Address, ...]:
     vpc = run.net.vpcs.get(client.vpc)
     if client.kind is not P.INSTANCE or vpc is None:
-        raise _Failed(
-            DropCode.DNS_UNREACHABLE, f"'{client}' has no DNS server: it is not in a VPC"
-        )
+        raise _Failed(DropCode.DNS_UNREACHABLE, f"'{client}' has no DNS server: it is not in a VPC")
     if not vpc.dns_servers:
         return _amazon(run, client, vpc, name)
     first: DnsLeg | None = None
@@ -213,9 +224,7 @@ def _amazon(run: _Run, asker: m.Place, vpc: m.Vpc, name: str) -> tuple[IPv4Addre
 def _lookup(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
     """The Amazon resolver of ``vpc`` looks ``name`` up, following CNAMEs."""
     if name in run.chain:
-        raise _Failed(
-            DropCode.DNS_LOOP, f"the CNAMEs of '{run.chain[0]}' lead back to '{name}'"
-        )
+        raise _Failed(DropCode.DNS_LOOP, f"the CNAMEs of '{run.chain[0]}' lead back to '{name}'")
     if len(run.chain) >= MAX_CHAIN:
         raise _Failed(DropCode.DNS_LOOP, f"more than {MAX_CHAIN} CNAMEs from '{run.chain[0]}'")
     run.chain.append(name)
