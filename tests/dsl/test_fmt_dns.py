@@ -42,7 +42,7 @@ zone Corp.Internal private vpcs corp {
 }
 
 zone x.corp.internal private vpcs corp {
-  record q ALIAS corp.sqs  # an endpoint
+  record q ALIAS corp.sqs       # an endpoint
 }
 
 expect dns1 resolves db = 10.10.1.53 10.10.1.9
