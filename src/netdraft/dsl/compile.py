@@ -86,6 +86,7 @@ def build_network(c: Context) -> None:
         ),
         prefix_lists=tuple(c.prefix_lists.values()),
         zones=dns.build_zones(c),
+        resolver_rules=dns.build_rules(c),
     )
 
 

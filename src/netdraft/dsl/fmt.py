@@ -212,6 +212,17 @@ def _option(option: st.Option) -> str:
     return _words(option.keyword, *option.values)
 
 
+def _dns_block(block: st.DnsBlock | None) -> str | None:
+    """A DNS server's block, on its statement's line: ``dns { zone a; forward . to amazon }``."""
+    if block is None:
+        return None
+    items = [
+        _words(i.keyword, i.domain, *(("to",) if i.keyword == "forward" else ()), *i.targets)
+        for i in block.items
+    ]
+    return "dns { " + "; ".join(items) + " }" if items else "dns { }"
+
+
 def _head(node: Node, vpc: str | None = None) -> str:
     """A statement's canonical text: the whole line, or a block's header without ``{``.
 
@@ -275,9 +286,15 @@ def _head(node: Node, vpc: str | None = None) -> str:
             preposition = "from" if direction == "inbound" else "to"
             return _words(direction, number, action, _proto(proto), preposition, node.cidr)
         case st.InstanceDecl(name=name, subnet=subnet, options=options):
-            return _words("instance", name, "in", subnet, _options(options, INSTANCE_OPTION_ORDER))
+            opts = _options(options, INSTANCE_OPTION_ORDER)
+            return _words("instance", name, "in", subnet, opts, _dns_block(node.dns))
         case st.EndpointDecl(name=name, kind="gateway", service=service, targets=targets):
             return _words("endpoint", name, "gateway", service, "route-tables", _refs(targets))
+        case st.EndpointDecl(name=name, resolver=direction, targets=targets) if direction:
+            sg = f"sg {', '.join(str(g) for g in node.groups)}" if node.groups else None
+            ips = _option(node.ips) if node.ips is not None else None
+            subnets = _interface_subnets(targets, vpc)
+            return _words("resolver-endpoint", name, direction, "in", subnets, ips, sg)
         case st.EndpointDecl(name=name, service=service, targets=targets, groups=groups):
             sg = f"sg {', '.join(str(g) for g in groups)}" if groups else None
             subnets = _interface_subnets(targets, vpc)
@@ -298,7 +315,12 @@ def _head(node: Node, vpc: str | None = None) -> str:
         case st.CustomerGatewayDecl(name=name, ip=ip):
             return _words("customer-gateway", name, ip)
         case st.HostDecl(name=name, ip=ip):
-            return _words("host", name, ip)
+            return _words("host", name, ip, _dns_block(node.dns))
+        case st.ResolverRuleDecl(name=name, domain=domain, targets=targets, endpoint=ep):
+            where = _refs(node.vpcs)
+            return _words(
+                "resolver-rule", name, "forward", domain, "to", *targets, "via", ep, "vpcs", where
+            )
         case st.SiteEphemeral(ports=ports):
             return _words("ephemeral", ports)
         case st.VpnDecl(name=name, gateway=gw, customer_gateway=cgw, routing=routing):

@@ -201,6 +201,43 @@ class _ToSyntax(Transformer[Token, Any]):
     def record_alias(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
         return self._record("ALIAS", meta, c)
 
+    def resolver_endpoint(self, meta: Meta, c: list[Any]) -> st.EndpointDecl:
+        subnets = tuple(x for x in c[2:] if isinstance(x, st.Ref))
+        ips = next((x for x in c[2:] if isinstance(x, st.Option) and x.keyword == "ips"), None)
+        sg = next((x for x in c[2:] if isinstance(x, st.Option) and x.keyword == "sg"), None)
+        groups = tuple(v for v in sg.values if isinstance(v, st.Ref)) if sg else ()
+        return st.EndpointDecl(
+            self._t(c[0]),
+            "interface",
+            st.Tok("route53resolver", self._s(meta)),
+            subnets,
+            groups,
+            self._s(meta),
+            ips,
+            str(c[1]),
+        )
+
+    def resolver_rule(self, meta: Meta, c: list[Any]) -> st.ResolverRuleDecl:
+        targets = tuple(self._t(t) for t in c[2:] if isinstance(t, Token))
+        refs = [x for x in c[2:] if isinstance(x, st.Ref)]
+        return st.ResolverRuleDecl(
+            self._t(c[0]), self._t(c[1]), targets, refs[0], tuple(refs[1:]), self._s(meta)
+        )
+
+    def dns_block(self, meta: Meta, c: list[st.DnsItem]) -> st.DnsBlock:
+        return st.DnsBlock(tuple(c), self._s(meta))
+
+    def dns_zone(self, meta: Meta, c: list[Token]) -> st.DnsItem:
+        return st.DnsItem("zone", self._t(c[0]), (), self._s(meta))
+
+    def dns_forward(self, meta: Meta, c: list[Any]) -> st.DnsItem:
+        targets = tuple(self._t(t) if isinstance(t, Token) else t for t in c[1:])
+        domain = c[0] if isinstance(c[0], st.Tok) else self._t(c[0])
+        return st.DnsItem("forward", domain, targets, self._s(meta))
+
+    def forward_root(self, meta: Meta, c: list[Token]) -> st.Tok:
+        return st.Tok(".", self._s(meta))
+
     def dns_place(self, meta: Meta, c: list[Token]) -> st.DnsPlace:
         return st.DnsPlace(self._t(c[0]), self._s(meta))
 
@@ -282,7 +319,9 @@ class _ToSyntax(Transformer[Token, Any]):
         return st.AclRuleDecl("outbound", self._t(c[0]), self._t(c[1]), c[2], c[3], self._s(meta))
 
     def instance(self, meta: Meta, c: list[Any]) -> st.InstanceDecl:
-        return st.InstanceDecl(self._t(c[0]), c[1], tuple(c[2:]), self._s(meta))
+        dns = next((x for x in c[2:] if isinstance(x, st.DnsBlock)), None)
+        options = tuple(x for x in c[2:] if not isinstance(x, st.DnsBlock))
+        return st.InstanceDecl(self._t(c[0]), c[1], options, self._s(meta), dns)
 
     def instance_ip(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("ip", meta, c)
@@ -369,8 +408,9 @@ class _ToSyntax(Transformer[Token, Any]):
     def customer_gateway(self, meta: Meta, c: list[Token]) -> st.CustomerGatewayDecl:
         return st.CustomerGatewayDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
 
-    def host(self, meta: Meta, c: list[Token]) -> st.HostDecl:
-        return st.HostDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
+    def host(self, meta: Meta, c: list[Any]) -> st.HostDecl:
+        dns = c[2] if len(c) > 2 else None
+        return st.HostDecl(self._t(c[0]), self._t(c[1]), self._s(meta), dns)
 
     def site_ephemeral(self, meta: Meta, c: list[Token]) -> st.SiteEphemeral:
         return st.SiteEphemeral(self._t(c[0]), self._s(meta))

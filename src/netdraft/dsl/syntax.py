@@ -206,11 +206,30 @@ class NetworkAclDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class DnsItem:
+    """``zone NAME`` (a zone the server answers for) or ``forward NAME|. to TARGET…``."""
+
+    keyword: str  # zone | forward
+    domain: Tok  # ``.``: every name
+    targets: tuple[Tok | Ref, ...]  # addresses, ``amazon``, or a resolver endpoint
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DnsBlock:
+    """``dns { … }`` on an instance or a site host: it is a DNS server."""
+
+    items: tuple[DnsItem, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class InstanceDecl:
     name: Tok
     subnet: Ref
     options: tuple[Option, ...]
     span: Span
+    dns: DnsBlock | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +241,7 @@ class EndpointDecl:
     groups: tuple[Ref, ...]
     span: Span
     ips: Option | None = None  # interface endpoints: ``ips ADDR…``, one per subnet in order
+    resolver: str = ""  # ``resolver-endpoint``: inbound | outbound (kind is interface)
 
 
 VpcItem = (
@@ -312,6 +332,7 @@ class HostDecl:
     name: Tok
     ip: Tok
     span: Span
+    dns: DnsBlock | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,8 +424,21 @@ class ExpectResolvesDecl:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class ResolverRuleDecl:
+    """``resolver-rule NAME forward DOMAIN to ADDR… via OUTBOUND vpcs VPC…``."""
+
+    name: Tok
+    domain: Tok
+    targets: tuple[Tok, ...]
+    endpoint: Ref
+    vpcs: tuple[Ref, ...]
+    span: Span
+
+
 Statement = (
     ZoneDecl
+    | ResolverRuleDecl
     | ExpectResolvesDecl
     | Title
     | Prices

@@ -421,13 +421,16 @@ def resolution_lines(res: Resolution, main: str | None = None) -> list[str]:
     """A resolution as lines: the names asked, where it was answered, each query leg in
     full, and the answer or why there is none."""
     answer = ", ".join(map(str, res.answers)) if res.ok else "FAILS"
+    if res.ok and not res.answers:
+        answer = "resolves, to an address the file does not know"
     lines = [f"{res.client} resolves {res.name}: {answer}"]
     if res.resolver:
         lines.append(f"  resolver: the Amazon resolver of vpc '{res.resolver}'")
     if len(res.chain) > 1:
         lines.append("  names: " + " -> ".join(res.chain) + " (CNAME)")
     if res.zone:
-        lines.append(f"  zone: {res.zone} (private)")
+        served = f"served by '{res.zone_server}'" if res.zone_server else "private"
+        lines.append(f"  zone: {res.zone} ({served})")
     for i, leg in enumerate(res.legs, 1):
         verdict = "allowed" if leg.ok else "DENIED"
         lines.append(f"  query {i}: {leg.asker} -> {leg.server} udp 53: {verdict}")
@@ -453,6 +456,7 @@ def resolution_json(res: Resolution) -> dict[str, Any]:
         "reason": res.reason or None,
         "names": list(res.chain),
         "zone": res.zone or None,
+        "zone_server": res.zone_server or None,
         "resolver": res.resolver or None,
         "queries": [
             {"asker": leg.asker, "server": leg.server, "trace": trace_json(leg.trace)}

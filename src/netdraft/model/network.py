@@ -213,6 +213,48 @@ class PublicIp(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class DnsForward:
+    """``forward DOMAIN to …`` of a DNS server: where it sends the names under DOMAIN
+    ('' for ``.``, every name): its VPC's Amazon resolver, addresses, or a resolver
+    endpoint (its VPC and name, looked up when a query goes there)."""
+
+    domain: str
+    addresses: tuple[IPv4Address, ...] = ()
+    amazon: bool = False
+    endpoint: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def holds(self, name: str) -> bool:
+        return not self.domain or name == self.domain or name.endswith("." + self.domain)
+
+
+@dataclass(frozen=True, slots=True)
+class DnsConfig:
+    """A ``dns { … }`` block: the zones a DNS server answers for, and its forwarders."""
+
+    zones: tuple[str, ...]
+    forwards: tuple[DnsForward, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverRule:
+    """A Route 53 Resolver forwarding rule: names under ``domain``, asked of the Amazon
+    resolver of an associated VPC, go to ``targets`` from the outbound ``endpoint``."""
+
+    name: str
+    domain: str
+    targets: tuple[IPv4Address, ...]
+    endpoint_vpc: str
+    endpoint: str
+    vpcs: tuple[str, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def holds(self, name: str) -> bool:
+        return name == self.domain or name.endswith("." + self.domain)
+
+
+@dataclass(frozen=True, slots=True)
 class Instance:
     name: str
     subnet: str
@@ -226,6 +268,7 @@ class Instance:
     span: Span
     ephemeral: PortRange | None = None  # the client ports it opens from, when declared
     down: bool = False  # taken out of every path (LANGUAGE.md §9 State)
+    dns: DnsConfig | None = None  # a DNS server (LANGUAGE.md §11)
 
     @property
     def out_of_service(self) -> bool:
@@ -263,6 +306,9 @@ class VpcEndpoint:
     addresses: tuple[IPv4Address, ...]  # one network interface per subnet
     security_groups: tuple[str, ...]
     span: Span
+    #: A Route 53 Resolver endpoint (``inbound`` or ``outbound``): network interfaces like an
+    #: interface endpoint's, for DNS (LANGUAGE.md §11); '' for a VPC endpoint.
+    resolver: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +446,7 @@ class Host:
     name: str
     ip: IPv4Address
     span: Span
+    dns: DnsConfig | None = None  # a DNS server (LANGUAGE.md §11)
 
 
 @dataclass(frozen=True, slots=True)
@@ -599,6 +646,7 @@ class Network:
     price_files: tuple[tuple[str, Span], ...] = field(default=())
     prefix_lists: tuple[PrefixList, ...] = field(default=())  # the customer-managed lists
     zones: tuple[Zone, ...] = field(default=())  # private hosted zones (LANGUAGE.md §11)
+    resolver_rules: tuple[ResolverRule, ...] = field(default=())
 
     # -- look-ups used by every later stage ---------------------------------------------------
 

@@ -49,6 +49,75 @@ def flag(s: VpcScope, keyword: str) -> bool:
     return written is None or written.value.text == "on"
 
 
+def config(c: Context, block: st.DnsBlock | None) -> m.DnsConfig | None:
+    """A DNS server's ``dns { … }`` block: its zones and forwarders (a resolver endpoint is
+    checked by :func:`build_rules`, once every VPC is built)."""
+    if block is None:
+        return None
+    zones: list[str] = []
+    forwards: list[m.DnsForward] = []
+    for item in block.items:
+        domain = "" if item.domain.text == "." else fqdn(item.domain.text)
+        if item.keyword == "zone":
+            zones.append(domain)
+            continue
+        addresses = tuple(
+            a for t in item.targets if isinstance(t, st.Tok) and (a := literals.addr4(c, t))
+        )
+        names = [t.name for t in item.targets if isinstance(t, st.Ref)]
+        amazon = "amazon" in names
+        endpoint = next((n for n in names if n != "amazon"), "")
+        forwards.append(m.DnsForward(domain, addresses, amazon, endpoint, item.span))
+    return m.DnsConfig(tuple(zones), tuple(forwards), block.span)
+
+
+def build_rules(c: Context) -> tuple[m.ResolverRule, ...]:
+    """The resolver rules, each through an outbound endpoint; and the resolver endpoints
+    that ``dns`` blocks forward to, which must exist."""
+    for ref in _forwarded_endpoints(c):
+        if _resolver_endpoint(c, ref, "") is None:
+            c.unknown("resolver endpoint", ref, _names(c, lambda v: _resolvers(v, "")))
+    rules: list[m.ResolverRule] = []
+    for decl in c.scope.resolver_rules.values():
+        found = _resolver_endpoint(c, decl.endpoint, "outbound")
+        if found is None:
+            c.unknown(
+                "outbound resolver endpoint",
+                decl.endpoint,
+                _names(c, lambda v: _resolvers(v, "outbound")),
+            )
+        vpcs = tuple(v for ref in decl.vpcs if (v := resolve(c, Kind.VPC, ref)) is not None)
+        targets = tuple(a for t in decl.targets if (a := literals.addr4(c, t)) is not None)
+        if found is not None:
+            domain = fqdn(decl.domain.text)
+            rules.append(
+                m.ResolverRule(decl.name.text, domain, targets, found[0], found[1], vpcs, decl.span)
+            )
+    return tuple(rules)
+
+
+def _resolvers(vpc: m.Vpc, direction: str) -> dict[str, m.VpcEndpoint]:
+    return {n: e for n, e in vpc.endpoints.items() if e.resolver and direction in ("", e.resolver)}
+
+
+def _resolver_endpoint(c: Context, ref: st.Ref, direction: str) -> tuple[str, str] | None:
+    return _find(c, ref, lambda v: _resolvers(v, direction))
+
+
+def _forwarded_endpoints(c: Context) -> list[st.Ref]:
+    blocks = [d.dns for v in c.scope.vpcs.values() for d in v.instances.values()]
+    for site in c.scope.sites.values():
+        blocks += [h.dns for h in site.items if isinstance(h, st.HostDecl)]
+    return [
+        t
+        for b in blocks
+        if b is not None
+        for item in b.items
+        for t in item.targets
+        if isinstance(t, st.Ref) and t.name != "amazon"
+    ]
+
+
 def build_zones(c: Context) -> tuple[m.Zone, ...]:
     """Every private hosted zone of the file, in the order written."""
     return tuple(_zone(c, name, decl) for name, decl in c.scope.zones.items())

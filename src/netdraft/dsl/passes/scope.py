@@ -50,6 +50,8 @@ def collect(c: Context) -> None:
         elif isinstance(stmt, st.ZoneDecl):
             zone = st.Tok(stmt.name.text.lower().rstrip("."), stmt.name.span)
             declare(c, scope.zones, zone, stmt, "zone")
+        elif isinstance(stmt, st.ResolverRuleDecl):
+            declare(c, scope.resolver_rules, stmt.name, stmt, "resolver rule")
     _collect_prefix_lists(c, prefix_lists)
     # Gateways share one file-wide name space: a name may be a gateway of one VPC only.
     gateway_decls: dict[str, object] = {}

@@ -56,3 +56,4 @@ class FileScope:
     #: Prefix lists by region ('' for the top level's), then by name.
     prefix_lists: dict[str, dict[str, st.PrefixListDecl]] = field(default_factory=dict)
     zones: dict[str, st.ZoneDecl] = field(default_factory=dict)  # private hosted zones
+    resolver_rules: dict[str, st.ResolverRuleDecl] = field(default_factory=dict)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
 from netdraft.model import network as m
@@ -71,8 +71,10 @@ class Resolution:
 
     ``answers`` is empty when it fails; ``code`` and ``reason`` then say why, and a denied
     leg is the last of ``legs``. ``chain`` is the names asked in turn (CNAMEs followed),
-    ``zone`` the private zone that answered the last of them ('' for none), ``resolver``
-    the VPC whose Amazon resolver looked the name up.
+    ``zone`` the zone that answered the last of them ('' for none): a private hosted zone,
+    or one a DNS server serves (``zone_server``); ``resolver`` the VPC whose Amazon
+    resolver looked the name up. A zone a DNS server serves may answer with no address
+    the file knows: ``answers`` is then empty though the name resolves.
     """
 
     client: m.Place
@@ -84,6 +86,7 @@ class Resolution:
     chain: tuple[str, ...] = ()
     zone: str = ""
     resolver: str = ""
+    zone_server: str = ""
 
     @property
     def ok(self) -> bool:
@@ -111,6 +114,8 @@ class _Run:
     chain: list[str]
     zone: str = ""
     resolver: str = ""
+    served: set[str] = field(default_factory=set)  # server and name pairs asked (loops)
+    zone_server: str = ""
 
     def leg(self, asker: m.Place, server: m.Place, shown: str) -> DnsLeg:
         """Trace one query; a DNS server asking is named by its name, a client as written."""
@@ -148,55 +153,159 @@ def resolve(net: m.Network, trace: Tracer, client: m.Place, name: str) -> Resolu
     """
     full = qualified(net, client, name)
     run = _Run(net, trace, [], [])
+    code: DropCode | None
+    answers: tuple[IPv4Address, ...]
     try:
         answers = _from_client(run, client, full)
     except _Failed as failed:
-        return Resolution(
-            client,
-            full,
-            (),
-            tuple(run.legs),
-            failed.code,
-            failed.reason,
-            tuple(run.chain),
-            run.zone,
-            run.resolver,
-        )
+        answers, code, reason = (), failed.code, failed.reason
+    else:
+        code, reason = None, ""
     return Resolution(
-        client, full, answers, tuple(run.legs), None, "", tuple(run.chain), run.zone, run.resolver
+        client,
+        full,
+        answers,
+        tuple(run.legs),
+        code,
+        reason,
+        tuple(run.chain),
+        run.zone,
+        run.resolver,
+        run.zone_server,
     )
 
 
 def _from_client(run: _Run, client: m.Place, name: str) -> tuple[IPv4Address, ...]:
+    if client.kind is P.HOST:
+        return _from_site_host(run, client, name)
     vpc = run.net.vpcs.get(client.vpc)
     if client.kind is not P.INSTANCE or vpc is None:
-        raise _Failed(DropCode.DNS_UNREACHABLE, f"'{client}' has no DNS server: it is not in a VPC")
+        raise _Failed(DropCode.DNS_UNREACHABLE, f"'{client}' has no DNS server")
     if not vpc.dns_servers:
         return _amazon(run, client, vpc, name)
+    return _ask(run, client, vpc.dns_servers, name, vpc.name)
+
+
+def _from_site_host(run: _Run, client: m.Place, name: str) -> tuple[IPv4Address, ...]:
+    """A site host is its own server with a ``dns`` block; else the site's DNS server (its
+    first host with one) answers it. Hosts of a site are unfiltered: no query is traced
+    between them."""
+    site = run.net.sites[client.site]
+    own = site.hosts.get(client.name)
+    servers = [h for h in ([own] if own and own.dns else []) + list(site.hosts.values()) if h.dns]
+    if not servers:
+        raise _Failed(
+            DropCode.DNS_UNREACHABLE,
+            f"site '{site.name}' has no DNS server (no host with a dns block)",
+        )
+    host = servers[0]
+    assert host.dns is not None
+    place = m.Place(P.HOST, host.name, host.name, site=site.name, address=host.ip)
+    return _serve(run, place, host.dns, name)
+
+
+def _ask(
+    run: _Run, asker: m.Place, servers: tuple[IPv4Address, ...], name: str, near: str
+) -> tuple[IPv4Address, ...]:
+    """Ask the servers in order; the first whose query gets through answers."""
+    if not servers:
+        raise _Failed(DropCode.DNS_UNREACHABLE, f"'{asker.name or asker}' has no server to ask")
     first: DnsLeg | None = None
-    for address in vpc.dns_servers:
-        server = place_at(run.net, address, str(address), vpc.name)
-        leg = run.leg(client, server, str(address))
+    for address in servers:
+        server = place_at(run.net, address, str(address), near)
+        leg = run.leg(asker, server, str(address))
         if leg.ok:
-            return _server(run, server, name)
+            return _answer_at(run, server, name)
         first = first or leg
     assert first is not None
     t = first.trace
     raise _Failed(
         DropCode.DNS_UNREACHABLE,
-        f"the query from '{client}' to DNS server {first.server} is denied: {t.code}: {t.reason}",
+        f"the query from '{first.asker}' to DNS server {first.server} is denied:"
+        f" {t.code}: {t.reason}",
     )
 
 
-def _server(run: _Run, server: m.Place, name: str) -> tuple[IPv4Address, ...]:
-    """A DNS server at a DHCP ``servers`` address: an instance forwards to its VPC's
-    Amazon resolver; anything else does not answer DNS."""
+def _answer_at(run: _Run, server: m.Place, name: str) -> tuple[IPv4Address, ...]:
+    """Who answers a query that reached ``server``: an inbound resolver endpoint (as its
+    VPC's Amazon resolver), a DNS server's ``dns`` block, or an instance without one (it
+    forwards to its VPC's Amazon resolver)."""
     vpc = run.net.vpcs.get(server.vpc)
-    if server.kind is not P.INSTANCE or vpc is None:
+    if server.kind is P.VPC_ADDRESS and vpc is not None:
+        ep = _endpoint_at(vpc, server.address)
+        if ep is not None and ep.resolver == "inbound":
+            run.resolver = vpc.name
+            return _resolver_answers(run, vpc, name)
+    if server.kind is P.INSTANCE and vpc is not None:
+        inst = vpc.instances[server.name]
+        if inst.dns is not None:
+            return _serve(run, server, inst.dns, name)
+        return _amazon(run, server, vpc, name)
+    if server.kind is P.HOST and server.name:
+        host = run.net.sites[server.site].hosts[server.name]
+        if host.dns is not None:
+            return _serve(run, server, host.dns, name)
+    raise _Failed(DropCode.DNS_UNREACHABLE, f"nothing at {server.text} serves DNS")
+
+
+def _endpoint_at(vpc: m.Vpc, address: object) -> m.VpcEndpoint | None:
+    return next((e for e in vpc.endpoints.values() if address in e.addresses), None)
+
+
+def _serve(run: _Run, server: m.Place, config: m.DnsConfig, name: str) -> tuple[IPv4Address, ...]:
+    """A DNS server's block answers: the most specific of its zones and forwarders that
+    holds the name (a zone on a tie); a zone it serves answers every name in it."""
+    key = f"{server.site or server.vpc}/{server.name}/{name}"
+    if key in run.served:
+        raise _Failed(DropCode.DNS_LOOP, f"'{name}' is forwarded back to '{server.name}'")
+    run.served.add(key)
+    zones = [z for z in config.zones if name == z or name.endswith("." + z)]
+    forwards = [f for f in config.forwards if f.holds(name)]
+    zone = max(zones, key=len, default=None)
+    forward = max(forwards, key=lambda f: len(f.domain), default=None)
+    if zone is not None and (forward is None or len(zone) >= len(forward.domain)):
+        run.zone = zone
+        run.zone_server = server.name
+        return _in_served_zone(run, server, zone, name)
+    if forward is None:
         raise _Failed(
-            DropCode.DNS_UNREACHABLE, f"nothing at {server.text} serves DNS: no instance holds it"
+            DropCode.NXDOMAIN,
+            f"DNS server '{server.name}' has no zone or forwarder for '{name}'",
         )
-    return _amazon(run, server, vpc, name)
+    vpc = run.net.vpcs.get(server.vpc)
+    if forward.amazon:
+        if vpc is None:
+            raise _Failed(
+                DropCode.DNS_UNREACHABLE,
+                f"'{server.name}' forwards to amazon, but a site has no Amazon resolver",
+            )
+        return _amazon(run, server, vpc, name)
+    targets = forward.addresses
+    if forward.endpoint:
+        ep = next(
+            (
+                e
+                for v in run.net.vpcs.values()
+                for n, e in v.endpoints.items()
+                if n == forward.endpoint
+            ),
+            None,
+        )
+        targets = ep.addresses if ep is not None else ()
+    return _ask(run, server, targets, name, server.vpc)
+
+
+def _in_served_zone(run: _Run, server: m.Place, zone: str, name: str) -> tuple[IPv4Address, ...]:
+    """A name of a zone a DNS server serves: ``HOST.ZONE`` answers with the address of the
+    host (or instance) of that name beside the server; other names exist at addresses the
+    file does not know."""
+    label = name[: -len(zone) - 1] if name != zone else ""
+    if server.site:
+        host = run.net.sites[server.site].hosts.get(label)
+        return (host.ip,) if host is not None else ()
+    vpc = run.net.vpcs.get(server.vpc)
+    inst = vpc.instances.get(label) if vpc is not None else None
+    return (inst.ip,) if inst is not None else ()
 
 
 def _amazon(run: _Run, asker: m.Place, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
@@ -213,6 +322,10 @@ def _amazon(run: _Run, asker: m.Place, vpc: m.Vpc, name: str) -> tuple[IPv4Addre
             f"the query from '{asker}' to the Amazon resolver of vpc '{vpc.name}' is denied:"
             f" {t.code}: {t.reason}",
         )
+    return _resolver_answers(run, vpc, name)
+
+
+def _resolver_answers(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
     if not vpc.dns_support:
         raise _Failed(
             DropCode.DNS_DISABLED,
@@ -229,6 +342,9 @@ def _lookup(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
         raise _Failed(DropCode.DNS_LOOP, f"more than {MAX_CHAIN} CNAMEs from '{run.chain[0]}'")
     run.chain.append(name)
     zone = _zone_for(run.net, vpc, name)
+    rule = _rule_for(run.net, vpc, name)
+    if rule is not None and (zone is None or len(rule.domain) >= len(zone.name)):
+        return _forward_rule(run, rule, name)
     if zone is None:
         found = _ec2_name(vpc, name)
         if found is not None:
@@ -248,6 +364,23 @@ def _lookup(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
         return _lookup(run, vpc, record.target)
     ep = run.net.vpcs[record.vpc].endpoints[record.target]
     return ep.addresses
+
+
+def _rule_for(net: m.Network, vpc: m.Vpc, name: str) -> m.ResolverRule | None:
+    """The most specific forwarding rule associated with ``vpc`` that holds ``name``."""
+    held = [r for r in net.resolver_rules if vpc.name in r.vpcs and r.holds(name)]
+    return max(held, key=lambda r: len(r.domain), default=None)
+
+
+def _forward_rule(run: _Run, rule: m.ResolverRule, name: str) -> tuple[IPv4Address, ...]:
+    """A rule's names go from the outbound endpoint's network interface to its targets."""
+    vpc = run.net.vpcs[rule.endpoint_vpc]
+    ep = vpc.endpoints[rule.endpoint]
+    if not ep.addresses:
+        raise _Failed(DropCode.DNS_UNREACHABLE, f"endpoint '{ep.name}' has no address")
+    src = m.Place(P.VPC_ADDRESS, ep.name, ep.name, vpc=vpc.name, address=ep.addresses[0])
+    run.zone = ""
+    return _ask(run, src, rule.targets, name, vpc.name)
 
 
 def _zone_for(net: m.Network, vpc: m.Vpc, name: str) -> m.Zone | None:

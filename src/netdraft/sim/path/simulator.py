@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from netdraft.model import network as m
+from netdraft.model.codes import DropCode
 from netdraft.model.network import Query
 from netdraft.model.values import (
     EPHEMERAL,
@@ -100,6 +101,9 @@ class Simulator(Context):
         if not res.ok:
             assert res.code is not None
             raise Drop(res.code, f"'{name}' does not resolve: {res.reason}", source)
+        if not res.answers:
+            reason = f"'{name}' resolves to an address the file does not know"
+            raise Drop(DropCode.NO_INTERFACE, reason, source)
         return tuple(dns.place_at(self.net, a, name.text, source.vpc) for a in res.answers)
 
     def trace(self, query: Query) -> Trace:
