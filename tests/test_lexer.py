@@ -104,6 +104,12 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ("record www CNAME app.corp.internal", "CNAME", Keyword.Type),
         ("record api ALIAS sns-if", "ALIAS", Keyword.Type),
         ("expect app resolves db = 10.0.1.5", "resolves", Keyword),
+        ("resolver-endpoint in-ep inbound in a b sg dns", "resolver-endpoint", Keyword),
+        ("resolver-endpoint in-ep inbound in a b sg dns", "in-ep", Name),
+        ("resolver-endpoint in-ep inbound in a b sg dns", "inbound", Keyword),
+        ("resolver-rule to-dc forward dc.example.com to 192.168.0.10 via out", "forward", Keyword),
+        ("resolver-rule to-dc forward dc.example.com to 192.168.0.10 via out", "to-dc", Name),
+        ("host bind 192.168.0.10 dns { forward . to in-ep }", "dns", Keyword),
         ("expect app resolves nope because NXDOMAIN", "NXDOMAIN", Name.Exception),
     ],
 )

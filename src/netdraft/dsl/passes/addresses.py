@@ -421,7 +421,8 @@ def _endpoint(
         if sn is None or sn not in subnets:
             continue
         az = subnets[sn].az
-        if az in azs:
+        # A resolver endpoint may hold two addresses of one AZ (AWS advises two AZs).
+        if az in azs and not decl.resolver:
             c.err(
                 codes.ENDPOINT_AZ,
                 f"endpoint '{name}' already has subnet '{azs[az]}' in {az}: one subnet per availability zone",
