@@ -61,3 +61,12 @@ def test_dns_statements_take_one_layout() -> None:
 def test_dns_network_file_is_fmt_clean() -> None:
     path = Path(__file__).parents[1] / "sim" / "networks" / "dns-servers.nd"
     check_invariants(path.read_text("utf-8"))
+
+
+def test_resolver_statements_keep_their_meaning() -> None:
+    path = Path(__file__).parents[1] / "sim" / "networks" / "dns-hybrid.nd"
+    text = path.read_text("utf-8")
+    assert check_invariants(text) == text
+    assert fmt(
+        "site s 10.0.0.0/8 { host h 10.0.0.1 dns {   zone a.b ;forward . to 10.0.0.2 } }\n"
+    ) == ("site s 10.0.0.0/8 { host h 10.0.0.1 dns { zone a.b; forward . to 10.0.0.2 } }\n")

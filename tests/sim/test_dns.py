@@ -197,3 +197,48 @@ def test_names_in_expectations(line: str, holds: bool) -> None:
     outcomes = NetworkAnalysis(compiled.network, bundled()).outcomes
     assert outcomes.ran == 1
     assert (not outcomes.failed) is holds
+
+
+# Route 53 Resolver endpoints and rules between the VPC and a data centre (LANGUAGE.md §11).
+NETWORKS["hybrid"] = (Path(__file__).parent / "networks" / "dns-hybrid.nd").read_text("utf-8")
+
+HYBRID: list[tuple[str, str, A | str, str | None]] = [
+    # on-premises: the BIND server forwards to the inbound endpoint over the VPN
+    ("bind", "db.corp.internal", ("10.10.1.173",), "in-ep"),
+    ("bind", "db.aws.corp.internal", "DNS_UNREACHABLE", None),  # in-closed refuses the site
+    # a site host without a dns block asks the site's DNS server; a site with none
+    ("laptop", "db.corp.internal", ("10.10.1.173",), "in-ep"),
+    ("pc", "db.corp.internal", "DNS_UNREACHABLE", None),
+    # a site has no Amazon resolver to forward to
+    ("bind2", "db.corp.internal", "DNS_UNREACHABLE", None),
+    # the VPC: a rule sends the data centre's names out of the outbound endpoint
+    ("app", "bind.dc.example.com", ("192.168.0.10",), "out-ep"),
+    ("app", "a.nowhere.example.com", "DNS_UNREACHABLE", None),  # no route to the target
+    # rule against zone: the more specific wins; on equal domains the rule
+    ("app", "printer.lab.dc.example.com", ("10.10.1.99",), None),
+    ("app", "x.eq.example.com", (), "out-ep"),  # bind serves it; no address is written
+    # servers that forward to each other
+    ("app", "a.loop.example.com", "DNS_LOOP", None),
+]
+
+
+@pytest.mark.parametrize(("client", "name", "expected", "via"), HYBRID, ids=lambda v: str(v))
+def test_hybrid_resolution(client: str, name: str, expected: A | str, via: str | None) -> None:
+    test_resolution("hybrid", client, name, expected, via)
+
+
+def test_resolver_endpoints_hold_addresses_of_their_subnets() -> None:
+    corp = network("hybrid").vpcs["corp"]
+    eps = corp.endpoints
+    assert [str(a) for a in eps["in-ep"].addresses] == ["10.10.1.5", "10.10.2.4"]
+    assert [str(a) for a in eps["out-ep"].addresses] == ["10.10.1.20", "10.10.2.20"]
+    assert {e.resolver for e in eps.values()} == {"inbound", "outbound"}
+
+
+def test_a_served_zone_without_the_address_is_no_destination() -> None:
+    compiled = api.compile(
+        NETWORKS["hybrid"] + "expect app -> x.eq.example.com tcp 443 deny because NO_INTERFACE\n",
+        "<hybrid>",
+    )
+    assert compiled.network is not None
+    assert not NetworkAnalysis(compiled.network, bundled()).outcomes.failed
