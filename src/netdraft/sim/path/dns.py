@@ -2,12 +2,12 @@
 
 A resolution is a few DNS queries, each a UDP 53 connection of its own traced by the
 simulator like any other (security groups, network ACLs, routes, VPNs, transit
-gateways): the client to its server, a DNS server on an instance to its VPC's Amazon
-resolver. It lists those legs; the first that is denied makes it ``DNS_UNREACHABLE``.
+gateways): the client to its server, a server to where it forwards, an outbound
+endpoint to a rule's target. It lists those legs; the first that is denied makes it ``DNS_UNREACHABLE``.
 
 The modelling rules, from AWS's documentation:
 
-* The client's server is the DHCP option set's first server that its query reaches
+* An instance's server is the DHCP option set's first server that its query reaches
   (clients fail over in order); by default (``servers amazon``) the Amazon resolver at
   the VPC's base plus two, answered on the instance's host ("Amazon DNS server" in the
   VPC user guide).
@@ -22,9 +22,16 @@ The modelling rules, from AWS's documentation:
   VPC holding the address.
 * A CNAME is followed at the same resolver; one that comes back to a name already asked
   is ``DNS_LOOP``. An ALIAS to an interface endpoint answers with its addresses.
-* A DNS server on an instance (a DHCP ``servers`` address an instance holds) forwards
-  what it is asked to the Amazon resolver of its own VPC (the usual BIND or Unbound set
-  up with the VPC resolver as forwarder). Public names are not modelled: ``NXDOMAIN``.
+* A resolver rule associated with the VPC competes with its private zones: the more
+  specific domain wins, the rule on a tie; its queries go from the outbound endpoint's
+  network interface to the rule's targets. An inbound endpoint answers like its VPC's
+  Amazon resolver for whoever reaches its addresses.
+* A DNS server is an instance or a site host with a ``dns`` block: the most specific of
+  its zones (which answer every name in them) and forwarders decides. An instance named
+  as a DHCP server without a block forwards to its VPC's Amazon resolver (the usual BIND
+  or Unbound set up). A site host without a block asks its site's DNS server. A query
+  that comes back to a server for a name it was asked is ``DNS_LOOP``. Public names are
+  not modelled: ``NXDOMAIN``.
 * A name without a dot is completed with the DHCP option set's ``domain`` (its search
   list), as the client's stub resolver does.
 """
