@@ -242,3 +242,10 @@ def test_a_served_zone_without_the_address_is_no_destination() -> None:
     )
     assert compiled.network is not None
     assert not NetworkAnalysis(compiled.network, bundled()).outcomes.failed
+
+
+def test_the_contract_example_holds() -> None:
+    """LANGUAGE.md §11's example, made a whole network: every expectation holds."""
+    checked = api.check(Path(__file__).parent / "networks" / "dns-spec.nd")
+    assert checked.ok, [d.headline() for d in checked.diagnostics]
+    assert checked.analysis is not None and checked.analysis.outcomes.ran == 5
