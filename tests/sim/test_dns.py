@@ -249,3 +249,19 @@ def test_the_contract_example_holds() -> None:
     checked = api.check(Path(__file__).parent / "networks" / "dns-spec.nd")
     assert checked.ok, [d.headline() for d in checked.diagnostics]
     assert checked.analysis is not None and checked.analysis.outcomes.ran == 5
+
+
+@pytest.mark.parametrize(
+    ("client", "name", "expected"),
+    [
+        # the service's regional name: inside the endpoint's VPC (private DNS) only
+        ("app", "sqs.us-east-1.amazonaws.com", ("10.10.1.200", "10.10.2.200")),
+        ("o", "sqs.us-east-1.amazonaws.com", "NXDOMAIN"),
+        # the endpoint's own names, regional and per AZ, from any VPC
+        ("o", "sqs-if.sqs.us-east-1.vpce.amazonaws.com", ("10.10.1.200", "10.10.2.200")),
+        ("o", "us-east-1b.sqs-if.sqs.us-east-1.vpce.amazonaws.com", ("10.10.2.200",)),
+        ("o", "us-east-1c.sqs-if.sqs.us-east-1.vpce.amazonaws.com", "NXDOMAIN"),
+    ],
+)
+def test_interface_endpoints_publish_their_names(client: str, name: str, expected: A | str) -> None:
+    test_resolution("amazon", client, name, expected, None)

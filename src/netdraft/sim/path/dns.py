@@ -20,6 +20,8 @@ The modelling rules, from AWS's documentation:
 * The EC2 private host names (``ip-10-0-1-5.ec2.internal`` in us-east-1,
   ``ip-10-0-1-5.REGION.compute.internal`` elsewhere) resolve to the instance of that
   VPC holding the address.
+* Interface endpoints publish their names: the service's regional name in their VPC
+  (private DNS), and their own names, regional and per AZ, everywhere.
 * A CNAME is followed at the same resolver; one that comes back to a name already asked
   is ``DNS_LOOP``. An ALIAS to an interface endpoint answers with its addresses.
 * A resolver rule associated with the VPC competes with its private zones: the more
@@ -357,6 +359,9 @@ def _lookup(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
         if found is not None:
             run.zone = ""
             return (found,)
+        published = _endpoint_names(run.net, vpc, name)
+        if published:
+            return published
         raise _Failed(DropCode.NXDOMAIN, _no_zone(vpc, name))
     run.zone = zone.name
     record = next((r for r in zone.records if r.name == name), None)
@@ -405,6 +410,27 @@ def _no_zone(vpc: m.Vpc, name: str) -> str:
         else f"no private zone associated with vpc '{vpc.name}' holds '{name}'"
     )
     return f"{why}; public DNS is not modelled"
+
+
+def _endpoint_names(net: m.Network, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
+    """An interface endpoint's names: the service's regional name (``sqs.us-east-1.
+    amazonaws.com``) inside the endpoint's VPC (private DNS, on by default), and the
+    endpoint's own name (``NAME.SERVICE.REGION.vpce.amazonaws.com``, every interface;
+    ``AZ.NAME.…`` that AZ's) from wherever the name is asked. The file has no endpoint
+    ids, so the endpoint's name stands for its id."""
+    for other in net.vpcs.values():
+        for ep in other.endpoints.values():
+            if ep.kind is not m.EndpointKind.INTERFACE or ep.resolver:
+                continue
+            own = f"{ep.name}.{ep.service}.{other.region}.vpce.amazonaws.com".lower()
+            if other is vpc and name == f"{ep.service}.{other.region}.amazonaws.com":
+                return ep.addresses
+            if name == own:
+                return ep.addresses
+            for subnet, address in zip(ep.subnets, ep.addresses, strict=True):
+                if name == f"{other.subnets[subnet].az}.{own}":
+                    return (address,)
+    return ()
 
 
 def _ec2_name(vpc: m.Vpc, name: str) -> IPv4Address | None:
