@@ -41,6 +41,16 @@ def build_flow(c: Context, decl: st.FlowDecl, places: PlaceResolver) -> m.Flow |
     return m.Flow(decl.name.text, src, dst, proto, port, volume, ret, decl.span, icmp)
 
 
+def _because(c: Context, written: st.Tok | None) -> str | None:
+    """The drop code a ``because`` names (``unknown-code`` for one that is none)."""
+    if written is None:
+        return None
+    if written.text not in drop_codes():
+        message, label, notes = unknown_code(written.text)
+        c.diagnostics.append(error(codes.UNKNOWN_CODE, message, written.span, label, notes))
+    return written.text
+
+
 def build_resolves(
     c: Context, decl: st.ExpectResolvesDecl, places: PlaceResolver
 ) -> m.ResolveExpectation | None:
@@ -54,14 +64,7 @@ def build_resolves(
         )
         return None
     addresses = tuple(a for t in decl.addresses if (a := literals.addr4(c, t)) is not None)
-    because = None
-    if decl.because is not None:
-        because = decl.because.text
-        if because not in drop_codes():
-            message, label, notes = unknown_code(because)
-            c.diagnostics.append(
-                error(codes.UNKNOWN_CODE, message, decl.because.span, label, notes)
-            )
+    because = _because(c, decl.because)
     via = decl.via.name if decl.via is not None else None
     if src is None or len(addresses) != len(decl.addresses):
         return None
@@ -91,14 +94,7 @@ def build_expectation(
     src, dst = place(c, decl.source, places), place(c, decl.destination, places)
     proto, port, ports = literals.port_set(c, decl.protocol)
     icmp = literals.icmp(c, decl.protocol)
-    because = None
-    if decl.because is not None:
-        if decl.because.text not in drop_codes():
-            message, label, notes = unknown_code(decl.because.text)
-            c.diagnostics.append(
-                error(codes.UNKNOWN_CODE, message, decl.because.span, label, notes)
-            )
-        because = decl.because.text
+    because = _because(c, decl.because)
     via = None
     if decl.via is not None:
         if c.components is None:
