@@ -171,12 +171,14 @@ def _record(c: Context, full: str, rec: st.RecordDecl) -> m.DnsRecord | None:
 def _alias_target(c: Context, ref: st.Ref) -> tuple[str, str] | None:
     """The interface endpoint an ALIAS record names, as (VPC, name)."""
     found = _find(c, ref, lambda v: v.endpoints)
-    if found is not None and (
-        c.built_vpcs[found[0]].endpoints[found[1]].kind is m.EndpointKind.INTERFACE
-    ):
-        return found
-    what = "a gateway endpoint" if found is not None else ""
-    if found is None and _find(c, ref, lambda v: v.instances) is not None:
+    ep = c.built_vpcs[found[0]].endpoints[found[1]] if found is not None else None
+    if found is not None and ep is not None and ep.kind is m.EndpointKind.INTERFACE:
+        if not ep.resolver:
+            return found
+    what = ""
+    if ep is not None:
+        what = "a resolver endpoint" if ep.resolver else "a gateway endpoint"
+    elif _find(c, ref, lambda v: v.instances) is not None:
         what = "an instance"
     if what:
         c.err(
