@@ -172,9 +172,9 @@ def _alias_target(c: Context, ref: st.Ref) -> tuple[str, str] | None:
     """The interface endpoint an ALIAS record names, as (VPC, name)."""
     found = _find(c, ref, lambda v: v.endpoints)
     ep = c.built_vpcs[found[0]].endpoints[found[1]] if found is not None else None
-    if found is not None and ep is not None and ep.kind is m.EndpointKind.INTERFACE:
-        if not ep.resolver:
-            return found
+    interface = ep is not None and ep.kind is m.EndpointKind.INTERFACE
+    if found is not None and ep is not None and interface and not ep.resolver:
+        return found
     what = ""
     if ep is not None:
         what = "a resolver endpoint" if ep.resolver else "a gateway endpoint"
