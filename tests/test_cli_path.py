@@ -212,6 +212,24 @@ def test_a_wrong_endpoint_is_named(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("words", "named"),
+    [
+        (["internet", "w1#"], "the destination 'w1#'"),
+        (["internet", "w1#", "tcp", "443"], "the destination 'w1#'"),
+        (["app-1;", "internet", "tcp", "443"], "the source 'app-1;'"),
+    ],
+)
+def test_a_character_no_endpoint_has_blames_the_endpoint(
+    words: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # '#' would start a comment in the line the query is read as: the protocol is not blamed.
+    status, out, err = run(["path", NAT, *words], capsys)
+    assert (status, out) == (2, "")
+    assert f"{named} is not an endpoint: expected an instance" in err
+    assert "protocol" not in err
+
+
+@pytest.mark.parametrize(
     ("words", "missing"),
     [(["app-1"], "DST is missing"), ([], "SRC and DST are missing")],
     ids=["dst", "src-and-dst"],

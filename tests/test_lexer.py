@@ -78,6 +78,10 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ('title "Corp network"  # shown on top', "# shown on top", Comment),
         ("instance natbox in a source-dest-check off", "off", Keyword.Constant),
         ('include "aws.nd"', "include", Keyword),
+        ('scenario "vpn1 fails" { down vpn1 }', "scenario", Keyword),
+        ('scenario "vpn1 fails" { down vpn1 }', '"vpn1 fails"', String),
+        ('scenario "vpn1 fails" { down vpn1 }', "down", Keyword),
+        ('scenario "vpn1 fails" { down vpn1 }', "vpn1", Name),
         ('include "aws.nd"', '"aws.nd"', String),
         ("prefix-list pl-78a54011 { 10.0.0.0/8 }", "prefix-list", Keyword),
         ("prefix-list pl-78a54011 { 10.0.0.0/8 }", "pl-78a54011", Name),
@@ -111,6 +115,12 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ("resolver-rule to-dc forward dc.example.com to 192.168.0.10 via out", "to-dc", Name),
         ("host bind 192.168.0.10 dns { forward . to in-ep }", "dns", Keyword),
         ("expect app resolves nope because NXDOMAIN", "NXDOMAIN", Name.Exception),
+        (
+            "route-table spare { }  # netdraft: ignore[unused-route-table]",
+            "# netdraft: ignore[unused-route-table]",
+            Comment.Special,
+        ),
+        ("route-table spare { }  # netdraft: see below", "# netdraft: see below", Comment.Single),
     ],
 )
 def test_token_kinds(text: str, word: str, kind: _TokenType) -> None:

@@ -112,3 +112,30 @@ def test_the_block_key_covers_the_included_files() -> None:
     other = block_key("r", "t", "n.nd", options, [], [("a.nd", "y")])
     assert len({alone, one, other}) == 3
     assert block_key("r", "t", "n.nd", options, [], ()) == alone
+
+
+def test_a_clash_with_an_included_file_names_both_places_as_the_reader_sees_them(
+    tmp_path: Path,
+) -> None:
+    # An inline block (its line 2 is the page's line 4) includes a file of the site: the
+    # first declaration is named by its file as the site shows it, not the machine's path.
+    pages = {
+        "index.md": '# Net\n\n```netdraft\ninclude "aws.nd"\ntitle "Again"\n```\n',
+        "aws.nd": AWS,
+    }
+    site = make_site(tmp_path, pages)
+    run_build(site)
+    text = page_html(site)
+    assert "docs/index.md:5:1: error[duplicate-name]: a title is already set at docs/aws.nd:1" in (
+        text
+    ), text
+    assert str(tmp_path) not in text
+    # Both declarations in the block: the first one's line is the page's line too.
+    pages["index.md"] = (
+        "# Net\n\n```netdraft\nsite dc 10.9.0.0/16 { }\nsite dc 10.8.0.0/16 { }\n```\n"
+    )
+    site = make_site(tmp_path, pages)
+    run_build(site)
+    text = page_html(site)
+    assert "docs/index.md:5:6: error[duplicate-name]" in text, text
+    assert "first declared on line 4" in text

@@ -509,3 +509,41 @@ def test_a_page_of_many_broken_blocks_is_read_once(
     assert html.count("error[fence-option]") == 200
     assert "docs/index.md:600:1: error[fence-option]" in html  # the 200th block's line
     assert len(made) <= 2
+
+
+# --- the configuration beside mkdocs.yml (docs/config.md) ------------------------------------
+
+OPEN_SSH = NETWORK.replace(
+    "    instance www in web\n",
+    "    security-group ssh { ingress tcp 22 from 0.0.0.0/0 }\n    instance www in web sg ssh\n",
+).replace("deny because SG_INGRESS_MISMATCH", "allow")
+
+
+def test_the_configuration_makes_a_warning_an_error_of_the_build(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    site = make_site(tmp_path, {"index.md": f"```netdraft\n{OPEN_SSH}```\n"})
+    run_build(site, strict=True)  # a warning: logged, never failing
+    (tmp_path / "netdraft.toml").write_text('severity = { open-admin-port = "error" }\n', "utf-8")
+    with pytest.raises(Abort):
+        run_build(site, strict=True)
+
+
+def test_the_configurations_prices_reprice_flows(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    network = NETWORK + "flow web: www -> internet tcp 443 volume 100GB\n"
+    (tmp_path / "p.toml").write_text("internet_out_per_gb = 0.5\n", "utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.netdraft]\nprices = "p.toml"\n', "utf-8")
+    site = make_site(tmp_path, {"index.md": f"```netdraft\n{network}```\n"})
+    run_build(site, strict=True)
+    assert "$50.00/mo" in page_html(site)
+
+
+def test_a_mistake_in_the_configuration_stops_the_build(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "netdraft.toml").write_text('ignore = ["no-such-code"]\n', "utf-8")
+    site = make_site(tmp_path, {"index.md": "# Home\n"})
+    with pytest.raises(Abort):
+        run_build(site)
+    assert "error[bad-config]" in caplog.text and "no code 'no-such-code'" in caplog.text

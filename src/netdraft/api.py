@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -12,23 +13,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netdraft import codes
+from netdraft.config import NO_CONFIG, NO_PRAGMAS, Config, Pragmas, find_pragmas
 from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
 from netdraft.dsl.compile import compile_source
 from netdraft.dsl.compose import compose, decode_source
-from netdraft.dsl.parse import parse
+from netdraft.dsl.parse import collector_paused, parse
+from netdraft.dsl.review import review
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
-from netdraft.model.network import Network
+from netdraft.model.network import Network, Scenario
 from netdraft.model.values import Span
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
 from netdraft.sim.trace import Trace
 
 if TYPE_CHECKING:
+    from netdraft.dsl.syntax import SourceFile
     from netdraft.generator.ci import CheckedFile
     from netdraft.generator.diff import DiffReport
     from netdraft.generator.view import View
     from netdraft.sim.cost import CostReport
+    from netdraft.sim.exposure import Exposure
     from netdraft.sim.path.dns import Resolution
 
 
@@ -43,6 +48,8 @@ class Compiled:
     #: The files its ``include`` statements read (LANGUAGE.md §8), in the order first read:
     #: each one's name in diagnostics and its text.
     included: tuple[tuple[str, str], ...] = field(default=())
+    #: The ``# netdraft: ignore[…]`` comments of its texts (already applied to ``diagnostics``).
+    pragmas: Pragmas = field(default=NO_PRAGMAS)
 
     @property
     def ok(self) -> bool:
@@ -75,16 +82,36 @@ def compile(
     Returns:
         The compiled file; problems are in ``diagnostics``, never raised.
     """
-    syntax, diagnostics = parse(text, path)
-    if syntax is None:
-        return Compiled(path, text, None, tuple(diagnostics))
+    with collector_paused():  # the front end frees little until it is done
+        syntax, diagnostics = parse(text, path)
+        if syntax is None:
+            return Compiled(path, text, None, tuple(diagnostics))
+        return _build(syntax, roots, tree)
+
+
+def compile_syntax(syntax: SourceFile) -> Compiled:
+    """Build and validate a syntax tree held in memory, without parsing its text again
+    (the importer's, which it also prints): as :func:`compile` of the printed text.
+
+    Its spans are the tree's own, which may be rougher than a parse's: to show
+    diagnostics, compile the text.
+    """
+    with collector_paused():
+        return _build(syntax, None, None)
+
+
+def _build(syntax: SourceFile, roots: Sequence[str | Path] | None, tree: str | None) -> Compiled:
     composed = compose(syntax, roots, tree)
     found = list(composed.diagnostics)
     if composed.source is None:
-        return Compiled(path, text, None, tuple(found), composed.files)
+        return Compiled(syntax.path, syntax.text, None, tuple(found), composed.files)
     network, problems = compile_source(composed.source)
     problems += validate(network)
-    return Compiled(path, text, network, (*found, *problems), composed.files)
+    if not any(d.is_error for d in (*found, *problems)):  # a reviewer reads a sound network
+        problems += review(network)
+    pragmas = find_pragmas({**dict(composed.files), syntax.path: syntax.text})
+    kept = (*pragmas.silence([*found, *problems]), *pragmas.problems)
+    return Compiled(syntax.path, syntax.text, network, kept, composed.files, pragmas)
 
 
 def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
@@ -132,9 +159,11 @@ class Analysis:
         prices_file: str | Path | None = None,
         roots: Sequence[str | Path] | None = None,
         tree: str | None = None,
+        config: Config = NO_CONFIG,
     ) -> None:
         self.path = compiled.path
         self.compiled = compiled
+        self.config = config
         self._prices_file = prices_file
         self._roots = roots
         self._tree = tree
@@ -161,13 +190,17 @@ class Analysis:
 
     @cached_property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        """Every problem: the compiler's, the price files', failed expectations, denied flows."""
-        found = list(self.compiled.diagnostics)
+        """Every problem: the compiler's, the price files', failed expectations, denied flows;
+        the file's ``# netdraft: ignore[…]`` comments and the configuration applied."""
+        later: list[Diagnostic] = []
         if self.price_files is not None:
-            found += self.price_files.diagnostics
+            later += self.price_files.diagnostics
         if self.analysis is not None:
-            found += outcome_diagnostics(self.analysis)
-        return tuple(found)
+            later += outcome_diagnostics(self.analysis)
+            for scenario, analysis in self.analysis.scenarios:
+                later += scenario_diagnostics(scenario, analysis)
+        found = [*self.compiled.diagnostics, *self.compiled.pragmas.silence(later)]
+        return self.config.apply(found)
 
     @property
     def ok(self) -> bool:
@@ -180,7 +213,10 @@ class Analysis:
 
     @property
     def expectations_checked(self) -> int:
-        return self.analysis.outcomes.ran if self.analysis is not None else 0
+        """The expectations checked: the file's, and every scenario's."""
+        if self.analysis is None:
+            return 0
+        return self.analysis.outcomes.ran + sum(a.outcomes.ran for _, a in self.analysis.scenarios)
 
     def require_network(self) -> Network:
         """The network, or :class:`NetdraftError` with the file's diagnostics."""
@@ -220,6 +256,7 @@ def analyse(
     text: str | None = None,
     roots: Sequence[str | Path] | None = None,
     tree: str | None = None,
+    config: Config = NO_CONFIG,
 ) -> Analysis:
     """Read and compile a file once, ready for every output; nothing else is computed yet.
 
@@ -231,6 +268,8 @@ def analyse(
         roots: the folders ``prices`` and ``include`` statements may name files in
             (default: the file's folder, and below).
         tree: how messages name ``roots``.
+        config: the configuration whose ``ignore`` and ``severity`` apply to the
+            diagnostics (:mod:`netdraft.config`; its ``prices`` is the caller's to pass).
 
     Returns:
         The analysis; problems are in its ``diagnostics``, never raised.
@@ -240,21 +279,24 @@ def analyse(
         if text is None
         else compile(text, str(source), roots=roots, tree=tree)
     )
-    return Analysis(compiled, prices, roots, tree)
+    return Analysis(compiled, prices, roots, tree, config)
 
 
-def check(path: str | Path, prices_file: str | Path | None = None) -> Analysis:
+def check(
+    path: str | Path, prices_file: str | Path | None = None, config: Config = NO_CONFIG
+) -> Analysis:
     """Compile a file and, when it compiles cleanly, run its flows and expectations.
 
     Args:
         path: the ``.nd`` file.
         prices_file: a price file overriding the bundled prices (after the file's own).
+        config: the configuration whose ``ignore`` and ``severity`` apply.
 
     Returns:
         The analysis: every diagnostic (the compiler's, then the price files', failed
         expectations and denied flows), ``ok`` and ``summary()``.
     """
-    return analyse(path, prices_file)
+    return analyse(path, prices_file, config=config)
 
 
 def version() -> str:
@@ -272,7 +314,8 @@ def checked_file(analysis: Analysis) -> CheckedFile:
     """A checked file as the CI formats read it: its diagnostics and one case per ``expect``.
 
     Each case is the expectation's text as written (its span's text, on its first line)
-    with its ``expect-failed`` diagnostic, if any; cases are in file order.
+    with its ``expect-failed`` diagnostic, if any; cases are in file order, the file's
+    first, then each scenario's (named ``scenario 'NAME': expect …``).
     """
     from netdraft.generator.ci import Case, CheckedFile
 
@@ -281,13 +324,16 @@ def checked_file(analysis: Analysis) -> CheckedFile:
     cases: list[Case] = []
     if analysis.analysis is not None:
         lines = {name: text.splitlines() for name, text in analysis.sources.items()}
-        for exp in analysis.analysis.network.expectations:
+        network = analysis.analysis.network
+        named = [("", e) for e in network.expectations]
+        named += [(f"scenario '{s.name}': ", e) for s in network.scenarios for e in s.expectations]
+        for where, exp in named:
             span = exp.span
             found = lines.get(span.file, [])
             line = found[span.line - 1] if 0 < span.line <= len(found) else ""
             end = span.end_column - 1 if span.end_line == span.line else len(line)
             text = line[span.column - 1 : end].strip() or line.strip()
-            cases.append(Case(text, span, failures.get(span)))
+            cases.append(Case(where + text, span, failures.get(span)))
     return CheckedFile(
         analysis.path, diagnostics, tuple(cases), analysis.analysis is not None, analysis.summary()
     )
@@ -359,6 +405,17 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
                 )
             )
     return found
+
+
+def scenario_diagnostics(scenario: Scenario, analysis: NetworkAnalysis) -> list[Diagnostic]:
+    """A scenario's failed expectations and denied flows, under its name (the file's own
+    flows, denied with the scenario's parts down, are the scenario's verdicts, not problems)."""
+    own = {f.span for f in scenario.flows.values()} | {e.span for e in scenario.expectations}
+    return [
+        dataclasses.replace(d, message=f"in scenario '{scenario.name}': {d.message}")
+        for d in outcome_diagnostics(analysis)
+        if d.span in own
+    ]
 
 
 @dataclass(frozen=True)
@@ -476,16 +533,53 @@ def path(
 ) -> Trace:
     """Trace whether ``source`` can open a connection to ``destination`` (``netdraft path``).
 
+    Calls on the same network object reuse its place resolver and simulator, so asking
+    many queries of one network costs about a trace each.
+
     Raises:
         NetdraftError: an endpoint names nothing, or the protocol or port is wrong.
     """
     from netdraft.dsl.query import parse_query
-    from netdraft.sim.path import trace
 
-    query = parse_query(network, source, destination, protocol, port)
+    session = _session(network)
+    query = parse_query(network, source, destination, protocol, port, place_resolver=session.places)
     if isinstance(query, list):
         raise NetdraftError(query)
-    return trace(network, query)
+    return session.simulator.trace(query)
+
+
+class _Session:
+    """What :func:`path` keeps of one network between calls: its place resolver and its
+    simulator (with its look-up tables), each built once instead of once per call."""
+
+    def __init__(self, network: Network) -> None:
+        from netdraft.dsl.passes.resolve import PlaceResolver
+        from netdraft.sim.path import Simulator
+
+        self.network = network
+        self.places = PlaceResolver(network)
+        self.simulator = Simulator(network)
+
+
+#: How many networks :func:`path` keeps a session for (the most recently used). They hold
+#: their network: a bound, so that a program going through many networks keeps few alive.
+SESSIONS = 2
+_sessions: list[_Session] = []
+_sessions_lock = threading.Lock()
+
+
+def _session(network: Network) -> _Session:
+    """The session of ``network`` (the object itself: a network is immutable), made
+    when it is first asked for; the least recently used beyond :data:`SESSIONS` is dropped."""
+    with _sessions_lock:
+        found = next((s for s in _sessions if s.network is network), None)
+        if found is None:
+            found = _Session(network)
+        else:
+            _sessions.remove(found)
+        _sessions.insert(0, found)
+        del _sessions[SESSIONS:]
+        return found
 
 
 def resolve(network: Network, client: str, name: str) -> Resolution:
@@ -525,6 +619,16 @@ def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:
     if any(d.is_error for d in problems):
         raise NetdraftError(problems, texts)
     return estimate(network, table)
+
+
+def exposure(analysis: Analysis) -> Exposure:
+    """Every network interface and port range some internet address can open a connection
+    to, with the rule lines that admit it (``netdraft exposure``).
+
+    Raises:
+        NetdraftError: the file has errors.
+    """
+    return analysis.require_analysis().exposure
 
 
 def render(
@@ -618,6 +722,20 @@ def _relabelled(exc: NetdraftError, copy: Path, spec: str) -> NetdraftError:
     return NetdraftError(found, {label(k): v for k, v in exc.sources.items()})
 
 
+def _file_version(spec: str, prices_file: str | Path | None) -> NetworkAnalysis:
+    """A ``.nd`` file, or a Terraform plan or state or CloudFormation template imported in
+    memory (nothing is written; its diagnostics name the original file)."""
+    from netdraft import importer
+
+    try:
+        imported = importer.from_iac(spec, spec)
+    except importer.DumpError as exc:
+        where = Span(spec, 1, 1, 1, 1)
+        raise NetdraftError([error(codes.BAD_REVISION, str(exc), where)], {}) from exc
+    text = None if imported is None else imported.text
+    return analyse(spec, prices_file, text=text).require_analysis()
+
+
 def _version(spec: str, prices_file: str | Path | None, stack: ExitStack) -> NetworkAnalysis:
     """One version of a network for ``diff``: a file, or ``REV:PATH`` read through git."""
     from netdraft.revisions import RevisionProblem, checkout, is_revision
@@ -627,13 +745,13 @@ def _version(spec: str, prices_file: str | Path | None, stack: ExitStack) -> Net
         if not Path(spec).is_file():
             message = f"no such file: '{spec}' (a git revision is written REV:PATH)"
             raise NetdraftError([error(codes.BAD_REVISION, message, where)], {})
-        return analyse(spec, prices_file).require_analysis()
+        return _file_version(spec, prices_file)
     try:
         copy = stack.enter_context(checkout(spec))
     except RevisionProblem as exc:
         raise NetdraftError([error(codes.BAD_REVISION, str(exc), where)], {}) from exc
     try:
-        found = analyse(copy, prices_file).require_analysis()
+        found = _file_version(str(copy), prices_file)
         found.report  # noqa: B018 - priced while the revision's price files exist
     except NetdraftError as exc:
         raise _relabelled(exc, copy, spec) from exc
@@ -646,7 +764,8 @@ def diff(
     """Compare two versions of a network (``netdraft diff``): components, reachability, costs.
 
     Args:
-        old: the old version: a file, or ``REV:PATH`` (a file in a git revision).
+        old: the old version: a file, or ``REV:PATH`` (a file in a git revision); a
+            Terraform plan or state or a CloudFormation template is imported first.
         new: the new version, likewise.
         prices_file: a price file applied to both versions (after their own).
         draw: also build the view of the change (the new layout, with what was added,

@@ -33,6 +33,7 @@ class Stage(enum.Enum):
     QUERY = "query"  # reading a query of `netdraft path`
     READ = "read"  # reading a file
     PLUGIN = "plugin"  # the MkDocs plugin's fences
+    CONFIG = "config"  # reading `[tool.netdraft]` or `netdraft.toml`
 
 
 #: Every code, by name, in declaration order (the order of the docs table).
@@ -210,7 +211,7 @@ ROUTE_TARGET = Code(
     "route-target",
     E,
     "a route's target cannot take it (another VPC's gateway, an unattached transit gateway,"
-    " the wrong address family)",
+    " the wrong address family, an endpoint)",
     _S.COMPILE,
 )
 ROUTE_TOO_SPECIFIC = Code(
@@ -316,6 +317,64 @@ DNS_RECORD = Code(
     E,
     "a zone's record cannot answer: an ALIAS to something that is not an interface endpoint",
     _S.COMPILE,
+)
+
+# ---- review (LANGUAGE.md §13): each can be silenced ----------------------------------------
+
+ACL_RULE_SHADOWED = Code(
+    "acl-rule-shadowed",
+    W,
+    "a network ACL rule never matches: lower-numbered rules of its direction cover all its"
+    " traffic (the rules are named)",
+    _S.VALIDATE,
+)
+SG_RULE_COVERED = Code(
+    "sg-rule-covered",
+    W,
+    "a security group rule allows nothing that the group's other rules of its direction do"
+    " not already allow",
+    _S.VALIDATE,
+)
+UNUSED_SECURITY_GROUP = Code(
+    "unused-security-group",
+    W,
+    "a security group has no member: no instance or interface endpoint is in it",
+    _S.VALIDATE,
+)
+UNUSED_ROUTE_TABLE = Code(
+    "unused-route-table",
+    W,
+    "a route table that is not the main one has no subnet associated",
+    _S.VALIDATE,
+)
+UNUSED_NETWORK_ACL = Code(
+    "unused-network-acl", W, "a custom network ACL has no subnet associated", _S.VALIDATE
+)
+OPEN_ADMIN_PORT = Code(
+    "open-admin-port",
+    W,
+    "a security group admits SSH (tcp 22) or RDP (tcp 3389) from 0.0.0.0/0 or ::/0",
+    _S.VALIDATE,
+)
+NAT_CROSS_AZ = Code(
+    "nat-cross-az",
+    W,
+    "a route table sends subnets of one availability zone to a NAT gateway in another",
+    _S.VALIDATE,
+)
+BAD_PRAGMA = Code(
+    "bad-pragma",
+    W,
+    "a `# netdraft: ignore[…]` comment names an unknown code, or an error (errors cannot be"
+    " silenced)",
+    _S.READ,
+)
+BAD_CONFIG = Code(
+    "bad-config",
+    E,
+    "a configuration file (`netdraft.toml`, `[tool.netdraft]`) cannot be read, or has an"
+    " unknown key, a wrong value, an unknown code or an error silenced",
+    _S.CONFIG,
 )
 
 # ---- running the file ------------------------------------------------------------------------

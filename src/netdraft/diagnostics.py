@@ -8,7 +8,7 @@ import heapq
 import itertools
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 from netdraft.codes import Code as Code  # re-exported: error() and warning() take it
@@ -31,6 +31,9 @@ class Diagnostic:
     span: Span
     label: str = ""
     notes: tuple[str, ...] = field(default=())
+    #: Another place the message or the label names by :func:`where_first` (a first
+    #: declaration), so that moving the diagnostic (MkDocs) moves that text too.
+    first: Span | None = None
 
     @property
     def is_error(self) -> bool:
@@ -53,7 +56,12 @@ def _checked(code: Code | str, severity: Severity) -> str:
 
 
 def error(
-    code: Code, message: str, span: Span, label: str = "", notes: Sequence[str] = ()
+    code: Code,
+    message: str,
+    span: Span,
+    label: str = "",
+    notes: Sequence[str] = (),
+    first: Span | None = None,
 ) -> Diagnostic:
     """An error with a registered code (:mod:`netdraft.codes`).
 
@@ -62,7 +70,29 @@ def error(
         ValueError: ``code`` is a warning's.
     """
     return Diagnostic(
-        Severity.ERROR, _checked(code, Severity.ERROR), message, span, label, tuple(notes)
+        Severity.ERROR, _checked(code, Severity.ERROR), message, span, label, tuple(notes), first
+    )
+
+
+def where_first(first: Span, later: Span) -> str:
+    """Where the first of two clashing statements is, as the later one's message says it:
+    its line, and its file when another file holds it (an included one, LANGUAGE.md §8)."""
+    if first.file == later.file:
+        return f"on line {first.line}"
+    return f"at {printable(first.file)}:{first.line}"
+
+
+def moved(d: Diagnostic, span: Span, first: Span | None) -> Diagnostic:
+    """``d`` at ``span``, the place it names by :func:`where_first` moved to ``first``."""
+    if d.first is None or first is None:
+        return replace(d, span=span)
+    old, new = where_first(d.first, d.span), where_first(first, span)
+    return replace(
+        d,
+        span=span,
+        first=first,
+        message=d.message.replace(old, new),
+        label=d.label.replace(old, new),
     )
 
 

@@ -48,6 +48,7 @@ KEYWORDS = (
     "endpoint",
     "instance",
     "resolves",
+    "scenario",
     "inbound",
     "ingress",
     "gateway",
@@ -158,6 +159,7 @@ class NetdraftLexer(RegexLexer):
         "root": [
             (r"\n", Whitespace),
             (r"[ \t\f\r]+", Whitespace),
+            (r"#\s*netdraft:\s*ignore\[[^\]\n]*\].*$", Comment.Special),  # a pragma
             (r"#.*$", Comment.Single),
             (r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"', String.Double),
             (words(DECLARATIONS, prefix=_BEFORE, suffix=_AFTER), Keyword, "declared"),

@@ -29,7 +29,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from netdraft import api, codes
-from netdraft.diagnostics import Diagnostic, error, iter_rendered, printable
+from netdraft.config import NO_CONFIG, PRICES_VARIABLE, Config, chosen, discover
+from netdraft.diagnostics import Diagnostic, error, iter_rendered, moved, printable
 from netdraft.files import MAX_SOURCE_BYTES, confine, is_regular, read_bytes, write_atomic
 from netdraft.model.network import Query
 from netdraft.model.values import Span
@@ -388,6 +389,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         self._site_files: dict[str, bytes] = {}
         self._secret = b""
         self._watch: set[str] = set()
+        self._settings: Config = NO_CONFIG  # `[tool.netdraft]` or netdraft.toml
+        self._prices: str | Path | None = None
 
     # -- events --
 
@@ -408,8 +411,18 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         self._secret = cache_secret()
         self.renders = self.reused = self.errors = 0
         self._site_files.clear()
-        if self.config.prices:
-            self._watch.add(str(self.config.prices))
+        # The configuration beside mkdocs.yml (or above it, up to the repository's root);
+        # the plugin's `prices:` option comes first, then NETDRAFT_PRICES, then the file's.
+        loaded = discover(self._root)
+        if loaded.problems:
+            shown_problems = "\n".join(iter_rendered(loaded.problems, loaded.sources()))
+            raise PluginError(f"netdraft: the configuration has mistakes:\n{shown_problems}")
+        self._settings = loaded.config
+        self._prices = chosen(self.config.prices, PRICES_VARIABLE, loaded.config.prices)
+        if loaded.config.path is not None:
+            self._watch.add(str(loaded.config.path))
+        if self._prices:
+            self._watch.add(str(self._prices))
         return config
 
     def on_page_markdown(
@@ -514,7 +527,9 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             if self._docs_dir not in path.parents:
                 self._watch.add(str(path))
             try:
-                analysis = api.analyse(path, self.config.prices, roots=roots, tree=_TREE)
+                analysis = api.analyse(
+                    path, self._prices, roots=roots, tree=_TREE, config=self._settings
+                )
             except OSError as exc:
                 message = f"cannot read '{shown(options.src, 400)}': {exc.strerror or exc}"
                 return self._report(
@@ -526,7 +541,12 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         else:
             text = fence.body
             analysis = api.analyse(
-                page.path, self.config.prices, text=text, roots=roots, tree=_TREE
+                page.path,
+                self._prices,
+                text=text,
+                roots=roots,
+                tree=_TREE,
+                config=self._settings,
             )
             shifts = {str(page.path): (page.display, line)}
             note = ""
@@ -632,10 +652,14 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
 
     def _relocate(self, d: Diagnostic, shifts: dict[str, tuple[str, int]], note: str) -> Diagnostic:
         """A diagnostic placed where the reader finds it: the page's line, or the included file's."""
-        display, shift = shifts.get(d.span.file, (self._display(d.span.file), 0))
-        s = d.span
-        span = Span(display, s.line + shift, s.column, s.end_line + shift, s.end_column)
-        return dataclasses.replace(d, span=span, notes=(*d.notes, note) if note else d.notes)
+
+        def place(s: Span) -> Span:
+            display, shift = shifts.get(s.file, (self._display(s.file), 0))
+            return Span(display, s.line + shift, s.column, s.end_line + shift, s.end_column)
+
+        # The place the message names (a first declaration) moves the same way.
+        d = moved(d, place(d.span), place(d.first) if d.first else None)
+        return dataclasses.replace(d, notes=(*d.notes, note) if note else d.notes)
 
     def _entry(self, key: str, suffix: str) -> Path:
         """Where a block's render is cached: a name only this machine's secret can compute.

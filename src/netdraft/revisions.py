@@ -5,7 +5,8 @@ is) in the commit ``REV`` of the git repository that holds that folder. Its incl
 price files resolve in the same revision, so they are read through git as well: every
 ``.nd`` and ``.toml`` file of the revision in the file's folder and below (the only
 folders an ``include`` or a ``prices`` statement may name, see :mod:`netdraft.dsl.compose`)
-is copied into a temporary folder, which is removed afterwards. Files larger than
+is copied, with the file itself whatever its name (a Terraform plan, a template), into a
+temporary folder, which is removed afterwards. Files larger than
 :data:`~netdraft.files.MAX_SOURCE_BYTES`, links and submodules are left out, so an
 include of one is reported missing. Git runs with the revision after
 ``--end-of-options``, so a revision is never read as an option.
@@ -62,8 +63,9 @@ def _existing_folder(path: Path) -> Path:
     return Path("/")
 
 
-def _blobs(listing: bytes) -> Iterator[tuple[str, str]]:
-    """(object id, path) of each regular ``.nd`` or ``.toml`` file of an ``ls-tree -l -z``."""
+def _blobs(listing: bytes, wanted: str = "") -> Iterator[tuple[str, str]]:
+    """(object id, path) of each regular ``.nd`` or ``.toml`` file of an ``ls-tree -l -z``,
+    and of the ``wanted`` file whatever its name (a Terraform plan, a template)."""
     for entry in listing.split(b"\0"):
         if not entry:
             continue
@@ -74,7 +76,7 @@ def _blobs(listing: bytes) -> Iterator[tuple[str, str]]:
             kind == b"blob"
             and mode in (b"100644", b"100755")
             and int(size) <= MAX_SOURCE_BYTES
-            and path.lower().endswith(SUFFIXES)
+            and (path.lower().endswith(SUFFIXES) or path == wanted)
         ):
             yield oid.decode("ascii"), path
 
@@ -121,7 +123,7 @@ def checkout(spec: str) -> Iterator[Path]:
     except RevisionProblem as exc:
         raise RevisionProblem(f"no revision '{rev}' in the git repository of '{shown}'") from exc
     listing = _git(here, "ls-tree", "-r", "-l", "-z", commit.decode().strip(), "--", folder)
-    files = {path: oid for oid, path in _blobs(listing)}
+    files = {path: oid for oid, path in _blobs(listing, os.path.normpath(target))}
     if os.path.normpath(target) not in files:
         raise RevisionProblem(f"no file '{name}' in revision '{rev}'")
     paths = sorted(files)

@@ -269,3 +269,21 @@ def test_a_written_public_address_must_be_public(option: str, address: str, what
     ]
     good = api.compile(net(option.format("198.51.100.9")), "t.nd")
     assert [d for d in good.diagnostics if d.is_error] == []
+
+
+def test_a_full_subnet_is_reported_once_with_its_attachments_counted() -> None:
+    # 12 instances in 11 usable addresses, and a transit gateway attachment too: one
+    # diagnostic, from one rule, counting all 13 network interfaces.
+    text = subnet_of(0, 12).replace(
+        "  }\n}\n", "  }\n  transit-gateway tgw { attach v subnets s }\n}\n"
+    )
+    found = api.compile(text, "full.nd").diagnostics
+    assert [d.message for d in found] == [
+        "subnet 's' (10.0.0.0/28) has 11 usable addresses for 13 network interfaces,"
+        " 1 of them for transit gateway attachments"
+    ]
+    # Room for every interface: nothing to report.
+    fits = subnet_of(0, 10).replace(
+        "  }\n}\n", "  }\n  transit-gateway tgw { attach v subnets s }\n}\n"
+    )
+    assert not api.compile(fits, "full.nd").diagnostics

@@ -619,6 +619,28 @@ CASES: list[tuple[str, str, str]] = [
             """
         ),
     ),
+    (
+        "scenarios: a short one stays on one line, a longer one opens, down keeps its parts",
+        (
+            'scenario   "vpn1 fails" {down vpn1 ;expect app -> bind udp 53 allow via vpn2}\n'
+            'scenario "both"  {\n'
+            "  down  vpn1   main.nat-a  # both\n"
+            "flow f2: app -> bind tcp 443 volume 10GB\n"
+            "    expect cost f2 = 0\n"
+            "}\n"
+        ),
+        dedent(
+            """\
+            scenario "vpn1 fails" { down vpn1; expect app -> bind udp 53 allow via vpn2 }
+
+            scenario "both" {
+              down vpn1 main.nat-a     # both
+              flow f2: app -> bind tcp 443 volume 10GB
+              expect cost f2 = 0
+            }
+            """
+        ),
+    ),
     ("an empty file stays empty", "\n\n  \n", ""),
     ("a file of comments only", "\n# one\n\n\n# two", "# one\n\n# two\n"),
 ]

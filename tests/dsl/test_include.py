@@ -145,7 +145,7 @@ def test_two_titles_in_two_files_clash_and_one_is_allowed(tmp_path: Path) -> Non
     )
     found = api.check(top).diagnostics
     assert [(d.code, d.span.file) for d in found] == [("duplicate-name", str(top))]
-    assert "aws.nd:1" in found[0].label
+    assert found[0].message == f"a title is already set at {tmp_path / 'aws.nd'}:1"
     (tmp_path / "net.nd").write_text('include "aws.nd"\n', "utf-8")
     analysis = api.check(top)
     assert analysis.ok
@@ -419,3 +419,37 @@ def test_the_top_level_file_counts_in_the_bytes_bound(
     assert [(d.code, d.span.line) for d in found] == [("include-limit", 2)]
     (tmp_path / "a.nd").write_text("# short\n", "utf-8")
     assert api.check(top).ok
+
+
+def test_a_second_title_in_one_file_names_the_line_of_the_first(tmp_path: Path) -> None:
+    one = write(tmp_path, {"net.nd": 'title "One"\ntitle "Two"\n'})
+    (found,) = api.check(one).diagnostics
+    assert (found.message, found.label) == (
+        "a title is already set on line 1",
+        "a network has one title: remove this one",
+    )
+
+
+@pytest.mark.parametrize("written", ['"c\\\\d.nd"', '"c\\d.nd"'])
+def test_a_backslash_in_an_included_name_is_refused_with_the_slash_to_write(
+    tmp_path: Path, written: str
+) -> None:
+    # The string's escapes are read as in every other string (\\ is one backslash); a
+    # backslash left in the name is no folder separator on every system: refused, unread.
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "d.nd").write_text("site dc 10.9.0.0/16 { }\n", "utf-8")
+    top = write(tmp_path, {"net.nd": f"include {written}\n"})
+    (found,) = api.check(top).diagnostics
+    assert (found.code, found.message) == (
+        "include-missing",
+        "cannot include 'c\\d.nd': a file name has no backslash",
+    )
+    assert found.label == "write '/' between folders: 'c/d.nd'"
+    top.write_text('include "c/d.nd"\n', "utf-8")
+    assert not api.check(top).diagnostics
+
+
+def test_an_escaped_quote_in_an_included_name_is_a_quote(tmp_path: Path) -> None:
+    (tmp_path / 'a"b.nd').write_text("site dc 10.9.0.0/16 { }\n", "utf-8")
+    top = write(tmp_path, {"net.nd": 'include "a\\"b.nd"\n'})
+    assert not api.check(top).diagnostics

@@ -179,3 +179,31 @@ def test_a_subnet_named_sg_is_printed_so_that_it_reads_back() -> None:
     again, problems = parse(text)
     assert again is not None, [d.headline() for d in problems]
     assert names_of(again) == [["a", "main.sg"]]
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "word", "label"),
+    [
+        ("    subnet a 10.0.1.0/24 azus-east-1a", 26, "azus-east-1a", "'az us-east-1a'"),
+        ("    instance w ina", 16, "ina", "'in a'"),
+        ("    instance w in a sgweb", 21, "sgweb", "'sg web'"),
+        ("    instance w in a ip10.0.1.9", 21, "ip10.0.1.9", "'ip 10.0.1.9'"),
+        ("    instance w in a sgmain.web", 21, "sgmain.web", "'sg main.web'"),
+        ("    route-table r { associatea }", 21, "associatea", "'associate a'"),
+    ],
+)
+def test_a_keyword_glued_to_the_next_word_is_an_error(
+    line: str, column: int, word: str, label: str
+) -> None:
+    body = "    subnet a 10.0.1.0/24 az us-east-1a\n    security-group web { }\n"
+    body = "" if "subnet" in line else body
+    text = VPC.format(body=body + line, region="")
+    found = [d for d in api.compile(text, "x.nd").diagnostics if d.is_error]
+    assert [(d.code, d.span.line, d.span.column) for d in found][:1] == [
+        ("syntax", 3 + 2 * bool(body), column)
+    ]
+    assert found[0].message.startswith(f"unexpected '{word}'")
+    assert found[0].label == f"a space goes after the keyword: {label}"
+    # With the space, the same line compiles.
+    spaced = text.replace(word, label.strip("'"), 1)
+    assert not [d.headline() for d in api.compile(spaced, "x.nd").diagnostics if d.is_error]

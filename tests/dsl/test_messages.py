@@ -167,7 +167,11 @@ region us-east-1 {
     found = api.compile(text, "x.nd").diagnostics
     assert [(d.code, d.span.line) for d in found] == [("route-target", 8), ("unknown-name", 9)]
     route, propagate = found
-    assert "a route cannot target another VPC's NAT gateway, gateway" in route.label
+    # The hint is about what the name is, an internet gateway: no word of NAT gateways.
+    assert route.label == (
+        "a route cannot target another VPC's internet gateway, and a peering carries no"
+        " traffic on through it: give this VPC its own internet gateway"
+    )
     assert propagate.message == (
         "no vpn gateway named 'vgw' in vpc 'app'; 'vgw' is a VPN gateway of vpc 'hub'"
     )
@@ -179,3 +183,97 @@ region us-east-1 {
     )
     mine = mine.replace("via igw", "via gw").replace("propagate vgw", "propagate vg")
     assert not [d.headline() for d in api.compile(mine, "x.nd").diagnostics if d.is_error]
+
+
+ROUTES = """\
+region us-east-1 {
+  vpc hub 10.1.0.0/16 {
+    subnet pub 10.1.0.0/24 az us-east-1a
+    instance box in pub source-dest-check off
+  }
+  vpc app 10.0.0.0/16 {
+    subnet a 10.0.1.0/24 az us-east-1a
+    security-group web { ingress tcp 443 from 10.0.0.0/16 }
+    route-table rt { ROUTE; associate a }
+    endpoint s3gw gateway s3 route-tables rt
+    endpoint sqs-if interface sqs in a sg web
+  }
+}
+peering p hub <-> app
+"""
+
+
+@pytest.mark.parametrize(
+    ("route", "message", "label"),
+    [
+        (
+            "route 10.1.0.0/16 via box",
+            "no route target named 'box' in vpc 'app'; 'box' is an instance of vpc 'hub'",
+            "a route cannot target another VPC's instance; route to a peering or transit"
+            " gateway that joins vpc 'hub' to reach the instance itself",
+        ),
+        (
+            "route 10.9.0.0/16 via sqs-if",
+            "interface endpoint 'sqs-if' cannot be a route target",
+            "an interface endpoint is reached at its addresses or by its service's name, with"
+            " no route; AWS routes only to gateway and Gateway Load Balancer endpoints",
+        ),
+        (
+            "route 10.9.0.0/16 via s3gw",
+            "gateway endpoint 's3gw' cannot be a route target",
+            "a gateway endpoint adds its own route: list this table in 's3gw' route-tables",
+        ),
+    ],
+)
+def test_a_route_target_hint_fits_its_kind(route: str, message: str, label: str) -> None:
+    found = api.compile(ROUTES.replace("ROUTE", route), "x.nd").diagnostics
+    (problem,) = [d for d in found if d.is_error]
+    assert (problem.message, problem.label) == (message, label)
+    assert "NAT" not in problem.label
+    # The route to the peering compiles.
+    right = ROUTES.replace("ROUTE", "route 10.1.0.0/16 via p")
+    assert not [d.headline() for d in api.compile(right, "x.nd").diagnostics if d.is_error]
+
+
+def test_an_endpoints_name_as_a_place_says_what_it_is() -> None:
+    text = ROUTES.replace("ROUTE", "route 10.1.0.0/16 via p") + (
+        "expect hub.box -> s3gw tcp 443 allow\nexpect hub.box -> sqs-if tcp 443 allow\n"
+    )
+    found = [d for d in api.compile(text, "x.nd").diagnostics if d.is_error]
+    assert [(d.message, d.label) for d in found] == [
+        (
+            "'s3gw' is a gateway endpoint of vpc 'app', not an instance, host, NAT gateway or service",
+            "name its service 's3'",
+        ),
+        (
+            "'sqs-if' is an interface endpoint of vpc 'app', not an instance, host, NAT gateway"
+            " or service",
+            "name its service 'sqs' or one of its addresses (10.0.1.4)",
+        ),
+    ]
+    named = text.replace("-> s3gw", "-> s3").replace("-> sqs-if", "-> 10.0.1.4")
+    assert not [d.headline() for d in api.compile(named, "x.nd").diagnostics if d.is_error]
+
+
+def test_an_endpoint_named_as_an_attachments_subnet_says_what_it_is() -> None:
+    text = ROUTES.replace("ROUTE", "route 10.1.0.0/16 via p").replace(
+        "  }\n}\n", "  }\n  transit-gateway t { attach app subnets sqs-if }\n}\n"
+    )
+    (problem,) = [d for d in api.compile(text, "x.nd").diagnostics if d.is_error]
+    assert problem.message == (
+        "no subnet named 'sqs-if' in vpc 'app'; 'sqs-if' is an endpoint, not a subnet"
+    )
+
+
+def test_an_instance_that_could_not_be_built_is_reported_once() -> None:
+    text = ROUTES.replace("ROUTE", "route 10.1.0.0/16 via p").replace(
+        "    endpoint s3gw", "    instance w in nowhere\n    endpoint s3gw"
+    ) + ("flow f: w -> hub.box tcp 22 volume 1GB\nexpect hub.box -> w tcp 22 allow\n")
+    found = [d for d in api.compile(text, "x.nd").diagnostics if d.is_error]
+    assert [(d.code, d.message) for d in found] == [
+        ("unknown-name", "no subnet named 'nowhere' in vpc 'app'")
+    ]
+    # A name nothing declares is still reported at each use.
+    other = text.replace("-> w tcp", "-> v tcp")
+    found = [d for d in api.compile(other, "x.nd").diagnostics if d.is_error]
+    assert [d.message for d in found][1:] == ["no instance, host, NAT gateway or service named 'v'"]

@@ -1376,3 +1376,16 @@ def test_a_route_to_a_nat_gateway_of_this_vpc_that_is_not_imported_says_why(
     assert any(f"via NAT gateway 'nat-1', which {why}: not imported" in w for w in warnings), (
         warnings
     )
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_tree_the_importer_holds_compiles_as_its_printed_text(case: str) -> None:
+    """``netdraft import`` checks the tree it printed instead of parsing the file again."""
+    from netdraft.generator.diagram import dot_source
+    from netdraft.generator.view import view_of
+
+    result = imported(case)
+    held = api.compile_syntax(result.source)
+    assert held.ok and held.network is not None
+    printed = network_of(result.text)
+    assert dot_source(view_of(held.network)) == dot_source(view_of(printed))

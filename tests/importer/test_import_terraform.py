@@ -194,3 +194,23 @@ def test_an_elastic_ip_known_only_after_apply_makes_the_instance_elastic(tmp_pat
     (tmp_path / "plan.json").write_text(json.dumps(plan), "utf-8")
     text = importer.from_terraform(tmp_path / "plan.json").text
     assert "instance i in s elastic-ip ip 10.8.1.9" in text
+
+
+def test_a_generated_plans_single_unknown_inline_item_takes_the_blocks_references() -> None:
+    text = imported("plan-generated").text
+    assert "route 192.168.0.0/16 via nat-nat" in text  # route { nat_gateway_id = … }
+    assert "ingress tcp 8080 from web" in text  # ingress { security_groups = [ … ] }
+    assert "route offices via nat-nat" in text and "ingress tcp 22 from offices" in text
+
+
+def test_two_unknown_inline_routes_cannot_share_the_blocks_references(tmp_path: Path) -> None:
+    data = json.loads((FIXTURES / "plan-generated" / "plan.json").read_text("utf-8"))
+    for res in data["planned_values"]["root_module"]["resources"]:
+        if res["address"] == "aws_route_table.isolated":
+            second = {**res["values"]["route"][0], "cidr_block": "172.16.0.0/12"}
+            res["values"]["route"].append(second)
+    (tmp_path / "plan.json").write_text(json.dumps(data), "utf-8")
+    result = importer.from_terraform(tmp_path / "plan.json")
+    assert "route 192.168.0.0/16 blackhole" in result.text
+    assert "route 172.16.0.0/12 blackhole" in result.text
+    assert sum("its target is not known" in w for w in result.warnings) == 2

@@ -431,6 +431,13 @@ region us-west-2 {
     instance app2 in prop sg open
     instance lost in forgot sg open
   }
+  vpc bare 10.31.0.0/16 {
+    vpn-gateway vgw2
+    subnet s 10.31.1.0/24 az us-west-2a
+    route-table rt { route 172.16.0.0/16 via vgw2; associate s }
+    security-group open { ingress all from 172.16.0.0/12 }
+    instance alone in s sg open
+  }
 }
 site office 172.16.0.0/16 {
   customer-gateway cgw 198.18.0.2
@@ -511,6 +518,50 @@ region us-east-1 {
 NETWORKS["endpoint-reach"] = (Path(__file__).parent / "networks" / "endpoint-reach.nd").read_text(
     "utf-8"
 )
+
+# An interface endpoint's network interface answers its service's HTTPS and HTTP only, and
+# opens no connections; its group ('ep') lets everything in, so the port alone decides.
+NETWORKS["endpoint-ports"] = """
+region us-east-1 {
+  vpc v 10.60.0.0/16 {
+    subnet s 10.60.1.0/24 az us-east-1a
+    security-group ep { ingress all from 10.60.0.0/16 }
+    security-group web { ingress tcp 443 from 10.60.0.0/16 }
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance c in s sg open
+    endpoint sqs-if interface sqs in s ips 10.60.1.50 sg ep
+    endpoint sns-if interface sns in s ips 10.60.1.60 sg web
+  }
+}
+"""
+
+# A transit gateway loop: its static route sends 10.9.0.0/16 to vpc b, whose table sends it
+# back to the transit gateway; 10.2.0.0/16 (propagated) reaches b itself.
+NETWORKS["tgw-loop"] = """
+region us-east-1 {
+  vpc a 10.1.0.0/16 {
+    subnet s 10.1.1.0/24 az us-east-1a
+    route-table rt { route 10.9.0.0/16 via tgw; route 10.2.0.0/16 via tgw; associate s }
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance x in s sg open
+  }
+  vpc b 10.2.0.0/16 {
+    subnet s 10.2.1.0/24 az us-east-1a
+    route-table rt { route 10.9.0.0/16 via tgw; route 10.1.0.0/16 via tgw; associate s }
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance y in s sg open
+  }
+  transit-gateway tgw {
+    attach a subnets s
+    attach b subnets s
+    route-table main {
+      associate a b
+      propagate a b
+      route 10.9.0.0/16 via b
+    }
+  }
+}
+"""
 
 # `internet` means some internet host: allowed if one address works, and addresses in
 # a VPC that nothing in the file holds.
@@ -777,6 +828,8 @@ CASES: list[Case] = [
     ("vpn", "carried", "app", "tcp", 22, ALLOW, None, "vgw"),
     ("vpn", "app", "missed", "tcp", 22, DENY, "VPN_PREFIX_NOT_CARRIED", None),  # static /16 to vgw
     ("vpn", "missed", "app", "tcp", 22, DENY, "VPN_PREFIX_NOT_CARRIED", None),  # on the reply
+    ("vpn", "alone", "carried", "tcp", 22, DENY, "GATEWAY_NO_ROUTE", "vgw2"),  # vgw2 has no VPN
+    ("vpn", "carried", "alone", "tcp", 22, DENY, "NO_ROUTE_TO_DESTINATION", None),  # nor a route in
     ("vpn", "app2", "carried", "tcp", 22, ALLOW, None, "office-vpn"),
     ("vpn", "app2", "missed", "tcp", 22, DENY, "NO_ROUTE_TO_DESTINATION", None),  # not propagated
     ("vpn", "missed", "app2", "tcp", 22, DENY, "NO_RETURN_ROUTE", None),
@@ -832,6 +885,26 @@ CASES: list[Case] = [
     ("endpoint-reach", "tgi", "s3", "tcp", 80, DENY, "SG_INGRESS_MISMATCH", None),
     ("endpoint-reach", "lo", "s3", "tcp", 443, ALLOW, None, "igw"),  # no route to hub
     ("endpoint-reach", "lo", "10.80.3.50", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    # -- an interface endpoint answers TCP 443 and 80 only, and opens nothing
+    ("endpoint-ports", "c", "10.60.1.50", "tcp", 443, ALLOW, None, "sqs-if"),
+    ("endpoint-ports", "c", "10.60.1.50", "tcp", 80, ALLOW, None, "sqs-if"),
+    ("endpoint-ports", "c", "10.60.1.50", "tcp", 22, DENY, "NO_INTERFACE", None),
+    ("endpoint-ports", "c", "10.60.1.50", "udp", 443, DENY, "NO_INTERFACE", None),
+    ("endpoint-ports", "c", "10.60.1.50", "icmp", None, DENY, "NO_INTERFACE", None),
+    ("endpoint-ports", "c", "sqs", "tcp", 22, DENY, "NO_INTERFACE", None),  # by its service
+    ("endpoint-ports", "c", "sqs", "tcp", 443, ALLOW, None, "sqs-if"),
+    (
+        "endpoint-ports",
+        "c",
+        "10.60.1.60",
+        "tcp",
+        22,
+        DENY,
+        "SG_INGRESS_MISMATCH",
+        None,
+    ),  # group first
+    ("endpoint-ports", "10.60.1.50", "c", "tcp", 22, DENY, "NO_INTERFACE", None),  # opens nothing
+    ("endpoint-ports", "10.60.1.50", "c", "tcp", 443, DENY, "NO_INTERFACE", None),
     # -- 'internet' as "some internet host", and VPC addresses nothing holds
     ("addresses", "resolver", "internet", "tcp", 53, ALLOW, None, "igw"),  # 8.8.8.0/24 works
     ("addresses", "resolver", "9.9.9.9", "tcp", 53, DENY, "SG_EGRESS_MISMATCH", None),
@@ -876,11 +949,13 @@ CASES: list[Case] = [
     ("loops", "na", "internet", "tcp", 443, DENY, "ROUTING_LOOP", None),
     ("loops", "app2", "internet", "tcp", 443, ALLOW, None, "naty"),  # the same shape, no loop
     ("loops", "app", "natx", "tcp", 22, ALLOW, None, None),  # the local route
+    ("tgw-loop", "x", "10.9.0.1", "tcp", 22, DENY, "ROUTING_LOOP", None),  # b sends it back
+    ("tgw-loop", "x", "y", "tcp", 22, ALLOW, None, "tgw"),
     # -- down (§9 State): out of every path; routes to it are blackholes
     ("down", "a", "internet", "tcp", 443, DENY, "BLACKHOLE_ROUTE", None),  # NAT gateway down
     ("down", "b", "internet", "tcp", 443, ALLOW, None, "nat2"),
     ("down", "a", "h", "tcp", 22, DENY, "BLACKHOLE_ROUTE", None),  # propagation withdrawn
-    ("down", "b", "h", "tcp", 22, DENY, "BLACKHOLE_ROUTE", "vgw"),  # static route, VPN down
+    ("down", "b", "h", "tcp", 22, DENY, "GATEWAY_NO_ROUTE", "vgw"),  # static route, VPN down
     ("down", "b", "h2", "tcp", 22, ALLOW, None, "tun2"),
     ("down", "h", "b", "tcp", 22, DENY, "NO_ROUTE_TO_DESTINATION", "tun"),
     ("down", "h2", "b", "tcp", 22, ALLOW, None, "tun2"),

@@ -34,8 +34,23 @@ SENTENCES = [
     ("local", "internet", "169.254.169.254", "tcp", 80, ["link-local"]),
     ("loops", "app", "internet", "tcp", 443, ["subnet 'pub' → nat-instance 'natx' → subnet 'pub'"]),
     ("loops", "na", "internet", "tcp", 443, ["nat-instance 'nb'", "nat-instance 'na'"]),
+    (
+        "tgw-loop",
+        "x",
+        "10.9.0.1",
+        "tcp",
+        22,
+        [
+            "subnet 's' of vpc 'b' → transit-gateway 'tgw' (to attachment 'b') → subnet 's' of"
+            " vpc 'b'"
+        ],
+    ),
     ("down", "a", "internet", "tcp", 443, ["NAT gateway 'nat', which is down"]),
-    ("down", "b", "h", "tcp", 22, ["vpn 'tun'", "is down"]),
+    ("down", "b", "h", "tcp", 22, ["vpn 'tun'", "is down", "'vgw' has no route for it"]),
+    ("vpn", "alone", "carried", "tcp", 22, ["vpn gateway 'vgw2' has no VPN connection up"]),
+    ("endpoint-ports", "c", "10.60.1.50", "tcp", 22, ["answers only TCP 443 and 80", "not tcp 22"]),
+    ("endpoint-ports", "c", "sqs", "udp", 53, ["answers only TCP 443 and 80", "not udp 53"]),
+    ("endpoint-ports", "10.60.1.50", "c", "tcp", 22, ["'sqs-if' opens no connections"]),
     ("down", "h", "b", "tcp", 22, ["vpn 'tun'", "is down"]),
     ("down", "b", "c", "tcp", 22, ["instance 'c' is down"]),
     ("down", "b", "10.99.0.1", "tcp", 22, ["instance 'c', which is down"]),

@@ -13,7 +13,8 @@ The pipeline (sqlglot's ``optimizer.RULES``): each step reads and fills the one
    objects (:mod:`~.passes.defaults`) and its addresses (:mod:`~.passes.addresses`);
    then the addresses held twice across the file (``duplicate-address``);
 4. peerings and transit gateways, which join the VPCs: the network;
-5. flows and expectations, which name places of that network.
+5. flows and expectations, which name places of that network, and the scenarios that
+   re-check it with some parts down (:mod:`~.passes.scenarios`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import dataclasses
 from collections.abc import Callable
 
 from netdraft import codes
-from netdraft.diagnostics import Diagnostic
+from netdraft.diagnostics import Diagnostic, where_first
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import (
     addresses,
@@ -31,6 +32,7 @@ from netdraft.dsl.passes import (
     intent,
     literals,
     prefix_lists,
+    scenarios,
     scope,
     vpcs,
 )
@@ -82,7 +84,9 @@ def build_network(c: Context) -> None:
         flows={},
         expectations=(),
         price_files=tuple(
-            (s.path.text[1:-1], s.span) for s in c.source.statements if isinstance(s, st.Prices)
+            (literals.unquote(s.path.text), s.span)
+            for s in c.source.statements
+            if isinstance(s, st.Prices)
         ),
         prefix_lists=tuple(c.prefix_lists.values()),
         zones=dns.build_zones(c),
@@ -101,7 +105,12 @@ def build_intent(c: Context) -> None:
         if isinstance(s, st.ExpectPathDecl | st.ExpectCostDecl | st.ExpectResolvesDecl)
         if (e := intent.build_expectation(c, s, places, built)) is not None
     )
-    c.network = dataclasses.replace(built, flows=flows, expectations=expectations)
+    c.network = dataclasses.replace(
+        built,
+        flows=flows,
+        expectations=expectations,
+        scenarios=scenarios.build(c, built, places),
+    )
 
 
 #: The compiler, in order.
@@ -132,6 +141,12 @@ def compile_source(source: st.SourceFile) -> tuple[m.Network, list[Diagnostic]]:
 def _title(c: Context) -> str | None:
     titles = [s for s in c.source.statements if isinstance(s, st.Title)]
     for extra in titles[1:]:
-        label = scope.first_declared(titles[0].span, extra.span)
-        c.err(codes.DUPLICATE_NAME, "the file has two titles", extra.span, label)
+        first = titles[0].span
+        c.err(
+            codes.DUPLICATE_NAME,
+            f"a title is already set {where_first(first, extra.span)}",
+            extra.span,
+            "a network has one title: remove this one",
+            first,
+        )
     return literals.unquote(titles[0].text.text) if titles else None

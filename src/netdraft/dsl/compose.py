@@ -31,6 +31,7 @@ from netdraft import codes
 from netdraft.diagnostics import Diagnostic, clip, error, printable
 from netdraft.dsl import syntax as st
 from netdraft.dsl.parse import parse
+from netdraft.dsl.passes.literals import unquote
 from netdraft.files import MAX_SOURCE_BYTES, FileProblem, OutsideTree, read_named
 from netdraft.model.values import Span
 
@@ -100,8 +101,17 @@ class _Reader:
         self.problems.append(error(code, message, stmt.path.span, label))
 
     def include(self, stmt: st.Include, including: str) -> list[st.Statement]:
-        name = stmt.path.text[1:-1]
+        name = unquote(stmt.path.text)  # escapes read as in every other string
         written = _shown(name)
+        if "\\" in name:
+            # A backslash is no folder separator on every system: refused, never guessed.
+            self.problem(
+                codes.INCLUDE_MISSING,
+                f"cannot include '{written}': a file name has no backslash",
+                stmt,
+                f"write '/' between folders: '{_shown(name.replace(chr(92), '/'))}'",
+            )
+            return []
         if not name.lower().endswith(SUFFIX):
             self.problem(
                 codes.INCLUDE_MISSING,

@@ -103,6 +103,7 @@ Block = (
     | st.SiteDecl
     | st.PrefixListDecl
     | st.ZoneDecl
+    | st.ScenarioDecl
 )
 
 #: Any statement, at any depth.
@@ -124,6 +125,7 @@ Node = (
     | st.Tok  # an entry of a prefix list, one a line
     | st.SiteEphemeral
     | st.RecordDecl
+    | st.DownDecl
 )
 
 _BLOCKS = (
@@ -136,6 +138,7 @@ _BLOCKS = (
     st.TgwRouteTableDecl,
     st.SiteDecl,
     st.PrefixListDecl,
+    st.ScenarioDecl,
 )
 
 
@@ -338,6 +341,10 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("expect cost", subject, operator, amount)
         case st.PrefixListDecl(name=name):
             return _words("prefix-list", name)
+        case st.ScenarioDecl(name=name):
+            return _words("scenario", name)
+        case st.DownDecl(refs=refs):
+            return _words("down", _refs(refs))
         case st.Tok(text=text):
             return text
         case _:

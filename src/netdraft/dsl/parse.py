@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import gc
+import hashlib
+import os
 import re
-from collections.abc import Mapping
+import sys
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+import lark
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
@@ -59,16 +66,66 @@ def _span(path: str, meta: Meta | Token) -> Span:
 
 @functools.cache
 def parser() -> Lark:
-    """The LALR parser for the grammar file, built once per process."""
+    """The LALR parser for the grammar file, built once per process.
+
+    Building its tables takes longer than most files take to parse, so they are kept in
+    a file of the user's cache folder (:func:`table_cache`), named by the grammar, Lark's
+    version and Python's: a changed grammar gets new tables, never stale ones. Each
+    process writes its own file and renames it into place, so that a reader never sees
+    half a file; a cache that cannot be written costs only the time to build the tables.
+    """
     grammar = resources.files("netdraft.grammar").joinpath("netdraft.lark").read_text("utf-8")
-    return Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
-        lexer_callbacks={"COMMENT": _on_comment},
-    )
+    options: dict[str, Any] = {
+        "parser": "lalr",
+        "lexer": "contextual",
+        "propagate_positions": True,
+        "maybe_placeholders": False,
+        "lexer_callbacks": {"COMMENT": _on_comment},
+    }
+    folder = table_cache()
+    if folder is None:
+        return Lark(grammar, **options)
+    settings = sorted((k, v) for k, v in options.items() if k != "lexer_callbacks")
+    key = hashlib.sha256(f"{grammar}{settings}{lark.__version__}{sys.version}".encode()).hexdigest()
+    path = folder / f"lark-{key[:32]}.tables"
+    try:
+        with path.open("rb") as f:
+            return Lark.load(f)
+    except Exception:  # none yet, or damaged: build the tables (and keep them)
+        pass
+    built = Lark(grammar, **options)
+    written = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with written.open("wb") as f:
+            built.save(f)  # the comment callback is a module's function: kept by its name
+        os.replace(written, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            written.unlink(missing_ok=True)
+    return built
+
+
+#: Set to a folder to keep the parser's tables there, or to an empty value to keep none.
+CACHE_VARIABLE = "NETDRAFT_CACHE_DIR"
+
+
+def table_cache() -> Path | None:
+    """The folder for the parser's tables: ``$NETDRAFT_CACHE_DIR``, else ``netdraft`` in
+    the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``); None when it cannot
+    be made (or ``NETDRAFT_CACHE_DIR`` is set empty)."""
+    chosen = os.environ.get(CACHE_VARIABLE)
+    if chosen is not None:
+        folder = Path(chosen) if chosen else None
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = Path(base) / "netdraft"
+    if folder is None or not folder.is_absolute():
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 #: Where the lexer puts the comments it skips during the current parse (for ``fmt``).
@@ -447,6 +504,12 @@ class _ToSyntax(Transformer[Token, Any]):
     def expect_cost(self, meta: Meta, c: list[Token]) -> st.ExpectCostDecl:
         return st.ExpectCostDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), self._s(meta))
 
+    def scenario(self, meta: Meta, c: list[Any]) -> st.ScenarioDecl:
+        return st.ScenarioDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+
+    def scenario_down(self, meta: Meta, c: list[st.Ref]) -> st.DownDecl:
+        return st.DownDecl(tuple(c), self._s(meta))
+
 
 def _expected_words(expected: set[str]) -> str:
     words = sorted({TERMINAL_WORDS.get(t, _literal(t)) for t in expected})
@@ -612,6 +675,20 @@ def _friendly(exc: UnexpectedInput) -> str | None:
     return index.get((position, exc.token.type)) or index.get((position, ""))
 
 
+def _glued_label(value: str, accepted: set[str]) -> str | None:
+    """A hint for a keyword glued to the word after it (``azus-east-1a``, ``sgweb``)."""
+    glued = [
+        word[1:-1]
+        for word in map(_literal, accepted)
+        if word.startswith("'") and value.startswith(word[1:-1])
+        if _NAME.fullmatch(word[1:-1]) and _GLUED.match(value, len(word) - 2)
+    ]
+    if not glued or not _GLUED_WORD.fullmatch(value):
+        return None
+    keyword = max(glued, key=len)
+    return f"a space goes after the keyword: '{keyword} {value[len(keyword) :]}'"
+
+
 def _better_label(token: Token, accepted: set[str]) -> str | None:
     """A hint for a misspelt keyword (``secuirty-group``) or an address written where a
     CIDR goes."""
@@ -708,6 +785,12 @@ def syntax_diagnostic(
         ):
             message = "unexpected '}': every block above is already closed"
             label = "remove this '}', or add the '{' it was meant to close"
+        elif (
+            (word := _GLUED_WORD.match(text, token.start_pos or 0))
+            and token.type not in ("_EOS", "$END")
+            and (glued := _glued_label(word.group(), accepted))
+        ):
+            message, label, width = f"unexpected '{word.group()}'", glued, len(word.group())
         else:
             label = friendly or _better_label(token, accepted) or f"expected {expected}"
             message = f"unexpected {_token_words(token)}"
@@ -753,18 +836,27 @@ def parse(text: str, path: str = "<input>") -> tuple[st.SourceFile | None, list[
     Returns:
         The syntax tree (``None`` when the text does not parse) and the syntax diagnostics.
     """
-    # Parsing allocates a great many small objects and frees none until the end: the
-    # cyclic garbage collector's passes over them are pure cost (about half the time on a
-    # 100,000-line file), so it is paused here and restored after.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         comments: list[st.Comment] = []
         tree, problems = _parse_collecting(text, comments, path)
         if problems:
             return None, problems
         statements = tuple(_ToSyntax(path).transform(tree))
         return st.SourceFile(path, text, statements, tuple(comments)), []
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused, and restored as it was after.
+
+    Parsing and compiling allocate a great many small objects and free few until the end:
+    the collector's passes over them find nothing and are pure cost (about half of a parse
+    of a 100,000-line file, four fifths of its compile), so the front end runs without it.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -782,14 +874,44 @@ _WORD_PATTERNS = ("PROTOCOL", "ACTION", "VERDICT", "ONOFF", "CODE", "DOMAIN")
 
 
 @functools.cache
-def _word_terminals() -> frozenset[str]:
-    """Keywords (``associate``, ``private``…) and word-like terminals (``tcp``, ``on``…)."""
-    words = {
+def _keywords() -> frozenset[str]:
+    """The keyword terminals (``az``, ``in``, ``sg``…): literal words, which Lark's lexer
+    matches without a word boundary (``azus-east-1a`` would read as ``az us-east-1a``)."""
+    return frozenset(
         t.name
         for t in parser().terminals
         if t.pattern.type == "str" and _NAME.fullmatch(t.pattern.value)
-    }
-    return frozenset(words | set(_WORD_PATTERNS))
+    )
+
+
+#: What continues a word: a name character, or ``-`` before one (``->`` ends a word).
+_GLUED = re.compile(r"[A-Za-z0-9_]|-[A-Za-z0-9_]")
+#: A keyword and what is glued to it, as the message quotes it: a name, ``vpc.name``, an
+#: address or a CIDR (``ip10.0.1.9``).
+_GLUED_WORD = re.compile(r"[A-Za-z_](?:[A-Za-z0-9_.:/]|-(?!>))*")
+
+
+def _glued(text: str, token: Token, state: Any, interactive: Any) -> None:
+    """Refuse a keyword the next word is glued to (``azus-east-1a``): the whole word is the
+    unexpected token, so the message says what was meant."""
+    end = token.end_pos or 0
+    if not _GLUED.match(text, end):
+        return
+    word = _GLUED_WORD.match(text, token.start_pos or 0)
+    assert word is not None  # a keyword is a word's first characters
+    whole = Token("NAME", word.group(), token.start_pos, token.line, token.column)
+    whole.end_line, whole.end_pos = token.line, word.end()
+    whole.end_column = (token.column or 1) + len(word.group())
+    expected = set(state.parse_conf.states[state.state_stack[-1]])
+    raise UnexpectedToken(  # type: ignore[no-untyped-call]
+        whole, expected, state=state, interactive_parser=interactive
+    )
+
+
+@functools.cache
+def _word_terminals() -> frozenset[str]:
+    """Keywords (``associate``, ``private``…) and word-like terminals (``tcp``, ``on``…)."""
+    return _keywords() | frozenset(_WORD_PATTERNS)
 
 
 def _shifts(
@@ -984,6 +1106,7 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     assert lexer_state is not None  # a thread made from a text has its state
     line_counter = lexer_state.line_ctr
     words = _word_terminals()
+    keywords = _keywords()
     saved: tuple[list[Any], list[Any], int] = (list(state.state_stack), [], 0)
     found: list[Diagnostic] = []
     last: Token | None = None
@@ -1002,6 +1125,8 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     and _shifts(states, state.state_stack, "NAME")
                 ):
                     token.type = "NAME"
+                if token.type in keywords:
+                    _glued(text, token, state, interactive)
                 if token.type == "LBRACE":
                     braces.append(token)
                 elif token.type == "RBRACE" and braces:

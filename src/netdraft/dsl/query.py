@@ -3,8 +3,10 @@ resolved against a network, read exactly as an ``expect`` line reads them."""
 
 from __future__ import annotations
 
+import re
+
 from netdraft import codes
-from netdraft.diagnostics import Diagnostic, clip, error
+from netdraft.diagnostics import Diagnostic, Hints, clip, error
 from netdraft.dsl.compile import PlaceResolver
 from netdraft.dsl.parse import parse
 from netdraft.dsl.passes import literals
@@ -23,6 +25,9 @@ ENDPOINTS = (
     " written 'name' or 'vpc.name'"
 )
 
+#: The characters an endpoint is written with: names, ``vpc.name``, IPv4 and IPv6 addresses.
+_ENDPOINT_WORD = re.compile(r"[A-Za-z0-9_.:-]+")
+
 
 def parse_query(
     network: Network,
@@ -30,6 +35,7 @@ def parse_query(
     destination: str,
     protocol: str | None = None,
     *rest: str | None,
+    place_resolver: PlaceResolver | None = None,
 ) -> Query | list[Diagnostic]:
     """Read a query the way an ``expect`` line reads it.
 
@@ -41,12 +47,19 @@ def parse_query(
         rest: what follows the protocol: a destination port (``443``), a set of them
             (``1-1024``, ``any``: allowed when every port is), or ``type N [code M]``
             for icmp and icmpv6 (``None`` words are skipped).
+        place_resolver: the network's place resolver, when the caller keeps one for many
+            queries (building it reads every instance of the network).
 
     Returns:
         The query, or the diagnostics explaining what is wrong with it.
     """
     proto = protocol or "icmp"
     where = Span("<query>", 1, 1, 1, 1)
+    for side, word in (("source", source), ("destination", destination)):
+        if not _ENDPOINT_WORD.fullmatch(word):
+            # '#' or ';' would end the line the query is read as, and blame what follows.
+            message = f"the {side} '{clip(word, 60)}' is not an endpoint: {ENDPOINTS}"
+            return [error(codes.BAD_QUERY, message, where)]
     if proto not in PROTOCOLS:
         return [error(codes.BAD_QUERY, f"'{clip(proto, 40)}' is not a protocol: {EXPECTED}", where)]
     words = " ".join(w for w in rest if w)
@@ -73,7 +86,8 @@ def parse_query(
                 reasons.append(error(codes.BAD_QUERY, message, where))
         return reasons
     decl = tree.statements[0]
-    resolver = PlaceResolver(network)
+    resolver = place_resolver or PlaceResolver(network)
+    resolver.hints = Hints()  # each query has its own budget of hints, as when built anew
     found: list[Diagnostic] = []
     places = []
     for place in (decl.source, decl.destination):

@@ -436,6 +436,26 @@ class ResolverRuleDecl:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class DownDecl:
+    """``down PART…`` in a scenario: the parts taken out of the network."""
+
+    refs: tuple[Ref, ...]
+    span: Span
+
+
+ScenarioItem = DownDecl | FlowDecl | ExpectPathDecl | ExpectCostDecl
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioDecl:
+    """``scenario "NAME" { down …; expect …; flow … }`` (LANGUAGE.md §12)."""
+
+    name: Tok  # the string as written, quotes included
+    items: tuple[ScenarioItem, ...]
+    span: Span
+
+
 Statement = (
     ZoneDecl
     | ResolverRuleDecl
@@ -451,6 +471,7 @@ Statement = (
     | ExpectCostDecl
     | Include
     | PrefixListDecl
+    | ScenarioDecl
 )
 
 

@@ -203,32 +203,21 @@ def subnet_too_small(subnet: m.Subnet, interfaces: int, attachments: int = 0) ->
 
 
 def subnet_capacity(net: m.Network) -> Iterator[Diagnostic]:
-    """``subnet-too-small`` counting every network interface of the model: instances, NAT
-    gateways, interface endpoints and transit gateway attachments (one in each of their
-    subnets).
-
-    An interface the address allocator found no room for is not in the model: the
-    compiler reports that subnet with :func:`subnet_too_small` as it runs out; this rule
-    reports the subnets that the attachments, which take no address in the model, fill.
-    """
+    """``subnet-too-small``, the one place it is reported: every network interface that
+    asked a subnet for an address (instances, NAT gateways, interface endpoints, counted
+    by the address allocator, those it found no room for included) and the transit
+    gateway attachments, which take one address in each of their subnets."""
     attached: dict[tuple[str, str], int] = {}
     for tgw in net.transit_gateways.values():
         for att in tgw.attachments.values():
             if att.kind is m.AttachmentKind.VPC:
                 for name in att.subnets:
                     attached[(att.name, name)] = attached.get((att.name, name), 0) + 1
-    for (vpc_name, name), tgws in attached.items():
-        vpc = net.vpcs[vpc_name]
-        s = vpc.subnets[name]
-        others = sum(1 for i in vpc.instances.values() if i.subnet == name)
-        others += sum(1 for n in vpc.nat_gateways.values() if n.subnet == name)
-        others += sum(
-            1
-            for e in vpc.endpoints.values()
-            if e.kind is m.EndpointKind.INTERFACE and name in e.subnets
-        )
-        if others <= s.usable < others + tgws:  # else already reported, or room enough
-            yield subnet_too_small(s, others + tgws, tgws)
+    for vpc in net.vpcs.values():
+        for s in vpc.subnets.values():
+            tgws = attached.get((vpc.name, s.name), 0)
+            if s.interfaces + tgws > s.usable:
+                yield subnet_too_small(s, s.interfaces + tgws, tgws)
 
 
 def routes(net: m.Network) -> Iterator[Diagnostic]:

@@ -357,7 +357,12 @@ def _edge_attrs(edge: Edge, flows: Sequence[str], muted: bool) -> dict[str, str]
     if edge.kind is EdgeKind.LINK:
         attrs.update(color=LINK, penwidth="1.2", arrowhead="none", dir="none")
         return attrs
-    # Paths must not move the boxes: only structure decides the layout.
+    # Paths must not move the boxes: only structure decides the layout. Their labels are
+    # ``xlabel``s, placed once the layout is done: a ``label`` would be a node in the
+    # ranking, and Graphviz's ranking of such a node on an unconstrained edge between
+    # clusters fails ("trouble in init_rank") on many networks.
+    if "label" in attrs:
+        attrs["xlabel"] = attrs.pop("label")
     attrs.update(constraint="false", penwidth="2", arrowsize="0.8", dir="forward")
     if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
         index = flows.index(edge.group) if edge.group in flows else 0
@@ -604,9 +609,10 @@ def _imagepath_can_hold(folder: Path) -> bool:
 def _draw(view: View, fmt: str) -> bytes:
     """Run Graphviz; the image, or :class:`RenderError`.
 
-    Graphviz's ranking sometimes fails on a large graph whose rows are pinned to one
-    rank ("trouble in init_rank"); the diagram is then drawn again with the rows only
-    suggested (same edges, no ``rank=same``), which may let a long row wrap.
+    Graphviz's ranking failed ("trouble in init_rank") on many networks while path
+    labels were ``label``s (see :func:`_edge_attrs`); should it fail still, the diagram
+    is drawn again with the rows only suggested (same edges, no ``rank=same``), which may
+    let a long row wrap.
     """
     try:
         return _draw_once(view, fmt, rows=True)

@@ -68,7 +68,10 @@ _OBSTACLES: dict[Obstacle, tuple[str, str]] = {
         "gateway endpoint {name}",
         "traffic from a {via} cannot use it",
     ),
-    Obstacle.ENDPOINT_NO_INTERFACE: ("endpoint {name}", "the endpoint has no network interface"),
+    Obstacle.ENDPOINT_NO_LISTENER: (
+        "endpoint {name}",
+        "an interface endpoint answers only TCP 443 and 80 (its service's HTTPS and HTTP)",
+    ),
     Obstacle.NAT_ACCEPTS_NOTHING: ("nat gateway {name}", "a NAT gateway accepts no connections"),
     Obstacle.WRONG_INSTANCE: ("instance", "{address} is '{name}', not the destination"),
     Obstacle.STOPPED: ("instance", "instance '{name}' is stopped"),
@@ -115,6 +118,11 @@ _OBSTACLES: dict[Obstacle, tuple[str, str]] = {
     Obstacle.LINK_LOCAL: ("{component}", "{address} is a link-local address"),
     Obstacle.LOOP: ("{word} {name}", "the packet comes back: {text}"),
     Obstacle.DOWN: ("{word} {name}", "'{name}' is down"),
+    Obstacle.STATIC_CLOUDHUB: (
+        "site {name}",
+        "vpn '{text}' is static: VPN CloudHub joins sites over BGP VPNs only, so no route to"
+        " {address} is advertised to site '{place}'",
+    ),
 }
 
 #: Where a packet is delivered: (the component, the sentence), over :class:`Delivered`.
@@ -167,6 +175,10 @@ def _route(d: RouteStep) -> tuple[str, str, str]:
         return component, "dropped", f"route {route.destination} via {target}: '{target}' is down"
     if d.problem is RouteProblem.NOT_TRANSITIVE:
         return component, "dropped", f"traffic from a {d.via} cannot leave vpc '{d.vpc}' again"
+    if d.ecmp:
+        equal = ", ".join(d.ecmp)
+        how = f"{route.origin.value}; ECMP: any of {target}, {equal}"
+        return component, "routed", f"{route.destination} via {target} ({how})"
     return component, "routed", f"{route.destination} via {target} ({route.origin.value})"
 
 
@@ -226,6 +238,8 @@ def _forwarded(d: Forwarded) -> tuple[str, str, str]:
         text = f"into site '{d.to}'"
     elif p is Passage.INTO_VPN:
         text = f"into vpn '{d.to}'"
+    elif p is Passage.CLOUDHUB:
+        text = f"vpn '{d.source}' → vpn '{d.to}' (VPN CloudHub)"
     elif p is Passage.OUT and d.by is C.VPN:
         text = f"{d.to} ({d.routing})"
     elif p is Passage.OUT and d.source:

@@ -29,6 +29,7 @@ from netdraft.model.aws_ranges import snapshot
 from netdraft.model.values import HOURS_PER_MONTH, IcmpType, PortRange, Protocol, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import Charge, CostReport
+from netdraft.sim.expectations import expectation_trace
 from netdraft.sim.prices import BUNDLED_NAME
 from netdraft.sim.trace import Trace
 
@@ -44,8 +45,10 @@ TEMPLATE_NAMES = (
     "prefix-lists.md.j2",
     "flows.md.j2",
     "expectations.md.j2",
+    "scenarios.md.j2",
     "costs.md.j2",
     "dns.md.j2",
+    "exposure.md.j2",
 )
 
 #: The extension of the diagram written beside the page.
@@ -728,6 +731,45 @@ def _dns(analysis: NetworkAnalysis) -> Context:
     return {"zones": zones, "rules": rules, "resolves": resolves}
 
 
+def _scenarios(analysis: NetworkAnalysis) -> list[Context]:
+    """Each scenario: its parts down, its expectations beside the same paths in the whole
+    network, and the file's flows with and without its parts."""
+    rows: list[Context] = []
+    base_flows = analysis.report.flows
+    for scenario, within in analysis.scenarios:
+        paths, costs = _expectations(within)
+        for row, outcome in zip(paths, within.outcomes.paths, strict=True):
+            base = expectation_trace(analysis.trace, outcome.expectation)
+            row["base_verdict"] = base.verdict.value
+            row["base_path"], row["base_code"] = _path_and_code(base)
+        flows = []
+        for name, fc in within.report.flows.items():
+            path, code = _path_and_code(fc.trace)
+            flow: Context = {"name": name, "verdict": fc.trace.verdict.value, "path": path}
+            flow |= {"code": code, "cost": money(fc.total), "own": name in scenario.flows}
+            if name in base_flows:
+                base_path, base_code = _path_and_code(base_flows[name].trace)
+                flow |= {"base_verdict": base_flows[name].trace.verdict.value}
+                flow |= {"base_path": base_path, "base_code": base_code}
+                flow["base_cost"] = money(base_flows[name].total)
+            flows.append(flow)
+        results = [e["holds"] for e in (*paths, *costs)]
+        rows.append(
+            {
+                "name": scenario.name,
+                "line": scenario.span.line,
+                "down": [f"{p.kind.value} {p}" for p in scenario.down],
+                "path_expectations": paths,
+                "cost_expectations": costs,
+                "flows": flows,
+                "total": money(within.report.total),
+                "holding": sum(results),
+                "failing": len(results) - sum(results),
+            }
+        )
+    return rows
+
+
 def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     """Everything a template shows, computed here: strings, numbers, booleans, lists and dicts.
 
@@ -746,6 +788,7 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     title = network.title or Path(network.file).stem
     path_exps, cost_exps = _expectations(analysis)
     dns = _dns(analysis)
+    scenarios = _scenarios(analysis)
     results = [e["holds"] for e in (*path_exps, *cost_exps, *dns["resolves"])]
     vpcs = [_vpc(network, vpc, i == 0) for i, vpc in enumerate(network.vpcs.values())]
     instances = sum(len(v.instances) for v in network.vpcs.values())
@@ -766,6 +809,7 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
         "flows": _flows(report),
         "path_expectations": path_exps,
         "cost_expectations": cost_exps,
+        "scenarios": scenarios,
         "expectations": {
             "total": len(results),
             "holding": sum(results),
@@ -773,6 +817,7 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
         },
         "costs": _costs(report),
         "dns": dns,
+        "exposure": _exposure(analysis),
         "counts": {
             "regions": _plural(len(network.regions), "region"),
             "vpcs": _plural(len(network.vpcs), "VPC"),
@@ -780,6 +825,26 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
             "instances": _plural(instances, "instance"),
             "flows": _plural(len(network.flows), "flow"),
         },
+    }
+
+
+def _exposure(analysis: NetworkAnalysis) -> Context:
+    """What the internet can open (``netdraft exposure``), for the "Exposure" section."""
+    found = analysis.exposure
+    return {
+        "exposed": [
+            {
+                "interface": e.interface,
+                "version": e.version,
+                "protocol": e.protocol,
+                "ports": e.ports,
+                "traffic": f"{e.protocol} {e.ports}".strip(),
+                "lines": ", ".join(str(s.line) for s in e.rules),
+            }
+            for e in found.exposed
+        ],
+        "interfaces": found.interfaces,
+        "reachable": len({e.interface for e in found.exposed}),
     }
 
 

@@ -114,3 +114,43 @@ def from_cloudformation(
     from netdraft.importer.cloudformation import read
 
     return build(read(template, parameters, region), output)
+
+
+def iac_kind(path: str | Path) -> str | None:
+    """``terraform`` or ``cloudformation`` when a file is a Terraform plan or state (JSON
+    with ``format_version`` or ``terraform_version``) or a template (JSON or YAML with
+    ``Resources``), told by its content whatever its name; None for anything else (a
+    ``.nd`` file, an unreadable one)."""
+    import json
+
+    from netdraft.files import MAX_JSON_BYTES, read_bytes
+    from netdraft.importer import cloudformation
+
+    try:
+        data = json.loads(read_bytes(Path(path), MAX_JSON_BYTES).decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        try:
+            cloudformation.load(Path(path))
+        except DumpError:
+            return None
+        return "cloudformation"
+    if isinstance(data, dict) and ("format_version" in data or "terraform_version" in data):
+        return "terraform"
+    if isinstance(data, dict) and isinstance(data.get("Resources"), dict):
+        return "cloudformation"
+    return None
+
+
+def from_iac(path: str | Path, output: str = "<import>") -> Imported | None:
+    """Import a Terraform plan or state or a CloudFormation template (with its parameters'
+    defaults), told by its content (see :func:`iac_kind`); None when the file is neither.
+
+    Raises:
+        DumpError: the file is one of them but cannot be imported.
+    """
+    kind = iac_kind(path)
+    if kind == "terraform":
+        return from_terraform(path, output)
+    if kind == "cloudformation":
+        return from_cloudformation(path, output=output)
+    return None

@@ -203,8 +203,9 @@ def _comment_origins(lines: Sequence[_Line], origins: dict[str, str]) -> None:
         head, _, rest = (entry.comment or "").partition(" ")
         if entry.comment is not None and entry.comment in origins:
             entry.comment = origins[entry.comment]
-        elif rest and head in origins:  # an endpoint's id and service
-            entry.comment = f"{origins[head]} {rest}"
+        elif rest and head in origins:  # an endpoint's id and service, then the importer's note
+            origin, colon, note = origins[head].partition(": ")
+            entry.comment = f"{origin} {rest}{colon}{note}"
         _comment_origins(entry.children or (), origins)
 
 

@@ -80,7 +80,7 @@ def _loader() -> Any:
     return Loader
 
 
-def _load(file: Path) -> Json:
+def load(file: Path) -> Json:
     try:
         text = read_bytes(file, MAX_JSON_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -114,7 +114,7 @@ def read(
     if not file.is_file():
         raise DumpError(f"{quoted(str(file))}: no such file")
     try:
-        template = _load(file)
+        template = load(file)
         stack = _Stack(template, dict(parameters or {}), region or "us-east-1", file.name)
         resources = stack.resources()
     except RecursionError as exc:
@@ -655,7 +655,9 @@ _MAPPING: dict[str, Any] = {
     "AWS::EC2::VPNConnectionRoute": _renamed({"_type": "aws_vpn_connection_route"}),
     "AWS::EC2::VPNGatewayRoutePropagation": _propagation,
     "AWS::EC2::VPCEndpoint": _renamed({"_type": "aws_vpc_endpoint"}),
+    "AWS::EC2::DHCPOptions": _renamed({"_type": "aws_vpc_dhcp_options"}),
+    "AWS::EC2::VPCDHCPOptionsAssociation": _renamed({"_type": "aws_vpc_dhcp_options_association"}),
     "AWS::EC2::PrefixList": _renamed(
-        {"_type": "aws_ec2_managed_prefix_list", "PrefixListName": "name"}
+        {"_type": "aws_ec2_managed_prefix_list", "PrefixListName": "name", "Entries": "entry"}
     ),
 }

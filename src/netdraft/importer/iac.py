@@ -69,6 +69,7 @@ KIND_WORDS = {
     "aws_vpc_endpoint": "endpoint",
     "aws_eip": "eip",
     "aws_ec2_managed_prefix_list": "pl",
+    "aws_vpc_dhcp_options": "dhcp",
 }
 
 #: Modules' conventional resource names, which say nothing: the Name tag replaces them.
@@ -103,6 +104,19 @@ _GATEWAY_KIND = {
     "i-": "InstanceId",
     "aws_network_interface": "NetworkInterfaceId",
     "eni-": "NetworkInterfaceId",
+}
+
+#: The route target attribute that names a resource of each type (for inline routes).
+_TARGET_ATTR = {
+    "aws_internet_gateway": "gateway_id",
+    "aws_vpn_gateway": "gateway_id",
+    "aws_nat_gateway": "nat_gateway_id",
+    "aws_egress_only_internet_gateway": "egress_only_gateway_id",
+    "aws_ec2_transit_gateway": "transit_gateway_id",
+    "aws_vpc_peering_connection": "vpc_peering_connection_id",
+    "aws_network_interface": "network_interface_id",
+    "aws_instance": "instance_id",
+    "aws_vpc_endpoint": "vpc_endpoint_id",
 }
 
 _PROTOCOL_NUMBERS = {"all": "-1", "tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58"}
@@ -292,6 +306,8 @@ class Converter:
             self.warn(f"{r.address}: its IPv6 CIDR is given by AWS at apply time: not imported")
         if v.get("cidr_block") is None:
             self.warn(f"{r.address}: its IPv4 CIDR is not known before apply (IPAM?): not imported")
+        if isinstance(v.get("dhcp_options_id"), str) and v["dhcp_options_id"]:
+            entry["DhcpOptionsId"] = self.by_real_id.get(v["dhcp_options_id"])
         self.emit(r, "Vpcs", entry)
 
     def cidr_association(self, r: Resource) -> None:
@@ -340,12 +356,36 @@ class Converter:
         entry: Json = {"RouteTableId": self.key(r), "VpcId": vpc, "Routes": [], "Associations": []}
         if r.type == "aws_default_route_table":
             entry["Associations"].append({"Main": True})
-        routes = r.values.get("route")
-        for i, route in enumerate(routes if isinstance(routes, list) else []):
-            if isinstance(route, Mapping):
-                self.add_route(r, entry, route, f"route[{i}]")
+        routes = [x for x in _list(r.values.get("route")) if isinstance(x, Mapping)]
+        routes = self.fill_unknown(r, "route", routes, _target_unknown, _TARGET_ATTR)
+        for i, route in enumerate(routes):
+            self.add_route(r, entry, route, f"route[{i}]")
         entry["PropagatingVgws"] = [{"GatewayId": g} for g in self.refs(r, "propagating_vgws")]
         self.emit(r, "RouteTables", entry, self.region_of.get(vpc or ""))
+
+    def fill_unknown(
+        self,
+        r: Resource,
+        block: str,
+        items: list[Mapping[str, Any]],
+        unknown: Callable[[Mapping[str, Any]], bool],
+        attrs: Mapping[str, str],
+    ) -> list[Mapping[str, Any]]:
+        """Inline blocks (``route {}``, ``ingress {}``) with the one whose reference is not
+        known before apply completed from the block's references in the configuration: a
+        plan gives them for the whole block, not per item, so only a single unknown item
+        can take them (with several, each stays unknown and is warned about)."""
+        gaps = [i for i, item in enumerate(items) if unknown(item)]
+        if self.resolver is None or len(gaps) != 1:
+            return items
+        found = [x for x in self.resolver(r, block) if x.type in attrs and x.address in self.keys]
+        if len({attrs[x.type] for x in found}) != 1:
+            return items
+        attr = attrs[found[0].type]
+        keys = [self.keys[x.address] for x in found]
+        filled = dict(items[gaps[0]])
+        filled[attr] = keys if attr == "security_groups" else keys[0]
+        return [filled if i == gaps[0] else item for i, item in enumerate(items)]
 
     def owner_vpc(self, r: Resource, attr: str, vpc_attr: str) -> str | None:
         """The VPC a default route table, ACL or group belongs to."""
@@ -360,7 +400,8 @@ class Converter:
     def add_route(self, r: Resource, table: Json, route: Mapping[str, Any], where: str) -> None:
         dest = route.get("cidr_block") or route.get("destination_cidr_block")
         dest6 = route.get("ipv6_cidr_block") or route.get("destination_ipv6_cidr_block")
-        plist = route.get("destination_prefix_list_id")
+        sub = Resource(r.address, r.type, r.name, r.module, r.index, route, r.real_id, r.region)
+        plist = self.ref(sub, "destination_prefix_list_id")
         found: Json = {"State": "active", "Origin": "CreateRoute"}
         if dest:
             found["DestinationCidrBlock"] = dest
@@ -371,7 +412,6 @@ class Converter:
         else:
             self.warn(f"{r.address} {where}: no destination known before apply: not imported")
             return
-        sub = Resource(r.address, r.type, r.name, r.module, r.index, route, r.real_id, r.region)
         for attr, field_ in ROUTE_TARGETS.items():
             target = route.get(attr)
             if isinstance(target, str) and target:
@@ -555,10 +595,10 @@ class Converter:
             "IpPermissionsEgress": [],
         }
         for attr, key in (("ingress", "IpPermissions"), ("egress", "IpPermissionsEgress")):
-            rules = v.get(attr)
-            for rule in rules if isinstance(rules, list) else []:
-                if isinstance(rule, Mapping):
-                    entry[key].append(self.permission(r, rule, attr))
+            rules = [x for x in _list(v.get(attr)) if isinstance(x, Mapping)]
+            peers = {"aws_security_group": "security_groups"}
+            for rule in self.fill_unknown(r, attr, rules, _peers_unknown, peers):
+                entry[key].append(self.permission(r, rule, attr))
         self.emit(r, "SecurityGroups", entry, self.region_of.get(vpc or ""))
 
     def permission(self, r: Resource, rule: Mapping[str, Any], where: str) -> Json:
@@ -578,7 +618,14 @@ class Converter:
             groups.append(self.ref(r, "security_group_id") or self.key(r))
         cidrs = _strings(rule.get("cidr_blocks")) + _strings([rule.get("cidr_ipv4")])
         cidrs6 = _strings(rule.get("ipv6_cidr_blocks")) + _strings([rule.get("cidr_ipv6")])
-        lists = _strings(rule.get("prefix_list_ids")) + _strings([rule.get("prefix_list_id")])
+        sub = Resource(r.address, r.type, r.name, r.module, r.index, rule, r.real_id)
+        inline = r.type in ("aws_security_group", "aws_default_security_group")
+        lists = [
+            p
+            for attr in ("prefix_list_ids", "prefix_list_id")
+            if not inline or rule.get(attr) is not None
+            for p in self.refs(sub, attr)
+        ]
         entry: Json = {
             "IpProtocol": protocol,
             "IpRanges": [{"CidrIp": c} for c in cidrs],
@@ -910,7 +957,35 @@ class Converter:
             "Groups": [{"GroupId": g} for g in self.refs(r, "security_group_ids")],
             "PrivateDnsEnabled": v.get("private_dns_enabled") is True,
         }
+        if kind == "Interface":
+            entry["NetworkInterfaceIds"] = self.endpoint_interfaces(r, entry)
         self.emit(r, "VpcEndpoints", entry, self.region_of.get(vpc or ""))
+
+    def endpoint_interfaces(self, r: Resource, entry: Json) -> list[str]:
+        """An interface endpoint's network interface in each subnet, at the address AWS would
+        give it (the lowest free one): neither a plan nor a state says which, so it is marked."""
+        ids: list[str] = []
+        ips: list[str] = []
+        region = self.region_of.get(entry["VpcId"] or "", self.default_region)
+        for subnet in entry["SubnetIds"]:
+            ip = self.allocate(subnet)
+            if ip is None:
+                continue
+            eni = f"{self.key(r)}-eni-{len(ids)}"
+            ids.append(eni)
+            ips.append(ip)
+            self.out.setdefault(region, {}).setdefault("NetworkInterfaces", []).append(
+                {
+                    "NetworkInterfaceId": eni,
+                    "VpcId": entry["VpcId"],
+                    "SubnetId": subnet,
+                    "InterfaceType": "vpc_endpoint",
+                    "PrivateIpAddress": ip,
+                }
+            )
+        if ips:
+            self.notes[self.key(r)] = f"addresses {' '.join(ips)} given by netdraft: AWS picks them"
+        return ids
 
     def endpoint_association(self, r: Resource) -> None:
         ep = self.entry(self.ref(r, "vpc_endpoint_id"), "aws_vpc_endpoint")
@@ -924,13 +999,62 @@ class Converter:
         if (group := self.ref(r, "security_group_id")) is not None:
             ep["Groups"].append({"GroupId": group})
 
+    def dhcp_options(self, r: Resource) -> None:
+        """A DHCP option set: only its domain name matters to the language."""
+        domain = r.values.get("domain_name")
+        configurations = (
+            [{"Key": "domain-name", "Values": [{"Value": domain}]}]
+            if isinstance(domain, str) and domain
+            else []
+        )
+        entry = {"DhcpOptionsId": self.key(r), "DhcpConfigurations": configurations}
+        self.emit(r, "DhcpOptions", entry)
+
+    def dhcp_association(self, r: Resource) -> None:
+        vpc = self.entry(self.ref(r, "vpc_id"), "aws_vpc")
+        options = self.ref(r, "dhcp_options_id")
+        if vpc is None or options is None:
+            self.warn(f"{r.address}: its VPC or DHCP option set is not in the input: not imported")
+            return
+        vpc["DhcpOptionsId"] = options
+
     def prefix_list(self, r: Resource) -> None:
-        entry = {
+        """A managed prefix list with its inline ``entry`` blocks (``Entries`` in a template)."""
+        entries = r.values.get("entry")
+        entry: Json = {
             "PrefixListId": self.key(r),
             "PrefixListName": r.values.get("name") or r.name,
             "OwnerId": "self",
         }
+        if isinstance(entries, list):
+            entry["Entries"] = [_list_entry(e) for e in entries if isinstance(e, Mapping)]
         self.emit(r, "PrefixLists", entry)
+
+    def prefix_list_entry(self, r: Resource) -> None:
+        """An ``aws_ec2_managed_prefix_list_entry``: one more CIDR of a list."""
+        plist = self.entry(self.ref(r, "prefix_list_id"), "aws_ec2_managed_prefix_list")
+        if plist is None or not isinstance(r.values.get("cidr"), str):
+            self.warn(f"{r.address}: its prefix list or CIDR is not in the input: not imported")
+            return
+        plist.setdefault("Entries", []).append(_list_entry(r.values))
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _target_unknown(route: Mapping[str, Any]) -> bool:
+    """Whether an inline route's target is not known before apply (its attribute is left
+    out of the plan's values)."""
+    return not any(isinstance(route.get(a), str) and route.get(a) for a in ROUTE_TARGETS)
+
+
+def _peers_unknown(rule: Mapping[str, Any]) -> bool:
+    return "security_groups" not in rule
+
+
+def _list_entry(entry: Mapping[str, Any]) -> Json:
+    return {"Cidr": entry.get("cidr", entry.get("Cidr"))}
 
 
 def _strings(value: object) -> list[str]:
@@ -962,7 +1086,10 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_customer_gateway": (0, _C.customer_gateway),
     "aws_eip": (0, _C.eip),
     "aws_ec2_managed_prefix_list": (0, _C.prefix_list),
+    "aws_vpc_dhcp_options": (0, _C.dhcp_options),
     "aws_vpc_ipv4_cidr_block_association": (1, _C.cidr_association),
+    "aws_ec2_managed_prefix_list_entry": (1, _C.prefix_list_entry),
+    "aws_vpc_dhcp_options_association": (1, _C.dhcp_association),
     "aws_subnet": (1, _C.subnet),
     "aws_route_table": (1, _C.route_table),
     "aws_default_route_table": (1, _C.route_table),

@@ -31,6 +31,7 @@ class DropCode(enum.Enum):
     DNS_UNREACHABLE = "DNS_UNREACHABLE"  # a DNS query leg (UDP 53) is denied
     DNS_LOOP = "DNS_LOOP"  # CNAMEs (or forwarders) lead back to a name already asked
     DNS_DISABLED = "DNS_DISABLED"  # the VPC's dns-support is off
+    GATEWAY_NO_ROUTE = "GATEWAY_NO_ROUTE"
 
     def __str__(self) -> str:
         return self.value

@@ -9,7 +9,7 @@ peerings, transit gateways) by their file-wide name.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
@@ -199,6 +199,9 @@ class Subnet:
     network_acl: str  # effective: custom ACL or the default one
     span: Span
     cidr_span: Span = NO_SPAN  # where the IPv4 CIDR is written
+    #: The network interfaces that asked the subnet for an address (instances, NAT
+    #: gateways, interface endpoints), those it had no room for included.
+    interfaces: int = 0
 
     @property
     def usable(self) -> int:
@@ -480,6 +483,19 @@ class Vpn:
     down: bool = False  # its tunnels are down: it carries nothing and propagates no route
 
 
+def propagated_routes(gateways: tuple[str, ...], vpns: Iterable[Vpn]) -> tuple[Route, ...]:
+    """The routes a route table propagating from ``gateways`` learns from the VPNs on them:
+    each prefix of each VPN that is not down (a down VPN withdraws its routes, §14 Down)."""
+    found = tuple(vpns)
+    return tuple(
+        Route(prefix, RouteTarget(TargetKind.VPN_GATEWAY, gw), RouteOrigin.PROPAGATED, vpn.span)
+        for gw in gateways
+        for vpn in found
+        if vpn.gateway == gw and not vpn.down
+        for prefix in vpn.prefixes
+    )
+
+
 # --- endpoints of flows, expectations and queries ------------------------------------------
 
 
@@ -629,6 +645,42 @@ class ResolveExpectation:
 Expectation = PathExpectation | CostExpectation | ResolveExpectation
 
 
+class PartKind(enum.Enum):
+    """What a scenario can take down (LANGUAGE.md §12): the parts that have a ``down`` state."""
+
+    INSTANCE = "instance"
+    NAT_GATEWAY = "nat-gateway"
+    VPN = "vpn"
+
+
+@dataclass(frozen=True, slots=True)
+class DownPart:
+    """A part a scenario takes down: its kind, its name and, inside a VPC, the VPC's name."""
+
+    kind: PartKind
+    name: str
+    vpc: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.vpc}.{self.name}" if self.vpc else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """``scenario "NAME" { … }``: the network re-checked with some parts down.
+
+    ``flows`` are the scenario's own, priced with the network's; ``expectations`` are the
+    scenario's only (the file's are not re-checked in it).
+    """
+
+    name: str
+    down: tuple[DownPart, ...]
+    flows: Mapping[str, Flow]
+    expectations: tuple[Expectation, ...]
+    span: Span
+
+
 @dataclass(frozen=True, slots=True)
 class Network:
     """A whole compiled ``.nd`` file."""
@@ -647,6 +699,7 @@ class Network:
     prefix_lists: tuple[PrefixList, ...] = field(default=())  # the customer-managed lists
     zones: tuple[Zone, ...] = field(default=())  # private hosted zones (LANGUAGE.md §11)
     resolver_rules: tuple[ResolverRule, ...] = field(default=())
+    scenarios: tuple[Scenario, ...] = field(default=())  # in file order
 
     # -- look-ups used by every later stage ---------------------------------------------------
 

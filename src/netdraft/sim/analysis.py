@@ -15,8 +15,10 @@ from netdraft.model import network as m
 from netdraft.model.network import Query
 from netdraft.sim.cost import CostReport, estimate
 from netdraft.sim.expectations import Outcomes, evaluate
+from netdraft.sim.exposure import Exposure, exposure
 from netdraft.sim.path import Simulator
 from netdraft.sim.prices import PriceTable
+from netdraft.sim.scenario import scenario_network
 from netdraft.sim.trace import Trace
 
 
@@ -59,3 +61,17 @@ class NetworkAnalysis:
     def outcomes(self) -> Outcomes:
         """Every expectation and flow, checked."""
         return evaluate(self.network, self.trace, self.report, self.simulator.resolve)
+
+    @cached_property
+    def exposure(self) -> Exposure:
+        """Every network interface and port range the internet can open (``exposure``)."""
+        return exposure(self.network, self.simulator)
+
+    @cached_property
+    def scenarios(self) -> tuple[tuple[m.Scenario, NetworkAnalysis], ...]:
+        """Each scenario with the analysis of its network (its parts down, a simulator of
+        its own), in file order."""
+        return tuple(
+            (s, NetworkAnalysis(scenario_network(self.network, s), self.prices))
+            for s in self.network.scenarios
+        )

@@ -171,6 +171,11 @@ def port_set_trace(trace: Tracer, exp: m.PathExpectation) -> Trace:
     return dataclasses.replace(single, port_runs=whole.port_runs)
 
 
+def expectation_trace(trace: Tracer, exp: m.PathExpectation) -> Trace:
+    """The trace that decides a path expectation (of its lowest deciding port for a set)."""
+    return port_set_trace(trace, exp) if exp.ports is not None else trace(path_query(exp))
+
+
 def path_query(exp: m.PathExpectation) -> Query:
     return Query(exp.source, exp.destination, exp.protocol, exp.port, exp.icmp, exp.ports)
 
@@ -202,7 +207,7 @@ def evaluate(
             res = resolve(exp.source, exp.name)
             resolves.append(ResolveOutcome(exp, res, check_resolve(res, exp)))
         elif isinstance(exp, m.PathExpectation):
-            t = port_set_trace(trace, exp) if exp.ports is not None else trace(path_query(exp))
+            t = expectation_trace(trace, exp)
             paths.append(PathOutcome(exp, t, check_path(t, exp)))
         else:
             mismatch, actual = check_cost(report, exp)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Network
+from typing import Generic, TypeVar
 
 from netdraft.model import network as m
-from netdraft.model.values import NOT_PUBLIC_V4, IPAddress, IPNetwork, contains, subnet_of
+from netdraft.model.values import NOT_PUBLIC_V4, IPAddress, IPNetwork
 from netdraft.sim.trace import ComponentKind
 
 #: Addresses that are never "an internet host" (the documentation ranges are).
@@ -45,6 +47,10 @@ class Index:
     vpns_by_gateway: dict[str, list[m.Vpn]] = field(default_factory=dict)
     vpns_by_site: dict[str, list[m.Vpn]] = field(default_factory=dict)
     candidates: dict[int, list[IPAddress]] = field(default_factory=dict)  # by IP version
+    held: dict[int, Cover] = field(default_factory=dict)  # by IP version: never internet
+    tgw_tables: dict[int, tuple[m.TgwRouteTable, Prefixes[m.TgwRoute]]] = field(
+        default_factory=dict
+    )  # by id(table)
 
     @classmethod
     def build(cls, network: m.Network) -> Index:
@@ -110,6 +116,17 @@ class Index:
         ix.mentioned = sorted(mentioned, key=lambda n: (n.version, n.network_address, n.prefixlen))
         return ix
 
+    def tgw_routes(
+        self, table: m.TgwRouteTable, rank: Callable[[m.TgwRoute], float]
+    ) -> Prefixes[m.TgwRoute]:
+        """A transit gateway route table's routes by prefix (built on first use; the
+        network's tables live as long as it does, so their ``id`` names them)."""
+        found = self.tgw_tables.get(id(table))
+        if found is None or found[0] is not table:
+            routes = ((r.destination, rank(r), r) for r in table.routes)
+            found = self.tgw_tables[id(table)] = (table, Prefixes(routes))
+        return found[1]
+
     def subnet_at(self, vpc: str, address: IPAddress) -> m.Subnet | None:
         for net, subnet in self.subnets.get(vpc, ()):
             if net.version == address.version and address in net:
@@ -117,12 +134,18 @@ class Index:
         return None
 
     def is_internet(self, address: IPAddress) -> bool:
-        reserved = NOT_INTERNET_V4 if address.version == 4 else NOT_INTERNET_V6
-        if any(address in n for n in reserved):
-            return False
-        if any(v.holds(address) for v in self.network.vpcs.values()):
-            return False
-        return not any(s.holds(address) for s in self.network.sites.values())
+        return self._held(address.version).widest(int(address)) is None
+
+    def _held(self, version: int) -> Cover:
+        """The addresses that are never an internet host's: the reserved ranges, every VPC's
+        CIDRs and every site's, as one table per IP version (built once)."""
+        found = self.held.get(version)
+        if found is None:
+            nets: list[IPNetwork] = [*NOT_INTERNET_V4, *NOT_INTERNET_V6]
+            nets += [c for v in self.network.vpcs.values() for c in v.all_cidrs()]
+            nets += [c for s in self.network.sites.values() for c in s.cidrs]
+            found = self.held[version] = Cover(n for n in nets if n.version == version)
+        return found
 
     def internet_candidates(self, version: int) -> list[IPAddress]:
         """Representative internet addresses: one outside every CIDR the file names, then
@@ -134,27 +157,33 @@ class Index:
         return self.candidates[version]
 
     def _candidates(self, version: int) -> list[IPAddress]:
+        # ``mentioned`` is sorted by address, then prefix length: the CIDRs inside one
+        # follow it, up to the first that starts after its end (CIDRs nest or are apart).
         nets = [n for n in self.mentioned if n.version == version and n.prefixlen > 0]
+        starts = [int(n.network_address) for n in nets]
         candidates: list[IPAddress] = []
-        generic = self._outside(version, nets)
+        generic = self._outside(version, Cover(nets))
         if generic is not None:
             candidates.append(generic)
-        for net in nets:
-            address = self._inside(net, nets)
-            if address is not None and address not in candidates:
+        seen = set(candidates)
+        for i, net in enumerate(nets):
+            end = bisect.bisect_right(starts, int(net.broadcast_address), i + 1)
+            address = self._inside(net, Cover(nets[i + 1 : end]))
+            if address is not None and address not in seen:
                 candidates.append(address)
+                seen.add(address)
         return candidates
 
-    def _outside(self, version: int, nets: list[IPNetwork]) -> IPAddress | None:
+    def _outside(self, version: int, named: Cover) -> IPAddress | None:
         start = int(ipaddress.ip_address("1.0.0.1" if version == 4 else "2001:4860::1"))
         limit = 2**32 if version == 4 else 2**128
-        blockers = [*nets, *(NOT_INTERNET_V4 if version == 4 else NOT_INTERNET_V6)]
+        reserved = Cover(NOT_INTERNET_V4 if version == 4 else NOT_INTERNET_V6)
         n = start
         for _ in range(10_000):
             if n >= limit:
                 return None
             address = ipaddress.ip_address(n)
-            hit = next((b for b in blockers if b.version == version and address in b), None)
+            hit = named.widest(n) or reserved.widest(n)
             if hit is None and address in self.public_owner:
                 n += (
                     1  # a public address written in the file is its owner's, not an internet host's
@@ -165,16 +194,16 @@ class Index:
             n = int(hit.broadcast_address) + 2
         return None
 
-    def _inside(self, net: IPNetwork, nets: list[IPNetwork]) -> IPAddress | None:
+    def _inside(self, net: IPNetwork, inner: Cover) -> IPAddress | None:
         """An internet address in ``net`` outside the more specific named CIDRs within it."""
-        inner = [n for n in nets if n != net and subnet_of(n, net)]
         n = int(net.network_address) + (1 if net.num_addresses > 2 else 0)
         last = int(net.broadcast_address)
+        held = self._held(net.version)
         for _ in range(1_000):
             if n > last:
                 return None
             address = ipaddress.ip_address(n)
-            hit = next((b for b in inner if contains(b, address)), None)
+            hit = inner.widest(n)
             if hit is not None:
                 n = int(hit.broadcast_address) + 1
                 continue
@@ -183,15 +212,71 @@ class Index:
                     1  # a public address written in the file is its owner's, not an internet host's
                 )
                 continue
-            if self.is_internet(address):
+            skip = held.widest(n)
+            if skip is None:
                 return address
-            reserved: list[IPNetwork] = [*NOT_INTERNET_V4, *NOT_INTERNET_V6]
-            holders: list[IPNetwork] = [
-                c for v in self.network.vpcs.values() for c in v.all_cidrs()
-            ]
-            holders += [c for s in self.network.sites.values() for c in s.cidrs]
-            skip = [b for b in (*reserved, *holders) if contains(b, address)]
-            if not skip:
-                return None
-            n = max(int(b.broadcast_address) for b in skip) + 1
+            n = int(skip.broadcast_address) + 1
         return None
+
+
+class Cover:
+    """The widest of some CIDRs of one IP version holding an address, by bisection.
+
+    CIDRs either nest or are apart, so the widest ones are apart: sorted by first address,
+    the one that may hold an address is the last starting at or before it. A look-up is
+    logarithmic where scanning every CIDR made the internet's candidates quadratic in the
+    number of CIDRs a file names.
+    """
+
+    __slots__ = ("_nets", "_starts")
+
+    def __init__(self, nets: Iterable[IPNetwork]) -> None:
+        self._nets: list[IPNetwork] = []
+        for net in sorted(nets, key=lambda n: (int(n.network_address), n.prefixlen)):
+            if self._nets and int(net.network_address) <= int(self._nets[-1].broadcast_address):
+                continue  # inside the one before, which is wider
+            self._nets.append(net)
+        self._starts = [int(n.network_address) for n in self._nets]
+
+    def widest(self, address: int) -> IPNetwork | None:
+        """The widest CIDR holding the address (given as a number), if any."""
+        i = bisect.bisect_right(self._starts, address) - 1
+        if i >= 0 and address <= int(self._nets[i].broadcast_address):
+            return self._nets[i]
+        return None
+
+
+R = TypeVar("R")
+
+
+class Prefixes(Generic[R]):
+    """Routes by destination prefix: the longest prefix holding an address, then the lowest
+    rank, then the first written, with one dictionary look-up per prefix length in use
+    instead of reading every route."""
+
+    __slots__ = ("_lengths", "_routes")
+
+    def __init__(self, routes: Iterable[tuple[IPNetwork, float, R]]) -> None:
+        self._routes: dict[tuple[int, int, int], tuple[float, R]] = {}
+        lengths: dict[int, set[int]] = {4: set(), 6: set()}
+        for net, rank, route in routes:
+            key = (net.version, net.prefixlen, int(net.network_address))
+            held = self._routes.get(key)
+            if held is None or rank < held[0]:
+                self._routes[key] = (rank, route)
+            lengths[net.version].add(net.prefixlen)
+        self._lengths = {v: sorted(found, reverse=True) for v, found in lengths.items()}
+
+    def lookup(self, address: IPAddress) -> R | None:
+        """The route for ``address``, if any holds it."""
+        version, n, bits = address.version, int(address), address.max_prefixlen
+        for length in self._lengths[version]:
+            found = self._routes.get((version, length, n >> (bits - length) << (bits - length)))
+            if found is not None:
+                return found[1]
+        return None
+
+    def default(self) -> R | None:
+        """The IPv4 route of ``0.0.0.0/0``, if any (the only one an unknown address takes)."""
+        found = self._routes.get((4, 0, 0))
+        return None if found is None else found[1]

@@ -1,131 +1,552 @@
-"""Reachability that changed between two versions of a network (LANGUAGE.md §14 Diff).
+"""What reachability changed between two versions of a network (LANGUAGE.md §13-§14).
 
-The endpoints compared are every instance, site host and NAT gateway present in both
-versions (by qualified name), and ``internet``; each ordered pair is traced on tcp, udp
-and icmp. Destination ports are cut at the boundaries of every port range a rule of
-either version names for the protocol (a rule for ``all`` counts for each): since rules
-only distinguish what they name, one port of a piece answers for all of it in both
-versions. Adjacent pieces that changed the same way are reported as one range.
+Between every two endpoints present in both versions (instances, site hosts, NAT
+gateways, ``internet``), on every protocol and every piece of ports that some rule tells
+apart, the verdict before and after; a change is reported on the maximal port range that
+changed the same way, with the first drop after it.
 
-This is the simple reference version: each piece is traced once in each version.
+Exact, not sampled, and only the changed part is traced again:
+
+* endpoints are put in classes on the union of both versions' distinctions (an endpoint's
+  key is its key in the old version *and* in the new), so every member of a class gets
+  its representative's verdict in each version (:mod:`netdraft.sim.classes`);
+* the components that changed are found by comparing the two models without their
+  source positions (a pure reformat changes nothing); each change has an *impact*: the
+  endpoints whose paths can read the component, the protocols and the ports its changed
+  rules name, the addresses whose route it changes;
+* a class pair and protocol that no impact touches keeps its verdict: a trace is a
+  function of what it reads, and it reads nothing that changed. Those are reused, not
+  traced; the rest is swept in pieces in both versions and compared.
+
+docs/analysis.md has the argument.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
-from netdraft.model.values import ALL_PORTS, PortRange, Protocol
+from netdraft.model.values import ALL_PORTS, EPHEMERAL, IPAddress, PortRange, Protocol, subnet_of
 from netdraft.sim.analysis import NetworkAnalysis
-from netdraft.sim.ports import pieces, rule_cuts
+from netdraft.sim.classes import PROTOCOLS, Cuts, Endpoint, endpoints, partition, sweep
+from netdraft.sim.path.vpc import lookup
+from netdraft.sim.path.walk import Packet
+from netdraft.sim.ports import PortSet
+from netdraft.sim.trace import AclStep, RouteStep, SgStep, Trace
 
-#: The protocols compared (a rule for ``all`` counts for each of them).
-PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.ICMP)
+log = logging.getLogger(__name__)
+P = m.PlaceKind
 
 
 @dataclass(frozen=True, slots=True)
 class ReachChange:
-    """One reachability whose verdict differs between the old and the new version."""
+    """A reachability that changed: ``source`` opening ``protocol`` ``ports`` to
+    ``destination`` was ``before`` and is ``after``."""
 
-    source: str
+    source: str  # endpoint as a user writes it in an expect (§3): 'web', 'hub.nat', 'internet'
     destination: str
-    protocol: str
-    ports: str  # 'N' | 'N-M' | '' (icmp)
+    protocol: str  # 'tcp' | 'udp' | 'icmp' | 'icmpv6'
+    ports: str  # 'N' or 'N-M' (maximal range that changed the same way); '' without ports
     before: str  # 'allow' | 'deny'
-    after: str
-    drop: DropCode | None  # the new version's first drop (None: allowed now)
-    before_drop: DropCode | None  # the old version's
+    after: str  # 'allow' | 'deny'
+    drop: DropCode | None  # the first drop AFTER the change (None when after == 'allow')
+    before_drop: DropCode | None
 
 
-def _places(network: m.Network) -> dict[str, m.Place]:
-    """The endpoints of a network by qualified name (``vpc.instance``, ``site.host``)."""
-    found: dict[str, m.Place] = {}
-    for vpc in network.vpcs.values():
-        for inst in vpc.instances.values():
-            found[f"{vpc.name}.{inst.name}"] = m.Place(
-                m.PlaceKind.INSTANCE, inst.name, inst.name, vpc=vpc.name, address=inst.ip
-            )
-        for nat in vpc.nat_gateways.values():
-            found[f"{vpc.name}.{nat.name}"] = m.Place(
-                m.PlaceKind.NAT_GATEWAY, nat.name, nat.name, vpc=vpc.name, address=nat.ip
-            )
-    for site in network.sites.values():
-        for host in site.hosts.values():
-            found[f"{site.name}.{host.name}"] = m.Place(
-                m.PlaceKind.HOST, host.name, host.name, site=site.name, address=host.ip
-            )
-    found["internet"] = m.Place(m.PlaceKind.INTERNET, "internet")
-    return found
+@dataclass(frozen=True, slots=True)
+class ReachDiff:
+    """The changes, and how much of the work was reused: of ``questions`` (class pairs ×
+    protocols), ``reused`` kept their verdict untraced; ``traces`` were run (both versions)."""
 
-
-def _shown_names(keys: list[str]) -> dict[str, str]:
-    """How each endpoint is written: its own name, or ``scope.name`` when two share it."""
-    short = [k.rsplit(".", 1)[-1] for k in keys]
-    return {k: s if short.count(s) == 1 else k for k, s in zip(keys, short, strict=True)}
-
-
-def _ranges(old: m.Network, new: m.Network, protocol: Protocol) -> tuple[PortRange | None, ...]:
-    if not protocol.has_ports:
-        return (None,)
-    return pieces(rule_cuts(old, protocol) | rule_cuts(new, protocol), ALL_PORTS)
-
-
-def _verdict(
-    analysis: NetworkAnalysis, src: m.Place, dst: m.Place, protocol: Protocol, port: int | None
-) -> tuple[str, DropCode | None]:
-    t = analysis.trace(m.Query(src, dst, protocol, port))
-    return t.verdict.value, (None if t.allowed else t.code)
-
-
-#: What changed on a piece of ports: before, after, the new drop, the old drop.
-_Change = tuple[str, str, DropCode | None, DropCode | None]
-
-
-def _changes(
-    versions: tuple[tuple[NetworkAnalysis, dict[str, m.Place]], ...],
-    src: str,
-    dst: str,
-    protocol: Protocol,
-    ranges: tuple[PortRange | None, ...],
-) -> list[tuple[PortRange | None, _Change]]:
-    """The pieces of ports whose verdict changed, adjacent ones that changed alike merged."""
-    (old, was), (new, now) = versions
-    found: list[tuple[PortRange | None, _Change]] = []
-    for piece in ranges:
-        port = piece.low if piece is not None else None
-        before, before_drop = _verdict(old, was[src], was[dst], protocol, port)
-        after, drop = _verdict(new, now[src], now[dst], protocol, port)
-        if before == after:
-            continue
-        change = (before, after, drop, before_drop)
-        last = found[-1][0] if found else None
-        adjacent = last is not None and piece is not None and last.high + 1 == piece.low
-        if adjacent and found[-1][1] == change:
-            assert last is not None and piece is not None
-            found[-1] = (PortRange(last.low, piece.high), change)
-            continue
-        found.append((piece, change))
-    return found
+    changes: tuple[ReachChange, ...]
+    endpoints: int
+    classes: int
+    questions: int
+    reused: int
+    traces: int
 
 
 def reachability_changes(old: NetworkAnalysis, new: NetworkAnalysis) -> list[ReachChange]:
-    """Every (source, destination, protocol, port range) whose verdict changed, in order of
-    source, destination, protocol and port, each range maximal."""
-    was, now = _places(old.network), _places(new.network)
-    keys = [k for k in was if k in now]
-    shown = _shown_names(keys)
-    versions = ((old, was), (new, now))
-    ranges = {p: _ranges(old.network, new.network, p) for p in PROTOCOLS}
+    """Sorted deterministically (source, destination, protocol, first port)."""
+    return list(reach_diff(old, new).changes)
+
+
+# ---- what changed ------------------------------------------------------------------------
+
+
+def shape(value: object) -> object:
+    """A model value without its source positions, comparable and hashable: two versions
+    of a component are the same component when their shapes are equal."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            tuple(
+                (f.name, shape(getattr(value, f.name)))
+                for f in dataclasses.fields(value)
+                if _kept(f.name)
+            ),
+        )
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), shape(v)) for k, v in value.items()))
+    if isinstance(value, tuple | list):
+        return tuple(shape(v) for v in value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _kept(field: str) -> bool:
+    """Whether a model field is part of what a component does (not where it is written)."""
+    return not (field == "span" or field.endswith(("_span", "_spans")))
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """The questions a change can answer otherwise: a pair with an endpoint in ``ends``
+    (``None``: every pair), on a protocol of ``protocols`` (``None``: all), on ``ports``
+    (``None``: all), and, when ``addresses`` is set, only if one of the pair's addresses
+    is one of those whose route changed (``addresses`` is a test)."""
+
+    ends: frozenset[str] | None
+    protocols: frozenset[Protocol] | None = None
+    side: str = "either"  # 'source' | 'destination': only that end of a pair reads it
+    ports: PortSet | None = None
+    addresses: Callable[[IPAddress], bool] | None = None
+    #: Whether an old trace read the changed component (``None``: it may have, unseen).
+    reads: Callable[[Trace], bool] | None = None
+
+
+EVERYTHING = Impact(None)
+
+
+def _rules_impact(
+    ends: frozenset[str], old: Iterable[m.SgRule | m.AclRule], new: Iterable[m.SgRule | m.AclRule]
+) -> Impact:
+    """A change of a group's or an ACL's rules: the protocols and ports the rules that
+    differ name (a rule that is in one version only, or in another place of the order)."""
+    a, b = [shape(r) for r in old], [shape(r) for r in new]
+    if a == b:
+        return Impact(frozenset(), protocols=frozenset(), ports=PortSet(()))
+    changed = [r for r in (*old, *new) if a.count(shape(r)) != b.count(shape(r))]
+    if sorted(map(repr, a)) == sorted(map(repr, b)) or not changed:
+        changed = [*old, *new]  # the order changed: any of them may decide otherwise
+    protocols = frozenset(p for r in changed for p in PROTOCOLS if r.protocol.covers(p))
+    ranges = [r.ports or ALL_PORTS for r in changed]
+    return Impact(ends, protocols=protocols, ports=PortSet.of(*ranges))
+
+
+class _Changes:
+    """The impacts of every difference between two networks."""
+
+    def __init__(self, old: m.Network, new: m.Network, ends: Mapping[str, Endpoint]) -> None:
+        self.old, self.new, self.ends = old, new, ends
+        self.impacts: list[Impact] = []
+        self.transit = _transit_vpcs(old) | _transit_vpcs(new)
+
+    def find(self) -> list[Impact]:
+        for attr in ("peerings", "transit_gateways", "sites", "vpns"):
+            if shape(getattr(self.old, attr)) != shape(getattr(self.new, attr)):
+                return [EVERYTHING]
+        if shape(self.old.prefix_lists) != shape(self.new.prefix_lists):
+            return [EVERYTHING]
+        for name in sorted({*self.old.vpcs, *self.new.vpcs}):
+            a, b = self.old.vpcs.get(name), self.new.vpcs.get(name)
+            if a is None or b is None:
+                return [EVERYTHING]
+            if not self._vpc(a, b):
+                return [EVERYTHING]
+        return self.impacts
+
+    def _scope(self, vpc: str) -> frozenset[str] | None:
+        """The endpoints of a VPC and of its peers (``None``: every pair, when other VPCs'
+        traffic crosses it)."""
+        if vpc in self.transit:
+            return None
+        near = {vpc}
+        for net in (self.old, self.new):
+            near.update(p.other(vpc) for p in net.peerings_of(vpc))
+        return frozenset(t for t, e in self.ends.items() if e.place.vpc in near)
+
+    def _add_scope(self, vpc: str, impact: Impact | None = None) -> None:
+        ends = self._scope(vpc)
+        base = impact or Impact(frozenset())
+        self.impacts.append(dataclasses.replace(base, ends=ends))
+
+    def _members(self, vpc: str, group: str) -> frozenset[str]:
+        out = set()
+        for net in (self.old, self.new):
+            v = net.vpcs[vpc]
+            for inst in v.instances.values():
+                if group in inst.security_groups:
+                    out.add(inst.name)
+        return frozenset(
+            t
+            for t, e in self.ends.items()
+            if e.place.kind is P.INSTANCE and e.place.vpc == vpc and e.place.name in out
+        )
+
+    def _vpc(self, a: m.Vpc, b: m.Vpc) -> bool:
+        """Record the impacts of a VPC's changes; False when the change reaches every pair."""
+        plain = ("subnets", "instances", "nat_gateways", "endpoints")
+        parts = ("security_groups", "network_acls", "route_tables", *plain)
+        outer = [f.name for f in dataclasses.fields(a) if f.name not in parts and _kept(f.name)]
+        if shape(tuple(getattr(a, f) for f in outer)) != shape(tuple(getattr(b, f) for f in outer)):
+            return False  # its CIDRs, gateways, defaults: what other VPCs and the internet see
+        for attr in plain:
+            if shape(getattr(a, attr)) != shape(getattr(b, attr)):
+                self._add_scope(a.name)
+        for name in sorted({*a.security_groups, *b.security_groups}):
+            self._group(a, b, name)
+        for name in sorted({*a.network_acls, *b.network_acls}):
+            self._acl(a, b, name)
+        for name in sorted({*a.route_tables, *b.route_tables}):
+            self._table(a, b, name)
+        return True
+
+    def _group(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
+        ga, gb = a.security_groups.get(name), b.security_groups.get(name)
+        if shape(ga) == shape(gb):
+            return
+        if ga is None or gb is None or _guards_others(a, name) or _guards_others(b, name):
+            self._add_scope(a.name)  # a NAT instance's or an endpoint's group: VPC-wide
+            return
+        members = self._members(a.name, name)
+        # A request meets a group's egress rules at its source, its ingress rules at its
+        # destination; the replies meet no rule (security groups are stateful).
+        for side, was, now in (
+            ("destination", ga.ingress, gb.ingress),
+            ("source", ga.egress, gb.egress),
+        ):
+            impact = _rules_impact(members, was, now)
+            if impact.ends:
+                reads = _reads(a.name, partial(_checks_group, name))
+                self.impacts.append(dataclasses.replace(impact, side=side, reads=reads))
+
+    def _acl(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
+        xa, xb = a.network_acls.get(name), b.network_acls.get(name)
+        if shape(xa) == shape(xb):
+            return
+        if xa is None or xb is None or shape(xa.subnets) != shape(xb.subnets):
+            self._add_scope(a.name)
+            return
+        impact = _rules_impact(
+            frozenset(), (*xa.inbound, *xa.outbound), (*xb.inbound, *xb.outbound)
+        )
+        assert impact.ports is not None
+        if impact.ports.intersect(EPHEMERAL) != PortSet(()):
+            # The replies are checked on the client's port: any destination port may change.
+            impact = dataclasses.replace(impact, ports=None)
+        # Traffic of other subnets crosses it too (NAT gateways, transit gateway attachments).
+        reads = _reads(a.name, lambda d: isinstance(d, AclStep) and d.acl == name)
+        self._add_scope(a.name, dataclasses.replace(impact, reads=reads))
+
+    def _table(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
+        ta, tb = a.route_tables.get(name), b.route_tables.get(name)
+        if shape(ta) == shape(tb):
+            return
+        if ta is None or tb is None or shape(_without_routes(ta)) != shape(_without_routes(tb)):
+            self._add_scope(a.name)
+            return
+
+        # The packets of the questions compared are addressed to addresses, never to a
+        # service (no endpoint compared is one): a gateway endpoint's route never takes them.
+        memo: dict[IPAddress, bool] = {}
+
+        def rerouted(address: IPAddress) -> bool:
+            found = memo.get(address)
+            if found is None:
+                pkt = Packet(address, address)
+                found = memo[address] = shape(lookup(ta, pkt)) != shape(lookup(tb, pkt))
+            return found
+
+        translators = [
+            addr
+            for net in (self.old, self.new)
+            for v in net.vpcs.values()
+            for nat in v.nat_gateways.values()
+            for addr in (nat.ip, nat.eip)
+            if addr is not None
+        ]
+        if any(rerouted(x) for x in translators):
+            self._add_scope(a.name)  # a NAT gateway's replies are routed otherwise
+            return
+        reads = _reads(a.name, lambda d: isinstance(d, RouteStep) and d.table == name)
+        self._add_scope(a.name, Impact(frozenset(), addresses=rerouted, reads=reads))
+
+
+def _checks_group(group: str, detail: object) -> bool:
+    return isinstance(detail, SgStep) and group in detail.groups
+
+
+def _reads(vpc: str, step: Callable[[object], bool]) -> Callable[[Trace], bool]:
+    """A test of whether a trace has a step of ``vpc`` that ``step`` recognises."""
+
+    def test(trace: Trace) -> bool:
+        return any(
+            hop.vpc == vpc and step(s.detail)
+            for hop in (*trace.forward, *trace.reverse)
+            for s in hop.steps
+        )
+
+    return test
+
+
+def _without_routes(table: m.RouteTable) -> m.RouteTable:
+    return dataclasses.replace(table, routes=())
+
+
+def _guards_others(vpc: m.Vpc, group: str) -> bool:
+    """Whether a group is checked on traffic that is not its members' own: a NAT
+    instance's (an instance a route names) or an interface endpoint's."""
+    targets = {
+        r.target.name
+        for t in vpc.route_tables.values()
+        for r in t.routes
+        if r.target.kind is m.TargetKind.INSTANCE
+    }
+    instances = (vpc.instances[n] for n in targets if n in vpc.instances)
+    return any(group in i.security_groups for i in instances) or any(
+        group in ep.security_groups for ep in vpc.endpoints.values()
+    )
+
+
+def _transit_vpcs(network: m.Network) -> set[str]:
+    """The VPCs that carry other networks' traffic: a transit gateway route sends them a
+    destination outside their own CIDRs (central egress, inspection)."""
+    out: set[str] = set()
+    for tgw in network.transit_gateways.values():
+        for table in tgw.route_tables.values():
+            for route in table.routes:
+                vpc = network.vpcs.get(route.attachment or "")
+                if vpc is None:
+                    continue
+                dest = route.destination
+                if not any(
+                    c.version == dest.version and subnet_of(dest, c) for c in vpc.all_cidrs()
+                ):
+                    out.add(vpc.name)
+    return out
+
+
+# ---- the comparison -------------------------------------------------------------------------
+
+
+def _addresses(network: m.Network, analysis: NetworkAnalysis, place: m.Place) -> list[IPAddress]:
+    """The addresses an endpoint may send from or be reached at."""
+    if place.kind is P.INSTANCE:
+        inst = network.vpcs[place.vpc].instances[place.name]
+        return [a for a in (inst.ip, inst.ipv6, inst.public_ip) if a is not None]
+    if place.kind is P.NAT_GATEWAY:
+        nat = network.vpcs[place.vpc].nat_gateways[place.name]
+        return [a for a in (nat.ip, nat.eip) if a is not None]
+    if place.kind is P.HOST:
+        return [place.address] if place.address is not None else []
+    ix = analysis.simulator.ix
+    return [*ix.internet_candidates(4), *ix.internet_candidates(6)]
+
+
+Verdict = tuple[bool, DropCode | None]
+
+
+class _Side:
+    """One version: its endpoints, its cuts and how a question is traced in it."""
+
+    def __init__(self, analysis: NetworkAnalysis) -> None:
+        self.analysis = analysis
+        self.ends = endpoints(analysis.network, analysis.simulator.ix)
+        self.cuts = Cuts(analysis.network)
+        self.traces = 0
+
+    def places(self, place: m.Place) -> list[m.Place]:
+        """``internet`` as each of its representative addresses (allowed if one is)."""
+        if place.kind is not P.INTERNET:
+            return [place]
+        ix = self.analysis.simulator.ix
+        found = [*ix.internet_candidates(4), *ix.internet_candidates(6)]
+        return [m.Place(P.INTERNET, str(a), address=a) for a in found]
+
+    def pieces(
+        self,
+        src: str,
+        dst: str,
+        protocol: Protocol,
+        span: PortRange,
+        seen: list[Trace] | None = None,
+    ) -> list[tuple[PortRange | None, Verdict]]:
+        """The pieces of ``span`` and their verdicts (the traces run are added to ``seen``)."""
+        sources = self.places(self.ends[src].place)
+        destinations = self.places(self.ends[dst].place)
+        sim = self.analysis.simulator
+
+        def trace(port: int | None) -> list[Trace]:
+            out = [sim.trace(m.Query(s, d, protocol, port)) for s in sources for d in destinations]
+            self.traces += len(out)
+            return out
+
+        result: list[tuple[PortRange | None, Verdict]] = []
+        for piece, traces in sweep(self.cuts, trace, protocol, span):
+            if seen is not None:
+                seen += traces
+            allowed = any(t.allowed for t in traces)
+            result.append((piece, (allowed, None if allowed else traces[0].code)))
+        return result
+
+
+def _overlay(
+    a: list[tuple[PortRange | None, Verdict]], b: list[tuple[PortRange | None, Verdict]]
+) -> Iterator[tuple[PortRange | None, Verdict, Verdict]]:
+    """Both versions' pieces cut at each other's boundaries."""
+    if a and a[0][0] is None:
+        yield None, a[0][1], b[0][1]
+        return
+    i = j = 0
+    while i < len(a) and j < len(b):
+        ra, rb = a[i][0], b[j][0]
+        assert ra is not None and rb is not None
+        low, high = max(ra.low, rb.low), min(ra.high, rb.high)
+        yield PortRange(low, high), a[i][1], b[j][1]
+        if ra.high == high:
+            i += 1
+        if rb.high == high:
+            j += 1
+
+
+def _word(verdict: Verdict) -> str:
+    return "allow" if verdict[0] else "deny"
+
+
+def reach_diff(old: NetworkAnalysis, new: NetworkAnalysis) -> ReachDiff:
+    """Every reachability that changed between ``old`` and ``new``, and the work reused."""
+    before, after = _Side(old), _Side(new)
+    common = sorted(set(before.ends) & set(after.ends))
+    ends = {t: after.ends[t] for t in common}
+    classes = partition({t: (before.ends[t].key, after.ends[t].key) for t in common})
+    impacts = _Changes(old.network, new.network, ends).find()
+    has_v6 = any(v.ipv6 for n in (old.network, new.network) for v in n.vpcs.values())
+    protocols = [p for p in PROTOCOLS if p is not Protocol.ICMPV6 or has_v6]
+    addresses = {
+        t: {
+            *_addresses(old.network, old, before.ends[t].place),
+            *_addresses(new.network, new, after.ends[t].place),
+        }
+        for t in common
+    }
+
+    def touched(members: tuple[str, ...], impact: Impact) -> bool:
+        return impact.ends is None or any(x in impact.ends for x in members)
+
+    def meets(sources: tuple[str, ...], destinations: tuple[str, ...], impact: Impact) -> bool:
+        """Whether a pair of classes has an end the impact names, on the side it names."""
+        return (impact.side != "destination" and touched(sources, impact)) or (
+            impact.side != "source" and touched(destinations, impact)
+        )
+
+    # Only the class pairs some impact touches: those of the classes it names, both ways.
+    pairs: set[tuple[int, int]] = set()
+    everything = any(i.ends is None for i in impacts)
+    for k, members in enumerate(classes):
+        if everything or any(touched(members, i) for i in impacts):
+            pairs.update((k, other) for other in range(len(classes)))
+            pairs.update((other, k) for other in range(len(classes)))
+    changes: list[ReachChange] = []
+    swept = 0
+    for k, d in sorted(pairs):
+        src_class, dst_class = classes[k], classes[d]
+        if k == d and len(src_class) < 2:
+            continue
+        src, dst = src_class[0], (dst_class[1] if k == d else dst_class[0])
+        pair_addresses = addresses[src] | addresses[dst]
+        for protocol in protocols:
+            matching = [
+                i
+                for i in impacts
+                if meets(src_class, dst_class, i)
+                and (i.protocols is None or protocol in i.protocols)
+                and (i.addresses is None or any(map(i.addresses, pair_addresses)))
+            ]
+            if not matching:
+                continue
+            swept += 1
+            ports = PortSet.of(
+                *(r for i in matching for r in (i.ports or PortSet.of(ALL_PORTS)).ranges)
+            )
+            for span in ports.ranges if protocol.has_ports else (ALL_PORTS,):
+                seen: list[Trace] = []
+                was = before.pieces(src, dst, protocol, span, seen)
+                if all(i.reads is not None for i in matching) and not any(
+                    i.reads(t) for i in matching if i.reads is not None for t in seen
+                ):
+                    continue  # the old traces read nothing that changed: the new are the same
+                runs = _overlay(was, after.pieces(src, dst, protocol, span))
+                changes += _changed(src_class, dst_class, protocol, runs)
+    singletons = sum(1 for c in classes if len(c) == 1)
+    questions = (len(classes) ** 2 - singletons) * len(protocols)
+    changes.sort(key=lambda c: (c.source, c.destination, c.protocol, _first_port(c.ports)))
+    result = ReachDiff(
+        tuple(changes),
+        len(common),
+        len(classes),
+        questions,
+        questions - swept,
+        before.traces + after.traces,
+    )
+    log.info(
+        "reachability diff: %d endpoints in %d classes, %d of %d questions reused, %d traces",
+        result.endpoints,
+        result.classes,
+        result.reused,
+        result.questions,
+        result.traces,
+    )
+    return result
+
+
+def _first_port(ports: str) -> int:
+    return int(ports.split("-")[0]) if ports else -1
+
+
+def _changed(
+    sources: tuple[str, ...],
+    destinations: tuple[str, ...],
+    protocol: Protocol,
+    runs: Iterable[tuple[PortRange | None, Verdict, Verdict]],
+) -> list[ReachChange]:
+    """The pieces whose verdict changed, merged into maximal ranges that changed the same
+    way, for every member pair of the two classes."""
+    merged: list[tuple[PortRange | None, Verdict, Verdict]] = []
+    for piece, was, now in runs:
+        if was[0] == now[0]:
+            continue
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and piece is not None
+            and last[0] is not None
+            and last[0].high + 1 == piece.low
+            and (last[1], last[2]) == (was, now)
+        ):
+            merged[-1] = (PortRange(last[0].low, piece.high), was, now)
+        else:
+            merged.append((piece, was, now))
     return [
         ReachChange(
-            shown[src], shown[dst], protocol.value, str(piece or ""), before, after, drop, old_drop
+            s,
+            d,
+            protocol.value,
+            str(piece) if piece is not None else "",
+            _word(was),
+            _word(now),
+            now[1],
+            was[1],
         )
-        for src in keys
-        for dst in keys
-        if src != dst
-        for protocol in PROTOCOLS
-        for piece, (before, after, drop, old_drop) in _changes(
-            versions, src, dst, protocol, ranges[protocol]
-        )
+        for piece, was, now in merged
+        for s in sources
+        for d in destinations
+        if s != d
     ]

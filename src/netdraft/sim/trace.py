@@ -96,6 +96,9 @@ class RouteStep:
     problem: RouteProblem | None = None  # why the matched route (or none) drops the packet
     via: str = ""  # PEERING_NOT_TRANSITIVE: what the packet came over
     vpc: str = ""
+    #: A transit gateway's equal routes over VPNs (ECMP): the other attachments the packet
+    #: may take as well as the route's own, in the table's order.
+    ecmp: tuple[str, ...] = ()
 
 
 class RouteProblem(enum.Enum):
@@ -162,6 +165,7 @@ class Passage(enum.Enum):
     ACROSS = "across"  # a peering, from one VPC to the other
     INTO_SITE = "into-site"  # a customer gateway, into its site
     INTO_VPN = "into-vpn"  # a customer gateway, into a VPN
+    CLOUDHUB = "cloudhub"  # a VPN gateway, from one site's VPN into another's (VPN CloudHub)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +225,7 @@ class Obstacle(enum.Enum):
     NOT_IN_SUBNET = "not-in-subnet"  # an address in a VPC but in none of its subnets
     UNHELD_ADDRESS = "unheld-address"  # a reply for an address nothing in the subnet holds
     ENDPOINT_FROM_OUTSIDE = "endpoint-from-outside"  # a gateway endpoint, traffic from outside
-    ENDPOINT_NO_INTERFACE = "endpoint-no-interface"
+    ENDPOINT_NO_LISTENER = "endpoint-no-listener"  # an interface endpoint, another port
     NAT_ACCEPTS_NOTHING = "nat-accepts-nothing"
     WRONG_INSTANCE = "wrong-instance"  # the packet reached another instance
     STOPPED = "stopped"
@@ -251,6 +255,7 @@ class Obstacle(enum.Enum):
     LINK_LOCAL = "link-local"  # a link-local address, reached from outside an instance
     LOOP = "loop"  # the packet comes back to a hop it already crossed (``text``: the loop)
     DOWN = "down"  # a part that is down (``by``, ``name``)
+    STATIC_CLOUDHUB = "static-cloudhub"  # VPN CloudHub between sites needs BGP (``text``: the VPN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,8 +359,12 @@ class Trace:
         return self.verdict is Verdict.ALLOW
 
     def crosses(self, name: str) -> bool:
-        """Whether the path's hops (either leg) include a component of this name."""
-        return any(h.name == name for h in (*self.forward, *self.reverse))
+        """Whether the path's hops (either leg) include a component of this name, or an
+        equal-cost VPN a transit gateway may send it over instead of the one it took."""
+        hops = (*self.forward, *self.reverse)
+        return any(h.name == name for h in hops) or any(
+            isinstance(s.detail, RouteStep) and name in s.detail.ecmp for h in hops for s in h.steps
+        )
 
     @property
     def drop_hop(self) -> Hop | None:

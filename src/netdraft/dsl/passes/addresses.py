@@ -9,11 +9,13 @@ moves an instance. An address written twice is ``duplicate-address`` at the late
 naming the first; :func:`check_held` finds the clashes that cross subnets (public
 addresses, site hosts). An instance in a subnet with an IPv6 CIDR gets the lowest free
 IPv6 address too. A subnet that runs out, counting its written and its automatic addresses, is
-``subnet-too-small`` (:func:`netdraft.dsl.validate.subnet_too_small`).
+``subnet-too-small``, reported by :func:`netdraft.dsl.validate.subnet_capacity` from the
+count each subnet keeps (:attr:`~netdraft.model.network.Subnet.interfaces`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from ipaddress import IPv4Address, IPv6Address, IPv6Network
 from typing import TYPE_CHECKING
@@ -24,7 +26,6 @@ from netdraft.dsl.passes import dns, literals
 from netdraft.dsl.passes.context import Held, Holder
 from netdraft.dsl.passes.resolve import RESOLVERS, Kind
 from netdraft.dsl.passes.symbols import VpcScope
-from netdraft.dsl.validate import subnet_too_small
 from netdraft.model import network as m
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES
 from netdraft.model.values import NOT_PUBLIC_V4, IPAddress
@@ -106,11 +107,12 @@ Pending = tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | N
 def allocate(
     c: Context,
     vpc: VpcScope,
-    subnets: Mapping[str, m.Subnet],
+    subnets: dict[str, m.Subnet],
     groups: Mapping[str, m.SecurityGroup],
     default_sg: str,
 ) -> tuple[dict[str, m.Instance], dict[str, m.NatGateway], dict[str, m.VpcEndpoint]]:
-    """The VPC's instances, NAT gateways and endpoints, with their addresses."""
+    """The VPC's instances, NAT gateways and endpoints, with their addresses; each of
+    ``subnets`` is given the count of interfaces that asked it for one."""
     s = vpc
     vpc_name = s.decl.name.text
     # The resolvers, found once: a VPC may hold a hundred thousand instances.
@@ -272,9 +274,8 @@ def allocate(
             c, vpc, edecl, resolved.get(name, []), subnets, groups, alloc, granted
         )
     for name, subnet in subnets.items():
-        wanted = alloc.wanted.get(name, 0)
-        if wanted > subnet.usable:
-            c.diagnostics.append(subnet_too_small(subnet, wanted))
+        # Counted for the one rule that reports a full subnet (`subnet-too-small`).
+        subnets[name] = dataclasses.replace(subnet, interfaces=alloc.wanted.get(name, 0))
     return instances, nats, endpoints
 
 

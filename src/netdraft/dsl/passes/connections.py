@@ -10,7 +10,7 @@ from netdraft import codes
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import dns, literals, prefix_lists
 from netdraft.dsl.passes.context import Held, Holder
-from netdraft.dsl.passes.resolve import Kind, resolve
+from netdraft.dsl.passes.resolve import Kind, resolve, where_else
 from netdraft.model import network as m
 from netdraft.model.values import IPNetwork, PortRange
 
@@ -156,7 +156,8 @@ def _attachment(c: Context, item: st.AttachDecl, region: str) -> m.TgwAttachment
     for ref in item.subnets:
         subnet = scope.subnets.get(ref.name)
         if subnet is None:
-            c.unknown("subnet", ref, scope.subnets, f" in vpc '{vpc}'")
+            elsewhere = where_else(c, ref.name, Kind.SUBNET.value, scope)
+            c.unknown("subnet", ref, scope.subnets, scope.where, elsewhere)
             continue
         az = subnet.az.text
         if az in azs:

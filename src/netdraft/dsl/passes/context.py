@@ -70,8 +70,10 @@ class Context:
     #: The customer-managed prefix lists, by (region or '', name), once built.
     prefix_lists: dict[tuple[str, str], m.PrefixList] = field(default_factory=dict)
 
-    def err(self, code: Code, message: str, span: Span, label: str = "") -> None:
-        self.diagnostics.append(error(code, message, span, label))
+    def err(
+        self, code: Code, message: str, span: Span, label: str = "", first: Span | None = None
+    ) -> None:
+        self.diagnostics.append(error(code, message, span, label, first=first))
 
     def unknown(
         self,

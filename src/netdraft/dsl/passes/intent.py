@@ -7,6 +7,7 @@ are resolved last, against the model, by :class:`~.resolve.PlaceResolver`.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -25,9 +26,23 @@ if TYPE_CHECKING:
 def place(c: Context, written: st.Place, places: PlaceResolver) -> m.Place | None:
     result = places.resolve(written)
     if isinstance(result, Diagnostic):
-        c.diagnostics.append(result)
+        if not (result.code == codes.UNKNOWN_NAME.name and _not_built(c, written)):
+            c.diagnostics.append(result)
         return None
     return result
+
+
+def _not_built(c: Context, written: st.Place) -> bool:
+    """Whether ``written`` names an instance or NAT gateway the file declares but the
+    compiler could not build (an unknown subnet, a full one): its declaration has the
+    error, so each flow or expectation naming it adds none."""
+    if not isinstance(written, st.Ref):
+        return False
+    return any(
+        written.name in (*vpc.instances, *vpc.nats)
+        for vpc in c.scope.vpcs.values()
+        if written.scope in (None, vpc.name)
+    )
 
 
 def build_flow(c: Context, decl: st.FlowDecl, places: PlaceResolver) -> m.Flow | None:
@@ -76,12 +91,14 @@ def build_expectation(
     decl: st.ExpectPathDecl | st.ExpectCostDecl | st.ExpectResolvesDecl,
     places: PlaceResolver,
     network: m.Network,
+    more_flows: Collection[str] = (),
 ) -> m.Expectation | None:
+    """An expectation; ``more_flows`` are the flows a scenario adds to the file's."""
     if isinstance(decl, st.ExpectResolvesDecl):
         return build_resolves(c, decl, places)
     if isinstance(decl, st.ExpectCostDecl):
         subject = decl.subject.text
-        flows = c.scope.flows
+        flows = [*c.scope.flows, *more_flows]
         if subject != "total" and subject not in flows:
             c.unknown("flow", decl.subject, itertools.chain(flows, ["total"]))
             return None

@@ -41,7 +41,7 @@ from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.model import network as m
 from netdraft.model.aws_ranges import snapshot
 from netdraft.model.codes import AWS_SERVICES
-from netdraft.model.values import IPAddress
+from netdraft.model.values import IPAddress, Span
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -131,9 +131,23 @@ CROSS_VPC_RULES = {
     GATEWAY_WORDS["vpn-gateway"]: "a route table propagates from the VPN gateway of its own VPC",
     Kind.SECURITY_GROUP.value: "an instance or endpoint takes security groups of its own VPC"
     " (a rule may name a peered VPC's group as '{vpc}.{name}')",
-    "route target": "a route cannot target another VPC's NAT gateway, gateway, instance or"
-    " endpoint, and a peering carries no traffic on through them; a NAT gateway of vpc '{vpc}'"
-    " can be shared through a transit gateway",
+    "route target": "a route targets only what its own VPC holds, or a peering or transit"
+    " gateway that joins it",
+}
+
+#: Why a route cannot target a kind of another VPC's (``{vpc}``: the VPC that has it), by
+#: the kind's word: the hint fits what the name is.
+ROUTE_TARGET_RULES = {
+    "NAT gateway": "a route cannot target another VPC's NAT gateway; vpc '{vpc}' can share"
+    " it through a transit gateway (a peering carries no traffic on through it)",
+    "instance": "a route cannot target another VPC's instance; route to a peering or transit"
+    " gateway that joins vpc '{vpc}' to reach the instance itself",
+    "endpoint": "no route targets an endpoint, of any VPC",
+    **{
+        word: f"a route cannot target another VPC's {word}, and a peering carries no traffic"
+        f" on through it: give this VPC its own {word}"
+        for word in GATEWAY_WORDS.values()
+    },
 }
 
 
@@ -159,6 +173,8 @@ def where_else(c: Context, name: str, kind: str, vpc: VpcScope) -> tuple[str, st
     vpcs = " and ".join(f"'{v}'" for v in where[:NAMED_VPCS])
     fact = f"'{name}' is {_article(word)} {word} of vpc{'s' if len(where) > 1 else ''} {vpcs}"
     rule = CROSS_VPC_RULES.get(kind, "{kind}s are referenced within their own VPC")
+    if kind == "route target":
+        rule = ROUTE_TARGET_RULES.get(word, rule)
     return fact, rule.format(name=name, vpc=where[0], kind=kind)
 
 
@@ -227,8 +243,8 @@ GATEWAY_KINDS = {
 
 
 def route_target(c: Context, vpc: VpcScope, ref: st.Ref) -> m.RouteTarget | None:
-    """What ``route ... via NAME`` sends to: a gateway, NAT gateway, instance or interface
-    endpoint of the VPC, or a peering or transit gateway that joins it."""
+    """What ``route ... via NAME`` sends to: a gateway, NAT gateway or instance of the VPC,
+    or a peering or transit gateway that joins it (an endpoint is never one)."""
     s, table = vpc, c.scope
     name = ref.name
     K = m.TargetKind
@@ -240,8 +256,20 @@ def route_target(c: Context, vpc: VpcScope, ref: st.Ref) -> m.RouteTarget | None
         found.append(m.RouteTarget(K.NAT_GATEWAY, name))
     if name in s.instances:
         found.append(m.RouteTarget(K.INSTANCE, name))
-    if name in s.endpoints and s.endpoints[name].kind == "interface":
-        found.append(m.RouteTarget(K.ENDPOINT, name))
+    if name in s.endpoints:
+        # AWS routes to a gateway endpoint only by its own prefix-list route, and to no
+        # interface endpoint at all (only Gateway Load Balancer endpoints, not modelled).
+        gateway = s.endpoints[name].kind == "gateway"
+        c.err(
+            codes.ROUTE_TARGET,
+            f"{'gateway' if gateway else 'interface'} endpoint '{name}' cannot be a route target",
+            ref.span,
+            f"a gateway endpoint adds its own route: list this table in '{name}' route-tables"
+            if gateway
+            else "an interface endpoint is reached at its addresses or by its service's name,"
+            " with no route; AWS routes only to gateway and Gateway Load Balancer endpoints",
+        )
+        return None
     if name in table.peerings:
         p = table.peerings[name]
         if s.name not in (p.a.name, p.b.name):
@@ -271,18 +299,22 @@ def route_target(c: Context, vpc: VpcScope, ref: st.Ref) -> m.RouteTarget | None
     if not found:
         if name in table.file_gateways:
             owner = table.file_gateways[name]
+            word = next(
+                GATEWAY_WORDS[kw]
+                for kw, gw in table.vpcs[owner].gateways.items()
+                if gw.name.text == name
+            )
             c.err(
                 codes.ROUTE_TARGET,
                 f"gateway '{name}' belongs to vpc '{owner}', not '{s.name}'",
                 ref.span,
-                CROSS_VPC_RULES["route target"].format(name=name, vpc=owner),
+                ROUTE_TARGET_RULES[word].format(vpc=owner),
             )
             return None
         candidates = itertools.chain(
             (g.name.text for g in s.gateways.values()),
             s.nats,
             s.instances,
-            s.endpoints,
             table.peerings,
             table.tgws,
         )
@@ -434,6 +466,9 @@ class PlaceResolver:
             return found[0]
         if name in self.services:
             return m.Place(m.PlaceKind.SERVICE, text, name)
+        endpoint = self.endpoint(name, place.span)
+        if endpoint is not None:
+            return endpoint
         known = itertools.chain(self.instances, self.nats, self.hosts, self.services, ["internet"])
         hint = self.hints(name, known)
         return error(
@@ -444,6 +479,25 @@ class PlaceResolver:
             if hint
             else "an endpoint is an instance, a site host, an IP address, 'internet' or a service",
         )
+
+    def endpoint(self, name: str, span: Span) -> Diagnostic | None:
+        """Why a VPC endpoint's name is no place: a path names its service (or, for an
+        interface endpoint, one of its addresses), as a client does."""
+        for vpc in self.network.vpcs.values():
+            ep = vpc.endpoints.get(name)
+            if ep is None:
+                continue
+            by = f"its service '{ep.service}'"
+            if ep.addresses:
+                by += f" or one of its addresses ({', '.join(map(str, ep.addresses))})"
+            return error(
+                codes.UNKNOWN_NAME,
+                f"'{name}' is {_article(ep.kind.value)} {ep.kind.value} endpoint of vpc '{vpc.name}', not an instance,"
+                " host, NAT gateway or service",
+                span,
+                f"name {by}",
+            )
+        return None
 
     def at_address(self, address: IPAddress, text: str) -> m.Place:
         owner = self.by_address.get(address)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from netdraft import codes
-from netdraft.diagnostics import printable
+from netdraft.diagnostics import where_first
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes.context import Context
 from netdraft.dsl.passes.symbols import VpcScope
@@ -75,6 +75,7 @@ def declare(
             f"{kind} '{name.text}' is declared twice{where}",
             name.span,
             first_declared(first, name.span),
+            first,
         )
         return False
     table[name.text] = decl
@@ -84,9 +85,7 @@ def declare(
 def first_declared(first: Span, later: Span) -> str:
     """Where the first of two clashing declarations is: its line, and its file when another
     file holds it (an included one, LANGUAGE.md §8)."""
-    if first.file == later.file:
-        return f"first declared on line {first.line}"
-    return f"first declared at {printable(first.file)}:{first.line}"
+    return f"first declared {where_first(first, later)}"
 
 
 def _collect_vpc(c: Context, scope: VpcScope) -> None:

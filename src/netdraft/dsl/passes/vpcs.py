@@ -202,18 +202,7 @@ def _route_table(
                 vgw = resolve(c, Kind.VPN_GATEWAY, ref, s)
                 if vgw is not None:
                     props.append(vgw)
-    propagated = [
-        m.Route(
-            prefix,
-            m.RouteTarget(m.TargetKind.VPN_GATEWAY, gw),
-            m.RouteOrigin.PROPAGATED,
-            vpn.span,
-        )
-        for gw in props
-        for vpn in c.built_vpns.values()
-        if vpn.gateway == gw and not vpn.down  # a down VPN withdraws the routes it propagates
-        for prefix in vpn.prefixes
-    ]
+    propagated = m.propagated_routes(tuple(props), c.built_vpns.values())
     routes = (*local, *static, *endpoint_routes, *propagated)
     return m.RouteTable(
         decl.name.text,

@@ -140,37 +140,28 @@ def endpoint(
     dst: End,
     via: Via,
 ) -> Packet:
-    """A route to an endpoint: a gateway endpoint to its service, or an interface endpoint."""
+    """A route to a gateway endpoint (its prefix-list route): on to its service. No route
+    targets an interface endpoint (the compiler refuses one, `route-target`)."""
     ep = vpc.endpoints[target.name]
-    if ep.kind is m.EndpointKind.GATEWAY:
-        w.hop(C.ENDPOINT, ep.name, vpc.name, vpc.region)
-        if via is not Via.NONE:
-            # AWS: endpoint connections cannot be extended out of a VPC.
-            w.fail(
-                Dropped(
-                    w.no_route,
-                    Obstacle.ENDPOINT_FROM_OUTSIDE,
-                    C.ENDPOINT,
-                    ep.name,
-                    via=via.value,
-                ),
-                w.no_route,
-                f"gateway endpoint '{ep.name}' serves only traffic from inside vpc '{vpc.name}', not traffic that came over a {via.value}",
-                ep.span,
-            )
-        w.step(Forwarded(C.ENDPOINT, ep.name, Passage.TO_SERVICE, ep.service), ep.span)
-        if w.forward:
-            w.crossed_endpoint = ep.name
-        return reach_service(w, pkt, dst)
-    into = vpcs.local_subnet(sim, vpc, ep.addresses[0]) if ep.addresses else None
-    if into is None:
+    w.hop(C.ENDPOINT, ep.name, vpc.name, vpc.region)
+    if via is not Via.NONE:
+        # AWS: endpoint connections cannot be extended out of a VPC.
         w.fail(
-            Dropped(w.no_route, Obstacle.ENDPOINT_NO_INTERFACE, C.ENDPOINT, ep.name),
+            Dropped(
+                w.no_route,
+                Obstacle.ENDPOINT_FROM_OUTSIDE,
+                C.ENDPOINT,
+                ep.name,
+                via=via.value,
+            ),
             w.no_route,
-            f"endpoint '{ep.name}' has no subnet",
+            f"gateway endpoint '{ep.name}' serves only traffic from inside vpc '{vpc.name}', not traffic that came over a {via.value}",
+            ep.span,
         )
-    out = Packet(pkt.src, ep.addresses[0], pkt.service)
-    return vpcs.enter_subnet(sim, w, vpc, into, out, dst, from_subnet=subnet)
+    w.step(Forwarded(C.ENDPOINT, ep.name, Passage.TO_SERVICE, ep.service), ep.span)
+    if w.forward:
+        w.crossed_endpoint = ep.name
+    return reach_service(w, pkt, dst)
 
 
 def internet(sim: Context, w: Walk, pkt: Packet, dst: End) -> Packet:

@@ -208,6 +208,11 @@ def _vpc_address_end(
     if eni is not None and eni.kind is C.ENDPOINT:
         # An interface endpoint's address: the endpoint itself, as when named by its service.
         ep = sim.net.vpcs[place.vpc].endpoints[eni.name]
+        if not is_dst and ep.resolver != "outbound":
+            # It answers connections to its service; it opens none (AWS PrivateLink). An
+            # outbound resolver endpoint is the one that sends: its rules' queries.
+            reason = f"interface endpoint '{ep.name}' opens no connections: it only answers those made to {ep.service}"
+            return [Drop(DropCode.NO_INTERFACE, reason)]
         return [End(C.ENDPOINT, ep.name, place.address, place.vpc, eni.subnet, service=ep.service)]
     if not is_dst:
         # Nothing holds the address, so nothing sends from it (LANGUAGE.md §9).

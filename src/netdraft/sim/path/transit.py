@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
+from netdraft.sim.index import Index, Prefixes
 from netdraft.sim.path import vpc as vpcs
-from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk, within
+from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk
 from netdraft.sim.trace import (
     Arrival,
     ComponentKind,
@@ -110,7 +111,7 @@ def tgw(
             f"attachment '{attachment}' is associated with no route table of '{gw.name}'",
             att.span,
         )
-    route = tgw_lookup(table, pkt.dst)
+    route = tgw_lookup(table, pkt.dst, sim.ix)
     wanted = str(pkt.dst)
     if route is None:
         w.fail(
@@ -134,7 +135,8 @@ def tgw(
             f"'{route.attachment}', which is down: a blackhole",
             route.span,
         )
-    w.step(RouteStep(table.name, wanted, route, transit=True), route.span)
+    equal = ecmp_vpns(sim.net, table, route)
+    w.step(RouteStep(table.name, wanted, route, transit=True, ecmp=equal), route.span)
     out = gw.attachments[route.attachment]
     return sim.attachments[out.kind](sim, w, out, az, pkt, dst)
 
@@ -222,16 +224,59 @@ def _from_tgw_subnet(
     return vpcs.leave_subnet(sim, w, vpc, subnet, pkt, dst, Via.TRANSIT_GATEWAY)
 
 
-def tgw_lookup(table: m.TgwRouteTable, address: Addr) -> m.TgwRoute | None:
+def ecmp_vpns(net: m.Network, table: m.TgwRouteTable, route: m.TgwRoute) -> tuple[str, ...]:
+    """The other VPNs a transit gateway spreads traffic over with ``route`` (ECMP): routes
+    propagated from BGP VPN attachments for the same prefix ("Transit gateway routing",
+    VPN ECMP support). Static routes and routes of VPC attachments are never shared."""
+
+    def bgp(attachment: str | None) -> bool:
+        vpn = net.vpns.get(attachment or "")
+        return vpn is not None and vpn.routing is m.VpnRouting.BGP and not vpn.down
+
+    if route.origin is not m.RouteOrigin.PROPAGATED or not bgp(route.attachment):
+        return ()
+    return tuple(
+        r.attachment
+        for r in table.routes
+        if r is not route and r.attachment is not None and r.attachment != route.attachment
+        if r.origin is m.RouteOrigin.PROPAGATED and r.destination == route.destination
+        if bgp(r.attachment)
+    )
+
+
+#: On equal prefixes, a route a BGP VPN propagates ranks after one a VPC attachment
+#: propagates ("Route evaluation order", Transit Gateway guide).
+VPN_PROPAGATED_RANK = 2.5
+
+
+def tgw_lookup(table: m.TgwRouteTable, address: Addr, ix: Index | None = None) -> m.TgwRoute | None:
     """The transit gateway route for ``address``: the longest prefix, then the origin:
-    static, then a prefix list reference's entry, then propagated ("Route evaluation
-    order", Transit Gateway guide)."""
-    best: m.TgwRoute | None = None
-    key: tuple[int, float] = (-1, 0.0)
-    for route in table.routes:
-        if within(route.destination, address):
-            rank = vpcs.PREFIX_LIST_RANK if route.prefix_list else route.origin.rank
-            k = (route.destination.prefixlen, -rank)
-            if k > key:
-                best, key = route, k
-    return best
+    static (a static VPN's prefixes among them), then a prefix list reference's entry, then
+    propagated by a VPC, then by a BGP VPN ("Route evaluation order", Transit Gateway
+    guide). ``ix`` keeps the table's routes by prefix; without it, every propagated route
+    ranks alike."""
+    net = ix.network if ix is not None else None
+
+    def rank(route: m.TgwRoute) -> float:
+        return _rank(route, net)
+
+    routes = (
+        ix.tgw_routes(table, rank)
+        if ix is not None
+        else Prefixes((r.destination, rank(r), r) for r in table.routes)
+    )
+    if isinstance(address, PublicAddr):
+        if address.ip is None:
+            return routes.default()  # an address we do not know matches only 0.0.0.0/0
+        address = address.ip
+    return routes.lookup(address)
+
+
+def _rank(route: m.TgwRoute, net: m.Network | None = None) -> float:
+    if route.prefix_list:
+        return vpcs.PREFIX_LIST_RANK
+    vpn = net.vpns.get(route.attachment or "") if net is not None else None
+    if vpn is not None and route.origin is m.RouteOrigin.PROPAGATED:
+        static = vpn.routing is m.VpnRouting.STATIC
+        return m.RouteOrigin.STATIC.rank if static else VPN_PROPAGATED_RANK
+    return route.origin.rank

@@ -50,21 +50,32 @@ def vpn_gateway(
     vpns = sim.ix.vpns_by_gateway.get(vgw, [])
     w.step(Forwarded(C.VPN_GATEWAY, vgw, Passage.OUT, str(pkt.dst)), gw.span if gw else None)
     carrying = [v for v in vpns if any(within(p, pkt.dst) for p in v.prefixes)]
-    vpn = next((v for v in carrying if not v.down), None)
+    vpn = preferred([v for v in carrying if not v.down], pkt.dst)
     if vpn is None and carrying:
-        # Its only VPNs for the prefix are down: the route to the gateway leads nowhere.
+        # Its only VPNs for the prefix are down: the gateway itself has no route for it
+        # (LANGUAGE.md §14 "Down"); the VPC's route to the gateway is no blackhole.
         names = ", ".join(f"'{v.name}'" for v in carrying)
         w.fail(
-            Dropped(DropCode.BLACKHOLE_ROUTE, Obstacle.DOWN, C.VPN, carrying[0].name),
-            DropCode.BLACKHOLE_ROUTE,
-            f"vpn {names} of '{vgw}' carrying {pkt.dst} is down: the route to '{vgw}' is a blackhole",
+            Dropped(DropCode.GATEWAY_NO_ROUTE, Obstacle.DOWN, C.VPN, carrying[0].name),
+            DropCode.GATEWAY_NO_ROUTE,
+            f"vpn {names} of '{vgw}' carrying {pkt.dst} is down: '{vgw}' has no route for it",
             carrying[0].span,
         )
-    if vpn is None:
-        carried = (
-            "; ".join(f"{v.name}: {', '.join(map(str, v.prefixes)) or 'nothing'}" for v in vpns)
-            or "no VPN connection"
+    if vpn is None and all(v.down for v in vpns):
+        # No VPN connection of the gateway is up (or it has none): nothing to route over.
+        w.fail(
+            Dropped(
+                DropCode.GATEWAY_NO_ROUTE,
+                Obstacle.NO_VPN_CARRIES,
+                C.VPN_GATEWAY,
+                vgw,
+                str(pkt.dst),
+                text=_carried(vpns),
+            ),
+            DropCode.GATEWAY_NO_ROUTE,
+            f"vpn gateway '{vgw}' has no VPN connection up: no route for {pkt.dst}",
         )
+    if vpn is None:
         w.fail(
             Dropped(
                 DropCode.VPN_PREFIX_NOT_CARRIED,
@@ -72,12 +83,40 @@ def vpn_gateway(
                 C.VPN_GATEWAY,
                 vgw,
                 str(pkt.dst),
-                text=carried,
+                text=_carried(vpns),
             ),
             DropCode.VPN_PREFIX_NOT_CARRIED,
             f"no VPN connection of '{vgw}' carries a prefix holding {pkt.dst}",
         )
     return vpn_out(sim, w, vpn, pkt, dst)
+
+
+#: How a VPN gateway ranks its routes to a site on equal prefixes: Direct Connect BGP
+#: routes, then VPN static routes, then VPN BGP routes ("Route priority" in the
+#: Site-to-Site VPN guide, LANGUAGE.md §12).
+ROUTING_RANK = {m.VpnRouting.STATIC: 1, m.VpnRouting.BGP: 2}
+
+
+def preferred(vpns: list[m.Vpn], address: Addr) -> m.Vpn | None:
+    """The VPN a VPN gateway sends ``address`` over: the longest prefix holding it, then
+    static over BGP, then the first in file order (netdraft has no AS paths to compare)."""
+
+    def key(vpn: m.Vpn) -> tuple[int, int]:
+        longest = max(p.prefixlen for p in vpn.prefixes if within(p, address))
+        return (-longest, ROUTING_RANK[vpn.routing])
+
+    return min(vpns, key=key, default=None)
+
+
+def _carried(vpns: list[m.Vpn]) -> str:
+    """What each VPN connection of a gateway carries, for the explanation."""
+    return (
+        "; ".join(
+            f"{v.name}{' (down)' if v.down else ''}: {', '.join(map(str, v.prefixes)) or 'nothing'}"
+            for v in vpns
+        )
+        or "no VPN connection"
+    )
 
 
 def from_tgw(sim: Context, w: Walk, out: m.TgwAttachment, az: str, pkt: Packet, dst: End) -> Packet:
@@ -159,6 +198,8 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
             f"site '{site.name}' has no VPN connection that leads to {address}",
         )
     vpn, target_vpc = chosen
+    if target_vpc is None and vpn.gateway_kind is K.VPN_GATEWAY:
+        _static_cloudhub(sim, w, site, vpn, address)
     cgw = site.customer_gateways[vpn.customer_gateway]
     w.hop(C.CUSTOMER_GATEWAY, cgw.name, site=site.name)
     w.step(Forwarded(C.CUSTOMER_GATEWAY, cgw.name, Passage.INTO_VPN, vpn.name), cgw.span)
@@ -167,10 +208,15 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
     if vpn.gateway_kind is K.TRANSIT_GATEWAY:
         gw = sim.net.transit_gateways[vpn.gateway]
         return transit.tgw(sim, w, gw, vpn.name, "", pkt, dst)
-    assert target_vpc is not None
-    vpc = target_vpc
+    vpc = target_vpc or sim.net.vpc_of_gateway(vpn.gateway)
+    assert vpc is not None
     w.hop(C.VPN_GATEWAY, vpn.gateway, vpc.name, vpc.region)
     assert not isinstance(address, PublicAddr)
+    onward = _cloudhub_vpn(sim, vpn, address)
+    if target_vpc is None and onward is not None:
+        # VPN CloudHub: the gateway re-advertises each BGP site's routes to the others.
+        w.step(Forwarded(C.VPN_GATEWAY, vpn.gateway, Passage.CLOUDHUB, onward.name, vpn.name))
+        return vpn_out(sim, w, onward, pkt, dst)
     into = vpcs.local_subnet(sim, vpc, address)
     if into is None:
         linklocal.outside_vpc(w, vpc, address)
@@ -186,19 +232,57 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
 
 
 def _site_vpn(sim: Context, vpns: list[m.Vpn], address: Addr) -> tuple[m.Vpn, m.Vpc | None] | None:
-    """The VPN a site sends ``address`` into: one to a VPC holding it, else to a transit gateway."""
-    for vpn in sorted(vpns, key=lambda v: v.name):
+    """The VPN a site sends ``address`` into: one to a VPC holding it, else one whose VPN
+    gateway leads to another site (VPN CloudHub), else one to a transit gateway. Among
+    several, a site prefers them as AWS does towards it: static, then BGP (§14 Sites over
+    DX), then by name."""
+    vpns = sorted(vpns, key=lambda v: (ROUTING_RANK[v.routing], v.name))
+    for vpn in vpns:
         if vpn.gateway_kind is K.VPN_GATEWAY:
             vpc = sim.net.vpc_of_gateway(vpn.gateway)
             if vpc is not None and not isinstance(address, PublicAddr) and vpc.holds(address):
                 return vpn, vpc
-    for vpn in sorted(vpns, key=lambda v: v.name):
+    # A BGP VPN first: over a static one, CloudHub is refused (_static_cloudhub).
+    for vpn in sorted(vpns, key=lambda v: (v.routing is not m.VpnRouting.BGP, v.name)):
+        if vpn.gateway_kind is K.VPN_GATEWAY and _cloudhub_vpn(sim, vpn, address) is not None:
+            return vpn, None
+    for vpn in vpns:
         if vpn.gateway_kind is K.TRANSIT_GATEWAY:
             gw = sim.net.transit_gateways[vpn.gateway]
             table = gw.route_table_of(vpn.name)
-            if table is not None and transit.tgw_lookup(table, address) is not None:
+            if table is not None and transit.tgw_lookup(table, address, sim.ix) is not None:
                 return vpn, None
     # A site sends everything outside its CIDR into its VPNs (§2): with no route for it
     # there, the transit gateway drops it (TGW_NO_ROUTE), not the site.
-    to_tgw = sorted((v for v in vpns if v.gateway_kind is K.TRANSIT_GATEWAY), key=lambda v: v.name)
+    to_tgw = [v for v in vpns if v.gateway_kind is K.TRANSIT_GATEWAY]
     return (to_tgw[0], None) if to_tgw else None
+
+
+def _cloudhub_vpn(sim: Context, vpn: m.Vpn, address: Addr) -> m.Vpn | None:
+    """VPN CloudHub: the BGP VPN of another site on ``vpn``'s VPN gateway that carries
+    ``address`` ("Providing secure communication between sites using VPN CloudHub",
+    Site-to-Site VPN guide); ``vpn`` itself must be BGP too (:func:`_static_cloudhub`)."""
+    if isinstance(address, PublicAddr):
+        return None
+    others = [
+        v
+        for v in sim.ix.vpns_by_gateway.get(vpn.gateway, [])
+        if v.site != vpn.site and v.routing is m.VpnRouting.BGP and not v.down
+        if any(within(p, address) for p in v.prefixes)
+    ]
+    return preferred(others, address)
+
+
+def _static_cloudhub(sim: Context, w: Walk, site: m.Site, vpn: m.Vpn, address: Addr) -> None:
+    """A site whose VPN gateway holds another site's route, over a static VPN: no CloudHub."""
+    if vpn.routing is m.VpnRouting.BGP:
+        return
+    w.fail(
+        Dropped(
+            w.no_route, Obstacle.STATIC_CLOUDHUB, None, site.name, str(address), site.name, vpn.name
+        ),
+        w.no_route,
+        f"vpn '{vpn.name}' of site '{site.name}' is static: VPN CloudHub joins sites over BGP"
+        f" VPNs only, so site '{site.name}' learns no route to {address}",
+        vpn.span,
+    )

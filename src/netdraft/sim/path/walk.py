@@ -13,7 +13,16 @@ from netdraft.model.codes import DropCode
 from netdraft.model.values import IcmpType, IPNetwork, Protocol, Span, traffic_text
 from netdraft.sim.index import Eni, Index
 from netdraft.sim.ports import EPHEMERAL_PORTS, PortSet
-from netdraft.sim.trace import ComponentKind, Dropped, Hop, Leg, Obstacle, Step, StepDetail
+from netdraft.sim.trace import (
+    ComponentKind,
+    Dropped,
+    Hop,
+    Leg,
+    Obstacle,
+    RouteStep,
+    Step,
+    StepDetail,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +177,15 @@ class Walk:
             self.seen[state] = len(self.hops)
             return
         assert self.current is not None
+        c = self.current
+        loop_hops = [(h.kind, h.name, h.vpc, h.steps) for h in self.hops[first:]]
+        loop_hops.append((c.kind, c.name, c.vpc, tuple(self.steps)))
+        # Within one VPC its hops' names say enough; a loop through a transit gateway or
+        # across VPCs names the VPC of each hop and the attachment each gateway routes to.
+        wide = len({vpc for _, _, vpc, _ in loop_hops}) > 1
         names: list[str] = []
-        for kind, name in [(h.kind, h.name) for h in self.hops[first:]] + [
-            (self.current.kind, self.current.name)
-        ]:
-            text = f"{kind.value} '{name}'"
+        for kind, name, vpc, steps in loop_hops:
+            text = _loop_hop(kind, name, vpc if wide else "", steps)
             if not names or names[-1] != text:
                 names.append(text)
         loop = " → ".join(names)
@@ -212,6 +225,20 @@ class Walk:
             self.hops.append(Hop(c.kind, c.name, c.vpc, c.region, c.az, c.site, tuple(self.steps)))
         self.current = None
         self.steps = []
+
+
+def _loop_hop(kind: ComponentKind, name: str, vpc: str, steps: tuple[Step, ...]) -> str:
+    """A hop as a loop's message names it: with its VPC, and for a transit gateway the
+    attachment its route sends the packet to (a loop of one gateway and two VPCs)."""
+    text = f"{kind.value} '{name}'" + (f" of vpc '{vpc}'" if vpc else "")
+    routed = [
+        s.detail.route.attachment
+        for s in steps
+        if isinstance(s.detail, RouteStep) and isinstance(s.detail.route, m.TgwRoute)
+    ]
+    if routed and routed[-1] is not None:
+        text += f" (to attachment '{routed[-1]}')"
+    return text
 
 
 #: Carries a packet that a route of a subnet's table sends to a target:

@@ -1,0 +1,58 @@
+"""What the internet can reach, for people and programs: ``netdraft exposure`` as a table
+and as JSON (the analysis itself is :mod:`netdraft.sim.exposure`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netdraft.diagnostics import printable
+from netdraft.model.values import Span
+from netdraft.sim.exposure import Exposed, Exposure
+
+#: Version of the JSON document `netdraft exposure --format json` prints.
+EXPOSURE_JSON_VERSION = 1
+
+
+def rule_line(span: Span) -> str:
+    """Where a rule is written, as ``file:line``."""
+    return f"{span.file}:{span.line}"
+
+
+def _what(e: Exposed) -> str:
+    traffic = f"{e.protocol} {e.ports}" if e.ports else e.protocol
+    return f"IPv{e.version} {traffic}"
+
+
+def exposure_text(found: Exposure) -> str:
+    """One line per exposed port range, with the rule lines that admit it, then a summary."""
+    lines: list[str] = []
+    for e in found.exposed:
+        rules = ", ".join(rule_line(s) for s in e.rules)
+        lines.append(f"{printable(e.interface)}: {_what(e)} from the internet  ({rules})")
+    names = len({e.interface for e in found.exposed})
+    if not found.exposed:
+        lines.append("nothing is reachable from the internet")
+    lines.append(
+        f"{names} of {found.interfaces} network interfaces reachable from the internet "
+        f"({len(found.exposed)} port ranges; {found.classes} classes traced)"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def exposure_json(found: Exposure) -> dict[str, Any]:
+    """The exposure as a JSON-ready dictionary (``version`` says its layout)."""
+    return {
+        "version": EXPOSURE_JSON_VERSION,
+        "exposed": [
+            {
+                "interface": e.interface,
+                "ip_version": e.version,
+                "protocol": e.protocol,
+                "ports": e.ports,
+                "rules": [{"file": s.file, "line": s.line, "column": s.column} for s in e.rules],
+            }
+            for e in found.exposed
+        ],
+        "interfaces": found.interfaces,
+        "classes": found.classes,
+    }

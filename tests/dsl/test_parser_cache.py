@@ -1,0 +1,63 @@
+"""The parser's tables are kept in the user's cache folder, written whole, and read back."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netdraft.dsl import parse
+
+SOURCE = "# a comment\nregion us-east-1 {\n  vpc a 10.0.0.0/16 {\n  }\n}\n"
+#: Builds the parser in a fresh process and prints what it makes of SOURCE.
+PROGRAM = (
+    "from netdraft.dsl.parse import parse\n"
+    f"tree, problems = parse({SOURCE!r}, 'x.nd')\n"
+    "print(tree.statements, tree.comments, problems)\n"
+)
+
+
+def run(cache: str) -> str:
+    env = {**os.environ, parse.CACHE_VARIABLE: cache}
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stderr == ""
+    return done.stdout
+
+
+def test_the_tables_are_written_once_and_parse_as_freshly_built_ones(tmp_path: Path) -> None:
+    fresh = run("")  # no cache: the tables are built
+    assert run(str(tmp_path)) == fresh
+    (table,) = tmp_path.iterdir()  # one file, renamed into place: no temporary left
+    assert table.name.startswith("lark-") and table.suffix == ".tables"
+    stamp = table.stat().st_mtime_ns
+    assert run(str(tmp_path)) == fresh  # read back, not written again
+    assert table.stat().st_mtime_ns == stamp
+
+
+def test_a_damaged_table_file_costs_a_rebuild_not_a_failure(tmp_path: Path) -> None:
+    fresh = run("")
+    run(str(tmp_path))
+    (table,) = tmp_path.iterdir()
+    table.write_bytes(b"not a table")
+    assert run(str(tmp_path)) == fresh
+
+
+@pytest.mark.parametrize("value", ["", "relative/folder"])
+def test_no_cache_folder_when_it_is_turned_off_or_not_absolute(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(parse.CACHE_VARIABLE, value)
+    assert parse.table_cache() is None
+
+
+def test_the_default_folder_is_the_user_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(parse.CACHE_VARIABLE, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert parse.table_cache() == tmp_path / "netdraft"

@@ -1,0 +1,168 @@
+"""The class analysis against per-port, per-endpoint tracing, on random networks (hypothesis).
+
+The networks are the oracle's (``test_oracle.py``), whose verdicts are checked against
+an independent walker there; here the simulator answers each question port by port,
+endpoint by endpoint, and the class-based answers must agree:
+
+* exposure: an interface is listed on a port exactly when the internet opens it;
+* the reachability diff between a network and a version with one part replaced (a
+  group's rules, an ACL, the route tables, an instance stopped, peerings): a question's
+  verdict changed exactly when a listed change covers it, with the new first drop.
+
+The ports asked are every boundary of every rule of either version (and the port just
+below it), the ends of the range and a few drawn ones: where a class analysis that cut
+in the wrong place would err.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from hypothesis import assume, event, given, settings
+from hypothesis import strategies as st
+from test_oracle import Net, networks, render
+
+from netdraft import api
+from netdraft.model import network as m
+from netdraft.model.values import ALL_PORTS, Protocol
+from netdraft.sim.analysis import NetworkAnalysis
+from netdraft.sim.classes import endpoints
+from netdraft.sim.exposure import exposure, interfaces
+from netdraft.sim.ports import rule_cuts
+from netdraft.sim.prices import bundled
+from netdraft.sim.reach_diff import reach_diff
+
+EXAMPLES = int(os.environ.get("NETDRAFT_ORACLE_EXAMPLES", "300")) // 3
+PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.ICMP)
+
+
+def compiled(net: Net) -> m.Network | None:
+    result = api.compile(render(net), "<random>")
+    if result.network is None or any(d.is_error for d in result.diagnostics):
+        return None
+    return result.network
+
+
+def ports(nets: list[m.Network], protocol: Protocol, drawn: list[int]) -> list[int | None]:
+    if not protocol.has_ports:
+        return [None]
+    cuts = {0, ALL_PORTS.high, *drawn}
+    for net in nets:
+        for c in rule_cuts(net, protocol):
+            cuts.update(x for x in (c - 1, c) if 0 <= x <= ALL_PORTS.high)
+    return sorted(cuts)
+
+
+def covers(text: str, port: int | None) -> bool:
+    if port is None:
+        return text == ""
+    low, _, high = text.partition("-")
+    return int(low) <= port <= int(high or low)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(net=networks(), drawn=st.lists(st.integers(0, 65535), max_size=3))
+def test_exposure_agrees_with_per_port_tracing(net: Net, drawn: list[int]) -> None:
+    network = compiled(net)
+    assume(network is not None)
+    assert network is not None
+    analysis = NetworkAnalysis(network, bundled())
+    found = exposure(network, analysis.simulator)
+    internet = m.Place(m.PlaceKind.INTERNET, "internet")
+    for eni in interfaces(network):
+        for protocol in PROTOCOLS:
+            for port in ports([network], protocol, drawn):
+                t = analysis.trace(m.Query(internet, eni.place, protocol, port))
+                listed = any(
+                    e.interface == eni.text
+                    and e.protocol == protocol.value
+                    and covers(e.ports, port)
+                    for e in found.exposed
+                )
+                assert listed == t.allowed, (eni.text, protocol, port, t.reason, render(net))
+
+
+def mutations(base: Net, other: Net) -> list[Net]:
+    """Versions of ``base`` with one part taken from ``other`` (names kept)."""
+    out: list[Net] = []
+    a, b = base.vpcs[0], other.vpcs[0]
+    for field in ("groups", "acls", "tables"):
+        out.append(
+            dataclasses.replace(
+                base, vpcs=(dataclasses.replace(a, **{field: getattr(b, field)}), *base.vpcs[1:])
+            )
+        )
+    if a.instances:
+        first = a.instances[0]
+        flipped = dataclasses.replace(first, stopped=not first.stopped)
+        out.append(
+            dataclasses.replace(
+                base,
+                vpcs=(
+                    dataclasses.replace(a, instances=(flipped, *a.instances[1:])),
+                    *base.vpcs[1:],
+                ),
+            )
+        )
+    out.append(dataclasses.replace(base, peerings=other.peerings))
+    return out
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    base=networks(),
+    other=networks(),
+    pick=st.integers(0, 4),
+    drawn=st.lists(st.integers(0, 65535), max_size=2),
+    data=st.data(),
+)
+def test_reach_diff_agrees_with_per_port_tracing(
+    base: Net, other: Net, pick: int, drawn: list[int], data: st.DataObject
+) -> None:
+    versions = mutations(base, other)
+    changed = versions[pick % len(versions)]
+    old_net, new_net = compiled(base), compiled(changed)
+    assume(old_net is not None and new_net is not None)
+    assert old_net is not None and new_net is not None
+    old, new = NetworkAnalysis(old_net, bundled()), NetworkAnalysis(new_net, bundled())
+    result = reach_diff(old, new)
+    event(f"changes found: {bool(result.changes)}")
+    event(f"answers reused: {result.reused > 0}")
+    before = endpoints(old_net, old.simulator.ix)
+    after = endpoints(new_net, new.simulator.ix)
+    common = sorted(set(before) & set(after))
+    pairs = [(s, d) for s in common for d in common if s != d]
+    assume(pairs)
+    chosen = data.draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=12, unique=True))
+    for src, dst in chosen:
+        for protocol in PROTOCOLS:
+            for port in ports([old_net, new_net], protocol, drawn):
+                was = old.trace(m.Query(before[src].place, before[dst].place, protocol, port))
+                now = new.trace(m.Query(after[src].place, after[dst].place, protocol, port))
+                listed = [
+                    c
+                    for c in result.changes
+                    if (c.source, c.destination, c.protocol) == (src, dst, protocol.value)
+                    and covers(c.ports, port)
+                ]
+                why = (
+                    src,
+                    dst,
+                    protocol,
+                    port,
+                    was.reason,
+                    now.reason,
+                    render(base),
+                    render(changed),
+                )
+                if was.verdict is now.verdict:
+                    assert not listed, why
+                    continue
+                assert len(listed) == 1, why
+                assert (listed[0].before, listed[0].after) == (
+                    was.verdict.value,
+                    now.verdict.value,
+                ), why
+                if not now.allowed and src != "internet" and dst != "internet":
+                    assert listed[0].drop is now.code, why

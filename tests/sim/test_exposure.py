@@ -1,0 +1,195 @@
+"""``netdraft exposure``: what the internet can open, on small networks (LANGUAGE.md §13).
+
+Each row changes one thing of a small network (a group opened to 0.0.0.0/0 or ::/0, a
+network ACL deny, no route to the internet gateway, no public address …) and says what
+the internet then reaches; the rule lines are checked on one row. The class analysis is
+compared with per-port tracing in ``test_classes_oracle.py``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from netdraft import api
+from netdraft.cli import main
+from netdraft.generator.exposure import exposure_json, exposure_text
+from netdraft.model.network import Network
+from netdraft.sim.exposure import exposure
+
+BASE = """\
+region us-east-1 {
+  vpc shop 10.0.0.0/16 {
+    ipv6 2001:db8:100::/56
+    internet-gateway igw
+    subnet pub  10.0.0.0/24 az us-east-1a ipv6 2001:db8:100::/64
+    subnet priv 10.0.1.0/24 az us-east-1a
+    nat-gateway nat in pub
+    route-table public {
+      route 0.0.0.0/0 via igw
+      route ::/0 via igw
+      associate pub
+    }
+    route-table private { route 0.0.0.0/0 via nat; associate priv }
+    security-group web-sg {
+      ingress tcp 443 from 0.0.0.0/0
+      ingress tcp 8000-8100 from 0.0.0.0/0
+      ingress tcp 22 from 203.0.113.0/24
+    }
+    security-group app-sg { ingress tcp 8080 from web-sg }
+    instance web in pub public-ip sg web-sg
+    instance app in priv sg app-sg
+  }
+}
+"""
+
+
+def compiled(text: str) -> Network:
+    result = api.compile(text, "net.nd")
+    errors = [d.message for d in result.diagnostics if d.is_error]
+    assert result.network is not None and not errors, errors
+    return result.network
+
+
+def table(text: str) -> set[tuple[str, int, str, str]]:
+    return {(e.interface, e.version, e.protocol, e.ports) for e in exposure(compiled(text)).exposed}
+
+
+WEB = {("web", 4, "tcp", "22"), ("web", 4, "tcp", "443"), ("web", 4, "tcp", "8000-8100")}
+
+#: (what changes, the text replaced, its replacement, what the internet reaches)
+CASES = [
+    ("as written", "", "", WEB),
+    (
+        "group opened to ::/0",
+        "ingress tcp 22 from 203.0.113.0/24",
+        "ingress tcp 22 from 203.0.113.0/24\n      ingress tcp 443 from ::/0",
+        WEB | {("web", 6, "tcp", "443")},  # web has an address of its subnet's IPv6 CIDR
+    ),
+    (
+        "group opened to ::/0, with an IPv6 address",
+        "instance web in pub public-ip sg web-sg",
+        "instance web in pub public-ip ipv6 2001:db8:100::10 sg web-sg\n"
+        "    security-group v6 { ingress tcp 443 from ::/0 }",
+        WEB,  # its group has no IPv6 rule
+    ),
+    (
+        "IPv6 rules",
+        "ingress tcp 22 from 203.0.113.0/24",
+        "ingress tcp 22 from 203.0.113.0/24\n      ingress tcp 443 from ::/0\n"
+        "      ingress icmpv6 from ::/0",
+        WEB | {("web", 6, "tcp", "443"), ("web", 6, "icmpv6", "")},
+    ),
+    (
+        "no public address",
+        "instance web in pub public-ip sg web-sg",
+        "instance web in pub sg web-sg",
+        set(),
+    ),
+    ("no route to the internet gateway", "route 0.0.0.0/0 via igw", "", set()),
+    (
+        "a network ACL denies one port of a range",
+        "    instance web",
+        "    network-acl edge {\n      inbound 90 deny tcp 8050 from 0.0.0.0/0\n"
+        "      inbound 100 allow all from 0.0.0.0/0\n      outbound 100 allow all to 0.0.0.0/0\n"
+        "      associate pub\n    }\n    instance web",
+        {
+            ("web", 4, "tcp", "22"),
+            ("web", 4, "tcp", "443"),
+            ("web", 4, "tcp", "8000-8049"),
+            ("web", 4, "tcp", "8051-8100"),
+        },
+    ),
+    (
+        "the ACL lets no reply out",
+        "    instance web",
+        "    network-acl edge {\n      inbound 100 allow all from 0.0.0.0/0\n"
+        "      outbound 100 allow tcp 443 to 0.0.0.0/0\n      associate pub\n    }\n"
+        "    instance web",
+        set(),
+    ),
+    (
+        "the private instance opened to 0.0.0.0/0",
+        "security-group app-sg { ingress tcp 8080 from web-sg }",
+        "security-group app-sg { ingress tcp 8080 from 0.0.0.0/0 }",
+        WEB,  # no public address, and its subnet routes to a NAT gateway
+    ),
+    (
+        "all traffic from 0.0.0.0/0",
+        "ingress tcp 443 from 0.0.0.0/0",
+        "ingress all from 0.0.0.0/0",
+        {
+            ("web", 4, "tcp", "0-65535"),
+            ("web", 4, "udp", "0-65535"),
+            ("web", 4, "icmp", ""),
+        },
+    ),
+    (
+        "stopped",
+        "instance web in pub public-ip sg web-sg",
+        "instance web in pub public-ip sg web-sg stopped",
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "old", "new", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_exposure_table(what: str, old: str, new: str, expected: set[object]) -> None:
+    assert old in BASE
+    assert table(BASE.replace(old, new, 1) if old else BASE) == expected
+
+
+def test_ipv6_exposure() -> None:
+    text = BASE.replace(
+        "instance web in pub public-ip sg web-sg",
+        "instance web in pub public-ip ipv6 2001:db8:100::10 sg web-sg",
+    ).replace("ingress tcp 22 from 203.0.113.0/24", "ingress tcp 22 from ::/0")
+    assert table(text) == {
+        ("web", 4, "tcp", "443"),
+        ("web", 4, "tcp", "8000-8100"),
+        ("web", 6, "tcp", "22"),
+    }
+
+
+def test_rule_lines_name_the_group_acl_and_route() -> None:
+    found = exposure(compiled(BASE))
+    lines = {e.ports: [s.line for s in e.rules] for e in found.exposed}
+    # the group's rule, the default ACL (written nowhere: the VPC's line), the route to igw
+    assert lines["443"] == [2, 9, 15]
+    assert lines["22"] == [2, 9, 17]
+    assert found.interfaces == 3 and found.classes == 3
+
+
+def test_text_and_json() -> None:
+    found = exposure(compiled(BASE))
+    text = exposure_text(found)
+    assert "web: IPv4 tcp 443 from the internet  (net.nd:2, net.nd:9, net.nd:15)" in text
+    assert text.endswith(
+        "1 of 3 network interfaces reachable from the internet (3 port ranges; 3 classes traced)\n"
+    )
+    doc = exposure_json(found)
+    assert doc["exposed"][0] == {
+        "interface": "web",
+        "ip_version": 4,
+        "protocol": "tcp",
+        "ports": "22",
+        "rules": [
+            {"file": "net.nd", "line": 2, "column": 3},
+            {"file": "net.nd", "line": 9, "column": 7},
+            {"file": "net.nd", "line": 17, "column": 7},
+        ],
+    }
+
+
+def test_command(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "net.nd"
+    path.write_text(BASE, encoding="utf-8")
+    assert main(["exposure", str(path), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [e["ports"] for e in doc["exposed"]] == ["22", "443", "8000-8100"]
+    assert main(["exposure", str(path)]) == 0
+    assert "web: IPv4 tcp 8000-8100" in capsys.readouterr().out
+    path.write_text("vpc {\n", encoding="utf-8")
+    assert main(["exposure", str(path)]) == 1
+    assert "error[" in capsys.readouterr().err

@@ -1,0 +1,181 @@
+"""The reachability diff (LANGUAGE.md §14 Diff): one table row per kind of change.
+
+Each row edits a small two-VPC network and lists every reachability that changed, on
+the maximal port ranges that changed the same way, with the drops before and after. A
+pure reformat changes nothing, and reuses every answer. The class analysis is compared
+with per-port, per-endpoint tracing in ``test_classes_oracle.py``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from netdraft import api
+from netdraft.model.codes import DropCode
+from netdraft.sim.analysis import NetworkAnalysis
+from netdraft.sim.prices import bundled
+from netdraft.sim.reach_diff import ReachChange, reach_diff, reachability_changes
+
+D = DropCode
+
+BASE = """\
+region us-east-1 {
+  vpc a 10.1.0.0/16 {
+    internet-gateway igw
+    subnet pub  10.1.0.0/24 az us-east-1a
+    subnet priv 10.1.1.0/24 az us-east-1a
+    subnet other 10.1.2.0/24 az us-east-1a
+    route-table public { route 0.0.0.0/0 via igw; associate pub }
+    security-group web-sg { ingress tcp 443 from 0.0.0.0/0 }
+    security-group app-sg {
+      ingress tcp 8080 from web-sg
+      ingress tcp 5432 from 10.2.0.0/16
+    }
+    instance web in pub public-ip sg web-sg
+    instance app in priv sg app-sg
+  }
+  vpc b 10.2.0.0/16 {
+    subnet data 10.2.1.0/24 az us-east-1a
+    security-group db-sg { ingress tcp 5432 from 10.1.0.0/16 }
+    instance db in data sg db-sg
+  }
+}
+"""
+
+PEERED = (
+    BASE.replace(
+        "  vpc b 10.2.0.0/16 {",
+        "  vpc b 10.2.0.0/16 {\n    route-table main-b { route 10.1.0.0/16 via ab; associate data }",
+    ).replace(
+        "    instance app in priv sg app-sg",
+        "    instance app in priv sg app-sg\n"
+        "    route-table inner { route 10.2.0.0/16 via ab; associate priv }",
+    )
+    + "peering ab a <-> b\n"
+)
+
+
+def analysis(text: str) -> NetworkAnalysis:
+    result = api.compile(text, "net.nd")
+    errors = [d.message for d in result.diagnostics if d.is_error]
+    assert result.network is not None and not errors, errors
+    return NetworkAnalysis(result.network, bundled())
+
+
+def changes(old: str, new: str) -> list[tuple[str, str, str, str, str, str, object, object]]:
+    return [
+        (c.source, c.destination, c.protocol, c.ports, c.before, c.after, c.drop, c.before_drop)
+        for c in reachability_changes(analysis(old), analysis(new))
+    ]
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+#: (kind, old network, new network, every change)
+CASES = [
+    ("pure reformat", BASE, BASE.replace("  ", "    ").replace("{ ", "{\n "), []),
+    (
+        "security group opened",
+        BASE,
+        edit(BASE, "ingress tcp 443 from 0.0.0.0/0", "ingress tcp 443-444 from 0.0.0.0/0"),
+        [
+            ("app", "web", "tcp", "444", "deny", "allow", None, D.SG_INGRESS_MISMATCH),
+            ("internet", "web", "tcp", "444", "deny", "allow", None, D.SG_INGRESS_MISMATCH),
+        ],
+    ),
+    (
+        "route removed",
+        BASE,
+        edit(BASE, "route 0.0.0.0/0 via igw; ", ""),
+        [
+            ("internet", "web", "tcp", "443", "allow", "deny", D.NO_RETURN_ROUTE, None),
+            ("web", "internet", "icmp", "", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
+            ("web", "internet", "tcp", "0-65535", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
+            ("web", "internet", "udp", "0-65535", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
+        ],
+    ),
+    (
+        "network ACL rule added",
+        BASE,
+        edit(
+            BASE,
+            "    instance web",
+            "    network-acl edge {\n      inbound 50 deny tcp 8080 from 10.1.0.0/16\n"
+            "      inbound 100 allow all from 0.0.0.0/0\n"
+            "      outbound 100 allow all to 0.0.0.0/0\n      associate priv\n    }\n"
+            "    instance web",
+        ),
+        [("web", "app", "tcp", "8080", "allow", "deny", D.ACL_INBOUND_DENY, None)],
+    ),
+    (
+        "peering added",
+        BASE,
+        PEERED,
+        [
+            ("app", "db", "tcp", "5432", "deny", "allow", None, D.NO_ROUTE_TO_DESTINATION),
+            ("db", "app", "tcp", "5432", "deny", "allow", None, D.NO_ROUTE_TO_DESTINATION),
+        ],
+    ),
+    (
+        "subnet moved",
+        BASE,
+        edit(BASE, "instance app in priv sg app-sg", "instance app in pub sg app-sg"),
+        # In the public subnet without a public address: still nothing from the internet.
+        [],
+    ),
+    (
+        "instance stopped",
+        BASE,
+        edit(
+            BASE,
+            "instance web in pub public-ip sg web-sg",
+            "instance web in pub public-ip sg web-sg stopped",
+        ),
+        [
+            ("app", "web", "tcp", "443", "allow", "deny", D.INSTANCE_STOPPED, None),
+            ("internet", "web", "tcp", "443", "allow", "deny", D.INSTANCE_STOPPED, None),
+            ("web", "app", "tcp", "8080", "allow", "deny", D.INSTANCE_STOPPED, None),
+            ("web", "internet", "icmp", "", "allow", "deny", D.INSTANCE_STOPPED, None),
+            ("web", "internet", "tcp", "0-65535", "allow", "deny", D.INSTANCE_STOPPED, None),
+            ("web", "internet", "udp", "0-65535", "allow", "deny", D.INSTANCE_STOPPED, None),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "old", "new", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_reachability_change_table(kind: str, old: str, new: str, expected: list[object]) -> None:
+    assert changes(old, new) == expected
+
+
+def test_reformat_reuses_everything() -> None:
+    result = reach_diff(analysis(BASE), analysis(CASES[0][2]))
+    assert result.changes == () and result.traces == 0
+    assert result.reused == result.questions > 0
+
+
+def test_a_rule_change_reuses_what_it_cannot_touch() -> None:
+    new = edit(BASE, "ingress tcp 5432 from 10.1.0.0/16", "ingress tcp 5432-5433 from 10.1.0.0/16")
+    result = reach_diff(analysis(BASE), analysis(new))
+    assert result.changes == ()  # nothing routes from a to b
+    assert 0 < result.reused < result.questions
+    # only pairs into db, on tcp, from the 3 other endpoints' classes
+    assert result.questions - result.reused == 3
+
+
+def test_ranges_merge_when_they_change_the_same_way() -> None:
+    new = edit(BASE, "ingress tcp 443 from 0.0.0.0/0", "ingress tcp 400-500 from 0.0.0.0/0")
+    found = [
+        c for c in reachability_changes(analysis(BASE), analysis(new)) if c.source == "internet"
+    ]
+    assert found == [
+        ReachChange(
+            "internet", "web", "tcp", "400-442", "deny", "allow", None, D.SG_INGRESS_MISMATCH
+        ),
+        ReachChange(
+            "internet", "web", "tcp", "444-500", "deny", "allow", None, D.SG_INGRESS_MISMATCH
+        ),
+    ]
