@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from netdraft.generator.view import View
     from netdraft.sim.cost import CostReport
     from netdraft.sim.exposure import Exposure
+    from netdraft.sim.path.dns import Resolution
 
 
 @dataclass(frozen=True)
@@ -340,12 +341,13 @@ def checked_file(analysis: Analysis) -> CheckedFile:
 
 def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
     """Failed expectations (``expect-failed``) and denied flows (``flow-denied``) as diagnostics."""
-    from netdraft.generator.explain import explain_lines
+    from netdraft.generator.explain import explain_lines, resolution_lines
     from netdraft.generator.outcomes import (
         cost_notes,
         cost_problem,
         partial_ephemeral,
         path_problem,
+        resolve_problem,
     )
     from netdraft.sim.ports import PortSet, partial_client_ports
 
@@ -363,6 +365,15 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
     found += [
         failed(cost_problem(o), o.expectation.span, cost_notes(analysis.report, o))
         for o in outcomes.costs
+        if not o.holds
+    ]
+    found += [
+        failed(
+            resolve_problem(o),
+            o.expectation.span,
+            resolution_lines(o.resolution, analysis.network.file),
+        )
+        for o in outcomes.resolves
         if not o.holds
     ]
     network = analysis.network
@@ -569,6 +580,31 @@ def _session(network: Network) -> _Session:
         _sessions.insert(0, found)
         del _sessions[SESSIONS:]
         return found
+
+
+def resolve(network: Network, client: str, name: str) -> Resolution:
+    """What ``client``'s resolver answers for ``name``, with its query legs (``netdraft
+    resolve``).
+
+    Raises:
+        NetdraftError: the client names no instance or site host, or the name is not one.
+    """
+    import re
+
+    from netdraft.dsl.query import parse_query
+    from netdraft.model.network import PlaceKind
+    from netdraft.sim.path import Simulator
+
+    where = Span("<query>", 1, 1, 1, 1)
+    if not re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?", name):
+        raise NetdraftError([error(codes.BAD_QUERY, f"'{name[:60]}' is not a DNS name", where)])
+    query = parse_query(network, client, "internet", "udp", "53")
+    if isinstance(query, list):
+        raise NetdraftError(query)
+    if query.source.kind not in (PlaceKind.INSTANCE, PlaceKind.HOST):
+        message = f"'{client[:60]}' does not resolve names: a client is an instance or a site host"
+        raise NetdraftError([error(codes.BAD_QUERY, message, where)])
+    return Simulator(network).resolve(query.source, name)
 
 
 def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:

@@ -266,6 +266,24 @@ def cmd_path(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_resolve(args: argparse.Namespace) -> int:
+    """``netdraft resolve FILE CLIENT NAME [--json]``: a resolution and its query legs."""
+    from netdraft.diagnostics import NetdraftError
+    from netdraft.generator.explain import resolution_json, resolution_text
+
+    network = _analysis(args.file).require_network()
+    try:
+        res = api.resolve(network, args.client, args.name)
+    except NetdraftError as problem:
+        reasons = [f"{d.severity.value}[{d.code}]: {d.message}" for d in problem.diagnostics]
+        raise UsageError("\n".join(f"netdraft resolve: {r}" for r in reasons)) from None
+    if args.json:
+        print(json.dumps(resolution_json(res), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(resolution_text(res, network.file))
+    return EXIT_OK
+
+
 def cmd_cost(args: argparse.Namespace) -> int:
     from netdraft.generator.costs import cost_json, cost_text
 
@@ -570,6 +588,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     path.add_argument("--json", action="store_true", help="print the documented JSON form")
     path.set_defaults(run=cmd_path, parser=path)
+
+    names = sub.add_parser(
+        "resolve", help="explain what CLIENT's resolver answers for NAME, query by query"
+    )
+    names.add_argument("file", metavar="FILE")
+    names.add_argument("client", metavar="CLIENT", help="an instance or a site host")
+    names.add_argument(
+        "name", metavar="NAME", help="a DNS name (a bare name takes the DHCP domain)"
+    )
+    names.add_argument("--json", action="store_true", help="print the documented JSON form")
+    names.set_defaults(run=cmd_resolve)
 
     cost = sub.add_parser("cost", help="monthly cost per flow, hourly resources and total")
     cost.add_argument("file", metavar="FILE")

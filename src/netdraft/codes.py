@@ -312,6 +312,13 @@ ACL_RULE_NUMBER = Code(
     _S.VALIDATE,
 )
 
+DNS_RECORD = Code(
+    "dns-record",
+    E,
+    "a zone's record cannot answer: an ALIAS to something that is not an interface endpoint",
+    _S.COMPILE,
+)
+
 # ---- review (LANGUAGE.md §13): each can be silenced ----------------------------------------
 
 ACL_RULE_SHADOWED = Code(

@@ -28,10 +28,13 @@ KEYWORDS = (
     "cross-zone",
     "listener",
     "targets",
+    "resolver-endpoint",
     "customer-gateway",
     "internet-gateway",
     "transit-gateway",
     "security-group",
+    "dns-hostnames",
+    "resolver-rule",
     "dhcp-options",
     "route-tables",
     "prefix-list",
@@ -39,6 +42,7 @@ KEYWORDS = (
     "nat-gateway",
     "route-table",
     "vpn-gateway",
+    "dns-support",
     "elastic-ip",
     "ephemeral",
     "associate",
@@ -49,6 +53,7 @@ KEYWORDS = (
     "outbound",
     "endpoint",
     "instance",
+    "resolves",
     "scenario",
     "inbound",
     "ingress",
@@ -59,6 +64,8 @@ KEYWORDS = (
     "stopped",
     "subnets",
     "include",
+    "servers",
+    "forward",
     "attach",
     "domain",
     "egress",
@@ -69,6 +76,8 @@ KEYWORDS = (
     "static",
     "subnet",
     "volume",
+    "record",
+    "amazon",
     "title",
     "route",
     "code",
@@ -81,6 +90,8 @@ KEYWORDS = (
     "main",
     "cost",
     "site",
+    "zone",
+    "vpcs",
     "ips",
     "eips",
     "bgp",
@@ -88,6 +99,7 @@ KEYWORDS = (
     "vpc",
     "vpn",
     "via",
+    "dns",
     "az",
     "in",
     "ip",
@@ -98,6 +110,8 @@ KEYWORDS = (
 #: Keywords that declare a thing: the word after them is its name, even ``main`` or ``private``.
 DECLARATIONS = (
     "egress-only-gateway",
+    "resolver-endpoint",
+    "resolver-rule",
     "customer-gateway",
     "internet-gateway",
     "transit-gateway",
@@ -126,6 +140,9 @@ PROTOCOLS = ("icmpv6", "icmp", "tcp", "udp", "all")
 
 #: Verdicts and ACL actions, the ``source-dest-check`` switch, and ``any`` (every port).
 CONSTANTS = ("allow", "deny", "on", "off", "any")
+
+#: The record types of a zone's ``record`` lines (before codes: ``A`` is not one).
+RECORD_TYPES = ("CNAME", "ALIAS", "A")
 
 #: Endpoint words with a meaning of their own in ``flow``, ``expect`` and ``netdraft path``.
 BUILTINS = ("internet",)
@@ -169,6 +186,7 @@ class NetdraftLexer(RegexLexer):
             (words(PROTOCOLS, prefix=_BEFORE, suffix=_AFTER), Keyword.Type),
             (words(CONSTANTS, prefix=_BEFORE, suffix=_AFTER), Keyword.Constant),
             (words(BUILTINS, prefix=_BEFORE, suffix=_AFTER), Name.Builtin),
+            (words(RECORD_TYPES, prefix=_BEFORE, suffix=_AFTER), Keyword.Type),
             (_BEFORE + r"[A-Z][A-Z0-9_]*" + _AFTER, Name.Exception),  # explanation code
             (r"[A-Za-z_][A-Za-z0-9_-]*", Name),
             (r"[0-9A-Za-z-]+", Text),  # a DHCP domain label such as ``1a`` after a dot

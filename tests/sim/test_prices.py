@@ -40,6 +40,8 @@ SECTION_5 = {
     "alb_lcu_per_gb": "0.008",
     "nlb_lcu_per_gb": "0.006",
 }
+# LANGUAGE.md §11: Route 53 Resolver endpoints and private hosted zones.
+SECTION_5.update({"resolver_endpoint_per_eni_hour": "0.125", "hosted_zone_per_month": "0.5"})
 
 
 def _keys_used_by_cost_module() -> set[str]:

@@ -28,6 +28,7 @@ from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import (
     addresses,
     connections,
+    dns,
     intent,
     literals,
     prefix_lists,
@@ -88,6 +89,8 @@ def build_network(c: Context) -> None:
             if isinstance(s, st.Prices)
         ),
         prefix_lists=tuple(c.prefix_lists.values()),
+        zones=dns.build_zones(c),
+        resolver_rules=dns.build_rules(c),
     )
 
 
@@ -99,7 +102,7 @@ def build_intent(c: Context) -> None:
     expectations = tuple(
         e
         for s in c.source.statements
-        if isinstance(s, st.ExpectPathDecl | st.ExpectCostDecl)
+        if isinstance(s, st.ExpectPathDecl | st.ExpectCostDecl | st.ExpectResolvesDecl)
         if (e := intent.build_expectation(c, s, places, built)) is not None
     )
     c.network = dataclasses.replace(

@@ -103,6 +103,7 @@ Block = (
     | st.TgwRouteTableDecl
     | st.SiteDecl
     | st.PrefixListDecl
+    | st.ZoneDecl
     | st.ScenarioDecl
     | st.LoadBalancerDecl
 )
@@ -125,6 +126,7 @@ Node = (
     | st.HostDecl
     | st.Tok  # an entry of a prefix list, one a line
     | st.SiteEphemeral
+    | st.RecordDecl
     | st.DownDecl
     | st.ListenerDecl
 )
@@ -187,6 +189,8 @@ def _children(node: Node) -> tuple[Node, ...] | None:
         return node.cidrs
     if isinstance(node, st.LoadBalancerDecl):
         return node.listeners
+    if isinstance(node, st.ZoneDecl):
+        return node.records
     if isinstance(node, _BLOCKS):
         return node.items
     return None
@@ -217,6 +221,17 @@ def _option(option: st.Option) -> str:
     return _words(option.keyword, *option.values)
 
 
+def _dns_block(block: st.DnsBlock | None) -> str | None:
+    """A DNS server's block, on its statement's line: ``dns { zone a; forward . to amazon }``."""
+    if block is None:
+        return None
+    items = [
+        _words(i.keyword, i.domain, *(("to",) if i.keyword == "forward" else ()), *i.targets)
+        for i in block.items
+    ]
+    return "dns { " + "; ".join(items) + " }" if items else "dns { }"
+
+
 def _head(node: Node, vpc: str | None = None) -> str:
     """A statement's canonical text: the whole line, or a block's header without ``{``.
 
@@ -238,8 +253,22 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("ipv6", cidr)
         case st.GatewayDecl(keyword=keyword, name=name):
             return _words(keyword, name)
-        case st.DhcpOptions(domain=domain):
-            return _words("dhcp-options domain", domain)
+        case st.DhcpOptions(domain=domain, servers=servers):
+            return _words("dhcp-options domain", domain, "servers" if servers else None, *servers)
+        case st.DnsFlag(keyword=keyword, value=value):
+            return _words(keyword, value)
+        case st.ZoneDecl(name=name, vpcs=vpcs):
+            return _words("zone", name, "private vpcs", _refs(vpcs))
+        case st.RecordDecl(name=name, kind=kind, values=values):
+            return _words("record", name, kind, *values)
+        case st.ExpectResolvesDecl(source=src, name=name):
+            if node.via is not None:
+                answer = f"via {node.via}"
+            elif node.because is not None:
+                answer = f"because {node.because}"
+            else:
+                answer = _words("=", *node.addresses)
+            return _words("expect", src, "resolves", name, answer)
         case st.SubnetDecl(name=name, cidr=cidr, az=az, options=options):
             return _words("subnet", name, cidr, "az", az, _options(options, SUBNET_OPTION_ORDER))
         case st.RouteTableDecl(name=name, main=main):
@@ -266,9 +295,15 @@ def _head(node: Node, vpc: str | None = None) -> str:
             preposition = "from" if direction == "inbound" else "to"
             return _words(direction, number, action, _proto(proto), preposition, node.cidr)
         case st.InstanceDecl(name=name, subnet=subnet, options=options):
-            return _words("instance", name, "in", subnet, _options(options, INSTANCE_OPTION_ORDER))
+            opts = _options(options, INSTANCE_OPTION_ORDER)
+            return _words("instance", name, "in", subnet, opts, _dns_block(node.dns))
         case st.EndpointDecl(name=name, kind="gateway", service=service, targets=targets):
             return _words("endpoint", name, "gateway", service, "route-tables", _refs(targets))
+        case st.EndpointDecl(name=name, resolver=direction, targets=targets) if direction:
+            sg = f"sg {', '.join(str(g) for g in node.groups)}" if node.groups else None
+            ips = _option(node.ips) if node.ips is not None else None
+            subnets = _interface_subnets(targets, vpc)
+            return _words("resolver-endpoint", name, direction, "in", subnets, ips, sg)
         case st.EndpointDecl(name=name, service=service, targets=targets, groups=groups):
             sg = f"sg {', '.join(str(g) for g in groups)}" if groups else None
             subnets = _interface_subnets(targets, vpc)
@@ -297,7 +332,12 @@ def _head(node: Node, vpc: str | None = None) -> str:
         case st.CustomerGatewayDecl(name=name, ip=ip):
             return _words("customer-gateway", name, ip)
         case st.HostDecl(name=name, ip=ip):
-            return _words("host", name, ip)
+            return _words("host", name, ip, _dns_block(node.dns))
+        case st.ResolverRuleDecl(name=name, domain=domain, targets=targets, endpoint=ep):
+            where = _refs(node.vpcs)
+            return _words(
+                "resolver-rule", name, "forward", domain, "to", *targets, "via", ep, "vpcs", where
+            )
         case st.SiteEphemeral(ports=ports):
             return _words("ephemeral", ports)
         case st.VpnDecl(name=name, gateway=gw, customer_gateway=cgw, routing=routing):

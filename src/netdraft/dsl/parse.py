@@ -223,8 +223,96 @@ class _ToSyntax(Transformer[Token, Any]):
     def vpn_gateway(self, meta: Meta, c: list[Token]) -> st.GatewayDecl:
         return st.GatewayDecl("vpn-gateway", self._t(c[0]), self._s(meta))
 
-    def dhcp_options(self, meta: Meta, c: list[Token]) -> st.DhcpOptions:
-        return st.DhcpOptions(self._t(c[0]), self._s(meta))
+    def dhcp_options(self, meta: Meta, c: list[Any]) -> st.DhcpOptions:
+        servers: tuple[st.Tok, ...] = c[1] if len(c) > 1 else ()
+        return st.DhcpOptions(self._t(c[0]), self._s(meta), servers)
+
+    def dhcp_amazon(self, meta: Meta, c: list[Token]) -> tuple[st.Tok, ...]:
+        return (st.Tok("amazon", self._s(meta)),)
+
+    def dhcp_addresses(self, meta: Meta, c: list[Token]) -> tuple[st.Tok, ...]:
+        return tuple(self._t(t) for t in c)
+
+    def dns_support(self, meta: Meta, c: list[Token]) -> st.DnsFlag:
+        return st.DnsFlag("dns-support", self._t(c[0]), self._s(meta))
+
+    def dns_hostnames(self, meta: Meta, c: list[Token]) -> st.DnsFlag:
+        return st.DnsFlag("dns-hostnames", self._t(c[0]), self._s(meta))
+
+    # -- DNS ----------------------------------------------------------------------------------
+    def zone(self, meta: Meta, c: list[Any]) -> st.ZoneDecl:
+        refs = tuple(x for x in c[1:] if isinstance(x, st.Ref))
+        records = tuple(x for x in c[1:] if isinstance(x, st.RecordDecl))
+        return st.ZoneDecl(self._t(c[0]), refs, records, self._s(meta))
+
+    def _record(self, kind: str, meta: Meta, c: list[Any]) -> st.RecordDecl:
+        values = tuple(self._t(v) if isinstance(v, Token) else v for v in c[1:])
+        return st.RecordDecl(self._t(c[0]), kind, values, self._s(meta))
+
+    def record_a(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
+        return self._record("A", meta, c)
+
+    def record_cname(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
+        return self._record("CNAME", meta, c)
+
+    def record_alias(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
+        return self._record("ALIAS", meta, c)
+
+    def resolver_endpoint(self, meta: Meta, c: list[Any]) -> st.EndpointDecl:
+        subnets = tuple(x for x in c[2:] if isinstance(x, st.Ref))
+        ips = next((x for x in c[2:] if isinstance(x, st.Option) and x.keyword == "ips"), None)
+        sg = next((x for x in c[2:] if isinstance(x, st.Option) and x.keyword == "sg"), None)
+        groups = tuple(v for v in sg.values if isinstance(v, st.Ref)) if sg else ()
+        return st.EndpointDecl(
+            self._t(c[0]),
+            "interface",
+            st.Tok("route53resolver", self._s(meta)),
+            subnets,
+            groups,
+            self._s(meta),
+            ips,
+            str(c[1]),
+        )
+
+    def resolver_rule(self, meta: Meta, c: list[Any]) -> st.ResolverRuleDecl:
+        targets = tuple(self._t(t) for t in c[2:] if isinstance(t, Token))
+        refs = [x for x in c[2:] if isinstance(x, st.Ref)]
+        return st.ResolverRuleDecl(
+            self._t(c[0]), self._t(c[1]), targets, refs[0], tuple(refs[1:]), self._s(meta)
+        )
+
+    def dns_block(self, meta: Meta, c: list[st.DnsItem]) -> st.DnsBlock:
+        return st.DnsBlock(tuple(c), self._s(meta))
+
+    def dns_zone(self, meta: Meta, c: list[Token]) -> st.DnsItem:
+        return st.DnsItem("zone", self._t(c[0]), (), self._s(meta))
+
+    def dns_forward(self, meta: Meta, c: list[Any]) -> st.DnsItem:
+        targets = tuple(self._t(t) if isinstance(t, Token) else t for t in c[1:])
+        domain = c[0] if isinstance(c[0], st.Tok) else self._t(c[0])
+        return st.DnsItem("forward", domain, targets, self._s(meta))
+
+    def forward_root(self, meta: Meta, c: list[Token]) -> st.Tok:
+        return st.Tok(".", self._s(meta))
+
+    def dns_place(self, meta: Meta, c: list[Token]) -> st.DnsPlace:
+        return st.DnsPlace(self._t(c[0]), self._s(meta))
+
+    def expect_resolves(self, meta: Meta, c: list[Any]) -> st.ExpectResolvesDecl:
+        kind, values = c[2]
+        addresses = tuple(values) if kind == "=" else ()
+        via = values[0] if kind == "via" else None
+        because = values[0] if kind == "because" else None
+        return st.ExpectResolvesDecl(c[0], self._t(c[1]), addresses, via, because, self._s(meta))
+
+    def resolves_to(self, meta: Meta, c: list[Token]) -> tuple[str, list[st.Tok]]:
+        return "=", [self._t(t) for t in c]
+
+    def resolves_via(self, meta: Meta, c: list[st.Ref]) -> tuple[str, list[st.Ref]]:
+        return "via", list(c)
+
+    def resolves_because(self, meta: Meta, c: list[Token]) -> tuple[str, list[st.Tok]]:
+        return "because", [self._t(c[0])]
 
     def subnet(self, meta: Meta, c: list[Any]) -> st.SubnetDecl:
         return st.SubnetDecl(
@@ -288,7 +376,9 @@ class _ToSyntax(Transformer[Token, Any]):
         return st.AclRuleDecl("outbound", self._t(c[0]), self._t(c[1]), c[2], c[3], self._s(meta))
 
     def instance(self, meta: Meta, c: list[Any]) -> st.InstanceDecl:
-        return st.InstanceDecl(self._t(c[0]), c[1], tuple(c[2:]), self._s(meta))
+        dns = next((x for x in c[2:] if isinstance(x, st.DnsBlock)), None)
+        options = tuple(x for x in c[2:] if not isinstance(x, st.DnsBlock))
+        return st.InstanceDecl(self._t(c[0]), c[1], options, self._s(meta), dns)
 
     def instance_ip(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("ip", meta, c)
@@ -397,8 +487,9 @@ class _ToSyntax(Transformer[Token, Any]):
     def customer_gateway(self, meta: Meta, c: list[Token]) -> st.CustomerGatewayDecl:
         return st.CustomerGatewayDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
 
-    def host(self, meta: Meta, c: list[Token]) -> st.HostDecl:
-        return st.HostDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
+    def host(self, meta: Meta, c: list[Any]) -> st.HostDecl:
+        dns = c[2] if len(c) > 2 else None
+        return st.HostDecl(self._t(c[0]), self._t(c[1]), self._s(meta), dns)
 
     def site_ephemeral(self, meta: Meta, c: list[Token]) -> st.SiteEphemeral:
         return st.SiteEphemeral(self._t(c[0]), self._s(meta))

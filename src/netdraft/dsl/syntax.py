@@ -42,7 +42,18 @@ class Ref:
         return ".".join(p.text for p in self.parts)
 
 
-Place = Ref | Tok  # a name, or an IP address literal
+@dataclass(frozen=True, slots=True)
+class DnsPlace:
+    """A DNS name written as an endpoint (``db.corp.internal``): resolved by the source."""
+
+    name: Tok
+    span: Span
+
+    def __str__(self) -> str:
+        return self.name.text
+
+
+Place = Ref | Tok | DnsPlace  # a name, an IP address literal, or a DNS name
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +115,17 @@ class GatewayDecl:
 @dataclass(frozen=True, slots=True)
 class DhcpOptions:
     domain: Tok
+    span: Span
+    #: ``servers amazon`` (one word ``amazon``) or ``servers ADDR…``; empty: not written.
+    servers: tuple[Tok, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DnsFlag:
+    """``dns-support on|off`` or ``dns-hostnames on|off`` of a VPC."""
+
+    keyword: str
+    value: Tok
     span: Span
 
 
@@ -184,11 +206,30 @@ class NetworkAclDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class DnsItem:
+    """``zone NAME`` (a zone the server answers for) or ``forward NAME|. to TARGET…``."""
+
+    keyword: str  # zone | forward
+    domain: Tok  # ``.``: every name
+    targets: tuple[Tok | Ref, ...]  # addresses, ``amazon``, or a resolver endpoint
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DnsBlock:
+    """``dns { … }`` on an instance or a site host: it is a DNS server."""
+
+    items: tuple[DnsItem, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class InstanceDecl:
     name: Tok
     subnet: Ref
     options: tuple[Option, ...]
     span: Span
+    dns: DnsBlock | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +241,7 @@ class EndpointDecl:
     groups: tuple[Ref, ...]
     span: Span
     ips: Option | None = None  # interface endpoints: ``ips ADDR…``, one per subnet in order
+    resolver: str = ""  # ``resolver-endpoint``: inbound | outbound (kind is interface)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +279,8 @@ class TargetGroupDecl:
 
 
 VpcItem = (
-    VpcIpv6
+    DnsFlag
+    | VpcIpv6
     | GatewayDecl
     | DhcpOptions
     | SubnetDecl
@@ -325,6 +368,7 @@ class HostDecl:
     name: Tok
     ip: Tok
     span: Span
+    dns: DnsBlock | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,6 +429,50 @@ class ExpectCostDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordDecl:
+    """``record NAME A ADDR…|INSTANCE…``, ``record NAME CNAME DNSNAME``, ``record NAME ALIAS ENDPOINT``."""
+
+    name: Tok  # relative to the zone
+    kind: str  # A | CNAME | ALIAS
+    values: tuple[Tok | Ref, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneDecl:
+    """``zone NAME private vpcs VPC… { record … }``: a Route 53 private hosted zone."""
+
+    name: Tok
+    vpcs: tuple[Ref, ...]
+    records: tuple[RecordDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectResolvesDecl:
+    """``expect CLIENT resolves NAME = ADDR…|via ENDPOINT|because CODE``."""
+
+    source: Place
+    name: Tok
+    addresses: tuple[Tok, ...]
+    via: Ref | None
+    because: Tok | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverRuleDecl:
+    """``resolver-rule NAME forward DOMAIN to ADDR… via OUTBOUND vpcs VPC…``."""
+
+    name: Tok
+    domain: Tok
+    targets: tuple[Tok, ...]
+    endpoint: Ref
+    vpcs: tuple[Ref, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class DownDecl:
     """``down PART…`` in a scenario: the parts taken out of the network."""
 
@@ -405,7 +493,10 @@ class ScenarioDecl:
 
 
 Statement = (
-    Title
+    ZoneDecl
+    | ResolverRuleDecl
+    | ExpectResolvesDecl
+    | Title
     | Prices
     | RegionDecl
     | PeeringDecl

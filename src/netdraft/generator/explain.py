@@ -11,6 +11,7 @@ from typing import Any
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
 from netdraft.model.values import traffic_text
+from netdraft.sim.path.dns import Resolution
 from netdraft.sim.trace import (
     AclStep,
     Arrival,
@@ -440,4 +441,52 @@ def trace_json(trace: Trace) -> dict[str, Any]:
         ],
         "forward": [_hop_json(h) for h in trace.forward],
         "return": [_hop_json(h) for h in trace.reverse],
+    }
+
+
+def resolution_lines(res: Resolution, main: str | None = None) -> list[str]:
+    """A resolution as lines: the names asked, where it was answered, each query leg in
+    full, and the answer or why there is none."""
+    answer = ", ".join(map(str, res.answers)) if res.ok else "FAILS"
+    if res.ok and not res.answers:
+        answer = "resolves, to an address the file does not know"
+    lines = [f"{res.client} resolves {res.name}: {answer}"]
+    if res.resolver:
+        lines.append(f"  resolver: the Amazon resolver of vpc '{res.resolver}'")
+    if len(res.chain) > 1:
+        lines.append("  names: " + " -> ".join(res.chain) + " (CNAME)")
+    if res.zone:
+        served = f"served by '{res.zone_server}'" if res.zone_server else "private"
+        lines.append(f"  zone: {res.zone} ({served})")
+    for i, leg in enumerate(res.legs, 1):
+        verdict = "allowed" if leg.ok else "DENIED"
+        lines.append(f"  query {i}: {leg.asker} -> {leg.server} udp 53: {verdict}")
+        if not leg.ok:
+            lines.extend("  " + line for line in explain_lines(leg.trace, main)[1:])
+    if not res.ok:
+        lines.append(f"  fails: {res.code} — {res.reason}")
+    return lines
+
+
+def resolution_text(res: Resolution, main: str | None = None) -> str:
+    return "\n".join(resolution_lines(res, main)) + "\n"
+
+
+def resolution_json(res: Resolution) -> dict[str, Any]:
+    """The JSON form of a resolution (``netdraft resolve --json``; see docs/json.md)."""
+    return {
+        "version": PATH_JSON_VERSION,
+        "client": res.client.text,
+        "name": res.name,
+        "answers": [str(a) for a in res.answers],
+        "code": res.code.value if res.code else None,
+        "reason": res.reason or None,
+        "names": list(res.chain),
+        "zone": res.zone or None,
+        "zone_server": res.zone_server or None,
+        "resolver": res.resolver or None,
+        "queries": [
+            {"asker": leg.asker, "server": leg.server, "trace": trace_json(leg.trace)}
+            for leg in res.legs
+        ],
     }

@@ -24,7 +24,7 @@ from netdraft.generator.costs import money
 from netdraft.generator.errors import TemplateProblem as TemplateProblem  # its home before errors
 from netdraft.generator.errors import TemplateTooLarge, TemplateUnsafe
 from netdraft.generator.explain import path_text
-from netdraft.generator.outcomes import path_problem
+from netdraft.generator.outcomes import path_problem, resolve_problem
 from netdraft.model import network as m
 from netdraft.model.aws_ranges import snapshot
 from netdraft.model.values import HOURS_PER_MONTH, IcmpType, PortRange, Protocol, traffic_text
@@ -49,6 +49,7 @@ TEMPLATE_NAMES = (
     "expectations.md.j2",
     "scenarios.md.j2",
     "costs.md.j2",
+    "dns.md.j2",
     "exposure.md.j2",
 )
 
@@ -156,9 +157,9 @@ def addresses_used(network: m.Network, vpc: m.Vpc, subnet: m.Subnet) -> int:
     used = sum(1 for inst in vpc.instances.values() if inst.subnet == subnet.name)
     used += sum(1 for nat in vpc.nat_gateways.values() if nat.subnet == subnet.name)
     used += sum(
-        1
+        ep.subnets.count(subnet.name)  # a resolver endpoint may hold two addresses of one
         for ep in vpc.endpoints.values()
-        if ep.kind is m.EndpointKind.INTERFACE and subnet.name in ep.subnets
+        if ep.kind is m.EndpointKind.INTERFACE
     )
     used += sum(1 for b in vpc.load_balancers.values() for n in b.nodes if n.subnet == subnet.name)
     for tgw in network.transit_gateways.values():
@@ -263,7 +264,7 @@ def _endpoints(vpc: m.Vpc) -> list[Context]:
         rows.append(
             {
                 "name": ep.name,
-                "type": ep.kind.value,
+                "type": f"resolver {ep.resolver}" if ep.resolver else ep.kind.value,
                 "service": ep.service,
                 "route_tables": list(ep.route_tables),
                 "subnets": list(ep.subnets),
@@ -733,6 +734,64 @@ def _expectations(analysis: NetworkAnalysis) -> tuple[list[Context], list[Contex
     return paths, costs
 
 
+def _dns(analysis: NetworkAnalysis) -> Context:
+    """Private zones and their records, resolver rules, and each ``resolves`` line with
+    the queries of its resolution."""
+    network = analysis.network
+    zones = [
+        {
+            "name": z.name,
+            "vpcs": list(z.vpcs),
+            "records": [
+                {
+                    "name": r.name,
+                    "type": r.kind.value,
+                    "value": ", ".join(map(str, r.addresses)) or r.target,
+                }
+                for r in z.records
+            ],
+        }
+        for z in network.zones
+    ]
+    rules = [
+        {
+            "name": r.name,
+            "domain": r.domain,
+            "targets": [str(a) for a in r.targets],
+            "endpoint": r.endpoint,
+            "vpcs": list(r.vpcs),
+        }
+        for r in network.resolver_rules
+    ]
+    resolves = []
+    for outcome in analysis.outcomes.resolves:
+        exp, res = outcome.expectation, outcome.resolution
+        expected = (
+            f"= {', '.join(map(str, exp.addresses))}"
+            if exp.addresses
+            else f"via {exp.via}"
+            if exp.via
+            else f"because {exp.because}"
+        )
+        resolves.append(
+            {
+                "line": exp.span.line,
+                "client": exp.source.text,
+                "name": res.name,
+                "expected": expected,
+                "holds": outcome.holds,
+                "problem": resolve_problem(outcome),
+                "answers": [str(a) for a in res.answers],
+                "code": str(res.code) if res.code else "",
+                "legs": [
+                    {"asker": leg.asker, "server": leg.server, "allowed": leg.ok}
+                    for leg in res.legs
+                ],
+            }
+        )
+    return {"zones": zones, "rules": rules, "resolves": resolves}
+
+
 def _scenarios(analysis: NetworkAnalysis) -> list[Context]:
     """Each scenario: its parts down, its expectations beside the same paths in the whole
     network, and the file's flows with and without its parts."""
@@ -789,8 +848,9 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     source = Path(network.file).name
     title = network.title or Path(network.file).stem
     path_exps, cost_exps = _expectations(analysis)
+    dns = _dns(analysis)
     scenarios = _scenarios(analysis)
-    results = [e["holds"] for e in (*path_exps, *cost_exps)]
+    results = [e["holds"] for e in (*path_exps, *cost_exps, *dns["resolves"])]
     vpcs = [_vpc(network, vpc, i == 0) for i, vpc in enumerate(network.vpcs.values())]
     for row, vpc in zip(vpcs, network.vpcs.values(), strict=True):
         row["load_balancers"] = _load_balancers(analysis, vpc)
@@ -820,6 +880,7 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
             "failing": len(results) - sum(results),
         },
         "costs": _costs(report),
+        "dns": dns,
         "exposure": _exposure(analysis),
         "counts": {
             "regions": _plural(len(network.regions), "region"),

@@ -10,7 +10,7 @@ from netdraft.model.values import (
     traffic_text,
 )
 from netdraft.sim.cost import Charge, CostReport, cents
-from netdraft.sim.expectations import CostOutcome, Mismatch, PathOutcome
+from netdraft.sim.expectations import CostOutcome, Mismatch, PathOutcome, ResolveOutcome
 from netdraft.sim.ports import PortSet
 from netdraft.sim.trace import Trace
 
@@ -28,6 +28,24 @@ def path_problem(outcome: PathOutcome) -> str:
         return f"denied because {t.code}, expected because {exp.because} ({t.reason})"
     if outcome.mismatch is Mismatch.VIA:
         return f"the path does not cross '{exp.via}'"
+    return ""
+
+
+def resolve_problem(outcome: ResolveOutcome) -> str:
+    """What a failed ``resolves`` expectation got instead (empty when it holds)."""
+    res, exp = outcome.resolution, outcome.expectation
+    answers = ", ".join(map(str, res.answers))
+    if outcome.mismatch is Mismatch.VERDICT and res.ok:
+        return f"'{res.name}' resolves to {answers}, expected {exp.because}"
+    if outcome.mismatch is Mismatch.VERDICT:
+        return f"'{res.name}' does not resolve ({res.code}: {res.reason})"
+    if outcome.mismatch is Mismatch.BECAUSE:
+        return f"fails because {res.code}, expected because {exp.because} ({res.reason})"
+    if outcome.mismatch is Mismatch.ANSWER:
+        wanted = ", ".join(map(str, exp.addresses))
+        return f"'{res.name}' resolves to {answers}, expected {wanted}"
+    if outcome.mismatch is Mismatch.VIA:
+        return f"no query of the resolution crosses '{exp.via}'"
     return ""
 
 

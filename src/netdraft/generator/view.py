@@ -385,6 +385,8 @@ class _Builder:
                     self.link(self.internet(), gateway_id(vpc.name, gw.kind, gw.name))
             for ep_name in sorted(vpc.endpoints):
                 ep = vpc.endpoints[ep_name]
+                if ep.resolver:
+                    continue  # a resolver endpoint serves DNS, not an AWS service's API
                 service = self.service(ep.service)
                 if ep.kind is m.EndpointKind.GATEWAY:
                     self.link(endpoint_id(vpc.name, ep.name), service)
@@ -409,6 +411,8 @@ class _Builder:
         lines = tuple(str(c) for c in vpc.cidrs) + ((str(vpc.ipv6),) if vpc.ipv6 else ())
         if vpc.dhcp_domain:
             lines += (f"domain {vpc.dhcp_domain}",)
+        # The private zones it resolves: a legend of the zones, on the VPCs they serve.
+        lines += tuple(f"zone {z.name}" for z in self.network.zones if vpc.name in z.vpcs)
         used = vpc.prefix_lists_used()
         if used:
             lines += ("prefix lists " + ", ".join(str(p) for p in used),)
@@ -511,6 +515,8 @@ class _Builder:
             if ep.kind is m.EndpointKind.INTERFACE and subnet.name in ep.subnets:
                 index = ep.subnets.index(subnet.name)
                 lines = [f"interface endpoint · {ep.service}"]
+                if ep.resolver:
+                    lines = [f"resolver endpoint · {ep.resolver}"]
                 if index < len(ep.addresses):
                     lines.append(str(ep.addresses[index]))
                 if ep.security_groups:

@@ -359,6 +359,8 @@ class PrefixList:
 class DhcpOptions:
     id: str
     domain: str | None
+    #: ``domain-name-servers``: ``AmazonProvidedDNS`` or addresses, as listed.
+    servers: tuple[str, ...] = ()
 
 
 #: How many labels one count warning lists; the others are counted.
@@ -1563,11 +1565,15 @@ class _Reader:
         if did is None:
             return
         domain = None
+        servers: tuple[str, ...] = ()
         for conf in item.objs("DhcpConfigurations"):
+            values = each_string(conf.objs("Values"), "Value")
             if conf.string("Key") == "domain-name":
-                values = each_string(conf.objs("Values"), "Value")
                 domain = values[0].split()[0] if values and values[0].split() else None
-        self.keep(self.inventory.dhcp_options, did, DhcpOptions(did, domain), "DHCP option set")
+            elif conf.string("Key") == "domain-name-servers":
+                servers = tuple(word for v in values for word in v.replace(",", " ").split())
+        dhcp = DhcpOptions(did, domain, servers)
+        self.keep(self.inventory.dhcp_options, did, dhcp, "DHCP option set")
 
 
 #: The lists of a per-route-table transit gateway output (its file name names the table).

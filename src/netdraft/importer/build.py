@@ -310,6 +310,23 @@ class _Builder:
         if message not in self.warnings:
             self.warnings.append(message)
 
+    def dhcp_servers(self, vpc: str, servers: tuple[str, ...]) -> tuple[st.Tok, ...]:
+        """The option set's name servers as ``servers ADDR…`` (none for AmazonProvidedDNS,
+        the default); a list that mixes both, or a name netdraft cannot read, is not
+        imported, with a warning."""
+        if not servers or servers == ("AmazonProvidedDNS",):
+            return ()
+        try:
+            addresses = [ipaddress.IPv4Address(a) for a in servers]
+        except ValueError:
+            shown = ", ".join(servers)[:200]
+            self.warn(
+                f"vpc '{vpc}' DHCP name servers '{shown}' are not all IPv4 addresses:"
+                " the Amazon resolver is assumed"
+            )
+            return ()
+        return tuple(_tok(str(a), "IPV4") for a in addresses)
+
     def header(self) -> list[str]:
         lines = [
             "# Imported from AWS by 'netdraft import'; the comment after each statement is its AWS id."
@@ -824,7 +841,10 @@ class _Builder:
         dhcp = self.inv.dhcp_options.get(v.vpc.dhcp_options or "")
         if dhcp is not None and dhcp.domain and not _DEFAULT_DOMAIN.fullmatch(dhcp.domain):
             if _DOMAIN.fullmatch(dhcp.domain):
-                items.append(_Line(st.DhcpOptions(_tok(dhcp.domain, "DOMAIN"), NO_SPAN), dhcp.id))
+                servers = self.dhcp_servers(v.name, dhcp.servers)
+                items.append(
+                    _Line(st.DhcpOptions(_tok(dhcp.domain, "DOMAIN"), NO_SPAN, servers), dhcp.id)
+                )
             else:
                 self.warn(
                     f"vpc '{v.name}' DHCP domain '{dhcp.domain}' is not a plain domain name: not imported"

@@ -27,6 +27,10 @@ class DropCode(enum.Enum):
     NO_INTERFACE = "NO_INTERFACE"
     ROUTING_LOOP = "ROUTING_LOOP"
     RESOLVER_OUTSIDE_VPC = "RESOLVER_OUTSIDE_VPC"
+    NXDOMAIN = "NXDOMAIN"  # the name does not exist where the client's resolver looks
+    DNS_UNREACHABLE = "DNS_UNREACHABLE"  # a DNS query leg (UDP 53) is denied
+    DNS_LOOP = "DNS_LOOP"  # CNAMEs (or forwarders) lead back to a name already asked
+    DNS_DISABLED = "DNS_DISABLED"  # the VPC's dns-support is off
     GATEWAY_NO_ROUTE = "GATEWAY_NO_ROUTE"
     NO_LISTENER = "NO_LISTENER"
     NO_HEALTHY_TARGET = "NO_HEALTHY_TARGET"

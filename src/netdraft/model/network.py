@@ -216,6 +216,48 @@ class PublicIp(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class DnsForward:
+    """``forward DOMAIN to …`` of a DNS server: where it sends the names under DOMAIN
+    ('' for ``.``, every name): its VPC's Amazon resolver, addresses, or a resolver
+    endpoint (its VPC and name, looked up when a query goes there)."""
+
+    domain: str
+    addresses: tuple[IPv4Address, ...] = ()
+    amazon: bool = False
+    endpoint: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def holds(self, name: str) -> bool:
+        return not self.domain or name == self.domain or name.endswith("." + self.domain)
+
+
+@dataclass(frozen=True, slots=True)
+class DnsConfig:
+    """A ``dns { … }`` block: the zones a DNS server answers for, and its forwarders."""
+
+    zones: tuple[str, ...]
+    forwards: tuple[DnsForward, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverRule:
+    """A Route 53 Resolver forwarding rule: names under ``domain``, asked of the Amazon
+    resolver of an associated VPC, go to ``targets`` from the outbound ``endpoint``."""
+
+    name: str
+    domain: str
+    targets: tuple[IPv4Address, ...]
+    endpoint_vpc: str
+    endpoint: str
+    vpcs: tuple[str, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def holds(self, name: str) -> bool:
+        return name == self.domain or name.endswith("." + self.domain)
+
+
+@dataclass(frozen=True, slots=True)
 class Instance:
     name: str
     subnet: str
@@ -229,6 +271,7 @@ class Instance:
     span: Span
     ephemeral: PortRange | None = None  # the client ports it opens from, when declared
     down: bool = False  # taken out of every path (LANGUAGE.md §9 State)
+    dns: DnsConfig | None = None  # a DNS server (LANGUAGE.md §11)
 
     @property
     def out_of_service(self) -> bool:
@@ -266,6 +309,9 @@ class VpcEndpoint:
     addresses: tuple[IPv4Address, ...]  # one network interface per subnet
     security_groups: tuple[str, ...]
     span: Span
+    #: A Route 53 Resolver endpoint (``inbound`` or ``outbound``): network interfaces like an
+    #: interface endpoint's, for DNS (LANGUAGE.md §11); '' for a VPC endpoint.
+    resolver: str = ""
 
 
 class LbKind(enum.Enum):
@@ -383,6 +429,10 @@ class Vpc:
     cidr_spans: tuple[Span, ...] = ()  # where each IPv4 CIDR is written, in order
     load_balancers: Mapping[str, LoadBalancer] = field(default_factory=dict)
     target_groups: Mapping[str, TargetGroup] = field(default_factory=dict)
+    #: The DHCP option set's name servers (LANGUAGE.md §11); empty: the Amazon resolver.
+    dns_servers: tuple[IPv4Address, ...] = ()
+    dns_support: bool = True  # enableDnsSupport: the Amazon resolver answers
+    dns_hostnames: bool = True  # enableDnsHostnames: needed for private hosted zones
 
     def all_cidrs(self) -> tuple[IPNetwork, ...]:
         return (*self.cidrs, *((self.ipv6,) if self.ipv6 else ()))
@@ -483,6 +533,7 @@ class Host:
     name: str
     ip: IPv4Address
     span: Span
+    dns: DnsConfig | None = None  # a DNS server (LANGUAGE.md §11)
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,6 +583,43 @@ def propagated_routes(gateways: tuple[str, ...], vpns: Iterable[Vpn]) -> tuple[R
 # --- endpoints of flows, expectations and queries ------------------------------------------
 
 
+class RecordKind(enum.Enum):
+    A = "A"
+    CNAME = "CNAME"
+    ALIAS = "ALIAS"
+
+
+@dataclass(frozen=True, slots=True)
+class DnsRecord:
+    """A record of a private hosted zone, its name fully qualified (lower case, no final dot).
+
+    ``A``: the addresses (an instance named is its private address). ``CNAME``: the name it
+    points to. ``ALIAS``: an interface endpoint (``vpc``, ``target``), answered with the
+    addresses of its network interfaces, as Route 53 does for an alias to a VPC endpoint.
+    """
+
+    name: str
+    kind: RecordKind
+    addresses: tuple[IPv4Address, ...] = ()
+    target: str = ""  # CNAME: a DNS name; ALIAS: an endpoint's name
+    vpc: str = ""  # ALIAS: the endpoint's VPC
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A Route 53 private hosted zone and the VPCs it is associated with."""
+
+    name: str  # lower case, no final dot
+    vpcs: tuple[str, ...]
+    records: tuple[DnsRecord, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def holds(self, name: str) -> bool:
+        """Whether ``name`` is the zone's name or below it."""
+        return name == self.name or name.endswith("." + self.name)
+
+
 class PlaceKind(enum.Enum):
     INSTANCE = "instance"
     HOST = "host"  # a site host, or any address inside a site
@@ -540,6 +628,7 @@ class PlaceKind(enum.Enum):
     INTERNET = "internet"
     SERVICE = "service"
     LOAD_BALANCER = "load-balancer"
+    DNS_NAME = "dns-name"  # a name the source resolves first (``name`` is the name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -625,7 +714,20 @@ class CostExpectation:
     span: Span
 
 
-Expectation = PathExpectation | CostExpectation
+@dataclass(frozen=True, slots=True)
+class ResolveExpectation:
+    """``expect CLIENT resolves NAME = ADDR…`` (the answer), ``via ENDPOINT`` (a leg crosses
+    it) or ``because CODE`` (the resolution fails so)."""
+
+    source: Place
+    name: str  # as written
+    addresses: tuple[IPv4Address, ...]
+    via: str | None
+    because: str | None
+    span: Span
+
+
+Expectation = PathExpectation | CostExpectation | ResolveExpectation
 
 
 class PartKind(enum.Enum):
@@ -680,6 +782,8 @@ class Network:
     expectations: tuple[Expectation, ...]
     price_files: tuple[tuple[str, Span], ...] = field(default=())
     prefix_lists: tuple[PrefixList, ...] = field(default=())  # the customer-managed lists
+    zones: tuple[Zone, ...] = field(default=())  # private hosted zones (LANGUAGE.md §11)
+    resolver_rules: tuple[ResolverRule, ...] = field(default=())
     scenarios: tuple[Scenario, ...] = field(default=())  # in file order
 
     # -- look-ups used by every later stage ---------------------------------------------------

@@ -60,7 +60,7 @@ class NetworkAnalysis:
     @cached_property
     def outcomes(self) -> Outcomes:
         """Every expectation and flow, checked."""
-        return evaluate(self.network, self.trace, self.report)
+        return evaluate(self.network, self.trace, self.report, self.simulator.resolve)
 
     @cached_property
     def exposure(self) -> Exposure:

@@ -242,7 +242,8 @@ def _takes(hop: Hop) -> bool:
 def _is_interface(network: m.Network, hop: Hop) -> bool:
     vpc = network.vpcs.get(hop.vpc)
     ep = vpc.endpoints.get(hop.name) if vpc else None
-    return ep is not None and ep.kind is m.EndpointKind.INTERFACE
+    # A resolver endpoint bills by the hour and by the query, never by the GB.
+    return ep is not None and ep.kind is m.EndpointKind.INTERFACE and not ep.resolver
 
 
 def flow_cost(
@@ -318,7 +319,18 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
                     )
                 )
         for ep in vpc.endpoints.values():
-            if ep.kind is m.EndpointKind.INTERFACE and ep.subnets:
+            if ep.resolver and ep.addresses:
+                out.append(
+                    _charge(
+                        prices,
+                        f"resolver endpoint {ep.name} × {len(ep.addresses)} network interface(s)",
+                        hours * len(ep.addresses),
+                        "h",
+                        "resolver_endpoint_per_eni_hour",
+                        r,
+                    )
+                )
+            elif ep.kind is m.EndpointKind.INTERFACE and ep.subnets:
                 out.append(
                     _charge(
                         prices,
@@ -329,6 +341,19 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
                         r,
                     )
                 )
+    for zone in network.zones:
+        # Route 53 is global: a zone is priced in the region of the first VPC it serves.
+        region = network.vpcs[zone.vpcs[0]].region if zone.vpcs else ""
+        out.append(
+            _charge(
+                prices,
+                f"private hosted zone {zone.name}",
+                Decimal(1),
+                "month",
+                "hosted_zone_per_month",
+                region,
+            )
+        )
     for tgw in network.transit_gateways.values():
         for att in tgw.attachments.values():
             out.append(

@@ -19,10 +19,13 @@ from decimal import Decimal
 from netdraft.model import network as m
 from netdraft.model.network import Query
 from netdraft.sim.cost import CostReport, cents
+from netdraft.sim.path.dns import Resolution
 from netdraft.sim.trace import Trace
 
 #: How the analysis asks for a trace (a simulator's ``trace``, or a memo of it).
 Tracer = Callable[[Query], Trace]
+#: How the analysis asks what a client resolves a name to (a simulator's ``resolve``).
+Resolver = Callable[[m.Place, str], Resolution]
 
 
 class Mismatch(enum.Enum):
@@ -32,6 +35,7 @@ class Mismatch(enum.Enum):
     BECAUSE = "because"  # denied, but with another drop code
     VIA = "via"  # the path does not cross the component named
     AMOUNT = "amount"  # the cost does not compare as written
+    ANSWER = "answer"  # the name resolves, to other addresses than written
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,19 @@ class CostOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class ResolveOutcome:
+    """An ``expect CLIENT resolves NAME …`` line, its resolution and what differs."""
+
+    expectation: m.ResolveExpectation
+    resolution: Resolution
+    mismatch: Mismatch | None
+
+    @property
+    def holds(self) -> bool:
+        return self.mismatch is None
+
+
+@dataclass(frozen=True, slots=True)
 class FlowOutcome:
     """A ``flow`` and the trace of its connection."""
 
@@ -79,16 +96,21 @@ class Outcomes:
     paths: tuple[PathOutcome, ...]
     costs: tuple[CostOutcome, ...]
     flows: tuple[FlowOutcome, ...]
+    resolves: tuple[ResolveOutcome, ...] = ()
 
     @property
     def ran(self) -> int:
-        """How many expectations were checked (paths and costs; flows are not expectations)."""
-        return len(self.paths) + len(self.costs)
+        """How many expectations were checked (paths, costs and resolutions; flows are not
+        expectations)."""
+        return len(self.paths) + len(self.costs) + len(self.resolves)
 
     @property
-    def failed(self) -> tuple[PathOutcome | CostOutcome, ...]:
-        found: list[PathOutcome | CostOutcome] = [o for o in self.paths if not o.holds]
+    def failed(self) -> tuple[PathOutcome | CostOutcome | ResolveOutcome, ...]:
+        found: list[PathOutcome | CostOutcome | ResolveOutcome] = [
+            o for o in self.paths if not o.holds
+        ]
         found += [o for o in self.costs if not o.holds]
+        found += [o for o in self.resolves if not o.holds]
         return tuple(found)
 
 
@@ -99,6 +121,23 @@ def check_path(trace: Trace, exp: m.PathExpectation) -> Mismatch | None:
     if exp.because is not None and (trace.code is None or trace.code.value != exp.because):
         return Mismatch.BECAUSE
     if exp.via is not None and not trace.crosses(exp.via):
+        return Mismatch.VIA
+    return None
+
+
+def check_resolve(res: Resolution, exp: m.ResolveExpectation) -> Mismatch | None:
+    """What part of a resolution expectation the resolution contradicts, if any: ``= ADDR…``
+    holds on the same set of answers, ``via`` when a query leg crosses it, ``because`` when
+    the resolution fails with that code."""
+    if exp.because is not None:
+        if res.ok:
+            return Mismatch.VERDICT
+        return None if res.code is not None and res.code.value == exp.because else Mismatch.BECAUSE
+    if not res.ok:
+        return Mismatch.VERDICT
+    if exp.addresses and set(exp.addresses) != set(res.answers):
+        return Mismatch.ANSWER
+    if exp.via is not None and not res.crosses(exp.via):
         return Mismatch.VIA
     return None
 
@@ -145,25 +184,33 @@ def flow_query(flow: m.Flow) -> Query:
     return Query(flow.source, flow.destination, flow.protocol, flow.port, flow.icmp)
 
 
-def evaluate(network: m.Network, trace: Tracer, report: CostReport) -> Outcomes:
+def evaluate(
+    network: m.Network, trace: Tracer, report: CostReport, resolve: Resolver | None = None
+) -> Outcomes:
     """Check every expectation and flow of a network.
 
     Args:
         network: the compiled network.
         trace: how to trace a query (one simulator for the whole analysis).
         report: the network's cost estimate, for ``expect cost`` lines.
+        resolve: how to resolve a name (the same simulator's), for ``resolves`` lines.
 
     Returns:
         The outcomes, in file order.
     """
     paths: list[PathOutcome] = []
     costs: list[CostOutcome] = []
+    resolves: list[ResolveOutcome] = []
     for exp in network.expectations:
-        if isinstance(exp, m.PathExpectation):
+        if isinstance(exp, m.ResolveExpectation):
+            assert resolve is not None, "a network with resolves lines needs a resolver"
+            res = resolve(exp.source, exp.name)
+            resolves.append(ResolveOutcome(exp, res, check_resolve(res, exp)))
+        elif isinstance(exp, m.PathExpectation):
             t = expectation_trace(trace, exp)
             paths.append(PathOutcome(exp, t, check_path(t, exp)))
         else:
             mismatch, actual = check_cost(report, exp)
             costs.append(CostOutcome(exp, actual, mismatch))
     flows = tuple(FlowOutcome(f, trace(flow_query(f))) for f in network.flows.values())
-    return Outcomes(tuple(paths), tuple(costs), flows)
+    return Outcomes(tuple(paths), tuple(costs), flows, tuple(resolves))

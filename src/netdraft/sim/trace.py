@@ -52,6 +52,7 @@ PLACE_KINDS: dict[m.PlaceKind, ComponentKind] = {
     m.PlaceKind.INTERNET: ComponentKind.INTERNET,
     m.PlaceKind.SERVICE: ComponentKind.SERVICE,
     m.PlaceKind.LOAD_BALANCER: ComponentKind.LOAD_BALANCER,
+    m.PlaceKind.DNS_NAME: ComponentKind.VPC_ADDRESS,  # never a hop: its source drops
 }
 
 #: The component a route target names (``local`` and ``blackhole`` name none). An

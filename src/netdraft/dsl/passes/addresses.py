@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from netdraft import codes
 from netdraft.dsl import syntax as st
-from netdraft.dsl.passes import literals
+from netdraft.dsl.passes import dns, literals
 from netdraft.dsl.passes.context import Held, Holder
 from netdraft.dsl.passes.resolve import RESOLVERS, Kind
 from netdraft.dsl.passes.symbols import VpcScope
@@ -246,6 +246,7 @@ def allocate(
             decl.span,
             ephemeral,
             down="down" in opts,
+            dns=dns.config(c, decl.dns),
         )
     nats: dict[str, m.NatGateway] = {}
     for ndecl, subnet_name, nopts in nat_pending:
@@ -431,7 +432,8 @@ def _endpoint(
         if sn is None or sn not in subnets:
             continue
         az = subnets[sn].az
-        if az in azs:
+        # A resolver endpoint may hold two addresses of one AZ (AWS advises two AZs).
+        if az in azs and not decl.resolver:
             c.err(
                 codes.ENDPOINT_AZ,
                 f"endpoint '{name}' already has subnet '{azs[az]}' in {az}: one subnet per availability zone",
@@ -453,7 +455,15 @@ def _endpoint(
     if not decl.groups:
         sgs = [next(n for n, g in groups.items() if g.default)]
     return m.VpcEndpoint(
-        name, kind, service, (), tuple(names), tuple(addresses), tuple(sgs), decl.span
+        name,
+        kind,
+        service,
+        (),
+        tuple(names),
+        tuple(addresses),
+        tuple(sgs),
+        decl.span,
+        decl.resolver,
     )
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from netdraft import codes
 from netdraft.dsl import syntax as st
-from netdraft.dsl.passes import literals, prefix_lists
+from netdraft.dsl.passes import dns, literals, prefix_lists
 from netdraft.dsl.passes.context import Held, Holder
 from netdraft.dsl.passes.resolve import Kind, resolve, where_else
 from netdraft.model import network as m
@@ -47,7 +47,7 @@ def build_site(c: Context, decl: st.SiteDecl) -> m.Site:
                     item.ip.span,
                     "site CIDRs: " + ", ".join(map(str, cidrs)),
                 )
-            hosts[item.name.text] = m.Host(item.name.text, ip, item.span)
+            hosts[item.name.text] = m.Host(item.name.text, ip, item.span, dns.config(c, item.dns))
             who = f"host '{item.name.text}' of site '{decl.name.text}'"
             c.held.append(Held(ip, f"site:{decl.name.text}", Holder(who, item.ip.span)))
     return m.Site(decl.name.text, cidrs, cgws, hosts, decl.span, ephemeral)

@@ -56,14 +56,46 @@ def build_flow(c: Context, decl: st.FlowDecl, places: PlaceResolver) -> m.Flow |
     return m.Flow(decl.name.text, src, dst, proto, port, volume, ret, decl.span, icmp)
 
 
+def _because(c: Context, written: st.Tok | None) -> str | None:
+    """The drop code a ``because`` names (``unknown-code`` for one that is none)."""
+    if written is None:
+        return None
+    if written.text not in drop_codes():
+        message, label, notes = unknown_code(written.text)
+        c.diagnostics.append(error(codes.UNKNOWN_CODE, message, written.span, label, notes))
+    return written.text
+
+
+def build_resolves(
+    c: Context, decl: st.ExpectResolvesDecl, places: PlaceResolver
+) -> m.ResolveExpectation | None:
+    """``expect CLIENT resolves NAME …``: the client is an instance or a site host."""
+    src = place(c, decl.source, places)
+    if src is not None and src.kind not in (m.PlaceKind.INSTANCE, m.PlaceKind.HOST):
+        c.err(
+            codes.BAD_EXPECT,
+            f"'{src}' does not resolve names: a client is an instance or a site host",
+            decl.source.span,
+        )
+        return None
+    addresses = tuple(a for t in decl.addresses if (a := literals.addr4(c, t)) is not None)
+    because = _because(c, decl.because)
+    via = decl.via.name if decl.via is not None else None
+    if src is None or len(addresses) != len(decl.addresses):
+        return None
+    return m.ResolveExpectation(src, decl.name.text, addresses, via, because, decl.span)
+
+
 def build_expectation(
     c: Context,
-    decl: st.ExpectPathDecl | st.ExpectCostDecl,
+    decl: st.ExpectPathDecl | st.ExpectCostDecl | st.ExpectResolvesDecl,
     places: PlaceResolver,
     network: m.Network,
     more_flows: Collection[str] = (),
 ) -> m.Expectation | None:
     """An expectation; ``more_flows`` are the flows a scenario adds to the file's."""
+    if isinstance(decl, st.ExpectResolvesDecl):
+        return build_resolves(c, decl, places)
     if isinstance(decl, st.ExpectCostDecl):
         subject = decl.subject.text
         flows = [*c.scope.flows, *more_flows]
@@ -79,14 +111,7 @@ def build_expectation(
     src, dst = place(c, decl.source, places), place(c, decl.destination, places)
     proto, port, ports = literals.port_set(c, decl.protocol)
     icmp = literals.icmp(c, decl.protocol)
-    because = None
-    if decl.because is not None:
-        if decl.because.text not in drop_codes():
-            message, label, notes = unknown_code(decl.because.text)
-            c.diagnostics.append(
-                error(codes.UNKNOWN_CODE, message, decl.because.span, label, notes)
-            )
-        because = decl.because.text
+    because = _because(c, decl.because)
     via = None
     if decl.via is not None:
         if c.components is None:

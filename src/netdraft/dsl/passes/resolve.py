@@ -429,6 +429,9 @@ class PlaceResolver:
 
     def resolve(self, place: st.Place) -> m.Place | Diagnostic:
         """Resolve a written endpoint, or explain why it names nothing."""
+        if isinstance(place, st.DnsPlace):
+            name = place.name.text.lower().rstrip(".")
+            return m.Place(m.PlaceKind.DNS_NAME, place.name.text, name)
         if isinstance(place, st.Tok):
             address = ipaddress.ip_address(place.text) if literals.is_address(place.text) else None
             if address is None:

@@ -47,6 +47,11 @@ def collect(c: Context) -> None:
             declare(c, scope.flows, stmt.name, stmt, "flow")
         elif isinstance(stmt, st.PrefixListDecl):
             prefix_lists.append(("", stmt))
+        elif isinstance(stmt, st.ZoneDecl):
+            zone = st.Tok(stmt.name.text.lower().rstrip("."), stmt.name.span)
+            declare(c, scope.zones, zone, stmt, "zone")
+        elif isinstance(stmt, st.ResolverRuleDecl):
+            declare(c, scope.resolver_rules, stmt.name, stmt, "resolver rule")
     _collect_prefix_lists(c, prefix_lists)
     # Gateways share one file-wide name space: a name may be a gateway of one VPC only.
     gateway_decls: dict[str, object] = {}
@@ -125,6 +130,8 @@ def _collect_vpc(c: Context, scope: VpcScope) -> None:
             scope.ipv6 = item
         elif isinstance(item, st.DhcpOptions):
             scope.dhcp = item
+        elif isinstance(item, st.DnsFlag):
+            declare(c, scope.dns_flags, st.Tok(item.keyword, item.span), item, "setting", where)
 
 
 def _collect_prefix_lists(c: Context, found: list[tuple[str, st.PrefixListDecl]]) -> None:

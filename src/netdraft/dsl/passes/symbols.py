@@ -28,6 +28,7 @@ class VpcScope:
     target_groups: dict[str, st.TargetGroupDecl] = field(default_factory=dict)
     ipv6: st.VpcIpv6 | None = None
     dhcp: st.DhcpOptions | None = None
+    dns_flags: dict[str, st.DnsFlag] = field(default_factory=dict)  # by keyword
 
     @property
     def name(self) -> str:
@@ -56,3 +57,5 @@ class FileScope:
     hosts: dict[str, list[str]] = field(default_factory=dict)  # host name -> sites
     #: Prefix lists by region ('' for the top level's), then by name.
     prefix_lists: dict[str, dict[str, st.PrefixListDecl]] = field(default_factory=dict)
+    zones: dict[str, st.ZoneDecl] = field(default_factory=dict)  # private hosted zones
+    resolver_rules: dict[str, st.ResolverRuleDecl] = field(default_factory=dict)

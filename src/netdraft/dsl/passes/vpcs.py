@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from netdraft import codes
 from netdraft.diagnostics import clip
 from netdraft.dsl import syntax as st
-from netdraft.dsl.passes import addresses, defaults, literals, prefix_lists
+from netdraft.dsl.passes import addresses, defaults, dns, literals, prefix_lists
 from netdraft.dsl.passes.resolve import GATEWAY_KINDS, Kind, resolve, route_target, sg_peer
 from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.dsl.validate import ACL_RULE_RANGE
@@ -79,6 +79,9 @@ def build_vpc(c: Context, s: VpcScope) -> m.Vpc:
         cidr_spans=tuple(t.span for t in s.decl.cidrs),
         load_balancers=balancers,
         target_groups=target_groups,
+        dns_servers=dns.servers(c, s),
+        dns_support=dns.flag(s, "dns-support"),
+        dns_hostnames=dns.flag(s, "dns-hostnames"),
     )
 
 

@@ -12,6 +12,7 @@ Pure functions of the model, one module per mechanism:
 * :mod:`~netdraft.sim.path.vpn` — VPN gateways, VPN connections, sites;
 * :mod:`~netdraft.sim.path.linklocal` — the services an instance reaches without a route
   (Amazon DNS, instance metadata, Amazon Time Sync);
+* :mod:`~netdraft.sim.path.dns` — name resolution, each DNS query a path of its own;
 * :mod:`~netdraft.sim.path.simulator` — the attempt (request, then reply) and the table
   from route-target kind to the module that carries the packet on.
 

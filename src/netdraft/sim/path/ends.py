@@ -209,8 +209,9 @@ def _vpc_address_end(
     if eni is not None and eni.kind is C.ENDPOINT:
         # An interface endpoint's address: the endpoint itself, as when named by its service.
         ep = sim.net.vpcs[place.vpc].endpoints[eni.name]
-        if not is_dst:
-            # It answers connections to its service; it opens none (AWS PrivateLink).
+        if not is_dst and ep.resolver != "outbound":
+            # It answers connections to its service; it opens none (AWS PrivateLink). An
+            # outbound resolver endpoint is the one that sends: its rules' queries.
             reason = f"interface endpoint '{ep.name}' opens no connections: it only answers those made to {ep.service}"
             return [Drop(DropCode.NO_INTERFACE, reason)]
         return [End(C.ENDPOINT, ep.name, place.address, place.vpc, eni.subnet, service=ep.service)]
@@ -283,6 +284,20 @@ def _load_balancer_end(
     return found
 
 
+def _dns_end(
+    sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
+) -> list[End | Drop]:
+    """A DNS name: the ends of the addresses the other end's resolver answers with."""
+    if not is_dst or sim.names is None:
+        reason = f"'{place}' is a DNS name: a connection goes to a name, never from one"
+        return [Drop(DropCode.NO_INTERFACE, reason)]
+    try:
+        found = sim.names(other, place)
+    except Drop as drop:
+        return [drop]
+    return [end for p in found for end in _ends(sim, p, version, other, is_dst)]
+
+
 #: The ends an endpoint of each kind is tried as.
 _ENDS: dict[m.PlaceKind, Callable[[Context, m.Place, int, m.Place, bool], list[End | Drop]]] = {
     P.INSTANCE: _instance_end,
@@ -292,4 +307,5 @@ _ENDS: dict[m.PlaceKind, Callable[[Context, m.Place, int, m.Place, bool], list[E
     P.SERVICE: _service_end,
     P.INTERNET: _internet_end,
     P.LOAD_BALANCER: _load_balancer_end,
+    P.DNS_NAME: _dns_end,
 }

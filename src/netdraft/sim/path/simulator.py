@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from netdraft.model import network as m
+from netdraft.model.codes import DropCode
 from netdraft.model.network import Query
 from netdraft.model.values import (
     EPHEMERAL,
@@ -25,7 +26,7 @@ from netdraft.model.values import (
     Protocol,
 )
 from netdraft.sim.index import Index
-from netdraft.sim.path import edge, ends, lb, linklocal, nat, transit, vpc, vpn
+from netdraft.sim.path import dns, edge, ends, lb, linklocal, nat, transit, vpc, vpn
 from netdraft.sim.path.walk import (
     AttachmentHandler,
     Context,
@@ -83,8 +84,28 @@ class Simulator(Context):
         super().__init__(
             network, Index.build(network), ROUTE_TARGETS, TGW_ATTACHMENTS, nat.untranslate
         )
+        self.names = self._by_name
         self._cuts: dict[Protocol, set[int]] = {}
         self.send = self._send
+        self._resolutions: dict[tuple[m.Place, str], dns.Resolution] = {}
+
+    def resolve(self, client: m.Place, name: str) -> dns.Resolution:
+        """What ``client``'s resolver answers for ``name``, each query leg traced (once)."""
+        key = (client, name)
+        found = self._resolutions.get(key)
+        if found is None:
+            found = self._resolutions[key] = dns.resolve(self.net, self.trace, client, name)
+        return found
+
+    def _by_name(self, source: m.Place, name: m.Place) -> tuple[m.Place, ...]:
+        res = self.resolve(source, name.name)
+        if not res.ok:
+            assert res.code is not None
+            raise Drop(res.code, f"'{name}' does not resolve: {res.reason}", source)
+        if not res.answers:
+            reason = f"'{name}' resolves to an address the file does not know"
+            raise Drop(DropCode.NO_INTERFACE, reason, source)
+        return tuple(dns.place_at(self.net, a, name.text, source.vpc) for a in res.answers)
 
     def trace(self, query: Query) -> Trace:
         """Trace a connection; when an endpoint stands for many addresses, the first that works.

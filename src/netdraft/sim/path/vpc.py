@@ -358,7 +358,7 @@ def arrive(
         w.hop(ComponentKind.ENDPOINT, ep.name, vpc.name, vpc.region, subnet.az)
         if w.forward:
             sg_ingress(sim, w, vpc, ep.security_groups, pkt, f"endpoint '{ep.name}'")
-            if not endpoint_listens(w.protocol, w.port):
+            if not endpoint_listens(w.protocol, w.port, ep.resolver):
                 w.fail(
                     Dropped(
                         DropCode.NO_INTERFACE,
@@ -367,8 +367,7 @@ def arrive(
                         ep.name,
                     ),
                     DropCode.NO_INTERFACE,
-                    f"interface endpoint '{ep.name}' answers only TCP 443 and 80 (its service's"
-                    f" HTTPS and HTTP), not {w.traffic}",
+                    _not_listening(ep, w.traffic),
                 )
         w.step(
             Forwarded(
@@ -430,10 +429,26 @@ def arrive(
 ENDPOINT_PORTS = frozenset({443, 80})
 
 
-def endpoint_listens(protocol: Protocol, port: int | None) -> bool:
+def endpoint_listens(protocol: Protocol, port: int | None, resolver: str = "") -> bool:
     """Whether an interface endpoint's network interface answers a connection (``all``:
-    its TCP 443 part does)."""
+    its TCP 443 part does). An inbound resolver endpoint answers DNS (UDP and TCP 53);
+    an outbound one answers nothing: it only sends queries (LANGUAGE.md §11)."""
+    if resolver == "outbound":
+        return False
+    if resolver:
+        return protocol in (Protocol.ALL, Protocol.UDP, Protocol.TCP) and port in (53, None)
     return protocol is Protocol.ALL or (protocol is Protocol.TCP and port in ENDPOINT_PORTS)
+
+
+def _not_listening(ep: m.VpcEndpoint, traffic: str) -> str:
+    if ep.resolver == "outbound":
+        return f"outbound resolver endpoint '{ep.name}' answers nothing: it only sends queries"
+    if ep.resolver:
+        return f"inbound resolver endpoint '{ep.name}' answers only DNS (udp and tcp 53), not {traffic}"
+    return (
+        f"interface endpoint '{ep.name}' answers only TCP 443 and 80 (its service's"
+        f" HTTPS and HTTP), not {traffic}"
+    )
 
 
 # ---- security groups --------------------------------------------------------------------

@@ -253,6 +253,9 @@ AttachmentHandler = Callable[["Context", Walk, m.TgwAttachment, str, Packet, End
 
 #: Walks a packet from an end to another: ``(walk, source, destination, packet)``.
 SendHandler = Callable[[Walk, End, End, Packet], Packet]
+#: Resolves a destination written as a DNS name for a source: ``(source, name place) ->
+#: the places of its answers`` (raises :class:`Drop` when it does not resolve).
+NameHandler = Callable[[m.Place, m.Place], "tuple[m.Place, ...]"]
 
 #: Carries a reply that reaches the NAT device that translated its request.
 ReplyHandler = Callable[["Context", Walk, m.Vpc, Eni, Translation, Packet, End], Packet]
@@ -275,3 +278,5 @@ class Context:
     #: Walks a packet from one end to another (``Simulator._send``): a load balancer's
     #: second connection, and its reply, start at either end.
     send: SendHandler | None = None
+    #: A destination written as a DNS name: the places the source resolves it to, or why not.
+    names: NameHandler | None = None

@@ -1,0 +1,43 @@
+"""The DNS hands-on network's page and diagram: zones, records, rules, resolver endpoints
+and each ``resolves`` line with its queries (golden files; regenerate with
+``NETDRAFT_UPDATE_GOLDEN=1``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from netdraft import api
+from netdraft.generator.diagram import dot_text
+
+UPDATE = os.environ.get("NETDRAFT_UPDATE_GOLDEN") == "1"
+NETWORKS = Path(__file__).parents[1] / "sim" / "networks"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _golden(name: str, actual: str) -> None:
+    golden = GOLDEN / name
+    if UPDATE:
+        golden.write_text(actual, "utf-8")
+    assert golden.is_file(), f"missing {golden}: run with NETDRAFT_UPDATE_GOLDEN=1"
+    assert actual == golden.read_text("utf-8")
+
+
+def test_the_hands_on_page(tmp_path: Path) -> None:
+    files = api.docs(NETWORKS / "dns-seed.nd", tmp_path)
+    text = files[-1].read_text("utf-8")
+    assert "### Zone corp.internal" in text
+    assert "| inbound-ep | resolver inbound |" in text
+    assert "| bind | www.cloud.com | = 10.10.0.206 | holds |" in text
+    _golden("dns-seed.md", text)
+
+
+def test_the_hands_on_diagram() -> None:
+    text = dot_text(api.load_network(NETWORKS / "dns-seed.nd"))
+    assert "inbound-ep" in text
+    _golden("dns-seed.dot", text)
+
+
+def test_the_hands_on_holds() -> None:
+    checked = api.check(NETWORKS / "dns-seed.nd")
+    assert checked.ok, [d.headline() for d in checked.diagnostics]

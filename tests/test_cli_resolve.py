@@ -1,0 +1,67 @@
+"""``netdraft resolve``: the resolution's text and JSON, and usage errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from netdraft.cli import main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse refusing the command line
+        code = exc.code if isinstance(exc.code, int) else 2
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def custom() -> str:
+    return str(Path(__file__).parent / "sim" / "networks" / "dns-servers.nd")
+
+
+def test_text_lists_each_query(custom: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["resolve", custom, "open.c", "db"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "open.c resolves db.corp.internal: 10.9.9.9"
+    assert "  query 1: open.c -> 10.1.1.53 udp 53: allowed" in lines
+    assert "  query 2: dns1 -> amazon-dns (10.1.0.2) udp 53: allowed" in lines
+
+
+def test_text_shows_the_denied_leg(custom: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["resolve", custom, "closed.c", "db"], capsys)
+    assert code == 0  # like `path`: a denied answer is an answer
+    assert "udp 53: DENIED" in out
+    assert "fails: DNS_UNREACHABLE" in out and "SG_INGRESS_MISMATCH" in out
+
+
+def test_json(custom: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["resolve", custom, "acl.c", "db", "--json"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["code"] == "DNS_UNREACHABLE"
+    assert doc["answers"] == []
+    assert [q["trace"]["code"] for q in doc["queries"]] == ["ACL_INBOUND_DENY"]
+    code, again, _ = run(["resolve", custom, "acl.c", "db", "--json"], capsys)
+    assert again == out
+
+
+@pytest.mark.parametrize(
+    ("client", "name", "message"),
+    [
+        ("nobody", "db", "no instance, host, NAT gateway or service named 'nobody'"),
+        ("internet", "db", "does not resolve names"),
+        ("open.c", "db..corp", "is not a DNS name"),
+    ],
+)
+def test_usage_errors(
+    custom: str, capsys: pytest.CaptureFixture[str], client: str, name: str, message: str
+) -> None:
+    code, out, err = run(["resolve", custom, client, name], capsys)
+    assert code == 2 and not out
+    assert message in err
