@@ -368,8 +368,13 @@ def _diff(args: argparse.Namespace, draw: bool) -> api.DiffResult | None:
     errors (reported: the input is wrong, exit 2, whatever ``--fail-on`` says)."""
     if args.prices:
         _existing(args.prices)
+    # The prices by the same precedence as ``cost``: the flag, NETDRAFT_PRICES, then the
+    # configuration of the new version's folder (the working folder for a revision).
+    new = Path(args.new)
+    settings = _config(new if new.is_file() else Path.cwd() / "_")
+    prices = config.chosen(args.prices, config.PRICES_VARIABLE, settings.prices)
     try:
-        return api.diff(args.old, args.new, args.prices, draw=draw)
+        return api.diff(args.old, args.new, prices, draw=draw)
     except NetdraftError as exc:
         write_diagnostics(exc.diagnostics, exc.sources, sys.stderr)
         return None

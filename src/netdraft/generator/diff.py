@@ -394,7 +394,7 @@ def failures(report: DiffReport, conditions: Sequence[str]) -> list[str]:
             out.append(f"verdict: {n} verdict change{'s' * (n != 1)}")
         elif condition.startswith("cost>"):
             bound = Decimal(condition.removeprefix("cost>"))
-            if report.cost_delta > bound:
+            if cents(report.cost_delta) > bound:  # the delta as shown: rounded to the cent
                 out.append(
                     f"{condition}: the monthly cost grows by {_signed(report.cost_delta)} USD"
                 )
