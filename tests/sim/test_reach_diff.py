@@ -179,3 +179,52 @@ def test_ranges_merge_when_they_change_the_same_way() -> None:
             "internet", "web", "tcp", "444-500", "deny", "allow", None, D.SG_INGRESS_MISMATCH
         ),
     ]
+
+
+SHARED_NAME = """\
+region us-east-1 {
+  vpc corp 10.0.0.0/16 {
+    subnet s 10.0.1.0/24 az us-east-1a
+    security-group g { ingress tcp 22 from 10.0.0.0/16 }
+    instance db in s sg g
+    instance app in s sg g
+    nat-gateway gw in s
+  }
+}
+site corp 192.168.0.0/16 {
+  host db 192.168.0.10
+  host gw 192.168.0.11
+}
+"""
+
+
+def test_a_vpc_and_a_site_of_one_name_keep_every_endpoint_apart() -> None:
+    """`vpc corp` and `site corp` both hold a `db`: each endpoint compared is written so
+    that it resolves to itself alone (§3), none is lost under another's name."""
+    from netdraft.dsl.query import parse_query
+    from netdraft.sim.classes import endpoints
+
+    net = analysis(SHARED_NAME)
+    ends = endpoints(net.network, net.simulator.ix)
+    kinds = sorted(e.place.kind.value for e in ends.values())
+    assert kinds == ["host", "host", "instance", "instance", "internet", "nat-gateway"]
+    for text, end in ends.items():
+        query = parse_query(net.network, text, "internet")
+        assert not isinstance(query, list), (text, query)
+        got = query.source
+        assert (got.kind, got.name, got.vpc, got.site) == (
+            end.place.kind,
+            end.place.name,
+            end.place.vpc,
+            end.place.site,
+        ), text
+
+
+def test_an_ambiguous_name_lists_spellings_that_are_distinct() -> None:
+    from netdraft.dsl.query import parse_query
+
+    net = analysis(SHARED_NAME).network
+    for word in ("db", "corp.db"):
+        found = parse_query(net, word, "internet")
+        assert isinstance(found, list)
+        assert "write one of: 10.0.1.4, 192.168.0.10" in found[0].label, found
