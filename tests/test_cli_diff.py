@@ -541,3 +541,17 @@ def test_prices_come_from_the_flag_the_environment_then_the_configuration(
     monkeypatch.setenv("NETDRAFT_PRICES", str(tmp_path / "env.toml"))
     assert delta() == "-2.00"
     assert delta("--prices", str(tmp_path / "flag.toml")) == "-3.00"
+
+
+def test_hourly_items_of_two_vpcs_are_apart(tmp_path: Path) -> None:
+    """Two NAT gateways of one name in two VPCs are two lines, not one summed line."""
+    nat = "    nat-gateway nat in {}\n"
+    both = _edit(
+        ("    instance web", nat.format("pub") + "    instance web"),
+        ("    instance other", nat.format("s") + "    instance other"),
+    )
+    one = _edit(("    instance web", nat.format("pub") + "    instance web"))
+    lines = {c.name: c for c in _report(tmp_path, both, old=one).costs if c.kind == "hourly"}
+    assert lines["NAT gateway nat in vpc a"].delta == 0
+    assert lines["NAT gateway nat in vpc b"].before is None
+    assert lines["NAT gateway nat in vpc b"].after == lines["NAT gateway nat in vpc a"].after

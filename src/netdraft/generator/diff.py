@@ -270,7 +270,7 @@ class CostLine:
 def _items(report: CostReport) -> dict[tuple[str, str], Decimal]:
     found = {("flow", name): fc.total for name, fc in report.flows.items()}
     for c in report.hourly:
-        key = ("hourly", c.what)
+        key = ("hourly", f"{c.what} in vpc {c.vpc}" if c.vpc else c.what)
         found[key] = found.get(key, Decimal(0)) + c.amount
     return found
 
