@@ -555,3 +555,18 @@ def test_hourly_items_of_two_vpcs_are_apart(tmp_path: Path) -> None:
     assert lines["NAT gateway nat in vpc a"].delta == 0
     assert lines["NAT gateway nat in vpc b"].before is None
     assert lines["NAT gateway nat in vpc b"].after == lines["NAT gateway nat in vpc a"].after
+
+
+def test_reordering_a_list_of_names_is_no_change(tmp_path: Path) -> None:
+    """An instance's groups, an ACL's subnets are sets: only their members count."""
+    two = _edit(("instance web in pub sg web-sg", "instance web in pub sg web-sg, db-sg"))
+    swapped = _edit(("instance web in pub sg web-sg", "instance web in pub sg db-sg, web-sg"))
+    acl = ACL.replace("associate pub", "associate pub priv")
+    acl_swapped = ACL.replace("associate pub", "associate priv pub")
+    at = "    instance web"
+    report = _report(tmp_path, swapped, old=two)
+    assert report.components.empty and not report.reachability
+    report = _report(tmp_path, _edit((at, acl_swapped + at)), old=_edit((at, acl + at)))
+    assert report.components.empty and not report.reachability
+    changed = _report(tmp_path, two).components.changed
+    assert [c.changes for c in changed] == [("security-groups: web-sg → web-sg, db-sg",)]

@@ -178,6 +178,12 @@ def _is_list(value: object) -> bool:
     return isinstance(value, tuple) and any(dataclasses.is_dataclass(v) for v in value)
 
 
+def _is_names(value: object) -> bool:
+    """A tuple of names (an instance's groups, an ACL's subnets, an endpoint's route
+    tables): a set, whose order AWS does not keep."""
+    return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+
+
 def _attribute_changes(old: object, new: object) -> tuple[str, ...]:
     out: list[str] = []
     after = dict(_fields(new))
@@ -195,6 +201,8 @@ def _attribute_changes(old: object, new: object) -> tuple[str, ...]:
                     f"{sign} {t}" if t.startswith(word) else f"{word} {sign} {t}"
                     for t in sorted(items.elements())
                 ]
+        elif _is_names(before) and _is_names(now) and sorted(before) == sorted(now):  # type: ignore[arg-type]
+            continue  # a list of names is a set (security groups, associations): order is not a change
         elif _text(before) != _text(now):
             out.append(f"{word}: {_text(before)} → {_text(now)}")
     return tuple(out)
