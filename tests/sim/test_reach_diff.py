@@ -228,3 +228,37 @@ def test_an_ambiguous_name_lists_spellings_that_are_distinct() -> None:
         found = parse_query(net, word, "internet")
         assert isinstance(found, list)
         assert "write one of: 10.0.1.4, 192.168.0.10" in found[0].label, found
+
+
+def test_a_range_that_changed_the_same_way_is_one_whatever_the_old_drops() -> None:
+    """Ports 1000-1500 were dropped by an ACL and 1501-2000 by a group; both open now:
+    one change, 1000-2000, deny → allow (the old drop is that of its first port)."""
+    old = """\
+region us-east-1 {
+  vpc corp 10.0.0.0/16 {
+    subnet s1 10.0.1.0/24 az us-east-1a
+    subnet s2 10.0.2.0/24 az us-east-1a
+    security-group g { ingress tcp 22 from 10.0.0.0/16 }
+    network-acl n {
+      inbound  100 deny  tcp 1000-1500 from 0.0.0.0/0
+      inbound  200 allow all from 0.0.0.0/0
+      outbound 100 allow all to 0.0.0.0/0
+      associate s2
+    }
+    instance a in s1 sg g
+    instance b in s2 sg g
+  }
+}
+"""
+    new = old.replace("tcp 22 from", "tcp 1000-2000 from").replace(
+        "      inbound  100 deny  tcp 1000-1500 from 0.0.0.0/0\n", ""
+    )
+    found = [
+        (c.ports, c.before, c.after, c.before_drop)
+        for c in reachability_changes(analysis(old), analysis(new))
+        if (c.source, c.destination, c.protocol) == ("a", "b", "tcp")
+    ]
+    assert found == [
+        ("22", "allow", "deny", None),
+        ("1000-2000", "deny", "allow", D.ACL_INBOUND_DENY),
+    ]
