@@ -462,12 +462,14 @@ def _add_diff_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def cmd_exposure(args: argparse.Namespace) -> int:
-    """``netdraft exposure FILE [--format text|json]``: what the internet can reach; exit 0."""
-    from netdraft.generator.exposure import exposure_json, exposure_text
+    """``netdraft exposure FILE [--format text|json|sarif]``: what the internet can reach; exit 0."""
+    from netdraft.generator.exposure import exposure_json, exposure_sarif, exposure_text
 
     found = api.exposure(_analysis(args.file))
     if args.format == "json":
         print(json.dumps(exposure_json(found), indent=2, ensure_ascii=False))
+    elif args.format == "sarif":
+        sys.stdout.write(exposure_sarif(found, args.file, api.version()))
     else:
         sys.stdout.write(exposure_text(found))
     return EXIT_OK
@@ -650,7 +652,7 @@ def build_parser() -> argparse.ArgumentParser:
         "exposure", help="every interface and port range the internet can open; exit 0"
     )
     exposed.add_argument("file", metavar="FILE")
-    exposed.add_argument("--format", choices=("text", "json"), default="text")
+    exposed.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     exposed.set_defaults(run=cmd_exposure)
     return parser
 

@@ -405,4 +405,14 @@ BAD_REVISION = Code(
     _S.READ,
 )
 
+# ---- netdraft exposure -----------------------------------------------------------------------
+
+EXPOSURE = Code(
+    "exposure",
+    W,
+    "`netdraft exposure --format sarif`: the internet can open an interface on a port range "
+    "(located at the rules that admit it)",
+    _S.CHECK,
+)
+
 del E, W, _S

@@ -389,3 +389,24 @@ def test_a_wrong_configuration_is_reported_in_every_format(
     code, out, _ = run([*argv, "github", "clean.nd"], capsys)
     assert code == 2 and out.startswith("::error file=netdraft.toml,line=1,")
     assert "title=bad-config" in out
+
+
+def test_exposure_sarif_has_a_result_per_exposed_range_at_its_rules(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    example = EXAMPLES[0]
+    code, out, _ = run(["exposure", str(example), "--format", "json"], capsys)
+    exposed = json.loads(out)["exposed"]
+    code, out, err = run(["exposure", str(example), "--format", "sarif"], capsys)
+    assert (code, err) == (0, "")
+    log = json.loads(out)
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    results = log["runs"][0]["results"]
+    assert exposed and len(results) == len(exposed)
+    for result, e in zip(results, exposed, strict=True):
+        assert result["ruleId"] == "exposure" and result["level"] == "warning"
+        assert result["message"]["text"].startswith(f"{e['interface']}: IPv{e['ip_version']} ")
+        lines = [loc["physicalLocation"]["region"]["startLine"] for loc in result["locations"]]
+        assert lines == [r["line"] for r in e["rules"]]
+        uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in result["locations"]}
+        assert uris == {"examples/" + example.name}
