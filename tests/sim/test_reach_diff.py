@@ -262,3 +262,17 @@ region us-east-1 {
         ("22", "allow", "deny", None),
         ("1000-2000", "deny", "allow", D.ACL_INBOUND_DENY),
     ]
+
+
+def test_icmpv6_is_compared() -> None:
+    """A group that starts admitting icmpv6 from the internet changes an IPv6 verdict."""
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "examples" / "07-ipv6-egress-only.nd").read_text("utf-8")
+    rule = "      ingress tcp 443 from ::/0\n"
+    opened = text.replace(rule, rule + "      ingress icmpv6 from ::/0\n")
+    found = {
+        (c.source, c.destination, c.protocol, c.before, c.after)
+        for c in reachability_changes(analysis(text), analysis(opened))
+    }
+    assert ("internet", "web", "icmpv6", "deny", "allow") in found
