@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from netdraft.generator.costs import money
 from netdraft.generator.explain import _acl_rule, _sg_rule
@@ -178,7 +178,7 @@ def _is_list(value: object) -> bool:
     return isinstance(value, tuple) and any(dataclasses.is_dataclass(v) for v in value)
 
 
-def _is_names(value: object) -> bool:
+def _is_names(value: object) -> TypeGuard[tuple[str, ...]]:
     """A tuple of names (an instance's groups, an ACL's subnets, an endpoint's route
     tables): a set, whose order AWS does not keep."""
     return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
@@ -201,8 +201,8 @@ def _attribute_changes(old: object, new: object) -> tuple[str, ...]:
                     f"{sign} {t}" if t.startswith(word) else f"{word} {sign} {t}"
                     for t in sorted(items.elements())
                 ]
-        elif _is_names(before) and _is_names(now) and sorted(before) == sorted(now):  # type: ignore[arg-type]
-            continue  # a list of names is a set (security groups, associations): order is not a change
+        elif _is_names(before) and _is_names(now) and sorted(before) == sorted(now):
+            continue  # a list of names is a set (groups, associations): order is no change
         elif _text(before) != _text(now):
             out.append(f"{word}: {_text(before)} → {_text(now)}")
     return tuple(out)
