@@ -12,6 +12,11 @@ a slice of the ports and scaled to all 65,536, which the report says).
 Usage::
 
     python bench/bench_exposure.py [--seed 1] [--sample 256]
+    python bench/bench_exposure.py --sizes 20,50,100   # growth: VPCs of 50 instances each
+
+With ``--sizes``, exposure and the diff are timed on a network of each number of VPCs
+(at least 12: the change edits v7 and v11), and the exponent of each time against the
+number of interfaces is printed (a least-squares fit of log time on log size).
 
 Target: each < 10 s on the full network.
 """
@@ -20,10 +25,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -96,11 +103,50 @@ def brute_exposure(net: NetworkAnalysis, sample: int) -> float:
     return seconds
 
 
+def exponent(sizes: list[int], seconds: list[float]) -> float:
+    """The slope of log(seconds) against log(size), least squares."""
+    xs = [math.log(n) for n in sizes]
+    ys = [math.log(max(t, 1e-6)) for t in seconds]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+def growth(vpc_counts: list[int], seed: int) -> None:
+    """Exposure and diff times at each size, and their exponents against the interfaces."""
+    sizes: list[int] = []
+    times: dict[str, list[float]] = {"exposure": [], "diff": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for vpcs in vpc_counts:
+            text = generate(vpcs, SUBNETS_PER_VPC, FULL_INSTANCES_PER_SUBNET, 0, seed)
+            old = analysis(folder, "old.nd", text)
+            new = analysis(folder, "new.nd", changed(text))
+            seconds, found = timed(partial(exposure, old.network, old.simulator))
+            times["exposure"].append(seconds)
+            diff_seconds, _ = timed(partial(reach_diff, old, new))
+            times["diff"].append(diff_seconds)
+            sizes.append(found.interfaces)
+            print(
+                f"{vpcs} VPCs, {found.interfaces:,} interfaces: exposure {seconds:.2f} s, "
+                f"diff {diff_seconds:.2f} s"
+            )
+    if len(sizes) > 1:
+        print(
+            f"exponent: exposure {exponent(sizes, times['exposure']):.2f}, "
+            f"diff {exponent(sizes, times['diff']):.2f}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sample", type=int, default=64, help="ports the brute force traces")
+    parser.add_argument("--sizes", help="numbers of VPCs, comma-separated: print the growth")
     args = parser.parse_args(argv)
+    if args.sizes:
+        growth([int(n) for n in args.sizes.split(",")], args.seed)
+        return 0
     slow = False
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

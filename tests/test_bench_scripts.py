@@ -47,3 +47,8 @@ def test_the_parse_benchmark_runs() -> None:
 def test_the_render_benchmark_runs() -> None:
     # 1: netdraft's share is above the target, which a busy machine can make it.
     assert "dot -Tsvg" in run("bench_render.py", *SMALL, "--repeat", "1", codes=(0, 1))
+
+
+def test_the_exposure_growth_prints_each_size_and_the_exponents() -> None:
+    out = run("bench_exposure.py", "--sizes", "12,16")
+    assert out.count("interfaces: exposure") == 2 and "exponent: exposure" in out

@@ -509,3 +509,64 @@ def test_render_diff_takes_no_file(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "takes no FILE" in capsys.readouterr().err
     assert main(["render", "-o", str(tmp_path / "x.dot")]) == 2
     assert "FILE is missing" in capsys.readouterr().err
+
+
+def test_fail_on_cost_compares_the_delta_rounded_to_the_cent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """§14 Money: a growth of less than half a cent is $0.00, not more than 0."""
+    tiny = _edit(("volume 100GB", "volume 100.04GB"))
+    old, new = _write(tmp_path, "old.nd", BASE), _write(tmp_path, "new.nd", tiny)
+    report = api.diff(old, new).report
+    assert Decimal(0) < report.cost_delta < Decimal("0.005")
+    assert main(["diff", old, new, "--fail-on", "cost>0"]) == 0
+    assert "failing on" not in capsys.readouterr().err
+
+
+def test_prices_come_from_the_flag_the_environment_then_the_configuration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``diff`` prices both versions by the same precedence as ``cost``."""
+    gone = _edit(("flow f: web -> internet tcp 443 volume 100GB\n", ""))
+    old, new = _write(tmp_path, "old.nd", BASE), _write(tmp_path, "new.nd", gone)
+    for name, price in (("file", "0.01"), ("env", "0.02"), ("flag", "0.03")):
+        _write(tmp_path, f"{name}.toml", f"[prices]\ninternet_out_per_gb = {price}\n")
+    _write(tmp_path, "netdraft.toml", 'prices = "file.toml"\n')
+
+    def delta(*extra: str) -> str:
+        assert main(["diff", old, new, "--format", "json", *extra]) == 0
+        return str(json.loads(capsys.readouterr().out)["cost"]["delta"])
+
+    assert delta() == "-1.00"
+    monkeypatch.setenv("NETDRAFT_PRICES", str(tmp_path / "env.toml"))
+    assert delta() == "-2.00"
+    assert delta("--prices", str(tmp_path / "flag.toml")) == "-3.00"
+
+
+def test_hourly_items_of_two_vpcs_are_apart(tmp_path: Path) -> None:
+    """Two NAT gateways of one name in two VPCs are two lines, not one summed line."""
+    nat = "    nat-gateway nat in {}\n"
+    both = _edit(
+        ("    instance web", nat.format("pub") + "    instance web"),
+        ("    instance other", nat.format("s") + "    instance other"),
+    )
+    one = _edit(("    instance web", nat.format("pub") + "    instance web"))
+    lines = {c.name: c for c in _report(tmp_path, both, old=one).costs if c.kind == "hourly"}
+    assert lines["NAT gateway nat in vpc a"].delta == 0
+    assert lines["NAT gateway nat in vpc b"].before is None
+    assert lines["NAT gateway nat in vpc b"].after == lines["NAT gateway nat in vpc a"].after
+
+
+def test_reordering_a_list_of_names_is_no_change(tmp_path: Path) -> None:
+    """An instance's groups, an ACL's subnets are sets: only their members count."""
+    two = _edit(("instance web in pub sg web-sg", "instance web in pub sg web-sg, db-sg"))
+    swapped = _edit(("instance web in pub sg web-sg", "instance web in pub sg db-sg, web-sg"))
+    acl = ACL.replace("associate pub", "associate pub priv")
+    acl_swapped = ACL.replace("associate pub", "associate priv pub")
+    at = "    instance web"
+    report = _report(tmp_path, swapped, old=two)
+    assert report.components.empty and not report.reachability
+    report = _report(tmp_path, _edit((at, acl_swapped + at)), old=_edit((at, acl + at)))
+    assert report.components.empty and not report.reachability
+    changed = _report(tmp_path, two).components.changed
+    assert [c.changes for c in changed] == [("security-groups: web-sg → web-sg, db-sg",)]

@@ -23,6 +23,7 @@ from netdraft.generator.errors import GraphvizMissing, RenderError
 
 if TYPE_CHECKING:
     from netdraft import api
+    from netdraft.generator import ci
     from netdraft.model.network import Network, Query
 else:  # loaded when a command first uses it: ``netdraft --help`` needs none of it
     import importlib.util
@@ -112,7 +113,16 @@ def _check_report(args: argparse.Namespace) -> int:
     from netdraft.generator import ci, github, junit, sarif
 
     paths = [_existing(name) for name in args.files]
-    files = [api.checked_file(_checked(path, args.prices)) for path in paths]
+    files: list[ci.CheckedFile] = []
+    broken: dict[str, ci.CheckedFile] = {}  # by configuration: one entry however many use it
+    for path in paths:
+        try:
+            files.append(api.checked_file(_checked(path, args.prices)))
+        except ConfigProblem as exc:
+            write_diagnostics(exc.loaded.problems, exc.loaded.sources(), sys.stderr)
+            found = _config_failure(exc.loaded)
+            broken.setdefault(found.path, found)
+    files += broken.values()
     if args.format == "json":
         sys.stdout.write(ci.check_json(files))
     elif args.format == "sarif":
@@ -124,7 +134,32 @@ def _check_report(args: argparse.Namespace) -> int:
         summary = os.environ.get(STEP_SUMMARY_VARIABLE)
         if summary:
             _append(Path(summary), github.step_summary(files))
+    if broken:
+        return EXIT_USAGE  # as in text: a wrong configuration is the command used wrongly
     return EXIT_OK if all(f.ok for f in files) else EXIT_ERRORS
+
+
+def _config_failure(loaded: config.Loaded) -> ci.CheckedFile:
+    """A configuration's problems as a checked file of the CI formats, named by its path
+    relative to the current folder (as CI annotations and SARIF locations want it)."""
+    import dataclasses
+
+    from netdraft.generator import ci
+
+    problems = tuple(
+        dataclasses.replace(d, span=dataclasses.replace(d.span, file=_relative(d.span.file)))
+        for d in loaded.problems
+    )
+    name = problems[0].span.file
+    return ci.CheckedFile(name, problems, (), False, f"{name}: the configuration has errors")
+
+
+def _relative(name: str) -> str:
+    """A path relative to the current folder when it is under it, else as it is."""
+    try:
+        return Path(name).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return name
 
 
 def _append(path: Path, text: str) -> None:
@@ -386,8 +421,13 @@ def _diff(args: argparse.Namespace, draw: bool) -> api.DiffResult | None:
     errors (reported: the input is wrong, exit 2, whatever ``--fail-on`` says)."""
     if args.prices:
         _existing(args.prices)
+    # The prices by the same precedence as ``cost``: the flag, NETDRAFT_PRICES, then the
+    # configuration of the new version's folder (the working folder for a revision).
+    new = Path(args.new)
+    settings = _config(new if new.is_file() else Path.cwd() / "_")
+    prices = config.chosen(args.prices, config.PRICES_VARIABLE, settings.prices)
     try:
-        return api.diff(args.old, args.new, args.prices, draw=draw)
+        return api.diff(args.old, args.new, prices, draw=draw)
     except NetdraftError as exc:
         write_diagnostics(exc.diagnostics, exc.sources, sys.stderr)
         return None
@@ -440,12 +480,14 @@ def _add_diff_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def cmd_exposure(args: argparse.Namespace) -> int:
-    """``netdraft exposure FILE [--format text|json]``: what the internet can reach; exit 0."""
-    from netdraft.generator.exposure import exposure_json, exposure_text
+    """``netdraft exposure FILE [--format text|json|sarif]``: what the internet can reach; exit 0."""
+    from netdraft.generator.exposure import exposure_json, exposure_sarif, exposure_text
 
     found = api.exposure(_analysis(args.file))
     if args.format == "json":
         print(json.dumps(exposure_json(found), indent=2, ensure_ascii=False))
+    elif args.format == "sarif":
+        sys.stdout.write(exposure_sarif(found, args.file, api.version()))
     else:
         sys.stdout.write(exposure_text(found))
     return EXIT_OK
@@ -639,7 +681,7 @@ def build_parser() -> argparse.ArgumentParser:
         "exposure", help="every interface and port range the internet can open; exit 0"
     )
     exposed.add_argument("file", metavar="FILE")
-    exposed.add_argument("--format", choices=("text", "json"), default="text")
+    exposed.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     exposed.set_defaults(run=cmd_exposure)
     return parser
 

@@ -421,4 +421,14 @@ LB_NO_INTERNET = Code(
     _S.VALIDATE,
 )
 
+# ---- netdraft exposure -----------------------------------------------------------------------
+
+EXPOSURE = Code(
+    "exposure",
+    W,
+    "`netdraft exposure --format sarif`: the internet can open an interface on a port range "
+    "(located at the rules that admit it)",
+    _S.CHECK,
+)
+
 del E, W, _S

@@ -363,3 +363,50 @@ def test_expectations_of_included_files_are_cases_of_their_file(
     cases = suite.findall("testcase")
     assert {c.get("classname") for c in cases} == {"expects.nd"}
     assert cases[0].get("name") == "expect 203.0.113.10 -> bastion tcp 22 allow"
+
+
+# ---- a wrong configuration --------------------------------------------------------------
+
+
+def test_a_wrong_configuration_is_reported_in_every_format(
+    files: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 2 as in text, and the configuration's problem as a result, a test case or an
+    annotation at its relative path (once, however many files it applies to)."""
+    (tmp_path / "netdraft.toml").write_text('pricess = "p.toml"\n', "utf-8")
+    argv = ["check", "--format"]
+    code, out, _ = run([*argv, "sarif", "clean.nd", "fail.nd"], capsys)
+    log = json.loads(out)
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    results = log["runs"][0]["results"]
+    assert code == 2 and [r["ruleId"] for r in results] == ["bad-config"]
+    where = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert where == "netdraft.toml"
+    code, out, _ = run([*argv, "junit", "clean.nd"], capsys)
+    cases = ET.fromstring(out).findall(".//testcase")
+    assert code == 2 and [c.get("classname") for c in cases] == ["netdraft.toml"]
+    assert cases[0].find("error") is not None
+    code, out, _ = run([*argv, "github", "clean.nd"], capsys)
+    assert code == 2 and out.startswith("::error file=netdraft.toml,line=1,")
+    assert "title=bad-config" in out
+
+
+def test_exposure_sarif_has_a_result_per_exposed_range_at_its_rules(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    example = EXAMPLES[0]
+    code, out, _ = run(["exposure", str(example), "--format", "json"], capsys)
+    exposed = json.loads(out)["exposed"]
+    code, out, err = run(["exposure", str(example), "--format", "sarif"], capsys)
+    assert (code, err) == (0, "")
+    log = json.loads(out)
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    results = log["runs"][0]["results"]
+    assert exposed and len(results) == len(exposed)
+    for result, e in zip(results, exposed, strict=True):
+        assert result["ruleId"] == "exposure" and result["level"] == "warning"
+        assert result["message"]["text"].startswith(f"{e['interface']}: IPv{e['ip_version']} ")
+        lines = [loc["physicalLocation"]["region"]["startLine"] for loc in result["locations"]]
+        assert lines == [r["line"] for r in e["rules"]]
+        uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in result["locations"]}
+        assert uris == {"examples/" + example.name}

@@ -273,3 +273,32 @@ def test_pre_commit_try_repo_runs_the_hooks(tmp_path: Path) -> None:
     assert "expect-failed" in failed.stdout
     fmt = try_repo("netdraft-fmt", "good.nd")
     assert fmt.returncode == 0 and "Passed" in fmt.stdout
+
+
+def test_action_diffs_renamed_added_and_including_files(
+    tmp_path: Path, on_path: dict[str, str]
+) -> None:
+    """A renamed file is compared with its old name, a new one gets its exposure, and a
+    changed part is compared through the file that includes it."""
+    work = tmp_path / "repo"
+    work.mkdir()
+    (work / "net.nd").write_text(CLEAN, "utf-8")
+    (work / "part.nd").write_text("site dc 192.168.0.0/16 {\n  host h 192.168.0.10\n}\n", "utf-8")
+    (work / "top.nd").write_text(CLEAN + 'include "part.nd"\n', "utf-8")
+    git(work, "init", "-q")
+    git(work, "add", ".")
+    git(work, "commit", "-qm", "base")
+    git(work, "mv", "net.nd", "moved.nd")
+    (work / "moved.nd").write_text(
+        CLEAN.replace("tcp 443 allow via nat-a", "tcp 443 allow"), "utf-8"
+    )
+    (work / "new.nd").write_text("region us-east-1 {\n  vpc a 10.9.0.0/16 {\n  }\n}\n", "utf-8")
+    (work / "part.nd").write_text("site dc 192.168.0.0/16 {\n  host h 192.168.0.11\n}\n", "utf-8")
+    git(work, "add", "-A")
+    given = {"files": "moved.nd new.nd top.nd", "diff-base": "HEAD"}
+    code, log, _ = run_action(work, on_path, given)
+    assert code == 0, log
+    summary = (tmp_path / "summary.md").read_text("utf-8")
+    assert "`HEAD:net.nd` → `moved.nd`" in summary, summary
+    assert "`new.nd` is new" in summary and "nothing is reachable from the internet" in summary
+    assert "`HEAD:top.nd` → `top.nd`" in summary and "dc.h" in summary

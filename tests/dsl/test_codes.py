@@ -40,6 +40,7 @@ HEADER = re.compile(
 #: Codes that no ``.nd`` file triggers by itself, and the test file that triggers each.
 TESTED_ELSEWHERE = {
     "bad-config": "tests/test_config.py",  # a configuration file, not a .nd file
+    "exposure": "tests/ci/test_ci_formats.py",  # `netdraft exposure --format sarif` only
     "bad-revision": "tests/test_cli_diff.py",  # a version `netdraft diff` cannot read
     "bad-query": "tests/dsl/test_codes.py",  # the endpoints of `netdraft path`
     "bad-volume": "tests/dsl/test_codes.py",  # the grammar admits only readable volumes

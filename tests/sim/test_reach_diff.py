@@ -179,3 +179,100 @@ def test_ranges_merge_when_they_change_the_same_way() -> None:
             "internet", "web", "tcp", "444-500", "deny", "allow", None, D.SG_INGRESS_MISMATCH
         ),
     ]
+
+
+SHARED_NAME = """\
+region us-east-1 {
+  vpc corp 10.0.0.0/16 {
+    subnet s 10.0.1.0/24 az us-east-1a
+    security-group g { ingress tcp 22 from 10.0.0.0/16 }
+    instance db in s sg g
+    instance app in s sg g
+    nat-gateway gw in s
+  }
+}
+site corp 192.168.0.0/16 {
+  host db 192.168.0.10
+  host gw 192.168.0.11
+}
+"""
+
+
+def test_a_vpc_and_a_site_of_one_name_keep_every_endpoint_apart() -> None:
+    """`vpc corp` and `site corp` both hold a `db`: each endpoint compared is written so
+    that it resolves to itself alone (§3), none is lost under another's name."""
+    from netdraft.dsl.query import parse_query
+    from netdraft.sim.classes import endpoints
+
+    net = analysis(SHARED_NAME)
+    ends = endpoints(net.network, net.simulator.ix)
+    kinds = sorted(e.place.kind.value for e in ends.values())
+    assert kinds == ["host", "host", "instance", "instance", "internet", "nat-gateway"]
+    for text, end in ends.items():
+        query = parse_query(net.network, text, "internet")
+        assert not isinstance(query, list), (text, query)
+        got = query.source
+        assert (got.kind, got.name, got.vpc, got.site) == (
+            end.place.kind,
+            end.place.name,
+            end.place.vpc,
+            end.place.site,
+        ), text
+
+
+def test_an_ambiguous_name_lists_spellings_that_are_distinct() -> None:
+    from netdraft.dsl.query import parse_query
+
+    net = analysis(SHARED_NAME).network
+    for word in ("db", "corp.db"):
+        found = parse_query(net, word, "internet")
+        assert isinstance(found, list)
+        assert "write one of: 10.0.1.4, 192.168.0.10" in found[0].label, found
+
+
+def test_a_range_that_changed_the_same_way_is_one_whatever_the_old_drops() -> None:
+    """Ports 1000-1500 were dropped by an ACL and 1501-2000 by a group; both open now:
+    one change, 1000-2000, deny → allow (the old drop is that of its first port)."""
+    old = """\
+region us-east-1 {
+  vpc corp 10.0.0.0/16 {
+    subnet s1 10.0.1.0/24 az us-east-1a
+    subnet s2 10.0.2.0/24 az us-east-1a
+    security-group g { ingress tcp 22 from 10.0.0.0/16 }
+    network-acl n {
+      inbound  100 deny  tcp 1000-1500 from 0.0.0.0/0
+      inbound  200 allow all from 0.0.0.0/0
+      outbound 100 allow all to 0.0.0.0/0
+      associate s2
+    }
+    instance a in s1 sg g
+    instance b in s2 sg g
+  }
+}
+"""
+    new = old.replace("tcp 22 from", "tcp 1000-2000 from").replace(
+        "      inbound  100 deny  tcp 1000-1500 from 0.0.0.0/0\n", ""
+    )
+    found = [
+        (c.ports, c.before, c.after, c.before_drop)
+        for c in reachability_changes(analysis(old), analysis(new))
+        if (c.source, c.destination, c.protocol) == ("a", "b", "tcp")
+    ]
+    assert found == [
+        ("22", "allow", "deny", None),
+        ("1000-2000", "deny", "allow", D.ACL_INBOUND_DENY),
+    ]
+
+
+def test_icmpv6_is_compared() -> None:
+    """A group that starts admitting icmpv6 from the internet changes an IPv6 verdict."""
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "examples" / "07-ipv6-egress-only.nd").read_text("utf-8")
+    rule = "      ingress tcp 443 from ::/0\n"
+    opened = text.replace(rule, rule + "      ingress icmpv6 from ::/0\n")
+    found = {
+        (c.source, c.destination, c.protocol, c.before, c.after)
+        for c in reachability_changes(analysis(text), analysis(opened))
+    }
+    assert ("internet", "web", "icmpv6", "deny", "allow") in found

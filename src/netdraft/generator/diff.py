@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from netdraft.generator.costs import money
 from netdraft.generator.explain import _acl_rule, _sg_rule
@@ -178,6 +178,12 @@ def _is_list(value: object) -> bool:
     return isinstance(value, tuple) and any(dataclasses.is_dataclass(v) for v in value)
 
 
+def _is_names(value: object) -> TypeGuard[tuple[str, ...]]:
+    """A tuple of names (an instance's groups, an ACL's subnets, an endpoint's route
+    tables): a set, whose order AWS does not keep."""
+    return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+
+
 def _attribute_changes(old: object, new: object) -> tuple[str, ...]:
     out: list[str] = []
     after = dict(_fields(new))
@@ -195,6 +201,8 @@ def _attribute_changes(old: object, new: object) -> tuple[str, ...]:
                     f"{sign} {t}" if t.startswith(word) else f"{word} {sign} {t}"
                     for t in sorted(items.elements())
                 ]
+        elif _is_names(before) and _is_names(now) and sorted(before) == sorted(now):
+            continue  # a list of names is a set (groups, associations): order is no change
         elif _text(before) != _text(now):
             out.append(f"{word}: {_text(before)} → {_text(now)}")
     return tuple(out)
@@ -270,7 +278,7 @@ class CostLine:
 def _items(report: CostReport) -> dict[tuple[str, str], Decimal]:
     found = {("flow", name): fc.total for name, fc in report.flows.items()}
     for c in report.hourly:
-        key = ("hourly", c.what)
+        key = ("hourly", f"{c.what} in vpc {c.vpc}" if c.vpc else c.what)
         found[key] = found.get(key, Decimal(0)) + c.amount
     return found
 
@@ -394,7 +402,7 @@ def failures(report: DiffReport, conditions: Sequence[str]) -> list[str]:
             out.append(f"verdict: {n} verdict change{'s' * (n != 1)}")
         elif condition.startswith("cost>"):
             bound = Decimal(condition.removeprefix("cost>"))
-            if report.cost_delta > bound:
+            if cents(report.cost_delta) > bound:  # the delta as shown: rounded to the cent
                 out.append(
                     f"{condition}: the monthly cost grows by {_signed(report.cost_delta)} USD"
                 )

@@ -56,3 +56,27 @@ def exposure_json(found: Exposure) -> dict[str, Any]:
         "interfaces": found.interfaces,
         "classes": found.classes,
     }
+
+
+def exposure_sarif(found: Exposure, file: str, version: str) -> str:
+    """The exposure as a SARIF log (``netdraft exposure --format sarif``): a result of rule
+    ``exposure`` per exposed interface and port range, its locations the rules that admit
+    it (the file itself when no rule does: a NAT gateway's or an open endpoint's)."""
+    import json
+
+    from netdraft import codes
+    from netdraft.diagnostics import warning
+    from netdraft.generator.sarif import location, sarif_log
+
+    nowhere = Span(file, 0, 0, 0, 0)
+    found_rules = [e.rules or (nowhere,) for e in found.exposed]
+    log = sarif_log(
+        (
+            warning(codes.EXPOSURE, f"{e.interface}: {_what(e)} from the internet", rules[0])
+            for e, rules in zip(found.exposed, found_rules, strict=True)
+        ),
+        version,
+    )
+    for result, rules in zip(log["runs"][0]["results"], found_rules, strict=True):
+        result["locations"] += [location(span) for span in rules[1:]]
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

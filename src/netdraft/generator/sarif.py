@@ -20,6 +20,7 @@ from urllib.parse import quote
 from netdraft.codes import REGISTRY
 from netdraft.diagnostics import Diagnostic
 from netdraft.generator.ci import full_message, relative
+from netdraft.model.values import Span
 
 SARIF_VERSION = "2.1.0"
 #: The base the artifact URIs are relative to (the SARIF specification's usual name).
@@ -27,7 +28,11 @@ SOURCE_ROOT = "%SRCROOT%"
 
 
 def _location(d: Diagnostic, base: str | Path | None) -> dict[str, Any]:
-    span = d.span
+    return location(d.span, base)
+
+
+def location(span: Span, base: str | Path | None = None) -> dict[str, Any]:
+    """A SARIF location of a span: its file relative to ``base``, and its region."""
     physical: dict[str, Any] = {
         "artifactLocation": {"uri": quote(relative(span.file, base)), "uriBaseId": SOURCE_ROOT}
     }

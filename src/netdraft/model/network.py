@@ -9,6 +9,7 @@ peerings, transit gateways) by their file-wide name.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -645,6 +646,31 @@ class Place:
 
     def __str__(self) -> str:
         return self.text
+
+
+class Spellings:
+    """How a user writes each named endpoint (instance, NAT gateway, site host) so that it
+    names that one only (LANGUAGE.md §3): its name when nothing else has it; else
+    ``vpc.name`` or ``site.name`` when nothing else of that VPC or site has it (a VPC and a
+    site may share a name); else its address, which resolves to it."""
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        found = list(places)
+        self.names = Counter(p.name for p in found)
+        self.scoped = Counter(self._scoped(p) for p in found)
+
+    @staticmethod
+    def _scoped(place: Place) -> str:
+        return f"{place.vpc or place.site}.{place.name}"
+
+    def of(self, place: Place, bare: bool = True) -> str:
+        """The spelling of ``place`` (``bare``: its name alone when that is unambiguous)."""
+        if bare and self.names[place.name] == 1:
+            return place.name
+        scoped = self._scoped(place)
+        if self.scoped[scoped] == 1 or place.address is None:
+            return scoped
+        return str(place.address)
 
 
 @dataclass(frozen=True, slots=True)

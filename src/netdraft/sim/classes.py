@@ -22,7 +22,6 @@ its representative's verdict.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 
@@ -89,27 +88,49 @@ def vpc_list(network: m.Network) -> list[m.Vpc]:
     return list(network.vpcs.values())
 
 
+def _places(network: m.Network) -> list[m.Place]:
+    """Every named endpoint (instances, NAT gateways, site hosts) with its first address."""
+    out = [
+        m.Place(kind, name, name, vpc.name, address=address)
+        for vpc in vpc_list(network)
+        for kind, name, address in (
+            *((P.INSTANCE, i.name, i.ip) for i in vpc.instances.values()),
+            *((P.NAT_GATEWAY, n.name, n.ip) for n in vpc.nat_gateways.values()),
+        )
+    ]
+    out += [
+        m.Place(P.HOST, h.name, h.name, site=site.name, address=h.ip)
+        for site in network.sites.values()
+        for h in site.hosts.values()
+    ]
+    return out
+
+
 def instance_names(network: m.Network) -> dict[tuple[str, str], str]:
     """How a user writes each instance (vpc, name): its name, or ``vpc.name`` when
-    another VPC has an instance of that name."""
-    bare = Counter(i.name for v in vpc_list(network) for i in v.instances.values())
-    return {
-        (v.name, i.name): i.name if bare[i.name] == 1 else f"{v.name}.{i.name}"
-        for v in vpc_list(network)
-        for i in v.instances.values()
-    }
+    something else has that name (its address when that is shared too: §3)."""
+    return {(p.vpc, p.name): t for p, t in spellings(network).items() if p.kind is P.INSTANCE}
+
+
+def spellings(network: m.Network) -> dict[m.Place, str]:
+    """Every named endpoint and how a user writes it alone (:class:`m.Spellings`): an
+    instance by its name if it can be; a NAT gateway as ``vpc.name``, a site host as
+    ``site.name``, unless a VPC and a site share that name."""
+    places = _places(network)
+    spell = m.Spellings(places)
+    return {p: spell.of(p, bare=p.kind is P.INSTANCE) for p in places}
 
 
 def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
     """Every endpoint §14 compares (instances, site hosts, NAT gateways, load balancers,
     ``internet``), by the text a user writes for it, with its class key."""
-    names = instance_names(network)
+    texts = {(p.kind, p.vpc or p.site, p.name): t for p, t in spellings(network).items()}
     targets = _route_targets(network)
     roles = Roles(ix)
     out: dict[str, Endpoint] = {}
     for vpc in vpc_list(network):
         for inst in vpc.instances.values():
-            text = names[(vpc.name, inst.name)]
+            text = texts[(P.INSTANCE, vpc.name, inst.name)]
             alone = (vpc.name, inst.name) in targets  # its own class: a route names it
             key: Hashable = (
                 P.INSTANCE.value,
@@ -126,7 +147,7 @@ def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
             )
             out[text] = Endpoint(text, m.Place(P.INSTANCE, text, inst.name, vpc.name), key)
         for nat in vpc.nat_gateways.values():
-            text = f"{vpc.name}.{nat.name}"
+            text = texts[(P.NAT_GATEWAY, vpc.name, nat.name)]
             place = m.Place(P.NAT_GATEWAY, text, nat.name, vpc.name)
             out[text] = Endpoint(text, place, (P.NAT_GATEWAY.value, vpc.name, nat.name))
         for lb in vpc.load_balancers.values():  # §14: a destination of diff, its own class
@@ -135,7 +156,7 @@ def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
             out[text] = Endpoint(text, place, (P.LOAD_BALANCER.value, vpc.name, lb.name))
     for site in network.sites.values():
         for host in site.hosts.values():
-            text = f"{site.name}.{host.name}"
+            text = texts[(P.HOST, site.name, host.name)]
             place = m.Place(P.HOST, text, host.name, site=site.name, address=host.ip)
             key = (P.HOST.value, site.name, site.ephemeral, roles.of(host.ip))
             out[text] = Endpoint(text, place, key)

@@ -24,6 +24,7 @@ the table means something.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -54,6 +55,7 @@ class Charge:
     unit_price: Decimal
     price_origin: str
     region: str
+    vpc: str = ""  # the VPC of an hourly resource of a VPC (two VPCs may name theirs alike)
 
     @property
     def amount(self) -> Decimal:
@@ -272,6 +274,7 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
     out: list[Charge] = []
     for vpc in network.vpcs.values():
         r = vpc.region
+        start = len(out)
         for nat in vpc.nat_gateways.values():
             out.append(
                 _charge(prices, f"NAT gateway {nat.name}", hours, "h", "nat_gateway_per_hour", r)
@@ -341,6 +344,7 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
                         r,
                     )
                 )
+        out[start:] = [dataclasses.replace(c, vpc=vpc.name) for c in out[start:]]
     for zone in network.zones:
         # Route 53 is global: a zone is priced in the region of the first VPC it serves.
         region = network.vpcs[zone.vpcs[0]].region if zone.vpcs else ""

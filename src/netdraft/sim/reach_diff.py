@@ -528,7 +528,8 @@ def _changed(
     runs: Iterable[tuple[PortRange | None, Verdict, Verdict]],
 ) -> list[ReachChange]:
     """The pieces whose verdict changed, merged into maximal ranges that changed the same
-    way, for every member pair of the two classes."""
+    way (the same verdicts and the same new first drop: what is reported; the old drop is
+    the range's first port's), for every member pair of the two classes."""
     merged: list[tuple[PortRange | None, Verdict, Verdict]] = []
     for piece, was, now in runs:
         if was[0] == now[0]:
@@ -539,9 +540,9 @@ def _changed(
             and piece is not None
             and last[0] is not None
             and last[0].high + 1 == piece.low
-            and (last[1], last[2]) == (was, now)
+            and (last[1][0], last[2]) == (was[0], now)  # the old drop may differ: §14
         ):
-            merged[-1] = (PortRange(last[0].low, piece.high), was, now)
+            merged[-1] = (PortRange(last[0].low, piece.high), last[1], now)
         else:
             merged.append((piece, was, now))
     return [

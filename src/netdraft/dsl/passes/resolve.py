@@ -447,6 +447,8 @@ class PlaceResolver:
                 *self.hosts.get(place.name, []),
             ]
             found = [p for p in candidates if place.scope in (p.vpc, p.site)]
+            if len(found) > 1:  # a VPC and a site of one name, each with a `name`
+                return self.ambiguous(text, found, place.span)
             if found:
                 return _replace(found[0], text=text)
             names = (
@@ -466,13 +468,7 @@ class PlaceResolver:
             return m.Place(m.PlaceKind.INTERNET, text)
         found = [*self.instances.get(name, []), *self.nats.get(name, []), *self.hosts.get(name, [])]
         if len(found) > 1:
-            where = ", ".join(sorted(f"{p.vpc or p.site}.{name}" for p in found))
-            return error(
-                codes.AMBIGUOUS_NAME,
-                f"'{name}' names more than one thing",
-                place.span,
-                f"write one of: {where}",
-            )
+            return self.ambiguous(name, found, place.span)
         if found:
             return found[0]
         if name in self.services:
@@ -489,6 +485,20 @@ class PlaceResolver:
             f"did you mean '{hint}'?"
             if hint
             else "an endpoint is an instance, a site host, an IP address, 'internet' or a service",
+        )
+
+    def ambiguous(self, text: str, found: list[m.Place], span: Span) -> Diagnostic:
+        """``text`` names several endpoints: the error lists a spelling of each that names
+        it alone (its address when its scoped name is shared too)."""
+        spell = m.Spellings(
+            p for ps in (self.instances, self.nats, self.hosts) for q in ps.values() for p in q
+        )
+        where = ", ".join(sorted({spell.of(p, bare=False) for p in found}))
+        return error(
+            codes.AMBIGUOUS_NAME,
+            f"'{text}' names more than one thing",
+            span,
+            f"write one of: {where}",
         )
 
     def endpoint(self, name: str, span: Span) -> Diagnostic | None:
