@@ -17,7 +17,7 @@ from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
 from netdraft.model import network as m
 from netdraft.model.aws_ranges import MANAGED_SERVICES, snapshot
-from netdraft.model.values import IPNetwork
+from netdraft.model.values import IPNetwork, Span
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -86,6 +86,24 @@ def is_name(tok: st.Tok) -> bool:
 def managed(service: str, region: str) -> m.PrefixList:
     """The AWS-managed list of ``service`` in ``region``."""
     return m.PrefixList(service, cidrs=snapshot().cidrs(service, region), region=region)
+
+
+def used(c: Context, listed: m.PrefixList, span: Span) -> None:
+    """Warn, once per region, that the bundled AWS ranges do not know the region of a
+    managed list used: it matches the service only where it is named, never an address."""
+    region = listed.region
+    if not listed.managed or region in snapshot().regions or region in c.unknown_regions:
+        return
+    c.unknown_regions.add(region)
+    c.diagnostics.append(
+        warning(
+            codes.AWS_RANGES_UNKNOWN_REGION,
+            f"the bundled AWS ranges do not know region '{region}': '{listed.service}' holds no address there",
+            span,
+            "run scripts/update-aws-ranges.py on a current ip-ranges.json; until then only"
+            f" the service named ('-> {listed.service}') matches the list",
+        )
+    )
 
 
 def find(c: Context, region: str, name: str) -> m.PrefixList | None:

@@ -340,6 +340,7 @@ def sg_peer(c: Context, vpc: VpcScope, peer: st.Tok | st.Ref) -> m.SgPeer | None
         if listed is not None and listed.managed and peer.name in vpc.groups:
             listed = None  # a group named `s3` keeps its meaning (files of Part I)
         if listed is not None:
+            prefix_lists.used(c, listed, peer.span)
             if peer.name in vpc.groups:
                 c.err(
                     codes.AMBIGUOUS_NAME,

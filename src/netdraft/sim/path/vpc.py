@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from netdraft.model import network as m
+from netdraft.model.aws_ranges import snapshot
 from netdraft.model.codes import DropCode
 from netdraft.model.values import IcmpType, PortRange, Protocol
 from netdraft.sim.path import linklocal
@@ -171,11 +172,17 @@ def lookup(table: m.RouteTable, pkt: Packet) -> m.Route | None:
 
 
 def _in_managed(listed: m.PrefixList, address: Addr) -> bool:
-    """Whether a service's address is in a managed list (a list without entries in the
-    snapshot holds every address of its service)."""
+    """Whether a service's address is in a managed list of its region.
+
+    A list without entries (the bundled snapshot does not know the region, or has no
+    ranges of the service there) holds the service only where it is named (``-> s3``,
+    at a representative address): an address of the service's published ranges is in
+    another region, which a gateway endpoint does not serve (AWS: "the same Region")."""
+    if isinstance(address, PublicAddr):
+        return False
     if not listed.cidrs:
-        return True
-    return not isinstance(address, PublicAddr) and listed.holds(address)
+        return snapshot().service_at(address) is None
+    return listed.holds(address)
 
 
 def to_local(
