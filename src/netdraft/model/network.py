@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
+from netdraft.model.aws_ranges import snapshot
 from netdraft.model.values import (
     NO_SPAN,
     IcmpType,
@@ -690,6 +691,23 @@ class Network:
                 if gw is not None and gw.name == name:
                     return vpc
         return None
+
+    def managed_cidrs(self, service: str, region: str) -> tuple[IPNetwork, ...]:
+        """The entries of AWS's list of ``service`` in ``region``: as the file writes them
+        (``prefix-list s3 { … }`` in the region), else the bundled snapshot's."""
+        for pl in self.prefix_lists:
+            if pl.service == service and pl.region == region:
+                return pl.cidrs
+        return snapshot().cidrs(service, region)
+
+    def service_at(self, address: IPAddress) -> str | None:
+        """The managed service an address is of: in a list the file writes for a region,
+        else in the bundled snapshot's ranges."""
+        for pl in self.prefix_lists:
+            if pl.managed and pl.holds(address):
+                return pl.service
+        found = snapshot().service_at(address)
+        return found[0] if found is not None else None
 
     def site_of_customer_gateway(self, name: str) -> Site | None:
         for site in self.sites.values():
