@@ -28,6 +28,7 @@ KEYWORDS = (
     "cross-zone",
     "listener",
     "targets",
+    "ports",
     "customer-gateway",
     "internet-gateway",
     "transit-gateway",

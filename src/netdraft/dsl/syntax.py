@@ -200,6 +200,7 @@ class EndpointDecl:
     groups: tuple[Ref, ...]
     span: Span
     ips: Option | None = None  # interface endpoints: ``ips ADDR…``, one per subnet in order
+    ports: Option | None = None  # interface endpoints: ``ports P…``, the TCP ports it answers
 
 
 @dataclass(frozen=True, slots=True)

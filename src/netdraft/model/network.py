@@ -257,6 +257,21 @@ class EndpointKind(enum.Enum):
     INTERFACE = "interface"
 
 
+#: The TCP ports an interface endpoint answers on, by service, where they are not its
+#: service's HTTPS and HTTP (:data:`ENDPOINT_PORTS`): Amazon SES's SMTP interface
+#: ("Connecting to an Amazon SES SMTP endpoint": STARTTLS on 25, 587 and 2587, TLS Wrapper
+#: on 465 and 2465), CodeCommit's Git endpoint (SSH 22 and HTTPS 443, "Using AWS CodeCommit
+#: with interface VPC endpoints"), Amazon Keyspaces (CQL over TLS on 9142).
+SERVICE_PORTS: Mapping[str, tuple[int, ...]] = {
+    "email-smtp": (25, 465, 587, 2465, 2587),
+    "git-codecommit": (22, 443),
+    "cassandra": (9142,),
+}
+#: The ports of any other service's interface endpoint (AWS PrivateLink carries TCP only;
+#: AWS's service APIs listen on 443, some on 80 too).
+ENDPOINT_PORTS = (80, 443)
+
+
 @dataclass(frozen=True, slots=True)
 class VpcEndpoint:
     name: str
@@ -267,6 +282,14 @@ class VpcEndpoint:
     addresses: tuple[IPv4Address, ...]  # one network interface per subnet
     security_groups: tuple[str, ...]
     span: Span
+    ports: tuple[PortRange, ...] = ()  # written ``ports P…``: the TCP ports it answers on
+
+    @property
+    def listening(self) -> tuple[PortRange, ...]:
+        """The TCP ports an interface endpoint answers on: as written, else its service's."""
+        if self.ports:
+            return self.ports
+        return tuple(PortRange(p, p) for p in SERVICE_PORTS.get(self.service, ENDPOINT_PORTS))
 
 
 class LbKind(enum.Enum):

@@ -452,8 +452,18 @@ def _endpoint(
     sgs = [g for ref in decl.groups if (g := RESOLVERS[Kind.SECURITY_GROUP](c, ref, vpc))]
     if not decl.groups:
         sgs = [next(n for n, g in groups.items() if g.default)]
+    written_ports = decl.ports.values if decl.ports is not None else ()
+    ports = [r for v in written_ports if (r := literals.port_range(c, literals.tok(v)))]
     return m.VpcEndpoint(
-        name, kind, service, (), tuple(names), tuple(addresses), tuple(sgs), decl.span
+        name,
+        kind,
+        service,
+        (),
+        tuple(names),
+        tuple(addresses),
+        tuple(sgs),
+        decl.span,
+        tuple(sorted(set(ports))),
     )
 
 

@@ -365,7 +365,7 @@ def arrive(
         w.hop(ComponentKind.ENDPOINT, ep.name, vpc.name, vpc.region, subnet.az)
         if w.forward:
             sg_ingress(sim, w, vpc, ep.security_groups, pkt, f"endpoint '{ep.name}'")
-            if not endpoint_listens(w.protocol, w.port):
+            if not endpoint_listens(ep, w.protocol, w.port):
                 w.fail(
                     Dropped(
                         DropCode.NO_INTERFACE,
@@ -374,8 +374,8 @@ def arrive(
                         ep.name,
                     ),
                     DropCode.NO_INTERFACE,
-                    f"interface endpoint '{ep.name}' answers only TCP 443 and 80 (its service's"
-                    f" HTTPS and HTTP), not {w.traffic}",
+                    f"interface endpoint '{ep.name}' answers only TCP {_ports_text(ep)}"
+                    f" (the ports of {ep.service}), not {w.traffic}",
                 )
         w.step(
             Forwarded(
@@ -432,15 +432,20 @@ def arrive(
     return pkt
 
 
-#: The ports an interface endpoint of an AWS service answers on: its service's HTTPS and
-#: HTTP (AWS PrivateLink carries TCP only; AWS services listen on 443, some on 80 too).
-ENDPOINT_PORTS = frozenset({443, 80})
+def endpoint_listens(ep: m.VpcEndpoint, protocol: Protocol, port: int | None) -> bool:
+    """Whether an interface endpoint's network interface answers a connection: TCP to one
+    of its ports (:attr:`netdraft.model.network.VpcEndpoint.listening`); ``all``: its TCP
+    part does."""
+    if protocol is Protocol.ALL:
+        return True
+    ports = ep.listening
+    return protocol is Protocol.TCP and port is not None and any(r.contains(port) for r in ports)
 
 
-def endpoint_listens(protocol: Protocol, port: int | None) -> bool:
-    """Whether an interface endpoint's network interface answers a connection (``all``:
-    its TCP 443 part does)."""
-    return protocol is Protocol.ALL or (protocol is Protocol.TCP and port in ENDPOINT_PORTS)
+def _ports_text(ep: m.VpcEndpoint) -> str:
+    """An endpoint's ports for a message: ``80 and 443``, lowest first."""
+    shown = [str(r) for r in sorted(ep.listening)]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 # ---- security groups --------------------------------------------------------------------
