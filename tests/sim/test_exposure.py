@@ -8,6 +8,7 @@ compared with per-port tracing in ``test_classes_oracle.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -161,6 +162,12 @@ def test_rule_lines_name_the_group_acl_and_route() -> None:
     assert lines["443"] == [2, 9, 15]
     assert lines["22"] == [2, 9, 17]
     assert found.interfaces == 3 and found.classes == 3
+
+
+def test_the_summary_agrees_in_number() -> None:
+    found = exposure(compiled(BASE))
+    one = dataclasses.replace(found, exposed=found.exposed[:1], classes=1)
+    assert exposure_text(one).endswith("(1 port range; 1 class traced)\n")
 
 
 def test_text_and_json() -> None:
