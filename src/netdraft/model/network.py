@@ -84,7 +84,7 @@ class PrefixList:
     span: Span = field(default=NO_SPAN, compare=False)
 
     def __str__(self) -> str:
-        return self.name or f"pl-{self.service}"
+        return self.name or self.service  # AWS's lists by the name the file writes
 
     @property
     def managed(self) -> bool:
