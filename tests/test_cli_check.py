@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from netdraft import api
 from netdraft.cli import main
 
 SPEC = Path(__file__).parent / "spec"
@@ -133,3 +134,14 @@ def test_a_syntax_error_on_a_long_line_prints_a_window(
     assert code == 1
     assert len(output) < 3_000, len(output)
     assert "…" in output
+
+
+def test_one_expectation_holds_in_the_summary() -> None:
+    text = (
+        "region us-east-1 {\n  vpc v 10.0.0.0/16 {\n    subnet s 10.0.1.0/24 az us-east-1a\n"
+        "    security-group g { ingress tcp 22 from 10.0.0.0/16 }\n"
+        "    instance a in s sg g\n    instance b in s sg g\n  }\n}\n"
+        "expect a -> b tcp 22 allow\n"
+    )
+    summary = api.analyse("<t>", text=text).summary()
+    assert summary.endswith("(0 errors, 0 warnings, 1 expectation holds)"), summary

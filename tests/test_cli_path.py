@@ -243,3 +243,18 @@ def test_a_missing_end_is_named_alone(
     assert usage == "usage: netdraft path [-h] [--json] FILE SRC DST [PROTO [PORT]]"
     assert reason.startswith(f"netdraft path: error: {missing}")
     assert "PROTO" not in reason
+
+
+def test_a_gateway_endpoints_route_is_named_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The route of a gateway endpoint names AWS's list ``s3``, as the file writes it."""
+    net = tmp_path / "net.nd"
+    net.write_text(
+        "region us-east-1 {\n  vpc v 10.1.0.0/16 {\n    subnet ep 10.1.2.0/24 az us-east-1a\n"
+        "    route-table rt { associate ep }\n    endpoint s3e gateway s3 route-tables rt\n"
+        "    security-group g { egress tcp 443 to s3 }\n    instance b in ep sg g\n  }\n}\n"
+    )
+    status, out, err = run(["path", str(net), "b", "s3", "tcp", "443"], capsys)
+    assert status == 0, err
+    assert "routed — s3 via s3e (static)" in out and "pl-s3" not in out

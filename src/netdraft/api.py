@@ -241,7 +241,7 @@ class Analysis:
         ]
         if self.compiled.network is not None and errors == 0:
             n = self.expectations_checked
-            parts.append(f"{n} expectation{'s' * (n != 1)} hold")
+            parts.append(f"{n} expectation{'s hold' if n != 1 else ' holds'}")
         return f"{self.path}: {'ok' if self.ok else 'failed'} ({', '.join(parts)})"
 
 

@@ -253,6 +253,13 @@ PREFIX_LIST_ROUTE = Code(
     "a route written to an AWS-managed list (`s3`, `dynamodb`): a gateway endpoint adds that route",
     _S.COMPILE,
 )
+AWS_RANGES_UNKNOWN_REGION = Code(
+    "aws-ranges-unknown-region",
+    W,
+    "the bundled AWS ranges do not know a region whose `s3` or `dynamodb` list is used:"
+    " only the service named matches it",
+    _S.COMPILE,
+)
 
 # ---- connections -----------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ KEYWORDS = (
     "listener",
     "targets",
     "resolver-endpoint",
+    "ports",
     "customer-gateway",
     "internet-gateway",
     "transit-gateway",

@@ -523,6 +523,13 @@ CASES: list[tuple[str, str, str]] = [
         ),
     ),
     (
+        "an interface endpoint's ports after its ips, before its groups",
+        "region r { vpc v 10.0.0.0/16 {\n"
+        "  endpoint smtp interface email-smtp in a  ips 10.0.1.5  ports 587 465   sg x\n} }\n",
+        "region r {\n  vpc v 10.0.0.0/16 {\n"
+        "    endpoint smtp interface email-smtp in a ips 10.0.1.5 ports 587 465 sg x\n  }\n}\n",
+    ),
+    (
         "windows line endings and a missing final newline",
         'title "t"\r\n\r\n\r\nexpect a -> b all allow',
         'title "t"\n\nexpect a -> b all allow\n',

@@ -56,8 +56,12 @@ LISTS = {
 
 #: ``endpoint … in a sg g`` is both readings at once: after the first subnet, ``sg``
 #: starts the group list (the meaning it always had); a subnet named ``sg`` goes first.
-#: ``ips`` (the endpoint's addresses) likewise.
-AMBIGUOUS = {("interface endpoint in", "sg"), ("interface endpoint in", "ips")}
+#: ``ips`` (the endpoint's addresses) and ``ports`` (its ports) likewise.
+AMBIGUOUS = {
+    ("interface endpoint in", "sg"),
+    ("interface endpoint in", "ips"),
+    ("interface endpoint in", "ports"),
+}
 
 CASES = [
     pytest.param(case, keyword, position, id=f"{case}-{keyword}-{position}")

@@ -92,6 +92,22 @@ def test_s3_and_dynamodb_are_aws_names() -> None:
     assert errors("prefix-list s3-mirror { 10.0.0.0/8 }") == []
 
 
+def test_a_region_states_the_entries_of_its_s3_list() -> None:
+    text = """
+region eu-north-1 {
+  prefix-list s3 { 198.18.0.0/24 }
+  vpc v 10.1.0.0/16 { security-group g { egress tcp 443 to s3 } }
+}
+"""
+    compiled = api.compile(text, "<t>")
+    assert [d.code for d in compiled.diagnostics] == ["unused-security-group"]
+    assert compiled.network is not None
+    assert compiled.network.managed_cidrs("s3", "eu-north-1") == (ip_network("198.18.0.0/24"),)
+    unstated = text.replace("  prefix-list s3 { 198.18.0.0/24 }\n", "")
+    codes = [d.code for d in api.compile(unstated, "<t>").diagnostics]
+    assert codes == ["aws-ranges-unknown-region", "unused-security-group"]
+
+
 # ---- names in rules ---------------------------------------------------------------------------
 
 

@@ -34,13 +34,13 @@ def network(text: str = TEXT) -> m.Network:
 def test_the_page_lists_each_prefix_list_and_where_it_is_used() -> None:
     context = build_context(NetworkAnalysis(network(), bundled()), "x.svg")
     rows = {r["name"]: r for r in context["prefix_lists"]}
-    assert list(rows) == ["corp", "unused", "pl-s3"]
+    assert list(rows) == ["corp", "unused", "s3"]
     assert rows["corp"]["entries"] == ["198.51.100.0/24", "203.0.113.0/25"]
     assert rows["corp"]["used_by"] == ["route table v.rt"]
     assert (rows["corp"]["managed"], rows["corp"]["region"]) == (False, "every region")
     assert rows["unused"]["used_by"] == []
-    assert rows["pl-s3"]["managed"] and "52.216.0.0/15" in rows["pl-s3"]["entries"]
-    assert rows["pl-s3"]["used_by"] == ["security group v.g"]
+    assert rows["s3"]["managed"] and "52.216.0.0/15" in rows["s3"]["entries"]
+    assert rows["s3"]["used_by"] == ["security group v.g"]
     assert context["ranges"]["create_date"].startswith("2017-07-20")
 
 
@@ -56,5 +56,5 @@ def test_the_section_is_written_only_when_there_are_lists() -> None:
 def test_a_vpc_box_names_the_lists_it_uses() -> None:
     (region,) = build_view(network()).clusters
     boxes = {c.id: c.lines for c in region.clusters}
-    assert boxes["vpc_v"] == ("10.1.0.0/16 · prefix lists pl-s3, corp",)
+    assert boxes["vpc_v"] == ("10.1.0.0/16 · prefix lists s3, corp",)
     assert boxes["vpc_plain"] == ("10.2.0.0/16",)

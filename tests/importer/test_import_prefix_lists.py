@@ -4,6 +4,7 @@ same resource in two files of a dump."""
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,22 @@ def test_aws_lists_of_s3_and_dynamodb_are_the_service_names() -> None:
     result = run(PrefixLists=[S3, dynamodb, ipv6], SecurityGroups=[web(egress=egress)])
     body = lines(result)
     assert "egress tcp 443 to dynamodb" in body and "egress tcp 443 to s3" in body
-    assert not any(line.startswith("prefix-list") for line in body)  # AWS's lists: names only
+    # The dump's entries of AWS's IPv4 list are the region's list; S3's are not in the dump.
+    written = [line for line in body if line.startswith("prefix-list")]
+    assert written == ["prefix-list dynamodb { 52.94.0.0/22 } # com.amazonaws.us-east-1.dynamodb"]
+
+
+def test_the_entries_of_aws_s3_list_are_the_regions_s3_list_and_count() -> None:
+    listed = {**S3, "Entries": [{"Cidr": "54.231.0.0/16"}, {"Cidr": "52.216.0.0/15"}]}
+    result = run(PrefixLists=[listed], SecurityGroups=[web(egress=[rule_for("pl-63a5400a")])])
+    body = lines(result)
+    assert "prefix-list s3 { 52.216.0.0/15; 54.231.0.0/16 } # com.amazonaws.us-east-1.s3" in body
+    assert "egress tcp 443 to s3" in body
+    network = network_of(result.text)
+    assert network.managed_cidrs("s3", "us-east-1") == (
+        ip_network("52.216.0.0/15"),
+        ip_network("54.231.0.0/16"),
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ compared with per-port tracing in ``test_classes_oracle.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -163,6 +164,12 @@ def test_rule_lines_name_the_group_acl_and_route() -> None:
     assert found.interfaces == 3 and found.classes == 3
 
 
+def test_the_summary_agrees_in_number() -> None:
+    found = exposure(compiled(BASE))
+    one = dataclasses.replace(found, exposed=found.exposed[:1], classes=1)
+    assert exposure_text(one).endswith("(1 port range; 1 class traced)\n")
+
+
 def test_text_and_json() -> None:
     found = exposure(compiled(BASE))
     text = exposure_text(found)
@@ -236,3 +243,23 @@ def test_an_interface_endpoint_answers_on_its_service_ports_in_a_port_set() -> N
     assert not isinstance(query, list)
     allowed = [str(piece) for piece, t in Simulator(network).sweep(query) if t.allowed]
     assert allowed == ["80", "443"]
+
+
+def test_a_sweep_is_cut_at_each_endpoints_own_ports() -> None:
+    """SES's SMTP endpoint answers on its five ports, one written with ``ports`` on those."""
+    network = compiled(
+        LB_NET.replace(
+            "    instance web in a sg open\n",
+            "    instance web in a sg open\n"
+            "    endpoint smtp interface email-smtp in a sg open\n"
+            "    endpoint own interface vpce-svc-1 in a ports 8443 9000-9001 sg open\n",
+        )
+    )
+    for dst, expected in (
+        ("email-smtp", ["25", "465", "587", "2465", "2587"]),
+        ("vpce-svc-1", ["8443", "9000-9001"]),
+    ):
+        query = parse_query(network, "web", dst, "tcp", "any")
+        assert not isinstance(query, list)
+        allowed = [str(piece) for piece, t in Simulator(network).sweep(query) if t.allowed]
+        assert allowed == expected

@@ -270,6 +270,7 @@ def test_no_partial_warning_when_every_port_works_or_the_client_declares() -> No
     text = EXPECT_BASE + (
         "expect any-os -> cut tcp 22 allow\n"  # partial: warned
         + "expect linux -> wide tcp 443 allow\n"  # declared: checked, not warned
+        + "expect any-os -> wide tcp 443 allow\n"  # 32768-65535: Linux and Windows served
         + "flow f: linux -> wide tcp 443 volume 1GB\n"
     )
     found = check(text)

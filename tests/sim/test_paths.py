@@ -531,6 +531,10 @@ region us-east-1 {
     instance c in s sg open
     endpoint sqs-if interface sqs in s ips 10.60.1.50 sg ep
     endpoint sns-if interface sns in s ips 10.60.1.60 sg web
+    endpoint smtp-if interface email-smtp in s ips 10.60.1.70 sg ep
+    endpoint git-if interface git-codecommit in s ips 10.60.1.71 sg ep
+    endpoint cql-if interface cassandra in s ips 10.60.1.72 sg ep
+    endpoint own-if interface vpce-svc-0a1 in s ips 10.60.1.73 ports 8443 9000-9001 sg ep
   }
 }
 """
@@ -893,6 +897,16 @@ CASES: list[Case] = [
     ("endpoint-ports", "c", "10.60.1.50", "icmp", None, DENY, "NO_INTERFACE", None),
     ("endpoint-ports", "c", "sqs", "tcp", 22, DENY, "NO_INTERFACE", None),  # by its service
     ("endpoint-ports", "c", "sqs", "tcp", 443, ALLOW, None, "sqs-if"),
+    # -- ports by service (SES SMTP, CodeCommit's Git, Keyspaces), or as written
+    ("endpoint-ports", "c", "10.60.1.70", "tcp", 587, ALLOW, None, "smtp-if"),
+    ("endpoint-ports", "c", "10.60.1.70", "tcp", 2465, ALLOW, None, "smtp-if"),
+    ("endpoint-ports", "c", "10.60.1.70", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("endpoint-ports", "c", "10.60.1.71", "tcp", 22, ALLOW, None, "git-if"),
+    ("endpoint-ports", "c", "10.60.1.71", "tcp", 80, DENY, "NO_INTERFACE", None),
+    ("endpoint-ports", "c", "10.60.1.72", "tcp", 9142, ALLOW, None, "cql-if"),
+    ("endpoint-ports", "c", "10.60.1.72", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("endpoint-ports", "c", "10.60.1.73", "tcp", 9001, ALLOW, None, "own-if"),
+    ("endpoint-ports", "c", "10.60.1.73", "tcp", 443, DENY, "NO_INTERFACE", None),
     (
         "endpoint-ports",
         "c",

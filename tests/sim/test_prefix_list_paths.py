@@ -59,6 +59,36 @@ region us-east-1 {
     instance web in pub public-ip sg from-corp
   }
 }
+region eu-west-3 {                  # the region states its S3 list: it replaces the snapshot's
+  prefix-list s3 { 198.18.0.0/24 }
+  vpc w 10.3.0.0/16 {
+    internet-gateway wgw
+    subnet wpub 10.3.0.0/24 az eu-west-3a
+    subnet wep  10.3.1.0/24 az eu-west-3a
+    nat-gateway wnat in wpub
+    route-table wpublic { route 0.0.0.0/0 via wgw; associate wpub }
+    route-table wwith   { route 0.0.0.0/0 via wnat; associate wep }
+    endpoint s3w gateway s3 route-tables wwith
+    security-group wout { egress tcp 443 to s3 }
+    instance h in wep sg wout
+  }
+}
+region eu-north-1 {                 # unknown to the bundled ranges: its `s3` holds no address
+  vpc n 10.2.0.0/16 {
+    internet-gateway ngw
+    subnet npub 10.2.0.0/24 az eu-north-1a
+    subnet nep  10.2.1.0/24 az eu-north-1a
+    subnet nonly 10.2.2.0/24 az eu-north-1a
+    nat-gateway nnat in npub
+    route-table npublic { route 0.0.0.0/0 via ngw; associate npub }
+    route-table nwith   { route 0.0.0.0/0 via nnat; associate nep }
+    route-table nalone  { associate nonly }
+    endpoint s3n gateway s3 route-tables nwith nalone
+    security-group nout { egress tcp 443 to 0.0.0.0/0 }
+    instance f in nep sg nout
+    instance g in nonly sg nout
+  }
+}
 """
 
 Case = tuple[str, str, int, str, str | None, str | None]
@@ -76,6 +106,18 @@ CASES: list[Case] = [
     ("b", "52.218.0.5", 443, "deny", "SG_EGRESS_MISMATCH", None),
     ("e", "52.218.0.5", 443, "allow", None, "nat"),
     ("e", "52.216.0.5", 443, "allow", None, "s3e"),
+    # A region the bundled ranges do not know: its endpoint serves S3 named, never an
+    # address of another region's S3 (AWS: a gateway endpoint serves its own region).
+    ("f", "s3", 443, "allow", None, "s3n"),
+    ("f", "52.216.237.77", 443, "allow", None, "nnat"),
+    ("g", "s3", 443, "allow", None, "s3n"),
+    ("g", "52.216.237.77", 443, "deny", "NO_ROUTE_TO_DESTINATION", None),
+    # A region's written `s3` list: its entries are S3 there, through the endpoint and in
+    # `to s3`; the snapshot's entries for the region are not.
+    ("h", "s3", 443, "allow", None, "s3w"),
+    ("h", "198.18.0.9", 443, "allow", None, "s3w"),
+    ("h", "198.18.1.9", 443, "deny", "SG_EGRESS_MISMATCH", None),
+    ("h", "52.95.154.1", 443, "deny", "SG_EGRESS_MISMATCH", None),
     # A customer list in egress and ingress rules.
     ("c", "198.51.100.7", 443, "allow", None, "nat"),
     ("c", "203.0.113.200", 443, "deny", "SG_EGRESS_MISMATCH", None),  # outside the /25

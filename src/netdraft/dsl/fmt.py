@@ -308,7 +308,8 @@ def _head(node: Node, vpc: str | None = None) -> str:
             sg = f"sg {', '.join(str(g) for g in groups)}" if groups else None
             subnets = _interface_subnets(targets, vpc)
             ips = _option(node.ips) if node.ips is not None else None
-            return _words("endpoint", name, "interface", service, "in", subnets, ips, sg)
+            ports = _option(node.ports) if node.ports is not None else None
+            return _words("endpoint", name, "interface", service, "in", subnets, ips, ports, sg)
         case st.LoadBalancerDecl(name=name, kind=kind, scheme=scheme, subnets=subnets):
             opts = _options(node.options, LB_OPTION_ORDER)
             return _words("load-balancer", name, kind, scheme, "in", _refs(subnets), opts)

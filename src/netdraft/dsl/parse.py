@@ -417,6 +417,7 @@ class _ToSyntax(Transformer[Token, Any]):
         options = [x for x in c[2:] if isinstance(x, st.Option)]
         groups = next((x.values for x in options if x.keyword == "sg"), ())
         ips = next((x for x in options if x.keyword == "ips"), None)
+        ports = next((x for x in options if x.keyword == "ports"), None)
         return st.EndpointDecl(
             self._t(c[0]),
             "interface",
@@ -425,10 +426,14 @@ class _ToSyntax(Transformer[Token, Any]):
             tuple(g for g in groups if isinstance(g, st.Ref)),
             self._s(meta),
             ips,
+            ports=ports,
         )
 
     def endpoint_ips(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("ips", meta, c)
+
+    def endpoint_ports(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("ports", meta, c)
 
     def load_balancer(self, meta: Meta, c: list[Any]) -> st.LoadBalancerDecl:
         subnets = tuple(x for x in c[3:] if isinstance(x, st.Ref))

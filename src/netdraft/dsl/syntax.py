@@ -242,6 +242,7 @@ class EndpointDecl:
     span: Span
     ips: Option | None = None  # interface endpoints: ``ips ADDR…``, one per subnet in order
     resolver: str = ""  # ``resolver-endpoint``: inbound | outbound (kind is interface)
+    ports: Option | None = None  # interface endpoints: ``ports P…``, the TCP ports it answers
 
 
 @dataclass(frozen=True, slots=True)

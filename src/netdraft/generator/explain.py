@@ -72,7 +72,7 @@ _OBSTACLES: dict[Obstacle, tuple[str, str]] = {
     ),
     Obstacle.ENDPOINT_NO_LISTENER: (
         "endpoint {name}",
-        "an interface endpoint answers only TCP 443 and 80 (its service's HTTPS and HTTP)",
+        "an interface endpoint answers only its service's TCP ports (443 and 80 for most)",
     ),
     Obstacle.NAT_ACCEPTS_NOTHING: ("nat gateway {name}", "a NAT gateway accepts no connections"),
     Obstacle.WRONG_INSTANCE: ("instance", "{address} is '{name}', not the destination"),

@@ -32,9 +32,10 @@ def exposure_text(found: Exposure) -> str:
     names = len({e.interface for e in found.exposed})
     if not found.exposed:
         lines.append("nothing is reachable from the internet")
+    ranges, classes = len(found.exposed), found.classes
     lines.append(
         f"{names} of {found.interfaces} network interfaces reachable from the internet "
-        f"({len(found.exposed)} port ranges; {found.classes} classes traced)"
+        f"({ranges} port range{'s' * (ranges != 1)}; {classes} class{'es' * (classes != 1)} traced)"
     )
     return "\n".join(lines) + "\n"
 

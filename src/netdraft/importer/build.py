@@ -298,8 +298,10 @@ class _Builder:
         self.eni_owner: dict[str, str] = {}  # network interface -> the instance it belongs to
         self.placeholders = iter(PLACEHOLDER_POOL.subnets(new_prefix=24))
         self.skipped_endpoints: list[aws.Endpoint] = []
-        #: The customer-managed prefix lists written, by id: their region and CIDRs.
+        #: The prefix lists written, by id: their region and CIDRs.
         self.lists: dict[str, tuple[str, list[str]]] = {}
+        #: The name written for an AWS list whose entries the dump holds (``s3``), by id.
+        self.aws_names: dict[str, str] = {}
         self.unimported = {
             kind: dataclasses.replace(e, calls=set(e.calls), labels=dict(e.labels))
             for kind, e in inventory.unimported.items()
@@ -499,18 +501,24 @@ class _Builder:
                 self.vpcs[tg.vpc].target_groups.append(tg)
 
     def select_prefix_lists(self) -> None:
-        """The account's prefix lists whose entries the dump holds (AWS's are names)."""
+        """The prefix lists whose entries the dump holds: the account's, by id, and AWS's
+        IPv4 ``s3``/``dynamodb`` list of the dump's region, as ``prefix-list s3 { … }`` in the
+        region (its entries replace the bundled snapshot's); AWS's others are names only."""
         inv = self.inv
         for pid in sorted(set(inv.prefix_list_entries) - set(inv.prefix_lists)):
             self.warn(
                 f"the entries of prefix list '{pid}' are in the dump, but the list is not (describe-managed-prefix-lists): not imported"
             )
         for pl in sorted(inv.prefix_lists.values(), key=lambda p: p.id):
-            if pl.aws:
-                continue
             entries = inv.prefix_list_entries.get(pl.id)
             if entries is None:
                 continue  # said where a rule or a route names it
+            if pl.aws:
+                # AWS's list of the dump's region: its entries are the region's `s3` list.
+                match = _AWS_LIST.fullmatch(pl.name)
+                if match is None or match.group(1) != pl.region or "ipv6" in pl.name:
+                    continue
+                self.aws_names[pl.id] = match.group(2)
             cidrs: list[IPNet] = []
             for text in entries:
                 if (net := _net(text)) is None:
@@ -522,7 +530,7 @@ class _Builder:
                     f"prefix list '{pl.id}' mixes IPv4 and IPv6 entries, which AWS does not allow: not imported"
                 )
                 continue
-            if NAME.fullmatch(pl.id) is None:
+            if pl.id not in self.aws_names and NAME.fullmatch(pl.id) is None:
                 self.warn(f"prefix list id {quoted(pl.id)} is not a name: not imported")
                 continue
             self.lists[pl.id] = (pl.region, [str(n) for n in sorted(cidrs, key=_net_key)])
@@ -775,7 +783,11 @@ class _Builder:
         for region in regions:
             items = [
                 _Line(
-                    st.PrefixListDecl(_tok(pid), tuple(_tok(c, "CIDR") for c in cidrs), NO_SPAN),
+                    st.PrefixListDecl(
+                        _tok(self.aws_names.get(pid, pid)),
+                        tuple(_tok(c, "CIDR") for c in cidrs),
+                        NO_SPAN,
+                    ),
                     self.inv.prefix_lists[pid].name,
                 )
                 for pid, (r, cidrs) in sorted(self.lists.items())

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
+from netdraft.model.aws_ranges import snapshot
 from netdraft.model.values import (
     NO_SPAN,
     IcmpType,
@@ -84,7 +85,7 @@ class PrefixList:
     span: Span = field(default=NO_SPAN, compare=False)
 
     def __str__(self) -> str:
-        return self.name or f"pl-{self.service}"
+        return self.name or self.service  # AWS's lists by the name the file writes
 
     @property
     def managed(self) -> bool:
@@ -300,6 +301,21 @@ class EndpointKind(enum.Enum):
     INTERFACE = "interface"
 
 
+#: The TCP ports an interface endpoint answers on, by service, where they are not its
+#: service's HTTPS and HTTP (:data:`ENDPOINT_PORTS`): Amazon SES's SMTP interface
+#: ("Connecting to an Amazon SES SMTP endpoint": STARTTLS on 25, 587 and 2587, TLS Wrapper
+#: on 465 and 2465), CodeCommit's Git endpoint (SSH 22 and HTTPS 443, "Using AWS CodeCommit
+#: with interface VPC endpoints"), Amazon Keyspaces (CQL over TLS on 9142).
+SERVICE_PORTS: Mapping[str, tuple[int, ...]] = {
+    "email-smtp": (25, 465, 587, 2465, 2587),
+    "git-codecommit": (22, 443),
+    "cassandra": (9142,),
+}
+#: The ports of any other service's interface endpoint (AWS PrivateLink carries TCP only;
+#: AWS's service APIs listen on 443, some on 80 too).
+ENDPOINT_PORTS = (80, 443)
+
+
 @dataclass(frozen=True, slots=True)
 class VpcEndpoint:
     name: str
@@ -313,6 +329,14 @@ class VpcEndpoint:
     #: A Route 53 Resolver endpoint (``inbound`` or ``outbound``): network interfaces like an
     #: interface endpoint's, for DNS (LANGUAGE.md §11); '' for a VPC endpoint.
     resolver: str = ""
+    ports: tuple[PortRange, ...] = ()  # written ``ports P…``: the TCP ports it answers on
+
+    @property
+    def listening(self) -> tuple[PortRange, ...]:
+        """The TCP ports an interface endpoint answers on: as written, else its service's."""
+        if self.ports:
+            return self.ports
+        return tuple(PortRange(p, p) for p in SERVICE_PORTS.get(self.service, ENDPOINT_PORTS))
 
 
 class LbKind(enum.Enum):
@@ -820,6 +844,23 @@ class Network:
                 if gw is not None and gw.name == name:
                     return vpc
         return None
+
+    def managed_cidrs(self, service: str, region: str) -> tuple[IPNetwork, ...]:
+        """The entries of AWS's list of ``service`` in ``region``: as the file writes them
+        (``prefix-list s3 { … }`` in the region), else the bundled snapshot's."""
+        for pl in self.prefix_lists:
+            if pl.service == service and pl.region == region:
+                return pl.cidrs
+        return snapshot().cidrs(service, region)
+
+    def service_at(self, address: IPAddress) -> str | None:
+        """The managed service an address is of: in a list the file writes for a region,
+        else in the bundled snapshot's ranges."""
+        for pl in self.prefix_lists:
+            if pl.managed and pl.holds(address):
+                return pl.service
+        found = snapshot().service_at(address)
+        return found[0] if found is not None else None
 
     def site_of_customer_gateway(self, name: str) -> Site | None:
         for site in self.sites.values():

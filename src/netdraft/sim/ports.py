@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netdraft.model import network as m
-from netdraft.model.values import EPHEMERAL, PortRange, Protocol
+from netdraft.model.values import (
+    EPHEMERAL,
+    LINUX_EPHEMERAL,
+    WINDOWS_EPHEMERAL,
+    PortRange,
+    Protocol,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +73,12 @@ def declared_client_ports(network: m.Network, place: m.Place) -> PortRange | Non
 
 def partial_client_ports(network: m.Network, query: m.Query, working: PortSet) -> bool:
     """Whether an allowed connection from a client that declares no ``ephemeral`` range works
-    from only part of 1024-65535 (``warning[partial-ephemeral]``)."""
+    from only part of 1024-65535 and misses some of a common system's range
+    (``warning[partial-ephemeral]``): replies to 32768-65535 serve Linux and Windows fully."""
     if not query.protocol.has_ports or declared_client_ports(network, query.source):
         return False
-    return not working.empty and working != EPHEMERAL_PORTS
+    common = (LINUX_EPHEMERAL, WINDOWS_EPHEMERAL)
+    return not working.empty and any(working.intersect(r) != PortSet((r,)) for r in common)
 
 
 def rule_cuts(network: m.Network, protocol: Protocol) -> set[int]:

@@ -454,6 +454,8 @@ def _endpoint(
     sgs = [g for ref in decl.groups if (g := RESOLVERS[Kind.SECURITY_GROUP](c, ref, vpc))]
     if not decl.groups:
         sgs = [next(n for n, g in groups.items() if g.default)]
+    written_ports = decl.ports.values if decl.ports is not None else ()
+    ports = [r for v in written_ports if (r := literals.port_range(c, literals.tok(v)))]
     return m.VpcEndpoint(
         name,
         kind,
@@ -464,6 +466,7 @@ def _endpoint(
         tuple(sgs),
         decl.span,
         decl.resolver,
+        tuple(sorted(set(ports))),
     )
 
 

@@ -69,6 +69,8 @@ class Context:
     held: list[Held] = field(default_factory=list)
     #: The customer-managed prefix lists, by (region or '', name), once built.
     prefix_lists: dict[tuple[str, str], m.PrefixList] = field(default_factory=dict)
+    #: The regions already warned of as unknown to the bundled AWS ranges (warned once).
+    unknown_regions: set[str] = field(default_factory=set)
 
     def err(
         self, code: Code, message: str, span: Span, label: str = "", first: Span | None = None

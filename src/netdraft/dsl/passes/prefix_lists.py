@@ -4,7 +4,9 @@ A list declared at the top level is seen from every region; one declared in a re
 from that region's VPCs only (AWS's prefix lists are regional; a top-level list stands
 for the same list created in each region that uses it). The names ``s3`` and
 ``dynamodb`` are the AWS-managed lists of the service in the VPC's region, with the
-CIDRs of the bundled snapshot of AWS's IP ranges (:mod:`netdraft.model.aws_ranges`).
+CIDRs of the bundled snapshot of AWS's IP ranges (:mod:`netdraft.model.aws_ranges`), or
+the entries a region writes for them (``prefix-list s3 { … }`` in the region: an imported
+dump's ``get-managed-prefix-list-entries``), which replace the snapshot's there.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
 from netdraft.model import network as m
 from netdraft.model.aws_ranges import MANAGED_SERVICES, snapshot
-from netdraft.model.values import IPNetwork
+from netdraft.model.values import NO_SPAN, IPNetwork, Span
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
@@ -75,6 +77,8 @@ def _build(c: Context, region: str, decl: st.PrefixListDecl) -> m.PrefixList:
                 "a rule or route naming it matches nothing",
             )
         )
+    if decl.name.text in MANAGED_SERVICES:  # AWS's list of the region, its entries written
+        return m.PrefixList(decl.name.text, cidrs=tuple(cidrs), region=region, span=decl.span)
     return m.PrefixList(name=decl.name.text, cidrs=tuple(cidrs), region=region, span=decl.span)
 
 
@@ -83,9 +87,33 @@ def is_name(tok: st.Tok) -> bool:
     return "/" not in tok.text and ":" not in tok.text and not tok.text[:1].isdigit()
 
 
-def managed(service: str, region: str) -> m.PrefixList:
-    """The AWS-managed list of ``service`` in ``region``."""
+def managed(c: Context, service: str, region: str) -> m.PrefixList:
+    """The AWS-managed list of ``service`` in ``region``: as the region states it
+    (``prefix-list s3 { … }`` in the region), else from the bundled snapshot."""
+    written = c.prefix_lists.get((region, service))
+    if written is not None:
+        return written
     return m.PrefixList(service, cidrs=snapshot().cidrs(service, region), region=region)
+
+
+def used(c: Context, listed: m.PrefixList, span: Span) -> None:
+    """Warn, once per region, that the bundled AWS ranges do not know the region of a
+    managed list used: it matches the service only where it is named, never an address."""
+    region = listed.region
+    if not listed.managed or listed.span != NO_SPAN or region in snapshot().regions:
+        return
+    if region in c.unknown_regions:
+        return
+    c.unknown_regions.add(region)
+    c.diagnostics.append(
+        warning(
+            codes.AWS_RANGES_UNKNOWN_REGION,
+            f"the bundled AWS ranges do not know region '{region}': '{listed.service}' holds no address there",
+            span,
+            "run scripts/update-aws-ranges.py on a current ip-ranges.json, or state the"
+            f" region's entries: prefix-list {listed.service} {{ CIDR … }} in region {region}",
+        )
+    )
 
 
 def find(c: Context, region: str, name: str) -> m.PrefixList | None:
@@ -95,7 +123,7 @@ def find(c: Context, region: str, name: str) -> m.PrefixList | None:
     if found is not None:
         return found
     if name in MANAGED_SERVICES:
-        return managed(name, region)
+        return managed(c, name, region)
     return None
 
 

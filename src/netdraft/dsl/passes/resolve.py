@@ -39,7 +39,6 @@ from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import defaults, literals, prefix_lists
 from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.model import network as m
-from netdraft.model.aws_ranges import snapshot
 from netdraft.model.codes import AWS_SERVICES
 from netdraft.model.values import IPAddress, Span
 
@@ -340,6 +339,7 @@ def sg_peer(c: Context, vpc: VpcScope, peer: st.Tok | st.Ref) -> m.SgPeer | None
         if listed is not None and listed.managed and peer.name in vpc.groups:
             listed = None  # a group named `s3` keeps its meaning (files of Part I)
         if listed is not None:
+            prefix_lists.used(c, listed, peer.span)
             if peer.name in vpc.groups:
                 c.err(
                     codes.AMBIGUOUS_NAME,
@@ -530,10 +530,10 @@ class PlaceResolver:
         for site in self.network.sites.values():
             if site.holds(address):
                 return m.Place(m.PlaceKind.HOST, text, site=site.name, address=address)
-        # Inside AWS's published ranges of S3 or DynamoDB (the bundled snapshot): the service.
-        service = snapshot().service_at(address)
+        # Inside a range of S3 or DynamoDB (a region's written list, or the snapshot): the service.
+        service = self.network.service_at(address)
         if service is not None:
-            return m.Place(m.PlaceKind.SERVICE, text, service[0], address=address)
+            return m.Place(m.PlaceKind.SERVICE, text, service, address=address)
         return m.Place(m.PlaceKind.INTERNET, text, address=address)
 
 

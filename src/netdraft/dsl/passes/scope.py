@@ -136,17 +136,18 @@ def _collect_vpc(c: Context, scope: VpcScope) -> None:
 
 def _collect_prefix_lists(c: Context, found: list[tuple[str, st.PrefixListDecl]]) -> None:
     """Prefix lists: top-level ones first (they are seen from every region), then each
-    region's. A name is one list where it is seen, and never ``s3`` or ``dynamodb``."""
+    region's. A name is one list where it is seen; ``s3`` and ``dynamodb`` only in a region,
+    where they state the entries of AWS's list there."""
     tables = c.scope.prefix_lists
     top = tables.setdefault("", {})
     for region, decl in sorted(found, key=lambda f: f[0] != ""):
         name = decl.name
-        if name.text in MANAGED_SERVICES:
+        if name.text in MANAGED_SERVICES and not region:
             c.err(
                 codes.DUPLICATE_NAME,
                 f"'{name.text}' is the AWS-managed prefix list of the service",
                 name.span,
-                "give your list another name",
+                "give your list another name, or write it in a region to state its entries there",
             )
             continue
         if region and name.text in top:

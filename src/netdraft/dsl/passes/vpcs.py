@@ -162,7 +162,8 @@ def _route_tables(
             rt = resolve(c, Kind.ROUTE_TABLE, ref, s)
             if rt is not None:
                 target = m.RouteTarget(m.TargetKind.ENDPOINT, ep.name.text)
-                listed = prefix_lists.managed(ep.service.text, s.region)
+                listed = prefix_lists.managed(c, ep.service.text, s.region)
+                prefix_lists.used(c, listed, ep.service.span)
                 gateway_routes.setdefault(rt, []).append(
                     m.Route(listed, target, m.RouteOrigin.STATIC, ep.span)
                 )

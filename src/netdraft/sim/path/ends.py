@@ -12,7 +12,6 @@ import ipaddress
 from collections.abc import Callable, Iterator
 
 from netdraft.model import network as m
-from netdraft.model.aws_ranges import snapshot
 from netdraft.model.codes import DropCode
 from netdraft.model.network import Query
 from netdraft.model.values import IPAddress, Protocol
@@ -237,7 +236,7 @@ def _service_end(
             ]
         return [End(C.SERVICE, place.name, place.address, service=place.name)]
     region = sim.net.vpcs[other.vpc].region if other.vpc in sim.net.vpcs else ""
-    published = [n for n in snapshot().cidrs(place.name, region) if n.version == version]
+    published = [n for n in sim.net.managed_cidrs(place.name, region) if n.version == version]
     if published:
         first = published[0]
         address = first[1] if first.num_addresses > 1 else first.network_address

@@ -133,7 +133,7 @@ class Simulator(Context):
         """Where a decision on the destination port of ``protocol`` can change anywhere in
         the network: the rules' and listeners' ranges (:func:`rule_cuts`), and the ports of
         the services that answer without a rule (those on every instance's host, and
-        interface endpoints, which answer only :data:`vpc.ENDPOINT_PORTS`)."""
+        every interface endpoint's, which answers on its ports only)."""
         cuts = self._cuts.get(protocol)
         if cuts is None:
             cuts = rule_cuts(self.net, protocol)
@@ -142,8 +142,10 @@ class Simulator(Context):
                     if proto is protocol:
                         cuts.update((port, port + 1))
             if protocol is Protocol.TCP:
-                for port in vpc.ENDPOINT_PORTS:
-                    cuts.update((port, port + 1))
+                for v in self.net.vpcs.values():
+                    for ep in v.endpoints.values():
+                        if ep.kind is m.EndpointKind.INTERFACE:
+                            cuts.update(c for r in ep.listening for c in (r.low, r.high + 1))
             self._cuts[protocol] = cuts
         return cuts
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from netdraft.model import network as m
+from netdraft.model.aws_ranges import snapshot
 from netdraft.model.codes import DropCode
 from netdraft.model.values import IcmpType, PortRange, Protocol
 from netdraft.sim.path import linklocal
@@ -171,11 +172,17 @@ def lookup(table: m.RouteTable, pkt: Packet) -> m.Route | None:
 
 
 def _in_managed(listed: m.PrefixList, address: Addr) -> bool:
-    """Whether a service's address is in a managed list (a list without entries in the
-    snapshot holds every address of its service)."""
+    """Whether a service's address is in a managed list of its region.
+
+    A list without entries (the bundled snapshot does not know the region, or has no
+    ranges of the service there) holds the service only where it is named (``-> s3``,
+    at a representative address): an address of the service's published ranges is in
+    another region, which a gateway endpoint does not serve (AWS: "the same Region")."""
+    if isinstance(address, PublicAddr):
+        return False
     if not listed.cidrs:
-        return True
-    return not isinstance(address, PublicAddr) and listed.holds(address)
+        return snapshot().service_at(address) is None
+    return listed.holds(address)
 
 
 def to_local(
@@ -358,7 +365,7 @@ def arrive(
         w.hop(ComponentKind.ENDPOINT, ep.name, vpc.name, vpc.region, subnet.az)
         if w.forward:
             sg_ingress(sim, w, vpc, ep.security_groups, pkt, f"endpoint '{ep.name}'")
-            if not endpoint_listens(w.protocol, w.port, ep.resolver):
+            if not endpoint_listens(ep, w.protocol, w.port):
                 w.fail(
                     Dropped(
                         DropCode.NO_INTERFACE,
@@ -424,20 +431,25 @@ def arrive(
     return pkt
 
 
-#: The ports an interface endpoint of an AWS service answers on: its service's HTTPS and
-#: HTTP (AWS PrivateLink carries TCP only; AWS services listen on 443, some on 80 too).
-ENDPOINT_PORTS = frozenset({443, 80})
-
-
-def endpoint_listens(protocol: Protocol, port: int | None, resolver: str = "") -> bool:
-    """Whether an interface endpoint's network interface answers a connection (``all``:
-    its TCP 443 part does). An inbound resolver endpoint answers DNS (UDP and TCP 53);
-    an outbound one answers nothing: it only sends queries (LANGUAGE.md §11)."""
-    if resolver == "outbound":
+def endpoint_listens(ep: m.VpcEndpoint, protocol: Protocol, port: int | None) -> bool:
+    """Whether an interface endpoint's network interface answers a connection: TCP to one
+    of its ports (:attr:`netdraft.model.network.VpcEndpoint.listening`); ``all``: its TCP
+    part does. An inbound resolver endpoint answers DNS (UDP and TCP 53); an outbound one
+    answers nothing: it only sends queries (LANGUAGE.md §11)."""
+    if ep.resolver == "outbound":
         return False
-    if resolver:
+    if ep.resolver:
         return protocol in (Protocol.ALL, Protocol.UDP, Protocol.TCP) and port in (53, None)
-    return protocol is Protocol.ALL or (protocol is Protocol.TCP and port in ENDPOINT_PORTS)
+    if protocol is Protocol.ALL:
+        return True
+    ports = ep.listening
+    return protocol is Protocol.TCP and port is not None and any(r.contains(port) for r in ports)
+
+
+def _ports_text(ep: m.VpcEndpoint) -> str:
+    """An endpoint's ports for a message: ``80 and 443``, lowest first."""
+    shown = [str(r) for r in sorted(ep.listening)]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def _not_listening(ep: m.VpcEndpoint, traffic: str) -> str:
@@ -446,8 +458,8 @@ def _not_listening(ep: m.VpcEndpoint, traffic: str) -> str:
     if ep.resolver:
         return f"inbound resolver endpoint '{ep.name}' answers only DNS (udp and tcp 53), not {traffic}"
     return (
-        f"interface endpoint '{ep.name}' answers only TCP 443 and 80 (its service's"
-        f" HTTPS and HTTP), not {traffic}"
+        f"interface endpoint '{ep.name}' answers only TCP {_ports_text(ep)}"
+        f" (the ports of {ep.service}), not {traffic}"
     )
 
 
