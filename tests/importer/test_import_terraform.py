@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
+from iac_fixtures import check_compiles_formatted_and_passes, check_golden
 
 from netdraft import api, importer
 from netdraft.cli import main
@@ -20,7 +20,6 @@ from netdraft.importer.terraform import unflatten
 
 FIXTURES = Path(__file__).parent / "terraform"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
-UPDATE_GOLDEN = os.environ.get("NETDRAFT_UPDATE_GOLDEN") == "1"
 
 
 def source(case: str) -> Path:
@@ -35,19 +34,12 @@ def imported(case: str) -> importer.Imported:
 
 @pytest.mark.parametrize("case", CASES)
 def test_import_matches_golden_file(case: str) -> None:
-    result = imported(case)
-    golden = FIXTURES / case / "expected.nd"
-    if UPDATE_GOLDEN:
-        golden.write_text(result.text, "utf-8")
-    assert result.text == golden.read_text("utf-8")
+    check_golden(imported(case), FIXTURES / case)
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_import_compiles_is_formatted_and_passes_its_checks(case: str) -> None:
-    text = imported(case).text
-    assert api.compile(text, "expected.nd").ok
-    assert format_text(text)[0] == text
-    assert main(["check", str(FIXTURES / case / "checks.nd")]) == 0
+    check_compiles_formatted_and_passes(imported(case), FIXTURES / case)
 
 
 def test_the_output_does_not_depend_on_the_order_of_the_resources(tmp_path: Path) -> None:

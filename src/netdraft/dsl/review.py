@@ -21,7 +21,7 @@ change without the rule changing, so their addresses are never compared with CID
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from ipaddress import IPv4Network, IPv6Network
 
 from netdraft import codes
@@ -274,39 +274,50 @@ def group_members(vpc: m.Vpc) -> Iterator[tuple[str, tuple[str, ...]]]:
             yield f"endpoint '{ep.name}'", ep.security_groups or default
 
 
+#: What ``unused`` reports when nothing uses it.
+_Unusable = m.SecurityGroup | m.RouteTable | m.NetworkAcl
+
+
 def unused(net: m.Network) -> Iterator[Diagnostic]:
     """``unused-security-group``, ``unused-route-table`` and ``unused-network-acl``."""
     for vpc in net.vpcs.values():
         members = {g for _, groups in group_members(vpc) for g in groups}
-        for group in vpc.security_groups.values():
-            if not group.default and group.name not in members:
-                yield warning(
-                    codes.UNUSED_SECURITY_GROUP,
-                    f"security group '{group.name}' of vpc '{vpc.name}' has no member:"
-                    " no instance or endpoint is in it",
-                    group.span,
-                    "a rule naming it matches nobody; remove it, or put something in it",
-                )
         tables = {s.route_table for s in vpc.subnets.values()}
-        for table in vpc.route_tables.values():
-            if not table.main and table.name not in tables:
-                yield warning(
-                    codes.UNUSED_ROUTE_TABLE,
-                    f"route table '{table.name}' of vpc '{vpc.name}' serves no subnet:"
-                    " none is associated with it and it is not the main table",
-                    table.span,
-                    "associate a subnet with it, mark it 'main', or remove it",
-                )
         acls = {s.network_acl for s in vpc.subnets.values()}
-        for acl in vpc.network_acls.values():
-            if not acl.default and acl.name not in acls:
-                yield warning(
-                    codes.UNUSED_NETWORK_ACL,
-                    f"network ACL '{acl.name}' of vpc '{vpc.name}' guards no subnet:"
-                    " none is associated with it",
-                    acl.span,
-                    "associate a subnet with it, or remove it",
-                )
+        # (code, the things, the names in use, what it is, why unused, the hint)
+        kinds: list[
+            tuple[codes.Code, Iterable[_Unusable], Container[str | None], str, str, str]
+        ] = [
+            (
+                codes.UNUSED_SECURITY_GROUP,
+                [g for g in vpc.security_groups.values() if not g.default],
+                members,
+                "security group",
+                "has no member: no instance or endpoint is in it",
+                "a rule naming it matches nobody; remove it, or put something in it",
+            ),
+            (
+                codes.UNUSED_ROUTE_TABLE,
+                [t for t in vpc.route_tables.values() if not t.main],
+                tables,
+                "route table",
+                "serves no subnet: none is associated with it and it is not the main table",
+                "associate a subnet with it, mark it 'main', or remove it",
+            ),
+            (
+                codes.UNUSED_NETWORK_ACL,
+                [a for a in vpc.network_acls.values() if not a.default],
+                acls,
+                "network ACL",
+                "guards no subnet: none is associated with it",
+                "associate a subnet with it, or remove it",
+            ),
+        ]
+        for code, things, used, what, why, hint in kinds:
+            for thing in things:
+                if thing.name not in used:
+                    message = f"{what} '{thing.name}' of vpc '{vpc.name}' {why}"
+                    yield warning(code, message, thing.span, hint)
 
 
 # ---- NAT gateways ----------------------------------------------------------------------------
