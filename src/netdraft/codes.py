@@ -266,6 +266,21 @@ AWS_RANGES_UNKNOWN_REGION = Code(
 PEERING_SELF = Code("peering-self", E, "a peering connects a VPC to itself", _S.COMPILE)
 PEERING_OVERLAP = Code("peering-overlap", E, "peered VPCs have overlapping CIDRs", _S.VALIDATE)
 TGW_REGION = Code("tgw-region", E, "a transit gateway attaches a VPC of another region", _S.COMPILE)
+TGW_PEERING_SELF = Code(
+    "tgw-peering-self", E, "a transit gateway peering joins a transit gateway to itself", _S.COMPILE
+)
+TGW_PEERING_DUPLICATE = Code(
+    "tgw-peering-duplicate",
+    E,
+    "a second peering attachment between the same two transit gateways",
+    _S.COMPILE,
+)
+TGW_PEERING_PROPAGATE = Code(
+    "tgw-peering-propagate",
+    E,
+    "a transit gateway route table propagates a peering attachment (peerings take static routes)",
+    _S.COMPILE,
+)
 TGW_ATTACHMENT_AZ = Code(
     "tgw-attachment-az",
     E,

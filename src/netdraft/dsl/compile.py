@@ -71,7 +71,8 @@ def check_addresses(c: Context) -> None:
 
 def build_network(c: Context) -> None:
     peerings = {n: p for n, d in c.scope.peerings.items() if (p := connections.build_peering(c, d))}
-    tgws = {n: connections.build_tgw(c, d, r) for n, (d, r) in c.scope.tgws.items()}
+    tgw_peerings = connections.build_tgw_peerings(c)
+    tgws = {n: connections.build_tgw(c, d, r, tgw_peerings) for n, (d, r) in c.scope.tgws.items()}
     c.network = m.Network(
         file=c.source.path,
         title=_title(c),
@@ -91,6 +92,7 @@ def build_network(c: Context) -> None:
         prefix_lists=tuple(c.prefix_lists.values()),
         zones=dns.build_zones(c),
         resolver_rules=dns.build_rules(c),
+        tgw_peerings=tgw_peerings,
     )
 
 

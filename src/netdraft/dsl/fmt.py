@@ -328,6 +328,10 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("route-table", name)
         case st.PeeringDecl(name=name, a=a, b=b):
             return _words("peering", name, a, "<->", b)
+        case st.TgwPeeringDecl(name=name, a=a, b=b):
+            return _words(
+                "tgw-peering", name, a, "<->", b, _options(node.options, VPN_OPTION_ORDER)
+            )
         case st.SiteDecl(name=name, cidrs=cidrs):
             return _words("site", name, *cidrs)
         case st.CustomerGatewayDecl(name=name, ip=ip):

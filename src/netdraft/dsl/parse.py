@@ -484,6 +484,10 @@ class _ToSyntax(Transformer[Token, Any]):
     def peering(self, meta: Meta, c: list[Any]) -> st.PeeringDecl:
         return st.PeeringDecl(self._t(c[0]), c[1], c[2], self._s(meta))
 
+    def tgw_peering(self, meta: Meta, c: list[Any]) -> st.TgwPeeringDecl:
+        options = tuple(x for x in c[3:] if isinstance(x, st.Option))
+        return st.TgwPeeringDecl(self._t(c[0]), c[1], c[2], self._s(meta), options)
+
     def site(self, meta: Meta, c: list[Any]) -> st.SiteDecl:
         cidrs = tuple(self._t(x) for x in c[1:] if isinstance(x, Token))
         items = tuple(x for x in c[1:] if not isinstance(x, Token))

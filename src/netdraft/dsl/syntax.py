@@ -358,6 +358,17 @@ class PeeringDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class TgwPeeringDecl:
+    """``tgw-peering NAME TGW <-> TGW [down]`` (LANGUAGE.md §12)."""
+
+    name: Tok
+    a: Ref
+    b: Ref
+    span: Span
+    options: tuple[Option, ...] = ()  # ``down``
+
+
+@dataclass(frozen=True, slots=True)
 class CustomerGatewayDecl:
     name: Tok
     ip: Tok
@@ -509,6 +520,7 @@ Statement = (
     | Include
     | PrefixListDecl
     | ScenarioDecl
+    | TgwPeeringDecl
 )
 
 

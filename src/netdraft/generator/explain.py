@@ -59,6 +59,7 @@ _WORDS = {
     C.SERVICE: "service",
     C.LOAD_BALANCER: "load balancer",
     C.TARGET_GROUP: "target group",
+    C.TGW_PEERING: "tgw peering",
 }
 
 #: A drop no route, rule or group decided: (the component, what is wrong), as templates
@@ -243,6 +244,8 @@ def _forwarded(d: Forwarded) -> tuple[str, str, str]:
         text = "reply to a connection opened from inside"
     elif p is Passage.ACROSS:
         text = f"vpc '{d.source}' → vpc '{d.to}'"
+    elif p is Passage.TO_PEER:
+        text = f"transit gateway '{d.source}' → transit gateway '{d.to}' (static routes)"
     elif p is Passage.INTO_SITE:
         text = f"into site '{d.to}'"
     elif p is Passage.INTO_VPN:

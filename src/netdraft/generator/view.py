@@ -372,6 +372,8 @@ class _Builder:
             self.add_tgw(net.transit_gateways[name], regions.get(net.transit_gateways[name].region))
         for name in sorted(net.peerings):
             self.add_peering(net.peerings[name], regions)
+        for name in sorted(net.tgw_peerings):
+            self.add_tgw_peering(net.tgw_peerings[name], regions)
         for name in sorted(net.sites):
             self.add_site(net.sites[name])
         for name in sorted(net.vpns):
@@ -600,6 +602,23 @@ class _Builder:
         )
         for vpc in sorted((a.name, b.name)):
             self.link(self.anchor(vpc_id(vpc), bottom=True), node_id, tail_cluster=vpc_id(vpc))
+
+    def add_tgw_peering(self, peering: m.TgwPeering, regions: dict[str, _Draft]) -> None:
+        """A transit gateway peering: in its region when both sides are in one, else
+        between the regions, linked to both transit gateways."""
+        a = self.network.transit_gateways[peering.a]
+        b = self.network.transit_gateways[peering.b]
+        same = a.region == b.region
+        lines = ("transit gateway peering", f"{a.name} <-> {b.name}", "static routes") + (
+            () if same else (f"{a.region} <-> {b.region}",)
+        )
+        node_id = f"tgw-peering_{peering.name}"
+        self.add_node(
+            Node(node_id, NodeKind.PEERING, peering.name, lines, down=peering.down),
+            regions.get(a.region) if same else None,
+        )
+        for tgw in sorted((a.name, b.name)):
+            self.link(f"tgw_{tgw}", node_id)
 
     def add_site(self, site: m.Site) -> None:
         cidrs = " · ".join(str(c) for c in site.cidrs)
@@ -950,6 +969,9 @@ _NODES: dict[ComponentKind, Callable[[_Builder, ComponentId], str | None]] = {
         f"tgw_{c.name}" if c.name in b.network.transit_gateways else None
     ),
     C.VPN: lambda b, c: f"vpn_{c.name}" if c.name in b.network.vpns else None,
+    C.TGW_PEERING: lambda b, c: (
+        f"tgw-peering_{c.name}" if c.name in b.network.tgw_peerings else None
+    ),
     C.CUSTOMER_GATEWAY: _Builder.customer_gateway_node,
     C.HOST: _Builder.host_node,
     C.INTERNET: lambda b, c: b.internet(),

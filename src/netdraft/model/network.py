@@ -492,6 +492,7 @@ class Vpc:
 class AttachmentKind(enum.Enum):
     VPC = "vpc"
     VPN = "vpn"
+    PEERING = "peering"  # a transit gateway peering attachment (``tgw-peering``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,6 +545,22 @@ class Peering:
 
     def other(self, vpc: str) -> str:
         return self.b if vpc == self.a else self.a
+
+
+@dataclass(frozen=True, slots=True)
+class TgwPeering:
+    """``tgw-peering NAME A <-> B``: a peering attachment named NAME on each of two transit
+    gateways, in one region or two ("Transit gateway peering attachments", Transit Gateway
+    guide). It carries only what static routes in each side's route tables send to it."""
+
+    name: str
+    a: str  # transit gateway names
+    b: str
+    span: Span
+    down: bool = False  # out of service: a static route to it is a blackhole
+
+    def other(self, tgw: str) -> str:
+        return self.b if tgw == self.a else self.a
 
 
 @dataclass(frozen=True, slots=True)
@@ -786,6 +803,7 @@ class PartKind(enum.Enum):
     INSTANCE = "instance"
     NAT_GATEWAY = "nat-gateway"
     VPN = "vpn"
+    TGW_PEERING = "tgw-peering"
 
 
 @dataclass(frozen=True, slots=True)
@@ -835,6 +853,8 @@ class Network:
     zones: tuple[Zone, ...] = field(default=())  # private hosted zones (LANGUAGE.md §11)
     resolver_rules: tuple[ResolverRule, ...] = field(default=())
     scenarios: tuple[Scenario, ...] = field(default=())  # in file order
+    #: Transit gateway peerings (LANGUAGE.md §12), by name.
+    tgw_peerings: Mapping[str, TgwPeering] = field(default_factory=dict)
 
     # -- look-ups used by every later stage ---------------------------------------------------
 

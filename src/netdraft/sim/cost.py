@@ -7,7 +7,9 @@ Per-GB charges of one leg (the request carries the flow's volume, the reply its
 ``return`` volume), from the hops the simulator walked:
 
 * NAT gateway: every NAT gateway hop (translating out, or back) processes the data;
-* transit gateway: data sent into it, once per transit gateway hop;
+* transit gateway: data sent into it, once per transit gateway hop, but not data a
+  transit gateway peering brings in ("Data processing charges do not apply for data sent
+  from a peering attachment to a Transit Gateway", AWS Transit Gateway pricing);
 * internet: data leaving AWS for an internet host (not for AWS services, not in);
 * Site-to-Site VPN: data leaving AWS over a VPN towards a site;
 * interface endpoint: data it processes; gateway endpoints are free;
@@ -125,7 +127,10 @@ def leg_charges(
         # What the hop itself charges for.
         if kind is ComponentKind.NAT_GATEWAY and hop.translates:
             add(f"NAT gateway {hop.name} processing", "nat_gateway_per_gb", hop.region)
-        elif kind is ComponentKind.TRANSIT_GATEWAY:
+        elif kind is ComponentKind.TRANSIT_GATEWAY and not (
+            prev is not None and prev.kind is ComponentKind.TGW_PEERING
+        ):
+            # AWS: no data processing for data sent from a peering attachment to a TGW.
             add(f"transit gateway {hop.name} data processing", "tgw_per_gb", hop.region)
         elif kind is ComponentKind.ENDPOINT and _is_interface(network, hop):
             add(

@@ -36,9 +36,14 @@ def take_down(network: m.Network, parts: Iterable[m.DownPart]) -> m.Network:
     """The network with ``parts`` down; the network given is unchanged."""
     vpcs = dict(network.vpcs)
     vpns = dict(network.vpns)
+    tgw_peerings = dict(network.tgw_peerings)
     for part in parts:
         if part.kind is m.PartKind.VPN:
             vpns[part.name] = dataclasses.replace(vpns[part.name], down=True)
+            continue
+        if part.kind is m.PartKind.TGW_PEERING:
+            # Static routes only: none is withdrawn; the simulator reads the flag.
+            tgw_peerings[part.name] = dataclasses.replace(tgw_peerings[part.name], down=True)
             continue
         vpc = vpcs[part.vpc]
         if part.kind is m.PartKind.INSTANCE:
@@ -48,6 +53,8 @@ def take_down(network: m.Network, parts: Iterable[m.DownPart]) -> m.Network:
             nats = {**vpc.nat_gateways, part.name: _down(vpc.nat_gateways[part.name])}
             vpcs[part.vpc] = dataclasses.replace(vpc, nat_gateways=nats)
     withdrawn = {name for name, vpn in vpns.items() if vpn.down and not network.vpns[name].down}
+    if tgw_peerings != network.tgw_peerings:
+        network = dataclasses.replace(network, tgw_peerings=tgw_peerings)
     if not withdrawn:
         return dataclasses.replace(network, vpcs=vpcs)
     gateways = {vpns[name].gateway for name in withdrawn}

@@ -38,6 +38,7 @@ class ComponentKind(enum.Enum):
     ENDPOINT = "endpoint"
     LOAD_BALANCER = "load-balancer"  # a node of an application or network load balancer
     TARGET_GROUP = "target-group"  # a load balancer's target group, choosing a target
+    TGW_PEERING = "tgw-peering"  # a transit gateway peering, between two transit gateways
 
 
 #: The name hops used for the kinds before they were every reader's vocabulary.
@@ -171,6 +172,7 @@ class Passage(enum.Enum):
     CLOUDHUB = "cloudhub"  # a VPN gateway, from one site's VPN into another's (VPN CloudHub)
     TO_TARGET_GROUP = "to-target-group"  # a load balancer's listener, to its target group
     TO_TARGET = "to-target"  # a target group, a new (ALB) or passed-on (NLB) connection
+    TO_PEER = "to-peer"  # a transit gateway peering, from one transit gateway to the other
 
 
 @dataclass(frozen=True, slots=True)

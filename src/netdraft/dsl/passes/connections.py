@@ -106,7 +106,54 @@ def build_peering(c: Context, decl: st.PeeringDecl) -> m.Peering | None:
     return m.Peering(decl.name.text, a, b, decl.span)
 
 
-def build_tgw(c: Context, decl: st.TransitGatewayDecl, region: str) -> m.TransitGateway:
+def build_tgw_peerings(c: Context) -> dict[str, m.TgwPeering]:
+    """The transit gateway peerings: two transit gateways each, in one region or two
+    (intra-Region peering exists since 2021), and one peering attachment between the same
+    two (AWS's quota "Peering attachments between two transit gateways" is 1)."""
+    tgws = c.scope.tgws
+    found: dict[str, m.TgwPeering] = {}
+    pairs: dict[frozenset[str], st.TgwPeeringDecl] = {}
+    for name, decl in c.scope.tgw_peerings.items():
+        ends: list[str] = []
+        for ref in (decl.a, decl.b):
+            if ref.scope is None and ref.name in tgws:
+                ends.append(ref.name)
+            else:
+                c.unknown("transit gateway", ref, tgws)
+        if len(ends) < 2:
+            continue
+        a, b = ends
+        if a == b:
+            c.err(
+                codes.TGW_PEERING_SELF,
+                f"transit gateway peering '{name}' joins transit gateway '{a}' to itself",
+                decl.span,
+                "a peering attachment joins two transit gateways",
+            )
+            continue
+        pair = frozenset((a, b))
+        if pair in pairs:
+            first = pairs[pair]
+            c.err(
+                codes.TGW_PEERING_DUPLICATE,
+                f"transit gateways '{a}' and '{b}' are already peered by '{first.name.text}'",
+                decl.span,
+                "AWS allows one peering attachment between two transit gateways",
+                first.span,
+            )
+            continue
+        pairs[pair] = decl
+        down = any(o.keyword == "down" for o in decl.options)
+        found[name] = m.TgwPeering(name, a, b, decl.span, down)
+    return found
+
+
+def build_tgw(
+    c: Context,
+    decl: st.TransitGatewayDecl,
+    region: str,
+    peerings: Mapping[str, m.TgwPeering] | None = None,
+) -> m.TransitGateway:
     attachments: dict[str, m.TgwAttachment] = {}
     tables: dict[str, m.TgwRouteTable] = {}
     for item in decl.items:
@@ -122,6 +169,22 @@ def build_tgw(c: Context, decl: st.TransitGatewayDecl, region: str) -> m.Transit
                 )
                 continue
             attachments[att.name] = att
+    for peering in (peerings or {}).values():
+        # A peering is an attachment of each of its two transit gateways, named as the peering.
+        if decl.name.text not in (peering.a, peering.b):
+            continue
+        if peering.name in attachments:
+            c.err(
+                codes.DUPLICATE_NAME,
+                f"'{peering.name}' names both an attachment of '{decl.name.text}' and a"
+                " transit gateway peering",
+                peering.span,
+                "give the peering a name of its own",
+            )
+            continue
+        attachments[peering.name] = m.TgwAttachment(
+            peering.name, m.AttachmentKind.PEERING, (), peering.span
+        )
     associated: dict[str, str] = {}
     for item in decl.items:
         if isinstance(item, st.TgwRouteTableDecl):
@@ -196,6 +259,17 @@ def _tgw_table(
             for ref in item.refs:
                 if ref.name not in attachments:
                     c.unknown("attachment", ref, attachments)
+                    continue
+                if isinstance(item, st.Propagate) and (
+                    attachments[ref.name].kind is m.AttachmentKind.PEERING
+                ):
+                    c.err(
+                        codes.TGW_PEERING_PROPAGATE,
+                        f"route table '{decl.name.text}' cannot propagate peering attachment"
+                        f" '{ref.name}': a transit gateway peering takes static routes only",
+                        ref.span,
+                        f"write 'route CIDR via {ref.name}' for each prefix of the other side",
+                    )
                     continue
                 if isinstance(item, st.Associate):
                     if ref.name in associated:

@@ -37,7 +37,15 @@ def collect(c: Context) -> None:
                 elif declare(c, scope.tgw_decls, item.name, item, "transit gateway"):
                     scope.tgws[item.name.text] = (item, stmt.name.text)
         elif isinstance(stmt, st.PeeringDecl):
-            declare(c, scope.peerings, stmt.name, stmt, "peering connection")
+            if stmt.name.text in scope.tgw_peerings:  # one name space for both peerings
+                declare(c, dict[str, object](scope.tgw_peerings), stmt.name, stmt, "peering")
+            else:
+                declare(c, scope.peerings, stmt.name, stmt, "peering connection")
+        elif isinstance(stmt, st.TgwPeeringDecl):
+            if stmt.name.text in scope.peerings:
+                declare(c, dict[str, object](scope.peerings), stmt.name, stmt, "peering")
+            else:
+                declare(c, scope.tgw_peerings, stmt.name, stmt, "transit gateway peering")
         elif isinstance(stmt, st.SiteDecl):
             if declare(c, scope.sites, stmt.name, stmt, "site"):
                 _collect_site(c, stmt)

@@ -59,3 +59,4 @@ class FileScope:
     prefix_lists: dict[str, dict[str, st.PrefixListDecl]] = field(default_factory=dict)
     zones: dict[str, st.ZoneDecl] = field(default_factory=dict)  # private hosted zones
     resolver_rules: dict[str, st.ResolverRuleDecl] = field(default_factory=dict)
+    tgw_peerings: dict[str, st.TgwPeeringDecl] = field(default_factory=dict)

@@ -26,7 +26,7 @@ from netdraft.model.values import (
     Protocol,
 )
 from netdraft.sim.index import Index
-from netdraft.sim.path import dns, edge, ends, lb, linklocal, nat, transit, vpc, vpn
+from netdraft.sim.path import dns, edge, ends, lb, linklocal, nat, tgw_peering, transit, vpc, vpn
 from netdraft.sim.path.walk import (
     AttachmentHandler,
     Context,
@@ -74,6 +74,7 @@ ROUTE_TARGETS: dict[m.TargetKind, TargetHandler] = {
 TGW_ATTACHMENTS: dict[m.AttachmentKind, AttachmentHandler] = {
     m.AttachmentKind.VPC: transit.into_vpc,
     m.AttachmentKind.VPN: vpn.from_tgw,
+    m.AttachmentKind.PEERING: tgw_peering.across,
 }
 
 

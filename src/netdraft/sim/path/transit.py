@@ -117,7 +117,8 @@ def tgw(
         w.fail(
             RouteStep(table.name, wanted, transit=True, problem=RouteProblem.NO_ROUTE),
             DropCode.TGW_NO_ROUTE,
-            f"route table '{table.name}' of transit gateway '{gw.name}' has no route to {pkt.dst}",
+            f"route table '{table.name}' of transit gateway '{gw.name}' has no route to "
+            f"{pkt.dst}{_static_only(gw)}",
             table.span,
         )
     if route.attachment is None:
@@ -127,11 +128,12 @@ def tgw(
             f"route {route.destination} in '{table.name}' of '{gw.name}' is a blackhole",
             route.span,
         )
-    if sim.net.vpns.get(route.attachment) is not None and sim.net.vpns[route.attachment].down:
+    down = _down_attachment(sim.net, gw.attachments[route.attachment])
+    if down:
         w.fail(
             RouteStep(table.name, wanted, route, transit=True, problem=RouteProblem.DOWN),
             DropCode.BLACKHOLE_ROUTE,
-            f"route {route.destination} in '{table.name}' of '{gw.name}' points to vpn "
+            f"route {route.destination} in '{table.name}' of '{gw.name}' points to {down} "
             f"'{route.attachment}', which is down: a blackhole",
             route.span,
         )
@@ -139,6 +141,25 @@ def tgw(
     w.step(RouteStep(table.name, wanted, route, transit=True, ecmp=equal), route.span)
     out = gw.attachments[route.attachment]
     return sim.attachments[out.kind](sim, w, out, az, pkt, dst)
+
+
+def _static_only(gw: m.TransitGateway) -> str:
+    """What a missing route means on a transit gateway with peerings: AWS propagates no
+    route over a peering, so each prefix across one is a static route of this table."""
+    names = sorted(a.name for a in gw.attachments.values() if a.kind is m.AttachmentKind.PEERING)
+    if not names:
+        return ""
+    which = ", ".join(f"'{n}'" for n in names)
+    return f" (a transit gateway peering, {which}, carries only the static routes written here)"
+
+
+def _down_attachment(net: m.Network, att: m.TgwAttachment) -> str:
+    """What a down attachment is ("vpn", "tgw peering"); '' when it is up (a VPC's always is)."""
+    if att.kind is m.AttachmentKind.VPN and net.vpns[att.name].down:
+        return "vpn"
+    if att.kind is m.AttachmentKind.PEERING and net.tgw_peerings[att.name].down:
+        return "tgw peering"
+    return ""
 
 
 def into_vpc(sim: Context, w: Walk, out: m.TgwAttachment, az: str, pkt: Packet, dst: End) -> Packet:
