@@ -603,6 +603,17 @@ def image_bytes(view: View, fmt: str) -> bytes:
     return _draw(view, fmt)
 
 
+def layout_json(view: View) -> bytes:
+    """The view laid out by Graphviz, as its ``-Tjson`` output (coordinates of every node,
+    box, edge and label), from the same DOT text and the same single run as an image.
+
+    Raises:
+        GraphvizMissing: Graphviz's ``dot`` is not installed.
+        RenderError: Graphviz could not lay the diagram out.
+    """
+    return _draw(view, "json")
+
+
 def _imagepath_can_hold(folder: Path) -> bool:
     """Whether Graphviz's ``imagepath`` (a list separated by ``os.pathsep``) can name a folder."""
     return os.pathsep not in str(folder)
@@ -652,7 +663,8 @@ def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
         subprocess.CalledProcessError: Graphviz failed; its ``stderr`` says why.
     """
     root = _resources_root()
-    diagram = _build(view, "diagram", fmt, rows)
+    # ``diagrams`` knows no ``json``: the DOT text is the same whatever Graphviz writes.
+    diagram = _build(view, "diagram", fmt if fmt in FORMATS else "dot", rows)
     if _imagepath_can_hold(root):
         # Graphviz looks the relative icon paths up there and writes them as they are.
         diagram.dot.graph_attr["imagepath"] = str(root)
