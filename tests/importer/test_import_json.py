@@ -128,6 +128,9 @@ PATHS = [
     ("account", "bastion", "web-1", "tcp", "22", "allow", None),
     ("account", "bastion", "db-1", "tcp", "5432", "deny", "SG_INGRESS_MISMATCH"),
     ("account", "app-1", "db-1", "tcp", "5432", "allow", None),
+    # The RDS interface (eni-0000000002e000013) answers behind its group, like db-1.
+    ("account", "app-1", "10.0.49.20", "tcp", "5432", "allow", None),
+    ("account", "bastion", "10.0.49.20", "tcp", "5432", "deny", "SG_INGRESS_MISMATCH"),
     ("account", "app-1", "internet", "tcp", "443", "allow", "nat-a"),
     ("account", "app-1", "internet", "tcp", "80", "deny", "SG_EGRESS_MISMATCH"),
     ("account", "db-1", "internet", "tcp", "443", "deny", "SG_EGRESS_MISMATCH"),
@@ -234,8 +237,6 @@ def test_unrepresentable_resources_are_listed() -> None:
         "via cagw-0123456789abcdef0",
         "a rule for prefix list 'pl-0aa0000000000bad' is not imported: the list is not in the dump",
         "a rule for ESP",
-        "1 Lambda function (ec2 describe-network-interfaces) is not imported yet: 'billing-job-1f2e3d4c' in vpc 'prod'",
-        "1 RDS database interface (ec2 describe-network-interfaces)",
         "direct-connect-gateway 'dxgw-0123456789abcdef'",
         "peering 'pcx-0ab1000000000004'",
     ):
@@ -1044,9 +1045,7 @@ def test_a_batfish_snapshot_is_read_whole() -> None:
         "1 Direct Connect gateway association",
         "1 Direct Connect gateway",
         "1 Direct Connect virtual interface",
-        "1 Lambda function",
         "1 OpenSearch domain",
-        "1 RDS database interface",
         "1 RDS database",
     ]
     # Load balancers, their listeners and target groups (with health) are imported.
@@ -1395,3 +1394,152 @@ def test_the_tree_the_importer_holds_compiles_as_its_printed_text(case: str) -> 
     assert held.ok and held.network is not None
     printed = network_of(result.text)
     assert dot_source(view_of(held.network)) == dot_source(view_of(printed))
+
+
+# ---- interfaces of services the language has no statement for (RDS, Lambda, EFS) ------------
+
+
+def _service_interface(eni: str, ip: str, groups: list[str], **extra: Any) -> dict[str, Any]:
+    return {
+        "NetworkInterfaceId": eni,
+        "VpcId": "vpc-1",
+        "SubnetId": "subnet-1",
+        "InterfaceType": "interface",
+        "Status": "in-use",
+        "PrivateIpAddress": ip,
+        "PrivateIpAddresses": [{"Primary": True, "PrivateIpAddress": ip}],
+        "Groups": [{"GroupId": g, "GroupName": g} for g in groups],
+        **extra,
+    }
+
+
+def _service_network(*interfaces: dict[str, Any]) -> importer.Imported:
+    db = group(
+        "sg-db",
+        "db",
+        [
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 5432,
+                "ToPort": 5432,
+                "UserIdGroupPairs": [{"GroupId": "sg-app"}],
+            }
+        ],
+    )
+    app = group("sg-app", "app", [])
+    efs = group(
+        "sg-efs",
+        "efs",
+        [
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 2049,
+                "ToPort": 2049,
+                "IpRanges": [{"CidrIp": "10.0.1.0/24"}],
+            }
+        ],
+    )
+    return run(
+        SecurityGroups=[db, app, efs],
+        Reservations=[
+            {"Instances": [instance("i-1", "subnet-1", "10.0.1.10", "app-1", ["sg-app"])]}
+        ],
+        NetworkInterfaces=list(interfaces),
+    )
+
+
+RDS_ENI = _service_interface(
+    "eni-0rds",
+    "10.0.1.50",
+    ["sg-db"],
+    Description="RDSNetworkInterface",
+    RequesterId="amazon-rds",
+    RequesterManaged=True,
+)
+LAMBDA_ENI = _service_interface(
+    "eni-0fn",
+    "10.0.1.60",
+    ["sg-app"],
+    InterfaceType="lambda",
+    Description="AWS Lambda VPC ENI-billing",
+    RequesterId="AROAEXAMPLE:billing",
+    RequesterManaged=True,
+)
+EFS_ENI = _service_interface(
+    "eni-0efs",
+    "10.0.1.70",
+    ["sg-efs"],
+    InterfaceType="efs",
+    Description="EFS mount target for fs-0abc (fsmt-0def)",
+    RequesterManaged=True,
+)
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "port", "expected", "code"),
+    [
+        # The database answers, filtered by its own group: from the app group only, on 5432.
+        ("app-1", "10.0.1.50", "5432", "allow", None),
+        ("app-1", "10.0.1.50", "3306", "deny", "SG_INGRESS_MISMATCH"),
+        ("billing", "10.0.1.50", "5432", "allow", None),  # the function is in the app group
+        ("app-1", "10.0.1.70", "2049", "allow", None),
+        ("app-1", "10.0.1.70", "22", "deny", "SG_INGRESS_MISMATCH"),
+        # An address no interface holds still has nothing to answer.
+        ("app-1", "10.0.1.99", "5432", "deny", "NO_INTERFACE"),
+    ],
+)
+def test_service_interfaces_hold_their_addresses_behind_their_groups(
+    src: str, dst: str, port: str, expected: str, code: str | None
+) -> None:
+    result = _service_network(RDS_ENI, LAMBDA_ENI, EFS_ENI)
+    network = network_of(result.text)
+    query = parse_query(network, src, dst, "tcp", port)
+    assert not isinstance(query, list), [d.message for d in query]
+    verdict = trace(network, query)
+    assert verdict.verdict.value == expected, verdict.code
+    if code is not None:
+        assert verdict.code is not None and verdict.code.value == code
+    assert not any("not imported yet" in w for w in result.warnings), result.warnings
+
+
+def test_a_service_interface_is_an_instance_that_names_its_owner() -> None:
+    result = _service_network(RDS_ENI, LAMBDA_ENI, EFS_ENI)
+    body = lines(result)
+    assert (
+        "instance eni-0rds in app sg db ip 10.0.1.50 # eni-0rds: RDS database interface ('RDSNetworkInterface', managed by amazon-rds)"
+        in body
+    )
+    assert any(
+        line.startswith(
+            "instance billing in app sg app ip 10.0.1.60 # eni-0fn: Lambda function interface"
+        )
+        for line in body
+    ), body
+    assert any(
+        line.startswith("instance fs-0abc in app sg efs ip 10.0.1.70 # eni-0efs: EFS")
+        for line in body
+    ), body
+
+
+def test_detached_and_group_less_interfaces() -> None:
+    # A detached interface of no service answers nothing: it stays a counted warning.
+    spare = _service_interface(
+        "eni-0spare", "10.0.1.80", ["sg-app"], Status="available", Description="spare"
+    )
+    # A service interface the dump lists without groups: the VPC's default group, said.
+    bare = {**RDS_ENI, "Groups": []}
+    result = _service_network(spare, bare)
+    text = "\n".join(result.warnings)
+    assert (
+        "1 network interface (ec2 describe-network-interfaces) is not imported yet: 'eni-0spare (spare)'"
+        in text
+    )
+    assert (
+        "network interface 'eni-0rds' (RDS database interface) has no security group in the dump: imported in the default group of vpc 'main'"
+        in text
+    )
+    network = network_of(result.text)
+    query = parse_query(network, "app-1", "10.0.1.80", "tcp", "22")
+    assert not isinstance(query, list)
+    assert trace(network, query).code is not None
+    assert trace(network, query).code.value == "NO_INTERFACE"  # type: ignore[union-attr]

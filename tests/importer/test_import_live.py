@@ -536,3 +536,40 @@ def test_live_import_keeps_prefix_lists(moto: str) -> None:
             ("198.51.101.7", "bastion", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
         ],
     )
+
+
+def test_live_import_keeps_service_interfaces(moto: str) -> None:
+    """An interface an AWS service made (here one described as RDS makes them) holds its
+    address behind its groups: the database answers on 5432 from the app group only."""
+    build_peered_network(moto)
+    ec2 = client(moto)
+    shared = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["shared"]}])["Vpcs"][0]
+    svc = ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["svc-a"]}])["Subnets"][0]
+    rds = ec2.create_security_group(GroupName="rds", Description="rds", VpcId=shared["VpcId"])[
+        "GroupId"
+    ]
+    ec2.authorize_security_group_ingress(
+        GroupId=rds, IpPermissions=[rule("tcp", 5432, "10.0.1.0/24")]
+    )
+    eni = ec2.create_network_interface(
+        SubnetId=svc["SubnetId"],
+        Groups=[rds],
+        PrivateIpAddress="10.2.1.50",
+        Description="RDSNetworkInterface",
+    )["NetworkInterface"]["NetworkInterfaceId"]
+    result = importer.from_aws([REGION], endpoint_url=moto, output="imported.nd")
+    network = compiled(result.text)
+    assert any(
+        line.split("#")[0].split()
+        == ["instance", eni, "in", "svc-a", "sg", "rds", "ip", "10.2.1.50"]
+        and f"# {eni}: RDS database interface" in line
+        for line in result.text.splitlines()
+    ), result.text
+    check_paths(
+        network,
+        [
+            ("app", "10.2.1.50", "tcp", "5432", "allow", "prod-shared"),
+            ("app", "10.2.1.50", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
+            ("app", "10.2.1.51", "tcp", "5432", "deny", "NO_INTERFACE"),
+        ],
+    )

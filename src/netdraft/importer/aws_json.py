@@ -341,6 +341,13 @@ class NetworkInterface:
     instance: str | None
     public_allocation: str | None  # the Elastic IP allocation of its public address
     ip: str | None = None  # its primary private address
+    groups: tuple[str, ...] = ()  # its security groups (``Groups``)
+    requester_managed: bool = False  # created by an AWS service (``RequesterManaged``)
+    status: str = "in-use"
+    name: str | None = None  # its ``Name`` tag
+    public_ip: str | None = None  # the public address associated with it
+    secondary_ips: tuple[str, ...] = ()  # its other private addresses
+    ipv6: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1233,6 +1240,16 @@ class _Reader:
             item.obj("Attachment").ident("InstanceId"),
             item.obj("Association").ident("AllocationId"),
             item.string("PrivateIpAddress"),
+            each_ident(item.objs("Groups"), "GroupId"),
+            item.flag("RequesterManaged") is True,
+            item.string("Status") or "in-use",
+            _name(item),
+            item.obj("Association").string("PublicIp"),
+            each_string(
+                [p for p in item.objs("PrivateIpAddresses") if p.flag("Primary") is not True],
+                "PrivateIpAddress",
+            ),
+            each_string(item.objs("Ipv6Addresses"), "Ipv6Address"),
         )
         self.keep(self.inventory.interfaces, eid, eni, "network interface")
 

@@ -296,6 +296,8 @@ class _Builder:
         self.vpns: list[aws.VpnConnection] = []
         self.cgws: list[aws.CustomerGateway] = []
         self.eni_owner: dict[str, str] = {}  # network interface -> the instance it belongs to
+        self.interface_comments: dict[str, str] = {}  # interface imported as an instance -> comment
+        self.interface_kinds: dict[str, str] = {}  # … -> what it is ("RDS database interface")
         self.placeholders = iter(PLACEHOLDER_POOL.subnets(new_prefix=24))
         self.skipped_endpoints: list[aws.Endpoint] = []
         #: The prefix lists written, by id: their region and CIDRs.
@@ -457,6 +459,7 @@ class _Builder:
                 continue
             self.vpcs[ep.vpc].endpoints.append(ep)
         self.select_load_balancers(orphans)
+        self.interface_instances(subnet_vpc)
         for vid, ids in sorted(orphans.items()):
             shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
             self.warn(
@@ -1395,6 +1398,10 @@ class _Builder:
                 self.warn(
                     f"instance '{name}' of vpc '{v.name}' is in security group '{g}', which is not in the dump: left out"
                 )
+        if not inst.groups and inst.id in self.interface_comments:
+            self.warn(
+                f"network interface '{inst.id}' ({self.interface_kinds[inst.id]}) has no security group in the dump: imported in the default group of vpc '{v.name}'"
+            )
         if groups and not (groups == [v.default_group] and v.default_group_implicit):
             options.append(_opt("sg", *(_ref(v.names[g]) for g in groups)))
         if not inst.source_dest_check:
@@ -1412,7 +1419,7 @@ class _Builder:
                 f"instance '{name}' of vpc '{v.name}' has {extra} more {what}: only its primary address {inst.ip} is imported"
             )
         decl = st.InstanceDecl(_tok(name), _ref(v.names[subnet.id]), tuple(options), NO_SPAN)
-        return _Line(decl, inst.id)
+        return _Line(decl, self.interface_comments.get(inst.id, inst.id))
 
     def subnet_ipv6(self, v: _Vpc, s: aws.Subnet) -> IPv6Network | None:
         """The IPv6 CIDR a subnet is written with: its first one inside the VPC's."""
@@ -1916,8 +1923,10 @@ class _Builder:
 
     # -- what has no statement ----------------------------------------------------------------------
 
-    def unrepresented_interfaces(self) -> None:
-        """Warn about network interfaces of things the language has no statement for."""
+    def unowned_interfaces(self) -> list[aws.NetworkInterface]:
+        """The network interfaces of the VPCs that no imported statement holds, by id: those
+        of services the language has no statement for (RDS, Lambda, EFS, a load balancer
+        that is not imported…)."""
         handled = {
             e
             for v in self.vpcs.values()
@@ -1933,18 +1942,71 @@ class _Builder:
             for v in self.vpcs.values()
             for b in v.load_balancers
         }
-        for eni in sorted(self.inv.interfaces.values(), key=lambda e: e.id):
-            if eni.vpc not in self.vpcs or eni.id in handled or eni.id in skipped_endpoints:
+        return [
+            eni
+            for eni in sorted(self.inv.interfaces.values(), key=lambda e: e.id)
+            if eni.vpc in self.vpcs
+            and eni.id not in handled
+            and eni.id not in skipped_endpoints
+            and eni.instance is None
+            and eni.id not in self.eni_owner
+            and eni.description not in balancers
+            and eni.kind not in UNOWNED_KINDS
+        ]
+
+    def interface_instances(self, subnet_vpc: dict[str, _Vpc]) -> None:
+        """Import each in-use interface of a service the language has no statement for (an
+        RDS database, a Lambda function, an EFS mount target…) as an instance with its
+        address and security groups: in AWS its address answers, filtered by those groups,
+        and is not free. A load balancer's nodes are not: they forward, they do not answer."""
+        for eni in self.unowned_interfaces():
+            kind, _key, label = _interface_kind(eni)
+            if "load balancer" in kind or eni.subnet not in subnet_vpc or eni.ip is None:
                 continue
-            if eni.instance is not None or eni.id in self.eni_owner or eni.description in balancers:
-                continue
-            if eni.kind in (
-                "nat_gateway",
-                "vpc_endpoint",
-                "transit_gateway",
-                "gateway_load_balancer_endpoint",
+            if (
+                kind == "network interface"
+                and eni.status == "available"
+                and not eni.requester_managed
             ):
+                continue  # detached and of no service: nothing answers at its address
+            inst = self.checked_instance(
+                aws.Instance(
+                    eni.id,
+                    eni.vpc,
+                    eni.subnet,
+                    eni.name or (label if label != eni.id else None),
+                    "running",
+                    eni.ip,
+                    eni.ipv6,
+                    eni.public_ip,
+                    eni.groups,
+                    True,
+                    eni.secondary_ips,
+                    (),
+                    (eni.id,),
+                )
+            )
+            if inst.ip is None:
                 continue
+            subnet_vpc[eni.subnet].instances.append(inst)
+            self.eni_owner[eni.id] = eni.id
+            owner = eni.requester or ("AWS" if eni.requester_managed else None)
+            detail = ", ".join(
+                x
+                for x in (
+                    eni.description and quoted(eni.description),
+                    owner and f"managed by {owner}",
+                )
+                if x
+            )
+            what = kind if kind.endswith("interface") else f"{kind} interface"
+            self.interface_kinds[eni.id] = what
+            self.interface_comments[eni.id] = f"{eni.id}: {what}{f' ({detail})' if detail else ''}"
+
+    def unrepresented_interfaces(self) -> None:
+        """Warn about network interfaces of things the language has no statement for (those
+        imported as instances are not among them)."""
+        for eni in self.unowned_interfaces():
             kind, key, label = _interface_kind(eni)
             where = f"{quoted(label)} in vpc '{self.vpcs[eni.vpc or ''].name}'"
             # A load balancer listed by its describe call keeps that entry (its key is the
@@ -1957,6 +2019,12 @@ class _Builder:
         """One warning per kind of resource the language cannot hold yet, in name order."""
         for entry in sorted(self.unimported.values(), key=lambda e: e.plural.lower()):
             self.warn(entry.message())
+
+
+#: Interface types whose owner has its own statement (or its own warning).
+UNOWNED_KINDS = frozenset(
+    ("nat_gateway", "vpc_endpoint", "transit_gateway", "gateway_load_balancer_endpoint")
+)
 
 
 def _interface_kind(eni: aws.NetworkInterface) -> tuple[str, str, str]:
