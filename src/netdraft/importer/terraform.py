@@ -54,7 +54,14 @@ def read(path: str | Path, default_region: str | None = None) -> Inventory:
             reader.file(name, _load(file))
         except RecursionError as exc:
             raise DumpError(f"{quoted(name)}: nested too deeply") from exc
-    region = default_region or reader.region or _zone_region(reader.resources) or "us-east-1"
+    region = default_region or reader.region or _zone_region(reader.resources)
+    if region is None:
+        region = "us-east-1"
+        if not all(r.region for r in reader.resources):
+            reader.warnings.append(
+                f"{root.name}: the region is unknown (no --region, no resource region, no"
+                f" provider region in the configuration, no subnet zone): assumed {region}"
+            )
     what = "plan" if reader.plans else "state"
     title = f"Terraform {what} {root.name}"
     inventory = to_inventory(reader.resources, reader.resolve, region, root.name, title)
@@ -146,11 +153,12 @@ class _Reader:
         if isinstance(region, str) and REGION.fullmatch(region):
             self.region = self.region or region
         self.configuration(_obj(config.get("root_module")), "")
-        changes = {
-            c.get("address"): c for c in _list(data.get("resource_changes")) if isinstance(c, dict)
-        }
         deleted = {
-            str(a) for a, c in changes.items() if _obj(c.get("change")).get("actions") == ["delete"]
+            c["address"]
+            for c in _list(data.get("resource_changes"))
+            if isinstance(c, dict)
+            and isinstance(c.get("address"), str)
+            and _obj(c.get("change")).get("actions") == ["delete"]
         }
         planned = _obj(data.get("planned_values"))
         self.module(_obj(planned.get("root_module")), deleted)
