@@ -60,7 +60,7 @@ def read(path: str | Path, default_region: str | None = None) -> Inventory:
         if not all(r.region for r in reader.resources):
             reader.warnings.append(
                 f"{root.name}: the region is unknown (no --region, no resource region, no"
-                f" provider region in the configuration, no subnet zone): assumed {region}"
+                f" provider region in the configuration, no subnet zone or ARN): assumed {region}"
             )
     what = "plan" if reader.plans else "state"
     title = f"Terraform {what} {root.name}"
@@ -80,11 +80,23 @@ def _load(file: Path) -> Json:
 
 
 def _zone_region(resources: Sequence[Resource]) -> str | None:
+    """The region of a subnet's zone, else of an EC2 ARN (a state has them: a VPC's, a
+    gateway's), the first in alphabetical order when they differ."""
     for r in resources:
         zone = r.values.get("availability_zone")
         if isinstance(zone, str) and (m := REGION.match(zone)):
             return m.group(0)
-    return None
+    arns = set()
+    for r in resources:
+        parts = str(r.values.get("arn") or "").split(":")
+        if (
+            len(parts) > 3
+            and parts[0] == "arn"
+            and parts[2] == "ec2"
+            and REGION.fullmatch(parts[3])
+        ):
+            arns.add(parts[3])
+    return min(arns) if arns else None
 
 
 def _obj(value: object) -> Json:
