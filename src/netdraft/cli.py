@@ -574,12 +574,28 @@ def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     live.set_defaults(run=cmd_import)
 
 
+class _Version(argparse.Action):
+    """``--version``: reads the installed package's metadata only when asked (``--help`` stays fast)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"netdraft {api.version()}\n")  # on stdout, as argparse's own does
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netdraft",
         description="AWS network designs as text: checked, simulated, priced and drawn.",
     )
-    parser.add_argument("--version", action="version", version=f"netdraft {api.version()}")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="show netdraft's version and exit"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="parse, validate and run every expect; exit 0/1")
