@@ -43,6 +43,8 @@ else:  # loaded when a command first uses it: ``netdraft --help`` needs none of 
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
 
+#: Set (to anything) to compile without the cache of compiled networks (as ``--no-cache``).
+NO_CACHE_VARIABLE = "NETDRAFT_NO_CACHE"
 #: Set (to anything) to print the traceback of an internal error.
 TRACEBACK_VARIABLE = "NETDRAFT_TRACEBACK"
 
@@ -699,6 +701,12 @@ def build_parser() -> argparse.ArgumentParser:
     exposed.add_argument("file", metavar="FILE")
     exposed.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     exposed.set_defaults(run=cmd_exposure)
+    for compiling in (check, path, names, cost, draw, docs, exposed, sub.choices["diff"]):
+        compiling.add_argument(
+            "--no-cache",
+            action="store_true",
+            help=f"parse every file anew (also: {NO_CACHE_VARIABLE}=1); see docs/commands.md",
+        )
     return parser
 
 
@@ -706,8 +714,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
+    cached = not getattr(args, "no_cache", False) and not os.environ.get(NO_CACHE_VARIABLE)
     try:
-        return _without_collector(run, args)
+        with api.compile_cache(cached):
+            return _without_collector(run, args)
     except UsageError as exc:
         # One line per line of the message, each escaped: file names come from pull requests.
         print("\n".join(printable(line) for line in str(exc).split("\n")), file=sys.stderr)
