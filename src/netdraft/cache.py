@@ -35,6 +35,8 @@ from netdraft.files import read_bytes
 FOLDER_VARIABLE = "NETDRAFT_CACHE_DIR"
 #: Where the secret is kept, in the user's cache folder.
 SECRET_NAME = "netdraft/cache-key"
+#: Set (to anything) to compile every network anew (``--no-cache``; the MkDocs plugin too).
+NO_CACHE_VARIABLE = "NETDRAFT_NO_CACHE"
 #: The most bytes the store keeps before it prunes.
 MAX_BYTES = 512 * 1024 * 1024
 #: The largest entry read back.

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from netdraft import config
+from netdraft import cache, config
 from netdraft.diagnostics import NetdraftError, printable, write_diagnostics
 from netdraft.files import write_atomic
 from netdraft.generator.errors import GraphvizMissing, RenderError
@@ -43,8 +43,6 @@ else:  # loaded when a command first uses it: ``netdraft --help`` needs none of 
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
 
-#: Set (to anything) to compile without the cache of compiled networks (as ``--no-cache``).
-NO_CACHE_VARIABLE = "NETDRAFT_NO_CACHE"
 #: Set (to anything) to print the traceback of an internal error.
 TRACEBACK_VARIABLE = "NETDRAFT_TRACEBACK"
 
@@ -705,7 +703,7 @@ def build_parser() -> argparse.ArgumentParser:
         compiling.add_argument(
             "--no-cache",
             action="store_true",
-            help=f"parse every file anew (also: {NO_CACHE_VARIABLE}=1); see docs/commands.md",
+            help=f"parse every file anew (also: {cache.NO_CACHE_VARIABLE}=1); see docs/commands.md",
         )
     return parser
 
@@ -714,7 +712,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
-    cached = not getattr(args, "no_cache", False) and not os.environ.get(NO_CACHE_VARIABLE)
+    cached = not getattr(args, "no_cache", False) and not os.environ.get(cache.NO_CACHE_VARIABLE)
     try:
         with api.compile_cache(cached):
             return _without_collector(run, args)

@@ -396,10 +396,12 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         context = self._page_context(page, markdown)
         out: list[str] = []
         last = 0
-        for fence in fences:
-            out.extend(lines[last : fence.start])
-            out.extend(["", self._block(fence, context), ""])
-            last = fence.end
+        # An unchanged block's network is compiled once, across builds (api.compile_cache).
+        with api.compile_cache(not os.environ.get(cache.NO_CACHE_VARIABLE)):
+            for fence in fences:
+                out.extend(lines[last : fence.start])
+                out.extend(["", self._block(fence, context), ""])
+                last = fence.end
         out.extend(lines[last:])
         return "\n".join(out) + "\n"
 
