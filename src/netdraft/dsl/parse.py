@@ -23,7 +23,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
-from netdraft import codes
+from netdraft import cache, codes
 from netdraft.diagnostics import Diagnostic, clip, did_you_mean, end_position, error
 from netdraft.dsl import messages
 from netdraft.dsl import syntax as st
@@ -106,26 +106,12 @@ def parser() -> Lark:
 
 
 #: Set to a folder to keep the parser's tables there, or to an empty value to keep none.
-CACHE_VARIABLE = "NETDRAFT_CACHE_DIR"
+CACHE_VARIABLE = cache.FOLDER_VARIABLE
 
 
 def table_cache() -> Path | None:
-    """The folder for the parser's tables: ``$NETDRAFT_CACHE_DIR``, else ``netdraft`` in
-    the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``); None when it cannot
-    be made (or ``NETDRAFT_CACHE_DIR`` is set empty)."""
-    chosen = os.environ.get(CACHE_VARIABLE)
-    if chosen is not None:
-        folder = Path(chosen) if chosen else None
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = Path(base) / "netdraft"
-    if folder is None or not folder.is_absolute():
-        return None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder
+    """The folder for the parser's tables: netdraft's cache folder (:func:`cache.folder`)."""
+    return cache.folder()
 
 
 #: Where the lexer puts the comments it skips during the current parse (for ``fmt``).
