@@ -360,7 +360,7 @@ def test_live_import_counts_each_kind_it_cannot_represent(moto: str) -> None:
     compiled(result.text)
     counted = [w for w in result.warnings if "not imported yet" in w]
     for expected in (
-        "1 Route 53 hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example.'",
+        "1 Route 53 public hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example'",
     ):
         assert expected in counted, counted
     assert any(w.startswith("1 flow log (ec2 describe-flow-logs)") for w in counted), counted
