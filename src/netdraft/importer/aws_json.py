@@ -49,6 +49,8 @@ PREFIX_LIST_ID = re.compile(r"(?<![A-Za-z0-9])pl-[A-Za-z0-9]+(?![A-Za-z0-9])")
 #: A Route 53 hosted zone id in a file name (``list-resource-record-sets`` does not say
 #: which zone it lists), matched whole.
 HOSTED_ZONE_ID = re.compile(r"(?<![A-Za-z0-9])Z[A-Z0-9]+(?![A-Za-z0-9])")
+#: A hosted zone id as a response holds it (AWS's begin with ``Z``; moto's need not).
+ZONE_ID = re.compile(r"[A-Z0-9]{1,64}")
 #: A Route 53 Resolver endpoint id in a file name (``list-resolver-endpoint-ip-addresses``).
 RESOLVER_ENDPOINT_ID = re.compile(r"(?<![A-Za-z0-9])rslvr-(?:in|out)-[A-Za-z0-9]+(?![A-Za-z0-9])")
 
@@ -1720,10 +1722,8 @@ class _Reader:
         raw = item.string("Id")
         zid = raw.rsplit("/", 1)[-1] if raw else None
         name = (item.string("Name") or "").lower().rstrip(".")
-        if zid is None or not HOSTED_ZONE_ID.fullmatch(zid) or not name:
-            self.problem(
-                f"{item.where}: a hosted zone without its 'Z…' id or its name: not imported"
-            )
+        if zid is None or not ZONE_ID.fullmatch(zid) or not name:
+            self.problem(f"{item.where}: a hosted zone without its id or its name: not imported")
             return
         private = item.obj("Config").flag("PrivateZone") is True
         self.keep(self.inventory.hosted_zones, zid, HostedZone(zid, name, private), "hosted zone")
