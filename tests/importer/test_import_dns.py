@@ -278,3 +278,21 @@ def test_without_its_endpoint_a_rule_is_not_imported_and_the_interfaces_are_inst
     assert any("which is not an imported outbound resolver endpoint" in w for w in result.warnings)
     # Nothing says what the interfaces are: they hold their addresses, as issue 13 decided.
     assert sum(x.startswith("instance ") for x in lines(result)) == 2
+
+
+def test_two_addresses_of_one_subnet_and_an_unknown_hostnames_attribute() -> None:
+    files = resolver_dump()
+    addresses = [
+        {"SubnetId": "subnet-1", "Ip": "10.0.1.31"},
+        {"SubnetId": "subnet-1", "Ip": "10.0.1.30"},
+    ]
+    files[-1] = ("ips-rslvr-out-1.json", {"IpAddresses": addresses})
+    zone = {"HostedZone": ZONE, "VPCs": [{"VPCId": "vpc-1", "VPCRegion": "us-east-1"}]}
+    result = imported_files(*files, ("zone.json", zone), ("records-Z1.json", RECORDS))
+    assert "resolver-endpoint out outbound in a a ips 10.0.1.30 10.0.1.31 # rslvr-out-1" in lines(
+        result
+    )
+    assert any(
+        "vpc 'main' is associated with a private hosted zone, but its enableDnsHostnames" in w
+        for w in result.warnings
+    )
