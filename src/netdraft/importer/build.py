@@ -336,6 +336,8 @@ class _Builder:
         self.lists: dict[str, tuple[str, list[str]]] = {}
         #: The name written for an AWS list whose entries the dump holds (``s3``), by id.
         self.aws_names: dict[str, str] = {}
+        #: The interface endpoints written (an ALIAS record may name them), by id.
+        self.interface_endpoints: set[str] = set()
         #: The addresses of each resolver endpoint imported, in the subnets imported.
         self.resolver_ips: dict[str, list[aws.ResolverAddress]] = {}
         self.unimported = {
@@ -1545,6 +1547,7 @@ class _Builder:
             NO_SPAN,
             self.endpoint_ips(v, name, ep, ordered),
         )
+        self.interface_endpoints.add(ep.id)
         return _Line(decl, self.endpoint_comment(name, ep))
 
     def endpoint_comment(self, name: str, ep: aws.Endpoint) -> str:
@@ -2202,7 +2205,7 @@ class _Builder:
             return None
         for v in self.vpcs.values():
             for ep in v.endpoints:
-                if ep.id == match.group(1) and ep.kind == "Interface" and ep.id in v.names:
+                if ep.id == match.group(1) and ep.id in self.interface_endpoints:
                     return self.endpoint_ref(v, v.names[ep.id])
         return None
 
