@@ -88,7 +88,7 @@ def test_import_does_not_depend_on_the_order_of_the_input(case: str) -> None:
 def _without_one_item() -> list[tuple[str, Path, str, int]]:
     """Every way of leaving one resource out of the account's dump and the Batfish snapshot."""
     found = []
-    for case in ("account", "batfish"):
+    for case in ("account", "batfish", "dns"):
         for file in sorted((FIXTURES / case).rglob("*.json")):
             for key, items in json.loads(file.read_text("utf-8")).items():
                 if isinstance(items, list):
@@ -258,7 +258,11 @@ def test_unrepresentable_kinds_are_counted_once_each_in_name_order() -> None:
         for i, name in enumerate(["web", "api", "admin"])
     ]
     gone = {"LoadBalancerName": "old", "LoadBalancerArn": "arn:x", "State": {"Code": "deleted"}}
-    zones = {"HostedZones": [{"Id": "/hostedzone/Z1", "Name": "corp.example."}]}
+    zones = {
+        "HostedZones": [
+            {"Id": "/hostedzone/Z1", "Name": "corp.example.", "Config": {"PrivateZone": False}}
+        ]
+    }
     interfaces = {
         "NetworkInterfaces": [
             # The interface of a balancer listed above: not counted again.
@@ -298,7 +302,7 @@ def test_unrepresentable_kinds_are_counted_once_each_in_name_order() -> None:
     counted = [w for w in result.warnings if "not imported yet" in w]
     assert counted == [
         "1 load balancer (ec2 describe-network-interfaces) is not imported yet: 'batch' in vpc 'main'",
-        "1 Route 53 hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example.'",
+        "1 Route 53 public hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example'",
     ]
     # The same in the file's header, and the same whatever the order of the files.
     assert all(f"# warning: {w}" in result.text for w in counted)

@@ -360,7 +360,7 @@ def test_live_import_counts_each_kind_it_cannot_represent(moto: str) -> None:
     compiled(result.text)
     counted = [w for w in result.warnings if "not imported yet" in w]
     for expected in (
-        "1 Route 53 hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example.'",
+        "1 Route 53 public hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example'",
     ):
         assert expected in counted, counted
     assert any(w.startswith("1 flow log (ec2 describe-flow-logs)") for w in counted), counted
@@ -573,3 +573,179 @@ def test_live_import_keeps_service_interfaces(moto: str) -> None:
             ("app", "10.2.1.51", "tcp", "5432", "deny", "NO_INTERFACE"),
         ],
     )
+
+
+# ---- DNS: a private zone, resolver endpoints and rules, the VPC's DNS attributes -----------------
+
+
+def build_dns_network(url: str) -> None:
+    """corp (DNS hostnames on) and lab (off, moto's default) share the private zone
+    corp.internal; corp has an inbound and two outbound resolver endpoints, and rules that
+    forward dc.example.com to a DNS server instance, one of them through an endpoint whose
+    group lets only HTTPS out."""
+    ec2 = client(url)
+    corp = named(ec2, ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"], "corp")
+    lab = named(ec2, ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"], "lab")
+    ec2.modify_vpc_attribute(VpcId=corp, EnableDnsHostnames={"Value": True})
+    a = make_subnet(ec2, corp, "10.10.1.0/24", "a", "us-east-1a")
+    b = make_subnet(ec2, corp, "10.10.2.0/24", "b", "us-east-1b")
+    lab_a = make_subnet(ec2, lab, "10.30.1.0/24", "lab-a", "us-east-1a")
+    dns = ec2.create_security_group(GroupName="dns", Description="dns", VpcId=corp)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=dns, IpPermissions=[rule("udp", 53, "10.10.0.0/16")]
+    )
+    https = ec2.create_security_group(GroupName="https-out", Description="443", VpcId=corp)[
+        "GroupId"
+    ]
+    ec2.revoke_security_group_egress(GroupId=https, IpPermissions=[rule("-1", cidr="0.0.0.0/0")])
+    ec2.authorize_security_group_egress(
+        GroupId=https, IpPermissions=[rule("tcp", 443, "0.0.0.0/0")]
+    )
+    for name, subnet, ip, groups in (
+        ("app", a, "10.10.1.10", []),
+        ("db", a, "10.10.1.173", []),
+        ("bind", b, "10.10.2.10", [dns]),
+        ("probe", lab_a, "10.30.1.10", []),
+    ):
+        extra = {"SecurityGroupIds": groups} if groups else {}
+        ec2.run_instances(
+            ImageId="ami-12c6146b",
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=subnet,
+            PrivateIpAddress=ip,
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}
+            ],
+            **extra,
+        )
+    r53 = client(url, "route53")
+    zone = r53.create_hosted_zone(
+        Name="corp.internal.",
+        CallerReference="netdraft-dns",
+        HostedZoneConfig={"PrivateZone": True, "Comment": "corp"},
+        VPC={"VPCRegion": REGION, "VPCId": corp},
+    )["HostedZone"]["Id"]
+    r53.associate_vpc_with_hosted_zone(HostedZoneId=zone, VPC={"VPCRegion": REGION, "VPCId": lab})
+    changes = [
+        ("db.corp.internal.", "A", "10.10.1.173"),
+        ("www.corp.internal.", "CNAME", "db.corp.internal."),
+        ("corp.internal.", "TXT", '"v=spf1 -all"'),
+    ]
+    r53.change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "CREATE",
+                    "ResourceRecordSet": {
+                        "Name": n,
+                        "Type": t,
+                        "TTL": 60,
+                        "ResourceRecords": [{"Value": v}],
+                    },
+                }
+                for n, t, v in changes
+            ]
+        },
+    )
+    r53.create_hosted_zone(Name="example.com.", CallerReference="netdraft-public")
+    resolver = client(url, "route53resolver")
+    endpoints = {}
+    for name, direction, group, ips in (
+        ("in-ep", "INBOUND", dns, ("10.10.1.53", "10.10.2.53")),
+        ("out-ep", "OUTBOUND", dns, ("10.10.1.20", "10.10.2.20")),
+        ("out-closed", "OUTBOUND", https, ("10.10.1.21", "10.10.2.21")),
+    ):
+        endpoints[name] = resolver.create_resolver_endpoint(
+            CreatorRequestId=name,
+            Name=name,
+            SecurityGroupIds=[group],
+            Direction=direction,
+            IpAddresses=[{"SubnetId": s, "Ip": ip} for s, ip in zip((a, b), ips, strict=True)],
+        )["ResolverEndpoint"]["Id"]
+    for name, domain, endpoint in (
+        ("to-dc", "dc.example.com", "out-ep"),
+        ("closed", "closed.dc.example.com", "out-closed"),
+    ):
+        rid = resolver.create_resolver_rule(
+            CreatorRequestId=name,
+            Name=name,
+            RuleType="FORWARD",
+            DomainName=domain,
+            TargetIps=[{"Ip": "10.10.2.10", "Port": 53}],
+            ResolverEndpointId=endpoints[endpoint],
+        )["ResolverRule"]["Id"]
+        resolver.associate_resolver_rule(ResolverRuleId=rid, VPCId=corp, Name=name)
+
+
+#: The same network written by hand, as LANGUAGE.md §11 says it.
+DNS_BY_HAND = """
+region us-east-1 {
+  vpc corp 10.10.0.0/16 {
+    subnet a 10.10.1.0/24 az us-east-1a
+    subnet b 10.10.2.0/24 az us-east-1b
+    security-group dns { ingress udp 53 from 10.10.0.0/16 }
+    security-group https-out { egress tcp 443 to 0.0.0.0/0 }
+    instance app in a ip 10.10.1.10
+    instance db in a ip 10.10.1.173
+    instance bind in b ip 10.10.2.10 sg dns
+    resolver-endpoint in-ep inbound in a b ips 10.10.1.53 10.10.2.53 sg dns
+    resolver-endpoint out-ep outbound in a b ips 10.10.1.20 10.10.2.20 sg dns
+    resolver-endpoint out-closed outbound in a b ips 10.10.1.21 10.10.2.21 sg https-out
+  }
+  vpc lab 10.30.0.0/16 {
+    dns-hostnames off
+    subnet lab-a 10.30.1.0/24 az us-east-1a
+    instance probe in lab-a ip 10.30.1.10
+  }
+}
+zone corp.internal private vpcs corp lab {
+  record db A 10.10.1.173
+  record www CNAME db.corp.internal
+}
+resolver-rule to-dc forward dc.example.com to 10.10.2.10 via out-ep vpcs corp
+resolver-rule closed forward closed.dc.example.com to 10.10.2.10 via out-closed vpcs corp
+"""
+
+#: (client, name): each resolved in both files, with allowed and denied twins.
+DNS_QUERIES = [
+    ("app", "db.corp.internal"),  # the zone's A record
+    ("app", "www.corp.internal"),  # its CNAME
+    ("app", "nope.corp.internal"),  # NXDOMAIN: the zone answers alone
+    ("probe", "db.corp.internal"),  # lab's DNS hostnames are off: NXDOMAIN
+    ("app", "x.dc.example.com"),  # forwarded to bind, which asks corp's resolver again: a loop
+    ("app", "x.closed.dc.example.com"),  # out-closed's group lets no query out
+    ("bind", "db"),  # the DHCP domain is not corp.internal: NXDOMAIN (no public DNS)
+]
+
+
+def resolved(network: Network, client_name: str, name: str) -> tuple[object, ...]:
+    from netdraft.sim.path import Simulator
+
+    query = parse_query(network, client_name, "internet", "udp", "53")
+    assert not isinstance(query, list), query
+    res = Simulator(network).resolve(query.source, name)
+    legs = tuple((leg.asker, leg.server, leg.ok, str(leg.trace.code)) for leg in res.legs)
+    return tuple(sorted(map(str, res.answers))), str(res.code), legs
+
+
+def test_dns_network_round_trip(moto: str) -> None:
+    build_dns_network(moto)
+    result = importer.from_aws([REGION], endpoint_url=moto, output="imported.nd")
+    network = compiled(result.text)
+    by_hand = compiled(DNS_BY_HAND)
+    got = {q: resolved(network, *q) for q in DNS_QUERIES}
+    assert got == {q: resolved(by_hand, *q) for q in DNS_QUERIES}
+    # The table is not trivially equal: it holds answers, each code and a denied query.
+    assert got[("app", "db.corp.internal")][0] == ("10.10.1.173",)
+    assert {g[1] for g in got.values()} >= {"None", "NXDOMAIN", "DNS_LOOP", "DNS_UNREACHABLE"}
+    assert got[("app", "x.closed.dc.example.com")][2][-1][2:] == (False, "SG_EGRESS_MISMATCH")
+    # The resolver endpoints' interfaces are theirs, not instances; the public zone and the
+    # TXT record are listed as not imported.
+    assert set(network.vpcs["corp"].instances) == {"app", "db", "bind"}
+    assert (
+        "1 Route 53 public hosted zone (route53 list-hosted-zones) is not imported yet: 'example.com'"
+        in result.warnings
+    )
+    assert any("of type TXT" in w for w in result.warnings)

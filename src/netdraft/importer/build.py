@@ -55,6 +55,25 @@ LIVE_ATTACHMENT = frozenset(
     {"available", "pending", "modifying", "pendingacceptance", "initiating", ""}
 )
 
+#: A VPC's DNS attributes (describe-vpc-attribute) and the statement of each.
+DNS_ATTRIBUTES = (("dns-support", "enableDnsSupport"), ("dns-hostnames", "enableDnsHostnames"))
+#: How a resolver endpoint's network interfaces describe themselves (then ``ID:rni-…``).
+RESOLVER_INTERFACE = "Route 53 Resolver: "
+#: Addresses of a resolver endpoint that hold nothing (any more).
+GONE_RESOLVER_ADDRESS = frozenset(
+    {"FAILED_CREATION", "DETACHING", "FAILED_RESOURCE_GONE", "DELETING", "REMAP_DETACHING"}
+)
+#: The owner Route 53 Resolver gives the rules it defines itself (reverse lookups, the
+#: internet resolver).
+AUTODEFINED_OWNER = "Route 53 Resolver"
+#: Record types written as they are; SOA and NS of a zone's apex say nothing the file needs.
+RECORD_KINDS = frozenset({"A", "CNAME"})
+APEX_KINDS = frozenset({"SOA", "NS"})
+#: An interface endpoint's own DNS name: ``vpce-ID-SUFFIX[-AZ].SERVICE.REGION.vpce.amazonaws.com``.
+_VPCE_NAME = re.compile(
+    r"(vpce-[0-9a-f]+)-([a-z0-9]+)(-[a-z0-9-]+)?\.(?:[a-z0-9.-]+\.)?vpce\.amazonaws\.com"
+)
+
 #: Domains AWS's default DHCP option sets hand out; not written.
 _DEFAULT_DOMAIN = re.compile(r"ec2\.internal|[a-z0-9-]+\.compute\.internal")
 _DOMAIN = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
@@ -194,6 +213,8 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
                 if isinstance(entry.node, st.SecurityGroupDecl)
                 else "listeners"
                 if isinstance(entry.node, st.LoadBalancerDecl)
+                else "records"
+                if isinstance(entry.node, st.ZoneDecl)
                 else "items"
             )
             span = Span(path, start, 1, line, 2)
@@ -225,6 +246,16 @@ def _declared_name(node: Any) -> str | None:
 
 
 # ---- helpers --------------------------------------------------------------------------------------
+
+
+def _dns_word(text: str) -> st.Tok | None:
+    """A DNS name as the grammar reads one (``DOMAIN`` or ``DNSNAME``), or ``None``."""
+    for terminal in ("DOMAIN", "DNSNAME"):
+        try:
+            return _tok(text, terminal)
+        except UnsafeValue:
+            continue
+    return None
 
 
 def _net(text: str | None) -> IPNet | None:
@@ -265,6 +296,7 @@ class _Vpc:
     endpoints: list[aws.Endpoint] = field(default_factory=list)
     load_balancers: list[aws.LoadBalancer] = field(default_factory=list)
     target_groups: list[aws.TargetGroup] = field(default_factory=list)
+    resolvers: list[aws.ResolverEndpoint] = field(default_factory=list)
     igw: aws.Gateway | None = None
     eigw: aws.Gateway | None = None
     vgw: aws.Gateway | None = None
@@ -304,6 +336,10 @@ class _Builder:
         self.lists: dict[str, tuple[str, list[str]]] = {}
         #: The name written for an AWS list whose entries the dump holds (``s3``), by id.
         self.aws_names: dict[str, str] = {}
+        #: The interface endpoints written (an ALIAS record may name them), by id.
+        self.interface_endpoints: set[str] = set()
+        #: The addresses of each resolver endpoint imported, in the subnets imported.
+        self.resolver_ips: dict[str, list[aws.ResolverAddress]] = {}
         self.unimported = {
             kind: dataclasses.replace(e, calls=set(e.calls), labels=dict(e.labels))
             for kind, e in inventory.unimported.items()
@@ -459,6 +495,7 @@ class _Builder:
                 continue
             self.vpcs[ep.vpc].endpoints.append(ep)
         self.select_load_balancers(orphans)
+        self.select_resolvers(orphans)
         self.interface_instances(subnet_vpc)
         for vid, ids in sorted(orphans.items()):
             shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
@@ -740,7 +777,15 @@ class _Builder:
                 RESERVED | SERVICE_NAMES,
             )
             n.update(places)
-            n.update(allocate(((e.id, e.name) for e in v.endpoints), taken | set(places.values())))
+            n.update(
+                allocate(
+                    [
+                        *((e.id, e.name) for e in v.endpoints),
+                        *((r.id, r.name) for r in v.resolvers),
+                    ],
+                    taken | set(places.values()),
+                )
+            )
             n.update(
                 allocate(
                     [
@@ -817,6 +862,8 @@ class _Builder:
             )
         lines += sites
         lines += vpns
+        lines += self.zones()
+        lines += self.resolver_rules()
         self.unrepresented_interfaces()
         self.unimported_warnings()
         return lines
@@ -864,6 +911,10 @@ class _Builder:
                 self.warn(
                     f"vpc '{v.name}' DHCP domain '{dhcp.domain}' is not a plain domain name: not imported"
                 )
+        attributes = self.inv.vpc_attributes.get(v.vpc.id, {})
+        for keyword, attribute in DNS_ATTRIBUTES:
+            if attributes.get(attribute) is False:  # on is the language's default
+                items.append(_Line(st.DnsFlag(keyword, _tok("off", "ONOFF"), NO_SPAN)))
         groups: list[list[_Line]] = [
             [
                 self.subnet(v, s)
@@ -884,6 +935,10 @@ class _Builder:
                 line
                 for e in sorted(v.endpoints, key=lambda e: v.names[e.id])
                 if (line := self.endpoint(v, e))
+            ],
+            [
+                self.resolver_endpoint(v, r)
+                for r in sorted(v.resolvers, key=lambda r: v.names[r.id])
             ],
             [
                 line
@@ -1492,6 +1547,7 @@ class _Builder:
             NO_SPAN,
             self.endpoint_ips(v, name, ep, ordered),
         )
+        self.interface_endpoints.add(ep.id)
         return _Line(decl, self.endpoint_comment(name, ep))
 
     def endpoint_comment(self, name: str, ep: aws.Endpoint) -> str:
@@ -1921,6 +1977,348 @@ class _Builder:
             vpn_lines.append(_Line(decl, vpn.id))
         return sites, vpn_lines
 
+    # -- DNS: resolver endpoints, private hosted zones, resolver rules -------------------------
+
+    def select_resolvers(self, orphans: dict[str, list[str]]) -> None:
+        """The resolver endpoints of the VPCs imported, with their addresses in the subnets
+        imported: from list-resolver-endpoint-ip-addresses, else from the endpoint's network
+        interfaces (describe-network-interfaces)."""
+        inv = self.inv
+        for ep in sorted(inv.resolver_endpoints.values(), key=lambda e: e.id):
+            if ep.vpc not in self.vpcs:
+                orphans.setdefault(ep.vpc, []).append(ep.id)
+                continue
+            v = self.vpcs[ep.vpc]
+            label = f"resolver endpoint {quoted(ep.name or ep.id)} ({ep.id}) of vpc '{v.vpc.id}'"
+            if ep.direction not in ("inbound", "outbound"):
+                self.warn(f"{label} has no direction INBOUND or OUTBOUND: not imported")
+                continue
+            listed = inv.resolver_addresses.get(ep.id)
+            if listed is None:
+                prefix = f"{RESOLVER_INTERFACE}{ep.id}:"
+                listed = [
+                    aws.ResolverAddress(e.subnet, e.ip)
+                    for e in sorted(inv.interfaces.values(), key=lambda e: e.id)
+                    if e.description.startswith(prefix) and e.subnet is not None
+                ]
+            live = [a for a in listed if a.status not in GONE_RESOLVER_ADDRESS]
+            subnets = {s.id for s in v.subnets}
+            kept = [a for a in live if a.subnet in subnets]
+            if not kept:
+                self.warn(
+                    f"{label} has no address in a subnet of the dump (route53resolver list-resolver-endpoint-ip-addresses, or its network interfaces): not imported"
+                )
+                continue
+            if len(kept) < len(live):
+                gone = sorted({a.subnet for a in live if a.subnet not in subnets})
+                self.warn(
+                    f"{label} has addresses in subnet {', '.join(map(quoted, gone))}, which is not in the dump: they are left out"
+                )
+            v.resolvers.append(ep)
+            self.resolver_ips[ep.id] = kept
+
+    def endpoint_groups(self, v: _Vpc, groups: Iterable[str], what: str) -> tuple[st.Ref, ...]:
+        """An endpoint's ``sg``: its groups by name (none for the implicit default group);
+        a group not in the dump is left out, with a warning."""
+        missing = [g for g in groups if g not in v.names]
+        if missing:
+            self.warn(
+                f"{what}: security group {', '.join(map(quoted, missing))} is not in the dump: left out"
+            )
+        found = sorted((g for g in groups if g in v.names), key=lambda g: v.names[g])
+        if found == [v.default_group] and v.default_group_implicit:
+            found = []
+        return tuple(_ref(v.names[g]) for g in found)
+
+    def resolver_endpoint(self, v: _Vpc, ep: aws.ResolverEndpoint) -> _Line:
+        """``resolver-endpoint NAME inbound|outbound in SUBNET… ips ADDR… sg …``: one address
+        per network interface, in subnet order (two may share a subnet, as AWS allows)."""
+        name = v.names[ep.id]
+        order = {s.id: _net_key(_net(s.cidr) or IPv4Network("0.0.0.0/0")) for s in v.subnets}
+        addresses = sorted(
+            self.resolver_ips[ep.id],
+            key=lambda a: (order[a.subnet], int(ip) if (ip := address4(a.ip)) else 0),
+        )
+        found: list[str] = []
+        for a in addresses:
+            ip = self.subnet_address(v, a.subnet, a.ip)
+            if ip is None:
+                v.held.difference_update(found)
+                self.warn(
+                    f"resolver endpoint '{name}' of vpc '{v.name}': its address {quoted(a.ip)} in subnet '{v.names[a.subnet]}' is not a usable one of the subnet: its addresses are left out (the language allocates them)"
+                )
+                found = []
+                break
+            found.append(ip)
+        what = f"resolver endpoint '{name}' of vpc '{v.name}'"
+        decl = st.EndpointDecl(
+            _tok(name),
+            "interface",
+            _tok("route53resolver"),
+            tuple(_ref(v.names[a.subnet]) for a in addresses),
+            self.endpoint_groups(v, ep.groups, what),
+            NO_SPAN,
+            _opt("ips", *(_tok(ip, "IPV4") for ip in found)) if found else None,
+            ep.direction,
+        )
+        return _Line(decl, ep.id)
+
+    def zones(self) -> list[_Line]:
+        """The private hosted zones associated with VPCs of the dump, by name; a public zone
+        is counted among what is not imported (the reader did)."""
+        inv = self.inv
+        lines: list[_Line] = []
+        written: dict[str, str] = {}  # zone name -> the id of the one imported
+        skipped: dict[str, list[str]] = {}  # why a record is left out -> the names
+        unknown_attributes: set[str] = set()
+        for hz in sorted(
+            (z for z in inv.hosted_zones.values() if z.private), key=lambda z: (z.name, z.id)
+        ):
+            label = f"private hosted zone {quoted(hz.name)} ({hz.id})"
+            if not _DOMAIN.fullmatch(hz.name):
+                self.warn(f"{label} is not named with a plain domain name: not imported")
+                continue
+            listed = inv.zone_vpcs.get(hz.id)
+            if listed is None:
+                self.warn(
+                    f"{label}: its VPC associations are not in the dump (route53 get-hosted-zone --id {hz.id}): not imported"
+                )
+                continue
+            vpcs = sorted({self.vpcs[x].name for x in listed if x in self.vpcs})
+            missing = [x for x in listed if x not in self.vpcs]
+            if missing:
+                self.warn(
+                    f"{label} is associated with vpc {', '.join(map(quoted, missing))}, which is not in the dump: that association is not imported"
+                )
+            if not vpcs:
+                self.warn(f"{label} is associated with no VPC of the dump: not imported")
+                continue
+            if hz.name in written:
+                self.warn(
+                    f"{label} has the name of zone '{written[hz.name]}', which is imported: the language holds one zone of a name, so it is not imported"
+                )
+                continue
+            written[hz.name] = hz.id
+            for x in listed:
+                attributes = inv.vpc_attributes.get(x, {})
+                if x in self.vpcs and "enableDnsHostnames" not in attributes:
+                    unknown_attributes.add(self.vpcs[x].name)
+            if hz.id not in inv.records:
+                self.warn(
+                    f"{label}: its records are not in the dump (route53 list-resource-record-sets --hosted-zone-id {hz.id}): it is imported without them"
+                )
+            records = self.records(hz, inv.records.get(hz.id, []), skipped)
+            decl = st.ZoneDecl(_tok(hz.name, "DOMAIN"), tuple(_ref(n) for n in vpcs), (), NO_SPAN)
+            lines.append(_Line(decl, hz.id, records))
+        if lines:
+            lines[0].gap = True
+        for why, listed_names in sorted(skipped.items()):
+            names = sorted(set(listed_names))
+            shown = ", ".join(quoted(n) for n in names[: aws.MAX_LISTED])
+            more = f" and {len(names) - aws.MAX_LISTED} more" if len(names) > aws.MAX_LISTED else ""
+            count = f"{len(listed_names)} record{'s' * (len(listed_names) > 1)}"
+            self.warn(
+                f"{count} {why} {'are' if len(listed_names) > 1 else 'is'} not imported: {shown}{more}"
+            )
+        for name in sorted(unknown_attributes):
+            self.warn(
+                f"vpc '{name}' is associated with a private hosted zone, but its enableDnsHostnames (ec2 describe-vpc-attribute) is not in the dump: the language assumes it on"
+            )
+        return lines
+
+    def records(
+        self, zone: aws.HostedZone, records: list[aws.RecordSet], skipped: dict[str, list[str]]
+    ) -> list[_Line]:
+        """A zone's A, CNAME and alias records, by name; the others are counted in
+        ``skipped`` (one warning per reason)."""
+        found: dict[str, _Line] = {}
+        for rec in sorted(records, key=lambda r: (r.name, r.kind, r.set_identifier or "")):
+            apex = rec.name == zone.name
+            if apex and rec.kind in APEX_KINDS:
+                continue  # the zone's own SOA and NS
+            if rec.kind not in RECORD_KINDS:
+                skipped.setdefault(
+                    f"of type {rec.kind} (the language has A, CNAME and alias records)", []
+                ).append(rec.name)
+                continue
+            if rec.set_identifier is not None:
+                skipped.setdefault(
+                    "with a routing policy (weighted, latency, failover, geolocation, multivalue)",
+                    [],
+                ).append(rec.name)
+                continue
+            if apex:
+                skipped.setdefault(
+                    "at a zone's apex (a record's name is relative to its zone)", []
+                ).append(rec.name)
+                continue
+            if not rec.name.endswith("." + zone.name):
+                continue  # not of this zone: Route 53 never lists one
+            name = _dns_word(rec.name[: -len(zone.name) - 1])
+            if name is None or rec.name in found:
+                skipped.setdefault(
+                    "named with characters the language cannot write (a wildcard, an escape)", []
+                ).append(rec.name)
+                continue
+            values = self.record_values(zone, rec, skipped)
+            if values is None:
+                continue
+            kind, words = values
+            found[rec.name] = _Line(st.RecordDecl(name, kind, words, NO_SPAN))
+        return [found[n] for n in sorted(found)]
+
+    def record_values(
+        self, zone: aws.HostedZone, rec: aws.RecordSet, skipped: dict[str, list[str]]
+    ) -> tuple[str, tuple[st.Tok | st.Ref, ...]] | None:
+        """A record's kind and values as written, or ``None`` (counted in ``skipped``)."""
+        if rec.alias is not None:
+            target = self.alias_target(rec.alias) if rec.kind == "A" else None
+            if target is None:
+                skipped.setdefault(
+                    "that alias a target other than an interface endpoint of the dump (regional name)",
+                    [],
+                ).append(rec.name)
+                return None
+            return "ALIAS", (target,)
+        if rec.kind == "CNAME":
+            target_name = (
+                _dns_word(rec.values[0].lower().rstrip(".")) if len(rec.values) == 1 else None
+            )
+            if target_name is None:
+                skipped.setdefault(
+                    "of type CNAME whose target the language cannot write", []
+                ).append(rec.name)
+                return None
+            return "CNAME", (target_name,)
+        addresses = sorted({a for v in rec.values if (a := address4(v))})
+        if not addresses:
+            skipped.setdefault("of type A without an IPv4 address", []).append(rec.name)
+            return None
+        return "A", tuple(_tok(str(a), "IPV4") for a in addresses)
+
+    def alias_target(self, dns_name: str) -> st.Ref | None:
+        """The interface endpoint whose regional DNS name an alias names
+        (``vpce-ID-SUFFIX.SERVICE.REGION.vpce.amazonaws.com``); a zonal name (``-AZ``
+        after the suffix) answers with one zone's addresses, which an ALIAS cannot say."""
+        match = _VPCE_NAME.fullmatch(dns_name)
+        if match is None or match.group(3):
+            return None
+        for v in self.vpcs.values():
+            for ep in v.endpoints:
+                if ep.id == match.group(1) and ep.id in self.interface_endpoints:
+                    return self.endpoint_ref(v, v.names[ep.id])
+        return None
+
+    def endpoint_ref(self, v: _Vpc, name: str) -> st.Ref:
+        """An endpoint by its name, with its VPC's when another VPC has one of that name."""
+        others = [
+            o
+            for o in self.vpcs.values()
+            if o is not v
+            and any(
+                o.names.get(e) == name
+                for e in [*(x.id for x in o.endpoints), *(r.id for r in o.resolvers)]
+            )
+        ]
+        return _ref(name, v.name) if others else _ref(name)
+
+    def resolver_rules(self) -> list[_Line]:
+        """The forwarding rules associated with VPCs of the dump, through an imported
+        outbound endpoint. Route 53 Resolver's own rules (the internet resolver, reverse
+        lookups) say what netdraft assumes; a system rule of the account under a forwarded
+        domain cannot be written (a warning)."""
+        inv = self.inv
+        outbound = {
+            r.id: (v, v.names[r.id])
+            for v in self.vpcs.values()
+            for r in v.resolvers
+            if r.direction == "outbound"
+        }
+        rules = sorted(inv.resolver_rules.values(), key=lambda r: r.id)
+        names = allocate(
+            [(r.id, r.name) for r in rules if r.kind == "FORWARD"], set(self.names.values())
+        )
+        lines: list[_Line] = []
+        forwarded: list[tuple[str, str, set[str]]] = []  # name, domain, VPCs
+        for rule in rules:
+            if rule.kind != "FORWARD":
+                continue
+            label = f"resolver rule {quoted(rule.name or rule.id)} ({rule.id})"
+            domain = _dns_word(rule.domain) if rule.domain else None
+            if domain is None:
+                what = "every name ('.')" if not rule.domain else quoted(rule.domain)
+                self.warn(
+                    f"{label} forwards {what}, which the language's rules cannot name: not imported"
+                )
+                continue
+            if rule.endpoint not in outbound:
+                self.warn(
+                    f"{label} forwards through endpoint {quoted(rule.endpoint or '?')}, which is not an imported outbound resolver endpoint: not imported"
+                )
+                continue
+            listed = inv.rule_vpcs.get(rule.id)
+            if listed is None:
+                self.warn(
+                    f"{label}: its VPC associations are not in the dump (route53resolver list-resolver-rule-associations): not imported"
+                )
+                continue
+            vpcs = sorted({self.vpcs[x].name for x in listed if x in self.vpcs})
+            missing = [x for x in listed if x not in self.vpcs]
+            if missing:
+                self.warn(
+                    f"{label} is associated with vpc {', '.join(map(quoted, missing))}, which is not in the dump: that association is not imported"
+                )
+            if not vpcs:
+                self.warn(f"{label} is associated with no VPC of the dump: not imported")
+                continue
+            targets: list[str] = []
+            for t in rule.targets:
+                ip = address4(t.ip)
+                if ip is None:
+                    self.warn(
+                        f"{label}: target {quoted(t.ip or t.ipv6 or '?')} is not an IPv4 address: left out"
+                    )
+                    continue
+                if t.port not in (None, 53):
+                    self.warn(
+                        f"{label}: target {ip} listens on port {t.port}; netdraft sends DNS queries to port 53"
+                    )
+                if str(ip) not in targets:
+                    targets.append(str(ip))
+            if not targets:
+                self.warn(f"{label} has no IPv4 target: not imported")
+                continue
+            # Resolver promises no order among the targets: written in address order.
+            targets.sort(key=lambda t: int(ipaddress.IPv4Address(t)))
+            v, endpoint = outbound[rule.endpoint]
+            decl = st.ResolverRuleDecl(
+                _tok(names[rule.id]),
+                domain,
+                tuple(_tok(t, "IPV4") for t in targets),
+                self.endpoint_ref(v, endpoint),
+                tuple(_ref(n) for n in vpcs),
+                NO_SPAN,
+            )
+            lines.append(_Line(decl, rule.id))
+            forwarded.append((names[rule.id], rule.domain, set(vpcs)))
+        for rule in rules:
+            if rule.kind != "SYSTEM" or rule.owner == AUTODEFINED_OWNER:
+                continue  # RECURSIVE: the internet resolver (public DNS is not modelled)
+            assoc = {self.vpcs[x].name for x in inv.rule_vpcs.get(rule.id, []) if x in self.vpcs}
+            under = [
+                n
+                for n, d, where in forwarded
+                if (rule.domain == d or rule.domain.endswith("." + d)) and where & assoc
+            ]
+            if under:
+                self.warn(
+                    f"system rule {quoted(rule.name or rule.id)} ({rule.id}) for {quoted(rule.domain)} is not imported: the language has no system rules, so its names are forwarded by rule '{under[0]}'"
+                )
+        lines.sort(key=lambda line: line.node.name.text)
+        if lines:
+            lines[0].gap = True
+        return lines
+
     # -- what has no statement ----------------------------------------------------------------------
 
     def unowned_interfaces(self) -> list[aws.NetworkInterface]:
@@ -1942,10 +2340,15 @@ class _Builder:
             for v in self.vpcs.values()
             for b in v.load_balancers
         }
+        # A resolver endpoint's interfaces: ``Route 53 Resolver: rslvr-in-…:rni-…``.
+        resolvers = tuple(
+            f"{RESOLVER_INTERFACE}{r.id}:" for v in self.vpcs.values() for r in v.resolvers
+        )
         return [
             eni
             for eni in sorted(self.inv.interfaces.values(), key=lambda e: e.id)
             if eni.vpc in self.vpcs
+            and not eni.description.startswith(resolvers)
             and eni.id not in handled
             and eni.id not in skipped_endpoints
             and eni.instance is None

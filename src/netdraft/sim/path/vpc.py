@@ -529,6 +529,14 @@ def lb_egress(sim: Context, w: Walk, vpc: m.Vpc, name: str, pkt: Packet) -> None
         w.step(SgStep(groups, m.Direction.EGRESS, stateful_reply=True))
 
 
+def endpoint_egress(sim: Context, w: Walk, vpc: m.Vpc, name: str, pkt: Packet) -> None:
+    """An outbound resolver endpoint's groups on a query it forwards: their egress rules
+    must allow it to the rule's target (AWS, CreateResolverEndpoint: an outbound
+    endpoint's groups need outbound rules for the DNS port of the network it forwards to).
+    The answer comes back as the reply of that connection (stateful)."""
+    sg_egress(sim, w, vpc, vpc.endpoints[name].security_groups, pkt)
+
+
 def sg_egress(sim: Context, w: Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet) -> None:
     sg_check(sim, w, vpc, groups, m.Direction.EGRESS, pkt.dst, "", pkt.service)
 
