@@ -254,3 +254,15 @@ def test_each_side_pays_its_peering_attachment_hours() -> None:
     # 730 h × $0.05 on each transit gateway, as every attachment.
     assert hourly["transit gateway tgw-east attachment ew"] == Decimal("36.50")
     assert hourly["transit gateway tgw-west attachment ew"] == Decimal("36.50")
+
+
+def test_an_expectation_may_name_the_peering_it_crosses() -> None:
+    text = NETWORKS["peered"] + (
+        "expect app -> db tcp 5432 allow via ew\nexpect app -> cache tcp 22 allow via ew\n"
+    )
+    analysis = api.Analysis(api.compile(text, "via.nd")).require_analysis()
+    assert all(o.holds for o in analysis.outcomes.paths), analysis.outcomes
+    # Its twin: a path that does not cross it fails the same expectation.
+    same = NETWORKS["same-region"].replace("route 10.1.0.0/16 via ew", "")
+    failing = api.Analysis(api.compile(same + "expect app -> db tcp 5432 allow via ew\n", "v.nd"))
+    assert not failing.require_analysis().outcomes.paths[0].holds
