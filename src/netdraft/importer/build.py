@@ -716,7 +716,7 @@ class _Builder:
 
     def select_tgw_peerings(self) -> None:
         """Each peering attachment between two transit gateways, as ``tgw-peering``: up when
-        available, ``down`` while it is pending (acceptance) or failing, left out once gone.
+        available, ``down`` while it is not yet accepted or rolls back, left out once gone.
         A side the dump does not hold (another region or account not saved) is written as an
         empty transit gateway of its region, with a warning: routes over the peering then
         end there, as they would at a transit gateway whose tables nobody wrote."""
