@@ -750,7 +750,8 @@ class _Builder:
                 )
                 continue
             pairs[pair] = p.id
-            near = inv.transit_gateways[present[0]]
+            # The near side: in the dump, or the placeholder of an earlier peering.
+            near = next(t for t in self.tgws if t.id == present[0])
             for tgw_id, region in ends:
                 if tgw_id in self.tgw_attachments:
                     continue
