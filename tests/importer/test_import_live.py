@@ -749,3 +749,147 @@ def test_dns_network_round_trip(moto: str) -> None:
         in result.warnings
     )
     assert any("of type TXT" in w for w in result.warnings)
+
+
+@pytest.fixture
+def moto_tgw_routes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto 5.2.5 keeps a static route's attachment as one object, which its serializer
+    drops: ``search-transit-gateway-routes`` then lists the route with no attachment. The
+    server runs in this process, so the route is given the list AWS returns."""
+    tables = pytest.importorskip("moto.ec2.models.transit_gateway_route_tables")
+    backend = tables.TransitGatewayRouteTableBackend
+    create = backend.create_transit_gateway_route
+
+    def as_aws(self: Any, *args: Any, **kwargs: Any) -> Any:
+        route = create(self, *args, **kwargs)
+        if isinstance(route.get("transitGatewayAttachments"), dict):
+            route["transitGatewayAttachments"] = [route["transitGatewayAttachments"]]
+        return route
+
+    monkeypatch.setattr(backend, "create_transit_gateway_route", as_aws)
+
+
+def _peered_side(
+    url: str, region: str, name: str, cidr: str, host: str, ingress: dict[str, Any]
+) -> tuple[Any, str, str]:
+    """One region's VPC with an instance, attached to a transit gateway of its own whose
+    table (``NAME-rt``) the VPC's attachment is associated with and propagates into."""
+    import boto3
+
+    ec2 = boto3.client("ec2", region_name=region, endpoint_url=url)
+    vpc = named(ec2, ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"], name)
+    subnet = make_subnet(ec2, vpc, cidr.replace(".0.0/16", ".1.0/24"), f"{name}-a", f"{region}a")
+    options = {"DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable"}
+    tgw = named(
+        ec2,
+        ec2.create_transit_gateway(Options=options)["TransitGateway"]["TransitGatewayId"],
+        f"tgw-{name}",
+    )
+    attachment = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet]
+    )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    table = named(
+        ec2,
+        ec2.create_transit_gateway_route_table(TransitGatewayId=tgw)["TransitGatewayRouteTable"][
+            "TransitGatewayRouteTableId"
+        ],
+        f"{name}-rt",
+    )
+    ec2.associate_transit_gateway_route_table(
+        TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=attachment
+    )
+    ec2.enable_transit_gateway_route_table_propagation(
+        TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=attachment
+    )
+    rt = named(
+        ec2, ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"], f"{name}-vpc-rt"
+    )
+    ec2.create_route(RouteTableId=rt, DestinationCidrBlock="10.0.0.0/8", TransitGatewayId=tgw)
+    ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
+    sg = ec2.create_security_group(GroupName=f"{host}-sg", Description=host, VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[ingress])
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    instance = ec2.run_instances(
+        ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet, SecurityGroupIds=[sg]
+    )["Instances"][0]["InstanceId"]
+    named(ec2, instance, host)
+    return ec2, tgw, table
+
+
+def build_tgw_peered_network(url: str, accept: bool = True) -> None:
+    """us-east-1's transit gateway peered with eu-west-1's, static routes on both sides."""
+    east, tgw_east, east_rt = _peered_side(
+        url, "us-east-1", "east", "10.0.0.0/16", "app", rule("-1", cidr="10.0.0.0/8")
+    )
+    west, tgw_west, west_rt = _peered_side(
+        url, "eu-west-1", "west", "10.1.0.0/16", "db", rule("tcp", 5432, "10.0.0.0/16")
+    )
+    account = east.describe_transit_gateways()["TransitGateways"][0]["OwnerId"]
+    peering = east.create_transit_gateway_peering_attachment(
+        TransitGatewayId=tgw_east,
+        PeerTransitGatewayId=tgw_west,
+        PeerAccountId=account,
+        PeerRegion="eu-west-1",
+    )["TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"]
+    named(east, peering, "east-west")
+    if accept:
+        west.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=peering)
+    for ec2, table, far in ((east, east_rt, "10.1.0.0/16"), (west, west_rt, "10.0.0.0/16")):
+        ec2.associate_transit_gateway_route_table(
+            TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=peering
+        )
+        ec2.create_transit_gateway_route(
+            DestinationCidrBlock=far,
+            TransitGatewayRouteTableId=table,
+            TransitGatewayAttachmentId=peering,
+        )
+
+
+TGW_PEERED = [
+    ("app", "db", "tcp", "5432", "allow", "east-west"),
+    ("app", "db", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
+    ("db", "app", "tcp", "22", "allow", "east-west"),
+]
+
+
+def test_tgw_peered_regions_round_trip(moto: str, moto_tgw_routes: None) -> None:
+    build_tgw_peered_network(moto)
+    result = importer.from_aws(["us-east-1", "eu-west-1"], endpoint_url=moto, output="p.nd")
+    network = compiled(result.text)
+    check_paths(network, TGW_PEERED)
+    peering = network.tgw_peerings["east-west"]
+    assert (peering.a, peering.b, peering.down) == ("tgw-east", "tgw-west", False)
+    assert "route 10.1.0.0/16 via east-west" in result.text
+    assert "route 10.0.0.0/16 via east-west" in result.text
+
+
+def test_a_tgw_peering_pending_acceptance_is_imported_down(
+    moto: str, moto_tgw_routes: None
+) -> None:
+    build_tgw_peered_network(moto, accept=False)
+    result = importer.from_aws(["us-east-1", "eu-west-1"], endpoint_url=moto, output="p.nd")
+    network = compiled(result.text)
+    assert network.tgw_peerings["east-west"].down
+    assert any("is pendingAcceptance: imported down" in w for w in result.warnings)
+    check_paths(network, [("app", "db", "tcp", "5432", "deny", "BLACKHOLE_ROUTE")])
+
+
+def test_one_side_of_a_tgw_peering_imports_the_other_as_a_placeholder(
+    moto: str, moto_tgw_routes: None
+) -> None:
+    build_tgw_peered_network(moto)
+    result = importer.from_aws(["us-east-1"], endpoint_url=moto, output="p.nd")
+    network = compiled(result.text)
+    peering = network.tgw_peerings["east-west"]
+    far = network.transit_gateways[peering.b]
+    assert far.region == "eu-west-1" and not far.route_tables
+    assert any("which is not in the dump: it is written empty" in w for w in result.warnings)
+    # What crosses the peering arrives at a transit gateway with no table for it.
+    t = trace(network, _query(network, "app", "10.1.1.10"))
+    assert t.crosses("east-west") and not t.allowed
+
+
+def _query(network: Network, src: str, dst: str) -> Any:
+    query = parse_query(network, src, dst, "tcp", "5432")
+    assert not isinstance(query, list), [d.message for d in query]
+    return query

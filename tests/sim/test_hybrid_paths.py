@@ -11,12 +11,11 @@ from decimal import Decimal
 from functools import cache
 
 import pytest
+from paths_helpers import check_row, compile_named, trace_query
 
 from netdraft import api
-from netdraft.dsl.query import parse_query
 from netdraft.generator.explain import explain_lines
 from netdraft.model.network import Network
-from netdraft.sim.path import trace
 from netdraft.sim.trace import Trace
 
 NETWORKS: dict[str, str] = {}
@@ -194,25 +193,17 @@ NOT_CROSSED = [
 
 @cache
 def network(name: str) -> Network:
-    compiled = api.compile(NETWORKS[name], f"{name}.nd")
-    assert compiled.ok, [d.headline() for d in compiled.diagnostics]
-    assert compiled.network is not None
-    return compiled.network
+    return compile_named(NETWORKS, name)
 
 
 def run(net: str, src: str, dst: str, proto: str, port: int | None) -> Trace:
-    query = parse_query(network(net), src, dst, proto, None if port is None else str(port))
-    assert not isinstance(query, list), [d.message for d in query]
-    return trace(network(net), query)
+    return trace_query(network(net), src, dst, proto, port)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}:{c[1]}->{c[2]}:{c[7] or c[6]}")
 def test_path(case: Case) -> None:
     net, src, dst, proto, port, verdict, code, via = case
-    t = run(net, src, dst, proto, port)
-    assert (t.verdict.value, t.code.value if t.code else None) == (verdict, code), t.reason
-    if via is not None:
-        assert t.crosses(via), [h.name for h in (*t.forward, *t.reverse)]
+    check_row(run(net, src, dst, proto, port), verdict, code, via)
 
 
 @pytest.mark.parametrize(("net", "src", "dst", "vpn"), NOT_CROSSED)

@@ -33,7 +33,7 @@ from netdraft.sim.cost import Charge, CostReport
 from netdraft.sim.expectations import expectation_trace
 from netdraft.sim.path.lb import healthy_targets
 from netdraft.sim.prices import BUNDLED_NAME
-from netdraft.sim.trace import Trace
+from netdraft.sim.trace import ComponentKind, Trace
 
 #: The page template; the others are included from it (see docs/docs-command.md).
 PAGE_TEMPLATE = "network.md.j2"
@@ -594,6 +594,67 @@ def _transit_gateways(network: m.Network) -> list[Context]:
     return rows
 
 
+def _tgw_peerings(network: m.Network, report: CostReport) -> list[Context]:
+    """Each transit gateway peering: its two sides, its state, the static routes each side
+    sends over it, and what it costs a month: the peering attachment's hours on both sides,
+    and the inter-Region transfer of the flows that cross it (AWS Transit Gateway pricing)."""
+    hourly = {c.what: c.amount for c in report.hourly}
+    rows = []
+    for p in network.tgw_peerings.values():
+        ends = [network.transit_gateways[p.a], network.transit_gateways[p.b]]
+        routes = [
+            {
+                "gateway": tgw.name,
+                "table": t.name,
+                "destination": f"{r.destination} ({r.prefix_list})"
+                if r.prefix_list
+                else str(r.destination),
+            }
+            for tgw in ends
+            for t in tgw.route_tables.values()
+            for r in t.routes
+            if r.attachment == p.name
+        ]
+        hours = sum(
+            (
+                hourly.get(f"transit gateway {tgw.name} attachment {p.name}", Decimal(0))
+                for tgw in ends
+            ),
+            Decimal(0),
+        )
+        between = {f"{ends[0].region} → {ends[1].region}", f"{ends[1].region} → {ends[0].region}"}
+        transfer = sum(
+            (
+                c.amount
+                for fc in report.flows.values()
+                if any(
+                    h.name == p.name and h.kind is ComponentKind.TGW_PEERING
+                    for h in (*fc.trace.forward, *fc.trace.reverse)
+                )
+                for c in fc.charges
+                if c.price_key == "inter_region_per_gb" and c.what.split(": ", 1)[-1] in between
+            ),
+            Decimal(0),
+        )
+        rows.append(
+            {
+                "name": p.name,
+                "a": p.a,
+                "b": p.b,
+                "region_a": ends[0].region,
+                "region_b": ends[1].region,
+                "inter_region": ends[0].region != ends[1].region,
+                "state": "down" if p.down else "up",
+                "down": p.down,
+                "routes": routes,
+                "attachment_cost": money(hours),
+                "transfer_cost": money(transfer),
+                "cost": money(hours + transfer),
+            }
+        )
+    return rows
+
+
 def _vpns(network: m.Network) -> list[Context]:
     rows = []
     for vpn in network.vpns.values():
@@ -866,6 +927,7 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
         "vpcs": vpcs,
         "peerings": _peerings(network),
         "transit_gateways": _transit_gateways(network),
+        "tgw_peerings": _tgw_peerings(network, report),
         "prefix_lists": _prefix_lists(network),
         "ranges": _ranges(),
         "vpns": _vpns(network),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -270,6 +270,24 @@ class TgwRoute:
     state: str  # active | blackhole
     attachments: tuple[str, ...]
     prefix_list: str | None = None  # a prefix list reference: the list's id
+
+
+@dataclass(frozen=True, slots=True)
+class TgwPeering:
+    """A transit gateway peering attachment (``describe-transit-gateway-peering-attachments``):
+    the requester's and the accepter's transit gateway, each with its region and account."""
+
+    id: str
+    name: str | None
+    state: str  # pendingAcceptance | available | deleted | …
+    requester: str  # transit gateway ids
+    requester_region: str | None
+    accepter: str
+    accepter_region: str | None
+    requester_account: str | None = None
+    accepter_account: str | None = None
+    #: The accepter side's own attachment id, when AWS gives it one of its own.
+    accepter_attachment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,6 +562,11 @@ class Inventory:
     rule_vpcs: dict[str, list[str]] = field(default_factory=dict)
     #: ``describe-vpc-attribute``: per VPC, ``enableDnsSupport`` and ``enableDnsHostnames``.
     vpc_attributes: dict[str, dict[str, bool]] = field(default_factory=dict)
+    #: Transit gateway peering attachments, by id.
+    tgw_peerings: dict[str, TgwPeering] = field(default_factory=dict)
+    #: The route tables a peering attachment is associated with, by attachment id: one per
+    #: side (describe-transit-gateway-attachments lists it in each side's region).
+    tgw_peering_tables: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -792,11 +815,6 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         "ec2 describe-local-gateway-route-tables",
         ("LocalGatewayRouteTableId",),
     ),
-    "TransitGatewayPeeringAttachments": _kind(
-        "transit gateway peering attachment",
-        "ec2 describe-transit-gateway-peering-attachments",
-        ("TransitGatewayAttachmentId",),
-    ),
     "TransitGatewayConnects": _kind(
         "transit gateway Connect attachment",
         "ec2 describe-transit-gateway-connects",
@@ -937,6 +955,7 @@ class _Reader:
             "ResolverEndpoints": self.resolver_endpoint,
             "ResolverRules": self.resolver_rule,
             "ResolverRuleAssociations": self.rule_association,
+            "TransitGatewayPeeringAttachments": self.tgw_peering,
         }
         self.region = ""
         self.account: str | None = None
@@ -1413,6 +1432,11 @@ class _Reader:
             item.state(),
             table,
         )
+        if att.kind == "peering" and table is not None:
+            # Each side's region lists the peering with its own transit gateway's table.
+            tables = self.inventory.tgw_peering_tables.setdefault(aid, [])
+            if table not in tables:
+                tables.append(table)
         if aid not in self.inventory.described_attachments:
             # This call's entry wins over one of describe-transit-gateway-vpc-attachments,
             # which has no association.
@@ -1448,6 +1472,36 @@ class _Reader:
         for key in _TGW_ENTRY_LISTS:
             if item.has(key):
                 self.table_list(tid, key, item.objs(key))
+
+    def tgw_peering(self, item: Obj) -> None:
+        """A transit gateway peering attachment. Both sides' regions list it under one id
+        (the accepter's tags may differ): the first read is kept, named by the requester's
+        tag, else the accepter's."""
+        aid = item.need_ident("TransitGatewayAttachmentId")
+        requester, accepter = item.obj("RequesterTgwInfo"), item.obj("AccepterTgwInfo")
+        a, b = requester.need_ident("TransitGatewayId"), accepter.need_ident("TransitGatewayId")
+        if aid is None or a is None or b is None:
+            return
+        peering = TgwPeering(
+            aid,
+            _name(item),
+            item.state(),
+            a,
+            _region(requester.string("Region")),
+            b,
+            _region(accepter.string("Region")),
+            requester.string("OwnerId"),
+            accepter.string("OwnerId"),
+            item.ident("AccepterTransitGatewayAttachmentId"),
+        )
+        first = self.inventory.tgw_peerings.get(aid)
+        if first is None:
+            self.inventory.tgw_peerings[aid] = peering
+        elif peering.name is not None and (
+            first.name is None or self.region == peering.requester_region
+        ):
+            # The requester's tag names it, whichever side's file is read first.
+            self.inventory.tgw_peerings[aid] = replace(first, name=peering.name)
 
     def tgw_table_entry(self, item: Obj) -> None:
         """A table's id beside its routes, propagations or associations (a wrapper of ours, or
@@ -1865,6 +1919,11 @@ _STATE_KEYS = (
     "AssociationState",
     "DBInstanceStatus",
 )
+
+
+def _region(text: str | None) -> str | None:
+    """A region name as AWS wrote it, or ``None`` for anything that is none."""
+    return text if text is not None and REGION.fullmatch(text) else None
 
 
 def _permission(item: Obj) -> Permission:

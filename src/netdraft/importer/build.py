@@ -54,6 +54,10 @@ LB_KINDS = frozenset({"application", "network"})
 LIVE_ATTACHMENT = frozenset(
     {"available", "pending", "modifying", "pendingacceptance", "initiating", ""}
 )
+#: States of a transit gateway peering attachment (EC2 API, ``TransitGatewayPeeringAttachment``):
+#: carrying traffic; not yet or no longer (imported ``down``); gone (not imported).
+PEERING_UP = frozenset({"available", "modifying", ""})
+PEERING_GONE = frozenset({"deleted", "deleting", "failed", "failing", "rejected", "rejecting"})
 
 #: A VPC's DNS attributes (describe-vpc-attribute) and the statement of each.
 DNS_ATTRIBUTES = (("dns-support", "enableDnsSupport"), ("dns-hostnames", "enableDnsHostnames"))
@@ -344,6 +348,12 @@ class _Builder:
             kind: dataclasses.replace(e, calls=set(e.calls), labels=dict(e.labels))
             for kind, e in inventory.unimported.items()
         }
+        #: Transit gateway peerings imported, and the far transit gateways written empty
+        #: because the dump does not hold them (by id).
+        self.tgw_peerings: list[aws.TgwPeering] = []
+        self.placeholder_tgws: set[str] = set()
+        #: A peering's accepter-side attachment id, when it has one, -> the peering's id.
+        self.peering_alias: dict[str, str] = {}
 
     def warn(self, message: str) -> None:
         message = one_line(message).rstrip()
@@ -717,6 +727,12 @@ class _Builder:
                         f"transit gateway attachment '{att.id}' is for vpn '{att.resource}', which is not imported"
                     )
                     continue
+            elif att.kind == "peering":
+                if att.id not in inv.tgw_peerings:
+                    self.warn(
+                        f"transit gateway peering attachment '{att.id}' is not in the dump's describe-transit-gateway-peering-attachments, which names both its sides: not imported"
+                    )
+                continue  # a tgw-peering: select_tgw_peerings
             else:
                 self.warn(
                     f"transit gateway attachment '{att.id}' ({att.kind} '{att.resource}') is not imported: the language attaches VPCs and VPNs only"
@@ -733,6 +749,84 @@ class _Builder:
                     vpn.id, vpn.transit_gateway, None, "vpn", vpn.id, "available", None
                 )
                 self.tgw_attachments[vpn.transit_gateway].append(att)
+        self.select_tgw_peerings()
+
+    def select_tgw_peerings(self) -> None:
+        """Each peering attachment between two transit gateways, as ``tgw-peering``: up when
+        available, ``down`` while it is not yet accepted or rolls back, left out once gone.
+        A side the dump does not hold (another region or account not saved) is written as an
+        empty transit gateway of its region, with a warning: routes over the peering then
+        end there, as they would at a transit gateway whose tables nobody wrote."""
+        inv = self.inv
+        pairs: dict[frozenset[str], str] = {}
+        for p in sorted(inv.tgw_peerings.values(), key=lambda p: p.id):
+            state = p.state.lower()
+            if state in PEERING_GONE:
+                self.warn(f"transit gateway peering '{p.id}' is {p.state}: not imported")
+                continue
+            if p.requester == p.accepter:
+                self.warn(
+                    f"transit gateway peering '{p.id}' joins transit gateway '{p.requester}' to itself: not imported"
+                )
+                continue
+            ends = [(p.requester, p.requester_region), (p.accepter, p.accepter_region)]
+            present = [t for t, _r in ends if t in self.tgw_attachments]
+            gone = [t for t, _r in ends if t in inv.transit_gateways and t not in present]
+            if gone or not present:
+                why = (
+                    f"transit gateway '{gone[0]}' is {inv.transit_gateways[gone[0]].state}"
+                    if gone
+                    else "neither of its transit gateways is in the dump"
+                )
+                self.warn(f"transit gateway peering '{p.id}': {why}: not imported")
+                continue
+            pair = frozenset((p.requester, p.accepter))
+            if pair in pairs:
+                self.warn(
+                    f"transit gateway peering '{p.id}' joins the transit gateways that '{pairs[pair]}' joins (AWS allows one): not imported"
+                )
+                continue
+            pairs[pair] = p.id
+            # The near side: in the dump, or the placeholder of an earlier peering.
+            near = next(t for t in self.tgws if t.id == present[0])
+            for tgw_id, region in ends:
+                if tgw_id in self.tgw_attachments:
+                    continue
+                far_region = region or near.region
+                owner = p.accepter_account if tgw_id == p.accepter else p.requester_account
+                account = f", account {owner}" if owner else ""
+                self.warn(
+                    f"transit gateway peering '{p.id}' joins transit gateway '{tgw_id}' ({far_region}{account}), which is not in the dump: it is written empty; import its region too, or write its route tables, for paths beyond it"
+                )
+                self.tgws.append(aws.TransitGateway(tgw_id, far_region, None, "", None, None))
+                self.tgw_attachments[tgw_id] = []
+                self.placeholder_tgws.add(tgw_id)
+            if state not in PEERING_UP:
+                self.warn(f"transit gateway peering '{p.id}' is {p.state}: imported down")
+            if p.accepter_attachment and p.accepter_attachment != p.id:
+                self.peering_alias[p.accepter_attachment] = p.id
+            listed = [
+                *inv.tgw_peering_tables.get(p.id, ()),
+                *inv.tgw_peering_tables.get(p.accepter_attachment or "", ()),
+            ]
+            for tgw_id, _region in ends:
+                table = next(
+                    (
+                        t
+                        for t in listed
+                        if t in inv.tgw_route_tables and inv.tgw_route_tables[t].tgw == tgw_id
+                    ),
+                    None,
+                )
+                att = aws.TgwAttachment(p.id, tgw_id, p.name, "peering", p.id, p.state, table)
+                self.tgw_attachments[tgw_id].append(att)
+            self.tgw_peerings.append(p)
+
+    def attachment_of(
+        self, by_id: dict[str, aws.TgwAttachment], att_id: str
+    ) -> aws.TgwAttachment | None:
+        """The imported attachment an id names (a peering's by either side's id)."""
+        return by_id.get(self.peering_alias.get(att_id, att_id))
 
     # ---- names ---------------------------------------------------------------------------------
 
@@ -755,6 +849,7 @@ class _Builder:
                 *((g.id, g.name) for g in gateways),
                 *((p.id, p.name) for p in self.peerings),
                 *((v.id, v.name) for v in self.vpns),
+                *((p.id, p.name) for p in self.tgw_peerings),
                 *((c.id, c.name) for c in self.cgws),
             ]
         )
@@ -860,6 +955,16 @@ class _Builder:
             lines.append(
                 _Line(st.PeeringDecl(_tok(self.names[pcx.id]), _ref(a), _ref(b), NO_SPAN), pcx.id)
             )
+        for tp in sorted(self.tgw_peerings, key=lambda p: self.names[p.id]):
+            down = (_opt("down"),) if tp.state.lower() not in PEERING_UP else ()
+            decl = st.TgwPeeringDecl(
+                _tok(self.names[tp.id]),
+                _ref(self.names[tp.requester]),
+                _ref(self.names[tp.accepter]),
+                NO_SPAN,
+                down,
+            )
+            lines.append(_Line(decl, tp.id))
         lines += sites
         lines += vpns
         lines += self.zones()
@@ -1689,7 +1794,7 @@ class _Builder:
     def attachment_name(self, att: aws.TgwAttachment) -> str:
         if att.kind == "vpc":
             return self.vpcs[att.resource].name
-        return self.names[att.resource]
+        return self.names[att.resource]  # a VPN's, or a peering's (named as the peering)
 
     def tgw(self, tgw: aws.TransitGateway) -> _Line:
         inv = self.inv
@@ -1699,6 +1804,8 @@ class _Builder:
         by_id = {a.id: a for a in attachments}
         items: list[_Line] = []
         for att in attachments:
+            if att.kind == "peering":
+                continue  # declared by its tgw-peering, file-wide
             if att.kind == "vpn":
                 decl = st.AttachDecl("vpn", _ref(self.names[att.resource]), (), NO_SPAN)
                 items.append(_Line(decl, att.id if att.id != att.resource else None))
@@ -1743,7 +1850,12 @@ class _Builder:
             line = self.tgw_table(tgw, table, by_id, associated)
             line.gap = i == 0 and bool(items)
             items.append(line)
-        return _Line(st.TransitGatewayDecl(_tok(self.names[tgw.id]), (), NO_SPAN), tgw.id, items)
+        comment = (
+            f"{tgw.id}: not in the dump, the far side of a peering"
+            if tgw.id in self.placeholder_tgws
+            else tgw.id
+        )
+        return _Line(st.TransitGatewayDecl(_tok(self.names[tgw.id]), (), NO_SPAN), comment, items)
 
     def tgw_associations(
         self,
@@ -1759,12 +1871,13 @@ class _Builder:
         candidates: dict[str, list[str]] = {}
         for table in tables:
             listed = self.inv.tgw_associations.get(table.id)
-            for att_id in (
+            for listed_id in (
                 listed
                 if listed is not None
                 else [a.id for a in by_id.values() if a.association == table.id]
             ):
-                if att_id in by_id:
+                att_id = self.peering_alias.get(listed_id, listed_id)
+                if att_id in by_id and table.id not in candidates.get(att_id, ()):
                     candidates.setdefault(att_id, []).append(table.id)
         for att in by_id.values():
             if att.id not in candidates and att.association in {t.id for t in tables}:
@@ -1819,7 +1932,19 @@ class _Builder:
             self.warn(
                 f"{where}: its propagation from transit gateway attachment '{att_id}', which is not in the dump, is not imported"
             )
-        names = sorted({self.attachment_name(by_id[a]) for a in props if a in by_id})
+        for att_id in sorted(
+            {a for a in props if (x := self.attachment_of(by_id, a)) and x.kind == "peering"}
+        ):
+            self.warn(
+                f"{where}: its propagation from transit gateway peering '{self.names[self.peering_alias.get(att_id, att_id)]}' is not imported: the language takes static routes over a peering"
+            )
+        names = sorted(
+            {
+                self.attachment_name(x)
+                for a in props
+                if (x := self.attachment_of(by_id, a)) and x.kind != "peering"
+            }
+        )
         if names:
             items.append(_Line(st.Propagate(tuple(_ref(n) for n in names), NO_SPAN)))
         if routes is None:
@@ -1840,7 +1965,10 @@ class _Builder:
                 elif route.state == "blackhole":
                     lists.setdefault(listed, None)
                 elif (
-                    att := next((by_id[a] for a in route.attachments if a in by_id), None)
+                    att := next(
+                        (x for a in route.attachments if (x := self.attachment_of(by_id, a))),
+                        None,
+                    )
                 ) is None:
                     self.warn(
                         f"{where}: route to prefix list '{route.prefix_list}' is not imported: its attachment is not imported"
@@ -1854,7 +1982,9 @@ class _Builder:
             if route.state == "blackhole":
                 static.setdefault(dest, None)
                 continue
-            attachment = next((by_id[a] for a in route.attachments if a in by_id), None)
+            attachment = next(
+                (x for a in route.attachments if (x := self.attachment_of(by_id, a))), None
+            )
             if attachment is None:
                 via = ", ".join(route.attachments) or "no attachment"
                 self.warn(

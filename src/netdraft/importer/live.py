@@ -35,6 +35,7 @@ EC2_CALLS: tuple[tuple[str, str], ...] = (
     ("describe_transit_gateway_attachments", "TransitGatewayAttachments"),
     ("describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"),
     ("describe_transit_gateway_route_tables", "TransitGatewayRouteTables"),
+    ("describe_transit_gateway_peering_attachments", "TransitGatewayPeeringAttachments"),
     ("describe_vpn_gateways", "VpnGateways"),
     ("describe_vpn_connections", "VpnConnections"),
     ("describe_customer_gateways", "CustomerGateways"),
