@@ -193,10 +193,11 @@ def test_written_addresses_are_taken_before_any_allocation() -> None:
     assert str(v.nat_gateways["m"].ip) == "10.0.2.4"
     assert [str(a) for a in v.endpoints["f"].addresses] == ["10.0.1.5", "10.0.2.9"]
     assert v.endpoints["f"].subnets == ("a", "b")
-    # the automatic ones take what is left, in the documented order
+    # the automatic ones take what is left: instances from the bottom, infrastructure from
+    # the top (below the reserved broadcast address), in the order of the file
     assert str(v.instances["auto"].ip) == "10.0.1.6"
-    assert str(v.nat_gateways["n"].ip) == "10.0.1.7"
-    assert [str(a) for a in v.endpoints["e"].addresses] == ["10.0.1.8", "10.0.2.5"]
+    assert str(v.nat_gateways["n"].ip) == "10.0.1.254"
+    assert [str(a) for a in v.endpoints["e"].addresses] == ["10.0.1.253", "10.0.2.254"]
 
 
 @pytest.mark.parametrize(
