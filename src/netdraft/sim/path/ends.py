@@ -235,7 +235,9 @@ def _service_end(
                 Drop(DropCode.NO_ROUTE_TO_DESTINATION, f"'{place}' has no IPv{version} address")
             ]
         return [End(C.SERVICE, place.name, place.address, service=place.name)]
-    region = sim.net.vpcs[other.vpc].region if other.vpc in sim.net.vpcs else _site_region(sim, other)
+    region = (
+        sim.net.vpcs[other.vpc].region if other.vpc in sim.net.vpcs else _site_region(sim, other)
+    )
     published = [n for n in sim.net.managed_cidrs(place.name, region) if n.version == version]
     if published:
         first = published[0]
