@@ -519,3 +519,26 @@ def test_any_in_an_expectation_is_1_to_65535_and_traced_from_port_1() -> None:
     assert compiled.network is not None
     [exp] = compiled.network.expectations
     assert (exp.port, exp.ports) == (1, PortRange(1, 65535))
+
+
+@pytest.mark.parametrize(
+    ("ports", "code"),
+    [
+        ("1024-65535", None),  # NAT gateways, load balancers, Lambda
+        ("32768-60999", None),
+        ("1024-5000", None),  # older Windows
+        ("80-100", "bad-ephemeral"),  # server ports, no client's
+        ("1023-65535", "bad-ephemeral"),
+        ("0-65535", "bad-ephemeral"),
+        ("1-70000", "bad-port"),
+    ],
+)
+def test_an_ephemeral_range_lies_within_1024_65535(ports: str, code: str | None) -> None:
+    """Instances and sites alike: a client picks its ports from 1024 up."""
+    instance = VPC.replace("BODY", "").replace(
+        "instance x in a sg g", f"instance x in a sg g ephemeral {ports}"
+    )
+    site = SITE.replace("ephemeral EPHEMERAL", f"ephemeral {ports}")
+    for text in (instance, site):
+        compiled = api.compile(text, "<e>")
+        assert [d.code for d in compiled.diagnostics] == ([code] if code else []), text

@@ -19,7 +19,10 @@ from netdraft.dsl import syntax as st
 from netdraft.model.values import (
     ALL_PORTS,
     CONNECTION_PORTS,
+    EPHEMERAL,
     ICMP_MAX,
+    LINUX_EPHEMERAL,
+    WINDOWS_EPHEMERAL,
     IcmpType,
     IPAddress,
     IPNetwork,
@@ -160,6 +163,24 @@ def port_range(c: Context, tok: st.Tok) -> PortRange | None:
         )
         return None
     return PortRange(low, high)
+
+
+def ephemeral_range(c: Context, tok: st.Tok) -> PortRange | None:
+    """An ``ephemeral`` range: a port range inside 1024-65535 (:data:`EPHEMERAL`), where
+    every system picks its client ports ("Ephemeral ports", Amazon VPC user guide); ports
+    below 1024 are the servers' (RFC 6335's system ports), never a client's."""
+    found = port_range(c, tok)
+    if found is not None and found.intersect(EPHEMERAL) != found:
+        c.err(
+            codes.BAD_EPHEMERAL,
+            f"ephemeral range '{clip(tok.text, 24)}' is not inside"
+            f" {EPHEMERAL.low}-{EPHEMERAL.high}: clients open connections from ports"
+            f" {EPHEMERAL.low} and up",
+            tok.span,
+            f"e.g. '{LINUX_EPHEMERAL}' (Linux) or '{WINDOWS_EPHEMERAL}' (Windows)",
+        )
+        return None
+    return found
 
 
 ICMP_PROTOCOLS = (Protocol.ICMP, Protocol.ICMPV6)
