@@ -907,8 +907,7 @@ def write_diff(result: DiffResult, out_dir: str | Path, markdown: bool) -> list[
     else:
         text = json.dumps(diff_json(result.report), indent=2, ensure_ascii=False) + "\n"
         files.append((folder / "diff.json", text))
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_together(files)
+    return write_together(files)  # it creates the folder (netdraft.files.write_together)
 
 
 #: The diagram of the change that ``netdraft diff -o DIR`` writes and its report links.

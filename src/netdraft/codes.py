@@ -399,6 +399,13 @@ BAD_CONFIG = Code(
     _S.CONFIG,
 )
 
+BAD_EPHEMERAL = Code(
+    "bad-ephemeral",
+    E,
+    "an `ephemeral` range is not inside 1024-65535, where every system picks its client ports",
+    _S.COMPILE,
+)
+
 # ---- running the file ------------------------------------------------------------------------
 
 EXPECT_FAILED = Code("expect-failed", E, "an `expect` line does not hold", _S.CHECK)

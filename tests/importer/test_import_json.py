@@ -243,7 +243,7 @@ def test_unrepresentable_resources_are_listed() -> None:
         "GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3'",
         "via GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3', which the language cannot route to",
         "via cagw-0123456789abcdef0",
-        "a rule for prefix list 'pl-0aa0000000000bad' is not imported: the list is not in the dump",
+        "a rule for prefix list 'pl-0aa0000000000bad', which is not in the dump (describe-managed-prefix-lists): not imported",
         "a rule for ESP",
         "direct-connect-gateway 'dxgw-0123456789abcdef'",
         "peering 'pcx-0ab1000000000004'",
@@ -1701,3 +1701,61 @@ def test_a_peering_attachment_without_its_peering_description_says_so() -> None:
         "'tgw-attach-0p1' is not in the dump's describe-transit-gateway-peering-attachments" in w
         for w in result.warnings
     ), result.warnings
+
+
+def _vpn_with(statuses: list[str]) -> importer.Imported:
+    """Import one VPN to vpc-1's gateway whose telemetry lists tunnels of ``statuses``."""
+    telemetry = [
+        {"OutsideIpAddress": f"52.0.0.{i}", "Status": status}
+        for i, status in enumerate(statuses, start=1)
+    ]
+    return run(
+        VpnGateways=[
+            {
+                "VpnGatewayId": "vgw-1",
+                "State": "available",
+                "VpcAttachments": [{"VpcId": "vpc-1", "State": "attached"}],
+            }
+        ],
+        CustomerGateways=[
+            {"CustomerGatewayId": "cgw-1", "IpAddress": "198.51.100.1", "State": "available"}
+        ],
+        VpnConnections=[
+            {
+                "VpnConnectionId": "vpn-1",
+                "CustomerGatewayId": "cgw-1",
+                "VpnGatewayId": "vgw-1",
+                "State": "available",
+                "Options": {"StaticRoutesOnly": True},
+                "Routes": [{"DestinationCidrBlock": "192.168.0.0/24", "State": "available"}],
+                "VgwTelemetry": telemetry,
+            }
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("statuses", "down", "warning"),
+    [
+        (["DOWN", "DOWN"], True, "vpn 'vpn-1': both tunnels are down: imported down"),
+        (
+            ["DOWN"],
+            True,
+            "vpn 'vpn-1': its only tunnel in the dump (52.0.0.1) is down: imported down",
+        ),
+        (
+            ["UP", "DOWN"],
+            False,
+            "vpn 'vpn-1': tunnel 52.0.0.2 is down, 1 of 2 up: imported up (its traffic takes"
+            " the tunnel still up, with no redundancy left)",
+        ),
+        (["UP", "UP"], False, None),
+    ],
+)
+def test_a_vpn_is_down_only_when_every_tunnel_is_and_the_warning_counts_them(
+    statuses: list[str], down: bool, warning: str | None
+) -> None:
+    result = _vpn_with(statuses)
+    line = next(x for x in lines(result) if x.startswith("vpn "))
+    assert ("down" in line.split()) is down, line
+    assert [w for w in result.warnings if "vpn 'vpn-1'" in w] == ([warning] if warning else [])

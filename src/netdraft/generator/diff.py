@@ -30,7 +30,7 @@ from netdraft.generator.costs import money
 from netdraft.generator.explain import _acl_rule, _sg_rule
 from netdraft.generator.markdown import code_span, escape_md
 from netdraft.model import network as m
-from netdraft.model.values import ALL_PORTS, PortRange, Protocol, Volume, traffic_text
+from netdraft.model.values import CONNECTION_PORTS, PortRange, Protocol, Volume, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import CostReport, cents
 from netdraft.sim.ports import pieces, rule_cuts
@@ -340,7 +340,7 @@ def new_exposures(old: NetworkAnalysis, new: NetworkAnalysis) -> list[ReachChang
     so it is no reachability change, but it is newly exposed."""
     internet = m.Place(m.PlaceKind.INTERNET, "internet")
     ranges = {
-        p: pieces(rule_cuts(new.network, p), ALL_PORTS) if p.has_ports else (None,)
+        p: pieces(rule_cuts(new.network, p), CONNECTION_PORTS) if p.has_ports else (None,)
         for p in (Protocol.TCP, Protocol.UDP, Protocol.ICMP)
     }
     names = Counter(i for vpc in new.network.vpcs.values() for i in vpc.instances)

@@ -222,6 +222,8 @@ class VpnConnection:
     routes: tuple[str, ...]
     tunnels_up: int | None  # None: no telemetry in the dump
     all_down: bool = False  # its telemetry shows every tunnel DOWN
+    tunnels: int = 0  # how many tunnels its telemetry lists
+    down_tunnels: tuple[str, ...] = ()  # the outside addresses of those DOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -1608,6 +1610,12 @@ class _Reader:
             routes,
             up,
             bool(telemetry) and all(t.string("Status") == "DOWN" for t in telemetry),
+            len(telemetry),
+            tuple(
+                t.string("OutsideIpAddress") or "?"
+                for t in telemetry
+                if t.string("Status") == "DOWN"
+            ),
         )
         self.keep(self.inventory.vpn_connections, vid, vpn, "vpn")
         self.inventory.region_of.setdefault(vid, self.region)

@@ -595,14 +595,14 @@ class _Builder:
             match = _AWS_LIST.fullmatch(pl.name)
             if match is None or match.group(1) != region:
                 return None, (
-                    f"is AWS's {quoted(pl.name)}: the language has AWS's s3 and dynamodb lists"
-                    " of the VPC's region only"
+                    f"is AWS's {quoted(pl.name)} (the language has AWS's s3 and dynamodb lists"
+                    " of the VPC's region only)"
                 )
             name = match.group(2)
         elif pid not in self.lists:
             if pid not in self.inv.prefix_list_entries:
                 return None, "has no entries in the dump (get-managed-prefix-list-entries)"
-            return None, "is not imported"
+            return None, "is left out (see the warning about the list)"
         elif self.lists[pid][0] != region:
             return None, f"is a list of {self.lists[pid][0]}, not of {region}"
         else:
@@ -700,7 +700,17 @@ class _Builder:
             if all(c.id != cgw.id for c in self.cgws):
                 self.cgws.append(cgw)
             if vpn.all_down:
-                self.warn(f"vpn '{vpn.id}': both tunnels are down: imported down")
+                self.warn(f"vpn '{vpn.id}': {_tunnels_down(vpn)}: imported down")
+            elif vpn.down_tunnels and vpn.tunnels_up:
+                rest = (
+                    "the tunnel still up, with no redundancy left"
+                    if vpn.tunnels_up == 1
+                    else "the tunnels still up"
+                )
+                self.warn(
+                    f"vpn '{vpn.id}': {_tunnels_down(vpn)}, {vpn.tunnels_up} of {vpn.tunnels} up:"
+                    f" imported up (its traffic takes {rest})"
+                )
             elif vpn.tunnels_up == 0:
                 self.warn(f"vpn '{vpn.id}' has no tunnel up; the file treats it as up")
         vpn_ids = {v.id for v in self.vpns}
@@ -1138,9 +1148,12 @@ class _Builder:
                 what = f"{where}: route to prefix list '{route.prefix_list}'"
                 name, why = self.list_name(route.prefix_list, v.vpc.region)
                 if name in GATEWAY_ENDPOINT_SERVICES:
-                    why = "is AWS's list of the service: the language routes it through gateway endpoints only"
+                    why = f"is AWS's list of {name} (the language routes it through gateway endpoints only)"
                 if name is None or why:
-                    self.warn(f"{what} via {_target_text(route)} is not imported: the list {why}")
+                    self.warn(
+                        f"{where}: route via {_target_text(route)} to prefix list "
+                        f"'{route.prefix_list}', which {why}: not imported"
+                    )
                     continue
                 if (target := self.route_target(v, route, what)) is not None:
                     lists.setdefault(name, target[1])
@@ -1403,7 +1416,7 @@ class _Builder:
         for pl in perm.prefix_lists:
             listed, why = self.list_name(pl, v.vpc.region, v)
             if listed is None:
-                warn(f"a rule for prefix list '{pl}' is not imported: the list {why}")
+                warn(f"a rule for prefix list '{pl}', which {why}: not imported")
             else:
                 rules.append((protocol, port, listed, ""))
         return rules
@@ -1958,9 +1971,9 @@ class _Builder:
             if route.kind == "static" and route.prefix_list is not None:
                 listed, why = self.list_name(route.prefix_list, tgw.region)
                 if listed is None or listed in GATEWAY_ENDPOINT_SERVICES:
-                    why = why or "is AWS's: a transit gateway references the account's lists only"
+                    why = why or "is AWS's (a transit gateway references the account's lists only)"
                     self.warn(
-                        f"{where}: route to prefix list '{route.prefix_list}' is not imported: the list {why}"
+                        f"{where}: route to prefix list '{route.prefix_list}', which {why}: not imported"
                     )
                 elif route.state == "blackhole":
                     lists.setdefault(listed, None)
@@ -2587,6 +2600,19 @@ def _elsewhere(vpc: str | None, v: _Vpc) -> str | None:
     if vpc is None or vpc == v.vpc.id:
         return None
     return f"is in vpc '{vpc}', not in this one"
+
+
+def _tunnels_down(vpn: aws.VpnConnection) -> str:
+    """Which of a VPN's tunnels its telemetry shows DOWN: ``both tunnels are down`` only
+    when both of two are."""
+    down = vpn.down_tunnels
+    if vpn.tunnels == 1:
+        return f"its only tunnel in the dump ({down[0]}) is down"
+    if len(down) == vpn.tunnels:
+        return "both tunnels are down" if len(down) == 2 else f"all {len(down)} tunnels are down"
+    if len(down) == 1:
+        return f"tunnel {down[0]} is down"
+    return f"tunnels {', '.join(down)} are down"
 
 
 def _target_text(route: aws.Route) -> str:

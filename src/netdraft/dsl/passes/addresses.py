@@ -255,7 +255,7 @@ def allocate(
             sdc = literals.tok(opts["source-dest-check"].values[0]).text == "on"
         ephemeral = None
         if "ephemeral" in opts:
-            ephemeral = literals.port_range(c, literals.tok(opts["ephemeral"].values[0]))
+            ephemeral = literals.ephemeral_range(c, literals.tok(opts["ephemeral"].values[0]))
         name = decl.name.text
         instances[name] = m.Instance(
             name,
