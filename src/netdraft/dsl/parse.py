@@ -457,6 +457,13 @@ class _ToSyntax(Transformer[Token, Any]):
             self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), self._s(meta)
         )
 
+    def flow_log(self, meta: Meta, c: list[Any]) -> st.FlowLogDecl:
+        volume = self._t(c[2]) if len(c) > 2 else None
+        return st.FlowLogDecl(c[0], self._t(c[1]), volume, self._s(meta))
+
+    def traffic_mirror(self, meta: Meta, c: list[Any]) -> st.TrafficMirrorDecl:
+        return st.TrafficMirrorDecl(c[0], c[1], self._s(meta))
+
     # -- transit gateways ---------------------------------------------------------------------
     def transit_gateway(self, meta: Meta, c: list[Any]) -> st.TransitGatewayDecl:
         return st.TransitGatewayDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
