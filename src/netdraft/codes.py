@@ -459,6 +459,14 @@ MIRROR_TARGET = Code(
     " or is also a mirror source",
     _S.COMPILE,
 )
+MIRROR_UNREACHABLE = Code(
+    "mirror-unreachable",
+    W,
+    "a traffic mirror session's VXLAN copies (UDP 4789) cannot reach its target: a route,"
+    " network ACL, security group or listener drops them",
+    _S.CHECK,
+)
+
 # ---- netdraft exposure -----------------------------------------------------------------------
 
 EXPOSURE = Code(
