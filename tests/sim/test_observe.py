@@ -5,6 +5,7 @@ rule as a reachable session and its unreachable twin."""
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 
 import pytest
 
@@ -186,3 +187,28 @@ def test_the_warning_names_the_session_and_the_drop_and_its_twin_has_none() -> N
     (message,) = warned(listener="4790")
     assert "session of 'app-1' in vpc 'web' cannot reach 'ids-nlb' on udp 4789" in message
     assert "NO_LISTENER" in message
+
+
+def test_hand_computed_cost() -> None:
+    # flow logs: 40 GB to S3 × $0.25 = $10.00; 5 GB to CloudWatch Logs × $0.50 = $2.50; the
+    # one without a volume costs nothing. Traffic mirroring: one source interface (app-1,
+    # two sessions) × 730 h × $0.015 = $10.95. The NLB: 730 h × $0.0225 = $16.425.
+    bill = api.cost(network(observe=OBSERVE))
+    lines = {c.what: c.amount for c in bill.hourly}
+    assert lines["flow log of vpc web to s3"] == Decimal("10.00")
+    assert lines["flow log of subnet a to cloudwatch"] == Decimal("2.50")
+    assert lines["traffic mirroring of instance app-1 (2 session(s))"] == Decimal("10.950")
+    assert not any("ids to" in w for w in lines)
+    assert bill.total == Decimal("10") + Decimal("2.5") + Decimal("10.95") + Decimal("16.425")
+    # the same network without them costs the NLB alone
+    assert api.cost(network()).total == Decimal("16.425")
+
+
+def test_each_source_interface_is_billed_once_a_stopped_one_too() -> None:
+    two = "    traffic-mirror app-1 to ids-nlb\n    traffic-mirror ids to sec.probe\n"
+    bill = api.cost(network(observe=two, ids_state="stopped"))
+    mirroring = [c for c in bill.hourly if c.price_key == "traffic_mirror_per_eni_hour"]
+    assert [(c.what, c.quantity) for c in mirroring] == [
+        ("traffic mirroring of instance app-1 (1 session(s))", Decimal(730)),
+        ("traffic mirroring of instance ids (1 session(s))", Decimal(730)),
+    ]
