@@ -127,3 +127,11 @@ def test_an_application_load_balancer_is_no_target() -> None:
     text = text.replace("ids-nlb network", "ids-nlb application").replace("udp 4789", "http 80")
     found = [str(d.code) for d in api.compile(text, "obs.nd").diagnostics]
     assert found == ["mirror-target"]
+
+
+def test_a_destination_the_language_lacks_is_a_syntax_error_that_names_both() -> None:
+    text = TEXT % {"extra": "flow-log web to firehose"}
+    (found,) = api.compile(text, "obs.nd").diagnostics
+    assert str(found.code) == "syntax"
+    assert "s3 or cloudwatch" in found.label
+    assert api.compile(TEXT % {"extra": "flow-log web to cloudwatch"}, "obs.nd").ok

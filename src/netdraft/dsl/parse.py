@@ -49,6 +49,7 @@ TERMINAL_WORDS: dict[str, str] = {
     "ONOFF": "on or off",
     "CODE": "an explanation code such as SG_INGRESS_MISMATCH",
     "COST_OP": "=, < or <=",
+    "FLOW_LOG_DESTINATION": "s3 or cloudwatch (where a flow log publishes)",
     "_EOS": "end of statement",
     "$END": "end of file",
 }
