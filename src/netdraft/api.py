@@ -401,8 +401,9 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
                     f" reach '{trace.query.destination}' on udp {VXLAN_PORT}: {trace.code}:"
                     f" {trace.reason}",
                     session.span,
-                    "the target's security group and network ACL must admit VXLAN (udp 4789)"
-                    " from the source",
+                    f"the copies are VXLAN, udp {VXLAN_PORT} from the source: routes, the target's"
+                    " network ACL and security groups (an NLB: a udp listener on the port)"
+                    " must let them in",
                     explain_lines(trace, network.file),
                 )
             )
