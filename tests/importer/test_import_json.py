@@ -1137,9 +1137,9 @@ def test_cli_outputs_of_one_transit_gateway_route_table() -> None:
             "1 Direct Connect connection (directconnect describe-connections) is not imported yet: 'dc1-10g'",
         ),
         (
-            "FlowLogs",
-            {"FlowLogId": "fl-0a1", "ResourceId": "vpc-1"},
-            "1 flow log (ec2 describe-flow-logs) is not imported yet: 'fl-0a1'",
+            "TrafficMirrorFilters",
+            {"TrafficMirrorFilterId": "tmf-0a1"},
+            "1 traffic mirror filter (ec2 describe-traffic-mirror-filters) is not imported yet: 'tmf-0a1'",
         ),
     ],
 )
@@ -1759,3 +1759,55 @@ def test_a_vpn_is_down_only_when_every_tunnel_is_and_the_warning_counts_them(
     line = next(x for x in lines(result) if x.startswith("vpn "))
     assert ("down" in line.split()) is down, line
     assert [w for w in result.warnings if "vpn 'vpn-1'" in w] == ([warning] if warning else [])
+
+
+# ---- flow logs and traffic mirroring (LANGUAGE.md §10) -----------------------------------------
+
+
+def test_flow_logs_and_mirror_sessions_are_imported_and_the_rest_is_warned_of() -> None:
+    result = imported("observation")
+    net = network_of(result.text)
+    shop = net.vpcs["shop"]
+    assert [(f.kind.value, f.resource, f.destination.value) for f in shop.flow_logs] == [
+        ("vpc", "shop", "s3"),
+        ("subnet", "app-a", "cloudwatch"),
+        ("instance", "app-1", "cloudwatch"),
+    ]
+    assert [(s.source, s.target_kind.value, s.target) for s in shop.traffic_mirrors] == [
+        ("app-1", "load-balancer", "shop-edge"),
+        ("app-1", "instance", "app-2"),
+    ]
+    warned = "\n".join(result.warnings)
+    for part in (
+        "flow log 'fl-0c00000000000a002' captures REJECT traffic only",
+        "'fl-0c00000000000a004' of 'vpc-0c0000000000000a1' publishes to kinesis-data-firehose",
+        "captures 'tgw-0c00000000000f001', which is no imported VPC",
+        "3 flow log(s) imported without a volume",
+        "session 'tms-0c00000000000a004' mirrors 'eni-0c00000000000dead'",
+        "'tms-0c00000000000a002' of 'app-1': its target is a gateway-load-balancer-endpoint",
+        "1 traffic mirror filter (ec2 describe-traffic-mirror-filters) is not imported yet",
+    ):
+        assert part in warned, part
+
+
+def test_a_session_is_imported_only_with_its_target_in_the_dump() -> None:
+    eni = {"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "Attachment": {}}]}
+    app = instance("i-1", "subnet-1", "10.0.1.10", "app", ["sg-d"], **eni)
+    ids = instance("i-2", "subnet-1", "10.0.1.11", "ids", ["sg-d"])
+    ids["NetworkInterfaces"] = [{"NetworkInterfaceId": "eni-2"}]
+    session = {
+        "TrafficMirrorSessionId": "tms-1",
+        "TrafficMirrorTargetId": "tmt-1",
+        "NetworkInterfaceId": "eni-1",
+        "SessionNumber": 1,
+    }
+    target = {"TrafficMirrorTargetId": "tmt-1", "Type": "network-interface"}
+    given = {"Reservations": [{"Instances": [app, ids]}], "TrafficMirrorSessions": [session]}
+    missing = run(**given)
+    assert "traffic-mirror app to ids # tms-1" not in lines(missing)
+    assert any(
+        "'tms-1' of 'app': its target 'tmt-1' is not in the dump" in w for w in missing.warnings
+    )
+    found = run(**given, TrafficMirrorTargets=[{**target, "NetworkInterfaceId": "eni-2"}])
+    assert "traffic-mirror app to ids # tms-1" in lines(found)
+    assert not any("tms-1" in w for w in found.warnings)

@@ -363,7 +363,9 @@ def test_live_import_counts_each_kind_it_cannot_represent(moto: str) -> None:
         "1 Route 53 public hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example'",
     ):
         assert expected in counted, counted
-    assert any(w.startswith("1 flow log (ec2 describe-flow-logs)") for w in counted), counted
+    # Flow logs are in the language (LANGUAGE.md §10): the VPC's is imported, not counted.
+    assert not any("flow log" in w for w in counted), counted
+    assert "flow-log spoke-x to cloudwatch" in " ".join(result.text.split())
     # Prefix lists are in the language: none is counted.
     assert not any("prefix list" in w for w in counted), counted
 
@@ -450,6 +452,76 @@ def test_load_balanced_network_round_trip(moto: str) -> None:
     assert vpc.load_balancers["front"].security_groups == ("alb",)
     assert [t.name for t in vpc.target_groups["app-tg"].targets] == ["app"]
     check_paths(network, LOAD_BALANCED)
+
+
+def add_observation(url: str) -> None:
+    """A flow log of a subnet to CloudWatch Logs, a second instance watching the first through a
+    traffic mirror session to its network interface, and one to the NLB."""
+    ec2 = client(url)
+    vpc = next(
+        v["VpcId"]
+        for v in ec2.describe_vpcs()["Vpcs"]
+        if {"Key": "Name", "Value": "web"} in v.get("Tags", [])
+    )
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+    a = next(s["SubnetId"] for s in subnets if s["CidrBlock"] == "10.5.0.0/24")
+    ec2.create_flow_logs(
+        ResourceIds=[a],
+        ResourceType="Subnet",
+        TrafficType="ALL",
+        LogDestinationType="cloud-watch-logs",
+        LogGroupName="netdraft-test-subnet-logs",
+        DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs",
+    )
+    ids = ec2.run_instances(
+        ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=a, PrivateIpAddress="10.5.0.20"
+    )["Instances"][0]
+    named(ec2, ids["InstanceId"], "ids")
+    app = next(
+        i
+        for r in ec2.describe_instances()["Reservations"]
+        for i in r["Instances"]
+        if {"Key": "Name", "Value": "app"} in i.get("Tags", [])
+    )
+    source = app["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    eni_target = ec2.create_traffic_mirror_target(
+        NetworkInterfaceId=ids["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    )["TrafficMirrorTarget"]["TrafficMirrorTargetId"]
+    nlb = next(
+        b["LoadBalancerArn"]
+        for b in client(url, "elbv2").describe_load_balancers()["LoadBalancers"]
+        if b["LoadBalancerName"] == "inner"
+    )
+    nlb_target = ec2.create_traffic_mirror_target(NetworkLoadBalancerArn=nlb)[
+        "TrafficMirrorTarget"
+    ]["TrafficMirrorTargetId"]
+    fid = ec2.create_traffic_mirror_filter()["TrafficMirrorFilter"]["TrafficMirrorFilterId"]
+    for number, target in ((1, eni_target), (2, nlb_target)):
+        ec2.create_traffic_mirror_session(
+            NetworkInterfaceId=source,
+            TrafficMirrorTargetId=target,
+            TrafficMirrorFilterId=fid,
+            SessionNumber=number,
+        )
+
+
+def test_flow_logs_and_mirror_sessions_round_trip(moto: str) -> None:
+    build_load_balanced_network(moto)
+    add_observation(moto)
+    result = importer.from_aws([REGION], endpoint_url=moto, output="imported.nd")
+    network = compiled(result.text)
+    web = network.vpcs["web"]
+    assert [(f.kind.value, f.resource, f.destination.value) for f in web.flow_logs] == [
+        ("subnet", "pub-a", "cloudwatch")
+    ]
+    assert [(s.source, s.target_kind.value, s.target) for s in web.traffic_mirrors] == [
+        ("app", "instance", "ids"),
+        ("app", "load-balancer", "inner"),
+    ]
+    assert any(
+        "traffic mirror filter (ec2 describe-traffic-mirror-filters)" in w for w in result.warnings
+    )
+    check_paths(network, LOAD_BALANCED)  # they change no verdict
 
 
 def test_cli_live_import_without_aws_is_misuse(

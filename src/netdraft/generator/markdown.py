@@ -29,7 +29,7 @@ from netdraft.model import network as m
 from netdraft.model.aws_ranges import snapshot
 from netdraft.model.values import HOURS_PER_MONTH, IcmpType, PortRange, Protocol, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
-from netdraft.sim.cost import Charge, CostReport
+from netdraft.sim.cost import FLOW_LOG_PRICES, Charge, CostReport
 from netdraft.sim.expectations import expectation_trace
 from netdraft.sim.path.lb import healthy_targets
 from netdraft.sim.prices import BUNDLED_NAME
@@ -484,6 +484,62 @@ def _target_groups(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
     return rows
 
 
+def _flow_logs(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
+    """A row per flow log: what it captures, where it publishes, its written monthly volume
+    and what delivering that volume costs."""
+    rows = []
+    for log in vpc.flow_logs:
+        price = analysis.report.prices.price(FLOW_LOG_PRICES[log.destination], vpc.region)
+        cost = log.volume.gigabytes * price.value if log.volume is not None else None
+        rows.append(
+            {
+                "resource": f"{log.kind.value} {log.resource}",
+                "destination": "S3"
+                if log.destination is m.FlowLogDestination.S3
+                else "CloudWatch Logs",
+                "volume": str(log.volume) if log.volume is not None else "",
+                "monthly": money(cost) if cost is not None else "",
+            }
+        )
+    return rows
+
+
+def _traffic_mirrors(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
+    """A row per traffic mirror session: its source and target, whether its VXLAN copies
+    reach the target, and the monthly cost of its source interface (on the source's first
+    session: AWS bills the interface, whatever its number of sessions)."""
+    traces = {id(s): t for v, s, t in analysis.mirrors if v.name == vpc.name}
+    hourly = analysis.report.prices.price("traffic_mirror_per_eni_hour", vpc.region).value
+    billed = HOURS_PER_MONTH * hourly
+    rows = []
+    seen: set[str] = set()
+    for session in vpc.traffic_mirrors:
+        trace = traces.get(id(session))
+        if trace is None:
+            reached = "not checked: the source is stopped or down"
+        elif trace.allowed:
+            reached = "yes"
+        else:
+            reached = f"no: {trace.code}: {trace.reason}"
+        first = session.source not in seen
+        seen.add(session.source)
+        target = (
+            session.target
+            if session.target_vpc == vpc.name
+            else f"{session.target_vpc}.{session.target}"
+        )
+        rows.append(
+            {
+                "source": session.source,
+                "target": target,
+                "target_kind": session.target_kind.value,
+                "reached": reached,
+                "monthly": money(billed) if first else "",
+            }
+        )
+    return rows
+
+
 def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
     subnets = _subnets(network, vpc)
     acls, default_acl = _network_acls(vpc)
@@ -509,6 +565,8 @@ def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
         "endpoints": _endpoints(vpc),
         "load_balancers": [],
         "target_groups": [],
+        "flow_logs": [],
+        "traffic_mirrors": [],
         "route_tables": _route_tables(vpc),
         "security_groups": _security_groups(vpc),
         "network_acls": acls,
@@ -916,6 +974,8 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     for row, vpc in zip(vpcs, network.vpcs.values(), strict=True):
         row["load_balancers"] = _load_balancers(analysis, vpc)
         row["target_groups"] = _target_groups(analysis, vpc)
+        row["flow_logs"] = _flow_logs(analysis, vpc)
+        row["traffic_mirrors"] = _traffic_mirrors(analysis, vpc)
     instances = sum(len(v.instances) for v in network.vpcs.values())
     subnets = sum(len(v.subnets) for v in network.vpcs.values())
     return {

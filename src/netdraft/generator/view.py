@@ -67,6 +67,8 @@ class NodeKind(enum.Enum):
     SPACER = "spacer"  # keeps an empty box visible; drawn invisible
     APPLICATION_LOAD_BALANCER = "application-load-balancer"  # one node per subnet
     NETWORK_LOAD_BALANCER = "network-load-balancer"
+    FLOW_LOGS = "flow-logs"  # a VPC's flow logs, one node listing them
+    TRAFFIC_MIRROR = "traffic-mirror"  # a mirror session, between its source and target
 
 
 class ClusterKind(enum.Enum):
@@ -257,6 +259,16 @@ def endpoint_id(vpc: str, name: str, subnet: str = "") -> str:
     return f"vpc_{vpc}__endpoint_{name}" + (f"__{subnet}" if subnet else "")
 
 
+def flow_logs_id(vpc: str) -> str:
+    """The node listing a VPC's flow logs."""
+    return f"vpc_{vpc}__flow-logs"
+
+
+def mirror_id(vpc: str, session: m.TrafficMirror) -> str:
+    """A traffic mirror session's node (a source has one session per target at most)."""
+    return f"vpc_{vpc}__mirror_{session.source}__{session.target_vpc}__{session.target}"
+
+
 def attachment_id(vpc: str, tgw: str, subnet: str) -> str:
     return f"vpc_{vpc}__tgw-attachment_{tgw}__{subnet}"
 
@@ -440,6 +452,7 @@ class _Builder:
                         self.link(endpoint_id(vpc.name, ep.name, subnet), service)
             for lb_name in sorted(vpc.load_balancers):
                 self.add_lb_links(vpc, vpc.load_balancers[lb_name])
+            self.add_mirror_links(vpc)
         for flow in flows:
             self.add_flow(flow)
         if highlight is not None:
@@ -492,6 +505,7 @@ class _Builder:
                     ),
                     box,
                 )
+        self.add_observation(vpc, box)
         publics = {s.name: vpc.is_public(s) for s in vpc.subnets.values()}
         residents: dict[str, list[m.Instance | m.NatGateway]] = {}
         for inst in vpc.instances.values():
@@ -794,6 +808,45 @@ class _Builder:
                     self.edges.append(
                         Edge(f"link__{tail}__{head}", tail, head, EdgeKind.LINK, label=tg.name)
                     )
+
+    def add_observation(self, vpc: m.Vpc, box: _Draft) -> None:
+        """A VPC's flow logs, one node listing each (what it captures, where it publishes,
+        its monthly volume), and a node for each traffic mirror session."""
+        if vpc.flow_logs:
+            lines = tuple(
+                f"{f.kind.value} {f.resource} → {f.destination.value}"
+                + (f" · {f.volume}" if f.volume is not None else "")
+                for f in vpc.flow_logs
+            )
+            self.add_node(Node(flow_logs_id(vpc.name), NodeKind.FLOW_LOGS, "flow logs", lines), box)
+        for session in vpc.traffic_mirrors:
+            target = (
+                session.target
+                if session.target_vpc == vpc.name
+                else f"{session.target_vpc}.{session.target}"
+            )
+            lines = (f"{session.source} → {target}", f"VXLAN udp {m.VXLAN_PORT}")
+            node = Node(mirror_id(vpc.name, session), NodeKind.TRAFFIC_MIRROR, "mirror", lines)
+            self.add_node(node, box)
+
+    def add_mirror_links(self, vpc: m.Vpc) -> None:
+        """Each mirror session's node linked from its source and to its target (an
+        instance, or each node of a network load balancer)."""
+        seen: set[str] = set()
+        for session in vpc.traffic_mirrors:
+            node = mirror_id(vpc.name, session)
+            if node in seen:
+                continue
+            seen.add(node)
+            self.link(instance_id(vpc.name, session.source), node)
+            there = self.network.vpcs[session.target_vpc]
+            if session.target_kind is m.MirrorTargetKind.INSTANCE:
+                heads = [instance_id(there.name, session.target)]
+            else:
+                nlb = there.load_balancers[session.target]
+                heads = [lb_id(there.name, nlb.name, n.subnet) for n in nlb.nodes]
+            for head in heads:
+                self.link(node, head)
 
     def lb_node(self, c: ComponentId) -> str | None:
         """A load balancer's node in the hop's AZ; a target group's, of the load balancer

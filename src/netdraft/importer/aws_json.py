@@ -461,6 +461,39 @@ class ResolverRule:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class FlowLog:
+    """A flow log (``ec2 describe-flow-logs``)."""
+
+    id: str
+    resource: str  # a vpc-, subnet-, eni-, tgw- or tgw-attach- id
+    destination: str  # LogDestinationType: cloud-watch-logs | s3 | kinesis-data-firehose
+    traffic_type: str  # ACCEPT | REJECT | ALL
+    status: str  # FlowLogStatus: ACTIVE…
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorSession:
+    """A traffic mirror session (``ec2 describe-traffic-mirror-sessions``)."""
+
+    id: str
+    eni: str  # the source network interface
+    target: str  # a traffic mirror target's id
+    number: int  # SessionNumber: its priority among the interface's sessions
+    filter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorTarget:
+    """A traffic mirror target (``ec2 describe-traffic-mirror-targets``)."""
+
+    id: str
+    kind: str  # network-interface | network-load-balancer | gateway-load-balancer-endpoint
+    eni: str | None = None
+    load_balancer: str | None = None  # an NLB's ARN
+    endpoint: str | None = None  # a Gateway Load Balancer endpoint's id
+
+
 #: How many labels one count warning lists; the others are counted.
 MAX_LISTED = 10
 
@@ -569,6 +602,10 @@ class Inventory:
     #: The route tables a peering attachment is associated with, by attachment id: one per
     #: side (describe-transit-gateway-attachments lists it in each side's region).
     tgw_peering_tables: dict[str, list[str]] = field(default_factory=dict)
+    #: Traffic observation (LANGUAGE.md §10), by id.
+    flow_logs: dict[str, FlowLog] = field(default_factory=dict)
+    mirror_sessions: dict[str, MirrorSession] = field(default_factory=dict)
+    mirror_targets: dict[str, MirrorTarget] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -827,11 +864,11 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         "ec2 describe-transit-gateway-multicast-domains",
         ("TransitGatewayMulticastDomainId",),
     ),
-    "FlowLogs": _kind("flow log", "ec2 describe-flow-logs", ("FlowLogId",)),
-    "TrafficMirrorSessions": _kind(
-        "traffic mirror session",
-        "ec2 describe-traffic-mirror-sessions",
-        ("TrafficMirrorSessionId",),
+    # A session's filter says which packets it copies: the language mirrors them all.
+    "TrafficMirrorFilters": _kind(
+        "traffic mirror filter",
+        "ec2 describe-traffic-mirror-filters",
+        ("TrafficMirrorFilterId",),
     ),
     "ClientVpnEndpoints": _kind(
         "Client VPN endpoint", "ec2 describe-client-vpn-endpoints", ("ClientVpnEndpointId",)
@@ -958,6 +995,9 @@ class _Reader:
             "ResolverRules": self.resolver_rule,
             "ResolverRuleAssociations": self.rule_association,
             "TransitGatewayPeeringAttachments": self.tgw_peering,
+            "FlowLogs": self.flow_log,
+            "TrafficMirrorSessions": self.mirror_session,
+            "TrafficMirrorTargets": self.mirror_target,
         }
         self.region = ""
         self.account: str | None = None
@@ -1879,6 +1919,50 @@ class _Reader:
         found = self.inventory.rule_vpcs.setdefault(rule, [])
         if vpc not in found:
             found.append(vpc)
+
+    def flow_log(self, item: Obj) -> None:
+        fid, resource = item.need_ident("FlowLogId"), item.need_ident("ResourceId")
+        if fid is None or resource is None:
+            return
+        log = FlowLog(
+            fid,
+            resource,
+            item.string("LogDestinationType") or "cloud-watch-logs",
+            (item.string("TrafficType") or "ALL").upper(),
+            (item.string("FlowLogStatus") or "ACTIVE").upper(),
+        )
+        self.keep(self.inventory.flow_logs, fid, log, "flow log")
+
+    def mirror_session(self, item: Obj) -> None:
+        sid = item.need_ident("TrafficMirrorSessionId")
+        eni, target = (
+            item.need_ident("NetworkInterfaceId"),
+            item.need_ident("TrafficMirrorTargetId"),
+        )
+        if sid is None or eni is None or target is None:
+            return
+        session = MirrorSession(
+            sid,
+            eni,
+            target,
+            item.integer("SessionNumber") or 0,
+            item.string("TrafficMirrorFilterId"),
+        )
+        self.keep(self.inventory.mirror_sessions, sid, session, "traffic mirror session")
+
+    def mirror_target(self, item: Obj) -> None:
+        tid = item.string("TrafficMirrorTargetId")
+        if tid is None:
+            self.problem(f"{item.where}: a traffic mirror target without its id: not imported")
+            return
+        target = MirrorTarget(
+            tid,
+            item.string("Type") or "network-interface",
+            item.ident("NetworkInterfaceId"),
+            item.string("NetworkLoadBalancerArn"),
+            item.ident("GatewayLoadBalancerEndpointId"),
+        )
+        self.keep(self.inventory.mirror_targets, tid, target, "traffic mirror target")
 
 
 #: The lists of a per-route-table transit gateway output (its file name names the table).

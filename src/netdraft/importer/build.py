@@ -927,6 +927,7 @@ class _Builder:
                 f"{ep.kind} endpoint '{ep.id}' ({ep.service}) of vpc '{self.vpcs[ep.vpc].name}' is not imported: the language has gateway and interface endpoints only"
             )
         sites, vpns = self.sites_and_vpns()
+        self.observation = self.traffic_observation()
         lines: list[_Line] = [_Line(st.Title(_tok(string(self.title()), "STRING"), NO_SPAN))]
         regions = sorted(
             {v.vpc.region for v in self.vpcs.values()}
@@ -1064,6 +1065,7 @@ class _Builder:
                 self.target_group(v, t)
                 for t in sorted(v.target_groups, key=lambda t: v.names[t.arn])
             ],
+            self.observation.get(v.vpc.id, []),
         ]
         for group in groups:
             if group:
@@ -1803,6 +1805,106 @@ class _Builder:
         return _Line(decl, comment)
 
     # -- transit gateways --------------------------------------------------------------------------
+
+    # -- traffic observation (LANGUAGE.md §10) ----------------------------------------------
+
+    def instance_vpc(self, eni: str) -> tuple[_Vpc, str] | None:
+        """The imported VPC and the name of the instance a network interface belongs to."""
+        owner = self.eni_owner.get(eni)
+        for v in self.vpcs.values():
+            if owner is not None and any(i.id == owner for i in v.instances):
+                return v, v.names[owner]
+        return None
+
+    def traffic_observation(self) -> dict[str, list[_Line]]:
+        """Each VPC's ``flow-log`` and ``traffic-mirror`` lines, by VPC id; what the
+        language cannot hold is a warning."""
+        found: dict[str, list[_Line]] = {}
+        logs = [self.flow_log(f) for f in sorted(self.inv.flow_logs.values(), key=lambda f: f.id)]
+        kept = [x for x in logs if x is not None]
+        for vpc_id, line in kept:
+            found.setdefault(vpc_id, []).append(line)
+        if kept:
+            self.warn(
+                f"{len(kept)} flow log(s) imported without a volume: write 'volume N' on each"
+                " for its monthly cost"
+            )
+        sessions = sorted(self.inv.mirror_sessions.values(), key=lambda x: (x.eni, x.number, x.id))
+        for session in sessions:
+            placed = self.mirror_session(session)
+            if placed is not None:
+                found.setdefault(placed[0], []).append(placed[1])
+        return found
+
+    def flow_log(self, log: aws.FlowLog) -> tuple[str, _Line] | None:
+        """``flow-log RESOURCE to s3|cloudwatch`` for an active log of an imported VPC, one
+        of its subnets or an instance's network interface."""
+        where = {"cloud-watch-logs": "cloudwatch", "s3": "s3"}.get(log.destination)
+        if log.status != "ACTIVE" or where is None:
+            why = (
+                f"is {log.status}"
+                if log.status != "ACTIVE"
+                else f"publishes to {log.destination}; the language has s3 and cloudwatch"
+            )
+            self.warn(f"flow log '{log.id}' of '{log.resource}' {why}: not imported")
+            return None
+        placed: tuple[_Vpc, str] | None = None
+        if log.resource in self.vpcs:
+            placed = self.vpcs[log.resource], self.vpcs[log.resource].name
+        elif log.resource.startswith("subnet-"):
+            v = next(
+                (v for v in self.vpcs.values() if any(x.id == log.resource for x in v.subnets)),
+                None,
+            )
+            placed = (v, v.names[log.resource]) if v is not None else None
+        elif log.resource.startswith("eni-"):
+            placed = self.instance_vpc(log.resource)
+        if placed is None:
+            self.warn(
+                f"flow log '{log.id}' captures '{log.resource}', which is no imported VPC,"
+                " subnet or instance's network interface: not imported"
+            )
+            return None
+        if log.traffic_type != "ALL":
+            self.warn(
+                f"flow log '{log.id}' captures {log.traffic_type} traffic only: the language"
+                " writes no traffic type (its written volume is what is priced)"
+            )
+        v, name = placed
+        decl = st.FlowLogDecl(_ref(name), _tok(where, "FLOW_LOG_DESTINATION"), None, NO_SPAN)
+        return v.vpc.id, _Line(decl, log.id)
+
+    def mirror_session(self, session: aws.MirrorSession) -> tuple[str, _Line] | None:
+        """``traffic-mirror SOURCE to TARGET``: an instance's interface to an instance's
+        (``vpc.name`` in another VPC) or to an imported network load balancer."""
+        source = self.instance_vpc(session.eni)
+        if source is None:
+            self.warn(
+                f"traffic mirror session '{session.id}' mirrors '{session.eni}', which is no"
+                " imported instance's network interface: not imported"
+            )
+            return None
+        v, name = source
+        target = self.inv.mirror_targets.get(session.target)
+        ref: st.Ref | None = None
+        why = f"its target '{session.target}' is not in the dump (ec2 describe-traffic-mirror-targets)"
+        if target is not None and target.kind == "network-interface":
+            there = self.instance_vpc(target.eni or "")
+            if there is not None:
+                ref = _ref(there[1], None if there[0] is v else there[0].name)
+            why = f"its target '{target.eni}' is no imported instance's network interface"
+        elif target is not None and target.kind == "network-load-balancer":
+            lb = self.inv.load_balancers.get(target.load_balancer or "")
+            lb_vpc = self.vpcs.get(lb.vpc) if lb is not None else None
+            if lb is not None and lb_vpc is not None and lb.arn in lb_vpc.names:
+                ref = _ref(lb_vpc.names[lb.arn], None if lb_vpc is v else lb_vpc.name)
+            why = f"its target '{target.load_balancer}' is no imported network load balancer"
+        elif target is not None:
+            why = f"its target is a {target.kind}, which the language does not hold"
+        if ref is None:
+            self.warn(f"traffic mirror session '{session.id}' of '{name}': {why}: not imported")
+            return None
+        return v.vpc.id, _Line(st.TrafficMirrorDecl(_ref(name), ref, NO_SPAN), session.id)
 
     def attachment_name(self, att: aws.TgwAttachment) -> str:
         if att.kind == "vpc":

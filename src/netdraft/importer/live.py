@@ -42,8 +42,11 @@ EC2_CALLS: tuple[tuple[str, str], ...] = (
     ("describe_vpc_endpoints", "VpcEndpoints"),
     ("describe_dhcp_options", "DhcpOptions"),
     ("describe_managed_prefix_lists", "PrefixLists"),
-    # Resources the language cannot hold yet: listed as warnings, one per kind.
+    # Traffic observation (LANGUAGE.md §10); a session's filter is counted, not imported.
     ("describe_flow_logs", "FlowLogs"),
+    ("describe_traffic_mirror_sessions", "TrafficMirrorSessions"),
+    ("describe_traffic_mirror_targets", "TrafficMirrorTargets"),
+    ("describe_traffic_mirror_filters", "TrafficMirrorFilters"),
 )
 REQUIRED_CALLS = 7
 
