@@ -85,8 +85,9 @@ def mirrored(session: str, **changes: str) -> tuple[str, str | None] | None:
     return trace.verdict.value, trace.code.value if trace.code else None
 
 
-#: The groups of ids admit the NLB's nodes (10.0.1.5 and subnet b), not app-1 (10.0.1.4).
-NODES_ONLY = "10.0.1.5/32\n      ingress udp 4789 from 10.0.2.0/24"
+#: The groups of ids admit the NLB's nodes (10.0.1.254, from the top of subnet a, and subnet b),
+#: not app-1 (10.0.1.4).
+NODES_ONLY = "10.0.1.254/32\n      ingress udp 4789 from 10.0.2.0/24"
 
 ROWS = [
     # the target's security group must admit VXLAN from the source
