@@ -296,7 +296,7 @@ def test_icmp_types_are_classes_with_their_rule_lines() -> None:
 
 def test_an_acl_that_refuses_the_echo_reply_hides_only_echo() -> None:
     """All of ICMP admitted, the subnet's ACL refusing echo replies out: every message but
-    the echo request is exposed (it needs no reply); with the reply allowed, all are."""
+    the echo request is exposed; with the reply allowed, all are."""
     acl = (
         "    network-acl edge {\n      inbound 100 allow all from 0.0.0.0/0\n"
         "      outbound 100 deny icmp type 0 to 0.0.0.0/0\n"
@@ -305,8 +305,15 @@ def test_an_acl_that_refuses_the_echo_reply_hides_only_echo() -> None:
     text = BASE.replace(
         "      ingress tcp 22 from", "      ingress icmp from 0.0.0.0/0\n      ingress tcp 22 from"
     ).replace("    instance web", acl + "    instance web", 1)
-    assert [r[1] for r in icmp_rows(text)] == ["all types except type 8 (echo request)"]
+    # Messages that ask for no reply pass the request's lines only; the other requests
+    # (timestamp, information, address mask) also pass their reply's ACL rule and route.
+    asking = "type 13 (timestamp), type 15 (information request), type 17 (address mask request)"
+    silent = ("web", f"all types except type 8 (echo request), {asking}", [17, 22])
+    assert icmp_rows(text) == [silent, ("web", asking, [9, 17, 22, 24])]
+    # The allowed twin: with the echo reply allowed out (line 23), echo is exposed too.
     allowed = text.replace("outbound 100 deny icmp type 0", "outbound 100 allow icmp type 0")
-    # echo is admitted by other lines (the reply's ACL rule): two sets, together every type
-    found = [r[1] for r in icmp_rows(allowed)]
-    assert found == ["all types except type 8 (echo request)", "type 8 (echo request)"]
+    assert icmp_rows(allowed) == [
+        silent,
+        ("web", "type 8 (echo request)", [9, 17, 22, 23]),
+        ("web", asking, [9, 17, 22, 24]),
+    ]

@@ -343,6 +343,6 @@ def test_an_acl_rule_on_the_echo_reply_changes_the_echo_request() -> None:
     new = old.replace("outbound 100 allow icmp type 0", "outbound 100 deny icmp type 0")
     found = icmp_changes(old, new)
     assert found == [
-        ("internet", "web", "type 8 (echo request)", "allow", "deny", D.ACL_OUTBOUND_DENY)
+        ("internet", "web", "type 8 (echo request)", "allow", "deny", D.ACL_RETURN_DENY)
     ]
     assert icmp_changes(old, old) == []  # its twin: nothing changed, nothing listed
