@@ -122,6 +122,8 @@ _ORIGINALS = {
         ("real state", FIXTURES / "state-driftctl-route" / "terraform.tfstate"),
         ("state", FIXTURES / "state-v4" / "terraform.tfstate"),
         ("v3", FIXTURES / "state-v3" / "vpc" / "terraform.tfstate"),
+        ("load balancers plan", FIXTURES / "plan-lb" / "plan.json"),
+        ("load balancers state", FIXTURES / "state-lb" / "terraform.tfstate"),
     )
 }
 _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, "vpc-1", [None]])
