@@ -132,7 +132,7 @@ _ORIGINALS: dict[str, tuple[Any, dict[str, str]]] = {
         yaml.load((FIXTURES / case / "template.yaml").read_text("utf-8"), Loader=_loader()),
         params,
     )
-    for case, params in (("web-tier", {"Env": "dev"}), ("load-balancers", {}))
+    for case, params in (("web-tier", {"Env": "dev"}), ("load-balancers", {}), ("dns", {}))
 }
 _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, {"Ref": "Nope"}])
 

@@ -125,3 +125,93 @@ def test_an_internal_load_balancer_has_no_public_address(tmp_path: Path) -> None
     assert check(tmp_path, text, "expect internet -> web tcp 443 deny because NO_PUBLIC_IP\n") == 0
     # From inside the VPC it answers: its group admits 443 from anywhere.
     assert check(tmp_path, text, "expect app-1 -> web tcp 443 allow via app\n") == 0
+
+
+# ---- Route 53 and Route 53 Resolver -------------------------------------------------------------
+
+DNS_SOURCES = {
+    "state": lambda: terraform("state-dns", "terraform.tfstate"),
+    "plan": lambda: terraform("plan-dns", "plan.json"),
+    "template": lambda: cloudformation("dns"),
+}
+
+
+def test_zones_records_and_resolver_rules_are_read_from_each_source() -> None:
+    for source, read in DNS_SOURCES.items():
+        text = read().text
+        corp, lab = ("Corp", "Lab") if source == "template" else ("corp-vpc", "lab-vpc")
+        # The zone's own vpc block and the separate association both count.
+        assert f"zone corp.internal private vpcs {corp} {lab} {{" in text, source
+        api = "Api" if source == "template" else "api-endpoint"
+        assert statements(text, "record") == [
+            f"record api ALIAS {api}",  # an alias naming the interface endpoint
+            "record db A 10.40.2.20",  # a relative name completed with the zone's
+            "record www CNAME db.corp.internal",
+        ], source
+        outbound = "CorpA CorpB" if source == "template" else "corp_a corp_b"
+        assert any(
+            s.startswith(f"resolver-endpoint outbound outbound in {outbound} ips ")
+            for s in statements(text, "resolver-endpoint")
+        ), source
+        assert statements(text, "resolver-rule") == [
+            f"resolver-rule onprem forward onprem.example to 192.168.10.53 via outbound vpcs {corp}"
+        ], source
+        # Terraform's and CloudFormation's default: DNS hostnames off, written out.
+        assert text.split(f"vpc {lab} ")[1].split("\n")[1].strip() == "dns-hostnames off"
+
+
+def test_resolver_addresses_unknown_before_apply_are_allocated_and_marked() -> None:
+    state, plan = DNS_SOURCES["state"]().text, DNS_SOURCES["plan"]().text
+    assert "ips 10.40.1.53 10.40.2.53 sg dns" in state
+    assert "ips 10.40.1.4 10.40.2.4 sg dns" in plan
+    assert "addresses 10.40.1.4 10.40.2.4 given by netdraft: AWS picks them" in plan
+
+
+def test_a_record_the_language_cannot_hold_is_one_warning() -> None:
+    for source in ("state", "plan"):
+        warnings = DNS_SOURCES[source]().warnings
+        assert [w for w in warnings if "TXT" in w] == [
+            "1 record of type TXT (the language has A, CNAME and alias records) is not"
+            " imported: 'corp.internal'"
+        ]
+
+
+def test_a_zone_answers_only_the_vpcs_that_use_it(tmp_path: Path) -> None:
+    for source, read in DNS_SOURCES.items():
+        text = read().text
+        app, lab = ("App", "LabApp") if source == "template" else ("app", "lab_app")
+        denied = f"expect {lab} resolves db.corp.internal because NXDOMAIN\n"
+        allowed = f"expect {lab} resolves db.corp.internal = 10.40.2.20\n"
+        assert check(tmp_path, text, denied) == 0
+        assert check(tmp_path, text, allowed) == 1
+        # With DNS hostnames on, the associated VPC uses the zone.
+        on = text.replace("    dns-hostnames off\n", "")
+        assert on != text
+        assert check(tmp_path, on, allowed) == 0
+        assert check(tmp_path, on, f"expect {app} resolves db.corp.internal = 10.40.2.20\n") == 0
+
+
+def test_an_alias_whose_target_is_known_only_after_apply_is_a_warning(tmp_path: Path) -> None:
+    file = tmp_path / "t.json"
+    template = {
+        "Resources": {
+            "V": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
+            "Z": {
+                "Type": "AWS::Route53::HostedZone",
+                "Properties": {"Name": "x.internal", "VPCs": [{"VPCId": {"Ref": "V"}}]},
+            },
+            "R": {
+                "Type": "AWS::Route53::RecordSet",
+                "Properties": {
+                    "HostedZoneId": {"Ref": "Z"},
+                    "Name": "web.x.internal",
+                    "Type": "A",
+                    "AliasTarget": {"DNSName": {"Fn::GetAtt": ["Lb", "DNSName"]}},
+                },
+            },
+        }
+    }
+    file.write_text(json.dumps(template), "utf-8")
+    result = importer.from_cloudformation(file)
+    assert "R: its alias target is not known before apply: not imported" in result.warnings
+    assert "zone x.internal private vpcs V" in result.text and "record" not in result.text

@@ -124,6 +124,8 @@ _ORIGINALS = {
         ("v3", FIXTURES / "state-v3" / "vpc" / "terraform.tfstate"),
         ("load balancers plan", FIXTURES / "plan-lb" / "plan.json"),
         ("load balancers state", FIXTURES / "state-lb" / "terraform.tfstate"),
+        ("dns plan", FIXTURES / "plan-dns" / "plan.json"),
+        ("dns state", FIXTURES / "state-dns" / "terraform.tfstate"),
     )
 }
 _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, "vpc-1", [None]])

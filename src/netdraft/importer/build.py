@@ -2208,7 +2208,7 @@ class _Builder:
         wanted = match.group(1) if match is not None else dns_name
         for v in self.vpcs.values():
             for ep in v.endpoints:
-                if ep.id == wanted and ep.id in self.interface_endpoints:
+                if ep.id.lower() == wanted and ep.id in self.interface_endpoints:
                     return self.endpoint_ref(v, v.names[ep.id])
         return None
 

@@ -241,6 +241,12 @@ class _Stack:
             return self.value(spec["CidrBlock"])
         if attr == "CidrBlockAssociations":
             return _UNKNOWN
+        if attr in ("PrivateIp", "PrimaryPrivateIpAddress") and "PrivateIpAddress" in spec:
+            return self.value(spec["PrivateIpAddress"])
+        if attr == "DnsEntries":
+            # An endpoint's "ZONE:NAME" entries: both stand for the endpoint, as a Ref does,
+            # so that an alias record built from them names it.
+            return [f"{name}:{name}"]
         return _UNKNOWN
 
     def sub(self, arg: Any, depth: int) -> Any:

@@ -1331,7 +1331,11 @@ class Converter:
             "ResourceRecords": [{"Value": x} for x in values],
         }
         if self.blocks(r, "alias"):
-            found["AliasTarget"] = {"DNSName": self.alias_name(r)}
+            alias = self.alias_name(r)
+            if not alias:
+                self.warn(f"{r.address}: its alias target is not known before apply: not imported")
+                return
+            found["AliasTarget"] = {"DNSName": alias}
         if isinstance(v.get("set_identifier"), str) and v["set_identifier"]:
             found["SetIdentifier"] = v["set_identifier"]
         zone["ResourceRecordSets"].append(found)
