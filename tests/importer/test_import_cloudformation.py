@@ -129,10 +129,15 @@ def test_not_a_template_is_a_dump_error(tmp_path: Path) -> None:
 #: Templates to break, with the parameters each needs.
 _ORIGINALS: dict[str, tuple[Any, dict[str, str]]] = {
     case: (
-        yaml.load((FIXTURES / case / "template.yaml").read_text("utf-8"), Loader=_loader()),
+        yaml.load((folder / "template.yaml").read_text("utf-8"), Loader=_loader()),
         params,
     )
-    for case, params in (("web-tier", {"Env": "dev"}), ("load-balancers", {}), ("dns", {}))
+    for case, folder, params in (
+        ("web-tier", FIXTURES / "web-tier", {"Env": "dev"}),
+        ("load-balancers", FIXTURES / "load-balancers", {}),
+        ("dns", FIXTURES / "dns", {}),
+        ("peering", FIXTURES.parent / "iac-peering" / "cloudformation", {}),
+    )
 }
 _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, {"Ref": "Nope"}])
 

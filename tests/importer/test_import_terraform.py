@@ -126,6 +126,11 @@ _ORIGINALS = {
         ("load balancers state", FIXTURES / "state-lb" / "terraform.tfstate"),
         ("dns plan", FIXTURES / "plan-dns" / "plan.json"),
         ("dns state", FIXTURES / "state-dns" / "terraform.tfstate"),
+        ("peering plan", FIXTURES.parent / "iac-peering" / "terraform-plan" / "plan.json"),
+        (
+            "peering state",
+            FIXTURES.parent / "iac-peering" / "terraform-state" / "terraform.tfstate",
+        ),
     )
 }
 _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, "vpc-1", [None]])

@@ -940,6 +940,8 @@ class Converter:
                     other is not table
                     and isinstance(other.get("Associations"), list)
                     and "TransitGatewayRouteTableId" in other
+                    # a peering is associated on each side: once per transit gateway
+                    and other.get("TransitGatewayId") == table.get("TransitGatewayId")
                 ):
                     other["Associations"] = [
                         a
