@@ -215,3 +215,34 @@ def test_an_alias_whose_target_is_known_only_after_apply_is_a_warning(tmp_path: 
     result = importer.from_cloudformation(file)
     assert "R: its alias target is not known before apply: not imported" in result.warnings
     assert "zone x.internal private vpcs V" in result.text and "record" not in result.text
+
+
+def test_odd_values_of_the_new_resources_are_warnings_never_a_crash(tmp_path: Path) -> None:
+    # Found by replacing each property in turn: a number as a record set's ResourceRecords.
+    file = tmp_path / "t.json"
+    template = {
+        "Resources": {
+            "V": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
+            "Z": {
+                "Type": "AWS::Route53::HostedZone",
+                "Properties": {"Name": "x.internal", "VPCs": [{"VPCId": {"Ref": "V"}}]},
+            },
+            "R": {
+                "Type": "AWS::Route53::RecordSet",
+                "Properties": {
+                    "HostedZoneId": {"Ref": "Z"},
+                    "Name": "a",
+                    "Type": "A",
+                    "ResourceRecords": 5,
+                },
+            },
+            "L": {
+                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "Properties": {"Subnets": 7},
+            },
+        }
+    }
+    file.write_text(json.dumps(template), "utf-8")
+    result = importer.from_cloudformation(file)
+    assert "zone x.internal private vpcs V" in result.text
+    assert any("L: its subnets are not in the input: not imported" in w for w in result.warnings)

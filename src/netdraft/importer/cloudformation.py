@@ -625,6 +625,10 @@ def _vpc(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [(tf_type, values)]
 
 
+def _list_of(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _items(value: Any) -> list[dict[str, Any]]:
     return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
 
@@ -709,7 +713,7 @@ def _record_set(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         "zone_name": p.get("HostedZoneName"),
         "name": p.get("Name"),
         "type": p.get("Type"),
-        "records": [r for r in p.get("ResourceRecords") or [] if isinstance(r, str)],
+        "records": [r for r in _list_of(p.get("ResourceRecords")) if isinstance(r, str)],
         "alias": [{"name": alias.get("DNSName")}] if alias else [],
         "set_identifier": p.get("SetIdentifier"),
     }
