@@ -246,3 +246,27 @@ def test_odd_values_of_the_new_resources_are_warnings_never_a_crash(tmp_path: Pa
     result = importer.from_cloudformation(file)
     assert "zone x.internal private vpcs V" in result.text
     assert any("L: its subnets are not in the input: not imported" in w for w in result.warnings)
+
+
+def test_a_record_set_group_puts_each_record_in_its_zone(tmp_path: Path) -> None:
+    file = tmp_path / "t.json"
+    records = [
+        {"Name": "db.x.internal.", "Type": "A", "ResourceRecords": ["10.9.0.20"]},
+        {"Name": "www.x.internal.", "Type": "CNAME", "ResourceRecords": ["db.x.internal"]},
+    ]
+    template = {
+        "Resources": {
+            "V": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
+            "Z": {
+                "Type": "AWS::Route53::HostedZone",
+                "Properties": {"Name": "x.internal", "VPCs": [{"VPCId": {"Ref": "V"}}]},
+            },
+            "G": {
+                "Type": "AWS::Route53::RecordSetGroup",
+                "Properties": {"HostedZoneId": {"Ref": "Z"}, "RecordSets": records},
+            },
+        }
+    }
+    file.write_text(json.dumps(template), "utf-8")
+    text = importer.from_cloudformation(file).text
+    assert statements(text, "record") == ["record db A 10.9.0.20", "record www CNAME db.x.internal"]

@@ -720,6 +720,13 @@ def _record_set(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [("aws_route53_record", values)]
 
 
+def _record_set_group(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """``AWS::Route53::RecordSetGroup``: its record sets, each in the group's zone."""
+    p = _known(props)
+    zone = {"HostedZoneId": p.get("HostedZoneId"), "HostedZoneName": p.get("HostedZoneName")}
+    return [found for rs in _items(p.get("RecordSets")) for found in _record_set({**rs, **zone})]
+
+
 def _resolver_endpoint(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     p = _known(props)
     values = {
@@ -815,6 +822,7 @@ _MAPPING: dict[str, Any] = {
     "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group,
     "AWS::Route53::HostedZone": _hosted_zone,
     "AWS::Route53::RecordSet": _record_set,
+    "AWS::Route53::RecordSetGroup": _record_set_group,
     "AWS::Route53Resolver::ResolverEndpoint": _resolver_endpoint,
     "AWS::Route53Resolver::ResolverRule": _resolver_rule,
     "AWS::Route53Resolver::ResolverRuleAssociation": _renamed(
