@@ -270,3 +270,51 @@ def test_a_record_set_group_puts_each_record_in_its_zone(tmp_path: Path) -> None
     file.write_text(json.dumps(template), "utf-8")
     text = importer.from_cloudformation(file).text
     assert statements(text, "record") == ["record db A 10.9.0.20", "record www CNAME db.x.internal"]
+
+
+def test_ip_targets_are_addresses(tmp_path: Path) -> None:
+    data: dict[str, Any] = json.loads(
+        (TERRAFORM / "state-lb" / "terraform.tfstate").read_text("utf-8")
+    )
+    ips = {"app_1": "10.20.10.10", "app_2": "10.20.11.10"}
+    for r in data["resources"]:
+        attributes = r["instances"][0]["attributes"]
+        if r["type"] == "aws_lb_target_group" and r["name"] == "app":
+            attributes["target_type"] = "ip"
+        if r["type"] == "aws_lb_target_group_attachment" and r["name"] in ips:
+            attributes["target_id"] = ips[r["name"]]
+    (tmp_path / "t.tfstate").write_text(json.dumps(data), "utf-8")
+    text = importer.from_terraform(tmp_path / "t.tfstate").text
+    assert "target-group app http 8080 targets 10.20.10.10 10.20.11.10" in statements(
+        text, "target-group"
+    )
+    assert check(tmp_path, text, "expect internet -> web tcp 443 allow via app\n") == 0
+    # An address no instance holds answers nothing: no healthy target.
+    moved = text.replace("targets 10.20.10.10 10.20.11.10", "targets 10.20.10.99")
+    assert check(tmp_path, moved, "expect internet -> web tcp 443 allow via app\n") == 1
+
+
+def test_ip_targets_of_saved_aws_output_are_addresses_too(tmp_path: Path) -> None:
+    # The builder is shared: an IP target group of describe-target-health was left out.
+    import shutil
+
+    dump = tmp_path / "dump"
+    shutil.copytree(HERE / "fixtures" / "load-balancers", dump)
+    region = dump / "us-east-1"
+    groups = region / "elbv2-describe-target-groups.json"
+    groups.write_text(
+        groups.read_text("utf-8").replace('"TargetType": "instance"', '"TargetType": "ip"'),
+        "utf-8",
+    )
+    health = region / "elbv2-describe-target-health-app-tg.json"
+    health.write_text(
+        health.read_text("utf-8")
+        .replace("i-0c0000000000000a1", "10.8.10.10")
+        .replace("i-0c0000000000000a2", "10.8.11.10"),
+        "utf-8",
+    )
+    result = importer.from_json_dir(dump, "expected.nd")
+    assert "target-group app-tg http 8080 targets 10.8.10.10 10.8.11.10" in statements(
+        result.text, "target-group"
+    )
+    assert not any("of target group 'app-tg' is not in the import" in w for w in result.warnings)

@@ -1667,8 +1667,8 @@ class _Builder:
             target: st.Ref | st.Tok
             if tg.target_type in ("instance", "alb") and t.id in v.names:
                 target = _ref(v.names[t.id])
-            elif tg.target_type == "ip" and _net(t.id) is not None and "/" not in t.id:
-                target = _tok(t.id, "IPV4")
+            elif tg.target_type == "ip" and (ip := address4(t.id)) is not None:
+                target = _tok(str(ip), "IPV4")
             else:
                 self.warn(
                     f"target {quoted(t.id)} of target group '{name}' is not in the import: left out"
