@@ -248,7 +248,7 @@ def test_an_outbound_endpoint_sends_through_its_groups_egress_rules() -> None:
 def test_resolver_endpoints_hold_addresses_of_their_subnets() -> None:
     corp = network("hybrid").vpcs["corp"]
     eps = corp.endpoints
-    assert [str(a) for a in eps["in-ep"].addresses] == ["10.10.1.5", "10.10.2.4"]
+    assert [str(a) for a in eps["in-ep"].addresses] == ["10.10.1.254", "10.10.2.254"]
     assert [str(a) for a in eps["out-ep"].addresses] == ["10.10.1.20", "10.10.2.20"]
     assert {e.resolver for e in eps.values()} == {"inbound", "outbound"}
 

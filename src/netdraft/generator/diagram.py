@@ -89,6 +89,8 @@ _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.NAT_GATEWAY: network.NATGateway,
     NodeKind.APPLICATION_LOAD_BALANCER: network.ALB,
     NodeKind.NETWORK_LOAD_BALANCER: network.NLB,
+    NodeKind.FLOW_LOGS: network.VPCFlowLogs,
+    NodeKind.TRAFFIC_MIRROR: network.VPCTrafficMirroring,
     NodeKind.GATEWAY_ENDPOINT: network.Endpoint,
     NodeKind.INTERFACE_ENDPOINT: network.Endpoint,
     NodeKind.INTERNET_GATEWAY: network.InternetGateway,
@@ -124,6 +126,7 @@ _CLUSTER_STYLE: dict[ClusterKind, tuple[str, str, str]] = {
     ClusterKind.PUBLIC_SUBNET: ("#7AA116", "#F2F8E9", "rounded"),
     ClusterKind.PRIVATE_SUBNET: ("#00A4A6", "#E8F6F7", "rounded"),
     ClusterKind.SITE: ("#7D8998", "#F4F5F6", "rounded"),
+    ClusterKind.ECMP: ("#8C4FFF", BACKGROUND, "rounded,dashed"),
 }
 
 _CLUSTER_KIND_LABEL = {
@@ -133,6 +136,7 @@ _CLUSTER_KIND_LABEL = {
     ClusterKind.PUBLIC_SUBNET: "",
     ClusterKind.PRIVATE_SUBNET: "",
     ClusterKind.SITE: "",
+    ClusterKind.ECMP: "equal-cost multi-path over the transit gateway",
 }
 
 

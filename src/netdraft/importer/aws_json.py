@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +222,8 @@ class VpnConnection:
     routes: tuple[str, ...]
     tunnels_up: int | None  # None: no telemetry in the dump
     all_down: bool = False  # its telemetry shows every tunnel DOWN
+    tunnels: int = 0  # how many tunnels its telemetry lists
+    down_tunnels: tuple[str, ...] = ()  # the outside addresses of those DOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +272,24 @@ class TgwRoute:
     state: str  # active | blackhole
     attachments: tuple[str, ...]
     prefix_list: str | None = None  # a prefix list reference: the list's id
+
+
+@dataclass(frozen=True, slots=True)
+class TgwPeering:
+    """A transit gateway peering attachment (``describe-transit-gateway-peering-attachments``):
+    the requester's and the accepter's transit gateway, each with its region and account."""
+
+    id: str
+    name: str | None
+    state: str  # pendingAcceptance | available | deleted | …
+    requester: str  # transit gateway ids
+    requester_region: str | None
+    accepter: str
+    accepter_region: str | None
+    requester_account: str | None = None
+    accepter_account: str | None = None
+    #: The accepter side's own attachment id, when AWS gives it one of its own.
+    accepter_attachment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,6 +461,39 @@ class ResolverRule:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class FlowLog:
+    """A flow log (``ec2 describe-flow-logs``)."""
+
+    id: str
+    resource: str  # a vpc-, subnet-, eni-, tgw- or tgw-attach- id
+    destination: str  # LogDestinationType: cloud-watch-logs | s3 | kinesis-data-firehose
+    traffic_type: str  # ACCEPT | REJECT | ALL
+    status: str  # FlowLogStatus: ACTIVE…
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorSession:
+    """A traffic mirror session (``ec2 describe-traffic-mirror-sessions``)."""
+
+    id: str
+    eni: str  # the source network interface
+    target: str  # a traffic mirror target's id
+    number: int  # SessionNumber: its priority among the interface's sessions
+    filter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorTarget:
+    """A traffic mirror target (``ec2 describe-traffic-mirror-targets``)."""
+
+    id: str
+    kind: str  # network-interface | network-load-balancer | gateway-load-balancer-endpoint
+    eni: str | None = None
+    load_balancer: str | None = None  # an NLB's ARN
+    endpoint: str | None = None  # a Gateway Load Balancer endpoint's id
+
+
 #: How many labels one count warning lists; the others are counted.
 MAX_LISTED = 10
 
@@ -544,6 +597,15 @@ class Inventory:
     rule_vpcs: dict[str, list[str]] = field(default_factory=dict)
     #: ``describe-vpc-attribute``: per VPC, ``enableDnsSupport`` and ``enableDnsHostnames``.
     vpc_attributes: dict[str, dict[str, bool]] = field(default_factory=dict)
+    #: Transit gateway peering attachments, by id.
+    tgw_peerings: dict[str, TgwPeering] = field(default_factory=dict)
+    #: The route tables a peering attachment is associated with, by attachment id: one per
+    #: side (describe-transit-gateway-attachments lists it in each side's region).
+    tgw_peering_tables: dict[str, list[str]] = field(default_factory=dict)
+    #: Traffic observation (LANGUAGE.md §10), by id.
+    flow_logs: dict[str, FlowLog] = field(default_factory=dict)
+    mirror_sessions: dict[str, MirrorSession] = field(default_factory=dict)
+    mirror_targets: dict[str, MirrorTarget] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -792,11 +854,6 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         "ec2 describe-local-gateway-route-tables",
         ("LocalGatewayRouteTableId",),
     ),
-    "TransitGatewayPeeringAttachments": _kind(
-        "transit gateway peering attachment",
-        "ec2 describe-transit-gateway-peering-attachments",
-        ("TransitGatewayAttachmentId",),
-    ),
     "TransitGatewayConnects": _kind(
         "transit gateway Connect attachment",
         "ec2 describe-transit-gateway-connects",
@@ -807,11 +864,11 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         "ec2 describe-transit-gateway-multicast-domains",
         ("TransitGatewayMulticastDomainId",),
     ),
-    "FlowLogs": _kind("flow log", "ec2 describe-flow-logs", ("FlowLogId",)),
-    "TrafficMirrorSessions": _kind(
-        "traffic mirror session",
-        "ec2 describe-traffic-mirror-sessions",
-        ("TrafficMirrorSessionId",),
+    # A session's filter says which packets it copies: the language mirrors them all.
+    "TrafficMirrorFilters": _kind(
+        "traffic mirror filter",
+        "ec2 describe-traffic-mirror-filters",
+        ("TrafficMirrorFilterId",),
     ),
     "ClientVpnEndpoints": _kind(
         "Client VPN endpoint", "ec2 describe-client-vpn-endpoints", ("ClientVpnEndpointId",)
@@ -937,6 +994,10 @@ class _Reader:
             "ResolverEndpoints": self.resolver_endpoint,
             "ResolverRules": self.resolver_rule,
             "ResolverRuleAssociations": self.rule_association,
+            "TransitGatewayPeeringAttachments": self.tgw_peering,
+            "FlowLogs": self.flow_log,
+            "TrafficMirrorSessions": self.mirror_session,
+            "TrafficMirrorTargets": self.mirror_target,
         }
         self.region = ""
         self.account: str | None = None
@@ -1413,6 +1474,11 @@ class _Reader:
             item.state(),
             table,
         )
+        if att.kind == "peering" and table is not None:
+            # Each side's region lists the peering with its own transit gateway's table.
+            tables = self.inventory.tgw_peering_tables.setdefault(aid, [])
+            if table not in tables:
+                tables.append(table)
         if aid not in self.inventory.described_attachments:
             # This call's entry wins over one of describe-transit-gateway-vpc-attachments,
             # which has no association.
@@ -1448,6 +1514,36 @@ class _Reader:
         for key in _TGW_ENTRY_LISTS:
             if item.has(key):
                 self.table_list(tid, key, item.objs(key))
+
+    def tgw_peering(self, item: Obj) -> None:
+        """A transit gateway peering attachment. Both sides' regions list it under one id
+        (the accepter's tags may differ): the first read is kept, named by the requester's
+        tag, else the accepter's."""
+        aid = item.need_ident("TransitGatewayAttachmentId")
+        requester, accepter = item.obj("RequesterTgwInfo"), item.obj("AccepterTgwInfo")
+        a, b = requester.need_ident("TransitGatewayId"), accepter.need_ident("TransitGatewayId")
+        if aid is None or a is None or b is None:
+            return
+        peering = TgwPeering(
+            aid,
+            _name(item),
+            item.state(),
+            a,
+            _region(requester.string("Region")),
+            b,
+            _region(accepter.string("Region")),
+            requester.string("OwnerId"),
+            accepter.string("OwnerId"),
+            item.ident("AccepterTransitGatewayAttachmentId"),
+        )
+        first = self.inventory.tgw_peerings.get(aid)
+        if first is None:
+            self.inventory.tgw_peerings[aid] = peering
+        elif peering.name is not None and (
+            first.name is None or self.region == peering.requester_region
+        ):
+            # The requester's tag names it, whichever side's file is read first.
+            self.inventory.tgw_peerings[aid] = replace(first, name=peering.name)
 
     def tgw_table_entry(self, item: Obj) -> None:
         """A table's id beside its routes, propagations or associations (a wrapper of ours, or
@@ -1554,6 +1650,12 @@ class _Reader:
             routes,
             up,
             bool(telemetry) and all(t.string("Status") == "DOWN" for t in telemetry),
+            len(telemetry),
+            tuple(
+                t.string("OutsideIpAddress") or "?"
+                for t in telemetry
+                if t.string("Status") == "DOWN"
+            ),
         )
         self.keep(self.inventory.vpn_connections, vid, vpn, "vpn")
         self.inventory.region_of.setdefault(vid, self.region)
@@ -1818,6 +1920,50 @@ class _Reader:
         if vpc not in found:
             found.append(vpc)
 
+    def flow_log(self, item: Obj) -> None:
+        fid, resource = item.need_ident("FlowLogId"), item.need_ident("ResourceId")
+        if fid is None or resource is None:
+            return
+        log = FlowLog(
+            fid,
+            resource,
+            item.string("LogDestinationType") or "cloud-watch-logs",
+            (item.string("TrafficType") or "ALL").upper(),
+            (item.string("FlowLogStatus") or "ACTIVE").upper(),
+        )
+        self.keep(self.inventory.flow_logs, fid, log, "flow log")
+
+    def mirror_session(self, item: Obj) -> None:
+        sid = item.need_ident("TrafficMirrorSessionId")
+        eni, target = (
+            item.need_ident("NetworkInterfaceId"),
+            item.need_ident("TrafficMirrorTargetId"),
+        )
+        if sid is None or eni is None or target is None:
+            return
+        session = MirrorSession(
+            sid,
+            eni,
+            target,
+            item.integer("SessionNumber") or 0,
+            item.string("TrafficMirrorFilterId"),
+        )
+        self.keep(self.inventory.mirror_sessions, sid, session, "traffic mirror session")
+
+    def mirror_target(self, item: Obj) -> None:
+        tid = item.string("TrafficMirrorTargetId")
+        if tid is None:
+            self.problem(f"{item.where}: a traffic mirror target without its id: not imported")
+            return
+        target = MirrorTarget(
+            tid,
+            item.string("Type") or "network-interface",
+            item.ident("NetworkInterfaceId"),
+            item.string("NetworkLoadBalancerArn"),
+            item.ident("GatewayLoadBalancerEndpointId"),
+        )
+        self.keep(self.inventory.mirror_targets, tid, target, "traffic mirror target")
+
 
 #: The lists of a per-route-table transit gateway output (its file name names the table).
 _TGW_TABLE_LISTS = frozenset({"Routes", "TransitGatewayRouteTablePropagations", "Associations"})
@@ -1865,6 +2011,11 @@ _STATE_KEYS = (
     "AssociationState",
     "DBInstanceStatus",
 )
+
+
+def _region(text: str | None) -> str | None:
+    """A region name as AWS wrote it, or ``None`` for anything that is none."""
+    return text if text is not None and REGION.fullmatch(text) else None
 
 
 def _permission(item: Obj) -> Permission:

@@ -54,6 +54,10 @@ LB_KINDS = frozenset({"application", "network"})
 LIVE_ATTACHMENT = frozenset(
     {"available", "pending", "modifying", "pendingacceptance", "initiating", ""}
 )
+#: States of a transit gateway peering attachment (EC2 API, ``TransitGatewayPeeringAttachment``):
+#: carrying traffic; not yet or no longer (imported ``down``); gone (not imported).
+PEERING_UP = frozenset({"available", "modifying", ""})
+PEERING_GONE = frozenset({"deleted", "deleting", "failed", "failing", "rejected", "rejecting"})
 
 #: A VPC's DNS attributes (describe-vpc-attribute) and the statement of each.
 DNS_ATTRIBUTES = (("dns-support", "enableDnsSupport"), ("dns-hostnames", "enableDnsHostnames"))
@@ -344,6 +348,12 @@ class _Builder:
             kind: dataclasses.replace(e, calls=set(e.calls), labels=dict(e.labels))
             for kind, e in inventory.unimported.items()
         }
+        #: Transit gateway peerings imported, and the far transit gateways written empty
+        #: because the dump does not hold them (by id).
+        self.tgw_peerings: list[aws.TgwPeering] = []
+        self.placeholder_tgws: set[str] = set()
+        #: A peering's accepter-side attachment id, when it has one, -> the peering's id.
+        self.peering_alias: dict[str, str] = {}
 
     def warn(self, message: str) -> None:
         message = one_line(message).rstrip()
@@ -585,14 +595,14 @@ class _Builder:
             match = _AWS_LIST.fullmatch(pl.name)
             if match is None or match.group(1) != region:
                 return None, (
-                    f"is AWS's {quoted(pl.name)}: the language has AWS's s3 and dynamodb lists"
-                    " of the VPC's region only"
+                    f"is AWS's {quoted(pl.name)} (the language has AWS's s3 and dynamodb lists"
+                    " of the VPC's region only)"
                 )
             name = match.group(2)
         elif pid not in self.lists:
             if pid not in self.inv.prefix_list_entries:
                 return None, "has no entries in the dump (get-managed-prefix-list-entries)"
-            return None, "is not imported"
+            return None, "is left out (see the warning about the list)"
         elif self.lists[pid][0] != region:
             return None, f"is a list of {self.lists[pid][0]}, not of {region}"
         else:
@@ -690,7 +700,17 @@ class _Builder:
             if all(c.id != cgw.id for c in self.cgws):
                 self.cgws.append(cgw)
             if vpn.all_down:
-                self.warn(f"vpn '{vpn.id}': both tunnels are down: imported down")
+                self.warn(f"vpn '{vpn.id}': {_tunnels_down(vpn)}: imported down")
+            elif vpn.down_tunnels and vpn.tunnels_up:
+                rest = (
+                    "the tunnel still up, with no redundancy left"
+                    if vpn.tunnels_up == 1
+                    else "the tunnels still up"
+                )
+                self.warn(
+                    f"vpn '{vpn.id}': {_tunnels_down(vpn)}, {vpn.tunnels_up} of {vpn.tunnels} up:"
+                    f" imported up (its traffic takes {rest})"
+                )
             elif vpn.tunnels_up == 0:
                 self.warn(f"vpn '{vpn.id}' has no tunnel up; the file treats it as up")
         vpn_ids = {v.id for v in self.vpns}
@@ -717,6 +737,12 @@ class _Builder:
                         f"transit gateway attachment '{att.id}' is for vpn '{att.resource}', which is not imported"
                     )
                     continue
+            elif att.kind == "peering":
+                if att.id not in inv.tgw_peerings:
+                    self.warn(
+                        f"transit gateway peering attachment '{att.id}' is not in the dump's describe-transit-gateway-peering-attachments, which names both its sides: not imported"
+                    )
+                continue  # a tgw-peering: select_tgw_peerings
             else:
                 self.warn(
                     f"transit gateway attachment '{att.id}' ({att.kind} '{att.resource}') is not imported: the language attaches VPCs and VPNs only"
@@ -733,6 +759,84 @@ class _Builder:
                     vpn.id, vpn.transit_gateway, None, "vpn", vpn.id, "available", None
                 )
                 self.tgw_attachments[vpn.transit_gateway].append(att)
+        self.select_tgw_peerings()
+
+    def select_tgw_peerings(self) -> None:
+        """Each peering attachment between two transit gateways, as ``tgw-peering``: up when
+        available, ``down`` while it is not yet accepted or rolls back, left out once gone.
+        A side the dump does not hold (another region or account not saved) is written as an
+        empty transit gateway of its region, with a warning: routes over the peering then
+        end there, as they would at a transit gateway whose tables nobody wrote."""
+        inv = self.inv
+        pairs: dict[frozenset[str], str] = {}
+        for p in sorted(inv.tgw_peerings.values(), key=lambda p: p.id):
+            state = p.state.lower()
+            if state in PEERING_GONE:
+                self.warn(f"transit gateway peering '{p.id}' is {p.state}: not imported")
+                continue
+            if p.requester == p.accepter:
+                self.warn(
+                    f"transit gateway peering '{p.id}' joins transit gateway '{p.requester}' to itself: not imported"
+                )
+                continue
+            ends = [(p.requester, p.requester_region), (p.accepter, p.accepter_region)]
+            present = [t for t, _r in ends if t in self.tgw_attachments]
+            gone = [t for t, _r in ends if t in inv.transit_gateways and t not in present]
+            if gone or not present:
+                why = (
+                    f"transit gateway '{gone[0]}' is {inv.transit_gateways[gone[0]].state}"
+                    if gone
+                    else "neither of its transit gateways is in the dump"
+                )
+                self.warn(f"transit gateway peering '{p.id}': {why}: not imported")
+                continue
+            pair = frozenset((p.requester, p.accepter))
+            if pair in pairs:
+                self.warn(
+                    f"transit gateway peering '{p.id}' joins the transit gateways that '{pairs[pair]}' joins (AWS allows one): not imported"
+                )
+                continue
+            pairs[pair] = p.id
+            # The near side: in the dump, or the placeholder of an earlier peering.
+            near = next(t for t in self.tgws if t.id == present[0])
+            for tgw_id, region in ends:
+                if tgw_id in self.tgw_attachments:
+                    continue
+                far_region = region or near.region
+                owner = p.accepter_account if tgw_id == p.accepter else p.requester_account
+                account = f", account {owner}" if owner else ""
+                self.warn(
+                    f"transit gateway peering '{p.id}' joins transit gateway '{tgw_id}' ({far_region}{account}), which is not in the dump: it is written empty; import its region too, or write its route tables, for paths beyond it"
+                )
+                self.tgws.append(aws.TransitGateway(tgw_id, far_region, None, "", None, None))
+                self.tgw_attachments[tgw_id] = []
+                self.placeholder_tgws.add(tgw_id)
+            if state not in PEERING_UP:
+                self.warn(f"transit gateway peering '{p.id}' is {p.state}: imported down")
+            if p.accepter_attachment and p.accepter_attachment != p.id:
+                self.peering_alias[p.accepter_attachment] = p.id
+            listed = [
+                *inv.tgw_peering_tables.get(p.id, ()),
+                *inv.tgw_peering_tables.get(p.accepter_attachment or "", ()),
+            ]
+            for tgw_id, _region in ends:
+                table = next(
+                    (
+                        t
+                        for t in listed
+                        if t in inv.tgw_route_tables and inv.tgw_route_tables[t].tgw == tgw_id
+                    ),
+                    None,
+                )
+                att = aws.TgwAttachment(p.id, tgw_id, p.name, "peering", p.id, p.state, table)
+                self.tgw_attachments[tgw_id].append(att)
+            self.tgw_peerings.append(p)
+
+    def attachment_of(
+        self, by_id: dict[str, aws.TgwAttachment], att_id: str
+    ) -> aws.TgwAttachment | None:
+        """The imported attachment an id names (a peering's by either side's id)."""
+        return by_id.get(self.peering_alias.get(att_id, att_id))
 
     # ---- names ---------------------------------------------------------------------------------
 
@@ -755,6 +859,7 @@ class _Builder:
                 *((g.id, g.name) for g in gateways),
                 *((p.id, p.name) for p in self.peerings),
                 *((v.id, v.name) for v in self.vpns),
+                *((p.id, p.name) for p in self.tgw_peerings),
                 *((c.id, c.name) for c in self.cgws),
             ]
         )
@@ -822,6 +927,7 @@ class _Builder:
                 f"{ep.kind} endpoint '{ep.id}' ({ep.service}) of vpc '{self.vpcs[ep.vpc].name}' is not imported: the language has gateway and interface endpoints only"
             )
         sites, vpns = self.sites_and_vpns()
+        self.observation = self.traffic_observation()
         lines: list[_Line] = [_Line(st.Title(_tok(string(self.title()), "STRING"), NO_SPAN))]
         regions = sorted(
             {v.vpc.region for v in self.vpcs.values()}
@@ -860,6 +966,16 @@ class _Builder:
             lines.append(
                 _Line(st.PeeringDecl(_tok(self.names[pcx.id]), _ref(a), _ref(b), NO_SPAN), pcx.id)
             )
+        for tp in sorted(self.tgw_peerings, key=lambda p: self.names[p.id]):
+            down = (_opt("down"),) if tp.state.lower() not in PEERING_UP else ()
+            decl = st.TgwPeeringDecl(
+                _tok(self.names[tp.id]),
+                _ref(self.names[tp.requester]),
+                _ref(self.names[tp.accepter]),
+                NO_SPAN,
+                down,
+            )
+            lines.append(_Line(decl, tp.id))
         lines += sites
         lines += vpns
         lines += self.zones()
@@ -949,6 +1065,7 @@ class _Builder:
                 self.target_group(v, t)
                 for t in sorted(v.target_groups, key=lambda t: v.names[t.arn])
             ],
+            self.observation.get(v.vpc.id, []),
         ]
         for group in groups:
             if group:
@@ -1033,9 +1150,12 @@ class _Builder:
                 what = f"{where}: route to prefix list '{route.prefix_list}'"
                 name, why = self.list_name(route.prefix_list, v.vpc.region)
                 if name in GATEWAY_ENDPOINT_SERVICES:
-                    why = "is AWS's list of the service: the language routes it through gateway endpoints only"
+                    why = f"is AWS's list of {name} (the language routes it through gateway endpoints only)"
                 if name is None or why:
-                    self.warn(f"{what} via {_target_text(route)} is not imported: the list {why}")
+                    self.warn(
+                        f"{where}: route via {_target_text(route)} to prefix list "
+                        f"'{route.prefix_list}', which {why}: not imported"
+                    )
                     continue
                 if (target := self.route_target(v, route, what)) is not None:
                     lists.setdefault(name, target[1])
@@ -1298,7 +1418,7 @@ class _Builder:
         for pl in perm.prefix_lists:
             listed, why = self.list_name(pl, v.vpc.region, v)
             if listed is None:
-                warn(f"a rule for prefix list '{pl}' is not imported: the list {why}")
+                warn(f"a rule for prefix list '{pl}', which {why}: not imported")
             else:
                 rules.append((protocol, port, listed, ""))
         return rules
@@ -1687,10 +1807,110 @@ class _Builder:
 
     # -- transit gateways --------------------------------------------------------------------------
 
+    # -- traffic observation (LANGUAGE.md §10) ----------------------------------------------
+
+    def instance_vpc(self, eni: str) -> tuple[_Vpc, str] | None:
+        """The imported VPC and the name of the instance a network interface belongs to."""
+        owner = self.eni_owner.get(eni)
+        for v in self.vpcs.values():
+            if owner is not None and any(i.id == owner for i in v.instances):
+                return v, v.names[owner]
+        return None
+
+    def traffic_observation(self) -> dict[str, list[_Line]]:
+        """Each VPC's ``flow-log`` and ``traffic-mirror`` lines, by VPC id; what the
+        language cannot hold is a warning."""
+        found: dict[str, list[_Line]] = {}
+        logs = [self.flow_log(f) for f in sorted(self.inv.flow_logs.values(), key=lambda f: f.id)]
+        kept = [x for x in logs if x is not None]
+        for vpc_id, line in kept:
+            found.setdefault(vpc_id, []).append(line)
+        if kept:
+            self.warn(
+                f"{len(kept)} flow log(s) imported without a volume: write 'volume N' on each"
+                " for its monthly cost"
+            )
+        sessions = sorted(self.inv.mirror_sessions.values(), key=lambda x: (x.eni, x.number, x.id))
+        for session in sessions:
+            placed = self.mirror_session(session)
+            if placed is not None:
+                found.setdefault(placed[0], []).append(placed[1])
+        return found
+
+    def flow_log(self, log: aws.FlowLog) -> tuple[str, _Line] | None:
+        """``flow-log RESOURCE to s3|cloudwatch`` for an active log of an imported VPC, one
+        of its subnets or an instance's network interface."""
+        where = {"cloud-watch-logs": "cloudwatch", "s3": "s3"}.get(log.destination)
+        if log.status != "ACTIVE" or where is None:
+            why = (
+                f"is {log.status}"
+                if log.status != "ACTIVE"
+                else f"publishes to {log.destination}; the language has s3 and cloudwatch"
+            )
+            self.warn(f"flow log '{log.id}' of '{log.resource}' {why}: not imported")
+            return None
+        placed: tuple[_Vpc, str] | None = None
+        if log.resource in self.vpcs:
+            placed = self.vpcs[log.resource], self.vpcs[log.resource].name
+        elif log.resource.startswith("subnet-"):
+            v = next(
+                (v for v in self.vpcs.values() if any(x.id == log.resource for x in v.subnets)),
+                None,
+            )
+            placed = (v, v.names[log.resource]) if v is not None else None
+        elif log.resource.startswith("eni-"):
+            placed = self.instance_vpc(log.resource)
+        if placed is None:
+            self.warn(
+                f"flow log '{log.id}' captures '{log.resource}', which is no imported VPC,"
+                " subnet or instance's network interface: not imported"
+            )
+            return None
+        if log.traffic_type != "ALL":
+            self.warn(
+                f"flow log '{log.id}' captures {log.traffic_type} traffic only: the language"
+                " writes no traffic type (its written volume is what is priced)"
+            )
+        v, name = placed
+        decl = st.FlowLogDecl(_ref(name), _tok(where, "FLOW_LOG_DESTINATION"), None, NO_SPAN)
+        return v.vpc.id, _Line(decl, log.id)
+
+    def mirror_session(self, session: aws.MirrorSession) -> tuple[str, _Line] | None:
+        """``traffic-mirror SOURCE to TARGET``: an instance's interface to an instance's
+        (``vpc.name`` in another VPC) or to an imported network load balancer."""
+        source = self.instance_vpc(session.eni)
+        if source is None:
+            self.warn(
+                f"traffic mirror session '{session.id}' mirrors '{session.eni}', which is no"
+                " imported instance's network interface: not imported"
+            )
+            return None
+        v, name = source
+        target = self.inv.mirror_targets.get(session.target)
+        ref: st.Ref | None = None
+        why = f"its target '{session.target}' is not in the dump (ec2 describe-traffic-mirror-targets)"
+        if target is not None and target.kind == "network-interface":
+            there = self.instance_vpc(target.eni or "")
+            if there is not None:
+                ref = _ref(there[1], None if there[0] is v else there[0].name)
+            why = f"its target '{target.eni}' is no imported instance's network interface"
+        elif target is not None and target.kind == "network-load-balancer":
+            lb = self.inv.load_balancers.get(target.load_balancer or "")
+            lb_vpc = self.vpcs.get(lb.vpc) if lb is not None else None
+            if lb is not None and lb_vpc is not None and lb.arn in lb_vpc.names:
+                ref = _ref(lb_vpc.names[lb.arn], None if lb_vpc is v else lb_vpc.name)
+            why = f"its target '{target.load_balancer}' is no imported network load balancer"
+        elif target is not None:
+            why = f"its target is a {target.kind}, which the language does not hold"
+        if ref is None:
+            self.warn(f"traffic mirror session '{session.id}' of '{name}': {why}: not imported")
+            return None
+        return v.vpc.id, _Line(st.TrafficMirrorDecl(_ref(name), ref, NO_SPAN), session.id)
+
     def attachment_name(self, att: aws.TgwAttachment) -> str:
         if att.kind == "vpc":
             return self.vpcs[att.resource].name
-        return self.names[att.resource]
+        return self.names[att.resource]  # a VPN's, or a peering's (named as the peering)
 
     def tgw(self, tgw: aws.TransitGateway) -> _Line:
         inv = self.inv
@@ -1700,6 +1920,8 @@ class _Builder:
         by_id = {a.id: a for a in attachments}
         items: list[_Line] = []
         for att in attachments:
+            if att.kind == "peering":
+                continue  # declared by its tgw-peering, file-wide
             if att.kind == "vpn":
                 decl = st.AttachDecl("vpn", _ref(self.names[att.resource]), (), NO_SPAN)
                 items.append(_Line(decl, att.id if att.id != att.resource else None))
@@ -1744,7 +1966,12 @@ class _Builder:
             line = self.tgw_table(tgw, table, by_id, associated)
             line.gap = i == 0 and bool(items)
             items.append(line)
-        return _Line(st.TransitGatewayDecl(_tok(self.names[tgw.id]), (), NO_SPAN), tgw.id, items)
+        comment = (
+            f"{tgw.id}: not in the dump, the far side of a peering"
+            if tgw.id in self.placeholder_tgws
+            else tgw.id
+        )
+        return _Line(st.TransitGatewayDecl(_tok(self.names[tgw.id]), (), NO_SPAN), comment, items)
 
     def tgw_associations(
         self,
@@ -1760,12 +1987,13 @@ class _Builder:
         candidates: dict[str, list[str]] = {}
         for table in tables:
             listed = self.inv.tgw_associations.get(table.id)
-            for att_id in (
+            for listed_id in (
                 listed
                 if listed is not None
                 else [a.id for a in by_id.values() if a.association == table.id]
             ):
-                if att_id in by_id:
+                att_id = self.peering_alias.get(listed_id, listed_id)
+                if att_id in by_id and table.id not in candidates.get(att_id, ()):
                     candidates.setdefault(att_id, []).append(table.id)
         for att in by_id.values():
             if att.id not in candidates and att.association in {t.id for t in tables}:
@@ -1820,7 +2048,19 @@ class _Builder:
             self.warn(
                 f"{where}: its propagation from transit gateway attachment '{att_id}', which is not in the dump, is not imported"
             )
-        names = sorted({self.attachment_name(by_id[a]) for a in props if a in by_id})
+        for att_id in sorted(
+            {a for a in props if (x := self.attachment_of(by_id, a)) and x.kind == "peering"}
+        ):
+            self.warn(
+                f"{where}: its propagation from transit gateway peering '{self.names[self.peering_alias.get(att_id, att_id)]}' is not imported: the language takes static routes over a peering"
+            )
+        names = sorted(
+            {
+                self.attachment_name(x)
+                for a in props
+                if (x := self.attachment_of(by_id, a)) and x.kind != "peering"
+            }
+        )
         if names:
             items.append(_Line(st.Propagate(tuple(_ref(n) for n in names), NO_SPAN)))
         if routes is None:
@@ -1834,14 +2074,17 @@ class _Builder:
             if route.kind == "static" and route.prefix_list is not None:
                 listed, why = self.list_name(route.prefix_list, tgw.region)
                 if listed is None or listed in GATEWAY_ENDPOINT_SERVICES:
-                    why = why or "is AWS's: a transit gateway references the account's lists only"
+                    why = why or "is AWS's (a transit gateway references the account's lists only)"
                     self.warn(
-                        f"{where}: route to prefix list '{route.prefix_list}' is not imported: the list {why}"
+                        f"{where}: route to prefix list '{route.prefix_list}', which {why}: not imported"
                     )
                 elif route.state == "blackhole":
                     lists.setdefault(listed, None)
                 elif (
-                    att := next((by_id[a] for a in route.attachments if a in by_id), None)
+                    att := next(
+                        (x for a in route.attachments if (x := self.attachment_of(by_id, a))),
+                        None,
+                    )
                 ) is None:
                     self.warn(
                         f"{where}: route to prefix list '{route.prefix_list}' is not imported: its attachment is not imported"
@@ -1855,7 +2098,9 @@ class _Builder:
             if route.state == "blackhole":
                 static.setdefault(dest, None)
                 continue
-            attachment = next((by_id[a] for a in route.attachments if a in by_id), None)
+            attachment = next(
+                (x for a in route.attachments if (x := self.attachment_of(by_id, a))), None
+            )
             if attachment is None:
                 via = ", ".join(route.attachments) or "no attachment"
                 self.warn(
@@ -2460,6 +2705,19 @@ def _elsewhere(vpc: str | None, v: _Vpc) -> str | None:
     if vpc is None or vpc == v.vpc.id:
         return None
     return f"is in vpc '{vpc}', not in this one"
+
+
+def _tunnels_down(vpn: aws.VpnConnection) -> str:
+    """Which of a VPN's tunnels its telemetry shows DOWN: ``both tunnels are down`` only
+    when both of two are."""
+    down = vpn.down_tunnels
+    if vpn.tunnels == 1:
+        return f"its only tunnel in the dump ({down[0]}) is down"
+    if len(down) == vpn.tunnels:
+        return "both tunnels are down" if len(down) == 2 else f"all {len(down)} tunnels are down"
+    if len(down) == 1:
+        return f"tunnel {down[0]} is down"
+    return f"tunnels {', '.join(down)} are down"
 
 
 def _target_text(route: aws.Route) -> str:

@@ -35,14 +35,18 @@ EC2_CALLS: tuple[tuple[str, str], ...] = (
     ("describe_transit_gateway_attachments", "TransitGatewayAttachments"),
     ("describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"),
     ("describe_transit_gateway_route_tables", "TransitGatewayRouteTables"),
+    ("describe_transit_gateway_peering_attachments", "TransitGatewayPeeringAttachments"),
     ("describe_vpn_gateways", "VpnGateways"),
     ("describe_vpn_connections", "VpnConnections"),
     ("describe_customer_gateways", "CustomerGateways"),
     ("describe_vpc_endpoints", "VpcEndpoints"),
     ("describe_dhcp_options", "DhcpOptions"),
     ("describe_managed_prefix_lists", "PrefixLists"),
-    # Resources the language cannot hold yet: listed as warnings, one per kind.
+    # Traffic observation (LANGUAGE.md §10); a session's filter is counted, not imported.
     ("describe_flow_logs", "FlowLogs"),
+    ("describe_traffic_mirror_sessions", "TrafficMirrorSessions"),
+    ("describe_traffic_mirror_targets", "TrafficMirrorTargets"),
+    ("describe_traffic_mirror_filters", "TrafficMirrorFilters"),
 )
 REQUIRED_CALLS = 7
 

@@ -396,15 +396,16 @@ def arrive(
     if eni.kind is ComponentKind.NAT_GATEWAY:
         w.hop(ComponentKind.NAT_GATEWAY, eni.name, vpc.name, vpc.region, subnet.az)
         if w.forward:
-            # A NAT gateway only translates traffic routed through it; it answers nothing.
+            # A NAT gateway only translates traffic routed through it; its network
+            # interface answers nothing addressed to it (LANGUAGE.md §9: NO_INTERFACE).
             w.fail(
                 Dropped(
-                    DropCode.NO_ROUTE_TO_DESTINATION,
+                    DropCode.NO_INTERFACE,
                     Obstacle.NAT_ACCEPTS_NOTHING,
                     ComponentKind.NAT_GATEWAY,
                     eni.name,
                 ),
-                DropCode.NO_ROUTE_TO_DESTINATION,
+                DropCode.NO_INTERFACE,
                 f"NAT gateway '{eni.name}' accepts no connections: it only translates "
                 "traffic that routes send through it",
             )
