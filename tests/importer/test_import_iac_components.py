@@ -163,8 +163,9 @@ def test_zones_records_and_resolver_rules_are_read_from_each_source() -> None:
 def test_resolver_addresses_unknown_before_apply_are_allocated_and_marked() -> None:
     state, plan = DNS_SOURCES["state"]().text, DNS_SOURCES["plan"]().text
     assert "ips 10.40.1.53 10.40.2.53 sg dns" in state
-    assert "ips 10.40.1.4 10.40.2.4 sg dns" in plan
-    assert "addresses 10.40.1.4 10.40.2.4 given by netdraft: AWS picks them" in plan
+    # The highest free address of each subnet, as the language gives infrastructure.
+    assert "ips 10.40.1.254 10.40.2.254 sg dns" in plan
+    assert "addresses 10.40.1.254 10.40.2.254 given by netdraft: AWS picks them" in plan
 
 
 def test_a_record_the_language_cannot_hold_is_one_warning() -> None:

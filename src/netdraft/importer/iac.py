@@ -1366,8 +1366,9 @@ class Converter:
         return target or ""
 
     def resolver_endpoint(self, r: Resource) -> None:
-        """A Resolver endpoint: an address in each ``ip_address`` block's subnet (the one
-        AWS would give, marked, when the block has none)."""
+        """A Resolver endpoint: an address in each ``ip_address`` block's subnet (when the
+        block has none, the highest free one, as the language gives an infrastructure
+        interface, marked)."""
         v = r.values
         addresses: list[Json] = []
         allocated: list[str] = []
@@ -1377,7 +1378,7 @@ class Converter:
                 self.warn(f"{r.address} ip_address[{i}]: its subnet is unknown: left out")
                 continue
             ip = block.get("ip") if isinstance(block.get("ip"), str) and block["ip"] else None
-            if ip is None and (ip := self.allocate(subnet)) is not None:
+            if ip is None and (ip := self.allocate(subnet, top=True)) is not None:
                 allocated.append(ip)
             addresses.append({"SubnetId": subnet, "Ip": ip})
         if allocated:
