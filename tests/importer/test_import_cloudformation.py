@@ -126,24 +126,38 @@ def test_not_a_template_is_a_dump_error(tmp_path: Path) -> None:
         importer.from_cloudformation(tmp_path / "missing.yaml")
 
 
-_ORIGINAL = yaml.load(
-    (FIXTURES / "web-tier" / "template.yaml").read_text("utf-8"), Loader=_loader()
-)
+#: Templates to break, with the parameters each needs.
+_ORIGINALS: dict[str, tuple[Any, dict[str, str]]] = {
+    case: (
+        yaml.load((folder / "template.yaml").read_text("utf-8"), Loader=_loader()),
+        params,
+    )
+    for case, folder, params in (
+        ("web-tier", FIXTURES / "web-tier", {"Env": "dev"}),
+        ("load-balancers", FIXTURES / "load-balancers", {}),
+        ("dns", FIXTURES / "dns", {}),
+        ("peering", FIXTURES.parent / "iac-peering" / "cloudformation", {}),
+    )
+}
 _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, {"Ref": "Nope"}])
 
 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(picks=hs.lists(hs.tuples(hs.integers(0, 10**6), hs.booleans(), _BROKEN), max_size=6))
+@given(
+    which=hs.sampled_from(sorted(_ORIGINALS)),
+    picks=hs.lists(hs.tuples(hs.integers(0, 10**6), hs.booleans(), _BROKEN), max_size=6),
+)
 def test_broken_templates_give_warnings_never_a_crash(
-    tmp_path: Path, break_json: Any, picks: list[tuple[int, bool, Any]]
+    tmp_path: Path, break_json: Any, which: str, picks: list[tuple[int, bool, Any]]
 ) -> None:
-    data = copy.deepcopy(_ORIGINAL)
+    original, params = _ORIGINALS[which]
+    data = copy.deepcopy(original)
     break_json(data, picks)
     file = write(tmp_path, data)
     try:
-        result = importer.from_cloudformation(file, {"Env": "dev"})
+        result = importer.from_cloudformation(file, params)
     except DumpError:
         return
     api.compile(result.text, "broken.nd")  # it may not compile; it must not raise

@@ -122,6 +122,15 @@ _ORIGINALS = {
         ("real state", FIXTURES / "state-driftctl-route" / "terraform.tfstate"),
         ("state", FIXTURES / "state-v4" / "terraform.tfstate"),
         ("v3", FIXTURES / "state-v3" / "vpc" / "terraform.tfstate"),
+        ("load balancers plan", FIXTURES / "plan-lb" / "plan.json"),
+        ("load balancers state", FIXTURES / "state-lb" / "terraform.tfstate"),
+        ("dns plan", FIXTURES / "plan-dns" / "plan.json"),
+        ("dns state", FIXTURES / "state-dns" / "terraform.tfstate"),
+        ("peering plan", FIXTURES.parent / "iac-peering" / "terraform-plan" / "plan.json"),
+        (
+            "peering state",
+            FIXTURES.parent / "iac-peering" / "terraform-state" / "terraform.tfstate",
+        ),
     )
 }
 _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, "vpc-1", [None]])

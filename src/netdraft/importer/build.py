@@ -1787,16 +1787,17 @@ class _Builder:
             target: st.Ref | st.Tok
             if tg.target_type in ("instance", "alb") and t.id in v.names:
                 target = _ref(v.names[t.id])
-            elif tg.target_type == "ip" and _net(t.id) is not None and "/" not in t.id:
-                target = _tok(t.id, "IPV4")
+            elif tg.target_type == "ip" and (ip := address4(t.id)) is not None:
+                target = _tok(str(ip), "IPV4")
             else:
                 self.warn(
                     f"target {quoted(t.id)} of target group '{name}' is not in the import: left out"
                 )
                 continue
-            found.setdefault(str(target), (target, t.health or "unknown"))
+            found.setdefault(str(target), (target, t.health))
         targets = [found[k][0] for k in sorted(found)]
-        health = [f"{k} {found[k][1]}" for k in sorted(found)]
+        # An IaC import knows no health: its targets have none to tell.
+        health = [f"{k} {found[k][1]}" for k in sorted(found) if found[k][1]]
         protocol = tg.protocol if tg.protocol in LISTENER_PROTOCOLS else "tcp"
         decl = st.TargetGroupDecl(
             _tok(name), _tok(protocol), _tok(str(tg.port or 1), "PORT"), tuple(targets), NO_SPAN
@@ -2446,11 +2447,13 @@ class _Builder:
         (``vpce-ID-SUFFIX.SERVICE.REGION.vpce.amazonaws.com``); a zonal name (``-AZ``
         after the suffix) answers with one zone's addresses, which an ALIAS cannot say."""
         match = _VPCE_NAME.fullmatch(dns_name)
-        if match is None or match.group(3):
+        if match is not None and match.group(3):
             return None
+        # An IaC import names the endpoint itself (its DNS name is AWS's to give).
+        wanted = match.group(1) if match is not None else dns_name
         for v in self.vpcs.values():
             for ep in v.endpoints:
-                if ep.id == match.group(1) and ep.id in self.interface_endpoints:
+                if ep.id.lower() == wanted and ep.id in self.interface_endpoints:
                     return self.endpoint_ref(v, v.names[ep.id])
         return None
 

@@ -234,13 +234,19 @@ class _Stack:
         name, attr = args
         spec = _obj(_obj(self.resources_.get(name)).get("Properties"))
         if attr in ("AllocationId", "GroupId", "Id", "VpcId", "TransitGatewayId") or (
-            attr.endswith("Id") and attr not in ("DefaultSecurityGroup",)
+            attr.endswith(("Id", "Arn")) and attr not in ("DefaultSecurityGroup",)
         ):
             return name
         if attr == "CidrBlock" and "CidrBlock" in spec:
             return self.value(spec["CidrBlock"])
         if attr == "CidrBlockAssociations":
             return _UNKNOWN
+        if attr in ("PrivateIp", "PrimaryPrivateIpAddress") and "PrivateIpAddress" in spec:
+            return self.value(spec["PrivateIpAddress"])
+        if attr == "DnsEntries":
+            # An endpoint's "ZONE:NAME" entries: both stand for the endpoint, as a Ref does,
+            # so that an alias record built from them names it.
+            return [f"{name}:{name}"]
         return _UNKNOWN
 
     def sub(self, arg: Any, depth: int) -> Any:
@@ -285,7 +291,7 @@ class _Stack:
             props = props if isinstance(props, dict) else {}
             mapped = _MAPPING.get(kind)
             if mapped is None:
-                if kind.startswith("AWS::EC2::") or not kind.startswith("AWS::"):
+                if kind.startswith(_NETWORK_KINDS) or not kind.startswith("AWS::"):
                     skipped.setdefault(kind or "?", []).append(str(name))
                 continue
             for tf_type, values in mapped(props):
@@ -299,6 +305,16 @@ class _Stack:
                 f"{len(names)} {kind} resource{'s' * (len(names) > 1)} not read: {', '.join(names[:5])}"
             )
         return found
+
+
+#: The namespaces of network resources: one of them the importer does not read is warned about.
+_NETWORK_KINDS = (
+    "AWS::EC2::",
+    "AWS::ElasticLoadBalancingV2::",
+    "AWS::Route53::",
+    "AWS::Route53Resolver::",
+    "AWS::DirectConnect::",
+)
 
 
 def _obj(value: object) -> dict[str, Any]:
@@ -600,8 +616,149 @@ def _tgw(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
+def _vpc(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """A VPC, with CloudFormation's DNS defaults (support on, hostnames off) written out."""
+    ((tf_type, values),) = _renamed({"_type": "aws_vpc"})(props)
+    for attr, default in (("enable_dns_support", True), ("enable_dns_hostnames", False)):
+        if not isinstance(values.get(attr), bool):
+            values[attr] = default
+    return [(tf_type, values)]
+
+
+def _list_of(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def _load_balancer(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    p = _known(props)
+    attributes = {
+        str(a.get("Key")): str(a.get("Value")).lower()
+        for a in _items(p.get("LoadBalancerAttributes"))
+    }
+    values = {
+        "tags": _tags(props),
+        "name": p.get("Name"),
+        "internal": p.get("Scheme") == "internal",
+        "load_balancer_type": p.get("Type") or "application",
+        "subnets": p.get("Subnets") or [],
+        "subnet_mapping": [
+            {"subnet_id": m.get("SubnetId"), "allocation_id": m.get("AllocationId")}
+            for m in _items(p.get("SubnetMappings"))
+        ],
+        "security_groups": p.get("SecurityGroups") or [],
+        "enable_cross_zone_load_balancing": attributes.get("load_balancing.cross_zone.enabled")
+        == "true",
+    }
+    return [("aws_lb", values)]
+
+
+def _listener(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    p = _known(props)
+    actions = []
+    for a in _items(p.get("DefaultActions")):
+        groups = _items(_obj(a.get("ForwardConfig")).get("TargetGroups"))
+        actions.append(
+            {
+                "type": str(a.get("Type") or "").lower(),
+                "target_group_arn": a.get("TargetGroupArn"),
+                "forward": [{"target_group": [{"arn": g.get("TargetGroupArn")} for g in groups]}]
+                if groups
+                else [],
+            }
+        )
+    values = {
+        "load_balancer_arn": p.get("LoadBalancerArn"),
+        "port": p.get("Port"),
+        "protocol": p.get("Protocol"),
+        "default_action": actions,
+    }
+    return [("aws_lb_listener", values)]
+
+
+def _target_group(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    p = _known(props)
+    values = {
+        "tags": _tags(props),
+        "name": p.get("Name"),
+        "vpc_id": p.get("VpcId"),
+        "protocol": p.get("Protocol"),
+        "port": p.get("Port"),
+        "target_type": p.get("TargetType") or "instance",
+        "targets": [
+            {"target_id": t.get("Id"), "port": t.get("Port")} for t in _items(p.get("Targets"))
+        ],
+    }
+    return [("aws_lb_target_group", values)]
+
+
+def _hosted_zone(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    p = _known(props)
+    values = {
+        "name": p.get("Name"),
+        "vpc": [{"vpc_id": v.get("VPCId")} for v in _items(p.get("VPCs"))],
+        "tags": {str(t.get("Key")): t.get("Value") for t in _items(p.get("HostedZoneTags"))},
+    }
+    return [("aws_route53_zone", values)]
+
+
+def _record_set(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    p = _known(props)
+    alias = _obj(p.get("AliasTarget"))
+    values = {
+        "zone_id": p.get("HostedZoneId"),
+        "zone_name": p.get("HostedZoneName"),
+        "name": p.get("Name"),
+        "type": p.get("Type"),
+        "records": [r for r in _list_of(p.get("ResourceRecords")) if isinstance(r, str)],
+        "alias": [{"name": alias.get("DNSName")}] if alias else [],
+        "set_identifier": p.get("SetIdentifier"),
+    }
+    return [("aws_route53_record", values)]
+
+
+def _record_set_group(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """``AWS::Route53::RecordSetGroup``: its record sets, each in the group's zone."""
+    p = _known(props)
+    zone = {"HostedZoneId": p.get("HostedZoneId"), "HostedZoneName": p.get("HostedZoneName")}
+    return [found for rs in _items(p.get("RecordSets")) for found in _record_set({**rs, **zone})]
+
+
+def _resolver_endpoint(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    p = _known(props)
+    values = {
+        "tags": _tags(props),
+        "name": p.get("Name"),
+        "direction": p.get("Direction"),
+        "security_group_ids": p.get("SecurityGroupIds") or [],
+        "ip_address": [
+            {"subnet_id": a.get("SubnetId"), "ip": a.get("Ip")}
+            for a in _items(p.get("IpAddresses"))
+        ],
+    }
+    return [("aws_route53_resolver_endpoint", values)]
+
+
+def _resolver_rule(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    p = _known(props)
+    values = {
+        "tags": _tags(props),
+        "name": p.get("Name"),
+        "domain_name": p.get("DomainName"),
+        "rule_type": p.get("RuleType"),
+        "resolver_endpoint_id": p.get("ResolverEndpointId"),
+        "target_ip": [
+            {"ip": t.get("Ip"), "port": t.get("Port")} for t in _items(p.get("TargetIps"))
+        ],
+    }
+    return [("aws_route53_resolver_rule", values)]
+
+
 _MAPPING: dict[str, Any] = {
-    "AWS::EC2::VPC": _renamed({"_type": "aws_vpc"}),
+    "AWS::EC2::VPC": _vpc,
     "AWS::EC2::VPCCidrBlock": _renamed({"_type": "aws_vpc_ipv4_cidr_block_association"}),
     "AWS::EC2::Subnet": _renamed({"_type": "aws_subnet"}),
     "AWS::EC2::RouteTable": _renamed({"_type": "aws_route_table"}),
@@ -657,6 +814,24 @@ _MAPPING: dict[str, Any] = {
     "AWS::EC2::VPCEndpoint": _renamed({"_type": "aws_vpc_endpoint"}),
     "AWS::EC2::DHCPOptions": _renamed({"_type": "aws_vpc_dhcp_options"}),
     "AWS::EC2::VPCDHCPOptionsAssociation": _renamed({"_type": "aws_vpc_dhcp_options_association"}),
+    "AWS::EC2::TransitGatewayPeeringAttachment": _renamed(
+        {"_type": "aws_ec2_transit_gateway_peering_attachment"}
+    ),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": _load_balancer,
+    "AWS::ElasticLoadBalancingV2::Listener": _listener,
+    "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group,
+    "AWS::Route53::HostedZone": _hosted_zone,
+    "AWS::Route53::RecordSet": _record_set,
+    "AWS::Route53::RecordSetGroup": _record_set_group,
+    "AWS::Route53Resolver::ResolverEndpoint": _resolver_endpoint,
+    "AWS::Route53Resolver::ResolverRule": _resolver_rule,
+    "AWS::Route53Resolver::ResolverRuleAssociation": _renamed(
+        {
+            "_type": "aws_route53_resolver_rule_association",
+            "ResolverRuleId": "resolver_rule_id",
+            "VPCId": "vpc_id",
+        }
+    ),
     "AWS::EC2::PrefixList": _renamed(
         {"_type": "aws_ec2_managed_prefix_list", "PrefixListName": "name", "Entries": "entry"}
     ),

@@ -15,6 +15,7 @@ reader's :class:`Resolver` finds the resource from the configuration's reference
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
@@ -39,6 +40,8 @@ class Resource:
     values: Mapping[str, Any] = field(default_factory=dict)
     real_id: str | None = None  # the AWS id, in a state file
     region: str | None = None
+    #: The provider configuration it is made with (``aws.west``), when the source says.
+    provider: str = ""
 
 
 #: Finds the resources an attribute refers to when its value is not known.
@@ -70,7 +73,27 @@ KIND_WORDS = {
     "aws_eip": "eip",
     "aws_ec2_managed_prefix_list": "pl",
     "aws_vpc_dhcp_options": "dhcp",
+    "aws_lb": "lb",
+    "aws_alb": "lb",
+    "aws_lb_listener": "listener",
+    "aws_alb_listener": "listener",
+    "aws_lb_target_group": "tg",
+    "aws_alb_target_group": "tg",
+    "aws_route53_zone": "zone",
+    "aws_route53_record": "record",
+    "aws_route53_resolver_endpoint": "resolver",
+    "aws_route53_resolver_rule": "rule",
+    "aws_ec2_transit_gateway_peering_attachment": "tgw-peering",
 }
+
+#: Load balancers, their listeners and target groups (``aws_alb*`` are the older names).
+LB_TYPES = frozenset({"aws_lb", "aws_alb"})
+TARGET_GROUP_TYPES = frozenset({"aws_lb_target_group", "aws_alb_target_group"})
+#: Resources that accept what another one requests: they share its AWS id, which names
+#: the requester.
+ACCEPTERS = frozenset(
+    {"aws_vpc_peering_connection_accepter", "aws_ec2_transit_gateway_peering_attachment_accepter"}
+)
 
 #: Modules' conventional resource names, which say nothing: the Name tag replaces them.
 CONVENTIONAL = frozenset({"this", "main", "default", "self"})
@@ -206,7 +229,11 @@ class Converter:
         self.default_region = default_region
         self.keys = assign_keys(self.resources)
         self.by_address = {r.address: r for r in self.resources}
-        self.by_real_id = {r.real_id: self.keys[r.address] for r in self.resources if r.real_id}
+        self.by_real_id = {
+            r.real_id: self.keys[r.address]
+            for r in self.resources
+            if r.real_id and r.type not in ACCEPTERS
+        }
         self.kind_of_key = {self.keys[r.address]: r.type for r in self.resources}
         self.index_of = {self.keys[r.address]: r.index for r in self.resources}
         self.warnings: list[str] = []
@@ -223,6 +250,10 @@ class Converter:
             ip for r in self.resources if isinstance(ip := r.values.get("private_ip"), str)
         }
         self.notes: dict[str, str] = {}  # key -> what the comment adds (an allocated address)
+        #: Responses that are one object, not lists (describe-vpc-attribute), by region.
+        self.objects: dict[str, list[Json]] = {}
+        #: An accepter's key -> the key of what it accepts (a transit gateway peering).
+        self.accepted: dict[str, str] = {}
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -278,8 +309,9 @@ class Converter:
     # ---- the run -------------------------------------------------------------------------
 
     def run(self) -> dict[str, dict[str, list[Json]]]:
+        self.peer_regions()
         # Containers first, then what attaches to them.
-        for rank in range(4):
+        for rank in range(5):
             for r in self.resources:
                 handler = _HANDLERS.get(r.type)
                 if handler is not None and handler[0] == rank:
@@ -309,6 +341,15 @@ class Converter:
         if isinstance(v.get("dhcp_options_id"), str) and v["dhcp_options_id"]:
             entry["DhcpOptionsId"] = self.by_real_id.get(v["dhcp_options_id"])
         self.emit(r, "Vpcs", entry)
+        # describe-vpc-attribute: what the resource says (AWS's defaults when it is silent).
+        for attr, field_ in (
+            ("enable_dns_support", "EnableDnsSupport"),
+            ("enable_dns_hostnames", "EnableDnsHostnames"),
+        ):
+            if isinstance(v.get(attr), bool):
+                self.objects.setdefault(self.region_of[self.key(r)], []).append(
+                    {"VpcId": self.key(r), field_: {"Value": v[attr]}}
+                )
 
     def cidr_association(self, r: Resource) -> None:
         vpc = self.entry(self.ref(r, "vpc_id"), "aws_vpc")
@@ -875,6 +916,7 @@ class Converter:
             self.ref(r, "transit_gateway_route_table_id"), "aws_ec2_transit_gateway_route_table"
         )
         attachment = self.ref(r, "transit_gateway_attachment_id")
+        attachment = self.accepted.get(attachment or "", attachment)
         if table is None:
             self.warn(
                 f"{r.address}: its transit gateway route table is not in the input: not imported"
@@ -904,6 +946,8 @@ class Converter:
                     other is not table
                     and isinstance(other.get("Associations"), list)
                     and "TransitGatewayRouteTableId" in other
+                    # a peering is associated on each side: once per transit gateway
+                    and other.get("TransitGatewayId") == table.get("TransitGatewayId")
                 ):
                     other["Associations"] = [
                         a
@@ -1045,6 +1089,435 @@ class Converter:
             return
         plist.setdefault("Entries", []).append(_list_entry(r.values))
 
+    # ---- nested blocks -------------------------------------------------------------------
+
+    def blocks(self, r: Resource, block: str) -> list[Mapping[str, Any]]:
+        """A resource's nested blocks of one kind (``subnet_mapping {}``…)."""
+        return [x for x in _list(r.values.get(block)) if isinstance(x, Mapping)]
+
+    def path_ref(self, r: Resource, path: str) -> str | None:
+        """The key (or AWS id) an attribute of a nested block names: ``subnet_mapping.0.
+        subnet_id``, from the value when it is known, else from the configuration."""
+        node: Any = r.values
+        for part in path.split("."):
+            if isinstance(node, list):
+                node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
+            else:
+                node = node.get(part) if isinstance(node, Mapping) else None
+        if isinstance(node, str) and node:
+            return self.by_real_id.get(node, node)
+        if self.resolver is None:
+            return None
+        found = [self.keys[x.address] for x in self.resolver(r, path) if x.address in self.keys]
+        return found[0] if found else None
+
+    def addresses(self, r: Resource, attr: str, known: list[str]) -> list[str]:
+        """Addresses a list gives (``records``), with those of the instances and interfaces
+        its configuration names when the plan does not know them (``private_ip``)."""
+        value = r.values.get(attr)
+        if (isinstance(value, list) and value and None not in value) or self.resolver is None:
+            return known
+        found = [
+            ip
+            for x in self.resolver(r, attr)
+            if x.address in self.keys
+            and isinstance(
+                ip := (self.entries.get(self.keys[x.address]) or {}).get("PrivateIpAddress"), str
+            )
+        ]
+        return known + [ip for ip in found if ip not in known]
+
+    # ---- load balancers ------------------------------------------------------------------
+
+    def load_balancer(self, r: Resource) -> None:
+        """An ALB or NLB: its subnets (``subnets``, or ``subnet_mapping`` blocks with an
+        NLB's Elastic IPs), scheme, groups and cross-zone attribute."""
+        v = r.values
+        key = self.key(r)
+        zones: list[Json] = []
+        unknown_eips = False
+        for i, _block in enumerate(self.blocks(r, "subnet_mapping")):
+            subnet = self.path_ref(r, f"subnet_mapping.{i}.subnet_id")
+            if subnet is None:
+                self.warn(f"{r.address} subnet_mapping[{i}]: its subnet is unknown: left out")
+                continue
+            zone: Json = {"SubnetId": subnet}
+            allocation = self.path_ref(r, f"subnet_mapping.{i}.allocation_id")
+            if allocation is not None:
+                ip = (self.entry(allocation, "aws_eip") or {}).get("PublicIp")
+                if isinstance(ip, str):
+                    zone["LoadBalancerAddresses"] = [{"AllocationId": allocation, "IpAddress": ip}]
+                else:
+                    unknown_eips = True
+            zones.append(zone)
+        for subnet in self.refs(r, "subnets"):
+            if all(z["SubnetId"] != subnet for z in zones):
+                zones.append({"SubnetId": subnet})
+        if unknown_eips:
+            self.warn(
+                f"{r.address}: the addresses of its Elastic IPs are known only after apply: its eips are not written (add them by hand)"
+            )
+        vpc = next(
+            (self.subnet_vpc[z["SubnetId"]] for z in zones if z["SubnetId"] in self.subnet_vpc),
+            None,
+        )
+        vpc = vpc or self.ref(r, "vpc_id")
+        if vpc is None:
+            self.warn(f"{r.address}: its subnets are not in the input: not imported")
+            return
+        kind = v.get("load_balancer_type") if isinstance(v.get("load_balancer_type"), str) else None
+        entry: Json = {
+            "LoadBalancerArn": key,
+            "LoadBalancerName": tag_name(v)
+            or (v.get("name") if isinstance(v.get("name"), str) else None)
+            or key,
+            "VpcId": vpc,
+            "Type": kind or "application",
+            "Scheme": "internal" if v.get("internal") is True else "internet-facing",
+            "AvailabilityZones": zones,
+            "SecurityGroups": self.refs(r, "security_groups"),
+            "State": {"Code": "active"},
+        }
+        region = self.region_of.get(vpc)
+        self.emit(r, "LoadBalancers", entry, region)
+        if v.get("enable_cross_zone_load_balancing") is True:
+            attributes = {"Key": "load_balancing.cross_zone.enabled", "Value": "true"}
+            self.out.setdefault(region or self.default_region, {}).setdefault(
+                "LoadBalancerAttributes", []
+            ).append({"LoadBalancerArn": key, "Attributes": [attributes]})
+
+    def listener(self, r: Resource) -> None:
+        """A listener and the target group its default action forwards to."""
+        v = r.values
+        lb = self.ref(r, "load_balancer_arn")
+        balancer = (
+            self.entries.get(lb or "") if self.kind_of_key.get(lb or "") in LB_TYPES else None
+        )
+        if lb is None or balancer is None:
+            self.warn(f"{r.address}: its load balancer is not in the input: not imported")
+            return
+        actions: list[Json] = []
+        for i, block in enumerate(self.blocks(r, "default_action")):
+            action: Json = {"Type": str(block.get("type") or "").lower()}
+            group = self.path_ref(r, f"default_action.{i}.target_group_arn")
+            for j, _group in enumerate(
+                x
+                for f in _list(block.get("forward"))[:1]
+                if isinstance(f, Mapping)
+                for x in _list(f.get("target_group"))
+            ):
+                group = group or self.path_ref(
+                    r, f"default_action.{i}.forward.0.target_group.{j}.arn"
+                )
+            if group is not None:
+                action["TargetGroupArn"] = group
+            actions.append(action)
+        default = "HTTP" if balancer.get("Type") == "application" else "TCP"
+        protocol = (
+            v.get("protocol") if isinstance(v.get("protocol"), str) and v["protocol"] else default
+        )
+        entry = {
+            "ListenerArn": self.key(r),
+            "LoadBalancerArn": lb,
+            "Protocol": str(protocol).upper(),
+            "Port": _port(v.get("port")),
+            "DefaultActions": actions,
+        }
+        self.emit(r, "Listeners", entry, self.region_of.get(lb))
+
+    def target_group(self, r: Resource) -> None:
+        """A target group, with a template's inline ``Targets``; attachments add the others."""
+        v = r.values
+        vpc = self.ref(r, "vpc_id")
+        kind = v.get("target_type") if isinstance(v.get("target_type"), str) else "instance"
+        protocol = v.get("protocol") if isinstance(v.get("protocol"), str) else None
+        targets = []
+        for t in self.blocks(r, "targets"):
+            target = t.get("target_id")
+            if isinstance(target, str) and target:
+                targets.append(_target(self.by_real_id.get(target, target), t.get("port")))
+        entry: Json = {
+            "TargetGroupArn": self.key(r),
+            "TargetGroupName": tag_name(v)
+            or (v.get("name") if isinstance(v.get("name"), str) else None)
+            or self.key(r),
+            "VpcId": vpc,
+            "Protocol": (protocol or ("TCP" if kind == "alb" else "HTTP")).upper(),
+            "Port": _port(v.get("port")),
+            "TargetType": kind,
+            "TargetHealthDescriptions": targets,
+        }
+        self.emit(r, "TargetGroups", entry, self.region_of.get(vpc or ""))
+
+    def target_attachment(self, r: Resource) -> None:
+        """One target of a group: an instance, an address, or an ALB (``target_id``)."""
+        key = self.ref(r, "target_group_arn")
+        group = self.entries.get(key or "")
+        if group is None or self.kind_of_key.get(key or "") not in TARGET_GROUP_TYPES:
+            self.warn(f"{r.address}: its target group is not in the input: not imported")
+            return
+        target = self.ref(r, "target_id")
+        if target is None:
+            self.warn(f"{r.address}: its target is not known before apply: not imported")
+            return
+        group["TargetHealthDescriptions"].append(_target(target, r.values.get("port")))
+
+    # ---- Route 53 and Route 53 Resolver --------------------------------------------------
+
+    def hosted_zone(self, r: Resource) -> None:
+        """A hosted zone: private when it has ``vpc`` blocks; its records are added later."""
+        v = r.values
+        key = self.key(r)
+        vpcs = []
+        for i, _block in enumerate(self.blocks(r, "vpc")):
+            vpc = self.path_ref(r, f"vpc.{i}.vpc_id")
+            if vpc is None:
+                self.warn(
+                    f"{r.address} vpc[{i}]: its VPC is unknown: that association is not imported"
+                )
+            else:
+                vpcs.append({"VPCId": vpc})
+        zone_id = _zone_id(
+            key, {e["Id"] for x in self.out.values() for e in x.get("HostedZones", [])}
+        )
+        entry = {
+            "Id": f"/hostedzone/{zone_id}",
+            "Name": v.get("name") if isinstance(v.get("name"), str) else "",
+            "Config": {"PrivateZone": bool(self.blocks(r, "vpc"))},
+            "VPCs": vpcs,
+            "ResourceRecordSets": [],
+        }
+        region = next(
+            (self.region_of[x["VPCId"]] for x in vpcs if x["VPCId"] in self.region_of), None
+        )
+        self.emit(r, "HostedZones", entry, region)
+        self.origins[zone_id] = self.origins[key]
+
+    def zone_of(self, r: Resource) -> Json | None:
+        """The zone a record or an association names (by id, else by name in a template)."""
+        key = self.ref(r, "zone_id")
+        if key is not None and self.kind_of_key.get(key) == "aws_route53_zone":
+            return self.entries.get(key)
+        name = r.values.get("zone_name")
+        if isinstance(name, str) and name:
+            wanted = name.lower().rstrip(".")
+            return next(
+                (
+                    self.entries[k]
+                    for k, t in self.kind_of_key.items()
+                    if t == "aws_route53_zone"
+                    and k in self.entries
+                    and str(self.entries[k]["Name"]).lower().rstrip(".") == wanted
+                ),
+                None,
+            )
+        return None
+
+    def zone_association(self, r: Resource) -> None:
+        zone = self.zone_of(r)
+        vpc = self.ref(r, "vpc_id")
+        if zone is None or vpc is None:
+            self.warn(f"{r.address}: its hosted zone or VPC is not in the input: not imported")
+            return
+        zone["VPCs"].append({"VPCId": vpc})
+        zone["Config"]["PrivateZone"] = True
+
+    def record(self, r: Resource) -> None:
+        """A record set: its name completed with the zone's, its values or its alias."""
+        v = r.values
+        zone = self.zone_of(r)
+        if zone is None:
+            self.warn(f"{r.address}: its hosted zone is not in the input: not imported")
+            return
+        zone_name = str(zone["Name"]).lower().rstrip(".")
+        name = str(v.get("name") or "").lower().rstrip(".")
+        if not name.endswith(f".{zone_name}") and name != zone_name:
+            name = f"{name}.{zone_name}" if name else zone_name
+        values = self.addresses(r, "records", _strings(v.get("records")))
+        found: Json = {
+            "Name": f"{name}.",
+            "Type": str(v.get("type") or "").upper(),
+            "ResourceRecords": [{"Value": x} for x in values],
+        }
+        if self.blocks(r, "alias"):
+            alias = self.alias_name(r)
+            if not alias:
+                self.warn(f"{r.address}: its alias target is not known before apply: not imported")
+                return
+            found["AliasTarget"] = {"DNSName": alias}
+        if isinstance(v.get("set_identifier"), str) and v["set_identifier"]:
+            found["SetIdentifier"] = v["set_identifier"]
+        zone["ResourceRecordSets"].append(found)
+
+    def alias_name(self, r: Resource) -> str:
+        """An alias's DNS name; an interface endpoint of the input is named by its key
+        (its DNS name is AWS's to give)."""
+        target = self.path_ref(r, "alias.0.name")
+        if target is not None and self.kind_of_key.get(target) == "aws_vpc_endpoint":
+            return target
+        for real, key in self.by_real_id.items():  # a state: the endpoint's own DNS name
+            if (
+                target is not None
+                and real.startswith("vpce-")
+                and target.startswith(f"{real}-")
+                and self.kind_of_key.get(key) == "aws_vpc_endpoint"
+            ):
+                return key
+        return target or ""
+
+    def resolver_endpoint(self, r: Resource) -> None:
+        """A Resolver endpoint: an address in each ``ip_address`` block's subnet (when the
+        block has none, the highest free one, as the language gives an infrastructure
+        interface, marked)."""
+        v = r.values
+        addresses: list[Json] = []
+        allocated: list[str] = []
+        for i, block in enumerate(self.blocks(r, "ip_address")):
+            subnet = self.path_ref(r, f"ip_address.{i}.subnet_id")
+            if subnet is None:
+                self.warn(f"{r.address} ip_address[{i}]: its subnet is unknown: left out")
+                continue
+            ip = block.get("ip") if isinstance(block.get("ip"), str) and block["ip"] else None
+            if ip is None and (ip := self.allocate(subnet, top=True)) is not None:
+                allocated.append(ip)
+            addresses.append({"SubnetId": subnet, "Ip": ip})
+        if allocated:
+            self.notes[self.key(r)] = (
+                f"addresses {' '.join(allocated)} given by netdraft: AWS picks them"
+            )
+        vpc = next(
+            (self.subnet_vpc[a["SubnetId"]] for a in addresses if a["SubnetId"] in self.subnet_vpc),
+            None,
+        )
+        vpc = vpc or self.ref(r, "host_vpc_id")
+        if vpc is None:
+            self.warn(f"{r.address}: its subnets are not in the input: not imported")
+            return
+        entry = {
+            "Id": self.key(r),
+            "HostVPCId": vpc,
+            "Name": tag_name(v) or v.get("name") or self.key(r),
+            "Direction": str(v.get("direction") or "").upper(),
+            "SecurityGroupIds": self.refs(r, "security_group_ids"),
+            "Status": "OPERATIONAL",
+            "IpAddresses": addresses,
+        }
+        self.emit(r, "ResolverEndpoints", entry, self.region_of.get(vpc))
+
+    def resolver_rule(self, r: Resource) -> None:
+        v = r.values
+        targets = [
+            {"Ip": t.get("ip"), "Port": _port(t.get("port")) or 53}
+            for t in self.blocks(r, "target_ip")
+            if isinstance(t.get("ip"), str)
+        ]
+        if len(targets) < len(self.blocks(r, "target_ip")):
+            self.warn(f"{r.address}: a target address is not known before apply: left out")
+        endpoint = self.ref(r, "resolver_endpoint_id")
+        entry = {
+            "Id": self.key(r),
+            "Name": tag_name(v) or v.get("name") or self.key(r),
+            "DomainName": v.get("domain_name") if isinstance(v.get("domain_name"), str) else "",
+            "RuleType": str(v.get("rule_type") or "").upper(),
+            "TargetIps": targets,
+            "ResolverEndpointId": endpoint,
+            "Status": "COMPLETE",
+        }
+        self.emit(r, "ResolverRules", entry, self.region_of.get(endpoint or ""))
+
+    def rule_association(self, r: Resource) -> None:
+        rule = self.ref(r, "resolver_rule_id")
+        vpc = self.ref(r, "vpc_id")
+        if rule is None or vpc is None:
+            self.warn(f"{r.address}: its rule or VPC is not in the input: not imported")
+            return
+        entry = {"ResolverRuleId": rule, "VPCId": vpc, "Status": "COMPLETE"}
+        self.emit(r, "ResolverRuleAssociations", entry, self.region_of.get(vpc))
+
+    # ---- transit gateway peering ---------------------------------------------------------
+
+    def peer_regions(self) -> None:
+        """A peer transit gateway whose resource names no region takes the peering's
+        ``peer_region``, and so do the resources of its provider (``aws.west``)."""
+        for r in self.resources:
+            if r.type != "aws_ec2_transit_gateway_peering_attachment":
+                continue
+            region = r.values.get("peer_region")
+            peer = self.ref(r, "peer_transit_gateway_id")
+            tgw = next((x for x in self.resources if peer and self.key(x) == peer), None)
+            if not isinstance(region, str) or not aws.REGION.fullmatch(region) or tgw is None:
+                continue
+            if tgw.region is None:
+                for x in self.resources:
+                    if x.region is None and (
+                        x is tgw or (tgw.provider and x.provider == tgw.provider)
+                    ):
+                        x.region = region
+
+    def tgw_peering(self, r: Resource) -> None:
+        """A peering attachment: pending until its accepter accepts it."""
+        v = r.values
+        tgw, peer = self.ref(r, "transit_gateway_id"), self.ref(r, "peer_transit_gateway_id")
+        if tgw is None or peer is None:
+            self.warn(f"{r.address}: its transit gateways are not in the input: not imported")
+            return
+        region = self.region_of.get(tgw, r.region or self.default_region)
+        peer_region = v.get("peer_region")
+        if not isinstance(peer_region, str) or not aws.REGION.fullmatch(peer_region):
+            peer_region = self.region_of.get(peer, region)
+        state = v.get("state") if isinstance(v.get("state"), str) and v["state"] else None
+        requester: Json = {"TransitGatewayId": tgw, "Region": region}
+        accepter: Json = {"TransitGatewayId": peer, "Region": peer_region}
+        if isinstance(v.get("peer_account_id"), str) and v["peer_account_id"]:
+            accepter["OwnerId"] = v["peer_account_id"]
+        entry = {
+            "TransitGatewayAttachmentId": self.key(r),
+            "RequesterTgwInfo": requester,
+            "AccepterTgwInfo": accepter,
+            "State": state or "pendingAcceptance",
+        }
+        self.emit(r, "TransitGatewayPeeringAttachments", entry, region)
+
+    def tgw_peering_accepter(self, r: Resource) -> None:
+        key = self.ref(r, "transit_gateway_attachment_id")
+        peering = self.entries.get(key or "")
+        if key is None or peering is None or "RequesterTgwInfo" not in peering:
+            self.warn(f"{r.address}: the peering it accepts is not in the input: not imported")
+            return
+        self.accepted[self.key(r)] = key
+        if (
+            r.values.get("state") in (None, "", "available")
+            or peering["State"] == "pendingAcceptance"
+        ):
+            peering["State"] = "available"
+
+
+def _port(value: object) -> int | None:
+    """A port written as a number or a string (a template's ``"443"``)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _target(target: str, port: object) -> Json:
+    found: Json = {"Id": target}
+    if _port(port) is not None:
+        found["Port"] = _port(port)
+    return {"Target": found}
+
+
+def _zone_id(key: str, taken: set[str]) -> str:
+    """A hosted zone id (``Z`` and capitals or digits, as AWS's) made from a key."""
+    stem = "Z" + re.sub(r"[^A-Z0-9]", "", key.upper())
+    found, n = stem, 2
+    while f"/hostedzone/{found}" in taken:
+        found, n = f"{stem}{n}", n + 1
+    return found
+
 
 def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
@@ -1131,6 +1604,22 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_vpc_endpoint_route_table_association": (2, _C.endpoint_association),
     "aws_vpc_endpoint_subnet_association": (2, _C.endpoint_association),
     "aws_vpc_endpoint_security_group_association": (2, _C.endpoint_association),
+    "aws_lb": (2, _C.load_balancer),
+    "aws_alb": (2, _C.load_balancer),
+    "aws_lb_target_group": (2, _C.target_group),
+    "aws_alb_target_group": (2, _C.target_group),
+    "aws_route53_zone": (2, _C.hosted_zone),
+    "aws_route53_resolver_endpoint": (2, _C.resolver_endpoint),
+    "aws_ec2_transit_gateway_peering_attachment": (2, _C.tgw_peering),
+    "aws_ec2_transit_gateway_peering_attachment_accepter": (2, _C.tgw_peering_accepter),
+    "aws_lb_listener": (3, _C.listener),
+    "aws_alb_listener": (3, _C.listener),
+    "aws_lb_target_group_attachment": (3, _C.target_attachment),
+    "aws_alb_target_group_attachment": (3, _C.target_attachment),
+    "aws_route53_zone_association": (3, _C.zone_association),
+    "aws_route53_record": (3, _C.record),
+    "aws_route53_resolver_rule": (3, _C.resolver_rule),
+    "aws_route53_resolver_rule_association": (4, _C.rule_association),
     "aws_vpn_connection_route": (3, _C.vpn_route),
     "aws_ec2_transit_gateway_route": (3, _C.tgw_table_item),
     "aws_ec2_transit_gateway_route_table_association": (3, _C.tgw_table_item),
@@ -1148,7 +1637,14 @@ def to_inventory(
     """The inventory of what the resources create, with their addresses for the comments."""
     conv = Converter(resources, resolver, default_region)
     out = conv.run()
-    dumps = [aws.Dump(region, None, ((source, out[region]),)) for region in sorted(out)]
+    dumps = [
+        aws.Dump(
+            region,
+            None,
+            ((source, out[region]), *((source, o) for o in conv.objects.get(region, []))),
+        )
+        for region in sorted(out)
+    ]
     inventory = aws.parse(dumps, default_region)
     inventory.warnings[:0] = [w for w in conv.warnings if w not in inventory.warnings]
     inventory.origins.update(conv.origins)

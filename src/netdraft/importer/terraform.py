@@ -132,6 +132,10 @@ class _Reader:
         #: (module path, output name) -> the output expression's references
         self.outputs: dict[tuple[str, str], list[Any]] = {}
         self.by_module: dict[tuple[str, str, str], list[Resource]] = {}
+        #: A plan's provider configurations (``aws.west``) -> the region each names.
+        self.provider_regions: dict[str, str] = {}
+        #: (module path without indexes, "type.name") -> its provider configuration's key
+        self.provider_of: dict[tuple[str, str], str] = {}
 
     def file(self, name: str, data: Json) -> None:
         if "planned_values" in data or "configuration" in data:
@@ -164,6 +168,12 @@ class _Reader:
         ).get("constant_value")
         if isinstance(region, str) and REGION.fullmatch(region):
             self.region = self.region or region
+        for key, provider in _obj(config.get("provider_config")).items():
+            named = _obj(_obj(_obj(provider).get("expressions")).get("region")).get(
+                "constant_value"
+            )
+            if isinstance(named, str) and REGION.fullmatch(named):
+                self.provider_regions[str(key)] = named
         self.configuration(_obj(config.get("root_module")), "")
         deleted = {
             c["address"]
@@ -181,6 +191,9 @@ class _Reader:
                 self.config[(path, f"{res.get('type')}.{res.get('name')}")] = _obj(
                     res.get("expressions")
                 )
+                if isinstance(res.get("provider_config_key"), str):
+                    key = res["provider_config_key"].rsplit(":", 1)[-1]
+                    self.provider_of[(path, f"{res.get('type')}.{res.get('name')}")] = key
         for call, body in _obj(module.get("module_calls")).items():
             child = f"{path}.module.{call}" if path else f"module.{call}"
             self.calls[child] = (path, _obj(_obj(body).get("expressions")))
@@ -202,6 +215,10 @@ class _Reader:
             mod = address.rsplit(f"{rtype}.{rname}", 1)[0].rstrip(".")
             values = _obj(res.get("values"))
             ident = values.get("id") if isinstance(values.get("id"), str) else None
+            provider = self.provider_of.get((_strip_indexes(mod), f"{rtype}.{rname}"), "")
+            region = _region(values)
+            if region is None and "." in provider:  # an aliased provider: its own region
+                region = self.provider_regions.get(provider)
             self.add(
                 Resource(
                     address,
@@ -211,7 +228,8 @@ class _Reader:
                     _index_text(res.get("index")),
                     values,
                     ident,
-                    _region(values),
+                    region,
+                    provider,
                 )
             )
         for child in _list(module.get("child_modules")):
@@ -235,7 +253,10 @@ class _Reader:
                 address = f"{mod + '.' if mod else ''}{rtype}.{rname}{suffix}"
                 ident = values.get("id") if isinstance(values.get("id"), str) else None
                 region = _region(values) or _region(_obj(inst.get("identity")))
-                self.add(Resource(address, rtype, rname, mod, index, values, ident, region))
+                provider = str(res.get("provider") or "")
+                self.add(
+                    Resource(address, rtype, rname, mod, index, values, ident, region, provider)
+                )
 
     def state3(self, name: str, data: Json) -> None:
         for module in _list(data.get("modules")):
@@ -263,8 +284,11 @@ class _Reader:
     def resolve(self, r: Resource, attr: str) -> list[Resource]:
         """The resources an unknown attribute of a planned resource refers to."""
         module = _strip_indexes(r.module)
-        expression = _obj(self.config.get((module, f"{r.type}.{r.name}"), {}).get(attr))
-        found = self.follow(module, _list(expression.get("references")), r.index, 0)
+        expression = _nested(self.config.get((module, f"{r.type}.{r.name}"), {}), attr)
+        # Each reference names its own resources (``[aws_subnet.a.id, aws_subnet.b.id]``).
+        found: list[Resource] = []
+        for ref in _list(expression.get("references")):
+            found += [x for x in self.follow(module, [ref], r.index, 0) if x not in found]
         if found or attr != "vpc_id":
             return found
         # A module reads its VPC through a local (not in the plan): its only VPC is meant.
@@ -321,6 +345,19 @@ class _Reader:
             same = [x for x in instances if x.index == index]
             return same or instances
         return []
+
+
+def _nested(expressions: Json, attr: str) -> Json:
+    """The expression of an attribute, or of one in a nested block: ``default_action.0.
+    target_group_arn`` is the first ``default_action {}`` block's (a plan's configuration
+    lists a block's expressions as a list of objects, one per block)."""
+    node: Any = expressions
+    for part in attr.split("."):
+        if isinstance(node, list):
+            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
+        else:
+            node = _obj(node).get(part)
+    return _obj(node)
 
 
 def _region(values: Json) -> str | None:
