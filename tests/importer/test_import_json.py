@@ -334,9 +334,7 @@ def test_gateway_load_balancer_endpoints_are_one_warning_with_their_count() -> N
         "Vpcs": [vpc("vpc-1", "10.0.0.0/16", "main")],
         "Subnets": [subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app")],
     }
-    dump = Dump(
-        "us-east-1", None, (("base.json", base), ("eps.json", {"VpcEndpoints": endpoints}))
-    )
+    dump = Dump("us-east-1", None, (("base.json", base), ("eps.json", {"VpcEndpoints": endpoints})))
     result = build(parse([dump]), "test.nd")
     network_of(result.text)
     about = [w for w in result.warnings if "vpce-glb" in w]
