@@ -240,7 +240,7 @@ def test_unrepresentable_resources_are_listed() -> None:
     warnings = "\n".join(imported("account").warnings)
     for expected in (
         "1 Direct Connect gateway (directconnect describe-direct-connect-gateways) is not imported yet: 'corp-dx'",
-        "GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3'",
+        "1 Gateway Load Balancer endpoint (ec2 describe-vpc-endpoints) is not imported yet: 'vpce-0e5000000000000a3' in vpc 'prod'",
         "via GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3', which the language cannot route to",
         "via cagw-0123456789abcdef0",
         "a rule for prefix list 'pl-0aa0000000000bad', which is not in the dump (describe-managed-prefix-lists): not imported",
@@ -316,6 +316,32 @@ def test_unrepresentable_kinds_are_counted_once_each_in_name_order() -> None:
     assert all(f"# warning: {w}" in result.text for w in counted)
     again = build(parse([Dump("us-east-1", None, tuple(reversed(dump.responses)))]), "test.nd")
     assert again.text == result.text
+
+
+def test_gateway_load_balancer_endpoints_are_one_warning_with_their_count() -> None:
+    """Endpoints the language cannot hold are counted in one warning, as other kinds are."""
+    endpoints = [
+        {
+            "VpcEndpointId": f"vpce-glb{i}",
+            "VpcId": "vpc-1",
+            "VpcEndpointType": "GatewayLoadBalancer",
+            "ServiceName": "com.amazonaws.vpce.us-east-1.vpce-svc-1",
+            "State": "available",
+        }
+        for i in range(3)
+    ]
+    base = {
+        "Vpcs": [vpc("vpc-1", "10.0.0.0/16", "main")],
+        "Subnets": [subnet("subnet-1", "vpc-1", "10.0.1.0/24", "app")],
+    }
+    dump = Dump("us-east-1", None, (("base.json", base), ("eps.json", {"VpcEndpoints": endpoints})))
+    result = build(parse([dump]), "test.nd")
+    network_of(result.text)
+    about = [w for w in result.warnings if "vpce-glb" in w]
+    assert about == [
+        "3 Gateway Load Balancer endpoints (ec2 describe-vpc-endpoints) are not imported yet:"
+        " 'vpce-glb0' in vpc 'main', 'vpce-glb1' in vpc 'main', 'vpce-glb2' in vpc 'main'"
+    ]
 
 
 def test_cli_writes_the_file_and_lists_warnings(

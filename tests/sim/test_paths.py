@@ -622,6 +622,12 @@ region us-east-1 {
     security-group open { ingress all from 0.0.0.0/0 }
     instance peer in s sg open
   }
+  vpc c 10.92.0.0/16 {
+    dns-support off
+    subnet s 10.92.0.0/24 az us-east-1a
+    security-group open { ingress all from 0.0.0.0/0 }
+    instance nodns in s sg open
+  }
 }
 peering ab a <-> b
 site dc 192.168.0.0/16 {
@@ -972,6 +978,11 @@ CASES: list[Case] = [
     ("local", "h", "169.254.169.254", "tcp", 80, DENY, "NO_ROUTE_TO_DESTINATION", None),
     ("local", "internet", "169.254.169.254", "tcp", 80, DENY, "NO_ROUTE_TO_DESTINATION", None),
     ("local", "10.90.0.2", "open", "udp", 53, DENY, "NO_INTERFACE", None),  # sends nothing
+    # dns-support off: the Amazon resolver does not answer, at either address; the
+    # metadata service still does (the resolver of 'locked', dns-support on, answers).
+    ("local", "nodns", "10.92.0.2", "udp", 53, DENY, "DNS_DISABLED", None),
+    ("local", "nodns", "169.254.169.253", "udp", 53, DENY, "DNS_DISABLED", None),
+    ("local", "nodns", "169.254.169.254", "tcp", 80, ALLOW, None, "instance-metadata"),
     # -- loops (§9): dropped at the first hop crossed twice
     ("loops", "app", "internet", "tcp", 443, DENY, "ROUTING_LOOP", None),
     ("loops", "na", "internet", "tcp", 443, DENY, "ROUTING_LOOP", None),

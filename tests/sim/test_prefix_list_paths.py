@@ -258,3 +258,59 @@ def test_an_s3_address_is_priced_as_s3() -> None:
     flows = estimate(compiled.network, bundled()).flows
     assert flows["address-nat"].total == flows["name-nat"].total > 0  # NAT processing
     assert flows["address-ep"].total == flows["name-ep"].total == 0  # the gateway endpoint
+
+
+INTERFACE_ONLY = """
+region us-east-1 {
+  vpc v 10.20.0.0/16 {
+    internet-gateway igw
+    vpn-gateway vgw
+    subnet pub 10.20.0.0/24 az us-east-1a
+    subnet private-a 10.20.1.0/24 az us-east-1a
+    subnet private-b 10.20.2.0/24 az us-east-1b
+    nat-gateway nat in pub
+    route-table public { route 0.0.0.0/0 via igw; associate pub }
+    route-table rt-a { route 0.0.0.0/0 via nat; propagate vgw; associate private-a }
+    route-table rt-b { propagate vgw; associate private-b }
+    security-group open { ingress tcp 443 from 10.0.0.0/8; ingress tcp 443 from 192.168.0.0/16 }
+    instance wa in private-a sg open
+    instance wb in private-b sg open
+    endpoint s3-if interface s3 in private-a private-b sg open
+  }
+}
+site dc 192.168.0.0/16 {
+  customer-gateway cgw 198.51.100.1
+  host h 192.168.0.10
+}
+vpn dc-vpn vgw <-> cgw static 192.168.0.0/16
+"""
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "verdict", "code", "via"),
+    [
+        # Named, the service is the VPC's interface endpoint (private DNS) ...
+        ("wb", "s3", "allow", None, "s3-if"),
+        ("h", "s3", "allow", None, "s3-if"),
+        # ... but an address of S3's ranges is that address: no route leads there from
+        # private-b, and one through the NAT gateway from private-a.
+        ("wb", "52.216.237.77", "deny", "NO_ROUTE_TO_DESTINATION", None),
+        ("wa", "52.216.237.77", "allow", None, "nat"),
+        # From the site, the address is sent into the VPN; the VPC does not route it on.
+        ("h", "52.216.237.77", "deny", None, None),
+    ],
+)
+def test_an_s3_address_is_not_an_interface_endpoint(
+    src: str, dst: str, verdict: str, code: str | None, via: str | None
+) -> None:
+    compiled = api.compile(INTERFACE_ONLY, "<interface-only>")
+    assert compiled.network is not None, [d.message for d in compiled.diagnostics]
+    query = parse_query(compiled.network, src, dst, "tcp", "443")
+    assert not isinstance(query, list), [d.message for d in query]
+    t = trace(compiled.network, query)
+    assert t.verdict.value == verdict, t.reason
+    if code is not None:
+        assert t.code is not None and t.code.value == code, t.reason
+    if via is not None:
+        assert t.crosses(via)
+    assert not (verdict == "deny" and t.crosses("s3-if"))

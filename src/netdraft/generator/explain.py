@@ -114,6 +114,7 @@ _OBSTACLES: dict[Obstacle, tuple[str, str]] = {
     Obstacle.NO_INTERFACE: ("subnet {place}", "no network interface holds {address}"),
     Obstacle.LINK_LOCAL_NOTHING: ("instance host", "nothing answers at {name}"),
     Obstacle.SERVICE_PORT_CLOSED: ("{name}", "{address} answers only {text}"),
+    Obstacle.DNS_DISABLED: ("{name} {address}", "vpc '{place}' has dns-support off"),
     Obstacle.RESOLVER_OUTSIDE_VPC: (
         "{name} {address}",
         "it answers only instances of vpc '{place}'",

@@ -923,8 +923,15 @@ class _Builder:
         for v in self.vpcs.values():
             self.decide_default_group(v)
         for ep in self.skipped_endpoints:
-            self.warn(
-                f"{ep.kind} endpoint '{ep.id}' ({ep.service}) of vpc '{self.vpcs[ep.vpc].name}' is not imported: the language has gateway and interface endpoints only"
+            # One warning per kind, with the count (as every kind the language lacks).
+            kind = "Gateway Load Balancer" if ep.kind == "GatewayLoadBalancer" else ep.kind
+            aws.note_unimported(
+                self.unimported,
+                f"{kind} endpoint",
+                f"{kind} endpoints",
+                "ec2 describe-vpc-endpoints",
+                ep.id,
+                f"'{ep.id}' in vpc '{self.vpcs[ep.vpc].name}'",
             )
         sites, vpns = self.sites_and_vpns()
         self.observation = self.traffic_observation()

@@ -267,6 +267,7 @@ class Obstacle(enum.Enum):
     NO_LISTENER = "no-listener"  # a load balancer has no listener for the port (``text``)
     NO_HEALTHY_TARGET = "no-healthy-target"  # a target group has no healthy target (``text``)
     LB_NOT_PUBLIC = "lb-not-public"  # an internet-facing node in a subnet with no IGW route
+    DNS_DISABLED = "dns-disabled"  # the Amazon resolver of a VPC with dns-support off
 
 
 @dataclass(frozen=True, slots=True)

@@ -326,6 +326,8 @@ def _amazon(run: _Run, asker: m.Place, vpc: m.Vpc, name: str) -> tuple[IPv4Addre
     resolver = m.Place(P.VPC_ADDRESS, str(address), vpc=vpc.name, address=address)
     leg = run.leg(asker, resolver, f"amazon-dns ({address})")
     run.resolver = vpc.name
+    if not leg.ok and leg.trace.code is DropCode.DNS_DISABLED:
+        return _resolver_answers(run, vpc, name)  # dns-support off: said as such
     if not leg.ok:
         t = leg.trace
         raise _Failed(

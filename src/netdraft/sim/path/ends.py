@@ -51,6 +51,12 @@ def attempts(sim: Context, q: Query) -> Iterator[tuple[End | Drop, End | Drop]]:
     for version in versions:
         for src in _ends(sim, q.source, version, q.destination, False):
             for dst in _ends(sim, q.destination, version, q.source, True):
+                if q.destination.address is not None:
+                    # A service's address written: the packet goes to that address (an
+                    # interface endpoint is reached by its DNS names, never by the
+                    # service's public addresses).
+                    yield src, dst
+                    continue
                 for end in _service_ends(sim, src, dst):
                     yield src, end
 

@@ -13,7 +13,8 @@ metadata service or the Amazon Time Sync Service). The addresses are AWS's:
 * Amazon Time Sync at 169.254.169.123, UDP 123 (AWS, "Set the time for your EC2
   instance").
 
-Any other port of them, and any other link-local address, has nothing listening:
+With ``dns-support off`` the resolver does not answer (``DNS_DISABLED``). Any other port
+of them, and any other link-local address, has nothing listening:
 ``NO_INTERFACE``. Link-local addresses are never routed, so nothing outside the instance
 reaches them; the VPC+2 resolver is an address of the VPC, routed like one, and answers
 only instances of its own VPC (``RESOLVER_OUTSIDE_VPC`` for a peered VPC, a transit
@@ -128,6 +129,21 @@ def on_host(sim: Context, w: Walk, vpc: m.Vpc, pkt: Packet) -> Packet:
             DropCode.NO_INTERFACE,
             f"{service.title} at {address} answers only {service.ports_text}, "
             f"not {w.protocol.value}{port}",
+        )
+    if service is AMAZON_DNS and not vpc.dns_support:
+        # enableDnsSupport off: the Amazon resolver does not answer (AWS, "DNS attributes
+        # for your VPC"), at 169.254.169.253 as at the VPC+2 address.
+        w.fail(
+            Dropped(
+                DropCode.DNS_DISABLED,
+                Obstacle.DNS_DISABLED,
+                C.SERVICE,
+                service.name,
+                str(address),
+                vpc.name,
+            ),
+            DropCode.DNS_DISABLED,
+            f"vpc '{vpc.name}' has dns-support off: {service.title} at {address} does not answer",
         )
     w.step(Delivered(Arrival.ON_HOST, str(address), service.title))
     return pkt
