@@ -39,6 +39,9 @@ KEYWORDS = (
     "dhcp-options",
     "route-tables",
     "tgw-peering",
+    "dx-connection",
+    "dx-gateway",
+    "resiliency",
     "prefix-list",
     "network-acl",
     "nat-gateway",
@@ -63,6 +66,8 @@ KEYWORDS = (
     "because",
     "peering",
     "private",
+    "transit",
+    "allowed",
     "stopped",
     "subnets",
     "include",
@@ -92,6 +97,7 @@ KEYWORDS = (
     "main",
     "cost",
     "site",
+    "hosted",
     "zone",
     "vpcs",
     "ips",
@@ -100,9 +106,11 @@ KEYWORDS = (
     "eip",
     "vpc",
     "vpn",
+    "vif",
     "via",
     "dns",
     "az",
+    "at",
     "in",
     "ip",
     "sg",
@@ -121,6 +129,8 @@ DECLARATIONS = (
     "network-acl",
     "prefix-list",
     "tgw-peering",
+    "dx-connection",
+    "dx-gateway",
     "nat-gateway",
     "route-table",
     "vpn-gateway",
@@ -136,6 +146,7 @@ DECLARATIONS = (
     "site",
     "vpc",
     "vpn",
+    "vif",
 )
 
 #: Protocol words (``PROTOCOL`` in the grammar).
@@ -181,6 +192,7 @@ class NetdraftLexer(RegexLexer):
             (_BEFORE + _OCTETS + _AFTER, Number.Other),  # IPv4 address
             (_BEFORE + _IPV6 + _AFTER, Number.Other),  # IPv6 address
             (_BEFORE + r"[0-9]+(?:\.[0-9]+)?(?:MB|GB|TB)" + _AFTER, Number.Integer),  # volume
+            (_BEFORE + r"[0-9]+(?:Mbps|Gbps)" + _AFTER, Number.Integer),  # a connection's speed
             (_BEFORE + r"[0-9]+-[0-9]+" + _AFTER, Number.Integer),  # port range
             (_BEFORE + r"[0-9]+\.[0-9]+" + _AFTER, Number.Float),  # amount
             (_BEFORE + r"[0-9]+" + _AFTER, Number.Integer),  # port, rule number, amount
