@@ -489,7 +489,7 @@ class _ToSyntax(Transformer[Token, Any]):
         return st.TgwPeeringDecl(self._t(c[0]), c[1], c[2], self._s(meta), options)
 
     def dx_connection(self, meta: Meta, c: list[Any]) -> st.DxConnectionDecl:
-        options = tuple(x for x in c[4:] if isinstance(x, st.Option))
+        options = tuple(x for x in c[3:] if isinstance(x, st.Option))
         site = next(x for x in c[3:] if isinstance(x, st.Ref))
         return st.DxConnectionDecl(
             self._t(c[0]), self._t(c[1]), self._t(c[2]), site, self._s(meta), options
