@@ -56,3 +56,18 @@ def test_a_connection_down_is_drawn_down() -> None:
     found = {n.id: n for n in view.all_nodes()}
     assert found["dx-connection_dx1"].down and found["vif_v1"].down
     assert not found["dx-connection_dx2"].down
+
+
+def test_diff_names_a_changed_connection() -> None:
+    from netdraft.generator.diff import components
+
+    before = api.load_network(EXAMPLE)
+    text = EXAMPLE.read_text("utf-8").replace(
+        "1Gbps site dc on router-2", "10Gbps site dc on router-2"
+    )
+    after = api.compile(text, "after.nd").network
+    assert after is not None
+    found_before, found_after = components(before), components(after)
+    for key in (("dx-connection", "dx2"), ("dx-gateway", "corp-dxgw"), ("vif", "v1")):
+        assert key in found_before
+    assert found_before["dx-connection", "dx2"] != found_after["dx-connection", "dx2"]
