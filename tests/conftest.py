@@ -32,3 +32,20 @@ def _user_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = old
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_compile_cache() -> Iterator[None]:
+    """Commands run in tests compile anew (tests monkeypatch the compiler's limits); the
+    cache of compiled networks has tests of its own (tests/test_compile_cache.py).
+    ``NETDRAFT_TEST_CACHE=1`` runs the whole suite with the cache on instead."""
+    if os.environ.get("NETDRAFT_TEST_CACHE"):
+        yield
+        return
+    old = os.environ.get("NETDRAFT_NO_CACHE")
+    os.environ["NETDRAFT_NO_CACHE"] = "1"
+    yield
+    if old is None:
+        os.environ.pop("NETDRAFT_NO_CACHE", None)
+    else:
+        os.environ["NETDRAFT_NO_CACHE"] = old

@@ -62,3 +62,10 @@ def test_the_layout_benchmark_counts_every_example_and_a_generated_network() -> 
     assert any(line.startswith("01-public-private-nat") for line in lines)
     assert any(line.startswith("generated 2x3x2") for line in lines)
     assert lines[-1].startswith("total")
+
+
+def test_the_startup_benchmark_prints_every_command_and_what_help_imports() -> None:
+    # 1: a goal missed, which a busy machine can make happen.
+    out = run("bench_startup.py", "--repeat", "1", codes=(0, 1))
+    assert "baseline" in out and "netdraft check example 01" in out
+    assert "heavy modules imported by --help: none" in out

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
+import hashlib
 import os
+import pickle
+import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from netdraft import codes
+from netdraft import cache, codes
 from netdraft.config import NO_CONFIG, NO_PRAGMAS, Config, Pragmas, find_pragmas
 from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
 from netdraft.dsl.compile import compile_source
@@ -21,7 +27,7 @@ from netdraft.dsl.parse import collector_paused, parse
 from netdraft.dsl.review import review
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
-from netdraft.model.network import Network, Scenario
+from netdraft.model.network import VXLAN_PORT, Network, Scenario
 from netdraft.model.values import Span
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
@@ -82,11 +88,97 @@ def compile(
     Returns:
         The compiled file; problems are in ``diagnostics``, never raised.
     """
+    store = _STORE.get()
+    key = _compile_key(text, path, roots, tree) if store is not None else ""
+    if store is not None:
+        found = _cached(store, key)
+        if found is not None:
+            store.hits += 1
+            return found
+        store.misses += 1
     with collector_paused():  # the front end frees little until it is done
         syntax, diagnostics = parse(text, path)
         if syntax is None:
-            return Compiled(path, text, None, tuple(diagnostics))
-        return _build(syntax, roots, tree)
+            compiled = Compiled(path, text, None, tuple(diagnostics))
+            reads_clean = True
+        else:
+            compiled, reads_clean = _build(syntax, roots, tree)
+    if store is not None and reads_clean:
+        _keep(store, key, compiled)
+    return compiled
+
+
+#: The store :func:`compile` reads and fills, when one is set (:func:`compile_cache`).
+_STORE: ContextVar[cache.Store | None] = ContextVar("netdraft_compile_cache", default=None)
+
+
+@contextlib.contextmanager
+def compile_cache(enabled: bool = True, store: cache.Store | None = None) -> Iterator[None]:
+    """Within the block, :func:`compile` (and so :func:`load`, :func:`check`, ...) takes an
+    unchanged file's compiled network from a content-addressed cache instead of parsing it
+    again (``netdraft`` commands do, unless ``--no-cache``).
+
+    The key is the text of the file, its name, the folder it is read from, the ``roots``
+    and netdraft's own code; a hit is used only when every included file still has the
+    text it had (see :mod:`netdraft.cache` for where entries live and how they are kept).
+
+    Args:
+        enabled: False to compile without the cache within the block.
+        store: the store to use (default: the user's cache folder).
+    """
+    token = _STORE.set((store or cache.Store()) if enabled else None)
+    try:
+        yield
+    finally:
+        _STORE.reset(token)
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    return f"{sys.version}\0{cache.code_fingerprint()}"
+
+
+def _compile_key(text: str, path: str, roots: Sequence[str | Path] | None, tree: str | None) -> str:
+    digest = hashlib.sha256(_code_fingerprint().encode())
+    for part in (os.getcwd(), path, repr([str(r) for r in roots or ()]), repr(tree), text):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _keep(store: cache.Store, key: str, compiled: Compiled) -> None:
+    """Store a compiled file with where its included files are, to check them on a hit."""
+    reads = tuple((name, os.path.realpath(name)) for name, _ in compiled.included)
+    try:
+        payload = pickle.dumps((reads, compiled), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return  # not cached, never a failure
+    store.put(key, payload)
+
+
+def _cached(store: cache.Store, key: str) -> Compiled | None:
+    """The cached compile of ``key``, if every file it included is unchanged."""
+    payload = store.get(key)
+    if payload is None:
+        return None
+    try:
+        with collector_paused():
+            reads, compiled = pickle.loads(payload)  # signed with this machine's secret
+    except Exception:  # an entry of another build that unpickles wrongly: computed anew
+        return None
+    if not isinstance(compiled, Compiled):
+        return None
+    texts = dict(compiled.included)
+    for name, real in reads:
+        try:
+            if os.path.realpath(name) != real:
+                return None
+            text, _ = decode_source(read_bytes(name, MAX_SOURCE_BYTES), name)
+        except OSError:
+            return None
+        if text != texts.get(name):
+            return None
+    return compiled
 
 
 def compile_syntax(syntax: SourceFile) -> Compiled:
@@ -97,21 +189,27 @@ def compile_syntax(syntax: SourceFile) -> Compiled:
     diagnostics, compile the text.
     """
     with collector_paused():
-        return _build(syntax, None, None)
+        return _build(syntax, None, None)[0]
 
 
-def _build(syntax: SourceFile, roots: Sequence[str | Path] | None, tree: str | None) -> Compiled:
+def _build(
+    syntax: SourceFile, roots: Sequence[str | Path] | None, tree: str | None
+) -> tuple[Compiled, bool]:
+    """The compiled tree, and whether every file it includes was read without a problem
+    (only then may it be cached: a missing file may appear)."""
     composed = compose(syntax, roots, tree)
     found = list(composed.diagnostics)
+    reads_clean = not found
     if composed.source is None:
-        return Compiled(syntax.path, syntax.text, None, tuple(found), composed.files)
+        compiled = Compiled(syntax.path, syntax.text, None, tuple(found), composed.files)
+        return compiled, reads_clean
     network, problems = compile_source(composed.source)
     problems += validate(network)
     if not any(d.is_error for d in (*found, *problems)):  # a reviewer reads a sound network
         problems += review(network)
     pragmas = find_pragmas({**dict(composed.files), syntax.path: syntax.text})
     kept = (*pragmas.silence([*found, *problems]), *pragmas.problems)
-    return Compiled(syntax.path, syntax.text, network, kept, composed.files, pragmas)
+    return Compiled(syntax.path, syntax.text, network, kept, composed.files, pragmas), reads_clean
 
 
 def read_source(path: str | Path) -> tuple[str | None, Diagnostic | None]:
@@ -391,6 +489,21 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
                     span,
                     "declare the client's ports ('ephemeral 32768-60999') to check all of them",
                     explain_lines(t, network.file),
+                )
+            )
+    for vpc, session, trace in analysis.mirrors:
+        if trace is not None and not trace.allowed:
+            found.append(
+                warning(
+                    codes.MIRROR_UNREACHABLE,
+                    f"traffic mirror session of '{session.source}' in vpc '{vpc.name}' cannot"
+                    f" reach '{trace.query.destination}' on udp {VXLAN_PORT}: {trace.code}:"
+                    f" {trace.reason}",
+                    session.span,
+                    f"the copies are VXLAN, udp {VXLAN_PORT} from the source: routes, the target's"
+                    " network ACL and security groups (an NLB: a udp listener on the port)"
+                    " must let them in",
+                    explain_lines(trace, network.file),
                 )
             )
     for flow in outcomes.flows:
@@ -810,8 +923,7 @@ def write_diff(result: DiffResult, out_dir: str | Path, markdown: bool) -> list[
     else:
         text = json.dumps(diff_json(result.report), indent=2, ensure_ascii=False) + "\n"
         files.append((folder / "diff.json", text))
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_together(files)
+    return write_together(files)  # it creates the folder (netdraft.files.write_together)
 
 
 #: The diagram of the change that ``netdraft diff -o DIR`` writes and its report links.

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from netdraft import config
+from netdraft import cache, config
 from netdraft.diagnostics import NetdraftError, printable, write_diagnostics
 from netdraft.files import write_atomic
 from netdraft.generator.errors import GraphvizMissing, RenderError
@@ -574,12 +574,28 @@ def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     live.set_defaults(run=cmd_import)
 
 
+class _Version(argparse.Action):
+    """``--version``: reads the installed package's metadata only when asked (``--help`` stays fast)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"netdraft {api.version()}\n")  # on stdout, as argparse's own does
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netdraft",
         description="AWS network designs as text: checked, simulated, priced and drawn.",
     )
-    parser.add_argument("--version", action="version", version=f"netdraft {api.version()}")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="show netdraft's version and exit"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="parse, validate and run every expect; exit 0/1")
@@ -683,6 +699,12 @@ def build_parser() -> argparse.ArgumentParser:
     exposed.add_argument("file", metavar="FILE")
     exposed.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     exposed.set_defaults(run=cmd_exposure)
+    for compiling in (check, path, names, cost, draw, docs, exposed, sub.choices["diff"]):
+        compiling.add_argument(
+            "--no-cache",
+            action="store_true",
+            help=f"parse every file anew (also: {cache.NO_CACHE_VARIABLE}=1); see docs/commands.md",
+        )
     return parser
 
 
@@ -690,8 +712,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
+    cached = not getattr(args, "no_cache", False) and not os.environ.get(cache.NO_CACHE_VARIABLE)
     try:
-        return _without_collector(run, args)
+        with api.compile_cache(cached):
+            return _without_collector(run, args)
     except UsageError as exc:
         # One line per line of the message, each escaped: file names come from pull requests.
         print("\n".join(printable(line) for line in str(exc).split("\n")), file=sys.stderr)

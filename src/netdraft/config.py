@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +129,8 @@ def load(path: str | Path) -> Loaded:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8"
         return Loaded(Config(path), (_problem(shown, 1, f"cannot read '{shown}': {reason}"),))
+    import tomllib  # here, not at the top: ``netdraft --help`` reads no configuration
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

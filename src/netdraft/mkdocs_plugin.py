@@ -10,9 +10,7 @@ import importlib.metadata
 import json
 import os
 import re
-import secrets
 import shlex
-import stat
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,7 +26,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from netdraft import api, codes
+from netdraft import api, cache, codes
 from netdraft.config import NO_CONFIG, PRICES_VARIABLE, Config, chosen, discover
 from netdraft.diagnostics import Diagnostic, error, iter_rendered, moved, printable
 from netdraft.files import MAX_SOURCE_BYTES, confine, is_regular, read_bytes, write_atomic
@@ -259,11 +257,7 @@ def renderer_fingerprint() -> str:
             digest.update(f"{name} {importlib.metadata.version(name)}\n".encode())
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{name} -\n".encode())
-    package = Path(__file__).parent
-    for file in sorted(package.rglob("*")):
-        if file.suffix in (".py", ".lark", ".toml", ".j2") and "__pycache__" not in file.parts:
-            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(file.read_bytes())
+    digest.update(cache.code_fingerprint().encode())
     try:
         dot = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=False, timeout=30)
         digest.update((dot.stderr + dot.stdout).encode())
@@ -273,43 +267,9 @@ def renderer_fingerprint() -> str:
 
 
 #: Where the cache secret is kept: the user's cache folder, outside any repository.
-SECRET_NAME = "netdraft/cache-key"
-
-
-def cache_secret() -> bytes:
-    """This machine's secret for naming cache entries, made on first use (mode 0600).
-
-    It lives in the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``), never
-    in the repository. A secret that cannot be read or kept (no home folder, one
-    another user could change) is replaced by one for this build only: diagrams are then
-    drawn anew, never taken from a cache someone else could write.
-    """
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    path = Path(base) / SECRET_NAME
-    try:
-        info = path.lstat()
-        trusted = (
-            stat.S_ISREG(info.st_mode)
-            and info.st_uid == os.getuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-        )
-        if trusted:
-            data = read_bytes(path, 4096)
-            if len(data) >= 32:
-                return data
-    except FileNotFoundError:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            data = secrets.token_bytes(32)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            return data
-        except OSError:
-            pass
-    except OSError:
-        pass
-    return secrets.token_bytes(32)
+SECRET_NAME = cache.SECRET_NAME
+#: This machine's secret for naming cache entries (shared with the compiled-network cache).
+cache_secret = cache.secret
 
 
 def block_key(
@@ -436,10 +396,12 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         context = self._page_context(page, markdown)
         out: list[str] = []
         last = 0
-        for fence in fences:
-            out.extend(lines[last : fence.start])
-            out.extend(["", self._block(fence, context), ""])
-            last = fence.end
+        # An unchanged block's network is compiled once, across builds (api.compile_cache).
+        with api.compile_cache(not os.environ.get(cache.NO_CACHE_VARIABLE)):
+            for fence in fences:
+                out.extend(lines[last : fence.start])
+                out.extend(["", self._block(fence, context), ""])
+                last = fence.end
         out.extend(lines[last:])
         return "\n".join(out) + "\n"
 

@@ -25,7 +25,7 @@ from test_oracle import Net, networks, render
 
 from netdraft import api
 from netdraft.model import network as m
-from netdraft.model.values import ALL_PORTS, Protocol
+from netdraft.model.values import CONNECTION_PORTS, Protocol
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.classes import endpoints
 from netdraft.sim.exposure import exposure, interfaces
@@ -47,10 +47,11 @@ def compiled(net: Net) -> m.Network | None:
 def ports(nets: list[m.Network], protocol: Protocol, drawn: list[int]) -> list[int | None]:
     if not protocol.has_ports:
         return [None]
-    cuts = {0, ALL_PORTS.high, *drawn}
+    low, high = CONNECTION_PORTS.low, CONNECTION_PORTS.high  # port 0 is no connection's
+    cuts = {low, high, *(d for d in drawn if d >= low)}
     for net in nets:
         for c in rule_cuts(net, protocol):
-            cuts.update(x for x in (c - 1, c) if 0 <= x <= ALL_PORTS.high)
+            cuts.update(x for x in (c - 1, c) if low <= x <= high)
     return sorted(cuts)
 
 

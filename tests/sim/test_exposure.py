@@ -123,8 +123,8 @@ CASES = [
         "ingress tcp 443 from 0.0.0.0/0",
         "ingress all from 0.0.0.0/0",
         {
-            ("web", 4, "tcp", "0-65535"),
-            ("web", 4, "udp", "0-65535"),
+            ("web", 4, "tcp", "1-65535"),
+            ("web", 4, "udp", "1-65535"),
             ("web", 4, "icmp", ""),
         },
     ),

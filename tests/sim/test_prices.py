@@ -63,6 +63,14 @@ SECTION_5.update(
         "dx_out_per_gb": "0.02",
     }
 )
+# LANGUAGE.md §10: flow logs (CloudWatch Logs, S3) and traffic mirroring.
+SECTION_5.update(
+    {
+        "flow_log_cloudwatch_per_gb": "0.5",
+        "flow_log_s3_per_gb": "0.25",
+        "traffic_mirror_per_eni_hour": "0.015",
+    }
+)
 
 
 def _keys_used_by_cost_module() -> set[str]:

@@ -93,8 +93,8 @@ CASES = [
         [
             ("internet", "web", "tcp", "443", "allow", "deny", D.NO_RETURN_ROUTE, None),
             ("web", "internet", "icmp", "", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
-            ("web", "internet", "tcp", "0-65535", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
-            ("web", "internet", "udp", "0-65535", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
+            ("web", "internet", "tcp", "1-65535", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
+            ("web", "internet", "udp", "1-65535", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
         ],
     ),
     (
@@ -139,8 +139,8 @@ CASES = [
             ("internet", "web", "tcp", "443", "allow", "deny", D.INSTANCE_STOPPED, None),
             ("web", "app", "tcp", "8080", "allow", "deny", D.INSTANCE_STOPPED, None),
             ("web", "internet", "icmp", "", "allow", "deny", D.INSTANCE_STOPPED, None),
-            ("web", "internet", "tcp", "0-65535", "allow", "deny", D.INSTANCE_STOPPED, None),
-            ("web", "internet", "udp", "0-65535", "allow", "deny", D.INSTANCE_STOPPED, None),
+            ("web", "internet", "tcp", "1-65535", "allow", "deny", D.INSTANCE_STOPPED, None),
+            ("web", "internet", "udp", "1-65535", "allow", "deny", D.INSTANCE_STOPPED, None),
         ],
     ),
 ]

@@ -23,7 +23,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
-from netdraft import codes
+from netdraft import cache, codes
 from netdraft.diagnostics import Diagnostic, clip, did_you_mean, end_position, error
 from netdraft.dsl import messages
 from netdraft.dsl import syntax as st
@@ -49,6 +49,7 @@ TERMINAL_WORDS: dict[str, str] = {
     "ONOFF": "on or off",
     "CODE": "an explanation code such as SG_INGRESS_MISMATCH",
     "COST_OP": "=, < or <=",
+    "FLOW_LOG_DESTINATION": "s3 or cloudwatch (where a flow log publishes)",
     "_EOS": "end of statement",
     "$END": "end of file",
 }
@@ -106,26 +107,12 @@ def parser() -> Lark:
 
 
 #: Set to a folder to keep the parser's tables there, or to an empty value to keep none.
-CACHE_VARIABLE = "NETDRAFT_CACHE_DIR"
+CACHE_VARIABLE = cache.FOLDER_VARIABLE
 
 
 def table_cache() -> Path | None:
-    """The folder for the parser's tables: ``$NETDRAFT_CACHE_DIR``, else ``netdraft`` in
-    the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``); None when it cannot
-    be made (or ``NETDRAFT_CACHE_DIR`` is set empty)."""
-    chosen = os.environ.get(CACHE_VARIABLE)
-    if chosen is not None:
-        folder = Path(chosen) if chosen else None
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = Path(base) / "netdraft"
-    if folder is None or not folder.is_absolute():
-        return None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder
+    """The folder for the parser's tables: netdraft's cache folder (:func:`cache.folder`)."""
+    return cache.folder()
 
 
 #: Where the lexer puts the comments it skips during the current parse (for ``fmt``).
@@ -456,6 +443,13 @@ class _ToSyntax(Transformer[Token, Any]):
         return st.TargetGroupDecl(
             self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), self._s(meta)
         )
+
+    def flow_log(self, meta: Meta, c: list[Any]) -> st.FlowLogDecl:
+        volume = self._t(c[2]) if len(c) > 2 else None
+        return st.FlowLogDecl(c[0], self._t(c[1]), volume, self._s(meta))
+
+    def traffic_mirror(self, meta: Meta, c: list[Any]) -> st.TrafficMirrorDecl:
+        return st.TrafficMirrorDecl(c[0], c[1], self._s(meta))
 
     # -- transit gateways ---------------------------------------------------------------------
     def transit_gateway(self, meta: Meta, c: list[Any]) -> st.TransitGatewayDecl:

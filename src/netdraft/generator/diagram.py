@@ -89,6 +89,8 @@ _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.NAT_GATEWAY: network.NATGateway,
     NodeKind.APPLICATION_LOAD_BALANCER: network.ALB,
     NodeKind.NETWORK_LOAD_BALANCER: network.NLB,
+    NodeKind.FLOW_LOGS: network.VPCFlowLogs,
+    NodeKind.TRAFFIC_MIRROR: network.VPCTrafficMirroring,
     NodeKind.GATEWAY_ENDPOINT: network.Endpoint,
     NodeKind.INTERFACE_ENDPOINT: network.Endpoint,
     NodeKind.INTERNET_GATEWAY: network.InternetGateway,
@@ -128,6 +130,7 @@ _CLUSTER_STYLE: dict[ClusterKind, tuple[str, str, str]] = {
     ClusterKind.PRIVATE_SUBNET: ("#00A4A6", "#E8F6F7", "rounded"),
     ClusterKind.SITE: ("#7D8998", "#F4F5F6", "rounded"),
     ClusterKind.DX_LOCATION: ("#8C4FFF", "#F3EEFF", "rounded,dashed"),
+    ClusterKind.ECMP: ("#8C4FFF", BACKGROUND, "rounded,dashed"),
 }
 
 _CLUSTER_KIND_LABEL = {
@@ -138,6 +141,7 @@ _CLUSTER_KIND_LABEL = {
     ClusterKind.PRIVATE_SUBNET: "",
     ClusterKind.SITE: "",
     ClusterKind.DX_LOCATION: "",
+    ClusterKind.ECMP: "equal-cost multi-path over the transit gateway",
 }
 
 

@@ -30,7 +30,7 @@ from netdraft.generator.costs import money
 from netdraft.generator.explain import _acl_rule, _sg_rule
 from netdraft.generator.markdown import code_span, escape_md
 from netdraft.model import network as m
-from netdraft.model.values import ALL_PORTS, PortRange, Protocol, Volume, traffic_text
+from netdraft.model.values import CONNECTION_PORTS, PortRange, Protocol, Volume, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import CostReport, cents
 from netdraft.sim.ports import pieces, rule_cuts
@@ -71,6 +71,8 @@ _VPC_PARTS = {
     "instances": "instance",
     "nat_gateways": "nat-gateway",
     "endpoints": "endpoint",
+    "load_balancers": "load-balancer",
+    "target_groups": "target-group",
 }
 _GATEWAYS = {
     "internet_gateway": "internet-gateway",
@@ -159,6 +161,10 @@ def _fields(obj: object) -> Iterator[tuple[str, object]]:
 #: The declared types of fields that are not compared: positions, and parts (a VPC's
 #: subnets, its gateways, a site's hosts…) that are components of their own.
 _NOT_COMPARED = ("Span", "Mapping", "Gateway")
+#: Fields that are counts derived from other components, not choices of the design: a
+#: subnet's count of network interfaces changes with every instance added to it, which is
+#: reported as that instance.
+_DERIVED: Mapping[type, tuple[str, ...]] = {m.Subnet: ("interfaces",)}
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
@@ -172,6 +178,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
             f.name
             for f in dataclasses.fields(cls)
             if not any(word in str(f.type) for word in _NOT_COMPARED)
+            and f.name not in _DERIVED.get(cls, ())
         )
     return found
 
@@ -336,7 +343,7 @@ def new_exposures(old: NetworkAnalysis, new: NetworkAnalysis) -> list[ReachChang
     so it is no reachability change, but it is newly exposed."""
     internet = m.Place(m.PlaceKind.INTERNET, "internet")
     ranges = {
-        p: pieces(rule_cuts(new.network, p), ALL_PORTS) if p.has_ports else (None,)
+        p: pieces(rule_cuts(new.network, p), CONNECTION_PORTS) if p.has_ports else (None,)
         for p in (Protocol.TCP, Protocol.UDP, Protocol.ICMP)
     }
     names = Counter(i for vpc in new.network.vpcs.values() for i in vpc.instances)

@@ -54,7 +54,14 @@ def read(path: str | Path, default_region: str | None = None) -> Inventory:
             reader.file(name, _load(file))
         except RecursionError as exc:
             raise DumpError(f"{quoted(name)}: nested too deeply") from exc
-    region = default_region or reader.region or _zone_region(reader.resources) or "us-east-1"
+    region = default_region or reader.region or _zone_region(reader.resources)
+    if region is None:
+        region = "us-east-1"
+        if not all(r.region for r in reader.resources):
+            reader.warnings.append(
+                f"{root.name}: the region is unknown (no --region, no resource region, no"
+                f" provider region in the configuration, no subnet zone or ARN): assumed {region}"
+            )
     what = "plan" if reader.plans else "state"
     title = f"Terraform {what} {root.name}"
     inventory = to_inventory(reader.resources, reader.resolve, region, root.name, title)
@@ -73,11 +80,23 @@ def _load(file: Path) -> Json:
 
 
 def _zone_region(resources: Sequence[Resource]) -> str | None:
+    """The region of a subnet's zone, else of an EC2 ARN (a state has them: a VPC's, a
+    gateway's), the first in alphabetical order when they differ."""
     for r in resources:
         zone = r.values.get("availability_zone")
         if isinstance(zone, str) and (m := REGION.match(zone)):
             return m.group(0)
-    return None
+    arns = set()
+    for r in resources:
+        parts = str(r.values.get("arn") or "").split(":")
+        if (
+            len(parts) > 3
+            and parts[0] == "arn"
+            and parts[2] == "ec2"
+            and REGION.fullmatch(parts[3])
+        ):
+            arns.add(parts[3])
+    return min(arns) if arns else None
 
 
 def _obj(value: object) -> Json:
@@ -146,11 +165,12 @@ class _Reader:
         if isinstance(region, str) and REGION.fullmatch(region):
             self.region = self.region or region
         self.configuration(_obj(config.get("root_module")), "")
-        changes = {
-            c.get("address"): c for c in _list(data.get("resource_changes")) if isinstance(c, dict)
-        }
         deleted = {
-            str(a) for a, c in changes.items() if _obj(c.get("change")).get("actions") == ["delete"]
+            c["address"]
+            for c in _list(data.get("resource_changes"))
+            if isinstance(c, dict)
+            and isinstance(c.get("address"), str)
+            and _obj(c.get("change")).get("actions") == ["delete"]
         }
         planned = _obj(data.get("planned_values"))
         self.module(_obj(planned.get("root_module")), deleted)

@@ -359,6 +359,7 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
                         r,
                     )
                 )
+        out.extend(observation_charges(vpc, prices, hours))
         out[start:] = [dataclasses.replace(c, vpc=vpc.name) for c in out[start:]]
     for zone in network.zones:
         # Route 53 is global: a zone is priced in the region of the first VPC it serves.
@@ -445,6 +446,49 @@ def _dx_region(network: m.Network, conn: m.DxConnection) -> str:
             if vpc is not None or tgw is not None:
                 return vpc.region if vpc is not None else tgw.region if tgw else ""
     return ""
+
+
+#: The price key of a flow log's delivered data, by destination (LANGUAGE.md §10).
+FLOW_LOG_PRICES = {
+    m.FlowLogDestination.CLOUDWATCH: "flow_log_cloudwatch_per_gb",
+    m.FlowLogDestination.S3: "flow_log_s3_per_gb",
+}
+
+
+def observation_charges(vpc: m.Vpc, prices: PriceTable, hours: Decimal) -> list[Charge]:
+    """A VPC's flow logs (their written monthly ``volume``, per GB delivered; one without a
+    volume costs nothing here) and its traffic mirror sessions: AWS bills each hour of each
+    source network interface that has a session enabled, so an interface with two sessions
+    is billed once, and a stopped source still is (its sessions stay enabled)."""
+    r = vpc.region
+    out: list[Charge] = []
+    for log in vpc.flow_logs:
+        if log.volume is None:
+            continue
+        where = log.destination.value
+        out.append(
+            _charge(
+                prices,
+                f"flow log of {log.kind.value} {log.resource} to {where}",
+                log.volume.gigabytes,
+                "GB",
+                FLOW_LOG_PRICES[log.destination],
+                r,
+            )
+        )
+    for source in dict.fromkeys(s.source for s in vpc.traffic_mirrors):
+        sessions = sum(1 for s in vpc.traffic_mirrors if s.source == source)
+        out.append(
+            _charge(
+                prices,
+                f"traffic mirroring of instance {source} ({sessions} session(s))",
+                hours,
+                "h",
+                "traffic_mirror_per_eni_hour",
+                r,
+            )
+        )
+    return out
 
 
 def _vpn_region(network: m.Network, vpn: m.Vpn) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netdraft.model import network as m
-from netdraft.model.values import ALL_PORTS, PortRange, Protocol, Span
+from netdraft.model.values import CONNECTION_PORTS, PortRange, Protocol, Span
 from netdraft.sim.classes import PROTOCOLS, Cuts, endpoints, instance_names, partition, sweep
 from netdraft.sim.path import Simulator
 from netdraft.sim.trace import AclStep, RouteStep, SgStep, Trace
@@ -155,7 +155,7 @@ def _exposed_runs(
         return [sim.trace(m.Query(s, dst, protocol, port)) for s in sources]
 
     runs: list[tuple[PortRange | None, frozenset[Span]]] = []
-    for piece, traces in sweep(cuts, trace, protocol, ALL_PORTS):
+    for piece, traces in sweep(cuts, trace, protocol, CONNECTION_PORTS):
         allowed = [t for t in traces if t.allowed]
         if not allowed:
             continue

@@ -32,7 +32,15 @@ from functools import partial
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
-from netdraft.model.values import ALL_PORTS, EPHEMERAL, IPAddress, PortRange, Protocol, subnet_of
+from netdraft.model.values import (
+    ALL_PORTS,
+    CONNECTION_PORTS,
+    EPHEMERAL,
+    IPAddress,
+    PortRange,
+    Protocol,
+    subnet_of,
+)
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.classes import PROTOCOLS, Cuts, Endpoint, endpoints, partition, sweep
 from netdraft.sim.path.vpc import lookup
@@ -486,7 +494,12 @@ def reach_diff(old: NetworkAnalysis, new: NetworkAnalysis) -> ReachDiff:
             ports = PortSet.of(
                 *(r for i in matching for r in (i.ports or PortSet.of(ALL_PORTS)).ranges)
             )
-            for span in ports.ranges if protocol.has_ports else (ALL_PORTS,):
+            spans = (
+                [s for r in ports.ranges if (s := r.intersect(CONNECTION_PORTS)) is not None]
+                if protocol.has_ports
+                else [CONNECTION_PORTS]
+            )
+            for span in spans:  # port 0 is no connection's (CONNECTION_PORTS)
                 seen: list[Trace] = []
                 was = before.pieces(src, dst, protocol, span, seen)
                 if all(i.reads is not None for i in matching) and not any(

@@ -1,0 +1,205 @@
+"""A content-addressed store in the user's cache folder, for results that are slow to
+compute and cheap to keep: the compiled network (:func:`netdraft.api.compile`) and the
+MkDocs plugin's pictures.
+
+- **Where**: ``compiled/`` in netdraft's cache folder (:func:`folder`:
+  ``$NETDRAFT_CACHE_DIR``, else ``netdraft`` in ``$XDG_CACHE_HOME``, else in
+  ``~/.cache``), never inside a repository; ``NETDRAFT_CACHE_DIR`` set empty keeps none.
+- **Keys** are SHA-256 digests of everything a result depends on; the caller computes
+  them. An entry's file name is an HMAC of its key under this machine's secret
+  (:func:`secret`, mode 0600), and the entry carries an HMAC of its contents: nobody
+  without the secret can place an entry that is read back, so an entry may hold a pickle.
+- **Concurrent writers** each write a temporary file and rename it into place (atomic on
+  POSIX and Windows): a reader sees a whole entry or none, and two writers of one key
+  write the same bytes.
+- **Pruned by size**: when the store grows past :data:`MAX_BYTES`, the entries least
+  recently used (by modification time; a hit refreshes it) are removed until it is at
+  three quarters of it.
+- A store that cannot be used (no home folder, a read-only disk) is a store that never
+  hits: a cache never makes a command fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from netdraft.files import read_bytes
+
+#: Set to a folder to keep netdraft's caches there, or to an empty value to keep none.
+FOLDER_VARIABLE = "NETDRAFT_CACHE_DIR"
+#: Where the secret is kept, in the user's cache folder.
+SECRET_NAME = "netdraft/cache-key"
+#: Set (to anything) to compile every network anew (``--no-cache``; the MkDocs plugin too).
+NO_CACHE_VARIABLE = "NETDRAFT_NO_CACHE"
+#: The most bytes the store keeps before it prunes.
+MAX_BYTES = 512 * 1024 * 1024
+#: The largest entry read back.
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+_TAG = 32  # bytes of HMAC-SHA256 in front of each entry
+
+
+def user_cache_folder() -> Path:
+    """The user's cache folder: ``$XDG_CACHE_HOME``, else ``~/.cache``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
+def folder() -> Path | None:
+    """netdraft's cache folder: ``$NETDRAFT_CACHE_DIR``, else ``netdraft`` in the user's
+    cache folder; None when it cannot be made (or ``NETDRAFT_CACHE_DIR`` is set empty)."""
+    chosen = os.environ.get(FOLDER_VARIABLE)
+    if chosen is not None:
+        found = Path(chosen) if chosen else None
+    else:
+        found = user_cache_folder() / "netdraft"
+    if found is None or not found.is_absolute():
+        return None
+    try:
+        found.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return found
+
+
+def secret() -> bytes:
+    """This machine's secret for naming and signing cache entries, made on first use.
+
+    It lives in the user's cache folder, never in the repository. A secret that cannot be
+    read or kept (no home folder, one another user could change) is replaced by one for
+    this process only: results are then computed anew, never taken from a cache someone
+    else could write.
+    """
+    path = user_cache_folder() / SECRET_NAME
+    try:
+        info = path.lstat()
+        trusted = (
+            stat.S_ISREG(info.st_mode)
+            and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        )
+        if trusted:
+            data = read_bytes(path, 4096)
+            if len(data) >= 32:
+                return data
+    except FileNotFoundError:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = secrets.token_bytes(32)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            return data
+        except OSError:
+            pass
+    except OSError:
+        pass
+    return secrets.token_bytes(32)
+
+
+def code_fingerprint() -> str:
+    """A digest of netdraft's own code, grammar and data files: part of every key, so
+    that another netdraft computes every result anew."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for file in sorted(package.rglob("*")):
+        if file.suffix in (".py", ".lark", ".toml", ".json", ".j2") and (
+            "__pycache__" not in file.parts
+        ):
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+class Store:
+    """Entries by key in one folder (see the module's notes)."""
+
+    def __init__(self, where: Path | None = None, key: bytes | None = None) -> None:
+        """Args:
+        where: the store's folder (default: ``compiled`` in :func:`folder`; when there is
+            none, a store that keeps nothing).
+        key: the secret (default: :func:`secret`).
+        """
+        if where is None:
+            base = folder()
+            where = base / "compiled" if base is not None else None
+        self.folder = where
+        self._key = key if key is not None else secret()
+        self.hits = 0  # counted by the reader, who alone knows whether an entry was usable
+        self.misses = 0
+
+    def _file(self, key: str) -> Path | None:
+        if self.folder is None:
+            return None
+        name = hmac.new(self._key, key.encode(), hashlib.sha256).hexdigest()
+        return self.folder / name[:2] / name
+
+    def get(self, key: str) -> bytes | None:
+        """The entry stored under ``key``, or None (absent, unreadable or not signed here)."""
+        path = self._file(key)
+        if path is None:
+            return None
+        try:
+            data = read_bytes(path, MAX_ENTRY_BYTES)
+        except OSError:
+            return None
+        tag, payload = data[:_TAG], data[_TAG:]
+        if not hmac.compare_digest(tag, hmac.new(self._key, payload, hashlib.sha256).digest()):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: pruned last
+        return payload
+
+    def put(self, key: str, payload: bytes) -> None:
+        """Keep ``payload`` under ``key`` (silently nothing when the folder cannot be written)."""
+        path = self._file(key)
+        if path is None:
+            return
+        tag = hmac.new(self._key, payload, hashlib.sha256).digest()
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(tag + payload)
+            os.replace(temporary, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            return
+        self.prune()
+
+    def size(self) -> int:
+        """The bytes the store's entries take."""
+        return sum(size for _, _, size in self._entries())
+
+    def _entries(self) -> list[tuple[float, Path, int]]:
+        found: list[tuple[float, Path, int]] = []
+        if self.folder is None:
+            return found
+        for path in self.folder.glob("*/*"):
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                found.append((info.st_mtime, path, info.st_size))
+        return found
+
+    def prune(self, limit: int = MAX_BYTES) -> int:
+        """Remove the least recently used entries while the store is above ``limit``, down
+        to three quarters of it; the number removed."""
+        entries = self._entries()
+        total = sum(size for _, _, size in entries)
+        if total <= limit:
+            return 0
+        removed = 0
+        for _, path, size in sorted(entries):
+            if total <= limit * 3 // 4:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                total -= size
+                removed += 1
+        return removed
