@@ -11,7 +11,7 @@ from netdraft import api
 from netdraft.generator.diagram import dot_text
 
 UPDATE = os.environ.get("NETDRAFT_UPDATE_GOLDEN") == "1"
-EXAMPLE = Path(__file__).parents[2] / "examples" / "09-direct-connect.nd"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "components" / "direct-connect.nd"
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -30,7 +30,7 @@ def test_the_direct_connect_page(tmp_path: Path) -> None:
     assert "| v1 | private | dx1 | DX gateway corp-dxgw |" in text
     assert "| corp-dxgw | app-vgw | the VPC's CIDRs |" in text
     assert "| dc | not met: needs two connections on separate devices at one location" in text
-    _golden("09-direct-connect.md", text)
+    _golden("direct-connect.md", text)
 
 
 def test_the_direct_connect_diagram() -> None:
@@ -43,7 +43,7 @@ def test_the_direct_connect_diagram() -> None:
     assert 'id="link__dxgw_corp-dxgw__vpc_app__vgw_app-vgw"' in text
     # The flow crosses the DX gateway, the VIF and the connection it leaves by.
     assert '"dxgw_corp-dxgw" -> vif_v1' in text and 'vif_v1 -> "dx-connection_dx1"' in text
-    _golden("09-direct-connect.dot", text)
+    _golden("direct-connect.dot", text)
 
 
 def test_a_connection_down_is_drawn_down() -> None:

@@ -1078,7 +1078,7 @@ def _exposure(analysis: NetworkAnalysis) -> Context:
                 "version": e.version,
                 "protocol": e.protocol,
                 "ports": e.ports,
-                "traffic": f"{e.protocol} {e.ports}".strip(),
+                "traffic": f"{e.protocol} {e.icmp if e.icmp is not None else e.ports}".strip(),
                 "lines": ", ".join(str(s.line) for s in e.rules),
             }
             for e in found.exposed
