@@ -474,6 +474,7 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
         for o in outcomes.resolves
         if not o.holds
     ]
+    found += [failed(o.missing, o.expectation.span, ()) for o in outcomes.resiliency if not o.holds]
     network = analysis.network
     partial: list[tuple[Trace, Span]] = [
         (o.trace, o.expectation.span) for o in outcomes.paths if o.holds and o.trace.allowed

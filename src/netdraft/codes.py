@@ -281,6 +281,38 @@ TGW_PEERING_PROPAGATE = Code(
     "a transit gateway route table propagates a peering attachment (peerings take static routes)",
     _S.COMPILE,
 )
+DX_SPEED = Code(
+    "dx-speed",
+    E,
+    "a Direct Connect connection's speed is not one AWS sells (dedicated: 1, 10, 100 or 400"
+    " Gbps; hosted: 50 Mbps to 25 Gbps)",
+    _S.COMPILE,
+)
+DX_GATEWAY_MIXED = Code(
+    "dx-gateway-mixed",
+    E,
+    "a Direct Connect gateway is associated with both VPN gateways and transit gateways",
+    _S.COMPILE,
+)
+DX_ALLOWED_REQUIRED = Code(
+    "dx-allowed-required",
+    E,
+    "a Direct Connect gateway's association with a transit gateway has no allowed prefixes",
+    _S.COMPILE,
+)
+VIF_TARGET = Code(
+    "vif-target",
+    E,
+    "a virtual interface leads where its kind cannot (private: a VPN gateway or a DX gateway of"
+    " VPN gateways; transit: a DX gateway of transit gateways)",
+    _S.COMPILE,
+)
+RESILIENCY_MODEL = Code(
+    "resiliency-model",
+    E,
+    "`expect resiliency` names a model other than development, high and maximum",
+    _S.COMPILE,
+)
 TGW_ATTACHMENT_AZ = Code(
     "tgw-attachment-az",
     E,

@@ -42,6 +42,9 @@ KEYWORDS = (
     "dhcp-options",
     "route-tables",
     "tgw-peering",
+    "dx-connection",
+    "dx-gateway",
+    "resiliency",
     "prefix-list",
     "network-acl",
     "nat-gateway",
@@ -66,6 +69,8 @@ KEYWORDS = (
     "because",
     "peering",
     "private",
+    "transit",
+    "allowed",
     "stopped",
     "subnets",
     "include",
@@ -95,6 +100,7 @@ KEYWORDS = (
     "main",
     "cost",
     "site",
+    "hosted",
     "zone",
     "vpcs",
     "ips",
@@ -103,9 +109,11 @@ KEYWORDS = (
     "eip",
     "vpc",
     "vpn",
+    "vif",
     "via",
     "dns",
     "az",
+    "at",
     "in",
     "ip",
     "sg",
@@ -124,6 +132,8 @@ DECLARATIONS = (
     "network-acl",
     "prefix-list",
     "tgw-peering",
+    "dx-connection",
+    "dx-gateway",
     "nat-gateway",
     "route-table",
     "vpn-gateway",
@@ -139,6 +149,7 @@ DECLARATIONS = (
     "site",
     "vpc",
     "vpn",
+    "vif",
 )
 
 #: Protocol words (``PROTOCOL`` in the grammar).
@@ -184,6 +195,7 @@ class NetdraftLexer(RegexLexer):
             (_BEFORE + _OCTETS + _AFTER, Number.Other),  # IPv4 address
             (_BEFORE + _IPV6 + _AFTER, Number.Other),  # IPv6 address
             (_BEFORE + r"[0-9]+(?:\.[0-9]+)?(?:MB|GB|TB)" + _AFTER, Number.Integer),  # volume
+            (_BEFORE + r"[0-9]+(?:Mbps|Gbps)" + _AFTER, Number.Integer),  # a connection's speed
             (_BEFORE + r"[0-9]+-[0-9]+" + _AFTER, Number.Integer),  # port range
             (_BEFORE + r"[0-9]+\.[0-9]+" + _AFTER, Number.Float),  # amount
             (_BEFORE + r"[0-9]+" + _AFTER, Number.Integer),  # port, rule number, amount

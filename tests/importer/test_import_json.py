@@ -190,6 +190,28 @@ PATHS = [
     ("batfish-dx-gateway", "dx-test-instance", "internet", "tcp", "443", "deny", "TGW_NO_ROUTE"),
     ("batfish-dx-gateway", "internet", "dx-test-instance", "tcp", "22", "deny", "NO_PUBLIC_IP"),
     ("batfish-dx-gateway", "dx-test-instance", "10.100.0.2", "udp", "53", "allow", None),
+    # Their Direct Connect, imported: to the site behind it (its placeholder prefix) and back.
+    (
+        "batfish-private-vif",
+        "priv-instance",
+        "198.18.0.5",
+        "tcp",
+        "22",
+        "allow",
+        "vgw-private-vif-high",
+    ),
+    ("batfish-private-vif", "198.18.0.5", "priv-instance", "tcp", "22", "allow", "dxcon-priv01"),
+    (
+        "batfish-private-vif",
+        "198.18.0.5",
+        "10.60.0.1",
+        "tcp",
+        "22",
+        "deny",
+        "NO_ROUTE_TO_DESTINATION",
+    ),
+    ("batfish-dx-gateway", "dx-test-instance", "198.18.0.5", "tcp", "22", "allow", "dx-test-vif"),
+    ("batfish-dx-gateway", "198.18.0.5", "dx-test-instance", "tcp", "22", "allow", "dxgw-dx01"),
     # An internet-facing NLB (Elastic IPs) in front of an internal ALB, as imported.
     ("load-balancers", "internet", "shop-edge", "tcp", "443", "allow", "app-tg"),
     ("load-balancers", "internet", "198.51.100.21", "tcp", "443", "allow", "shop-alb"),
@@ -239,13 +261,12 @@ def test_imported_paths(
 def test_unrepresentable_resources_are_listed() -> None:
     warnings = "\n".join(imported("account").warnings)
     for expected in (
-        "1 Direct Connect gateway (directconnect describe-direct-connect-gateways) is not imported yet: 'corp-dx'",
         "1 Gateway Load Balancer endpoint (ec2 describe-vpc-endpoints) is not imported yet: 'vpce-0e5000000000000a3' in vpc 'prod'",
         "via GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3', which the language cannot route to",
         "via cagw-0123456789abcdef0",
         "a rule for prefix list 'pl-0aa0000000000bad', which is not in the dump (describe-managed-prefix-lists): not imported",
         "a rule for ESP",
-        "direct-connect-gateway 'dxgw-0123456789abcdef'",
+        "is for DX gateway 'dxgw-0123456789abcdef', whose association with the transit gateway is not imported",
         "peering 'pcx-0ab1000000000004'",
     ):
         assert expected in warnings
@@ -1056,7 +1077,7 @@ def test_a_batfish_snapshot_is_read_whole() -> None:
     body = lines(result)
     # Propagations and static routes come from the tables' entries, not from file names.
     for line in (
-        "propagate hub office-vpn spoke",
+        "propagate corp-dx hub office-vpn spoke",
         "route 0.0.0.0/0 via hub",
         "route 10.99.0.0/16 blackhole",
         "route 192.168.10.0/24 via office-vpn",
@@ -1080,9 +1101,6 @@ def test_a_batfish_snapshot_is_read_whole() -> None:
     assert not any("not a response the importer knows" in w for w in warnings)
     counted = [w.split(" (")[0] for w in warnings if "not imported yet" in w]
     assert counted == [
-        "1 Direct Connect gateway association",
-        "1 Direct Connect gateway",
-        "1 Direct Connect virtual interface",
         "1 OpenSearch domain",
         "1 RDS database",
     ]
@@ -1136,31 +1154,9 @@ def test_cli_outputs_of_one_transit_gateway_route_table() -> None:
     ("key", "item", "expected"),
     [
         (
-            "directConnectGateways",
-            {
-                "directConnectGatewayId": "dx-1",
-                "directConnectGatewayName": "corp",
-                "directConnectGatewayState": "available",
-            },
-            "1 Direct Connect gateway (directconnect describe-direct-connect-gateways) is not imported yet: 'corp'",
-        ),
-        (
-            "virtualInterfaces",
-            {
-                "virtualInterfaceId": "dxvif-1",
-                "virtualInterfaceName": "vif-a",
-                "virtualInterfaceState": "available",
-            },
-            "1 Direct Connect virtual interface (directconnect describe-virtual-interfaces) is not imported yet: 'vif-a'",
-        ),
-        (
-            "connections",
-            {
-                "connectionId": "dxcon-1",
-                "connectionName": "dc1-10g",
-                "connectionState": "available",
-            },
-            "1 Direct Connect connection (directconnect describe-connections) is not imported yet: 'dc1-10g'",
+            "lags",
+            {"lagId": "dxlag-1", "lagName": "lag-a", "lagState": "available"},
+            "1 Direct Connect LAG (directconnect describe-lags) is not imported yet: 'lag-a'",
         ),
         (
             "TrafficMirrorFilters",
@@ -1194,7 +1190,7 @@ def test_propagations_left_out_are_a_warning_not_silently_none(tmp_path: Path) -
     # propagates, so without TransitGatewayPropagations the import says so.
     region = _batfish_copy(tmp_path)
     whole = importer.from_json_dir(tmp_path / "bf", "bf.nd")
-    assert "propagate hub office-vpn spoke" in whole.text
+    assert "propagate corp-dx hub office-vpn spoke" in whole.text
     assert not any("propagations are not in the dump" in w for w in whole.warnings)
     (region / "TransitGatewayPropagations.json").unlink()
     result = importer.from_json_dir(tmp_path / "bf", "bf.nd")

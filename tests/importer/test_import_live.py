@@ -647,6 +647,20 @@ def test_live_import_keeps_service_interfaces(moto: str) -> None:
     )
 
 
+def test_live_import_reads_direct_connect_connections(moto: str) -> None:
+    """moto 5 has Direct Connect connections (not yet VIFs or DX gateways): a connection is
+    imported at its location and speed, behind a placeholder site; what moto refuses is a
+    warning, never a failure."""
+    ec2 = client(moto)
+    named(ec2, ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"], "corp")
+    dx = client(moto, "directconnect")
+    dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="dc-primary")
+    result = importer.from_aws([REGION], endpoint_url=moto, output="imported.nd")
+    assert 'dx-connection dc-primary at "EqDC2" 10Gbps site dx-site' in result.text
+    assert any("site 'dx-site' stands for the network behind" in w for w in result.warnings)
+    compiled(result.text)
+
+
 # ---- DNS: a private zone, resolver endpoints and rules, the VPC's DNS attributes -----------------
 
 

@@ -42,6 +42,27 @@ SECTION_5 = {
 }
 # LANGUAGE.md §11: Route 53 Resolver endpoints and private hosted zones.
 SECTION_5.update({"resolver_endpoint_per_eni_hour": "0.125", "hosted_zone_per_month": "0.5"})
+# LANGUAGE.md §12 (1 and 10 Gbps dedicated) and AWS's Direct Connect pricing page (the rest).
+SECTION_5.update(
+    {
+        "dx_port_1gbps_per_hour": "0.3",
+        "dx_port_10gbps_per_hour": "2.25",
+        "dx_port_100gbps_per_hour": "22.5",
+        "dx_port_400gbps_per_hour": "85.0",
+        "dx_hosted_port_50mbps_per_hour": "0.03",
+        "dx_hosted_port_100mbps_per_hour": "0.06",
+        "dx_hosted_port_200mbps_per_hour": "0.08",
+        "dx_hosted_port_300mbps_per_hour": "0.12",
+        "dx_hosted_port_400mbps_per_hour": "0.16",
+        "dx_hosted_port_500mbps_per_hour": "0.2",
+        "dx_hosted_port_1gbps_per_hour": "0.33",
+        "dx_hosted_port_2gbps_per_hour": "0.66",
+        "dx_hosted_port_5gbps_per_hour": "1.65",
+        "dx_hosted_port_10gbps_per_hour": "2.48",
+        "dx_hosted_port_25gbps_per_hour": "6.2",
+        "dx_out_per_gb": "0.02",
+    }
+)
 # LANGUAGE.md §10: flow logs (CloudWatch Logs, S3) and traffic mirroring.
 SECTION_5.update(
     {

@@ -185,14 +185,14 @@ def test_a_file_flow_denied_in_a_scenario_is_a_verdict_not_a_warning() -> None:
         (
             'scenario "x" { down vpn9 }',
             "unknown-name",
-            "no VPN, transit gateway peering, instance or NAT gateway named 'vpn9'",
+            "no VPN, transit gateway peering, Direct Connect connection, instance or NAT gateway named 'vpn9'",
         ),
         ('scenario "x" { down c.app }', "unknown-name", "named 'app' in vpc 'c'"),
         ('scenario "x" { down app }', "ambiguous-name", "'app' names more than one part"),
         (
             'scenario "x" { down s }',
             "unknown-name",
-            "no VPN, transit gateway peering, instance or NAT gateway named 's'",
+            "no VPN, transit gateway peering, Direct Connect connection, instance or NAT gateway named 's'",
         ),
         ('scenario "x" { }\nscenario "x" { }', "duplicate-name", "scenario 'x' is declared twice"),
         (

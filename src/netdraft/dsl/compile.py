@@ -28,6 +28,7 @@ from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import (
     addresses,
     connections,
+    direct_connect,
     dns,
     intent,
     literals,
@@ -58,6 +59,7 @@ def build_sites_and_vpns(c: Context) -> None:
         vpn = connections.build_vpn(c, decl)
         if vpn is not None:
             c.built_vpns[name] = vpn
+    direct_connect.build(c)
 
 
 def build_vpcs(c: Context) -> None:
@@ -93,6 +95,9 @@ def build_network(c: Context) -> None:
         zones=dns.build_zones(c),
         resolver_rules=dns.build_rules(c),
         tgw_peerings=tgw_peerings,
+        dx_connections=c.built_dx_connections,
+        dx_gateways=c.built_dx_gateways,
+        vifs=c.built_vifs,
     )
 
 
@@ -104,7 +109,10 @@ def build_intent(c: Context) -> None:
     expectations = tuple(
         e
         for s in c.source.statements
-        if isinstance(s, st.ExpectPathDecl | st.ExpectCostDecl | st.ExpectResolvesDecl)
+        if isinstance(
+            s,
+            st.ExpectPathDecl | st.ExpectCostDecl | st.ExpectResolvesDecl | st.ExpectResiliencyDecl,
+        )
         if (e := intent.build_expectation(c, s, places, built)) is not None
     )
     c.network = dataclasses.replace(

@@ -91,6 +91,7 @@ INSTANCE_OPTION_ORDER: Mapping[str, int] = {
 SUBNET_OPTION_ORDER: Mapping[str, int] = {"ipv6": 0, "public-ip-on-launch": 1}
 NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "ip": 1, "eip": 2, "down": 9}
 VPN_OPTION_ORDER: Mapping[str, int] = {"down": 9}
+DX_OPTION_ORDER: Mapping[str, int] = {"hosted": 0, "on": 2, "down": 9}
 LB_OPTION_ORDER: Mapping[str, int] = {"ips": 0, "sg": 1, "eips": 2, "cross-zone": 3}
 
 Block = (
@@ -106,6 +107,7 @@ Block = (
     | st.ZoneDecl
     | st.ScenarioDecl
     | st.LoadBalancerDecl
+    | st.DxGatewayDecl
 )
 
 #: Any statement, at any depth.
@@ -129,6 +131,7 @@ Node = (
     | st.RecordDecl
     | st.DownDecl
     | st.ListenerDecl
+    | st.DxAssociateDecl
 )
 
 _BLOCKS = (
@@ -143,6 +146,7 @@ _BLOCKS = (
     st.PrefixListDecl,
     st.ScenarioDecl,
     st.LoadBalancerDecl,
+    st.DxGatewayDecl,
 )
 
 
@@ -336,6 +340,21 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words(
                 "tgw-peering", name, a, "<->", b, _options(node.options, VPN_OPTION_ORDER)
             )
+        case st.DxConnectionDecl(name=name, location=location, speed=speed, site=site):
+            ranked = sorted(node.options, key=lambda o: DX_OPTION_ORDER.get(o.keyword, 9))
+            hosted = [_option(o) for o in ranked if o.keyword == "hosted"]
+            rest = [_option(o) for o in ranked if o.keyword != "hosted"]
+            return _words(
+                "dx-connection", name, "at", location, speed, *hosted, "site", site, *rest
+            )
+        case st.DxGatewayDecl(name=name):
+            return _words("dx-gateway", name)
+        case st.DxAssociateDecl(refs=refs, allowed=allowed):
+            return _words("associate", _refs(refs), *(("allowed", *allowed) if allowed else ()))
+        case st.VifDecl(name=name, kind=kind, connection=conn, target=target):
+            return _words("vif", name, kind, conn, "->", target)
+        case st.ExpectResiliencyDecl(site=site, model=model):
+            return _words("expect resiliency", site, model)
         case st.SiteDecl(name=name, cidrs=cidrs):
             return _words("site", name, *cidrs)
         case st.CustomerGatewayDecl(name=name, ip=ip):

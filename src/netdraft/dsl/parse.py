@@ -482,6 +482,36 @@ class _ToSyntax(Transformer[Token, Any]):
         options = tuple(x for x in c[3:] if isinstance(x, st.Option))
         return st.TgwPeeringDecl(self._t(c[0]), c[1], c[2], self._s(meta), options)
 
+    def dx_connection(self, meta: Meta, c: list[Any]) -> st.DxConnectionDecl:
+        options = tuple(x for x in c[3:] if isinstance(x, st.Option))
+        site = next(x for x in c[3:] if isinstance(x, st.Ref))
+        return st.DxConnectionDecl(
+            self._t(c[0]), self._t(c[1]), self._t(c[2]), site, self._s(meta), options
+        )
+
+    def dx_hosted(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("hosted", meta, c)
+
+    def dx_device(self, meta: Meta, c: list[Token]) -> st.Option:
+        return self._opt("on", meta, c)
+
+    def dx_gateway(self, meta: Meta, c: list[Any]) -> st.DxGatewayDecl:
+        return st.DxGatewayDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+
+    def dx_associate(self, meta: Meta, c: list[Any]) -> st.DxAssociateDecl:
+        refs = tuple(x for x in c if isinstance(x, st.Ref))
+        allowed = next((x for x in c if isinstance(x, tuple)), ())
+        return st.DxAssociateDecl(refs, allowed, self._s(meta))
+
+    def dx_allowed(self, meta: Meta, c: list[st.Tok]) -> tuple[st.Tok, ...]:
+        return tuple(c)
+
+    def vif(self, meta: Meta, c: list[Any]) -> st.VifDecl:
+        return st.VifDecl(self._t(c[0]), self._t(c[1]), c[2], c[3], self._s(meta))
+
+    def expect_resiliency(self, meta: Meta, c: list[Any]) -> st.ExpectResiliencyDecl:
+        return st.ExpectResiliencyDecl(c[0], self._t(c[1]), self._s(meta))
+
     def site(self, meta: Meta, c: list[Any]) -> st.SiteDecl:
         cidrs = tuple(self._t(x) for x in c[1:] if isinstance(x, Token))
         items = tuple(x for x in c[1:] if not isinstance(x, Token))

@@ -390,6 +390,57 @@ class TgwPeeringDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class DxConnectionDecl:
+    """``dx-connection NAME at "LOCATION" SPEED [hosted] site SITE [on DEVICE] [down]``
+    (LANGUAGE.md §12)."""
+
+    name: Tok
+    location: Tok  # the string as written, quotes included
+    speed: Tok
+    site: Ref
+    span: Span
+    options: tuple[Option, ...] = ()  # ``hosted``, ``on DEVICE``, ``down``
+
+
+@dataclass(frozen=True, slots=True)
+class DxAssociateDecl:
+    """``associate GATEWAY… [allowed CIDR…]`` in a ``dx-gateway`` block."""
+
+    refs: tuple[Ref, ...]
+    allowed: tuple[Tok, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DxGatewayDecl:
+    """``dx-gateway NAME { associate … }`` (LANGUAGE.md §12)."""
+
+    name: Tok
+    items: tuple[DxAssociateDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class VifDecl:
+    """``vif NAME private|transit CONNECTION -> VGW|DXGW`` (LANGUAGE.md §12)."""
+
+    name: Tok
+    kind: Tok  # private | transit
+    connection: Ref
+    target: Ref
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectResiliencyDecl:
+    """``expect resiliency SITE development|high|maximum`` (LANGUAGE.md §12)."""
+
+    site: Ref
+    model: Tok
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class CustomerGatewayDecl:
     name: Tok
     ip: Tok
@@ -542,6 +593,10 @@ Statement = (
     | PrefixListDecl
     | ScenarioDecl
     | TgwPeeringDecl
+    | DxConnectionDecl
+    | DxGatewayDecl
+    | VifDecl
+    | ExpectResiliencyDecl
 )
 
 

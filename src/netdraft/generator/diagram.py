@@ -105,6 +105,9 @@ _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.ADDRESS: general.Client,
     NodeKind.INTERNET: general.InternetAlt1,
     NodeKind.SERVICE: general.General,
+    NodeKind.DX_CONNECTION: network.DirectConnect,
+    NodeKind.VIF: network.Endpoint,
+    NodeKind.DX_GATEWAY: network.DirectConnect,
 }
 
 _SERVICE_ICONS: dict[str, type[diagrams.Node]] = {
@@ -126,6 +129,7 @@ _CLUSTER_STYLE: dict[ClusterKind, tuple[str, str, str]] = {
     ClusterKind.PUBLIC_SUBNET: ("#7AA116", "#F2F8E9", "rounded"),
     ClusterKind.PRIVATE_SUBNET: ("#00A4A6", "#E8F6F7", "rounded"),
     ClusterKind.SITE: ("#7D8998", "#F4F5F6", "rounded"),
+    ClusterKind.DX_LOCATION: ("#8C4FFF", "#F3EEFF", "rounded,dashed"),
     ClusterKind.ECMP: ("#8C4FFF", BACKGROUND, "rounded,dashed"),
 }
 
@@ -136,6 +140,7 @@ _CLUSTER_KIND_LABEL = {
     ClusterKind.PUBLIC_SUBNET: "",
     ClusterKind.PRIVATE_SUBNET: "",
     ClusterKind.SITE: "",
+    ClusterKind.DX_LOCATION: "",
     ClusterKind.ECMP: "equal-cost multi-path over the transit gateway",
 }
 

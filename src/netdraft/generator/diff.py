@@ -112,6 +112,9 @@ def components(network: m.Network) -> dict[tuple[str, str], object]:
     groups: tuple[tuple[str, Mapping[str, object]], ...] = (
         ("peering", network.peerings),
         ("vpn", network.vpns),
+        ("dx-connection", network.dx_connections),
+        ("dx-gateway", network.dx_gateways),
+        ("vif", network.vifs),
     )
     for kind, items in groups:
         for name, item in items.items():

@@ -60,6 +60,9 @@ _WORDS = {
     C.LOAD_BALANCER: "load balancer",
     C.TARGET_GROUP: "target group",
     C.TGW_PEERING: "tgw peering",
+    C.DX_CONNECTION: "dx connection",
+    C.VIF: "vif",
+    C.DX_GATEWAY: "dx gateway",
 }
 
 #: A drop no route, rule or group decided: (the component, what is wrong), as templates
@@ -129,6 +132,16 @@ _OBSTACLES: dict[Obstacle, tuple[str, str]] = {
     ),
     Obstacle.NO_LISTENER: ("load balancer {name}", "no listener for {text}"),
     Obstacle.NO_HEALTHY_TARGET: ("target group {name}", "no healthy target: {text}"),
+    Obstacle.DX_NOT_ALLOWED: (
+        "site {name}",
+        "AWS advertises no route to {address} to site '{place}' over Direct Connect: {text}",
+    ),
+    Obstacle.DX_BETWEEN_ASSOCIATIONS: (
+        "{word} {name}",
+        "{address} is behind another association of DX gateway '{place}', and a DX gateway"
+        " never carries traffic between two of its associations",
+    ),
+    Obstacle.NO_VIF_CARRIES: ("{word} {name}", "no virtual interface leads to {address} ({text})"),
     Obstacle.LB_NOT_PUBLIC: (
         "internet gateway {name}",
         "the node at {address} is in subnet '{place}', which has no route to it",

@@ -28,6 +28,7 @@ from netdraft.generator.outcomes import path_problem, resolve_problem
 from netdraft.model import network as m
 from netdraft.model.aws_ranges import snapshot
 from netdraft.model.values import HOURS_PER_MONTH, IcmpType, PortRange, Protocol, traffic_text
+from netdraft.sim import resiliency
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import FLOW_LOG_PRICES, Charge, CostReport
 from netdraft.sim.expectations import expectation_trace
@@ -736,6 +737,58 @@ def _vpns(network: m.Network) -> list[Context]:
     return rows
 
 
+def _direct_connect(network: m.Network) -> Context:
+    """Direct Connect: connections, VIFs, DX gateways, and each site's resiliency."""
+    connections = [
+        {
+            "name": c.name,
+            "location": c.location,
+            "speed": c.speed,
+            "hosted": c.hosted,
+            "site": c.site,
+            "device": c.device,
+            "down": c.down,
+        }
+        for c in sorted(network.dx_connections.values(), key=lambda c: c.name)
+    ]
+    vifs = [
+        {
+            "name": v.name,
+            "kind": v.kind.value,
+            "connection": v.connection,
+            "target": f"{'DX gateway' if v.to_dx_gateway else 'virtual private gateway'} {v.target}",
+        }
+        for v in sorted(network.vifs.values(), key=lambda v: v.name)
+    ]
+    gateways = [
+        {
+            "name": g.name,
+            "associations": [
+                {
+                    "gateway": (
+                        "transit gateway " if a.kind is m.TargetKind.TRANSIT_GATEWAY else ""
+                    )
+                    + a.gateway,
+                    "allowed": [str(p) for p in a.allowed],
+                }
+                for a in g.associations
+            ],
+        }
+        for g in sorted(network.dx_gateways.values(), key=lambda g: g.name)
+    ]
+    sites = sorted({c.site for c in network.dx_connections.values()})
+
+    def verdict(site: str, model: m.ResiliencyModel) -> str:
+        lack = resiliency.missing(network, site, model)
+        return "met" if not lack else "not met: needs" + lack.split(": it needs", 1)[-1]
+
+    models = [
+        {"site": site, **{model.value: verdict(site, model) for model in m.ResiliencyModel}}
+        for site in sites
+    ]
+    return {"connections": connections, "vifs": vifs, "gateways": gateways, "resiliency": models}
+
+
 def _sites(network: m.Network) -> list[Context]:
     return [
         {
@@ -992,6 +1045,7 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
         "ranges": _ranges(),
         "vpns": _vpns(network),
         "sites": _sites(network),
+        "direct_connect": _direct_connect(network),
         "flows": _flows(report),
         "path_expectations": path_exps,
         "cost_expectations": cost_exps,

@@ -67,6 +67,9 @@ class NodeKind(enum.Enum):
     SPACER = "spacer"  # keeps an empty box visible; drawn invisible
     APPLICATION_LOAD_BALANCER = "application-load-balancer"  # one node per subnet
     NETWORK_LOAD_BALANCER = "network-load-balancer"
+    DX_CONNECTION = "dx-connection"  # a Direct Connect connection, in its location's box
+    VIF = "vif"  # a virtual interface, between its connection and its gateway
+    DX_GATEWAY = "dx-gateway"
     FLOW_LOGS = "flow-logs"  # a VPC's flow logs, one node listing them
     TRAFFIC_MIRROR = "traffic-mirror"  # a mirror session, between its source and target
 
@@ -78,6 +81,7 @@ class ClusterKind(enum.Enum):
     PUBLIC_SUBNET = "public-subnet"  # its route table sends something to an internet gateway
     PRIVATE_SUBNET = "private-subnet"
     SITE = "site"
+    DX_LOCATION = "dx-location"  # a Direct Connect location and the connections there
     ECMP = "ecmp"  # the BGP VPNs a transit gateway spreads one site's traffic over
 
 
@@ -281,6 +285,10 @@ def site_id(site: str) -> str:
     return f"site_{site}"
 
 
+def dx_connection_id(name: str) -> str:
+    return f"dx-connection_{name}"
+
+
 #: The one node that stands for every internet host.
 INTERNET = "internet"
 
@@ -433,6 +441,7 @@ class _Builder:
             bundles.update(dict.fromkeys(names, self.add_ecmp(tgw, site, names)))
         for name in sorted(net.vpns):
             self.add_vpn(net.vpns[name], bundles.get(name))
+        self.add_direct_connect()
         if any(v.internet_gateway or v.egress_only_gateway for v in net.vpcs.values()):
             self.internet()
         for name in sorted(net.vpcs):
@@ -738,6 +747,61 @@ class _Builder:
         if gateway is not None:
             self.link(gateway, node_id)
         self.link(node_id, cgw)
+
+    def add_direct_connect(self) -> None:
+        """Direct Connect: each location a box of its connections, linked to their site;
+        each VIF a node from its connection to its VPN gateway or DX gateway; each DX
+        gateway a node linked to the gateways associated with it."""
+        net = self.network
+        locations = sorted({c.location for c in net.dx_connections.values()})
+        boxes: dict[str, _Draft] = {}
+        for index, location in enumerate(locations):
+            draft = _Draft(
+                f"dx-location_{index}",
+                ClusterKind.DX_LOCATION,
+                location,
+                ("Direct Connect location",),
+            )
+            boxes[location] = self.new_cluster(draft, None)
+        for name in sorted(net.dx_connections):
+            conn = net.dx_connections[name]
+            lines = (
+                f"{'hosted ' if conn.hosted else ''}Direct Connect {conn.speed}",
+                *((f"device {conn.device}",) if conn.device else ()),
+                *(("down",) if conn.down else ()),
+            )
+            node_id = dx_connection_id(name)
+            node = Node(node_id, NodeKind.DX_CONNECTION, name, lines, down=conn.down)
+            self.add_node(node, boxes[conn.location])
+            if conn.site in net.sites:
+                site = site_id(conn.site)
+                self.link(self.anchor(site), node_id, tail_cluster=site)
+        for name in sorted(net.dx_gateways):
+            dxgw = net.dx_gateways[name]
+            allowed = sorted({str(p) for a in dxgw.associations for p in a.allowed})
+            lines = (
+                "Direct Connect gateway",
+                *((f"allowed {', '.join(allowed)}",) if allowed else ()),
+            )
+            self.add_node(Node(f"dxgw_{name}", NodeKind.DX_GATEWAY, name, lines), None)
+            for assoc in dxgw.associations:
+                gateway = self.gateway_node(assoc.gateway, assoc.kind)
+                if gateway is not None:
+                    self.link(f"dxgw_{name}", gateway)
+        for name in sorted(net.vifs):
+            vif = net.vifs[name]
+            node_id = f"vif_{name}"
+            down = net.dx_connections[vif.connection].down
+            lines = (f"{vif.kind.value} VIF", f"{vif.connection} → {vif.target}")
+            self.add_node(Node(node_id, NodeKind.VIF, name, lines, down=down), None)
+            self.link(dx_connection_id(vif.connection), node_id)
+            target = (
+                f"dxgw_{vif.target}"
+                if vif.to_dx_gateway
+                else self.gateway_node(vif.target, m.TargetKind.VPN_GATEWAY)
+            )
+            if target is not None:
+                self.link(node_id, target)
 
     def gateway_node(self, name: str, kind: m.TargetKind) -> str | None:
         if kind is m.TargetKind.TRANSIT_GATEWAY:
@@ -1093,6 +1157,11 @@ _NODES: dict[ComponentKind, Callable[[_Builder, ComponentId], str | None]] = {
     C.TGW_PEERING: lambda b, c: (
         f"tgw-peering_{c.name}" if c.name in b.network.tgw_peerings else None
     ),
+    C.DX_CONNECTION: lambda b, c: (
+        dx_connection_id(c.name) if c.name in b.network.dx_connections else None
+    ),
+    C.VIF: lambda b, c: f"vif_{c.name}" if c.name in b.network.vifs else None,
+    C.DX_GATEWAY: lambda b, c: f"dxgw_{c.name}" if c.name in b.network.dx_gateways else None,
     C.CUSTOMER_GATEWAY: _Builder.customer_gateway_node,
     C.HOST: _Builder.host_node,
     C.INTERNET: lambda b, c: b.internet(),

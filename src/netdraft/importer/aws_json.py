@@ -227,6 +227,50 @@ class VpnConnection:
 
 
 @dataclass(frozen=True, slots=True)
+class DxConnection:
+    """A Direct Connect connection (``describe-connections``)."""
+
+    id: str
+    name: str | None
+    location: str | None
+    bandwidth: str | None
+    state: str
+    device: str | None  # awsDeviceV2 (or awsDevice): the AWS device it ends on
+
+
+@dataclass(frozen=True, slots=True)
+class DxGateway:
+    id: str
+    name: str | None
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class DxAssociation:
+    """A DX gateway's association with a VPN gateway or a transit gateway."""
+
+    id: str
+    dx_gateway: str
+    gateway: str
+    gateway_type: str  # virtualPrivateGateway | transitGateway
+    allowed: tuple[str, ...]
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class DxVif:
+    """A Direct Connect virtual interface (``describe-virtual-interfaces``)."""
+
+    id: str
+    name: str | None
+    kind: str  # private | transit | public
+    connection: str | None
+    vpn_gateway: str | None
+    dx_gateway: str | None
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
 class Peering:
     id: str
     name: str | None
@@ -584,6 +628,12 @@ class Inventory:
     #: Instances AWS gives a public address only at apply (an IaC import), and its kind:
     #: ``public-ip`` or ``elastic-ip``, written without an address.
     public_at_apply: dict[str, str] = field(default_factory=dict)
+    #: Direct Connect, by id (LANGUAGE.md §12); an attachment: VIF → DX gateway.
+    dx_connections: dict[str, DxConnection] = field(default_factory=dict)
+    dx_gateways: dict[str, DxGateway] = field(default_factory=dict)
+    dx_associations: dict[str, DxAssociation] = field(default_factory=dict)
+    dx_vifs: dict[str, DxVif] = field(default_factory=dict)
+    dx_attachments: dict[str, str] = field(default_factory=dict)
     #: Route 53: hosted zones by id; the VPCs of each (get-hosted-zone), when known; the
     #: record sets of each (list-resource-record-sets), when known.
     hosted_zones: dict[str, HostedZone] = field(default_factory=dict)
@@ -781,6 +831,27 @@ def _name(item: Obj) -> str | None:
     return None
 
 
+#: States of Direct Connect resources that are gone or never were (not part of the network).
+_DX_GONE = frozenset({"deleted", "deleting", "rejected", "unknown"})
+
+
+def _dx_key(item: Obj, key: str) -> str:
+    """The key as the item spells it: the AWS CLI's ``connectionId`` or ``ConnectionId``."""
+    return key if item.has(key) else key[0].upper() + key[1:]
+
+
+def _dx_text(item: Obj, key: str) -> str | None:
+    return item.text(_dx_key(item, key))
+
+
+def _dx_obj(item: Obj, key: str) -> Obj:
+    return item.obj(_dx_key(item, key))
+
+
+def _dx_objs(item: Obj, key: str) -> list[Obj]:
+    return item.objs(_dx_key(item, key))
+
+
 @dataclass(frozen=True, slots=True)
 class Unrepresentable:
     """A kind of resource the language cannot hold yet, as its count warning names it."""
@@ -798,49 +869,11 @@ def _kind(
     return Unrepresentable(singular, plural or f"{singular}s", call, names, ids)
 
 
-_DX_GATEWAY = _kind(
-    "Direct Connect gateway",
-    "directconnect describe-direct-connect-gateways",
-    ("directConnectGatewayName", "DirectConnectGatewayName"),
-    ("directConnectGatewayId", "DirectConnectGatewayId"),
-)
-_DX_CONNECTION = _kind(
-    "Direct Connect connection",
-    "directconnect describe-connections",
-    ("connectionName", "ConnectionName"),
-    ("connectionId", "ConnectionId"),
-)
-_DX_VIF = _kind(
-    "Direct Connect virtual interface",
-    "directconnect describe-virtual-interfaces",
-    ("virtualInterfaceName", "VirtualInterfaceName"),
-    ("virtualInterfaceId", "VirtualInterfaceId"),
-)
-_DX_ASSOCIATION = _kind(
-    "Direct Connect gateway association",
-    "directconnect describe-direct-connect-gateway-associations",
-    ("associationId", "AssociationId"),
-)
-
 #: Output keys of calls whose resources the language cannot hold yet: each kind is listed in
-#: one warning with its count. Both spellings of the Direct Connect keys are read: the AWS
-#: CLI prints ``directConnectGateways``, Batfish's snapshots hold ``DirectConnectGateways``.
+#: one warning with its count.
 UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
     "LoadBalancerDescriptions": _kind(
         "classic load balancer", "elb describe-load-balancers", ("LoadBalancerName",)
-    ),
-    "directConnectGateways": _DX_GATEWAY,
-    "DirectConnectGateways": _DX_GATEWAY,
-    "connections": _DX_CONNECTION,
-    "Connections": _DX_CONNECTION,
-    "virtualInterfaces": _DX_VIF,
-    "VirtualInterfaces": _DX_VIF,
-    "directConnectGatewayAssociations": _DX_ASSOCIATION,
-    "DirectConnectGatewayAssociations": _DX_ASSOCIATION,
-    "directConnectGatewayAttachments": _kind(
-        "Direct Connect gateway attachment",
-        "directconnect describe-direct-connect-gateway-attachments",
-        ("virtualInterfaceId",),
     ),
     "lags": _kind("Direct Connect LAG", "directconnect describe-lags", ("lagName", "lagId")),
     "Firewalls": _kind(
@@ -990,6 +1023,17 @@ class _Reader:
             "DhcpOptions": self.dhcp_options,
             "PrefixLists": self.prefix_list,
             "TransitGatewayPrefixListReferences": self.tgw_prefix_list_reference,
+            # Direct Connect: the AWS CLI's spelling and Batfish's.
+            "connections": self.dx_connection,
+            "Connections": self.dx_connection,
+            "directConnectGateways": self.dx_gateway,
+            "DirectConnectGateways": self.dx_gateway,
+            "directConnectGatewayAssociations": self.dx_association,
+            "DirectConnectGatewayAssociations": self.dx_association,
+            "directConnectGatewayAttachments": self.dx_attachment,
+            "DirectConnectGatewayAttachments": self.dx_attachment,
+            "virtualInterfaces": self.dx_vif,
+            "VirtualInterfaces": self.dx_vif,
             "HostedZones": self.hosted_zone,
             "ResolverEndpoints": self.resolver_endpoint,
             "ResolverRules": self.resolver_rule,
@@ -1660,6 +1704,75 @@ class _Reader:
         self.keep(self.inventory.vpn_connections, vid, vpn, "vpn")
         self.inventory.region_of.setdefault(vid, self.region)
 
+    # -- Direct Connect: keys as the AWS CLI prints them (``connectionId``) or capitalised,
+    # as Batfish's snapshots hold them (``ConnectionId``).
+
+    def dx_connection(self, item: Obj) -> None:
+        cid = _dx_text(item, "connectionId")
+        state = _dx_text(item, "connectionState") or ""
+        if cid is None or state in _DX_GONE:
+            return
+        conn = DxConnection(
+            cid,
+            _dx_text(item, "connectionName") or _name(item),
+            _dx_text(item, "location"),
+            _dx_text(item, "bandwidth"),
+            state,
+            _dx_text(item, "awsDeviceV2") or _dx_text(item, "awsDevice"),
+        )
+        self.keep(self.inventory.dx_connections, cid, conn, "Direct Connect connection")
+
+    def dx_gateway(self, item: Obj) -> None:
+        gid = _dx_text(item, "directConnectGatewayId")
+        state = _dx_text(item, "directConnectGatewayState") or ""
+        if gid is None or state in _DX_GONE:
+            return
+        name = _dx_text(item, "directConnectGatewayName") or _name(item)
+        self.keep(self.inventory.dx_gateways, gid, DxGateway(gid, name, state), "DX gateway")
+
+    def dx_association(self, item: Obj) -> None:
+        aid = _dx_text(item, "associationId")
+        gid = _dx_text(item, "directConnectGatewayId")
+        state = _dx_text(item, "associationState") or ""
+        if aid is None or gid is None or state in _DX_GONE:
+            return
+        gateway = _dx_obj(item, "associatedGateway")
+        gw = _dx_text(gateway, "id") or _dx_text(item, "virtualGatewayId")
+        kind = _dx_text(gateway, "type") or "virtualPrivateGateway"
+        if gw is None:
+            self.problem(f"{item.where}: a DX gateway association without its gateway: ignored")
+            return
+        allowed = tuple(
+            c
+            for p in _dx_objs(item, "allowedPrefixesToDirectConnectGateway")
+            if (c := _dx_text(p, "cidr"))
+        )
+        assoc = DxAssociation(aid, gid, gw, kind, allowed, state)
+        self.keep(self.inventory.dx_associations, aid, assoc, "DX gateway association")
+
+    def dx_attachment(self, item: Obj) -> None:
+        vif = _dx_text(item, "virtualInterfaceId")
+        gid = _dx_text(item, "directConnectGatewayId")
+        state = _dx_text(item, "attachmentState") or ""
+        if vif is not None and gid is not None and state not in _DX_GONE:
+            self.inventory.dx_attachments.setdefault(vif, gid)
+
+    def dx_vif(self, item: Obj) -> None:
+        vid = _dx_text(item, "virtualInterfaceId")
+        state = _dx_text(item, "virtualInterfaceState") or ""
+        if vid is None or state in _DX_GONE:
+            return
+        vif = DxVif(
+            vid,
+            _dx_text(item, "virtualInterfaceName") or _name(item),
+            (_dx_text(item, "virtualInterfaceType") or "private").lower(),
+            _dx_text(item, "connectionId"),
+            _dx_text(item, "virtualGatewayId"),
+            _dx_text(item, "directConnectGatewayId"),
+            state,
+        )
+        self.keep(self.inventory.dx_vifs, vid, vif, "Direct Connect virtual interface")
+
     def customer_gateway(self, item: Obj) -> None:
         cid = item.need_ident("CustomerGatewayId")
         if cid is None:
@@ -2007,6 +2120,7 @@ _STATE_KEYS = (
     "connectionState",
     "virtualInterfaceState",
     "VirtualInterfaceState",
+    "lagState",
     "associationState",
     "AssociationState",
     "DBInstanceStatus",

@@ -35,7 +35,7 @@ from netdraft.importer.terminals import (
     zone,
 )
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES
-from netdraft.model.network import LISTENER_PROTOCOLS
+from netdraft.model.network import DX_DEDICATED_SPEEDS, DX_HOSTED_SPEEDS, LISTENER_PROTOCOLS
 from netdraft.model.values import ICMP_MAX, NO_SPAN, Span
 
 IPNet = IPv4Network | IPv6Network
@@ -43,6 +43,8 @@ IPNet = IPv4Network | IPv6Network
 #: Where placeholder site prefixes come from: the benchmarking range (RFC 2544), which no
 #: real network or VPC uses.
 PLACEHOLDER_POOL = IPv4Network("198.18.0.0/15")
+#: The key of the site behind the Direct Connect connections in the table of names.
+DX_SITE = "direct-connect-site"
 
 #: Instance states that are gone for good; such instances are not imported.
 GONE = frozenset({"terminated", "shutting-down"})
@@ -336,6 +338,11 @@ class _Builder:
         self.interface_kinds: dict[str, str] = {}  # … -> what it is ("RDS database interface")
         self.placeholders = iter(PLACEHOLDER_POOL.subnets(new_prefix=24))
         self.skipped_endpoints: list[aws.Endpoint] = []
+        #: Direct Connect, once selected: connections, DX gateways (with their associations,
+        #: by gateway id), virtual interfaces.
+        self.dx_connections: list[aws.DxConnection] = []
+        self.dx_gateways: dict[str, list[aws.DxAssociation]] = {}
+        self.dx_vifs: list[aws.DxVif] = []
         #: The prefix lists written, by id: their region and CIDRs.
         self.lists: dict[str, tuple[str, list[str]]] = {}
         #: The name written for an AWS list whose entries the dump holds (``s3``), by id.
@@ -656,6 +663,76 @@ class _Builder:
                 )
         return dataclasses.replace(nat, public_ips=tuple(public), private_ip=private_ip)
 
+    def select_dx(self) -> None:
+        """Direct Connect: the associations whose gateway is imported, the VIFs whose target
+        is, and the connections they are on (one not in the dump is written at an unknown
+        location, so that its VIFs are kept)."""
+        inv = self.inv
+        vgws = {v.vgw.id for v in self.vpcs.values() if v.vgw is not None}
+        tgws = {t.id for t in self.tgws}
+        for assoc in sorted(inv.dx_associations.values(), key=lambda a: a.id):
+            kind = "transit gateway" if assoc.gateway_type == "transitGateway" else "vpn gateway"
+            if assoc.gateway not in (tgws if kind == "transit gateway" else vgws):
+                self.warn(
+                    f"DX gateway association '{assoc.id}' is with {kind} '{assoc.gateway}', which is not imported: not imported"
+                )
+                continue
+            found = self.dx_gateways.setdefault(assoc.dx_gateway, [])
+            if any(a.gateway == assoc.gateway for a in found):
+                continue
+            if found and (found[0].gateway_type == "transitGateway") != (kind == "transit gateway"):
+                self.warn(
+                    f"DX gateway '{assoc.dx_gateway}' is associated with both vpn gateways and transit gateways: association '{assoc.id}' is not imported"
+                )
+                continue
+            found.append(assoc)
+        for gid in sorted(inv.dx_gateways):
+            self.dx_gateways.setdefault(gid, [])
+        needed: set[str] = set()
+        for vif in sorted(inv.dx_vifs.values(), key=lambda v: v.id):
+            dxgw = vif.dx_gateway or inv.dx_attachments.get(vif.id)
+            if vif.kind not in ("private", "transit"):
+                self.warn(
+                    f"virtual interface '{vif.id}' is a {vif.kind} virtual interface: the language has private and transit ones, not imported"
+                )
+                continue
+            conn_id = vif.connection
+            if conn_id is None:
+                self.warn(f"virtual interface '{vif.id}' names no connection: not imported")
+                continue
+            if dxgw is None and (vif.kind == "transit" or vif.vpn_gateway not in vgws):
+                self.warn(
+                    f"virtual interface '{vif.id}' leads to no imported gateway (vpn gateway '{vif.vpn_gateway}'): not imported"
+                )
+                continue
+            if dxgw is not None:
+                self.dx_gateways.setdefault(dxgw, [])
+                vif = dataclasses.replace(vif, dx_gateway=dxgw, vpn_gateway=None)
+            if vif.state.lower() == "down":
+                self.warn(
+                    f"virtual interface '{vif.id}' is down: the language has no state for a VIF; it is imported up"
+                )
+            self.dx_vifs.append(vif)
+            needed.add(conn_id)
+        for cid in sorted(needed | set(inv.dx_connections)):
+            conn = inv.dx_connections.get(cid)
+            if conn is None:
+                self.warn(
+                    f"Direct Connect connection '{cid}' of virtual interface(s) {', '.join(v.id for v in self.dx_vifs if v.connection == cid)} is not in the dump (describe-connections): it is written at location \"unknown\" with speed 1Gbps; write its real ones"
+                )
+                conn = aws.DxConnection(cid, None, None, None, "available", None)
+            self.dx_connections.append(conn)
+
+    def dx_speed(self, conn: aws.DxConnection) -> tuple[str, bool]:
+        """The speed written for a connection, and whether only a hosted one has it."""
+        speed = (conn.bandwidth or "1Gbps").replace(" ", "")
+        if speed not in (*DX_DEDICATED_SPEEDS, *DX_HOSTED_SPEEDS):
+            self.warn(
+                f"Direct Connect connection '{conn.id}' has speed {quoted(speed)}, which AWS does not sell: it is written 1Gbps"
+            )
+            speed = "1Gbps"
+        return speed, speed not in DX_DEDICATED_SPEEDS
+
     def select_transit(self) -> None:
         inv = self.inv
         for tgw in sorted(inv.transit_gateways.values(), key=lambda t: t.id):
@@ -713,6 +790,7 @@ class _Builder:
                 )
             elif vpn.tunnels_up == 0:
                 self.warn(f"vpn '{vpn.id}' has no tunnel up; the file treats it as up")
+        self.select_dx()
         vpn_ids = {v.id for v in self.vpns}
         seen: set[tuple[str, str]] = set()
         for att in sorted(inv.tgw_attachments.values(), key=lambda a: a.id):
@@ -737,6 +815,12 @@ class _Builder:
                         f"transit gateway attachment '{att.id}' is for vpn '{att.resource}', which is not imported"
                     )
                     continue
+            elif att.kind == "direct-connect-gateway":
+                if not any(a.gateway == att.tgw for a in self.dx_gateways.get(att.resource, [])):
+                    self.warn(
+                        f"transit gateway attachment '{att.id}' is for DX gateway '{att.resource}', whose association with the transit gateway is not imported"
+                    )
+                    continue
             elif att.kind == "peering":
                 if att.id not in inv.tgw_peerings:
                     self.warn(
@@ -745,7 +829,7 @@ class _Builder:
                 continue  # a tgw-peering: select_tgw_peerings
             else:
                 self.warn(
-                    f"transit gateway attachment '{att.id}' ({att.kind} '{att.resource}') is not imported: the language attaches VPCs and VPNs only"
+                    f"transit gateway attachment '{att.id}' ({att.kind} '{att.resource}') is not imported: the language attaches VPCs, VPNs and DX gateways only"
                 )
                 continue
             if (att.tgw, att.resource) in seen:
@@ -864,6 +948,18 @@ class _Builder:
             ]
         )
         pool((f"{c.id}-site", f"{c.name}-site" if c.name else None) for c in self.cgws)
+        pool(
+            [
+                *((c.id, c.name) for c in self.dx_connections),
+                *(
+                    (g, inv.dx_gateways[g].name if g in inv.dx_gateways else None)
+                    for g in self.dx_gateways
+                ),
+                *((v.id, v.name) for v in self.dx_vifs),
+            ]
+        )
+        if self.dx_connections:
+            pool([(DX_SITE, "dx-site")])
         for v in self.vpcs.values():
             n = v.names
             n.update(allocate((s.id, s.name) for s in v.subnets))
@@ -983,8 +1079,10 @@ class _Builder:
                 down,
             )
             lines.append(_Line(decl, tp.id))
-        lines += sites
+        dx_site, dx_lines = self.direct_connect()
+        lines += sites + dx_site
         lines += vpns
+        lines += dx_lines
         lines += self.zones()
         lines += self.resolver_rules()
         self.unrepresented_interfaces()
@@ -1927,6 +2025,8 @@ class _Builder:
         by_id = {a.id: a for a in attachments}
         items: list[_Line] = []
         for att in attachments:
+            if att.kind == "direct-connect-gateway":
+                continue  # the DX gateway's association is its attachment (dx-gateway)
             if att.kind == "peering":
                 continue  # declared by its tgw-peering, file-wide
             if att.kind == "vpn":
@@ -2229,6 +2329,138 @@ class _Builder:
             )
             vpn_lines.append(_Line(decl, vpn.id))
         return sites, vpn_lines
+
+    # -- Direct Connect -----------------------------------------------------------------------------
+
+    def dx_learned(self) -> list[IPv4Network]:
+        """The prefixes the site behind Direct Connect taught AWS over BGP: the routes the VPN
+        gateways its VIFs reach propagate, and those DX gateway attachments propagate into
+        transit gateway route tables."""
+        vgws = {v.vpn_gateway for v in self.dx_vifs if v.vpn_gateway} | {
+            a.gateway
+            for v in self.dx_vifs
+            if v.dx_gateway
+            for a in self.dx_gateways.get(v.dx_gateway, [])
+            if a.gateway_type != "transitGateway"
+        }
+        found: list[IPv4Network] = []
+        for v in self.vpcs.values():
+            for table in v.tables:
+                for r in table.routes:
+                    net = _net(r.destination)
+                    if (
+                        r.origin == "EnableVgwRoutePropagation"
+                        and r.targets.get("GatewayId") in vgws
+                        and isinstance(net, IPv4Network)
+                    ):
+                        found.append(net)
+        atts = {
+            a.id
+            for atts in self.tgw_attachments.values()
+            for a in atts
+            if a.kind == "direct-connect-gateway"
+        }
+        for tgw_routes in self.inv.tgw_routes.values():
+            for tr in tgw_routes:
+                net = _net(tr.destination)
+                if (
+                    tr.kind == "propagated"
+                    and atts & set(tr.attachments)
+                    and isinstance(net, IPv4Network)
+                ):
+                    found.append(net)
+        return found
+
+    def dx_site(self) -> list[_Line]:
+        """The site behind the connections: what AWS learnt from it, or a placeholder."""
+        site = self.names[DX_SITE]
+        learned = self.dx_learned()
+        cidrs = list(ipaddress.collapse_addresses(learned))
+        conns = ", ".join(sorted(self.names[c.id] for c in self.dx_connections))
+        if cidrs:
+            self.warn(
+                f"site '{site}' stands for the network behind Direct Connect connections {conns}: AWS's data does not name it; it is given the prefixes AWS learnt over BGP ({', '.join(map(str, cidrs))}); complete it (hosts, its other prefixes) in a file of your own"
+            )
+        else:
+            cidrs = [self.placeholder()]
+            self.warn(
+                f"site '{site}' stands for the network behind Direct Connect connections {conns}: AWS's data does not name it and no prefix learnt from it is in the dump: it is given the placeholder prefix {cidrs[0]}; write its real prefixes"
+            )
+        return [
+            _Line(
+                st.SiteDecl(_tok(site), tuple(_tok(str(c), "CIDR4") for c in cidrs), (), NO_SPAN),
+                "the network behind Direct Connect",
+            )
+        ]
+
+    def direct_connect(self) -> tuple[list[_Line], list[_Line]]:
+        """The site behind the Direct Connect connections, and the connections, DX gateways
+        and virtual interfaces. AWS's data does not say which network is behind a
+        connection: the site holds what AWS learnt from it, or a placeholder."""
+        site_lines = self.dx_site() if self.dx_connections else []
+        site = self.names.get(DX_SITE, "")
+        lines: list[_Line] = []
+        for conn in sorted(self.dx_connections, key=lambda c: self.names[c.id]):
+            speed, _hosted = self.dx_speed(conn)
+            options: list[st.Option] = []
+            if conn.device:
+                try:
+                    options.append(_opt("on", _tok(conn.device)))
+                except UnsafeValue:
+                    self.warn(
+                        f"Direct Connect connection '{conn.id}' device {quoted(conn.device)} is not a name: left out"
+                    )
+            if conn.state.lower() == "down":
+                options.append(_opt("down"))
+            decl = st.DxConnectionDecl(
+                _tok(self.names[conn.id]),
+                _tok(string(conn.location or "unknown"), "STRING"),
+                _tok(speed, "DX_SPEED"),
+                _ref(site),
+                NO_SPAN,
+                tuple(options),
+            )
+            lines.append(_Line(decl, conn.id if conn.id != self.names[conn.id] else None))
+        transit_dxgws: set[str] = set()
+        for gid in sorted(self.dx_gateways, key=lambda g: self.names[g]):
+            items: list[_Line] = []
+            for assoc in self.dx_gateways[gid]:
+                allowed = [n for c in assoc.allowed if isinstance(n := _net(c), IPv4Network)]
+                if assoc.gateway_type == "transitGateway":
+                    transit_dxgws.add(gid)
+                    if not allowed:
+                        self.warn(
+                            f"DX gateway association '{assoc.id}' with transit gateway '{assoc.gateway}' has no allowed prefixes in the dump: not imported"
+                        )
+                        continue
+                ref = _ref(self.names[assoc.gateway])
+                toks = tuple(_tok(str(n), "CIDR4") for n in allowed)
+                items.append(_Line(st.DxAssociateDecl((ref,), toks, NO_SPAN), assoc.id))
+            decl_gw = st.DxGatewayDecl(_tok(self.names[gid]), (), NO_SPAN)
+            lines.append(_Line(decl_gw, gid if gid != self.names[gid] else None, items))
+        for vif in sorted(self.dx_vifs, key=lambda v: self.names[v.id]):
+            target = self.names[vif.dx_gateway or vif.vpn_gateway or ""]
+            to_transit = vif.dx_gateway in transit_dxgws
+            if (
+                vif.dx_gateway is not None
+                and self.dx_gateways[vif.dx_gateway]
+                and (to_transit != (vif.kind == "transit"))
+            ):
+                self.warn(
+                    f"virtual interface '{vif.id}' is {vif.kind} but DX gateway '{vif.dx_gateway}' is associated with {'transit' if to_transit else 'vpn'} gateways: not imported"
+                )
+                continue
+            decl_vif = st.VifDecl(
+                _tok(self.names[vif.id]),
+                _tok(vif.kind, "VIF_KIND"),
+                _ref(self.names[vif.connection or ""]),
+                _ref(target),
+                NO_SPAN,
+            )
+            lines.append(_Line(decl_vif, vif.id if vif.id != self.names[vif.id] else None))
+        if lines:
+            lines[0].gap = True
+        return site_lines, lines
 
     # -- DNS: resolver endpoints, private hosted zones, resolver rules -------------------------
 

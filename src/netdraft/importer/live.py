@@ -5,8 +5,9 @@ one dict in the shape ``aws ec2 describe-*`` prints, every response's key merged
 each transit gateway route table carrying its ``Routes``, ``Propagations`` and
 ``Associations``, each of the account's prefix lists its ``Entries``, each VPC its
 ``EnableDnsSupport`` and ``EnableDnsHostnames`` (describe-vpc-attribute), each private
-hosted zone its ``VPCs`` (get-hosted-zone) and ``ResourceRecordSets``, and each resolver
-endpoint its ``IpAddresses`` (what :mod:`netdraft.importer.aws_json` reads).
+hosted zone its ``VPCs`` (get-hosted-zone) and ``ResourceRecordSets``, each resolver
+endpoint its ``IpAddresses``, and the DX gateways' associations and attachments (read per
+gateway) beside them (what :mod:`netdraft.importer.aws_json` reads).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ EC2_CALLS: tuple[tuple[str, str], ...] = (
 REQUIRED_CALLS = 7
 
 #: Calls of other services: load balancers (their listeners and targets are read after
-#: them, :func:`_elbv2_details`), and resources the language cannot hold (warnings).
+#: them, :func:`_elbv2_details`), Direct Connect (each DX gateway's associations and
+#: attachments after it, :func:`_dx_details`), and resources the language cannot hold.
 OTHER_CALLS: tuple[tuple[str, str, str], ...] = (
     ("elbv2", "describe_load_balancers", "LoadBalancers"),
     ("elbv2", "describe_target_groups", "TargetGroups"),
@@ -146,6 +148,8 @@ def fetch(
             out[key] = _all(client, call, key)
             if service == "elbv2":
                 _elbv2_details(client, out.get(key) or [], call, warnings, region)
+            elif call == "describe_direct_connect_gateways":
+                _dx_details(client, out, warnings, region)
             elif call in DNS_DETAILS:
                 DNS_DETAILS[call](client, out.get(key) or [], warnings, region)
         except (
@@ -184,6 +188,35 @@ def _elbv2_details(
             warnings.append(
                 f"could not read the details of '{arn}' in {region} ({_reason(exc)}): its listeners or targets are missing"
             )
+
+
+def _dx_details(client: Any, out: dict[str, Any], warnings: list[str], region: str) -> None:
+    """Each DX gateway's associations and attachments (AWS lists them per gateway)."""
+    associations: list[Any] = []
+    attachments: list[Any] = []
+    for item in out.get("directConnectGateways") or []:
+        gid = item.get("directConnectGatewayId") if isinstance(item, dict) else None
+        if not isinstance(gid, str):
+            continue  # the reader reports it
+        try:
+            associations += (
+                client.describe_direct_connect_gateway_associations(directConnectGatewayId=gid).get(
+                    "directConnectGatewayAssociations"
+                )
+                or []
+            )
+            attachments += (
+                client.describe_direct_connect_gateway_attachments(directConnectGatewayId=gid).get(
+                    "directConnectGatewayAttachments"
+                )
+                or []
+            )
+        except Exception as exc:  # one gateway's details must not stop the import
+            warnings.append(
+                f"could not read the associations of DX gateway '{gid}' in {region} ({_reason(exc)}): they are missing"
+            )
+    out["directConnectGatewayAssociations"] = associations
+    out["directConnectGatewayAttachments"] = attachments
 
 
 def _vpc_attributes(ec2: Any, vpcs: list[Any], warnings: list[str], region: str) -> None:

@@ -34,6 +34,7 @@ class DropCode(enum.Enum):
     GATEWAY_NO_ROUTE = "GATEWAY_NO_ROUTE"
     NO_LISTENER = "NO_LISTENER"
     NO_HEALTHY_TARGET = "NO_HEALTHY_TARGET"
+    DX_PREFIX_NOT_ALLOWED = "DX_PREFIX_NOT_ALLOWED"  # no allowed prefix of a DX gateway holds it
 
     def __str__(self) -> str:
         return self.value

@@ -552,6 +552,7 @@ class AttachmentKind(enum.Enum):
     VPC = "vpc"
     VPN = "vpn"
     PEERING = "peering"  # a transit gateway peering attachment (``tgw-peering``)
+    DX_GATEWAY = "dx-gateway"  # a DX gateway associated with the transit gateway
 
 
 @dataclass(frozen=True, slots=True)
@@ -622,6 +623,83 @@ class TgwPeering:
         return self.b if tgw == self.a else self.a
 
 
+#: The port speeds AWS sells for a dedicated Direct Connect connection, and for a hosted one
+#: ("Dedicated connections" and "Hosted connections", Direct Connect User Guide).
+DX_DEDICATED_SPEEDS = ("1Gbps", "10Gbps", "100Gbps", "400Gbps")
+DX_HOSTED_SPEEDS = (
+    "50Mbps",
+    "100Mbps",
+    "200Mbps",
+    "300Mbps",
+    "400Mbps",
+    "500Mbps",
+    "1Gbps",
+    "2Gbps",
+    "5Gbps",
+    "10Gbps",
+    "25Gbps",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DxConnection:
+    """``dx-connection NAME at "LOCATION" SPEED site SITE``: a Direct Connect connection, a
+    port at a Direct Connect location linked to a router (``device``) of a site."""
+
+    name: str
+    location: str
+    speed: str  # as AWS writes it: 1Gbps, 500Mbps
+    site: str
+    span: Span
+    device: str = ""  # the site's router ('on DEVICE'); '' when not written
+    hosted: bool = False  # a hosted connection (a partner's); speeds below 1 Gbps always are
+    down: bool = False  # out of service: its VIFs carry nothing and advertise no route
+
+
+@dataclass(frozen=True, slots=True)
+class DxAssociation:
+    """One association of a DX gateway: a VPN gateway or a transit gateway, and the
+    prefixes AWS advertises to the sites over it (its allowed prefixes)."""
+
+    gateway: str
+    kind: TargetKind  # VPN_GATEWAY or TRANSIT_GATEWAY
+    allowed: tuple[IPv4Network, ...]  # empty for a VGW: its VPC's CIDRs are advertised
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DxGateway:
+    """``dx-gateway NAME { associate … }``: joins virtual interfaces to the VPN gateways
+    (any region) or the transit gateways associated with it; it never carries traffic
+    between two of its associations."""
+
+    name: str
+    associations: tuple[DxAssociation, ...]
+    span: Span
+
+    def association(self, gateway: str) -> DxAssociation | None:
+        return next((a for a in self.associations if a.gateway == gateway), None)
+
+
+class VifKind(enum.Enum):
+    PRIVATE = "private"  # to a VGW, or to a DX gateway of VGWs
+    TRANSIT = "transit"  # to a DX gateway of transit gateways
+
+
+@dataclass(frozen=True, slots=True)
+class Vif:
+    """``vif NAME private|transit CONNECTION -> VGW|DXGW``: a virtual interface of a
+    connection. Over BGP the site advertises its CIDRs (``prefixes``) to AWS."""
+
+    name: str
+    kind: VifKind
+    connection: str
+    target: str  # a VPN gateway, or a DX gateway when ``to_dx_gateway``
+    to_dx_gateway: bool
+    prefixes: tuple[IPv4Network, ...]  # the site's CIDRs, learnt by AWS over BGP
+    span: Span
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerGateway:
     name: str
@@ -678,6 +756,46 @@ def propagated_routes(gateways: tuple[str, ...], vpns: Iterable[Vpn]) -> tuple[R
         for vpn in found
         if vpn.gateway == gw and not vpn.down
         for prefix in vpn.prefixes
+    )
+
+
+def dx_routes(
+    gateway: str,
+    vifs: Iterable[Vif],
+    connections: Mapping[str, DxConnection],
+    dx_gateways: Mapping[str, DxGateway],
+) -> tuple[Vif, ...]:
+    """The virtual interfaces whose site's routes reach ``gateway`` (a VPN gateway or a
+    transit gateway) over BGP: the private VIFs to it, and the VIFs of a DX gateway
+    associated with it, on a connection that is not down (a down one advertises nothing)."""
+    found: list[Vif] = []
+    for vif in vifs:
+        conn = connections.get(vif.connection)
+        if conn is None or conn.down:
+            continue
+        if vif.to_dx_gateway:
+            dxgw = dx_gateways.get(vif.target)
+            if dxgw is not None and dxgw.association(gateway) is not None:
+                found.append(vif)
+        elif vif.target == gateway:
+            found.append(vif)
+    return tuple(found)
+
+
+def propagated_dx_routes(
+    gateways: tuple[str, ...],
+    vifs: Iterable[Vif],
+    connections: Mapping[str, DxConnection],
+    dx_gateways: Mapping[str, DxGateway],
+) -> tuple[Route, ...]:
+    """The routes a VPC route table propagating from ``gateways`` learns over Direct Connect:
+    each CIDR of each site whose private VIF reaches one of the gateways."""
+    found = tuple(vifs)
+    return tuple(
+        Route(prefix, RouteTarget(TargetKind.VPN_GATEWAY, gw), RouteOrigin.PROPAGATED, vif.span)
+        for gw in gateways
+        for vif in dx_routes(gw, found, connections, dx_gateways)
+        for prefix in vif.prefixes
     )
 
 
@@ -853,7 +971,24 @@ class ResolveExpectation:
     span: Span
 
 
-Expectation = PathExpectation | CostExpectation | ResolveExpectation
+class ResiliencyModel(enum.Enum):
+    """AWS's Direct Connect resiliency models ("AWS Direct Connect Resiliency Toolkit")."""
+
+    DEVELOPMENT = "development"  # development and test: two connections, two devices, one location
+    HIGH = "high"  # one connection at each of two locations
+    MAXIMUM = "maximum"  # two connections on separate devices at each of two locations
+
+
+@dataclass(frozen=True, slots=True)
+class ResiliencyExpectation:
+    """``expect resiliency SITE MODEL``: the site's connections meet the model."""
+
+    site: str
+    model: ResiliencyModel
+    span: Span
+
+
+Expectation = PathExpectation | CostExpectation | ResolveExpectation | ResiliencyExpectation
 
 
 class PartKind(enum.Enum):
@@ -863,6 +998,7 @@ class PartKind(enum.Enum):
     NAT_GATEWAY = "nat-gateway"
     VPN = "vpn"
     TGW_PEERING = "tgw-peering"
+    DX_CONNECTION = "dx-connection"
 
 
 @dataclass(frozen=True, slots=True)
@@ -914,6 +1050,10 @@ class Network:
     scenarios: tuple[Scenario, ...] = field(default=())  # in file order
     #: Transit gateway peerings (LANGUAGE.md §12), by name.
     tgw_peerings: Mapping[str, TgwPeering] = field(default_factory=dict)
+    #: Direct Connect (LANGUAGE.md §12): connections, DX gateways, virtual interfaces.
+    dx_connections: Mapping[str, DxConnection] = field(default_factory=dict)
+    dx_gateways: Mapping[str, DxGateway] = field(default_factory=dict)
+    vifs: Mapping[str, Vif] = field(default_factory=dict)
 
     # -- look-ups used by every later stage ---------------------------------------------------
 

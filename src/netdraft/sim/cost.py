@@ -12,6 +12,8 @@ Per-GB charges of one leg (the request carries the flow's volume, the reply its
   from a peering attachment to a Transit Gateway", AWS Transit Gateway pricing);
 * internet: data leaving AWS for an internet host (not for AWS services, not in);
 * Site-to-Site VPN: data leaving AWS over a VPN towards a site;
+* Direct Connect: data leaving AWS over a connection towards a site, priced in the region
+  it leaves (AWS prices it by region and DX location; the bundled table has one price);
 * interface endpoint: data it processes; gateway endpoints are free;
 * between regions: data sent from one region to another, by the sending region;
 * across availability zones in one region: charged on each side, sent and received;
@@ -150,6 +152,13 @@ def leg_charges(
         ):
             add(f"data out over VPN {hop.name}", "vpn_out_per_gb", region)
         elif (
+            kind is ComponentKind.DX_CONNECTION
+            and prev is not None
+            and prev.kind is ComponentKind.VIF
+            and region
+        ):
+            add(f"data out over Direct Connect {hop.name}", "dx_out_per_gb", region)
+        elif (
             kind in (ComponentKind.INTERNET_GATEWAY, ComponentKind.EGRESS_ONLY_GATEWAY)
             and nxt is not None
         ):
@@ -177,6 +186,7 @@ def leg_charges(
             ComponentKind.INTERNET,
             ComponentKind.SERVICE,
             ComponentKind.VPN,
+            ComponentKind.DX_CONNECTION,
         ):
             region, az, eni_az = "", "", ""
             continue
@@ -376,6 +386,19 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
                     tgw.region,
                 )
             )
+    for conn in network.dx_connections.values():
+        # A port is billed by the hour whatever its state (down: the design is the bill).
+        kind = "hosted Direct Connect" if conn.hosted else "Direct Connect"
+        out.append(
+            _charge(
+                prices,
+                f"{kind} {conn.speed} port {conn.name} at {conn.location}",
+                hours,
+                "h",
+                DX_PORT_KEYS[conn.speed, conn.hosted],
+                _dx_region(network, conn),
+            )
+        )
     for vpn in network.vpns.values():
         region = _vpn_region(network, vpn)
         out.append(
@@ -384,6 +407,45 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
             )
         )
     return out
+
+
+#: The price key of a Direct Connect connection's port-hour, by (speed, hosted).
+DX_PORT_KEYS: dict[tuple[str, bool], str] = {
+    ("1Gbps", False): "dx_port_1gbps_per_hour",
+    ("10Gbps", False): "dx_port_10gbps_per_hour",
+    ("100Gbps", False): "dx_port_100gbps_per_hour",
+    ("400Gbps", False): "dx_port_400gbps_per_hour",
+    ("50Mbps", True): "dx_hosted_port_50mbps_per_hour",
+    ("100Mbps", True): "dx_hosted_port_100mbps_per_hour",
+    ("200Mbps", True): "dx_hosted_port_200mbps_per_hour",
+    ("300Mbps", True): "dx_hosted_port_300mbps_per_hour",
+    ("400Mbps", True): "dx_hosted_port_400mbps_per_hour",
+    ("500Mbps", True): "dx_hosted_port_500mbps_per_hour",
+    ("1Gbps", True): "dx_hosted_port_1gbps_per_hour",
+    ("2Gbps", True): "dx_hosted_port_2gbps_per_hour",
+    ("5Gbps", True): "dx_hosted_port_5gbps_per_hour",
+    ("10Gbps", True): "dx_hosted_port_10gbps_per_hour",
+    ("25Gbps", True): "dx_hosted_port_25gbps_per_hour",
+}
+
+
+def _dx_region(network: m.Network, conn: m.DxConnection) -> str:
+    """The region a connection is priced in: that of the first gateway its VIFs reach
+    (a VPN gateway's VPC, a transit gateway, or a DX gateway's first association)."""
+    for vif in sorted(network.vifs.values(), key=lambda v: v.name):
+        if vif.connection != conn.name:
+            continue
+        gateways = (
+            [a.gateway for a in network.dx_gateways[vif.target].associations]
+            if vif.to_dx_gateway
+            else [vif.target]
+        )
+        for gw in gateways:
+            vpc = network.vpc_of_gateway(gw)
+            tgw = network.transit_gateways.get(gw)
+            if vpc is not None or tgw is not None:
+                return vpc.region if vpc is not None else tgw.region if tgw else ""
+    return ""
 
 
 #: The price key of a flow log's delivered data, by destination (LANGUAGE.md §10).

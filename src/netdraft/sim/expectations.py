@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from netdraft.model import network as m
 from netdraft.model.network import Query
+from netdraft.sim import resiliency
 from netdraft.sim.cost import CostReport, cents
 from netdraft.sim.path.dns import Resolution
 from netdraft.sim.trace import Trace
@@ -36,6 +37,7 @@ class Mismatch(enum.Enum):
     VIA = "via"  # the path does not cross the component named
     AMOUNT = "amount"  # the cost does not compare as written
     ANSWER = "answer"  # the name resolves, to other addresses than written
+    MODEL = "model"  # a site's Direct Connect connections do not meet a resiliency model
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,19 @@ class ResolveOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class ResiliencyOutcome:
+    """An ``expect resiliency SITE MODEL`` line and what the site lacks ('' when it holds)."""
+
+    expectation: m.ResiliencyExpectation
+    missing: str
+    mismatch: Mismatch | None
+
+    @property
+    def holds(self) -> bool:
+        return self.mismatch is None
+
+
+@dataclass(frozen=True, slots=True)
 class FlowOutcome:
     """A ``flow`` and the trace of its connection."""
 
@@ -97,20 +112,24 @@ class Outcomes:
     costs: tuple[CostOutcome, ...]
     flows: tuple[FlowOutcome, ...]
     resolves: tuple[ResolveOutcome, ...] = ()
+    resiliency: tuple[ResiliencyOutcome, ...] = ()
 
     @property
     def ran(self) -> int:
-        """How many expectations were checked (paths, costs and resolutions; flows are not
-        expectations)."""
-        return len(self.paths) + len(self.costs) + len(self.resolves)
+        """How many expectations were checked (paths, costs, resolutions and resiliency;
+        flows are not expectations)."""
+        return len(self.paths) + len(self.costs) + len(self.resolves) + len(self.resiliency)
 
     @property
-    def failed(self) -> tuple[PathOutcome | CostOutcome | ResolveOutcome, ...]:
-        found: list[PathOutcome | CostOutcome | ResolveOutcome] = [
+    def failed(
+        self,
+    ) -> tuple[PathOutcome | CostOutcome | ResolveOutcome | ResiliencyOutcome, ...]:
+        found: list[PathOutcome | CostOutcome | ResolveOutcome | ResiliencyOutcome] = [
             o for o in self.paths if not o.holds
         ]
         found += [o for o in self.costs if not o.holds]
         found += [o for o in self.resolves if not o.holds]
+        found += [o for o in self.resiliency if not o.holds]
         return tuple(found)
 
 
@@ -201,11 +220,15 @@ def evaluate(
     paths: list[PathOutcome] = []
     costs: list[CostOutcome] = []
     resolves: list[ResolveOutcome] = []
+    models: list[ResiliencyOutcome] = []
     for exp in network.expectations:
         if isinstance(exp, m.ResolveExpectation):
             assert resolve is not None, "a network with resolves lines needs a resolver"
             res = resolve(exp.source, exp.name)
             resolves.append(ResolveOutcome(exp, res, check_resolve(res, exp)))
+        elif isinstance(exp, m.ResiliencyExpectation):
+            lack = resiliency.missing(network, exp.site, exp.model)
+            models.append(ResiliencyOutcome(exp, lack, Mismatch.MODEL if lack else None))
         elif isinstance(exp, m.PathExpectation):
             t = expectation_trace(trace, exp)
             paths.append(PathOutcome(exp, t, check_path(t, exp)))
@@ -213,4 +236,4 @@ def evaluate(
             mismatch, actual = check_cost(report, exp)
             costs.append(CostOutcome(exp, actual, mismatch))
     flows = tuple(FlowOutcome(f, trace(flow_query(f))) for f in network.flows.values())
-    return Outcomes(tuple(paths), tuple(costs), flows, tuple(resolves))
+    return Outcomes(tuple(paths), tuple(costs), flows, tuple(resolves), tuple(models))

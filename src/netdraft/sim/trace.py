@@ -39,6 +39,9 @@ class ComponentKind(enum.Enum):
     LOAD_BALANCER = "load-balancer"  # a node of an application or network load balancer
     TARGET_GROUP = "target-group"  # a load balancer's target group, choosing a target
     TGW_PEERING = "tgw-peering"  # a transit gateway peering, between two transit gateways
+    DX_CONNECTION = "dx-connection"  # a Direct Connect connection, between a site and AWS
+    VIF = "vif"  # a Direct Connect virtual interface of a connection
+    DX_GATEWAY = "dx-gateway"  # a Direct Connect gateway
 
 
 #: The name hops used for the kinds before they were every reader's vocabulary.
@@ -268,6 +271,9 @@ class Obstacle(enum.Enum):
     NO_HEALTHY_TARGET = "no-healthy-target"  # a target group has no healthy target (``text``)
     LB_NOT_PUBLIC = "lb-not-public"  # an internet-facing node in a subnet with no IGW route
     DNS_DISABLED = "dns-disabled"  # the Amazon resolver of a VPC with dns-support off
+    DX_NOT_ALLOWED = "dx-not-allowed"  # a DX gateway's allowed prefixes leave the address out
+    DX_BETWEEN_ASSOCIATIONS = "dx-between-associations"  # (``place``: the DX gateway)
+    NO_VIF_CARRIES = "no-vif-carries"  # no virtual interface leads to the address (``text``)
 
 
 @dataclass(frozen=True, slots=True)

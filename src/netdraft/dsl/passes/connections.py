@@ -185,6 +185,24 @@ def build_tgw(
         attachments[peering.name] = m.TgwAttachment(
             peering.name, m.AttachmentKind.PEERING, (), peering.span
         )
+    for dxgw in c.built_dx_gateways.values():
+        # A DX gateway associated with the transit gateway is an attachment named as it
+        # (LANGUAGE.md §14: named in route tables like any attachment).
+        assoc = dxgw.association(decl.name.text)
+        if assoc is None:
+            continue
+        if dxgw.name in attachments:
+            c.err(
+                codes.DUPLICATE_NAME,
+                f"'{dxgw.name}' names both an attachment of '{decl.name.text}' and a"
+                " Direct Connect gateway associated with it",
+                assoc.span,
+                "give the DX gateway a name of its own",
+            )
+            continue
+        attachments[dxgw.name] = m.TgwAttachment(
+            dxgw.name, m.AttachmentKind.DX_GATEWAY, (), assoc.span
+        )
     associated: dict[str, str] = {}
     for item in decl.items:
         if isinstance(item, st.TgwRouteTableDecl):
@@ -323,5 +341,14 @@ def _attachment_prefixes(c: Context, att: m.TgwAttachment) -> tuple[IPNetwork, .
         vpn = c.built_vpns.get(att.name)
         # A down VPN withdraws the routes it propagates (LANGUAGE.md §14 Down).
         return vpn.prefixes if vpn and not vpn.down else ()
+    if att.kind is m.AttachmentKind.DX_GATEWAY:
+        # The sites' CIDRs, learnt over the DX gateway's transit VIFs that are up.
+        return tuple(
+            p
+            for vif in c.built_vifs.values()
+            if vif.to_dx_gateway and vif.target == att.name
+            if not c.built_dx_connections[vif.connection].down
+            for p in vif.prefixes
+        )
     vpc = c.built_vpcs.get(att.name)
     return vpc.all_cidrs() if vpc else ()

@@ -71,6 +71,10 @@ class Context:
     prefix_lists: dict[tuple[str, str], m.PrefixList] = field(default_factory=dict)
     #: The regions already warned of as unknown to the bundled AWS ranges (warned once).
     unknown_regions: set[str] = field(default_factory=set)
+    #: Direct Connect (LANGUAGE.md §12), built with the sites and VPNs.
+    built_dx_connections: dict[str, m.DxConnection] = field(default_factory=dict)
+    built_dx_gateways: dict[str, m.DxGateway] = field(default_factory=dict)
+    built_vifs: dict[str, m.Vif] = field(default_factory=dict)
 
     def err(
         self, code: Code, message: str, span: Span, label: str = "", first: Span | None = None

@@ -16,7 +16,7 @@ from netdraft.diagnostics import Diagnostic, error
 from netdraft.dsl import syntax as st
 from netdraft.dsl.messages import drop_codes, unknown_code
 from netdraft.dsl.passes import literals
-from netdraft.dsl.passes.resolve import PlaceResolver, component_names, not_crossed
+from netdraft.dsl.passes.resolve import Kind, PlaceResolver, component_names, not_crossed, resolve
 from netdraft.model import network as m
 
 if TYPE_CHECKING:
@@ -86,9 +86,26 @@ def build_resolves(
     return m.ResolveExpectation(src, decl.name.text, addresses, via, because, decl.span)
 
 
+def build_resiliency(c: Context, decl: st.ExpectResiliencyDecl) -> m.ResiliencyExpectation | None:
+    """``expect resiliency SITE MODEL`` (LANGUAGE.md §12)."""
+    site = resolve(c, Kind.SITE, decl.site)
+    models = [model.value for model in m.ResiliencyModel]
+    if decl.model.text not in models:
+        c.err(
+            codes.RESILIENCY_MODEL,
+            f"'{decl.model.text}' is not a Direct Connect resiliency model",
+            decl.model.span,
+            f"AWS's models: {', '.join(models)}",
+        )
+        return None
+    if site is None:
+        return None
+    return m.ResiliencyExpectation(site, m.ResiliencyModel(decl.model.text), decl.span)
+
+
 def build_expectation(
     c: Context,
-    decl: st.ExpectPathDecl | st.ExpectCostDecl | st.ExpectResolvesDecl,
+    decl: st.ExpectPathDecl | st.ExpectCostDecl | st.ExpectResolvesDecl | st.ExpectResiliencyDecl,
     places: PlaceResolver,
     network: m.Network,
     more_flows: Collection[str] = (),
@@ -96,6 +113,8 @@ def build_expectation(
     """An expectation; ``more_flows`` are the flows a scenario adds to the file's."""
     if isinstance(decl, st.ExpectResolvesDecl):
         return build_resolves(c, decl, places)
+    if isinstance(decl, st.ExpectResiliencyDecl):
+        return build_resiliency(c, decl)
     if isinstance(decl, st.ExpectCostDecl):
         subject = decl.subject.text
         flows = [*c.scope.flows, *more_flows]

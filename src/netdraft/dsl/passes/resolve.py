@@ -56,6 +56,7 @@ class Kind(enum.Enum):
     VPN = "vpn"
     CUSTOMER_GATEWAY = "customer gateway"
     VPN_GATEWAY = "vpn gateway"
+    SITE = "site"
 
 
 Resolver = Callable[["Context", st.Ref, "VpcScope | None"], "str | None"]
@@ -231,6 +232,7 @@ RESOLVERS: Mapping[Kind, Resolver] = {
     Kind.VPN: _in_file(lambda c: c.scope.vpns, Kind.VPN),
     Kind.CUSTOMER_GATEWAY: _in_file(lambda c: c.scope.customer_gateways, Kind.CUSTOMER_GATEWAY),
     Kind.VPN_GATEWAY: _vpn_gateway,
+    Kind.SITE: _in_file(lambda c: c.scope.sites, Kind.SITE),
 }
 
 #: The kind of route target each gateway keyword makes.
@@ -541,7 +543,7 @@ def component_names(network: m.Network) -> set[str]:
     """Every name an expectation's ``via`` may cross."""
     names: set[str] = set()
     names.update(network.peerings, network.transit_gateways, network.vpns, network.sites)
-    names.update(network.tgw_peerings)
+    names.update(network.tgw_peerings, network.dx_connections, network.dx_gateways, network.vifs)
     for vpc in network.vpcs.values():
         names.add(vpc.name)
         for gw in (vpc.internet_gateway, vpc.egress_only_gateway, vpc.vpn_gateway):

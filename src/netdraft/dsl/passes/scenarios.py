@@ -1,8 +1,8 @@
 """Scenarios (LANGUAGE.md §12): the parts each takes down, its flows and its expectations.
 
 A scenario is resolved last, against the built network, like the file's flows and
-expectations. ``down`` names a part that has a ``down`` state: a VPN or a transit gateway
-peering by its name, an
+expectations. ``down`` names a part that has a ``down`` state: a VPN, a transit gateway
+peering or a Direct Connect connection by its name, an
 instance or a NAT gateway by its name or as ``vpc.name`` (a name two VPCs hold is
 ambiguous). A scenario's flows are added to the file's, so a flow name is unique across
 the file and the scenario; ``expect cost`` in a scenario may name either.
@@ -99,6 +99,8 @@ def _part(c: Context, ref: st.Ref, network: m.Network) -> m.DownPart | None:
         found.insert(0, m.DownPart(m.PartKind.VPN, ref.name, span=ref.span))
     if ref.scope is None and ref.name in network.tgw_peerings:
         found.insert(0, m.DownPart(m.PartKind.TGW_PEERING, ref.name, span=ref.span))
+    if ref.scope is None and ref.name in network.dx_connections:
+        found.insert(0, m.DownPart(m.PartKind.DX_CONNECTION, ref.name, span=ref.span))
     if len(found) > 1:
         where = ", ".join(sorted(f"{p.kind.value} {p}" for p in found))
         c.err(
@@ -113,9 +115,9 @@ def _part(c: Context, ref: st.Ref, network: m.Network) -> m.DownPart | None:
     held_names = (n for vpc in network.vpcs.values() for _, held in _IN_VPC for n in held(vpc))
     where = f" in vpc '{ref.scope}'" if ref.scope else ""
     c.unknown(
-        "VPN, transit gateway peering, instance or NAT gateway",
+        "VPN, transit gateway peering, Direct Connect connection, instance or NAT gateway",
         ref,
-        itertools.chain(network.vpns, network.tgw_peerings, held_names),
+        itertools.chain(network.vpns, network.tgw_peerings, network.dx_connections, held_names),
         where,
     )
     return None

@@ -60,6 +60,12 @@ def collect(c: Context) -> None:
             declare(c, scope.zones, zone, stmt, "zone")
         elif isinstance(stmt, st.ResolverRuleDecl):
             declare(c, scope.resolver_rules, stmt.name, stmt, "resolver rule")
+        elif isinstance(stmt, st.DxConnectionDecl):
+            declare(c, scope.dx_connections, stmt.name, stmt, "Direct Connect connection")
+        elif isinstance(stmt, st.DxGatewayDecl):
+            declare(c, scope.dx_gateways, stmt.name, stmt, "Direct Connect gateway")
+        elif isinstance(stmt, st.VifDecl):
+            declare(c, scope.vifs, stmt.name, stmt, "virtual interface")
     _collect_prefix_lists(c, prefix_lists)
     # Gateways share one file-wide name space: a name may be a gateway of one VPC only.
     gateway_decls: dict[str, object] = {}

@@ -60,3 +60,6 @@ class FileScope:
     zones: dict[str, st.ZoneDecl] = field(default_factory=dict)  # private hosted zones
     resolver_rules: dict[str, st.ResolverRuleDecl] = field(default_factory=dict)
     tgw_peerings: dict[str, st.TgwPeeringDecl] = field(default_factory=dict)
+    dx_connections: dict[str, st.DxConnectionDecl] = field(default_factory=dict)
+    dx_gateways: dict[str, st.DxGatewayDecl] = field(default_factory=dict)
+    vifs: dict[str, st.VifDecl] = field(default_factory=dict)

@@ -260,6 +260,9 @@ def _route_table(
                 if vgw is not None:
                     props.append(vgw)
     propagated = m.propagated_routes(tuple(props), c.built_vpns.values())
+    propagated += m.propagated_dx_routes(
+        tuple(props), c.built_vifs.values(), c.built_dx_connections, c.built_dx_gateways
+    )
     routes = (*local, *static, *endpoint_routes, *propagated)
     return m.RouteTable(
         decl.name.text,

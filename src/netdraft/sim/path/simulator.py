@@ -26,7 +26,19 @@ from netdraft.model.values import (
     Protocol,
 )
 from netdraft.sim.index import Index
-from netdraft.sim.path import dns, edge, ends, lb, linklocal, nat, tgw_peering, transit, vpc, vpn
+from netdraft.sim.path import (
+    dns,
+    dx,
+    edge,
+    ends,
+    lb,
+    linklocal,
+    nat,
+    tgw_peering,
+    transit,
+    vpc,
+    vpn,
+)
 from netdraft.sim.path.walk import (
     AttachmentHandler,
     Context,
@@ -75,6 +87,7 @@ TGW_ATTACHMENTS: dict[m.AttachmentKind, AttachmentHandler] = {
     m.AttachmentKind.VPC: transit.into_vpc,
     m.AttachmentKind.VPN: vpn.from_tgw,
     m.AttachmentKind.PEERING: tgw_peering.across,
+    m.AttachmentKind.DX_GATEWAY: dx.from_tgw,
 }
 
 

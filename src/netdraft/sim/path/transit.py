@@ -268,6 +268,8 @@ def ecmp_vpns(net: m.Network, table: m.TgwRouteTable, route: m.TgwRoute) -> tupl
 #: On equal prefixes, a route a BGP VPN propagates ranks after one a VPC attachment
 #: propagates ("Route evaluation order", Transit Gateway guide).
 VPN_PROPAGATED_RANK = 2.5
+#: A route a DX gateway propagates ranks after a VPC's and before a BGP VPN's (same page).
+DX_PROPAGATED_RANK = 2.25
 
 
 def tgw_lookup(table: m.TgwRouteTable, address: Addr, ix: Index | None = None) -> m.TgwRoute | None:
@@ -300,4 +302,7 @@ def _rank(route: m.TgwRoute, net: m.Network | None = None) -> float:
     if vpn is not None and route.origin is m.RouteOrigin.PROPAGATED:
         static = vpn.routing is m.VpnRouting.STATIC
         return m.RouteOrigin.STATIC.rank if static else VPN_PROPAGATED_RANK
+    dx = net is not None and (route.attachment or "") in net.dx_gateways
+    if dx and route.origin is m.RouteOrigin.PROPAGATED:
+        return DX_PROPAGATED_RANK
     return route.origin.rank

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
-from netdraft.sim.path import linklocal, transit
+from netdraft.sim.path import dx, linklocal, sites, transit
 from netdraft.sim.path import vpc as vpcs
 from netdraft.sim.path.walk import Addr, Context, End, Packet, PublicAddr, Via, Walk, within
 from netdraft.sim.trace import (
@@ -51,6 +51,12 @@ def vpn_gateway(
     w.step(Forwarded(C.VPN_GATEWAY, vgw, Passage.OUT, str(pkt.dst)), gw.span if gw else None)
     carrying = [v for v in vpns if any(within(p, pkt.dst) for p in v.prefixes)]
     vpn = preferred([v for v in carrying if not v.down], pkt.dst)
+    # Direct Connect: the longest prefix first, then DX BGP routes before VPN routes.
+    over_dx = dx.gateway_route(sim.net, vgw, pkt.dst)
+    if over_dx is not None and (vpn is None or over_dx.prefix.prefixlen >= _longest(vpn, pkt.dst)):
+        return dx.out_to_site(sim, w, over_dx, pkt)
+    if vpn is None:
+        dx.no_gateway_route(sim, w, vgw, pkt.dst)
     if vpn is None and carrying:
         # Its only VPNs for the prefix are down: the gateway itself has no route for it
         # (LANGUAGE.md §14 "Down"); the VPC's route to the gateway is no blackhole.
@@ -108,6 +114,11 @@ def preferred(vpns: list[m.Vpn], address: Addr) -> m.Vpn | None:
     return min(vpns, key=key, default=None)
 
 
+def _longest(vpn: m.Vpn, address: Addr) -> int:
+    """The length of the longest prefix of ``vpn`` that holds ``address``."""
+    return max((p.prefixlen for p in vpn.prefixes if within(p, address)), default=-1)
+
+
 def _carried(vpns: list[m.Vpn]) -> str:
     """What each VPN connection of a gateway carries, for the explanation."""
     return (
@@ -149,17 +160,7 @@ def vpn_out(sim: Context, w: Walk, vpn: m.Vpn, pkt: Packet, dst: End) -> Packet:
     cgw = site.customer_gateways[vpn.customer_gateway]
     w.hop(C.CUSTOMER_GATEWAY, cgw.name, site=site.name)
     w.step(Forwarded(C.CUSTOMER_GATEWAY, cgw.name, Passage.INTO_SITE, site.name), cgw.span)
-    address = pkt.dst
-    if isinstance(address, PublicAddr) or not site.holds(address):
-        w.fail(
-            Dropped(w.no_route, Obstacle.NOT_IN_SITE, None, site.name, str(address), site.name),
-            w.no_route,
-            f"{address} is not in site '{site.name}'",
-        )
-    host = next((h for h in site.hosts.values() if h.ip == address), None)
-    w.hop(C.HOST, host.name if host else str(address), site=site.name)
-    w.step(Delivered(Arrival.SITE_HOST, str(address)))
-    return pkt
+    return sites.deliver(w, site, pkt)
 
 
 def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: End) -> Packet:
@@ -176,6 +177,13 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
     w.step(Sent(site=site.name, to=target))
     vpns = sim.ix.vpns_by_site.get(site.name, [])
     chosen = _site_vpn(sim, [v for v in vpns if not v.down], address)
+    over_dx = dx.site_route(sim.net, site.name, address) if sim.net.vifs else None
+    if over_dx is not None and (
+        chosen is None or over_dx.prefix.prefixlen >= _advertised_length(sim, chosen, address)
+    ):
+        return dx.from_site(sim, w, site, over_dx, pkt, dst)
+    if chosen is None and sim.net.vifs:
+        dx.site_unreachable(sim, w, site, address)
     if chosen is None and linklocal.is_link_local(address):
         w.fail(
             Dropped(w.no_route, Obstacle.LINK_LOCAL, None, site.name, str(address), site.name),
@@ -236,6 +244,20 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
         )
     w.step(Forwarded(C.VPN_GATEWAY, vpn.gateway, Passage.IN, vpc.name))
     return vpcs.enter_subnet(sim, w, vpc, into, pkt, dst, from_subnet=None)
+
+
+def _advertised_length(sim: Context, chosen: tuple[m.Vpn, m.Vpc | None], address: Addr) -> int:
+    """The length of the prefix a site's VPN route to ``address`` has: the VPC's CIDR behind a
+    VPN gateway, the transit gateway's route, another site's prefix (VPN CloudHub)."""
+    vpn, vpc = chosen
+    if vpc is not None:
+        return max((c.prefixlen for c in vpc.cidrs if within(c, address)), default=-1)
+    if vpn.gateway_kind is K.TRANSIT_GATEWAY:
+        table = sim.net.transit_gateways[vpn.gateway].route_table_of(vpn.name)
+        route = transit.tgw_lookup(table, address, sim.ix) if table is not None else None
+        return route.destination.prefixlen if route is not None else -1
+    onward = _cloudhub_vpn(sim, vpn, address)
+    return _longest(onward, address) if onward is not None else -1
 
 
 def _target(dst: End, address: Addr) -> str:
