@@ -67,6 +67,37 @@ zone dev.corp.internal private vpcs corp {
 }
 """
 
+# The DHCP option set names the Amazon resolver by address (AWS, "Amazon DNS server": the
+# VPC's base plus two, or 169.254.169.253), as an imported option set often does.
+NETWORKS["explicit"] = """
+region us-east-1 {
+  vpc corp 10.10.0.0/16 {
+    dhcp-options domain corp.internal servers 10.10.0.2
+    subnet a 10.10.1.0/24 az us-east-1a
+    instance plus2 in a
+    instance db in a ip 10.10.1.173
+  }
+  vpc link 10.20.0.0/16 {
+    dhcp-options domain corp.internal servers 169.254.169.253
+    subnet a 10.20.1.0/24 az us-east-1a
+    instance local in a
+  }
+  vpc far 10.30.0.0/16 {
+    dhcp-options domain corp.internal servers 10.10.0.2
+    subnet a 10.30.1.0/24 az us-east-1a
+    instance other in a
+    route-table rt {
+      route 10.10.0.0/16 via pcx
+      associate a
+    }
+  }
+}
+peering pcx corp <-> far
+zone corp.internal private vpcs corp link far {
+  record db A db
+}
+"""
+
 # A DNS server on an instance (the DHCP option set's servers), reached over UDP 53.
 NETWORKS["custom"] = (Path(__file__).parent / "networks" / "dns-servers.nd").read_text("utf-8")
 
@@ -124,6 +155,11 @@ CASES: list[tuple[str, str, str, A | str, str | None]] = [
     # the first server answers nothing: the client asks the next
     ("custom", "failover.c", "db", ("10.9.9.9",), "dns1"),
     ("custom", "nothing.c", "db", "DNS_UNREACHABLE", None),
+    # the Amazon resolver written as the DHCP option set's server: VPC+2 or 169.254.169.253
+    ("explicit", "plus2", "db", ("10.10.1.173",), None),
+    ("explicit", "local", "db", ("10.10.1.173",), None),
+    # the twin: another VPC's VPC+2 answers nobody outside it
+    ("explicit", "other", "db", "DNS_UNREACHABLE", None),
 ]
 
 

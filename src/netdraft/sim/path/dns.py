@@ -10,7 +10,8 @@ The modelling rules, from AWS's documentation:
 * An instance's server is the DHCP option set's first server that its query reaches
   (clients fail over in order); by default (``servers amazon``) the Amazon resolver at
   the VPC's base plus two, answered on the instance's host ("Amazon DNS server" in the
-  VPC user guide).
+  VPC user guide). A server written as 169.254.169.253 or as the VPC's base plus two is
+  that same resolver.
 * The Amazon resolver answers only when the VPC's ``dns-support`` is on
   (``DNS_DISABLED``), and from private hosted zones only when ``dns-hostnames`` is on too
   ("DNS attributes for your VPC": both must be true to use private hosted zones).
@@ -51,7 +52,7 @@ from netdraft.model import network as m
 from netdraft.model.codes import DropCode
 from netdraft.model.network import Query
 from netdraft.model.values import Protocol
-from netdraft.sim.path.linklocal import resolver_address
+from netdraft.sim.path.linklocal import AMAZON_DNS, LINK_LOCAL_SERVICES, resolver_address
 from netdraft.sim.trace import Trace
 
 P = m.PlaceKind
@@ -225,6 +226,10 @@ def _ask(
     for address in servers:
         server = place_at(run.net, address, str(address), near)
         leg = run.leg(asker, server, str(address))
+        amazon = _amazon_written(run.net, asker, address)
+        if leg.ok and amazon is not None:
+            run.resolver = amazon.name
+            return _resolver_answers(run, amazon, name)
         if leg.ok:
             return _answer_at(run, server, name)
         first = first or leg
@@ -235,6 +240,18 @@ def _ask(
         f"the query from '{first.asker}' to DNS server {first.server} is denied:"
         f" {t.code}: {t.reason}",
     )
+
+
+def _amazon_written(net: m.Network, asker: m.Place, address: IPv4Address) -> m.Vpc | None:
+    """The VPC whose Amazon resolver an instance asks by address: 169.254.169.253 or its
+    VPC's base plus two (AWS, "Amazon DNS server"), as a DHCP option set or a forwarder
+    may write it. Another VPC's base plus two answers no one outside it (the trace says)."""
+    vpc = net.vpcs.get(asker.vpc)
+    if vpc is None or asker.kind is not P.INSTANCE:
+        return None
+    if LINK_LOCAL_SERVICES.get(address) is AMAZON_DNS or address == resolver_address(vpc):
+        return vpc
+    return None
 
 
 def _answer_at(run: _Run, server: m.Place, name: str) -> tuple[IPv4Address, ...]:
