@@ -319,3 +319,19 @@ def test_the_contract_example_holds() -> None:
 )
 def test_interface_endpoints_publish_their_names(client: str, name: str, expected: A | str) -> None:
     test_resolution("amazon", client, name, expected, None)
+
+
+def test_private_dns_of_an_endpoint_needs_dns_hostnames() -> None:
+    """AWS (CreateVpcEndpoint, PrivateDnsEnabled): the private hosted zone of an interface
+    endpoint is used only with enableDnsHostnames and enableDnsSupport both true. With
+    dns-hostnames off the service's regional name is public DNS (not modelled); the
+    endpoint's own name is public DNS and still answers. The twin with the attribute on is
+    the row of test_interface_endpoints_publish_their_names."""
+    NETWORKS["nohostnames"] = NETWORKS["amazon"].replace(
+        "    dhcp-options domain corp.internal\n",
+        "    dhcp-options domain corp.internal\n    dns-hostnames off\n",
+        1,
+    )
+    test_resolution("nohostnames", "app", "sqs.us-east-1.amazonaws.com", "NXDOMAIN", None)
+    own = "sqs-if.sqs.us-east-1.vpce.amazonaws.com"
+    test_resolution("nohostnames", "app", own, ("10.10.1.200", "10.10.2.200"), None)

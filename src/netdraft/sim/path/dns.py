@@ -433,7 +433,8 @@ def _no_zone(vpc: m.Vpc, name: str) -> str:
 
 def _endpoint_names(net: m.Network, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
     """An interface endpoint's names: the service's regional name (``sqs.us-east-1.
-    amazonaws.com``) inside the endpoint's VPC (private DNS, on by default), and the
+    amazonaws.com``) inside the endpoint's VPC (private DNS, on by default; its private
+    zone needs ``dns-hostnames`` as any other: CreateVpcEndpoint, PrivateDnsEnabled), and the
     endpoint's own name (``NAME.SERVICE.REGION.vpce.amazonaws.com``, every interface;
     ``AZ.NAME.…`` that AZ's) from wherever the name is asked. The file has no endpoint
     ids, so the endpoint's name stands for its id."""
@@ -442,7 +443,8 @@ def _endpoint_names(net: m.Network, vpc: m.Vpc, name: str) -> tuple[IPv4Address,
             if ep.kind is not m.EndpointKind.INTERFACE or ep.resolver:
                 continue
             own = f"{ep.name}.{ep.service}.{other.region}.vpce.amazonaws.com".lower()
-            if other is vpc and name == f"{ep.service}.{other.region}.amazonaws.com":
+            regional = f"{ep.service}.{other.region}.amazonaws.com"
+            if other is vpc and vpc.dns_hostnames and name == regional:
                 return ep.addresses
             if name == own:
                 return ep.addresses
