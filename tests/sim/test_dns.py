@@ -335,3 +335,34 @@ def test_private_dns_of_an_endpoint_needs_dns_hostnames() -> None:
     test_resolution("nohostnames", "app", "sqs.us-east-1.amazonaws.com", "NXDOMAIN", None)
     own = "sqs-if.sqs.us-east-1.vpce.amazonaws.com"
     test_resolution("nohostnames", "app", own, ("10.10.1.200", "10.10.2.200"), None)
+
+
+def test_a_rule_back_to_its_own_inbound_endpoint_is_a_forwarding_loop() -> None:
+    """A rule whose target is an inbound endpoint of a VPC it is associated with sends the
+    name back to the same resolver (AWS warns of this loop): DNS_LOOP, said as a
+    forwarding loop, not as CNAMEs; the twin rule to a server that answers resolves."""
+    NETWORKS["selfloop"] = """
+region us-east-1 {
+  vpc corp 10.10.0.0/16 {
+    subnet a 10.10.1.0/24 az us-east-1a
+    subnet b 10.10.2.0/24 az us-east-1b
+    security-group dns-sg {
+      ingress udp 53 from 10.10.0.0/16
+      egress udp 53 to 10.10.0.0/16
+    }
+    resolver-endpoint in-ep inbound in a b ips 10.10.1.250 10.10.2.250 sg dns-sg
+    resolver-endpoint out-ep outbound in a b sg dns-sg
+    instance app in a
+    instance dns1 in a sg dns-sg ip 10.10.1.53 dns { zone ok.example.com }
+  }
+}
+resolver-rule self forward x.example.com to 10.10.1.250 via out-ep vpcs corp
+resolver-rule ok forward ok.example.com to 10.10.1.53 via out-ep vpcs corp
+"""
+    got, sim = resolve("selfloop", "app", "www.x.example.com")
+    assert got == "DNS_LOOP"
+    query = parse_query(network("selfloop"), "app", "internet", "udp", "53")
+    assert not isinstance(query, list)
+    reason = sim.resolve(query.source, "www.x.example.com").reason
+    assert "CNAME" not in reason and "forwarded back" in reason, reason
+    assert resolve("selfloop", "app", "dns1.ok.example.com")[0] == ("10.10.1.53",)

@@ -354,6 +354,13 @@ def _amazon(run: _Run, asker: m.Place, vpc: m.Vpc, name: str) -> tuple[IPv4Addre
 
 
 def _resolver_answers(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
+    key = f"amazon-dns/{vpc.name}/{name}"
+    if key in run.served:
+        raise _Failed(
+            DropCode.DNS_LOOP,
+            f"'{name}' is forwarded back to the Amazon resolver of vpc '{vpc.name}'",
+        )
+    run.served.add(key)
     if not vpc.dns_support:
         raise _Failed(
             DropCode.DNS_DISABLED,
