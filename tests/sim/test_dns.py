@@ -366,3 +366,46 @@ resolver-rule ok forward ok.example.com to 10.10.1.53 via out-ep vpcs corp
     reason = sim.resolve(query.source, "www.x.example.com").reason
     assert "CNAME" not in reason and "forwarded back" in reason, reason
     assert resolve("selfloop", "app", "dns1.ok.example.com")[0] == ("10.10.1.53",)
+
+
+def _rule_errors(rules: str) -> list[str]:
+    text = """
+region us-east-1 {
+  vpc corp 10.10.0.0/16 {
+    subnet a 10.10.1.0/24 az us-east-1a
+    subnet b 10.10.2.0/24 az us-east-1b
+    resolver-endpoint out-ep outbound in a b
+  }
+  vpc dev 10.20.0.0/16 {
+    subnet a 10.20.1.0/24 az us-east-1a
+  }
+}
+region eu-west-1 {
+  vpc eu 10.50.0.0/16 {
+    subnet a 10.50.1.0/24 az eu-west-1a
+  }
+}
+""" + rules
+    compiled = api.compile(text, "<rules>")
+    return [d.headline() for d in compiled.diagnostics if d.is_error]
+
+
+def test_a_rule_serves_the_vpcs_of_its_region_only() -> None:
+    """Resolver rules are regional: a VPC of another region than the rule's outbound
+    endpoint cannot be associated with it (error[resolver-rule]); the twin in the region
+    compiles."""
+    rule = "resolver-rule r forward example.com to 192.168.0.10 via out-ep vpcs {}\n"
+    assert _rule_errors(rule.format("corp dev")) == []
+    errors = _rule_errors(rule.format("corp eu"))
+    assert len(errors) == 1 and "resolver-rule" in errors[0] and "eu-west-1" in errors[0], errors
+
+
+def test_two_rules_of_one_domain_cannot_share_a_vpc() -> None:
+    """Route 53 Resolver refuses to associate a second rule for the same domain name with a
+    VPC (which would answer is not said): error[resolver-rule]; the same domain on two
+    different VPCs, or two domains on one VPC, compile."""
+    one = "resolver-rule r1 forward example.com to 192.168.0.10 via out-ep vpcs corp\n"
+    assert _rule_errors(one + one.replace("r1", "r2").replace("corp", "dev")) == []
+    assert _rule_errors(one + one.replace("r1", "r2").replace("example.com", "a.example.com")) == []
+    errors = _rule_errors(one + one.replace("r1", "r2").replace("example.com", "Example.COM"))
+    assert len(errors) == 1 and "resolver-rule" in errors[0] and "r1" in errors[0], errors
