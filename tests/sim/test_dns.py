@@ -409,3 +409,32 @@ def test_two_rules_of_one_domain_cannot_share_a_vpc() -> None:
     assert _rule_errors(one + one.replace("r1", "r2").replace("example.com", "a.example.com")) == []
     errors = _rule_errors(one + one.replace("r1", "r2").replace("example.com", "Example.COM"))
     assert len(errors) == 1 and "resolver-rule" in errors[0] and "r1" in errors[0], errors
+
+
+def test_via_names_the_server_that_answered_not_one_that_refused() -> None:
+    """A client fails over from a DNS server whose group refuses the query to the next:
+    the resolution goes via the second, not via the first, whose denied query reached it."""
+    text = """
+region us-east-1 {
+  vpc v 10.6.0.0/16 {
+    dhcp-options domain corp.internal servers 10.6.1.53 10.6.1.54
+    subnet a 10.6.1.0/24 az us-east-1a
+    security-group dns { ingress udp 53 from 10.6.0.0/16 }
+    security-group ssh { ingress tcp 22 from 10.6.0.0/16 }
+    instance c in a
+    instance dns1 in a sg ssh ip 10.6.1.53
+    instance dns2 in a sg dns ip 10.6.1.54
+  }
+}
+zone corp.internal private vpcs v {
+  record db A 10.9.9.9
+}
+"""
+    for line, holds in (
+        ("expect c resolves db via dns2", True),
+        ("expect c resolves db via dns1", False),
+    ):
+        compiled = api.compile(text + line + "\n", "<via>")
+        assert compiled.network is not None
+        outcomes = NetworkAnalysis(compiled.network, bundled()).outcomes
+        assert outcomes.ran == 1 and (not outcomes.failed) is holds, line

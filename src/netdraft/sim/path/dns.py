@@ -105,8 +105,9 @@ class Resolution:
         return self.code is None
 
     def crosses(self, name: str) -> bool:
-        """Whether a leg of the resolution passes through a component of this name."""
-        return any(leg.trace.crosses(name) for leg in self.legs)
+        """Whether a query of the resolution that got through passes a component of this
+        name (a query a server refused, before the client failed over, does not count)."""
+        return any(leg.ok and leg.trace.crosses(name) for leg in self.legs)
 
 
 class _Failed(Exception):
