@@ -341,6 +341,13 @@ DNS_RECORD = Code(
     _S.COMPILE,
 )
 
+RESOLVER_ENDPOINT_SIZE = Code(
+    "resolver-endpoint-size",
+    W,
+    "a resolver endpoint has fewer than two network interfaces (Route 53 requires two)",
+    _S.COMPILE,
+)
+
 RESOLVER_RULE = Code(
     "resolver-rule",
     E,
