@@ -369,7 +369,8 @@ resolver-rule ok forward ok.example.com to 10.10.1.53 via out-ep vpcs corp
 
 
 def _rule_errors(rules: str) -> list[str]:
-    text = """
+    text = (
+        """
 region us-east-1 {
   vpc corp 10.10.0.0/16 {
     subnet a 10.10.1.0/24 az us-east-1a
@@ -385,7 +386,9 @@ region eu-west-1 {
     subnet a 10.50.1.0/24 az eu-west-1a
   }
 }
-""" + rules
+"""
+        + rules
+    )
     compiled = api.compile(text, "<rules>")
     return [d.headline() for d in compiled.diagnostics if d.is_error]
 
