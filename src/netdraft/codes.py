@@ -373,6 +373,21 @@ DNS_RECORD = Code(
     _S.COMPILE,
 )
 
+RESOLVER_ENDPOINT_SIZE = Code(
+    "resolver-endpoint-size",
+    W,
+    "a resolver endpoint has fewer than two network interfaces (Route 53 requires two)",
+    _S.COMPILE,
+)
+
+RESOLVER_RULE = Code(
+    "resolver-rule",
+    E,
+    "a resolver rule cannot be associated with a VPC: the VPC is in another region than the"
+    " rule's outbound endpoint, or another rule of the same domain is associated with it",
+    _S.COMPILE,
+)
+
 # ---- review (LANGUAGE.md §13): each can be silenced ----------------------------------------
 
 ACL_RULE_SHADOWED = Code(

@@ -5,6 +5,7 @@ and each ``resolves`` line with its queries (golden files; regenerate with
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 from pathlib import Path
 
 from netdraft import api
@@ -41,3 +42,12 @@ def test_the_hands_on_diagram() -> None:
 def test_the_hands_on_holds() -> None:
     checked = api.check(NETWORKS / "dns-seed.nd")
     assert checked.ok, [d.headline() for d in checked.diagnostics]
+
+
+def test_the_dns_section_ends_before_the_next_heading(tmp_path: Path) -> None:
+    """A heading right under the last row of a table is read as one more row (Python-Markdown,
+    which MkDocs uses): the rules table must end with a blank line."""
+    files = api.docs(NETWORKS / "dns-hybrid.nd", tmp_path)
+    lines = files[-1].read_text("utf-8").splitlines()
+    glued = [b for a, b in pairwise(lines) if a.startswith("|") and b.strip()]
+    assert not [b for b in glued if not b.startswith("|")], glued

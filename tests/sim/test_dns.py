@@ -67,6 +67,37 @@ zone dev.corp.internal private vpcs corp {
 }
 """
 
+# The DHCP option set names the Amazon resolver by address (AWS, "Amazon DNS server": the
+# VPC's base plus two, or 169.254.169.253), as an imported option set often does.
+NETWORKS["explicit"] = """
+region us-east-1 {
+  vpc corp 10.10.0.0/16 {
+    dhcp-options domain corp.internal servers 10.10.0.2
+    subnet a 10.10.1.0/24 az us-east-1a
+    instance plus2 in a
+    instance db in a ip 10.10.1.173
+  }
+  vpc link 10.20.0.0/16 {
+    dhcp-options domain corp.internal servers 169.254.169.253
+    subnet a 10.20.1.0/24 az us-east-1a
+    instance local in a
+  }
+  vpc far 10.30.0.0/16 {
+    dhcp-options domain corp.internal servers 10.10.0.2
+    subnet a 10.30.1.0/24 az us-east-1a
+    instance other in a
+    route-table rt {
+      route 10.10.0.0/16 via pcx
+      associate a
+    }
+  }
+}
+peering pcx corp <-> far
+zone corp.internal private vpcs corp link far {
+  record db A db
+}
+"""
+
 # A DNS server on an instance (the DHCP option set's servers), reached over UDP 53.
 NETWORKS["custom"] = (Path(__file__).parent / "networks" / "dns-servers.nd").read_text("utf-8")
 
@@ -124,6 +155,11 @@ CASES: list[tuple[str, str, str, A | str, str | None]] = [
     # the first server answers nothing: the client asks the next
     ("custom", "failover.c", "db", ("10.9.9.9",), "dns1"),
     ("custom", "nothing.c", "db", "DNS_UNREACHABLE", None),
+    # the Amazon resolver written as the DHCP option set's server: VPC+2 or 169.254.169.253
+    ("explicit", "plus2", "db", ("10.10.1.173",), None),
+    ("explicit", "local", "db", ("10.10.1.173",), None),
+    # the twin: another VPC's VPC+2 answers nobody outside it
+    ("explicit", "other", "db", "DNS_UNREACHABLE", None),
 ]
 
 
@@ -283,3 +319,125 @@ def test_the_contract_example_holds() -> None:
 )
 def test_interface_endpoints_publish_their_names(client: str, name: str, expected: A | str) -> None:
     test_resolution("amazon", client, name, expected, None)
+
+
+def test_private_dns_of_an_endpoint_needs_dns_hostnames() -> None:
+    """AWS (CreateVpcEndpoint, PrivateDnsEnabled): the private hosted zone of an interface
+    endpoint is used only with enableDnsHostnames and enableDnsSupport both true. With
+    dns-hostnames off the service's regional name is public DNS (not modelled); the
+    endpoint's own name is public DNS and still answers. The twin with the attribute on is
+    the row of test_interface_endpoints_publish_their_names."""
+    NETWORKS["nohostnames"] = NETWORKS["amazon"].replace(
+        "    dhcp-options domain corp.internal\n",
+        "    dhcp-options domain corp.internal\n    dns-hostnames off\n",
+        1,
+    )
+    test_resolution("nohostnames", "app", "sqs.us-east-1.amazonaws.com", "NXDOMAIN", None)
+    own = "sqs-if.sqs.us-east-1.vpce.amazonaws.com"
+    test_resolution("nohostnames", "app", own, ("10.10.1.200", "10.10.2.200"), None)
+
+
+def test_a_rule_back_to_its_own_inbound_endpoint_is_a_forwarding_loop() -> None:
+    """A rule whose target is an inbound endpoint of a VPC it is associated with sends the
+    name back to the same resolver (AWS warns of this loop): DNS_LOOP, said as a
+    forwarding loop, not as CNAMEs; the twin rule to a server that answers resolves."""
+    NETWORKS["selfloop"] = """
+region us-east-1 {
+  vpc corp 10.10.0.0/16 {
+    subnet a 10.10.1.0/24 az us-east-1a
+    subnet b 10.10.2.0/24 az us-east-1b
+    security-group dns-sg {
+      ingress udp 53 from 10.10.0.0/16
+      egress udp 53 to 10.10.0.0/16
+    }
+    resolver-endpoint in-ep inbound in a b ips 10.10.1.250 10.10.2.250 sg dns-sg
+    resolver-endpoint out-ep outbound in a b sg dns-sg
+    instance app in a
+    instance dns1 in a sg dns-sg ip 10.10.1.53 dns { zone ok.example.com }
+  }
+}
+resolver-rule self forward x.example.com to 10.10.1.250 via out-ep vpcs corp
+resolver-rule ok forward ok.example.com to 10.10.1.53 via out-ep vpcs corp
+"""
+    got, sim = resolve("selfloop", "app", "www.x.example.com")
+    assert got == "DNS_LOOP"
+    query = parse_query(network("selfloop"), "app", "internet", "udp", "53")
+    assert not isinstance(query, list)
+    reason = sim.resolve(query.source, "www.x.example.com").reason
+    assert "CNAME" not in reason and "forwarded back" in reason, reason
+    assert resolve("selfloop", "app", "dns1.ok.example.com")[0] == ("10.10.1.53",)
+
+
+def _rule_errors(rules: str) -> list[str]:
+    text = (
+        """
+region us-east-1 {
+  vpc corp 10.10.0.0/16 {
+    subnet a 10.10.1.0/24 az us-east-1a
+    subnet b 10.10.2.0/24 az us-east-1b
+    resolver-endpoint out-ep outbound in a b
+  }
+  vpc dev 10.20.0.0/16 {
+    subnet a 10.20.1.0/24 az us-east-1a
+  }
+}
+region eu-west-1 {
+  vpc eu 10.50.0.0/16 {
+    subnet a 10.50.1.0/24 az eu-west-1a
+  }
+}
+"""
+        + rules
+    )
+    compiled = api.compile(text, "<rules>")
+    return [d.headline() for d in compiled.diagnostics if d.is_error]
+
+
+def test_a_rule_serves_the_vpcs_of_its_region_only() -> None:
+    """Resolver rules are regional: a VPC of another region than the rule's outbound
+    endpoint cannot be associated with it (error[resolver-rule]); the twin in the region
+    compiles."""
+    rule = "resolver-rule r forward example.com to 192.168.0.10 via out-ep vpcs {}\n"
+    assert _rule_errors(rule.format("corp dev")) == []
+    errors = _rule_errors(rule.format("corp eu"))
+    assert len(errors) == 1 and "resolver-rule" in errors[0] and "eu-west-1" in errors[0], errors
+
+
+def test_two_rules_of_one_domain_cannot_share_a_vpc() -> None:
+    """Route 53 Resolver refuses to associate a second rule for the same domain name with a
+    VPC (which would answer is not said): error[resolver-rule]; the same domain on two
+    different VPCs, or two domains on one VPC, compile."""
+    one = "resolver-rule r1 forward example.com to 192.168.0.10 via out-ep vpcs corp\n"
+    assert _rule_errors(one + one.replace("r1", "r2").replace("corp", "dev")) == []
+    assert _rule_errors(one + one.replace("r1", "r2").replace("example.com", "a.example.com")) == []
+    errors = _rule_errors(one + one.replace("r1", "r2").replace("example.com", "Example.COM"))
+    assert len(errors) == 1 and "resolver-rule" in errors[0] and "r1" in errors[0], errors
+
+
+def test_via_names_the_server_that_answered_not_one_that_refused() -> None:
+    """A client fails over from a DNS server whose group refuses the query to the next:
+    the resolution goes via the second, not via the first, whose denied query reached it."""
+    text = """
+region us-east-1 {
+  vpc v 10.6.0.0/16 {
+    dhcp-options domain corp.internal servers 10.6.1.53 10.6.1.54
+    subnet a 10.6.1.0/24 az us-east-1a
+    security-group dns { ingress udp 53 from 10.6.0.0/16 }
+    security-group ssh { ingress tcp 22 from 10.6.0.0/16 }
+    instance c in a
+    instance dns1 in a sg ssh ip 10.6.1.53
+    instance dns2 in a sg dns ip 10.6.1.54
+  }
+}
+zone corp.internal private vpcs v {
+  record db A 10.9.9.9
+}
+"""
+    for line, holds in (
+        ("expect c resolves db via dns2", True),
+        ("expect c resolves db via dns1", False),
+    ):
+        compiled = api.compile(text + line + "\n", "<via>")
+        assert compiled.network is not None
+        outcomes = NetworkAnalysis(compiled.network, bundled()).outcomes
+        assert outcomes.ran == 1 and (not outcomes.failed) is holds, line

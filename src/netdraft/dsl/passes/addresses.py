@@ -24,6 +24,7 @@ from ipaddress import IPv4Address, IPv6Address, IPv6Network
 from typing import TYPE_CHECKING
 
 from netdraft import codes
+from netdraft.diagnostics import warning
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import dns, literals
 from netdraft.dsl.passes.context import Held, Holder
@@ -503,6 +504,16 @@ def _endpoint(
         if ip is not None:
             names.append(sn)
             addresses.append(ip)
+    if decl.resolver and len(decl.targets) < 2:
+        c.diagnostics.append(
+            warning(
+                codes.RESOLVER_ENDPOINT_SIZE,
+                f"resolver endpoint '{name}' has one network interface: Route 53 requires at"
+                " least two (CreateResolverEndpoint)",
+                decl.name.span,
+                "list two subnets (two in different availability zones, or one twice)",
+            )
+        )
     sgs = [g for ref in decl.groups if (g := RESOLVERS[Kind.SECURITY_GROUP](c, ref, vpc))]
     if not decl.groups:
         sgs = [next(n for n, g in groups.items() if g.default)]

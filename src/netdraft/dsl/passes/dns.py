@@ -78,6 +78,7 @@ def build_rules(c: Context) -> tuple[m.ResolverRule, ...]:
         if _resolver_endpoint(c, ref, "") is None:
             c.unknown("resolver endpoint", ref, _names(c, lambda v: _resolvers(v, "")))
     rules: list[m.ResolverRule] = []
+    taken: dict[tuple[str, str], str] = {}  # (VPC, domain) -> the rule associated first
     for decl in c.scope.resolver_rules.values():
         found = _resolver_endpoint(c, decl.endpoint, "outbound")
         if found is None:
@@ -86,14 +87,54 @@ def build_rules(c: Context) -> tuple[m.ResolverRule, ...]:
                 decl.endpoint,
                 _names(c, lambda v: _resolvers(v, "outbound")),
             )
-        vpcs = tuple(v for ref in decl.vpcs if (v := resolve(c, Kind.VPC, ref)) is not None)
+        domain = fqdn(decl.domain.text)
+        vpcs = _rule_vpcs(c, decl, found, domain, taken)
         targets = tuple(a for t in decl.targets if (a := literals.addr4(c, t)) is not None)
         if found is not None:
-            domain = fqdn(decl.domain.text)
             rules.append(
                 m.ResolverRule(decl.name.text, domain, targets, found[0], found[1], vpcs, decl.span)
             )
     return tuple(rules)
+
+
+def _rule_vpcs(
+    c: Context,
+    decl: st.ResolverRuleDecl,
+    endpoint: tuple[str, str] | None,
+    domain: str,
+    taken: dict[tuple[str, str], str],
+) -> tuple[str, ...]:
+    """The VPCs a rule is associated with. Route 53 Resolver rules are regional: a VPC of
+    another region than the rule's outbound endpoint cannot be associated, nor a second
+    rule of the same domain with one VPC (AssociateResolverRule refuses both)."""
+    region = c.built_vpcs[endpoint[0]].region if endpoint is not None else None
+    vpcs: list[str] = []
+    for ref in decl.vpcs:
+        vpc = resolve(c, Kind.VPC, ref)
+        if vpc is None or vpc in vpcs:
+            continue
+        theirs = c.built_vpcs[vpc].region if vpc in c.built_vpcs else None
+        if region is not None and theirs is not None and theirs != region:
+            c.err(
+                codes.RESOLVER_RULE,
+                f"resolver rule '{decl.name.text}' is in {region} (its endpoint"
+                f" '{decl.endpoint}'), but vpc '{vpc}' is in {theirs}",
+                ref.span,
+                "a rule serves the VPCs of its region; create one in that region",
+            )
+            continue
+        first = taken.setdefault((vpc, domain), decl.name.text)
+        if first != decl.name.text:
+            c.err(
+                codes.RESOLVER_RULE,
+                f"resolver rules '{first}' and '{decl.name.text}' both forward '{domain}'"
+                f" for vpc '{vpc}'",
+                ref.span,
+                "Resolver associates one rule of a domain with a VPC",
+            )
+            continue
+        vpcs.append(vpc)
+    return tuple(vpcs)
 
 
 def _resolvers(vpc: m.Vpc, direction: str) -> dict[str, m.VpcEndpoint]:

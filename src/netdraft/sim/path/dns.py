@@ -10,7 +10,8 @@ The modelling rules, from AWS's documentation:
 * An instance's server is the DHCP option set's first server that its query reaches
   (clients fail over in order); by default (``servers amazon``) the Amazon resolver at
   the VPC's base plus two, answered on the instance's host ("Amazon DNS server" in the
-  VPC user guide).
+  VPC user guide). A server written as 169.254.169.253 or as the VPC's base plus two is
+  that same resolver.
 * The Amazon resolver answers only when the VPC's ``dns-support`` is on
   (``DNS_DISABLED``), and from private hosted zones only when ``dns-hostnames`` is on too
   ("DNS attributes for your VPC": both must be true to use private hosted zones).
@@ -51,7 +52,7 @@ from netdraft.model import network as m
 from netdraft.model.codes import DropCode
 from netdraft.model.network import Query
 from netdraft.model.values import Protocol
-from netdraft.sim.path.linklocal import resolver_address
+from netdraft.sim.path.linklocal import AMAZON_DNS, LINK_LOCAL_SERVICES, resolver_address
 from netdraft.sim.trace import Trace
 
 P = m.PlaceKind
@@ -104,8 +105,9 @@ class Resolution:
         return self.code is None
 
     def crosses(self, name: str) -> bool:
-        """Whether a leg of the resolution passes through a component of this name."""
-        return any(leg.trace.crosses(name) for leg in self.legs)
+        """Whether a query of the resolution that got through passes a component of this
+        name (a query a server refused, before the client failed over, does not count)."""
+        return any(leg.ok and leg.trace.crosses(name) for leg in self.legs)
 
 
 class _Failed(Exception):
@@ -225,6 +227,10 @@ def _ask(
     for address in servers:
         server = place_at(run.net, address, str(address), near)
         leg = run.leg(asker, server, str(address))
+        amazon = _amazon_written(run.net, asker, address)
+        if leg.ok and amazon is not None:
+            run.resolver = amazon.name
+            return _resolver_answers(run, amazon, name)
         if leg.ok:
             return _answer_at(run, server, name)
         first = first or leg
@@ -235,6 +241,18 @@ def _ask(
         f"the query from '{first.asker}' to DNS server {first.server} is denied:"
         f" {t.code}: {t.reason}",
     )
+
+
+def _amazon_written(net: m.Network, asker: m.Place, address: IPv4Address) -> m.Vpc | None:
+    """The VPC whose Amazon resolver an instance asks by address: 169.254.169.253 or its
+    VPC's base plus two (AWS, "Amazon DNS server"), as a DHCP option set or a forwarder
+    may write it. Another VPC's base plus two answers no one outside it (the trace says)."""
+    vpc = net.vpcs.get(asker.vpc)
+    if vpc is None or asker.kind is not P.INSTANCE:
+        return None
+    if LINK_LOCAL_SERVICES.get(address) is AMAZON_DNS or address == resolver_address(vpc):
+        return vpc
+    return None
 
 
 def _answer_at(run: _Run, server: m.Place, name: str) -> tuple[IPv4Address, ...]:
@@ -339,6 +357,13 @@ def _amazon(run: _Run, asker: m.Place, vpc: m.Vpc, name: str) -> tuple[IPv4Addre
 
 
 def _resolver_answers(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
+    key = f"amazon-dns/{vpc.name}/{name}"
+    if key in run.served:
+        raise _Failed(
+            DropCode.DNS_LOOP,
+            f"'{name}' is forwarded back to the Amazon resolver of vpc '{vpc.name}'",
+        )
+    run.served.add(key)
     if not vpc.dns_support:
         raise _Failed(
             DropCode.DNS_DISABLED,
@@ -418,7 +443,8 @@ def _no_zone(vpc: m.Vpc, name: str) -> str:
 
 def _endpoint_names(net: m.Network, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
     """An interface endpoint's names: the service's regional name (``sqs.us-east-1.
-    amazonaws.com``) inside the endpoint's VPC (private DNS, on by default), and the
+    amazonaws.com``) inside the endpoint's VPC (private DNS, on by default; its private
+    zone needs ``dns-hostnames`` as any other: CreateVpcEndpoint, PrivateDnsEnabled), and the
     endpoint's own name (``NAME.SERVICE.REGION.vpce.amazonaws.com``, every interface;
     ``AZ.NAME.…`` that AZ's) from wherever the name is asked. The file has no endpoint
     ids, so the endpoint's name stands for its id."""
@@ -427,7 +453,8 @@ def _endpoint_names(net: m.Network, vpc: m.Vpc, name: str) -> tuple[IPv4Address,
             if ep.kind is not m.EndpointKind.INTERFACE or ep.resolver:
                 continue
             own = f"{ep.name}.{ep.service}.{other.region}.vpce.amazonaws.com".lower()
-            if other is vpc and name == f"{ep.service}.{other.region}.amazonaws.com":
+            regional = f"{ep.service}.{other.region}.amazonaws.com"
+            if other is vpc and vpc.dns_hostnames and name == regional:
                 return ep.addresses
             if name == own:
                 return ep.addresses
