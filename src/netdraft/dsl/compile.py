@@ -7,7 +7,8 @@ that do not fit) become diagnostics; the rules about the network's shape live in
 The pipeline (sqlglot's ``optimizer.RULES``): each step reads and fills the one
 :class:`~netdraft.dsl.passes.context.Context` of the compilation.
 
-1. ``scope.collect``: the symbol tables, every declaration by kind and scope;
+1. ``scope.collect``: the symbol tables, every declaration by kind and scope; then
+   ``ipam.allocate``, the CIDRs and addresses IPAM pools give out (:mod:`~.passes.ipam`);
 2. sites and VPNs, which route tables propagate from;
 3. each VPC: its literals, its references (:mod:`~.passes.resolve`), AWS's implicit
    objects (:mod:`~.passes.defaults`) and its addresses (:mod:`~.passes.addresses`);
@@ -30,6 +31,7 @@ from netdraft.dsl.passes import (
     connections,
     dns,
     intent,
+    ipam,
     literals,
     prefix_lists,
     scenarios,
@@ -93,6 +95,7 @@ def build_network(c: Context) -> None:
         zones=dns.build_zones(c),
         resolver_rules=dns.build_rules(c),
         tgw_peerings=tgw_peerings,
+        ipam_pools=c.ipam_pools,
     )
 
 
@@ -118,6 +121,7 @@ def build_intent(c: Context) -> None:
 #: The compiler, in order.
 STEPS: tuple[Callable[[Context], None], ...] = (
     scope.collect,
+    ipam.allocate,
     prefix_lists.build,
     build_sites_and_vpns,
     build_vpcs,

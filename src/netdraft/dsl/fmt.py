@@ -91,7 +91,13 @@ INSTANCE_OPTION_ORDER: Mapping[str, int] = {
 SUBNET_OPTION_ORDER: Mapping[str, int] = {"ipv6": 0, "public-ip-on-launch": 1}
 NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "ip": 1, "eip": 2, "down": 9}
 VPN_OPTION_ORDER: Mapping[str, int] = {"down": 9}
-LB_OPTION_ORDER: Mapping[str, int] = {"ips": 0, "sg": 1, "eips": 2, "cross-zone": 3}
+LB_OPTION_ORDER: Mapping[str, int] = {
+    "ips": 0,
+    "sg": 1,
+    "eips": 2,
+    "cross-zone": 3,
+    "ipam-pool": 4,
+}
 
 Block = (
     st.RegionDecl
@@ -247,8 +253,11 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("include", path)
         case st.RegionDecl(name=name):
             return _words("region", name)
-        case st.VpcDecl(name=name, cidrs=cidrs):
-            return _words("vpc", name, *cidrs)
+        case st.VpcDecl(name=name, cidrs=cidrs, ipam=ipam):
+            pool = ("ipam", ipam.pool, ipam.length) if ipam is not None else ()
+            return _words("vpc", name, *cidrs, *pool)
+        case st.IpamPoolDecl(name=name, cidr=cidr):
+            return _words("ipam-pool", name, cidr)
         case st.VpcIpv6(cidr=cidr):
             return _words("ipv6", cidr)
         case st.GatewayDecl(keyword=keyword, name=name):

@@ -193,8 +193,16 @@ class _ToSyntax(Transformer[Token, Any]):
 
     def vpc(self, meta: Meta, c: list[Any]) -> st.VpcDecl:
         cidrs = tuple(self._t(x) for x in c[1:] if isinstance(x, Token))
-        items = tuple(x for x in c[1:] if not isinstance(x, Token))
-        return st.VpcDecl(self._t(c[0]), cidrs, items, self._s(meta))
+        ipam = next((x for x in c[1:] if isinstance(x, st.VpcIpam)), None)
+        items = tuple(x for x in c[1:] if not isinstance(x, Token | st.VpcIpam))
+        return st.VpcDecl(self._t(c[0]), cidrs, items, self._s(meta), ipam)
+
+    def vpc_ipam(self, meta: Meta, c: list[Token]) -> st.VpcIpam:
+        length = self._t(c[1]) if len(c) > 1 else None
+        return st.VpcIpam(self._t(c[0]), length, self._s(meta))
+
+    def ipam_pool(self, meta: Meta, c: list[Token]) -> st.IpamPoolDecl:
+        return st.IpamPoolDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
 
     # -- inside a VPC -------------------------------------------------------------------------
     def vpc_ipv6(self, meta: Meta, c: list[Token]) -> st.VpcIpv6:
@@ -434,6 +442,9 @@ class _ToSyntax(Transformer[Token, Any]):
 
     def cross_zone(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("cross-zone", meta, c)
+
+    def lb_ipam(self, meta: Meta, c: list[Any]) -> st.Option:
+        return self._opt("ipam-pool", meta, c)
 
     def listener(self, meta: Meta, c: list[Any]) -> st.ListenerDecl:
         return st.ListenerDecl(self._t(c[0]), self._t(c[1]), c[2], self._s(meta))

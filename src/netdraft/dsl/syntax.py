@@ -297,10 +297,29 @@ VpcItem = (
 
 
 @dataclass(frozen=True, slots=True)
+class VpcIpam:
+    """``ipam POOL [/N]`` after a VPC's name and CIDRs (LANGUAGE.md §10)."""
+
+    pool: Tok
+    length: Tok | None  # ``/N``: one CIDR allocated from the pool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class VpcDecl:
     name: Tok
     cidrs: tuple[Tok, ...]
     items: tuple[VpcItem, ...]
+    span: Span
+    ipam: VpcIpam | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IpamPoolDecl:
+    """``ipam-pool NAME CIDR``, at the top level (LANGUAGE.md §10)."""
+
+    name: Tok
+    cidr: Tok
     span: Span
 
 
@@ -521,6 +540,7 @@ Statement = (
     | PrefixListDecl
     | ScenarioDecl
     | TgwPeeringDecl
+    | IpamPoolDecl
 )
 
 

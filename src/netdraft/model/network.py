@@ -374,6 +374,8 @@ class LoadBalancer:
     cross_zone: bool  # always on for an ALB
     listeners: tuple[Listener, ...]
     span: Span
+    #: The public IPAM pool its nodes' public addresses come from (an ALB's `ipam-pool`).
+    ipam_pool: str | None = None
 
     @property
     def owner(self) -> str:
@@ -458,6 +460,8 @@ class Vpc:
     dns_servers: tuple[IPv4Address, ...] = ()
     dns_support: bool = True  # enableDnsSupport: the Amazon resolver answers
     dns_hostnames: bool = True  # enableDnsHostnames: needed for private hosted zones
+    #: The IPAM pool its IPv4 CIDRs come from (LANGUAGE.md §10), if it names one.
+    ipam_pool: str | None = None
 
     def all_cidrs(self) -> tuple[IPNetwork, ...]:
         return (*self.cidrs, *((self.ipv6,) if self.ipv6 else ()))
@@ -834,6 +838,44 @@ class Scenario:
     span: Span
 
 
+#: The IPv4 space that is never a public address: RFC 1918's and RFC 6598's shared space.
+PRIVATE_IPV4 = tuple(
+    IPv4Network(c) for c in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IpamAllocation:
+    """A CIDR of an IPAM pool that a resource holds (LANGUAGE.md §10)."""
+
+    cidr: IPv4Network
+    kind: str  # "vpc" | "load-balancer"
+    resource: str  # the VPC's name, or VPC.LOAD-BALANCER
+    chosen: bool  # netdraft chose it (`ipam POOL /N`, an ALB's node); else written
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class IpamPool:
+    """``ipam-pool NAME CIDR``: the addresses VPCs and ALBs take from, and who holds what."""
+
+    name: str
+    cidr: IPv4Network
+    span: Span
+    allocations: tuple[IpamAllocation, ...] = ()  # in file order
+
+    @property
+    def public(self) -> bool:
+        """A pool of public IPv4 addresses (BYOIP or Amazon-provided): not in RFC 1918's
+        private space nor the shared 100.64.0.0/10 (documentation ranges count as public)."""
+        return not any(self.cidr.overlaps(p) for p in PRIVATE_IPV4)
+
+    @property
+    def free_addresses(self) -> int:
+        """The addresses of the pool no allocation holds (allocations never overlap)."""
+        return self.cidr.num_addresses - sum(a.cidr.num_addresses for a in self.allocations)
+
+
 @dataclass(frozen=True, slots=True)
 class Network:
     """A whole compiled ``.nd`` file."""
@@ -855,6 +897,8 @@ class Network:
     scenarios: tuple[Scenario, ...] = field(default=())  # in file order
     #: Transit gateway peerings (LANGUAGE.md §12), by name.
     tgw_peerings: Mapping[str, TgwPeering] = field(default_factory=dict)
+    #: IPAM pools (LANGUAGE.md §10), by name, in file order.
+    ipam_pools: Mapping[str, IpamPool] = field(default_factory=dict)
 
     # -- look-ups used by every later stage ---------------------------------------------------
 
