@@ -42,6 +42,8 @@ SECTION_5 = {
 }
 # LANGUAGE.md §11: Route 53 Resolver endpoints and private hosted zones.
 SECTION_5.update({"resolver_endpoint_per_eni_hour": "0.125", "hosted_zone_per_month": "0.5"})
+# LANGUAGE.md §10: Global Accelerator, an hour and the data-transfer premium's default.
+SECTION_5.update({"accelerator_per_hour": "0.025", "accelerator_premium_per_gb": "0.015"})
 
 
 def _keys_used_by_cost_module() -> set[str]:

@@ -27,6 +27,7 @@ from netdraft import codes
 from netdraft.diagnostics import Diagnostic, where_first
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import (
+    accelerators,
     addresses,
     connections,
     dns,
@@ -96,6 +97,7 @@ def build_network(c: Context) -> None:
         resolver_rules=dns.build_rules(c),
         tgw_peerings=tgw_peerings,
         ipam_pools=c.ipam_pools,
+        accelerators=accelerators.build(c, c.built_vpcs),
     )
 
 

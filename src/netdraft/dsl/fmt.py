@@ -112,6 +112,7 @@ Block = (
     | st.ZoneDecl
     | st.ScenarioDecl
     | st.LoadBalancerDecl
+    | st.AcceleratorDecl
 )
 
 #: Any statement, at any depth.
@@ -135,6 +136,7 @@ Node = (
     | st.RecordDecl
     | st.DownDecl
     | st.ListenerDecl
+    | st.AcceleratorListenerDecl
 )
 
 _BLOCKS = (
@@ -149,6 +151,7 @@ _BLOCKS = (
     st.PrefixListDecl,
     st.ScenarioDecl,
     st.LoadBalancerDecl,
+    st.AcceleratorDecl,
 )
 
 
@@ -193,7 +196,7 @@ def _children(node: Node) -> tuple[Node, ...] | None:
         return node.rules
     if isinstance(node, st.PrefixListDecl):
         return node.cidrs
-    if isinstance(node, st.LoadBalancerDecl):
+    if isinstance(node, st.LoadBalancerDecl | st.AcceleratorDecl):
         return node.listeners
     if isinstance(node, st.ZoneDecl):
         return node.records
@@ -258,6 +261,13 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("vpc", name, *cidrs, *pool)
         case st.IpamPoolDecl(name=name, cidr=cidr):
             return _words("ipam-pool", name, cidr)
+        case st.AcceleratorDecl(name=name, ips=static):
+            return _words("accelerator", name, *(("ips", *static) if static else ()))
+        case st.AcceleratorListenerDecl(protocol=proto, ports=listened, endpoints=endpoints):
+            targets = (
+                _words(e.target, *(("weight", e.weight) if e.weight else ())) for e in endpoints
+            )
+            return _words("listener", proto, listened, "->", *targets)
         case st.VpcIpv6(cidr=cidr):
             return _words("ipv6", cidr)
         case st.GatewayDecl(keyword=keyword, name=name):

@@ -315,6 +315,36 @@ class VpcDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class AcceleratorEndpointDecl:
+    """``ENDPOINT [weight N]`` of an accelerator's listener: a load balancer, an instance
+    (``vpc.name`` or its name) or an Elastic IP address."""
+
+    target: Ref | Tok
+    weight: Tok | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class AcceleratorListenerDecl:
+    """``listener PROTO PORT[-PORT] -> ENDPOINT [weight N] …`` inside an accelerator."""
+
+    protocol: Tok
+    ports: Tok
+    endpoints: tuple[AcceleratorEndpointDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class AcceleratorDecl:
+    """``accelerator NAME [ips ADDR ADDR] { listener … }``, at the top level."""
+
+    name: Tok
+    ips: tuple[Tok, ...]
+    listeners: tuple[AcceleratorListenerDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class IpamPoolDecl:
     """``ipam-pool NAME CIDR``, at the top level (LANGUAGE.md §10)."""
 
@@ -541,6 +571,7 @@ Statement = (
     | ScenarioDecl
     | TgwPeeringDecl
     | IpamPoolDecl
+    | AcceleratorDecl
 )
 
 

@@ -89,6 +89,7 @@ _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.NAT_GATEWAY: network.NATGateway,
     NodeKind.APPLICATION_LOAD_BALANCER: network.ALB,
     NodeKind.NETWORK_LOAD_BALANCER: network.NLB,
+    NodeKind.ACCELERATOR: network.GlobalAccelerator,
     NodeKind.GATEWAY_ENDPOINT: network.Endpoint,
     NodeKind.INTERFACE_ENDPOINT: network.Endpoint,
     NodeKind.INTERNET_GATEWAY: network.InternetGateway,

@@ -675,6 +675,7 @@ class PlaceKind(enum.Enum):
     SERVICE = "service"
     LOAD_BALANCER = "load-balancer"
     DNS_NAME = "dns-name"  # a name the source resolves first (``name`` is the name)
+    ACCELERATOR = "accelerator"  # a Global Accelerator, by name or static address
 
 
 @dataclass(frozen=True, slots=True)
@@ -838,6 +839,62 @@ class Scenario:
     span: Span
 
 
+class AcceleratorEndpointKind(enum.Enum):
+    LOAD_BALANCER = "load-balancer"
+    INSTANCE = "instance"
+    ELASTIC_IP = "elastic-ip"  # an instance's Elastic IP, written by its address
+
+
+@dataclass(frozen=True, slots=True)
+class AcceleratorEndpoint:
+    """An endpoint of an accelerator's listener, in the endpoint group of its region."""
+
+    kind: AcceleratorEndpointKind
+    vpc: str
+    name: str  # the load balancer or instance
+    region: str
+    weight: int  # 0-255; AWS's default is 128; 0 sends it nothing
+    span: Span
+    address: IPv4Address | None = None  # the Elastic IP an ``elastic-ip`` endpoint is
+
+    def __str__(self) -> str:
+        return f"{self.vpc}.{self.name}" if self.address is None else str(self.address)
+
+
+@dataclass(frozen=True, slots=True)
+class AcceleratorListener:
+    protocol: Protocol  # tcp or udp
+    ports: PortRange
+    endpoints: tuple[AcceleratorEndpoint, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Accelerator:
+    """``accelerator NAME``: two static anycast IPv4 addresses in front of endpoints in any
+    region (LANGUAGE.md §10); outside every region."""
+
+    name: str
+    ips: tuple[IPv4Address, ...]  # two
+    listeners: tuple[AcceleratorListener, ...]
+    span: Span
+
+    def listener(self, protocol: Protocol, port: int | None) -> AcceleratorListener | None:
+        for lst in self.listeners:
+            if lst.protocol is protocol and port is not None and lst.ports.contains(port):
+                return lst
+        return None
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The regions of its endpoint groups, in order of first use."""
+        found: dict[str, None] = {}
+        for lst in self.listeners:
+            for e in lst.endpoints:
+                found.setdefault(e.region, None)
+        return tuple(found)
+
+
 #: The IPv4 space that is never a public address: RFC 1918's and RFC 6598's shared space.
 PRIVATE_IPV4 = tuple(
     IPv4Network(c) for c in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
@@ -899,6 +956,8 @@ class Network:
     tgw_peerings: Mapping[str, TgwPeering] = field(default_factory=dict)
     #: IPAM pools (LANGUAGE.md §10), by name, in file order.
     ipam_pools: Mapping[str, IpamPool] = field(default_factory=dict)
+    #: Global Accelerators (LANGUAGE.md §10), by name, in file order.
+    accelerators: Mapping[str, Accelerator] = field(default_factory=dict)
 
     # -- look-ups used by every later stage ---------------------------------------------------
 

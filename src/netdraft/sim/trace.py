@@ -39,6 +39,7 @@ class ComponentKind(enum.Enum):
     LOAD_BALANCER = "load-balancer"  # a node of an application or network load balancer
     TARGET_GROUP = "target-group"  # a load balancer's target group, choosing a target
     TGW_PEERING = "tgw-peering"  # a transit gateway peering, between two transit gateways
+    ACCELERATOR = "accelerator"  # a Global Accelerator, at its static anycast addresses
 
 
 #: The name hops used for the kinds before they were every reader's vocabulary.
@@ -54,6 +55,7 @@ PLACE_KINDS: dict[m.PlaceKind, ComponentKind] = {
     m.PlaceKind.SERVICE: ComponentKind.SERVICE,
     m.PlaceKind.LOAD_BALANCER: ComponentKind.LOAD_BALANCER,
     m.PlaceKind.DNS_NAME: ComponentKind.VPC_ADDRESS,  # never a hop: its source drops
+    m.PlaceKind.ACCELERATOR: ComponentKind.ACCELERATOR,
 }
 
 #: The component a route target names (``local`` and ``blackhole`` name none). An
@@ -173,6 +175,7 @@ class Passage(enum.Enum):
     TO_TARGET_GROUP = "to-target-group"  # a load balancer's listener, to its target group
     TO_TARGET = "to-target"  # a target group, a new (ALB) or passed-on (NLB) connection
     TO_PEER = "to-peer"  # a transit gateway peering, from one transit gateway to the other
+    TO_ENDPOINT = "to-endpoint"  # an accelerator's listener, to an endpoint of a region's group
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,19 @@ from netdraft.model.values import (
     Protocol,
 )
 from netdraft.sim.index import Index
-from netdraft.sim.path import dns, edge, ends, lb, linklocal, nat, tgw_peering, transit, vpc, vpn
+from netdraft.sim.path import (
+    accelerator,
+    dns,
+    edge,
+    ends,
+    lb,
+    linklocal,
+    nat,
+    tgw_peering,
+    transit,
+    vpc,
+    vpn,
+)
 from netdraft.sim.path.walk import (
     AttachmentHandler,
     Context,
@@ -250,6 +262,9 @@ class Simulator(Context):
             # An interface endpoint is reached at its address, whether it is named by its
             # service or by that address: the packet is the same both ways.
             service = None if dst.kind is C.ENDPOINT else dst.service
+            if dst.kind is C.ACCELERATOR:  # both legs are the accelerator's (LANGUAGE.md §10)
+                accelerator.through(self, fwd, rev, src, dst)
+                return done(m.Verdict.ALLOW)
             seen_dst = self._send(fwd, src, dst, Packet(src.address, dst.address, service))
             if dst.kind is C.LOAD_BALANCER:
                 lb.proxy(self, fwd, rev, dst, seen_dst)
