@@ -195,6 +195,10 @@ PATHS = [
     ("load-balancers", "internet", "shop-edge", "tcp", "80", "deny", "NO_LISTENER"),
     ("load-balancers", "app-1", "shop-alb", "tcp", "443", "allow", "app-tg"),
     ("load-balancers", "internet", "shop-alb", "tcp", "443", "deny", "NO_PUBLIC_IP"),
+    # A Global Accelerator in front of the NLB (weight 100; the ALB has weight 0).
+    ("load-balancers", "internet", "shop-ga", "tcp", "443", "allow", "shop-edge"),
+    ("load-balancers", "internet", "198.51.100.52", "tcp", "443", "allow", "app-tg"),
+    ("load-balancers", "internet", "shop-ga", "tcp", "80", "deny", "NO_LISTENER"),
 ]
 
 

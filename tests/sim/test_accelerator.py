@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -226,3 +227,15 @@ def test_fmt_round_trip() -> None:
         "accelerator ga ips 198.51.100.1 198.51.100.2 {\n  listener tcp 443 -> x weight 5 y\n}\n"
     )
     assert format_text(formatted)[0] == formatted
+
+
+def test_the_page_lists_accelerators(tmp_path: Path) -> None:
+    source = tmp_path / "ga.nd"
+    source.write_text(BASE % DEFAULTS, "utf-8")
+    page = api.docs(source, tmp_path / "out")[-1].read_text("utf-8")
+    assert "## Global Accelerators" in page
+    assert (
+        "| ga | 75.2.0.1, 99.83.128.1 | tcp 443 | web.front (100, us-east-1),"
+        " dr.standby (0, eu-west-1) | 18.25 |"
+    ) in page
+    assert "|  |  | tcp 22 | web.app (128, us-east-1) |  |" in page

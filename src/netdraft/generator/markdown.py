@@ -46,6 +46,7 @@ TEMPLATE_NAMES = (
     "connectivity.md.j2",
     "prefix-lists.md.j2",
     "ipam.md.j2",
+    "accelerators.md.j2",
     "flows.md.j2",
     "expectations.md.j2",
     "scenarios.md.j2",
@@ -311,6 +312,31 @@ def _sg_peer(peer: m.SgPeer) -> str:
     if isinstance(peer, m.PrefixList):
         return f"prefix list {peer}"
     return str(peer)
+
+
+def _accelerators(analysis: NetworkAnalysis) -> list[Context]:
+    """A row per accelerator: its static addresses, listeners, endpoints and hourly cost."""
+    rows = []
+    for ga in analysis.network.accelerators.values():
+        cost = sum(
+            (c.amount for c in analysis.report.hourly if c.what == f"accelerator {ga.name}"),
+            start=Decimal(0),
+        )
+        rows.append(
+            {
+                "name": ga.name,
+                "ips": [str(ip) for ip in ga.ips],
+                "listeners": [
+                    {
+                        "listener": f"{x.protocol.value} {x.ports}",
+                        "endpoints": [f"{e} ({e.weight}, {e.region})" for e in x.endpoints],
+                    }
+                    for x in ga.listeners
+                ],
+                "monthly": money(cost),
+            }
+        )
+    return rows
 
 
 def _ipam_pools(network: m.Network) -> list[Context]:
@@ -892,6 +918,7 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
         "transit_gateways": _transit_gateways(network),
         "prefix_lists": _prefix_lists(network),
         "ipam_pools": _ipam_pools(network),
+        "accelerators": _accelerators(analysis),
         "ranges": _ranges(),
         "vpns": _vpns(network),
         "sites": _sites(network),

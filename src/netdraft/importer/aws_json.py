@@ -323,6 +323,38 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class Accelerator:
+    """A Global Accelerator (globalaccelerator list-accelerators) and its static IPv4s."""
+
+    arn: str
+    name: str
+    ips: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GaListener:
+    """An accelerator's listener (globalaccelerator list-listeners)."""
+
+    arn: str  # …:accelerator/ID/listener/ID: its accelerator's ARN is its prefix
+    protocol: str  # tcp | udp
+    ports: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GaEndpointGroup:
+    """An endpoint group of a listener (globalaccelerator list-endpoint-groups)."""
+
+    arn: str  # …/listener/ID/endpoint-group/ID
+    region: str
+    endpoints: tuple[tuple[str, int], ...]  # (EndpointId, Weight): an LB ARN, i-…, eipalloc-…
+
+
+def ga_parent(arn: str, marker: str) -> str:
+    """The ARN a Global Accelerator ARN is under (``/listener/`` → its accelerator)."""
+    return arn.split(marker, 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
 class Address:
     public_ip: str
     allocation: str | None
@@ -460,6 +492,10 @@ class Inventory:
     #: Instances AWS gives a public address only at apply (an IaC import), and its kind:
     #: ``public-ip`` or ``elastic-ip``, written without an address.
     public_at_apply: dict[str, str] = field(default_factory=dict)
+    #: Global Accelerators, their listeners and endpoint groups, by ARN.
+    accelerators: dict[str, Accelerator] = field(default_factory=dict)
+    ga_listeners: dict[str, GaListener] = field(default_factory=dict)
+    ga_endpoint_groups: dict[str, GaEndpointGroup] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -763,12 +799,6 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
     "CoreNetworks": _kind(
         "Cloud WAN core network", "networkmanager list-core-networks", ("CoreNetworkId",)
     ),
-    "Accelerators": _kind(
-        "Global Accelerator accelerator",
-        "globalaccelerator list-accelerators",
-        ("Name", "AcceleratorArn"),
-        ("AcceleratorArn",),
-    ),
 }
 
 #: The owner of the prefix lists AWS manages (``com.amazonaws.REGION.s3``…).
@@ -845,6 +875,8 @@ class _Reader:
             "VpcEndpoints": self.endpoint,
             "LoadBalancers": self.load_balancer,
             "Listeners": self.listener,
+            "Accelerators": self.accelerator,
+            "EndpointGroups": self.endpoint_group,
             "TargetGroups": self.target_group,
             "TargetHealthDescriptions": self.target_health,
             # Batfish's snapshots: listeners, target health and attributes by ARN.
@@ -1522,7 +1554,56 @@ class _Reader:
         for listener in item.objs("Listeners"):  # embedded by the live import
             self.listener(listener)
 
+    def accelerator(self, item: Obj) -> None:
+        arn, name = item.string("AcceleratorArn"), item.string("Name")
+        if arn is None or name is None:
+            self.problem(f"{item.where}: an accelerator without its ARN or name: not imported")
+            return
+        if item.flag("Enabled") is False:
+            return  # a disabled accelerator takes no traffic
+        ips = tuple(
+            ip
+            for s in item.objs("IpSets")
+            if (s.string("IpAddressFamily") or s.string("IpFamily") or "IPv4").upper() == "IPV4"
+            for ip in s.strings("IpAddresses")
+        )
+        self.keep(self.inventory.accelerators, arn, Accelerator(arn, name, ips), "accelerator")
+        for listener in item.objs("Listeners"):  # embedded by the live import
+            self.ga_listener(listener)
+
+    def ga_listener(self, item: Obj) -> None:
+        arn = item.string("ListenerArn")
+        if arn is None:
+            self.problem(f"{item.where}: an accelerator listener without its ARN: not imported")
+            return
+        ports = tuple(
+            (lo, hi)
+            for r in item.objs("PortRanges")
+            if (lo := r.integer("FromPort")) is not None and (hi := r.integer("ToPort")) is not None
+        )
+        listener = GaListener(arn, (item.string("Protocol") or "tcp").lower(), ports)
+        self.keep(self.inventory.ga_listeners, arn, listener, "accelerator listener")
+        for group in item.objs("EndpointGroups"):  # embedded by the live import
+            self.endpoint_group(group)
+
+    def endpoint_group(self, item: Obj) -> None:
+        arn, region = item.string("EndpointGroupArn"), item.string("EndpointGroupRegion")
+        if arn is None or region is None or "/listener/" not in arn:
+            self.problem(f"{item.where}: an endpoint group without its ARN or region: not imported")
+            return
+        endpoints = tuple(
+            (eid, weight if weight is not None else 128)
+            for e in item.objs("EndpointDescriptions")
+            if (eid := e.string("EndpointId")) is not None
+            for weight in (e.integer("Weight"),)
+        )
+        group = GaEndpointGroup(arn, region, endpoints)
+        self.keep(self.inventory.ga_endpoint_groups, arn, group, "endpoint group")
+
     def listener(self, item: Obj) -> None:
+        if ":globalaccelerator::" in (item.string("ListenerArn") or ""):
+            self.ga_listener(item)  # list-listeners of globalaccelerator: the same key
+            return
         arn, lb = item.string("ListenerArn"), item.string("LoadBalancerArn")
         if arn is None or lb is None:
             self.problem(

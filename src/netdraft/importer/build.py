@@ -722,6 +722,7 @@ class _Builder:
             ]
         )
         pool((f"{c.id}-site", f"{c.name}-site" if c.name else None) for c in self.cgws)
+        pool((a.arn, a.name) for a in sorted(inv.accelerators.values(), key=lambda a: a.arn))
         for v in self.vpcs.values():
             n = v.names
             n.update(allocate((s.id, s.name) for s in v.subnets))
@@ -817,9 +818,64 @@ class _Builder:
             )
         lines += sites
         lines += vpns
+        for arn in sorted(self.inv.accelerators, key=lambda a: self.names[a]):
+            lines.append(self.accelerator(self.inv.accelerators[arn]))
         self.unrepresented_interfaces()
         self.unimported_warnings()
         return lines
+
+    def accelerator(self, ga: aws.Accelerator) -> _Line:
+        """``accelerator``: its two static IPv4s, and each listener with the endpoints of its
+        groups that are imported (a load balancer, an instance, an instance's Elastic IP)."""
+        name = self.names[ga.arn]
+        listeners: list[st.AcceleratorListenerDecl] = []
+        for larn in sorted(
+            x for x in self.inv.ga_listeners if aws.ga_parent(x, "/listener/") == ga.arn
+        ):
+            lst = self.inv.ga_listeners[larn]
+            groups = [
+                g
+                for garn, g in sorted(self.inv.ga_endpoint_groups.items())
+                if aws.ga_parent(garn, "/endpoint-group/") == larn
+            ]
+            # In name order within each region's group, whatever the order of the dump.
+            endpoints: list[st.AcceleratorEndpointDecl] = []
+            for g in sorted(groups, key=lambda g: g.region):
+                found = [self.ga_endpoint(name, eid, weight) for eid, weight in g.endpoints]
+                endpoints += sorted(
+                    (e for e in found if e is not None), key=lambda e: str(e.target)
+                )
+            for lo, hi in lst.ports:
+                ports = str(lo) if lo == hi else f"{lo}-{hi}"
+                listeners.append(
+                    st.AcceleratorListenerDecl(
+                        _tok(lst.protocol), _tok(ports, "PORT"), tuple(endpoints), NO_SPAN
+                    )
+                )
+        static = sorted(ga.ips, key=lambda ip: tuple(int(p) for p in ip.split(".")))[:2]
+        ips = tuple(_tok(ip, "IPV4") for ip in static) if len(static) == 2 else ()
+        return _Line(st.AcceleratorDecl(_tok(name), ips, tuple(listeners), NO_SPAN), ga.arn)
+
+    def ga_endpoint(self, ga: str, eid: str, weight: int) -> st.AcceleratorEndpointDecl | None:
+        w = _tok(str(weight), "INT")
+        if eid in self.inv.load_balancers:
+            lb = self.inv.load_balancers[eid]
+            v = self.vpcs.get(lb.vpc)
+            if v is not None and eid in v.names:
+                return st.AcceleratorEndpointDecl(_ref(v.names[eid], v.name), w, NO_SPAN)
+        for v in self.vpcs.values():
+            if eid in v.names and any(i.id == eid for i in v.instances):
+                return st.AcceleratorEndpointDecl(_ref(v.names[eid], v.name), w, NO_SPAN)
+        address = self.inv.addresses.get(eid)
+        if address is None:
+            address = next((a for a in self.inv.addresses.values() if a.allocation == eid), None)
+        held = address.instance if address is not None else None
+        if address is not None and any(held in v.names for v in self.vpcs.values()):
+            return st.AcceleratorEndpointDecl(_tok(address.public_ip, "IPV4"), w, NO_SPAN)
+        self.warn(
+            f"endpoint '{eid}' of accelerator '{ga}' is not imported: it is not an imported load balancer, instance or Elastic IP"
+        )
+        return None
 
     def title(self) -> str:
         if self.inv.title is not None:
