@@ -143,9 +143,43 @@ def fetch(
             warnings.append(
                 f"could not list {service} resources in {region} ({_reason(exc)}): they may be missing from the import"
             )
+    try:
+        # Global Accelerator is global: its API answers in us-west-2 only, whatever the
+        # region read (the reader keeps one copy of what several regions' imports list).
+        config = Config(retries={"mode": "standard", "max_attempts": 2})
+        ga = session.client(
+            "globalaccelerator", region_name=GA_REGION, endpoint_url=endpoint_url, config=config
+        )
+        out["Accelerators"] = accelerators(ga)
+    except Exception as exc:  # a missing permission must not stop the import
+        warnings.append(
+            f"could not list globalaccelerator resources ({_reason(exc)}): they may be missing from the import"
+        )
     if warnings:
         out["NetdraftWarnings"] = warnings
     return out
+
+
+#: The region whose endpoint serves the Global Accelerator API.
+GA_REGION = "us-west-2"
+
+
+def accelerators(client: Any) -> list[Any]:
+    """Every accelerator, each with its listeners, each with its endpoint groups embedded
+    (``list-accelerators``, ``list-listeners``, ``list-endpoint-groups``)."""
+    found = _all(client, "list_accelerators", "Accelerators")
+    for acc in found:
+        arn = acc.get("AcceleratorArn") if isinstance(acc, dict) else None
+        if not isinstance(arn, str):
+            continue  # the reader reports it
+        acc["Listeners"] = _all(client, "list_listeners", "Listeners", AcceleratorArn=arn)
+        for listener in acc["Listeners"]:
+            larn = listener.get("ListenerArn") if isinstance(listener, dict) else None
+            if isinstance(larn, str):
+                listener["EndpointGroups"] = _all(
+                    client, "list_endpoint_groups", "EndpointGroups", ListenerArn=larn
+                )
+    return found
 
 
 def _elbv2_details(
