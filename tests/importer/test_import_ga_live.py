@@ -134,10 +134,8 @@ def test_live_accelerator_round_trip(weight: int, verdict: str, code: str | None
     inventory = parse([Dump("us-east-1", None, (("live", {**EC2, "Accelerators": found}),))])
     text = build(inventory, "live.nd").text
     assert "accelerator edge ips 192.0.2.77 198.51.100.9 {" in text
-    assert (
-        f"listener tcp 80 -> vpc-0aaaaaaaaaaaaaaa1.web weight {weight}" in text.replace("  ", " ")
-        or f"-> web weight {weight}" in text
-    )
+    assert f"  listener tcp 80 -> vpc-0aaaaaaaaaaaaaaa1.web weight {weight}\n" in text
+    assert f"  listener tcp 443 -> vpc-0aaaaaaaaaaaaaaa1.web weight {weight}\n" in text
     compiled = api.compile(text, "live.nd")
     assert compiled.ok, [d.headline() for d in compiled.diagnostics]
     assert compiled.network is not None

@@ -202,6 +202,15 @@ PATHS = [
 ]
 
 
+def test_ipam_pools_and_their_vpcs_are_imported(networks: dict[str, Network]) -> None:
+    pool = networks["load-balancers"].ipam_pools["corp"]
+    assert str(pool.cidr) == "10.8.0.0/14"
+    assert [(str(a.cidr), a.resource, a.chosen) for a in pool.allocations] == [
+        ("10.8.0.0/16", "shop", False)
+    ]
+    assert networks["load-balancers"].vpcs["shop"].ipam_pool == "corp"
+
+
 @pytest.fixture(scope="module")
 def networks() -> dict[str, Network]:
     return {case: network_of(imported(case).text) for case in CASES}

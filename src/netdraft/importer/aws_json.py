@@ -14,6 +14,7 @@ that finds the files of a folder, one region per ``[account/]region/`` folder.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -41,6 +42,7 @@ __all__ = [
 TGW_ROUTE_TABLE_ID = re.compile(r"(?<![A-Za-z0-9])tgw-rtb-[A-Za-z0-9]+(?![A-Za-z0-9])")
 #: A prefix list id in a file name (``get-managed-prefix-list-entries`` does not say which
 #: list it describes), matched whole as the table ids are.
+IPAM_POOL_ID = re.compile(r"(?<![A-Za-z0-9])ipam-pool-[0-9a-f]+(?![A-Za-z0-9])")
 PREFIX_LIST_ID = re.compile(r"(?<![A-Za-z0-9])pl-[A-Za-z0-9]+(?![A-Za-z0-9])")
 
 Json = Mapping[str, Any]
@@ -323,6 +325,14 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class IpamPool:
+    """An IPv4 pool of VPC IP Address Manager (ec2 describe-ipam-pools)."""
+
+    id: str
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Accelerator:
     """A Global Accelerator (globalaccelerator list-accelerators) and its static IPv4s."""
 
@@ -496,6 +506,11 @@ class Inventory:
     accelerators: dict[str, Accelerator] = field(default_factory=dict)
     ga_listeners: dict[str, GaListener] = field(default_factory=dict)
     ga_endpoint_groups: dict[str, GaEndpointGroup] = field(default_factory=dict)
+    #: IPAM pools by id; per pool, its provisioned CIDRs and its VPC allocations (VPC id,
+    #: CIDR), from get-ipam-pool-cidrs and get-ipam-pool-allocations (file named for it).
+    ipam_pools: dict[str, IpamPool] = field(default_factory=dict)
+    ipam_cidrs: dict[str, list[str]] = field(default_factory=dict)
+    ipam_allocations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -876,6 +891,7 @@ class _Reader:
             "LoadBalancers": self.load_balancer,
             "Listeners": self.listener,
             "Accelerators": self.accelerator,
+            "IpamPools": self.ipam_pool,
             "EndpointGroups": self.endpoint_group,
             "TargetGroups": self.target_group,
             "TargetHealthDescriptions": self.target_health,
@@ -985,6 +1001,15 @@ class _Reader:
                 self.table_list(table.group(0), key, self.items(shown, key, value))
                 if key == "Routes" and data.get("AdditionalRoutesAvailable") is True:
                     self.truncated(table.group(0))
+            elif key in ("IpamPoolCidrs", "IpamPoolAllocations"):
+                known = True
+                pool = IPAM_POOL_ID.search(Path(source).name)
+                if pool is None:
+                    self.warn(
+                        f"{shown}: '{key}' of an IPAM pool, but the file name does not hold the pool's 'ipam-pool-…' id: not imported"
+                    )
+                    continue
+                self.ipam_details(pool.group(0), key, self.items(shown, key, value))
             elif key == "Entries":
                 known = True
                 pl = PREFIX_LIST_ID.search(Path(source).name)
@@ -1553,6 +1578,43 @@ class _Reader:
         self.keep(self.inventory.load_balancers, arn, lb, "load balancer")
         for listener in item.objs("Listeners"):  # embedded by the live import
             self.listener(listener)
+
+    def ipam_pool(self, item: Obj) -> None:
+        pid = item.need_ident("IpamPoolId")
+        if pid is None or item.state() in (
+            "delete-complete",
+            "delete-in-progress",
+            "create-failed",
+        ):
+            return
+        if (item.string("AddressFamily") or "ipv4").lower() != "ipv4":
+            return  # the language's pools are IPv4
+        self.keep(self.inventory.ipam_pools, pid, IpamPool(pid, _name(item)), "IPAM pool")
+        for key in ("IpamPoolCidrs", "IpamPoolAllocations"):  # embedded by the live import
+            if item.has(key):
+                self.ipam_details(pid, key, item.objs(key))
+
+    def ipam_details(self, pid: str, key: str, items: list[Obj]) -> None:
+        inv = self.inventory
+        if key == "IpamPoolCidrs":
+            cidrs = inv.ipam_cidrs.setdefault(pid, [])
+            for x in items:
+                cidr = x.string("Cidr")
+                if not cidr or x.state() not in ("provisioned", "") or cidr in cidrs:
+                    continue
+                try:
+                    ipaddress.IPv4Network(cidr)
+                except ValueError:
+                    self.problem(f"{x.where}: 'Cidr' {quoted(cidr)} is not an IPv4 CIDR: ignored")
+                    continue
+                cidrs.append(cidr)
+            return
+        allocations = inv.ipam_allocations.setdefault(pid, [])
+        for x in items:
+            cidr, resource = x.string("Cidr"), x.string("ResourceId")
+            vpc = (x.string("ResourceType") or "") == "vpc"
+            if cidr and resource and vpc and (resource, cidr) not in allocations:
+                allocations.append((resource, cidr))
 
     def accelerator(self, item: Obj) -> None:
         arn, name = item.string("AcceleratorArn"), item.string("Name")

@@ -292,6 +292,7 @@ class _Builder:
         ] = {}  # file-wide: VPCs, gateways, TGWs, peerings, VPNs, CGWs, sites
         self.peerings: list[aws.Peering] = []
         self.tgws: list[aws.TransitGateway] = []
+        self.vpc_pools: dict[str, str] = {}  # VPC id -> the IPAM pool its CIDRs come from
         self.tgw_attachments: dict[str, list[aws.TgwAttachment]] = {}
         self.vpns: list[aws.VpnConnection] = []
         self.cgws: list[aws.CustomerGateway] = []
@@ -723,6 +724,7 @@ class _Builder:
         )
         pool((f"{c.id}-site", f"{c.name}-site" if c.name else None) for c in self.cgws)
         pool((a.arn, a.name) for a in sorted(inv.accelerators.values(), key=lambda a: a.arn))
+        pool((p.id, p.name) for p in sorted(inv.ipam_pools.values(), key=lambda p: p.id))
         for v in self.vpcs.values():
             n = v.names
             n.update(allocate((s.id, s.name) for s in v.subnets))
@@ -779,6 +781,7 @@ class _Builder:
             )
         sites, vpns = self.sites_and_vpns()
         lines: list[_Line] = [_Line(st.Title(_tok(string(self.title()), "STRING"), NO_SPAN))]
+        lines += self.ipam_pools()
         regions = sorted(
             {v.vpc.region for v in self.vpcs.values()}
             | {t.region for t in self.tgws}
@@ -822,6 +825,36 @@ class _Builder:
             lines.append(self.accelerator(self.inv.accelerators[arn]))
         self.unrepresented_interfaces()
         self.unimported_warnings()
+        return lines
+
+    def ipam_pools(self) -> list[_Line]:
+        """``ipam-pool NAME CIDR`` for each IPv4 pool with a provisioned CIDR, and which
+        imported VPC each pool's allocations name (``self.vpc_pools``)."""
+        lines: list[_Line] = []
+        for pid in sorted(self.inv.ipam_pools, key=lambda p: self.names[p]):
+            name = self.names[pid]
+            cidrs = self.inv.ipam_cidrs.get(pid, [])
+            if not cidrs:
+                self.warn(
+                    f"IPAM pool '{name}' has no provisioned CIDR in the dump (get-ipam-pool-cidrs): not imported"
+                )
+                continue
+            if len(cidrs) > 1:
+                self.warn(
+                    f"IPAM pool '{name}' has {len(cidrs)} CIDRs; the language takes one: only {cidrs[0]} is imported"
+                )
+            lines.append(_Line(st.IpamPoolDecl(_tok(name), _tok(cidrs[0], "CIDR4"), NO_SPAN), pid))
+            pool = IPv4Network(cidrs[0], strict=False)
+            for vpc_id, _cidr in self.inv.ipam_allocations.get(pid, []):
+                v = self.vpcs.get(vpc_id)
+                if v is None or vpc_id in self.vpc_pools:
+                    continue
+                if all(c.version == 4 and c.subnet_of(pool) for c in v.cidrs):
+                    self.vpc_pools[vpc_id] = name
+                else:
+                    self.warn(
+                        f"vpc '{v.name}' has CIDRs outside IPAM pool '{name}' ({pool}): its pool is not written"
+                    )
         return lines
 
     def accelerator(self, ga: aws.Accelerator) -> _Line:
@@ -956,7 +989,9 @@ class _Builder:
                 group[0].gap = bool(items)
                 items.extend(group)
         cidrs = tuple(_tok(str(c), "CIDR4") for c in v.cidrs)
-        return _Line(st.VpcDecl(_tok(v.name), cidrs, (), NO_SPAN), v.vpc.id, items)
+        pool = self.vpc_pools.get(v.vpc.id)
+        ipam = st.VpcIpam(_tok(pool), None, NO_SPAN) if pool is not None else None
+        return _Line(st.VpcDecl(_tok(v.name), cidrs, (), NO_SPAN, ipam), v.vpc.id, items)
 
     def subnet(self, v: _Vpc, s: aws.Subnet) -> _Line:
         options = []
