@@ -144,3 +144,55 @@ def test_live_accelerator_round_trip(weight: int, verdict: str, code: str | None
     # port 80 is a listener too, but the instance's group admits only 443
     t80 = api.path(compiled.network, "internet", "edge", "tcp", "80")
     assert t80.verdict.value == "deny"
+
+
+def test_live_ipam_pools_round_trip() -> None:
+    """``describe-ipam-pools`` with each IPv4 pool's CIDRs and allocations (moto has no IPAM)."""
+    ec2 = boto3.client(
+        "ec2", region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
+    )
+    stubber = stub.Stubber(ec2)
+    pid = "ipam-pool-0aaaaaaaaaaaaaaa1"
+    stubber.add_response(
+        "describe_ipam_pools",
+        {
+            "IpamPools": [
+                {
+                    "IpamPoolId": pid,
+                    "AddressFamily": "ipv4",
+                    "Tags": [{"Key": "Name", "Value": "corp"}],
+                },
+                {"IpamPoolId": "ipam-pool-0aaaaaaaaaaaaaaa2", "AddressFamily": "ipv6"},
+            ]
+        },
+        {},
+    )
+    stubber.add_response(
+        "get_ipam_pool_cidrs",
+        {"IpamPoolCidrs": [{"Cidr": "10.0.0.0/12", "State": "provisioned"}]},
+        {"IpamPoolId": pid},
+    )
+    stubber.add_response(
+        "get_ipam_pool_allocations",
+        {
+            "IpamPoolAllocations": [
+                {
+                    "Cidr": "10.0.0.0/16",
+                    "ResourceId": "vpc-0aaaaaaaaaaaaaaa1",
+                    "ResourceType": "vpc",
+                }
+            ]
+        },
+        {"IpamPoolId": pid},
+    )
+    stubber.activate()
+    found = live.ipam_pools(ec2)
+    stubber.assert_no_pending_responses()
+    inventory = parse([Dump("us-east-1", None, (("live", {**EC2, "IpamPools": found}),))])
+    text = build(inventory, "live.nd").text
+    assert "ipam-pool corp 10.0.0.0/12 # ipam-pool-0aaaaaaaaaaaaaaa1\n" in text
+    assert "vpc vpc-0aaaaaaaaaaaaaaa1 10.0.0.0/16 ipam corp {" in text
+    compiled = api.compile(text, "live.nd")
+    assert compiled.ok, [d.headline() for d in compiled.diagnostics]
+    assert compiled.network is not None
+    assert compiled.network.vpcs["vpc-0aaaaaaaaaaaaaaa1"].ipam_pool == "corp"

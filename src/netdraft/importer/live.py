@@ -128,6 +128,12 @@ def fetch(
                 warnings.append(
                     f"could not read the entries of prefix list '{pid}' in {region} ({_reason(exc)}): rules and routes naming it are not imported"
                 )
+        try:
+            out["IpamPools"] = ipam_pools(ec2)
+        except Exception as exc:  # optional: no answer (or a broken one) never stops the import
+            warnings.append(
+                f"could not call describe_ipam_pools in {region} ({_reason(exc)}): IPAM pools may be missing from the import"
+            )
     except BotoCoreError as exc:
         raise DumpError(f"cannot read the network of {region}: {exc}") from exc
     for service, call, key in OTHER_CALLS:
@@ -158,6 +164,21 @@ def fetch(
     if warnings:
         out["NetdraftWarnings"] = warnings
     return out
+
+
+def ipam_pools(ec2: Any) -> list[Any]:
+    """Every IPv4 IPAM pool with its provisioned CIDRs and its allocations embedded
+    (``describe-ipam-pools``, ``get-ipam-pool-cidrs``, ``get-ipam-pool-allocations``)."""
+    found = _all(ec2, "describe_ipam_pools", "IpamPools")
+    for pool in found:
+        pid = pool.get("IpamPoolId") if isinstance(pool, dict) else None
+        if not isinstance(pid, str) or str(pool.get("AddressFamily", "ipv4")).lower() != "ipv4":
+            continue  # the reader reports it, or skips an IPv6 pool
+        pool["IpamPoolCidrs"] = _all(ec2, "get_ipam_pool_cidrs", "IpamPoolCidrs", IpamPoolId=pid)
+        pool["IpamPoolAllocations"] = _all(
+            ec2, "get_ipam_pool_allocations", "IpamPoolAllocations", IpamPoolId=pid
+        )
+    return found
 
 
 #: The region whose endpoint serves the Global Accelerator API.
