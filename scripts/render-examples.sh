@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-.venv/bin/python}
-for example in examples/*.nd; do
+for example in examples/*.nd examples/components/*.nd; do
   "$python" -m netdraft.cli render "$example" -o "${example%.nd}.svg"
 done
 "$python" - <<'PY'
@@ -19,9 +19,11 @@ import netdraft
 from netdraft.files import write_atomic
 from netdraft.generator.diagram import dot_text
 
-lines = ["# sha256 of the DOT text each diagram was drawn from (scripts/render-examples.sh)"]
-for example in sorted(Path("examples").glob("*.nd")):
-    digest = hashlib.sha256(dot_text(netdraft.load_network(example)).encode("utf-8")).hexdigest()
-    lines.append(f"{digest}  {example.with_suffix('.svg').name}")
-write_atomic(Path("examples") / "diagrams.sha256", "\n".join(lines) + "\n")
+for folder in (Path("examples"), Path("examples") / "components"):
+    lines = ["# sha256 of the DOT text each diagram was drawn from (scripts/render-examples.sh)"]
+    for example in sorted(folder.glob("*.nd")):
+        text = dot_text(netdraft.load_network(example))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        lines.append(f"{digest}  {example.with_suffix('.svg').name}")
+    write_atomic(folder / "diagrams.sha256", "\n".join(lines) + "\n")
 PY

@@ -456,7 +456,9 @@ def test_a_new_instance_open_to_the_internet_is_an_exposure(
     old, changed = _write(tmp_path, "old.nd", BASE), _write(tmp_path, "new.nd", new)
     assert main(["diff", old, changed, "--format", "json", "--fail-on", "exposure"]) == 1
     doc = json.loads(capsys.readouterr().out)
-    assert doc["new_exposed"] == [{"to": "web2", "protocol": "tcp", "ports": "443"}]
+    assert doc["new_exposed"] == [
+        {"to": "web2", "protocol": "tcp", "ports": "443", "icmp": None, "icmp_messages": None}
+    ]
     assert {"kind": "instance", "name": "a.web2"} in doc["components"]["added"]
     # A new instance the internet cannot reach (no public address) exposes nothing.
     private = _edit(

@@ -1,4 +1,5 @@
-"""The bundled examples: the spec scenarios unchanged, with their diagrams up to date."""
+"""The bundled examples: the spec scenarios unchanged, the components' examples
+(``examples/components/``) checked and formatted, and every diagram up to date."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from netdraft.generator.view import view_of
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.nd"))
+#: One example for each component of the language's second part (LANGUAGE.md §8-§12).
+COMPONENTS = sorted((ROOT / "examples" / "components").glob("*.nd"))
+FOLDERS = (ROOT / "examples", ROOT / "examples" / "components")
+DRAWN = (*EXAMPLES, *COMPONENTS)
 
 
 def test_the_examples_are_the_spec_scenarios() -> None:
@@ -42,13 +47,14 @@ def normalised(svg: bytes) -> str:
     return _GEOMETRY.sub(r'\1="…"', svg.decode("utf-8"))
 
 
-def _recorded_digests() -> dict[str, str]:
-    lines = (ROOT / "examples" / "diagrams.sha256").read_text("utf-8").splitlines()
+def _recorded_digests(folder: Path) -> dict[str, str]:
+    lines = (folder / "diagrams.sha256").read_text("utf-8").splitlines()
     pairs = (line.split("  ", 1) for line in lines if line and not line.startswith("#"))
     return {name: digest for digest, name in pairs}
 
 
-def test_the_committed_diagrams_were_drawn_from_the_current_dot() -> None:
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_the_committed_diagrams_were_drawn_from_the_current_dot(folder: Path) -> None:
     """Each picture was drawn from the DOT text netdraft makes today (fonts play no part).
 
     This catches a change that only moves things (a rank, a spacing, an invisible edge),
@@ -58,12 +64,24 @@ def test_the_committed_diagrams_were_drawn_from_the_current_dot() -> None:
         example.with_suffix(".svg").name: hashlib.sha256(
             dot_text(netdraft.load_network(example)).encode("utf-8")
         ).hexdigest()
-        for example in EXAMPLES
+        for example in sorted(folder.glob("*.nd"))
     }
-    assert _recorded_digests() == current, "run scripts/render-examples.sh"
+    assert _recorded_digests(folder) == current, "run scripts/render-examples.sh"
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_each_component_example_checks_clean_and_is_formatted() -> None:
+    from netdraft.dsl.fmt import format_text
+
+    assert len(COMPONENTS) >= 6
+    for example in COMPONENTS:
+        result = netdraft.check(example)
+        assert result.ok and not result.diagnostics, [d.headline() for d in result.diagnostics]
+        assert result.expectations_checked >= 3, example.name
+        text = example.read_text("utf-8")
+        assert format_text(text, str(example))[0] == text, f"run netdraft fmt --write {example}"
+
+
+@pytest.mark.parametrize("example", DRAWN, ids=[p.stem for p in DRAWN])
 def test_the_committed_diagram_is_current(example: Path) -> None:
     """`scripts/render-examples.sh` redraws them; this fails when someone forgot to.
 

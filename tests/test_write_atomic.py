@@ -118,3 +118,14 @@ def test_a_hard_linked_file_loses_special_permission_bits_too(tmp_path: Path) ->
     write_atomic(first, "new")
     assert stat.S_IMODE(first.stat().st_mode) == 0o755
     assert (tmp_path / "b.nd").read_text() == "new"
+
+
+def test_missing_folders_are_created_and_a_file_in_the_way_is_named(tmp_path: Path) -> None:
+    write_atomic(tmp_path / "a" / "b" / "c.md", "x")
+    assert (tmp_path / "a" / "b" / "c.md").read_text() == "x"
+    (tmp_path / "f").write_text("keep")
+    with pytest.raises(NotADirectoryError) as caught:
+        write_atomic(tmp_path / "f" / "g" / "h.md", "x")
+    assert caught.value.filename == str(tmp_path / "f" / "g" / "h.md")
+    assert f"'{tmp_path / 'f'}' is a file, not a folder" in str(caught.value.strerror)
+    assert (tmp_path / "f").read_text() == "keep"

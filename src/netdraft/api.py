@@ -27,7 +27,7 @@ from netdraft.dsl.parse import collector_paused, parse
 from netdraft.dsl.review import review
 from netdraft.dsl.validate import validate
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
-from netdraft.model.network import Network, Scenario
+from netdraft.model.network import VXLAN_PORT, Network, Scenario
 from netdraft.model.values import Span
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
@@ -490,6 +490,21 @@ def outcome_diagnostics(analysis: NetworkAnalysis) -> list[Diagnostic]:
                     explain_lines(t, network.file),
                 )
             )
+    for vpc, session, trace in analysis.mirrors:
+        if trace is not None and not trace.allowed:
+            found.append(
+                warning(
+                    codes.MIRROR_UNREACHABLE,
+                    f"traffic mirror session of '{session.source}' in vpc '{vpc.name}' cannot"
+                    f" reach '{trace.query.destination}' on udp {VXLAN_PORT}: {trace.code}:"
+                    f" {trace.reason}",
+                    session.span,
+                    f"the copies are VXLAN, udp {VXLAN_PORT} from the source: routes, the target's"
+                    " network ACL and security groups (an NLB: a udp listener on the port)"
+                    " must let them in",
+                    explain_lines(trace, network.file),
+                )
+            )
     for flow in outcomes.flows:
         if not flow.allowed:
             t = flow.trace
@@ -907,8 +922,7 @@ def write_diff(result: DiffResult, out_dir: str | Path, markdown: bool) -> list[
     else:
         text = json.dumps(diff_json(result.report), indent=2, ensure_ascii=False) + "\n"
         files.append((folder / "diff.json", text))
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_together(files)
+    return write_together(files)  # it creates the folder (netdraft.files.write_together)
 
 
 #: The diagram of the change that ``netdraft diff -o DIR`` writes and its report links.

@@ -399,6 +399,13 @@ BAD_CONFIG = Code(
     _S.CONFIG,
 )
 
+BAD_EPHEMERAL = Code(
+    "bad-ephemeral",
+    E,
+    "an `ephemeral` range is not inside 1024-65535, where every system picks its client ports",
+    _S.COMPILE,
+)
+
 # ---- running the file ------------------------------------------------------------------------
 
 EXPECT_FAILED = Code("expect-failed", E, "an `expect` line does not hold", _S.CHECK)
@@ -465,6 +472,30 @@ VPC_NO_CIDR = Code(
     E,
     "a VPC has no IPv4 CIDR: none written and none asked of an IPAM pool (`ipam POOL /N`)",
     _S.COMPILE,
+)
+
+# ---- traffic observation (LANGUAGE.md §10) ---------------------------------------------------
+
+MIRROR_SOURCE = Code(
+    "mirror-source",
+    E,
+    "a `traffic-mirror` source is not an instance of its VPC (AWS mirrors an instance's"
+    " network interface), or has more than three sessions",
+    _S.COMPILE,
+)
+MIRROR_TARGET = Code(
+    "mirror-target",
+    E,
+    "a `traffic-mirror` target is not an instance or a network load balancer of the region,"
+    " or is also a mirror source",
+    _S.COMPILE,
+)
+MIRROR_UNREACHABLE = Code(
+    "mirror-unreachable",
+    W,
+    "a traffic mirror session's VXLAN copies (UDP 4789) cannot reach its target: a route,"
+    " network ACL, security group or listener drops them",
+    _S.CHECK,
 )
 
 # ---- netdraft exposure -----------------------------------------------------------------------

@@ -299,7 +299,7 @@ def _prepare(item: _Pending) -> None:
     target = item.target
     if target.is_dir():  # else the error would name the temporary file
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), item.shown)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(Path(item.shown).parent, target.parent, item.shown)
     try:
         info: os.stat_result | None = target.stat()
     except FileNotFoundError:
@@ -314,6 +314,20 @@ def _prepare(item: _Pending) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(name, _mode(info))  # mkstemp makes the file private (0600)
+
+
+def _make_folder(written: Path, folder: Path, shown: str) -> None:
+    """Create the folder a file is written in, with its missing parents, as ``mkdir -p``
+    does (``-o out/deep/x.svg`` makes ``out/deep``): every command that writes does so.
+    ``written`` is that folder as the caller named it, ``folder`` with links resolved. A
+    part of the path that is a file, not a folder, is an error naming that part."""
+    for part in (written, *written.parents):
+        if part.is_dir():
+            break
+        if part.exists() or part.is_symlink():
+            reason = f"'{part}' is a file, not a folder, so nothing can be written under it"
+            raise NotADirectoryError(errno.ENOTDIR, reason, shown)
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _commit(item: _Pending) -> None:

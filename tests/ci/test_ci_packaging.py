@@ -1,9 +1,10 @@
 """The GitHub Action (``action.yml``) and the pre-commit hooks (``.pre-commit-hooks.yaml``), run.
 
 The action's scripts run in a subprocess as GitHub would run them (bash -e -o pipefail,
-inputs in environment variables, a fake ``$GITHUB_STEP_SUMMARY`` and ``$GITHUB_OUTPUT``)
-on the bundled examples, with ``netdraft`` on ``PATH`` running this checkout's sources;
-the steps that install Graphviz and netdraft are skipped. Each hook's ``entry`` is run
+inputs in environment variables, a fake ``$GITHUB_STEP_SUMMARY``, ``$GITHUB_OUTPUT`` and
+``$RUNNER_TEMP``) on the bundled examples, with ``netdraft`` on ``PATH`` running this
+checkout's sources; the steps that install Graphviz and netdraft are skipped, and the
+step that uses ``actions/upload-artifact`` is recorded (with its inputs) instead of run. Each hook's ``entry`` is run
 with the file names pre-commit would pass; ``pre-commit try-repo`` runs them for real
 when pre-commit is installed, this is a git checkout and ``NETDRAFT_TRY_REPO`` is set
 (``.ci/run`` sets it).
@@ -32,9 +33,13 @@ ACTION = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
 CLEAN = EXAMPLES[0].read_text("utf-8")
 FAILING = CLEAN.replace("expect cost total = 91.05", "expect cost total = 91.00")
-CONDITION = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*(==|!=)\s*'([^']*)'\s*\}\}")
+CONDITION = re.compile(
+    r"\$\{\{\s*(inputs\.[\w-]+|steps\.[\w-]+\.outputs\.[\w-]+)\s*(==|!=)\s*'([^']*)'\s*\}\}"
+)
 INSTALLING = {"Install Graphviz", "Install netdraft"}
-EXPRESSION = re.compile(r"\$\{\{\s*(inputs|steps)\.([\w-]+)(?:\.outputs\.(\w+))?\s*\}\}")
+EXPRESSION = re.compile(r"\$\{\{\s*(inputs|steps)\.([\w-]+)(?:\.outputs\.([\w-]+))?\s*\}\}")
+#: What the fake upload step answers (``actions/upload-artifact`` v4 gives the URL).
+ARTIFACT_URL = "ARTIFACT-URL"
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +56,13 @@ def on_path(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def run_action(
-    workdir: Path, env: dict[str, str], inputs: dict[str, str]
+    workdir: Path,
+    env: dict[str, str],
+    inputs: dict[str, str],
+    uploads: list[dict[str, str]] | None = None,
 ) -> tuple[int, str, dict[str, str]]:
-    """Run the action's steps as GitHub would; the exit code, the log and the step outputs."""
+    """Run the action's steps as GitHub would; the exit code, the log and the step outputs.
+    The inputs of each artifact upload are added to ``uploads``."""
     given = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
     given.update(inputs)
     outputs: dict[str, dict[str, str]] = {}
@@ -62,7 +71,6 @@ def run_action(
     for step in ACTION["runs"]["steps"]:
         if step["name"] in INSTALLING:
             continue
-        assert step["shell"] == "bash"
 
         def value(match: re.Match[str]) -> str:
             kind, name, output = match.groups()
@@ -74,9 +82,18 @@ def run_action(
         if condition is not None:
             found = CONDITION.fullmatch(condition)
             assert found, f"a condition this test cannot read: {condition}"
-            name, operator, literal = found.groups()
-            if (given[name] == literal) != (operator == "=="):
+            operand, operator, literal = found.groups()
+            actual = EXPRESSION.sub(value, "${{ " + operand + " }}")
+            if (actual == literal) != (operator == "=="):
                 continue
+        if "uses" in step:  # only the artifact upload, at a pinned major version
+            assert re.fullmatch(r"actions/upload-artifact@v\d+", step["uses"]), step["uses"]
+            with_ = {k: EXPRESSION.sub(value, str(v)) for k, v in step["with"].items()}
+            if uploads is not None:
+                uploads.append(with_)
+            outputs[step["id"]] = {"artifact-url": ARTIFACT_URL}
+            continue
+        assert step["shell"] == "bash"
         step_env = {
             **env,
             **{k: EXPRESSION.sub(value, str(v)) for k, v in step.get("env", {}).items()},
@@ -85,6 +102,8 @@ def run_action(
         output_file.write_text("", "utf-8")
         step_env["GITHUB_OUTPUT"] = str(output_file)
         step_env["GITHUB_STEP_SUMMARY"] = str(workdir.parent / "summary.md")
+        step_env["RUNNER_TEMP"] = str(workdir.parent / "runner")
+        (workdir.parent / "runner").mkdir(exist_ok=True)
         done = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
             cwd=workdir,
@@ -108,10 +127,13 @@ def test_action_declares_its_inputs_and_runs_check_with_github_format() -> None:
     assert {"files", "diff-base", "format"} <= set(ACTION["inputs"])
     names = [step["name"] for step in ACTION["runs"]["steps"]]
     assert names[:2] == ["Install Graphviz", "Install netdraft"]
-    scripts = "\n".join(step["run"] for step in ACTION["runs"]["steps"])
+    scripts = "\n".join(step.get("run", "") for step in ACTION["runs"]["steps"])
     assert "apt-get install -y -q graphviz" in scripts
     assert 'pip install -q "$GITHUB_ACTION_PATH"' in scripts
-    assert "netdraft diff" in scripts
+    assert "netdraft diff" in scripts and "netdraft render --diff" in scripts
+    assert {"diagram", "artifact-name"} <= set(ACTION["inputs"])
+    used = [step["uses"] for step in ACTION["runs"]["steps"] if "uses" in step]
+    assert used == ["actions/upload-artifact@v4"]  # pinned to a major version
     # Inputs reach scripts through the environment only: no expression inside a script.
     assert "${{" not in scripts
 
@@ -123,10 +145,12 @@ def test_action_checks_the_bundled_examples(tmp_path: Path, on_path: dict[str, s
     assert code == 0, log
     assert outputs == {"status": "0"}
     assert "::error" not in log
-    assert log.count(": ok (") == len(EXAMPLES)
+    every = sorted((ROOT / "examples").rglob("*.nd"))  # the spec's and the components'
+    assert len(every) > len(EXAMPLES)
+    assert log.count(": ok (") == len(every)
     summary = (tmp_path / "summary.md").read_text("utf-8")
     assert summary.startswith("## netdraft check\n")
-    assert summary.count("| ok |") == len(EXAMPLES)
+    assert summary.count("| ok |") == len(every)
 
 
 def test_action_fails_on_a_failed_expectation(tmp_path: Path, on_path: dict[str, str]) -> None:
@@ -178,7 +202,8 @@ def test_action_diffs_the_changed_files(tmp_path: Path, on_path: dict[str, str])
     git(work, "add", ".")
     git(work, "commit", "-qm", "base")
     (work / "net.nd").write_text(CLEAN.replace("tcp 443 allow via nat-a", "tcp 443 allow"), "utf-8")
-    code, log, _ = run_action(work, on_path, {"files": "net.nd", "diff-base": "HEAD"})
+    uploads: list[dict[str, str]] = []
+    code, log, _ = run_action(work, on_path, {"files": "net.nd", "diff-base": "HEAD"}, uploads)
     assert code == 0, log
     has_diff = (
         subprocess.run(
@@ -189,8 +214,36 @@ def test_action_diffs_the_changed_files(tmp_path: Path, on_path: dict[str, str])
     if has_diff:  # the change summary follows the check's
         summary = (tmp_path / "summary.md").read_text("utf-8")
         assert summary.index("## netdraft check") == 0 and len(summary.splitlines()) > 6
+        # The diagram of the change is drawn, uploaded as an artifact and linked.
+        diagrams = tmp_path / "runner" / "netdraft-diagrams"
+        svg = (diagrams / "net.svg").read_text("utf-8")
+        assert "<svg" in svg and "</svg>" in svg
+        assert uploads == [
+            {"name": "netdraft-diff", "path": str(diagrams), "if-no-files-found": "ignore"}
+        ]
+        assert "Diagram of the change: `net.svg` in the artifact `netdraft-diff`" in summary
+        assert f"[download the artifact `netdraft-diff`]({ARTIFACT_URL})" in summary
     else:
         assert "no 'diff' command" in log
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_action_draws_no_diagram_when_asked_not_to(tmp_path: Path, on_path: dict[str, str]) -> None:
+    """The twin: with ``diagram: false`` the change is summarised, nothing is uploaded."""
+    work = tmp_path / "repo"
+    work.mkdir()
+    (work / "net.nd").write_text(CLEAN, "utf-8")
+    git(work, "init", "-q")
+    git(work, "add", ".")
+    git(work, "commit", "-qm", "base")
+    (work / "net.nd").write_text(CLEAN.replace("tcp 443 allow via nat-a", "tcp 443 allow"), "utf-8")
+    uploads: list[dict[str, str]] = []
+    given = {"files": "net.nd", "diff-base": "HEAD", "diagram": "false"}
+    code, log, _ = run_action(work, on_path, given, uploads)
+    assert code == 0, log
+    summary = (tmp_path / "summary.md").read_text("utf-8")
+    assert "### netdraft diff" in summary and "Diagram" not in summary
+    assert uploads == [] and not (tmp_path / "runner" / "netdraft-diagrams").exists()
 
 
 # ---- pre-commit ---------------------------------------------------------------------------

@@ -193,10 +193,11 @@ def test_written_addresses_are_taken_before_any_allocation() -> None:
     assert str(v.nat_gateways["m"].ip) == "10.0.2.4"
     assert [str(a) for a in v.endpoints["f"].addresses] == ["10.0.1.5", "10.0.2.9"]
     assert v.endpoints["f"].subnets == ("a", "b")
-    # the automatic ones take what is left, in the documented order
+    # the automatic ones take what is left: instances from the bottom, infrastructure from
+    # the top (below the reserved broadcast address), in the order of the file
     assert str(v.instances["auto"].ip) == "10.0.1.6"
-    assert str(v.nat_gateways["n"].ip) == "10.0.1.7"
-    assert [str(a) for a in v.endpoints["e"].addresses] == ["10.0.1.8", "10.0.2.5"]
+    assert str(v.nat_gateways["n"].ip) == "10.0.1.254"
+    assert [str(a) for a in v.endpoints["e"].addresses] == ["10.0.1.253", "10.0.2.254"]
 
 
 @pytest.mark.parametrize(
@@ -287,3 +288,58 @@ def test_a_full_subnet_is_reported_once_with_its_attachments_counted() -> None:
         "  }\n}\n", "  }\n  transit-gateway tgw { attach v subnets s }\n}\n"
     )
     assert not api.compile(fits, "full.nd").diagnostics
+
+
+def _infra(instances: int, nats: int, *, written: str = "") -> str:
+    """``instances`` automatic instances after ``nats`` automatic private NAT gateways in the /28
+    of :func:`subnet_of` (11 usable addresses), with ``written`` lines before them."""
+    lines = [f"    nat-gateway n{i} in s private" for i in range(nats)]
+    lines += [f"    instance a{i} in s" for i in range(instances)]
+    body = written + "\n".join(lines)
+    return f"region us-east-1 {{\n  vpc v 10.0.0.0/16 {{\n    subnet s 10.0.0.0/28 az us-east-1a\n{body}\n  }}\n}}\n"
+
+
+def test_instances_fill_from_the_bottom_and_infrastructure_from_the_top() -> None:
+    # Declared first, the NAT gateways still take the top: .14 (below the broadcast .15),
+    # then .13; the instances take .4 upwards.
+    compiled = api.compile(_infra(3, 2), "t.nd")
+    assert list(compiled.diagnostics) == []
+    assert compiled.network is not None
+    vpc = compiled.network.vpcs["v"]
+    assert [str(n.ip) for n in vpc.nat_gateways.values()] == ["10.0.0.14", "10.0.0.13"]
+    assert [str(i.ip) for i in vpc.instances.values()] == ["10.0.0.4", "10.0.0.5", "10.0.0.6"]
+
+
+def test_the_two_ends_meet_and_skip_written_addresses() -> None:
+    # 9 instances and 2 NAT gateways fill the 11 usable addresses exactly, around a written
+    # instance at .12 and a written NAT gateway at .5, which neither end takes again.
+    written = "    instance w in s ip 10.0.0.12\n    nat-gateway m in s private ip 10.0.0.5\n"
+    compiled = api.compile(_infra(8, 1, written=written), "t.nd")
+    assert list(compiled.diagnostics) == []
+    assert compiled.network is not None
+    vpc = compiled.network.vpcs["v"]
+    assert str(vpc.nat_gateways["n0"].ip) == "10.0.0.14"
+    autos = [str(vpc.instances[f"a{i}"].ip) for i in range(8)]
+    assert autos == [f"10.0.0.{n}" for n in (4, 6, 7, 8, 9, 10, 11, 13)]
+    # One more interface at either end does not fit: reported once, counting all of them.
+    for text in (_infra(9, 1, written=written), _infra(8, 2, written=written)):
+        found = api.compile(text, "t.nd").diagnostics
+        assert [d.message for d in found] == [
+            "subnet 's' (10.0.0.0/28) has 11 usable addresses for 12 network interfaces"
+        ]
+
+
+def test_adding_an_instance_moves_no_infrastructure_and_the_reverse() -> None:
+    def addresses(text: str) -> dict[str, str]:
+        compiled = api.compile(text, "t.nd")
+        assert compiled.network is not None, compiled.diagnostics
+        vpc = compiled.network.vpcs["v"]
+        found = {f"i:{n}": str(i.ip) for n, i in vpc.instances.items()}
+        found |= {f"n:{n}": str(g.ip) for n, g in vpc.nat_gateways.items()}
+        return found
+
+    base = addresses(_infra(3, 2))
+    for more in (_infra(4, 2), _infra(3, 3)):
+        grown = addresses(more)
+        (added,) = set(grown) - set(base)
+        assert {k: v for k, v in grown.items() if k != added} == base

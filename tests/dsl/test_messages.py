@@ -248,10 +248,10 @@ def test_an_endpoints_name_as_a_place_says_what_it_is() -> None:
         (
             "'sqs-if' is an interface endpoint of vpc 'app', not an instance, host, NAT gateway"
             " or service",
-            "name its service 'sqs' or one of its addresses (10.0.1.4)",
+            "name its service 'sqs' or one of its addresses (10.0.1.254)",
         ),
     ]
-    named = text.replace("-> s3gw", "-> s3").replace("-> sqs-if", "-> 10.0.1.4")
+    named = text.replace("-> s3gw", "-> s3").replace("-> sqs-if", "-> 10.0.1.254")
     assert not [d.headline() for d in api.compile(named, "x.nd").diagnostics if d.is_error]
 
 

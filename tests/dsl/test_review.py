@@ -298,6 +298,24 @@ def test_unused_things_and_their_near_misses() -> None:
     assert [line for line, _ in found(body, "unused-network-acl")] == [10]
 
 
+def test_a_load_balancers_group_is_in_use_and_a_network_load_balancer_has_none() -> None:
+    body = "\n".join(
+        [
+            "    security-group front { ingress tcp 443 from 10.0.0.0/8 }",
+            "    security-group spare { ingress tcp 443 from 10.0.0.0/8 }",
+            "    instance app in private-a",
+            "    load-balancer alb application internal in private-a private-b sg front {",
+            "      listener http 80 -> tg",
+            "    }",
+            "    load-balancer nlb network internal in private-a private-b {",
+            "      listener tcp 81 -> tg",
+            "    }",
+            "    target-group tg http 80 targets app",
+        ]
+    )
+    assert [line for line, _ in found(body, "unused-security-group")] == [2]
+
+
 def test_the_default_objects_are_never_unused() -> None:
     assert found("", "unused-security-group") == []
     assert found("", "unused-route-table") == []

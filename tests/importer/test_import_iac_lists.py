@@ -215,8 +215,9 @@ def test_an_interface_endpoints_addresses_are_allocated_and_marked(tmp_path: Pat
         ],
     )
     assert "instance a in s ip 10.8.1.4" in text
-    assert "endpoint sqs interface sqs in s ips 10.8.1.5 #" in text
-    assert "addresses 10.8.1.5 given by netdraft: AWS picks them" in text
+    # From the top of the subnet, as the language gives an endpoint's (the instance's stays)
+    assert "endpoint sqs interface sqs in s ips 10.8.1.254 #" in text
+    assert "addresses 10.8.1.254 given by netdraft: AWS picks them" in text
     assert "is not in the dump" not in text
 
 

@@ -86,9 +86,10 @@ def test_import_does_not_depend_on_the_order_of_the_input(case: str) -> None:
 
 
 def _without_one_item() -> list[tuple[str, Path, str, int]]:
-    """Every way of leaving one resource out of the account's dump and the Batfish snapshot."""
+    """Every way of leaving one resource out of the account's dump, the Batfish snapshot and
+    the two peered regions."""
     found = []
-    for case in ("account", "batfish"):
+    for case in ("account", "batfish", "dns", "tgw-peering"):
         for file in sorted((FIXTURES / case).rglob("*.json")):
             for key, items in json.loads(file.read_text("utf-8")).items():
                 if isinstance(items, list):
@@ -199,6 +200,13 @@ PATHS = [
     ("load-balancers", "internet", "shop-ga", "tcp", "443", "allow", "shop-edge"),
     ("load-balancers", "internet", "198.51.100.52", "tcp", "443", "allow", "app-tg"),
     ("load-balancers", "internet", "shop-ga", "tcp", "80", "deny", "NO_LISTENER"),
+    # Two regions peered by their transit gateways, static routes on both sides.
+    ("tgw-peering", "app", "db", "tcp", "5432", "allow", "east-west"),
+    ("tgw-peering", "app", "db", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
+    ("tgw-peering", "db", "app", "tcp", "22", "allow", "east-west"),
+    # The peering pending acceptance is imported down: its static route is a blackhole.
+    ("tgw-peering", "app", "10.20.0.5", "tcp", "443", "deny", "BLACKHOLE_ROUTE"),
+    ("tgw-peering", "app", "10.99.0.5", "tcp", "443", "deny", "BLACKHOLE_ROUTE"),
 ]
 
 
@@ -248,7 +256,7 @@ def test_unrepresentable_resources_are_listed() -> None:
         "GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3'",
         "via GatewayLoadBalancer endpoint 'vpce-0e5000000000000a3', which the language cannot route to",
         "via cagw-0123456789abcdef0",
-        "a rule for prefix list 'pl-0aa0000000000bad' is not imported: the list is not in the dump",
+        "a rule for prefix list 'pl-0aa0000000000bad', which is not in the dump (describe-managed-prefix-lists): not imported",
         "a rule for ESP",
         "direct-connect-gateway 'dxgw-0123456789abcdef'",
         "peering 'pcx-0ab1000000000004'",
@@ -271,7 +279,11 @@ def test_unrepresentable_kinds_are_counted_once_each_in_name_order() -> None:
         for i, name in enumerate(["web", "api", "admin"])
     ]
     gone = {"LoadBalancerName": "old", "LoadBalancerArn": "arn:x", "State": {"Code": "deleted"}}
-    zones = {"HostedZones": [{"Id": "/hostedzone/Z1", "Name": "corp.example."}]}
+    zones = {
+        "HostedZones": [
+            {"Id": "/hostedzone/Z1", "Name": "corp.example.", "Config": {"PrivateZone": False}}
+        ]
+    }
     interfaces = {
         "NetworkInterfaces": [
             # The interface of a balancer listed above: not counted again.
@@ -311,7 +323,7 @@ def test_unrepresentable_kinds_are_counted_once_each_in_name_order() -> None:
     counted = [w for w in result.warnings if "not imported yet" in w]
     assert counted == [
         "1 load balancer (ec2 describe-network-interfaces) is not imported yet: 'batch' in vpc 'main'",
-        "1 Route 53 hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example.'",
+        "1 Route 53 public hosted zone (route53 list-hosted-zones) is not imported yet: 'corp.example'",
     ]
     # The same in the file's header, and the same whatever the order of the files.
     assert all(f"# warning: {w}" in result.text for w in counted)
@@ -1138,9 +1150,9 @@ def test_cli_outputs_of_one_transit_gateway_route_table() -> None:
             "1 Direct Connect connection (directconnect describe-connections) is not imported yet: 'dc1-10g'",
         ),
         (
-            "FlowLogs",
-            {"FlowLogId": "fl-0a1", "ResourceId": "vpc-1"},
-            "1 flow log (ec2 describe-flow-logs) is not imported yet: 'fl-0a1'",
+            "TrafficMirrorFilters",
+            {"TrafficMirrorFilterId": "tmf-0a1"},
+            "1 traffic mirror filter (ec2 describe-traffic-mirror-filters) is not imported yet: 'tmf-0a1'",
         ),
     ],
 )
@@ -1556,3 +1568,259 @@ def test_detached_and_group_less_interfaces() -> None:
     assert not isinstance(query, list)
     assert trace(network, query).code is not None
     assert trace(network, query).code.value == "NO_INTERFACE"  # type: ignore[union-attr]
+
+
+# ---- transit gateway peering ------------------------------------------------------------------
+
+
+def test_tgw_peerings_are_imported_with_their_state_and_far_side() -> None:
+    result = imported("tgw-peering")
+    network = network_of(result.text)
+    up, pending = network.tgw_peerings["east-west"], network.tgw_peerings["to-partner"]
+    assert (up.a, up.b, up.down) == ("tgw-east", "tgw-west", False)
+    assert (pending.b, pending.down) == ("tgw-0a00000000000031", True)
+    # The far side of the pending one is in another account's region: an empty placeholder.
+    far = network.transit_gateways["tgw-0a00000000000031"]
+    assert far.region == "ap-southeast-2" and not far.route_tables
+    warnings = "\n".join(result.warnings)
+    assert (
+        "joins transit gateway 'tgw-0a00000000000031' (ap-southeast-2, account 444455556666), which is not in the dump: it is written empty"
+        in warnings
+    )
+    assert (
+        "transit gateway peering 'tgw-attach-0ee0000000000002' is pendingAcceptance: imported down"
+        in warnings
+    )
+    assert (
+        "transit gateway peering 'tgw-attach-0ee0000000000003' is deleted: not imported" in warnings
+    )
+    # The requester's Name tag names it (the accepter's region lists it untagged).
+    assert "old-east-west" not in result.text
+    # Each side associates its table with the peering and routes to it statically.
+    east = network.transit_gateways["tgw-east"].route_tables["east-main"]
+    west = network.transit_gateways["tgw-west"].route_tables["west-main"]
+    assert "east-west" in east.associations and "east-west" in west.associations
+    assert "east-west" not in east.propagations and "east-west" not in west.propagations
+    # Peerings are no longer counted among the kinds the language cannot hold.
+    assert not any("peering attachment" in w for w in result.warnings)
+
+
+def _peering_dump(**changes: Any) -> list[Dump]:
+    """One region with two transit gateways peered (an intra-Region peering) and a VPC on
+    the first; ``changes`` replace fields of the peering attachment."""
+    peering = {
+        "TransitGatewayAttachmentId": "tgw-attach-0p1",
+        "RequesterTgwInfo": {"TransitGatewayId": "tgw-0a1", "Region": "us-east-1"},
+        "AccepterTgwInfo": {"TransitGatewayId": "tgw-0b1", "Region": "us-east-1"},
+        "State": "available",
+        "Tags": [{"Key": "Name", "Value": "ab"}],
+        **changes,
+    }
+    tgws = [
+        {"TransitGatewayId": t, "State": "available", "Tags": [{"Key": "Name", "Value": n}]}
+        for t, n in (("tgw-0a1", "tgw-a"), ("tgw-0b1", "tgw-b"))
+    ]
+    tables = [
+        {
+            "TransitGatewayRouteTableId": f"tgw-rtb-0{x}1",
+            "TransitGatewayId": f"tgw-0{x}1",
+            "State": "available",
+            "Tags": [{"Key": "Name", "Value": f"rt-{x}"}],
+            "Routes": [
+                {
+                    "DestinationCidrBlock": cidr,
+                    "Type": "static",
+                    "State": "active",
+                    "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": att}],
+                }
+            ],
+            "Propagations": [{"TransitGatewayAttachmentId": att, "State": "enabled"}],
+            "Associations": [{"TransitGatewayAttachmentId": att, "State": "associated"}],
+        }
+        for x, cidr, att in (
+            ("a", "10.2.0.0/16", "tgw-attach-0p1"),
+            (
+                "b",
+                "10.1.0.0/16",
+                peering.get("AccepterTransitGatewayAttachmentId", "tgw-attach-0p1"),
+            ),
+        )
+    ]
+    data = {
+        "TransitGateways": tgws,
+        "TransitGatewayRouteTables": tables,
+        "TransitGatewayPeeringAttachments": [peering],
+    }
+    return [Dump("us-east-1", None, (("dump.json", data),))]
+
+
+@pytest.mark.parametrize(
+    ("changes", "line", "warning"),
+    [
+        ({}, "tgw-peering ab tgw-a <-> tgw-b ", None),
+        ({"State": "pending"}, "tgw-peering ab tgw-a <-> tgw-b down", "is pending: imported down"),
+        ({"State": "rejected"}, None, "is rejected: not imported"),
+        ({"State": "failed"}, None, "is failed: not imported"),
+        (
+            {"AccepterTgwInfo": {"TransitGatewayId": "tgw-0a1"}},
+            None,
+            "to itself: not imported",
+        ),
+        # The accepter's own attachment id: its table's routes and association name it.
+        (
+            {"AccepterTransitGatewayAttachmentId": "tgw-attach-0p2"},
+            "tgw-peering ab tgw-a <-> tgw-b ",
+            None,
+        ),
+    ],
+)
+def test_a_tgw_peerings_state_decides_how_it_is_imported(
+    changes: dict[str, Any], line: str | None, warning: str | None
+) -> None:
+    result = build(parse(_peering_dump(**changes)), "p.nd")
+    network_of(result.text)
+    peering_lines = [x for x in result.text.splitlines() if x.startswith("tgw-peering")]
+    if line is None:
+        assert not peering_lines
+    else:
+        assert len(peering_lines) == 1 and peering_lines[0].startswith(line)
+        # Both sides: associated, a static route over it, and no propagation (AWS has none).
+        assert result.text.count("associate ab") == 2
+        assert "route 10.2.0.0/16 via ab" in result.text
+        assert "route 10.1.0.0/16 via ab" in result.text
+        assert "propagate ab" not in result.text
+        assert any("propagation from transit gateway peering 'ab'" in w for w in result.warnings)
+    if warning is not None:
+        assert any(warning in w for w in result.warnings), result.warnings
+
+
+def test_a_peering_attachment_without_its_peering_description_says_so() -> None:
+    dump = _peering_dump()
+    data = dict(dump[0].responses[0][1])
+    del data["TransitGatewayPeeringAttachments"]
+    data["TransitGatewayAttachments"] = [
+        {
+            "TransitGatewayAttachmentId": "tgw-attach-0p1",
+            "TransitGatewayId": "tgw-0a1",
+            "ResourceType": "peering",
+            "ResourceId": "tgw-0b1",
+            "State": "available",
+        }
+    ]
+    result = build(parse([Dump("us-east-1", None, (("dump.json", data),))]), "p.nd")
+    network_of(result.text)
+    assert "tgw-peering" not in result.text
+    assert any(
+        "'tgw-attach-0p1' is not in the dump's describe-transit-gateway-peering-attachments" in w
+        for w in result.warnings
+    ), result.warnings
+
+
+def _vpn_with(statuses: list[str]) -> importer.Imported:
+    """Import one VPN to vpc-1's gateway whose telemetry lists tunnels of ``statuses``."""
+    telemetry = [
+        {"OutsideIpAddress": f"52.0.0.{i}", "Status": status}
+        for i, status in enumerate(statuses, start=1)
+    ]
+    return run(
+        VpnGateways=[
+            {
+                "VpnGatewayId": "vgw-1",
+                "State": "available",
+                "VpcAttachments": [{"VpcId": "vpc-1", "State": "attached"}],
+            }
+        ],
+        CustomerGateways=[
+            {"CustomerGatewayId": "cgw-1", "IpAddress": "198.51.100.1", "State": "available"}
+        ],
+        VpnConnections=[
+            {
+                "VpnConnectionId": "vpn-1",
+                "CustomerGatewayId": "cgw-1",
+                "VpnGatewayId": "vgw-1",
+                "State": "available",
+                "Options": {"StaticRoutesOnly": True},
+                "Routes": [{"DestinationCidrBlock": "192.168.0.0/24", "State": "available"}],
+                "VgwTelemetry": telemetry,
+            }
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("statuses", "down", "warning"),
+    [
+        (["DOWN", "DOWN"], True, "vpn 'vpn-1': both tunnels are down: imported down"),
+        (
+            ["DOWN"],
+            True,
+            "vpn 'vpn-1': its only tunnel in the dump (52.0.0.1) is down: imported down",
+        ),
+        (
+            ["UP", "DOWN"],
+            False,
+            "vpn 'vpn-1': tunnel 52.0.0.2 is down, 1 of 2 up: imported up (its traffic takes"
+            " the tunnel still up, with no redundancy left)",
+        ),
+        (["UP", "UP"], False, None),
+    ],
+)
+def test_a_vpn_is_down_only_when_every_tunnel_is_and_the_warning_counts_them(
+    statuses: list[str], down: bool, warning: str | None
+) -> None:
+    result = _vpn_with(statuses)
+    line = next(x for x in lines(result) if x.startswith("vpn "))
+    assert ("down" in line.split()) is down, line
+    assert [w for w in result.warnings if "vpn 'vpn-1'" in w] == ([warning] if warning else [])
+
+
+# ---- flow logs and traffic mirroring (LANGUAGE.md §10) -----------------------------------------
+
+
+def test_flow_logs_and_mirror_sessions_are_imported_and_the_rest_is_warned_of() -> None:
+    result = imported("observation")
+    net = network_of(result.text)
+    shop = net.vpcs["shop"]
+    assert [(f.kind.value, f.resource, f.destination.value) for f in shop.flow_logs] == [
+        ("vpc", "shop", "s3"),
+        ("subnet", "app-a", "cloudwatch"),
+        ("instance", "app-1", "cloudwatch"),
+    ]
+    assert [(s.source, s.target_kind.value, s.target) for s in shop.traffic_mirrors] == [
+        ("app-1", "load-balancer", "shop-edge"),
+        ("app-1", "instance", "app-2"),
+    ]
+    warned = "\n".join(result.warnings)
+    for part in (
+        "flow log 'fl-0c00000000000a002' captures REJECT traffic only",
+        "'fl-0c00000000000a004' of 'vpc-0c0000000000000a1' publishes to kinesis-data-firehose",
+        "captures 'tgw-0c00000000000f001', which is no imported VPC",
+        "3 flow log(s) imported without a volume",
+        "session 'tms-0c00000000000a004' mirrors 'eni-0c00000000000dead'",
+        "'tms-0c00000000000a002' of 'app-1': its target is a gateway-load-balancer-endpoint",
+        "1 traffic mirror filter (ec2 describe-traffic-mirror-filters) is not imported yet",
+    ):
+        assert part in warned, part
+
+
+def test_a_session_is_imported_only_with_its_target_in_the_dump() -> None:
+    eni = {"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "Attachment": {}}]}
+    app = instance("i-1", "subnet-1", "10.0.1.10", "app", ["sg-d"], **eni)
+    ids = instance("i-2", "subnet-1", "10.0.1.11", "ids", ["sg-d"])
+    ids["NetworkInterfaces"] = [{"NetworkInterfaceId": "eni-2"}]
+    session = {
+        "TrafficMirrorSessionId": "tms-1",
+        "TrafficMirrorTargetId": "tmt-1",
+        "NetworkInterfaceId": "eni-1",
+        "SessionNumber": 1,
+    }
+    target = {"TrafficMirrorTargetId": "tmt-1", "Type": "network-interface"}
+    given = {"Reservations": [{"Instances": [app, ids]}], "TrafficMirrorSessions": [session]}
+    missing = run(**given)
+    assert "traffic-mirror app to ids # tms-1" not in lines(missing)
+    assert any(
+        "'tms-1' of 'app': its target 'tmt-1' is not in the dump" in w for w in missing.warnings
+    )
+    found = run(**given, TrafficMirrorTargets=[{**target, "NetworkInterfaceId": "eni-2"}])
+    assert "traffic-mirror app to ids # tms-1" in lines(found)
+    assert not any("tms-1" in w for w in found.warnings)

@@ -98,16 +98,16 @@ def test_the_entries_of_aws_s3_list_are_the_regions_s3_list_and_count() -> None:
 @pytest.mark.parametrize(
     ("lists", "named", "why"),
     [
-        ([], "pl-0a1", "the list is not in the dump (describe-managed-prefix-lists)"),
+        ([], "pl-0a1", "which is not in the dump (describe-managed-prefix-lists): not imported"),
         (
             [OFFICES],
             "pl-0a1",
-            "the list has no entries in the dump (get-managed-prefix-list-entries)",
+            "which has no entries in the dump (get-managed-prefix-list-entries): not imported",
         ),
         (
             [{**S3, "PrefixListId": "pl-0ew", "PrefixListName": "com.amazonaws.eu-west-1.s3"}],
             "pl-0ew",
-            "the list is AWS's 'com.amazonaws.eu-west-1.s3'",
+            "which is AWS's 'com.amazonaws.eu-west-1.s3'",
         ),
         (
             [
@@ -123,7 +123,7 @@ def test_the_entries_of_aws_s3_list_are_the_regions_s3_list_and_count() -> None:
         (
             [{**OFFICES, "Entries": [{"Cidr": "192.0.2.0/24"}, {"Cidr": "2001:db8::/32"}]}],
             "pl-0a1",
-            "the list is not imported",
+            "which is left out (see the warning about the list): not imported",
         ),
     ],
 )
@@ -131,9 +131,7 @@ def test_a_rule_naming_a_list_the_file_cannot_hold_is_left_out_with_a_warning(
     lists: list[dict[str, Any]], named: str, why: str
 ) -> None:
     result = run(PrefixLists=lists, SecurityGroups=[web(named)])
-    message = (
-        f"security group 'web' of vpc 'main': a rule for prefix list '{named}' is not imported: "
-    )
+    message = f"security group 'web' of vpc 'main': a rule for prefix list '{named}', which "
     assert any(w.startswith(message) and why in w for w in result.warnings), result.warnings
     assert not any(named in line for line in lines(result) if line.startswith("ingress"))
 
@@ -174,11 +172,11 @@ def test_vpc_routes_to_the_accounts_list_and_to_aws_lists() -> None:
     assert body.index("route 0.0.0.0/0 via igw-1") + 1 == body.index("route pl-0a1 via igw-1")
     warnings = "\n".join(result.warnings)
     assert (
-        "route to prefix list 'pl-63a5400a' via igw-1 is not imported: the list is AWS's list of the service"
+        "route via igw-1 to prefix list 'pl-63a5400a', which is AWS's list of s3 (the language routes it through gateway endpoints only): not imported"
         in warnings
     )
     assert (
-        "route to prefix list 'pl-0zz' via igw-1 is not imported: the list is not in the dump"
+        "route via igw-1 to prefix list 'pl-0zz', which is not in the dump (describe-managed-prefix-lists): not imported"
         in warnings
     )
 
@@ -262,7 +260,7 @@ def test_cli_prints_the_prefix_list_and_duplicate_warnings(
     err = capsys.readouterr().err
     for expected in (
         "warning: vpc 'vpc-1' is in 'us-east-1/vpcs-again.json' and in 'us-east-1/vpcs.json' with different content",
-        "warning: security group 'web' of vpc 'renamed': a rule for prefix list 'pl-0zz' is not imported: the list is not in the dump",
+        "warning: security group 'web' of vpc 'renamed': a rule for prefix list 'pl-0zz', which is not in the dump",
         "file name does not hold the list's 'pl-…' id",
     ):
         assert expected in err, err

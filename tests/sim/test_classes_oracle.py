@@ -11,7 +11,10 @@ endpoint by endpoint, and the class-based answers must agree:
 
 The ports asked are every boundary of every rule of either version (and the port just
 below it), the ends of the range and a few drawn ones: where a class analysis that cut
-in the wrong place would err.
+in the wrong place would err. ICMP is asked the same way, message by message (type and
+code): the random networks' icmp rules are given types and codes (``type 8``, ``type 0
+code 0``, ``type 3 code 4`` …), and every boundary of them on the line ``type × 256 +
+code``, every type that asks for a reply and a few drawn messages are traced.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ import os
 
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
-from test_oracle import Net, networks, render
+from test_oracle import AclRule, Net, SgRule, networks, render
 
 from netdraft import api
 from netdraft.model import network as m
-from netdraft.model.values import ALL_PORTS, Protocol
+from netdraft.model.values import CONNECTION_PORTS, IcmpType, Protocol
+from netdraft.sim import icmp
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.classes import endpoints
 from netdraft.sim.exposure import exposure, interfaces
@@ -44,17 +48,86 @@ def compiled(net: Net) -> m.Network | None:
     return result.network
 
 
-def ports(nets: list[m.Network], protocol: Protocol, drawn: list[int]) -> list[int | None]:
+#: What the random networks' icmp rules name instead of every message, now and then.
+ICMP_RULES = [
+    "icmp type 8", "icmp type 0", "icmp type 0 code 0", "icmp type 3", "icmp type 3 code 4",
+    "icmp type 11", "icmp type 13", "icmp type 14", "icmp type 8 code 1",
+]  # fmt: skip
+
+
+@st.composite
+def icmp_networks(draw: st.DrawFn) -> Net:
+    """The oracle's networks, with types and codes on some icmp rules, and some tcp rules
+    turned into icmp rules of a type (so that ICMP rules are frequent enough to matter)."""
+    net = draw(networks())
+
+    def typed(rule: SgRule | AclRule) -> SgRule | AclRule:
+        turn = rule.protocol == "icmp" or (rule.protocol == "tcp" and draw(st.booleans()))
+        if not turn or not draw(st.integers(0, 3)):
+            return rule
+        return dataclasses.replace(rule, protocol=draw(st.sampled_from(ICMP_RULES)), ports=None)
+
+    vpcs = []
+    for vpc in net.vpcs:
+        groups = tuple(
+            dataclasses.replace(
+                g,
+                ingress=tuple(map(typed, g.ingress)),
+                egress=None if g.egress is None else tuple(map(typed, g.egress)),
+            )
+            for g in vpc.groups
+        )
+        acls = tuple(
+            dataclasses.replace(
+                a, inbound=tuple(map(typed, a.inbound)), outbound=tuple(map(typed, a.outbound))
+            )
+            for a in vpc.acls
+        )
+        vpcs.append(dataclasses.replace(vpc, groups=groups, acls=acls))
+    return dataclasses.replace(net, vpcs=tuple(vpcs))
+
+
+Point = int | IcmpType | None
+
+
+def ports(nets: list[m.Network], protocol: Protocol, drawn: list[int]) -> list[Point]:
+    """The ports (or ICMP messages) to trace one by one: every boundary of a rule of the
+    networks and the point just below it, the ends, the drawn ones."""
+    if protocol in icmp.ICMP_PROTOCOLS:
+        return list(map(icmp.message, messages(nets, protocol, drawn)))
     if not protocol.has_ports:
         return [None]
-    cuts = {0, ALL_PORTS.high, *drawn}
+    low, high = CONNECTION_PORTS.low, CONNECTION_PORTS.high  # port 0 is no connection's
+    cuts = {low, high, *(d for d in drawn if d >= low)}
     for net in nets:
         for c in rule_cuts(net, protocol):
-            cuts.update(x for x in (c - 1, c) if 0 <= x <= ALL_PORTS.high)
+            cuts.update(x for x in (c - 1, c) if low <= x <= high)
     return sorted(cuts)
 
 
-def covers(text: str, port: int | None) -> bool:
+def messages(nets: list[m.Network], protocol: Protocol, drawn: list[int]) -> list[int]:
+    """Brute force over ICMP: every message at a boundary of an icmp rule's type or code
+    (and just below it), of a type that asks for a reply, the ends and the drawn ones."""
+    cuts = {icmp.SPACE.low, icmp.SPACE.high, *drawn, *icmp.reply_cuts(protocol)}
+    for net in nets:
+        for vpc in net.vpcs.values():
+            rules = [r for g in vpc.security_groups.values() for r in (*g.ingress, *g.egress)]
+            rules += [r for a in vpc.network_acls.values() for r in (*a.inbound, *a.outbound)]
+            for rule in rules:
+                if rule.protocol is protocol:
+                    cuts.update(icmp.rule_cuts(rule.icmp))
+    return sorted({x for c in cuts for x in (c - 1, c) if icmp.SPACE.contains(x)})
+
+
+def query(src: m.Place, dst: m.Place, protocol: Protocol, at: Point) -> m.Query:
+    if isinstance(at, IcmpType):
+        return m.Query(src, dst, protocol, None, at)
+    return m.Query(src, dst, protocol, at)
+
+
+def covers(text: str, port: Point, found: icmp.Messages | None = None) -> bool:
+    if isinstance(port, IcmpType):
+        return found is not None and found.contains(port)
     if port is None:
         return text == ""
     low, _, high = text.partition("-")
@@ -62,7 +135,7 @@ def covers(text: str, port: int | None) -> bool:
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(net=networks(), drawn=st.lists(st.integers(0, 65535), max_size=3))
+@given(net=icmp_networks(), drawn=st.lists(st.integers(0, 65535), max_size=3))
 def test_exposure_agrees_with_per_port_tracing(net: Net, drawn: list[int]) -> None:
     network = compiled(net)
     assume(network is not None)
@@ -73,11 +146,11 @@ def test_exposure_agrees_with_per_port_tracing(net: Net, drawn: list[int]) -> No
     for eni in interfaces(network):
         for protocol in PROTOCOLS:
             for port in ports([network], protocol, drawn):
-                t = analysis.trace(m.Query(internet, eni.place, protocol, port))
+                t = analysis.trace(query(internet, eni.place, protocol, port))
                 listed = any(
                     e.interface == eni.text
                     and e.protocol == protocol.value
-                    and covers(e.ports, port)
+                    and covers(e.ports, port, e.icmp)
                     for e in found.exposed
                 )
                 assert listed == t.allowed, (eni.text, protocol, port, t.reason, render(net))
@@ -111,8 +184,8 @@ def mutations(base: Net, other: Net) -> list[Net]:
 
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(
-    base=networks(),
-    other=networks(),
+    base=icmp_networks(),
+    other=icmp_networks(),
     pick=st.integers(0, 4),
     drawn=st.lists(st.integers(0, 65535), max_size=2),
     data=st.data(),
@@ -138,13 +211,13 @@ def test_reach_diff_agrees_with_per_port_tracing(
     for src, dst in chosen:
         for protocol in PROTOCOLS:
             for port in ports([old_net, new_net], protocol, drawn):
-                was = old.trace(m.Query(before[src].place, before[dst].place, protocol, port))
-                now = new.trace(m.Query(after[src].place, after[dst].place, protocol, port))
+                was = old.trace(query(before[src].place, before[dst].place, protocol, port))
+                now = new.trace(query(after[src].place, after[dst].place, protocol, port))
                 listed = [
                     c
                     for c in result.changes
                     if (c.source, c.destination, c.protocol) == (src, dst, protocol.value)
-                    and covers(c.ports, port)
+                    and covers(c.ports, port, c.icmp)
                 ]
                 why = (
                     src,

@@ -214,6 +214,8 @@ HYBRID: list[tuple[str, str, A | str, str | None]] = [
     # the VPC: a rule sends the data centre's names out of the outbound endpoint
     ("app", "bind.dc.example.com", ("192.168.0.10",), "out-ep"),
     ("app", "a.nowhere.example.com", "DNS_UNREACHABLE", None),  # no route to the target
+    # the outbound endpoint's groups must let the query out (egress UDP 53 to the target)
+    ("app", "bind.closed.dc.example.com", "DNS_UNREACHABLE", None),
     # rule against zone: the more specific wins; on equal domains the rule
     ("app", "printer.lab.dc.example.com", ("10.10.1.99",), None),
     ("app", "x.eq.example.com", (), "out-ep"),  # bind serves it; no address is written
@@ -227,10 +229,26 @@ def test_hybrid_resolution(client: str, name: str, expected: A | str, via: str |
     test_resolution("hybrid", client, name, expected, via)
 
 
+def test_an_outbound_endpoint_sends_through_its_groups_egress_rules() -> None:
+    """The query of a rule leaves the outbound endpoint only if one of its groups' egress
+    rules allows UDP 53 to the target; its twin through a group that allows all egress
+    gets through (the step is in its trace)."""
+    built = network("hybrid")
+    query = parse_query(built, "app", "internet", "udp", "53")
+    assert not isinstance(query, list)
+    denied = Simulator(built).resolve(query.source, "bind.closed.dc.example.com")
+    assert str(denied.legs[-1].trace.code) == "SG_EGRESS_MISMATCH"
+    assert "out-closed" in denied.reason or "10.10.1.21" in denied.reason
+    allowed = Simulator(built).resolve(query.source, "bind.dc.example.com")
+    assert allowed.ok and allowed.legs[-1].ok
+    steps = [type(s.detail).__name__ for hop in allowed.legs[-1].trace.forward for s in hop.steps]
+    assert "SgStep" in steps[:3], steps
+
+
 def test_resolver_endpoints_hold_addresses_of_their_subnets() -> None:
     corp = network("hybrid").vpcs["corp"]
     eps = corp.endpoints
-    assert [str(a) for a in eps["in-ep"].addresses] == ["10.10.1.5", "10.10.2.4"]
+    assert [str(a) for a in eps["in-ep"].addresses] == ["10.10.1.254", "10.10.2.254"]
     assert [str(a) for a in eps["out-ep"].addresses] == ["10.10.1.20", "10.10.2.20"]
     assert {e.resolver for e in eps.values()} == {"inbound", "outbound"}
 

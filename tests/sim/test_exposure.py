@@ -123,8 +123,8 @@ CASES = [
         "ingress tcp 443 from 0.0.0.0/0",
         "ingress all from 0.0.0.0/0",
         {
-            ("web", 4, "tcp", "0-65535"),
-            ("web", 4, "udp", "0-65535"),
+            ("web", 4, "tcp", "1-65535"),
+            ("web", 4, "udp", "1-65535"),
             ("web", 4, "icmp", ""),
         },
     ),
@@ -188,6 +188,8 @@ def test_text_and_json() -> None:
             {"file": "net.nd", "line": 9, "column": 7},
             {"file": "net.nd", "line": 17, "column": 7},
         ],
+        "icmp": None,  # tcp and udp name no ICMP messages
+        "icmp_messages": None,
     }
 
 
@@ -263,3 +265,55 @@ def test_a_sweep_is_cut_at_each_endpoints_own_ports() -> None:
         assert not isinstance(query, list)
         allowed = [str(piece) for piece, t in Simulator(network).sweep(query) if t.allowed]
         assert allowed == expected
+
+
+def icmp_rows(text: str) -> list[tuple[str, str, list[int]]]:
+    return [
+        (e.interface, str(e.icmp), [s.line for s in e.rules])
+        for e in exposure(compiled(text)).exposed
+        if e.protocol == "icmp"
+    ]
+
+
+def test_icmp_types_are_classes_with_their_rule_lines() -> None:
+    """Each ICMP type a rule names is listed alone, with the rule that admits it; a type no
+    rule admits (echo reply, timestamp) is not listed."""
+    rules = "      ingress icmp type 8 from 0.0.0.0/0\n      ingress icmp type 3 code 4 from 0.0.0.0/0\n"
+    text = BASE.replace("      ingress tcp 22 from", rules + "      ingress tcp 22 from")
+    assert icmp_rows(text) == [
+        ("web", "type 3 code 4 (fragmentation needed)", [2, 18]),  # no reply: no route
+        ("web", "type 8 (echo request)", [2, 9, 17]),
+    ]
+    doc = exposure_json(exposure(compiled(text)))
+    first = next(e for e in doc["exposed"] if e["protocol"] == "icmp")
+    assert first["ports"] == "" and first["icmp_messages"] == [{"types": "3", "codes": "4"}]
+    assert "web: IPv4 icmp type 8 (echo request) from the internet" in exposure_text(
+        exposure(compiled(text))
+    )
+    # The denied twin: without the rules, no ICMP message reaches web.
+    assert icmp_rows(BASE) == []
+
+
+def test_an_acl_that_refuses_the_echo_reply_hides_only_echo() -> None:
+    """All of ICMP admitted, the subnet's ACL refusing echo replies out: every message but
+    the echo request is exposed; with the reply allowed, all are."""
+    acl = (
+        "    network-acl edge {\n      inbound 100 allow all from 0.0.0.0/0\n"
+        "      outbound 100 deny icmp type 0 to 0.0.0.0/0\n"
+        "      outbound 200 allow all to 0.0.0.0/0\n      associate pub\n    }\n"
+    )
+    text = BASE.replace(
+        "      ingress tcp 22 from", "      ingress icmp from 0.0.0.0/0\n      ingress tcp 22 from"
+    ).replace("    instance web", acl + "    instance web", 1)
+    # Messages that ask for no reply pass the request's lines only; the other requests
+    # (timestamp, information, address mask) also pass their reply's ACL rule and route.
+    asking = "type 13 (timestamp), type 15 (information request), type 17 (address mask request)"
+    silent = ("web", f"all types except type 8 (echo request), {asking}", [17, 22])
+    assert icmp_rows(text) == [silent, ("web", asking, [9, 17, 22, 24])]
+    # The allowed twin: with the echo reply allowed out (line 23), echo is exposed too.
+    allowed = text.replace("outbound 100 deny icmp type 0", "outbound 100 allow icmp type 0")
+    assert icmp_rows(allowed) == [
+        silent,
+        ("web", "type 8 (echo request)", [9, 17, 22, 23]),
+        ("web", asking, [9, 17, 22, 24]),
+    ]

@@ -7,16 +7,16 @@ beside each denied one (and each preferred VPN beside the one it is preferred ov
 
 from __future__ import annotations
 
+import ipaddress
 from decimal import Decimal
 from functools import cache
 
 import pytest
+from paths_helpers import check_row, compile_named, trace_query
 
 from netdraft import api
-from netdraft.dsl.query import parse_query
 from netdraft.generator.explain import explain_lines
 from netdraft.model.network import Network
-from netdraft.sim.path import trace
 from netdraft.sim.trace import Trace
 
 NETWORKS: dict[str, str] = {}
@@ -149,6 +149,24 @@ vpn e3 tgw <-> f3 bgp
 """
 )
 
+# A site reaches an AWS service over its VPN through an interface endpoint of the VPC.
+NETWORKS["site-services"] = """
+region us-east-1 {
+  vpc hub 10.0.0.0/16 {
+    vpn-gateway vgw
+    subnet a 10.0.1.0/24 az us-east-1a
+    route-table rt main { propagate vgw }
+    security-group eps { ingress tcp 443 from 192.168.0.0/16 }
+    endpoint s3-if interface s3 in a sg eps
+  }
+}
+site dc 192.168.0.0/16 {
+  customer-gateway c1 198.51.100.1
+  host h 192.168.0.10
+}
+vpn v1 vgw <-> c1 static 192.168.0.0/16
+"""
+
 Case = tuple[str, str, str, str, int | None, str, str | None, str | None]
 
 NRD = "NO_ROUTE_TO_DESTINATION"
@@ -175,6 +193,10 @@ CASES: list[Case] = [
     ("ecmp-static", "app", "h-far", "tcp", 22, "allow", None, "e3"),
     ("ecmp-down", "app", "h-far", "tcp", 22, "allow", None, "e2"),
     ("ecmp-down", "app", "h-far", "tcp", 22, "allow", None, "e3"),
+    # A service from a site: through an interface endpoint of the VPC its VPN leads to.
+    ("site-services", "h", "s3", "tcp", 443, "allow", None, "s3-if"),
+    ("site-services", "h", "sqs", "tcp", 443, "deny", NRD, None),
+    ("site-services", "h", "internet", "tcp", 443, "deny", NRD, None),
 ]
 
 #: (network, src, dst, a VPN the path may NOT cross): each preference's twin.
@@ -194,25 +216,17 @@ NOT_CROSSED = [
 
 @cache
 def network(name: str) -> Network:
-    compiled = api.compile(NETWORKS[name], f"{name}.nd")
-    assert compiled.ok, [d.headline() for d in compiled.diagnostics]
-    assert compiled.network is not None
-    return compiled.network
+    return compile_named(NETWORKS, name)
 
 
 def run(net: str, src: str, dst: str, proto: str, port: int | None) -> Trace:
-    query = parse_query(network(net), src, dst, proto, None if port is None else str(port))
-    assert not isinstance(query, list), [d.message for d in query]
-    return trace(network(net), query)
+    return trace_query(network(net), src, dst, proto, port)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}:{c[1]}->{c[2]}:{c[7] or c[6]}")
 def test_path(case: Case) -> None:
     net, src, dst, proto, port, verdict, code, via = case
-    t = run(net, src, dst, proto, port)
-    assert (t.verdict.value, t.code.value if t.code else None) == (verdict, code), t.reason
-    if via is not None:
-        assert t.crosses(via), [h.name for h in (*t.forward, *t.reverse)]
+    check_row(run(net, src, dst, proto, port), verdict, code, via)
 
 
 @pytest.mark.parametrize(("net", "src", "dst", "vpn"), NOT_CROSSED)
@@ -242,3 +256,29 @@ def test_cloudhub_traffic_pays_data_out_over_the_vpn_it_leaves_by() -> None:
         ("request: data out over VPN v-west", Decimal("9.00")),
         ("reply: data out over VPN v-east", Decimal("0.90")),
     ]
+
+
+@pytest.mark.parametrize(
+    ("dst", "said"),
+    [
+        ("sqs", "leads to sqs: a site reaches sqs over its VPNs through an interface endpoint"),
+        ("internet", "leads to the internet"),
+        ("203.0.113.9", "leads to 203.0.113.9"),
+    ],
+)
+def test_a_site_says_what_it_sends_to_not_a_stand_in_address(dst: str, said: str) -> None:
+    """``internet`` and a service with no published range are tried at a representative
+    address; the sentences name what the query names instead (the address only when it was
+    written)."""
+    t = run("site-services", "h", dst, "tcp", 443)
+    text = "\n".join(explain_lines(t, "site.nd")[2:])  # the steps and the verdict
+    assert said in t.reason
+    assert "1.0.0.1" not in text and "1.0.0.1" not in t.reason
+    assert run("site-services", "h", "s3", "tcp", 443).allowed  # its allowed twin
+
+
+def test_a_site_tries_s3_at_the_published_ranges_of_the_region_its_vpns_lead_to() -> None:
+    t = run("preference", "wide", "s3", "tcp", 443)  # us-east-1, no endpoint for s3
+    address = ipaddress.ip_address(t.destination_address)
+    assert any(address in n for n in network("preference").managed_cidrs("s3", "us-east-1"))
+    assert f"leads to s3 at {address}: a site reaches s3 over its VPNs" in t.reason

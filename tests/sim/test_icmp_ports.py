@@ -14,7 +14,7 @@ from netdraft import api
 from netdraft.dsl import review
 from netdraft.dsl.query import parse_query
 from netdraft.model.network import Network, Verdict
-from netdraft.model.values import ALL_PORTS, IcmpType, PortRange
+from netdraft.model.values import CONNECTION_PORTS, IcmpType, PortRange
 from netdraft.sim.analysis import MemoSimulator
 from netdraft.sim.path import trace
 from netdraft.sim.trace import AclStep, Trace
@@ -206,7 +206,7 @@ def test_port_set_trace_is_the_first_denied_port() -> None:
 def test_a_port_set_is_traced_once_per_piece_not_per_port() -> None:
     sim = MemoSimulator(network("ephemeral"))
     query = parse_query(network("ephemeral"), "any-os", "wide", "tcp", "any")
-    assert not isinstance(query, list) and query.ports == ALL_PORTS
+    assert not isinstance(query, list) and query.ports == CONNECTION_PORTS  # 1-65535
     t = sim.trace(query)
     assert not t.allowed
     assert len(sim._traces) < 30  # the pieces between rule boundaries, and the set itself
@@ -378,6 +378,12 @@ def test_rule_diagnostics(body: str, code: str | None) -> None:
         ("expect x -> y icmp type 300 allow", "bad-icmp"),
         ("flow f: x -> y tcp 1-1024 volume 1GB", "bad-port"),  # a flow keeps one port
         ("flow f: x -> y tcp any volume 1GB", "bad-port"),
+        # port 0 is no connection's (TCP and UDP ports are 1-65535)
+        ("expect x -> y tcp 0 deny", "bad-port"),
+        ("expect x -> y tcp 0-1024 deny", "bad-port"),
+        ("expect x -> y udp 1 deny", None),
+        ("flow f: x -> y tcp 0 volume 1GB", "bad-port"),
+        ("flow f: x -> y tcp 1 volume 1GB", None),
         ("flow f: x -> y icmp type 8 volume 1GB", None),
     ],
 )
@@ -414,7 +420,7 @@ def test_site_ephemeral_twice_is_a_bad_option() -> None:
         (("icmp", "type", "3", "code", "4"), IcmpType(3, 4), None, None),
         (("tcp", "443"), None, 443, None),
         (("tcp", "1-1024"), None, 1, PortRange(1, 1024)),
-        (("udp", "any"), None, 0, ALL_PORTS),
+        (("udp", "any"), None, 1, CONNECTION_PORTS),  # port 0 is no connection's
     ],
 )
 def test_query_parsing(
@@ -432,6 +438,7 @@ def test_query_parsing(
         (("icmp", "type", "256"), "bad-icmp"),
         (("tcp", "443", "type", "8"), "bad-icmp"),
         (("tcp", "1-99999"), "bad-port"),
+        (("tcp", "0"), "bad-port"),
         (("tcp",), "bad-port"),
     ],
 )
@@ -481,3 +488,57 @@ def test_client_ports_behind_a_nat(private: str, verdict: Verdict, first: str | 
     assert t.verdict is verdict, t.reason
     if first is not None:
         assert t.code is not None and t.code.value == "ACL_RETURN_DENY" and first in t.reason
+
+
+ALL_BUT_ZERO = VPC.replace("BODY", "ingress tcp 1-65535 from 10.0.0.0/16")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        # 'any' is 1-65535: a group that opens 1-65535 opens every port of it
+        (ALL_BUT_ZERO + "expect x -> y tcp any allow\n", None),
+        (ALL_BUT_ZERO + "expect x -> y tcp 1-65535 allow\n", None),
+        (
+            ALL_BUT_ZERO.replace("tcp 1-65535", "tcp 2-65535") + "expect x -> y tcp any allow\n",
+            "tcp 1 is denied (SG_INGRESS_MISMATCH",
+        ),
+        (ALL_BUT_ZERO + "expect x -> y udp any deny because SG_INGRESS_MISMATCH\n", None),
+    ],
+)
+def test_any_is_every_port_a_connection_can_use(text: str, problem: str | None) -> None:
+    found = [d for d in check(text) if d.startswith("error")]
+    if problem is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and problem in found[0], found
+
+
+def test_any_in_an_expectation_is_1_to_65535_and_traced_from_port_1() -> None:
+    compiled = api.compile(VPC.replace("BODY", "") + "expect x -> y tcp any deny\n", "<a>")
+    assert compiled.network is not None
+    [exp] = compiled.network.expectations
+    assert (exp.port, exp.ports) == (1, PortRange(1, 65535))
+
+
+@pytest.mark.parametrize(
+    ("ports", "code"),
+    [
+        ("1024-65535", None),  # NAT gateways, load balancers, Lambda
+        ("32768-60999", None),
+        ("1024-5000", None),  # older Windows
+        ("80-100", "bad-ephemeral"),  # server ports, no client's
+        ("1023-65535", "bad-ephemeral"),
+        ("0-65535", "bad-ephemeral"),
+        ("1-70000", "bad-port"),
+    ],
+)
+def test_an_ephemeral_range_lies_within_1024_65535(ports: str, code: str | None) -> None:
+    """Instances and sites alike: a client picks its ports from 1024 up."""
+    instance = VPC.replace("BODY", "").replace(
+        "instance x in a sg g", f"instance x in a sg g ephemeral {ports}"
+    )
+    site = SITE.replace("ephemeral EPHEMERAL", f"ephemeral {ports}")
+    for text in (instance, site):
+        compiled = api.compile(text, "<e>")
+        assert [d.code for d in compiled.diagnostics] == ([code] if code else []), text

@@ -94,7 +94,7 @@ ROWS = [
     ("client -> inner tcp 9000", {}, "allow", None),
     (
         "client -> inner tcp 9000",
-        {"kept_peer": "10.0.2.6/31"},
+        {"kept_peer": "10.0.2.254/31"},
         "deny",
         "SG_INGRESS_MISMATCH",
     ),  # 1a node only
@@ -151,14 +151,14 @@ def test_no_cross_az_charge_between_an_alb_and_its_targets_but_an_nlb_pays_it() 
     # app-1 is in us-east-1a: the ALB's node in 1b sends to it free of transfer charges;
     # the NLB's node in 1a (cross-zone) pays 1a → 1b to reach kept-b.
     text = BASE % DEFAULTS + (
-        "flow via-alb: internet -> 10.0.1.4 tcp 443 volume 10GB\n"
-        "flow via-nlb: client -> 10.0.2.6 tcp 9000 volume 10GB\n"
+        "flow via-alb: internet -> 10.0.1.254 tcp 443 volume 10GB\n"
+        "flow via-nlb: client -> 10.0.2.254 tcp 9000 volume 10GB\n"
     )
     compiled = api.compile(text, "lb.nd")
     assert compiled.network is not None
     web = compiled.network.vpcs["web"]
-    assert web.load_balancers["front"].nodes[1].ip == ipaddress.ip_address("10.0.1.4")
-    assert web.load_balancers["inner"].nodes[0].ip == ipaddress.ip_address("10.0.2.6")
+    assert web.load_balancers["front"].nodes[1].ip == ipaddress.ip_address("10.0.1.254")
+    assert web.load_balancers["inner"].nodes[0].ip == ipaddress.ip_address("10.0.2.254")
     bill = api.cost(compiled.network)
     alb = [c.what for c in bill.flows["via-alb"].charges]
     nlb = [c.what for c in bill.flows["via-nlb"].charges]

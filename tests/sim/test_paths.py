@@ -575,7 +575,10 @@ region us-east-1 {
     internet-gateway igw
     subnet pub 10.70.1.0/24 az us-east-1a public-ip-on-launch
     subnet acl 10.70.2.0/24 az us-east-1a public-ip-on-launch
+    subnet priv 10.70.3.0/24 az us-east-1a
+    nat-gateway nat in pub ip 10.70.1.100 eip 203.0.113.70
     route-table rt { route 0.0.0.0/0 via igw; associate pub acl }
+    route-table via-nat { route 0.0.0.0/0 via nat; associate priv }
     network-acl dns-only {
       inbound  100 allow tcp 1024-65535 from 1.1.1.0/24
       outbound 100 allow tcp 53 to 1.1.1.0/24
@@ -585,10 +588,12 @@ region us-east-1 {
     security-group none-out { egress tcp 53 to 10.70.0.0/16 }
     security-group open { }
     security-group vpc-in { ingress all from 10.70.0.0/16 }
+    security-group all-out { egress all to 0.0.0.0/0 }
     instance resolver in pub sg dns-out
     instance plain    in pub sg vpc-in
     instance nothing  in pub sg none-out
     instance acl-host in acl sg open
+    instance behind   in priv sg all-out
   }
 }
 """
@@ -785,8 +790,8 @@ CASES: list[Case] = [
     ("nat", "w-priv", "internet", "tcp", 443, DENY, "NO_PUBLIC_IP", None),  # a private NAT GW
     ("nat", "internet", "w-good", "tcp", 443, DENY, "NO_PUBLIC_IP", None),
     # A NAT gateway answers nothing, neither at its Elastic IP nor at its private address.
-    ("nat", "internet", "good-nat", "tcp", 443, DENY, "NO_ROUTE_TO_DESTINATION", None),
-    ("nat", "w-good", "good-nat", "icmp", None, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    ("nat", "internet", "good-nat", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("nat", "w-good", "good-nat", "icmp", None, DENY, "NO_INTERFACE", None),
     # -- peering
     ("peering", "ha", "hb", "tcp", 443, ALLOW, None, "ab"),
     ("peering", "ha", "hc", "tcp", 443, DENY, "PEERING_NOT_TRANSITIVE", None),
@@ -934,6 +939,15 @@ CASES: list[Case] = [
     ("addresses", "nothing", "plain", "tcp", 53, ALLOW, None, None),  # an address held
     ("addresses", "acl-host", "10.70.1.200", "tcp", 443, DENY, "ACL_OUTBOUND_DENY", None),
     ("addresses", "plain", "10.70.2.200", "tcp", 53, DENY, "ACL_INBOUND_DENY", None),
+    # a NAT gateway translates what routes send through it, and answers nothing sent to it
+    ("addresses", "behind", "internet", "tcp", 443, ALLOW, None, "nat"),
+    ("addresses", "behind", "nat", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("addresses", "behind", "10.70.1.100", "tcp", 80, DENY, "NO_INTERFACE", None),  # its ip
+    ("addresses", "behind", "10.70.1.101", "tcp", 80, DENY, "NO_INTERFACE", None),  # unused
+    ("addresses", "plain", "10.70.1.100", "icmp", None, DENY, "NO_INTERFACE", None),
+    ("addresses", "internet", "203.0.113.70", "tcp", 443, DENY, "NO_INTERFACE", None),  # its EIP
+    ("addresses", "internet", "nat", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("addresses", "nat", "plain", "tcp", 443, ALLOW, None, None),  # it sends from its ip
     # -- services that need no route (§9), not filtered by groups or ACLs
     ("local", "locked", "169.254.169.253", "udp", 53, ALLOW, None, "amazon-dns"),
     ("local", "locked", "10.90.0.2", "udp", 53, ALLOW, None, "amazon-dns"),  # VPC+2

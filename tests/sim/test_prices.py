@@ -44,6 +44,14 @@ SECTION_5 = {
 SECTION_5.update({"resolver_endpoint_per_eni_hour": "0.125", "hosted_zone_per_month": "0.5"})
 # LANGUAGE.md §10: Global Accelerator, an hour and the data-transfer premium's default.
 SECTION_5.update({"accelerator_per_hour": "0.025", "accelerator_premium_per_gb": "0.015"})
+# LANGUAGE.md §10: flow logs (CloudWatch Logs, S3) and traffic mirroring.
+SECTION_5.update(
+    {
+        "flow_log_cloudwatch_per_gb": "0.5",
+        "flow_log_s3_per_gb": "0.25",
+        "traffic_mirror_per_eni_hour": "0.015",
+    }
+)
 
 
 def _keys_used_by_cost_module() -> set[str]:

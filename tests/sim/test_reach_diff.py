@@ -93,8 +93,8 @@ CASES = [
         [
             ("internet", "web", "tcp", "443", "allow", "deny", D.NO_RETURN_ROUTE, None),
             ("web", "internet", "icmp", "", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
-            ("web", "internet", "tcp", "0-65535", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
-            ("web", "internet", "udp", "0-65535", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
+            ("web", "internet", "tcp", "1-65535", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
+            ("web", "internet", "udp", "1-65535", "allow", "deny", D.NO_ROUTE_TO_DESTINATION, None),
         ],
     ),
     (
@@ -139,8 +139,8 @@ CASES = [
             ("internet", "web", "tcp", "443", "allow", "deny", D.INSTANCE_STOPPED, None),
             ("web", "app", "tcp", "8080", "allow", "deny", D.INSTANCE_STOPPED, None),
             ("web", "internet", "icmp", "", "allow", "deny", D.INSTANCE_STOPPED, None),
-            ("web", "internet", "tcp", "0-65535", "allow", "deny", D.INSTANCE_STOPPED, None),
-            ("web", "internet", "udp", "0-65535", "allow", "deny", D.INSTANCE_STOPPED, None),
+            ("web", "internet", "tcp", "1-65535", "allow", "deny", D.INSTANCE_STOPPED, None),
+            ("web", "internet", "udp", "1-65535", "allow", "deny", D.INSTANCE_STOPPED, None),
         ],
     ),
 ]
@@ -276,3 +276,73 @@ def test_icmpv6_is_compared() -> None:
         for c in reachability_changes(analysis(text), analysis(opened))
     }
     assert ("internet", "web", "icmpv6", "deny", "allow") in found
+
+
+# ---- ICMP types and codes: each a class of its own where a rule names it ------------------
+
+
+def icmp_changes(old: str, new: str) -> list[tuple[str, str, str, str, str, object]]:
+    return [
+        (c.source, c.destination, str(c.icmp), c.before, c.after, c.drop)
+        for c in reachability_changes(analysis(old), analysis(new))
+        if c.protocol == "icmp" and c.source == "internet"
+    ]
+
+
+def test_opening_one_icmp_type_shows_that_type() -> None:
+    """A group that starts admitting `icmp type 13` (timestamp) from the internet: that type
+    changed, and nothing else (echo, type 8, is still refused)."""
+    rule = "ingress tcp 443 from 0.0.0.0/0"
+    opened = edit(BASE, rule, rule + "; ingress icmp type 13 from 0.0.0.0/0")
+    found = icmp_changes(BASE, opened)
+    assert found == [("internet", "web", "type 13 (timestamp)", "deny", "allow", None)]
+    # Its twin: the same group admitting type 13 code 1 only opens that code.
+    coded = opened.replace("icmp type 13 from", "icmp type 13 code 1 from")
+    assert icmp_changes(BASE, coded) == [
+        ("internet", "web", "type 13 code 1", "deny", "allow", None)
+    ]
+
+
+def test_every_icmp_type_but_the_one_whose_reply_is_refused() -> None:
+    """All of ICMP opened behind an ACL that lets every reply out but the echo reply: every
+    message reaches `web` except echo requests (their reply, type 0, is dropped)."""
+    acl = (
+        "    network-acl edge {\n"
+        "      inbound 100 allow all from 0.0.0.0/0\n"
+        "      outbound 100 deny icmp type 0 to 0.0.0.0/0\n"
+        "      outbound 200 allow all to 0.0.0.0/0\n"
+        "      associate pub\n    }\n"
+    )
+    old = edit(BASE, "    instance web in", acl + "    instance web in")
+    new = edit(old, "ingress tcp 443 from 0.0.0.0/0", "ingress all from 0.0.0.0/0")
+    found = icmp_changes(old, new)
+    assert found == [
+        ("internet", "web", "all types except type 8 (echo request)", "deny", "allow", None)
+    ]
+    # The allowed twin: without the deny, every type, echo included, changed.
+    open_acl = new.replace("      outbound 100 deny icmp type 0 to 0.0.0.0/0\n", "")
+    old_open = old.replace("      outbound 100 deny icmp type 0 to 0.0.0.0/0\n", "")
+    assert icmp_changes(old_open, open_acl) == [
+        ("internet", "web", "all types", "deny", "allow", None)
+    ]
+
+
+def test_an_acl_rule_on_the_echo_reply_changes_the_echo_request() -> None:
+    """Only the reply's type (0) is named by the changed ACL rule, yet the request (8) is
+    what changes: the diff sweeps the requests whose reply a changed ACL rule decides."""
+    acl = (
+        "    network-acl edge {\n"
+        "      inbound 100 allow all from 0.0.0.0/0\n"
+        "      outbound 100 allow icmp type 0 to 0.0.0.0/0\n"
+        "      outbound 200 allow tcp 1024-65535 to 0.0.0.0/0\n"
+        "      associate pub\n    }\n"
+    )
+    rule = "ingress tcp 443 from 0.0.0.0/0"
+    ping = edit(BASE, rule, rule + "; ingress icmp from 0.0.0.0/0")
+    old = edit(ping, "    instance web in", acl + "    instance web in")
+    new = old.replace("outbound 100 allow icmp type 0", "outbound 100 deny icmp type 0")
+    found = icmp_changes(old, new)
+    assert found == [
+        ("internet", "web", "type 8 (echo request)", "allow", "deny", D.ACL_RETURN_DENY)
+    ]
+    assert icmp_changes(old, old) == []  # its twin: nothing changed, nothing listed

@@ -11,25 +11,21 @@ from decimal import Decimal
 from functools import cache
 
 import pytest
+from paths_helpers import EAST_VPC, check_row, compile_named, trace_query
 
 from netdraft import api
-from netdraft.dsl.query import parse_query
 from netdraft.generator.explain import explain_lines
 from netdraft.model.network import Network
-from netdraft.sim.path import trace
 from netdraft.sim.trace import Leg, Trace
 
 #: Two regions, a VPC and a transit gateway each; ``%(east)s`` and ``%(west)s`` are the
 #: items of each side's route table, ``%(extra)s`` what follows the peering.
-_TWO = """
+_TWO = (
+    """
 region us-east-1 {
-  vpc east 10.0.0.0/16 {
-    subnet a 10.0.1.0/24 az us-east-1a
-    route-table rt main { route 10.0.0.0/8 via tgw-east }
-    security-group sg { ingress all from 10.0.0.0/8 }
-    instance app in a sg sg
-  }
-  transit-gateway tgw-east {
+"""
+    + EAST_VPC
+    + """  transit-gateway tgw-east {
     attach east
     route-table main {
       associate east ew
@@ -59,6 +55,7 @@ region %(west_region)s {
 tgw-peering ew tgw-east <-> tgw-west %(down)s
 %(extra)s
 """
+)
 
 
 def _two(
@@ -100,15 +97,12 @@ NETWORKS: dict[str, str] = {
 
 #: Three transit gateways in a row, east – west – eu: east reaches eu only when the table of
 #: tgw-west's attachment for ``ew`` has a static route on to ``we``.
-_CHAIN = """
+_CHAIN = (
+    """
 region us-east-1 {
-  vpc east 10.0.0.0/16 {
-    subnet a 10.0.1.0/24 az us-east-1a
-    route-table rt main { route 10.0.0.0/8 via tgw-east }
-    security-group sg { ingress all from 10.0.0.0/8 }
-    instance app in a sg sg
-  }
-  transit-gateway tgw-east {
+"""
+    + EAST_VPC
+    + """  transit-gateway tgw-east {
     attach east
     route-table main { associate east ew; propagate east; route 10.0.0.0/8 via ew }
   }
@@ -137,6 +131,7 @@ region eu-west-1 {
 tgw-peering ew tgw-east <-> tgw-west
 tgw-peering we tgw-west <-> tgw-eu
 """
+)
 NETWORKS["chain"] = _CHAIN % "route 10.2.0.0/16 via we"
 NETWORKS["chain-missing"] = _CHAIN % ""
 
@@ -196,26 +191,17 @@ CASES: list[Case] = [
 
 @cache
 def network(name: str) -> Network:
-    compiled = api.compile(NETWORKS[name], f"{name}.nd")
-    assert compiled.ok, [d.headline() for d in compiled.diagnostics]
-    assert compiled.network is not None
-    return compiled.network
+    return compile_named(NETWORKS, name)
 
 
 def run(net: str, src: str, dst: str, proto: str = "tcp", port: int | None = 22) -> Trace:
-    query = parse_query(network(net), src, dst, proto, None if port is None else str(port))
-    assert not isinstance(query, list), [d.message for d in query]
-    return trace(network(net), query)
+    return trace_query(network(net), src, dst, proto, port)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}:{c[1]}->{c[2]}:{c[8] or c[6]}")
 def test_path(case: Case) -> None:
     net, src, dst, proto, port, verdict, code, leg, via = case
-    t = run(net, src, dst, proto, port)
-    assert (t.verdict.value, t.code.value if t.code else None) == (verdict, code), t.reason
-    assert t.leg is leg, t.reason
-    if via is not None:
-        assert t.crosses(via), [h.name for h in (*t.forward, *t.reverse)]
+    check_row(run(net, src, dst, proto, port), verdict, code, via, leg=leg, check_leg=True)
 
 
 def test_the_reply_drop_names_the_side_without_the_static_route() -> None:
@@ -268,3 +254,15 @@ def test_each_side_pays_its_peering_attachment_hours() -> None:
     # 730 h × $0.05 on each transit gateway, as every attachment.
     assert hourly["transit gateway tgw-east attachment ew"] == Decimal("36.50")
     assert hourly["transit gateway tgw-west attachment ew"] == Decimal("36.50")
+
+
+def test_an_expectation_may_name_the_peering_it_crosses() -> None:
+    text = NETWORKS["peered"] + (
+        "expect app -> db tcp 5432 allow via ew\nexpect app -> cache tcp 22 allow via ew\n"
+    )
+    analysis = api.Analysis(api.compile(text, "via.nd")).require_analysis()
+    assert all(o.holds for o in analysis.outcomes.paths), analysis.outcomes
+    # Its twin: a path that does not cross it fails the same expectation.
+    same = NETWORKS["same-region"].replace("route 10.1.0.0/16 via ew", "")
+    failing = api.Analysis(api.compile(same + "expect app -> db tcp 5432 allow via ew\n", "v.nd"))
+    assert not failing.require_analysis().outcomes.paths[0].holds

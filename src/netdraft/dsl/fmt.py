@@ -337,6 +337,10 @@ def _head(node: Node, vpc: str | None = None) -> str:
         case st.TargetGroupDecl(name=name, protocol=proto, port=port, targets=targets):
             listed = ("targets", *targets) if targets else ()
             return _words("target-group", name, proto, port, *listed)
+        case st.FlowLogDecl(resource=resource, destination=dest, volume=logged):
+            return _words("flow-log", resource, "to", dest, *(("volume", logged) if logged else ()))
+        case st.TrafficMirrorDecl(source=source, target=target):
+            return _words("traffic-mirror", source, "to", target)
         case st.TransitGatewayDecl(name=name):
             return _words("transit-gateway", name)
         case st.AttachDecl(kind="vpn", target=target):

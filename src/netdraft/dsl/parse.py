@@ -49,6 +49,7 @@ TERMINAL_WORDS: dict[str, str] = {
     "ONOFF": "on or off",
     "CODE": "an explanation code such as SG_INGRESS_MISMATCH",
     "COST_OP": "=, < or <=",
+    "FLOW_LOG_DESTINATION": "s3 or cloudwatch (where a flow log publishes)",
     "_EOS": "end of statement",
     "$END": "end of file",
 }
@@ -469,6 +470,13 @@ class _ToSyntax(Transformer[Token, Any]):
         return st.TargetGroupDecl(
             self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), self._s(meta)
         )
+
+    def flow_log(self, meta: Meta, c: list[Any]) -> st.FlowLogDecl:
+        volume = self._t(c[2]) if len(c) > 2 else None
+        return st.FlowLogDecl(c[0], self._t(c[1]), volume, self._s(meta))
+
+    def traffic_mirror(self, meta: Meta, c: list[Any]) -> st.TrafficMirrorDecl:
+        return st.TrafficMirrorDecl(c[0], c[1], self._s(meta))
 
     # -- transit gateways ---------------------------------------------------------------------
     def transit_gateway(self, meta: Meta, c: list[Any]) -> st.TransitGatewayDecl:

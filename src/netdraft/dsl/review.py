@@ -272,6 +272,9 @@ def group_members(vpc: m.Vpc) -> Iterator[tuple[str, tuple[str, ...]]]:
     for ep in vpc.endpoints.values():
         if ep.kind is m.EndpointKind.INTERFACE:
             yield f"endpoint '{ep.name}'", ep.security_groups or default
+    for lb in vpc.load_balancers.values():
+        if lb.security_groups:  # a network load balancer has none unless written
+            yield f"load balancer '{lb.name}'", lb.security_groups
 
 
 #: What ``unused`` reports when nothing uses it.

@@ -279,6 +279,25 @@ class TargetGroupDecl:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class FlowLogDecl:
+    """``flow-log RESOURCE to s3|cloudwatch [volume N]``: the VPC, a subnet or an instance."""
+
+    resource: Ref
+    destination: Tok  # s3 | cloudwatch
+    volume: Tok | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficMirrorDecl:
+    """``traffic-mirror SOURCE to TARGET``: an instance's interface to an instance or an NLB."""
+
+    source: Ref
+    target: Ref
+    span: Span
+
+
 VpcItem = (
     DnsFlag
     | VpcIpv6
@@ -293,6 +312,8 @@ VpcItem = (
     | EndpointDecl
     | LoadBalancerDecl
     | TargetGroupDecl
+    | FlowLogDecl
+    | TrafficMirrorDecl
 )
 
 

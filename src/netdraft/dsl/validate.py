@@ -276,6 +276,39 @@ def load_balancers(net: m.Network) -> Iterator[Diagnostic]:
                     )
 
 
+#: Sessions one source network interface can have ("Traffic Mirroring quotas": 3, not
+#: adjustable).
+MIRROR_SESSIONS_PER_SOURCE = 3
+
+
+def traffic_mirrors(net: m.Network) -> Iterator[Diagnostic]:
+    """Traffic mirror sessions across the file: an interface is a source or a target, not
+    both ("Traffic Mirroring considerations"), and a source has at most three sessions."""
+    sessions = [s for vpc in net.vpcs.values() for s in vpc.traffic_mirrors]
+    sources = {(vpc.name, s.source) for vpc in net.vpcs.values() for s in vpc.traffic_mirrors}
+    for s in sessions:
+        if s.target_kind is m.MirrorTargetKind.INSTANCE and (s.target_vpc, s.target) in sources:
+            yield error(
+                codes.MIRROR_TARGET,
+                f"instance '{s.target}' is a traffic mirror source and a target",
+                s.span,
+                "a network interface cannot be a mirror target and a mirror source at once",
+            )
+    for vpc in net.vpcs.values():
+        seen: dict[str, int] = {}
+        for s in vpc.traffic_mirrors:
+            seen[s.source] = seen.get(s.source, 0) + 1
+            if seen[s.source] == MIRROR_SESSIONS_PER_SOURCE + 1:
+                yield error(
+                    codes.MIRROR_SOURCE,
+                    f"instance '{s.source}' has more than {MIRROR_SESSIONS_PER_SOURCE} traffic"
+                    " mirror sessions",
+                    s.span,
+                    f"AWS allows {MIRROR_SESSIONS_PER_SOURCE} sessions per source network"
+                    " interface",
+                )
+
+
 def peerings(net: m.Network) -> Iterator[Diagnostic]:
     for p in net.peerings.values():
         a, b = net.vpcs[p.a], net.vpcs[p.b]
@@ -362,6 +395,7 @@ RULES: tuple[Rule, ...] = (
     group_references,
     acl_rules,
     load_balancers,
+    traffic_mirrors,
 )
 
 

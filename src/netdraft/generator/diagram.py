@@ -90,6 +90,8 @@ _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.APPLICATION_LOAD_BALANCER: network.ALB,
     NodeKind.NETWORK_LOAD_BALANCER: network.NLB,
     NodeKind.ACCELERATOR: network.GlobalAccelerator,
+    NodeKind.FLOW_LOGS: network.VPCFlowLogs,
+    NodeKind.TRAFFIC_MIRROR: network.VPCTrafficMirroring,
     NodeKind.GATEWAY_ENDPOINT: network.Endpoint,
     NodeKind.INTERFACE_ENDPOINT: network.Endpoint,
     NodeKind.INTERNET_GATEWAY: network.InternetGateway,
@@ -125,6 +127,7 @@ _CLUSTER_STYLE: dict[ClusterKind, tuple[str, str, str]] = {
     ClusterKind.PUBLIC_SUBNET: ("#7AA116", "#F2F8E9", "rounded"),
     ClusterKind.PRIVATE_SUBNET: ("#00A4A6", "#E8F6F7", "rounded"),
     ClusterKind.SITE: ("#7D8998", "#F4F5F6", "rounded"),
+    ClusterKind.ECMP: ("#8C4FFF", BACKGROUND, "rounded,dashed"),
 }
 
 _CLUSTER_KIND_LABEL = {
@@ -134,6 +137,7 @@ _CLUSTER_KIND_LABEL = {
     ClusterKind.PUBLIC_SUBNET: "",
     ClusterKind.PRIVATE_SUBNET: "",
     ClusterKind.SITE: "",
+    ClusterKind.ECMP: "equal-cost multi-path over the transit gateway",
 }
 
 

@@ -28,10 +28,13 @@ from typing import Any, TypeGuard
 
 from netdraft.generator.costs import money
 from netdraft.generator.explain import _acl_rule, _sg_rule
+from netdraft.generator.exposure import icmp_json
 from netdraft.generator.markdown import code_span, escape_md
 from netdraft.model import network as m
-from netdraft.model.values import ALL_PORTS, PortRange, Protocol, Volume, traffic_text
+from netdraft.model.values import CONNECTION_PORTS, PortRange, Protocol, Volume, traffic_text
+from netdraft.sim import icmp
 from netdraft.sim.analysis import NetworkAnalysis
+from netdraft.sim.classes import query
 from netdraft.sim.cost import CostReport, cents
 from netdraft.sim.ports import pieces, rule_cuts
 from netdraft.sim.reach_diff import ReachChange, reachability_changes
@@ -71,6 +74,8 @@ _VPC_PARTS = {
     "instances": "instance",
     "nat_gateways": "nat-gateway",
     "endpoints": "endpoint",
+    "load_balancers": "load-balancer",
+    "target_groups": "target-group",
 }
 _GATEWAYS = {
     "internet_gateway": "internet-gateway",
@@ -156,6 +161,10 @@ def _fields(obj: object) -> Iterator[tuple[str, object]]:
 #: The declared types of fields that are not compared: positions, and parts (a VPC's
 #: subnets, its gateways, a site's hosts…) that are components of their own.
 _NOT_COMPARED = ("Span", "Mapping", "Gateway")
+#: Fields that are counts derived from other components, not choices of the design: a
+#: subnet's count of network interfaces changes with every instance added to it, which is
+#: reported as that instance.
+_DERIVED: Mapping[type, tuple[str, ...]] = {m.Subnet: ("interfaces",)}
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
@@ -169,6 +178,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
             f.name
             for f in dataclasses.fields(cls)
             if not any(word in str(f.type) for word in _NOT_COMPARED)
+            and f.name not in _DERIVED.get(cls, ())
         )
     return found
 
@@ -332,10 +342,10 @@ def new_exposures(old: NetworkAnalysis, new: NetworkAnalysis) -> list[ReachChang
     instance that the old version does not have: a new instance is compared with nothing,
     so it is no reachability change, but it is newly exposed."""
     internet = m.Place(m.PlaceKind.INTERNET, "internet")
-    ranges = {
-        p: pieces(rule_cuts(new.network, p), ALL_PORTS) if p.has_ports else (None,)
-        for p in (Protocol.TCP, Protocol.UDP, Protocol.ICMP)
+    ranges: dict[Protocol, tuple[PortRange, ...]] = {
+        p: pieces(rule_cuts(new.network, p), CONNECTION_PORTS) for p in (Protocol.TCP, Protocol.UDP)
     }
+    ranges[Protocol.ICMP] = pieces(_icmp_cuts(new.network), icmp.SPACE)
     names = Counter(i for vpc in new.network.vpcs.values() for i in vpc.instances)
     out: list[ReachChange] = []
     for vpc in new.network.vpcs.values():
@@ -347,22 +357,39 @@ def new_exposures(old: NetworkAnalysis, new: NetworkAnalysis) -> list[ReachChang
                 m.PlaceKind.INSTANCE, inst.name, inst.name, vpc=vpc.name, address=inst.ip
             )
             for protocol, cut in ranges.items():
-                open_: list[PortRange | None] = []
+                open_: list[PortRange] = []
                 for piece in cut:
-                    port = piece.low if piece is not None else None
-                    if not new.trace(m.Query(internet, place, protocol, port)).allowed:
+                    if not new.trace(query(internet, place, protocol, piece.low)).allowed:
                         continue
                     last = open_[-1] if open_ else None
-                    if last is not None and piece is not None and last.high + 1 == piece.low:
+                    if last is not None and last.high + 1 == piece.low:
                         open_[-1] = PortRange(last.low, piece.high)
                     else:
                         open_.append(piece)
+                name = inst.name if names[inst.name] == 1 else f"{vpc.name}.{inst.name}"
+                if protocol in icmp.ICMP_PROTOCOLS:  # the messages it opens, as one set
+                    if open_:
+                        messages = icmp.messages(protocol, open_)
+                        out.append(
+                            ReachChange(
+                                "internet",
+                                name,
+                                protocol.value,
+                                "",
+                                "deny",
+                                "allow",
+                                None,
+                                None,
+                                messages,
+                            )
+                        )
+                    continue
                 out += [
                     ReachChange(
                         "internet",
-                        inst.name if names[inst.name] == 1 else f"{vpc.name}.{inst.name}",
+                        name,
                         protocol.value,
-                        str(piece) if piece is not None else "",
+                        str(piece),
                         "deny",
                         "allow",
                         None,
@@ -371,6 +398,27 @@ def new_exposures(old: NetworkAnalysis, new: NetworkAnalysis) -> list[ReachChang
                     for piece in open_
                 ]
     return out
+
+
+def _icmp_cuts(network: m.Network) -> set[int]:
+    """Where an icmp rule's messages start or end anywhere, and each type that asks for a
+    reply (:mod:`netdraft.sim.icmp`): every message of a piece is decided alike."""
+    cuts = icmp.reply_cuts(Protocol.ICMP)
+    for vpc in network.vpcs.values():
+        rules: list[m.SgRule | m.AclRule] = []
+        for group in vpc.security_groups.values():
+            rules += (*group.ingress, *group.egress)
+        for acl in vpc.network_acls.values():
+            rules += (*acl.inbound, *acl.outbound)
+        cuts.update(c for r in rules if r.protocol is Protocol.ICMP for c in icmp.rule_cuts(r.icmp))
+    return cuts
+
+
+def traffic(r: ReachChange) -> str:
+    """What changed, as a reader names it: ``tcp 443``, ``icmp type 8 (echo request)``."""
+    if r.icmp is not None:
+        return f"{r.protocol} {r.icmp}"
+    return f"{r.protocol} {r.ports}".strip()
 
 
 def diff_report(
@@ -443,11 +491,20 @@ def diff_json(report: DiffReport) -> dict[str, Any]:
                 "after": r.after,
                 "drop": r.drop.value if r.drop else None,
                 "before_drop": r.before_drop.value if r.before_drop else None,
+                # added in version 1: icmp and icmpv6 messages (null for tcp and udp)
+                "icmp": str(r.icmp) if r.icmp is not None else None,
+                "icmp_messages": icmp_json(r.icmp),
             }
             for r in report.reachability
         ],
         "new_exposed": [
-            {"to": r.destination, "protocol": r.protocol, "ports": r.ports}
+            {
+                "to": r.destination,
+                "protocol": r.protocol,
+                "ports": r.ports,
+                "icmp": str(r.icmp) if r.icmp is not None else None,
+                "icmp_messages": icmp_json(r.icmp),
+            }
             for r in report.new_exposed
         ],
         "expectations": [
@@ -501,10 +558,9 @@ def _delta(value: Decimal) -> str:
 
 
 def _reach_row(r: ReachChange) -> str:
-    traffic = f"{r.protocol} {r.ports}".strip()
     drop = code_span(r.drop.value) if r.drop else ""
     return (
-        f"| {_cell(r.source)} | {_cell(r.destination)} | {_cell(traffic)} "
+        f"| {_cell(r.source)} | {_cell(r.destination)} | {_cell(traffic(r))} "
         f"| {r.before} | **{r.after}** | {drop} |"
     )
 
@@ -541,7 +597,7 @@ def diff_markdown(report: DiffReport, image: str | None = None) -> str:
     if exposed:
         lines += ["Newly reachable from the internet:", ""]
         lines += [
-            f"- {_cell(r.destination)} {_cell(f'{r.protocol} {r.ports}'.strip())}"
+            f"- {_cell(r.destination)} {_cell(traffic(r))}"
             + (" (a new instance)" if r in report.new_exposed else "")
             for r in exposed
         ]
@@ -559,7 +615,7 @@ def diff_markdown(report: DiffReport, image: str | None = None) -> str:
         lines += ["Verdict changes:", ""]
         lines += [
             f"- {_cell(r.source)} → {_cell(r.destination)} "
-            f"{_cell(f'{r.protocol} {r.ports}'.strip())}: {r.before} → **{r.after}**"
+            f"{_cell(traffic(r))}: {r.before} → **{r.after}**"
             + (f" ({code_span(r.drop.value)})" if r.drop else "")
             for r in shown
         ]

@@ -8,6 +8,7 @@ from typing import Any
 from netdraft.diagnostics import printable
 from netdraft.model.values import Span
 from netdraft.sim.exposure import Exposed, Exposure
+from netdraft.sim.icmp import Messages
 
 #: Version of the JSON document `netdraft exposure --format json` prints.
 EXPOSURE_JSON_VERSION = 1
@@ -20,7 +21,16 @@ def rule_line(span: Span) -> str:
 
 def _what(e: Exposed) -> str:
     traffic = f"{e.protocol} {e.ports}" if e.ports else e.protocol
+    if e.icmp is not None:
+        traffic = f"{e.protocol} {e.icmp}"
     return f"IPv{e.version} {traffic}"
+
+
+def icmp_json(messages: Messages | None) -> list[dict[str, str]] | None:
+    """The messages of an icmp set as JSON: ``{"types": "0-7", "codes": "0-255"}`` each."""
+    if messages is None:
+        return None
+    return [{"types": str(t), "codes": str(c)} for t, c in messages.parts()]
 
 
 def exposure_text(found: Exposure) -> str:
@@ -51,6 +61,9 @@ def exposure_json(found: Exposure) -> dict[str, Any]:
                 "protocol": e.protocol,
                 "ports": e.ports,
                 "rules": [{"file": s.file, "line": s.line, "column": s.column} for s in e.rules],
+                # added in version 1: icmp and icmpv6 messages (null for tcp and udp)
+                "icmp": str(e.icmp) if e.icmp is not None else None,
+                "icmp_messages": icmp_json(e.icmp),
             }
             for e in found.exposed
         ],

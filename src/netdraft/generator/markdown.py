@@ -29,11 +29,11 @@ from netdraft.model import network as m
 from netdraft.model.aws_ranges import snapshot
 from netdraft.model.values import HOURS_PER_MONTH, IcmpType, PortRange, Protocol, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
-from netdraft.sim.cost import Charge, CostReport
+from netdraft.sim.cost import FLOW_LOG_PRICES, Charge, CostReport
 from netdraft.sim.expectations import expectation_trace
 from netdraft.sim.path.lb import healthy_targets
 from netdraft.sim.prices import BUNDLED_NAME
-from netdraft.sim.trace import Trace
+from netdraft.sim.trace import ComponentKind, Trace
 
 #: The page template; the others are included from it (see docs/docs-command.md).
 PAGE_TEMPLATE = "network.md.j2"
@@ -534,6 +534,62 @@ def _target_groups(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
     return rows
 
 
+def _flow_logs(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
+    """A row per flow log: what it captures, where it publishes, its written monthly volume
+    and what delivering that volume costs."""
+    rows = []
+    for log in vpc.flow_logs:
+        price = analysis.report.prices.price(FLOW_LOG_PRICES[log.destination], vpc.region)
+        cost = log.volume.gigabytes * price.value if log.volume is not None else None
+        rows.append(
+            {
+                "resource": f"{log.kind.value} {log.resource}",
+                "destination": "S3"
+                if log.destination is m.FlowLogDestination.S3
+                else "CloudWatch Logs",
+                "volume": str(log.volume) if log.volume is not None else "",
+                "monthly": money(cost) if cost is not None else "",
+            }
+        )
+    return rows
+
+
+def _traffic_mirrors(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
+    """A row per traffic mirror session: its source and target, whether its VXLAN copies
+    reach the target, and the monthly cost of its source interface (on the source's first
+    session: AWS bills the interface, whatever its number of sessions)."""
+    traces = {id(s): t for v, s, t in analysis.mirrors if v.name == vpc.name}
+    hourly = analysis.report.prices.price("traffic_mirror_per_eni_hour", vpc.region).value
+    billed = HOURS_PER_MONTH * hourly
+    rows = []
+    seen: set[str] = set()
+    for session in vpc.traffic_mirrors:
+        trace = traces.get(id(session))
+        if trace is None:
+            reached = "not checked: the source is stopped or down"
+        elif trace.allowed:
+            reached = "yes"
+        else:
+            reached = f"no: {trace.code}: {trace.reason}"
+        first = session.source not in seen
+        seen.add(session.source)
+        target = (
+            session.target
+            if session.target_vpc == vpc.name
+            else f"{session.target_vpc}.{session.target}"
+        )
+        rows.append(
+            {
+                "source": session.source,
+                "target": target,
+                "target_kind": session.target_kind.value,
+                "reached": reached,
+                "monthly": money(billed) if first else "",
+            }
+        )
+    return rows
+
+
 def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
     subnets = _subnets(network, vpc)
     acls, default_acl = _network_acls(vpc)
@@ -559,6 +615,8 @@ def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
         "endpoints": _endpoints(vpc),
         "load_balancers": [],
         "target_groups": [],
+        "flow_logs": [],
+        "traffic_mirrors": [],
         "route_tables": _route_tables(vpc),
         "security_groups": _security_groups(vpc),
         "network_acls": acls,
@@ -639,6 +697,67 @@ def _transit_gateways(network: m.Network) -> list[Context]:
                 "region": tgw.region,
                 "attachments": attachments,
                 "route_tables": tables,
+            }
+        )
+    return rows
+
+
+def _tgw_peerings(network: m.Network, report: CostReport) -> list[Context]:
+    """Each transit gateway peering: its two sides, its state, the static routes each side
+    sends over it, and what it costs a month: the peering attachment's hours on both sides,
+    and the inter-Region transfer of the flows that cross it (AWS Transit Gateway pricing)."""
+    hourly = {c.what: c.amount for c in report.hourly}
+    rows = []
+    for p in network.tgw_peerings.values():
+        ends = [network.transit_gateways[p.a], network.transit_gateways[p.b]]
+        routes = [
+            {
+                "gateway": tgw.name,
+                "table": t.name,
+                "destination": f"{r.destination} ({r.prefix_list})"
+                if r.prefix_list
+                else str(r.destination),
+            }
+            for tgw in ends
+            for t in tgw.route_tables.values()
+            for r in t.routes
+            if r.attachment == p.name
+        ]
+        hours = sum(
+            (
+                hourly.get(f"transit gateway {tgw.name} attachment {p.name}", Decimal(0))
+                for tgw in ends
+            ),
+            Decimal(0),
+        )
+        between = {f"{ends[0].region} → {ends[1].region}", f"{ends[1].region} → {ends[0].region}"}
+        transfer = sum(
+            (
+                c.amount
+                for fc in report.flows.values()
+                if any(
+                    h.name == p.name and h.kind is ComponentKind.TGW_PEERING
+                    for h in (*fc.trace.forward, *fc.trace.reverse)
+                )
+                for c in fc.charges
+                if c.price_key == "inter_region_per_gb" and c.what.split(": ", 1)[-1] in between
+            ),
+            Decimal(0),
+        )
+        rows.append(
+            {
+                "name": p.name,
+                "a": p.a,
+                "b": p.b,
+                "region_a": ends[0].region,
+                "region_b": ends[1].region,
+                "inter_region": ends[0].region != ends[1].region,
+                "state": "down" if p.down else "up",
+                "down": p.down,
+                "routes": routes,
+                "attachment_cost": money(hours),
+                "transfer_cost": money(transfer),
+                "cost": money(hours + transfer),
             }
         )
     return rows
@@ -905,6 +1024,8 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     for row, vpc in zip(vpcs, network.vpcs.values(), strict=True):
         row["load_balancers"] = _load_balancers(analysis, vpc)
         row["target_groups"] = _target_groups(analysis, vpc)
+        row["flow_logs"] = _flow_logs(analysis, vpc)
+        row["traffic_mirrors"] = _traffic_mirrors(analysis, vpc)
     instances = sum(len(v.instances) for v in network.vpcs.values())
     subnets = sum(len(v.subnets) for v in network.vpcs.values())
     return {
@@ -916,6 +1037,7 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
         "vpcs": vpcs,
         "peerings": _peerings(network),
         "transit_gateways": _transit_gateways(network),
+        "tgw_peerings": _tgw_peerings(network, report),
         "prefix_lists": _prefix_lists(network),
         "ipam_pools": _ipam_pools(network),
         "accelerators": _accelerators(analysis),
@@ -954,7 +1076,7 @@ def _exposure(analysis: NetworkAnalysis) -> Context:
                 "version": e.version,
                 "protocol": e.protocol,
                 "ports": e.ports,
-                "traffic": f"{e.protocol} {e.ports}".strip(),
+                "traffic": f"{e.protocol} {e.icmp if e.icmp is not None else e.ports}".strip(),
                 "lines": ", ".join(str(s.line) for s in e.rules),
             }
             for e in found.exposed

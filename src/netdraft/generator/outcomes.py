@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from netdraft.model.values import (
     ALL_PORTS,
+    CONNECTION_PORTS,
     LINUX_EPHEMERAL,
     WINDOWS_EPHEMERAL,
     PortRange,
@@ -54,7 +55,7 @@ def _port_set_problem(outcome: PathOutcome) -> str:
     t, exp = outcome.trace, outcome.expectation
     claimed = (
         f"every {exp.protocol.value} port"
-        if exp.ports == ALL_PORTS
+        if exp.ports in (ALL_PORTS, CONNECTION_PORTS)
         else f"every port of {traffic_text(exp.protocol, exp.ports)}"
     )
     port = traffic_text(t.query.protocol, t.query.port)

@@ -68,6 +68,8 @@ class NodeKind(enum.Enum):
     APPLICATION_LOAD_BALANCER = "application-load-balancer"  # one node per subnet
     NETWORK_LOAD_BALANCER = "network-load-balancer"
     ACCELERATOR = "accelerator"  # a Global Accelerator, outside every region
+    FLOW_LOGS = "flow-logs"  # a VPC's flow logs, one node listing them
+    TRAFFIC_MIRROR = "traffic-mirror"  # a mirror session, between its source and target
 
 
 class ClusterKind(enum.Enum):
@@ -77,6 +79,44 @@ class ClusterKind(enum.Enum):
     PUBLIC_SUBNET = "public-subnet"  # its route table sends something to an internet gateway
     PRIVATE_SUBNET = "private-subnet"
     SITE = "site"
+    ECMP = "ecmp"  # the BGP VPNs a transit gateway spreads one site's traffic over
+
+
+#: A Site-to-Site VPN tunnel carries up to 1.25 Gbps, and a VPN has two ("Site-to-Site VPN
+#: quotas", AWS Site-to-Site VPN guide); over a transit gateway, ECMP spreads traffic over
+#: the tunnels of every equal VPN, so their bandwidth adds up.
+VPN_TUNNEL_GBPS = Decimal("1.25")
+VPN_TUNNELS = 2
+
+
+def ecmp_groups(network: m.Network) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The VPNs a transit gateway may send one site's traffic over alike, by (transit
+    gateway, site): BGP VPNs that are up and that one route table of the gateway propagates
+    together (AWS does ECMP over BGP VPN attachments only; a static one never shares)."""
+    groups: dict[tuple[str, str], set[str]] = {}
+    for tgw in network.transit_gateways.values():
+        for table in tgw.route_tables.values():
+            by_site: dict[str, list[str]] = {}
+            for name in table.propagations:
+                vpn = network.vpns.get(name)
+                if (
+                    vpn is not None
+                    and vpn.gateway == tgw.name
+                    and vpn.gateway_kind is m.TargetKind.TRANSIT_GATEWAY
+                    and vpn.routing is m.VpnRouting.BGP
+                    and not vpn.down
+                ):
+                    by_site.setdefault(vpn.site, []).append(name)
+            for site, names in by_site.items():
+                if len(names) > 1:
+                    groups.setdefault((tgw.name, site), set()).update(names)
+    return {key: tuple(sorted(names)) for key, names in sorted(groups.items())}
+
+
+def ecmp_title(names: Sequence[str]) -> tuple[str, str]:
+    """``ECMP ×2 (e1, e2)`` and ``up to 5 Gbps``: a bundle's title and bandwidth line."""
+    gbps = VPN_TUNNEL_GBPS * VPN_TUNNELS * len(names)
+    return f"ECMP ×{len(names)} ({', '.join(names)})", f"up to {gbps.normalize():f} Gbps"
 
 
 class EdgeKind(enum.Enum):
@@ -224,6 +264,16 @@ def endpoint_id(vpc: str, name: str, subnet: str = "") -> str:
     return f"vpc_{vpc}__endpoint_{name}" + (f"__{subnet}" if subnet else "")
 
 
+def flow_logs_id(vpc: str) -> str:
+    """The node listing a VPC's flow logs."""
+    return f"vpc_{vpc}__flow-logs"
+
+
+def mirror_id(vpc: str, session: m.TrafficMirror) -> str:
+    """A traffic mirror session's node (a source has one session per target at most)."""
+    return f"vpc_{vpc}__mirror_{session.source}__{session.target_vpc}__{session.target}"
+
+
 def attachment_id(vpc: str, tgw: str, subnet: str) -> str:
     return f"vpc_{vpc}__tgw-attachment_{tgw}__{subnet}"
 
@@ -334,6 +384,8 @@ class _Builder:
         self.node_marks: dict[str, tuple[Mark, str]] = {}
         self.cluster_marks: dict[str, tuple[Mark, str]] = {}
         self.top_clusters: list[_Draft] = []
+        #: VPNs of an ECMP bundle that share their customer gateway: one line joins them.
+        self.shared_cgw: set[str] = set()
 
     # -- structure ------------------------------------------------------------------------
 
@@ -381,8 +433,11 @@ class _Builder:
             self.add_tgw_peering(net.tgw_peerings[name], regions)
         for name in sorted(net.sites):
             self.add_site(net.sites[name])
+        bundles: dict[str, _Draft] = {}
+        for (tgw, site), names in ecmp_groups(net).items():
+            bundles.update(dict.fromkeys(names, self.add_ecmp(tgw, site, names)))
         for name in sorted(net.vpns):
-            self.add_vpn(net.vpns[name])
+            self.add_vpn(net.vpns[name], bundles.get(name))
         if any(v.internet_gateway or v.egress_only_gateway for v in net.vpcs.values()):
             self.internet()
         for name in sorted(net.vpcs):
@@ -402,6 +457,7 @@ class _Builder:
                         self.link(endpoint_id(vpc.name, ep.name, subnet), service)
             for lb_name in sorted(vpc.load_balancers):
                 self.add_lb_links(vpc, vpc.load_balancers[lb_name])
+            self.add_mirror_links(vpc)
         for name in sorted(net.accelerators):
             self.add_accelerator(net.accelerators[name])
         for flow in flows:
@@ -456,6 +512,7 @@ class _Builder:
                     ),
                     box,
                 )
+        self.add_observation(vpc, box)
         publics = {s.name: vpc.is_public(s) for s in vpc.subnets.values()}
         residents: dict[str, list[m.Instance | m.NatGateway]] = {}
         for inst in vpc.instances.values():
@@ -650,7 +707,25 @@ class _Builder:
         if not box.nodes:
             self.add_node(Node(f"{box.id}__empty", NodeKind.SPACER, ""), box)
 
-    def add_vpn(self, vpn: m.Vpn) -> None:
+    def add_ecmp(self, tgw: str, site: str, names: Sequence[str]) -> _Draft:
+        """A box holding the VPNs a transit gateway spreads a site's traffic over, joined
+        to the gateway by one line (and to a customer gateway they share by one line)."""
+        title, bandwidth = ecmp_title(names)
+        box = self.new_cluster(
+            _Draft(f"ecmp_{tgw}__{site}", ClusterKind.ECMP, title, (bandwidth,)), None
+        )
+        first = f"vpn_{names[0]}"
+        self.link(f"tgw_{tgw}", first, head_cluster=box.id)
+        shared: dict[str, list[str]] = {}
+        for name in names:
+            shared.setdefault(self.network.vpns[name].customer_gateway, []).append(name)
+        for cgw, vpns in sorted(shared.items()):
+            if len(vpns) > 1:
+                self.link(f"vpn_{vpns[0]}", f"{site_id(site)}__cgw_{cgw}", tail_cluster=box.id)
+                self.shared_cgw.update(vpns)
+        return box
+
+    def add_vpn(self, vpn: m.Vpn, bundle: _Draft | None = None) -> None:
         carried = (
             "BGP"
             if vpn.routing is m.VpnRouting.BGP
@@ -658,11 +733,18 @@ class _Builder:
         )
         node_id = f"vpn_{vpn.name}"
         lines = ("Site-to-Site VPN", carried, *(("down",) if vpn.down else ()))
-        self.add_node(Node(node_id, NodeKind.VPN, vpn.name, lines, down=vpn.down), None)
+        self.add_node(Node(node_id, NodeKind.VPN, vpn.name, lines, down=vpn.down), bundle)
+        cgw = f"{site_id(vpn.site)}__cgw_{vpn.customer_gateway}"
+        if bundle is not None:
+            # The bundle's one line joins the transit gateway; a customer gateway that
+            # several of its VPNs end at is joined once too (add_ecmp).
+            if vpn.name not in self.shared_cgw:
+                self.link(node_id, cgw)
+            return
         gateway = self.gateway_node(vpn.gateway, vpn.gateway_kind)
         if gateway is not None:
             self.link(gateway, node_id)
-        self.link(node_id, f"{site_id(vpn.site)}__cgw_{vpn.customer_gateway}")
+        self.link(node_id, cgw)
 
     def gateway_node(self, name: str, kind: m.TargetKind) -> str | None:
         if kind is m.TargetKind.TRANSIT_GATEWAY:
@@ -765,6 +847,45 @@ class _Builder:
                     self.edges.append(
                         Edge(f"link__{tail}__{head}", tail, head, EdgeKind.LINK, label=tg.name)
                     )
+
+    def add_observation(self, vpc: m.Vpc, box: _Draft) -> None:
+        """A VPC's flow logs, one node listing each (what it captures, where it publishes,
+        its monthly volume), and a node for each traffic mirror session."""
+        if vpc.flow_logs:
+            lines = tuple(
+                f"{f.kind.value} {f.resource} → {f.destination.value}"
+                + (f" · {f.volume}" if f.volume is not None else "")
+                for f in vpc.flow_logs
+            )
+            self.add_node(Node(flow_logs_id(vpc.name), NodeKind.FLOW_LOGS, "flow logs", lines), box)
+        for session in vpc.traffic_mirrors:
+            target = (
+                session.target
+                if session.target_vpc == vpc.name
+                else f"{session.target_vpc}.{session.target}"
+            )
+            lines = (f"{session.source} → {target}", f"VXLAN udp {m.VXLAN_PORT}")
+            node = Node(mirror_id(vpc.name, session), NodeKind.TRAFFIC_MIRROR, "mirror", lines)
+            self.add_node(node, box)
+
+    def add_mirror_links(self, vpc: m.Vpc) -> None:
+        """Each mirror session's node linked from its source and to its target (an
+        instance, or each node of a network load balancer)."""
+        seen: set[str] = set()
+        for session in vpc.traffic_mirrors:
+            node = mirror_id(vpc.name, session)
+            if node in seen:
+                continue
+            seen.add(node)
+            self.link(instance_id(vpc.name, session.source), node)
+            there = self.network.vpcs[session.target_vpc]
+            if session.target_kind is m.MirrorTargetKind.INSTANCE:
+                heads = [instance_id(there.name, session.target)]
+            else:
+                nlb = there.load_balancers[session.target]
+                heads = [lb_id(there.name, nlb.name, n.subnet) for n in nlb.nodes]
+            for head in heads:
+                self.link(node, head)
 
     def lb_node(self, c: ComponentId) -> str | None:
         """A load balancer's node in the hop's AZ; a target group's, of the load balancer

@@ -6,7 +6,10 @@ also hold several responses' keys. The three per-route-table transit gateway out
 (``search-transit-gateway-routes``, ``get-transit-gateway-route-table-propagations`` and
 ``-associations``) do not say which table they describe, so their file name must contain
 the table's ``tgw-rtb-…`` id; the live importer instead puts ``Routes``, ``Propagations``
-and ``Associations`` inside each entry of ``TransitGatewayRouteTables``.
+and ``Associations`` inside each entry of ``TransitGatewayRouteTables``. The same holds
+for Route 53's ``list-resource-record-sets`` (the zone's ``Z…`` id in the file name) and
+Route 53 Resolver's ``list-resolver-endpoint-ip-addresses`` (the endpoint's ``rslvr-…``
+id), which the live importer embeds in each zone and endpoint.
 
 :func:`parse` is pure (responses in, inventory out); :func:`read_dir` is the thin layer
 that finds the files of a folder, one region per ``[account/]region/`` folder.
@@ -18,7 +21,7 @@ import ipaddress
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,14 @@ TGW_ROUTE_TABLE_ID = re.compile(r"(?<![A-Za-z0-9])tgw-rtb-[A-Za-z0-9]+(?![A-Za-z
 #: list it describes), matched whole as the table ids are.
 IPAM_POOL_ID = re.compile(r"(?<![A-Za-z0-9])ipam-pool-[0-9a-f]+(?![A-Za-z0-9])")
 PREFIX_LIST_ID = re.compile(r"(?<![A-Za-z0-9])pl-[A-Za-z0-9]+(?![A-Za-z0-9])")
+
+#: A Route 53 hosted zone id in a file name (``list-resource-record-sets`` does not say
+#: which zone it lists), matched whole.
+HOSTED_ZONE_ID = re.compile(r"(?<![A-Za-z0-9])Z[A-Z0-9]+(?![A-Za-z0-9])")
+#: A hosted zone id as a response holds it (AWS's begin with ``Z``; moto's need not).
+ZONE_ID = re.compile(r"[A-Z0-9]{1,64}")
+#: A Route 53 Resolver endpoint id in a file name (``list-resolver-endpoint-ip-addresses``).
+RESOLVER_ENDPOINT_ID = re.compile(r"(?<![A-Za-z0-9])rslvr-(?:in|out)-[A-Za-z0-9]+(?![A-Za-z0-9])")
 
 Json = Mapping[str, Any]
 
@@ -213,6 +224,8 @@ class VpnConnection:
     routes: tuple[str, ...]
     tunnels_up: int | None  # None: no telemetry in the dump
     all_down: bool = False  # its telemetry shows every tunnel DOWN
+    tunnels: int = 0  # how many tunnels its telemetry lists
+    down_tunnels: tuple[str, ...] = ()  # the outside addresses of those DOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +274,24 @@ class TgwRoute:
     state: str  # active | blackhole
     attachments: tuple[str, ...]
     prefix_list: str | None = None  # a prefix list reference: the list's id
+
+
+@dataclass(frozen=True, slots=True)
+class TgwPeering:
+    """A transit gateway peering attachment (``describe-transit-gateway-peering-attachments``):
+    the requester's and the accepter's transit gateway, each with its region and account."""
+
+    id: str
+    name: str | None
+    state: str  # pendingAcceptance | available | deleted | …
+    requester: str  # transit gateway ids
+    requester_region: str | None
+    accepter: str
+    accepter_region: str | None
+    requester_account: str | None = None
+    accepter_account: str | None = None
+    #: The accepter side's own attachment id, when AWS gives it one of its own.
+    accepter_attachment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,6 +443,99 @@ class DhcpOptions:
     servers: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class HostedZone:
+    """A Route 53 hosted zone (``list-hosted-zones``, ``get-hosted-zone``); its VPC
+    associations and records are in :attr:`Inventory.zone_vpcs` and
+    :attr:`Inventory.records` when the dump has them."""
+
+    id: str  # Z… (without ``/hostedzone/``)
+    name: str  # lower case, without its final dot
+    private: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSet:
+    """One resource record set of ``list-resource-record-sets``."""
+
+    name: str  # lower case, without its final dot, as Route 53 escapes it (``\\052`` for ``*``)
+    kind: str  # A, CNAME, TXT…
+    values: tuple[str, ...]  # ResourceRecords' values
+    alias: str | None = None  # AliasTarget.DNSName, without its final dot
+    set_identifier: str | None = None  # a routing policy other than simple
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverEndpoint:
+    id: str
+    vpc: str
+    name: str | None
+    direction: str  # inbound | outbound
+    groups: tuple[str, ...]
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverAddress:
+    """One address of a resolver endpoint (``list-resolver-endpoint-ip-addresses``)."""
+
+    subnet: str
+    ip: str | None
+    status: str = "ATTACHED"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverTarget:
+    ip: str | None
+    port: int | None
+    ipv6: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverRule:
+    id: str
+    name: str | None
+    domain: str  # lower case, without its final dot ('' for the root)
+    kind: str  # FORWARD | SYSTEM | RECURSIVE
+    targets: tuple[ResolverTarget, ...]
+    endpoint: str | None
+    owner: str | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class FlowLog:
+    """A flow log (``ec2 describe-flow-logs``)."""
+
+    id: str
+    resource: str  # a vpc-, subnet-, eni-, tgw- or tgw-attach- id
+    destination: str  # LogDestinationType: cloud-watch-logs | s3 | kinesis-data-firehose
+    traffic_type: str  # ACCEPT | REJECT | ALL
+    status: str  # FlowLogStatus: ACTIVE…
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorSession:
+    """A traffic mirror session (``ec2 describe-traffic-mirror-sessions``)."""
+
+    id: str
+    eni: str  # the source network interface
+    target: str  # a traffic mirror target's id
+    number: int  # SessionNumber: its priority among the interface's sessions
+    filter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorTarget:
+    """A traffic mirror target (``ec2 describe-traffic-mirror-targets``)."""
+
+    id: str
+    kind: str  # network-interface | network-load-balancer | gateway-load-balancer-endpoint
+    eni: str | None = None
+    load_balancer: str | None = None  # an NLB's ARN
+    endpoint: str | None = None  # a Gateway Load Balancer endpoint's id
+
+
 #: How many labels one count warning lists; the others are counted.
 MAX_LISTED = 10
 
@@ -511,6 +635,28 @@ class Inventory:
     ipam_pools: dict[str, IpamPool] = field(default_factory=dict)
     ipam_cidrs: dict[str, list[str]] = field(default_factory=dict)
     ipam_allocations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: Route 53: hosted zones by id; the VPCs of each (get-hosted-zone), when known; the
+    #: record sets of each (list-resource-record-sets), when known.
+    hosted_zones: dict[str, HostedZone] = field(default_factory=dict)
+    zone_vpcs: dict[str, list[str]] = field(default_factory=dict)
+    records: dict[str, list[RecordSet]] = field(default_factory=dict)
+    #: Route 53 Resolver: endpoints by id, their addresses when known, rules by id and the
+    #: VPCs each rule is associated with (list-resolver-rule-associations), when known.
+    resolver_endpoints: dict[str, ResolverEndpoint] = field(default_factory=dict)
+    resolver_addresses: dict[str, list[ResolverAddress]] = field(default_factory=dict)
+    resolver_rules: dict[str, ResolverRule] = field(default_factory=dict)
+    rule_vpcs: dict[str, list[str]] = field(default_factory=dict)
+    #: ``describe-vpc-attribute``: per VPC, ``enableDnsSupport`` and ``enableDnsHostnames``.
+    vpc_attributes: dict[str, dict[str, bool]] = field(default_factory=dict)
+    #: Transit gateway peering attachments, by id.
+    tgw_peerings: dict[str, TgwPeering] = field(default_factory=dict)
+    #: The route tables a peering attachment is associated with, by attachment id: one per
+    #: side (describe-transit-gateway-attachments lists it in each side's region).
+    tgw_peering_tables: dict[str, list[str]] = field(default_factory=dict)
+    #: Traffic observation (LANGUAGE.md §10), by id.
+    flow_logs: dict[str, FlowLog] = field(default_factory=dict)
+    mirror_sessions: dict[str, MirrorSession] = field(default_factory=dict)
+    mirror_targets: dict[str, MirrorTarget] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -759,11 +905,6 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         "ec2 describe-local-gateway-route-tables",
         ("LocalGatewayRouteTableId",),
     ),
-    "TransitGatewayPeeringAttachments": _kind(
-        "transit gateway peering attachment",
-        "ec2 describe-transit-gateway-peering-attachments",
-        ("TransitGatewayAttachmentId",),
-    ),
     "TransitGatewayConnects": _kind(
         "transit gateway Connect attachment",
         "ec2 describe-transit-gateway-connects",
@@ -774,11 +915,11 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         "ec2 describe-transit-gateway-multicast-domains",
         ("TransitGatewayMulticastDomainId",),
     ),
-    "FlowLogs": _kind("flow log", "ec2 describe-flow-logs", ("FlowLogId",)),
-    "TrafficMirrorSessions": _kind(
-        "traffic mirror session",
-        "ec2 describe-traffic-mirror-sessions",
-        ("TrafficMirrorSessionId",),
+    # A session's filter says which packets it copies: the language mirrors them all.
+    "TrafficMirrorFilters": _kind(
+        "traffic mirror filter",
+        "ec2 describe-traffic-mirror-filters",
+        ("TrafficMirrorFilterId",),
     ),
     "ClientVpnEndpoints": _kind(
         "Client VPN endpoint", "ec2 describe-client-vpn-endpoints", ("ClientVpnEndpointId",)
@@ -789,18 +930,6 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
         ("ServiceName", "ServiceId"),
     ),
     "Ipams": _kind("IPAM", "ec2 describe-ipams", ("IpamId",)),
-    "HostedZones": _kind(
-        "Route 53 hosted zone", "route53 list-hosted-zones", ("Name", "Id"), ("Id",)
-    ),
-    "ResolverEndpoints": _kind(
-        "Route 53 Resolver endpoint",
-        "route53resolver list-resolver-endpoints",
-        ("Name", "Id"),
-        ("Id",),
-    ),
-    "ResolverRules": _kind(
-        "Route 53 Resolver rule", "route53resolver list-resolver-rules", ("Name", "Id"), ("Id",)
-    ),
     "DBInstances": _kind("RDS database", "rds describe-db-instances", ("DBInstanceIdentifier",)),
     "DomainStatusList": _kind(
         "OpenSearch domain",
@@ -836,6 +965,13 @@ _IGNORED_KEYS = frozenset(
         "nextToken",
         "NextMarker",
         "Marker",
+        # Route 53 and Route 53 Resolver pagination.
+        "IsTruncated",
+        "MaxItems",
+        "MaxResults",
+        "NextRecordName",
+        "NextRecordType",
+        "NextRecordIdentifier",
     }
 )
 
@@ -902,6 +1038,14 @@ class _Reader:
             "DhcpOptions": self.dhcp_options,
             "PrefixLists": self.prefix_list,
             "TransitGatewayPrefixListReferences": self.tgw_prefix_list_reference,
+            "HostedZones": self.hosted_zone,
+            "ResolverEndpoints": self.resolver_endpoint,
+            "ResolverRules": self.resolver_rule,
+            "ResolverRuleAssociations": self.rule_association,
+            "TransitGatewayPeeringAttachments": self.tgw_peering,
+            "FlowLogs": self.flow_log,
+            "TrafficMirrorSessions": self.mirror_session,
+            "TrafficMirrorTargets": self.mirror_target,
         }
         self.region = ""
         self.account: str | None = None
@@ -968,9 +1112,10 @@ class _Reader:
     def response(self, source: str, data: Json) -> None:
         table = TGW_ROUTE_TABLE_ID.search(Path(source).name)
         shown = one_line(source, 200)
-        known = False
+        consumed = self.object_response(shown, data)
+        known = bool(consumed)
         for key, value in data.items():
-            if key in _IGNORED_KEYS:
+            if key in _IGNORED_KEYS or key in consumed:
                 continue
             if key == "NetdraftWarnings" and isinstance(value, list):
                 known = True
@@ -982,7 +1127,7 @@ class _Reader:
                     key in self.handlers
                     or key in UNREPRESENTABLE
                     or key in _TGW_TABLE_LISTS
-                    or key == "Entries"
+                    or key in _NAMED_LISTS
                 ):
                     known = True
                     self.problem(f"{shown}: '{key}' is {kind_of(value)}, not a list: ignored")
@@ -1019,6 +1164,19 @@ class _Reader:
                     )
                     continue
                 self.list_entries(pl.group(0), self.items(shown, key, value))
+            elif key in _NAMED_LISTS:
+                known = True
+                pattern, what = _NAMED_LISTS[key]
+                found = pattern.search(Path(source).name)
+                if found is None:
+                    self.warn(
+                        f"{shown}: '{key}' of {what}, but the file name does not hold its id: not imported"
+                    )
+                    continue
+                if key == "ResourceRecordSets":
+                    self.record_sets(found.group(0), self.items(shown, key, value))
+                else:
+                    self.resolver_ips(found.group(0), self.items(shown, key, value))
             elif key in UNREPRESENTABLE:
                 known = True
                 for item in self.items(shown, key, value):
@@ -1090,6 +1248,7 @@ class _Reader:
             owner or self.account,
         )
         self.keep(self.inventory.vpcs, vid, vpc, "vpc")
+        self.vpc_attributes(vid, item)  # embedded by the live import
 
     def subnet(self, item: Obj) -> None:
         sid, vpc = item.need_ident("SubnetId"), item.need_ident("VpcId")
@@ -1372,6 +1531,11 @@ class _Reader:
             item.state(),
             table,
         )
+        if att.kind == "peering" and table is not None:
+            # Each side's region lists the peering with its own transit gateway's table.
+            tables = self.inventory.tgw_peering_tables.setdefault(aid, [])
+            if table not in tables:
+                tables.append(table)
         if aid not in self.inventory.described_attachments:
             # This call's entry wins over one of describe-transit-gateway-vpc-attachments,
             # which has no association.
@@ -1407,6 +1571,36 @@ class _Reader:
         for key in _TGW_ENTRY_LISTS:
             if item.has(key):
                 self.table_list(tid, key, item.objs(key))
+
+    def tgw_peering(self, item: Obj) -> None:
+        """A transit gateway peering attachment. Both sides' regions list it under one id
+        (the accepter's tags may differ): the first read is kept, named by the requester's
+        tag, else the accepter's."""
+        aid = item.need_ident("TransitGatewayAttachmentId")
+        requester, accepter = item.obj("RequesterTgwInfo"), item.obj("AccepterTgwInfo")
+        a, b = requester.need_ident("TransitGatewayId"), accepter.need_ident("TransitGatewayId")
+        if aid is None or a is None or b is None:
+            return
+        peering = TgwPeering(
+            aid,
+            _name(item),
+            item.state(),
+            a,
+            _region(requester.string("Region")),
+            b,
+            _region(accepter.string("Region")),
+            requester.string("OwnerId"),
+            accepter.string("OwnerId"),
+            item.ident("AccepterTransitGatewayAttachmentId"),
+        )
+        first = self.inventory.tgw_peerings.get(aid)
+        if first is None:
+            self.inventory.tgw_peerings[aid] = peering
+        elif peering.name is not None and (
+            first.name is None or self.region == peering.requester_region
+        ):
+            # The requester's tag names it, whichever side's file is read first.
+            self.inventory.tgw_peerings[aid] = replace(first, name=peering.name)
 
     def tgw_table_entry(self, item: Obj) -> None:
         """A table's id beside its routes, propagations or associations (a wrapper of ours, or
@@ -1513,6 +1707,12 @@ class _Reader:
             routes,
             up,
             bool(telemetry) and all(t.string("Status") == "DOWN" for t in telemetry),
+            len(telemetry),
+            tuple(
+                t.string("OutsideIpAddress") or "?"
+                for t in telemetry
+                if t.string("Status") == "DOWN"
+            ),
         )
         self.keep(self.inventory.vpn_connections, vid, vpn, "vpn")
         self.inventory.region_of.setdefault(vid, self.region)
@@ -1735,6 +1935,178 @@ class _Reader:
         dhcp = DhcpOptions(did, domain, servers)
         self.keep(self.inventory.dhcp_options, did, dhcp, "DHCP option set")
 
+    # -- Route 53 and Route 53 Resolver --------------------------------------------------------
+
+    def object_response(self, shown: str, data: Json) -> set[str]:
+        """The responses that are one object, not a list: ``get-hosted-zone`` (its
+        ``HostedZone`` and ``VPCs``) and ``describe-vpc-attribute`` (a ``VpcId`` and one
+        attribute). Returns the keys read."""
+        if isinstance(data.get("HostedZone"), dict):
+            zone = Obj(data["HostedZone"], f"{shown} HostedZone", self.problem)
+            listed = data.get("VPCs") is not None
+            vpcs = Obj(data, shown, self.problem).objs("VPCs") if listed else None
+            self.hosted_zone(zone, vpcs)
+            return {"HostedZone", "VPCs", "DelegationSet"}
+        if isinstance(data.get("VpcId"), str) and any(k in data for k in _VPC_ATTRIBUTES):
+            item = Obj(data, shown, self.problem)
+            vid = item.need_ident("VpcId")
+            if vid is not None:
+                self.vpc_attributes(vid, item)
+            return {"VpcId", *_VPC_ATTRIBUTES, *_OTHER_VPC_ATTRIBUTES}
+        return set()
+
+    def vpc_attributes(self, vid: str, item: Obj) -> None:
+        for key, attribute in _VPC_ATTRIBUTES.items():
+            value = item.obj(key).flag("Value") if item.has(key) else None
+            if value is not None:
+                self.inventory.vpc_attributes.setdefault(vid, {})[attribute] = value
+
+    def hosted_zone(self, item: Obj, vpcs: list[Obj] | None = None) -> None:
+        """A hosted zone; its VPCs (get-hosted-zone, or embedded by the live import) and its
+        record sets (embedded by the live import) when the output has them."""
+        raw = item.string("Id")
+        zid = raw.rsplit("/", 1)[-1] if raw else None
+        name = (item.string("Name") or "").lower().rstrip(".")
+        if zid is None or not ZONE_ID.fullmatch(zid) or not name:
+            self.problem(f"{item.where}: a hosted zone without its id or its name: not imported")
+            return
+        private = item.obj("Config").flag("PrivateZone") is True
+        self.keep(self.inventory.hosted_zones, zid, HostedZone(zid, name, private), "hosted zone")
+        if not private:
+            note_unimported(
+                self.inventory.unimported,
+                "Route 53 public hosted zone",
+                "Route 53 public hosted zones",
+                "route53 list-hosted-zones",
+                zid,
+                quoted(name),
+            )
+            return
+        if vpcs is None and item.has("VPCs"):
+            vpcs = item.objs("VPCs")
+        if vpcs is not None:
+            found = self.inventory.zone_vpcs.setdefault(zid, [])
+            found.extend(v for x in vpcs if (v := x.ident("VPCId")) and v not in found)
+        if item.has("ResourceRecordSets"):
+            self.record_sets(zid, item.objs("ResourceRecordSets"))
+
+    def record_sets(self, zid: str, items: list[Obj]) -> None:
+        found = self.inventory.records.setdefault(zid, [])
+        for r in items:
+            name, kind = r.string("Name"), r.string("Type")
+            if name is None or kind is None:
+                self.problem(f"{r.where}: a record set without its name or type: not imported")
+                continue
+            alias = r.obj("AliasTarget").string("DNSName") if r.has("AliasTarget") else None
+            record = RecordSet(
+                name.lower().rstrip("."),
+                kind.upper(),
+                each_string(r.objs("ResourceRecords"), "Value"),
+                alias.lower().rstrip(".") if alias else None,
+                r.string("SetIdentifier"),
+            )
+            if record not in found:
+                found.append(record)
+
+    def resolver_endpoint(self, item: Obj) -> None:
+        eid, vpc = item.need_ident("Id"), item.need_ident("HostVPCId")
+        if eid is None or vpc is None or item.string("Status") in _GONE_RESOLVER:
+            return
+        endpoint = ResolverEndpoint(
+            eid,
+            vpc,
+            item.string("Name"),
+            (item.string("Direction") or "").lower(),
+            item.strings("SecurityGroupIds"),
+            item.string("Status") or "",
+        )
+        self.keep(self.inventory.resolver_endpoints, eid, endpoint, "resolver endpoint")
+        if item.has("IpAddresses"):  # embedded by the live import
+            self.resolver_ips(eid, item.objs("IpAddresses"))
+
+    def resolver_ips(self, eid: str, items: list[Obj]) -> None:
+        found = self.inventory.resolver_addresses.setdefault(eid, [])
+        for x in items:
+            subnet = x.ident("SubnetId")
+            if subnet is None:
+                self.problem(f"{x.where}: a resolver endpoint address without its subnet: ignored")
+                continue
+            address = ResolverAddress(subnet, x.string("Ip"), x.string("Status") or "ATTACHED")
+            if address not in found:
+                found.append(address)
+
+    def resolver_rule(self, item: Obj) -> None:
+        rid = item.need_ident("Id")
+        if rid is None or item.string("Status") in _GONE_RESOLVER:
+            return
+        targets = tuple(
+            ResolverTarget(t.string("Ip"), t.integer("Port"), t.string("Ipv6"))
+            for t in item.objs("TargetIps")
+        )
+        rule = ResolverRule(
+            rid,
+            item.string("Name"),
+            (item.string("DomainName") or "").lower().rstrip("."),
+            (item.string("RuleType") or "").upper(),
+            targets,
+            item.ident("ResolverEndpointId"),
+            item.string("OwnerId"),
+            item.string("Status") or "",
+        )
+        self.keep(self.inventory.resolver_rules, rid, rule, "resolver rule")
+
+    def rule_association(self, item: Obj) -> None:
+        rule, vpc = item.need_ident("ResolverRuleId"), item.need_ident("VPCId")
+        if rule is None or vpc is None or item.string("Status") in _IDLE_ASSOCIATION:
+            return
+        found = self.inventory.rule_vpcs.setdefault(rule, [])
+        if vpc not in found:
+            found.append(vpc)
+
+    def flow_log(self, item: Obj) -> None:
+        fid, resource = item.need_ident("FlowLogId"), item.need_ident("ResourceId")
+        if fid is None or resource is None:
+            return
+        log = FlowLog(
+            fid,
+            resource,
+            item.string("LogDestinationType") or "cloud-watch-logs",
+            (item.string("TrafficType") or "ALL").upper(),
+            (item.string("FlowLogStatus") or "ACTIVE").upper(),
+        )
+        self.keep(self.inventory.flow_logs, fid, log, "flow log")
+
+    def mirror_session(self, item: Obj) -> None:
+        sid = item.need_ident("TrafficMirrorSessionId")
+        eni, target = (
+            item.need_ident("NetworkInterfaceId"),
+            item.need_ident("TrafficMirrorTargetId"),
+        )
+        if sid is None or eni is None or target is None:
+            return
+        session = MirrorSession(
+            sid,
+            eni,
+            target,
+            item.integer("SessionNumber") or 0,
+            item.string("TrafficMirrorFilterId"),
+        )
+        self.keep(self.inventory.mirror_sessions, sid, session, "traffic mirror session")
+
+    def mirror_target(self, item: Obj) -> None:
+        tid = item.string("TrafficMirrorTargetId")
+        if tid is None:
+            self.problem(f"{item.where}: a traffic mirror target without its id: not imported")
+            return
+        target = MirrorTarget(
+            tid,
+            item.string("Type") or "network-interface",
+            item.ident("NetworkInterfaceId"),
+            item.string("NetworkLoadBalancerArn"),
+            item.ident("GatewayLoadBalancerEndpointId"),
+        )
+        self.keep(self.inventory.mirror_targets, tid, target, "traffic mirror target")
+
 
 #: The lists of a per-route-table transit gateway output (its file name names the table).
 _TGW_TABLE_LISTS = frozenset({"Routes", "TransitGatewayRouteTablePropagations", "Associations"})
@@ -1745,6 +2117,28 @@ _TGW_ENTRY_LISTS = (
     "TransitGatewayRouteTablePropagations",
     "Associations",
 )
+#: Lists of a per-resource output whose file name must hold the resource's id: the
+#: pattern of that id, and what the list is of (for the warning).
+_NAMED_LISTS: Mapping[str, tuple[re.Pattern[str], str]] = {
+    "Entries": (PREFIX_LIST_ID, "a prefix list"),
+    "ResourceRecordSets": (HOSTED_ZONE_ID, "a hosted zone (list-resource-record-sets)"),
+    "IpAddresses": (
+        RESOLVER_ENDPOINT_ID,
+        "a resolver endpoint (list-resolver-endpoint-ip-addresses)",
+    ),
+}
+#: describe-vpc-attribute's keys, and the attribute each is.
+_VPC_ATTRIBUTES = {
+    "EnableDnsSupport": "enableDnsSupport",
+    "EnableDnsHostnames": "enableDnsHostnames",
+}
+#: Its other attributes, which say nothing about the network.
+_OTHER_VPC_ATTRIBUTES = ("EnableNetworkAddressUsageMetrics",)
+#: Statuses of a resolver endpoint or rule that is being deleted or was never made.
+_GONE_RESOLVER = frozenset({"DELETING", "FAILED"})
+#: Statuses of a rule association that does not apply: being deleted, failed, or
+#: overridden (another rule for the same domain was associated with the VPC).
+_IDLE_ASSOCIATION = frozenset({"DELETING", "FAILED", "OVERRIDDEN"})
 #: What a resource of another service says when it is gone.
 _GONE_STATES = frozenset({"deleted", "deleting", "delete-complete", "delete-in-progress"})
 #: Where a resource of another service says it is gone.
@@ -1760,6 +2154,11 @@ _STATE_KEYS = (
     "AssociationState",
     "DBInstanceStatus",
 )
+
+
+def _region(text: str | None) -> str | None:
+    """A region name as AWS wrote it, or ``None`` for anything that is none."""
+    return text if text is not None and REGION.fullmatch(text) else None
 
 
 def _permission(item: Obj) -> Permission:

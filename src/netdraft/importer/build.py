@@ -54,6 +54,29 @@ LB_KINDS = frozenset({"application", "network"})
 LIVE_ATTACHMENT = frozenset(
     {"available", "pending", "modifying", "pendingacceptance", "initiating", ""}
 )
+#: States of a transit gateway peering attachment (EC2 API, ``TransitGatewayPeeringAttachment``):
+#: carrying traffic; not yet or no longer (imported ``down``); gone (not imported).
+PEERING_UP = frozenset({"available", "modifying", ""})
+PEERING_GONE = frozenset({"deleted", "deleting", "failed", "failing", "rejected", "rejecting"})
+
+#: A VPC's DNS attributes (describe-vpc-attribute) and the statement of each.
+DNS_ATTRIBUTES = (("dns-support", "enableDnsSupport"), ("dns-hostnames", "enableDnsHostnames"))
+#: How a resolver endpoint's network interfaces describe themselves (then ``ID:rni-…``).
+RESOLVER_INTERFACE = "Route 53 Resolver: "
+#: Addresses of a resolver endpoint that hold nothing (any more).
+GONE_RESOLVER_ADDRESS = frozenset(
+    {"FAILED_CREATION", "DETACHING", "FAILED_RESOURCE_GONE", "DELETING", "REMAP_DETACHING"}
+)
+#: The owner Route 53 Resolver gives the rules it defines itself (reverse lookups, the
+#: internet resolver).
+AUTODEFINED_OWNER = "Route 53 Resolver"
+#: Record types written as they are; SOA and NS of a zone's apex say nothing the file needs.
+RECORD_KINDS = frozenset({"A", "CNAME"})
+APEX_KINDS = frozenset({"SOA", "NS"})
+#: An interface endpoint's own DNS name: ``vpce-ID-SUFFIX[-AZ].SERVICE.REGION.vpce.amazonaws.com``.
+_VPCE_NAME = re.compile(
+    r"(vpce-[0-9a-f]+)-([a-z0-9]+)(-[a-z0-9-]+)?\.(?:[a-z0-9.-]+\.)?vpce\.amazonaws\.com"
+)
 
 #: Domains AWS's default DHCP option sets hand out; not written.
 _DEFAULT_DOMAIN = re.compile(r"ec2\.internal|[a-z0-9-]+\.compute\.internal")
@@ -194,6 +217,8 @@ def _layout(path: str, header: Sequence[str], lines: Sequence[_Line]) -> st.Sour
                 if isinstance(entry.node, st.SecurityGroupDecl)
                 else "listeners"
                 if isinstance(entry.node, st.LoadBalancerDecl)
+                else "records"
+                if isinstance(entry.node, st.ZoneDecl)
                 else "items"
             )
             span = Span(path, start, 1, line, 2)
@@ -225,6 +250,16 @@ def _declared_name(node: Any) -> str | None:
 
 
 # ---- helpers --------------------------------------------------------------------------------------
+
+
+def _dns_word(text: str) -> st.Tok | None:
+    """A DNS name as the grammar reads one (``DOMAIN`` or ``DNSNAME``), or ``None``."""
+    for terminal in ("DOMAIN", "DNSNAME"):
+        try:
+            return _tok(text, terminal)
+        except UnsafeValue:
+            continue
+    return None
 
 
 def _net(text: str | None) -> IPNet | None:
@@ -265,6 +300,7 @@ class _Vpc:
     endpoints: list[aws.Endpoint] = field(default_factory=list)
     load_balancers: list[aws.LoadBalancer] = field(default_factory=list)
     target_groups: list[aws.TargetGroup] = field(default_factory=list)
+    resolvers: list[aws.ResolverEndpoint] = field(default_factory=list)
     igw: aws.Gateway | None = None
     eigw: aws.Gateway | None = None
     vgw: aws.Gateway | None = None
@@ -305,10 +341,20 @@ class _Builder:
         self.lists: dict[str, tuple[str, list[str]]] = {}
         #: The name written for an AWS list whose entries the dump holds (``s3``), by id.
         self.aws_names: dict[str, str] = {}
+        #: The interface endpoints written (an ALIAS record may name them), by id.
+        self.interface_endpoints: set[str] = set()
+        #: The addresses of each resolver endpoint imported, in the subnets imported.
+        self.resolver_ips: dict[str, list[aws.ResolverAddress]] = {}
         self.unimported = {
             kind: dataclasses.replace(e, calls=set(e.calls), labels=dict(e.labels))
             for kind, e in inventory.unimported.items()
         }
+        #: Transit gateway peerings imported, and the far transit gateways written empty
+        #: because the dump does not hold them (by id).
+        self.tgw_peerings: list[aws.TgwPeering] = []
+        self.placeholder_tgws: set[str] = set()
+        #: A peering's accepter-side attachment id, when it has one, -> the peering's id.
+        self.peering_alias: dict[str, str] = {}
 
     def warn(self, message: str) -> None:
         message = one_line(message).rstrip()
@@ -460,6 +506,7 @@ class _Builder:
                 continue
             self.vpcs[ep.vpc].endpoints.append(ep)
         self.select_load_balancers(orphans)
+        self.select_resolvers(orphans)
         self.interface_instances(subnet_vpc)
         for vid, ids in sorted(orphans.items()):
             shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
@@ -549,14 +596,14 @@ class _Builder:
             match = _AWS_LIST.fullmatch(pl.name)
             if match is None or match.group(1) != region:
                 return None, (
-                    f"is AWS's {quoted(pl.name)}: the language has AWS's s3 and dynamodb lists"
-                    " of the VPC's region only"
+                    f"is AWS's {quoted(pl.name)} (the language has AWS's s3 and dynamodb lists"
+                    " of the VPC's region only)"
                 )
             name = match.group(2)
         elif pid not in self.lists:
             if pid not in self.inv.prefix_list_entries:
                 return None, "has no entries in the dump (get-managed-prefix-list-entries)"
-            return None, "is not imported"
+            return None, "is left out (see the warning about the list)"
         elif self.lists[pid][0] != region:
             return None, f"is a list of {self.lists[pid][0]}, not of {region}"
         else:
@@ -654,7 +701,17 @@ class _Builder:
             if all(c.id != cgw.id for c in self.cgws):
                 self.cgws.append(cgw)
             if vpn.all_down:
-                self.warn(f"vpn '{vpn.id}': both tunnels are down: imported down")
+                self.warn(f"vpn '{vpn.id}': {_tunnels_down(vpn)}: imported down")
+            elif vpn.down_tunnels and vpn.tunnels_up:
+                rest = (
+                    "the tunnel still up, with no redundancy left"
+                    if vpn.tunnels_up == 1
+                    else "the tunnels still up"
+                )
+                self.warn(
+                    f"vpn '{vpn.id}': {_tunnels_down(vpn)}, {vpn.tunnels_up} of {vpn.tunnels} up:"
+                    f" imported up (its traffic takes {rest})"
+                )
             elif vpn.tunnels_up == 0:
                 self.warn(f"vpn '{vpn.id}' has no tunnel up; the file treats it as up")
         vpn_ids = {v.id for v in self.vpns}
@@ -681,6 +738,12 @@ class _Builder:
                         f"transit gateway attachment '{att.id}' is for vpn '{att.resource}', which is not imported"
                     )
                     continue
+            elif att.kind == "peering":
+                if att.id not in inv.tgw_peerings:
+                    self.warn(
+                        f"transit gateway peering attachment '{att.id}' is not in the dump's describe-transit-gateway-peering-attachments, which names both its sides: not imported"
+                    )
+                continue  # a tgw-peering: select_tgw_peerings
             else:
                 self.warn(
                     f"transit gateway attachment '{att.id}' ({att.kind} '{att.resource}') is not imported: the language attaches VPCs and VPNs only"
@@ -697,6 +760,84 @@ class _Builder:
                     vpn.id, vpn.transit_gateway, None, "vpn", vpn.id, "available", None
                 )
                 self.tgw_attachments[vpn.transit_gateway].append(att)
+        self.select_tgw_peerings()
+
+    def select_tgw_peerings(self) -> None:
+        """Each peering attachment between two transit gateways, as ``tgw-peering``: up when
+        available, ``down`` while it is not yet accepted or rolls back, left out once gone.
+        A side the dump does not hold (another region or account not saved) is written as an
+        empty transit gateway of its region, with a warning: routes over the peering then
+        end there, as they would at a transit gateway whose tables nobody wrote."""
+        inv = self.inv
+        pairs: dict[frozenset[str], str] = {}
+        for p in sorted(inv.tgw_peerings.values(), key=lambda p: p.id):
+            state = p.state.lower()
+            if state in PEERING_GONE:
+                self.warn(f"transit gateway peering '{p.id}' is {p.state}: not imported")
+                continue
+            if p.requester == p.accepter:
+                self.warn(
+                    f"transit gateway peering '{p.id}' joins transit gateway '{p.requester}' to itself: not imported"
+                )
+                continue
+            ends = [(p.requester, p.requester_region), (p.accepter, p.accepter_region)]
+            present = [t for t, _r in ends if t in self.tgw_attachments]
+            gone = [t for t, _r in ends if t in inv.transit_gateways and t not in present]
+            if gone or not present:
+                why = (
+                    f"transit gateway '{gone[0]}' is {inv.transit_gateways[gone[0]].state}"
+                    if gone
+                    else "neither of its transit gateways is in the dump"
+                )
+                self.warn(f"transit gateway peering '{p.id}': {why}: not imported")
+                continue
+            pair = frozenset((p.requester, p.accepter))
+            if pair in pairs:
+                self.warn(
+                    f"transit gateway peering '{p.id}' joins the transit gateways that '{pairs[pair]}' joins (AWS allows one): not imported"
+                )
+                continue
+            pairs[pair] = p.id
+            # The near side: in the dump, or the placeholder of an earlier peering.
+            near = next(t for t in self.tgws if t.id == present[0])
+            for tgw_id, region in ends:
+                if tgw_id in self.tgw_attachments:
+                    continue
+                far_region = region or near.region
+                owner = p.accepter_account if tgw_id == p.accepter else p.requester_account
+                account = f", account {owner}" if owner else ""
+                self.warn(
+                    f"transit gateway peering '{p.id}' joins transit gateway '{tgw_id}' ({far_region}{account}), which is not in the dump: it is written empty; import its region too, or write its route tables, for paths beyond it"
+                )
+                self.tgws.append(aws.TransitGateway(tgw_id, far_region, None, "", None, None))
+                self.tgw_attachments[tgw_id] = []
+                self.placeholder_tgws.add(tgw_id)
+            if state not in PEERING_UP:
+                self.warn(f"transit gateway peering '{p.id}' is {p.state}: imported down")
+            if p.accepter_attachment and p.accepter_attachment != p.id:
+                self.peering_alias[p.accepter_attachment] = p.id
+            listed = [
+                *inv.tgw_peering_tables.get(p.id, ()),
+                *inv.tgw_peering_tables.get(p.accepter_attachment or "", ()),
+            ]
+            for tgw_id, _region in ends:
+                table = next(
+                    (
+                        t
+                        for t in listed
+                        if t in inv.tgw_route_tables and inv.tgw_route_tables[t].tgw == tgw_id
+                    ),
+                    None,
+                )
+                att = aws.TgwAttachment(p.id, tgw_id, p.name, "peering", p.id, p.state, table)
+                self.tgw_attachments[tgw_id].append(att)
+            self.tgw_peerings.append(p)
+
+    def attachment_of(
+        self, by_id: dict[str, aws.TgwAttachment], att_id: str
+    ) -> aws.TgwAttachment | None:
+        """The imported attachment an id names (a peering's by either side's id)."""
+        return by_id.get(self.peering_alias.get(att_id, att_id))
 
     # ---- names ---------------------------------------------------------------------------------
 
@@ -719,6 +860,7 @@ class _Builder:
                 *((g.id, g.name) for g in gateways),
                 *((p.id, p.name) for p in self.peerings),
                 *((v.id, v.name) for v in self.vpns),
+                *((p.id, p.name) for p in self.tgw_peerings),
                 *((c.id, c.name) for c in self.cgws),
             ]
         )
@@ -743,7 +885,15 @@ class _Builder:
                 RESERVED | SERVICE_NAMES,
             )
             n.update(places)
-            n.update(allocate(((e.id, e.name) for e in v.endpoints), taken | set(places.values())))
+            n.update(
+                allocate(
+                    [
+                        *((e.id, e.name) for e in v.endpoints),
+                        *((r.id, r.name) for r in v.resolvers),
+                    ],
+                    taken | set(places.values()),
+                )
+            )
             n.update(
                 allocate(
                     [
@@ -780,6 +930,7 @@ class _Builder:
                 f"{ep.kind} endpoint '{ep.id}' ({ep.service}) of vpc '{self.vpcs[ep.vpc].name}' is not imported: the language has gateway and interface endpoints only"
             )
         sites, vpns = self.sites_and_vpns()
+        self.observation = self.traffic_observation()
         lines: list[_Line] = [_Line(st.Title(_tok(string(self.title()), "STRING"), NO_SPAN))]
         lines += self.ipam_pools()
         regions = sorted(
@@ -819,10 +970,22 @@ class _Builder:
             lines.append(
                 _Line(st.PeeringDecl(_tok(self.names[pcx.id]), _ref(a), _ref(b), NO_SPAN), pcx.id)
             )
+        for tp in sorted(self.tgw_peerings, key=lambda p: self.names[p.id]):
+            down = (_opt("down"),) if tp.state.lower() not in PEERING_UP else ()
+            decl = st.TgwPeeringDecl(
+                _tok(self.names[tp.id]),
+                _ref(self.names[tp.requester]),
+                _ref(self.names[tp.accepter]),
+                NO_SPAN,
+                down,
+            )
+            lines.append(_Line(decl, tp.id))
         lines += sites
         lines += vpns
         for arn in sorted(self.inv.accelerators, key=lambda a: self.names[a]):
             lines.append(self.accelerator(self.inv.accelerators[arn]))
+        lines += self.zones()
+        lines += self.resolver_rules()
         self.unrepresented_interfaces()
         self.unimported_warnings()
         return lines
@@ -953,6 +1116,10 @@ class _Builder:
                 self.warn(
                     f"vpc '{v.name}' DHCP domain '{dhcp.domain}' is not a plain domain name: not imported"
                 )
+        attributes = self.inv.vpc_attributes.get(v.vpc.id, {})
+        for keyword, attribute in DNS_ATTRIBUTES:
+            if attributes.get(attribute) is False:  # on is the language's default
+                items.append(_Line(st.DnsFlag(keyword, _tok("off", "ONOFF"), NO_SPAN)))
         groups: list[list[_Line]] = [
             [
                 self.subnet(v, s)
@@ -975,6 +1142,10 @@ class _Builder:
                 if (line := self.endpoint(v, e))
             ],
             [
+                self.resolver_endpoint(v, r)
+                for r in sorted(v.resolvers, key=lambda r: v.names[r.id])
+            ],
+            [
                 line
                 for b in sorted(v.load_balancers, key=lambda b: v.names[b.arn])
                 if (line := self.load_balancer(v, b))
@@ -983,6 +1154,7 @@ class _Builder:
                 self.target_group(v, t)
                 for t in sorted(v.target_groups, key=lambda t: v.names[t.arn])
             ],
+            self.observation.get(v.vpc.id, []),
         ]
         for group in groups:
             if group:
@@ -1069,9 +1241,12 @@ class _Builder:
                 what = f"{where}: route to prefix list '{route.prefix_list}'"
                 name, why = self.list_name(route.prefix_list, v.vpc.region)
                 if name in GATEWAY_ENDPOINT_SERVICES:
-                    why = "is AWS's list of the service: the language routes it through gateway endpoints only"
+                    why = f"is AWS's list of {name} (the language routes it through gateway endpoints only)"
                 if name is None or why:
-                    self.warn(f"{what} via {_target_text(route)} is not imported: the list {why}")
+                    self.warn(
+                        f"{where}: route via {_target_text(route)} to prefix list "
+                        f"'{route.prefix_list}', which {why}: not imported"
+                    )
                     continue
                 if (target := self.route_target(v, route, what)) is not None:
                     lists.setdefault(name, target[1])
@@ -1334,7 +1509,7 @@ class _Builder:
         for pl in perm.prefix_lists:
             listed, why = self.list_name(pl, v.vpc.region, v)
             if listed is None:
-                warn(f"a rule for prefix list '{pl}' is not imported: the list {why}")
+                warn(f"a rule for prefix list '{pl}', which {why}: not imported")
             else:
                 rules.append((protocol, port, listed, ""))
         return rules
@@ -1583,6 +1758,7 @@ class _Builder:
             NO_SPAN,
             self.endpoint_ips(v, name, ep, ordered),
         )
+        self.interface_endpoints.add(ep.id)
         return _Line(decl, self.endpoint_comment(name, ep))
 
     def endpoint_comment(self, name: str, ep: aws.Endpoint) -> str:
@@ -1721,10 +1897,110 @@ class _Builder:
 
     # -- transit gateways --------------------------------------------------------------------------
 
+    # -- traffic observation (LANGUAGE.md §10) ----------------------------------------------
+
+    def instance_vpc(self, eni: str) -> tuple[_Vpc, str] | None:
+        """The imported VPC and the name of the instance a network interface belongs to."""
+        owner = self.eni_owner.get(eni)
+        for v in self.vpcs.values():
+            if owner is not None and any(i.id == owner for i in v.instances):
+                return v, v.names[owner]
+        return None
+
+    def traffic_observation(self) -> dict[str, list[_Line]]:
+        """Each VPC's ``flow-log`` and ``traffic-mirror`` lines, by VPC id; what the
+        language cannot hold is a warning."""
+        found: dict[str, list[_Line]] = {}
+        logs = [self.flow_log(f) for f in sorted(self.inv.flow_logs.values(), key=lambda f: f.id)]
+        kept = [x for x in logs if x is not None]
+        for vpc_id, line in kept:
+            found.setdefault(vpc_id, []).append(line)
+        if kept:
+            self.warn(
+                f"{len(kept)} flow log(s) imported without a volume: write 'volume N' on each"
+                " for its monthly cost"
+            )
+        sessions = sorted(self.inv.mirror_sessions.values(), key=lambda x: (x.eni, x.number, x.id))
+        for session in sessions:
+            placed = self.mirror_session(session)
+            if placed is not None:
+                found.setdefault(placed[0], []).append(placed[1])
+        return found
+
+    def flow_log(self, log: aws.FlowLog) -> tuple[str, _Line] | None:
+        """``flow-log RESOURCE to s3|cloudwatch`` for an active log of an imported VPC, one
+        of its subnets or an instance's network interface."""
+        where = {"cloud-watch-logs": "cloudwatch", "s3": "s3"}.get(log.destination)
+        if log.status != "ACTIVE" or where is None:
+            why = (
+                f"is {log.status}"
+                if log.status != "ACTIVE"
+                else f"publishes to {log.destination}; the language has s3 and cloudwatch"
+            )
+            self.warn(f"flow log '{log.id}' of '{log.resource}' {why}: not imported")
+            return None
+        placed: tuple[_Vpc, str] | None = None
+        if log.resource in self.vpcs:
+            placed = self.vpcs[log.resource], self.vpcs[log.resource].name
+        elif log.resource.startswith("subnet-"):
+            v = next(
+                (v for v in self.vpcs.values() if any(x.id == log.resource for x in v.subnets)),
+                None,
+            )
+            placed = (v, v.names[log.resource]) if v is not None else None
+        elif log.resource.startswith("eni-"):
+            placed = self.instance_vpc(log.resource)
+        if placed is None:
+            self.warn(
+                f"flow log '{log.id}' captures '{log.resource}', which is no imported VPC,"
+                " subnet or instance's network interface: not imported"
+            )
+            return None
+        if log.traffic_type != "ALL":
+            self.warn(
+                f"flow log '{log.id}' captures {log.traffic_type} traffic only: the language"
+                " writes no traffic type (its written volume is what is priced)"
+            )
+        v, name = placed
+        decl = st.FlowLogDecl(_ref(name), _tok(where, "FLOW_LOG_DESTINATION"), None, NO_SPAN)
+        return v.vpc.id, _Line(decl, log.id)
+
+    def mirror_session(self, session: aws.MirrorSession) -> tuple[str, _Line] | None:
+        """``traffic-mirror SOURCE to TARGET``: an instance's interface to an instance's
+        (``vpc.name`` in another VPC) or to an imported network load balancer."""
+        source = self.instance_vpc(session.eni)
+        if source is None:
+            self.warn(
+                f"traffic mirror session '{session.id}' mirrors '{session.eni}', which is no"
+                " imported instance's network interface: not imported"
+            )
+            return None
+        v, name = source
+        target = self.inv.mirror_targets.get(session.target)
+        ref: st.Ref | None = None
+        why = f"its target '{session.target}' is not in the dump (ec2 describe-traffic-mirror-targets)"
+        if target is not None and target.kind == "network-interface":
+            there = self.instance_vpc(target.eni or "")
+            if there is not None:
+                ref = _ref(there[1], None if there[0] is v else there[0].name)
+            why = f"its target '{target.eni}' is no imported instance's network interface"
+        elif target is not None and target.kind == "network-load-balancer":
+            lb = self.inv.load_balancers.get(target.load_balancer or "")
+            lb_vpc = self.vpcs.get(lb.vpc) if lb is not None else None
+            if lb is not None and lb_vpc is not None and lb.arn in lb_vpc.names:
+                ref = _ref(lb_vpc.names[lb.arn], None if lb_vpc is v else lb_vpc.name)
+            why = f"its target '{target.load_balancer}' is no imported network load balancer"
+        elif target is not None:
+            why = f"its target is a {target.kind}, which the language does not hold"
+        if ref is None:
+            self.warn(f"traffic mirror session '{session.id}' of '{name}': {why}: not imported")
+            return None
+        return v.vpc.id, _Line(st.TrafficMirrorDecl(_ref(name), ref, NO_SPAN), session.id)
+
     def attachment_name(self, att: aws.TgwAttachment) -> str:
         if att.kind == "vpc":
             return self.vpcs[att.resource].name
-        return self.names[att.resource]
+        return self.names[att.resource]  # a VPN's, or a peering's (named as the peering)
 
     def tgw(self, tgw: aws.TransitGateway) -> _Line:
         inv = self.inv
@@ -1734,6 +2010,8 @@ class _Builder:
         by_id = {a.id: a for a in attachments}
         items: list[_Line] = []
         for att in attachments:
+            if att.kind == "peering":
+                continue  # declared by its tgw-peering, file-wide
             if att.kind == "vpn":
                 decl = st.AttachDecl("vpn", _ref(self.names[att.resource]), (), NO_SPAN)
                 items.append(_Line(decl, att.id if att.id != att.resource else None))
@@ -1778,7 +2056,12 @@ class _Builder:
             line = self.tgw_table(tgw, table, by_id, associated)
             line.gap = i == 0 and bool(items)
             items.append(line)
-        return _Line(st.TransitGatewayDecl(_tok(self.names[tgw.id]), (), NO_SPAN), tgw.id, items)
+        comment = (
+            f"{tgw.id}: not in the dump, the far side of a peering"
+            if tgw.id in self.placeholder_tgws
+            else tgw.id
+        )
+        return _Line(st.TransitGatewayDecl(_tok(self.names[tgw.id]), (), NO_SPAN), comment, items)
 
     def tgw_associations(
         self,
@@ -1794,12 +2077,13 @@ class _Builder:
         candidates: dict[str, list[str]] = {}
         for table in tables:
             listed = self.inv.tgw_associations.get(table.id)
-            for att_id in (
+            for listed_id in (
                 listed
                 if listed is not None
                 else [a.id for a in by_id.values() if a.association == table.id]
             ):
-                if att_id in by_id:
+                att_id = self.peering_alias.get(listed_id, listed_id)
+                if att_id in by_id and table.id not in candidates.get(att_id, ()):
                     candidates.setdefault(att_id, []).append(table.id)
         for att in by_id.values():
             if att.id not in candidates and att.association in {t.id for t in tables}:
@@ -1854,7 +2138,19 @@ class _Builder:
             self.warn(
                 f"{where}: its propagation from transit gateway attachment '{att_id}', which is not in the dump, is not imported"
             )
-        names = sorted({self.attachment_name(by_id[a]) for a in props if a in by_id})
+        for att_id in sorted(
+            {a for a in props if (x := self.attachment_of(by_id, a)) and x.kind == "peering"}
+        ):
+            self.warn(
+                f"{where}: its propagation from transit gateway peering '{self.names[self.peering_alias.get(att_id, att_id)]}' is not imported: the language takes static routes over a peering"
+            )
+        names = sorted(
+            {
+                self.attachment_name(x)
+                for a in props
+                if (x := self.attachment_of(by_id, a)) and x.kind != "peering"
+            }
+        )
         if names:
             items.append(_Line(st.Propagate(tuple(_ref(n) for n in names), NO_SPAN)))
         if routes is None:
@@ -1868,14 +2164,17 @@ class _Builder:
             if route.kind == "static" and route.prefix_list is not None:
                 listed, why = self.list_name(route.prefix_list, tgw.region)
                 if listed is None or listed in GATEWAY_ENDPOINT_SERVICES:
-                    why = why or "is AWS's: a transit gateway references the account's lists only"
+                    why = why or "is AWS's (a transit gateway references the account's lists only)"
                     self.warn(
-                        f"{where}: route to prefix list '{route.prefix_list}' is not imported: the list {why}"
+                        f"{where}: route to prefix list '{route.prefix_list}', which {why}: not imported"
                     )
                 elif route.state == "blackhole":
                     lists.setdefault(listed, None)
                 elif (
-                    att := next((by_id[a] for a in route.attachments if a in by_id), None)
+                    att := next(
+                        (x for a in route.attachments if (x := self.attachment_of(by_id, a))),
+                        None,
+                    )
                 ) is None:
                     self.warn(
                         f"{where}: route to prefix list '{route.prefix_list}' is not imported: its attachment is not imported"
@@ -1889,7 +2188,9 @@ class _Builder:
             if route.state == "blackhole":
                 static.setdefault(dest, None)
                 continue
-            attachment = next((by_id[a] for a in route.attachments if a in by_id), None)
+            attachment = next(
+                (x for a in route.attachments if (x := self.attachment_of(by_id, a))), None
+            )
             if attachment is None:
                 via = ", ".join(route.attachments) or "no attachment"
                 self.warn(
@@ -2012,6 +2313,348 @@ class _Builder:
             vpn_lines.append(_Line(decl, vpn.id))
         return sites, vpn_lines
 
+    # -- DNS: resolver endpoints, private hosted zones, resolver rules -------------------------
+
+    def select_resolvers(self, orphans: dict[str, list[str]]) -> None:
+        """The resolver endpoints of the VPCs imported, with their addresses in the subnets
+        imported: from list-resolver-endpoint-ip-addresses, else from the endpoint's network
+        interfaces (describe-network-interfaces)."""
+        inv = self.inv
+        for ep in sorted(inv.resolver_endpoints.values(), key=lambda e: e.id):
+            if ep.vpc not in self.vpcs:
+                orphans.setdefault(ep.vpc, []).append(ep.id)
+                continue
+            v = self.vpcs[ep.vpc]
+            label = f"resolver endpoint {quoted(ep.name or ep.id)} ({ep.id}) of vpc '{v.vpc.id}'"
+            if ep.direction not in ("inbound", "outbound"):
+                self.warn(f"{label} has no direction INBOUND or OUTBOUND: not imported")
+                continue
+            listed = inv.resolver_addresses.get(ep.id)
+            if listed is None:
+                prefix = f"{RESOLVER_INTERFACE}{ep.id}:"
+                listed = [
+                    aws.ResolverAddress(e.subnet, e.ip)
+                    for e in sorted(inv.interfaces.values(), key=lambda e: e.id)
+                    if e.description.startswith(prefix) and e.subnet is not None
+                ]
+            live = [a for a in listed if a.status not in GONE_RESOLVER_ADDRESS]
+            subnets = {s.id for s in v.subnets}
+            kept = [a for a in live if a.subnet in subnets]
+            if not kept:
+                self.warn(
+                    f"{label} has no address in a subnet of the dump (route53resolver list-resolver-endpoint-ip-addresses, or its network interfaces): not imported"
+                )
+                continue
+            if len(kept) < len(live):
+                gone = sorted({a.subnet for a in live if a.subnet not in subnets})
+                self.warn(
+                    f"{label} has addresses in subnet {', '.join(map(quoted, gone))}, which is not in the dump: they are left out"
+                )
+            v.resolvers.append(ep)
+            self.resolver_ips[ep.id] = kept
+
+    def endpoint_groups(self, v: _Vpc, groups: Iterable[str], what: str) -> tuple[st.Ref, ...]:
+        """An endpoint's ``sg``: its groups by name (none for the implicit default group);
+        a group not in the dump is left out, with a warning."""
+        missing = [g for g in groups if g not in v.names]
+        if missing:
+            self.warn(
+                f"{what}: security group {', '.join(map(quoted, missing))} is not in the dump: left out"
+            )
+        found = sorted((g for g in groups if g in v.names), key=lambda g: v.names[g])
+        if found == [v.default_group] and v.default_group_implicit:
+            found = []
+        return tuple(_ref(v.names[g]) for g in found)
+
+    def resolver_endpoint(self, v: _Vpc, ep: aws.ResolverEndpoint) -> _Line:
+        """``resolver-endpoint NAME inbound|outbound in SUBNET… ips ADDR… sg …``: one address
+        per network interface, in subnet order (two may share a subnet, as AWS allows)."""
+        name = v.names[ep.id]
+        order = {s.id: _net_key(_net(s.cidr) or IPv4Network("0.0.0.0/0")) for s in v.subnets}
+        addresses = sorted(
+            self.resolver_ips[ep.id],
+            key=lambda a: (order[a.subnet], int(ip) if (ip := address4(a.ip)) else 0),
+        )
+        found: list[str] = []
+        for a in addresses:
+            ip = self.subnet_address(v, a.subnet, a.ip)
+            if ip is None:
+                v.held.difference_update(found)
+                self.warn(
+                    f"resolver endpoint '{name}' of vpc '{v.name}': its address {quoted(a.ip)} in subnet '{v.names[a.subnet]}' is not a usable one of the subnet: its addresses are left out (the language allocates them)"
+                )
+                found = []
+                break
+            found.append(ip)
+        what = f"resolver endpoint '{name}' of vpc '{v.name}'"
+        decl = st.EndpointDecl(
+            _tok(name),
+            "interface",
+            _tok("route53resolver"),
+            tuple(_ref(v.names[a.subnet]) for a in addresses),
+            self.endpoint_groups(v, ep.groups, what),
+            NO_SPAN,
+            _opt("ips", *(_tok(ip, "IPV4") for ip in found)) if found else None,
+            ep.direction,
+        )
+        return _Line(decl, ep.id)
+
+    def zones(self) -> list[_Line]:
+        """The private hosted zones associated with VPCs of the dump, by name; a public zone
+        is counted among what is not imported (the reader did)."""
+        inv = self.inv
+        lines: list[_Line] = []
+        written: dict[str, str] = {}  # zone name -> the id of the one imported
+        skipped: dict[str, list[str]] = {}  # why a record is left out -> the names
+        unknown_attributes: set[str] = set()
+        for hz in sorted(
+            (z for z in inv.hosted_zones.values() if z.private), key=lambda z: (z.name, z.id)
+        ):
+            label = f"private hosted zone {quoted(hz.name)} ({hz.id})"
+            if not _DOMAIN.fullmatch(hz.name):
+                self.warn(f"{label} is not named with a plain domain name: not imported")
+                continue
+            listed = inv.zone_vpcs.get(hz.id)
+            if listed is None:
+                self.warn(
+                    f"{label}: its VPC associations are not in the dump (route53 get-hosted-zone --id {hz.id}): not imported"
+                )
+                continue
+            vpcs = sorted({self.vpcs[x].name for x in listed if x in self.vpcs})
+            missing = [x for x in listed if x not in self.vpcs]
+            if missing:
+                self.warn(
+                    f"{label} is associated with vpc {', '.join(map(quoted, missing))}, which is not in the dump: that association is not imported"
+                )
+            if not vpcs:
+                self.warn(f"{label} is associated with no VPC of the dump: not imported")
+                continue
+            if hz.name in written:
+                self.warn(
+                    f"{label} has the name of zone '{written[hz.name]}', which is imported: the language holds one zone of a name, so it is not imported"
+                )
+                continue
+            written[hz.name] = hz.id
+            for x in listed:
+                attributes = inv.vpc_attributes.get(x, {})
+                if x in self.vpcs and "enableDnsHostnames" not in attributes:
+                    unknown_attributes.add(self.vpcs[x].name)
+            if hz.id not in inv.records:
+                self.warn(
+                    f"{label}: its records are not in the dump (route53 list-resource-record-sets --hosted-zone-id {hz.id}): it is imported without them"
+                )
+            records = self.records(hz, inv.records.get(hz.id, []), skipped)
+            decl = st.ZoneDecl(_tok(hz.name, "DOMAIN"), tuple(_ref(n) for n in vpcs), (), NO_SPAN)
+            lines.append(_Line(decl, hz.id, records))
+        if lines:
+            lines[0].gap = True
+        for why, listed_names in sorted(skipped.items()):
+            names = sorted(set(listed_names))
+            shown = ", ".join(quoted(n) for n in names[: aws.MAX_LISTED])
+            more = f" and {len(names) - aws.MAX_LISTED} more" if len(names) > aws.MAX_LISTED else ""
+            count = f"{len(listed_names)} record{'s' * (len(listed_names) > 1)}"
+            self.warn(
+                f"{count} {why} {'are' if len(listed_names) > 1 else 'is'} not imported: {shown}{more}"
+            )
+        for name in sorted(unknown_attributes):
+            self.warn(
+                f"vpc '{name}' is associated with a private hosted zone, but its enableDnsHostnames (ec2 describe-vpc-attribute) is not in the dump: the language assumes it on"
+            )
+        return lines
+
+    def records(
+        self, zone: aws.HostedZone, records: list[aws.RecordSet], skipped: dict[str, list[str]]
+    ) -> list[_Line]:
+        """A zone's A, CNAME and alias records, by name; the others are counted in
+        ``skipped`` (one warning per reason)."""
+        found: dict[str, _Line] = {}
+        for rec in sorted(records, key=lambda r: (r.name, r.kind, r.set_identifier or "")):
+            apex = rec.name == zone.name
+            if apex and rec.kind in APEX_KINDS:
+                continue  # the zone's own SOA and NS
+            if rec.kind not in RECORD_KINDS:
+                skipped.setdefault(
+                    f"of type {rec.kind} (the language has A, CNAME and alias records)", []
+                ).append(rec.name)
+                continue
+            if rec.set_identifier is not None:
+                skipped.setdefault(
+                    "with a routing policy (weighted, latency, failover, geolocation, multivalue)",
+                    [],
+                ).append(rec.name)
+                continue
+            if apex:
+                skipped.setdefault(
+                    "at a zone's apex (a record's name is relative to its zone)", []
+                ).append(rec.name)
+                continue
+            if not rec.name.endswith("." + zone.name):
+                continue  # not of this zone: Route 53 never lists one
+            name = _dns_word(rec.name[: -len(zone.name) - 1])
+            if name is None or rec.name in found:
+                skipped.setdefault(
+                    "named with characters the language cannot write (a wildcard, an escape)", []
+                ).append(rec.name)
+                continue
+            values = self.record_values(zone, rec, skipped)
+            if values is None:
+                continue
+            kind, words = values
+            found[rec.name] = _Line(st.RecordDecl(name, kind, words, NO_SPAN))
+        return [found[n] for n in sorted(found)]
+
+    def record_values(
+        self, zone: aws.HostedZone, rec: aws.RecordSet, skipped: dict[str, list[str]]
+    ) -> tuple[str, tuple[st.Tok | st.Ref, ...]] | None:
+        """A record's kind and values as written, or ``None`` (counted in ``skipped``)."""
+        if rec.alias is not None:
+            target = self.alias_target(rec.alias) if rec.kind == "A" else None
+            if target is None:
+                skipped.setdefault(
+                    "that alias a target other than an interface endpoint of the dump (regional name)",
+                    [],
+                ).append(rec.name)
+                return None
+            return "ALIAS", (target,)
+        if rec.kind == "CNAME":
+            target_name = (
+                _dns_word(rec.values[0].lower().rstrip(".")) if len(rec.values) == 1 else None
+            )
+            if target_name is None:
+                skipped.setdefault(
+                    "of type CNAME whose target the language cannot write", []
+                ).append(rec.name)
+                return None
+            return "CNAME", (target_name,)
+        addresses = sorted({a for v in rec.values if (a := address4(v))})
+        if not addresses:
+            skipped.setdefault("of type A without an IPv4 address", []).append(rec.name)
+            return None
+        return "A", tuple(_tok(str(a), "IPV4") for a in addresses)
+
+    def alias_target(self, dns_name: str) -> st.Ref | None:
+        """The interface endpoint whose regional DNS name an alias names
+        (``vpce-ID-SUFFIX.SERVICE.REGION.vpce.amazonaws.com``); a zonal name (``-AZ``
+        after the suffix) answers with one zone's addresses, which an ALIAS cannot say."""
+        match = _VPCE_NAME.fullmatch(dns_name)
+        if match is None or match.group(3):
+            return None
+        for v in self.vpcs.values():
+            for ep in v.endpoints:
+                if ep.id == match.group(1) and ep.id in self.interface_endpoints:
+                    return self.endpoint_ref(v, v.names[ep.id])
+        return None
+
+    def endpoint_ref(self, v: _Vpc, name: str) -> st.Ref:
+        """An endpoint by its name, with its VPC's when another VPC has one of that name."""
+        others = [
+            o
+            for o in self.vpcs.values()
+            if o is not v
+            and any(
+                o.names.get(e) == name
+                for e in [*(x.id for x in o.endpoints), *(r.id for r in o.resolvers)]
+            )
+        ]
+        return _ref(name, v.name) if others else _ref(name)
+
+    def resolver_rules(self) -> list[_Line]:
+        """The forwarding rules associated with VPCs of the dump, through an imported
+        outbound endpoint. Route 53 Resolver's own rules (the internet resolver, reverse
+        lookups) say what netdraft assumes; a system rule of the account under a forwarded
+        domain cannot be written (a warning)."""
+        inv = self.inv
+        outbound = {
+            r.id: (v, v.names[r.id])
+            for v in self.vpcs.values()
+            for r in v.resolvers
+            if r.direction == "outbound"
+        }
+        rules = sorted(inv.resolver_rules.values(), key=lambda r: r.id)
+        names = allocate(
+            [(r.id, r.name) for r in rules if r.kind == "FORWARD"], set(self.names.values())
+        )
+        lines: list[_Line] = []
+        forwarded: list[tuple[str, str, set[str]]] = []  # name, domain, VPCs
+        for rule in rules:
+            if rule.kind != "FORWARD":
+                continue
+            label = f"resolver rule {quoted(rule.name or rule.id)} ({rule.id})"
+            domain = _dns_word(rule.domain) if rule.domain else None
+            if domain is None:
+                what = "every name ('.')" if not rule.domain else quoted(rule.domain)
+                self.warn(
+                    f"{label} forwards {what}, which the language's rules cannot name: not imported"
+                )
+                continue
+            if rule.endpoint not in outbound:
+                self.warn(
+                    f"{label} forwards through endpoint {quoted(rule.endpoint or '?')}, which is not an imported outbound resolver endpoint: not imported"
+                )
+                continue
+            listed = inv.rule_vpcs.get(rule.id)
+            if listed is None:
+                self.warn(
+                    f"{label}: its VPC associations are not in the dump (route53resolver list-resolver-rule-associations): not imported"
+                )
+                continue
+            vpcs = sorted({self.vpcs[x].name for x in listed if x in self.vpcs})
+            missing = [x for x in listed if x not in self.vpcs]
+            if missing:
+                self.warn(
+                    f"{label} is associated with vpc {', '.join(map(quoted, missing))}, which is not in the dump: that association is not imported"
+                )
+            if not vpcs:
+                self.warn(f"{label} is associated with no VPC of the dump: not imported")
+                continue
+            targets: list[str] = []
+            for t in rule.targets:
+                ip = address4(t.ip)
+                if ip is None:
+                    self.warn(
+                        f"{label}: target {quoted(t.ip or t.ipv6 or '?')} is not an IPv4 address: left out"
+                    )
+                    continue
+                if t.port not in (None, 53):
+                    self.warn(
+                        f"{label}: target {ip} listens on port {t.port}; netdraft sends DNS queries to port 53"
+                    )
+                if str(ip) not in targets:
+                    targets.append(str(ip))
+            if not targets:
+                self.warn(f"{label} has no IPv4 target: not imported")
+                continue
+            # Resolver promises no order among the targets: written in address order.
+            targets.sort(key=lambda t: int(ipaddress.IPv4Address(t)))
+            v, endpoint = outbound[rule.endpoint]
+            decl = st.ResolverRuleDecl(
+                _tok(names[rule.id]),
+                domain,
+                tuple(_tok(t, "IPV4") for t in targets),
+                self.endpoint_ref(v, endpoint),
+                tuple(_ref(n) for n in vpcs),
+                NO_SPAN,
+            )
+            lines.append(_Line(decl, rule.id))
+            forwarded.append((names[rule.id], rule.domain, set(vpcs)))
+        for rule in rules:
+            if rule.kind != "SYSTEM" or rule.owner == AUTODEFINED_OWNER:
+                continue  # RECURSIVE: the internet resolver (public DNS is not modelled)
+            assoc = {self.vpcs[x].name for x in inv.rule_vpcs.get(rule.id, []) if x in self.vpcs}
+            under = [
+                n
+                for n, d, where in forwarded
+                if (rule.domain == d or rule.domain.endswith("." + d)) and where & assoc
+            ]
+            if under:
+                self.warn(
+                    f"system rule {quoted(rule.name or rule.id)} ({rule.id}) for {quoted(rule.domain)} is not imported: the language has no system rules, so its names are forwarded by rule '{under[0]}'"
+                )
+        lines.sort(key=lambda line: line.node.name.text)
+        if lines:
+            lines[0].gap = True
+        return lines
+
     # -- what has no statement ----------------------------------------------------------------------
 
     def unowned_interfaces(self) -> list[aws.NetworkInterface]:
@@ -2033,10 +2676,15 @@ class _Builder:
             for v in self.vpcs.values()
             for b in v.load_balancers
         }
+        # A resolver endpoint's interfaces: ``Route 53 Resolver: rslvr-in-…:rni-…``.
+        resolvers = tuple(
+            f"{RESOLVER_INTERFACE}{r.id}:" for v in self.vpcs.values() for r in v.resolvers
+        )
         return [
             eni
             for eni in sorted(self.inv.interfaces.values(), key=lambda e: e.id)
             if eni.vpc in self.vpcs
+            and not eni.description.startswith(resolvers)
             and eni.id not in handled
             and eni.id not in skipped_endpoints
             and eni.instance is None
@@ -2145,6 +2793,19 @@ def _elsewhere(vpc: str | None, v: _Vpc) -> str | None:
     if vpc is None or vpc == v.vpc.id:
         return None
     return f"is in vpc '{vpc}', not in this one"
+
+
+def _tunnels_down(vpn: aws.VpnConnection) -> str:
+    """Which of a VPN's tunnels its telemetry shows DOWN: ``both tunnels are down`` only
+    when both of two are."""
+    down = vpn.down_tunnels
+    if vpn.tunnels == 1:
+        return f"its only tunnel in the dump ({down[0]}) is down"
+    if len(down) == vpn.tunnels:
+        return "both tunnels are down" if len(down) == 2 else f"all {len(down)} tunnels are down"
+    if len(down) == 1:
+        return f"tunnel {down[0]} is down"
+    return f"tunnels {', '.join(down)} are down"
 
 
 def _target_text(route: aws.Route) -> str:

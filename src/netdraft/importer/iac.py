@@ -726,14 +726,20 @@ class Converter:
             entry["Ipv6Address"] = v["ipv6_addresses"][0]
         self.emit(r, "Instances", entry, region)
 
-    def allocate(self, subnet: str | None) -> str | None:
-        """The lowest address of a subnet no resource holds, after AWS's four reserved ones."""
+    def allocate(self, subnet: str | None, *, top: bool = False) -> str | None:
+        """The lowest address of a subnet no resource holds, after AWS's four reserved ones;
+        with ``top`` (an infrastructure interface), the highest, below the reserved broadcast
+        address: the language's rule (docs/language.md, "Addresses")."""
         net = network(self.subnet_cidr.get(subnet or ""))
         if not isinstance(net, IPv4Network) or subnet is None:
             return None
         held = self.held.setdefault(subnet, set()) | self.known_ips
         held = self.held[subnet] = held
-        for offset in range(4, min(net.num_addresses - 1, 1 << 16)):
+        last = net.num_addresses - 2  # the broadcast address is reserved
+        offsets = (
+            range(last, max(3, last - (1 << 16)), -1) if top else range(4, min(last + 1, 1 << 16))
+        )
+        for offset in offsets:
             ip = str(net.network_address + offset)
             if ip not in held:
                 held.add(ip)
@@ -963,12 +969,13 @@ class Converter:
 
     def endpoint_interfaces(self, r: Resource, entry: Json) -> list[str]:
         """An interface endpoint's network interface in each subnet, at the address AWS would
-        give it (the lowest free one): neither a plan nor a state says which, so it is marked."""
+        give it (the highest free one, as the language does): neither a plan nor a state says
+        which, so it is marked."""
         ids: list[str] = []
         ips: list[str] = []
         region = self.region_of.get(entry["VpcId"] or "", self.default_region)
         for subnet in entry["SubnetIds"]:
-            ip = self.allocate(subnet)
+            ip = self.allocate(subnet, top=True)
             if ip is None:
                 continue
             eni = f"{self.key(r)}-eni-{len(ids)}"

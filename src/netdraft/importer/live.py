@@ -3,8 +3,10 @@
 The only module that imports boto3 (lazily, so that netdraft runs without it). It returns
 one dict in the shape ``aws ec2 describe-*`` prints, every response's key merged, with
 each transit gateway route table carrying its ``Routes``, ``Propagations`` and
-``Associations``, and each of the account's prefix lists its ``Entries`` (what
-:mod:`netdraft.importer.aws_json` reads).
+``Associations``, each of the account's prefix lists its ``Entries``, each VPC its
+``EnableDnsSupport`` and ``EnableDnsHostnames`` (describe-vpc-attribute), each private
+hosted zone its ``VPCs`` (get-hosted-zone) and ``ResourceRecordSets``, and each resolver
+endpoint its ``IpAddresses`` (what :mod:`netdraft.importer.aws_json` reads).
 """
 
 from __future__ import annotations
@@ -33,14 +35,18 @@ EC2_CALLS: tuple[tuple[str, str], ...] = (
     ("describe_transit_gateway_attachments", "TransitGatewayAttachments"),
     ("describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"),
     ("describe_transit_gateway_route_tables", "TransitGatewayRouteTables"),
+    ("describe_transit_gateway_peering_attachments", "TransitGatewayPeeringAttachments"),
     ("describe_vpn_gateways", "VpnGateways"),
     ("describe_vpn_connections", "VpnConnections"),
     ("describe_customer_gateways", "CustomerGateways"),
     ("describe_vpc_endpoints", "VpcEndpoints"),
     ("describe_dhcp_options", "DhcpOptions"),
     ("describe_managed_prefix_lists", "PrefixLists"),
-    # Resources the language cannot hold yet: listed as warnings, one per kind.
+    # Traffic observation (LANGUAGE.md §10); a session's filter is counted, not imported.
     ("describe_flow_logs", "FlowLogs"),
+    ("describe_traffic_mirror_sessions", "TrafficMirrorSessions"),
+    ("describe_traffic_mirror_targets", "TrafficMirrorTargets"),
+    ("describe_traffic_mirror_filters", "TrafficMirrorFilters"),
 )
 REQUIRED_CALLS = 7
 
@@ -56,6 +62,8 @@ OTHER_CALLS: tuple[tuple[str, str, str], ...] = (
     ("network-firewall", "list_firewalls", "Firewalls"),
     ("route53", "list_hosted_zones", "HostedZones"),
     ("route53resolver", "list_resolver_endpoints", "ResolverEndpoints"),
+    ("route53resolver", "list_resolver_rules", "ResolverRules"),
+    ("route53resolver", "list_resolver_rule_associations", "ResolverRuleAssociations"),
     ("rds", "describe_db_instances", "DBInstances"),
 )
 #: The prefix lists AWS owns (:data:`AWS_OWNER`) are kept without their entries: rules and
@@ -134,6 +142,7 @@ def fetch(
             warnings.append(
                 f"could not call describe_ipam_pools in {region} ({_reason(exc)}): IPAM pools may be missing from the import"
             )
+        _vpc_attributes(ec2, out.get("Vpcs") or [], warnings, region)
     except BotoCoreError as exc:
         raise DumpError(f"cannot read the network of {region}: {exc}") from exc
     for service, call, key in OTHER_CALLS:
@@ -143,6 +152,8 @@ def fetch(
             out[key] = _all(client, call, key)
             if service == "elbv2":
                 _elbv2_details(client, out.get(key) or [], call, warnings, region)
+            elif call in DNS_DETAILS:
+                DNS_DETAILS[call](client, out.get(key) or [], warnings, region)
         except (
             Exception
         ) as exc:  # a missing permission or an unknown service must not stop the import
@@ -228,6 +239,72 @@ def _elbv2_details(
             warnings.append(
                 f"could not read the details of '{arn}' in {region} ({_reason(exc)}): its listeners or targets are missing"
             )
+
+
+def _vpc_attributes(ec2: Any, vpcs: list[Any], warnings: list[str], region: str) -> None:
+    """Each VPC's ``enableDnsSupport`` and ``enableDnsHostnames``, kept in its item."""
+    from botocore.exceptions import ClientError
+
+    for item in vpcs:
+        vid = item.get("VpcId") if isinstance(item, dict) else None
+        if not isinstance(vid, str):
+            continue  # the reader reports it
+        for attribute, key in (
+            ("enableDnsSupport", "EnableDnsSupport"),
+            ("enableDnsHostnames", "EnableDnsHostnames"),
+        ):
+            try:
+                item[key] = ec2.describe_vpc_attribute(VpcId=vid, Attribute=attribute).get(key)
+            except ClientError as exc:
+                warnings.append(
+                    f"could not read {attribute} of vpc '{vid}' in {region} ({_reason(exc)}): the language's default (on) is assumed"
+                )
+
+
+def _zone_details(client: Any, zones: list[Any], warnings: list[str], region: str) -> None:
+    """Each private hosted zone's VPCs (get-hosted-zone) and records, kept in its item."""
+    for item in zones:
+        if not isinstance(item, dict) or not isinstance(item.get("Id"), str):
+            continue  # the reader reports it
+        config = item.get("Config")
+        if not isinstance(config, dict) or config.get("PrivateZone") is not True:
+            continue  # a public zone is not imported: its records are not needed
+        zid = item["Id"]
+        try:
+            item["VPCs"] = list(client.get_hosted_zone(Id=zid).get("VPCs") or [])
+            item["ResourceRecordSets"] = _all(
+                client, "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=zid
+            )
+        except Exception as exc:  # one zone's details must not stop the import
+            warnings.append(
+                f"could not read hosted zone '{zid}' ({_reason(exc)}): its VPCs or records are missing"
+            )
+
+
+def _endpoint_addresses(client: Any, items: list[Any], warnings: list[str], region: str) -> None:
+    """Each resolver endpoint's addresses, kept in its item."""
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("Id"), str):
+            continue  # the reader reports it
+        try:
+            item["IpAddresses"] = _all(
+                client,
+                "list_resolver_endpoint_ip_addresses",
+                "IpAddresses",
+                ResolverEndpointId=item["Id"],
+            )
+        except Exception as exc:  # one endpoint's details must not stop the import
+            warnings.append(
+                f"could not read the addresses of resolver endpoint '{item['Id']}' in {region} ({_reason(exc)}): they are taken from its network interfaces"
+            )
+
+
+#: The calls whose items need a call of their own each (Route 53 is global: the import
+#: of each region lists the same zones, and the reader keeps one copy).
+DNS_DETAILS = {
+    "list_hosted_zones": _zone_details,
+    "list_resolver_endpoints": _endpoint_addresses,
+}
 
 
 def _reason(exc: Exception) -> str:

@@ -423,6 +423,62 @@ class TargetGroup:
     span: Span
 
 
+class FlowLogResource(enum.Enum):
+    """What a flow log captures the traffic of ("VPC Flow Logs": a VPC, a subnet or a
+    network interface; an instance stands for its primary interface)."""
+
+    VPC = "vpc"
+    SUBNET = "subnet"
+    INSTANCE = "instance"
+
+
+class FlowLogDestination(enum.Enum):
+    """Where a flow log publishes its records (LANGUAGE.md §10)."""
+
+    S3 = "s3"
+    CLOUDWATCH = "cloudwatch"
+
+
+@dataclass(frozen=True, slots=True)
+class FlowLog:
+    """``flow-log RESOURCE to s3|cloudwatch [volume N]``: drawn, documented and priced
+    (``volume`` is the log data it delivers a month); it changes no verdict."""
+
+    kind: FlowLogResource
+    resource: str  # the VPC's, the subnet's or the instance's name
+    destination: FlowLogDestination
+    volume: Volume | None
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+class MirrorTargetKind(enum.Enum):
+    """What a traffic mirror session sends its copies to ("Traffic mirror targets": a
+    network interface, a Network Load Balancer; Gateway Load Balancer endpoints are not
+    modelled)."""
+
+    INSTANCE = "instance"
+    LOAD_BALANCER = "load-balancer"
+
+
+#: Mirrored packets are VXLAN-encapsulated and sent to UDP port 4789 of the target
+#: ("Traffic mirror packet format", Traffic Mirroring guide).
+VXLAN_PORT = 4789
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficMirror:
+    """``traffic-mirror SOURCE to TARGET``: a session copying the traffic of an instance's
+    interface to an instance or a network load balancer, in this VPC or (``vpc.name``)
+    another of the region. It changes no verdict; its copies must reach the target on UDP
+    :data:`VXLAN_PORT` (``warning[mirror-unreachable]``)."""
+
+    source: str  # an instance of the VPC that holds the session
+    target_kind: MirrorTargetKind
+    target: str
+    target_vpc: str  # the target's VPC (the session's own when it is there)
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
 @dataclass(frozen=True, slots=True)
 class Gateway:
     """An internet, egress-only or VPN gateway of a VPC."""
@@ -462,6 +518,9 @@ class Vpc:
     dns_hostnames: bool = True  # enableDnsHostnames: needed for private hosted zones
     #: The IPAM pool its IPv4 CIDRs come from (LANGUAGE.md §10), if it names one.
     ipam_pool: str | None = None
+    #: Traffic observation (LANGUAGE.md §10), in file order: no verdict depends on them.
+    flow_logs: tuple[FlowLog, ...] = ()
+    traffic_mirrors: tuple[TrafficMirror, ...] = ()
 
     def all_cidrs(self) -> tuple[IPNetwork, ...]:
         return (*self.cidrs, *((self.ipv6,) if self.ipv6 else ()))

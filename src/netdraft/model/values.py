@@ -95,6 +95,10 @@ class PortRange:
 
 ALL_PORTS = PortRange(0, 65535)
 EPHEMERAL = PortRange(EPHEMERAL_LOW, EPHEMERAL_HIGH)
+#: The ports a TCP or UDP connection can use: ``tcp any`` in an expectation or a query, and
+#: what the whole-network sweeps cover. Port 0 is reserved (RFC 6335 §6: not assigned, no
+#: socket connects to it); a rule's ``any`` (AWS's 0-65535) still covers all of these.
+CONNECTION_PORTS = PortRange(1, 65535)
 
 #: The client port ranges of the common systems ("Ephemeral ports", Amazon VPC user guide;
 #: Linux's own default is 32768-60999, ``net.ipv4.ip_local_port_range``).
@@ -145,7 +149,7 @@ def traffic_text(protocol: Protocol, port: object = None, icmp: IcmpType | None 
     """What a rule or a query names, as the language writes it: ``tcp 443``, ``icmp type 8``,
     ``tcp 1-1024``, ``tcp any`` (every port)."""
     rest = icmp if icmp is not None else port
-    if rest == ALL_PORTS:
+    if rest in (ALL_PORTS, CONNECTION_PORTS):
         rest = "any"
     return protocol.value + (f" {rest}" if rest is not None and str(rest) != "" else "")
 

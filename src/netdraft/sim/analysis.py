@@ -16,7 +16,7 @@ from netdraft.model.network import Query
 from netdraft.sim.cost import CostReport, estimate
 from netdraft.sim.expectations import Outcomes, evaluate
 from netdraft.sim.exposure import Exposure, exposure
-from netdraft.sim.path import Simulator
+from netdraft.sim.path import Simulator, mirror
 from netdraft.sim.prices import PriceTable
 from netdraft.sim.scenario import scenario_network
 from netdraft.sim.trace import Trace
@@ -66,6 +66,11 @@ class NetworkAnalysis:
     def exposure(self) -> Exposure:
         """Every network interface and port range the internet can open (``exposure``)."""
         return exposure(self.network, self.simulator)
+
+    @cached_property
+    def mirrors(self) -> tuple[tuple[m.Vpc, m.TrafficMirror, Trace | None], ...]:
+        """Every traffic mirror session with the trace of its VXLAN copies to its target."""
+        return mirror.sessions(self.simulator)
 
     @cached_property
     def scenarios(self) -> tuple[tuple[m.Scenario, NetworkAnalysis], ...]:

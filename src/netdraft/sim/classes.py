@@ -13,7 +13,9 @@ endpoints × protocols × 65,536 ports. Rules only tell apart what they name, so
 * **ports** of one protocol fall into pieces (:func:`sweep`): the trace of one port
   reads the security groups and network ACLs it crosses; every port up to the next
   boundary of a rule of those is decided the same way by each of them, so it takes the
-  same path and gets the same verdict. One trace answers for the whole piece.
+  same path and gets the same verdict. One trace answers for the whole piece. The
+  messages of icmp and icmpv6 are swept the same way, as a line of ``type × 256 + code``
+  (:mod:`netdraft.sim.icmp`).
 
 docs/analysis.md has the algorithm and the argument why every member of a class gets
 its representative's verdict.
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 
 from netdraft.model import network as m
 from netdraft.model.values import ALL_PORTS, IPAddress, IPNetwork, PortRange, Protocol
+from netdraft.sim import icmp
 from netdraft.sim.index import Index
 from netdraft.sim.trace import AclStep, SgStep, Trace
 
@@ -205,17 +208,24 @@ class Cuts:
                 if r.ports is not None and r.protocol.covers(protocol)
                 for c in (r.ports.low, r.ports.high + 1)
             }
+            if protocol in icmp.ICMP_PROTOCOLS:  # the messages a rule for it names
+                cuts = {c for r in rules if r.protocol is protocol for c in icmp.rule_cuts(r.icmp)}
             found = self._memo[memo_key] = sorted(cuts)
         return found
+
+    def _fixed_cuts(self, protocol: Protocol) -> set[int]:
+        if protocol in icmp.ICMP_PROTOCOLS:  # each type that asks for a reply, alone
+            return icmp.reply_cuts(protocol)
+        return self._everywhere(protocol) if self._everywhere is not None else set()
 
     def next_cut(self, trace: Trace, protocol: Protocol, port: int) -> int:
         """The first port above ``port`` at which a rule the trace read could decide
         otherwise (65536: none)."""
         best = ALL_PORTS.high + 1
-        if self._everywhere is not None:
+        if self._everywhere is not None or protocol in icmp.ICMP_PROTOCOLS:
             fixed = self._fixed.get(protocol)
             if fixed is None:
-                fixed = self._fixed[protocol] = sorted(self._everywhere(protocol))
+                fixed = self._fixed[protocol] = sorted(self._fixed_cuts(protocol))
             i = bisect_right(fixed, port)
             if i < len(fixed):
                 best = fixed[i]
@@ -240,8 +250,9 @@ def sweep(
 ) -> Iterator[tuple[PortRange | None, list[Trace]]]:
     """``span``'s ports of ``protocol`` in pieces that every rule on their paths treats
     alike, with the traces of each piece's lowest port (``trace`` returns one per address
-    it tries). A protocol without ports is one piece (``None``)."""
-    if not protocol.has_ports:
+    it tries). For icmp and icmpv6 the "ports" are the messages (``type × 256 + code``,
+    :mod:`netdraft.sim.icmp`); another protocol without ports is one piece (``None``)."""
+    if not protocol.has_ports and protocol not in icmp.ICMP_PROTOCOLS:
         yield None, trace(None)
         return
     port = span.low
@@ -251,3 +262,11 @@ def sweep(
         piece = PortRange(port, min(end, span.high))
         yield piece, traces
         port = piece.high + 1
+
+
+def query(source: m.Place, destination: m.Place, protocol: Protocol, at: int | None) -> m.Query:
+    """The question a sweep asks at one point: a destination port, or for icmp and icmpv6
+    the message at that point of the line (:func:`icmp.message`)."""
+    if protocol in icmp.ICMP_PROTOCOLS and at is not None:
+        return m.Query(source, destination, protocol, None, icmp.message(at))
+    return m.Query(source, destination, protocol, at)

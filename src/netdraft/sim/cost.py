@@ -379,6 +379,7 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
                         r,
                     )
                 )
+        out.extend(observation_charges(vpc, prices, hours))
         out[start:] = [dataclasses.replace(c, vpc=vpc.name) for c in out[start:]]
     for ga in network.accelerators.values():
         # Global Accelerator is global: its hour is priced at the table's base price.
@@ -415,6 +416,49 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
         out.append(
             _charge(
                 prices, f"VPN connection {vpn.name}", hours, "h", "vpn_connection_per_hour", region
+            )
+        )
+    return out
+
+
+#: The price key of a flow log's delivered data, by destination (LANGUAGE.md §10).
+FLOW_LOG_PRICES = {
+    m.FlowLogDestination.CLOUDWATCH: "flow_log_cloudwatch_per_gb",
+    m.FlowLogDestination.S3: "flow_log_s3_per_gb",
+}
+
+
+def observation_charges(vpc: m.Vpc, prices: PriceTable, hours: Decimal) -> list[Charge]:
+    """A VPC's flow logs (their written monthly ``volume``, per GB delivered; one without a
+    volume costs nothing here) and its traffic mirror sessions: AWS bills each hour of each
+    source network interface that has a session enabled, so an interface with two sessions
+    is billed once, and a stopped source still is (its sessions stay enabled)."""
+    r = vpc.region
+    out: list[Charge] = []
+    for log in vpc.flow_logs:
+        if log.volume is None:
+            continue
+        where = log.destination.value
+        out.append(
+            _charge(
+                prices,
+                f"flow log of {log.kind.value} {log.resource} to {where}",
+                log.volume.gigabytes,
+                "GB",
+                FLOW_LOG_PRICES[log.destination],
+                r,
+            )
+        )
+    for source in dict.fromkeys(s.source for s in vpc.traffic_mirrors):
+        sessions = sum(1 for s in vpc.traffic_mirrors if s.source == source)
+        out.append(
+            _charge(
+                prices,
+                f"traffic mirroring of instance {source} ({sessions} session(s))",
+                hours,
+                "h",
+                "traffic_mirror_per_eni_hour",
+                r,
             )
         )
     return out

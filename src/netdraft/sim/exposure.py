@@ -13,8 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netdraft.model import network as m
-from netdraft.model.values import ALL_PORTS, PortRange, Protocol, Span
-from netdraft.sim.classes import PROTOCOLS, Cuts, endpoints, instance_names, partition, sweep
+from netdraft.model.values import CONNECTION_PORTS, PortRange, Protocol, Span
+from netdraft.sim import icmp
+from netdraft.sim.classes import (
+    PROTOCOLS,
+    Cuts,
+    endpoints,
+    instance_names,
+    partition,
+    query,
+    sweep,
+)
 from netdraft.sim.path import Simulator
 from netdraft.sim.trace import AclStep, RouteStep, SgStep, Trace
 
@@ -44,6 +53,8 @@ class Exposed:
     protocol: str
     ports: str  # 'N' or 'N-M'; '' for a protocol without ports
     rules: tuple[Span, ...]
+    #: icmp and icmpv6: the messages (types, codes) admitted by these rule lines.
+    icmp: icmp.Messages | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +138,19 @@ def exposure(network: m.Network, sim: Simulator | None = None) -> Exposure:
                     continue
                 runs, n = _exposed_runs(sim, cuts, eni.place, version, protocol)
                 traces += n
-                for ports, spans in runs:
+                for ports, spans, messages in runs:
                     lines = tuple(sorted(spans, key=lambda s: (s.file, s.line, s.column)))
                     for text in members:
-                        found.append(Exposed(text, version, protocol.value, ports, lines))
-    found.sort(key=lambda e: (e.interface, e.version, e.protocol, _first_port(e.ports)))
+                        found.append(Exposed(text, version, protocol.value, ports, lines, messages))
+    found.sort(
+        key=lambda e: (
+            e.interface,
+            e.version,
+            e.protocol,
+            _first_port(e.ports),
+            e.icmp.first if e.icmp is not None else -1,
+        )
+    )
     return Exposure(tuple(found), len(enis), len(classes), traces)
 
 
@@ -139,11 +158,15 @@ def _first_port(ports: str) -> int:
     return int(ports.split("-")[0]) if ports else -1
 
 
+Run = tuple[str, frozenset[Span], icmp.Messages | None]
+
+
 def _exposed_runs(
     sim: Simulator, cuts: Cuts, dst: m.Place, version: int, protocol: Protocol
-) -> tuple[list[tuple[str, frozenset[Span]]], int]:
+) -> tuple[list[Run], int]:
     """The maximal port ranges of ``protocol`` that some internet address of ``version``
-    opens on ``dst``, each with the rule lines admitting it; and the traces run."""
+    opens on ``dst``, each with the rule lines admitting it; and the traces run. For icmp
+    and icmpv6, the messages admitted by the same rule lines are one set (a run each)."""
     sources = [m.Place(P.INTERNET, str(a), address=a) for a in sim.ix.internet_candidates(version)]
     if dst.kind is P.VPC_ADDRESS and dst.address is not None and dst.address.version != version:
         return [], 0
@@ -152,10 +175,12 @@ def _exposed_runs(
     def trace(port: int | None) -> list[Trace]:
         nonlocal count
         count += len(sources)
-        return [sim.trace(m.Query(s, dst, protocol, port)) for s in sources]
+        return [sim.trace(query(s, dst, protocol, port)) for s in sources]
 
     runs: list[tuple[PortRange | None, frozenset[Span]]] = []
-    for piece, traces in sweep(cuts, trace, protocol, ALL_PORTS):
+    # A connection's ports are 1-65535; icmp's messages fill their own line (sim.icmp).
+    span = CONNECTION_PORTS if protocol.has_ports else icmp.SPACE
+    for piece, traces in sweep(cuts, trace, protocol, span):
         allowed = [t for t in traces if t.allowed]
         if not allowed:
             continue
@@ -171,4 +196,10 @@ def _exposed_runs(
             runs[-1] = (PortRange(last[0].low, piece.high), spans)
         else:
             runs.append((piece, spans))
-    return [(str(p) if p is not None else "", s) for p, s in runs], count
+    if protocol in icmp.ICMP_PROTOCOLS:
+        by_rules: dict[frozenset[Span], list[PortRange]] = {}
+        for piece, spans in runs:
+            assert piece is not None
+            by_rules.setdefault(spans, []).append(piece)
+        return [("", s, icmp.messages(protocol, r)) for s, r in by_rules.items()], count
+    return [(str(p) if p is not None else "", s, None) for p, s in runs], count

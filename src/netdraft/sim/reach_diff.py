@@ -32,9 +32,18 @@ from functools import partial
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
-from netdraft.model.values import ALL_PORTS, EPHEMERAL, IPAddress, PortRange, Protocol, subnet_of
+from netdraft.model.values import (
+    ALL_PORTS,
+    CONNECTION_PORTS,
+    EPHEMERAL,
+    IPAddress,
+    PortRange,
+    Protocol,
+    subnet_of,
+)
+from netdraft.sim import icmp
 from netdraft.sim.analysis import NetworkAnalysis
-from netdraft.sim.classes import PROTOCOLS, Cuts, Endpoint, endpoints, partition, sweep
+from netdraft.sim.classes import PROTOCOLS, Cuts, Endpoint, endpoints, partition, query, sweep
 from netdraft.sim.path.vpc import lookup
 from netdraft.sim.path.walk import Packet
 from netdraft.sim.ports import PortSet
@@ -57,6 +66,8 @@ class ReachChange:
     after: str  # 'allow' | 'deny'
     drop: DropCode | None  # the first drop AFTER the change (None when after == 'allow')
     before_drop: DropCode | None
+    #: icmp and icmpv6: the messages (types, codes) that changed this way (``ports`` is '').
+    icmp: icmp.Messages | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +148,9 @@ def _rules_impact(
     if sorted(map(repr, a)) == sorted(map(repr, b)) or not changed:
         changed = [*old, *new]  # the order changed: any of them may decide otherwise
     protocols = frozenset(p for r in changed for p in PROTOCOLS if r.protocol.covers(p))
-    ranges = [r.ports or ALL_PORTS for r in changed]
+    # On the line each protocol is swept on: ports, or icmp messages (one set for all: a
+    # range that one protocol's rule names is only swept in vain for another).
+    ranges = [icmp.rule_range(r.protocol, r.ports, r.icmp) for r in changed]
     return Impact(ends, protocols=protocols, ports=PortSet.of(*ranges))
 
 
@@ -246,7 +259,10 @@ class _Changes:
             frozenset(), (*xa.inbound, *xa.outbound), (*xb.inbound, *xb.outbound)
         )
         assert impact.ports is not None
-        if impact.ports.intersect(EPHEMERAL) != PortSet(()):
+        # An ICMP reply (echo reply 0) is checked on the way back: its request (echo 8) too.
+        changed = impact.ports.union(icmp.requests_answered_by(impact.ports.ranges))
+        impact = dataclasses.replace(impact, ports=changed)
+        if changed.intersect(EPHEMERAL) != PortSet(()):
             # The replies are checked on the client's port: any destination port may change.
             impact = dataclasses.replace(impact, ports=None)
         # Traffic of other subnets crosses it too (NAT gateways, transit gateway attachments).
@@ -395,7 +411,7 @@ class _Side:
         sim = self.analysis.simulator
 
         def trace(port: int | None) -> list[Trace]:
-            out = [sim.trace(m.Query(s, d, protocol, port)) for s in sources for d in destinations]
+            out = [sim.trace(query(s, d, protocol, port)) for s in sources for d in destinations]
             self.traces += len(out)
             return out
 
@@ -486,18 +502,35 @@ def reach_diff(old: NetworkAnalysis, new: NetworkAnalysis) -> ReachDiff:
             ports = PortSet.of(
                 *(r for i in matching for r in (i.ports or PortSet.of(ALL_PORTS)).ranges)
             )
-            for span in ports.ranges if protocol.has_ports else (ALL_PORTS,):
+            swept_ranges = protocol.has_ports or protocol in icmp.ICMP_PROTOCOLS
+            runs: list[tuple[PortRange | None, Verdict, Verdict]] = []
+            spans = (
+                [s for r in ports.ranges if (s := r.intersect(CONNECTION_PORTS)) is not None]
+                if protocol.has_ports
+                else list(ports.ranges)
+                if swept_ranges
+                else [ALL_PORTS]
+            )
+            for span in spans:  # a connection's ports are 1-65535 (CONNECTION_PORTS)
                 seen: list[Trace] = []
                 was = before.pieces(src, dst, protocol, span, seen)
                 if all(i.reads is not None for i in matching) and not any(
                     i.reads(t) for i in matching if i.reads is not None for t in seen
                 ):
                     continue  # the old traces read nothing that changed: the new are the same
-                runs = _overlay(was, after.pieces(src, dst, protocol, span))
-                changes += _changed(src_class, dst_class, protocol, runs)
+                runs += _overlay(was, after.pieces(src, dst, protocol, span))
+            changes += _changed(src_class, dst_class, protocol, runs)
     singletons = sum(1 for c in classes if len(c) == 1)
     questions = (len(classes) ** 2 - singletons) * len(protocols)
-    changes.sort(key=lambda c: (c.source, c.destination, c.protocol, _first_port(c.ports)))
+    changes.sort(
+        key=lambda c: (
+            c.source,
+            c.destination,
+            c.protocol,
+            _first_port(c.ports),
+            c.icmp.first if c.icmp is not None else -1,
+        )
+    )
     result = ReachDiff(
         tuple(changes),
         len(common),
@@ -545,6 +578,8 @@ def _changed(
             merged[-1] = (PortRange(last[0].low, piece.high), last[1], now)
         else:
             merged.append((piece, was, now))
+    if protocol in icmp.ICMP_PROTOCOLS:
+        return _changed_messages(sources, destinations, protocol, merged)
     return [
         ReachChange(
             s,
@@ -557,6 +592,37 @@ def _changed(
             was[1],
         )
         for piece, was, now in merged
+        for s in sources
+        for d in destinations
+        if s != d
+    ]
+
+
+def _changed_messages(
+    sources: tuple[str, ...],
+    destinations: tuple[str, ...],
+    protocol: Protocol,
+    merged: list[tuple[PortRange | None, Verdict, Verdict]],
+) -> list[ReachChange]:
+    """ICMP messages that changed the same way, as one set each (they need not be next to
+    each other on the line: ``all types except type 8``), in the order of their first."""
+    groups: dict[tuple[bool, Verdict], list[tuple[PortRange, Verdict]]] = {}
+    for piece, was, now in merged:
+        assert piece is not None
+        groups.setdefault((was[0], now), []).append((piece, was))
+    return [
+        ReachChange(
+            s,
+            d,
+            protocol.value,
+            "",
+            _word(runs[0][1]),
+            _word(now),
+            now[1],
+            runs[0][1][1],
+            icmp.messages(protocol, [r for r, _ in runs]),
+        )
+        for (_, now), runs in groups.items()
         for s in sources
         for d in destinations
         if s != d

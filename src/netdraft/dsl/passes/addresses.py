@@ -1,12 +1,15 @@
 """Addresses: the private IPv4 and IPv6 address of every network interface, and public ones.
 
-Addresses are given out per subnet from the lowest free one after the four AWS reserves
-at the bottom (docs/language.md, "Instances"): first the addresses the file writes
-(instances' ``ip``, NAT gateways' ``ip``, interface endpoints' ``ips``), in the order of
-the file, then instances in the order of the file, then NAT gateways, then interface
-endpoints (one interface in each of their subnets), so that adding a NAT gateway never
-moves an instance. An address written twice is ``duplicate-address`` at the later one,
-naming the first; :func:`check_held` finds the clashes that cross subnets (public
+Addresses are given out per subnet (docs/language.md, "Addresses"): first the addresses the
+file writes (instances' ``ip``, NAT gateways' ``ip``, interface endpoints' and load
+balancers' ``ips``), in the order of the file; then instances, in the order of the file,
+each at the lowest free address after the four AWS reserves at the bottom; then the
+infrastructure (NAT gateways, interface and resolver endpoints, load balancer nodes), in
+the order of the file whatever its kind, each at the highest free address below the
+broadcast address AWS reserves at the top. So adding an instance never moves an
+infrastructure address, nor adding a NAT gateway an instance's, and a diff of two versions
+shows only what changed. An address written twice is ``duplicate-address`` at the later
+one, naming the first; :func:`check_held` finds the clashes that cross subnets (public
 addresses, site hosts). An instance in a subnet with an IPv6 CIDR gets the lowest free
 IPv6 address too. A subnet that runs out, counting its written and its automatic addresses, is
 ``subnet-too-small``, reported by :func:`netdraft.dsl.validate.subnet_capacity` from the
@@ -49,7 +52,9 @@ FIRST_FREE = len(RESERVED_AT_BOTTOM)
 
 
 class Allocator:
-    """Hands out the lowest free address of a subnet, after the four reserved at its bottom.
+    """Hands out the free addresses of a subnet: instances' from the bottom (the lowest free
+    one after the four reserved there), infrastructure's from the top (the highest free one
+    below the reserved last address), so that neither end moves the other.
 
     Every interface that asks for an address is counted in :attr:`wanted` (written and
     automatic alike), so that a subnet that runs out is reported with all it must hold.
@@ -64,6 +69,10 @@ class Allocator:
         self.used6: dict[str, dict[int, Holder]] = {n: {} for n in subnets}
         self.cursor6: dict[str, int] = {}
         self.wanted: dict[str, int] = {}
+        #: The highest address infrastructure may still be given, per subnet.
+        self.top: dict[str, int] = {
+            n: int(s.cidr.broadcast_address) - 1 for n, s in subnets.items()
+        }
 
     def holder(self, subnet: str, ip: IPv4Address) -> Holder | None:
         return self.used[subnet].get(int(ip))
@@ -73,6 +82,7 @@ class Allocator:
         self.used[subnet][int(ip)] = holder
 
     def next(self, subnet: str, holder: Holder) -> IPv4Address | None:
+        """An instance's address: the lowest free one."""
         self.wanted[subnet] = self.wanted.get(subnet, 0) + 1
         last = int(self.subnets[subnet].cidr.broadcast_address) - 1
         n = self.cursor[subnet]
@@ -82,6 +92,20 @@ class Allocator:
             return None
         self.used[subnet][n] = holder
         self.cursor[subnet] = n + 1
+        return IPv4Address(n)
+
+    def next_from_top(self, subnet: str, holder: Holder) -> IPv4Address | None:
+        """An infrastructure interface's address (a NAT gateway's, an endpoint's, a load
+        balancer node's): the highest free one below the reserved broadcast address."""
+        self.wanted[subnet] = self.wanted.get(subnet, 0) + 1
+        first = int(self.subnets[subnet].cidr.network_address) + FIRST_FREE
+        n = self.top[subnet]
+        while n >= first and n in self.used[subnet]:
+            n -= 1
+        if n < first:
+            return None
+        self.used[subnet][n] = holder
+        self.top[subnet] = n - 1
         return IPv4Address(n)
 
     def next6(self, subnet: str, net: IPv6Network, holder: Holder) -> IPv6Address | None:
@@ -231,7 +255,7 @@ def allocate(
             sdc = literals.tok(opts["source-dest-check"].values[0]).text == "on"
         ephemeral = None
         if "ephemeral" in opts:
-            ephemeral = literals.port_range(c, literals.tok(opts["ephemeral"].values[0]))
+            ephemeral = literals.ephemeral_range(c, literals.tok(opts["ephemeral"].values[0]))
         name = decl.name.text
         instances[name] = m.Instance(
             name,
@@ -248,51 +272,79 @@ def allocate(
             down="down" in opts,
             dns=dns.config(c, decl.dns),
         )
-    nats: dict[str, m.NatGateway] = {}
-    for ndecl, subnet_name, nopts in nat_pending:
-        name = ndecl.name.text
-        who = Holder(f"NAT gateway '{name}'", ndecl.span)
-        private = "private" in nopts
-        eip = None
-        if "eip" in nopts and private:
-            c.err(
-                codes.BAD_OPTION,
-                f"NAT gateway '{name}' is private: a private NAT gateway has no Elastic IP",
-                nopts["eip"].span,
-                "remove `eip`, or `private` for a public NAT gateway",
+    # Infrastructure takes its addresses from the top of each subnet, in the order of the
+    # file whatever its kind, so that adding an instance never moves it, nor it an instance.
+    nat_of = {d.name.text: (d, sn, o) for d, sn, o in nat_pending}
+    order = sorted(
+        [(d.span, "nat", n) for n, (d, _, _) in nat_of.items()]
+        + [(d.span, "endpoint", n) for n, d in s.endpoints.items()]
+        + [(d.span, "lb", n) for n, d in s.load_balancers.items()],
+        key=lambda item: (item[0].line, item[0].column),
+    )
+    built_nats: dict[str, m.NatGateway] = {}
+    built_endpoints: dict[str, m.VpcEndpoint] = {}
+    built_balancers: dict[str, m.LoadBalancer] = {}
+    for _, what, name in order:
+        if what == "nat":
+            ndecl, subnet_name, nopts = nat_of[name]
+            nat = _nat_gateway(c, vpc_name, ndecl, subnet_name, nopts, alloc, granted)
+            if nat is not None:
+                built_nats[name] = nat
+        elif what == "endpoint":
+            built_endpoints[name] = _endpoint(
+                c, vpc, s.endpoints[name], resolved.get(name, []), subnets, groups, alloc, granted
             )
-        elif "eip" in nopts and nopts["eip"].values:
-            etok = literals.tok(nopts["eip"].values[0])
-            eip = _public_address(c, literals.addr4(c, etok), etok, "Elastic IP")
-            if eip is not None:
-                c.held.append(
-                    Held(eip, "public", Holder(f"the Elastic IP of {who.who}", etok.span))
-                )
-        nat_ip: IPv4Address | None
-        if "ip" in nopts:
-            nat_ip = granted.get(("nat", name, 0)) or _written(nopts["ip"])
         else:
-            nat_ip = alloc.next(subnet_name, who)
-            if nat_ip is not None:
-                c.held.append(Held(nat_ip, f"vpc:{vpc_name}", who))
-        if nat_ip is None:
-            continue
-        nats[name] = m.NatGateway(
-            name, subnet_name, private, nat_ip, eip, ndecl.span, down="down" in nopts
-        )
-    endpoints: dict[str, m.VpcEndpoint] = {}
-    for name, edecl in s.endpoints.items():
-        endpoints[name] = _endpoint(
-            c, vpc, edecl, resolved.get(name, []), subnets, groups, alloc, granted
-        )
-    balancers = {
-        name: load_balancer(c, vpc, decl, lb_subnets[name], subnets, groups, alloc, granted)
-        for name, decl in s.load_balancers.items()
-    }
+            built_balancers[name] = load_balancer(
+                c, vpc, s.load_balancers[name], lb_subnets[name], subnets, groups, alloc, granted
+            )
+    # Returned in the order of their declarations, kind by kind, as before.
+    nats = {n: built_nats[n] for n in s.nats if n in built_nats}
+    endpoints = {n: built_endpoints[n] for n in s.endpoints}
+    balancers = {n: built_balancers[n] for n in s.load_balancers}
     for name, subnet in subnets.items():
         # Counted for the one rule that reports a full subnet (`subnet-too-small`).
         subnets[name] = dataclasses.replace(subnet, interfaces=alloc.wanted.get(name, 0))
     return instances, nats, endpoints, balancers
+
+
+def _nat_gateway(
+    c: Context,
+    vpc_name: str,
+    ndecl: st.NatGatewayDecl,
+    subnet_name: str,
+    nopts: Mapping[str, st.Option],
+    alloc: Allocator,
+    granted: Mapping[tuple[str, str, int], IPv4Address],
+) -> m.NatGateway | None:
+    """A NAT gateway: its Elastic IP, and its private address (written, or the highest free
+    one of its subnet); ``None`` when its subnet has no room left (reported as full)."""
+    name = ndecl.name.text
+    who = Holder(f"NAT gateway '{name}'", ndecl.span)
+    private = "private" in nopts
+    eip = None
+    if "eip" in nopts and private:
+        c.err(
+            codes.BAD_OPTION,
+            f"NAT gateway '{name}' is private: a private NAT gateway has no Elastic IP",
+            nopts["eip"].span,
+            "remove `eip`, or `private` for a public NAT gateway",
+        )
+    elif "eip" in nopts and nopts["eip"].values:
+        etok = literals.tok(nopts["eip"].values[0])
+        eip = _public_address(c, literals.addr4(c, etok), etok, "Elastic IP")
+        if eip is not None:
+            c.held.append(Held(eip, "public", Holder(f"the Elastic IP of {who.who}", etok.span)))
+    nat_ip: IPv4Address | None
+    if "ip" in nopts:
+        nat_ip = granted.get(("nat", name, 0)) or _written(nopts["ip"])
+    else:
+        nat_ip = alloc.next_from_top(subnet_name, who)
+        if nat_ip is not None:
+            c.held.append(Held(nat_ip, f"vpc:{vpc_name}", who))
+    if nat_ip is None:
+        return None
+    return m.NatGateway(name, subnet_name, private, nat_ip, eip, ndecl.span, down="down" in nopts)
 
 
 def _written(option: st.Option) -> IPv4Address | None:
@@ -409,7 +461,7 @@ def _endpoint(
     granted: Mapping[tuple[str, str, int], IPv4Address],
 ) -> m.VpcEndpoint:
     """An endpoint: a gateway one names route tables; an interface one takes an address in
-    each of its subnets, one per availability zone (written with ``ips``, or the lowest free)."""
+    each of its subnets, one per availability zone (written with ``ips``, or the highest free)."""
     service = decl.service.text
     kind = m.EndpointKind(decl.kind)
     if kind is m.EndpointKind.GATEWAY:
@@ -445,7 +497,7 @@ def _endpoint(
         if written:
             ip = granted.get((who.who, "", index))
         else:
-            ip = alloc.next(sn, who)
+            ip = alloc.next_from_top(sn, who)
             if ip is not None:
                 c.held.append(Held(ip, f"vpc:{vpc.decl.name.text}", who))
         if ip is not None:
@@ -481,7 +533,7 @@ def load_balancer(
     granted: Mapping[tuple[str, str, int], IPv4Address],
 ) -> m.LoadBalancer:
     """A load balancer: a node (a network interface) in each of its subnets, one per AZ,
-    at the address ``ips`` writes or the lowest free one after every other interface's;
+    at the address ``ips`` writes or the highest free one (:class:`Allocator`);
     an NLB's ``eips`` are its nodes' public addresses, in the order of the subnets."""
     name = decl.name.text
     who = Holder(f"load balancer '{name}'", decl.span)
@@ -545,7 +597,7 @@ def load_balancer(
         if "ips" in opts:
             ip = granted.get((who.who, "", index))
         else:
-            ip = alloc.next(sn, who)
+            ip = alloc.next_from_top(sn, who)
             if ip is not None:
                 c.held.append(Held(ip, f"vpc:{vpc.decl.name.text}", who))
         if ip is not None:

@@ -32,7 +32,7 @@ def build_site(c: Context, decl: st.SiteDecl) -> m.Site:
                     item.span,
                 )
             else:
-                ephemeral = literals.port_range(c, item.ports)
+                ephemeral = literals.ephemeral_range(c, item.ports)
             continue
         ip = literals.addr4(c, item.ip)
         if ip is None:

@@ -18,7 +18,11 @@ from netdraft.diagnostics import clip
 from netdraft.dsl import syntax as st
 from netdraft.model.values import (
     ALL_PORTS,
+    CONNECTION_PORTS,
+    EPHEMERAL,
     ICMP_MAX,
+    LINUX_EPHEMERAL,
+    WINDOWS_EPHEMERAL,
     IcmpType,
     IPAddress,
     IPNetwork,
@@ -161,6 +165,24 @@ def port_range(c: Context, tok: st.Tok) -> PortRange | None:
     return PortRange(low, high)
 
 
+def ephemeral_range(c: Context, tok: st.Tok) -> PortRange | None:
+    """An ``ephemeral`` range: a port range inside 1024-65535 (:data:`EPHEMERAL`), where
+    every system picks its client ports ("Ephemeral ports", Amazon VPC user guide); ports
+    below 1024 are the servers' (RFC 6335's system ports), never a client's."""
+    found = port_range(c, tok)
+    if found is not None and found.intersect(EPHEMERAL) != found:
+        c.err(
+            codes.BAD_EPHEMERAL,
+            f"ephemeral range '{clip(tok.text, 24)}' is not inside"
+            f" {EPHEMERAL.low}-{EPHEMERAL.high}: clients open connections from ports"
+            f" {EPHEMERAL.low} and up",
+            tok.span,
+            f"e.g. '{LINUX_EPHEMERAL}' (Linux) or '{WINDOWS_EPHEMERAL}' (Windows)",
+        )
+        return None
+    return found
+
+
 ICMP_PROTOCOLS = (Protocol.ICMP, Protocol.ICMPV6)
 
 
@@ -195,9 +217,25 @@ def icmp(c: Context, spec: st.ProtoSpec) -> IcmpType | None:
     return IcmpType(values[0], values[1])
 
 
+def _connection_ports(c: Context, spec: st.ProtoSpec) -> tuple[Protocol, PortRange | None]:
+    """The protocol and destination ports of a connection: ``any`` is 1-65535, and port 0,
+    which no connection uses, is a ``bad-port``."""
+    proto, ports = protocol(c, spec)
+    if ports == ALL_PORTS and spec.port is not None and spec.port.text == "any":
+        return proto, CONNECTION_PORTS
+    if ports is not None and ports.low == 0:
+        c.err(
+            codes.BAD_PORT,
+            "port 0 is not a port a connection can use: TCP and UDP ports are 1-65535",
+            spec.port.span if spec.port else spec.span,
+        )
+        return proto, None
+    return proto, ports
+
+
 def single_port(c: Context, spec: st.ProtoSpec) -> tuple[Protocol, int | None]:
     """A connection's protocol and its one destination port."""
-    proto, ports = protocol(c, spec)
+    proto, ports = _connection_ports(c, spec)
     if proto.has_ports and spec.port is None:
         c.err(
             codes.BAD_PORT,
@@ -218,9 +256,9 @@ def port_set(c: Context, spec: st.ProtoSpec) -> tuple[Protocol, int | None, Port
     """An expectation's protocol, its destination port, and the set of ports it claims for.
 
     One port gives ``(proto, port, None)``; a range or ``any`` gives the set, with its lowest
-    port as the port.
+    port as the port (``any``: 1-65535).
     """
-    proto, ports = protocol(c, spec)
+    proto, ports = _connection_ports(c, spec)
     if proto.has_ports and spec.port is None:
         c.err(
             codes.BAD_PORT,

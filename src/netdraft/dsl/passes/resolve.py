@@ -547,6 +547,7 @@ def component_names(network: m.Network) -> set[str]:
     """Every name an expectation's ``via`` may cross."""
     names: set[str] = set()
     names.update(network.peerings, network.transit_gateways, network.vpns, network.sites)
+    names.update(network.tgw_peerings)
     for vpc in network.vpcs.values():
         names.add(vpc.name)
         for gw in (vpc.internet_gateway, vpc.egress_only_gateway, vpc.vpn_gateway):

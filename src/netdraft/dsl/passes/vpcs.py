@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from netdraft import codes
 from netdraft.diagnostics import clip
 from netdraft.dsl import syntax as st
-from netdraft.dsl.passes import addresses, defaults, dns, literals, prefix_lists
+from netdraft.dsl.passes import addresses, defaults, dns, literals, observe, prefix_lists
 from netdraft.dsl.passes.resolve import GATEWAY_KINDS, Kind, resolve, route_target, sg_peer
 from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.dsl.validate import ACL_RULE_RANGE
@@ -87,6 +87,8 @@ def build_vpc(c: Context, s: VpcScope) -> m.Vpc:
         dns_support=dns.flag(s, "dns-support"),
         dns_hostnames=dns.flag(s, "dns-hostnames"),
         ipam_pool=c.ipam_vpcs.get(s.name),
+        flow_logs=observe.flow_logs(c, s),
+        traffic_mirrors=observe.traffic_mirrors(c, s),
     )
 
 

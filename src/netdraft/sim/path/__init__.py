@@ -13,6 +13,8 @@ Pure functions of the model, one module per mechanism:
 * :mod:`~netdraft.sim.path.linklocal` — the services an instance reaches without a route
   (Amazon DNS, instance metadata, Amazon Time Sync);
 * :mod:`~netdraft.sim.path.dns` — name resolution, each DNS query a path of its own;
+* :mod:`~netdraft.sim.path.mirror` — whether a traffic mirror session's copies reach its
+  target (one leg, UDP 4789; no verdict depends on it);
 * :mod:`~netdraft.sim.path.simulator` — the attempt (request, then reply) and the table
   from route-target kind to the module that carries the packet on.
 

@@ -26,7 +26,9 @@ The modelling rules, from AWS's documentation:
   is ``DNS_LOOP``. An ALIAS to an interface endpoint answers with its addresses.
 * A resolver rule associated with the VPC competes with its private zones: the more
   specific domain wins, the rule on a tie; its queries go from the outbound endpoint's
-  network interface to the rule's targets. An inbound endpoint answers like its VPC's
+  network interface to the rule's targets, out through the endpoint's security groups'
+  egress rules (CreateResolverEndpoint: an outbound endpoint's groups need outbound rules
+  for the DNS port). An inbound endpoint answers like its VPC's
   Amazon resolver for whoever reaches its addresses.
 * A DNS server is an instance or a site host with a ``dns`` block: the most specific of
   its zones (which answer every name in them) and forwarders decides. An instance named

@@ -235,16 +235,30 @@ def _service_end(
                 Drop(DropCode.NO_ROUTE_TO_DESTINATION, f"'{place}' has no IPv{version} address")
             ]
         return [End(C.SERVICE, place.name, place.address, service=place.name)]
-    region = sim.net.vpcs[other.vpc].region if other.vpc in sim.net.vpcs else ""
+    region = (
+        sim.net.vpcs[other.vpc].region if other.vpc in sim.net.vpcs else _site_region(sim, other)
+    )
     published = [n for n in sim.net.managed_cidrs(place.name, region) if n.version == version]
     if published:
         first = published[0]
         address = first[1] if first.num_addresses > 1 else first.network_address
         return [End(C.SERVICE, place.name, address, service=place.name)]
     return [
-        End(C.SERVICE, place.name, a, service=place.name)
+        End(C.SERVICE, place.name, a, service=place.name, representative=True)
         for a in sim.ix.internet_candidates(version)[:1]
     ]
+
+
+def _site_region(sim: Context, place: m.Place) -> str:
+    """The region a site's host reaches AWS in: that of the first of its VPNs (by name) that
+    ends at a VPN gateway of a VPC or at a transit gateway ("" for none)."""
+    for vpn in sorted(sim.ix.vpns_by_site.get(place.site, []), key=lambda v: v.name):
+        if vpn.gateway_kind is m.TargetKind.TRANSIT_GATEWAY:
+            return sim.net.transit_gateways[vpn.gateway].region
+        vpc = sim.net.vpc_of_gateway(vpn.gateway)
+        if vpc is not None:
+            return vpc.region
+    return ""
 
 
 def _internet_end(
@@ -252,7 +266,10 @@ def _internet_end(
 ) -> list[End | Drop]:
     if place.address is not None:
         return [End(C.INTERNET, str(place.address), place.address)]
-    return [End(C.INTERNET, "internet", a) for a in sim.ix.internet_candidates(version)]
+    return [
+        End(C.INTERNET, "internet", a, representative=True)
+        for a in sim.ix.internet_candidates(version)
+    ]
 
 
 def _load_balancer_end(

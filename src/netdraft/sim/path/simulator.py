@@ -321,6 +321,9 @@ class Simulator(Context):
             w.step(Sent(str(sent), subnet.name))
             if src.kind is C.LOAD_BALANCER:
                 vpc.lb_egress(self, w, net, src.name, pkt)
+            elif src.kind is C.ENDPOINT and w.forward:
+                # Only an outbound resolver endpoint sends (ends.py): its rules' queries.
+                vpc.endpoint_egress(self, w, net, src.name, pkt)
             return vpc.leave_subnet(self, w, net, subnet, pkt, dst, Via.NONE)
         if src.kind is C.HOST:
             return vpn.from_site(self, w, self.net.sites[src.site], src, pkt, dst)

@@ -396,15 +396,16 @@ def arrive(
     if eni.kind is ComponentKind.NAT_GATEWAY:
         w.hop(ComponentKind.NAT_GATEWAY, eni.name, vpc.name, vpc.region, subnet.az)
         if w.forward:
-            # A NAT gateway only translates traffic routed through it; it answers nothing.
+            # A NAT gateway only translates traffic routed through it; its network
+            # interface answers nothing addressed to it (LANGUAGE.md §9: NO_INTERFACE).
             w.fail(
                 Dropped(
-                    DropCode.NO_ROUTE_TO_DESTINATION,
+                    DropCode.NO_INTERFACE,
                     Obstacle.NAT_ACCEPTS_NOTHING,
                     ComponentKind.NAT_GATEWAY,
                     eni.name,
                 ),
-                DropCode.NO_ROUTE_TO_DESTINATION,
+                DropCode.NO_INTERFACE,
                 f"NAT gateway '{eni.name}' accepts no connections: it only translates "
                 "traffic that routes send through it",
             )
@@ -527,6 +528,14 @@ def lb_egress(sim: Context, w: Walk, vpc: m.Vpc, name: str, pkt: Packet) -> None
         sg_egress(sim, w, vpc, groups, pkt)
     elif groups:
         w.step(SgStep(groups, m.Direction.EGRESS, stateful_reply=True))
+
+
+def endpoint_egress(sim: Context, w: Walk, vpc: m.Vpc, name: str, pkt: Packet) -> None:
+    """An outbound resolver endpoint's groups on a query it forwards: their egress rules
+    must allow it to the rule's target (AWS, CreateResolverEndpoint: an outbound
+    endpoint's groups need outbound rules for the DNS port of the network it forwards to).
+    The answer comes back as the reply of that connection (stateful)."""
+    sg_egress(sim, w, vpc, vpc.endpoints[name].security_groups, pkt)
 
 
 def sg_egress(sim: Context, w: Walk, vpc: m.Vpc, groups: tuple[str, ...], pkt: Packet) -> None:

@@ -172,7 +172,8 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
         w.hop(C.HOST, host.name if host else str(address), site=site.name)
         w.step(Delivered(Arrival.HOST, str(address)))
         return pkt
-    w.step(Sent(site=site.name, to=str(address)))
+    target = _target(dst, address)
+    w.step(Sent(site=site.name, to=target))
     vpns = sim.ix.vpns_by_site.get(site.name, [])
     chosen = _site_vpn(sim, [v for v in vpns if not v.down], address)
     if chosen is None and linklocal.is_link_local(address):
@@ -192,10 +193,16 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
                 f"vpn '{vpn.name}', the way from site '{site.name}' to {address}, is down",
                 vpn.span,
             )
+        why = ""
+        if dst.kind is C.SERVICE:
+            why = (
+                f": a site reaches {dst.service} over its VPNs through an interface endpoint"
+                " of a VPC they lead to, or a transit gateway that routes it"
+            )
         w.fail(
-            Dropped(w.no_route, Obstacle.NO_SITE_VPN, None, site.name, str(address), site.name),
+            Dropped(w.no_route, Obstacle.NO_SITE_VPN, None, site.name, target, site.name),
             w.no_route,
-            f"site '{site.name}' has no VPN connection that leads to {address}",
+            f"site '{site.name}' has no VPN connection that leads to {target}{why}",
         )
     vpn, target_vpc = chosen
     if target_vpc is None and vpn.gateway_kind is K.VPN_GATEWAY:
@@ -229,6 +236,16 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
         )
     w.step(Forwarded(C.VPN_GATEWAY, vpn.gateway, Passage.IN, vpc.name))
     return vpcs.enter_subnet(sim, w, vpc, into, pkt, dst, from_subnet=None)
+
+
+def _target(dst: End, address: Addr) -> str:
+    """What a site sends to, in words: ``the internet`` or a service when the address only
+    stands for it (a representative address), the service and its address, or the address."""
+    if dst.kind is C.SERVICE:
+        return str(dst.service) if dst.representative else f"{dst.service} at {address}"
+    if dst.kind is C.INTERNET and dst.representative:
+        return "the internet"
+    return str(address)
 
 
 def _site_vpn(sim: Context, vpns: list[m.Vpn], address: Addr) -> tuple[m.Vpn, m.Vpc | None] | None:

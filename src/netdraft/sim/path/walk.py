@@ -106,6 +106,9 @@ class End:
     #: An interface endpoint of another VPC, tried before the internet: a failure that never
     #: reaches its VPC is not the one reported (the source cannot route to it).
     remote: bool = False
+    #: ``internet`` or a service tried at a representative address (no address written, none
+    #: published for it): the address stands for the end, and sentences name the end.
+    representative: bool = False
 
 
 @dataclass(slots=True)
