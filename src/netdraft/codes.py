@@ -497,6 +497,30 @@ LB_NO_INTERNET = Code(
     _S.VALIDATE,
 )
 
+# ---- IPAM pools (LANGUAGE.md §10) -----------------------------------------------------------
+
+IPAM_EXHAUSTED = Code(
+    "ipam-exhausted",
+    E,
+    "a VPC asks an IPAM pool for a /N and no free /N is left in it (or /N is larger than the pool)",
+    _S.COMPILE,
+)
+IPAM_OUTSIDE = Code(
+    "ipam-outside", E, "a written VPC CIDR is outside the IPAM pool the VPC names", _S.COMPILE
+)
+IPAM_OVERLAP = Code(
+    "ipam-overlap",
+    E,
+    "two VPCs write CIDRs of one IPAM pool that overlap; a pool never gives out an address twice",
+    _S.COMPILE,
+)
+VPC_NO_CIDR = Code(
+    "vpc-no-cidr",
+    E,
+    "a VPC has no IPv4 CIDR: none written and none asked of an IPAM pool (`ipam POOL /N`)",
+    _S.COMPILE,
+)
+
 # ---- traffic observation (LANGUAGE.md §10) ---------------------------------------------------
 
 MIRROR_SOURCE = Code(

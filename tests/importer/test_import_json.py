@@ -218,6 +218,10 @@ PATHS = [
     ("load-balancers", "internet", "shop-edge", "tcp", "80", "deny", "NO_LISTENER"),
     ("load-balancers", "app-1", "shop-alb", "tcp", "443", "allow", "app-tg"),
     ("load-balancers", "internet", "shop-alb", "tcp", "443", "deny", "NO_PUBLIC_IP"),
+    # A Global Accelerator in front of the NLB (weight 100; the ALB has weight 0).
+    ("load-balancers", "internet", "shop-ga", "tcp", "443", "allow", "shop-edge"),
+    ("load-balancers", "internet", "198.51.100.52", "tcp", "443", "allow", "app-tg"),
+    ("load-balancers", "internet", "shop-ga", "tcp", "80", "deny", "NO_LISTENER"),
     # Two regions peered by their transit gateways, static routes on both sides.
     ("tgw-peering", "app", "db", "tcp", "5432", "allow", "east-west"),
     ("tgw-peering", "app", "db", "tcp", "22", "deny", "SG_INGRESS_MISMATCH"),
@@ -226,6 +230,15 @@ PATHS = [
     ("tgw-peering", "app", "10.20.0.5", "tcp", "443", "deny", "BLACKHOLE_ROUTE"),
     ("tgw-peering", "app", "10.99.0.5", "tcp", "443", "deny", "BLACKHOLE_ROUTE"),
 ]
+
+
+def test_ipam_pools_and_their_vpcs_are_imported(networks: dict[str, Network]) -> None:
+    pool = networks["load-balancers"].ipam_pools["corp"]
+    assert str(pool.cidr) == "10.8.0.0/14"
+    assert [(str(a.cidr), a.resource, a.chosen) for a in pool.allocations] == [
+        ("10.8.0.0/16", "shop", False)
+    ]
+    assert networks["load-balancers"].vpcs["shop"].ipam_pool == "corp"
 
 
 @pytest.fixture(scope="module")

@@ -63,6 +63,8 @@ SECTION_5.update(
         "dx_out_per_gb": "0.02",
     }
 )
+# LANGUAGE.md §10: Global Accelerator, an hour and the data-transfer premium's default.
+SECTION_5.update({"accelerator_per_hour": "0.025", "accelerator_premium_per_gb": "0.015"})
 # LANGUAGE.md §10: flow logs (CloudWatch Logs, S3) and traffic mirroring.
 SECTION_5.update(
     {

@@ -7,7 +7,8 @@ that do not fit) become diagnostics; the rules about the network's shape live in
 The pipeline (sqlglot's ``optimizer.RULES``): each step reads and fills the one
 :class:`~netdraft.dsl.passes.context.Context` of the compilation.
 
-1. ``scope.collect``: the symbol tables, every declaration by kind and scope;
+1. ``scope.collect``: the symbol tables, every declaration by kind and scope; then
+   ``ipam.allocate``, the CIDRs and addresses IPAM pools give out (:mod:`~.passes.ipam`);
 2. sites and VPNs, which route tables propagate from;
 3. each VPC: its literals, its references (:mod:`~.passes.resolve`), AWS's implicit
    objects (:mod:`~.passes.defaults`) and its addresses (:mod:`~.passes.addresses`);
@@ -26,11 +27,13 @@ from netdraft import codes
 from netdraft.diagnostics import Diagnostic, where_first
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import (
+    accelerators,
     addresses,
     connections,
     direct_connect,
     dns,
     intent,
+    ipam,
     literals,
     prefix_lists,
     scenarios,
@@ -98,6 +101,8 @@ def build_network(c: Context) -> None:
         dx_connections=c.built_dx_connections,
         dx_gateways=c.built_dx_gateways,
         vifs=c.built_vifs,
+        ipam_pools=c.ipam_pools,
+        accelerators=accelerators.build(c, c.built_vpcs),
     )
 
 
@@ -126,6 +131,7 @@ def build_intent(c: Context) -> None:
 #: The compiler, in order.
 STEPS: tuple[Callable[[Context], None], ...] = (
     scope.collect,
+    ipam.allocate,
     prefix_lists.build,
     build_sites_and_vpns,
     build_vpcs,

@@ -92,7 +92,13 @@ SUBNET_OPTION_ORDER: Mapping[str, int] = {"ipv6": 0, "public-ip-on-launch": 1}
 NAT_OPTION_ORDER: Mapping[str, int] = {"private": 0, "ip": 1, "eip": 2, "down": 9}
 VPN_OPTION_ORDER: Mapping[str, int] = {"down": 9}
 DX_OPTION_ORDER: Mapping[str, int] = {"hosted": 0, "on": 2, "down": 9}
-LB_OPTION_ORDER: Mapping[str, int] = {"ips": 0, "sg": 1, "eips": 2, "cross-zone": 3}
+LB_OPTION_ORDER: Mapping[str, int] = {
+    "ips": 0,
+    "sg": 1,
+    "eips": 2,
+    "cross-zone": 3,
+    "ipam-pool": 4,
+}
 
 Block = (
     st.RegionDecl
@@ -108,6 +114,7 @@ Block = (
     | st.ScenarioDecl
     | st.LoadBalancerDecl
     | st.DxGatewayDecl
+    | st.AcceleratorDecl
 )
 
 #: Any statement, at any depth.
@@ -132,6 +139,7 @@ Node = (
     | st.DownDecl
     | st.ListenerDecl
     | st.DxAssociateDecl
+    | st.AcceleratorListenerDecl
 )
 
 _BLOCKS = (
@@ -147,6 +155,7 @@ _BLOCKS = (
     st.ScenarioDecl,
     st.LoadBalancerDecl,
     st.DxGatewayDecl,
+    st.AcceleratorDecl,
 )
 
 
@@ -191,7 +200,7 @@ def _children(node: Node) -> tuple[Node, ...] | None:
         return node.rules
     if isinstance(node, st.PrefixListDecl):
         return node.cidrs
-    if isinstance(node, st.LoadBalancerDecl):
+    if isinstance(node, st.LoadBalancerDecl | st.AcceleratorDecl):
         return node.listeners
     if isinstance(node, st.ZoneDecl):
         return node.records
@@ -251,8 +260,18 @@ def _head(node: Node, vpc: str | None = None) -> str:
             return _words("include", path)
         case st.RegionDecl(name=name):
             return _words("region", name)
-        case st.VpcDecl(name=name, cidrs=cidrs):
-            return _words("vpc", name, *cidrs)
+        case st.VpcDecl(name=name, cidrs=cidrs, ipam=ipam):
+            pool = ("ipam", ipam.pool, ipam.length) if ipam is not None else ()
+            return _words("vpc", name, *cidrs, *pool)
+        case st.IpamPoolDecl(name=name, cidr=cidr):
+            return _words("ipam-pool", name, cidr)
+        case st.AcceleratorDecl(name=name, ips=static):
+            return _words("accelerator", name, *(("ips", *static) if static else ()))
+        case st.AcceleratorListenerDecl(protocol=proto, ports=listened, endpoints=endpoints):
+            targets = (
+                _words(e.target, *(("weight", e.weight) if e.weight else ())) for e in endpoints
+            )
+            return _words("listener", proto, listened, "->", *targets)
         case st.VpcIpv6(cidr=cidr):
             return _words("ipv6", cidr)
         case st.GatewayDecl(keyword=keyword, name=name):

@@ -194,8 +194,32 @@ class _ToSyntax(Transformer[Token, Any]):
 
     def vpc(self, meta: Meta, c: list[Any]) -> st.VpcDecl:
         cidrs = tuple(self._t(x) for x in c[1:] if isinstance(x, Token))
-        items = tuple(x for x in c[1:] if not isinstance(x, Token))
-        return st.VpcDecl(self._t(c[0]), cidrs, items, self._s(meta))
+        ipam = next((x for x in c[1:] if isinstance(x, st.VpcIpam)), None)
+        items = tuple(x for x in c[1:] if not isinstance(x, Token | st.VpcIpam))
+        return st.VpcDecl(self._t(c[0]), cidrs, items, self._s(meta), ipam)
+
+    def vpc_ipam(self, meta: Meta, c: list[Token]) -> st.VpcIpam:
+        length = self._t(c[1]) if len(c) > 1 else None
+        return st.VpcIpam(self._t(c[0]), length, self._s(meta))
+
+    def accelerator(self, meta: Meta, c: list[Any]) -> st.AcceleratorDecl:
+        ips: tuple[st.Tok, ...] = next((x for x in c[1:] if isinstance(x, tuple)), ())
+        listeners = tuple(x for x in c[1:] if isinstance(x, st.AcceleratorListenerDecl))
+        return st.AcceleratorDecl(self._t(c[0]), ips, listeners, self._s(meta))
+
+    def accel_ips(self, meta: Meta, c: list[Token]) -> tuple[st.Tok, ...]:
+        return tuple(self._t(t) for t in c)
+
+    def accel_listener(self, meta: Meta, c: list[Any]) -> st.AcceleratorListenerDecl:
+        return st.AcceleratorListenerDecl(self._t(c[0]), self._t(c[1]), tuple(c[2:]), self._s(meta))
+
+    def accel_endpoint(self, meta: Meta, c: list[Any]) -> st.AcceleratorEndpointDecl:
+        target = c[0] if isinstance(c[0], st.Ref) else self._t(c[0])
+        weight = self._t(c[1]) if len(c) > 1 else None
+        return st.AcceleratorEndpointDecl(target, weight, self._s(meta))
+
+    def ipam_pool(self, meta: Meta, c: list[Token]) -> st.IpamPoolDecl:
+        return st.IpamPoolDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
 
     # -- inside a VPC -------------------------------------------------------------------------
     def vpc_ipv6(self, meta: Meta, c: list[Token]) -> st.VpcIpv6:
@@ -435,6 +459,9 @@ class _ToSyntax(Transformer[Token, Any]):
 
     def cross_zone(self, meta: Meta, c: list[Token]) -> st.Option:
         return self._opt("cross-zone", meta, c)
+
+    def lb_ipam(self, meta: Meta, c: list[Any]) -> st.Option:
+        return self._opt("ipam-pool", meta, c)
 
     def listener(self, meta: Meta, c: list[Any]) -> st.ListenerDecl:
         return st.ListenerDecl(self._t(c[0]), self._t(c[1]), c[2], self._s(meta))

@@ -318,10 +318,59 @@ VpcItem = (
 
 
 @dataclass(frozen=True, slots=True)
+class VpcIpam:
+    """``ipam POOL [/N]`` after a VPC's name and CIDRs (LANGUAGE.md §10)."""
+
+    pool: Tok
+    length: Tok | None  # ``/N``: one CIDR allocated from the pool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class VpcDecl:
     name: Tok
     cidrs: tuple[Tok, ...]
     items: tuple[VpcItem, ...]
+    span: Span
+    ipam: VpcIpam | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AcceleratorEndpointDecl:
+    """``ENDPOINT [weight N]`` of an accelerator's listener: a load balancer, an instance
+    (``vpc.name`` or its name) or an Elastic IP address."""
+
+    target: Ref | Tok
+    weight: Tok | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class AcceleratorListenerDecl:
+    """``listener PROTO PORT[-PORT] -> ENDPOINT [weight N] …`` inside an accelerator."""
+
+    protocol: Tok
+    ports: Tok
+    endpoints: tuple[AcceleratorEndpointDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class AcceleratorDecl:
+    """``accelerator NAME [ips ADDR ADDR] { listener … }``, at the top level."""
+
+    name: Tok
+    ips: tuple[Tok, ...]
+    listeners: tuple[AcceleratorListenerDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class IpamPoolDecl:
+    """``ipam-pool NAME CIDR``, at the top level (LANGUAGE.md §10)."""
+
+    name: Tok
+    cidr: Tok
     span: Span
 
 
@@ -597,6 +646,8 @@ Statement = (
     | DxGatewayDecl
     | VifDecl
     | ExpectResiliencyDecl
+    | IpamPoolDecl
+    | AcceleratorDecl
 )
 
 

@@ -89,6 +89,7 @@ _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.NAT_GATEWAY: network.NATGateway,
     NodeKind.APPLICATION_LOAD_BALANCER: network.ALB,
     NodeKind.NETWORK_LOAD_BALANCER: network.NLB,
+    NodeKind.ACCELERATOR: network.GlobalAccelerator,
     NodeKind.FLOW_LOGS: network.VPCFlowLogs,
     NodeKind.TRAFFIC_MIRROR: network.VPCTrafficMirroring,
     NodeKind.GATEWAY_ENDPOINT: network.Endpoint,

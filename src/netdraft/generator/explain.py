@@ -63,6 +63,7 @@ _WORDS = {
     C.DX_CONNECTION: "dx connection",
     C.VIF: "vif",
     C.DX_GATEWAY: "dx gateway",
+    C.ACCELERATOR: "accelerator",
 }
 
 #: A drop no route, rule or group decided: (the component, what is wrong), as templates
@@ -276,6 +277,8 @@ def _forwarded(d: Forwarded) -> tuple[str, str, str]:
         text = f"listener to target group '{d.to}'"
     elif p is Passage.TO_TARGET:
         text = f"to target {d.to} from {d.source}"
+    elif p is Passage.TO_ENDPOINT:
+        text = f"to endpoint {d.to} ({d.source})"
     else:
         text = f"{ipv6}to {d.to}"
     return f"{word} {d.name}", "forwarded", text

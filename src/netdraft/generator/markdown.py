@@ -46,6 +46,8 @@ TEMPLATE_NAMES = (
     "security.md.j2",
     "connectivity.md.j2",
     "prefix-lists.md.j2",
+    "ipam.md.j2",
+    "accelerators.md.j2",
     "flows.md.j2",
     "expectations.md.j2",
     "scenarios.md.j2",
@@ -313,6 +315,49 @@ def _sg_peer(peer: m.SgPeer) -> str:
     return str(peer)
 
 
+def _accelerators(analysis: NetworkAnalysis) -> list[Context]:
+    """A row per accelerator: its static addresses, listeners, endpoints and hourly cost."""
+    rows = []
+    for ga in analysis.network.accelerators.values():
+        cost = sum(
+            (c.amount for c in analysis.report.hourly if c.what == f"accelerator {ga.name}"),
+            start=Decimal(0),
+        )
+        rows.append(
+            {
+                "name": ga.name,
+                "ips": [str(ip) for ip in ga.ips],
+                "listeners": [
+                    {
+                        "listener": f"{x.protocol.value} {x.ports}",
+                        "endpoints": [f"{e} ({e.weight}, {e.region})" for e in x.endpoints],
+                    }
+                    for x in ga.listeners
+                ],
+                "monthly": money(cost),
+            }
+        )
+    return rows
+
+
+def _ipam_pools(network: m.Network) -> list[Context]:
+    """A row per IPAM pool: its CIDR, what it gave out (chosen or written) and what is left."""
+    return [
+        {
+            "name": pool.name,
+            "cidr": str(pool.cidr),
+            "public": pool.public,
+            "allocations": [
+                f"{a.cidr} → {'' if a.kind == 'vpc' else 'load balancer '}{a.resource}"
+                + ("" if a.chosen else " (written)")
+                for a in pool.allocations
+            ],
+            "free": f"{pool.free_addresses:,}",
+        }
+        for pool in network.ipam_pools.values()
+    ]
+
+
 def _prefix_lists(network: m.Network) -> list[Context]:
     """The customer-managed lists, then the AWS-managed ones the rules name, with their
     entries and where they are used."""
@@ -444,10 +489,7 @@ def _load_balancers(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
                 "name": name,
                 "type": lb.kind.value,
                 "scheme": "internet-facing" if lb.internet_facing else "internal",
-                "nodes": [
-                    f"{n.subnet} {n.ip}" + (f" (Elastic IP {n.public_ip})" if n.public_ip else "")
-                    for n in lb.nodes
-                ],
+                "nodes": [f"{n.subnet} {n.ip}" + _node_public(lb, n.public_ip) for n in lb.nodes],
                 "security_groups": list(lb.security_groups),
                 "cross_zone": lb.cross_zone,
                 "listeners": [f"{x.protocol} {x.port} → {x.target_group}" for x in lb.listeners],
@@ -455,6 +497,14 @@ def _load_balancers(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
             }
         )
     return rows
+
+
+def _node_public(lb: m.LoadBalancer, address: object) -> str:
+    if address is None:
+        return ""
+    if lb.ipam_pool is not None:
+        return f" (public IP {address} from IPAM pool {lb.ipam_pool})"
+    return f" (Elastic IP {address})"
 
 
 def _target_groups(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
@@ -1042,6 +1092,8 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
         "transit_gateways": _transit_gateways(network),
         "tgw_peerings": _tgw_peerings(network, report),
         "prefix_lists": _prefix_lists(network),
+        "ipam_pools": _ipam_pools(network),
+        "accelerators": _accelerators(analysis),
         "ranges": _ranges(),
         "vpns": _vpns(network),
         "sites": _sites(network),

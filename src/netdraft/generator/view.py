@@ -70,6 +70,7 @@ class NodeKind(enum.Enum):
     DX_CONNECTION = "dx-connection"  # a Direct Connect connection, in its location's box
     VIF = "vif"  # a virtual interface, between its connection and its gateway
     DX_GATEWAY = "dx-gateway"
+    ACCELERATOR = "accelerator"  # a Global Accelerator, outside every region
     FLOW_LOGS = "flow-logs"  # a VPC's flow logs, one node listing them
     TRAFFIC_MIRROR = "traffic-mirror"  # a mirror session, between its source and target
 
@@ -251,6 +252,10 @@ _GATEWAYS: dict[m.TargetKind, tuple[str, NodeKind]] = {
 
 def gateway_id(vpc: str, kind: m.TargetKind, name: str) -> str:
     return f"vpc_{vpc}__{_GATEWAYS[kind][0]}_{name}"
+
+
+def accelerator_id(name: str) -> str:
+    return f"accelerator_{name}"
 
 
 def lb_id(vpc: str, name: str, subnet: str) -> str:
@@ -462,6 +467,8 @@ class _Builder:
             for lb_name in sorted(vpc.load_balancers):
                 self.add_lb_links(vpc, vpc.load_balancers[lb_name])
             self.add_mirror_links(vpc)
+        for name in sorted(net.accelerators):
+            self.add_accelerator(net.accelerators[name])
         for flow in flows:
             self.add_flow(flow)
         if highlight is not None:
@@ -808,6 +815,38 @@ class _Builder:
             return f"tgw_{name}" if name in self.network.transit_gateways else None
         vpc = self.network.vpc_of_gateway(name)
         return gateway_id(vpc.name, kind, name) if vpc is not None else None
+
+    def add_accelerator(self, ga: m.Accelerator) -> None:
+        """An accelerator, outside the regions: its static addresses and listeners, the
+        internet in front of it and a line to each endpoint (with its weight)."""
+        lines = (
+            "Global Accelerator",
+            " · ".join(str(ip) for ip in ga.ips),
+            *(
+                f"{x.protocol.value} {x.ports} → "
+                + ", ".join(f"{e} ({e.weight})" for e in x.endpoints)
+                for x in ga.listeners
+            ),
+        )
+        node_id = accelerator_id(ga.name)
+        self.add_node(Node(node_id, NodeKind.ACCELERATOR, ga.name, lines), None)
+        self.link(self.internet(), node_id)
+        linked: set[str] = set()
+        for x in ga.listeners:
+            for e in x.endpoints:
+                head = self.accelerator_endpoint(e)
+                if head is not None and head not in linked:
+                    linked.add(head)
+                    self.link(node_id, head)
+
+    def accelerator_endpoint(self, e: m.AcceleratorEndpoint) -> str | None:
+        vpc = self.network.vpcs.get(e.vpc)
+        if vpc is None:
+            return None
+        if e.kind is m.AcceleratorEndpointKind.LOAD_BALANCER:
+            lb = vpc.load_balancers[e.name]
+            return lb_id(vpc.name, lb.name, lb.nodes[0].subnet) if lb.nodes else None
+        return instance_id(vpc.name, e.name)
 
     def internet(self) -> str:
         self.add_node(Node(INTERNET, NodeKind.INTERNET, "Internet"), None)
@@ -1169,6 +1208,9 @@ _NODES: dict[ComponentKind, Callable[[_Builder, ComponentId], str | None]] = {
     C.VPC_ADDRESS: _Builder.address_node,
     C.LOAD_BALANCER: _Builder.lb_node,
     C.TARGET_GROUP: _Builder.lb_node,
+    C.ACCELERATOR: lambda b, c: (
+        accelerator_id(c.name) if c.name in b.network.accelerators else None
+    ),
 }
 
 

@@ -17,6 +17,7 @@ that finds the files of a folder, one region per ``[account/]region/`` folder.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,6 +45,7 @@ __all__ = [
 TGW_ROUTE_TABLE_ID = re.compile(r"(?<![A-Za-z0-9])tgw-rtb-[A-Za-z0-9]+(?![A-Za-z0-9])")
 #: A prefix list id in a file name (``get-managed-prefix-list-entries`` does not say which
 #: list it describes), matched whole as the table ids are.
+IPAM_POOL_ID = re.compile(r"(?<![A-Za-z0-9])ipam-pool-[0-9a-f]+(?![A-Za-z0-9])")
 PREFIX_LIST_ID = re.compile(r"(?<![A-Za-z0-9])pl-[A-Za-z0-9]+(?![A-Za-z0-9])")
 
 #: A Route 53 hosted zone id in a file name (``list-resource-record-sets`` does not say
@@ -398,6 +400,46 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class IpamPool:
+    """An IPv4 pool of VPC IP Address Manager (ec2 describe-ipam-pools)."""
+
+    id: str
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Accelerator:
+    """A Global Accelerator (globalaccelerator list-accelerators) and its static IPv4s."""
+
+    arn: str
+    name: str
+    ips: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GaListener:
+    """An accelerator's listener (globalaccelerator list-listeners)."""
+
+    arn: str  # …:accelerator/ID/listener/ID: its accelerator's ARN is its prefix
+    protocol: str  # tcp | udp
+    ports: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GaEndpointGroup:
+    """An endpoint group of a listener (globalaccelerator list-endpoint-groups)."""
+
+    arn: str  # …/listener/ID/endpoint-group/ID
+    region: str
+    endpoints: tuple[tuple[str, int], ...]  # (EndpointId, Weight): an LB ARN, i-…, eipalloc-…
+
+
+def ga_parent(arn: str, marker: str) -> str:
+    """The ARN a Global Accelerator ARN is under (``/listener/`` → its accelerator)."""
+    return arn.split(marker, 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
 class Address:
     public_ip: str
     allocation: str | None
@@ -634,6 +676,15 @@ class Inventory:
     dx_associations: dict[str, DxAssociation] = field(default_factory=dict)
     dx_vifs: dict[str, DxVif] = field(default_factory=dict)
     dx_attachments: dict[str, str] = field(default_factory=dict)
+    #: Global Accelerators, their listeners and endpoint groups, by ARN.
+    accelerators: dict[str, Accelerator] = field(default_factory=dict)
+    ga_listeners: dict[str, GaListener] = field(default_factory=dict)
+    ga_endpoint_groups: dict[str, GaEndpointGroup] = field(default_factory=dict)
+    #: IPAM pools by id; per pool, its provisioned CIDRs and its VPC allocations (VPC id,
+    #: CIDR), from get-ipam-pool-cidrs and get-ipam-pool-allocations (file named for it).
+    ipam_pools: dict[str, IpamPool] = field(default_factory=dict)
+    ipam_cidrs: dict[str, list[str]] = field(default_factory=dict)
+    ipam_allocations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: Route 53: hosted zones by id; the VPCs of each (get-hosted-zone), when known; the
     #: record sets of each (list-resource-record-sets), when known.
     hosted_zones: dict[str, HostedZone] = field(default_factory=dict)
@@ -925,12 +976,6 @@ UNREPRESENTABLE: Mapping[str, Unrepresentable] = {
     "CoreNetworks": _kind(
         "Cloud WAN core network", "networkmanager list-core-networks", ("CoreNetworkId",)
     ),
-    "Accelerators": _kind(
-        "Global Accelerator accelerator",
-        "globalaccelerator list-accelerators",
-        ("Name", "AcceleratorArn"),
-        ("AcceleratorArn",),
-    ),
 }
 
 #: The owner of the prefix lists AWS manages (``com.amazonaws.REGION.s3``…).
@@ -1014,6 +1059,9 @@ class _Reader:
             "VpcEndpoints": self.endpoint,
             "LoadBalancers": self.load_balancer,
             "Listeners": self.listener,
+            "Accelerators": self.accelerator,
+            "IpamPools": self.ipam_pool,
+            "EndpointGroups": self.endpoint_group,
             "TargetGroups": self.target_group,
             "TargetHealthDescriptions": self.target_health,
             # Batfish's snapshots: listeners, target health and attributes by ARN.
@@ -1142,6 +1190,15 @@ class _Reader:
                 self.table_list(table.group(0), key, self.items(shown, key, value))
                 if key == "Routes" and data.get("AdditionalRoutesAvailable") is True:
                     self.truncated(table.group(0))
+            elif key in ("IpamPoolCidrs", "IpamPoolAllocations"):
+                known = True
+                pool = IPAM_POOL_ID.search(Path(source).name)
+                if pool is None:
+                    self.warn(
+                        f"{shown}: '{key}' of an IPAM pool, but the file name does not hold the pool's 'ipam-pool-…' id: not imported"
+                    )
+                    continue
+                self.ipam_details(pool.group(0), key, self.items(shown, key, value))
             elif key == "Entries":
                 known = True
                 pl = PREFIX_LIST_ID.search(Path(source).name)
@@ -1835,7 +1892,93 @@ class _Reader:
         for listener in item.objs("Listeners"):  # embedded by the live import
             self.listener(listener)
 
+    def ipam_pool(self, item: Obj) -> None:
+        pid = item.need_ident("IpamPoolId")
+        if pid is None or item.state() in (
+            "delete-complete",
+            "delete-in-progress",
+            "create-failed",
+        ):
+            return
+        if (item.string("AddressFamily") or "ipv4").lower() != "ipv4":
+            return  # the language's pools are IPv4
+        self.keep(self.inventory.ipam_pools, pid, IpamPool(pid, _name(item)), "IPAM pool")
+        for key in ("IpamPoolCidrs", "IpamPoolAllocations"):  # embedded by the live import
+            if item.has(key):
+                self.ipam_details(pid, key, item.objs(key))
+
+    def ipam_details(self, pid: str, key: str, items: list[Obj]) -> None:
+        inv = self.inventory
+        if key == "IpamPoolCidrs":
+            cidrs = inv.ipam_cidrs.setdefault(pid, [])
+            for x in items:
+                cidr = x.string("Cidr")
+                if not cidr or x.state() not in ("provisioned", "") or cidr in cidrs:
+                    continue
+                try:
+                    ipaddress.IPv4Network(cidr)
+                except ValueError:
+                    self.problem(f"{x.where}: 'Cidr' {quoted(cidr)} is not an IPv4 CIDR: ignored")
+                    continue
+                cidrs.append(cidr)
+            return
+        allocations = inv.ipam_allocations.setdefault(pid, [])
+        for x in items:
+            cidr, resource = x.string("Cidr"), x.string("ResourceId")
+            vpc = (x.string("ResourceType") or "") == "vpc"
+            if cidr and resource and vpc and (resource, cidr) not in allocations:
+                allocations.append((resource, cidr))
+
+    def accelerator(self, item: Obj) -> None:
+        arn, name = item.string("AcceleratorArn"), item.string("Name")
+        if arn is None or name is None:
+            self.problem(f"{item.where}: an accelerator without its ARN or name: not imported")
+            return
+        if item.flag("Enabled") is False:
+            return  # a disabled accelerator takes no traffic
+        ips = tuple(
+            ip
+            for s in item.objs("IpSets")
+            if (s.string("IpAddressFamily") or s.string("IpFamily") or "IPv4").upper() == "IPV4"
+            for ip in s.strings("IpAddresses")
+        )
+        self.keep(self.inventory.accelerators, arn, Accelerator(arn, name, ips), "accelerator")
+        for listener in item.objs("Listeners"):  # embedded by the live import
+            self.ga_listener(listener)
+
+    def ga_listener(self, item: Obj) -> None:
+        arn = item.string("ListenerArn")
+        if arn is None:
+            self.problem(f"{item.where}: an accelerator listener without its ARN: not imported")
+            return
+        ports = tuple(
+            (lo, hi)
+            for r in item.objs("PortRanges")
+            if (lo := r.integer("FromPort")) is not None and (hi := r.integer("ToPort")) is not None
+        )
+        listener = GaListener(arn, (item.string("Protocol") or "tcp").lower(), ports)
+        self.keep(self.inventory.ga_listeners, arn, listener, "accelerator listener")
+        for group in item.objs("EndpointGroups"):  # embedded by the live import
+            self.endpoint_group(group)
+
+    def endpoint_group(self, item: Obj) -> None:
+        arn, region = item.string("EndpointGroupArn"), item.string("EndpointGroupRegion")
+        if arn is None or region is None or "/listener/" not in arn:
+            self.problem(f"{item.where}: an endpoint group without its ARN or region: not imported")
+            return
+        endpoints = tuple(
+            (eid, weight if weight is not None else 128)
+            for e in item.objs("EndpointDescriptions")
+            if (eid := e.string("EndpointId")) is not None
+            for weight in (e.integer("Weight"),)
+        )
+        group = GaEndpointGroup(arn, region, endpoints)
+        self.keep(self.inventory.ga_endpoint_groups, arn, group, "endpoint group")
+
     def listener(self, item: Obj) -> None:
+        if ":globalaccelerator::" in (item.string("ListenerArn") or ""):
+            self.ga_listener(item)  # list-listeners of globalaccelerator: the same key
+            return
         arn, lb = item.string("ListenerArn"), item.string("LoadBalancerArn")
         if arn is None or lb is None:
             self.problem(

@@ -330,6 +330,7 @@ class _Builder:
         ] = {}  # file-wide: VPCs, gateways, TGWs, peerings, VPNs, CGWs, sites
         self.peerings: list[aws.Peering] = []
         self.tgws: list[aws.TransitGateway] = []
+        self.vpc_pools: dict[str, str] = {}  # VPC id -> the IPAM pool its CIDRs come from
         self.tgw_attachments: dict[str, list[aws.TgwAttachment]] = {}
         self.vpns: list[aws.VpnConnection] = []
         self.cgws: list[aws.CustomerGateway] = []
@@ -960,6 +961,8 @@ class _Builder:
         )
         if self.dx_connections:
             pool([(DX_SITE, "dx-site")])
+        pool((a.arn, a.name) for a in sorted(inv.accelerators.values(), key=lambda a: a.arn))
+        pool((p.id, p.name) for p in sorted(inv.ipam_pools.values(), key=lambda p: p.id))
         for v in self.vpcs.values():
             n = v.names
             n.update(allocate((s.id, s.name) for s in v.subnets))
@@ -1032,6 +1035,7 @@ class _Builder:
         sites, vpns = self.sites_and_vpns()
         self.observation = self.traffic_observation()
         lines: list[_Line] = [_Line(st.Title(_tok(string(self.title()), "STRING"), NO_SPAN))]
+        lines += self.ipam_pools()
         regions = sorted(
             {v.vpc.region for v in self.vpcs.values()}
             | {t.region for t in self.tgws}
@@ -1083,11 +1087,96 @@ class _Builder:
         lines += sites + dx_site
         lines += vpns
         lines += dx_lines
+        for arn in sorted(self.inv.accelerators, key=lambda a: self.names[a]):
+            lines.append(self.accelerator(self.inv.accelerators[arn]))
         lines += self.zones()
         lines += self.resolver_rules()
         self.unrepresented_interfaces()
         self.unimported_warnings()
         return lines
+
+    def ipam_pools(self) -> list[_Line]:
+        """``ipam-pool NAME CIDR`` for each IPv4 pool with a provisioned CIDR, and which
+        imported VPC each pool's allocations name (``self.vpc_pools``)."""
+        lines: list[_Line] = []
+        for pid in sorted(self.inv.ipam_pools, key=lambda p: self.names[p]):
+            name = self.names[pid]
+            cidrs = self.inv.ipam_cidrs.get(pid, [])
+            if not cidrs:
+                self.warn(
+                    f"IPAM pool '{name}' has no provisioned CIDR in the dump (get-ipam-pool-cidrs): not imported"
+                )
+                continue
+            if len(cidrs) > 1:
+                self.warn(
+                    f"IPAM pool '{name}' has {len(cidrs)} CIDRs; the language takes one: only {cidrs[0]} is imported"
+                )
+            lines.append(_Line(st.IpamPoolDecl(_tok(name), _tok(cidrs[0], "CIDR4"), NO_SPAN), pid))
+            pool = IPv4Network(cidrs[0], strict=False)
+            for vpc_id, _cidr in self.inv.ipam_allocations.get(pid, []):
+                v = self.vpcs.get(vpc_id)
+                if v is None or vpc_id in self.vpc_pools:
+                    continue
+                if all(c.version == 4 and c.subnet_of(pool) for c in v.cidrs):
+                    self.vpc_pools[vpc_id] = name
+                else:
+                    self.warn(
+                        f"vpc '{v.name}' has CIDRs outside IPAM pool '{name}' ({pool}): its pool is not written"
+                    )
+        return lines
+
+    def accelerator(self, ga: aws.Accelerator) -> _Line:
+        """``accelerator``: its two static IPv4s, and each listener with the endpoints of its
+        groups that are imported (a load balancer, an instance, an instance's Elastic IP)."""
+        name = self.names[ga.arn]
+        listeners: list[st.AcceleratorListenerDecl] = []
+        for larn in sorted(
+            x for x in self.inv.ga_listeners if aws.ga_parent(x, "/listener/") == ga.arn
+        ):
+            lst = self.inv.ga_listeners[larn]
+            groups = [
+                g
+                for garn, g in sorted(self.inv.ga_endpoint_groups.items())
+                if aws.ga_parent(garn, "/endpoint-group/") == larn
+            ]
+            # In name order within each region's group, whatever the order of the dump.
+            endpoints: list[st.AcceleratorEndpointDecl] = []
+            for g in sorted(groups, key=lambda g: g.region):
+                found = [self.ga_endpoint(name, eid, weight) for eid, weight in g.endpoints]
+                endpoints += sorted(
+                    (e for e in found if e is not None), key=lambda e: str(e.target)
+                )
+            for lo, hi in lst.ports:
+                ports = str(lo) if lo == hi else f"{lo}-{hi}"
+                listeners.append(
+                    st.AcceleratorListenerDecl(
+                        _tok(lst.protocol), _tok(ports, "PORT"), tuple(endpoints), NO_SPAN
+                    )
+                )
+        static = sorted(ga.ips, key=lambda ip: tuple(int(p) for p in ip.split(".")))[:2]
+        ips = tuple(_tok(ip, "IPV4") for ip in static) if len(static) == 2 else ()
+        return _Line(st.AcceleratorDecl(_tok(name), ips, tuple(listeners), NO_SPAN), ga.arn)
+
+    def ga_endpoint(self, ga: str, eid: str, weight: int) -> st.AcceleratorEndpointDecl | None:
+        w = _tok(str(weight), "INT")
+        if eid in self.inv.load_balancers:
+            lb = self.inv.load_balancers[eid]
+            v = self.vpcs.get(lb.vpc)
+            if v is not None and eid in v.names:
+                return st.AcceleratorEndpointDecl(_ref(v.names[eid], v.name), w, NO_SPAN)
+        for v in self.vpcs.values():
+            if eid in v.names and any(i.id == eid for i in v.instances):
+                return st.AcceleratorEndpointDecl(_ref(v.names[eid], v.name), w, NO_SPAN)
+        address = self.inv.addresses.get(eid)
+        if address is None:
+            address = next((a for a in self.inv.addresses.values() if a.allocation == eid), None)
+        held = address.instance if address is not None else None
+        if address is not None and any(held in v.names for v in self.vpcs.values()):
+            return st.AcceleratorEndpointDecl(_tok(address.public_ip, "IPV4"), w, NO_SPAN)
+        self.warn(
+            f"endpoint '{eid}' of accelerator '{ga}' is not imported: it is not an imported load balancer, instance or Elastic IP"
+        )
+        return None
 
     def title(self) -> str:
         if self.inv.title is not None:
@@ -1177,7 +1266,9 @@ class _Builder:
                 group[0].gap = bool(items)
                 items.extend(group)
         cidrs = tuple(_tok(str(c), "CIDR4") for c in v.cidrs)
-        return _Line(st.VpcDecl(_tok(v.name), cidrs, (), NO_SPAN), v.vpc.id, items)
+        pool = self.vpc_pools.get(v.vpc.id)
+        ipam = st.VpcIpam(_tok(pool), None, NO_SPAN) if pool is not None else None
+        return _Line(st.VpcDecl(_tok(v.name), cidrs, (), NO_SPAN, ipam), v.vpc.id, items)
 
     def subnet(self, v: _Vpc, s: aws.Subnet) -> _Line:
         options = []

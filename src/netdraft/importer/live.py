@@ -138,6 +138,12 @@ def fetch(
                 warnings.append(
                     f"could not read the entries of prefix list '{pid}' in {region} ({_reason(exc)}): rules and routes naming it are not imported"
                 )
+        try:
+            out["IpamPools"] = ipam_pools(ec2)
+        except Exception as exc:  # optional: no answer (or a broken one) never stops the import
+            warnings.append(
+                f"could not call describe_ipam_pools in {region} ({_reason(exc)}): IPAM pools may be missing from the import"
+            )
         _vpc_attributes(ec2, out.get("Vpcs") or [], warnings, region)
     except BotoCoreError as exc:
         raise DumpError(f"cannot read the network of {region}: {exc}") from exc
@@ -158,9 +164,58 @@ def fetch(
             warnings.append(
                 f"could not list {service} resources in {region} ({_reason(exc)}): they may be missing from the import"
             )
+    try:
+        # Global Accelerator is global: its API answers in us-west-2 only, whatever the
+        # region read (the reader keeps one copy of what several regions' imports list).
+        config = Config(retries={"mode": "standard", "max_attempts": 2})
+        ga = session.client(
+            "globalaccelerator", region_name=GA_REGION, endpoint_url=endpoint_url, config=config
+        )
+        out["Accelerators"] = accelerators(ga)
+    except Exception as exc:  # a missing permission must not stop the import
+        warnings.append(
+            f"could not list globalaccelerator resources ({_reason(exc)}): they may be missing from the import"
+        )
     if warnings:
         out["NetdraftWarnings"] = warnings
     return out
+
+
+def ipam_pools(ec2: Any) -> list[Any]:
+    """Every IPv4 IPAM pool with its provisioned CIDRs and its allocations embedded
+    (``describe-ipam-pools``, ``get-ipam-pool-cidrs``, ``get-ipam-pool-allocations``)."""
+    found = _all(ec2, "describe_ipam_pools", "IpamPools")
+    for pool in found:
+        pid = pool.get("IpamPoolId") if isinstance(pool, dict) else None
+        if not isinstance(pid, str) or str(pool.get("AddressFamily", "ipv4")).lower() != "ipv4":
+            continue  # the reader reports it, or skips an IPv6 pool
+        pool["IpamPoolCidrs"] = _all(ec2, "get_ipam_pool_cidrs", "IpamPoolCidrs", IpamPoolId=pid)
+        pool["IpamPoolAllocations"] = _all(
+            ec2, "get_ipam_pool_allocations", "IpamPoolAllocations", IpamPoolId=pid
+        )
+    return found
+
+
+#: The region whose endpoint serves the Global Accelerator API.
+GA_REGION = "us-west-2"
+
+
+def accelerators(client: Any) -> list[Any]:
+    """Every accelerator, each with its listeners, each with its endpoint groups embedded
+    (``list-accelerators``, ``list-listeners``, ``list-endpoint-groups``)."""
+    found = _all(client, "list_accelerators", "Accelerators")
+    for acc in found:
+        arn = acc.get("AcceleratorArn") if isinstance(acc, dict) else None
+        if not isinstance(arn, str):
+            continue  # the reader reports it
+        acc["Listeners"] = _all(client, "list_listeners", "Listeners", AcceleratorArn=arn)
+        for listener in acc["Listeners"]:
+            larn = listener.get("ListenerArn") if isinstance(listener, dict) else None
+            if isinstance(larn, str):
+                listener["EndpointGroups"] = _all(
+                    client, "list_endpoint_groups", "EndpointGroups", ListenerArn=larn
+                )
+    return found
 
 
 def _elbv2_details(

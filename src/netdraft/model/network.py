@@ -374,6 +374,8 @@ class LoadBalancer:
     cross_zone: bool  # always on for an ALB
     listeners: tuple[Listener, ...]
     span: Span
+    #: The public IPAM pool its nodes' public addresses come from (an ALB's `ipam-pool`).
+    ipam_pool: str | None = None
 
     @property
     def owner(self) -> str:
@@ -514,6 +516,8 @@ class Vpc:
     dns_servers: tuple[IPv4Address, ...] = ()
     dns_support: bool = True  # enableDnsSupport: the Amazon resolver answers
     dns_hostnames: bool = True  # enableDnsHostnames: needed for private hosted zones
+    #: The IPAM pool its IPv4 CIDRs come from (LANGUAGE.md §10), if it names one.
+    ipam_pool: str | None = None
     #: Traffic observation (LANGUAGE.md §10), in file order: no verdict depends on them.
     flow_logs: tuple[FlowLog, ...] = ()
     traffic_mirrors: tuple[TrafficMirror, ...] = ()
@@ -848,6 +852,7 @@ class PlaceKind(enum.Enum):
     SERVICE = "service"
     LOAD_BALANCER = "load-balancer"
     DNS_NAME = "dns-name"  # a name the source resolves first (``name`` is the name)
+    ACCELERATOR = "accelerator"  # a Global Accelerator, by name or static address
 
 
 @dataclass(frozen=True, slots=True)
@@ -1029,6 +1034,100 @@ class Scenario:
     span: Span
 
 
+class AcceleratorEndpointKind(enum.Enum):
+    LOAD_BALANCER = "load-balancer"
+    INSTANCE = "instance"
+    ELASTIC_IP = "elastic-ip"  # an instance's Elastic IP, written by its address
+
+
+@dataclass(frozen=True, slots=True)
+class AcceleratorEndpoint:
+    """An endpoint of an accelerator's listener, in the endpoint group of its region."""
+
+    kind: AcceleratorEndpointKind
+    vpc: str
+    name: str  # the load balancer or instance
+    region: str
+    weight: int  # 0-255; AWS's default is 128; 0 sends it nothing
+    span: Span
+    address: IPv4Address | None = None  # the Elastic IP an ``elastic-ip`` endpoint is
+
+    def __str__(self) -> str:
+        return f"{self.vpc}.{self.name}" if self.address is None else str(self.address)
+
+
+@dataclass(frozen=True, slots=True)
+class AcceleratorListener:
+    protocol: Protocol  # tcp or udp
+    ports: PortRange
+    endpoints: tuple[AcceleratorEndpoint, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Accelerator:
+    """``accelerator NAME``: two static anycast IPv4 addresses in front of endpoints in any
+    region (LANGUAGE.md §10); outside every region."""
+
+    name: str
+    ips: tuple[IPv4Address, ...]  # two
+    listeners: tuple[AcceleratorListener, ...]
+    span: Span
+
+    def listener(self, protocol: Protocol, port: int | None) -> AcceleratorListener | None:
+        for lst in self.listeners:
+            if lst.protocol is protocol and port is not None and lst.ports.contains(port):
+                return lst
+        return None
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The regions of its endpoint groups, in order of first use."""
+        found: dict[str, None] = {}
+        for lst in self.listeners:
+            for e in lst.endpoints:
+                found.setdefault(e.region, None)
+        return tuple(found)
+
+
+#: The IPv4 space that is never a public address: RFC 1918's and RFC 6598's shared space.
+PRIVATE_IPV4 = tuple(
+    IPv4Network(c) for c in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IpamAllocation:
+    """A CIDR of an IPAM pool that a resource holds (LANGUAGE.md §10)."""
+
+    cidr: IPv4Network
+    kind: str  # "vpc" | "load-balancer"
+    resource: str  # the VPC's name, or VPC.LOAD-BALANCER
+    chosen: bool  # netdraft chose it (`ipam POOL /N`, an ALB's node); else written
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class IpamPool:
+    """``ipam-pool NAME CIDR``: the addresses VPCs and ALBs take from, and who holds what."""
+
+    name: str
+    cidr: IPv4Network
+    span: Span
+    allocations: tuple[IpamAllocation, ...] = ()  # in file order
+
+    @property
+    def public(self) -> bool:
+        """A pool of public IPv4 addresses (BYOIP or Amazon-provided): not in RFC 1918's
+        private space nor the shared 100.64.0.0/10 (documentation ranges count as public)."""
+        return not any(self.cidr.overlaps(p) for p in PRIVATE_IPV4)
+
+    @property
+    def free_addresses(self) -> int:
+        """The addresses of the pool no allocation holds (allocations never overlap)."""
+        return self.cidr.num_addresses - sum(a.cidr.num_addresses for a in self.allocations)
+
+
 @dataclass(frozen=True, slots=True)
 class Network:
     """A whole compiled ``.nd`` file."""
@@ -1054,6 +1153,10 @@ class Network:
     dx_connections: Mapping[str, DxConnection] = field(default_factory=dict)
     dx_gateways: Mapping[str, DxGateway] = field(default_factory=dict)
     vifs: Mapping[str, Vif] = field(default_factory=dict)
+    #: IPAM pools (LANGUAGE.md §10), by name, in file order.
+    ipam_pools: Mapping[str, IpamPool] = field(default_factory=dict)
+    #: Global Accelerators (LANGUAGE.md §10), by name, in file order.
+    accelerators: Mapping[str, Accelerator] = field(default_factory=dict)
 
     # -- look-ups used by every later stage ---------------------------------------------------
 

@@ -145,6 +145,18 @@ def leg_charges(
         elif kind is ComponentKind.ENDPOINT:
             add_if_priced(f"gateway endpoint {hop.name}", "gateway_endpoint_per_gb", hop.region)
         elif (
+            kind is ComponentKind.ACCELERATOR
+            and nxt is not None
+            and nxt.kind is ComponentKind.INTERNET
+            and region
+        ):
+            # The reply leaves the endpoint's region for the client: standard data out.
+            add(
+                f"data out to the internet via accelerator {hop.name}",
+                "internet_out_per_gb",
+                region,
+            )
+        elif (
             kind is ComponentKind.VPN
             and nxt is not None
             and nxt.kind is ComponentKind.CUSTOMER_GATEWAY
@@ -280,7 +292,25 @@ def flow_cost(
     charges = leg_charges(network, t.forward, flow.volume.gigabytes, prices, "request")
     if flow.return_volume is not None:
         charges += leg_charges(network, t.reverse, flow.return_volume.gigabytes, prices, "reply")
+    charges += accelerator_premium(t, flow, prices)
     return FlowCost(flow, t, tuple(charges))
+
+
+def accelerator_premium(t: Trace, flow: m.Flow, prices: PriceTable) -> list[Charge]:
+    """Global Accelerator's data-transfer premium: per GB of the dominant direction (the
+    larger of the request and the reply), priced by the endpoint's region."""
+    hops = t.forward
+    at = next((i for i, h in enumerate(hops) if h.kind is ComponentKind.ACCELERATOR), None)
+    if at is None:
+        return []
+    region = next((h.region for h in hops[at + 1 :] if h.region), "")
+    back = flow.return_volume.gigabytes if flow.return_volume is not None else Decimal(0)
+    gb = max(flow.volume.gigabytes, back)
+    if gb == 0:
+        return []
+    leg = "request" if flow.volume.gigabytes >= back else "reply"
+    what = f"{leg}: accelerator {hops[at].name} data-transfer premium (dominant direction)"
+    return [_charge(prices, what, gb, "GB", "accelerator_premium_per_gb", region)]
 
 
 def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
@@ -361,6 +391,11 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
                 )
         out.extend(observation_charges(vpc, prices, hours))
         out[start:] = [dataclasses.replace(c, vpc=vpc.name) for c in out[start:]]
+    for ga in network.accelerators.values():
+        # Global Accelerator is global: its hour is priced at the table's base price.
+        out.append(
+            _charge(prices, f"accelerator {ga.name}", hours, "h", "accelerator_per_hour", "")
+        )
     for zone in network.zones:
         # Route 53 is global: a zone is priced in the region of the first VPC it serves.
         region = network.vpcs[zone.vpcs[0]].region if zone.vpcs else ""

@@ -42,6 +42,7 @@ class ComponentKind(enum.Enum):
     DX_CONNECTION = "dx-connection"  # a Direct Connect connection, between a site and AWS
     VIF = "vif"  # a Direct Connect virtual interface of a connection
     DX_GATEWAY = "dx-gateway"  # a Direct Connect gateway
+    ACCELERATOR = "accelerator"  # a Global Accelerator, at its static anycast addresses
 
 
 #: The name hops used for the kinds before they were every reader's vocabulary.
@@ -57,6 +58,7 @@ PLACE_KINDS: dict[m.PlaceKind, ComponentKind] = {
     m.PlaceKind.SERVICE: ComponentKind.SERVICE,
     m.PlaceKind.LOAD_BALANCER: ComponentKind.LOAD_BALANCER,
     m.PlaceKind.DNS_NAME: ComponentKind.VPC_ADDRESS,  # never a hop: its source drops
+    m.PlaceKind.ACCELERATOR: ComponentKind.ACCELERATOR,
 }
 
 #: The component a route target names (``local`` and ``blackhole`` name none). An
@@ -176,6 +178,7 @@ class Passage(enum.Enum):
     TO_TARGET_GROUP = "to-target-group"  # a load balancer's listener, to its target group
     TO_TARGET = "to-target"  # a target group, a new (ALB) or passed-on (NLB) connection
     TO_PEER = "to-peer"  # a transit gateway peering, from one transit gateway to the other
+    TO_ENDPOINT = "to-endpoint"  # an accelerator's listener, to an endpoint of a region's group
 
 
 @dataclass(frozen=True, slots=True)

@@ -583,6 +583,13 @@ def load_balancer(
             opts["cross-zone"].span,
             "remove `cross-zone`; it is for network load balancers",
         )
+    pool, pooled = c.ipam_addresses.get((vpc.decl.name.text, name), (None, []))
+    for address in pooled:  # an ALB's public addresses from IPAM
+        eips.append(address)
+        if address is not None:
+            c.held.append(
+                Held(address, "public", Holder(f"an IPAM address of {who.who}", decl.span))
+            )
     nodes: list[m.LbNode] = []
     azs: dict[str, str] = {}
     for index, (ref, sn) in enumerate(zip(decl.subnets, resolved, strict=True)):
@@ -638,7 +645,7 @@ def load_balancer(
         listeners.append(m.Listener(lst.protocol.text, port, tg, lst.span))
     cross = kind is m.LbKind.APPLICATION or "cross-zone" in opts
     return m.LoadBalancer(
-        name, kind, public, tuple(nodes), tuple(sgs), cross, tuple(listeners), decl.span
+        name, kind, public, tuple(nodes), tuple(sgs), cross, tuple(listeners), decl.span, pool
     )
 
 

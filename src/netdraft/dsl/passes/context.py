@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network
 
 from netdraft import codes
 from netdraft.diagnostics import Code, Diagnostic, Hints, error
@@ -75,6 +76,15 @@ class Context:
     built_dx_connections: dict[str, m.DxConnection] = field(default_factory=dict)
     built_dx_gateways: dict[str, m.DxGateway] = field(default_factory=dict)
     built_vifs: dict[str, m.Vif] = field(default_factory=dict)
+    #: IPAM (:mod:`netdraft.dsl.passes.ipam`): the pool each VPC names, the CIDR chosen for
+    #: a VPC's ``ipam POOL /N`` (with where it is asked), an ALB's pool and node addresses
+    #: (``None``: AWS-provided), and the pools with their allocations.
+    ipam_vpcs: dict[str, str] = field(default_factory=dict)
+    ipam_cidrs: dict[str, tuple[IPv4Network, Span]] = field(default_factory=dict)
+    ipam_addresses: dict[tuple[str, str], tuple[str, list[IPv4Address | None]]] = field(
+        default_factory=dict
+    )
+    ipam_pools: dict[str, m.IpamPool] = field(default_factory=dict)
 
     def err(
         self, code: Code, message: str, span: Span, label: str = "", first: Span | None = None

@@ -420,6 +420,12 @@ class PlaceResolver:
                             node.public_ip,
                             _replace(place, address=node.public_ip, via_public_ip=True),
                         )
+        for ga in network.accelerators.values():
+            # Named like a NAT gateway; reached at either static address.
+            place = m.Place(m.PlaceKind.ACCELERATOR, ga.name, ga.name)
+            self.nats.setdefault(ga.name, []).append(place)
+            for ip in ga.ips:
+                self.by_address.setdefault(ip, _replace(place, address=ip, via_public_ip=True))
         self.hosts: dict[str, list[m.Place]] = {}
         for site in network.sites.values():
             for host in site.hosts.values():

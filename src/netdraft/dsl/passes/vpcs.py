@@ -29,6 +29,10 @@ def build_vpc(c: Context, s: VpcScope) -> m.Vpc:
     """The model of one VPC, in the order of the pipeline: literals, route tables and
     ACLs (with their defaults), subnets, security groups, then addresses."""
     cidrs = tuple(n for t in s.decl.cidrs if (n := literals.net4(c, t)) is not None)
+    cidr_spans = tuple(t.span for t in s.decl.cidrs)
+    if s.name in c.ipam_cidrs:  # `ipam POOL /N`: the CIDR the pool gives (LANGUAGE.md §10)
+        chosen, asked = c.ipam_cidrs[s.name]
+        cidrs, cidr_spans = (*cidrs, chosen), (*cidr_spans, asked)
     ipv6 = literals.net6(c, s.ipv6.cidr) if s.ipv6 else None
     gateways = {
         kw: m.Gateway(g.name.text, GATEWAY_KINDS[kw], g.span) for kw, g in s.gateways.items()
@@ -76,12 +80,13 @@ def build_vpc(c: Context, s: VpcScope) -> m.Vpc:
         default_network_acl=default_acl,
         default_security_group=default_sg,
         span=s.decl.span,
-        cidr_spans=tuple(t.span for t in s.decl.cidrs),
+        cidr_spans=cidr_spans,
         load_balancers=balancers,
         target_groups=target_groups,
         dns_servers=dns.servers(c, s),
         dns_support=dns.flag(s, "dns-support"),
         dns_hostnames=dns.flag(s, "dns-hostnames"),
+        ipam_pool=c.ipam_vpcs.get(s.name),
         flow_logs=observe.flow_logs(c, s),
         traffic_mirrors=observe.traffic_mirrors(c, s),
     )

@@ -320,6 +320,26 @@ def _dns_end(
     return [end for p in found for end in _ends(sim, p, version, other, is_dst)]
 
 
+def _accelerator_end(
+    sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
+) -> list[End | Drop]:
+    """An accelerator, at its first static address (or the one written); a destination
+    reached from the internet only (LANGUAGE.md §10)."""
+    ga = sim.net.accelerators[place.name]
+    if not is_dst:
+        reason = f"accelerator '{ga.name}' opens no connections of its own: it answers them"
+        return [Drop(DropCode.NO_ROUTE_TO_DESTINATION, reason)]
+    if version != 4:
+        return [Drop(DropCode.NO_ROUTE_TO_DESTINATION, f"'{place}' has no IPv6 address")]
+    if other.kind is not P.INTERNET:
+        reason = (
+            f"accelerator '{ga.name}' is traced from the internet: write `internet -> {ga.name}`"
+        )
+        return [Drop(DropCode.NO_ROUTE_TO_DESTINATION, reason)]
+    address = place.address if place.address in ga.ips else ga.ips[0]
+    return [End(C.ACCELERATOR, ga.name, address)]
+
+
 #: The ends an endpoint of each kind is tried as.
 _ENDS: dict[m.PlaceKind, Callable[[Context, m.Place, int, m.Place, bool], list[End | Drop]]] = {
     P.INSTANCE: _instance_end,
@@ -330,4 +350,5 @@ _ENDS: dict[m.PlaceKind, Callable[[Context, m.Place, int, m.Place, bool], list[E
     P.INTERNET: _internet_end,
     P.LOAD_BALANCER: _load_balancer_end,
     P.DNS_NAME: _dns_end,
+    P.ACCELERATOR: _accelerator_end,
 }

@@ -27,6 +27,7 @@ from netdraft.model.values import (
 )
 from netdraft.sim.index import Index
 from netdraft.sim.path import (
+    accelerator,
     dns,
     dx,
     edge,
@@ -263,6 +264,9 @@ class Simulator(Context):
             # An interface endpoint is reached at its address, whether it is named by its
             # service or by that address: the packet is the same both ways.
             service = None if dst.kind is C.ENDPOINT else dst.service
+            if dst.kind is C.ACCELERATOR:  # both legs are the accelerator's (LANGUAGE.md §10)
+                accelerator.through(self, fwd, rev, src, dst)
+                return done(m.Verdict.ALLOW)
             seen_dst = self._send(fwd, src, dst, Packet(src.address, dst.address, service))
             if dst.kind is C.LOAD_BALANCER:
                 lb.proxy(self, fwd, rev, dst, seen_dst)
