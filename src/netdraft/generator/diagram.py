@@ -27,6 +27,7 @@ Choices that make the picture deterministic and portable:
 from __future__ import annotations
 
 import base64
+import colorsys
 import contextlib
 import html
 import itertools
@@ -78,7 +79,23 @@ MARK_COLOURS = {
 }
 MUTED_FLOW = "#B8C0C8"
 #: Flow colours, by flow order; none of them is the highlight's blue or the drop's red.
-FLOW_COLOURS = ("#E8710A", "#188038", "#9334E6", "#795548", "#129EAF", "#C2185B")
+#: Past these, :func:`flow_colours` makes more, so that no colour repeats in a diagram.
+FLOW_COLOURS = (
+    "#E8710A",
+    "#188038",
+    "#9334E6",
+    "#795548",
+    "#129EAF",
+    "#C2185B",
+    "#F9AB00",
+    "#3F51B5",
+    "#689F38",
+    "#AD1457",
+    "#00796B",
+    "#6D4C41",
+)
+#: The legend's node id (outside every box, under them).
+LEGEND = "legend"
 
 ICON_SIZE = 44  # points, the side of every icon
 WRAP = 4  # nodes per row inside one subnet before a new row starts
@@ -138,6 +155,24 @@ _CLUSTER_KIND_LABEL = {
     ClusterKind.SITE: "",
     ClusterKind.ECMP: "equal-cost multi-path over the transit gateway",
 }
+
+
+def flow_colours(count: int) -> tuple[str, ...]:
+    """``count`` different colours for as many flows: :data:`FLOW_COLOURS`, then hues
+    spread by the golden angle (deterministic), none of them a colour already taken nor
+    the highlight's, the drop's or the links'."""
+    taken = {HIGHLIGHT, DROPPED, LINK, MUTED_FLOW, INK, MUTED}
+    out = [c for c in FLOW_COLOURS[:count]]
+    step = 0
+    while len(out) < count:
+        step += 1
+        hue = (step * 0.618033988749895) % 1.0
+        value = (0.55, 0.7, 0.85)[step % 3]
+        r, g, b = colorsys.hsv_to_rgb(hue, 0.8, value)
+        colour = f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
+        if colour not in taken and colour not in out:
+            out.append(colour)
+    return tuple(out)
 
 
 def icon_path(kind: NodeKind, service: str = "") -> str:
@@ -321,6 +356,23 @@ def _cluster_label(cluster: Cluster) -> str:
     return f"<<TABLE {table}>{''.join(rows)}</TABLE>>"
 
 
+def _legend_label(view: View, colours: dict[str, str], muted: bool) -> str:
+    """The legend of the flows: marker, name, path and monthly cost, one row each."""
+    cell = 'ALIGN="LEFT" BALIGN="LEFT"'
+    rows = [f'<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Flows</B></TD></TR>']
+    for row in view.legend:
+        colour = MUTED_FLOW if muted else colours.get(row.flow, FLOW_COLOURS[0])
+        cost = f'<FONT COLOR="{DROPPED}">{_text(row.cost)}</FONT>' if row.denied else _text(row.cost)
+        marker = _marker(str(row.number), colour)[1:-1]
+        rows.append(
+            f"<TR><TD>{marker}</TD><TD {cell}><B>{_text(row.flow)}</B></TD>"
+            f'<TD {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(row.path)}</FONT></TD>'
+            f'<TD ALIGN="RIGHT">{cost}</TD></TR>'
+        )
+    frame = f'BORDER="1" STYLE="rounded" COLOR="{LINK}" CELLBORDER="0" CELLSPACING="2"'
+    return f'<<TABLE {frame} CELLPADDING="2">{"".join(rows)}</TABLE>>'
+
+
 def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
     """A box's attributes; its font and label place come from the graph.
 
@@ -352,7 +404,17 @@ def _node_attrs(node: Node) -> dict[str, str]:
     return {"id": node.id}
 
 
-def _edge_attrs(edge: Edge, flows: Sequence[str], muted: bool) -> dict[str, str]:
+def _marker(number: str, colour: str) -> str:
+    """A flow's marker: its number in a small rounded frame of its colour."""
+    frame = f'BORDER="1" STYLE="rounded" COLOR="{colour}" BGCOLOR="{BACKGROUND}"'
+    return (
+        f'<<TABLE {frame} CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD>'
+        f'<FONT POINT-SIZE="9" COLOR="{colour}"><B>{_text(number)}</B></FONT>'
+        "</TD></TR></TABLE>>"
+    )
+
+
+def _edge_attrs(edge: Edge, colours: dict[str, str], muted: bool) -> dict[str, str]:
     attrs = {"id": edge.id}
     if edge.label:
         attrs["label"] = edge.label
@@ -371,9 +433,10 @@ def _edge_attrs(edge: Edge, flows: Sequence[str], muted: bool) -> dict[str, str]
         attrs["xlabel"] = attrs.pop("label")
     attrs.update(constraint="false", penwidth="2", arrowsize="0.8", dir="forward")
     if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
-        index = flows.index(edge.group) if edge.group in flows else 0
-        colour = MUTED_FLOW if muted else FLOW_COLOURS[index % len(FLOW_COLOURS)]
+        colour = MUTED_FLOW if muted else colours.get(edge.group, FLOW_COLOURS[0])
         attrs.update(color=colour, fontcolor=colour)
+        if "xlabel" in attrs:
+            attrs["xlabel"] = _marker(attrs["xlabel"], colour)
         if edge.kind is EdgeKind.FLOW_DENIED:
             attrs["style"] = "dashed"
     elif edge.kind is EdgeKind.DROPPED:
@@ -470,6 +533,7 @@ def _build(view: View, filename: str, outformat: str, rows: bool = True) -> diag
     nodes: dict[str, _Node] = {}
     body: list[str] = diagram.dot.body
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
+    colours = dict(zip(view.flows, flow_colours(len(view.flows)), strict=True))
 
     def add(node: Node) -> None:
         label = "" if node.kind is NodeKind.SPACER else _node_label(node)
@@ -498,8 +562,11 @@ def _build(view: View, filename: str, outformat: str, rows: bool = True) -> diag
         for edge in view.edges:
             if edge.tail in nodes and edge.head in nodes:
                 nodes[edge.tail].connect(
-                    nodes[edge.head], _Edge(**_edge_attrs(edge, view.flows, muted))
+                    nodes[edge.head], _Edge(**_edge_attrs(edge, colours, muted))
                 )
+        if view.legend:
+            _Node(LEGEND, _legend_label(view, colours, muted), id=LEGEND)
+            body.append(f"\t{{rank=sink {LEGEND}}}\n")
     return diagram
 
 

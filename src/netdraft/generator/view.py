@@ -185,6 +185,18 @@ class Edge:
 
 
 @dataclass(frozen=True, slots=True)
+class LegendRow:
+    """A flow in the diagram's legend: its number (the marker on its first hop), name, path
+    and monthly cost, or why it is denied."""
+
+    number: int
+    flow: str
+    path: str  # ``app-1 → internet · tcp 443``
+    cost: str  # ``$14.40/mo``, ``denied (NO_ROUTE_TO_DESTINATION)``, or "" when not priced
+    denied: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     """Everything a diagram shows."""
 
@@ -193,6 +205,8 @@ class View:
     nodes: tuple[Node, ...]  # outside every cluster
     edges: tuple[Edge, ...]
     flows: tuple[str, ...] = ()  # flow names in drawing order, for the legend and colours
+    #: One row per flow, numbered in file order as the markers on the flows' first hops.
+    legend: tuple[LegendRow, ...] = ()
 
     def all_clusters(self) -> Iterable[Cluster]:
         for cluster in self.clusters:
@@ -331,7 +345,10 @@ def view_of(
     flows: list[FlowPath] = []
     if network.flows:
         report = analysis.report
-        for name in sorted(report.flows):
+        # In file order: a flow's number in the legend is its place in the file.
+        names = [n for n in network.flows if n in report.flows]
+        names += sorted(set(report.flows) - set(names))
+        for name in names:
             priced = report.flows[name]
             flows.append(FlowPath(name, priced.trace, priced.total))
     trace = analysis.trace(highlight) if highlight is not None else None
@@ -453,8 +470,7 @@ class _Builder:
             for lb_name in sorted(vpc.load_balancers):
                 self.add_lb_links(vpc, vpc.load_balancers[lb_name])
             self.add_mirror_links(vpc)
-        for flow in flows:
-            self.add_flow(flow)
+        legend = [self.add_flow(flow, number) for number, flow in enumerate(flows, 1)]
         if highlight is not None:
             self.add_highlight(highlight)
         return View(
@@ -463,6 +479,7 @@ class _Builder:
             nodes=tuple(self.mark_node(n) for n in sorted(self.top_nodes, key=lambda n: n.id)),
             edges=tuple(self.edges),
             flows=tuple(flow.name for flow in flows),
+            legend=tuple(legend),
         )
 
     def add_vpc(self, vpc: m.Vpc, region: _Draft) -> None:
@@ -950,13 +967,23 @@ class _Builder:
         chosen = subnet if subnet in att.subnets else (in_az or list(att.subnets))[0]
         return attachment_id(vpc, tgw_name, chosen)
 
-    def add_flow(self, flow: FlowPath) -> None:
+    def add_flow(self, flow: FlowPath, number: int) -> LegendRow:
+        """A flow's edges along its path, the first carrying its number (a marker; the
+        legend row returned names it, its path and its cost)."""
         trace = flow.trace
         denied = not trace.allowed
         if denied:
-            label = f"{flow.name} · denied" + (f" ({trace.code})" if trace.code else "")
+            cost = "denied" + (f" ({trace.code})" if trace.code else "")
         else:
-            label = flow.name + (f" · {_money(flow.cost)}" if flow.cost is not None else "")
+            cost = _money(flow.cost) if flow.cost is not None else ""
+        query = trace.query
+        row = LegendRow(
+            number,
+            flow.name,
+            f"{query.source} → {query.destination} · {_query_text(query)}",
+            cost,
+            denied,
+        )
         nodes = [n for n, _ in self.path(trace.forward) if n is not None]
         nodes = [n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]]
         kind = EdgeKind.FLOW_DENIED if denied else EdgeKind.FLOW
@@ -967,10 +994,11 @@ class _Builder:
                     tail,
                     head,
                     kind,
-                    label if i == 0 else "",
+                    str(number) if i == 0 else "",
                     group=flow.name,
                 )
             )
+        return row
 
     def add_highlight(self, trace: Trace) -> None:
         query = trace.query
