@@ -359,10 +359,12 @@ def _cluster_label(cluster: Cluster) -> str:
 def _legend_label(view: View, colours: dict[str, str], muted: bool) -> str:
     """The legend of the flows: marker, name, path and monthly cost, one row each."""
     cell = 'ALIGN="LEFT" BALIGN="LEFT"'
-    rows = [f'<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Flows</B></TD></TR>']
+    rows = ['<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Flows</B></TD></TR>']
     for row in view.legend:
         colour = MUTED_FLOW if muted else colours.get(row.flow, FLOW_COLOURS[0])
-        cost = f'<FONT COLOR="{DROPPED}">{_text(row.cost)}</FONT>' if row.denied else _text(row.cost)
+        cost = (
+            f'<FONT COLOR="{DROPPED}">{_text(row.cost)}</FONT>' if row.denied else _text(row.cost)
+        )
         marker = _marker(str(row.number), colour)[1:-1]
         rows.append(
             f"<TR><TD>{marker}</TD><TD {cell}><B>{_text(row.flow)}</B></TD>"
