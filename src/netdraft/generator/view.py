@@ -207,6 +207,9 @@ class View:
     flows: tuple[str, ...] = ()  # flow names in drawing order, for the legend and colours
     #: One row per flow, numbered in file order as the markers on the flows' first hops.
     legend: tuple[LegendRow, ...] = ()
+    #: What the highlighted path is and, when dropped, why: ``internet → app-1 · tcp 22 ·
+    #: deny · ✖ NO_PUBLIC_IP``, under the title ("" with no highlight).
+    caption: str = ""
 
     def all_clusters(self) -> Iterable[Cluster]:
         for cluster in self.clusters:
@@ -396,6 +399,7 @@ class _Builder:
         self.node_marks: dict[str, tuple[Mark, str]] = {}
         self.cluster_marks: dict[str, tuple[Mark, str]] = {}
         self.top_clusters: list[_Draft] = []
+        self.caption = ""
         #: VPNs of an ECMP bundle that share their customer gateway: one line joins them.
         self.shared_cgw: set[str] = set()
 
@@ -480,6 +484,7 @@ class _Builder:
             edges=tuple(self.edges),
             flows=tuple(flow.name for flow in flows),
             legend=tuple(legend),
+            caption=self.caption,
         )
 
     def add_vpc(self, vpc: m.Vpc, region: _Draft) -> None:
@@ -1009,6 +1014,7 @@ class _Builder:
         note = f"✖ {trace.code}" if trace.code else "✖ dropped"
         if trace.leg is Leg.RETURN:
             note += " (reply)"
+        self.caption = text if drop is None else f"{text} · {note}"
         labelled = False
         for leg, hops, kind in (
             (Leg.FORWARD, trace.forward, EdgeKind.HIGHLIGHT),
@@ -1144,3 +1150,41 @@ def _lb_node(vpc: m.Vpc, lb: m.LoadBalancer, node: m.LbNode) -> Node:
         else NodeKind.NETWORK_LOAD_BALANCER
     )
     return Node(lb_id(vpc.name, lb.name, node.subnet), kind, lb.name, tuple(lines))
+
+
+#: The edges only a highlighted path adds.
+HIGHLIGHT_EDGES = frozenset({EdgeKind.HIGHLIGHT, EdgeKind.HIGHLIGHT_RETURN, EdgeKind.DROPPED})
+_HIGHLIGHT_MARKS = frozenset({Mark.HIGHLIGHT, Mark.DROPPED})
+
+
+def is_highlighted(view: View) -> bool:
+    """Whether a view draws a highlighted path (its edges, or a mark it leaves)."""
+    return any(e.kind in HIGHLIGHT_EDGES for e in view.edges) or any(
+        n.mark in _HIGHLIGHT_MARKS for n in view.all_nodes()
+    )
+
+
+def without_highlight(view: View) -> View:
+    """The view as drawn with no highlighted path: what a highlighted picture is laid out
+    from, so that highlighting a path moves nothing."""
+
+    def node(n: Node) -> Node:
+        if n.mark not in _HIGHLIGHT_MARKS:
+            return n
+        return Node(n.id, n.kind, n.title, n.lines, n.service, Mark.NONE, "", n.down)
+
+    def cluster(c: Cluster) -> Cluster:
+        mark, note = (Mark.NONE, "") if c.mark in _HIGHLIGHT_MARKS else (c.mark, c.note)
+        nodes = tuple(node(n) for n in c.nodes)
+        return Cluster(
+            c.id, c.kind, c.title, c.lines, nodes, tuple(cluster(x) for x in c.clusters), mark, note
+        )
+
+    return View(
+        view.title,
+        tuple(cluster(c) for c in view.clusters),
+        tuple(node(n) for n in view.nodes),
+        tuple(e for e in view.edges if e.kind not in HIGHLIGHT_EDGES),
+        view.flows,
+        view.legend,
+    )
