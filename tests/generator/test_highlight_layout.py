@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from netdraft.api import load_network
+from netdraft.dsl.query import parse_query
 from netdraft.generator import diagram
 from netdraft.generator.view import EdgeKind, Mark, is_highlighted, view_of, without_highlight
 from netdraft.model.network import Network, PathExpectation, Query, Verdict
@@ -128,3 +129,23 @@ def _query_args(net: Network, source: str, destination: str) -> tuple[Any, ...]:
         and e.destination.text == destination
     )
     return (e.source, e.destination, e.protocol, e.port, e.icmp, e.ports)
+
+
+@pytest.mark.parametrize("words", [("192.168.5.5", "app", "icmp"), ("app", "batch", "icmp")])
+def test_a_node_only_the_path_brings_goes_under_the_picture(words: tuple[str, ...]) -> None:
+    """An address nothing holds is a node of the highlighted picture only: it is drawn
+    under the picture and nothing else moves (its twin, a path between held components,
+    brings no node)."""
+    net = load_network(ROOT / "examples" / "05-site-to-site-vpn.nd")
+    found = parse_query(net, *words)
+    assert isinstance(found, Query)
+    view = view_of(net, found)
+    brought = words[0] == "192.168.5.5"
+    assert view.highlight_nodes == (("site_onprem__address_192.168.5.5",) if brought else ())
+    assert without_highlight(view).clusters == view_of(net).clusters
+    before = _places(_layout(net, None))
+    after = _places(json.loads(diagram.layout_json(view)))
+    assert all(after[k] == v for k, v in before.items())
+    if brought:
+        _x, y = (float(v) for v in after["site_onprem__address_192.168.5.5"].split(","))
+        assert y < 0, "under the plain picture"

@@ -561,6 +561,7 @@ class _Pinned:
     nodes: dict[str, str] = field(default_factory=dict)  # node id -> pos
     clusters: dict[str, str] = field(default_factory=dict)  # cluster name -> bb
     edges: dict[str, dict[str, str]] = field(default_factory=dict)  # edge id -> pos, xlp
+    extra: list[str] = field(default_factory=list)  # the nodes placed under the picture
 
     @classmethod
     def of(cls, layout: bytes) -> _Pinned:
@@ -586,6 +587,12 @@ class _Pinned:
         left = x - self.lwidth * 72 / 2
         width = max(float(self.bb.split(",")[2]) - left - 8, self.lwidth * 72)
         return _title_label(view, width), f"{left + width / 2:.2f},{y:.2f}"
+
+    def below(self, cluster: str) -> str:
+        """A place under the picture, below a box (or its middle), one row per call."""
+        x0, _, x1, _ = (float(v) for v in self.clusters.get(cluster, self.bb).split(","))
+        self.extra.append(cluster)
+        return f"{(x0 + x1) / 2:.2f},{-60.0 * len(self.extra):.2f}"
 
     def corners(self) -> list[str]:
         """Two invisible points at the layout's corners, so that the picture keeps its size
@@ -623,11 +630,13 @@ def _build(
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
     colours = dict(zip(view.flows, flow_colours(len(view.flows)), strict=True))
 
-    def add(node: Node) -> None:
+    def add(node: Node, cluster: str = "") -> None:
         label = "" if node.kind is NodeKind.SPACER else _node_label(node)
         attrs = _node_attrs(node)
-        if pinned is not None and node.id in pinned.nodes:
-            attrs["pos"] = pinned.nodes[node.id]
+        if pinned is not None:
+            # A node only the path brings (an address nothing holds) has no place in the
+            # layout: it goes under the picture, below its box, so nothing else moves.
+            attrs["pos"] = pinned.nodes.get(node.id) or pinned.below(cluster)
         nodes[node.id] = _Node(node.id, label, **attrs)
 
     def add_cluster(cluster: Cluster) -> None:
@@ -636,7 +645,7 @@ def _build(
             attrs["bb"] = pinned.clusters[f"cluster_{cluster.id}"]
         with _Cluster(cluster.id, attrs):
             for node in cluster.nodes:
-                add(node)
+                add(node, f"cluster_{cluster.id}")
             for row in _rows(cluster) if pinned is None else ():
                 if len(row) > 1:
                     # One rank per row whatever the edges, left to right in the view's order

@@ -210,6 +210,8 @@ class View:
     #: What the highlighted path is and, when dropped, why: ``internet → app-1 · tcp 22 ·
     #: deny · ✖ NO_PUBLIC_IP``, under the title ("" with no highlight).
     caption: str = ""
+    #: Nodes only the highlighted path brings (an address nothing in the file holds).
+    highlight_nodes: tuple[str, ...] = ()
 
     def all_clusters(self) -> Iterable[Cluster]:
         for cluster in self.clusters:
@@ -475,6 +477,7 @@ class _Builder:
                 self.add_lb_links(vpc, vpc.load_balancers[lb_name])
             self.add_mirror_links(vpc)
         legend = [self.add_flow(flow, number) for number, flow in enumerate(flows, 1)]
+        before = set(self.node_ids)
         if highlight is not None:
             self.add_highlight(highlight)
         return View(
@@ -485,6 +488,7 @@ class _Builder:
             flows=tuple(flow.name for flow in flows),
             legend=tuple(legend),
             caption=self.caption,
+            highlight_nodes=tuple(sorted(self.node_ids - before)),
         )
 
     def add_vpc(self, vpc: m.Vpc, region: _Draft) -> None:
@@ -1159,8 +1163,10 @@ _HIGHLIGHT_MARKS = frozenset({Mark.HIGHLIGHT, Mark.DROPPED})
 
 def is_highlighted(view: View) -> bool:
     """Whether a view draws a highlighted path (its edges, or a mark it leaves)."""
-    return any(e.kind in HIGHLIGHT_EDGES for e in view.edges) or any(
-        n.mark in _HIGHLIGHT_MARKS for n in view.all_nodes()
+    return (
+        bool(view.highlight_nodes)
+        or any(e.kind in HIGHLIGHT_EDGES for e in view.edges)
+        or any(n.mark in _HIGHLIGHT_MARKS for n in view.all_nodes())
     )
 
 
@@ -1173,9 +1179,11 @@ def without_highlight(view: View) -> View:
             return n
         return Node(n.id, n.kind, n.title, n.lines, n.service, Mark.NONE, "", n.down)
 
+    extra = set(view.highlight_nodes)
+
     def cluster(c: Cluster) -> Cluster:
         mark, note = (Mark.NONE, "") if c.mark in _HIGHLIGHT_MARKS else (c.mark, c.note)
-        nodes = tuple(node(n) for n in c.nodes)
+        nodes = tuple(node(n) for n in c.nodes if n.id not in extra)
         return Cluster(
             c.id, c.kind, c.title, c.lines, nodes, tuple(cluster(x) for x in c.clusters), mark, note
         )
@@ -1183,8 +1191,10 @@ def without_highlight(view: View) -> View:
     return View(
         view.title,
         tuple(cluster(c) for c in view.clusters),
-        tuple(node(n) for n in view.nodes),
-        tuple(e for e in view.edges if e.kind not in HIGHLIGHT_EDGES),
+        tuple(node(n) for n in view.nodes if n.id not in extra),
+        tuple(
+            e for e in view.edges if e.kind not in HIGHLIGHT_EDGES and not {e.tail, e.head} & extra
+        ),
         view.flows,
         view.legend,
     )
