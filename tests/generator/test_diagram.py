@@ -17,15 +17,17 @@ from netdraft.api import load_network
 from netdraft.cli import main
 from netdraft.dsl.query import parse_query
 from netdraft.generator import diagram
-from netdraft.generator.diagram import dot_source, dot_text, render, render_view
+from netdraft.generator.diagram import dot_source, dot_text, flow_colours, render, render_view
 from netdraft.generator.view import (
     ClusterKind,
     EdgeKind,
     FlowPath,
+    LegendRow,
     Mark,
     NodeKind,
     View,
     build_view,
+    view_of,
 )
 from netdraft.model.codes import DropCode
 from netdraft.model.network import Network, Place, PlaceKind, Query, Verdict
@@ -224,21 +226,53 @@ def test_flow_is_drawn_along_its_path_with_its_cost() -> None:
         ("vpc_demo__nat_nat-a", "vpc_demo__igw_igw"),
         ("vpc_demo__igw_igw", "internet"),
     ]
-    assert [e.label for e in edges] == ["updates · $14.40/mo", "", ""]
+    # The first hop carries the flow's number; the legend names it, its path and its cost.
+    assert [e.label for e in edges] == ["1", "", ""]
     assert view.flows == ("updates",)
+    assert view.legend == (
+        LegendRow(1, "updates", "app-1 → internet · tcp 443", "$14.40/mo", denied=False),
+    )
     dot = dot_source(view)
     assert '"vpc_demo__instance_app-1" -> "vpc_demo__nat_nat-a"' in dot
-    assert 'label="updates · $14.40/mo"' in dot
+    assert "updates · $14.40/mo" not in dot, "no long label on the edge"
+    legend = next(line for line in dot.splitlines() if line.strip().startswith("legend "))
+    assert "<B>updates</B>" in legend and "app-1 → internet · tcp 443" in legend
+    assert "$14.40/mo" in legend
+    assert "{rank=sink legend}" in dot
+
+
+def test_no_flow_no_legend() -> None:
+    dot = dot_source(build_view(network("01")))
+    assert "legend" not in dot
+    assert "legend" in dot_source(build_view(network("01"), [FlowPath("updates", flow_trace())]))
+
+
+def test_flows_are_numbered_in_file_order() -> None:
+    view = view_of(network("06"))
+    assert [(r.number, r.flow) for r in view.legend] == [(1, "uploads"), (2, "alerts")]
+    assert view.flows == ("uploads", "alerts")
+    firsts = {e.group: e.label for e in view.edges if e.id.endswith("__0")}
+    assert firsts == {"uploads": "1", "alerts": "2"}
+
+
+@pytest.mark.parametrize("count", [1, 6, 12, 13, 40, 200])
+def test_flow_palette_never_repeats(count: int) -> None:
+    colours = flow_colours(count)
+    assert len(colours) == count
+    assert len(set(colours)) == count
+    assert not {diagram.HIGHLIGHT, diagram.DROPPED, diagram.LINK} & set(colours)
+    assert colours[: min(count, 12)] == diagram.FLOW_COLOURS[: min(count, 12)]
+    assert flow_colours(count) == colours
 
 
 @pytest.mark.parametrize(
     ("cost", "label"),
-    [("0.225", "updates · $0.23/mo"), ("9E+30", "updates · $" + "9" + ",000" * 10 + ".00/mo")],
+    [("0.225", "$0.23/mo"), ("9E+30", "$" + "9" + ",000" * 10 + ".00/mo")],
     ids=["half-up-as-netdraft-cost", "huge"],
 )
 def test_flow_cost_label_is_rounded_like_the_cost_report(cost: str, label: str) -> None:
     view = build_view(network("01"), [FlowPath("updates", flow_trace(), Decimal(cost))])
-    assert next(e.label for e in view.edges if e.kind is EdgeKind.FLOW) == label
+    assert view.legend[0].cost == label
 
 
 def test_denied_flow_is_dashed_and_says_why() -> None:
@@ -250,8 +284,11 @@ def test_denied_flow_is_dashed_and_says_why() -> None:
     view = build_view(network("01"), [FlowPath("updates", trace, Decimal(0))])
     (edge,) = [e for e in view.edges if e.group == "updates"]
     assert edge.kind is EdgeKind.FLOW_DENIED
-    assert edge.label == "updates · denied (NO_PUBLIC_IP)"
+    assert edge.label == "1"
+    assert view.legend[0].cost == "denied (NO_PUBLIC_IP)" and view.legend[0].denied
     assert "style=dashed" in dot_source(view)
+    allowed = build_view(network("01"), [FlowPath("updates", flow_trace(), Decimal(0))])
+    assert not allowed.legend[0].denied and "style=dashed" not in dot_source(allowed)
 
 
 def test_transit_gateway_path_crosses_the_attachments() -> None:

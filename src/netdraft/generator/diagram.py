@@ -27,15 +27,18 @@ Choices that make the picture deterministic and portable:
 from __future__ import annotations
 
 import base64
+import colorsys
 import contextlib
 import html
 import itertools
+import json
 import os
 import re
 import shutil
 import struct
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import diagrams
@@ -44,6 +47,7 @@ from diagrams.aws import compute, database, general, integration, network, stora
 from netdraft.diagnostics import printable
 from netdraft.generator.errors import GRAPHVIZ_MISSING, GraphvizMissing, RenderError
 from netdraft.generator.view import (
+    HIGHLIGHT_EDGES,
     Cluster,
     ClusterKind,
     Edge,
@@ -52,7 +56,9 @@ from netdraft.generator.view import (
     Node,
     NodeKind,
     View,
+    is_highlighted,
     view_of,
+    without_highlight,
 )
 from netdraft.model.network import Network, Query
 from netdraft.sim.analysis import NetworkAnalysis
@@ -78,9 +84,29 @@ MARK_COLOURS = {
 }
 MUTED_FLOW = "#B8C0C8"
 #: Flow colours, by flow order; none of them is the highlight's blue or the drop's red.
-FLOW_COLOURS = ("#E8710A", "#188038", "#9334E6", "#795548", "#129EAF", "#C2185B")
+#: Past these, :func:`flow_colours` makes more, so that no colour repeats in a diagram.
+FLOW_COLOURS = (
+    "#E8710A",
+    "#188038",
+    "#9334E6",
+    "#795548",
+    "#129EAF",
+    "#C2185B",
+    "#F9AB00",
+    "#3F51B5",
+    "#689F38",
+    "#AD1457",
+    "#00796B",
+    "#6D4C41",
+)
+#: The legend's node id (outside every box, under them).
+LEGEND = "legend"
 
 ICON_SIZE = 44  # points, the side of every icon
+CAPTION_HEIGHT = 18  # points, the row under the title that names a highlighted path
+#: The node that holds the title (and caption) of a highlighted picture, where the layout
+#: of the plain one put its label.
+TITLE = "diagram-title"
 WRAP = 4  # nodes per row inside one subnet before a new row starts
 
 _ICONS: dict[NodeKind, type[diagrams.Node]] = {
@@ -144,6 +170,24 @@ _CLUSTER_KIND_LABEL = {
     ClusterKind.DX_LOCATION: "",
     ClusterKind.ECMP: "equal-cost multi-path over the transit gateway",
 }
+
+
+def flow_colours(count: int) -> tuple[str, ...]:
+    """``count`` different colours for as many flows: :data:`FLOW_COLOURS`, then hues
+    spread by the golden angle (deterministic), none of them a colour already taken nor
+    the highlight's, the drop's or the links'."""
+    taken = {HIGHLIGHT, DROPPED, LINK, MUTED_FLOW, INK, MUTED}
+    out = [c for c in FLOW_COLOURS[:count]]
+    step = 0
+    while len(out) < count:
+        step += 1
+        hue = (step * 0.618033988749895) % 1.0
+        value = (0.55, 0.7, 0.85)[step % 3]
+        r, g, b = colorsys.hsv_to_rgb(hue, 0.8, value)
+        colour = f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
+        if colour not in taken and colour not in out:
+            out.append(colour)
+    return tuple(out)
 
 
 def icon_path(kind: NodeKind, service: str = "") -> str:
@@ -299,10 +343,6 @@ def _node_label(node: Node) -> str:
         for line in node.lines
     ]
     colour = MARK_COLOURS.get(node.mark, HIGHLIGHT)
-    rows += [
-        f'<TR><TD><FONT COLOR="{colour}"><B>{_text(line)}</B></FONT></TD></TR>'
-        for line in node.note.splitlines()
-    ]
     if node.mark is Mark.NONE:
         frame = 'BORDER="0" CELLSPACING="0"'
     else:
@@ -319,12 +359,27 @@ def _cluster_label(cluster: Cluster) -> str:
         for line in lines
         if line
     ]
-    rows += [
-        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{DROPPED}"><B>{_text(line)}</B></FONT></TD></TR>'
-        for line in cluster.note.splitlines()
-    ]
     table = 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"'
     return f"<<TABLE {table}>{''.join(rows)}</TABLE>>"
+
+
+def _legend_label(view: View, colours: dict[str, str], muted: bool) -> str:
+    """The legend of the flows: marker, name, path and monthly cost, one row each."""
+    cell = 'ALIGN="LEFT" BALIGN="LEFT"'
+    rows = ['<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Flows</B></TD></TR>']
+    for row in view.legend:
+        colour = MUTED_FLOW if muted else colours.get(row.flow, FLOW_COLOURS[0])
+        cost = (
+            f'<FONT COLOR="{DROPPED}">{_text(row.cost)}</FONT>' if row.denied else _text(row.cost)
+        )
+        marker = _marker(str(row.number), colour)[1:-1]
+        rows.append(
+            f"<TR><TD>{marker}</TD><TD {cell}><B>{_text(row.flow)}</B></TD>"
+            f'<TD {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(row.path)}</FONT></TD>'
+            f'<TD ALIGN="RIGHT">{cost}</TD></TR>'
+        )
+    frame = f'BORDER="1" STYLE="rounded" COLOR="{LINK}" CELLBORDER="0" CELLSPACING="2"'
+    return f'<<TABLE {frame} CELLPADDING="2">{"".join(rows)}</TABLE>>'
 
 
 def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
@@ -358,7 +413,17 @@ def _node_attrs(node: Node) -> dict[str, str]:
     return {"id": node.id}
 
 
-def _edge_attrs(edge: Edge, flows: Sequence[str], muted: bool) -> dict[str, str]:
+def _marker(number: str, colour: str) -> str:
+    """A flow's marker: its number in a small rounded frame of its colour."""
+    frame = f'BORDER="1" STYLE="rounded" COLOR="{colour}" BGCOLOR="{BACKGROUND}"'
+    return (
+        f'<<TABLE {frame} CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD>'
+        f'<FONT POINT-SIZE="9" COLOR="{colour}"><B>{_text(number)}</B></FONT>'
+        "</TD></TR></TABLE>>"
+    )
+
+
+def _edge_attrs(edge: Edge, colours: dict[str, str], muted: bool) -> dict[str, str]:
     attrs = {"id": edge.id}
     if edge.label:
         attrs["label"] = edge.label
@@ -375,11 +440,16 @@ def _edge_attrs(edge: Edge, flows: Sequence[str], muted: bool) -> dict[str, str]
     # clusters fails ("trouble in init_rank") on many networks.
     if "label" in attrs:
         attrs["xlabel"] = attrs.pop("label")
+    if edge.kind in HIGHLIGHT_EDGES:
+        # The highlighted path says what it is in the caption, under the title: a label
+        # here would have to be placed, and could grow the picture.
+        attrs.pop("xlabel", None)
     attrs.update(constraint="false", penwidth="2", arrowsize="0.8", dir="forward")
     if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
-        index = flows.index(edge.group) if edge.group in flows else 0
-        colour = MUTED_FLOW if muted else FLOW_COLOURS[index % len(FLOW_COLOURS)]
+        colour = MUTED_FLOW if muted else colours.get(edge.group, FLOW_COLOURS[0])
         attrs.update(color=colour, fontcolor=colour)
+        if "xlabel" in attrs:
+            attrs["xlabel"] = _marker(attrs["xlabel"], colour)
         if edge.kind is EdgeKind.FLOW_DENIED:
             attrs["style"] = "dashed"
     elif edge.kind is EdgeKind.DROPPED:
@@ -453,22 +523,110 @@ def _graph_attrs(view: View) -> dict[str, str]:
         "labeljust": "l",
         "bgcolor": BACKGROUND,
     }
-    if view.title:
-        attrs["label"] = f'<<FONT POINT-SIZE="18">{_text(view.title)}</FONT>>'
+    attrs["label"] = _title_label(view)
     return attrs
+
+
+def _title_label(view: View, width: float = 0) -> str:
+    """The title, and the caption of a highlighted path under it.
+
+    The caption's row is there, empty, in every picture, so that a highlighted picture is
+    the same size as the plain one (see :func:`_draw_once`).
+    """
+    rows = []
+    if view.title:
+        rows.append(
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="18">{_text(view.title)}</FONT></TD></TR>'
+        )
+    dropped = (
+        any(e.kind is EdgeKind.DROPPED for e in view.edges)
+        or any(n.mark is Mark.DROPPED for n in view.all_nodes())
+        or any(c.mark is Mark.DROPPED for c in view.all_clusters())
+    )
+    colour = DROPPED if dropped else HIGHLIGHT
+    caption = f'<FONT COLOR="{colour}"><B>{_text(view.caption)}</B></FONT>' if view.caption else ""
+    rows.append(f'<TR><TD ALIGN="LEFT" HEIGHT="{CAPTION_HEIGHT}">{caption}</TD></TR>')
+    table = 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"'
+    if width:
+        table += f' WIDTH="{round(width)}"'
+    return f"<<TABLE {table}>{''.join(rows)}</TABLE>>"
 
 
 _ROW = {"style": "invis", "weight": "1"}
 _STACK = {"style": "invis", "weight": "10"}
 
 
-def _build(view: View, filename: str, outformat: str, rows: bool = True) -> diagrams.Diagram:
+@dataclass(frozen=True, slots=True)
+class _Pinned:
+    """Where Graphviz put everything of a layout, by id: what a highlighted picture is drawn
+    on (``neato -n2`` draws nodes, boxes and lines where they are given)."""
+
+    bb: str
+    lp: str  # where the title is
+    lwidth: float  # its width, inches
+    nodes: dict[str, str] = field(default_factory=dict)  # node id -> pos
+    clusters: dict[str, str] = field(default_factory=dict)  # cluster name -> bb
+    edges: dict[str, dict[str, str]] = field(default_factory=dict)  # edge id -> pos, xlp
+    extra: list[str] = field(default_factory=list)  # the nodes placed under the picture
+
+    @classmethod
+    def of(cls, layout: bytes) -> _Pinned:
+        """The positions in Graphviz's ``-Tjson`` output."""
+        data = json.loads(layout)
+        pinned = cls(str(data["bb"]), str(data.get("lp", "")), float(data.get("lwidth", 0)))
+        for obj in data.get("objects", ()):
+            name = str(obj.get("name", ""))
+            if "pos" in obj:
+                pinned.nodes[name] = str(obj["pos"])
+            elif "bb" in obj and name.startswith("cluster_"):
+                pinned.clusters[name] = str(obj["bb"])
+        for edge in data.get("edges", ()):
+            if "id" in edge and "pos" in edge:
+                keep = ("pos", "xlp")
+                pinned.edges[str(edge["id"])] = {k: str(edge[k]) for k in keep if k in edge}
+        return pinned
+
+    def title(self, view: View) -> tuple[str, str]:
+        """The title node's label and place: its left edge where the layout put the
+        label's, as wide as the picture allows, so that a caption grows it to the right."""
+        x, y = (float(v) for v in self.lp.split(","))
+        left = x - self.lwidth * 72 / 2
+        width = max(float(self.bb.split(",")[2]) - left - 8, self.lwidth * 72)
+        return _title_label(view, width), f"{left + width / 2:.2f},{y:.2f}"
+
+    def below(self, cluster: str) -> str:
+        """A place under the picture, below a box (or its middle), one row per call."""
+        x0, _, x1, _ = (float(v) for v in self.clusters.get(cluster, self.bb).split(","))
+        self.extra.append(cluster)
+        return f"{(x0 + x1) / 2:.2f},{-60.0 * len(self.extra):.2f}"
+
+    def corners(self) -> list[str]:
+        """Two invisible points at the layout's corners, so that the picture keeps its size
+        and its origin (``neato -n2`` would otherwise fit it to what it holds)."""
+        x0, y0, x1, y1 = self.bb.split(",")
+        point = 'fixedsize=true height=0 label="" shape=point style=invis width=0'
+        return [
+            f'\t"layout-corner-{i}" [{point} pos="{x},{y}"]\n'
+            for i, (x, y) in enumerate(((x0, y0), (x1, y1)))
+        ]
+
+
+def _build(
+    view: View, filename: str, outformat: str, rows: bool = True, pinned: _Pinned | None = None
+) -> diagrams.Diagram:
+    """The diagram of a view; with ``pinned``, every node, box and line the layout has is
+    where it put them, and only what the view adds (a highlighted path) is left to place."""
     diagram = diagrams.Diagram(
         name="netdraft", filename=filename, direction="TB", outformat=outformat, show=False
     )
     # Replace diagrams' defaults outright: every attribute in the DOT text is chosen here.
     diagram.dot.graph_attr.clear()
     diagram.dot.graph_attr.update(_graph_attrs(view))
+    if pinned is not None:
+        diagram.dot.graph_attr.update(bb=pinned.bb, notranslate="true")
+        # ``neato -n2`` would make room for the graph's label above the layout: the title
+        # is a node instead, where the layout put the label.
+        del diagram.dot.graph_attr["label"]
     diagram.dot.node_attr.clear()
     diagram.dot.node_attr.update(shape="plain", fontname=FONT, fontsize="11")
     diagram.dot.edge_attr.clear()
@@ -476,16 +634,25 @@ def _build(view: View, filename: str, outformat: str, rows: bool = True) -> diag
     nodes: dict[str, _Node] = {}
     body: list[str] = diagram.dot.body
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
+    colours = dict(zip(view.flows, flow_colours(len(view.flows)), strict=True))
 
-    def add(node: Node) -> None:
+    def add(node: Node, cluster: str = "") -> None:
         label = "" if node.kind is NodeKind.SPACER else _node_label(node)
-        nodes[node.id] = _Node(node.id, label, **_node_attrs(node))
+        attrs = _node_attrs(node)
+        if pinned is not None:
+            # A node only the path brings (an address nothing holds) has no place in the
+            # layout: it goes under the picture, below its box, so nothing else moves.
+            attrs["pos"] = pinned.nodes.get(node.id) or pinned.below(cluster)
+        nodes[node.id] = _Node(node.id, label, **attrs)
 
     def add_cluster(cluster: Cluster) -> None:
-        with _Cluster(cluster.id, _cluster_attrs(cluster)):
+        attrs = _cluster_attrs(cluster)
+        if pinned is not None and f"cluster_{cluster.id}" in pinned.clusters:
+            attrs["bb"] = pinned.clusters[f"cluster_{cluster.id}"]
+        with _Cluster(cluster.id, attrs):
             for node in cluster.nodes:
-                add(node)
-            for row in _rows(cluster):
+                add(node, f"cluster_{cluster.id}")
+            for row in _rows(cluster) if pinned is None else ():
                 if len(row) > 1:
                     # One rank per row whatever the edges, left to right in the view's order
                     # (flat edges order a rank; weight 0 would be ignored).
@@ -500,12 +667,23 @@ def _build(view: View, filename: str, outformat: str, rows: bool = True) -> diag
             add(node)
         for cluster in view.clusters:
             add_cluster(cluster)
-        body.extend(_invisible_edges(_stack_edges(view), _STACK, "\t"))
+        if pinned is None:  # the layout's own scaffolding: nothing to draw
+            body.extend(_invisible_edges(_stack_edges(view), _STACK, "\t"))
         for edge in view.edges:
             if edge.tail in nodes and edge.head in nodes:
-                nodes[edge.tail].connect(
-                    nodes[edge.head], _Edge(**_edge_attrs(edge, view.flows, muted))
-                )
+                attrs = _edge_attrs(edge, colours, muted)
+                if pinned is not None:
+                    attrs.update(pinned.edges.get(edge.id, {}))
+                nodes[edge.tail].connect(nodes[edge.head], _Edge(**attrs))
+        if view.legend:
+            extra = {"pos": pinned.nodes[LEGEND]} if pinned and LEGEND in pinned.nodes else {}
+            _Node(LEGEND, _legend_label(view, colours, muted), id=LEGEND, **extra)
+            body.append(f"\t{{rank=sink {LEGEND}}}\n")
+        if pinned is not None:
+            body.extend(pinned.corners())
+            if pinned.lp:
+                label, place = pinned.title(view)
+                _Node(TITLE, label, id=TITLE, pos=place)
     return diagram
 
 
@@ -672,15 +850,21 @@ def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
         GraphvizMissing: ``dot`` is not on ``PATH`` (or cannot be run).
         subprocess.CalledProcessError: Graphviz failed; its ``stderr`` says why.
     """
+    pinned = None
+    if is_highlighted(view):
+        # Drawn on the layout of the picture without the path, so that flipping between
+        # the two moves nothing: only colours, pen widths and the path's own lines differ.
+        pinned = _Pinned.of(_draw_once(without_highlight(view), "json", rows))
     root = _resources_root()
     # ``diagrams`` knows no ``json``: the DOT text is the same whatever Graphviz writes.
-    diagram = _build(view, "diagram", fmt if fmt in FORMATS else "dot", rows)
+    diagram = _build(view, "diagram", fmt if fmt in FORMATS else "dot", rows, pinned)
     if _imagepath_can_hold(root):
         # Graphviz looks the relative icon paths up there and writes them as they are.
         diagram.dot.graph_attr["imagepath"] = str(root)
     source = str(diagram.dot.source).encode("utf-8")
     program = _dot_program()
-    command = [program, "-Kdot", f"-T{fmt}"]
+    engine = ["-Kdot"] if pinned is None else ["-Kneato", "-n2"]
+    command = [program, *engine, f"-T{fmt}"]
     try:
         done = subprocess.run(command, input=source, capture_output=True, cwd=root, check=False)
     except OSError as exc:  # removed since, not executable, not a program…

@@ -190,6 +190,18 @@ class Edge:
 
 
 @dataclass(frozen=True, slots=True)
+class LegendRow:
+    """A flow in the diagram's legend: its number (the marker on its first hop), name, path
+    and monthly cost, or why it is denied."""
+
+    number: int
+    flow: str
+    path: str  # ``app-1 → internet · tcp 443``
+    cost: str  # ``$14.40/mo``, ``denied (NO_ROUTE_TO_DESTINATION)``, or "" when not priced
+    denied: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     """Everything a diagram shows."""
 
@@ -198,6 +210,13 @@ class View:
     nodes: tuple[Node, ...]  # outside every cluster
     edges: tuple[Edge, ...]
     flows: tuple[str, ...] = ()  # flow names in drawing order, for the legend and colours
+    #: One row per flow, numbered in file order as the markers on the flows' first hops.
+    legend: tuple[LegendRow, ...] = ()
+    #: What the highlighted path is and, when dropped, why: ``internet → app-1 · tcp 22 ·
+    #: deny · ✖ NO_PUBLIC_IP``, under the title ("" with no highlight).
+    caption: str = ""
+    #: Nodes only the highlighted path brings (an address nothing in the file holds).
+    highlight_nodes: tuple[str, ...] = ()
 
     def all_clusters(self) -> Iterable[Cluster]:
         for cluster in self.clusters:
@@ -344,7 +363,10 @@ def view_of(
     flows: list[FlowPath] = []
     if network.flows:
         report = analysis.report
-        for name in sorted(report.flows):
+        # In file order: a flow's number in the legend is its place in the file.
+        names = [n for n in network.flows if n in report.flows]
+        names += sorted(set(report.flows) - set(names))
+        for name in names:
             priced = report.flows[name]
             flows.append(FlowPath(name, priced.trace, priced.total))
     trace = analysis.trace(highlight) if highlight is not None else None
@@ -392,6 +414,7 @@ class _Builder:
         self.node_marks: dict[str, tuple[Mark, str]] = {}
         self.cluster_marks: dict[str, tuple[Mark, str]] = {}
         self.top_clusters: list[_Draft] = []
+        self.caption = ""
         #: VPNs of an ECMP bundle that share their customer gateway: one line joins them.
         self.shared_cgw: set[str] = set()
 
@@ -469,8 +492,8 @@ class _Builder:
             self.add_mirror_links(vpc)
         for name in sorted(net.accelerators):
             self.add_accelerator(net.accelerators[name])
-        for flow in flows:
-            self.add_flow(flow)
+        legend = [self.add_flow(flow, number) for number, flow in enumerate(flows, 1)]
+        before = set(self.node_ids)
         if highlight is not None:
             self.add_highlight(highlight)
         return View(
@@ -479,6 +502,9 @@ class _Builder:
             nodes=tuple(self.mark_node(n) for n in sorted(self.top_nodes, key=lambda n: n.id)),
             edges=tuple(self.edges),
             flows=tuple(flow.name for flow in flows),
+            legend=tuple(legend),
+            caption=self.caption,
+            highlight_nodes=tuple(sorted(self.node_ids - before)),
         )
 
     def add_vpc(self, vpc: m.Vpc, region: _Draft) -> None:
@@ -1053,13 +1079,23 @@ class _Builder:
         chosen = subnet if subnet in att.subnets else (in_az or list(att.subnets))[0]
         return attachment_id(vpc, tgw_name, chosen)
 
-    def add_flow(self, flow: FlowPath) -> None:
+    def add_flow(self, flow: FlowPath, number: int) -> LegendRow:
+        """A flow's edges along its path, the first carrying its number (a marker; the
+        legend row returned names it, its path and its cost)."""
         trace = flow.trace
         denied = not trace.allowed
         if denied:
-            label = f"{flow.name} · denied" + (f" ({trace.code})" if trace.code else "")
+            cost = "denied" + (f" ({trace.code})" if trace.code else "")
         else:
-            label = flow.name + (f" · {_money(flow.cost)}" if flow.cost is not None else "")
+            cost = _money(flow.cost) if flow.cost is not None else ""
+        query = trace.query
+        row = LegendRow(
+            number,
+            flow.name,
+            f"{query.source} → {query.destination} · {_query_text(query)}",
+            cost,
+            denied,
+        )
         nodes = [n for n, _ in self.path(trace.forward) if n is not None]
         nodes = [n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]]
         kind = EdgeKind.FLOW_DENIED if denied else EdgeKind.FLOW
@@ -1070,10 +1106,11 @@ class _Builder:
                     tail,
                     head,
                     kind,
-                    label if i == 0 else "",
+                    str(number) if i == 0 else "",
                     group=flow.name,
                 )
             )
+        return row
 
     def add_highlight(self, trace: Trace) -> None:
         query = trace.query
@@ -1084,6 +1121,7 @@ class _Builder:
         note = f"✖ {trace.code}" if trace.code else "✖ dropped"
         if trace.leg is Leg.RETURN:
             note += " (reply)"
+        self.caption = text if drop is None else f"{text} · {note}"
         labelled = False
         for leg, hops, kind in (
             (Leg.FORWARD, trace.forward, EdgeKind.HIGHLIGHT),
@@ -1227,3 +1265,47 @@ def _lb_node(vpc: m.Vpc, lb: m.LoadBalancer, node: m.LbNode) -> Node:
         else NodeKind.NETWORK_LOAD_BALANCER
     )
     return Node(lb_id(vpc.name, lb.name, node.subnet), kind, lb.name, tuple(lines))
+
+
+#: The edges only a highlighted path adds.
+HIGHLIGHT_EDGES = frozenset({EdgeKind.HIGHLIGHT, EdgeKind.HIGHLIGHT_RETURN, EdgeKind.DROPPED})
+_HIGHLIGHT_MARKS = frozenset({Mark.HIGHLIGHT, Mark.DROPPED})
+
+
+def is_highlighted(view: View) -> bool:
+    """Whether a view draws a highlighted path (its edges, or a mark it leaves)."""
+    return (
+        bool(view.highlight_nodes)
+        or any(e.kind in HIGHLIGHT_EDGES for e in view.edges)
+        or any(n.mark in _HIGHLIGHT_MARKS for n in view.all_nodes())
+    )
+
+
+def without_highlight(view: View) -> View:
+    """The view as drawn with no highlighted path: what a highlighted picture is laid out
+    from, so that highlighting a path moves nothing."""
+
+    def node(n: Node) -> Node:
+        if n.mark not in _HIGHLIGHT_MARKS:
+            return n
+        return Node(n.id, n.kind, n.title, n.lines, n.service, Mark.NONE, "", n.down)
+
+    extra = set(view.highlight_nodes)
+
+    def cluster(c: Cluster) -> Cluster:
+        mark, note = (Mark.NONE, "") if c.mark in _HIGHLIGHT_MARKS else (c.mark, c.note)
+        nodes = tuple(node(n) for n in c.nodes if n.id not in extra)
+        return Cluster(
+            c.id, c.kind, c.title, c.lines, nodes, tuple(cluster(x) for x in c.clusters), mark, note
+        )
+
+    return View(
+        view.title,
+        tuple(cluster(c) for c in view.clusters),
+        tuple(node(n) for n in view.nodes if n.id not in extra),
+        tuple(
+            e for e in view.edges if e.kind not in HIGHLIGHT_EDGES and not {e.tail, e.head} & extra
+        ),
+        view.flows,
+        view.legend,
+    )
