@@ -686,7 +686,9 @@ def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
         raise subprocess.CalledProcessError(done.returncode, command, done.stdout, done.stderr)
     data = done.stdout
     if fmt == "svg":
-        data = embed_icons(data.decode("utf-8"), root).encode("utf-8")
+        from netdraft.generator.svg import decorate
+
+        data = decorate(embed_icons(data.decode("utf-8"), root), view).encode("utf-8")
     elif fmt == "pdf":
         data = fixed_pdf_dates(data)
     return data
