@@ -213,3 +213,15 @@ def test_decorate_leaves_graphviz_layout_edges_alone() -> None:
     out = decorate(svg, View("t", (), (), ()))
     assert '<g id="edge9" class="edge">\n<title>a&#45;&gt;b</title>' in out
     assert out.startswith('<svg role="img" aria-label="t" class="netdraft">')
+
+
+def test_plugin_docs_block_links_to_the_page_it_embeds() -> None:
+    """`docs=true`: the inline SVG's links land on headings of the page the plugin adds."""
+    from netdraft.generator.markdown import page_markdown
+    from netdraft.mkdocs_plugin import _linked
+
+    analysis = analyse(example("03")).require_analysis()
+    svg = image_bytes(view_of(analysis.network, analysis=analysis), "svg").decode("utf-8")
+    inline = inline_svg(_linked(svg, analysis), "nd1-")
+    links = set(re.findall(r'<a href="#([^"]+)"', inline))
+    assert links and links <= heading_ids(page_markdown(analysis, heading_offset=1))
