@@ -79,10 +79,11 @@ def _classes(view: View) -> dict[str, tuple[str, str]]:
         add(node, None)
     for cluster in view.clusters:
         visit(cluster, None)
+    numbers = {name: i for i, name in enumerate(view.flows, 1)}
     for edge in view.edges:
         names = [f"nd-{edge.kind.value}"]
-        if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.group in view.flows:
-            names.append(f"nd-flow-{view.flows.index(edge.group) + 1}")
+        if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.group in numbers:
+            names.append(f"nd-flow-{numbers[edge.group]}")
         tip = edge.label or (f"flow {edge.group}" if edge.group else "")
         out[edge.id] = (" ".join(names), _tooltip([tip]))
     return out
