@@ -306,3 +306,24 @@ def test_mermaid_needs_no_graphviz(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     out = tmp_path / "net.mmd"
     assert main(["render", str(example("06")), "-o", str(out)]) == 0
     assert "flowchart TB" in out.read_text("utf-8")
+
+
+@needs_dot
+@pytest.mark.parametrize("prefix", ["01", "04", "05", "06"])
+def test_drawio_children_lie_inside_their_group(prefix: str) -> None:
+    found = cells(image_bytes(view_of(load_network(example(prefix))), "drawio").decode("utf-8"))
+    checked = 0
+    for cell in found.values():
+        parent = found.get(cell.get("parent", ""))
+        geometry, outer = (
+            cell.find("mxGeometry"),
+            None if parent is None else parent.find("mxGeometry"),
+        )
+        if geometry is None or outer is None or cell.get("edge") == "1" or "x" not in outer.attrib:
+            continue
+        x, y = float(geometry.get("x", 0)), float(geometry.get("y", 0))
+        width, height = float(geometry.get("width", 0)), float(geometry.get("height", 0))
+        assert x >= 0 and x + width <= float(outer.get("width", 0)) + 0.05, cell.get("id")
+        assert y >= 0 and y + height <= float(outer.get("height", 0)) + 0.05, cell.get("id")
+        checked += 1
+    assert checked > 5
