@@ -751,7 +751,7 @@ def render(
     highlight: Trace | None = None,
     prices_file: str | Path | None = None,
 ) -> None:
-    """Draw a network to ``.svg``, ``.png`` or ``.dot`` (``netdraft render``).
+    """Draw a network to ``.svg``, ``.png``, ``.pdf``, ``.dot``, ``.mmd`` or ``.drawio``.
 
     Args:
         network: the compiled network.
@@ -759,7 +759,7 @@ def render(
         highlight: a trace (from :func:`path`) whose connection is drawn in colour.
         prices_file: a price file for the flows' costs.
     """
-    from netdraft.generator.diagram import render as draw
+    from netdraft.generator.exports import render as draw
 
     table, problems, texts = load_prices(network, prices_file)
     if any(d.is_error for d in problems):

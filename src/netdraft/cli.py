@@ -331,12 +331,19 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """``netdraft render FILE -o OUT.svg|OUT.png|OUT.dot [--highlight SRC DST [PROTO PORT]]``."""
-    from netdraft.generator.diagram import FORMATS, render
+    """``netdraft render FILE -o OUT.svg|.png|.pdf|.dot|.mmd|.drawio [--highlight SRC DST …]``."""
+    from netdraft.generator.exports import EXTENSIONS_TEXT, FORMAT_NAMES, FORMATS, render
 
     out = Path(args.output)
-    if out.suffix.lower().lstrip(".") not in FORMATS:
-        raise UsageError(f"netdraft render: unknown format of '{out}': use .svg, .png or .dot")
+    if args.format is not None:
+        if args.format not in FORMAT_NAMES:
+            names = ", ".join(sorted(FORMAT_NAMES))
+            raise UsageError(f"netdraft render: unknown --format '{args.format}': use {names}")
+        args.fmt = FORMAT_NAMES[args.format]
+    elif out.suffix.lower().lstrip(".") not in FORMATS:
+        raise UsageError(f"netdraft render: unknown format of '{out}': use {EXTENSIONS_TEXT}")
+    else:
+        args.fmt = out.suffix.lower().lstrip(".")
     if args.diff is not None:
         return _render_diff(args, out)
     if args.file is None:
@@ -351,13 +358,15 @@ def cmd_render(args: argparse.Namespace) -> int:
             )
         highlight = _query(network, args.highlight, "render")
     computed = analysis.require_analysis()
-    render(network, out, highlight=highlight, prices=computed.prices, analysis=computed)
+    render(
+        network, out, highlight=highlight, prices=computed.prices, analysis=computed, fmt=args.fmt
+    )
     return EXIT_OK
 
 
 def _render_diff(args: argparse.Namespace, out: Path) -> int:
     """``netdraft render --diff OLD NEW -o OUT``: the new layout with the change marked."""
-    from netdraft.generator.diagram import render_view
+    from netdraft.generator.exports import render_view
 
     if args.file is not None or args.highlight is not None:
         raise UsageError("netdraft render: --diff OLD NEW takes no FILE and no --highlight")
@@ -366,7 +375,7 @@ def _render_diff(args: argparse.Namespace, out: Path) -> int:
     if result is None:
         return EXIT_USAGE
     assert result.view is not None
-    render_view(result.view, out)
+    render_view(result.view, out, fmt=args.fmt)
     return EXIT_OK
 
 
@@ -666,9 +675,18 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--json", action="store_true", help="print the documented JSON form")
     cost.set_defaults(run=cmd_cost)
 
-    draw = sub.add_parser("render", help="draw the network and its flows as SVG, PNG or DOT")
+    draw = sub.add_parser(
+        "render", help="draw the network and its flows as SVG, PNG, PDF, DOT, Mermaid or draw.io"
+    )
     draw.add_argument("file", metavar="FILE", nargs="?")
-    draw.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.svg|.png|.dot")
+    draw.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="OUT.svg|.png|.pdf|.dot|.mmd|.drawio"
+    )
+    draw.add_argument(
+        "--format",
+        metavar="FORMAT",
+        help="svg, png, pdf, dot, mermaid or drawio, whatever OUT's extension",
+    )
     draw.add_argument(
         "--diff",
         nargs=2,

@@ -219,8 +219,8 @@ _SVG_TAG = re.compile(r"<svg\b")
 def inline_svg(svg: str, prefix: str) -> str:
     """An SVG document made fit to sit in an HTML page beside others.
 
-    The XML prologue and comments go; every ``id`` (and every reference to one) gets
-    ``prefix``, so that two diagrams on one page never share an id; blank lines go (they
+    The XML prologue and comments go; every ``id`` (and every reference to one; a link to
+    a section of the page is left as it is) gets ``prefix``, so that two diagrams on one page never share an id; blank lines go (they
     would end an HTML block in Markdown); the picture shrinks to the page's width.
 
     Args:
@@ -231,11 +231,25 @@ def inline_svg(svg: str, prefix: str) -> str:
         The ``<svg>`` element's text.
     """
     text = _PROLOGUE.sub("", svg)
+    ids = set(_ID.findall(text))
     text = _ID.sub(lambda m: f'id="{prefix}{m[1]}"', text)
-    text = _HREF.sub(lambda m: f'{m[1]}="#{prefix}{m[2]}"', text)
+    # A link to the page's own sections (``#vpc-demo``) is no id of the SVG: it stays.
+    text = _HREF.sub(
+        lambda m: f'{m[1]}="#{prefix}{m[2]}"' if m[2] in ids else m[0],
+        text,
+    )
     text = _URL.sub(lambda m: f"url(#{prefix}{m[1]})", text)
     text = _SVG_TAG.sub('<svg style="max-width:100%;height:auto"', text, count=1)
     return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def _linked(svg: str, analysis: NetworkAnalysis) -> str:
+    """A block's SVG with each component linked to its section of the generated page
+    that follows it (``docs=true``); the view is built again, as the page is."""
+    from netdraft.generator.svg import add_links, doc_anchors
+    from netdraft.generator.view import view_of
+
+    return add_links(svg, doc_anchors(view_of(analysis.network, analysis=analysis)))
 
 
 def code_fence(text: str, language: str = "nd") -> str:
@@ -563,6 +577,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             reason = reason if len(reason) <= 300 else reason[:300] + "…"
             raise PluginError(f"netdraft: cannot draw the block at {where}: {reason}") from exc
         title = network.title or (Path(options.src).stem if options.src else "network diagram")
+        if options.docs:
+            svg = _linked(svg, computed)
         if options.embed == "file":
             name = f"{SITE_FOLDER}/{key[:24]}.svg"
             self._site_files[name] = svg.encode("utf-8")

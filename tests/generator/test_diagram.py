@@ -152,7 +152,7 @@ def test_nothing_is_written_in_the_working_folder(
 
 
 def test_unknown_extension_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"\.svg, \.png or \.dot"):
+    with pytest.raises(ValueError, match=r"\.svg, \.png, \.pdf or \.dot"):
         render(network("01"), tmp_path / "net.gif")
 
 

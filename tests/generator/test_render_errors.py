@@ -143,7 +143,7 @@ def test_drawing_creates_no_temporary_file_or_folder(
 
 
 def test_image_bytes_refuses_an_unknown_format() -> None:
-    with pytest.raises(ValueError, match="svg, png or dot"):
+    with pytest.raises(ValueError, match="unknown image format 'gif': use dot, svg, png"):
         diagram.image_bytes(diagram.view_of(api.load_network(EXAMPLE)), "gif")
 
 

@@ -65,7 +65,7 @@ from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import PriceTable
 
 #: Output formats, by file extension.
-FORMATS = ("dot", "svg", "png")
+FORMATS = ("dot", "svg", "png", "pdf")
 
 FONT = "Helvetica,Arial,sans-serif"
 INK = "#232F3E"  # AWS squid ink, for titles
@@ -721,8 +721,9 @@ def render(
     highlight: Query | None = None,
     prices: PriceTable | None = None,
     analysis: NetworkAnalysis | None = None,
+    fmt: str = "",
 ) -> None:
-    """Draw a network into a ``.svg``, ``.png`` or ``.dot`` file.
+    """Draw a network into a ``.svg``, ``.png``, ``.pdf`` or ``.dot`` file.
 
     Flows are drawn along their simulated paths, labelled with their monthly cost; a
     highlighted query's path is drawn in blue, red from where it is dropped.
@@ -733,35 +734,37 @@ def render(
         highlight: a query whose path is drawn in colour.
         prices: the price table for flow costs (the bundled one when not given).
         analysis: the network's analysis, whose costs and traces are used when given.
+        fmt: one of :data:`FORMATS`, whatever the extension (empty: the extension's).
 
     Raises:
         ValueError: the extension is not one of :data:`FORMATS`.
-        GraphvizMissing: Graphviz's ``dot`` is not installed (SVG and PNG only).
+        GraphvizMissing: Graphviz's ``dot`` is not installed (all but DOT).
         RenderError: Graphviz could not lay the diagram out.
         OSError: the file cannot be written.
     """
-    render_view(view_of(network, highlight, prices, analysis), out_path)
+    render_view(view_of(network, highlight, prices, analysis), out_path, fmt)
 
 
-def render_view(view: View, out_path: str | Path) -> None:
-    """Draw a view into a ``.svg``, ``.png`` or ``.dot`` file, replacing it atomically.
+def render_view(view: View, out_path: str | Path, fmt: str = "") -> None:
+    """Draw a view into a file of one of :data:`FORMATS`, replacing it atomically.
 
     Args:
         view: what to draw.
         out_path: the file to write; its extension chooses the format.
+        fmt: one of :data:`FORMATS`, whatever the extension (empty: the extension's).
 
     Raises:
         ValueError: the extension is not one of :data:`FORMATS`.
-        GraphvizMissing: Graphviz's ``dot`` is not installed (SVG and PNG only).
+        GraphvizMissing: Graphviz's ``dot`` is not installed (all but DOT).
         RenderError: Graphviz could not lay the diagram out.
         OSError: the file cannot be written.
     """
     from netdraft.files import write_atomic
 
     out = Path(out_path)
-    fmt = out.suffix.lower().lstrip(".")
+    fmt = fmt or out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValueError(f"'{out.name}' has no known image extension: use .svg, .png or .dot")
+        raise ValueError(f"'{out.name}' has no known image extension: use .svg, .png, .pdf or .dot")
     write_atomic(out, image_bytes(view, fmt))
 
 
@@ -785,7 +788,7 @@ def image_bytes(view: View, fmt: str) -> bytes:
         RenderError: Graphviz could not lay the diagram out.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"unknown image format '{fmt}': use svg, png or dot")
+        raise ValueError(f"unknown image format '{fmt}': use {', '.join(FORMATS)}")
     if fmt == "dot":
         return dot_source(view).encode("utf-8")
     return _draw(view, fmt)
@@ -873,8 +876,31 @@ def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
         raise subprocess.CalledProcessError(done.returncode, command, done.stdout, done.stderr)
     data = done.stdout
     if fmt == "svg":
-        data = embed_icons(data.decode("utf-8"), root).encode("utf-8")
+        from netdraft.generator.svg import decorate
+
+        data = decorate(embed_icons(data.decode("utf-8"), root), view).encode("utf-8")
+    elif fmt == "pdf":
+        data = fixed_pdf_dates(data)
     return data
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{1,14})([^)]*)\)")
+
+
+def fixed_pdf_dates(pdf: bytes) -> bytes:
+    """A PDF with the date Graphviz's cairo stamps in it (the time of the run) made fixed.
+
+    The date becomes 1 January 1970 written with as many characters, so that every byte
+    offset of the file's cross-reference table still holds: the same view gives the same
+    bytes, run after run (cairo 1.16 ignores ``SOURCE_DATE_EPOCH``).
+    """
+
+    def fixed(match: re.Match[bytes]) -> bytes:
+        digits = b"19700101000000"[: len(match[2])]
+        zone = re.sub(rb"\d", b"0", match[3]).replace(b"-", b"+")
+        return b"/" + match[1] + b" (D:" + digits + zone + b")"
+
+    return _PDF_DATE.sub(fixed, pdf)
 
 
 # --- self-contained SVG -----------------------------------------------------------------------

@@ -1553,7 +1553,8 @@ def _template_frame(exc: BaseException, templates: set[str]) -> str:
 
 
 def diagram_bytes(analysis: NetworkAnalysis, fmt: str = IMAGE_FORMAT) -> bytes:
-    """The network's diagram, its flows priced, drawn in memory (nothing is written).
+    """The network's diagram, its flows priced, drawn in memory (nothing is written); an
+    SVG links each component to its section of the page.
 
     Raises:
         GraphvizMissing: Graphviz's ``dot`` is not installed.
@@ -1562,7 +1563,14 @@ def diagram_bytes(analysis: NetworkAnalysis, fmt: str = IMAGE_FORMAT) -> bytes:
     from netdraft.generator.diagram import image_bytes
     from netdraft.generator.view import view_of
 
-    return image_bytes(view_of(analysis.network, analysis=analysis), fmt)
+    view = view_of(analysis.network, analysis=analysis)
+    data = image_bytes(view, fmt)
+    if fmt != "svg":
+        return data
+    # Beside its page, each component links to its section there (netdraft.generator.svg).
+    from netdraft.generator.svg import add_links, doc_anchors
+
+    return add_links(data.decode("utf-8"), doc_anchors(view)).encode("utf-8")
 
 
 def build_docs(
