@@ -158,11 +158,18 @@ def mermaid_text(view: View) -> str:
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
     styles: list[str] = []
     index = 0
+    # A flow's first hop carries its legend number; Mermaid draws no legend, so the number
+    # is followed by what the legend row says (name and monthly cost).
+    rows = {str(r.number): r for r in view.legend}
     for edge in view.edges:
         if edge.tail not in drawn or edge.head not in drawn:
             continue
         arrow = _ARROWS[edge.kind]
-        text = f"|{label([edge.label])}|" if edge.label else ""
+        words = edge.label
+        row = rows.get(words) if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) else None
+        if row is not None:
+            words = " · ".join(w for w in (words, row.flow, row.cost) if w)
+        text = f"|{label([words])}|" if words else ""
         out.append(f"    {ids(edge.tail)} {arrow}{text} {ids(edge.head)}")
         width = "3px" if edge.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) else "2px"
         styles.append(
