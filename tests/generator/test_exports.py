@@ -9,13 +9,13 @@ machine's fonts), and a test checks the coordinates against the layout instead.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from goldens import matches_golden
 
 from netdraft.api import load_network
 from netdraft.cli import main
@@ -39,7 +39,6 @@ from netdraft.model.network import Query
 
 EXAMPLES = sorted((Path(__file__).parents[1] / "spec" / "examples").glob("*.nd"))
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("NETDRAFT_UPDATE_GOLDEN") == "1"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
 
 
@@ -48,11 +47,7 @@ def example(prefix: str) -> Path:
 
 
 def golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(text, "utf-8")
-    assert path.exists(), f"no golden file: run NETDRAFT_UPDATE_GOLDEN=1 pytest {__file__}"
-    assert text == path.read_text("utf-8")
+    matches_golden(GOLDEN / name, text)
 
 
 def highlighted(prefix: str, *words: str) -> View:

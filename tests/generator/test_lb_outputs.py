@@ -3,23 +3,19 @@ subnets, the lines to their targets, and the tables of load balancers and target
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from goldens import matches_golden
 
 from netdraft import api
 from netdraft.generator.diagram import dot_text
 
 HERE = Path(__file__).parent / "lb"
 SOURCE = HERE / "load-balancers.nd"
-UPDATE = os.environ.get("NETDRAFT_UPDATE_GOLDEN") == "1"
 
 
 def golden(name: str, text: str) -> None:
-    path = HERE / name
-    if UPDATE:
-        path.write_text(text, "utf-8")
-    assert path.is_file(), f"missing {path}: run with NETDRAFT_UPDATE_GOLDEN=1"
-    assert text == path.read_text("utf-8")
+    matches_golden(HERE / name, text)
 
 
 def test_dot_matches_golden() -> None:

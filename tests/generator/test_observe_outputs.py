@@ -4,8 +4,9 @@ its target, and the tables with what each costs and whether the copies arrive.""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from goldens import matches_golden
 
 from netdraft import api
 from netdraft.generator.diagram import dot_text
@@ -13,15 +14,10 @@ from netdraft.generator.view import NodeKind, build_view
 
 HERE = Path(__file__).parent / "observe"
 SOURCE = HERE / "observe.nd"
-UPDATE = os.environ.get("NETDRAFT_UPDATE_GOLDEN") == "1"
 
 
 def golden(name: str, text: str) -> None:
-    path = HERE / name
-    if UPDATE:
-        path.write_text(text, "utf-8")
-    assert path.is_file(), f"missing {path}: run with NETDRAFT_UPDATE_GOLDEN=1"
-    assert text == path.read_text("utf-8")
+    matches_golden(HERE / name, text)
 
 
 def test_dot_matches_golden() -> None:

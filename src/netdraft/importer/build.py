@@ -2639,6 +2639,19 @@ class _Builder:
         )
         return _Line(decl, ep.id)
 
+    def _associated_vpcs(self, label: str, listed: list[str]) -> list[str]:
+        """The names of the dump's VPCs among ``listed`` (a zone's or a rule's associations),
+        with a warning for each association to a VPC not in the dump, and for none at all."""
+        vpcs = sorted({self.vpcs[x].name for x in listed if x in self.vpcs})
+        missing = [x for x in listed if x not in self.vpcs]
+        if missing:
+            self.warn(
+                f"{label} is associated with vpc {', '.join(map(quoted, missing))}, which is not in the dump: that association is not imported"
+            )
+        if not vpcs:
+            self.warn(f"{label} is associated with no VPC of the dump: not imported")
+        return vpcs
+
     def zones(self) -> list[_Line]:
         """The private hosted zones associated with VPCs of the dump, by name; a public zone
         is counted among what is not imported (the reader did)."""
@@ -2660,14 +2673,8 @@ class _Builder:
                     f"{label}: its VPC associations are not in the dump (route53 get-hosted-zone --id {hz.id}): not imported"
                 )
                 continue
-            vpcs = sorted({self.vpcs[x].name for x in listed if x in self.vpcs})
-            missing = [x for x in listed if x not in self.vpcs]
-            if missing:
-                self.warn(
-                    f"{label} is associated with vpc {', '.join(map(quoted, missing))}, which is not in the dump: that association is not imported"
-                )
+            vpcs = self._associated_vpcs(label, listed)
             if not vpcs:
-                self.warn(f"{label} is associated with no VPC of the dump: not imported")
                 continue
             if hz.name in written:
                 self.warn(
@@ -2840,14 +2847,8 @@ class _Builder:
                     f"{label}: its VPC associations are not in the dump (route53resolver list-resolver-rule-associations): not imported"
                 )
                 continue
-            vpcs = sorted({self.vpcs[x].name for x in listed if x in self.vpcs})
-            missing = [x for x in listed if x not in self.vpcs]
-            if missing:
-                self.warn(
-                    f"{label} is associated with vpc {', '.join(map(quoted, missing))}, which is not in the dump: that association is not imported"
-                )
+            vpcs = self._associated_vpcs(label, listed)
             if not vpcs:
-                self.warn(f"{label} is associated with no VPC of the dump: not imported")
                 continue
             targets: list[str] = []
             for t in rule.targets:
