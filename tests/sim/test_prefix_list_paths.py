@@ -73,12 +73,12 @@ region eu-west-3 {                  # the region states its S3 list: it replaces
     instance h in wep sg wout
   }
 }
-region eu-north-1 {                 # unknown to the bundled ranges: its `s3` holds no address
+region us-iso-east-1 {                 # unknown to the bundled ranges: its `s3` holds no address
   vpc n 10.2.0.0/16 {
     internet-gateway ngw
-    subnet npub 10.2.0.0/24 az eu-north-1a
-    subnet nep  10.2.1.0/24 az eu-north-1a
-    subnet nonly 10.2.2.0/24 az eu-north-1a
+    subnet npub 10.2.0.0/24 az us-iso-east-1a
+    subnet nep  10.2.1.0/24 az us-iso-east-1a
+    subnet nonly 10.2.2.0/24 az us-iso-east-1a
     nat-gateway nnat in npub
     route-table npublic { route 0.0.0.0/0 via ngw; associate npub }
     route-table nwith   { route 0.0.0.0/0 via nnat; associate nep }
