@@ -115,6 +115,18 @@ def test_a_name_nowhere_keeps_the_closest_name() -> None:
         ("no_public_ip", ["NO_PUBLIC_IP"]),
         ("BLACKHOLE", ["BLACKHOLE_ROUTE"]),
         ("XYZZY", []),
+        # only close matches: a word that fits too many codes, or none closely, gets none
+        ("LOOP", ["DNS_LOOP", "ROUTING_LOOP"]),  # a word of exactly two codes
+        ("ROUTE", []),  # a word of five
+        ("NO_FOO", []),  # five NO_ codes, none like FOO (was NO_INTERFACE, NO_RETURN_ROUTE)
+        ("NO_ROUT", ["NO_ROUTE_TO_DESTINATION"]),  # the beginning of one
+        ("ACL_X", []),  # three ACL_ codes (was ACL_RETURN_DENY, ACL_INBOUND_DENY)
+        ("ACL_DENY", []),  # fits all three ACL_…_DENY: no guess
+        ("ACL_INBOUND", ["ACL_INBOUND_DENY"]),
+        ("DENIED", []),  # was DNS_DISABLED
+        ("DNS", []),  # three DNS_ codes
+        ("DNS_DISABLE", ["DNS_DISABLED"]),
+        ("NXDOMIAN", ["NXDOMAIN"]),
     ],
 )
 def test_closest_codes(word: str, close: list[str]) -> None:
