@@ -22,17 +22,17 @@ def drop_codes() -> list[str]:
 CLOSE = 0.6
 NEAR = 0.85
 #: A group of codes the word fits is offered only when it is this small: a word that fits
-#: more (``NO_FOO``: five ``NO_`` codes) says too little to guess.
-MOST_OFFERED = 2
+#: more (``NO_FOO``: six ``NO_`` codes) says too little to guess.
+MOST_OFFERED = 3
 
 
 def closest_codes(word: str) -> list[str]:
-    """The explanation codes a misspelt one most likely meant (at most two), best first.
+    """The explanation codes a misspelt one most likely meant (at most three), best first.
 
     Case is ignored. A near spelling (``SG_INGRES_MISMATCH``) wins alone; then, when at
-    most two codes fit, the codes the word starts (``NO_ROUTE``, ``BLACKHOLE``), those
-    holding its words in order (``LOOP``: ``DNS_LOOP``, ``ROUTING_LOOP``), those of a
-    family of two that share its first word (``SG_DENY``: the two ``SG_`` codes); last, a
+    most three codes fit, the codes the word starts (``NO_ROUTE``, ``BLACKHOLE``), those
+    holding its words in order (``LOOP``: ``DNS_LOOP``, ``ROUTING_LOOP``), those of the
+    small family that shares its first word (``SG_DENY``: the two ``SG_`` codes); last, a
     spelling as close as a misspelt name must be to be offered. A word that fits more
     codes than that, or none closely, gets no suggestion: the note lists the valid codes.
     """
@@ -63,10 +63,15 @@ def closest_codes(word: str) -> list[str]:
         family if len(family) <= MOST_OFFERED and len(words) > 1 else [],
     ):
         if len(group) > MOST_OFFERED:
-            return []  # it fits too many to guess (``ACL_DENY``: three ``ACL_…_DENY``)
+            return []  # it fits too many to guess (``NO``: six ``NO_…`` codes)
         if group:
             return sorted(group, key=lambda c: (-ratio(c), c))
     return difflib.get_close_matches(upper, known, n=1, cutoff=CLOSE)
+
+
+def _either(words: list[str]) -> str:
+    """``A``, ``A or B``, ``A, B or C``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def unknown_code(word: str) -> tuple[str, str, list[str]]:
@@ -76,7 +81,7 @@ def unknown_code(word: str) -> tuple[str, str, list[str]]:
     if close == [word.upper()]:
         label = f"codes are written in capitals: did you mean {close[0]}?"
     elif close:
-        label = f"did you mean {' or '.join(close)}?"
+        label = f"did you mean {_either(close)}?"
     else:
         label = "not an explanation code"
     return f"unknown code '{shown}'", label, [f"valid codes: {', '.join(drop_codes())}", CODES_DOCS]
