@@ -651,6 +651,7 @@ def _ranges() -> Context:
         "create_date": data.create_date,
         "sync_token": data.sync_token,
         "snapshot_date": data.snapshot_date,
+        "via": data.via,
     }
 
 
