@@ -1146,6 +1146,12 @@ class _Builder:
                 endpoints += sorted(
                     (e for e in found if e is not None), key=lambda e: str(e.target)
                 )
+            if not endpoints:  # the language's listener names at least one endpoint
+                self.warn(
+                    f"listener {lst.protocol} of accelerator '{name}' has no imported endpoint:"
+                    " not imported (AWS answers nothing on it either)"
+                )
+                continue
             for lo, hi in lst.ports:
                 ports = str(lo) if lo == hi else f"{lo}-{hi}"
                 listeners.append(
