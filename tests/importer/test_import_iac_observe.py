@@ -312,3 +312,21 @@ def test_broken_values_of_the_new_resources_are_warnings_never_a_crash(
         return
     api.compile(result.text, "broken.nd")  # it may not compile; it must not raise
     assert format_text(result.text)[0] == result.text
+
+
+def test_a_listener_with_no_endpoint_of_the_input_is_left_out(tmp_path: Path) -> None:
+    def change(d: Any) -> None:
+        _values(d, "aws_globalaccelerator_endpoint_group.east")["endpoint_configuration"] = []
+
+    result = _plan(tmp_path, change)
+    assert "listener tcp of accelerator 'shop-ga' has no imported endpoint" in " ".join(
+        result.warnings
+    )
+    assert statements(result.text, "accelerator") == ["accelerator shop-ga { }"]
+    assert format_text(result.text)[0] == result.text
+    assert (
+        check(
+            tmp_path, result.text, "expect internet -> shop-ga tcp 443 deny because NO_LISTENER\n"
+        )
+        == 0
+    )
