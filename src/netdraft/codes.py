@@ -514,6 +514,14 @@ IPAM_OVERLAP = Code(
     "two VPCs write CIDRs of one IPAM pool that overlap; a pool never gives out an address twice",
     _S.COMPILE,
 )
+ACCELERATOR_ADDRESS = Code(
+    "accelerator-address",
+    W,
+    "an accelerator's written static address is neither in Global Accelerator's address"
+    " ranges nor in a public IPAM pool of the file (BYOIP, a /24 or wider), or both its"
+    " addresses are from one BYOIP pool",
+    _S.COMPILE,
+)
 VPC_NO_CIDR = Code(
     "vpc-no-cidr",
     E,
