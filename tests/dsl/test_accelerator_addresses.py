@@ -38,7 +38,7 @@ def warnings(ips: str, pools: str = "") -> list[str]:
 
 BYOIP = "ipam-pool mine 198.51.100.0/24"
 ROWS = [
-    # Amazon's ranges (the documented fallback: the bundled snapshot predates GA)
+    # Amazon's ranges (the bundled snapshot's GLOBALACCELERATOR list, or the documented pair)
     ("75.2.3.4 99.83.200.1", "", 0),
     ("75.2.3.4 203.0.113.9", "", 1),
     ("203.0.113.8 203.0.113.9", "", 2),
@@ -62,7 +62,7 @@ def test_static_addresses(ips: str, pools: str, count: int) -> None:
 def test_the_warning_names_the_ranges_and_the_narrow_pool() -> None:
     (found,) = warnings("198.51.100.10 99.83.200.1", "ipam-pool small 198.51.100.0/25")
     assert "198.51.100.10 is not in Global Accelerator's static address ranges" in found
-    assert "75.2.0.0/17, 99.83.128.0/17" in found
+    assert "ranges, among them 75.2.0.0/17, 99.83.128.0/17)" in found
     c = api.compile(
         TEXT % {"ips": "198.51.100.10 99.83.200.1", "pools": "ipam-pool small 198.51.100.0/25"},
         "ga.nd",
@@ -81,9 +81,20 @@ def test_a_snapshot_with_ranges_replaces_the_fallback(monkeypatch: pytest.Monkey
     assert len(warnings("75.2.3.4 13.248.120.2")) == 1  # not in the newer list
 
 
-def test_the_bundled_snapshot_falls_back_to_the_documented_ranges() -> None:
-    assert aws_ranges.snapshot().accelerator == ()
+def test_the_bundled_snapshot_holds_the_documented_ranges() -> None:
+    ranges = aws_ranges.snapshot().accelerator
+    assert set(accelerators.ANYCAST_RANGES) <= set(ranges)
+    assert accelerators.static_ranges() == ranges
+
+
+def test_a_snapshot_without_ranges_falls_back_to_the_documented_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    empty = dataclasses.replace(aws_ranges.snapshot(), accelerator=())
+    monkeypatch.setattr(accelerators, "snapshot", lambda: empty)
     assert accelerators.static_ranges() == accelerators.ANYCAST_RANGES
+    (found,) = warnings("198.51.100.10 99.83.200.1")
+    assert "(75.2.0.0/17, 99.83.128.0/17)" in found
 
 
 def test_allocated_addresses_are_in_the_ranges() -> None:

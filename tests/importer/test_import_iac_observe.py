@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
 
 from netdraft import api, importer
@@ -291,6 +291,7 @@ _ORIGINALS = {which: _load(which) for which in SOURCES}
         hs.tuples(hs.integers(0, 10**4), hs.integers(0, 10**4), _BROKEN), min_size=1, max_size=4
     ),
 )
+@example(which="plan", picks=[(1, 0, "x")])  # a VPC asking a pool that is not imported
 def test_broken_values_of_the_new_resources_are_warnings_never_a_crash(
     tmp_path: Path, which: str, picks: list[tuple[int, int, Any]]
 ) -> None:

@@ -402,7 +402,11 @@ class _Builder:
             # The primary CIDR first, the others in address order (AWS lists them in any order).
             cidrs = [n for c in vpc.cidrs if isinstance(n := _net(c), IPv4Network)]
             cidrs = cidrs[:1] + sorted(cidrs[1:])
-            if not cidrs and vpc.id not in inv.ipam_requests:
+            asked = inv.ipam_requests.get(vpc.id)
+            if not cidrs and (
+                asked is None or asked[0] not in inv.ipam_pools or not inv.ipam_cidrs.get(asked[0])
+            ):
+                # `ipam POOL /N` needs the pool written: one not imported leaves no CIDR
                 self.warn(f"vpc '{vpc.id}' has no IPv4 CIDR: not imported")
                 continue
             kept = _Vpc(vpc, vpc.id, cidrs)

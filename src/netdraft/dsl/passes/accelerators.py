@@ -93,6 +93,15 @@ def _written_ips(c: Context, decl: st.AcceleratorDecl) -> tuple[IPv4Address, ...
     return tuple(found) if len(found) == 2 else None
 
 
+def _shown(ranges: tuple[IPv4Network, ...]) -> str:
+    """The ranges as a message names them: all when few, else how many and the two that
+    accelerators' own addresses come from (the usual ones to write)."""
+    if len(ranges) <= 4:
+        return ", ".join(str(r) for r in ranges)
+    known = [str(r) for r in ANYCAST_RANGES if r in ranges] or [str(r) for r in ranges[:2]]
+    return f"{len(ranges)} ranges, among them {', '.join(known)}"
+
+
 def _check_static(c: Context, ga: str, written: list[tuple[IPv4Address, st.Tok]]) -> None:
     """``warning[accelerator-address]`` for a written address AWS cannot give this
     accelerator: outside Global Accelerator's ranges and every BYOIP pool, or a second
@@ -107,7 +116,7 @@ def _check_static(c: Context, ga: str, written: list[tuple[IPv4Address, st.Tok]]
             continue
         pool = next((p for p in pools if ip in p.cidr), None)
         if pool is None:
-            shown = ", ".join(str(r) for r in ranges[:4]) + (", …" if len(ranges) > 4 else "")
+            shown = _shown(ranges)
             narrow = [p.name for p in c.ipam_pools.values() if p.public and ip in p.cidr]
             label = (
                 f"pool '{narrow[0]}' is narrower than /{BYOIP_LONGEST_PREFIX}, the most specific"
