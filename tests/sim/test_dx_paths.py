@@ -121,13 +121,22 @@ NETWORKS: dict[str, str] = {
         _DX1 + "dx-gateway dxgw-v { associate corp-vgw west-vgw }\nvif v1 private dx1 -> dxgw-v",
         routes="route 10.1.0.0/16 via corp-vgw",
     ),
-    # corp's association advertises only subnet a to the site.
+    # corp's allowed prefix is narrower than its VPC's CIDR: AWS advertises nothing of corp
+    # (the allowed prefixes filter the VPC's CIDRs, "Allowed prefixes interactions").
     "dxgw-allowed": _net(
         _DX1
         + "dx-gateway dxgw-v { associate corp-vgw allowed 10.0.1.0/24; associate west-vgw }\n"
         + "vif v1 private dx1 -> dxgw-v"
     ),
-    # The same, with a VPN: what DX does not advertise goes over the VPN.
+    # An allowed prefix wider than corp's CIDR: AWS advertises the VPC's CIDR, 10.0.0.0/16,
+    # not 10.0.0.0/8, so the site's DX route is as long as its VPN's and comes first.
+    "dxgw-allowed-wider": _net(
+        _DX1
+        + "dx-gateway dxgw-v { associate corp-vgw allowed 10.0.0.0/8; associate west-vgw }\n"
+        + "vif v1 private dx1 -> dxgw-v",
+        "vpn backup corp-vgw <-> cgw bgp",
+    ),
+    # The narrow one, with a VPN: what DX does not advertise goes over the VPN.
     "dxgw-allowed-vpn": _net(
         _DX1
         + "dx-gateway dxgw-v { associate corp-vgw allowed 10.0.1.0/24; associate west-vgw }\n"
@@ -178,12 +187,18 @@ CASES: list[Case] = [
     ("dxgw", "far", "bind", "tcp", 53, "allow", None, None, "v1", None),
     ("dxgw", "app", "far", "tcp", 22, "deny", GNR, F, None, None),
     # Allowed prefixes: what the site learns; beyond them, no way (or the VPN).
-    ("dxgw-allowed", "bind", "app", "tcp", 22, "allow", None, None, "v1", None),
+    # An allowed prefix narrower than the VPC's CIDR advertises nothing of it (not even the
+    # /24 it names); west, with none written, is advertised.
+    ("dxgw-allowed", "bind", "app", "tcp", 22, "deny", NA, F, None, None),
     ("dxgw-allowed", "bind", "app2", "tcp", 22, "deny", NA, F, None, None),
     ("dxgw-allowed", "app2", "bind", "tcp", 53, "deny", NA, R, None, None),
+    ("dxgw-allowed", "app", "bind", "tcp", 53, "deny", NA, R, None, None),
     ("dxgw-allowed", "bind", "far", "tcp", 22, "allow", None, None, "v1", None),
     ("dxgw-allowed-vpn", "bind", "app2", "tcp", 22, "allow", None, None, "backup", "v1"),
-    ("dxgw-allowed-vpn", "bind", "app", "tcp", 22, "allow", None, None, "v1", "backup"),
+    ("dxgw-allowed-vpn", "bind", "app", "tcp", 22, "allow", None, None, "backup", "v1"),
+    # A wider allowed prefix advertises the VPC's own /16: as long as the VPN's, DX first.
+    ("dxgw-allowed-wider", "bind", "app", "tcp", 22, "allow", None, None, "v1", "backup"),
+    ("dxgw-allowed-wider", "bind", "far", "tcp", 22, "allow", None, None, "v1", "backup"),
     # A transit VIF: the DX gateway's attachment on the transit gateway, both ways.
     ("transit", "bind", "app", "tcp", 22, "allow", None, None, "dxgw", None),
     ("transit", "app", "bind", "tcp", 53, "allow", None, None, "v2", None),
@@ -218,7 +233,7 @@ def test_a_connection_down_says_so() -> None:
 
 def test_allowed_prefixes_are_named_in_the_explanation() -> None:
     t = run("dxgw-allowed", "bind", "app2", "tcp", 22)
-    assert "only the allowed prefixes of 'corp-vgw' (10.0.1.0/24)" in t.reason
+    assert "only the CIDRs of vpc 'corp' that the allowed prefixes of 'corp-vgw' (10.0.1.0/24)" in t.reason
     text = "\n".join(explain_lines(t, "dxgw-allowed.nd"))
     assert "10.0.1.0/24" in text
 

@@ -60,12 +60,21 @@ def advertised(net: m.Network, vif: m.Vif) -> list[DxRoute]:
         return [DxRoute(vif, p, vif.target) for p in _vpc_cidrs(net, vif.target)]
     found: list[DxRoute] = []
     for assoc in net.dx_gateways[vif.target].associations:
-        if assoc.kind is K.VPN_GATEWAY:
-            prefixes = assoc.allowed or _vpc_cidrs(net, assoc.gateway)
-        else:
-            prefixes = assoc.allowed
+        prefixes = vgw_advertised(net, assoc) if assoc.kind is K.VPN_GATEWAY else assoc.allowed
         found += [DxRoute(vif, p, assoc.gateway, assoc.kind) for p in prefixes]
     return found
+
+
+def vgw_advertised(net: m.Network, assoc: m.DxAssociation) -> tuple[IPv4Network, ...]:
+    """What a DX gateway advertises to the sites for its association with a VPN gateway: the
+    VPC's CIDRs that an allowed prefix holds (the same CIDR or a wider one), all of them when
+    none is written. The allowed prefixes only filter: AWS advertises the VPC's CIDR, never
+    the allowed prefix itself, and nothing for a VPC CIDR wider than every allowed prefix
+    ("Allowed prefixes interactions", Direct Connect User Guide)."""
+    cidrs = _vpc_cidrs(net, assoc.gateway)
+    if not assoc.allowed:
+        return cidrs
+    return tuple(c for c in cidrs if any(c.subnet_of(a) for a in assoc.allowed))
 
 
 def _site_vifs(net: m.Network, site: str) -> list[m.Vif]:
@@ -280,6 +289,17 @@ def site_unreachable(sim: Context, w: Walk, site: m.Site, address: Addr) -> None
             if not behind:
                 continue
             allowed = ", ".join(map(str, assoc.allowed)) or "none"
+            said = (
+                f"DX gateway '{dxgw.name}' advertises to site '{site.name}' only the allowed"
+                f" prefixes of '{assoc.gateway}' ({allowed}), none of which holds {address}"
+            )
+            if assoc.kind is K.VPN_GATEWAY:
+                said = (
+                    f"DX gateway '{dxgw.name}' advertises to site '{site.name}' only the CIDRs"
+                    f" of vpc '{vpc.name if vpc else assoc.gateway}' that the allowed prefixes"
+                    f" of '{assoc.gateway}' ({allowed}) hold, the same or wider: not the one"
+                    f" holding {address}"
+                )
             w.fail(
                 Dropped(
                     DropCode.DX_PREFIX_NOT_ALLOWED,
@@ -292,8 +312,7 @@ def site_unreachable(sim: Context, w: Walk, site: m.Site, address: Addr) -> None
                     f" are {allowed}",
                 ),
                 DropCode.DX_PREFIX_NOT_ALLOWED,
-                f"DX gateway '{dxgw.name}' advertises to site '{site.name}' only the allowed"
-                f" prefixes of '{assoc.gateway}' ({allowed}), none of which holds {address}",
+                said,
                 assoc.span,
             )
 
