@@ -32,6 +32,7 @@ from netdraft.sim import resiliency
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import FLOW_LOG_PRICES, Charge, CostReport
 from netdraft.sim.expectations import expectation_trace
+from netdraft.sim.path import dx
 from netdraft.sim.path.lb import healthy_targets
 from netdraft.sim.prices import BUNDLED_NAME
 from netdraft.sim.trace import ComponentKind, Trace
@@ -820,6 +821,16 @@ def _direct_connect(network: m.Network) -> Context:
                     )
                     + a.gateway,
                     "allowed": [str(p) for p in a.allowed],
+                    # What AWS advertises to the sites: for a VPN gateway, the VPC's CIDRs
+                    # its allowed prefixes hold; for a transit gateway, the allowed prefixes.
+                    "advertised": [
+                        str(p)
+                        for p in (
+                            dx.vgw_advertised(network, a)
+                            if a.kind is m.TargetKind.VPN_GATEWAY
+                            else a.allowed
+                        )
+                    ],
                 }
                 for a in g.associations
             ],

@@ -84,6 +84,16 @@ def _site_vifs(net: m.Network, site: str) -> list[m.Vif]:
     )
 
 
+def site_has_vifs(net: m.Network, site: str) -> bool:
+    """Whether ``site`` has a virtual interface (up or down)."""
+    return bool(_site_vifs(net, site)) if net.vifs else False
+
+
+def over_text(vif: m.Vif) -> str:
+    """What a site sends over, in words: ``dx connection 'dx1' (vif 'v1')``."""
+    return f"dx connection '{vif.connection}' (vif '{vif.name}')"
+
+
 def _longest(routes: list[DxRoute], address: Addr) -> DxRoute | None:
     """The route with the longest prefix holding ``address``; on equal ones, by VIF name."""
     holding = [r for r in routes if within(r.prefix, address)]
@@ -281,6 +291,7 @@ def site_unreachable(sim: Context, w: Walk, site: m.Site, address: Addr) -> None
         if not vif.to_dx_gateway:
             continue
         dxgw = net.dx_gateways[vif.target]
+        _between_vifs(w, net, site, vif, address)
         for assoc in dxgw.associations:
             vpc = net.vpc_of_gateway(assoc.gateway) if assoc.kind is K.VPN_GATEWAY else None
             behind = vpc is not None and vpc.holds(address)
@@ -315,6 +326,36 @@ def site_unreachable(sim: Context, w: Walk, site: m.Site, address: Addr) -> None
                 said,
                 assoc.span,
             )
+
+
+def _between_vifs(w: Walk, net: m.Network, site: m.Site, vif: m.Vif, address: Addr) -> None:
+    """Drop a packet for another site behind a VIF of the same DX gateway: a DX gateway
+    carries traffic between a VIF and an association only, never from a VIF to another
+    ("Direct Connect gateways", Direct Connect User Guide)."""
+    for other in sorted(net.vifs.values(), key=lambda v: v.name):
+        if other.name == vif.name or not other.to_dx_gateway or other.target != vif.target:
+            continue
+        if not any(within(p, address) for p in other.prefixes):
+            continue
+        owner = net.dx_connections[other.connection].site
+        if owner == site.name:
+            continue
+        w.fail(
+            Dropped(
+                w.no_route,
+                Obstacle.DX_BETWEEN_VIFS,
+                None,
+                site.name,
+                str(address),
+                vif.target,
+                owner,
+            ),
+            w.no_route,
+            f"{address} is in site '{owner}', behind virtual interface '{other.name}' of DX"
+            f" gateway '{vif.target}': a DX gateway never carries traffic between two of its"
+            f" virtual interfaces, so site '{site.name}' learns no route to it there",
+            other.span,
+        )
 
 
 def _behind_tgw(net: m.Network, tgw: str, address: Addr) -> bool:
