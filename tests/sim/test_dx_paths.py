@@ -252,7 +252,10 @@ def test_a_connection_down_says_so() -> None:
 
 def test_allowed_prefixes_are_named_in_the_explanation() -> None:
     t = run("dxgw-allowed", "bind", "app2", "tcp", 22)
-    assert "only the CIDRs of vpc 'corp' that the allowed prefixes of 'corp-vgw' (10.0.1.0/24)" in t.reason
+    assert (
+        "only the CIDRs of vpc 'corp' that the allowed prefixes of 'corp-vgw' (10.0.1.0/24)"
+        in t.reason
+    )
     text = "\n".join(explain_lines(t, "dxgw-allowed.nd"))
     assert "10.0.1.0/24" in text
 
