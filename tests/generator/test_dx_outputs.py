@@ -29,6 +29,8 @@ def test_the_direct_connect_page(tmp_path: Path) -> None:
     assert "| dx1 | EqDC2 | 1Gbps | dc | router-1 | up |" in text
     assert "| v1 | private | dx1 | DX gateway corp-dxgw |" in text
     assert "| corp-dxgw | app-vgw | — (the VPC's CIDRs) | 10.10.0.0/16 |" in text
+    # The VPC's gateway says what reaches it: the VPN, and Direct Connect (not only the VPN).
+    assert "virtual private gateway app-vgw (VPN backup; Direct Connect over DX gateway" in text
     assert "| dc | not met: needs two connections on separate devices at one location" in text
     _golden("direct-connect.md", text)
 

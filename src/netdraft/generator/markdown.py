@@ -244,7 +244,16 @@ def _gateways(network: m.Network, vpc: m.Vpc) -> list[Context]:
         if gw is None:
             continue
         vpns = [v.name for v in network.vpns.values() if v.gateway == gw.name]
-        rows.append({"name": gw.name, "kind": _GATEWAY_KINDS[gw.kind], "vpns": vpns})
+        # §12: what reaches a VPN gateway over Direct Connect: its VIFs, its DX gateway.
+        dx = [f"vif {v.name}" for v in network.vifs.values() if v.target == gw.name]
+        dx += [
+            f"DX gateway {g.name}"
+            for g in network.dx_gateways.values()
+            if g.association(gw.name) is not None
+        ]
+        rows.append(
+            {"name": gw.name, "kind": _GATEWAY_KINDS[gw.kind], "vpns": vpns, "dx": sorted(dx)}
+        )
     return rows
 
 
