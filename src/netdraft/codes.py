@@ -300,6 +300,19 @@ DX_ALLOWED_REQUIRED = Code(
     "a Direct Connect gateway's association with a transit gateway has no allowed prefixes",
     _S.COMPILE,
 )
+DX_VGW_ASSOCIATED = Code(
+    "dx-vgw-associated",
+    E,
+    "a VPN gateway is associated with more than one Direct Connect gateway",
+    _S.VALIDATE,
+)
+DX_ALLOWED_NARROW = Code(
+    "dx-allowed-narrow",
+    W,
+    "a CIDR of a VPC behind a Direct Connect gateway is in none of its association's allowed"
+    " prefixes (the same or wider), so AWS advertises it to no site",
+    _S.VALIDATE,
+)
 VIF_TARGET = Code(
     "vif-target",
     E,

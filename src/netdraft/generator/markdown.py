@@ -32,6 +32,7 @@ from netdraft.sim import resiliency
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import FLOW_LOG_PRICES, Charge, CostReport
 from netdraft.sim.expectations import expectation_trace
+from netdraft.sim.path import dx
 from netdraft.sim.path.lb import healthy_targets
 from netdraft.sim.prices import BUNDLED_NAME
 from netdraft.sim.trace import ComponentKind, Trace
@@ -243,7 +244,16 @@ def _gateways(network: m.Network, vpc: m.Vpc) -> list[Context]:
         if gw is None:
             continue
         vpns = [v.name for v in network.vpns.values() if v.gateway == gw.name]
-        rows.append({"name": gw.name, "kind": _GATEWAY_KINDS[gw.kind], "vpns": vpns})
+        # §12: what reaches a VPN gateway over Direct Connect: its VIFs, its DX gateway.
+        dx = [f"vif {v.name}" for v in network.vifs.values() if v.target == gw.name]
+        dx += [
+            f"DX gateway {g.name}"
+            for g in network.dx_gateways.values()
+            if g.association(gw.name) is not None
+        ]
+        rows.append(
+            {"name": gw.name, "kind": _GATEWAY_KINDS[gw.kind], "vpns": vpns, "dx": sorted(dx)}
+        )
     return rows
 
 
@@ -821,6 +831,16 @@ def _direct_connect(network: m.Network) -> Context:
                     )
                     + a.gateway,
                     "allowed": [str(p) for p in a.allowed],
+                    # What AWS advertises to the sites: for a VPN gateway, the VPC's CIDRs
+                    # its allowed prefixes hold; for a transit gateway, the allowed prefixes.
+                    "advertised": [
+                        str(p)
+                        for p in (
+                            dx.vgw_advertised(network, a)
+                            if a.kind is m.TargetKind.VPN_GATEWAY
+                            else a.allowed
+                        )
+                    ],
                 }
                 for a in g.associations
             ],
