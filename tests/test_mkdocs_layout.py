@@ -273,3 +273,46 @@ def test_without_docs_the_picture_keeps_its_title(tmp_path: Path) -> None:
     site = make_site(tmp_path, {"index.md": f"# Guide\n\n```netdraft\n{NETWORK}```\n"})
     run_build(site, strict=True)
     assert _drawn_titles(page_html(site), "Tiny") == 1
+
+
+def test_the_stylesheet_is_package_data() -> None:
+    """The plugin reads it from the installed package: a wheel must carry it."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["netdraft"]
+    assert any(fnmatch("mkdocs.css", p) for p in patterns), patterns
+
+
+# --- the generated page: introduction and warnings ------------------------------------------------
+
+WARNED_BLOCK = """\
+# Two subnets; the NAT gateway has no way out.
+region us-east-1 {
+  vpc main 10.0.0.0/16 {
+    subnet private-a 10.0.1.0/24 az us-east-1a
+    nat-gateway nat in private-a
+  }
+}
+"""
+
+
+def test_a_docs_block_is_introduced_by_its_comment_and_lists_its_warnings(
+    tmp_path: Path,
+) -> None:
+    # The block's line 5 (the NAT gateway) is line 8 of the page.
+    site = make_site(
+        tmp_path, {"index.md": f"# Home\n\n```netdraft {{docs=true}}\n{WARNED_BLOCK}```\n"}
+    )
+    run_build(site, strict=True)  # a warning never fails the build
+    main = page_html(site)[page_html(site).index('role="main"') :]
+    assert "<p>Two subnets; the NAT gateway has no way out.</p>" in main
+    assert re.search(r"<h3[^>]*>Warnings<", main)
+    assert re.search(r"<td>docs/index.md:8</td>\s*<td><code>nat-no-internet</code></td>", main)
+
+
+def test_a_docs_block_without_warnings_has_no_warnings_section(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.md": f"# Home\n\n```netdraft {{docs=true}}\n{NETWORK}```\n"})
+    run_build(site, strict=True)
+    assert ">Warnings<" not in page_html(site)

@@ -395,6 +395,7 @@ def block_key(
     prices: Sequence[tuple[str, str]],
     included: Sequence[tuple[str, str]] = (),
     untitled: bool = False,
+    warnings: Sequence[str] = (),
 ) -> str:
     """The cache key of a block: a SHA-256 of all that its drawing and its page depend on.
 
@@ -409,6 +410,7 @@ def block_key(
         included: the files the network includes, in the order first read: each one's
             path (as for ``prices``) and its text.
         untitled: the picture is drawn without its title (``docs=true``: a heading names it).
+        warnings: the warnings a ``docs=true`` page lists (the configuration decides them).
 
     Returns:
         A hex digest.
@@ -424,6 +426,8 @@ def block_key(
         data["included"] = [[file, content] for file, content in included]
     if untitled:  # likewise
         data["untitled"] = True
+    if warnings:  # likewise
+        data["warnings"] = list(warnings)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -805,12 +809,20 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         ]
         # With docs=true a heading names the network: the picture leaves its title out.
         untitled = options.docs
+        listed = [d for d in diagnostics if not d.is_error] if options.docs else []
         key = block_key(
-            self._fingerprint, text, Path(network.file).name, options, applied, included, untitled
+            self._fingerprint,
+            text,
+            Path(network.file).name,
+            options,
+            applied,
+            included,
+            untitled,
+            [d.headline() for d in listed],
         )
         try:
             svg = self._drawing(key, computed, highlight, where, untitled)
-            docs = self._page(key, computed) if options.docs else ""
+            docs = self._page(key, computed, text, listed) if options.docs else ""
         except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as exc:
             # Graphviz's own errors can run to pages: the first line says enough.
             reason = printable((str(exc).splitlines() or [type(exc).__name__])[0])
@@ -953,9 +965,13 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         log.debug(f"{where}: diagram {key[:12]} drawn")
         return self._seal(entry)
 
-    def _page(self, key: str, analysis: NetworkAnalysis) -> str:
+    def _page(
+        self, key: str, analysis: NetworkAnalysis, text: str, warnings: Sequence[Diagnostic]
+    ) -> str:
         """The block's generated documentation (Markdown), from the cache when there; its
-        picture is the line that links :data:`_DIAGRAM_HERE` (see :func:`_placed`)."""
+        picture is the line that links :data:`_DIAGRAM_HERE` (see :func:`_placed`). The
+        text's opening comment introduces it; it lists the block's warnings, placed where
+        the reader finds them (the page's lines)."""
         from netdraft.generator.markdown import page_markdown
 
         entry = self._entry(key, ".md")
@@ -963,7 +979,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         if cached is not None:
             return cached
         self._clear(entry)
-        write_atomic(entry, page_markdown(analysis, image=_DIAGRAM_HERE))
+        page = page_markdown(analysis, image=_DIAGRAM_HERE, source_text=text, diagnostics=warnings)
+        write_atomic(entry, page)
         return self._seal(entry)
 
     @staticmethod
