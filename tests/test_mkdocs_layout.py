@@ -316,3 +316,14 @@ def test_a_docs_block_without_warnings_has_no_warnings_section(tmp_path: Path) -
     site = make_site(tmp_path, {"index.md": f"# Home\n\n```netdraft {{docs=true}}\n{NETWORK}```\n"})
     run_build(site, strict=True)
     assert ">Warnings<" not in page_html(site)
+
+
+def test_a_block_only_superfences_finds_is_drawn_with_the_pages_context(tmp_path: Path) -> None:
+    # Indented under a paragraph, not a list: the plugin's scan takes it for code, the
+    # custom fence (here the stand-in, which finds fences anywhere) draws it.
+    body = "".join(f"    {line}\n" for line in NETWORK.splitlines())
+    page = f"# Home\n\nText.\n    ```netdraft\n{body}    ```\n"
+    assert nested_fences(page) == [] and find_fences(page) == []
+    site = stubbed_site(tmp_path, {"index.md": page})
+    run_build(site, strict=True)
+    assert "<svg" in page_html(site) and "needs the netdraft plugin" not in page_html(site)

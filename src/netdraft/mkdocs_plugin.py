@@ -606,7 +606,9 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         nested = nested_fences(markdown)
         self._current = None
         self._pending = []
-        if not fences and not nested:
+        # With the custom fence set up, superfences may find a block this scan did not: it
+        # is drawn with the page's context all the same.
+        if not fences and not nested and not self._superfences:
             return None
         lines = page_lines(markdown)
         context = self._page_context(page, markdown)
