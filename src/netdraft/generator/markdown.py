@@ -19,6 +19,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from netdraft.diagnostics import Diagnostic
+from netdraft.dsl.parse import opening_comment
 from netdraft.files import MAX_TEMPLATE_BYTES, confine, read_bytes
 from netdraft.generator.costs import money
 from netdraft.generator.errors import TemplateProblem as TemplateProblem  # its home before errors
@@ -55,6 +57,7 @@ TEMPLATE_NAMES = (
     "costs.md.j2",
     "dns.md.j2",
     "exposure.md.j2",
+    "warnings.md.j2",
 )
 
 #: The extension of the diagram written beside the page.
@@ -1074,7 +1077,12 @@ def _scenarios(analysis: NetworkAnalysis) -> list[Context]:
     return rows
 
 
-def build_context(analysis: NetworkAnalysis, image: str) -> Context:
+def build_context(
+    analysis: NetworkAnalysis,
+    image: str,
+    source_text: str = "",
+    diagnostics: Sequence[Diagnostic] = (),
+) -> Context:
     """Everything a template shows, computed here: strings, numbers, booleans, lists and dicts.
 
     Names and other text from the file are raw; templates escape them with the ``md``
@@ -1083,6 +1091,9 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     Args:
         analysis: the network's analysis (its costs and expectations' outcomes).
         image: the diagram's file name, relative to the page.
+        source_text: the file's text, whose opening comment introduces the page.
+        diagnostics: the file's diagnostics (``netdraft check``'s); the page lists its
+            warnings.
 
     Returns:
         The template context.
@@ -1105,6 +1116,8 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     return {
         "title": title,
         "source": source,
+        "intro": list(opening_comment(source_text)),
+        "warnings": _warnings(diagnostics, network.file),
         "image": image,
         "image_url": quote(image),
         "regions": list(network.regions),
@@ -1139,6 +1152,35 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
             "flows": _plural(len(network.flows), "flow"),
         },
     }
+
+
+def _warnings(diagnostics: Sequence[Diagnostic], main_file: str) -> list[Context]:
+    """The warnings, for the "Warnings" section: in file and line order, each with its
+    place (``line 12``; ``nets/aws.nd:4`` in an included file, named from the file's
+    folder, never by a machine's path)."""
+    folder = Path(main_file).parent
+    rows: list[tuple[tuple[bool, str, int, int], Context]] = []
+    for d in diagnostics:
+        if d.is_error:
+            continue
+        file = d.span.file
+        other = file != main_file
+        shown = file
+        if other and Path(file).is_absolute():
+            try:
+                shown = Path(file).relative_to(folder).as_posix()
+            except ValueError:
+                shown = Path(file).name
+        row = {
+            "code": d.code,
+            "file": shown if other else "",
+            "line": d.span.line,
+            "where": f"{shown}:{d.span.line}" if other else f"line {d.span.line}",
+            "message": d.message,
+            "notes": list(d.notes),
+        }
+        rows.append(((other, shown, d.span.line, d.span.column), row))
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 def _exposure(analysis: NetworkAnalysis) -> Context:
@@ -1536,6 +1578,8 @@ def page_markdown(
     image: str = "",
     templates: str | Path | None = None,
     heading_offset: int = 0,
+    source_text: str = "",
+    diagnostics: Sequence[Diagnostic] = (),
 ) -> str:
     """The documentation page of a network as Markdown text, in memory (nothing is written).
 
@@ -1546,6 +1590,8 @@ def page_markdown(
         templates: a folder of templates overriding the built-in ones.
         heading_offset: how many levels to demote the page's headings (1 makes the title
             an ``##`` heading, to sit inside another page).
+        source_text: the file's text (its opening comment introduces the page).
+        diagnostics: the file's diagnostics (the page lists its warnings).
 
     Returns:
         The Markdown text.
@@ -1553,7 +1599,8 @@ def page_markdown(
     Raises:
         TemplateProblem: a template cannot be rendered.
     """
-    text = render_markdown(build_context(analysis, image), templates)
+    context = build_context(analysis, image, source_text, diagnostics)
+    text = render_markdown(context, templates)
     return shift_headings(text, heading_offset)
 
 
@@ -1595,7 +1642,11 @@ def diagram_bytes(analysis: NetworkAnalysis, fmt: str = IMAGE_FORMAT) -> bytes:
 
 
 def build_docs(
-    analysis: NetworkAnalysis, stem: str, templates: str | Path | None = None
+    analysis: NetworkAnalysis,
+    stem: str,
+    templates: str | Path | None = None,
+    source_text: str = "",
+    diagnostics: Sequence[Diagnostic] = (),
 ) -> dict[str, bytes]:
     """The documentation files of a network, in memory: the page and the diagram it embeds.
 
@@ -1604,6 +1655,8 @@ def build_docs(
             and costs, computed once.
         stem: the files' name without extension (``<stem>.md``, ``<stem>.svg``).
         templates: a folder of templates overriding the built-in ones.
+        source_text: the file's text (its opening comment introduces the page).
+        diagnostics: the file's diagnostics (the page lists its warnings).
 
     Returns:
         File name → content, the image first, the page last.
@@ -1612,7 +1665,7 @@ def build_docs(
         TemplateProblem: a template cannot be rendered.
     """
     image = f"{stem}.{IMAGE_FORMAT}"
-    page = render_markdown(build_context(analysis, image), templates)
+    page = render_markdown(build_context(analysis, image, source_text, diagnostics), templates)
     return {image: diagram_bytes(analysis), f"{stem}.md": page.encode("utf-8")}
 
 
@@ -1621,6 +1674,8 @@ def write_docs(
     out_dir: str | Path,
     stem: str,
     templates: str | Path | None = None,
+    source_text: str = "",
+    diagnostics: Sequence[Diagnostic] = (),
 ) -> list[Path]:
     """Render the documentation in memory, then write its files into ``out_dir`` together.
 
@@ -1636,6 +1691,8 @@ def write_docs(
         out_dir: the folder to write into (created when missing).
         stem: the files' name without extension.
         templates: a folder of templates overriding the built-in ones.
+        source_text: the file's text (its opening comment introduces the page).
+        diagnostics: the file's diagnostics (the page lists its warnings).
 
     Returns:
         The files written: the diagram, then the page.
@@ -1648,5 +1705,5 @@ def write_docs(
     """
     from netdraft.files import write_together
 
-    files = build_docs(analysis, stem, templates)
+    files = build_docs(analysis, stem, templates, source_text, diagnostics)
     return write_together([(Path(out_dir) / name, data) for name, data in files.items()])
