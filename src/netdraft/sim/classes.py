@@ -31,7 +31,7 @@ from netdraft.model import network as m
 from netdraft.model.values import ALL_PORTS, IPAddress, IPNetwork, PortRange, Protocol
 from netdraft.sim import icmp
 from netdraft.sim.index import Index
-from netdraft.sim.trace import AclStep, SgStep, Trace
+from netdraft.sim.trace import AclStep, Leg, SgStep, Trace
 
 P = m.PlaceKind
 
@@ -186,7 +186,7 @@ class Cuts:
         self.network = network
         self._memo: dict[tuple[str, str, str, Protocol], list[int]] = {}
         #: Cuts that hold on every path, rules or not: listeners, services answering on
-        #: their own ports (:meth:`Simulator.port_cuts`).
+        #: their own ports (:meth:`Simulator.service_cuts`).
         self._everywhere = everywhere
         self._fixed: dict[Protocol, list[int]] = {}
 
@@ -222,7 +222,11 @@ class Cuts:
         """The first port above ``port`` at which a rule the trace read could decide
         otherwise (65536: none)."""
         best = ALL_PORTS.high + 1
-        if self._everywhere is not None or protocol in icmp.ICMP_PROTOCOLS:
+        # An ICMP message's reply is read only once the request is delivered: a request
+        # dropped on its way is dropped alike for every message its rules treat alike.
+        replied = not (trace.leg is Leg.FORWARD and not trace.reverse)
+        icmp_line = protocol in icmp.ICMP_PROTOCOLS
+        if (self._everywhere is not None and not icmp_line) or (icmp_line and replied):
             fixed = self._fixed.get(protocol)
             if fixed is None:
                 fixed = self._fixed[protocol] = sorted(self._fixed_cuts(protocol))

@@ -95,12 +95,20 @@ def rule_cuts(network: m.Network, protocol: Protocol) -> set[int]:
         for rule in rules:
             if rule.ports is not None and rule.protocol.covers(protocol):
                 cuts.update((rule.ports.low, rule.ports.high + 1))
-        # A load balancer answers on its listeners' ports only (NO_LISTENER elsewhere).
-        for lb in vpc.load_balancers.values():
-            for lst in lb.listeners:
-                if protocol in m.LISTENER_PROTOCOLS.get(lst.protocol, ()):
-                    cuts.update((lst.port, lst.port + 1))
-    return cuts
+    return cuts | listener_cuts(network, protocol)
+
+
+def listener_cuts(network: m.Network, protocol: Protocol) -> set[int]:
+    """Where a load balancer's decision on the destination port of ``protocol`` can change:
+    it answers on its listeners' ports only (NO_LISTENER elsewhere), whatever the rules."""
+    return {
+        c
+        for vpc in network.vpcs.values()
+        for lb in vpc.load_balancers.values()
+        for lst in lb.listeners
+        if protocol in m.LISTENER_PROTOCOLS.get(lst.protocol, ())
+        for c in (lst.port, lst.port + 1)
+    }
 
 
 def pieces(cuts: set[int], ports: PortRange) -> tuple[PortRange, ...]:

@@ -51,7 +51,14 @@ from netdraft.sim.path.walk import (
     Via,
     Walk,
 )
-from netdraft.sim.ports import EPHEMERAL_PORTS, PortSet, declared_client_ports, pieces, rule_cuts
+from netdraft.sim.ports import (
+    EPHEMERAL_PORTS,
+    PortSet,
+    declared_client_ports,
+    listener_cuts,
+    pieces,
+    rule_cuts,
+)
 from netdraft.sim.trace import (
     PLACE_KINDS,
     ComponentKind,
@@ -101,6 +108,7 @@ class Simulator(Context):
         )
         self.names = self._by_name
         self._cuts: dict[Protocol, set[int]] = {}
+        self._service_cuts: dict[Protocol, set[int]] = {}
         self.send = self._send
         self._resolutions: dict[tuple[m.Place, str], dns.Resolution] = {}
 
@@ -151,7 +159,20 @@ class Simulator(Context):
         every interface endpoint's, which answers on its ports only)."""
         cuts = self._cuts.get(protocol)
         if cuts is None:
-            cuts = rule_cuts(self.net, protocol)
+            cuts = self._cuts[protocol] = rule_cuts(self.net, protocol) | self.service_cuts(
+                protocol
+            )
+        return cuts
+
+    def service_cuts(self, protocol: Protocol) -> set[int]:
+        """Where a decision on the destination port of ``protocol`` can change that no
+        security group or network ACL rule takes: the ports of the services that answer
+        without a rule (those on every instance's host, every interface endpoint's, which
+        answers on its ports only) and the load balancers' listeners. A sweep along one
+        path adds the cuts of the rules its trace read (:class:`netdraft.sim.classes.Cuts`)."""
+        cuts = self._service_cuts.get(protocol)
+        if cuts is None:
+            cuts = listener_cuts(self.net, protocol)
             for service in linklocal.LINK_LOCAL_SERVICES.values():
                 for proto, port in service.ports:
                     if proto is protocol:
@@ -161,7 +182,7 @@ class Simulator(Context):
                     for ep in v.endpoints.values():
                         if ep.kind is m.EndpointKind.INTERFACE:
                             cuts.update(c for r in ep.listening for c in (r.low, r.high + 1))
-            self._cuts[protocol] = cuts
+            self._service_cuts[protocol] = cuts
         return cuts
 
     def sweep(self, query: Query) -> tuple[tuple[PortRange, Trace], ...]:
