@@ -31,7 +31,7 @@ from netdraft.model import network as m
 from netdraft.model.values import ALL_PORTS, IPAddress, IPNetwork, PortRange, Protocol
 from netdraft.sim import icmp
 from netdraft.sim.index import Index
-from netdraft.sim.trace import AclStep, Leg, SgStep, Trace
+from netdraft.sim.trace import AclStep, ComponentKind, Leg, SgStep, Trace
 
 P = m.PlaceKind
 
@@ -181,13 +181,16 @@ class Cuts:
     the only ports at which their decision on a destination port can change."""
 
     def __init__(
-        self, network: m.Network, everywhere: Callable[[Protocol], set[int]] | None = None
+        self,
+        network: m.Network,
+        at_hop: Callable[[Protocol, ComponentKind], set[int]] | None = None,
     ) -> None:
         self.network = network
         self._memo: dict[tuple[str, str, str, Protocol], list[int]] = {}
-        #: Cuts that hold on every path, rules or not: listeners, services answering on
-        #: their own ports (:meth:`Simulator.service_cuts`).
-        self._everywhere = everywhere
+        #: The cuts a hop of a kind reads, rules aside: listeners, services answering on
+        #: their own ports (:meth:`Simulator.hop_cuts`).
+        self._at_hop = at_hop
+        self._hops: dict[tuple[Protocol, ComponentKind], list[int]] = {}
         self._fixed: dict[Protocol, list[int]] = {}
 
     def of(self, kind: str, vpc: str, name: str, protocol: Protocol) -> list[int]:
@@ -213,27 +216,33 @@ class Cuts:
             found = self._memo[memo_key] = sorted(cuts)
         return found
 
-    def _fixed_cuts(self, protocol: Protocol) -> set[int]:
-        if protocol in icmp.ICMP_PROTOCOLS:  # each type that asks for a reply, alone
-            return icmp.reply_cuts(protocol)
-        return self._everywhere(protocol) if self._everywhere is not None else set()
+    def _hop_cuts(self, protocol: Protocol, kind: ComponentKind) -> list[int]:
+        key = (protocol, kind)
+        found = self._hops.get(key)
+        if found is None:
+            cuts = self._at_hop(protocol, kind) if self._at_hop is not None else set()
+            found = self._hops[key] = sorted(cuts)
+        return found
 
     def next_cut(self, trace: Trace, protocol: Protocol, port: int) -> int:
-        """The first port above ``port`` at which a rule the trace read could decide
-        otherwise (65536: none)."""
+        """The first port above ``port`` at which a rule the trace read, or a hop it
+        crossed, could decide otherwise (65536: none)."""
         best = ALL_PORTS.high + 1
         # An ICMP message's reply is read only once the request is delivered: a request
         # dropped on its way is dropped alike for every message its rules treat alike.
-        replied = not (trace.leg is Leg.FORWARD and not trace.reverse)
-        icmp_line = protocol in icmp.ICMP_PROTOCOLS
-        if (self._everywhere is not None and not icmp_line) or (icmp_line and replied):
+        if protocol in icmp.ICMP_PROTOCOLS and not (trace.leg is Leg.FORWARD and not trace.reverse):
             fixed = self._fixed.get(protocol)
-            if fixed is None:
-                fixed = self._fixed[protocol] = sorted(self._fixed_cuts(protocol))
+            if fixed is None:  # each type that asks for a reply, alone
+                fixed = self._fixed[protocol] = sorted(icmp.reply_cuts(protocol))
             i = bisect_right(fixed, port)
             if i < len(fixed):
                 best = fixed[i]
         for hop in (*trace.forward, *trace.reverse):
+            if protocol.has_ports:  # a service or a listener answers on its own ports
+                cuts = self._hop_cuts(protocol, hop.kind)
+                i = bisect_right(cuts, port)
+                if i < len(cuts):
+                    best = min(best, cuts[i])
             for step in hop.steps:
                 detail = step.detail
                 named: list[tuple[str, str]] = []

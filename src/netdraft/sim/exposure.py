@@ -120,7 +120,7 @@ def exposure(network: m.Network, sim: Simulator | None = None) -> Exposure:
     """Every interface and maximal port range some internet address can open a connection
     to, per IP version and protocol."""
     sim = sim or Simulator(network)
-    cuts = Cuts(network, sim.service_cuts)
+    cuts = Cuts(network, sim.hop_cuts)
     enis = interfaces(network)
     keys = endpoints(network, sim.ix)
     by_text = {e.text: e for e in enis}

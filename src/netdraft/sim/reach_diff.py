@@ -386,7 +386,7 @@ class _Side:
     def __init__(self, analysis: NetworkAnalysis) -> None:
         self.analysis = analysis
         self.ends = endpoints(analysis.network, analysis.simulator.ix)
-        self.cuts = Cuts(analysis.network, analysis.simulator.service_cuts)
+        self.cuts = Cuts(analysis.network, analysis.simulator.hop_cuts)
         self.traces = 0
 
     def places(self, place: m.Place) -> list[m.Place]:
