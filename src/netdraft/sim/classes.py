@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from netdraft.model import network as m
 from netdraft.model.values import ALL_PORTS, IPAddress, IPNetwork, PortRange, Protocol
@@ -258,20 +258,43 @@ class Cuts:
         return best
 
 
+@dataclass(slots=True)
+class Held:
+    """The last piece a sweep traced, kept for the next span of the same question (its
+    ports ``low``-``high`` all take the path of ``traces``)."""
+
+    low: int = 0
+    high: int = -1
+    traces: list[Trace] = field(default_factory=list)
+
+
 def sweep(
-    cuts: Cuts, trace: Callable[[int | None], list[Trace]], protocol: Protocol, span: PortRange
+    cuts: Cuts,
+    trace: Callable[[int | None], list[Trace]],
+    protocol: Protocol,
+    span: PortRange,
+    held: Held | None = None,
 ) -> Iterator[tuple[PortRange | None, list[Trace]]]:
     """``span``'s ports of ``protocol`` in pieces that every rule on their paths treats
     alike, with the traces of each piece's lowest port (``trace`` returns one per address
     it tries). For icmp and icmpv6 the "ports" are the messages (``type × 256 + code``,
-    :mod:`netdraft.sim.icmp`); another protocol without ports is one piece (``None``)."""
+    :mod:`netdraft.sim.icmp`); another protocol without ports is one piece (``None``).
+
+    With ``held``, the sweeps of several spans of one question share their pieces: a
+    piece traced for one span that reaches into the next answers for its ports there,
+    untraced (every port of a piece takes the same path)."""
     if not protocol.has_ports and protocol not in icmp.ICMP_PROTOCOLS:
         yield None, trace(None)
         return
     port = span.low
     while port <= span.high:
-        traces = trace(port)
-        end = min(cuts.next_cut(t, protocol, port) for t in traces) - 1
+        if held is not None and held.low <= port <= held.high:
+            traces, end = held.traces, held.high
+        else:
+            traces = trace(port)
+            end = min(cuts.next_cut(t, protocol, port) for t in traces) - 1
+            if held is not None:
+                held.low, held.high, held.traces = port, end, traces
         piece = PortRange(port, min(end, span.high))
         yield piece, traces
         port = piece.high + 1
