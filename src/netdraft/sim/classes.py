@@ -109,10 +109,14 @@ def _places(network: m.Network) -> list[m.Place]:
     return out
 
 
-def instance_names(network: m.Network) -> dict[tuple[str, str], str]:
+def instance_names(
+    network: m.Network, spelled: dict[m.Place, str] | None = None
+) -> dict[tuple[str, str], str]:
     """How a user writes each instance (vpc, name): its name, or ``vpc.name`` when
-    something else has that name (its address when that is shared too: §3)."""
-    return {(p.vpc, p.name): t for p, t in spellings(network).items() if p.kind is P.INSTANCE}
+    something else has that name (its address when that is shared too: §3). ``spelled``:
+    the network's :func:`spellings`, when the caller has them."""
+    found = spellings(network) if spelled is None else spelled
+    return {(p.vpc, p.name): t for p, t in found.items() if p.kind is P.INSTANCE}
 
 
 def spellings(network: m.Network) -> dict[m.Place, str]:
@@ -124,10 +128,14 @@ def spellings(network: m.Network) -> dict[m.Place, str]:
     return {p: spell.of(p, bare=p.kind is P.INSTANCE) for p in places}
 
 
-def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
+def endpoints(
+    network: m.Network, ix: Index, spelled: dict[m.Place, str] | None = None
+) -> dict[str, Endpoint]:
     """Every endpoint §14 compares (instances, site hosts, NAT gateways, load balancers,
-    ``internet``), by the text a user writes for it, with its class key."""
-    texts = {(p.kind, p.vpc or p.site, p.name): t for p, t in spellings(network).items()}
+    ``internet``), by the text a user writes for it, with its class key (``spelled``: the
+    network's :func:`spellings`, when the caller has them)."""
+    found = spellings(network) if spelled is None else spelled
+    texts = {(p.kind, p.vpc or p.site, p.name): t for p, t in found.items()}
     targets = _route_targets(network)
     roles = Roles(ix)
     out: dict[str, Endpoint] = {}

@@ -28,7 +28,14 @@ class PortSet:
         return not self.ranges
 
     def intersect(self, r: PortRange) -> PortSet:
-        return PortSet(tuple(x for a in self.ranges if (x := a.intersect(r)) is not None))
+        low, high = r.low, r.high
+        out: list[PortRange] = []
+        for a in self.ranges:
+            if a.high < low or a.low > high:
+                continue
+            inside = low <= a.low and a.high <= high
+            out.append(a if inside else PortRange(max(a.low, low), min(a.high, high)))
+        return PortSet(tuple(out))
 
     def subtract(self, r: PortRange) -> PortSet:
         out: list[PortRange] = []
@@ -43,6 +50,8 @@ class PortSet:
         return PortSet(tuple(out))
 
     def union(self, more: tuple[PortRange, ...] | list[PortRange]) -> PortSet:
+        if not self.ranges and len(more) == 1:
+            return PortSet((more[0],))
         merged: list[PortRange] = []
         for r in sorted((*self.ranges, *more)):
             if merged and r.low <= merged[-1].high + 1:

@@ -129,7 +129,9 @@ def _kept_fields(kind: type) -> tuple[str, ...] | None:
     found = _KEPT.get(kind, ())
     if found == ():
         is_data = dataclasses.is_dataclass(kind)
-        found = tuple(f.name for f in dataclasses.fields(kind) if _kept(f.name)) if is_data else None
+        found = (
+            tuple(f.name for f in dataclasses.fields(kind) if _kept(f.name)) if is_data else None
+        )
         _KEPT[kind] = found
     return found
 
