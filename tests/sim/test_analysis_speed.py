@@ -197,3 +197,63 @@ def test_subnets_are_found_by_prefix() -> None:
     assert at("shop", ipaddress.ip_address("10.0.2.1")) is None
     assert at("shop", ipaddress.ip_address("2001:db8:100:1::5")) is None
     assert at("elsewhere", ipaddress.ip_address("10.0.0.9")) is None
+
+
+TWO = """\
+region us-east-1 {
+  vpc a 10.1.0.0/16 {
+    subnet s 10.1.0.0/24 az us-east-1a
+    security-group out {
+      egress tcp 443 to 0.0.0.0/0
+      egress tcp 8443 to 0.0.0.0/0
+    }
+    instance x in s sg out
+    instance x2 in s sg out
+  }
+  vpc b 10.2.0.0/16 {
+    subnet s 10.2.0.0/24 az us-east-1a
+    security-group svc { ingress tcp 443 from 10.0.0.0/8 }
+    instance y in s sg svc
+    instance y2 in s sg svc
+  }
+}
+"""
+
+
+def test_a_trace_dropped_at_a_route_is_a_dead_end() -> None:
+    """x cannot route to vpc b: every port stops there (a dead end); within vpc b, y2's
+    request to y is dropped by y's group (a rule reads the port: not a dead end)."""
+    from netdraft.sim.reach_diff import _dead_end
+
+    sim = Simulator(compiled(TWO))
+    x, y = (m.Place(m.PlaceKind.INSTANCE, n, n, v) for n, v in (("x", "a"), ("y", "b")))
+    y2 = m.Place(m.PlaceKind.INSTANCE, "y2", "y2", "b")
+    routed = sim.trace(m.Query(x, y, Protocol.TCP, 443))
+    assert not routed.allowed and _dead_end(routed)
+    refused = sim.trace(m.Query(y2, y, Protocol.TCP, 22))
+    assert not refused.allowed and not _dead_end(refused)
+    assert not _dead_end(sim.trace(m.Query(y2, y, Protocol.TCP, 443)))  # allowed
+    assert not _dead_end(sim.trace(m.Query(INTERNET, y, Protocol.TCP, 443)))  # addresses
+
+
+def test_a_dead_end_spares_the_other_spans_and_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from netdraft.sim import reach_diff as rd
+    from netdraft.sim.analysis import NetworkAnalysis
+    from netdraft.sim.prices import bundled
+
+    def run() -> rd.ReachDiff:
+        old = NetworkAnalysis(compiled(TWO), bundled())
+        new = NetworkAnalysis(compiled(TWO.replace("tcp 443 from", "tcp 8443 from")), bundled())
+        return rd.reach_diff(old, new)
+
+    fast = run()
+    monkeypatch.setattr(rd, "_dead_end", lambda trace: False)
+    slow = run()
+    assert fast.changes == slow.changes and fast.changes  # y2 -> y: 443 closed, 8443 opened
+    assert {(c.source, c.ports, c.after) for c in fast.changes} >= {
+        ("y2", "443", "deny"),
+        ("y2", "8443", "allow"),
+    }
+    assert fast.traces < slow.traces

@@ -56,10 +56,11 @@ from netdraft.sim.classes import (
 from netdraft.sim.path.vpc import lookup
 from netdraft.sim.path.walk import Packet
 from netdraft.sim.ports import PortSet
-from netdraft.sim.trace import AclStep, RouteStep, SgStep, Trace
+from netdraft.sim.trace import AclStep, ComponentKind, Leg, RouteStep, SgStep, Trace
 
 log = logging.getLogger(__name__)
 P = m.PlaceKind
+C = ComponentKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,6 +478,33 @@ class _Side:
         return result
 
 
+#: The hops that may read a destination port outside a security group's or an ACL's
+#: rule, or send two ports two ways (a listener per port).
+_PORT_HOPS = frozenset({C.LOAD_BALANCER, C.TARGET_GROUP, C.ACCELERATOR, C.SERVICE, C.ENDPOINT})
+#: The endpoints whose queries are one attempt (one address each way, IPv4).
+_ONE_ATTEMPT = frozenset({P.INSTANCE, P.NAT_GATEWAY})
+
+
+def _dead_end(trace: Trace) -> bool:
+    """Whether every port (or ICMP message) of the trace's question is dropped where this
+    trace is, or before, having read nothing this trace did not: one attempt, dropped on
+    the request's way at a step that reads no port (a route, a gateway, an interface: not
+    a security group or an ACL), with no hop that reads ports on its own. On the way
+    there, every step that reads the port (a group or an ACL) let this one through; for
+    another port each lets it through too (the next steps are the same: rules do not
+    route) or drops it there (docs/analysis.md)."""
+    if trace.allowed or trace.leg is not Leg.FORWARD or trace.reverse or not trace.forward:
+        return False
+    if not {trace.query.source.kind, trace.query.destination.kind} <= _ONE_ATTEMPT:
+        return False
+    if trace.query.source.address is not None or trace.query.destination.address is not None:
+        return False
+    if any(hop.kind in _PORT_HOPS for hop in trace.forward):
+        return False
+    steps = trace.forward[-1].steps
+    return bool(steps) and not isinstance(steps[-1].detail, SgStep | AclStep)
+
+
 def _classes_named(classes: list[tuple[str, ...]], impact: Impact) -> frozenset[int] | None:
     """The classes with a member among an impact's endpoints (``None``: every class)."""
     if impact.ends is None:
@@ -590,12 +618,17 @@ def reach_diff(old: NetworkAnalysis, new: NetworkAnalysis) -> ReachDiff:
             )
             # A piece of one span that reaches into the next answers for it too.
             held_before, held_after = Held(), Held()
+            readable = all(i.reads is not None for i in matching)
+            dead_end = False  # every port of the question stops where an old trace stopped
             for span in spans:  # a connection's ports are 1-65535 (CONNECTION_PORTS)
+                if dead_end:
+                    continue  # no port reads more than that trace did: nothing that changed
                 seen: list[Trace] = []
                 was = before.pieces(src, dst, protocol, span, seen, held_before)
-                if all(i.reads is not None for i in matching) and not any(
+                if readable and not any(
                     i.reads(t) for i in matching if i.reads is not None for t in seen
                 ):
+                    dead_end = any(map(_dead_end, seen))
                     continue  # the old traces read nothing that changed: the new are the same
                 runs += _overlay(was, after.pieces(src, dst, protocol, span, None, held_after))
             changes += _changed(src_class, dst_class, protocol, runs)
