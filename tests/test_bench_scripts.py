@@ -51,7 +51,9 @@ def test_the_render_benchmark_runs() -> None:
 
 def test_the_exposure_growth_prints_each_size_and_the_exponents() -> None:
     out = run("bench_exposure.py", "--sizes", "12,16")
-    assert out.count("interfaces: exposure") == 2 and "exponent: exposure" in out
+    assert out.count("interfaces: compile both") == 2 and out.count("reused (") == 2
+    fit = next(line for line in out.splitlines() if line.startswith("exponent of CPU time"))
+    assert "exposure" in fit and "diff" in fit
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")

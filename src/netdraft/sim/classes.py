@@ -25,13 +25,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from netdraft.model import network as m
 from netdraft.model.values import ALL_PORTS, IPAddress, IPNetwork, PortRange, Protocol
 from netdraft.sim import icmp
 from netdraft.sim.index import Index
-from netdraft.sim.trace import AclStep, SgStep, Trace
+from netdraft.sim.trace import AclStep, ComponentKind, Leg, SgStep, Trace
 
 P = m.PlaceKind
 
@@ -109,10 +109,14 @@ def _places(network: m.Network) -> list[m.Place]:
     return out
 
 
-def instance_names(network: m.Network) -> dict[tuple[str, str], str]:
+def instance_names(
+    network: m.Network, spelled: dict[m.Place, str] | None = None
+) -> dict[tuple[str, str], str]:
     """How a user writes each instance (vpc, name): its name, or ``vpc.name`` when
-    something else has that name (its address when that is shared too: §3)."""
-    return {(p.vpc, p.name): t for p, t in spellings(network).items() if p.kind is P.INSTANCE}
+    something else has that name (its address when that is shared too: §3). ``spelled``:
+    the network's :func:`spellings`, when the caller has them."""
+    found = spellings(network) if spelled is None else spelled
+    return {(p.vpc, p.name): t for p, t in found.items() if p.kind is P.INSTANCE}
 
 
 def spellings(network: m.Network) -> dict[m.Place, str]:
@@ -124,10 +128,14 @@ def spellings(network: m.Network) -> dict[m.Place, str]:
     return {p: spell.of(p, bare=p.kind is P.INSTANCE) for p in places}
 
 
-def endpoints(network: m.Network, ix: Index) -> dict[str, Endpoint]:
+def endpoints(
+    network: m.Network, ix: Index, spelled: dict[m.Place, str] | None = None
+) -> dict[str, Endpoint]:
     """Every endpoint §14 compares (instances, site hosts, NAT gateways, load balancers,
-    ``internet``), by the text a user writes for it, with its class key."""
-    texts = {(p.kind, p.vpc or p.site, p.name): t for p, t in spellings(network).items()}
+    ``internet``), by the text a user writes for it, with its class key (``spelled``: the
+    network's :func:`spellings`, when the caller has them)."""
+    found = spellings(network) if spelled is None else spelled
+    texts = {(p.kind, p.vpc or p.site, p.name): t for p, t in found.items()}
     targets = _route_targets(network)
     roles = Roles(ix)
     out: dict[str, Endpoint] = {}
@@ -181,13 +189,16 @@ class Cuts:
     the only ports at which their decision on a destination port can change."""
 
     def __init__(
-        self, network: m.Network, everywhere: Callable[[Protocol], set[int]] | None = None
+        self,
+        network: m.Network,
+        at_hop: Callable[[Protocol, ComponentKind], set[int]] | None = None,
     ) -> None:
         self.network = network
         self._memo: dict[tuple[str, str, str, Protocol], list[int]] = {}
-        #: Cuts that hold on every path, rules or not: listeners, services answering on
-        #: their own ports (:meth:`Simulator.port_cuts`).
-        self._everywhere = everywhere
+        #: The cuts a hop of a kind reads, rules aside: listeners, services answering on
+        #: their own ports (:meth:`Simulator.hop_cuts`).
+        self._at_hop = at_hop
+        self._hops: dict[tuple[Protocol, ComponentKind], list[int]] = {}
         self._fixed: dict[Protocol, list[int]] = {}
 
     def of(self, kind: str, vpc: str, name: str, protocol: Protocol) -> list[int]:
@@ -213,23 +224,33 @@ class Cuts:
             found = self._memo[memo_key] = sorted(cuts)
         return found
 
-    def _fixed_cuts(self, protocol: Protocol) -> set[int]:
-        if protocol in icmp.ICMP_PROTOCOLS:  # each type that asks for a reply, alone
-            return icmp.reply_cuts(protocol)
-        return self._everywhere(protocol) if self._everywhere is not None else set()
+    def _hop_cuts(self, protocol: Protocol, kind: ComponentKind) -> list[int]:
+        key = (protocol, kind)
+        found = self._hops.get(key)
+        if found is None:
+            cuts = self._at_hop(protocol, kind) if self._at_hop is not None else set()
+            found = self._hops[key] = sorted(cuts)
+        return found
 
     def next_cut(self, trace: Trace, protocol: Protocol, port: int) -> int:
-        """The first port above ``port`` at which a rule the trace read could decide
-        otherwise (65536: none)."""
+        """The first port above ``port`` at which a rule the trace read, or a hop it
+        crossed, could decide otherwise (65536: none)."""
         best = ALL_PORTS.high + 1
-        if self._everywhere is not None or protocol in icmp.ICMP_PROTOCOLS:
+        # An ICMP message's reply is read only once the request is delivered: a request
+        # dropped on its way is dropped alike for every message its rules treat alike.
+        if protocol in icmp.ICMP_PROTOCOLS and not (trace.leg is Leg.FORWARD and not trace.reverse):
             fixed = self._fixed.get(protocol)
-            if fixed is None:
-                fixed = self._fixed[protocol] = sorted(self._fixed_cuts(protocol))
+            if fixed is None:  # each type that asks for a reply, alone
+                fixed = self._fixed[protocol] = sorted(icmp.reply_cuts(protocol))
             i = bisect_right(fixed, port)
             if i < len(fixed):
                 best = fixed[i]
         for hop in (*trace.forward, *trace.reverse):
+            if protocol.has_ports:  # a service or a listener answers on its own ports
+                cuts = self._hop_cuts(protocol, hop.kind)
+                i = bisect_right(cuts, port)
+                if i < len(cuts):
+                    best = min(best, cuts[i])
             for step in hop.steps:
                 detail = step.detail
                 named: list[tuple[str, str]] = []
@@ -245,20 +266,43 @@ class Cuts:
         return best
 
 
+@dataclass(slots=True)
+class Held:
+    """The last piece a sweep traced, kept for the next span of the same question (its
+    ports ``low``-``high`` all take the path of ``traces``)."""
+
+    low: int = 0
+    high: int = -1
+    traces: list[Trace] = field(default_factory=list)
+
+
 def sweep(
-    cuts: Cuts, trace: Callable[[int | None], list[Trace]], protocol: Protocol, span: PortRange
+    cuts: Cuts,
+    trace: Callable[[int | None], list[Trace]],
+    protocol: Protocol,
+    span: PortRange,
+    held: Held | None = None,
 ) -> Iterator[tuple[PortRange | None, list[Trace]]]:
     """``span``'s ports of ``protocol`` in pieces that every rule on their paths treats
     alike, with the traces of each piece's lowest port (``trace`` returns one per address
     it tries). For icmp and icmpv6 the "ports" are the messages (``type × 256 + code``,
-    :mod:`netdraft.sim.icmp`); another protocol without ports is one piece (``None``)."""
+    :mod:`netdraft.sim.icmp`); another protocol without ports is one piece (``None``).
+
+    With ``held``, the sweeps of several spans of one question share their pieces: a
+    piece traced for one span that reaches into the next answers for its ports there,
+    untraced (every port of a piece takes the same path)."""
     if not protocol.has_ports and protocol not in icmp.ICMP_PROTOCOLS:
         yield None, trace(None)
         return
     port = span.low
     while port <= span.high:
-        traces = trace(port)
-        end = min(cuts.next_cut(t, protocol, port) for t in traces) - 1
+        if held is not None and held.low <= port <= held.high:
+            traces, end = held.traces, held.high
+        else:
+            traces = trace(port)
+            end = min(cuts.next_cut(t, protocol, port) for t in traces) - 1
+            if held is not None:
+                held.low, held.high, held.traces = port, end, traces
         piece = PortRange(port, min(end, span.high))
         yield piece, traces
         port = piece.high + 1

@@ -22,6 +22,7 @@ from netdraft.sim.classes import (
     instance_names,
     partition,
     query,
+    spellings,
     sweep,
 )
 from netdraft.sim.path import Simulator
@@ -68,9 +69,10 @@ class Exposure:
     traces: int
 
 
-def interfaces(network: m.Network) -> list[Interface]:
-    """Every network interface of the network, in file order."""
-    names = instance_names(network)
+def interfaces(network: m.Network, spelled: dict[m.Place, str] | None = None) -> list[Interface]:
+    """Every network interface of the network, in file order (``spelled``: the network's
+    :func:`spellings`, when the caller has them)."""
+    names = instance_names(network, spelled)
     out: list[Interface] = []
     for vpc in network.vpcs.values():
         for inst in vpc.instances.values():
@@ -120,9 +122,10 @@ def exposure(network: m.Network, sim: Simulator | None = None) -> Exposure:
     """Every interface and maximal port range some internet address can open a connection
     to, per IP version and protocol."""
     sim = sim or Simulator(network)
-    cuts = Cuts(network, sim.port_cuts)
-    enis = interfaces(network)
-    keys = endpoints(network, sim.ix)
+    cuts = Cuts(network, sim.hop_cuts)
+    spelled = spellings(network)  # how each endpoint is written: found once for both
+    enis = interfaces(network, spelled)
+    keys = endpoints(network, sim.ix, spelled)
     by_text = {e.text: e for e in enis}
     key_of = {e.text: keys[e.text].key if e.kind == "instance" else (e.kind, e.text) for e in enis}
     classes = partition(key_of)

@@ -64,6 +64,8 @@ class Index:
     tgw_tables: dict[int, tuple[m.TgwRouteTable, Prefixes[m.TgwRoute]]] = field(
         default_factory=dict
     )  # by id(table)
+    #: By VPC: its subnets by prefix, one look-up per prefix length (built on first use).
+    subnet_table: dict[str, Prefixes[m.Subnet]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, network: m.Network) -> Index:
@@ -154,10 +156,13 @@ class Index:
         return found[1]
 
     def subnet_at(self, vpc: str, address: IPAddress) -> m.Subnet | None:
-        for net, subnet in self.subnets.get(vpc, ()):
-            if net.version == address.version and address in net:
-                return subnet
-        return None
+        """The subnet of ``vpc`` holding ``address`` (the longest prefix, then the first
+        written: subnets do not overlap in a valid file)."""
+        table = self.subnet_table.get(vpc)
+        if table is None:
+            found = self.subnets.get(vpc, ())
+            table = self.subnet_table[vpc] = Prefixes((net, 0.0, s) for net, s in found)
+        return table.lookup(address)
 
     def is_internet(self, address: IPAddress) -> bool:
         return self._held(address.version).widest(int(address)) is None

@@ -28,7 +28,14 @@ class PortSet:
         return not self.ranges
 
     def intersect(self, r: PortRange) -> PortSet:
-        return PortSet(tuple(x for a in self.ranges if (x := a.intersect(r)) is not None))
+        low, high = r.low, r.high
+        out: list[PortRange] = []
+        for a in self.ranges:
+            if a.high < low or a.low > high:
+                continue
+            inside = low <= a.low and a.high <= high
+            out.append(a if inside else PortRange(max(a.low, low), min(a.high, high)))
+        return PortSet(tuple(out))
 
     def subtract(self, r: PortRange) -> PortSet:
         out: list[PortRange] = []
@@ -43,6 +50,8 @@ class PortSet:
         return PortSet(tuple(out))
 
     def union(self, more: tuple[PortRange, ...] | list[PortRange]) -> PortSet:
+        if not self.ranges and len(more) == 1:
+            return PortSet((more[0],))
         merged: list[PortRange] = []
         for r in sorted((*self.ranges, *more)):
             if merged and r.low <= merged[-1].high + 1:
@@ -95,12 +104,20 @@ def rule_cuts(network: m.Network, protocol: Protocol) -> set[int]:
         for rule in rules:
             if rule.ports is not None and rule.protocol.covers(protocol):
                 cuts.update((rule.ports.low, rule.ports.high + 1))
-        # A load balancer answers on its listeners' ports only (NO_LISTENER elsewhere).
-        for lb in vpc.load_balancers.values():
-            for lst in lb.listeners:
-                if protocol in m.LISTENER_PROTOCOLS.get(lst.protocol, ()):
-                    cuts.update((lst.port, lst.port + 1))
-    return cuts
+    return cuts | listener_cuts(network, protocol)
+
+
+def listener_cuts(network: m.Network, protocol: Protocol) -> set[int]:
+    """Where a load balancer's decision on the destination port of ``protocol`` can change:
+    it answers on its listeners' ports only (NO_LISTENER elsewhere), whatever the rules."""
+    return {
+        c
+        for vpc in network.vpcs.values()
+        for lb in vpc.load_balancers.values()
+        for lst in lb.listeners
+        if protocol in m.LISTENER_PROTOCOLS.get(lst.protocol, ())
+        for c in (lst.port, lst.port + 1)
+    }
 
 
 def pieces(cuts: set[int], ports: PortRange) -> tuple[PortRange, ...]:

@@ -43,14 +43,24 @@ from netdraft.model.values import (
 )
 from netdraft.sim import icmp
 from netdraft.sim.analysis import NetworkAnalysis
-from netdraft.sim.classes import PROTOCOLS, Cuts, Endpoint, endpoints, partition, query, sweep
+from netdraft.sim.classes import (
+    PROTOCOLS,
+    Cuts,
+    Endpoint,
+    Held,
+    endpoints,
+    partition,
+    query,
+    sweep,
+)
 from netdraft.sim.path.vpc import lookup
 from netdraft.sim.path.walk import Packet
 from netdraft.sim.ports import PortSet
-from netdraft.sim.trace import AclStep, RouteStep, SgStep, Trace
+from netdraft.sim.trace import AclStep, ComponentKind, Leg, RouteStep, SgStep, Trace
 
 log = logging.getLogger(__name__)
 P = m.PlaceKind
+C = ComponentKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,48 @@ def shape(value: object) -> object:
     return value
 
 
+#: The fields :func:`shape` keeps of each dataclass (``None``: not a dataclass).
+_KEPT: dict[type, tuple[str, ...] | None] = {}
+
+
+def _kept_fields(kind: type) -> tuple[str, ...] | None:
+    found = _KEPT.get(kind, ())
+    if found == ():
+        is_data = dataclasses.is_dataclass(kind)
+        found = (
+            tuple(f.name for f in dataclasses.fields(kind) if _kept(f.name)) if is_data else None
+        )
+        _KEPT[kind] = found
+    return found
+
+
+def same(a: object, b: object) -> bool:
+    """``shape(a) == shape(b)``, without building either shape: compared field by field,
+    it stops at the first difference (the two versions of a network share most parts)."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
+        return shape(a) == shape(b)
+    fields = _kept_fields(kind)
+    if fields is not None:
+        return all(same(getattr(a, f), getattr(b, f)) for f in fields)
+    if kind is tuple or kind is list:
+        assert isinstance(a, tuple | list) and isinstance(b, tuple | list)
+        return len(a) == len(b) and all(map(same, a, b))
+    if isinstance(a, Mapping):
+        assert isinstance(b, Mapping)
+        if len(a) != len(b):
+            return False
+        if a.keys() == b.keys() and all(type(k) is str for k in a):
+            return all(same(v, b[k]) for k, v in a.items())
+        return shape(a) == shape(b)
+    if isinstance(a, enum.Enum):
+        assert isinstance(b, enum.Enum)
+        return bool(a.value == b.value)
+    return bool(a == b)
+
+
 def _kept(field: str) -> bool:
     """Whether a model field is part of what a component does (not where it is written)."""
     return not (field == "span" or field.endswith(("_span", "_spans")))
@@ -164,9 +216,9 @@ class _Changes:
 
     def find(self) -> list[Impact]:
         for attr in ("peerings", "transit_gateways", "sites", "vpns"):
-            if shape(getattr(self.old, attr)) != shape(getattr(self.new, attr)):
+            if not same(getattr(self.old, attr), getattr(self.new, attr)):
                 return [EVERYTHING]
-        if shape(self.old.prefix_lists) != shape(self.new.prefix_lists):
+        if not same(self.old.prefix_lists, self.new.prefix_lists):
             return [EVERYTHING]
         for name in sorted({*self.old.vpcs, *self.new.vpcs}):
             a, b = self.old.vpcs.get(name), self.new.vpcs.get(name)
@@ -216,10 +268,10 @@ class _Changes:
         )
         parts = ("security_groups", "network_acls", "route_tables", *plain)
         outer = [f.name for f in dataclasses.fields(a) if f.name not in parts and _kept(f.name)]
-        if shape(tuple(getattr(a, f) for f in outer)) != shape(tuple(getattr(b, f) for f in outer)):
+        if not same(tuple(getattr(a, f) for f in outer), tuple(getattr(b, f) for f in outer)):
             return False  # its CIDRs, gateways, defaults: what other VPCs and the internet see
         for attr in plain:
-            if shape(getattr(a, attr)) != shape(getattr(b, attr)):
+            if not same(getattr(a, attr), getattr(b, attr)):
                 self._add_scope(a.name)
         for name in sorted({*a.security_groups, *b.security_groups}):
             self._group(a, b, name)
@@ -231,7 +283,7 @@ class _Changes:
 
     def _group(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
         ga, gb = a.security_groups.get(name), b.security_groups.get(name)
-        if shape(ga) == shape(gb):
+        if same(ga, gb):
             return
         if ga is None or gb is None or _guards_others(a, name) or _guards_others(b, name):
             self._add_scope(a.name)  # a NAT instance's or an endpoint's group: VPC-wide
@@ -250,9 +302,9 @@ class _Changes:
 
     def _acl(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
         xa, xb = a.network_acls.get(name), b.network_acls.get(name)
-        if shape(xa) == shape(xb):
+        if same(xa, xb):
             return
-        if xa is None or xb is None or shape(xa.subnets) != shape(xb.subnets):
+        if xa is None or xb is None or not same(xa.subnets, xb.subnets):
             self._add_scope(a.name)
             return
         impact = _rules_impact(
@@ -271,9 +323,9 @@ class _Changes:
 
     def _table(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
         ta, tb = a.route_tables.get(name), b.route_tables.get(name)
-        if shape(ta) == shape(tb):
+        if same(ta, tb):
             return
-        if ta is None or tb is None or shape(_without_routes(ta)) != shape(_without_routes(tb)):
+        if ta is None or tb is None or not same(_without_routes(ta), _without_routes(tb)):
             self._add_scope(a.name)
             return
 
@@ -285,7 +337,7 @@ class _Changes:
             found = memo.get(address)
             if found is None:
                 pkt = Packet(address, address)
-                found = memo[address] = shape(lookup(ta, pkt)) != shape(lookup(tb, pkt))
+                found = memo[address] = not same(lookup(ta, pkt), lookup(tb, pkt))
             return found
 
         translators = [
@@ -386,7 +438,7 @@ class _Side:
     def __init__(self, analysis: NetworkAnalysis) -> None:
         self.analysis = analysis
         self.ends = endpoints(analysis.network, analysis.simulator.ix)
-        self.cuts = Cuts(analysis.network, analysis.simulator.port_cuts)
+        self.cuts = Cuts(analysis.network, analysis.simulator.hop_cuts)
         self.traces = 0
 
     def places(self, place: m.Place) -> list[m.Place]:
@@ -404,8 +456,10 @@ class _Side:
         protocol: Protocol,
         span: PortRange,
         seen: list[Trace] | None = None,
+        held: Held | None = None,
     ) -> list[tuple[PortRange | None, Verdict]]:
-        """The pieces of ``span`` and their verdicts (the traces run are added to ``seen``)."""
+        """The pieces of ``span`` and their verdicts (the traces run are added to ``seen``;
+        ``held``: the last piece of the question's spans before, see :func:`sweep`)."""
         sources = self.places(self.ends[src].place)
         destinations = self.places(self.ends[dst].place)
         sim = self.analysis.simulator
@@ -416,12 +470,47 @@ class _Side:
             return out
 
         result: list[tuple[PortRange | None, Verdict]] = []
-        for piece, traces in sweep(self.cuts, trace, protocol, span):
+        for piece, traces in sweep(self.cuts, trace, protocol, span, held):
             if seen is not None:
                 seen += traces
             allowed = any(t.allowed for t in traces)
             result.append((piece, (allowed, None if allowed else traces[0].code)))
         return result
+
+
+#: The hops that may read a destination port outside a security group's or an ACL's
+#: rule, or send two ports two ways (a listener per port).
+_PORT_HOPS = frozenset({C.LOAD_BALANCER, C.TARGET_GROUP, C.ACCELERATOR, C.SERVICE, C.ENDPOINT})
+#: The endpoints whose queries are one attempt (one address each way, IPv4).
+_ONE_ATTEMPT = frozenset({P.INSTANCE, P.NAT_GATEWAY})
+
+
+def _dead_end(trace: Trace) -> bool:
+    """Whether every port (or ICMP message) of the trace's question is dropped where this
+    trace is, or before, having read nothing this trace did not: one attempt, dropped on
+    the request's way at a step that reads no port (a route, a gateway, an interface: not
+    a security group or an ACL), with no hop that reads ports on its own. On the way
+    there, every step that reads the port (a group or an ACL) let this one through; for
+    another port each lets it through too (the next steps are the same: rules do not
+    route) or drops it there (docs/analysis.md)."""
+    if trace.allowed or trace.leg is not Leg.FORWARD or trace.reverse or not trace.forward:
+        return False
+    if not {trace.query.source.kind, trace.query.destination.kind} <= _ONE_ATTEMPT:
+        return False
+    if trace.query.source.address is not None or trace.query.destination.address is not None:
+        return False
+    if any(hop.kind in _PORT_HOPS for hop in trace.forward):
+        return False
+    steps = trace.forward[-1].steps
+    return bool(steps) and not isinstance(steps[-1].detail, SgStep | AclStep)
+
+
+def _classes_named(classes: list[tuple[str, ...]], impact: Impact) -> frozenset[int] | None:
+    """The classes with a member among an impact's endpoints (``None``: every class)."""
+    if impact.ends is None:
+        return None
+    ends = impact.ends
+    return frozenset(k for k, members in enumerate(classes) if any(x in ends for x in members))
 
 
 def _overlay(
@@ -464,20 +553,33 @@ def reach_diff(old: NetworkAnalysis, new: NetworkAnalysis) -> ReachDiff:
         for t in common
     }
 
-    def touched(members: tuple[str, ...], impact: Impact) -> bool:
-        return impact.ends is None or any(x in impact.ends for x in members)
+    # Each impact's classes (``None``: every class), found once rather than per pair.
+    reached = [_classes_named(classes, i) for i in impacts]
 
-    def meets(sources: tuple[str, ...], destinations: tuple[str, ...], impact: Impact) -> bool:
-        """Whether a pair of classes has an end the impact names, on the side it names."""
-        return (impact.side != "destination" and touched(sources, impact)) or (
-            impact.side != "source" and touched(destinations, impact)
+    def meets(k: int, d: int, n: int) -> bool:
+        """Whether a pair of classes has an end impact ``n`` names, on the side it names."""
+        named, side = reached[n], impacts[n].side
+        return (side != "destination" and (named is None or k in named)) or (
+            side != "source" and (named is None or d in named)
         )
+
+    # Whether an endpoint has an address whose route an impact changes, per impact.
+    rerouted: list[dict[str, bool]] = [{} for _ in impacts]
+
+    def rerouted_at(n: int, end: str) -> bool:
+        test = impacts[n].addresses
+        assert test is not None
+        found = rerouted[n].get(end)
+        if found is None:
+            found = rerouted[n][end] = any(map(test, addresses[end]))
+        return found
 
     # Only the class pairs some impact touches: those of the classes it names, both ways.
     pairs: set[tuple[int, int]] = set()
-    everything = any(i.ends is None for i in impacts)
-    for k, members in enumerate(classes):
-        if everything or any(touched(members, i) for i in impacts):
+    everything = any(named is None for named in reached)
+    named_any = set().union(*(named for named in reached if named is not None))
+    for k in range(len(classes)):
+        if everything or k in named_any:
             pairs.update((k, other) for other in range(len(classes)))
             pairs.update((other, k) for other in range(len(classes)))
     changes: list[ReachChange] = []
@@ -487,15 +589,18 @@ def reach_diff(old: NetworkAnalysis, new: NetworkAnalysis) -> ReachDiff:
         if k == d and len(src_class) < 2:
             continue
         src, dst = src_class[0], (dst_class[1] if k == d else dst_class[0])
-        pair_addresses = addresses[src] | addresses[dst]
+        # The impacts on this pair, whatever the protocol (a pair's addresses are its
+        # representatives': every member's are in the same named CIDRs).
+        near = [
+            impacts[n]
+            for n in range(len(impacts))
+            if meets(k, d, n)
+            and (impacts[n].addresses is None or rerouted_at(n, src) or rerouted_at(n, dst))
+        ]
+        if not near:
+            continue
         for protocol in protocols:
-            matching = [
-                i
-                for i in impacts
-                if meets(src_class, dst_class, i)
-                and (i.protocols is None or protocol in i.protocols)
-                and (i.addresses is None or any(map(i.addresses, pair_addresses)))
-            ]
+            matching = [i for i in near if i.protocols is None or protocol in i.protocols]
             if not matching:
                 continue
             swept += 1
@@ -511,14 +616,21 @@ def reach_diff(old: NetworkAnalysis, new: NetworkAnalysis) -> ReachDiff:
                 if swept_ranges
                 else [ALL_PORTS]
             )
+            # A piece of one span that reaches into the next answers for it too.
+            held_before, held_after = Held(), Held()
+            readable = all(i.reads is not None for i in matching)
+            dead_end = False  # every port of the question stops where an old trace stopped
             for span in spans:  # a connection's ports are 1-65535 (CONNECTION_PORTS)
+                if dead_end:
+                    continue  # no port reads more than that trace did: nothing that changed
                 seen: list[Trace] = []
-                was = before.pieces(src, dst, protocol, span, seen)
-                if all(i.reads is not None for i in matching) and not any(
+                was = before.pieces(src, dst, protocol, span, seen, held_before)
+                if readable and not any(
                     i.reads(t) for i in matching if i.reads is not None for t in seen
                 ):
+                    dead_end = any(map(_dead_end, seen))
                     continue  # the old traces read nothing that changed: the new are the same
-                runs += _overlay(was, after.pieces(src, dst, protocol, span))
+                runs += _overlay(was, after.pieces(src, dst, protocol, span, None, held_after))
             changes += _changed(src_class, dst_class, protocol, runs)
     singletons = sum(1 for c in classes if len(c) == 1)
     questions = (len(classes) ** 2 - singletons) * len(protocols)

@@ -51,7 +51,14 @@ from netdraft.sim.path.walk import (
     Via,
     Walk,
 )
-from netdraft.sim.ports import EPHEMERAL_PORTS, PortSet, declared_client_ports, pieces, rule_cuts
+from netdraft.sim.ports import (
+    EPHEMERAL_PORTS,
+    PortSet,
+    declared_client_ports,
+    listener_cuts,
+    pieces,
+    rule_cuts,
+)
 from netdraft.sim.trace import (
     PLACE_KINDS,
     ComponentKind,
@@ -83,6 +90,17 @@ ROUTE_TARGETS: dict[m.TargetKind, TargetHandler] = {
 }
 
 
+#: The hops that read the destination port outside any rule, by the cuts they read
+#: (:meth:`Simulator.hop_cuts`): a service on the host or an endpoint answers on its own
+#: ports, a load balancer's node on its listeners', an accelerator on its listeners'.
+_HOP_CUTS: dict[C, str] = {
+    C.SERVICE: "service",
+    C.ENDPOINT: "service",
+    C.LOAD_BALANCER: "listener",
+    C.ACCELERATOR: "accelerator",
+}
+
+
 #: Where a transit gateway sends a packet, by the kind of the attachment its route names.
 TGW_ATTACHMENTS: dict[m.AttachmentKind, AttachmentHandler] = {
     m.AttachmentKind.VPC: transit.into_vpc,
@@ -101,6 +119,7 @@ class Simulator(Context):
         )
         self.names = self._by_name
         self._cuts: dict[Protocol, set[int]] = {}
+        self._service_cuts: dict[tuple[Protocol, str], set[int]] = {}
         self.send = self._send
         self._resolutions: dict[tuple[m.Place, str], dns.Resolution] = {}
 
@@ -151,17 +170,49 @@ class Simulator(Context):
         every interface endpoint's, which answers on its ports only)."""
         cuts = self._cuts.get(protocol)
         if cuts is None:
-            cuts = rule_cuts(self.net, protocol)
-            for service in linklocal.LINK_LOCAL_SERVICES.values():
-                for proto, port in service.ports:
-                    if proto is protocol:
-                        cuts.update((port, port + 1))
-            if protocol is Protocol.TCP:
-                for v in self.net.vpcs.values():
-                    for ep in v.endpoints.values():
-                        if ep.kind is m.EndpointKind.INTERFACE:
-                            cuts.update(c for r in ep.listening for c in (r.low, r.high + 1))
-            self._cuts[protocol] = cuts
+            cuts = self._cuts[protocol] = rule_cuts(self.net, protocol) | self.service_cuts(
+                protocol
+            )
+        return cuts
+
+    def service_cuts(self, protocol: Protocol) -> set[int]:
+        """Where a decision on the destination port of ``protocol`` can change that no
+        security group or network ACL rule takes: the ports of the services that answer
+        without a rule (those on every instance's host, every interface endpoint's, which
+        answers on its ports only) and the load balancers' listeners."""
+        return self.hop_cuts(protocol, C.SERVICE) | self.hop_cuts(protocol, C.LOAD_BALANCER)
+
+    def hop_cuts(self, protocol: Protocol, kind: C) -> set[int]:
+        """Where a hop of ``kind`` may decide otherwise on the destination port of
+        ``protocol``, rules aside (empty for most kinds): a service on an instance's host
+        or an endpoint answers on its own ports, a load balancer or an accelerator on its
+        listeners'. A sweep along one path cuts at these for the hops its trace crossed,
+        and at the rules it read (:class:`netdraft.sim.classes.Cuts`)."""
+        key = (protocol, _HOP_CUTS.get(kind, ""))
+        cuts = self._service_cuts.get(key)
+        if cuts is None:
+            cuts = set()
+            if key[1] == "service":
+                for service in linklocal.LINK_LOCAL_SERVICES.values():
+                    for proto, port in service.ports:
+                        if proto is protocol:
+                            cuts.update((port, port + 1))
+                if protocol is Protocol.TCP:
+                    for v in self.net.vpcs.values():
+                        for ep in v.endpoints.values():
+                            if ep.kind is m.EndpointKind.INTERFACE:
+                                cuts.update(c for r in ep.listening for c in (r.low, r.high + 1))
+            elif key[1] == "listener":
+                cuts = listener_cuts(self.net, protocol)
+            elif key[1] == "accelerator":
+                cuts = {
+                    c
+                    for ga in self.net.accelerators.values()
+                    for lst in ga.listeners
+                    if lst.protocol is protocol
+                    for c in (lst.ports.low, lst.ports.high + 1)
+                }
+            self._service_cuts[key] = cuts
         return cuts
 
     def sweep(self, query: Query) -> tuple[tuple[PortRange, Trace], ...]:
