@@ -239,3 +239,21 @@ def test_the_page_lists_accelerators(tmp_path: Path) -> None:
         " dr.standby (0, eu-west-1) | 18.25 |"
     ) in page
     assert "|  |  | tcp 22 | web.app (128, us-east-1) |  |" in page
+
+
+@pytest.mark.parametrize(
+    ("ports", "holds"),
+    [
+        # udp 5000-5010 is a listener whose only endpoint has weight 0: a range over it
+        # is not "no listener" (the accelerators' listeners cut every sweep of ports)
+        ("udp 4990-5020 deny because NO_LISTENER", False),
+        ("udp 4990-4999 deny because NO_LISTENER", True),
+        ("udp 5000-5010 deny because NO_HEALTHY_TARGET", True),
+        ("tcp 23-442 deny because NO_LISTENER", True),
+        ("tcp 22-442 deny because NO_LISTENER", False),
+    ],
+)
+def test_a_port_range_is_cut_at_the_listeners(ports: str, holds: bool) -> None:
+    analysis = api.analyse("ga.nd", text=BASE % DEFAULTS + f"expect internet -> ga {ports}\n")
+    failed = [d for d in analysis.diagnostics if d.code == "expect-failed"]
+    assert (not failed) is holds, failed

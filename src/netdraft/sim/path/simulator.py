@@ -179,8 +179,12 @@ class Simulator(Context):
         """Where a decision on the destination port of ``protocol`` can change that no
         security group or network ACL rule takes: the ports of the services that answer
         without a rule (those on every instance's host, every interface endpoint's, which
-        answers on its ports only) and the load balancers' listeners."""
-        return self.hop_cuts(protocol, C.SERVICE) | self.hop_cuts(protocol, C.LOAD_BALANCER)
+        answers on its ports only), the load balancers' listeners and the accelerators'."""
+        return (
+            self.hop_cuts(protocol, C.SERVICE)
+            | self.hop_cuts(protocol, C.LOAD_BALANCER)
+            | self.hop_cuts(protocol, C.ACCELERATOR)
+        )
 
     def hop_cuts(self, protocol: Protocol, kind: C) -> set[int]:
         """Where a hop of ``kind`` may decide otherwise on the destination port of
