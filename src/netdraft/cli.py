@@ -453,7 +453,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     if templates is not None and not Path(templates).is_dir():
         raise UsageError(f"netdraft docs: no such templates folder: {templates}")
     try:
-        written = api.write_docs(analysis, args.output, templates)
+        written = api.write_docs(analysis, args.output, templates, args.per_vpc)
     except TemplateProblem as exc:
         raise UsageError(f"netdraft docs: {exc}") from exc
     for file in written:
@@ -783,6 +783,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     docs.add_argument("--templates", metavar="DIR", help="templates replacing the built-in ones")
     docs.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled")
+    docs.add_argument(
+        "--per-vpc",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="an overview and one diagram per VPC (default: when the network is large)",
+    )
     docs.set_defaults(run=cmd_docs)
 
     _add_import_parser(sub)
