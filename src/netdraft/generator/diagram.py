@@ -197,8 +197,20 @@ def flow_colours(count: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: netdraft's own icons, for what AWS's icon set (and so ``diagrams``) draws none of,
+#: relative to the folder that holds the ``netdraft`` package: the egress-only internet
+#: gateway is the internet gateway's arch with an arrow leaving it (drawn by
+#: ``scripts/make-egress-icon.py``).
+_OWN_ICONS: dict[NodeKind, str] = {
+    NodeKind.EGRESS_ONLY_GATEWAY: "netdraft/generator/icons/egress-only-gateway.png",
+}
+
+
 def icon_path(kind: NodeKind, service: str = "") -> str:
-    """The icon of a node, relative to the folder that holds ``diagrams``' ``resources``."""
+    """The icon of a node, relative to the folder that holds ``diagrams``' ``resources``
+    (or, for netdraft's own icons, the folder that holds ``netdraft``)."""
+    if kind in _OWN_ICONS:
+        return _OWN_ICONS[kind]
     cls = _SERVICE_ICONS.get(service, general.General) if kind is NodeKind.SERVICE else _ICONS[kind]
     return f"{cls._icon_dir}/{cls._icon}"
 
@@ -206,6 +218,17 @@ def icon_path(kind: NodeKind, service: str = "") -> str:
 def _resources_root() -> Path:
     """The folder that holds ``diagrams``' ``resources`` (as ``diagrams`` finds its icons)."""
     return Path(diagrams.__file__).resolve().parent.parent
+
+
+def _own_root() -> Path:
+    """The folder that holds the ``netdraft`` package, where its own icons' paths resolve."""
+    return Path(__file__).resolve().parents[2]
+
+
+def _icon_roots() -> list[Path]:
+    """Where icon paths resolve: ``diagrams``' folder, then netdraft's (one when the same)."""
+    roots = [_resources_root(), _own_root()]
+    return roots[:1] if roots[0] == roots[1] else roots
 
 
 # --- diagrams with stable ids -----------------------------------------------------------------
@@ -412,7 +435,8 @@ def _key(view: View) -> list[tuple[str, str]]:
     if any(n.down for n in nodes):
         rows.append(("down", "down: dashed and grey, out of every path"))
     warned = sorted(
-        {c for n in nodes for c in n.warnings} | {c for b in view.all_clusters() for c in b.warnings}
+        {c for n in nodes for c in n.warnings}
+        | {c for b in view.all_clusters() for c in b.warnings}
     )
     if warned:
         rows.append((WARNING_SIGN, "warning reported on it: " + ", ".join(warned)))
@@ -942,12 +966,13 @@ def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
         # Drawn on the layout of the picture without the path, so that flipping between
         # the two moves nothing: only colours, pen widths and the path's own lines differ.
         pinned = _Pinned.of(_draw_once(without_highlight(view), "json", rows))
-    root = _resources_root()
+    roots = _icon_roots()
+    root = roots[0]
     # ``diagrams`` knows no ``json``: the DOT text is the same whatever Graphviz writes.
     diagram = _build(view, "diagram", fmt if fmt in FORMATS else "dot", rows, pinned)
-    if _imagepath_can_hold(root):
+    if all(_imagepath_can_hold(folder) for folder in roots):
         # Graphviz looks the relative icon paths up there and writes them as they are.
-        diagram.dot.graph_attr["imagepath"] = str(root)
+        diagram.dot.graph_attr["imagepath"] = os.pathsep.join(str(folder) for folder in roots)
     source = str(diagram.dot.source).encode("utf-8")
     program = _dot_program()
     engine = ["-Kdot"] if pinned is None else ["-Kneato", "-n2"]
@@ -962,7 +987,7 @@ def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
     if fmt == "svg":
         from netdraft.generator.svg import decorate
 
-        data = decorate(embed_icons(data.decode("utf-8"), root), view).encode("utf-8")
+        data = decorate(embed_icons(data.decode("utf-8"), *roots), view).encode("utf-8")
     elif fmt == "pdf":
         data = fixed_pdf_dates(data)
     return data
@@ -1008,12 +1033,12 @@ def _icon_id(href: str) -> str:
     return "icon-" + re.sub(r"[^A-Za-z0-9_-]+", "-", stem)
 
 
-def embed_icons(svg: str, folder: Path) -> str:
+def embed_icons(svg: str, folder: Path, *more: Path) -> str:
     """Embed every icon an SVG links to once, in ``<defs>``, and refer to it with ``<use>``.
 
     Args:
         svg: Graphviz's SVG output, whose ``<image>`` elements link to icon files.
-        folder: where the relative icon paths resolve.
+        folder: where the relative icon paths resolve; ``more``: where else, in order.
 
     Returns:
         The SVG with no link to a file.
@@ -1036,7 +1061,8 @@ def embed_icons(svg: str, folder: Path) -> str:
         raise ValueError("the SVG holds an image netdraft cannot embed")
     symbols = []
     for href in sorted(hrefs):
-        data = (folder / href).read_bytes()
+        found = [f / href for f in (folder, *more) if (f / href).is_file()]
+        data = (found[0] if found else folder / href).read_bytes()
         width, height = _png_size(data)
         encoded = base64.b64encode(data).decode("ascii")
         symbols.append(

@@ -1443,7 +1443,9 @@ def _ancestry(view: View) -> dict[str, tuple[Cluster, ...]]:
     return out
 
 
-def _numbered(edges: Iterable[Edge], legend: Sequence[LegendRow]) -> tuple[list[Edge], list[LegendRow]]:
+def _numbered(
+    edges: Iterable[Edge], legend: Sequence[LegendRow]
+) -> tuple[list[Edge], list[LegendRow]]:
     """Edges with each flow's number on its first edge left, and the legend's rows of the
     flows that kept an edge."""
     numbers = {row.flow: row.number for row in legend}
@@ -1508,7 +1510,11 @@ def scoped(view: View, vpcs: Sequence[str] = (), regions: Sequence[str] = ()) ->
         above = [c for c in ancestry.get(node.id, ()) if c.kind is not ClusterKind.REGION]
         if above:
             first = above[0]
-            return first.title if first.kind is ClusterKind.VPC else f"{first.kind.value} {first.title}"
+            return (
+                first.title
+                if first.kind is ClusterKind.VPC
+                else f"{first.kind.value} {first.title}"
+            )
         return node.lines[0] if node.lines else ""  # what it is: ``transit gateway``
 
     external = [
@@ -1521,9 +1527,15 @@ def scoped(view: View, vpcs: Sequence[str] = (), regions: Sequence[str] = ()) ->
     edges = []
     for edge in view.edges:
         if {edge.tail, edge.head} <= drawn and not {edge.tail, edge.head} <= outside:
-            tail_cluster = edge.tail_cluster if edge.tail in kept and edge.tail_cluster in present else ""
-            head_cluster = edge.head_cluster if edge.head in kept and edge.head_cluster in present else ""
-            edges.append(dataclasses.replace(edge, tail_cluster=tail_cluster, head_cluster=head_cluster))
+            tail_cluster = (
+                edge.tail_cluster if edge.tail in kept and edge.tail_cluster in present else ""
+            )
+            head_cluster = (
+                edge.head_cluster if edge.head in kept and edge.head_cluster in present else ""
+            )
+            edges.append(
+                dataclasses.replace(edge, tail_cluster=tail_cluster, head_cluster=head_cluster)
+            )
     numbered, legend = _numbered(edges, view.legend)
     top = [n for n in view.nodes if n.id in kept]
     scope = scope_names(vpcs, regions)
