@@ -23,6 +23,7 @@ from netdraft.generator.view import (
     overview,
     route_badge,
     scoped,
+    side_by_side,
     view_of,
 )
 
@@ -345,3 +346,20 @@ def test_cli_docs_per_vpc(tmp_path: Path) -> None:
         "04-transit-gateway.md",
         "04-transit-gateway.svg",
     ]
+
+
+# --- placement -------------------------------------------------------------------------------
+
+
+def test_peered_vpcs_are_drawn_side_by_side() -> None:
+    view = whole(Path(__file__).parent / "views" / "chain6.nd")
+    [region] = view.clusters
+    assert [c.title for c in region.clusters] == [f"VPC {n}" for n in "aebfcd"]
+
+
+def test_unjoined_vpcs_keep_their_sorted_order() -> None:
+    assert side_by_side(["a", "b", "c", "d"], {}) == ["a", "b", "c", "d"]
+    ties = {frozenset(("a", "d")): 2, frozenset(("b", "c")): 2}
+    assert side_by_side(["a", "b", "c", "d"], ties) == ["a", "d", "b", "c"]
+    [region] = whole(TGW).clusters  # every VPC on one transit gateway: by name
+    assert [c.id for c in region.clusters] == ["vpc_dev", "vpc_prod", "vpc_shared"]

@@ -540,13 +540,16 @@ class _Builder:
 
     def build(self, flows: Sequence[FlowPath], highlight: Trace | None) -> View:
         net = self.network
+        vpc_weights, region_weights = _ties(net)
+        names = sorted(set(net.regions) | {v.region for v in net.vpcs.values()})
         regions = {
             r: self.new_cluster(_Draft(region_id(r), ClusterKind.REGION, r, ("AWS region",)), None)
-            for r in sorted(set(net.regions) | {v.region for v in net.vpcs.values()})
+            for r in side_by_side(names, region_weights)
         }
-        for name in sorted(net.vpcs):
-            vpc = net.vpcs[name]
-            self.add_vpc(vpc, regions[vpc.region])
+        for region in regions:
+            here = sorted(v.name for v in net.vpcs.values() if v.region == region)
+            for name in side_by_side(here, vpc_weights):
+                self.add_vpc(net.vpcs[name], regions[region])
         for name in sorted(net.transit_gateways):
             self.add_tgw(net.transit_gateways[name], regions.get(net.transit_gateways[name].region))
         for name in sorted(net.peerings):
@@ -1286,6 +1289,58 @@ class _Builder:
             draft.warnings,
             draft.badge,
         )
+
+
+def _ties(network: m.Network) -> tuple[dict[frozenset[str], int], dict[frozenset[str], int]]:
+    """How strongly pairs of VPCs, and pairs of regions, are joined: a peering counts 2, a
+    transit gateway both attach to 1; regions by the peerings (VPC and transit gateway)
+    between them."""
+    vpcs: dict[frozenset[str], int] = {}
+    regions: dict[frozenset[str], int] = {}
+
+    def tie(table: dict[frozenset[str], int], a: str, b: str, weight: int) -> None:
+        if a != b:
+            key = frozenset((a, b))
+            table[key] = table.get(key, 0) + weight
+
+    for peering in network.peerings.values():
+        tie(vpcs, peering.a, peering.b, 2)
+        a, b = network.vpcs.get(peering.a), network.vpcs.get(peering.b)
+        if a is not None and b is not None:
+            tie(regions, a.region, b.region, 1)
+    for tgw in network.transit_gateways.values():
+        attached = sorted(
+            att.name for att in tgw.attachments.values() if att.kind is m.AttachmentKind.VPC
+        )
+        for a, b in itertools.combinations(attached, 2):
+            tie(vpcs, a, b, 1)
+    for tgw_peering in network.tgw_peerings.values():
+        ta = network.transit_gateways.get(tgw_peering.a)
+        tb = network.transit_gateways.get(tgw_peering.b)
+        if ta is not None and tb is not None:
+            tie(regions, ta.region, tb.region, 1)
+    return vpcs, regions
+
+
+def side_by_side(names: Sequence[str], weights: Mapping[frozenset[str], int]) -> list[str]:
+    """``names`` in the order boxes are drawn left to right, so that joined ones sit side by
+    side: from the first name, each next the one most joined to the last placed, then to
+    any placed, then by name (unjoined names keep their sorted order)."""
+    if len(names) < 3 or not weights:
+        return list(names)
+    left = list(names)
+    order = [left.pop(0)]
+    while left:
+
+        def pull(name: str) -> tuple[int, int]:
+            last = weights.get(frozenset((order[-1], name)), 0)
+            placed = sum(weights.get(frozenset((p, name)), 0) for p in order)
+            return (-last, -placed)
+
+        chosen = min(left, key=lambda n: (*pull(n), left.index(n)))
+        left.remove(chosen)
+        order.append(chosen)
+    return order
 
 
 def route_badge(vpc: m.Vpc, subnet: m.Subnet) -> str:
