@@ -78,7 +78,11 @@ def test_dot_has_no_machine_path(path: Path) -> None:
     text = dot_text(load_network(path))
     assert "site-packages" not in text and str(Path.home()) not in text
     assert re.findall(r'SRC="([^"]+)"', text), "icons are in the labels"
-    assert all(src.startswith("resources/") for src in re.findall(r'SRC="([^"]+)"', text))
+    # diagrams' icons, and netdraft's own (the egress-only gateway's), both relative.
+    assert all(
+        src.startswith(("resources/", "netdraft/generator/icons/"))
+        for src in re.findall(r'SRC="([^"]+)"', text)
+    )
 
 
 # --- SVG and PNG -----------------------------------------------------------------------------
