@@ -185,9 +185,11 @@ def test_the_key_explains_what_is_down_and_what_is_warned() -> None:
     assert "<B>Key</B>" in legend
     assert "down: dashed and grey, out of every path" in legend
     assert "warning reported on it: nat-no-internet" in legend
-    # A picture with nothing down and no warning has no key.
-    plain = dot_source(whole(SPEC / "01-public-private-nat.nd"))
-    assert "<B>Key</B>" not in plain
+    assert "a subnet&#x27;s route table → its default route&#x27;s target" in legend
+    # A picture with nothing down and no warning has only the badge's row in its key.
+    plain = dot_line(dot_source(whole(SPEC / "01-public-private-nat.nd")), "legend")
+    assert "<B>Key</B>" in plain and "route table" in plain
+    assert "down:" not in plain and "warning reported" not in plain
 
 
 def test_a_scenario_is_drawn_with_its_parts_down(tmp_path: Path) -> None:
@@ -251,8 +253,8 @@ def test_the_svg_tooltip_and_class_say_the_warning() -> None:
 @pytest.mark.parametrize(
     ("subnet", "badge"),
     [
-        ("public", "route table public → igw"),
-        ("private", "route table private → nat"),
+        ("public", "public → igw"),
+        ("private", "private → nat"),
     ],
 )
 def test_a_subnet_badge_names_its_table_and_default_target(subnet: str, badge: str) -> None:
@@ -262,6 +264,7 @@ def test_a_subnet_badge_names_its_table_and_default_target(subnet: str, badge: s
     view = whole(MARKS)
     box = next(c for c in view.all_clusters() if c.id == f"vpc_main__subnet_{subnet}")
     assert box.badge == badge and badge in dot_source(view)
+    assert box.details()[-1] == f"route table {badge}"  # in words, for tooltips and exports
 
 
 def test_a_table_with_only_local_routes_says_so(tmp_path: Path) -> None:

@@ -109,6 +109,8 @@ WARNING = "#C77700"
 WARNING_FILL = "#FFF4CE"
 WARNING_INK = "#6B4100"
 WARNING_SIGN = "⚠"
+#: The key's sample of a subnet's route-table badge.
+BADGE_SAMPLE = "table → target"
 CAPTION_HEIGHT = 18  # points, the row under the title that names a highlighted path
 #: The node that holds the title (and caption) of a highlighted picture, where the layout
 #: of the plain one put its label.
@@ -403,6 +405,14 @@ def _node_label(node: Node) -> str:
     return f'<<TABLE {frame} CELLBORDER="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 
 
+def _badge(text: str, colour: str) -> str:
+    """A subnet's route-table badge: its text framed in the box's colour."""
+    return (
+        f'<TABLE BORDER="1" COLOR="{colour}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+        f'<TR><TD><FONT POINT-SIZE="9" COLOR="{INK}">{_text(text)}</FONT></TD></TR></TABLE>'
+    )
+
+
 def _cluster_label(cluster: Cluster) -> str:
     rows = [f'<TR><TD ALIGN="LEFT"><B>{_text(cluster.title)}</B></TD></TR>']
     lines = [_CLUSTER_KIND_LABEL[cluster.kind], *cluster.lines]
@@ -416,12 +426,7 @@ def _cluster_label(cluster: Cluster) -> str:
         # the box's colour; unfilled and square, so that a dark stylesheet, which repaints
         # the box (its path) and the ink, draws it right too.
         colour = _CLUSTER_STYLE[cluster.kind][0]
-        rows.append(
-            f'<TR><TD ALIGN="LEFT"><TABLE BORDER="1" COLOR="{colour}"'
-            ' CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD>'
-            f'<FONT POINT-SIZE="9" COLOR="{INK}">{_text(cluster.badge)}</FONT>'
-            "</TD></TR></TABLE></TD></TR>"
-        )
+        rows.append(f'<TR><TD ALIGN="LEFT">{_badge(cluster.badge, colour)}</TD></TR>')
     rows += _warning_rows(cluster.warnings, "LEFT")
     table = 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"'
     return f"<<TABLE {table}>{''.join(rows)}</TABLE>>"
@@ -432,6 +437,8 @@ def _key(view: View) -> list[tuple[str, str]]:
     warning, a part outside the view), as (sample, meaning), in a fixed order."""
     nodes = [n for n in view.all_nodes() if n.kind is not NodeKind.SPACER]
     rows: list[tuple[str, str]] = []
+    if any(c.badge for c in view.all_clusters()):
+        rows.append((BADGE_SAMPLE, "a subnet's route table → its default route's target"))
     if any(n.down for n in nodes):
         rows.append(("down", "down: dashed and grey, out of every path"))
     warned = sorted(
@@ -448,6 +455,8 @@ def _key(view: View) -> list[tuple[str, str]]:
 def _key_sample(sample: str) -> str:
     if sample == WARNING_SIGN:
         return _warning_badge("code")
+    if sample == BADGE_SAMPLE:
+        return _badge(sample, _CLUSTER_STYLE[ClusterKind.PRIVATE_SUBNET][0])
     frame = f'BORDER="1" STYLE="dashed" COLOR="{MUTED_FLOW}"'
     return (
         f'<TABLE {frame} CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD>'

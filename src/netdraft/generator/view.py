@@ -176,12 +176,13 @@ class Cluster:
     note: str = ""
     #: The codes of the warnings reported on this box (a subnet's, a VPC's).
     warnings: tuple[str, ...] = ()
-    #: A subnet's route table and where its default route goes: ``rt private-rt → nat-a``.
+    #: A subnet's route table and where its default route goes: ``private-rt → nat-a``.
     badge: str = ""
 
     def details(self) -> tuple[str, ...]:
-        """Its lines, then its badge: what a tooltip or an export writes under the title."""
-        return (*self.lines, *((self.badge,) if self.badge else ()))
+        """Its lines, then its badge in words (``route table private-rt → nat-a``): what a
+        tooltip or an export writes under the title."""
+        return (*self.lines, *((f"route table {self.badge}",) if self.badge else ()))
 
     def walk(self) -> Iterable[Cluster]:
         """This cluster and every cluster inside it, parents first."""
@@ -1345,10 +1346,11 @@ def side_by_side(names: Sequence[str], weights: Mapping[frozenset[str], int]) ->
 
 def route_badge(vpc: m.Vpc, subnet: m.Subnet) -> str:
     """A subnet's route table and where its default route goes, as its badge:
-    ``route table private-rt → nat-a`` (IPv4's ``0.0.0.0/0``, else IPv6's ``::/0``),
-    ``… · local only`` when the table has nothing but local routes."""
+    ``private-rt → nat-a`` (IPv4's ``0.0.0.0/0``, else IPv6's ``::/0``), ``isolated ·
+    local only`` when the table has nothing but local routes, the table alone otherwise.
+    Short, since lines cross it: the legend's key and the tooltip say it in words."""
     table = vpc.route_tables.get(subnet.route_table)
-    text = f"route table {subnet.route_table}"
+    text = subnet.route_table
     if table is None:
         return text
     for default in (_DEFAULT_V4, _DEFAULT_V6):
