@@ -466,31 +466,40 @@ def _key_sample(sample: str) -> str:
 
 def _legend_label(view: View, colours: dict[str, str], muted: bool) -> str:
     """The legend: the flows (marker, name, path and monthly cost, one row each), then the
-    key to the looks of parts down, warned or outside the view."""
+    key to the badges and to the looks of parts down, warned or outside the view. Each is a
+    table of its own, left-aligned in the frame, so that one's columns never widen the
+    other's (a key sample is wider than a flow's marker)."""
     cell = 'ALIGN="LEFT" BALIGN="LEFT"'
-    rows = ['<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Flows</B></TD></TR>'] if view.legend else []
-    for row in view.legend:
-        colour = MUTED_FLOW if muted else colours.get(row.flow, FLOW_COLOURS[0])
-        cost = (
-            f'<FONT COLOR="{DROPPED}">{_text(row.cost)}</FONT>' if row.denied else _text(row.cost)
-        )
-        marker = _marker(str(row.number), colour)[1:-1]
-        rows.append(
-            f"<TR><TD>{marker}</TD><TD {cell}><B>{_text(row.flow)}</B></TD>"
-            f'<TD {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(row.path)}</FONT></TD>'
-            f'<TD ALIGN="RIGHT">{cost}</TD></TR>'
-        )
+    inner = 'BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2"'
+    parts = []
+    if view.legend:
+        rows = ['<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Flows</B></TD></TR>']
+        for row in view.legend:
+            colour = MUTED_FLOW if muted else colours.get(row.flow, FLOW_COLOURS[0])
+            cost = (
+                f'<FONT COLOR="{DROPPED}">{_text(row.cost)}</FONT>'
+                if row.denied
+                else _text(row.cost)
+            )
+            marker = _marker(str(row.number), colour)[1:-1]
+            rows.append(
+                f"<TR><TD>{marker}</TD><TD {cell}><B>{_text(row.flow)}</B></TD>"
+                f'<TD {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(row.path)}</FONT></TD>'
+                f'<TD ALIGN="RIGHT">{cost}</TD></TR>'
+            )
+        parts.append(f"<TABLE {inner}>{''.join(rows)}</TABLE>")
     key = _key(view)
     if key:
-        rows.append('<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Key</B></TD></TR>')
-    for sample, meaning in key:
-        rows.append(
-            f"<TR><TD>{_key_sample(sample)}</TD>"
-            f'<TD COLSPAN="3" {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(meaning)}'
-            "</FONT></TD></TR>"
-        )
-    frame = f'BORDER="1" STYLE="rounded" COLOR="{LINK}" CELLBORDER="0" CELLSPACING="2"'
-    return f'<<TABLE {frame} CELLPADDING="2">{"".join(rows)}</TABLE>>'
+        rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Key</B></TD></TR>']
+        rows += [
+            f"<TR><TD {cell}>{_key_sample(sample)}</TD>"
+            f'<TD {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(meaning)}</FONT></TD></TR>'
+            for sample, meaning in key
+        ]
+        parts.append(f"<TABLE {inner}>{''.join(rows)}</TABLE>")
+    frame = f'BORDER="1" STYLE="rounded" COLOR="{LINK}" CELLBORDER="0" CELLSPACING="0"'
+    body = "".join(f'<TR><TD ALIGN="LEFT">{part}</TD></TR>' for part in parts)
+    return f'<<TABLE {frame} CELLPADDING="2">{body}</TABLE>>'
 
 
 def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
