@@ -542,10 +542,10 @@ class _Builder:
     def build(self, flows: Sequence[FlowPath], highlight: Trace | None) -> View:
         net = self.network
         vpc_weights, region_weights = _ties(net)
-        names = sorted(set(net.regions) | {v.region for v in net.vpcs.values()})
+        region_names = sorted(set(net.regions) | {v.region for v in net.vpcs.values()})
         regions = {
             r: self.new_cluster(_Draft(region_id(r), ClusterKind.REGION, r, ("AWS region",)), None)
-            for r in side_by_side(names, region_weights)
+            for r in side_by_side(region_names, region_weights)
         }
         for region in regions:
             here = sorted(v.name for v in net.vpcs.values() if v.region == region)
@@ -1313,8 +1313,8 @@ def _ties(network: m.Network) -> tuple[dict[frozenset[str], int], dict[frozenset
         attached = sorted(
             att.name for att in tgw.attachments.values() if att.kind is m.AttachmentKind.VPC
         )
-        for a, b in itertools.combinations(attached, 2):
-            tie(vpcs, a, b, 1)
+        for first, second in itertools.combinations(attached, 2):
+            tie(vpcs, first, second, 1)
     for tgw_peering in network.tgw_peerings.values():
         ta = network.transit_gateways.get(tgw_peering.a)
         tb = network.transit_gateways.get(tgw_peering.b)
