@@ -432,6 +432,8 @@ def _render_diff(args: argparse.Namespace, out: Path) -> int:
 
     if args.file is not None or args.highlight is not None:
         raise UsageError("netdraft render: --diff OLD NEW takes no FILE and no --highlight")
+    if args.vpc or args.region or args.scenario is not None:
+        raise UsageError("netdraft render: --diff OLD NEW takes no --vpc, --region or --scenario")
     args.old, args.new = args.diff
     result = _diff(args, draw=True)
     if result is None:

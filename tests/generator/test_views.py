@@ -165,6 +165,21 @@ def test_cli_render_refuses_an_unknown_name(
     assert not out.exists()
 
 
+def test_a_view_draws_a_highlighted_path_too(tmp_path: Path) -> None:
+    out = tmp_path / "dev.svg"
+    words = ["--highlight", "dev-app", "internet", "tcp", "443"]
+    assert main(["render", str(TGW), "-o", str(out), "--vpc", "dev", *words]) == 0
+    svg = out.read_text("utf-8")
+    assert "nd-highlight" in svg and 'id="vpc_shared"' not in svg
+
+
+def test_a_change_is_drawn_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "diff.svg"
+    argv = ["render", "--diff", str(TGW), str(TGW), "-o", str(out), "--vpc", "dev"]
+    assert main(argv) == 2
+    assert "--diff OLD NEW takes no --vpc" in capsys.readouterr().err and not out.exists()
+
+
 # --- parts down, scenarios -------------------------------------------------------------------
 
 
