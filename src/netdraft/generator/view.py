@@ -1567,11 +1567,10 @@ def scoped(view: View, vpcs: Sequence[str] = (), regions: Sequence[str] = ()) ->
         above = [c for c in ancestry.get(node.id, ()) if c.kind is not ClusterKind.REGION]
         if above:
             first = above[0]
-            return (
-                first.title
-                if first.kind is ClusterKind.VPC
-                else f"{first.kind.value} {first.title}"
-            )
+            # ``VPC b``, ``ECMP ×2 (e1, e2)``: titles that say what they are; else the kind.
+            if first.kind in (ClusterKind.VPC, ClusterKind.ECMP):
+                return first.title
+            return f"{first.kind.value} {first.title}"
         return node.lines[0] if node.lines else ""  # what it is: ``transit gateway``
 
     external = [
