@@ -750,6 +750,8 @@ def render(
     out: str | Path,
     highlight: Trace | None = None,
     prices_file: str | Path | None = None,
+    vpcs: Sequence[str] = (),
+    regions: Sequence[str] = (),
 ) -> None:
     """Draw a network to ``.svg``, ``.png``, ``.pdf``, ``.dot``, ``.mmd`` or ``.drawio``.
 
@@ -758,13 +760,16 @@ def render(
         out: the file to write, atomically; its extension chooses the format.
         highlight: a trace (from :func:`path`) whose connection is drawn in colour.
         prices_file: a price file for the flows' costs.
+        vpcs: draw only these VPCs, and what they connect to (small), with ``regions``.
+        regions: draw only these regions (with ``vpcs``).
     """
     from netdraft.generator.exports import render as draw
 
     table, problems, texts = load_prices(network, prices_file)
     if any(d.is_error for d in problems):
         raise NetdraftError(problems, texts)
-    draw(network, out, highlight=highlight.query if highlight else None, prices=table)
+    query = highlight.query if highlight else None
+    draw(network, out, highlight=query, prices=table, vpcs=vpcs, regions=regions)
 
 
 def docs(
@@ -796,9 +801,20 @@ def docs(
 
 
 def write_docs(
-    analysis: Analysis, out_dir: str | Path, templates: str | Path | None = None
+    analysis: Analysis,
+    out_dir: str | Path,
+    templates: str | Path | None = None,
+    per_vpc: bool | None = None,
 ) -> list[Path]:
-    """Write the page and diagram of an analysis (``netdraft docs``), named after its file.
+    """Write the page and diagram of an analysis (``netdraft docs``), named after its file;
+    the file's warnings are marked on the diagram.
+
+    Args:
+        analysis: the file's analysis.
+        out_dir: the folder to write into.
+        templates: a folder of templates overriding the built-in ones.
+        per_vpc: an overview and one diagram per VPC instead of one diagram (None: when
+            the network is large, see ``markdown.PER_VPC_NODES``).
 
     Raises:
         NetdraftError: the file or a price file has errors.
@@ -813,6 +829,7 @@ def write_docs(
         templates,
         analysis.compiled.text,
         analysis.diagnostics,
+        per_vpc,
     )
 
 

@@ -8,6 +8,7 @@ never passes for "errors found" (as ``ty`` and rustc reserve 101).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import os
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from netdraft import api
     from netdraft.generator import ci
     from netdraft.model.network import Network, Query
+    from netdraft.sim.analysis import NetworkAnalysis
 else:  # loaded when a command first uses it: ``netdraft --help`` needs none of it
     import importlib.util
 
@@ -358,10 +360,70 @@ def cmd_render(args: argparse.Namespace) -> int:
             )
         highlight = _query(network, args.highlight, "render")
     computed = analysis.require_analysis()
+    warnings = analysis.diagnostics
+    if args.scenario is not None:
+        computed = _scenario(computed, args.scenario)
+        warnings = ()  # the file's warnings are drawn on the file's picture
+        title = f"scenario {args.scenario}"
+        network = dataclasses.replace(
+            computed.network,
+            title=f"{computed.network.title} · {title}" if computed.network.title else title,
+        )
+        if highlight is not None:
+            highlight = _query(network, args.highlight, "render")
+    vpcs, regions = _view_names(network, args.vpc or [], args.region or [])
     render(
-        network, out, highlight=highlight, prices=computed.prices, analysis=computed, fmt=args.fmt
+        network,
+        out,
+        highlight=highlight,
+        prices=computed.prices,
+        analysis=computed,
+        fmt=args.fmt,
+        warnings=warnings,
+        vpcs=vpcs,
+        regions=regions,
     )
     return EXIT_OK
+
+
+def _scenario(analysis: NetworkAnalysis, name: str) -> NetworkAnalysis:
+    """The analysis of the network with a scenario's parts down (``render --scenario``)."""
+    from netdraft.diagnostics import did_you_mean
+
+    for scenario, within in analysis.scenarios:
+        if scenario.name == name:
+            return within
+    names = [s.name for s, _ in analysis.scenarios]
+    hint = did_you_mean(name, names)
+    said = f" (did you mean '{hint}'?)" if hint else ""
+    known = f"; scenarios: {', '.join(names)}" if names else "; the file has no scenario"
+    raise UsageError(f"netdraft render: no scenario named '{name}'{said}{known}")
+
+
+def _view_names(
+    network: Network, vpcs: Sequence[str], regions: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """``--vpc`` and ``--region`` names, each once in the order given; an unknown one is a
+    usage error naming the closest and every known name."""
+    from netdraft.diagnostics import did_you_mean
+
+    known = {
+        "VPC": sorted(network.vpcs),
+        "region": sorted(set(network.regions) | {v.region for v in network.vpcs.values()}),
+    }
+    chosen: dict[str, list[str]] = {"VPC": [], "region": []}
+    for what, names in (("VPC", vpcs), ("region", regions)):
+        for name in names:
+            if name not in known[what]:
+                hint = did_you_mean(name, known[what])
+                said = f" (did you mean '{hint}'?)" if hint else ""
+                listed = ", ".join(known[what]) or "none"
+                raise UsageError(
+                    f"netdraft render: no {what} named '{name}'{said}; {what}s: {listed}"
+                )
+            if name not in chosen[what]:
+                chosen[what].append(name)
+    return chosen["VPC"], chosen["region"]
 
 
 def _render_diff(args: argparse.Namespace, out: Path) -> int:
@@ -370,6 +432,8 @@ def _render_diff(args: argparse.Namespace, out: Path) -> int:
 
     if args.file is not None or args.highlight is not None:
         raise UsageError("netdraft render: --diff OLD NEW takes no FILE and no --highlight")
+    if args.vpc or args.region or args.scenario is not None:
+        raise UsageError("netdraft render: --diff OLD NEW takes no --vpc, --region or --scenario")
     args.old, args.new = args.diff
     result = _diff(args, draw=True)
     if result is None:
@@ -391,7 +455,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     if templates is not None and not Path(templates).is_dir():
         raise UsageError(f"netdraft docs: no such templates folder: {templates}")
     try:
-        written = api.write_docs(analysis, args.output, templates)
+        written = api.write_docs(analysis, args.output, templates, args.per_vpc)
     except TemplateProblem as exc:
         raise UsageError(f"netdraft docs: {exc}") from exc
     for file in written:
@@ -697,6 +761,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--highlight", nargs="+", metavar="ARG", help="SRC DST [PROTO PORT]: a path drawn in colour"
     )
     draw.add_argument("--prices", metavar="FILE", help="a TOML price file for the flow costs")
+    draw.add_argument(
+        "--vpc",
+        action="append",
+        metavar="NAME",
+        help="draw only this VPC and, small, what it connects to (repeatable)",
+    )
+    draw.add_argument(
+        "--region",
+        action="append",
+        metavar="NAME",
+        help="draw only this region and, small, what it connects to (repeatable)",
+    )
+    draw.add_argument(
+        "--scenario", metavar="NAME", help="draw the network with this scenario's parts down"
+    )
     draw.set_defaults(run=cmd_render)
 
     docs = sub.add_parser("docs", help="write a Markdown page of the network and its diagram")
@@ -706,6 +785,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     docs.add_argument("--templates", metavar="DIR", help="templates replacing the built-in ones")
     docs.add_argument("--prices", metavar="FILE", help="a TOML price file overriding the bundled")
+    docs.add_argument(
+        "--per-vpc",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="an overview and one diagram per VPC (default: when the network is large)",
+    )
     docs.set_defaults(run=cmd_docs)
 
     _add_import_parser(sub)

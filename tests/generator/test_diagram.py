@@ -78,7 +78,11 @@ def test_dot_has_no_machine_path(path: Path) -> None:
     text = dot_text(load_network(path))
     assert "site-packages" not in text and str(Path.home()) not in text
     assert re.findall(r'SRC="([^"]+)"', text), "icons are in the labels"
-    assert all(src.startswith("resources/") for src in re.findall(r'SRC="([^"]+)"', text))
+    # diagrams' icons, and netdraft's own (the egress-only gateway's), both relative.
+    assert all(
+        src.startswith(("resources/", "netdraft/generator/icons/"))
+        for src in re.findall(r'SRC="([^"]+)"', text)
+    )
 
 
 # --- SVG and PNG -----------------------------------------------------------------------------
@@ -241,10 +245,15 @@ def test_flow_is_drawn_along_its_path_with_its_cost() -> None:
     assert "{rank=sink legend}" in dot
 
 
-def test_no_flow_no_legend() -> None:
+def test_no_flow_no_flows_in_the_legend() -> None:
+    """With no flow, the legend is the key alone (the subnets' badges); with no subnet
+    either, there is no legend."""
     dot = dot_source(build_view(network("01")))
-    assert "legend" not in dot
-    assert "legend" in dot_source(build_view(network("01"), [FlowPath("updates", flow_trace())]))
+    assert "<B>Key</B>" in dot and "<B>Flows</B>" not in dot
+    flows = dot_source(build_view(network("01"), [FlowPath("updates", flow_trace())]))
+    assert "<B>Flows</B>" in flows
+    empty = View("t", (), (), ())
+    assert "legend" not in dot_source(empty)
 
 
 def test_flows_are_numbered_in_file_order() -> None:

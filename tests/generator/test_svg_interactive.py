@@ -72,7 +72,7 @@ def test_nodes_have_tooltips_with_addresses_groups_and_route_table() -> None:
         "sg: app-sg",
         "subnet private-a",
         "10.0.16.0/20 · private",
-        "route table private-a-rt",
+        "route table private-a-rt → nat-a",
     ]
     igw = found["vpc_demo__igw_igw"].findtext(f"{SVG}title") or ""
     assert igw.splitlines() == ["igw", "internet gateway"], "no subnet for a VPC's gateway"

@@ -144,7 +144,9 @@ def test_the_diagram_draws_these_paths(net: str, src: str, dst: str, proto: str,
 
 def test_a_down_part_is_labelled_and_greyed_on_the_diagram() -> None:
     dot = dot_source(build_view(network("down")))
-    assert dot.count(">down<") == 5  # the NAT gateway, the instance and three VPNs
+    drawn = "\n".join(line for line in dot.splitlines() if not line.startswith("\tlegend "))
+    assert drawn.count(">down<") == 5  # the NAT gateway, the instance and three VPNs
+    assert ">down<" in dot.split("\tlegend ")[1]  # and the legend's key explains it
     for name in ("nat", "c", "tun", "tv", "tv2"):
         assert f'<FONT COLOR="{MUTED}"><B>{name}</B></FONT>' in dot, name
     for name in ("nat2", "b", "tun2", "tv3"):

@@ -103,6 +103,14 @@ FLOW_COLOURS = (
 LEGEND = "legend"
 
 ICON_SIZE = 44  # points, the side of every icon
+EXTERNAL_ICON_SIZE = 24  # points, the icon of a part outside the view (``render --vpc``)
+#: A warning's badge: amber, as the AWS console's warnings.
+WARNING = "#C77700"
+WARNING_FILL = "#FFF4CE"
+WARNING_INK = "#6B4100"
+WARNING_SIGN = "⚠"
+#: The key's sample of a subnet's route-table badge.
+BADGE_SAMPLE = "table → target"
 CAPTION_HEIGHT = 18  # points, the row under the title that names a highlighted path
 #: The node that holds the title (and caption) of a highlighted picture, where the layout
 #: of the plain one put its label.
@@ -121,7 +129,7 @@ _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.GATEWAY_ENDPOINT: network.Endpoint,
     NodeKind.INTERFACE_ENDPOINT: network.Endpoint,
     NodeKind.INTERNET_GATEWAY: network.InternetGateway,
-    NodeKind.EGRESS_ONLY_GATEWAY: network.InternetGateway,
+    NodeKind.EGRESS_ONLY_GATEWAY: network.VPCRouter,
     NodeKind.VPN_GATEWAY: network.VpnGateway,
     NodeKind.TGW_ATTACHMENT: network.TransitGatewayAttachment,
     NodeKind.TRANSIT_GATEWAY: network.TransitGateway,
@@ -135,6 +143,7 @@ _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.DX_CONNECTION: network.DirectConnect,
     NodeKind.VIF: network.Endpoint,
     NodeKind.DX_GATEWAY: network.DirectConnect,
+    NodeKind.SUMMARY: compute.EC2Instances,
 }
 
 _SERVICE_ICONS: dict[str, type[diagrams.Node]] = {
@@ -190,8 +199,20 @@ def flow_colours(count: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: netdraft's own icons, for what AWS's icon set (and so ``diagrams``) draws none of,
+#: relative to the folder that holds the ``netdraft`` package: the egress-only internet
+#: gateway is the internet gateway's arch with an arrow leaving it (drawn by
+#: ``scripts/make-egress-icon.py``).
+_OWN_ICONS: dict[NodeKind, str] = {
+    NodeKind.EGRESS_ONLY_GATEWAY: "netdraft/generator/icons/egress-only-gateway.png",
+}
+
+
 def icon_path(kind: NodeKind, service: str = "") -> str:
-    """The icon of a node, relative to the folder that holds ``diagrams``' ``resources``."""
+    """The icon of a node, relative to the folder that holds ``diagrams``' ``resources``
+    (or, for netdraft's own icons, the folder that holds ``netdraft``)."""
+    if kind in _OWN_ICONS:
+        return _OWN_ICONS[kind]
     cls = _SERVICE_ICONS.get(service, general.General) if kind is NodeKind.SERVICE else _ICONS[kind]
     return f"{cls._icon_dir}/{cls._icon}"
 
@@ -199,6 +220,17 @@ def icon_path(kind: NodeKind, service: str = "") -> str:
 def _resources_root() -> Path:
     """The folder that holds ``diagrams``' ``resources`` (as ``diagrams`` finds its icons)."""
     return Path(diagrams.__file__).resolve().parent.parent
+
+
+def _own_root() -> Path:
+    """The folder that holds the ``netdraft`` package, where its own icons' paths resolve."""
+    return Path(__file__).resolve().parents[2]
+
+
+def _icon_roots() -> list[Path]:
+    """Where icon paths resolve: ``diagrams``' folder, then netdraft's (one when the same)."""
+    roots = [_resources_root(), _own_root()]
+    return roots[:1] if roots[0] == roots[1] else roots
 
 
 # --- diagrams with stable ids -----------------------------------------------------------------
@@ -330,9 +362,27 @@ def _text(value: str) -> str:
     return html.escape(value, quote=True) if _HTML_SPECIAL.search(value) else value
 
 
+def _warning_badge(code: str) -> str:
+    """A warning's badge: ``⚠ nat-no-internet`` on amber (square: a polygon, which the dark
+    stylesheet leaves amber, not a rounded path it would repaint as the box)."""
+    return (
+        f'<TABLE BORDER="1" COLOR="{WARNING}" BGCOLOR="{WARNING_FILL}"'
+        ' CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD>'
+        f'<FONT POINT-SIZE="9" COLOR="{WARNING_INK}">{_text(WARNING_SIGN + " " + code)}</FONT>'
+        "</TD></TR></TABLE>"
+    )
+
+
+def _warning_rows(codes: Sequence[str], align: str = "") -> list[str]:
+    """One badge row per warning code."""
+    where = f' ALIGN="{align}"' if align else ""
+    return [f"<TR><TD{where}>{_warning_badge(code)}</TD></TR>" for code in codes]
+
+
 def _node_label(node: Node) -> str:
+    size = EXTERNAL_ICON_SIZE if node.external else ICON_SIZE
     rows = [
-        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}">'
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}">'
         f'<IMG SRC="{icon_path(node.kind, node.service)}" SCALE="TRUE"/></TD></TR>',
         f'<TR><TD><FONT COLOR="{MUTED}"><B>{_text(node.title)}</B></FONT></TD></TR>'
         if node.down
@@ -342,13 +392,25 @@ def _node_label(node: Node) -> str:
         f'<TR><TD><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(line)}</FONT></TD></TR>'
         for line in node.lines
     ]
+    rows += _warning_rows(node.warnings)
     colour = MARK_COLOURS.get(node.mark, HIGHLIGHT)
-    if node.mark is Mark.NONE:
-        frame = 'BORDER="0" CELLSPACING="0"'
-    else:
+    if node.mark is not Mark.NONE:
         style = "dashed" if node.mark is Mark.REMOVED else "rounded"
         frame = f'BORDER="2" STYLE="{style}" COLOR="{colour}" CELLSPACING="2"'
+    elif node.down or node.external:
+        # Down: out of every path, framed dashed and greyed; outside the view: dashed too.
+        frame = f'BORDER="1" STYLE="dashed" COLOR="{MUTED_FLOW}" CELLSPACING="2"'
+    else:
+        frame = 'BORDER="0" CELLSPACING="0"'
     return f'<<TABLE {frame} CELLBORDER="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+
+
+def _badge(text: str, colour: str) -> str:
+    """A subnet's route-table badge: its text framed in the box's colour."""
+    return (
+        f'<TABLE BORDER="1" COLOR="{colour}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+        f'<TR><TD><FONT POINT-SIZE="9" COLOR="{INK}">{_text(text)}</FONT></TD></TR></TABLE>'
+    )
 
 
 def _cluster_label(cluster: Cluster) -> str:
@@ -359,27 +421,85 @@ def _cluster_label(cluster: Cluster) -> str:
         for line in lines
         if line
     ]
+    if cluster.badge:
+        # The subnet's route table and its default route's target, framed like a tag in
+        # the box's colour; unfilled and square, so that a dark stylesheet, which repaints
+        # the box (its path) and the ink, draws it right too.
+        colour = _CLUSTER_STYLE[cluster.kind][0]
+        rows.append(f'<TR><TD ALIGN="LEFT">{_badge(cluster.badge, colour)}</TD></TR>')
+    rows += _warning_rows(cluster.warnings, "LEFT")
     table = 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"'
     return f"<<TABLE {table}>{''.join(rows)}</TABLE>>"
 
 
+def _key(view: View) -> list[tuple[str, str]]:
+    """The legend's key: each look the picture uses beyond icons and boxes (a part down, a
+    warning, a part outside the view), as (sample, meaning), in a fixed order."""
+    nodes = [n for n in view.all_nodes() if n.kind is not NodeKind.SPACER]
+    rows: list[tuple[str, str]] = []
+    if any(c.badge for c in view.all_clusters()):
+        rows.append((BADGE_SAMPLE, "a subnet's route table → its default route's target"))
+    if any(n.down for n in nodes):
+        rows.append(("down", "down: dashed and grey, out of every path"))
+    warned = sorted(
+        {c for n in nodes for c in n.warnings}
+        | {c for b in view.all_clusters() for c in b.warnings}
+    )
+    if warned:
+        rows.append((WARNING_SIGN, "warning reported on it: " + ", ".join(warned)))
+    if any(n.external for n in nodes):
+        rows.append(("outside", f"outside this view ({view.scope})" if view.scope else "outside"))
+    return rows
+
+
+def _key_sample(sample: str) -> str:
+    if sample == WARNING_SIGN:
+        return _warning_badge("code")
+    if sample == BADGE_SAMPLE:
+        return _badge(sample, _CLUSTER_STYLE[ClusterKind.PRIVATE_SUBNET][0])
+    frame = f'BORDER="1" STYLE="dashed" COLOR="{MUTED_FLOW}"'
+    return (
+        f'<TABLE {frame} CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD>'
+        f'<FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(sample)}</FONT></TD></TR></TABLE>'
+    )
+
+
 def _legend_label(view: View, colours: dict[str, str], muted: bool) -> str:
-    """The legend of the flows: marker, name, path and monthly cost, one row each."""
+    """The legend: the flows (marker, name, path and monthly cost, one row each), then the
+    key to the badges and to the looks of parts down, warned or outside the view. Each is a
+    table of its own, left-aligned in the frame, so that one's columns never widen the
+    other's (a key sample is wider than a flow's marker)."""
     cell = 'ALIGN="LEFT" BALIGN="LEFT"'
-    rows = ['<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Flows</B></TD></TR>']
-    for row in view.legend:
-        colour = MUTED_FLOW if muted else colours.get(row.flow, FLOW_COLOURS[0])
-        cost = (
-            f'<FONT COLOR="{DROPPED}">{_text(row.cost)}</FONT>' if row.denied else _text(row.cost)
-        )
-        marker = _marker(str(row.number), colour)[1:-1]
-        rows.append(
-            f"<TR><TD>{marker}</TD><TD {cell}><B>{_text(row.flow)}</B></TD>"
-            f'<TD {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(row.path)}</FONT></TD>'
-            f'<TD ALIGN="RIGHT">{cost}</TD></TR>'
-        )
-    frame = f'BORDER="1" STYLE="rounded" COLOR="{LINK}" CELLBORDER="0" CELLSPACING="2"'
-    return f'<<TABLE {frame} CELLPADDING="2">{"".join(rows)}</TABLE>>'
+    inner = 'BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2"'
+    parts = []
+    if view.legend:
+        rows = ['<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Flows</B></TD></TR>']
+        for row in view.legend:
+            colour = MUTED_FLOW if muted else colours.get(row.flow, FLOW_COLOURS[0])
+            cost = (
+                f'<FONT COLOR="{DROPPED}">{_text(row.cost)}</FONT>'
+                if row.denied
+                else _text(row.cost)
+            )
+            marker = _marker(str(row.number), colour)[1:-1]
+            rows.append(
+                f"<TR><TD>{marker}</TD><TD {cell}><B>{_text(row.flow)}</B></TD>"
+                f'<TD {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(row.path)}</FONT></TD>'
+                f'<TD ALIGN="RIGHT">{cost}</TD></TR>'
+            )
+        parts.append(f"<TABLE {inner}>{''.join(rows)}</TABLE>")
+    key = _key(view)
+    if key:
+        rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Key</B></TD></TR>']
+        rows += [
+            f"<TR><TD {cell}>{_key_sample(sample)}</TD>"
+            f'<TD {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(meaning)}</FONT></TD></TR>'
+            for sample, meaning in key
+        ]
+        parts.append(f"<TABLE {inner}>{''.join(rows)}</TABLE>")
+    frame = f'BORDER="1" STYLE="rounded" COLOR="{LINK}" CELLBORDER="0" CELLSPACING="0"'
+    body = "".join(f'<TR><TD ALIGN="LEFT">{part}</TD></TR>' for part in parts)
+    return f'<<TABLE {frame} CELLPADDING="2">{body}</TABLE>>'
 
 
 def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
@@ -423,7 +543,10 @@ def _marker(number: str, colour: str) -> str:
     )
 
 
-def _edge_attrs(edge: Edge, colours: dict[str, str], muted: bool) -> dict[str, str]:
+def _edge_attrs(
+    edge: Edge, colours: dict[str, str], muted: bool, down: bool = False
+) -> dict[str, str]:
+    """An edge's attributes; ``down``: a structural line to a part that is down, dashed."""
     attrs = {"id": edge.id}
     if edge.label:
         attrs["label"] = edge.label
@@ -433,6 +556,8 @@ def _edge_attrs(edge: Edge, colours: dict[str, str], muted: bool) -> dict[str, s
         attrs["lhead"] = f"cluster_{edge.head_cluster}"
     if edge.kind is EdgeKind.LINK:
         attrs.update(color=LINK, penwidth="1.2", arrowhead="none", dir="none")
+        if down:
+            attrs.update(color=MUTED_FLOW, style="dashed")
         return attrs
     # Paths must not move the boxes: only structure decides the layout. Their labels are
     # ``xlabel``s, placed once the layout is done: a ``label`` would be a node in the
@@ -635,6 +760,7 @@ def _build(
     body: list[str] = diagram.dot.body
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
     colours = dict(zip(view.flows, flow_colours(len(view.flows)), strict=True))
+    down = {n.id for n in view.all_nodes() if n.down}
 
     def add(node: Node, cluster: str = "") -> None:
         label = "" if node.kind is NodeKind.SPACER else _node_label(node)
@@ -671,11 +797,11 @@ def _build(
             body.extend(_invisible_edges(_stack_edges(view), _STACK, "\t"))
         for edge in view.edges:
             if edge.tail in nodes and edge.head in nodes:
-                attrs = _edge_attrs(edge, colours, muted)
+                attrs = _edge_attrs(edge, colours, muted, bool({edge.tail, edge.head} & down))
                 if pinned is not None:
                     attrs.update(pinned.edges.get(edge.id, {}))
                 nodes[edge.tail].connect(nodes[edge.head], _Edge(**attrs))
-        if view.legend:
+        if view.legend or _key(view):
             extra = {"pos": pinned.nodes[LEGEND]} if pinned and LEGEND in pinned.nodes else {}
             _Node(LEGEND, _legend_label(view, colours, muted), id=LEGEND, **extra)
             body.append(f"\t{{rank=sink {LEGEND}}}\n")
@@ -858,12 +984,13 @@ def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
         # Drawn on the layout of the picture without the path, so that flipping between
         # the two moves nothing: only colours, pen widths and the path's own lines differ.
         pinned = _Pinned.of(_draw_once(without_highlight(view), "json", rows))
-    root = _resources_root()
+    roots = _icon_roots()
+    root = roots[0]
     # ``diagrams`` knows no ``json``: the DOT text is the same whatever Graphviz writes.
     diagram = _build(view, "diagram", fmt if fmt in FORMATS else "dot", rows, pinned)
-    if _imagepath_can_hold(root):
+    if all(_imagepath_can_hold(folder) for folder in roots):
         # Graphviz looks the relative icon paths up there and writes them as they are.
-        diagram.dot.graph_attr["imagepath"] = str(root)
+        diagram.dot.graph_attr["imagepath"] = os.pathsep.join(str(folder) for folder in roots)
     source = str(diagram.dot.source).encode("utf-8")
     program = _dot_program()
     engine = ["-Kdot"] if pinned is None else ["-Kneato", "-n2"]
@@ -878,7 +1005,7 @@ def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
     if fmt == "svg":
         from netdraft.generator.svg import decorate
 
-        data = decorate(embed_icons(data.decode("utf-8"), root), view).encode("utf-8")
+        data = decorate(embed_icons(data.decode("utf-8"), *roots), view).encode("utf-8")
     elif fmt == "pdf":
         data = fixed_pdf_dates(data)
     return data
@@ -924,12 +1051,12 @@ def _icon_id(href: str) -> str:
     return "icon-" + re.sub(r"[^A-Za-z0-9_-]+", "-", stem)
 
 
-def embed_icons(svg: str, folder: Path) -> str:
+def embed_icons(svg: str, folder: Path, *more: Path) -> str:
     """Embed every icon an SVG links to once, in ``<defs>``, and refer to it with ``<use>``.
 
     Args:
         svg: Graphviz's SVG output, whose ``<image>`` elements link to icon files.
-        folder: where the relative icon paths resolve.
+        folder: where the relative icon paths resolve; ``more``: where else, in order.
 
     Returns:
         The SVG with no link to a file.
@@ -952,7 +1079,8 @@ def embed_icons(svg: str, folder: Path) -> str:
         raise ValueError("the SVG holds an image netdraft cannot embed")
     symbols = []
     for href in sorted(hrefs):
-        data = (folder / href).read_bytes()
+        found = [f / href for f in (folder, *more) if (f / href).is_file()]
+        data = (found[0] if found else folder / href).read_bytes()
         width, height = _png_size(data)
         encoded = base64.b64encode(data).decode("ascii")
         symbols.append(

@@ -55,6 +55,7 @@ STENCILS: dict[NodeKind, tuple[str, str]] = {
     NodeKind.NETWORK_LOAD_BALANCER: ("mxgraph.aws4.network_load_balancer", "#8C4FFF"),
     NodeKind.FLOW_LOGS: ("mxgraph.aws4.flow_logs", "#8C4FFF"),
     NodeKind.TRAFFIC_MIRROR: ("mxgraph.aws4.elastic_network_interface", "#8C4FFF"),
+    NodeKind.SUMMARY: ("mxgraph.aws4.instances", "#ED7100"),
 }
 
 #: Services with a stencil of their own (the rest take the general one).
@@ -265,6 +266,7 @@ def drawio_xml(view: View, layout: bytes) -> str:
         # The stencil on top of where Graphviz put the node, its label under it.
         icon = _Box(box.x + (box.width - ICON) / 2, box.y, ICON, ICON)
         lines = [node.title, *node.lines, *node.note.splitlines()] + (["down"] if node.down else [])
+        lines += [f"⚠ {code}" for code in node.warnings]
         cell = ET.SubElement(
             root,
             "mxCell",
@@ -286,7 +288,14 @@ def drawio_xml(view: View, layout: bytes) -> str:
             "mxCell",
             {
                 "id": cluster.id,
-                "value": _html([cluster.title, *cluster.lines, *cluster.note.splitlines()]),
+                "value": _html(
+                    [
+                        cluster.title,
+                        *cluster.details(),
+                        *cluster.note.splitlines(),
+                        *(f"⚠ {code}" for code in cluster.warnings),
+                    ]
+                ),
                 "style": _cluster_style(cluster),
                 "vertex": "1",
                 "parent": parent_id,

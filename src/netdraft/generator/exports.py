@@ -8,10 +8,12 @@ atomically, as every output is written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from netdraft.diagnostics import Diagnostic
 from netdraft.generator import diagram
-from netdraft.generator.view import View, view_of
+from netdraft.generator.view import View, scoped, view_of
 from netdraft.model.network import Network, Query
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import PriceTable
@@ -95,6 +97,9 @@ def render(
     prices: PriceTable | None = None,
     analysis: NetworkAnalysis | None = None,
     fmt: str = "",
+    warnings: Sequence[Diagnostic] = (),
+    vpcs: Sequence[str] = (),
+    regions: Sequence[str] = (),
 ) -> None:
     """Draw a network, its flows and a highlighted path into a file of :data:`FORMATS`.
 
@@ -105,6 +110,9 @@ def render(
         prices: the price table for flow costs (the bundled one when not given).
         analysis: the network's analysis, whose costs and traces are used when given.
         fmt: one of :data:`FORMATS` (empty: the extension's).
+        warnings: the file's diagnostics; each warning is marked on its component.
+        vpcs: draw only these VPCs (and what they connect to, small), with ``regions``.
+        regions: draw only these regions (with ``vpcs``).
 
     Raises:
         ValueError: no known format.
@@ -113,4 +121,5 @@ def render(
         OSError: the file cannot be written.
     """
     format_of(out_path, fmt)  # refused before anything is simulated
-    render_view(view_of(network, highlight, prices, analysis), out_path, fmt)
+    view = view_of(network, highlight, prices, analysis, warnings)
+    render_view(scoped(view, vpcs, regions), out_path, fmt)

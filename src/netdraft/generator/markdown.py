@@ -27,6 +27,7 @@ from netdraft.generator.errors import TemplateProblem as TemplateProblem  # its 
 from netdraft.generator.errors import TemplateTooLarge, TemplateUnsafe
 from netdraft.generator.explain import path_text
 from netdraft.generator.outcomes import path_problem, resolve_problem
+from netdraft.generator.view import NodeKind, View
 from netdraft.model import network as m
 from netdraft.model.aws_ranges import snapshot
 from netdraft.model.values import HOURS_PER_MONTH, IcmpType, PortRange, Protocol, traffic_text
@@ -1107,6 +1108,7 @@ def build_context(
     results = [e["holds"] for e in (*path_exps, *cost_exps, *dns["resolves"])]
     vpcs = [_vpc(network, vpc, i == 0) for i, vpc in enumerate(network.vpcs.values())]
     for row, vpc in zip(vpcs, network.vpcs.values(), strict=True):
+        row["image"] = row["image_url"] = ""  # the VPC's own diagram (build_docs, per VPC)
         row["load_balancers"] = _load_balancers(analysis, vpc)
         row["target_groups"] = _target_groups(analysis, vpc)
         row["flow_logs"] = _flow_logs(analysis, vpc)
@@ -1120,6 +1122,7 @@ def build_context(
         "warnings": _warnings(diagnostics, network.file),
         "image": image,
         "image_url": quote(image),
+        "overview": False,  # the image is an overview, each VPC with its own (build_docs)
         "regions": list(network.regions),
         "vpcs": vpcs,
         "peerings": _peerings(network),
@@ -1620,7 +1623,11 @@ def _template_frame(exc: BaseException, templates: set[str]) -> str:
     return where
 
 
-def diagram_bytes(analysis: NetworkAnalysis, fmt: str = IMAGE_FORMAT) -> bytes:
+def diagram_bytes(
+    analysis: NetworkAnalysis,
+    fmt: str = IMAGE_FORMAT,
+    warnings: Sequence[Diagnostic] = (),
+) -> bytes:
     """The network's diagram, its flows priced, drawn in memory (nothing is written); an
     SVG links each component to its section of the page.
 
@@ -1628,10 +1635,15 @@ def diagram_bytes(analysis: NetworkAnalysis, fmt: str = IMAGE_FORMAT) -> bytes:
         GraphvizMissing: Graphviz's ``dot`` is not installed.
         RenderError: Graphviz could not lay the diagram out.
     """
-    from netdraft.generator.diagram import image_bytes
     from netdraft.generator.view import view_of
 
-    view = view_of(analysis.network, analysis=analysis)
+    return view_bytes(view_of(analysis.network, analysis=analysis, warnings=warnings), fmt)
+
+
+def view_bytes(view: View, fmt: str = IMAGE_FORMAT) -> bytes:
+    """A view drawn in memory; an SVG links each component to its section of the page."""
+    from netdraft.generator.diagram import image_bytes
+
     data = image_bytes(view, fmt)
     if fmt != "svg":
         return data
@@ -1641,14 +1653,31 @@ def diagram_bytes(analysis: NetworkAnalysis, fmt: str = IMAGE_FORMAT) -> bytes:
     return add_links(data.decode("utf-8"), doc_anchors(view)).encode("utf-8")
 
 
+#: Above this many components (icons) in the whole picture, and with more than one VPC,
+#: ``netdraft docs`` draws an overview (each VPC summed up) and one picture per VPC
+#: instead of one picture: where the layout benchmark's generated networks start to have
+#: lines through text and across boxes faster than they grow (docs/diagrams.md, Views).
+PER_VPC_NODES = 60
+
+
+def split_per_vpc(view: View, network: m.Network, per_vpc: bool | None = None) -> bool:
+    """Whether the page shows an overview and one picture per VPC: ``per_vpc`` when given
+    (``docs --per-vpc``, ``--no-per-vpc``), else whether the network is large."""
+    if per_vpc is not None:
+        return per_vpc and bool(network.vpcs)
+    drawn = sum(1 for n in view.all_nodes() if n.kind is not NodeKind.SPACER)
+    return len(network.vpcs) > 1 and drawn > PER_VPC_NODES
+
+
 def build_docs(
     analysis: NetworkAnalysis,
     stem: str,
     templates: str | Path | None = None,
     source_text: str = "",
     diagnostics: Sequence[Diagnostic] = (),
+    per_vpc: bool | None = None,
 ) -> dict[str, bytes]:
-    """The documentation files of a network, in memory: the page and the diagram it embeds.
+    """The documentation files of a network, in memory: the page and the diagrams it embeds.
 
     Args:
         analysis: the network's analysis: the page and the diagram read the same traces
@@ -1656,17 +1685,36 @@ def build_docs(
         stem: the files' name without extension (``<stem>.md``, ``<stem>.svg``).
         templates: a folder of templates overriding the built-in ones.
         source_text: the file's text (its opening comment introduces the page).
-        diagnostics: the file's diagnostics (the page lists its warnings).
+        diagnostics: the file's diagnostics: the page lists its warnings, and the diagrams
+            mark them.
+        per_vpc: draw an overview (``<stem>.svg``) and one diagram per VPC
+            (``<stem>-vpc-<name>.svg``, in the VPC's section) instead of one diagram; None
+            decides by the network's size (:data:`PER_VPC_NODES`).
 
     Returns:
-        File name → content, the image first, the page last.
+        File name → content, the images first, the page last.
 
     Raises:
         TemplateProblem: a template cannot be rendered.
     """
+    from netdraft.generator.view import overview, scoped, view_of
+
     image = f"{stem}.{IMAGE_FORMAT}"
-    page = render_markdown(build_context(analysis, image, source_text, diagnostics), templates)
-    return {image: diagram_bytes(analysis), f"{stem}.md": page.encode("utf-8")}
+    view = view_of(analysis.network, analysis=analysis, warnings=diagnostics)
+    context = build_context(analysis, image, source_text, diagnostics)
+    files: dict[str, bytes] = {}
+    split = split_per_vpc(view, analysis.network, per_vpc)
+    context["overview"] = split
+    if split:
+        files[image] = view_bytes(overview(view))
+        for row in context["vpcs"]:
+            name = f"{stem}-vpc-{row['name']}.{IMAGE_FORMAT}"
+            files[name] = view_bytes(scoped(view, [row["name"]]))
+            row["image"], row["image_url"] = name, quote(name)
+    else:
+        files[image] = view_bytes(view)
+    page = render_markdown(context, templates)
+    return {**files, f"{stem}.md": page.encode("utf-8")}
 
 
 def write_docs(
@@ -1676,6 +1724,7 @@ def write_docs(
     templates: str | Path | None = None,
     source_text: str = "",
     diagnostics: Sequence[Diagnostic] = (),
+    per_vpc: bool | None = None,
 ) -> list[Path]:
     """Render the documentation in memory, then write its files into ``out_dir`` together.
 
@@ -1692,10 +1741,11 @@ def write_docs(
         stem: the files' name without extension.
         templates: a folder of templates overriding the built-in ones.
         source_text: the file's text (its opening comment introduces the page).
-        diagnostics: the file's diagnostics (the page lists its warnings).
+        diagnostics: the file's diagnostics (listed on the page, marked on the diagrams).
+        per_vpc: an overview and one diagram per VPC (see :func:`build_docs`).
 
     Returns:
-        The files written: the diagram, then the page.
+        The files written: the diagrams, then the page.
 
     Raises:
         TemplateProblem: a template cannot be rendered (nothing is written).
@@ -1705,5 +1755,5 @@ def write_docs(
     """
     from netdraft.files import write_together
 
-    files = build_docs(analysis, stem, templates, source_text, diagnostics)
+    files = build_docs(analysis, stem, templates, source_text, diagnostics, per_vpc)
     return write_together([(Path(out_dir) / name, data) for name, data in files.items()])

@@ -96,12 +96,14 @@ def _node(node: Node, ids: _Ids, indent: str) -> str:
     lines = [node.title, *node.lines, *node.note.splitlines()]
     if node.down:
         lines.append("down")
+    lines += [f"⚠ {code}" for code in node.warnings]
     return f"{indent}{ids(node.id)}{opening}{label(lines)}{closing}"
 
 
 def _cluster(cluster: Cluster, ids: _Ids, depth: int, out: list[str]) -> None:
     indent = "    " * depth
-    title = [cluster.title, *cluster.lines, *cluster.note.splitlines()]
+    title = [cluster.title, *cluster.details(), *cluster.note.splitlines()]
+    title += [f"⚠ {code}" for code in cluster.warnings]
     out.append(f"{indent}subgraph {ids(cluster.id)} [{label(title)}]")
     for node in cluster.nodes:
         if node.kind is not NodeKind.SPACER:

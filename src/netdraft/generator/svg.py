@@ -59,7 +59,9 @@ def _classes(view: View) -> dict[str, tuple[str, str]]:
             else subnet
         )
         names = [f"nd-{cluster.kind.value}", *marks(cluster.mark)]
-        tip = [cluster.title, *cluster.lines, *cluster.note.splitlines()]
+        names += ["nd-warning"] if cluster.warnings else []
+        tip = [cluster.title, *cluster.details(), *cluster.note.splitlines()]
+        tip += [f"warning: {code}" for code in cluster.warnings]
         out[cluster.id] = (" ".join(names), _tooltip(tip))
         for node in cluster.nodes:
             add(node, inner)
@@ -68,11 +70,14 @@ def _classes(view: View) -> dict[str, tuple[str, str]]:
 
     def add(node: Node, subnet: Cluster | None) -> None:
         names = [f"nd-{node.kind.value}", *marks(node.mark, node.down)]
+        names += ["nd-warning"] if node.warnings else []
+        names += ["nd-external"] if node.external else []
         tip = [node.title, *node.lines, *node.note.splitlines()]
         if node.down:
             tip.append("down")
+        tip += [f"warning: {code}" for code in node.warnings]
         if subnet is not None and node.kind is not NodeKind.SPACER:
-            tip += [f"subnet {subnet.title}", *subnet.lines]
+            tip += [f"subnet {subnet.title}", *subnet.details()]
         out[node.id] = (" ".join(names), _tooltip(tip))
 
     for node in view.nodes:

@@ -22,6 +22,7 @@ Every list in the view is sorted, so equal networks give equal views.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import ipaddress
 import itertools
@@ -30,10 +31,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from netdraft.diagnostics import Diagnostic
 from netdraft.generator.costs import money
 from netdraft.model import network as m
 from netdraft.model.network import Query
-from netdraft.model.values import IPAddress, traffic_text
+from netdraft.model.values import IPAddress, Span, traffic_text
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.path.linklocal import ON_HOST
 from netdraft.sim.trace import TARGET_KINDS, ComponentId, ComponentKind, Hop, Leg, Trace
@@ -73,6 +75,7 @@ class NodeKind(enum.Enum):
     ACCELERATOR = "accelerator"  # a Global Accelerator, outside every region
     FLOW_LOGS = "flow-logs"  # a VPC's flow logs, one node listing them
     TRAFFIC_MIRROR = "traffic-mirror"  # a mirror session, between its source and target
+    SUMMARY = "summary"  # a VPC's subnets and instances, summed up (the docs' overview)
 
 
 class ClusterKind(enum.Enum):
@@ -153,6 +156,10 @@ class Node:
     mark: Mark = Mark.NONE
     note: str = ""  # why the highlighted path is dropped here
     down: bool = False  # a part marked down: drawn greyed
+    #: Outside the part of the network a view shows (``render --vpc``): drawn small.
+    external: bool = False
+    #: The codes of the warnings reported on this component (``nat-no-internet``).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +174,15 @@ class Cluster:
     clusters: tuple[Cluster, ...] = ()
     mark: Mark = Mark.NONE
     note: str = ""
+    #: The codes of the warnings reported on this box (a subnet's, a VPC's).
+    warnings: tuple[str, ...] = ()
+    #: A subnet's route table and where its default route goes: ``private-rt → nat-a``.
+    badge: str = ""
+
+    def details(self) -> tuple[str, ...]:
+        """Its lines, then its badge in words (``route table private-rt → nat-a``): what a
+        tooltip or an export writes under the title."""
+        return (*self.lines, *((f"route table {self.badge}",) if self.badge else ()))
 
     def walk(self) -> Iterable[Cluster]:
         """This cluster and every cluster inside it, parents first."""
@@ -217,6 +233,8 @@ class View:
     caption: str = ""
     #: Nodes only the highlighted path brings (an address nothing in the file holds).
     highlight_nodes: tuple[str, ...] = ()
+    #: The part of the network drawn when it is not all of it: ``VPC a, region eu-west-1``.
+    scope: str = ""
 
     def all_clusters(self) -> Iterable[Cluster]:
         for cluster in self.clusters:
@@ -321,7 +339,10 @@ INTERNET = "internet"
 
 
 def build_view(
-    network: m.Network, flows: Sequence[FlowPath] = (), highlight: Trace | None = None
+    network: m.Network,
+    flows: Sequence[FlowPath] = (),
+    highlight: Trace | None = None,
+    warnings: Sequence[Diagnostic] = (),
 ) -> View:
     """Lay out a network as nested clusters, with flows and one highlighted path.
 
@@ -329,11 +350,76 @@ def build_view(
         network: the compiled network.
         flows: the flows to draw along their paths, labelled with their cost.
         highlight: a path to draw in colour, red where it is dropped.
+        warnings: the file's diagnostics; each warning marks the component it is reported
+            on (errors are ignored: a file with errors is not drawn).
 
     Returns:
         The view, with every list sorted and every id derived from names.
     """
-    return _Builder(network).build(flows, highlight)
+    builder = _Builder(network)
+    builder.warned = warned_parts(network, warnings)
+    return builder.build(flows, highlight)
+
+
+def _owners(network: m.Network) -> list[tuple[Span, str]]:
+    """Every drawn part with the span of its declaration: the node or box id it has."""
+    out: list[tuple[Span, str]] = []
+    for vpc in network.vpcs.values():
+        out.append((vpc.span, vpc_id(vpc.name)))
+        for subnet in vpc.subnets.values():
+            out.append((subnet.span, subnet_id(vpc.name, subnet.name)))
+        for inst in vpc.instances.values():
+            out.append((inst.span, instance_id(vpc.name, inst.name)))
+        for nat in vpc.nat_gateways.values():
+            out.append((nat.span, nat_id(vpc.name, nat.name)))
+        for gw in (vpc.internet_gateway, vpc.egress_only_gateway, vpc.vpn_gateway):
+            if gw is not None:
+                out.append((gw.span, gateway_id(vpc.name, gw.kind, gw.name)))
+        for ep in vpc.endpoints.values():
+            if ep.kind is m.EndpointKind.GATEWAY:
+                out.append((ep.span, endpoint_id(vpc.name, ep.name)))
+            elif ep.subnets:
+                out.append((ep.span, endpoint_id(vpc.name, ep.name, sorted(ep.subnets)[0])))
+        for lb in vpc.load_balancers.values():
+            if lb.nodes:
+                out.append((lb.span, lb_id(vpc.name, lb.name, lb.nodes[0].subnet)))
+    for tgw in network.transit_gateways.values():
+        out.append((tgw.span, f"tgw_{tgw.name}"))
+    for peering in network.peerings.values():
+        out.append((peering.span, f"peering_{peering.name}"))
+    for vpn in network.vpns.values():
+        out.append((vpn.span, f"vpn_{vpn.name}"))
+    for site in network.sites.values():
+        out.append((site.span, site_id(site.name)))
+        for cgw in site.customer_gateways.values():
+            out.append((cgw.span, f"{site_id(site.name)}__cgw_{cgw.name}"))
+        for host in site.hosts.values():
+            out.append((host.span, f"{site_id(site.name)}__host_{host.name}"))
+    return out
+
+
+def _holds(outer: Span, inner: Span) -> bool:
+    return outer.file == inner.file and (outer.line, outer.column) <= (
+        inner.line,
+        inner.column,
+    ) < (outer.end_line, outer.end_column + 1)
+
+
+def warned_parts(network: m.Network, diagnostics: Sequence[Diagnostic]) -> dict[str, list[str]]:
+    """The codes of the warnings reported on each drawn part, by node or box id: a warning
+    belongs to the smallest declaration its place is in (a route's warning to its VPC)."""
+    owners = _owners(network)
+    out: dict[str, list[str]] = {}
+    for d in diagnostics:
+        if d.is_error:
+            continue
+        holding = [(s, i) for s, i in owners if _holds(s, d.span)]
+        if not holding:
+            continue
+        _, owner = min(holding, key=lambda h: (h[0].end_line - h[0].line, h[0].end_column, h[1]))
+        if d.code not in out.setdefault(owner, []):
+            out[owner].append(d.code)
+    return out
 
 
 def view_of(
@@ -341,6 +427,7 @@ def view_of(
     highlight: Query | None = None,
     prices: PriceTable | None = None,
     analysis: NetworkAnalysis | None = None,
+    warnings: Sequence[Diagnostic] = (),
 ) -> View:
     """Simulate and price the network's flows, trace the highlighted query, and build the view.
 
@@ -350,12 +437,13 @@ def view_of(
         prices: the price table for flow costs (the bundled one when not given).
         analysis: the network's analysis, when the caller has one: its costs and traces
             are used (each computed once for every output), and ``prices`` is ignored.
+        warnings: the file's diagnostics, whose warnings mark their components.
 
     Returns:
         The view of :func:`build_view`.
     """
     if not network.flows and highlight is None:
-        return build_view(network)
+        return build_view(network, warnings=warnings)
     if analysis is None:
         from netdraft.sim.prices import bundled
 
@@ -370,7 +458,7 @@ def view_of(
             priced = report.flows[name]
             flows.append(FlowPath(name, priced.trace, priced.total))
     trace = analysis.trace(highlight) if highlight is not None else None
-    return build_view(network, flows, trace)
+    return build_view(network, flows, trace, warnings)
 
 
 def _subnet_key(subnet: m.Subnet, public: bool) -> tuple[int, int, int, str]:
@@ -401,6 +489,8 @@ class _Draft:
     lines: tuple[str, ...] = ()
     nodes: list[Node] = field(default_factory=list)
     clusters: list[_Draft] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
+    badge: str = ""
 
 
 class _Builder:
@@ -417,6 +507,8 @@ class _Builder:
         self.caption = ""
         #: VPNs of an ECMP bundle that share their customer gateway: one line joins them.
         self.shared_cgw: set[str] = set()
+        #: The codes of the warnings on each part, by node or box id (:func:`warned_parts`).
+        self.warned: dict[str, list[str]] = {}
 
     # -- structure ------------------------------------------------------------------------
 
@@ -449,13 +541,16 @@ class _Builder:
 
     def build(self, flows: Sequence[FlowPath], highlight: Trace | None) -> View:
         net = self.network
+        vpc_weights, region_weights = _ties(net)
+        region_names = sorted(set(net.regions) | {v.region for v in net.vpcs.values()})
         regions = {
             r: self.new_cluster(_Draft(region_id(r), ClusterKind.REGION, r, ("AWS region",)), None)
-            for r in sorted(set(net.regions) | {v.region for v in net.vpcs.values()})
+            for r in side_by_side(region_names, region_weights)
         }
-        for name in sorted(net.vpcs):
-            vpc = net.vpcs[name]
-            self.add_vpc(vpc, regions[vpc.region])
+        for region in regions:
+            here = sorted(v.name for v in net.vpcs.values() if v.region == region)
+            for name in side_by_side(here, vpc_weights):
+                self.add_vpc(net.vpcs[name], regions[region])
         for name in sorted(net.transit_gateways):
             self.add_tgw(net.transit_gateways[name], regions.get(net.transit_gateways[name].region))
         for name in sorted(net.peerings):
@@ -576,15 +671,13 @@ class _Builder:
         details = [f"{subnet.cidr} · {'public' if public else 'private'}"]
         if subnet.ipv6 is not None:
             details.append(str(subnet.ipv6))
-        tags = [f"route table {subnet.route_table}"]
         acl = vpc.network_acls.get(subnet.network_acl)
         if acl is not None and not acl.default:
-            tags.append(f"ACL {acl.name}")
-        details.append(" · ".join(tags))
+            details.append(f"ACL {acl.name}")
         kind = ClusterKind.PUBLIC_SUBNET if public else ClusterKind.PRIVATE_SUBNET
-        box = self.new_cluster(
-            _Draft(subnet_id(vpc.name, subnet.name), kind, subnet.name, tuple(details)), az_box
-        )
+        draft = _Draft(subnet_id(vpc.name, subnet.name), kind, subnet.name, tuple(details))
+        draft.badge = route_badge(vpc, subnet)
+        box = self.new_cluster(draft, az_box)
         # NAT gateways first, then instances by address, endpoints, transit gateway interfaces.
         members: list[tuple[tuple[int, int, str], Node]] = []
         for resident in residents.get(subnet.name, ()):
@@ -1177,12 +1270,14 @@ class _Builder:
 
     def mark_node(self, node: Node) -> Node:
         mark, note = self.node_marks.get(node.id, (Mark.NONE, ""))
-        if mark is Mark.NONE:
+        warnings = tuple(self.warned.get(node.id, ()))
+        if mark is Mark.NONE and not warnings:
             return node
-        return Node(node.id, node.kind, node.title, node.lines, node.service, mark, note, node.down)
+        return dataclasses.replace(node, mark=mark, note=note, warnings=warnings)
 
     def freeze(self, draft: _Draft) -> Cluster:
         mark, note = self.cluster_marks.get(draft.id, (Mark.NONE, ""))
+        draft.warnings = tuple(self.warned.get(draft.id, ()))
         return Cluster(
             draft.id,
             draft.kind,
@@ -1192,7 +1287,83 @@ class _Builder:
             tuple(self.freeze(c) for c in draft.clusters),
             mark,
             note,
+            draft.warnings,
+            draft.badge,
         )
+
+
+def _ties(network: m.Network) -> tuple[dict[frozenset[str], int], dict[frozenset[str], int]]:
+    """How strongly pairs of VPCs, and pairs of regions, are joined: a peering counts 2, a
+    transit gateway both attach to 1; regions by the peerings (VPC and transit gateway)
+    between them."""
+    vpcs: dict[frozenset[str], int] = {}
+    regions: dict[frozenset[str], int] = {}
+
+    def tie(table: dict[frozenset[str], int], a: str, b: str, weight: int) -> None:
+        if a != b:
+            key = frozenset((a, b))
+            table[key] = table.get(key, 0) + weight
+
+    for peering in network.peerings.values():
+        tie(vpcs, peering.a, peering.b, 2)
+        a, b = network.vpcs.get(peering.a), network.vpcs.get(peering.b)
+        if a is not None and b is not None:
+            tie(regions, a.region, b.region, 1)
+    for tgw in network.transit_gateways.values():
+        attached = sorted(
+            att.name for att in tgw.attachments.values() if att.kind is m.AttachmentKind.VPC
+        )
+        for first, second in itertools.combinations(attached, 2):
+            tie(vpcs, first, second, 1)
+    for tgw_peering in network.tgw_peerings.values():
+        ta = network.transit_gateways.get(tgw_peering.a)
+        tb = network.transit_gateways.get(tgw_peering.b)
+        if ta is not None and tb is not None:
+            tie(regions, ta.region, tb.region, 1)
+    return vpcs, regions
+
+
+def side_by_side(names: Sequence[str], weights: Mapping[frozenset[str], int]) -> list[str]:
+    """``names`` in the order boxes are drawn left to right, so that joined ones sit side by
+    side: from the first name, each next the one most joined to the last placed, then to
+    any placed, then by name (unjoined names keep their sorted order)."""
+    if len(names) < 3 or not weights:
+        return list(names)
+    left = list(names)
+    order = [left.pop(0)]
+    while left:
+
+        def pull(name: str) -> tuple[int, int]:
+            last = weights.get(frozenset((order[-1], name)), 0)
+            placed = sum(weights.get(frozenset((p, name)), 0) for p in order)
+            return (-last, -placed)
+
+        chosen = min(left, key=lambda n: (*pull(n), left.index(n)))
+        left.remove(chosen)
+        order.append(chosen)
+    return order
+
+
+def route_badge(vpc: m.Vpc, subnet: m.Subnet) -> str:
+    """A subnet's route table and where its default route goes, as its badge:
+    ``private-rt → nat-a`` (IPv4's ``0.0.0.0/0``, else IPv6's ``::/0``), ``isolated ·
+    local only`` when the table has nothing but local routes, the table alone otherwise.
+    Short, since lines cross it: the legend's key and the tooltip say it in words."""
+    table = vpc.route_tables.get(subnet.route_table)
+    text = subnet.route_table
+    if table is None:
+        return text
+    for default in (_DEFAULT_V4, _DEFAULT_V6):
+        route = next((r for r in table.routes if r.destination == default), None)
+        if route is not None:
+            return f"{text} → {route.target}"
+    if all(r.target.kind is m.TargetKind.LOCAL for r in table.routes):
+        return f"{text} · local only"
+    return text
+
+
+_DEFAULT_V4 = ipaddress.ip_network("0.0.0.0/0")
+_DEFAULT_V6 = ipaddress.ip_network("::/0")
 
 
 def _address(text: str) -> IPAddress | None:
@@ -1288,24 +1459,204 @@ def without_highlight(view: View) -> View:
     def node(n: Node) -> Node:
         if n.mark not in _HIGHLIGHT_MARKS:
             return n
-        return Node(n.id, n.kind, n.title, n.lines, n.service, Mark.NONE, "", n.down)
+        return dataclasses.replace(n, mark=Mark.NONE, note="")
 
     extra = set(view.highlight_nodes)
 
     def cluster(c: Cluster) -> Cluster:
         mark, note = (Mark.NONE, "") if c.mark in _HIGHLIGHT_MARKS else (c.mark, c.note)
         nodes = tuple(node(n) for n in c.nodes if n.id not in extra)
-        return Cluster(
-            c.id, c.kind, c.title, c.lines, nodes, tuple(cluster(x) for x in c.clusters), mark, note
-        )
+        clusters = tuple(cluster(x) for x in c.clusters)
+        return dataclasses.replace(c, nodes=nodes, clusters=clusters, mark=mark, note=note)
 
-    return View(
-        view.title,
-        tuple(cluster(c) for c in view.clusters),
-        tuple(node(n) for n in view.nodes if n.id not in extra),
-        tuple(
+    return dataclasses.replace(
+        view,
+        clusters=tuple(cluster(c) for c in view.clusters),
+        nodes=tuple(node(n) for n in view.nodes if n.id not in extra),
+        edges=tuple(
             e for e in view.edges if e.kind not in HIGHLIGHT_EDGES and not {e.tail, e.head} & extra
         ),
-        view.flows,
-        view.legend,
+        caption="",
+        highlight_nodes=(),
+    )
+
+
+# --- views of a part of the network -----------------------------------------------------------
+
+
+def _ancestry(view: View) -> dict[str, tuple[Cluster, ...]]:
+    """Every node's boxes, outermost first (a node outside every box has none)."""
+    out: dict[str, tuple[Cluster, ...]] = {n.id: () for n in view.nodes}
+
+    def visit(cluster: Cluster, above: tuple[Cluster, ...]) -> None:
+        here = (*above, cluster)
+        for n in cluster.nodes:
+            out[n.id] = here
+        for child in cluster.clusters:
+            visit(child, here)
+
+    for cluster in view.clusters:
+        visit(cluster, ())
+    return out
+
+
+def _numbered(
+    edges: Iterable[Edge], legend: Sequence[LegendRow]
+) -> tuple[list[Edge], list[LegendRow]]:
+    """Edges with each flow's number on its first edge left, and the legend's rows of the
+    flows that kept an edge."""
+    numbers = {row.flow: row.number for row in legend}
+    seen: set[str] = set()
+    out: list[Edge] = []
+    for edge in edges:
+        if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.group in numbers:
+            first = edge.group not in seen
+            seen.add(edge.group)
+            edge = dataclasses.replace(edge, label=str(numbers[edge.group]) if first else "")
+        out.append(edge)
+    return out, [row for row in legend if row.flow in seen]
+
+
+def scope_names(vpcs: Sequence[str], regions: Sequence[str]) -> str:
+    """``VPC a, VPC b, region eu-west-1``: the part a scoped view draws."""
+    return ", ".join([*(f"VPC {v}" for v in vpcs), *(f"region {r}" for r in regions)])
+
+
+def scoped(view: View, vpcs: Sequence[str] = (), regions: Sequence[str] = ()) -> View:
+    """The part of a view in the named VPCs and regions (``render --vpc``, ``--region``).
+
+    Everything inside the named boxes is drawn as in the whole picture; the region box
+    around a named VPC stays, holding only it. What the part is linked to, or what a flow
+    or the highlighted path takes it to, is drawn outside every box, small, as an
+    *external* node that says where it is (``VPC b``, ``site onprem``); lines between two
+    external nodes are left out. Flows keep their colours and numbers; a flow's number
+    moves to its first line left in the view, and the legend lists the flows drawn.
+
+    Args:
+        view: the whole network's view.
+        vpcs: the VPCs to draw (names).
+        regions: the regions to draw (names).
+
+    Returns:
+        The view of that part (the whole view when no name is given).
+    """
+    wanted = {vpc_id(v) for v in vpcs} | {region_id(r) for r in regions}
+    if not wanted:
+        return view
+    ancestry = _ancestry(view)
+    kept = {n for n, above in ancestry.items() if any(c.id in wanted for c in above)}
+    nodes = {n.id: n for n in view.all_nodes()}
+    outside: set[str] = set()
+    for edge in view.edges:
+        if edge.tail in kept and edge.head not in kept:
+            outside.add(edge.head)
+        elif edge.head in kept and edge.tail not in kept:
+            outside.add(edge.tail)
+    outside &= set(nodes)
+
+    def prune(cluster: Cluster) -> Cluster | None:
+        if cluster.id in wanted:
+            return cluster
+        children = tuple(c for c in (prune(x) for x in cluster.clusters) if c is not None)
+        return dataclasses.replace(cluster, nodes=(), clusters=children) if children else None
+
+    clusters = tuple(c for c in (prune(x) for x in view.clusters) if c is not None)
+    present = {c.id for top in clusters for c in top.walk()}
+
+    def where(node: Node) -> str:
+        above = [c for c in ancestry.get(node.id, ()) if c.kind is not ClusterKind.REGION]
+        if above:
+            first = above[0]
+            # ``VPC b``, ``ECMP ×2 (e1, e2)``: titles that say what they are; else the kind.
+            if first.kind in (ClusterKind.VPC, ClusterKind.ECMP):
+                return first.title
+            return f"{first.kind.value} {first.title}"
+        return node.lines[0] if node.lines else ""  # what it is: ``transit gateway``
+
+    external = [
+        dataclasses.replace(
+            nodes[i], external=True, lines=tuple(filter(None, [where(nodes[i])])), warnings=()
+        )
+        for i in sorted(outside)
+    ]
+    drawn = kept | outside
+    edges = []
+    for edge in view.edges:
+        if {edge.tail, edge.head} <= drawn and not {edge.tail, edge.head} <= outside:
+            tail_cluster = (
+                edge.tail_cluster if edge.tail in kept and edge.tail_cluster in present else ""
+            )
+            head_cluster = (
+                edge.head_cluster if edge.head in kept and edge.head_cluster in present else ""
+            )
+            edges.append(
+                dataclasses.replace(edge, tail_cluster=tail_cluster, head_cluster=head_cluster)
+            )
+    numbered, legend = _numbered(edges, view.legend)
+    top = [n for n in view.nodes if n.id in kept]
+    scope = scope_names(vpcs, regions)
+    return dataclasses.replace(
+        view,
+        title=f"{view.title} · {scope}" if view.title else scope,
+        clusters=clusters,
+        nodes=tuple(sorted((*top, *external), key=lambda n: n.id)),
+        edges=tuple(numbered),
+        legend=tuple(legend),
+        highlight_nodes=tuple(n for n in view.highlight_nodes if n in drawn),
+        scope=scope,
+    )
+
+
+def overview(view: View) -> View:
+    """The network with each VPC drawn small: its own gateways and endpoints, and one node
+    that sums up its subnets and instances, which every line to a part inside the VPC's
+    availability zones then ends at (``netdraft docs`` for a large network, beside one
+    picture per VPC). Lines that the summing makes the same are drawn once; flows keep
+    their colours and numbers."""
+    into: dict[str, str] = {}
+
+    def collapse(cluster: Cluster) -> Cluster:
+        if cluster.kind is not ClusterKind.VPC:
+            children = tuple(collapse(c) for c in cluster.clusters)
+            return dataclasses.replace(cluster, clusters=children)
+        summary_id = f"{cluster.id}__summary"
+        subnets = instances = 0
+        azs = []
+        for az in cluster.clusters:
+            azs.append(az.title)
+            for inner in az.walk():
+                if inner.kind in (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET):
+                    subnets += 1
+                for n in inner.nodes:
+                    into[n.id] = summary_id
+                    instances += n.kind in (NodeKind.INSTANCE, NodeKind.NAT_INSTANCE)
+        lines = (
+            f"{subnets} subnet{'s' if subnets != 1 else ''} · "
+            f"{instances} instance{'s' if instances != 1 else ''}",
+            *((", ".join(azs),) if azs else ()),
+        )
+        summary = Node(summary_id, NodeKind.SUMMARY, "subnets", lines)
+        return dataclasses.replace(cluster, nodes=(*cluster.nodes, summary), clusters=())
+
+    clusters = tuple(collapse(c) for c in view.clusters)
+    edges: list[Edge] = []
+    links: set[tuple[str, str]] = set()
+    for edge in view.edges:
+        tail, head = into.get(edge.tail, edge.tail), into.get(edge.head, edge.head)
+        if tail == head:
+            continue
+        if edge.kind is EdgeKind.LINK:
+            if (tail, head) in links:
+                continue
+            links.add((tail, head))
+        edges.append(dataclasses.replace(edge, tail=tail, head=head))
+    numbered, legend = _numbered(edges, view.legend)
+    return dataclasses.replace(
+        view,
+        title=f"{view.title} · overview" if view.title else "overview",
+        clusters=clusters,
+        edges=tuple(numbered),
+        legend=tuple(legend),
+        highlight_nodes=(),
+        scope="overview",
     )
