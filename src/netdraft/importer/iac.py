@@ -94,6 +94,20 @@ KIND_WORDS = {
     "aws_globalaccelerator_accelerator": "ga",
     "aws_globalaccelerator_listener": "ga-listener",
     "aws_globalaccelerator_endpoint_group": "endpoint-group",
+    "aws_dx_connection": "dx",
+    "aws_dx_lag": "lag",
+    "aws_dx_gateway": "dxgw",
+    "aws_dx_gateway_association": "dxgw-association",
+    "aws_dx_gateway_association_proposal": "dxgw-proposal",
+    "aws_dx_private_virtual_interface": "vif",
+    "aws_dx_transit_virtual_interface": "vif",
+    "aws_dx_public_virtual_interface": "vif",
+    "aws_dx_hosted_private_virtual_interface": "vif",
+    "aws_dx_hosted_transit_virtual_interface": "vif",
+    "aws_dx_hosted_public_virtual_interface": "vif",
+    "aws_dx_hosted_private_virtual_interface_accepter": "vif-accepter",
+    "aws_dx_hosted_transit_virtual_interface_accepter": "vif-accepter",
+    "aws_dx_hosted_public_virtual_interface_accepter": "vif-accepter",
 }
 
 #: The ARN a Global Accelerator resource is given here: its accelerator, listener and
@@ -107,8 +121,25 @@ TARGET_GROUP_TYPES = frozenset({"aws_lb_target_group", "aws_alb_target_group"})
 #: Resources that accept what another one requests: they share its AWS id, which names
 #: the requester.
 ACCEPTERS = frozenset(
-    {"aws_vpc_peering_connection_accepter", "aws_ec2_transit_gateway_peering_attachment_accepter"}
+    {
+        "aws_vpc_peering_connection_accepter",
+        "aws_ec2_transit_gateway_peering_attachment_accepter",
+        "aws_dx_hosted_private_virtual_interface_accepter",
+        "aws_dx_hosted_transit_virtual_interface_accepter",
+        "aws_dx_hosted_public_virtual_interface_accepter",
+    }
 )
+
+#: Direct Connect virtual interfaces: each type's kind and whether another account's
+#: accepter gives it its gateway (a hosted one).
+DX_VIFS = {
+    "aws_dx_private_virtual_interface": ("private", False),
+    "aws_dx_transit_virtual_interface": ("transit", False),
+    "aws_dx_public_virtual_interface": ("public", False),
+    "aws_dx_hosted_private_virtual_interface": ("private", True),
+    "aws_dx_hosted_transit_virtual_interface": ("transit", True),
+    "aws_dx_hosted_public_virtual_interface": ("public", True),
+}
 
 #: Modules' conventional resource names, which say nothing: the Name tag replaces them.
 CONVENTIONAL = frozenset({"this", "main", "default", "self"})
@@ -282,6 +313,8 @@ class Converter:
         #: Global Accelerator resources' keys -> their ARNs.
         self.ga_arns: dict[str, str] = {}
         self.ipam_requests: dict[str, tuple[str, int]] = {}
+        #: Hosted virtual interfaces no accepter has accepted yet: key -> (resource, entry).
+        self.hosted_vifs: dict[str, tuple[Resource, Json]] = {}
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -347,6 +380,7 @@ class Converter:
                 elif handler is None and rank == 0:
                     self.skipped.setdefault(r.type, []).append(r.address)
         self.vpc_pools()
+        self.unaccepted_vifs()
         for rtype, addresses in sorted(self.skipped.items()):
             listed = ", ".join(addresses[:5]) + (
                 f" and {len(addresses) - 5} more" if len(addresses) > 5 else ""
@@ -1791,6 +1825,204 @@ class Converter:
         }
         self.emit(r, "EndpointGroups", entry)
         self.origins[arn] = self.origins[self.key(r)]
+    # ---- Direct Connect ------------------------------------------------------------------
+
+    def dx_connection(self, r: Resource) -> None:
+        """A dedicated connection (``aws_dx_connection``), or a LAG (``aws_dx_lag``), which
+        the language has not: it is written as one connection of its connections' speed,
+        so that the virtual interfaces on it are kept."""
+        v = r.values
+        lag = r.type == "aws_dx_lag"
+        bandwidth = v.get("connections_bandwidth" if lag else "bandwidth")
+        entry: Json = {
+            "connectionId": self.key(r),
+            "connectionName": tag_name(v) or _text(v.get("name")),
+            "connectionState": "available",
+            "location": _text(v.get("location")),
+            "bandwidth": _text(bandwidth),
+        }
+        if _text(v.get("aws_device")):
+            entry["awsDeviceV2"] = v["aws_device"]
+        if lag:
+            self.warn(
+                f"{r.address} is a link aggregation group: the language has none; it is written as one dx-connection of its connections' bandwidth ({_text(bandwidth) or 'unknown'}), which carries its virtual interfaces; AWS bills a port per connection of the LAG"
+            )
+        if entry["location"] is None:
+            self.warn(
+                f'{r.address}: its location is not known before apply: written "unknown"'
+            )
+        self.emit(r, "connections", {k: x for k, x in entry.items() if x is not None})
+
+    def dx_lag_member(self, r: Resource) -> None:
+        """``aws_dx_connection_association``: a connection joins a LAG (both are written as
+        connections; the LAG's virtual interfaces stay on the LAG's)."""
+        conn, lag = self.ref(r, "connection_id"), self.ref(r, "lag_id")
+        self.warn(
+            f"{r.address}: connection {conn or 'unknown'} joins LAG {lag or 'unknown'}: the language has no LAG; both are written as connections, the LAG's virtual interfaces on the LAG's"
+        )
+
+    def dx_gateway(self, r: Resource) -> None:
+        v = r.values
+        entry = {
+            "directConnectGatewayId": self.key(r),
+            "directConnectGatewayName": _text(v.get("name")) or self.key(r),
+            "directConnectGatewayState": "available",
+        }
+        self.emit(r, "directConnectGateways", entry)
+
+    def dx_proposal(self, r: Resource) -> None:
+        """An association proposal (another account's gateway): the association that
+        accepts it takes its gateway and prefixes."""
+        self.entries[self.key(r)] = {
+            "gateway": self.ref(r, "associated_gateway_id"),
+            "allowed": _strings(r.values.get("allowed_prefixes")),
+            "known": isinstance(r.values.get("allowed_prefixes"), list),
+        }
+
+    def dx_association(self, r: Resource) -> None:
+        """A DX gateway's association with a VPN gateway or a transit gateway: for a transit
+        gateway, AWS makes it an attachment of the transit gateway (in its default route
+        table when the transit gateway has default association or propagation)."""
+        v = r.values
+        dxgw = self.ref(r, "dx_gateway_id")
+        gateway = self.ref(r, "associated_gateway_id") or self.ref(r, "vpn_gateway_id")
+        allowed = _strings(v.get("allowed_prefixes"))
+        known = isinstance(v.get("allowed_prefixes"), list)
+        proposal = self.ref(r, "proposal_id")
+        if gateway is None and proposal is not None and "gateway" in self.entries.get(proposal, {}):
+            found = self.entries[proposal]
+            gateway, allowed, known = found["gateway"], found["allowed"], found["known"]
+        if dxgw is None or gateway is None:
+            self.warn(f"{r.address}: its DX gateway or its gateway is not in the input: not imported")
+            return
+        kind = self.kind_of_key.get(gateway, "")
+        transit = (
+            kind == "aws_ec2_transit_gateway"
+            if kind
+            else v.get("associated_gateway_type") == "transitGateway" or gateway.startswith("tgw-")
+        )
+        if not known and not transit:
+            self.warn(
+                f"{r.address}: its allowed prefixes are known only after apply: none written (AWS then advertises the VPC's CIDRs)"
+            )
+        entry = {
+            "directConnectGatewayId": dxgw,
+            "associationId": self.key(r),
+            "associationState": "associated",
+            "associatedGateway": {
+                "id": gateway,
+                "type": "transitGateway" if transit else "virtualPrivateGateway",
+            },
+            "allowedPrefixesToDirectConnectGateway": [{"cidr": c} for c in allowed],
+        }
+        region = self.region_of.get(gateway)
+        self.emit(r, "directConnectGatewayAssociations", entry, region)
+        if not transit:
+            return
+        # The transit gateway's attachment for the DX gateway: route tables name it by the
+        # association (a plan's reference) or by its id (a state's).
+        attachment = self.key(r)
+        if _text(v.get("transit_gateway_attachment_id")):
+            self.by_real_id.setdefault(v["transit_gateway_attachment_id"], attachment)
+        self.out.setdefault(region or self.default_region, {}).setdefault(
+            "TransitGatewayAttachments", []
+        ).append(
+            {
+                "TransitGatewayAttachmentId": attachment,
+                "TransitGatewayId": gateway,
+                "ResourceType": "direct-connect-gateway",
+                "ResourceId": dxgw,
+                "State": "available",
+            }
+        )
+        default = self.entries.get(f"{gateway}-default")
+        options = (self.entries.get(gateway) or {}).get("Options", {})
+        if default is not None:
+            if default["DefaultAssociationRouteTable"]:
+                default["Associations"].append({"TransitGatewayAttachmentId": attachment})
+            if "PropagationDefaultRouteTableId" in options:
+                default["Propagations"].append({"TransitGatewayAttachmentId": attachment})
+
+    def dx_vif(self, r: Resource) -> None:
+        """A virtual interface on a connection (or a LAG), to a VPN gateway or a DX gateway;
+        a hosted one waits for its owner's accepter, which names the gateway."""
+        v = r.values
+        kind, hosted = DX_VIFS[r.type]
+        entry: Json = {
+            "virtualInterfaceId": self.key(r),
+            "virtualInterfaceName": tag_name(v) or _text(v.get("name")) or self.key(r),
+            "virtualInterfaceType": kind,
+            "virtualInterfaceState": "available",
+            "connectionId": self.ref(r, "connection_id"),
+        }
+        if entry["connectionId"] is None:
+            self.warn(f"{r.address}: its connection is not in the input: not imported")
+            return
+        if entry["connectionId"] not in self.kind_of_key:
+            self.outside_connection(r, entry["connectionId"])
+        if hosted:
+            self.entries[self.key(r)] = entry
+            self.hosted_vifs[self.key(r)] = (r, entry)
+            return
+        self.vif_target(r, entry)
+        self.emit(r, "virtualInterfaces", entry)
+
+    def outside_connection(self, r: Resource, connection: str, why: str = "") -> None:
+        """A connection the input does not hold (a partner's, or made elsewhere): written at
+        an unknown location, with a warning, so that its virtual interfaces are kept."""
+        if connection in self.entries:
+            return
+        self.warn(
+            f'{r.address}: its connection {connection} is not in the input{why}: it is written at "unknown" with speed 1Gbps; write its real ones'
+        )
+        self.out.setdefault(r.region or self.default_region, {}).setdefault(
+            "connections", []
+        ).append({"connectionId": connection, "connectionState": "available"})
+        self.entries[connection] = {}
+        self.origins.setdefault(connection, f"the connection of {r.address}")
+
+    def vif_target(self, r: Resource, entry: Json) -> None:
+        vgw, dxgw = self.ref(r, "vpn_gateway_id"), self.ref(r, "dx_gateway_id")
+        if vgw is not None:
+            entry["virtualGatewayId"] = vgw
+        if dxgw is not None:
+            entry["directConnectGatewayId"] = dxgw
+
+    def dx_vif_accepter(self, r: Resource) -> None:
+        """The owner's side of a hosted virtual interface: its VPN gateway or DX gateway. A
+        virtual interface not in the input (a partner's) is on a connection not in it
+        either: a placeholder, with a warning."""
+        key = self.ref(r, "virtual_interface_id")
+        hosted = self.hosted_vifs.pop(key or "", None)
+        if hosted is not None:
+            vif, entry = hosted
+            self.vif_target(r, entry)
+            self.emit(vif, "virtualInterfaces", entry)
+            return
+        kind = r.type.removeprefix("aws_dx_hosted_").split("_", 1)[0]
+        connection = f"{self.key(r)}-connection"
+        self.outside_connection(
+            r,
+            connection,
+            f" (the virtual interface it accepts, {key or 'unknown'}, is not either: its owner made it on a connection of theirs)",
+        )
+        entry = {
+            "virtualInterfaceId": self.key(r),
+            "virtualInterfaceName": tag_name(r.values) or self.key(r),
+            "virtualInterfaceType": kind,
+            "virtualInterfaceState": "available",
+            "connectionId": connection,
+        }
+        self.vif_target(r, entry)
+        self.emit(r, "virtualInterfaces", entry)
+
+    def unaccepted_vifs(self) -> None:
+        for key, (r, _entry) in sorted(self.hosted_vifs.items()):
+            self.warn(
+                f"{r.address} is a hosted virtual interface for account {_text(r.values.get('owner_account_id')) or 'unknown'}: no accepter in the input accepts it, and AWS keeps it confirming until its owner does: not imported"
+            )
+            self.origins.setdefault(key, r.address)
+
 
 
 def _port(value: object) -> int | None:
@@ -1838,6 +2070,10 @@ def _list_entry(entry: Mapping[str, Any]) -> Json:
     return {"Cidr": entry.get("cidr", entry.get("Cidr"))}
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _strings(value: object) -> list[str]:
     return [v for v in value if isinstance(v, str) and v] if isinstance(value, list) else []
 
@@ -1868,6 +2104,9 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_eip": (0, _C.eip),
     "aws_ec2_managed_prefix_list": (0, _C.prefix_list),
     "aws_vpc_dhcp_options": (0, _C.dhcp_options),
+    "aws_dx_connection": (0, _C.dx_connection),
+    "aws_dx_lag": (0, _C.dx_connection),
+    "aws_dx_gateway": (0, _C.dx_gateway),
     "aws_vpc_ipv4_cidr_block_association": (1, _C.cidr_association),
     "aws_ec2_managed_prefix_list_entry": (1, _C.prefix_list_entry),
     "aws_vpc_dhcp_options_association": (1, _C.dhcp_association),
@@ -1913,6 +2152,13 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_route53_resolver_endpoint": (2, _C.resolver_endpoint),
     "aws_ec2_transit_gateway_peering_attachment": (2, _C.tgw_peering),
     "aws_ec2_transit_gateway_peering_attachment_accepter": (2, _C.tgw_peering_accepter),
+    "aws_dx_connection_association": (1, _C.dx_lag_member),
+    "aws_dx_gateway_association_proposal": (1, _C.dx_proposal),
+    **{t: (2, _C.dx_vif) for t in DX_VIFS},
+    "aws_dx_gateway_association": (2, _C.dx_association),
+    "aws_dx_hosted_private_virtual_interface_accepter": (3, _C.dx_vif_accepter),
+    "aws_dx_hosted_transit_virtual_interface_accepter": (3, _C.dx_vif_accepter),
+    "aws_dx_hosted_public_virtual_interface_accepter": (3, _C.dx_vif_accepter),
     "aws_lb_listener": (3, _C.listener),
     "aws_alb_listener": (3, _C.listener),
     "aws_lb_target_group_attachment": (3, _C.target_attachment),
