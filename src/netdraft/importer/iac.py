@@ -130,6 +130,10 @@ ACCEPTERS = frozenset(
     }
 )
 
+#: Resources whose AWS id is another resource's (a connection's LAG membership is the
+#: connection's id): the id names that other resource.
+SHARED_IDS = frozenset({"aws_dx_connection_association"})
+
 #: Direct Connect virtual interfaces: each type's kind and whether another account's
 #: accepter gives it its gateway (a hosted one).
 DX_VIFS = {
@@ -278,7 +282,7 @@ class Converter:
         self.by_real_id = {
             r.real_id: self.keys[r.address]
             for r in self.resources
-            if r.real_id and r.type not in ACCEPTERS
+            if r.real_id and r.type not in ACCEPTERS and r.type not in SHARED_IDS
         }
         self.kind_of_key = {self.keys[r.address]: r.type for r in self.resources}
         self.index_of = {self.keys[r.address]: r.index for r in self.resources}
@@ -1856,7 +1860,9 @@ class Converter:
     def dx_lag_member(self, r: Resource) -> None:
         """``aws_dx_connection_association``: a connection joins a LAG (both are written as
         connections; the LAG's virtual interfaces stay on the LAG's)."""
-        conn, lag = self.ref(r, "connection_id"), self.ref(r, "lag_id")
+        address = {k: a for a, k in self.keys.items()}
+        conn, lag = (self.ref(r, attr) for attr in ("connection_id", "lag_id"))
+        conn, lag = address.get(conn or "", conn), address.get(lag or "", lag)
         self.warn(
             f"{r.address}: connection {conn or 'unknown'} joins LAG {lag or 'unknown'}: the language has no LAG; both are written as connections, the LAG's virtual interfaces on the LAG's"
         )
