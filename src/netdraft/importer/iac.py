@@ -1851,6 +1851,8 @@ class Converter:
             self.warn(
                 f"{r.address} is a link aggregation group: the language has none; it is written as one dx-connection of its connections' bandwidth ({_text(bandwidth) or 'unknown'}), which carries its virtual interfaces; AWS bills a port per connection of the LAG"
             )
+        elif v.get("lag_id") is not None:  # a template's connection made in a LAG
+            self.dx_lag_member(r)
         if entry["location"] is None:
             self.warn(
                 f'{r.address}: its location is not known before apply: written "unknown"'
@@ -1861,7 +1863,8 @@ class Converter:
         """``aws_dx_connection_association``: a connection joins a LAG (both are written as
         connections; the LAG's virtual interfaces stay on the LAG's)."""
         address = {k: a for a, k in self.keys.items()}
-        conn, lag = (self.ref(r, attr) for attr in ("connection_id", "lag_id"))
+        conn = r.address if r.type == "aws_dx_connection" else self.ref(r, "connection_id")
+        lag = self.ref(r, "lag_id")
         conn, lag = address.get(conn or "", conn), address.get(lag or "", lag)
         self.warn(
             f"{r.address}: connection {conn or 'unknown'} joins LAG {lag or 'unknown'}: the language has no LAG; both are written as connections, the LAG's virtual interfaces on the LAG's"
@@ -1882,7 +1885,6 @@ class Converter:
         self.entries[self.key(r)] = {
             "gateway": self.ref(r, "associated_gateway_id"),
             "allowed": _strings(r.values.get("allowed_prefixes")),
-            "known": isinstance(r.values.get("allowed_prefixes"), list),
         }
 
     def dx_association(self, r: Resource) -> None:
@@ -1892,12 +1894,13 @@ class Converter:
         v = r.values
         dxgw = self.ref(r, "dx_gateway_id")
         gateway = self.ref(r, "associated_gateway_id") or self.ref(r, "vpn_gateway_id")
+        # Without allowed prefixes, AWS advertises a VPN gateway's VPC CIDRs, as the language
+        # does (a transit gateway's are required: the builder warns).
         allowed = _strings(v.get("allowed_prefixes"))
-        known = isinstance(v.get("allowed_prefixes"), list)
         proposal = self.ref(r, "proposal_id")
         if gateway is None and proposal is not None and "gateway" in self.entries.get(proposal, {}):
             found = self.entries[proposal]
-            gateway, allowed, known = found["gateway"], found["allowed"], found["known"]
+            gateway, allowed = found["gateway"], found["allowed"]
         if dxgw is None or gateway is None:
             self.warn(f"{r.address}: its DX gateway or its gateway is not in the input: not imported")
             return
@@ -1907,10 +1910,6 @@ class Converter:
             if kind
             else v.get("associated_gateway_type") == "transitGateway" or gateway.startswith("tgw-")
         )
-        if not known and not transit:
-            self.warn(
-                f"{r.address}: its allowed prefixes are known only after apply: none written (AWS then advertises the VPC's CIDRs)"
-            )
         entry = {
             "directConnectGatewayId": dxgw,
             "associationId": self.key(r),
