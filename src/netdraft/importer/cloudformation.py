@@ -931,11 +931,20 @@ _MAPPING: dict[str, Any] = {
     ),
     "AWS::DirectConnect::Connection": _dx(
         "aws_dx_connection",
-        {"ConnectionName": "name", "Bandwidth": "bandwidth", "Location": "location", "LagId": "lag_id"},
+        {
+            "ConnectionName": "name",
+            "Bandwidth": "bandwidth",
+            "Location": "location",
+            "LagId": "lag_id",
+        },
     ),
     "AWS::DirectConnect::Lag": _dx(
         "aws_dx_lag",
-        {"LagName": "name", "ConnectionsBandwidth": "connections_bandwidth", "Location": "location"},
+        {
+            "LagName": "name",
+            "ConnectionsBandwidth": "connections_bandwidth",
+            "Location": "location",
+        },
     ),
     "AWS::DirectConnect::DirectConnectGateway": _dx(
         "aws_dx_gateway", {"DirectConnectGatewayName": "name"}

@@ -1854,9 +1854,7 @@ class Converter:
         elif v.get("lag_id") is not None:  # a template's connection made in a LAG
             self.dx_lag_member(r)
         if entry["location"] is None:
-            self.warn(
-                f'{r.address}: its location is not known before apply: written "unknown"'
-            )
+            self.warn(f'{r.address}: its location is not known before apply: written "unknown"')
         self.emit(r, "connections", {k: x for k, x in entry.items() if x is not None})
 
     def dx_lag_member(self, r: Resource) -> None:
@@ -1902,7 +1900,9 @@ class Converter:
             found = self.entries[proposal]
             gateway, allowed = found["gateway"], found["allowed"]
         if dxgw is None or gateway is None:
-            self.warn(f"{r.address}: its DX gateway or its gateway is not in the input: not imported")
+            self.warn(
+                f"{r.address}: its DX gateway or its gateway is not in the input: not imported"
+            )
             return
         kind = self.kind_of_key.get(gateway, "")
         transit = (
@@ -2027,7 +2027,6 @@ class Converter:
                 f"{r.address} is a hosted virtual interface for account {_text(r.values.get('owner_account_id')) or 'unknown'}: no accepter in the input accepts it, and AWS keeps it confirming until its owner does: not imported"
             )
             self.origins.setdefault(key, r.address)
-
 
 
 def _port(value: object) -> int | None:
