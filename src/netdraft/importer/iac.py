@@ -127,6 +127,7 @@ ACCEPTERS = frozenset(
         "aws_dx_hosted_private_virtual_interface_accepter",
         "aws_dx_hosted_transit_virtual_interface_accepter",
         "aws_dx_hosted_public_virtual_interface_accepter",
+        "aws_ec2_transit_gateway_vpc_attachment_accepter",
     }
 )
 
@@ -317,6 +318,9 @@ class Converter:
         #: Global Accelerator resources' keys -> their ARNs.
         self.ga_arns: dict[str, str] = {}
         self.ipam_requests: dict[str, tuple[str, int]] = {}
+        #: (transit gateway, "Associations"|"Propagations") -> the route table a new
+        #: attachment goes to instead of the default one.
+        self.default_table_of: dict[tuple[str, str], str] = {}
         #: Hosted virtual interfaces no accepter has accepted yet: key -> (resource, entry).
         self.hosted_vifs: dict[str, tuple[Resource, Json]] = {}
 
@@ -959,18 +963,105 @@ class Converter:
             "State": "available",
         }
         self.emit(r, "TransitGatewayVpcAttachments", entry, self.region_of.get(tgw or ""))
+        self.default_tables(
+            tgw,
+            key,
+            v.get("transit_gateway_default_route_table_association") is not False,
+            v.get("transit_gateway_default_route_table_propagation") is not False,
+        )
+
+    def default_tables(
+        self, tgw: str | None, attachment: str, associate: bool, propagate: bool
+    ) -> None:
+        """A new attachment in its transit gateway's default association and propagation
+        route tables (the one AWS creates, or the one
+        ``aws_ec2_transit_gateway_default_route_table_association`` / ``_propagation`` set)."""
+        for what, table in self.default_tables_of(tgw):
+            if (associate if what == "Associations" else propagate) and table is not None:
+                table[what].append({"TransitGatewayAttachmentId": attachment})
+
+    def default_tables_of(self, tgw: str | None) -> list[tuple[str, Json | None]]:
         default = self.entries.get(f"{tgw}-default")
-        if default is not None:
-            if (
-                v.get("transit_gateway_default_route_table_association") is not False
-                and default["DefaultAssociationRouteTable"]
-            ):
-                default["Associations"].append({"TransitGatewayAttachmentId": key})
-            tgw_entry = self.entries.get(tgw or "") or {}
-            if v.get(
-                "transit_gateway_default_route_table_propagation"
-            ) is not False and "PropagationDefaultRouteTableId" in tgw_entry.get("Options", {}):
-                default["Propagations"].append({"TransitGatewayAttachmentId": key})
+        options = (self.entries.get(tgw or "") or {}).get("Options", {})
+        found: list[tuple[str, Json | None]] = []
+        for what, on in (
+            (
+                "Associations",
+                default is not None and default["DefaultAssociationRouteTable"],
+            ),
+            ("Propagations", "PropagationDefaultRouteTableId" in options),
+        ):
+            table = self.entries.get(self.default_table_of.get((tgw or "", what), ""))
+            found.append((what, table if table is not None else default if on else None))
+        return found
+
+    def tgw_default_table(self, r: Resource) -> None:
+        """``aws_ec2_transit_gateway_default_route_table_association`` / ``_propagation``: the
+        table new attachments are associated with (propagate to) instead of the default."""
+        tgw, table = (
+            self.ref(r, "transit_gateway_id"),
+            self.ref(r, "transit_gateway_route_table_id"),
+        )
+        if (
+            tgw is None
+            or self.kind_of_key.get(table or "") != "aws_ec2_transit_gateway_route_table"
+        ):
+            self.warn(
+                f"{r.address}: its transit gateway or route table is not in the input: not imported"
+            )
+            return
+        what = "Associations" if r.type.endswith("association") else "Propagations"
+        self.default_table_of[(tgw, what)] = table or ""
+
+    def tgw_attachment_accepter(self, r: Resource) -> None:
+        """The transit gateway owner's side of another account's VPC attachment: its default
+        route table association and propagation are the accepter's to say, not the
+        requester's (the AWS provider's documentation)."""
+        key = self.ref(r, "transit_gateway_attachment_id")
+        attachment = self.entry(key, "aws_ec2_transit_gateway_vpc_attachment")
+        if key is None or attachment is None:
+            self.warn(
+                f"{r.address}: the VPC attachment it accepts is not in the input (its VPC is another account's): not imported"
+            )
+            return
+        # What the requester's side said is the accepter's to say: its defaults replace it.
+        for what, table in self.default_tables_of(attachment["TransitGatewayId"]):
+            if table is not None:
+                table[what] = [a for a in table[what] if a.get("TransitGatewayAttachmentId") != key]
+        associated = any(
+            a.get("TransitGatewayAttachmentId") == key
+            for t in self.entries.values()
+            if "TransitGatewayRouteTableId" in t
+            for a in t.get("Associations", [])
+        )
+        self.default_tables(
+            attachment["TransitGatewayId"],
+            key,
+            r.values.get("transit_gateway_default_route_table_association") is not False
+            and not associated,  # an explicit association, read before, holds
+            r.values.get("transit_gateway_default_route_table_propagation") is not False,
+        )
+
+    def tgw_prefix_list_reference(self, r: Resource) -> None:
+        """A route of a transit gateway route table to every CIDR of a prefix list."""
+        table = self.ref(r, "transit_gateway_route_table_id")
+        plist = self.ref(r, "prefix_list_id")
+        if self.entry(table, "aws_ec2_transit_gateway_route_table") is None or plist is None:
+            self.warn(
+                f"{r.address}: its route table or prefix list is not in the input: not imported"
+            )
+            return
+        attachment = self.ref(r, "transit_gateway_attachment_id")
+        attachment = self.accepted.get(attachment or "", attachment)
+        entry: Json = {
+            "TransitGatewayRouteTableId": table,
+            "PrefixListId": plist,
+            "Blackhole": r.values.get("blackhole") is True,
+            "State": "available",
+        }
+        if attachment is not None and not entry["Blackhole"]:
+            entry["TransitGatewayAttachment"] = {"TransitGatewayAttachmentId": attachment}
+        self.emit(r, "TransitGatewayPrefixListReferences", entry, self.region_of.get(table or ""))
 
     def tgw_route_table(self, r: Resource) -> None:
         tgw = self.ref(r, "transit_gateway_id")
@@ -1940,13 +2031,7 @@ class Converter:
                 "State": "available",
             }
         )
-        default = self.entries.get(f"{gateway}-default")
-        options = (self.entries.get(gateway) or {}).get("Options", {})
-        if default is not None:
-            if default["DefaultAssociationRouteTable"]:
-                default["Associations"].append({"TransitGatewayAttachmentId": attachment})
-            if "PropagationDefaultRouteTableId" in options:
-                default["Propagations"].append({"TransitGatewayAttachmentId": attachment})
+        self.default_tables(gateway, attachment, True, True)
 
     def dx_vif(self, r: Resource) -> None:
         """A virtual interface on a connection (or a LAG), to a VPN gateway or a DX gateway;
@@ -2188,6 +2273,10 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_ec2_traffic_mirror_filter_rule": (1, _C.mirror_filter_rule),
     "aws_ec2_traffic_mirror_target": (3, _C.mirror_target),
     "aws_ec2_traffic_mirror_session": (4, _C.mirror_session),
+    "aws_ec2_transit_gateway_default_route_table_association": (1, _C.tgw_default_table),
+    "aws_ec2_transit_gateway_default_route_table_propagation": (1, _C.tgw_default_table),
+    "aws_ec2_transit_gateway_vpc_attachment_accepter": (3, _C.tgw_attachment_accepter),
+    "aws_ec2_transit_gateway_prefix_list_reference": (3, _C.tgw_prefix_list_reference),
 }
 
 
