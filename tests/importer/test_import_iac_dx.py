@@ -204,3 +204,17 @@ def test_broken_direct_connect_values_give_warnings_never_a_crash(
         return
     api.compile(result.text, "broken.nd")  # it may not compile; it must not raise
     assert format_text(result.text)[0] == result.text
+
+
+def test_without_its_accepter_a_hosted_vif_and_its_partners_connection_are_left_out(
+    tmp_path: Path,
+) -> None:
+    plan = json.loads(PLAN.read_text("utf-8"))
+    for part in ("planned_values", "configuration"):
+        resources = plan[part]["root_module"]["resources"]
+        resources[:] = [r for r in resources if not r["type"].endswith("_accepter")]
+    (tmp_path / "plan.json").write_text(json.dumps(plan), "utf-8")
+    result = importer.from_terraform(tmp_path / "plan.json", "aws.nd")
+    assert "vif h1" not in result.text and "dxcon-fgpartn1" not in result.text
+    assert any("h1 is a hosted virtual interface" in w for w in result.warnings)
+    assert api.compile(result.text, "aws.nd").ok

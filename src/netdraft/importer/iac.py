@@ -2048,13 +2048,19 @@ class Converter:
         if entry["connectionId"] is None:
             self.warn(f"{r.address}: its connection is not in the input: not imported")
             return
-        if entry["connectionId"] not in self.kind_of_key:
-            self.outside_connection(r, entry["connectionId"])
         if hosted:
             self.entries[self.key(r)] = entry
             self.hosted_vifs[self.key(r)] = (r, entry)
             return
         self.vif_target(r, entry)
+        self.emit_vif(r, entry)
+
+    def emit_vif(self, r: Resource, entry: Json) -> None:
+        """A virtual interface, with a placeholder for its connection when the input does
+        not hold it (a public VIF is not imported: it needs none)."""
+        connection = entry["connectionId"]
+        if entry["virtualInterfaceType"] != "public" and connection not in self.kind_of_key:
+            self.outside_connection(r, connection)
         self.emit(r, "virtualInterfaces", entry)
 
     def outside_connection(self, r: Resource, connection: str, why: str = "") -> None:
@@ -2087,15 +2093,16 @@ class Converter:
         if hosted is not None:
             vif, entry = hosted
             self.vif_target(r, entry)
-            self.emit(vif, "virtualInterfaces", entry)
+            self.emit_vif(vif, entry)
             return
         kind = r.type.removeprefix("aws_dx_hosted_").split("_", 1)[0]
         connection = f"{self.key(r)}-connection"
-        self.outside_connection(
-            r,
-            connection,
-            f" (the virtual interface it accepts, {key or 'unknown'}, is not either: its owner made it on a connection of theirs)",
-        )
+        if kind != "public":
+            self.outside_connection(
+                r,
+                connection,
+                f" (the virtual interface it accepts, {key or 'unknown'}, is not either: its owner made it on a connection of theirs)",
+            )
         entry = {
             "virtualInterfaceId": self.key(r),
             "virtualInterfaceName": tag_name(r.values) or self.key(r),
