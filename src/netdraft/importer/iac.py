@@ -1920,6 +1920,7 @@ class Converter:
         }
         self.emit(r, "EndpointGroups", entry)
         self.origins[arn] = self.origins[self.key(r)]
+
     # ---- Direct Connect ------------------------------------------------------------------
 
     def dx_connection(self, r: Resource) -> None:
