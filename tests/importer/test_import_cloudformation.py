@@ -136,6 +136,7 @@ _ORIGINALS: dict[str, tuple[Any, dict[str, str]]] = {
         ("web-tier", FIXTURES / "web-tier", {"Env": "dev"}),
         ("load-balancers", FIXTURES / "load-balancers", {}),
         ("dns", FIXTURES / "dns", {}),
+        ("direct-connect", FIXTURES / "direct-connect", {}),
         ("peering", FIXTURES.parent / "iac-peering" / "cloudformation", {}),
         ("accelerator", FIXTURES / "ga-observe", {}),
     )

@@ -126,6 +126,8 @@ _ORIGINALS = {
         ("load balancers state", FIXTURES / "state-lb" / "terraform.tfstate"),
         ("dns plan", FIXTURES / "plan-dns" / "plan.json"),
         ("dns state", FIXTURES / "state-dns" / "terraform.tfstate"),
+        ("direct connect plan", FIXTURES / "plan-dx" / "plan.json"),
+        ("direct connect state", FIXTURES / "state-dx" / "terraform.tfstate"),
         ("peering plan", FIXTURES.parent / "iac-peering" / "terraform-plan" / "plan.json"),
         (
             "peering state",

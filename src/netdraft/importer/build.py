@@ -2525,7 +2525,7 @@ class _Builder:
                 NO_SPAN,
                 tuple(options),
             )
-            lines.append(_Line(decl, conn.id if conn.id != self.names[conn.id] else None))
+            lines.append(_Line(decl, conn.id))  # left out at layout when it repeats the name
         transit_dxgws: set[str] = set()
         for gid in sorted(self.dx_gateways, key=lambda g: self.names[g]):
             items: list[_Line] = []
@@ -2542,7 +2542,7 @@ class _Builder:
                 toks = tuple(_tok(str(n), "CIDR4") for n in allowed)
                 items.append(_Line(st.DxAssociateDecl((ref,), toks, NO_SPAN), assoc.id))
             decl_gw = st.DxGatewayDecl(_tok(self.names[gid]), (), NO_SPAN)
-            lines.append(_Line(decl_gw, gid if gid != self.names[gid] else None, items))
+            lines.append(_Line(decl_gw, gid, items))
         for vif in sorted(self.dx_vifs, key=lambda v: self.names[v.id]):
             target = self.names[vif.dx_gateway or vif.vpn_gateway or ""]
             to_transit = vif.dx_gateway in transit_dxgws
@@ -2562,7 +2562,7 @@ class _Builder:
                 _ref(target),
                 NO_SPAN,
             )
-            lines.append(_Line(decl_vif, vif.id if vif.id != self.names[vif.id] else None))
+            lines.append(_Line(decl_vif, vif.id))
         if lines:
             lines[0].gap = True
         return site_lines, lines

@@ -823,6 +823,24 @@ def _ga_endpoint_group(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]
     return [("aws_globalaccelerator_endpoint_group", values)]
 
 
+def _dx(tf_type: str, renames: Mapping[str, str]) -> Any:
+    """A Direct Connect resource: its properties renamed to the Terraform resource's."""
+
+    def convert(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        p = _known(props)
+        values: dict[str, Any] = {"tags": _tags(props)}
+        values.update({attr: p.get(prop) for prop, attr in renames.items()})
+        return [(tf_type, values)]
+
+    return convert
+
+
+_VIF = {
+    "ConnectionId": "connection_id",
+    "VirtualInterfaceName": "name",
+    "DirectConnectGatewayId": "dx_gateway_id",
+}
+
 _MAPPING: dict[str, Any] = {
     "AWS::EC2::VPC": _vpc,
     "AWS::EC2::VPCCidrBlock": _renamed({"_type": "aws_vpc_ipv4_cidr_block_association"}),
@@ -911,6 +929,39 @@ _MAPPING: dict[str, Any] = {
             "VPCId": "vpc_id",
         }
     ),
+    "AWS::DirectConnect::Connection": _dx(
+        "aws_dx_connection",
+        {
+            "ConnectionName": "name",
+            "Bandwidth": "bandwidth",
+            "Location": "location",
+            "LagId": "lag_id",
+        },
+    ),
+    "AWS::DirectConnect::Lag": _dx(
+        "aws_dx_lag",
+        {
+            "LagName": "name",
+            "ConnectionsBandwidth": "connections_bandwidth",
+            "Location": "location",
+        },
+    ),
+    "AWS::DirectConnect::DirectConnectGateway": _dx(
+        "aws_dx_gateway", {"DirectConnectGatewayName": "name"}
+    ),
+    "AWS::DirectConnect::DirectConnectGatewayAssociation": _dx(
+        "aws_dx_gateway_association",
+        {
+            "DirectConnectGatewayId": "dx_gateway_id",
+            "AssociatedGatewayId": "associated_gateway_id",
+            "AllowedPrefixesToDirectConnectGateway": "allowed_prefixes",
+        },
+    ),
+    "AWS::DirectConnect::PrivateVirtualInterface": _dx(
+        "aws_dx_private_virtual_interface", {**_VIF, "VirtualGatewayId": "vpn_gateway_id"}
+    ),
+    "AWS::DirectConnect::TransitVirtualInterface": _dx("aws_dx_transit_virtual_interface", _VIF),
+    "AWS::DirectConnect::PublicVirtualInterface": _dx("aws_dx_public_virtual_interface", _VIF),
     "AWS::EC2::PrefixList": _renamed(
         {"_type": "aws_ec2_managed_prefix_list", "PrefixListName": "name", "Entries": "entry"}
     ),

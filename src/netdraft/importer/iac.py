@@ -94,6 +94,20 @@ KIND_WORDS = {
     "aws_globalaccelerator_accelerator": "ga",
     "aws_globalaccelerator_listener": "ga-listener",
     "aws_globalaccelerator_endpoint_group": "endpoint-group",
+    "aws_dx_connection": "dx",
+    "aws_dx_lag": "lag",
+    "aws_dx_gateway": "dxgw",
+    "aws_dx_gateway_association": "dxgw-association",
+    "aws_dx_gateway_association_proposal": "dxgw-proposal",
+    "aws_dx_private_virtual_interface": "vif",
+    "aws_dx_transit_virtual_interface": "vif",
+    "aws_dx_public_virtual_interface": "vif",
+    "aws_dx_hosted_private_virtual_interface": "vif",
+    "aws_dx_hosted_transit_virtual_interface": "vif",
+    "aws_dx_hosted_public_virtual_interface": "vif",
+    "aws_dx_hosted_private_virtual_interface_accepter": "vif-accepter",
+    "aws_dx_hosted_transit_virtual_interface_accepter": "vif-accepter",
+    "aws_dx_hosted_public_virtual_interface_accepter": "vif-accepter",
 }
 
 #: The ARN a Global Accelerator resource is given here: its accelerator, listener and
@@ -107,8 +121,30 @@ TARGET_GROUP_TYPES = frozenset({"aws_lb_target_group", "aws_alb_target_group"})
 #: Resources that accept what another one requests: they share its AWS id, which names
 #: the requester.
 ACCEPTERS = frozenset(
-    {"aws_vpc_peering_connection_accepter", "aws_ec2_transit_gateway_peering_attachment_accepter"}
+    {
+        "aws_vpc_peering_connection_accepter",
+        "aws_ec2_transit_gateway_peering_attachment_accepter",
+        "aws_dx_hosted_private_virtual_interface_accepter",
+        "aws_dx_hosted_transit_virtual_interface_accepter",
+        "aws_dx_hosted_public_virtual_interface_accepter",
+        "aws_ec2_transit_gateway_vpc_attachment_accepter",
+    }
 )
+
+#: Resources whose AWS id is another resource's (a connection's LAG membership is the
+#: connection's id): the id names that other resource.
+SHARED_IDS = frozenset({"aws_dx_connection_association"})
+
+#: Direct Connect virtual interfaces: each type's kind and whether another account's
+#: accepter gives it its gateway (a hosted one).
+DX_VIFS = {
+    "aws_dx_private_virtual_interface": ("private", False),
+    "aws_dx_transit_virtual_interface": ("transit", False),
+    "aws_dx_public_virtual_interface": ("public", False),
+    "aws_dx_hosted_private_virtual_interface": ("private", True),
+    "aws_dx_hosted_transit_virtual_interface": ("transit", True),
+    "aws_dx_hosted_public_virtual_interface": ("public", True),
+}
 
 #: Modules' conventional resource names, which say nothing: the Name tag replaces them.
 CONVENTIONAL = frozenset({"this", "main", "default", "self"})
@@ -247,7 +283,7 @@ class Converter:
         self.by_real_id = {
             r.real_id: self.keys[r.address]
             for r in self.resources
-            if r.real_id and r.type not in ACCEPTERS
+            if r.real_id and r.type not in ACCEPTERS and r.type not in SHARED_IDS
         }
         self.kind_of_key = {self.keys[r.address]: r.type for r in self.resources}
         self.index_of = {self.keys[r.address]: r.index for r in self.resources}
@@ -282,6 +318,11 @@ class Converter:
         #: Global Accelerator resources' keys -> their ARNs.
         self.ga_arns: dict[str, str] = {}
         self.ipam_requests: dict[str, tuple[str, int]] = {}
+        #: (transit gateway, "Associations"|"Propagations") -> the route table a new
+        #: attachment goes to instead of the default one.
+        self.default_table_of: dict[tuple[str, str], str] = {}
+        #: Hosted virtual interfaces no accepter has accepted yet: key -> (resource, entry).
+        self.hosted_vifs: dict[str, tuple[Resource, Json]] = {}
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -347,6 +388,7 @@ class Converter:
                 elif handler is None and rank == 0:
                     self.skipped.setdefault(r.type, []).append(r.address)
         self.vpc_pools()
+        self.unaccepted_vifs()
         for rtype, addresses in sorted(self.skipped.items()):
             listed = ", ".join(addresses[:5]) + (
                 f" and {len(addresses) - 5} more" if len(addresses) > 5 else ""
@@ -921,18 +963,105 @@ class Converter:
             "State": "available",
         }
         self.emit(r, "TransitGatewayVpcAttachments", entry, self.region_of.get(tgw or ""))
+        self.default_tables(
+            tgw,
+            key,
+            v.get("transit_gateway_default_route_table_association") is not False,
+            v.get("transit_gateway_default_route_table_propagation") is not False,
+        )
+
+    def default_tables(
+        self, tgw: str | None, attachment: str, associate: bool, propagate: bool
+    ) -> None:
+        """A new attachment in its transit gateway's default association and propagation
+        route tables (the one AWS creates, or the one
+        ``aws_ec2_transit_gateway_default_route_table_association`` / ``_propagation`` set)."""
+        for what, table in self.default_tables_of(tgw):
+            if (associate if what == "Associations" else propagate) and table is not None:
+                table[what].append({"TransitGatewayAttachmentId": attachment})
+
+    def default_tables_of(self, tgw: str | None) -> list[tuple[str, Json | None]]:
         default = self.entries.get(f"{tgw}-default")
-        if default is not None:
-            if (
-                v.get("transit_gateway_default_route_table_association") is not False
-                and default["DefaultAssociationRouteTable"]
-            ):
-                default["Associations"].append({"TransitGatewayAttachmentId": key})
-            tgw_entry = self.entries.get(tgw or "") or {}
-            if v.get(
-                "transit_gateway_default_route_table_propagation"
-            ) is not False and "PropagationDefaultRouteTableId" in tgw_entry.get("Options", {}):
-                default["Propagations"].append({"TransitGatewayAttachmentId": key})
+        options = (self.entries.get(tgw or "") or {}).get("Options", {})
+        found: list[tuple[str, Json | None]] = []
+        for what, on in (
+            (
+                "Associations",
+                default is not None and default["DefaultAssociationRouteTable"],
+            ),
+            ("Propagations", "PropagationDefaultRouteTableId" in options),
+        ):
+            table = self.entries.get(self.default_table_of.get((tgw or "", what), ""))
+            found.append((what, table if table is not None else default if on else None))
+        return found
+
+    def tgw_default_table(self, r: Resource) -> None:
+        """``aws_ec2_transit_gateway_default_route_table_association`` / ``_propagation``: the
+        table new attachments are associated with (propagate to) instead of the default."""
+        tgw, table = (
+            self.ref(r, "transit_gateway_id"),
+            self.ref(r, "transit_gateway_route_table_id"),
+        )
+        if (
+            tgw is None
+            or self.kind_of_key.get(table or "") != "aws_ec2_transit_gateway_route_table"
+        ):
+            self.warn(
+                f"{r.address}: its transit gateway or route table is not in the input: not imported"
+            )
+            return
+        what = "Associations" if r.type.endswith("association") else "Propagations"
+        self.default_table_of[(tgw, what)] = table or ""
+
+    def tgw_attachment_accepter(self, r: Resource) -> None:
+        """The transit gateway owner's side of another account's VPC attachment: its default
+        route table association and propagation are the accepter's to say, not the
+        requester's (the AWS provider's documentation)."""
+        key = self.ref(r, "transit_gateway_attachment_id")
+        attachment = self.entry(key, "aws_ec2_transit_gateway_vpc_attachment")
+        if key is None or attachment is None:
+            self.warn(
+                f"{r.address}: the VPC attachment it accepts is not in the input (its VPC is another account's): not imported"
+            )
+            return
+        # What the requester's side said is the accepter's to say: its defaults replace it.
+        for what, table in self.default_tables_of(attachment["TransitGatewayId"]):
+            if table is not None:
+                table[what] = [a for a in table[what] if a.get("TransitGatewayAttachmentId") != key]
+        associated = any(
+            a.get("TransitGatewayAttachmentId") == key
+            for t in self.entries.values()
+            if "TransitGatewayRouteTableId" in t
+            for a in t.get("Associations", [])
+        )
+        self.default_tables(
+            attachment["TransitGatewayId"],
+            key,
+            r.values.get("transit_gateway_default_route_table_association") is not False
+            and not associated,  # an explicit association, read before, holds
+            r.values.get("transit_gateway_default_route_table_propagation") is not False,
+        )
+
+    def tgw_prefix_list_reference(self, r: Resource) -> None:
+        """A route of a transit gateway route table to every CIDR of a prefix list."""
+        table = self.ref(r, "transit_gateway_route_table_id")
+        plist = self.ref(r, "prefix_list_id")
+        if self.entry(table, "aws_ec2_transit_gateway_route_table") is None or plist is None:
+            self.warn(
+                f"{r.address}: its route table or prefix list is not in the input: not imported"
+            )
+            return
+        attachment = self.ref(r, "transit_gateway_attachment_id")
+        attachment = self.accepted.get(attachment or "", attachment)
+        entry: Json = {
+            "TransitGatewayRouteTableId": table,
+            "PrefixListId": plist,
+            "Blackhole": r.values.get("blackhole") is True,
+            "State": "available",
+        }
+        if attachment is not None and not entry["Blackhole"]:
+            entry["TransitGatewayAttachment"] = {"TransitGatewayAttachmentId": attachment}
+        self.emit(r, "TransitGatewayPrefixListReferences", entry, self.region_of.get(table or ""))
 
     def tgw_route_table(self, r: Resource) -> None:
         tgw = self.ref(r, "transit_gateway_id")
@@ -1792,6 +1921,206 @@ class Converter:
         self.emit(r, "EndpointGroups", entry)
         self.origins[arn] = self.origins[self.key(r)]
 
+    # ---- Direct Connect ------------------------------------------------------------------
+
+    def dx_connection(self, r: Resource) -> None:
+        """A dedicated connection (``aws_dx_connection``), or a LAG (``aws_dx_lag``), which
+        the language has not: it is written as one connection of its connections' speed,
+        so that the virtual interfaces on it are kept."""
+        v = r.values
+        lag = r.type == "aws_dx_lag"
+        bandwidth = v.get("connections_bandwidth" if lag else "bandwidth")
+        entry: Json = {
+            "connectionId": self.key(r),
+            "connectionName": tag_name(v) or _text(v.get("name")),
+            "connectionState": "available",
+            "location": _text(v.get("location")),
+            "bandwidth": _text(bandwidth),
+        }
+        if _text(v.get("aws_device")):
+            entry["awsDeviceV2"] = v["aws_device"]
+        if lag:
+            self.warn(
+                f"{r.address} is a link aggregation group: the language has none; it is written as one dx-connection of its connections' bandwidth ({_text(bandwidth) or 'unknown'}), which carries its virtual interfaces; AWS bills a port per connection of the LAG"
+            )
+        elif v.get("lag_id") is not None:  # a template's connection made in a LAG
+            self.dx_lag_member(r)
+        if entry["location"] is None:
+            self.warn(f'{r.address}: its location is not known before apply: written "unknown"')
+        self.emit(r, "connections", {k: x for k, x in entry.items() if x is not None})
+
+    def dx_lag_member(self, r: Resource) -> None:
+        """``aws_dx_connection_association``: a connection joins a LAG (both are written as
+        connections; the LAG's virtual interfaces stay on the LAG's)."""
+        address = {k: a for a, k in self.keys.items()}
+        conn = r.address if r.type == "aws_dx_connection" else self.ref(r, "connection_id")
+        lag = self.ref(r, "lag_id")
+        conn, lag = address.get(conn or "", conn), address.get(lag or "", lag)
+        self.warn(
+            f"{r.address}: connection {conn or 'unknown'} joins LAG {lag or 'unknown'}: the language has no LAG; both are written as connections, the LAG's virtual interfaces on the LAG's"
+        )
+
+    def dx_gateway(self, r: Resource) -> None:
+        v = r.values
+        entry = {
+            "directConnectGatewayId": self.key(r),
+            "directConnectGatewayName": _text(v.get("name")) or self.key(r),
+            "directConnectGatewayState": "available",
+        }
+        self.emit(r, "directConnectGateways", entry)
+
+    def dx_proposal(self, r: Resource) -> None:
+        """An association proposal (another account's gateway): the association that
+        accepts it takes its gateway and prefixes."""
+        self.entries[self.key(r)] = {
+            "gateway": self.ref(r, "associated_gateway_id"),
+            "allowed": _strings(r.values.get("allowed_prefixes")),
+        }
+
+    def dx_association(self, r: Resource) -> None:
+        """A DX gateway's association with a VPN gateway or a transit gateway: for a transit
+        gateway, AWS makes it an attachment of the transit gateway (in its default route
+        table when the transit gateway has default association or propagation)."""
+        v = r.values
+        dxgw = self.ref(r, "dx_gateway_id")
+        gateway = self.ref(r, "associated_gateway_id") or self.ref(r, "vpn_gateway_id")
+        # Without allowed prefixes, AWS advertises a VPN gateway's VPC CIDRs, as the language
+        # does (a transit gateway's are required: the builder warns).
+        allowed = _strings(v.get("allowed_prefixes"))
+        proposal = self.ref(r, "proposal_id")
+        if gateway is None and proposal is not None and "gateway" in self.entries.get(proposal, {}):
+            found = self.entries[proposal]
+            gateway, allowed = found["gateway"], found["allowed"]
+        if dxgw is None or gateway is None:
+            self.warn(
+                f"{r.address}: its DX gateway or its gateway is not in the input: not imported"
+            )
+            return
+        kind = self.kind_of_key.get(gateway, "")
+        transit = (
+            kind == "aws_ec2_transit_gateway"
+            if kind
+            else v.get("associated_gateway_type") == "transitGateway" or gateway.startswith("tgw-")
+        )
+        entry = {
+            "directConnectGatewayId": dxgw,
+            "associationId": self.key(r),
+            "associationState": "associated",
+            "associatedGateway": {
+                "id": gateway,
+                "type": "transitGateway" if transit else "virtualPrivateGateway",
+            },
+            "allowedPrefixesToDirectConnectGateway": [{"cidr": c} for c in allowed],
+        }
+        region = self.region_of.get(gateway)
+        self.emit(r, "directConnectGatewayAssociations", entry, region)
+        if not transit:
+            return
+        # The transit gateway's attachment for the DX gateway: route tables name it by the
+        # association (a plan's reference) or by its id (a state's).
+        attachment = self.key(r)
+        if _text(v.get("transit_gateway_attachment_id")):
+            self.by_real_id.setdefault(v["transit_gateway_attachment_id"], attachment)
+        self.out.setdefault(region or self.default_region, {}).setdefault(
+            "TransitGatewayAttachments", []
+        ).append(
+            {
+                "TransitGatewayAttachmentId": attachment,
+                "TransitGatewayId": gateway,
+                "ResourceType": "direct-connect-gateway",
+                "ResourceId": dxgw,
+                "State": "available",
+            }
+        )
+        self.default_tables(gateway, attachment, True, True)
+
+    def dx_vif(self, r: Resource) -> None:
+        """A virtual interface on a connection (or a LAG), to a VPN gateway or a DX gateway;
+        a hosted one waits for its owner's accepter, which names the gateway."""
+        v = r.values
+        kind, hosted = DX_VIFS[r.type]
+        entry: Json = {
+            "virtualInterfaceId": self.key(r),
+            "virtualInterfaceName": tag_name(v) or _text(v.get("name")) or self.key(r),
+            "virtualInterfaceType": kind,
+            "virtualInterfaceState": "available",
+            "connectionId": self.ref(r, "connection_id"),
+        }
+        if entry["connectionId"] is None:
+            self.warn(f"{r.address}: its connection is not in the input: not imported")
+            return
+        if hosted:
+            self.entries[self.key(r)] = entry
+            self.hosted_vifs[self.key(r)] = (r, entry)
+            return
+        self.vif_target(r, entry)
+        self.emit_vif(r, entry)
+
+    def emit_vif(self, r: Resource, entry: Json) -> None:
+        """A virtual interface, with a placeholder for its connection when the input does
+        not hold it (a public VIF is not imported: it needs none)."""
+        connection = entry["connectionId"]
+        if entry["virtualInterfaceType"] != "public" and connection not in self.kind_of_key:
+            self.outside_connection(r, connection)
+        self.emit(r, "virtualInterfaces", entry)
+
+    def outside_connection(self, r: Resource, connection: str, why: str = "") -> None:
+        """A connection the input does not hold (a partner's, or made elsewhere): written at
+        an unknown location, with a warning, so that its virtual interfaces are kept."""
+        if connection in self.entries:
+            return
+        self.warn(
+            f'{r.address}: its connection {connection} is not in the input{why}: it is written at "unknown" with speed 1Gbps; write its real ones'
+        )
+        self.out.setdefault(r.region or self.default_region, {}).setdefault(
+            "connections", []
+        ).append({"connectionId": connection, "connectionState": "available"})
+        self.entries[connection] = {}
+        self.origins.setdefault(connection, f"the connection of {r.address}")
+
+    def vif_target(self, r: Resource, entry: Json) -> None:
+        vgw, dxgw = self.ref(r, "vpn_gateway_id"), self.ref(r, "dx_gateway_id")
+        if vgw is not None:
+            entry["virtualGatewayId"] = vgw
+        if dxgw is not None:
+            entry["directConnectGatewayId"] = dxgw
+
+    def dx_vif_accepter(self, r: Resource) -> None:
+        """The owner's side of a hosted virtual interface: its VPN gateway or DX gateway. A
+        virtual interface not in the input (a partner's) is on a connection not in it
+        either: a placeholder, with a warning."""
+        key = self.ref(r, "virtual_interface_id")
+        hosted = self.hosted_vifs.pop(key or "", None)
+        if hosted is not None:
+            vif, entry = hosted
+            self.vif_target(r, entry)
+            self.emit_vif(vif, entry)
+            return
+        kind = r.type.removeprefix("aws_dx_hosted_").split("_", 1)[0]
+        connection = f"{self.key(r)}-connection"
+        if kind != "public":
+            self.outside_connection(
+                r,
+                connection,
+                f" (the virtual interface it accepts, {key or 'unknown'}, is not either: its owner made it on a connection of theirs)",
+            )
+        entry = {
+            "virtualInterfaceId": self.key(r),
+            "virtualInterfaceName": tag_name(r.values) or self.key(r),
+            "virtualInterfaceType": kind,
+            "virtualInterfaceState": "available",
+            "connectionId": connection,
+        }
+        self.vif_target(r, entry)
+        self.emit(r, "virtualInterfaces", entry)
+
+    def unaccepted_vifs(self) -> None:
+        for key, (r, _entry) in sorted(self.hosted_vifs.items()):
+            self.warn(
+                f"{r.address} is a hosted virtual interface for account {_text(r.values.get('owner_account_id')) or 'unknown'}: no accepter in the input accepts it, and AWS keeps it confirming until its owner does: not imported"
+            )
+            self.origins.setdefault(key, r.address)
+
 
 def _port(value: object) -> int | None:
     """A port written as a number or a string (a template's ``"443"``)."""
@@ -1838,6 +2167,10 @@ def _list_entry(entry: Mapping[str, Any]) -> Json:
     return {"Cidr": entry.get("cidr", entry.get("Cidr"))}
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _strings(value: object) -> list[str]:
     return [v for v in value if isinstance(v, str) and v] if isinstance(value, list) else []
 
@@ -1868,6 +2201,9 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_eip": (0, _C.eip),
     "aws_ec2_managed_prefix_list": (0, _C.prefix_list),
     "aws_vpc_dhcp_options": (0, _C.dhcp_options),
+    "aws_dx_connection": (0, _C.dx_connection),
+    "aws_dx_lag": (0, _C.dx_connection),
+    "aws_dx_gateway": (0, _C.dx_gateway),
     "aws_vpc_ipv4_cidr_block_association": (1, _C.cidr_association),
     "aws_ec2_managed_prefix_list_entry": (1, _C.prefix_list_entry),
     "aws_vpc_dhcp_options_association": (1, _C.dhcp_association),
@@ -1913,6 +2249,13 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_route53_resolver_endpoint": (2, _C.resolver_endpoint),
     "aws_ec2_transit_gateway_peering_attachment": (2, _C.tgw_peering),
     "aws_ec2_transit_gateway_peering_attachment_accepter": (2, _C.tgw_peering_accepter),
+    "aws_dx_connection_association": (1, _C.dx_lag_member),
+    "aws_dx_gateway_association_proposal": (1, _C.dx_proposal),
+    **{t: (2, _C.dx_vif) for t in DX_VIFS},
+    "aws_dx_gateway_association": (2, _C.dx_association),
+    "aws_dx_hosted_private_virtual_interface_accepter": (3, _C.dx_vif_accepter),
+    "aws_dx_hosted_transit_virtual_interface_accepter": (3, _C.dx_vif_accepter),
+    "aws_dx_hosted_public_virtual_interface_accepter": (3, _C.dx_vif_accepter),
     "aws_lb_listener": (3, _C.listener),
     "aws_alb_listener": (3, _C.listener),
     "aws_lb_target_group_attachment": (3, _C.target_attachment),
@@ -1938,6 +2281,10 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_ec2_traffic_mirror_filter_rule": (1, _C.mirror_filter_rule),
     "aws_ec2_traffic_mirror_target": (3, _C.mirror_target),
     "aws_ec2_traffic_mirror_session": (4, _C.mirror_session),
+    "aws_ec2_transit_gateway_default_route_table_association": (1, _C.tgw_default_table),
+    "aws_ec2_transit_gateway_default_route_table_propagation": (1, _C.tgw_default_table),
+    "aws_ec2_transit_gateway_vpc_attachment_accepter": (3, _C.tgw_attachment_accepter),
+    "aws_ec2_transit_gateway_prefix_list_reference": (3, _C.tgw_prefix_list_reference),
 }
 
 
