@@ -705,13 +705,18 @@ def resolve(network: Network, client: str, name: str) -> Resolution:
     """
     import re
 
+    from netdraft.dsl.passes import literals
     from netdraft.dsl.query import parse_query
     from netdraft.model.network import PlaceKind
     from netdraft.sim.path import Simulator
 
     where = Span("<query>", 1, 1, 1, 1)
-    if not re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?", name):
-        raise NetdraftError([error(codes.BAD_QUERY, f"'{name[:60]}' is not a DNS name", where)])
+    # An address is said to be one, not answered NXDOMAIN (docs/dns.md, `netdraft resolve`).
+    problem = literals.name_problem(name, asked=True)
+    if problem is None and not re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?", name):
+        problem = f"'{name[:60]}' is not a DNS name"
+    if problem is not None:
+        raise NetdraftError([error(codes.BAD_QUERY, problem, where)])
     query = parse_query(network, client, "internet", "udp", "53")
     if isinstance(query, list):
         raise NetdraftError(query)

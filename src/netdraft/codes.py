@@ -373,6 +373,14 @@ DNS_RECORD = Code(
     _S.COMPILE,
 )
 
+DNS_NAME = Code(
+    "dns-name",
+    E,
+    "a DNS name breaks DNS's rules: an empty label, a label over 63 characters, a name over"
+    " 253, or an IP address where a name is to be resolved",
+    _S.COMPILE,
+)
+
 RESOLVER_ENDPOINT_SIZE = Code(
     "resolver-endpoint-size",
     W,

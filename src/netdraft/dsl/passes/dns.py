@@ -35,6 +35,28 @@ def fqdn(text: str) -> str:
     return text.lower().rstrip(".")
 
 
+def check_name(c: Context, token: st.Tok, full: str | None = None, asked: bool = False) -> bool:
+    """Report ``dns-name`` at ``token`` when the name (``full`` when the token is relative
+    to a zone) is not one; True when it is."""
+    problem = literals.name_problem(token.text if full is None else full, asked)
+    if problem is not None:
+        hint = (
+            "an address needs no resolving: `expect CLIENT -> ADDR …` tests it"
+            if asked and "IP address" in problem
+            else ""
+        )
+        c.err(codes.DNS_NAME, problem, token.span, hint)
+    return problem is None
+
+
+def domain(c: Context, s: VpcScope) -> str | None:
+    """The DHCP option set's domain (its search list), checked as a DNS name."""
+    if s.dhcp is None:
+        return None
+    check_name(c, s.dhcp.domain)
+    return s.dhcp.domain.text
+
+
 def servers(c: Context, s: VpcScope) -> tuple[IPv4Address, ...]:
     """The DHCP option set's name servers; empty for ``servers amazon`` or none written."""
     if s.dhcp is None or [t.text for t in s.dhcp.servers] == ["amazon"]:
@@ -58,6 +80,8 @@ def config(c: Context, block: st.DnsBlock | None) -> m.DnsConfig | None:
     forwards: list[m.DnsForward] = []
     for item in block.items:
         domain = "" if item.domain.text == "." else fqdn(item.domain.text)
+        if domain:
+            check_name(c, item.domain)
         if item.keyword == "zone":
             zones.append(domain)
             continue
@@ -88,6 +112,7 @@ def build_rules(c: Context) -> tuple[m.ResolverRule, ...]:
                 _names(c, lambda v: _resolvers(v, "outbound")),
             )
         domain = fqdn(decl.domain.text)
+        check_name(c, decl.domain)
         vpcs = _rule_vpcs(c, decl, found, domain, taken)
         targets = tuple(a for t in decl.targets if (a := literals.addr4(c, t)) is not None)
         if found is not None:
@@ -165,6 +190,7 @@ def build_zones(c: Context) -> tuple[m.Zone, ...]:
 
 
 def _zone(c: Context, name: str, decl: st.ZoneDecl) -> m.Zone:
+    named = check_name(c, decl.name)  # else a record is checked on its own, not in it
     vpcs: list[str] = []
     for ref in decl.vpcs:
         vpc = resolve(c, Kind.VPC, ref)
@@ -174,6 +200,8 @@ def _zone(c: Context, name: str, decl: st.ZoneDecl) -> m.Zone:
     records: list[m.DnsRecord] = []
     for rec in decl.records:
         full = f"{fqdn(rec.name.text)}.{name}"
+        if not check_name(c, rec.name, full if named else None):
+            continue
         if not declare(c, seen, st.Tok(full, rec.name.span), rec, "record", f" in zone '{name}'"):
             continue
         built = _record(c, full, rec)
@@ -185,6 +213,9 @@ def _zone(c: Context, name: str, decl: st.ZoneDecl) -> m.Zone:
 def _record(c: Context, full: str, rec: st.RecordDecl) -> m.DnsRecord | None:
     kind = m.RecordKind(rec.kind)
     if kind is m.RecordKind.CNAME:
+        target = rec.values[0]
+        if isinstance(target, st.Tok) and not check_name(c, target):
+            return None
         return m.DnsRecord(full, kind, target=fqdn(str(rec.values[0])), span=rec.span)
     if kind is m.RecordKind.ALIAS:
         ref = rec.values[0]

@@ -15,7 +15,7 @@ from netdraft import codes
 from netdraft.diagnostics import Diagnostic, error
 from netdraft.dsl import syntax as st
 from netdraft.dsl.messages import drop_codes, unknown_code
-from netdraft.dsl.passes import literals
+from netdraft.dsl.passes import dns, literals
 from netdraft.dsl.passes.resolve import Kind, PlaceResolver, component_names, not_crossed, resolve
 from netdraft.model import network as m
 
@@ -78,10 +78,11 @@ def build_resolves(
             decl.source.span,
         )
         return None
+    named = dns.check_name(c, decl.name, asked=True)
     addresses = tuple(a for t in decl.addresses if (a := literals.addr4(c, t)) is not None)
     because = _because(c, decl.because)
     via = decl.via.name if decl.via is not None else None
-    if src is None or len(addresses) != len(decl.addresses):
+    if src is None or not named or len(addresses) != len(decl.addresses):
         return None
     return m.ResolveExpectation(src, decl.name.text, addresses, via, because, decl.span)
 
