@@ -51,3 +51,33 @@ def test_the_dns_section_ends_before_the_next_heading(tmp_path: Path) -> None:
     lines = files[-1].read_text("utf-8").splitlines()
     glued = [b for a, b in pairwise(lines) if a.startswith("|") and b.strip()]
     assert not [b for b in glued if not b.startswith("|")], glued
+
+
+def test_each_vpc_section_lists_its_dhcp_options_and_dns_attributes(tmp_path: Path) -> None:
+    source = tmp_path / "net.nd"
+    source.write_text(
+        """region us-east-1 {
+  vpc plain 10.1.0.0/16 {
+    subnet a 10.1.1.0/24 az us-east-1a
+  }
+  vpc custom 10.2.0.0/16 {
+    dhcp-options domain corp.internal servers 10.2.1.53 10.2.1.54
+    dns-support off
+    dns-hostnames off
+    subnet a 10.2.1.0/24 az us-east-1a
+  }
+}
+""",
+        "utf-8",
+    )
+    text = api.docs(source, tmp_path / "out")[-1].read_text("utf-8")
+    plain, custom = text.split("## VPC plain")[1].split("## VPC custom")
+    assert (
+        "- **DHCP option set:** no domain name; name servers: the Amazon resolver (10.1.0.2)"
+        in plain
+    )
+    assert "- **DNS:** dns-support on, dns-hostnames on" in plain
+    assert (
+        "- **DHCP option set:** domain corp.internal; name servers: 10.2.1.53, 10.2.1.54" in custom
+    )
+    assert "- **DNS:** dns-support off, dns-hostnames off" in custom

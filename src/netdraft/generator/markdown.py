@@ -591,6 +591,26 @@ def _traffic_mirrors(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
     return rows
 
 
+def _vpc_dns(vpc: m.Vpc) -> Context:
+    """A VPC's DHCP option set (its domain, its name servers) and DNS attributes."""
+    from netdraft.sim.path.linklocal import resolver_address
+
+    amazon = resolver_address(vpc)
+    servers = (
+        ", ".join(map(str, vpc.dns_servers))
+        if vpc.dns_servers
+        else f"the Amazon resolver ({amazon})"
+        if amazon is not None
+        else "the Amazon resolver"
+    )
+    return {
+        "domain": vpc.dhcp_domain or "",
+        "servers": servers,
+        "support": "on" if vpc.dns_support else "off",
+        "hostnames": "on" if vpc.dns_hostnames else "off",
+    }
+
+
 def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
     subnets = _subnets(network, vpc)
     acls, default_acl = _network_acls(vpc)
@@ -602,6 +622,7 @@ def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
         "cidrs": [str(c) for c in vpc.cidrs],
         "ipv6": str(vpc.ipv6) if vpc.ipv6 else "",
         "dhcp_domain": vpc.dhcp_domain or "",
+        "dns": _vpc_dns(vpc),
         "gateways": _gateways(network, vpc),
         "subnets": subnets,
         "has_ipv6_subnets": any(s["ipv6"] for s in subnets),
