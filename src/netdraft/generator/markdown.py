@@ -919,7 +919,7 @@ def _flows(report: CostReport) -> list[Context]:
 def _costs(report: CostReport) -> Context:
     origins = sorted(
         {c.price_origin for f in report.flows.values() for c in f.charges}
-        | {c.price_origin for c in report.hourly}
+        | {c.price_origin for c in report.resources}
     )
     prices = report.prices
     return {
@@ -928,6 +928,8 @@ def _costs(report: CostReport) -> Context:
         "hours": HOURS_PER_MONTH,
         "flows_total": money(report.flows_total),
         "hourly_total": money(report.hourly_total),
+        "monthly": [_charge(c) for c in report.monthly],
+        "monthly_total": money(report.monthly_total),
         "total": money(report.total),
         "currency": "USD",
         "price_files": [_origin_name(o) for o in origins if o != BUNDLED_NAME],

@@ -114,5 +114,5 @@ def cost_notes(report: CostReport, outcome: CostOutcome) -> list[str]:
         lines = [line(c) for c in report.flows[subject].charges]
     else:
         lines = [line(c, f"flow {name}, ") for name, f in report.flows.items() for c in f.charges]
-        lines += [line(c) for c in report.hourly]
+        lines += [line(c) for c in report.resources]
     return lines or ["no charges"]
