@@ -105,3 +105,33 @@ def test_names_beyond_dns_limits(
 ) -> None:
     code, out, err = run(["resolve", custom, "open.c", name], capsys)
     assert code == 2 and not out and message in err
+
+
+V6 = """region us-east-1 {
+  vpc corp 10.10.0.0/16 {
+    dhcp-options domain corp.internal
+    subnet a 10.10.1.0/24 az us-east-1a
+    instance app in a
+  }
+}
+zone corp.internal private vpcs corp { record v6 AAAA 2001:db8::5 }
+"""
+
+
+def test_an_aaaa_query(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    net = tmp_path / "v6.nd"
+    net.write_text(V6)
+    code, out, _ = run(["resolve", str(net), "app", "v6", "--type", "AAAA"], capsys)
+    assert code == 0
+    assert out.splitlines()[0] == "app resolves v6.corp.internal AAAA: 2001:db8::5"
+    code, out, _ = run(["resolve", str(net), "app", "v6"], capsys)  # A, the default: no data
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "app resolves v6.corp.internal: no A record — 'v6.corp.internal' has no A record in"
+        " private zone 'corp.internal' (NOERROR, no data)"
+    )
+    code, out, _ = run(["resolve", str(net), "app", "v6", "--type", "aaaa", "--json"], capsys)
+    doc = json.loads(out)
+    assert (doc["type"], doc["answers"], doc["code"]) == ("AAAA", ["2001:db8::5"], None)
+    code, _, err = run(["resolve", str(net), "app", "v6", "--type", "MX"], capsys)
+    assert code == 2 and "invalid choice: 'MX'" in err

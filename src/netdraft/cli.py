@@ -302,13 +302,14 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    """``netdraft resolve FILE CLIENT NAME [--json]``: a resolution and its query legs."""
+    """``netdraft resolve FILE CLIENT NAME [--type A|AAAA] [--json]``: a resolution and its
+    query legs."""
     from netdraft.diagnostics import NetdraftError
     from netdraft.generator.explain import resolution_json, resolution_text
 
     network = _analysis(args.file).require_network()
     try:
-        res = api.resolve(network, args.client, args.name)
+        res = api.resolve(network, args.client, args.name, args.type)
     except NetdraftError as problem:
         reasons = [f"{d.severity.value}[{d.code}]: {d.message}" for d in problem.diagnostics]
         raise UsageError("\n".join(f"netdraft resolve: {r}" for r in reasons)) from None
@@ -698,6 +699,13 @@ def build_parser() -> argparse.ArgumentParser:
     names.add_argument("client", metavar="CLIENT", help="an instance or a site host")
     names.add_argument(
         "name", metavar="NAME", help="a DNS name (a bare name takes the DHCP domain)"
+    )
+    names.add_argument(
+        "--type",
+        default="A",
+        choices=("A", "AAAA"),
+        type=str.upper,
+        help="the record type asked: A (IPv4, the default) or AAAA (IPv6)",
     )
     names.add_argument("--json", action="store_true", help="print the documented JSON form")
     names.set_defaults(run=cmd_resolve)

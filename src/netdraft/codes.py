@@ -369,7 +369,8 @@ ACL_RULE_NUMBER = Code(
 DNS_RECORD = Code(
     "dns-record",
     E,
-    "a zone's record cannot answer: an ALIAS to something that is not an interface endpoint",
+    "a zone's record cannot answer: an ALIAS to something that is not an interface endpoint,"
+    " an AAAA record for an instance without IPv6, or a CNAME beside another record of its name",
     _S.COMPILE,
 )
 

@@ -264,6 +264,9 @@ class _ToSyntax(Transformer[Token, Any]):
     def record_a(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
         return self._record("A", meta, c)
 
+    def record_aaaa(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
+        return self._record("AAAA", meta, c)
+
     def record_cname(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
         return self._record("CNAME", meta, c)
 

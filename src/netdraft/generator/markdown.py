@@ -991,7 +991,7 @@ def _dns(analysis: NetworkAnalysis) -> Context:
                 {
                     "name": r.name,
                     "type": r.kind.value,
-                    "value": ", ".join(map(str, r.addresses)) or r.target,
+                    "value": ", ".join(map(str, (*r.addresses, *r.addresses6))) or r.target,
                 }
                 for r in z.records
             ],

@@ -11,7 +11,7 @@ Names are compared in lower case without their final dot, as DNS does.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv6Address
 from typing import TYPE_CHECKING
 
 from netdraft import codes
@@ -196,13 +196,25 @@ def _zone(c: Context, name: str, decl: st.ZoneDecl) -> m.Zone:
         vpc = resolve(c, Kind.VPC, ref)
         if vpc is not None and vpc not in vpcs:
             vpcs.append(vpc)
-    seen: dict[str, st.RecordDecl] = {}
+    seen: dict[str, st.RecordDecl] = {}  # A, ALIAS (an alias A) and CNAME records by name
+    seen6: dict[str, st.RecordDecl] = {}  # AAAA records by name: beside the A ones
     records: list[m.DnsRecord] = []
     for rec in decl.records:
         full = f"{fqdn(rec.name.text)}.{name}"
         if not check_name(c, rec.name, full if named else None):
             continue
-        if not declare(c, seen, st.Tok(full, rec.name.span), rec, "record", f" in zone '{name}'"):
+        table = seen6 if rec.kind == "AAAA" else seen
+        if not declare(c, table, st.Tok(full, rec.name.span), rec, "record", f" in zone '{name}'"):
+            continue
+        other = seen.get(full) if rec.kind == "AAAA" else seen6.get(full)
+        if other is not None and "CNAME" in (rec.kind, other.kind):
+            c.err(
+                codes.DNS_RECORD,
+                f"'{full}' has a CNAME record and another record: a CNAME is its name's only"
+                " record (RFC 1034)",
+                rec.name.span,
+                f"the {other.kind} record is on line {other.span.line}",
+            )
             continue
         built = _record(c, full, rec)
         if built is not None:
@@ -224,6 +236,9 @@ def _record(c: Context, full: str, rec: st.RecordDecl) -> m.DnsRecord | None:
         if found is None:
             return None
         return m.DnsRecord(full, kind, target=found[1], vpc=found[0], span=rec.span)
+    if kind is m.RecordKind.AAAA:
+        six = _aaaa_addresses(c, rec)
+        return m.DnsRecord(full, kind, span=rec.span, addresses6=six) if six else None
     addresses: list[IPv4Address] = []
     for value in rec.values:
         if isinstance(value, st.Tok):
@@ -238,6 +253,40 @@ def _record(c: Context, full: str, rec: st.RecordDecl) -> m.DnsRecord | None:
     if not addresses:
         return None
     return m.DnsRecord(full, kind, tuple(addresses), span=rec.span)
+
+
+def _aaaa_addresses(c: Context, rec: st.RecordDecl) -> tuple[IPv6Address, ...]:
+    """An AAAA record's IPv6 addresses: written, or an instance's (its ``ipv6``)."""
+    found: list[IPv6Address] = []
+    for value in rec.values:
+        address: IPv6Address | None = None
+        if isinstance(value, st.Tok):
+            written = literals.addr(c, value)
+            if isinstance(written, IPv6Address):
+                address = written
+            elif written is not None:
+                c.err(
+                    codes.BAD_ADDRESS,
+                    f"'{value.text}' is not an IPv6 address",
+                    value.span,
+                    "an AAAA record holds IPv6 addresses; an IPv4 one goes in an A record",
+                )
+        else:
+            inst = _find(c, value, lambda v: v.instances)
+            if inst is None:
+                c.unknown("instance", value, _names(c, lambda v: v.instances))
+                continue
+            address = c.built_vpcs[inst[0]].instances[inst[1]].ipv6
+            if address is None:
+                c.err(
+                    codes.DNS_RECORD,
+                    f"instance '{value}' has no IPv6 address for an AAAA record to answer with",
+                    value.span,
+                    "give the instance an IPv6 address (ipv6 ADDR, in a subnet with IPv6)",
+                )
+        if address is not None and address not in found:
+            found.append(address)
+    return tuple(found)
 
 
 def _alias_target(c: Context, ref: st.Ref) -> tuple[str, str] | None:

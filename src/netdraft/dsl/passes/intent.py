@@ -79,12 +79,23 @@ def build_resolves(
         )
         return None
     named = dns.check_name(c, decl.name, asked=True)
-    addresses = tuple(a for t in decl.addresses if (a := literals.addr4(c, t)) is not None)
+    addresses = tuple(a for t in decl.addresses if (a := literals.addr(c, t)) is not None)
     because = _because(c, decl.because)
     via = decl.via.name if decl.via is not None else None
+    versions = {a.version for a in addresses}
+    if len(versions) > 1:
+        # An A query and an AAAA query are two questions, each with its own answer.
+        c.err(
+            codes.BAD_EXPECT,
+            f"'{decl.name.text}' is expected to resolve to IPv4 and IPv6 addresses at once",
+            decl.span,
+            "an A query and an AAAA query are two: write one line for each",
+        )
+        return None
     if src is None or not named or len(addresses) != len(decl.addresses):
         return None
-    return m.ResolveExpectation(src, decl.name.text, addresses, via, because, decl.span)
+    qtype = m.RecordKind.AAAA if versions == {6} else m.RecordKind.A
+    return m.ResolveExpectation(src, decl.name.text, addresses, via, because, decl.span, qtype)
 
 
 def build_resiliency(c: Context, decl: st.ExpectResiliencyDecl) -> m.ResiliencyExpectation | None:
