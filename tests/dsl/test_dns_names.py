@@ -96,3 +96,14 @@ def test_a_bad_name_is_refused_and_its_twin_is_not(
     assert [(code, line) for code, line, _ in found] == [("dns-name", 8)], found
     assert message in found[0][2]
     assert codes_of(good + "\n", tmp_path) == []
+
+
+def test_an_empty_label_is_said_of_names_not_of_mistyped_addresses(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "net.nd"
+    path.write_text("region us-east-1 {\n  vpc v 10.0..0/16 {\n  }\n}\n")
+    assert [str(d.code) for d in api.check(path).diagnostics] == ["syntax"]
+    path.write_text(HEAD + "zone corp..internal private vpcs corp { record db A 10.10.1.5 }\n")
+    found = api.check(path).diagnostics
+    assert [(str(d.code), d.span.line, d.span.column) for d in found] == [("dns-name", 8, 6)]

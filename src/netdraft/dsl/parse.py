@@ -1000,6 +1000,8 @@ def _empty_label(text: str, pos: int | None) -> tuple[str, str, int, int] | None
     name = word.group()
     if ".." not in name and not (name.startswith(".") and len(name) > 1):
         return None
+    if not any(ch.isalpha() or ch in "_-" for ch in name):
+        return None  # digits and dots: an address or a CIDR mistyped, not a DNS name
     problem = literals.name_problem(name)
     if problem is None:  # pragma: no cover - the match has an empty label
         return None
