@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Set up everything netdraft needs on a fresh Debian/Ubuntu machine: Graphviz and a
+# Set up everything netdraft needs on a fresh Debian/Ubuntu machine: Graphviz (with the
+# DejaVu fonts, whose monospace face the other-fonts tests draw with) and a
 # virtual environment with netdraft and its development tools. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v dot >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && apt-get install -y -qq graphviz >/dev/null
+    apt-get update -qq && apt-get install -y -qq graphviz fonts-dejavu-core >/dev/null
   elif command -v sudo >/dev/null 2>&1; then
-    sudo apt-get update -qq && sudo apt-get install -y -qq graphviz >/dev/null
+    sudo apt-get update -qq && sudo apt-get install -y -qq graphviz fonts-dejavu-core >/dev/null
   else
     echo "setup: Graphviz ('dot') is missing; install the graphviz package" >&2
     exit 1

@@ -49,3 +49,24 @@ def _no_compile_cache() -> Iterator[None]:
         os.environ.pop("NETDRAFT_NO_CACHE", None)
     else:
         os.environ["NETDRAFT_NO_CACHE"] = old
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _other_fonts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """``NETDRAFT_OTHER_FONTS=1`` runs the tests with every font replaced by a monospace
+    one (tests/other_fonts.py): a machine with other fonts must pass them all."""
+    from other_fonts import VARIABLE, font_config
+
+    if os.environ.get(VARIABLE) != "1":
+        yield
+        return
+    config = font_config(tmp_path_factory.mktemp("other-fonts"))
+    if config is None:
+        pytest.exit(f"{VARIABLE}=1: this machine has no other font to draw with", returncode=2)
+    old = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(config)
+    yield
+    if old is None:
+        os.environ.pop("FONTCONFIG_FILE", None)
+    else:
+        os.environ["FONTCONFIG_FILE"] = old

@@ -216,8 +216,8 @@ def test_fence_mistakes_are_diagnostics(tmp_path: Path, fence: str, code: str) -
 
 def test_second_build_draws_nothing_and_docs_dir_is_untouched(tmp_path: Path) -> None:
     pages = {
-        "index.md": f"```netdraft\n{NETWORK}```\n\n```netdraft {{embed=file docs=true}}\n{NETWORK}```\n",
-        "other.md": '```netdraft {src="net.nd" highlight="internet www tcp 22"}\n```\n',
+        "index.md": f"```netdraft\n{NETWORK}```\n\n```netdraft {{embed=file}}\n{NETWORK}```\n",
+        "other.md": '```netdraft {src="net.nd" highlight="internet www tcp 22" docs=true}\n```\n',
         "net.nd": NETWORK,
     }
     site = make_site(tmp_path, pages)

@@ -814,7 +814,14 @@ def write_docs(
     """
     from netdraft.generator.markdown import write_docs as write
 
-    return write(analysis.require_analysis(), out_dir, Path(analysis.path).stem, templates)
+    return write(
+        analysis.require_analysis(),
+        out_dir,
+        Path(analysis.path).stem,
+        templates,
+        analysis.compiled.text,
+        analysis.diagnostics,
+    )
 
 
 @dataclass(frozen=True)

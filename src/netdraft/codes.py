@@ -300,6 +300,19 @@ DX_ALLOWED_REQUIRED = Code(
     "a Direct Connect gateway's association with a transit gateway has no allowed prefixes",
     _S.COMPILE,
 )
+DX_VGW_ASSOCIATED = Code(
+    "dx-vgw-associated",
+    E,
+    "a VPN gateway is associated with more than one Direct Connect gateway",
+    _S.VALIDATE,
+)
+DX_ALLOWED_NARROW = Code(
+    "dx-allowed-narrow",
+    W,
+    "a CIDR of a VPC behind a Direct Connect gateway is in none of its association's allowed"
+    " prefixes (the same or wider), so AWS advertises it to no site",
+    _S.VALIDATE,
+)
 VIF_TARGET = Code(
     "vif-target",
     E,
@@ -521,6 +534,14 @@ IPAM_OVERLAP = Code(
     "ipam-overlap",
     E,
     "two VPCs write CIDRs of one IPAM pool that overlap; a pool never gives out an address twice",
+    _S.COMPILE,
+)
+ACCELERATOR_ADDRESS = Code(
+    "accelerator-address",
+    W,
+    "an accelerator's written static address is neither in Global Accelerator's address"
+    " ranges nor in a public IPAM pool of the file (BYOIP, a /24 or wider), or both its"
+    " addresses are from one BYOIP pool",
     _S.COMPILE,
 )
 VPC_NO_CIDR = Code(

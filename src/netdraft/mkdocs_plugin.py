@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import html
 import importlib.metadata
+import importlib.resources
 import json
 import os
 import re
@@ -40,14 +41,22 @@ log = get_plugin_logger(__name__)
 #: How a diagram goes into the page: inline ``<svg>``, or an ``<img>`` of a file in the site.
 EMBEDS = ("inline", "file")
 
-#: Where ``embed: file`` diagrams go in the built site.
+#: Where ``embed: file`` diagrams, the full-size pictures and the stylesheet go in the built site.
 SITE_FOLDER = "assets/netdraft"
+
+#: The plugin's stylesheet in the site, added to ``extra_css`` (``css: false`` leaves it out).
+CSS_NAME = f"{SITE_FOLDER}/netdraft.css"
+
+#: The words of the link under each diagram to its picture at full size.
+FULL_SIZE = "Open the diagram at full size"
 
 #: The options a fence may set (``src`` and ``highlight`` only there, the others in mkdocs.yml too).
 FENCE_OPTIONS = ("src", "embed", "docs", "source", "highlight")
 
-# Visible with any theme; a site's CSS can restyle ``.netdraft-error`` further.
-_ERROR_STYLE = "border-left:4px solid #d93025;padding-left:0.5em"
+# Visible with any theme; a site's CSS can restyle ``.netdraft-error`` further. A long
+# diagnostic line scrolls inside the content column instead of running under a sidebar.
+_ERROR_STYLE = "border-left:4px solid #d93025;padding-left:0.5em;max-width:100%;overflow-x:auto"
+_ERROR_PRE_STYLE = "margin:0;overflow-x:auto;white-space:pre"
 
 #: The folders that a block's ``src=`` and ``prices`` statements may name files in.
 _TREE = "docs_dir and the folder of mkdocs.yml"
@@ -64,6 +73,7 @@ class NetdraftConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs le
     source = c.Type(bool, default=False)
     cache_dir = c.Type(str, default=".cache/netdraft")
     prices = c.Optional(c.File(exists=True))
+    css = c.Type(bool, default=True)
 
 
 # --- fences -----------------------------------------------------------------------------------
@@ -85,6 +95,8 @@ class Fence:
 
 _OPENING = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _LANGUAGE = re.compile(r"netdraft(?![\w-])")
+# The attribute-list header ``{.netdraft src="net.nd"}`` (pymdownx.superfences' other form).
+_BRACED = re.compile(r"\{\s*\.netdraft(?![\w-])(?P<options>[^}]*)\}\s*$")
 
 
 def find_fences(markdown: str) -> list[Fence]:
@@ -92,7 +104,8 @@ def find_fences(markdown: str) -> list[Fence]:
 
     A ``netdraft`` fence inside another fenced block (a longer fence showing the syntax,
     say) is code, not a diagram. An unclosed fence runs to the end of the text, as in
-    CommonMark.
+    CommonMark. The header is ``netdraft`` and its options, or the attribute list
+    ``{.netdraft OPTIONS}``.
 
     Args:
         markdown: the page's Markdown.
@@ -102,27 +115,115 @@ def find_fences(markdown: str) -> list[Fence]:
     """
     lines = page_lines(markdown)
     fences: list[Fence] = []
+    for start, close, indent, info in _top_level_blocks(lines):
+        options = _netdraft_options(info)
+        if options is not None:
+            body = [_dedent(line, indent) + "\n" for line in lines[start + 1 : close]]
+            fences.append(Fence(start, min(close + 1, len(lines)), options, "".join(body)))
+    return fences
+
+
+def _netdraft_options(info: str) -> str | None:
+    """What follows ``netdraft`` in a fence's header, or None for another language."""
+    info = info.strip()
+    language = _LANGUAGE.match(info)
+    if language is not None:
+        return info[language.end() :].strip()
+    braced = _BRACED.match(info)
+    return braced["options"].strip() if braced is not None else None
+
+
+def _top_level_blocks(lines: Sequence[str]) -> list[tuple[int, int, int, str]]:
+    """Every top-level fenced block: its opening line, its closing line (the number of
+    lines when unclosed), the opening fence's indentation and its header (``info``)."""
+    found: list[tuple[int, int, int, str]] = []
     i = 0
     while i < len(lines):
         opening = _OPENING.match(lines[i])
         if opening is None or (opening["fence"][0] == "`" and "`" in opening["info"]):
             i += 1
             continue
-        mark = opening["fence"]
-        closing = re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$")
+        closing = _closing(opening["fence"])
         j = i + 1
         while j < len(lines) and not closing.match(lines[j]):
             j += 1
-        info = opening["info"].strip()
-        language = _LANGUAGE.match(info)
-        if language is not None:
-            indent = len(opening["indent"])
-            body = [_dedent(line, indent) + "\n" for line in lines[i + 1 : j]]
-            fences.append(
-                Fence(i, min(j + 1, len(lines)), info[language.end() :].strip(), "".join(body))
-            )
+        found.append((i, j, len(opening["indent"]), opening["info"]))
+        i = j + 1
+    return found
+
+
+def _closing(mark: str) -> re.Pattern[str]:
+    return re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$")
+
+
+# A fence inside a list, a block quote, an admonition or a tab: after a ``>`` or indented
+# four columns or more (pymdownx.superfences draws these; Python-Markdown sees code).
+_NESTED = re.compile(r"^(?P<prefix>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
+# A line that opens a container whose content is indented: a list item, an admonition
+# (``!!!``), a collapsible block (``???``) or a content tab (``===``).
+_CONTAINER = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)]|!!!|\?\?\?\+?|===\+?)(?:[ \t]|$)")
+
+
+def nested_fences(markdown: str) -> list[Fence]:
+    """The ``netdraft`` fences of a Markdown text that sit inside a list item, a block
+    quote, an admonition or a tab, in order; the body of each is dedented.
+
+    These are left to pymdownx.superfences (:func:`fence_format`); the plugin finds them to
+    know their lines, and to warn when nothing would draw them. A fence inside a top-level
+    fenced block, or in an indented code block, is code.
+
+    Args:
+        markdown: the page's Markdown.
+
+    Returns:
+        The blocks found.
+    """
+    lines = page_lines(markdown)
+    inside: set[int] = set()
+    for start, close, _, _ in _top_level_blocks(lines):
+        inside.update(range(start, close + 1))
+    fences: list[Fence] = []
+    i = 0
+    while i < len(lines):
+        found = None if i in inside else _NESTED.match(lines[i])
+        options = _netdraft_options(found["info"]) if found is not None else None
+        if found is None or options is None or not _is_nested(lines, i, found["prefix"]):
+            i += 1
+            continue
+        prefix = found["prefix"]
+        closing = re.compile(rf"^{re.escape(prefix)}{re.escape(found['fence'])}[ \t]*$")
+        j = i + 1
+        while j < len(lines) and not closing.match(lines[j]):
+            j += 1
+        body = [line[len(prefix) :] + "\n" for line in lines[i + 1 : j]]
+        fences.append(Fence(i, min(j + 1, len(lines)), options, "".join(body)))
         i = j + 1
     return fences
+
+
+def _is_nested(lines: Sequence[str], index: int, prefix: str) -> bool:
+    """Whether a fence with this prefix is inside a container (not a top-level fence, nor
+    an indented code block): after a ``>``, or indented under a list item, an admonition
+    or a tab."""
+    if ">" in prefix:
+        return True
+    width = len(prefix.expandtabs(4))
+    if width <= 3:
+        return False
+    for line in reversed(lines[:index]):
+        if not line.strip() or len(line) - len(line.lstrip(" \t")) >= width:
+            continue
+        return bool(_CONTAINER.match(line))
+    return False
+
+
+def same_body(a: str, b: str) -> bool:
+    """Whether two fence bodies hold the same lines, whatever their indentation."""
+
+    def words(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    return words(a) == words(b)
 
 
 def page_lines(text: str) -> list[str]:
@@ -293,6 +394,8 @@ def block_key(
     options: BlockOptions,
     prices: Sequence[tuple[str, str]],
     included: Sequence[tuple[str, str]] = (),
+    untitled: bool = False,
+    warnings: Sequence[str] = (),
 ) -> str:
     """The cache key of a block: a SHA-256 of all that its drawing and its page depend on.
 
@@ -306,11 +409,13 @@ def block_key(
             folder, else resolved) and its text.
         included: the files the network includes, in the order first read: each one's
             path (as for ``prices``) and its text.
+        untitled: the picture is drawn without its title (``docs=true``: a heading names it).
+        warnings: the warnings a ``docs=true`` page lists (the configuration decides them).
 
     Returns:
         A hex digest.
     """
-    data = {
+    data: dict[str, object] = {
         "renderer": fingerprint,
         "text": text,
         "name": name,
@@ -319,7 +424,87 @@ def block_key(
     }
     if included:  # absent otherwise, so that the keys of other blocks stay as they were
         data["included"] = [[file, content] for file, content in included]
+    if untitled:  # likewise
+        data["untitled"] = True
+    if warnings:  # likewise
+        data["warnings"] = list(warnings)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+# --- pymdownx.superfences ----------------------------------------------------------------------
+
+#: The plugin of the build under way: the custom fence's formatter draws through it.
+_ACTIVE: list[NetdraftPlugin] = []
+
+
+def fence_validator(
+    language: str, inputs: dict[str, str], options: dict[str, str], attrs: dict[str, str], md: Any
+) -> bool:
+    """pymdownx.superfences' validator of a ``netdraft`` custom fence: takes every option.
+
+    The options are checked when the block is drawn, where a mistake becomes a diagnostic
+    (``error[fence-option]``) rather than a code block.
+    """
+    options.update(inputs)
+    return True
+
+
+def fence_format(
+    source: str, language: str, class_name: str, options: dict[str, str], md: Any, **kwargs: Any
+) -> str:
+    """pymdownx.superfences' formatter of a ``netdraft`` custom fence: the block's HTML.
+
+    Set it as the ``format`` of a custom fence named ``netdraft`` (docs/mkdocs.md), so that
+    blocks inside lists, admonitions and content tabs are drawn as top-level ones are.
+    """
+    if not _ACTIVE or _ACTIVE[-1]._current is None:
+        message = (
+            "netdraft: a netdraft fence needs the netdraft plugin in the plugins of mkdocs.yml"
+        )
+        log.warning(message)
+        return _error_html(message)
+    info = " ".join(
+        name if value == name else f"{name}={shlex.quote(str(value))}"
+        for name, value in options.items()
+    )
+    return _ACTIVE[-1].nested_block(source, info)
+
+
+def _error_html(shown: str) -> str:
+    """Diagnostics as the page shows them: in the content column, scrolled when wide."""
+    return (
+        f'<div class="netdraft-error" style="{_ERROR_STYLE}">\n'
+        f'<pre style="{_ERROR_PRE_STYLE}">{html.escape(shown, quote=False)}</pre>\n</div>'
+    )
+
+
+def _superfenced(config: MkDocsConfig) -> bool:
+    """Whether an extension (pymdownx.superfences) hands ``netdraft`` fences to
+    :func:`fence_format`: a ``custom_fences`` entry named ``netdraft`` with that format."""
+    for settings in (config.mdx_configs or {}).values():
+        fences = settings.get("custom_fences") if isinstance(settings, dict) else None
+        for fence in fences if isinstance(fences, list) else ():
+            named = isinstance(fence, dict) and fence.get("name") == "netdraft"
+            if named and fence.get("format") is fence_format:
+                return True
+    return False
+
+
+def _atx_title(markdown: str) -> str:
+    """The text of the page's first ``# heading`` outside fenced blocks ("" when none)."""
+    lines = page_lines(markdown)
+    inside: set[int] = set()
+    for start, close, _, _ in _top_level_blocks(lines):
+        inside.update(range(start, close + 1))
+    for i, line in enumerate(lines):
+        found = None if i in inside else _H1.match(line)
+        if found is not None:
+            return _ATTRS.sub("", found["text"]).strip().rstrip("#").strip()
+    return ""
+
+
+_H1 = re.compile(r"^ {0,3}#[ \t]+(?P<text>.+?)[ \t]*$")
+_ATTRS = re.compile(r"\s*\{[^}]*\}\s*$")  # attr_list's ``{#id .class}`` after a heading
 
 
 # --- the plugin -------------------------------------------------------------------------------
@@ -335,6 +520,7 @@ class _PageContext:
     line_offset: int  # lines of front matter above the Markdown the plugin is given
     url: str
     lines: tuple[str, ...] = ()  # the source's lines, found once for all its blocks
+    title: str = ""  # the page's own title (front matter, else its first `# heading`)
 
 
 def _body_offset(source: str, markdown: str) -> int:
@@ -365,6 +551,10 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         self._watch: set[str] = set()
         self._settings: Config = NO_CONFIG  # `[tool.netdraft]` or netdraft.toml
         self._prices: str | Path | None = None
+        self._current: _PageContext | None = None  # the page being converted
+        self._pending: list[Fence] = []  # its nested fences not drawn yet (superfences)
+        self._superfences = False  # pymdownx.superfences hands nested fences to the plugin
+        self._markdown: tuple[list[Any], dict[str, Any]] = ([], {})  # the site's extensions
 
     # -- events --
 
@@ -385,6 +575,11 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         self._secret = cache_secret()
         self.renders = self.reused = self.errors = 0
         self._site_files.clear()
+        _ACTIVE[:] = [self]
+        self._superfences = _superfenced(config)
+        self._markdown = (list(config.markdown_extensions), dict(config.mdx_configs or {}))
+        if self.config.css and CSS_NAME not in config.extra_css:
+            config.extra_css.append(CSS_NAME)
         # The configuration beside mkdocs.yml (or above it, up to the repository's root);
         # the plugin's `prices:` option comes first, then NETDRAFT_PRICES, then the file's.
         loaded = discover(self._root)
@@ -402,12 +597,32 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Replace each ``netdraft`` fence of the page with its diagram (or its diagnostics)."""
+        """Replace each ``netdraft`` fence of the page with its diagram (or its diagnostics).
+
+        Fences inside lists, block quotes, admonitions and tabs are left to
+        pymdownx.superfences (:func:`fence_format`), or warned about when it is not set up.
+        """
         fences = find_fences(markdown)
-        if not fences:
+        nested = nested_fences(markdown)
+        self._current = None
+        self._pending = []
+        # With the custom fence set up, superfences may find a block this scan did not: it
+        # is drawn with the page's context all the same.
+        if not fences and not nested and not self._superfences:
             return None
         lines = page_lines(markdown)
         context = self._page_context(page, markdown)
+        self._current, self._pending = context, nested
+        if not self._superfences:
+            for fence in nested:
+                line = fence.start + context.line_offset + 1
+                log.warning(
+                    f"{context.display}:{line}: this netdraft block is inside a list, a block "
+                    "quote, an admonition or a tab: it is drawn only with pymdownx.superfences "
+                    "and netdraft's custom fence (docs/mkdocs.md), else it stays code"
+                )
+        if not fences:
+            return None
         out: list[str] = []
         last = 0
         # An unchanged block's network is compiled once, across builds (api.compile_cache).
@@ -420,7 +635,10 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         return "\n".join(out) + "\n"
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Copy the ``embed: file`` diagrams from the cache into the site."""
+        """Copy the diagrams' files from the cache into the site, and the stylesheet."""
+        if self.config.css:
+            css = importlib.resources.files("netdraft").joinpath("mkdocs.css").read_bytes()
+            write_atomic(Path(config.site_dir) / CSS_NAME, css)
         for name, data in sorted(self._site_files.items()):
             write_atomic(Path(config.site_dir) / name, data)
         total = self.renders + self.reused
@@ -457,7 +675,33 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             source = markdown
         display = self._display(str(path))
         offset = _body_offset(source, markdown)
-        return _PageContext(display, path, source, offset, page.url, tuple(page_lines(source)))
+        meta = page.meta.get("title") if isinstance(page.meta, dict) else None
+        title = meta.strip() if isinstance(meta, str) else _atx_title(markdown)
+        return _PageContext(
+            display, path, source, offset, page.url, tuple(page_lines(source)), title
+        )
+
+    def nested_block(self, source: str, info: str) -> str:
+        """The HTML of a fence that pymdownx.superfences found inside another block.
+
+        Its line is the one :func:`nested_fences` found with the same body (the page's
+        first line when none matches); the block's Markdown is converted with the site's
+        extensions, as the page's own text is.
+        """
+        import markdown as python_markdown  # type: ignore[import-untyped]  # MkDocs's, no stubs
+
+        page = self._current
+        assert page is not None
+        found = next((f for f in self._pending if same_body(f.body, source)), None)
+        if found is not None:
+            self._pending.remove(found)
+        start = found.start if found is not None else 0
+        fence = Fence(start, start + 1, info, source if source.endswith("\n") else source + "\n")
+        with api.compile_cache(not os.environ.get(cache.NO_CACHE_VARIABLE)):
+            text = self._block(fence, page)
+        extensions, configs = self._markdown
+        converter = python_markdown.Markdown(extensions=extensions, extension_configs=configs)
+        return str(converter.convert(text))
 
     def _display(self, file: str) -> str:
         """A file's name in messages: relative to the folder of ``mkdocs.yml`` when inside it."""
@@ -565,28 +809,44 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         applied = [
             (self._display(str(file)), content) for file, content in analysis.price_files.applied
         ]
+        # With docs=true a heading names the network: the picture leaves its title out.
+        untitled = options.docs
+        listed = [d for d in diagnostics if not d.is_error] if options.docs else []
         key = block_key(
-            self._fingerprint, text, Path(network.file).name, options, applied, included
+            self._fingerprint,
+            text,
+            Path(network.file).name,
+            options,
+            applied,
+            included,
+            untitled,
+            [d.headline() for d in listed],
         )
         try:
-            svg = self._drawing(key, computed, highlight, where)
-            docs = self._page(key, computed) if options.docs else ""
+            svg = self._drawing(key, computed, highlight, where, untitled)
+            docs = self._page(key, computed, text, listed) if options.docs else ""
         except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as exc:
             # Graphviz's own errors can run to pages: the first line says enough.
             reason = printable((str(exc).splitlines() or [type(exc).__name__])[0])
             reason = reason if len(reason) <= 300 else reason[:300] + "…"
             raise PluginError(f"netdraft: cannot draw the block at {where}: {reason}") from exc
         title = network.title or (Path(options.src).stem if options.src else "network diagram")
-        if options.docs:
-            svg = _linked(svg, computed)
+        # Every diagram is also a file of the site, linked under it: the picture at full
+        # size, however narrow the content column (and the `<img>` of embed=file).
+        name = f"{SITE_FOLDER}/{key[:24]}.svg"
+        self._site_files[name] = svg.encode("utf-8")
+        href = html.escape(get_relative_url(name, page.url), quote=True)
         if options.embed == "file":
-            name = f"{SITE_FOLDER}/{key[:24]}.svg"
-            self._site_files[name] = svg.encode("utf-8")
-            src = html.escape(get_relative_url(name, page.url), quote=True)
-            figure = f'<img src="{src}" alt="{html.escape(title, quote=True)}">'
+            figure = f'<img src="{href}" alt="{html.escape(title, quote=True)}">'
         else:
-            figure = inline_svg(svg, f"nd{key[:8]}-")
-        drawing = f'<div class="netdraft-diagram">\n{figure}\n</div>'
+            figure = inline_svg(_linked(svg, computed) if options.docs else svg, f"nd{key[:8]}-")
+        drawing = (
+            f'<div class="netdraft-diagram">\n{figure}\n'
+            f'<p class="netdraft-full-size"><a href="{href}">{FULL_SIZE}</a></p>\n</div>'
+        )
+        if docs:
+            docs = _placed(docs, drawing, network.title or "", page.title)
+            return self._report(diagnostics, sources, text if options.source else "", None, docs)
         return self._report(diagnostics, sources, text if options.source else "", drawing, docs)
 
     def _find(self, src: str, page_dir: Path, where: Span) -> Path | Diagnostic:
@@ -676,25 +936,44 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         return data.decode("utf-8")
 
     def _drawing(
-        self, key: str, analysis: NetworkAnalysis, highlight: Query | None, where: Span
+        self,
+        key: str,
+        analysis: NetworkAnalysis,
+        highlight: Query | None,
+        where: Span,
+        untitled: bool = False,
     ) -> str:
-        """The block's SVG, from the cache when an earlier build drew it, else drawn now."""
+        """The block's SVG, from the cache when an earlier build drew it, else drawn now
+        (``untitled``: without the title over the picture; its ``aria-label`` keeps it)."""
         entry = self._entry(key, ".svg")
         cached = self._cached(entry)
         if cached is not None:
             self.reused += 1
             log.debug(f"{where}: diagram {key[:12]} from the cache")
             return cached
-        from netdraft.generator.diagram import render  # imports `diagrams`: only when drawing
+        # Imports `diagrams`: only when drawing.
+        from netdraft.generator.diagram import image_bytes
+        from netdraft.generator.view import view_of
 
         self._clear(entry)
-        render(analysis.network, entry, highlight=highlight, analysis=analysis)
+        view = view_of(analysis.network, highlight, analysis=analysis)
+        if untitled and view.title:
+            svg = image_bytes(dataclasses.replace(view, title=""), "svg").decode("utf-8")
+            svg = _labelled(svg, view.title)
+        else:
+            svg = image_bytes(view, "svg").decode("utf-8")
+        write_atomic(entry, svg)
         self.renders += 1
         log.debug(f"{where}: diagram {key[:12]} drawn")
         return self._seal(entry)
 
-    def _page(self, key: str, analysis: NetworkAnalysis) -> str:
-        """The block's generated documentation (Markdown), from the cache when there."""
+    def _page(
+        self, key: str, analysis: NetworkAnalysis, text: str, warnings: Sequence[Diagnostic]
+    ) -> str:
+        """The block's generated documentation (Markdown), from the cache when there; its
+        picture is the line that links :data:`_DIAGRAM_HERE` (see :func:`_placed`). The
+        text's opening comment introduces it; it lists the block's warnings, placed where
+        the reader finds them (the page's lines)."""
         from netdraft.generator.markdown import page_markdown
 
         entry = self._entry(key, ".md")
@@ -702,7 +981,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         if cached is not None:
             return cached
         self._clear(entry)
-        write_atomic(entry, page_markdown(analysis, heading_offset=1))
+        page = page_markdown(analysis, image=_DIAGRAM_HERE, source_text=text, diagnostics=warnings)
+        write_atomic(entry, page)
         return self._seal(entry)
 
     @staticmethod
@@ -738,13 +1018,49 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             parts.append(code_fence(code))
         if errors:
             self.errors += 1
-            shown = "\n".join(iter_rendered(errors, sources))
-            parts.append(
-                f'<div class="netdraft-error" style="{_ERROR_STYLE}">\n'
-                f"<pre>{html.escape(shown, quote=False)}</pre>\n</div>"
-            )
+            parts.append(_error_html("\n".join(iter_rendered(errors, sources))))
         if drawing is not None:
             parts.append(drawing)
         if docs:
             parts.append(docs.rstrip("\n"))
         return "\n\n".join(parts)
+
+
+#: The image the generated page of a ``docs=true`` block links, where its diagram goes.
+_DIAGRAM_HERE = "netdraft-diagram-of-this-block.svg"
+
+
+def _placed(docs: str, drawing: str, network_title: str, page_title: str) -> str:
+    """A block's generated page with its diagram where ``netdraft docs`` puts the picture
+    (after the summary), its headings one level down; the network's title heading is
+    left out when the page that holds the block already has that title.
+    """
+    from netdraft.generator.markdown import escape_md, shift_headings
+
+    lines = docs.split("\n")
+    if (
+        network_title
+        and page_title
+        and page_title.strip() in (network_title, escape_md(network_title))
+    ):
+        if lines and lines[0].startswith("# "):
+            lines = lines[1:]  # the page's own `# title` says it: its sections stay `##`
+        text = "\n".join(lines)
+    else:
+        text = shift_headings("\n".join(lines), 1)
+    marker = f"]({_DIAGRAM_HERE})"
+    out = [drawing if marker in line else line for line in text.split("\n")]
+    if drawing not in out:  # a template that shows no picture: the diagram goes first
+        out = [drawing, "", *out]
+    return "\n".join(out).strip("\n") + "\n"
+
+
+_ARIA = re.compile(r'(<svg role="img" aria-label=")[^"]*(")')
+_GRAPH_TITLE = re.compile(r'(<g id="graph0" class="graph"[^>]*>\n<title>)[^<]*(</title>)')
+
+
+def _labelled(svg: str, title: str) -> str:
+    """A picture drawn without its title, still named by it for screen readers."""
+    text = html.escape(title, quote=True)
+    svg = _ARIA.sub(lambda m: f"{m[1]}{text}{m[2]}", svg, count=1)
+    return _GRAPH_TITLE.sub(lambda m: f"{m[1]}{text}{m[2]}", svg, count=1)

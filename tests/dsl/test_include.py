@@ -138,6 +138,38 @@ def test_different_names_in_two_files_do_not_clash(tmp_path: Path) -> None:
     assert api.check(top).ok
 
 
+def test_one_region_in_the_including_and_the_included_file_is_one_region(tmp_path: Path) -> None:
+    extra = (
+        "region us-east-1 {\n  vpc extra 10.9.0.0/16 { subnet b 10.9.1.0/24 az us-east-1a }\n}\n"
+    )
+    top = write(tmp_path, {"net.nd": 'include "aws.nd"\n' + extra, "aws.nd": VPC})
+    analysis = api.check(top)
+    assert "duplicate-name" not in codes_of(analysis), rendered(analysis)
+    network = analysis.require_network()
+    assert network.regions == ("us-east-1",)
+    assert {v: network.vpcs[v].region for v in ("main", "extra")} == {
+        "main": "us-east-1",
+        "extra": "us-east-1",
+    }
+
+
+def test_a_vpc_in_both_blocks_of_one_region_is_still_declared_twice(tmp_path: Path) -> None:
+    again = "region us-east-1 {\n  vpc main 10.9.0.0/16 { }\n}\n"
+    top = write(tmp_path, {"net.nd": 'include "aws.nd"\n' + again, "aws.nd": VPC})
+    found = api.check(top).diagnostics
+    assert [(d.code, d.span.file, d.span.line) for d in found] == [("duplicate-name", str(top), 3)]
+    assert found[0].message == "vpc 'main' is declared twice"
+    assert found[0].label == f"first declared at {tmp_path / 'aws.nd'}:2"
+
+
+def test_two_blocks_of_one_region_in_one_file_are_one_region() -> None:
+    text = VPC + "region us-east-1 {\n  vpc extra 10.9.0.0/16 { }\n}\n"
+    compiled = api.compile(text, "<t>")
+    assert "duplicate-name" not in [d.code for d in compiled.diagnostics]
+    assert compiled.network is not None and compiled.network.regions == ("us-east-1",)
+    assert set(compiled.network.vpcs) == {"main", "extra"}
+
+
 def test_two_titles_in_two_files_clash_and_one_is_allowed(tmp_path: Path) -> None:
     top = write(
         tmp_path,

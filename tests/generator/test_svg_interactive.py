@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graph
 ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted((ROOT / "tests" / "spec" / "examples").glob("*.nd"))
 SVG = "{http://www.w3.org/2000/svg}"
-CSS = ROOT / "docs" / "css" / "netdraft.css"
+CSS = ROOT / "src" / "netdraft" / "mkdocs.css"  # the MkDocs plugin adds it to every site
 
 
 def example(prefix: str) -> Path:

@@ -137,6 +137,7 @@ _ORIGINALS: dict[str, tuple[Any, dict[str, str]]] = {
         ("load-balancers", FIXTURES / "load-balancers", {}),
         ("dns", FIXTURES / "dns", {}),
         ("peering", FIXTURES.parent / "iac-peering" / "cloudformation", {}),
+        ("accelerator", FIXTURES / "ga-observe", {}),
     )
 }
 _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, {"Ref": "Nope"}])

@@ -38,7 +38,7 @@ def _stubbed(weight: int) -> Any:
                     "AcceleratorArn": GA,
                     "Name": "edge",
                     "Enabled": True,
-                    "IpSets": [{"IpFamily": "IPv4", "IpAddresses": ["198.51.100.9", "192.0.2.77"]}],
+                    "IpSets": [{"IpFamily": "IPv4", "IpAddresses": ["99.83.140.9", "75.2.70.77"]}],
                 }
             ]
         },
@@ -133,7 +133,7 @@ def test_live_accelerator_round_trip(weight: int, verdict: str, code: str | None
     stubber.assert_no_pending_responses()
     inventory = parse([Dump("us-east-1", None, (("live", {**EC2, "Accelerators": found}),))])
     text = build(inventory, "live.nd").text
-    assert "accelerator edge ips 192.0.2.77 198.51.100.9 {" in text
+    assert "accelerator edge ips 75.2.70.77 99.83.140.9 {" in text
     assert f"  listener tcp 80 -> vpc-0aaaaaaaaaaaaaaa1.web weight {weight}\n" in text
     assert f"  listener tcp 443 -> vpc-0aaaaaaaaaaaaaaa1.web weight {weight}\n" in text
     compiled = api.compile(text, "live.nd")

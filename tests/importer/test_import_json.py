@@ -220,7 +220,7 @@ PATHS = [
     ("load-balancers", "internet", "shop-alb", "tcp", "443", "deny", "NO_PUBLIC_IP"),
     # A Global Accelerator in front of the NLB (weight 100; the ALB has weight 0).
     ("load-balancers", "internet", "shop-ga", "tcp", "443", "allow", "shop-edge"),
-    ("load-balancers", "internet", "198.51.100.52", "tcp", "443", "allow", "app-tg"),
+    ("load-balancers", "internet", "99.83.152.52", "tcp", "443", "allow", "app-tg"),
     ("load-balancers", "internet", "shop-ga", "tcp", "80", "deny", "NO_LISTENER"),
     # Two regions peered by their transit gateways, static routes on both sides.
     ("tgw-peering", "app", "db", "tcp", "5432", "allow", "east-west"),

@@ -131,6 +131,8 @@ _ORIGINALS = {
             "peering state",
             FIXTURES.parent / "iac-peering" / "terraform-state" / "terraform.tfstate",
         ),
+        ("accelerator plan", FIXTURES / "plan-ga-observe" / "plan.json"),
+        ("accelerator state", FIXTURES / "state-ga-observe" / "terraform.tfstate"),
     )
 }
 _BROKEN = hs.sampled_from([None, 0, -1, "", "x", "10.0.0.0/99", [], {}, True, "vpc-1", [None]])

@@ -6,7 +6,8 @@ endpoint by endpoint, and the class-based answers must agree:
 
 * exposure: an interface is listed on a port exactly when the internet opens it;
 * the reachability diff between a network and a version with one part replaced (a
-  group's rules, an ACL, the route tables, an instance stopped, peerings): a question's
+  group's rules, an ACL, the route tables, an instance stopped, peerings, a Direct Connect
+  connection down, the DX gateway's associations and allowed prefixes): a question's
   verdict changed exactly when a listed change covers it, with the new first drop.
 
 The ports asked are every boundary of every rule of either version (and the port just
@@ -179,6 +180,16 @@ def mutations(base: Net, other: Net) -> list[Net]:
             )
         )
     out.append(dataclasses.replace(base, peerings=other.peerings))
+    if base.dx:
+        # §12: a Direct Connect connection goes down (or comes back), as in a scenario.
+        first = base.dx[0]
+        flipped_dx = (dataclasses.replace(first, down=not first.down), *base.dx[1:])
+        out.append(dataclasses.replace(base, dx=flipped_dx))
+        # The DX gateway's associations and allowed prefixes of the other network (those of
+        # VPCs with a VPN gateway in this one).
+        vgws = {v.name for v in base.vpcs if v.vgw}
+        kept = tuple(a for a in other.associations if a.vpc in vgws)
+        out.append(dataclasses.replace(base, associations=kept))
     return out
 
 
@@ -186,7 +197,7 @@ def mutations(base: Net, other: Net) -> list[Net]:
 @given(
     base=icmp_networks(),
     other=icmp_networks(),
-    pick=st.integers(0, 4),
+    pick=st.integers(0, 9),
     drawn=st.lists(st.integers(0, 65535), max_size=2),
     data=st.data(),
 )
@@ -194,13 +205,17 @@ def test_reach_diff_agrees_with_per_port_tracing(
     base: Net, other: Net, pick: int, drawn: list[int], data: st.DataObject
 ) -> None:
     versions = mutations(base, other)
-    changed = versions[pick % len(versions)]
+    # Half of the networks with Direct Connect change it (the last two versions).
+    dx_changed = bool(base.dx) and pick >= 5
+    changed = versions[-2 + pick % 2] if dx_changed else versions[pick % len(versions)]
     old_net, new_net = compiled(base), compiled(changed)
     assume(old_net is not None and new_net is not None)
     assert old_net is not None and new_net is not None
     old, new = NetworkAnalysis(old_net, bundled()), NetworkAnalysis(new_net, bundled())
     result = reach_diff(old, new)
     event(f"changes found: {bool(result.changes)}")
+    if dx_changed:
+        event(f"Direct Connect changed, changes found: {bool(result.changes)}")
     event(f"answers reused: {result.reused > 0}")
     before = endpoints(old_net, old.simulator.ix)
     after = endpoints(new_net, new.simulator.ix)

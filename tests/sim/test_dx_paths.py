@@ -121,13 +121,22 @@ NETWORKS: dict[str, str] = {
         _DX1 + "dx-gateway dxgw-v { associate corp-vgw west-vgw }\nvif v1 private dx1 -> dxgw-v",
         routes="route 10.1.0.0/16 via corp-vgw",
     ),
-    # corp's association advertises only subnet a to the site.
+    # corp's allowed prefix is narrower than its VPC's CIDR: AWS advertises nothing of corp
+    # (the allowed prefixes filter the VPC's CIDRs, "Allowed prefixes interactions").
     "dxgw-allowed": _net(
         _DX1
         + "dx-gateway dxgw-v { associate corp-vgw allowed 10.0.1.0/24; associate west-vgw }\n"
         + "vif v1 private dx1 -> dxgw-v"
     ),
-    # The same, with a VPN: what DX does not advertise goes over the VPN.
+    # An allowed prefix wider than corp's CIDR: AWS advertises the VPC's CIDR, 10.0.0.0/16,
+    # not 10.0.0.0/8, so the site's DX route is as long as its VPN's and comes first.
+    "dxgw-allowed-wider": _net(
+        _DX1
+        + "dx-gateway dxgw-v { associate corp-vgw allowed 10.0.0.0/8; associate west-vgw }\n"
+        + "vif v1 private dx1 -> dxgw-v",
+        "vpn backup corp-vgw <-> cgw bgp",
+    ),
+    # The narrow one, with a VPN: what DX does not advertise goes over the VPN.
     "dxgw-allowed-vpn": _net(
         _DX1
         + "dx-gateway dxgw-v { associate corp-vgw allowed 10.0.1.0/24; associate west-vgw }\n"
@@ -146,7 +155,21 @@ NETWORKS: dict[str, str] = {
     .replace("attach corp", "attach corp\n    attach vpn backup")
     .replace("associate corp dxgw", "associate corp dxgw backup")
     .replace("propagate corp dxgw", "propagate corp dxgw backup"),
+    # A second site, branch, on the same DX gateway as dc: a DX gateway never carries traffic
+    # from one VIF to another, so dc and branch do not reach each other over it; a BGP VPN
+    # of each on corp's VPN gateway joins them (VPN CloudHub).
+    "two-sites": _net(
+        _DX1
+        + 'dx-connection dx9 at "EqDC2" 1Gbps site branch\n'
+        + "dx-gateway dxgw-v { associate corp-vgw }\n"
+        + "vif v1 private dx1 -> dxgw-v\nvif v9 private dx9 -> dxgw-v\n"
+        + "site branch 172.16.0.0/16 {\n  customer-gateway bcgw 198.51.100.10\n"
+        + "  host pc 172.16.0.10\n}\n"
+    ),
 }
+NETWORKS["two-sites-vpn"] = NETWORKS["two-sites"] + (
+    "vpn v-dc corp-vgw <-> cgw bgp\nvpn v-branch corp-vgw <-> bcgw bgp\n"
+)
 
 network, run = tracer(NETWORKS)
 
@@ -178,12 +201,23 @@ CASES: list[Case] = [
     ("dxgw", "far", "bind", "tcp", 53, "allow", None, None, "v1", None),
     ("dxgw", "app", "far", "tcp", 22, "deny", GNR, F, None, None),
     # Allowed prefixes: what the site learns; beyond them, no way (or the VPN).
-    ("dxgw-allowed", "bind", "app", "tcp", 22, "allow", None, None, "v1", None),
+    # An allowed prefix narrower than the VPC's CIDR advertises nothing of it (not even the
+    # /24 it names); west, with none written, is advertised.
+    ("dxgw-allowed", "bind", "app", "tcp", 22, "deny", NA, F, None, None),
     ("dxgw-allowed", "bind", "app2", "tcp", 22, "deny", NA, F, None, None),
     ("dxgw-allowed", "app2", "bind", "tcp", 53, "deny", NA, R, None, None),
+    ("dxgw-allowed", "app", "bind", "tcp", 53, "deny", NA, R, None, None),
     ("dxgw-allowed", "bind", "far", "tcp", 22, "allow", None, None, "v1", None),
     ("dxgw-allowed-vpn", "bind", "app2", "tcp", 22, "allow", None, None, "backup", "v1"),
-    ("dxgw-allowed-vpn", "bind", "app", "tcp", 22, "allow", None, None, "v1", "backup"),
+    ("dxgw-allowed-vpn", "bind", "app", "tcp", 22, "allow", None, None, "backup", "v1"),
+    # A wider allowed prefix advertises the VPC's own /16: as long as the VPN's, DX first.
+    ("dxgw-allowed-wider", "bind", "app", "tcp", 22, "allow", None, None, "v1", "backup"),
+    ("dxgw-allowed-wider", "bind", "far", "tcp", 22, "allow", None, None, "v1", "backup"),
+    # Two sites on one DX gateway: each reaches the VPC, never the other over it.
+    ("two-sites", "pc", "app", "tcp", 22, "allow", None, None, "v9", None),
+    ("two-sites", "pc", "bind", "tcp", 22, "deny", NR, F, None, None),
+    ("two-sites", "bind", "pc", "tcp", 22, "deny", NR, F, None, None),
+    ("two-sites-vpn", "pc", "bind", "tcp", 22, "allow", None, None, "v-branch", "v9"),
     # A transit VIF: the DX gateway's attachment on the transit gateway, both ways.
     ("transit", "bind", "app", "tcp", 22, "allow", None, None, "dxgw", None),
     ("transit", "app", "bind", "tcp", 53, "allow", None, None, "v2", None),
@@ -218,7 +252,10 @@ def test_a_connection_down_says_so() -> None:
 
 def test_allowed_prefixes_are_named_in_the_explanation() -> None:
     t = run("dxgw-allowed", "bind", "app2", "tcp", 22)
-    assert "only the allowed prefixes of 'corp-vgw' (10.0.1.0/24)" in t.reason
+    assert (
+        "only the CIDRs of vpc 'corp' that the allowed prefixes of 'corp-vgw' (10.0.1.0/24)"
+        in t.reason
+    )
     text = "\n".join(explain_lines(t, "dxgw-allowed.nd"))
     assert "10.0.1.0/24" in text
 
@@ -226,6 +263,35 @@ def test_allowed_prefixes_are_named_in_the_explanation() -> None:
 def test_between_two_associations_is_explained() -> None:
     t = run("dxgw", "app", "far", "tcp", 22)
     assert "never carries traffic between two of its associations" in t.reason
+
+
+def test_two_vifs_of_one_dx_gateway_are_explained() -> None:
+    t = run("two-sites", "pc", "bind", "tcp", 22)
+    assert "behind virtual interface 'v1' of DX gateway 'dxgw-v'" in t.reason
+    assert "never carries traffic between two of its virtual interfaces" in t.reason
+
+
+@pytest.mark.parametrize(
+    ("net", "src", "dst", "said"),
+    [
+        ("vgw-vpn", "bind", "app", "sent — to 10.0.1.10 over dx connection 'dx1' (vif 'v1')"),
+        ("vgw-vpn-down", "bind", "app", "sent — to 10.0.1.10 over vpn 'backup'"),
+        ("transit", "bind", "app", "sent — to 10.0.1.10 over dx connection 'dx2' (vif 'v2')"),
+    ],
+)
+def test_a_site_says_what_it_sends_over(net: str, src: str, dst: str, said: str) -> None:
+    """The site's first step names the connection and VIF, or the VPN, that the packet takes
+    (not "its VPN connections" when it goes over Direct Connect)."""
+    t = run(net, src, dst, "tcp", 22)
+    text = "\n".join(explain_lines(t, f"{net}.nd"))
+    assert said in text
+    assert "VPN connections" not in text
+
+
+def test_a_site_with_direct_connect_and_no_route_says_both() -> None:
+    t = run("vgw", "bind", "far", "tcp", 22)  # west is not behind v1's VPN gateway
+    assert "has no VPN connection or Direct Connect route that leads to 10.1.1.10" in t.reason
+    assert run("vgw", "bind", "app", "tcp", 22).allowed  # its allowed twin
 
 
 #: A scenario per way Direct Connect goes down: each expectation holds in its scenario and

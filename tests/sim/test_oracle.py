@@ -3,14 +3,24 @@
 The networks live in one region: 1-3 VPCs of 1-3 subnets, instances with security groups
 (CIDR and group rules, with or without egress rules), custom network ACLs (allow and deny
 rules with random numbers, protocols, ports and CIDRs), route tables (local routes, an
-internet gateway, peerings, blackholes) and peerings. They are written as ``.nd`` text
-and compiled with :func:`netdraft.api.compile`, so the compiler is exercised too.
+internet gateway, peerings, blackholes) and peerings. Half of them also have Direct
+Connect (LANGUAGE.md §12): VPN gateways on some VPCs (route tables that propagate them,
+static routes to them), one or two sites with hosts, connections at two locations (some
+``down``), a DX gateway associated with some of the VPN gateways (with allowed prefixes
+the same as, wider or narrower than the VPC's CIDR) and private VIFs to it or straight to
+a VPN gateway. They are written as ``.nd`` text and compiled with
+:func:`netdraft.api.compile`, so the compiler is exercised too.
 
 The oracle below is written from LANGUAGE.md §4 alone and shares no code with
 ``netdraft.sim``: it walks the few shapes a path can take in such a network (same subnet,
 local route, peering, out through the internet gateway and back in) with plain
 ``ipaddress`` values, and tries every source port, one per class of ports that the
-network's ACL rules cannot tell apart. Its verdict must equal the simulator's; so must the
+network's ACL rules cannot tell apart. From and to a site host, it walks Direct Connect as
+§12 says: a VPC route (a propagated one for each site a VIF that is up brings to the VPN
+gateway, after a static one of the same prefix), the VPN gateway's VIF to the site, and
+from the site the longest prefix AWS advertises over a VIF that is up (a VPC's CIDR, for
+an association only when an allowed prefix holds it); a DX gateway carries nothing from a
+VIF to another, or between two associations. Its verdict must equal the simulator's; so must the
 drop code and the working source ports, whenever the oracle can name them without
 choosing (for ``internet``, which stands for many addresses, only the verdict).
 
@@ -19,6 +29,7 @@ choosing (for ``internet``, which stands for many addresses, only the verdict).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,6 +95,7 @@ class Table:
     main: bool
     routes: tuple[Route, ...]
     subnets: tuple[str, ...]
+    propagate: bool = False  # propagates the VPC's VPN gateway (§12: the sites' routes)
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,43 @@ class Vpc:
     groups: tuple[Group, ...]
     acls: tuple[Acl, ...]
     instances: tuple[Instance, ...]
+    vgw: bool = False  # a VPN gateway, vgw-NAME
+
+
+@dataclass(frozen=True)
+class SiteHost:
+    name: str
+    ip: str
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    cidr: str
+    hosts: tuple[SiteHost, ...]
+
+
+@dataclass(frozen=True)
+class DxConnection:
+    name: str
+    location: str
+    site: str
+    down: bool
+
+
+@dataclass(frozen=True)
+class Association:
+    """An association of the one DX gateway, ``dxgw``, with a VPC's VPN gateway."""
+
+    vpc: str
+    allowed: tuple[str, ...]  # empty: none written
+
+
+@dataclass(frozen=True)
+class Vif:
+    name: str
+    connection: str
+    target: str  # "dxgw", or the VPC whose VPN gateway it leads to
 
 
 @dataclass(frozen=True)
@@ -128,6 +177,10 @@ class Peering:
 class Net:
     vpcs: tuple[Vpc, ...]
     peerings: tuple[Peering, ...]
+    sites: tuple[Site, ...] = ()
+    dx: tuple[DxConnection, ...] = ()
+    associations: tuple[Association, ...] = ()
+    vifs: tuple[Vif, ...] = ()
 
     def vpc(self, name: str) -> Vpc:
         return next(v for v in self.vpcs if v.name == name)
@@ -138,6 +191,16 @@ class Net:
     @property
     def instances(self) -> list[Instance]:
         return [i for v in self.vpcs for i in v.instances]
+
+    @property
+    def site_hosts(self) -> list[SiteHost]:
+        return [h for s in self.sites for h in s.hosts]
+
+    def site_of(self, address: IPv4Address) -> Site | None:
+        return next((s for s in self.sites if address in NET(s.cidr)), None)
+
+    def connection(self, name: str) -> DxConnection:
+        return next(c for c in self.dx if c.name == name)
 
 
 # ---- writing it as .nd text -----------------------------------------------------------------
@@ -160,12 +223,18 @@ def render(net: Net) -> str:
         out.append(f"  vpc {vpc.name} {vpc.cidr} {{")
         if vpc.igw:
             out.append(f"    internet-gateway igw-{vpc.name}")
+        if vpc.vgw:
+            out.append(f"    vpn-gateway vgw-{vpc.name}")
         for s in vpc.subnets:
             out.append(f"    subnet {s.name} {s.cidr} az {s.az}")
         for t in vpc.tables:
             out.append(f"    route-table {t.name}{' main' if t.main else ''} {{")
+            if t.propagate:
+                out.append(f"      propagate vgw-{vpc.name}")
             for route in t.routes:
-                via = f"igw-{vpc.name}" if route.target == "igw" else route.target
+                via = {"igw": f"igw-{vpc.name}", "vgw": f"vgw-{vpc.name}"}.get(
+                    route.target, route.target
+                )
                 target = "blackhole" if route.target == "blackhole" else f"via {via}"
                 out.append(f"      route {route.destination} {target}")
             if t.subnets:
@@ -207,6 +276,23 @@ def render(net: Net) -> str:
         out.append("  }")
     out.append("}")
     out += [f"peering {p.name} {p.a} <-> {p.b}" for p in net.peerings]
+    for site in net.sites:
+        out.append(f"site {site.name} {site.cidr} {{")
+        out += [f"  host {h.name} {h.ip}" for h in site.hosts]
+        out.append("}")
+    for c in net.dx:
+        out.append(
+            f'dx-connection {c.name} at "{c.location}" 1Gbps site {c.site}' + " down" * c.down
+        )
+    if net.dx:
+        out.append("dx-gateway dxgw {")
+        for a in net.associations:
+            allowed = f" allowed {' '.join(a.allowed)}" if a.allowed else ""
+            out.append(f"  associate vgw-{a.vpc}{allowed}")
+        out.append("}")
+    for vif in net.vifs:
+        to = "dxgw" if vif.target == "dxgw" else f"vgw-{vif.target}"
+        out.append(f"vif {vif.name} private {vif.connection} -> {to}")
     return "\n".join(out) + "\n"
 
 
@@ -239,6 +325,10 @@ def networks(draw: st.DrawFn) -> Net:
         )
         groups = [f"v{v}-g{g}" for g in range(1, draw(st.integers(1, 3)) + 1)]
         shapes.append((f"v{v}", f"10.{v}.0.0/16", draw(st.booleans()), subnets, groups))
+    # §12: half of the networks have sites over Direct Connect, and VPN gateways for them.
+    hybrid = draw(st.booleans())
+    vgws = {vpc: hybrid and draw(st.integers(0, 3)) > 0 for vpc, *_ in shapes}
+    sites = draw(site_lists()) if hybrid else ()
     pairs = [(a, b) for a in range(n_vpcs) for b in range(a + 1, n_vpcs)]
     peered = draw(st.lists(st.sampled_from(pairs), unique=True)) if pairs else []
     peerings = tuple(Peering(f"p{a + 1}{b + 1}", shapes[a][0], shapes[b][0]) for a, b in peered)
@@ -268,6 +358,9 @@ def networks(draw: st.DrawFn) -> Net:
     cidrs = ["0.0.0.0/0", "10.0.0.0/8", *PUBLIC_CIDRS]
     cidrs += [c for _v, c, _i, subnets, _g in shapes for c in (c, *(s.cidr for s in subnets))]
     cidrs += [f"{i.ip}/32" for i in every] + [f"{i.public}/32" for i in every if i.public]
+    cidrs += [c for site in sites for c in (site.cidr, *(f"{h.ip}/32" for h in site.hosts))]
+    if sites:
+        cidrs.append("192.168.1.0/24")  # a route more specific than dc's propagated one
     # A rule may name a group of its own VPC or of a peered one (AWS refuses any other).
     joined = {frozenset((p.a, p.b)) for p in peerings}
     group_refs = {
@@ -318,6 +411,19 @@ def networks(draw: st.DrawFn) -> Net:
             )
             for g in groups
         )
+        if sites and draw(st.booleans()):
+            # Often the sites are let in, so that paths to and from them get far enough.
+            opened = SgRule("all", None, draw(st.sampled_from(["192.168.0.0/16", "10.0.0.0/8"])))
+            first = security_groups[0]
+            wide = SgRule("all", None, "0.0.0.0/0")
+            security_groups = (
+                Group(
+                    first.name,
+                    (*first.ingress, opened, SgRule("all", None, "172.16.0.0/16")),
+                    first.egress and (*first.egress, wide),
+                ),
+                *security_groups[1:],
+            )
         acl_of = draw(
             st.lists(st.sampled_from([None, 1, 2]), min_size=len(names), max_size=len(names))
         )
@@ -334,7 +440,7 @@ def networks(draw: st.DrawFn) -> Net:
         # Route destinations: anything but this VPC's own CIDRs (route-too-specific).
         own = {cidr, *(s.cidr for s in subnets)}
         mine = [p for p in peerings if vpc in (p.a, p.b)]
-        targets = ["blackhole", *(["igw"] * igw), *(p.name for p in mine)]
+        targets = ["blackhole", *(["igw"] * igw), *(["vgw"] * vgws[vpc]), *(p.name for p in mine)]
         dests = [
             c for c in cidrs if c not in own and not c.startswith(cidr.rsplit(".", 2)[0] + ".")
         ]
@@ -360,13 +466,70 @@ def networks(draw: st.DrawFn) -> Net:
                 routes.append(Route(draw(st.sampled_from(dests)), draw(st.sampled_from(targets))))
             unique = tuple({r.destination: r for r in routes}.values())
             associated = tuple(s for s, x in zip(names, table_of, strict=True) if x == t)
-            tables.append(Table(f"{vpc}-rt{t}", t == main, unique, associated))
+            propagate = vgws[vpc] and draw(st.integers(0, 3)) > 0
+            tables.append(Table(f"{vpc}-rt{t}", t == main, unique, associated, propagate))
         vpcs.append(
             Vpc(
-                vpc, cidr, igw, subnets, tuple(tables), security_groups, acls, tuple(instances[vpc])
+                vpc,
+                cidr,
+                igw,
+                subnets,
+                tuple(tables),
+                security_groups,
+                acls,
+                tuple(instances[vpc]),
+                vgws[vpc],
             )
         )
-    return Net(tuple(vpcs), peerings)
+    if not hybrid:
+        return Net(tuple(vpcs), peerings)
+    return Net(tuple(vpcs), peerings, sites, *draw(direct_connect(sites, vpcs)))
+
+
+SITES = (
+    Site("dc", "192.168.0.0/16", (SiteHost("h1", "192.168.0.10"), SiteHost("h2", "192.168.1.20"))),
+    Site("branch", "172.16.0.0/16", (SiteHost("h3", "172.16.0.10"),)),
+)
+LOCATIONS = ["EqDC2", "CoreSite NY1"]
+
+
+@st.composite
+def site_lists(draw: st.DrawFn) -> tuple[Site, ...]:
+    return SITES if draw(st.booleans()) else SITES[:1]
+
+
+@st.composite
+def direct_connect(
+    draw: st.DrawFn, sites: tuple[Site, ...], vpcs: list[Vpc]
+) -> tuple[tuple[DxConnection, ...], tuple[Association, ...], tuple[Vif, ...]]:
+    """Connections (a quarter of them down), the DX gateway's associations and the VIFs."""
+    conns = tuple(
+        DxConnection(
+            f"dx{k}",
+            draw(st.sampled_from(LOCATIONS)),
+            draw(st.sampled_from([s.name for s in sites])),
+            draw(st.integers(0, 3)) == 0,
+        )
+        for k in range(1, draw(st.integers(1, 3)) + 1)
+    )
+    with_vgw = [v for v in vpcs if v.vgw]
+    associations = []
+    for vpc in with_vgw:
+        if draw(st.integers(0, 3)) == 0:
+            continue
+        narrow = vpc.cidr.replace(".0.0/16", ".1.0/24")
+        allowed = draw(
+            st.sampled_from(
+                [(), (), ("10.0.0.0/8",), (vpc.cidr,), (narrow,), ("10.0.0.0/8", narrow)]
+            )
+        )
+        associations.append(Association(vpc.name, allowed))
+    targets = ["dxgw", *(v.name for v in with_vgw)]
+    vifs = []
+    for conn in conns:
+        for _ in range(draw(st.integers(0, 2))):
+            vifs.append(Vif(f"v{len(vifs) + 1}", conn.name, draw(st.sampled_from(targets))))
+    return conns, tuple(associations), tuple(vifs)
 
 
 # ---- the oracle -----------------------------------------------------------------------------
@@ -439,8 +602,80 @@ def acl_allows(
     return False
 
 
+# ---- Direct Connect (§12), as the oracle sees it --------------------------------------------
+
+
+def vif_up(net: Net, vif: Vif) -> bool:
+    return not net.connection(vif.connection).down
+
+
+def vif_site(net: Net, vif: Vif) -> str:
+    return net.connection(vif.connection).site
+
+
+def reaches(net: Net, vif: Vif, vpc: str) -> bool:
+    """Whether ``vif`` leads to ``vpc``'s VPN gateway: straight, or by the DX gateway."""
+    if vif.target == "dxgw":
+        return any(a.vpc == vpc for a in net.associations)
+    return vif.target == vpc
+
+
+def learnt_sites(net: Net, vpc: str) -> list[Site]:
+    """The sites whose routes ``vpc``'s VPN gateway learns: over a VIF that is up."""
+    return [
+        s
+        for s in net.sites
+        if any(
+            vif_site(net, v) == s.name and vif_up(net, v) and reaches(net, v, vpc) for v in net.vifs
+        )
+    ]
+
+
+def advertised(net: Net, vif: Vif) -> list[tuple[IPv4Network, str]]:
+    """What AWS advertises to the site over ``vif``, with the VPC each prefix leads into:
+    the VPC's CIDR; through the DX gateway only when an allowed prefix holds it (or none is
+    written)."""
+    if vif.target != "dxgw":
+        return [(NET(net.vpc(vif.target).cidr), vif.target)]
+    found = []
+    for a in net.associations:
+        cidr = NET(net.vpc(a.vpc).cidr)
+        if not a.allowed or any(cidr.subnet_of(NET(x)) for x in a.allowed):
+            found.append((cidr, a.vpc))
+    return found
+
+
+def site_route(net: Net, site: Site, to: IPv4Address, reply: bool) -> str:
+    """Where a site sends ``to`` over Direct Connect: "vpc:NAME"; or the drop."""
+    no_route = "NO_RETURN_ROUTE" if reply else "NO_ROUTE_TO_DESTINATION"
+    mine = sorted((v for v in net.vifs if vif_site(net, v) == site.name), key=lambda v: v.name)
+    best: tuple[int, str] | None = None
+    for vif in mine:
+        for prefix, vpc in advertised(net, vif) if vif_up(net, vif) else ():
+            if to in prefix and (best is None or prefix.prefixlen > best[0]):
+                best = (prefix.prefixlen, vpc)
+    if best is not None:
+        return f"vpc:{best[1]}"
+    if any(to in prefix for v in mine for prefix, _ in advertised(net, v)):
+        raise Drop(no_route, 0)  # its connection is down
+    behind = holder(net, to)
+    through_dxgw = any(v.target == "dxgw" for v in mine)
+    if behind is not None and through_dxgw and any(a.vpc == behind.name for a in net.associations):
+        raise Drop("DX_PREFIX_NOT_ALLOWED", 0)  # an allowed prefix leaves it out
+    raise Drop(no_route, 0)
+
+
+def vpn_gateway(net: Net, vpc: str, to: IPv4Address) -> str:
+    """A VPN gateway (no VPN here) sends ``to`` over a VIF that is up into its site."""
+    site = net.site_of(to)
+    if site is not None and site in learnt_sites(net, vpc):
+        return f"site:{site.name}"
+    raise Drop("GATEWAY_NO_ROUTE", 1)
+
+
 def route(net: Net, vpc: str, subnet: str, to: IPv4Address) -> str | None:
-    """The target of the longest matching route: "local", "igw", "blackhole" or a peering."""
+    """The target of the longest matching route: "local", "igw", "vgw", "blackhole" or a
+    peering; on equal prefixes the local route, then a static one, then a propagated one."""
     v = net.vpc(vpc)
     table = next((t for t in v.tables if subnet in t.subnets), None)
     table = table or next((t for t in v.tables if t.main), None)
@@ -448,6 +683,8 @@ def route(net: Net, vpc: str, subnet: str, to: IPv4Address) -> str | None:
     candidates = [(v.cidr, "local", 1)] + [
         (r.destination, r.target, 0) for r in (table.routes if table else ())
     ]
+    if table is not None and table.propagate:
+        candidates += [(s.cidr, "vgw", -1) for s in learnt_sites(net, vpc)]
     for cidr, target, local in candidates:
         if to in NET(cidr):
             key = (NET(cidr).prefixlen, local, target)
@@ -503,6 +740,7 @@ class End:
     instance: Instance | None
     address: IPv4Address  # the address the other end sends to
     public: bool = False  # an instance addressed by its public IP
+    site: Site | None = None  # a site host
 
 
 def leave(
@@ -530,6 +768,10 @@ def leave(
         raise Drop("BLACKHOLE_ROUTE", 1)
     if target == "local":
         return f"vpc:{inst.vpc}"
+    if target == "vgw":
+        return vpn_gateway(net, inst.vpc, to)
+    if target == "igw" and net.site_of(to) is not None:
+        raise Drop("?", 1)  # a site's address to the internet: denied, the code not compared
     if target == "igw":
         if inst.public is None:
             raise Drop("NO_PUBLIC_IP", 1)
@@ -575,8 +817,18 @@ def request(net: Net, src: End, dst: End, port: int) -> tuple[IPv4Address, IPv4A
             raise Drop(
                 "NO_ROUTE_TO_DESTINATION"
             )  # a public address is reached only through the internet
+    elif src.site is not None:
+        if dst.site == src.site:
+            return source, dst.address  # inside the site: no filtering
+        if dst.site is not None:
+            raise Drop("NO_ROUTE_TO_DESTINATION")  # no VPN; never from a VIF to another
+        how = site_route(net, src.site, dst.address, reply=False)
     else:
         how = "internet"
+    if dst.site is not None:
+        if how != f"site:{dst.site.name}":
+            raise Drop("NO_ROUTE_TO_DESTINATION", 1)
+        return source, dst.address
     if b is None:
         if how.startswith("vpc:"):
             raise unheld(net, net.vpc(how[4:]), dst.address, source, port)
@@ -599,13 +851,22 @@ def request(net: Net, src: End, dst: End, port: int) -> tuple[IPv4Address, IPv4A
 def reply(net: Net, src: End, dst: End, seen_source: IPv4Address, port: int) -> None:
     """The reply to source port ``port``: from the destination back to the source."""
     a, b = src.instance, dst.instance
-    if b is None:
+    if dst.site is not None and dst.site == src.site:
+        return  # inside the site
+    if dst.site is not None:
+        how = site_route(net, dst.site, seen_source, reply=True)
+        replier = dst.address
+    elif b is None:
         how = "internet"  # an internet host answers through the internet
         replier = dst.address
     else:
         inside = a if a is not None and seen_source == ADDR(a.ip) else None
         how = leave(net, b, seen_source, port, inside, reply=True)
         replier = ADDR(b.public) if how == "internet" else ADDR(b.ip)
+    if src.site is not None:
+        if how != f"site:{src.site.name}":
+            raise Drop("NO_RETURN_ROUTE", 1)
+        return
     if a is None:
         if how != "internet":
             raise Drop("NO_RETURN_ROUTE", 1)
@@ -643,7 +904,7 @@ def decide(net: Net, src: End, dst: End, port: int, classes: list[tuple[int, int
     try:
         seen_source, _ = request(net, src, dst, port)
     except Drop as drop:
-        return Outcome(False, drop.code, ())
+        return Outcome(False, None if drop.code == "?" else drop.code, ())
     working: list[tuple[int, int]] = []
     furthest: Drop | None = None
     for low, high in classes:
@@ -660,7 +921,7 @@ def decide(net: Net, src: End, dst: End, port: int, classes: list[tuple[int, int
     if working:
         return Outcome(True, None, tuple(working))
     assert furthest is not None
-    return Outcome(False, furthest.code, ())
+    return Outcome(False, None if furthest.code == "?" else furthest.code, ())
 
 
 # ---- the queries ----------------------------------------------------------------------------
@@ -700,6 +961,16 @@ def queries(net: Net) -> list[Query]:
     return found
 
 
+def site_queries(net: Net) -> list[Query]:
+    """§12: from and to the site hosts, and between two sites."""
+    hosts = [h.name for h in net.site_hosts]
+    names = [i.name for i in net.instances]
+    found = [Query(h, i, p) for h in hosts for i in names for p in QUERY_PORTS]
+    found += [Query(i, h, p) for h in hosts for i in names for p in QUERY_PORTS]
+    found += [Query(a, b, 22) for a in hosts for b in hosts if a != b]
+    return found
+
+
 def _at(vpc: Vpc, tail: str) -> str:
     """An address of ``vpc`` from its last two bytes ("1.200")."""
     return vpc.cidr.rsplit(".", 2)[0] + "." + tail
@@ -716,6 +987,10 @@ def ends(net: Net, text: str, other: str, is_destination: bool) -> Iterator[End]
         return
     if text[0].isdigit():
         yield End(None, ADDR(text))
+        return
+    host = next((h for h in net.site_hosts if h.name == text), None)
+    if host is not None:
+        yield End(None, ADDR(host.ip), site=net.site_of(ADDR(host.ip)))
         return
     inst = net.instance(text)
     from_internet = is_destination and (other == "internet" or other[0].isdigit())
@@ -765,6 +1040,9 @@ def test_simulator_agrees_with_oracle(net: Net, data: st.DataObject) -> None:
     picked = data.draw(
         st.lists(st.sampled_from(candidates), min_size=1, max_size=QUERIES_PER_NETWORK, unique=True)
     )
+    hybrid = site_queries(net)
+    if hybrid:
+        picked += data.draw(st.lists(st.sampled_from(hybrid), max_size=8, unique=True))
     for q in picked:
         expected = oracle(net, q)
         query = parse_query(network, q.source, q.destination, "tcp", str(q.port))
@@ -772,9 +1050,10 @@ def test_simulator_agrees_with_oracle(net: Net, data: st.DataObject) -> None:
         t = trace(network, query)
         got_code = t.code.value if t.code else None
         where = f"{q.source} -> {q.destination} tcp {q.port}"
-        event(
-            f"oracle: {'allow' if expected.allowed else expected.code or 'deny, code not compared'}"
-        )
+        said = "allow" if expected.allowed else expected.code or "deny, code not compared"
+        event(f"oracle: {said}")
+        if q in hybrid:
+            event(f"oracle, a site: {said}")
         assert t.allowed == expected.allowed, (where, expected, got_code, t.reason)
         if expected.code is not None:
             assert got_code == expected.code, (where, expected, got_code, t.reason)
@@ -881,3 +1160,55 @@ def test_oracle_knows_its_own_cases() -> None:
 @settings(max_examples=max(20, EXAMPLES // 5), deadline=None)
 def test_random_networks_compile(net: Net) -> None:
     compiled(render(net))
+
+
+#: §12: TWO_VPCS with Direct Connect. v1 and v2 have VPN gateways (v1-s1's table and v2's
+#: main table propagate them); site dc reaches the DX gateway over dx1 (up) and dx2 (down);
+#: v1's association allows 10.0.0.0/8 (wider than its CIDR: advertised), v2's 10.2.1.0/25
+#: (narrower: nothing of v2 is advertised).
+HYBRID = Net(
+    (
+        dataclasses.replace(
+            TWO_VPCS.vpcs[0],
+            vgw=True,
+            tables=(dataclasses.replace(TWO_VPCS.vpcs[0].tables[0], propagate=True),),
+        ),
+        dataclasses.replace(
+            TWO_VPCS.vpcs[1],
+            vgw=True,
+            tables=(dataclasses.replace(TWO_VPCS.vpcs[1].tables[0], propagate=True),),
+        ),
+    ),
+    TWO_VPCS.peerings,
+    SITES[:1],
+    (DxConnection("dx1", "EqDC2", "dc", False), DxConnection("dx2", "CoreSite NY1", "dc", True)),
+    (Association("v1", ("10.0.0.0/8",)), Association("v2", ("10.2.1.0/25",))),
+    (Vif("v1", "dx1", "dxgw"), Vif("v2", "dx2", "dxgw")),
+)
+
+HYBRID_CASES = [
+    (Query("h1", "i1", 443), Outcome(True, None, ((1024, 65535),))),
+    (Query("i1", "h1", 22), Outcome(True, None, ((32768, 65535),))),
+    (Query("h1", "i3", 22), Outcome(False, "DX_PREFIX_NOT_ALLOWED", ())),
+    (Query("i3", "h1", 22), Outcome(False, "DX_PREFIX_NOT_ALLOWED", ())),  # on the reply
+    (Query("i2", "h1", 22), Outcome(False, "NO_ROUTE_TO_DESTINATION", ())),  # main: local only
+    (Query("h1", "h2", 22), Outcome(True, None, ())),  # inside the site
+]
+
+
+def test_oracle_knows_its_own_direct_connect_cases() -> None:
+    network = compiled(render(HYBRID))
+    for q, want in HYBRID_CASES:
+        got = oracle(HYBRID, q)
+        assert (got.allowed, got.code) == (want.allowed, want.code), (q, got)
+        if want.ports:
+            assert got.ports == want.ports, (q, got)
+        query = parse_query(network, q.source, q.destination, "tcp", str(q.port))
+        assert not isinstance(query, list)
+        t = trace(network, query)
+        assert (t.allowed, t.code.value if t.code else None) == (want.allowed, want.code), (
+            q,
+            t.reason,
+        )
+        if want.ports:
+            assert tuple((r.low, r.high) for r in t.source_ports) == want.ports, q

@@ -637,6 +637,37 @@ site dc 192.168.0.0/16 {
 vpn tun vgw <-> cgw static 192.168.0.0/16
 """
 
+# Their IPv6 twins (§9): fd00:ec2::253, ::254 and ::123, answered on the host of an
+# instance with an IPv6 address (AWS: Nitro-based instances; netdraft takes every instance
+# as one), unfiltered and unrouted like the IPv4 addresses. 'locked6' has a deny-all ACL and
+# a group with no egress; 'v4only' has no IPv6 address, so sends no IPv6.
+NETWORKS["local6"] = """
+region us-east-1 {
+  vpc a 10.93.0.0/16 {
+    ipv6 2001:db8:9300::/56
+    internet-gateway igw
+    subnet s0 10.93.0.0/24 az us-east-1a ipv6 2001:db8:9300::/64
+    subnet s1 10.93.1.0/24 az us-east-1a ipv6 2001:db8:9300:1::/64
+    subnet s2 10.93.2.0/24 az us-east-1a
+    route-table rt { route ::/0 via igw; associate s0 s1 s2 }
+    network-acl closed { associate s1 }
+    security-group none { egress tcp 9 to 2001:db8:ffff::9/128 }
+    security-group open { ingress all from ::/0; egress all to ::/0 }
+    instance open6 in s0 sg open
+    instance locked6 in s1 sg none
+    instance off6 in s0 sg open stopped
+    instance v4only in s2 sg open
+  }
+  vpc c 10.94.0.0/16 {
+    ipv6 2001:db8:9400::/56
+    dns-support off
+    subnet s 10.94.0.0/24 az us-east-1a ipv6 2001:db8:9400::/64
+    security-group open { ingress all from ::/0 }
+    instance nodns6 in s sg open
+  }
+}
+"""
+
 # Loops (§9): a NAT instance whose own subnet routes back to it, and two NAT instances
 # that route to each other. A packet back at a hop it crossed is dropped at once.
 NETWORKS["loops"] = """
@@ -954,6 +985,8 @@ CASES: list[Case] = [
     ("addresses", "internet", "203.0.113.70", "tcp", 443, DENY, "NO_INTERFACE", None),  # its EIP
     ("addresses", "internet", "nat", "tcp", 443, DENY, "NO_INTERFACE", None),
     ("addresses", "nat", "plain", "tcp", 443, ALLOW, None, None),  # it sends from its ip
+    ("addresses", "nat", "10.70.0.2", "udp", 53, DENY, "RESOLVER_OUTSIDE_VPC", None),  # no instance
+    ("addresses", "plain", "10.70.0.2", "udp", 53, ALLOW, None, "amazon-dns"),
     # -- services that need no route (§9), not filtered by groups or ACLs
     ("local", "locked", "169.254.169.253", "udp", 53, ALLOW, None, "amazon-dns"),
     ("local", "locked", "10.90.0.2", "udp", 53, ALLOW, None, "amazon-dns"),  # VPC+2
@@ -983,6 +1016,25 @@ CASES: list[Case] = [
     ("local", "nodns", "10.92.0.2", "udp", 53, DENY, "DNS_DISABLED", None),
     ("local", "nodns", "169.254.169.253", "udp", 53, DENY, "DNS_DISABLED", None),
     ("local", "nodns", "169.254.169.254", "tcp", 80, ALLOW, None, "instance-metadata"),
+    # -- the IPv6 twins (§9): as the IPv4 addresses, unfiltered, unrouted, on the host
+    ("local6", "locked6", "fd00:ec2::253", "udp", 53, ALLOW, None, "amazon-dns"),
+    ("local6", "locked6", "fd00:ec2::253", "tcp", 53, ALLOW, None, "amazon-dns"),
+    ("local6", "locked6", "fd00:ec2::253", "tcp", 80, DENY, "NO_INTERFACE", None),  # only 53
+    ("local6", "locked6", "fd00:ec2::254", "tcp", 80, ALLOW, None, "instance-metadata"),
+    ("local6", "locked6", "fd00:ec2::254", "tcp", 443, DENY, "NO_INTERFACE", None),
+    ("local6", "locked6", "fd00:ec2::123", "udp", 123, ALLOW, None, "time-sync"),
+    ("local6", "locked6", "fd00:ec2::123", "tcp", 123, DENY, "NO_INTERFACE", None),
+    ("local6", "locked6", "fe80::1", "tcp", 80, DENY, "NO_INTERFACE", None),  # link-local
+    ("local6", "locked6", "2001:db8:9300::4", "tcp", 22, DENY, "SG_EGRESS_MISMATCH", None),
+    ("local6", "open6", "2001:db8:9300:1::4", "tcp", 22, DENY, "ACL_INBOUND_DENY", None),
+    ("local6", "open6", "2606:4700::1", "tcp", 443, ALLOW, None, "igw"),  # it is routed
+    ("local6", "off6", "fd00:ec2::254", "tcp", 80, DENY, "INSTANCE_STOPPED", None),
+    ("local6", "v4only", "fd00:ec2::123", "udp", 123, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    ("local6", "v4only", "169.254.169.123", "udp", 123, ALLOW, None, "time-sync"),
+    ("local6", "2606:4700::1", "fd00:ec2::254", "tcp", 80, DENY, "NO_ROUTE_TO_DESTINATION", None),
+    ("local6", "2606:4700::1", "open6", "tcp", 80, ALLOW, None, "igw"),
+    ("local6", "nodns6", "fd00:ec2::253", "udp", 53, DENY, "DNS_DISABLED", None),
+    ("local6", "nodns6", "fd00:ec2::254", "tcp", 80, ALLOW, None, "instance-metadata"),
     # -- loops (§9): dropped at the first hop crossed twice
     ("loops", "app", "internet", "tcp", 443, DENY, "ROUTING_LOOP", None),
     ("loops", "na", "internet", "tcp", 443, DENY, "ROUTING_LOOP", None),
@@ -1078,6 +1130,17 @@ SOURCE_PORTS = [
 ]
 
 
+def test_the_resolver_says_why_it_does_not_answer() -> None:
+    """A NAT gateway of the resolver's own VPC is no instance; from another VPC, AWS's way
+    in is an inbound endpoint: each sentence says its own reason, never the other's."""
+    own = run("addresses", "nat", "10.70.0.2", "udp", 53).reason
+    assert "NAT gateway 'nat' is in that VPC, but is no instance" in own
+    assert "inbound endpoint" not in own
+    peered = run("local", "peer", "10.90.0.2", "udp", 53).reason
+    assert "use a Route 53 Resolver inbound endpoint" in peered
+    assert "no instance" not in peered
+
+
 @pytest.mark.parametrize(("net", "src", "dst", "port", "ports"), SOURCE_PORTS)
 def test_source_ports(net: str, src: str, dst: str, port: int, ports: list[str]) -> None:
     t = run(net, src, dst, "tcp", port)
@@ -1106,6 +1169,7 @@ def test_internet_address_that_works(net: str, src: str, dst: str, port: int, wi
 EVERYWHERE = [
     *("internet", "s3", "dynamodb", "sns", "198.51.100.9", "2606:4700::1"),
     *("169.254.169.253", "169.254.169.254", "169.254.169.123", "169.254.9.9"),
+    *("fd00:ec2::253", "fd00:ec2::254", "fd00:ec2::123", "fe80::9"),
 ]
 SPEC_EXAMPLES = sorted((Path(__file__).parents[1] / "spec" / "examples").glob("*.nd"))
 EVERY_TEXT = {**NETWORKS, **{p.stem: p.read_text("utf-8") for p in SPEC_EXAMPLES}}

@@ -46,7 +46,9 @@ region us-east-1 {
       associate prio
     }
     endpoint s3e gateway s3 route-tables with-ep
+    endpoint ddb gateway dynamodb route-tables with-ep
     security-group to-s3     { egress tcp 443 to s3 }
+    security-group to-ddb    { egress tcp 443 to dynamodb }
     security-group to-corp   { egress tcp 443 to corp }
     security-group from-corp { ingress tcp 443 from corp }
     security-group any-out   { ingress tcp 22 from 10.0.0.0/8 }
@@ -57,6 +59,8 @@ region us-east-1 {
     instance e   in ep   sg any-out
     instance p   in prio sg any-out
     instance web in pub public-ip sg from-corp
+    instance k   in ep   sg to-ddb
+    instance k2  in priv sg to-ddb
   }
 }
 region eu-west-3 {                  # the region states its S3 list: it replaces the snapshot's
@@ -73,12 +77,12 @@ region eu-west-3 {                  # the region states its S3 list: it replaces
     instance h in wep sg wout
   }
 }
-region eu-north-1 {                 # unknown to the bundled ranges: its `s3` holds no address
+region us-iso-east-1 {                 # unknown to the bundled ranges: its `s3` holds no address
   vpc n 10.2.0.0/16 {
     internet-gateway ngw
-    subnet npub 10.2.0.0/24 az eu-north-1a
-    subnet nep  10.2.1.0/24 az eu-north-1a
-    subnet nonly 10.2.2.0/24 az eu-north-1a
+    subnet npub 10.2.0.0/24 az us-iso-east-1a
+    subnet nep  10.2.1.0/24 az us-iso-east-1a
+    subnet nonly 10.2.2.0/24 az us-iso-east-1a
     nat-gateway nnat in npub
     route-table npublic { route 0.0.0.0/0 via ngw; associate npub }
     route-table nwith   { route 0.0.0.0/0 via nnat; associate nep }
@@ -99,6 +103,12 @@ CASES: list[Case] = [
     ("b", "52.216.237.77", 443, "allow", None, "s3e"),
     ("b", "54.231.0.5", 443, "allow", None, "s3e"),
     ("b", "198.51.100.7", 443, "deny", "SG_EGRESS_MISMATCH", None),  # not S3: `to s3` refuses
+    # DynamoDB's ranges (52.94.0.0/22 in us-east-1), through its gateway endpoint.
+    ("k", "dynamodb", 443, "allow", None, "ddb"),
+    ("k", "52.94.0.10", 443, "allow", None, "ddb"),
+    ("k", "52.216.237.77", 443, "deny", "SG_EGRESS_MISMATCH", None),  # S3: not `to dynamodb`
+    ("k2", "52.94.0.10", 443, "allow", None, "nat"),  # no endpoint: the internet path
+    ("k2", "198.51.100.7", 443, "deny", "SG_EGRESS_MISMATCH", None),  # not DynamoDB
     # Without an endpoint S3 is reached over the internet path (the NAT gateway).
     ("a", "s3", 443, "allow", None, "nat"),
     ("a", "52.216.237.77", 443, "allow", None, "nat"),

@@ -1320,3 +1320,36 @@ def _error_position(exc: UnexpectedInput) -> int | None:
         return None if token.type == "$END" else token.start_pos
     position: int | None = exc.pos_in_stream
     return position
+
+
+def opening_comment(text: str) -> tuple[str, ...]:
+    """The paragraphs of the comment that opens a file: what it says it is about.
+
+    The comment lines before the first statement (blank lines above them are skipped, a
+    blank or other line ends them), less their ``#`` and one space; a line holding only
+    ``#`` separates paragraphs, whose lines are joined with spaces. Directives to tools
+    (``# netdraft: ignore[…]``, a ``#!`` line) are no part of it.
+
+    Args:
+        text: the file's text.
+
+    Returns:
+        The paragraphs, in order; none when the file opens with a statement.
+    """
+    paragraphs: list[list[str]] = [[]]
+    started = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped and not started:
+            continue
+        if not stripped.startswith("#"):
+            break
+        started = True
+        if stripped.startswith(("#!", "# netdraft:", "#netdraft:")):
+            continue
+        words = stripped[1:].strip()
+        if words:
+            paragraphs[-1].append(words)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return tuple(" ".join(lines) for lines in paragraphs if lines)

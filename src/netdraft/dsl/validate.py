@@ -385,6 +385,46 @@ def acl_rules(net: m.Network) -> Iterator[Diagnostic]:
                         seen[rule.number] = rule
 
 
+def dx_gateways(net: m.Network) -> Iterator[Diagnostic]:
+    """A VPN gateway has one DX gateway ("The virtual private gateway must be attached to a
+    VPC and must not be associated with another Direct Connect gateway", the
+    CreateDirectConnectGatewayAssociation API); an association's allowed prefixes only
+    filter the VPC's CIDRs, the same or wider ("Allowed prefixes interactions")."""
+    first: dict[str, str] = {}
+    for dxgw in net.dx_gateways.values():
+        for assoc in dxgw.associations:
+            if assoc.kind is not m.TargetKind.VPN_GATEWAY:
+                continue
+            if assoc.gateway in first:
+                yield error(
+                    codes.DX_VGW_ASSOCIATED,
+                    f"vpn gateway '{assoc.gateway}' is associated with DX gateway"
+                    f" '{first[assoc.gateway]}' already, and with '{dxgw.name}'",
+                    assoc.span,
+                    "AWS associates a VPN gateway with one Direct Connect gateway",
+                )
+            first.setdefault(assoc.gateway, dxgw.name)
+            vpc = net.vpc_of_gateway(assoc.gateway)
+            if vpc is None or not assoc.allowed:
+                continue
+            left = [
+                c
+                for c in vpc.cidrs
+                if isinstance(c, IPv4Network) and not any(c.subnet_of(a) for a in assoc.allowed)
+            ]
+            if left:
+                allowed = ", ".join(map(str, assoc.allowed))
+                yield warning(
+                    codes.DX_ALLOWED_NARROW,
+                    f"the allowed prefixes of '{assoc.gateway}' on DX gateway '{dxgw.name}'"
+                    f" ({allowed}) hold no prefix the same as or wider than vpc '{vpc.name}'"
+                    f" CIDR {', '.join(map(str, left))}: AWS advertises it to no site",
+                    assoc.span,
+                    "an allowed prefix filters the VPC's CIDRs: write the VPC's CIDR or a wider"
+                    " prefix",
+                )
+
+
 RULES: tuple[Rule, ...] = (
     vpc_cidrs,
     subnets,
@@ -396,6 +436,7 @@ RULES: tuple[Rule, ...] = (
     acl_rules,
     load_balancers,
     traffic_mirrors,
+    dx_gateways,
 )
 
 

@@ -115,6 +115,15 @@ _OBSTACLES: dict[Obstacle, tuple[str, str]] = {
     Obstacle.NOT_CARRIED: ("vpn {name}", "{address} is not in the prefixes it carries ({text})"),
     Obstacle.NOT_IN_SITE: ("site {name}", "{address} is not in site '{place}'"),
     Obstacle.NO_SITE_VPN: ("site {name}", "no VPN of site '{place}' leads to {address}"),
+    Obstacle.NO_SITE_ROUTE: (
+        "site {name}",
+        "no VPN or Direct Connect route of site '{place}' leads to {address}",
+    ),
+    Obstacle.DX_BETWEEN_VIFS: (
+        "site {name}",
+        "{address} is in site '{text}', behind another virtual interface of DX gateway"
+        " '{place}': a DX gateway never carries traffic between two of its virtual interfaces",
+    ),
     Obstacle.NO_INTERFACE: ("subnet {place}", "no network interface holds {address}"),
     Obstacle.LINK_LOCAL_NOTHING: ("instance host", "nothing answers at {name}"),
     Obstacle.SERVICE_PORT_CLOSED: ("{name}", "{address} answers only {text}"),
@@ -324,7 +333,8 @@ def step_text(detail: StepDetail) -> tuple[str, str, str]:
         return component, "delivered", text.format(**fields)
     if isinstance(detail, Sent):
         if detail.site:
-            return f"site {detail.site}", "sent", f"to {detail.to} through its VPN connections"
+            over = f" over {detail.over}" if detail.over else ""
+            return f"site {detail.site}", "sent", f"to {detail.to}{over}"
         if detail.host:
             return "instance host", "sent", f"the reply from {detail.source}"
         if detail.subnet:

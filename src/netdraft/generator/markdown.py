@@ -19,6 +19,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from netdraft.diagnostics import Diagnostic
+from netdraft.dsl.parse import opening_comment
 from netdraft.files import MAX_TEMPLATE_BYTES, confine, read_bytes
 from netdraft.generator.costs import money
 from netdraft.generator.errors import TemplateProblem as TemplateProblem  # its home before errors
@@ -32,6 +34,7 @@ from netdraft.sim import resiliency
 from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.cost import FLOW_LOG_PRICES, Charge, CostReport
 from netdraft.sim.expectations import expectation_trace
+from netdraft.sim.path import dx
 from netdraft.sim.path.lb import healthy_targets
 from netdraft.sim.prices import BUNDLED_NAME
 from netdraft.sim.trace import ComponentKind, Trace
@@ -54,6 +57,7 @@ TEMPLATE_NAMES = (
     "costs.md.j2",
     "dns.md.j2",
     "exposure.md.j2",
+    "warnings.md.j2",
 )
 
 #: The extension of the diagram written beside the page.
@@ -243,7 +247,16 @@ def _gateways(network: m.Network, vpc: m.Vpc) -> list[Context]:
         if gw is None:
             continue
         vpns = [v.name for v in network.vpns.values() if v.gateway == gw.name]
-        rows.append({"name": gw.name, "kind": _GATEWAY_KINDS[gw.kind], "vpns": vpns})
+        # §12: what reaches a VPN gateway over Direct Connect: its VIFs, its DX gateway.
+        dx = [f"vif {v.name}" for v in network.vifs.values() if v.target == gw.name]
+        dx += [
+            f"DX gateway {g.name}"
+            for g in network.dx_gateways.values()
+            if g.association(gw.name) is not None
+        ]
+        rows.append(
+            {"name": gw.name, "kind": _GATEWAY_KINDS[gw.kind], "vpns": vpns, "dx": sorted(dx)}
+        )
     return rows
 
 
@@ -672,6 +685,7 @@ def _ranges() -> Context:
         "create_date": data.create_date,
         "sync_token": data.sync_token,
         "snapshot_date": data.snapshot_date,
+        "via": data.via,
     }
 
 
@@ -841,6 +855,16 @@ def _direct_connect(network: m.Network) -> Context:
                     )
                     + a.gateway,
                     "allowed": [str(p) for p in a.allowed],
+                    # What AWS advertises to the sites: for a VPN gateway, the VPC's CIDRs
+                    # its allowed prefixes hold; for a transit gateway, the allowed prefixes.
+                    "advertised": [
+                        str(p)
+                        for p in (
+                            dx.vgw_advertised(network, a)
+                            if a.kind is m.TargetKind.VPN_GATEWAY
+                            else a.allowed
+                        )
+                    ],
                 }
                 for a in g.associations
             ],
@@ -1076,7 +1100,12 @@ def _scenarios(analysis: NetworkAnalysis) -> list[Context]:
     return rows
 
 
-def build_context(analysis: NetworkAnalysis, image: str) -> Context:
+def build_context(
+    analysis: NetworkAnalysis,
+    image: str,
+    source_text: str = "",
+    diagnostics: Sequence[Diagnostic] = (),
+) -> Context:
     """Everything a template shows, computed here: strings, numbers, booleans, lists and dicts.
 
     Names and other text from the file are raw; templates escape them with the ``md``
@@ -1085,6 +1114,9 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     Args:
         analysis: the network's analysis (its costs and expectations' outcomes).
         image: the diagram's file name, relative to the page.
+        source_text: the file's text, whose opening comment introduces the page.
+        diagnostics: the file's diagnostics (``netdraft check``'s); the page lists its
+            warnings.
 
     Returns:
         The template context.
@@ -1107,6 +1139,8 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
     return {
         "title": title,
         "source": source,
+        "intro": list(opening_comment(source_text)),
+        "warnings": _warnings(diagnostics, network.file),
         "image": image,
         "image_url": quote(image),
         "regions": list(network.regions),
@@ -1141,6 +1175,35 @@ def build_context(analysis: NetworkAnalysis, image: str) -> Context:
             "flows": _plural(len(network.flows), "flow"),
         },
     }
+
+
+def _warnings(diagnostics: Sequence[Diagnostic], main_file: str) -> list[Context]:
+    """The warnings, for the "Warnings" section: in file and line order, each with its
+    place (``line 12``; ``nets/aws.nd:4`` in an included file, named from the file's
+    folder, never by a machine's path)."""
+    folder = Path(main_file).parent
+    rows: list[tuple[tuple[bool, str, int, int], Context]] = []
+    for d in diagnostics:
+        if d.is_error:
+            continue
+        file = d.span.file
+        other = file != main_file
+        shown = file
+        if other and Path(file).is_absolute():
+            try:
+                shown = Path(file).relative_to(folder).as_posix()
+            except ValueError:
+                shown = Path(file).name
+        row = {
+            "code": d.code,
+            "file": shown if other else "",
+            "line": d.span.line,
+            "where": f"{shown}:{d.span.line}" if other else f"line {d.span.line}",
+            "message": d.message,
+            "notes": list(d.notes),
+        }
+        rows.append(((other, shown, d.span.line, d.span.column), row))
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 def _exposure(analysis: NetworkAnalysis) -> Context:
@@ -1538,6 +1601,8 @@ def page_markdown(
     image: str = "",
     templates: str | Path | None = None,
     heading_offset: int = 0,
+    source_text: str = "",
+    diagnostics: Sequence[Diagnostic] = (),
 ) -> str:
     """The documentation page of a network as Markdown text, in memory (nothing is written).
 
@@ -1548,6 +1613,8 @@ def page_markdown(
         templates: a folder of templates overriding the built-in ones.
         heading_offset: how many levels to demote the page's headings (1 makes the title
             an ``##`` heading, to sit inside another page).
+        source_text: the file's text (its opening comment introduces the page).
+        diagnostics: the file's diagnostics (the page lists its warnings).
 
     Returns:
         The Markdown text.
@@ -1555,7 +1622,8 @@ def page_markdown(
     Raises:
         TemplateProblem: a template cannot be rendered.
     """
-    text = render_markdown(build_context(analysis, image), templates)
+    context = build_context(analysis, image, source_text, diagnostics)
+    text = render_markdown(context, templates)
     return shift_headings(text, heading_offset)
 
 
@@ -1597,7 +1665,11 @@ def diagram_bytes(analysis: NetworkAnalysis, fmt: str = IMAGE_FORMAT) -> bytes:
 
 
 def build_docs(
-    analysis: NetworkAnalysis, stem: str, templates: str | Path | None = None
+    analysis: NetworkAnalysis,
+    stem: str,
+    templates: str | Path | None = None,
+    source_text: str = "",
+    diagnostics: Sequence[Diagnostic] = (),
 ) -> dict[str, bytes]:
     """The documentation files of a network, in memory: the page and the diagram it embeds.
 
@@ -1606,6 +1678,8 @@ def build_docs(
             and costs, computed once.
         stem: the files' name without extension (``<stem>.md``, ``<stem>.svg``).
         templates: a folder of templates overriding the built-in ones.
+        source_text: the file's text (its opening comment introduces the page).
+        diagnostics: the file's diagnostics (the page lists its warnings).
 
     Returns:
         File name → content, the image first, the page last.
@@ -1614,7 +1688,7 @@ def build_docs(
         TemplateProblem: a template cannot be rendered.
     """
     image = f"{stem}.{IMAGE_FORMAT}"
-    page = render_markdown(build_context(analysis, image), templates)
+    page = render_markdown(build_context(analysis, image, source_text, diagnostics), templates)
     return {image: diagram_bytes(analysis), f"{stem}.md": page.encode("utf-8")}
 
 
@@ -1623,6 +1697,8 @@ def write_docs(
     out_dir: str | Path,
     stem: str,
     templates: str | Path | None = None,
+    source_text: str = "",
+    diagnostics: Sequence[Diagnostic] = (),
 ) -> list[Path]:
     """Render the documentation in memory, then write its files into ``out_dir`` together.
 
@@ -1638,6 +1714,8 @@ def write_docs(
         out_dir: the folder to write into (created when missing).
         stem: the files' name without extension.
         templates: a folder of templates overriding the built-in ones.
+        source_text: the file's text (its opening comment introduces the page).
+        diagnostics: the file's diagnostics (the page lists its warnings).
 
     Returns:
         The files written: the diagram, then the page.
@@ -1650,5 +1728,5 @@ def write_docs(
     """
     from netdraft.files import write_together
 
-    files = build_docs(analysis, stem, templates)
+    files = build_docs(analysis, stem, templates, source_text, diagnostics)
     return write_together([(Path(out_dir) / name, data) for name, data in files.items()])

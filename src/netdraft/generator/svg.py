@@ -11,8 +11,8 @@ what a reader and a stylesheet need:
   tooltip is its title and lines; an edge's its label, or the flow it belongs to;
 - every ``<g>`` gets classes a stylesheet can restyle: ``nd-vpc``, ``nd-public-subnet``,
   ``nd-instance``, ``nd-flow``, ``nd-mark-dropped``, ``nd-down``… (see
-  ``docs/css/netdraft.css``, whose dark-mode rules use them). The literal colours stay on
-  the shapes, so a standalone SVG with no stylesheet looks as before;
+  ``netdraft/mkdocs.css``, which the MkDocs plugin adds to every site, whose dark-mode
+  rules use them). The literal colours stay on the shapes, so a standalone SVG with no stylesheet looks as before;
 - :func:`add_links` (for the ``docs`` page) wraps each component in a link to its section
   of the page: ``#vpc-demo``, ``#transit-gateway-hub``.
 

@@ -707,6 +707,9 @@ class Inventory:
     flow_logs: dict[str, FlowLog] = field(default_factory=dict)
     mirror_sessions: dict[str, MirrorSession] = field(default_factory=dict)
     mirror_targets: dict[str, MirrorTarget] = field(default_factory=dict)
+    #: VPCs whose IPv4 CIDR an IPAM pool gives at apply (infrastructure as code: the
+    #: VPC's pool and netmask length are known, its CIDR not), by VPC id: (pool id, /N).
+    ipam_requests: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

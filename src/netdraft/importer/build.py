@@ -402,7 +402,11 @@ class _Builder:
             # The primary CIDR first, the others in address order (AWS lists them in any order).
             cidrs = [n for c in vpc.cidrs if isinstance(n := _net(c), IPv4Network)]
             cidrs = cidrs[:1] + sorted(cidrs[1:])
-            if not cidrs:
+            asked = inv.ipam_requests.get(vpc.id)
+            if not cidrs and (
+                asked is None or asked[0] not in inv.ipam_pools or not inv.ipam_cidrs.get(asked[0])
+            ):
+                # `ipam POOL /N` needs the pool written: one not imported leaves no CIDR
                 self.warn(f"vpc '{vpc.id}' has no IPv4 CIDR: not imported")
                 continue
             kept = _Vpc(vpc, vpc.id, cidrs)
@@ -1146,6 +1150,12 @@ class _Builder:
                 endpoints += sorted(
                     (e for e in found if e is not None), key=lambda e: str(e.target)
                 )
+            if not endpoints:  # the language's listener names at least one endpoint
+                self.warn(
+                    f"listener {lst.protocol} of accelerator '{name}' has no imported endpoint:"
+                    " not imported (AWS answers nothing on it either)"
+                )
+                continue
             for lo, hi in lst.ports:
                 ports = str(lo) if lo == hi else f"{lo}-{hi}"
                 listeners.append(
@@ -1268,6 +1278,9 @@ class _Builder:
         cidrs = tuple(_tok(str(c), "CIDR4") for c in v.cidrs)
         pool = self.vpc_pools.get(v.vpc.id)
         ipam = st.VpcIpam(_tok(pool), None, NO_SPAN) if pool is not None else None
+        if not cidrs:  # `ipam POOL /N`: the CIDR its pool gives at apply (select keeps it)
+            asked, length = self.inv.ipam_requests[v.vpc.id]
+            ipam = st.VpcIpam(_tok(self.names[asked]), _tok(f"/{length}", "PREFIX_LEN"), NO_SPAN)
         return _Line(st.VpcDecl(_tok(v.name), cidrs, (), NO_SPAN, ipam), v.vpc.id, items)
 
     def subnet(self, v: _Vpc, s: aws.Subnet) -> _Line:
@@ -2048,13 +2061,14 @@ class _Builder:
         placed: tuple[_Vpc, str] | None = None
         if log.resource in self.vpcs:
             placed = self.vpcs[log.resource], self.vpcs[log.resource].name
-        elif log.resource.startswith("subnet-"):
-            v = next(
+        elif (
+            v := next(
                 (v for v in self.vpcs.values() if any(x.id == log.resource for x in v.subnets)),
                 None,
             )
-            placed = (v, v.names[log.resource]) if v is not None else None
-        elif log.resource.startswith("eni-"):
+        ) is not None:
+            placed = v, v.names[log.resource]
+        else:  # an interface (infrastructure as code gives it a key, not an ``eni-`` id)
             placed = self.instance_vpc(log.resource)
         if placed is None:
             self.warn(

@@ -314,6 +314,7 @@ _NETWORK_KINDS = (
     "AWS::Route53::",
     "AWS::Route53Resolver::",
     "AWS::DirectConnect::",
+    "AWS::GlobalAccelerator::",
 )
 
 
@@ -757,6 +758,71 @@ def _resolver_rule(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [("aws_route53_resolver_rule", values)]
 
 
+#: A flow log's ``ResourceType`` -> the Terraform attribute that names what it captures.
+_FLOW_LOG_RESOURCES = {
+    "VPC": "vpc_id",
+    "Subnet": "subnet_id",
+    "NetworkInterface": "eni_id",
+    "TransitGateway": "transit_gateway_id",
+    "TransitGatewayAttachment": "transit_gateway_attachment_id",
+}
+
+
+def _flow_log(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    p = _known(props)
+    attr = _FLOW_LOG_RESOURCES.get(str(p.get("ResourceType") or ""), "resource_id")
+    values = {
+        "tags": _tags(props),
+        attr: p.get("ResourceId"),
+        "log_destination_type": p.get("LogDestinationType") or "cloud-watch-logs",
+        "traffic_type": p.get("TrafficType"),
+    }
+    return [("aws_flow_log", values)]
+
+
+def _ipam_pool(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """A pool, with its inline ``ProvisionedCidrs`` (Terraform provisions them with
+    ``aws_vpc_ipam_pool_cidr``)."""
+    p = _known(props)
+    values = {
+        "tags": _tags(props),
+        "address_family": p.get("AddressFamily"),
+        "provisioned_cidrs": [c.get("Cidr") for c in _items(p.get("ProvisionedCidrs"))],
+    }
+    return [("aws_vpc_ipam_pool", values)]
+
+
+def _ga_listener(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    p = _known(props)
+    values = {
+        "accelerator_arn": p.get("AcceleratorArn"),
+        "protocol": p.get("Protocol"),
+        "port_range": [
+            {"from_port": r.get("FromPort"), "to_port": r.get("ToPort")}
+            for r in _items(p.get("PortRanges"))
+        ],
+    }
+    return [("aws_globalaccelerator_listener", values)]
+
+
+def _ga_endpoint_group(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    p = _known(props)
+    values = {
+        "listener_arn": p.get("ListenerArn"),
+        "endpoint_group_region": p.get("EndpointGroupRegion"),
+        "traffic_dial_percentage": p.get("TrafficDialPercentage"),
+        "endpoint_configuration": [
+            {
+                "endpoint_id": e.get("EndpointId"),
+                "weight": e.get("Weight"),
+                "client_ip_preservation_enabled": _flag(e.get("ClientIPPreservationEnabled")),
+            }
+            for e in _items(p.get("EndpointConfigurations"))
+        ],
+    }
+    return [("aws_globalaccelerator_endpoint_group", values)]
+
+
 _MAPPING: dict[str, Any] = {
     "AWS::EC2::VPC": _vpc,
     "AWS::EC2::VPCCidrBlock": _renamed({"_type": "aws_vpc_ipv4_cidr_block_association"}),
@@ -817,6 +883,19 @@ _MAPPING: dict[str, Any] = {
     "AWS::EC2::TransitGatewayPeeringAttachment": _renamed(
         {"_type": "aws_ec2_transit_gateway_peering_attachment"}
     ),
+    "AWS::EC2::FlowLog": _flow_log,
+    "AWS::EC2::TrafficMirrorSession": _renamed({"_type": "aws_ec2_traffic_mirror_session"}),
+    "AWS::EC2::TrafficMirrorTarget": _renamed({"_type": "aws_ec2_traffic_mirror_target"}),
+    "AWS::EC2::TrafficMirrorFilter": _renamed({"_type": "aws_ec2_traffic_mirror_filter"}),
+    "AWS::EC2::TrafficMirrorFilterRule": _renamed({"_type": "aws_ec2_traffic_mirror_filter_rule"}),
+    "AWS::EC2::IPAM": _renamed({"_type": "aws_vpc_ipam"}),
+    "AWS::EC2::IPAMScope": _renamed({"_type": "aws_vpc_ipam_scope"}),
+    "AWS::EC2::IPAMPool": _ipam_pool,
+    "AWS::EC2::IPAMPoolCidr": _renamed({"_type": "aws_vpc_ipam_pool_cidr"}),
+    "AWS::EC2::IPAMAllocation": _renamed({"_type": "aws_vpc_ipam_pool_cidr_allocation"}),
+    "AWS::GlobalAccelerator::Accelerator": _renamed({"_type": "aws_globalaccelerator_accelerator"}),
+    "AWS::GlobalAccelerator::Listener": _ga_listener,
+    "AWS::GlobalAccelerator::EndpointGroup": _ga_endpoint_group,
     "AWS::ElasticLoadBalancingV2::LoadBalancer": _load_balancer,
     "AWS::ElasticLoadBalancingV2::Listener": _listener,
     "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group,

@@ -84,7 +84,22 @@ KIND_WORDS = {
     "aws_route53_resolver_endpoint": "resolver",
     "aws_route53_resolver_rule": "rule",
     "aws_ec2_transit_gateway_peering_attachment": "tgw-peering",
+    "aws_flow_log": "flow-log",
+    "aws_ec2_traffic_mirror_session": "mirror",
+    "aws_ec2_traffic_mirror_target": "mirror-target",
+    "aws_ec2_traffic_mirror_filter": "mirror-filter",
+    "aws_vpc_ipam": "ipam",
+    "aws_vpc_ipam_scope": "ipam-scope",
+    "aws_vpc_ipam_pool": "pool",
+    "aws_globalaccelerator_accelerator": "ga",
+    "aws_globalaccelerator_listener": "ga-listener",
+    "aws_globalaccelerator_endpoint_group": "endpoint-group",
 }
+
+#: The ARN a Global Accelerator resource is given here: its accelerator, listener and
+#: endpoint group ARNs nest (``…/listener/…/endpoint-group/…``), which is how the
+#: ``aws-json`` reader finds what each belongs to.
+GA_ARN = "arn:aws:globalaccelerator::123456789012:accelerator/"
 
 #: Load balancers, their listeners and target groups (``aws_alb*`` are the older names).
 LB_TYPES = frozenset({"aws_lb", "aws_alb"})
@@ -254,6 +269,19 @@ class Converter:
         self.objects: dict[str, list[Json]] = {}
         #: An accepter's key -> the key of what it accepts (a transit gateway peering).
         self.accepted: dict[str, str] = {}
+        #: An instance's primary network interface id (a state's) -> the instance's key.
+        self.primary_eni = {
+            eni: self.keys[r.address]
+            for r in self.resources
+            if r.type == "aws_instance"
+            and isinstance(eni := r.values.get("primary_network_interface_id"), str)
+            and eni
+        }
+        #: A VPC's key -> (its IPAM pool's key, its /N, its CIDR when known).
+        self.vpc_ipam: dict[str, tuple[str, int | None, str | None]] = {}
+        #: Global Accelerator resources' keys -> their ARNs.
+        self.ga_arns: dict[str, str] = {}
+        self.ipam_requests: dict[str, tuple[str, int]] = {}
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -318,6 +346,7 @@ class Converter:
                     handler[1](self, r)
                 elif handler is None and rank == 0:
                     self.skipped.setdefault(r.type, []).append(r.address)
+        self.vpc_pools()
         for rtype, addresses in sorted(self.skipped.items()):
             listed = ", ".join(addresses[:5]) + (
                 f" and {len(addresses) - 5} more" if len(addresses) > 5 else ""
@@ -336,7 +365,12 @@ class Converter:
             entry["Ipv6CidrBlockAssociationSet"] = [{"Ipv6CidrBlock": v["ipv6_cidr_block"]}]
         elif v.get("assign_generated_ipv6_cidr_block") is True:
             self.warn(f"{r.address}: its IPv6 CIDR is given by AWS at apply time: not imported")
-        if v.get("cidr_block") is None:
+        pool = self.ref(r, "ipv4_ipam_pool_id")
+        length = _port(v.get("ipv4_netmask_length"))
+        if pool is not None:
+            cidr = v.get("cidr_block") if isinstance(v.get("cidr_block"), str) else None
+            self.vpc_ipam[self.key(r)] = (pool, length, cidr or None)
+        elif v.get("cidr_block") is None:
             self.warn(f"{r.address}: its IPv4 CIDR is not known before apply (IPAM?): not imported")
         if isinstance(v.get("dhcp_options_id"), str) and v["dhcp_options_id"]:
             entry["DhcpOptionsId"] = self.by_real_id.get(v["dhcp_options_id"])
@@ -1494,6 +1528,273 @@ class Converter:
         ):
             peering["State"] = "available"
 
+    # ---- traffic observation: flow logs and traffic mirroring ----------------------------
+
+    def eni_of(self, r: Resource, attr: str) -> str | None:
+        """The network interface an attribute names: an interface's key, or an instance's
+        primary interface (``aws_instance.x.primary_network_interface_id``, a state's
+        ``eni-`` id, a template's ``!GetAtt X.PrimaryNetworkInterfaceId``), which is
+        added to the instance's entry so that the interface is known to be the instance's."""
+        key = self.ref(r, attr)
+        if key is None:
+            return None
+        owner = self.primary_eni.get(key, key)
+        entry = self.entries.get(owner)
+        if self.kind_of_key.get(owner) != "aws_instance" or entry is None:
+            return key
+        listed = entry.setdefault("NetworkInterfaces", [])
+        if not listed:
+            eni = key if key != owner else f"{owner}-eni"
+            listed.append({"NetworkInterfaceId": eni, "Attachment": {"DeviceIndex": 0}})
+        return str(listed[0]["NetworkInterfaceId"])
+
+    def flow_log(self, r: Resource) -> None:
+        """A flow log of a VPC, a subnet or a network interface (``vpc_id``, ``subnet_id``,
+        ``eni_id``; a transit gateway's is read and warned about by the aws-json reader)."""
+        v = r.values
+        found: tuple[str, str | None] | None = None
+        for attr in ("vpc_id", "subnet_id", "eni_id", "transit_gateway_id"):
+            written = isinstance(v.get(attr), str) and bool(v[attr])
+            if written or (v.get(attr) is None and self.resolver and self.resolver(r, attr)):
+                found = attr, self.eni_of(r, attr) if attr == "eni_id" else self.ref(r, attr)
+                break
+        if found is None or found[1] is None:
+            self.warn(f"{r.address}: the resource it captures is not in the input: not imported")
+            return
+        resource = found[1]
+        destination = v.get("log_destination_type")
+        entry = {
+            "FlowLogId": self.key(r),
+            "ResourceId": resource,
+            "LogDestinationType": destination
+            if isinstance(destination, str)
+            else "cloud-watch-logs",
+            "TrafficType": str(v.get("traffic_type") or "ALL").upper(),
+            "FlowLogStatus": "ACTIVE",
+        }
+        region = self.region_of.get(self.subnet_vpc.get(resource, resource))
+        self.emit(r, "FlowLogs", entry, region)
+
+    def mirror_target(self, r: Resource) -> None:
+        """A mirror target: a network interface, a network load balancer or a Gateway Load
+        Balancer endpoint."""
+        v = r.values
+        entry: Json = {"TrafficMirrorTargetId": self.key(r)}
+        if (nlb := self.ref(r, "network_load_balancer_arn")) is not None:
+            entry |= {"Type": "network-load-balancer", "NetworkLoadBalancerArn": nlb}
+        elif (gwlbe := self.ref(r, "gateway_load_balancer_endpoint_id")) is not None:
+            entry |= {
+                "Type": "gateway-load-balancer-endpoint",
+                "GatewayLoadBalancerEndpointId": gwlbe,
+            }
+        elif (eni := self.eni_of(r, "network_interface_id")) is not None:
+            entry |= {"Type": "network-interface", "NetworkInterfaceId": eni}
+        else:
+            self.warn(f"{r.address}: what it sends the copies to is not in the input: not imported")
+            return
+        del v
+        self.emit(r, "TrafficMirrorTargets", entry)
+
+    def mirror_filter(self, r: Resource) -> None:
+        """A mirror filter: listed, as the aws-json reader lists filters (the language
+        mirrors all traffic); its rules belong to it."""
+        self.emit(r, "TrafficMirrorFilters", {"TrafficMirrorFilterId": self.key(r)})
+
+    def mirror_filter_rule(self, r: Resource) -> None:
+        """A filter's rule: said with its filter's warning."""
+
+    def mirror_session(self, r: Resource) -> None:
+        v = r.values
+        eni, target = (
+            self.eni_of(r, "network_interface_id"),
+            self.ref(r, "traffic_mirror_target_id"),
+        )
+        if eni is None or target is None:
+            self.warn(
+                f"{r.address}: its source interface or its target is not in the input: not imported"
+            )
+            return
+        entry: Json = {
+            "TrafficMirrorSessionId": self.key(r),
+            "NetworkInterfaceId": eni,
+            "TrafficMirrorTargetId": target,
+            "SessionNumber": _port(v.get("session_number")) or 1,
+        }
+        if (filter_ := self.ref(r, "traffic_mirror_filter_id")) is not None:
+            entry["TrafficMirrorFilterId"] = filter_
+        self.emit(r, "TrafficMirrorSessions", entry)
+
+    # ---- IPAM ----------------------------------------------------------------------------
+
+    def ipam(self, r: Resource) -> None:
+        """An IPAM or one of its scopes: containers of pools, which the language does not
+        write (a pool stands alone)."""
+
+    def ipam_pool(self, r: Resource) -> None:
+        v = r.values
+        family = v.get("address_family") if isinstance(v.get("address_family"), str) else "ipv4"
+        entry: Json = {
+            "IpamPoolId": self.key(r),
+            "AddressFamily": family,
+            "State": "create-complete",
+            "IpamPoolCidrs": [
+                {"Cidr": c, "State": "provisioned"} for c in _strings(v.get("provisioned_cidrs"))
+            ],
+            "IpamPoolAllocations": [],
+        }
+        self.emit(r, "IpamPools", entry)
+
+    def pool_of(self, r: Resource) -> Json | None:
+        key = self.ref(r, "ipam_pool_id")
+        if key is None or self.kind_of_key.get(key) != "aws_vpc_ipam_pool":
+            return None
+        return self.entries.get(key)
+
+    def ipam_pool_cidr(self, r: Resource) -> None:
+        """A CIDR provisioned to a pool (one asked by ``netmask_length`` is AWS's to give:
+        not known before apply)."""
+        pool, cidr = self.pool_of(r), r.values.get("cidr")
+        if pool is None:
+            self.warn(f"{r.address}: its IPAM pool is not in the input: not imported")
+            return
+        if not isinstance(cidr, str) or not cidr:
+            self.warn(f"{r.address}: its CIDR is not known before apply: not imported")
+            return
+        pool["IpamPoolCidrs"].append({"Cidr": cidr, "State": "provisioned"})
+
+    def ipam_allocation(self, r: Resource) -> None:
+        """A pool's allocation that no VPC holds (a reservation): the language has none."""
+        self.warn(
+            f"{r.address}: an IPAM allocation that is not a VPC's (the language reserves none):"
+            " not imported; the pool's VPCs may be given other CIDRs than AWS gives them"
+        )
+
+    def vpc_pools(self) -> None:
+        """Each VPC with ``ipv4_ipam_pool_id``: an allocation of its pool when its CIDR is
+        known, else its ``/N`` asked of the pool (the CIDR AWS gives at apply)."""
+        for vpc, (key, length, cidr) in sorted(self.vpc_ipam.items()):
+            pool = (
+                self.entries.get(key) if self.kind_of_key.get(key) == "aws_vpc_ipam_pool" else None
+            )
+            if pool is None:
+                self.warn(
+                    f"vpc '{vpc}': its IPAM pool is not in the input: its pool is not written"
+                )
+            elif cidr is not None:
+                pool["IpamPoolAllocations"].append(
+                    {"Cidr": cidr, "ResourceId": vpc, "ResourceType": "vpc"}
+                )
+            elif length is not None and not pool["IpamPoolCidrs"]:
+                self.warn(
+                    f"vpc '{vpc}': it asks IPAM pool '{key}' for a /{length}, but the pool's"
+                    " CIDR is not known before apply: not imported"
+                )
+            elif length is not None:
+                self.ipam_requests[vpc] = (key, length)
+                self.notes.setdefault(vpc, f"its CIDR, a /{length} of the pool, is given at apply")
+                self.origins[vpc] = f"{self.origins.get(vpc, vpc)}: {self.notes[vpc]}"
+            else:
+                self.warn(f"vpc '{vpc}': its IPv4 CIDR is not known before apply: not imported")
+
+    # ---- Global Accelerator --------------------------------------------------------------
+
+    def accelerator(self, r: Resource) -> None:
+        """An accelerator: its static IPv4 addresses (``ip_sets`` of a state, else the BYOIP
+        ``ip_addresses`` written; neither known in a plan: the language's stand-ins)."""
+        v = r.values
+        arn = self.ga_arns[self.key(r)] = GA_ARN + self.key(r)
+        ips = [
+            ip
+            for s in self.blocks(r, "ip_sets")
+            if str(s.get("ip_family") or "IPv4").upper() == "IPV4"
+            for ip in _strings(s.get("ip_addresses"))
+        ] or _strings(v.get("ip_addresses"))
+        if len(ips) < 2:
+            self.notes[self.key(r)] = (
+                "its static addresses are given at apply: netdraft writes stand-ins"
+            )
+        entry = {
+            "AcceleratorArn": arn,
+            "Name": v.get("name") if isinstance(v.get("name"), str) and v["name"] else self.key(r),
+            "Enabled": v.get("enabled") is not False,
+            "IpSets": [{"IpFamily": "IPv4", "IpAddresses": ips}] if len(ips) >= 2 else [],
+        }
+        self.emit(r, "Accelerators", entry)
+        self.origins[arn] = self.origins[self.key(r)]
+
+    def ga_listener(self, r: Resource) -> None:
+        v = r.values
+        accelerator = self.ga_arns.get(self.ref(r, "accelerator_arn") or "")
+        if accelerator is None:
+            self.warn(f"{r.address}: its accelerator is not in the input: not imported")
+            return
+        arn = self.ga_arns[self.key(r)] = f"{accelerator}/listener/{self.key(r)}"
+        ports = [
+            {"FromPort": lo, "ToPort": hi}
+            for block in self.blocks(r, "port_range")
+            if (lo := _port(block.get("from_port"))) is not None
+            and (hi := _port(block.get("to_port"))) is not None
+        ]
+        entry = {
+            "ListenerArn": arn,
+            "Protocol": str(v.get("protocol") or "TCP").upper(),
+            "PortRanges": ports,
+        }
+        self.emit(r, "Listeners", entry)
+        self.origins[arn] = self.origins[self.key(r)]
+
+    def ga_endpoint_group(self, r: Resource) -> None:
+        """An endpoint group: its endpoints with their weights; a traffic dial of 0 sends
+        the group nothing, which the language writes as weight 0."""
+        v = r.values
+        listener = self.ga_arns.get(self.ref(r, "listener_arn") or "")
+        if listener is None:
+            self.warn(f"{r.address}: its listener is not in the input: not imported")
+            return
+        dial = v.get("traffic_dial_percentage")
+        dial = dial if isinstance(dial, (int, float)) and not isinstance(dial, bool) else 100
+        endpoints: list[Json] = []
+        for i, block in enumerate(self.blocks(r, "endpoint_configuration")):
+            endpoint = self.path_ref(r, f"endpoint_configuration.{i}.endpoint_id")
+            if endpoint is None:
+                self.warn(
+                    f"{r.address} endpoint_configuration[{i}]: its endpoint is unknown: left out"
+                )
+                continue
+            weight = _port(block.get("weight"))
+            endpoints.append({"EndpointId": endpoint, "Weight": 0 if dial == 0 else weight})
+            if block.get("client_ip_preservation_enabled") is False:
+                self.warn(
+                    f"{r.address}: endpoint '{endpoint}' does not preserve the client's address;"
+                    " the language preserves it for ALB and instance endpoints"
+                )
+        if 0 < dial < 100:
+            self.warn(
+                f"{r.address}: its traffic dial of {dial:g}% is not written (the language"
+                " sends a path to any endpoint with a weight above 0)"
+            )
+        region = v.get("endpoint_group_region")
+        if not isinstance(region, str) or not aws.REGION.fullmatch(region):
+            region = next(
+                (
+                    self.region_of[e["EndpointId"]]
+                    for e in endpoints
+                    if e["EndpointId"] in self.region_of
+                ),
+                r.region or self.default_region,
+            )
+        for e in endpoints:
+            if e["Weight"] is None:
+                del e["Weight"]
+        arn = f"{listener}/endpoint-group/{self.key(r)}"
+        entry = {
+            "EndpointGroupArn": arn,
+            "EndpointGroupRegion": region,
+            "EndpointDescriptions": endpoints,
+        }
+        self.emit(r, "EndpointGroups", entry)
+        self.origins[arn] = self.origins[self.key(r)]
+
 
 def _port(value: object) -> int | None:
     """A port written as a number or a string (a template's ``"443"``)."""
@@ -1627,6 +1928,19 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_ec2_transit_gateway_route": (3, _C.tgw_table_item),
     "aws_ec2_transit_gateway_route_table_association": (3, _C.tgw_table_item),
     "aws_ec2_transit_gateway_route_table_propagation": (3, _C.tgw_table_item),
+    "aws_vpc_ipam": (0, _C.ipam),
+    "aws_vpc_ipam_scope": (0, _C.ipam),
+    "aws_vpc_ipam_pool": (0, _C.ipam_pool),
+    "aws_vpc_ipam_pool_cidr": (1, _C.ipam_pool_cidr),
+    "aws_vpc_ipam_pool_cidr_allocation": (1, _C.ipam_allocation),
+    "aws_globalaccelerator_accelerator": (0, _C.accelerator),
+    "aws_globalaccelerator_listener": (1, _C.ga_listener),
+    "aws_globalaccelerator_endpoint_group": (3, _C.ga_endpoint_group),
+    "aws_flow_log": (3, _C.flow_log),
+    "aws_ec2_traffic_mirror_filter": (0, _C.mirror_filter),
+    "aws_ec2_traffic_mirror_filter_rule": (1, _C.mirror_filter_rule),
+    "aws_ec2_traffic_mirror_target": (3, _C.mirror_target),
+    "aws_ec2_traffic_mirror_session": (4, _C.mirror_session),
 }
 
 
@@ -1653,4 +1967,5 @@ def to_inventory(
     inventory.origins.update(conv.origins)
     inventory.title = title
     inventory.public_at_apply.update(conv.public_at_apply)
+    inventory.ipam_requests.update(conv.ipam_requests)
     return inventory

@@ -1,9 +1,12 @@
-"""AWS's published IP ranges of S3 and DynamoDB, per region: a bundled, dated snapshot.
+"""AWS's published IP ranges of S3 and DynamoDB, per region, and of Global Accelerator's
+static addresses: a bundled, dated snapshot.
 
 The data (``aws-ranges.json``, made by ``scripts/update-aws-ranges.py`` from AWS's
-``ip-ranges.json``) is what the AWS-managed prefix lists ``s3`` and ``dynamodb`` hold in
-each region, and how an address written in a file is known to be a service's. It is
-read once per process.
+``ip-ranges.json``, or from a packaged copy of it that ``via`` names) is what the
+AWS-managed prefix lists ``s3`` and ``dynamodb`` hold in each region, and how an address
+written in a file is known to be a service's; its ``globalAccelerator`` list holds the
+``GLOBALACCELERATOR`` entries of region ``GLOBAL``, which are the ranges accelerators'
+static addresses come from. It is read once per process.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ class Snapshot:
     snapshot_date: str
     note: str
     ranges: Mapping[str, Mapping[str, tuple[IPNetwork, ...]]]  # region -> service -> CIDRs
+    via: str = ""  # the copy it was read from, when not AWS's file itself
+    licence: str = ""  # the copy's licence
+    #: The ``GLOBALACCELERATOR`` prefixes of region ``GLOBAL``: accelerators' static
+    #: addresses (none in a copy older than Global Accelerator, or made before this list).
+    accelerator: tuple[IPNetwork, ...] = ()
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -70,4 +78,7 @@ def snapshot() -> Snapshot:
         snapshot_date=data["snapshotDate"],
         note=data.get("note", ""),
         ranges=ranges,
+        via=data.get("via", ""),
+        licence=data.get("licence", ""),
+        accelerator=tuple(ipaddress.ip_network(c) for c in data.get("globalAccelerator", [])),
     )

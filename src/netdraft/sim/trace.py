@@ -227,9 +227,10 @@ class Sent:
 
     source: str = ""  # from a VPC or the internet: the address sending
     subnet: str = ""  # from inside a VPC: the subnet holding it; none from the internet
-    site: str = ""  # from a site: the site, sending ``to`` through its VPN connections
+    site: str = ""  # from a site: the site, sending ``to`` over ``over``
     to: str = ""
     host: bool = False  # a service on the instance's host, answering it
+    over: str = ""  # from a site: what it sends over ("vpn 'b'", "dx connection 'dx1' …")
 
 
 class Obstacle(enum.Enum):
@@ -261,6 +262,8 @@ class Obstacle(enum.Enum):
     NOT_CARRIED = "not-carried"  # a VPN does not carry the prefix
     NOT_IN_SITE = "not-in-site"
     NO_SITE_VPN = "no-site-vpn"
+    NO_SITE_ROUTE = "no-site-route"  # a site with Direct Connect: no VPN nor VIF leads there
+    DX_BETWEEN_VIFS = "dx-between-vifs"  # to another site over one DX gateway's two VIFs
     NO_INTERFACE = "no-interface"  # nothing holds the address in its subnet
     NO_INTERFACE_NO_SUBNET = "no-interface-no-subnet"  # in the VPC, in none of its subnets
     LINK_LOCAL_NOTHING = "link-local-nothing"  # nothing answers at a link-local address

@@ -6,6 +6,14 @@ its address) in any region, each with a weight (0-255, AWS's default 128). Its t
 IPv4 addresses are written with ``ips`` or allocated: the i-th accelerator without
 ``ips``, in file order, gets the i-th address of each of two of AWS's Global Accelerator
 ranges (:data:`ANYCAST_RANGES`), one address per network zone as AWS gives them.
+
+A written static address must be one AWS can give an accelerator
+(``warning[accelerator-address]`` otherwise): in the ranges of Global Accelerator's static
+addresses (the bundled snapshot's ``GLOBALACCELERATOR`` entries of region ``GLOBAL``; a
+snapshot without them falls back to :data:`ANYCAST_RANGES`), or brought to AWS (BYOIP),
+which a file says with a public ``ipam-pool`` of a /24 or wider (the most specific range
+Global Accelerator takes) holding it. A BYOIP range is one network zone, so an
+accelerator takes at most one address of each.
 """
 
 from __future__ import annotations
@@ -13,12 +21,14 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv4Network
 
 from netdraft import codes
+from netdraft.diagnostics import warning
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
 from netdraft.dsl.passes.addresses import NOT_PUBLIC
 from netdraft.dsl.passes.context import Context, Held, Holder
 from netdraft.dsl.passes.scope import declare
 from netdraft.model import network as m
+from netdraft.model.aws_ranges import snapshot
 from netdraft.model.values import Protocol
 
 #: Two of the ranges AWS lists for the GLOBALACCELERATOR service in ip-ranges.json; an
@@ -26,6 +36,18 @@ from netdraft.model.values import Protocol
 ANYCAST_RANGES = (IPv4Network("75.2.0.0/17"), IPv4Network("99.83.128.0/17"))
 DEFAULT_WEIGHT = 128
 MAX_WEIGHT = 255
+#: The most specific range Global Accelerator takes through BYOIP ("The most specific IP
+#: prefix that you can specify is /24", ProvisionByoipCidr in the Global Accelerator API).
+BYOIP_LONGEST_PREFIX = 24
+#: https://docs.aws.amazon.com/global-accelerator/latest/dg/introduction-ip-ranges.html
+RANGES_PAGE = "https://docs.aws.amazon.com/global-accelerator/latest/dg/introduction-ip-ranges.html"
+
+
+def static_ranges() -> tuple[IPv4Network, ...]:
+    """The ranges accelerators' static addresses come from: the bundled snapshot's, else
+    :data:`ANYCAST_RANGES` (a snapshot older than Global Accelerator lists none)."""
+    found = tuple(n for n in snapshot().accelerator if isinstance(n, IPv4Network))
+    return found or ANYCAST_RANGES
 
 
 def build(c: Context, vpcs: dict[str, m.Vpc]) -> dict[str, m.Accelerator]:
@@ -51,7 +73,8 @@ def build(c: Context, vpcs: dict[str, m.Vpc]) -> dict[str, m.Accelerator]:
 def _written_ips(c: Context, decl: st.AcceleratorDecl) -> tuple[IPv4Address, ...] | None:
     if not decl.ips:
         return None
-    found = []
+    found: list[IPv4Address] = []
+    kept: list[st.Tok] = []
     for tok in decl.ips:
         ip = literals.addr4(c, tok)
         if ip is None:
@@ -64,8 +87,68 @@ def _written_ips(c: Context, decl: st.AcceleratorDecl) -> tuple[IPv4Address, ...
             )
             continue
         found.append(ip)
+        kept.append(tok)
         c.held.append(Held(ip, "public", Holder(f"accelerator '{decl.name.text}'", tok.span)))
+    _check_static(c, decl.name.text, list(zip(found, kept, strict=True)))
     return tuple(found) if len(found) == 2 else None
+
+
+def _shown(ranges: tuple[IPv4Network, ...]) -> str:
+    """The ranges as a message names them: all when few, else how many and the two that
+    accelerators' own addresses come from (the usual ones to write)."""
+    if len(ranges) <= 4:
+        return ", ".join(str(r) for r in ranges)
+    known = [str(r) for r in ANYCAST_RANGES if r in ranges] or [str(r) for r in ranges[:2]]
+    return f"{len(ranges)} ranges, among them {', '.join(known)}"
+
+
+def _check_static(c: Context, ga: str, written: list[tuple[IPv4Address, st.Tok]]) -> None:
+    """``warning[accelerator-address]`` for a written address AWS cannot give this
+    accelerator: outside Global Accelerator's ranges and every BYOIP pool, or a second
+    address from one BYOIP pool."""
+    ranges = static_ranges()
+    pools = [
+        p for p in c.ipam_pools.values() if p.public and p.cidr.prefixlen <= BYOIP_LONGEST_PREFIX
+    ]
+    used: dict[str, str] = {}
+    for ip, tok in written:
+        if any(ip in r for r in ranges):
+            continue
+        pool = next((p for p in pools if ip in p.cidr), None)
+        if pool is None:
+            shown = _shown(ranges)
+            narrow = [p.name for p in c.ipam_pools.values() if p.public and ip in p.cidr]
+            label = (
+                f"pool '{narrow[0]}' is narrower than /{BYOIP_LONGEST_PREFIX}, the most specific"
+                " range Global Accelerator takes (BYOIP)"
+                if narrow
+                else "write an address of those ranges, leave `ips` out, or declare the range"
+                " you bring (BYOIP) as a public `ipam-pool` of a /24 or wider"
+            )
+            c.diagnostics.append(
+                warning(
+                    codes.ACCELERATOR_ADDRESS,
+                    f"{ip} is not in Global Accelerator's static address ranges ({shown})"
+                    f" nor in a BYOIP pool of the file, so AWS cannot give it to accelerator"
+                    f" '{ga}'",
+                    tok.span,
+                    label,
+                    (f"the ranges: {RANGES_PAGE}",),
+                )
+            )
+        elif pool.name in used:
+            c.diagnostics.append(
+                warning(
+                    codes.ACCELERATOR_ADDRESS,
+                    f"accelerator '{ga}' takes {used[pool.name]} and {ip} from one"
+                    f" BYOIP pool '{pool.name}'; Global Accelerator puts each range in one"
+                    " network zone and takes one address of each",
+                    tok.span,
+                    "take the other address from a second range, or leave it to AWS",
+                )
+            )
+        else:
+            used[pool.name] = str(ip)
 
 
 def _listener(

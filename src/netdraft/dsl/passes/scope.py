@@ -4,6 +4,9 @@ A file has one name space per kind (regions, VPCs, transit gateways, peerings, s
 VPNs, flows); a VPC has one per kind of what it holds; gateways share one file-wide
 name space. A second declaration of a name is a ``duplicate-name`` (or, for a VPC's
 second gateway of one kind, ``second-igw`` and ``second-gateway``) at the later one.
+A region is no declaration: two blocks of one region (an imported file's and a
+hand-written one's) are one region, whose VPCs, transit gateways and lists are each
+declared once.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ def collect(c: Context) -> None:
     prefix_lists: list[tuple[str, st.PrefixListDecl]] = []
     for stmt in c.source.statements:
         if isinstance(stmt, st.RegionDecl):
-            declare(c, scope.regions, stmt.name, stmt, "region")
+            # A region is a place, not a resource: its blocks, in one file or in an
+            # including and an included one, add up; what they hold is declared once.
+            scope.regions.setdefault(stmt.name.text, stmt)
             for item in stmt.items:
                 if isinstance(item, st.VpcDecl):
                     if declare(c, scope.vpcs, item.name, VpcScope(item, stmt.name.text), "vpc"):

@@ -60,12 +60,21 @@ def advertised(net: m.Network, vif: m.Vif) -> list[DxRoute]:
         return [DxRoute(vif, p, vif.target) for p in _vpc_cidrs(net, vif.target)]
     found: list[DxRoute] = []
     for assoc in net.dx_gateways[vif.target].associations:
-        if assoc.kind is K.VPN_GATEWAY:
-            prefixes = assoc.allowed or _vpc_cidrs(net, assoc.gateway)
-        else:
-            prefixes = assoc.allowed
+        prefixes = vgw_advertised(net, assoc) if assoc.kind is K.VPN_GATEWAY else assoc.allowed
         found += [DxRoute(vif, p, assoc.gateway, assoc.kind) for p in prefixes]
     return found
+
+
+def vgw_advertised(net: m.Network, assoc: m.DxAssociation) -> tuple[IPv4Network, ...]:
+    """What a DX gateway advertises to the sites for its association with a VPN gateway: the
+    VPC's CIDRs that an allowed prefix holds (the same CIDR or a wider one), all of them when
+    none is written. The allowed prefixes only filter: AWS advertises the VPC's CIDR, never
+    the allowed prefix itself, and nothing for a VPC CIDR wider than every allowed prefix
+    ("Allowed prefixes interactions", Direct Connect User Guide)."""
+    cidrs = _vpc_cidrs(net, assoc.gateway)
+    if not assoc.allowed:
+        return cidrs
+    return tuple(c for c in cidrs if any(c.subnet_of(a) for a in assoc.allowed))
 
 
 def _site_vifs(net: m.Network, site: str) -> list[m.Vif]:
@@ -73,6 +82,16 @@ def _site_vifs(net: m.Network, site: str) -> list[m.Vif]:
         (v for v in net.vifs.values() if net.dx_connections[v.connection].site == site),
         key=lambda v: v.name,
     )
+
+
+def site_has_vifs(net: m.Network, site: str) -> bool:
+    """Whether ``site`` has a virtual interface (up or down)."""
+    return bool(_site_vifs(net, site)) if net.vifs else False
+
+
+def over_text(vif: m.Vif) -> str:
+    """What a site sends over, in words: ``dx connection 'dx1' (vif 'v1')``."""
+    return f"dx connection '{vif.connection}' (vif '{vif.name}')"
 
 
 def _longest(routes: list[DxRoute], address: Addr) -> DxRoute | None:
@@ -272,6 +291,7 @@ def site_unreachable(sim: Context, w: Walk, site: m.Site, address: Addr) -> None
         if not vif.to_dx_gateway:
             continue
         dxgw = net.dx_gateways[vif.target]
+        _between_vifs(w, net, site, vif, address)
         for assoc in dxgw.associations:
             vpc = net.vpc_of_gateway(assoc.gateway) if assoc.kind is K.VPN_GATEWAY else None
             behind = vpc is not None and vpc.holds(address)
@@ -280,6 +300,17 @@ def site_unreachable(sim: Context, w: Walk, site: m.Site, address: Addr) -> None
             if not behind:
                 continue
             allowed = ", ".join(map(str, assoc.allowed)) or "none"
+            said = (
+                f"DX gateway '{dxgw.name}' advertises to site '{site.name}' only the allowed"
+                f" prefixes of '{assoc.gateway}' ({allowed}), none of which holds {address}"
+            )
+            if assoc.kind is K.VPN_GATEWAY:
+                said = (
+                    f"DX gateway '{dxgw.name}' advertises to site '{site.name}' only the CIDRs"
+                    f" of vpc '{vpc.name if vpc else assoc.gateway}' that the allowed prefixes"
+                    f" of '{assoc.gateway}' ({allowed}) hold, the same or wider: not the one"
+                    f" holding {address}"
+                )
             w.fail(
                 Dropped(
                     DropCode.DX_PREFIX_NOT_ALLOWED,
@@ -292,10 +323,39 @@ def site_unreachable(sim: Context, w: Walk, site: m.Site, address: Addr) -> None
                     f" are {allowed}",
                 ),
                 DropCode.DX_PREFIX_NOT_ALLOWED,
-                f"DX gateway '{dxgw.name}' advertises to site '{site.name}' only the allowed"
-                f" prefixes of '{assoc.gateway}' ({allowed}), none of which holds {address}",
+                said,
                 assoc.span,
             )
+
+
+def _between_vifs(w: Walk, net: m.Network, site: m.Site, vif: m.Vif, address: Addr) -> None:
+    """Drop a packet for another site behind a VIF of the same DX gateway: a DX gateway
+    carries traffic between a VIF and an association only, never from a VIF to another
+    ("Direct Connect gateways", Direct Connect User Guide)."""
+    for other in sorted(net.vifs.values(), key=lambda v: v.name):
+        if other.name == vif.name or not other.to_dx_gateway or other.target != vif.target:
+            continue
+        if not any(within(p, address) for p in other.prefixes):
+            continue
+        owner = net.dx_connections[other.connection].site
+        if owner == site.name:
+            continue
+        w.fail(
+            Dropped(
+                w.no_route,
+                Obstacle.DX_BETWEEN_VIFS,
+                None,
+                site.name,
+                str(address),
+                vif.target,
+                owner,
+            ),
+            w.no_route,
+            f"{address} is in site '{owner}', behind virtual interface '{other.name}' of DX"
+            f" gateway '{vif.target}': a DX gateway never carries traffic between two of its"
+            f" virtual interfaces, so site '{site.name}' learns no route to it there",
+            other.span,
+        )
 
 
 def _behind_tgw(net: m.Network, tgw: str, address: Addr) -> bool:

@@ -13,6 +13,16 @@ metadata service or the Amazon Time Sync Service). The addresses are AWS's:
 * Amazon Time Sync at 169.254.169.123, UDP 123 (AWS, "Set the time for your EC2
   instance").
 
+Each has an IPv6 twin that AWS offers to Nitro-based instances with an IPv6 address
+(AWS, the same pages and the "IPv6 on AWS" whitepaper, "Supporting Amazon VPC
+services"): the resolver at fd00:ec2::253, metadata at fd00:ec2::254 and Time Sync at
+fd00:ec2::123. They behave as their IPv4 twins do: answered on the host, no route, group
+or ACL, never reached from outside an instance. netdraft has no instance types: every
+instance is taken as Nitro-based, and the metadata service's IPv6 endpoint (an
+instance option, ``HttpProtocolIpv6``) as enabled. An instance without an IPv6 address
+sends no IPv6 at all. IPv6 link-local addresses (fe80::/10) are, like 169.254.0.0/16,
+never routed and answered by nothing else.
+
 With ``dns-support off`` the resolver does not answer (``DNS_DISABLED``). Any other port
 of them, and any other link-local address, has nothing listening:
 ``NO_INTERFACE``. Link-local addresses are never routed, so nothing outside the instance
@@ -24,7 +34,7 @@ gateway, a VPN or a site; AWS offers Route 53 Resolver inbound endpoints for tho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
@@ -36,6 +46,8 @@ C = ComponentKind
 
 #: IPv4 link-local addresses (RFC 3927): never routed, answered on the instance's host.
 LINK_LOCAL = IPv4Network("169.254.0.0/16")
+#: IPv6 link-local addresses (RFC 4291): never routed either.
+LINK_LOCAL_V6 = IPv6Network("fe80::/10")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +78,15 @@ TIME_SYNC = LocalService("time-sync", "Amazon Time Sync", ((Protocol.UDP, 123),)
 #: The names of the services on the host, as hops and diagram nodes name them.
 ON_HOST = frozenset(s.name for s in (AMAZON_DNS, METADATA, TIME_SYNC))
 
-#: The link-local addresses AWS answers on every instance's host.
-LINK_LOCAL_SERVICES: dict[IPv4Address, LocalService] = {
+#: The addresses AWS answers on every instance's host: link-local IPv4, and their IPv6
+#: twins (unique local addresses, answered on Nitro-based instances).
+LINK_LOCAL_SERVICES: dict[Addr, LocalService] = {
     IPv4Address("169.254.169.253"): AMAZON_DNS,
     IPv4Address("169.254.169.254"): METADATA,
     IPv4Address("169.254.169.123"): TIME_SYNC,
+    IPv6Address("fd00:ec2::253"): AMAZON_DNS,
+    IPv6Address("fd00:ec2::254"): METADATA,
+    IPv6Address("fd00:ec2::123"): TIME_SYNC,
 }
 
 
@@ -86,12 +102,17 @@ def is_resolver(vpc: m.Vpc, address: Addr) -> bool:
 
 
 def is_link_local(address: Addr) -> bool:
-    return isinstance(address, IPv4Address) and address in LINK_LOCAL
+    """Whether only an instance's own host answers ``address`` (it is never routed)."""
+    if isinstance(address, IPv4Address):
+        return address in LINK_LOCAL
+    if isinstance(address, IPv6Address):
+        return address in LINK_LOCAL_V6 or address in LINK_LOCAL_SERVICES
+    return False
 
 
 def local_service(vpc: m.Vpc, address: Addr) -> LocalService | None:
     """The service an instance of ``vpc`` reaches at ``address`` without a route, if any."""
-    if not isinstance(address, IPv4Address):
+    if not isinstance(address, IPv4Address | IPv6Address):
         return None
     if is_resolver(vpc, address):
         return AMAZON_DNS
@@ -161,6 +182,25 @@ def reply_from_host(sim: Context, w: Walk, vpc: m.Vpc, src: End, dst: End, pkt: 
     return pkt
 
 
+#: How a sentence names the sources of a VPC that are not instances.
+_NOT_INSTANCES = {
+    C.NAT_GATEWAY: "NAT gateway",
+    C.LOAD_BALANCER: "load balancer",
+    C.ENDPOINT: "endpoint",
+    C.VPC_ADDRESS: "address",
+}
+
+
+def _why_not_answered(w: Walk, vpc: m.Vpc) -> str:
+    """Why the VPC+2 resolver refuses this query: its source is outside the VPC (an inbound
+    resolver endpoint is AWS's way in), or in the VPC but no instance."""
+    first = w.hops[0] if w.hops else w.current
+    if first is not None and first.vpc == vpc.name and first.kind is not C.INSTANCE:
+        what = _NOT_INSTANCES.get(first.kind, first.kind.value.replace("-", " "))
+        return f"{what} '{first.name}' is in that VPC, but is no instance: it sends no DNS queries of its own"
+    return "from elsewhere, use a Route 53 Resolver inbound endpoint"
+
+
 def outside_vpc(w: Walk, vpc: m.Vpc, address: Addr) -> None:
     """The VPC+2 resolver reached from outside the VPC (or not by an instance): it does not answer."""
     if not w.forward or not is_resolver(vpc, address):
@@ -176,5 +216,5 @@ def outside_vpc(w: Walk, vpc: m.Vpc, address: Addr) -> None:
         ),
         DropCode.RESOLVER_OUTSIDE_VPC,
         f"{AMAZON_DNS.title} at {address} answers only instances of vpc '{vpc.name}' "
-        "(from elsewhere, use a Route 53 Resolver inbound endpoint)",
+        f"({_why_not_answered(w, vpc)})",
     )

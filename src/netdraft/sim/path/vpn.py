@@ -1,7 +1,8 @@
 """VPN: virtual private gateways, Site-to-Site VPN connections, customer gateways, sites.
 
 A VPN carries the prefixes written on it; a site sends everything outside its own CIDRs
-into its VPN connections. A packet that entered a VPC over a VPN is only delivered to
+into its VPN connections, or over Direct Connect what AWS advertises to it there
+(:mod:`netdraft.sim.path.dx`). A packet that entered a VPC over a VPN is only delivered to
 that VPC's own addresses.
 """
 
@@ -174,14 +175,17 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
         w.step(Delivered(Arrival.HOST, str(address)))
         return pkt
     target = _target(dst, address)
-    w.step(Sent(site=site.name, to=target))
     vpns = sim.ix.vpns_by_site.get(site.name, [])
     chosen = _site_vpn(sim, [v for v in vpns if not v.down], address)
     over_dx = dx.site_route(sim.net, site.name, address) if sim.net.vifs else None
     if over_dx is not None and (
         chosen is None or over_dx.prefix.prefixlen >= _advertised_length(sim, chosen, address)
     ):
+        vif = over_dx.vif
+        w.step(Sent(site=site.name, to=target, over=dx.over_text(vif)))
         return dx.from_site(sim, w, site, over_dx, pkt, dst)
+    # What the site sends over, in words: the VPN it takes, or nothing when none leads there.
+    w.step(Sent(site=site.name, to=target, over=f"vpn '{chosen[0].name}'" if chosen else ""))
     if chosen is None and sim.net.vifs:
         dx.site_unreachable(sim, w, site, address)
     if chosen is None and linklocal.is_link_local(address):
@@ -206,6 +210,14 @@ def from_site(sim: Context, w: Walk, site: m.Site, src: End, pkt: Packet, dst: E
             why = (
                 f": a site reaches {dst.service} over its VPNs through an interface endpoint"
                 " of a VPC they lead to, or a transit gateway that routes it"
+            )
+        if dx.site_has_vifs(sim.net, site.name):
+            # A site with Direct Connect: neither its VPNs nor its VIFs lead there.
+            w.fail(
+                Dropped(w.no_route, Obstacle.NO_SITE_ROUTE, None, site.name, target, site.name),
+                w.no_route,
+                f"site '{site.name}' has no VPN connection or Direct Connect route that leads"
+                f" to {target}{why}",
             )
         w.fail(
             Dropped(w.no_route, Obstacle.NO_SITE_VPN, None, site.name, target, site.name),
