@@ -24,7 +24,17 @@ CHARGE = re.compile(
 MONEY = re.compile(r"^\d+\.\d\d$")
 
 # Keys of `netdraft cost --json`, as docs/json.md documents them.
-TOP_KEYS = {"version", "currency", "flows", "hourly", "hourly_total", "total", "prices"}
+TOP_KEYS = {
+    "version",
+    "currency",
+    "flows",
+    "hourly",
+    "hourly_total",
+    "monthly",
+    "monthly_total",
+    "total",
+    "prices",
+}
 FLOW_KEYS = {
     "name",
     "source",
@@ -203,7 +213,7 @@ def test_json_has_the_documented_keys_and_types(
 ) -> None:
     doc = _cost_json(example, capsys)
     assert set(doc) == TOP_KEYS
-    assert doc["version"] == 1 and doc["currency"] == "USD"
+    assert doc["version"] == 2 and doc["currency"] == "USD"
     assert set(doc["prices"]) == {"source", "read_on", "used"}
     exact_total = Decimal(0)
     for flow in doc["flows"]:
@@ -224,7 +234,12 @@ def test_json_has_the_documented_keys_and_types(
         assert c["unit"] == "h"
     hourly_exact = sum((Decimal(c["amount_exact"]) for c in doc["hourly"]), Decimal(0))
     assert Decimal(doc["hourly_total"]) == cents(hourly_exact)
-    assert Decimal(doc["total"]) == cents(exact_total + hourly_exact)
+    for c in doc["monthly"]:
+        _check_charge(c)
+        assert c["unit"] == "month"
+    monthly_exact = sum((Decimal(c["amount_exact"]) for c in doc["monthly"]), Decimal(0))
+    assert Decimal(doc["monthly_total"]) == cents(monthly_exact)
+    assert Decimal(doc["total"]) == cents(exact_total + hourly_exact + monthly_exact)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -347,3 +362,64 @@ def test_expect_cost_operators(
         prefix = "flow updates, " if "total" in expect else ""
         assert f"= {prefix}reply: NAT gateway nat-a processing: 20 GB × 0.045 = 0.90" in err
         assert ("= NAT gateway nat-a: 730 h × 0.045 = 32.85" in err) == ("total" in expect)
+
+
+ZONES = """\
+region us-east-1 {
+  vpc corp 10.0.0.0/16 {
+    subnet a 10.0.1.0/24 az us-east-1a
+    subnet b 10.0.2.0/24 az us-east-1b
+    resolver-endpoint in-ep inbound in a b
+  }
+}
+zone corp.internal private vpcs corp { record db A 10.0.1.9 }
+zone lab.internal private vpcs corp { record db A 10.0.1.9 }
+expect cost total = 183.50
+"""
+
+
+def test_hosted_zones_are_billed_by_the_month_not_the_hour(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Route 53 bills a hosted zone per month (LANGUAGE.md §11): its own section, unit
+    ``month``, in the text, the JSON and the page; the totals count it once."""
+    net = tmp_path / "zones.nd"
+    net.write_text(ZONES)
+    code, text, _ = run(["cost", str(net)], capsys)
+    assert code == 0
+    hourly, monthly = text.split("hourly resources (730 h a month):")[1].split(
+        "monthly resources (billed by the month):"
+    )
+    assert "hosted zone" not in hourly and "resolver endpoint in-ep" in hourly
+    assert re.search(
+        r"private hosted zone corp.internal\s+1 month × 0.5\s+=\s+0.50$", monthly, re.M
+    )
+    assert re.search(r"monthly resources total\s+1.00$", monthly, re.M)
+    assert re.search(r"^monthly total \(USD\)\s+183.50$", text, re.M)  # 182.50 + 2 × 0.50
+    doc = _cost_json(net, capsys)
+    assert [c["what"] for c in doc["hourly"]] == [
+        "resolver endpoint in-ep × 2 network interface(s)"
+    ]
+    assert [(c["what"], c["unit"], c["quantity"]) for c in doc["monthly"]] == [
+        ("private hosted zone corp.internal", "month", "1"),
+        ("private hosted zone lab.internal", "month", "1"),
+    ]
+    assert (doc["hourly_total"], doc["monthly_total"], doc["total"]) == ("182.50", "1.00", "183.50")
+    code, _, _ = run(["check", str(net)], capsys)
+    assert code == 0  # expect cost total counts the zones
+    net.write_text(ZONES.replace("= 183.50", "= 182.50"))
+    code, _, err = run(["check", str(net)], capsys)
+    assert code == 1 and "private hosted zone corp.internal" in err
+
+
+def test_the_page_lists_hosted_zones_as_monthly_resources(tmp_path: Path) -> None:
+    net = tmp_path / "zones.nd"
+    net.write_text(ZONES)
+    from netdraft import api
+
+    page = api.docs(net, tmp_path / "out")[-1].read_text("utf-8")
+    hourly, monthly = page.split("### Hourly resources")[1].split("### Monthly resources")
+    assert "hosted zone" not in hourly
+    assert "| private hosted zone corp.internal | 1 month | 0.5 a month | 0.50 |" in monthly
+    assert "| **All monthly resources** | | | **1.00** |" in monthly
+    assert "**Monthly total: 183.50 USD**" in page

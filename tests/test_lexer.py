@@ -107,6 +107,8 @@ def test_examples_have_no_error_token(path: Path) -> None:
         ("record db A 10.0.1.5", "A", Keyword.Type),
         ("record www CNAME app.corp.internal", "CNAME", Keyword.Type),
         ("record api ALIAS sns-if", "ALIAS", Keyword.Type),
+        ("record v6 AAAA 2001:db8::5", "AAAA", Keyword.Type),
+        ("expect app resolves v6 = 2001:db8::5", "2001:db8::5", Number),
         ("expect app resolves db = 10.0.1.5", "resolves", Keyword),
         ("resolver-endpoint in-ep inbound in a b sg dns", "resolver-endpoint", Keyword),
         ("resolver-endpoint in-ep inbound in a b sg dns", "in-ep", Name),

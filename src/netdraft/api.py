@@ -696,29 +696,37 @@ def _session(network: Network) -> _Session:
         return found
 
 
-def resolve(network: Network, client: str, name: str) -> Resolution:
+def resolve(network: Network, client: str, name: str, qtype: str = "A") -> Resolution:
     """What ``client``'s resolver answers for ``name``, with its query legs (``netdraft
-    resolve``).
+    resolve``); ``qtype`` is the type asked, ``A`` or ``AAAA``.
 
     Raises:
         NetdraftError: the client names no instance or site host, or the name is not one.
     """
     import re
 
+    from netdraft.dsl.passes import literals
     from netdraft.dsl.query import parse_query
-    from netdraft.model.network import PlaceKind
+    from netdraft.model.network import PlaceKind, RecordKind
     from netdraft.sim.path import Simulator
 
     where = Span("<query>", 1, 1, 1, 1)
-    if not re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?", name):
-        raise NetdraftError([error(codes.BAD_QUERY, f"'{name[:60]}' is not a DNS name", where)])
+    # An address is said to be one, not answered NXDOMAIN (docs/dns.md, `netdraft resolve`).
+    problem = literals.name_problem(name, asked=True)
+    if problem is None and not re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?", name):
+        problem = f"'{name[:60]}' is not a DNS name"
+    if problem is not None:
+        raise NetdraftError([error(codes.BAD_QUERY, problem, where)])
     query = parse_query(network, client, "internet", "udp", "53")
     if isinstance(query, list):
         raise NetdraftError(query)
     if query.source.kind not in (PlaceKind.INSTANCE, PlaceKind.HOST):
         message = f"'{client[:60]}' does not resolve names: a client is an instance or a site host"
         raise NetdraftError([error(codes.BAD_QUERY, message, where)])
-    return Simulator(network).resolve(query.source, name)
+    if qtype.upper() not in ("A", "AAAA"):
+        message = f"'{qtype[:20]}' is not a query type: A (IPv4) or AAAA (IPv6)"
+        raise NetdraftError([error(codes.BAD_QUERY, message, where)])
+    return Simulator(network).resolve(query.source, name, RecordKind(qtype.upper()))
 
 
 def cost(network: Network, prices_file: str | Path | None = None) -> CostReport:

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from netdraft import cache, config
 from netdraft.diagnostics import NetdraftError, printable, write_diagnostics
@@ -304,13 +304,14 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    """``netdraft resolve FILE CLIENT NAME [--json]``: a resolution and its query legs."""
+    """``netdraft resolve FILE CLIENT NAME [--type A|AAAA] [--json]``: a resolution and its
+    query legs."""
     from netdraft.diagnostics import NetdraftError
     from netdraft.generator.explain import resolution_json, resolution_text
 
     network = _analysis(args.file).require_network()
     try:
-        res = api.resolve(network, args.client, args.name)
+        res = api.resolve(network, args.client, args.name, args.type)
     except NetdraftError as problem:
         reasons = [f"{d.severity.value}[{d.code}]: {d.message}" for d in problem.diagnostics]
         raise UsageError("\n".join(f"netdraft resolve: {r}" for r in reasons)) from None
@@ -527,7 +528,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if failed else EXIT_OK
 
 
-def _add_diff_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_diff_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     diff = sub.add_parser(
         "diff", help="what changes between two versions: components, reachability, costs"
     )
@@ -610,7 +611,7 @@ def _parameter(text: str) -> tuple[str, str]:
     return key, value
 
 
-def _add_import_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     imp = sub.add_parser("import", help="write an .nd file from a real AWS network")
     sources = imp.add_subparsers(dest="source", required=True, metavar="SOURCE")
     from_json = sources.add_parser("aws-json", help="from saved 'aws ec2 describe-*' JSON output")
@@ -661,15 +662,50 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, saying what to do when a value that starts with '-' (a DNS name such as
+    ``-x.corp``) was read as an option: write it after ``--``."""
+
+    _dashed: tuple[str, ...] = ()
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        words = list(args) if args is not None else sys.argv[1:]
+        before = words[: words.index("--")] if "--" in words else words
+        known = self._option_string_actions
+        self._dashed = tuple(
+            w
+            for w in before
+            if w.startswith("-") and not w.startswith("--") and w != "-" and w not in known
+        )
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        # A word the message names, or one the parser took for an option where a value was due.
+        words = [w for w in self._dashed if w in message.split()]
+        if not words and "required" in message and " " in self.prog:  # a command's parser
+            words = list(self._dashed)
+        if words:
+            word = words[0]
+            message += (
+                f"\n  '{printable(word[:60])}' starts with '-', so it is read as an option; a value"
+                f" that starts with '-' goes after '--': {self.prog} … -- {printable(word[:60])}"
+            )
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="netdraft",
         description="AWS network designs as text: checked, simulated, priced and drawn.",
     )
     parser.add_argument(
         "--version", action=_Version, nargs=0, help="show netdraft's version and exit"
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     check = sub.add_parser("check", help="parse, validate and run every expect; exit 0/1")
     check.add_argument("files", nargs="+", metavar="FILE")
@@ -727,6 +763,13 @@ def build_parser() -> argparse.ArgumentParser:
     names.add_argument("client", metavar="CLIENT", help="an instance or a site host")
     names.add_argument(
         "name", metavar="NAME", help="a DNS name (a bare name takes the DHCP domain)"
+    )
+    names.add_argument(
+        "--type",
+        default="A",
+        choices=("A", "AAAA"),
+        type=str.upper,
+        help="the record type asked: A (IPv4, the default) or AAAA (IPv6)",
     )
     names.add_argument("--json", action="store_true", help="print the documented JSON form")
     names.set_defaults(run=cmd_resolve)

@@ -382,7 +382,16 @@ ACL_RULE_NUMBER = Code(
 DNS_RECORD = Code(
     "dns-record",
     E,
-    "a zone's record cannot answer: an ALIAS to something that is not an interface endpoint",
+    "a zone's record cannot answer: an ALIAS to something that is not an interface endpoint,"
+    " an AAAA record for an instance without IPv6, or a CNAME beside another record of its name",
+    _S.COMPILE,
+)
+
+DNS_NAME = Code(
+    "dns-name",
+    E,
+    "a DNS name breaks DNS's rules: an empty label, a label over 63 characters, a name over"
+    " 253, or an IP address where a name is to be resolved",
     _S.COMPILE,
 )
 

@@ -165,7 +165,7 @@ PROTOCOLS = ("icmpv6", "icmp", "tcp", "udp", "all")
 CONSTANTS = ("allow", "deny", "on", "off", "any")
 
 #: The record types of a zone's ``record`` lines (before codes: ``A`` is not one).
-RECORD_TYPES = ("CNAME", "ALIAS", "A")
+RECORD_TYPES = ("CNAME", "ALIAS", "AAAA", "A")
 
 #: Endpoint words with a meaning of their own in ``flow``, ``expect`` and ``netdraft path``.
 BUILTINS = ("internet",)

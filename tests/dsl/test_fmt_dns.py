@@ -15,7 +15,7 @@ region us-east-1 {
     instance dns1 in a ip 10.10.1.53
   }
 }
-zone Corp.Internal private vpcs corp { record db A dns1 10.10.1.9;record www CNAME db.corp.internal. }
+zone Corp.Internal private vpcs corp { record db A dns1 10.10.1.9;record db  AAAA   2001:db8::9;record www CNAME db.corp.internal. }
 zone x.corp.internal private vpcs corp {
   record   q   ALIAS   corp.sqs # an endpoint
 }
@@ -37,7 +37,8 @@ region us-east-1 {
 }
 
 zone Corp.Internal private vpcs corp {
-  record db A dns1 10.10.1.9
+  record db  A     dns1 10.10.1.9
+  record db  AAAA  2001:db8::9
   record www CNAME db.corp.internal.
 }
 
@@ -56,6 +57,12 @@ expect dns1 -> db.corp.internal tcp 5432 allow
 def test_dns_statements_take_one_layout() -> None:
     assert check_invariants(MESSY) == CANONICAL
     assert fmt(CANONICAL) == CANONICAL
+
+
+def test_an_aaaa_answer_takes_one_layout() -> None:
+    assert fmt("expect dns1 resolves db =   2001:db8::9   2001:db8::a\n") == (
+        "expect dns1 resolves db = 2001:db8::9 2001:db8::a\n"
+    )
 
 
 def test_dns_network_file_is_fmt_clean() -> None:

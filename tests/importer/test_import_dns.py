@@ -114,7 +114,8 @@ def test_the_fixture_dump_says_what_it_leaves_out() -> None:
     for expected in (
         "1 Route 53 public hosted zone (route53 list-hosted-zones) is not imported yet: 'example.com'",
         "'lab.internal' (Z0D5000000000LAB01): its VPC associations are not in the dump (route53 get-hosted-zone",
-        "1 record of type TXT (the language has A, CNAME and alias records) is not imported: 'corp.internal'",
+        "1 record of type TXT (the language has A, AAAA, CNAME and alias records) is not imported: 'corp.internal'",
+        "1 record of type AAAA with an alias target (the language's ALIAS is an alias A record) is not imported: 'v6alias.corp.internal'",
         "2 records with a routing policy (weighted, latency, failover, geolocation, multivalue) are not imported: 'blue.corp.internal'",
         "2 records that alias a target other than an interface endpoint of the dump (regional name) are not imported: 'queue-1a.corp.internal', 'web.corp.internal'",
         "'\\052.corp.internal'",
@@ -143,6 +144,27 @@ def test_the_fixture_dump_says_what_it_leaves_out() -> None:
     assert set(rules) == {"to-dc", "closed", "alt-port"}
     assert [str(t) for t in rules["to-dc"].targets] == ["192.168.0.10", "192.168.0.11"]
     assert rules["to-dc"].vpcs == ("corp",)  # the DELETING association to lab is not kept
+
+
+@pytest.mark.parametrize(
+    ("name", "aaaa", "a"),
+    [
+        ("db.corp.internal", ("fd00::173",), ("10.10.1.173",)),  # an AAAA beside the A
+        ("v6.corp.internal", ("2001:db8::5", "2001:db8::6"), ()),  # AAAA only: no A data
+        ("pair.corp.internal", (), ("10.10.1.10", "10.10.1.11")),
+    ],
+)
+def test_aaaa_record_sets_are_imported_as_their_own_type(
+    name: str, aaaa: tuple[str, ...], a: tuple[str, ...]
+) -> None:
+    from netdraft.model.network import RecordKind
+
+    _result, net = dns_network()
+    query = parse_query(net, "app", "internet", "udp", "53")
+    assert not isinstance(query, list)
+    for qtype, expected in ((RecordKind.AAAA, aaaa), (RecordKind.A, a)):
+        res = Simulator(net).resolve(query.source, name, qtype)
+        assert res.ok and tuple(sorted(map(str, res.answers))) == expected, res.reason
 
 
 def one_dump(**responses: Any) -> dict[str, Any]:

@@ -146,6 +146,7 @@ def test_zones_records_and_resolver_rules_are_read_from_each_source() -> None:
         assert statements(text, "record") == [
             f"record api ALIAS {api}",  # an alias naming the interface endpoint
             "record db A 10.40.2.20",  # a relative name completed with the zone's
+            "record v6 AAAA 2001:db8::5 2001:db8::6",  # an AAAA record set, in order
             "record www CNAME db.corp.internal",
         ], source
         outbound = "CorpA CorpB" if source == "template" else "corp_a corp_b"
@@ -172,7 +173,7 @@ def test_a_record_the_language_cannot_hold_is_one_warning() -> None:
     for source in ("state", "plan"):
         warnings = DNS_SOURCES[source]().warnings
         assert [w for w in warnings if "TXT" in w] == [
-            "1 record of type TXT (the language has A, CNAME and alias records) is not"
+            "1 record of type TXT (the language has A, AAAA, CNAME and alias records) is not"
             " imported: 'corp.internal'"
         ]
 

@@ -715,6 +715,7 @@ def build_dns_network(url: str) -> None:
     r53.associate_vpc_with_hosted_zone(HostedZoneId=zone, VPC={"VPCRegion": REGION, "VPCId": lab})
     changes = [
         ("db.corp.internal.", "A", "10.10.1.173"),
+        ("v6.corp.internal.", "AAAA", "2001:db8::5"),
         ("www.corp.internal.", "CNAME", "db.corp.internal."),
         ("corp.internal.", "TXT", '"v=spf1 -all"'),
     ]
@@ -835,6 +836,8 @@ def test_dns_network_round_trip(moto: str) -> None:
         in result.warnings
     )
     assert any("of type TXT" in w for w in result.warnings)
+    # An AAAA record set: a record of its own type, answering AAAA queries.
+    assert "  record v6 AAAA 2001:db8::5\n" in result.text
 
 
 @pytest.fixture

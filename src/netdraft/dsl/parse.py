@@ -27,6 +27,7 @@ from netdraft import cache, codes
 from netdraft.diagnostics import Diagnostic, clip, did_you_mean, end_position, error
 from netdraft.dsl import messages
 from netdraft.dsl import syntax as st
+from netdraft.dsl.passes import literals
 from netdraft.model.values import Span
 
 #: How the parser's terminal names read to a person, for "expected …" messages.
@@ -262,6 +263,9 @@ class _ToSyntax(Transformer[Token, Any]):
 
     def record_a(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
         return self._record("A", meta, c)
+
+    def record_aaaa(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
+        return self._record("AAAA", meta, c)
 
     def record_cname(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
         return self._record("CNAME", meta, c)
@@ -867,6 +871,10 @@ def syntax_diagnostic(
         ):
             message = "unexpected '}': every block above is already closed"
             label = "remove this '}', or add the '{' it was meant to close"
+        elif dotted := _empty_label(text, token.start_pos):
+            message, label, width, back = dotted
+            code = codes.DNS_NAME
+            column -= back
         elif (
             (word := _GLUED_WORD.match(text, token.start_pos or 0))
             and token.type not in ("_EOS", "$END")
@@ -891,6 +899,10 @@ def syntax_diagnostic(
             f"expected {_expected_words(set(allowed))}" if allowed else "not part of the language"
         )
         width = 1
+        if dotted := _empty_label(text, pos):
+            message, label, width, back = dotted
+            code = codes.DNS_NAME
+            column -= back
     elif isinstance(exc, UnexpectedEOF):
         line, column = _end_position(text)
         message = "unexpected end of file"
@@ -970,6 +982,32 @@ def _keywords() -> frozenset[str]:
 _GLUED = re.compile(r"[A-Za-z0-9_]|-[A-Za-z0-9_]")
 #: A keyword and what is glued to it, as the message quotes it: a name, ``vpc.name``, an
 #: address or a CIDR (``ip10.0.1.9``).
+_DOTTED = re.compile(r"[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)+")
+
+
+def _empty_label(text: str, pos: int | None) -> tuple[str, str, int, int] | None:
+    """The message, label, width and start (characters before ``pos``) of a DNS name with
+    an empty label (``db..corp``, ``.corp.internal``) when the unexpected dot at ``pos`` is
+    in one; the lexer cuts such a name at its empty label, so the parser sees a stray dot."""
+    if pos is None or not text.startswith(".", pos):
+        return None
+    start = pos
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-."):
+        start -= 1
+    word = _DOTTED.match(text, start)
+    if word is None:
+        return None
+    name = word.group()
+    if ".." not in name and not (name.startswith(".") and len(name) > 1):
+        return None
+    if not any(ch.isalpha() or ch in "_-" for ch in name):
+        return None  # digits and dots: an address or a CIDR mistyped, not a DNS name
+    problem = literals.name_problem(name)
+    if problem is None:  # pragma: no cover - the match has an empty label
+        return None
+    return problem, "write one dot between labels, none before the first", len(name), pos - start
+
+
 _GLUED_WORD = re.compile(r"[A-Za-z_](?:[A-Za-z0-9_.:/]|-(?!>))*")
 
 

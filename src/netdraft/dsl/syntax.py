@@ -563,10 +563,11 @@ class ExpectCostDecl:
 
 @dataclass(frozen=True, slots=True)
 class RecordDecl:
-    """``record NAME A ADDR…|INSTANCE…``, ``record NAME CNAME DNSNAME``, ``record NAME ALIAS ENDPOINT``."""
+    """``record NAME A ADDR…|INSTANCE…``, ``record NAME AAAA ADDR6…|INSTANCE…``, ``record NAME
+    CNAME DNSNAME``, ``record NAME ALIAS ENDPOINT``."""
 
     name: Tok  # relative to the zone
-    kind: str  # A | CNAME | ALIAS
+    kind: str  # A | AAAA | CNAME | ALIAS
     values: tuple[Tok | Ref, ...]
     span: Span
 

@@ -12,7 +12,7 @@ from netdraft.sim.cost import Charge, CostReport, cents
 from netdraft.sim.prices import BUNDLED_NAME
 
 #: Version of the JSON document `netdraft cost --json` prints; bumped on incompatible change.
-COST_JSON_VERSION = 1
+COST_JSON_VERSION = 2
 
 
 def money(amount: Decimal) -> str:
@@ -22,8 +22,11 @@ def money(amount: Decimal) -> str:
 
 
 def _charge_line(c: Charge) -> str:
+    # A longer unit (``month``) takes its room from the quantity's, so "×" stays in line.
+    width = 11 - max(len(c.unit), 2)
     line = (
-        f"    {c.what:<58} {c.quantity:>9} {c.unit:<2} × {c.unit_price:<7} = {money(c.amount):>10}"
+        f"    {c.what:<58} {c.quantity:>{width}} {c.unit:<2} × {c.unit_price:<7}"
+        f" = {money(c.amount):>10}"
     )
     # A price that is not the bundled one says, on its line, which key and file it comes from.
     return (
@@ -35,12 +38,13 @@ def _origins(report: CostReport) -> list[str]:
     """The price files the report's figures come from (``bundled`` for the shipped table)."""
     return sorted(
         {c.price_origin for f in report.flows.values() for c in f.charges}
-        | {c.price_origin for c in report.hourly}
+        | {c.price_origin for c in report.resources}
     )
 
 
 def cost_text(report: CostReport) -> str:
-    """The report as a table: per flow (path, charges), hourly resources, the monthly total."""
+    """The report as a table: per flow (path, charges), hourly resources, resources billed by
+    the month, the monthly total."""
     lines: list[str] = []
     for name in report.flows:
         fc = report.flows[name]
@@ -66,6 +70,11 @@ def cost_text(report: CostReport) -> str:
         lines.append("    none")
     lines.append(f"  {'hourly total':<89} {money(report.hourly_total):>10}")
     lines.append("")
+    if report.monthly:
+        lines.append("monthly resources (billed by the month):")
+        lines.extend(_charge_line(c) for c in report.monthly)
+        lines.append(f"  {'monthly resources total':<89} {money(report.monthly_total):>10}")
+        lines.append("")
     lines.append(f"{'monthly total (USD)':<91} {money(report.total):>10}")
     origins = _origins(report)
     source = report.prices.source
@@ -116,6 +125,8 @@ def cost_json(report: CostReport) -> dict[str, Any]:
         ],
         "hourly": [_charge_json(c) for c in report.hourly],
         "hourly_total": str(cents(report.hourly_total)),
+        "monthly": [_charge_json(c) for c in report.monthly],
+        "monthly_total": str(cents(report.monthly_total)),
         "total": str(cents(report.total)),
         "prices": {
             "source": report.prices.source,

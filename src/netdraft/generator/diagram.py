@@ -101,6 +101,8 @@ FLOW_COLOURS = (
 )
 #: The legend's node id (outside every box, under them).
 LEGEND = "legend"
+#: The DNS legend's node id: the private zones and resolver rules, and the VPCs they serve.
+DNS_LEGEND = "dns-legend"
 
 ICON_SIZE = 44  # points, the side of every icon
 EXTERNAL_ICON_SIZE = 24  # points, the icon of a part outside the view (``render --vpc``)
@@ -502,6 +504,24 @@ def _legend_label(view: View, colours: dict[str, str], muted: bool) -> str:
     return f'<<TABLE {frame} CELLPADDING="2">{body}</TABLE>>'
 
 
+def _dns_legend_label(view: View) -> str:
+    """The DNS legend: each private zone and resolver rule, and the VPCs it serves."""
+    cell = 'ALIGN="LEFT" BALIGN="LEFT"'
+    rows = ['<TR><TD COLSPAN="3" ALIGN="LEFT"><B>Private DNS</B></TD></TR>']
+    for row in view.dns_legend:
+        plural = "s" if len(row.vpcs) > 1 else ""
+        serves = f"VPC{plural} {', '.join(row.vpcs)}" if row.vpcs else "no VPC"
+        if row.detail:
+            serves += f" · {row.detail}"
+        rows.append(
+            f'<TR><TD {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{row.kind}</FONT></TD>'
+            f"<TD {cell}><B>{_text(row.name)}</B></TD>"
+            f'<TD {cell}><FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(serves)}</FONT></TD></TR>'
+        )
+    frame = f'BORDER="1" STYLE="rounded" COLOR="{LINK}" CELLBORDER="0" CELLSPACING="2"'
+    return f'<<TABLE {frame} CELLPADDING="2">{"".join(rows)}</TABLE>>'
+
+
 def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
     """A box's attributes; its font and label place come from the graph.
 
@@ -805,6 +825,11 @@ def _build(
             extra = {"pos": pinned.nodes[LEGEND]} if pinned and LEGEND in pinned.nodes else {}
             _Node(LEGEND, _legend_label(view, colours, muted), id=LEGEND, **extra)
             body.append(f"\t{{rank=sink {LEGEND}}}\n")
+        if view.dns_legend:
+            place = pinned.nodes.get(DNS_LEGEND) if pinned is not None else None
+            extra = {"pos": place} if place else {}
+            _Node(DNS_LEGEND, _dns_legend_label(view), id=DNS_LEGEND, **extra)
+            body.append(f'\t{{rank=sink "{DNS_LEGEND}"}}\n')
         if pinned is not None:
             body.extend(pinned.corners())
             if pinned.lp:

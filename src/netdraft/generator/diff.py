@@ -278,7 +278,7 @@ def expect_changes(old: NetworkAnalysis, new: NetworkAnalysis) -> list[ExpectCha
 class CostLine:
     """One flow or hourly item's monthly cost in each version (None: not in that version)."""
 
-    kind: str  # flow | hourly
+    kind: str  # flow | hourly | monthly
     name: str
     before: Decimal | None
     after: Decimal | None
@@ -290,9 +290,10 @@ class CostLine:
 
 def _items(report: CostReport) -> dict[tuple[str, str], Decimal]:
     found = {("flow", name): fc.total for name, fc in report.flows.items()}
-    for c in report.hourly:
-        key = ("hourly", f"{c.what} in vpc {c.vpc}" if c.vpc else c.what)
-        found[key] = found.get(key, Decimal(0)) + c.amount
+    for kind, charges in (("hourly", report.hourly), ("monthly", report.monthly)):
+        for c in charges:
+            key = (kind, f"{c.what} in vpc {c.vpc}" if c.vpc else c.what)
+            found[key] = found.get(key, Decimal(0)) + c.amount
     return found
 
 

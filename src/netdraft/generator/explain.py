@@ -480,7 +480,10 @@ def resolution_lines(res: Resolution, main: str | None = None) -> list[str]:
     answer = ", ".join(map(str, res.answers)) if res.ok else "FAILS"
     if res.ok and not res.answers:
         answer = "resolves, to an address the file does not know"
-    lines = [f"{res.client} resolves {res.name}: {answer}"]
+        if res.reason:  # NODATA
+            answer = f"no {res.qtype.value} record — {res.reason}"
+    asked = "" if res.qtype is m.RecordKind.A else f" {res.qtype.value}"
+    lines = [f"{res.client} resolves {res.name}{asked}: {answer}"]
     if res.resolver:
         lines.append(f"  resolver: the Amazon resolver of vpc '{res.resolver}'")
     if len(res.chain) > 1:
@@ -508,6 +511,7 @@ def resolution_json(res: Resolution) -> dict[str, Any]:
         "version": PATH_JSON_VERSION,
         "client": res.client.text,
         "name": res.name,
+        "type": res.qtype.value,
         "answers": [str(a) for a in res.answers],
         "code": res.code.value if res.code else None,
         "reason": res.reason or None,

@@ -605,6 +605,26 @@ def _traffic_mirrors(analysis: NetworkAnalysis, vpc: m.Vpc) -> list[Context]:
     return rows
 
 
+def _vpc_dns(vpc: m.Vpc) -> Context:
+    """A VPC's DHCP option set (its domain, its name servers) and DNS attributes."""
+    from netdraft.sim.path.linklocal import resolver_address
+
+    amazon = resolver_address(vpc)
+    servers = (
+        ", ".join(map(str, vpc.dns_servers))
+        if vpc.dns_servers
+        else f"the Amazon resolver ({amazon})"
+        if amazon is not None
+        else "the Amazon resolver"
+    )
+    return {
+        "domain": vpc.dhcp_domain or "",
+        "servers": servers,
+        "support": "on" if vpc.dns_support else "off",
+        "hostnames": "on" if vpc.dns_hostnames else "off",
+    }
+
+
 def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
     subnets = _subnets(network, vpc)
     acls, default_acl = _network_acls(vpc)
@@ -616,6 +636,7 @@ def _vpc(network: m.Network, vpc: m.Vpc, first: bool) -> Context:
         "cidrs": [str(c) for c in vpc.cidrs],
         "ipv6": str(vpc.ipv6) if vpc.ipv6 else "",
         "dhcp_domain": vpc.dhcp_domain or "",
+        "dns": _vpc_dns(vpc),
         "gateways": _gateways(network, vpc),
         "subnets": subnets,
         "has_ipv6_subnets": any(s["ipv6"] for s in subnets),
@@ -923,7 +944,7 @@ def _flows(report: CostReport) -> list[Context]:
 def _costs(report: CostReport) -> Context:
     origins = sorted(
         {c.price_origin for f in report.flows.values() for c in f.charges}
-        | {c.price_origin for c in report.hourly}
+        | {c.price_origin for c in report.resources}
     )
     prices = report.prices
     return {
@@ -932,6 +953,8 @@ def _costs(report: CostReport) -> Context:
         "hours": HOURS_PER_MONTH,
         "flows_total": money(report.flows_total),
         "hourly_total": money(report.hourly_total),
+        "monthly": [_charge(c) for c in report.monthly],
+        "monthly_total": money(report.monthly_total),
         "total": money(report.total),
         "currency": "USD",
         "price_files": [_origin_name(o) for o in origins if o != BUNDLED_NAME],
@@ -993,7 +1016,7 @@ def _dns(analysis: NetworkAnalysis) -> Context:
                 {
                     "name": r.name,
                     "type": r.kind.value,
-                    "value": ", ".join(map(str, r.addresses)) or r.target,
+                    "value": ", ".join(map(str, (*r.addresses, *r.addresses6))) or r.target,
                 }
                 for r in z.records
             ],

@@ -44,6 +44,8 @@ def resolve_problem(outcome: ResolveOutcome) -> str:
         return f"fails because {res.code}, expected because {exp.because} ({res.reason})"
     if outcome.mismatch is Mismatch.ANSWER:
         wanted = ", ".join(map(str, exp.addresses))
+        if not res.answers and res.reason:  # NODATA: the name has no record of that type
+            return f"no {res.qtype.value} answer, expected {wanted}: {res.reason}"
         return f"'{res.name}' resolves to {answers}, expected {wanted}"
     if outcome.mismatch is Mismatch.VIA:
         return f"no query of the resolution crosses '{exp.via}'"
@@ -114,5 +116,5 @@ def cost_notes(report: CostReport, outcome: CostOutcome) -> list[str]:
         lines = [line(c) for c in report.flows[subject].charges]
     else:
         lines = [line(c, f"flow {name}, ") for name, f in report.flows.items() for c in f.charges]
-        lines += [line(c) for c in report.hourly]
+        lines += [line(c) for c in report.resources]
     return lines or ["no charges"]

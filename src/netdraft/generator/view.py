@@ -218,6 +218,18 @@ class LegendRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DnsLegendRow:
+    """A row of the diagram's DNS legend: a private hosted zone, or a resolver rule, and the
+    VPCs it serves (a zone: those associated with it; a rule: those it is associated with,
+    and where it forwards)."""
+
+    kind: str  # zone | rule
+    name: str  # the zone's name, or the rule's domain
+    vpcs: tuple[str, ...]
+    detail: str = ""  # a rule: ``to 192.168.0.10 via out-ep``
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     """Everything a diagram shows."""
 
@@ -235,6 +247,9 @@ class View:
     highlight_nodes: tuple[str, ...] = ()
     #: The part of the network drawn when it is not all of it: ``VPC a, region eu-west-1``.
     scope: str = ""
+    #: The private zones, then the resolver rules, in file order, with the VPCs they serve:
+    #: one legend for the picture, so that a VPC's label stays short (LANGUAGE.md §11).
+    dns_legend: tuple[DnsLegendRow, ...] = ()
 
     def all_clusters(self) -> Iterable[Cluster]:
         for cluster in self.clusters:
@@ -336,6 +351,21 @@ INTERNET = "internet"
 
 
 # --- building ---------------------------------------------------------------------------------
+
+
+def dns_legend(net: m.Network) -> tuple[DnsLegendRow, ...]:
+    """The private hosted zones and the resolver rules, each with the VPCs it serves."""
+    zones = [DnsLegendRow("zone", z.name, z.vpcs) for z in net.zones]
+    rules = [
+        DnsLegendRow(
+            "rule",
+            r.domain,
+            r.vpcs,
+            f"to {' '.join(map(str, r.targets))} via {r.endpoint}",
+        )
+        for r in net.resolver_rules
+    ]
+    return (*zones, *rules)
 
 
 def build_view(
@@ -600,14 +630,13 @@ class _Builder:
             legend=tuple(legend),
             caption=self.caption,
             highlight_nodes=tuple(sorted(self.node_ids - before)),
+            dns_legend=dns_legend(net),
         )
 
     def add_vpc(self, vpc: m.Vpc, region: _Draft) -> None:
         lines = tuple(str(c) for c in vpc.cidrs) + ((str(vpc.ipv6),) if vpc.ipv6 else ())
         if vpc.dhcp_domain:
             lines += (f"domain {vpc.dhcp_domain}",)
-        # The private zones it resolves: a legend of the zones, on the VPCs they serve.
-        lines += tuple(f"zone {z.name}" for z in self.network.zones if vpc.name in z.vpcs)
         used = vpc.prefix_lists_used()
         if used:
             lines += ("prefix lists " + ", ".join(str(p) for p in used),)

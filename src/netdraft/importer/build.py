@@ -13,7 +13,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network, IPv6Network
+from ipaddress import IPv4Network, IPv6Address, IPv6Network
 from typing import Any
 
 from netdraft.dsl import syntax as st
@@ -73,7 +73,7 @@ GONE_RESOLVER_ADDRESS = frozenset(
 #: internet resolver).
 AUTODEFINED_OWNER = "Route 53 Resolver"
 #: Record types written as they are; SOA and NS of a zone's apex say nothing the file needs.
-RECORD_KINDS = frozenset({"A", "CNAME"})
+RECORD_KINDS = frozenset({"A", "AAAA", "CNAME"})
 APEX_KINDS = frozenset({"SOA", "NS"})
 #: An interface endpoint's own DNS name: ``vpce-ID-SUFFIX[-AZ].SERVICE.REGION.vpce.amazonaws.com``.
 _VPCE_NAME = re.compile(
@@ -2726,16 +2726,16 @@ class _Builder:
     def records(
         self, zone: aws.HostedZone, records: list[aws.RecordSet], skipped: dict[str, list[str]]
     ) -> list[_Line]:
-        """A zone's A, CNAME and alias records, by name; the others are counted in
-        ``skipped`` (one warning per reason)."""
-        found: dict[str, _Line] = {}
+        """A zone's A, AAAA, CNAME and alias records, by name (an AAAA record beside the A
+        one of its name); the others are counted in ``skipped`` (one warning per reason)."""
+        found: dict[tuple[str, str], _Line] = {}
         for rec in sorted(records, key=lambda r: (r.name, r.kind, r.set_identifier or "")):
             apex = rec.name == zone.name
             if apex and rec.kind in APEX_KINDS:
                 continue  # the zone's own SOA and NS
             if rec.kind not in RECORD_KINDS:
                 skipped.setdefault(
-                    f"of type {rec.kind} (the language has A, CNAME and alias records)", []
+                    f"of type {rec.kind} (the language has A, AAAA, CNAME and alias records)", []
                 ).append(rec.name)
                 continue
             if rec.set_identifier is not None:
@@ -2752,7 +2752,8 @@ class _Builder:
             if not rec.name.endswith("." + zone.name):
                 continue  # not of this zone: Route 53 never lists one
             name = _dns_word(rec.name[: -len(zone.name) - 1])
-            if name is None or rec.name in found:
+            key = (rec.name, "AAAA" if rec.kind == "AAAA" else "A")
+            if name is None or key in found:
                 skipped.setdefault(
                     "named with characters the language cannot write (a wildcard, an escape)", []
                 ).append(rec.name)
@@ -2761,13 +2762,18 @@ class _Builder:
             if values is None:
                 continue
             kind, words = values
-            found[rec.name] = _Line(st.RecordDecl(name, kind, words, NO_SPAN))
+            found[key] = _Line(st.RecordDecl(name, kind, words, NO_SPAN))
         return [found[n] for n in sorted(found)]
 
     def record_values(
         self, zone: aws.HostedZone, rec: aws.RecordSet, skipped: dict[str, list[str]]
     ) -> tuple[str, tuple[st.Tok | st.Ref, ...]] | None:
         """A record's kind and values as written, or ``None`` (counted in ``skipped``)."""
+        if rec.alias is not None and rec.kind == "AAAA":
+            # The language's ALIAS is an alias A record: the endpoint's IPv4 addresses.
+            why = "of type AAAA with an alias target (the language's ALIAS is an alias A record)"
+            skipped.setdefault(why, []).append(rec.name)
+            return None
         if rec.alias is not None:
             target = self.alias_target(rec.alias) if rec.kind == "A" else None
             if target is None:
@@ -2787,6 +2793,12 @@ class _Builder:
                 ).append(rec.name)
                 return None
             return "CNAME", (target_name,)
+        if rec.kind == "AAAA":
+            six = sorted({a for v in rec.values if isinstance(a := address(v), IPv6Address)})
+            if not six:
+                skipped.setdefault("of type AAAA without an IPv6 address", []).append(rec.name)
+                return None
+            return "AAAA", tuple(_tok(str(a), "IPV6") for a in six)
         addresses = sorted({a for v in rec.values if (a := address4(v))})
         if not addresses:
             skipped.setdefault("of type A without an IPv4 address", []).append(rec.name)

@@ -1496,10 +1496,13 @@ class Converter:
         name = str(v.get("name") or "").lower().rstrip(".")
         if not name.endswith(f".{zone_name}") and name != zone_name:
             name = f"{name}.{zone_name}" if name else zone_name
-        values = self.addresses(r, "records", _strings(v.get("records")))
+        kind = str(v.get("type") or "").upper()
+        written = _strings(v.get("records"))
+        # An instance a record names stands for its private IPv4 address: not an AAAA's.
+        values = written if kind == "AAAA" else self.addresses(r, "records", written)
         found: Json = {
             "Name": f"{name}.",
-            "Type": str(v.get("type") or "").upper(),
+            "Type": kind,
             "ResourceRecords": [{"Value": x} for x in values],
         }
         if self.blocks(r, "alias"):

@@ -807,17 +807,21 @@ def propagated_dx_routes(
 
 
 class RecordKind(enum.Enum):
+    """A record's type; ``A`` and ``AAAA`` are also the two types a query asks for."""
+
     A = "A"
     CNAME = "CNAME"
     ALIAS = "ALIAS"
+    AAAA = "AAAA"
 
 
 @dataclass(frozen=True, slots=True)
 class DnsRecord:
     """A record of a private hosted zone, its name fully qualified (lower case, no final dot).
 
-    ``A``: the addresses (an instance named is its private address). ``CNAME``: the name it
-    points to. ``ALIAS``: an interface endpoint (``vpc``, ``target``), answered with the
+    ``A``: the addresses (an instance named is its private address). ``AAAA``: the IPv6
+    addresses, in ``addresses6`` (an instance named is its IPv6 address). ``CNAME``: the name
+    it points to. ``ALIAS``: an interface endpoint (``vpc``, ``target``), answered with the
     addresses of its network interfaces, as Route 53 does for an alias to a VPC endpoint.
     """
 
@@ -827,6 +831,7 @@ class DnsRecord:
     target: str = ""  # CNAME: a DNS name; ALIAS: an endpoint's name
     vpc: str = ""  # ALIAS: the endpoint's VPC
     span: Span = field(default=NO_SPAN, compare=False)
+    addresses6: tuple[IPv6Address, ...] = ()  # AAAA
 
 
 @dataclass(frozen=True, slots=True)
@@ -970,10 +975,12 @@ class ResolveExpectation:
 
     source: Place
     name: str  # as written
-    addresses: tuple[IPv4Address, ...]
+    addresses: tuple[IPv4Address | IPv6Address, ...]
     via: str | None
     because: str | None
     span: Span
+    #: The type the client asks for: ``AAAA`` when the answer written is IPv6 addresses.
+    qtype: RecordKind = RecordKind.A
 
 
 class ResiliencyModel(enum.Enum):

@@ -82,6 +82,8 @@ class CostReport:
     flows: dict[str, FlowCost]
     hourly: tuple[Charge, ...]
     prices: PriceTable = field(repr=False)
+    #: Resources billed by the month, not the hour (Route 53 hosted zones).
+    monthly: tuple[Charge, ...] = ()
 
     @property
     def flows_total(self) -> Decimal:
@@ -92,8 +94,17 @@ class CostReport:
         return sum((c.amount for c in self.hourly), Decimal(0))
 
     @property
+    def monthly_total(self) -> Decimal:
+        return sum((c.amount for c in self.monthly), Decimal(0))
+
+    @property
     def total(self) -> Decimal:
-        return self.flows_total + self.hourly_total
+        return self.flows_total + self.hourly_total + self.monthly_total
+
+    @property
+    def resources(self) -> tuple[Charge, ...]:
+        """Every charge that is not a flow's: the hourly ones, then the monthly ones."""
+        return (*self.hourly, *self.monthly)
 
 
 def _charge(
@@ -396,19 +407,6 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
         out.append(
             _charge(prices, f"accelerator {ga.name}", hours, "h", "accelerator_per_hour", "")
         )
-    for zone in network.zones:
-        # Route 53 is global: a zone is priced in the region of the first VPC it serves.
-        region = network.vpcs[zone.vpcs[0]].region if zone.vpcs else ""
-        out.append(
-            _charge(
-                prices,
-                f"private hosted zone {zone.name}",
-                Decimal(1),
-                "month",
-                "hosted_zone_per_month",
-                region,
-            )
-        )
     for tgw in network.transit_gateways.values():
         for att in tgw.attachments.values():
             out.append(
@@ -439,6 +437,26 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
         out.append(
             _charge(
                 prices, f"VPN connection {vpn.name}", hours, "h", "vpn_connection_per_hour", region
+            )
+        )
+    return out
+
+
+def monthly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
+    """Resources billed by the month, not by the hour: Route 53 hosted zones (one month
+    each, whatever the hours; AWS bills a zone for the month it exists in)."""
+    out: list[Charge] = []
+    for zone in network.zones:
+        # Route 53 is global: a zone is priced in the region of the first VPC it serves.
+        region = network.vpcs[zone.vpcs[0]].region if zone.vpcs else ""
+        out.append(
+            _charge(
+                prices,
+                f"private hosted zone {zone.name}",
+                Decimal(1),
+                "month",
+                "hosted_zone_per_month",
+                region,
             )
         )
     return out
@@ -542,8 +560,9 @@ def estimate(network: m.Network, prices: PriceTable, sim: Simulator | None = Non
         sim: the network's simulator, when the caller has one (else one is built).
 
     Returns:
-        The report: per-flow charges, hourly charges, totals.
+        The report: per-flow charges, hourly charges, monthly charges, totals.
     """
     sim = sim or Simulator(network)
     flows = {name: flow_cost(network, f, prices, sim) for name, f in network.flows.items()}
-    return CostReport(flows, tuple(hourly_charges(network, prices)), prices)
+    hourly = tuple(hourly_charges(network, prices))
+    return CostReport(flows, hourly, prices, tuple(monthly_charges(network, prices)))

@@ -26,7 +26,7 @@ from netdraft.sim.trace import Trace
 #: How the analysis asks for a trace (a simulator's ``trace``, or a memo of it).
 Tracer = Callable[[Query], Trace]
 #: How the analysis asks what a client resolves a name to (a simulator's ``resolve``).
-Resolver = Callable[[m.Place, str], Resolution]
+Resolver = Callable[[m.Place, str, m.RecordKind], Resolution]
 
 
 class Mismatch(enum.Enum):
@@ -224,7 +224,7 @@ def evaluate(
     for exp in network.expectations:
         if isinstance(exp, m.ResolveExpectation):
             assert resolve is not None, "a network with resolves lines needs a resolver"
-            res = resolve(exp.source, exp.name)
+            res = resolve(exp.source, exp.name, exp.qtype)
             resolves.append(ResolveOutcome(exp, res, check_resolve(res, exp)))
         elif isinstance(exp, m.ResiliencyExpectation):
             lack = resiliency.missing(network, exp.site, exp.model)

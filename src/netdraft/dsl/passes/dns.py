@@ -11,7 +11,7 @@ Names are compared in lower case without their final dot, as DNS does.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv6Address
 from typing import TYPE_CHECKING
 
 from netdraft import codes
@@ -33,6 +33,28 @@ if TYPE_CHECKING:
 def fqdn(text: str) -> str:
     """A DNS name as compared: lower case, without its final dot."""
     return text.lower().rstrip(".")
+
+
+def check_name(c: Context, token: st.Tok, full: str | None = None, asked: bool = False) -> bool:
+    """Report ``dns-name`` at ``token`` when the name (``full`` when the token is relative
+    to a zone) is not one; True when it is."""
+    problem = literals.name_problem(token.text if full is None else full, asked)
+    if problem is not None:
+        hint = (
+            "an address needs no resolving: `expect CLIENT -> ADDR …` tests it"
+            if asked and "IP address" in problem
+            else ""
+        )
+        c.err(codes.DNS_NAME, problem, token.span, hint)
+    return problem is None
+
+
+def domain(c: Context, s: VpcScope) -> str | None:
+    """The DHCP option set's domain (its search list), checked as a DNS name."""
+    if s.dhcp is None:
+        return None
+    check_name(c, s.dhcp.domain)
+    return s.dhcp.domain.text
 
 
 def servers(c: Context, s: VpcScope) -> tuple[IPv4Address, ...]:
@@ -58,6 +80,8 @@ def config(c: Context, block: st.DnsBlock | None) -> m.DnsConfig | None:
     forwards: list[m.DnsForward] = []
     for item in block.items:
         domain = "" if item.domain.text == "." else fqdn(item.domain.text)
+        if domain:
+            check_name(c, item.domain)
         if item.keyword == "zone":
             zones.append(domain)
             continue
@@ -88,6 +112,7 @@ def build_rules(c: Context) -> tuple[m.ResolverRule, ...]:
                 _names(c, lambda v: _resolvers(v, "outbound")),
             )
         domain = fqdn(decl.domain.text)
+        check_name(c, decl.domain)
         vpcs = _rule_vpcs(c, decl, found, domain, taken)
         targets = tuple(a for t in decl.targets if (a := literals.addr4(c, t)) is not None)
         if found is not None:
@@ -165,16 +190,31 @@ def build_zones(c: Context) -> tuple[m.Zone, ...]:
 
 
 def _zone(c: Context, name: str, decl: st.ZoneDecl) -> m.Zone:
+    named = check_name(c, decl.name)  # else a record is checked on its own, not in it
     vpcs: list[str] = []
     for ref in decl.vpcs:
         vpc = resolve(c, Kind.VPC, ref)
         if vpc is not None and vpc not in vpcs:
             vpcs.append(vpc)
-    seen: dict[str, st.RecordDecl] = {}
+    seen: dict[str, st.RecordDecl] = {}  # A, ALIAS (an alias A) and CNAME records by name
+    seen6: dict[str, st.RecordDecl] = {}  # AAAA records by name: beside the A ones
     records: list[m.DnsRecord] = []
     for rec in decl.records:
         full = f"{fqdn(rec.name.text)}.{name}"
-        if not declare(c, seen, st.Tok(full, rec.name.span), rec, "record", f" in zone '{name}'"):
+        if not check_name(c, rec.name, full if named else None):
+            continue
+        table = seen6 if rec.kind == "AAAA" else seen
+        if not declare(c, table, st.Tok(full, rec.name.span), rec, "record", f" in zone '{name}'"):
+            continue
+        other = seen.get(full) if rec.kind == "AAAA" else seen6.get(full)
+        if other is not None and "CNAME" in (rec.kind, other.kind):
+            c.err(
+                codes.DNS_RECORD,
+                f"'{full}' has a CNAME record and another record: a CNAME is its name's only"
+                " record (RFC 1034)",
+                rec.name.span,
+                f"the {other.kind} record is on line {other.span.line}",
+            )
             continue
         built = _record(c, full, rec)
         if built is not None:
@@ -185,6 +225,9 @@ def _zone(c: Context, name: str, decl: st.ZoneDecl) -> m.Zone:
 def _record(c: Context, full: str, rec: st.RecordDecl) -> m.DnsRecord | None:
     kind = m.RecordKind(rec.kind)
     if kind is m.RecordKind.CNAME:
+        target = rec.values[0]
+        if isinstance(target, st.Tok) and not check_name(c, target):
+            return None
         return m.DnsRecord(full, kind, target=fqdn(str(rec.values[0])), span=rec.span)
     if kind is m.RecordKind.ALIAS:
         ref = rec.values[0]
@@ -193,6 +236,9 @@ def _record(c: Context, full: str, rec: st.RecordDecl) -> m.DnsRecord | None:
         if found is None:
             return None
         return m.DnsRecord(full, kind, target=found[1], vpc=found[0], span=rec.span)
+    if kind is m.RecordKind.AAAA:
+        six = _aaaa_addresses(c, rec)
+        return m.DnsRecord(full, kind, span=rec.span, addresses6=six) if six else None
     addresses: list[IPv4Address] = []
     for value in rec.values:
         if isinstance(value, st.Tok):
@@ -207,6 +253,40 @@ def _record(c: Context, full: str, rec: st.RecordDecl) -> m.DnsRecord | None:
     if not addresses:
         return None
     return m.DnsRecord(full, kind, tuple(addresses), span=rec.span)
+
+
+def _aaaa_addresses(c: Context, rec: st.RecordDecl) -> tuple[IPv6Address, ...]:
+    """An AAAA record's IPv6 addresses: written, or an instance's (its ``ipv6``)."""
+    found: list[IPv6Address] = []
+    for value in rec.values:
+        address: IPv6Address | None = None
+        if isinstance(value, st.Tok):
+            written = literals.addr(c, value)
+            if isinstance(written, IPv6Address):
+                address = written
+            elif written is not None:
+                c.err(
+                    codes.BAD_ADDRESS,
+                    f"'{value.text}' is not an IPv6 address",
+                    value.span,
+                    "an AAAA record holds IPv6 addresses; an IPv4 one goes in an A record",
+                )
+        else:
+            inst = _find(c, value, lambda v: v.instances)
+            if inst is None:
+                c.unknown("instance", value, _names(c, lambda v: v.instances))
+                continue
+            address = c.built_vpcs[inst[0]].instances[inst[1]].ipv6
+            if address is None:
+                c.err(
+                    codes.DNS_RECORD,
+                    f"instance '{value}' has no IPv6 address for an AAAA record to answer with",
+                    value.span,
+                    "give the instance an IPv6 address (ipv6 ADDR, in a subnet with IPv6)",
+                )
+        if address is not None and address not in found:
+            found.append(address)
+    return tuple(found)
 
 
 def _alias_target(c: Context, ref: st.Ref) -> tuple[str, str] | None:

@@ -15,7 +15,7 @@ from netdraft import codes
 from netdraft.diagnostics import Diagnostic, error
 from netdraft.dsl import syntax as st
 from netdraft.dsl.messages import drop_codes, unknown_code
-from netdraft.dsl.passes import literals
+from netdraft.dsl.passes import dns, literals
 from netdraft.dsl.passes.resolve import Kind, PlaceResolver, component_names, not_crossed, resolve
 from netdraft.model import network as m
 
@@ -78,12 +78,24 @@ def build_resolves(
             decl.source.span,
         )
         return None
-    addresses = tuple(a for t in decl.addresses if (a := literals.addr4(c, t)) is not None)
+    named = dns.check_name(c, decl.name, asked=True)
+    addresses = tuple(a for t in decl.addresses if (a := literals.addr(c, t)) is not None)
     because = _because(c, decl.because)
     via = decl.via.name if decl.via is not None else None
-    if src is None or len(addresses) != len(decl.addresses):
+    versions = {a.version for a in addresses}
+    if len(versions) > 1:
+        # An A query and an AAAA query are two questions, each with its own answer.
+        c.err(
+            codes.BAD_EXPECT,
+            f"'{decl.name.text}' is expected to resolve to IPv4 and IPv6 addresses at once",
+            decl.span,
+            "an A query and an AAAA query are two: write one line for each",
+        )
         return None
-    return m.ResolveExpectation(src, decl.name.text, addresses, via, because, decl.span)
+    if src is None or not named or len(addresses) != len(decl.addresses):
+        return None
+    qtype = m.RecordKind.AAAA if versions == {6} else m.RecordKind.A
+    return m.ResolveExpectation(src, decl.name.text, addresses, via, because, decl.span, qtype)
 
 
 def build_resiliency(c: Context, decl: st.ExpectResiliencyDecl) -> m.ResiliencyExpectation | None:

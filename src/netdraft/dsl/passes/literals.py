@@ -307,3 +307,38 @@ def tok(value: st.Tok | st.Ref) -> st.Tok:
 
 def unquote(text: str) -> str:
     return text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+
+
+#: RFC 1035 §2.3.4: a label is 63 octets at most, a name 255 on the wire, which is 253
+#: characters written without the final dot (one length octet per label, and the root's).
+MAX_LABEL = 63
+MAX_NAME = 253
+
+
+def name_problem(text: str, asked: bool = False) -> str | None:
+    """Why ``text`` is not a DNS name (RFC 1035's limits), or None.
+
+    Args:
+        text: the name as written (a final dot is allowed).
+        asked: the name is to be resolved, where an IP address is no name to ask for.
+
+    Returns:
+        The message of the diagnostic, quoting the name, or None for a good name.
+    """
+    name = text[:-1] if text.endswith(".") else text
+    shown = text if len(text) <= 60 else text[:57] + "…"
+    if asked and is_address(name):
+        return f"'{shown}' is an IP address, not a DNS name: there is nothing to resolve"
+    labels = name.split(".")
+    if "" in labels:
+        return f"'{shown}' has an empty label: the labels of a DNS name are one dot apart"
+    long = next((label for label in labels if len(label) > MAX_LABEL), None)
+    if long is not None:
+        head = long if len(long) <= 20 else long[:20] + "…"
+        return (
+            f"the label '{head}' of '{shown}' is {len(long)} characters long:"
+            f" a DNS label has at most {MAX_LABEL}"
+        )
+    if len(name) > MAX_NAME:
+        return f"'{shown}' is {len(name)} characters long: a DNS name has at most {MAX_NAME}"
+    return None

@@ -438,6 +438,9 @@ class PlaceResolver:
     def resolve(self, place: st.Place) -> m.Place | Diagnostic:
         """Resolve a written endpoint, or explain why it names nothing."""
         if isinstance(place, st.DnsPlace):
+            problem = literals.name_problem(place.name.text)
+            if problem is not None:
+                return error(codes.DNS_NAME, problem, place.name.span)
             name = place.name.text.lower().rstrip(".")
             return m.Place(m.PlaceKind.DNS_NAME, place.name.text, name)
         if isinstance(place, st.Tok):

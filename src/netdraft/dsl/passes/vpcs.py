@@ -68,7 +68,7 @@ def build_vpc(c: Context, s: VpcScope) -> m.Vpc:
         internet_gateway=gateways.get("internet-gateway"),
         egress_only_gateway=gateways.get("egress-only-gateway"),
         vpn_gateway=gateways.get("vpn-gateway"),
-        dhcp_domain=s.dhcp.domain.text if s.dhcp else None,
+        dhcp_domain=dns.domain(c, s),
         subnets=subnets,
         route_tables=route_tables,
         security_groups=groups,

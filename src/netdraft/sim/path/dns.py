@@ -39,6 +39,12 @@ The modelling rules, from AWS's documentation:
   not modelled: ``NXDOMAIN``.
 * A name without a dot is completed with the DHCP option set's ``domain`` (its search
   list), as the client's stub resolver does.
+* A query asks for one type, ``A`` (IPv4) or ``AAAA`` (IPv6), and is answered from the
+  records of that type (an ``ALIAS`` is an alias A record: Route 53 types aliases too).
+  A name that exists without a record of the type asked has no answer, and no error
+  (NOERROR with no data, RFC 2308 "NODATA"): the resolution holds no address, and its
+  ``reason`` says why. A CNAME answers every type. EC2 host names and interface endpoint
+  names are IPv4 names (A records only).
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv6Address
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
@@ -60,6 +66,9 @@ Tracer = Callable[[Query], Trace]
 
 #: At most this many names in a chain of CNAMEs (Route 53 follows a chain; a loop stops).
 MAX_CHAIN = 16
+
+#: What a query answers with: IPv4 addresses for ``A``, IPv6 ones for ``AAAA``.
+Answers = tuple[IPv4Address | IPv6Address, ...]
 
 _EC2_NAME = re.compile(r"ip-(\d+)-(\d+)-(\d+)-(\d+)\.(?:ec2|([a-z0-9-]+)\.compute)\.internal")
 
@@ -86,12 +95,14 @@ class Resolution:
     ``zone`` the zone that answered the last of them ('' for none): a private hosted zone,
     or one a DNS server serves (``zone_server``); ``resolver`` the VPC whose Amazon
     resolver looked the name up. A zone a DNS server serves may answer with no address
-    the file knows: ``answers`` is then empty though the name resolves.
+    the file knows: ``answers`` is then empty though the name resolves. ``qtype`` is the
+    type asked (``A`` or ``AAAA``); a name with no record of that type resolves with no
+    answers and a ``reason`` that says so (NODATA).
     """
 
     client: m.Place
     name: str
-    answers: tuple[IPv4Address, ...]
+    answers: Answers
     legs: tuple[DnsLeg, ...]
     code: DropCode | None = None
     reason: str = ""
@@ -99,6 +110,7 @@ class Resolution:
     zone: str = ""
     resolver: str = ""
     zone_server: str = ""
+    qtype: m.RecordKind = m.RecordKind.A
 
     @property
     def ok(self) -> bool:
@@ -129,6 +141,13 @@ class _Run:
     resolver: str = ""
     served: set[str] = field(default_factory=set)  # server and name pairs asked (loops)
     zone_server: str = ""
+    qtype: m.RecordKind = m.RecordKind.A
+    nodata: str = ""  # why a name that exists has no record of the type asked
+
+    def no_data(self, name: str, where: str) -> Answers:
+        """The name exists, without a record of the type asked: no answer, no error."""
+        self.nodata = f"'{name}' has no {self.qtype.value} record {where} (NOERROR, no data)"
+        return ()
 
     def leg(self, asker: m.Place, server: m.Place, shown: str) -> DnsLeg:
         """Trace one query; a DNS server asking is named by its name, a client as written."""
@@ -152,7 +171,13 @@ def qualified(net: m.Network, client: m.Place, name: str) -> str:
     return full
 
 
-def resolve(net: m.Network, trace: Tracer, client: m.Place, name: str) -> Resolution:
+def resolve(
+    net: m.Network,
+    trace: Tracer,
+    client: m.Place,
+    name: str,
+    qtype: m.RecordKind = m.RecordKind.A,
+) -> Resolution:
     """What ``client``'s resolver answers for ``name``, with the queries it takes.
 
     Args:
@@ -160,20 +185,21 @@ def resolve(net: m.Network, trace: Tracer, client: m.Place, name: str) -> Resolu
         trace: how to trace a query (the simulator's).
         client: an instance or a site host.
         name: the name as written (relative names take the DHCP domain).
+        qtype: the type asked, ``A`` (IPv4) or ``AAAA`` (IPv6).
 
     Returns:
         The resolution: the addresses, or the code and reason it fails with.
     """
     full = qualified(net, client, name)
-    run = _Run(net, trace, [], [])
+    run = _Run(net, trace, [], [], qtype=qtype)
     code: DropCode | None
-    answers: tuple[IPv4Address, ...]
+    answers: Answers
     try:
         answers = _from_client(run, client, full)
     except _Failed as failed:
         answers, code, reason = (), failed.code, failed.reason
     else:
-        code, reason = None, ""
+        code, reason = None, run.nodata if not answers else ""
     return Resolution(
         client,
         full,
@@ -185,10 +211,11 @@ def resolve(net: m.Network, trace: Tracer, client: m.Place, name: str) -> Resolu
         run.zone,
         run.resolver,
         run.zone_server,
+        qtype,
     )
 
 
-def _from_client(run: _Run, client: m.Place, name: str) -> tuple[IPv4Address, ...]:
+def _from_client(run: _Run, client: m.Place, name: str) -> Answers:
     if client.kind is P.HOST:
         return _from_site_host(run, client, name)
     vpc = run.net.vpcs.get(client.vpc)
@@ -199,7 +226,7 @@ def _from_client(run: _Run, client: m.Place, name: str) -> tuple[IPv4Address, ..
     return _ask(run, client, vpc.dns_servers, name, vpc.name)
 
 
-def _from_site_host(run: _Run, client: m.Place, name: str) -> tuple[IPv4Address, ...]:
+def _from_site_host(run: _Run, client: m.Place, name: str) -> Answers:
     """A site host is its own server with a ``dns`` block; else the site's DNS server (its
     first host with one) answers it. Hosts of a site are unfiltered: no query is traced
     between them."""
@@ -219,7 +246,7 @@ def _from_site_host(run: _Run, client: m.Place, name: str) -> tuple[IPv4Address,
 
 def _ask(
     run: _Run, asker: m.Place, servers: tuple[IPv4Address, ...], name: str, near: str
-) -> tuple[IPv4Address, ...]:
+) -> Answers:
     """Ask the servers in order; the first whose query gets through answers."""
     if not servers:
         raise _Failed(DropCode.DNS_UNREACHABLE, f"'{asker.name or asker}' has no server to ask")
@@ -255,7 +282,7 @@ def _amazon_written(net: m.Network, asker: m.Place, address: IPv4Address) -> m.V
     return None
 
 
-def _answer_at(run: _Run, server: m.Place, name: str) -> tuple[IPv4Address, ...]:
+def _answer_at(run: _Run, server: m.Place, name: str) -> Answers:
     """Who answers a query that reached ``server``: an inbound resolver endpoint (as its
     VPC's Amazon resolver), a DNS server's ``dns`` block, or an instance without one (it
     forwards to its VPC's Amazon resolver)."""
@@ -281,7 +308,7 @@ def _endpoint_at(vpc: m.Vpc, address: object) -> m.VpcEndpoint | None:
     return next((e for e in vpc.endpoints.values() if address in e.addresses), None)
 
 
-def _serve(run: _Run, server: m.Place, config: m.DnsConfig, name: str) -> tuple[IPv4Address, ...]:
+def _serve(run: _Run, server: m.Place, config: m.DnsConfig, name: str) -> Answers:
     """A DNS server's block answers: the most specific of its zones and forwarders that
     holds the name (a zone on a tie); a zone it serves answers every name in it."""
     key = f"{server.site or server.vpc}/{server.name}/{name}"
@@ -324,20 +351,24 @@ def _serve(run: _Run, server: m.Place, config: m.DnsConfig, name: str) -> tuple[
     return _ask(run, server, targets, name, server.vpc)
 
 
-def _in_served_zone(run: _Run, server: m.Place, zone: str, name: str) -> tuple[IPv4Address, ...]:
+def _in_served_zone(run: _Run, server: m.Place, zone: str, name: str) -> Answers:
     """A name of a zone a DNS server serves: ``HOST.ZONE`` answers with the address of the
     host (or instance) of that name beside the server; other names exist at addresses the
     file does not know."""
     label = name[: -len(zone) - 1] if name != zone else ""
+    six = run.qtype is m.RecordKind.AAAA
     if server.site:
         host = run.net.sites[server.site].hosts.get(label)
-        return (host.ip,) if host is not None else ()
+        return (host.ip,) if host is not None and not six else ()
     vpc = run.net.vpcs.get(server.vpc)
     inst = vpc.instances.get(label) if vpc is not None else None
-    return (inst.ip,) if inst is not None else ()
+    if inst is None:
+        return ()
+    found = inst.ipv6 if six else inst.ip
+    return (found,) if found is not None else ()
 
 
-def _amazon(run: _Run, asker: m.Place, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
+def _amazon(run: _Run, asker: m.Place, vpc: m.Vpc, name: str) -> Answers:
     """The Amazon resolver of ``vpc``, asked by an instance of it."""
     address = resolver_address(vpc)
     assert address is not None
@@ -356,7 +387,7 @@ def _amazon(run: _Run, asker: m.Place, vpc: m.Vpc, name: str) -> tuple[IPv4Addre
     return _resolver_answers(run, vpc, name)
 
 
-def _resolver_answers(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
+def _resolver_answers(run: _Run, vpc: m.Vpc, name: str) -> Answers:
     key = f"amazon-dns/{vpc.name}/{name}"
     if key in run.served:
         raise _Failed(
@@ -372,7 +403,7 @@ def _resolver_answers(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ..
     return _lookup(run, vpc, name)
 
 
-def _lookup(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
+def _lookup(run: _Run, vpc: m.Vpc, name: str) -> Answers:
     """The Amazon resolver of ``vpc`` looks ``name`` up, following CNAMEs."""
     if name in run.chain:
         raise _Failed(DropCode.DNS_LOOP, f"the CNAMEs of '{run.chain[0]}' lead back to '{name}'")
@@ -383,26 +414,34 @@ def _lookup(run: _Run, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
     rule = _rule_for(run.net, vpc, name)
     if rule is not None and (zone is None or len(rule.domain) >= len(zone.name)):
         return _forward_rule(run, rule, name)
+    six = run.qtype is m.RecordKind.AAAA
     if zone is None:
         found = _ec2_name(vpc, name)
         if found is not None:
             run.zone = ""
-            return (found,)
+            return run.no_data(name, "(an EC2 host name is IPv4)") if six else (found,)
         published = _endpoint_names(run.net, vpc, name)
         if published:
-            return published
+            return run.no_data(name, "(an endpoint's name is IPv4)") if six else published
         raise _Failed(DropCode.NXDOMAIN, _no_zone(vpc, name))
     run.zone = zone.name
-    record = next((r for r in zone.records if r.name == name), None)
-    if record is None:
+    records = [r for r in zone.records if r.name == name]
+    if not records:
         raise _Failed(
             DropCode.NXDOMAIN,
             f"private zone '{zone.name}' has no record '{name}' (it answers alone for its names)",
         )
+    cname = next((r for r in records if r.kind is m.RecordKind.CNAME), None)
+    if cname is not None:
+        return _lookup(run, vpc, cname.target)
+    kinds = (m.RecordKind.AAAA,) if six else (m.RecordKind.A, m.RecordKind.ALIAS)
+    record = next((r for r in records if r.kind in kinds), None)
+    if record is None:
+        return run.no_data(name, f"in private zone '{zone.name}'")
     if record.kind is m.RecordKind.A:
         return record.addresses
-    if record.kind is m.RecordKind.CNAME:
-        return _lookup(run, vpc, record.target)
+    if record.kind is m.RecordKind.AAAA:
+        return record.addresses6
     ep = run.net.vpcs[record.vpc].endpoints[record.target]
     return ep.addresses
 
@@ -413,7 +452,7 @@ def _rule_for(net: m.Network, vpc: m.Vpc, name: str) -> m.ResolverRule | None:
     return max(held, key=lambda r: len(r.domain), default=None)
 
 
-def _forward_rule(run: _Run, rule: m.ResolverRule, name: str) -> tuple[IPv4Address, ...]:
+def _forward_rule(run: _Run, rule: m.ResolverRule, name: str) -> Answers:
     """A rule's names go from the outbound endpoint's network interface to its targets."""
     vpc = run.net.vpcs[rule.endpoint_vpc]
     ep = vpc.endpoints[rule.endpoint]
@@ -441,7 +480,7 @@ def _no_zone(vpc: m.Vpc, name: str) -> str:
     return f"{why}; public DNS is not modelled"
 
 
-def _endpoint_names(net: m.Network, vpc: m.Vpc, name: str) -> tuple[IPv4Address, ...]:
+def _endpoint_names(net: m.Network, vpc: m.Vpc, name: str) -> Answers:
     """An interface endpoint's names: the service's regional name (``sqs.us-east-1.
     amazonaws.com``) inside the endpoint's VPC (private DNS, on by default; its private
     zone needs ``dns-hostnames`` as any other: CreateVpcEndpoint, PrivateDnsEnabled), and the
@@ -478,14 +517,16 @@ def _ec2_name(vpc: m.Vpc, name: str) -> IPv4Address | None:
     return None
 
 
-def place_at(net: m.Network, address: IPv4Address, text: str, near: str = "") -> m.Place:
+def place_at(
+    net: m.Network, address: IPv4Address | IPv6Address, text: str, near: str = ""
+) -> m.Place:
     """The endpoint at ``address``, as a flow would name it: an instance or NAT gateway
     holding it (in ``near``, the asker's VPC, first), an address of a VPC or a site, or an
     internet host."""
     vpcs = sorted(net.vpcs.values(), key=lambda v: v.name != near)
     for vpc in vpcs:
         for inst in vpc.instances.values():
-            if inst.ip == address:
+            if address in (inst.ip, inst.ipv6):
                 return m.Place(P.INSTANCE, text, inst.name, vpc=vpc.name, address=address)
         for nat in vpc.nat_gateways.values():
             if nat.ip == address:

@@ -121,14 +121,18 @@ class Simulator(Context):
         self._cuts: dict[Protocol, set[int]] = {}
         self._service_cuts: dict[tuple[Protocol, str], set[int]] = {}
         self.send = self._send
-        self._resolutions: dict[tuple[m.Place, str], dns.Resolution] = {}
+        self._resolutions: dict[tuple[m.Place, str, m.RecordKind], dns.Resolution] = {}
 
-    def resolve(self, client: m.Place, name: str) -> dns.Resolution:
-        """What ``client``'s resolver answers for ``name``, each query leg traced (once)."""
-        key = (client, name)
+    def resolve(
+        self, client: m.Place, name: str, qtype: m.RecordKind = m.RecordKind.A
+    ) -> dns.Resolution:
+        """What ``client``'s resolver answers for ``name`` (an ``A`` or an ``AAAA`` query),
+        each query leg traced (once)."""
+        key = (client, name, qtype)
         found = self._resolutions.get(key)
         if found is None:
-            found = self._resolutions[key] = dns.resolve(self.net, self.trace, client, name)
+            found = dns.resolve(self.net, self.trace, client, name, qtype)
+            self._resolutions[key] = found
         return found
 
     def _by_name(self, source: m.Place, name: m.Place) -> tuple[m.Place, ...]:
@@ -137,7 +141,10 @@ class Simulator(Context):
             assert res.code is not None
             raise Drop(res.code, f"'{name}' does not resolve: {res.reason}", source)
         if not res.answers:
+            # A name as a destination is reached over IPv4, by its A records (docs/dns.md).
             reason = f"'{name}' resolves to an address the file does not know"
+            if res.reason:
+                reason = f"'{name}' has no IPv4 address to connect to: {res.reason}"
             raise Drop(DropCode.NO_INTERFACE, reason, source)
         return tuple(dns.place_at(self.net, a, name.text, source.vpc) for a in res.answers)
 
