@@ -196,8 +196,11 @@ def test_hand_computed_cost() -> None:
     # two sessions) × 730 h × $0.015 = $10.95. The NLB: 730 h × $0.0225 = $16.425.
     bill = api.cost(network(observe=OBSERVE))
     lines = {c.what: c.amount for c in bill.hourly}
-    assert lines["flow log of vpc web to s3"] == Decimal("10.00")
-    assert lines["flow log of subnet a to cloudwatch"] == Decimal("2.50")
+    monthly = {c.what: (c.amount, c.unit) for c in bill.monthly}
+    # flow logs are billed by the data a month, not by the hour
+    assert not any(w.startswith("flow log") for w in lines)
+    assert monthly["flow log of vpc web to s3"] == (Decimal("10.00"), "GB")
+    assert monthly["flow log of subnet a to cloudwatch"] == (Decimal("2.50"), "GB")
     assert lines["traffic mirroring of instance app-1 (2 session(s))"] == Decimal("10.950")
     assert not any("ids to" in w for w in lines)
     assert bill.total == Decimal("10") + Decimal("2.5") + Decimal("10.95") + Decimal("16.425")

@@ -909,6 +909,7 @@ def _charge(c: Charge, flow: str = "") -> Context:
         "flow": flow,
         "what": c.what,
         "quantity": f"{c.quantity} {c.unit}",
+        "unit": c.unit,
         "unit_price": str(c.unit_price),
         "price_key": c.price_key,
         "price_origin": _origin_name(c.price_origin),

@@ -444,7 +444,8 @@ def hourly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
 
 def monthly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
     """Resources billed by the month, not by the hour: Route 53 hosted zones (one month
-    each, whatever the hours; AWS bills a zone for the month it exists in)."""
+    each, whatever the hours; AWS bills a zone for the month it exists in), and flow logs
+    (the data they deliver in a month)."""
     out: list[Charge] = []
     for zone in network.zones:
         # Route 53 is global: a zone is priced in the region of the first VPC it serves.
@@ -459,6 +460,8 @@ def monthly_charges(network: m.Network, prices: PriceTable) -> list[Charge]:
                 region,
             )
         )
+    for vpc in network.vpcs.values():
+        out.extend(dataclasses.replace(c, vpc=vpc.name) for c in flow_log_charges(vpc, prices))
     return out
 
 
@@ -508,12 +511,9 @@ FLOW_LOG_PRICES = {
 }
 
 
-def observation_charges(vpc: m.Vpc, prices: PriceTable, hours: Decimal) -> list[Charge]:
-    """A VPC's flow logs (their written monthly ``volume``, per GB delivered; one without a
-    volume costs nothing here) and its traffic mirror sessions: AWS bills each hour of each
-    source network interface that has a session enabled, so an interface with two sessions
-    is billed once, and a stopped source still is (its sessions stay enabled)."""
-    r = vpc.region
+def flow_log_charges(vpc: m.Vpc, prices: PriceTable) -> list[Charge]:
+    """A VPC's flow logs: their written monthly ``volume``, per GB delivered (one without a
+    volume costs nothing here). A monthly charge: AWS bills the data, not the hours."""
     out: list[Charge] = []
     for log in vpc.flow_logs:
         if log.volume is None:
@@ -526,9 +526,18 @@ def observation_charges(vpc: m.Vpc, prices: PriceTable, hours: Decimal) -> list[
                 log.volume.gigabytes,
                 "GB",
                 FLOW_LOG_PRICES[log.destination],
-                r,
+                vpc.region,
             )
         )
+    return out
+
+
+def observation_charges(vpc: m.Vpc, prices: PriceTable, hours: Decimal) -> list[Charge]:
+    """A VPC's traffic mirror sessions: AWS bills each hour of each source network
+    interface that has a session enabled, so an interface with two sessions is billed
+    once, and a stopped source still is (its sessions stay enabled). Flow logs are billed
+    by the data a month (:func:`flow_log_charges`)."""
+    out: list[Charge] = []
     for source in dict.fromkeys(s.source for s in vpc.traffic_mirrors):
         sessions = sum(1 for s in vpc.traffic_mirrors if s.source == source)
         out.append(
@@ -538,7 +547,7 @@ def observation_charges(vpc: m.Vpc, prices: PriceTable, hours: Decimal) -> list[
                 hours,
                 "h",
                 "traffic_mirror_per_eni_hour",
-                r,
+                vpc.region,
             )
         )
     return out
