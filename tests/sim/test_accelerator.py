@@ -107,8 +107,9 @@ ROWS = [
     ("ga", "tcp", "443", {"alb_from": "10.0.0.0/8"}, "deny", "SG_INGRESS_MISMATCH"),
     # ... and it needs an internet gateway in the endpoint's VPC
     ("ga", "tcp", "443", {"igw": ""}, "deny", "NO_ROUTE_TO_DESTINATION"),
-    # the endpoint subnet's ACL applies on the reply
-    ("ga", "tcp", "443", {"acl_out": "deny"}, "deny", "ACL_RETURN_DENY"),
+    # the client's address kept: the endpoint subnet's ACL is not evaluated (AWS's guide);
+    # its twin, an Elastic IP endpoint whose ACL applies, is test_acls_only_without_...
+    ("ga", "tcp", "443", {"acl_out": "deny"}, "allow", None),
     # an instance endpoint, with its default weight
     ("ga", "tcp", "22", {}, "allow", None),
     ("ga", "tcp", "23", {}, "deny", "NO_LISTENER"),
@@ -257,3 +258,42 @@ def test_a_port_range_is_cut_at_the_listeners(ports: str, holds: bool) -> None:
     analysis = api.analyse("ga.nd", text=BASE % DEFAULTS + f"expect internet -> ga {ports}\n")
     failed = [d for d in analysis.diagnostics if d.code == "expect-failed"]
     assert (not failed) is holds, failed
+
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "components" / "global-accelerator.nd"
+#: Each VPC's public subnets answer only inside the VPC: every reply to the internet is
+#: denied by the ACL, where the ACL is evaluated.
+STRICT = """    network-acl inside {
+      inbound 100 allow all from 0.0.0.0/0
+      outbound 90 allow all to %s
+      outbound 100 deny all to 0.0.0.0/0
+      associate public-a public-b
+    }
+"""
+
+
+@pytest.mark.parametrize(
+    ("query", "verdict", "code"),
+    [
+        # an ALB endpoint keeps the client's address: the ACL is not evaluated
+        (("tcp", "443"), "allow", None),
+        # an Elastic IP endpoint sees the accelerator's address: the ACL applies
+        (("udp", "7005"), "deny", "ACL_RETURN_DENY"),
+    ],
+)
+def test_acls_only_without_client_address_preservation(
+    query: tuple[str, str], verdict: str, code: str | None
+) -> None:
+    text = EXAMPLE.read_text("utf-8")
+    text = text.replace(
+        "    internet-gateway igw-east\n",
+        "    internet-gateway igw-east\n" + STRICT % "10.20.0.0/16",
+    )
+    text = text.replace(
+        "    internet-gateway igw-west\n",
+        "    internet-gateway igw-west\n" + STRICT % "10.30.0.0/16",
+    )
+    c = api.compile(text, "ga.nd")
+    assert c.network is not None and c.ok, c.diagnostics
+    t = api.path(c.network, "internet", "shop-ga", *query)
+    assert (t.verdict.value, t.code.value if t.code else None) == (verdict, code)

@@ -6,11 +6,13 @@ an endpoint of one of its regions' endpoint groups with a weight above 0 (with n
 none healthy, ``NO_HEALTHY_TARGET``). A path may go to any such endpoint; the first, in
 the order written, whose connection works decides, as a load balancer's targets do.
 
-The connection enters the endpoint's subnet from the accelerator (its network ACL
-applies both ways, the endpoint's security groups filter it): Global Accelerator keeps
-the client's address for ALB and instance endpoints, so their groups must admit the
-client, and then needs an internet gateway in the VPC; an NLB or an Elastic IP endpoint
-sees the accelerator's own address. An ALB endpoint then opens its connection to a
+The connection enters the endpoint's subnet from the accelerator, and the endpoint's
+security groups filter it. Global Accelerator keeps the client's address for ALB and
+instance endpoints, so their groups must admit the client; it then needs an internet
+gateway in the VPC, and the subnet's network ACL is not evaluated, either way (AWS's
+guide: with client IP address preservation, NACL rules "are not evaluated for this
+traffic"). An NLB or an Elastic IP endpoint sees the accelerator's own address, and the
+subnet's network ACL applies both ways. An ALB endpoint then opens its connection to a
 target (:mod:`~netdraft.sim.path.lb`).
 """
 
@@ -90,7 +92,12 @@ def through(sim: Context, fwd: Walk, rev: Walk, client: End, at: End) -> None:
             ga.name,
             Passage.TO_ENDPOINT,
             str(e),
-            f"weight {e.weight}, endpoint group {e.region}",
+            f"weight {e.weight}, endpoint group {e.region}"
+            + (
+                ", client address kept: network ACLs not evaluated"
+                if preserves_client(sim, e)
+                else ""
+            ),
         ),
         e.span,
     )
@@ -166,9 +173,18 @@ def _connect(
                 f"vpc '{vpc.name}' has no internet gateway: accelerator '{ga.name}' keeps the client's address only into a VPC with one",
                 ga.span,
             )
-        arrived = vpcs.enter_subnet(
-            sim, there, vpc, subnet, Packet(source, target.address), target, None
-        )
+        if keep:
+            # With the client's address kept, the subnet's network ACL is not evaluated,
+            # either way (Global Accelerator guide, "Guidelines and restrictions for client
+            # IP address preservation": NACL rules "are not evaluated for this traffic").
+            there.hop(C.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
+            arrived = vpcs.arrive(
+                sim, there, vpc, subnet, Packet(source, target.address), target, None
+            )
+        else:
+            arrived = vpcs.enter_subnet(
+                sim, there, vpc, subnet, Packet(source, target.address), target, None
+            )
         if target.kind is C.LOAD_BALANCER:
             lbs.proxy(sim, there, back, target, arrived)
         back.ports = there.ports
@@ -181,7 +197,8 @@ def _connect(
         if groups:
             back.step(SgStep(groups, m.Direction.EGRESS, stateful_reply=True))
         back.hop(C.SUBNET, subnet.name, vpc.name, vpc.region, subnet.az)
-        vpcs.acl(back, vpc, subnet, outbound=True, pkt=Packet(target.address, source))
+        if not keep:
+            vpcs.acl(back, vpc, subnet, outbound=True, pkt=Packet(target.address, source))
     except lbs.ReplyDrop as drop:
         there.close()
         return there.hops, back.hops, drop
