@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -116,6 +117,10 @@ def from_cloudformation(
     return build(read(template, parameters, region), output)
 
 
+#: A YAML template's top-level ``Resources`` key (quoted or not), at the start of a line.
+_TOP_LEVEL_RESOURCES = re.compile(rb"""(?m)^(?:Resources|"Resources"|'Resources')[ \t]*:""")
+
+
 def iac_kind(path: str | Path) -> str | None:
     """``terraform`` or ``cloudformation`` when a file is a Terraform plan or state (JSON
     with ``format_version`` or ``terraform_version``) or a template (JSON or YAML with
@@ -127,8 +132,16 @@ def iac_kind(path: str | Path) -> str | None:
     from netdraft.importer import cloudformation
 
     try:
-        data = json.loads(read_bytes(Path(path), MAX_JSON_BYTES).decode("utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
+        raw = read_bytes(Path(path), MAX_JSON_BYTES)
+    except OSError:
+        raw = b""  # too large or unreadable as JSON: the template reader says why
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        # A YAML template has a top-level ``Resources:`` key: without one it is none, and a
+        # large ``.nd`` file is not handed to the YAML parser to find that out.
+        if raw and not _TOP_LEVEL_RESOURCES.search(raw):
+            return None
         try:
             cloudformation.load(Path(path))
         except DumpError:
