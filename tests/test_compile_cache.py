@@ -176,3 +176,40 @@ def test_commands_use_the_cache_unless_told_not_to(
     first = capsys.readouterr().out
     assert cli.main(["check", str(file)]) == 0 and entries() == 1
     assert capsys.readouterr().out == first
+
+
+@pytest.mark.parametrize(("no_cache", "front_end_loaded"), [(False, False), (True, True)])
+def test_a_cache_hit_does_not_import_the_front_end(
+    tmp_path: Path, no_cache: bool, front_end_loaded: bool
+) -> None:
+    """The start-up cost of ``check`` (issue 20): Lark, the syntax tree and the compiler
+    are imported only when a file is parsed, so a hit does without them."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "net.nd"
+    path.write_text(NET)
+    probe = (
+        "import sys\n"
+        "from netdraft import cli\n"
+        "code = cli.main(sys.argv[1:])\n"
+        "heavy = ('lark', 'netdraft.dsl.syntax', 'netdraft.dsl.compile', 'netdraft.dsl.parse')\n"
+        "print(code, all(m in sys.modules for m in heavy), any(m in sys.modules for m in heavy))\n"
+    )
+    src = str(Path(api.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": src, "NETDRAFT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("NETDRAFT_NO_CACHE", None)  # the suite runs without the cache
+    flags = ["--no-cache"] if no_cache else []
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe, "check", *flags, str(path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-3:]
+        for _ in range(2)
+    ]
+    assert runs[0] == ["0", "True", "True"]  # the first run parses
+    assert runs[1] == ["0", str(front_end_loaded), str(front_end_loaded)]
