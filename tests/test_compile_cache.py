@@ -4,6 +4,7 @@ are never read; the store is pruned by size; the CLI uses it unless told not to.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,101 @@ def test_commands_use_the_cache_unless_told_not_to(
     first = capsys.readouterr().out
     assert cli.main(["check", str(file)]) == 0 and entries() == 1
     assert capsys.readouterr().out == first
+
+
+@pytest.mark.parametrize(("no_cache", "front_end_loaded"), [(False, False), (True, True)])
+def test_a_cache_hit_does_not_import_the_front_end(
+    tmp_path: Path, no_cache: bool, front_end_loaded: bool
+) -> None:
+    """The start-up cost of ``check`` (issue 20): Lark, the syntax tree and the compiler
+    are imported only when a file is parsed, so a hit does without them."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "net.nd"
+    path.write_text(NET)
+    probe = (
+        "import sys\n"
+        "from netdraft import cli\n"
+        "code = cli.main(sys.argv[1:])\n"
+        "heavy = ('lark', 'netdraft.dsl.syntax', 'netdraft.dsl.compile', 'netdraft.dsl.parse')\n"
+        "print(code, all(m in sys.modules for m in heavy), any(m in sys.modules for m in heavy))\n"
+    )
+    src = str(Path(api.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": src, "NETDRAFT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("NETDRAFT_NO_CACHE", None)  # the suite runs without the cache
+    flags = ["--no-cache"] if no_cache else []
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe, "check", *flags, str(path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-3:]
+        for _ in range(2)
+    ]
+    assert runs[0] == ["0", "True", "True"]  # the first run parses
+    assert runs[1] == ["0", str(front_end_loaded), str(front_end_loaded)]
+
+
+def _point_class() -> type:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Point:
+        x: int
+        y: str = "a"
+        z: tuple[int, ...] = dataclasses.field(default=(), compare=False)
+
+    return Point
+
+
+def _behaviour(cls: type) -> tuple[object, ...]:
+    """What a program sees of a dataclass: construction, equality, hash, repr, frozenness,
+    and the generated ``__init__``'s signature and annotations."""
+    import inspect
+
+    one, two = cls(1), cls(1, "a", (3,))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        one.x = 2  # type: ignore[attr-defined]
+    return (
+        one == two,
+        hash(one) == hash(two),
+        repr(two).removeprefix(cls.__qualname__),
+        str(inspect.signature(cls)),
+        cls.__init__.__annotations__,  # type: ignore[misc]
+        cls.__match_args__,  # type: ignore[attr-defined]
+    )
+
+
+def test_dataclass_methods_are_compiled_once_per_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cache.dataclass_code (issue 20): the classes are those dataclasses makes, and a
+    second process compiles none of their methods again."""
+    import builtins
+
+    where = store(tmp_path)
+    compiled_texts: list[str] = []
+
+    def counting(source: str, *args: object, **kwargs: object) -> object:
+        compiled_texts.append(source)
+        return builtins.compile(source, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(cache, "compile", counting, raising=False)
+    plain = _behaviour(_point_class())
+    with cache.dataclass_code(store=where):
+        first = _behaviour(_point_class())
+    made = len(compiled_texts)
+    assert made >= 4  # __init__, __repr__, __eq__, __hash__, __setattr__, ...
+    assert "exec" not in vars(dataclasses)  # dataclasses left as it was
+    with cache.dataclass_code(store=where):
+        second = _behaviour(_point_class())
+    assert len(compiled_texts) == made  # all taken from the store
+    with cache.dataclass_code(store=store(tmp_path, b"o" * 32)):  # not signed by this key
+        _point_class()
+    assert len(compiled_texts) == 2 * made
+    with cache.dataclass_code(enabled=False, store=where):
+        _point_class()
+    assert len(compiled_texts) == 2 * made
+    assert plain == first == second

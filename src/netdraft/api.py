@@ -21,11 +21,7 @@ from typing import TYPE_CHECKING
 from netdraft import cache, codes
 from netdraft.config import NO_CONFIG, NO_PRAGMAS, Config, Pragmas, find_pragmas
 from netdraft.diagnostics import Diagnostic, NetdraftError, error, warning
-from netdraft.dsl.compile import compile_source
-from netdraft.dsl.compose import compose, decode_source
-from netdraft.dsl.parse import collector_paused, parse
-from netdraft.dsl.review import review
-from netdraft.dsl.validate import validate
+from netdraft.dsl.source import collector_paused, decode_source
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES, OutsideTree, read_bytes, read_named
 from netdraft.model.network import VXLAN_PORT, Network, Scenario
 from netdraft.model.values import Span
@@ -96,6 +92,10 @@ def compile(
             store.hits += 1
             return found
         store.misses += 1
+    # The front end (Lark, the syntax tree, the compiler) is imported only here, not on a
+    # cache hit: its modules cost more to import than a small file costs to check.
+    from netdraft.dsl.parse import parse
+
     with collector_paused():  # the front end frees little until it is done
         syntax, diagnostics = parse(text, path)
         if syntax is None:
@@ -197,6 +197,11 @@ def _build(
 ) -> tuple[Compiled, bool]:
     """The compiled tree, and whether every file it includes was read without a problem
     (only then may it be cached: a missing file may appear)."""
+    from netdraft.dsl.compile import compile_source
+    from netdraft.dsl.compose import compose
+    from netdraft.dsl.review import review
+    from netdraft.dsl.validate import validate
+
     composed = compose(syntax, roots, tree)
     found = list(composed.diagnostics)
     reads_clean = not found

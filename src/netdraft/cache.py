@@ -22,12 +22,15 @@ MkDocs plugin's pictures.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from types import CodeType
 
 from netdraft.files import read_bytes
 
@@ -101,6 +104,7 @@ def secret() -> bytes:
     return secrets.token_bytes(32)
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """A digest of netdraft's own code, grammar and data files: part of every key, so
     that another netdraft computes every result anew."""
@@ -203,3 +207,69 @@ class Store:
                 total -= size
                 removed += 1
         return removed
+
+
+@contextlib.contextmanager
+def dataclass_code(enabled: bool = True, store: Store | None = None) -> Iterator[None]:
+    """Within the block, the methods that :mod:`dataclasses` writes for each class
+    (``__init__``, ``__eq__``, ``__hash__``, ...) are compiled once per machine, not once
+    per process: the compiled code is kept in the store, keyed by Python's and netdraft's
+    versions, and each text that was compiled before is not compiled again.
+
+    The model and the traces are some 180 dataclasses, and compiling the text of their
+    thousand methods was most of the time ``netdraft check`` of a small file took (issue
+    20). The code is the one :mod:`dataclasses` would have compiled from the same text
+    (same file name, no inherited ``__future__`` flags), so the classes are the same; an
+    entry is signed like every other (:class:`Store`), and a damaged or foreign one is
+    ignored. Process-wide while it lasts: the command line uses it, the library does not.
+
+    Args:
+        enabled: False to leave :mod:`dataclasses` alone (``--no-cache``).
+        store: the store to use (default: the user's cache folder).
+    """
+    import dataclasses
+    import marshal
+    import sys
+
+    if not enabled or "exec" in vars(dataclasses):  # off, or already within a block
+        yield
+        return
+    where = store or Store()
+    key = hashlib.sha256(f"dataclass code\0{sys.version}\0{code_fingerprint()}".encode())
+    name = key.hexdigest()
+    memo: dict[str, CodeType] = {}
+    payload = where.get(name)
+    if payload is not None:
+        try:
+            loaded = marshal.loads(payload)  # signed with this machine's secret
+        except (EOFError, ValueError, TypeError):
+            loaded = None
+        if isinstance(loaded, dict) and all(
+            isinstance(k, str) and isinstance(v, CodeType) for k, v in loaded.items()
+        ):
+            memo = loaded
+    known = len(memo)
+
+    def compiled_exec(
+        source: str | CodeType,
+        globals_: dict[str, object] | None = None,
+        locals_: dict[str, object] | None = None,
+    ) -> None:
+        if isinstance(source, str):
+            code = memo.get(source)
+            if code is None:
+                # dont_inherit: this module's ``from __future__ import annotations`` must not
+                # turn the methods' annotations into strings (dataclasses.py has no such import)
+                code = memo[source] = compile(source, "<string>", "exec", dont_inherit=True)
+            source = code
+        # as the call in dataclasses would: its own module's globals when given none
+        exec(source, vars(dataclasses) if globals_ is None else globals_, locals_)
+
+    vars(dataclasses)["exec"] = compiled_exec  # its calls find it before the builtin
+    try:
+        yield
+    finally:
+        del vars(dataclasses)["exec"]
+        if len(memo) > known:
+            with contextlib.suppress(ValueError):
+                where.put(name, marshal.dumps(memo))

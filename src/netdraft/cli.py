@@ -860,7 +860,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     cached = not getattr(args, "no_cache", False) and not os.environ.get(cache.NO_CACHE_VARIABLE)
     try:
-        with api.compile_cache(cached):
+        with cache.dataclass_code(cached), api.compile_cache(cached):
             return _without_collector(run, args)
     except UsageError as exc:
         # One line per line of the message, each escaped: file names come from pull requests.

@@ -32,8 +32,8 @@ from netdraft.diagnostics import Diagnostic, clip, error, printable
 from netdraft.dsl import syntax as st
 from netdraft.dsl.parse import parse
 from netdraft.dsl.passes.literals import unquote
+from netdraft.dsl.source import decode_source as decode_source  # its home before
 from netdraft.files import MAX_SOURCE_BYTES, FileProblem, OutsideTree, read_named
-from netdraft.model.values import Span
 
 #: The most files one composition reads, the top-level file not counted.
 MAX_INCLUDED_FILES = 1000
@@ -57,20 +57,6 @@ class Composed:
     source: st.SourceFile | None
     diagnostics: tuple[Diagnostic, ...] = ()
     files: tuple[tuple[str, str], ...] = ()
-
-
-def decode_source(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
-    """A ``.nd`` file's bytes as text, or the ``encoding`` diagnostic when they are not UTF-8.
-
-    A leading byte order mark (as some editors write UTF-8) is not part of the text.
-    """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        span = Span(path, line, 1, line, 2)
-        return None, error(codes.ENCODING, f"the file is not UTF-8: {exc.reason}", span)
-    return text.removeprefix("\ufeff"), None
 
 
 def _shown(name: str) -> str:

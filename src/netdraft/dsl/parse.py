@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-import gc
 import hashlib
 import os
 import re
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,6 +27,7 @@ from netdraft.diagnostics import Diagnostic, clip, did_you_mean, end_position, e
 from netdraft.dsl import messages
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
+from netdraft.dsl.source import collector_paused as collector_paused  # its home before
 from netdraft.model.values import Span
 
 #: How the parser's terminal names read to a person, for "expected …" messages.
@@ -937,23 +937,6 @@ def parse(text: str, path: str = "<input>") -> tuple[st.SourceFile | None, list[
             return None, problems
         statements = tuple(_ToSyntax(path).transform(tree))
         return st.SourceFile(path, text, statements, tuple(comments)), []
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused, and restored as it was after.
-
-    Parsing and compiling allocate a great many small objects and free few until the end:
-    the collector's passes over them find nothing and are pure cost (about half of a parse
-    of a 100,000-line file, four fifths of its compile), so the front end runs without it.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 #: How many syntax errors one run reports at most.
