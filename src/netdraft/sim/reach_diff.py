@@ -465,9 +465,14 @@ class _Side:
         sim = self.analysis.simulator
 
         def trace(port: int | None) -> list[Trace]:
-            out = [sim.trace(query(s, d, protocol, port)) for s in sources for d in destinations]
+            # Each question's trace, then the other attempts it made (a load balancer's
+            # other nodes): a piece is cut at what each read, and each is read for reuse.
+            out = [
+                sim.trace_tried(query(s, d, protocol, port)) for s in sources for d in destinations
+            ]
             self.traces += len(out)
-            return out
+            firsts = [t[0] for t in out]
+            return [*firsts, *(t for tried in out for t in tried[1:])]
 
         result: list[tuple[PortRange | None, Verdict]] = []
         for piece, traces in sweep(self.cuts, trace, protocol, span, held):

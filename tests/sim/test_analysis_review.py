@@ -1,0 +1,115 @@
+"""Adversarial checks of the whole-network analyses' shortcuts (issue 17's review).
+
+Each case is a small network where a shortcut could give a wrong answer, checked against
+per-port tracing (``expect … tcp any`` and one trace per port), with its twin where the
+answer is the other one.
+"""
+
+from __future__ import annotations
+
+from netdraft import api
+from netdraft.model import network as m
+from netdraft.model.values import Protocol
+from netdraft.sim.analysis import NetworkAnalysis
+from netdraft.sim.exposure import exposure
+from netdraft.sim.path import Simulator
+from netdraft.sim.prices import bundled
+from netdraft.sim.reach_diff import reach_diff
+
+
+def compiled(text: str) -> m.Network:
+    result = api.compile(text, "<review>")
+    assert result.network is not None, [str(d) for d in result.diagnostics]
+    assert not any(d.is_error for d in result.diagnostics), [str(d) for d in result.diagnostics]
+    return result.network
+
+
+# A network load balancer with a node in each of two subnets: the first node's subnet lets
+# nothing in, the second's everything; the listener is on tcp 80 only.
+TWO_NODES = """\
+region us-east-1 {
+  vpc shop 10.8.0.0/16 {
+    internet-gateway igw
+    subnet public-a 10.8.0.0/24 az us-east-1a
+    subnet public-b 10.8.1.0/24 az us-east-1b
+    route-table public {
+      route 0.0.0.0/0 via igw
+      route 10.9.0.0/16 via pcx
+      associate public-a public-b
+    }
+    network-acl closed {
+      inbound 100 deny all from 0.0.0.0/0
+      outbound 100 allow all to 0.0.0.0/0
+      associate CLOSED
+    }
+    security-group app { ingress tcp 8080 from 0.0.0.0/0 }
+    instance app-1 in public-b sg app
+    load-balancer edge network internet-facing in public-a public-b {
+      listener tcp 80 -> tg
+    }
+    target-group tg tcp 8080 targets app-1
+  }
+  vpc other 10.9.0.0/16 {
+    subnet a 10.9.0.0/24 az us-east-1a
+    route-table rt { route 10.8.0.0/16 via pcx; associate a }
+    instance client in a
+  }
+}
+
+peering pcx shop <-> other
+"""
+
+
+def _two_nodes(closed: str) -> m.Network:
+    return compiled(TWO_NODES.replace("CLOSED", closed))
+
+
+def _tcp_allowed(network: m.Network, source: str, destination: str, port: int) -> bool:
+    sim = Simulator(network)
+    src = m.Place(m.PlaceKind.INTERNET, "internet")
+    if source != "internet":
+        src = m.Place(m.PlaceKind.INSTANCE, source, source, "other")
+    dst = m.Place(m.PlaceKind.LOAD_BALANCER, destination, destination, "shop")
+    return sim.trace(m.Query(src, dst, Protocol.TCP, port)).allowed
+
+
+def test_exposure_of_a_load_balancer_whose_first_node_is_closed() -> None:
+    # Each node is an attempt of its own: the port sweep must cut at what every attempt
+    # read (the second node's listener), not only at the trace it returns (the first's).
+    network = _two_nodes("public-a")
+    assert _tcp_allowed(network, "internet", "edge", 80)
+    assert not _tcp_allowed(network, "internet", "edge", 81)
+    found = [(e.interface, e.protocol, e.ports) for e in exposure(network).exposed]
+    assert ("shop.edge", "tcp", "80") in found
+    assert not any(e[0] == "shop.edge" and e[2] != "80" for e in found if e[1] == "tcp")
+
+
+def test_exposure_of_a_load_balancer_with_both_nodes_closed() -> None:
+    network = _two_nodes("public-a public-b")
+    assert not _tcp_allowed(network, "internet", "edge", 80)
+    assert not [e for e in exposure(network).exposed if e.interface == "shop.edge"]
+
+
+def test_diff_opens_a_load_balancer_behind_a_closed_first_node() -> None:
+    # Old: both nodes' subnets closed; new: only the first. Port 80 opens (the second
+    # node's listener), and no other port does.
+    old, new = _two_nodes("public-a public-b"), _two_nodes("public-a")
+    assert not _tcp_allowed(old, "internet", "edge", 80)
+    assert _tcp_allowed(new, "internet", "edge", 80)
+    result = reach_diff(NetworkAnalysis(old, bundled()), NetworkAnalysis(new, bundled()))
+    tcp = [
+        (c.source, c.destination, c.ports, c.before, c.after)
+        for c in result.changes
+        if c.protocol == "tcp" and c.destination == "shop.edge"
+    ]
+    for source in ("internet", "client"):
+        assert _tcp_allowed(new, source, "edge", 80)
+        assert not _tcp_allowed(new, source, "edge", 81)
+        assert (source, "shop.edge", "80", "deny", "allow") in tcp
+    assert all(c[2] == "80" for c in tcp)
+
+
+def test_diff_of_a_load_balancer_that_stays_closed() -> None:
+    old = _two_nodes("public-a public-b")
+    result = reach_diff(NetworkAnalysis(old, bundled()), NetworkAnalysis(old, bundled()))
+    assert not result.changes
