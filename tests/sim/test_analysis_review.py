@@ -113,3 +113,66 @@ def test_diff_of_a_load_balancer_that_stays_closed() -> None:
     old = _two_nodes("public-a public-b")
     result = reach_diff(NetworkAnalysis(old, bundled()), NetworkAnalysis(old, bundled()))
     assert not result.changes
+
+
+PEERED_TGWS = """\
+region us-east-1 {
+  vpc east 10.0.0.0/16 {
+    subnet app 10.0.1.0/24 az us-east-1a
+    route-table rt main { route 10.0.0.0/8 via tgw-east }
+    instance app in app
+  }
+  transit-gateway tgw-east {
+    attach east subnets app
+    route-table main {
+      associate east east-west
+      propagate east
+      route 10.1.0.0/16 via east-west
+    }
+  }
+}
+region eu-west-1 {
+  vpc west 10.1.0.0/16 {
+    subnet data 10.1.1.0/24 az eu-west-1a
+    route-table rt main { route 10.0.0.0/8 via tgw-west }
+    security-group db-sg { ingress tcp 5432 from 10.0.0.0/16 }
+    instance db in data sg db-sg
+  }
+  transit-gateway tgw-west {
+    attach west subnets data
+    route-table main {
+      associate west east-west
+      propagate west
+      route 10.0.0.0/16 via east-west
+    }
+  }
+}
+tgw-peering east-west tgw-east <-> tgw-west
+"""
+
+
+def _diff(old: m.Network, new: m.Network) -> list[tuple[str, str, str, str, str, str]]:
+    result = reach_diff(NetworkAnalysis(old, bundled()), NetworkAnalysis(new, bundled()))
+    return [
+        (c.source, c.destination, c.protocol, c.ports, c.before, c.after) for c in result.changes
+    ]
+
+
+def test_diff_of_a_transit_gateway_peering_gone_down() -> None:
+    # Nothing of a VPC changes, only the peering between the transit gateways (§12 down).
+    old = compiled(PEERED_TGWS)
+    new = compiled(PEERED_TGWS.replace("<-> tgw-west\n", "<-> tgw-west down\n"))
+    assert new.tgw_peerings["east-west"].down and not old.tgw_peerings["east-west"].down
+    changes = _diff(old, new)
+    assert ("app", "db", "tcp", "5432", "allow", "deny") in changes
+    assert _diff(old, compiled(PEERED_TGWS)) == []  # its twin: the same peering, up
+
+
+def test_diff_lists_a_transit_gateway_peering_that_changed() -> None:
+    from netdraft.generator.diff import component_diff
+
+    old = compiled(PEERED_TGWS)
+    new = compiled(PEERED_TGWS.replace("<-> tgw-west\n", "<-> tgw-west down\n"))
+    changed = [(c.kind, c.name) for c in component_diff(old, new).changed]
+    assert ("tgw-peering", "east-west") in changed
+    assert component_diff(old, compiled(PEERED_TGWS)).empty

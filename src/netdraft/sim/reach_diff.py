@@ -206,6 +206,28 @@ def _rules_impact(
     return Impact(ends, protocols=protocols, ports=PortSet.of(*ranges))
 
 
+#: The parts of a network that no question of the diff reads: what is not the design
+#: (its name, flows, expectations, price files, scenarios: the diff compares the versions
+#: as written, every part up), the VPCs (compared part by part), and what only a name or
+#: an accelerator reaches (no endpoint compared is written as a DNS name or is an
+#: accelerator). Any other part that differs (transit gateways and their peerings, sites,
+#: VPNs, prefix lists, Direct Connect …) may change every pair.
+_UNREAD = frozenset(
+    {
+        "file",
+        "title",
+        "flows",
+        "expectations",
+        "price_files",
+        "scenarios",
+        "vpcs",
+        "zones",
+        "resolver_rules",
+        "accelerators",
+    }
+)
+
+
 class _Changes:
     """The impacts of every difference between two networks."""
 
@@ -215,11 +237,13 @@ class _Changes:
         self.transit = _transit_vpcs(old) | _transit_vpcs(new)
 
     def find(self) -> list[Impact]:
-        for attr in ("peerings", "transit_gateways", "sites", "vpns"):
-            if not same(getattr(self.old, attr), getattr(self.new, attr)):
+        # Every part of the network outside its VPCs, but those no compared question reads
+        # (a new field is compared until it is listed there): a change is every pair's.
+        for f in dataclasses.fields(self.old):
+            if f.name in _UNREAD or not _kept(f.name):
+                continue
+            if not same(getattr(self.old, f.name), getattr(self.new, f.name)):
                 return [EVERYTHING]
-        if not same(self.old.prefix_lists, self.new.prefix_lists):
-            return [EVERYTHING]
         for name in sorted({*self.old.vpcs, *self.new.vpcs}):
             a, b = self.old.vpcs.get(name), self.new.vpcs.get(name)
             if a is None or b is None:
