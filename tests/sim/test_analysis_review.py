@@ -176,3 +176,46 @@ def test_diff_lists_a_transit_gateway_peering_that_changed() -> None:
     changed = [(c.kind, c.name) for c in component_diff(old, new).changed]
     assert ("tgw-peering", "east-west") in changed
     assert component_diff(old, compiled(PEERED_TGWS)).empty
+
+
+# An internet-facing NLB in front of an internal ALB whose group admits the NLB's nodes.
+NLB_ALB = """\
+region us-east-1 {
+  vpc shop 10.8.0.0/16 {
+    internet-gateway igw
+    subnet public-a 10.8.0.0/24 az us-east-1a
+    subnet app-a 10.8.10.0/24 az us-east-1a
+    route-table public {
+      route 0.0.0.0/0 via igw
+      associate public-a
+    }
+    security-group alb {
+      ingress tcp 443 from 10.8.0.0/16
+    }
+    security-group app { ingress tcp 8080 from alb }
+    instance app-1 in app-a sg app
+    load-balancer edge network internet-facing in public-a {
+      listener tcp 443 -> alb-tg
+    }
+    load-balancer inner application internal in app-a sg alb {
+      listener https 443 -> app-tg
+    }
+    target-group alb-tg tcp 443 targets inner
+    target-group app-tg http 8080 targets app-1
+  }
+}
+"""
+
+
+def test_diff_of_a_load_balancers_group() -> None:
+    # The group is only a load balancer's: no instance is a member, yet its rules decide.
+    old = compiled(NLB_ALB)
+    closed = compiled(NLB_ALB.replace("443 from 10.8.0.0/16", "443 from 10.9.0.0/16"))
+    assert ("internet", "shop.edge", "tcp", "443", "allow", "deny") in _diff(old, closed)
+    # Its twin: a rule added that admits nothing the load balancer listens on.
+    more = compiled(
+        NLB_ALB.replace(
+            "443 from 10.8.0.0/16", "443 from 10.8.0.0/16\n      ingress tcp 22 from 10.9.0.0/16"
+        )
+    )
+    assert not [c for c in _diff(old, more) if c[1] == "shop.edge"]

@@ -402,7 +402,8 @@ def _without_routes(table: m.RouteTable) -> m.RouteTable:
 
 def _guards_others(vpc: m.Vpc, group: str) -> bool:
     """Whether a group is checked on traffic that is not its members' own: a NAT
-    instance's (an instance a route names) or an interface endpoint's."""
+    instance's (an instance a route names), an interface endpoint's or a load balancer's
+    (its nodes take the connections to the load balancer and open those to its targets)."""
     targets = {
         r.target.name
         for t in vpc.route_tables.values()
@@ -410,8 +411,10 @@ def _guards_others(vpc: m.Vpc, group: str) -> bool:
         if r.target.kind is m.TargetKind.INSTANCE
     }
     instances = (vpc.instances[n] for n in targets if n in vpc.instances)
-    return any(group in i.security_groups for i in instances) or any(
-        group in ep.security_groups for ep in vpc.endpoints.values()
+    return (
+        any(group in i.security_groups for i in instances)
+        or any(group in ep.security_groups for ep in vpc.endpoints.values())
+        or any(group in lb.security_groups for lb in vpc.load_balancers.values())
     )
 
 
