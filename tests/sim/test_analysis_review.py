@@ -219,3 +219,16 @@ def test_diff_of_a_load_balancers_group() -> None:
         )
     )
     assert not [c for c in _diff(old, more) if c[1] == "shop.edge"]
+
+
+def test_diff_of_a_load_balancer_targets_group() -> None:
+    # The target's group no longer admits the ALB: the target is unhealthy, and the NLB in
+    # front answers no connection on its listener's port (443, not the group's 8080).
+    old = compiled(NLB_ALB)
+    closed = compiled(NLB_ALB.replace("8080 from alb", "8080 from 10.9.0.0/16"))
+    assert ("internet", "shop.edge", "tcp", "443", "allow", "deny") in _diff(old, closed)
+    # Its twin: the group opens another port; the load balancers answer as before.
+    more = compiled(
+        NLB_ALB.replace("8080 from alb", "8080 from alb\n    ingress tcp 9090 from alb")
+    )
+    assert not [c for c in _diff(old, more) if c[1] in ("shop.edge", "shop.inner")]

@@ -323,6 +323,15 @@ class _Changes:
             if impact.ends:
                 reads = _reads(a.name, partial(_checks_group, name))
                 self.impacts.append(dataclasses.replace(impact, side=side, reads=reads))
+        if _targets_carry(self.old, a, name) or _targets_carry(self.new, b, name):
+            # A load balancer's target carries it: the connections to every load balancer
+            # may change, on any of its listeners' ports, and through its health checks
+            # (traced apart from the path: no reads test).
+            balancers = frozenset(
+                t for t, e in self.ends.items() if e.place.kind is P.LOAD_BALANCER
+            )
+            if balancers:
+                self.impacts.append(Impact(balancers, side="destination"))
 
     def _acl(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
         xa, xb = a.network_acls.get(name), b.network_acls.get(name)
@@ -398,6 +407,21 @@ def _reads(vpc: str, step: Callable[[object], bool]) -> Callable[[Trace], bool]:
 
 def _without_routes(table: m.RouteTable) -> m.RouteTable:
     return dataclasses.replace(table, routes=())
+
+
+def _targets_carry(network: m.Network, vpc: m.Vpc, group: str) -> bool:
+    """Whether an instance of ``vpc`` that carries a group is a target of a load
+    balancer's target group: by name in its VPC, by address in any VPC."""
+    carriers = [i for i in vpc.instances.values() if group in i.security_groups]
+    names = {i.name for i in carriers}
+    addresses = {a for i in carriers for a in (i.ip, i.ipv6) if a is not None}
+    return any(
+        (t.kind is m.LbTargetKind.INSTANCE and other is vpc and t.name in names)
+        or t.ip in addresses
+        for other in network.vpcs.values()
+        for tg in other.target_groups.values()
+        for t in tg.targets
+    )
 
 
 def _guards_others(vpc: m.Vpc, group: str) -> bool:
