@@ -232,3 +232,16 @@ def test_diff_of_a_load_balancer_targets_group() -> None:
         NLB_ALB.replace("8080 from alb", "8080 from alb\n    ingress tcp 9090 from alb")
     )
     assert not [c for c in _diff(old, more) if c[1] in ("shop.edge", "shop.inner")]
+
+
+def test_diff_of_a_route_to_the_internet_gateway_for_a_load_balancers_node() -> None:
+    # Without it the internet gateway drops what comes for the node (a public subnet's is
+    # the route table's only test): adding the route opens the load balancer, removing it
+    # closes it, though the old trace has no route step.
+    public = compiled(NLB_ALB)
+    private = compiled(NLB_ALB.replace("      route 0.0.0.0/0 via igw\n", ""))
+    opened = ("internet", "shop.edge", "tcp", "443", "deny", "allow")
+    closed = ("internet", "shop.edge", "tcp", "443", "allow", "deny")
+    assert opened in _diff(private, public)
+    assert closed in _diff(public, private)
+    assert _diff(private, private) == []

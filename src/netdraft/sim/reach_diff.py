@@ -56,7 +56,16 @@ from netdraft.sim.classes import (
 from netdraft.sim.path.vpc import lookup
 from netdraft.sim.path.walk import Packet
 from netdraft.sim.ports import PortSet
-from netdraft.sim.trace import AclStep, ComponentKind, Leg, RouteStep, SgStep, Trace
+from netdraft.sim.trace import (
+    AclStep,
+    ComponentKind,
+    Dropped,
+    Leg,
+    Obstacle,
+    RouteStep,
+    SgStep,
+    Trace,
+)
 
 log = logging.getLogger(__name__)
 P = m.PlaceKind
@@ -384,7 +393,16 @@ class _Changes:
         if any(rerouted(x) for x in translators):
             self._add_scope(a.name)  # a NAT gateway's replies are routed otherwise
             return
-        reads = _reads(a.name, lambda d: isinstance(d, RouteStep) and d.table == name)
+        # A route step of the table, or the test that a load balancer's node is in a public
+        # subnet (the internet gateway reads the node's route table, with no route step).
+        subnets = {s.name for v in (a, b) for s in v.subnets.values() if s.route_table == name}
+
+        def reads_table(d: object) -> bool:
+            if isinstance(d, Dropped):
+                return d.obstacle is Obstacle.LB_NOT_PUBLIC and d.place in subnets
+            return isinstance(d, RouteStep) and d.table == name
+
+        reads = _reads(a.name, reads_table)
         self._add_scope(a.name, Impact(frozenset(), addresses=rerouted, reads=reads))
 
 
