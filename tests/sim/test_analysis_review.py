@@ -245,3 +245,31 @@ def test_diff_of_a_route_to_the_internet_gateway_for_a_load_balancers_node() -> 
     assert opened in _diff(private, public)
     assert closed in _diff(public, private)
     assert _diff(private, private) == []
+
+
+def _nlb_alb_apart(rules: str) -> m.Network:
+    # The target in a subnet of its own, behind an ACL: the ALB reaches it across the ACL,
+    # on port 80 (a port below the ephemeral range: an ACL rule on it reads no reply).
+    text = NLB_ALB.replace("8080", "80").replace(
+        "instance app-1 in app-a sg app",
+        "subnet app-b 10.8.11.0/24 az us-east-1a\n"
+        f"    network-acl apps {{\n{rules}\n"
+        "      outbound 100 allow all to 0.0.0.0/0\n      associate app-b\n    }\n"
+        "    instance app-1 in app-b sg app",
+    )
+    return compiled(text)
+
+
+def test_diff_of_an_acl_on_the_way_to_a_load_balancers_target() -> None:
+    # The ACL's changed rule is on the target group's port (80); the question that
+    # changes is on the listener's (443).
+    old = _nlb_alb_apart("      inbound 100 allow all from 0.0.0.0/0")
+    new = _nlb_alb_apart(
+        "      inbound 90 deny tcp 80 from 0.0.0.0/0\n      inbound 100 allow all from 0.0.0.0/0"
+    )
+    assert ("internet", "shop.edge", "tcp", "443", "allow", "deny") in _diff(old, new)
+    # Its twin: the rule denies a port the target group does not use.
+    other = _nlb_alb_apart(
+        "      inbound 90 deny tcp 22 from 0.0.0.0/0\n      inbound 100 allow all from 0.0.0.0/0"
+    )
+    assert not [c for c in _diff(old, other) if c[1] in ("shop.edge", "shop.inner")]

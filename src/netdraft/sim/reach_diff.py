@@ -333,14 +333,7 @@ class _Changes:
                 reads = _reads(a.name, partial(_checks_group, name))
                 self.impacts.append(dataclasses.replace(impact, side=side, reads=reads))
         if _targets_carry(self.old, a, name) or _targets_carry(self.new, b, name):
-            # A load balancer's target carries it: the connections to every load balancer
-            # may change, on any of its listeners' ports, and through its health checks
-            # (traced apart from the path: no reads test).
-            balancers = frozenset(
-                t for t, e in self.ends.items() if e.place.kind is P.LOAD_BALANCER
-            )
-            if balancers:
-                self.impacts.append(Impact(balancers, side="destination"))
+            self._balancers(None)  # a target's group: an IP target may be another VPC's
 
     def _acl(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
         xa, xb = a.network_acls.get(name), b.network_acls.get(name)
@@ -362,6 +355,20 @@ class _Changes:
         # Traffic of other subnets crosses it too (NAT gateways, transit gateway attachments).
         reads = _reads(a.name, lambda d: isinstance(d, AclStep) and d.acl == name)
         self._add_scope(a.name, dataclasses.replace(impact, reads=reads))
+        self._balancers(a.name)
+
+    def _balancers(self, vpc: str | None) -> None:
+        """A load balancer opens its own connection to a target, on the target group's
+        port (not the question's), and checks its targets' health apart from the path: a
+        change on the way may change a connection to it on any port, whatever the trace
+        read. The load balancers of ``vpc`` (``None``: of every VPC)."""
+        balancers = frozenset(
+            t
+            for t, e in self.ends.items()
+            if e.place.kind is P.LOAD_BALANCER and vpc in (None, e.place.vpc)
+        )
+        if balancers:
+            self.impacts.append(Impact(balancers, side="destination"))
 
     def _table(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
         ta, tb = a.route_tables.get(name), b.route_tables.get(name)
@@ -404,6 +411,7 @@ class _Changes:
 
         reads = _reads(a.name, reads_table)
         self._add_scope(a.name, Impact(frozenset(), addresses=rerouted, reads=reads))
+        self._balancers(a.name)  # a target's address is not the question's
 
 
 def _checks_group(group: str, detail: object) -> bool:
