@@ -8,7 +8,10 @@ endpoint by endpoint, and the class-based answers must agree:
 * the reachability diff between a network and a version with one part replaced (a
   group's rules, an ACL, the route tables, an instance stopped, peerings, a Direct Connect
   connection down, the DX gateway's associations and allowed prefixes): a question's
-  verdict changed exactly when a listed change covers it, with the new first drop.
+  verdict changed exactly when a listed change covers it, with the new first drop;
+* both again with a network load balancer in the first VPC (nodes in some subnets, each
+  node an attempt of its own, a listener and a target group on drawn ports): its
+  exposure, and the changes of the connections to it.
 
 The ports asked are every boundary of every rule of either version (and the port just
 below it), the ends of the range and a few drawn ones: where a class analysis that cut
@@ -254,3 +257,104 @@ def test_reach_diff_agrees_with_per_port_tracing(
                 ), why
                 if not now.allowed and src != "internet" and dst != "internet":
                     assert listed[0].drop is now.code, why
+
+
+# ---- load balancers: each node is an attempt of its own -------------------------------------
+
+
+@st.composite
+def balancers(draw: st.DrawFn, net: Net) -> str:
+    """A network load balancer in the first VPC: nodes in some of its subnets (in a drawn
+    order), a listener and a target group on drawn ports, some of its instances as
+    targets; its text, to go inside the VPC's block ("" when the VPC has no instance)."""
+    vpc = net.vpcs[0]
+    if not vpc.instances:
+        return ""
+    order = draw(st.permutations(list(vpc.subnets)))
+    by_az = {s.az: s.name for s in reversed(order)}  # a node per AZ: the first subnet of it
+    subnets = [s.name for s in order if by_az[s.az] == s.name]
+    nodes = subnets[: draw(st.integers(1, len(subnets)))]
+    facing = "internet-facing" if vpc.igw and draw(st.booleans()) else "internal"
+    listen = draw(st.sampled_from([22, 80, 443, 5432]))
+    port = draw(st.sampled_from([22, 80, 443, 5432, 8080]))
+    names = [i.name for i in vpc.instances]
+    targets = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+    return (
+        f"    load-balancer lb network {facing} in {' '.join(nodes)} {{\n"
+        f"      listener tcp {listen} -> tg\n    }}\n"
+        f"    target-group tg tcp {port} targets {' '.join(targets)}\n"
+    )
+
+
+def with_balancer(net: Net, text: str) -> m.Network | None:
+    """The network with ``text`` inside its first VPC's block."""
+    lines = render(net).split("\n")
+    start = lines.index(next(x for x in lines if x.startswith(f"  vpc {net.vpcs[0].name} ")))
+    end = lines.index("  }", start)
+    result = api.compile("\n".join([*lines[:end], text.rstrip("\n"), *lines[end:]]), "<random>")
+    if result.network is None or any(d.is_error for d in result.diagnostics):
+        return None
+    return result.network
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(net=networks(), data=st.data())
+def test_load_balancer_exposure_agrees_with_per_port_tracing(net: Net, data: st.DataObject) -> None:
+    lb = data.draw(balancers(net))
+    network = with_balancer(net, lb) if lb else None
+    assume(network is not None)
+    assert network is not None
+    event(f"nodes: {len(network.vpcs[net.vpcs[0].name].load_balancers['lb'].nodes)}")
+    analysis = NetworkAnalysis(network, bundled())
+    found = exposure(network, analysis.simulator)
+    internet = m.Place(m.PlaceKind.INTERNET, "internet")
+    for eni in interfaces(network):
+        if eni.kind != "load-balancer":
+            continue
+        for port in ports([network], Protocol.TCP, []):
+            t = analysis.trace(query(internet, eni.place, Protocol.TCP, port))
+            listed = any(
+                e.interface == eni.text and e.protocol == "tcp" and covers(e.ports, port)
+                for e in found.exposed
+            )
+            assert listed == t.allowed, (eni.text, port, t.reason, render(net), lb)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(base=networks(), other=networks(), pick=st.integers(0, 9), data=st.data())
+def test_load_balancer_diff_agrees_with_per_port_tracing(
+    base: Net, other: Net, pick: int, data: st.DataObject
+) -> None:
+    lb = data.draw(balancers(base))
+    assume(bool(lb))
+    versions = mutations(base, other)
+    changed = versions[pick % len(versions)]
+    old_net, new_net = with_balancer(base, lb), with_balancer(changed, lb)
+    assume(old_net is not None and new_net is not None)
+    assert old_net is not None and new_net is not None
+    old, new = NetworkAnalysis(old_net, bundled()), NetworkAnalysis(new_net, bundled())
+    result = reach_diff(old, new)
+    event(f"changes found: {bool(result.changes)}")
+    before = endpoints(old_net, old.simulator.ix)
+    after = endpoints(new_net, new.simulator.ix)
+    lb_text = f"{base.vpcs[0].name}.lb"
+    sources = sorted(set(before) & set(after) - {lb_text})
+    for src in sources:
+        for port in ports([old_net, new_net], Protocol.TCP, []):
+            was = old.trace(query(before[src].place, before[lb_text].place, Protocol.TCP, port))
+            now = new.trace(query(after[src].place, after[lb_text].place, Protocol.TCP, port))
+            listed = [
+                c
+                for c in result.changes
+                if (c.source, c.destination, c.protocol) == (src, lb_text, "tcp")
+                and covers(c.ports, port)
+            ]
+            why = (src, port, was.reason, now.reason, render(base), render(changed), lb)
+            if was.verdict is now.verdict:
+                assert not listed, why
+            else:
+                assert len(listed) == 1, why
+                assert (listed[0].before, listed[0].after) == (
+                    was.verdict.value,
+                    now.verdict.value,
+                ), why

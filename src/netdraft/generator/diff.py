@@ -115,6 +115,8 @@ def components(network: m.Network) -> dict[tuple[str, str], object]:
         ("dx-connection", network.dx_connections),
         ("dx-gateway", network.dx_gateways),
         ("vif", network.vifs),
+        ("tgw-peering", network.tgw_peerings),
+        ("accelerator", network.accelerators),
     )
     for kind, items in groups:
         for name, item in items.items():

@@ -176,9 +176,11 @@ def _exposed_runs(
     count = 0
 
     def trace(port: int | None) -> list[Trace]:
+        # Each source's trace, then the other attempts it made (a load balancer's other
+        # nodes): the piece is cut at what every one of them read.
         nonlocal count
         count += len(sources)
-        return [sim.trace(query(s, dst, protocol, port)) for s in sources]
+        return [t for s in sources for t in sim.trace_tried(query(s, dst, protocol, port))]
 
     runs: list[tuple[PortRange | None, frozenset[Span]]] = []
     # A connection's ports are 1-65535; icmp's messages fill their own line (sim.icmp).

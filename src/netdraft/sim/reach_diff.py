@@ -56,7 +56,16 @@ from netdraft.sim.classes import (
 from netdraft.sim.path.vpc import lookup
 from netdraft.sim.path.walk import Packet
 from netdraft.sim.ports import PortSet
-from netdraft.sim.trace import AclStep, ComponentKind, Leg, RouteStep, SgStep, Trace
+from netdraft.sim.trace import (
+    AclStep,
+    ComponentKind,
+    Dropped,
+    Leg,
+    Obstacle,
+    RouteStep,
+    SgStep,
+    Trace,
+)
 
 log = logging.getLogger(__name__)
 P = m.PlaceKind
@@ -206,6 +215,28 @@ def _rules_impact(
     return Impact(ends, protocols=protocols, ports=PortSet.of(*ranges))
 
 
+#: The parts of a network that no question of the diff reads: what is not the design
+#: (its name, flows, expectations, price files, scenarios: the diff compares the versions
+#: as written, every part up), the VPCs (compared part by part), and what only a name or
+#: an accelerator reaches (no endpoint compared is written as a DNS name or is an
+#: accelerator). Any other part that differs (transit gateways and their peerings, sites,
+#: VPNs, prefix lists, Direct Connect …) may change every pair.
+_UNREAD = frozenset(
+    {
+        "file",
+        "title",
+        "flows",
+        "expectations",
+        "price_files",
+        "scenarios",
+        "vpcs",
+        "zones",
+        "resolver_rules",
+        "accelerators",
+    }
+)
+
+
 class _Changes:
     """The impacts of every difference between two networks."""
 
@@ -215,11 +246,13 @@ class _Changes:
         self.transit = _transit_vpcs(old) | _transit_vpcs(new)
 
     def find(self) -> list[Impact]:
-        for attr in ("peerings", "transit_gateways", "sites", "vpns"):
-            if not same(getattr(self.old, attr), getattr(self.new, attr)):
+        # Every part of the network outside its VPCs, but those no compared question reads
+        # (a new field is compared until it is listed there): a change is every pair's.
+        for f in dataclasses.fields(self.old):
+            if f.name in _UNREAD or not _kept(f.name):
+                continue
+            if not same(getattr(self.old, f.name), getattr(self.new, f.name)):
                 return [EVERYTHING]
-        if not same(self.old.prefix_lists, self.new.prefix_lists):
-            return [EVERYTHING]
         for name in sorted({*self.old.vpcs, *self.new.vpcs}):
             a, b = self.old.vpcs.get(name), self.new.vpcs.get(name)
             if a is None or b is None:
@@ -299,6 +332,8 @@ class _Changes:
             if impact.ends:
                 reads = _reads(a.name, partial(_checks_group, name))
                 self.impacts.append(dataclasses.replace(impact, side=side, reads=reads))
+        if _targets_carry(self.old, a, name) or _targets_carry(self.new, b, name):
+            self._balancers(None)  # a target's group: an IP target may be another VPC's
 
     def _acl(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
         xa, xb = a.network_acls.get(name), b.network_acls.get(name)
@@ -320,6 +355,20 @@ class _Changes:
         # Traffic of other subnets crosses it too (NAT gateways, transit gateway attachments).
         reads = _reads(a.name, lambda d: isinstance(d, AclStep) and d.acl == name)
         self._add_scope(a.name, dataclasses.replace(impact, reads=reads))
+        self._balancers(a.name)
+
+    def _balancers(self, vpc: str | None) -> None:
+        """A load balancer opens its own connection to a target, on the target group's
+        port (not the question's), and checks its targets' health apart from the path: a
+        change on the way may change a connection to it on any port, whatever the trace
+        read. The load balancers of ``vpc`` (``None``: of every VPC)."""
+        balancers = frozenset(
+            t
+            for t, e in self.ends.items()
+            if e.place.kind is P.LOAD_BALANCER and vpc in (None, e.place.vpc)
+        )
+        if balancers:
+            self.impacts.append(Impact(balancers, side="destination"))
 
     def _table(self, a: m.Vpc, b: m.Vpc, name: str) -> None:
         ta, tb = a.route_tables.get(name), b.route_tables.get(name)
@@ -351,8 +400,18 @@ class _Changes:
         if any(rerouted(x) for x in translators):
             self._add_scope(a.name)  # a NAT gateway's replies are routed otherwise
             return
-        reads = _reads(a.name, lambda d: isinstance(d, RouteStep) and d.table == name)
+        # A route step of the table, or the test that a load balancer's node is in a public
+        # subnet (the internet gateway reads the node's route table, with no route step).
+        subnets = {s.name for v in (a, b) for s in v.subnets.values() if s.route_table == name}
+
+        def reads_table(d: object) -> bool:
+            if isinstance(d, Dropped):
+                return d.obstacle is Obstacle.LB_NOT_PUBLIC and d.place in subnets
+            return isinstance(d, RouteStep) and d.table == name
+
+        reads = _reads(a.name, reads_table)
         self._add_scope(a.name, Impact(frozenset(), addresses=rerouted, reads=reads))
+        self._balancers(a.name)  # a target's address is not the question's
 
 
 def _checks_group(group: str, detail: object) -> bool:
@@ -376,9 +435,25 @@ def _without_routes(table: m.RouteTable) -> m.RouteTable:
     return dataclasses.replace(table, routes=())
 
 
+def _targets_carry(network: m.Network, vpc: m.Vpc, group: str) -> bool:
+    """Whether an instance of ``vpc`` that carries a group is a target of a load
+    balancer's target group: by name in its VPC, by address in any VPC."""
+    carriers = [i for i in vpc.instances.values() if group in i.security_groups]
+    names = {i.name for i in carriers}
+    addresses = {a for i in carriers for a in (i.ip, i.ipv6) if a is not None}
+    return any(
+        (t.kind is m.LbTargetKind.INSTANCE and other is vpc and t.name in names)
+        or t.ip in addresses
+        for other in network.vpcs.values()
+        for tg in other.target_groups.values()
+        for t in tg.targets
+    )
+
+
 def _guards_others(vpc: m.Vpc, group: str) -> bool:
     """Whether a group is checked on traffic that is not its members' own: a NAT
-    instance's (an instance a route names) or an interface endpoint's."""
+    instance's (an instance a route names), an interface endpoint's or a load balancer's
+    (its nodes take the connections to the load balancer and open those to its targets)."""
     targets = {
         r.target.name
         for t in vpc.route_tables.values()
@@ -386,8 +461,10 @@ def _guards_others(vpc: m.Vpc, group: str) -> bool:
         if r.target.kind is m.TargetKind.INSTANCE
     }
     instances = (vpc.instances[n] for n in targets if n in vpc.instances)
-    return any(group in i.security_groups for i in instances) or any(
-        group in ep.security_groups for ep in vpc.endpoints.values()
+    return (
+        any(group in i.security_groups for i in instances)
+        or any(group in ep.security_groups for ep in vpc.endpoints.values())
+        or any(group in lb.security_groups for lb in vpc.load_balancers.values())
     )
 
 
@@ -465,9 +542,14 @@ class _Side:
         sim = self.analysis.simulator
 
         def trace(port: int | None) -> list[Trace]:
-            out = [sim.trace(query(s, d, protocol, port)) for s in sources for d in destinations]
+            # Each question's trace, then the other attempts it made (a load balancer's
+            # other nodes): a piece is cut at what each read, and each is read for reuse.
+            out = [
+                sim.trace_tried(query(s, d, protocol, port)) for s in sources for d in destinations
+            ]
             self.traces += len(out)
-            return out
+            firsts = [t[0] for t in out]
+            return [*firsts, *(t for tried in out for t in tried[1:])]
 
         result: list[tuple[PortRange | None, Verdict]] = []
         for piece, traces in sweep(self.cuts, trace, protocol, span, held):

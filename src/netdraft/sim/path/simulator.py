@@ -156,19 +156,28 @@ class Simulator(Context):
         """
         if query.ports is not None:
             return self._trace_set(query)
+        return self.trace_tried(query)[0]
+
+    def trace_tried(self, query: Query) -> list[Trace]:
+        """The trace of a connection to one port (:meth:`trace`) first, then those of the
+        other attempts it made on the way to that answer (a load balancer's other nodes):
+        a sweep of ports must cut at what each of them read, since another port may take
+        another attempt (:meth:`netdraft.sim.classes.Cuts.next_cut`)."""
+        tried: list[Trace] = []
         first: Trace | None = None
         unreached: Trace | None = None  # an endpoint of another VPC the source cannot route to
         for src, dst in ends.attempts(self, query):
             result = self._attempt(query, src, dst)
             if result.allowed:
-                return result
+                return [result, *tried]
+            tried.append(result)
             if isinstance(dst, End) and dst.remote and not _reaches(result, dst.vpc):
                 unreached = unreached or result
                 continue
             first = first or result
         found = first or unreached
         assert found is not None
-        return found
+        return [found, *(t for t in tried if t is not found)]
 
     def port_cuts(self, protocol: Protocol) -> set[int]:
         """Where a decision on the destination port of ``protocol`` can change anywhere in
