@@ -323,6 +323,8 @@ class Converter:
         self.default_table_of: dict[tuple[str, str], str] = {}
         #: Hosted virtual interfaces no accepter has accepted yet: key -> (resource, entry).
         self.hosted_vifs: dict[str, tuple[Resource, Json]] = {}
+        #: Default network ACLs whose subnets are not known (a plan): their entries.
+        self.default_acls: list[Json] = []
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -389,6 +391,7 @@ class Converter:
                     self.skipped.setdefault(r.type, []).append(r.address)
         self.vpc_pools()
         self.unaccepted_vifs()
+        self.default_acl_subnets()
         for rtype, addresses in sorted(self.skipped.items()):
             listed = ", ".join(addresses[:5]) + (
                 f" and {len(addresses) - 5} more" if len(addresses) > 5 else ""
@@ -789,7 +792,26 @@ class Converter:
             for rule in rules if isinstance(rules, list) else []:
                 if isinstance(rule, Mapping):
                     entry["Entries"].append(_acl_entry(rule, attr == "egress"))
+        if default and not isinstance(v.get("subnet_ids"), list):
+            self.default_acls.append(entry)
         self.emit(r, "NetworkAcls", entry, self.region_of.get(vpc or ""))
+
+    def default_acl_subnets(self) -> None:
+        """A default ACL whose subnets a plan does not know yet guards, like AWS's, every
+        subnet of its VPC that no other ACL is associated with."""
+        for acl in self.default_acls:
+            taken = {
+                a.get("SubnetId")
+                for region in self.out.values()
+                for other in region.get("NetworkAcls", [])
+                if other is not acl
+                for a in other.get("Associations", [])
+            }
+            acl["Associations"] += [
+                {"SubnetId": s}
+                for s, vpc in sorted(self.subnet_vpc.items())
+                if vpc == acl["VpcId"] and s not in taken
+            ]
 
     def acl_rule(self, r: Resource) -> None:
         acl = self.entry(self.ref(r, "network_acl_id"), "aws_")
