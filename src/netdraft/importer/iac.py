@@ -474,7 +474,7 @@ class Converter:
         if r.type == "aws_default_route_table":
             vpc = self.owner_vpc(r, "default_route_table_id", "main_route_table_id") or vpc
         entry: Json = {"RouteTableId": self.key(r), "VpcId": vpc, "Routes": [], "Associations": []}
-        if r.type == "aws_default_route_table":
+        if r.type == "aws_default_route_table" or self.is_main_table(r):
             entry["Associations"].append({"Main": True})
         routes = [x for x in _list(r.values.get("route")) if isinstance(x, Mapping)]
         routes = self.fill_unknown(r, "route", routes, _target_unknown, _TARGET_ATTR)
@@ -482,6 +482,14 @@ class Converter:
             self.add_route(r, entry, route, f"route[{i}]")
         entry["PropagatingVgws"] = [{"GatewayId": g} for g in self.refs(r, "propagating_vgws")]
         self.emit(r, "RouteTables", entry, self.region_of.get(vpc or ""))
+
+    def is_main_table(self, r: Resource) -> bool:
+        """Whether a state's ``aws_route_table`` is its VPC's main table (Terraformer and
+        ``terraform import`` read the main table as a plain route table)."""
+        return r.real_id is not None and any(
+            other.type == "aws_vpc" and other.values.get("main_route_table_id") == r.real_id
+            for other in self.resources
+        )
 
     def fill_unknown(
         self,
