@@ -531,3 +531,186 @@ expect bastion -> app tcp 8080 deny
 expect app -> internet tcp 443 deny
 """
     assert check(tmp_path, result, expects) == 0
+
+
+def _rule(port: int, cidr: str, protocol: str = "tcp") -> Json:
+    return {
+        "cidr_blocks": [cidr],
+        "from_port": port,
+        "to_port": port,
+        "protocol": protocol,
+        "ipv6_cidr_blocks": [],
+        "prefix_list_ids": [],
+        "security_groups": [],
+        "self": False,
+        "description": "",
+    }
+
+
+def interface_plan() -> Json:
+    """An instance attached to its own ``aws_network_interface`` (``network_interface {
+    device_index = 0 }``: no subnet_id of its own), a peer beside it, and an instance in a
+    subnet read by a data source (not in the plan)."""
+
+    def res(address: str, values: Json) -> Json:
+        rtype, name = address.split(".")
+        return {
+            "address": address,
+            "mode": "managed",
+            "type": rtype,
+            "name": name,
+            "values": values,
+        }
+
+    def cfg(address: str, expressions: Json) -> Json:
+        rtype, name = address.split(".")
+        return {
+            "address": address,
+            "mode": "managed",
+            "type": rtype,
+            "name": name,
+            "expressions": expressions,
+        }
+
+    def ref(*refs: str) -> Json:
+        return {"references": list(refs)}
+
+    vpc = {"vpc_id": ref("aws_vpc.v.id", "aws_vpc.v")}
+    return {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    res("aws_vpc.v", {"cidr_block": "10.5.0.0/16", "tags": {"Name": "v"}}),
+                    res(
+                        "aws_subnet.a",
+                        {"cidr_block": "10.5.1.0/24", "availability_zone": "eu-west-1a"},
+                    ),
+                    res(
+                        "aws_security_group.ssh",
+                        {
+                            "name": "ssh",
+                            "ingress": [_rule(22, "10.5.0.0/16")],
+                            "egress": [_rule(0, "0.0.0.0/0", "-1")],
+                        },
+                    ),
+                    res(
+                        "aws_network_interface.eni",
+                        {"private_ips": ["10.5.1.50"], "source_dest_check": True},
+                    ),
+                    res(
+                        "aws_instance.app",
+                        {
+                            "ami": "ami-1",
+                            "network_interface": [
+                                {"device_index": 0, "delete_on_termination": False}
+                            ],
+                            "tags": {"Name": "app"},
+                        },
+                    ),
+                    res("aws_instance.peer", {"ami": "ami-1", "tags": {"Name": "peer"}}),
+                    res("aws_instance.jump", {"ami": "ami-1", "tags": {"Name": "jump"}}),
+                ]
+            }
+        },
+        "configuration": {
+            "provider_config": {
+                "aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}
+            },
+            "root_module": {
+                "resources": [
+                    cfg("aws_subnet.a", vpc),
+                    cfg("aws_security_group.ssh", vpc),
+                    cfg(
+                        "aws_network_interface.eni",
+                        {
+                            "subnet_id": ref("aws_subnet.a.id", "aws_subnet.a"),
+                            "security_groups": ref(
+                                "aws_security_group.ssh.id", "aws_security_group.ssh"
+                            ),
+                        },
+                    ),
+                    cfg(
+                        "aws_instance.app",
+                        {
+                            "network_interface": [
+                                {
+                                    "network_interface_id": ref(
+                                        "aws_network_interface.eni.id", "aws_network_interface.eni"
+                                    ),
+                                    "device_index": {"constant_value": 0},
+                                }
+                            ]
+                        },
+                    ),
+                    cfg("aws_instance.peer", {"subnet_id": ref("aws_subnet.a.id", "aws_subnet.a")}),
+                    cfg(
+                        "aws_instance.jump",
+                        {"subnet_id": ref("data.aws_subnet.shared.id", "data.aws_subnet.shared")},
+                    ),
+                ]
+            },
+        },
+    }
+
+
+def test_an_instance_on_its_own_interface_is_where_the_interface_is(tmp_path: Path) -> None:
+    result = imported(tmp_path, interface_plan())
+    # The instance takes its interface's subnet, address and groups (AWS: they are its
+    # primary ENI's); the interface is not a second machine.
+    assert "instance app in a sg ssh ip 10.5.1.50" in result.text
+    assert "instance eni" not in result.text
+    expects = "expect peer -> app tcp 22 allow\nexpect peer -> app tcp 23 deny\n"
+    assert check(tmp_path, result, expects) == 0
+
+
+def test_a_standalone_interface_keeps_its_groups(tmp_path: Path) -> None:
+    plan = interface_plan()
+    for r in plan["planned_values"]["root_module"]["resources"]:
+        if r["address"] == "aws_instance.app":
+            r["values"] = {"ami": "ami-1"}  # no longer attached: the ENI stands alone
+    result = imported(tmp_path, plan)
+    assert "has no security group" not in "\n".join(result.warnings)
+
+
+def test_an_instance_in_a_subnet_the_input_lacks_says_so(tmp_path: Path) -> None:
+    result = imported(tmp_path, interface_plan())
+    assert any(
+        w.startswith("aws_instance.jump: its subnet is not in the input") for w in result.warnings
+    ), result.warnings
+    assert "EC2-Classic" not in "\n".join(result.warnings)
+
+
+def test_a_template_instance_on_its_own_interface_is_where_the_interface_is(
+    tmp_path: Path,
+) -> None:
+    template = tmp_path / "eni.yaml"
+    template.write_text(
+        """
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.6.0.0/16}}
+  Sub:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.6.1.0/24, AvailabilityZone: eu-west-1a}
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: ssh
+      VpcId: !Ref Vpc
+      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 10.6.0.0/16}]
+  Eni:
+    Type: AWS::EC2::NetworkInterface
+    Properties: {SubnetId: !Ref Sub, GroupSet: [!Ref Sg], PrivateIpAddress: 10.6.1.50}
+  App:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-1
+      NetworkInterfaces: [{NetworkInterfaceId: !Ref Eni, DeviceIndex: "0"}]
+  Peer: {Type: AWS::EC2::Instance, Properties: {ImageId: ami-1, SubnetId: !Ref Sub}}
+""",
+        "utf-8",
+    )
+    result = importer.from_cloudformation(template, region="eu-west-1", output="imported.nd")
+    assert "instance App in Sub sg Sg ip 10.6.1.50" in result.text
+    expects = "expect Peer -> App tcp 22 allow\nexpect Peer -> App tcp 23 deny\n"
+    assert check(tmp_path, result, expects) == 0

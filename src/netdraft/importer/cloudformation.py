@@ -572,6 +572,11 @@ def _instance(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     public = _flag(primary.get("AssociatePublicIpAddress"))
     if public is not None:
         values["associate_public_ip_address"] = public
+    if isinstance(primary.get("NetworkInterfaceId"), str):
+        # An AWS::EC2::NetworkInterface as the primary interface: the instance is where it is.
+        values["network_interface"] = [
+            {"device_index": 0, "network_interface_id": primary["NetworkInterfaceId"]}
+        ]
     return [("aws_instance", values)]
 
 

@@ -323,6 +323,8 @@ class Converter:
         self.default_table_of: dict[tuple[str, str], str] = {}
         #: Hosted virtual interfaces no accepter has accepted yet: key -> (resource, entry).
         self.hosted_vifs: dict[str, tuple[Resource, Json]] = {}
+        #: A primary network interface's key -> the key of the instance it is the ENI of.
+        self.eni_instance: dict[str, str] = {}
         #: Default network ACLs whose subnets are not known (a plan): their entries.
         self.default_acls: list[Json] = []
 
@@ -841,6 +843,16 @@ class Converter:
     def instance(self, r: Resource) -> None:
         v = r.values
         subnet = self.ref(r, "subnet_id")
+        eni = self.primary_interface(r) if subnet is None else None
+        if eni is not None:
+            # network_interface { device_index = 0 }: the instance is where its ENI is.
+            v = {**v, **self.interface_values(eni)}
+            subnet = self.ref(eni, "subnet_id")
+        if subnet is None:
+            self.warn(
+                f"{r.address}: its subnet is not in the input (a data source, a variable, another stack's export?): not imported"
+            )
+            return
         vpc, region = self.in_vpc(r, subnet)
         ip = (
             v.get("private_ip")
@@ -852,6 +864,8 @@ class Converter:
             if ip is not None:
                 self.notes[self.key(r)] = f"address {ip} given by netdraft: AWS picks it at apply"
         groups = self.refs(r, "vpc_security_group_ids") or self.refs(r, "security_groups")
+        if eni is not None:
+            groups = self.refs(eni, "security_groups")
         state = v.get("instance_state") if isinstance(v.get("instance_state"), str) else "running"
         entry: Json = {
             "InstanceId": self.key(r),
@@ -871,7 +885,35 @@ class Converter:
                 self.public_at_apply.setdefault(self.key(r), "public-ip")
         if isinstance(v.get("ipv6_addresses"), list) and v["ipv6_addresses"]:
             entry["Ipv6Address"] = v["ipv6_addresses"][0]
+        if eni is not None:
+            self.eni_instance[self.key(eni)] = self.key(r)
+            entry["NetworkInterfaces"] = [
+                {"NetworkInterfaceId": self.key(eni), "Attachment": {"DeviceIndex": 0}}
+            ]
         self.emit(r, "Instances", entry, region)
+
+    def primary_interface(self, r: Resource) -> Resource | None:
+        """The ``aws_network_interface`` an instance's ``network_interface`` block of device
+        index 0 attaches (the instance then has no ``subnet_id`` of its own in a plan)."""
+        blocks = _list(r.values.get("network_interface"))
+        for i, block in enumerate(blocks):
+            if not isinstance(block, Mapping) or str(block.get("device_index", 0)) != "0":
+                continue
+            key = self.path_ref(r, f"network_interface.{i}.network_interface_id")
+            found = [x for x in self.resources if self.keys[x.address] == key]
+            if found and found[0].type == "aws_network_interface":
+                return found[0]
+        return None
+
+    def interface_values(self, eni: Resource) -> dict[str, Any]:
+        """The instance attributes its primary network interface gives."""
+        ip = eni.values.get("private_ip") or next(
+            iter(_strings(eni.values.get("private_ips"))), None
+        )
+        values: dict[str, Any] = {"private_ip": ip}
+        if isinstance(eni.values.get("source_dest_check"), bool):
+            values["source_dest_check"] = eni.values["source_dest_check"]
+        return values
 
     def allocate(self, subnet: str | None, *, top: bool = False) -> str | None:
         """The lowest address of a subnet no resource holds, after AWS's four reserved ones;
@@ -902,6 +944,7 @@ class Converter:
         for att in attachments if isinstance(attachments, list) else []:
             if isinstance(att, Mapping) and isinstance(att.get("instance"), str):
                 instance = self.by_real_id.get(att["instance"], att["instance"])
+        instance = instance or self.eni_instance.get(self.key(r))
         entry: Json = {
             "NetworkInterfaceId": self.key(r),
             "VpcId": vpc,
@@ -911,6 +954,8 @@ class Converter:
             "PrivateIpAddress": v.get("private_ip")
             or next(iter(_strings(v.get("private_ips"))), None),
         }
+        if groups := self.refs(r, "security_groups"):
+            entry["Groups"] = [{"GroupId": g} for g in groups]
         if instance:
             entry["Attachment"] = {"InstanceId": instance}
         self.emit(r, "NetworkInterfaces", entry, region)
