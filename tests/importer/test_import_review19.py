@@ -714,3 +714,88 @@ Resources:
     assert "instance App in Sub sg Sg ip 10.6.1.50" in result.text
     expects = "expect Peer -> App tcp 22 allow\nexpect Peer -> App tcp 23 deny\n"
     assert check(tmp_path, result, expects) == 0
+
+
+def test_a_list_attribute_naming_counted_resources_takes_them_all(tmp_path: Path) -> None:
+    # The module's dedicated public ACL: aws_network_acl.public[0] with subnet_ids =
+    # aws_subnet.public[*].id (no count.index): all three public subnets, not the one of
+    # the ACL's own index.
+    plan = vpc_module_plan()
+    module = plan["planned_values"]["root_module"]["child_modules"][0]["resources"]
+    config = plan["configuration"]["root_module"]["module_calls"]["vpc"]["module"]["resources"]
+    acl = "module.vpc.aws_network_acl.public[0]"
+    module.append(
+        {
+            "address": acl,
+            "mode": "managed",
+            "type": "aws_network_acl",
+            "name": "public",
+            "index": 0,
+            "values": {"tags": {"Name": "my-vpc-public"}},
+        }
+    )
+    config.append(
+        {
+            "address": "aws_network_acl.public",
+            "mode": "managed",
+            "type": "aws_network_acl",
+            "name": "public",
+            "expressions": {
+                "vpc_id": {"references": ["local.vpc_id"]},
+                "subnet_ids": {"references": ["aws_subnet.public"]},
+            },
+        }
+    )
+    rules = [
+        ("public_inbound", 0, 100, False, 443, 443),
+        ("public_inbound", 1, 110, False, 1024, 65535),
+        ("public_outbound", 0, 100, True, 0, 65535),
+    ]
+    for name, index, number, egress, low, high in rules:
+        module.append(
+            {
+                "address": f"module.vpc.aws_network_acl_rule.{name}[{index}]",
+                "mode": "managed",
+                "type": "aws_network_acl_rule",
+                "name": name,
+                "index": index,
+                "values": {
+                    "cidr_block": "0.0.0.0/0",
+                    "egress": egress,
+                    "from_port": low,
+                    "to_port": high,
+                    "protocol": "tcp",
+                    "rule_action": "allow",
+                    "rule_number": number,
+                },
+            }
+        )
+    for name in ("public_inbound", "public_outbound"):
+        config.append(
+            {
+                "address": f"aws_network_acl_rule.{name}",
+                "mode": "managed",
+                "type": "aws_network_acl_rule",
+                "name": name,
+                "expressions": {
+                    "network_acl_id": {
+                        "references": [
+                            "aws_network_acl.public[0].id",
+                            "aws_network_acl.public[0]",
+                            "aws_network_acl.public",
+                        ]
+                    }
+                },
+            }
+        )
+    result = imported(tmp_path, plan)
+    block = result.text.split("network-acl my-vpc-public {")[1].split("}")[0]
+    assert (
+        "associate my-vpc-public-eu-west-1a my-vpc-public-eu-west-1b my-vpc-public-eu-west-1c"
+        in block
+    )
+    expects = """
+expect internet -> bastion tcp 22 deny because ACL_INBOUND_DENY
+expect app -> internet tcp 443 allow
+"""
+    assert check(tmp_path, result, expects) == 0

@@ -286,9 +286,16 @@ class _Reader:
         module = _strip_indexes(r.module)
         expression = _nested(self.config.get((module, f"{r.type}.{r.name}"), {}), attr)
         # Each reference names its own resources (``[aws_subnet.a.id, aws_subnet.b.id]``).
+        references = _list(expression.get("references"))
+        # ``element(aws_subnet.a[*].id, count.index)`` means the instance of the referrer's
+        # index; ``aws_subnet.a[*].id`` without one means them all (``subnet_ids``).
+        per_index = any(
+            isinstance(x, str) and (x == "count.index" or x.startswith("each.")) for x in references
+        )
+        index = r.index if per_index else None
         found: list[Resource] = []
-        for ref in _list(expression.get("references")):
-            found += [x for x in self.follow(module, [ref], r.index, 0) if x not in found]
+        for ref in references:
+            found += [x for x in self.follow(module, [ref], index, 0) if x not in found]
         if found or attr != "vpc_id":
             return found
         # A module reads its VPC through a local (not in the plan): its only VPC is meant.
