@@ -4,6 +4,7 @@ and checked against what AWS would do."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -797,5 +798,52 @@ def test_a_list_attribute_naming_counted_resources_takes_them_all(tmp_path: Path
     expects = """
 expect internet -> bastion tcp 22 deny because ACL_INBOUND_DENY
 expect app -> internet tcp 443 allow
+"""
+    assert check(tmp_path, result, expects) == 0
+
+
+def two_module_instances() -> Json:
+    """The VPC module called with ``for_each`` (``module.vpc["prod"]``, ``module.vpc["dev"]``):
+    the same resource addresses in two instances, the root's instances in one each."""
+    plan = vpc_module_plan()
+    child = plan["planned_values"]["root_module"]["child_modules"][0]
+    instances = []
+    for key in ("prod", "dev"):
+        module = copy.deepcopy(child)
+        module["address"] = f'module.vpc["{key}"]'
+        for r in module["resources"]:
+            r["address"] = r["address"].replace("module.vpc.", f'module.vpc["{key}"].')
+            cidr = r["values"].get("cidr_block")
+            if key == "dev" and isinstance(cidr, str):
+                r["values"]["cidr_block"] = cidr.replace("10.0.", "10.1.")
+        instances.append(module)
+    plan["planned_values"]["root_module"]["child_modules"] = instances
+    for r in plan["configuration"]["root_module"]["resources"]:
+        key = "prod" if r["name"] == "app" else "dev"
+        for expression in r["expressions"].values():
+            expression["references"] = [
+                x.replace("module.vpc.", f'module.vpc["{key}"].') for x in expression["references"]
+            ]
+    plan["configuration"]["root_module"]["module_calls"]["vpc"]["for_each_expression"] = {
+        "references": ["local.envs"]
+    }
+    return plan
+
+
+def test_each_instance_of_a_for_each_module_keeps_its_own_resources(tmp_path: Path) -> None:
+    result = imported(tmp_path, two_module_instances())
+    assert not [w for w in result.warnings if "VpcId" in w or "not in the dump" in w], (
+        result.warnings
+    )
+    text = result.text
+    dev, prod = text.split("vpc vpc-dev-")[1].split("vpc vpc-prod-")
+    assert "instance bastion in my-vpc-public-eu-west-1a public-ip sg bastion ip 10.1.101.4" in dev
+    assert "instance app in my-vpc-private-eu-west-1a sg app ip 10.0.1.4" in prod
+    assert dev.count("nat-gateway ") == 3 and prod.count("nat-gateway ") == 3
+    expects = """
+expect app -> internet tcp 443 allow
+expect internet -> bastion tcp 22 allow
+expect internet -> bastion tcp 80 deny
+expect bastion -> 10.0.1.4 tcp 8080 deny
 """
     assert check(tmp_path, result, expects) == 0
