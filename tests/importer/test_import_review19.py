@@ -847,3 +847,21 @@ expect internet -> bastion tcp 80 deny
 expect bastion -> 10.0.1.4 tcp 8080 deny
 """
     assert check(tmp_path, result, expects) == 0
+
+
+def test_resources_of_a_vpc_the_input_lacks_say_so_by_address(tmp_path: Path) -> None:
+    # The VPC is a data source (data.aws_vpc.shared): not in the plan.
+    plan = interface_plan()
+    plan["planned_values"]["root_module"]["resources"] = [
+        r for r in plan["planned_values"]["root_module"]["resources"] if r["address"] != "aws_vpc.v"
+    ]
+    for r in plan["configuration"]["root_module"]["resources"]:
+        if "vpc_id" in r["expressions"]:
+            r["expressions"]["vpc_id"] = {
+                "references": ["data.aws_vpc.shared.id", "data.aws_vpc.shared"]
+            }
+    result = imported(tmp_path, plan)
+    said = "\n".join(result.warnings)
+    assert "aws_subnet.a: its VPC is not in the input" in said
+    assert "aws_security_group.ssh: its VPC is not in the input" in said
+    assert "EC2-Classic" not in said and "'VpcId'" not in said

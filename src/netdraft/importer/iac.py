@@ -361,6 +361,13 @@ class Converter:
         return [self.keys[x.address] for x in self.resolver(r, attr) if x.address in self.keys]
 
     def emit(self, r: Resource, key: str, entry: Json, region: str | None = None) -> Json:
+        if key in _IN_A_VPC and entry.get("VpcId") is None:
+            # Said here, with the resource's address, rather than as a describe entry
+            # without a VpcId (an EC2-Classic one, to the aws-json reader).
+            self.warn(
+                f"{r.address}: its VPC is not in the input (a data source, a variable, another stack's export?): not imported"
+            )
+            return entry
         region = region or r.region or self.default_region
         self.out.setdefault(region, {}).setdefault(key, []).append(entry)
         self.region_of[self.key(r)] = region
@@ -2266,6 +2273,9 @@ def _acl_entry(rule: Mapping[str, Any], egress: bool) -> Json:
         entry["Ipv6CidrBlock"] = rule["ipv6_cidr_block"]
     return entry
 
+
+#: The describe-* responses whose entries belong to a VPC (a VpcId of None is not imported).
+_IN_A_VPC = frozenset(("Subnets", "RouteTables", "SecurityGroups", "NetworkAcls"))
 
 _C = Converter
 #: Each resource type's handler and its rank: containers (0), then what refers to them.
