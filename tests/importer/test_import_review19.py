@@ -865,3 +865,39 @@ def test_resources_of_a_vpc_the_input_lacks_say_so_by_address(tmp_path: Path) ->
     assert "aws_subnet.a: its VPC is not in the input" in said
     assert "aws_security_group.ssh: its VPC is not in the input" in said
     assert "EC2-Classic" not in said and "'VpcId'" not in said
+
+
+SEPARATE_EGRESS = """
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.6.0.0/16}}
+  Igw: {Type: AWS::EC2::InternetGateway}
+  Att: {Type: AWS::EC2::VPCGatewayAttachment, Properties: {VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw}}
+  Rt: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}
+  R0: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Rt, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw}}
+  Sub:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.6.1.0/24, AvailabilityZone: eu-west-1a, MapPublicIpOnLaunch: true}
+  A: {Type: AWS::EC2::SubnetRouteTableAssociation, Properties: {RouteTableId: !Ref Rt, SubnetId: !Ref Sub}}
+  Sg: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: x, VpcId: !Ref Vpc}}
+  Out:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties: {GroupId: !Ref Sg, IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 10.6.0.0/16}
+  Open: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: y, VpcId: !Ref Vpc}}
+  Web: {Type: AWS::EC2::Instance, Properties: {ImageId: ami-1, SubnetId: !Ref Sub, SecurityGroupIds: [!Ref Sg]}}
+  Db: {Type: AWS::EC2::Instance, Properties: {ImageId: ami-1, SubnetId: !Ref Sub, SecurityGroupIds: [!Ref Open]}}
+"""
+
+
+def test_a_separate_egress_rule_of_a_template_replaces_the_default_allow_all(
+    tmp_path: Path,
+) -> None:
+    # CloudFormation revokes the allow-all egress rule AWS gives a new group when an
+    # AWS::EC2::SecurityGroupEgress is added to it; a group without one keeps it.
+    template = tmp_path / "egress.yaml"
+    template.write_text(SEPARATE_EGRESS, "utf-8")
+    result = importer.from_cloudformation(template, region="eu-west-1", output="imported.nd")
+    expects = """
+expect Web -> internet tcp 443 deny because SG_EGRESS_MISMATCH
+expect Db -> internet tcp 443 allow
+"""
+    assert check(tmp_path, result, expects) == 0

@@ -501,6 +501,8 @@ def _security_group(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         "egress": _group_rules(egress, True)
         if egress
         else [{"protocol": "-1", "cidr_blocks": ["0.0.0.0/0"]}],
+        # ... and an AWS::EC2::SecurityGroupEgress of the group revokes that rule.
+        "default_egress": not egress,
     }
     return [("aws_security_group", values)]
 

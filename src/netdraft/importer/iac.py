@@ -323,6 +323,8 @@ class Converter:
         self.default_table_of: dict[tuple[str, str], str] = {}
         #: Hosted virtual interfaces no accepter has accepted yet: key -> (resource, entry).
         self.hosted_vifs: dict[str, tuple[Resource, Json]] = {}
+        #: Groups of a template that hold only the allow-all egress rule AWS gave them.
+        self.default_egress: set[str] = set()
         #: A primary network interface's key -> the key of the instance it is the ENI of.
         self.eni_instance: dict[str, str] = {}
         #: Default network ACLs whose subnets are not known (a plan): their entries.
@@ -736,6 +738,8 @@ class Converter:
             peers = {"aws_security_group": "security_groups"}
             for rule in self.fill_unknown(r, attr, rules, _peers_unknown, peers):
                 entry[key].append(self.permission(r, rule, attr))
+        if v.get("default_egress") is True:
+            self.default_egress.add(self.key(r))
         self.emit(r, "SecurityGroups", entry, self.region_of.get(vpc or ""))
 
     def permission(self, r: Resource, rule: Mapping[str, Any], where: str) -> Json:
@@ -787,6 +791,11 @@ class Converter:
             "egress" if r.type.endswith("egress_rule") else "ingress"
         )
         key = "IpPermissionsEgress" if direction == "egress" else "IpPermissions"
+        if key == "IpPermissionsEgress" and group["GroupId"] in self.default_egress:
+            # CloudFormation revokes the allow-all rule AWS gave the group when a separate
+            # egress rule is added to it (docs/import.md).
+            self.default_egress.discard(group["GroupId"])
+            group[key] = []
         group[key].append(self.permission(r, r.values, str(direction)))
 
     def network_acl(self, r: Resource) -> None:
