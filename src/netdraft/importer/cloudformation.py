@@ -501,6 +501,8 @@ def _security_group(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         "egress": _group_rules(egress, True)
         if egress
         else [{"protocol": "-1", "cidr_blocks": ["0.0.0.0/0"]}],
+        # ... and an AWS::EC2::SecurityGroupEgress of the group revokes that rule.
+        "default_egress": not egress,
     }
     return [("aws_security_group", values)]
 
@@ -572,6 +574,11 @@ def _instance(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     public = _flag(primary.get("AssociatePublicIpAddress"))
     if public is not None:
         values["associate_public_ip_address"] = public
+    if isinstance(primary.get("NetworkInterfaceId"), str):
+        # An AWS::EC2::NetworkInterface as the primary interface: the instance is where it is.
+        values["network_interface"] = [
+            {"device_index": 0, "network_interface_id": primary["NetworkInterfaceId"]}
+        ]
     return [("aws_instance", values)]
 
 

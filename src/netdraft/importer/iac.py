@@ -323,6 +323,12 @@ class Converter:
         self.default_table_of: dict[tuple[str, str], str] = {}
         #: Hosted virtual interfaces no accepter has accepted yet: key -> (resource, entry).
         self.hosted_vifs: dict[str, tuple[Resource, Json]] = {}
+        #: Groups of a template that hold only the allow-all egress rule AWS gave them.
+        self.default_egress: set[str] = set()
+        #: A primary network interface's key -> the key of the instance it is the ENI of.
+        self.eni_instance: dict[str, str] = {}
+        #: Default network ACLs whose subnets are not known (a plan): their entries.
+        self.default_acls: list[Json] = []
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -357,6 +363,13 @@ class Converter:
         return [self.keys[x.address] for x in self.resolver(r, attr) if x.address in self.keys]
 
     def emit(self, r: Resource, key: str, entry: Json, region: str | None = None) -> Json:
+        if key in _IN_A_VPC and entry.get("VpcId") is None:
+            # Said here, with the resource's address, rather than as a describe entry
+            # without a VpcId (an EC2-Classic one, to the aws-json reader).
+            self.warn(
+                f"{r.address}: its VPC is not in the input (a data source, a variable, another stack's export?): not imported"
+            )
+            return entry
         region = region or r.region or self.default_region
         self.out.setdefault(region, {}).setdefault(key, []).append(entry)
         self.region_of[self.key(r)] = region
@@ -389,6 +402,7 @@ class Converter:
                     self.skipped.setdefault(r.type, []).append(r.address)
         self.vpc_pools()
         self.unaccepted_vifs()
+        self.default_acl_subnets()
         for rtype, addresses in sorted(self.skipped.items()):
             listed = ", ".join(addresses[:5]) + (
                 f" and {len(addresses) - 5} more" if len(addresses) > 5 else ""
@@ -471,7 +485,7 @@ class Converter:
         if r.type == "aws_default_route_table":
             vpc = self.owner_vpc(r, "default_route_table_id", "main_route_table_id") or vpc
         entry: Json = {"RouteTableId": self.key(r), "VpcId": vpc, "Routes": [], "Associations": []}
-        if r.type == "aws_default_route_table":
+        if r.type == "aws_default_route_table" or self.is_main_table(r):
             entry["Associations"].append({"Main": True})
         routes = [x for x in _list(r.values.get("route")) if isinstance(x, Mapping)]
         routes = self.fill_unknown(r, "route", routes, _target_unknown, _TARGET_ATTR)
@@ -479,6 +493,14 @@ class Converter:
             self.add_route(r, entry, route, f"route[{i}]")
         entry["PropagatingVgws"] = [{"GatewayId": g} for g in self.refs(r, "propagating_vgws")]
         self.emit(r, "RouteTables", entry, self.region_of.get(vpc or ""))
+
+    def is_main_table(self, r: Resource) -> bool:
+        """Whether a state's ``aws_route_table`` is its VPC's main table (Terraformer and
+        ``terraform import`` read the main table as a plain route table)."""
+        return r.real_id is not None and any(
+            other.type == "aws_vpc" and other.values.get("main_route_table_id") == r.real_id
+            for other in self.resources
+        )
 
     def fill_unknown(
         self,
@@ -716,6 +738,8 @@ class Converter:
             peers = {"aws_security_group": "security_groups"}
             for rule in self.fill_unknown(r, attr, rules, _peers_unknown, peers):
                 entry[key].append(self.permission(r, rule, attr))
+        if v.get("default_egress") is True:
+            self.default_egress.add(self.key(r))
         self.emit(r, "SecurityGroups", entry, self.region_of.get(vpc or ""))
 
     def permission(self, r: Resource, rule: Mapping[str, Any], where: str) -> Json:
@@ -767,6 +791,11 @@ class Converter:
             "egress" if r.type.endswith("egress_rule") else "ingress"
         )
         key = "IpPermissionsEgress" if direction == "egress" else "IpPermissions"
+        if key == "IpPermissionsEgress" and group["GroupId"] in self.default_egress:
+            # CloudFormation revokes the allow-all rule AWS gave the group when a separate
+            # egress rule is added to it (docs/import.md).
+            self.default_egress.discard(group["GroupId"])
+            group[key] = []
         group[key].append(self.permission(r, r.values, str(direction)))
 
     def network_acl(self, r: Resource) -> None:
@@ -789,7 +818,26 @@ class Converter:
             for rule in rules if isinstance(rules, list) else []:
                 if isinstance(rule, Mapping):
                     entry["Entries"].append(_acl_entry(rule, attr == "egress"))
+        if default and not isinstance(v.get("subnet_ids"), list):
+            self.default_acls.append(entry)
         self.emit(r, "NetworkAcls", entry, self.region_of.get(vpc or ""))
+
+    def default_acl_subnets(self) -> None:
+        """A default ACL whose subnets a plan does not know yet guards, like AWS's, every
+        subnet of its VPC that no other ACL is associated with."""
+        for acl in self.default_acls:
+            taken = {
+                a.get("SubnetId")
+                for region in self.out.values()
+                for other in region.get("NetworkAcls", [])
+                if other is not acl
+                for a in other.get("Associations", [])
+            }
+            acl["Associations"] += [
+                {"SubnetId": s}
+                for s, vpc in sorted(self.subnet_vpc.items())
+                if vpc == acl["VpcId"] and s not in taken
+            ]
 
     def acl_rule(self, r: Resource) -> None:
         acl = self.entry(self.ref(r, "network_acl_id"), "aws_")
@@ -811,6 +859,16 @@ class Converter:
     def instance(self, r: Resource) -> None:
         v = r.values
         subnet = self.ref(r, "subnet_id")
+        eni = self.primary_interface(r) if subnet is None else None
+        if eni is not None:
+            # network_interface { device_index = 0 }: the instance is where its ENI is.
+            v = {**v, **self.interface_values(eni)}
+            subnet = self.ref(eni, "subnet_id")
+        if subnet is None:
+            self.warn(
+                f"{r.address}: its subnet is not in the input (a data source, a variable, another stack's export?): not imported"
+            )
+            return
         vpc, region = self.in_vpc(r, subnet)
         ip = (
             v.get("private_ip")
@@ -822,6 +880,8 @@ class Converter:
             if ip is not None:
                 self.notes[self.key(r)] = f"address {ip} given by netdraft: AWS picks it at apply"
         groups = self.refs(r, "vpc_security_group_ids") or self.refs(r, "security_groups")
+        if eni is not None:
+            groups = self.refs(eni, "security_groups")
         state = v.get("instance_state") if isinstance(v.get("instance_state"), str) else "running"
         entry: Json = {
             "InstanceId": self.key(r),
@@ -841,7 +901,35 @@ class Converter:
                 self.public_at_apply.setdefault(self.key(r), "public-ip")
         if isinstance(v.get("ipv6_addresses"), list) and v["ipv6_addresses"]:
             entry["Ipv6Address"] = v["ipv6_addresses"][0]
+        if eni is not None:
+            self.eni_instance[self.key(eni)] = self.key(r)
+            entry["NetworkInterfaces"] = [
+                {"NetworkInterfaceId": self.key(eni), "Attachment": {"DeviceIndex": 0}}
+            ]
         self.emit(r, "Instances", entry, region)
+
+    def primary_interface(self, r: Resource) -> Resource | None:
+        """The ``aws_network_interface`` an instance's ``network_interface`` block of device
+        index 0 attaches (the instance then has no ``subnet_id`` of its own in a plan)."""
+        blocks = _list(r.values.get("network_interface"))
+        for i, block in enumerate(blocks):
+            if not isinstance(block, Mapping) or str(block.get("device_index", 0)) != "0":
+                continue
+            key = self.path_ref(r, f"network_interface.{i}.network_interface_id")
+            found = [x for x in self.resources if self.keys[x.address] == key]
+            if found and found[0].type == "aws_network_interface":
+                return found[0]
+        return None
+
+    def interface_values(self, eni: Resource) -> dict[str, Any]:
+        """The instance attributes its primary network interface gives."""
+        ip = eni.values.get("private_ip") or next(
+            iter(_strings(eni.values.get("private_ips"))), None
+        )
+        values: dict[str, Any] = {"private_ip": ip}
+        if isinstance(eni.values.get("source_dest_check"), bool):
+            values["source_dest_check"] = eni.values["source_dest_check"]
+        return values
 
     def allocate(self, subnet: str | None, *, top: bool = False) -> str | None:
         """The lowest address of a subnet no resource holds, after AWS's four reserved ones;
@@ -872,6 +960,7 @@ class Converter:
         for att in attachments if isinstance(attachments, list) else []:
             if isinstance(att, Mapping) and isinstance(att.get("instance"), str):
                 instance = self.by_real_id.get(att["instance"], att["instance"])
+        instance = instance or self.eni_instance.get(self.key(r))
         entry: Json = {
             "NetworkInterfaceId": self.key(r),
             "VpcId": vpc,
@@ -881,6 +970,8 @@ class Converter:
             "PrivateIpAddress": v.get("private_ip")
             or next(iter(_strings(v.get("private_ips"))), None),
         }
+        if groups := self.refs(r, "security_groups"):
+            entry["Groups"] = [{"GroupId": g} for g in groups]
         if instance:
             entry["Attachment"] = {"InstanceId": instance}
         self.emit(r, "NetworkInterfaces", entry, region)
@@ -2194,6 +2285,9 @@ def _acl_entry(rule: Mapping[str, Any], egress: bool) -> Json:
         entry["Ipv6CidrBlock"] = rule["ipv6_cidr_block"]
     return entry
 
+
+#: The describe-* responses whose entries belong to a VPC (a VpcId of None is not imported).
+_IN_A_VPC = frozenset(("Subnets", "RouteTables", "SecurityGroups", "NetworkAcls"))
 
 _C = Converter
 #: Each resource type's handler and its rank: containers (0), then what refers to them.

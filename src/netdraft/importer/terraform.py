@@ -119,6 +119,12 @@ def _strip_indexes(module: str) -> str:
     return re.sub(r"\[[^\]]*\]", "", module)
 
 
+def _parent_module(instance: str) -> str:
+    """The path of the module that calls a module instance (``""`` for the root)."""
+    at = instance.rfind("module.")
+    return instance[:at].rstrip(".") if at > 0 else ""
+
+
 class _Reader:
     def __init__(self) -> None:
         self.resources: list[Resource] = []
@@ -286,21 +292,49 @@ class _Reader:
         module = _strip_indexes(r.module)
         expression = _nested(self.config.get((module, f"{r.type}.{r.name}"), {}), attr)
         # Each reference names its own resources (``[aws_subnet.a.id, aws_subnet.b.id]``).
+        references = _list(expression.get("references"))
+        # ``element(aws_subnet.a[*].id, count.index)`` means the instance of the referrer's
+        # index; ``aws_subnet.a[*].id`` without one means them all (``subnet_ids``).
+        per_index = any(
+            isinstance(x, str) and (x == "count.index" or x.startswith("each.")) for x in references
+        )
+        index = r.index if per_index else None
         found: list[Resource] = []
-        for ref in _list(expression.get("references")):
-            found += [x for x in self.follow(module, [ref], r.index, 0) if x not in found]
+        for ref in references:
+            found += [x for x in self.follow(module, [ref], index, 0, r.module) if x not in found]
         if found or attr != "vpc_id":
             return found
-        # A module reads its VPC through a local (not in the plan): its only VPC is meant.
-        vpcs = [
+        # A module reads its VPC through a local (not in the plan): its only VPC is meant,
+        # the one of its own instance (``module.vpc["prod"]``) when there are several.
+        vpcs = [x for x in self.resources if x.type == "aws_vpc" and x.module == r.module] or [
             x for x in self.resources if x.type == "aws_vpc" and _strip_indexes(x.module) == module
+        ]
+        # ``module.vpc["prod"].vpc_id``, an output the plan cannot follow (a local): the VPC
+        # of that module instance.
+        called = {
+            f"{r.module + '.' if r.module else ''}module.{ref.split('.')[1]}"
+            for ref in references
+            if isinstance(ref, str) and ref.startswith("module.") and ref.count(".") >= 2
+        }
+        vpcs = vpcs or [
+            x
+            for x in self.resources
+            if x.type == "aws_vpc" and (x.module in called or _strip_indexes(x.module) in called)
         ]
         vpcs = vpcs or [x for x in self.resources if x.type == "aws_vpc"]
         return vpcs if len(vpcs) == 1 else []
 
     def follow(
-        self, module: str, references: list[Any], index: str | None, depth: int
+        self,
+        module: str,
+        references: list[Any],
+        index: str | None,
+        depth: int,
+        instance: str | None = None,
     ) -> list[Resource]:
+        """The resources references made in ``module`` (a path without indexes) name;
+        ``instance`` is the module's instance path (``module.vpc["prod"]``) when known: of
+        a module called with ``for_each`` or ``count``, the referrer's own instance's."""
         for ref in references:
             if not isinstance(ref, str) or depth > 20:
                 continue
@@ -310,7 +344,11 @@ class _Reader:
                     continue
                 expression = _obj(caller[1].get(ref.split(".")[1]))
                 found = self.follow(
-                    caller[0], _list(expression.get("references")), index, depth + 1
+                    caller[0],
+                    _list(expression.get("references")),
+                    index,
+                    depth + 1,
+                    None if instance is None else _parent_module(instance),
                 )
                 if found:
                     return found
@@ -320,8 +358,18 @@ class _Reader:
                 if len(parts) < 3:
                     continue
                 output = re.sub(r"\[.*", "", parts[2])
-                child = f"{module}.module.{parts[1]}" if module else f"module.{parts[1]}"
-                found = self.follow(child, self.outputs.get((child, output), []), None, depth + 1)
+                call = _strip_indexes(parts[1])
+                child = f"{module}.module.{call}" if module else f"module.{call}"
+                child_instance = (
+                    None
+                    if instance is None or "[" not in parts[1]
+                    else f"{instance}.module.{parts[1]}"
+                    if instance
+                    else f"module.{parts[1]}"
+                )
+                found = self.follow(
+                    child, self.outputs.get((child, output), []), None, depth + 1, child_instance
+                )
                 if (m := _INDEX.search(parts[2])) is not None and m.group(1).isdigit():
                     found = found[int(m.group(1)) : int(m.group(1)) + 1]
                 if found:
@@ -331,6 +379,8 @@ class _Reader:
             if m is None:
                 continue
             instances = self.by_module.get((module, m.group(1), m.group(2)), [])
+            if instance is not None:
+                instances = [x for x in instances if x.module == instance] or instances
             if not instances:
                 continue
             wanted = m.group(3)
