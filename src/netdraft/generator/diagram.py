@@ -48,6 +48,7 @@ from netdraft.diagnostics import printable
 from netdraft.generator.errors import GRAPHVIZ_MISSING, GraphvizMissing, RenderError
 from netdraft.generator.view import (
     HIGHLIGHT_EDGES,
+    TGW_TABLE_PREFIX,
     Cluster,
     ClusterKind,
     Edge,
@@ -113,6 +114,8 @@ WARNING_INK = "#6B4100"
 WARNING_SIGN = "⚠"
 #: The key's sample of a subnet's route-table badge.
 BADGE_SAMPLE = "table → target"
+#: The key's sample of an attachment's transit gateway route table (``rt: prod``).
+TGW_TABLE_SAMPLE = TGW_TABLE_PREFIX + "table"
 CAPTION_HEIGHT = 18  # points, the row under the title that names a highlighted path
 #: The node that holds the title (and caption) of a highlighted picture, where the layout
 #: of the plain one put its label.
@@ -441,6 +444,13 @@ def _key(view: View) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if any(c.badge for c in view.all_clusters()):
         rows.append((BADGE_SAMPLE, "a subnet's route table → its default route's target"))
+    if any(
+        line.startswith(TGW_TABLE_PREFIX)
+        for n in nodes
+        if n.kind in (NodeKind.TGW_ATTACHMENT, NodeKind.VPN)
+        for line in n.lines
+    ):
+        rows.append((TGW_TABLE_SAMPLE, "the transit gateway route table it is associated with"))
     if any(n.down for n in nodes):
         rows.append(("down", "down: dashed and grey, out of every path"))
     warned = sorted(
@@ -457,6 +467,8 @@ def _key(view: View) -> list[tuple[str, str]]:
 def _key_sample(sample: str) -> str:
     if sample == WARNING_SIGN:
         return _warning_badge("code")
+    if sample == TGW_TABLE_SAMPLE:
+        return f'<FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(sample)}</FONT>'
     if sample == BADGE_SAMPLE:
         return _badge(sample, _CLUSTER_STYLE[ClusterKind.PRIVATE_SUBNET][0])
     frame = f'BORDER="1" STYLE="dashed" COLOR="{MUTED_FLOW}"'
