@@ -27,7 +27,6 @@ Choices that make the picture deterministic and portable:
 from __future__ import annotations
 
 import base64
-import colorsys
 import contextlib
 import html
 import itertools
@@ -45,9 +44,11 @@ import diagrams
 from diagrams.aws import compute, database, general, integration, network, storage
 
 from netdraft.diagnostics import printable
+from netdraft.generator.colours import at_luminance, colour_lab, delta_e
 from netdraft.generator.errors import GRAPHVIZ_MISSING, GraphvizMissing, RenderError
 from netdraft.generator.view import (
     HIGHLIGHT_EDGES,
+    TGW_TABLE_PREFIX,
     Cluster,
     ClusterKind,
     Edge,
@@ -83,22 +84,26 @@ MARK_COLOURS = {
     Mark.REMOVED: "#5F6B7A",
 }
 MUTED_FLOW = "#B8C0C8"
-#: Flow colours, by flow order; none of them is the highlight's blue or the drop's red.
+#: Flow colours, by flow order; none of them is the highlight's blue or the drop's red, and
+#: each reads at 3:1 or more on the light page and on the dark one (:data:`DARK_BACKGROUND`).
 #: Past these, :func:`flow_colours` makes more, so that no colour repeats in a diagram.
 FLOW_COLOURS = (
     "#E8710A",
     "#188038",
-    "#9334E6",
-    "#795548",
+    "#993EE7",
+    "#906556",
     "#129EAF",
-    "#C2185B",
-    "#F9AB00",
-    "#3F51B5",
+    "#D61B64",
+    "#BE8300",
+    "#5868C5",
     "#689F38",
-    "#AD1457",
+    "#B82FB8",
     "#00796B",
-    "#6D4C41",
+    "#7A7A2A",
 )
+#: The dark page a diagram is shown on (``netdraft/mkdocs.css``'s ``--nd-bg``), whose
+#: literal flow colours must read on it too.
+DARK_BACKGROUND = "#1E2129"
 #: The legend's node id (outside every box, under them).
 LEGEND = "legend"
 #: The DNS legend's node id: the private zones and resolver rules, and the VPCs they serve.
@@ -113,6 +118,8 @@ WARNING_INK = "#6B4100"
 WARNING_SIGN = "⚠"
 #: The key's sample of a subnet's route-table badge.
 BADGE_SAMPLE = "table → target"
+#: The key's sample of an attachment's transit gateway route table (``rt: prod``).
+TGW_TABLE_SAMPLE = TGW_TABLE_PREFIX + "table"
 CAPTION_HEIGHT = 18  # points, the row under the title that names a highlighted path
 #: The node that holds the title (and caption) of a highlighted picture, where the layout
 #: of the plain one put its label.
@@ -183,21 +190,36 @@ _CLUSTER_KIND_LABEL = {
 }
 
 
+#: The relative luminances (WCAG) a made flow colour is drawn at, in turn: between them a
+#: line reads at 3:1 or more on white and on the dark page, and on the boxes' fills of both.
+_FLOW_LUMINANCES = (0.19, 0.25, 0.22)
+#: How far apart (CIE76 ΔE) two colours of one diagram are at first; lowered when the
+#: colour wheel has no room left at that distance, so that any number of flows is drawn.
+_FLOW_DISTANCE = 24.0
+
+
 def flow_colours(count: int) -> tuple[str, ...]:
     """``count`` different colours for as many flows: :data:`FLOW_COLOURS`, then hues
-    spread by the golden angle (deterministic), none of them a colour already taken nor
-    the highlight's, the drop's or the links'."""
-    taken = {HIGHLIGHT, DROPPED, LINK, MUTED_FLOW, INK, MUTED}
-    out = [c for c in FLOW_COLOURS[:count]]
-    step = 0
+    spread by the golden angle (deterministic), each at a luminance that reads on the light
+    and the dark page, and each kept only if it is far enough from every colour already
+    taken and from the highlight's, the drop's and the links'."""
+    out = list(FLOW_COLOURS[:count])
+    near = [colour_lab(c) for c in (*out, HIGHLIGHT, DROPPED, LINK, MUTED_FLOW)]
+    distance, misses, step = _FLOW_DISTANCE, 0, 0
     while len(out) < count:
         step += 1
         hue = (step * 0.618033988749895) % 1.0
-        value = (0.55, 0.7, 0.85)[step % 3]
-        r, g, b = colorsys.hsv_to_rgb(hue, 0.8, value)
-        colour = f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
-        if colour not in taken and colour not in out:
+        saturation = (0.8, 0.55)[(step // 3) % 2]
+        colour = at_luminance(hue, saturation, _FLOW_LUMINANCES[step % 3])
+        lab = colour_lab(colour)
+        if colour not in out and all(delta_e(lab, other) >= distance for other in near):
             out.append(colour)
+            near.append(lab)
+            misses = 0
+            continue
+        misses += 1
+        if misses == 64:  # no room at this distance: come closer
+            distance, misses = distance * 0.8, 0
     return tuple(out)
 
 
@@ -441,6 +463,13 @@ def _key(view: View) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if any(c.badge for c in view.all_clusters()):
         rows.append((BADGE_SAMPLE, "a subnet's route table → its default route's target"))
+    if any(
+        line.startswith(TGW_TABLE_PREFIX)
+        for n in nodes
+        if n.kind in (NodeKind.TGW_ATTACHMENT, NodeKind.VPN)
+        for line in n.lines
+    ):
+        rows.append((TGW_TABLE_SAMPLE, "the transit gateway route table it is associated with"))
     if any(n.down for n in nodes):
         rows.append(("down", "down: dashed and grey, out of every path"))
     warned = sorted(
@@ -457,6 +486,8 @@ def _key(view: View) -> list[tuple[str, str]]:
 def _key_sample(sample: str) -> str:
     if sample == WARNING_SIGN:
         return _warning_badge("code")
+    if sample == TGW_TABLE_SAMPLE:
+        return f'<FONT POINT-SIZE="9" COLOR="{MUTED}">{_text(sample)}</FONT>'
     if sample == BADGE_SAMPLE:
         return _badge(sample, _CLUSTER_STYLE[ClusterKind.PRIVATE_SUBNET][0])
     frame = f'BORDER="1" STYLE="dashed" COLOR="{MUTED_FLOW}"'

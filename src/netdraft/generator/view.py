@@ -763,7 +763,7 @@ class _Builder:
                     attachment_id(vpc.name, tgw.name, subnet.name),
                     NodeKind.TGW_ATTACHMENT,
                     f"{tgw.name} attachment",
-                    ("transit gateway ENI",),
+                    ("transit gateway ENI", *_tgw_table_line(tgw, vpc.name)),
                 )
                 members.append(((3, 0, tgw.name), node))
         for _, node in sorted(members, key=lambda m: m[0]):
@@ -889,7 +889,13 @@ class _Builder:
             else "static " + ", ".join(str(p) for p in vpn.prefixes)
         )
         node_id = f"vpn_{vpn.name}"
-        lines = ("Site-to-Site VPN", carried, *(("down",) if vpn.down else ()))
+        tgw = (
+            self.network.transit_gateways.get(vpn.gateway)
+            if vpn.gateway_kind is m.TargetKind.TRANSIT_GATEWAY
+            else None
+        )
+        table = _tgw_table_line(tgw, vpn.name) if tgw is not None else ()
+        lines = ("Site-to-Site VPN", carried, *table, *(("down",) if vpn.down else ()))
         self.add_node(Node(node_id, NodeKind.VPN, vpn.name, lines, down=vpn.down), bundle)
         cgw = f"{site_id(vpn.site)}__cgw_{vpn.customer_gateway}"
         if bundle is not None:
@@ -1319,6 +1325,20 @@ class _Builder:
             draft.warnings,
             draft.badge,
         )
+
+
+#: How an attachment's line names its transit gateway route table: ``rt: prod``.
+TGW_TABLE_PREFIX = "rt: "
+
+
+def _tgw_table_line(tgw: m.TransitGateway, attachment: str) -> tuple[str, ...]:
+    """The route table an attachment is associated with, short (``rt: prod``), when the
+    transit gateway has more than one (with one, every attachment uses it: noise); an
+    attachment associated with none reads ``rt: none`` (AWS drops what it sends)."""
+    if len(tgw.route_tables) < 2:
+        return ()
+    table = tgw.route_table_of(attachment)
+    return (TGW_TABLE_PREFIX + (table.name if table is not None else "none"),)
 
 
 def _ties(network: m.Network) -> tuple[dict[frozenset[str], int], dict[frozenset[str], int]]:
