@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Address, IPv6Network
 from typing import Any
@@ -2330,30 +2330,33 @@ class _Builder:
 
     def learned(self, vpn: aws.VpnConnection) -> list[IPv4Network]:
         """The prefixes a BGP VPN has taught its gateway, as its route tables show them."""
+        vgws = {vpn.vpn_gateway} if vpn.vpn_gateway is not None else set()
+        return self.propagated(vgws, lambda a: a.kind == "vpn" and a.resource == vpn.id)
+
+    def propagated(
+        self, vgws: set[str], attachment: Callable[[aws.TgwAttachment], bool]
+    ) -> list[IPv4Network]:
+        """The IPv4 prefixes that VPN gateways ``vgws`` propagate into the VPCs' route
+        tables, then those the transit gateway attachments that ``attachment`` picks
+        propagate into transit gateway route tables: what a site taught AWS over BGP."""
         found: list[IPv4Network] = []
-        if vpn.vpn_gateway is not None:
-            for v in self.vpcs.values():
-                for table in v.tables:
-                    for r in table.routes:
-                        net = _net(r.destination)
-                        if (
-                            r.origin == "EnableVgwRoutePropagation"
-                            and r.targets.get("GatewayId") == vpn.vpn_gateway
-                            and isinstance(net, IPv4Network)
-                        ):
-                            found.append(net)
-        attachments = {
-            a.id
-            for atts in self.tgw_attachments.values()
-            for a in atts
-            if a.kind == "vpn" and a.resource == vpn.id
-        }
+        for v in self.vpcs.values():
+            for table in v.tables:
+                for r in table.routes:
+                    net = _net(r.destination)
+                    if (
+                        r.origin == "EnableVgwRoutePropagation"
+                        and r.targets.get("GatewayId") in vgws
+                        and isinstance(net, IPv4Network)
+                    ):
+                        found.append(net)
+        atts = {a.id for atts in self.tgw_attachments.values() for a in atts if attachment(a)}
         for tgw_routes in self.inv.tgw_routes.values():
             for tr in tgw_routes:
                 net = _net(tr.destination)
                 if (
                     tr.kind == "propagated"
-                    and attachments & set(tr.attachments)
+                    and atts & set(tr.attachments)
                     and isinstance(net, IPv4Network)
                 ):
                     found.append(net)
@@ -2448,33 +2451,7 @@ class _Builder:
             for a in self.dx_gateways.get(v.dx_gateway, [])
             if a.gateway_type != "transitGateway"
         }
-        found: list[IPv4Network] = []
-        for v in self.vpcs.values():
-            for table in v.tables:
-                for r in table.routes:
-                    net = _net(r.destination)
-                    if (
-                        r.origin == "EnableVgwRoutePropagation"
-                        and r.targets.get("GatewayId") in vgws
-                        and isinstance(net, IPv4Network)
-                    ):
-                        found.append(net)
-        atts = {
-            a.id
-            for atts in self.tgw_attachments.values()
-            for a in atts
-            if a.kind == "direct-connect-gateway"
-        }
-        for tgw_routes in self.inv.tgw_routes.values():
-            for tr in tgw_routes:
-                net = _net(tr.destination)
-                if (
-                    tr.kind == "propagated"
-                    and atts & set(tr.attachments)
-                    and isinstance(net, IPv4Network)
-                ):
-                    found.append(net)
-        return found
+        return self.propagated(vgws, lambda a: a.kind == "direct-connect-gateway")
 
     def dx_site(self) -> list[_Line]:
         """The site behind the connections: what AWS learnt from it, or a placeholder."""
