@@ -409,28 +409,33 @@ def build_load_balanced_network(url: str) -> None:
         Scheme="internet-facing",
         Type="application",
     )["LoadBalancers"][0]["LoadBalancerArn"]
-    tg = elb.create_target_group(
-        Name="app-tg", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="instance"
-    )["TargetGroups"][0]["TargetGroupArn"]
-    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": instance, "Port": 8080}])
-    elb.create_listener(
-        LoadBalancerArn=alb,
-        Protocol="HTTP",
-        Port=80,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
-    )
+    _forward(elb, alb, ("HTTP", 80), ("app-tg", "HTTP", 8080), vpc, instance)
     nlb = elb.create_load_balancer(Name="inner", Subnets=[a], Scheme="internal", Type="network")[
         "LoadBalancers"
     ][0]["LoadBalancerArn"]
-    ip_tg = elb.create_target_group(
-        Name="kept-tg", Protocol="TCP", Port=443, VpcId=vpc, TargetType="instance"
+    _forward(elb, nlb, ("TCP", 443), ("kept-tg", "TCP", 443), vpc, instance)
+
+
+def _forward(
+    elb: Any,
+    lb: str,
+    listener: tuple[str, int],
+    group: tuple[str, str, int],
+    vpc: str,
+    instance: str,
+) -> None:
+    """A listener ``(protocol, port)`` of ``lb`` forwarding to a new target group ``(name,
+    protocol, port)`` with ``instance`` registered on the group's port."""
+    name, protocol, port = group
+    tg = elb.create_target_group(
+        Name=name, Protocol=protocol, Port=port, VpcId=vpc, TargetType="instance"
     )["TargetGroups"][0]["TargetGroupArn"]
-    elb.register_targets(TargetGroupArn=ip_tg, Targets=[{"Id": instance, "Port": 443}])
+    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": instance, "Port": port}])
     elb.create_listener(
-        LoadBalancerArn=nlb,
-        Protocol="TCP",
-        Port=443,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": ip_tg}],
+        LoadBalancerArn=lb,
+        Protocol=listener[0],
+        Port=listener[1],
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
     )
 
 
