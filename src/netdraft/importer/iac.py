@@ -451,10 +451,14 @@ class Converter:
         if isinstance(v.get("dhcp_options_id"), str) and v["dhcp_options_id"]:
             entry["DhcpOptionsId"] = self.by_real_id.get(v["dhcp_options_id"])
         self.emit(r, "Vpcs", entry)
-        if r.type == "aws_default_vpc" and v.get("cidr_block") is not None and not any(
-            o.type in ("aws_internet_gateway", "aws_internet_gateway_attachment")
-            and self.ref(o, "vpc_id") == self.key(r)
-            for o in self.resources
+        if (
+            r.type == "aws_default_vpc"
+            and v.get("cidr_block") is not None
+            and not any(
+                o.type in ("aws_internet_gateway", "aws_internet_gateway_attachment")
+                and self.ref(o, "vpc_id") == self.key(r)
+                for o in self.resources
+            )
         ):
             self.warn(
                 f"{r.address}: AWS gives a default VPC an internet gateway and a route 0.0.0.0/0 to it in the main route table, which are no resources of the input: neither is imported (write an aws_internet_gateway, or the routes of an aws_default_route_table, if the VPC still has them)"
