@@ -5,6 +5,7 @@ verdicts AWS would give (every denied case beside its allowed twin)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +41,17 @@ def statements(text: str, keyword: str) -> list[str]:
 
 # ---- load balancers ---------------------------------------------------------------------------
 
-LB_SOURCES = {
-    "state": lambda: terraform("state-lb", "terraform.tfstate"),
-    "plan": lambda: terraform("plan-lb", "plan.json"),
-    "template": lambda: cloudformation("load-balancers"),
-}
+
+def sources(case: str, template: str) -> dict[str, Callable[[], importer.Imported]]:
+    """The imports of one network from a Terraform state, a plan and a template."""
+    return {
+        "state": lambda: terraform(f"state-{case}", "terraform.tfstate"),
+        "plan": lambda: terraform(f"plan-{case}", "plan.json"),
+        "template": lambda: cloudformation(template),
+    }
+
+
+LB_SOURCES = sources("lb", "load-balancers")
 
 
 def test_load_balancers_their_listeners_and_target_groups_are_read_from_each_source() -> None:
@@ -129,11 +136,7 @@ def test_an_internal_load_balancer_has_no_public_address(tmp_path: Path) -> None
 
 # ---- Route 53 and Route 53 Resolver -------------------------------------------------------------
 
-DNS_SOURCES = {
-    "state": lambda: terraform("state-dns", "terraform.tfstate"),
-    "plan": lambda: terraform("plan-dns", "plan.json"),
-    "template": lambda: cloudformation("dns"),
-}
+DNS_SOURCES = sources("dns", "dns")
 
 
 def test_zones_records_and_resolver_rules_are_read_from_each_source() -> None:

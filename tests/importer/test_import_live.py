@@ -46,6 +46,18 @@ def make_group(
     return group
 
 
+def flow_log(ec2: Any, resource: str, kind: str, group: str) -> None:
+    """A flow log of all the traffic of a VPC or subnet (``kind``) to a CloudWatch group."""
+    ec2.create_flow_logs(
+        ResourceIds=[resource],
+        ResourceType=kind,
+        TrafficType="ALL",
+        LogDestinationType="cloud-watch-logs",
+        LogGroupName=group,
+        DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs",
+    )
+
+
 def rule(
     proto: str, port: int | None = None, cidr: str | None = None, group: str | None = None
 ) -> dict[str, Any]:
@@ -253,14 +265,7 @@ def add_unrepresentable(url: str) -> None:
         for v in ec2.describe_vpcs()["Vpcs"]
         if {"Key": "Name", "Value": "spoke-x"} in v.get("Tags", [])
     )
-    ec2.create_flow_logs(
-        ResourceIds=[x],
-        ResourceType="VPC",
-        TrafficType="ALL",
-        LogDestinationType="cloud-watch-logs",
-        LogGroupName="netdraft-test-flow-logs",
-        DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs",
-    )
+    flow_log(ec2, x, "VPC", "netdraft-test-flow-logs")
     ec2.create_managed_prefix_list(
         PrefixListName="offices",
         MaxEntries=5,
@@ -466,14 +471,7 @@ def add_observation(url: str) -> None:
     )
     subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
     a = next(s["SubnetId"] for s in subnets if s["CidrBlock"] == "10.5.0.0/24")
-    ec2.create_flow_logs(
-        ResourceIds=[a],
-        ResourceType="Subnet",
-        TrafficType="ALL",
-        LogDestinationType="cloud-watch-logs",
-        LogGroupName="netdraft-test-subnet-logs",
-        DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs",
-    )
+    flow_log(ec2, a, "Subnet", "netdraft-test-subnet-logs")
     ids = ec2.run_instances(
         ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=a, PrivateIpAddress="10.5.0.20"
     )["Instances"][0]
