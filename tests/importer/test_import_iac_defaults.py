@@ -297,3 +297,46 @@ def test_a_confirmed_or_available_hosted_connection_is_no_warning(tmp_path: Path
         for t, n, a in HOSTED_NETWORK
     ]
     assert UNCONFIRMED not in _import(tmp_path, _state(*up)).warnings
+
+
+def _refs(*addresses: str) -> Json:
+    return {"references": [r for a in addresses for r in (f"{a}.id", a)]}
+
+
+def test_a_plans_default_table_and_group_name_the_default_vpc_by_reference(
+    tmp_path: Path,
+) -> None:
+    vpc = {k: v for k, v in DEFAULT_VPC.items() if not k.endswith("id")}
+    subnet = {k: v for k, v in DEFAULT_SUBNET.items() if k not in ("id", "vpc_id")}
+    subnet["availability_zone"] = "eu-west-1a"
+    route = {"cidr_block": "0.0.0.0/0", "gateway_id": None}
+    table_refs = {
+        "default_route_table_id": {
+            "references": [
+                "aws_default_vpc.default.default_route_table_id",
+                "aws_default_vpc.default",
+            ]
+        },
+        "route": _refs("aws_internet_gateway.igw"),
+    }
+    result = _import(
+        tmp_path,
+        _plan(
+            ("aws_default_vpc", "default", vpc, {}),
+            ("aws_default_subnet", "a", subnet, {}),
+            ("aws_internet_gateway", "igw", {}, {"vpc_id": _refs("aws_default_vpc.default")}),
+            ("aws_default_route_table", "main", {"route": [route]}, table_refs),
+            (
+                "aws_default_security_group",
+                "default",
+                {"ingress": [], "egress": []},
+                {"vpc_id": _refs("aws_default_vpc.default")},
+            ),
+        ),
+    )
+    text = " ".join(result.text.split())
+    assert "internet-gateway igw" in text
+    assert (
+        "route-table main main { # aws_default_route_table.main route 0.0.0.0/0 via igw }" in text
+    )
+    assert not any("aws_default" in w for w in result.warnings), result.warnings
