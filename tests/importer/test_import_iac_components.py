@@ -5,6 +5,7 @@ verdicts AWS would give (every denied case beside its allowed twin)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +41,17 @@ def statements(text: str, keyword: str) -> list[str]:
 
 # ---- load balancers ---------------------------------------------------------------------------
 
-LB_SOURCES = {
-    "state": lambda: terraform("state-lb", "terraform.tfstate"),
-    "plan": lambda: terraform("plan-lb", "plan.json"),
-    "template": lambda: cloudformation("load-balancers"),
-}
+
+def sources(case: str, template: str) -> dict[str, Callable[[], importer.Imported]]:
+    """The imports of one network from a Terraform state, a plan and a template."""
+    return {
+        "state": lambda: terraform(f"state-{case}", "terraform.tfstate"),
+        "plan": lambda: terraform(f"plan-{case}", "plan.json"),
+        "template": lambda: cloudformation(template),
+    }
+
+
+LB_SOURCES = sources("lb", "load-balancers")
 
 
 def test_load_balancers_their_listeners_and_target_groups_are_read_from_each_source() -> None:
@@ -129,11 +136,7 @@ def test_an_internal_load_balancer_has_no_public_address(tmp_path: Path) -> None
 
 # ---- Route 53 and Route 53 Resolver -------------------------------------------------------------
 
-DNS_SOURCES = {
-    "state": lambda: terraform("state-dns", "terraform.tfstate"),
-    "plan": lambda: terraform("plan-dns", "plan.json"),
-    "template": lambda: cloudformation("dns"),
-}
+DNS_SOURCES = sources("dns", "dns")
 
 
 def test_zones_records_and_resolver_rules_are_read_from_each_source() -> None:
@@ -193,7 +196,8 @@ def test_a_zone_answers_only_the_vpcs_that_use_it(tmp_path: Path) -> None:
         assert check(tmp_path, on, f"expect {app} resolves db.corp.internal = 10.40.2.20\n") == 0
 
 
-def test_an_alias_whose_target_is_known_only_after_apply_is_a_warning(tmp_path: Path) -> None:
+def _zone_template(tmp_path: Path, **resources: Any) -> importer.Imported:
+    """A template of VPC ``V`` with private zone ``Z`` (x.internal) and ``resources``."""
     file = tmp_path / "t.json"
     template = {
         "Resources": {
@@ -202,75 +206,64 @@ def test_an_alias_whose_target_is_known_only_after_apply_is_a_warning(tmp_path: 
                 "Type": "AWS::Route53::HostedZone",
                 "Properties": {"Name": "x.internal", "VPCs": [{"VPCId": {"Ref": "V"}}]},
             },
-            "R": {
-                "Type": "AWS::Route53::RecordSet",
-                "Properties": {
-                    "HostedZoneId": {"Ref": "Z"},
-                    "Name": "web.x.internal",
-                    "Type": "A",
-                    "AliasTarget": {"DNSName": {"Fn::GetAtt": ["Lb", "DNSName"]}},
-                },
-            },
+            **resources,
         }
     }
     file.write_text(json.dumps(template), "utf-8")
-    result = importer.from_cloudformation(file)
+    return importer.from_cloudformation(file)
+
+
+def test_an_alias_whose_target_is_known_only_after_apply_is_a_warning(tmp_path: Path) -> None:
+    result = _zone_template(
+        tmp_path,
+        R={
+            "Type": "AWS::Route53::RecordSet",
+            "Properties": {
+                "HostedZoneId": {"Ref": "Z"},
+                "Name": "web.x.internal",
+                "Type": "A",
+                "AliasTarget": {"DNSName": {"Fn::GetAtt": ["Lb", "DNSName"]}},
+            },
+        },
+    )
     assert "R: its alias target is not known before apply: not imported" in result.warnings
     assert "zone x.internal private vpcs V" in result.text and "record" not in result.text
 
 
 def test_odd_values_of_the_new_resources_are_warnings_never_a_crash(tmp_path: Path) -> None:
     # Found by replacing each property in turn: a number as a record set's ResourceRecords.
-    file = tmp_path / "t.json"
-    template = {
-        "Resources": {
-            "V": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
-            "Z": {
-                "Type": "AWS::Route53::HostedZone",
-                "Properties": {"Name": "x.internal", "VPCs": [{"VPCId": {"Ref": "V"}}]},
+    result = _zone_template(
+        tmp_path,
+        R={
+            "Type": "AWS::Route53::RecordSet",
+            "Properties": {
+                "HostedZoneId": {"Ref": "Z"},
+                "Name": "a",
+                "Type": "A",
+                "ResourceRecords": 5,
             },
-            "R": {
-                "Type": "AWS::Route53::RecordSet",
-                "Properties": {
-                    "HostedZoneId": {"Ref": "Z"},
-                    "Name": "a",
-                    "Type": "A",
-                    "ResourceRecords": 5,
-                },
-            },
-            "L": {
-                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                "Properties": {"Subnets": 7},
-            },
-        }
-    }
-    file.write_text(json.dumps(template), "utf-8")
-    result = importer.from_cloudformation(file)
+        },
+        L={
+            "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "Properties": {"Subnets": 7},
+        },
+    )
     assert "zone x.internal private vpcs V" in result.text
     assert any("L: its subnets are not in the input: not imported" in w for w in result.warnings)
 
 
 def test_a_record_set_group_puts_each_record_in_its_zone(tmp_path: Path) -> None:
-    file = tmp_path / "t.json"
     records = [
         {"Name": "db.x.internal.", "Type": "A", "ResourceRecords": ["10.9.0.20"]},
         {"Name": "www.x.internal.", "Type": "CNAME", "ResourceRecords": ["db.x.internal"]},
     ]
-    template = {
-        "Resources": {
-            "V": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
-            "Z": {
-                "Type": "AWS::Route53::HostedZone",
-                "Properties": {"Name": "x.internal", "VPCs": [{"VPCId": {"Ref": "V"}}]},
-            },
-            "G": {
-                "Type": "AWS::Route53::RecordSetGroup",
-                "Properties": {"HostedZoneId": {"Ref": "Z"}, "RecordSets": records},
-            },
-        }
-    }
-    file.write_text(json.dumps(template), "utf-8")
-    text = importer.from_cloudformation(file).text
+    text = _zone_template(
+        tmp_path,
+        G={
+            "Type": "AWS::Route53::RecordSetGroup",
+            "Properties": {"HostedZoneId": {"Ref": "Z"}, "RecordSets": records},
+        },
+    ).text
     assert statements(text, "record") == ["record db A 10.9.0.20", "record www CNAME db.x.internal"]
 
 

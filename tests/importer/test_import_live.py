@@ -34,6 +34,30 @@ def make_subnet(ec2: Any, vpc: str, cidr: str, name: str, az: str = "us-east-1a"
     return named(ec2, subnet, name)
 
 
+def make_group(
+    ec2: Any, vpc: str, name: str, *ingress: dict[str, Any], description: str = ""
+) -> str:
+    """A security group (described by its name unless told) with ``ingress`` rules."""
+    group = ec2.create_security_group(GroupName=name, Description=description or name, VpcId=vpc)[
+        "GroupId"
+    ]
+    if ingress:
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=list(ingress))
+    return group
+
+
+def flow_log(ec2: Any, resource: str, kind: str, group: str) -> None:
+    """A flow log of all the traffic of a VPC or subnet (``kind``) to a CloudWatch group."""
+    ec2.create_flow_logs(
+        ResourceIds=[resource],
+        ResourceType=kind,
+        TrafficType="ALL",
+        LogDestinationType="cloud-watch-logs",
+        LogGroupName=group,
+        DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs",
+    )
+
+
 def rule(
     proto: str, port: int | None = None, cidr: str | None = None, group: str | None = None
 ) -> dict[str, Any]:
@@ -98,21 +122,13 @@ def build_peered_network(url: str) -> None:
         for destination, target in routes:
             ec2.create_route(RouteTableId=table, DestinationCidrBlock=destination, **target)
         ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
-    bastion_sg = ec2.create_security_group(
-        GroupName="bastion", Description="ssh from the office", VpcId=prod
-    )["GroupId"]
-    ec2.authorize_security_group_ingress(
-        GroupId=bastion_sg, IpPermissions=[rule("tcp", 22, "203.0.113.0/24")]
+    bastion_sg = make_group(
+        ec2, prod, "bastion", rule("tcp", 22, "203.0.113.0/24"), description="ssh from the office"
     )
-    app_sg = ec2.create_security_group(GroupName="app", Description="app", VpcId=prod)["GroupId"]
-    ec2.authorize_security_group_ingress(
-        GroupId=app_sg,
-        IpPermissions=[rule("tcp", 22, group=bastion_sg), rule("tcp", 5432, "10.2.0.0/16")],
+    app_sg = make_group(
+        ec2, prod, "app", rule("tcp", 22, group=bastion_sg), rule("tcp", 5432, "10.2.0.0/16")
     )
-    db_sg = ec2.create_security_group(GroupName="db", Description="db", VpcId=shared)["GroupId"]
-    ec2.authorize_security_group_ingress(
-        GroupId=db_sg, IpPermissions=[rule("tcp", 5432, "10.0.1.0/24")]
-    )
+    db_sg = make_group(ec2, shared, "db", rule("tcp", 5432, "10.0.1.0/24"))
     acl = named(
         ec2, ec2.create_network_acl(VpcId=prod)["NetworkAcl"]["NetworkAclId"], "private-acl"
     )
@@ -204,11 +220,8 @@ def build_transit_network(url: str) -> None:
                 RouteTableId=rt, DestinationCidrBlock=destination, TransitGatewayId=tgw
             )
         ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
-    sgx = ec2.create_security_group(GroupName="x-sg", Description="x", VpcId=x)["GroupId"]
-    sgy = ec2.create_security_group(GroupName="y-sg", Description="y", VpcId=y)["GroupId"]
-    ec2.authorize_security_group_ingress(
-        GroupId=sgy, IpPermissions=[rule("tcp", 443, "10.10.0.0/16")]
-    )
+    sgx = make_group(ec2, x, "x-sg", description="x")
+    sgy = make_group(ec2, y, "y-sg", rule("tcp", 443, "10.10.0.0/16"), description="y")
     for name, subnet, group in (("hx", sx, sgx), ("hy", sy, sgy)):
         instance = ec2.run_instances(
             ImageId="ami-12c6146b",
@@ -252,14 +265,7 @@ def add_unrepresentable(url: str) -> None:
         for v in ec2.describe_vpcs()["Vpcs"]
         if {"Key": "Name", "Value": "spoke-x"} in v.get("Tags", [])
     )
-    ec2.create_flow_logs(
-        ResourceIds=[x],
-        ResourceType="VPC",
-        TrafficType="ALL",
-        LogDestinationType="cloud-watch-logs",
-        LogGroupName="netdraft-test-flow-logs",
-        DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs",
-    )
+    flow_log(ec2, x, "VPC", "netdraft-test-flow-logs")
     ec2.create_managed_prefix_list(
         PrefixListName="offices",
         MaxEntries=5,
@@ -383,14 +389,9 @@ def build_load_balanced_network(url: str) -> None:
     ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
     for subnet in (a, b):
         ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
-    alb_sg = ec2.create_security_group(GroupName="alb", Description="alb", VpcId=vpc)["GroupId"]
-    ec2.authorize_security_group_ingress(
-        GroupId=alb_sg, IpPermissions=[rule("tcp", 80, "0.0.0.0/0")]
-    )
-    app_sg = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
-    ec2.authorize_security_group_ingress(
-        GroupId=app_sg,
-        IpPermissions=[rule("tcp", 8080, group=alb_sg), rule("tcp", 443, "10.5.0.0/16")],
+    alb_sg = make_group(ec2, vpc, "alb", rule("tcp", 80, "0.0.0.0/0"))
+    app_sg = make_group(
+        ec2, vpc, "app", rule("tcp", 8080, group=alb_sg), rule("tcp", 443, "10.5.0.0/16")
     )
     instance = ec2.run_instances(
         ImageId="ami-12c6146b",
@@ -409,28 +410,33 @@ def build_load_balanced_network(url: str) -> None:
         Scheme="internet-facing",
         Type="application",
     )["LoadBalancers"][0]["LoadBalancerArn"]
-    tg = elb.create_target_group(
-        Name="app-tg", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="instance"
-    )["TargetGroups"][0]["TargetGroupArn"]
-    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": instance, "Port": 8080}])
-    elb.create_listener(
-        LoadBalancerArn=alb,
-        Protocol="HTTP",
-        Port=80,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
-    )
+    _forward(elb, alb, ("HTTP", 80), ("app-tg", "HTTP", 8080), vpc, instance)
     nlb = elb.create_load_balancer(Name="inner", Subnets=[a], Scheme="internal", Type="network")[
         "LoadBalancers"
     ][0]["LoadBalancerArn"]
-    ip_tg = elb.create_target_group(
-        Name="kept-tg", Protocol="TCP", Port=443, VpcId=vpc, TargetType="instance"
+    _forward(elb, nlb, ("TCP", 443), ("kept-tg", "TCP", 443), vpc, instance)
+
+
+def _forward(
+    elb: Any,
+    lb: str,
+    listener: tuple[str, int],
+    group: tuple[str, str, int],
+    vpc: str,
+    instance: str,
+) -> None:
+    """A listener ``(protocol, port)`` of ``lb`` forwarding to a new target group ``(name,
+    protocol, port)`` with ``instance`` registered on the group's port."""
+    name, protocol, port = group
+    tg = elb.create_target_group(
+        Name=name, Protocol=protocol, Port=port, VpcId=vpc, TargetType="instance"
     )["TargetGroups"][0]["TargetGroupArn"]
-    elb.register_targets(TargetGroupArn=ip_tg, Targets=[{"Id": instance, "Port": 443}])
+    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": instance, "Port": port}])
     elb.create_listener(
-        LoadBalancerArn=nlb,
-        Protocol="TCP",
-        Port=443,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": ip_tg}],
+        LoadBalancerArn=lb,
+        Protocol=listener[0],
+        Port=listener[1],
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
     )
 
 
@@ -465,14 +471,7 @@ def add_observation(url: str) -> None:
     )
     subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
     a = next(s["SubnetId"] for s in subnets if s["CidrBlock"] == "10.5.0.0/24")
-    ec2.create_flow_logs(
-        ResourceIds=[a],
-        ResourceType="Subnet",
-        TrafficType="ALL",
-        LogDestinationType="cloud-watch-logs",
-        LogGroupName="netdraft-test-subnet-logs",
-        DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs",
-    )
+    flow_log(ec2, a, "Subnet", "netdraft-test-subnet-logs")
     ids = ec2.run_instances(
         ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=a, PrivateIpAddress="10.5.0.20"
     )["Instances"][0]
@@ -617,12 +616,7 @@ def test_live_import_keeps_service_interfaces(moto: str) -> None:
     ec2 = client(moto)
     shared = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["shared"]}])["Vpcs"][0]
     svc = ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["svc-a"]}])["Subnets"][0]
-    rds = ec2.create_security_group(GroupName="rds", Description="rds", VpcId=shared["VpcId"])[
-        "GroupId"
-    ]
-    ec2.authorize_security_group_ingress(
-        GroupId=rds, IpPermissions=[rule("tcp", 5432, "10.0.1.0/24")]
-    )
+    rds = make_group(ec2, shared["VpcId"], "rds", rule("tcp", 5432, "10.0.1.0/24"))
     eni = ec2.create_network_interface(
         SubnetId=svc["SubnetId"],
         Groups=[rds],
@@ -676,10 +670,7 @@ def build_dns_network(url: str) -> None:
     a = make_subnet(ec2, corp, "10.10.1.0/24", "a", "us-east-1a")
     b = make_subnet(ec2, corp, "10.10.2.0/24", "b", "us-east-1b")
     lab_a = make_subnet(ec2, lab, "10.30.1.0/24", "lab-a", "us-east-1a")
-    dns = ec2.create_security_group(GroupName="dns", Description="dns", VpcId=corp)["GroupId"]
-    ec2.authorize_security_group_ingress(
-        GroupId=dns, IpPermissions=[rule("udp", 53, "10.10.0.0/16")]
-    )
+    dns = make_group(ec2, corp, "dns", rule("udp", 53, "10.10.0.0/16"))
     https = ec2.create_security_group(GroupName="https-out", Description="443", VpcId=corp)[
         "GroupId"
     ]
@@ -895,8 +886,7 @@ def _peered_side(
     )
     ec2.create_route(RouteTableId=rt, DestinationCidrBlock="10.0.0.0/8", TransitGatewayId=tgw)
     ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
-    sg = ec2.create_security_group(GroupName=f"{host}-sg", Description=host, VpcId=vpc)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[ingress])
+    sg = make_group(ec2, vpc, f"{host}-sg", ingress, description=host)
     image = ec2.describe_images()["Images"][0]["ImageId"]
     instance = ec2.run_instances(
         ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet, SecurityGroupIds=[sg]

@@ -15,6 +15,7 @@ reader's :class:`Resolver` finds the resource from the configuration's reference
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,7 +51,9 @@ Resolver = Callable[[Resource, str], list[Resource]]
 #: Short words that tell two resources of different kinds with the same name apart.
 KIND_WORDS = {
     "aws_vpc": "vpc",
+    "aws_default_vpc": "vpc",
     "aws_subnet": "subnet",
+    "aws_default_subnet": "subnet",
     "aws_route_table": "rt",
     "aws_default_route_table": "rt",
     "aws_internet_gateway": "igw",
@@ -95,6 +98,7 @@ KIND_WORDS = {
     "aws_globalaccelerator_listener": "ga-listener",
     "aws_globalaccelerator_endpoint_group": "endpoint-group",
     "aws_dx_connection": "dx",
+    "aws_dx_hosted_connection": "dx",
     "aws_dx_lag": "lag",
     "aws_dx_gateway": "dxgw",
     "aws_dx_gateway_association": "dxgw-association",
@@ -115,6 +119,9 @@ KIND_WORDS = {
 #: ``aws-json`` reader finds what each belongs to.
 GA_ARN = "arn:aws:globalaccelerator::123456789012:accelerator/"
 
+#: A VPC of one's own, and the default VPC of a region, which Terraform adopts.
+VPC_TYPES = frozenset({"aws_vpc", "aws_default_vpc"})
+
 #: Load balancers, their listeners and target groups (``aws_alb*`` are the older names).
 LB_TYPES = frozenset({"aws_lb", "aws_alb"})
 TARGET_GROUP_TYPES = frozenset({"aws_lb_target_group", "aws_alb_target_group"})
@@ -131,9 +138,10 @@ ACCEPTERS = frozenset(
     }
 )
 
-#: Resources whose AWS id is another resource's (a connection's LAG membership is the
-#: connection's id): the id names that other resource.
-SHARED_IDS = frozenset({"aws_dx_connection_association"})
+#: Resources whose AWS id is another resource's (a connection's LAG membership, the
+#: confirmation of a hosted connection, are the connection's id): the id names that other
+#: resource.
+SHARED_IDS = frozenset({"aws_dx_connection_association", "aws_dx_connection_confirmation"})
 
 #: Direct Connect virtual interfaces: each type's kind and whether another account's
 #: accepter gives it its gateway (a hosted one).
@@ -329,6 +337,10 @@ class Converter:
         self.eni_instance: dict[str, str] = {}
         #: Default network ACLs whose subnets are not known (a plan): their entries.
         self.default_acls: list[Json] = []
+        #: Hosted connections (a partner's resource) by key, and the keys of the
+        #: connections an aws_dx_connection_confirmation of the input confirms.
+        self.hosted_connections: dict[str, Resource] = {}
+        self.confirmed: set[str] = set()
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -386,7 +398,10 @@ class Converter:
         """The entry of an earlier resource of one of the given types (for a rule or route)."""
         if key is None or key not in self.entries:
             return None
-        return self.entries[key] if self.kind_of_key.get(key, "").startswith(wanted) else None
+        kind = self.kind_of_key.get(key, "")
+        if kind.startswith(wanted) or (wanted == "aws_vpc" and kind in VPC_TYPES):
+            return self.entries[key]
+        return None
 
     # ---- the run -------------------------------------------------------------------------
 
@@ -402,6 +417,7 @@ class Converter:
                     self.skipped.setdefault(r.type, []).append(r.address)
         self.vpc_pools()
         self.unaccepted_vifs()
+        self.unconfirmed_connections()
         self.default_acl_subnets()
         for rtype, addresses in sorted(self.skipped.items()):
             listed = ", ".join(addresses[:5]) + (
@@ -426,11 +442,27 @@ class Converter:
         if pool is not None:
             cidr = v.get("cidr_block") if isinstance(v.get("cidr_block"), str) else None
             self.vpc_ipam[self.key(r)] = (pool, length, cidr or None)
+        elif v.get("cidr_block") is None and r.type == "aws_default_vpc":
+            self.warn(
+                f"{r.address}: a default VPC's CIDR is AWS's, not the configuration's; only a state, or a plan made after Terraform adopted the VPC (terraform apply), holds it: not imported"
+            )
         elif v.get("cidr_block") is None:
             self.warn(f"{r.address}: its IPv4 CIDR is not known before apply (IPAM?): not imported")
         if isinstance(v.get("dhcp_options_id"), str) and v["dhcp_options_id"]:
             entry["DhcpOptionsId"] = self.by_real_id.get(v["dhcp_options_id"])
         self.emit(r, "Vpcs", entry)
+        if (
+            r.type == "aws_default_vpc"
+            and v.get("cidr_block") is not None
+            and not any(
+                o.type in ("aws_internet_gateway", "aws_internet_gateway_attachment")
+                and self.ref(o, "vpc_id") == self.key(r)
+                for o in self.resources
+            )
+        ):
+            self.warn(
+                f"{r.address}: AWS gives a default VPC an internet gateway and a route 0.0.0.0/0 to it in the main route table, which are no resources of the input: neither is imported (write an aws_internet_gateway, or the routes of an aws_default_route_table, if the VPC still has them)"
+            )
         # describe-vpc-attribute: what the resource says (AWS's defaults when it is silent).
         for attr, field_ in (
             ("enable_dns_support", "EnableDnsSupport"),
@@ -473,6 +505,39 @@ class Converter:
             self.subnet_cidr[self.key(r)] = cidr
         self.emit(r, "Subnets", entry, self.region_of.get(vpc or ""))
 
+    def default_subnet(self, r: Resource) -> None:
+        """``aws_default_subnet``: the default subnet of an AZ in the region's default VPC,
+        which Terraform adopts. Its VPC and CIDR are AWS's: a state holds them; a plan holds
+        the CIDR only once the subnet is adopted, and names no VPC (the region's
+        ``aws_default_vpc`` of the input is meant)."""
+        v = r.values
+        # Not self.ref: a plan's subnet has no vpc_id to follow, and the resolver's fallback
+        # (a module's only VPC) is an aws_vpc, never the default VPC.
+        named = _text(v.get("vpc_id"))
+        vpc = self.by_real_id.get(named, named) if named else None
+        if vpc is None:
+            region = r.region or self.default_region
+            vpcs = [
+                self.key(o)
+                for o in self.resources
+                if o.type == "aws_default_vpc" and (o.region or self.default_region) == region
+            ]
+            vpc = vpcs[0] if len(vpcs) == 1 else None
+        if vpc is None:
+            self.warn(
+                f"{r.address}: a default subnet is in its region's default VPC, which is not in the input (aws_default_vpc): not imported"
+            )
+            return
+        if not isinstance(v.get("cidr_block"), str) or not v["cidr_block"]:
+            self.warn(
+                f"{r.address}: a default subnet's CIDR is AWS's (a /20 of the default VPC), not the configuration's; only a state, or a plan made after Terraform adopted the subnet (terraform apply), holds it: not imported"
+            )
+            return
+        # AWS's default subnets give instances public addresses unless told otherwise.
+        public = v.get("map_public_ip_on_launch")
+        values = {**v, "vpc_id": vpc, "map_public_ip_on_launch": public is not False}
+        self.subnet(dataclasses.replace(r, values=values))
+
     def in_vpc(self, r: Resource, subnet: str | None) -> tuple[str | None, str | None]:
         """A resource's VPC, from its subnet (Terraform names only the subnet)."""
         vpc = self.subnet_vpc.get(subnet or "")
@@ -498,7 +563,7 @@ class Converter:
         """Whether a state's ``aws_route_table`` is its VPC's main table (Terraformer and
         ``terraform import`` read the main table as a plain route table)."""
         return r.real_id is not None and any(
-            other.type == "aws_vpc" and other.values.get("main_route_table_id") == r.real_id
+            other.type in VPC_TYPES and other.values.get("main_route_table_id") == r.real_id
             for other in self.resources
         )
 
@@ -529,10 +594,10 @@ class Converter:
     def owner_vpc(self, r: Resource, attr: str, vpc_attr: str) -> str | None:
         """The VPC a default route table, ACL or group belongs to."""
         key = self.ref(r, attr)
-        if key is not None and self.kind_of_key.get(key) == "aws_vpc":
+        if key is not None and self.kind_of_key.get(key) in VPC_TYPES:
             return key
         for other in self.resources:
-            if other.type == "aws_vpc" and other.values.get(vpc_attr) == r.values.get(attr):
+            if other.type in VPC_TYPES and other.values.get(vpc_attr) == r.values.get(attr):
                 return self.key(other)
         return self.ref(r, "vpc_id")
 
@@ -595,10 +660,10 @@ class Converter:
         if table is not None and "RouteTableId" in table:
             return table
         raw = r.values.get("route_table_id")
-        vpc = key if key is not None and self.kind_of_key.get(key) == "aws_vpc" else None
+        vpc = key if key is not None and self.kind_of_key.get(key) in VPC_TYPES else None
         for other in self.resources:
             if (
-                other.type == "aws_vpc"
+                other.type in VPC_TYPES
                 and raw
                 and raw
                 in (
@@ -2018,11 +2083,13 @@ class Converter:
     # ---- Direct Connect ------------------------------------------------------------------
 
     def dx_connection(self, r: Resource) -> None:
-        """A dedicated connection (``aws_dx_connection``), or a LAG (``aws_dx_lag``), which
-        the language has not: it is written as one connection of its connections' speed,
-        so that the virtual interfaces on it are kept."""
+        """A dedicated connection (``aws_dx_connection``), a hosted one a partner makes for
+        an account (``aws_dx_hosted_connection``, on the partner's interconnect), or a LAG
+        (``aws_dx_lag``), which the language has not: it is written as one connection of its
+        connections' speed, so that the virtual interfaces on it are kept."""
         v = r.values
         lag = r.type == "aws_dx_lag"
+        hosted = r.type == "aws_dx_hosted_connection"
         bandwidth = v.get("connections_bandwidth" if lag else "bandwidth")
         entry: Json = {
             "connectionId": self.key(r),
@@ -2037,11 +2104,26 @@ class Converter:
             self.warn(
                 f"{r.address} is a link aggregation group: the language has none; it is written as one dx-connection of its connections' bandwidth ({_text(bandwidth) or 'unknown'}), which carries its virtual interfaces; AWS bills a port per connection of the LAG"
             )
+        elif hosted:  # its lag_id is the partner's interconnect LAG, no LAG of the input
+            self.hosted_connections[self.key(r)] = r
         elif v.get("lag_id") is not None:  # a template's connection made in a LAG
             self.dx_lag_member(r)
         if entry["location"] is None:
             self.warn(f'{r.address}: its location is not known before apply: written "unknown"')
         self.emit(r, "connections", {k: x for k, x in entry.items() if x is not None})
+
+    def dx_confirmation(self, r: Resource) -> None:
+        """``aws_dx_connection_confirmation``: the owner account accepts a hosted connection
+        (one a partner made of the input, or one the input does not hold: nothing to write)."""
+        self.confirmed.add(self.ref(r, "connection_id") or "")
+
+    def unconfirmed_connections(self) -> None:
+        for key, r in sorted(self.hosted_connections.items()):
+            state = _text(r.values.get("state"))
+            if key not in self.confirmed and state not in ("available", "down"):
+                self.warn(
+                    f"{r.address} is a hosted connection for account {_text(r.values.get('owner_account_id')) or 'unknown'}: no aws_dx_connection_confirmation of the input confirms it, and AWS keeps it ordering until its owner does: it is written as a connection that is up"
+                )
 
     def dx_lag_member(self, r: Resource) -> None:
         """``aws_dx_connection_association``: a connection joins a LAG (both are written as
@@ -2293,6 +2375,7 @@ _C = Converter
 #: Each resource type's handler and its rank: containers (0), then what refers to them.
 _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_vpc": (0, _C.vpc),
+    "aws_default_vpc": (0, _C.vpc),
     "aws_ec2_transit_gateway": (0, _C.transit_gateway),
     "aws_customer_gateway": (0, _C.customer_gateway),
     "aws_eip": (0, _C.eip),
@@ -2300,11 +2383,14 @@ _HANDLERS: dict[str, tuple[int, Callable[[Converter, Resource], None]]] = {
     "aws_vpc_dhcp_options": (0, _C.dhcp_options),
     "aws_dx_connection": (0, _C.dx_connection),
     "aws_dx_lag": (0, _C.dx_connection),
+    "aws_dx_hosted_connection": (0, _C.dx_connection),
+    "aws_dx_connection_confirmation": (1, _C.dx_confirmation),
     "aws_dx_gateway": (0, _C.dx_gateway),
     "aws_vpc_ipv4_cidr_block_association": (1, _C.cidr_association),
     "aws_ec2_managed_prefix_list_entry": (1, _C.prefix_list_entry),
     "aws_vpc_dhcp_options_association": (1, _C.dhcp_association),
     "aws_subnet": (1, _C.subnet),
+    "aws_default_subnet": (1, _C.default_subnet),
     "aws_route_table": (1, _C.route_table),
     "aws_default_route_table": (1, _C.route_table),
     "aws_internet_gateway": (1, _C.gateway),

@@ -19,7 +19,7 @@ count each subnet keeps (:attr:`~netdraft.model.network.Subnet.interfaces`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from ipaddress import IPv4Address, IPv6Address, IPv6Network
 from typing import TYPE_CHECKING
 
@@ -451,6 +451,48 @@ def _check_address(c: Context, ip: IPv4Address, subnet: m.Subnet, tok: st.Tok) -
     return True
 
 
+def _interfaces(
+    c: Context,
+    vpc: VpcScope,
+    who: Holder,
+    refs: Sequence[st.Ref],
+    resolved: list[str | None],
+    subnets: Mapping[str, m.Subnet],
+    alloc: Allocator,
+    granted: Mapping[tuple[str, str, int], IPv4Address],
+    written: bool,
+    several_per_az: bool,
+) -> list[tuple[int, str, str, IPv4Address]]:
+    """The network interfaces of an endpoint or a load balancer, one in each of its subnets:
+    ``(the subnet's index in the list, the subnet, its AZ, the address)``, the address the
+    ``ips`` option grants (``written``) or the highest free; a second subnet of one AZ is an
+    ``endpoint-az`` error unless ``several_per_az`` (a resolver endpoint)."""
+    placed: list[tuple[int, str, str, IPv4Address]] = []
+    azs: dict[str, str] = {}
+    for index, (ref, sn) in enumerate(zip(refs, resolved, strict=True)):
+        if sn is None or sn not in subnets:
+            continue
+        az = subnets[sn].az
+        if az in azs and not several_per_az:
+            c.err(
+                codes.ENDPOINT_AZ,
+                f"{who.who} already has subnet '{azs[az]}' in {az}: one subnet per availability zone",
+                ref.span,
+            )
+            continue
+        azs[az] = sn
+        ip: IPv4Address | None
+        if written:
+            ip = granted.get((who.who, "", index))
+        else:
+            ip = alloc.next_from_top(sn, who)
+            if ip is not None:
+                c.held.append(Held(ip, f"vpc:{vpc.decl.name.text}", who))
+        if ip is not None:
+            placed.append((index, sn, az, ip))
+    return placed
+
+
 def _endpoint(
     c: Context,
     vpc: VpcScope,
@@ -478,32 +520,12 @@ def _endpoint(
     name = decl.name.text
     who = Holder(f"endpoint '{name}'", decl.span)
     written = decl.ips is not None
-    names: list[str] = []
-    addresses: list[IPv4Address] = []
-    azs: dict[str, str] = {}
-    for index, (ref, sn) in enumerate(zip(decl.targets, resolved, strict=True)):
-        if sn is None or sn not in subnets:
-            continue
-        az = subnets[sn].az
-        # A resolver endpoint may hold two addresses of one AZ (AWS advises two AZs).
-        if az in azs and not decl.resolver:
-            c.err(
-                codes.ENDPOINT_AZ,
-                f"endpoint '{name}' already has subnet '{azs[az]}' in {az}: one subnet per availability zone",
-                ref.span,
-            )
-            continue
-        azs[az] = sn
-        ip: IPv4Address | None
-        if written:
-            ip = granted.get((who.who, "", index))
-        else:
-            ip = alloc.next_from_top(sn, who)
-            if ip is not None:
-                c.held.append(Held(ip, f"vpc:{vpc.decl.name.text}", who))
-        if ip is not None:
-            names.append(sn)
-            addresses.append(ip)
+    # A resolver endpoint may hold two addresses of one AZ (AWS advises two AZs).
+    placed = _interfaces(
+        c, vpc, who, decl.targets, resolved, subnets, alloc, granted, written, bool(decl.resolver)
+    )
+    names = [sn for _index, sn, _az, _ip in placed]
+    addresses = [ip for _index, _sn, _az, ip in placed]
     if decl.resolver and len(decl.targets) < 2:
         c.diagnostics.append(
             warning(
@@ -590,30 +612,12 @@ def load_balancer(
             c.held.append(
                 Held(address, "public", Holder(f"an IPAM address of {who.who}", decl.span))
             )
-    nodes: list[m.LbNode] = []
-    azs: dict[str, str] = {}
-    for index, (ref, sn) in enumerate(zip(decl.subnets, resolved, strict=True)):
-        if sn is None or sn not in subnets:
-            continue
-        az = subnets[sn].az
-        if az in azs:
-            c.err(
-                codes.ENDPOINT_AZ,
-                f"load balancer '{name}' already has subnet '{azs[az]}' in {az}: one subnet per availability zone",
-                ref.span,
-            )
-            continue
-        azs[az] = sn
-        ip: IPv4Address | None
-        if "ips" in opts:
-            ip = granted.get((who.who, "", index))
-        else:
-            ip = alloc.next_from_top(sn, who)
-            if ip is not None:
-                c.held.append(Held(ip, f"vpc:{vpc.decl.name.text}", who))
-        if ip is not None:
-            eip = eips[index] if index < len(eips) else None
-            nodes.append(m.LbNode(sn, az, ip, eip))
+    nodes = [
+        m.LbNode(sn, az, ip, eips[index] if index < len(eips) else None)
+        for index, sn, az, ip in _interfaces(
+            c, vpc, who, decl.subnets, resolved, subnets, alloc, granted, "ips" in opts, False
+        )
+    ]
     sgs: list[str] = []
     if "sg" in opts:
         sgs = [

@@ -306,15 +306,8 @@ def _tgw_table(
             dest = prefix_lists.route_destination(c, region, item.destination)
             if dest is None:
                 continue
-            if dest in seen:
-                c.err(
-                    codes.ROUTE_DUPLICATE,
-                    f"route table '{decl.name.text}' already has a route to {dest}",
-                    item.destination.span,
-                    f"first on line {seen[dest].span.line}",
-                )
+            if not prefix_lists.first_route(c, seen, dest, item, decl.name.text):
                 continue
-            seen[dest] = item
             target = None
             if item.target is not None:
                 if item.target.name not in attachments:

@@ -11,7 +11,7 @@ import ipaddress
 from collections.abc import Iterable
 from decimal import InvalidOperation
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from netdraft import codes
 from netdraft.diagnostics import clip
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 #: The most digits a number is read with: the language's numbers (ports, ACL rule numbers)
 #: have at most five, and ``int`` refuses more than 4,300 (CPython's digit limit).
 MAX_DIGITS = 9
+
+_Net = TypeVar("_Net", IPv4Network, IPv6Network)
 
 
 def number_value(text: str) -> int | None:
@@ -93,17 +95,19 @@ def cidr_problem(text: str) -> str:
 
 
 def net4(c: Context, tok: st.Tok) -> IPv4Network | None:
-    found = net(c, tok)
-    if found is not None and not isinstance(found, IPv4Network):
-        c.err(codes.BAD_CIDR, f"'{tok.text}' is an IPv6 CIDR where IPv4 is needed", tok.span)
-        return None
-    return found
+    return _net_of(c, tok, IPv4Network)
 
 
 def net6(c: Context, tok: st.Tok) -> IPv6Network | None:
+    return _net_of(c, tok, IPv6Network)
+
+
+def _net_of(c: Context, tok: st.Tok, family: type[_Net]) -> _Net | None:
+    """A CIDR of one family (``bad-cidr`` for one of the other, naming both)."""
     found = net(c, tok)
-    if found is not None and not isinstance(found, IPv6Network):
-        c.err(codes.BAD_CIDR, f"'{tok.text}' is an IPv4 CIDR where IPv6 is needed", tok.span)
+    if found is not None and not isinstance(found, family):
+        want, other = ("IPv4", "IPv6") if family is IPv4Network else ("IPv6", "IPv4")
+        c.err(codes.BAD_CIDR, f"'{tok.text}' is an {other} CIDR where {want} is needed", tok.span)
         return None
     return found
 

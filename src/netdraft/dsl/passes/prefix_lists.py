@@ -11,7 +11,7 @@ dump's ``get-managed-prefix-list-entries``), which replace the snapshot's there.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from netdraft import codes
 from netdraft.diagnostics import warning
@@ -130,6 +130,31 @@ def find(c: Context, region: str, name: str) -> m.PrefixList | None:
 def names(c: Context, region: str) -> list[str]:
     """The prefix list names a VPC of ``region`` may use (for hints)."""
     return [n for (r, n) in c.prefix_lists if r in ("", region)] + list(MANAGED_SERVICES)
+
+
+#: A route of a VPC's or of a transit gateway's route table.
+_Route = TypeVar("_Route", st.RouteDecl, st.TgwRouteDecl)
+
+
+def first_route(
+    c: Context,
+    seen: dict[m.RouteDestination, _Route],
+    dest: m.RouteDestination,
+    item: _Route,
+    table: str,
+) -> bool:
+    """Whether ``item`` is the first route of route table ``table`` to ``dest`` (recorded in
+    ``seen``); a second one is a ``route-duplicate`` at its destination."""
+    if dest in seen:
+        c.err(
+            codes.ROUTE_DUPLICATE,
+            f"route table '{table}' already has a route to {dest}",
+            item.destination.span,
+            f"first on line {seen[dest].span.line}",
+        )
+        return False
+    seen[dest] = item
+    return True
 
 
 def route_destination(c: Context, region: str, tok: st.Tok) -> m.RouteDestination | None:

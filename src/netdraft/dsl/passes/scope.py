@@ -11,7 +11,8 @@ declared once.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar, cast
 
 from netdraft import codes
 from netdraft.diagnostics import where_first
@@ -107,27 +108,33 @@ def first_declared(first: Span, later: Span) -> str:
     return f"first declared {where_first(first, later)}"
 
 
+#: The named declarations of a VPC: the table of its scope each kind goes in, and the word
+#: a clash names it by.
+_VPC_TABLES: dict[type, tuple[Callable[[VpcScope], dict[str, Any]], str]] = {
+    st.SubnetDecl: (lambda s: s.subnets, "subnet"),
+    st.RouteTableDecl: (lambda s: s.route_tables, "route table"),
+    st.SecurityGroupDecl: (lambda s: s.groups, "security group"),
+    st.NetworkAclDecl: (lambda s: s.acls, "network ACL"),
+    st.InstanceDecl: (lambda s: s.instances, "instance"),
+    st.NatGatewayDecl: (lambda s: s.nats, "NAT gateway"),
+    st.EndpointDecl: (lambda s: s.endpoints, "endpoint"),
+    st.LoadBalancerDecl: (lambda s: s.load_balancers, "load balancer"),
+    st.TargetGroupDecl: (lambda s: s.target_groups, "target group"),
+}
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> st.Tok: ...
+
+
 def _collect_vpc(c: Context, scope: VpcScope) -> None:
     where = scope.where
     for item in scope.decl.items:
-        if isinstance(item, st.SubnetDecl):
-            declare(c, scope.subnets, item.name, item, "subnet", where)
-        elif isinstance(item, st.RouteTableDecl):
-            declare(c, scope.route_tables, item.name, item, "route table", where)
-        elif isinstance(item, st.SecurityGroupDecl):
-            declare(c, scope.groups, item.name, item, "security group", where)
-        elif isinstance(item, st.NetworkAclDecl):
-            declare(c, scope.acls, item.name, item, "network ACL", where)
-        elif isinstance(item, st.InstanceDecl):
-            declare(c, scope.instances, item.name, item, "instance", where)
-        elif isinstance(item, st.NatGatewayDecl):
-            declare(c, scope.nats, item.name, item, "NAT gateway", where)
-        elif isinstance(item, st.EndpointDecl):
-            declare(c, scope.endpoints, item.name, item, "endpoint", where)
-        elif isinstance(item, st.LoadBalancerDecl):
-            declare(c, scope.load_balancers, item.name, item, "load balancer", where)
-        elif isinstance(item, st.TargetGroupDecl):
-            declare(c, scope.target_groups, item.name, item, "target group", where)
+        named = _VPC_TABLES.get(type(item))
+        if named is not None:
+            table, kind = named
+            declare(c, table(scope), cast(_Named, item).name, item, kind, where)
         elif isinstance(item, st.GatewayDecl):
             if item.keyword in scope.gateways:
                 first = scope.gateways[item.keyword]

@@ -234,31 +234,11 @@ def _route_table(
                     "route IPv6 to an egress-only gateway (private) or an internet gateway",
                 )
                 continue
-            if dest in seen:
-                c.err(
-                    codes.ROUTE_DUPLICATE,
-                    f"route table '{decl.name.text}' already has a route to {dest}",
-                    item.destination.span,
-                    f"first on line {seen[dest].span.line}",
-                )
+            if not prefix_lists.first_route(c, seen, dest, item, decl.name.text):
                 continue
-            seen[dest] = item
             static.append(m.Route(dest, target, m.RouteOrigin.STATIC, item.span))
         elif isinstance(item, st.Associate):
-            for ref in item.refs:
-                subnet = resolve(c, Kind.SUBNET, ref, s)
-                if subnet is None:
-                    continue
-                if subnet in associated:
-                    c.err(
-                        codes.DUPLICATE_ASSOCIATION,
-                        f"subnet '{subnet}' is already associated with route table '{associated[subnet]}'",
-                        ref.span,
-                        "a subnet has one route table",
-                    )
-                    continue
-                associated[subnet] = decl.name.text
-                subnets.append(subnet)
+            subnets += _associate(c, s, item, associated, "route table", decl.name.text)
         else:
             for ref in item.refs:
                 vgw = resolve(c, Kind.VPN_GATEWAY, ref, s)
@@ -278,6 +258,35 @@ def _route_table(
         False,
         decl.span,
     )
+
+
+def _associate(
+    c: Context,
+    s: VpcScope,
+    item: st.Associate,
+    associated: dict[str, str],
+    kind: str,
+    name: str,
+) -> list[str]:
+    """The subnets ``associate`` gives the route table or network ACL ``name`` (``kind``),
+    recorded in ``associated``; a subnet another one of the kind has is a
+    ``duplicate-association``."""
+    subnets: list[str] = []
+    for ref in item.refs:
+        subnet = resolve(c, Kind.SUBNET, ref, s)
+        if subnet is None:
+            continue
+        if subnet in associated:
+            c.err(
+                codes.DUPLICATE_ASSOCIATION,
+                f"subnet '{subnet}' is already associated with {kind} '{associated[subnet]}'",
+                ref.span,
+                f"a subnet has one {kind}",
+            )
+            continue
+        associated[subnet] = name
+        subnets.append(subnet)
+    return subnets
 
 
 # ---- network ACLs ----------------------------------------------------------------------------
@@ -308,20 +317,7 @@ def _network_acls(
         subnets: list[str] = []
         for item in decl.items:
             if isinstance(item, st.Associate):
-                for ref in item.refs:
-                    subnet = resolve(c, Kind.SUBNET, ref, s)
-                    if subnet is None:
-                        continue
-                    if subnet in associated:
-                        c.err(
-                            codes.DUPLICATE_ASSOCIATION,
-                            f"subnet '{subnet}' is already associated with network ACL '{associated[subnet]}'",
-                            ref.span,
-                            "a subnet has one network ACL",
-                        )
-                        continue
-                    associated[subnet] = name
-                    subnets.append(subnet)
+                subnets += _associate(c, s, item, associated, "network ACL", name)
                 continue
             proto, ports = literals.protocol(c, item.protocol)
             if prefix_lists.is_name(item.cidr):
