@@ -39,6 +39,10 @@ VIEWPORTS = {"desktop": (1280, 900), "narrow": (400, 800)}
 #: Material's two colour schemes, as the toggle in the header sets them.
 SCHEMES = ("default", "slate")
 
+#: For MkDocs' own theme, which has no scheme: the system's light or dark preference
+#: (``prefers-color-scheme``), as the browser reports it to the page.
+SYSTEM_SCHEMES = ("system-light", "system-dark")
+
 #: The flags that let Chromium start headless on a machine without a network or a screen.
 CHROMIUM_FLAGS = (
     "--headless",
@@ -98,7 +102,7 @@ def _block(header: str, body: str = TINY, indent: bool = False) -> str:
 
 
 # The long line of the broken block: its diagnostic is wider than any content column.
-_LONG = "route-table rt { associate " + " ".join(f"subnet-{i}" for i in range(30)) + " privte }"
+_LONG = "route-table rt { associate a " + "-".join(["the-subnet-that-was-renamed"] * 6) + " }"
 
 #: The pages of the site: the generated documentation of a big network under its own title,
 #: blocks in a list, an admonition and tabs, and a broken block (the build is not strict).
@@ -172,9 +176,24 @@ markdown_extensions:
 """
 
 
-def write_site(root: Path, css: bool = True) -> Path:
-    """The site's sources under ``root`` (``css=False``: the plugin adds no stylesheet)."""
-    config = MKDOCS_YML if css else MKDOCS_YML.replace("  - netdraft\n", "  - netdraft:\n      css: false\n")
+#: MkDocs' own theme instead of Material's: light (its default ``color_mode``) whatever the
+#: system prefers, or with ``color_mode: auto`` (``"mkdocs-auto"``) following the system.
+MKDOCS_THEME = "theme:\n  name: mkdocs\n  highlightjs: false\n"
+THEMES = ("material", "mkdocs", "mkdocs-auto")
+
+
+def write_site(root: Path, css: bool = True, theme: str = "material") -> Path:
+    """The site's sources under ``root`` (``css=False``: the plugin adds no stylesheet;
+    ``theme``: one of THEMES)."""
+    config = MKDOCS_YML
+    if not css:
+        config = config.replace("  - netdraft\n", "  - netdraft:\n      css: false\n")
+    if theme not in THEMES:
+        raise ValueError(f"theme {theme!r}: one of {', '.join(THEMES)}")
+    if theme.startswith("mkdocs"):
+        mode = "  color_mode: auto\n" if theme == "mkdocs-auto" else ""
+        start, end = config.index("theme:"), config.index("nav:")
+        config = config[:start] + MKDOCS_THEME + mode + config[end:]
     (root / "mkdocs.yml").write_text(config, "utf-8")
     docs = root / "docs"
     (docs / "networks").mkdir(parents=True, exist_ok=True)
@@ -184,12 +203,12 @@ def write_site(root: Path, css: bool = True) -> Path:
     return root
 
 
-def build_site(root: Path, css: bool = True) -> Path:
+def build_site(root: Path, css: bool = True, theme: str = "material") -> Path:
     """Build the site with MkDocs (not strict: one page has a broken block); its folder."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    write_site(root, css)
+    write_site(root, css, theme)
     build(load_config(str(root / "mkdocs.yml")))
     return root / "site"
 
@@ -203,7 +222,7 @@ def page_names() -> list[str]:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -268,7 +287,7 @@ class Browser:
             stdout=subprocess.DEVNULL,
             stderr=self._log,
             close_fds=False,  # else fds 3 and 4 are closed after preexec_fn; ours are CLOEXEC
-            preexec_fn=fds,  # noqa: PLW1509 - only dup2, no threads touched
+            preexec_fn=fds,  # only dup2 (no locks, no threads)
         )
         os.close(high_in)
         os.close(high_out)
@@ -466,7 +485,14 @@ MEASURE = r"""
   const column = document.querySelector('.md-content__inner') || document.querySelector('[role="main"]') || document.body;
   const toc = document.querySelector('.md-sidebar--secondary');
   const tocShown = toc && shown(toc) && getComputedStyle(toc).display !== 'none';
+  // The page's own background: the nearest one that is not transparent, from the column up.
+  let paper = null;
+  for (let n = column; n && !paper; n = n.parentElement) {
+    const c = getComputedStyle(n).backgroundColor;
+    if (c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c)) paper = c;
+  }
   const out = {
+    paper: paper || 'rgb(255, 255, 255)',
     scheme: document.body.getAttribute('data-md-color-scheme'),
     window: {width: window.innerWidth, height: window.innerHeight},
     page: {scrollWidth: document.documentElement.scrollWidth},
@@ -522,7 +548,15 @@ MEASURE = r"""
   }
   for (const e of document.querySelectorAll('.netdraft-error')) {
     const pre = e.querySelector('pre');
+    // The colour the text is drawn on: the nearest background that is not transparent.
+    let back = null;
+    for (let n = pre || e; n && !back; n = n.parentElement) {
+      const c = getComputedStyle(n).backgroundColor;
+      if (c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c)) back = c;
+    }
     out.errors.push({shown: shown(e), box: box(e), pre: pre ? box(pre) : null,
+                     ink: getComputedStyle(pre || e).color, paper: back || 'rgb(255, 255, 255)',
+                     bars: [e, pre].filter(n => n && parseFloat(getComputedStyle(n).borderLeftWidth) > 0).length,
                      scrolls: pre ? pre.scrollWidth > pre.clientWidth + 1 : false,
                      overflowX: pre ? getComputedStyle(pre).overflowX : null});
   }
@@ -568,10 +602,13 @@ def look_at_site(
             for viewport, (width, height) in viewports.items():
                 for scheme in schemes:
                     since = len(browser.events)
-                    browser.open(base + page, width, height)
-                    now = browser.evaluate(SET_SCHEME % json.dumps(scheme))
-                    if now != scheme:
-                        raise BrowserError(f"{page or 'index'}: cannot set scheme {scheme}: {now}")
+                    if scheme in SYSTEM_SCHEMES:  # a theme with no scheme of its own
+                        browser.open(base + page, width, height, scheme == "system-dark")
+                    else:
+                        browser.open(base + page, width, height)
+                        now = browser.evaluate(SET_SCHEME % json.dumps(scheme))
+                        if now != scheme:
+                            raise BrowserError(f"{page or 'index'}: cannot set {scheme}: {now}")
                     browser.evaluate("new Promise(r => setTimeout(r, 100))")
                     measured = browser.evaluate(MEASURE)
                     shot = None
@@ -586,8 +623,6 @@ def look_at_site(
                             browser.screenshot(shots / f"{stem}-block{i + 1}.png", part)
                     problems = tuple(_new_problems(browser, since))
                     looks.append(Look(page or "index", viewport, scheme, measured, problems, shot))
-        # Back to the light scheme, which Material keeps in the browser's storage.
-        browser.evaluate(SET_SCHEME % json.dumps("default"))
     return looks
 
 
@@ -656,11 +691,19 @@ def _luminance(colour: str | None) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def colour_problems(look: Look, dark: bool) -> list[str]:
-    """What is wrong with the inline diagrams' colours: on a dark page (``dark``) every box
-    must be dark and every text of the diagram's inks light, on a light page the reverse."""
+def is_dark(look: Look) -> bool:
+    """Whether the page (its background behind the content column) is dark."""
+    return _luminance(look.measured["paper"]) < 0.2
+
+
+def colour_problems(look: Look) -> list[str]:
+    """What is wrong with the colours: on a dark page every box of an inline diagram must
+    be dark and every text in the diagram's inks light, on a light page the reverse (the
+    diagram follows the page, not the system); an error block's text must contrast with
+    its background (WCAG's 4.5:1), with one red bar on its left."""
     where = f"{look.page} at {look.viewport} ({look.scheme})"
     found: list[str] = []
+    dark = is_dark(look)
     for i, d in enumerate(look.measured["diagrams"]):
         if not d["shown"] or d["figure"] is None or d["figure"]["tag"] != "svg":
             continue
@@ -672,4 +715,21 @@ def colour_problems(look: Look, dark: bool) -> list[str]:
             level = _luminance(colour)
             if (level < 0.35) if dark else (level > 0.3):
                 found.append(f"{where}: diagram {i + 1} has text in {colour}")
+    for i, e in enumerate(look.measured["errors"]):
+        if not e["shown"]:
+            continue
+        ratio = contrast(e["ink"], e["paper"])
+        if ratio < 4.5:
+            found.append(
+                f"{where}: error block {i + 1}: text {e['ink']} on {e['paper']} "
+                f"(contrast {ratio:.1f}, under 4.5)"
+            )
+        if e["bars"] != 1:
+            found.append(f"{where}: error block {i + 1} has {e['bars']} bars on its left")
     return found
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two computed colours (1 … 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
