@@ -11,7 +11,7 @@ the test checks for (tests/test_mkdocs_browser.py) are printed, and the exit sta
 when there are any.
 
     PYTHONPATH=src .venv/bin/python scripts/screenshot-site.py [OUT] [--no-css]
-        [--theme material|mkdocs|mkdocs-auto] [--keep-site]
+        [--theme material|mkdocs|mkdocs-auto] [--viewport desktop|narrow] [--keep-site]
 
 Needs Chromium (``apt-get install chromium``; or NETDRAFT_CHROMIUM=PATH) and the ``dev``
 extra (mkdocs-material, pymdown-extensions).
@@ -43,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         help="MkDocs' own theme instead (light, or auto: following the system), looked at "
         "with the system's light and dark preference",
     )
+    parser.add_argument(
+        "--viewport",
+        action="append",
+        choices=sorted(sb.VIEWPORTS),
+        help="only this width (repeatable; default: all)",
+    )
     parser.add_argument("--keep-site", action="store_true", help="keep the built site in OUT/site")
     args = parser.parse_args(argv)
     chromium = sb.find_chromium()
@@ -58,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         site = sb.build_site(root, css=not args.no_css, theme=args.theme)
         built = time.monotonic()
         schemes = sb.SCHEMES if args.theme == "material" else sb.SYSTEM_SCHEMES
-        looks = sb.look_at_site(site, chromium, out, schemes=schemes)
+        viewports = {name: sb.VIEWPORTS[name] for name in args.viewport or sb.VIEWPORTS}
+        looks = sb.look_at_site(site, chromium, out, viewports, schemes)
         looked = time.monotonic()
     problems: list[str] = []
     for look in looks:

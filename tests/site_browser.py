@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -419,7 +419,7 @@ class Browser:
         # Material's own script runs after load (the palette, the tabs): let it settle.
         self.evaluate("new Promise(r => requestAnimationFrame(() => setTimeout(r, 200)))")
 
-    def screenshot(self, path: Path, clip: dict[str, float] | None = None) -> None:
+    def screenshot(self, path: Path, clip: Mapping[str, float] | None = None) -> None:
         """A PNG of the whole page (not only the window), or of the part ``clip`` names
         (``x``, ``y``, ``width``, ``height`` in CSS px from the page's top left corner)."""
         if clip is None:
@@ -674,6 +674,10 @@ def layout_problems(look: Look) -> list[str]:
             inside(f"error block {i + 1}", e["box"])
             if e["pre"] is not None:
                 inside(f"error block {i + 1}'s text", e["pre"])
+            # Text wider than its box that does not scroll runs out of it (under the
+            # table of contents, say), whether or not the page widens.
+            if e["scrolls"] and e["overflowX"] == "visible":
+                found.append(f"{where}: error block {i + 1}'s lines run out of it")
     return found
 
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -156,3 +159,26 @@ def test_mkdocs_own_theme_the_diagrams_follow_the_page(
     light = _find(looks, "nested/", "desktop", "system-light").measured["diagrams"]
     dark = _find(looks, "nested/", "desktop", "system-dark").measured["diagrams"]
     assert (light[0]["fills"] != dark[0]["fills"]) == dark_when_the_system_is
+
+
+def test_the_screenshot_script_writes_pngs_of_the_width_asked(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parent.parent / "scripts" / "screenshot-site.py"
+    out = tmp_path / "shots"
+    done = subprocess.run(
+        [sys.executable, str(script), str(out), "--viewport", "narrow"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "index    narrow   slate" in done.stdout and "problem" not in done.stdout
+    pages = sorted(out.glob("*-narrow-*[a-z].png"))
+    assert len(pages) == len(sb.PAGES) * len(sb.SCHEMES) * 2  # whole page and first window
+    for png in pages:
+        data = png.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
+        assert width == 400 and height >= 800
+    assert list(out.glob("broken-narrow-slate-block*.png"))
+    assert not list(out.glob("*-desktop-*"))
