@@ -11,7 +11,8 @@ the test checks for (tests/test_mkdocs_browser.py) are printed, and the exit sta
 when there are any.
 
     PYTHONPATH=src .venv/bin/python scripts/screenshot-site.py [OUT] [--no-css]
-        [--theme material|mkdocs|mkdocs-auto] [--viewport desktop|narrow] [--keep-site]
+        [--theme material|mkdocs|mkdocs-auto] [--viewport desktop|narrow]
+        [--own-site] [--keep-site]
 
 Needs Chromium (``apt-get install chromium``; or NETDRAFT_CHROMIUM=PATH) and the ``dev``
 extra (mkdocs-material, pymdown-extensions).
@@ -49,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         choices=sorted(sb.VIEWPORTS),
         help="only this width (repeatable; default: all)",
     )
+    parser.add_argument(
+        "--own-site",
+        action="store_true",
+        help="the project's own documentation instead (mkdocs.yml), with the system's "
+        "light and dark preference",
+    )
     parser.add_argument("--keep-site", action="store_true", help="keep the built site in OUT/site")
     args = parser.parse_args(argv)
     chromium = sb.find_chromium()
@@ -61,11 +68,16 @@ def main(argv: list[str] | None = None) -> int:
         root = out / "source" if args.keep_site else Path(temp)
         root.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
-        site = sb.build_site(root, css=not args.no_css, theme=args.theme)
+        if args.own_site:
+            site = sb.build_own_site(root / "site")
+        else:
+            site = sb.build_site(root, css=not args.no_css, theme=args.theme)
         built = time.monotonic()
-        schemes = sb.SCHEMES if args.theme == "material" else sb.SYSTEM_SCHEMES
+        material = args.theme == "material" and not args.own_site
+        schemes = sb.SCHEMES if material else sb.SYSTEM_SCHEMES
         viewports = {name: sb.VIEWPORTS[name] for name in args.viewport or sb.VIEWPORTS}
-        looks = sb.look_at_site(site, chromium, out, viewports, schemes)
+        pages = sb.page_names(site) if args.own_site else None
+        looks = sb.look_at_site(site, chromium, out, viewports, schemes, pages)
         looked = time.monotonic()
     problems: list[str] = []
     for look in looks:

@@ -213,9 +213,28 @@ def build_site(root: Path, css: bool = True, theme: str = "material") -> Path:
     return root / "site"
 
 
-def page_names() -> list[str]:
-    """The built pages' paths under the site (``""`` for the home page)."""
-    return ["" if name == "index.md" else name.removesuffix(".md") + "/" for name in PAGES]
+def page_names(site: Path | None = None) -> list[str]:
+    """The built pages' paths under the site (``""`` for the home page): those of PAGES,
+    or every ``index.html`` of a built ``site`` (its search, assets and 404 left out)."""
+    if site is None:
+        return ["" if name == "index.md" else name.removesuffix(".md") + "/" for name in PAGES]
+    found = []
+    for index in sorted(site.rglob("index.html")):
+        folder = index.parent.relative_to(site).as_posix()
+        if not folder.startswith(("assets", "search")):
+            found.append("" if folder == "." else folder + "/")
+    return found
+
+
+def build_own_site(out: Path) -> Path:
+    """The project's own documentation (mkdocs.yml at the top of the repository), built
+    into ``out`` with the plugin; its folder. MkDocs' own theme, light."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(out))
+    build(config)
+    return out
 
 
 # --- a local server ---------------------------------------------------------------------------
@@ -593,12 +612,14 @@ def look_at_site(
     shots: Path | None = None,
     viewports: dict[str, tuple[int, int]] = VIEWPORTS,
     schemes: tuple[str, ...] = SCHEMES,
+    pages: list[str] | None = None,
 ) -> list[Look]:
-    """Every page of the built site at every width, in every scheme: measured, and
-    photographed into ``shots`` (``PAGE-VIEWPORT-SCHEME.png``) when given."""
+    """Every page of the built site (``pages``, else those of PAGES) at every width, in
+    every scheme: measured, and photographed into ``shots`` (``PAGE-VIEWPORT-SCHEME.png``)
+    when given."""
     looks: list[Look] = []
     with serve(site) as base, Browser(executable) as browser:
-        for page in page_names():
+        for page in page_names() if pages is None else pages:
             for viewport, (width, height) in viewports.items():
                 for scheme in schemes:
                     since = len(browser.events)
@@ -613,7 +634,8 @@ def look_at_site(
                     measured = browser.evaluate(MEASURE)
                     shot = None
                     if shots is not None:
-                        stem = f"{(page.rstrip('/') or 'index')}-{viewport}-{scheme}"
+                        name = page.rstrip("/").replace("/", "-") or "index"
+                        stem = f"{name}-{viewport}-{scheme}"
                         shot = shots / f"{stem}.png"
                         browser.screenshot(shot)
                         # The first window, as a reader first sees the page, and each block.
@@ -641,13 +663,14 @@ def _new_problems(browser: Browser, since: int) -> list[str]:
 SLACK = 1.0
 
 
-def layout_problems(look: Look) -> list[str]:
-    """What is wrong with one page's layout, in words (empty when all is well)."""
+def layout_problems(look: Look, whole_page: bool = True) -> list[str]:
+    """What is wrong with one page's layout, in words (empty when all is well); with
+    ``whole_page=False``, only what netdraft's blocks do (not a wide table of the page's own)."""
     m = look.measured
     where = f"{look.page} at {look.viewport} ({look.scheme})"
     found = [f"{where}: {p}" for p in look.problems]
     column, toc = m["column"], m["toc"]
-    if m["page"]["scrollWidth"] > m["window"]["width"] + SLACK:
+    if whole_page and m["page"]["scrollWidth"] > m["window"]["width"] + SLACK:
         found.append(f"{where}: the page scrolls sideways ({m['page']['scrollWidth']} px wide)")
 
     def inside(name: str, b: dict[str, float]) -> None:

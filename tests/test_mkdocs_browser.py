@@ -182,3 +182,23 @@ def test_the_screenshot_script_writes_pngs_of_the_width_asked(tmp_path: Path) ->
         assert width == 400 and height >= 800
     assert list(out.glob("broken-narrow-slate-block*.png"))
     assert not list(out.glob("*-desktop-*"))
+
+
+def test_the_projects_own_site(tmp_path: Path) -> None:
+    # The repository's documentation (MkDocs' own theme, light), every page at the desktop
+    # width with the system light and dark: netdraft's blocks in their column, their links,
+    # light diagrams on its light pages, and no console error on any page. (Its own wide
+    # tables are the pages' business, not the plugin's: whole_page=False.)
+    assert _CHROMIUM is not None
+    site = sb.build_own_site(tmp_path / "site")
+    pages = sb.page_names(site)
+    assert "examples/" in pages and "mkdocs/" in pages
+    looks = sb.look_at_site(
+        site, _CHROMIUM, viewports={"desktop": (1280, 900)}, schemes=sb.SYSTEM_SCHEMES, pages=pages
+    )
+    problems = [p for look in looks for p in sb.layout_problems(look, whole_page=False)]
+    problems += [p for look in looks for p in sb.colour_problems(look)]
+    assert problems == []
+    assert not any(sb.is_dark(look) for look in looks)
+    examples = _find(looks, "examples/", "desktop", "system-dark").measured["diagrams"]
+    assert len(examples) >= 8 and all(d["shown"] and d["link"] for d in examples)
