@@ -1041,7 +1041,7 @@ def parse(text: str, path: str = "<input>") -> tuple[st.SourceFile | None, list[
         tree, problems = _parse_collecting(text, comments, path)
         if problems:
             return None, problems
-        statements = tuple(tree)
+        statements = tuple(tree.value)  # the piece of the whole file: its statements
         return st.SourceFile(path, text, statements, tuple(comments)), []
 
 
@@ -1346,7 +1346,7 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     if misaligned is None and _misaligned(text, opened, token):
                         misaligned = _misaligned_note(state.value_stack, opened, token)
                 last = token
-            tree = interactive.feed_eof(last).value  # type: ignore[no-untyped-call]
+            tree = interactive.feed_eof(last)  # type: ignore[no-untyped-call]
         except UnexpectedInput as exc:
             if isinstance(exc, UnexpectedToken) and exc.interactive_parser is None:
                 exc.interactive_parser = interactive  # what ``accepts`` reads, before restoring
