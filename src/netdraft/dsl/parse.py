@@ -128,6 +128,43 @@ def _on_comment(token: Token) -> Token:
     return token
 
 
+def _slot_maker(cls: type, *fields: str) -> Any:
+    """A faster ``cls(*values)`` for a frozen dataclass with slots, for the parser's million
+    spans and words: each slot is set by its descriptor, as the class's own ``__init__``
+    does through ``object.__setattr__``, at half the cost. The object is the same (equal,
+    same hash, frozen after)."""
+    new = object.__new__
+    setters = tuple(cls.__dict__[name].__set__ for name in fields)
+    if len(fields) == 2:
+        set_a, set_b = setters
+
+        def make2(a: Any, b: Any) -> Any:
+            made = new(cls)
+            set_a(made, a)
+            set_b(made, b)
+            return made
+
+        return make2
+    set_1, set_2, set_3, set_4, set_5 = setters
+
+    def make5(a: Any, b: Any, c: Any, d: Any, e: Any) -> Any:
+        made = new(cls)
+        set_1(made, a)
+        set_2(made, b)
+        set_3(made, c)
+        set_4(made, d)
+        set_5(made, e)
+        return made
+
+    return make5
+
+
+#: ``Span(...)``, ``st.Tok(...)`` and ``st.Ref(...)``, made faster (the fields in their classes' order).
+_new_span = _slot_maker(Span, "file", "line", "column", "end_line", "end_column")
+_new_tok = _slot_maker(st.Tok, "text", "span")
+_new_ref = _slot_maker(st.Ref, "parts", "span")
+
+
 class _Piece:
     """A value on the parser's stack with the first and last token of the text it covers.
 
@@ -147,12 +184,27 @@ class _Piece:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """How one grammar rule's children are kept: ``(index, inlined)`` for each child the
-    tree would hold, and the transformer's method for it (``None``: the rule is inlined)."""
+    """How one grammar rule's children are kept, and what is made of them.
+
+    ``keep`` holds ``(index, kind)`` for each child Lark's tree would hold: ``"token"``,
+    ``"node"`` (a rule's node) or ``"inline"`` (an inlined rule, whose kept children take
+    its place). ``ends`` says whether the first and the last child are tokens. ``method``
+    is the transformer's method for the rule (``None``: the rule is inlined).
+    """
 
     method: str | None
     rule: str
-    keep: tuple[tuple[int, bool], ...]
+    keep: tuple[tuple[int, str], ...]
+    size: int
+    ends: tuple[bool, bool]
+
+
+#: Node-making methods that do not use their rule's span: none is made for them.
+_SPANLESS = frozenset(
+    "start cidr address list_name icmp_type accel_ips attach_subnets dhcp_addresses"
+    " dx_allowed expect_via expect_because flow_return resolves_to resolves_via"
+    " resolves_because vpn_static vpn_bgp".split()
+)
 
 
 @functools.cache
@@ -163,16 +215,18 @@ def _plans() -> dict[Any, _Plan]:
     for rule in parser().rules:
         if rule.options.expand1 and not rule.alias:  # pragma: no cover - the grammar has no ?rule
             raise NotImplementedError(f"'?{rule.origin.name}' is not supported")
+        expansion = rule.expansion
         keep = tuple(
-            (i, not sym.is_term and sym.name.startswith("_"))
-            for i, sym in enumerate(rule.expansion)
+            (i, "token" if sym.is_term else "inline" if sym.name.startswith("_") else "node")
+            for i, sym in enumerate(expansion)
             if rule.options.keep_all_tokens or not (sym.is_term and sym.filter_out)
         )
-        name = rule.alias or rule.options.template_source or rule.origin.name
-        method = None if name.startswith("_") else str(name)
+        name = str(rule.alias or rule.options.template_source or rule.origin.name)
+        method = None if name.startswith("_") else name
         if method is not None and not hasattr(_ToSyntax, method):  # pragma: no cover
             raise NotImplementedError(f"no syntax node for the rule '{name}'")
-        plans[rule] = _Plan(method, str(name), keep)
+        ends = (bool(expansion) and expansion[0].is_term, bool(expansion) and expansion[-1].is_term)
+        plans[rule] = _Plan(method, name, keep, len(expansion), ends)
     return plans
 
 
@@ -185,55 +239,87 @@ def _callbacks(path: str) -> dict[Any, Any]:
     ``propagate_positions``, at a fraction of its cost.
     """
     builder = _ToSyntax(path)
-    return {rule: _callback(builder, plan) for rule, plan in _plans().items()}
+    made = _reducers()
+    return {rule: made[plan](builder) for rule, plan in _plans().items()}
 
 
-def _callback(builder: _ToSyntax, plan: _Plan) -> Any:
-    keep = plan.keep
-    method = getattr(builder, plan.method) if plan.method is not None else None
-    inlined = plan.rule
-    path = builder.path
-
-    def reduce(children: list[Any]) -> _Piece:
-        first = last = None
-        for child in children:
-            if type(child) is _Piece:
-                if child.first is not None:
-                    first = child.first
-                    break
-            else:
-                first = child
-                break
+def _ends(children: list[Any]) -> tuple[Token | None, Token | None]:
+    """The first and the last token of the text that ``children`` cover (none: empty)."""
+    first = last = None
+    for child in children:
+        first = child.first if type(child) is _Piece else child
         if first is not None:
-            for child in reversed(children):
-                if type(child) is _Piece:
-                    if child.last is not None:
-                        last = child.last
-                        break
-                else:
-                    last = child
-                    break
-        kept: list[Any] = []
-        for i, expand in keep:
-            child = children[i]
-            if expand:
-                if kept:
-                    kept += child.value
-                else:  # as Lark does, for left recursion: the list grows in place
-                    kept = child.value
-            elif type(child) is _Piece:
-                kept.append(child.value)
-            else:
-                kept.append(child)
-        if method is None:
-            return _Piece(kept, first, last, inlined)
-        if first is None:
-            return _Piece(method(None, kept), None, None, None)
-        assert last is not None
-        span = Span(path, first.line, first.column, last.end_line, last.end_column)
-        return _Piece(method(span, kept), first, last, None)
+            break
+    for child in reversed(children):
+        last = child.last if type(child) is _Piece else child
+        if last is not None:
+            break
+    return first, last
 
-    return reduce
+
+@functools.cache
+def _reducers() -> dict[_Plan, Any]:
+    """For each rule's plan, a function that makes its reduce callback for a transformer.
+
+    Each callback is written out for its rule (which children are tokens, which are kept,
+    which are inlined), so that the parser's million reductions of a large file run no
+    interpreted loop over the rule's shape: the same work as Lark's child filter, in less
+    than half its time.
+    """
+    made: dict[_Plan, Any] = {}
+    for plan in set(_plans().values()):
+        made[plan] = _reducer(plan)
+    return made
+
+
+def _reducer(plan: _Plan) -> Any:
+    lines = ["def make(builder):"]
+    if plan.method is not None:
+        lines.append(f"    method = builder.{plan.method}")
+    lines += ["    path = builder.path", "    def reduce(children):"]
+    body: list[str] = []
+    if plan.size == 0:
+        body.append("first = last = None")
+    else:
+        first_term, last_term = plan.ends
+        body.append("first = children[0]" + ("" if first_term else ".first"))
+        body.append("last = children[-1]" + ("" if last_term else ".last"))
+        if not (first_term and last_term):
+            body.append("if first is None or last is None:")
+            body.append("    first, last = _ends(children)")
+    values = {
+        "token": "children[{i}]",
+        "node": "children[{i}].value",
+    }
+    run: list[str] = []
+    started = False
+    for i, kind in plan.keep:
+        if kind == "inline":
+            if run:
+                body.append(("kept += [" if started else "kept = [") + ", ".join(run) + "]")
+                started, run = True, []
+            body.append(f"kept {'+=' if started else '='} children[{i}].value")
+            started = True
+        else:
+            run.append(values[kind].format(i=i))
+    if run or not started:
+        body.append(("kept += [" if started else "kept = [") + ", ".join(run) + "]")
+    if plan.method is None:
+        body.append(f"return _Piece(kept, first, last, {plan.rule!r})")
+    elif plan.method in _SPANLESS:
+        body.append("return _Piece(method(None, kept), first, last, None)")
+    else:
+        body.append("if first is None:")
+        body.append("    return _Piece(method(None, kept), None, None, None)")
+        body.append(
+            "return _Piece(method(Span(path, first.line, first.column, last.end_line,"
+            " last.end_column), kept), first, last, None)"
+        )
+    lines += [f"        {line}" for line in body]
+    lines.append("    return reduce")
+    scope: dict[str, Any] = {"_Piece": _Piece, "_ends": _ends, "Span": _new_span}
+    exec(compile("\n".join(lines), f"<reduce {plan.rule}>", "exec"), scope)  # noqa: S102
+    return scope["make"]
 
 
 class _ToSyntax:
@@ -247,15 +333,23 @@ class _ToSyntax:
         self.path = path
 
     def _t(self, token: Token) -> st.Tok:
-        return st.Tok(str(token), _span(self.path, token))
+        # A lexed token has every position (``_span`` allows for a made one's missing ones).
+        return _new_tok(
+            str(token),
+            _new_span(self.path, token.line, token.column, token.end_line, token.end_column)
+            if token.end_column is not None
+            else _span(self.path, token),
+        )
 
     def _opt(self, keyword: str, span: Span, values: list[Any]) -> st.Option:
-        toks = tuple(self._t(v) if isinstance(v, Token) else v for v in values)
+        toks = tuple([self._t(v) if isinstance(v, Token) else v for v in values])
         return st.Option(keyword, toks, span)
 
     # -- leaves -------------------------------------------------------------------------------
     def ref(self, span: Span, c: list[Token]) -> st.Ref:
-        return st.Ref(tuple(self._t(t) for t in c), span)
+        word = self._t
+        parts = (word(c[0]),) if len(c) == 1 else tuple([word(t) for t in c])
+        return _new_ref(parts, span)
 
     def cidr(self, span: Span, c: list[Token]) -> st.Tok:
         return self._t(c[0])
@@ -1131,6 +1225,9 @@ def _shifts(
     Works on a copy of the state stack and builds no tree. An LALR parser never shifts a
     token that cannot continue a valid file, so a shift means the word fits here.
     """
+    action = states[stack[-1]].get(terminal)
+    if action is None or action[0] is Shift:  # most words: taken as they are, or not at all
+        return action is not None
     stack = list(stack)
     while True:
         action = states[stack[-1]].get(terminal)
@@ -1324,27 +1421,36 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     last: Token | None = None
     misaligned: str | None = None
     braces: list[Token] = []  # the '{' of the blocks open, as the parser has them
+    lexer = interactive.lexer_thread
+    feed = state.feed_token
+    stack = state.state_stack  # the parser changes this list in place, never replaces it
+    glued = _GLUED.match
     while True:
         try:
-            # ``iter_parse`` yields each token just before feeding it to the parser.
-            for token in interactive.iter_parse():
+            # What ``interactive.iter_parse()`` does, without its layers: each token is
+            # looked at, then fed to the parser.
+            for token in lexer.lex(state):
+                kind = token.type
                 if last is not None and last.type == "_EOS":
-                    saved = (list(state.state_stack), list(state.value_stack), last.end_pos or 0)
-                if (
-                    token.type in words
-                    and not _shifts(states, state.state_stack, token.type)
-                    and _NAME.fullmatch(token.value)
-                    and _shifts(states, state.state_stack, "NAME")
-                ):
-                    token.type = "NAME"
-                if token.type in keywords:
-                    _glued(text, token, state, interactive)
-                if token.type == "LBRACE":
+                    saved = (list(stack), list(state.value_stack), last.end_pos or 0)
+                if kind in words:
+                    action = states[stack[-1]].get(kind)
+                    if (
+                        (action is None or action[0] is not Shift)
+                        and not _shifts(states, stack, kind)
+                        and _NAME.fullmatch(token.value)
+                        and _shifts(states, stack, "NAME")
+                    ):
+                        token.type = kind = "NAME"
+                    if kind in keywords and glued(text, token.end_pos or 0):
+                        _glued(text, token, state, interactive)
+                elif kind == "LBRACE":
                     braces.append(token)
-                elif token.type == "RBRACE" and braces:
+                elif kind == "RBRACE" and braces:
                     opened = braces.pop()
                     if misaligned is None and _misaligned(text, opened, token):
                         misaligned = _misaligned_note(state.value_stack, opened, token)
+                feed(token)
                 last = token
             tree = interactive.feed_eof(last)  # type: ignore[no-untyped-call]
         except UnexpectedInput as exc:
