@@ -238,9 +238,23 @@ def _callbacks(path: str) -> dict[Any, Any]:
     keywords included (the tree would drop those): the same as Lark's
     ``propagate_positions``, at a fraction of its cost.
     """
-    builder = _ToSyntax(path)
-    made = _reducers()
-    return {rule: made[plan](builder) for rule, plan in _plans().items()}
+    return _Callbacks(_ToSyntax(path))
+
+
+class _Callbacks(dict[Any, Any]):
+    """The reduce callback of each rule, made when the parser first reduces the rule: a
+    small file uses a fifth of the grammar's rules, and needs no callback for the others."""
+
+    def __init__(self, builder: _ToSyntax) -> None:
+        super().__init__()
+        self.builder = builder
+
+    def __bool__(self) -> bool:
+        return True  # Lark's parser calls no callback at all when they look like none
+
+    def __missing__(self, rule: Any) -> Any:
+        made = self[rule] = _reducer(_plans()[rule])(self.builder)
+        return made
 
 
 def _ends(children: list[Any]) -> tuple[Token | None, Token | None]:
@@ -258,21 +272,13 @@ def _ends(children: list[Any]) -> tuple[Token | None, Token | None]:
 
 
 @functools.cache
-def _reducers() -> dict[_Plan, Any]:
-    """For each rule's plan, a function that makes its reduce callback for a transformer.
-
-    Each callback is written out for its rule (which children are tokens, which are kept,
-    which are inlined), so that the parser's million reductions of a large file run no
-    interpreted loop over the rule's shape: the same work as Lark's child filter, in less
-    than half its time.
-    """
-    made: dict[_Plan, Any] = {}
-    for plan in set(_plans().values()):
-        made[plan] = _reducer(plan)
-    return made
-
-
 def _reducer(plan: _Plan) -> Any:
+    """The function that makes a rule's reduce callback for a transformer.
+
+    Each callback is written out for its rule's shape (which children are tokens, which
+    are kept, which are inlined), so that the parser's million reductions of a large file
+    run no interpreted loop over it: Lark's child filter's work, in less than half its time.
+    """
     lines = ["def make(builder):"]
     if plan.method is not None:
         lines.append(f"    method = builder.{plan.method}")
