@@ -1,8 +1,16 @@
 """Front-end benchmark: parse, syntax tree, compile and validate of a ~100,000-line network.
 
 Prints a table of the best of N runs per stage, lines per second, and the ratio of
-the whole ``api.compile`` to a bare Lark parse (target: at most 3x). ``--profile``
-adds the top cProfile hotspots in netdraft's own code.
+the whole ``api.compile`` (parse, syntax tree, compile, validate) to a bare Lark parse of
+the same text with netdraft's parser (its tables and options; Lark builds its own tree):
+the target is at most 1.5x. ``--profile`` adds the top cProfile hotspots in netdraft's own
+code.
+
+Figures (CPU seconds, best of 3, 99,907 lines, on the 2-core development machine under
+load): before netdraft built its syntax nodes in the parser's reduce callbacks, the bare
+parse (with ``propagate_positions``) took 4.35 s, parse + syntax tree 7.91 s and the whole
+8.13 s (1.87x). After: bare parse (no ``propagate_positions``: spans come from the tokens)
+2.8 s, parse + syntax tree 4.1 s, the whole 5.6 s (about 2.0x: compile is 1.5 s of it).
 
 Usage::
 
@@ -30,7 +38,7 @@ from netdraft.dsl.compile import compile_source
 from netdraft.dsl.parse import parse, parser
 from netdraft.dsl.validate import validate
 
-TARGET_RATIO = 3.0
+TARGET_RATIO = 1.5
 
 
 def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:

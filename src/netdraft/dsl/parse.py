@@ -10,7 +10,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.grammar import Terminal
 from lark.parsers.lalr_analysis import Shift
 
 from netdraft import cache, codes
@@ -139,7 +140,7 @@ def _slot_maker(cls: type, *fields: str) -> Any:
         set_a, set_b = setters
 
         def make2(a: Any, b: Any) -> Any:
-            made = new(cls)
+            made: Any = new(cls)
             set_a(made, a)
             set_b(made, b)
             return made
@@ -148,7 +149,7 @@ def _slot_maker(cls: type, *fields: str) -> Any:
     set_1, set_2, set_3, set_4, set_5 = setters
 
     def make5(a: Any, b: Any, c: Any, d: Any, e: Any) -> Any:
-        made = new(cls)
+        made: Any = new(cls)
         set_1(made, a)
         set_2(made, b)
         set_3(made, c)
@@ -160,9 +161,11 @@ def _slot_maker(cls: type, *fields: str) -> Any:
 
 
 #: ``Span(...)``, ``st.Tok(...)`` and ``st.Ref(...)``, made faster (the fields in their classes' order).
-_new_span = _slot_maker(Span, "file", "line", "column", "end_line", "end_column")
-_new_tok = _slot_maker(st.Tok, "text", "span")
-_new_ref = _slot_maker(st.Ref, "parts", "span")
+_new_span: Callable[..., Span] = _slot_maker(
+    Span, "file", "line", "column", "end_line", "end_column"
+)
+_new_tok: Callable[[str, Span], st.Tok] = _slot_maker(st.Tok, "text", "span")
+_new_ref: Callable[[tuple[st.Tok, ...], Span], st.Ref] = _slot_maker(st.Ref, "parts", "span")
 
 
 class _Piece:
@@ -173,7 +176,7 @@ class _Piece:
     rule the transformer makes a node of. ``first`` is ``None`` for an empty rule.
     """
 
-    __slots__ = ("value", "first", "last", "rule")
+    __slots__ = ("first", "last", "rule", "value")
 
     def __init__(self, value: Any, first: Token | None, last: Token | None, rule: str | None):
         self.value = value
@@ -201,9 +204,25 @@ class _Plan:
 
 #: Node-making methods that do not use their rule's span: none is made for them.
 _SPANLESS = frozenset(
-    "start cidr address list_name icmp_type accel_ips attach_subnets dhcp_addresses"
-    " dx_allowed expect_via expect_because flow_return resolves_to resolves_via"
-    " resolves_because vpn_static vpn_bgp".split()
+    [
+        "start",
+        "cidr",
+        "address",
+        "list_name",
+        "icmp_type",
+        "accel_ips",
+        "attach_subnets",
+        "dhcp_addresses",
+        "dx_allowed",
+        "expect_via",
+        "expect_because",
+        "flow_return",
+        "resolves_to",
+        "resolves_via",
+        "resolves_because",
+        "vpn_static",
+        "vpn_bgp",
+    ]
 )
 
 
@@ -219,7 +238,7 @@ def _plans() -> dict[Any, _Plan]:
         keep = tuple(
             (i, "token" if sym.is_term else "inline" if sym.name.startswith("_") else "node")
             for i, sym in enumerate(expansion)
-            if rule.options.keep_all_tokens or not (sym.is_term and sym.filter_out)
+            if rule.options.keep_all_tokens or not (isinstance(sym, Terminal) and sym.filter_out)
         )
         name = str(rule.alias or rule.options.template_source or rule.origin.name)
         method = None if name.startswith("_") else name
@@ -324,7 +343,7 @@ def _reducer(plan: _Plan) -> Any:
     lines += [f"        {line}" for line in body]
     lines.append("    return reduce")
     scope: dict[str, Any] = {"_Piece": _Piece, "_ends": _ends, "Span": _new_span}
-    exec(compile("\n".join(lines), f"<reduce {plan.rule}>", "exec"), scope)  # noqa: S102
+    exec(compile("\n".join(lines), f"<reduce {plan.rule}>", "exec"), scope)
     return scope["make"]
 
 
@@ -536,9 +555,7 @@ class _ToSyntax:
         return "because", [self._t(c[0])]
 
     def subnet(self, span: Span, c: list[Any]) -> st.SubnetDecl:
-        return st.SubnetDecl(
-            self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), span
-        )
+        return st.SubnetDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), span)
 
     def subnet_ipv6(self, span: Span, c: list[Token]) -> st.Option:
         return self._opt("ipv6", span, c)
@@ -629,9 +646,7 @@ class _ToSyntax:
         return self._opt("down", span, c)
 
     def gateway_endpoint(self, span: Span, c: list[Any]) -> st.EndpointDecl:
-        return st.EndpointDecl(
-            self._t(c[0]), "gateway", self._t(c[1]), tuple(c[2:]), (), span
-        )
+        return st.EndpointDecl(self._t(c[0]), "gateway", self._t(c[1]), tuple(c[2:]), (), span)
 
     def interface_endpoint(self, span: Span, c: list[Any]) -> st.EndpointDecl:
         subnets = tuple(x for x in c[2:] if isinstance(x, st.Ref))
@@ -677,9 +692,7 @@ class _ToSyntax:
         return st.ListenerDecl(self._t(c[0]), self._t(c[1]), c[2], span)
 
     def target_group(self, span: Span, c: list[Any]) -> st.TargetGroupDecl:
-        return st.TargetGroupDecl(
-            self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), span
-        )
+        return st.TargetGroupDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), span)
 
     def flow_log(self, span: Span, c: list[Any]) -> st.FlowLogDecl:
         volume = self._t(c[2]) if len(c) > 2 else None
@@ -722,9 +735,7 @@ class _ToSyntax:
     def dx_connection(self, span: Span, c: list[Any]) -> st.DxConnectionDecl:
         options = tuple(x for x in c[3:] if isinstance(x, st.Option))
         site = next(x for x in c[3:] if isinstance(x, st.Ref))
-        return st.DxConnectionDecl(
-            self._t(c[0]), self._t(c[1]), self._t(c[2]), site, span, options
-        )
+        return st.DxConnectionDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), site, span, options)
 
     def dx_hosted(self, span: Span, c: list[Token]) -> st.Option:
         return self._opt("hosted", span, c)
@@ -1435,7 +1446,7 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
         try:
             # What ``interactive.iter_parse()`` does, without its layers: each token is
             # looked at, then fed to the parser.
-            for token in lexer.lex(state):
+            for token in lexer.lex(state):  # type: ignore[no-untyped-call]
                 kind = token.type
                 if last is not None and last.type == "_EOS":
                     saved = (list(stack), list(state.value_stack), last.end_pos or 0)
