@@ -356,11 +356,15 @@ class _ToSyntax:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        #: Each word's text once: a large file names its subnets, groups, protocols and
+        #: CIDRs over and over (a third of its words' memory is repeats).
+        self.words: dict[str, str] = {}
 
     def _t(self, token: Token) -> st.Tok:
+        text = str(token)
         # A lexed token has every position (``_span`` allows for a made one's missing ones).
         return _new_tok(
-            str(token),
+            self.words.setdefault(text, text),
             _new_span(self.path, token.line, token.column, token.end_line, token.end_column)
             if token.end_column is not None
             else _span(self.path, token),
