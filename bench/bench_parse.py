@@ -6,11 +6,12 @@ the same text with netdraft's parser (its tables and options; Lark builds its ow
 the target is at most 1.5x. ``--profile`` adds the top cProfile hotspots in netdraft's own
 code.
 
-Figures (CPU seconds, best of 3, 99,907 lines, on the 2-core development machine under
-load): before netdraft built its syntax nodes in the parser's reduce callbacks, the bare
-parse (with ``propagate_positions``) took 4.35 s, parse + syntax tree 7.91 s and the whole
-8.13 s (1.87x). After: bare parse (no ``propagate_positions``: spans come from the tokens)
-2.8 s, parse + syntax tree 4.1 s, the whole 5.6 s (about 2.0x: compile is 1.5 s of it).
+Figures (CPU seconds, best of 3, 99,907 lines, 2-core development machine): when Lark
+built its tree (with ``propagate_positions``) and a transformer made the syntax tree of
+it, the bare parse took 4.35 s, parse + syntax tree 7.91 s, the whole 8.13 s (1.87x).
+Since the parser's callbacks make the syntax nodes (spans from the tokens, no
+``propagate_positions``, which also makes the bare parse faster): bare 2.89 s, parse +
+syntax tree 4.31 s, the whole 5.44 s (1.88x of the new bare parse, 1.25x of the old).
 
 Usage::
 
