@@ -1,8 +1,17 @@
 """Front-end benchmark: parse, syntax tree, compile and validate of a ~100,000-line network.
 
 Prints a table of the best of N runs per stage, lines per second, and the ratio of
-the whole ``api.compile`` to a bare Lark parse (target: at most 3x). ``--profile``
-adds the top cProfile hotspots in netdraft's own code.
+the whole ``api.compile`` (parse, syntax tree, compile, validate) to a bare Lark parse of
+the same text with netdraft's parser (its tables and options; Lark builds its own tree):
+the target is at most 1.5x. ``--profile`` adds the top cProfile hotspots in netdraft's own
+code.
+
+Figures (CPU seconds, best of 3, 99,907 lines, 2-core development machine): when Lark
+built its tree (with ``propagate_positions``) and a transformer made the syntax tree of
+it, the bare parse took 4.35 s, parse + syntax tree 7.91 s, the whole 8.13 s (1.87x).
+Since the parser's callbacks make the syntax nodes (spans from the tokens, no
+``propagate_positions``, which also makes the bare parse faster): bare 2.89 s, parse +
+syntax tree 4.31 s, the whole 5.44 s (1.88x of the new bare parse, 1.25x of the old).
 
 Usage::
 
@@ -30,7 +39,7 @@ from netdraft.dsl.compile import compile_source
 from netdraft.dsl.parse import parse, parser
 from netdraft.dsl.validate import validate
 
-TARGET_RATIO = 3.0
+TARGET_RATIO = 1.5
 
 
 def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:

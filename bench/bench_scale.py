@@ -25,6 +25,11 @@ Usage::
 
 ``--big`` adds 100,000 instances. Wall time (``perf_counter``) and the process's peak RSS
 after each stage (``ru_maxrss``); on a shared machine, run it twice and compare medians.
+
+Figures at 100,000 instances (117,207 lines): with Lark's parse tree and
+``propagate_positions``, parse 8.40 s and 476 MiB after it, 496 MiB at the end; since the
+parser's callbacks make the syntax nodes (spans from the tokens), parse 6.18 s and
+180 MiB after it, 269 MiB at the end (``docs/architecture.md``, Performance).
 """
 
 from __future__ import annotations

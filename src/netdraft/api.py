@@ -404,13 +404,9 @@ def check(
 
 def version() -> str:
     """netdraft's version, from the installed package's metadata (``netdraft --version``)."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
+    from netdraft import about
 
-    try:
-        return installed("netdraft")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "0+unknown"
+    return about.version()
 
 
 def checked_file(analysis: Analysis) -> CheckedFile:

@@ -658,7 +658,9 @@ class _Version(argparse.Action):
         values: object,
         option_string: str | None = None,
     ) -> None:
-        sys.stdout.write(f"netdraft {api.version()}\n")  # on stdout, as argparse's own does
+        from netdraft import about  # not api: the model and simulator are not needed here
+
+        sys.stdout.write(f"netdraft {about.version()}\n")  # on stdout, as argparse's own does
         parser.exit()
 
 

@@ -10,17 +10,17 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import lark
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.grammar import Terminal
 from lark.parsers.lalr_analysis import Shift
-from lark.tree import Meta
 
 from netdraft import cache, codes
 from netdraft.diagnostics import Diagnostic, clip, did_you_mean, end_position, error
@@ -56,13 +56,13 @@ TERMINAL_WORDS: dict[str, str] = {
 }
 
 
-def _span(path: str, meta: Meta | Token) -> Span:
+def _span(path: str, token: Token) -> Span:
     return Span(
         path,
-        meta.line or 0,
-        meta.column or 0,
-        meta.end_line or meta.line or 0,
-        meta.end_column or meta.column or 0,
+        token.line or 0,
+        token.column or 0,
+        token.end_line or token.line or 0,
+        token.end_column or token.column or 0,
     )
 
 
@@ -80,7 +80,7 @@ def parser() -> Lark:
     options: dict[str, Any] = {
         "parser": "lalr",
         "lexer": "contextual",
-        "propagate_positions": True,
+        "propagate_positions": False,  # spans come from the tokens: see _callbacks
         "maybe_placeholders": False,
         "lexer_callbacks": {"COMMENT": _on_comment},
     }
@@ -129,151 +129,380 @@ def _on_comment(token: Token) -> Token:
     return token
 
 
-@v_args(meta=True)
-class _ToSyntax(Transformer[Token, Any]):
-    """Reshapes Lark's parse tree into :mod:`netdraft.dsl.syntax` nodes; checks nothing."""
+def _slot_maker(cls: type, *fields: str) -> Any:
+    """A faster ``cls(*values)`` for a frozen dataclass with slots, for the parser's million
+    spans and words: each slot is set by its descriptor, as the class's own ``__init__``
+    does through ``object.__setattr__``, at half the cost. The object is the same (equal,
+    same hash, frozen after)."""
+    new = object.__new__
+    setters = tuple(cls.__dict__[name].__set__ for name in fields)
+    if len(fields) == 2:
+        set_a, set_b = setters
+
+        def make2(a: Any, b: Any) -> Any:
+            made: Any = new(cls)
+            set_a(made, a)
+            set_b(made, b)
+            return made
+
+        return make2
+    set_1, set_2, set_3, set_4, set_5 = setters
+
+    def make5(a: Any, b: Any, c: Any, d: Any, e: Any) -> Any:
+        made: Any = new(cls)
+        set_1(made, a)
+        set_2(made, b)
+        set_3(made, c)
+        set_4(made, d)
+        set_5(made, e)
+        return made
+
+    return make5
+
+
+#: ``Span(...)``, ``st.Tok(...)`` and ``st.Ref(...)``, made faster (the fields in their classes' order).
+_new_span: Callable[..., Span] = _slot_maker(
+    Span, "file", "line", "column", "end_line", "end_column"
+)
+_new_tok: Callable[[str, Span], st.Tok] = _slot_maker(st.Tok, "text", "span")
+_new_ref: Callable[[tuple[st.Tok, ...], Span], st.Ref] = _slot_maker(st.Ref, "parts", "span")
+
+
+class _Piece:
+    """A value on the parser's stack with the first and last token of the text it covers.
+
+    ``rule`` names an inlined rule (``_vpc_item``, ``__vpc_plus_3``), whose ``value`` is
+    the list of its kept children for the rule that takes it in; it is ``None`` for a
+    rule the transformer makes a node of. ``first`` is ``None`` for an empty rule.
+    """
+
+    __slots__ = ("first", "last", "rule", "value")
+
+    def __init__(self, value: Any, first: Token | None, last: Token | None, rule: str | None):
+        self.value = value
+        self.first = first
+        self.last = last
+        self.rule = rule
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How one grammar rule's children are kept, and what is made of them.
+
+    ``keep`` holds ``(index, kind)`` for each child Lark's tree would hold: ``"token"``,
+    ``"node"`` (a rule's node) or ``"inline"`` (an inlined rule, whose kept children take
+    its place). ``ends`` says whether the first and the last child are tokens. ``method``
+    is the transformer's method for the rule (``None``: the rule is inlined).
+    """
+
+    method: str | None
+    rule: str
+    keep: tuple[tuple[int, str], ...]
+    size: int
+    ends: tuple[bool, bool]
+
+
+#: Node-making methods that do not use their rule's span: none is made for them.
+_SPANLESS = frozenset(
+    [
+        "start",
+        "cidr",
+        "address",
+        "list_name",
+        "icmp_type",
+        "accel_ips",
+        "attach_subnets",
+        "dhcp_addresses",
+        "dx_allowed",
+        "expect_via",
+        "expect_because",
+        "flow_return",
+        "resolves_to",
+        "resolves_via",
+        "resolves_because",
+        "vpn_static",
+        "vpn_bgp",
+    ]
+)
+
+
+@functools.cache
+def _plans() -> dict[Any, _Plan]:
+    """Each rule of the grammar and how its children are kept: Lark's tree builder's rules
+    (anonymous keywords and ``_`` terminals dropped, ``_`` rules inlined), decided once."""
+    plans: dict[Any, _Plan] = {}
+    for rule in parser().rules:
+        if rule.options.expand1 and not rule.alias:  # pragma: no cover - the grammar has no ?rule
+            raise NotImplementedError(f"'?{rule.origin.name}' is not supported")
+        expansion = rule.expansion
+        keep = tuple(
+            (i, "token" if sym.is_term else "inline" if sym.name.startswith("_") else "node")
+            for i, sym in enumerate(expansion)
+            if rule.options.keep_all_tokens or not (isinstance(sym, Terminal) and sym.filter_out)
+        )
+        name = str(rule.alias or rule.options.template_source or rule.origin.name)
+        method = None if name.startswith("_") else name
+        if method is not None and not hasattr(_ToSyntax, method):  # pragma: no cover
+            raise NotImplementedError(f"no syntax node for the rule '{name}'")
+        ends = (bool(expansion) and expansion[0].is_term, bool(expansion) and expansion[-1].is_term)
+        plans[rule] = _Plan(method, name, keep, len(expansion), ends)
+    return plans
+
+
+def _callbacks(path: str) -> dict[Any, Any]:
+    """The parser's reduce callbacks for one file: syntax nodes built as the parser reduces
+    each rule, with no parse tree in between.
+
+    A node's span runs from the first token of the text its rule covers to the last,
+    keywords included (the tree would drop those): the same as Lark's
+    ``propagate_positions``, at a fraction of its cost.
+    """
+    return _Callbacks(_ToSyntax(path))
+
+
+class _Callbacks(dict[Any, Any]):
+    """The reduce callback of each rule, made when the parser first reduces the rule: a
+    small file uses a fifth of the grammar's rules, and needs no callback for the others."""
+
+    def __init__(self, builder: _ToSyntax) -> None:
+        super().__init__()
+        self.builder = builder
+
+    def __bool__(self) -> bool:
+        return True  # Lark's parser calls no callback at all when they look like none
+
+    def __missing__(self, rule: Any) -> Any:
+        made = self[rule] = _reducer(_plans()[rule])(self.builder)
+        return made
+
+
+def _ends(children: list[Any]) -> tuple[Token | None, Token | None]:
+    """The first and the last token of the text that ``children`` cover (none: empty)."""
+    first = last = None
+    for child in children:
+        first = child.first if type(child) is _Piece else child
+        if first is not None:
+            break
+    for child in reversed(children):
+        last = child.last if type(child) is _Piece else child
+        if last is not None:
+            break
+    return first, last
+
+
+@functools.cache
+def _reducer(plan: _Plan) -> Any:
+    """The function that makes a rule's reduce callback for a transformer.
+
+    Each callback is written out for its rule's shape (which children are tokens, which
+    are kept, which are inlined), so that the parser's million reductions of a large file
+    run no interpreted loop over it: Lark's child filter's work, in less than half its time.
+    """
+    lines = ["def make(builder):"]
+    if plan.method is not None:
+        lines.append(f"    method = builder.{plan.method}")
+    lines += ["    path = builder.path", "    def reduce(children):"]
+    body: list[str] = []
+    if plan.size == 0:
+        body.append("first = last = None")
+    else:
+        first_term, last_term = plan.ends
+        body.append("first = children[0]" + ("" if first_term else ".first"))
+        body.append("last = children[-1]" + ("" if last_term else ".last"))
+        if not (first_term and last_term):
+            body.append("if first is None or last is None:")
+            body.append("    first, last = _ends(children)")
+    values = {
+        "token": "children[{i}]",
+        "node": "children[{i}].value",
+    }
+    run: list[str] = []
+    started = False
+    for i, kind in plan.keep:
+        if kind == "inline":
+            if run:
+                body.append(("kept += [" if started else "kept = [") + ", ".join(run) + "]")
+                started, run = True, []
+            body.append(f"kept {'+=' if started else '='} children[{i}].value")
+            started = True
+        else:
+            run.append(values[kind].format(i=i))
+    if run or not started:
+        body.append(("kept += [" if started else "kept = [") + ", ".join(run) + "]")
+    if plan.method is None:
+        body.append(f"return _Piece(kept, first, last, {plan.rule!r})")
+    elif plan.method in _SPANLESS:
+        body.append("return _Piece(method(None, kept), first, last, None)")
+    else:
+        body.append("if first is None:")
+        body.append("    return _Piece(method(None, kept), None, None, None)")
+        body.append(
+            "return _Piece(method(Span(path, first.line, first.column, last.end_line,"
+            " last.end_column), kept), first, last, None)"
+        )
+    lines += [f"        {line}" for line in body]
+    lines.append("    return reduce")
+    scope: dict[str, Any] = {"_Piece": _Piece, "_ends": _ends, "Span": _new_span}
+    exec(compile("\n".join(lines), f"<reduce {plan.rule}>", "exec"), scope)
+    return scope["make"]
+
+
+class _ToSyntax:
+    """Makes :mod:`netdraft.dsl.syntax` nodes of each rule's kept children; checks nothing.
+
+    Each method takes the span of the text its rule covers and the children Lark's tree
+    would give the rule: tokens and the nodes of the rules inside it.
+    """
 
     def __init__(self, path: str) -> None:
-        super().__init__(visit_tokens=False)
         self.path = path
-
-    def _s(self, meta: Meta) -> Span:
-        return _span(self.path, meta)
+        #: Each word's text once: a large file names its subnets, groups, protocols and
+        #: CIDRs over and over (a third of its words' memory is repeats).
+        self.words: dict[str, str] = {}
 
     def _t(self, token: Token) -> st.Tok:
-        return st.Tok(str(token), _span(self.path, token))
+        text = str(token)
+        # A lexed token has every position (``_span`` allows for a made one's missing ones).
+        return _new_tok(
+            self.words.setdefault(text, text),
+            _new_span(self.path, token.line, token.column, token.end_line, token.end_column)
+            if token.end_column is not None
+            else _span(self.path, token),
+        )
 
-    def _opt(self, keyword: str, meta: Meta, values: list[Any]) -> st.Option:
-        toks = tuple(self._t(v) if isinstance(v, Token) else v for v in values)
-        return st.Option(keyword, toks, self._s(meta))
+    def _opt(self, keyword: str, span: Span, values: list[Any]) -> st.Option:
+        toks = tuple([self._t(v) if isinstance(v, Token) else v for v in values])
+        return st.Option(keyword, toks, span)
 
     # -- leaves -------------------------------------------------------------------------------
-    def ref(self, meta: Meta, c: list[Token]) -> st.Ref:
-        return st.Ref(tuple(self._t(t) for t in c), self._s(meta))
+    def ref(self, span: Span, c: list[Token]) -> st.Ref:
+        word = self._t
+        parts = (word(c[0]),) if len(c) == 1 else tuple([word(t) for t in c])
+        return _new_ref(parts, span)
 
-    def cidr(self, meta: Meta, c: list[Token]) -> st.Tok:
+    def cidr(self, span: Span, c: list[Token]) -> st.Tok:
         return self._t(c[0])
 
-    def address(self, meta: Meta, c: list[Token]) -> st.Tok:
+    def address(self, span: Span, c: list[Token]) -> st.Tok:
         return self._t(c[0])
 
-    def list_name(self, meta: Meta, c: list[Token]) -> st.Tok:
+    def list_name(self, span: Span, c: list[Token]) -> st.Tok:
         return self._t(c[0])
 
-    def prefix_list(self, meta: Meta, c: list[Any]) -> st.PrefixListDecl:
-        return st.PrefixListDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+    def prefix_list(self, span: Span, c: list[Any]) -> st.PrefixListDecl:
+        return st.PrefixListDecl(self._t(c[0]), tuple(c[1:]), span)
 
-    def protocol(self, meta: Meta, c: list[Any]) -> st.ProtoSpec:
+    def protocol(self, span: Span, c: list[Any]) -> st.ProtoSpec:
         port = self._t(c[1]) if len(c) > 1 and isinstance(c[1], Token) else None
         icmp: list[st.Tok] = c[-1] if isinstance(c[-1], list) else []
         return st.ProtoSpec(
             self._t(c[0]),
             port,
-            self._s(meta),
+            span,
             icmp[0] if icmp else None,
             icmp[1] if len(icmp) > 1 else None,
         )
 
-    def icmp_type(self, meta: Meta, c: list[Token]) -> list[st.Tok]:
+    def icmp_type(self, span: Span, c: list[Token]) -> list[st.Tok]:
         return [self._t(t) for t in c]
 
     # -- top level ----------------------------------------------------------------------------
-    def start(self, meta: Meta, c: list[Any]) -> list[Any]:
+    def start(self, span: Span | None, c: list[Any]) -> list[Any]:
         return c
 
-    def title(self, meta: Meta, c: list[Token]) -> st.Title:
-        return st.Title(self._t(c[0]), self._s(meta))
+    def title(self, span: Span, c: list[Token]) -> st.Title:
+        return st.Title(self._t(c[0]), span)
 
-    def prices(self, meta: Meta, c: list[Token]) -> st.Prices:
-        return st.Prices(self._t(c[0]), self._s(meta))
+    def prices(self, span: Span, c: list[Token]) -> st.Prices:
+        return st.Prices(self._t(c[0]), span)
 
-    def include(self, meta: Meta, c: list[Token]) -> st.Include:
-        return st.Include(self._t(c[0]), self._s(meta))
+    def include(self, span: Span, c: list[Token]) -> st.Include:
+        return st.Include(self._t(c[0]), span)
 
-    def region(self, meta: Meta, c: list[Any]) -> st.RegionDecl:
-        return st.RegionDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+    def region(self, span: Span, c: list[Any]) -> st.RegionDecl:
+        return st.RegionDecl(self._t(c[0]), tuple(c[1:]), span)
 
-    def vpc(self, meta: Meta, c: list[Any]) -> st.VpcDecl:
+    def vpc(self, span: Span, c: list[Any]) -> st.VpcDecl:
         cidrs = tuple(self._t(x) for x in c[1:] if isinstance(x, Token))
         ipam = next((x for x in c[1:] if isinstance(x, st.VpcIpam)), None)
         items = tuple(x for x in c[1:] if not isinstance(x, Token | st.VpcIpam))
-        return st.VpcDecl(self._t(c[0]), cidrs, items, self._s(meta), ipam)
+        return st.VpcDecl(self._t(c[0]), cidrs, items, span, ipam)
 
-    def vpc_ipam(self, meta: Meta, c: list[Token]) -> st.VpcIpam:
+    def vpc_ipam(self, span: Span, c: list[Token]) -> st.VpcIpam:
         length = self._t(c[1]) if len(c) > 1 else None
-        return st.VpcIpam(self._t(c[0]), length, self._s(meta))
+        return st.VpcIpam(self._t(c[0]), length, span)
 
-    def accelerator(self, meta: Meta, c: list[Any]) -> st.AcceleratorDecl:
+    def accelerator(self, span: Span, c: list[Any]) -> st.AcceleratorDecl:
         ips: tuple[st.Tok, ...] = next((x for x in c[1:] if isinstance(x, tuple)), ())
         listeners = tuple(x for x in c[1:] if isinstance(x, st.AcceleratorListenerDecl))
-        return st.AcceleratorDecl(self._t(c[0]), ips, listeners, self._s(meta))
+        return st.AcceleratorDecl(self._t(c[0]), ips, listeners, span)
 
-    def accel_ips(self, meta: Meta, c: list[Token]) -> tuple[st.Tok, ...]:
+    def accel_ips(self, span: Span, c: list[Token]) -> tuple[st.Tok, ...]:
         return tuple(self._t(t) for t in c)
 
-    def accel_listener(self, meta: Meta, c: list[Any]) -> st.AcceleratorListenerDecl:
-        return st.AcceleratorListenerDecl(self._t(c[0]), self._t(c[1]), tuple(c[2:]), self._s(meta))
+    def accel_listener(self, span: Span, c: list[Any]) -> st.AcceleratorListenerDecl:
+        return st.AcceleratorListenerDecl(self._t(c[0]), self._t(c[1]), tuple(c[2:]), span)
 
-    def accel_endpoint(self, meta: Meta, c: list[Any]) -> st.AcceleratorEndpointDecl:
+    def accel_endpoint(self, span: Span, c: list[Any]) -> st.AcceleratorEndpointDecl:
         target = c[0] if isinstance(c[0], st.Ref) else self._t(c[0])
         weight = self._t(c[1]) if len(c) > 1 else None
-        return st.AcceleratorEndpointDecl(target, weight, self._s(meta))
+        return st.AcceleratorEndpointDecl(target, weight, span)
 
-    def ipam_pool(self, meta: Meta, c: list[Token]) -> st.IpamPoolDecl:
-        return st.IpamPoolDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
+    def ipam_pool(self, span: Span, c: list[Token]) -> st.IpamPoolDecl:
+        return st.IpamPoolDecl(self._t(c[0]), self._t(c[1]), span)
 
     # -- inside a VPC -------------------------------------------------------------------------
-    def vpc_ipv6(self, meta: Meta, c: list[Token]) -> st.VpcIpv6:
-        return st.VpcIpv6(self._t(c[0]), self._s(meta))
+    def vpc_ipv6(self, span: Span, c: list[Token]) -> st.VpcIpv6:
+        return st.VpcIpv6(self._t(c[0]), span)
 
-    def internet_gateway(self, meta: Meta, c: list[Token]) -> st.GatewayDecl:
-        return st.GatewayDecl("internet-gateway", self._t(c[0]), self._s(meta))
+    def internet_gateway(self, span: Span, c: list[Token]) -> st.GatewayDecl:
+        return st.GatewayDecl("internet-gateway", self._t(c[0]), span)
 
-    def egress_only_gateway(self, meta: Meta, c: list[Token]) -> st.GatewayDecl:
-        return st.GatewayDecl("egress-only-gateway", self._t(c[0]), self._s(meta))
+    def egress_only_gateway(self, span: Span, c: list[Token]) -> st.GatewayDecl:
+        return st.GatewayDecl("egress-only-gateway", self._t(c[0]), span)
 
-    def vpn_gateway(self, meta: Meta, c: list[Token]) -> st.GatewayDecl:
-        return st.GatewayDecl("vpn-gateway", self._t(c[0]), self._s(meta))
+    def vpn_gateway(self, span: Span, c: list[Token]) -> st.GatewayDecl:
+        return st.GatewayDecl("vpn-gateway", self._t(c[0]), span)
 
-    def dhcp_options(self, meta: Meta, c: list[Any]) -> st.DhcpOptions:
+    def dhcp_options(self, span: Span, c: list[Any]) -> st.DhcpOptions:
         servers: tuple[st.Tok, ...] = c[1] if len(c) > 1 else ()
-        return st.DhcpOptions(self._t(c[0]), self._s(meta), servers)
+        return st.DhcpOptions(self._t(c[0]), span, servers)
 
-    def dhcp_amazon(self, meta: Meta, c: list[Token]) -> tuple[st.Tok, ...]:
-        return (st.Tok("amazon", self._s(meta)),)
+    def dhcp_amazon(self, span: Span, c: list[Token]) -> tuple[st.Tok, ...]:
+        return (st.Tok("amazon", span),)
 
-    def dhcp_addresses(self, meta: Meta, c: list[Token]) -> tuple[st.Tok, ...]:
+    def dhcp_addresses(self, span: Span, c: list[Token]) -> tuple[st.Tok, ...]:
         return tuple(self._t(t) for t in c)
 
-    def dns_support(self, meta: Meta, c: list[Token]) -> st.DnsFlag:
-        return st.DnsFlag("dns-support", self._t(c[0]), self._s(meta))
+    def dns_support(self, span: Span, c: list[Token]) -> st.DnsFlag:
+        return st.DnsFlag("dns-support", self._t(c[0]), span)
 
-    def dns_hostnames(self, meta: Meta, c: list[Token]) -> st.DnsFlag:
-        return st.DnsFlag("dns-hostnames", self._t(c[0]), self._s(meta))
+    def dns_hostnames(self, span: Span, c: list[Token]) -> st.DnsFlag:
+        return st.DnsFlag("dns-hostnames", self._t(c[0]), span)
 
     # -- DNS ----------------------------------------------------------------------------------
-    def zone(self, meta: Meta, c: list[Any]) -> st.ZoneDecl:
+    def zone(self, span: Span, c: list[Any]) -> st.ZoneDecl:
         refs = tuple(x for x in c[1:] if isinstance(x, st.Ref))
         records = tuple(x for x in c[1:] if isinstance(x, st.RecordDecl))
-        return st.ZoneDecl(self._t(c[0]), refs, records, self._s(meta))
+        return st.ZoneDecl(self._t(c[0]), refs, records, span)
 
-    def _record(self, kind: str, meta: Meta, c: list[Any]) -> st.RecordDecl:
+    def _record(self, kind: str, span: Span, c: list[Any]) -> st.RecordDecl:
         values = tuple(self._t(v) if isinstance(v, Token) else v for v in c[1:])
-        return st.RecordDecl(self._t(c[0]), kind, values, self._s(meta))
+        return st.RecordDecl(self._t(c[0]), kind, values, span)
 
-    def record_a(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
-        return self._record("A", meta, c)
+    def record_a(self, span: Span, c: list[Any]) -> st.RecordDecl:
+        return self._record("A", span, c)
 
-    def record_aaaa(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
-        return self._record("AAAA", meta, c)
+    def record_aaaa(self, span: Span, c: list[Any]) -> st.RecordDecl:
+        return self._record("AAAA", span, c)
 
-    def record_cname(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
-        return self._record("CNAME", meta, c)
+    def record_cname(self, span: Span, c: list[Any]) -> st.RecordDecl:
+        return self._record("CNAME", span, c)
 
-    def record_alias(self, meta: Meta, c: list[Any]) -> st.RecordDecl:
-        return self._record("ALIAS", meta, c)
+    def record_alias(self, span: Span, c: list[Any]) -> st.RecordDecl:
+        return self._record("ALIAS", span, c)
 
-    def resolver_endpoint(self, meta: Meta, c: list[Any]) -> st.EndpointDecl:
+    def resolver_endpoint(self, span: Span, c: list[Any]) -> st.EndpointDecl:
         subnets = tuple(x for x in c[2:] if isinstance(x, st.Ref))
         ips = next((x for x in c[2:] if isinstance(x, st.Option) and x.keyword == "ips"), None)
         sg = next((x for x in c[2:] if isinstance(x, st.Option) and x.keyword == "sg"), None)
@@ -281,153 +510,149 @@ class _ToSyntax(Transformer[Token, Any]):
         return st.EndpointDecl(
             self._t(c[0]),
             "interface",
-            st.Tok("route53resolver", self._s(meta)),
+            st.Tok("route53resolver", span),
             subnets,
             groups,
-            self._s(meta),
+            span,
             ips,
             str(c[1]),
         )
 
-    def resolver_rule(self, meta: Meta, c: list[Any]) -> st.ResolverRuleDecl:
+    def resolver_rule(self, span: Span, c: list[Any]) -> st.ResolverRuleDecl:
         targets = tuple(self._t(t) for t in c[2:] if isinstance(t, Token))
         refs = [x for x in c[2:] if isinstance(x, st.Ref)]
         return st.ResolverRuleDecl(
-            self._t(c[0]), self._t(c[1]), targets, refs[0], tuple(refs[1:]), self._s(meta)
+            self._t(c[0]), self._t(c[1]), targets, refs[0], tuple(refs[1:]), span
         )
 
-    def dns_block(self, meta: Meta, c: list[st.DnsItem]) -> st.DnsBlock:
-        return st.DnsBlock(tuple(c), self._s(meta))
+    def dns_block(self, span: Span, c: list[st.DnsItem]) -> st.DnsBlock:
+        return st.DnsBlock(tuple(c), span)
 
-    def dns_zone(self, meta: Meta, c: list[Token]) -> st.DnsItem:
-        return st.DnsItem("zone", self._t(c[0]), (), self._s(meta))
+    def dns_zone(self, span: Span, c: list[Token]) -> st.DnsItem:
+        return st.DnsItem("zone", self._t(c[0]), (), span)
 
-    def dns_forward(self, meta: Meta, c: list[Any]) -> st.DnsItem:
+    def dns_forward(self, span: Span, c: list[Any]) -> st.DnsItem:
         targets = tuple(self._t(t) if isinstance(t, Token) else t for t in c[1:])
         domain = c[0] if isinstance(c[0], st.Tok) else self._t(c[0])
-        return st.DnsItem("forward", domain, targets, self._s(meta))
+        return st.DnsItem("forward", domain, targets, span)
 
-    def forward_root(self, meta: Meta, c: list[Token]) -> st.Tok:
-        return st.Tok(".", self._s(meta))
+    def forward_root(self, span: Span, c: list[Token]) -> st.Tok:
+        return st.Tok(".", span)
 
-    def dns_place(self, meta: Meta, c: list[Token]) -> st.DnsPlace:
-        return st.DnsPlace(self._t(c[0]), self._s(meta))
+    def dns_place(self, span: Span, c: list[Token]) -> st.DnsPlace:
+        return st.DnsPlace(self._t(c[0]), span)
 
-    def expect_resolves(self, meta: Meta, c: list[Any]) -> st.ExpectResolvesDecl:
+    def expect_resolves(self, span: Span, c: list[Any]) -> st.ExpectResolvesDecl:
         kind, values = c[2]
         addresses = tuple(values) if kind == "=" else ()
         via = values[0] if kind == "via" else None
         because = values[0] if kind == "because" else None
-        return st.ExpectResolvesDecl(c[0], self._t(c[1]), addresses, via, because, self._s(meta))
+        return st.ExpectResolvesDecl(c[0], self._t(c[1]), addresses, via, because, span)
 
-    def resolves_to(self, meta: Meta, c: list[Token]) -> tuple[str, list[st.Tok]]:
+    def resolves_to(self, span: Span, c: list[Token]) -> tuple[str, list[st.Tok]]:
         return "=", [self._t(t) for t in c]
 
-    def resolves_via(self, meta: Meta, c: list[st.Ref]) -> tuple[str, list[st.Ref]]:
+    def resolves_via(self, span: Span, c: list[st.Ref]) -> tuple[str, list[st.Ref]]:
         return "via", list(c)
 
-    def resolves_because(self, meta: Meta, c: list[Token]) -> tuple[str, list[st.Tok]]:
+    def resolves_because(self, span: Span, c: list[Token]) -> tuple[str, list[st.Tok]]:
         return "because", [self._t(c[0])]
 
-    def subnet(self, meta: Meta, c: list[Any]) -> st.SubnetDecl:
-        return st.SubnetDecl(
-            self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), self._s(meta)
-        )
+    def subnet(self, span: Span, c: list[Any]) -> st.SubnetDecl:
+        return st.SubnetDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), span)
 
-    def subnet_ipv6(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("ipv6", meta, c)
+    def subnet_ipv6(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("ipv6", span, c)
 
-    def public_ip_on_launch(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("public-ip-on-launch", meta, c)
+    def public_ip_on_launch(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("public-ip-on-launch", span, c)
 
-    def route_table(self, meta: Meta, c: list[Any]) -> st.RouteTableDecl:
+    def route_table(self, span: Span, c: list[Any]) -> st.RouteTableDecl:
         main = c[1] if len(c) > 1 and isinstance(c[1], st.Tok) else None
         items = tuple(x for x in c[1:] if not isinstance(x, st.Tok))
-        return st.RouteTableDecl(self._t(c[0]), main, items, self._s(meta))
+        return st.RouteTableDecl(self._t(c[0]), main, items, span)
 
-    def main_flag(self, meta: Meta, c: list[Token]) -> st.Tok:
-        return st.Tok("main", self._s(meta))
+    def main_flag(self, span: Span, c: list[Token]) -> st.Tok:
+        return st.Tok("main", span)
 
-    def route_via(self, meta: Meta, c: list[Any]) -> st.RouteDecl:
-        return st.RouteDecl(c[0], c[1], self._s(meta))
+    def route_via(self, span: Span, c: list[Any]) -> st.RouteDecl:
+        return st.RouteDecl(c[0], c[1], span)
 
-    def route_blackhole(self, meta: Meta, c: list[Any]) -> st.RouteDecl:
-        return st.RouteDecl(c[0], None, self._s(meta))
+    def route_blackhole(self, span: Span, c: list[Any]) -> st.RouteDecl:
+        return st.RouteDecl(c[0], None, span)
 
-    def propagate(self, meta: Meta, c: list[st.Ref]) -> st.Propagate:
-        return st.Propagate(tuple(c), self._s(meta))
+    def propagate(self, span: Span, c: list[st.Ref]) -> st.Propagate:
+        return st.Propagate(tuple(c), span)
 
-    def associate(self, meta: Meta, c: list[st.Ref]) -> st.Associate:
-        return st.Associate(tuple(c), self._s(meta))
+    def associate(self, span: Span, c: list[st.Ref]) -> st.Associate:
+        return st.Associate(tuple(c), span)
 
-    def nat_gateway(self, meta: Meta, c: list[Any]) -> st.NatGatewayDecl:
-        return st.NatGatewayDecl(self._t(c[0]), c[1], tuple(c[2:]), self._s(meta))
+    def nat_gateway(self, span: Span, c: list[Any]) -> st.NatGatewayDecl:
+        return st.NatGatewayDecl(self._t(c[0]), c[1], tuple(c[2:]), span)
 
-    def nat_private(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("private", meta, c)
+    def nat_private(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("private", span, c)
 
-    def nat_ip(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("ip", meta, c)
+    def nat_ip(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("ip", span, c)
 
-    def nat_eip(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("eip", meta, c)
+    def nat_eip(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("eip", span, c)
 
-    def security_group(self, meta: Meta, c: list[Any]) -> st.SecurityGroupDecl:
-        return st.SecurityGroupDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+    def security_group(self, span: Span, c: list[Any]) -> st.SecurityGroupDecl:
+        return st.SecurityGroupDecl(self._t(c[0]), tuple(c[1:]), span)
 
-    def ingress(self, meta: Meta, c: list[Any]) -> st.SgRuleDecl:
-        return st.SgRuleDecl("ingress", c[0], c[1], self._s(meta))
+    def ingress(self, span: Span, c: list[Any]) -> st.SgRuleDecl:
+        return st.SgRuleDecl("ingress", c[0], c[1], span)
 
-    def egress(self, meta: Meta, c: list[Any]) -> st.SgRuleDecl:
-        return st.SgRuleDecl("egress", c[0], c[1], self._s(meta))
+    def egress(self, span: Span, c: list[Any]) -> st.SgRuleDecl:
+        return st.SgRuleDecl("egress", c[0], c[1], span)
 
-    def network_acl(self, meta: Meta, c: list[Any]) -> st.NetworkAclDecl:
-        return st.NetworkAclDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+    def network_acl(self, span: Span, c: list[Any]) -> st.NetworkAclDecl:
+        return st.NetworkAclDecl(self._t(c[0]), tuple(c[1:]), span)
 
-    def inbound(self, meta: Meta, c: list[Any]) -> st.AclRuleDecl:
-        return st.AclRuleDecl("inbound", self._t(c[0]), self._t(c[1]), c[2], c[3], self._s(meta))
+    def inbound(self, span: Span, c: list[Any]) -> st.AclRuleDecl:
+        return st.AclRuleDecl("inbound", self._t(c[0]), self._t(c[1]), c[2], c[3], span)
 
-    def outbound(self, meta: Meta, c: list[Any]) -> st.AclRuleDecl:
-        return st.AclRuleDecl("outbound", self._t(c[0]), self._t(c[1]), c[2], c[3], self._s(meta))
+    def outbound(self, span: Span, c: list[Any]) -> st.AclRuleDecl:
+        return st.AclRuleDecl("outbound", self._t(c[0]), self._t(c[1]), c[2], c[3], span)
 
-    def instance(self, meta: Meta, c: list[Any]) -> st.InstanceDecl:
+    def instance(self, span: Span, c: list[Any]) -> st.InstanceDecl:
         dns = next((x for x in c[2:] if isinstance(x, st.DnsBlock)), None)
         options = tuple(x for x in c[2:] if not isinstance(x, st.DnsBlock))
-        return st.InstanceDecl(self._t(c[0]), c[1], options, self._s(meta), dns)
+        return st.InstanceDecl(self._t(c[0]), c[1], options, span, dns)
 
-    def instance_ip(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("ip", meta, c)
+    def instance_ip(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("ip", span, c)
 
-    def instance_ipv6(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("ipv6", meta, c)
+    def instance_ipv6(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("ipv6", span, c)
 
-    def public_ip(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("public-ip", meta, c)
+    def public_ip(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("public-ip", span, c)
 
-    def elastic_ip(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("elastic-ip", meta, c)
+    def elastic_ip(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("elastic-ip", span, c)
 
-    def groups(self, meta: Meta, c: list[st.Ref]) -> st.Option:
-        return self._opt("sg", meta, list(c))
+    def groups(self, span: Span, c: list[st.Ref]) -> st.Option:
+        return self._opt("sg", span, list(c))
 
-    def source_dest_check(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("source-dest-check", meta, c)
+    def source_dest_check(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("source-dest-check", span, c)
 
-    def stopped(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("stopped", meta, c)
+    def stopped(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("stopped", span, c)
 
-    def ephemeral(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("ephemeral", meta, c)
+    def ephemeral(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("ephemeral", span, c)
 
-    def down(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("down", meta, c)
+    def down(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("down", span, c)
 
-    def gateway_endpoint(self, meta: Meta, c: list[Any]) -> st.EndpointDecl:
-        return st.EndpointDecl(
-            self._t(c[0]), "gateway", self._t(c[1]), tuple(c[2:]), (), self._s(meta)
-        )
+    def gateway_endpoint(self, span: Span, c: list[Any]) -> st.EndpointDecl:
+        return st.EndpointDecl(self._t(c[0]), "gateway", self._t(c[1]), tuple(c[2:]), (), span)
 
-    def interface_endpoint(self, meta: Meta, c: list[Any]) -> st.EndpointDecl:
+    def interface_endpoint(self, span: Span, c: list[Any]) -> st.EndpointDecl:
         subnets = tuple(x for x in c[2:] if isinstance(x, st.Ref))
         options = [x for x in c[2:] if isinstance(x, st.Option)]
         groups = next((x.values for x in options if x.keyword == "sg"), ())
@@ -439,162 +664,158 @@ class _ToSyntax(Transformer[Token, Any]):
             self._t(c[1]),
             subnets,
             tuple(g for g in groups if isinstance(g, st.Ref)),
-            self._s(meta),
+            span,
             ips,
             ports=ports,
         )
 
-    def endpoint_ips(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("ips", meta, c)
+    def endpoint_ips(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("ips", span, c)
 
-    def endpoint_ports(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("ports", meta, c)
+    def endpoint_ports(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("ports", span, c)
 
-    def load_balancer(self, meta: Meta, c: list[Any]) -> st.LoadBalancerDecl:
+    def load_balancer(self, span: Span, c: list[Any]) -> st.LoadBalancerDecl:
         subnets = tuple(x for x in c[3:] if isinstance(x, st.Ref))
         options = tuple(x for x in c[3:] if isinstance(x, st.Option))
         listeners = tuple(x for x in c[3:] if isinstance(x, st.ListenerDecl))
         return st.LoadBalancerDecl(
-            self._t(c[0]), self._t(c[1]), self._t(c[2]), subnets, options, listeners, self._s(meta)
+            self._t(c[0]), self._t(c[1]), self._t(c[2]), subnets, options, listeners, span
         )
 
-    def lb_eips(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("eips", meta, c)
+    def lb_eips(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("eips", span, c)
 
-    def cross_zone(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("cross-zone", meta, c)
+    def cross_zone(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("cross-zone", span, c)
 
-    def lb_ipam(self, meta: Meta, c: list[Any]) -> st.Option:
-        return self._opt("ipam-pool", meta, c)
+    def lb_ipam(self, span: Span, c: list[Any]) -> st.Option:
+        return self._opt("ipam-pool", span, c)
 
-    def listener(self, meta: Meta, c: list[Any]) -> st.ListenerDecl:
-        return st.ListenerDecl(self._t(c[0]), self._t(c[1]), c[2], self._s(meta))
+    def listener(self, span: Span, c: list[Any]) -> st.ListenerDecl:
+        return st.ListenerDecl(self._t(c[0]), self._t(c[1]), c[2], span)
 
-    def target_group(self, meta: Meta, c: list[Any]) -> st.TargetGroupDecl:
-        return st.TargetGroupDecl(
-            self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), self._s(meta)
-        )
+    def target_group(self, span: Span, c: list[Any]) -> st.TargetGroupDecl:
+        return st.TargetGroupDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), tuple(c[3:]), span)
 
-    def flow_log(self, meta: Meta, c: list[Any]) -> st.FlowLogDecl:
+    def flow_log(self, span: Span, c: list[Any]) -> st.FlowLogDecl:
         volume = self._t(c[2]) if len(c) > 2 else None
-        return st.FlowLogDecl(c[0], self._t(c[1]), volume, self._s(meta))
+        return st.FlowLogDecl(c[0], self._t(c[1]), volume, span)
 
-    def traffic_mirror(self, meta: Meta, c: list[Any]) -> st.TrafficMirrorDecl:
-        return st.TrafficMirrorDecl(c[0], c[1], self._s(meta))
+    def traffic_mirror(self, span: Span, c: list[Any]) -> st.TrafficMirrorDecl:
+        return st.TrafficMirrorDecl(c[0], c[1], span)
 
     # -- transit gateways ---------------------------------------------------------------------
-    def transit_gateway(self, meta: Meta, c: list[Any]) -> st.TransitGatewayDecl:
-        return st.TransitGatewayDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+    def transit_gateway(self, span: Span, c: list[Any]) -> st.TransitGatewayDecl:
+        return st.TransitGatewayDecl(self._t(c[0]), tuple(c[1:]), span)
 
-    def attach_vpc(self, meta: Meta, c: list[Any]) -> st.AttachDecl:
+    def attach_vpc(self, span: Span, c: list[Any]) -> st.AttachDecl:
         subnets: tuple[st.Ref, ...] = c[1] if len(c) > 1 else ()
-        return st.AttachDecl("vpc", c[0], subnets, self._s(meta))
+        return st.AttachDecl("vpc", c[0], subnets, span)
 
-    def attach_subnets(self, meta: Meta, c: list[st.Ref]) -> tuple[st.Ref, ...]:
+    def attach_subnets(self, span: Span, c: list[st.Ref]) -> tuple[st.Ref, ...]:
         return tuple(c)
 
-    def attach_vpn(self, meta: Meta, c: list[st.Ref]) -> st.AttachDecl:
-        return st.AttachDecl("vpn", c[0], (), self._s(meta))
+    def attach_vpn(self, span: Span, c: list[st.Ref]) -> st.AttachDecl:
+        return st.AttachDecl("vpn", c[0], (), span)
 
-    def tgw_route_table(self, meta: Meta, c: list[Any]) -> st.TgwRouteTableDecl:
-        return st.TgwRouteTableDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+    def tgw_route_table(self, span: Span, c: list[Any]) -> st.TgwRouteTableDecl:
+        return st.TgwRouteTableDecl(self._t(c[0]), tuple(c[1:]), span)
 
-    def tgw_route_via(self, meta: Meta, c: list[Any]) -> st.TgwRouteDecl:
-        return st.TgwRouteDecl(c[0], c[1], self._s(meta))
+    def tgw_route_via(self, span: Span, c: list[Any]) -> st.TgwRouteDecl:
+        return st.TgwRouteDecl(c[0], c[1], span)
 
-    def tgw_route_blackhole(self, meta: Meta, c: list[Any]) -> st.TgwRouteDecl:
-        return st.TgwRouteDecl(c[0], None, self._s(meta))
+    def tgw_route_blackhole(self, span: Span, c: list[Any]) -> st.TgwRouteDecl:
+        return st.TgwRouteDecl(c[0], None, span)
 
     # -- connections, sites, flows ------------------------------------------------------------
-    def peering(self, meta: Meta, c: list[Any]) -> st.PeeringDecl:
-        return st.PeeringDecl(self._t(c[0]), c[1], c[2], self._s(meta))
+    def peering(self, span: Span, c: list[Any]) -> st.PeeringDecl:
+        return st.PeeringDecl(self._t(c[0]), c[1], c[2], span)
 
-    def tgw_peering(self, meta: Meta, c: list[Any]) -> st.TgwPeeringDecl:
+    def tgw_peering(self, span: Span, c: list[Any]) -> st.TgwPeeringDecl:
         options = tuple(x for x in c[3:] if isinstance(x, st.Option))
-        return st.TgwPeeringDecl(self._t(c[0]), c[1], c[2], self._s(meta), options)
+        return st.TgwPeeringDecl(self._t(c[0]), c[1], c[2], span, options)
 
-    def dx_connection(self, meta: Meta, c: list[Any]) -> st.DxConnectionDecl:
+    def dx_connection(self, span: Span, c: list[Any]) -> st.DxConnectionDecl:
         options = tuple(x for x in c[3:] if isinstance(x, st.Option))
         site = next(x for x in c[3:] if isinstance(x, st.Ref))
-        return st.DxConnectionDecl(
-            self._t(c[0]), self._t(c[1]), self._t(c[2]), site, self._s(meta), options
-        )
+        return st.DxConnectionDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), site, span, options)
 
-    def dx_hosted(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("hosted", meta, c)
+    def dx_hosted(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("hosted", span, c)
 
-    def dx_device(self, meta: Meta, c: list[Token]) -> st.Option:
-        return self._opt("on", meta, c)
+    def dx_device(self, span: Span, c: list[Token]) -> st.Option:
+        return self._opt("on", span, c)
 
-    def dx_gateway(self, meta: Meta, c: list[Any]) -> st.DxGatewayDecl:
-        return st.DxGatewayDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+    def dx_gateway(self, span: Span, c: list[Any]) -> st.DxGatewayDecl:
+        return st.DxGatewayDecl(self._t(c[0]), tuple(c[1:]), span)
 
-    def dx_associate(self, meta: Meta, c: list[Any]) -> st.DxAssociateDecl:
+    def dx_associate(self, span: Span, c: list[Any]) -> st.DxAssociateDecl:
         refs = tuple(x for x in c if isinstance(x, st.Ref))
         allowed = next((x for x in c if isinstance(x, tuple)), ())
-        return st.DxAssociateDecl(refs, allowed, self._s(meta))
+        return st.DxAssociateDecl(refs, allowed, span)
 
-    def dx_allowed(self, meta: Meta, c: list[st.Tok]) -> tuple[st.Tok, ...]:
+    def dx_allowed(self, span: Span, c: list[st.Tok]) -> tuple[st.Tok, ...]:
         return tuple(c)
 
-    def vif(self, meta: Meta, c: list[Any]) -> st.VifDecl:
-        return st.VifDecl(self._t(c[0]), self._t(c[1]), c[2], c[3], self._s(meta))
+    def vif(self, span: Span, c: list[Any]) -> st.VifDecl:
+        return st.VifDecl(self._t(c[0]), self._t(c[1]), c[2], c[3], span)
 
-    def expect_resiliency(self, meta: Meta, c: list[Any]) -> st.ExpectResiliencyDecl:
-        return st.ExpectResiliencyDecl(c[0], self._t(c[1]), self._s(meta))
+    def expect_resiliency(self, span: Span, c: list[Any]) -> st.ExpectResiliencyDecl:
+        return st.ExpectResiliencyDecl(c[0], self._t(c[1]), span)
 
-    def site(self, meta: Meta, c: list[Any]) -> st.SiteDecl:
+    def site(self, span: Span, c: list[Any]) -> st.SiteDecl:
         cidrs = tuple(self._t(x) for x in c[1:] if isinstance(x, Token))
         items = tuple(x for x in c[1:] if not isinstance(x, Token))
-        return st.SiteDecl(self._t(c[0]), cidrs, items, self._s(meta))
+        return st.SiteDecl(self._t(c[0]), cidrs, items, span)
 
-    def customer_gateway(self, meta: Meta, c: list[Token]) -> st.CustomerGatewayDecl:
-        return st.CustomerGatewayDecl(self._t(c[0]), self._t(c[1]), self._s(meta))
+    def customer_gateway(self, span: Span, c: list[Token]) -> st.CustomerGatewayDecl:
+        return st.CustomerGatewayDecl(self._t(c[0]), self._t(c[1]), span)
 
-    def host(self, meta: Meta, c: list[Any]) -> st.HostDecl:
+    def host(self, span: Span, c: list[Any]) -> st.HostDecl:
         dns = c[2] if len(c) > 2 else None
-        return st.HostDecl(self._t(c[0]), self._t(c[1]), self._s(meta), dns)
+        return st.HostDecl(self._t(c[0]), self._t(c[1]), span, dns)
 
-    def site_ephemeral(self, meta: Meta, c: list[Token]) -> st.SiteEphemeral:
-        return st.SiteEphemeral(self._t(c[0]), self._s(meta))
+    def site_ephemeral(self, span: Span, c: list[Token]) -> st.SiteEphemeral:
+        return st.SiteEphemeral(self._t(c[0]), span)
 
-    def vpn_static(self, meta: Meta, c: list[st.Tok]) -> tuple[str, tuple[st.Tok, ...]]:
+    def vpn_static(self, span: Span, c: list[st.Tok]) -> tuple[str, tuple[st.Tok, ...]]:
         return ("static", tuple(c))
 
-    def vpn_bgp(self, meta: Meta, c: list[Any]) -> tuple[str, tuple[st.Tok, ...]]:
+    def vpn_bgp(self, span: Span, c: list[Any]) -> tuple[str, tuple[st.Tok, ...]]:
         return ("bgp", ())
 
-    def vpn(self, meta: Meta, c: list[Any]) -> st.VpnDecl:
+    def vpn(self, span: Span, c: list[Any]) -> st.VpnDecl:
         routing, prefixes = c[3]
         options = tuple(x for x in c[4:] if isinstance(x, st.Option))
-        return st.VpnDecl(self._t(c[0]), c[1], c[2], routing, prefixes, self._s(meta), options)
+        return st.VpnDecl(self._t(c[0]), c[1], c[2], routing, prefixes, span, options)
 
-    def flow(self, meta: Meta, c: list[Any]) -> st.FlowDecl:
+    def flow(self, span: Span, c: list[Any]) -> st.FlowDecl:
         ret = c[5] if len(c) > 5 else None
-        return st.FlowDecl(self._t(c[0]), c[1], c[2], c[3], self._t(c[4]), ret, self._s(meta))
+        return st.FlowDecl(self._t(c[0]), c[1], c[2], c[3], self._t(c[4]), ret, span)
 
-    def flow_return(self, meta: Meta, c: list[Token]) -> st.Tok:
+    def flow_return(self, span: Span, c: list[Token]) -> st.Tok:
         return self._t(c[0])
 
-    def expect_path(self, meta: Meta, c: list[Any]) -> st.ExpectPathDecl:
+    def expect_path(self, span: Span, c: list[Any]) -> st.ExpectPathDecl:
         via = next((x for x in c[4:] if isinstance(x, st.Ref)), None)
         because = next((x for x in c[4:] if isinstance(x, st.Tok)), None)
-        return st.ExpectPathDecl(c[0], c[1], c[2], self._t(c[3]), via, because, self._s(meta))
+        return st.ExpectPathDecl(c[0], c[1], c[2], self._t(c[3]), via, because, span)
 
-    def expect_via(self, meta: Meta, c: list[st.Ref]) -> st.Ref:
+    def expect_via(self, span: Span, c: list[st.Ref]) -> st.Ref:
         return c[0]
 
-    def expect_because(self, meta: Meta, c: list[Token]) -> st.Tok:
+    def expect_because(self, span: Span, c: list[Token]) -> st.Tok:
         return self._t(c[0])
 
-    def expect_cost(self, meta: Meta, c: list[Token]) -> st.ExpectCostDecl:
-        return st.ExpectCostDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), self._s(meta))
+    def expect_cost(self, span: Span, c: list[Token]) -> st.ExpectCostDecl:
+        return st.ExpectCostDecl(self._t(c[0]), self._t(c[1]), self._t(c[2]), span)
 
-    def scenario(self, meta: Meta, c: list[Any]) -> st.ScenarioDecl:
-        return st.ScenarioDecl(self._t(c[0]), tuple(c[1:]), self._s(meta))
+    def scenario(self, span: Span, c: list[Any]) -> st.ScenarioDecl:
+        return st.ScenarioDecl(self._t(c[0]), tuple(c[1:]), span)
 
-    def scenario_down(self, meta: Meta, c: list[st.Ref]) -> st.DownDecl:
-        return st.DownDecl(tuple(c), self._s(meta))
+    def scenario_down(self, span: Span, c: list[st.Ref]) -> st.DownDecl:
+        return st.DownDecl(tuple(c), span)
 
 
 def _expected_words(expected: set[str]) -> str:
@@ -935,7 +1156,7 @@ def parse(text: str, path: str = "<input>") -> tuple[st.SourceFile | None, list[
         tree, problems = _parse_collecting(text, comments, path)
         if problems:
             return None, problems
-        statements = tuple(_ToSyntax(path).transform(tree))
+        statements = tuple(tree.value)  # the piece of the whole file: its statements
         return st.SourceFile(path, text, statements, tuple(comments)), []
 
 
@@ -1025,6 +1246,9 @@ def _shifts(
     Works on a copy of the state stack and builds no tree. An LALR parser never shifts a
     token that cannot continue a valid file, so a shift means the word fits here.
     """
+    action = states[stack[-1]].get(terminal)
+    if action is None or action[0] is Shift:  # most words: taken as they are, or not at all
+        return action is not None
     stack = list(stack)
     while True:
         action = states[stack[-1]].get(terminal)
@@ -1091,6 +1315,8 @@ def open_blocks(values: list[Any]) -> list[OpenBlock]:
 def _in_header(value: Any) -> bool:
     if isinstance(value, Token):
         return value.type not in ("LBRACE", "RBRACE", "_EOS")
+    if isinstance(value, _Piece):  # netdraft's parse: an anonymous rule (``CIDR4+``)
+        return value.rule is not None and value.rule.startswith("__")
     return isinstance(value, Tree) and str(value.data).startswith("__")
 
 
@@ -1204,6 +1430,7 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     """
     interactive = parser().parse_interactive(text)
     state = interactive.parser_state
+    state.parse_conf.callbacks = _callbacks(path)  # this parse's own: nodes, not a tree
     states = state.parse_conf.states
     lexer_state = interactive.lexer_thread.state
     assert lexer_state is not None  # a thread made from a text has its state
@@ -1215,27 +1442,36 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     last: Token | None = None
     misaligned: str | None = None
     braces: list[Token] = []  # the '{' of the blocks open, as the parser has them
+    lexer = interactive.lexer_thread
+    feed = state.feed_token
+    stack = state.state_stack  # the parser changes this list in place, never replaces it
+    glued = _GLUED.match
     while True:
         try:
-            # ``iter_parse`` yields each token just before feeding it to the parser.
-            for token in interactive.iter_parse():
+            # What ``interactive.iter_parse()`` does, without its layers: each token is
+            # looked at, then fed to the parser.
+            for token in lexer.lex(state):  # type: ignore[no-untyped-call]
+                kind = token.type
                 if last is not None and last.type == "_EOS":
-                    saved = (list(state.state_stack), list(state.value_stack), last.end_pos or 0)
-                if (
-                    token.type in words
-                    and not _shifts(states, state.state_stack, token.type)
-                    and _NAME.fullmatch(token.value)
-                    and _shifts(states, state.state_stack, "NAME")
-                ):
-                    token.type = "NAME"
-                if token.type in keywords:
-                    _glued(text, token, state, interactive)
-                if token.type == "LBRACE":
+                    saved = (list(stack), list(state.value_stack), last.end_pos or 0)
+                if kind in words:
+                    action = states[stack[-1]].get(kind)
+                    if (
+                        (action is None or action[0] is not Shift)
+                        and not _shifts(states, stack, kind)
+                        and _NAME.fullmatch(token.value)
+                        and _shifts(states, stack, "NAME")
+                    ):
+                        token.type = kind = "NAME"
+                    if kind in keywords and glued(text, token.end_pos or 0):
+                        _glued(text, token, state, interactive)
+                elif kind == "LBRACE":
                     braces.append(token)
-                elif token.type == "RBRACE" and braces:
+                elif kind == "RBRACE" and braces:
                     opened = braces.pop()
                     if misaligned is None and _misaligned(text, opened, token):
                         misaligned = _misaligned_note(state.value_stack, opened, token)
+                feed(token)
                 last = token
             tree = interactive.feed_eof(last)  # type: ignore[no-untyped-call]
         except UnexpectedInput as exc:
