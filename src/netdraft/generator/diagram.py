@@ -125,6 +125,8 @@ CAPTION_HEIGHT = 18  # points, the row under the title that names a highlighted 
 #: of the plain one put its label.
 TITLE = "diagram-title"
 WRAP = 4  # nodes per row inside one subnet before a new row starts
+#: What a box's header node's id ends with (after the box's id).
+HEADER_SUFFIX = "__header"
 
 _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.INSTANCE: compute.EC2,
@@ -563,7 +565,9 @@ def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
     wide = cluster.kind in (ClusterKind.VPC, ClusterKind.SITE)
     attrs = {
         "id": cluster.id,
-        "label": _cluster_label(cluster),
+        # The header is a node on top of the box (see _header_edges): lines are routed
+        # around nodes, not around a box's label.
+        "label": "",
         "pencolor": colour,
         "bgcolor": fill,
         "style": style,
@@ -650,9 +654,20 @@ def _rows(cluster: Cluster) -> list[list[str]]:
     return _chunks([n.id for n in cluster.nodes])
 
 
+def header_id(cluster_id: str) -> str:
+    """The id of the node that holds a box's header (its title, lines and badge)."""
+    return f"{cluster_id}{HEADER_SUFFIX}"
+
+
+def _top(cluster: Cluster) -> str:
+    """The topmost thing of a box, that the rows above it stack on: its header."""
+    return header_id(cluster.id)
+
+
 def _stack_edges(view: View) -> list[tuple[str, str]]:
     """Invisible edges that stack rows of nodes the way engineers draw them.
 
+    Every box's header is a node of its own on top of the box (see :func:`_header_edges`).
     In a VPC: gateways on top, then public subnets, then private ones, each availability
     zone a column; in a subnet, rows of at most :data:`WRAP` nodes; in a site, customer
     gateways above hosts. Every row is one rank (see :func:`_build`), so one edge between
@@ -664,20 +679,75 @@ def _stack_edges(view: View) -> list[tuple[str, str]]:
         out.extend((upper[0], lower[0]) for upper, lower in itertools.pairwise(rows))
         if cluster.kind is not ClusterKind.VPC:
             continue
-        leaders: list[str] = []  # the first node of every subnet on top of its zone
+        leaders: list[str] = []  # the header of every zone
         for az in cluster.clusters:
+            leaders.append(_top(az))
             upper: list[list[str]] = []  # the last rows of the tier above
             for kind in (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET):
-                tier = [r for r in (_rows(s) for s in az.clusters if s.kind is kind) if r]
+                subnets = [s for s in az.clusters if s.kind is kind]
+                tier = [(s, _rows(s)) for s in subnets]
                 if not tier:
                     continue
-                out.extend((last[0], r[0][0]) for last in upper for r in tier)
-                if not upper:
-                    leaders += [r[0][0] for r in tier]
-                upper = [r[-1] for r in tier]
+                out.extend((last[0], _top(s)) for last in upper for s, _ in tier)
+                upper = [r[-1] for _, r in tier if r] or upper
         if rows:
             out.extend((rows[-1][0], leader) for leader in leaders)
     return out
+
+
+def _header_edges(view: View) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Invisible edges that put each box's header on top of the box: (to the header of the
+    box's first box, else to its first node, whose left side it lines up with), (to its
+    other boxes and rows, which it only sits above)."""
+    near: list[tuple[str, str]] = []
+    above: list[tuple[str, str]] = []
+    for cluster in view.all_clusters():
+        top = _top(cluster)
+        rows = _rows(cluster)
+        below = [_top(child) for child in cluster.clusters] + [row[0] for row in rows]
+        first = _top(cluster.clusters[0]) if cluster.clusters else below[0] if below else ""
+        if first:
+            near.append((top, first))
+        above.extend((top, other) for other in below if other != first)
+    return near, above
+
+
+def _side_by_side(view: View) -> list[list[str]]:
+    """The headers of the boxes that sit side by side, in the view's order: the VPCs of a
+    region (in the order that puts each next to the one it is most joined to) and the
+    availability zones of a VPC. Each list is one rank, ordered by flat edges, so that
+    crossing reduction keeps the order (and the headers on one line)."""
+    out = []
+    for cluster in view.all_clusters():
+        if cluster.kind in (ClusterKind.REGION, ClusterKind.VPC):
+            side = [
+                _top(c) for c in cluster.clusters if c.kind in (ClusterKind.VPC, ClusterKind.AZ)
+            ]
+            if len(side) > 1:
+                out.append(side)
+    return out
+
+
+def _overhead_edges(view: View) -> list[tuple[str, str]]:
+    """Invisible edges that keep the internet above the headers of the boxes it is linked
+    into (its lines go down to their gateways, not across a header beside it)."""
+    top_of: dict[str, str] = {}
+    for cluster in view.clusters:
+        for inner in cluster.walk():
+            top_of.update((n.id, cluster.id) for n in inner.nodes)
+    internet = {n.id for n in view.nodes if n.kind is NodeKind.INTERNET}
+    out: dict[tuple[str, str], None] = {}
+    for edge in view.edges:
+        if edge.kind is not EdgeKind.LINK:
+            continue
+        for one, other in ((edge.tail, edge.head), (edge.head, edge.tail)):
+            if one in internet and other in top_of:
+                out[(one, _top_by_id(top_of[other]))] = None
+    return list(out)
+
+
+def _top_by_id(cluster_id: str) -> str:
+    return header_id(cluster_id)
 
 
 # --- building the diagram ---------------------------------------------------------------------
@@ -688,8 +758,9 @@ def _graph_attrs(view: View) -> dict[str, str]:
         "rankdir": "TB",
         "splines": "spline",
         "compound": "true",  # lets edges stop at a box's border (peering)
+        "newrank": "true",
         "nodesep": "0.35",
-        "ranksep": "0.55",
+        "ranksep": "0.4",
         "pad": "0.3",
         # Inherited by every cluster, so that each box only writes what is its own.
         "fontname": FONT,
@@ -730,6 +801,9 @@ def _title_label(view: View, width: float = 0) -> str:
 
 _ROW = {"style": "invis", "weight": "1"}
 _STACK = {"style": "invis", "weight": "10"}
+#: A header and its box's first part, left sides lined up (dot places ports, not centres).
+_HEADER = {"style": "invis", "weight": "10", "tailport": "w", "headport": "w"}
+_ABOVE = {"style": "invis", "weight": "0"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -827,6 +901,10 @@ def _build(
         if pinned is not None and f"cluster_{cluster.id}" in pinned.clusters:
             attrs["bb"] = pinned.clusters[f"cluster_{cluster.id}"]
         with _Cluster(cluster.id, attrs):
+            header = {"id": header_id(cluster.id)}
+            if pinned is not None:
+                header["pos"] = pinned.nodes.get(header_id(cluster.id), "0,0")
+            _Node(header_id(cluster.id), _cluster_label(cluster), **header)
             for node in cluster.nodes:
                 add(node, f"cluster_{cluster.id}")
             for row in _rows(cluster) if pinned is None else ():
@@ -845,7 +923,18 @@ def _build(
         for cluster in view.clusters:
             add_cluster(cluster)
         if pinned is None:  # the layout's own scaffolding: nothing to draw
-            body.extend(_invisible_edges(_stack_edges(view), _STACK, "\t"))
+            stack = _stack_edges(view)
+            # Into a header: a row above a box, which only has to be above it (weight 1,
+            # so that it does not pull the header away from its box's left side).
+            into = [e for e in stack if e[1].endswith(HEADER_SUFFIX)]
+            body.extend(_invisible_edges([e for e in stack if e not in into], _STACK, "\t"))
+            body.extend(_invisible_edges(into, _ROW, "\t"))
+            body.extend(_invisible_edges(_overhead_edges(view), _ABOVE, "\t"))
+            for side in _side_by_side(view):
+                body.extend(_invisible_edges(itertools.pairwise(side), _ROW, "\t", rows))
+            near, above = _header_edges(view)
+            body.extend(_invisible_edges(near, _HEADER, "\t"))
+            body.extend(_invisible_edges(above, _ABOVE, "\t"))
         for edge in view.edges:
             if edge.tail in nodes and edge.head in nodes:
                 attrs = _edge_attrs(edge, colours, muted, bool({edge.tail, edge.head} & down))
