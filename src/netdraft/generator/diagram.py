@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import html
 import itertools
 import json
@@ -728,6 +729,40 @@ def _side_by_side(view: View) -> list[list[str]]:
     return out
 
 
+def _marker_hops(view: View) -> tuple[dict[str, str], set[str]]:
+    """Where each flow's marker goes, by edge id (the marker's text): its first hop, unless
+    that hop joins two nodes of one row (a flat line, along which the marker would sit on
+    the lines leaving those nodes upwards), then its first hop between rows; and the hops,
+    of flows that have only flat ones, whose marker is drawn by the head instead (away
+    from the lines that leave the flow's first node)."""
+    row_of: dict[str, tuple[str, int]] = {}
+    for cluster in view.all_clusters():
+        for i, row in enumerate(_rows(cluster)):
+            row_of.update((n, (cluster.id, i)) for n in row)
+    out: dict[str, str] = {}
+    flat: set[str] = set()
+    hops: dict[str, list[Edge]] = {}
+    for edge in view.edges:
+        if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.group:
+            hops.setdefault(edge.group, []).append(edge)
+    for group in hops.values():
+        labelled = [e for e in group if e.label]
+        if not labelled:
+            continue
+        first = labelled[0]
+        start = group.index(first)
+        between = [
+            e
+            for e in group[start:]
+            if e.tail not in row_of or row_of.get(e.tail) != row_of.get(e.head)
+        ]
+        chosen = between[0] if between else first
+        out[chosen.id] = first.label
+        if not between:
+            flat.add(chosen.id)
+    return out, flat
+
+
 def _overhead_edges(view: View) -> list[tuple[str, str]]:
     """Invisible edges that keep the internet above the headers of the boxes it is linked
     into (its lines go down to their gateways, not across a header beside it)."""
@@ -832,7 +867,7 @@ class _Pinned:
                 pinned.clusters[name] = str(obj["bb"])
         for edge in data.get("edges", ()):
             if "id" in edge and "pos" in edge:
-                keep = ("pos", "xlp")
+                keep = ("pos", "xlp", "head_lp", "tail_lp")
                 pinned.edges[str(edge["id"])] = {k: str(edge[k]) for k in keep if k in edge}
         return pinned
 
@@ -886,6 +921,7 @@ def _build(
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
     colours = dict(zip(view.flows, flow_colours(len(view.flows)), strict=True))
     down = {n.id for n in view.all_nodes() if n.down}
+    markers, flat = _marker_hops(view)
 
     def add(node: Node, cluster: str = "") -> None:
         label = "" if node.kind is NodeKind.SPACER else _node_label(node)
@@ -937,7 +973,11 @@ def _build(
             body.extend(_invisible_edges(above, _ABOVE, "\t"))
         for edge in view.edges:
             if edge.tail in nodes and edge.head in nodes:
+                if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
+                    edge = dataclasses.replace(edge, label=markers.get(edge.id, ""))
                 attrs = _edge_attrs(edge, colours, muted, bool({edge.tail, edge.head} & down))
+                if "xlabel" in attrs and edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
+                    attrs["headlabel" if edge.id in flat else "taillabel"] = attrs.pop("xlabel")
                 if pinned is not None:
                     attrs.update(pinned.edges.get(edge.id, {}))
                 nodes[edge.tail].connect(nodes[edge.head], _Edge(**attrs))
