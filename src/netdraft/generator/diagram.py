@@ -647,12 +647,53 @@ def _chunks(ids: Sequence[str]) -> list[list[str]]:
 
 
 def _rows(cluster: Cluster) -> list[list[str]]:
-    """The rows a cluster's own nodes are drawn in, top to bottom."""
+    """The rows a cluster's own nodes are drawn in, top to bottom (a region's: see
+    :func:`_region_row`)."""
+    if cluster.kind is ClusterKind.REGION:
+        return [[n.id for n in cluster.nodes]] if cluster.nodes else []
     if cluster.kind is ClusterKind.SITE:
         gateways = [n.id for n in cluster.nodes if n.kind is NodeKind.CUSTOMER_GATEWAY]
         others = [n.id for n in cluster.nodes if n.kind is not NodeKind.CUSTOMER_GATEWAY]
         return _chunks(gateways) + _chunks(others)
     return _chunks([n.id for n in cluster.nodes])
+
+
+def _region_row(view: View) -> View:
+    """The view with each region's own nodes (its transit gateways and peerings) in the
+    order of the VPCs they join: a node's place is the mean of the places of its VPCs
+    among the region's VPCs, so that, in the one row they are drawn in, each sits under
+    (between) the VPCs it joins rather than in the order of its name."""
+    if not any(c.kind is ClusterKind.REGION and len(c.nodes) > 1 for c in view.clusters):
+        return view
+    vpc_of: dict[str, str] = {}
+    for cluster in view.all_clusters():
+        if cluster.kind is ClusterKind.VPC:
+            for inner in cluster.walk():
+                vpc_of.update((n.id, cluster.id) for n in inner.nodes)
+    joined: dict[str, set[str]] = {}
+    for edge in view.edges:
+        if edge.kind is EdgeKind.LINK:
+            for one, other, clip in (
+                (edge.tail, edge.head, edge.head_cluster),
+                (edge.head, edge.tail, edge.tail_cluster),
+            ):
+                vpc = vpc_of.get(other) or (clip if clip in vpc_of.values() else "")
+                if vpc:
+                    joined.setdefault(one, set()).add(vpc)
+    clusters = []
+    for cluster in view.clusters:
+        if cluster.kind is ClusterKind.REGION and len(cluster.nodes) > 1:
+            place = {c.id: i for i, c in enumerate(cluster.clusters)}
+
+            def key(item: tuple[int, Node], place: dict[str, int] = place) -> tuple[float, int]:
+                index, node = item
+                spots = [place[v] for v in joined.get(node.id, ()) if v in place]
+                return (sum(spots) / len(spots) if spots else float(len(place)), index)
+
+            nodes = tuple(n for _, n in sorted(enumerate(cluster.nodes), key=key))
+            cluster = dataclasses.replace(cluster, nodes=nodes)
+        clusters.append(cluster)
+    return dataclasses.replace(view, clusters=tuple(clusters))
 
 
 def header_id(cluster_id: str) -> str:
@@ -901,6 +942,7 @@ def _build(
 ) -> diagrams.Diagram:
     """The diagram of a view; with ``pinned``, every node, box and line the layout has is
     where it put them, and only what the view adds (a highlighted path) is left to place."""
+    view = _region_row(view)
     diagram = diagrams.Diagram(
         name="netdraft", filename=filename, direction="TB", outformat=outformat, show=False
     )
