@@ -406,7 +406,10 @@ def _warning_rows(codes: Sequence[str], align: str = "") -> list[str]:
     return [f"<TR><TD{where}>{_warning_badge(code)}</TD></TR>" for code in codes]
 
 
-def _node_label(node: Node) -> str:
+def _node_label(node: Node, markers: Sequence[tuple[str, str]] = ()) -> str:
+    """A component's label: icon, title, lines, warnings, then the markers (number,
+    colour) of the flows that leave it, in a row: a line is routed around a node, so no
+    line runs through a marker."""
     size = EXTERNAL_ICON_SIZE if node.external else ICON_SIZE
     rows = [
         f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}">'
@@ -420,6 +423,12 @@ def _node_label(node: Node) -> str:
         for line in node.lines
     ]
     rows += _warning_rows(node.warnings)
+    if markers:
+        # Empty cells either side take the row's spare width, so that a marker keeps its size.
+        cells = "".join(f"<TD>{_marker(number, colour)[1:-1]}</TD>" for number, colour in markers)
+        table = 'BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0"'
+        row = f"<TABLE {table}><TR><TD></TD>{cells}<TD></TD></TR></TABLE>"
+        rows.append(f"<TR><TD>{row}</TD></TR>")
     colour = MARK_COLOURS.get(node.mark, HIGHLIGHT)
     if node.mark is not Mark.NONE:
         style = "dashed" if node.mark is Mark.REMOVED else "rounded"
@@ -770,40 +779,6 @@ def _side_by_side(view: View) -> list[list[str]]:
     return out
 
 
-def _marker_hops(view: View) -> tuple[dict[str, str], set[str]]:
-    """Where each flow's marker goes, by edge id (the marker's text): its first hop, unless
-    that hop joins two nodes of one row (a flat line, along which the marker would sit on
-    the lines leaving those nodes upwards), then its first hop between rows; and the hops,
-    of flows that have only flat ones, whose marker is drawn by the head instead (away
-    from the lines that leave the flow's first node)."""
-    row_of: dict[str, tuple[str, int]] = {}
-    for cluster in view.all_clusters():
-        for i, row in enumerate(_rows(cluster)):
-            row_of.update((n, (cluster.id, i)) for n in row)
-    out: dict[str, str] = {}
-    flat: set[str] = set()
-    hops: dict[str, list[Edge]] = {}
-    for edge in view.edges:
-        if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.group:
-            hops.setdefault(edge.group, []).append(edge)
-    for group in hops.values():
-        labelled = [e for e in group if e.label]
-        if not labelled:
-            continue
-        first = labelled[0]
-        start = group.index(first)
-        between = [
-            e
-            for e in group[start:]
-            if e.tail not in row_of or row_of.get(e.tail) != row_of.get(e.head)
-        ]
-        chosen = between[0] if between else first
-        out[chosen.id] = first.label
-        if not between:
-            flat.add(chosen.id)
-    return out, flat
-
-
 def _overhead_edges(view: View) -> list[tuple[str, str]]:
     """Invisible edges that keep the internet above the headers of the boxes it is linked
     into (its lines go down to their gateways, not across a header beside it)."""
@@ -963,10 +938,14 @@ def _build(
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
     colours = dict(zip(view.flows, flow_colours(len(view.flows)), strict=True))
     down = {n.id for n in view.all_nodes() if n.down}
-    markers, flat = _marker_hops(view)
+    markers: dict[str, list[tuple[str, str]]] = {}
+    for edge in view.edges:
+        if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.label:
+            colour = MUTED_FLOW if muted else colours.get(edge.group, FLOW_COLOURS[0])
+            markers.setdefault(edge.tail, []).append((edge.label, colour))
 
     def add(node: Node, cluster: str = "") -> None:
-        label = "" if node.kind is NodeKind.SPACER else _node_label(node)
+        label = "" if node.kind is NodeKind.SPACER else _node_label(node, markers.get(node.id, ()))
         attrs = _node_attrs(node)
         if pinned is not None:
             # A node only the path brings (an address nothing holds) has no place in the
@@ -1016,10 +995,8 @@ def _build(
         for edge in view.edges:
             if edge.tail in nodes and edge.head in nodes:
                 if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
-                    edge = dataclasses.replace(edge, label=markers.get(edge.id, ""))
+                    edge = dataclasses.replace(edge, label="")  # its marker is on its tail
                 attrs = _edge_attrs(edge, colours, muted, bool({edge.tail, edge.head} & down))
-                if "xlabel" in attrs and edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
-                    attrs["headlabel" if edge.id in flat else "taillabel"] = attrs.pop("xlabel")
                 if pinned is not None:
                     attrs.update(pinned.edges.get(edge.id, {}))
                 nodes[edge.tail].connect(nodes[edge.head], _Edge(**attrs))
