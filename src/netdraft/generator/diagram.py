@@ -319,7 +319,10 @@ class _Node(diagrams.Node):  # type: ignore[misc]
 def _invisible_edges(
     edges: Iterable[tuple[str, str]], attrs: dict[str, str], indent: str, rank_same: bool = False
 ) -> list[str]:
-    """An anonymous subgraph of invisible layout edges, as DOT lines."""
+    """An anonymous subgraph of invisible layout edges, as DOT lines (none for no edges)."""
+    edges = list(edges)
+    if not edges:
+        return []
     lines = [f"{indent}{{\n"]
     if rank_same:
         lines.append(f"{indent}\trank=same\n")
@@ -766,8 +769,9 @@ def _header_edges(view: View) -> tuple[list[tuple[str, str]], list[tuple[str, st
 def _side_by_side(view: View) -> list[list[str]]:
     """The headers of the boxes that sit side by side, in the view's order: the VPCs of a
     region (in the order that puts each next to the one it is most joined to) and the
-    availability zones of a VPC. Each list is one rank, ordered by flat edges, so that
-    crossing reduction keeps the order (and the headers on one line)."""
+    availability zones of a VPC. Each list is one rank (the headers on one line), with flat
+    edges in the order, which Graphviz's crossing reduction starts from (it may still
+    swap boxes: flat edges between nodes of different boxes do not bind it)."""
     out = []
     for cluster in view.all_clusters():
         if cluster.kind in (ClusterKind.REGION, ClusterKind.VPC):
