@@ -783,20 +783,41 @@ def _side_by_side(view: View) -> list[list[str]]:
     return out
 
 
+def _overhead_services(view: View) -> set[str]:
+    """The AWS services drawn on top, with the internet: those only gateway endpoints are
+    linked to. A gateway endpoint sits in its VPC's top row, so its line goes up past the
+    headers rather than across the other VPCs and regions to a service beside them. (A
+    service an interface endpoint in a subnet is linked to stays under its endpoints.)"""
+    kinds = {n.id: n.kind for n in view.all_nodes()}
+    linked: dict[str, set[NodeKind]] = {}
+    for edge in view.edges:
+        if edge.kind is EdgeKind.LINK:
+            for one, other in ((edge.tail, edge.head), (edge.head, edge.tail)):
+                if kinds.get(one) is NodeKind.SERVICE and other in kinds:
+                    linked.setdefault(one, set()).add(kinds[other])
+    top = {n.id for n in view.nodes}
+    return {
+        service
+        for service, others in linked.items()
+        if service in top and others == {NodeKind.GATEWAY_ENDPOINT}
+    }
+
+
 def _overhead_edges(view: View) -> list[tuple[str, str]]:
-    """Invisible edges that keep the internet above the headers of the boxes it is linked
-    into (its lines go down to their gateways, not across a header beside it)."""
+    """Invisible edges that keep the internet (and the services of
+    :func:`_overhead_services`) above the headers of the boxes it is linked into (its
+    lines go down to their gateways, not across a header beside it)."""
     top_of: dict[str, str] = {}
     for cluster in view.clusters:
         for inner in cluster.walk():
             top_of.update((n.id, cluster.id) for n in inner.nodes)
-    internet = {n.id for n in view.nodes if n.kind is NodeKind.INTERNET}
+    over = {n.id for n in view.nodes if n.kind is NodeKind.INTERNET} | _overhead_services(view)
     out: dict[tuple[str, str], None] = {}
     for edge in view.edges:
         if edge.kind is not EdgeKind.LINK:
             continue
         for one, other in ((edge.tail, edge.head), (edge.head, edge.tail)):
-            if one in internet and other in top_of:
+            if one in over and other in top_of:
                 out[(one, _top_by_id(top_of[other]))] = None
     return list(out)
 
@@ -996,7 +1017,18 @@ def _build(
             near, above = _header_edges(view)
             body.extend(_invisible_edges(near, _HEADER, "\t"))
             body.extend(_invisible_edges(above, _ABOVE, "\t"))
+        overhead = _overhead_services(view)
         for edge in view.edges:
+            if edge.kind is EdgeKind.LINK and edge.head in overhead:
+                # Drawn from the service down (a link has no arrow), as the internet's are,
+                # so that the line agrees with the service's place above the boxes.
+                edge = dataclasses.replace(
+                    edge,
+                    tail=edge.head,
+                    head=edge.tail,
+                    tail_cluster=edge.head_cluster,
+                    head_cluster=edge.tail_cluster,
+                )
             if edge.tail in nodes and edge.head in nodes:
                 if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
                     edge = dataclasses.replace(edge, label="")  # its marker is on its tail
