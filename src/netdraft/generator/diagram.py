@@ -45,6 +45,7 @@ import diagrams
 from diagrams.aws import compute, database, general, integration, network, storage
 
 from netdraft.diagnostics import printable
+from netdraft.generator import svg
 from netdraft.generator.colours import at_luminance, colour_lab, delta_e
 from netdraft.generator.errors import GRAPHVIZ_MISSING, GraphvizMissing, RenderError
 from netdraft.generator.view import (
@@ -127,7 +128,7 @@ CAPTION_HEIGHT = 18  # points, the row under the title that names a highlighted 
 TITLE = "diagram-title"
 WRAP = 4  # nodes per row inside one subnet before a new row starts
 #: What a box's header node's id ends with (after the box's id).
-HEADER_SUFFIX = "__header"
+HEADER_SUFFIX = svg.HEADER_SUFFIX
 
 _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.INSTANCE: compute.EC2,
