@@ -784,6 +784,16 @@ def _side_by_side(view: View) -> list[list[str]]:
     return out
 
 
+def _legend_edges(view: View, legend: str) -> list[tuple[str, str]]:
+    """Invisible edges that put a legend on a rank of its own, on top, under the title:
+    above every node outside the boxes and every outermost box's header. (``newrank``
+    does not keep a ``rank=sink`` node under everything: it drew the legend beside the
+    internet, where the lines to the internet ran through it.)"""
+    return [(legend, n.id) for n in view.nodes if n.id not in (LEGEND, DNS_LEGEND)] + [
+        (legend, _top(c)) for c in view.clusters
+    ]
+
+
 def _overhead_services(view: View) -> set[str]:
     """The AWS services drawn on top, with the internet: those only gateway endpoints are
     linked to. A gateway endpoint sits in its VPC's top row, so its line goes up past the
@@ -881,6 +891,8 @@ _STACK = {"style": "invis", "weight": "10"}
 #: A header and its box's first part, left sides lined up (dot places ports, not centres).
 _HEADER = {"style": "invis", "weight": "10", "tailport": "w", "headport": "w"}
 _ABOVE = {"style": "invis", "weight": "0"}
+#: The internet two ranks above the headers: a free band for the lines along the top.
+_OVERHEAD = {"style": "invis", "weight": "0", "minlen": "2"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -1012,7 +1024,7 @@ def _build(
             into = [e for e in stack if e[1].endswith(HEADER_SUFFIX)]
             body.extend(_invisible_edges([e for e in stack if e not in into], _STACK, "\t"))
             body.extend(_invisible_edges(into, _ROW, "\t"))
-            body.extend(_invisible_edges(_overhead_edges(view), _ABOVE, "\t"))
+            body.extend(_invisible_edges(_overhead_edges(view), _OVERHEAD, "\t"))
             for side in _side_by_side(view):
                 body.extend(_invisible_edges(itertools.pairwise(side), _ROW, "\t", rows))
             near, above = _header_edges(view)
@@ -1040,12 +1052,14 @@ def _build(
         if view.legend or _key(view):
             extra = {"pos": pinned.nodes[LEGEND]} if pinned and LEGEND in pinned.nodes else {}
             _Node(LEGEND, _legend_label(view, colours, muted), id=LEGEND, **extra)
-            body.append(f"\t{{rank=sink {LEGEND}}}\n")
+            if pinned is None:
+                body.extend(_invisible_edges(_legend_edges(view, LEGEND), _ABOVE, "\t"))
         if view.dns_legend:
             place = pinned.nodes.get(DNS_LEGEND) if pinned is not None else None
             extra = {"pos": place} if place else {}
             _Node(DNS_LEGEND, _dns_legend_label(view), id=DNS_LEGEND, **extra)
-            body.append(f'\t{{rank=sink "{DNS_LEGEND}"}}\n')
+            if pinned is None:
+                body.extend(_invisible_edges(_legend_edges(view, DNS_LEGEND), _ABOVE, "\t"))
         if pinned is not None:
             body.extend(pinned.corners())
             if pinned.lp:
