@@ -891,7 +891,9 @@ _STACK = {"style": "invis", "weight": "10"}
 #: A header and its box's first part, left sides lined up (dot places ports, not centres).
 _HEADER = {"style": "invis", "weight": "10", "tailport": "w", "headport": "w"}
 _ABOVE = {"style": "invis", "weight": "0"}
-#: The internet two ranks above the headers: a free band for the lines along the top.
+#: The internet two ranks above the headers when there are several regions: a band free
+#: of nodes for the lines that run along the top from one region to the internet over
+#: another (with one region, it only made lines detour through that band).
 _OVERHEAD = {"style": "invis", "weight": "0", "minlen": "2"}
 
 
@@ -1024,7 +1026,9 @@ def _build(
             into = [e for e in stack if e[1].endswith(HEADER_SUFFIX)]
             body.extend(_invisible_edges([e for e in stack if e not in into], _STACK, "\t"))
             body.extend(_invisible_edges(into, _ROW, "\t"))
-            body.extend(_invisible_edges(_overhead_edges(view), _OVERHEAD, "\t"))
+            regions = sum(1 for c in view.clusters if c.kind is ClusterKind.REGION)
+            overhead = _OVERHEAD if regions > 1 else _ABOVE
+            body.extend(_invisible_edges(_overhead_edges(view), overhead, "\t"))
             for side in _side_by_side(view):
                 body.extend(_invisible_edges(itertools.pairwise(side), _ROW, "\t", rows))
             near, above = _header_edges(view)
