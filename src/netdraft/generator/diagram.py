@@ -1024,11 +1024,12 @@ def _build(
             # Into a header: a row above a box, which only has to be above it (weight 1,
             # so that it does not pull the header away from its box's left side).
             into = [e for e in stack if e[1].endswith(HEADER_SUFFIX)]
-            body.extend(_invisible_edges([e for e in stack if e not in into], _STACK, "\t"))
+            rest = [e for e in stack if not e[1].endswith(HEADER_SUFFIX)]
+            body.extend(_invisible_edges(rest, _STACK, "\t"))
             body.extend(_invisible_edges(into, _ROW, "\t"))
             regions = sum(1 for c in view.clusters if c.kind is ClusterKind.REGION)
-            overhead = _OVERHEAD if regions > 1 else _ABOVE
-            body.extend(_invisible_edges(_overhead_edges(view), overhead, "\t"))
+            band = _OVERHEAD if regions > 1 else _ABOVE
+            body.extend(_invisible_edges(_overhead_edges(view), band, "\t"))
             for side in _side_by_side(view):
                 body.extend(_invisible_edges(itertools.pairwise(side), _ROW, "\t", rows))
             near, above = _header_edges(view)
