@@ -242,7 +242,8 @@ def test_flow_is_drawn_along_its_path_with_its_cost() -> None:
     legend = next(line for line in dot.splitlines() if line.strip().startswith("legend "))
     assert "<B>updates</B>" in legend and "app-1 → internet · tcp 443" in legend
     assert "$14.40/mo" in legend
-    assert "{rank=sink legend}" in dot
+    # On a rank of its own on top, above the internet and every outermost box.
+    assert "legend -> internet" in dot and 'legend -> "region_us-east-1__header"' in dot
 
 
 def test_no_flow_no_flows_in_the_legend() -> None:

@@ -105,7 +105,8 @@ def test_zones_and_rules_are_a_legend_of_the_vpcs_they_serve() -> None:
     legend = next(line for line in text.splitlines() if line.startswith('\t"dns-legend" '))
     assert "<B>Private DNS</B>" in legend and "<B>lab.dc.example.com</B>" in legend
     assert "VPC corp · to 192.168.0.10 via out-ep" in legend
-    assert '{rank=sink "dns-legend"}' in text
+    # On a rank of its own on top, above every outermost box (see docs/diagrams.md).
+    assert '"dns-legend" -> "region_us-east-1__header"' in text
     assert text == dot_text(api.load_network(NETWORKS / "dns-hybrid.nd"))  # deterministic
 
 

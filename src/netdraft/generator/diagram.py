@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import html
 import itertools
 import json
@@ -44,6 +45,7 @@ import diagrams
 from diagrams.aws import compute, database, general, integration, network, storage
 
 from netdraft.diagnostics import printable
+from netdraft.generator import svg
 from netdraft.generator.colours import at_luminance, colour_lab, delta_e
 from netdraft.generator.errors import GRAPHVIZ_MISSING, GraphvizMissing, RenderError
 from netdraft.generator.view import (
@@ -125,6 +127,8 @@ CAPTION_HEIGHT = 18  # points, the row under the title that names a highlighted 
 #: of the plain one put its label.
 TITLE = "diagram-title"
 WRAP = 4  # nodes per row inside one subnet before a new row starts
+#: What a box's header node's id ends with (after the box's id).
+HEADER_SUFFIX = svg.HEADER_SUFFIX
 
 _ICONS: dict[NodeKind, type[diagrams.Node]] = {
     NodeKind.INSTANCE: compute.EC2,
@@ -316,7 +320,10 @@ class _Node(diagrams.Node):  # type: ignore[misc]
 def _invisible_edges(
     edges: Iterable[tuple[str, str]], attrs: dict[str, str], indent: str, rank_same: bool = False
 ) -> list[str]:
-    """An anonymous subgraph of invisible layout edges, as DOT lines."""
+    """An anonymous subgraph of invisible layout edges, as DOT lines (none for no edges)."""
+    edges = list(edges)
+    if not edges:
+        return []
     lines = [f"{indent}{{\n"]
     if rank_same:
         lines.append(f"{indent}\trank=same\n")
@@ -403,7 +410,10 @@ def _warning_rows(codes: Sequence[str], align: str = "") -> list[str]:
     return [f"<TR><TD{where}>{_warning_badge(code)}</TD></TR>" for code in codes]
 
 
-def _node_label(node: Node) -> str:
+def _node_label(node: Node, markers: Sequence[tuple[str, str]] = ()) -> str:
+    """A component's label: icon, title, lines, warnings, then the markers (number,
+    colour) of the flows that leave it, in a row: a line is routed around a node, so no
+    line runs through a marker."""
     size = EXTERNAL_ICON_SIZE if node.external else ICON_SIZE
     rows = [
         f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}">'
@@ -417,6 +427,12 @@ def _node_label(node: Node) -> str:
         for line in node.lines
     ]
     rows += _warning_rows(node.warnings)
+    if markers:
+        # Empty cells either side take the row's spare width, so that a marker keeps its size.
+        cells = "".join(f"<TD>{_marker(number, colour)[1:-1]}</TD>" for number, colour in markers)
+        table = 'BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0"'
+        row = f"<TABLE {table}><TR><TD></TD>{cells}<TD></TD></TR></TABLE>"
+        rows.append(f"<TR><TD>{row}</TD></TR>")
     colour = MARK_COLOURS.get(node.mark, HIGHLIGHT)
     if node.mark is not Mark.NONE:
         style = "dashed" if node.mark is Mark.REMOVED else "rounded"
@@ -563,7 +579,9 @@ def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
     wide = cluster.kind in (ClusterKind.VPC, ClusterKind.SITE)
     attrs = {
         "id": cluster.id,
-        "label": _cluster_label(cluster),
+        # The header is a node on top of the box (see _header_edges): lines are routed
+        # around nodes, not around a box's label.
+        "label": "",
         "pencolor": colour,
         "bgcolor": fill,
         "style": style,
@@ -642,7 +660,10 @@ def _chunks(ids: Sequence[str]) -> list[list[str]]:
 
 
 def _rows(cluster: Cluster) -> list[list[str]]:
-    """The rows a cluster's own nodes are drawn in, top to bottom."""
+    """The rows a cluster's own nodes are drawn in, top to bottom (a region's: see
+    :func:`_region_row`)."""
+    if cluster.kind is ClusterKind.REGION:
+        return [[n.id for n in cluster.nodes]] if cluster.nodes else []
     if cluster.kind is ClusterKind.SITE:
         gateways = [n.id for n in cluster.nodes if n.kind is NodeKind.CUSTOMER_GATEWAY]
         others = [n.id for n in cluster.nodes if n.kind is not NodeKind.CUSTOMER_GATEWAY]
@@ -650,9 +671,58 @@ def _rows(cluster: Cluster) -> list[list[str]]:
     return _chunks([n.id for n in cluster.nodes])
 
 
+def _region_row(view: View) -> View:
+    """The view with each region's own nodes (its transit gateways and peerings) in the
+    order of the VPCs they join: a node's place is the mean of the places of its VPCs
+    among the region's VPCs, so that, in the one row they are drawn in, each sits under
+    (between) the VPCs it joins rather than in the order of its name."""
+    if not any(c.kind is ClusterKind.REGION and len(c.nodes) > 1 for c in view.clusters):
+        return view
+    vpc_of: dict[str, str] = {}
+    for cluster in view.all_clusters():
+        if cluster.kind is ClusterKind.VPC:
+            for inner in cluster.walk():
+                vpc_of.update((n.id, cluster.id) for n in inner.nodes)
+    joined: dict[str, set[str]] = {}
+    for edge in view.edges:
+        if edge.kind is EdgeKind.LINK:
+            for one, other, clip in (
+                (edge.tail, edge.head, edge.head_cluster),
+                (edge.head, edge.tail, edge.tail_cluster),
+            ):
+                vpc = vpc_of.get(other) or (clip if clip in vpc_of.values() else "")
+                if vpc:
+                    joined.setdefault(one, set()).add(vpc)
+    clusters = []
+    for cluster in view.clusters:
+        if cluster.kind is ClusterKind.REGION and len(cluster.nodes) > 1:
+            place = {c.id: i for i, c in enumerate(cluster.clusters)}
+
+            def key(item: tuple[int, Node], place: dict[str, int] = place) -> tuple[float, int]:
+                index, node = item
+                spots = [place[v] for v in joined.get(node.id, ()) if v in place]
+                return (sum(spots) / len(spots) if spots else float(len(place)), index)
+
+            nodes = tuple(n for _, n in sorted(enumerate(cluster.nodes), key=key))
+            cluster = dataclasses.replace(cluster, nodes=nodes)
+        clusters.append(cluster)
+    return dataclasses.replace(view, clusters=tuple(clusters))
+
+
+def header_id(cluster_id: str) -> str:
+    """The id of the node that holds a box's header (its title, lines and badge)."""
+    return f"{cluster_id}{HEADER_SUFFIX}"
+
+
+def _top(cluster: Cluster) -> str:
+    """The topmost thing of a box, that the rows above it stack on: its header."""
+    return header_id(cluster.id)
+
+
 def _stack_edges(view: View) -> list[tuple[str, str]]:
     """Invisible edges that stack rows of nodes the way engineers draw them.
 
+    Every box's header is a node of its own on top of the box (see :func:`_header_edges`).
     In a VPC: gateways on top, then public subnets, then private ones, each availability
     zone a column; in a subnet, rows of at most :data:`WRAP` nodes; in a site, customer
     gateways above hosts. Every row is one rank (see :func:`_build`), so one edge between
@@ -664,20 +734,107 @@ def _stack_edges(view: View) -> list[tuple[str, str]]:
         out.extend((upper[0], lower[0]) for upper, lower in itertools.pairwise(rows))
         if cluster.kind is not ClusterKind.VPC:
             continue
-        leaders: list[str] = []  # the first node of every subnet on top of its zone
+        leaders: list[str] = []  # the header of every zone
         for az in cluster.clusters:
+            leaders.append(_top(az))
             upper: list[list[str]] = []  # the last rows of the tier above
             for kind in (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET):
-                tier = [r for r in (_rows(s) for s in az.clusters if s.kind is kind) if r]
+                subnets = [s for s in az.clusters if s.kind is kind]
+                tier = [(s, _rows(s)) for s in subnets]
                 if not tier:
                     continue
-                out.extend((last[0], r[0][0]) for last in upper for r in tier)
-                if not upper:
-                    leaders += [r[0][0] for r in tier]
-                upper = [r[-1] for r in tier]
+                out.extend((last[0], _top(s)) for last in upper for s, _ in tier)
+                upper = [r[-1] for _, r in tier if r] or upper
         if rows:
             out.extend((rows[-1][0], leader) for leader in leaders)
     return out
+
+
+def _header_edges(view: View) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Invisible edges that put each box's header on top of the box: (to the header of the
+    box's first box, else to its first node, whose left side it lines up with), (to its
+    other boxes and rows, which it only sits above)."""
+    near: list[tuple[str, str]] = []
+    above: list[tuple[str, str]] = []
+    for cluster in view.all_clusters():
+        top = _top(cluster)
+        rows = _rows(cluster)
+        below = [_top(child) for child in cluster.clusters] + [row[0] for row in rows]
+        first = _top(cluster.clusters[0]) if cluster.clusters else below[0] if below else ""
+        if first:
+            near.append((top, first))
+        above.extend((top, other) for other in below if other != first)
+    return near, above
+
+
+def _side_by_side(view: View) -> list[list[str]]:
+    """The headers of the boxes that sit side by side, in the view's order: the VPCs of a
+    region (in the order that puts each next to the one it is most joined to) and the
+    availability zones of a VPC. Each list is one rank (the headers on one line), with flat
+    edges in the order, which Graphviz's crossing reduction starts from (it may still
+    swap boxes: flat edges between nodes of different boxes do not bind it)."""
+    out = []
+    for cluster in view.all_clusters():
+        if cluster.kind in (ClusterKind.REGION, ClusterKind.VPC):
+            side = [
+                _top(c) for c in cluster.clusters if c.kind in (ClusterKind.VPC, ClusterKind.AZ)
+            ]
+            if len(side) > 1:
+                out.append(side)
+    return out
+
+
+def _legend_edges(view: View, legend: str) -> list[tuple[str, str]]:
+    """Invisible edges that put a legend on a rank of its own, on top, under the title:
+    above every node outside the boxes and every outermost box's header. (``newrank``
+    does not keep a ``rank=sink`` node under everything: it drew the legend beside the
+    internet, where the lines to the internet ran through it.)"""
+    return [(legend, n.id) for n in view.nodes if n.id not in (LEGEND, DNS_LEGEND)] + [
+        (legend, _top(c)) for c in view.clusters
+    ]
+
+
+def _overhead_services(view: View) -> set[str]:
+    """The AWS services drawn on top, with the internet: those only gateway endpoints are
+    linked to. A gateway endpoint sits in its VPC's top row, so its line goes up past the
+    headers rather than across the other VPCs and regions to a service beside them. (A
+    service an interface endpoint in a subnet is linked to stays under its endpoints.)"""
+    kinds = {n.id: n.kind for n in view.all_nodes()}
+    linked: dict[str, set[NodeKind]] = {}
+    for edge in view.edges:
+        if edge.kind is EdgeKind.LINK:
+            for one, other in ((edge.tail, edge.head), (edge.head, edge.tail)):
+                if kinds.get(one) is NodeKind.SERVICE and other in kinds:
+                    linked.setdefault(one, set()).add(kinds[other])
+    top = {n.id for n in view.nodes}
+    return {
+        service
+        for service, others in linked.items()
+        if service in top and others == {NodeKind.GATEWAY_ENDPOINT}
+    }
+
+
+def _overhead_edges(view: View) -> list[tuple[str, str]]:
+    """Invisible edges that keep the internet (and the services of
+    :func:`_overhead_services`) above the headers of the boxes it is linked into (its
+    lines go down to their gateways, not across a header beside it)."""
+    top_of: dict[str, str] = {}
+    for cluster in view.clusters:
+        for inner in cluster.walk():
+            top_of.update((n.id, cluster.id) for n in inner.nodes)
+    over = {n.id for n in view.nodes if n.kind is NodeKind.INTERNET} | _overhead_services(view)
+    out: dict[tuple[str, str], None] = {}
+    for edge in view.edges:
+        if edge.kind is not EdgeKind.LINK:
+            continue
+        for one, other in ((edge.tail, edge.head), (edge.head, edge.tail)):
+            if one in over and other in top_of:
+                out[(one, _top_by_id(top_of[other]))] = None
+    return list(out)
+
+
+def _top_by_id(cluster_id: str) -> str:
+    return header_id(cluster_id)
 
 
 # --- building the diagram ---------------------------------------------------------------------
@@ -688,8 +845,9 @@ def _graph_attrs(view: View) -> dict[str, str]:
         "rankdir": "TB",
         "splines": "spline",
         "compound": "true",  # lets edges stop at a box's border (peering)
+        "newrank": "true",
         "nodesep": "0.35",
-        "ranksep": "0.55",
+        "ranksep": "0.4",
         "pad": "0.3",
         # Inherited by every cluster, so that each box only writes what is its own.
         "fontname": FONT,
@@ -730,6 +888,13 @@ def _title_label(view: View, width: float = 0) -> str:
 
 _ROW = {"style": "invis", "weight": "1"}
 _STACK = {"style": "invis", "weight": "10"}
+#: A header and its box's first part, left sides lined up (dot places ports, not centres).
+_HEADER = {"style": "invis", "weight": "10", "tailport": "w", "headport": "w"}
+_ABOVE = {"style": "invis", "weight": "0"}
+#: The internet two ranks above the headers when there are several regions: a band free
+#: of nodes for the lines that run along the top from one region to the internet over
+#: another (with one region, it only made lines detour through that band).
+_OVERHEAD = {"style": "invis", "weight": "0", "minlen": "2"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -758,7 +923,7 @@ class _Pinned:
                 pinned.clusters[name] = str(obj["bb"])
         for edge in data.get("edges", ()):
             if "id" in edge and "pos" in edge:
-                keep = ("pos", "xlp")
+                keep = ("pos", "xlp", "head_lp", "tail_lp")
                 pinned.edges[str(edge["id"])] = {k: str(edge[k]) for k in keep if k in edge}
         return pinned
 
@@ -792,6 +957,7 @@ def _build(
 ) -> diagrams.Diagram:
     """The diagram of a view; with ``pinned``, every node, box and line the layout has is
     where it put them, and only what the view adds (a highlighted path) is left to place."""
+    view = _region_row(view)
     diagram = diagrams.Diagram(
         name="netdraft", filename=filename, direction="TB", outformat=outformat, show=False
     )
@@ -812,9 +978,14 @@ def _build(
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
     colours = dict(zip(view.flows, flow_colours(len(view.flows)), strict=True))
     down = {n.id for n in view.all_nodes() if n.down}
+    markers: dict[str, list[tuple[str, str]]] = {}
+    for edge in view.edges:
+        if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.label:
+            colour = MUTED_FLOW if muted else colours.get(edge.group, FLOW_COLOURS[0])
+            markers.setdefault(edge.tail, []).append((edge.label, colour))
 
     def add(node: Node, cluster: str = "") -> None:
-        label = "" if node.kind is NodeKind.SPACER else _node_label(node)
+        label = "" if node.kind is NodeKind.SPACER else _node_label(node, markers.get(node.id, ()))
         attrs = _node_attrs(node)
         if pinned is not None:
             # A node only the path brings (an address nothing holds) has no place in the
@@ -827,6 +998,10 @@ def _build(
         if pinned is not None and f"cluster_{cluster.id}" in pinned.clusters:
             attrs["bb"] = pinned.clusters[f"cluster_{cluster.id}"]
         with _Cluster(cluster.id, attrs):
+            header = {"id": header_id(cluster.id)}
+            if pinned is not None:
+                header["pos"] = pinned.nodes.get(header_id(cluster.id), "0,0")
+            _Node(header_id(cluster.id), _cluster_label(cluster), **header)
             for node in cluster.nodes:
                 add(node, f"cluster_{cluster.id}")
             for row in _rows(cluster) if pinned is None else ():
@@ -845,9 +1020,36 @@ def _build(
         for cluster in view.clusters:
             add_cluster(cluster)
         if pinned is None:  # the layout's own scaffolding: nothing to draw
-            body.extend(_invisible_edges(_stack_edges(view), _STACK, "\t"))
+            stack = _stack_edges(view)
+            # Into a header: a row above a box, which only has to be above it (weight 1,
+            # so that it does not pull the header away from its box's left side).
+            into = [e for e in stack if e[1].endswith(HEADER_SUFFIX)]
+            rest = [e for e in stack if not e[1].endswith(HEADER_SUFFIX)]
+            body.extend(_invisible_edges(rest, _STACK, "\t"))
+            body.extend(_invisible_edges(into, _ROW, "\t"))
+            regions = sum(1 for c in view.clusters if c.kind is ClusterKind.REGION)
+            band = _OVERHEAD if regions > 1 else _ABOVE
+            body.extend(_invisible_edges(_overhead_edges(view), band, "\t"))
+            for side in _side_by_side(view):
+                body.extend(_invisible_edges(itertools.pairwise(side), _ROW, "\t", rows))
+            near, above = _header_edges(view)
+            body.extend(_invisible_edges(near, _HEADER, "\t"))
+            body.extend(_invisible_edges(above, _ABOVE, "\t"))
+        overhead = _overhead_services(view)
         for edge in view.edges:
+            if edge.kind is EdgeKind.LINK and edge.head in overhead:
+                # Drawn from the service down (a link has no arrow), as the internet's are,
+                # so that the line agrees with the service's place above the boxes.
+                edge = dataclasses.replace(
+                    edge,
+                    tail=edge.head,
+                    head=edge.tail,
+                    tail_cluster=edge.head_cluster,
+                    head_cluster=edge.tail_cluster,
+                )
             if edge.tail in nodes and edge.head in nodes:
+                if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
+                    edge = dataclasses.replace(edge, label="")  # its marker is on its tail
                 attrs = _edge_attrs(edge, colours, muted, bool({edge.tail, edge.head} & down))
                 if pinned is not None:
                     attrs.update(pinned.edges.get(edge.id, {}))
@@ -855,12 +1057,14 @@ def _build(
         if view.legend or _key(view):
             extra = {"pos": pinned.nodes[LEGEND]} if pinned and LEGEND in pinned.nodes else {}
             _Node(LEGEND, _legend_label(view, colours, muted), id=LEGEND, **extra)
-            body.append(f"\t{{rank=sink {LEGEND}}}\n")
+            if pinned is None:
+                body.extend(_invisible_edges(_legend_edges(view, LEGEND), _ABOVE, "\t"))
         if view.dns_legend:
             place = pinned.nodes.get(DNS_LEGEND) if pinned is not None else None
             extra = {"pos": place} if place else {}
             _Node(DNS_LEGEND, _dns_legend_label(view), id=DNS_LEGEND, **extra)
-            body.append(f'\t{{rank=sink "{DNS_LEGEND}"}}\n')
+            if pinned is None:
+                body.extend(_invisible_edges(_legend_edges(view, DNS_LEGEND), _ABOVE, "\t"))
         if pinned is not None:
             body.extend(pinned.corners())
             if pinned.lp:

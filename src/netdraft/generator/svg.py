@@ -33,6 +33,10 @@ _GROUP = re.compile(
     r'<g id="(?P<id>[^"]*)" class="(?P<cls>node|cluster|edge)">\n<title>[^<]*</title>'
 )
 _SVG_OPEN = re.compile(r"<svg\b")
+#: What the id of a box's header node ends with (after the box's id): the diagram draws
+#: each box's title, lines and badge as a node of its own, which gets the box's tooltip,
+#: its kind's class and ``nd-header``, and its link.
+HEADER_SUFFIX = "__header"
 _GRAPH_TITLE = re.compile(r'(<g id="graph0" class="graph"[^>]*>\n<title>)[^<]*(</title>)')
 
 
@@ -63,6 +67,8 @@ def _classes(view: View) -> dict[str, tuple[str, str]]:
         tip = [cluster.title, *cluster.details(), *cluster.note.splitlines()]
         tip += [f"warning: {code}" for code in cluster.warnings]
         out[cluster.id] = (" ".join(names), _tooltip(tip))
+        # Its header: the box's kind and tooltip (the marks are the box's own frame's).
+        out[cluster.id + HEADER_SUFFIX] = (f"nd-{cluster.kind.value} nd-header", _tooltip(tip))
         for node in cluster.nodes:
             add(node, inner)
         for child in cluster.clusters:
@@ -151,7 +157,7 @@ def doc_anchors(view: View) -> dict[str, str]:
     out: dict[str, str] = {}
 
     def inside(cluster: Cluster, anchor: str) -> None:
-        out[cluster.id] = anchor
+        out[cluster.id] = out[cluster.id + HEADER_SUFFIX] = anchor
         for node in cluster.nodes:
             out[node.id] = anchor
         for child in cluster.clusters:
