@@ -63,6 +63,8 @@ def test_a_warm_build_gives_each_block_as_the_cold_build_did(
     assert (cold.renders, warm.renders, warm.reused) == (2, 0, 2)
     assert {name: _html(site, name) for name in ("index", "other")} == html
     assert "<svg" in html["index"] and "<svg" in html["other"]
+    # Each picture is back where Python-Markdown saw only its placeholder.
+    assert not any("data-netdraft-picture" in page for page in html.values())
     assert cold_log and warm_log == cold_log  # the warning is logged again, word for word
     entries = list((site / ".cache" / "netdraft").glob("*.block.json"))
     assert len(entries) == 2

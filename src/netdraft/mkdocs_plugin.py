@@ -11,6 +11,7 @@ import importlib.resources
 import json
 import os
 import re
+import secrets
 import shlex
 import subprocess
 from collections.abc import Callable, Sequence
@@ -322,6 +323,10 @@ _ID = re.compile(r'\bid="([^"]+)"')
 _HREF = re.compile(r'((?:xlink:)?href)="#([^"]+)"')
 _URL = re.compile(r"url\(#([^)]+)\)")
 _SVG_TAG = re.compile(r"<svg\b")
+#: What :func:`inline_svg` writes: one ``<svg>`` element (Graphviz draws no other inside).
+_INLINE_OPENING = '<svg style="max-width:100%;height:auto"'
+_INLINE_SVG = re.compile(re.escape(_INLINE_OPENING) + r".*?</svg>", re.DOTALL)
+_PLACEHOLDER = re.compile(r'<svg data-netdraft-picture="[0-9a-f]+-[0-9]+"></svg>')
 
 
 def inline_svg(svg: str, prefix: str) -> str:
@@ -347,7 +352,7 @@ def inline_svg(svg: str, prefix: str) -> str:
         text,
     )
     text = _URL.sub(lambda m: f"url(#{prefix}{m[1]})", text)
-    text = _SVG_TAG.sub('<svg style="max-width:100%;height:auto"', text, count=1)
+    text = _SVG_TAG.sub(_INLINE_OPENING, text, count=1)
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
@@ -565,6 +570,9 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # The block being computed: what it logged, its drawing's key, site file and the
         # files it read (None until drawn), and whether it has errors (:meth:`_block`).
         self._logged: list[tuple[str, str]] = []
+        # The page's inline pictures, by their placeholders (:meth:`_stash`).
+        self._stashed: dict[str, str] = {}
+        self._nonce = secrets.token_hex(8)
         self._made: tuple[str, str, list[tuple[Path, str]]] | None = None
         self._failed = False
 
@@ -639,10 +647,34 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         last = 0
         for fence in fences:
             out.extend(lines[last : fence.start])
-            out.extend(["", self._block(fence, context), ""])
+            out.extend(["", self._stash(self._block(fence, context)), ""])
             last = fence.end
         out.extend(lines[last:])
         return "\n".join(out) + "\n"
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Put each inline picture back where :meth:`_stash` left its placeholder."""
+        if not self._stashed:
+            return None
+        out = _PLACEHOLDER.sub(lambda m: self._stashed.pop(m[0], m[0]), html)
+        self._stashed.clear()
+        return out
+
+    def _stash(self, text: str) -> str:
+        """A block's Markdown/HTML with each inline picture replaced by a short placeholder
+        (an empty ``<svg>`` element), which :meth:`on_page_content` replaces back in the
+        page's HTML. Python-Markdown copies a block of HTML as it is, but reads it through
+        its HTML parser first: for a diagram of hundreds of kilobytes, that cost more than
+        the rest of the page's conversion."""
+
+        def placeholder(found: re.Match[str]) -> str:
+            token = f'<svg data-netdraft-picture="{self._nonce}-{len(self._stashed)}"></svg>'
+            self._stashed[token] = found[0]
+            return token
+
+        return _INLINE_SVG.sub(placeholder, text)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Copy the diagrams' files from the cache into the site, and the stylesheet."""
@@ -707,7 +739,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             self._pending.remove(found)
         start = found.start if found is not None else 0
         fence = Fence(start, start + 1, info, source if source.endswith("\n") else source + "\n")
-        text = self._block(fence, page)
+        text = self._stash(self._block(fence, page))
         extensions, configs = self._markdown
         converter = python_markdown.Markdown(extensions=extensions, extension_configs=configs)
         return str(converter.convert(text))
