@@ -823,6 +823,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             "site": [str(self._root), str(self._docs_dir)],
             "settings": [
                 str(settings.path),
+                str(settings.prices),
+                str(settings.templates),
                 sorted(settings.ignore),
                 sorted(settings.severity.items()),
             ],
