@@ -46,7 +46,16 @@ def test_the_parse_benchmark_runs() -> None:
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
 def test_the_render_benchmark_runs() -> None:
     # 1: netdraft's share is above the target, which a busy machine can make it.
-    assert "dot -Tsvg" in run("bench_render.py", *SMALL, "--repeat", "1", codes=(0, 1))
+    out = run("bench_render.py", *SMALL, "--repeat", "1", codes=(0, 1))
+    assert "dot -Tsvg" in out and "Graphviz runs per render: 1" in out
+    assert "2x3x1: render / dot = " in out
+
+
+def test_the_import_benchmark_imports_a_written_dump() -> None:
+    args = ["--instances", "30", "--vpcs", "2", "--subnets", "3", "--repeat", "1"]
+    out = run("bench_import.py", *args)
+    assert "2 VPCs, 6 subnets, 30 instances" in out and "whole process: median" in out
+    assert "compile + check the tree" in out
 
 
 def test_the_exposure_growth_prints_each_size_and_the_exponents() -> None:

@@ -11,11 +11,12 @@ import importlib.resources
 import json
 import os
 import re
+import secrets
 import shlex
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -27,14 +28,21 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from netdraft import api, cache, codes
+from netdraft import cache, codes
 from netdraft.config import NO_CONFIG, PRICES_VARIABLE, Config, chosen, discover
 from netdraft.diagnostics import Diagnostic, error, iter_rendered, moved, printable
+from netdraft.dsl.source import decode_source
 from netdraft.files import MAX_SOURCE_BYTES, confine, is_regular, read_bytes, write_atomic
-from netdraft.model.network import Query
 from netdraft.model.values import Span
-from netdraft.sim.analysis import NetworkAnalysis
 from netdraft.sim.prices import shown
+
+if TYPE_CHECKING:
+    from netdraft.model.network import Query
+    from netdraft.sim.analysis import NetworkAnalysis
+
+# ``netdraft.api`` (and with it the compiler's model and the simulator) is imported where a
+# block is computed: a build whose every block is unchanged takes them all from the cache
+# (:meth:`NetdraftPlugin._block`) and never loads them.
 
 log = get_plugin_logger(__name__)
 
@@ -315,6 +323,10 @@ _ID = re.compile(r'\bid="([^"]+)"')
 _HREF = re.compile(r'((?:xlink:)?href)="#([^"]+)"')
 _URL = re.compile(r"url\(#([^)]+)\)")
 _SVG_TAG = re.compile(r"<svg\b")
+#: What :func:`inline_svg` writes: one ``<svg>`` element (Graphviz draws no other inside).
+_INLINE_OPENING = '<svg style="max-width:100%;height:auto"'
+_INLINE_SVG = re.compile(re.escape(_INLINE_OPENING) + r".*?</svg>", re.DOTALL)
+_PLACEHOLDER = re.compile(r'<svg data-netdraft-picture="[0-9a-f]+-[0-9]+"></svg>')
 
 
 def inline_svg(svg: str, prefix: str) -> str:
@@ -340,7 +352,7 @@ def inline_svg(svg: str, prefix: str) -> str:
         text,
     )
     text = _URL.sub(lambda m: f"url(#{prefix}{m[1]})", text)
-    text = _SVG_TAG.sub('<svg style="max-width:100%;height:auto"', text, count=1)
+    text = _SVG_TAG.sub(_INLINE_OPENING, text, count=1)
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
@@ -555,6 +567,14 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         self._pending: list[Fence] = []  # its nested fences not drawn yet (superfences)
         self._superfences = False  # pymdownx.superfences hands nested fences to the plugin
         self._markdown: tuple[list[Any], dict[str, Any]] = ([], {})  # the site's extensions
+        # The block being computed: what it logged, its drawing's key, site file and the
+        # files it read (None until drawn), and whether it has errors (:meth:`_block`).
+        self._logged: list[tuple[str, str]] = []
+        # The page's inline pictures, by their placeholders (:meth:`_stash`).
+        self._stashed: dict[str, str] = {}
+        self._nonce = secrets.token_hex(8)
+        self._made: tuple[str, str, list[tuple[Path, str]]] | None = None
+        self._failed = False
 
     # -- events --
 
@@ -625,14 +645,36 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             return None
         out: list[str] = []
         last = 0
-        # An unchanged block's network is compiled once, across builds (api.compile_cache).
-        with api.compile_cache(not os.environ.get(cache.NO_CACHE_VARIABLE)):
-            for fence in fences:
-                out.extend(lines[last : fence.start])
-                out.extend(["", self._block(fence, context), ""])
-                last = fence.end
+        for fence in fences:
+            out.extend(lines[last : fence.start])
+            out.extend(["", self._stash(self._block(fence, context)), ""])
+            last = fence.end
         out.extend(lines[last:])
         return "\n".join(out) + "\n"
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Put each inline picture back where :meth:`_stash` left its placeholder."""
+        if not self._stashed:
+            return None
+        out = _PLACEHOLDER.sub(lambda m: self._stashed.pop(m[0], m[0]), html)
+        self._stashed.clear()
+        return out
+
+    def _stash(self, text: str) -> str:
+        """A block's Markdown/HTML with each inline picture replaced by a short placeholder
+        (an empty ``<svg>`` element), which :meth:`on_page_content` replaces back in the
+        page's HTML. Python-Markdown copies a block of HTML as it is, but reads it through
+        its HTML parser first: for a diagram of hundreds of kilobytes, that cost more than
+        the rest of the page's conversion."""
+
+        def placeholder(found: re.Match[str]) -> str:
+            token = f'<svg data-netdraft-picture="{self._nonce}-{len(self._stashed)}"></svg>'
+            self._stashed[token] = found[0]
+            return token
+
+        return _INLINE_SVG.sub(placeholder, text)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Copy the diagrams' files from the cache into the site, and the stylesheet."""
@@ -697,8 +739,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             self._pending.remove(found)
         start = found.start if found is not None else 0
         fence = Fence(start, start + 1, info, source if source.endswith("\n") else source + "\n")
-        with api.compile_cache(not os.environ.get(cache.NO_CACHE_VARIABLE)):
-            text = self._block(fence, page)
+        text = self._stash(self._block(fence, page))
         extensions, configs = self._markdown
         converter = python_markdown.Markdown(extensions=extensions, extension_configs=configs)
         return str(converter.convert(text))
@@ -718,7 +759,131 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         )
 
     def _block(self, fence: Fence, page: _PageContext) -> str:
-        """The Markdown/HTML that replaces one fence."""
+        """The Markdown/HTML that replaces one fence: an earlier build's, when nothing it
+        depends on changed (:meth:`_result_key`), else computed (:meth:`_checked_block`)."""
+        key = self._result_key(fence, page)
+        if key is not None:
+            found = self._replayed(key)
+            if found is not None:
+                return found
+        from netdraft import api
+
+        self._logged, self._made, self._failed = [], None, False
+        # An unchanged block's network is compiled once, across builds (api.compile_cache).
+        with api.compile_cache(not os.environ.get(cache.NO_CACHE_VARIABLE)):
+            out = self._checked_block(fence, page)
+        if key is not None and self._made is not None and not self._failed:
+            self._keep_result(key, out)
+        return out
+
+    def _result_key(self, fence: Fence, page: _PageContext) -> str | None:
+        """The key of a block's whole result (its HTML, what it logs, its picture): a digest
+        of what the result depends on that is known before compiling the network: the
+        renderer, the fence, the network's text and file, the page and where the block sits
+        on it, the site's folders, configuration and price file. What only compiling tells
+        (the files the network includes, its ``prices`` statements' files) is kept in the
+        entry and checked on a hit (:meth:`_replayed`). None: not kept (no text to key on)."""
+        if os.environ.get(cache.NO_CACHE_VARIABLE):
+            return None
+        try:
+            options = parse_options(fence.info, self._defaults())
+        except ValueError:
+            return None  # a diagnostic: computed each time
+        path, text = page.path, fence.body
+        if options.src:
+            located = self._find(options.src, page.path.parent, Span(page.display, 1, 1, 1, 1))
+            if fence.body.strip() or isinstance(located, Diagnostic):
+                return None
+            try:
+                read, problem = _read_nd(located)
+            except OSError:
+                return None
+            if read is None or problem is not None:
+                return None
+            path, text = located, read
+            if self._docs_dir not in path.parents:
+                self._watch.add(str(path))
+        prices = ""
+        if self._prices:
+            try:
+                prices = Path(self._prices).read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+        line = fence.start + page.line_offset + 1
+        settings = self._settings
+        data = {
+            "result": 1,
+            "renderer": self._fingerprint,
+            "info": fence.info,
+            "defaults": dataclasses.astuple(self._defaults()),
+            "text": text,
+            "path": str(path),
+            "page": [page.display, str(page.path), line, page.url, page.title],
+            "opening": page.lines[line - 1] if 0 < line <= len(page.lines) else "",
+            "site": [str(self._root), str(self._docs_dir)],
+            "settings": [
+                str(settings.path),
+                str(settings.prices),
+                str(settings.templates),
+                sorted(settings.ignore),
+                sorted(settings.severity.items()),
+            ],
+            "prices": [str(self._prices or ""), prices],
+        }
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _replayed(self, key: str) -> str | None:
+        """A block's result from an earlier build, when every file it read still has the
+        text it had and its picture is still in the cache: its messages logged again, its
+        picture put in the site, as when it was computed; else None."""
+        cached = self._cached(self._entry(key, ".block.json"))
+        if cached is None:
+            return None
+        try:
+            entry = json.loads(cached)
+            for file, digest in entry["reads"]:
+                if _digest_of(Path(file)) != digest:
+                    return None
+            svg = self._cached(self._entry(entry["drawing"], ".svg"))
+            if svg is None:
+                return None
+            html_text, site_name, logged = entry["html"], entry["site_file"], entry["logged"]
+        except (ValueError, KeyError, TypeError, OSError, UnicodeDecodeError):
+            return None
+        self._site_files[site_name] = svg.encode("utf-8")
+        self.reused += 1
+        for file, _ in entry["reads"]:
+            if self._docs_dir not in Path(file).parents:
+                self._watch.add(file)
+        for level, message in logged:
+            (log.warning if level == "warning" else log.info)(message)
+        return str(html_text)
+
+    def _keep_result(self, key: str, out: str) -> None:
+        """Keep a block's result for the next build (see :meth:`_replayed`)."""
+        assert self._made is not None
+        drawing, site_name, reads = self._made
+        entry = self._entry(key, ".block.json")
+        data = {
+            "html": out,
+            "logged": self._logged,
+            "drawing": drawing,
+            "site_file": site_name,
+            "reads": [
+                [str(file), hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()]
+                for file, text in reads
+            ],
+        }
+        self._clear(entry)
+        write_atomic(entry, json.dumps(data, ensure_ascii=False))
+        self._seal(entry)
+
+    def _checked_block(self, fence: Fence, page: _PageContext) -> str:
+        """The Markdown/HTML that replaces one fence, computed: the network checked, its
+        diagram drawn (or taken from the cache of drawings)."""
+        from netdraft import api
+
         line = fence.start + page.line_offset + 1
         source_lines = page.lines
         width = len(source_lines[line - 1]) if 0 < line <= len(source_lines) else 1
@@ -835,6 +1000,10 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # size, however narrow the content column (and the `<img>` of embed=file).
         name = f"{SITE_FOLDER}/{key[:24]}.svg"
         self._site_files[name] = svg.encode("utf-8")
+        # What the result read besides its own text: kept with it, checked on a hit.
+        reads = [(Path(f).resolve(), t) for f, t in analysis.compiled.included]
+        reads += list(analysis.price_files.applied)
+        self._made = (key, name, reads)
         href = html.escape(get_relative_url(name, page.url), quote=True)
         if options.embed == "file":
             figure = f'<img src="{href}" alt="{html.escape(title, quote=True)}">'
@@ -1011,8 +1180,11 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # At most MAX_SHOWN of each per file, then a line counting the rest (as the CLI).
         for text in iter_rendered(errors, sources):
             log.warning(text)
+            self._logged.append(("warning", text))
         for text in iter_rendered(others, sources):
             log.info(text)
+            self._logged.append(("info", text))
+        self._failed = self._failed or bool(errors)
         parts: list[str] = []
         if code:
             parts.append(code_fence(code))
@@ -1024,6 +1196,23 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         if docs:
             parts.append(docs.rstrip("\n"))
         return "\n\n".join(parts)
+
+
+def _read_nd(path: Path) -> tuple[str | None, Diagnostic | None]:
+    """A ``.nd`` file's text as :func:`netdraft.api.read_source` reads it."""
+    return decode_source(read_bytes(path, MAX_SOURCE_BYTES), str(path))
+
+
+def _digest_of(path: Path) -> str:
+    """The SHA-256 of a file's text as netdraft reads it (a ``.nd`` file decoded as
+    :func:`api.read_source` decodes it; a price file as UTF-8)."""
+    if path.suffix.lower() == ".nd":
+        text, problem = _read_nd(path)
+        if text is None or problem is not None:
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, "not a readable .nd file")
+    else:
+        text = read_bytes(path, MAX_SOURCE_BYTES).decode("utf-8")
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 #: The image the generated page of a ``docs=true`` block links, where its diagram goes.

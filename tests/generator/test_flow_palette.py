@@ -12,7 +12,7 @@ import pytest
 
 import netdraft
 from netdraft.api import load_network
-from netdraft.generator import diagram
+from netdraft.generator import colours, diagram
 from netdraft.generator.colours import colour_lab, contrast, delta_e, luminance
 from netdraft.generator.diagram import DARK_BACKGROUND, FLOW_COLOURS, dot_text, flow_colours
 
@@ -102,3 +102,37 @@ def test_the_contrast_arithmetic() -> None:
     assert delta_e(colour_lab("#FFFFFF"), (100.0, 0.0, 0.0)) < 0.5
     # A colour that fails one page is caught (the palette's yellow before this rule).
     assert contrast("#F9AB00", diagram.BACKGROUND) < 3
+
+
+def _at_luminance_by_32_halvings(hue: float, saturation: float, target: float) -> str:
+    """:func:`colours.at_luminance` as first written: every halving, through ``#RRGGBB``."""
+    import colorsys
+
+    low, high = 0.0, 1.0
+    for _ in range(32):
+        middle = (low + high) / 2
+        rgb = colorsys.hls_to_rgb(hue, middle, saturation)
+        if colours.luminance(colours._hex(*rgb)) < target:
+            low = middle
+        else:
+            high = middle
+    return colours._hex(*colorsys.hls_to_rgb(hue, (low + high) / 2, saturation))
+
+
+def test_the_shortened_bisection_finds_the_colours_every_halving_finds() -> None:
+    hues = [(step * 0.618033988749895) % 1.0 for step in range(1, 700)] + [0.0, 1 / 6, 0.5, 2 / 3]
+    for hue in hues:
+        for saturation in (0.8, 0.55, 0.0, 1.0, 0.3):
+            for target in (0.19, 0.25, 0.22, 0.0, 0.01, 0.5, 0.99, 1.0):
+                expected = _at_luminance_by_32_halvings(hue, saturation, target)
+                assert colours.at_luminance(hue, saturation, target) == expected
+
+
+def test_the_written_out_palette_is_the_one_computed() -> None:
+    made = diagram._MADE_FLOW_COLOURS
+    diagram.made_flow_colours.cache_clear()
+    assert diagram.made_flow_colours(len(made)) == made
+    twelve = len(FLOW_COLOURS)
+    for count in (0, 1, twelve, twelve + 1, twelve + len(made), twelve + len(made) + 3):
+        computed = FLOW_COLOURS[:count] + diagram.made_flow_colours(max(0, count - twelve))
+        assert flow_colours(count) == computed

@@ -56,14 +56,34 @@ def delta_e(a: tuple[float, float, float], b: tuple[float, float, float]) -> flo
     return float(sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5)
 
 
+#: Each 8-bit channel value's linear light (:func:`_linear` of it over 255).
+_LINEAR = tuple(_linear(i / 255) for i in range(256))
+
+
 def at_luminance(hue: float, saturation: float, target: float) -> str:
     """The colour of ``hue`` and ``saturation`` (HLS, 0 to 1) whose relative luminance is
-    ``target``, found by bisection on its lightness (luminance grows with lightness)."""
+    ``target``, found by bisection on its lightness (luminance grows with lightness).
+
+    32 halvings, of which the last ones are skipped once both ends of the interval are
+    the same ``#RRGGBB``: each channel grows with lightness, so every colour between them
+    is that one too, and so is the answer (the colour at the middle of the last interval).
+    """
     low, high = 0.0, 1.0
+    low_rgb, high_rgb = _rgb(hue, low, saturation), _rgb(hue, high, saturation)
     for _ in range(32):
+        if low_rgb == high_rgb:
+            break
         middle = (low + high) / 2
-        if luminance(_hex(*colorsys.hls_to_rgb(hue, middle, saturation))) < target:
-            low = middle
+        r, g, b = middle_rgb = _rgb(hue, middle, saturation)
+        # As luminance() of the colour's ``#RRGGBB``, from the 8-bit channels.
+        if 0.2126 * _LINEAR[r] + 0.7152 * _LINEAR[g] + 0.0722 * _LINEAR[b] < target:
+            low, low_rgb = middle, middle_rgb
         else:
-            high = middle
+            high, high_rgb = middle, middle_rgb
     return _hex(*colorsys.hls_to_rgb(hue, (low + high) / 2, saturation))
+
+
+def _rgb(hue: float, lightness: float, saturation: float) -> tuple[int, int, int]:
+    """The 8-bit channels of an HLS colour, rounded as :func:`_hex` writes them."""
+    red, green, blue = colorsys.hls_to_rgb(hue, lightness, saturation)
+    return round(red * 255), round(green * 255), round(blue * 255)

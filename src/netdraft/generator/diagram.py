@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import functools
 import html
 import itertools
 import json
@@ -45,6 +46,7 @@ import diagrams
 from diagrams.aws import compute, database, general, integration, network, storage
 
 from netdraft.diagnostics import printable
+from netdraft.dsl.source import collector_paused
 from netdraft.generator import svg
 from netdraft.generator.colours import at_luminance, colour_lab, delta_e
 from netdraft.generator.errors import GRAPHVIZ_MISSING, GraphvizMissing, RenderError
@@ -206,9 +208,27 @@ def flow_colours(count: int) -> tuple[str, ...]:
     """``count`` different colours for as many flows: :data:`FLOW_COLOURS`, then hues
     spread by the golden angle (deterministic), each at a luminance that reads on the light
     and the dark page, and each kept only if it is far enough from every colour already
-    taken and from the highlight's, the drop's and the links'."""
-    out = list(FLOW_COLOURS[:count])
-    near = [colour_lab(c) for c in (*out, HIGHLIGHT, DROPPED, LINK, MUTED_FLOW)]
+    taken and from the highlight's, the drop's and the links'.
+
+    The made colours do not depend on ``count`` (each is the first to fit after those
+    before it): the first :data:`_MADE_FLOW_COLOURS` are written out, computed as
+    :func:`made_flow_colours` computes them (a test checks it), since finding them costs
+    about as much as Graphviz drawing a small diagram.
+    """
+    out = FLOW_COLOURS[:count]
+    extra = count - len(out)
+    if extra <= 0:
+        return out
+    if extra <= len(_MADE_FLOW_COLOURS):
+        return out + _MADE_FLOW_COLOURS[:extra]
+    return out + made_flow_colours(extra)
+
+
+@functools.lru_cache(maxsize=8)
+def made_flow_colours(count: int) -> tuple[str, ...]:
+    """The first ``count`` colours :func:`flow_colours` makes past :data:`FLOW_COLOURS`."""
+    out: list[str] = []
+    near = [colour_lab(c) for c in (*FLOW_COLOURS, HIGHLIGHT, DROPPED, LINK, MUTED_FLOW)]
     distance, misses, step = _FLOW_DISTANCE, 0, 0
     while len(out) < count:
         step += 1
@@ -216,7 +236,8 @@ def flow_colours(count: int) -> tuple[str, ...]:
         saturation = (0.8, 0.55)[(step // 3) % 2]
         colour = at_luminance(hue, saturation, _FLOW_LUMINANCES[step % 3])
         lab = colour_lab(colour)
-        if colour not in out and all(delta_e(lab, other) >= distance for other in near):
+        fresh = colour not in FLOW_COLOURS and colour not in out
+        if fresh and all(delta_e(lab, other) >= distance for other in near):
             out.append(colour)
             near.append(lab)
             misses = 0
@@ -225,6 +246,63 @@ def flow_colours(count: int) -> tuple[str, ...]:
         if misses == 64:  # no room at this distance: come closer
             distance, misses = distance * 0.8, 0
     return tuple(out)
+
+
+#: The first colours :func:`made_flow_colours` makes, written out (enough for 64 flows).
+_MADE_FLOW_COLOURS: tuple[str, ...] = (
+    "#189F12",
+    "#327FAE",
+    "#D160AC",
+    "#D26B62",
+    "#BF65D2",
+    "#EA4253",
+    "#816DEF",
+    "#D52EE8",
+    "#B07533",
+    "#119C70",
+    "#1B8EE6",
+    "#E832A1",
+    "#BE5EED",
+    "#DB18B2",
+    "#CF5B77",
+    "#7C9310",
+    "#978B11",
+    "#BB6015",
+    "#11998C",
+    "#CB714D",
+    "#358A0F",
+    "#A772D6",
+    "#5186EC",
+    "#EA593F",
+    "#9C7211",
+    "#528CCD",
+    "#12839E",
+    "#668226",
+    "#CA4982",
+    "#119D49",
+    "#E519D1",
+    "#EB4E87",
+    "#6D85D5",
+    "#D95918",
+    "#288589",
+    "#9A5BD0",
+    "#56860F",
+    "#917AD9",
+    "#AF4ECC",
+    "#2A9172",
+    "#CC50B5",
+    "#2B9358",
+    "#6D80EF",
+    "#9257EC",
+    "#CB504E",
+    "#BA7015",
+    "#8366D3",
+    "#8E7629",
+    "#EC526B",
+    "#D14DEB",
+    "#C15A38",
+    "#D05B65",
+)
 
 
 #: netdraft's own icons, for what AWS's icon set (and so ``diagrams``) draws none of,
@@ -268,6 +346,7 @@ _PLAIN_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?(\.[0-9]+|[0-9]+(\.[0-9]*)?)")
 _KEYWORDS = frozenset({"node", "edge", "graph", "digraph", "subgraph", "strict"})
 
 
+@functools.lru_cache(maxsize=4096)  # attribute values repeat: colours, sizes, styles
 def _dot_id(value: str) -> str:
     """A DOT ID: as is when plain, an HTML label as is, else double-quoted."""
     if value.startswith("<") and value.endswith(">"):
@@ -1128,7 +1207,9 @@ def render(
         RenderError: Graphviz could not lay the diagram out.
         OSError: the file cannot be written.
     """
-    render_view(view_of(network, highlight, prices, analysis), out_path, fmt)
+    with collector_paused():  # see image_bytes
+        view = view_of(network, highlight, prices, analysis)
+    render_view(view, out_path, fmt)
 
 
 def render_view(view: View, out_path: str | Path, fmt: str = "") -> None:
@@ -1175,9 +1256,13 @@ def image_bytes(view: View, fmt: str) -> bytes:
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown image format '{fmt}': use {', '.join(FORMATS)}")
-    if fmt == "dot":
-        return dot_source(view).encode("utf-8")
-    return _draw(view, fmt)
+    # Drawing builds many small objects (the DOT statements, the SVG's pieces) and frees
+    # them at the end: the cyclic collector's passes over them, and over the network the
+    # caller holds, would free nothing (a tenth of a render), as in the front end.
+    with collector_paused():
+        if fmt == "dot":
+            return dot_source(view).encode("utf-8")
+        return _draw(view, fmt)
 
 
 def layout_json(view: View) -> bytes:
@@ -1188,7 +1273,8 @@ def layout_json(view: View) -> bytes:
         GraphvizMissing: Graphviz's ``dot`` is not installed.
         RenderError: Graphviz could not lay the diagram out.
     """
-    return _draw(view, "json")
+    with collector_paused():  # see image_bytes
+        return _draw(view, "json")
 
 
 def _imagepath_can_hold(folder: Path) -> bool:

@@ -58,8 +58,12 @@ class PriceTable:
 BUNDLED_NAME = "bundled"
 
 
+@functools.cache
 def bundled() -> PriceTable:
-    """The price table shipped with netdraft (``sim/prices.toml``)."""
+    """The price table shipped with netdraft (``sim/prices.toml``), read once per process
+    (every render and check asks for it; reading the file costs more than pricing a small
+    network). The table is shared: nothing changes one (:meth:`PriceTable.with_overrides`
+    makes a new one)."""
     text = resources.files("netdraft.sim").joinpath("prices.toml").read_text("utf-8")
     table, problems = parse_prices(text, BUNDLED_NAME, bundled=True)
     assert table is not None and not problems, problems  # the shipped file is tested

@@ -244,9 +244,10 @@ def _service_end(
     region = (
         sim.net.vpcs[other.vpc].region if other.vpc in sim.net.vpcs else _site_region(sim, other)
     )
-    published = [n for n in sim.net.managed_cidrs(place.name, region) if n.version == version]
-    if published:
-        first = published[0]
+    # The first of the version: the list is the service's whole range (thousands of CIDRs).
+    cidrs = sim.net.managed_cidrs(place.name, region)
+    first = next((n for n in cidrs if n.version == version), None)
+    if first is not None:
         address = first[1] if first.num_addresses > 1 else first.network_address
         return [End(C.SERVICE, place.name, address, service=place.name)]
     return [
