@@ -75,7 +75,7 @@ def find_chromium() -> str | None:
 
 # --- the site ---------------------------------------------------------------------------------
 
-#: The big network: the bundled transit-gateway example (wider than any content column).
+#: The big network: the bundled transit-gateway example (wider than the content column at both widths).
 BIG_EXAMPLE = "examples/04-transit-gateway.nd"
 BIG_TITLE = "Hub and spoke with a transit gateway"
 
