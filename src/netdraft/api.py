@@ -186,7 +186,7 @@ JOBS_VARIABLE = "NETDRAFT_JOBS"
 #: The fewest characters a text must have to be compiled in a second process: below it,
 #: starting the process (some 0.25 s) costs more than compiling it beside the other
 #: (docs/analysis.md, "How diff compiles").
-PARALLEL_MIN_CHARS = 150_000
+PARALLEL_MIN_CHARS = 400_000
 
 
 def compile_many(
