@@ -111,6 +111,19 @@ def test_includes_are_read_by_the_child_from_the_same_folder(
     assert found[1].included == (("part.nd", (tmp_path / "part.nd").read_text()),)
 
 
+@pytest.mark.parametrize(
+    ("cpus", "load", "workers"),
+    [(1, 0.0, 1), (2, 0.0, 2), (2, 0.9, 2), (2, 1.2, 1), (2, 5.0, 1), (4, 1.5, 3), (4, 0.0, 4)],
+)
+def test_the_workers_are_the_idle_cpus(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, load: float, workers: int
+) -> None:
+    monkeypatch.delenv(api.JOBS_VARIABLE, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(cpus)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load), raising=False)
+    assert api.parallel_workers() == workers
+
+
 def test_one_cpu_compiles_one_after_the_other(
     small_is_big: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -127,8 +140,9 @@ def test_the_environment_chooses_the_workers(monkeypatch: pytest.MonkeyPatch) ->
     assert api.parallel_workers() == 1
     monkeypatch.setenv(api.JOBS_VARIABLE, "3")
     assert api.parallel_workers() == 3
-    monkeypatch.setenv(api.JOBS_VARIABLE, "none")  # not a number: the CPUs
+    monkeypatch.setenv(api.JOBS_VARIABLE, "none")  # not a number: the idle CPUs
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.1, 0.1, 0.1), raising=False)
     assert api.parallel_workers() == 2
 
 

@@ -247,14 +247,22 @@ def compile_many(
 
 def parallel_workers() -> int:
     """How many texts :func:`compile_many` compiles at once by default: the number in
-    :data:`JOBS_VARIABLE` when it is one, else the CPUs this process may run on."""
+    :data:`JOBS_VARIABLE` when it is one; else one per CPU this process may run on that
+    other work leaves idle (by the load average of the last minute), and at least one. A
+    second process only pays on a CPU of its own: on a machine already busy it adds the
+    cost of starting it and of sending the result back, and saves nothing."""
     chosen = os.environ.get(JOBS_VARIABLE, "").strip()
     if chosen.isdigit() and int(chosen) > 0:
         return int(chosen)
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on Unix: no load to read
+        busy = 0.0
+    return max(1, min(cpus, 1 + int(cpus - busy)))
 
 
 def _unpickled(payload: bytes) -> tuple[tuple[tuple[str, str], ...], Compiled] | None:
