@@ -184,8 +184,8 @@ def _cached(store: cache.Store, key: str) -> Compiled | None:
 #: in a second process (or to a number: at most that many at once).
 JOBS_VARIABLE = "NETDRAFT_JOBS"
 #: The fewest characters a text must have to be compiled in a second process: below it,
-#: starting the process (some 0.25 s) costs more than compiling it beside the other
-#: (docs/analysis.md, "How diff compiles").
+#: starting the process (some 0.25 s) and sending the result back cost more than
+#: compiling it beside the other (measured: docs/analysis.md, "netdraft diff end to end").
 PARALLEL_MIN_CHARS = 400_000
 
 
@@ -198,8 +198,8 @@ def compile_many(
 ) -> list[Compiled]:
     """:func:`compile` of several texts (``(text, path)`` each), the same results in the
     same order, compiled side by side when it pays: the texts not in the compile cache,
-    when there are two or more, more than one CPU and a text of at least
-    :data:`PARALLEL_MIN_CHARS`. The largest is compiled here and each other big one in a
+    when there are two or more, an idle CPU (:func:`parallel_workers`) and a text of at
+    least :data:`PARALLEL_MIN_CHARS`. The largest is compiled here and each other big one in a
     new Python process of its own, which sends back the pickled result, as
     the compile cache keeps it; the cache, when on, gets it too. A process that cannot be
     started or fails is not an error: its text is compiled here.
@@ -207,8 +207,8 @@ def compile_many(
     Args:
         jobs: the texts and their names in diagnostics (``include`` is relative to it).
         roots, tree: as for :func:`compile`, for every text.
-        workers: the most texts compiled at once (default: :data:`JOBS_VARIABLE`, else
-            the CPUs this process may use); 1 compiles one after the other.
+        workers: the most texts compiled at once (default: :func:`parallel_workers`);
+            1 compiles one after the other.
     """
     store = _STORE.get()
     results: list[Compiled | None] = [None] * len(jobs)
