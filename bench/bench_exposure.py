@@ -13,10 +13,20 @@ the number of interfaces (a least-squares fit of log time on log size), and, on 
 every port; measured on a slice of the ports and scaled to all 65,535, which the report
 says).
 
+With ``--cli``, the whole ``netdraft diff OLD NEW`` command instead, as a pull request's
+CI runs it (a new process, wall time, the Markdown to a file): with an empty cache folder
+(what CI sees), with ``--no-cache``, with both versions in the cache, and with the two
+versions compiled one after the other (``NETDRAFT_JOBS=1``) against side by side
+(``NETDRAFT_JOBS=2``, whatever the machine's load), each run ``--repeat`` times in turn
+(the median is reported: timings on a shared machine are noisy), with the CPU time of
+the command and its compile process (what other work on the machine does not change).
+Every run must print the same bytes. Target: < 10 s wall at 200 VPCs.
+
 Usage::
 
     python bench/bench_exposure.py [--seed 1] [--sample 64] [--sizes 25,50,100,200]
     python bench/bench_exposure.py --sizes 12,16   # quick: the growth only
+    python bench/bench_exposure.py --cli 200 [--repeat 3]   # the command, end to end
 
 The sizes are numbers of VPCs (at least 12: the change edits v7 and v11). Without 200 in
 them, the target and the brute force are not measured.
@@ -28,7 +38,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import math
+import os
+import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -196,12 +211,92 @@ def brute_force(folder: Path, seed: int, sample: int) -> None:
     )
 
 
+#: The ways ``--cli`` runs ``netdraft diff``: (name, extra arguments, environment, whether
+#: the cache folder is emptied first).
+CLI_RUNS: list[tuple[str, list[str], dict[str, str], bool]] = [
+    ("empty cache", [], {}, True),
+    ("--no-cache", ["--no-cache"], {}, False),
+    ("--no-cache, side by side (NETDRAFT_JOBS=2)", ["--no-cache"], {"NETDRAFT_JOBS": "2"}, False),
+    (
+        "--no-cache, one after the other (NETDRAFT_JOBS=1)",
+        ["--no-cache"],
+        {"NETDRAFT_JOBS": "1"},
+        False,
+    ),
+    ("both versions cached", [], {}, False),
+]
+
+
+def _children_cpu() -> float:
+    """The CPU seconds (user and system) of the child processes waited for so far: the
+    command's and the compile process it starts, whatever else the machine runs."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def cli(vpcs: int, seed: int, repeat: int, folder: Path) -> bool:
+    """``netdraft diff`` end to end, each way of :data:`CLI_RUNS` in turn, ``repeat``
+    times; the medians. False when a run printed other bytes or the target is missed."""
+    text = generate(vpcs, SUBNETS_PER_VPC, FULL_INSTANCES_PER_SUBNET, 0, seed)
+    (folder / "old.nd").write_text(text, encoding="utf-8")
+    (folder / "new.nd").write_text(changed(text), encoding="utf-8")
+    store = folder / "cache"
+    src = str(Path(__file__).parents[1] / "src")
+    base = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    base.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once
+    base.pop("NETDRAFT_JOBS", None)
+    base.pop("NETDRAFT_NO_CACHE", None)
+    walls: dict[str, list[float]] = {name: [] for name, *_ in CLI_RUNS}
+    cpus: dict[str, list[float]] = {name: [] for name, *_ in CLI_RUNS}
+    outputs: set[str] = set()
+    command = [sys.executable, "-m", "netdraft", "diff", "old.nd", "new.nd"]
+    for _ in range(repeat):
+        for name, extra, env, empty in CLI_RUNS:
+            if empty:
+                subprocess.run(["rm", "-rf", str(store)], check=True)
+            start, used = time.perf_counter(), _children_cpu()
+            done = subprocess.run(
+                [*command, *extra],
+                cwd=folder,
+                env={**base, "NETDRAFT_CACHE_DIR": str(store), **env},
+                capture_output=True,
+                check=False,
+            )
+            walls[name].append(time.perf_counter() - start)
+            cpus[name].append(_children_cpu() - used)
+            if done.returncode != 0:
+                print(done.stderr.decode(errors="replace"), file=sys.stderr)
+                return False
+            outputs.add(hashlib.sha256(done.stdout).hexdigest())
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"netdraft diff, {vpcs} VPCs ({len(text):,} characters a version), wall seconds, "
+        f"median of {repeat} (load average {load}):"
+    )
+    for name, times in walls.items():
+        shown = ", ".join(f"{t:.2f}" for t in times)
+        cpu = statistics.median(cpus[name])
+        print(f"  {name}: {statistics.median(times):.2f} s  ({shown}); CPU {cpu:.2f} s")
+    print(f"  output: {'the same bytes every run' if len(outputs) == 1 else 'DIFFERS'}")
+    slow = statistics.median(walls["empty cache"]) > TARGET_SECONDS and vpcs >= VPCS
+    if slow:
+        print(f"diff slower than the {TARGET_SECONDS:.0f} s target", file=sys.stderr)
+    return len(outputs) == 1 and not slow
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sample", type=int, default=64, help="ports the brute force traces")
     parser.add_argument("--sizes", default="25,50,100,200", help="numbers of VPCs, comma-separated")
+    parser.add_argument(
+        "--cli", type=int, metavar="VPCS", help="time the netdraft diff command at this size"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each way (--cli)")
     args = parser.parse_args(argv)
+    if args.cli is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            return 0 if cli(args.cli, args.seed, args.repeat, Path(tmp)) else 1
     vpc_counts = [int(n) for n in args.sizes.split(",")]
     slow = False
     with tempfile.TemporaryDirectory() as tmp:

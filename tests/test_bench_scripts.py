@@ -65,6 +65,13 @@ def test_the_exposure_growth_prints_each_size_and_the_exponents() -> None:
     assert "exposure" in fit and "diff" in fit
 
 
+def test_the_diff_command_is_timed_every_way_with_the_same_output() -> None:
+    out = run("bench_exposure.py", "--cli", "12", "--repeat", "1")
+    for way in ("empty cache", "--no-cache", "NETDRAFT_JOBS=2", "NETDRAFT_JOBS=1", "cached"):
+        assert way in out
+    assert "the same bytes every run" in out
+
+
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
 def test_the_layout_benchmark_counts_every_example_and_a_generated_network() -> None:
     out = run("bench_layout.py", "--generated", "2x3x2")

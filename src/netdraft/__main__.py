@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from netdraft.cli import run
 
-from netdraft.cli import main
-
-sys.exit(main())
+run()

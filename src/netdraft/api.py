@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from netdraft import cache, codes
 from netdraft.config import NO_CONFIG, NO_PRAGMAS, Config, Pragmas, find_pragmas
@@ -30,6 +30,8 @@ from netdraft.sim.prices import PriceTable, bundled, parse_prices, shown
 from netdraft.sim.trace import Trace
 
 if TYPE_CHECKING:
+    import subprocess
+
     from netdraft.dsl.syntax import SourceFile
     from netdraft.generator.ci import CheckedFile
     from netdraft.generator.diff import DiffReport
@@ -91,18 +93,21 @@ def compile(
         if found is not None:
             store.hits += 1
             return found
-        store.misses += 1
-    # The front end (Lark, the syntax tree, the compiler) is imported only here, not on a
-    # cache hit: its modules cost more to import than a small file costs to check.
-    from netdraft.dsl.parse import parse
+    return _compile_missed(store, key, text, path, roots, tree)
 
-    with collector_paused():  # the front end frees little until it is done
-        syntax, diagnostics = parse(text, path)
-        if syntax is None:
-            compiled = Compiled(path, text, None, tuple(diagnostics))
-            reads_clean = True
-        else:
-            compiled, reads_clean = _build(syntax, roots, tree)
+
+def _compile_missed(
+    store: cache.Store | None,
+    key: str,
+    text: str,
+    path: str,
+    roots: Sequence[str | Path] | None,
+    tree: str | None,
+) -> Compiled:
+    """Compile a text the cache does not hold, and keep it there when it may be kept."""
+    if store is not None:
+        store.misses += 1
+    compiled, reads_clean = _compiled_uncached(text, path, roots, tree)
     if store is not None and reads_clean:
         _keep(store, key, compiled)
     return compiled
@@ -148,12 +153,9 @@ def _compile_key(text: str, path: str, roots: Sequence[str | Path] | None, tree:
 
 def _keep(store: cache.Store, key: str, compiled: Compiled) -> None:
     """Store a compiled file with where its included files are, to check them on a hit."""
-    reads = tuple((name, os.path.realpath(name)) for name, _ in compiled.included)
-    try:
-        payload = pickle.dumps((reads, compiled), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        return  # not cached, never a failure
-    store.put(key, payload)
+    payload = _payload(compiled)
+    if payload is not None:  # else not cached, never a failure
+        store.put(key, payload)
 
 
 def _cached(store: cache.Store, key: str) -> Compiled | None:
@@ -161,13 +163,10 @@ def _cached(store: cache.Store, key: str) -> Compiled | None:
     payload = store.get(key)
     if payload is None:
         return None
-    try:
-        with collector_paused():
-            reads, compiled = pickle.loads(payload)  # signed with this machine's secret
-    except Exception:  # an entry of another build that unpickles wrongly: computed anew
+    unpickled = _unpickled(payload)  # signed with this machine's secret
+    if unpickled is None:  # an entry of another build that unpickles wrongly: computed anew
         return None
-    if not isinstance(compiled, Compiled):
-        return None
+    reads, compiled = unpickled
     texts = dict(compiled.included)
     for name, real in reads:
         try:
@@ -179,6 +178,216 @@ def _cached(store: cache.Store, key: str) -> Compiled | None:
         if text != texts.get(name):
             return None
     return compiled
+
+
+#: Set to 1 to compile the versions ``netdraft diff`` compares one after the other, never
+#: in a second process (or to a number: at most that many at once).
+JOBS_VARIABLE = "NETDRAFT_JOBS"
+#: The fewest characters a text must have to be compiled in a second process: below it,
+#: starting the process (some 0.25 s) and sending the result back cost more than
+#: compiling it beside the other (measured: docs/analysis.md, "netdraft diff end to end").
+PARALLEL_MIN_CHARS = 400_000
+
+
+def compile_many(
+    jobs: Sequence[tuple[str, str]],
+    *,
+    roots: Sequence[str | Path] | None = None,
+    tree: str | None = None,
+    workers: int | None = None,
+) -> list[Compiled]:
+    """:func:`compile` of several texts (``(text, path)`` each), the same results in the
+    same order, compiled side by side when it pays: the texts not in the compile cache,
+    when there are two or more, an idle CPU (:func:`parallel_workers`) and a text of at
+    least :data:`PARALLEL_MIN_CHARS`. The largest is compiled here and each other big one in a
+    new Python process of its own, which sends back the pickled result, as
+    the compile cache keeps it; the cache, when on, gets it too. A process that cannot be
+    started or fails is not an error: its text is compiled here.
+
+    Args:
+        jobs: the texts and their names in diagnostics (``include`` is relative to it).
+        roots, tree: as for :func:`compile`, for every text.
+        workers: the most texts compiled at once (default: :func:`parallel_workers`);
+            1 compiles one after the other.
+    """
+    store = _STORE.get()
+    results: list[Compiled | None] = [None] * len(jobs)
+    keys = [_compile_key(t, p, roots, tree) if store is not None else "" for t, p in jobs]
+    missing: list[int] = []
+    for n, key in enumerate(keys):
+        found = _cached(store, key) if store is not None else None
+        if found is None:
+            missing.append(n)
+        else:
+            assert store is not None
+            store.hits += 1
+            results[n] = found
+    # The largest here, the others (big enough to pay a process) each in a child.
+    missing.sort(key=lambda n: -len(jobs[n][0]))
+    width = max(1, min(workers or parallel_workers(), len(missing)))
+    children = [n for n in missing[1:width] if len(jobs[n][0]) >= PARALLEL_MIN_CHARS]
+    with ExitStack() as stack:
+        started = {n: stack.enter_context(_child_compile(*jobs[n], roots, tree)) for n in children}
+        for n in missing:
+            if n not in started:
+                results[n] = _compile_missed(store, keys[n], *jobs[n], roots, tree)
+        for n, child in started.items():
+            sent = child.result()
+            unpickled = _unpickled(sent[0]) if sent is not None else None
+            if sent is None or unpickled is None:  # no process, or it failed: compiled here
+                results[n] = _compile_missed(store, keys[n], *jobs[n], roots, tree)
+                continue
+            results[n] = unpickled[1]
+            if store is not None:
+                store.misses += 1
+                if sent[1]:  # as compile would keep it: the bytes it would have written
+                    store.put(keys[n], sent[0])
+    return [r for r in results if r is not None]
+
+
+def parallel_workers() -> int:
+    """How many texts :func:`compile_many` compiles at once by default: the number in
+    :data:`JOBS_VARIABLE` when it is one; else one per CPU this process may run on that
+    other work leaves idle (by the load average of the last minute), and at least one. A
+    second process only pays on a CPU of its own: on a machine already busy it adds the
+    cost of starting it and of sending the result back, and saves nothing."""
+    chosen = os.environ.get(JOBS_VARIABLE, "").strip()
+    if chosen.isdigit() and int(chosen) > 0:
+        return int(chosen)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cpus = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on Unix: no load to read
+        busy = 0.0
+    return max(1, min(cpus, 1 + int(cpus - busy)))
+
+
+def _unpickled(payload: bytes) -> tuple[tuple[tuple[str, str], ...], Compiled] | None:
+    """What :func:`_payload` made: where the included files were, and the compiled file;
+    None when it does not unpickle to that."""
+    try:
+        with collector_paused():
+            reads, compiled = pickle.loads(payload)  # our own child's, or signed by the store
+    except Exception:
+        return None
+    return (reads, compiled) if isinstance(compiled, Compiled) else None
+
+
+def _payload(compiled: Compiled) -> bytes | None:
+    """A compiled file as the compile cache keeps it: with where its included files are."""
+    reads = tuple((name, os.path.realpath(name)) for name, _ in compiled.included)
+    try:
+        return pickle.dumps((reads, compiled), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+#: What a child runs: it reads the parent's ``sys.path`` and the job, then compiles
+#: (:func:`_serve_compile`). A program of its own, not ``multiprocessing``'s ``spawn``,
+#: which would run the parent's main script again in the child.
+_CHILD_PROGRAM = (
+    "import pickle, sys\n"
+    "sys.path[:] = pickle.load(sys.stdin.buffer)\n"
+    "from netdraft.api import _serve_compile\n"
+    "_serve_compile(sys.stdin.buffer, sys.stdout.buffer)\n"
+)
+
+
+class _Child:
+    """A process compiling one text: :meth:`result` reads what it sends."""
+
+    def __init__(self, process: subprocess.Popen[bytes] | None) -> None:
+        self.process = process
+        self.read = False
+
+    def result(self) -> tuple[bytes, bool] | None:
+        """The pickled compiled file and whether it may be cached; None on any failure."""
+        process, self.read = self.process, True
+        if process is None or process.stdout is None:
+            return None
+        try:
+            sent = process.stdout.read()
+        except OSError:
+            return None
+        if process.wait() != 0 or sent[:1] not in (b"0", b"1"):
+            return None
+        return sent[1:], sent[:1] == b"1"
+
+
+@contextlib.contextmanager
+def _child_compile(
+    text: str, path: str, roots: Sequence[str | Path] | None, tree: str | None
+) -> Iterator[_Child]:
+    """A new Python process compiling ``text`` (in this working folder, with this
+    ``sys.path`` and environment). On leaving it is waited for, and first ended if its
+    result was not read (the block raised). A process that cannot be started gives a
+    child whose result is None."""
+    import subprocess
+
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _CHILD_PROGRAM],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # a failure is the parent's to report
+        )
+        assert process.stdin is not None
+        job = (text, path, None if roots is None else [str(r) for r in roots], tree)
+        with process.stdin:
+            pickle.dump(list(sys.path), process.stdin)
+            pickle.dump(job, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        if process is not None:
+            process.kill()
+            process.wait()
+        process = None
+    child = _Child(process)
+    try:
+        yield child
+    finally:
+        if process is not None:
+            if not child.read:  # the block raised: its result is not wanted
+                process.kill()
+            if process.stdout is not None:
+                process.stdout.close()
+            process.wait()
+
+
+def _serve_compile(jobs: BinaryIO, out: BinaryIO) -> None:
+    """In the child: compile the job read from ``jobs``, then write whether it may be
+    cached (``1`` or ``0``) and the pickled result to ``out``. Any failure writes nothing
+    and exits 1: the parent compiles the text itself (and reports what went wrong)."""
+    try:
+        text, path, roots, tree = pickle.load(jobs)  # from the parent, through a pipe
+        compiled, reads_clean = _compiled_uncached(text, path, roots, tree)
+        payload = _payload(compiled)
+        if payload is None:
+            raise SystemExit(1)
+        out.write(b"1" if reads_clean else b"0")
+        out.write(payload)
+        out.flush()
+    except Exception as exc:
+        raise SystemExit(1) from exc
+
+
+def _compiled_uncached(
+    text: str, path: str, roots: Sequence[str | Path] | None, tree: str | None
+) -> tuple[Compiled, bool]:
+    """:func:`compile` without the cache: the compiled file and whether it may be kept
+    (every file it includes was read without a problem)."""
+    # The front end (Lark, the syntax tree, the compiler) is imported only here, not on a
+    # cache hit: its modules cost more to import than a small file costs to check.
+    from netdraft.dsl.parse import parse
+
+    with collector_paused():  # the front end frees little until it is done
+        syntax, diagnostics = parse(text, path)
+        if syntax is None:
+            return Compiled(path, text, None, tuple(diagnostics)), True
+        return _build(syntax, roots, tree)
 
 
 def compile_syntax(syntax: SourceFile) -> Compiled:
@@ -869,46 +1078,91 @@ def _relabelled(exc: NetdraftError, copy: Path, spec: str) -> NetdraftError:
     return NetdraftError(found, {label(k): v for k, v in exc.sources.items()})
 
 
-def _file_version(spec: str, prices_file: str | Path | None) -> NetworkAnalysis:
-    """A ``.nd`` file, or a Terraform plan or state or CloudFormation template imported in
-    memory (nothing is written; its diagnostics name the original file)."""
-    from netdraft import importer
+@dataclass
+class _Pending:
+    """A version of ``diff`` read but not yet compiled: the file (a revision's copy), its
+    text, or the compiled file when it could not be read."""
 
-    try:
-        imported = importer.from_iac(spec, spec)
-    except importer.DumpError as exc:
-        where = Span(spec, 1, 1, 1, 1)
-        raise NetdraftError([error(codes.BAD_REVISION, str(exc), where)], {}) from exc
-    text = None if imported is None else imported.text
-    return analyse(spec, prices_file, text=text).require_analysis()
+    spec: str  # as the user wrote it: a file, or REV:PATH
+    source: str  # the file compiled: the user's, or the revision's copy
+    text: str = ""
+    unread: Compiled | None = None  # the encoding diagnostic, when it is not UTF-8
+    copy: Path | None = None  # a revision's copy: its diagnostics name it REV:PATH
 
 
-def _version(spec: str, prices_file: str | Path | None, stack: ExitStack) -> NetworkAnalysis:
-    """One version of a network for ``diff``: a file, or ``REV:PATH`` read through git."""
+def _pending(spec: str, stack: ExitStack) -> _Pending:
+    """One version of a network for ``diff``: a file, or ``REV:PATH`` read through git
+    (copied into a temporary folder that ``stack`` removes); a Terraform plan or state or
+    CloudFormation template is imported in memory (nothing is written; its diagnostics
+    name the original file)."""
     from netdraft.revisions import RevisionProblem, checkout, is_revision
 
     where = Span(spec, 1, 1, 1, 1)
+    copy = None
     if not is_revision(spec):
         if not Path(spec).is_file():
             message = f"no such file: '{spec}' (a git revision is written REV:PATH)"
             raise NetdraftError([error(codes.BAD_REVISION, message, where)], {})
-        return _file_version(spec, prices_file)
+    else:
+        try:
+            copy = stack.enter_context(checkout(spec))
+        except RevisionProblem as exc:
+            raise NetdraftError([error(codes.BAD_REVISION, str(exc), where)], {}) from exc
+    if copy is None:
+        return _read_version(spec, spec, None)
     try:
-        copy = stack.enter_context(checkout(spec))
-    except RevisionProblem as exc:
-        raise NetdraftError([error(codes.BAD_REVISION, str(exc), where)], {}) from exc
-    try:
-        found = _file_version(str(copy), prices_file)
-        found.report  # noqa: B018 - priced while the revision's price files exist
+        return _read_version(spec, str(copy), copy)
     except NetdraftError as exc:
         raise _relabelled(exc, copy, spec) from exc
+
+
+def _read_version(spec: str, source: str, copy: Path | None) -> _Pending:
+    from netdraft import importer
+
+    try:
+        imported = importer.from_iac(source, source)
+    except importer.DumpError as exc:
+        where = Span(source, 1, 1, 1, 1)
+        raise NetdraftError([error(codes.BAD_REVISION, str(exc), where)], {}) from exc
+    if imported is not None:
+        return _Pending(spec, source, imported.text, copy=copy)
+    text, problem = read_source(source)
+    if text is None:
+        assert problem is not None
+        return _Pending(spec, source, unread=Compiled(source, "", None, (problem,)), copy=copy)
+    return _Pending(spec, source, text, copy=copy)
+
+
+def _analysed(
+    version: _Pending, compiled: Compiled, prices_file: str | Path | None
+) -> NetworkAnalysis:
+    """A compiled version's analysis (a revision's priced while its price files exist);
+    its errors raised, naming a revision's file ``REV:PATH``."""
+    try:
+        found = Analysis(compiled, prices_file).require_analysis()
+        if version.copy is not None:
+            found.report  # noqa: B018 - priced while the revision's price files exist
+    except NetdraftError as exc:
+        if version.copy is None:
+            raise
+        raise _relabelled(exc, version.copy, version.spec) from exc
     return found
+
+
+def _compiled_versions(versions: Sequence[_Pending]) -> list[Compiled]:
+    """Each version compiled, those that could be read side by side (:func:`compile_many`)."""
+    readable = [v for v in versions if v.unread is None]
+    done = iter(compile_many([(v.text, v.source) for v in readable]))
+    return [v.unread if v.unread is not None else next(done) for v in versions]
 
 
 def diff(
     old: str, new: str, prices_file: str | Path | None = None, *, draw: bool = False
 ) -> DiffResult:
     """Compare two versions of a network (``netdraft diff``): components, reachability, costs.
+
+    The two versions are compiled side by side when that pays (:func:`compile_many`);
+    problems are reported in the order of one after the other: the old version's first.
 
     Args:
         old: the old version: a file, or ``REV:PATH`` (a file in a git revision); a
@@ -925,8 +1179,18 @@ def diff(
     from netdraft.generator.diff_view import diff_view
 
     with ExitStack() as stack:
-        before = _version(old, prices_file, stack)
-        after = _version(new, prices_file, stack)
+        first = _pending(old, stack)
+        try:
+            second: _Pending | None = _pending(new, stack)
+            unreadable: NetdraftError | None = None
+        except NetdraftError as exc:  # reported after the old version's own problems
+            second, unreadable = None, exc
+        compiled = _compiled_versions([first] if second is None else [first, second])
+        before = _analysed(first, compiled[0], prices_file)
+        if second is None:
+            assert unreadable is not None
+            raise unreadable
+        after = _analysed(second, compiled[1], prices_file)
         report = diff_report(before, after, old, new)
         view = diff_view(before, after, report.components) if draw else None
     return DiffResult(report, view)

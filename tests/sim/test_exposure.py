@@ -190,6 +190,7 @@ def test_text_and_json() -> None:
         ],
         "icmp": None,  # tcp and udp name no ICMP messages
         "icmp_messages": None,
+        "via": None,  # straight from the internet, not through an accelerator
     }
 
 

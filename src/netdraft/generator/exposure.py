@@ -26,6 +26,15 @@ def _what(e: Exposed) -> str:
     return f"IPv{e.version} {traffic}"
 
 
+def via(e: Exposed) -> str:
+    """The path, when it is not straight from the internet: ``via accelerator NAME``."""
+    return f"via accelerator {e.accelerator}" if e.accelerator else ""
+
+
+def _from(e: Exposed) -> str:
+    return " ".join(filter(None, (_what(e), "from the internet", via(e))))
+
+
 def icmp_json(messages: Messages | None) -> list[dict[str, str]] | None:
     """The messages of an icmp set as JSON: ``{"types": "0-7", "codes": "0-255"}`` each."""
     if messages is None:
@@ -38,7 +47,7 @@ def exposure_text(found: Exposure) -> str:
     lines: list[str] = []
     for e in found.exposed:
         rules = ", ".join(rule_line(s) for s in e.rules)
-        lines.append(f"{printable(e.interface)}: {_what(e)} from the internet  ({rules})")
+        lines.append(f"{printable(e.interface)}: {printable(_from(e))}  ({rules})")
     names = len({e.interface for e in found.exposed})
     if not found.exposed:
         lines.append("nothing is reachable from the internet")
@@ -64,6 +73,8 @@ def exposure_json(found: Exposure) -> dict[str, Any]:
                 # added in version 1: icmp and icmpv6 messages (null for tcp and udp)
                 "icmp": str(e.icmp) if e.icmp is not None else None,
                 "icmp_messages": icmp_json(e.icmp),
+                # added in version 1: "accelerator NAME" when opened through one, else null
+                "via": f"accelerator {e.accelerator}" if e.accelerator else None,
             }
             for e in found.exposed
         ],
@@ -86,7 +97,7 @@ def exposure_sarif(found: Exposure, file: str, version: str) -> str:
     found_rules = [e.rules or (nowhere,) for e in found.exposed]
     log = sarif_log(
         (
-            warning(codes.EXPOSURE, f"{e.interface}: {_what(e)} from the internet", rules[0])
+            warning(codes.EXPOSURE, f"{e.interface}: {_from(e)}", rules[0])
             for e, rules in zip(found.exposed, found_rules, strict=True)
         ),
         version,

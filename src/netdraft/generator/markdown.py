@@ -26,6 +26,7 @@ from netdraft.generator.costs import money
 from netdraft.generator.errors import TemplateProblem as TemplateProblem  # its home before errors
 from netdraft.generator.errors import TemplateTooLarge, TemplateUnsafe
 from netdraft.generator.explain import path_text
+from netdraft.generator.exposure import via
 from netdraft.generator.outcomes import path_problem, resolve_problem
 from netdraft.generator.view import NodeKind, View
 from netdraft.model import network as m
@@ -1220,8 +1221,13 @@ def _exposure(analysis: NetworkAnalysis) -> Context:
                 "version": e.version,
                 "protocol": e.protocol,
                 "ports": e.ports,
-                "traffic": f"{e.protocol} {e.icmp if e.icmp is not None else e.ports}".strip(),
+                "traffic": " ".join(
+                    filter(
+                        None, (e.protocol, str(e.icmp) if e.icmp is not None else e.ports, via(e))
+                    )
+                ),
                 "lines": ", ".join(str(s.line) for s in e.rules),
+                "via": via(e),  # 'via accelerator NAME', or
             }
             for e in found.exposed
         ],

@@ -26,7 +26,7 @@ from netdraft.sim.classes import (
     sweep,
 )
 from netdraft.sim.path import Simulator
-from netdraft.sim.trace import AclStep, RouteStep, SgStep, Trace
+from netdraft.sim.trace import AclStep, Forwarded, Passage, RouteStep, SgStep, Trace
 
 P = m.PlaceKind
 
@@ -56,6 +56,8 @@ class Exposed:
     rules: tuple[Span, ...]
     #: icmp and icmpv6: the messages (types, codes) admitted by these rule lines.
     icmp: icmp.Messages | None = None
+    #: The accelerator a connection opens it through ('': straight from the internet).
+    accelerator: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +116,9 @@ def _admitting(trace: Trace) -> set[Span]:
                 and isinstance(d.route, m.Route)
                 and d.route.target.kind in _GATEWAYS
             ):
-                spans.add(d.route.span)
+                spans.add(d.route.span)  # the route back to the gateway
+            elif isinstance(d, Forwarded) and d.passage is Passage.TO_ENDPOINT and step.span:
+                spans.add(step.span)  # an accelerator's listener, to the endpoint
     return spans
 
 
@@ -145,6 +149,10 @@ def exposure(network: m.Network, sim: Simulator | None = None) -> Exposure:
                     lines = tuple(sorted(spans, key=lambda s: (s.file, s.line, s.column)))
                     for text in members:
                         found.append(Exposed(text, version, protocol.value, ports, lines, messages))
+    for ga in network.accelerators.values():
+        more, n = _through_accelerator(sim, cuts, ga, enis)
+        found += more
+        traces += n
     found.sort(
         key=lambda e: (
             e.interface,
@@ -152,9 +160,54 @@ def exposure(network: m.Network, sim: Simulator | None = None) -> Exposure:
             e.protocol,
             _first_port(e.ports),
             e.icmp.first if e.icmp is not None else -1,
+            e.accelerator,
         )
     )
     return Exposure(tuple(found), len(enis), len(classes), traces)
+
+
+def _through_accelerator(
+    sim: Simulator,
+    cuts: Cuts,
+    ga: m.Accelerator,
+    enis: list[Interface],
+) -> tuple[list[Exposed], int]:
+    """What the internet opens through an accelerator: each endpoint with a weight above 0
+    (Global Accelerator may send a client to any of them, by where the client is and by the
+    weights) is traced alone behind the accelerator's listeners, from every representative
+    internet address (IPv4: an accelerator has no IPv6 address), on tcp and udp (the
+    protocols of listeners). With the client's address kept (instance and ALB endpoints)
+    the endpoint's security groups must admit the client; the rule lines are those and the
+    listener's line (the subnet's network ACL too, for an NLB or an Elastic IP endpoint)."""
+    place = m.Place(P.ACCELERATOR, ga.name, ga.name)
+    named = {(i.vpc, i.place.name): i.text for i in enis if i.kind in ("instance", "load-balancer")}
+    # Each endpoint once, in the order first written (one written in two listeners is
+    # traced behind both at once).
+    targets = dict.fromkeys(
+        (e.vpc, e.name) for lst in ga.listeners for e in lst.endpoints if e.weight
+    )
+    found: list[Exposed] = []
+    traces = 0
+    for target in targets:
+        text = named.get(target)
+        if text is None:  # not an interface of this network (cannot be: checked on compile)
+            continue
+        protocols = {
+            lst.protocol
+            for lst in ga.listeners
+            if any((e.vpc, e.name) == target for e in lst.endpoints)
+        }
+        sim.pinned[ga.name] = target
+        try:
+            for protocol in sorted(protocols, key=PROTOCOLS.index):
+                runs, n = _exposed_runs(sim, cuts, place, 4, protocol)
+                traces += n
+                for ports, spans, messages in runs:
+                    lines = tuple(sorted(spans, key=lambda s: (s.file, s.line, s.column)))
+                    found.append(Exposed(text, 4, protocol.value, ports, lines, messages, ga.name))
+        finally:
+            del sim.pinned[ga.name]
+    return found, traces
 
 
 def _first_port(ports: str) -> int:

@@ -59,11 +59,13 @@ def through(sim: Context, fwd: Walk, rev: Walk, client: End, at: End) -> None:
             f"accelerator '{ga.name}' has no listener for {fwd.traffic}",
             ga.span,
         )
-    weighted = [e for e in listener.endpoints if e.weight > 0]
+    pinned = sim.pinned.get(ga.name)  # exposure asks of one endpoint at a time
+    endpoints = [e for e in listener.endpoints if pinned in (None, (e.vpc, e.name))]
+    weighted = [e for e in endpoints if e.weight > 0]
     healthy = [e for e in weighted if _healthy(sim, e)]
     if not healthy:
         why = "every endpoint has weight 0" if not weighted else "no endpoint is healthy"
-        if not listener.endpoints:
+        if not endpoints:
             why = "the listener has no endpoint"
         fwd.fail(
             Dropped(

@@ -283,3 +283,8 @@ class Context:
     send: SendHandler | None = None
     #: A destination written as a DNS name: the places the source resolves it to, or why not.
     names: NameHandler | None = None
+    #: An accelerator's listeners send only to this endpoint, ``(vpc, name)``, by the
+    #: accelerator's name: what exposure asks of each endpoint, since Global Accelerator may
+    #: send a client to any healthy endpoint with a weight above 0
+    #: (:func:`netdraft.sim.exposure.exposure`).
+    pinned: dict[str, tuple[str, str]] = field(default_factory=dict)

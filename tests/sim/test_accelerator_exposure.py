@@ -1,0 +1,249 @@
+"""Exposure through a Global Accelerator: an instance (or a load balancer) that the internet
+reaches only through an accelerator's listener is listed, "via accelerator NAME", with the
+rule lines that admit it.
+
+Global Accelerator may send a client to any healthy endpoint with a weight above 0 (by
+where the client is, and the weights), so every such endpoint is asked alone. The oracle
+is per-port tracing of ``internet -> ga`` on a copy of the file whose listeners each name
+that one endpoint (with its weight, or weight 0 where the listener did not name it): an
+endpoint is listed on a port exactly when that trace is allowed. With the client's
+address kept (instance and ALB endpoints) the endpoint's groups must admit the client and
+the subnet's network ACL is not evaluated; an NLB endpoint sees the accelerator's address
+and its subnet's ACL applies (AWS, Global Accelerator guide, "Preserve client IP
+addresses": NACL rules "are not evaluated for this traffic").
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, event, given, settings
+from hypothesis import strategies as st
+from test_classes_oracle import EXAMPLES, balancers, covers, ports, query
+from test_oracle import Net, networks, render
+
+from netdraft import api
+from netdraft.cli import main
+from netdraft.model import network as m
+from netdraft.model.values import Protocol
+from netdraft.sim.analysis import NetworkAnalysis
+from netdraft.sim.exposure import exposure, interfaces
+from netdraft.sim.prices import bundled
+
+Listener = tuple[str, int, int, tuple[tuple[str, str, int], ...]]
+
+
+def public(peer: str) -> bool:
+    """Whether a rule's peer is a CIDR that may hold an internet address."""
+    return "/" in peer and not peer.startswith(("10.", "172.16.", "192.168."))
+
+
+@st.composite
+def listeners(draw: st.DrawFn, net: Net, balancer: bool) -> list[Listener]:
+    """An accelerator's listeners on drawn ports, each to some of the network's instances
+    (and its first VPC's load balancer), with drawn weights (0 sends nothing)."""
+    targets = [(v.name, i.name) for v in net.vpcs for i in v.instances]
+    if balancer:
+        targets.append((net.vpcs[0].name, "lb"))
+    if not targets:
+        return []
+    # Some listeners on the ports of a rule that may admit the internet to one of the
+    # instances (in a VPC with an internet gateway: the client's address is kept), sending
+    # to it first, so that some connections get through (the others on
+    # fixed ports, most of them denied).
+    groups = {(v.name, g.name): g for v in net.vpcs for g in v.groups}
+    admitted = sorted(
+        {
+            ("udp" if r.protocol == "udp" else "tcp", *(r.ports or (1, 65535)), (v.name, i.name))
+            for v in net.vpcs
+            for i in v.instances
+            for g in i.groups or ()
+            for r in groups[(v.name, g)].ingress
+            if v.igw and r.protocol in ("tcp", "udp", "all") and public(r.peer)
+        }
+    )
+    fixed = st.tuples(
+        st.sampled_from(["tcp", "udp"]),
+        st.sampled_from([22, 80, 443, 1000, 5432, 30000]),
+        st.sampled_from([0, 0, 10, 8000]),
+        st.just(()),
+    )
+    drawn = draw(st.lists(fixed, min_size=0 if admitted else 1, max_size=2))
+    if admitted and (not drawn or draw(st.integers(0, 3)) > 0):
+        protocol, low, high, target = draw(st.sampled_from(admitted))
+        drawn.insert(0, (protocol, low, high - low, (target,)))
+    out: list[Listener] = []
+    for protocol, low, width, first in drawn:
+        high = min(low + width, 65535)
+        if any(p == protocol and not (high < a or b < low) for p, a, b, _ in out):
+            continue  # listeners of one protocol do not overlap
+        others = draw(st.lists(st.sampled_from(targets), max_size=2, unique=True))
+        chosen = list(dict.fromkeys([*first, *others])) or [draw(st.sampled_from(targets))]
+        weights = st.sampled_from([1, 128]) if first else st.sampled_from([0, 1, 128])
+        ends = tuple(
+            (v, n, draw(weights if k == 0 else st.sampled_from([0, 1, 128])))
+            for k, (v, n) in enumerate(chosen)
+        )
+        out.append((protocol, low, high, ends))
+    return out
+
+
+def accelerator(found: list[Listener]) -> str:
+    lines = ["accelerator ga {"]
+    for protocol, low, high, ends in found:
+        ports = str(low) if low == high else f"{low}-{high}"
+        named = " ".join(f"{v}.{n} weight {w}" for v, n, w in ends)
+        lines.append(f"  listener {protocol} {ports} -> {named}")
+    return "\n".join([*lines, "}", ""])
+
+
+def only(found: list[Listener], target: tuple[str, str]) -> list[Listener]:
+    """The listeners each sending to ``target`` alone: with its weight where it was named,
+    weight 0 (nothing) where it was not; the listeners and their ports unchanged."""
+    return [
+        (p, low, high, (next(((v, n, w) for v, n, w in ends if (v, n) == target), (*target, 0)),))
+        for p, low, high, ends in found
+    ]
+
+
+def network_of(net: Net, balancer: str, found: list[Listener]) -> m.Network | None:
+    lines = render(net).split("\n")
+    if balancer:
+        start = lines.index(next(x for x in lines if x.startswith(f"  vpc {net.vpcs[0].name} ")))
+        end = lines.index("  }", start)
+        lines = [*lines[:end], balancer.rstrip("\n"), *lines[end:]]
+    text = "\n".join(lines) + "\n" + accelerator(found)
+    result = api.compile(text, "<random>")
+    if result.network is None or any(d.is_error for d in result.diagnostics):
+        return None
+    return result.network
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(net=networks(), data=st.data())
+def test_accelerator_exposure_agrees_with_per_port_tracing(net: Net, data: st.DataObject) -> None:
+    balancer = data.draw(balancers(net)) if data.draw(st.booleans()) else ""
+    found = data.draw(listeners(net, bool(balancer)))
+    assume(bool(found))
+    network = network_of(net, balancer, found)
+    assume(network is not None)
+    assert network is not None
+    listed = exposure(network, NetworkAnalysis(network, bundled()).simulator).exposed
+    event(f"listed through the accelerator: {any(e.accelerator for e in listed)}")
+    names = {(e.vpc, e.place.name): e.text for e in interfaces(network)}
+    internet = m.Place(m.PlaceKind.INTERNET, "internet")
+    ga = m.Place(m.PlaceKind.ACCELERATOR, "ga", "ga")
+    drawn = [x for _, low, high, _ in found for x in (low - 1, low, high, high + 1)]
+    for target in dict.fromkeys((v, n) for *_, ends in found for v, n, _ in ends):
+        alone = network_of(net, balancer, only(found, target))
+        assert alone is not None
+        oracle = NetworkAnalysis(alone, bundled())
+        for protocol in (Protocol.TCP, Protocol.UDP):
+            for port in ports([network], protocol, drawn):
+                t = oracle.trace(query(internet, ga, protocol, port))
+                shown = any(
+                    e.interface == names[target]
+                    and e.accelerator == "ga"
+                    and e.version == 4
+                    and e.protocol == protocol.value
+                    and covers(e.ports, port)
+                    for e in listed
+                )
+                assert shown == t.allowed, (target, protocol, port, t.reason, accelerator(found))
+    # nothing else is listed through it: only endpoints with a weight, on their listeners
+    for e in listed:
+        if e.accelerator:
+            assert any(
+                names[(v, n)] == e.interface and w > 0 and p == e.protocol
+                for p, _, _, ends in found
+                for v, n, w in ends
+            )
+
+
+# ---- a hand-derived example -------------------------------------------------------------------
+
+EXAMPLE = """\
+region us-east-1 {
+  vpc web 10.0.0.0/16 {
+    internet-gateway igw
+    subnet a 10.0.0.0/24 az us-east-1a
+    subnet b 10.0.1.0/24 az us-east-1b
+    security-group app-sg {
+      ingress tcp 443 from 0.0.0.0/0
+      ingress tcp 22 from 10.0.0.0/8
+    }
+    security-group db-sg {
+      ingress tcp 5432 from 10.0.0.0/16
+    }
+    network-acl closed {
+      inbound 100 deny all from 0.0.0.0/0
+      outbound 100 deny all to 0.0.0.0/0
+      associate a b
+    }
+    instance app in a sg app-sg
+    instance db in b sg db-sg
+    instance spare in a sg app-sg
+  }
+}
+accelerator ga {
+  listener tcp 443 -> web.app weight 100 web.spare weight 0
+  listener tcp 22 -> web.app
+  listener tcp 5432 -> web.db
+}
+"""
+
+
+def test_an_instance_behind_an_accelerator_only_is_listed_via_it(tmp_path: Path) -> None:
+    network = api.compile(EXAMPLE, "ga.nd").network
+    assert network is not None
+    found = exposure(network)
+    # app has no public address and its subnet's ACL denies everything: the internet
+    # cannot reach it straight. Through the accelerator the client's address is kept, the
+    # ACL is not evaluated, and app-sg admits tcp 443 from anywhere (line 7), behind the
+    # listener of line 24. Its tcp 22 is admitted from 10.0.0.0/8 only: not the internet's
+    # client. db's group admits no internet address; spare's weight is 0.
+    shown = [
+        (e.interface, e.protocol, e.ports, [s.line for s in e.rules], e.accelerator)
+        for e in found.exposed
+    ]
+    assert shown == [("app", "tcp", "443", [7, 24], "ga")]
+    assert not api.path(network, "internet", "app", "tcp", "443").allowed
+    assert api.path(network, "internet", "ga", "tcp", "443").allowed
+
+
+def test_the_commands_say_via_which_accelerator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "ga.nd"
+    file.write_text(EXAMPLE)
+    assert main(["exposure", str(file), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert f"app: IPv4 tcp 443 from the internet via accelerator ga  ({file}:7, {file}:24)\n" in out
+    assert main(["exposure", str(file), "--no-cache", "--format", "json"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)["exposed"]
+    assert entry["via"] == "accelerator ga" and entry["ports"] == "443"
+    assert main(["exposure", str(file), "--no-cache", "--format", "sarif"]) == 0
+    sarif = json.loads(capsys.readouterr().out)
+    (result,) = sarif["runs"][0]["results"]
+    assert result["message"]["text"] == "app: IPv4 tcp 443 from the internet via accelerator ga"
+
+
+def test_a_direct_exposure_names_no_accelerator() -> None:
+    text = EXAMPLE.replace("deny all from", "allow all from").replace("deny all to", "allow all to")
+    text = text.replace(
+        "instance app in a sg app-sg", "instance app in a sg app-sg public-ip 54.0.0.7"
+    )
+    text = text.replace(
+        "    instance db",
+        "    route-table rt { route 0.0.0.0/0 via igw; associate a }\n    instance db",
+    )
+    network = api.compile(text, "ga.nd").network
+    assert network is not None
+    found = [
+        (e.interface, e.ports, e.accelerator)
+        for e in exposure(network).exposed
+        if e.protocol == "tcp"
+    ]
+    assert ("app", "443", "") in found and ("app", "443", "ga") in found
