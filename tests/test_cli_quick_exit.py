@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from netdraft import api
 from netdraft.generator.diff import diff_json
 
@@ -75,3 +77,24 @@ def test_a_reader_that_leaves_early_is_no_error(tmp_path: Path) -> None:
     err = process.stderr.read()
     assert process.wait() == 0
     assert b"Traceback" not in err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_output_that_cannot_be_written_is_an_error(tmp_path: Path) -> None:
+    # The output is buffered to the end; a full disk found by the last flush is reported
+    # and the exit code says so (the interpreter's own exit said 120), never 0.
+    (tmp_path / "old.nd").write_text(OLD)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env.update(PYTHONPATH=SRC, NETDRAFT_NO_CACHE="1")
+    for command in (["check", "old.nd"], ["exposure", "old.nd"]):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "netdraft", *command],
+                cwd=tmp_path,
+                env=env,
+                stdout=full,
+                stderr=subprocess.PIPE,
+                check=False,
+            )
+        assert done.returncode == 2, command
+        assert done.stderr == b"netdraft: No space left on device\n", command

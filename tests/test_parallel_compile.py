@@ -247,3 +247,18 @@ def test_diff_reports_the_old_versions_errors_first(
     (tmp_path / "old.nd").write_text(OLD)
     assert main(["diff", str(tmp_path / "old.nd"), str(tmp_path / "missing.nd")]) == 2
     assert "no such file: " in capsys.readouterr().err
+
+
+def test_the_child_imports_nothing_from_the_working_folder(
+    small_is_big: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `netdraft diff` runs in a checked-out pull request: a pickle.py there must not run
+    # (the console script's own sys.path holds no working folder; `python -c` would).
+    marker = tmp_path / "ran"
+    (tmp_path / "pickle.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
+    jobs = jobs_of(OLD, NEW)
+    assert api.compile_many(jobs, workers=2) == serial(jobs)
+    assert small_is_big
+    assert not marker.exists(), "the child ran a module of the working folder"

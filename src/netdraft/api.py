@@ -287,13 +287,18 @@ def _payload(compiled: Compiled) -> bytes | None:
 
 #: What a child runs: it reads the parent's ``sys.path`` and the job, then compiles
 #: (:func:`_serve_compile`). A program of its own, not ``multiprocessing``'s ``spawn``,
-#: which would run the parent's main script again in the child.
+#: which would run the parent's main script again in the child. It is run with ``-P``
+#: (:data:`_CHILD_FLAGS`): ``-c`` would put the working folder first on ``sys.path``, and
+#: a ``pickle.py`` in a checked-out pull request would run as the child imports pickle.
 _CHILD_PROGRAM = (
     "import pickle, sys\n"
     "sys.path[:] = pickle.load(sys.stdin.buffer)\n"
     "from netdraft.api import _serve_compile\n"
     "_serve_compile(sys.stdin.buffer, sys.stdout.buffer)\n"
 )
+#: The child's interpreter flags: ``-P``, no unsafe path (the working folder) on ``sys.path``
+#: before the parent's is read; the parent's own flags are not needed (its ``sys.path`` is sent).
+_CHILD_FLAGS = ("-P",)
 
 
 class _Child:
@@ -330,7 +335,7 @@ def _child_compile(
     process: subprocess.Popen[bytes] | None = None
     try:
         process = subprocess.Popen(
-            [sys.executable, "-c", _CHILD_PROGRAM],
+            [sys.executable, *_CHILD_FLAGS, "-c", _CHILD_PROGRAM],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # a failure is the parent's to report
@@ -340,7 +345,12 @@ def _child_compile(
         with process.stdin:
             pickle.dump(list(sys.path), process.stdin)
             pickle.dump(job, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-    except (OSError, ValueError, subprocess.SubprocessError):
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        subprocess.SubprocessError,
+    ):  # TypeError: no sys.executable
         if process is not None:
             process.kill()
             process.wait()

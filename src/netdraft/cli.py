@@ -8,6 +8,7 @@ never passes for "errors found" (as ``ty`` and rustc reserve 101).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import gc
 import json
@@ -902,9 +903,17 @@ def run() -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed or broken pipe: nothing more to write
+        except BrokenPipeError:  # `netdraft … | head`: the reader has gone, as in main
             if stream is sys.stdout:
                 _silence_stdout()
+        except OSError as exc:  # a full disk, an I/O error: the output is not whole
+            if stream is sys.stdout:
+                _silence_stdout()
+                with contextlib.suppress(OSError, ValueError):
+                    print(_os_message(exc), file=sys.stderr, flush=True)
+                code = code or EXIT_USAGE  # as main reports a failed write
+        except ValueError:  # a closed stream: nothing more to write
+            pass
     logging.shutdown()  # what the interpreter would do at exit: handlers flushed
     os._exit(code)
 

@@ -247,3 +247,17 @@ def test_a_direct_exposure_names_no_accelerator() -> None:
         if e.protocol == "tcp"
     ]
     assert ("app", "443", "") in found and ("app", "443", "ga") in found
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known disagreement (review of issue 17): `expect internet -> X deny` traces the "
+    "internet to X's own address only, while exposure lists X open through an accelerator; "
+    "LANGUAGE.md §13 says such an expectation states the exposure in the file",
+)
+def test_an_expectation_of_no_exposure_agrees_with_exposure() -> None:
+    text = EXAMPLE + "expect internet -> web.app tcp 443 deny\n"
+    analysis = api.analyse("ga.nd", text=text).require_analysis()
+    assert any(e.interface == "app" and e.ports == "443" for e in analysis.exposure.exposed)
+    (outcome,) = analysis.outcomes.paths
+    assert not outcome.holds, "app is open on tcp 443 through ga, yet the expectation holds"
