@@ -875,9 +875,14 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
                 for file, text in reads
             ],
         }
-        self._clear(entry)
-        write_atomic(entry, json.dumps(data, ensure_ascii=False))
-        self._seal(entry)
+        # A result not kept is computed again next time, never a failure: a cache the build
+        # may read but not write (restored read-only in CI) still gives its drawings.
+        try:
+            self._clear(entry)
+            write_atomic(entry, json.dumps(data, ensure_ascii=False))
+            self._seal(entry)
+        except OSError as exc:
+            log.debug(f"netdraft: the block's result is not kept: {exc}")
 
     def _checked_block(self, fence: Fence, page: _PageContext) -> str:
         """The Markdown/HTML that replaces one fence, computed: the network checked, its
