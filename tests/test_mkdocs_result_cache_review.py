@@ -17,6 +17,49 @@ def _cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NETDRAFT_NO_CACHE", raising=False)
 
 
+def test_an_included_link_pointed_elsewhere_is_checked_again(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path,
+        {
+            "index.md": '# Home\n\n```netdraft {src="net.nd"}\n```\n',
+            "net.nd": 'include "part.nd"\n',
+            "a.nd": NETWORK,
+            "b.nd": NETWORK.replace('"Tiny"', '"Renamed"'),
+        },
+    )
+    link = site / "docs" / "part.nd"
+    link.symlink_to("a.nd")
+    run_build(site, strict=True)
+    assert "Tiny" in page_html(site)
+    link.unlink()
+    link.symlink_to("b.nd")  # the same name, another file: the block includes other text
+    config = run_build(site, strict=True)
+    assert "Renamed" in page_html(site) and plugin_of(config).renders == 1
+
+
+def test_a_price_link_pointed_elsewhere_is_checked_again(tmp_path: Path) -> None:
+    network = 'prices "prices.toml"\n' + NETWORK.replace(
+        "instance www in web", "instance www in web\n    nat-gateway nat in web"
+    )
+    site = make_site(
+        tmp_path,
+        {
+            "index.md": '# Home\n\n```netdraft {src="net.nd" docs=true}\n```\n',
+            "net.nd": network,
+            "cheap.toml": "nat_gateway_per_hour = 0.0123\n",
+            "dear.toml": "nat_gateway_per_hour = 0.0456\n",
+        },
+    )
+    link = site / "docs" / "prices.toml"
+    link.symlink_to("cheap.toml")
+    run_build(site, strict=True)
+    assert "0.0123 (prices.toml)" in page_html(site)
+    link.unlink()
+    link.symlink_to("dear.toml")
+    run_build(site, strict=True)
+    assert "0.0456 (prices.toml)" in page_html(site)
+
+
 def test_a_result_that_cannot_be_kept_is_not_a_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

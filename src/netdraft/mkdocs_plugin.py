@@ -573,7 +573,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # The page's inline pictures, by their placeholders (:meth:`_stash`).
         self._stashed: dict[str, str] = {}
         self._nonce = secrets.token_hex(8)
-        self._made: tuple[str, str, list[tuple[Path, str]]] | None = None
+        self._made: tuple[str, str, list[tuple[Path, str]], list[tuple[str, str]]] | None = None
         self._failed = False
 
     # -- events --
@@ -812,7 +812,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         line = fence.start + page.line_offset + 1
         settings = self._settings
         data = {
-            "result": 1,
+            "result": 2,
             "renderer": self._fingerprint,
             "info": fence.info,
             "defaults": dataclasses.astuple(self._defaults()),
@@ -845,6 +845,10 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             for file, digest in entry["reads"]:
                 if _digest_of(Path(file)) != digest:
                     return None
+            # Each name the network gave a file still leads to the file it led to.
+            for named, real in entry["links"]:
+                if os.path.realpath(named) != real:
+                    return None
             svg = self._cached(self._entry(entry["drawing"], ".svg"))
             if svg is None:
                 return None
@@ -863,7 +867,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
     def _keep_result(self, key: str, out: str) -> None:
         """Keep a block's result for the next build (see :meth:`_replayed`)."""
         assert self._made is not None
-        drawing, site_name, reads = self._made
+        drawing, site_name, reads, links = self._made
         entry = self._entry(key, ".block.json")
         data = {
             "html": out,
@@ -874,6 +878,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
                 [str(file), hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()]
                 for file, text in reads
             ],
+            "links": links,
         }
         # A result not kept is computed again next time, never a failure: a cache the build
         # may read but not write (restored read-only in CI) still gives its drawings.
@@ -1008,7 +1013,12 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # What the result read besides its own text: kept with it, checked on a hit.
         reads = [(Path(f).resolve(), t) for f, t in analysis.compiled.included]
         reads += list(analysis.price_files.applied)
-        self._made = (key, name, reads)
+        # And the names they were read by (an include's, a prices statement's): a link
+        # pointed at another file changes the result as a changed file does.
+        named = [f for f, _ in analysis.compiled.included]
+        named += [str(Path(span.file).parent / file) for file, span in network.price_files]
+        links = [(f, os.path.realpath(f)) for f in named]
+        self._made = (key, name, reads, links)
         href = html.escape(get_relative_url(name, page.url), quote=True)
         if options.embed == "file":
             figure = f'<img src="{href}" alt="{html.escape(title, quote=True)}">'
