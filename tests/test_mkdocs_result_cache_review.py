@@ -79,3 +79,16 @@ def test_a_result_that_cannot_be_kept_is_not_a_failure(
     monkeypatch.setattr(mkdocs_plugin, "write_atomic", refused)
     config = run_build(site, strict=True)
     assert plugin_of(config).reused == 1 and "<svg" in page_html(site)
+
+
+def test_the_source_shown_may_hold_what_an_inline_picture_starts_with(tmp_path: Path) -> None:
+    opening = '<svg style="max-width:100%;height:auto"'
+    network = f"# drawn as {opening} ... </svg>\n{NETWORK}"
+    site = make_site(
+        tmp_path, {"index.md": f"# Home\n\n```netdraft {{source=true}}\n{network}```\n"}
+    )
+    run_build(site, strict=True)
+    html = page_html(site)
+    assert "data-netdraft-picture" not in html
+    assert 'max-width:100%;height:auto"' in html and "Tiny" in html
+    assert "# drawn as &lt;svg" in html
