@@ -92,3 +92,21 @@ def test_the_source_shown_may_hold_what_an_inline_picture_starts_with(tmp_path: 
     assert "data-netdraft-picture" not in html
     assert 'max-width:100%;height:auto"' in html and "Tiny" in html
     assert "# drawn as &lt;svg" in html
+
+
+def test_a_blog_excerpt_shows_the_picture(tmp_path: Path) -> None:
+    """Material's blog plugin converts a post's Markdown again for its index and archive
+    pages: the placeholders in it are put back there too."""
+    pytest.importorskip("material")
+    post = f"---\ndate: 2026-12-01\n---\n\n# A post\n\n```netdraft\n{NETWORK}```\n\n<!-- more -->\n"
+    pages = {"index.md": "# Home\n", "blog/index.md": "# Blog\n", "blog/posts/one.md": post}
+    site = make_site(tmp_path, pages, plugin="  - blog\n  - netdraft\n")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "theme:\n  name: material\n", "utf-8")
+    run_build(site)
+    built = sorted((site / "site" / "blog").rglob("index.html"))
+    assert len(built) == 3  # the post, the blog's index and its archive
+    for page in built:
+        html = page.read_text("utf-8")
+        assert "data-netdraft-picture" not in html, page
+        assert html.count('<svg style="max-width:100%;height:auto"') == 1, page

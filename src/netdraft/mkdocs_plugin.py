@@ -569,7 +569,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # The block being computed: what it logged, its drawing's key, site file and the
         # files it read (None until drawn), and whether it has errors (:meth:`_block`).
         self._logged: list[tuple[str, str]] = []
-        # The page's inline pictures, by their placeholders (:meth:`_stash`).
+        # The build's inline pictures, by their placeholders (:meth:`_stash`).
         self._stashed: dict[str, str] = {}
         self._nonce = secrets.token_hex(8)
         self._made: tuple[str, str, list[tuple[Path, str]], list[tuple[str, str]]] | None = None
@@ -595,6 +595,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         self._secret = cache_secret()
         self.renders = self.reused = self.errors = 0
         self._site_files.clear()
+        self._stashed.clear()
         _ACTIVE[:] = [self]
         self._superfences = _superfenced(config)
         self._markdown = (list(config.markdown_extensions), dict(config.mdx_configs or {}))
@@ -655,17 +656,27 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Put each inline picture back where :meth:`_stash` left its placeholder."""
-        if not self._stashed:
+        """Put each inline picture back where :meth:`_stash` left its placeholder (before
+        the search index reads the page)."""
+        return self._unstashed(html)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Put back the placeholders left in a page's final HTML: those of Markdown that
+        was converted again after the page's own conversion (the excerpts of Material's
+        blog plugin are a post's Markdown, converted for its index and archive pages)."""
+        return self._unstashed(output)
+
+    def _unstashed(self, html: str) -> str | None:
+        if not self._stashed or "data-netdraft-picture" not in html:
             return None
-        out = _PLACEHOLDER.sub(lambda m: self._stashed.pop(m[0], m[0]), html)
-        self._stashed.clear()
-        return out
+        return _PLACEHOLDER.sub(lambda m: self._stashed.get(m[0], m[0]), html)
 
     def _stash(self, text: str, picture: tuple[int, int] | None) -> str:
         """A block's Markdown/HTML with its inline picture (``text[start:end]``) replaced by
         a short placeholder (an empty ``<svg>`` element), which :meth:`on_page_content`
-        replaces back in the page's HTML. Python-Markdown copies a block of HTML as it is,
+        replaces back in the page's HTML (and :meth:`on_post_page` in HTML made from the
+        page's Markdown again: each placeholder stands for its picture for the whole
+        build). Python-Markdown copies a block of HTML as it is,
         but reads it through its HTML parser first: for a diagram of hundreds of kilobytes,
         that cost more than the rest of the page's conversion. Only the picture the plugin
         drew is replaced, by its place: the network's text shown beside it (``source=true``)
