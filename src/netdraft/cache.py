@@ -107,12 +107,20 @@ def secret() -> bytes:
 @functools.cache
 def code_fingerprint() -> str:
     """A digest of netdraft's own code, grammar and data files: part of every key, so
-    that another netdraft computes every result anew."""
+    that another netdraft computes every result anew (:func:`package_fingerprint`)."""
+    return package_fingerprint(Path(__file__).parent)
+
+
+def package_fingerprint(package: Path) -> str:
+    """A digest of the files of a package folder. Every file counts, whatever its name
+    ends with: a drawing embeds netdraft's own icons (``.png``), so a changed icon is
+    another renderer too; only Python's byte code is left out."""
     digest = hashlib.sha256()
-    package = Path(__file__).parent
     for file in sorted(package.rglob("*")):
-        if file.suffix in (".py", ".lark", ".toml", ".json", ".j2") and (
-            "__pycache__" not in file.parts
+        if (
+            file.is_file()
+            and "__pycache__" not in file.relative_to(package).parts
+            and file.suffix not in (".pyc", ".pyo")
         ):
             digest.update(file.relative_to(package).as_posix().encode() + b"\0")
             digest.update(file.read_bytes())

@@ -325,7 +325,6 @@ _URL = re.compile(r"url\(#([^)]+)\)")
 _SVG_TAG = re.compile(r"<svg\b")
 #: What :func:`inline_svg` writes: one ``<svg>`` element (Graphviz draws no other inside).
 _INLINE_OPENING = '<svg style="max-width:100%;height:auto"'
-_INLINE_SVG = re.compile(re.escape(_INLINE_OPENING) + r".*?</svg>", re.DOTALL)
 _PLACEHOLDER = re.compile(r'<svg data-netdraft-picture="[0-9a-f]+-[0-9]+"></svg>')
 
 
@@ -570,10 +569,11 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # The block being computed: what it logged, its drawing's key, site file and the
         # files it read (None until drawn), and whether it has errors (:meth:`_block`).
         self._logged: list[tuple[str, str]] = []
-        # The page's inline pictures, by their placeholders (:meth:`_stash`).
+        # The build's inline pictures, by their placeholders (:meth:`_stash`).
         self._stashed: dict[str, str] = {}
         self._nonce = secrets.token_hex(8)
-        self._made: tuple[str, str, list[tuple[Path, str]]] | None = None
+        self._made: tuple[str, str, list[tuple[Path, str]], list[tuple[str, str]]] | None = None
+        self._picture = ""  # the block's inline picture, as written in its HTML
         self._failed = False
 
     # -- events --
@@ -595,6 +595,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         self._secret = cache_secret()
         self.renders = self.reused = self.errors = 0
         self._site_files.clear()
+        self._stashed.clear()
         _ACTIVE[:] = [self]
         self._superfences = _superfenced(config)
         self._markdown = (list(config.markdown_extensions), dict(config.mdx_configs or {}))
@@ -647,7 +648,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         last = 0
         for fence in fences:
             out.extend(lines[last : fence.start])
-            out.extend(["", self._stash(self._block(fence, context)), ""])
+            out.extend(["", self._stash(*self._block(fence, context)), ""])
             last = fence.end
         out.extend(lines[last:])
         return "\n".join(out) + "\n"
@@ -655,26 +656,37 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Put each inline picture back where :meth:`_stash` left its placeholder."""
-        if not self._stashed:
+        """Put each inline picture back where :meth:`_stash` left its placeholder (before
+        the search index reads the page)."""
+        return self._unstashed(html)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Put back the placeholders left in a page's final HTML: those of Markdown that
+        was converted again after the page's own conversion (the excerpts of Material's
+        blog plugin are a post's Markdown, converted for its index and archive pages)."""
+        return self._unstashed(output)
+
+    def _unstashed(self, html: str) -> str | None:
+        if not self._stashed or "data-netdraft-picture" not in html:
             return None
-        out = _PLACEHOLDER.sub(lambda m: self._stashed.pop(m[0], m[0]), html)
-        self._stashed.clear()
-        return out
+        return _PLACEHOLDER.sub(lambda m: self._stashed.get(m[0], m[0]), html)
 
-    def _stash(self, text: str) -> str:
-        """A block's Markdown/HTML with each inline picture replaced by a short placeholder
-        (an empty ``<svg>`` element), which :meth:`on_page_content` replaces back in the
-        page's HTML. Python-Markdown copies a block of HTML as it is, but reads it through
-        its HTML parser first: for a diagram of hundreds of kilobytes, that cost more than
-        the rest of the page's conversion."""
-
-        def placeholder(found: re.Match[str]) -> str:
-            token = f'<svg data-netdraft-picture="{self._nonce}-{len(self._stashed)}"></svg>'
-            self._stashed[token] = found[0]
-            return token
-
-        return _INLINE_SVG.sub(placeholder, text)
+    def _stash(self, text: str, picture: tuple[int, int] | None) -> str:
+        """A block's Markdown/HTML with its inline picture (``text[start:end]``) replaced by
+        a short placeholder (an empty ``<svg>`` element), which :meth:`on_page_content`
+        replaces back in the page's HTML (and :meth:`on_post_page` in HTML made from the
+        page's Markdown again: each placeholder stands for its picture for the whole
+        build). Python-Markdown copies a block of HTML as it is,
+        but reads it through its HTML parser first: for a diagram of hundreds of kilobytes,
+        that cost more than the rest of the page's conversion. Only the picture the plugin
+        drew is replaced, by its place: the network's text shown beside it (``source=true``)
+        may hold anything, ``<svg`` included."""
+        if picture is None:
+            return text
+        start, end = picture
+        token = f'<svg data-netdraft-picture="{self._nonce}-{len(self._stashed)}"></svg>'
+        self._stashed[token] = text[start:end]
+        return text[:start] + token + text[end:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Copy the diagrams' files from the cache into the site, and the stylesheet."""
@@ -739,7 +751,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             self._pending.remove(found)
         start = found.start if found is not None else 0
         fence = Fence(start, start + 1, info, source if source.endswith("\n") else source + "\n")
-        text = self._stash(self._block(fence, page))
+        text = self._stash(*self._block(fence, page))
         extensions, configs = self._markdown
         converter = python_markdown.Markdown(extensions=extensions, extension_configs=configs)
         return str(converter.convert(text))
@@ -758,9 +770,10 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             embed=self.config.embed, docs=self.config.docs, source=self.config.source
         )
 
-    def _block(self, fence: Fence, page: _PageContext) -> str:
-        """The Markdown/HTML that replaces one fence: an earlier build's, when nothing it
-        depends on changed (:meth:`_result_key`), else computed (:meth:`_checked_block`)."""
+    def _block(self, fence: Fence, page: _PageContext) -> tuple[str, tuple[int, int] | None]:
+        """The Markdown/HTML that replaces one fence, and where its inline picture is in it
+        (None: it has none): an earlier build's, when nothing it depends on changed
+        (:meth:`_result_key`), else computed (:meth:`_checked_block`)."""
         key = self._result_key(fence, page)
         if key is not None:
             found = self._replayed(key)
@@ -768,13 +781,17 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
                 return found
         from netdraft import api
 
-        self._logged, self._made, self._failed = [], None, False
+        self._logged, self._made, self._failed, self._picture = [], None, False, ""
         # An unchanged block's network is compiled once, across builds (api.compile_cache).
         with api.compile_cache(not os.environ.get(cache.NO_CACHE_VARIABLE)):
             out = self._checked_block(fence, page)
+        # The drawing is the block's last part, or in its generated page: after anything
+        # of the network's text shown, which a search from the end never takes for it.
+        at = out.rfind(self._picture) if self._picture else -1
+        picture = (at, at + len(self._picture)) if at >= 0 else None
         if key is not None and self._made is not None and not self._failed:
-            self._keep_result(key, out)
-        return out
+            self._keep_result(key, out, picture)
+        return out, picture
 
     def _result_key(self, fence: Fence, page: _PageContext) -> str | None:
         """The key of a block's whole result (its HTML, what it logs, its picture): a digest
@@ -812,7 +829,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         line = fence.start + page.line_offset + 1
         settings = self._settings
         data = {
-            "result": 1,
+            "result": 3,
             "renderer": self._fingerprint,
             "info": fence.info,
             "defaults": dataclasses.astuple(self._defaults()),
@@ -833,7 +850,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def _replayed(self, key: str) -> str | None:
+    def _replayed(self, key: str) -> tuple[str, tuple[int, int] | None] | None:
         """A block's result from an earlier build, when every file it read still has the
         text it had and its picture is still in the cache: its messages logged again, its
         picture put in the site, as when it was computed; else None."""
@@ -845,10 +862,22 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             for file, digest in entry["reads"]:
                 if _digest_of(Path(file)) != digest:
                     return None
+            # Each name the network gave a file still leads to the file it led to.
+            for named, real in entry["links"]:
+                if os.path.realpath(named) != real:
+                    return None
             svg = self._cached(self._entry(entry["drawing"], ".svg"))
             if svg is None:
                 return None
             html_text, site_name, logged = entry["html"], entry["site_file"], entry["logged"]
+            picture = entry["picture"]
+            if not isinstance(html_text, str):
+                return None
+            if picture is not None:
+                start, end = (int(n) for n in picture)
+                if not 0 <= start <= end <= len(html_text):
+                    return None
+                picture = (start, end)
         except (ValueError, KeyError, TypeError, OSError, UnicodeDecodeError):
             return None
         self._site_files[site_name] = svg.encode("utf-8")
@@ -858,12 +887,12 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
                 self._watch.add(file)
         for level, message in logged:
             (log.warning if level == "warning" else log.info)(message)
-        return str(html_text)
+        return html_text, picture
 
-    def _keep_result(self, key: str, out: str) -> None:
+    def _keep_result(self, key: str, out: str, picture: tuple[int, int] | None) -> None:
         """Keep a block's result for the next build (see :meth:`_replayed`)."""
         assert self._made is not None
-        drawing, site_name, reads = self._made
+        drawing, site_name, reads, links = self._made
         entry = self._entry(key, ".block.json")
         data = {
             "html": out,
@@ -874,10 +903,17 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
                 [str(file), hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()]
                 for file, text in reads
             ],
+            "links": links,
+            "picture": picture,
         }
-        self._clear(entry)
-        write_atomic(entry, json.dumps(data, ensure_ascii=False))
-        self._seal(entry)
+        # A result not kept is computed again next time, never a failure: a cache the build
+        # may read but not write (restored read-only in CI) still gives its drawings.
+        try:
+            self._clear(entry)
+            write_atomic(entry, json.dumps(data, ensure_ascii=False))
+            self._seal(entry)
+        except OSError as exc:
+            log.debug(f"netdraft: the block's result is not kept: {exc}")
 
     def _checked_block(self, fence: Fence, page: _PageContext) -> str:
         """The Markdown/HTML that replaces one fence, computed: the network checked, its
@@ -1003,12 +1039,18 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # What the result read besides its own text: kept with it, checked on a hit.
         reads = [(Path(f).resolve(), t) for f, t in analysis.compiled.included]
         reads += list(analysis.price_files.applied)
-        self._made = (key, name, reads)
+        # And the names they were read by (an include's, a prices statement's): a link
+        # pointed at another file changes the result as a changed file does.
+        named = [f for f, _ in analysis.compiled.included]
+        named += [str(Path(span.file).parent / file) for file, span in network.price_files]
+        links = [(f, os.path.realpath(f)) for f in named]
+        self._made = (key, name, reads, links)
         href = html.escape(get_relative_url(name, page.url), quote=True)
         if options.embed == "file":
             figure = f'<img src="{href}" alt="{html.escape(title, quote=True)}">'
         else:
             figure = inline_svg(_linked(svg, computed) if options.docs else svg, f"nd{key[:8]}-")
+            self._picture = figure
         drawing = (
             f'<div class="netdraft-diagram">\n{figure}\n'
             f'<p class="netdraft-full-size"><a href="{href}">{FULL_SIZE}</a></p>\n</div>'
