@@ -380,52 +380,38 @@ class PlaceResolver:
     def __init__(self, network: m.Network) -> None:
         self.network = network
         self.hints = Hints()
-        self.by_address: dict[IPAddress, m.Place] = {}
-        self.instances: dict[str, list[m.Place]] = {}
-        self.nats: dict[str, list[m.Place]] = {}
         self.services = set(AWS_SERVICES)
+        # What a name names, found in one pass: the model's objects, not places. A place is
+        # made when a name is first looked up (most of a large network's instances are
+        # never named by a flow or an expectation), and the address index on the first
+        # look-up by address (:meth:`at_address`).
+        named: dict[str, list[tuple[str, m.Instance]]] = {}
         for vpc in network.vpcs.values():
             for inst in vpc.instances.values():
-                place = m.Place(
-                    m.PlaceKind.INSTANCE, inst.name, inst.name, vpc=vpc.name, address=inst.ip
-                )
-                self.instances.setdefault(inst.name, []).append(place)
-                self.by_address.setdefault(inst.ip, place)
-                if inst.ipv6 is not None:
-                    self.by_address.setdefault(inst.ipv6, _replace(place, address=inst.ipv6))
-                if inst.public_ip is not None:
-                    self.by_address.setdefault(
-                        inst.public_ip, _replace(place, address=inst.public_ip, via_public_ip=True)
-                    )
+                found = named.get(inst.name)
+                if found is None:
+                    named[inst.name] = [(vpc.name, inst)]
+                else:
+                    found.append((vpc.name, inst))
+            for ep in vpc.endpoints.values():
+                self.services.add(ep.service)
+        self._named_instances = named
+        self._instance_places: dict[str, list[m.Place]] = {}
+        self.nats: dict[str, list[m.Place]] = {}
+        for vpc in network.vpcs.values():
             for nat in vpc.nat_gateways.values():
                 place = m.Place(
                     m.PlaceKind.NAT_GATEWAY, nat.name, nat.name, vpc=vpc.name, address=nat.ip
                 )
                 self.nats.setdefault(nat.name, []).append(place)
-                self.by_address.setdefault(nat.ip, place)
-                if nat.eip is not None:
-                    self.by_address.setdefault(
-                        nat.eip, _replace(place, address=nat.eip, via_public_ip=True)
-                    )
-            for ep in vpc.endpoints.values():
-                self.services.add(ep.service)
             for lb in vpc.load_balancers.values():
                 # Named like a NAT gateway: a place of one VPC, reached at its addresses.
                 place = m.Place(m.PlaceKind.LOAD_BALANCER, lb.name, lb.name, vpc=vpc.name)
                 self.nats.setdefault(lb.name, []).append(place)
-                for node in lb.nodes:
-                    self.by_address.setdefault(node.ip, _replace(place, address=node.ip))
-                    if node.public_ip is not None:
-                        self.by_address.setdefault(
-                            node.public_ip,
-                            _replace(place, address=node.public_ip, via_public_ip=True),
-                        )
         for ga in network.accelerators.values():
             # Named like a NAT gateway; reached at either static address.
             place = m.Place(m.PlaceKind.ACCELERATOR, ga.name, ga.name)
             self.nats.setdefault(ga.name, []).append(place)
-            for ip in ga.ips:
-                self.by_address.setdefault(ip, _replace(place, address=ip, via_public_ip=True))
         self.hosts: dict[str, list[m.Place]] = {}
         for site in network.sites.values():
             for host in site.hosts.values():
@@ -433,7 +419,76 @@ class PlaceResolver:
                     m.PlaceKind.HOST, host.name, host.name, site=site.name, address=host.ip
                 )
                 self.hosts.setdefault(host.name, []).append(place)
-                self.by_address.setdefault(host.ip, place)
+        self._by_address: dict[IPAddress, m.Place] | None = None
+
+    def instances_named(self, name: str) -> list[m.Place]:
+        """The places of the instances called ``name`` (one per VPC that has one)."""
+        places = self._instance_places.get(name)
+        if places is None:
+            places = [
+                m.Place(m.PlaceKind.INSTANCE, name, name, vpc=vpc, address=inst.ip)
+                for vpc, inst in self._named_instances.get(name, ())
+            ]
+            self._instance_places[name] = places
+        return places
+
+    @property
+    def instances(self) -> dict[str, list[m.Place]]:
+        """Every instance's place, by name (made on the first use)."""
+        return {name: self.instances_named(name) for name in self._named_instances}
+
+    @property
+    def by_address(self) -> dict[IPAddress, m.Place]:
+        """The place at each address an interface holds (the first holder in the file's
+        order), made on the first look-up by address."""
+        if self._by_address is None:
+            self._by_address = self._address_index()
+        return self._by_address
+
+    def _address_index(self) -> dict[IPAddress, m.Place]:
+        network = self.network
+        by_address: dict[IPAddress, m.Place] = {}
+        for vpc in network.vpcs.values():
+            for inst in vpc.instances.values():
+                place = m.Place(
+                    m.PlaceKind.INSTANCE, inst.name, inst.name, vpc=vpc.name, address=inst.ip
+                )
+                by_address.setdefault(inst.ip, place)
+                if inst.ipv6 is not None:
+                    by_address.setdefault(inst.ipv6, _replace(place, address=inst.ipv6))
+                if inst.public_ip is not None:
+                    by_address.setdefault(
+                        inst.public_ip, _replace(place, address=inst.public_ip, via_public_ip=True)
+                    )
+            for nat in vpc.nat_gateways.values():
+                place = m.Place(
+                    m.PlaceKind.NAT_GATEWAY, nat.name, nat.name, vpc=vpc.name, address=nat.ip
+                )
+                by_address.setdefault(nat.ip, place)
+                if nat.eip is not None:
+                    by_address.setdefault(
+                        nat.eip, _replace(place, address=nat.eip, via_public_ip=True)
+                    )
+            for lb in vpc.load_balancers.values():
+                place = m.Place(m.PlaceKind.LOAD_BALANCER, lb.name, lb.name, vpc=vpc.name)
+                for node in lb.nodes:
+                    by_address.setdefault(node.ip, _replace(place, address=node.ip))
+                    if node.public_ip is not None:
+                        by_address.setdefault(
+                            node.public_ip,
+                            _replace(place, address=node.public_ip, via_public_ip=True),
+                        )
+        for ga in network.accelerators.values():
+            place = m.Place(m.PlaceKind.ACCELERATOR, ga.name, ga.name)
+            for ip in ga.ips:
+                by_address.setdefault(ip, _replace(place, address=ip, via_public_ip=True))
+        for site in network.sites.values():
+            for host in site.hosts.values():
+                place = m.Place(
+                    m.PlaceKind.HOST, host.name, host.name, site=site.name, address=host.ip
+                )
+                by_address.setdefault(host.ip, place)
+        return by_address
 
     def resolve(self, place: st.Place) -> m.Place | Diagnostic:
         """Resolve a written endpoint, or explain why it names nothing."""
@@ -453,7 +508,7 @@ class PlaceResolver:
         text = str(place)
         if place.scope is not None:
             candidates = [
-                *self.instances.get(place.name, []),
+                *self.instances_named(place.name),
                 *self.nats.get(place.name, []),
                 *self.hosts.get(place.name, []),
             ]
@@ -462,10 +517,13 @@ class PlaceResolver:
                 return self.ambiguous(text, found, place.span)
             if found:
                 return _replace(found[0], text=text)
-            names = (
-                f"{p.vpc or p.site}.{p.name}"
-                for ps in itertools.chain(self.instances.values(), self.hosts.values())
-                for p in ps
+            names = itertools.chain(
+                (
+                    f"{vpc}.{name}"
+                    for name, held in self._named_instances.items()
+                    for vpc, _inst in held
+                ),
+                (f"{p.vpc or p.site}.{p.name}" for ps in self.hosts.values() for p in ps),
             )
             hint = self.hints(text, names)
             return error(
@@ -477,7 +535,7 @@ class PlaceResolver:
         name = place.name
         if name == "internet":
             return m.Place(m.PlaceKind.INTERNET, text)
-        found = [*self.instances.get(name, []), *self.nats.get(name, []), *self.hosts.get(name, [])]
+        found = [*self.instances_named(name), *self.nats.get(name, []), *self.hosts.get(name, [])]
         if len(found) > 1:
             return self.ambiguous(name, found, place.span)
         if found:
@@ -487,7 +545,9 @@ class PlaceResolver:
         endpoint = self.endpoint(name, place.span)
         if endpoint is not None:
             return endpoint
-        known = itertools.chain(self.instances, self.nats, self.hosts, self.services, ["internet"])
+        known = itertools.chain(
+            self._named_instances, self.nats, self.hosts, self.services, ["internet"]
+        )
         hint = self.hints(name, known)
         return error(
             codes.UNKNOWN_NAME,
