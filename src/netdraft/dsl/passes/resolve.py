@@ -30,7 +30,7 @@ import dataclasses
 import enum
 import ipaddress
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from netdraft import codes
@@ -283,12 +283,13 @@ def route_target(c: Context, vpc: VpcScope, ref: st.Ref) -> m.RouteTarget | None
             return None
         found.append(m.RouteTarget(K.PEERING, name))
     if name in table.tgws:
-        tgw, _region = table.tgws[name]
-        attached = any(
-            isinstance(i, st.AttachDecl) and i.kind == "vpc" and i.target.name == s.name
-            for i in tgw.items
-        )
-        if not attached:
+        attached = c.tgw_vpcs.get(name)
+        if attached is None:
+            tgw, _region = table.tgws[name]
+            attached = c.tgw_vpcs[name] = frozenset(
+                i.target.name for i in tgw.items if isinstance(i, st.AttachDecl) and i.kind == "vpc"
+            )
+        if s.name not in attached:
             c.err(
                 codes.ROUTE_TARGET,
                 f"transit gateway '{name}' has no attachment for vpc '{s.name}'",
@@ -385,17 +386,23 @@ class PlaceResolver:
         # made when a name is first looked up (most of a large network's instances are
         # never named by a flow or an expectation), and the address index on the first
         # look-up by address (:meth:`at_address`).
-        named: dict[str, list[tuple[str, m.Instance]]] = {}
+        # An instance's name to its VPC (a VPC's instances are keyed by name), in the
+        # order of the file; the names several VPCs give an instance, to all of them.
+        owner: dict[str, str] = {}
+        count = 0
         for vpc in network.vpcs.values():
-            for inst in vpc.instances.values():
-                found = named.get(inst.name)
-                if found is None:
-                    named[inst.name] = [(vpc.name, inst)]
-                else:
-                    found.append((vpc.name, inst))
+            owner.update(dict.fromkeys(vpc.instances, vpc.name))
+            count += len(vpc.instances)
             for ep in vpc.endpoints.values():
                 self.services.add(ep.service)
-        self._named_instances = named
+        shared: dict[str, list[str]] = {}
+        if count != len(owner):
+            for vpc in network.vpcs.values():
+                for inst_name in vpc.instances:
+                    shared.setdefault(inst_name, []).append(vpc.name)
+            shared = {n: held for n, held in shared.items() if len(held) > 1}
+        self._owner = owner
+        self._shared = shared
         self._instance_places: dict[str, list[m.Place]] = {}
         self.nats: dict[str, list[m.Place]] = {}
         for vpc in network.vpcs.values():
@@ -421,13 +428,24 @@ class PlaceResolver:
                 self.hosts.setdefault(host.name, []).append(place)
         self._by_address: dict[IPAddress, m.Place] | None = None
 
+    def _vpcs_holding(self, name: str) -> Sequence[str]:
+        """The VPCs with an instance called ``name``, in the order of the file."""
+        held = self._shared.get(name)
+        if held is not None:
+            return held
+        vpc = self._owner.get(name)
+        return () if vpc is None else (vpc,)
+
     def instances_named(self, name: str) -> list[m.Place]:
         """The places of the instances called ``name`` (one per VPC that has one)."""
         places = self._instance_places.get(name)
         if places is None:
+            vpcs = self.network.vpcs
             places = [
-                m.Place(m.PlaceKind.INSTANCE, name, name, vpc=vpc, address=inst.ip)
-                for vpc, inst in self._named_instances.get(name, ())
+                m.Place(
+                    m.PlaceKind.INSTANCE, name, name, vpc=vpc, address=vpcs[vpc].instances[name].ip
+                )
+                for vpc in self._vpcs_holding(name)
             ]
             self._instance_places[name] = places
         return places
@@ -435,7 +453,7 @@ class PlaceResolver:
     @property
     def instances(self) -> dict[str, list[m.Place]]:
         """Every instance's place, by name (made on the first use)."""
-        return {name: self.instances_named(name) for name in self._named_instances}
+        return {name: self.instances_named(name) for name in self._owner}
 
     @property
     def by_address(self) -> dict[IPAddress, m.Place]:
@@ -518,11 +536,7 @@ class PlaceResolver:
             if found:
                 return _replace(found[0], text=text)
             names = itertools.chain(
-                (
-                    f"{vpc}.{name}"
-                    for name, held in self._named_instances.items()
-                    for vpc, _inst in held
-                ),
+                (f"{vpc}.{name}" for name in self._owner for vpc in self._vpcs_holding(name)),
                 (f"{p.vpc or p.site}.{p.name}" for ps in self.hosts.values() for p in ps),
             )
             hint = self.hints(text, names)
@@ -545,9 +559,7 @@ class PlaceResolver:
         endpoint = self.endpoint(name, place.span)
         if endpoint is not None:
             return endpoint
-        known = itertools.chain(
-            self._named_instances, self.nats, self.hosts, self.services, ["internet"]
-        )
+        known = itertools.chain(self._owner, self.nats, self.hosts, self.services, ["internet"])
         hint = self.hints(name, known)
         return error(
             codes.UNKNOWN_NAME,
