@@ -28,14 +28,18 @@ from netdraft.diagnostics import warning
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import dns, literals
 from netdraft.dsl.passes.context import Held, Holder
-from netdraft.dsl.passes.resolve import RESOLVERS, Kind
+from netdraft.dsl.passes.resolve import RESOLVERS, Kind, security_groups
 from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.model import network as m
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES
+from netdraft.model.make import slot_maker
 from netdraft.model.values import NOT_PUBLIC_V4, IPAddress
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
+
+#: ``m.Instance(...)`` at half the cost (a large network has a hundred thousand).
+new_instance = slot_maker(m.Instance)
 
 #: https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html ("The first four IP
 #: addresses and the last IP address in each subnet CIDR block are not available").
@@ -74,6 +78,9 @@ class Allocator:
         self.top: dict[str, int] = {
             n: int(s.cidr.broadcast_address) - 1 for n, s in subnets.items()
         }
+        #: The highest address any interface may be given, per subnet (below the reserved
+        #: broadcast address): read once, not per address (a subnet may hold thousands).
+        self.last: dict[str, int] = dict(self.top)
 
     def holder(self, subnet: str, ip: IPv4Address) -> Holder | None:
         return self.used[subnet].get(int(ip))
@@ -84,14 +91,16 @@ class Allocator:
 
     def next(self, subnet: str, holder: Holder) -> IPv4Address | None:
         """An instance's address: the lowest free one."""
-        self.wanted[subnet] = self.wanted.get(subnet, 0) + 1
-        last = int(self.subnets[subnet].cidr.broadcast_address) - 1
+        wanted = self.wanted
+        wanted[subnet] = wanted.get(subnet, 0) + 1
+        last = self.last[subnet]
+        used = self.used[subnet]
         n = self.cursor[subnet]
-        while n <= last and n in self.used[subnet]:
+        while n <= last and n in used:
             n += 1
         if n > last:
             return None
-        self.used[subnet][n] = holder
+        used[n] = holder
         self.cursor[subnet] = n + 1
         return IPv4Address(n)
 
@@ -126,7 +135,7 @@ class Allocator:
 #: writes it, and the key its owner finds it by.
 Claim = tuple[st.Tok, m.Subnet, IPv4Address, Holder, tuple[str, str, int]]
 
-Pending = tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | None]
+Pending = tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | None, Holder]
 
 
 def allocate(
@@ -147,13 +156,21 @@ def allocate(
     vpc_name = s.decl.name.text
     # The resolvers, found once: a VPC may hold a hundred thousand instances.
     subnet_of, group_of = RESOLVERS[Kind.SUBNET], RESOLVERS[Kind.SECURITY_GROUP]
+    # The names a plain (unscoped) reference finds at once; any other goes through its
+    # resolver, which reports what it does not find.
+    subnet_names, group_names = vpc.subnets, security_groups(c, vpc)
+    options = literals.options_by_keyword
     alloc = Allocator(subnets)
     claims: list[Claim] = []
     instances: dict[str, m.Instance] = {}
     pending: list[Pending] = []
     for decl in s.instances.values():
-        subnet_name = subnet_of(c, decl.subnet, vpc)
-        opts = {o.keyword: o for o in literals.unique_options(c, decl.options)}
+        parts = decl.subnet.parts
+        if len(parts) == 1 and parts[0].text in subnet_names:
+            subnet_name: str | None = parts[0].text
+        else:
+            subnet_name = subnet_of(c, decl.subnet, vpc)
+        opts = options(c, decl.options)
         if subnet_name is None or subnet_name not in subnets:
             continue
         subnet = subnets[subnet_name]
@@ -164,7 +181,7 @@ def allocate(
         if "ipv6" in opts:
             tok6 = literals.tok(opts["ipv6"].values[0])
             written6 = _written_ipv6(c, tok6, subnet, alloc, Holder(who.who, tok6.span))
-        pending.append((decl, subnet, opts, written6))
+        pending.append((decl, subnet, opts, written6, who))
     nat_pending: list[tuple[st.NatGatewayDecl, str, dict[str, st.Option]]] = []
     for ndecl in s.nats.values():
         subnet_name = subnet_of(c, ndecl.subnet, vpc)
@@ -205,9 +222,9 @@ def allocate(
         alloc.take(subnet.name, written, holder)
         granted[key] = written
         c.held.append(Held(written, f"vpc:{vpc_name}", holder))
-    for decl, subnet, opts, written6 in pending:
+    held, in_vpc = c.held, f"vpc:{vpc_name}"
+    for decl, subnet, opts, written6, who in pending:
         name = decl.name.text
-        who = Holder(f"instance '{name}'", decl.span)
         ip4: IPv4Address | None
         if "ip" in opts:
             # A written address that clashes keeps the instance (the clash is reported).
@@ -215,7 +232,7 @@ def allocate(
         else:
             ip4 = alloc.next(subnet.name, who)
             if ip4 is not None:
-                c.held.append(Held(ip4, f"vpc:{vpc_name}", who))
+                held.append(Held(ip4, in_vpc, who))
         if ip4 is None:
             continue
         ip6: IPv6Address | None = None
@@ -246,6 +263,10 @@ def allocate(
         if "sg" in opts:
             for ref in opts["sg"].values:
                 if isinstance(ref, st.Ref):
+                    parts = ref.parts
+                    if len(parts) == 1 and parts[0].text in group_names:
+                        sgs.append(parts[0].text)
+                        continue
                     g = group_of(c, ref, vpc)
                     if g is not None:
                         sgs.append(g)
@@ -257,8 +278,7 @@ def allocate(
         ephemeral = None
         if "ephemeral" in opts:
             ephemeral = literals.ephemeral_range(c, literals.tok(opts["ephemeral"].values[0]))
-        name = decl.name.text
-        instances[name] = m.Instance(
+        instances[name] = new_instance(
             name,
             subnet.name,
             ip4,
@@ -270,8 +290,8 @@ def allocate(
             "stopped" in opts,
             decl.span,
             ephemeral,
-            down="down" in opts,
-            dns=dns.config(c, decl.dns),
+            "down" in opts,
+            dns.config(c, decl.dns),
         )
     # Infrastructure takes its addresses from the top of each subnet, in the order of the
     # file whatever its kind, so that adding an instance never moves it, nor it an instance.
@@ -669,8 +689,15 @@ def check_held(c: Context) -> None:
     interface of a VPC holds. Two VPCs may hold one private address (they are not
     connected, or their overlap is reported as such).
     """
+    # A VPC's private address clashes only with a site host's (two VPCs' holders never
+    # clash, see `_clash`): it is grouped only when some site host has that address, so
+    # that the tens of thousands of instances of a large network are not hashed for
+    # nothing. The groups that remain, and their order, are the same.
+    sites = {h.address for h in c.held if h.scope.startswith("site:")}
     groups: dict[tuple[bool, IPAddress], list[Held]] = {}
     for held in c.held:
+        if held.scope.startswith("vpc:") and (not sites or held.address not in sites):
+            continue
         groups.setdefault((held.scope == "public", held.address), []).append(held)
     for entries in groups.values():
         if len(entries) < 2:

@@ -85,6 +85,8 @@ class Context:
         default_factory=dict
     )
     ipam_pools: dict[str, m.IpamPool] = field(default_factory=dict)
+    #: The VPCs each transit gateway attaches (found once, for routes via it).
+    tgw_vpcs: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def err(
         self, code: Code, message: str, span: Span, label: str = "", first: Span | None = None

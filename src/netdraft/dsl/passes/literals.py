@@ -304,6 +304,23 @@ def unique_options(c: Context, options: Iterable[st.Option]) -> list[st.Option]:
     return list(seen.values())
 
 
+def options_by_keyword(c: Context, options: Iterable[st.Option]) -> dict[str, st.Option]:
+    """:func:`unique_options` by keyword (the same diagnostics, one dictionary less)."""
+    seen: dict[str, st.Option] = {}
+    for opt in options:
+        keyword = opt.keyword
+        if keyword in seen:
+            c.err(
+                codes.BAD_OPTION,
+                f"'{keyword}' is given twice",
+                opt.span,
+                f"first on column {seen[keyword].span.column}",
+            )
+            continue
+        seen[keyword] = opt
+    return seen
+
+
 def tok(value: st.Tok | st.Ref) -> st.Tok:
     """An option's value as one word."""
     return value if isinstance(value, st.Tok) else value.parts[-1]

@@ -30,7 +30,7 @@ import dataclasses
 import enum
 import ipaddress
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from netdraft import codes
@@ -283,12 +283,13 @@ def route_target(c: Context, vpc: VpcScope, ref: st.Ref) -> m.RouteTarget | None
             return None
         found.append(m.RouteTarget(K.PEERING, name))
     if name in table.tgws:
-        tgw, _region = table.tgws[name]
-        attached = any(
-            isinstance(i, st.AttachDecl) and i.kind == "vpc" and i.target.name == s.name
-            for i in tgw.items
-        )
-        if not attached:
+        attached = c.tgw_vpcs.get(name)
+        if attached is None:
+            tgw, _region = table.tgws[name]
+            attached = c.tgw_vpcs[name] = frozenset(
+                i.target.name for i in tgw.items if isinstance(i, st.AttachDecl) and i.kind == "vpc"
+            )
+        if s.name not in attached:
             c.err(
                 codes.ROUTE_TARGET,
                 f"transit gateway '{name}' has no attachment for vpc '{s.name}'",
@@ -380,52 +381,44 @@ class PlaceResolver:
     def __init__(self, network: m.Network) -> None:
         self.network = network
         self.hints = Hints()
-        self.by_address: dict[IPAddress, m.Place] = {}
-        self.instances: dict[str, list[m.Place]] = {}
-        self.nats: dict[str, list[m.Place]] = {}
         self.services = set(AWS_SERVICES)
+        # What a name names, found in one pass: the model's objects, not places. A place is
+        # made when a name is first looked up (most of a large network's instances are
+        # never named by a flow or an expectation), and the address index on the first
+        # look-up by address (:meth:`at_address`).
+        # An instance's name to its VPC (a VPC's instances are keyed by name), in the
+        # order of the file; the names several VPCs give an instance, to all of them.
+        owner: dict[str, str] = {}
+        count = 0
         for vpc in network.vpcs.values():
-            for inst in vpc.instances.values():
-                place = m.Place(
-                    m.PlaceKind.INSTANCE, inst.name, inst.name, vpc=vpc.name, address=inst.ip
-                )
-                self.instances.setdefault(inst.name, []).append(place)
-                self.by_address.setdefault(inst.ip, place)
-                if inst.ipv6 is not None:
-                    self.by_address.setdefault(inst.ipv6, _replace(place, address=inst.ipv6))
-                if inst.public_ip is not None:
-                    self.by_address.setdefault(
-                        inst.public_ip, _replace(place, address=inst.public_ip, via_public_ip=True)
-                    )
+            owner.update(dict.fromkeys(vpc.instances, vpc.name))
+            count += len(vpc.instances)
+            for ep in vpc.endpoints.values():
+                self.services.add(ep.service)
+        shared: dict[str, list[str]] = {}
+        if count != len(owner):
+            for vpc in network.vpcs.values():
+                for inst_name in vpc.instances:
+                    shared.setdefault(inst_name, []).append(vpc.name)
+            shared = {n: held for n, held in shared.items() if len(held) > 1}
+        self._owner = owner
+        self._shared = shared
+        self._instance_places: dict[str, list[m.Place]] = {}
+        self.nats: dict[str, list[m.Place]] = {}
+        for vpc in network.vpcs.values():
             for nat in vpc.nat_gateways.values():
                 place = m.Place(
                     m.PlaceKind.NAT_GATEWAY, nat.name, nat.name, vpc=vpc.name, address=nat.ip
                 )
                 self.nats.setdefault(nat.name, []).append(place)
-                self.by_address.setdefault(nat.ip, place)
-                if nat.eip is not None:
-                    self.by_address.setdefault(
-                        nat.eip, _replace(place, address=nat.eip, via_public_ip=True)
-                    )
-            for ep in vpc.endpoints.values():
-                self.services.add(ep.service)
             for lb in vpc.load_balancers.values():
                 # Named like a NAT gateway: a place of one VPC, reached at its addresses.
                 place = m.Place(m.PlaceKind.LOAD_BALANCER, lb.name, lb.name, vpc=vpc.name)
                 self.nats.setdefault(lb.name, []).append(place)
-                for node in lb.nodes:
-                    self.by_address.setdefault(node.ip, _replace(place, address=node.ip))
-                    if node.public_ip is not None:
-                        self.by_address.setdefault(
-                            node.public_ip,
-                            _replace(place, address=node.public_ip, via_public_ip=True),
-                        )
         for ga in network.accelerators.values():
             # Named like a NAT gateway; reached at either static address.
             place = m.Place(m.PlaceKind.ACCELERATOR, ga.name, ga.name)
             self.nats.setdefault(ga.name, []).append(place)
-            for ip in ga.ips:
-                self.by_address.setdefault(ip, _replace(place, address=ip, via_public_ip=True))
         self.hosts: dict[str, list[m.Place]] = {}
         for site in network.sites.values():
             for host in site.hosts.values():
@@ -433,7 +426,87 @@ class PlaceResolver:
                     m.PlaceKind.HOST, host.name, host.name, site=site.name, address=host.ip
                 )
                 self.hosts.setdefault(host.name, []).append(place)
-                self.by_address.setdefault(host.ip, place)
+        self._by_address: dict[IPAddress, m.Place] | None = None
+
+    def _vpcs_holding(self, name: str) -> Sequence[str]:
+        """The VPCs with an instance called ``name``, in the order of the file."""
+        held = self._shared.get(name)
+        if held is not None:
+            return held
+        vpc = self._owner.get(name)
+        return () if vpc is None else (vpc,)
+
+    def instances_named(self, name: str) -> list[m.Place]:
+        """The places of the instances called ``name`` (one per VPC that has one)."""
+        places = self._instance_places.get(name)
+        if places is None:
+            vpcs = self.network.vpcs
+            places = [
+                m.Place(
+                    m.PlaceKind.INSTANCE, name, name, vpc=vpc, address=vpcs[vpc].instances[name].ip
+                )
+                for vpc in self._vpcs_holding(name)
+            ]
+            self._instance_places[name] = places
+        return places
+
+    @property
+    def instances(self) -> dict[str, list[m.Place]]:
+        """Every instance's place, by name (made on the first use)."""
+        return {name: self.instances_named(name) for name in self._owner}
+
+    @property
+    def by_address(self) -> dict[IPAddress, m.Place]:
+        """The place at each address an interface holds (the first holder in the file's
+        order), made on the first look-up by address."""
+        if self._by_address is None:
+            self._by_address = self._address_index()
+        return self._by_address
+
+    def _address_index(self) -> dict[IPAddress, m.Place]:
+        network = self.network
+        by_address: dict[IPAddress, m.Place] = {}
+        for vpc in network.vpcs.values():
+            for inst in vpc.instances.values():
+                place = m.Place(
+                    m.PlaceKind.INSTANCE, inst.name, inst.name, vpc=vpc.name, address=inst.ip
+                )
+                by_address.setdefault(inst.ip, place)
+                if inst.ipv6 is not None:
+                    by_address.setdefault(inst.ipv6, _replace(place, address=inst.ipv6))
+                if inst.public_ip is not None:
+                    by_address.setdefault(
+                        inst.public_ip, _replace(place, address=inst.public_ip, via_public_ip=True)
+                    )
+            for nat in vpc.nat_gateways.values():
+                place = m.Place(
+                    m.PlaceKind.NAT_GATEWAY, nat.name, nat.name, vpc=vpc.name, address=nat.ip
+                )
+                by_address.setdefault(nat.ip, place)
+                if nat.eip is not None:
+                    by_address.setdefault(
+                        nat.eip, _replace(place, address=nat.eip, via_public_ip=True)
+                    )
+            for lb in vpc.load_balancers.values():
+                place = m.Place(m.PlaceKind.LOAD_BALANCER, lb.name, lb.name, vpc=vpc.name)
+                for node in lb.nodes:
+                    by_address.setdefault(node.ip, _replace(place, address=node.ip))
+                    if node.public_ip is not None:
+                        by_address.setdefault(
+                            node.public_ip,
+                            _replace(place, address=node.public_ip, via_public_ip=True),
+                        )
+        for ga in network.accelerators.values():
+            place = m.Place(m.PlaceKind.ACCELERATOR, ga.name, ga.name)
+            for ip in ga.ips:
+                by_address.setdefault(ip, _replace(place, address=ip, via_public_ip=True))
+        for site in network.sites.values():
+            for host in site.hosts.values():
+                place = m.Place(
+                    m.PlaceKind.HOST, host.name, host.name, site=site.name, address=host.ip
+                )
+                by_address.setdefault(host.ip, place)
+        return by_address
 
     def resolve(self, place: st.Place) -> m.Place | Diagnostic:
         """Resolve a written endpoint, or explain why it names nothing."""
@@ -453,7 +526,7 @@ class PlaceResolver:
         text = str(place)
         if place.scope is not None:
             candidates = [
-                *self.instances.get(place.name, []),
+                *self.instances_named(place.name),
                 *self.nats.get(place.name, []),
                 *self.hosts.get(place.name, []),
             ]
@@ -462,10 +535,9 @@ class PlaceResolver:
                 return self.ambiguous(text, found, place.span)
             if found:
                 return _replace(found[0], text=text)
-            names = (
-                f"{p.vpc or p.site}.{p.name}"
-                for ps in itertools.chain(self.instances.values(), self.hosts.values())
-                for p in ps
+            names = itertools.chain(
+                (f"{vpc}.{name}" for name in self._owner for vpc in self._vpcs_holding(name)),
+                (f"{p.vpc or p.site}.{p.name}" for ps in self.hosts.values() for p in ps),
             )
             hint = self.hints(text, names)
             return error(
@@ -477,7 +549,7 @@ class PlaceResolver:
         name = place.name
         if name == "internet":
             return m.Place(m.PlaceKind.INTERNET, text)
-        found = [*self.instances.get(name, []), *self.nats.get(name, []), *self.hosts.get(name, [])]
+        found = [*self.instances_named(name), *self.nats.get(name, []), *self.hosts.get(name, [])]
         if len(found) > 1:
             return self.ambiguous(name, found, place.span)
         if found:
@@ -487,7 +559,7 @@ class PlaceResolver:
         endpoint = self.endpoint(name, place.span)
         if endpoint is not None:
             return endpoint
-        known = itertools.chain(self.instances, self.nats, self.hosts, self.services, ["internet"])
+        known = itertools.chain(self._owner, self.nats, self.hosts, self.services, ["internet"])
         hint = self.hints(name, known)
         return error(
             codes.UNKNOWN_NAME,
