@@ -386,7 +386,9 @@ def test_an_expectation_from_the_internet_agrees_with_exposure(
     drawn = [x for _, low, high, _ in found for x in (low - 1, low, high, high + 1)]
     fronted = {(v, n) for *_, ends in found for v, n, _ in ends}
     for eni in interfaces(network):
-        if eni.kind != "instance" or (eni.vpc, eni.place.name) not in fronted:
+        if eni.kind not in ("instance", "load-balancer"):
+            continue
+        if (eni.vpc, eni.place.name) not in fronted:
             continue
         for protocol in (Protocol.TCP, Protocol.UDP):
             for port in ports([network], protocol, drawn):
@@ -398,7 +400,37 @@ def test_an_expectation_from_the_internet_agrees_with_exposure(
                     and e.protocol == protocol.value
                     and covers(e.ports, port)
                 ]
-                event(f"through an accelerator: {bool(t.through)}")
+                event(f"through an accelerator: {bool(t.through)} ({eni.kind})")
                 assert t.allowed == bool(shown), (eni.text, protocol, port, t.reason)
                 if t.through:
                     assert any(e.accelerator == t.through for e in shown)
+
+
+def test_an_internal_load_balancer_is_reached_through_an_accelerator() -> None:
+    # The example's east ALB made internal: the internet opens it only through shop-ga
+    # (weight 200); the west ALB's target is stopped (no healthy target behind tcp 8443).
+    example = Path(__file__).parents[2] / "examples/components/global-accelerator.nd"
+    text = example.read_text().replace(
+        "application internet-facing in public-a public-b sg alb {\n      listener https 443 -> web-east",
+        "application internal in public-a public-b sg alb {\n      listener https 443 -> web-east",
+    )
+    lines = (
+        "expect internet -> east.shop-east tcp 443 deny\n"
+        "expect internet -> east.shop-east tcp 443 allow\n"
+        "expect internet -> west.shop-west tcp 8443 allow\n"
+        "expect internet -> east.shop-east tcp any allow\n"
+    )
+    analysis = api.analyse("ga.nd", text=text + lines).require_analysis()
+    assert any(
+        e.interface == "east.shop-east" and e.accelerator == "shop-ga"
+        for e in analysis.exposure.exposed
+    )
+    found = [
+        (o.holds, o.trace.through, str(o.trace.code or "")) for o in analysis.outcomes.paths[-4:]
+    ]
+    assert found == [
+        (False, "shop-ga", ""),
+        (True, "shop-ga", ""),
+        (False, "", "SG_INGRESS_MISMATCH"),
+        (False, "", "NO_PUBLIC_IP"),
+    ]
