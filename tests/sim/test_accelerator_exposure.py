@@ -249,15 +249,188 @@ def test_a_direct_exposure_names_no_accelerator() -> None:
     assert ("app", "443", "") in found and ("app", "443", "ga") in found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known disagreement (review of issue 17): `expect internet -> X deny` traces the "
-    "internet to X's own address only, while exposure lists X open through an accelerator; "
-    "LANGUAGE.md §13 says such an expectation states the exposure in the file",
-)
+# ---- expectations from the internet agree with exposure (LANGUAGE.md §13) ---------------------
+
+
+def outcomes(lines: str, text: str = EXAMPLE) -> list[tuple[bool, str, str]]:
+    """Each expectation's outcome: whether it holds, the accelerator its trace opens the
+    destination through ('' for none) and the drop code ('' when allowed)."""
+    analysis = api.analyse("ga.nd", text=text + lines).require_analysis()
+    return [
+        (o.holds, o.trace.through, str(o.trace.code) if o.trace.code else "")
+        for o in analysis.outcomes.paths
+    ]
+
+
 def test_an_expectation_of_no_exposure_agrees_with_exposure() -> None:
     text = EXAMPLE + "expect internet -> web.app tcp 443 deny\n"
     analysis = api.analyse("ga.nd", text=text).require_analysis()
     assert any(e.interface == "app" and e.ports == "443" for e in analysis.exposure.exposed)
     (outcome,) = analysis.outcomes.paths
     assert not outcome.holds, "app is open on tcp 443 through ga, yet the expectation holds"
+    assert outcome.trace.allowed and outcome.trace.through == "ga"
+    # the path shown is the accelerator's: its listener line, the endpoint, app-sg's rule
+    spans = {s.span.line for h in outcome.trace.forward for s in h.steps if s.span}
+    assert {24, 7} <= spans
+
+
+def test_an_expectation_of_exposure_holds_through_an_accelerator() -> None:
+    assert outcomes("expect internet -> web.app tcp 443 allow\n") == [(True, "ga", "")]
+    # straight to app's own address it is still denied: the direct trace is unchanged
+    network = api.compile(EXAMPLE, "ga.nd").network
+    assert network is not None
+    assert not api.path(network, "internet", "app", "tcp", "443").allowed
+
+
+def test_the_groups_must_admit_the_client_through_an_accelerator() -> None:
+    # ga's listener tcp 22 sends to app, whose group admits tcp 22 from 10.0.0.0/8 only:
+    # the client's address is kept, so no internet address is admitted; the trace shown
+    # is the direct one (app has no public address).
+    found = outcomes(
+        "expect internet -> web.app tcp 22 deny\nexpect internet -> web.app tcp 22 allow\n"
+    )
+    assert found == [(True, "", "NO_PUBLIC_IP"), (False, "", "NO_PUBLIC_IP")]
+    found = outcomes("expect internet -> web.db tcp 5432 deny\n")
+    assert found == [(True, "", "NO_PUBLIC_IP")]
+
+
+def test_an_endpoint_of_weight_0_is_not_reached_through_it() -> None:
+    found = outcomes(
+        "expect internet -> web.spare tcp 443 deny\nexpect internet -> web.spare tcp any deny\n"
+    )
+    assert found == [(True, "", "NO_PUBLIC_IP"), (True, "", "NO_PUBLIC_IP")]
+    # with a weight it is
+    text = EXAMPLE.replace("web.spare weight 0", "web.spare weight 1")
+    found = outcomes("expect internet -> web.spare tcp 443 deny\n", text)
+    assert found == [(False, "ga", "")]
+
+
+def test_a_stopped_endpoint_is_not_reached_through_it() -> None:
+    text = EXAMPLE.replace("instance app in a sg app-sg", "instance app in a sg app-sg stopped")
+    found = outcomes(
+        "expect internet -> web.app tcp 443 deny\nexpect internet -> web.app tcp any deny\n", text
+    )
+    assert [holds for holds, _, _ in found] == [True, True]
+    assert [through for _, through, _ in found] == ["", ""]
+
+
+def test_a_port_outside_the_listeners_is_not_opened_through_it() -> None:
+    found = outcomes(
+        "expect internet -> web.app tcp 8443 deny\n"
+        "expect internet -> web.app tcp 1-442 deny\n"
+        "expect internet -> web.app tcp 444-65535 deny\n"
+        "expect internet -> web.app udp 443 deny\n"
+        "expect internet -> web.app tcp any deny\n"
+        "expect internet -> web.app tcp 440-450 allow\n"
+    )
+    assert [holds for holds, _, _ in found] == [True, True, True, True, False, False]
+    analysis = api.analyse(
+        "ga.nd", text=EXAMPLE + "expect internet -> web.app tcp any deny\n"
+    ).require_analysis()
+    (outcome,) = analysis.outcomes.paths
+    # the listener's ports split the sweep: only 443 is opened
+    runs = [(str(r.ports), r.verdict.value) for r in outcome.trace.port_runs]
+    assert runs == [("1-442", "deny"), ("443", "allow"), ("444-65535", "deny")]
+    assert outcome.trace.query.port == 443 and outcome.trace.through == "ga"
+
+
+def test_an_expectation_from_an_address_or_to_a_public_address_is_asked_of_it() -> None:
+    # a source address written asks of that address: the accelerator is not considered
+    found = outcomes("expect 198.51.100.7 -> web.app tcp 443 deny\n")
+    assert found == [(True, "", "NO_PUBLIC_IP")]
+
+
+def test_check_says_through_which_accelerator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "ga.nd"
+    file.write_text(
+        EXAMPLE
+        + "expect internet -> web.app tcp 443 deny\nexpect internet -> web.app tcp any deny\n"
+    )
+    assert main(["check", str(file), "--no-cache"]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert (
+        f"{file}:28:1: error[expect-failed]: expectation does not hold: the path is allowed "
+        "through accelerator 'ga', expected deny\n"
+    ) in text
+    assert (
+        f"{file}:29:1: error[expect-failed]: expectation does not hold: tcp 443 is allowed "
+        "through accelerator 'ga', expected every tcp port denied\n"
+    ) in text
+    assert "  =   through accelerator ga: not on web.app's own address\n" in text
+    assert (
+        "  =   ports: 1-442 denied (NO_PUBLIC_IP), 443 allowed, 444-65535 denied (NO_PUBLIC_IP)\n"
+        in text
+    )
+    assert "to endpoint web.app (weight 100, endpoint group us-east-1" in text
+
+
+@settings(max_examples=max(EXAMPLES // 2, 10), deadline=None)
+@given(net=networks(), data=st.data())
+def test_an_expectation_from_the_internet_agrees_with_exposure(
+    net: Net, data: st.DataObject
+) -> None:
+    """§13: ``expect internet -> X`` is allowed on a port exactly when exposure lists X open
+    on it, straight or through an accelerator, by every endpoint of a listener and port."""
+    balancer = data.draw(balancers(net)) if data.draw(st.booleans()) else ""
+    found = data.draw(listeners(net, bool(balancer)))
+    assume(bool(found))
+    network = network_of(net, balancer, found)
+    assume(network is not None)
+    assert network is not None
+    analysis = NetworkAnalysis(network, bundled())
+    listed = analysis.exposure.exposed
+    internet = m.Place(m.PlaceKind.INTERNET, "internet")
+    drawn = [x for _, low, high, _ in found for x in (low - 1, low, high, high + 1)]
+    fronted = {(v, n) for *_, ends in found for v, n, _ in ends}
+    for eni in interfaces(network):
+        if eni.kind not in ("instance", "load-balancer"):
+            continue
+        if (eni.vpc, eni.place.name) not in fronted:
+            continue
+        for protocol in (Protocol.TCP, Protocol.UDP):
+            for port in ports([network], protocol, drawn):
+                t = analysis.reach(query(internet, eni.place, protocol, port))
+                shown = [
+                    e
+                    for e in listed
+                    if e.interface == eni.text
+                    and e.protocol == protocol.value
+                    and covers(e.ports, port)
+                ]
+                event(f"through an accelerator: {bool(t.through)} ({eni.kind})")
+                assert t.allowed == bool(shown), (eni.text, protocol, port, t.reason)
+                if t.through:
+                    assert any(e.accelerator == t.through for e in shown)
+
+
+def test_an_internal_load_balancer_is_reached_through_an_accelerator() -> None:
+    # The example's east ALB made internal: the internet opens it only through shop-ga
+    # (weight 200); the west ALB's target is stopped (no healthy target behind tcp 8443).
+    example = Path(__file__).parents[2] / "examples/components/global-accelerator.nd"
+    text = example.read_text().replace(
+        "application internet-facing in public-a public-b sg alb {\n      listener https 443 -> web-east",
+        "application internal in public-a public-b sg alb {\n      listener https 443 -> web-east",
+    )
+    lines = (
+        "expect internet -> east.shop-east tcp 443 deny\n"
+        "expect internet -> east.shop-east tcp 443 allow\n"
+        "expect internet -> west.shop-west tcp 8443 allow\n"
+        "expect internet -> east.shop-east tcp any allow\n"
+    )
+    analysis = api.analyse("ga.nd", text=text + lines).require_analysis()
+    assert any(
+        e.interface == "east.shop-east" and e.accelerator == "shop-ga"
+        for e in analysis.exposure.exposed
+    )
+    found = [
+        (o.holds, o.trace.through, str(o.trace.code or "")) for o in analysis.outcomes.paths[-4:]
+    ]
+    assert found == [
+        (False, "shop-ga", ""),
+        (True, "shop-ga", ""),
+        (False, "", "SG_INGRESS_MISMATCH"),
+        (False, "", "NO_PUBLIC_IP"),
+    ]

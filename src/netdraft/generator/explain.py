@@ -384,6 +384,8 @@ def explain_lines(trace: Trace, main: str | None = None) -> list[str]:
     lines = [f"{q.source} -> {q.destination} {what}: {trace.verdict.value.upper()}"]
     if trace.port_runs:
         lines.append("  ports: " + ", ".join(map(_port_run, trace.port_runs)))
+    if trace.through:  # an expectation from the internet, opened only through an accelerator
+        lines.append(f"  through accelerator {trace.through}: not on {q.destination}'s own address")
     if trace.source_address is not None or trace.destination_address is not None:
         lines.append(
             f"  addresses: {trace.source_address or '?'} -> {trace.destination_address or '?'}"

@@ -1072,7 +1072,7 @@ def _scenarios(analysis: NetworkAnalysis) -> list[Context]:
     for scenario, within in analysis.scenarios:
         paths, costs = _expectations(within)
         for row, outcome in zip(paths, within.outcomes.paths, strict=True):
-            base = expectation_trace(analysis.trace, outcome.expectation)
+            base = expectation_trace(analysis.reach, outcome.expectation)
             row["base_verdict"] = base.verdict.value
             row["base_path"], row["base_code"] = _path_and_code(base)
         flows = []

@@ -24,6 +24,8 @@ def path_problem(outcome: PathOutcome) -> str:
     if outcome.mismatch is Mismatch.VERDICT:
         why = f" ({t.code}: {t.reason})" if t.code else ""
         got = "allowed" if t.allowed else "denied"
+        if t.through:
+            got += f" through accelerator '{t.through}'"
         return f"the path is {got}{why}, expected {exp.verdict.value}"
     if outcome.mismatch is Mismatch.BECAUSE:
         return f"denied because {t.code}, expected because {exp.because} ({t.reason})"
@@ -62,7 +64,8 @@ def _port_set_problem(outcome: PathOutcome) -> str:
     )
     port = traffic_text(t.query.protocol, t.query.port)
     if outcome.mismatch is Mismatch.VERDICT and t.allowed:
-        return f"{port} is allowed, expected {claimed} denied"
+        through = f" through accelerator '{t.through}'" if t.through else ""
+        return f"{port} is allowed{through}, expected {claimed} denied"
     if outcome.mismatch is Mismatch.VERDICT:
         return f"{port} is denied ({t.code}: {t.reason}), expected {claimed} allowed"
     if outcome.mismatch is Mismatch.BECAUSE:

@@ -52,6 +52,11 @@ class NetworkAnalysis:
         """The trace of a query, simulated the first time it is asked for."""
         return self.simulator.trace(query)
 
+    def reach(self, query: Query) -> Trace:
+        """The trace that decides a path expectation: :meth:`trace`'s, or from ``internet``
+        the one through an accelerator that opens the destination (:meth:`Simulator.reach`)."""
+        return self.simulator.reach(query)
+
     @cached_property
     def report(self) -> CostReport:
         """The cost of every flow and hourly resource."""
@@ -60,7 +65,7 @@ class NetworkAnalysis:
     @cached_property
     def outcomes(self) -> Outcomes:
         """Every expectation and flow, checked."""
-        return evaluate(self.network, self.trace, self.report, self.simulator.resolve)
+        return evaluate(self.network, self.reach, self.report, self.simulator.resolve)
 
     @cached_property
     def exposure(self) -> Exposure:

@@ -25,7 +25,7 @@ from netdraft.sim.classes import (
     spellings,
     sweep,
 )
-from netdraft.sim.path import Simulator
+from netdraft.sim.path import Simulator, accelerator
 from netdraft.sim.trace import AclStep, Forwarded, Passage, RouteStep, SgStep, Trace
 
 P = m.PlaceKind
@@ -183,12 +183,9 @@ def _through_accelerator(
     named = {(i.vpc, i.place.name): i.text for i in enis if i.kind in ("instance", "load-balancer")}
     # Each endpoint once, in the order first written (one written in two listeners is
     # traced behind both at once).
-    targets = dict.fromkeys(
-        (e.vpc, e.name) for lst in ga.listeners for e in lst.endpoints if e.weight
-    )
     found: list[Exposed] = []
     traces = 0
-    for target in targets:
+    for target in accelerator.weighted(ga):
         text = named.get(target)
         if text is None:  # not an interface of this network (cannot be: checked on compile)
             continue
@@ -197,16 +194,13 @@ def _through_accelerator(
             for lst in ga.listeners
             if any((e.vpc, e.name) == target for e in lst.endpoints)
         }
-        sim.pinned[ga.name] = target
-        try:
+        with accelerator.pinned(sim, ga.name, target):
             for protocol in sorted(protocols, key=PROTOCOLS.index):
                 runs, n = _exposed_runs(sim, cuts, place, 4, protocol)
                 traces += n
                 for ports, spans, messages in runs:
                     lines = tuple(sorted(spans, key=lambda s: (s.file, s.line, s.column)))
                     found.append(Exposed(text, 4, protocol.value, ports, lines, messages, ga.name))
-        finally:
-            del sim.pinned[ga.name]
     return found, traces
 
 

@@ -377,6 +377,9 @@ class Trace:
     #: For a set of destination ports: each run of ports and its verdict, in port order
     #: (this trace is then the one of the lowest denied port, or of the lowest port).
     port_runs: tuple[PortRun, ...] = ()
+    #: The accelerator the connection opens the destination through, when the internet
+    #: reaches it only that way (an expectation from ``internet``, LANGUAGE.md §13; '': none).
+    through: str = ""
 
     @property
     def allowed(self) -> bool:

@@ -18,6 +18,9 @@ target (:mod:`~netdraft.sim.path.lb`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
 from netdraft.sim.path import lb as lbs
@@ -114,6 +117,26 @@ def through(sim: Context, fwd: Walk, rev: Walk, client: End, at: End) -> None:
     rev.step(Forwarded(C.ACCELERATOR, ga.name, Passage.OUT, source=str(at.address)))
     rev.hop(C.INTERNET, client.name)
     rev.step(Delivered(Arrival.INTERNET, str(client.address)))
+
+
+def weighted(ga: m.Accelerator) -> tuple[tuple[str, str], ...]:
+    """The endpoints, ``(vpc, name)``, that some listener of ``ga`` names with a weight above
+    0, each once, in the order first written: those Global Accelerator may send a client to
+    (by where the client is, and the weights)."""
+    return tuple(
+        dict.fromkeys((e.vpc, e.name) for lst in ga.listeners for e in lst.endpoints if e.weight)
+    )
+
+
+@contextmanager
+def pinned(sim: Context, ga: str, target: tuple[str, str]) -> Iterator[None]:
+    """While in the block, accelerator ``ga``'s listeners send only to ``target``: what
+    exposure, and an expectation from the internet, ask of each endpoint alone."""
+    sim.pinned[ga] = target
+    try:
+        yield
+    finally:
+        del sim.pinned[ga]
 
 
 def preserves_client(sim: Context, e: m.AcceleratorEndpoint) -> bool:

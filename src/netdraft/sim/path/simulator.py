@@ -13,6 +13,7 @@ attempt is denied at the lowest port whose reply is dropped.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from netdraft.model import network as m
 from netdraft.model.codes import DropCode
@@ -235,18 +236,70 @@ class Simulator(Context):
             self._service_cuts[key] = cuts
         return cuts
 
-    def sweep(self, query: Query) -> tuple[tuple[PortRange, Trace], ...]:
+    def sweep(
+        self, query: Query, trace: Callable[[Query], Trace] | None = None
+    ) -> tuple[tuple[PortRange, Trace], ...]:
         """Each piece of a query's set of ports that the rules treat alike, and its trace
-        (of its lowest port): a handful of traces, never one per port."""
+        (of its lowest port, by ``trace``, else :meth:`trace`): a handful of traces, never
+        one per port."""
         assert query.ports is not None
         cuts = self.port_cuts(query.protocol)
+        trace = trace or self.trace
         return tuple(
-            (piece, self.trace(dataclasses.replace(query, port=piece.low, ports=None)))
+            (piece, trace(dataclasses.replace(query, port=piece.low, ports=None)))
             for piece in pieces(cuts, query.ports)
         )
 
-    def _trace_set(self, query: Query) -> Trace:
-        swept = self.sweep(query)
+    def reach(self, query: Query) -> Trace:
+        """The trace of a path expectation: "can some internet address open a connection
+        to X", by any path, as exposure lists it (LANGUAGE.md §13).
+
+        From ``internet`` to an instance or a load balancer that is an endpoint of an
+        accelerator (with a weight above 0), a connection the internet cannot open on X's
+        own address may open through the accelerator: Global Accelerator may send a
+        client to any of its healthy endpoints, so the endpoint is asked alone
+        (:func:`accelerator.pinned`, as exposure does). The first accelerator, in file
+        order, through which it is allowed gives the trace (``through`` names it); else,
+        and for every other query, it is :meth:`trace`'s. A set of ports is swept as
+        :meth:`trace` sweeps it; the accelerators' listeners are among the cuts.
+        """
+        fronting = self._fronting(query)
+        if not fronting:
+            return self.trace(query)
+        if query.ports is not None:
+            return self._trace_set(query, self.reach)
+        direct = self.trace(query)
+        if direct.allowed:
+            return direct
+        for ga, target in fronting:
+            at = m.Place(m.PlaceKind.ACCELERATOR, ga.name, ga.name)
+            ask = dataclasses.replace(query, destination=at)
+            with accelerator.pinned(self, ga.name, target):
+                found = self.trace_tried(ask)[0]
+            if found.allowed:
+                return dataclasses.replace(found, query=query, through=ga.name)
+        return direct
+
+    def _fronting(self, query: Query) -> list[tuple[m.Accelerator, tuple[str, str]]]:
+        """The accelerators that may send a connection of ``query`` from ``internet`` to its
+        destination (an endpoint with a weight above 0 of a listener of its protocol)."""
+        src, dst = query.source, query.destination
+        if src.kind is not m.PlaceKind.INTERNET or src.address is not None:
+            return []  # an address written asks of that address
+        if dst.via_public_ip:
+            return []  # X's public address written: that address is asked
+        if dst.kind not in (m.PlaceKind.INSTANCE, m.PlaceKind.LOAD_BALANCER):
+            return []
+        target = (dst.vpc, dst.name)
+        return [
+            (ga, target)
+            for ga in self.net.accelerators.values()
+            if target in accelerator.weighted(ga)
+            and any(lst.protocol is query.protocol for lst in ga.listeners)
+        ]
+
+    def _trace_set(self, query: Query, trace: Callable[[Query], Trace] | None = None) -> Trace:
+        swept = self.sweep(query, trace)
         runs: list[PortRun] = []
         for piece, t in swept:
             last = runs[-1] if runs else None
