@@ -282,7 +282,8 @@ def icon_boxes(view: View) -> dict[str, Box]:
         image = _XDOT_IMAGE.search(match.group(2))
         if image:
             x, y, w, h = (float(v) for v in image.groups())
-            icons[match.group(1)] = (x, y, x + w, y + h)
+            # The icon's cell: the image and the cell's padding of one point around it.
+            icons[match.group(1)] = (x - 1, y - 1, x + w + 1, y + h + 1)
     return icons
 
 

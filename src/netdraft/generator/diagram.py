@@ -873,9 +873,10 @@ def _icon_ends(
 
     An end goes to the icon only where the line is known to come from above or from the
     side, so that it cannot cross the component's own text under the icon on its way: the
-    other end is in the same row (one rank), or above it for certain, a path of ranking
+    other end is in the same row (one rank; links only, see below), or above it for certain, a path of ranking
     edges (``constrained``: each puts its tail on a higher rank than its head) leading from
-    it to this one. A line into a box (``lhead``, ``ltail``) keeps its end."""
+    it to this one. A line into a box (``lhead``, ``ltail``) keeps its end, and so does a
+    labelled link (a load balancer's to its targets)."""
     row_of: dict[str, tuple[str, int]] = {}
     for cluster in view.all_clusters():
         for number, row in enumerate(_rows(cluster)):
@@ -883,6 +884,8 @@ def _icon_ends(
     index: dict[str, int] = {}
     children: dict[int, list[int]] = {}
     for tail, head in constrained:
+        if tail in row_of and row_of.get(tail) == row_of.get(head):
+            continue  # a link in a row: a flat edge, which ranks nothing
         t = index.setdefault(tail, len(index))
         h = index.setdefault(head, len(index))
         children.setdefault(t, []).append(h)
@@ -913,9 +916,17 @@ def _icon_ends(
 
     ends: dict[str, tuple[bool, bool]] = {}
     for edge in edges:
-        side = edge.tail in row_of and row_of.get(edge.tail) == row_of.get(edge.head)
-        tail = not edge.tail_cluster and (side or over(edge.head, edge.tail))
-        head = not edge.head_cluster and (side or over(edge.tail, edge.head))
+        if edge.kind is EdgeKind.LINK and edge.label:
+            # A labelled link's label is a node of the ranking, placed by its line (above
+            # it, in a row): moved with the line's ends, it landed on other lines.
+            continue
+        # In a row: a link only. Graphviz (2.43) draws a line between two neighbours of a
+        # rank that has a port without its arrowhead, and a flow must keep its arrow.
+        if edge.tail in row_of and row_of.get(edge.tail) == row_of.get(edge.head):
+            tail = head = edge.kind is EdgeKind.LINK
+        else:
+            tail = not edge.tail_cluster and over(edge.head, edge.tail)
+            head = not edge.head_cluster and over(edge.tail, edge.head)
         if tail or head:
             ends[edge.id] = (tail, head)
     return ends
