@@ -27,6 +27,7 @@ Choices that make the picture deterministic and portable:
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
 import dataclasses
 import functools
@@ -864,19 +865,21 @@ def _side_by_side(view: View) -> list[list[str]]:
     return out
 
 
-def _icon_ends(
+def _end_ports(
     view: View, constrained: Iterable[tuple[str, str]], edges: Sequence[Edge]
-) -> dict[str, tuple[bool, bool]]:
-    """For each edge, whether its tail and its head end at the icon of their component
-    rather than at the border of its label (as wide as its widest line, so that a line into
-    its side at the icon's height stopped in white space, beside the icon).
+) -> dict[str, tuple[str, str]]:
+    """For each edge, the ports of its tail and its head ("" for none): where its line
+    meets a component, rather than the border of its label, which is as wide as its widest
+    line (so that a line into its side at the icon's height stopped in white space, beside
+    the icon).
 
-    An end goes to the icon only where the line is known to come from above or from the
-    side, so that it cannot cross the component's own text under the icon on its way: the
-    other end is in the same row (one rank; links only, see below), or above it for certain, a path of ranking
-    edges (``constrained``: each puts its tail on a higher rank than its head) leading from
-    it to this one. A line into a box (``lhead``, ``ltail``) keeps its end, and so does a
-    labelled link (a load balancer's to its targets)."""
+    An end goes to the icon (:data:`ICON_PORT`) only where the line is known to come from
+    above or from the side, so that it cannot cross the component's own text under the
+    icon on its way: the other end is in the same row (one rank; links only, see below),
+    or above it for certain, a path of ranking edges (``constrained``: each puts its tail
+    on a higher rank than its head) leading from it to this one. A line into a box
+    (``lhead``, ``ltail``) keeps its end, and so does a labelled link (a load balancer's
+    to its targets)."""
     row_of: dict[str, tuple[str, int]] = {}
     for cluster in view.all_clusters():
         for number, row in enumerate(_rows(cluster)):
@@ -914,7 +917,18 @@ def _icon_ends(
             return False
         return bool(under(index[upper]) >> index[lower] & 1)
 
-    ends: dict[str, tuple[bool, bool]] = {}
+    pairs = collections.Counter(frozenset((e.tail, e.head)) for e in edges)
+
+    def port(this: str, other: str, side_by_side: bool) -> str:
+        if over(other, this):
+            return ICON_PORT
+        # Lines between the same two components are drawn side by side, each moved aside
+        # from the first: one going down, with a port at its lower end only, left the upper
+        # component's box from the side, through its text. From the middle of the bottom,
+        # under the last line, they all go down.
+        return "s" if side_by_side and over(this, other) else ""
+
+    ends: dict[str, tuple[str, str]] = {}
     for edge in edges:
         if edge.kind is EdgeKind.LINK and edge.label:
             # A labelled link's label is a node of the ranking, placed by its line (above
@@ -923,10 +937,11 @@ def _icon_ends(
         # In a row: a link only. Graphviz (2.43) draws a line between two neighbours of a
         # rank that has a port without its arrowhead, and a flow must keep its arrow.
         if edge.tail in row_of and row_of.get(edge.tail) == row_of.get(edge.head):
-            tail = head = edge.kind is EdgeKind.LINK
+            tail = head = ICON_PORT if edge.kind is EdgeKind.LINK else ""
         else:
-            tail = not edge.tail_cluster and over(edge.head, edge.tail)
-            head = not edge.head_cluster and over(edge.tail, edge.head)
+            many = pairs[frozenset((edge.tail, edge.head))] > 1
+            tail = "" if edge.tail_cluster else port(edge.tail, edge.head, many)
+            head = "" if edge.head_cluster else port(edge.head, edge.tail, many)
         if tail or head:
             ends[edge.id] = (tail, head)
     return ends
@@ -1252,16 +1267,16 @@ def _build(
             *above,
             *((e.tail, e.head) for e in drawn if e.kind is EdgeKind.LINK),
         ]
-        icon_ends = _icon_ends(view, ranking, drawn)
+        ports = _end_ports(view, ranking, drawn)
         for edge in drawn:
             if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
                 edge = dataclasses.replace(edge, label="")  # its marker is on its tail
             attrs = _edge_attrs(edge, colours, muted, bool({edge.tail, edge.head} & down))
-            to_tail, to_head = icon_ends.get(edge.id, (False, False))
-            if to_tail and edge.tail not in spacers:
-                attrs["tailport"] = ICON_PORT
-            if to_head and edge.head not in spacers:
-                attrs["headport"] = ICON_PORT
+            tail_port, head_port = ports.get(edge.id, ("", ""))
+            if tail_port and edge.tail not in spacers:
+                attrs["tailport"] = tail_port
+            if head_port and edge.head not in spacers:
+                attrs["headport"] = head_port
             if pinned is not None:
                 attrs.update(pinned.edges.get(edge.id, {}))
             nodes[edge.tail].connect(nodes[edge.head], _Edge(**attrs))
