@@ -69,8 +69,9 @@ def test_the_exposure_growth_prints_each_size_and_the_exponents() -> None:
 def test_the_layout_benchmark_counts_every_example_and_a_generated_network() -> None:
     out = run("bench_layout.py", "--generated", "2x3x2")
     lines = out.splitlines()
-    assert lines[0].split()[1:] == ["nodes", "overlaps", "through", "crossings", "short"]
+    assert lines[0].split()[1:] == ["nodes", "overlaps", "through", "crossings", "short", "off"]
     assert any(line.startswith("01-public-private-nat") for line in lines)
+    assert any(line.startswith("heldout/tgw-inspection") for line in lines)
     assert any(line.startswith("generated 2x3x2") for line in lines)
     assert lines[-1].startswith("total")
 
