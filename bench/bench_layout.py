@@ -10,22 +10,30 @@ DOT text and the same single Graphviz run as ``render``, written as ``-Tjson``),
 - **crossings**: (edge, box) pairs where an edge enters a box that holds neither its
   tail nor its head;
 - **short**: edge ends that stop more than a few points away from their node's (or, with
-  ``lhead``/``ltail``, their box's) border.
+  ``lhead``/``ltail``, their box's) border;
+- **off**: edge ends that stop more than a few points away from anything drawn of their
+  node: its icon (the image box of Graphviz's xdot drawing, an ``I`` operation; ``-Tjson``
+  leaves images out) and its text. A node is as wide as its widest line, so a line into
+  its side at the icon's height could end at the node's border in white space, left or
+  right of the icon, and ``short`` would not see it.
 
 Text boxes are the ``T`` operations of Graphviz's xdot drawing (baseline, alignment,
 width, font size), so the figures do not depend on fonts beyond the widths Graphviz used.
-Reported per bundled example (``examples/*.nd``) and per generated network (see
-``generate.py``), with totals.
+Reported per bundled example (``examples/*.nd``), per held-out network
+(``tests/generator/heldout/*.nd``, written from the seed's labs and not tuned on) and per
+generated network (see ``generate.py``), with totals.
 
 Usage::
 
-    python bench/bench_layout.py [--examples examples] [--generated 2x3x3,3x3x2,...] [-v]
+    python bench/bench_layout.py [--examples examples] [--generated 2x3x3,3x3x2,...]
+        [--seeds 1,2] [FILE_OR_FOLDER ...] [-v]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -44,6 +52,8 @@ GENERATED = ((2, 3, 2), (2, 3, 4), (3, 3, 3), (3, 6, 2))
 SHORT = 3.0  # points: an edge end farther than this from its border stops short
 SAMPLES = 24  # points sampled on each Bézier segment
 SHRINK = 0.5  # points: text boxes shrunk so that touching borders do not count
+INK = 4.0  # points: an edge end farther than this from its node's icon and text is off
+HELDOUT = Path(__file__).parents[1] / "tests" / "generator" / "heldout"
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 Point = tuple[float, float]
@@ -56,6 +66,7 @@ class Figures:
     through: int = 0
     crossings: int = 0
     short: int = 0
+    off: int = 0
 
     def add(self, other: Figures) -> None:
         self.nodes += other.nodes
@@ -63,6 +74,7 @@ class Figures:
         self.through += other.through
         self.crossings += other.crossings
         self.short += other.short
+        self.off += other.off
 
 
 def _text_boxes(ops: Sequence[dict[str, Any]]) -> Iterator[Box]:
@@ -136,12 +148,19 @@ def _distance(p: Point, box: Box) -> float:
     return min(p[0] - box[0], box[2] - p[0], p[1] - box[1], box[3] - p[1])
 
 
+def _outside(p: Point, box: Box) -> float:
+    """How far a point lies outside a box (0 inside)."""
+    dx = max(box[0] - p[0], 0.0, p[0] - box[2])
+    dy = max(box[1] - p[1], 0.0, p[1] - box[3])
+    return float((dx * dx + dy * dy) ** 0.5)
+
+
 def _ends(pos: str) -> tuple[Point, Point]:
     """The points where an edge's line (or arrow tip) touches its tail and its head."""
     start: Point | None = None
     end: Point | None = None
     points: list[Point] = []
-    for word in pos.split():
+    for word in pos.replace(";", " ").split():  # several splines: ``a;b``
         if word.startswith(("e,", "s,")):
             x, y = (float(v) for v in word[2:].split(","))
             if word[0] == "e":
@@ -154,17 +173,27 @@ def _ends(pos: str) -> tuple[Point, Point]:
     return start or points[0], end or points[-1]
 
 
-def measure(layout: dict[str, Any], verbose: bool = False, name: str = "") -> Figures:
-    """The four counts of one Graphviz ``-Tjson`` layout."""
+def measure(
+    layout: dict[str, Any],
+    verbose: bool = False,
+    name: str = "",
+    icons: dict[str, Box] | None = None,
+) -> Figures:
+    """The counts of one Graphviz ``-Tjson`` layout; ``off`` only with the nodes' ``icons``
+    (:func:`icon_boxes`)."""
     objects: list[dict[str, Any]] = layout.get("objects", [])
     clusters = [o for o in objects if str(o.get("name", "")).startswith("cluster")]
     nodes = {o["_gvid"]: o for o in objects if "pos" in o}
     edges = [e for e in layout.get("edges", []) if e.get("style") != "invis" and "_draw_" in e]
     texts: list[tuple[str, Box]] = []  # (owner, box)
+    ink: dict[str, list[Box]] = {}  # node name: its icon and its text boxes
     for cluster in clusters:
         texts += [(cluster["name"], b) for b in _text_boxes(_label_ops(cluster))]
     for node in nodes.values():
-        texts += [(node["name"], b) for b in _text_boxes(_label_ops(node))]
+        own = list(_text_boxes(_label_ops(node)))
+        texts += [(node["name"], b) for b in own]
+        if icons and node["name"] in icons:
+            ink[node["name"]] = [icons[node["name"]], *own]
     for edge in edges:
         texts += [(f"edge {edge['_gvid']}", b) for b in _text_boxes(_label_ops(edge))]
     if "_ldraw_" in layout:
@@ -203,11 +232,23 @@ def measure(layout: dict[str, Any], verbose: bool = False, name: str = "") -> Fi
         ):
             box = boxes[clip] if clip in boxes else _node_box(nodes[gvid])
             gap = _distance(point, box)
+            icon = (icons or {}).get(nodes[gvid]["name"]) if clip not in boxes else None
+            if icon:  # a line may end at the node's icon (its port), inside its box
+                gap = min(gap, _outside(point, icon))
             if gap > SHORT:
                 figures.short += 1
                 say(
                     f"{edge.get('id', own)} stops {gap:.0f} pt short of {clip or nodes[gvid]['name']}"
                 )
+            drawn = ink.get(nodes[gvid]["name"]) if clip not in boxes else None
+            if drawn:
+                gap = min(_outside(point, b) for b in drawn)
+                if gap > INK:
+                    figures.off += 1
+                    say(
+                        f"{edge.get('id', own)} stops {gap:.0f} pt off the icon and text of "
+                        f"{nodes[gvid]['name']}"
+                    )
     return figures
 
 
@@ -225,6 +266,27 @@ def layout_of(view: View) -> dict[str, Any]:
     return data
 
 
+_XDOT_NODE = re.compile(
+    r'^\t+"?([^"\s\[]+)"?\s+\[(?:_draw_="(?:[^"\\]|\\.)*",\s*)?_ldraw_="((?:[^"\\]|\\.)*)"',
+    re.M | re.S,
+)
+_XDOT_IMAGE = re.compile(r"(?:^|\s)I (\S+) (\S+) (\S+) (\S+) ")
+
+
+def icon_boxes(view: View) -> dict[str, Box]:
+    """Each node's icon, from the image operation of Graphviz's xdot drawing (a second run
+    of the same DOT text: ``-Tjson`` writes images as empty operations)."""
+    text = diagram.layout_xdot(view).decode("utf-8")
+    icons: dict[str, Box] = {}
+    for match in _XDOT_NODE.finditer(text):
+        image = _XDOT_IMAGE.search(match.group(2))
+        if image:
+            x, y, w, h = (float(v) for v in image.groups())
+            # The icon's cell: the image and the cell's padding of one point around it.
+            icons[match.group(1)] = (x - 1, y - 1, x + w + 1, y + h + 1)
+    return icons
+
+
 def _view(text: str, source: str) -> View:
     compiled = api.compile(text, source)
     if not compiled.ok or compiled.network is None:
@@ -240,34 +302,55 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join("x".join(map(str, g)) for g in GENERATED),
         help="VPCSxSUBNETSxINSTANCES of each generated network, comma-separated ('' for none)",
     )
+    parser.add_argument(
+        "--seeds", default="1", help="seeds of the generated networks, comma-separated"
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[HELDOUT],
+        help="more .nd files, or folders of them (default: the held-out networks)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="name every problem")
     args = parser.parse_args(argv)
 
     cases: list[tuple[str, View]] = []
     for path in sorted(Path(args.examples).glob("*.nd")):
         cases.append((path.stem, _view(path.read_text("utf-8"), path.name)))
+    for given in args.paths:
+        if not given.exists():
+            parser.error(f"{given}: no such file or folder")
+        for path in sorted(given.glob("*.nd")) if given.is_dir() else [given]:
+            cases.append(
+                (f"{path.parent.name}/{path.stem}", _view(path.read_text("utf-8"), path.name))
+            )
+    seeds = [int(v) for v in args.seeds.split(",") if v]
     for spec in filter(None, args.generated.split(",")):
         vpcs, subnets, instances = (int(v) for v in spec.split("x"))
-        text = generate(vpcs, subnets, instances, expects=0, seed=1)
-        cases.append((f"generated {spec}", _view(text, "generated.nd")))
+        for seed in seeds:
+            text = generate(vpcs, subnets, instances, expects=0, seed=seed)
+            suffix = f" s{seed}" if seeds != [1] else ""
+            cases.append((f"generated {spec}{suffix}", _view(text, "generated.nd")))
 
     header = (
-        f"{'diagram':<30}{'nodes':>6}{'overlaps':>10}{'through':>9}{'crossings':>11}{'short':>7}"
+        f"{'diagram':<38}{'nodes':>6}{'overlaps':>10}{'through':>9}{'crossings':>11}{'short':>7}"
+        f"{'off':>5}"
     )
     print(header)
     total = Figures()
     for name, view in cases:
-        figures = measure(layout_of(view), args.verbose, name)
+        figures = measure(layout_of(view), args.verbose, name, icon_boxes(view))
         nodes = sum(1 for n in view.all_nodes() if n.kind is not NodeKind.SPACER)
         figures.nodes = nodes
         total.add(figures)
         print(
-            f"{name:<30}{nodes:>6}{figures.overlaps:>10}{figures.through:>9}"
-            f"{figures.crossings:>11}{figures.short:>7}"
+            f"{name:<38}{nodes:>6}{figures.overlaps:>10}{figures.through:>9}"
+            f"{figures.crossings:>11}{figures.short:>7}{figures.off:>5}"
         )
     print(
-        f"{'total':<30}{total.nodes:>6}{total.overlaps:>10}{total.through:>9}"
-        f"{total.crossings:>11}{total.short:>7}"
+        f"{'total':<38}{total.nodes:>6}{total.overlaps:>10}{total.through:>9}"
+        f"{total.crossings:>11}{total.short:>7}{total.off:>5}"
     )
     return 0
 

@@ -76,8 +76,9 @@ def test_the_diff_command_is_timed_every_way_with_the_same_output() -> None:
 def test_the_layout_benchmark_counts_every_example_and_a_generated_network() -> None:
     out = run("bench_layout.py", "--generated", "2x3x2")
     lines = out.splitlines()
-    assert lines[0].split()[1:] == ["nodes", "overlaps", "through", "crossings", "short"]
+    assert lines[0].split()[1:] == ["nodes", "overlaps", "through", "crossings", "short", "off"]
     assert any(line.startswith("01-public-private-nat") for line in lines)
+    assert any(line.startswith("heldout/tgw-inspection") for line in lines)
     assert any(line.startswith("generated 2x3x2") for line in lines)
     assert lines[-1].startswith("total")
 

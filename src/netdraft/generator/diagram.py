@@ -27,6 +27,7 @@ Choices that make the picture deterministic and portable:
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
 import dataclasses
 import functools
@@ -115,6 +116,7 @@ DNS_LEGEND = "dns-legend"
 
 ICON_SIZE = 44  # points, the side of every icon
 EXTERNAL_ICON_SIZE = 24  # points, the icon of a part outside the view (``render --vpc``)
+ICON_PORT = "icon"  # the port of a component's icon cell, where lines from above end
 #: A warning's badge: amber, as the AWS console's warnings.
 WARNING = "#C77700"
 WARNING_FILL = "#FFF4CE"
@@ -495,7 +497,7 @@ def _node_label(node: Node, markers: Sequence[tuple[str, str]] = ()) -> str:
     line runs through a marker."""
     size = EXTERNAL_ICON_SIZE if node.external else ICON_SIZE
     rows = [
-        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}">'
+        f'<TR><TD PORT="{ICON_PORT}" FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}">'
         f'<IMG SRC="{icon_path(node.kind, node.service)}" SCALE="TRUE"/></TD></TR>',
         f'<TR><TD><FONT COLOR="{MUTED}"><B>{_text(node.title)}</B></FONT></TD></TR>'
         if node.down
@@ -863,6 +865,133 @@ def _side_by_side(view: View) -> list[list[str]]:
     return out
 
 
+def _end_ports(
+    view: View, constrained: Iterable[tuple[str, str]], edges: Sequence[Edge]
+) -> dict[str, tuple[str, str]]:
+    """For each edge, the ports of its tail and its head ("" for none): where its line
+    meets a component, rather than the border of its label, which is as wide as its widest
+    line (so that a line into its side at the icon's height stopped in white space, beside
+    the icon).
+
+    An end goes to the icon (:data:`ICON_PORT`) only where the line is known to come from
+    above or from the side, so that it cannot cross the component's own text under the
+    icon on its way: the other end is in the same row (one rank; links only, see below),
+    or above it for certain, a path of ranking edges (``constrained``: each puts its tail
+    on a higher rank than its head) leading from it to this one. A line into a box
+    (``lhead``, ``ltail``) keeps its end, and so does a labelled link (a load balancer's
+    to its targets)."""
+    row_of: dict[str, tuple[str, int]] = {}
+    for cluster in view.all_clusters():
+        for number, row in enumerate(_rows(cluster)):
+            row_of.update((node, (cluster.id, number)) for node in row)
+    index: dict[str, int] = {}
+    children: dict[int, list[int]] = {}
+    for tail, head in constrained:
+        if tail in row_of and row_of.get(tail) == row_of.get(head):
+            continue  # a link in a row: a flat edge, which ranks nothing
+        t = index.setdefault(tail, len(index))
+        h = index.setdefault(head, len(index))
+        children.setdefault(t, []).append(h)
+    # Graphviz turns an edge of a cycle around: no edge of a cycle says what is above.
+    cyclic = _cycle_edges(children)
+    below: dict[int, int] = {}  # node: the set of nodes under it, as bits
+
+    def under(start: int) -> int:
+        stack = [(start, 0)]
+        while stack:
+            node, step = stack.pop()
+            kids = [k for k in children.get(node, ()) if (node, k) not in cyclic]
+            if step < len(kids):
+                stack.append((node, step + 1))
+                if kids[step] not in below:
+                    stack.append((kids[step], 0))
+                continue
+            bits = 0
+            for kid in kids:
+                bits |= (1 << kid) | below[kid]
+            below[node] = bits
+        return below[start]
+
+    def over(upper: str, lower: str) -> bool:
+        if upper not in index or lower not in index:
+            return False
+        return bool(under(index[upper]) >> index[lower] & 1)
+
+    pairs = collections.Counter(frozenset((e.tail, e.head)) for e in edges)
+
+    def port(this: str, other: str, side_by_side: bool) -> str:
+        if over(other, this):
+            return ICON_PORT
+        # Lines between the same two components are drawn side by side, each moved aside
+        # from the first: one going down, with a port at its lower end only, left the upper
+        # component's box from the side, through its text. From the middle of the bottom,
+        # under the last line, they all go down.
+        return "s" if side_by_side and over(this, other) else ""
+
+    ends: dict[str, tuple[str, str]] = {}
+    for edge in edges:
+        if edge.kind is EdgeKind.LINK and edge.label:
+            # A labelled link's label is a node of the ranking, placed by its line (above
+            # it, in a row): moved with the line's ends, it landed on other lines.
+            continue
+        # In a row: a link only. Graphviz (2.43) draws a line between two neighbours of a
+        # rank that has a port without its arrowhead, and a flow must keep its arrow.
+        if edge.tail in row_of and row_of.get(edge.tail) == row_of.get(edge.head):
+            tail = head = ICON_PORT if edge.kind is EdgeKind.LINK else ""
+        else:
+            many = pairs[frozenset((edge.tail, edge.head))] > 1
+            tail = "" if edge.tail_cluster else port(edge.tail, edge.head, many)
+            head = "" if edge.head_cluster else port(edge.head, edge.tail, many)
+        if tail or head:
+            ends[edge.id] = (tail, head)
+    return ends
+
+
+def _cycle_edges(children: dict[int, list[int]]) -> set[tuple[int, int]]:
+    """The edges that lie on a cycle of a graph (both ends in one strongly connected
+    component: Tarjan's algorithm, without recursion)."""
+    order: dict[int, int] = {}
+    low: dict[int, int] = {}
+    component: dict[int, int] = {}
+    stack: list[int] = []
+    on_stack: set[int] = set()
+    for root in list(children):
+        if root in order:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, step = work.pop()
+            if step == 0:
+                order[node] = low[node] = len(order)
+                stack.append(node)
+                on_stack.add(node)
+            kids = children.get(node, [])
+            if step < len(kids):
+                work.append((node, step + 1))
+                kid = kids[step]
+                if kid not in order:
+                    work.append((kid, 0))
+                elif kid in on_stack:
+                    low[node] = min(low[node], order[kid])
+                continue
+            for kid in kids:
+                if kid in on_stack and kid != node:
+                    low[node] = min(low[node], low[kid])
+            if low[node] == order[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = node
+                    if member == node:
+                        break
+    return {
+        (node, kid)
+        for node, kids in children.items()
+        for kid in kids
+        if component[node] == component[kid]
+    }
+
+
 def _legend_edges(view: View, legend: str) -> list[tuple[str, str]]:
     """Invisible edges that put a legend on a rank of its own, on top, under the title:
     above every node outside the boxes and every outermost box's header. (``newrank``
@@ -1057,6 +1186,7 @@ def _build(
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
     colours = dict(zip(view.flows, flow_colours(len(view.flows)), strict=True))
     down = {n.id for n in view.all_nodes() if n.down}
+    spacers = {n.id for n in view.all_nodes() if n.kind is NodeKind.SPACER}
     markers: dict[str, list[tuple[str, str]]] = {}
     for edge in view.edges:
         if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.label:
@@ -1115,6 +1245,7 @@ def _build(
             body.extend(_invisible_edges(near, _HEADER, "\t"))
             body.extend(_invisible_edges(above, _ABOVE, "\t"))
         overhead = _overhead_services(view)
+        drawn: list[Edge] = []
         for edge in view.edges:
             if edge.kind is EdgeKind.LINK and edge.head in overhead:
                 # Drawn from the service down (a link has no arrow), as the internet's are,
@@ -1127,12 +1258,28 @@ def _build(
                     head_cluster=edge.tail_cluster,
                 )
             if edge.tail in nodes and edge.head in nodes:
-                if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
-                    edge = dataclasses.replace(edge, label="")  # its marker is on its tail
-                attrs = _edge_attrs(edge, colours, muted, bool({edge.tail, edge.head} & down))
-                if pinned is not None:
-                    attrs.update(pinned.edges.get(edge.id, {}))
-                nodes[edge.tail].connect(nodes[edge.head], _Edge(**attrs))
+                drawn.append(edge)
+        near, above = _header_edges(view)
+        ranking = [
+            *_stack_edges(view),
+            *_overhead_edges(view),
+            *near,
+            *above,
+            *((e.tail, e.head) for e in drawn if e.kind is EdgeKind.LINK),
+        ]
+        ports = _end_ports(view, ranking, drawn)
+        for edge in drawn:
+            if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
+                edge = dataclasses.replace(edge, label="")  # its marker is on its tail
+            attrs = _edge_attrs(edge, colours, muted, bool({edge.tail, edge.head} & down))
+            tail_port, head_port = ports.get(edge.id, ("", ""))
+            if tail_port and edge.tail not in spacers:
+                attrs["tailport"] = tail_port
+            if head_port and edge.head not in spacers:
+                attrs["headport"] = head_port
+            if pinned is not None:
+                attrs.update(pinned.edges.get(edge.id, {}))
+            nodes[edge.tail].connect(nodes[edge.head], _Edge(**attrs))
         if view.legend or _key(view):
             extra = {"pos": pinned.nodes[LEGEND]} if pinned and LEGEND in pinned.nodes else {}
             _Node(LEGEND, _legend_label(view, colours, muted), id=LEGEND, **extra)
@@ -1275,6 +1422,14 @@ def layout_json(view: View) -> bytes:
     """
     with collector_paused():  # see image_bytes
         return _draw(view, "json")
+
+
+def layout_xdot(view: View) -> bytes:
+    """The view laid out as :func:`layout_json`, as Graphviz's ``-Txdot`` output, which,
+    unlike ``-Tjson``, holds the images' places (an ``I`` operation in a node's
+    ``_ldraw_``): what ``bench/bench_layout.py`` measures an edge's end against."""
+    with collector_paused():  # see image_bytes
+        return _draw(view, "xdot")
 
 
 def _imagepath_can_hold(folder: Path) -> bool:
