@@ -61,3 +61,31 @@ def test_the_default_folder_is_the_user_cache_folder(
     monkeypatch.delenv(parse.CACHE_VARIABLE, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert parse.table_cache() == tmp_path / "netdraft"
+
+
+class _RunsCode:
+    """A pickle that runs a program when it is read: what someone who can write the cache
+    folder (a CI cache restored from another branch) could put in place of the tables."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (exec, (f"open({str(self.marker)!r}, 'w').write('ran')",))
+
+
+def test_a_table_file_not_signed_here_is_never_unpickled(tmp_path: Path) -> None:
+    import pickle
+
+    folder = tmp_path / "cache"
+    fresh = run("")
+    run(str(folder))
+    (table,) = folder.iterdir()
+    marker = tmp_path / "ran"
+    table.write_bytes(pickle.dumps(_RunsCode(marker)))
+    assert run(str(folder)) == fresh  # the tables are built anew
+    assert not marker.exists()
+    # and kept signed: read back on the next run, not built again
+    stamp = table.stat().st_mtime_ns
+    assert run(str(folder)) == fresh
+    assert table.stat().st_mtime_ns == stamp and not marker.exists()

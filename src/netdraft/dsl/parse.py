@@ -6,6 +6,8 @@ import contextlib
 import contextvars
 import functools
 import hashlib
+import hmac
+import io
 import os
 import re
 import sys
@@ -28,7 +30,12 @@ from netdraft.dsl import messages
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
 from netdraft.dsl.source import collector_paused as collector_paused  # its home before
+from netdraft.files import read_bytes
 from netdraft.model.values import Span
+
+#: The largest table file read back, and the bytes of the HMAC in front of its pickle.
+_MAX_TABLE_BYTES = 16 * 1024 * 1024
+_TAG = 32
 
 #: How the parser's terminal names read to a person, for "expected …" messages.
 TERMINAL_WORDS: dict[str, str] = {
@@ -90,16 +97,26 @@ def parser() -> Lark:
     settings = sorted((k, v) for k, v in options.items() if k != "lexer_callbacks")
     key = hashlib.sha256(f"{grammar}{settings}{lark.__version__}{sys.version}".encode()).hexdigest()
     path = folder / f"lark-{key[:32]}.tables"
+    # Lark keeps its tables as a pickle, and reading a pickle can run any code: the file
+    # is read only when it carries an HMAC under the user's secret (as every cache entry,
+    # :class:`cache.Store`), so a cache folder others can write (a CI cache restored
+    # from another branch) cannot make netdraft run their code.
+    signer = cache.secret()
     try:
-        with path.open("rb") as f:
-            return Lark.load(f)
+        data = read_bytes(path, _MAX_TABLE_BYTES)
+        tag, payload = data[:_TAG], data[_TAG:]
+        if hmac.compare_digest(tag, hmac.new(signer, payload, hashlib.sha256).digest()):
+            return Lark.load(io.BytesIO(payload))
     except Exception:  # none yet, or damaged: build the tables (and keep them)
         pass
     built = Lark(grammar, **options)
     written = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
+        kept = io.BytesIO()
+        built.save(kept)  # the comment callback is a module's function: kept by its name
+        payload = kept.getvalue()
         with written.open("wb") as f:
-            built.save(f)  # the comment callback is a module's function: kept by its name
+            f.write(hmac.new(signer, payload, hashlib.sha256).digest() + payload)
         os.replace(written, path)
     except OSError:
         with contextlib.suppress(OSError):
