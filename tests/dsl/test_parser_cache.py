@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from lark import Token
 
 from netdraft.dsl import parse
 
@@ -89,3 +90,30 @@ def test_a_table_file_not_signed_here_is_never_unpickled(tmp_path: Path) -> None
     stamp = table.stat().st_mtime_ns
     assert run(str(folder)) == fresh
     assert table.stat().st_mtime_ns == stamp and not marker.exists()
+
+
+def test_tables_read_back_use_the_lexer_callbacks_of_the_code_reading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables' file keeps the lexer's callbacks: a netdraft whose callbacks changed (one
+    more, or another function) must lex with its own, not with those the file was saved
+    with (and a callback that cannot be kept in the file costs the cache, not the run)."""
+    monkeypatch.setenv(parse.CACHE_VARIABLE, str(tmp_path))
+    parse.parser.cache_clear()
+    try:
+        parse.parser()  # built, and kept in tmp_path
+        names: list[str] = []
+
+        def on_name(token: Token) -> Token:
+            names.append(str(token))
+            return token
+
+        monkeypatch.setattr(
+            parse, "_lexer_callbacks", lambda: {"COMMENT": parse._on_comment, "NAME": on_name}
+        )
+        parse.parser.cache_clear()
+        loaded = parse.parser()
+        loaded.parse("region us-east-1 {\n  vpc app 10.0.0.0/16 { }\n}\n")
+        assert names == ["us-east-1", "app"]
+    finally:
+        parse.parser.cache_clear()

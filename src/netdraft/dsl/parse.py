@@ -78,8 +78,9 @@ def parser() -> Lark:
     """The LALR parser for the grammar file, built once per process.
 
     Building its tables takes longer than most files take to parse, so they are kept in
-    a file of the user's cache folder (:func:`table_cache`), named by the grammar, Lark's
-    version and Python's: a changed grammar gets new tables, never stale ones. Each
+    a file of the user's cache folder (:func:`table_cache`), named by the grammar, the options
+    (the lexer's callbacks by their names), Lark's version and Python's: a changed grammar
+    gets new tables, never stale ones; signed like every cache entry. Each
     process writes its own file and renames it into place, so that a reader never sees
     half a file; a cache that cannot be written costs only the time to build the tables.
     """
@@ -89,12 +90,22 @@ def parser() -> Lark:
         "lexer": "contextual",
         "propagate_positions": False,  # spans come from the tokens: see _callbacks
         "maybe_placeholders": False,
-        "lexer_callbacks": {"COMMENT": _on_comment},
+        "lexer_callbacks": _lexer_callbacks(),
     }
     folder = table_cache()
     if folder is None:
         return Lark(grammar, **options)
     settings = sorted((k, v) for k, v in options.items() if k != "lexer_callbacks")
+    # The file keeps the lexer's callbacks by their names: other callbacks, other tables.
+    settings.append(
+        (
+            "lexer_callbacks",
+            sorted(
+                (t, f"{f.__module__}.{f.__qualname__}")
+                for t, f in options["lexer_callbacks"].items()
+            ),
+        )
+    )
     key = hashlib.sha256(f"{grammar}{settings}{lark.__version__}{sys.version}".encode()).hexdigest()
     path = folder / f"lark-{key[:32]}.tables"
     # Lark keeps its tables as a pickle, and reading a pickle can run any code: the file
@@ -113,12 +124,12 @@ def parser() -> Lark:
     written = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         kept = io.BytesIO()
-        built.save(kept)  # the comment callback is a module's function: kept by its name
+        built.save(kept)  # the lexer's callbacks are kept by their names (in the key too)
         payload = kept.getvalue()
         with written.open("wb") as f:
             f.write(hmac.new(signer, payload, hashlib.sha256).digest() + payload)
         os.replace(written, path)
-    except OSError:
+    except Exception:  # OSError, or a callback pickle cannot name: kept nowhere
         with contextlib.suppress(OSError):
             written.unlink(missing_ok=True)
     return built
@@ -137,6 +148,11 @@ def table_cache() -> Path | None:
 _comment_sink: contextvars.ContextVar[list[Token] | None] = contextvars.ContextVar(
     "comment_sink", default=None
 )
+
+
+def _lexer_callbacks() -> dict[str, Callable[[Token], Token]]:
+    """What the lexer calls on tokens of a terminal: the comment sink (for ``fmt``)."""
+    return {"COMMENT": _on_comment}
 
 
 def _on_comment(token: Token) -> Token:
