@@ -117,3 +117,30 @@ def test_tables_read_back_use_the_lexer_callbacks_of_the_code_reading_them(
         assert names == ["us-east-1", "app"]
     finally:
         parse.parser.cache_clear()
+
+
+def test_the_tables_are_never_written_through_a_link_planted_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone who can write the cache folder can guess a temporary name made of the
+    process's and thread's ids: a link planted there must not make netdraft write the
+    tables over the file it points at."""
+    import threading
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(parse.CACHE_VARIABLE, str(folder))
+    parse.parser.cache_clear()
+    try:
+        parse.parser()
+        (table,) = folder.iterdir()
+        table.unlink()
+        victim = tmp_path / "victim"
+        victim.write_text("precious")
+        planted = table.with_name(f"{table.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        planted.symlink_to(victim)
+        parse.parser.cache_clear()
+        parse.parser().parse('title "t"\n')
+        assert victim.read_text() == "precious"
+        assert table.is_file() and not table.is_symlink()  # kept all the same
+    finally:
+        parse.parser.cache_clear()

@@ -10,8 +10,8 @@ import hmac
 import io
 import os
 import re
+import secrets
 import sys
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -121,12 +121,14 @@ def parser() -> Lark:
     except Exception:  # none yet, or damaged: build the tables (and keep them)
         pass
     built = Lark(grammar, **options)
-    written = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    # A name nobody can guess, made anew (O_EXCL): never a file or a link planted there.
+    written = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp")
     try:
         kept = io.BytesIO()
         built.save(kept)  # the lexer's callbacks are kept by their names (in the key too)
         payload = kept.getvalue()
-        with written.open("wb") as f:
+        fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as f:
             f.write(hmac.new(signer, payload, hashlib.sha256).digest() + payload)
         os.replace(written, path)
     except Exception:  # OSError, or a callback pickle cannot name: kept nowhere
