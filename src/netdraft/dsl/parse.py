@@ -1085,6 +1085,9 @@ def syntax_diagnostic(
             # A statement cut short at the end of its line: point just after its last word.
             label = friendly or f"expected {expected}"
             message = f"the statement ends too early: expected {expected}"
+            start = token.start_pos or 0
+            if token.value == "\n" and start > 0 and text[start - 1] == "\r":
+                column -= 1  # a CRLF line end the lexer took as a skipped '\r' and a '\n'
             if "CODE" in accepted:
                 notes.extend(messages.unknown_code("")[2])
         elif token.type == "$END" and "RBRACE" in accepted:
