@@ -144,3 +144,15 @@ def test_the_tables_are_never_written_through_a_link_planted_in_the_cache_folder
         assert table.is_file() and not table.is_symlink()  # kept all the same
     finally:
         parse.parser.cache_clear()
+
+
+def test_a_table_file_is_signed_for_its_own_key() -> None:
+    """A file signed here for other tables (another grammar, Lark or Python), renamed to
+    these tables' name by someone who can write the folder, is not read as them."""
+    secret = b"k" * 32
+    sealed = parse._sealed(secret, "these", b"tables")
+    assert parse._unsealed(secret, "these", sealed) == b"tables"
+    assert parse._unsealed(secret, "other", sealed) is None
+    assert parse._unsealed(b"x" * 32, "these", sealed) is None
+    assert parse._unsealed(secret, "these", sealed[:-1]) is None
+    assert parse._unsealed(secret, "these", b"") is None

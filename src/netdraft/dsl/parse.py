@@ -115,8 +115,8 @@ def parser() -> Lark:
     signer = cache.secret()
     try:
         data = read_bytes(path, _MAX_TABLE_BYTES)
-        tag, payload = data[:_TAG], data[_TAG:]
-        if hmac.compare_digest(tag, hmac.new(signer, payload, hashlib.sha256).digest()):
+        payload = _unsealed(signer, key, data)
+        if payload is not None:
             return Lark.load(io.BytesIO(payload))
     except Exception:  # none yet, or damaged: build the tables (and keep them)
         pass
@@ -126,15 +126,26 @@ def parser() -> Lark:
     try:
         kept = io.BytesIO()
         built.save(kept)  # the lexer's callbacks are kept by their names (in the key too)
-        payload = kept.getvalue()
         fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as f:
-            f.write(hmac.new(signer, payload, hashlib.sha256).digest() + payload)
+            f.write(_sealed(signer, key, kept.getvalue()))
         os.replace(written, path)
     except Exception:  # OSError, or a callback pickle cannot name: kept nowhere
         with contextlib.suppress(OSError):
             written.unlink(missing_ok=True)
     return built
+
+
+def _sealed(signer: bytes, key: str, payload: bytes) -> bytes:
+    """The tables' file: an HMAC of its key and its pickle, then the pickle."""
+    return hmac.new(signer, key.encode() + b"\0" + payload, hashlib.sha256).digest() + payload
+
+
+def _unsealed(signer: bytes, key: str, data: bytes) -> bytes | None:
+    """The pickle of a tables' file signed here for this key (None: another key's file,
+    moved here, or one not signed here)."""
+    payload = data[_TAG:]
+    return payload if hmac.compare_digest(_sealed(signer, key, payload), data) else None
 
 
 #: Set to a folder to keep the parser's tables there, or to an empty value to keep none.
