@@ -97,26 +97,24 @@ def test_tables_read_back_use_the_lexer_callbacks_of_the_code_reading_them(
 ) -> None:
     """The tables' file keeps the lexer's callbacks: a netdraft whose callbacks changed (one
     more, or another function) must lex with its own, not with those the file was saved
-    with (and a callback that cannot be kept in the file costs the cache, not the run)."""
+    with (and a callback that cannot be kept in the file costs the cache, not the run).
+
+    ``parser.__wrapped__`` builds or reads a parser without touching the process's own
+    (whose LALR state numbers the syntax catalogue is keyed by)."""
     monkeypatch.setenv(parse.CACHE_VARIABLE, str(tmp_path))
-    parse.parser.cache_clear()
-    try:
-        parse.parser()  # built, and kept in tmp_path
-        names: list[str] = []
+    parse.parser.__wrapped__()  # built, and kept in tmp_path
+    names: list[str] = []
 
-        def on_name(token: Token) -> Token:
-            names.append(str(token))
-            return token
+    def on_name(token: Token) -> Token:
+        names.append(str(token))
+        return token
 
-        monkeypatch.setattr(
-            parse, "_lexer_callbacks", lambda: {"COMMENT": parse._on_comment, "NAME": on_name}
-        )
-        parse.parser.cache_clear()
-        loaded = parse.parser()
-        loaded.parse("region us-east-1 {\n  vpc app 10.0.0.0/16 { }\n}\n")
-        assert names == ["us-east-1", "app"]
-    finally:
-        parse.parser.cache_clear()
+    monkeypatch.setattr(
+        parse, "_lexer_callbacks", lambda: {"COMMENT": parse._on_comment, "NAME": on_name}
+    )
+    loaded = parse.parser.__wrapped__()
+    loaded.parse("region us-east-1 {\n  vpc app 10.0.0.0/16 { }\n}\n")
+    assert names == ["us-east-1", "app"]
 
 
 def test_the_tables_are_never_written_through_a_link_planted_in_the_cache_folder(
@@ -129,21 +127,16 @@ def test_the_tables_are_never_written_through_a_link_planted_in_the_cache_folder
 
     folder = tmp_path / "cache"
     monkeypatch.setenv(parse.CACHE_VARIABLE, str(folder))
-    parse.parser.cache_clear()
-    try:
-        parse.parser()
-        (table,) = folder.iterdir()
-        table.unlink()
-        victim = tmp_path / "victim"
-        victim.write_text("precious")
-        planted = table.with_name(f"{table.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        planted.symlink_to(victim)
-        parse.parser.cache_clear()
-        parse.parser().parse('title "t"\n')
-        assert victim.read_text() == "precious"
-        assert table.is_file() and not table.is_symlink()  # kept all the same
-    finally:
-        parse.parser.cache_clear()
+    parse.parser.__wrapped__()
+    (table,) = folder.iterdir()
+    table.unlink()
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    planted = table.with_name(f"{table.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    planted.symlink_to(victim)
+    parse.parser.__wrapped__().parse('title "t"\n')
+    assert victim.read_text() == "precious"
+    assert table.is_file() and not table.is_symlink()  # kept all the same
 
 
 def test_a_table_file_is_signed_for_its_own_key() -> None:
