@@ -6,6 +6,7 @@ import difflib
 import functools
 import heapq
 import itertools
+import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -177,6 +178,19 @@ _DISPLAY = str.maketrans(
 )
 
 
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: two for a wide character (East Asian Wide or
+    Fullwidth: CJK, most emoji), none for a combining or zero-width one, one otherwise."""
+    if text.isascii():
+        return len(text)
+    count = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        count += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return count
+
+
 class SourceLines:
     """A text's lines as the parser numbers them: split at ``\n`` only.
 
@@ -291,7 +305,11 @@ def render(diagnostic: Diagnostic, source: str | SourceLines | None) -> str:
         shown = table.text[start + first : start + last].translate(_DISPLAY)
         before = "…" if first > 0 else ""
         after = "…" if last < length else ""
-        caret = " " * (len(before) + offset - first) + "^" * width
+        # The caret goes under its column as a terminal shows the line: a wide character
+        # (CJK, most emoji) takes two cells, a combining mark or a zero-width one none.
+        lead = max(0, offset - first)
+        pad = cells(shown[:lead]) + max(0, lead - len(shown))
+        caret = " " * (len(before) + pad) + "^" * max(1, cells(shown[lead : lead + width]) or width)
         number = str(span.line)
         gutter = " " * len(number)
         lines.append(f" {number} | {before}{shown}{after}")

@@ -492,3 +492,26 @@ def test_attachment_of_a_subnet_whose_cidr_is_wrong_does_not_crash() -> None:
     compiled = api.compile(text, "tgw.nd")
     assert not compiled.ok
     assert [d.code for d in compiled.diagnostics if d.is_error] == ["bad-cidr"]
+
+
+@pytest.mark.parametrize(
+    ("before", "cells"),
+    [
+        ('"世界"', 6),  # CJK: two cells each
+        ('"😀"', 4),  # an astral-plane emoji: one character, two cells
+        ('"e\u0301e\u0301"', 4),  # combining acute accents take no cell
+        ('"tab"', 5),
+    ],
+)
+def test_the_caret_is_under_its_column_as_a_terminal_shows_the_line(
+    before: str, cells: int
+) -> None:
+    from netdraft.dsl.parse import parse
+
+    text = f"title {before} oops\n"
+    (problem,) = parse(text, "x.nd")[1]
+    assert problem.span.column == len("title ") + len(before) + 2
+    shown = render(problem, text).splitlines()
+    caret = shown[2].split("| ", 1)[1]
+    assert caret.index("^") == len("title ") + cells + 1  # under the 'o' of 'oops'
+    assert caret.lstrip().startswith("^^^^ ")  # as wide as the word

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from lark import Token
 
 from netdraft.dsl import parse
 
@@ -61,3 +62,90 @@ def test_the_default_folder_is_the_user_cache_folder(
     monkeypatch.delenv(parse.CACHE_VARIABLE, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert parse.table_cache() == tmp_path / "netdraft"
+
+
+class _RunsCode:
+    """A pickle that runs a program when it is read: what someone who can write the cache
+    folder (a CI cache restored from another branch) could put in place of the tables."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (exec, (f"open({str(self.marker)!r}, 'w').write('ran')",))
+
+
+def test_a_table_file_not_signed_here_is_never_unpickled(tmp_path: Path) -> None:
+    import pickle
+
+    folder = tmp_path / "cache"
+    fresh = run("")
+    run(str(folder))
+    (table,) = folder.iterdir()
+    marker = tmp_path / "ran"
+    table.write_bytes(pickle.dumps(_RunsCode(marker)))
+    assert run(str(folder)) == fresh  # the tables are built anew
+    assert not marker.exists()
+    # and kept signed: read back on the next run, not built again
+    stamp = table.stat().st_mtime_ns
+    assert run(str(folder)) == fresh
+    assert table.stat().st_mtime_ns == stamp and not marker.exists()
+
+
+def test_tables_read_back_use_the_lexer_callbacks_of_the_code_reading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables' file keeps the lexer's callbacks: a netdraft whose callbacks changed (one
+    more, or another function) must lex with its own, not with those the file was saved
+    with (and a callback that cannot be kept in the file costs the cache, not the run).
+
+    ``parser.__wrapped__`` builds or reads a parser without touching the process's own
+    (whose LALR state numbers the syntax catalogue is keyed by)."""
+    monkeypatch.setenv(parse.CACHE_VARIABLE, str(tmp_path))
+    parse.parser.__wrapped__()  # built, and kept in tmp_path
+    names: list[str] = []
+
+    def on_name(token: Token) -> Token:
+        names.append(str(token))
+        return token
+
+    monkeypatch.setattr(
+        parse, "_lexer_callbacks", lambda: {"COMMENT": parse._on_comment, "NAME": on_name}
+    )
+    loaded = parse.parser.__wrapped__()
+    loaded.parse("region us-east-1 {\n  vpc app 10.0.0.0/16 { }\n}\n")
+    assert names == ["us-east-1", "app"]
+
+
+def test_the_tables_are_never_written_through_a_link_planted_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone who can write the cache folder can guess a temporary name made of the
+    process's and thread's ids: a link planted there must not make netdraft write the
+    tables over the file it points at."""
+    import threading
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(parse.CACHE_VARIABLE, str(folder))
+    parse.parser.__wrapped__()
+    (table,) = folder.iterdir()
+    table.unlink()
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    planted = table.with_name(f"{table.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    planted.symlink_to(victim)
+    parse.parser.__wrapped__().parse('title "t"\n')
+    assert victim.read_text() == "precious"
+    assert table.is_file() and not table.is_symlink()  # kept all the same
+
+
+def test_a_table_file_is_signed_for_its_own_key() -> None:
+    """A file signed here for other tables (another grammar, Lark or Python), renamed to
+    these tables' name by someone who can write the folder, is not read as them."""
+    secret = b"k" * 32
+    sealed = parse._sealed(secret, "these", b"tables")
+    assert parse._unsealed(secret, "these", sealed) == b"tables"
+    assert parse._unsealed(secret, "other", sealed) is None
+    assert parse._unsealed(b"x" * 32, "these", sealed) is None
+    assert parse._unsealed(secret, "these", sealed[:-1]) is None
+    assert parse._unsealed(secret, "these", b"") is None

@@ -6,10 +6,12 @@ import contextlib
 import contextvars
 import functools
 import hashlib
+import hmac
+import io
 import os
 import re
+import secrets
 import sys
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -28,7 +30,12 @@ from netdraft.dsl import messages
 from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
 from netdraft.dsl.source import collector_paused as collector_paused  # its home before
+from netdraft.files import read_bytes
 from netdraft.model.values import Span
+
+#: The largest table file read back, and the bytes of the HMAC in front of its pickle.
+_MAX_TABLE_BYTES = 16 * 1024 * 1024
+_TAG = 32
 
 #: How the parser's terminal names read to a person, for "expected …" messages.
 TERMINAL_WORDS: dict[str, str] = {
@@ -71,8 +78,9 @@ def parser() -> Lark:
     """The LALR parser for the grammar file, built once per process.
 
     Building its tables takes longer than most files take to parse, so they are kept in
-    a file of the user's cache folder (:func:`table_cache`), named by the grammar, Lark's
-    version and Python's: a changed grammar gets new tables, never stale ones. Each
+    a file of the user's cache folder (:func:`table_cache`), named by the grammar, the options
+    (the lexer's callbacks by their names), Lark's version and Python's: a changed grammar
+    gets new tables, never stale ones; signed like every cache entry. Each
     process writes its own file and renames it into place, so that a reader never sees
     half a file; a cache that cannot be written costs only the time to build the tables.
     """
@@ -82,29 +90,62 @@ def parser() -> Lark:
         "lexer": "contextual",
         "propagate_positions": False,  # spans come from the tokens: see _callbacks
         "maybe_placeholders": False,
-        "lexer_callbacks": {"COMMENT": _on_comment},
+        "lexer_callbacks": _lexer_callbacks(),
     }
     folder = table_cache()
     if folder is None:
         return Lark(grammar, **options)
     settings = sorted((k, v) for k, v in options.items() if k != "lexer_callbacks")
+    # The file keeps the lexer's callbacks by their names: other callbacks, other tables.
+    settings.append(
+        (
+            "lexer_callbacks",
+            sorted(
+                (t, f"{f.__module__}.{f.__qualname__}")
+                for t, f in options["lexer_callbacks"].items()
+            ),
+        )
+    )
     key = hashlib.sha256(f"{grammar}{settings}{lark.__version__}{sys.version}".encode()).hexdigest()
     path = folder / f"lark-{key[:32]}.tables"
+    # Lark keeps its tables as a pickle, and reading a pickle can run any code: the file
+    # is read only when it carries an HMAC under the user's secret (as every cache entry,
+    # :class:`cache.Store`), so a cache folder others can write (a CI cache restored
+    # from another branch) cannot make netdraft run their code.
+    signer = cache.secret()
     try:
-        with path.open("rb") as f:
-            return Lark.load(f)
+        data = read_bytes(path, _MAX_TABLE_BYTES)
+        payload = _unsealed(signer, key, data)
+        if payload is not None:
+            return Lark.load(io.BytesIO(payload))
     except Exception:  # none yet, or damaged: build the tables (and keep them)
         pass
     built = Lark(grammar, **options)
-    written = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    # A name nobody can guess, made anew (O_EXCL): never a file or a link planted there.
+    written = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp")
     try:
-        with written.open("wb") as f:
-            built.save(f)  # the comment callback is a module's function: kept by its name
+        kept = io.BytesIO()
+        built.save(kept)  # the lexer's callbacks are kept by their names (in the key too)
+        fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(_sealed(signer, key, kept.getvalue()))
         os.replace(written, path)
-    except OSError:
+    except Exception:  # OSError, or a callback pickle cannot name: kept nowhere
         with contextlib.suppress(OSError):
             written.unlink(missing_ok=True)
     return built
+
+
+def _sealed(signer: bytes, key: str, payload: bytes) -> bytes:
+    """The tables' file: an HMAC of its key and its pickle, then the pickle."""
+    return hmac.new(signer, key.encode() + b"\0" + payload, hashlib.sha256).digest() + payload
+
+
+def _unsealed(signer: bytes, key: str, data: bytes) -> bytes | None:
+    """The pickle of a tables' file signed here for this key (None: another key's file,
+    moved here, or one not signed here)."""
+    payload = data[_TAG:]
+    return payload if hmac.compare_digest(_sealed(signer, key, payload), data) else None
 
 
 #: Set to a folder to keep the parser's tables there, or to an empty value to keep none.
@@ -120,6 +161,11 @@ def table_cache() -> Path | None:
 _comment_sink: contextvars.ContextVar[list[Token] | None] = contextvars.ContextVar(
     "comment_sink", default=None
 )
+
+
+def _lexer_callbacks() -> dict[str, Callable[[Token], Token]]:
+    """What the lexer calls on tokens of a terminal: the comment sink (for ``fmt``)."""
+    return {"COMMENT": _on_comment}
 
 
 def _on_comment(token: Token) -> Token:
@@ -1050,6 +1096,9 @@ def syntax_diagnostic(
             # A statement cut short at the end of its line: point just after its last word.
             label = friendly or f"expected {expected}"
             message = f"the statement ends too early: expected {expected}"
+            start = token.start_pos or 0
+            if token.value == "\n" and start > 0 and text[start - 1] == "\r":
+                column -= 1  # a CRLF line end the lexer took as a skipped '\r' and a '\n'
             if "CODE" in accepted:
                 notes.extend(messages.unknown_code("")[2])
         elif token.type == "$END" and "RBRACE" in accepted:
