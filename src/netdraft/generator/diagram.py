@@ -26,7 +26,6 @@ Choices that make the picture deterministic and portable:
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import functools
@@ -36,7 +35,6 @@ import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -1349,9 +1347,7 @@ def _draw_once(view: View, fmt: str, rows: bool) -> bytes:
         raise subprocess.CalledProcessError(done.returncode, command, done.stdout, done.stderr)
     data = done.stdout
     if fmt == "svg":
-        from netdraft.generator.svg import decorate
-
-        data = decorate(embed_icons(data.decode("utf-8"), *roots), view).encode("utf-8")
+        data = svg.self_contained(data, view, roots)
     elif fmt == "pdf":
         data = fixed_pdf_dates(data)
     return data
@@ -1378,67 +1374,13 @@ def fixed_pdf_dates(pdf: bytes) -> bytes:
 
 # --- self-contained SVG -----------------------------------------------------------------------
 
-_IMAGE = re.compile(
-    r'<image xlink:href="(?P<href>[^"]+)" width="(?P<w>[\d.]+)px" height="(?P<h>[\d.]+)px"'
-    r' preserveAspectRatio="(?P<par>[^"]+)" x="(?P<x>[-\d.]+)" y="(?P<y>[-\d.]+)"/>'
-)
-_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
-
-def _png_size(data: bytes) -> tuple[int, int]:
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("an icon is not a PNG file")
-    width, height = struct.unpack(">II", data[16:24])
-    return int(width), int(height)
-
-
-def _icon_id(href: str) -> str:
-    stem = href.removeprefix("resources/").removesuffix(".png")
-    return "icon-" + re.sub(r"[^A-Za-z0-9_-]+", "-", stem)
-
-
-def embed_icons(svg: str, folder: Path, *more: Path) -> str:
-    """Embed every icon an SVG links to once, in ``<defs>``, and refer to it with ``<use>``.
-
-    Args:
-        svg: Graphviz's SVG output, whose ``<image>`` elements link to icon files.
-        folder: where the relative icon paths resolve; ``more``: where else, in order.
-
-    Returns:
-        The SVG with no link to a file.
+def embed_icons(svg_text: str, folder: Path, *more: Path) -> str:
+    """Embed every icon an SVG links to once, in ``<defs>``, and refer to it with ``<use>``
+    (:func:`netdraft.generator.svg.embed_icons`; a render does it in the same pass as the
+    decoration, :func:`netdraft.generator.svg.self_contained`).
 
     Raises:
         ValueError: an image is not in the form Graphviz writes, or not a PNG.
     """
-    hrefs: dict[str, str] = {}
-
-    def use(match: re.Match[str]) -> str:
-        href = match["href"]
-        hrefs[href] = _icon_id(href)
-        return (
-            f'<use xlink:href="#{hrefs[href]}" x="{match["x"]}" y="{match["y"]}"'
-            f' width="{match["w"]}" height="{match["h"]}"/>'
-        )
-
-    body = _IMAGE.sub(use, svg)
-    if "<image" in body:
-        raise ValueError("the SVG holds an image netdraft cannot embed")
-    symbols = []
-    for href in sorted(hrefs):
-        found = [f / href for f in (folder, *more) if (f / href).is_file()]
-        data = (found[0] if found else folder / href).read_bytes()
-        width, height = _png_size(data)
-        encoded = base64.b64encode(data).decode("ascii")
-        symbols.append(
-            f'<symbol id="{hrefs[href]}" viewBox="0 0 {width} {height}"'
-            ' preserveAspectRatio="xMidYMid meet">'
-            f'<image width="{width}" height="{height}"'
-            f' xlink:href="data:image/png;base64,{encoded}"/></symbol>'
-        )
-    if not symbols:
-        return body
-    opening = _SVG_OPEN.search(body)
-    if opening is None:
-        raise ValueError("not an SVG document")
-    defs = "\n<defs>\n" + "\n".join(symbols) + "\n</defs>"
-    return body[: opening.end()] + defs + body[opening.end() :]
+    return svg.embed_icons(svg_text, folder, *more)
