@@ -331,9 +331,10 @@ def _own_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-def _icon_roots() -> list[Path]:
+@functools.lru_cache(maxsize=1)  # where the installed packages are: fixed for the process
+def _icon_roots() -> tuple[Path, ...]:
     """Where icon paths resolve: ``diagrams``' folder, then netdraft's (one when the same)."""
-    roots = [_resources_root(), _own_root()]
+    roots = (_resources_root(), _own_root())
     return roots[:1] if roots[0] == roots[1] else roots
 
 
