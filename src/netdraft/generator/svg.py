@@ -51,27 +51,41 @@ def _text(value: str) -> str:
 
 
 def _tooltip(lines: Iterable[str]) -> str:
-    return "\n".join(_text(line) for line in lines if line)
+    shown = [line for line in lines if line]
+    joined = "".join(shown)
+    if joined.isprintable() and not _SPECIAL.search(joined):
+        return "\n".join(shown)  # nothing to escape in any line: one test for them all
+    return "\n".join(_text(line) for line in shown)
+
+
+#: Each kind's class (``nd-instance``), looked up rather than made for every component.
+_KIND_CLASS = {
+    kind: f"nd-{kind.value}" for kinds in (NodeKind, ClusterKind, EdgeKind) for kind in kinds
+}
+_MARK_CLASS = {mark: f"nd-mark-{mark.value}" for mark in Mark}
 
 
 def _classes(view: View) -> dict[str, tuple[str, str]]:
     """Each drawn id: its extra classes and its tooltip (escaped)."""
     out: dict[str, tuple[str, str]] = {}
-
-    def marks(mark: Mark, down: bool = False) -> list[str]:
-        found = [] if mark is Mark.NONE else [f"nd-mark-{mark.value}"]
-        return [*found, "nd-down"] if down else found
+    subnets = (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET)
 
     def visit(cluster: Cluster, subnet: str) -> None:
-        names = [f"nd-{cluster.kind.value}", *marks(cluster.mark)]
-        names += ["nd-warning"] if cluster.warnings else []
-        tip = [cluster.title, *cluster.details(), *cluster.note.splitlines()]
-        tip += [f"warning: {code}" for code in cluster.warnings]
+        kind = _KIND_CLASS[cluster.kind]
+        names = [kind]
+        if cluster.mark is not Mark.NONE:
+            names.append(_MARK_CLASS[cluster.mark])
+        tip = [cluster.title, *cluster.details()]
+        if cluster.note:
+            tip += cluster.note.splitlines()
+        if cluster.warnings:
+            names.append("nd-warning")
+            tip += [f"warning: {code}" for code in cluster.warnings]
         text = _tooltip(tip)
         out[cluster.id] = (" ".join(names), text)
         # Its header: the box's kind and tooltip (the marks are the box's own frame's).
-        out[cluster.id + HEADER_SUFFIX] = (f"nd-{cluster.kind.value} nd-header", text)
-        if cluster.kind in (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET):
+        out[cluster.id + HEADER_SUFFIX] = (f"{kind} nd-header", text)
+        if cluster.kind in subnets:
             # What every node in the subnet ends its tooltip with, escaped once.
             subnet = _tooltip([f"subnet {cluster.title}", *cluster.details()])
         for node in cluster.nodes:
@@ -80,13 +94,20 @@ def _classes(view: View) -> dict[str, tuple[str, str]]:
             visit(child, subnet)
 
     def add(node: Node, subnet: str) -> None:
-        names = [f"nd-{node.kind.value}", *marks(node.mark, node.down)]
-        names += ["nd-warning"] if node.warnings else []
-        names += ["nd-external"] if node.external else []
-        tip = [node.title, *node.lines, *node.note.splitlines()]
+        names = [_KIND_CLASS[node.kind]]
+        if node.mark is not Mark.NONE:
+            names.append(_MARK_CLASS[node.mark])
+        tip = [node.title, *node.lines]
+        if node.note:
+            tip += node.note.splitlines()
         if node.down:
+            names.append("nd-down")
             tip.append("down")
-        tip += [f"warning: {code}" for code in node.warnings]
+        if node.warnings:
+            names.append("nd-warning")
+            tip += [f"warning: {code}" for code in node.warnings]
+        if node.external:
+            names.append("nd-external")
         text = _tooltip(tip)
         if subnet and node.kind is not NodeKind.SPACER:
             text = f"{text}\n{subnet}" if text else subnet
@@ -98,7 +119,7 @@ def _classes(view: View) -> dict[str, tuple[str, str]]:
         visit(cluster, "")
     numbers = {name: i for i, name in enumerate(view.flows, 1)}
     for edge in view.edges:
-        names = [f"nd-{edge.kind.value}"]
+        names = [_KIND_CLASS[edge.kind]]
         if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.group in numbers:
             names.append(f"nd-flow-{numbers[edge.group]}")
         tip = edge.label or (f"flow {edge.group}" if edge.group else "")
