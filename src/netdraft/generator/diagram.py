@@ -1091,7 +1091,7 @@ def _build(
                     indent = _indent(diagrams.getcluster())
                     body.extend(_invisible_edges(pairs, _ROW, indent, rank_same=rows))
             for child in cluster.clusters:
-                add_cluster(child)
+                add_cluster(child)  # noqa: F821 - deleted once the boxes are built
 
     with _active(diagram):
         for node in view.nodes:
@@ -1149,6 +1149,7 @@ def _build(
             if pinned.lp:
                 label, place = pinned.title(view)
                 _Node(TITLE, label, id=TITLE, pos=place)
+    del add_cluster  # a recursive closure is a reference cycle: free it now, not in a GC pass
     return diagram
 
 

@@ -70,29 +70,6 @@ def _classes(view: View) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     subnets = (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET)
 
-    def visit(cluster: Cluster, subnet: str) -> None:
-        kind = _KIND_CLASS[cluster.kind]
-        names = [kind]
-        if cluster.mark is not Mark.NONE:
-            names.append(_MARK_CLASS[cluster.mark])
-        tip = [cluster.title, *cluster.details()]
-        if cluster.note:
-            tip += cluster.note.splitlines()
-        if cluster.warnings:
-            names.append("nd-warning")
-            tip += [f"warning: {code}" for code in cluster.warnings]
-        text = _tooltip(tip)
-        out[cluster.id] = (" ".join(names), text)
-        # Its header: the box's kind and tooltip (the marks are the box's own frame's).
-        out[cluster.id + HEADER_SUFFIX] = (f"{kind} nd-header", text)
-        if cluster.kind in subnets:
-            # What every node in the subnet ends its tooltip with, escaped once.
-            subnet = _tooltip([f"subnet {cluster.title}", *cluster.details()])
-        for node in cluster.nodes:
-            add(node, subnet)
-        for child in cluster.clusters:
-            visit(child, subnet)
-
     def add(node: Node, subnet: str) -> None:
         names = [_KIND_CLASS[node.kind]]
         if node.mark is not Mark.NONE:
@@ -115,15 +92,38 @@ def _classes(view: View) -> dict[str, tuple[str, str]]:
 
     for node in view.nodes:
         add(node, "")
-    for cluster in view.clusters:
-        visit(cluster, "")
+    # The boxes depth first, in order, from a stack (a recursive closure would be a
+    # reference cycle, which keeps all this alive until the collector's next pass).
+    stack: list[tuple[Cluster, str]] = [(c, "") for c in reversed(view.clusters)]
+    while stack:
+        cluster, subnet = stack.pop()
+        kind = _KIND_CLASS[cluster.kind]
+        names = [kind]
+        if cluster.mark is not Mark.NONE:
+            names.append(_MARK_CLASS[cluster.mark])
+        tip = [cluster.title, *cluster.details()]
+        if cluster.note:
+            tip += cluster.note.splitlines()
+        if cluster.warnings:
+            names.append("nd-warning")
+            tip += [f"warning: {code}" for code in cluster.warnings]
+        text = _tooltip(tip)
+        out[cluster.id] = (" ".join(names), text)
+        # Its header: the box's kind and tooltip (the marks are the box's own frame's).
+        out[cluster.id + HEADER_SUFFIX] = (f"{kind} nd-header", text)
+        if cluster.kind in subnets:
+            # What every node in the subnet ends its tooltip with, escaped once.
+            subnet = _tooltip([f"subnet {cluster.title}", *cluster.details()])
+        for node in cluster.nodes:
+            add(node, subnet)
+        stack += [(child, subnet) for child in reversed(cluster.clusters)]
     numbers = {name: i for i, name in enumerate(view.flows, 1)}
     for edge in view.edges:
         names = [_KIND_CLASS[edge.kind]]
         if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.group in numbers:
             names.append(f"nd-flow-{numbers[edge.group]}")
-        tip = edge.label or (f"flow {edge.group}" if edge.group else "")
-        out[edge.id] = (" ".join(names), _tooltip([tip]))
+        label = edge.label or (f"flow {edge.group}" if edge.group else "")
+        out[edge.id] = (" ".join(names), _tooltip([label]))
     return out
 
 
