@@ -312,6 +312,7 @@ _OWN_ICONS: dict[NodeKind, str] = {
 }
 
 
+@functools.lru_cache(maxsize=512)  # a few kinds and services, asked for every node
 def icon_path(kind: NodeKind, service: str = "") -> str:
     """The icon of a node, relative to the folder that holds ``diagrams``' ``resources``
     (or, for netdraft's own icons, the folder that holds ``netdraft``)."""
