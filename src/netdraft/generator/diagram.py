@@ -4,7 +4,8 @@ This is the only module that imports ``diagrams``. It turns a :class:`~netdraft.
 into a ``diagrams.Diagram`` whose every node and cluster has the view's stable id (``diagrams``
 would otherwise name nodes with random uuids and clusters after their labels), renders it in
 memory (Graphviz reads the DOT text on its standard input and writes the image on its standard
-output: no file or folder is created) and never opens a viewer.
+output, anonymous memory files where the system has them: no file or folder is created) and
+never opens a viewer.
 
 Choices that make the picture deterministic and portable:
 
