@@ -21,83 +21,226 @@ The text written is XML-escaped (and printable); nothing else of Graphviz's SVG 
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
 import re
+import struct
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from netdraft.diagnostics import printable
 from netdraft.generator.view import Cluster, ClusterKind, EdgeKind, Mark, Node, NodeKind, View
 
-_GROUP = re.compile(
-    r'<g id="(?P<id>[^"]*)" class="(?P<cls>node|cluster|edge)">\n<title>[^<]*</title>'
-)
-_SVG_OPEN = re.compile(r"<svg\b")
+_SVG_OPEN = re.compile(rb"<svg\b")
 #: What the id of a box's header node ends with (after the box's id): the diagram draws
 #: each box's title, lines and badge as a node of its own, which gets the box's tooltip,
 #: its kind's class and ``nd-header``, and its link.
 HEADER_SUFFIX = "__header"
-_GRAPH_TITLE = re.compile(r'(<g id="graph0" class="graph"[^>]*>\n<title>)[^<]*(</title>)')
+_GRAPH_TITLE = re.compile(rb'(<g id="graph0" class="graph"[^>]*>\n<title>)[^<]*(</title>)')
+
+
+_SPECIAL = re.compile(r"[&<>\"']")
 
 
 def _text(value: str) -> str:
+    if value.isprintable() and not _SPECIAL.search(value):
+        return value  # what printable() and html.escape() would give back: most lines
     return html.escape(printable(value), quote=True)
 
 
 def _tooltip(lines: Iterable[str]) -> str:
-    return "\n".join(_text(line) for line in lines if line)
+    shown = [line for line in lines if line]
+    joined = "".join(shown)
+    if joined.isprintable() and not _SPECIAL.search(joined):
+        return "\n".join(shown)  # nothing to escape in any line: one test for them all
+    return "\n".join(_text(line) for line in shown)
+
+
+#: Each kind's class (``nd-instance``), looked up rather than made for every component.
+_KIND_CLASS = {
+    kind: f"nd-{kind.value}" for kinds in (NodeKind, ClusterKind, EdgeKind) for kind in kinds
+}
+_MARK_CLASS = {mark: f"nd-mark-{mark.value}" for mark in Mark}
 
 
 def _classes(view: View) -> dict[str, tuple[str, str]]:
     """Each drawn id: its extra classes and its tooltip (escaped)."""
     out: dict[str, tuple[str, str]] = {}
+    subnets = (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET)
 
-    def marks(mark: Mark, down: bool = False) -> list[str]:
-        found = [] if mark is Mark.NONE else [f"nd-mark-{mark.value}"]
-        return [*found, "nd-down"] if down else found
-
-    def visit(cluster: Cluster, subnet: Cluster | None) -> None:
-        inner = (
-            cluster
-            if cluster.kind in (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET)
-            else subnet
-        )
-        names = [f"nd-{cluster.kind.value}", *marks(cluster.mark)]
-        names += ["nd-warning"] if cluster.warnings else []
-        tip = [cluster.title, *cluster.details(), *cluster.note.splitlines()]
-        tip += [f"warning: {code}" for code in cluster.warnings]
-        out[cluster.id] = (" ".join(names), _tooltip(tip))
-        # Its header: the box's kind and tooltip (the marks are the box's own frame's).
-        out[cluster.id + HEADER_SUFFIX] = (f"nd-{cluster.kind.value} nd-header", _tooltip(tip))
-        for node in cluster.nodes:
-            add(node, inner)
-        for child in cluster.clusters:
-            visit(child, inner)
-
-    def add(node: Node, subnet: Cluster | None) -> None:
-        names = [f"nd-{node.kind.value}", *marks(node.mark, node.down)]
-        names += ["nd-warning"] if node.warnings else []
-        names += ["nd-external"] if node.external else []
-        tip = [node.title, *node.lines, *node.note.splitlines()]
+    def add(node: Node, subnet: str) -> None:
+        names = [_KIND_CLASS[node.kind]]
+        if node.mark is not Mark.NONE:
+            names.append(_MARK_CLASS[node.mark])
+        tip = [node.title, *node.lines]
+        if node.note:
+            tip += node.note.splitlines()
         if node.down:
+            names.append("nd-down")
             tip.append("down")
-        tip += [f"warning: {code}" for code in node.warnings]
-        if subnet is not None and node.kind is not NodeKind.SPACER:
-            tip += [f"subnet {subnet.title}", *subnet.details()]
-        out[node.id] = (" ".join(names), _tooltip(tip))
+        if node.warnings:
+            names.append("nd-warning")
+            tip += [f"warning: {code}" for code in node.warnings]
+        if node.external:
+            names.append("nd-external")
+        text = _tooltip(tip)
+        if subnet and node.kind is not NodeKind.SPACER:
+            text = f"{text}\n{subnet}" if text else subnet
+        out[node.id] = (" ".join(names), text)
 
     for node in view.nodes:
-        add(node, None)
-    for cluster in view.clusters:
-        visit(cluster, None)
+        add(node, "")
+    # The boxes depth first, in order, from a stack (a recursive closure would be a
+    # reference cycle, which keeps all this alive until the collector's next pass).
+    stack: list[tuple[Cluster, str]] = [(c, "") for c in reversed(view.clusters)]
+    while stack:
+        cluster, subnet = stack.pop()
+        kind = _KIND_CLASS[cluster.kind]
+        names = [kind]
+        if cluster.mark is not Mark.NONE:
+            names.append(_MARK_CLASS[cluster.mark])
+        tip = [cluster.title, *cluster.details()]
+        if cluster.note:
+            tip += cluster.note.splitlines()
+        if cluster.warnings:
+            names.append("nd-warning")
+            tip += [f"warning: {code}" for code in cluster.warnings]
+        text = _tooltip(tip)
+        out[cluster.id] = (" ".join(names), text)
+        # Its header: the box's kind and tooltip (the marks are the box's own frame's).
+        out[cluster.id + HEADER_SUFFIX] = (f"{kind} nd-header", text)
+        if cluster.kind in subnets:
+            # What every node in the subnet ends its tooltip with, escaped once.
+            subnet = _tooltip([f"subnet {cluster.title}", *cluster.details()])
+        for node in cluster.nodes:
+            add(node, subnet)
+        stack += [(child, subnet) for child in reversed(cluster.clusters)]
     numbers = {name: i for i, name in enumerate(view.flows, 1)}
     for edge in view.edges:
-        names = [f"nd-{edge.kind.value}"]
+        names = [_KIND_CLASS[edge.kind]]
         if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.group in numbers:
             names.append(f"nd-flow-{numbers[edge.group]}")
-        tip = edge.label or (f"flow {edge.group}" if edge.group else "")
-        out[edge.id] = (" ".join(names), _tooltip([tip]))
+        label = edge.label or (f"flow {edge.group}" if edge.group else "")
+        out[edge.id] = (" ".join(names), _tooltip([label]))
     return out
+
+
+def _unescape(value: str) -> str:
+    """An id as Graphviz escaped it in the SVG, as the view has it: Graphviz writes every
+    ``-`` as ``&#45;``, which a plain replacement undoes at a fraction of the cost of
+    :func:`html.unescape` (used when some other reference is left)."""
+    plain = value.replace("&#45;", "-")
+    return html.unescape(value) if "&" in plain else plain
+
+
+#: In one pass over Graphviz's SVG: a node's, box's or edge's opening and its ``<title>``,
+#: or an ``<image>`` of an icon (in the form Graphviz writes it). On the UTF-8 bytes: the
+#: text is never decoded and encoded again, and none of it is Unicode-specific.
+_PIECE = re.compile(
+    rb'<g id="([^"]*)" class="(node|cluster|edge)">\n<title>[^<]*</title>'
+    rb'|<image xlink:href="([^"]+)" width="([0-9.]+)px" height="([0-9.]+)px"'
+    rb' preserveAspectRatio="[^"]+" x="([-0-9.]+)" y="([-0-9.]+)"/>'
+)
+_SVG_TAG = re.compile(rb"<svg\b[^>]*>")
+
+
+def _icon_id(href: str) -> str:
+    stem = href.removeprefix("resources/").removesuffix(".png")
+    return "icon-" + re.sub(r"[^A-Za-z0-9_-]+", "-", stem)
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("an icon is not a PNG file")
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+@functools.lru_cache(maxsize=512)
+def _symbol(href: str, roots: tuple[Path, ...]) -> bytes:
+    """An icon as a ``<symbol>`` holding its PNG in base64, read from the first of ``roots``
+    that has it. Icons are files of the installed packages (``diagrams``', netdraft's own),
+    which do not change while a process runs: each is read and encoded once per process
+    (a documentation build draws many pictures with the same icons)."""
+    found = [f / href for f in roots if (f / href).is_file()]
+    data = (found[0] if found else roots[0] / href).read_bytes()
+    width, height = _png_size(data)
+    return (
+        (
+            f'<symbol id="{_icon_id(href)}" viewBox="0 0 {width} {height}"'
+            ' preserveAspectRatio="xMidYMid meet">'
+            f'<image width="{width}" height="{height}" xlink:href="data:image/png;base64,'
+        ).encode()
+        + base64.b64encode(data)
+        + b'"/></symbol>'
+    )
+
+
+def _rewrite(svg: bytes, view: View | None, roots: Sequence[Path] | None) -> bytes:
+    """Graphviz's SVG with its icons embedded (``roots``: where their paths resolve) and
+    decorated for ``view`` (see :func:`decorate`), each when asked for, in one pass over
+    the text: a regular expression finds every group's title and every icon, and the
+    document is put together in one join."""
+    info = _classes(view) if view is not None else {}
+    icons: dict[bytes, bytes] = {}
+
+    def piece(match: re.Match[bytes]) -> bytes:
+        gid, cls, href, width, height, x, y = match.groups()
+        if href is not None:
+            if roots is None:
+                return match[0]
+            ident = icons.get(href)
+            if ident is None:
+                ident = icons[href] = _icon_id(href.decode()).encode()
+            return b'<use xlink:href="#%s" x="%s" y="%s" width="%s" height="%s"/>' % (
+                ident,
+                x,
+                y,
+                width,
+                height,
+            )
+        found = info.get(_unescape(gid.decode()))
+        if found is None:  # an invisible layout edge, or no view
+            return match[0]
+        classes, tip = found
+        return b'<g id="%s" class="%s %s">\n<title>%s</title>' % (
+            gid,
+            cls,
+            classes.encode(),
+            tip.encode() if tip else gid,
+        )
+
+    body = _PIECE.sub(piece, svg)
+    if roots is not None and b"<image" in body:
+        raise ValueError("the SVG holds an image netdraft cannot embed")
+    # What goes where, once the groups and images are done: the icons after the root's
+    # opening tag, the graph's title, the root's attributes (as many edits, in order).
+    edits: list[tuple[int, int, bytes]] = []
+    if icons:
+        opening = _SVG_TAG.search(body)
+        if opening is None:
+            raise ValueError("not an SVG document")
+        where = tuple(roots or ())
+        symbols = b"\n".join(_symbol(href, where) for href in sorted(i.decode() for i in icons))
+        edits.append((opening.end(), opening.end(), b"\n<defs>\n" + symbols + b"\n</defs>"))
+    if view is not None:
+        title = _text(view.title or "network diagram")
+        named = _GRAPH_TITLE.search(body)
+        if named is not None:
+            edits.append((named.end(1), named.start(2), title.encode()))
+        root = _SVG_OPEN.search(body)
+        if root is not None:
+            opening_text = f'<svg role="img" aria-label="{title}" class="netdraft"'
+            edits.append((root.start(), root.end(), opening_text.encode()))
+    parts = []
+    position = 0
+    for start, end, text in sorted(edits, key=lambda edit: edit[:2]):
+        parts += [body[position:start], text]
+        position = end
+    parts.append(body[position:])
+    return b"".join(parts)
 
 
 def decorate(svg: str, view: View) -> str:
@@ -110,23 +253,33 @@ def decorate(svg: str, view: View) -> str:
     Returns:
         The SVG, otherwise unchanged.
     """
-    info = _classes(view)
+    return _rewrite(svg.encode("utf-8"), view, None).decode("utf-8")
 
-    def group(match: re.Match[str]) -> str:
-        found = info.get(html.unescape(match["id"]))
-        if found is None:  # an invisible layout edge
-            return match[0]
-        classes, tip = found
-        return (
-            f'<g id="{match["id"]}" class="{match["cls"]} {classes}">\n'
-            f"<title>{tip or match['id']}</title>"
-        )
 
-    title = _text(view.title or "network diagram")
-    body = _GROUP.sub(group, svg)
-    body = _GRAPH_TITLE.sub(lambda m: f"{m[1]}{title}{m[2]}", body, count=1)
-    opening = f'<svg role="img" aria-label="{title}" class="netdraft"'
-    return _SVG_OPEN.sub(lambda _: opening, body, count=1)
+def embed_icons(svg: str, folder: Path, *more: Path) -> str:
+    """Embed every icon an SVG links to once, in ``<defs>``, and refer to it with ``<use>``.
+
+    Args:
+        svg: Graphviz's SVG output, whose ``<image>`` elements link to icon files.
+        folder: where the relative icon paths resolve; ``more``: where else, in order.
+
+    Returns:
+        The SVG with no link to a file.
+
+    Raises:
+        ValueError: an image is not in the form Graphviz writes, or not a PNG.
+    """
+    return _rewrite(svg.encode("utf-8"), None, (folder, *more)).decode("utf-8")
+
+
+def self_contained(svg: bytes, view: View, roots: Sequence[Path]) -> bytes:
+    """``decorate(embed_icons(svg, *roots), view)`` on Graphviz's output as it comes (UTF-8),
+    in one pass over it: what every SVG netdraft draws goes through.
+
+    Raises:
+        ValueError: an image is not in the form Graphviz writes, or not a PNG.
+    """
+    return _rewrite(svg, view, roots)
 
 
 def slug(heading: str) -> str:

@@ -185,10 +185,13 @@ class Cluster:
         return (*self.lines, *((f"route table {self.badge}",) if self.badge else ()))
 
     def walk(self) -> Iterable[Cluster]:
-        """This cluster and every cluster inside it, parents first."""
-        yield self
-        for child in self.clusters:
-            yield from child.walk()
+        """This cluster and every cluster inside it, parents first (depth first, in order:
+        from a stack, not nested generators, which cost a frame per level per box)."""
+        stack = [self]
+        while stack:
+            cluster = stack.pop()
+            yield cluster
+            stack.extend(reversed(cluster.clusters))
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,12 +483,12 @@ def view_of(
         analysis = NetworkAnalysis(network, prices if prices is not None else bundled())
     flows: list[FlowPath] = []
     if network.flows:
-        report = analysis.report
+        costs = analysis.flow_costs  # not the hourly charges: the picture shows none
         # In file order: a flow's number in the legend is its place in the file.
-        names = [n for n in network.flows if n in report.flows]
-        names += sorted(set(report.flows) - set(names))
+        names = [n for n in network.flows if n in costs]
+        names += sorted(set(costs) - set(names))
         for name in names:
-            priced = report.flows[name]
+            priced = costs[name]
             flows.append(FlowPath(name, priced.trace, priced.total))
     trace = analysis.trace(highlight) if highlight is not None else None
     return build_view(network, flows, trace, warnings)

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from netdraft.model import network as m
 from netdraft.model.network import Query
-from netdraft.sim.cost import CostReport, estimate
+from netdraft.sim.cost import CostReport, FlowCost, estimate, flow_costs
 from netdraft.sim.expectations import Outcomes, evaluate
 from netdraft.sim.exposure import Exposure, exposure
 from netdraft.sim.path import Simulator, mirror
@@ -60,7 +60,15 @@ class NetworkAnalysis:
     @cached_property
     def report(self) -> CostReport:
         """The cost of every flow and hourly resource."""
-        return estimate(self.network, self.prices, self.simulator)
+        return estimate(self.network, self.prices, self.simulator, self.__dict__.get("flow_costs"))
+
+    @cached_property
+    def flow_costs(self) -> dict[str, FlowCost]:
+        """Each flow's cost: the report's, or, before there is one, the flows priced alone
+        (a diagram draws these and not the hourly charges)."""
+        if "report" in self.__dict__:
+            return self.report.flows
+        return flow_costs(self.network, self.prices, self.simulator)
 
     @cached_property
     def outcomes(self) -> Outcomes:

@@ -307,6 +307,11 @@ def flow_cost(
     return FlowCost(flow, t, tuple(charges))
 
 
+def flow_costs(network: m.Network, prices: PriceTable, sim: Simulator) -> dict[str, FlowCost]:
+    """Every flow's monthly cost, in the file's order (what a diagram draws of the costs)."""
+    return {name: flow_cost(network, f, prices, sim) for name, f in network.flows.items()}
+
+
 def accelerator_premium(t: Trace, flow: m.Flow, prices: PriceTable) -> list[Charge]:
     """Global Accelerator's data-transfer premium: per GB of the dominant direction (the
     larger of the request and the reply), priced by the endpoint's region."""
@@ -560,18 +565,24 @@ def _vpn_region(network: m.Network, vpn: m.Vpn) -> str:
     return vpc.region if vpc else ""
 
 
-def estimate(network: m.Network, prices: PriceTable, sim: Simulator | None = None) -> CostReport:
+def estimate(
+    network: m.Network,
+    prices: PriceTable,
+    sim: Simulator | None = None,
+    flows: dict[str, FlowCost] | None = None,
+) -> CostReport:
     """Price every flow and every hourly resource of a network.
 
     Args:
         network: the compiled network.
         prices: the price table (bundled, with the user's overrides applied).
         sim: the network's simulator, when the caller has one (else one is built).
+        flows: the flows' costs (:func:`flow_costs`), when the caller has priced them.
 
     Returns:
         The report: per-flow charges, hourly charges, monthly charges, totals.
     """
-    sim = sim or Simulator(network)
-    flows = {name: flow_cost(network, f, prices, sim) for name, f in network.flows.items()}
+    if flows is None:
+        flows = flow_costs(network, prices, sim or Simulator(network))
     hourly = tuple(hourly_charges(network, prices))
     return CostReport(flows, hourly, prices, tuple(monthly_charges(network, prices)))
