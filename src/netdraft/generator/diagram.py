@@ -865,6 +865,9 @@ def _side_by_side(view: View) -> list[list[str]]:
     return out
 
 
+_LOAD_BALANCERS = frozenset({NodeKind.APPLICATION_LOAD_BALANCER, NodeKind.NETWORK_LOAD_BALANCER})
+
+
 def _end_ports(
     view: View, constrained: Iterable[tuple[str, str]], edges: Sequence[Edge]
 ) -> dict[str, tuple[str, str]]:
@@ -928,6 +931,7 @@ def _end_ports(
         # under the last line, they all go down.
         return "s" if side_by_side and over(this, other) else ""
 
+    balancers = {n.id for n in view.all_nodes() if n.kind in _LOAD_BALANCERS}
     ends: dict[str, tuple[str, str]] = {}
     for edge in edges:
         if edge.kind is EdgeKind.LINK and edge.label:
@@ -938,6 +942,11 @@ def _end_ports(
         # rank that has a port without its arrowhead, and a flow must keep its arrow.
         if edge.tail in row_of and row_of.get(edge.tail) == row_of.get(edge.head):
             tail = head = ICON_PORT if edge.kind is EdgeKind.LINK else ""
+        elif edge.kind is EdgeKind.LINK and edge.tail in balancers:
+            # A load balancer's lines to its targets in other rows fan out to other zones,
+            # drawn above it as often as below: a port at the icon drew them through the
+            # target's text.
+            continue
         else:
             many = pairs[frozenset((edge.tail, edge.head))] > 1
             tail = "" if edge.tail_cluster else port(edge.tail, edge.head, many)
