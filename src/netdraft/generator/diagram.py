@@ -536,6 +536,11 @@ def _badge(text: str, colour: str) -> str:
     )
 
 
+#: The white space left of a box's header, in points: a line past the box's top left corner
+#: cuts the corner (Graphviz's splines do), where the header's text began.
+HEADER_INSET = 8
+
+
 def _cluster_label(cluster: Cluster) -> str:
     rows = [f'<TR><TD ALIGN="LEFT"><B>{_text(cluster.title)}</B></TD></TR>']
     lines = [_CLUSTER_KIND_LABEL[cluster.kind], *cluster.lines]
@@ -552,7 +557,9 @@ def _cluster_label(cluster: Cluster) -> str:
         rows.append(f'<TR><TD ALIGN="LEFT">{_badge(cluster.badge, colour)}</TD></TR>')
     rows += _warning_rows(cluster.warnings, "LEFT")
     table = 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"'
-    return f"<<TABLE {table}>{''.join(rows)}</TABLE>>"
+    inner = f"<TABLE {table}>{''.join(rows)}</TABLE>"
+    outer = 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"'
+    return f'<<TABLE {outer}><TR><TD WIDTH="{HEADER_INSET}"></TD><TD>{inner}</TD></TR></TABLE>>'
 
 
 def _key(view: View) -> list[tuple[str, str]]:
@@ -867,6 +874,9 @@ def _side_by_side(view: View) -> list[list[str]]:
     return out
 
 
+_LOAD_BALANCERS = frozenset({NodeKind.APPLICATION_LOAD_BALANCER, NodeKind.NETWORK_LOAD_BALANCER})
+
+
 def _end_ports(
     view: View, constrained: Iterable[tuple[str, str]], edges: Sequence[Edge]
 ) -> dict[str, tuple[str, str]]:
@@ -930,11 +940,17 @@ def _end_ports(
         # under the last line, they all go down.
         return "s" if side_by_side and over(this, other) else ""
 
+    balancers = {n.id for n in view.all_nodes() if n.kind in _LOAD_BALANCERS}
     ends: dict[str, tuple[str, str]] = {}
     for edge in edges:
         if edge.kind is EdgeKind.LINK and edge.label:
             # A labelled link's label is a node of the ranking, placed by its line (above
             # it, in a row): moved with the line's ends, it landed on other lines.
+            continue
+        if edge.kind is EdgeKind.LINK and edge.tail in balancers:
+            # A load balancer's lines to its targets fan out to other zones, drawn above it
+            # as often as below: a port at the icon drew them through the target's text. In
+            # a row, a port on the link took the arrowhead off the flow beside it.
             continue
         # In a row: a link only. Graphviz (2.43) draws a line between two neighbours of a
         # rank that has a port without its arrowhead, and a flow must keep its arrow.

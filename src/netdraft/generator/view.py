@@ -787,6 +787,7 @@ class _Builder:
             if subnet is not None and subnet.public_ip_on_launch:
                 lines.append("public IP (on launch)")
         lines.append("sg: " + ", ".join(inst.security_groups or (vpc.default_security_group,)))
+        lines += _target_line(vpc, m.LbTargetKind.INSTANCE, inst.name)
         nat = not inst.source_dest_check
         if nat:
             lines.append("NAT · src/dst check off")
@@ -1048,26 +1049,21 @@ class _Builder:
 
     def add_lb_links(self, vpc: m.Vpc, lb: m.LoadBalancer) -> None:
         """A line from each node of a load balancer to each target of its listeners' groups
-        (an instance, or each node of an ALB behind an NLB), labelled with the group."""
-        groups = sorted({x.target_group for x in lb.listeners})
-        for tg_name in groups:
-            tg = vpc.target_groups[tg_name]
-            heads: list[str] = []
-            for t in tg.targets:
-                inst = t.name if t.kind is m.LbTargetKind.INSTANCE else ""
-                if t.kind is m.LbTargetKind.IP and t.ip is not None:
-                    inst = next((i.name for i in vpc.instances.values() if i.ip == t.ip), "")
-                if inst:
-                    heads.append(instance_id(vpc.name, inst))
-                elif t.kind is m.LbTargetKind.LOAD_BALANCER:
-                    alb = vpc.load_balancers[t.name]
-                    heads += [lb_id(vpc.name, alb.name, n.subnet) for n in alb.nodes]
-            for node in lb.nodes:
-                tail = lb_id(vpc.name, lb.name, node.subnet)
-                for head in sorted(set(heads)):
-                    self.edges.append(
-                        Edge(f"link__{tail}__{head}", tail, head, EdgeKind.LINK, label=tg.name)
-                    )
+        (an instance, or each node of an ALB behind an NLB). The line has no label: the
+        load balancer's node names the group of each listener, the target's node the groups
+        it is in (a label on the line was crossed by the lines of the other targets)."""
+        heads: set[str] = set()
+        for tg_name in sorted({x.target_group for x in lb.listeners}):
+            for kind, name in _group_targets(vpc, vpc.target_groups[tg_name]):
+                if kind is m.LbTargetKind.LOAD_BALANCER:
+                    alb = vpc.load_balancers[name]
+                    heads.update(lb_id(vpc.name, alb.name, n.subnet) for n in alb.nodes)
+                else:
+                    heads.add(instance_id(vpc.name, name))
+        for node in lb.nodes:
+            tail = lb_id(vpc.name, lb.name, node.subnet)
+            for head in sorted(heads):
+                self.edges.append(Edge(f"link__{tail}__{head}", tail, head, EdgeKind.LINK))
 
     def add_observation(self, vpc: m.Vpc, box: _Draft) -> None:
         """A VPC's flow logs, one node listing each (what it captures, where it publishes,
@@ -1475,13 +1471,47 @@ _NODES: dict[ComponentKind, Callable[[_Builder, ComponentId], str | None]] = {
 }
 
 
+def _group_targets(vpc: m.Vpc, tg: m.TargetGroup) -> list[tuple[m.LbTargetKind, str]]:
+    """What a target group's lines reach: an instance (named, or by its address; an
+    address of no instance is drawn nowhere), or a load balancer (behind an NLB)."""
+    out: list[tuple[m.LbTargetKind, str]] = []
+    for t in tg.targets:
+        inst = t.name if t.kind is m.LbTargetKind.INSTANCE else ""
+        if t.kind is m.LbTargetKind.IP and t.ip is not None:
+            inst = next((i.name for i in vpc.instances.values() if i.ip == t.ip), "")
+        if inst:
+            out.append((m.LbTargetKind.INSTANCE, inst))
+        elif t.kind is m.LbTargetKind.LOAD_BALANCER:
+            out.append((m.LbTargetKind.LOAD_BALANCER, t.name))
+    return out
+
+
+def _groups_in(vpc: m.Vpc, kind: m.LbTargetKind, name: str) -> list[str]:
+    """The target groups a load balancer's listener forwards to that have this instance
+    (or load balancer) as a target, in the order of their names."""
+    used = {x.target_group for lb in vpc.load_balancers.values() for x in lb.listeners}
+    return [
+        tg
+        for tg in sorted(used)
+        if tg in vpc.target_groups and (kind, name) in _group_targets(vpc, vpc.target_groups[tg])
+    ]
+
+
+def _target_line(vpc: m.Vpc, kind: m.LbTargetKind, name: str) -> list[str]:
+    """The line naming the target groups a node is in (none when it is in none)."""
+    groups = _groups_in(vpc, kind, name)
+    return [f"target of {', '.join(groups)}"] if groups else []
+
+
 def _lb_node(vpc: m.Vpc, lb: m.LoadBalancer, node: m.LbNode) -> Node:
-    """A load balancer's node: its kind, scheme, address and listeners."""
+    """A load balancer's node: its kind, scheme, address and listeners, and the target
+    groups it is in (an ALB behind an NLB)."""
     scheme = "internet-facing" if lb.internet_facing else "internal"
     lines = [f"{lb.kind.value} load balancer · {scheme}", str(node.ip)]
     if node.public_ip is not None:
         lines.append(f"Elastic IP {node.public_ip}")
     lines += [f"{x.protocol} {x.port} → {x.target_group}" for x in lb.listeners]
+    lines += _target_line(vpc, m.LbTargetKind.LOAD_BALANCER, lb.name)
     kind = (
         NodeKind.APPLICATION_LOAD_BALANCER
         if lb.kind is m.LbKind.APPLICATION
