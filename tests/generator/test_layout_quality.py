@@ -131,15 +131,19 @@ def test_the_arrow_check_sees_arrows() -> None:
     assert sum(1 for e in layout["edges"] if e.get("dir") == "forward" and "_hdraw_" in e) >= 5
 
 
-def test_a_line_from_above_ends_at_the_icon() -> None:
-    # The internet is above the gateway: its link ends at the gateway's icon (its port),
-    # not at the border of the gateway's label.
-    path = ROOT / "examples" / "01-public-private-nat.nd"
+def _layout_and_icons(example: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A bundled example's Graphviz layout and its icons' boxes."""
+    path = ROOT / "examples" / example
     compiled = api.compile(path.read_text("utf-8"), path.name)
     assert compiled.network is not None
     view = view_of(compiled.network)
-    layout = bench_layout.layout_of(view)
-    icons = bench_layout.icon_boxes(view)
+    return bench_layout.layout_of(view), bench_layout.icon_boxes(view)
+
+
+def test_a_line_from_above_ends_at_the_icon() -> None:
+    # The internet is above the gateway: its link ends at the gateway's icon (its port),
+    # not at the border of the gateway's label.
+    layout, icons = _layout_and_icons("01-public-private-nat.nd")
     link = next(e for e in layout["edges"] if e.get("id") == "link__internet__vpc_demo__igw_igw")
     assert link["headport"] == diagram.ICON_PORT
     igw = next(o for o in layout["objects"] if o.get("name") == "vpc_demo__igw_igw")
@@ -150,12 +154,7 @@ def test_a_line_from_above_ends_at_the_icon() -> None:
 def test_the_count_sees_a_line_that_stops_off_the_icon() -> None:
     # The benchmark's "off" must be able to fail: a line moved to end at its head's
     # border beside the icon, where the white space of a wide label is, is counted.
-    path = ROOT / "examples" / "01-public-private-nat.nd"
-    compiled = api.compile(path.read_text("utf-8"), path.name)
-    assert compiled.network is not None
-    view = view_of(compiled.network)
-    layout = bench_layout.layout_of(view)
-    icons = bench_layout.icon_boxes(view)
+    layout, icons = _layout_and_icons("01-public-private-nat.nd")
     before = bench_layout.measure(layout, icons=icons).off
     link = next(e for e in layout["edges"] if e.get("id") == "link__internet__vpc_demo__igw_igw")
     igw = next(o for o in layout["objects"] if o.get("name") == "vpc_demo__igw_igw")
