@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tiny_network import TINY
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Where to look for Chromium: NETDRAFT_CHROMIUM, else these names on PATH.
@@ -78,18 +80,6 @@ def find_chromium() -> str | None:
 #: The big network: the bundled transit-gateway example (wider than the content column at both widths).
 BIG_EXAMPLE = "examples/04-transit-gateway.nd"
 BIG_TITLE = "Hub and spoke with a transit gateway"
-
-TINY = """\
-title "Tiny"
-region us-east-1 {
-  vpc demo 10.0.0.0/16 {
-    internet-gateway igw
-    subnet web 10.0.0.0/24 az us-east-1a public-ip-on-launch
-    route-table public { route 0.0.0.0/0 via igw; associate web }
-    instance www in web
-  }
-}
-"""
 
 
 def _indented(text: str) -> str:

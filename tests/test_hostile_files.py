@@ -18,21 +18,11 @@ import pytest
 
 import netdraft
 from netdraft.files import MAX_PRICE_BYTES, MAX_SOURCE_BYTES
+from tiny_network import TINY
 
 MARKER = "nd-secret-5b1e9c"
 
-NETWORK = """\
-title "Tiny"
-region us-east-1 {
-  vpc demo 10.0.0.0/16 {
-    internet-gateway igw
-    subnet web 10.0.0.0/24 az us-east-1a public-ip-on-launch
-    route-table public { route 0.0.0.0/0 via igw; associate web }
-    instance www in web
-  }
-}
-flow web: www -> internet tcp 443 volume 10GB
-"""
+NETWORK = TINY + "flow web: www -> internet tcp 443 volume 10GB\n"
 
 # Runs netdraft.cli.main once per argument list, in one process (to keep the suite quick).
 DRIVER = """\

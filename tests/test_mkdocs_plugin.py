@@ -24,19 +24,9 @@ from netdraft.mkdocs_plugin import (
     inline_svg,
     parse_options,
 )
+from tiny_network import TINY
 
-NETWORK = """\
-title "Tiny"
-region us-east-1 {
-  vpc demo 10.0.0.0/16 {
-    internet-gateway igw
-    subnet web 10.0.0.0/24 az us-east-1a public-ip-on-launch
-    route-table public { route 0.0.0.0/0 via igw; associate web }
-    instance www in web
-  }
-}
-expect internet -> www tcp 22 deny because SG_INGRESS_MISMATCH
-"""
+NETWORK = TINY + "expect internet -> www tcp 22 deny because SG_INGRESS_MISMATCH\n"
 
 # Line 10 of the page (after 3 lines of front matter) misspells the subnet.
 BROKEN_PAGE = """\
