@@ -14,19 +14,8 @@ import pytest
 
 from netdraft import api
 from netdraft.generator.diff import diff_json
+from tiny_network import NEW, OLD
 
-OLD = """\
-region us-east-1 {
-  vpc a 10.0.0.0/16 {
-    internet-gateway igw
-    subnet pub 10.0.0.0/24 az us-east-1a public-ip-on-launch
-    route-table rt { route 0.0.0.0/0 via igw; associate pub }
-    security-group web { ingress tcp 443 from 0.0.0.0/0 }
-    instance w in pub sg web
-  }
-}
-"""
-NEW = OLD.replace("tcp 443", "tcp 8443")
 SRC = str(Path(__file__).parents[1] / "src")
 
 

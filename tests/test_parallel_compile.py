@@ -14,21 +14,10 @@ import pytest
 
 from netdraft import api, cache
 from netdraft.cli import main
+from tiny_network import NEW, OLD
 
 EXAMPLES = Path(__file__).parent / "spec" / "examples"
 
-OLD = """\
-region us-east-1 {
-  vpc a 10.0.0.0/16 {
-    internet-gateway igw
-    subnet pub 10.0.0.0/24 az us-east-1a public-ip-on-launch
-    route-table rt { route 0.0.0.0/0 via igw; associate pub }
-    security-group web { ingress tcp 443 from 0.0.0.0/0 }
-    instance w in pub sg web
-  }
-}
-"""
-NEW = OLD.replace("tcp 443", "tcp 8443")
 BROKEN = OLD.replace("subnet pub 10.0.0.0/24", "subnet pub 10.9.0.0/24")
 
 
