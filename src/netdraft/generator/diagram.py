@@ -836,7 +836,11 @@ def _stack_edges(view: View) -> list[tuple[str, str]]:
                 out.extend((last[0], _top(s)) for last in upper for s, _ in tier)
                 upper = [r[-1] for _, r in tier if r] or upper
         if rows:
-            out.extend((rows[-1][0], leader) for leader in leaders)
+            # Every node of the VPC's last row (its gateways) above every zone, not only
+            # the first: the crossing reduction then counts a line that leaves a zone for
+            # a gateway around the other zones as crossing these edges, and keeps it at
+            # its own zone's side (a flow to the VPN gateway went round the other zone).
+            out.extend((node, leader) for node in rows[-1] for leader in leaders)
     return out
 
 
