@@ -159,3 +159,24 @@ def test_a_render_leaves_no_cycle_of_its_own_to_the_collector(tmp_path: Path) ->
             gc.enable()
     assert not {"_Node", "_Cluster"} & kinds
     assert not any(f.startswith(("_build.", "_classes.")) for f in functions)
+
+
+def test_a_render_leaves_nothing_to_the_collector(tmp_path: Path) -> None:
+    # The simulator once kept its own bound methods, a cycle that held it, its tables and
+    # its traces until the collector's next pass.
+    network = load_network(NETWORKS[3])
+    diagram.render(network, tmp_path / "warm.svg")
+    gc.collect()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        diagram.render(network, tmp_path / "net.svg")
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        kinds = sorted({type(o).__qualname__ for o in gc.garbage})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if collecting:
+            gc.enable()
+    assert kinds == []

@@ -1377,9 +1377,11 @@ def render(
         RenderError: Graphviz could not lay the diagram out.
         OSError: the file cannot be written.
     """
-    with collector_paused():  # see image_bytes
-        view = view_of(network, highlight, prices, analysis)
-    render_view(view, out_path, fmt)
+    # One pause for the whole render (see image_bytes): the view is freed before the
+    # collector resumes, so it resumes with nothing new to look at, where a pause around
+    # each stage handed it the view (thousands of young objects) to traverse in between.
+    with collector_paused():
+        render_view(view_of(network, highlight, prices, analysis), out_path, fmt)
 
 
 def render_view(view: View, out_path: str | Path, fmt: str = "") -> None:

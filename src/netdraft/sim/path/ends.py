@@ -311,7 +311,7 @@ def _dns_end(
     sim: Context, place: m.Place, version: int, other: m.Place, is_dst: bool
 ) -> list[End | Drop]:
     """A DNS name: the ends of the addresses the other end's resolver answers with."""
-    if not is_dst or sim.names is None:
+    if not is_dst:
         reason = f"'{place}' is a DNS name: a connection goes to a name, never from one"
         return [Drop(DropCode.NO_INTERFACE, reason)]
     try:

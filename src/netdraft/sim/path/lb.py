@@ -126,7 +126,6 @@ def _connect(
     port, both ways: the request's hops, the reply's, and the drop if any. With
     ``client``, the client's address and ports are kept (an NLB's instance target); the
     reply still goes back to the node (AWS tracks the connection it passed on)."""
-    assert sim.send is not None
     there = Walk(Leg.FORWARD, fwd.protocol, tg.port)
     back = Walk(Leg.RETURN, fwd.protocol, tg.port)
     ports = client.ports if client is not None else EPHEMERAL_PORTS

@@ -118,10 +118,8 @@ class Simulator(Context):
         super().__init__(
             network, Index.build(network), ROUTE_TARGETS, TGW_ATTACHMENTS, nat.untranslate
         )
-        self.names = self._by_name
         self._cuts: dict[Protocol, set[int]] = {}
         self._service_cuts: dict[tuple[Protocol, str], set[int]] = {}
-        self.send = self._send
         self._resolutions: dict[tuple[m.Place, str, m.RecordKind], dns.Resolution] = {}
 
     def resolve(
@@ -136,7 +134,7 @@ class Simulator(Context):
             self._resolutions[key] = found
         return found
 
-    def _by_name(self, source: m.Place, name: m.Place) -> tuple[m.Place, ...]:
+    def names(self, source: m.Place, name: m.Place) -> tuple[m.Place, ...]:
         res = self.resolve(source, name.name)
         if not res.ok:
             assert res.code is not None
@@ -391,7 +389,7 @@ class Simulator(Context):
             if dst.kind is C.ACCELERATOR:  # both legs are the accelerator's (LANGUAGE.md §10)
                 accelerator.through(self, fwd, rev, src, dst)
                 return done(m.Verdict.ALLOW)
-            seen_dst = self._send(fwd, src, dst, Packet(src.address, dst.address, service))
+            seen_dst = self.send(fwd, src, dst, Packet(src.address, dst.address, service))
             if dst.kind is C.LOAD_BALANCER:
                 lb.proxy(self, fwd, rev, dst, seen_dst)
         except lb.ReplyDrop as drop:
@@ -408,14 +406,14 @@ class Simulator(Context):
         nat_ports = any(n.kind in (C.NAT_GATEWAY, C.NAT_INSTANCE) for n in fwd.nats)
         rev.ports = EPHEMERAL_PORTS if nat_ports else fwd.ports
         try:
-            self._send(rev, dst, src, Packet(seen_dst.dst, seen_dst.src, None))
+            self.send(rev, dst, src, Packet(seen_dst.dst, seen_dst.src, None))
         except Drop as drop:
             fwd.ports = rev.ports
             return done(m.Verdict.DENY, drop, Leg.RETURN)
         fwd.ports = rev.ports
         return done(m.Verdict.ALLOW)
 
-    def _send(self, w: Walk, src: End, dst: End, pkt: Packet) -> Packet:
+    def send(self, w: Walk, src: End, dst: End, pkt: Packet) -> Packet:
         """Walk a packet from ``src`` to ``dst``; returns the packet as it arrives."""
         if not w.forward and dst.kind is C.INSTANCE and dst.vpc:
             home = self.net.vpcs[dst.vpc]

@@ -254,12 +254,6 @@ TargetHandler = Callable[
 #: az, packet, destination)``, ``az`` the one the packet entered the transit gateway in.
 AttachmentHandler = Callable[["Context", Walk, m.TgwAttachment, str, Packet, End], Packet]
 
-#: Walks a packet from an end to another: ``(walk, source, destination, packet)``.
-SendHandler = Callable[[Walk, End, End, Packet], Packet]
-#: Resolves a destination written as a DNS name for a source: ``(source, name place) ->
-#: the places of its answers`` (raises :class:`Drop` when it does not resolve).
-NameHandler = Callable[[m.Place, m.Place], "tuple[m.Place, ...]"]
-
 #: Carries a reply that reaches the NAT device that translated its request.
 ReplyHandler = Callable[["Context", Walk, m.Vpc, Eni, Translation, Packet, End], Packet]
 
@@ -278,13 +272,22 @@ class Context:
     targets: Mapping[m.TargetKind, TargetHandler]  # by the kind of a route's target
     attachments: Mapping[m.AttachmentKind, AttachmentHandler]  # by a tgw attachment's kind
     untranslate: ReplyHandler  # a reply reaching a NAT device that translated the request
-    #: Walks a packet from one end to another (``Simulator._send``): a load balancer's
-    #: second connection, and its reply, start at either end.
-    send: SendHandler | None = None
-    #: A destination written as a DNS name: the places the source resolves it to, or why not.
-    names: NameHandler | None = None
     #: An accelerator's listeners send only to this endpoint, ``(vpc, name)``, by the
     #: accelerator's name: what exposure asks of each endpoint, since Global Accelerator may
     #: send a client to any healthy endpoint with a weight above 0
     #: (:func:`netdraft.sim.exposure.exposure`).
     pinned: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    # Methods, not fields holding the simulator's bound methods: an object that holds its
+    # own bound methods is a reference cycle, which only the cyclic collector frees, so a
+    # simulator and its tables (a render's or a check's) outlived their use.
+
+    def send(self, w: Walk, src: End, dst: End, pkt: Packet) -> Packet:
+        """Walk a packet from one end to another (``Simulator``'s): a load balancer's
+        second connection, and its reply, start at either end."""
+        raise NotImplementedError
+
+    def names(self, source: m.Place, name: m.Place) -> tuple[m.Place, ...]:
+        """A destination written as a DNS name: the places the source resolves it to
+        (``Simulator``'s; raises :class:`Drop` when it does not resolve)."""
+        raise NotImplementedError
