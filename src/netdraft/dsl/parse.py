@@ -422,9 +422,13 @@ class _ToSyntax:
 
     # -- leaves -------------------------------------------------------------------------------
     def ref(self, span: Span, c: list[Token]) -> st.Ref:
+        if len(c) == 1 and c[0].end_column is not None:
+            # One lexed name: its word's span is the reference's (equal values, and frozen),
+            # so one Span serves both (a large file has a reference on most lines).
+            text = str(c[0])
+            return _new_ref((_new_tok(self.words.setdefault(text, text), span),), span)
         word = self._t
-        parts = (word(c[0]),) if len(c) == 1 else tuple([word(t) for t in c])
-        return _new_ref(parts, span)
+        return _new_ref(tuple([word(t) for t in c]), span)
 
     def cidr(self, span: Span, c: list[Token]) -> st.Tok:
         return self._t(c[0])
@@ -1298,18 +1302,24 @@ def _shifts(
     action = states[stack[-1]].get(terminal)
     if action is None or action[0] is Shift:  # most words: taken as they are, or not at all
         return action is not None
-    stack = list(stack)
+    # The stack as the reductions leave it, uncopied: ``stack[:depth]`` then ``pushed``.
+    depth = len(stack)
+    pushed: list[Any] = []
     while True:
-        action = states[stack[-1]].get(terminal)
-        if action is None:
-            return False
         kind, rule = action
         if kind is Shift:
             return True
         size = len(rule.expansion)
-        if size:
-            del stack[-size:]
-        stack.append(states[stack[-1]][rule.origin.name][1])
+        if size >= len(pushed):
+            depth -= size - len(pushed)
+            pushed.clear()
+        elif size:
+            del pushed[-size:]
+        state = states[pushed[-1] if pushed else stack[depth - 1]][rule.origin.name][1]
+        pushed.append(state)
+        action = states[state].get(terminal)
+        if action is None:
+            return False
 
 
 def _advance(
@@ -1492,8 +1502,12 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     misaligned: str | None = None
     braces: list[Token] = []  # the '{' of the blocks open, as the parser has them
     lexer = interactive.lexer_thread
-    feed = state.feed_token
     stack = state.state_stack  # the parser changes this list in place, never replaces it
+    values = state.value_stack  # likewise
+    callbacks = state.parse_conf.callbacks
+    # Each rule reduced: its size, the name it goes to, its callback; by the rule's id, as
+    # a rule's hash is a Python call (the rules live as long as the tables).
+    reductions: dict[int, tuple[int, str, Any]] = {}
     glued = _GLUED.match
     while True:
         try:
@@ -1520,7 +1534,36 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     opened = braces.pop()
                     if misaligned is None and _misaligned(text, opened, token):
                         misaligned = _misaligned_note(state.value_stack, opened, token)
-                feed(token)
+                # What ``state.feed_token(token)`` does, inlined: one Python call less per
+                # token, and each rule's size, target and callback looked up once.
+                while True:
+                    action = states[stack[-1]].get(kind)
+                    if action is None:
+                        expected = {s for s in states[stack[-1]] if s.isupper()}
+                        raise UnexpectedToken(  # type: ignore[no-untyped-call]
+                            token, expected, state=state, interactive_parser=None
+                        )
+                    how, arg = action
+                    if how is Shift:
+                        stack.append(arg)
+                        values.append(token)
+                        break
+                    reduction = reductions.get(id(arg))
+                    if reduction is None:
+                        reduction = reductions[id(arg)] = (
+                            len(arg.expansion),
+                            arg.origin.name,
+                            callbacks[arg],
+                        )
+                    size, target, reduce = reduction
+                    if size:
+                        children = values[-size:]
+                        del stack[-size:]
+                        del values[-size:]
+                    else:
+                        children = []
+                    values.append(reduce(children))
+                    stack.append(states[stack[-1]][target][1])
                 last = token
             tree = interactive.feed_eof(last)  # type: ignore[no-untyped-call]
         except UnexpectedInput as exc:
