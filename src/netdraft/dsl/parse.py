@@ -192,6 +192,17 @@ def _slot_maker(cls: type, *fields: str) -> Any:
             return made
 
         return make2
+    if len(fields) == 3:
+        set_x, set_y, set_z = setters
+
+        def make3(a: Any, b: Any, c: Any) -> Any:
+            made: Any = new(cls)
+            set_x(made, a)
+            set_y(made, b)
+            set_z(made, c)
+            return made
+
+        return make3
     set_1, set_2, set_3, set_4, set_5 = setters
 
     def make5(a: Any, b: Any, c: Any, d: Any, e: Any) -> Any:
@@ -212,6 +223,12 @@ _new_span: Callable[..., Span] = _slot_maker(
 )
 _new_tok: Callable[[str, Span], st.Tok] = _slot_maker(st.Tok, "text", "span")
 _new_ref: Callable[[tuple[st.Tok, ...], Span], st.Ref] = _slot_maker(st.Ref, "parts", "span")
+_new_option: Callable[[str, tuple[Any, ...], Span], st.Option] = _slot_maker(
+    st.Option, "keyword", "values", "span"
+)
+_new_instance: Callable[..., st.InstanceDecl] = _slot_maker(
+    st.InstanceDecl, "name", "subnet", "options", "span", "dns"
+)
 
 
 class _Piece:
@@ -417,8 +434,10 @@ class _ToSyntax:
         )
 
     def _opt(self, keyword: str, span: Span, values: list[Any]) -> st.Option:
-        toks = tuple([self._t(v) if isinstance(v, Token) else v for v in values])
-        return st.Option(keyword, toks, span)
+        word = self._t
+        return _new_option(
+            keyword, tuple([word(v) if isinstance(v, Token) else v for v in values]), span
+        )
 
     # -- leaves -------------------------------------------------------------------------------
     def ref(self, span: Span, c: list[Token]) -> st.Ref:
@@ -668,9 +687,14 @@ class _ToSyntax:
         return st.AclRuleDecl("outbound", self._t(c[0]), self._t(c[1]), c[2], c[3], span)
 
     def instance(self, span: Span, c: list[Any]) -> st.InstanceDecl:
-        dns = next((x for x in c[2:] if isinstance(x, st.DnsBlock)), None)
-        options = tuple(x for x in c[2:] if not isinstance(x, st.DnsBlock))
-        return st.InstanceDecl(self._t(c[0]), c[1], options, span, dns)
+        options = tuple(c[2:])
+        dns = None
+        for x in options:  # most instances have no DNS block: one look, no second tuple
+            if isinstance(x, st.DnsBlock):
+                dns = x
+                options = tuple([x for x in options if not isinstance(x, st.DnsBlock)])
+                break
+        return _new_instance(self._t(c[0]), c[1], options, span, dns)
 
     def instance_ip(self, span: Span, c: list[Token]) -> st.Option:
         return self._opt("ip", span, c)
