@@ -392,20 +392,36 @@ def _reducer(plan: _Plan) -> Any:
             run.append(values[kind].format(i=i))
     if run or not started:
         body.append(("kept += [" if started else "kept = [") + ", ".join(run) + "]")
+    # The piece is made without a call to its ``__init__``: its four slots set here.
     if plan.method is None:
-        body.append(f"return _Piece(kept, first, last, {plan.rule!r})")
+        body.append(f"value, rule = kept, {plan.rule!r}")
     elif plan.method in _SPANLESS:
-        body.append("return _Piece(method(None, kept), first, last, None)")
+        body.append("value, rule = method(None, kept), None")
     else:
         body.append("if first is None:")
-        body.append("    return _Piece(method(None, kept), None, None, None)")
+        body.append("    value = method(None, kept)")
+        body.append("else:")
         body.append(
-            "return _Piece(method(Span(path, first.line, first.column, last.end_line,"
-            " last.end_column), kept), first, last, None)"
+            "    value = method(Span(path, first.line, first.column, last.end_line,"
+            " last.end_column), kept)"
         )
+        body.append("rule = None")
+    body += [
+        "piece = new(_Piece)",
+        "piece.value = value",
+        "piece.first = first",
+        "piece.last = last",
+        "piece.rule = rule",
+        "return piece",
+    ]
     lines += [f"        {line}" for line in body]
     lines.append("    return reduce")
-    scope: dict[str, Any] = {"_Piece": _Piece, "_ends": _ends, "Span": _new_span}
+    scope: dict[str, Any] = {
+        "_Piece": _Piece,
+        "_ends": _ends,
+        "Span": _new_span,
+        "new": object.__new__,
+    }
     exec(compile("\n".join(lines), f"<reduce {plan.rule}>", "exec"), scope)
     return scope["make"]
 
@@ -1346,6 +1362,31 @@ def _shifts(
             return False
 
 
+#: The deepest state stack whose answers :func:`_shifts_remembered` keeps.
+_REMEMBERED_DEPTH = 64
+
+
+def _shifts_remembered(
+    states: Mapping[Any, Mapping[str, tuple[Any, Any]]],
+) -> Callable[[list[Any], str], bool]:
+    """:func:`_shifts` for one parse, each answer kept by the whole stack and terminal: a
+    large file asks it the same few hundred questions tens of thousands of times. Stacks
+    deeper than :data:`_REMEMBERED_DEPTH` are not kept (a deeply nested hostile file would
+    otherwise keep a long key per word)."""
+    known: dict[tuple[tuple[Any, ...], str], bool] = {}
+
+    def fits(stack: list[Any], terminal: str) -> bool:
+        if len(stack) > _REMEMBERED_DEPTH:
+            return _shifts(states, stack, terminal)
+        key = (tuple(stack), terminal)
+        answer = known.get(key)
+        if answer is None:
+            answer = known[key] = _shifts(states, stack, terminal)
+        return answer
+
+    return fits
+
+
 def _advance(
     states: Mapping[Any, Mapping[str, tuple[Any, Any]]], stack: list[Any], terminal: str
 ) -> list[Any] | None:
@@ -1532,6 +1573,7 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     # Each rule reduced: its size, the name it goes to, its callback; by the rule's id, as
     # a rule's hash is a Python call (the rules live as long as the tables).
     reductions: dict[int, tuple[int, str, Any]] = {}
+    fits = _shifts_remembered(states)
     glued = _GLUED.match
     while True:
         try:
@@ -1545,9 +1587,9 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     action = states[stack[-1]].get(kind)
                     if (
                         (action is None or action[0] is not Shift)
-                        and not _shifts(states, stack, kind)
+                        and not fits(stack, kind)
                         and _NAME.fullmatch(token.value)
-                        and _shifts(states, stack, "NAME")
+                        and fits(stack, "NAME")
                     ):
                         token.type = kind = "NAME"
                     if kind in keywords and glued(text, token.end_pos or 0):
