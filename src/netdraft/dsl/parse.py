@@ -192,6 +192,17 @@ def _slot_maker(cls: type, *fields: str) -> Any:
             return made
 
         return make2
+    if len(fields) == 3:
+        set_x, set_y, set_z = setters
+
+        def make3(a: Any, b: Any, c: Any) -> Any:
+            made: Any = new(cls)
+            set_x(made, a)
+            set_y(made, b)
+            set_z(made, c)
+            return made
+
+        return make3
     set_1, set_2, set_3, set_4, set_5 = setters
 
     def make5(a: Any, b: Any, c: Any, d: Any, e: Any) -> Any:
@@ -212,6 +223,12 @@ _new_span: Callable[..., Span] = _slot_maker(
 )
 _new_tok: Callable[[str, Span], st.Tok] = _slot_maker(st.Tok, "text", "span")
 _new_ref: Callable[[tuple[st.Tok, ...], Span], st.Ref] = _slot_maker(st.Ref, "parts", "span")
+_new_option: Callable[[str, tuple[Any, ...], Span], st.Option] = _slot_maker(
+    st.Option, "keyword", "values", "span"
+)
+_new_instance: Callable[..., st.InstanceDecl] = _slot_maker(
+    st.InstanceDecl, "name", "subnet", "options", "span", "dns"
+)
 
 
 class _Piece:
@@ -375,20 +392,36 @@ def _reducer(plan: _Plan) -> Any:
             run.append(values[kind].format(i=i))
     if run or not started:
         body.append(("kept += [" if started else "kept = [") + ", ".join(run) + "]")
+    # The piece is made without a call to its ``__init__``: its four slots set here.
     if plan.method is None:
-        body.append(f"return _Piece(kept, first, last, {plan.rule!r})")
+        body.append(f"value, rule = kept, {plan.rule!r}")
     elif plan.method in _SPANLESS:
-        body.append("return _Piece(method(None, kept), first, last, None)")
+        body.append("value, rule = method(None, kept), None")
     else:
         body.append("if first is None:")
-        body.append("    return _Piece(method(None, kept), None, None, None)")
+        body.append("    value = method(None, kept)")
+        body.append("else:")
         body.append(
-            "return _Piece(method(Span(path, first.line, first.column, last.end_line,"
-            " last.end_column), kept), first, last, None)"
+            "    value = method(Span(path, first.line, first.column, last.end_line,"
+            " last.end_column), kept)"
         )
+        body.append("rule = None")
+    body += [
+        "piece = new(_Piece)",
+        "piece.value = value",
+        "piece.first = first",
+        "piece.last = last",
+        "piece.rule = rule",
+        "return piece",
+    ]
     lines += [f"        {line}" for line in body]
     lines.append("    return reduce")
-    scope: dict[str, Any] = {"_Piece": _Piece, "_ends": _ends, "Span": _new_span}
+    scope: dict[str, Any] = {
+        "_Piece": _Piece,
+        "_ends": _ends,
+        "Span": _new_span,
+        "new": object.__new__,
+    }
     exec(compile("\n".join(lines), f"<reduce {plan.rule}>", "exec"), scope)
     return scope["make"]
 
@@ -417,14 +450,20 @@ class _ToSyntax:
         )
 
     def _opt(self, keyword: str, span: Span, values: list[Any]) -> st.Option:
-        toks = tuple([self._t(v) if isinstance(v, Token) else v for v in values])
-        return st.Option(keyword, toks, span)
+        word = self._t
+        return _new_option(
+            keyword, tuple([word(v) if isinstance(v, Token) else v for v in values]), span
+        )
 
     # -- leaves -------------------------------------------------------------------------------
     def ref(self, span: Span, c: list[Token]) -> st.Ref:
+        if len(c) == 1 and c[0].end_column is not None:
+            # One lexed name: its word's span is the reference's (equal values, and frozen),
+            # so one Span serves both (a large file has a reference on most lines).
+            text = str(c[0])
+            return _new_ref((_new_tok(self.words.setdefault(text, text), span),), span)
         word = self._t
-        parts = (word(c[0]),) if len(c) == 1 else tuple([word(t) for t in c])
-        return _new_ref(parts, span)
+        return _new_ref(tuple([word(t) for t in c]), span)
 
     def cidr(self, span: Span, c: list[Token]) -> st.Tok:
         return self._t(c[0])
@@ -664,9 +703,14 @@ class _ToSyntax:
         return st.AclRuleDecl("outbound", self._t(c[0]), self._t(c[1]), c[2], c[3], span)
 
     def instance(self, span: Span, c: list[Any]) -> st.InstanceDecl:
-        dns = next((x for x in c[2:] if isinstance(x, st.DnsBlock)), None)
-        options = tuple(x for x in c[2:] if not isinstance(x, st.DnsBlock))
-        return st.InstanceDecl(self._t(c[0]), c[1], options, span, dns)
+        options = tuple(c[2:])
+        dns = None
+        for x in options:  # most instances have no DNS block: one look, no second tuple
+            if isinstance(x, st.DnsBlock):
+                dns = x
+                options = tuple([x for x in options if not isinstance(x, st.DnsBlock)])
+                break
+        return _new_instance(self._t(c[0]), c[1], options, span, dns)
 
     def instance_ip(self, span: Span, c: list[Token]) -> st.Option:
         return self._opt("ip", span, c)
@@ -1298,18 +1342,49 @@ def _shifts(
     action = states[stack[-1]].get(terminal)
     if action is None or action[0] is Shift:  # most words: taken as they are, or not at all
         return action is not None
-    stack = list(stack)
+    # The stack as the reductions leave it, uncopied: ``stack[:depth]`` then ``pushed``.
+    depth = len(stack)
+    pushed: list[Any] = []
     while True:
-        action = states[stack[-1]].get(terminal)
-        if action is None:
-            return False
         kind, rule = action
         if kind is Shift:
             return True
         size = len(rule.expansion)
-        if size:
-            del stack[-size:]
-        stack.append(states[stack[-1]][rule.origin.name][1])
+        if size >= len(pushed):
+            depth -= size - len(pushed)
+            pushed.clear()
+        elif size:
+            del pushed[-size:]
+        state = states[pushed[-1] if pushed else stack[depth - 1]][rule.origin.name][1]
+        pushed.append(state)
+        action = states[state].get(terminal)
+        if action is None:
+            return False
+
+
+#: The deepest state stack whose answers :func:`_shifts_remembered` keeps.
+_REMEMBERED_DEPTH = 64
+
+
+def _shifts_remembered(
+    states: Mapping[Any, Mapping[str, tuple[Any, Any]]],
+) -> Callable[[list[Any], str], bool]:
+    """:func:`_shifts` for one parse, each answer kept by the whole stack and terminal: a
+    large file asks it the same few hundred questions tens of thousands of times. Stacks
+    deeper than :data:`_REMEMBERED_DEPTH` are not kept (a deeply nested hostile file would
+    otherwise keep a long key per word)."""
+    known: dict[tuple[tuple[Any, ...], str], bool] = {}
+
+    def fits(stack: list[Any], terminal: str) -> bool:
+        if len(stack) > _REMEMBERED_DEPTH:
+            return _shifts(states, stack, terminal)
+        key = (tuple(stack), terminal)
+        answer = known.get(key)
+        if answer is None:
+            answer = known[key] = _shifts(states, stack, terminal)
+        return answer
+
+    return fits
 
 
 def _advance(
@@ -1492,8 +1567,13 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     misaligned: str | None = None
     braces: list[Token] = []  # the '{' of the blocks open, as the parser has them
     lexer = interactive.lexer_thread
-    feed = state.feed_token
     stack = state.state_stack  # the parser changes this list in place, never replaces it
+    values = state.value_stack  # likewise
+    callbacks = state.parse_conf.callbacks
+    # Each rule reduced: its size, the name it goes to, its callback; by the rule's id, as
+    # a rule's hash is a Python call (the rules live as long as the tables).
+    reductions: dict[int, tuple[int, str, Any]] = {}
+    fits = _shifts_remembered(states)
     glued = _GLUED.match
     while True:
         try:
@@ -1507,9 +1587,9 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     action = states[stack[-1]].get(kind)
                     if (
                         (action is None or action[0] is not Shift)
-                        and not _shifts(states, stack, kind)
+                        and not fits(stack, kind)
                         and _NAME.fullmatch(token.value)
-                        and _shifts(states, stack, "NAME")
+                        and fits(stack, "NAME")
                     ):
                         token.type = kind = "NAME"
                     if kind in keywords and glued(text, token.end_pos or 0):
@@ -1520,7 +1600,36 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     opened = braces.pop()
                     if misaligned is None and _misaligned(text, opened, token):
                         misaligned = _misaligned_note(state.value_stack, opened, token)
-                feed(token)
+                # What ``state.feed_token(token)`` does, inlined: one Python call less per
+                # token, and each rule's size, target and callback looked up once.
+                while True:
+                    action = states[stack[-1]].get(kind)
+                    if action is None:
+                        expected = {s for s in states[stack[-1]] if s.isupper()}
+                        raise UnexpectedToken(  # type: ignore[no-untyped-call]
+                            token, expected, state=state, interactive_parser=None
+                        )
+                    how, arg = action
+                    if how is Shift:
+                        stack.append(arg)
+                        values.append(token)
+                        break
+                    reduction = reductions.get(id(arg))
+                    if reduction is None:
+                        reduction = reductions[id(arg)] = (
+                            len(arg.expansion),
+                            arg.origin.name,
+                            callbacks[arg],
+                        )
+                    size, target, reduce = reduction
+                    if size:
+                        children = values[-size:]
+                        del stack[-size:]
+                        del values[-size:]
+                    else:
+                        children = []
+                    values.append(reduce(children))
+                    stack.append(states[stack[-1]][target][1])
                 last = token
             tree = interactive.feed_eof(last)  # type: ignore[no-untyped-call]
         except UnexpectedInput as exc:
