@@ -140,23 +140,29 @@ def test_graphviz_on_pipes_draws_the_same_and_fails_the_same(
     assert code != 0 and b"syntax error" in err
 
 
-def test_a_render_leaves_no_cycle_of_its_own_to_the_collector(tmp_path: Path) -> None:
+def _garbage_of_a_render(folder: Path) -> list[object]:
+    """What a second render of a network leaves to the collector (the first warms caches)."""
     network = load_network(NETWORKS[3])
-    diagram.render(network, tmp_path / "warm.svg")
+    diagram.render(network, folder / "warm.svg")
     gc.collect()
     collecting = gc.isenabled()
     gc.disable()
     try:
-        diagram.render(network, tmp_path / "net.svg")
+        diagram.render(network, folder / "net.svg")
         gc.set_debug(gc.DEBUG_SAVEALL)
         gc.collect()
-        kinds = {type(o).__qualname__ for o in gc.garbage}
-        functions = {o.__qualname__ for o in gc.garbage if callable(o)}
+        return list(gc.garbage)
     finally:
         gc.set_debug(0)
         gc.garbage.clear()
         if collecting:
             gc.enable()
+
+
+def test_a_render_leaves_no_cycle_of_its_own_to_the_collector(tmp_path: Path) -> None:
+    garbage = _garbage_of_a_render(tmp_path)
+    kinds = {type(o).__qualname__ for o in garbage}
+    functions = {o.__qualname__ for o in garbage if callable(o)}
     assert not {"_Node", "_Cluster"} & kinds
     assert not any(f.startswith(("_build.", "_classes.")) for f in functions)
 
@@ -164,19 +170,5 @@ def test_a_render_leaves_no_cycle_of_its_own_to_the_collector(tmp_path: Path) ->
 def test_a_render_leaves_nothing_to_the_collector(tmp_path: Path) -> None:
     # The simulator once kept its own bound methods, a cycle that held it, its tables and
     # its traces until the collector's next pass.
-    network = load_network(NETWORKS[3])
-    diagram.render(network, tmp_path / "warm.svg")
-    gc.collect()
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        diagram.render(network, tmp_path / "net.svg")
-        gc.set_debug(gc.DEBUG_SAVEALL)
-        gc.collect()
-        kinds = sorted({type(o).__qualname__ for o in gc.garbage})
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-        if collecting:
-            gc.enable()
+    kinds = sorted({type(o).__qualname__ for o in _garbage_of_a_render(tmp_path)})
     assert kinds == []
