@@ -121,15 +121,22 @@ def network_of(net: Net, balancer: str, found: list[Listener]) -> m.Network | No
     return result.network
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
-@given(net=networks(), data=st.data())
-def test_accelerator_exposure_agrees_with_per_port_tracing(net: Net, data: st.DataObject) -> None:
+def _drawn_network(net: Net, data: st.DataObject) -> tuple[m.Network, str, list[Listener]]:
+    """The random network with an accelerator's listeners (and, half the time, a load
+    balancer) drawn on it, with what was drawn; examples where none can be built are skipped."""
     balancer = data.draw(balancers(net)) if data.draw(st.booleans()) else ""
     found = data.draw(listeners(net, bool(balancer)))
     assume(bool(found))
     network = network_of(net, balancer, found)
     assume(network is not None)
     assert network is not None
+    return network, balancer, found
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(net=networks(), data=st.data())
+def test_accelerator_exposure_agrees_with_per_port_tracing(net: Net, data: st.DataObject) -> None:
+    network, balancer, found = _drawn_network(net, data)
     listed = exposure(network, NetworkAnalysis(network, bundled()).simulator).exposed
     event(f"listed through the accelerator: {any(e.accelerator for e in listed)}")
     names = {(e.vpc, e.place.name): e.text for e in interfaces(network)}
@@ -374,12 +381,7 @@ def test_an_expectation_from_the_internet_agrees_with_exposure(
 ) -> None:
     """§13: ``expect internet -> X`` is allowed on a port exactly when exposure lists X open
     on it, straight or through an accelerator, by every endpoint of a listener and port."""
-    balancer = data.draw(balancers(net)) if data.draw(st.booleans()) else ""
-    found = data.draw(listeners(net, bool(balancer)))
-    assume(bool(found))
-    network = network_of(net, balancer, found)
-    assume(network is not None)
-    assert network is not None
+    network, _, found = _drawn_network(net, data)
     analysis = NetworkAnalysis(network, bundled())
     listed = analysis.exposure.exposed
     internet = m.Place(m.PlaceKind.INTERNET, "internet")
