@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Network
 
 from netdraft import codes
 from netdraft.diagnostics import Code, Diagnostic, Hints, error
@@ -92,6 +92,9 @@ class Context:
     #: (:func:`netdraft.dsl.passes.addresses.allocate` holds an instance's automatic
     #: address in :attr:`held` only when a site host holds it too).
     site_numbers: frozenset[int] | None = None
+    #: Each CIDR text read so far, as its network (:func:`netdraft.dsl.passes.literals.net`;
+    #: networks are immutable, so one object serves every place that writes the text).
+    cidrs: dict[str, IPv4Network | IPv6Network] = field(default_factory=dict)
 
     def err(
         self, code: Code, message: str, span: Span, label: str = "", first: Span | None = None
