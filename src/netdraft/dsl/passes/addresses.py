@@ -66,6 +66,11 @@ class Allocator:
 
     Every interface that asks for an address is counted in :attr:`wanted` (written and
     automatic alike), so that a subnet that runs out is reported with all it must hold.
+
+    Instances' automatic addresses are taken by :func:`allocate` itself, at the lowest free
+    one from :attr:`cursor` up, after every written one: each address below a subnet's
+    cursor is taken, so only the written ones and infrastructure's are kept in
+    :attr:`used` (with who holds them, which only a written address's clash names).
     """
 
     def __init__(self, subnets: Mapping[str, m.Subnet]) -> None:
@@ -92,21 +97,6 @@ class Allocator:
         self.wanted[subnet] = self.wanted.get(subnet, 0) + 1
         self.used[subnet][int(ip)] = holder
 
-    def next(self, subnet: str, holder: Holder) -> IPv4Address | None:
-        """An instance's address: the lowest free one."""
-        wanted = self.wanted
-        wanted[subnet] = wanted.get(subnet, 0) + 1
-        last = self.last[subnet]
-        used = self.used[subnet]
-        n = self.cursor[subnet]
-        while n <= last and n in used:
-            n += 1
-        if n > last:
-            return None
-        used[n] = holder
-        self.cursor[subnet] = n + 1
-        return IPv4Address(n)
-
     def next_from_top(self, subnet: str, holder: Holder) -> IPv4Address | None:
         """An infrastructure interface's address (a NAT gateway's, an endpoint's, a load
         balancer node's): the highest free one below the reserved broadcast address."""
@@ -115,7 +105,7 @@ class Allocator:
         n = self.top[subnet]
         while n >= first and n in self.used[subnet]:
             n -= 1
-        if n < first:
+        if n < first or n < self.cursor[subnet]:  # below the cursor, instances hold all
             return None
         self.used[subnet][n] = holder
         self.top[subnet] = n - 1
@@ -138,7 +128,9 @@ class Allocator:
 #: writes it, and the key its owner finds it by.
 Claim = tuple[st.Tok, m.Subnet, IPv4Address, Holder, tuple[str, str, int]]
 
-Pending = tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | None, Holder]
+Pending = tuple[
+    st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | None, Holder | None
+]
 
 
 def allocate(
@@ -177,9 +169,10 @@ def allocate(
         if subnet_name is None or subnet_name not in subnets:
             continue
         subnet = subnets[subnet_name]
-        who = new_holder(f"instance '{decl.name.text}'", decl.span)
+        who: Holder | None = None  # made when it is needed (most instances never are)
         written6: IPv6Address | None = None
         if "ip" in opts or "ipv6" in opts:  # most instances write neither: one look
+            who = new_holder(f"instance '{decl.name.text}'", decl.span)
             if "ip" in opts:
                 _claim(c, claims, opts["ip"], subnet, who, ("instance", decl.name.text, 0))
             if "ipv6" in opts:
@@ -242,7 +235,8 @@ def allocate(
             # A written address that clashes keeps the instance (the clash is reported).
             ip4 = granted.get(("instance", name, 0)) or _written(opts["ip"])
         else:
-            # `Allocator.next`, inline: the lowest free address of the subnet.
+            # The lowest free address of the subnet (see `Allocator`: above the cursor,
+            # only written addresses are taken).
             wanted[subnet_name] = wanted.get(subnet_name, 0) + 1
             last, used = last_of[subnet_name], used_of[subnet_name]
             n = cursor[subnet_name]
@@ -250,20 +244,25 @@ def allocate(
                 n += 1
             if n > last:
                 continue
-            used[n] = who
             cursor[subnet_name] = n + 1
             ip4 = new_ipv4(n)
             if n in at_sites:  # see `check_held`: the only holders it may clash with
+                if who is None:
+                    who = new_holder(f"instance '{name}'", decl.span)
                 held.append(new_held(ip4, in_vpc, who))
         if ip4 is None:
             continue
+        some_rare = not rare.isdisjoint(opts)
+        if who is None and (some_rare or subnet.ipv6 is not None):
+            who = new_holder(f"instance '{name}'", decl.span)
         ip6: IPv6Address | None = None
         if subnet.ipv6 is not None:
+            assert who is not None
             ip6 = written6 if "ipv6" in opts else alloc.next6(subnet_name, subnet.ipv6, who)
         public, public_ip = m.PublicIp.NONE, None
         sdc, ephemeral = True, None
-        some_rare = not rare.isdisjoint(opts)
         if some_rare:
+            assert who is not None
             public, public_ip = _instance_public(c, opts, who)
         if public is m.PublicIp.NONE and subnet.public_ip_on_launch:
             public = m.PublicIp.AUTO
