@@ -128,9 +128,7 @@ class Allocator:
 #: writes it, and the key its owner finds it by.
 Claim = tuple[st.Tok, m.Subnet, IPv4Address, Holder, tuple[str, str, int]]
 
-Pending = tuple[
-    st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | None, Holder | None
-]
+Pending = tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | None, Holder | None]
 
 
 def allocate(
@@ -269,11 +267,11 @@ def allocate(
         sgs: tuple[str, ...]
         if "sg" in opts:
             values = opts["sg"].values
-            first = values[0] if len(values) == 1 else None
+            only = values[0] if len(values) == 1 else None
             if (
-                isinstance(first, st.Ref)
-                and len(first.parts) == 1
-                and (gname := first.parts[0].text) in group_names
+                isinstance(only, st.Ref)
+                and len(only.parts) == 1
+                and (gname := only.parts[0].text) in group_names
             ):
                 # One plainly named group (most instances): one tuple per group name.
                 found = plain_groups.get(gname)
@@ -298,9 +296,7 @@ def allocate(
             if "source-dest-check" in opts:
                 sdc = literals.tok(opts["source-dest-check"].values[0]).text == "on"
             if "ephemeral" in opts:
-                ephemeral = literals.ephemeral_range(
-                    c, literals.tok(opts["ephemeral"].values[0])
-                )
+                ephemeral = literals.ephemeral_range(c, literals.tok(opts["ephemeral"].values[0]))
         instances[name] = new_instance(
             name,
             subnet_name,
