@@ -397,7 +397,11 @@ def _compiled_uncached(
         syntax, diagnostics = parse(text, path)
         if syntax is None:
             return Compiled(path, text, None, tuple(diagnostics)), True
-        return _build(syntax, roots, tree)
+        built = _build(syntax, roots, tree)
+        # Freed while the collector is still paused: its first pass after would otherwise
+        # walk every node of the tree, about to be freed anyway (0.3 s of a large file).
+        del syntax
+        return built
 
 
 def compile_syntax(syntax: SourceFile) -> Compiled:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network, ip_network
+from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +19,25 @@ cidrs = st.builds(
 @settings(max_examples=300)
 @given(st.lists(cidrs, max_size=30))
 def test_first_overlap_is_the_pairwise_answer(networks: list[IPv4Network]) -> None:
+    index = _Overlaps(networks)
+    for position, cidr in enumerate(networks):
+        expected = next(
+            (i for i, old in enumerate(networks[:position]) if old.overlaps(cidr)), None
+        )
+        assert index.first(cidr) == expected
+        index.add(cidr, position)
+
+
+cidrs6 = st.builds(
+    lambda block, prefix: ip_network(f"2001:db8:{block:x}::/{prefix}", strict=False),
+    st.integers(0, 0xFFFF),
+    st.integers(32, 64),
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(cidrs6, max_size=30))
+def test_first_overlap_of_ipv6_cidrs_is_the_pairwise_answer(networks: list[IPv6Network]) -> None:
     index = _Overlaps(networks)
     for position, cidr in enumerate(networks):
         expected = next(

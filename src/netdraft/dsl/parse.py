@@ -1584,9 +1584,14 @@ def _parse_recovering(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                 if last is not None and last.type == "_EOS":
                     saved = (list(stack), list(state.value_stack), last.end_pos or 0)
                 if kind in words:
-                    action = states[stack[-1]].get(kind)
+                    table = states[stack[-1]]
+                    action = table.get(kind)
                     if (
                         (action is None or action[0] is not Shift)
+                        # No name fits where the state has no action for one (the tables
+                        # cannot shift it after any reduction): the word stays a keyword,
+                        # asked no further (most words a state reduces on are).
+                        and "NAME" in table
                         and not fits(stack, kind)
                         and _NAME.fullmatch(token.value)
                         and fits(stack, "NAME")

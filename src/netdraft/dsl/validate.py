@@ -137,17 +137,20 @@ class _Overlaps:
     contains is the smallest position among the CIDRs whose network address lies inside
     it, kept in a segment tree over every network address the caller will add (a range
     minimum in logarithmic time). So n CIDRs are checked in O(n log n), duplicates and
-    nesting included.
+    nesting included. The CIDRs of one index are of one IP version; each is kept by its
+    network address and prefix length as numbers, so that a supernet is a mask, not a
+    network object (a VPC's thousand subnets ask for tens of thousands of them).
     """
 
     def __init__(self, cidrs: Sequence[IPv4Network | IPv6Network]) -> None:
-        self._first: dict[IPv4Network | IPv6Network, int] = {}
+        #: The first position of each CIDR added, by (network address, prefix length).
+        self._first: dict[tuple[int, int], int] = {}
         self._starts = sorted({int(c.network_address) for c in cidrs})
         self._size = max(1, len(self._starts))
         self._tree = [_NONE] * (2 * self._size)
 
     def add(self, cidr: IPv4Network | IPv6Network, position: int) -> None:
-        self._first.setdefault(cidr, position)
+        self._first.setdefault((int(cidr.network_address), cidr.prefixlen), position)
         at = bisect.bisect_left(self._starts, int(cidr.network_address)) + self._size
         self._tree[at] = min(self._tree[at], position)
         at //= 2
@@ -156,10 +159,11 @@ class _Overlaps:
             at //= 2
 
     def first(self, cidr: IPv4Network | IPv6Network) -> int | None:
+        start, width, first_of = int(cidr.network_address), cidr.max_prefixlen, self._first
         found = [
-            self._first[net]
-            for prefix in range(cidr.prefixlen + 1)
-            if (net := cidr.supernet(new_prefix=prefix)) in self._first
+            first_of[key]
+            for prefix in range(cidr.prefixlen + 1)  # each supernet's (network, length)
+            if (key := (start >> (width - prefix) << (width - prefix), prefix)) in first_of
         ]
         low = bisect.bisect_left(self._starts, int(cidr.network_address)) + self._size
         high = bisect.bisect_right(self._starts, int(cidr.broadcast_address)) + self._size

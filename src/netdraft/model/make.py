@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from ipaddress import IPv4Address
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -50,3 +51,16 @@ def slot_maker(cls: type[T]) -> Callable[..., T]:
     make: Callable[..., T] = scope["make"]
     make.__qualname__ = f"slot_maker.<{cls.__name__}>"
     return make
+
+
+_new_object = object.__new__
+_set_ip = IPv4Address.__dict__["_ip"].__set__
+
+
+def new_ipv4(number: int) -> IPv4Address:
+    """``IPv4Address(number)`` for a number known to be an IPv4 address (0 to 2**32 - 1),
+    without the checks of its ``__init__``: the same object (equal, same hash, same
+    pickle). The address allocator makes one per instance."""
+    made = _new_object(IPv4Address)
+    _set_ip(made, number)
+    return made

@@ -32,14 +32,17 @@ from netdraft.dsl.passes.resolve import RESOLVERS, Kind, security_groups
 from netdraft.dsl.passes.symbols import VpcScope
 from netdraft.model import network as m
 from netdraft.model.codes import GATEWAY_ENDPOINT_SERVICES
-from netdraft.model.make import slot_maker
+from netdraft.model.make import new_ipv4, slot_maker
 from netdraft.model.values import NOT_PUBLIC_V4, IPAddress
 
 if TYPE_CHECKING:
     from netdraft.dsl.passes.context import Context
 
-#: ``m.Instance(...)`` at half the cost (a large network has a hundred thousand).
+#: ``m.Instance(...)``, ``Holder(...)`` and ``Held(...)`` at half the cost (a large network
+#: has a hundred thousand of each).
 new_instance = slot_maker(m.Instance)
+new_holder = slot_maker(Holder)
+new_held = slot_maker(Held)
 
 #: https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html ("The first four IP
 #: addresses and the last IP address in each subnet CIDR block are not available").
@@ -63,6 +66,11 @@ class Allocator:
 
     Every interface that asks for an address is counted in :attr:`wanted` (written and
     automatic alike), so that a subnet that runs out is reported with all it must hold.
+
+    Instances' automatic addresses are taken by :func:`allocate` itself, at the lowest free
+    one from :attr:`cursor` up, after every written one: each address below a subnet's
+    cursor is taken, so only the written ones and infrastructure's are kept in
+    :attr:`used` (with who holds them, which only a written address's clash names).
     """
 
     def __init__(self, subnets: Mapping[str, m.Subnet]) -> None:
@@ -89,21 +97,6 @@ class Allocator:
         self.wanted[subnet] = self.wanted.get(subnet, 0) + 1
         self.used[subnet][int(ip)] = holder
 
-    def next(self, subnet: str, holder: Holder) -> IPv4Address | None:
-        """An instance's address: the lowest free one."""
-        wanted = self.wanted
-        wanted[subnet] = wanted.get(subnet, 0) + 1
-        last = self.last[subnet]
-        used = self.used[subnet]
-        n = self.cursor[subnet]
-        while n <= last and n in used:
-            n += 1
-        if n > last:
-            return None
-        used[n] = holder
-        self.cursor[subnet] = n + 1
-        return IPv4Address(n)
-
     def next_from_top(self, subnet: str, holder: Holder) -> IPv4Address | None:
         """An infrastructure interface's address (a NAT gateway's, an endpoint's, a load
         balancer node's): the highest free one below the reserved broadcast address."""
@@ -112,7 +105,7 @@ class Allocator:
         n = self.top[subnet]
         while n >= first and n in self.used[subnet]:
             n -= 1
-        if n < first:
+        if n < first or n < self.cursor[subnet]:  # below the cursor, instances hold all
             return None
         self.used[subnet][n] = holder
         self.top[subnet] = n - 1
@@ -135,7 +128,7 @@ class Allocator:
 #: writes it, and the key its owner finds it by.
 Claim = tuple[st.Tok, m.Subnet, IPv4Address, Holder, tuple[str, str, int]]
 
-Pending = tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | None, Holder]
+Pending = tuple[st.InstanceDecl, m.Subnet, dict[str, st.Option], IPv6Address | None, Holder | None]
 
 
 def allocate(
@@ -174,13 +167,15 @@ def allocate(
         if subnet_name is None or subnet_name not in subnets:
             continue
         subnet = subnets[subnet_name]
-        who = Holder(f"instance '{decl.name.text}'", decl.span)
-        if "ip" in opts:
-            _claim(c, claims, opts["ip"], subnet, who, ("instance", decl.name.text, 0))
+        who: Holder | None = None  # made when it is needed (most instances never are)
         written6: IPv6Address | None = None
-        if "ipv6" in opts:
-            tok6 = literals.tok(opts["ipv6"].values[0])
-            written6 = _written_ipv6(c, tok6, subnet, alloc, Holder(who.who, tok6.span))
+        if "ip" in opts or "ipv6" in opts:  # most instances write neither: one look
+            who = new_holder(f"instance '{decl.name.text}'", decl.span)
+            if "ip" in opts:
+                _claim(c, claims, opts["ip"], subnet, who, ("instance", decl.name.text, 0))
+            if "ipv6" in opts:
+                tok6 = literals.tok(opts["ipv6"].values[0])
+                written6 = _written_ipv6(c, tok6, subnet, alloc, Holder(who.who, tok6.span))
         pending.append((decl, subnet, opts, written6, who))
     nat_pending: list[tuple[st.NatGatewayDecl, str, dict[str, st.Option]]] = []
     for ndecl in s.nats.values():
@@ -223,75 +218,99 @@ def allocate(
         granted[key] = written
         c.held.append(Held(written, f"vpc:{vpc_name}", holder))
     held, in_vpc = c.held, f"vpc:{vpc_name}"
+    # Read once per VPC, not per instance; the options most instances write none of, and
+    # each subnet's allocation state, looked up directly (a VPC may hold 100,000 instances).
+    rare = RARE_INSTANCE_OPTIONS
+    wanted, used_of, cursor, last_of = alloc.wanted, alloc.used, alloc.cursor, alloc.last
+    default_sgs = (default_sg,)
+    at_sites = _site_numbers(c)
+    plain_groups: dict[str, tuple[str, ...]] = {}  # `sg NAME` of a plainly named group
     for decl, subnet, opts, written6, who in pending:
         name = decl.name.text
+        subnet_name = subnet.name
         ip4: IPv4Address | None
         if "ip" in opts:
             # A written address that clashes keeps the instance (the clash is reported).
             ip4 = granted.get(("instance", name, 0)) or _written(opts["ip"])
         else:
-            ip4 = alloc.next(subnet.name, who)
-            if ip4 is not None:
-                held.append(Held(ip4, in_vpc, who))
+            # The lowest free address of the subnet (see `Allocator`: above the cursor,
+            # only written addresses are taken).
+            wanted[subnet_name] = wanted.get(subnet_name, 0) + 1
+            last, used = last_of[subnet_name], used_of[subnet_name]
+            n = cursor[subnet_name]
+            while n <= last and n in used:
+                n += 1
+            if n > last:
+                continue
+            cursor[subnet_name] = n + 1
+            ip4 = new_ipv4(n)
+            if n in at_sites:  # see `check_held`: the only holders it may clash with
+                if who is None:
+                    who = new_holder(f"instance '{name}'", decl.span)
+                held.append(new_held(ip4, in_vpc, who))
         if ip4 is None:
             continue
+        some_rare = not rare.isdisjoint(opts)
+        if who is None and (some_rare or subnet.ipv6 is not None):
+            who = new_holder(f"instance '{name}'", decl.span)
         ip6: IPv6Address | None = None
         if subnet.ipv6 is not None:
-            ip6 = written6 if "ipv6" in opts else alloc.next6(subnet.name, subnet.ipv6, who)
+            assert who is not None
+            ip6 = written6 if "ipv6" in opts else alloc.next6(subnet_name, subnet.ipv6, who)
         public, public_ip = m.PublicIp.NONE, None
-        for kw, kind in (("public-ip", m.PublicIp.AUTO), ("elastic-ip", m.PublicIp.ELASTIC)):
-            if kw in opts:
-                if public is not m.PublicIp.NONE:
-                    c.err(
-                        codes.BAD_OPTION,
-                        "an instance has a public IP or an Elastic IP, not both",
-                        opts[kw].span,
-                    )
-                public = kind
-                if opts[kw].values:
-                    ptok = literals.tok(opts[kw].values[0])
-                    what = "Elastic IP" if kind is m.PublicIp.ELASTIC else "public IP"
-                    public_ip = _public_address(c, literals.addr4(c, ptok), ptok, what)
-                    if public_ip is not None:
-                        what = "Elastic IP" if kind is m.PublicIp.ELASTIC else "public IP"
-                        c.held.append(
-                            Held(public_ip, "public", Holder(f"the {what} of {who.who}", ptok.span))
-                        )
+        sdc, ephemeral = True, None
+        if some_rare:
+            assert who is not None
+            public, public_ip = _instance_public(c, opts, who)
         if public is m.PublicIp.NONE and subnet.public_ip_on_launch:
             public = m.PublicIp.AUTO
-        sgs: list[str] = []
+        sgs: tuple[str, ...]
         if "sg" in opts:
-            for ref in opts["sg"].values:
-                if isinstance(ref, st.Ref):
-                    parts = ref.parts
-                    if len(parts) == 1 and parts[0].text in group_names:
-                        sgs.append(parts[0].text)
-                        continue
-                    g = group_of(c, ref, vpc)
-                    if g is not None:
-                        sgs.append(g)
+            values = opts["sg"].values
+            only = values[0] if len(values) == 1 else None
+            if (
+                isinstance(only, st.Ref)
+                and len(only.parts) == 1
+                and (gname := only.parts[0].text) in group_names
+            ):
+                # One plainly named group (most instances): one tuple per group name.
+                found = plain_groups.get(gname)
+                if found is None:
+                    found = plain_groups[gname] = (gname,)
+                sgs = found
+            else:
+                listed: list[str] = []
+                for ref in values:
+                    if isinstance(ref, st.Ref):
+                        parts = ref.parts
+                        if len(parts) == 1 and parts[0].text in group_names:
+                            listed.append(parts[0].text)
+                            continue
+                        g = group_of(c, ref, vpc)
+                        if g is not None:
+                            listed.append(g)
+                sgs = tuple(listed)
         else:
-            sgs = [default_sg]
-        sdc = True
-        if "source-dest-check" in opts:
-            sdc = literals.tok(opts["source-dest-check"].values[0]).text == "on"
-        ephemeral = None
-        if "ephemeral" in opts:
-            ephemeral = literals.ephemeral_range(c, literals.tok(opts["ephemeral"].values[0]))
+            sgs = default_sgs
+        if some_rare:
+            if "source-dest-check" in opts:
+                sdc = literals.tok(opts["source-dest-check"].values[0]).text == "on"
+            if "ephemeral" in opts:
+                ephemeral = literals.ephemeral_range(c, literals.tok(opts["ephemeral"].values[0]))
         instances[name] = new_instance(
             name,
-            subnet.name,
+            subnet_name,
             ip4,
             ip6,
             public,
             public_ip,
-            tuple(sgs),
+            sgs,
             sdc,
             "stopped" in opts,
             decl.span,
             ephemeral,
             "down" in opts,
-            dns.config(c, decl.dns),
+            None if decl.dns is None else dns.config(c, decl.dns),
         )
     # Infrastructure takes its addresses from the top of each subnet, in the order of the
     # file whatever its kind, so that adding an instance never moves it, nor it an instance.
@@ -327,6 +346,37 @@ def allocate(
         # Counted for the one rule that reports a full subnet (`subnet-too-small`).
         subnets[name] = dataclasses.replace(subnet, interfaces=alloc.wanted.get(name, 0))
     return instances, nats, endpoints, balancers
+
+
+#: The options of an instance that :func:`allocate` reads through :func:`_instance_public`
+#: and the like: most instances write none of them.
+RARE_INSTANCE_OPTIONS = frozenset({"public-ip", "elastic-ip", "source-dest-check", "ephemeral"})
+
+
+def _instance_public(
+    c: Context, opts: Mapping[str, st.Option], who: Holder
+) -> tuple[m.PublicIp, IPv4Address | None]:
+    """An instance's written public IP or Elastic IP (not both), with its address when
+    written; the address is held file-wide (``public``)."""
+    public, public_ip = m.PublicIp.NONE, None
+    for kw, kind in (("public-ip", m.PublicIp.AUTO), ("elastic-ip", m.PublicIp.ELASTIC)):
+        if kw in opts:
+            if public is not m.PublicIp.NONE:
+                c.err(
+                    codes.BAD_OPTION,
+                    "an instance has a public IP or an Elastic IP, not both",
+                    opts[kw].span,
+                )
+            public = kind
+            if opts[kw].values:
+                ptok = literals.tok(opts[kw].values[0])
+                what = "Elastic IP" if kind is m.PublicIp.ELASTIC else "public IP"
+                public_ip = _public_address(c, literals.addr4(c, ptok), ptok, what)
+                if public_ip is not None:
+                    c.held.append(
+                        Held(public_ip, "public", Holder(f"the {what} of {who.who}", ptok.span))
+                    )
+    return public, public_ip
 
 
 def _nat_gateway(
@@ -712,6 +762,20 @@ def check_held(c: Context) -> None:
                     later.holder.span,
                     first.holder.where,
                 )
+
+
+def _site_numbers(c: Context) -> frozenset[int]:
+    """The IPv4 addresses site hosts hold, as numbers, found once (the sites are built
+    before the VPCs). An instance's automatic address is held file-wide only when a site
+    host holds it too: :func:`check_held` would pass over any other (two VPCs' holders
+    never clash), and a large network has a hundred thousand."""
+    if c.site_numbers is None:
+        c.site_numbers = frozenset(
+            int(h.address)
+            for h in c.held
+            if h.scope.startswith("site:") and isinstance(h.address, IPv4Address)
+        )
+    return c.site_numbers
 
 
 def _clash(a: Held, b: Held) -> bool:

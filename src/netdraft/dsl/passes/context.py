@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Network
 
 from netdraft import codes
 from netdraft.diagnostics import Code, Diagnostic, Hints, error
@@ -66,7 +66,8 @@ class Context:
     #: Every name declared in a VPC, with its kinds and VPCs (for unknown names; found once).
     vpc_names: dict[str, list[tuple[str, str]]] | None = None
     #: Every address the file gives out, for the file-wide ``duplicate-address`` check
-    #: (:func:`netdraft.dsl.passes.addresses.check_held`).
+    #: (:func:`netdraft.dsl.passes.addresses.check_held`); of instances' automatic
+    #: addresses, only those a site host holds too (no other can clash across subnets).
     held: list[Held] = field(default_factory=list)
     #: The customer-managed prefix lists, by (region or '', name), once built.
     prefix_lists: dict[tuple[str, str], m.PrefixList] = field(default_factory=dict)
@@ -87,6 +88,13 @@ class Context:
     ipam_pools: dict[str, m.IpamPool] = field(default_factory=dict)
     #: The VPCs each transit gateway attaches (found once, for routes via it).
     tgw_vpcs: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: The IPv4 addresses site hosts hold, as numbers, once the sites are built
+    #: (:func:`netdraft.dsl.passes.addresses.allocate` holds an instance's automatic
+    #: address in :attr:`held` only when a site host holds it too).
+    site_numbers: frozenset[int] | None = None
+    #: Each CIDR text read so far, as its network (:func:`netdraft.dsl.passes.literals.net`;
+    #: networks are immutable, so one object serves every place that writes the text).
+    cidrs: dict[str, IPv4Network | IPv6Network] = field(default_factory=dict)
 
     def err(
         self, code: Code, message: str, span: Span, label: str = "", first: Span | None = None

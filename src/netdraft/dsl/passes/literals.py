@@ -53,9 +53,15 @@ def number_value(text: str) -> int | None:
 
 
 def net(c: Context, tok: st.Tok) -> IPNetwork | None:
-    """A CIDR of either family, without host bits."""
+    """A CIDR of either family, without host bits; each text read once per compile (a
+    large file writes its routes' and rules' few CIDRs thousands of times)."""
+    text = tok.text
+    found = c.cidrs.get(text)
+    if found is not None:
+        return found
     try:
-        return ipaddress.ip_network(tok.text, strict=True)
+        found = c.cidrs[text] = ipaddress.ip_network(text, strict=True)
+        return found
     except ValueError:
         try:
             ipaddress.ip_network(tok.text, strict=False)

@@ -130,11 +130,17 @@ class _Named(Protocol):
 
 def _collect_vpc(c: Context, scope: VpcScope) -> None:
     where = scope.where
+    # Each kind's table of this scope, found once (a VPC may declare 100,000 instances).
+    tables = {cls: (table(scope), kind) for cls, (table, kind) in _VPC_TABLES.items()}
     for item in scope.decl.items:
-        named = _VPC_TABLES.get(type(item))
+        named = tables.get(type(item))
         if named is not None:
-            table, kind = named
-            declare(c, table(scope), cast(_Named, item).name, item, kind, where)
+            found, kind = named
+            name = cast(_Named, item).name
+            if name.text in found:  # a clash: `declare` reports it
+                declare(c, found, name, item, kind, where)
+            else:
+                found[name.text] = item
         elif isinstance(item, st.GatewayDecl):
             if item.keyword in scope.gateways:
                 first = scope.gateways[item.keyword]
