@@ -809,7 +809,17 @@ def _top(cluster: Cluster) -> str:
     return header_id(cluster.id)
 
 
-def _stack_edges(view: View) -> list[tuple[str, str]]:
+#: Each box's rows (:func:`_rows`), by the box object's identity: what several passes of
+#: one drawing ask for, made once (a frozen box hashes all it holds, so not by value).
+_RowsOf = dict[int, list[list[str]]]
+
+
+def _rows_of(view: View) -> _RowsOf:
+    """Every box's rows, made once for a drawing's passes."""
+    return {id(cluster): _rows(cluster) for cluster in view.all_clusters()}
+
+
+def _stack_edges(view: View, rows_of: _RowsOf | None = None) -> list[tuple[str, str]]:
     """Invisible edges that stack rows of nodes the way engineers draw them.
 
     Every box's header is a node of its own on top of the box (see :func:`_header_edges`).
@@ -818,9 +828,10 @@ def _stack_edges(view: View) -> list[tuple[str, str]]:
     gateways above hosts. Every row is one rank (see :func:`_build`), so one edge between
     the first nodes of two rows stacks them.
     """
+    rows_of = _rows_of(view) if rows_of is None else rows_of
     out: list[tuple[str, str]] = []
     for cluster in view.all_clusters():
-        rows = _rows(cluster)
+        rows = rows_of[id(cluster)]
         out.extend((upper[0], lower[0]) for upper, lower in itertools.pairwise(rows))
         if cluster.kind is not ClusterKind.VPC:
             continue
@@ -830,7 +841,7 @@ def _stack_edges(view: View) -> list[tuple[str, str]]:
             upper: list[list[str]] = []  # the last rows of the tier above
             for kind in (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET):
                 subnets = [s for s in az.clusters if s.kind is kind]
-                tier = [(s, _rows(s)) for s in subnets]
+                tier = [(s, rows_of[id(s)]) for s in subnets]
                 if not tier:
                     continue
                 out.extend((last[0], _top(s)) for last in upper for s, _ in tier)
@@ -844,15 +855,18 @@ def _stack_edges(view: View) -> list[tuple[str, str]]:
     return out
 
 
-def _header_edges(view: View) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def _header_edges(
+    view: View, rows_of: _RowsOf | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Invisible edges that put each box's header on top of the box: (to the header of the
     box's first box, else to its first node, whose left side it lines up with), (to its
     other boxes and rows, which it only sits above)."""
+    rows_of = _rows_of(view) if rows_of is None else rows_of
     near: list[tuple[str, str]] = []
     above: list[tuple[str, str]] = []
     for cluster in view.all_clusters():
         top = _top(cluster)
-        rows = _rows(cluster)
+        rows = rows_of[id(cluster)]
         below = [_top(child) for child in cluster.clusters] + [row[0] for row in rows]
         first = _top(cluster.clusters[0]) if cluster.clusters else below[0] if below else ""
         if first:
@@ -882,7 +896,10 @@ _LOAD_BALANCERS = frozenset({NodeKind.APPLICATION_LOAD_BALANCER, NodeKind.NETWOR
 
 
 def _end_ports(
-    view: View, constrained: Iterable[tuple[str, str]], edges: Sequence[Edge]
+    view: View,
+    constrained: Iterable[tuple[str, str]],
+    edges: Sequence[Edge],
+    rows_of: _RowsOf | None = None,
 ) -> dict[str, tuple[str, str]]:
     """For each edge, the ports of its tail and its head ("" for none): where its line
     meets a component, rather than the border of its label, which is as wide as its widest
@@ -896,9 +913,10 @@ def _end_ports(
     on a higher rank than its head) leading from it to this one. A line into a box
     (``lhead``, ``ltail``) keeps its end, and so does a labelled link (a load balancer's
     to its targets)."""
+    rows_of = _rows_of(view) if rows_of is None else rows_of
     row_of: dict[str, tuple[str, int]] = {}
     for cluster in view.all_clusters():
-        for number, row in enumerate(_rows(cluster)):
+        for number, row in enumerate(rows_of[id(cluster)]):
             row_of.update((node, (cluster.id, number)) for node in row)
     index: dict[str, int] = {}
     children: dict[int, list[int]] = {}
@@ -910,13 +928,18 @@ def _end_ports(
         children.setdefault(t, []).append(h)
     # Graphviz turns an edge of a cycle around: no edge of a cycle says what is above.
     cyclic = _cycle_edges(children)
+    # Each node's ranking children, less the edges of cycles: filtered once, not at every
+    # step of every walk (a VPC's gateways have an edge to each zone's header).
+    ranked = {node: [k for k in kids if (node, k) not in cyclic] for node, kids in children.items()}
     below: dict[int, int] = {}  # node: the set of nodes under it, as bits
 
     def under(start: int) -> int:
+        if start in below:  # known: most ends are asked about more than once
+            return below[start]
         stack = [(start, 0)]
         while stack:
             node, step = stack.pop()
-            kids = [k for k in children.get(node, ()) if (node, k) not in cyclic]
+            kids = ranked.get(node, [])
             if step < len(kids):
                 stack.append((node, step + 1))
                 if kids[step] not in below:
@@ -1044,7 +1067,7 @@ def _overhead_services(view: View) -> set[str]:
     }
 
 
-def _overhead_edges(view: View) -> list[tuple[str, str]]:
+def _overhead_edges(view: View, services: set[str] | None = None) -> list[tuple[str, str]]:
     """Invisible edges that keep the internet (and the services of
     :func:`_overhead_services`) above the headers of the boxes it is linked into (its
     lines go down to their gateways, not across a header beside it)."""
@@ -1052,7 +1075,8 @@ def _overhead_edges(view: View) -> list[tuple[str, str]]:
     for cluster in view.clusters:
         for inner in cluster.walk():
             top_of.update((n.id, cluster.id) for n in inner.nodes)
-    over = {n.id for n in view.nodes if n.kind is NodeKind.INTERNET} | _overhead_services(view)
+    services = _overhead_services(view) if services is None else services
+    over = {n.id for n in view.nodes if n.kind is NodeKind.INTERNET} | services
     out: dict[tuple[str, str], None] = {}
     for edge in view.edges:
         if edge.kind is not EdgeKind.LINK:
@@ -1235,7 +1259,7 @@ def _build(
             _Node(header_id(cluster.id), _cluster_label(cluster), **header)
             for node in cluster.nodes:
                 add(node, f"cluster_{cluster.id}")
-            for row in _rows(cluster) if pinned is None else ():
+            for row in rows_of[id(cluster)] if pinned is None else ():
                 if len(row) > 1:
                     # One rank per row whatever the edges, left to right in the view's order
                     # (flat edges order a rank; weight 0 would be ignored).
@@ -1245,13 +1269,19 @@ def _build(
             for child in cluster.clusters:
                 add_cluster(child)  # noqa: F821 - deleted once the boxes are built
 
+    # The layout's scaffolding, made once: drawn as invisible edges (not on a pinned
+    # layout), and what the ends' ports are chosen from.
+    rows_of = _rows_of(view)
+    stack = _stack_edges(view, rows_of)
+    overhead = _overhead_services(view)
+    overhead_edges = _overhead_edges(view, overhead)
+    near, above = _header_edges(view, rows_of)
     with _active(diagram):
         for node in view.nodes:
             add(node)
         for cluster in view.clusters:
             add_cluster(cluster)
         if pinned is None:  # the layout's own scaffolding: nothing to draw
-            stack = _stack_edges(view)
             # Into a header: a row above a box, which only has to be above it (weight 1,
             # so that it does not pull the header away from its box's left side).
             into = [e for e in stack if e[1].endswith(HEADER_SUFFIX)]
@@ -1260,13 +1290,11 @@ def _build(
             body.extend(_invisible_edges(into, _ROW, "\t"))
             regions = sum(1 for c in view.clusters if c.kind is ClusterKind.REGION)
             band = _OVERHEAD if regions > 1 else _ABOVE
-            body.extend(_invisible_edges(_overhead_edges(view), band, "\t"))
+            body.extend(_invisible_edges(overhead_edges, band, "\t"))
             for side in _side_by_side(view):
                 body.extend(_invisible_edges(itertools.pairwise(side), _ROW, "\t", rows))
-            near, above = _header_edges(view)
             body.extend(_invisible_edges(near, _HEADER, "\t"))
             body.extend(_invisible_edges(above, _ABOVE, "\t"))
-        overhead = _overhead_services(view)
         drawn: list[Edge] = []
         for edge in view.edges:
             if edge.kind is EdgeKind.LINK and edge.head in overhead:
@@ -1281,15 +1309,14 @@ def _build(
                 )
             if edge.tail in nodes and edge.head in nodes:
                 drawn.append(edge)
-        near, above = _header_edges(view)
         ranking = [
-            *_stack_edges(view),
-            *_overhead_edges(view),
+            *stack,
+            *overhead_edges,
             *near,
             *above,
             *((e.tail, e.head) for e in drawn if e.kind is EdgeKind.LINK),
         ]
-        ports = _end_ports(view, ranking, drawn)
+        ports = _end_ports(view, ranking, drawn, rows_of)
         for edge in drawn:
             if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
                 edge = dataclasses.replace(edge, label="")  # its marker is on its tail
