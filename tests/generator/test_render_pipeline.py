@@ -126,6 +126,25 @@ def test_an_id_graphviz_escapes_otherwise_is_still_found() -> None:
     assert svg._unescape("a&#160;b") == "a\xa0b"
 
 
+@pytest.mark.parametrize(
+    "image",
+    [b'<image xlink:href="x.png"/>', b"<imagefoo", b'<image width="1px" xlink:href="a.png"/>'],
+)
+def test_an_image_not_in_graphviz_form_is_refused_and_left_alone_when_not_embedding(
+    image: bytes,
+) -> None:
+    """Found in the one pass (as the third form it matches), after a well-formed icon."""
+    icon = (
+        b'<image xlink:href="resources/aws/compute/ec2.png" width="44px" height="44px"'
+        b' preserveAspectRatio="xMinYMin meet" x="1" y="2"/>'
+    )
+    doc = b"<svg>\n" + icon + b"\n" + image + b"\n</svg>\n"
+    with pytest.raises(ValueError, match="an image netdraft cannot embed"):
+        svg.embed_icons(doc.decode(), *diagram._icon_roots())
+    assert svg._rewrite(doc, None, None) == doc
+    assert svg.embed_icons((b"<svg>\n" + icon + b"\n</svg>\n").decode(), *diagram._icon_roots())
+
+
 def test_graphviz_on_pipes_draws_the_same_and_fails_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -136,12 +136,15 @@ def _unescape(value: str) -> str:
 
 
 #: In one pass over Graphviz's SVG: a node's, box's or edge's opening and its ``<title>``,
-#: or an ``<image>`` of an icon (in the form Graphviz writes it). On the UTF-8 bytes: the
-#: text is never decoded and encoded again, and none of it is Unicode-specific.
+#: or an ``<image>`` of an icon (in the form Graphviz writes it), or any other ``<image``
+#: (which cannot be embedded: found in the same pass, not by a search of the whole text
+#: after it). On the UTF-8 bytes: the text is never decoded and encoded again, and none of
+#: it is Unicode-specific.
 _PIECE = re.compile(
     rb'<g id="([^"]*)" class="(node|cluster|edge)">\n<title>[^<]*</title>'
     rb'|<image xlink:href="([^"]+)" width="([0-9.]+)px" height="([0-9.]+)px"'
     rb' preserveAspectRatio="[^"]+" x="([-0-9.]+)" y="([-0-9.]+)"/>'
+    rb"|<image"
 )
 _SVG_TAG = re.compile(rb"<svg\b[^>]*>")
 
@@ -188,6 +191,10 @@ def _rewrite(svg: bytes, view: View | None, roots: Sequence[Path] | None) -> byt
 
     def piece(match: re.Match[bytes]) -> bytes:
         gid, cls, href, width, height, x, y = match.groups()
+        if gid is None and href is None:  # an image not in the form Graphviz writes
+            if roots is not None:
+                raise ValueError("the SVG holds an image netdraft cannot embed")
+            return match[0]
         if href is not None:
             if roots is None:
                 return match[0]
@@ -213,8 +220,6 @@ def _rewrite(svg: bytes, view: View | None, roots: Sequence[Path] | None) -> byt
         )
 
     body = _PIECE.sub(piece, svg)
-    if roots is not None and b"<image" in body:
-        raise ValueError("the SVG holds an image netdraft cannot embed")
     # What goes where, once the groups and images are done: the icons after the root's
     # opening tag, the graph's title, the root's attributes (as many edits, in order).
     edits: list[tuple[int, int, bytes]] = []
@@ -234,12 +239,13 @@ def _rewrite(svg: bytes, view: View | None, roots: Sequence[Path] | None) -> byt
         if root is not None:
             opening_text = f'<svg role="img" aria-label="{title}" class="netdraft"'
             edits.append((root.start(), root.end(), opening_text.encode()))
-    parts = []
+    parts: list[bytes | memoryview] = []
     position = 0
+    whole = memoryview(body)  # slices of it are not copies: the join copies the text once
     for start, end, text in sorted(edits, key=lambda edit: edit[:2]):
-        parts += [body[position:start], text]
+        parts += [whole[position:start], text]
         position = end
-    parts.append(body[position:])
+    parts.append(whole[position:])
     return b"".join(parts)
 
 
