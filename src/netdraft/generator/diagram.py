@@ -349,11 +349,17 @@ _PLAIN_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?(\.[0-9]+|[0-9]+(\.[0-9]*)?)")
 _KEYWORDS = frozenset({"node", "edge", "graph", "digraph", "subgraph", "strict"})
 
 
-@functools.lru_cache(maxsize=4096)  # attribute values repeat: colours, sizes, styles
 def _dot_id(value: str) -> str:
     """A DOT ID: as is when plain, an HTML label as is, else double-quoted."""
     if value.startswith("<") and value.endswith(">"):
+        # A label, most of the DOT text: each is new, so not looked up in (nor filling)
+        # the memo of the other values.
         return value
+    return _plain_or_quoted(value)
+
+
+@functools.lru_cache(maxsize=4096)  # attribute values repeat: colours, sizes, styles
+def _plain_or_quoted(value: str) -> str:
     if _PLAIN_ID.fullmatch(value) and value.lower() not in _KEYWORDS:
         return value
     value = printable(value)  # the SVG is XML, which allows no control character
@@ -363,7 +369,7 @@ def _dot_id(value: str) -> str:
 
 
 def _attr_list(attrs: dict[str, str]) -> str:
-    return " ".join(f"{key}={_dot_id(attrs[key])}" for key in sorted(attrs))
+    return " ".join([f"{key}={_dot_id(attrs[key])}" for key in sorted(attrs)])
 
 
 def _indent(cluster: diagrams.Cluster | None) -> str:
@@ -389,8 +395,12 @@ class _Node(diagrams.Node):  # type: ignore[misc]
             raise OSError("Global diagrams context not set up")
         self._attrs = attrs
         self._cluster = diagrams.getcluster()
-        statement = f"{_dot_id(node_id)} [{_attr_list({'label': label, **attrs})}]"
-        self._diagram.dot.body.append(f"{_indent(self._cluster)}{statement}\n")
+        if attrs.keys() == {"id"}:  # most nodes: the sorted list is ``id``, ``label``
+            listed = f"id={_dot_id(attrs['id'])} label={_dot_id(label)}"
+        else:
+            listed = _attr_list({"label": label, **attrs})
+        indent = _indent(self._cluster)
+        self._diagram.dot.body.append(f"{indent}{_dot_id(node_id)} [{listed}]\n")
 
     def connect(self, node: diagrams.Node, edge: diagrams.Edge) -> diagrams.Node:
         """Draw ``edge`` to ``node`` (edges belong to the diagram, not to a cluster)."""
