@@ -349,23 +349,24 @@ _PLAIN_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?(\.[0-9]+|[0-9]+(\.[0-9]*)?)")
 _KEYWORDS = frozenset({"node", "edge", "graph", "digraph", "subgraph", "strict"})
 
 
+@functools.lru_cache(maxsize=4096)  # attribute values repeat: colours, sizes, styles
 def _dot_id(value: str) -> str:
     """A DOT ID: as is when plain, an HTML label as is, else double-quoted."""
     if value.startswith("<") and value.endswith(">"):
-        # A label, most of the DOT text: each is new, so not looked up in (nor filling)
-        # the memo of the other values.
         return value
-    return _plain_or_quoted(value)
-
-
-@functools.lru_cache(maxsize=4096)  # attribute values repeat: colours, sizes, styles
-def _plain_or_quoted(value: str) -> str:
     if _PLAIN_ID.fullmatch(value) and value.lower() not in _KEYWORDS:
         return value
     value = printable(value)  # the SVG is XML, which allows no control character
     if "\\" in value or '"' in value:
         value = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{value}"'
+
+
+def _label_id(label: str) -> str:
+    """A node's label as a DOT ID: an HTML label (most of the DOT text) is new each time,
+    so it is not looked up in (nor stored in, pushing the repeated values out) the memo of
+    :func:`_dot_id`."""
+    return label if label.startswith("<") and label.endswith(">") else _dot_id(label)
 
 
 def _attr_list(attrs: dict[str, str]) -> str:
@@ -396,7 +397,7 @@ class _Node(diagrams.Node):  # type: ignore[misc]
         self._attrs = attrs
         self._cluster = diagrams.getcluster()
         if attrs.keys() == {"id"}:  # most nodes: the sorted list is ``id``, ``label``
-            listed = f"id={_dot_id(attrs['id'])} label={_dot_id(label)}"
+            listed = f"id={_dot_id(attrs['id'])} label={_label_id(label)}"
         else:
             listed = _attr_list({"label": label, **attrs})
         indent = _indent(self._cluster)
