@@ -576,26 +576,30 @@ def _cluster_label(cluster: Cluster) -> str:
 def _key(view: View) -> list[tuple[str, str]]:
     """The legend's key: each look the picture uses beyond icons and boxes (a part down, a
     warning, a part outside the view), as (sample, meaning), in a fixed order."""
-    nodes = [n for n in view.all_nodes() if n.kind is not NodeKind.SPACER]
+    tables = down = external = badge = False
+    warned_codes: set[str] = set()
+    for n in view.all_nodes():  # one walk over the nodes, one over the boxes, for all rows
+        if n.kind is NodeKind.SPACER:
+            continue
+        if not tables and n.kind in (NodeKind.TGW_ATTACHMENT, NodeKind.VPN):
+            tables = any(line.startswith(TGW_TABLE_PREFIX) for line in n.lines)
+        down = down or n.down
+        external = external or n.external
+        warned_codes.update(n.warnings)
+    for c in view.all_clusters():
+        badge = badge or bool(c.badge)
+        warned_codes.update(c.warnings)
     rows: list[tuple[str, str]] = []
-    if any(c.badge for c in view.all_clusters()):
+    if badge:
         rows.append((BADGE_SAMPLE, "a subnet's route table → its default route's target"))
-    if any(
-        line.startswith(TGW_TABLE_PREFIX)
-        for n in nodes
-        if n.kind in (NodeKind.TGW_ATTACHMENT, NodeKind.VPN)
-        for line in n.lines
-    ):
+    if tables:
         rows.append((TGW_TABLE_SAMPLE, "the transit gateway route table it is associated with"))
-    if any(n.down for n in nodes):
+    if down:
         rows.append(("down", "down: dashed and grey, out of every path"))
-    warned = sorted(
-        {c for n in nodes for c in n.warnings}
-        | {c for b in view.all_clusters() for c in b.warnings}
-    )
+    warned = sorted(warned_codes)
     if warned:
         rows.append((WARNING_SIGN, "warning reported on it: " + ", ".join(warned)))
-    if any(n.external for n in nodes):
+    if external:
         rows.append(("outside", f"outside this view ({view.scope})" if view.scope else "outside"))
     return rows
 
@@ -1137,13 +1141,15 @@ def _title_label(view: View, width: float = 0) -> str:
         rows.append(
             f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="18">{_text(view.title)}</FONT></TD></TR>'
         )
-    dropped = (
-        any(e.kind is EdgeKind.DROPPED for e in view.edges)
-        or any(n.mark is Mark.DROPPED for n in view.all_nodes())
-        or any(c.mark is Mark.DROPPED for c in view.all_clusters())
-    )
-    colour = DROPPED if dropped else HIGHLIGHT
-    caption = f'<FONT COLOR="{colour}"><B>{_text(view.caption)}</B></FONT>' if view.caption else ""
+    caption = ""
+    if view.caption:  # only a caption has a colour: no walk over the view without one
+        dropped = (
+            any(e.kind is EdgeKind.DROPPED for e in view.edges)
+            or any(n.mark is Mark.DROPPED for n in view.all_nodes())
+            or any(c.mark is Mark.DROPPED for c in view.all_clusters())
+        )
+        colour = DROPPED if dropped else HIGHLIGHT
+        caption = f'<FONT COLOR="{colour}"><B>{_text(view.caption)}</B></FONT>'
     rows.append(f'<TR><TD ALIGN="LEFT" HEIGHT="{CAPTION_HEIGHT}">{caption}</TD></TR>')
     table = 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"'
     if width:
@@ -1242,8 +1248,13 @@ def _build(
     body: list[str] = diagram.dot.body
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
     colours = dict(zip(view.flows, flow_colours(len(view.flows)), strict=True))
-    down = {n.id for n in view.all_nodes() if n.down}
-    spacers = {n.id for n in view.all_nodes() if n.kind is NodeKind.SPACER}
+    down: set[str] = set()
+    spacers: set[str] = set()
+    for n in view.all_nodes():  # one walk for both
+        if n.down:
+            down.add(n.id)
+        if n.kind is NodeKind.SPACER:
+            spacers.add(n.id)
     markers: dict[str, list[tuple[str, str]]] = {}
     for edge in view.edges:
         if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.label:
