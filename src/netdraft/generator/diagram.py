@@ -718,11 +718,12 @@ def _marker(number: str, colour: str) -> str:
 
 
 def _edge_attrs(
-    edge: Edge, colours: dict[str, str], muted: bool, down: bool = False
+    edge: Edge, colours: dict[str, str], muted: bool, down: bool = False, labelled: bool = True
 ) -> dict[str, str]:
-    """An edge's attributes; ``down``: a structural line to a part that is down, dashed."""
+    """An edge's attributes; ``down``: a structural line to a part that is down, dashed;
+    not ``labelled``: its label left off (a flow's, whose marker is on its tail)."""
     attrs = {"id": edge.id}
-    if edge.label:
+    if edge.label and labelled:
         attrs["label"] = edge.label
     if edge.tail_cluster:
         attrs["ltail"] = f"cluster_{edge.tail_cluster}"
@@ -1340,9 +1341,9 @@ def _build(
         ]
         ports = _end_ports(view, ranking, drawn, rows_of)
         for edge in drawn:
-            if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
-                edge = dataclasses.replace(edge, label="")  # its marker is on its tail
-            attrs = _edge_attrs(edge, colours, muted, bool({edge.tail, edge.head} & down))
+            flow = edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED)  # marked on its tail
+            ends_down = bool({edge.tail, edge.head} & down)
+            attrs = _edge_attrs(edge, colours, muted, ends_down, labelled=not flow)
             tail_port, head_port = ports.get(edge.id, ("", ""))
             if tail_port and edge.tail not in spacers:
                 attrs["tailport"] = tail_port
