@@ -119,11 +119,49 @@ def test_one_pass_gives_the_bytes_of_the_passes_it_replaced(path: Path) -> None:
     assert svg.decorate(raw.decode("utf-8"), view) == decorated
 
 
+def test_a_document_whose_root_or_title_comes_after_a_group_is_rewritten_the_same() -> None:
+    """The root's tag and the title are looked for before the first group or icon, where
+    the pass changes nothing; a text that has them later (not Graphviz's order) is
+    rewritten first and searched after, as before."""
+    view = view_of(load_network(NETWORKS[0]))
+    raw = _graphviz_svg(view)
+    roots = diagram._icon_roots()
+    title = html.escape(view.title or "network diagram", quote=True)
+    group = _GROUP.search(raw.decode("utf-8"))
+    icon = _IMAGE.search(raw.decode("utf-8"))
+    assert group is not None and icon is not None
+    for early in (group[0], icon[0], group[0] + "<svg"):
+        doc = early + "\n" + raw.decode("utf-8")
+        expected = _old_decorate(_old_embed(doc, *roots), svg._classes(view), title)
+        assert svg.self_contained(doc.encode("utf-8"), view, roots) == expected.encode("utf-8")
+    with pytest.raises(ValueError, match="not an SVG document"):
+        svg.embed_icons(icon[0] + "\n<g>no root</g>\n", *roots)
+
+
 def test_an_id_graphviz_escapes_otherwise_is_still_found() -> None:
     """``&#45;`` is undone by a replacement; any other reference by ``html.unescape``."""
     assert svg._unescape("vpc&#45;a__web&#45;1") == "vpc-a__web-1"
     assert svg._unescape("a&amp;b&#45;c") == "a&b-c"
     assert svg._unescape("a&#160;b") == "a\xa0b"
+
+
+@pytest.mark.parametrize(
+    "image",
+    [b'<image xlink:href="x.png"/>', b"<imagefoo", b'<image width="1px" xlink:href="a.png"/>'],
+)
+def test_an_image_not_in_graphviz_form_is_refused_and_left_alone_when_not_embedding(
+    image: bytes,
+) -> None:
+    """Found in the one pass (as the third form it matches), after a well-formed icon."""
+    icon = (
+        b'<image xlink:href="resources/aws/compute/ec2.png" width="44px" height="44px"'
+        b' preserveAspectRatio="xMinYMin meet" x="1" y="2"/>'
+    )
+    doc = b"<svg>\n" + icon + b"\n" + image + b"\n</svg>\n"
+    with pytest.raises(ValueError, match="an image netdraft cannot embed"):
+        svg.embed_icons(doc.decode(), *diagram._icon_roots())
+    assert svg._rewrite(doc, None, None) == doc
+    assert svg.embed_icons((b"<svg>\n" + icon + b"\n</svg>\n").decode(), *diagram._icon_roots())
 
 
 def test_graphviz_on_pipes_draws_the_same_and_fails_the_same(

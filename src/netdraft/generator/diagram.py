@@ -362,8 +362,15 @@ def _dot_id(value: str) -> str:
     return f'"{value}"'
 
 
+def _label_id(label: str) -> str:
+    """A node's label as a DOT ID: an HTML label (most of the DOT text) is new each time,
+    so it is not looked up in (nor stored in, pushing the repeated values out) the memo of
+    :func:`_dot_id`."""
+    return label if label.startswith("<") and label.endswith(">") else _dot_id(label)
+
+
 def _attr_list(attrs: dict[str, str]) -> str:
-    return " ".join(f"{key}={_dot_id(attrs[key])}" for key in sorted(attrs))
+    return " ".join([f"{key}={_dot_id(attrs[key])}" for key in sorted(attrs)])
 
 
 def _indent(cluster: diagrams.Cluster | None) -> str:
@@ -389,8 +396,12 @@ class _Node(diagrams.Node):  # type: ignore[misc]
             raise OSError("Global diagrams context not set up")
         self._attrs = attrs
         self._cluster = diagrams.getcluster()
-        statement = f"{_dot_id(node_id)} [{_attr_list({'label': label, **attrs})}]"
-        self._diagram.dot.body.append(f"{_indent(self._cluster)}{statement}\n")
+        if attrs.keys() == {"id"}:  # most nodes: the sorted list is ``id``, ``label``
+            listed = f"id={_dot_id(attrs['id'])} label={_label_id(label)}"
+        else:
+            listed = _attr_list({"label": label, **attrs})
+        indent = _indent(self._cluster)
+        self._diagram.dot.body.append(f"{indent}{_dot_id(node_id)} [{listed}]\n")
 
     def connect(self, node: diagrams.Node, edge: diagrams.Edge) -> diagrams.Node:
         """Draw ``edge`` to ``node`` (edges belong to the diagram, not to a cluster)."""
@@ -565,26 +576,30 @@ def _cluster_label(cluster: Cluster) -> str:
 def _key(view: View) -> list[tuple[str, str]]:
     """The legend's key: each look the picture uses beyond icons and boxes (a part down, a
     warning, a part outside the view), as (sample, meaning), in a fixed order."""
-    nodes = [n for n in view.all_nodes() if n.kind is not NodeKind.SPACER]
+    tables = down = external = badge = False
+    warned_codes: set[str] = set()
+    for n in view.all_nodes():  # one walk over the nodes, one over the boxes, for all rows
+        if n.kind is NodeKind.SPACER:
+            continue
+        if not tables and n.kind in (NodeKind.TGW_ATTACHMENT, NodeKind.VPN):
+            tables = any(line.startswith(TGW_TABLE_PREFIX) for line in n.lines)
+        down = down or n.down
+        external = external or n.external
+        warned_codes.update(n.warnings)
+    for c in view.all_clusters():
+        badge = badge or bool(c.badge)
+        warned_codes.update(c.warnings)
     rows: list[tuple[str, str]] = []
-    if any(c.badge for c in view.all_clusters()):
+    if badge:
         rows.append((BADGE_SAMPLE, "a subnet's route table → its default route's target"))
-    if any(
-        line.startswith(TGW_TABLE_PREFIX)
-        for n in nodes
-        if n.kind in (NodeKind.TGW_ATTACHMENT, NodeKind.VPN)
-        for line in n.lines
-    ):
+    if tables:
         rows.append((TGW_TABLE_SAMPLE, "the transit gateway route table it is associated with"))
-    if any(n.down for n in nodes):
+    if down:
         rows.append(("down", "down: dashed and grey, out of every path"))
-    warned = sorted(
-        {c for n in nodes for c in n.warnings}
-        | {c for b in view.all_clusters() for c in b.warnings}
-    )
+    warned = sorted(warned_codes)
     if warned:
         rows.append((WARNING_SIGN, "warning reported on it: " + ", ".join(warned)))
-    if any(n.external for n in nodes):
+    if external:
         rows.append(("outside", f"outside this view ({view.scope})" if view.scope else "outside"))
     return rows
 
@@ -703,11 +718,12 @@ def _marker(number: str, colour: str) -> str:
 
 
 def _edge_attrs(
-    edge: Edge, colours: dict[str, str], muted: bool, down: bool = False
+    edge: Edge, colours: dict[str, str], muted: bool, down: bool = False, labelled: bool = True
 ) -> dict[str, str]:
-    """An edge's attributes; ``down``: a structural line to a part that is down, dashed."""
+    """An edge's attributes; ``down``: a structural line to a part that is down, dashed;
+    not ``labelled``: its label left off (a flow's, whose marker is on its tail)."""
     attrs = {"id": edge.id}
-    if edge.label:
+    if edge.label and labelled:
         attrs["label"] = edge.label
     if edge.tail_cluster:
         attrs["ltail"] = f"cluster_{edge.tail_cluster}"
@@ -809,7 +825,17 @@ def _top(cluster: Cluster) -> str:
     return header_id(cluster.id)
 
 
-def _stack_edges(view: View) -> list[tuple[str, str]]:
+#: Each box's rows (:func:`_rows`), by the box object's identity: what several passes of
+#: one drawing ask for, made once (a frozen box hashes all it holds, so not by value).
+_RowsOf = dict[int, list[list[str]]]
+
+
+def _rows_of(view: View) -> _RowsOf:
+    """Every box's rows, made once for a drawing's passes."""
+    return {id(cluster): _rows(cluster) for cluster in view.all_clusters()}
+
+
+def _stack_edges(view: View, rows_of: _RowsOf | None = None) -> list[tuple[str, str]]:
     """Invisible edges that stack rows of nodes the way engineers draw them.
 
     Every box's header is a node of its own on top of the box (see :func:`_header_edges`).
@@ -818,9 +844,10 @@ def _stack_edges(view: View) -> list[tuple[str, str]]:
     gateways above hosts. Every row is one rank (see :func:`_build`), so one edge between
     the first nodes of two rows stacks them.
     """
+    rows_of = _rows_of(view) if rows_of is None else rows_of
     out: list[tuple[str, str]] = []
     for cluster in view.all_clusters():
-        rows = _rows(cluster)
+        rows = rows_of[id(cluster)]
         out.extend((upper[0], lower[0]) for upper, lower in itertools.pairwise(rows))
         if cluster.kind is not ClusterKind.VPC:
             continue
@@ -830,7 +857,7 @@ def _stack_edges(view: View) -> list[tuple[str, str]]:
             upper: list[list[str]] = []  # the last rows of the tier above
             for kind in (ClusterKind.PUBLIC_SUBNET, ClusterKind.PRIVATE_SUBNET):
                 subnets = [s for s in az.clusters if s.kind is kind]
-                tier = [(s, _rows(s)) for s in subnets]
+                tier = [(s, rows_of[id(s)]) for s in subnets]
                 if not tier:
                     continue
                 out.extend((last[0], _top(s)) for last in upper for s, _ in tier)
@@ -844,15 +871,18 @@ def _stack_edges(view: View) -> list[tuple[str, str]]:
     return out
 
 
-def _header_edges(view: View) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def _header_edges(
+    view: View, rows_of: _RowsOf | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Invisible edges that put each box's header on top of the box: (to the header of the
     box's first box, else to its first node, whose left side it lines up with), (to its
     other boxes and rows, which it only sits above)."""
+    rows_of = _rows_of(view) if rows_of is None else rows_of
     near: list[tuple[str, str]] = []
     above: list[tuple[str, str]] = []
     for cluster in view.all_clusters():
         top = _top(cluster)
-        rows = _rows(cluster)
+        rows = rows_of[id(cluster)]
         below = [_top(child) for child in cluster.clusters] + [row[0] for row in rows]
         first = _top(cluster.clusters[0]) if cluster.clusters else below[0] if below else ""
         if first:
@@ -882,7 +912,10 @@ _LOAD_BALANCERS = frozenset({NodeKind.APPLICATION_LOAD_BALANCER, NodeKind.NETWOR
 
 
 def _end_ports(
-    view: View, constrained: Iterable[tuple[str, str]], edges: Sequence[Edge]
+    view: View,
+    constrained: Iterable[tuple[str, str]],
+    edges: Sequence[Edge],
+    rows_of: _RowsOf | None = None,
 ) -> dict[str, tuple[str, str]]:
     """For each edge, the ports of its tail and its head ("" for none): where its line
     meets a component, rather than the border of its label, which is as wide as its widest
@@ -896,9 +929,10 @@ def _end_ports(
     on a higher rank than its head) leading from it to this one. A line into a box
     (``lhead``, ``ltail``) keeps its end, and so does a labelled link (a load balancer's
     to its targets)."""
+    rows_of = _rows_of(view) if rows_of is None else rows_of
     row_of: dict[str, tuple[str, int]] = {}
     for cluster in view.all_clusters():
-        for number, row in enumerate(_rows(cluster)):
+        for number, row in enumerate(rows_of[id(cluster)]):
             row_of.update((node, (cluster.id, number)) for node in row)
     index: dict[str, int] = {}
     children: dict[int, list[int]] = {}
@@ -910,13 +944,18 @@ def _end_ports(
         children.setdefault(t, []).append(h)
     # Graphviz turns an edge of a cycle around: no edge of a cycle says what is above.
     cyclic = _cycle_edges(children)
+    # Each node's ranking children, less the edges of cycles: filtered once, not at every
+    # step of every walk (a VPC's gateways have an edge to each zone's header).
+    ranked = {node: [k for k in kids if (node, k) not in cyclic] for node, kids in children.items()}
     below: dict[int, int] = {}  # node: the set of nodes under it, as bits
 
     def under(start: int) -> int:
+        if start in below:  # known: most ends are asked about more than once
+            return below[start]
         stack = [(start, 0)]
         while stack:
             node, step = stack.pop()
-            kids = [k for k in children.get(node, ()) if (node, k) not in cyclic]
+            kids = ranked.get(node, [])
             if step < len(kids):
                 stack.append((node, step + 1))
                 if kids[step] not in below:
@@ -1044,7 +1083,7 @@ def _overhead_services(view: View) -> set[str]:
     }
 
 
-def _overhead_edges(view: View) -> list[tuple[str, str]]:
+def _overhead_edges(view: View, services: set[str] | None = None) -> list[tuple[str, str]]:
     """Invisible edges that keep the internet (and the services of
     :func:`_overhead_services`) above the headers of the boxes it is linked into (its
     lines go down to their gateways, not across a header beside it)."""
@@ -1052,7 +1091,8 @@ def _overhead_edges(view: View) -> list[tuple[str, str]]:
     for cluster in view.clusters:
         for inner in cluster.walk():
             top_of.update((n.id, cluster.id) for n in inner.nodes)
-    over = {n.id for n in view.nodes if n.kind is NodeKind.INTERNET} | _overhead_services(view)
+    services = _overhead_services(view) if services is None else services
+    over = {n.id for n in view.nodes if n.kind is NodeKind.INTERNET} | services
     out: dict[tuple[str, str], None] = {}
     for edge in view.edges:
         if edge.kind is not EdgeKind.LINK:
@@ -1102,13 +1142,15 @@ def _title_label(view: View, width: float = 0) -> str:
         rows.append(
             f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="18">{_text(view.title)}</FONT></TD></TR>'
         )
-    dropped = (
-        any(e.kind is EdgeKind.DROPPED for e in view.edges)
-        or any(n.mark is Mark.DROPPED for n in view.all_nodes())
-        or any(c.mark is Mark.DROPPED for c in view.all_clusters())
-    )
-    colour = DROPPED if dropped else HIGHLIGHT
-    caption = f'<FONT COLOR="{colour}"><B>{_text(view.caption)}</B></FONT>' if view.caption else ""
+    caption = ""
+    if view.caption:  # only a caption has a colour: no walk over the view without one
+        dropped = (
+            any(e.kind is EdgeKind.DROPPED for e in view.edges)
+            or any(n.mark is Mark.DROPPED for n in view.all_nodes())
+            or any(c.mark is Mark.DROPPED for c in view.all_clusters())
+        )
+        colour = DROPPED if dropped else HIGHLIGHT
+        caption = f'<FONT COLOR="{colour}"><B>{_text(view.caption)}</B></FONT>'
     rows.append(f'<TR><TD ALIGN="LEFT" HEIGHT="{CAPTION_HEIGHT}">{caption}</TD></TR>')
     table = 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"'
     if width:
@@ -1207,8 +1249,13 @@ def _build(
     body: list[str] = diagram.dot.body
     muted = any(e.kind in (EdgeKind.HIGHLIGHT, EdgeKind.DROPPED) for e in view.edges)
     colours = dict(zip(view.flows, flow_colours(len(view.flows)), strict=True))
-    down = {n.id for n in view.all_nodes() if n.down}
-    spacers = {n.id for n in view.all_nodes() if n.kind is NodeKind.SPACER}
+    down: set[str] = set()
+    spacers: set[str] = set()
+    for n in view.all_nodes():  # one walk for both
+        if n.down:
+            down.add(n.id)
+        if n.kind is NodeKind.SPACER:
+            spacers.add(n.id)
     markers: dict[str, list[tuple[str, str]]] = {}
     for edge in view.edges:
         if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED) and edge.label:
@@ -1235,7 +1282,7 @@ def _build(
             _Node(header_id(cluster.id), _cluster_label(cluster), **header)
             for node in cluster.nodes:
                 add(node, f"cluster_{cluster.id}")
-            for row in _rows(cluster) if pinned is None else ():
+            for row in rows_of[id(cluster)] if pinned is None else ():
                 if len(row) > 1:
                     # One rank per row whatever the edges, left to right in the view's order
                     # (flat edges order a rank; weight 0 would be ignored).
@@ -1245,13 +1292,19 @@ def _build(
             for child in cluster.clusters:
                 add_cluster(child)  # noqa: F821 - deleted once the boxes are built
 
+    # The layout's scaffolding, made once: drawn as invisible edges (not on a pinned
+    # layout), and what the ends' ports are chosen from.
+    rows_of = _rows_of(view)
+    stack = _stack_edges(view, rows_of)
+    overhead = _overhead_services(view)
+    overhead_edges = _overhead_edges(view, overhead)
+    near, above = _header_edges(view, rows_of)
     with _active(diagram):
         for node in view.nodes:
             add(node)
         for cluster in view.clusters:
             add_cluster(cluster)
         if pinned is None:  # the layout's own scaffolding: nothing to draw
-            stack = _stack_edges(view)
             # Into a header: a row above a box, which only has to be above it (weight 1,
             # so that it does not pull the header away from its box's left side).
             into = [e for e in stack if e[1].endswith(HEADER_SUFFIX)]
@@ -1260,13 +1313,11 @@ def _build(
             body.extend(_invisible_edges(into, _ROW, "\t"))
             regions = sum(1 for c in view.clusters if c.kind is ClusterKind.REGION)
             band = _OVERHEAD if regions > 1 else _ABOVE
-            body.extend(_invisible_edges(_overhead_edges(view), band, "\t"))
+            body.extend(_invisible_edges(overhead_edges, band, "\t"))
             for side in _side_by_side(view):
                 body.extend(_invisible_edges(itertools.pairwise(side), _ROW, "\t", rows))
-            near, above = _header_edges(view)
             body.extend(_invisible_edges(near, _HEADER, "\t"))
             body.extend(_invisible_edges(above, _ABOVE, "\t"))
-        overhead = _overhead_services(view)
         drawn: list[Edge] = []
         for edge in view.edges:
             if edge.kind is EdgeKind.LINK and edge.head in overhead:
@@ -1281,19 +1332,18 @@ def _build(
                 )
             if edge.tail in nodes and edge.head in nodes:
                 drawn.append(edge)
-        near, above = _header_edges(view)
         ranking = [
-            *_stack_edges(view),
-            *_overhead_edges(view),
+            *stack,
+            *overhead_edges,
             *near,
             *above,
             *((e.tail, e.head) for e in drawn if e.kind is EdgeKind.LINK),
         ]
-        ports = _end_ports(view, ranking, drawn)
+        ports = _end_ports(view, ranking, drawn, rows_of)
         for edge in drawn:
-            if edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED):
-                edge = dataclasses.replace(edge, label="")  # its marker is on its tail
-            attrs = _edge_attrs(edge, colours, muted, bool({edge.tail, edge.head} & down))
+            flow = edge.kind in (EdgeKind.FLOW, EdgeKind.FLOW_DENIED)  # marked on its tail
+            ends_down = bool({edge.tail, edge.head} & down)
+            attrs = _edge_attrs(edge, colours, muted, ends_down, labelled=not flow)
             tail_port, head_port = ports.get(edge.id, ("", ""))
             if tail_port and edge.tail not in spacers:
                 attrs["tailport"] = tail_port

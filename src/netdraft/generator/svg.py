@@ -136,12 +136,15 @@ def _unescape(value: str) -> str:
 
 
 #: In one pass over Graphviz's SVG: a node's, box's or edge's opening and its ``<title>``,
-#: or an ``<image>`` of an icon (in the form Graphviz writes it). On the UTF-8 bytes: the
-#: text is never decoded and encoded again, and none of it is Unicode-specific.
+#: or an ``<image>`` of an icon (in the form Graphviz writes it), or any other ``<image``
+#: (which cannot be embedded: found in the same pass, not by a search of the whole text
+#: after it). On the UTF-8 bytes: the text is never decoded and encoded again, and none of
+#: it is Unicode-specific.
 _PIECE = re.compile(
     rb'<g id="([^"]*)" class="(node|cluster|edge)">\n<title>[^<]*</title>'
     rb'|<image xlink:href="([^"]+)" width="([0-9.]+)px" height="([0-9.]+)px"'
     rb' preserveAspectRatio="[^"]+" x="([-0-9.]+)" y="([-0-9.]+)"/>'
+    rb"|<image"
 )
 _SVG_TAG = re.compile(rb"<svg\b[^>]*>")
 
@@ -188,6 +191,10 @@ def _rewrite(svg: bytes, view: View | None, roots: Sequence[Path] | None) -> byt
 
     def piece(match: re.Match[bytes]) -> bytes:
         gid, cls, href, width, height, x, y = match.groups()
+        if gid is None and href is None:  # an image not in the form Graphviz writes
+            if roots is not None:
+                raise ValueError("the SVG holds an image netdraft cannot embed")
+            return match[0]
         if href is not None:
             if roots is None:
                 return match[0]
@@ -212,14 +219,67 @@ def _rewrite(svg: bytes, view: View | None, roots: Sequence[Path] | None) -> byt
             tip.encode() if tip else gid,
         )
 
-    body = _PIECE.sub(piece, svg)
-    if roots is not None and b"<image" in body:
-        raise ValueError("the SVG holds an image netdraft cannot embed")
-    # What goes where, once the groups and images are done: the icons after the root's
-    # opening tag, the graph's title, the root's attributes (as many edits, in order).
+    # The pieces between the matches are slices of Graphviz's text, not copies: the one
+    # join at the end copies each byte once (a substitution made the whole text again,
+    # which the edits below then copied a second time).
+    whole = memoryview(svg)
+    pieces: list[bytes | memoryview] = []
+    position = 0
+    for match in _PIECE.finditer(svg):
+        start, end = match.span()
+        pieces += [whole[position:start], piece(match)]
+        position = end
+    pieces.append(whole[position:])
+    # The edits (see _edits) are found in the text before the first piece, which the pass
+    # leaves as it is: found there, they are what they would be in the rewritten text.
+    head = len(pieces[0])
+    edits = _edits(svg, view, roots, icons, head)
+    if edits is None:  # not all of them there (not Graphviz's SVG): in the rewritten text
+        body = b"".join(pieces)
+        edits = _edits(body, view, roots, icons, len(body))
+        assert edits is not None
+        pieces, head = [memoryview(body)], len(body)
+    first = pieces[0]
+    parts: list[bytes | memoryview] = []
+    position = 0
+    for start, end, text in sorted(edits, key=lambda edit: edit[:2]):
+        parts += [first[position:start], text]
+        position = end
+    parts.append(first[position:])
+    return b"".join(parts + pieces[1:])
+
+
+def _edits(
+    text: bytes,
+    view: View | None,
+    roots: Sequence[Path] | None,
+    icons: Mapping[bytes, bytes],
+    head: int,
+) -> list[tuple[int, int, bytes]] | None:
+    """What goes where once the groups and images are done, as (start, end, text) edits of
+    ``text``: the icons after the root's opening tag, the graph's title, the root's
+    attributes. Each is looked for in ``text[:head]`` only (the rest may be rewritten yet):
+    None when one is not found whole there and ``head`` is not the whole text.
+
+    Raises:
+        ValueError: icons to embed, and the whole ``text`` has no root ``<svg>`` tag.
+    """
+    whole = head >= len(text)
+
+    def found(match: re.Match[bytes] | None, end: int = 0) -> bool | None:
+        """Whether the match is there (None: not known from the head alone)."""
+        if whole:
+            return match is not None
+        if match is None or max(match.end(), end) > head:
+            return None
+        return True
+
     edits: list[tuple[int, int, bytes]] = []
     if icons:
-        opening = _SVG_TAG.search(body)
+        opening = _SVG_TAG.search(text)
+        there = found(opening)
+        if there is None:
+            return None
         if opening is None:
             raise ValueError("not an SVG document")
         where = tuple(roots or ())
@@ -227,20 +287,21 @@ def _rewrite(svg: bytes, view: View | None, roots: Sequence[Path] | None) -> byt
         edits.append((opening.end(), opening.end(), b"\n<defs>\n" + symbols + b"\n</defs>"))
     if view is not None:
         title = _text(view.title or "network diagram")
-        named = _GRAPH_TITLE.search(body)
+        named = _GRAPH_TITLE.search(text)
+        there = found(named)
+        if there is None:
+            return None
         if named is not None:
             edits.append((named.end(1), named.start(2), title.encode()))
-        root = _SVG_OPEN.search(body)
+        root = _SVG_OPEN.search(text)
+        # ``\b`` looks at the character after the match: it must be in the head too.
+        there = found(root, root.end() + 1 if root is not None else 0)
+        if there is None:
+            return None
         if root is not None:
             opening_text = f'<svg role="img" aria-label="{title}" class="netdraft"'
             edits.append((root.start(), root.end(), opening_text.encode()))
-    parts = []
-    position = 0
-    for start, end, text in sorted(edits, key=lambda edit: edit[:2]):
-        parts += [body[position:start], text]
-        position = end
-    parts.append(body[position:])
-    return b"".join(parts)
+    return edits
 
 
 def decorate(svg: str, view: View) -> str:

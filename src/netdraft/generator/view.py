@@ -441,11 +441,12 @@ def _holds(outer: Span, inner: Span) -> bool:
 def warned_parts(network: m.Network, diagnostics: Sequence[Diagnostic]) -> dict[str, list[str]]:
     """The codes of the warnings reported on each drawn part, by node or box id: a warning
     belongs to the smallest declaration its place is in (a route's warning to its VPC)."""
+    warnings = [d for d in diagnostics if not d.is_error]
+    if not warnings:
+        return {}  # most renders: nothing to place, so no list of every drawn part
     owners = _owners(network)
     out: dict[str, list[str]] = {}
-    for d in diagnostics:
-        if d.is_error:
-            continue
+    for d in warnings:
         holding = [(s, i) for s, i in owners if _holds(s, d.span)]
         if not holding:
             continue
@@ -542,6 +543,8 @@ class _Builder:
         self.shared_cgw: set[str] = set()
         #: The codes of the warnings on each part, by node or box id (:func:`warned_parts`).
         self.warned: dict[str, list[str]] = {}
+        #: Each VPC's targets' target groups (:func:`_groups_of`), made when first asked for.
+        self.target_groups: dict[str, _Groups] = {}
 
     # -- structure ------------------------------------------------------------------------
 
@@ -758,7 +761,8 @@ class _Builder:
         for lb in vpc.load_balancers.values():
             for node_ in lb.nodes:
                 if node_.subnet == subnet.name:
-                    members.append(((2, int(node_.ip), lb.name), _lb_node(vpc, lb, node_)))
+                    node = _lb_node(vpc, lb, node_, self.groups(vpc))
+                    members.append(((2, int(node_.ip), lb.name), node))
         for tgw in self.network.transit_gateways.values():
             att = tgw.attachments.get(vpc.name)
             if att is not None and att.kind is m.AttachmentKind.VPC and subnet.name in att.subnets:
@@ -774,6 +778,13 @@ class _Builder:
         if not box.nodes:
             self.add_node(Node(f"{box.id}__empty", NodeKind.SPACER, ""), box)
 
+    def groups(self, vpc: m.Vpc) -> _Groups:
+        """The VPC's targets' target groups, made once per view."""
+        found = self.target_groups.get(vpc.name)
+        if found is None:
+            found = self.target_groups[vpc.name] = _groups_of(vpc)
+        return found
+
     def instance_node(self, vpc: m.Vpc, inst: m.Instance) -> Node:
         lines = [str(inst.ip)]
         if inst.ipv6 is not None:
@@ -787,7 +798,7 @@ class _Builder:
             if subnet is not None and subnet.public_ip_on_launch:
                 lines.append("public IP (on launch)")
         lines.append("sg: " + ", ".join(inst.security_groups or (vpc.default_security_group,)))
-        lines += _target_line(vpc, m.LbTargetKind.INSTANCE, inst.name)
+        lines += _target_line(vpc, m.LbTargetKind.INSTANCE, inst.name, self.groups(vpc))
         nat = not inst.source_dest_check
         if nat:
             lines.append("NAT · src/dst check off")
@@ -1486,24 +1497,41 @@ def _group_targets(vpc: m.Vpc, tg: m.TargetGroup) -> list[tuple[m.LbTargetKind, 
     return out
 
 
-def _groups_in(vpc: m.Vpc, kind: m.LbTargetKind, name: str) -> list[str]:
-    """The target groups a load balancer's listener forwards to that have this instance
-    (or load balancer) as a target, in the order of their names."""
+#: Each target's target groups in one VPC, by (kind, name) (:func:`_groups_of`).
+_Groups = dict[tuple[m.LbTargetKind, str], list[str]]
+
+
+def _groups_of(vpc: m.Vpc) -> _Groups:
+    """The target groups a load balancer's listener forwards to, by each instance (or load
+    balancer) they have as a target, in the order of their names: the VPC's groups read
+    once, not once per instance drawn."""
     used = {x.target_group for lb in vpc.load_balancers.values() for x in lb.listeners}
-    return [
-        tg
-        for tg in sorted(used)
-        if tg in vpc.target_groups and (kind, name) in _group_targets(vpc, vpc.target_groups[tg])
-    ]
+    out: _Groups = {}
+    for tg in sorted(used):
+        if tg in vpc.target_groups:
+            for target in dict.fromkeys(_group_targets(vpc, vpc.target_groups[tg])):
+                out.setdefault(target, []).append(tg)
+    return out
 
 
-def _target_line(vpc: m.Vpc, kind: m.LbTargetKind, name: str) -> list[str]:
+def _groups_in(
+    vpc: m.Vpc, kind: m.LbTargetKind, name: str, groups: _Groups | None = None
+) -> list[str]:
+    """The target groups a load balancer's listener forwards to that have this instance
+    (or load balancer) as a target, in the order of their names (``groups``: the VPC's
+    :func:`_groups_of`, when made)."""
+    return (_groups_of(vpc) if groups is None else groups).get((kind, name), [])
+
+
+def _target_line(
+    vpc: m.Vpc, kind: m.LbTargetKind, name: str, groups: _Groups | None = None
+) -> list[str]:
     """The line naming the target groups a node is in (none when it is in none)."""
-    groups = _groups_in(vpc, kind, name)
-    return [f"target of {', '.join(groups)}"] if groups else []
+    found = _groups_in(vpc, kind, name, groups)
+    return [f"target of {', '.join(found)}"] if found else []
 
 
-def _lb_node(vpc: m.Vpc, lb: m.LoadBalancer, node: m.LbNode) -> Node:
+def _lb_node(vpc: m.Vpc, lb: m.LoadBalancer, node: m.LbNode, groups: _Groups | None = None) -> Node:
     """A load balancer's node: its kind, scheme, address and listeners, and the target
     groups it is in (an ALB behind an NLB)."""
     scheme = "internet-facing" if lb.internet_facing else "internal"
@@ -1511,7 +1539,7 @@ def _lb_node(vpc: m.Vpc, lb: m.LoadBalancer, node: m.LbNode) -> Node:
     if node.public_ip is not None:
         lines.append(f"Elastic IP {node.public_ip}")
     lines += [f"{x.protocol} {x.port} → {x.target_group}" for x in lb.listeners]
-    lines += _target_line(vpc, m.LbTargetKind.LOAD_BALANCER, lb.name)
+    lines += _target_line(vpc, m.LbTargetKind.LOAD_BALANCER, lb.name, groups)
     kind = (
         NodeKind.APPLICATION_LOAD_BALANCER
         if lb.kind is m.LbKind.APPLICATION
