@@ -772,9 +772,9 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
     ) -> str | None:
         """Put each inline picture back where :meth:`_stash` left its placeholder: the
         plugins after this one see the page's HTML as it will be."""
-        if self._stashed:
-            self._on_page[page.file.src_uri] = _PLACEHOLDER.findall(html)
-        return self._unstashed(html)
+        found: list[str] = []
+        self._on_page[page.file.src_uri] = found
+        return self._unstashed(html, found)
 
     @event_priority(100)  # before the search plugins (MkDocs's and Material's) read the page
     def _before_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
@@ -814,10 +814,19 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         blog plugin are a post's Markdown, converted for its index and archive pages)."""
         return self._unstashed(output)
 
-    def _unstashed(self, html: str) -> str | None:
+    def _unstashed(self, html: str, found: list[str] | None = None) -> str | None:
+        """``html`` with its placeholders replaced by their pictures (None: it has none);
+        each placeholder replaced is added to ``found``."""
         if not self._stashed or "data-netdraft-picture" not in html:
             return None
-        return _PLACEHOLDER.sub(lambda m: self._stashed.get(m[0], m[0]), html)
+
+        def picture(match: re.Match[str]) -> str:
+            token = match[0]
+            if found is not None and token in self._stashed:
+                found.append(token)
+            return self._stashed.get(token, token)
+
+        return _PLACEHOLDER.sub(picture, html)
 
     def _stash(self, text: str, picture: tuple[int, int] | None, skeleton: str = "") -> str:
         """A block's Markdown/HTML with its inline picture (``text[start:end]``) replaced by
