@@ -32,3 +32,15 @@ def test_byte_code_is_no_part_of_it(tmp_path: Path) -> None:
     (copy / "__pycache__" / "cache.cpython-311.pyc").write_bytes(b"compiled")
     assert cache.package_fingerprint(copy) == before
     assert cache.code_fingerprint() == cache.package_fingerprint(Path(cache.__file__).parent)
+
+
+def test_a_file_moved_or_added_is_another_renderer(tmp_path: Path) -> None:
+    copy = _package_copy(tmp_path)
+    before = cache.package_fingerprint(copy)
+    template = next((copy / "generator" / "templates").iterdir())
+    moved = copy / "generator" / template.name
+    template.rename(moved)  # the same bytes under another path
+    after_move = cache.package_fingerprint(copy)
+    assert after_move != before
+    (copy / "generator" / "new.txt").write_text("")  # even an empty file counts
+    assert cache.package_fingerprint(copy) not in (before, after_move)

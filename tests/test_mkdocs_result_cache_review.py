@@ -71,10 +71,10 @@ def test_a_result_that_cannot_be_kept_is_not_a_failure(
     page.write_text("# Home\n\nA line more.\n\n" + page.read_text("utf-8")[len("# Home\n\n") :])
     real = mkdocs_plugin.write_atomic
 
-    def refused(path: str | Path, data: str | bytes) -> None:
+    def refused(path: str | Path, data: str | bytes, *, durable: bool = True) -> None:
         if str(path).startswith(str(site / ".cache")):
             raise PermissionError(13, "Permission denied", str(path))
-        real(path, data)
+        real(path, data, durable=durable)
 
     monkeypatch.setattr(mkdocs_plugin, "write_atomic", refused)
     config = run_build(site, strict=True)

@@ -129,3 +129,28 @@ def test_missing_folders_are_created_and_a_file_in_the_way_is_named(tmp_path: Pa
     assert caught.value.filename == str(tmp_path / "f" / "g" / "h.md")
     assert f"'{tmp_path / 'f'}' is a file, not a folder" in str(caught.value.strerror)
     assert (tmp_path / "f").read_text() == "keep"
+
+
+def test_a_file_not_durable_is_still_replaced_whole_but_not_flushed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A built site's files (the MkDocs plugin's pictures): no fsync, still temp + rename.
+    flushed: list[int] = []
+    renamed: list[tuple[str, str]] = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: flushed.append(fd))
+
+    def replace(source: str, target: str) -> None:
+        renamed.append((os.path.basename(str(source)), os.path.basename(str(target))))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    target = tmp_path / "site" / "picture.svg"
+    target.parent.mkdir()
+    target.write_text("old")
+    write_atomic(target, "<svg/>", durable=False)
+    assert target.read_text() == "<svg/>" and not flushed
+    assert len(renamed) == 1 and renamed[0][1] == "picture.svg" and renamed[0][0].endswith(".tmp")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["picture.svg"]
+    write_atomic(target, "<svg></svg>")  # the default: the file and its folder flushed
+    assert len(flushed) == 2 and target.read_text() == "<svg></svg>"

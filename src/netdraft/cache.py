@@ -115,15 +115,22 @@ def package_fingerprint(package: Path) -> str:
     """A digest of the files of a package folder. Every file counts, whatever its name
     ends with: a drawing embeds netdraft's own icons (``.png``), so a changed icon is
     another renderer too; only Python's byte code is left out."""
+    # os.walk and plain strings: pathlib's objects cost more than reading the files did
+    # (every MkDocs build and every cached check computes this once).
+    files: list[tuple[tuple[str, ...], str]] = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        relative = os.path.relpath(folder, package)
+        parts = () if relative == "." else tuple(relative.split(os.sep))
+        for name in names:
+            path = os.path.join(folder, name)
+            if not name.endswith((".pyc", ".pyo")) and os.path.isfile(path):
+                files.append(((*parts, name), path))
     digest = hashlib.sha256()
-    for file in sorted(package.rglob("*")):
-        if (
-            file.is_file()
-            and "__pycache__" not in file.relative_to(package).parts
-            and file.suffix not in (".pyc", ".pyo")
-        ):
-            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(file.read_bytes())
+    for parts, path in sorted(files):  # the order of the files' paths, part by part
+        digest.update("/".join(parts).encode() + b"\0")
+        with open(path, "rb") as fh:
+            digest.update(fh.read())
     return digest.hexdigest()
 
 

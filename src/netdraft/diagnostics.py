@@ -267,6 +267,24 @@ def printable(text: str) -> str:
     )
 
 
+#: The most characters of a file that one diagnostic quotes (price files, names).
+SNIPPET_CHARS = 60
+
+
+def shown(text: str, limit: int = SNIPPET_CHARS, *, tail: bool = False) -> str:
+    """Text read from a file as a message may quote it: escaped and at most ``limit`` long.
+
+    Characters that are not printable (controls, line breaks, format characters) are
+    written as Python escapes (``\\x1b``, ``\\n``, ``\\u200b``), so that quoted text cannot
+    move the cursor of a terminal or hide what follows. A longer text is cut, with ``…``
+    where it was cut: at its end, or at its start when ``tail`` (to keep the end).
+    """
+    escaped = printable(text)
+    if len(escaped) <= limit:
+        return escaped
+    return "…" + escaped[-(limit - 1) :] if tail else escaped[: limit - 1] + "…"
+
+
 def clip(text: str, limit: int = MAX_MESSAGE) -> str:
     """``text``, or its start and end around a ``…`` when it is longer than ``limit``."""
     if len(text) <= limit:

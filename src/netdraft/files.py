@@ -28,7 +28,7 @@ Which names lead where (the decisions; :func:`read_named` applies them):
   for templates.
 - A price file's text is never shown as a source line: diagnostics quote at most a
   key, a value or the characters before a TOML syntax error, escaped and short
-  (:func:`netdraft.sim.prices.shown`).
+  (:func:`netdraft.diagnostics.shown`).
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def read_named(
     return real, read_bytes(real, limit)
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
+def write_atomic(path: str | Path, data: str | bytes, *, durable: bool = True) -> None:
     """Write a file so that readers see the old or the new content, never half of it.
 
     The content goes to a temporary file beside the real one, is flushed to disk, and
@@ -212,11 +212,15 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     The new file has the mode a plain write would give it: the old file's permission
     bits (never set-user-id, set-group-id or sticky), else 0666 less the umask.
 
+    ``durable=False`` leaves out the flushes to disk (``fsync``), for files that are
+    rebuilt whole anyway, as a built site is: readers still never see half a file, but
+    after a power cut the new content may be lost (the file may even be empty).
+
     Raises:
         OSError: the file cannot be written; its ``filename`` is ``path``, never the
             temporary file.
     """
-    write_together([(path, data)])
+    write_together([(path, data)], durable=durable)
 
 
 @dataclass
@@ -226,9 +230,12 @@ class _Pending:
     data: bytes
     temporary: Path | None = None  # the prepared content, beside the target
     in_place: bool = False  # a file with several hard links, rewritten where it is
+    durable: bool = True  # flushed to disk before it replaces the old file
 
 
-def write_together(files: Sequence[tuple[str | Path, str | bytes]]) -> list[Path]:
+def write_together(
+    files: Sequence[tuple[str | Path, str | bytes]], *, durable: bool = True
+) -> list[Path]:
     """Write several files so that they change together, as nearly as a file system allows.
 
     A file system cannot rename two files at once, so the work is split in two phases and
@@ -256,6 +263,7 @@ def write_together(files: Sequence[tuple[str | Path, str | bytes]]) -> list[Path
     Args:
         files: (path, content) pairs, in the order to commit them; ``str`` content is
             written in UTF-8.
+        durable: False leaves out every ``fsync`` (see :func:`write_atomic`).
 
     Returns:
         The paths, as given.
@@ -264,7 +272,7 @@ def write_together(files: Sequence[tuple[str | Path, str | bytes]]) -> list[Path
         OSError: a file cannot be written; its ``filename`` is the path as given, never a
             temporary file.
     """
-    pending = [_pending(path, data) for path, data in files]
+    pending = [_pending(path, data, durable) for path, data in files]
     try:
         for item in pending:
             _guarded(item, _prepare)
@@ -274,14 +282,14 @@ def write_together(files: Sequence[tuple[str | Path, str | bytes]]) -> list[Path
         for item in pending:
             if item.temporary is not None:
                 item.temporary.unlink(missing_ok=True)
-    for folder in sorted({item.target.parent for item in pending}):
+    for folder in sorted({item.target.parent for item in pending} if durable else ()):
         _sync_folder(folder)
     return [Path(path) for path, _ in files]
 
 
-def _pending(path: str | Path, data: str | bytes) -> _Pending:
+def _pending(path: str | Path, data: str | bytes, durable: bool = True) -> _Pending:
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    return _Pending(str(path), Path(os.path.realpath(path)), raw)
+    return _Pending(str(path), Path(os.path.realpath(path)), raw, durable=durable)
 
 
 def _guarded(item: _Pending, step: Callable[[_Pending], None]) -> None:
@@ -312,7 +320,8 @@ def _prepare(item: _Pending) -> None:
     with os.fdopen(fd, "wb") as fh:
         fh.write(item.data)
         fh.flush()
-        os.fsync(fh.fileno())
+        if item.durable:
+            os.fsync(fh.fileno())
     os.chmod(name, _mode(info))  # mkstemp makes the file private (0600)
 
 
@@ -340,7 +349,8 @@ def _commit(item: _Pending) -> None:
             fh.write(item.data)
             fh.truncate()
             fh.flush()
-            os.fsync(fh.fileno())
+            if item.durable:
+                os.fsync(fh.fileno())
         return
     assert item.temporary is not None
     os.replace(item.temporary, item.target)

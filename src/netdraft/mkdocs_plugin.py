@@ -15,6 +15,7 @@ import secrets
 import shlex
 import subprocess
 from collections.abc import Callable, Sequence
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,21 +23,21 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from netdraft import cache, codes
 from netdraft.config import NO_CONFIG, PRICES_VARIABLE, Config, chosen, discover
-from netdraft.diagnostics import Diagnostic, error, iter_rendered, moved, printable
+from netdraft.diagnostics import Diagnostic, error, iter_rendered, moved, printable, shown
 from netdraft.dsl.source import decode_source
 from netdraft.files import MAX_SOURCE_BYTES, confine, is_regular, read_bytes, write_atomic
 from netdraft.model.values import Span
-from netdraft.sim.prices import shown
 
 if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer  # `mkdocs serve`'s: a build never loads it
+
     from netdraft.model.network import Query
     from netdraft.sim.analysis import NetworkAnalysis
 
@@ -105,6 +106,9 @@ _OPENING = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _LANGUAGE = re.compile(r"netdraft(?![\w-])")
 # The attribute-list header ``{.netdraft src="net.nd"}`` (pymdownx.superfences' other form).
 _BRACED = re.compile(r"\{\s*\.netdraft(?![\w-])(?P<options>[^}]*)\}\s*$")
+# A line that may open a netdraft fence, top-level or nested: every line that
+# :func:`find_fences` or :func:`nested_fences` takes for one matches.
+_ANY_FENCE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[^\n]*netdraft", re.MULTILINE)
 
 
 def find_fences(markdown: str) -> list[Fence]:
@@ -326,6 +330,108 @@ _SVG_TAG = re.compile(r"<svg\b")
 #: What :func:`inline_svg` writes: one ``<svg>`` element (Graphviz draws no other inside).
 _INLINE_OPENING = '<svg style="max-width:100%;height:auto"'
 _PLACEHOLDER = re.compile(r'<svg data-netdraft-picture="[0-9a-f]+-[0-9]+"></svg>')
+
+#: The attributes a picture's :func:`search_skeleton` keeps: all that the search plugins
+#: (MkDocs's and Material's) look at on an element, ``id`` only on a heading.
+_SEARCHED_ATTRIBUTES = ("class",)
+_HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
+
+
+class _Skeleton(HTMLParser):
+    """Writes back what an HTML parser reads of a picture, less the attributes no search
+    plugin reads (:func:`search_skeleton`)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], end: str) -> None:
+        kept = "".join(
+            f' {name}="{html.escape(value or "", quote=True)}"'
+            for name, value in attrs
+            if name in _SEARCHED_ATTRIBUTES
+            or name.startswith("data-search")
+            or (name == "id" and tag in _HEADINGS)
+        )
+        self.out.append(f"<{tag}{kept}{end}>")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, "/")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        # Inside <style> or <script> the parser reads text as it is, elsewhere unescaped.
+        raw = getattr(self, "cdata_elem", None) is not None
+        self.out.append(data if raw else html.escape(data, quote=False))
+
+    # What is no element nor text still parts the text around it, as it did.
+    def handle_comment(self, data: str) -> None:
+        self.out.append("<!---->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append("<!---->")
+
+    def handle_pi(self, data: str) -> None:
+        self.out.append("<!---->")
+
+    def unknown_decl(self, data: str) -> None:
+        self.out.append("<!---->")
+
+
+def search_skeleton(picture: str, mark: str) -> str:
+    """What a site's search index reads of an inline picture, in a few per cent of its
+    size: the same elements, in the same order, with the same text, and only the
+    attributes a search plugin looks at (:data:`_SEARCHED_ATTRIBUTES`, ``data-search-*``);
+    paths, coordinates and embedded icons go. The outermost element gets ``mark`` (an
+    attribute) so that the skeleton can be found in the page and swapped back.
+
+    MkDocs's search plugin and Material's read every page's HTML through Python's HTML
+    parser; a diagram of hundreds of kilobytes made that most of what a warm build of a
+    site spent beyond the build without the plugin. The search plugins read this instead
+    (:meth:`NetdraftPlugin.on_page_context`), and index exactly the same words.
+    """
+    parser = _Skeleton()
+    parser.feed(picture)
+    parser.close()
+    text = "".join(parser.out)
+    opening = re.match(r"<(\w+)", text)
+    if opening is None:
+        return f"<svg {mark}></svg>"
+    return f"{text[: opening.end()]} {mark}{text[opening.end() :]}"
+
+
+def _swapped(text: str, pairs: Sequence[tuple[str, str]]) -> tuple[str, int]:
+    """``text`` with the first ``old`` of each pair after the previous one replaced by its
+    ``new``, and how many were not found (those are left out).
+
+    In one pass, as the pictures are in the page's order: each replacement with
+    ``str.replace`` copied the whole page, and its search for a needle of hundreds of
+    kilobytes in a page that is not all ASCII took a millisecond; here each is found by
+    its first characters, then compared whole.
+    """
+    pieces: list[str] = []
+    last = missing = 0
+    for old, new in pairs:
+        head = old[:200]
+        at = text.find(head, last)
+        while at >= 0 and not text.startswith(old, at):
+            at = text.find(head, at + 1)
+        if at < 0:
+            missing += 1
+            continue
+        pieces += (text[last:at], new)
+        last = at + len(old)
+    pieces.append(text[last:])
+    return "".join(pieces), missing
+
+
+#: Where :meth:`NetdraftPlugin._stash` writes a skeleton's unique mark.
+_SKELETON_MARK = "data-netdraft-index"
 
 
 def inline_svg(svg: str, prefix: str) -> str:
@@ -569,8 +675,12 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # The block being computed: what it logged, its drawing's key, site file and the
         # files it read (None until drawn), and whether it has errors (:meth:`_block`).
         self._logged: list[tuple[str, str]] = []
-        # The build's inline pictures, by their placeholders (:meth:`_stash`).
+        # The build's inline pictures, by their placeholders (:meth:`_stash`), and what the
+        # search index reads of each (:func:`search_skeleton`).
         self._stashed: dict[str, str] = {}
+        self._skeletons: dict[str, str] = {}
+        # The placeholders on each page, by its file (:meth:`on_page_content`).
+        self._on_page: dict[str, list[str]] = {}
         self._nonce = secrets.token_hex(8)
         self._made: tuple[str, str, list[tuple[Path, str]], list[tuple[str, str]]] | None = None
         self._picture = ""  # the block's inline picture, as written in its HTML
@@ -596,6 +706,8 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         self.renders = self.reused = self.errors = 0
         self._site_files.clear()
         self._stashed.clear()
+        self._skeletons.clear()
+        self._on_page.clear()
         _ACTIVE[:] = [self]
         self._superfences = _superfenced(config)
         self._markdown = (list(config.markdown_extensions), dict(config.mdx_configs or {}))
@@ -623,8 +735,10 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         Fences inside lists, block quotes, admonitions and tabs are left to
         pymdownx.superfences (:func:`fence_format`), or warned about when it is not set up.
         """
-        fences = find_fences(markdown)
-        nested = nested_fences(markdown)
+        # Most pages have no line that could open a netdraft fence: they need no scan.
+        candidate = _ANY_FENCE.search(markdown) is not None
+        fences = find_fences(markdown) if candidate else []
+        nested = nested_fences(markdown) if candidate else []
         self._current = None
         self._pending = []
         # With the custom fence set up, superfences may find a block this scan did not: it
@@ -656,9 +770,43 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Put each inline picture back where :meth:`_stash` left its placeholder (before
-        the search index reads the page)."""
-        return self._unstashed(html)
+        """Put each inline picture back where :meth:`_stash` left its placeholder: the
+        plugins after this one see the page's HTML as it will be."""
+        found: list[str] = []
+        self._on_page[page.file.src_uri] = found
+        return self._unstashed(html, found)
+
+    @event_priority(100)  # before the search plugins (MkDocs's and Material's) read the page
+    def _before_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        """Let the search index read each inline picture's skeleton, not the picture."""
+        pairs = [(self._stashed[t], self._skeletons[t]) for t in self._searched(page)]
+        if pairs and page.content is not None:
+            page.content = _swapped(page.content, pairs)[0]
+        return None
+
+    @event_priority(-100)  # after them: the page is written with its pictures
+    def _after_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        """Put back the pictures :meth:`_before_search` took out of the page."""
+        pairs = [(self._skeletons[t], self._stashed[t]) for t in self._searched(page)]
+        self._on_page.pop(page.file.src_uri, None)
+        if pairs and page.content is not None:
+            page.content, missing = _swapped(page.content, pairs)
+            if missing:
+                log.warning(
+                    f"{page.file.src_uri}: a plugin changed this page's HTML while the search "
+                    "index read it: a diagram on it may be missing (its outline shows instead)"
+                )
+        return None
+
+    def _searched(self, page: Page) -> list[str]:
+        """The placeholders of a page's pictures that the search index reads a skeleton of."""
+        return [
+            token
+            for token in self._on_page.get(page.file.src_uri, ())
+            if token in self._skeletons and token in self._stashed
+        ]
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Put back the placeholders left in a page's final HTML: those of Markdown that
@@ -666,12 +814,21 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         blog plugin are a post's Markdown, converted for its index and archive pages)."""
         return self._unstashed(output)
 
-    def _unstashed(self, html: str) -> str | None:
+    def _unstashed(self, html: str, found: list[str] | None = None) -> str | None:
+        """``html`` with its placeholders replaced by their pictures (None: it has none);
+        each placeholder replaced is added to ``found``."""
         if not self._stashed or "data-netdraft-picture" not in html:
             return None
-        return _PLACEHOLDER.sub(lambda m: self._stashed.get(m[0], m[0]), html)
 
-    def _stash(self, text: str, picture: tuple[int, int] | None) -> str:
+        def picture(match: re.Match[str]) -> str:
+            token = match[0]
+            if found is not None and token in self._stashed:
+                found.append(token)
+            return self._stashed.get(token, token)
+
+        return _PLACEHOLDER.sub(picture, html)
+
+    def _stash(self, text: str, picture: tuple[int, int] | None, skeleton: str = "") -> str:
         """A block's Markdown/HTML with its inline picture (``text[start:end]``) replaced by
         a short placeholder (an empty ``<svg>`` element), which :meth:`on_page_content`
         replaces back in the page's HTML (and :meth:`on_post_page` in HTML made from the
@@ -680,21 +837,32 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         but reads it through its HTML parser first: for a diagram of hundreds of kilobytes,
         that cost more than the rest of the page's conversion. Only the picture the plugin
         drew is replaced, by its place: the network's text shown beside it (``source=true``)
-        may hold anything, ``<svg`` included."""
+        may hold anything, ``<svg`` included. ``skeleton`` is what the search index
+        reads instead of the picture (:func:`search_skeleton`; its mark is made unique
+        here)."""
         if picture is None:
             return text
         start, end = picture
-        token = f'<svg data-netdraft-picture="{self._nonce}-{len(self._stashed)}"></svg>'
+        number = f"{self._nonce}-{len(self._stashed)}"
+        token = f'<svg data-netdraft-picture="{number}"></svg>'
         self._stashed[token] = text[start:end]
+        if skeleton:
+            self._skeletons[token] = skeleton.replace(
+                _SKELETON_MARK, f'data-netdraft-index="{number}"', 1
+            )
         return text[:start] + token + text[end:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Copy the diagrams' files from the cache into the site, and the stylesheet."""
+        """Copy the diagrams' files from the cache into the site, and the stylesheet.
+
+        Each file is written whole or not at all, but not flushed to disk: the site is
+        rebuilt whole by every build, and MkDocs writes its own pages the same way."""
+        site = Path(config.site_dir)
         if self.config.css:
             css = importlib.resources.files("netdraft").joinpath("mkdocs.css").read_bytes()
-            write_atomic(Path(config.site_dir) / CSS_NAME, css)
+            write_atomic(site / CSS_NAME, css, durable=False)
         for name, data in sorted(self._site_files.items()):
-            write_atomic(Path(config.site_dir) / name, data)
+            write_atomic(site / name, data, durable=False)
         total = self.renders + self.reused
         if total or self.errors:
             log.info(
@@ -770,10 +938,11 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             embed=self.config.embed, docs=self.config.docs, source=self.config.source
         )
 
-    def _block(self, fence: Fence, page: _PageContext) -> tuple[str, tuple[int, int] | None]:
-        """The Markdown/HTML that replaces one fence, and where its inline picture is in it
-        (None: it has none): an earlier build's, when nothing it depends on changed
-        (:meth:`_result_key`), else computed (:meth:`_checked_block`)."""
+    def _block(self, fence: Fence, page: _PageContext) -> tuple[str, tuple[int, int] | None, str]:
+        """The Markdown/HTML that replaces one fence, where its inline picture is in it
+        (None: it has none) and the picture's :func:`search_skeleton` (``""``: none): an
+        earlier build's, when nothing it depends on changed (:meth:`_result_key`), else
+        computed (:meth:`_checked_block`)."""
         key = self._result_key(fence, page)
         if key is not None:
             found = self._replayed(key)
@@ -789,9 +958,13 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # of the network's text shown, which a search from the end never takes for it.
         at = out.rfind(self._picture) if self._picture else -1
         picture = (at, at + len(self._picture)) if at >= 0 else None
+        # A picture whose elements carry data-search-* attributes is left to the search
+        # index whole (Material's plugin rewrites those, so its skeleton would not be found).
+        searched = picture is not None and "data-search" not in self._picture
+        skeleton = search_skeleton(self._picture, _SKELETON_MARK) if searched else ""
         if key is not None and self._made is not None and not self._failed:
-            self._keep_result(key, out, picture)
-        return out, picture
+            self._keep_result(key, out, picture, skeleton)
+        return out, picture, skeleton
 
     def _result_key(self, fence: Fence, page: _PageContext) -> str | None:
         """The key of a block's whole result (its HTML, what it logs, its picture): a digest
@@ -850,7 +1023,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def _replayed(self, key: str) -> tuple[str, tuple[int, int] | None] | None:
+    def _replayed(self, key: str) -> tuple[str, tuple[int, int] | None, str] | None:
         """A block's result from an earlier build, when every file it read still has the
         text it had and its picture is still in the cache: its messages logged again, its
         picture put in the site, as when it was computed; else None."""
@@ -866,12 +1039,12 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             for named, real in entry["links"]:
                 if os.path.realpath(named) != real:
                     return None
-            svg = self._cached(self._entry(entry["drawing"], ".svg"))
+            svg = self._cached_bytes(self._entry(entry["drawing"], ".svg"))
             if svg is None:
                 return None
             html_text, site_name, logged = entry["html"], entry["site_file"], entry["logged"]
-            picture = entry["picture"]
-            if not isinstance(html_text, str):
+            picture, skeleton = entry["picture"], entry["skeleton"]
+            if not isinstance(html_text, str) or not isinstance(skeleton, str):
                 return None
             if picture is not None:
                 start, end = (int(n) for n in picture)
@@ -880,16 +1053,18 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
                 picture = (start, end)
         except (ValueError, KeyError, TypeError, OSError, UnicodeDecodeError):
             return None
-        self._site_files[site_name] = svg.encode("utf-8")
+        self._site_files[site_name] = svg
         self.reused += 1
         for file, _ in entry["reads"]:
             if self._docs_dir not in Path(file).parents:
                 self._watch.add(file)
         for level, message in logged:
             (log.warning if level == "warning" else log.info)(message)
-        return html_text, picture
+        return html_text, picture, skeleton
 
-    def _keep_result(self, key: str, out: str, picture: tuple[int, int] | None) -> None:
+    def _keep_result(
+        self, key: str, out: str, picture: tuple[int, int] | None, skeleton: str
+    ) -> None:
         """Keep a block's result for the next build (see :meth:`_replayed`)."""
         assert self._made is not None
         drawing, site_name, reads, links = self._made
@@ -905,6 +1080,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             ],
             "links": links,
             "picture": picture,
+            "skeleton": skeleton,
         }
         # A result not kept is computed again next time, never a failure: a cache the build
         # may read but not write (restored read-only in CI) still gives its drawings.
@@ -1128,6 +1304,14 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
     def _cached(self, entry: Path) -> str | None:
         """A cache entry's text, when netdraft wrote it: a regular file (never a link) whose
         content matches the MAC kept beside it (``NAME.mac``); else None."""
+        data = self._cached_bytes(entry)
+        try:
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def _cached_bytes(self, entry: Path) -> bytes | None:
+        """:meth:`_cached`, as the file's bytes (a picture copied into the site as it is)."""
         mac = entry.with_name(entry.name + ".mac")
         if entry.is_symlink() or mac.is_symlink() or not entry.is_file() or not mac.is_file():
             return None
@@ -1136,7 +1320,7 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
             expected = read_bytes(mac, 256).decode("ascii").strip()
             if not hmac.compare_digest(self._mac(data), expected):
                 return None
-            return data.decode("utf-8")
+            return data
         except (OSError, UnicodeDecodeError):
             return None
 

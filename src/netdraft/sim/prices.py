@@ -20,7 +20,9 @@ from importlib import resources
 from typing import Any
 
 from netdraft import codes
-from netdraft.diagnostics import Diagnostic, did_you_mean, error, printable
+from netdraft.diagnostics import SNIPPET_CHARS as SNIPPET_CHARS  # re-exported
+from netdraft.diagnostics import Diagnostic, did_you_mean, error
+from netdraft.diagnostics import shown as shown  # re-exported: it was defined here
 from netdraft.model.values import Span
 
 
@@ -123,25 +125,10 @@ def _positions(text: str) -> _Positions:
     return _Positions(text)
 
 
-#: The most characters of a price file that one diagnostic quotes.
-SNIPPET_CHARS = 60
+# What a diagnostic quotes of a price file: at most SNIPPET_CHARS characters, escaped.
 
 # Characters TOML allows nowhere, not even in comments or strings (tab, LF and CR aside).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def shown(text: str, limit: int = SNIPPET_CHARS, *, tail: bool = False) -> str:
-    """Text read from a file as a message may quote it: escaped and at most ``limit`` long.
-
-    Characters that are not printable (controls, line breaks, format characters) are
-    written as Python escapes (``\\x1b``, ``\\n``, ``\\u200b``), so that quoted text cannot
-    move the cursor of a terminal or hide what follows. A longer text is cut, with ``…``
-    where it was cut: at its end, or at its start when ``tail`` (to keep the end).
-    """
-    escaped = printable(text)
-    if len(escaped) <= limit:
-        return escaped
-    return "…" + escaped[-(limit - 1) :] if tail else escaped[: limit - 1] + "…"
 
 
 def _syntax_problem(text: str, origin: str, exc: tomllib.TOMLDecodeError) -> Diagnostic:
