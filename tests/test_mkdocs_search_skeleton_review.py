@@ -261,3 +261,72 @@ def test_the_prefilter_is_linear_on_a_long_run_of_backticks() -> None:
     assert mkdocs_plugin._ANY_FENCE.search(line) is None
     assert time.perf_counter() - started < 0.5
     assert mkdocs_plugin._ANY_FENCE.search("x\n> > ~~~~{ .netdraft }\n") is not None
+
+
+@pytest.mark.skipif(not HAS_MATERIAL, reason="needs mkdocs-material")
+@pytest.mark.parametrize(
+    "added",
+    [
+        # Graphviz writes "-" in a title as &#45; and a quote as &quot;: the picture has no
+        # "data-search", its skeleton's text had, and Material's plugin took it out of the
+        # page (re.sub of data-search-*="..."): the skeleton was not found again.
+        "<text>data&#45;search&#45;note=&quot;yes&quot;</text>",
+        # An attribute the parser reads in lower case: data-search-* in the skeleton only.
+        '<g DATA-SEARCH-BOOST="2"><text>boosted</text></g>',
+    ],
+    ids=["entities", "upper-case"],
+)
+def test_a_skeleton_material_would_rewrite_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, added: str
+) -> None:
+    from netdraft import mkdocs_plugin
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    real = mkdocs_plugin.inline_svg
+
+    def with_text(svg: str, prefix: str) -> str:
+        picture = real(svg, prefix)
+        return picture[: picture.rindex("</svg>")] + added + "</svg>"
+
+    monkeypatch.setattr(mkdocs_plugin, "inline_svg", with_text)
+    site = _site(tmp_path, "theme:\n  name: material\n")
+    with caplog.at_level(logging.WARNING):
+        swapped = _built(site)
+    assert "may be missing" not in caplog.text
+    with monkeypatch.context() as patch:
+        patch.setattr(NetdraftPlugin, "_searched", lambda self, page: [])
+        assert _built(site) == swapped
+    assert page_html(site).count(added) == 2
+
+
+@pytest.mark.skipif(not HAS_MATERIAL, reason="needs mkdocs-material")
+def test_a_blog_and_its_excerpts_are_as_without_the_swap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_mkdocs_plugin import NETWORK
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    monkeypatch.delenv("NETDRAFT_NO_CACHE", raising=False)
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: test\ntheme:\n  name: material\nplugins:\n  - search\n  - blog\n  - netdraft\n",
+        "utf-8",
+    )
+    posts = tmp_path / "docs" / "blog" / "posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", "utf-8")
+    (tmp_path / "docs" / "blog" / "index.md").write_text("# Blog\n", "utf-8")
+    for number in (1, 2):
+        (posts / f"post{number}.md").write_text(
+            f"---\ndate: 2024-01-0{number}\n---\n\n# Post {number}\n\n"
+            f"```netdraft\n{NETWORK}```\n\n<!-- more -->\n\nRest.\n\n"
+            f"```netdraft\n{NETWORK}```\n",
+            "utf-8",
+        )
+    cold = _built(tmp_path)
+    assert _built(tmp_path) == cold
+    with monkeypatch.context() as patch:
+        patch.setattr(NetdraftPlugin, "_searched", lambda self, page: [])
+        assert _built(tmp_path) == cold
+    view = (tmp_path / "site" / "blog" / "index.html").read_text("utf-8")
+    assert view.count('<svg style="max-width:100%') == 2  # one in each post's excerpt
+    assert "data-netdraft" not in view

@@ -417,7 +417,8 @@ def search_skeleton(picture: str, mark: str) -> str:
     parser; a diagram of hundreds of kilobytes made that most of what a warm build of a
     site spent beyond the build without the plugin. The search plugins read this instead
     (:meth:`NetdraftPlugin.on_page_context`), and index exactly the same words.
-    ``""`` when a picture cannot have one (no element, or unfinished at its end).
+    ``""`` when a picture cannot have one: no element, unfinished at its end, or a
+    skeleton that would hold ``data-search`` (which Material's plugin rewrites).
     """
     parser = _Skeleton(mark)
     parser.feed(picture)
@@ -427,7 +428,12 @@ def search_skeleton(picture: str, mark: str) -> str:
     parser.close()
     if unfinished or parser.mark:  # parser.mark: no element to carry it
         return ""
-    return "".join(parser.out)
+    text = "".join(parser.out)
+    # Material's search plugin takes data-search-*="..." out of the page after reading it:
+    # a skeleton it could change would not be found again. The picture has none (else it
+    # gets no skeleton, :meth:`NetdraftPlugin._block`), but its skeleton may: from an
+    # attribute in capitals, or from text written with entities (Graphviz's "&#45;").
+    return "" if "data-search" in text else text
 
 
 def _swapped(
