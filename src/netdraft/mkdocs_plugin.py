@@ -417,8 +417,7 @@ def search_skeleton(picture: str, mark: str) -> str:
     parser; a diagram of hundreds of kilobytes made that most of what a warm build of a
     site spent beyond the build without the plugin. The search plugins read this instead
     (:meth:`NetdraftPlugin.on_page_context`), and index exactly the same words.
-    ``""`` when a picture cannot have one: no element, unfinished at its end, or a
-    skeleton that would hold ``data-search`` (which Material's plugin rewrites).
+    ``""`` when a picture cannot have one: no element, or unfinished at its end.
     """
     parser = _Skeleton(mark)
     parser.feed(picture)
@@ -428,12 +427,7 @@ def search_skeleton(picture: str, mark: str) -> str:
     parser.close()
     if unfinished or parser.mark:  # parser.mark: no element to carry it
         return ""
-    text = "".join(parser.out)
-    # Material's search plugin takes data-search-*="..." out of the page after reading it:
-    # a skeleton it could change would not be found again. The picture has none (else it
-    # gets no skeleton, :meth:`NetdraftPlugin._block`), but its skeleton may: from an
-    # attribute in capitals, or from text written with entities (Graphviz's "&#45;").
-    return "" if "data-search" in text else text
+    return "".join(parser.out)
 
 
 def _swapped(
@@ -1004,6 +998,10 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # index whole (Material's plugin rewrites those, so its skeleton would not be found).
         searched = picture is not None and "data-search" not in self._picture
         skeleton = search_skeleton(self._picture, _SKELETON_MARK) if searched else ""
+        if "data-search" in skeleton:
+            # Nor one whose skeleton has them: from an attribute in capitals, or from text
+            # written with entities (Graphviz writes "-" in a title as "&#45;").
+            skeleton = ""
         if key is not None and self._made is not None and not self._failed:
             self._keep_result(key, out, picture, skeleton)
         return out, picture, skeleton
