@@ -338,6 +338,9 @@ _SEARCHED_ATTRIBUTES = ("class",)
 _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 
 
+_PICTURE_END = "<netdraft-picture-end>"  # fed after a picture (:func:`search_skeleton`)
+
+
 class _Skeleton(HTMLParser):
     """Writes back what an HTML parser reads of a picture, less the attributes no search
     plugin reads (:func:`search_skeleton`)."""
@@ -422,12 +425,14 @@ def search_skeleton(picture: str, mark: str) -> str:
     parser = _Skeleton(mark)
     parser.feed(picture)
     # A picture that ends inside a comment, a tag or a <style> is read on, in the page,
-    # with what follows it; a skeleton read alone would differ: it has none ("").
-    unfinished = bool(parser.rawdata) or getattr(parser, "cdata_elem", None) is not None
+    # with what follows it; a skeleton read alone would differ: it has none (""). A tag
+    # fed after the picture tells: it is read as the last tag only after a finished one
+    # (and it carries the mark only when the picture has no element to carry it).
+    parser.feed(_PICTURE_END)
     parser.close()
-    if unfinished or parser.mark:  # parser.mark: no element to carry it
+    if not parser.out or parser.out[-1] != _PICTURE_END:
         return ""
-    return "".join(parser.out)
+    return "".join(parser.out[:-1])
 
 
 def _swapped(
