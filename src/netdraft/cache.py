@@ -124,7 +124,10 @@ def package_fingerprint(package: Path) -> str:
         parts = () if relative == "." else tuple(relative.split(os.sep))
         for name in names:
             path = os.path.join(folder, name)
-            if not name.endswith((".pyc", ".pyo")) and os.path.isfile(path):
+            # As pathlib's suffix reads it: a file named ".pyc" has none; and a file named
+            # __pycache__ is left out as the folder is.
+            byte_code = name.endswith((".pyc", ".pyo")) and len(name) > len(".pyc")
+            if not byte_code and name != "__pycache__" and os.path.isfile(path):
                 files.append(((*parts, name), path))
     digest = hashlib.sha256()
     for parts, path in sorted(files):  # the order of the files' paths, part by part

@@ -107,8 +107,9 @@ _LANGUAGE = re.compile(r"netdraft(?![\w-])")
 # The attribute-list header ``{.netdraft src="net.nd"}`` (pymdownx.superfences' other form).
 _BRACED = re.compile(r"\{\s*\.netdraft(?![\w-])(?P<options>[^}]*)\}\s*$")
 # A line that may open a netdraft fence, top-level or nested: every line that
-# :func:`find_fences` or :func:`nested_fences` takes for one matches.
-_ANY_FENCE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[^\n]*netdraft", re.MULTILINE)
+# :func:`find_fences` or :func:`nested_fences` takes for one matches. Possessive: the
+# fence's run is never split to try again (a long line of backticks was quadratic).
+_ANY_FENCE = re.compile(r"^[ \t>]*+(?:`{3,}+|~{3,}+)[^\n]*netdraft", re.MULTILINE)
 
 
 def find_fences(markdown: str) -> list[Fence]:
@@ -337,23 +338,35 @@ _SEARCHED_ATTRIBUTES = ("class",)
 _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 
 
+_PICTURE_END = "<netdraft-picture-end>"  # fed after a picture (:func:`search_skeleton`)
+
+
 class _Skeleton(HTMLParser):
     """Writes back what an HTML parser reads of a picture, less the attributes no search
     plugin reads (:func:`search_skeleton`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, mark: str) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
+        self.mark = mark  # written in the first element, then ""
+        self.after_data = False  # the last thing written is text
 
     def _tag(self, tag: str, attrs: list[tuple[str, str | None]], end: str) -> None:
+        # An attribute without a value stays without one (a parser reads None, not "").
         kept = "".join(
-            f' {name}="{html.escape(value or "", quote=True)}"'
+            f" {name}" if value is None else f' {name}="{html.escape(value, quote=True)}"'
             for name, value in attrs
             if name in _SEARCHED_ATTRIBUTES
             or name.startswith("data-search")
             or (name == "id" and tag in _HEADINGS)
         )
-        self.out.append(f"<{tag}{kept}{end}>")
+        if self.mark:  # after the tag's name (which may hold any character but a space)
+            kept, self.mark = f" {self.mark}{kept}", ""
+        self._write(f"<{tag}{kept}{end}>")
+
+    def _write(self, markup: str) -> None:
+        self.out.append(markup)
+        self.after_data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._tag(tag, attrs, "")
@@ -362,25 +375,38 @@ class _Skeleton(HTMLParser):
         self._tag(tag, attrs, "/")
 
     def handle_endtag(self, tag: str) -> None:
-        self.out.append(f"</{tag}>")
+        self._write(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
-        # Inside <style> or <script> the parser reads text as it is, elsewhere unescaped.
-        raw = getattr(self, "cdata_elem", None) is not None
-        self.out.append(data if raw else html.escape(data, quote=False))
+        # Inside <style> or <script> the parser reads text as it is, elsewhere unescaped
+        # (also inside <title> or <textarea>, for a parser that reads those apart: its
+        # ``_escapable`` mode still unescapes them, and reads no comment there).
+        special = getattr(self, "cdata_elem", None) is not None
+        if special and not getattr(self, "_escapable", False):
+            self.out.append(data)  # the same text, cut in the same pieces
+        elif special:
+            self.out.append(html.escape(data, quote=False))
+        else:
+            # The parser hands text in pieces (at a "<" that opens no tag, around a "</>"),
+            # and both search parsers keep each piece apart: an empty comment between two
+            # parts them again once they are written as one escaped text.
+            if self.after_data:
+                self.out.append("<!---->")
+            self.out.append(html.escape(data, quote=False))
+        self.after_data = not special
 
     # What is no element nor text still parts the text around it, as it did.
     def handle_comment(self, data: str) -> None:
-        self.out.append("<!---->")
+        self._write("<!---->")
 
     def handle_decl(self, decl: str) -> None:
-        self.out.append("<!---->")
+        self._write("<!---->")
 
     def handle_pi(self, data: str) -> None:
-        self.out.append("<!---->")
+        self._write("<!---->")
 
     def unknown_decl(self, data: str) -> None:
-        self.out.append("<!---->")
+        self._write("<!---->")
 
 
 def search_skeleton(picture: str, mark: str) -> str:
@@ -394,20 +420,27 @@ def search_skeleton(picture: str, mark: str) -> str:
     parser; a diagram of hundreds of kilobytes made that most of what a warm build of a
     site spent beyond the build without the plugin. The search plugins read this instead
     (:meth:`NetdraftPlugin.on_page_context`), and index exactly the same words.
+    ``""`` when a picture cannot have one: no element, or unfinished at its end.
     """
-    parser = _Skeleton()
+    parser = _Skeleton(mark)
     parser.feed(picture)
+    # A picture that ends inside a comment, a tag or a <style> is read on, in the page,
+    # with what follows it; a skeleton read alone would differ: it has none (""). A tag
+    # fed after the picture tells: it is read as the last tag only after a finished one
+    # (and it carries the mark only when the picture has no element to carry it).
+    parser.feed(_PICTURE_END)
     parser.close()
-    text = "".join(parser.out)
-    opening = re.match(r"<(\w+)", text)
-    if opening is None:
-        return f"<svg {mark}></svg>"
-    return f"{text[: opening.end()]} {mark}{text[opening.end() :]}"
+    if not parser.out or parser.out[-1] != _PICTURE_END:
+        return ""
+    return "".join(parser.out[:-1])
 
 
-def _swapped(text: str, pairs: Sequence[tuple[str, str]]) -> tuple[str, int]:
+def _swapped(
+    text: str, pairs: Sequence[tuple[str, str]], done: list[int] | None = None
+) -> tuple[str, int]:
     """``text`` with the first ``old`` of each pair after the previous one replaced by its
-    ``new``, and how many were not found (those are left out).
+    ``new``, and how many were not found (those are left out); the index of each pair
+    replaced is added to ``done``.
 
     In one pass, as the pictures are in the page's order: each replacement with
     ``str.replace`` copied the whole page, and its search for a needle of hundreds of
@@ -416,7 +449,7 @@ def _swapped(text: str, pairs: Sequence[tuple[str, str]]) -> tuple[str, int]:
     """
     pieces: list[str] = []
     last = missing = 0
-    for old, new in pairs:
+    for number, (old, new) in enumerate(pairs):
         head = old[:200]
         at = text.find(head, last)
         while at >= 0 and not text.startswith(old, at):
@@ -426,6 +459,8 @@ def _swapped(text: str, pairs: Sequence[tuple[str, str]]) -> tuple[str, int]:
             continue
         pieces += (text[last:at], new)
         last = at + len(old)
+        if done is not None:
+            done.append(number)
     pieces.append(text[last:])
     return "".join(pieces), missing
 
@@ -779,9 +814,15 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
     @event_priority(100)  # before the search plugins (MkDocs's and Material's) read the page
     def _before_search(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         """Let the search index read each inline picture's skeleton, not the picture."""
-        pairs = [(self._stashed[t], self._skeletons[t]) for t in self._searched(page)]
-        if pairs and page.content is not None:
-            page.content = _swapped(page.content, pairs)[0]
+        tokens = self._searched(page)
+        swapped: list[int] = []
+        if tokens and page.content is not None:
+            # A picture another plugin changed since on_page_content is not found: it stays
+            # (and is indexed whole), and is not looked for after the search plugins.
+            page.content, _ = _swapped(
+                page.content, [(self._stashed[t], self._skeletons[t]) for t in tokens], swapped
+            )
+        self._on_page[page.file.src_uri] = [tokens[i] for i in swapped]
         return None
 
     @event_priority(-100)  # after them: the page is written with its pictures
@@ -962,6 +1003,10 @@ class NetdraftPlugin(BasePlugin[NetdraftConfig]):  # type: ignore[no-untyped-cal
         # index whole (Material's plugin rewrites those, so its skeleton would not be found).
         searched = picture is not None and "data-search" not in self._picture
         skeleton = search_skeleton(self._picture, _SKELETON_MARK) if searched else ""
+        if "data-search" in skeleton:
+            # Nor one whose skeleton has them: from an attribute in capitals, or from text
+            # written with entities (Graphviz writes "-" in a title as "&#45;").
+            skeleton = ""
         if key is not None and self._made is not None and not self._failed:
             self._keep_result(key, out, picture, skeleton)
         return out, picture, skeleton
