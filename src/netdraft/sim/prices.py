@@ -11,6 +11,7 @@ diagnostics without the file's text as a source line.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -60,13 +61,26 @@ class PriceTable:
 BUNDLED_NAME = "bundled"
 
 
+def _package_text(name: str) -> str:
+    """A data file of this package, read through the package's own loader.
+
+    What ``importlib.resources.files`` reads, without its first call's imports (its
+    readers and ``zipfile``: about a millisecond, which a CLI render whose compile came
+    from the cache spent on this file alone). The loader reads from a zip import too."""
+    loader = __spec__.loader if __spec__ is not None else None
+    if loader is None or not hasattr(loader, "get_data"):
+        return resources.files("netdraft.sim").joinpath(name).read_text("utf-8")
+    data: bytes = loader.get_data(os.path.join(os.path.dirname(__file__), name))
+    return data.decode("utf-8")
+
+
 @functools.cache
 def bundled() -> PriceTable:
     """The price table shipped with netdraft (``sim/prices.toml``), read once per process
     (every render and check asks for it; reading the file costs more than pricing a small
     network). The table is shared: nothing changes one (:meth:`PriceTable.with_overrides`
     makes a new one)."""
-    text = resources.files("netdraft.sim").joinpath("prices.toml").read_text("utf-8")
+    text = _package_text("prices.toml")
     table, problems = parse_prices(text, BUNDLED_NAME, bundled=True)
     assert table is not None and not problems, problems  # the shipped file is tested
     return table
@@ -248,16 +262,20 @@ def _values(
     price_origin = (
         origin if section is None or section == "prices" else f"{origin} [{shown(section, 80)}]"
     )
-    for key, value in raw.items():
+
+    def span(key: str) -> Span:
+        # Only a problem needs a key's place: a file without one is not indexed at all.
         line, col = _line_of(text, key, section)
-        span = Span(origin, line, col, line, col + len(key))
+        return Span(origin, line, col, line, col + len(key))
+
+    for key, value in raw.items():
         if known is not None and key not in known:
             hint = did_you_mean(key, known)
             problems.append(
                 error(
                     codes.PRICE_FILE,
                     f"unknown price '{shown(key, 40)}'",
-                    span,
+                    span(key),
                     f"did you mean '{hint}'?" if hint else "see the bundled table for the keys",
                 )
             )
@@ -268,7 +286,7 @@ def _values(
                 error(
                     codes.PRICE_FILE,
                     f"price '{key}' must be a non-negative number, not {_toml(value)}",
-                    span,
+                    span(key),
                 )
             )
             continue
