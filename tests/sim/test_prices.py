@@ -118,33 +118,6 @@ def test_price_file_is_shipped_as_package_data() -> None:
     assert any(fnmatch("sim/prices.toml", p) for p in patterns), patterns
 
 
-def test_bundled_table_is_read_through_the_package_loader_as_resources_read_it() -> None:
-    """The loader's read is the file ``importlib.resources`` reads, and it does not import
-    the resource readers (``zipfile`` among them) that a CLI render would otherwise pay for."""
-    import subprocess
-    import sys
-    from importlib import resources
-
-    from netdraft.sim import prices
-
-    text = resources.files("netdraft.sim").joinpath("prices.toml").read_text("utf-8")
-    assert prices._package_text("prices.toml") == text
-    assert parse_prices(text, BUNDLED_NAME, bundled=True)[0] == bundled()
-    probe = (
-        "import sys; from netdraft.sim.prices import bundled; bundled(); "
-        "print('importlib.readers' in sys.modules)"
-    )
-    src = str(Path(netdraft.sim.cost.__file__).parents[2])
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONPATH": src, "PATH": ""},
-    )
-    assert out.stdout.strip() == "False"
-
-
 # --- a user's price file -----------------------------------------------------------------
 
 # Two regions, one NAT gateway and one flow out to the internet in each.

@@ -16,8 +16,8 @@ import ipaddress
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 
+from netdraft.model.package_data import package_text
 from netdraft.model.values import IPAddress, IPNetwork
 
 #: The services whose ranges the snapshot holds, by the name the language gives them.
@@ -62,7 +62,7 @@ class Snapshot:
 @functools.cache
 def snapshot() -> Snapshot:
     """The bundled snapshot, read once."""
-    text = resources.files("netdraft.model").joinpath("aws-ranges.json").read_text("utf-8")
+    text = package_text("netdraft.model", "aws-ranges.json")
     data = json.loads(text)
     ranges = {
         region: {

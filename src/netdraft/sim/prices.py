@@ -11,19 +11,18 @@ diagnostics without the file's text as a source line.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from typing import Any
 
 from netdraft import codes
 from netdraft.diagnostics import SNIPPET_CHARS as SNIPPET_CHARS  # re-exported
 from netdraft.diagnostics import Diagnostic, did_you_mean, error
 from netdraft.diagnostics import shown as shown  # re-exported: it was defined here
+from netdraft.model.package_data import package_text
 from netdraft.model.values import Span
 
 
@@ -61,26 +60,13 @@ class PriceTable:
 BUNDLED_NAME = "bundled"
 
 
-def _package_text(name: str) -> str:
-    """A data file of this package, read through the package's own loader.
-
-    What ``importlib.resources.files`` reads, without its first call's imports (its
-    readers and ``zipfile``: about a millisecond, which a CLI render whose compile came
-    from the cache spent on this file alone). The loader reads from a zip import too."""
-    loader = __spec__.loader if __spec__ is not None else None
-    if loader is None or not hasattr(loader, "get_data"):
-        return resources.files("netdraft.sim").joinpath(name).read_text("utf-8")
-    data: bytes = loader.get_data(os.path.join(os.path.dirname(__file__), name))
-    return data.decode("utf-8")
-
-
 @functools.cache
 def bundled() -> PriceTable:
     """The price table shipped with netdraft (``sim/prices.toml``), read once per process
     (every render and check asks for it; reading the file costs more than pricing a small
     network). The table is shared: nothing changes one (:meth:`PriceTable.with_overrides`
     makes a new one)."""
-    text = _package_text("prices.toml")
+    text = package_text("netdraft.sim", "prices.toml")
     table, problems = parse_prices(text, BUNDLED_NAME, bundled=True)
     assert table is not None and not problems, problems  # the shipped file is tested
     return table
