@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -47,3 +48,27 @@ def test_a_render_does_not_import_the_resource_readers(tmp_path: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.split() == ["0", "False", "False"], out.stderr
+
+
+def test_the_aws_ranges_are_parsed_by_region_as_asked_and_equal_the_file() -> None:
+    """A network asks for a region or two: only those of the snapshot's 1,200 CIDRs are
+    parsed (about 5 ms for them all), and every region reads as the file writes it."""
+    import ipaddress
+    import json
+
+    from netdraft.model.aws_ranges import snapshot
+
+    raw = json.loads(package_text("netdraft.model", "aws-ranges.json"))["regions"]
+    fresh = dataclasses.replace(snapshot(), ranges=type(snapshot().ranges)(raw))
+    assert fresh.cidrs("s3", "eu-west-1") == tuple(
+        ipaddress.ip_network(c) for c in raw["eu-west-1"]["S3"]
+    )
+    assert list(fresh.ranges._parsed) == ["eu-west-1"]  # type: ignore[attr-defined]
+    assert fresh.cidrs("s3", "nowhere-1") == ()
+    assert len(fresh.ranges) == len(raw) and list(fresh.ranges) == list(raw)
+    expected = {
+        region: {s: tuple(ipaddress.ip_network(c) for c in cidrs) for s, cidrs in services.items()}
+        for region, services in raw.items()
+    }
+    assert dict(fresh.ranges) == expected
+    assert fresh == snapshot()
