@@ -14,7 +14,6 @@ import secrets
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from netdraft.dsl import syntax as st
 from netdraft.dsl.passes import literals
 from netdraft.dsl.source import collector_paused as collector_paused  # its home before
 from netdraft.files import read_bytes
+from netdraft.model.package_data import package_text
 from netdraft.model.values import Span
 
 #: The largest table file read back, and the bytes of the HMAC in front of its pickle.
@@ -84,7 +84,7 @@ def parser() -> Lark:
     process writes its own file and renames it into place, so that a reader never sees
     half a file; a cache that cannot be written costs only the time to build the tables.
     """
-    grammar = resources.files("netdraft.grammar").joinpath("netdraft.lark").read_text("utf-8")
+    grammar = package_text("netdraft.grammar", "netdraft.lark")
     options: dict[str, Any] = {
         "parser": "lalr",
         "lexer": "contextual",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from importlib import resources
 
 from netdraft import codes
 from netdraft.diagnostics import Diagnostic, Hints, clip, error
@@ -16,6 +15,7 @@ from netdraft.dsl.passes import literals
 from netdraft.dsl.passes.context import Context
 from netdraft.dsl.syntax import ExpectPathDecl, Ref, SourceFile
 from netdraft.model.network import Network, Query
+from netdraft.model.package_data import package_text
 from netdraft.model.values import Protocol, Span
 
 #: The protocols a query may name (``tcp``, ``udp``, ``icmp``…).
@@ -145,7 +145,7 @@ _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)?")
 def _after_expect() -> tuple[str, ...]:
     """The keywords that may follow ``expect`` (``cost``, ``resiliency``): the lexer reads
     one at the start of a word (``costly`` as ``cost ly``), so such words are parsed."""
-    grammar = resources.files("netdraft.grammar").joinpath("netdraft.lark").read_text("utf-8")
+    grammar = package_text("netdraft.grammar", "netdraft.lark")
     return tuple(sorted(set(re.findall(r'"expect"\s+"([^"]+)"', grammar))))
 
 

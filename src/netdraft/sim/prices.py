@@ -16,13 +16,13 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from typing import Any
 
 from netdraft import codes
 from netdraft.diagnostics import SNIPPET_CHARS as SNIPPET_CHARS  # re-exported
 from netdraft.diagnostics import Diagnostic, did_you_mean, error
 from netdraft.diagnostics import shown as shown  # re-exported: it was defined here
+from netdraft.model.package_data import package_text
 from netdraft.model.values import Span
 
 
@@ -66,7 +66,7 @@ def bundled() -> PriceTable:
     (every render and check asks for it; reading the file costs more than pricing a small
     network). The table is shared: nothing changes one (:meth:`PriceTable.with_overrides`
     makes a new one)."""
-    text = resources.files("netdraft.sim").joinpath("prices.toml").read_text("utf-8")
+    text = package_text("netdraft.sim", "prices.toml")
     table, problems = parse_prices(text, BUNDLED_NAME, bundled=True)
     assert table is not None and not problems, problems  # the shipped file is tested
     return table
@@ -248,16 +248,20 @@ def _values(
     price_origin = (
         origin if section is None or section == "prices" else f"{origin} [{shown(section, 80)}]"
     )
-    for key, value in raw.items():
+
+    def span(key: str) -> Span:
+        # Only a problem needs a key's place: a file without one is not indexed at all.
         line, col = _line_of(text, key, section)
-        span = Span(origin, line, col, line, col + len(key))
+        return Span(origin, line, col, line, col + len(key))
+
+    for key, value in raw.items():
         if known is not None and key not in known:
             hint = did_you_mean(key, known)
             problems.append(
                 error(
                     codes.PRICE_FILE,
                     f"unknown price '{shown(key, 40)}'",
-                    span,
+                    span(key),
                     f"did you mean '{hint}'?" if hint else "see the bundled table for the keys",
                 )
             )
@@ -268,7 +272,7 @@ def _values(
                 error(
                     codes.PRICE_FILE,
                     f"price '{key}' must be a non-negative number, not {_toml(value)}",
-                    span,
+                    span(key),
                 )
             )
             continue
