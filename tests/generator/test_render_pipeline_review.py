@@ -13,6 +13,7 @@ import itertools
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from graphviz import quoting
@@ -20,8 +21,8 @@ from graphviz import quoting
 from netdraft.api import load_network
 from netdraft.generator import diagram, svg
 from netdraft.generator.view import view_of
-from test_render_pipeline import NETWORKS
 
+EXAMPLE = Path(__file__).parents[2] / "examples" / "01-public-private-nat.nd"
 _GROUP_ID = re.compile(rb'<g id="([^"]*)" class="(?:node|cluster|edge)">\n<title>')
 
 
@@ -38,7 +39,7 @@ def _graphviz_svg(view: object) -> bytes:
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
 @pytest.mark.parametrize("where", ["start", "middle", "end"])
 def test_an_image_inside_a_groups_id_is_refused_when_embedding(where: str) -> None:
-    view = view_of(load_network(NETWORKS[0]))
+    view = view_of(load_network(EXAMPLE))
     raw = _graphviz_svg(view)
     roots = diagram._icon_roots()
     group = _GROUP_ID.search(raw)
@@ -58,7 +59,9 @@ _PARTS = ["a", "Z", "_", "_1", "a-b", "a--b", "node", "Node", "EDGE", "graph", "
 _PARTS += ["strict", "digraph", "x__y", "vpc_a__web-1", "1", "1a", "-1", ".5", "1.", "é", "a b"]
 
 
-@pytest.mark.parametrize("value", ["", *_PARTS, *("__".join(p) for p in itertools.pairwise(_PARTS))])
+@pytest.mark.parametrize(
+    "value", ["", *_PARTS, *("__".join(p) for p in itertools.pairwise(_PARTS))]
+)
 def test_a_dot_id_of_a_name_is_graphviz_quoting(value: str) -> None:
     """Names (``[A-Za-z_][A-Za-z0-9_-]*``), the ids made of them, keywords in any case,
     numerals: netdraft's memoised quoting and the fast path's label both agree with the
