@@ -138,7 +138,8 @@ def _unescape(value: str) -> str:
 #: In one pass over Graphviz's SVG: a node's, box's or edge's opening and its ``<title>``,
 #: or an ``<image>`` of an icon (in the form Graphviz writes it), or any other ``<image``
 #: (which cannot be embedded: found in the same pass, not by a search of the whole text
-#: after it). On the UTF-8 bytes: the text is never decoded and encoded again, and none of
+#: after it; one inside a group's id, which the first form takes in, is looked for there).
+#: On the UTF-8 bytes: the text is never decoded and encoded again, and none of
 #: it is Unicode-specific.
 _PIECE = re.compile(
     rb'<g id="([^"]*)" class="(node|cluster|edge)">\n<title>[^<]*</title>'
@@ -208,6 +209,8 @@ def _rewrite(svg: bytes, view: View | None, roots: Sequence[Path] | None) -> byt
                 width,
                 height,
             )
+        if roots is not None and b"<image" in gid:  # matched with the group: look inside
+            raise ValueError("the SVG holds an image netdraft cannot embed")
         found = info.get(_unescape(gid.decode()))
         if found is None:  # an invisible layout edge, or no view
             return match[0]
