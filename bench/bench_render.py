@@ -8,10 +8,14 @@ netdraft runs it). Prints the best of N runs of each, a breakdown of netdraft's 
 what netdraft adds over ``dot`` (target: at most 25 %), and how many times one render runs
 Graphviz (1: the DOT is laid out at the first try). Last, the ratio of each size.
 
+With ``--highlight``, also a highlighted render (internet to the first public instance,
+tcp 22: two Graphviz runs, ``dot`` then ``neato -n2`` on its layout) against the plain one.
+
 Usage::
 
     python bench/bench_render.py [--shapes 3x4x6,10x6x7,41x8x8] [--repeat 5]
     python bench/bench_render.py --vpcs 20 --subnets 6 --instances 7
+    python bench/bench_render.py --highlight
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ sys.path.insert(0, str(Path(__file__).parent))  # `generate` is a sibling script
 
 from generate import generate
 from netdraft import api
+from netdraft.dsl.query import parse_query
 from netdraft.generator import diagram
 from netdraft.generator.view import NodeKind, view_of
+from netdraft.model.network import Query
 
 TARGET_OVERHEAD = 0.25
 #: The networks measured by default: about 100, 500 and 3,000 nodes.
@@ -58,7 +64,7 @@ def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, float, Any]:
     return wall, cpu, result
 
 
-def measure(vpcs: int, subnets: int, instances: int, repeat: int) -> float:
+def measure(vpcs: int, subnets: int, instances: int, repeat: int, highlight: bool = False) -> float:
     """One network's figures, printed; netdraft's end-to-end CPU time over ``dot``'s."""
     text = generate(vpcs, subnets, instances, expects=0, seed=1)
     compiled = api.compile(text, "bench.nd")
@@ -94,6 +100,11 @@ def measure(vpcs: int, subnets: int, instances: int, repeat: int) -> float:
             "dot_text": lambda: diagram.dot_source(view),
             "graphviz": run_dot,
         }
+        if highlight:
+            query = parse_query(network, "internet", "v0-public-a-0", "tcp", "22")
+            if not isinstance(query, Query):
+                raise SystemExit("the generated network has no v0-public-a-0")
+            stages["highlight"] = lambda: diagram.render(network, out, highlight=query)
         wall = {name: float("inf") for name in stages}
         cpu = dict(wall)
         for _ in range(repeat):
@@ -122,6 +133,11 @@ def measure(vpcs: int, subnets: int, instances: int, repeat: int) -> float:
             cells.append(f"{table[key] * 1000:8.1f} ms {extra:>5}")
         print(f"  {label:<38} {cells[0]}   {cells[1]}")
     print(f"SVG: {size / 1024:.0f} KiB; Graphviz runs per render: {runs}")
+    if highlight:
+        print(
+            f"highlighted render (dot, then neato -n2): {wall['highlight'] * 1000:.1f} ms wall, "
+            f"{cpu['highlight'] / cpu['render']:.2f}x the plain render's CPU"
+        )
     own = sum(cpu[key] for key in ("view", "dot_text", "embed"))
     print(
         f"netdraft's own stages: {own * 1000:.1f} ms CPU = {own / cpu['graphviz']:+.1%} of dot's "
@@ -158,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--subnets", type=int, default=6, help="subnets per VPC (with --vpcs)")
     parser.add_argument("--instances", type=int, default=7, help="instances per subnet (--vpcs)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--highlight", action="store_true", help="also time a highlighted render of each"
+    )
     args = parser.parse_args(argv)
     shapes = (
         [(args.vpcs, args.subnets, args.instances)]
@@ -167,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     ratios = []
     for shape in shapes:
         vpcs, subnets, instances = shape
-        ratios.append((shape, measure(vpcs, subnets, instances, args.repeat)))
+        ratios.append((shape, measure(vpcs, subnets, instances, args.repeat, args.highlight)))
         print()
     ok = True
     for (vpcs, subnets, instances), ratio in ratios:
