@@ -104,7 +104,9 @@ def measure(vpcs: int, subnets: int, instances: int, repeat: int, highlight: boo
             query = parse_query(network, "internet", "v0-public-a-0", "tcp", "22")
             if not isinstance(query, Query):
                 raise SystemExit("the generated network has no v0-public-a-0")
-            stages["highlight"] = lambda: diagram.render(network, out, highlight=query)
+            # Into a file of its own: ``out`` is the plain picture, whose size is printed.
+            lit = folder / "highlighted.svg"
+            stages["highlight"] = lambda: diagram.render(network, lit, highlight=query)
         wall = {name: float("inf") for name in stages}
         cpu = dict(wall)
         for _ in range(repeat):

@@ -51,6 +51,28 @@ def test_the_render_benchmark_runs() -> None:
     assert "2x3x1: render / dot = " in out
 
 
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_the_render_benchmark_with_highlight_reports_the_plain_pictures_size(
+    tmp_path: Path,
+) -> None:
+    """The highlighted render is timed too, but the SVG size printed is the plain one's."""
+    out = run("bench_render.py", *SMALL, "--repeat", "1", "--highlight", codes=(0, 1))
+    assert "highlighted render (dot, then neato -n2)" in out
+    sys.path.insert(0, str(BENCH))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(BENCH))
+    from netdraft import api
+    from netdraft.generator import diagram
+
+    compiled = api.compile(generate(2, 3, 1, expects=0, seed=1), "bench.nd")
+    assert compiled.network is not None
+    plain = tmp_path / "plain.svg"
+    diagram.render(compiled.network, plain)
+    assert f"SVG: {plain.stat().st_size / 1024:.0f} KiB;" in out
+
+
 def test_the_import_benchmark_imports_a_written_dump() -> None:
     args = ["--instances", "30", "--vpcs", "2", "--subnets", "3", "--repeat", "1"]
     out = run("bench_import.py", *args)

@@ -77,3 +77,42 @@ def test_a_small_highlighted_picture_routes_its_path_around_the_nodes() -> None:
     source, nodes = _pinned_source(net, query)
     assert nodes <= diagram.ROUTED_AROUND_UP_TO
     assert _splines(source) == "spline"
+
+
+def _neato(source: str) -> tuple[dict[str, Any], str]:
+    """What ``neato -n2`` makes of a pinned DOT, as ``_draw_once`` runs it: its layout and
+    its warnings."""
+    roots = diagram._icon_roots()
+    attrs = f'\tgraph [imagepath="{":".join(str(r) for r in roots)}"]\n'
+    source = source.replace("{\n", "{\n" + attrs, 1)
+    command = [diagram._dot_program(), "-Kneato", "-n2", "-Tjson"]
+    code, out, err = diagram._run(command, source.encode("utf-8"), roots[0])
+    assert code == 0, err
+    return json.loads(out), err.decode("utf-8", "replace")
+
+
+def _routed(layout: dict[str, Any]) -> list[int]:
+    """The number of control points of each of the path's own lines (four: one straight
+    piece; an arrowhead's end, ``e,x,y``, is not one)."""
+    return [
+        sum(1 for word in str(e["pos"]).split() if not word.startswith(("e,", "s,")))
+        for e in layout["edges"]
+        if str(e.get("id", "")).startswith("highlight_")
+    ]
+
+
+def test_a_small_highlighted_picture_is_routed_not_dropped_to_straight_lines() -> None:
+    """Graphviz draws every line straight when two nodes' margins touch ("some nodes with
+    margin (3.20,3.20) touch - falling back to straight line edges"): the title node sits
+    4 points above the top row (dot pads the graph's label by 4), so with the default
+    margin it touched the legend or the internet in every bundled example."""
+    net = api.load_network(ROOT / "examples" / "04-transit-gateway.nd")
+    query = parse_query(net, "dev-app", "internet", "tcp", "443")
+    assert isinstance(query, Query)
+    source, nodes = _pinned_source(net, query)
+    assert nodes <= diagram.ROUTED_AROUND_UP_TO
+    layout, warnings = _neato(source)
+    assert "falling back to straight line" not in warnings
+    # dev-app's path passes the public subnet's title on its way up to the gateway: the
+    # line curves around it (more than one piece).
+    assert any(points > 4 for points in _routed(layout))

@@ -1170,9 +1170,15 @@ _OVERHEAD = {"style": "invis", "weight": "0", "minlen": "2"}
 
 
 #: The most nodes a highlighted picture routes its path's own lines around (``neato``'s
-#: spline router, whose cost is cubic in the nodes: ~0.1 s at 50, ~0.5 s at 100); in a
-#: larger picture those lines are straight (see docs/diagrams.md).
+#: spline router, whose cost is cubic in the nodes: ~0.5 s at 80); in a larger picture
+#: those lines are straight (see docs/diagrams.md).
 ROUTED_AROUND_UP_TO = 80
+#: The margin ``neato`` keeps around every node when it routes a line (``esep``: points
+#: added on each side; Graphviz's default is 3.2). Where two nodes' margins touch it draws
+#: every line straight instead, and dot leaves only 4 points between the graph's label and
+#: the top row under it: with the default, the title node touched the legend or the
+#: internet in every picture.
+ROUTING_MARGIN = "+1.5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -1249,10 +1255,11 @@ def _build(
         del diagram.dot.graph_attr["label"]
         if len(pinned.nodes) > ROUTED_AROUND_UP_TO:
             # Routing the path's own lines around every node builds a visibility graph of
-            # all of them, cubic in their number: 0.5 s at 100 nodes, hours at 3,000.
-            # Past this size they are straight, as Graphviz draws them anyway when two
-            # nodes' margins touch (most large diagrams).
+            # all of them, cubic in their number: 0.5 s at 80 nodes, hours at 3,000.
+            # Past this size they are straight.
             diagram.dot.graph_attr["splines"] = "line"
+        else:
+            diagram.dot.graph_attr["esep"] = ROUTING_MARGIN
     diagram.dot.node_attr.clear()
     diagram.dot.node_attr.update(shape="plain", fontname=FONT, fontsize="11")
     diagram.dot.edge_attr.clear()
