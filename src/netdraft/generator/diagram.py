@@ -1170,9 +1170,9 @@ _OVERHEAD = {"style": "invis", "weight": "0", "minlen": "2"}
 
 
 #: The most nodes a highlighted picture routes its path's own lines around (``neato``'s
-#: spline router, whose cost is cubic in the nodes: ~0.5 s at 80); in a larger picture
-#: those lines are straight (see docs/diagrams.md).
-ROUTED_AROUND_UP_TO = 80
+#: spline router, whose cost is cubic in the nodes: ~0.2 s at 50, ~0.5 s at 80); in a
+#: larger picture those lines are straight (see docs/diagrams.md).
+ROUTED_AROUND_UP_TO = 50
 #: The margin ``neato`` keeps around every node when it routes a line (``esep``: points
 #: added on each side; Graphviz's default is 3.2). Where two nodes' margins touch it draws
 #: every line straight instead, and dot leaves only 4 points between the graph's label and
