@@ -5,8 +5,9 @@ netdraft's render is: simulate and price the flows, build the view, build the ``
 graph, run Graphviz, embed the icons in the SVG, write the file. The baseline is
 ``dot -Tsvg`` alone on the DOT text netdraft emits (run where the icon paths resolve, as
 netdraft runs it). Prints the best of N runs of each, a breakdown of netdraft's own stages,
-what netdraft adds over ``dot`` (target: at most 25 %), and how many times one render runs
-Graphviz (1: the DOT is laid out at the first try). Last, the ratio of each size.
+what netdraft adds over ``dot`` (target: at most 25 %; the best of each, and the median of
+the rounds' own ratios, steadier on a machine whose speed drifts), and how many times one
+render runs Graphviz (1: the DOT is laid out at the first try). Last, the ratio of each size.
 
 With ``--highlight``, also a highlighted render (internet to the first public instance,
 tcp 22: two Graphviz runs, ``dot`` then ``neato -n2`` on its layout) against the plain one.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gc
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -109,10 +111,14 @@ def measure(vpcs: int, subnets: int, instances: int, repeat: int, highlight: boo
             stages["highlight"] = lambda: diagram.render(network, lit, highlight=query)
         wall = {name: float("inf") for name in stages}
         cpu = dict(wall)
+        paired: list[float] = []  # each round's render CPU over the same round's dot's
         for _ in range(repeat):
+            this_round: dict[str, float] = {}
             for name, run in stages.items():
                 w, c, _ = best_of(1, run)
                 wall[name], cpu[name] = min(wall[name], w), min(cpu[name], c)
+                this_round[name] = c
+            paired.append(this_round["render"] / this_round["graphviz"])
         svg_text = raw.read_text("utf-8")
         wall["embed"], cpu["embed"], _ = best_of(
             repeat, lambda: diagram.embed_icons(svg_text, root)
@@ -140,6 +146,10 @@ def measure(vpcs: int, subnets: int, instances: int, repeat: int, highlight: boo
             f"highlighted render (dot, then neato -n2): {wall['highlight'] * 1000:.1f} ms wall, "
             f"{cpu['highlight'] / cpu['render']:.2f}x the plain render's CPU"
         )
+    print(
+        f"render / dot, CPU, round by round: median {statistics.median(paired):.2f}x "
+        f"(from {min(paired):.2f}x to {max(paired):.2f}x over {len(paired)} rounds)"
+    )
     own = sum(cpu[key] for key in ("view", "dot_text", "embed"))
     print(
         f"netdraft's own stages: {own * 1000:.1f} ms CPU = {own / cpu['graphviz']:+.1%} of dot's "
