@@ -44,3 +44,45 @@ def test_a_file_moved_or_added_is_another_renderer(tmp_path: Path) -> None:
     assert after_move != before
     (copy / "generator" / "new.txt").write_text("")  # even an empty file counts
     assert cache.package_fingerprint(copy) not in (before, after_move)
+
+
+def _zipped_netdraft(folder: Path, archive: Path) -> None:
+    """netdraft's package folder as a zip archive (a zipapp, a frozen program's library)."""
+    import zipfile
+
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zf.write(path, f"netdraft/{path.relative_to(folder).as_posix()}")
+
+
+def _zip_fingerprint(archive: Path) -> str:
+    import os
+    import subprocess
+    import sys
+
+    probe = "import netdraft.cache as c; print(c.__file__); print(c.code_fingerprint())"
+    env = {**os.environ, "PYTHONPATH": str(archive)}
+    out = subprocess.run(
+        [sys.executable, "-P", "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    where, fingerprint = out.stdout.split()
+    assert where.startswith(str(archive)), where  # imported from the archive
+    return fingerprint
+
+
+def test_netdraft_imported_from_a_zip_has_its_files_fingerprint(tmp_path: Path) -> None:
+    """Imported from a zip archive, the package folder is no folder: its walk found no
+    file, and every netdraft in a zip had the digest of nothing. A zip with another AWS
+    ranges snapshot (or other code) was then served the compiled networks, checks and
+    pictures cached by the one before."""
+    copy = _package_copy(tmp_path)
+    first, second = tmp_path / "first.zip", tmp_path / "second.zip"
+    _zipped_netdraft(copy, first)
+    ranges = copy / "model" / "aws-ranges.json"
+    text = ranges.read_text("utf-8")
+    assert '"1.178.4.0/24",' in text
+    ranges.write_text(text.replace('"1.178.4.0/24",', "", 1), "utf-8")
+    _zipped_netdraft(copy, second)
+    assert _zip_fingerprint(first) != _zip_fingerprint(second)
+    assert _zip_fingerprint(second) == cache.package_fingerprint(copy)  # as from a folder

@@ -72,3 +72,40 @@ def test_the_aws_ranges_are_parsed_by_region_as_asked_and_equal_the_file() -> No
     }
     assert dict(fresh.ranges) == expected
     assert fresh == snapshot()
+
+
+def _zipped_package(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A package ``zipped_data`` in a zip archive, imported through ``zipimport``."""
+    import zipfile
+
+    archive = tmp_path / "packages.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("zipped_data/__init__.py", "")
+        for name, text in files.items():
+            zf.writestr(f"zipped_data/{name}", text)
+    return archive
+
+
+def test_a_data_file_is_read_from_a_zip_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = _zipped_package(tmp_path, {"data.txt": "é\n"})
+    monkeypatch.syspath_prepend(str(archive))
+    monkeypatch.delitem(sys.modules, "zipped_data", raising=False)
+    assert package_text("zipped_data", "data.txt") == "é\n"
+
+
+def test_a_data_file_missing_from_a_zip_is_named_as_one_missing_from_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """zipimport's loader reports a missing file as ``[Errno 0] : 'zipped_data/x'``: the
+    command line printed ``netdraft: [Errno 0] : '…': …`` for a broken installation."""
+    from netdraft.cli import _os_message
+
+    archive = _zipped_package(tmp_path, {})
+    monkeypatch.syspath_prepend(str(archive))
+    monkeypatch.delitem(sys.modules, "zipped_data", raising=False)
+    with pytest.raises(FileNotFoundError) as caught:
+        package_text("zipped_data", "prices.toml")
+    where = os.path.join(str(archive), "zipped_data", "prices.toml")
+    assert _os_message(caught.value) == f"netdraft: No such file or directory: {where}"

@@ -108,7 +108,47 @@ def secret() -> bytes:
 def code_fingerprint() -> str:
     """A digest of netdraft's own code, grammar and data files: part of every key, so
     that another netdraft computes every result anew (:func:`package_fingerprint`)."""
-    return package_fingerprint(Path(__file__).parent)
+    folder = Path(__file__).parent
+    if os.path.isdir(folder):
+        return package_fingerprint(folder)
+    return archived_package_fingerprint(str(folder))
+
+
+def archived_package_fingerprint(package: str) -> str:
+    """:func:`package_fingerprint` of a package folder inside a zip archive (netdraft
+    imported by ``zipimport``): the same digest of the same files. Its folder is no folder,
+    and walking it found nothing: every netdraft in a zip had the digest of no file, and
+    one with other code or another AWS ranges snapshot read the results cached by the one
+    before. A package in no archive that can be read gets a digest of its own for this
+    process: its results are computed anew, never another netdraft's."""
+    import zipfile
+
+    archive, inside = package, ""
+    while not os.path.isfile(archive):
+        parent, name = os.path.split(archive)
+        if not name or parent == archive:
+            return secrets.token_hex(32)
+        archive, inside = parent, f"{name}/{inside}"
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = [
+                (tuple(info.filename[len(inside) :].split("/")), info)
+                for info in zf.infolist()
+                if info.filename.startswith(inside) and not info.is_dir()
+            ]
+            digest = hashlib.sha256()
+            for parts, info in sorted(members, key=lambda member: member[0]):
+                if "__pycache__" not in parts and not _byte_code(parts[-1]):
+                    digest.update("/".join(parts).encode() + b"\0")
+                    digest.update(zf.read(info))
+            return digest.hexdigest()
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError):
+        return secrets.token_hex(32)
+
+
+def _byte_code(name: str) -> bool:
+    # As pathlib's suffix reads it: a file named ".pyc" has none.
+    return name.endswith((".pyc", ".pyo")) and len(name) > len(".pyc")
 
 
 def package_fingerprint(package: Path) -> str:
@@ -124,10 +164,8 @@ def package_fingerprint(package: Path) -> str:
         parts = () if relative == "." else tuple(relative.split(os.sep))
         for name in names:
             path = os.path.join(folder, name)
-            # As pathlib's suffix reads it: a file named ".pyc" has none; and a file named
-            # __pycache__ is left out as the folder is.
-            byte_code = name.endswith((".pyc", ".pyo")) and len(name) > len(".pyc")
-            if not byte_code and name != "__pycache__" and os.path.isfile(path):
+            # A file named __pycache__ is left out as the folder is.
+            if not _byte_code(name) and name != "__pycache__" and os.path.isfile(path):
                 files.append(((*parts, name), path))
     digest = hashlib.sha256()
     for parts, path in sorted(files):  # the order of the files' paths, part by part

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 from importlib import resources
@@ -21,5 +22,13 @@ def package_text(package: str, name: str) -> str:
     where = getattr(module, "__file__", None)
     if get_data is None or where is None:
         return resources.files(package).joinpath(name).read_text("utf-8")
-    data: bytes = get_data(os.path.join(os.path.dirname(where), name))
+    path = os.path.join(os.path.dirname(where), name)
+    try:
+        data: bytes = get_data(path)
+    except OSError as exc:
+        if exc.strerror:  # the file system's own reason (a folder's loader)
+            raise
+        # zipimport says ``[Errno 0] : 'netdraft/sim/prices.toml'`` for a file not in the
+        # archive: named as a folder's loader names a missing file.
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path) from exc
     return data.decode("utf-8")
