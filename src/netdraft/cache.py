@@ -28,7 +28,7 @@ import hmac
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import CodeType
 
@@ -136,12 +136,12 @@ def archived_package_fingerprint(package: str) -> str:
                 for info in zf.infolist()
                 if info.filename.startswith(inside) and not info.is_dir()
             ]
-            digest = hashlib.sha256()
-            for parts, info in sorted(members, key=lambda member: member[0]):
-                if "__pycache__" not in parts and not _byte_code(parts[-1]):
-                    digest.update("/".join(parts).encode() + b"\0")
-                    digest.update(zf.read(info))
-            return digest.hexdigest()
+            kept = [
+                (parts, functools.partial(zf.read, info))
+                for parts, info in members
+                if "__pycache__" not in parts and not _byte_code(parts[-1])
+            ]
+            return _files_digest(kept)
     except (OSError, ValueError, zipfile.BadZipFile, EOFError):
         return secrets.token_hex(32)
 
@@ -167,11 +167,22 @@ def package_fingerprint(package: Path) -> str:
             # A file named __pycache__ is left out as the folder is.
             if not _byte_code(name) and name != "__pycache__" and os.path.isfile(path):
                 files.append(((*parts, name), path))
+    return _files_digest([(parts, functools.partial(_read, path)) for parts, path in files])
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _files_digest(files: Sequence[tuple[tuple[str, ...], Callable[[], bytes]]]) -> str:
+    """The digest of a package's files, each named by its path's parts and read by its
+    reader: in the order of those paths, part by part, so that a folder and an archive of
+    the same files give the same digest."""
     digest = hashlib.sha256()
-    for parts, path in sorted(files):  # the order of the files' paths, part by part
+    for parts, read in sorted(files, key=lambda file: file[0]):
         digest.update("/".join(parts).encode() + b"\0")
-        with open(path, "rb") as fh:
-            digest.update(fh.read())
+        digest.update(read())
     return digest.hexdigest()
 
 
