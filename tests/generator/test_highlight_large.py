@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.generator.test_highlight_layout import _places
+
 from netdraft import api
 from netdraft.dsl.query import parse_query
 from netdraft.generator import diagram
@@ -38,15 +40,6 @@ def _pinned_source(net: Network, query: Query) -> tuple[str, int]:
     pinned = diagram._Pinned.of(diagram.layout_json(without_highlight(view)))
     source = str(diagram._build(view, "diagram", "svg", pinned=pinned).dot.source)
     return source, len(pinned.nodes)
-
-
-def _places(layout: dict[str, Any]) -> dict[str, str]:
-    """Every node's position and every box's bounding box, by name."""
-    return {
-        str(o["name"]): str(o.get("pos") or o.get("bb"))
-        for o in layout["objects"]
-        if "pos" in o or "bb" in o
-    }
 
 
 def _splines(source: str) -> str:
